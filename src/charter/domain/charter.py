@@ -1,0 +1,135 @@
+"""The charter: a use case's policy, as a typed value. Loading it from YAML lives in ``charter.policy``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "CLASSIFICATION_LEVELS",
+    "Charter",
+    "GuardAction",
+    "GuardPolicy",
+    "Inventory",
+    "RateLimits",
+    "ReviewRule",
+    "RiskTier",
+    "classification_rank",
+]
+
+#: Ordered data classification levels, lowest first. A model may serve a use case only when its
+#: ceiling is at least the use case's ceiling (DP-6).
+CLASSIFICATION_LEVELS: tuple[str, ...] = ("public", "internal", "confidential", "restricted", "secret")
+
+
+def classification_rank(level: str) -> int:
+    return CLASSIFICATION_LEVELS.index(level)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RiskTier(str, Enum):
+    """Risk tier. ``high-impact`` is the OMB M-25-21 sense: an output that is a principal basis for a
+    decision with legal, material or similarly significant effect on rights or safety."""
+
+    minimal = "minimal"
+    limited = "limited"
+    elevated = "elevated"
+    high_impact = "high-impact"
+
+
+class GuardAction(str, Enum):
+    block = "block"
+    redact = "redact"
+    warn = "warn"
+    review = "review"
+    off = "off"
+
+
+class GuardPolicy(_Strict):
+    """What to do when a guard finds something. Guards read their own options from ``options``."""
+
+    action: GuardAction = GuardAction.warn
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="Findings below this score are ignored.")
+    options: dict[str, str | int | float | bool | list[str]] = Field(default_factory=dict)
+
+
+class ReviewRule(_Strict):
+    """When answers are held for a person (filled in by the oversight capability)."""
+
+    always: bool = False
+    on_guard_flag: bool = True
+    grounding_below: float | None = Field(default=None, ge=0.0, le=1.0)
+    sample_rate: float = Field(default=0.0, ge=0.0, le=1.0, description="Share of released answers sampled for expert scoring.")
+    four_eyes: bool = False
+    sla_minutes: int = Field(default=240, ge=1)
+    sla_action: Literal["escalate", "holding_message"] = "escalate"
+    holding_message: str = "Your request is being reviewed by a person. Please check back later."
+
+
+class RateLimits(_Strict):
+    requests_per_minute: int = Field(default=60, ge=1)
+    tokens_per_minute: int = Field(default=100_000, ge=1)
+
+
+class Inventory(_Strict):
+    """Fields of the OMB AI use-case inventory (2025 template, M-25-21) and UK ATRS tier 1."""
+
+    agency: str = ""
+    bureau: str = ""
+    topic_area: str = ""
+    purpose_and_benefits: str = ""
+    outputs: str = ""
+    stage: Literal["pre-deployment", "pilot", "deployed", "retired"] = "pre-deployment"
+    is_high_impact: bool | None = None
+    high_impact_justification: str = ""
+    date_initiated: dt.date | None = None
+    date_deployed: dt.date | None = None
+    date_retired: dt.date | None = None
+    development_method: Literal["in-house", "contracted", "both", ""] = ""
+    vendor: str = ""
+    has_ato: bool | None = None
+    system_name: str = ""
+    uses_pii: bool | None = None
+    contact_email: str = ""
+    public_notice_url: str = ""
+
+
+class Charter(_Strict):
+    """A use case's policy. Every applied change becomes a new, immutable version."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$", description="Use case name, lower-case slug.")
+    tenant: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    description: str = ""
+    risk_tier: RiskTier = RiskTier.limited
+    classification_ceiling: str = "internal"
+    models: list[str] = Field(min_length=1, description="Allowed model aliases; the first is the default.")
+    regions: list[str] = Field(min_length=1, description="Hosting regions a model may be in (DP-8).")
+    system_prompt: str = ""
+    prompt: str | None = Field(default=None, description="Registered prompt name (prompt registry).")
+    prompt_label: str = "production"
+    guards: dict[str, GuardPolicy] = Field(default_factory=dict)
+    review: ReviewRule = Field(default_factory=ReviewRule)
+    retention_days: int = Field(default=365, ge=1, le=36500)
+    rate_limits: RateLimits = Field(default_factory=RateLimits)
+    max_input_chars: int = Field(default=8000, ge=1, le=1_000_000)
+    kill_switch: bool = False
+    outage_message: str = (
+        "This service is temporarily unavailable. Please use the manual process or contact the agency."
+    )
+    knowledge_bases: list[str] = Field(default_factory=list)
+    top_k: int = Field(default=4, ge=1, le=50)
+    may_train: bool = False
+    inventory: Inventory = Field(default_factory=Inventory)
+
+    @field_validator("classification_ceiling")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value not in CLASSIFICATION_LEVELS:
+            raise ValueError(f"must be one of {', '.join(CLASSIFICATION_LEVELS)}")
+        return value

@@ -1,0 +1,162 @@
+"""The exchange: one request on its way through the governed pipeline (in memory only)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from charter.domain.charter import Charter
+
+__all__ = [
+    "ChatMessage",
+    "Exchange",
+    "Finding",
+    "GenerationParams",
+    "ModelEntry",
+    "Principal",
+    "StageVerdict",
+    "Usage",
+]
+
+Outcome = Literal["pass", "redact", "warn", "block", "review", "skip", "release", "hold"]
+ROLES: tuple[str, ...] = ("admin", "developer", "reviewer", "auditor", "app")
+
+
+@dataclass(slots=True, frozen=True)
+class Principal:
+    """Who is calling: an API key, with its role, tenant and (for app keys) use case."""
+
+    key_id: str
+    tenant_id: str
+    tenant: str
+    role: str
+    use_case: str | None
+    scopes: tuple[str, ...] = ()
+    platform: bool = False  # may manage every tenant
+
+
+@dataclass(slots=True)
+class ChatMessage:
+    role: str
+    content: str
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class GenerationParams:
+    model: str | None = None
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: list[str] | None = None
+    seed: int | None = None
+    stream: bool = False
+    include_usage: bool = False
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """Something a guard found: character offsets into the text it was given, never the value."""
+
+    guard: str
+    type: str
+    start: int
+    end: int
+    score: float
+    guard_version: str = "1"
+
+
+@dataclass(slots=True)
+class StageVerdict:
+    stage: str
+    outcome: Outcome
+    detail: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"stage": self.stage, "outcome": self.outcome}
+        if self.detail:
+            record["detail"] = self.detail
+        if self.findings:
+            record["findings"] = [
+                {"guard": f.guard, "type": f.type, "start": f.start, "end": f.end,
+                 "score": round(f.score, 4), "guard_version": f.guard_version}
+                for f in self.findings
+            ]
+        return record
+
+
+@dataclass(slots=True, frozen=True)
+class ModelEntry:
+    """A registered model version behind a provider."""
+
+    id: str
+    tenant_id: str
+    alias: str
+    provider: str
+    endpoint: str | None
+    platform_model_id: str
+    version: str
+    region: str
+    classification_ceiling: str
+    context_window: int
+    price_prompt_per_1k: float
+    price_completion_per_1k: float
+    weight: int
+    enabled: bool
+    no_train: bool = True
+    api_key_env: str | None = None
+
+
+@dataclass(slots=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(slots=True)
+class Exchange:
+    """Everything the stages know about one request. Stages read and write it; the record stage
+    turns it into an interaction."""
+
+    request_id: str
+    principal: Principal
+    use_case_id: str
+    charter: Charter
+    charter_version: int
+    messages: list[ChatMessage]
+    params: GenerationParams
+    started: float = field(default_factory=time.perf_counter)
+    received_at: float = field(default_factory=time.time)
+    conversation_id: str | None = None
+    verdicts: list[StageVerdict] = field(default_factory=list)
+    context: list[dict[str, Any]] = field(default_factory=list)  # retrieved chunks (ground stage)
+    prompt_messages: list[ChatMessage] | None = None  # what the provider gets (compose stage)
+    prompt_version_id: str | None = None
+    model: ModelEntry | None = None
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    output: str = ""
+    finish_reason: str = "stop"
+    usage: Usage = field(default_factory=Usage)
+    ttft_ms: float | None = None
+    status: str = "ok"
+    error_code: str | None = None
+    held_review_id: str | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)  # extra response fields (citations, ...)
+    response_headers: dict[str, str] = field(default_factory=dict)
+    vault: dict[str, str] = field(default_factory=dict)  # pseudonym -> real value, this exchange only
+    persist_raw: bool = True  # False when blocked text must not be stored (DP-1)
+
+    def verdict(self, stage: str, outcome: Outcome = "pass", **detail: Any) -> StageVerdict:
+        v = StageVerdict(stage=stage, outcome=outcome, detail=dict(detail))
+        self.verdicts.append(v)
+        return v
+
+    @property
+    def elapsed_ms(self) -> float:
+        return (time.perf_counter() - self.started) * 1000.0

@@ -1,0 +1,153 @@
+"""Charter's error hierarchy. Every refusal is one of these; the edge turns it into one JSON shape.
+
+The wire shape is OpenAI's, so unmodified clients understand it::
+
+    {"error": {"message": "...how to fix it...", "type": "invalid_request_error",
+               "param": "messages", "code": "empty_messages"}}
+
+The tree (HTTP status in brackets; ``code`` values are stable and documented in docs/api.md)::
+
+    CharterError
+    ├── InvalidRequest [400]            invalid_json, invalid_type, unknown_field, missing_field,
+    │   │                               empty_messages, invalid_encoding, control_characters,
+    │   │                               input_too_long, context_length_exceeded, invalid_value,
+    │   │                               model_not_allowed, no_eligible_model, invalid_charter
+    │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
+    ├── PayloadTooLarge [413]           body_too_large
+    ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
+    ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
+    ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
+    ├── Conflict [409]                  conflict, already_exists, legal_hold
+    ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded
+    ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
+    │                                   (kill switch; sent with ``x-should-retry: false``)
+    ├── UpstreamFailed [502]            upstream_unavailable (every allowed model failed; the body
+    │                                   carries the charter's manual-process message)
+    └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable
+                                        (fail closed: Charter could not do its job, so it refused)
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "AuthenticationFailed",
+    "CharterError",
+    "Conflict",
+    "ContentFiltered",
+    "InvalidRequest",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "RateLimited",
+    "Suspended",
+    "Unavailable",
+    "UpstreamFailed",
+]
+
+
+class CharterError(Exception):
+    """Base of every refusal. ``code`` is stable; ``message`` says how to fix it."""
+
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "server_error"
+    default_code: ClassVar[str] = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.param = param
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+    def to_body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {
+            "message": self.message,
+            "type": self.type,
+            "param": self.param,
+            "code": self.code,
+        }
+        error.update(self.extra)
+        return {"error": error}
+
+
+class InvalidRequest(CharterError):
+    status = 400
+    type = "invalid_request_error"
+    default_code = "invalid_request"
+
+
+class ContentFiltered(InvalidRequest):
+    default_code = "content_filter"
+
+
+class PayloadTooLarge(CharterError):
+    status = 413
+    type = "invalid_request_error"
+    default_code = "body_too_large"
+
+
+class AuthenticationFailed(CharterError):
+    status = 401
+    type = "authentication_error"
+    default_code = "invalid_api_key"
+
+
+class PermissionDenied(CharterError):
+    status = 403
+    type = "permission_error"
+    default_code = "out_of_scope"
+
+
+class NotFound(CharterError):
+    status = 404
+    type = "not_found_error"
+    default_code = "not_found"
+
+
+class Conflict(CharterError):
+    status = 409
+    type = "conflict_error"
+    default_code = "conflict"
+
+
+class RateLimited(CharterError):
+    status = 429
+    type = "rate_limit_error"
+    default_code = "rate_limit_exceeded"
+
+
+class Suspended(CharterError):
+    """A kill switch is on. Not transient: clients are told not to retry."""
+
+    status = 503
+    type = "service_suspended"
+    default_code = "use_case_suspended"
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.headers.setdefault("x-should-retry", "false")
+
+
+class UpstreamFailed(CharterError):
+    status = 502
+    type = "upstream_error"
+    default_code = "upstream_unavailable"
+
+
+class Unavailable(CharterError):
+    """Charter could not do its own job (store, ledger, guard): it refuses rather than wave through."""
+
+    status = 503
+    type = "server_error"
+    default_code = "store_unavailable"

@@ -1,0 +1,52 @@
+"""Every extension point of Charter, one hook each. Built-ins register through the same hooks.
+
+Each hook receives ``register(name, factory, **options)``; the core checks names and collisions in
+one place (:mod:`charter.plugins`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("charter")
+hookimpl = pluggy.HookimplMarker("charter")
+
+Register = Callable[..., None]
+
+
+@hookspec
+def register_providers(register: Register) -> None:
+    """Register provider kinds: ``register("openai", factory)``; factory(model_entry, settings) -> Provider."""
+
+
+@hookspec
+def register_guards(register: Register) -> None:
+    """Register guards: ``register("pii", factory)``; factory(settings) -> Guard."""
+
+
+@hookspec
+def register_embedders(register: Register) -> None:
+    """Register embedders: ``register("minilm", factory)``; factory(settings) -> Embedder."""
+
+
+@hookspec
+def register_document_loaders(register: Register) -> None:
+    """Register document loaders by file suffix: ``register(".pdf", loader)``."""
+
+
+@hookspec
+def register_evaluators(register: Register) -> None:
+    """Register evaluators: ``register("bleu", factory)``; factory(**options) -> Evaluator."""
+
+
+@hookspec
+def register_alert_sinks(register: Register) -> None:
+    """Register alert sinks: ``register("webhook", factory)``; factory(settings) -> AlertSink."""
+
+
+__all__ = ["Register", "hookimpl", "hookspec"]
+
+_ = Any  # keep the import for plugin authors' type hints

@@ -1,0 +1,207 @@
+"""The core tables. Every table has a ``tenant_id``: no row belongs to nobody.
+
+Capabilities declare their own tables on the same :data:`metadata` in their package
+(``charter/<capability>/tables.py``) and add an Alembic revision for them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "api_keys",
+    "charter_versions",
+    "controls",
+    "interaction_raw",
+    "interactions",
+    "metadata",
+    "models",
+    "new_id",
+    "tenants",
+    "use_cases",
+    "utcnow",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id(prefix: str) -> str:
+    """A time-ordered id: prefix, 12 hex digits of milliseconds, 16 random hex digits."""
+    return f"{prefix}_{int(time.time() * 1000):012x}{os.urandom(8).hex()}"
+
+
+def _ts(name: str, nullable: bool = False) -> Column[dt.datetime]:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), nullable=False),  # == id: a tenant owns itself
+    Column("name", String(64), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("legal_hold", Boolean, nullable=False, default=False),
+    _ts("created_at"),
+)
+
+use_cases = Table(
+    "use_cases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+charter_versions = Table(
+    "charter_versions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("body", JSON, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at"),
+    UniqueConstraint("use_case_id", "version"),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    Column("scopes", JSON, nullable=False),
+    Column("platform", Boolean, nullable=False, default=False),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at"),
+    _ts("expires_at", nullable=True),
+    _ts("revoked_at", nullable=True),
+    _ts("last_used_at", nullable=True),
+    Index("ix_api_keys_tenant_prefix", "tenant_id", "prefix"),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("alias", String(64), nullable=False),
+    Column("provider", String(32), nullable=False),
+    Column("endpoint", String(500), nullable=True),
+    Column("platform_model_id", String(200), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("region", String(64), nullable=False),
+    Column("classification_ceiling", String(32), nullable=False),
+    Column("context_window", Integer, nullable=False),
+    Column("price_prompt_per_1k", Float, nullable=False, default=0.0),
+    Column("price_completion_per_1k", Float, nullable=False, default=0.0),
+    Column("weight", Integer, nullable=False, default=100),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("no_train", Boolean, nullable=False, default=True),
+    Column("api_key_env", String(100), nullable=True),
+    _ts("created_at"),
+    _ts("updated_at"),
+    UniqueConstraint("tenant_id", "alias", "platform_model_id", "version"),
+)
+
+controls = Table(
+    "controls",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("scope", String(16), nullable=False),  # global | use_case | model
+    Column("target", String(200), nullable=False),  # "*" for global
+    Column("active", Boolean, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("actor", String(64), nullable=False),
+    _ts("changed_at"),
+    UniqueConstraint("tenant_id", "scope", "target"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("charter_version", Integer, nullable=False),
+    Column("key_id", String(40), nullable=False),
+    Column("request_id", String(64), nullable=False),
+    Column("conversation_id", String(64), nullable=True),
+    Column("model_alias", String(64), nullable=True),
+    Column("platform_model_id", String(200), nullable=True),
+    Column("model_version", String(64), nullable=True),
+    Column("prompt_version_id", String(40), nullable=True),
+    Column("input_sha256", String(64), nullable=False),
+    Column("input_chars", Integer, nullable=False),
+    Column("output_sha256", String(64), nullable=True),
+    Column("output_chars", Integer, nullable=False, default=0),
+    Column("prompt_tokens", Integer, nullable=False, default=0),
+    Column("completion_tokens", Integer, nullable=False, default=0),
+    Column("cost", Float, nullable=False, default=0.0),
+    Column("latency_ms", Float, nullable=False),
+    Column("ttft_ms", Float, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("error_code", String(64), nullable=True),
+    Column("stream", Boolean, nullable=False, default=False),
+    Column("verdicts", JSON, nullable=False),
+    Column("retrieved", JSON, nullable=True),
+    Column("has_raw", Boolean, nullable=False, default=False),
+    _ts("created_at"),
+    Index("ix_interactions_tenant_created", "tenant_id", "created_at"),
+    Index("ix_interactions_use_case_created", "use_case_id", "created_at"),
+)
+
+interaction_raw = Table(
+    "interaction_raw",
+    metadata,
+    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("kek_version", Integer, nullable=False),
+    Column("wrapped_dek", LargeBinary, nullable=False),
+    Column("nonce", LargeBinary, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+)
