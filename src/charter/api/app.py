@@ -1,0 +1,76 @@
+"""The app factory: ``create_app(settings)`` builds the ASGI app; no work happens at import time."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import ORJSONResponse
+
+from charter.api.errors import install_error_handlers
+from charter.runtime import Runtime
+from charter.settings import Settings
+
+__all__ = ["ROUTERS", "create_app"]
+
+#: Router modules (``router = APIRouter()`` in each), included when present.
+ROUTERS: tuple[str, ...] = (
+    "charter.gateway.routes",
+    "charter.api.management",
+    "charter.api.ledger",
+    "charter.api.guards",
+    "charter.api.oversight",
+    "charter.api.prompts",
+    "charter.api.evals",
+    "charter.api.knowledge",
+    "charter.console.routes",
+)
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app. With ``runtime`` the caller owns it; otherwise the app opens and closes one."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        rt = runtime or Runtime.open(settings)
+        app.state.runtime = rt
+        for start in app.state.on_start:
+            await start(rt)
+        try:
+            yield
+        finally:
+            for stop in app.state.on_stop:
+                await stop(rt)
+            if owned:
+                rt.close()
+
+    app = FastAPI(
+        title="Charter",
+        version="0.1.0",
+        description="Governed OpenAI-compatible gateway and management API. Errors use one shape: "
+        "`{\"error\": {\"message\", \"type\", \"param\", \"code\"}}` with a stable `code`.",
+        lifespan=lifespan,
+        default_response_class=ORJSONResponse,
+    )
+    app.state.on_start = []
+    app.state.on_stop = []
+    if runtime is not None:
+        app.state.runtime = runtime
+    install_error_handlers(app)
+    for module_name in ROUTERS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module_name.startswith(exc.name):
+                raise
+            continue
+        app.include_router(module.router)
+        setup = getattr(module, "setup", None)
+        if callable(setup):
+            setup(app)
+    _ = (Request, RequestValidationError)
+    return app

@@ -1,0 +1,63 @@
+"""What every CLI command shares: opening a runtime, printing for people (Rich) or scripts (--json)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from charter.errors import CharterError
+from charter.runtime import Runtime
+from charter.settings import load_settings
+
+__all__ = ["JSON_OPTION", "console", "emit", "fail", "open_runtime", "table"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
+
+
+@contextlib.contextmanager
+def open_runtime(json_output: bool = False) -> Iterator[Runtime]:
+    """Open a runtime on the configured store; turn Charter errors into a clean exit."""
+    rt = None
+    try:
+        rt = Runtime.open(load_settings())
+        yield rt
+    except CharterError as exc:
+        fail(exc, json_output)
+    finally:
+        if rt is not None:
+            rt.close()
+
+
+def emit(obj: Any, json_output: bool, *, human: Any = None) -> None:
+    """Print ``obj`` as JSON (``--json``) or ``human`` (a Rich renderable or text) for people."""
+    if json_output:
+        sys.stdout.write(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n")
+        return
+    console.print(human if human is not None else obj)
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
+    t = Table(title=title)
+    for column in columns:
+        t.add_column(column)
+    for row in rows:
+        t.add_row(*["" if v is None else str(v) for v in row])
+    return t
+
+
+def fail(exc: CharterError, json_output: bool, exit_code: int = 1) -> None:
+    if json_output:
+        sys.stdout.write(json.dumps(exc.to_body(), indent=2) + "\n")
+    else:
+        err_console.print(f"[red]error[/red] ({exc.code}): {exc.message}")
+    raise typer.Exit(exit_code)

@@ -1,0 +1,47 @@
+"""The Guard protocol. Every guard, built-in or outside, looks like this.
+
+A guard takes text and a context and returns a :class:`GuardResult`: findings with character offsets
+into *that* text (never the matched value) and a verdict. The gateway maps the verdict to the action
+the charter names for the guard (block, redact, warn, review, off).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from charter.domain import Finding
+
+__all__ = ["Guard", "GuardContext", "GuardResult"]
+
+Direction = Literal["input", "output", "context"]
+
+
+@dataclass(slots=True)
+class GuardContext:
+    """What a guard may know besides the text."""
+
+    direction: Direction = "input"
+    use_case: str | None = None
+    system_prompt: str = ""
+    authorised_texts: list[str] = field(default_factory=list)  # caller input + retrieved context (leak checks)
+    options: dict[str, Any] = field(default_factory=dict)  # GuardPolicy.options of the charter
+    threshold: float = 0.5
+
+
+@dataclass(slots=True)
+class GuardResult:
+    findings: list[Finding]
+    verdict: Literal["pass", "flag"]
+    score: float = 0.0  # the guard's overall score (max finding score, classifier probability, ...)
+
+
+@runtime_checkable
+class Guard(Protocol):
+    name: str
+    version: str
+    directions: tuple[Direction, ...]
+
+    def scan(self, text: str, context: GuardContext) -> GuardResult:
+        """Inspect ``text``; must be thread-safe and must not keep the text."""
+        ...

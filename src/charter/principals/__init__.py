@@ -1,0 +1,1 @@
+"""Principals: API keys and their roles."""

@@ -1,0 +1,51 @@
+"""The runtime: the explicit objects one Charter process works with (no module-level globals).
+
+The API app, the CLI and tests each open one :class:`Runtime` from :class:`Settings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from charter.plugins import Registry, load_registry
+from charter.settings import Settings
+from charter.store import Writer, make_engine, upgrade
+
+__all__ = ["Runtime"]
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    writer: Writer
+    registry: Registry
+    #: Capability-owned objects (router, caches, guard set, ...), created lazily by their owners.
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
+        if migrate:
+            upgrade(engine)
+        writer = Writer(
+            engine,
+            max_batch=settings.group_commit_max_batch,
+            max_wait_ms=settings.group_commit_max_wait_ms,
+        )
+        writer.start()
+        registry = load_registry(settings.plugins, extra=extra_plugins)
+        return cls(settings=settings, engine=engine, writer=writer, registry=registry)
+
+    def close(self) -> None:
+        for part in list(self.parts.values()):
+            closer = getattr(part, "close", None)
+            if callable(closer):
+                closer()
+        self.parts.clear()
+        self.writer.stop()
+        self.engine.dispose()
