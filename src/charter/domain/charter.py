@@ -17,6 +17,7 @@ __all__ = [
     "RateLimits",
     "ReviewRule",
     "RiskTier",
+    "SuspendCriteria",
     "classification_rank",
 ]
 
@@ -65,11 +66,28 @@ class ReviewRule(_Strict):
     always: bool = False
     on_guard_flag: bool = True
     grounding_below: float | None = Field(default=None, ge=0.0, le=1.0)
-    sample_rate: float = Field(default=0.0, ge=0.0, le=1.0, description="Share of released answers sampled for expert scoring.")
+    sample_rate: float = Field(
+        default=0.25, ge=0.0, le=1.0, description="Share of released answers sampled for expert scoring."
+    )
     four_eyes: bool = False
     sla_minutes: int = Field(default=240, ge=1)
     sla_action: Literal["escalate", "holding_message"] = "escalate"
     holding_message: str = "Your request is being reviewed by a person. Please check back later."
+    claim_minutes: int = Field(default=30, ge=1, description="A claim lapses after this many minutes.")
+    accuracy_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="Expert score: sentence accuracy.")
+    citation_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="Expert score: citations.")
+    webhook_url: str | None = Field(default=None, description="Gets {id, status, status_url} on a decision.")
+
+
+class SuspendCriteria(_Strict):
+    """Deactivation criteria (HO-5): any rate above its limit over the window suspends the use case."""
+
+    window_minutes: int = Field(default=60, ge=1)
+    min_events: int = Field(default=20, ge=1, description="Fewest events in the window before a rate counts.")
+    guard_hit_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    negative_feedback_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    rejection_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+    provider_failure_rate: float | None = Field(default=None, ge=0.0, le=1.0)
 
 
 class RateLimits(_Strict):
@@ -125,6 +143,7 @@ class Charter(_Strict):
     knowledge_bases: list[str] = Field(default_factory=list)
     top_k: int = Field(default=4, ge=1, le=50)
     may_train: bool = False
+    suspend_when: SuspendCriteria | None = None
     inventory: Inventory = Field(default_factory=Inventory)
 
     @field_validator("classification_ceiling")
