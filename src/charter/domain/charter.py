@@ -74,7 +74,7 @@ class ReviewRule(_Strict):
     sla_action: Literal["escalate", "holding_message"] = "escalate"
     holding_message: str = "Your request is being reviewed by a person. Please check back later."
     claim_minutes: int = Field(default=30, ge=1, description="A claim lapses after this many minutes.")
-    accuracy_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="Expert score: sentence accuracy.")
+    accuracy_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="Expert score: accuracy.")
     citation_weight: float = Field(default=0.3, ge=0.0, le=1.0, description="Expert score: citations.")
     webhook_url: str | None = Field(default=None, description="Gets {id, status, status_url} on a decision.")
 
