@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import ORJSONResponse
+from charter.api.responses import JSONResponse
 
 from charter.api.errors import install_error_handlers
 from charter.runtime import Runtime
@@ -54,7 +54,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         description="Governed OpenAI-compatible gateway and management API. Errors use one shape: "
         "`{\"error\": {\"message\", \"type\", \"param\", \"code\"}}` with a stable `code`.",
         lifespan=lifespan,
-        default_response_class=ORJSONResponse,
+        default_response_class=JSONResponse,
     )
     app.state.on_start = []
     app.state.on_stop = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from charter import ledger
 from charter.domain import ROLES, Principal
 from charter.errors import AuthenticationFailed, InvalidRequest, NotFound
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
@@ -78,10 +79,13 @@ def create_key(
             created_at=now, expires_at=expires_at,
         )
     )
+    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="key.created", subject=key_id, event={
+        "prefix": prefix, "role": role, "use_case": use_case_name, "scopes": sorted(scopes or []),
+        "expires_at": _iso(expires_at), "platform": platform, "name": name})
     return CreatedKey(key_id, raw, prefix, role, tenant, use_case_name, expires_at)
 
 
-def revoke_key(conn: Connection, *, tenant_id: str, key_id: str) -> dict[str, Any]:
+def revoke_key(conn: Connection, *, tenant_id: str, key_id: str, actor: str) -> dict[str, Any]:
     row = conn.execute(
         select(api_keys.c.id, api_keys.c.revoked_at).where(api_keys.c.id == key_id, api_keys.c.tenant_id == tenant_id)
     ).first()
@@ -90,6 +94,8 @@ def revoke_key(conn: Connection, *, tenant_id: str, key_id: str) -> dict[str, An
     now = utcnow()
     if row.revoked_at is None:
         conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=now))
+        ledger.append(conn, tenant_id=tenant_id, actor=actor, action="key.revoked", subject=key_id,
+                      event={"revoked_at": now.isoformat()})
     return {"id": key_id, "revoked_at": (row.revoked_at or now).isoformat()}
 
 

@@ -1,0 +1,12 @@
+"""ASGI entry point for uvicorn workers: ``uvicorn --factory charter.api.asgi:create``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from charter.api.app import create_app
+from charter.settings import load_settings
+
+
+def create() -> FastAPI:
+    return create_app(load_settings())

@@ -1,0 +1,229 @@
+"""The management API under ``/api/v1``: tenants, use cases, keys, models, kill switches, interactions.
+
+Thin: every route checks the role, calls a capability function in the writer (or a reader), and
+clears this replica's policy caches after a change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
+
+from charter.api.deps import get_runtime, key_cache, require_roles
+from charter.domain import Principal
+from charter.errors import PermissionDenied
+from charter.interactions import service as interactions
+from charter.policy import controls as kill
+from charter.policy import service as policy
+from charter.principals import keys
+from charter.registry import models as registry
+from charter.registry.models import ModelSpec
+from charter.runtime import Runtime
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1", tags=["management"])
+
+ADMIN = require_roles("admin")
+READERS = require_roles("admin", "developer", "reviewer", "auditor")
+BUILDERS = require_roles("admin", "developer")
+RECORD_READERS = require_roles("admin", "auditor", "developer")
+AUDITOR = require_roles("auditor")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TenantIn(_Body):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    display_name: str = Field(default="", max_length=200)
+
+
+class CharterIn(_Body):
+    yaml: str = Field(min_length=1, max_length=200_000, description="The charter, as YAML text (docs/charter.md).")
+
+
+class KeyIn(_Body):
+    role: Literal["admin", "developer", "reviewer", "auditor", "app"]
+    use_case: str | None = Field(default=None, max_length=64)
+    name: str = Field(default="", max_length=200)
+    scopes: list[Literal["chat", "embeddings", "models"]] = Field(default_factory=list, max_length=3)
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class SwitchIn(_Body):
+    scope: Literal["global", "use_case", "model"]
+    target: str = Field(default="*", min_length=1, max_length=200)
+    reason: str = Field(default="", max_length=2000)
+
+
+def _changed(rt: Runtime) -> None:
+    gw = rt.parts.get("gateway")
+    if gw is not None:
+        gw.invalidate()
+    key_cache(rt).invalidate()
+
+
+# -- tenants -------------------------------------------------------------------------------
+@router.get("/tenants")
+def list_tenants(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        rows = policy.list_tenants(conn)
+    return rows if p.platform else [r for r in rows if r["id"] == p.tenant_id]
+
+
+@router.post("/tenants", status_code=201)
+def create_tenant(body: TenantIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    if not p.platform:
+        raise PermissionDenied("only a platform admin creates tenants", code="role_not_allowed")
+    tenant_id = rt.writer.write(lambda c: policy.ensure_tenant(c, body.name, display_name=body.display_name,
+                                                               actor=p.key_id))
+    return {"id": tenant_id, "name": body.name}
+
+
+# -- use cases -----------------------------------------------------------------------------
+@router.get("/usecases")
+def list_use_cases(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return policy.list_use_cases(conn, p.tenant_id)
+
+
+@router.post("/usecases", status_code=201)
+def apply_use_case(body: CharterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Apply a charter (a new version when it differs from the current one)."""
+    result = rt.writer.write(lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id))
+    _changed(rt)
+    return result
+
+
+@router.get("/usecases/{name}")
+def show_use_case(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return policy.get_use_case(conn, p.tenant_id, name)
+
+
+@router.get("/usecases/{name}/versions")
+def use_case_versions(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return policy.charter_history(conn, p.tenant_id, name)
+
+
+# -- keys ----------------------------------------------------------------------------------
+@router.get("/keys")
+def list_keys(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return keys.list_keys(conn, tenant_id=p.tenant_id)
+
+
+@router.post("/keys", status_code=201)
+def create_key(body: KeyIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Create a key. The `key` field is shown this once; only its hash is stored."""
+    expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=body.expires_in_days)) if body.expires_in_days else None
+
+    def create(conn: Connection) -> keys.CreatedKey:
+        uc_id = policy.get_use_case(conn, p.tenant_id, body.use_case)["id"] if body.use_case else None
+        return keys.create_key(conn, tenant_id=p.tenant_id, role=body.role, actor=p.key_id, use_case_id=uc_id,
+                               name=body.name, scopes=list(body.scopes), expires_at=expires)
+
+    created = rt.writer.write(create)
+    return {"id": created.id, "key": created.key, "prefix": created.prefix, "role": created.role,
+            "use_case": created.use_case, "expires_at": created.expires_at}
+
+
+@router.delete("/keys/{key_id}")
+def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    result = rt.writer.write(lambda c: keys.revoke_key(c, tenant_id=p.tenant_id, key_id=key_id, actor=p.key_id))
+    _changed(rt)
+    return result
+
+
+# -- models --------------------------------------------------------------------------------
+@router.get("/models")
+def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return registry.list_models(conn, p.tenant_id)
+
+
+@router.post("/models", status_code=201)
+def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    row = rt.writer.write(lambda c: registry.add_model(c, p.tenant_id, body, actor=p.key_id))
+    _changed(rt)
+    return row
+
+
+@router.post("/models/{alias}/disable")
+def disable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
+    _changed(rt)
+    return rows
+
+
+@router.post("/models/{alias}/enable")
+def enable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, True, actor=p.key_id))
+    _changed(rt)
+    return rows
+
+
+# -- kill switches -------------------------------------------------------------------------
+def _switch(body: SwitchIn, p: Principal, rt: Runtime, active: bool) -> dict[str, Any]:
+    tenant_id = p.tenant_id
+    if body.scope == "global":
+        if not p.platform:
+            raise PermissionDenied("only a platform admin flips the global kill switch", code="role_not_allowed")
+        tenant_id = rt.writer.write(lambda c: policy.ensure_tenant(c, policy.PLATFORM_TENANT, actor=p.key_id))
+    result = rt.writer.write(lambda c: kill.set_control(c, tenant_id, body.scope, body.target, active,
+                                                        actor=p.key_id, reason=body.reason))
+    _changed(rt)
+    return result
+
+
+@router.post("/kill")
+def kill_switch_on(body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Switch off everything (global), one use case, or one model alias. Effective for the next request."""
+    return _switch(body, p, rt, True)
+
+
+@router.post("/revive")
+def kill_switch_off(body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    return _switch(body, p, rt, False)
+
+
+@router.get("/controls")
+def list_controls(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return kill.list_controls(conn, p.tenant_id)
+
+
+# -- interactions --------------------------------------------------------------------------
+@router.get("/interactions")
+def list_interactions(
+    use_case: str | None = Query(default=None, max_length=64),
+    status: str | None = Query(default=None, max_length=16),
+    limit: int = Query(default=50, ge=1, le=500),
+    before: str | None = Query(default=None, max_length=40, description="Cursor: an interaction id."),
+    p: Principal = Depends(RECORD_READERS), rt: Runtime = Depends(get_runtime),
+) -> list[dict[str, Any]]:
+    """The redacted tier: hashes, lengths, model, charter version, verdicts. Never content."""
+    with rt.engine.connect() as conn:
+        return interactions.list_interactions(conn, p.tenant_id, use_case=use_case, status=status, limit=limit,
+                                              before=before)
+
+
+@router.get("/interactions/{interaction_id}")
+def show_interaction(interaction_id: str, p: Principal = Depends(RECORD_READERS),
+                     rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return interactions.get_interaction(conn, p.tenant_id, interaction_id)
+
+
+@router.get("/interactions/{interaction_id}/raw")
+def read_raw(interaction_id: str, reason: str = Query(default="", max_length=500),
+             p: Principal = Depends(AUDITOR), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """The decrypted raw tier (auditor only). The read is itself recorded in the ledger first (AT-4)."""
+    return interactions.read_raw(rt, p.tenant_id, interaction_id, actor=p.key_id, reason=reason)

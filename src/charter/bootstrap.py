@@ -1,0 +1,100 @@
+"""``charter init``: the data directory, schema, keys, and on first run a demo tenant to try things on."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from charter.domain import Charter
+from charter.interactions.crypto import KeyRing
+from charter.policy import service as policy
+from charter.principals.keys import create_key
+from charter.registry.models import ModelSpec, add_model
+from charter.runtime import Runtime
+from charter.store.schema import tenants
+
+__all__ = ["DEMO_CHARTER", "init"]
+
+DEMO_TENANT = "demo"
+DEMO_USE_CASE = "helpdesk"
+DEMO_CHARTER = """\
+name: helpdesk
+tenant: demo
+description: A demo citizen helpdesk answered by the embedded model.
+risk_tier: limited
+classification_ceiling: internal
+models: [smollm2]
+regions: [local]
+system_prompt: You are a helpful assistant for a public agency. Answer briefly and say when you are unsure.
+retention_days: 365
+rate_limits: {requests_per_minute: 120, tokens_per_minute: 200000}
+max_input_chars: 4000
+inventory:
+  agency: Demo Agency
+  topic_area: Government services
+  purpose_and_benefits: Answers routine questions at any hour.
+  outputs: Short text answers.
+  stage: pilot
+  is_high_impact: false
+"""
+
+
+def _demo_model(settings_model: str) -> ModelSpec | None:
+    if settings_model == "none":
+        return None
+    from charter.providers.embedded import EMBEDDED_MODELS
+
+    spec = EMBEDDED_MODELS[settings_model]
+    return ModelSpec(alias=settings_model, provider="embedded", endpoint=f"embedded://{settings_model}",
+                     platform_model_id=spec.filename, version="1", region="local", classification_ceiling="secret",
+                     context_window=2048)
+
+
+def _ensure_signing_keys(rt: Runtime) -> None:
+    try:
+        keys = importlib.import_module("charter.ledger.keys")
+    except ModuleNotFoundError:
+        return
+    keys.ensure_keys(rt.settings)
+
+
+def init(rt: Runtime) -> dict[str, Any]:
+    """Idempotent. Returns what was created; keys appear only the first time (they are not stored)."""
+    settings = rt.settings
+    KeyRing.open_or_create(settings.effective_raw_key_file)
+    _ensure_signing_keys(rt)
+    result: dict[str, Any] = {"data_dir": str(settings.data_dir), "database": settings.effective_database_url
+                              if settings.is_sqlite else "postgresql", "created": False}
+
+    def first_run(conn: Connection) -> dict[str, Any] | None:
+        if conn.execute(select(tenants.c.id).where(tenants.c.name == policy.PLATFORM_TENANT)).first() is not None:
+            return None
+        platform_id = policy.ensure_tenant(conn, policy.PLATFORM_TENANT, display_name="Platform", actor="init")
+        admin = create_key(conn, tenant_id=platform_id, role="admin", actor="init", name="platform admin",
+                           platform=True)
+        created: dict[str, Any] = {"created": True, "platform_admin_key": admin.key}
+        if not settings.demo:
+            return created
+        demo = _demo_model(settings.embedded_model)
+        charter_text = DEMO_CHARTER
+        tenant_id = policy.ensure_tenant(conn, DEMO_TENANT, display_name="Demo Agency", actor="init")
+        if demo is not None:
+            add_model(conn, tenant_id, demo, actor="init")
+            charter_text = charter_text.replace("[smollm2]", f"[{demo.alias}]")
+        applied = policy.apply_charter(conn, charter_text, actor="init")
+        uc_id = policy.get_use_case(conn, tenant_id, DEMO_USE_CASE)["id"]
+        app_key = create_key(conn, tenant_id=tenant_id, role="app", actor="init", use_case_id=uc_id, name="demo app")
+        admin_key = create_key(conn, tenant_id=tenant_id, role="admin", actor="init", name="demo admin")
+        created.update(tenant=DEMO_TENANT, use_case=DEMO_USE_CASE, charter_version=applied["version"],
+                       model=demo.alias if demo else None, key=app_key.key, admin_key=admin_key.key)
+        return created
+
+    created = rt.writer.write(first_run)
+    if created:
+        result.update(created)
+    return result
+
+
+_ = Charter

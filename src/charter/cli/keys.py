@@ -1,0 +1,74 @@
+"""``charter keys create|list|revoke``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import typer
+
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.policy import service as policy
+from charter.principals import keys
+
+app = typer.Typer(help="API keys (stored only as hashes; shown once).", no_args_is_help=True)
+
+
+@app.command()
+def create(
+    role: str = typer.Option("app", help="admin | developer | reviewer | auditor | app"),
+    use_case: str | None = typer.Option(None, "--use-case", help="Use case an app key calls (required for app)."),
+    tenant: str = typer.Option("demo", help="Tenant name."),
+    name: str = typer.Option("", help="A label for the key."),
+    scope: list[str] = typer.Option([], "--scope", help="Limit to chat / embeddings / models (repeatable)."),
+    expires_in_days: int | None = typer.Option(None, help="Expiry, in days from now."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Create a key and print it once."""
+    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days) if expires_in_days else None
+
+    def make(conn: Any) -> keys.CreatedKey:
+        tenant_id = policy.tenant_id_for(conn, tenant)
+        uc_id = policy.get_use_case(conn, tenant_id, use_case)["id"] if use_case else None
+        return keys.create_key(conn, tenant_id=tenant_id, role=role, actor=actor, use_case_id=uc_id, name=name,
+                               scopes=scope, expires_at=expires)
+
+    with open_runtime(json_output) as rt:
+        created = rt.writer.write(make)
+    data = {"id": created.id, "key": created.key, "prefix": created.prefix, "role": created.role,
+            "tenant": created.tenant, "use_case": created.use_case,
+            "expires_at": created.expires_at.isoformat() if created.expires_at else None}
+    emit(data, json_output, human=f"{created.key}\n[dim]id {created.id} · role {role} · shown once[/dim]")
+
+
+@app.command("list")
+def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """List keys (prefixes only)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = keys.list_keys(conn, tenant_id=policy.tenant_id_for(conn, tenant))
+    emit(rows, json_output, human=table("keys", ["id", "prefix", "role", "use case", "expires", "revoked", "last used"],
+                                        [[r["id"], r["prefix"], r["role"], r["use_case"], r["expires_at"], r["revoked_at"],
+                                          r["last_used_at"]] for r in rows]))
+
+
+@app.command()
+def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """Revoke a key (effective at once on this replica, within the cache TTL on others)."""
+    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(lambda c: keys.revoke_key(c, tenant_id=policy.tenant_id_for(c, tenant), key_id=key_id,
+                                                           actor=actor))
+    emit(result, json_output, human=f"revoked {key_id}")
+
+
+@app.command("rotate-raw")
+def rotate_raw(json_output: bool = JSON_OPTION) -> None:
+    """Rotate the raw-tier key-encryption key and re-wrap every stored data key."""
+    from charter.interactions.rotation import rotate_raw_tier
+
+    with open_runtime(json_output) as rt:
+        result = rotate_raw_tier(rt)
+    emit(result, json_output, human=f"raw tier now under key version {result['active']} "
+                                    f"({result['rewrapped']} records re-wrapped)")

@@ -1,0 +1,76 @@
+"""``charter models add|list|disable|enable``."""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.policy import service as policy
+from charter.registry import models as registry
+from charter.registry.models import ModelSpec
+
+app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+@app.command()
+def add(
+    alias: str,
+    provider: str = typer.Option("openai", help="openai (any OpenAI-compatible server) | embedded"),
+    endpoint: str | None = typer.Option(None, help="Base URL, e.g. http://vllm:8000/v1, or embedded://smollm2"),
+    platform_model_id: str | None = typer.Option(None, help="The provider's model name (default: alias)."),
+    version: str = typer.Option("1"),
+    region: str = typer.Option("local", help="Hosting region (residency, DP-8)."),
+    classification: str = typer.Option("internal", help="Highest data classification the model may see."),
+    context_window: int = typer.Option(8192),
+    price_prompt: float = typer.Option(0.0, help="Price per 1k prompt tokens."),
+    price_completion: float = typer.Option(0.0, help="Price per 1k completion tokens."),
+    weight: int = typer.Option(100, help="Traffic weight within the alias (canary)."),
+    api_key_env: str | None = typer.Option(None, help="Environment variable that holds the provider key."),
+    tenant: str = typer.Option("demo"),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Register a model version."""
+    spec = ModelSpec(alias=alias, provider=provider, endpoint=endpoint, platform_model_id=platform_model_id,
+                     version=version, region=region, classification_ceiling=classification,
+                     context_window=context_window, price_prompt_per_1k=price_prompt,
+                     price_completion_per_1k=price_completion, weight=weight, api_key_env=api_key_env)
+    with open_runtime(json_output) as rt:
+        row = rt.writer.write(lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=_actor()))
+    emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
+
+
+@app.command("list")
+def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """List registered models."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = registry.list_models(conn, policy.tenant_id_for(conn, tenant))
+    emit(rows, json_output, human=table("models", ["alias", "provider", "model id", "version", "region", "class.",
+                                                   "ctx", "weight", "enabled"],
+                                        [[r["alias"], r["provider"], r["platform_model_id"], r["version"], r["region"],
+                                          r["classification_ceiling"], r["context_window"], r["weight"], r["enabled"]]
+                                         for r in rows]))
+
+
+def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
+    with open_runtime(json_output) as rt:
+        rows = rt.writer.write(lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled,
+                                                              actor=_actor()))
+    emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
+
+
+@app.command()
+def disable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """Take an alias out of routing."""
+    _set(alias, False, tenant, json_output)
+
+
+@app.command()
+def enable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """Put an alias back into routing."""
+    _set(alias, True, tenant, json_output)

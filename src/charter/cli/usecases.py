@@ -1,0 +1,49 @@
+"""``charter usecases apply|list|show``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.policy import service as policy
+
+app = typer.Typer(help="Use cases and their charters (versioned policies).", no_args_is_help=True)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+@app.command()
+def apply(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+          json_output: bool = JSON_OPTION) -> None:
+    """Validate a charter YAML file and store it as the use case's next version."""
+    source = file.read_text(encoding="utf-8")
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(lambda c: policy.apply_charter(c, source, actor=_actor(), filename=file.name))
+    human = (f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}"
+             + ("" if result["changed"] else " (unchanged)"))
+    emit(result, json_output, human=human)
+
+
+@app.command("list")
+def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: bool = JSON_OPTION) -> None:
+    """List the tenant's use cases."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = policy.list_use_cases(conn, policy.tenant_id_for(conn, tenant))
+    emit(rows, json_output, human=table(f"use cases of {tenant}", ["name", "version", "risk tier", "models", "kill switch"],
+                                        [[r["name"], r["version"], r["risk_tier"], ", ".join(r["models"]), r["kill_switch"]]
+                                         for r in rows]))
+
+
+@app.command()
+def show(name: str, tenant: str = typer.Option("demo"), versions: bool = typer.Option(False, help="List all versions."),
+         json_output: bool = JSON_OPTION) -> None:
+    """Show a use case's current charter (or its version history)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        tenant_id = policy.tenant_id_for(conn, tenant)
+        data = policy.charter_history(conn, tenant_id, name) if versions else policy.get_use_case(conn, tenant_id, name)
+    emit(data, json_output)

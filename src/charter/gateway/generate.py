@@ -1,0 +1,133 @@
+"""The route and generate stages: plan the fallback chain, call providers with retries, breakers and
+fallbacks (MD-7), and check the context window (PC-7)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+from charter.domain import Exchange, ModelEntry
+from charter.errors import InvalidRequest, UpstreamFailed
+from charter.gateway.state import gateway_of
+from charter.providers.base import ChatRequest, ProviderError, StreamDelta
+from charter.providers.router import Route, backoff, pick_weighted, plan_route
+from charter.runtime import Runtime
+
+__all__ = ["generate", "open_stream", "route"]
+
+
+async def route(ex: Exchange, rt: Runtime) -> Route:
+    gw = gateway_of(rt)
+    switches = gw.switches(ex.principal.tenant_id)
+    killed = {target for scope, target in switches if scope == "model"}
+    planned = plan_route(ex.charter, ex.params.model, gw.model_entries(ex.principal.tenant_id), killed)
+    ex.verdict("route", "pass", chain=[[e.alias for e in alias][0] for alias in planned.chain],
+               filtered=planned.filtered)
+    return planned
+
+
+def _request(ex: Exchange, entry: ModelEntry) -> ChatRequest:
+    messages = ex.prompt_messages if ex.prompt_messages is not None else ex.messages
+    wire = []
+    for m in messages:
+        item = {"role": m.role, "content": m.content}
+        if m.name:
+            item["name"] = m.name
+        wire.append(item)
+    needed = ex.usage.prompt_tokens + (ex.params.max_tokens or 0)
+    if needed > entry.context_window:
+        raise InvalidRequest(
+            f"about {ex.usage.prompt_tokens} prompt tokens + {ex.params.max_tokens or 0} max_tokens exceed the "
+            f"{entry.context_window}-token context window of {entry.alias}; shorten the input or lower max_tokens",
+            code="context_length_exceeded", param="messages",
+        )
+    return ChatRequest(model=entry, messages=wire, params=ex.params)
+
+
+def _candidates(planned: Route) -> list[ModelEntry]:
+    order: list[ModelEntry] = []
+    for alias_entries in planned.chain:
+        order.extend(pick_weighted(alias_entries))
+    return order
+
+
+def _failed(ex: Exchange) -> UpstreamFailed:
+    return UpstreamFailed(
+        "no allowed model could answer. " + ex.charter.outage_message, code="upstream_unavailable",
+        extra={"attempts": ex.attempts},
+    )
+
+
+async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
+    """Non-streaming generation along the fallback chain."""
+    gw = gateway_of(rt)
+    retries, base = rt.settings.upstream_retries, rt.settings.upstream_backoff_s
+    for entry in _candidates(planned):
+        breaker = gw.breaker(entry)
+        request = _request(ex, entry)
+        for attempt in range(retries + 1):
+            if not breaker.allow():
+                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": "circuit open"})
+                break
+            started = time.perf_counter()
+            try:
+                result = await gw.provider(entry).chat(request)
+            except ProviderError as exc:
+                breaker.failure()
+                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": str(exc), "status": exc.status})
+                if not exc.retryable:
+                    break
+                if attempt < retries:
+                    await backoff(attempt, base)
+                continue
+            breaker.success()
+            ex.model = entry
+            ex.output = result.text
+            ex.finish_reason = result.finish_reason
+            if result.prompt_tokens:
+                ex.usage.prompt_tokens = result.prompt_tokens
+            ex.usage.completion_tokens = result.completion_tokens
+            ex.ttft_ms = (time.perf_counter() - started) * 1000.0
+            ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1)
+            return
+    raise _failed(ex)
+
+
+async def open_stream(ex: Exchange, rt: Runtime, planned: Route) -> AsyncIterator[StreamDelta]:
+    """Start a streamed generation along the fallback chain. Falls back only before the first
+    token; returns an iterator whose first item has already arrived (errors surface as HTTP errors)."""
+    gw = gateway_of(rt)
+    retries, base = rt.settings.upstream_retries, rt.settings.upstream_backoff_s
+    for entry in _candidates(planned):
+        breaker = gw.breaker(entry)
+        request = _request(ex, entry)
+        for attempt in range(retries + 1):
+            if not breaker.allow():
+                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": "circuit open"})
+                break
+            started = time.perf_counter()
+            iterator = gw.provider(entry).stream(request).__aiter__()
+            try:
+                first = await iterator.__anext__()
+            except StopAsyncIteration:
+                first = StreamDelta(finish_reason="stop")
+            except ProviderError as exc:
+                breaker.failure()
+                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": str(exc), "status": exc.status})
+                if not exc.retryable:
+                    break
+                if attempt < retries:
+                    await backoff(attempt, base)
+                continue
+            breaker.success()
+            ex.model = entry
+            ex.ttft_ms = (time.perf_counter() - started) * 1000.0
+            ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1, stream=True)
+            return _chain_first(first, iterator)
+    raise _failed(ex)
+
+
+async def _chain_first(first: StreamDelta, rest: AsyncIterator[StreamDelta]) -> AsyncIterator[StreamDelta]:
+    yield first
+    async for delta in rest:
+        yield delta

@@ -1,0 +1,192 @@
+"""Runs an exchange through the governed path and shapes the OpenAI wire answer."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+
+from charter.domain import Exchange
+from charter.errors import CharterError, RateLimited, UpstreamFailed
+from charter.gateway.generate import generate, open_stream, route
+from charter.gateway.record import record
+from charter.gateway.stages import Stage, admit, load_stage
+from charter.gateway.state import gateway_of
+from charter.providers.base import ProviderError, StreamDelta
+from charter.runtime import Runtime
+
+__all__ = ["Outcome", "Pipeline"]
+
+log = logging.getLogger(__name__)
+
+
+class Outcome:
+    """What the route turns into a response: a JSON body (status 200 or 202) or an SSE stream."""
+
+    __slots__ = ("body", "headers", "status", "stream")
+
+    def __init__(self, status: int, body: dict[str, Any] | None, headers: dict[str, str],
+                 stream: AsyncIterator[bytes] | None = None) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.stream = stream
+
+
+def _optional(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ModuleNotFoundError, AttributeError):
+        return None
+
+
+class Pipeline:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.screen_input: Stage = load_stage("screen_input")
+        self.ground: Stage = load_stage("ground")
+        self.compose: Stage = load_stage("compose")
+        self.screen_output: Stage = load_stage("screen_output")
+        self.oversee: Stage = load_stage("oversee")
+        self.screen_stream = _optional("charter.guards.stages", "screen_output_stream")
+        self.held_body = _optional("charter.oversight.stages", "held_response_body")
+        self.must_hold = _optional("charter.oversight.stages", "must_hold_before_release")
+
+    async def _refused(self, ex: Exchange, exc: CharterError) -> None:
+        ex.status = "error" if isinstance(exc, UpstreamFailed) or exc.status >= 500 else "refused"
+        ex.error_code = exc.code
+        if isinstance(exc, RateLimited):
+            ex.persist_raw = False
+        try:
+            await record(ex, self.rt)
+        except CharterError:
+            log.exception("could not record a refused exchange %s", ex.request_id)
+
+    def _headers(self, ex: Exchange, interaction_id: str) -> dict[str, str]:
+        headers = {"x-request-id": ex.request_id, "x-charter-interaction-id": interaction_id,
+                   "x-charter-use-case": ex.charter.name, "x-charter-charter-version": str(ex.charter_version)}
+        if ex.model is not None:
+            headers["x-charter-model"] = f"{ex.model.alias}/{ex.model.platform_model_id}@{ex.model.version}"
+        headers.update(ex.response_headers)
+        return headers
+
+    async def chat(self, ex: Exchange) -> Outcome:
+        rt = self.rt
+        try:
+            await admit(ex, rt)
+            await self.screen_input(ex, rt)
+            await self.ground(ex, rt)
+            await self.compose(ex, rt)
+            planned = await route(ex, rt)
+            hold_first = self.must_hold is not None and self.must_hold(ex)
+            if ex.params.stream and not hold_first:
+                deltas = await open_stream(ex, rt, planned)
+                return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas))
+            await generate(ex, rt, planned)
+            await self.screen_output(ex, rt)
+            await self.oversee(ex, rt)
+        except CharterError as exc:
+            await self._refused(ex, exc)
+            raise
+        if ex.held_review_id is not None:
+            ex.status = "held"
+        interaction_id = await record(ex, rt)
+        await gateway_of(rt).limiter.add_tokens(ex.principal.key_id, ex.usage.completion_tokens)
+        headers = self._headers(ex, interaction_id)
+        if ex.held_review_id is not None and self.held_body is not None:
+            return Outcome(202, self.held_body(ex), headers)
+        return Outcome(200, completion_body(ex, interaction_id), headers)
+
+    async def _texts(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[str]:
+        async for delta in deltas:
+            if delta.prompt_tokens:
+                ex.usage.prompt_tokens = delta.prompt_tokens
+            if delta.completion_tokens is not None:
+                ex.usage.completion_tokens = delta.completion_tokens
+            if delta.finish_reason:
+                ex.finish_reason = delta.finish_reason
+            if delta.text:
+                yield delta.text
+
+    async def _sse(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[bytes]:
+        rt = self.rt
+        base = {"id": f"chatcmpl-{ex.request_id}", "object": "chat.completion.chunk", "created": int(ex.received_at),
+                "model": ex.model.alias if ex.model else ""}
+        texts = self._texts(ex, deltas)
+        if self.screen_stream is not None:
+            texts = self.screen_stream(ex, rt, texts)
+        parts: list[str] = []
+        recorded = False
+        try:
+            yield _chunk(base, {"role": "assistant", "content": ""}, None)
+            try:
+                async for text in texts:
+                    parts.append(text)
+                    yield _chunk(base, {"content": text}, None)
+            except ProviderError as exc:
+                ex.status, ex.error_code = "error", "upstream_interrupted"
+                ex.verdict("generate", "block", error=str(exc))
+            ex.output = "".join(parts)
+            if ex.status == "ok":
+                try:
+                    await self.screen_output(ex, rt)
+                    await self.oversee(ex, rt)
+                except CharterError as exc:
+                    ex.status, ex.error_code = "refused", exc.code
+                    ex.finish_reason = "content_filter"
+            interaction_id = await record(ex, rt)
+            recorded = True
+            await gateway_of(rt).limiter.add_tokens(ex.principal.key_id, ex.usage.completion_tokens)
+            final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error")
+            yield final
+            if ex.params.include_usage:
+                yield b"data: " + orjson.dumps({**base, "choices": [], "usage": _usage(ex),
+                                                "charter": {"interaction_id": interaction_id}}) + b"\n\n"
+            yield b"data: [DONE]\n\n"
+        except CharterError as exc:  # the record failed: say so, and do not send [DONE]
+            yield b"data: " + orjson.dumps(exc.to_body()) + b"\n\n"
+        finally:
+            if not recorded:
+                ex.output = "".join(parts)
+                if ex.status == "ok":
+                    ex.status, ex.error_code = "cancelled", "client_disconnected"
+                await asyncio.shield(self._record_quietly(ex))
+
+    async def _record_quietly(self, ex: Exchange) -> None:
+        try:
+            await record(ex, self.rt)
+        except CharterError:
+            log.exception("could not record exchange %s", ex.request_id)
+
+
+def _usage(ex: Exchange) -> dict[str, int]:
+    return {"prompt_tokens": ex.usage.prompt_tokens, "completion_tokens": ex.usage.completion_tokens,
+            "total_tokens": ex.usage.total_tokens}
+
+
+def _chunk(base: dict[str, Any], delta: dict[str, Any], finish: str | None) -> bytes:
+    return b"data: " + orjson.dumps({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + b"\n\n"
+
+
+def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
+    charter_ext: dict[str, Any] = {"interaction_id": interaction_id, "use_case": ex.charter.name,
+                                   "charter_version": ex.charter_version}
+    if ex.model is not None:
+        charter_ext["model_version"] = ex.model.version
+        charter_ext["platform_model_id"] = ex.model.platform_model_id
+    charter_ext.update({k: v for k, v in ex.extensions.items() if k != "variables"})
+    return {
+        "id": f"chatcmpl-{ex.request_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": ex.model.alias if ex.model else "",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": ex.output},
+                     "finish_reason": ex.finish_reason, "logprobs": None}],
+        "usage": _usage(ex),
+        "charter": charter_ext,
+    }

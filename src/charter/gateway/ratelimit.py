@@ -1,0 +1,104 @@
+"""Per-key rate limits: requests and tokens per minute (SA-5, PC-7).
+
+Fixed one-minute windows. In one process the counters live in memory; with ``CHARTER_REDIS_URL``
+they live in Redis, so every replica shares them (one round trip per request, pipelined).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+from charter.errors import RateLimited, Unavailable
+
+__all__ = ["MemoryLimiter", "RateLimiter", "RedisLimiter", "make_limiter"]
+
+
+def _refuse(kind: str, limit: int, window: int) -> RateLimited:
+    retry = max(1, int(60 - (time.time() - window * 60)))
+    code = "rate_limit_exceeded" if kind == "requests" else "token_rate_limit_exceeded"
+    return RateLimited(f"this key may send {limit} {kind} per minute; retry in {retry} s", code=code,
+                       headers={"retry-after": str(retry)})
+
+
+class RateLimiter(Protocol):
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None: ...
+
+    async def add_tokens(self, key_id: str, tokens: int) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+class MemoryLimiter:
+    def __init__(self) -> None:
+        self._window = -1
+        self._requests: dict[str, int] = {}
+        self._tokens: dict[str, int] = {}
+
+    def _roll(self) -> int:
+        window = int(time.time() // 60)
+        if window != self._window:
+            self._window = window
+            self._requests.clear()
+            self._tokens.clear()
+        return window
+
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None:
+        window = self._roll()
+        count = self._requests.get(key_id, 0) + 1
+        if count > rpm:
+            raise _refuse("requests", rpm, window)
+        used = self._tokens.get(key_id, 0)
+        if used + tokens > tpm:
+            raise _refuse("tokens", tpm, window)
+        self._requests[key_id] = count
+        self._tokens[key_id] = used + tokens
+
+    async def add_tokens(self, key_id: str, tokens: int) -> None:
+        self._roll()
+        self._tokens[key_id] = self._tokens.get(key_id, 0) + tokens
+
+    async def aclose(self) -> None:
+        return None
+
+
+class RedisLimiter:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as aioredis
+
+        self._redis: Any = aioredis.from_url(url)
+
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None:
+        window = int(time.time() // 60)
+        rkey, tkey = f"charter:rl:{key_id}:{window}:r", f"charter:rl:{key_id}:{window}:t"
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incr(rkey)
+                pipe.expire(rkey, 120)
+                pipe.incrby(tkey, tokens)
+                pipe.expire(tkey, 120)
+                count, _, used, _ = await pipe.execute()
+        except Exception as exc:  # fail closed: without the shared counter the limit cannot be enforced
+            raise Unavailable(f"rate-limit store unreachable ({type(exc).__name__})", code="ratelimit_unavailable") from exc
+        if count > rpm:
+            raise _refuse("requests", rpm, window)
+        if used > tpm:
+            raise _refuse("tokens", tpm, window)
+
+    async def add_tokens(self, key_id: str, tokens: int) -> None:
+        window = int(time.time() // 60)
+        tkey = f"charter:rl:{key_id}:{window}:t"
+        try:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.incrby(tkey, tokens)
+                pipe.expire(tkey, 120)
+                await pipe.execute()
+        except Exception:  # noqa: BLE001 - the request is done; a missed increment only loosens the next check
+            return
+
+    async def aclose(self) -> None:
+        await self._redis.aclose()
+
+
+def make_limiter(redis_url: str | None) -> RateLimiter:
+    return RedisLimiter(redis_url) if redis_url else MemoryLimiter()

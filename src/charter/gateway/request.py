@@ -1,0 +1,203 @@
+"""Reading and checking an OpenAI chat-completions request. Each problem has a stable code (docs/api.md).
+
+Validation is done by hand rather than by a generic schema so that each problem gets the exact
+code and parameter an OpenAI client expects, and so that it costs microseconds on the hot path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from charter.domain import ChatMessage, GenerationParams
+from charter.errors import InvalidRequest, PayloadTooLarge
+
+__all__ = ["ChatBody", "EmbeddingsBody", "parse_chat", "parse_embeddings", "read_json"]
+
+#: Fields of OpenAI's chat-completions request that Charter accepts. Anything else is refused
+#: with ``unknown_field`` rather than silently ignored.
+_KNOWN = frozenset({
+    "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "seed", "stream",
+    "stream_options", "n", "user", "metadata", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs",
+    "top_logprobs", "response_format", "parallel_tool_calls", "service_tier", "store", "tools", "tool_choice",
+})
+_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+# C0 controls except TAB, LF, CR; DEL; C1 controls. Invalid UTF-8 is refused while decoding.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    """Read the body (refusing more than ``limit`` bytes before reading it all) and parse it."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body is {declared} bytes; the limit is {limit}", code="body_too_large")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body is over the {limit}-byte limit", code="body_too_large")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest(f"the body is not valid UTF-8 (byte {exc.start})", code="invalid_encoding") from None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        if "surrogate" in str(exc).lower():
+            raise InvalidRequest("the body contains an unpaired UTF-16 surrogate", code="invalid_encoding") from None
+        raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+
+
+def _type_error(param: str, expected: str) -> InvalidRequest:
+    return InvalidRequest(f"`{param}` must be {expected}", code="invalid_type", param=param)
+
+
+def _check_text(text: str, param: str) -> str:
+    match = _CONTROL.search(text)
+    if match:
+        raise InvalidRequest(
+            f"`{param}` contains the control character U+{ord(match.group()):04X} at offset {match.start()}; "
+            "remove it", code="control_characters", param=param,
+        )
+    return text
+
+
+def _content(value: Any, param: str) -> str:
+    if isinstance(value, str):
+        return _check_text(value, param)
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        parts = []
+        for i, part in enumerate(value):
+            if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
+                raise InvalidRequest(f"`{param}[{i}]` must be a text part ({{\"type\": \"text\", \"text\": ...}}); "
+                                     "images, audio and files are not accepted", code="invalid_type", param=f"{param}[{i}]")
+            parts.append(_check_text(part["text"], f"{param}[{i}].text"))
+        return "".join(parts)
+    raise _type_error(param, "a string or a list of text parts")
+
+
+class ChatBody:
+    __slots__ = ("messages", "metadata", "params", "user")
+
+    def __init__(self, messages: list[ChatMessage], params: GenerationParams, user: str | None,
+                 metadata: dict[str, Any]) -> None:
+        self.messages = messages
+        self.params = params
+        self.user = user
+        self.metadata = metadata
+
+
+def _number(body: dict[str, Any], name: str, lo: float, hi: float, integer: bool = False) -> Any:
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
+        raise _type_error(name, "an integer" if integer else "a number")
+    if not lo <= value <= hi:
+        raise InvalidRequest(f"`{name}` must be between {lo:g} and {hi:g}", code="invalid_value", param=name)
+    return value
+
+
+def _messages(raw: Any) -> list[ChatMessage]:
+    if raw is None:
+        raise InvalidRequest("`messages` is required", code="missing_field", param="messages")
+    if not isinstance(raw, list):
+        raise _type_error("messages", "a list of messages")
+    if not raw:
+        raise InvalidRequest("`messages` is empty; send at least one user message", code="empty_messages", param="messages")
+    messages = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise _type_error(f"messages[{i}]", "an object with `role` and `content`")
+        role = item.get("role")
+        if not isinstance(role, str) or role not in _ROLES:
+            raise InvalidRequest(f"`messages[{i}].role` must be one of {', '.join(sorted(_ROLES))}",
+                                 code="invalid_value", param=f"messages[{i}].role")
+        name = item.get("name")
+        if name is not None and not isinstance(name, str):
+            raise _type_error(f"messages[{i}].name", "a string")
+        messages.append(ChatMessage(role="system" if role == "developer" else role,
+                                    content=_content(item.get("content"), f"messages[{i}].content"), name=name))
+    if not any(m.content.strip() for m in messages):
+        raise InvalidRequest("every message is empty; send some text", code="empty_messages", param="messages")
+    return messages
+
+
+def parse_chat(body: Any) -> ChatBody:
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object", code="invalid_type")
+    unknown = [k for k in body if k not in _KNOWN]
+    if unknown:
+        raise InvalidRequest(f"unknown field `{unknown[0]}`; see docs/api.md for the accepted fields",
+                             code="unknown_field", param=unknown[0])
+    model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise _type_error("model", "a string")
+    if body.get("tools"):
+        raise InvalidRequest("tool calling is not offered by this gateway", code="unsupported_parameter", param="tools")
+    n = _number(body, "n", 1, 1, integer=True)
+    _ = n
+    stream = body.get("stream", False)
+    if stream is None:
+        stream = False
+    if not isinstance(stream, bool):
+        raise _type_error("stream", "true or false")
+    options = body.get("stream_options") or {}
+    if not isinstance(options, dict):
+        raise _type_error("stream_options", "an object")
+    stop = body.get("stop")
+    if isinstance(stop, str):
+        stop = [stop]
+    if stop is not None and (not isinstance(stop, list) or not all(isinstance(s, str) for s in stop) or len(stop) > 4):
+        raise _type_error("stop", "a string or a list of up to 4 strings")
+    max_tokens = _number(body, "max_completion_tokens", 1, 1_000_000, integer=True)
+    if max_tokens is None:
+        max_tokens = _number(body, "max_tokens", 1, 1_000_000, integer=True)
+    user = body.get("user")
+    if user is not None and not isinstance(user, str):
+        raise _type_error("user", "a string")
+    metadata = body.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise _type_error("metadata", "an object")
+    params = GenerationParams(
+        model=model, max_tokens=max_tokens, temperature=_number(body, "temperature", 0, 2),
+        top_p=_number(body, "top_p", 0, 1), stop=stop, seed=_number(body, "seed", -(2**63), 2**63 - 1, integer=True),
+        stream=stream, include_usage=bool(options.get("include_usage")),
+    )
+    return ChatBody(_messages(body.get("messages")), params, user, metadata)
+
+
+class EmbeddingsBody:
+    __slots__ = ("inputs", "model")
+
+    def __init__(self, model: str | None, inputs: list[str]) -> None:
+        self.model = model
+        self.inputs = inputs
+
+
+def parse_embeddings(body: Any) -> EmbeddingsBody:
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object", code="invalid_type")
+    unknown = [k for k in body if k not in {"model", "input", "encoding_format", "dimensions", "user"}]
+    if unknown:
+        raise InvalidRequest(f"unknown field `{unknown[0]}`", code="unknown_field", param=unknown[0])
+    model = body.get("model")
+    if model is not None and not isinstance(model, str):
+        raise _type_error("model", "a string")
+    if body.get("encoding_format") not in (None, "float"):
+        raise InvalidRequest("only encoding_format float is offered", code="invalid_value", param="encoding_format")
+    raw = body.get("input")
+    inputs = [raw] if isinstance(raw, str) else raw
+    if not isinstance(inputs, list) or not all(isinstance(t, str) for t in inputs):
+        raise _type_error("input", "a string or a list of strings")
+    if not inputs or not any(inputs):
+        raise InvalidRequest("`input` is empty", code="empty_input", param="input")
+    return EmbeddingsBody(model, [_check_text(t, "input") for t in inputs])

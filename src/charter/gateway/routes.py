@@ -1,0 +1,190 @@
+"""The OpenAI-compatible routes: ``POST /v1/chat/completions``, ``GET /v1/models``, ``POST /v1/embeddings``."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import Response, StreamingResponse
+
+from charter.api.responses import JSONResponse
+
+from charter.api.deps import authenticate, get_runtime
+from charter.domain import Exchange, GenerationParams, Principal
+from charter.errors import CharterError, InvalidRequest, PermissionDenied, UpstreamFailed
+from charter.gateway.generate import route
+from charter.gateway.pipeline import Pipeline
+from charter.gateway.record import record
+from charter.gateway.request import parse_chat, parse_embeddings, read_json
+from charter.gateway.stages import admit
+from charter.gateway.state import gateway_of
+from charter.providers.base import ProviderError
+from charter.providers.router import eligible_models
+from charter.runtime import Runtime
+
+__all__ = ["router", "setup"]
+
+router = APIRouter(tags=["gateway"])
+
+_CHAT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["messages"],
+    "properties": {
+        "model": {"type": "string"},
+        "messages": {"type": "array", "items": {"type": "object", "required": ["role", "content"], "properties": {
+            "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
+            "content": {"type": "string"}, "name": {"type": "string"}}}},
+        "max_tokens": {"type": "integer", "minimum": 1},
+        "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+        "top_p": {"type": "number", "minimum": 0, "maximum": 1},
+        "stream": {"type": "boolean"},
+        "stop": {"type": "array", "items": {"type": "string"}, "maxItems": 4},
+        "seed": {"type": "integer"},
+        "user": {"type": "string"},
+        "metadata": {"type": "object"},
+    },
+}
+_EMBED_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["input"],
+    "properties": {"model": {"type": "string"}, "input": {"oneOf": [{"type": "string"},
+                                                                     {"type": "array", "items": {"type": "string"}}]}},
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+    for code, text in [(400, "invalid request or content filter"), (401, "missing, unknown, revoked or expired key"),
+                       (403, "out of scope"), (404, "unknown model"), (413, "body too large"), (429, "rate limited"),
+                       (502, "no allowed model could answer"), (503, "switched off or store unavailable")]
+}
+
+
+def _pipeline(rt: Runtime) -> Pipeline:
+    pipeline = rt.parts.get("pipeline")
+    if pipeline is None:
+        pipeline = rt.parts["pipeline"] = Pipeline(rt)
+    assert isinstance(pipeline, Pipeline)
+    return pipeline
+
+
+def _gateway_principal(request: Request, scope: str) -> Principal:
+    principal = authenticate(request)
+    if principal.role not in ("app", "developer"):
+        raise PermissionDenied(f"role {principal.role!r} may not call models; use an app key",
+                               code="role_not_allowed")
+    if principal.use_case is None:
+        raise PermissionDenied("this key is not bound to a use case; create one with "
+                               "`charter keys create --use-case NAME --role app`", code="out_of_scope")
+    if principal.scopes and scope not in principal.scopes:
+        raise PermissionDenied(f"this key's scopes ({', '.join(principal.scopes)}) do not include {scope!r}",
+                               code="out_of_scope")
+    return principal
+
+
+def _request_id(request: Request) -> str:
+    given = request.headers.get("x-request-id", "")
+    return given if 0 < len(given) <= 64 and given.isascii() and given.isprintable() else uuid.uuid4().hex
+
+
+@router.post("/v1/chat/completions", openapi_extra={"requestBody": {"required": True, "content": {
+    "application/json": {"schema": _CHAT_SCHEMA}}}}, responses=_ERRORS, response_model=None)
+async def chat_completions(request: Request) -> Response:
+    """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
+    rt = get_runtime(request)
+    principal = _gateway_principal(request, "chat")
+    body = parse_chat(await read_json(request, rt.settings.max_body_bytes))
+    policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
+    ex = Exchange(request_id=_request_id(request), principal=principal, use_case_id=policy.use_case_id,
+                  charter=policy.charter, charter_version=policy.version, messages=body.messages, params=body.params,
+                  conversation_id=request.headers.get("x-charter-conversation-id"))
+    variables = body.metadata.get("variables") if body.metadata else None
+    if isinstance(variables, dict):
+        ex.extensions["variables"] = variables
+    outcome = await _pipeline(rt).chat(ex)
+    if outcome.stream is not None:
+        headers = {k: v for k, v in outcome.headers.items() if k != "x-charter-interaction-id"}
+        headers["cache-control"] = "no-cache"
+        return StreamingResponse(outcome.stream, media_type="text/event-stream", headers=headers)
+    return JSONResponse(outcome.body, status_code=outcome.status, headers=outcome.headers)
+
+
+@router.get("/v1/models", responses=_ERRORS)
+async def list_models(request: Request) -> dict[str, Any]:
+    """The model aliases this key's use case may use now (OpenAI list format)."""
+    rt = get_runtime(request)
+    principal = _gateway_principal(request, "models")
+    gw = gateway_of(rt)
+    policy = gw.policy(principal.tenant_id, principal.use_case or "")
+    killed = {t for s, t in gw.switches(principal.tenant_id) if s == "model"}
+    by_alias, _ = eligible_models(policy.charter, gw.model_entries(principal.tenant_id), killed)
+    created = int(time.time())
+    return {"object": "list", "data": [
+        {"id": alias, "object": "model", "created": created, "owned_by": principal.tenant,
+         "charter": {"region": entries[0].region, "context_window": entries[0].context_window,
+                     "classification_ceiling": entries[0].classification_ceiling}}
+        for alias in policy.charter.models if (entries := by_alias.get(alias))
+    ]}
+
+
+@router.post("/v1/embeddings", openapi_extra={"requestBody": {"required": True, "content": {
+    "application/json": {"schema": _EMBED_SCHEMA}}}}, responses=_ERRORS, response_model=None)
+async def embeddings(request: Request) -> Response:
+    """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
+    rt = get_runtime(request)
+    principal = _gateway_principal(request, "embeddings")
+    body = parse_embeddings(await read_json(request, rt.settings.max_body_bytes))
+    gw = gateway_of(rt)
+    policy = gw.policy(principal.tenant_id, principal.use_case or "")
+    from charter.domain import ChatMessage
+
+    ex = Exchange(request_id=_request_id(request), principal=principal, use_case_id=policy.use_case_id,
+                  charter=policy.charter, charter_version=policy.version,
+                  messages=[ChatMessage("user", t) for t in body.inputs], params=GenerationParams(model=body.model))
+    try:
+        await admit(ex, rt)
+        await _pipeline(rt).screen_input(ex, rt)
+        planned = await route(ex, rt)
+        vectors = await _embed(ex, rt, planned.chain, [m.content for m in ex.messages])
+    except CharterError as exc:
+        await _pipeline(rt)._refused(ex, exc)
+        raise
+    ex.output = ""
+    interaction_id = await record(ex, rt)
+    data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
+    return JSONResponse({"object": "list", "data": data, "model": ex.model.alias if ex.model else "",
+                           "usage": {"prompt_tokens": ex.usage.prompt_tokens, "total_tokens": ex.usage.prompt_tokens}},
+                          headers={"x-charter-interaction-id": interaction_id})
+
+
+async def _embed(ex: Exchange, rt: Runtime, chain: list[list[Any]], texts: list[str]) -> list[list[float]]:
+    gw = gateway_of(rt)
+    for alias_entries in chain:
+        for entry in alias_entries:
+            provider = gw.provider(entry)
+            if not provider.supports_embeddings:
+                ex.attempts.append({"model": entry.alias, "error": "no embeddings"})
+                continue
+            try:
+                vectors, tokens = await provider.embed(entry, texts)
+            except ProviderError as exc:
+                ex.attempts.append({"model": entry.alias, "error": str(exc)})
+                continue
+            ex.model = entry
+            ex.usage.prompt_tokens = tokens or ex.usage.prompt_tokens
+            return vectors
+    if all(a.get("error") == "no embeddings" for a in ex.attempts):
+        raise InvalidRequest("no model this use case may use offers embeddings", code="no_eligible_model",
+                             param="model")
+    raise UpstreamFailed("no allowed model could compute embeddings. " + ex.charter.outage_message,
+                         extra={"attempts": ex.attempts})
+
+
+def setup(app: FastAPI) -> None:
+    """Close providers and the limiter when the app stops."""
+
+    async def stop(rt: Runtime) -> None:
+        gw = rt.parts.pop("gateway", None)
+        if gw is not None:
+            await gw.aclose()
+
+    app.state.on_stop.append(stop)

@@ -1,0 +1,80 @@
+"""The governed path, one small function per stage over the exchange.
+
+    admit → screen_input → ground → compose → route → generate → screen_output → oversee → record
+
+``screen_input``, ``ground``, ``compose``, ``screen_output`` and ``oversee`` belong to their
+capabilities (guards, knowledge, prompts, oversight); when a capability is not installed its stage is
+an explicit pass-through that records a ``skip`` verdict. A stage refuses by raising a
+:class:`charter.errors.CharterError`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Awaitable, Callable
+
+from charter.domain import Exchange
+from charter.errors import InvalidRequest, Suspended
+from charter.gateway.state import gateway_of
+from charter.runtime import Runtime
+
+__all__ = ["CAPABILITY_STAGES", "Stage", "admit", "estimate_tokens", "load_stage"]
+
+Stage = Callable[[Exchange, Runtime], Awaitable[None]]
+
+#: Where the capability stages live (module:function).
+CAPABILITY_STAGES: dict[str, str] = {
+    "screen_input": "charter.guards.stages:screen_input",
+    "ground": "charter.knowledge.stages:ground",
+    "compose": "charter.prompts.stages:compose",
+    "screen_output": "charter.guards.stages:screen_output",
+    "oversee": "charter.oversight.stages:oversee",
+}
+
+
+def _pass_through(name: str) -> Stage:
+    async def stage(ex: Exchange, rt: Runtime) -> None:
+        ex.verdict(name, "skip", reason="capability not installed")
+
+    stage.__name__ = name
+    return stage
+
+
+def load_stage(name: str) -> Stage:
+    module_name, _, func = CAPABILITY_STAGES[name].partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not module_name.startswith(exc.name):
+            raise
+        return _pass_through(name)
+    stage: Stage = getattr(module, func)
+    return stage
+
+
+def estimate_tokens(text_chars: int, messages: int) -> int:
+    """A conservative token estimate (about 4 characters a token, plus framing per message)."""
+    return math.ceil(text_chars / 3.5) + 4 * messages
+
+
+async def admit(ex: Exchange, rt: Runtime) -> None:
+    """Kill switches, input size, context window and rate limits (HO-4, PC-7, SA-5)."""
+    gw = gateway_of(rt)
+    charter = ex.charter
+    switches = gw.switches(ex.principal.tenant_id)
+    if ("global", "*") in switches:
+        raise Suspended("Charter is switched off by an administrator. " + charter.outage_message, code="service_suspended")
+    if charter.kill_switch or ("use_case", charter.name) in switches:
+        raise Suspended(f"use case {charter.name!r} is switched off. " + charter.outage_message,
+                        code="use_case_suspended")
+    chars = sum(len(m.content) for m in ex.messages)
+    if chars > charter.max_input_chars:
+        raise InvalidRequest(f"the input is {chars} characters; this use case accepts at most {charter.max_input_chars}",
+                             code="input_too_long", param="messages")
+    tokens = estimate_tokens(chars, len(ex.messages))
+    ex.usage.prompt_tokens = tokens
+    limits = charter.rate_limits
+    await gw.limiter.admit(ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute,
+                           tokens + (ex.params.max_tokens or 0))
+    ex.verdict("admit", "pass", estimated_prompt_tokens=tokens)

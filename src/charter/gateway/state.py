@@ -1,0 +1,148 @@
+"""The gateway's live state in one process: policy caches, providers, circuit breakers, limiter.
+
+Caches hold use-case charters, model entries and kill switches for ``policy_cache_ttl_s`` seconds
+(default 1 s). A change made through this process clears them at once (:meth:`Gateway.invalidate`);
+other replicas see it within the TTL — well inside HO-4's 5 seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from charter.domain import Charter, ModelEntry
+from charter.errors import NotFound, Unavailable
+from charter.gateway.ratelimit import RateLimiter, make_limiter
+from charter.policy.controls import active_controls
+from charter.policy.service import PLATFORM_TENANT
+from charter.providers.base import Provider
+from charter.providers.router import CircuitBreaker
+from charter.registry.models import load_entries
+from charter.runtime import Runtime
+from charter.store.schema import charter_versions, tenants, use_cases
+
+__all__ = ["Gateway", "UseCasePolicy", "gateway_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class UseCasePolicy:
+    use_case_id: str
+    version: int
+    charter: Charter
+
+
+class _TTLCache:
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._items: dict[Any, tuple[float, Any]] = {}
+
+    def get(self, key: Any) -> Any:
+        hit = self._items.get(key)
+        if hit is not None and time.monotonic() - hit[0] <= self.ttl:
+            return hit[1]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        self._items[key] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
+class Gateway:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        ttl = rt.settings.policy_cache_ttl_s
+        self._policies = _TTLCache(ttl)
+        self._models = _TTLCache(ttl)
+        self._controls = _TTLCache(ttl)
+        self._platform_tenant: str | None = None
+        self.providers: dict[str, Provider] = {}
+        self.breakers: dict[str, CircuitBreaker] = {}
+        self.limiter: RateLimiter = make_limiter(rt.settings.redis_url)
+
+    def invalidate(self) -> None:
+        self._policies.clear()
+        self._models.clear()
+        self._controls.clear()
+
+    # -- policy -----------------------------------------------------------------------------
+    def policy(self, tenant_id: str, use_case: str) -> UseCasePolicy:
+        key = (tenant_id, use_case)
+        cached = self._policies.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        try:
+            with self.rt.engine.connect() as conn:
+                row = conn.execute(
+                    select(use_cases.c.id, use_cases.c.current_version, charter_versions.c.body)
+                    .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
+                          & (charter_versions.c.version == use_cases.c.current_version))
+                    .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == use_case)
+                ).first()
+        except Exception as exc:
+            raise Unavailable(f"the store is unreachable ({type(exc).__name__})", code="store_unavailable") from exc
+        if row is None:
+            raise NotFound(f"use case {use_case!r} no longer exists", code="use_case_not_found")
+        policy = UseCasePolicy(row.id, row.current_version, Charter.model_validate(row.body))
+        self._policies.put(key, policy)
+        return policy
+
+    def model_entries(self, tenant_id: str) -> list[ModelEntry]:
+        cached = self._models.get(tenant_id)
+        if cached is None:
+            with self.rt.engine.connect() as conn:
+                cached = load_entries(conn, tenant_id)
+            self._models.put(tenant_id, cached)
+        return cached  # type: ignore[no-any-return]
+
+    def switches(self, tenant_id: str) -> set[tuple[str, str]]:
+        """(scope, target) of the kill switches that apply to ``tenant_id`` (its own and the global one)."""
+        cached = self._controls.get(tenant_id)
+        if cached is None:
+            with self.rt.engine.connect() as conn:
+                platform = self._platform_id(conn)
+                ids = [tenant_id] + ([platform] if platform else [])
+                rows = active_controls(conn, ids)
+            cached = {(scope, target) for tid, scope, target in rows if tid == tenant_id or scope == "global"}
+            self._controls.put(tenant_id, cached)
+        return cached  # type: ignore[no-any-return]
+
+    def _platform_id(self, conn: Any) -> str | None:
+        if self._platform_tenant is None:
+            found = conn.execute(select(tenants.c.id).where(tenants.c.name == PLATFORM_TENANT)).scalar_one_or_none()
+            self._platform_tenant = found
+        return self._platform_tenant
+
+    # -- providers --------------------------------------------------------------------------
+    def provider(self, entry: ModelEntry) -> Provider:
+        provider = self.providers.get(entry.id)
+        if provider is None:
+            factory = self.rt.registry.get("providers", entry.provider)
+            provider = self.providers[entry.id] = factory(entry, self.rt.settings)
+        return provider
+
+    def breaker(self, entry: ModelEntry) -> CircuitBreaker:
+        key = entry.endpoint or entry.id
+        breaker = self.breakers.get(key)
+        if breaker is None:
+            s = self.rt.settings
+            breaker = self.breakers[key] = CircuitBreaker(failures=s.circuit_failures, reset_s=s.circuit_reset_s)
+        return breaker
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(p.aclose() for p in self.providers.values()), return_exceptions=True)
+        self.providers.clear()
+        await self.limiter.aclose()
+
+
+def gateway_of(rt: Runtime) -> Gateway:
+    gw = rt.parts.get("gateway")
+    if gw is None:
+        gw = rt.parts["gateway"] = Gateway(rt)
+    assert isinstance(gw, Gateway)
+    return gw

@@ -1,0 +1,1 @@
+"""Interactions: the stored record of every exchange (redacted tier + encrypted raw tier)."""

@@ -1,0 +1,49 @@
+"""Rotating the raw tier's key-encryption key: a new KEK, every stored data key re-wrapped under it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from charter import ledger
+from charter.interactions.crypto import KeyRing
+from charter.policy.service import PLATFORM_TENANT, ensure_tenant
+from charter.runtime import Runtime
+from charter.store.schema import interaction_raw
+
+__all__ = ["rotate_raw_tier"]
+
+
+def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
+    """Add a KEK, re-wrap all DEKs (in batches through the writer), then retire the old KEKs."""
+    ring = KeyRing.load(rt.settings.effective_raw_key_file)
+    old_versions = sorted(ring.keys)
+    new_version = ring.rotate()
+    rt.parts["keyring"] = ring
+    rewrapped = 0
+    while True:
+        def rewrap(conn: Connection) -> int:
+            rows = conn.execute(select(interaction_raw.c.interaction_id, interaction_raw.c.kek_version,
+                                       interaction_raw.c.wrapped_dek)
+                                .where(interaction_raw.c.kek_version != new_version).limit(batch)).all()
+            for r in rows:
+                dek = ring.unwrap(bytes(r.wrapped_dek), r.kek_version)
+                conn.execute(update(interaction_raw).where(interaction_raw.c.interaction_id == r.interaction_id)
+                             .values(kek_version=new_version, wrapped_dek=ring.wrap(dek, new_version)))
+            return len(rows)
+
+        done = rt.writer.write(rewrap)
+        rewrapped += done
+        if done < batch:
+            break
+    for version in old_versions:
+        ring.retire(version)
+
+    def audit(conn: Connection) -> None:
+        tenant_id = ensure_tenant(conn, PLATFORM_TENANT, actor="rotation")
+        ledger.append(conn, tenant_id=tenant_id, actor="cli:rotate-raw", action="raw_key.rotated", subject="raw-tier",
+                      event={"retired": old_versions, "active": new_version, "rewrapped": rewrapped})
+
+    rt.writer.write(audit)
+    return {"active": new_version, "retired": old_versions, "rewrapped": rewrapped}

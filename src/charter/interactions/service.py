@@ -1,0 +1,73 @@
+"""Reading interactions: the redacted tier for analytics, the raw tier for auditors (each read audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.errors import NotFound
+from charter.interactions.crypto import Sealed, keyring
+from charter.runtime import Runtime
+from charter.store.schema import interaction_raw, interactions, use_cases
+
+__all__ = ["get_interaction", "list_interactions", "read_raw"]
+
+_COLUMNS = [c for c in interactions.c if c.name != "tenant_id"]
+
+
+def _public(row: Any, use_case: str) -> dict[str, Any]:
+    data = {c.name: getattr(row, c.name) for c in _COLUMNS}
+    data["created_at"] = data["created_at"].isoformat()
+    data["use_case"] = use_case
+    return data
+
+
+def list_interactions(conn: Connection, tenant_id: str, *, use_case: str | None = None, status: str | None = None,
+                      limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
+    query = (select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
+             .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
+             .where(interactions.c.tenant_id == tenant_id))
+    if use_case:
+        query = query.where(use_cases.c.name == use_case)
+    if status:
+        query = query.where(interactions.c.status == status)
+    if before:
+        query = query.where(interactions.c.id < before)
+    rows = conn.execute(query.order_by(interactions.c.id.desc()).limit(limit)).all()
+    return [_public(r, r.use_case_name) for r in rows]
+
+
+def get_interaction(conn: Connection, tenant_id: str, interaction_id: str) -> dict[str, Any]:
+    row = conn.execute(
+        select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
+        .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
+        .where(interactions.c.tenant_id == tenant_id, interactions.c.id == interaction_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"interaction {interaction_id!r} not found in this tenant")
+    return _public(row, row.use_case_name)
+
+
+def read_raw(rt: Runtime, tenant_id: str, interaction_id: str, *, actor: str, reason: str = "") -> dict[str, Any]:
+    """Decrypt one raw record. The ledger entry for the read commits before any content is returned."""
+
+    def audit(conn: Connection) -> Any:
+        row = conn.execute(select(interaction_raw).where(
+            interaction_raw.c.tenant_id == tenant_id, interaction_raw.c.interaction_id == interaction_id)).first()
+        if row is None:
+            raise NotFound(f"no raw record for interaction {interaction_id!r} in this tenant "
+                           "(blocked text is never stored)")
+        ledger.append(conn, tenant_id=tenant_id, actor=actor, action="raw.read", subject=interaction_id,
+                      event={"reason": reason})
+        return row
+
+    row = rt.writer.write(audit)
+    plain = keyring(rt).open(_sealed(row), interaction_id.encode())
+    return {"interaction_id": interaction_id, **orjson.loads(plain)}
+
+
+def _sealed(row: Any) -> Sealed:
+    return Sealed(row.kek_version, bytes(row.wrapped_dek), bytes(row.nonce), bytes(row.ciphertext))

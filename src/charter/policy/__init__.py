@@ -1,0 +1,1 @@
+"""Charters: schema loading with line-numbered errors, versions, tenants and use cases."""

@@ -1,0 +1,159 @@
+"""Tenants, use cases and their charter versions. Every applied change is a new, immutable version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import yaml
+from sqlalchemy import Connection, select, update
+
+from charter import ledger
+from charter.domain import Charter
+from charter.errors import NotFound
+from charter.policy.loader import parse_charter
+from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
+
+__all__ = [
+    "PLATFORM_TENANT",
+    "apply_charter",
+    "charter_history",
+    "ensure_tenant",
+    "get_charter",
+    "get_use_case",
+    "list_tenants",
+    "list_use_cases",
+    "tenant_id_for",
+]
+
+#: The tenant that owns platform-wide rows (the global kill switch, platform admin keys).
+PLATFORM_TENANT = "platform"
+
+
+def ensure_tenant(conn: Connection, name: str, *, display_name: str = "", actor: str = "system") -> str:
+    existing = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar_one_or_none()
+    if existing is not None:
+        return str(existing)
+    tenant_id = new_id("ten")
+    conn.execute(
+        tenants.insert().values(
+            id=tenant_id, tenant_id=tenant_id, name=name, display_name=display_name or name,
+            legal_hold=False, created_at=utcnow(),
+        )
+    )
+    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="tenant.created", subject=name,
+                  event={"name": name, "display_name": display_name or name})
+    return tenant_id
+
+
+def tenant_id_for(conn: Connection, name: str) -> str:
+    tenant_id = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar_one_or_none()
+    if tenant_id is None:
+        raise NotFound(f"tenant {name!r} does not exist; create it with `charter usecases apply` or `charter init`")
+    return str(tenant_id)
+
+
+def list_tenants(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(tenants).order_by(tenants.c.created_at)).all()
+    return [{"id": r.id, "name": r.name, "display_name": r.display_name, "legal_hold": r.legal_hold,
+             "created_at": r.created_at.isoformat()} for r in rows]
+
+
+def apply_charter(
+    conn: Connection, source: str | Charter, *, actor: str, tenant_id: str | None = None, filename: str = "charter.yaml"
+) -> dict[str, Any]:
+    """Validate and store a new version of a use case's charter (creating tenant/use case as needed).
+
+    When ``tenant_id`` is given (an API caller), the charter must name that tenant. Re-applying an
+    identical charter changes nothing and returns the current version.
+    """
+    if isinstance(source, Charter):
+        charter = source
+        text = yaml.safe_dump(charter.model_dump(mode="json"), sort_keys=False)
+    else:
+        charter = parse_charter(source, filename=filename)
+        text = source
+    if tenant_id is not None:
+        own = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one()
+        if own != charter.tenant:
+            from charter.errors import PermissionDenied
+
+            raise PermissionDenied(
+                f"this key belongs to tenant {own!r}; the charter names {charter.tenant!r}", code="cross_tenant"
+            )
+    tid = tenant_id or ensure_tenant(conn, charter.tenant, actor=actor)
+    body = charter.model_dump(mode="json")
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    now = utcnow()
+    uc = conn.execute(
+        select(use_cases.c.id, use_cases.c.current_version).where(
+            use_cases.c.tenant_id == tid, use_cases.c.name == charter.name
+        )
+    ).first()
+    if uc is None:
+        use_case_id, version, before = new_id("uc"), 1, None
+        conn.execute(use_cases.insert().values(id=use_case_id, tenant_id=tid, name=charter.name,
+                                               current_version=1, created_at=now, updated_at=now))
+    else:
+        use_case_id = uc.id
+        current = conn.execute(
+            select(charter_versions.c.sha256, charter_versions.c.body).where(
+                charter_versions.c.use_case_id == use_case_id, charter_versions.c.version == uc.current_version
+            )
+        ).one()
+        if current.sha256 == digest:
+            return {"use_case": charter.name, "tenant": charter.tenant, "version": uc.current_version,
+                    "changed": False, "sha256": digest}
+        version, before = uc.current_version + 1, current.body
+        conn.execute(update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now))
+    conn.execute(charter_versions.insert().values(
+        id=new_id("chv"), tenant_id=tid, use_case_id=use_case_id, version=version, body=body, source=text,
+        sha256=digest, created_by=actor, created_at=now,
+    ))
+    ledger.append(conn, tenant_id=tid, actor=actor, action="charter.applied", subject=charter.name,
+                  event={"version": version, "sha256": digest, "before": before, "after": body})
+    return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}
+
+
+def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
+    row = conn.execute(
+        select(use_cases.c.id, use_cases.c.name, use_cases.c.current_version, charter_versions.c.body,
+               charter_versions.c.created_at, charter_versions.c.created_by, charter_versions.c.sha256)
+        .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
+              & (charter_versions.c.version == use_cases.c.current_version))
+        .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
+    ).first()
+    if row is None:
+        raise NotFound(f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found")
+    return {"id": row.id, "name": row.name, "version": row.current_version, "charter": row.body,
+            "sha256": row.sha256, "applied_at": row.created_at.isoformat(), "applied_by": row.created_by}
+
+
+def get_charter(conn: Connection, tenant_id: str, name: str) -> tuple[str, int, Charter]:
+    uc = get_use_case(conn, tenant_id, name)
+    return uc["id"], uc["version"], Charter.model_validate(uc["charter"])
+
+
+def list_use_cases(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(use_cases.c.name, use_cases.c.current_version, use_cases.c.updated_at, charter_versions.c.body)
+        .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
+              & (charter_versions.c.version == use_cases.c.current_version))
+        .where(use_cases.c.tenant_id == tenant_id).order_by(use_cases.c.name)
+    ).all()
+    return [{"name": r.name, "version": r.current_version, "risk_tier": r.body["risk_tier"],
+             "models": r.body["models"], "kill_switch": r.body["kill_switch"],
+             "updated_at": r.updated_at.isoformat()} for r in rows]
+
+
+def charter_history(conn: Connection, tenant_id: str, name: str) -> list[dict[str, Any]]:
+    uc_id = get_use_case(conn, tenant_id, name)["id"]
+    rows = conn.execute(
+        select(charter_versions.c.version, charter_versions.c.sha256, charter_versions.c.created_by,
+               charter_versions.c.created_at)
+        .where(charter_versions.c.use_case_id == uc_id, charter_versions.c.tenant_id == tenant_id)
+        .order_by(charter_versions.c.version)
+    ).all()
+    return [{"version": r.version, "sha256": r.sha256, "applied_by": r.created_by,
+             "applied_at": r.created_at.isoformat()} for r in rows]

@@ -1,0 +1,31 @@
+"""Charter's own providers, registered through the public hook like any plugin's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from charter.domain import ModelEntry
+from charter.hookspecs import Register, hookimpl
+from charter.providers.base import Provider
+from charter.settings import Settings
+
+
+def _openai(entry: ModelEntry, settings: Settings) -> Provider:
+    from charter.providers.openai_http import OpenAIHTTPProvider
+
+    return OpenAIHTTPProvider(entry, timeout=settings.upstream_timeout_s)
+
+
+def _embedded(entry: ModelEntry, settings: Settings) -> Provider:
+    from charter.providers.embedded import LlamaProvider
+
+    return LlamaProvider(entry, threads=settings.llama_threads, context=settings.llama_context)
+
+
+@hookimpl
+def register_providers(register: Register) -> None:
+    register("openai", _openai)
+    register("embedded", _embedded)
+
+
+_: Any = None

