@@ -87,3 +87,118 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
         yield rt
     finally:
         rt.close()
+
+
+# -- a platform with one agency, a scripted upstream model and keys for every role ---------------
+from dataclasses import dataclass, field  # noqa: E402
+from typing import Any  # noqa: E402
+
+from tests.support.live import LiveCharter  # noqa: E402
+from tests.support.upstream import ScriptedUpstream  # noqa: E402
+
+AGENCY_CHARTER = """\
+name: tax-helpdesk
+tenant: agency
+description: Answers questions about filing taxes.
+risk_tier: limited
+classification_ceiling: internal
+models: [mock]
+regions: [ca-central-1]
+system_prompt: You answer tax questions for the Revenue Agency.
+rate_limits: {{requests_per_minute: {rpm}, tokens_per_minute: {tpm}}}
+max_input_chars: {max_chars}
+"""
+
+
+@dataclass
+class Platform:
+    rt: Runtime
+    upstream: ScriptedUpstream
+    tenant_id: str
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def apply(self, yaml_text: str) -> dict[str, Any]:
+        from charter.policy.service import apply_charter
+
+        result = self.rt.writer.write(lambda c: apply_charter(c, yaml_text, actor="test"))
+        self.invalidate()
+        return result
+
+    def key(self, role: str = "app", use_case: str | None = "tax-helpdesk", tenant: str = "agency", **kw: Any) -> str:
+        from charter.policy.service import get_use_case, tenant_id_for
+        from charter.principals.keys import create_key
+
+        def make(conn: Any) -> str:
+            tid = tenant_id_for(conn, tenant)
+            uc = get_use_case(conn, tid, use_case)["id"] if use_case else None
+            return create_key(conn, tenant_id=tid, role=role, actor="test", use_case_id=uc, **kw).key
+
+        return self.rt.writer.write(make)
+
+    def add_model(self, tenant: str = "agency", **spec: Any) -> dict[str, Any]:
+        from charter.policy.service import tenant_id_for
+        from charter.registry.models import ModelSpec, add_model
+
+        row = self.rt.writer.write(lambda c: add_model(c, tenant_id_for(c, tenant), ModelSpec(**spec), actor="test"))
+        self.invalidate()
+        return row
+
+    def invalidate(self) -> None:
+        gw = self.rt.parts.get("gateway")
+        if gw is not None:
+            gw.invalidate()
+        keys = self.rt.parts.get("keys")
+        if keys is not None:
+            keys.invalidate()
+
+    def auth(self, role: str = "app") -> dict[str, str]:
+        return {"authorization": f"Bearer {self.keys[role]}"}
+
+
+@pytest.fixture
+def upstream() -> Iterator[ScriptedUpstream]:
+    server = ScriptedUpstream().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def make_platform(rt: Runtime, upstream: ScriptedUpstream, rpm: int = 1000, tpm: int = 1_000_000,
+                  max_chars: int = 4000) -> Platform:
+    from charter.bootstrap import init
+    from charter.policy.service import tenant_id_for
+
+    init(rt)
+    platform = Platform(rt=rt, upstream=upstream, tenant_id="")
+    rt.writer.write(lambda c: __import__("charter.policy.service", fromlist=["x"]).ensure_tenant(c, "agency"))
+    platform.tenant_id = rt.writer.write(lambda c: tenant_id_for(c, "agency"))
+    platform.add_model(alias="mock", provider="openai", endpoint=upstream.url, platform_model_id="mock-model-7b",
+                       version="2026-01", region="ca-central-1", classification_ceiling="confidential",
+                       context_window=4096)
+    platform.apply(AGENCY_CHARTER.format(rpm=rpm, tpm=tpm, max_chars=max_chars))
+    for role in ("app", "admin", "developer", "reviewer", "auditor"):
+        platform.keys[role] = platform.key(role, use_case="tax-helpdesk" if role == "app" else None)
+    return platform
+
+
+@pytest.fixture
+def platform(runtime: Runtime, upstream: ScriptedUpstream) -> Platform:
+    return make_platform(runtime, upstream)
+
+
+@pytest.fixture
+def live(platform: Platform) -> Iterator[LiveCharter]:
+    server = LiveCharter(platform.rt).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def http(live: LiveCharter) -> Iterator[Any]:
+    import httpx
+
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        yield client

@@ -1,0 +1,124 @@
+"""A scripted OpenAI-compatible upstream on loopback: the only thing tests may play instead of a model.
+
+It speaks real HTTP. Tests set ``reply``, queue failures (``fail_next(n, status)``), add ``delay``,
+and read ``requests`` to see exactly what a provider received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from typing import Any
+
+import uvicorn
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ScriptedUpstream:
+    def __init__(self) -> None:
+        self.reply = "Passports are renewed online at the passport office website."
+        self.delay = 0.0
+        self.stream_pieces: list[str] | None = None
+        self.requests: list[dict[str, Any]] = []
+        self._failures: list[int] = []
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        self._failures.extend([status] * count)
+
+    # -- the ASGI app -------------------------------------------------------------------
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        path = scope["path"]
+        data = json.loads(body) if body else {}
+        self.requests.append({"path": path, "body": data, "headers": dict(scope["headers"])})
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self._failures:
+            status = self._failures.pop(0)
+            await self._json(send, status, {"error": {"message": "scripted failure", "code": "scripted"}})
+            return
+        if path.endswith("/embeddings"):
+            inputs = data["input"] if isinstance(data["input"], list) else [data["input"]]
+            vectors = [{"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.5]}
+                       for i, t in enumerate(inputs)]
+            await self._json(send, 200, {"object": "list", "data": vectors, "model": data.get("model"),
+                                         "usage": {"prompt_tokens": 3 * len(inputs), "total_tokens": 3 * len(inputs)}})
+            return
+        if data.get("stream"):
+            await self._stream(send, data)
+            return
+        await self._json(send, 200, {
+            "id": "cmpl-1", "object": "chat.completion", "created": int(time.time()), "model": data.get("model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
+        })
+
+    async def _json(self, send: Any, status: int, payload: dict[str, Any]) -> None:
+        raw = json.dumps(payload).encode()
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]})
+        await send({"type": "http.response.body", "body": raw})
+
+    async def _stream(self, send: Any, data: dict[str, Any]) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+        pieces = self.stream_pieces or [w + " " for w in self.reply.split(" ")]
+        for piece in pieces:
+            chunk = {"id": "c", "object": "chat.completion.chunk", "model": data.get("model"),
+                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+            await send({"type": "http.response.body", "body": f"data: {json.dumps(chunk)}\n\n".encode(), "more_body": True})
+        final = {"id": "c", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+        usage = {"id": "c", "object": "chat.completion.chunk", "choices": [],
+                 "usage": {"prompt_tokens": 11, "completion_tokens": len(pieces), "total_tokens": 11 + len(pieces)}}
+        body = f"data: {json.dumps(final)}\n\ndata: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode()
+        await send({"type": "http.response.body", "body": body})
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def start(self) -> ScriptedUpstream:
+        config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+
+
+def wait_for_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
