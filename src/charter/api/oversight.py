@@ -1,0 +1,438 @@
+"""Human oversight over HTTP. Thin: every route checks the role and calls :mod:`charter.oversight`.
+
+Requesters: ``GET /v1/reviews/{id}`` (202 while waiting, 200 once decided) and ``POST /v1/feedback``.
+Reviewers: ``/api/v1/reviews`` (queue, claim, approve, edit, reject) and ``/api/v1/samples``
+(expert scoring). Admins: incidents, suspensions, corrections export, oversight metrics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection
+
+from charter import oversight
+from charter.api.deps import authenticate, get_runtime, require_roles
+from charter.api.responses import JSONResponse
+from charter.domain import Principal
+from charter.oversight.clock import utcnow
+from charter.oversight.notify import post_decision
+from charter.policy.service import get_use_case
+from charter.runtime import Runtime
+
+__all__ = ["router", "setup"]
+
+router = APIRouter(tags=["oversight"])
+
+REVIEWERS = require_roles("reviewer", "admin")
+FEEDBACK = require_roles("app", "admin")
+ADMIN = require_roles("admin")
+INCIDENT_READERS = require_roles("admin", "auditor", "reviewer")
+INCIDENT_WRITERS = require_roles("admin", "reviewer")
+METRICS_READERS = require_roles("admin", "auditor", "reviewer", "developer")
+DATA_READERS = require_roles("admin", "developer", "auditor")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FeedbackIn(_Body):
+    interaction_id: str = Field(min_length=1, max_length=40)
+    rating: Literal["helpful", "unhelpful"] | None = None
+    reasons: list[str] = Field(default_factory=list, max_length=10)
+    correction: str | None = Field(default=None, max_length=10_000)
+    comment: str | None = Field(default=None, max_length=10_000)
+    appeal: bool = False
+    consent: bool = Field(
+        default=False, description="The person agrees the correction may be used for training."
+    )
+
+
+class CommentIn(_Body):
+    comment: str = Field(default="", max_length=10_000)
+
+
+class EditIn(_Body):
+    text: str = Field(min_length=1, max_length=100_000)
+    comment: str = Field(default="", max_length=10_000)
+    from_scratch: bool = Field(
+        default=False, description="Written by the reviewer, not edited from the AI's."
+    )
+
+
+class RejectIn(_Body):
+    reason: str = Field(min_length=1, max_length=10_000)
+
+
+class ScoreIn(_Body):
+    sentence_scores: list[float] = Field(max_length=1000)
+    citation_score: float | None = Field(default=None, ge=0.0, le=1.0)
+    comment: str = Field(default="", max_length=10_000)
+
+
+class IncidentIn(_Body):
+    title: str = Field(min_length=1, max_length=200)
+    severity: Literal["low", "medium", "high", "critical"] = "medium"
+    kind: Literal["incident", "near-miss"] = "incident"
+    near_miss_type: str | None = Field(default=None, max_length=32)
+    use_case: str | None = Field(default=None, max_length=64)
+    description: str = Field(default="", max_length=20_000)
+    impact: str = Field(default="", max_length=20_000)
+    affected: str = Field(default="", max_length=20_000)
+    interaction_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class IncidentPatch(_Body):
+    title: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=20_000)
+    severity: Literal["low", "medium", "high", "critical"] | None = None
+    status: Literal["open", "investigating", "mitigated"] | None = None
+    impact: str | None = Field(default=None, max_length=20_000)
+    affected: str | None = Field(default=None, max_length=20_000)
+    actions_taken: str | None = Field(default=None, max_length=20_000)
+    root_cause: str | None = Field(default=None, max_length=20_000)
+    disclosed_to: str | None = Field(default=None, max_length=20_000)
+    near_miss_type: str | None = Field(default=None, max_length=32)
+    interaction_ids: list[str] = Field(default_factory=list, max_length=1000)
+
+
+class CloseIn(_Body):
+    after_action: str = Field(min_length=1, max_length=50_000)
+    root_cause: str | None = Field(default=None, max_length=20_000)
+
+
+class ResumeIn(_Body):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ExportIn(_Body):
+    purpose: Literal["training", "evaluation"] = "training"
+
+
+# -- requesters ----------------------------------------------------------------------------
+@router.get("/v1/reviews/{review_id}")
+def review_status(
+    review_id: str, p: Principal = Depends(authenticate), rt: Runtime = Depends(get_runtime)
+) -> JSONResponse:
+    """The answer once a person decided; 202 with a notice while it waits (only for the requesting key)."""
+    with rt.engine.connect() as conn:
+        status, body = oversight.requester_view(rt, conn, p, review_id)
+    return JSONResponse(body, status_code=status)
+
+
+@router.post("/v1/feedback", status_code=201)
+def submit_feedback(
+    body: FeedbackIn, p: Principal = Depends(FEEDBACK), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Rate an answer, correct it, or appeal (an appeal opens a review item)."""
+    now = utcnow()
+    return rt.writer.write(
+        lambda c: oversight.submit_feedback(
+            rt,
+            c,
+            p,
+            interaction_id=body.interaction_id,
+            now=now,
+            rating=body.rating,
+            reasons=body.reasons,
+            correction=body.correction,
+            comment=body.comment,
+            appeal=body.appeal,
+            consent=body.consent,
+        )
+    )
+
+
+# -- reviewers -----------------------------------------------------------------------------
+@router.get("/api/v1/reviews")
+def list_reviews(
+    status: str | None = Query(default="pending", max_length=16),
+    limit: int = Query(100, ge=1, le=1000),
+    p: Principal = Depends(REVIEWERS),
+    rt: Runtime = Depends(get_runtime),
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return oversight.list_items(conn, p, status=status or None, limit=limit, now=utcnow())
+
+
+@router.post("/api/v1/reviews/next")
+def next_review(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Claim the oldest item you may review and show it; ``{"item": null}`` when the queue is empty."""
+    now = utcnow()
+
+    def take(conn: Connection) -> dict[str, Any] | None:
+        review_id = oversight.claim_next(conn, p, now)
+        return None if review_id is None else oversight.show_item(rt, conn, p, review_id)
+
+    return {"item": rt.writer.write(take)}
+
+
+@router.get("/api/v1/reviews/{review_id}")
+def show_review(
+    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    return rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))
+
+
+@router.post("/api/v1/reviews/{review_id}/claim")
+def claim_review(
+    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    now = utcnow()
+    return rt.writer.write(lambda c: oversight.claim(c, p, review_id, now))
+
+
+@router.post("/api/v1/reviews/{review_id}/release")
+def release_review(
+    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Let go of a claim without deciding."""
+    return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
+
+
+def _notify(tasks: BackgroundTasks, result: dict[str, Any]) -> dict[str, Any]:
+    url = result.pop("webhook_url", None)
+    if url:
+        tasks.add_task(post_decision, url, result)
+    return result
+
+
+@router.post("/api/v1/reviews/{review_id}/approve")
+def approve_review(
+    review_id: str,
+    body: CommentIn,
+    tasks: BackgroundTasks,
+    p: Principal = Depends(REVIEWERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    now = utcnow()
+    return _notify(
+        tasks, rt.writer.write(lambda c: oversight.approve(c, p, review_id, comment=body.comment, now=now))
+    )
+
+
+@router.post("/api/v1/reviews/{review_id}/edit")
+def edit_review(
+    review_id: str,
+    body: EditIn,
+    tasks: BackgroundTasks,
+    p: Principal = Depends(REVIEWERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    now = utcnow()
+    return _notify(
+        tasks,
+        rt.writer.write(
+            lambda c: oversight.edit(
+                rt,
+                c,
+                p,
+                review_id,
+                text=body.text,
+                comment=body.comment,
+                from_scratch=body.from_scratch,
+                now=now,
+            )
+        ),
+    )
+
+
+@router.post("/api/v1/reviews/{review_id}/reject")
+def reject_review(
+    review_id: str,
+    body: RejectIn,
+    tasks: BackgroundTasks,
+    p: Principal = Depends(REVIEWERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    now = utcnow()
+    return _notify(
+        tasks, rt.writer.write(lambda c: oversight.reject(c, p, review_id, reason=body.reason, now=now))
+    )
+
+
+# -- expert scoring ------------------------------------------------------------------------
+@router.post("/api/v1/samples/next")
+def next_sample(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    now = utcnow()
+
+    def take(conn: Connection) -> dict[str, Any] | None:
+        sample_id = oversight.claim_next_sample(conn, p, now)
+        return None if sample_id is None else oversight.show_sample(rt, conn, p.tenant_id, sample_id)
+
+    return {"item": rt.writer.write(take)}
+
+
+@router.get("/api/v1/samples/{sample_id}")
+def show_sample(
+    sample_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return oversight.show_sample(rt, conn, p.tenant_id, sample_id)
+
+
+@router.post("/api/v1/samples/{sample_id}/score")
+def score_sample(
+    sample_id: str, body: ScoreIn, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    now = utcnow()
+    return rt.writer.write(
+        lambda c: oversight.score_sample(
+            c,
+            p,
+            sample_id,
+            sentence_scores=body.sentence_scores,
+            citation_score=body.citation_score,
+            comment=body.comment,
+            now=now,
+        )
+    )
+
+
+# -- incidents -----------------------------------------------------------------------------
+@router.get("/api/v1/incidents")
+def list_incidents(
+    status: str | None = Query(default=None, max_length=16),
+    use_case: str | None = Query(default=None, max_length=64),
+    p: Principal = Depends(INCIDENT_READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return oversight.list_incidents(conn, p.tenant_id, status=status, use_case=use_case)
+
+
+@router.post("/api/v1/incidents", status_code=201)
+def open_incident(
+    body: IncidentIn, p: Principal = Depends(INCIDENT_WRITERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    now = utcnow()
+    return rt.writer.write(
+        lambda c: oversight.open_incident(
+            c,
+            p.tenant_id,
+            title=body.title,
+            actor=p.key_id,
+            now=now,
+            severity=body.severity,
+            kind=body.kind,
+            near_miss_type=body.near_miss_type,
+            use_case=body.use_case,
+            description=body.description,
+            impact=body.impact,
+            affected=body.affected,
+            interaction_ids=body.interaction_ids,
+        )
+    )
+
+
+@router.get("/api/v1/incidents/{incident_id}")
+def show_incident(
+    incident_id: str, p: Principal = Depends(INCIDENT_READERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return oversight.get_incident(conn, p.tenant_id, incident_id)
+
+
+@router.patch("/api/v1/incidents/{incident_id}")
+def update_incident(
+    incident_id: str, body: IncidentPatch, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    now = utcnow()
+    changes = body.model_dump(exclude_none=True, exclude={"interaction_ids"})
+
+    def change(conn: Connection) -> dict[str, Any]:
+        from charter.oversight.incidents import link_interactions
+
+        link_interactions(conn, p.tenant_id, incident_id, body.interaction_ids, actor=p.key_id)
+        if not changes:
+            return oversight.get_incident(conn, p.tenant_id, incident_id)
+        return oversight.update_incident(conn, p.tenant_id, incident_id, changes, actor=p.key_id, now=now)
+
+    return rt.writer.write(change)
+
+
+@router.post("/api/v1/incidents/{incident_id}/close")
+def close_incident(
+    incident_id: str, body: CloseIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    now = utcnow()
+    return rt.writer.write(
+        lambda c: oversight.close_incident(
+            c,
+            p.tenant_id,
+            incident_id,
+            after_action=body.after_action,
+            root_cause=body.root_cause,
+            actor=p.key_id,
+            now=now,
+        )
+    )
+
+
+# -- use cases: metrics, suspensions, data -------------------------------------------------
+@router.get("/api/v1/usecases/{name}/oversight")
+def oversight_metrics(
+    name: str,
+    days: int = Query(30, ge=1, le=3650),
+    p: Principal = Depends(METRICS_READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Override, edit, rejection and appeal rates, time to decision p50/p95, queue depth, expert scores."""
+    since = utcnow() - dt.timedelta(days=days)
+    with rt.engine.connect() as conn:
+        use_case_id = get_use_case(conn, p.tenant_id, name)["id"]
+        return {"use_case": name, **oversight.oversight_metrics(conn, p.tenant_id, use_case_id, since)}
+
+
+@router.get("/api/v1/suspensions")
+def list_suspensions(
+    p: Principal = Depends(require_roles("admin", "auditor")), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return oversight.list_suspensions(conn, p.tenant_id)
+
+
+@router.post("/api/v1/usecases/{name}/resume")
+def resume_use_case(
+    name: str, body: ResumeIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Switch a (suspended) use case back on; recorded with the admin and the reason."""
+    now = utcnow()
+    result = rt.writer.write(
+        lambda c: oversight.resume(c, p.tenant_id, name, actor=p.key_id, reason=body.reason, now=now)
+    )
+    gateway = rt.parts.get("gateway")
+    if gateway is not None:
+        gateway.invalidate()
+    return result
+
+
+@router.get("/api/v1/usecases/{name}/expert-scores")
+def expert_scores(
+    name: str, p: Principal = Depends(DATA_READERS), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        use_case_id = get_use_case(conn, p.tenant_id, name)["id"]
+        return oversight.scores_dataset(conn, p.tenant_id, use_case_id)
+
+
+@router.post("/api/v1/usecases/{name}/corrections/export")
+def export_corrections(
+    name: str, body: ExportIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    """Corrections usable for training or evaluation (charter may_train and the person's consent)."""
+    return rt.writer.write(
+        lambda c: oversight.training_corrections(
+            rt, c, p.tenant_id, name, actor=p.key_id, purpose=body.purpose
+        )
+    )
+
+
+def setup(app: FastAPI) -> None:
+    """Run the SLA / auto-suspend sweep for as long as the app runs."""
+    app.state.on_start.append(oversight.start_oversight)
+    app.state.on_stop.append(oversight.stop_oversight)

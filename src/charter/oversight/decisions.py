@@ -1,0 +1,271 @@
+"""Reviewer decisions: approve, edit (a new answer version with provenance and diff) or reject
+(HO-1, ME-6). Four-eyes: the current version needs approvals from two different reviewers; an edit
+counts as its author's approval. A rejection is final at once (fail safe)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+from typing import Any, Literal
+
+from sqlalchemy import Connection, select, update
+
+from charter import ledger
+from charter.domain import Principal
+from charter.errors import Conflict, InvalidRequest
+from charter.oversight.clock import aware
+from charter.oversight.items import answer_binding
+from charter.oversight.queue import check_reviewer, get_item
+from charter.oversight.sealing import open_json, seal_json
+from charter.oversight.tables import review_decisions, review_items, review_versions
+from charter.store.schema import charter_versions, new_id
+
+__all__ = ["Provenance", "approve", "edit", "provenance_of", "reject", "unified_diff"]
+
+Provenance = Literal["ai", "ai-edited", "human"]
+
+#: Below this similarity to the AI's answer an edit counts as written by a person.
+HUMAN_BELOW = 0.2
+
+
+def unified_diff(before: str, after: str, from_label: str, to_label: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=from_label,
+            tofile=to_label,
+        )
+    )
+
+
+def provenance_of(ai_text: str, text: str, *, from_scratch: bool = False) -> tuple[Provenance, float]:
+    similarity = difflib.SequenceMatcher(None, ai_text, text, autojunk=False).ratio()
+    if from_scratch or similarity < HUMAN_BELOW:
+        return "human", similarity
+    return "ai-edited", similarity
+
+
+def _claimed(conn: Connection, reviewer: Principal, review_id: str, now: dt.datetime) -> Any:
+    row = get_item(conn, reviewer.tenant_id, review_id)
+    check_reviewer(row, reviewer)
+    if row.status != "pending":
+        raise Conflict(f"review {review_id} is already {row.status}", code="conflict")
+    if row.claimed_by != reviewer.key_id or row.claim_expires_at is None or aware(row.claim_expires_at) < now:
+        raise Conflict(
+            f"claim review {review_id} first (`charter review next` or POST .../claim)", code="conflict"
+        )
+    return row
+
+
+def _record(
+    conn: Connection,
+    row: Any,
+    reviewer: Principal,
+    decision: str,
+    version: int,
+    comment: str,
+    final: bool,
+    now: dt.datetime,
+    **event: Any,
+) -> dict[str, Any]:
+    conn.execute(
+        review_decisions.insert().values(
+            id=new_id("rvd"),
+            tenant_id=row.tenant_id,
+            review_id=row.id,
+            reviewer=reviewer.key_id,
+            decision=decision,
+            version=version,
+            comment=comment,
+            final=final,
+            received_at=row.created_at,
+            claimed_at=row.claimed_at,
+            decided_at=now,
+        )
+    )
+    record = {
+        "id": row.id,
+        "decision": decision,
+        "version": version,
+        "final": final,
+        "reviewer": reviewer.key_id,
+        "received_at": aware(row.created_at).isoformat(),
+        "decided_at": now.isoformat(),
+        **event,
+    }
+    ledger.append(
+        conn,
+        tenant_id=row.tenant_id,
+        actor=reviewer.key_id,
+        action=f"review.{decision}",
+        subject=row.id,
+        event={**record, "comment": comment},
+    )
+    return {
+        **record,
+        "comment": comment,
+        "status": event.get("status", "pending"),
+        "webhook_url": _webhook(conn, row) if final else None,
+    }
+
+
+def _webhook(conn: Connection, row: Any) -> str | None:
+    body = conn.execute(
+        select(charter_versions.c.body).where(
+            charter_versions.c.use_case_id == row.use_case_id,
+            charter_versions.c.version == row.charter_version,
+        )
+    ).scalar()
+    url = (body or {}).get("review", {}).get("webhook_url")
+    return str(url) if url else None
+
+
+def _conclude(
+    conn: Connection,
+    row: Any,
+    approvals: list[str],
+    version: int,
+    reviewer: Principal,
+    now: dt.datetime,
+    status_if_final: str,
+    comment: str,
+) -> tuple[bool, str]:
+    final = len(approvals) >= row.required_approvals
+    values: dict[str, Any] = {
+        "approvals": approvals,
+        "current_version": version,
+        "claimed_by": None,
+        "claimed_at": None,
+        "claim_expires_at": None,
+    }
+    if final:
+        values.update(
+            status=status_if_final, decided_at=now, decided_by=reviewer.key_id, outcome_comment=comment
+        )
+    result = conn.execute(
+        update(review_items)
+        .where(
+            review_items.c.id == row.id,
+            review_items.c.status == "pending",
+            review_items.c.claimed_by == reviewer.key_id,
+        )
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
+    return final, status_if_final if final else "pending"
+
+
+def approve(
+    conn: Connection, reviewer: Principal, review_id: str, *, comment: str = "", now: dt.datetime
+) -> dict[str, Any]:
+    row = _claimed(conn, reviewer, review_id, now)
+    approvals = [*(row.approvals or []), reviewer.key_id]
+    status = "edited" if row.current_version > 1 else "approved"
+    final, status = _conclude(conn, row, approvals, row.current_version, reviewer, now, status, comment)
+    return _record(
+        conn,
+        row,
+        reviewer,
+        "approved",
+        row.current_version,
+        comment,
+        final,
+        now,
+        status=status,
+        approvals=len(approvals),
+        required_approvals=row.required_approvals,
+    )
+
+
+def edit(
+    rt: Any,
+    conn: Connection,
+    reviewer: Principal,
+    review_id: str,
+    *,
+    text: str,
+    comment: str = "",
+    from_scratch: bool = False,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    """Store ``text`` as a new version (provenance ai-edited or human, with the diff) and approve it."""
+    if not text.strip():
+        raise InvalidRequest("an edit needs the new answer text", code="missing_field", param="text")
+    row = _claimed(conn, reviewer, review_id, now)
+    texts = {
+        v.version: open_json(rt, v.sealed, answer_binding(row.id, v.version))["text"]
+        for v in conn.execute(
+            select(review_versions.c.version, review_versions.c.sealed).where(
+                review_versions.c.review_id == row.id, review_versions.c.version.in_([1, row.current_version])
+            )
+        )
+    }
+    provenance, similarity = provenance_of(texts[1], text, from_scratch=from_scratch)
+    version = row.current_version + 1
+    diff = unified_diff(texts[row.current_version], text, f"v{row.current_version}", f"v{version}")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    conn.execute(
+        review_versions.insert().values(
+            id=new_id("rvv"),
+            tenant_id=row.tenant_id,
+            review_id=row.id,
+            version=version,
+            provenance=provenance,
+            author=reviewer.key_id,
+            sha256=digest,
+            chars=len(text),
+            similarity=round(similarity, 4),
+            sealed=seal_json(rt, {"text": text, "diff": diff}, answer_binding(row.id, version)),
+            created_at=now,
+        )
+    )
+    final, status = _conclude(conn, row, [reviewer.key_id], version, reviewer, now, "edited", comment)
+    return _record(
+        conn,
+        row,
+        reviewer,
+        "edited",
+        version,
+        comment,
+        final,
+        now,
+        status=status,
+        provenance=provenance,
+        similarity=round(similarity, 4),
+        sha256=digest,
+        approvals=1,
+        required_approvals=row.required_approvals,
+    )
+
+
+def reject(
+    conn: Connection, reviewer: Principal, review_id: str, *, reason: str, now: dt.datetime
+) -> dict[str, Any]:
+    if not reason.strip():
+        raise InvalidRequest(
+            "a rejection needs a reason the requester will read", code="missing_field", param="reason"
+        )
+    row = _claimed(conn, reviewer, review_id, now)
+    result = conn.execute(
+        update(review_items)
+        .where(
+            review_items.c.id == row.id,
+            review_items.c.status == "pending",
+            review_items.c.claimed_by == reviewer.key_id,
+        )
+        .values(
+            status="rejected",
+            decided_at=now,
+            decided_by=reviewer.key_id,
+            outcome_comment=reason,
+            claimed_by=None,
+            claimed_at=None,
+            claim_expires_at=None,
+        )
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
+    return _record(conn, row, reviewer, "rejected", row.current_version, reason, True, now, status="rejected")

@@ -1,0 +1,311 @@
+"""The incident register (AT-6; NIST GV-4.3-002, MG-4.3): what happened, how bad, which
+interactions, what was done, the after-action review and who was told. Every change is recorded in
+the ledger with its before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, select, update
+
+from charter import ledger
+from charter.errors import Conflict, InvalidRequest, NotFound
+from charter.oversight.clock import iso
+from charter.oversight.tables import incident_links, incidents
+from charter.store.schema import new_id, use_cases
+
+__all__ = [
+    "EDITABLE",
+    "KINDS",
+    "NEAR_MISS_TYPES",
+    "SEVERITIES",
+    "STATUSES",
+    "close_incident",
+    "get_incident",
+    "link_interactions",
+    "list_incidents",
+    "open_incident",
+    "update_incident",
+]
+
+SEVERITIES = ("low", "medium", "high", "critical")
+STATUSES = ("open", "investigating", "mitigated", "closed")
+KINDS = ("incident", "near-miss")
+NEAR_MISS_TYPES = ("caught-by-guard", "caught-by-reviewer", "caught-by-user", "caught-by-monitor", "other")
+#: Fields an update may change (status changes to ``closed`` go through :func:`close_incident`).
+EDITABLE = (
+    "title",
+    "description",
+    "severity",
+    "status",
+    "impact",
+    "affected",
+    "actions_taken",
+    "root_cause",
+    "after_action",
+    "disclosed_to",
+    "near_miss_type",
+)
+
+
+def _check(field: str, value: Any, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise InvalidRequest(
+            f"{field} must be one of {', '.join(allowed)}", code="invalid_value", param=field
+        )
+
+
+def _use_case_id(conn: Connection, tenant_id: str, name: str | None) -> str | None:
+    if name is None:
+        return None
+    uc = conn.execute(
+        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
+    ).scalar()
+    if uc is None:
+        raise NotFound(f"use case {name!r} not found", code="use_case_not_found", param="use_case")
+    return str(uc)
+
+
+def open_incident(
+    conn: Connection,
+    tenant_id: str,
+    *,
+    title: str,
+    actor: str,
+    now: dt.datetime,
+    severity: str = "medium",
+    kind: str = "incident",
+    near_miss_type: str | None = None,
+    use_case: str | None = None,
+    use_case_id: str | None = None,
+    description: str = "",
+    source: str = "manual",
+    impact: str = "",
+    affected: str = "",
+    interaction_ids: list[str] | None = None,
+) -> dict[str, Any]:
+    _check("severity", severity, SEVERITIES)
+    _check("kind", kind, KINDS)
+    if near_miss_type is not None:
+        _check("near_miss_type", near_miss_type, NEAR_MISS_TYPES)
+    if not title.strip():
+        raise InvalidRequest("an incident needs a title", code="missing_field", param="title")
+    uc_id = use_case_id or _use_case_id(conn, tenant_id, use_case)
+    incident_id = new_id("inc")
+    conn.execute(
+        incidents.insert().values(
+            id=incident_id,
+            tenant_id=tenant_id,
+            use_case_id=uc_id,
+            title=title[:200],
+            description=description,
+            kind=kind,
+            near_miss_type=near_miss_type,
+            severity=severity,
+            status="open",
+            source=source,
+            reported_by=actor,
+            impact=impact,
+            affected=affected,
+            actions_taken="",
+            root_cause="",
+            after_action="",
+            disclosed_to="",
+            detected_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    link_interactions(conn, tenant_id, incident_id, interaction_ids or [], actor=actor, record=False)
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="incident.opened",
+        subject=incident_id,
+        event={
+            "title": title,
+            "severity": severity,
+            "kind": kind,
+            "source": source,
+            "use_case_id": uc_id,
+            "interactions": sorted(set(interaction_ids or [])),
+        },
+    )
+    return get_incident(conn, tenant_id, incident_id)
+
+
+def link_interactions(
+    conn: Connection,
+    tenant_id: str,
+    incident_id: str,
+    interaction_ids: list[str],
+    *,
+    actor: str,
+    record: bool = True,
+) -> list[str]:
+    existing = set(
+        conn.execute(
+            select(incident_links.c.interaction_id).where(
+                incident_links.c.incident_id == incident_id, incident_links.c.tenant_id == tenant_id
+            )
+        ).scalars()
+    )
+    new = sorted(set(interaction_ids) - existing)
+    for interaction_id in new:
+        conn.execute(
+            incident_links.insert().values(
+                incident_id=incident_id, interaction_id=interaction_id, tenant_id=tenant_id
+            )
+        )
+    if record and new:
+        ledger.append(
+            conn,
+            tenant_id=tenant_id,
+            actor=actor,
+            action="incident.linked",
+            subject=incident_id,
+            event={"interactions": new},
+        )
+    return new
+
+
+def _row(conn: Connection, tenant_id: str, incident_id: str) -> Any:
+    row = conn.execute(
+        select(incidents, use_cases.c.name.label("use_case"))
+        .outerjoin(use_cases, use_cases.c.id == incidents.c.use_case_id)
+        .where(incidents.c.id == incident_id, incidents.c.tenant_id == tenant_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"incident {incident_id!r} not found; list them with `charter incidents list`")
+    return row
+
+
+def _as_dict(row: Any, links: list[str] | None = None) -> dict[str, Any]:
+    out = {
+        name: getattr(row, name)
+        for name in (
+            "id",
+            "title",
+            "description",
+            "kind",
+            "near_miss_type",
+            "severity",
+            "status",
+            "source",
+            "reported_by",
+            "impact",
+            "affected",
+            "actions_taken",
+            "root_cause",
+            "after_action",
+            "disclosed_to",
+            "use_case",
+        )
+    }
+    out.update(detected_at=iso(row.detected_at), updated_at=iso(row.updated_at), closed_at=iso(row.closed_at))
+    if links is not None:
+        out["interactions"] = links
+    return out
+
+
+def get_incident(conn: Connection, tenant_id: str, incident_id: str) -> dict[str, Any]:
+    row = _row(conn, tenant_id, incident_id)
+    links = sorted(
+        conn.execute(
+            select(incident_links.c.interaction_id).where(
+                incident_links.c.incident_id == incident_id, incident_links.c.tenant_id == tenant_id
+            )
+        ).scalars()
+    )
+    return _as_dict(row, links)
+
+
+def list_incidents(
+    conn: Connection, tenant_id: str, *, status: str | None = None, use_case: str | None = None
+) -> list[dict[str, Any]]:
+    query = (
+        select(incidents, use_cases.c.name.label("use_case"))
+        .outerjoin(use_cases, use_cases.c.id == incidents.c.use_case_id)
+        .where(incidents.c.tenant_id == tenant_id)
+        .order_by(incidents.c.created_at.desc())
+    )
+    if status:
+        query = query.where(incidents.c.status == status)
+    if use_case:
+        query = query.where(use_cases.c.name == use_case)
+    return [_as_dict(r) for r in conn.execute(query).all()]
+
+
+def update_incident(
+    conn: Connection,
+    tenant_id: str,
+    incident_id: str,
+    changes: dict[str, Any],
+    *,
+    actor: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidRequest(
+            f"cannot change {', '.join(sorted(unknown))}; editable: {', '.join(EDITABLE)}",
+            code="unknown_field",
+        )
+    if "severity" in changes:
+        _check("severity", changes["severity"], SEVERITIES)
+    if "status" in changes:
+        _check("status", changes["status"], STATUSES[:-1])
+    row = _row(conn, tenant_id, incident_id)
+    if row.status == "closed":
+        raise Conflict(f"incident {incident_id} is closed", code="conflict")
+    before = {k: getattr(row, k) for k in changes}
+    conn.execute(update(incidents).where(incidents.c.id == incident_id).values(**changes, updated_at=now))
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="incident.updated",
+        subject=incident_id,
+        event={"before": before, "after": changes},
+    )
+    return get_incident(conn, tenant_id, incident_id)
+
+
+def close_incident(
+    conn: Connection,
+    tenant_id: str,
+    incident_id: str,
+    *,
+    after_action: str,
+    actor: str,
+    now: dt.datetime,
+    root_cause: str | None = None,
+) -> dict[str, Any]:
+    """Close with the after-action review (required: what happened, why, what changes)."""
+    if not after_action.strip():
+        raise InvalidRequest(
+            "closing an incident needs the after-action review", code="missing_field", param="after_action"
+        )
+    row = _row(conn, tenant_id, incident_id)
+    if row.status == "closed":
+        raise Conflict(f"incident {incident_id} is already closed", code="conflict")
+    values: dict[str, Any] = {
+        "status": "closed",
+        "after_action": after_action,
+        "closed_at": now,
+        "updated_at": now,
+    }
+    if root_cause is not None:
+        values["root_cause"] = root_cause
+    conn.execute(update(incidents).where(incidents.c.id == incident_id).values(**values))
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="incident.closed",
+        subject=incident_id,
+        event={"before": row.status, "after_action": after_action, "root_cause": root_cause},
+    )
+    return get_incident(conn, tenant_id, incident_id)

@@ -1,0 +1,123 @@
+"""Opening review items: an answer held by the oversee stage, or an appeal against one already
+released. Each item keeps its question and context sealed and its answer as version 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from charter import ledger
+from charter.oversight.sealing import seal_json
+from charter.oversight.tables import review_items, review_versions
+from charter.store.schema import new_id
+
+__all__ = ["NewItem", "answer_binding", "insert_item", "request_binding", "seal_item"]
+
+#: Longest retrieved chunk kept for the reviewer (characters).
+CONTEXT_CHARS = 4000
+
+
+def request_binding(review_id: str) -> str:
+    return f"{review_id}:request"
+
+
+def answer_binding(review_id: str, version: int) -> str:
+    return f"{review_id}:answer:{version}"
+
+
+@dataclass(slots=True)
+class NewItem:
+    """Everything a review item needs, sealed in advance so the write itself is quick."""
+
+    id: str
+    tenant_id: str
+    use_case_id: str
+    kind: str
+    reasons: list[str]
+    findings: list[dict[str, Any]]
+    requester_key_id: str
+    charter_version: int
+    required_approvals: int
+    sla_minutes: int
+    answer: str
+    answer_provenance: str
+    answer_author: str
+    sealed_request: dict[str, Any] = field(default_factory=dict)
+    sealed_answer: dict[str, Any] = field(default_factory=dict)
+    model_alias: str | None = None
+    feedback_id: str | None = None
+
+
+def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:
+    """Seal the request (question, redacted context, pseudonym vault) and the answer of ``item``."""
+    context = [
+        {**chunk, "text": str(chunk.get("text", ""))[:CONTEXT_CHARS]} if isinstance(chunk, dict) else chunk
+        for chunk in request.get("context", [])
+    ]
+    item.sealed_request = seal_json(rt, {**request, "context": context}, request_binding(item.id))
+    item.sealed_answer = seal_json(rt, {"text": item.answer, "diff": ""}, answer_binding(item.id, 1))
+    return item
+
+
+def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.datetime) -> dict[str, Any]:
+    """Insert the item and its first answer version, and record the opening in the ledger."""
+    conn.execute(
+        review_items.insert().values(
+            id=item.id,
+            tenant_id=item.tenant_id,
+            use_case_id=item.use_case_id,
+            interaction_id=interaction_id,
+            kind=item.kind,
+            status="pending",
+            reasons=item.reasons,
+            findings=item.findings,
+            requester_key_id=item.requester_key_id,
+            charter_version=item.charter_version,
+            required_approvals=item.required_approvals,
+            approvals=[],
+            current_version=1,
+            sealed_request=item.sealed_request,
+            model_alias=item.model_alias,
+            feedback_id=item.feedback_id,
+            created_at=now,
+            due_at=now + dt.timedelta(minutes=item.sla_minutes),
+        )
+    )
+    digest = hashlib.sha256(item.answer.encode()).hexdigest()
+    conn.execute(
+        review_versions.insert().values(
+            id=new_id("rvv"),
+            tenant_id=item.tenant_id,
+            review_id=item.id,
+            version=1,
+            provenance=item.answer_provenance,
+            author=item.answer_author,
+            sha256=digest,
+            chars=len(item.answer),
+            similarity=None,
+            sealed=item.sealed_answer,
+            created_at=now,
+        )
+    )
+    event = {
+        "kind": item.kind,
+        "interaction_id": interaction_id,
+        "reasons": item.reasons,
+        "required_approvals": item.required_approvals,
+        "answer_sha256": digest,
+        "requester": item.requester_key_id,
+        "feedback_id": item.feedback_id,
+    }
+    ledger.append(
+        conn,
+        tenant_id=item.tenant_id,
+        actor=item.requester_key_id,
+        action="review.opened",
+        subject=item.id,
+        event=event,
+    )
+    return {"id": item.id, "kind": item.kind, "status": "pending", "interaction_id": interaction_id}

@@ -1,0 +1,106 @@
+"""Oversight metrics per use case (HO-1, ME-6, HO-7): override, edit and rejection rates, appeal
+rate, time to decision (p50/p95), queue depth, escalations and expert scores.
+
+Definitions (over decisions and requests in the period):
+  * override rate: final decisions where a person changed the AI's outcome (edited or rejected);
+  * edit rate / rejection rate: edited / rejected over final decisions;
+  * appeal rate: appeals over recorded interactions;
+  * time to decision: seconds from receipt to the final decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from charter.oversight.clock import aware
+from charter.oversight.scoring import score_summary
+from charter.oversight.tables import feedback, review_items
+from charter.store.schema import interactions
+
+__all__ = ["oversight_metrics", "percentile"]
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100.0 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def oversight_metrics(
+    conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime
+) -> dict[str, Any]:
+    items = conn.execute(
+        select(
+            review_items.c.kind,
+            review_items.c.status,
+            review_items.c.created_at,
+            review_items.c.decided_at,
+            review_items.c.escalated_at,
+        ).where(
+            review_items.c.tenant_id == tenant_id,
+            review_items.c.use_case_id == use_case_id,
+            review_items.c.created_at >= since,
+        )
+    ).all()
+    pending = conn.execute(
+        select(func.count()).where(
+            review_items.c.tenant_id == tenant_id,
+            review_items.c.use_case_id == use_case_id,
+            review_items.c.status == "pending",
+        )
+    ).scalar_one()
+    requests = conn.execute(
+        select(func.count()).where(
+            interactions.c.tenant_id == tenant_id,
+            interactions.c.use_case_id == use_case_id,
+            interactions.c.created_at >= since,
+        )
+    ).scalar_one()
+    ratings: dict[str, int] = dict(
+        conn.execute(
+            select(feedback.c.rating, func.count())
+            .where(
+                feedback.c.tenant_id == tenant_id,
+                feedback.c.use_case_id == use_case_id,
+                feedback.c.created_at >= since,
+                feedback.c.rating.is_not(None),
+            )
+            .group_by(feedback.c.rating)
+        ).all()
+    )
+    decided = [i for i in items if i.status != "pending"]
+    by_status = {s: sum(1 for i in decided if i.status == s) for s in ("approved", "edited", "rejected")}
+    waits = [(aware(i.decided_at) - aware(i.created_at)).total_seconds() for i in decided if i.decided_at]
+    appeals = sum(1 for i in items if i.kind == "appeal")
+    rated = sum(ratings.values())
+    return {
+        "since": since.isoformat(),
+        "requests": int(requests),
+        "held": sum(1 for i in items if i.kind == "hold"),
+        "appeals": appeals,
+        "decided": len(decided),
+        **by_status,
+        "queue_depth": int(pending),
+        "escalated": sum(1 for i in items if i.escalated_at is not None),
+        "override_rate": _rate(by_status["edited"] + by_status["rejected"], len(decided)),
+        "edit_rate": _rate(by_status["edited"], len(decided)),
+        "rejection_rate": _rate(by_status["rejected"], len(decided)),
+        "appeal_rate": _rate(appeals, int(requests)),
+        "time_to_decision_s": {"p50": percentile(waits, 50), "p95": percentile(waits, 95)},
+        "feedback": {
+            "helpful": int(ratings.get("helpful", 0)),
+            "unhelpful": int(ratings.get("unhelpful", 0)),
+            "negative_rate": _rate(int(ratings.get("unhelpful", 0)), rated),
+        },
+        "expert_scores": score_summary(conn, tenant_id, use_case_id, since),
+    }

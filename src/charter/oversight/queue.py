@@ -1,0 +1,258 @@
+"""The review queue as reviewers see it: list, claim (atomic), show with the automation-bias
+notice, let go. Nobody is offered their own request; in four-eyes mode nobody approves twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.domain import Principal
+from charter.errors import Conflict, NotFound, PermissionDenied
+from charter.oversight.claims import claimable, release_claim, try_claim
+from charter.oversight.clock import aware, iso
+from charter.oversight.items import answer_binding, request_binding
+from charter.oversight.sealing import open_json
+from charter.oversight.tables import review_decisions, review_items, review_versions
+from charter.store.schema import charter_versions, use_cases
+
+__all__ = [
+    "AUTOMATION_BIAS_NOTICE",
+    "claim",
+    "claim_minutes",
+    "claim_next",
+    "get_item",
+    "let_go",
+    "list_items",
+    "show_item",
+]
+
+#: Shown with every item (HO-6, EU AI Act Art. 14(4)(b)).
+AUTOMATION_BIAS_NOTICE = (
+    "This answer was written by an AI system. It may be wrong, incomplete or invented even when it "
+    "sounds confident. Check every statement against the sources before you approve it; you are "
+    "deciding, not the system."
+)
+
+
+def get_item(conn: Connection, tenant_id: str, review_id: str) -> Any:
+    row = conn.execute(
+        select(review_items, use_cases.c.name.label("use_case"))
+        .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
+        .where(review_items.c.id == review_id, review_items.c.tenant_id == tenant_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"review {review_id!r} not found; list the queue with `charter review list`")
+    return row
+
+
+def check_reviewer(row: Any, reviewer: Principal) -> None:
+    if row.requester_key_id == reviewer.key_id:
+        raise PermissionDenied(
+            "nobody reviews their own request; another reviewer must take it", code="out_of_scope"
+        )
+    if reviewer.use_case is not None and row.use_case != reviewer.use_case:
+        raise PermissionDenied(f"this key reviews only use case {reviewer.use_case!r}", code="out_of_scope")
+
+
+def claim_minutes(conn: Connection, use_case_id: str, version: int) -> int:
+    body = conn.execute(
+        select(charter_versions.c.body).where(
+            charter_versions.c.use_case_id == use_case_id, charter_versions.c.version == version
+        )
+    ).scalar_one()
+    return int(body.get("review", {}).get("claim_minutes", 30))
+
+
+def claim(conn: Connection, reviewer: Principal, review_id: str, now: dt.datetime) -> dict[str, Any]:
+    """Claim one item; :class:`Conflict` when someone else holds it or it is decided."""
+    row = get_item(conn, reviewer.tenant_id, review_id)
+    check_reviewer(row, reviewer)
+    if reviewer.key_id in (row.approvals or []):
+        raise PermissionDenied(
+            "four-eyes: a second, different reviewer must approve this item", code="out_of_scope"
+        )
+    minutes = claim_minutes(conn, row.use_case_id, row.charter_version)
+    if not try_claim(
+        conn,
+        review_items,
+        row_id=review_id,
+        tenant_id=reviewer.tenant_id,
+        claimant=reviewer.key_id,
+        now=now,
+        minutes=minutes,
+    ):
+        raise Conflict(f"review {review_id} is decided or claimed by another reviewer", code="conflict")
+    return {
+        "id": review_id,
+        "claimed_by": reviewer.key_id,
+        "claim_expires_at": iso(now + dt.timedelta(minutes=minutes)),
+    }
+
+
+def claim_next(conn: Connection, reviewer: Principal, now: dt.datetime) -> str | None:
+    """Claim the oldest item this reviewer may take (their own live claim first)."""
+    query = (
+        select(
+            review_items.c.id,
+            review_items.c.approvals,
+            review_items.c.use_case_id,
+            review_items.c.charter_version,
+            review_items.c.claimed_by,
+        )
+        .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
+        .where(
+            review_items.c.tenant_id == reviewer.tenant_id,
+            claimable(review_items, now, reviewer.key_id),
+            review_items.c.requester_key_id != reviewer.key_id,
+        )
+        .order_by(review_items.c.created_at)
+        .limit(50)
+    )
+    if reviewer.use_case is not None:
+        query = query.where(use_cases.c.name == reviewer.use_case)
+    rows = sorted(conn.execute(query).all(), key=lambda r: r.claimed_by != reviewer.key_id)
+    for row in rows:
+        if reviewer.key_id in (row.approvals or []):
+            continue
+        minutes = claim_minutes(conn, row.use_case_id, row.charter_version)
+        if try_claim(
+            conn,
+            review_items,
+            row_id=row.id,
+            tenant_id=reviewer.tenant_id,
+            claimant=reviewer.key_id,
+            now=now,
+            minutes=minutes,
+        ):
+            return str(row.id)
+    return None
+
+
+def let_go(conn: Connection, reviewer: Principal, review_id: str) -> dict[str, Any]:
+    if not release_claim(
+        conn, review_items, row_id=review_id, tenant_id=reviewer.tenant_id, claimant=reviewer.key_id
+    ):
+        raise Conflict(f"you do not hold a claim on review {review_id}", code="conflict")
+    return {"id": review_id, "claimed_by": None}
+
+
+def summary(row: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    overdue = now is not None and row.status == "pending" and aware(row.due_at) < now
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status,
+        "use_case": row.use_case,
+        "interaction_id": row.interaction_id,
+        "reasons": row.reasons,
+        "required_approvals": row.required_approvals,
+        "approvals": len(row.approvals or []),
+        "claimed_by": row.claimed_by,
+        "received_at": iso(row.created_at),
+        "due_at": iso(row.due_at),
+        "overdue": overdue,
+        "escalated_at": iso(row.escalated_at),
+        "decided_at": iso(row.decided_at),
+        "decided_by": row.decided_by,
+        "comment": row.outcome_comment,
+    }
+
+
+def list_items(
+    conn: Connection,
+    reviewer: Principal,
+    *,
+    status: str | None = "pending",
+    limit: int = 100,
+    now: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    query = (
+        select(review_items, use_cases.c.name.label("use_case"))
+        .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
+        .where(review_items.c.tenant_id == reviewer.tenant_id)
+        .order_by(review_items.c.created_at)
+        .limit(limit)
+    )
+    if status:
+        query = query.where(review_items.c.status == status)
+    if reviewer.use_case is not None:
+        query = query.where(use_cases.c.name == reviewer.use_case)
+    return [summary(r, now) for r in conn.execute(query).all()]
+
+
+def versions(rt: Any, conn: Connection, row: Any) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(review_versions)
+        .where(review_versions.c.review_id == row.id)
+        .order_by(review_versions.c.version)
+    ).all()
+    out = []
+    for v in rows:
+        content = open_json(rt, v.sealed, answer_binding(row.id, v.version))
+        out.append(
+            {
+                "version": v.version,
+                "provenance": v.provenance,
+                "author": v.author,
+                "sha256": v.sha256,
+                "similarity_to_ai": v.similarity,
+                "text": content["text"],
+                "diff": content["diff"],
+                "created_at": iso(v.created_at),
+            }
+        )
+    return out
+
+
+def decisions(conn: Connection, review_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(review_decisions)
+        .where(review_decisions.c.review_id == review_id)
+        .order_by(review_decisions.c.decided_at)
+    ).all()
+    return [
+        {
+            "reviewer": d.reviewer,
+            "decision": d.decision,
+            "version": d.version,
+            "comment": d.comment,
+            "final": d.final,
+            "received_at": iso(d.received_at),
+            "claimed_at": iso(d.claimed_at),
+            "decided_at": iso(d.decided_at),
+        }
+        for d in rows
+    ]
+
+
+def show_item(rt: Any, conn: Connection, reviewer: Principal, review_id: str) -> dict[str, Any]:
+    """Everything a reviewer needs: question, redacted context, findings, the proposed answer.
+    Run it in a write transaction: the read of sealed content is itself recorded (AT-4)."""
+    row = get_item(conn, reviewer.tenant_id, review_id)
+    check_reviewer(row, reviewer)
+    request = open_json(rt, row.sealed_request, request_binding(row.id))
+    history = versions(rt, conn, row)
+    ledger.append(
+        conn,
+        tenant_id=reviewer.tenant_id,
+        actor=reviewer.key_id,
+        action="review.viewed",
+        subject=row.id,
+        event={"version": row.current_version},
+    )
+    return {
+        **summary(row),
+        "notice": AUTOMATION_BIAS_NOTICE,
+        "question": request.get("messages", []),
+        "context": request.get("context", []),
+        "findings": row.findings,
+        "appeal": request.get("appeal"),
+        "proposed_answer": history[-1]["text"] if history else "",
+        "current_version": row.current_version,
+        "versions": history,
+        "decisions": decisions(conn, row.id),
+        "model": row.model_alias,
+    }

@@ -1,0 +1,303 @@
+"""Expert scoring (ME-3): a share of released answers goes to a scoring queue, where an expert
+scores each sentence's accuracy and the citations; the charter weighs the two. Scores feed
+evaluation datasets and drift."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from charter import ledger
+from charter.domain import Principal
+from charter.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
+from charter.oversight.claims import claimable, try_claim
+from charter.oversight.clock import iso
+from charter.oversight.sealing import open_json, seal_json
+from charter.oversight.tables import expert_samples, expert_scores
+from charter.store.schema import charter_versions, interactions, new_id, use_cases
+
+__all__ = [
+    "NewSample",
+    "claim_next_sample",
+    "insert_sample",
+    "score_sample",
+    "score_summary",
+    "scores_dataset",
+    "seal_sample",
+    "show_sample",
+    "split_sentences",
+]
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+
+
+@dataclass(slots=True)
+class NewSample:
+    id: str
+    tenant_id: str
+    use_case_id: str
+    question: str
+    answer: str
+    citations: list[Any]
+    sealed: dict[str, Any] = field(default_factory=dict)
+
+
+def _binding(sample_id: str) -> str:
+    return f"{sample_id}:sample"
+
+
+def seal_sample(rt: Any, sample: NewSample) -> NewSample:
+    sample.sealed = seal_json(
+        rt,
+        {"question": sample.question, "answer": sample.answer, "citations": sample.citations},
+        _binding(sample.id),
+    )
+    return sample
+
+
+def insert_sample(
+    conn: Connection, sample: NewSample, interaction_id: str, now: dt.datetime
+) -> dict[str, Any]:
+    conn.execute(
+        expert_samples.insert().values(
+            id=sample.id,
+            tenant_id=sample.tenant_id,
+            use_case_id=sample.use_case_id,
+            interaction_id=interaction_id,
+            status="pending",
+            sealed=sample.sealed,
+            sentences=len(split_sentences(sample.answer)),
+            citations=len(sample.citations),
+            created_at=now,
+        )
+    )
+    return {"id": sample.id, "interaction_id": interaction_id}
+
+
+def _own_request(scorer: Principal) -> Any:
+    mine = select(interactions.c.id).where(interactions.c.key_id == scorer.key_id)
+    return expert_samples.c.interaction_id.not_in(mine)
+
+
+def claim_next_sample(
+    conn: Connection, scorer: Principal, now: dt.datetime, *, minutes: int = 30
+) -> str | None:
+    """Claim the oldest pending sample the scorer may score (not from their own request)."""
+    query = (
+        select(expert_samples.c.id)
+        .where(
+            expert_samples.c.tenant_id == scorer.tenant_id,
+            claimable(expert_samples, now, scorer.key_id),
+            _own_request(scorer),
+        )
+        .order_by(expert_samples.c.created_at)
+        .limit(20)
+    )
+    if scorer.use_case is not None:
+        query = query.join(use_cases, use_cases.c.id == expert_samples.c.use_case_id).where(
+            use_cases.c.name == scorer.use_case
+        )
+    for sample_id in conn.execute(query).scalars():
+        if try_claim(
+            conn,
+            expert_samples,
+            row_id=sample_id,
+            tenant_id=scorer.tenant_id,
+            claimant=scorer.key_id,
+            now=now,
+            minutes=minutes,
+        ):
+            return str(sample_id)
+    return None
+
+
+def _row(conn: Connection, tenant_id: str, sample_id: str) -> Any:
+    row = conn.execute(
+        select(expert_samples).where(
+            expert_samples.c.id == sample_id, expert_samples.c.tenant_id == tenant_id
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"sample {sample_id!r} not found; list the queue with `charter review samples`")
+    return row
+
+
+def show_sample(rt: Any, conn: Connection, tenant_id: str, sample_id: str) -> dict[str, Any]:
+    row = _row(conn, tenant_id, sample_id)
+    content = open_json(rt, row.sealed, _binding(row.id))
+    return {
+        "id": row.id,
+        "status": row.status,
+        "interaction_id": row.interaction_id,
+        "question": content["question"],
+        "answer": content["answer"],
+        "sentences": split_sentences(content["answer"]),
+        "citations": content["citations"],
+        "claimed_by": row.claimed_by,
+        "created_at": iso(row.created_at),
+    }
+
+
+def _weights(conn: Connection, use_case_id: str) -> tuple[float, float]:
+    body = conn.execute(
+        select(charter_versions.c.body)
+        .join(
+            use_cases,
+            (use_cases.c.id == charter_versions.c.use_case_id)
+            & (use_cases.c.current_version == charter_versions.c.version),
+        )
+        .where(use_cases.c.id == use_case_id)
+    ).scalar_one()
+    review = body.get("review", {})
+    return float(review.get("accuracy_weight", 0.7)), float(review.get("citation_weight", 0.3))
+
+
+def _check_scores(row: Any, sentence_scores: list[float], citation_score: float | None) -> None:
+    if len(sentence_scores) != row.sentences:
+        raise InvalidRequest(
+            f"give one score per sentence: the answer has {row.sentences}",
+            code="invalid_value",
+            param="sentence_scores",
+        )
+    if any(not 0.0 <= s <= 1.0 for s in sentence_scores) or (
+        citation_score is not None and not 0.0 <= citation_score <= 1.0
+    ):
+        raise InvalidRequest("scores are between 0 and 1", code="invalid_value", param="sentence_scores")
+
+
+def score_sample(
+    conn: Connection,
+    scorer: Principal,
+    sample_id: str,
+    *,
+    sentence_scores: list[float],
+    citation_score: float | None,
+    comment: str,
+    now: dt.datetime,
+) -> dict[str, Any]:
+    row = _row(conn, scorer.tenant_id, sample_id)
+    if row.status != "pending":
+        raise Conflict(f"sample {sample_id} is already scored", code="conflict")
+    if row.claimed_by != scorer.key_id:
+        raise Conflict("claim the sample first (`charter review sample-next`)", code="conflict")
+    requester = conn.execute(
+        select(interactions.c.key_id).where(interactions.c.id == row.interaction_id)
+    ).scalar()
+    if requester == scorer.key_id:
+        raise PermissionDenied("nobody scores an answer to their own request", code="out_of_scope")
+    _check_scores(row, sentence_scores, citation_score)
+    accuracy = sum(sentence_scores) / len(sentence_scores) if sentence_scores else 0.0
+    wa, wc = _weights(conn, row.use_case_id)
+    total = (
+        accuracy
+        if citation_score is None or wa + wc == 0
+        else (wa * accuracy + wc * citation_score) / (wa + wc)
+    )
+    score_id = new_id("scr")
+    conn.execute(
+        expert_scores.insert().values(
+            id=score_id,
+            tenant_id=scorer.tenant_id,
+            sample_id=sample_id,
+            use_case_id=row.use_case_id,
+            scorer=scorer.key_id,
+            sentence_scores=sentence_scores,
+            accuracy=accuracy,
+            citation_score=citation_score,
+            total=total,
+            weights={"accuracy": wa, "citation": wc},
+            comment=comment,
+            created_at=now,
+        )
+    )
+    conn.execute(
+        update(expert_samples)
+        .where(expert_samples.c.id == sample_id)
+        .values(status="scored", scored_at=now, claimed_by=None, claim_expires_at=None)
+    )
+    result = {
+        "id": score_id,
+        "sample_id": sample_id,
+        "accuracy": round(accuracy, 4),
+        "citation_score": citation_score,
+        "total": round(total, 4),
+        "scorer": scorer.key_id,
+    }
+    ledger.append(
+        conn,
+        tenant_id=scorer.tenant_id,
+        actor=scorer.key_id,
+        action="sample.scored",
+        subject=sample_id,
+        event=result,
+    )
+    return result
+
+
+def scores_dataset(conn: Connection, tenant_id: str, use_case_id: str) -> list[dict[str, Any]]:
+    """Scores with their interaction ids (no content): the human labels for evaluation datasets."""
+    rows = conn.execute(
+        select(expert_scores, expert_samples.c.interaction_id)
+        .join(expert_samples, expert_samples.c.id == expert_scores.c.sample_id)
+        .where(
+            expert_scores.c.tenant_id == tenant_id,
+            expert_scores.c.use_case_id == use_case_id,
+        )
+        .order_by(expert_scores.c.created_at)
+    ).all()
+    return [
+        {
+            "sample_id": r.sample_id,
+            "interaction_id": r.interaction_id,
+            "scorer": r.scorer,
+            "sentence_scores": r.sentence_scores,
+            "accuracy": r.accuracy,
+            "citation_score": r.citation_score,
+            "total": r.total,
+            "weights": r.weights,
+            "scored_at": iso(r.created_at),
+        }
+        for r in rows
+    ]
+
+
+def score_summary(conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime) -> dict[str, Any]:
+    """Mean expert scores over a period (drift: compare one period's summary with the last)."""
+    row = conn.execute(
+        select(
+            func.count(),
+            func.avg(expert_scores.c.total),
+            func.avg(expert_scores.c.accuracy),
+            func.avg(expert_scores.c.citation_score),
+        ).where(
+            expert_scores.c.tenant_id == tenant_id,
+            expert_scores.c.use_case_id == use_case_id,
+            expert_scores.c.created_at >= since,
+        )
+    ).one()
+    pending = conn.execute(
+        select(func.count()).where(
+            expert_samples.c.tenant_id == tenant_id,
+            expert_samples.c.use_case_id == use_case_id,
+            expert_samples.c.status == "pending",
+        )
+    ).scalar_one()
+    return {
+        "scored": int(row[0]),
+        "pending": int(pending),
+        "mean_total": _round(row[1]),
+        "mean_accuracy": _round(row[2]),
+        "mean_citation_score": _round(row[3]),
+    }
+
+
+def _round(value: Any) -> float | None:
+    return None if value is None else round(float(value), 4)
