@@ -1,0 +1,408 @@
+"""The promotion gate (PC-2, MD-3): go/no-go for a prompt version or a model alias.
+
+A gate passes when
+
+1. the approver is not the author (of the prompt version, or of the model change request);
+2. a *finished* run of the use case's suite (its dataset version) exists for the candidate — the
+   prompt version, or the new model alias with the use case's production prompt;
+3. every threshold holds. Thresholds are the suite's, overridden per metric by the ones stored
+   with the prompt version: ``min``/``max`` bound the candidate's value; ``max_drop``/``max_rise``
+   bound its change against the *baseline* (the run that let the current production holder
+   through, or the latest finished suite run of it).
+
+A failure names the metric, its value, the bound and by how much it missed. Every decision, pass or
+fail, is stored (``gate_decisions``: the approval record, with author, approver and runs) and
+appended to the ledger (``gate.passed`` / ``gate.failed``) in the caller's transaction: commit it,
+then raise :meth:`GateDecision.error` when it did not pass, so the refusal is on the record too.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.errors import Conflict
+from charter.evals.suites import Suite, get_suite
+from charter.evals.tables import eval_runs, gate_decisions
+from charter.prompts.registry import PromptVersion
+from charter.prompts.tables import prompt_label_moves, prompt_labels
+from charter.store.schema import new_id, utcnow
+
+__all__ = [
+    "Check",
+    "GateDecision",
+    "GateFailed",
+    "check_thresholds",
+    "find_run",
+    "gate_model_change",
+    "gate_prompt",
+    "record_decision",
+]
+
+
+class GateFailed(Conflict):
+    """The promotion gate refused a change; ``extra.failures`` lists what failed and by how much."""
+
+    default_code = "gate_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    metric: str
+    bound: str  # min | max | max_drop | max_rise
+    limit: float
+    value: float | None
+    baseline: float | None
+    passed: bool
+    missed_by: float = 0.0
+    note: str = ""
+
+    def message(self) -> str:
+        if self.value is None:
+            return f"{self.metric}: not measured by the run (add its evaluator to the suite)"
+        if self.bound == "min":
+            return (
+                f"{self.metric} {self.value:.4g} is below the minimum {self.limit:.4g} "
+                f" by {self.missed_by:.4g}"
+            )
+        if self.bound == "max":
+            return (
+                f"{self.metric} {self.value:.4g} is above the maximum {self.limit:.4g}"
+                f" by {self.missed_by:.4g}"
+            )
+        change = "dropped" if self.bound == "max_drop" else "rose"
+        assert self.baseline is not None
+        moved = abs(self.value - self.baseline)
+        return (
+            f"{self.metric} {change} by {moved:.4g} from the baseline {self.baseline:.4g}"
+            f" to {self.value:.4g}: "
+            f"{self.missed_by:.4g} more than the allowed {self.limit:.4g}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "bound": self.bound,
+            "limit": self.limit,
+            "value": self.value,
+            "baseline": self.baseline,
+            "passed": self.passed,
+            "missed_by": self.missed_by,
+            "note": self.note,
+        }
+
+
+@dataclass
+class GateDecision:
+    subject: str
+    passed: bool
+    checks: list[Check] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # failures that are not thresholds
+    run_id: str | None = None
+    baseline_run_id: str | None = None
+    id: str | None = None
+
+    @property
+    def failures(self) -> list[str]:
+        return self.problems + [c.message() for c in self.checks if not c.passed]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "subject": self.subject,
+            "passed": self.passed,
+            "failures": self.failures,
+            "checks": [c.as_dict() for c in self.checks],
+            "run_id": self.run_id,
+            "baseline_run_id": self.baseline_run_id,
+        }
+
+    def error(self) -> GateFailed:
+        return GateFailed(
+            f"the promotion gate refused {self.subject}: " + "; ".join(self.failures),
+            extra={"failures": self.failures, "gate_id": self.id, "run_id": self.run_id},
+        )
+
+
+def _check(metric: str, bound: str, limit: float, value: float | None, baseline: float | None) -> Check:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return Check(metric, bound, limit, None, baseline, False)
+    if bound == "min":
+        miss = limit - value
+    elif bound == "max":
+        miss = value - limit
+    else:
+        if baseline is None:
+            return Check(
+                metric, bound, limit, value, None, True, note="no baseline run: regression not checked"
+            )
+        change = (baseline - value) if bound == "max_drop" else (value - baseline)
+        miss = change - limit
+    passed = miss <= 1e-9
+    return Check(metric, bound, limit, value, baseline, passed, 0.0 if passed else miss)
+
+
+def check_thresholds(
+    thresholds: Mapping[str, Mapping[str, float]],
+    values: Mapping[str, float],
+    baseline: Mapping[str, float] | None,
+) -> list[Check]:
+    """Every bound of every metric, checked against the candidate run and the baseline run."""
+    checks = []
+    for metric in sorted(thresholds):
+        for bound in ("min", "max", "max_drop", "max_rise"):
+            if bound in thresholds[metric]:
+                base = None if baseline is None else baseline.get(metric)
+                checks.append(
+                    _check(metric, bound, float(thresholds[metric][bound]), values.get(metric), base)
+                )
+    return checks
+
+
+def find_run(
+    conn: Connection,
+    tenant_id: str,
+    suite: Suite,
+    *,
+    prompt_version_id: str | None,
+    model: str | None = None,
+    run_id: str | None = None,
+) -> Any:
+    """The given run (if it qualifies) or the latest finished suite run for this candidate."""
+    query = select(eval_runs).where(
+        eval_runs.c.tenant_id == tenant_id,
+        eval_runs.c.status == "finished",
+        eval_runs.c.dataset_id == suite.dataset_id,
+        eval_runs.c.prompt_version_id == prompt_version_id
+        if prompt_version_id
+        else eval_runs.c.prompt_version_id.is_(None),
+    )
+    if model is not None:
+        query = query.where(eval_runs.c.model == model)
+    if run_id is not None:
+        query = query.where(eval_runs.c.id == run_id)
+    return conn.execute(
+        query.order_by(eval_runs.c.finished_at.desc(), eval_runs.c.id.desc()).limit(1)
+    ).first()
+
+
+def _decision_run(conn: Connection, tenant_id: str, gate_id: str | None) -> Any:
+    if gate_id is None:
+        return None
+    run_id = conn.execute(
+        select(gate_decisions.c.run_id).where(
+            gate_decisions.c.id == gate_id, gate_decisions.c.tenant_id == tenant_id
+        )
+    ).scalar()
+    if run_id is None:
+        return None
+    return conn.execute(select(eval_runs).where(eval_runs.c.id == run_id)).first()
+
+
+def _prompt_baseline(
+    conn: Connection, tenant_id: str, suite: Suite, version: PromptVersion, label: str
+) -> Any:
+    holder = conn.execute(
+        select(prompt_labels.c.version_id).where(
+            prompt_labels.c.prompt_id == version.prompt_id, prompt_labels.c.label == label
+        )
+    ).scalar_one_or_none()
+    if holder is None or holder == version.id:
+        return None
+    gate_id = conn.execute(
+        select(prompt_label_moves.c.gate_id)
+        .where(
+            prompt_label_moves.c.prompt_id == version.prompt_id,
+            prompt_label_moves.c.label == label,
+            prompt_label_moves.c.to_version_id == holder,
+            prompt_label_moves.c.gate_id.is_not(None),
+        )
+        .order_by(prompt_label_moves.c.moved_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    run = _decision_run(conn, tenant_id, gate_id)
+    if run is not None and run.dataset_id == suite.dataset_id:
+        return run
+    return find_run(conn, tenant_id, suite, prompt_version_id=holder)
+
+
+def record_decision(
+    conn: Connection,
+    tenant_id: str,
+    decision: GateDecision,
+    *,
+    kind: str,
+    use_case_id: str | None,
+    author: str,
+    approver: str,
+) -> GateDecision:
+    """Store the decision (the approval record) and append ``gate.passed``/``gate.failed``."""
+    decision.id = new_id("gate")
+    conn.execute(
+        gate_decisions.insert().values(
+            id=decision.id,
+            tenant_id=tenant_id,
+            subject_kind=kind,
+            subject=decision.subject[:300],
+            use_case_id=use_case_id,
+            author=author,
+            approver=approver,
+            run_id=decision.run_id,
+            baseline_run_id=decision.baseline_run_id,
+            passed=decision.passed,
+            checks=[c.as_dict() for c in decision.checks],
+            failures=decision.failures,
+            created_at=utcnow(),
+        )
+    )
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=approver,
+        action="gate.passed" if decision.passed else "gate.failed",
+        subject=decision.subject,
+        event={
+            "gate_id": decision.id,
+            "kind": kind,
+            "author": author,
+            "approver": approver,
+            "run_id": decision.run_id,
+            "baseline_run_id": decision.baseline_run_id,
+            "failures": decision.failures,
+            "checks": [c.as_dict() for c in decision.checks],
+        },
+    )
+    return decision
+
+
+def _evaluate(
+    subject: str, thresholds: Mapping[str, Mapping[str, float]], run: Any, baseline: Any, problems: list[str]
+) -> GateDecision:
+    if not thresholds:
+        problems.append("no thresholds: set them in the prompt version or with `charter eval suite set`")
+    checks: list[Check] = []
+    if run is not None:
+        checks = check_thresholds(
+            thresholds, run.aggregates or {}, None if baseline is None else baseline.aggregates
+        )
+    decision = GateDecision(
+        subject=subject,
+        passed=False,
+        checks=checks,
+        problems=problems,
+        run_id=None if run is None else run.id,
+        baseline_run_id=None if baseline is None else baseline.id,
+    )
+    decision.passed = not decision.failures
+    return decision
+
+
+def gate_prompt(
+    conn: Connection,
+    tenant_id: str,
+    version: PromptVersion,
+    *,
+    label: str,
+    approver: str,
+    use_case: str,
+    run_id: str | None = None,
+    record: bool = True,
+) -> GateDecision:
+    """Decide whether ``version`` may take ``label``; with ``record`` store the decision (and ledger it)."""
+    suite = get_suite(conn, tenant_id, use_case)
+    problems = []
+    if record and approver == version.author:
+        problems.append(
+            f"the approver must not be the author ({version.author}): ask another person to promote"
+        )
+    run = find_run(conn, tenant_id, suite, prompt_version_id=version.id, run_id=run_id)
+    if run is None:
+        which = f"run {run_id}" if run_id else "a finished run"
+        problems.append(
+            f"{which} of the {use_case} suite ({suite.dataset}@{suite.dataset_version}) over "
+            f"{version.name}@{version.version} is needed: `charter eval run --use-case {use_case} "
+            f"--prompt {version.name}@{version.version}`"
+        )
+    baseline = _prompt_baseline(conn, tenant_id, suite, version, label)
+    thresholds = {**suite.thresholds, **version.thresholds}
+    decision = _evaluate(
+        f"prompt:{version.name}@{version.version}->{label}", thresholds, run, baseline, problems
+    )
+    if record:
+        record_decision(
+            conn,
+            tenant_id,
+            decision,
+            kind="prompt",
+            use_case_id=suite.use_case_id,
+            author=version.author,
+            approver=approver,
+        )
+    return decision
+
+
+def _production_prompt(conn: Connection, tenant_id: str, use_case: str) -> PromptVersion | None:
+    from charter.policy.service import get_charter
+    from charter.prompts.registry import get_version
+
+    charter = get_charter(conn, tenant_id, use_case)[2]
+    if not charter.prompt:
+        return None
+    return get_version(conn, tenant_id, charter.prompt, label=charter.prompt_label)
+
+
+def gate_model_change(
+    conn: Connection,
+    *,
+    tenant_id: str,
+    use_case: str,
+    to_alias: str,
+    requested_by: str,
+    approver: str,
+    from_alias: str | None = None,
+    run_id: str | None = None,
+    record: bool = True,
+) -> GateDecision:
+    """Decide whether ``use_case`` may switch its model to ``to_alias`` (MD-3): a finished suite run
+    with that alias (and the production prompt) against the thresholds, approver ≠ requester.
+
+    Call it in a writer transaction; commit; then ``raise decision.error()`` if it did not pass."""
+    from charter.policy.service import get_charter
+
+    suite = get_suite(conn, tenant_id, use_case)
+    charter = get_charter(conn, tenant_id, use_case)[2]
+    from_alias = from_alias or charter.models[0]
+    version = _production_prompt(conn, tenant_id, use_case)
+    pv_id = None if version is None else version.id
+    problems = []
+    if record and approver == requested_by:
+        problems.append(
+            f"the approver must not be the requester ({requested_by}): ask another person to approve"
+        )
+    run = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=to_alias, run_id=run_id)
+    if run is None:
+        problems.append(
+            f"a finished run of the {use_case} suite with model {to_alias} is needed: "
+            f"`charter eval run --use-case {use_case} --model {to_alias}`"
+        )
+    baseline = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=from_alias)
+    thresholds = {**suite.thresholds, **(version.thresholds if version else {})}
+    decision = _evaluate(
+        f"use_case:{use_case}:model {from_alias}->{to_alias}", thresholds, run, baseline, problems
+    )
+    if record:
+        record_decision(
+            conn,
+            tenant_id,
+            decision,
+            kind="model",
+            use_case_id=suite.use_case_id,
+            author=requested_by,
+            approver=approver,
+        )
+    return decision

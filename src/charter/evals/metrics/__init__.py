@@ -1,0 +1,1 @@
+"""Charter's built-in evaluators, registered through the ``register_evaluators`` hook (see builtin.py)."""

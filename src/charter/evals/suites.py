@@ -1,0 +1,161 @@
+"""A use case's evaluation suite: the dataset version, evaluators, default thresholds and generation
+parameters that gate its promotions (PC-2, MD-3) and its scheduled runs (ME-2)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.errors import InvalidRequest, NotFound
+from charter.evals.datasets import get_dataset, get_dataset_by_id
+from charter.evals.tables import eval_suites
+from charter.prompts.spec import validate_thresholds
+from charter.store.schema import new_id, use_cases, utcnow
+
+__all__ = ["Suite", "evaluator_specs", "get_suite", "set_suite", "use_case_id"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suite:
+    id: str
+    use_case_id: str
+    use_case: str
+    dataset_id: str
+    dataset: str
+    dataset_version: int
+    evaluators: list[dict[str, Any]]
+    thresholds: dict[str, dict[str, float]]
+    params: dict[str, Any]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "use_case": self.use_case,
+            "dataset": f"{self.dataset}@{self.dataset_version}",
+            "dataset_id": self.dataset_id,
+            "evaluators": self.evaluators,
+            "thresholds": self.thresholds,
+            "params": self.params,
+        }
+
+
+def use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
+    found = conn.execute(
+        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFound(
+            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
+        )
+    return str(found)
+
+
+def evaluator_specs(items: Sequence[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``["bleu", {"name": "regex", "options": {"pattern": "..."}}]`` → ``[{name, options}]``."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append({"name": item, "options": {}})
+        elif isinstance(item, Mapping) and isinstance(item.get("name"), str):
+            options = item.get("options") or {}
+            if not isinstance(options, Mapping):
+                raise InvalidRequest(
+                    f"options of evaluator {item['name']!r} must be a mapping", code="invalid_value"
+                )
+            out.append({"name": item["name"], "options": dict(options)})
+        else:
+            raise InvalidRequest(
+                "an evaluator is a name or {name, options}", code="invalid_value", param="evaluators"
+            )
+    if not out:
+        raise InvalidRequest("a suite needs at least one evaluator", code="missing_field", param="evaluators")
+    return out
+
+
+def set_suite(
+    conn: Connection,
+    tenant_id: str,
+    use_case: str,
+    *,
+    dataset: str,
+    evaluators: Sequence[str | Mapping[str, Any]],
+    thresholds: Mapping[str, Any] | None = None,
+    params: Mapping[str, Any] | None = None,
+    actor: str,
+    known: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Create or replace the suite of ``use_case``; ``dataset`` without ``@version`` pins the latest."""
+    uc_id = use_case_id(conn, tenant_id, use_case)
+    ds = get_dataset(conn, tenant_id, dataset)
+    specs = evaluator_specs(evaluators)
+    unknown = [s["name"] for s in specs if known and s["name"] not in known]
+    if unknown:
+        raise InvalidRequest(
+            f"unknown evaluator(s) {unknown}; registered: {sorted(known)}",
+            code="invalid_value",
+            param="evaluators",
+        )
+    try:
+        checked = validate_thresholds(dict(thresholds or {}))
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), code="invalid_value", param="thresholds") from None
+    values = {
+        "dataset_id": ds.id,
+        "evaluators": specs,
+        "thresholds": checked,
+        "params": dict(params or {}),
+        "updated_by": actor,
+        "updated_at": utcnow(),
+    }
+    existing = conn.execute(
+        select(eval_suites.c.id).where(
+            eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id
+        )
+    ).scalar_one_or_none()
+    if existing is None:
+        conn.execute(
+            eval_suites.insert().values(id=new_id("sut"), tenant_id=tenant_id, use_case_id=uc_id, **values)
+        )
+    else:
+        conn.execute(eval_suites.update().where(eval_suites.c.id == existing).values(**values))
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="eval.suite_set",
+        subject=f"use_case:{use_case}",
+        event={
+            "dataset_id": ds.id,
+            "dataset": f"{ds.name}@{ds.version}",
+            "evaluators": specs,
+            "thresholds": checked,
+            "params": dict(params or {}),
+        },
+    )
+    return get_suite(conn, tenant_id, use_case).as_dict()
+
+
+def get_suite(conn: Connection, tenant_id: str, use_case: str) -> Suite:
+    uc_id = use_case_id(conn, tenant_id, use_case)
+    row = conn.execute(
+        select(eval_suites).where(eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id)
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"use case {use_case!r} has no evaluation suite; set one with `charter eval suite set`"
+        )
+    ds = get_dataset_by_id(conn, tenant_id, row.dataset_id)
+    return Suite(
+        id=row.id,
+        use_case_id=uc_id,
+        use_case=use_case,
+        dataset_id=ds.id,
+        dataset=ds.name,
+        dataset_version=ds.version,
+        evaluators=list(row.evaluators),
+        thresholds=dict(row.thresholds),
+        params=dict(row.params),
+    )

@@ -1,0 +1,130 @@
+"""Tables of evaluations: datasets and their items, suites, runs, per-item results, gate decisions."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from charter.store.schema import metadata
+
+__all__ = ["eval_datasets", "eval_items", "eval_results", "eval_runs", "eval_suites", "gate_decisions"]
+
+eval_datasets = Table(
+    "eval_datasets",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("source", String(200), nullable=False),  # file name, "interactions", "corrections"
+    Column("item_count", Integer, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "name", "version"),
+)
+
+eval_items = Table(
+    "eval_items",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("input", JSON, nullable=False),  # str or [{role, content}]
+    Column("refs", JSON, nullable=False),  # reference answers: [str]
+    Column("context", JSON, nullable=False),  # [str]
+    Column("tags", JSON, nullable=False),  # [str]
+    Column("variables", JSON, nullable=False),
+    Column("meta", JSON, nullable=False),  # expect, pair, group, pattern, forbidden, ...
+    UniqueConstraint("dataset_id", "idx"),
+)
+
+eval_suites = Table(
+    "eval_suites",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    Column("evaluators", JSON, nullable=False),  # [{name, options}]
+    Column("thresholds", JSON, nullable=False),  # defaults; a prompt version's own thresholds win
+    Column("params", JSON, nullable=False),  # generation params for suite runs
+    Column("updated_by", String(64), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "use_case_id"),
+)
+
+eval_runs = Table(
+    "eval_runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("experiment_id", String(40), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    Column("prompt_version_id", String(40), nullable=True),
+    Column("model", String(200), nullable=False),
+    Column("target", String(200), nullable=False),  # how answers were produced
+    Column("evaluators", JSON, nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # running | finished | failed
+    Column("item_count", Integer, nullable=False),
+    Column("done_count", Integer, nullable=False, default=0),
+    Column("aggregates", JSON, nullable=True),
+    Column("started_by", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Index("ix_eval_runs_tenant_started", "tenant_id", "started_at"),
+    Index("ix_eval_runs_experiment", "experiment_id"),
+)
+
+eval_results = Table(
+    "eval_results",
+    metadata,
+    Column("run_id", String(40), ForeignKey("eval_runs.id"), primary_key=True),
+    Column("item_id", String(40), ForeignKey("eval_items.id"), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("output", Text, nullable=False),
+    Column("refused", Boolean, nullable=False),
+    Column("error", String(200), nullable=True),
+    Column("latency_ms", Float, nullable=False),
+    Column("prompt_tokens", Integer, nullable=False),
+    Column("completion_tokens", Integer, nullable=False),
+    Column("cost", Float, nullable=False),
+    Column("scores", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+gate_decisions = Table(
+    "gate_decisions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("subject_kind", String(16), nullable=False),  # prompt | model
+    Column("subject", String(300), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    Column("author", String(64), nullable=False),
+    Column("approver", String(64), nullable=False),
+    Column("run_id", String(40), nullable=True),
+    Column("baseline_run_id", String(40), nullable=True),
+    Column("passed", Boolean, nullable=False),
+    Column("checks", JSON, nullable=False),  # every threshold checked, with its value
+    Column("failures", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_gate_decisions_tenant_created", "tenant_id", "created_at"),
+)

@@ -1,0 +1,37 @@
+"""The prompt registry: named prompts with immutable, content-hashed versions and movable labels,
+rendered in a sandbox by the gateway's compose stage (PC-1) and promoted through the gate (PC-2)."""
+
+from charter.prompts.promotion import promote, promote_or_raise
+from charter.prompts.registry import (
+    PROTECTED_LABELS,
+    PromptVersion,
+    diff_versions,
+    get_version,
+    label_history,
+    list_prompts,
+    push,
+    resolve,
+    rollback,
+    show_prompt,
+)
+from charter.prompts.render import PromptRenderError, render_messages
+from charter.prompts.spec import PromptSpec, parse_prompt_file
+
+__all__ = [
+    "PROTECTED_LABELS",
+    "PromptRenderError",
+    "PromptSpec",
+    "PromptVersion",
+    "diff_versions",
+    "get_version",
+    "label_history",
+    "list_prompts",
+    "parse_prompt_file",
+    "promote",
+    "promote_or_raise",
+    "push",
+    "render_messages",
+    "resolve",
+    "rollback",
+    "show_prompt",
+]

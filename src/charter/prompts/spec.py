@@ -1,0 +1,147 @@
+"""What a developer pushes: a prompt file (YAML or JSON), validated into a :class:`PromptSpec`.
+
+```yaml
+name: tax-answer
+use_case: tax-helpdesk          # whose evaluation suite gates promotion to production
+description: Answers questions about filing deadlines
+template: |                      # a text template becomes one system message ...
+  You answer for {{ agency }}. Use only this context:
+  {% for c in context %}[{{ loop.index }}] {{ c.text }}
+  {% endfor %}
+# messages:                      # ... or a chat template: a list of {role, content}
+variables:
+  properties: {agency: {type: string, default: the Revenue Office}}
+  required: []
+model_params: {temperature: 0.2, max_tokens: 300}
+thresholds:                      # the promotion gate, stored with the version
+  exact_match: {min: 0.6}
+  chrf: {max_drop: 2.0}
+```
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from charter.errors import InvalidRequest
+
+__all__ = [
+    "THRESHOLD_KEYS",
+    "PromptMessage",
+    "PromptSpec",
+    "content_hash",
+    "parse_prompt_file",
+    "validate_thresholds",
+]
+
+#: Keys a threshold may carry: absolute bounds and allowed regression against the baseline run.
+THRESHOLD_KEYS = frozenset({"min", "max", "max_drop", "max_rise"})
+
+_PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop", "seed"})
+
+
+def validate_thresholds(value: Any) -> dict[str, dict[str, float]]:
+    """``{metric: {min|max|max_drop|max_rise: number}}``; raises ``ValueError`` otherwise."""
+    if not isinstance(value, dict):
+        raise ValueError("thresholds must map metric names to {min|max|max_drop|max_rise: number}")
+    out: dict[str, dict[str, float]] = {}
+    for metric, bounds in value.items():
+        if not isinstance(bounds, dict) or not bounds:
+            raise ValueError(f"threshold {metric!r} must be a mapping like {{min: 0.8}}")
+        unknown = set(bounds) - THRESHOLD_KEYS
+        if unknown:
+            raise ValueError(
+                f"threshold {metric!r} has unknown key(s) {sorted(unknown)}; use {sorted(THRESHOLD_KEYS)}"
+            )
+        for key, number in bounds.items():
+            if isinstance(number, bool) or not isinstance(number, int | float):
+                raise ValueError(f"threshold {metric}.{key} must be a number")
+        out[str(metric)] = {k: float(v) for k, v in bounds.items()}
+    return out
+
+
+class PromptMessage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    role: Literal["system", "user", "assistant", "developer"]
+    content: str
+
+
+class PromptSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")
+    use_case: str | None = None
+    description: str = ""
+    template: str | None = None
+    messages: list[PromptMessage] | None = None
+    variables: dict[str, Any] = Field(default_factory=dict)
+    model_params: dict[str, Any] = Field(default_factory=dict)
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
+    message: str = ""
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _thresholds(cls, value: Any) -> dict[str, dict[str, float]]:
+        return validate_thresholds(value or {})
+
+    @field_validator("model_params")
+    @classmethod
+    def _params(cls, value: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(value) - _PARAMS
+        if unknown:
+            raise ValueError(f"unknown model parameter(s) {sorted(unknown)}; allowed: {sorted(_PARAMS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _one_template(self) -> PromptSpec:
+        if (self.template is None) == (self.messages is None):
+            raise ValueError("give exactly one of `template` (text) or `messages` (chat)")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "text" if self.template is not None else "chat"
+
+    def template_value(self) -> str | list[dict[str, str]]:
+        if self.template is not None:
+            return self.template
+        assert self.messages is not None
+        return [m.model_dump() for m in self.messages]
+
+
+def content_hash(kind: str, template: Any, variables: Any, model_params: Any, thresholds: Any) -> str:
+    """SHA-256 of the canonical JSON of everything that makes a version what it is."""
+    body = {
+        "kind": kind,
+        "template": template,
+        "variables": variables,
+        "model_params": model_params,
+        "thresholds": thresholds,
+    }
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_prompt_file(text: str, *, filename: str = "prompt.yaml") -> PromptSpec:
+    """Parse a prompt file; errors name the file and the field to fix."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidRequest(f"{filename} is not valid YAML/JSON: {exc}", code="invalid_value") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest(
+            f"{filename} must be a mapping with at least `name` and `template`", code="invalid_value"
+        )
+    try:
+        return PromptSpec.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InvalidRequest(
+            f"{filename}: {where}: {first['msg']}", code="invalid_value", param=where
+        ) from None

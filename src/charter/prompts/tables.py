@@ -1,0 +1,81 @@
+"""Tables of the prompt registry: prompts, their immutable versions, movable labels and label moves."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from charter.store.schema import metadata
+
+__all__ = ["prompt_label_moves", "prompt_labels", "prompt_versions", "prompts"]
+
+prompts = Table(
+    "prompts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+prompt_versions = Table(
+    "prompt_versions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("prompt_id", String(40), ForeignKey("prompts.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("kind", String(8), nullable=False),  # text | chat
+    Column("template", JSON, nullable=False),  # str (text) or [{role, content}] (chat)
+    Column("variables", JSON, nullable=False),  # variables schema
+    Column("model_params", JSON, nullable=False),
+    Column("thresholds", JSON, nullable=False),  # promotion-gate thresholds, per metric
+    Column("author", String(64), nullable=False),
+    Column("message", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("prompt_id", "version"),
+    Index("ix_prompt_versions_prompt_sha", "prompt_id", "sha256"),
+)
+
+prompt_labels = Table(
+    "prompt_labels",
+    metadata,
+    Column("prompt_id", String(40), ForeignKey("prompts.id"), primary_key=True),
+    Column("label", String(64), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("version_id", String(40), ForeignKey("prompt_versions.id"), nullable=False),
+    Column("moved_by", String(64), nullable=False),
+    Column("moved_at", DateTime(timezone=True), nullable=False),
+)
+
+prompt_label_moves = Table(
+    "prompt_label_moves",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("prompt_id", String(40), ForeignKey("prompts.id"), nullable=False),
+    Column("label", String(64), nullable=False),
+    Column("from_version_id", String(40), nullable=True),
+    Column("to_version_id", String(40), nullable=False),
+    Column("kind", String(16), nullable=False),  # set | promote | rollback
+    Column("actor", String(64), nullable=False),
+    Column("gate_id", String(40), nullable=True),  # the gate decision that allowed it
+    Column("reason", Text, nullable=False, default=""),
+    Column("moved_at", DateTime(timezone=True), nullable=False),
+    Index("ix_prompt_label_moves_prompt_label", "prompt_id", "label", "moved_at"),
+)
