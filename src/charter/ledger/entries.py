@@ -84,8 +84,15 @@ def append(
     leaf = leaf_hash_of(leaf_data(seq, ts, tenant_id, actor, action, subject, ev_hash))
     conn.execute(
         ledger_entries.insert().values(
-            seq=seq, tenant_id=tenant_id, ts=ts, actor=actor, action=action, subject=subject,
-            event=canonical.decode("utf-8"), event_hash=ev_hash, leaf_hash=leaf,
+            seq=seq,
+            tenant_id=tenant_id,
+            ts=ts,
+            actor=actor,
+            action=action,
+            subject=subject,
+            event=canonical.decode("utf-8"),
+            event_hash=ev_hash,
+            leaf_hash=leaf,
         )
     )
     return seq

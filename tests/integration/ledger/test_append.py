@@ -19,7 +19,11 @@ def _append(rt: Runtime, n: int, **event: object) -> list[int]:
     def fn(conn):  # type: ignore[no-untyped-def]
         return [
             append(
-                conn, tenant_id="ten_a", actor="key_1", action="test.done", subject=f"s{i}",
+                conn,
+                tenant_id="ten_a",
+                actor="key_1",
+                action="test.done",
+                subject=f"s{i}",
                 event={"i": i, **event},
             )
             for i in range(n)
