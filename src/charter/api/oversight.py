@@ -28,7 +28,7 @@ __all__ = ["router", "setup"]
 router = APIRouter(tags=["oversight"])
 
 REVIEWERS = require_roles("reviewer", "admin")
-FEEDBACK = require_roles("app", "admin")
+FEEDBACK = require_roles("app", "developer", "admin")
 ADMIN = require_roles("admin")
 INCIDENT_READERS = require_roles("admin", "auditor", "reviewer")
 INCIDENT_WRITERS = require_roles("admin", "reviewer")
