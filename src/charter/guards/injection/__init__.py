@@ -1,0 +1,128 @@
+"""The ``injection`` guard: direct injection and jailbreaks in prompts, indirect injection in documents.
+
+One pass over a prompt (about 0.4 ms per KB on this machine kind):
+
+1. :func:`charter.guards.normalize.normalize` folds homoglyphs, fullwidth forms and invisible
+   characters; :func:`~charter.guards.normalize.deleet` reads leetspeak.
+2. :mod:`.rules` signatures (override, DAN, developer mode, prompt extraction, fake role markers,
+   exfiltration links, notes to the AI, ...) mark where the moves are.
+3. :mod:`.model`, a linear model over words, word pairs, signature hits and disguise flags,
+   scores the whole text and, for long texts, 48-token windows; the best score wins.
+4. Text hidden in base64, hex, percent or ``\\u`` escapes, Unicode tag characters, ROT13 or
+   reversed is decoded and scored the same way.
+
+Findings carry the span of the signatures (or the best window, or the encoded run) in the
+caller's text, never the text itself. The model's threshold is calibrated so that probability 0.5
+sits at the operating point chosen on the development split (see
+``scripts/build_injection_data.py``); a charter may move it with its guard ``threshold``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from charter.domain import Finding
+from charter.guards.base import Direction, GuardContext, GuardResult
+from charter.guards.injection.model import LinearModel, Scored, load_model
+from charter.guards.injection.rules import RuleHit, match_rules
+from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
+
+__all__ = ["InjectionGuard", "make_guard"]
+
+# The strongest finding type wins when several signatures sit in the best span.
+_TYPE_RANK = ("prompt_extraction", "jailbreak", "prompt_injection", "indirect_injection",
+              "delimiter_injection", "encoded_payload")
+_ENGLISH = re.compile(r"\b(?:the|and|to|of|a|is|you|i|in|it|for|that|this|with|are|be|on|what|how)\b")
+_MAX_CHARS = 200_000  # longer inputs are scanned in their first and last parts
+
+
+class InjectionGuard:
+    """Thread-safe: holds only the immutable model."""
+
+    name = "injection"
+    directions: tuple[Direction, ...] = ("input", "context")
+
+    def __init__(self, model: LinearModel | None = None) -> None:
+        self.model = model if model is not None else load_model()
+        self.version = self.model.version
+
+    def scan(self, text: str, context: GuardContext) -> GuardResult:
+        if len(text) > _MAX_CHARS:
+            half = _MAX_CHARS // 2
+            return self._merge(self.scan(text[:half], context),
+                               self.scan(text[-half:], context), len(text) - half)
+        findings: list[Finding] = []
+        norm = normalize(text)
+        view = deleet(norm.text)
+        hits = match_rules(view)
+        flags = _flags(norm)
+        main = self.model.score(view, hits, flags)
+        best = main.probability
+        if main.probability >= context.threshold:
+            findings.append(self._main_finding(main, hits, norm, context))
+        for kind, start, end, prob in self._hidden(text, view):
+            best = max(best, prob)
+            if prob >= context.threshold:
+                findings.append(Finding(self.name, kind, start, end, round(prob, 4), self.version))
+        return GuardResult(findings, "flag" if findings else "pass", best)
+
+    def score(self, text: str) -> float:
+        """The guard's overall probability for ``text`` (benchmarks, threshold tuning)."""
+        return self.scan(text, GuardContext(threshold=1.01)).score
+
+    def _main_finding(self, scored: Scored, hits: list[RuleHit], norm: Normalized,
+                      context: GuardContext) -> Finding:
+        inside = [h for h in hits if scored.start <= h.start < scored.end]
+        if inside:
+            start, end = min(h.start for h in inside), max(h.end for h in inside)
+            kind = min((h.type for h in inside), key=_rank)
+        else:
+            start, end, kind = scored.start, scored.end, "prompt_injection"
+        if context.direction == "context":
+            kind = "indirect_injection"
+        lo, hi = norm.span(start, end)
+        return Finding(self.name, kind, lo, hi, round(scored.probability, 4), self.version)
+
+    def _hidden(self, text: str, view: str) -> list[tuple[str, int, int, float]]:
+        """Score text smuggled in an encoding: (type, start, end, probability) per decoded run."""
+        found: list[tuple[str, int, int, float]] = []
+        for payload in hidden_payloads(text):
+            kind = "hidden_text" if payload.encoding == "unicode_tags" else "encoded_payload"
+            found.append((kind, payload.start, payload.end, self._probability(payload.text)))
+        if not _looks_english(view) or "rot" in view or "revers" in view:
+            for decoded in (rot13(view), view[::-1]):
+                if _looks_english(decoded):
+                    found.append(("encoded_payload", 0, len(text), self._probability(decoded)))
+        return found
+
+
+    def _probability(self, decoded: str) -> float:
+        norm = normalize(decoded)
+        view = deleet(norm.text)
+        return self.model.score(view, match_rules(view), {"hidden_payload": True}).probability
+
+    @staticmethod
+    def _merge(a: GuardResult, b: GuardResult, offset: int) -> GuardResult:
+        moved = [Finding(f.guard, f.type, f.start + offset, f.end + offset, f.score, f.guard_version)
+                 for f in b.findings]
+        findings = a.findings + moved
+        return GuardResult(findings, "flag" if findings else "pass", max(a.score, b.score))
+
+
+def _looks_english(text: str) -> bool:
+    return len(_ENGLISH.findall(text)) * 8 >= len(text.split())
+
+
+def _rank(kind: str) -> int:
+    return _TYPE_RANK.index(kind) if kind in _TYPE_RANK else len(_TYPE_RANK)
+
+
+def _flags(norm: Normalized) -> dict[str, bool]:
+    return {"invisible": norm.invisible > 0, "homoglyphs": norm.mixed_words > 0}
+
+
+def make_guard(settings: Any = None) -> InjectionGuard:
+    """Zero-argument factory for the guard registry (``settings`` is accepted and unused)."""
+    del settings
+    return InjectionGuard()

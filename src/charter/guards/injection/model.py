@@ -1,0 +1,153 @@
+"""A small linear model over words, word pairs and signature hits; numpy-free at run time.
+
+Features of a text: ``w:<token>`` and ``b:<token> <token>`` counts, ``r:<signature>`` hits, each
+divided by √(tokens + 1), and ``g:<flag>`` disguise indicators (1 or 0). The score is
+``sigmoid(bias + Σ weight·value)``. :func:`featurize` is what ``scripts/build_injection_data.py``
+trains on, so training and scoring cannot drift apart. Long texts are also scored in windows of
+:data:`WINDOW` tokens: an instruction buried in a retrieved document is not diluted by the pages
+around it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from charter.guards.injection.rules import RuleHit
+
+__all__ = ["WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokenize"]
+
+WINDOW = 48  # tokens per window
+MIN_SEGMENT = 5  # shortest sentence scored on its own
+STRIDE = 24
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+
+
+def tokenize(text: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(text))
+
+
+def featurize(text: str, hits: list[RuleHit], flags: dict[str, bool]) -> dict[str, float]:
+    """Feature values of a normalised text (training and tests; scoring uses the same arithmetic)."""
+    tokens = [m.group() for m in tokenize(text)]
+    counts: dict[str, float] = {}
+    prev = "^"
+    for tok in tokens:
+        for key in ("w:" + tok, "b:" + prev + " " + tok):
+            counts[key] = counts.get(key, 0.0) + 1.0
+        prev = tok
+    for hit in hits:
+        key = "r:" + hit.name
+        counts[key] = counts.get(key, 0.0) + 1.0
+    norm = 1.0 / math.sqrt(len(tokens) + 1)
+    values = {k: v * norm for k, v in counts.items()}
+    for name, on in flags.items():
+        if on:
+            values["g:" + name] = 1.0
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    probability: float
+    start: int  # span (in the scored text) of the best window, or the whole text
+    end: int
+
+
+def _sigmoid(z: float) -> float:
+    if z < -30:
+        return 0.0
+    if z > 30:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class LinearModel:
+    """Weights by feature name; immutable after load, safe to share between threads."""
+
+    def __init__(self, weights: dict[str, float], bias: float, version: str, meta: dict[str, Any]) -> None:
+        self._w = weights
+        self._uni = {k[2:]: v for k, v in weights.items() if k.startswith("w:")}
+        self._bi = {k[2:]: v for k, v in weights.items() if k.startswith("b:")}
+        self.bias = bias
+        self.version = version
+        self.meta = meta
+
+    def _contributions(self, tokens: list[re.Match[str]], hits: list[RuleHit]) -> list[float]:
+        uni, bi, w = self._uni.get, self._bi.get, self._w
+        words = [m.group() for m in tokens]
+        contrib = [uni(tok, 0.0) for tok in words]
+        contrib.append(0.0)  # the last slot collects hits past the final token
+        prev = "^"
+        for i, tok in enumerate(words):
+            contrib[i] += bi(prev + " " + tok, 0.0)
+            prev = tok
+        if hits:
+            starts = [m.start() for m in tokens]
+            for hit in hits:
+                contrib[_bisect(starts, hit.start)] += w.get("r:" + hit.name, 0.0)
+        return contrib
+
+    def score(self, text: str, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
+        """Probability that ``text`` (normalised) is an attack: the best of the whole, its sentences
+        and its windows."""
+        tokens = tokenize(text)
+        contrib = self._contributions(tokens, hits)
+        base = self.bias + sum(self._w.get("g:" + k, 0.0) for k, on in flags.items() if on)
+        n = len(tokens)
+        best = base + sum(contrib) / math.sqrt(n + 1)
+        best_span = (0, len(text))
+        if n <= MIN_SEGMENT:
+            return Scored(_sigmoid(best), *best_span)
+        prefix = [0.0]
+        for c in contrib[:n]:
+            prefix.append(prefix[-1] + c)
+        for lo, hi in _segments(text, tokens):
+            z = base + (prefix[hi] - prefix[lo]) / math.sqrt(hi - lo + 1)
+            if z > best:
+                best, best_span = z, (tokens[lo].start(), tokens[hi - 1].end())
+        return Scored(_sigmoid(best), *best_span)
+
+
+def _segments(text: str, tokens: list[re.Match[str]]) -> Iterator[tuple[int, int]]:
+    """Token ranges of sentences (lines, or runs ending in . ! ?) of at least MIN_SEGMENT tokens,
+    then fixed windows over long texts."""
+    n = len(tokens)
+    lo = 0
+    for i, match in enumerate(tokens):
+        end_here = match.group() in ".!?" or (i + 1 < n and "\n" in text[match.end() : tokens[i + 1].start()])
+        if (end_here or i + 1 == n) and i + 1 - lo >= MIN_SEGMENT:
+            if lo > 0 or i + 1 < n:
+                yield lo, i + 1
+            lo = i + 1
+    if n > WINDOW:
+        for start in range(0, n - WINDOW + STRIDE, STRIDE):
+            yield start, min(start + WINDOW, n)
+
+
+def _bisect(starts: list[int], pos: int) -> int:
+    lo, hi = 0, len(starts)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if starts[mid] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(lo - 1, 0) if starts else 0
+
+
+def load_model(name: str = "injection_model.json") -> LinearModel:
+    """Read the shipped weights from ``charter/guards/data``."""
+    raw = (Path(__file__).resolve().parents[1] / "data" / name).read_text(encoding="utf-8")
+    doc = json.loads(raw)
+    return LinearModel(
+        {str(k): float(v) for k, v in doc["weights"].items()},
+        float(doc["bias"]),
+        str(doc["version"]),
+        dict(doc.get("meta", {})),
+    )

@@ -1,0 +1,163 @@
+"""Signatures of injection and jailbreak moves, as regular expressions over normalised text.
+
+A signature alone does not decide: its hit is a feature of the linear model (``rule:<name>``),
+which learned from hard negatives how much each one means when the text around it only *talks*
+about instructions. A hit also gives a finding its span. Patterns run over lower-cased,
+de-disguised text (see :mod:`charter.guards.normalize`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["SIGNATURES", "RuleHit", "Signature", "match_rules"]
+
+_ANY = r"[^.\n]{0,40}?"  # a short stretch inside one sentence
+_PRIOR = (
+    r"(?:previous|prior|above|earlier|preceding|foregoing|initial|original|old|system|all|any|every|the|"
+    r"your|these|those|my)"
+)
+_RULES = (
+    r"(?:instructions?|directions?|rules|guidelines|prompts?|context|constraints|programming|commands?|"
+    r"directives?|policies|polic(?:y|ies)|restrictions|guardrails|safeguards|orders)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    name: str
+    type: str  # the finding type it supports
+    pattern: re.Pattern[str]
+    needles: tuple[tuple[str, ...], ...]  # each group needs one substring present before the regex runs
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    name: str
+    type: str
+    start: int
+    end: int
+
+
+def _sig(name: str, type_: str, pattern: str) -> Signature:
+    return Signature(name, type_, re.compile(pattern, re.MULTILINE), _NEEDLES[name])
+
+
+_RULE_WORDS = ("instruction", "direction", "rule", "guideline", "prompt", "context", "constraint",
+               "programming", "command", "directive", "polic", "restriction", "guardrail", "safeguard",
+               "order")
+_NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "override": (("ignore", "disregard", "forget", "skip", "bypass", "overrid", "overwrit", "discard", "drop",
+                  "abandon", "neglect", "cancel", "nevermind", "never mind"), _RULE_WORDS),
+    "new_instructions": (("instruction", "directive", "task", "orders", "rules"),),
+    "instead": (("instead", "rather"),),
+    "say_exactly": (("just", "only", "simply"),),
+    "stop_everything": (("stop everything", "end of"),),
+    "dan": (("do anything now", "dan", "dude", "stan", "aim", "kevin"),),
+    "dev_mode": (("mode",),),
+    "unrestricted": (("restriction", "limit", "filter", "censor", "ethic", "moral", "guideline", "rule",
+                      "boundar", "constraint", "content polic", "safety"),),
+    "uncensored_persona": (("unfiltered", "uncensored", "unrestricted", "amoral", "unethical", "evil",
+                            "jailbr", "rogue"),),
+    "stay_in_character": (("character", "stay as"),),
+    "pretend": (("pretend", "role", "from now on"),),
+    "two_responses": (("two", "2", "["),),
+    "never_refuse": (("refus", "decline", "say no", "say sorry", "apologi", "warn", "disclaimer"),),
+    "show_prompt": (("prompt", "instruction", "message", "directive", "rule", "configuration", "guideline",
+                     "context"),),
+    "system_prompt": (("system", "prompt"),),
+    "instructions_given": (("instruction", "rule", "prompt", "direction", "what were you", "what are you"),),
+    "text_above": (("above", "before", "prior", "beginning with", "my instructions are"),),
+    "role_marker": (("<", "[", "system", "assistant", "###", "admin"),),
+    "exfil_markdown": (("![", "<img"),),
+    "to_the_ai": (("ai", "assistant", "automated", "llm", "language model", "model", "bot", "gpt", "system",
+                   "reviewer", "summari", "screening"),),
+    "do_not_tell": (("user", "human", "anyone"),),
+    "encoded_instruction": (("decode", "decipher", "base64", "rot13", "rot-13", "hex", "caesar", "revers"),),
+}
+
+
+SIGNATURES: tuple[Signature, ...] = (
+    _sig("override", "prompt_injection",
+         rf"\b(?:ignore|disregard|forget|skip|bypass|override|overwrite|discard|drop|abandon|neglect|"
+         rf"cancel|nevermind|never mind)\b{_ANY}\b{_PRIOR}\b{_ANY}\b{_RULES}\b"),
+    _sig("new_instructions", "prompt_injection",
+         r"\b(?:new|updated|real|actual|true|revised|additional|secret|hidden)\s+(?:system\s+)?"
+         r"(?:instructions?|directives?|task|orders|rules)\s*(?::|are\b|follow\b|is\b)"),
+    _sig("instead", "prompt_injection",
+         r"\b(?:instead|rather)\b[^.\n]{0,30}\b(?:print|say|output|respond|reply|write|repeat|answer)\b"),
+    _sig("say_exactly", "prompt_injection",
+         r"\b(?:just|only|simply)\s+(?:say|print|output|respond with|reply with|write)\b\s*[:\"'“]"),
+    _sig("stop_everything", "prompt_injection",
+         r"\bstop everything\b|\bend of (?:the )?(?:prompt|input|document)\b"),
+    _sig("dan", "jailbreak",
+         r"\bdo anything now\b|\b(?:you are|you're|act as|become|called|named)\s+(?:now\s+)?"
+         r"(?:dan|dude|stan|aim|anti-?dan|kevin|betterdan)\b"),
+    _sig("dev_mode", "jailbreak",
+         r"\b(?:developer|dev|god|debug|maintenance|admin|sudo|jailbreak|unrestricted)\s+mode\b"),
+    _sig("unrestricted", "jailbreak",
+         r"\b(?:no|without|free (?:of|from)|not bound by|break(?:ing)? free of|beyond|unbound by)\s+"
+         r"(?:any\s+)?"
+         r"(?:restrictions|limitations|limits|filters|filtering|censorship|ethical|ethics|moral|morals|"
+         r"guidelines|rules|boundaries|constraints|content polic(?:y|ies)|safety)"),
+    _sig("uncensored_persona", "jailbreak",
+         r"\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|evil|jailbroken|rogue)\s+"
+         r"(?:ai|assistant|model|chatbot|bot|version|persona|character)\b"),
+    _sig("stay_in_character", "jailbreak", r"\bstay in character\b|\bbreak(?:ing)? character\b|\bstay as\b"),
+    _sig("pretend", "jailbreak",
+         r"\b(?:pretend (?:to be|you are|that you)|roleplay as|role-play as|"
+         r"from now on,? you (?:are|will|must))\b"),
+    _sig("two_responses", "jailbreak",
+         r"\b(?:two|2) (?:different )?(?:responses|answers|paragraphs)\b|"
+         "\\[(?:\U0001f513|\U0001f512|jailbreak|classic|dan)\\]"),
+    _sig("never_refuse", "jailbreak",
+         r"\b(?:never|not|don't|do not|cannot|can't|won't)\s+(?:ever\s+)?(?:refuse|decline|say (?:no|sorry)|"
+         r"apologi[sz]e|warn)\b|\bwithout (?:any )?(?:warnings?|disclaimers?|refusals?)\b"),
+    _sig("show_prompt", "prompt_extraction",
+         r"\b(?:repeat|print|show|reveal|display|output|tell me|give me|list|dump|leak|disclose|recite|"
+         r"spell check|translate|summari[sz]e|encode|write out|copy|paste|what (?:are|were|is))\b"
+         r"[^.\n?]{0,40}?\b(?:(?:your|its|the|my)\s+(?:(?:system|initial|original|hidden|secret|developer|"
+         r"starting|first|full|exact|internal|pre|underlying|confidential)\s*-?)+|your\s+)"
+         r"(?:prompt|instructions|message|directives|rules|configuration|guidelines|context)\b"),
+    _sig("system_prompt", "prompt_extraction",
+         r"\bsystem\s*(?:prompt|message)s?\b|\bsystemprompt\b|\bpre-?prompt\b"),
+    _sig("instructions_given", "prompt_extraction",
+         r"\b(?:instructions?|rules|prompt|directions)\s+(?:that\s+)?"
+         r"(?:you (?:were|have been) (?:given|told)|"
+         r"given to you|you (?:received|got)|(?:you were )?(?:given )?at the (?:beginning|start))\b|"
+         r"\bwhat (?:were|are) you (?:told|instructed|programmed)\b"),
+    _sig("text_above", "prompt_extraction",
+         r"\b(?:repeat|print|output|show|copy|echo)\b[^.\n]{0,30}\b(?:text|words|everything|all)\s+"
+         r"(?:above|before|prior)\b|\bbeginning with [\"']?you are\b|\bmy instructions are:"),
+    _sig("role_marker", "delimiter_injection",
+         r"</?(?:system|sys|instructions?|admin)>|<\|(?:im_start|im_end|endoftext|system|user|assistant)\|>|"
+         r"\[/?(?:inst|system|sys)\]|^\s*(?:system|assistant)\s*:|###\s*(?:system|instruction)|"
+         r"\[admin request|\bsystem override\b|\bsystem (?:message|note|notice|alert)\s*:"),
+    _sig("exfil_markdown", "indirect_injection",
+         r"!\[[^\]]{0,50}\]\(\s*https?://[^)\s]{0,200}[?&=][^)]*\)|<img[^>]+src=[\"']?https?://"),
+    _sig("to_the_ai", "indirect_injection",
+         r"\b(?:note|message|instruction|attention|important)s?\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|"
+         r"automated|llm|language model|chatbot|model|bot|gpt|system|reviewer|summari[sz]er|screening)\b|"
+         r"\bif (?:you are|you're) an? (?:ai|llm|language model|assistant)\b|\b(?:ai|llm|assistant)s? "
+         r"(?:reading|processing|summari[sz]ing) this\b"),
+    _sig("do_not_tell", "indirect_injection",
+         r"\b(?:do not|don't|never)\s+(?:tell|mention|reveal|inform|let)\b[^.\n]{0,25}\b"
+         r"(?:user|human|anyone)\b"),
+    _sig("encoded_instruction", "encoded_payload",
+         r"\b(?:decode|decipher|base64|rot13|rot-13|hex(?:adecimal)?|caesar|reverse(?:d)?)\b[^.\n]{0,50}\b"
+         r"(?:follow|execute|obey|do what|perform|carry out|act on|instructions?|respond)\b"),
+)
+
+
+def match_rules(text: str, limit: int = 8) -> list[RuleHit]:
+    """Every signature's first ``limit`` hits in ``text`` (already normalised)."""
+    hits: list[RuleHit] = []
+    for sig in SIGNATURES:
+        if not all(any(needle in text for needle in group) for group in sig.needles):
+            continue
+        for n, match in enumerate(sig.pattern.finditer(text)):
+            if n >= limit:
+                break
+            hits.append(RuleHit(sig.name, sig.type, match.start(), match.end()))
+    return hits

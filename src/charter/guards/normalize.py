@@ -1,0 +1,239 @@
+"""Undo the disguises attackers put on text before a guard reads it.
+
+:func:`normalize` folds compatibility forms (NFKC: fullwidth, mathematical alphanumerics,
+ligatures), drops invisible characters (zero-width, bidi controls, variation selectors, soft
+hyphens), maps Cyrillic/Greek look-alikes to the Latin letters they imitate (after Unicode UTS #39
+*intentional* confusables) and lower-cases. Every character of the result keeps the index of the
+original character it came from, so findings point into the caller's text.
+
+:func:`deleet` reads ``1gn0r3`` as ``ignore`` inside words that mix letters and digits;
+:func:`hidden_payloads` finds text smuggled in base64, hex, percent-encoding, ``\\uXXXX``
+escapes or Unicode tag characters and decodes it, with the span it came from.
+
+All of it is plain Python with an ASCII fast path: a 1 KB ASCII prompt normalises in a few µs.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+__all__ = [
+    "HiddenPayload",
+    "Normalized",
+    "deleet",
+    "hidden_payloads",
+    "normalize",
+    "rot13",
+]
+
+# Zero-width and formatting characters that render as nothing.
+_INVISIBLE = frozenset(
+    (
+        0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0,
+        *range(0x200B, 0x2010),  # zero-width space/joiners, LRM/RLM
+        *range(0x202A, 0x202F),  # bidi embeddings and overrides
+        *range(0x2060, 0x2070),  # word joiner, invisible operators, bidi isolates
+        *range(0xFE00, 0xFE10),  # variation selectors
+    )
+)
+_TAG_BLOCK = range(0xE0000, 0xE0080)  # Unicode tag characters: ASCII smuggled invisibly
+_VARIATION_SUPPLEMENT = range(0xE0100, 0xE01F0)
+
+# Look-alikes that NFKC leaves alone (UTS #39 intentional confusables plus common extras).
+_HOMOGLYPH_PAIRS = (  # confusable (escaped) followed by the ASCII letter it imitates
+    "\u0410A\u0412B\u0421C\u0415E\u041dH\u0406I\u0408J\u041aK\u041cM\u041eO\u0420P\u0405S"
+    "\u0422T\u0425X\u03a5Y\u04aeY\u0391A\u0392B\u0395E\u0397H\u0399I\u039aK\u039cM\u039dN"
+    "\u039fO\u03a1P\u03a4T\u03a7X\u0396Z\u0430a\u0441c\u0501d\u0435e\u04bbh\u0456i\u0458j"
+    "\u03f3j\u04cfl\u043eo\u0440p\u051bq\u0455s\u051dw\u0445x\u0443y\u04afy\u03bfo\u03bdv"
+    "\u03f2c\u0251a\u0131i\u0261g\u0269i\u028fy\u1d20v\u0274n\u0280r\ua731s\u1d1bt\u1d0fo"
+    "\u1d1cu\u1d21w\u1d22z"
+)
+_HOMOGLYPHS = {_HOMOGLYPH_PAIRS[i]: _HOMOGLYPH_PAIRS[i + 1] for i in range(0, len(_HOMOGLYPH_PAIRS), 2)}
+
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
+                       "9": "g", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})
+_LEET_CHAR = re.compile(r"[0-9@$!|+]")
+_LEET_WORD = re.compile(r"[a-z]*[0-9@$!|+][\w@$!|+]*")
+
+
+@dataclass(slots=True)
+class Normalized:
+    """Normalised text plus, for each of its characters, the index of the original character."""
+
+    text: str
+    index: list[int] | None  # None: identity (the ASCII fast path)
+    invisible: int = 0  # invisible characters removed
+    homoglyphs: int = 0  # look-alike letters replaced
+    mixed_words: int = 0  # words mixing Latin with Cyrillic/Greek letters
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text back to the original text."""
+        if self.index is None:
+            return start, end
+        if not self.index:
+            return 0, 0
+        last = len(self.index) - 1
+        lo = self.index[min(start, last)]
+        hi = self.index[min(max(end - 1, start), last)] + 1
+        return lo, hi
+
+
+@dataclass(slots=True)
+class HiddenPayload:
+    """Text decoded from an encoded run in the original text."""
+
+    encoding: str
+    start: int
+    end: int
+    text: str
+    meta: dict[str, int] = field(default_factory=dict)
+
+
+def _fold_char(ch: str) -> str:
+    mapped = _HOMOGLYPHS.get(ch)
+    if mapped is not None:
+        return mapped
+    return unicodedata.normalize("NFKC", ch)
+
+
+def normalize(text: str) -> Normalized:
+    """Fold, de-disguise and lower-case ``text``, keeping an index back to the original."""
+    if text.isascii():
+        return Normalized(text.lower(), None)
+    out: list[str] = []
+    index: list[int] = []
+    invisible = homoglyphs = 0
+    for i, ch in enumerate(text):
+        code = ord(ch)
+        if code in _INVISIBLE or code in _TAG_BLOCK or code in _VARIATION_SUPPLEMENT:
+            invisible += 1
+            continue
+        if code < 128:
+            out.append(ch.lower())
+            index.append(i)
+            continue
+        if ch in _HOMOGLYPHS:
+            homoglyphs += 1
+        folded = _fold_char(ch).lower()
+        out.extend(folded)
+        index.extend([i] * len(folded))
+    return Normalized("".join(out), index, invisible, homoglyphs, _mixed_script_words(text))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _mixed_script_words(text: str) -> int:
+    count = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        latin = any("a" <= c.lower() <= "z" for c in word)
+        foreign = any(c in _HOMOGLYPHS for c in word)
+        count += latin and foreign
+    return count
+
+
+def deleet(text: str) -> str:
+    """Read leetspeak inside words that mix letters with digits or symbols; same length as input."""
+    if _LEET_CHAR.search(text) is None:
+        return text
+    return _LEET_WORD.sub(_deleet_word, text)
+
+
+def _deleet_word(match: re.Match[str]) -> str:
+    word = match.group()
+    if len(word) < 3 or not any("a" <= c <= "z" for c in word):
+        return word
+    return word.translate(_LEET)
+
+
+def rot13(text: str) -> str:
+    return codecs.encode(text, "rot13")
+
+
+_B64 = re.compile(r"(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])")
+_HEX = re.compile(r"(?<![0-9A-Fa-f])(?:[0-9A-Fa-f]{2}[ :]?){8,}(?![0-9A-Fa-f])")
+_HEX_ESC = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){4,}")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){4,}")
+_UNI_ESC = re.compile(r"(?:\\u[0-9A-Fa-f]{4}){4,}")
+_TAG_RUN = re.compile("[\U000e0000-\U000e007f]{4,}")
+
+
+def _readable(raw: bytes) -> str | None:
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(decoded) < 4:
+        return None
+    printable = sum(c.isprintable() or c in "\n\t" for c in decoded)
+    letters = sum(c.isalpha() or c == " " for c in decoded)
+    if printable / len(decoded) < 0.95 or letters / len(decoded) < 0.6:
+        return None
+    return decoded
+
+
+def _decode_b64(run: str) -> str | None:
+    run = run.rstrip("=")
+    padded = run + "=" * (-len(run) % 4)
+    try:
+        raw = base64.b64decode(padded, altchars=b"-_" if ("-" in run or "_" in run) else None)
+    except (binascii.Error, ValueError):
+        return None
+    return _readable(raw)
+
+
+def _decode_hex(run: str) -> str | None:
+    digits = re.sub(r"[^0-9A-Fa-f]", "", run.replace("\\x", ""))
+    if len(digits) % 2:
+        return None
+    try:
+        return _readable(bytes.fromhex(digits))
+    except ValueError:
+        return None
+
+
+def _decode_percent(run: str) -> str | None:
+    return _readable(unquote(run).encode("utf-8", "surrogatepass"))
+
+
+def _decode_uni(run: str) -> str | None:
+    chars = "".join(chr(int(run[i + 2 : i + 6], 16)) for i in range(0, len(run), 6))
+    return _readable(chars.encode("utf-8", "surrogatepass"))
+
+
+def _decode_tags(run: str) -> str | None:
+    return _readable("".join(chr(ord(c) - 0xE0000) for c in run).encode("utf-8"))
+
+
+_DECODERS = (
+    ("base64", _B64, _decode_b64),
+    ("hex", _HEX, _decode_hex),
+    ("hex", _HEX_ESC, _decode_hex),
+    ("percent", _PERCENT, _decode_percent),
+    ("unicode_escape", _UNI_ESC, _decode_uni),
+    ("unicode_tags", _TAG_RUN, _decode_tags),
+)
+
+
+def hidden_payloads(text: str, limit: int = 16) -> list[HiddenPayload]:
+    """Decode up to ``limit`` encoded runs in ``text`` that turn out to be readable text."""
+    found: list[HiddenPayload] = []
+    for encoding, pattern, decode in _DECODERS:
+        if encoding == "unicode_tags" and text.isascii():
+            continue
+        for match in pattern.finditer(text):
+            decoded = decode(match.group())
+            if decoded is not None:
+                found.append(HiddenPayload(encoding, match.start(), match.end(), decoded))
+                if len(found) >= limit:
+                    return found
+    return found
