@@ -1,0 +1,53 @@
+"""Check digits that tell a real identifier from a number that only looks like one."""
+
+from __future__ import annotations
+
+__all__ = ["digits", "iban_valid", "luhn_valid", "nhs_valid", "ssn_valid"]
+
+
+def digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def luhn_valid(number: str) -> bool:
+    """Luhn (mod 10): payment cards and Canadian SINs."""
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return len(number) > 1 and total % 10 == 0
+
+
+def nhs_valid(number: str) -> bool:
+    """UK NHS number: ten digits, mod-11 check digit (10 is never issued)."""
+    if len(number) != 10:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(number[9])
+
+
+def iban_valid(value: str) -> bool:
+    """ISO 13616 IBAN: move the first four characters to the end, letters to numbers, mod 97 == 1."""
+    compact = "".join(value.split()).replace("-", "").upper()
+    if not 15 <= len(compact) <= 34 or not compact[:2].isalpha() or not compact[2:4].isdigit():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = "".join(str(int(ch, 36)) for ch in rearranged)
+    except ValueError:
+        return False
+    return int(number) % 97 == 1
+
+
+def ssn_valid(number: str) -> bool:
+    """US SSN: area not 000, 666 or 9xx; group not 00; serial not 0000; not a well-known sample."""
+    if len(number) != 9 or len(set(number)) == 1:
+        return False
+    area, group, serial = number[:3], number[3:5], number[5:]
+    if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
+        return False
+    return number not in ("123456789", "078051120", "219099999")

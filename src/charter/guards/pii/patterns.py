@@ -1,0 +1,180 @@
+"""Recognisers for structured identifiers: a pattern, a check digit where one exists, context words.
+
+Scores follow one scale: 0.85-0.95 for a validated identifier, 0.5-0.7 for a plausible one, below
+0.5 for a shape that needs a context word (which lifts it above the default 0.5 threshold).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+
+from charter.guards.pii.checksums import digits, iban_valid, luhn_valid, nhs_valid, ssn_valid
+from charter.guards.pii.hits import Hit, context_before
+
+__all__ = ["RECOGNISERS", "Recogniser"]
+
+Recogniser = Callable[[str], Iterator[Hit]]
+I = re.IGNORECASE  # noqa: E741
+
+
+def _ctx(*words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(words) + r")", I)
+
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'|]+[^\s<>\"'|.,;:!?)\]]", I)
+BARE_DOMAIN = re.compile(
+    r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|int|mil|io|co|info|biz|uk|de|fr|es|it|nl|be|"
+    r"se|no|dk|fi|ch|at|pl|pt|ca|au|us|eu|cz|hu|ro|gr|ie|ee|lt|lv|br|mx|jp|cn|in)\b(?:/[^\s<>\"']*)?",
+    I,
+)
+IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
+IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
+CARD = re.compile(
+    r"(?<![\d-])(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\d-])"
+)
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", I)
+SSN = re.compile(r"(?<![\d-])\d{3}([- .]?)\d{2}\1\d{4}(?![\d-])")
+ITIN = re.compile(r"(?<![\d-])9\d{2}([- ]?)(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])\1\d{4}(?![\d-])")
+NHS = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{3}\1\d{4}(?![\d-])")
+NINO = re.compile(
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+)
+SIN = re.compile(r"(?<![\d-])\d{3}([- ]?)\d{3}\1\d{3}(?![\d-])")
+MBI = re.compile(
+    r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
+    r"[AC-HJKMNP-RT-Y]{2}\d{2}\b"
+)
+PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
+LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
+BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
+PHONE = re.compile(
+    r"(?<![\w@/.+-])(?:\+|\b)(?:\d|\(\d)[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w@/]|-\d)", I
+)
+
+CARD_CTX = _ctx("card", "credit", "debit", "visa", "mastercard", "amex", "cc")
+SSN_CTX = _ctx("ssn", "social security", "ss#", "ss #")
+ITIN_CTX = _ctx("itin", "taxpayer", "tax id", "tin")
+NHS_CTX = _ctx("nhs", "national health", "health service", "patient")
+NINO_CTX = _ctx("nino", "national insurance", "ni number")
+SIN_CTX = _ctx("sin", "social insurance")
+PASSPORT_CTX = _ctx("passport")
+LICENSE_CTX = _ctx("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
+BANK_CTX = _ctx("account", "acct", "bank", "routing", "aba", "checking", "savings")
+IBAN_CTX = _ctx("iban", "account", "transfer", "bank")
+PHONE_CTX = _ctx(
+    "phone", "tel", "call", "mobile", "cell", "fax", "office", "number", "registered", "contact",
+    "reach", "text me", "whatsapp", "landline", "home",
+)
+ZIP_CTX = _ctx("zip", "postal", "post code", "postcode")
+
+
+def emails(text: str) -> Iterator[Hit]:
+    for m in EMAIL.finditer(text):
+        yield Hit("EMAIL_ADDRESS", m.start(), m.end(), 0.95)
+
+
+def urls(text: str) -> Iterator[Hit]:
+    for m in URL.finditer(text):
+        yield Hit("URL", m.start(), m.end(), 0.7)
+    for m in BARE_DOMAIN.finditer(text):
+        yield Hit("URL", m.start(), m.end(), 0.5)
+
+
+def ips(text: str) -> Iterator[Hit]:
+    for pattern in (IPV4, IPV6):
+        for m in pattern.finditer(text):
+            value = m.group()
+            if value.count(":") >= 2 and not any(c.isalpha() for c in value) and len(value) < 8:
+                continue  # a time such as 12:13:52
+            try:
+                ipaddress.ip_address(value)
+            except ValueError:
+                continue
+            yield Hit("IP_ADDRESS", m.start(), m.end(), 0.9)
+
+
+def cards(text: str) -> Iterator[Hit]:
+    for m in CARD.finditer(text):
+        number = digits(m.group())
+        if 12 <= len(number) <= 19 and luhn_valid(number) and len(set(number)) > 2:
+            score = 0.9 if number[0] in "2345" or context_before(text, m.start(), CARD_CTX) else 0.8
+            yield Hit("CREDIT_CARD", m.start(), m.end(), score)
+
+
+def ibans(text: str) -> Iterator[Hit]:
+    for m in IBAN.finditer(text):
+        value = m.group()
+        while value:
+            if iban_valid(value):
+                yield Hit("IBAN_CODE", m.start(), m.start() + len(value), 0.95)
+                break
+            cut = value.rfind(" ")
+            value = value[:cut] if cut > 0 else ""
+        else:
+            if context_before(text, m.start(), IBAN_CTX) and " " not in m.group():
+                yield Hit("IBAN_CODE", m.start(), m.end(), 0.6)
+
+
+def national_ids(text: str) -> Iterator[Hit]:
+    for m in SSN.finditer(text):
+        if ssn_valid(digits(m.group())):
+            ctx = context_before(text, m.start(), SSN_CTX)
+            score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
+            yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
+    for m in ITIN.finditer(text):
+        ctx = context_before(text, m.start(), ITIN_CTX)
+        yield Hit("US_ITIN", m.start(), m.end(), 0.9 if ctx else (0.55 if m.group(1) else 0.3))
+    for m in NHS.finditer(text):
+        if nhs_valid(digits(m.group())):
+            yield Hit("UK_NHS", m.start(), m.end(), 0.9 if context_before(text, m.start(), NHS_CTX) else 0.4)
+    for m in NINO.finditer(text):
+        yield Hit("UK_NINO", m.start(), m.end(), 0.95 if context_before(text, m.start(), NINO_CTX) else 0.8)
+    for m in SIN.finditer(text):
+        if luhn_valid(digits(m.group())):
+            yield Hit("CA_SIN", m.start(), m.end(), 0.9 if context_before(text, m.start(), SIN_CTX) else 0.3)
+    for m in MBI.finditer(text):
+        yield Hit("US_MBI", m.start(), m.end(), 0.85)
+
+
+def contextual_numbers(text: str) -> Iterator[Hit]:
+    """Shapes that are only identifiers when a context word says so."""
+    for m in PASSPORT.finditer(text):
+        if context_before(text, m.start(), PASSPORT_CTX):
+            yield Hit("US_PASSPORT", m.start(), m.end(), 0.8)
+    for m in LICENSE.finditer(text):
+        if context_before(text, m.start(), LICENSE_CTX, window=40):
+            yield Hit("US_DRIVER_LICENSE", m.start(), m.end(), 0.8)
+    for m in BANK.finditer(text):
+        if context_before(text, m.start(), BANK_CTX):
+            yield Hit("US_BANK_NUMBER", m.start(), m.end(), 0.75)
+
+
+_DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,2}:\d{2}")
+
+
+def phones(text: str) -> Iterator[Hit]:
+    for m in PHONE.finditer(text):
+        value = m.group()
+        start, end = m.start(), m.end()
+        if value.count("(") != value.count(")"):
+            if value.startswith("("):
+                continue
+            cut = value.rfind("(")
+            value, end = value[:cut].rstrip(" .-"), start + len(value[:cut].rstrip(" .-"))
+        n = len(digits(value))
+        if not 7 <= n <= 15 or _DATEISH.match(value):
+            continue
+        separated = bool(re.search(r"[ ().-]", value.split("x")[0].strip()))
+        if not separated and n < 10:
+            continue
+        ctx = context_before(text, start, PHONE_CTX, window=40, end=end, after=16)
+        score = (0.55 if separated else 0.4) + (0.3 if ctx else 0.0) + (0.1 if value.startswith("+") else 0.0)
+        yield Hit("PHONE_NUMBER", start, end, min(score, 0.9))
+
+
+RECOGNISERS: tuple[Recogniser, ...] = (
+    emails, urls, ips, cards, ibans, national_ids, contextual_numbers, phones,
+)

@@ -1,0 +1,50 @@
+"""The ``pii_leak`` output check: PII in an answer that the caller did not give and the retrieved
+context did not hold. Values found in the caller's messages, the retrieved chunks or the exchange's
+vault are the caller's own and do not count. Dates are not counted by default (answers are full of
+them); ``options.entities`` / ``options.ignore`` change the set.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from charter.domain import Finding
+from charter.guards.base import Direction, GuardContext, GuardResult
+from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
+from charter.guards.pii.guard import entities_option
+
+__all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
+
+DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {"DATE_TIME", "TITLE", "NRP", "AGE"}
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _norm(text: str) -> str:
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+class PiiLeakGuard:
+    name = "pii_leak"
+    directions: tuple[Direction, ...] = ("output",)
+
+    def __init__(self, engine: PiiEngine | None = None) -> None:
+        self.engine = engine or PiiEngine()
+        self.version = f"charter-pii-leak/{self.engine.version}"
+
+    def scan(self, text: str, context: GuardContext) -> GuardResult:
+        entities = entities_option(context.options, DEFAULT_LEAK_TYPES)
+        hits = self.engine.analyze(text, entities=entities, threshold=context.threshold)
+        if not hits:
+            return GuardResult(findings=[], verdict="pass")
+        known = _norm("\n".join(context.authorised_texts))
+        findings = [
+            Finding(self.name, h.type, h.start, h.end, h.score, self.version)
+            for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known
+        ]
+        score = max((f.score for f in findings), default=0.0)
+        return GuardResult(findings=findings, verdict="flag" if findings else "pass", score=score)
+
+
+def make_guard(settings: Any = None) -> PiiLeakGuard:
+    return PiiLeakGuard()

@@ -1,0 +1,112 @@
+"""The guard set of one runtime: guards built lazily from the plugin registry, and ``scan_text``,
+the one function behind ``charter guards scan`` and ``POST /api/v1/guards/scan``."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from charter.errors import InvalidRequest, Unavailable
+from charter.guards.base import Direction, Guard, GuardContext, GuardResult
+from charter.plugins import Registry
+from charter.settings import Settings
+
+__all__ = ["GuardSet", "guard_set", "run_guard", "scan_text"]
+
+
+class GuardSet:
+    """Registered guard factories and the guards built from them (one instance per name)."""
+
+    def __init__(self, registry: Registry, settings: Settings | None = None) -> None:
+        self._factories: dict[str, Any] = dict(registry.items.get("guards", {}))
+        self._settings = settings
+        self._built: dict[str, Guard] = {}
+        self._lock = threading.Lock()
+
+    def names(self) -> list[str]:
+        return sorted(self._factories)
+
+    def get(self, name: str) -> Guard:
+        """The guard called ``name``; fails closed (503 guard_unavailable) when it cannot be had."""
+        guard = self._built.get(name)
+        if guard is not None:
+            return guard
+        factory = self._factories.get(name)
+        if factory is None:
+            raise Unavailable(
+                f"the charter turns on guard {name!r}, which is not installed (installed: "
+                f"{', '.join(self.names()) or 'none'}); install it or set its action to off",
+                code="guard_unavailable",
+            )
+        with self._lock:
+            guard = self._built.get(name)
+            if guard is None:
+                try:
+                    guard = factory(self._settings)
+                except Exception as exc:  # a guard that cannot start must not be skipped
+                    raise Unavailable(f"guard {name!r} could not start: {exc}",
+                                      code="guard_unavailable") from exc
+                if not isinstance(guard, Guard):
+                    raise Unavailable(f"guard {name!r} does not implement the Guard protocol",
+                                      code="guard_unavailable")
+                self._built[name] = guard
+        return guard
+
+    def describe(self) -> list[dict[str, Any]]:
+        out = []
+        for name in self.names():
+            guard = self.get(name)
+            out.append({"name": name, "version": guard.version, "directions": list(guard.directions)})
+        return out
+
+
+def guard_set(rt: Any) -> GuardSet:
+    """The runtime's guard set (kept in ``rt.parts["guards"]``)."""
+    found = rt.parts.get("guards")
+    if found is None:
+        found = rt.parts["guards"] = GuardSet(rt.registry, rt.settings)
+    assert isinstance(found, GuardSet)
+    return found
+
+
+def run_guard(guard: Guard, text: str, context: GuardContext) -> tuple[GuardResult, float]:
+    """Scan with fail-closed semantics: a crash, or a finding outside the text, refuses the request."""
+    started = time.perf_counter()
+    try:
+        result = guard.scan(text, context)
+    except Exception as exc:
+        raise Unavailable(f"guard {guard.name!r} failed ({type(exc).__name__}); the request was refused "
+                          "rather than let through unscreened", code="guard_unavailable") from exc
+    if not isinstance(result, GuardResult) or any(
+        not 0 <= f.start <= f.end <= len(text) for f in result.findings
+    ):
+        raise Unavailable(f"guard {guard.name!r} returned an invalid result", code="guard_unavailable")
+    return result, (time.perf_counter() - started) * 1000.0
+
+
+def scan_text(guards: GuardSet, text: str, names: list[str] | None = None, *,
+              direction: Direction = "input", threshold: float = 0.5) -> dict[str, Any]:
+    """Run guards over ``text``: findings (guard, type, start, end, score) with character offsets
+    into ``text``, and a verdict (``flag`` when any guard flags). Default: every guard that screens
+    the given direction."""
+    if names is None:
+        names = [n for n in guards.names() if direction in guards.get(n).directions]
+    unknown = [n for n in names if n not in guards.names()]
+    if unknown:
+        raise InvalidRequest(f"unknown guard(s): {', '.join(unknown)}; "
+                             f"installed: {', '.join(guards.names())}",
+                             code="invalid_value", param="guards")
+    findings: list[dict[str, Any]] = []
+    per_guard: dict[str, Any] = {}
+    for name in names:
+        guard = guards.get(name)
+        result, ms = run_guard(guard, text, GuardContext(direction=direction, threshold=threshold))
+        kept = [f for f in result.findings if f.score >= threshold]
+        flagged = bool(kept) or (result.verdict == "flag" and result.score >= threshold)
+        per_guard[name] = {"version": guard.version, "verdict": "flag" if flagged else "pass",
+                           "score": round(result.score, 4), "ms": round(ms, 3)}
+        findings.extend({"guard": name, "type": f.type, "start": f.start, "end": f.end,
+                         "score": round(f.score, 4)} for f in kept)
+    verdict = "flag" if any(g["verdict"] == "flag" for g in per_guard.values()) else "pass"
+    return {"findings": findings, "verdict": verdict, "guards": per_guard}

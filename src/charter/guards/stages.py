@@ -1,0 +1,213 @@
+"""The guard stages of the governed path: ``screen_input``, ``screen_output`` and, for streamed
+answers, ``screen_output_stream``.
+
+Each guard the charter turns on runs over the text in charter order; its action applies at once
+(a redaction is what the next guard, and the provider, see). Guards run inline for short texts and
+in a worker thread for long ones, so a big prompt does not stall the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import TypeVar
+
+from charter.domain import Exchange, Finding
+from charter.guards.actions import (
+    Active,
+    Screening,
+    active_guards,
+    context_for,
+    flag,
+    redact_messages,
+    refuse,
+    restore_allowed,
+    screen,
+    verdict,
+)
+from charter.guards.registry import guard_set
+from charter.guards.vault import Vault, redact
+from charter.runtime import Runtime
+
+__all__ = ["screen_input", "screen_output", "screen_output_stream"]
+
+INLINE_CHARS = 4096  # texts up to this size are screened on the event loop
+STREAM_WINDOW = 400  # characters of earlier answer a streamed sentence is screened with
+STREAM_MAX_BUFFER = 600  # a "sentence" longer than this is cut at a space
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n")
+T = TypeVar("T")
+
+
+async def _call(size: int, fn: Callable[[], T]) -> T:
+    if size <= INLINE_CHARS:
+        return fn()
+    return await asyncio.to_thread(fn)
+
+
+async def screen_input(ex: Exchange, rt: Runtime) -> None:
+    """Screen the caller's messages before anything else sees them (DP-1, PC-6)."""
+    active = active_guards(ex, "input", guard_set(rt))
+    if not active:
+        return
+    for a in active:
+        texts = [m.content for m in ex.messages]
+        context = context_for(ex, "input", a.policy)
+        s = await _call(sum(map(len, texts)), partial(screen, a, texts, context))
+        verdict(ex, "screen_input", s)
+        if not s.flagged:
+            continue
+        action = a.policy.action.value
+        if action == "block":
+            raise refuse(ex, s, "input")
+        if action == "redact":
+            redact_messages(ex, s, list(range(len(ex.messages))))
+        elif action == "warn":
+            flag(ex, a.name)
+
+
+def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:
+    """Act on one guard's findings in ``ex.output``; False when the answer was cut."""
+    action = a.policy.action.value
+    if action == "block":
+        ex.output = ""
+        ex.finish_reason = "content_filter"
+        ex.persist_raw = False
+        ex.extensions["content_filter"] = {"guard": a.name, "types": sorted({f.type for f in s.findings})}
+        return False
+    if action == "redact":
+        mode = str(a.policy.options.get("mode", "placeholder"))
+        ex.output = redact(ex.output, s.findings, mode, Vault(ex.vault, keep=False))
+    elif action == "warn":
+        flag(ex, a.name)
+    return True
+
+
+def _streamed(ex: Exchange) -> bool:
+    return any(v.stage == "screen_output" and v.detail.get("streamed") for v in ex.verdicts)
+
+
+async def screen_output(ex: Exchange, rt: Runtime) -> None:
+    """Screen a whole answer: PII leak, prompt leak, toxicity, ... then put pseudonyms back for a
+    caller who may see them."""
+    if _streamed(ex):
+        return
+    for a in active_guards(ex, "output", guard_set(rt)):
+        context = context_for(ex, "output", a.policy)
+        text = ex.output
+        s = await _call(len(text), partial(screen, a, [text], context))
+        verdict(ex, "screen_output", s)
+        if s.flagged and not _apply_output(ex, a, s):
+            return
+    if restore_allowed(ex):
+        ex.output = Vault(ex.vault).restore(ex.output)
+
+
+def _cut(buffer: str, final: bool) -> int:
+    """Where the complete sentences in ``buffer`` end (0: none yet)."""
+    if final:
+        return len(buffer)
+    last = 0
+    for m in _SENTENCE_END.finditer(buffer):
+        last = m.end()
+    if last == 0 and len(buffer) > STREAM_MAX_BUFFER:
+        last = buffer.rfind(" ", 0, STREAM_MAX_BUFFER) + 1 or STREAM_MAX_BUFFER
+    if last and "<" in buffer[last - 1:] and buffer.rfind("<", 0, last) > buffer.rfind(">", 0, last):
+        return 0  # do not split a pseudonym token
+    return last
+
+
+class _StreamScreen:
+    """Screens a streamed answer sentence by sentence, keeping verdict state across sentences."""
+
+    def __init__(self, ex: Exchange, active: list[Active]) -> None:
+        self.ex = ex
+        self.active = active
+        self.screened = ""  # the answer so far, after redaction, before pseudonyms are restored
+        self.found: dict[str, Screening] = {a.name: Screening(a) for a in active}
+        self.cut = False
+
+    def segment(self, text: str) -> str | None:
+        """The segment as released (redacted), or None when a guard cut the answer here."""
+        for a in self.active:
+            tail = self.screened[-STREAM_WINDOW:]
+            offset = len(self.screened) - len(tail)
+            context = context_for(self.ex, "output", a.policy)
+            s = screen(a, [tail + text], context)
+            local = [f for f in s.findings if f.end > len(tail)]
+            total = self.found[a.name]
+            total.ms += s.ms
+            total.score = max(total.score, s.score)
+            total.findings.extend(Finding(f.guard, f.type, f.start + offset, f.end + offset, f.score,
+                                          f.guard_version) for f in local)
+            if not (local or (s.flagged and not s.findings)):
+                continue
+            total.flagged = True
+            action = a.policy.action.value
+            if action == "block":
+                self.cut = True
+                return None
+            if action == "redact":
+                shifted = [Finding(f.guard, f.type, max(0, f.start - len(tail)), f.end - len(tail), f.score,
+                                   f.guard_version) for f in local]
+                text = redact(text, shifted, str(a.policy.options.get("mode", "placeholder")),
+                              Vault(self.ex.vault, keep=False))
+        self.screened += text
+        return text
+
+    def finish(self) -> None:
+        ex = self.ex
+        for name, s in self.found.items():
+            verdict(ex, "screen_output", s, streamed=True)
+            action = s.active.policy.action.value
+            if s.flagged and action == "block":
+                ex.finish_reason = "content_filter"
+                ex.persist_raw = False
+                types = sorted({f.type for f in s.findings})
+                ex.extensions["content_filter"] = {"guard": name, "types": types}
+            elif s.flagged and action == "warn":
+                flag(ex, name)
+
+
+async def screen_output_stream(ex: Exchange, rt: Runtime, chunks: AsyncIterator[str]) -> AsyncIterator[str]:
+    """Screen a streamed answer by sentence, or hold it until complete when a guard's options say
+    ``stream: hold``. A cut answer stops and ends with ``finish_reason = "content_filter"``."""
+    active = active_guards(ex, "output", guard_set(rt))
+    restore = restore_allowed(ex)
+    if not active and not restore:
+        async for chunk in chunks:
+            yield chunk
+        return
+    vault = Vault(ex.vault)
+    if any(a.policy.options.get("stream") == "hold" for a in active):
+        ex.output = "".join([chunk async for chunk in chunks])
+        await screen_output(ex, rt)
+        ex.verdict("screen_output", "pass", streamed=True, held=True)
+        if ex.output:
+            yield ex.output
+        return
+    state = _StreamScreen(ex, active)
+    buffer = ""
+    try:
+        async for chunk in chunks:
+            buffer += chunk
+            cut = _cut(buffer, final=False)
+            if not cut:
+                continue
+            released = await _call(cut, partial(state.segment, buffer[:cut]))
+            buffer = buffer[cut:]
+            if released is None:
+                break
+            if released:
+                yield vault.restore(released) if restore else released
+        else:
+            if buffer:
+                released = await _call(len(buffer), partial(state.segment, buffer))
+                if released:
+                    yield vault.restore(released) if restore else released
+    finally:
+        state.finish()
+        closer = getattr(chunks, "aclose", None)
+        if state.cut and closer is not None:
+            await closer()
