@@ -24,7 +24,7 @@ from charter.ledger.merkle import Frontier
 from charter.ledger.tables import GLOBAL_TENANT, ledger_checkpoints, ledger_entries
 from charter.store.schema import tenants
 
-__all__ = ["MIN_RETENTION_DAYS", "PURGE_ACTION", "PurgeRecord", "purge_payloads"]
+__all__ = ["MIN_RETENTION_DAYS", "PURGE_ACTION", "PurgeRecord", "purge_payloads", "set_legal_hold"]
 
 PURGE_ACTION = "ledger.purged"
 #: AT-3: audit records stay at least 180 days (EU deployers: six months).
@@ -146,3 +146,23 @@ def purge_payloads(
             event=record,
         )
     return record
+
+
+def set_legal_hold(
+    conn: Connection, *, tenant_id: str, on: bool, actor: str, reason: str = ""
+) -> dict[str, Any]:
+    """Place or lift a tenant's legal hold (recorded in the ledger with before/after, AT-7)."""
+    before = conn.execute(select(tenants.c.legal_hold).where(tenants.c.id == tenant_id)).scalar_one_or_none()
+    if before is None:
+        raise NotFound(f"tenant {tenant_id!r} does not exist", code="not_found")
+    conn.execute(update(tenants).where(tenants.c.id == tenant_id).values(legal_hold=on))
+    event = {"before": bool(before), "after": on, "reason": reason}
+    seq = append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="legal_hold.on" if on else "legal_hold.off",
+        subject=tenant_id,
+        event=event,
+    )
+    return {"tenant_id": tenant_id, "legal_hold": on, "seq": seq}

@@ -1,0 +1,262 @@
+"""``charter audit``: verify the ledger, sign heads, prove, export for auditors, purge, legal hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
+from charter.errors import InvalidRequest
+from charter.ledger import service
+from charter.ledger.checkpoint import checkpoint_now
+from charter.ledger.keys import ensure_keys, rotate_key
+from charter.ledger.proofs import heads as list_heads
+from charter.ledger.purge import MIN_RETENTION_DAYS, set_legal_hold
+from charter.policy import service as policy
+
+app = typer.Typer(help="The tamper-evident ledger: verify, proofs, exports, retention.", no_args_is_help=True)
+
+TRUSTED_KEY = typer.Option(
+    None, "--trusted-key", help="PEM public key to trust (repeatable); default: the key dir."
+)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _when(value: str | None, name: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(
+            f"--{name} must be an ISO-8601 date or time, e.g. 2026-01-31", param=name
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+@app.command()
+def verify(trusted_key: list[Path] | None = TRUSTED_KEY, json_output: bool = JSON_OPTION) -> None:
+    """Re-derive every leaf and covered interaction, rebuild the tree, check every signed head.
+    Exit 0 only when everything holds; otherwise names the first bad entry."""
+    with open_runtime(json_output) as rt:
+        report = service.verify(rt, trusted_key)
+    data = report.to_json()
+    if json_output:
+        emit(data, True)
+    elif report.ok:
+        console.print(
+            f"[green]OK[/green] {data['entries']} entries, {data['checkpoints']} signed heads "
+            f"(signed up to {data['signed_size']}, unsigned tail {data['unsigned_tail']}), "
+            f"{data['interactions_checked']} interactions, {data['purged_payloads']} purged payloads; "
+            f"{data['entries_per_second']} entries/s"
+        )
+    else:
+        first = data["first_problem"]
+        console.print(
+            f"[red]FAILED[/red] first bad entry: {first['seq']} ({first['kind']}): {first['message']}"
+        )
+        for p in data["problems"][1:10]:
+            console.print(f"  also {p['seq']} ({p['kind']}): {p['message']}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def checkpoint(json_output: bool = JSON_OPTION) -> None:
+    """Sign a head over every entry not yet covered (the server also does this on its own)."""
+    with open_runtime(json_output) as rt:
+        signed = [h.to_json() for h in checkpoint_now(rt)]
+    emit(
+        signed,
+        json_output,
+        human=f"signed {len(signed)} head(s)"
+        + (f", latest tree size {signed[-1]['tree_size']}" if signed else " (nothing new)"),
+    )
+
+
+@app.command()
+def heads(limit: int = typer.Option(20, min=1), json_output: bool = JSON_OPTION) -> None:
+    """The latest signed tree heads."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = [h.to_json() for h in list_heads(conn, limit=limit)]
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "signed heads",
+            ["tree size", "time", "root", "key"],
+            [[r["tree_size"], r["timestamp"], r["root_hash"][:16], r["key_id"][:16]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def proof(
+    seq: int | None = typer.Option(None, help="Inclusion proof of this entry."),
+    tree_size: int | None = typer.Option(None, help="...in the signed head of this size (default: latest)."),
+    first: int | None = typer.Option(None, help="Consistency proof from the head of this size..."),
+    second: int | None = typer.Option(None, help="...to the head of this size (default: latest)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """An RFC 6962/9162 inclusion proof (--seq) or consistency proof (--first), checked before printing."""
+    if (seq is None) == (first is None):
+        raise typer.BadParameter("give --seq (inclusion) or --first (consistency)")
+    with open_runtime(json_output) as rt:
+        if seq is not None:
+            result = service.prove_inclusion(rt, seq, tree_size)
+        else:
+            assert first is not None
+            result = service.prove_consistency(rt, first, second)
+    emit(result, json_output, human=json.dumps(result, indent=2))
+    raise typer.Exit(0 if result["verified"] else 1)
+
+
+@app.command()
+def export(
+    output: Path = typer.Option(..., "-o", "--output", help="Bundle file to write (JSON)."),
+    since: str | None = typer.Option(None, help="First time included (ISO-8601, UTC if no zone)."),
+    until: str | None = typer.Option(None, help="End of the range (exclusive)."),
+    tenant: str | None = typer.Option(None, help="Only this tenant's entries in full (others as hashes)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Write a self-contained bundle that `charter-verify` checks offline. The export is itself audited."""
+    with open_runtime(json_output) as rt:
+        tenant_id = None
+        if tenant is not None:
+            with rt.engine.connect() as conn:
+                tenant_id = policy.tenant_id_for(conn, tenant)
+        bundle = service.export_bundle(
+            rt, actor=_actor(), since=_when(since, "since"), until=_when(until, "until"), tenant_id=tenant_id
+        )
+    output.write_text(json.dumps(bundle, indent=1), encoding="utf-8")
+    summary = {
+        "output": str(output),
+        "range": bundle["range"],
+        "entries": len(bundle["entries"]),
+        "tree_size": bundle["head"]["tree_size"] if bundle["head"] else 0,
+        "export_seq": bundle["export_seq"],
+    }
+    emit(
+        summary,
+        json_output,
+        human=f"wrote {output}: entries {bundle['range']['from_seq']}.."
+        f"{bundle['range']['to_seq'] - 1} under the head of size {summary['tree_size']}; "
+        f"check it with `charter-verify {output}`",
+    )
+
+
+@app.command()
+def entries(
+    tenant: str | None = typer.Option(None, help="Only this tenant."),
+    action: str | None = typer.Option(None, help="Only this action (e.g. model.added)."),
+    subject: str | None = typer.Option(None, help="Only this subject (e.g. an interaction id)."),
+    after: int | None = typer.Option(None, help="Entries after this sequence number, oldest first."),
+    limit: int = typer.Option(20, min=1, max=10_000),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ledger entries, newest first."""
+    with open_runtime(json_output) as rt:
+        tenant_id = None
+        if tenant is not None:
+            with rt.engine.connect() as conn:
+                tenant_id = policy.tenant_id_for(conn, tenant)
+        rows = service.list_entries(
+            rt, tenant_id=tenant_id, after_seq=after, limit=limit, action=action, subject=subject
+        )
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "ledger",
+            ["seq", "time", "tenant", "actor", "action", "subject"],
+            [[r["seq"], r["ts"], r["tenant_id"], r["actor"], r["action"], r["subject"]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def keys(
+    export_dir: Path | None = typer.Option(None, help="Also write the public keys (<key id>.pub) here."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """The public keys that verify signed heads (give them to your auditors)."""
+    with open_runtime(json_output) as rt:
+        ensure_keys(rt.settings)
+        pems = service.public_keys(rt)
+        current = (rt.settings.effective_ledger_key_dir / "current").read_text().strip()
+    if export_dir is not None:
+        export_dir.mkdir(parents=True, exist_ok=True)
+        for kid, pem in pems.items():
+            (export_dir / f"{kid}.pub").write_text(pem)
+    emit(
+        {"current": current, "public_keys": pems},
+        json_output,
+        human="\n".join(f"{kid}{' (current)' if kid == current else ''}\n{pem}" for kid, pem in pems.items()),
+    )
+
+
+@app.command("rotate-key")
+def rotate(
+    delete_old_private: bool = typer.Option(False, help="Delete the old private key (its public key stays)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Make a new signing key; heads signed by old keys keep verifying."""
+    with open_runtime(json_output) as rt:
+        checkpoint_now(rt)  # close the old key's last head first
+        new = rotate_key(rt.settings, delete_old_private=delete_old_private)
+    emit({"current": new}, json_output, human=f"new signing key {new}")
+
+
+@app.command()
+def purge(
+    older_than_days: int = typer.Option(
+        365, min=MIN_RETENTION_DAYS, help="Retention in days (floor 180, AT-3)."
+    ),
+    tenant: str | None = typer.Option(
+        None, help="Only this tenant (default: every tenant not on legal hold)."
+    ),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Purge payloads past retention by a signed purge entry (legal hold blocks it)."""
+    with open_runtime(json_output) as rt:
+        tenant_id = None
+        if tenant is not None:
+            with rt.engine.connect() as conn:
+                tenant_id = policy.tenant_id_for(conn, tenant)
+        record = service.purge(rt, older_than_days=older_than_days, actor=_actor(), tenant_id=tenant_id)
+    emit(
+        record,
+        json_output,
+        human=f"purged {record['purged']} payload(s) before {record['before']}"
+        + (
+            f" (kept tenants on legal hold: {', '.join(record['held_tenants'])})"
+            if record["held_tenants"]
+            else ""
+        ),
+    )
+
+
+@app.command()
+def hold(
+    tenant: str,
+    off: bool = typer.Option(False, "--off", help="Lift the hold."),
+    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Place a tenant under legal hold (purges skip it) or lift the hold with --off."""
+    with open_runtime(json_output) as rt:
+
+        def change(conn: Any) -> dict[str, Any]:
+            return set_legal_hold(
+                conn, tenant_id=policy.tenant_id_for(conn, tenant), on=not off, actor=_actor(), reason=reason
+            )
+
+        result = rt.writer.write(change)
+    emit(result, json_output, human=f"legal hold {'lifted' if off else 'placed'} on {tenant}")
