@@ -1,0 +1,328 @@
+"""Ingestion: files in, one new immutable knowledge-base version out.
+
+Per file, outside the writer: checksum (the same bytes again change nothing), load by suffix,
+clean, exact de-duplication by content hash, near-duplicate detection (MinHash over word
+shingles, LSH at Jaccard >= 0.9: flagged, still ingested, since a revised policy is a near
+duplicate of the old one), chunking, PII scrubbing per the knowledge base's policy, embedding. A
+file that fails is reported and skipped; the batch goes on. Then one writer transaction records
+every new document and chunk, a version and the ledger entries -- or, when nothing is new, nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.errors import CharterError, ContentFiltered, Unavailable
+from charter.knowledge import service
+from charter.knowledge.chunking import Chunk, chunk_sections
+from charter.knowledge.index import store_vectors
+from charter.knowledge.loaders import LoadError
+from charter.knowledge.screening import redact
+from charter.knowledge.state import KnowledgeState, state
+from charter.knowledge.tables import kb_chunks, kb_documents
+from charter.knowledge.text import sha256_text, terms
+from charter.runtime import Runtime
+from charter.store.schema import new_id, utcnow
+
+__all__ = ["IngestReport", "Source", "ingest", "sources_from_paths"]
+
+_NUM_PERM = 64
+_NEAR_DUPLICATE = 0.9
+_SCHEME = "affine64"  # 64-bit hash values, stored as uint64 bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    filename: str
+    data: bytes
+    source_uri: str
+
+
+@dataclass
+class _Prepared:
+    source: Source
+    checksum: str
+    content_sha256: str
+    media_type: str
+    title: str
+    pages: int | None
+    chunks: list[Chunk]
+    texts: list[str]
+    redactions: int
+    minhash: bytes
+    near_duplicate_of: str | None
+    vectors: npt.NDArray[np.float32] | None
+
+
+@dataclass
+class IngestReport:
+    kb: str
+    version: int | None = None  # the new version; None when nothing changed
+    added: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kb": self.kb,
+            "version": self.version,
+            "changed": self.version is not None,
+            "added": self.added,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+
+def sources_from_paths(paths: Iterable[Path]) -> list[Source]:
+    """Files, and the files under directories (sorted), as sources with ``file://`` URIs."""
+    found: list[Path] = []
+    for path in paths:
+        found.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    return [Source(p.name, p.read_bytes(), p.resolve().as_uri()) for p in found]
+
+
+def _minhash(text: str) -> Any:
+    from datasketch import MinHash  # type: ignore[import-untyped]
+
+    words = terms(text)
+    shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    signature = MinHash(num_perm=_NUM_PERM, seed=7, scheme=_SCHEME)
+    signature.update_batch([s.encode() for s in shingles])
+    return signature
+
+
+class _Batch:
+    """What the batch knows about existing and newly prepared documents, for de-duplication."""
+
+    def __init__(self, conn: Connection, kb_id: str) -> None:
+        from datasketch import MinHash, MinHashLSH
+
+        rows = conn.execute(
+            select(
+                kb_documents.c.id,
+                kb_documents.c.checksum,
+                kb_documents.c.content_sha256,
+                kb_documents.c.minhash,
+            ).where(kb_documents.c.kb_id == kb_id, kb_documents.c.status == "active")
+        ).all()
+        self.checksums = {r.checksum: r.id for r in rows}
+        self.contents = {r.content_sha256: r.id for r in rows}
+        self.lsh = MinHashLSH(threshold=_NEAR_DUPLICATE, num_perm=_NUM_PERM)
+        for r in rows:
+            if r.minhash:
+                values = np.frombuffer(bytes(r.minhash), dtype=np.uint64)
+                self.lsh.insert(r.id, MinHash(num_perm=_NUM_PERM, seed=7, hashvalues=values, scheme=_SCHEME))
+
+    def near_duplicate(self, key: str, signature: Any) -> str | None:
+        matches = sorted(self.lsh.query(signature))
+        self.lsh.insert(key, signature)
+        return matches[0] if matches else None
+
+
+def _scrub(st: KnowledgeState, kb: Any, texts: list[str]) -> tuple[list[str], int]:
+    if kb.pii_policy == "off":
+        return texts, 0
+    guard = st.guard("pii")
+    if guard is None:
+        raise Unavailable(
+            f"knowledge base {kb.name!r} scrubs PII but no 'pii' guard is registered; install the "
+            "guards or create the knowledge base with --pii off",
+            code="guard_unavailable",
+        )
+    out, count = [], 0
+    for body in texts:
+        screened = redact(guard, body)
+        if screened.redactions and kb.pii_policy == "block":
+            raise ContentFiltered(
+                "the document contains personal data and this knowledge base blocks it", code="content_filter"
+            )
+        out.append(screened.text)
+        count += screened.redactions
+    return out, count
+
+
+def _prepare(st: KnowledgeState, kb: Any, batch: _Batch, source: Source) -> _Prepared | dict[str, Any]:
+    """A prepared document, or a skip record (same file or same content already there)."""
+    checksum = hashlib.sha256(source.data).hexdigest()
+    if checksum in batch.checksums:
+        return {"file": source.filename, "reason": "unchanged", "document_id": batch.checksums[checksum]}
+    loader = st.loaders().get(PurePath(source.filename).suffix.lower())
+    if loader is None:
+        raise LoadError(
+            f"no loader for {PurePath(source.filename).suffix or 'files without a suffix'}; "
+            f"known: {', '.join(sorted(st.loaders()))}"
+        )
+    document = loader(source.data, source.filename)
+    content = sha256_text(document.text)
+    if not document.text.strip():
+        raise LoadError("no text found in this file")
+    if content in batch.contents:
+        return {"file": source.filename, "reason": "duplicate", "document_id": batch.contents[content]}
+    chunks = chunk_sections(document.sections, max_chars=kb.chunk_chars, overlap_chars=kb.overlap_chars)
+    texts, redactions = _scrub(st, kb, [c.text for c in chunks])
+    signature = _minhash(document.text)
+    key = f"new:{checksum}"
+    near = batch.near_duplicate(key, signature)
+    vectors = st.embedder(kb.embedder, kb.embedder_options).embed(texts) if kb.embedder and texts else None
+    batch.checksums[checksum] = key
+    batch.contents[content] = key
+    return _Prepared(
+        source,
+        checksum,
+        content,
+        document.media_type,
+        document.title[:500],
+        document.pages,
+        chunks,
+        texts,
+        redactions,
+        np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(),
+        near,
+        vectors,
+    )
+
+
+def _record(
+    conn: Connection, kb: Any, prepared: list[_Prepared], *, uploader: str, classification: str
+) -> tuple[int, list[dict[str, Any]]]:
+    version = service.next_version(conn, kb.id)
+    now = utcnow()
+    ids = {p.checksum: new_id("doc") for p in prepared}
+    added: list[dict[str, Any]] = []
+    for p in prepared:
+        doc_id = ids[p.checksum]
+        near = p.near_duplicate_of
+        if near is not None and near.startswith("new:"):
+            near = ids.get(near[4:])  # a near duplicate of another file of this batch
+        conn.execute(
+            kb_documents.insert().values(
+                id=doc_id,
+                tenant_id=kb.tenant_id,
+                kb_id=kb.id,
+                source_uri=p.source.source_uri[:1000],
+                filename=p.source.filename[:300],
+                media_type=p.media_type,
+                checksum=p.checksum,
+                content_sha256=p.content_sha256,
+                minhash=p.minhash,
+                near_duplicate_of=near,
+                uploader=uploader,
+                classification=classification,
+                bytes=len(p.source.data),
+                pages=p.pages,
+                title=p.title,
+                chunk_count=len(p.chunks),
+                pii_redactions=p.redactions,
+                status="active",
+                added_version=version,
+                created_at=now,
+            )
+        )
+        chunk_ids = [new_id("chk") for _ in p.chunks]
+        if chunk_ids:
+            conn.execute(
+                kb_chunks.insert(),
+                [
+                    {
+                        "id": cid,
+                        "tenant_id": kb.tenant_id,
+                        "kb_id": kb.id,
+                        "document_id": doc_id,
+                        "ordinal": c.ordinal,
+                        "text": body,
+                        "text_sha256": sha256_text(body),
+                        "heading": c.heading[:500],
+                        "page": c.page,
+                        "start_char": c.start_char,
+                        "end_char": c.end_char,
+                        "added_version": version,
+                    }
+                    for cid, c, body in zip(chunk_ids, p.chunks, p.texts, strict=True)
+                ],
+            )
+        if p.vectors is not None:
+            store_vectors(
+                conn,
+                tenant_id=kb.tenant_id,
+                kb_id=kb.id,
+                embedder=kb.embedder,
+                chunk_ids=chunk_ids,
+                vectors=p.vectors,
+            )
+        record = {
+            "file": p.source.filename,
+            "document_id": doc_id,
+            "source_uri": p.source.source_uri,
+            "checksum": p.checksum,
+            "chunks": len(chunk_ids),
+            "pii_redactions": p.redactions,
+            "near_duplicate_of": near,
+        }
+        ledger.append(
+            conn,
+            tenant_id=kb.tenant_id,
+            actor=uploader,
+            action="kb.document_added",
+            subject=doc_id,
+            event={
+                **record,
+                "kb": kb.name,
+                "uploader": uploader,
+                "classification": classification,
+                "version": version,
+            },
+        )
+        added.append(record)
+    service.new_version(
+        conn, kb=kb, version=version, kind="ingest", added=sorted(ids.values()), removed=[], actor=uploader
+    )
+    return version, added
+
+
+def ingest(
+    rt: Runtime,
+    *,
+    tenant_id: str,
+    kb_name: str,
+    sources: list[Source],
+    uploader: str,
+    classification: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest ``sources`` into the knowledge base; see the module docstring."""
+    st = state(rt)
+    with rt.engine.connect() as conn:
+        kb = service.kb_row(conn, tenant_id, kb_name)
+        batch = _Batch(conn, kb.id)
+    report = IngestReport(kb=kb_name)
+    prepared: list[_Prepared] = []
+    for source in sources:
+        try:
+            outcome = _prepare(st, kb, batch, source)
+        except Unavailable:
+            raise  # a missing guard or embedder stops the batch: nothing would be ingested correctly
+        except (LoadError, CharterError, ValueError, OSError) as exc:
+            report.failed.append({"file": source.filename, "error": str(exc) or type(exc).__name__})
+        else:
+            if isinstance(outcome, _Prepared):
+                prepared.append(outcome)
+            else:
+                report.skipped.append(outcome)
+        if progress is not None:
+            progress(source.filename)
+    if prepared:
+        level = classification or kb.classification
+        report.version, report.added = rt.writer.write(
+            lambda conn: _record(conn, kb, prepared, uploader=uploader, classification=level), timeout=600
+        )
+        st.vectors.forget(kb.id)
+    return report

@@ -1,0 +1,154 @@
+"""Knowledge-base tables: knowledge bases, their documents, chunks, vectors, versions and citations.
+
+A document row outlives its chunks: deleting a document (or retention) hard-deletes its chunks,
+vectors and lexical-index entries and leaves the document as a tombstone (``status = 'deleted'``)
+so lineage can still say what was there and when it went. The lexical index (SQLite FTS5 virtual
+table or a PostgreSQL GIN expression index) lives only in the migration: it is derived data.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from charter.store.schema import metadata
+
+__all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
+
+
+def _ts(name: str, nullable: bool = False) -> Column[object]:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+knowledge_bases = Table(
+    "knowledge_bases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("classification", String(32), nullable=False),
+    Column("embedder", String(64), nullable=True),  # None: lexical only
+    Column("embedder_options", JSON, nullable=False),
+    Column("pii_policy", String(16), nullable=False),  # redact | block | off
+    Column("retention_days", Integer, nullable=True),  # None: keep until deleted
+    Column("chunk_chars", Integer, nullable=False),
+    Column("overlap_chars", Integer, nullable=False),
+    Column("current_version", Integer, nullable=False, default=0),
+    Column("created_by", String(64), nullable=False),
+    _ts("created_at"),
+    _ts("updated_at"),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+kb_versions = Table(
+    "kb_versions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),  # ingest | delete | retention | rebuild
+    Column("documents_added", JSON, nullable=False),
+    Column("documents_removed", JSON, nullable=False),
+    Column("document_count", Integer, nullable=False),
+    Column("chunk_count", Integer, nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),  # over the sorted (chunk id, text hash) pairs
+    Column("actor", String(64), nullable=False),
+    _ts("created_at"),
+    UniqueConstraint("kb_id", "version"),
+)
+
+kb_documents = Table(
+    "kb_documents",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    Column("source_uri", String(1000), nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("checksum", String(64), nullable=False),  # sha256 of the file's bytes
+    Column("content_sha256", String(64), nullable=False),  # sha256 of the cleaned text
+    Column("minhash", LargeBinary, nullable=True),  # near-duplicate signature
+    Column("near_duplicate_of", String(40), nullable=True),
+    Column("uploader", String(64), nullable=False),
+    Column("classification", String(32), nullable=False),
+    Column("bytes", Integer, nullable=False),
+    Column("pages", Integer, nullable=True),
+    Column("title", String(500), nullable=False, default=""),
+    Column("chunk_count", Integer, nullable=False),
+    Column("pii_redactions", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # active | deleted
+    Column("added_version", Integer, nullable=False),
+    Column("removed_version", Integer, nullable=True),
+    Column("removed_reason", String(32), nullable=True),  # deleted | retention
+    _ts("created_at"),
+    _ts("removed_at", nullable=True),
+    Index("ix_kb_documents_kb_status", "kb_id", "status"),
+    Index("ix_kb_documents_kb_checksum", "kb_id", "checksum"),
+)
+
+kb_chunks = Table(
+    "kb_chunks",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    Column("document_id", String(40), ForeignKey("kb_documents.id", ondelete="CASCADE"), nullable=False),
+    Column("ordinal", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("heading", String(500), nullable=False, default=""),
+    Column("page", Integer, nullable=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("added_version", Integer, nullable=False),
+    Column("lex_rowid", Integer, nullable=True),  # SQLite: this chunk's FTS5 row (set by a trigger)
+    Index("ix_kb_chunks_kb", "kb_id"),
+    Index("ix_kb_chunks_document", "document_id"),
+    Index("ix_kb_chunks_lex_rowid", "lex_rowid"),
+)
+
+kb_vectors = Table(
+    "kb_vectors",
+    metadata,
+    Column("chunk_id", String(40), ForeignKey("kb_chunks.id", ondelete="CASCADE"), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    Column("embedder", String(64), nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
+    Index("ix_kb_vectors_kb", "kb_id"),
+)
+
+kb_citations = Table(
+    "kb_citations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False),
+    Column("kb_id", String(40), nullable=False),  # no FK: lineage outlives the knowledge base
+    Column("kb_name", String(64), nullable=False),
+    Column("kb_version", Integer, nullable=False),
+    Column("chunk_id", String(40), nullable=False),  # no FK: the chunk may since be deleted
+    Column("document_id", String(40), nullable=False),
+    Column("chunk_sha256", String(64), nullable=False),
+    Column("marker", String(16), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("support", Float, nullable=True),  # grounding support of the answer by this chunk
+    Index("ix_kb_citations_interaction", "interaction_id"),
+)
