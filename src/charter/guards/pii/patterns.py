@@ -99,7 +99,7 @@ def ips(text: str) -> Iterator[Hit]:
 def cards(text: str) -> Iterator[Hit]:
     for m in CARD.finditer(text):
         number = digits(m.group())
-        if 12 <= len(number) <= 19 and luhn_valid(number) and len(set(number)) > 2:
+        if 12 <= len(number) <= 19 and luhn_valid(number) and len(set(number)) > 1:
             score = 0.9 if number[0] in "2345" or context_before(text, m.start(), CARD_CTX) else 0.8
             yield Hit("CREDIT_CARD", m.start(), m.end(), score)
 
@@ -152,6 +152,7 @@ def contextual_numbers(text: str) -> Iterator[Hit]:
             yield Hit("US_BANK_NUMBER", m.start(), m.end(), 0.75)
 
 
+_SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,2}:\d{2}")
 
 
@@ -165,7 +166,7 @@ def phones(text: str) -> Iterator[Hit]:
             cut = value.rfind("(")
             value, end = value[:cut].rstrip(" .-"), start + len(value[:cut].rstrip(" .-"))
         n = len(digits(value))
-        if not 7 <= n <= 15 or _DATEISH.match(value):
+        if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value):
             continue
         separated = bool(re.search(r"[ ().-]", value.split("x")[0].strip()))
         if not separated and n < 10:
