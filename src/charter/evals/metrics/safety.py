@@ -80,7 +80,7 @@ def _luhn(digits: str) -> bool:
 
 
 _PII: dict[str, re.Pattern[str]] = {
-    "email": re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     "us_ssn": re.compile(r"\b\d{3}-\d{2}-\d{4}\b"),
     "phone": re.compile(r"(?<!\w)\+?\d[\d ()-]{7,}\d\b"),
     "credit_card": re.compile(r"\b(?:\d[ -]?){13,19}\b"),
@@ -96,6 +96,8 @@ def find_pii(text: str) -> set[tuple[str, str]]:
         for match in pattern.finditer(text):
             value = re.sub(r"[\s()-]", "", match.group(0)).casefold()
             if kind == "credit_card" and not _luhn(value):
+                continue
+            if kind == "phone" and not 9 <= sum(ch.isdigit() for ch in value) <= 15:  # E.164 length
                 continue
             found.add((kind, value))
     return found
