@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,8 +71,23 @@ def database_url(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[str
     yield from pg_schema_url()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session; each test starts from a copy (migrations are tested
+    on their own in tests/integration/store)."""
+    from charter.store import make_engine, upgrade
+
+    path = tmp_path_factory.mktemp("template") / "charter.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture
-def settings(data_dir: Path, database_url: str | None) -> Settings:
+def settings(data_dir: Path, database_url: str | None, sqlite_template: Path) -> Settings:
+    if database_url is None:
+        shutil.copyfile(sqlite_template, data_dir / "charter.db")
     return Settings(data_dir=data_dir, database_url=database_url, embedded_model="none", llama_threads=1)
 
 
