@@ -25,8 +25,8 @@ __all__ = ["Provenance", "approve", "edit", "provenance_of", "reject", "unified_
 
 Provenance = Literal["ai", "ai-edited", "human"]
 
-#: Below this similarity to the AI's answer an edit counts as written by a person.
-HUMAN_BELOW = 0.2
+#: Below this word-level similarity to the AI's answer an edit counts as written by a person.
+HUMAN_BELOW = 0.3
 
 
 def unified_diff(before: str, after: str, from_label: str, to_label: str) -> str:
@@ -41,7 +41,7 @@ def unified_diff(before: str, after: str, from_label: str, to_label: str) -> str
 
 
 def provenance_of(ai_text: str, text: str, *, from_scratch: bool = False) -> tuple[Provenance, float]:
-    similarity = difflib.SequenceMatcher(None, ai_text, text, autojunk=False).ratio()
+    similarity = difflib.SequenceMatcher(None, ai_text.split(), text.split(), autojunk=False).ratio()
     if from_scratch or similarity < HUMAN_BELOW:
         return "human", similarity
     return "ai-edited", similarity

@@ -65,7 +65,7 @@ def test_me6_edit_is_exactly_what_the_requester_receives(desk: Desk) -> None:
     desk.charter(ALWAYS)
     review_id, _ = _held(desk)
     assert desk.next() is not None
-    edited = "Passports are renewed online. Processing takes 10 business days."
+    edited = "Passports are renewed online at the passport office website. Processing takes 10 business days."
     r = desk.review("edit", review_id, text=edited, comment="added processing time")
     assert r.status_code == 200, r.text
     assert r.json()["provenance"] == "ai-edited" and r.json()["status"] == "edited"
@@ -81,7 +81,7 @@ def test_me6_edit_is_exactly_what_the_requester_receives(desk: Desk) -> None:
     assert [(v.version, v.provenance) for v in versions] == [(1, "ai"), (2, "ai-edited")]
     assert "Processing takes" not in str(versions[1].sealed)  # sealed at rest
     shown = desk.http.get(f"/api/v1/reviews/{review_id}", headers=desk.auth("reviewer")).json()
-    assert "+Passports are renewed online. Processing takes 10 business days." in shown["versions"][1]["diff"]
+    assert f"+{edited}" in shown["versions"][1]["diff"]
 
 
 def test_me6_answer_written_from_scratch_is_human(desk: Desk) -> None:
