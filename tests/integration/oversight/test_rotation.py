@@ -1,0 +1,44 @@
+"""Rotating the raw-tier key ring keeps oversight's sealed content readable (once re-wrapped)."""
+
+from __future__ import annotations
+
+import pytest
+
+from charter.errors import Unavailable
+from charter.interactions.crypto import KeyRing
+from charter.oversight import claim, show_item
+from charter.oversight.clock import utcnow
+from charter.oversight.rotation import rewrap_oversight
+from charter.runtime import Runtime
+from tests.integration.oversight.test_claims import _held, _world
+
+
+def _rotate(rt: Runtime) -> tuple[KeyRing, list[int], int]:
+    ring = KeyRing.load(rt.settings.effective_raw_key_file)
+    old = sorted(ring.keys)
+    new = ring.rotate()
+    rt.parts["keyring"] = ring
+    return ring, old, new
+
+
+def test_sa3_rotation_rewraps_sealed_review_content(runtime: Runtime) -> None:
+    _, uc, people = _world(runtime)
+    review_id = _held(runtime, uc, people[0])
+    ring, old, new = _rotate(runtime)
+    assert rewrap_oversight(runtime, ring, new, batch=1) == 2  # the request and answer version 1
+    assert rewrap_oversight(runtime, ring, new) == 0  # idempotent
+    for version in old:
+        ring.retire(version)
+    runtime.writer.write(lambda c: claim(c, people[1], review_id, utcnow()))
+    shown = runtime.writer.write(lambda c: show_item(runtime, c, people[1], review_id))
+    assert shown["proposed_answer"] == "Sheds under 10 m2 need no permit."
+
+
+def test_sa3_without_rewrap_retired_keys_lose_the_content(runtime: Runtime) -> None:
+    _, uc, people = _world(runtime)
+    review_id = _held(runtime, uc, people[0])
+    ring, old, _ = _rotate(runtime)
+    for version in old:
+        ring.retire(version)
+    with pytest.raises(Unavailable):
+        runtime.writer.write(lambda c: show_item(runtime, c, people[1], review_id))
