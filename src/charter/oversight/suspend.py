@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from charter import ledger
 from charter.domain.charter import Charter, SuspendCriteria
@@ -88,14 +88,10 @@ def _rejection_rate(conn: Connection, use_case_id: str, since: dt.datetime) -> R
     return Rate("rejection_rate", len(rejected) / len(rows) if rows else 0.0, len(rows), tuple(rejected[:20]))
 
 
-def window_start(
-    conn: Connection, use_case_id: str, criteria: SuspendCriteria, now: dt.datetime
-) -> dt.datetime:
+def window_start(conn: Connection, switch: Any, criteria: SuspendCriteria, now: dt.datetime) -> dt.datetime:
+    """The window starts afresh whenever the switch last changed (a resume, by any path)."""
     start = now - dt.timedelta(minutes=criteria.window_minutes)
-    resumed = conn.execute(
-        select(func.max(suspensions.c.resumed_at)).where(suspensions.c.use_case_id == use_case_id)
-    ).scalar()
-    return max(start, aware(resumed)) if resumed is not None else start
+    return max(start, aware(switch.changed_at)) if switch is not None else start
 
 
 def rates(conn: Connection, use_case_id: str, since: dt.datetime) -> dict[str, Rate]:
@@ -115,13 +111,26 @@ def _tripped(criteria: SuspendCriteria, measured: dict[str, Rate]) -> tuple[Rate
     return None
 
 
-def _is_switched_off(conn: Connection, tenant_id: str, name: str) -> bool:
-    active = conn.execute(
-        select(controls.c.active).where(
+def _switch(conn: Connection, tenant_id: str, name: str) -> Any:
+    return conn.execute(
+        select(controls.c.active, controls.c.changed_at, controls.c.actor, controls.c.reason).where(
             controls.c.tenant_id == tenant_id, controls.c.scope == "use_case", controls.c.target == name
         )
-    ).scalar()
-    return bool(active)
+    ).first()
+
+
+def _is_switched_off(conn: Connection, tenant_id: str, name: str) -> bool:
+    switch = _switch(conn, tenant_id, name)
+    return switch is not None and bool(switch.active)
+
+
+def _close_resumed(conn: Connection, use_case_id: str, switch: Any) -> None:
+    """A use case switched back on outside :func:`resume` (``charter revive``): close its suspensions."""
+    conn.execute(
+        update(suspensions)
+        .where(suspensions.c.use_case_id == use_case_id, suspensions.c.resumed_at.is_(None))
+        .values(resumed_at=switch.changed_at, resumed_by=switch.actor, resume_reason=switch.reason)
+    )
 
 
 def evaluate_use_case(
@@ -129,9 +138,12 @@ def evaluate_use_case(
 ) -> dict[str, Any] | None:
     """Suspend the use case when a criterion trips; returns the suspension (or None)."""
     criteria = charter.suspend_when
-    if criteria is None or _is_switched_off(conn, tenant_id, name):
+    switch = _switch(conn, tenant_id, name)
+    if criteria is None or (switch is not None and switch.active):
         return None
-    tripped = _tripped(criteria, rates(conn, use_case_id, window_start(conn, use_case_id, criteria, now)))
+    if switch is not None:
+        _close_resumed(conn, use_case_id, switch)
+    tripped = _tripped(criteria, rates(conn, use_case_id, window_start(conn, switch, criteria, now)))
     if tripped is None:
         return None
     rate, limit = tripped

@@ -245,3 +245,23 @@ def test_me6_oversight_metrics_per_use_case(desk: Desk) -> None:
     assert (
         desk.http.get("/api/v1/usecases/tax-helpdesk/oversight", headers=desk.auth("app")).status_code == 403
     )
+
+
+def test_ho5_revive_through_the_kill_switch_closes_the_suspension(desk: Desk) -> None:
+    desk.charter(RELEASE + "suspend_when: {min_events: 2, negative_feedback_rate: 0.4}\n")
+    for i in range(2):
+        _feedback(desk, interaction_id=_answered(desk, f"q{i}"), rating="unhelpful")
+    assert len(desk.sweep()["suspended"]) == 1
+    revived = desk.http.post(
+        "/api/v1/revive",
+        json={"scope": "use_case", "target": "tax-helpdesk", "reason": "false alarm"},
+        headers=desk.auth("admin"),
+    )
+    assert revived.status_code == 200, revived.text
+    assert desk.sweep()["suspended"] == []  # old events no longer count
+    assert desk.ask().status_code == 200
+    history = desk.http.get("/api/v1/suspensions", headers=desk.auth("admin")).json()
+    assert (
+        history[0]["resume_reason"] == "false alarm"
+        and history[0]["resumed_by"] == desk.principal("admin").key_id
+    )
