@@ -67,7 +67,7 @@ class Check:
             return f"{self.metric}: not measured by the run (add its evaluator to the suite)"
         if self.bound == "min":
             return (
-                f"{self.metric} {self.value:.4g} is below the minimum {self.limit:.4g} "
+                f"{self.metric} {self.value:.4g} is below the minimum {self.limit:.4g}"
                 f" by {self.missed_by:.4g}"
             )
         if self.bound == "max":

@@ -54,15 +54,15 @@ def qa_jsonl(rows=QA) -> str:
     return "\n".join(json.dumps({"input": q, "reference": a, "tags": ["qa"]}) for q, a in rows) + "\n"
 
 
-def answer_key(wrong_every: int = 0):
+def answer_key(wrong_every: int = 0, always: bool = False):
     """A scripted model: right answers, except every ``wrong_every``-th question when the system
-    prompt says "sloppy"."""
+    prompt says "sloppy" (or ``always``)."""
     answers = dict(QA)
     order = [q for q, _ in QA]
 
     def model(name, messages, params):
         question = messages[-1].content
-        sloppy = "sloppy" in messages[0].content
+        sloppy = always or "sloppy" in messages[0].content
         if sloppy and wrong_every and order.index(question) % wrong_every == 0:
             return "I am not sure."
         return answers[question]
