@@ -76,8 +76,20 @@ def evals_setup(agency):
     from charter.evals.datasets import import_dataset
     from charter.evals.suites import set_suite
 
-    agency.write(lambda c: import_dataset(c, agency.tenant_id, "tax-qa", qa_jsonl(), fmt="jsonl", actor="alice",
-                                          source="tax-qa.jsonl"))
-    agency.write(lambda c: set_suite(c, agency.tenant_id, "tax-helpdesk", dataset="tax-qa", evaluators=["exact"],
-                                     thresholds={"exact_match": {"min": 0.5, "max_drop": 0.0}}, actor="alice"))
+    agency.write(
+        lambda c: import_dataset(
+            c, agency.tenant_id, "tax-qa", qa_jsonl(), fmt="jsonl", actor="alice", source="tax-qa.jsonl"
+        )
+    )
+    agency.write(
+        lambda c: set_suite(
+            c,
+            agency.tenant_id,
+            "tax-helpdesk",
+            dataset="tax-qa",
+            evaluators=["exact"],
+            thresholds={"exact_match": {"min": 0.5, "max_drop": 0.0}},
+            actor="alice",
+        )
+    )
     return agency

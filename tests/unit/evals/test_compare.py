@@ -27,11 +27,18 @@ def test_me_bootstrap_interval_is_seeded_and_covers_the_mean():
 async def _run(agency, template: str, wrong_every: int) -> str:
     spec = PromptSpec(name="tax-answer", template=template)
     v = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="alice"))
-    plan = ExperimentPlan(dataset="tax-qa", models=("mock",), prompts=(f"tax-answer@{v['version']}",),
-                          evaluators=[{"name": "exact", "options": {}}, {"name": "latency", "options": {}}])
-    exp = agency.write(lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable"))
-    [summary] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"],
-                              CallableTarget(answer_key(wrong_every=wrong_every)))
+    plan = ExperimentPlan(
+        dataset="tax-qa",
+        models=("mock",),
+        prompts=(f"tax-answer@{v['version']}",),
+        evaluators=[{"name": "exact", "options": {}}, {"name": "latency", "options": {}}],
+    )
+    exp = agency.write(
+        lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable")
+    )
+    [summary] = await execute(
+        agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(answer_key(wrong_every=wrong_every))
+    )
     return str(summary["run_id"])
 
 
@@ -47,12 +54,21 @@ async def test_me_compare_reports_deltas_intervals_and_regressed_items(evals_set
     assert (em["a"], em["b"], em["delta"], em["paired_items"]) == (1.0, 0.5, -0.5, len(QA))
     assert em["ci_low"] < -0.5 < em["ci_high"] < 0 and em["regressed"] is True
     assert [i["item"] for i in em["regressed_items"]] == [0, 2, 4]
-    assert em["regressed_items"][0] == {"item": 0, "item_id": em["regressed_items"][0]["item_id"],
-                                        "input": QA[0][0], "a": 1.0, "b": 0.0, "delta": -1.0}
+    assert em["regressed_items"][0] == {
+        "item": 0,
+        "item_id": em["regressed_items"][0]["item_id"],
+        "input": QA[0][0],
+        "a": 1.0,
+        "b": 0.0,
+        "delta": -1.0,
+    }
     assert result["metrics"]["latency_ms"]["lower_is_better"] is True
     with agency.rt.engine.connect() as conn:
         back = compare_runs(conn, agency.tenant_id, b, a, resamples=1000, seed=1)
-    assert back["metrics"]["exact_match"]["regressed"] is False and back["metrics"]["exact_match"]["delta"] == 0.5
+    assert (
+        back["metrics"]["exact_match"]["regressed"] is False
+        and back["metrics"]["exact_match"]["delta"] == 0.5
+    )
 
 
 async def test_me_compare_refuses_runs_over_different_datasets(evals_setup):
@@ -61,8 +77,11 @@ async def test_me_compare_refuses_runs_over_different_datasets(evals_setup):
 
     agency = evals_setup
     a = await _run(agency, "careful {{ question }}", 0)
-    agency.write(lambda c: import_dataset(c, agency.tenant_id, "tax-qa", qa_jsonl(QA[:3]), fmt="jsonl",
-                                          actor="alice", source="x"))
+    agency.write(
+        lambda c: import_dataset(
+            c, agency.tenant_id, "tax-qa", qa_jsonl(QA[:3]), fmt="jsonl", actor="alice", source="x"
+        )
+    )
     b = await _run(agency, "sloppy {{ question }}", 2)
     with agency.rt.engine.connect() as conn, pytest.raises(InvalidRequest, match="different datasets"):
         compare_runs(conn, agency.tenant_id, a, b)

@@ -19,10 +19,18 @@ def _push(agency, template: str, actor: str = "alice") -> str:
 
 
 def _start(agency, prompts, models=("mock",), evaluators=None, seed=7):
-    plan = ExperimentPlan(dataset="tax-qa", models=tuple(models), prompts=tuple(prompts), use_case="tax-helpdesk",
-                          evaluators=evaluators or [{"name": "exact", "options": {}}, {"name": "chrf", "options": {}}],
-                          seed=seed, params={"max_tokens": 32})
-    return agency.write(lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable"))
+    plan = ExperimentPlan(
+        dataset="tax-qa",
+        models=tuple(models),
+        prompts=tuple(prompts),
+        use_case="tax-helpdesk",
+        evaluators=evaluators or [{"name": "exact", "options": {}}, {"name": "chrf", "options": {}}],
+        seed=seed,
+        params={"max_tokens": 32},
+    )
+    return agency.write(
+        lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable")
+    )
 
 
 async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup):
@@ -37,8 +45,14 @@ async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup
     exp = _start(agency, [good, sloppy], models=("mock", "bigger"))
     assert len(exp["runs"]) == 4
     progress = []
-    summaries = await execute(agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(model),
-                              concurrency=3, on_item=lambda run, done, total: progress.append((run, done, total)))
+    summaries = await execute(
+        agency.rt,
+        agency.tenant_id,
+        exp["experiment_id"],
+        CallableTarget(model),
+        concurrency=3,
+        on_item=lambda run, done, total: progress.append((run, done, total)),
+    )
     assert len(calls) == 4 * len(QA) and {c[1:] for c in calls} == {(7, 32)}
     assert {c[0] for c in calls} == {"mock", "bigger"}
     assert len(progress) == 4 * len(QA) and max(p[1] for p in progress) == len(QA)
@@ -60,18 +74,37 @@ async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup
 async def test_me_deterministic_evaluators_give_identical_scores(evals_setup):
     agency = evals_setup
     ref = _push(agency, "sloppy {{ question }}")
-    evaluators = [{"name": n, "options": {}} for n in ("exact", "bleu", "chrf", "rouge", "contains", "refusal")]
+    evaluators = [
+        {"name": n, "options": {}} for n in ("exact", "bleu", "chrf", "rouge", "contains", "refusal")
+    ]
     results = []
     for _ in range(2):
         exp = _start(agency, [ref], evaluators=evaluators)
-        [summary] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"],
-                                  CallableTarget(answer_key(wrong_every=3)), concurrency=4)
+        [summary] = await execute(
+            agency.rt,
+            agency.tenant_id,
+            exp["experiment_id"],
+            CallableTarget(answer_key(wrong_every=3)),
+            concurrency=4,
+        )
         with agency.rt.engine.connect() as conn:
-            results.append(([s for _, _, s in run_scored(conn, agency.tenant_id, summary["run_id"])],
-                            summary["aggregates"]))
+            results.append(
+                (
+                    [s for _, _, s in run_scored(conn, agency.tenant_id, summary["run_id"])],
+                    summary["aggregates"],
+                )
+            )
     assert results[0] == results[1]
-    assert set(results[0][1]) == {"exact_match", "bleu", "chrf", "rouge1", "rouge2", "rougeL", "contains",
-                                  "refusal_rate"}
+    assert set(results[0][1]) == {
+        "exact_match",
+        "bleu",
+        "chrf",
+        "rouge1",
+        "rouge2",
+        "rougeL",
+        "contains",
+        "refusal_rate",
+    }
 
 
 async def test_me_interrupted_run_resumes_without_redoing_items(evals_setup):
@@ -87,12 +120,18 @@ async def test_me_interrupted_run_resumes_without_redoing_items(evals_setup):
             raise TargetError("upstream down")
         return answer_key()(name, messages, params)
 
-    [first] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(flaky), concurrency=2)
+    [first] = await execute(
+        agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(flaky), concurrency=2
+    )
     assert first["status"] == "incomplete" and first["done"] == len(QA) - 2
     assert first["failures"] == ["upstream down", "upstream down"]
     asked.clear()
-    [second] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"],
-                             CallableTarget(lambda n, m, p: (asked.append(m[-1].content), answer_key()(n, m, p))[1]))
+    [second] = await execute(
+        agency.rt,
+        agency.tenant_id,
+        exp["experiment_id"],
+        CallableTarget(lambda n, m, p: (asked.append(m[-1].content), answer_key()(n, m, p))[1]),
+    )
     assert sorted(asked) == sorted([QA[1][0], QA[4][0]])  # only the two missing items
     assert second["status"] == "finished" and second["aggregates"]["exact_match"] == 1.0
     with agency.rt.engine.connect() as conn:

@@ -8,8 +8,10 @@ from charter.evals.base import Answer, Case, Scored
 from charter.evals.metrics.overlap import Bleu, Chrf, Rouge, UnicodeTokenizer
 
 # sacrebleu's README: two reference streams, three system outputs.
-REFS = [["The dog bit the man.", "It was not unexpected.", "The man bit him first."],
-        ["The dog had bit the man.", "No one was surprised.", "The man had bitten the dog."]]
+REFS = [
+    ["The dog bit the man.", "It was not unexpected.", "The man bit him first."],
+    ["The dog had bit the man.", "No one was surprised.", "The man had bitten the dog."],
+]
 SYS = ["The dog bit the man.", "It wasn't surprising.", "The man had just bitten him."]
 
 
@@ -33,8 +35,11 @@ async def test_me_bleu_and_chrf_reproduce_sacrebleu_readme_exactly():
 
 async def test_me_bleu_with_uneven_reference_counts():
     bleu = Bleu()
-    rows = await _scored(bleu, ["The dog bit the man.", "It wasn't surprising."],
-                         [["The dog bit the man.", "The dog had bit the man."], ["It was not unexpected."]])
+    rows = await _scored(
+        bleu,
+        ["The dog bit the man.", "It wasn't surprising."],
+        [["The dog bit the man.", "The dog had bit the man."], ["It was not unexpected."]],
+    )
     assert 0 < bleu.aggregate(rows)["bleu"] < 100
     assert rows[0].scores["bleu"] == pytest.approx(100.0)
 
@@ -45,14 +50,20 @@ def test_me_unicode_tokenizer_splits_every_script():
     assert tok.tokenize("税务申报截止日期") == list("税务申报截止日期")
     assert tok.tokenize("आवेदन की अंतिम तिथि") == ["आवेदन", "की", "अंतिम", "तिथि"]  # marks stay in words
     assert tok.tokenize("موعد تقديم الإقرار") == ["موعد", "تقديم", "الإقرار"]
-    assert tok.tokenize("Ｆｕｌｌ　ｗｉｄｔｈ") == ["full", "width"]
+    assert tok.tokenize("\uff26\uff55\uff4c\uff4c\u3000\uff57\uff49\uff44\uff54\uff48") == [
+        "full",
+        "width",
+    ]  # full-width
 
 
-@pytest.mark.parametrize("reference,close,far", [
-    ("税务申报截止日期是一月三十一日", "税务申报截止日期是一月三十日", "我喜欢吃苹果"),
-    ("आवेदन की अंतिम तिथि जनवरी है", "आवेदन की अंतिम तिथि मार्च है", "मौसम अच्छा है"),
-    ("موعد تقديم الإقرار هو يناير", "موعد تقديم الإقرار هو مارس", "الطقس جميل اليوم"),
-])
+@pytest.mark.parametrize(
+    "reference,close,far",
+    [
+        ("税务申报截止日期是一月三十一日", "税务申报截止日期是一月三十日", "我喜欢吃苹果"),
+        ("आवेदन की अंतिम तिथि जनवरी है", "आवेदन की अंतिम तिथि मार्च है", "मौसम अच्छा है"),
+        ("موعد تقديم الإقرار هو يناير", "موعد تقديم الإقرار هو مارس", "الطقس جميل اليوم"),
+    ],
+)
 async def test_me_rouge_scores_non_latin_text(reference, close, far):
     rouge = Rouge()
     case = Case(id="i", idx=0, input="q", references=(reference,))

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 import pytest
 
-from charter.domain import ChatMessage, Charter, Exchange, GenerationParams, Principal
+from charter.domain import Charter, ChatMessage, Exchange, GenerationParams, Principal
 from charter.prompts import registry
 from charter.prompts.promotion import promote
 from charter.prompts.render import PromptRenderError
 from charter.prompts.spec import PromptSpec
 from charter.prompts.stages import compose, prompt_cache
 
-TEMPLATE = ("You answer for {{ agency }} in a {{ tone }} tone.\n"
-            "{% for c in context %}[{{ loop.index }}] {{ c.text }}\n{% endfor %}Question: {{ question }}")
+TEMPLATE = (
+    "You answer for {{ agency }} in a {{ tone }} tone.\n"
+    "{% for c in context %}[{{ loop.index }}] {{ c.text }}\n{% endfor %}Question: {{ question }}"
+)
 
 
 def _exchange(agency, charter: Charter, *, variables=None, context=None, params=None) -> Exchange:
-    principal = Principal(key_id="key_1", tenant_id=agency.tenant_id, tenant="agency", role="app",
-                          use_case="tax-helpdesk")
-    ex = Exchange(request_id="req_1", principal=principal, use_case_id="uc", charter=charter, charter_version=1,
-                  messages=[ChatMessage("user", "When is the deadline?")], params=params or GenerationParams())
+    principal = Principal(
+        key_id="key_1", tenant_id=agency.tenant_id, tenant="agency", role="app", use_case="tax-helpdesk"
+    )
+    ex = Exchange(
+        request_id="req_1",
+        principal=principal,
+        use_case_id="uc",
+        charter=charter,
+        charter_version=1,
+        messages=[ChatMessage("user", "When is the deadline?")],
+        params=params or GenerationParams(),
+    )
     if variables is not None:
         ex.extensions["variables"] = variables
     ex.context = context or []
@@ -32,40 +42,62 @@ def _charter(**kw) -> Charter:
 
 
 def _publish(agency, template=TEMPLATE, label="staging", **spec_kw):
-    spec = PromptSpec(name="tax-answer", template=template,
-                      variables={"properties": {"agency": {"type": "string", "default": "the Revenue Agency"},
-                                                "tone": {"enum": ["plain", "formal"]}}, "required": ["tone"]},
-                      model_params={"temperature": 0.1, "max_tokens": 99}, **spec_kw)
+    spec = PromptSpec(
+        name="tax-answer",
+        template=template,
+        variables={
+            "properties": {
+                "agency": {"type": "string", "default": "the Revenue Agency"},
+                "tone": {"enum": ["plain", "formal"]},
+            },
+            "required": ["tone"],
+        },
+        model_params={"temperature": 0.1, "max_tokens": 99},
+        **spec_kw,
+    )
     pushed = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="alice"))
-    agency.write(lambda c: promote(c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label,
-                                   actor="alice"))
+    agency.write(
+        lambda c: promote(
+            c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice"
+        )
+    )
     prompt_cache(agency.rt).clear()
     return pushed
 
 
 async def test_pc1_compose_renders_label_with_variables_and_context(agency):
     pushed = _publish(agency)
-    ex = _exchange(agency, _charter(prompt="tax-answer", prompt_label="staging"),
-                   variables={"tone": "plain"}, context=[{"text": "Returns are due 31 January.", "id": "c1"}],
-                   params=GenerationParams(temperature=0.7))
+    ex = _exchange(
+        agency,
+        _charter(prompt="tax-answer", prompt_label="staging"),
+        variables={"tone": "plain"},
+        context=[{"text": "Returns are due 31 January.", "id": "c1"}],
+        params=GenerationParams(temperature=0.7),
+    )
     await compose(ex, agency.rt)
     assert ex.prompt_version_id == pushed["id"]
     assert ex.prompt_messages is not None
     assert [(m.role, m.content) for m in ex.prompt_messages] == [
-        ("system", "You answer for the Revenue Agency in a plain tone.\n[1] Returns are due 31 January.\n"
-                   "Question: When is the deadline?"),
+        (
+            "system",
+            "You answer for the Revenue Agency in a plain tone.\n[1] Returns are due 31 January.\n"
+            "Question: When is the deadline?",
+        ),
         ("user", "When is the deadline?"),
     ]
     assert "variables" not in ex.extensions  # not echoed back in the response
     assert ex.params.temperature == 0.7 and ex.params.max_tokens == 99  # request wins, version fills in
-    assert ex.verdicts[-1].as_record() == {"stage": "compose", "outcome": "pass", "detail": {
-        "prompt": "tax-answer", "version": 1, "label": "staging", "sha256": pushed["sha256"]}}
+    assert ex.verdicts[-1].as_record() == {
+        "stage": "compose",
+        "outcome": "pass",
+        "detail": {"prompt": "tax-answer", "version": 1, "label": "staging", "sha256": pushed["sha256"]},
+    }
 
 
 async def test_pc1_compose_missing_variable_refuses_with_a_fix(agency):
     _publish(agency)
     ex = _exchange(agency, _charter(prompt="tax-answer", prompt_label="staging"))
-    with pytest.raises(PromptRenderError, match="metadata.variables"):
+    with pytest.raises(PromptRenderError, match=r"metadata\.variables"):
         await compose(ex, agency.rt)
 
 
@@ -79,14 +111,20 @@ async def test_pc1_compose_sandbox_escape_in_stored_template_fails_safely(agency
 
 
 async def test_pc1_without_prompt_the_system_prompt_leads_and_context_follows(agency):
-    ex = _exchange(agency, _charter(system_prompt="You answer tax questions."),
-                   context=[{"text": "Returns are due 31 January."}])
+    ex = _exchange(
+        agency,
+        _charter(system_prompt="You answer tax questions."),
+        context=[{"text": "Returns are due 31 January."}],
+    )
     await compose(ex, agency.rt)
     assert ex.prompt_version_id is None
     assert [(m.role, m.content) for m in ex.prompt_messages] == [
         ("system", "You answer tax questions."),
-        ("system", "Use the following context to answer. Cite sources by their number.\n"
-                   "[1] Returns are due 31 January."),
+        (
+            "system",
+            "Use the following context to answer. Cite sources by their number.\n"
+            "[1] Returns are due 31 January.",
+        ),
         ("user", "When is the deadline?"),
     ]
 
@@ -100,4 +138,6 @@ async def test_pc1_label_move_is_seen_after_cache_ttl(agency):
     ex = _exchange(agency, charter, variables={"tone": "formal"})
     await compose(ex, agency.rt)
     assert ex.prompt_version_id == second_version["id"] != first.prompt_version_id
-    assert ex.prompt_messages[0].content.startswith("You kindly answer for the Revenue Agency in a formal tone.")
+    assert ex.prompt_messages[0].content.startswith(
+        "You kindly answer for the Revenue Agency in a formal tone."
+    )

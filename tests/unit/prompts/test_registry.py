@@ -31,8 +31,14 @@ def _push(agency, text=FILE, actor="alice"):
 
 def _actions(agency):
     with agency.rt.engine.connect() as conn:
-        return [r.action for r in conn.execute(select(ledger_entries.c.action).where(
-            ledger_entries.c.tenant_id == agency.tenant_id).order_by(ledger_entries.c.seq))]
+        return [
+            r.action
+            for r in conn.execute(
+                select(ledger_entries.c.action)
+                .where(ledger_entries.c.tenant_id == agency.tenant_id)
+                .order_by(ledger_entries.c.seq)
+            )
+        ]
 
 
 def test_pc1_push_creates_versions_and_is_idempotent_on_content(agency):
@@ -71,23 +77,33 @@ def test_pc1_diff_shows_template_and_threshold_changes(agency):
     with agency.rt.engine.connect() as conn:
         d = registry.diff_versions(conn, agency.tenant_id, "tax-answer", 1, 2)
     assert d["same"] is False
-    assert "-You answer for {{ agency }}." in d["diff"] and "+You kindly answer for {{ agency }}." in d["diff"]
+    assert (
+        "-You answer for {{ agency }}." in d["diff"] and "+You kindly answer for {{ agency }}." in d["diff"]
+    )
     assert '"min": 0.7' in d["diff"]
 
 
 def test_pc1_staging_label_moves_freely_and_resolves(agency):
     _push(agency)
     _push(agency, FILE.replace("You answer", "You kindly answer"))
-    moved = agency.write(lambda c: promote(c, agency.tenant_id, "tax-answer", version=2, label="staging",
-                                           actor="alice"))
+    moved = agency.write(
+        lambda c: promote(c, agency.tenant_id, "tax-answer", version=2, label="staging", actor="alice")
+    )
     assert moved["moved"] and moved["gate"] is None
     with agency.rt.engine.connect() as conn:
         assert registry.resolve(conn, agency.tenant_id, "tax-answer:staging").version == 2
         assert registry.resolve(conn, agency.tenant_id, "tax-answer@1").version == 1
         assert registry.resolve(conn, agency.tenant_id, "tax-answer").version == 2
         listed = registry.list_prompts(conn, agency.tenant_id)
-    assert listed == [{"name": "tax-answer", "use_case": "tax-helpdesk", "description": "", "latest": 2,
-                       "labels": {"staging": 2}}]
+    assert listed == [
+        {
+            "name": "tax-answer",
+            "use_case": "tax-helpdesk",
+            "description": "",
+            "latest": 2,
+            "labels": {"staging": 2},
+        }
+    ]
     assert "prompt.label_moved" in _actions(agency)
 
 
@@ -95,10 +111,16 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     _push(agency)
     _push(agency, FILE.replace("You answer", "You kindly answer"))
     for v in (1, 2):
-        agency.write(lambda c, v=v: promote(c, agency.tenant_id, "tax-answer", version=v, label="staging",
-                                            actor="alice"))
-    back = agency.write(lambda c: registry.rollback(c, agency.tenant_id, "tax-answer", label="staging",
-                                                    actor="bob", reason="bad answers"))
+        agency.write(
+            lambda c, v=v: promote(
+                c, agency.tenant_id, "tax-answer", version=v, label="staging", actor="alice"
+            )
+        )
+    back = agency.write(
+        lambda c: registry.rollback(
+            c, agency.tenant_id, "tax-answer", label="staging", actor="bob", reason="bad answers"
+        )
+    )
     assert back["version"] == 1 and back["kind"] == "rollback"
     with agency.rt.engine.connect() as conn:
         assert registry.get_version(conn, agency.tenant_id, "tax-answer", label="staging").version == 1
@@ -107,8 +129,11 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     assert _actions(agency)[-1] == "prompt.rolled_back"
     with pytest.raises(Conflict, match="never held"):
         _push(agency, FILE.replace("You answer", "You answer briefly"))
-        agency.write(lambda c: registry.rollback(c, agency.tenant_id, "tax-answer", label="staging", actor="bob",
-                                                 to_version=3))
+        agency.write(
+            lambda c: registry.rollback(
+                c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3
+            )
+        )
 
 
 def test_pc1_unknown_prompt_and_label_say_how_to_fix(agency):

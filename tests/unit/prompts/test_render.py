@@ -43,12 +43,15 @@ def test_pc1_sandbox_escape_fails_safely(template: str) -> None:
         assert leak not in err.message
 
 
-@pytest.mark.parametrize("template", [
-    "{% include '/etc/passwd' %}",
-    "{% import 'os' as os %}",
-    "{% from '/etc/hosts' import x %}",
-    "{% extends '/etc/passwd' %}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% include '/etc/passwd' %}",
+        "{% import 'os' as os %}",
+        "{% from '/etc/hosts' import x %}",
+        "{% extends '/etc/passwd' %}",
+    ],
+)
 def test_pc1_template_cannot_reach_the_filesystem(template: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
         check_template(template)
@@ -59,7 +62,9 @@ def test_pc1_template_cannot_reach_the_filesystem(template: str) -> None:
 
 
 def test_pc1_variables_are_data_not_templates() -> None:
-    [msg] = render_messages("text", "Hello {{ name }}", {"name": "{{ ''.__class__ }} {% include '/etc/passwd' %}"})
+    [msg] = render_messages(
+        "text", "Hello {{ name }}", {"name": "{{ ''.__class__ }} {% include '/etc/passwd' %}"}
+    )
     assert msg.content == "Hello {{ ''.__class__ }} {% include '/etc/passwd' %}"
 
 
@@ -76,11 +81,18 @@ def test_pc1_rendered_size_is_capped() -> None:
 
 
 def test_pc1_chat_template_renders_each_message() -> None:
-    messages = render_messages("chat", [{"role": "system", "content": "You help {{ agency }}."},
-                                        {"role": "assistant", "content": "Ask me about {{ topic|upper }}."}],
-                               {"agency": "the Revenue Agency", "topic": "vat"})
-    assert [(m.role, m.content) for m in messages] == [("system", "You help the Revenue Agency."),
-                                                       ("assistant", "Ask me about VAT.")]
+    messages = render_messages(
+        "chat",
+        [
+            {"role": "system", "content": "You help {{ agency }}."},
+            {"role": "assistant", "content": "Ask me about {{ topic|upper }}."},
+        ],
+        {"agency": "the Revenue Agency", "topic": "vat"},
+    )
+    assert [(m.role, m.content) for m in messages] == [
+        ("system", "You help the Revenue Agency."),
+        ("assistant", "Ask me about VAT."),
+    ]
 
 
 def test_pc1_syntax_error_names_the_line() -> None:
@@ -90,9 +102,14 @@ def test_pc1_syntax_error_names_the_line() -> None:
 
 
 def test_pc1_variables_schema_defaults_types_required() -> None:
-    schema = {"properties": {"agency": {"type": "string", "default": "HMRC"},
-                             "year": {"type": "integer"}, "tone": {"enum": ["plain", "formal"]}},
-              "required": ["year"]}
+    schema = {
+        "properties": {
+            "agency": {"type": "string", "default": "HMRC"},
+            "year": {"type": "integer"},
+            "tone": {"enum": ["plain", "formal"]},
+        },
+        "required": ["year"],
+    }
     assert validate_variables(schema, {"year": 2026}) == {"agency": "HMRC", "year": 2026}
     with pytest.raises(PromptRenderError, match="year"):
         validate_variables(schema, {})
