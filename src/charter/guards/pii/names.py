@@ -41,7 +41,8 @@ _PERSON_CUE = re.compile(
     re.IGNORECASE,
 )
 _PLACE_CUE = re.compile(
-    r"(?:\bin|\bfrom|\bto|\bnear|\bvisit|\bvisiting|\bto visit|\bmoved to|\bgrew up in|"
+    r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
+    r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
     r"\blocated in|\bborn in|"
     r"\bserving|\bcity of|\btown of|\bacross)\s*$",
     re.IGNORECASE,

@@ -51,7 +51,7 @@ PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
 PHONE = re.compile(
-    r"(?<![\w@/.+-])(?:\+|\b)(?:\d|\(\d)[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w@/]|-\d)", I
+    r"(?<![\w@/.+(-])(?:\+|\((?=\d))?\d[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w@/]|-\d)", I
 )
 
 CARD_CTX = _ctx("card", "credit", "debit", "visa", "mastercard", "amex", "cc")
