@@ -14,6 +14,7 @@ findings are the weakly supported sentences, typed by the ME-5 taxonomy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ __all__ = ["GroundingGuard", "SentenceSupport", "grounding_score", "lexical_over
 
 GUARD_VERSION = "1"
 _ADJACENT_DISCOUNT = 0.9
+_MARKER = re.compile(r"\[\d{1,3}\]")
 _NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "cannot"})
 
 
@@ -79,6 +81,7 @@ def grounding_score(answer: str, chunks: Sequence[str]) -> tuple[float, list[Sen
     """Score ``answer`` against ``chunks``: (overall 0..1, support of each sentence).
 
     With no chunks every claim is unsupported (score 0 unless the answer makes no claim)."""
+    answer = _MARKER.sub(lambda m: " " * len(m.group()), answer)  # citation markers are no claims
     units = _evidence_units(chunks)
     per_sentence: list[SentenceSupport] = []
     weighted, total = 0.0, 0.0

@@ -1,0 +1,178 @@
+"""``/api/v1/kb``: knowledge bases, uploads, queries, versions; and interaction lineage.
+
+Managing knowledge bases needs the admin or developer role; querying also allows ``app`` keys, but
+only for the knowledge bases their use case's charter names (PC-5). Lineage is for admin and
+auditor. Everything is scoped to the caller's tenant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter import knowledge
+from charter.api.deps import get_runtime, require_roles
+from charter.domain import Principal
+from charter.errors import InvalidRequest
+from charter.knowledge import service
+from charter.knowledge.lineage import lineage as lineage_of
+from charter.runtime import Runtime
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["knowledge"])
+
+MANAGE = require_roles("admin", "developer")
+QUERY = require_roles(*service.QUERY_ROLES)
+LINEAGE = require_roles("admin", "auditor")
+
+
+def _actor(p: Principal) -> str:
+    return f"key:{p.key_id}"
+
+
+class KnowledgeBaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=service.NAME_PATTERN)
+    description: str = ""
+    classification: str = "internal"
+    embedder: str | None = None
+    embedder_options: dict[str, Any] = Field(default_factory=dict)
+    pii_policy: Literal["redact", "block", "off"] = "redact"
+    retention_days: int | None = Field(default=None, ge=1)
+    chunk_chars: int = Field(default=1200, ge=100, le=20_000)
+    overlap_chars: int = Field(default=200, ge=0)
+
+
+class QueryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: str = Field(min_length=1, max_length=8000)
+    top_k: int = Field(default=5, ge=1, le=50)
+    mode: Literal["lexical", "dense", "hybrid"] | None = None
+
+
+@router.post("/api/v1/kb", status_code=201)
+def create(
+    body: KnowledgeBaseIn, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Create a knowledge base."""
+    return rt.writer.write(
+        lambda c: service.create_kb(c, tenant_id=p.tenant_id, actor=_actor(p), **body.model_dump())
+    )
+
+
+@router.get("/api/v1/kb")
+def list_(p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return service.list_kbs(conn, p.tenant_id)
+
+
+@router.get("/api/v1/kb/{kb}")
+def show(kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return service.get_kb(conn, p.tenant_id, kb)
+
+
+@router.post("/api/v1/kb/{kb}/documents", status_code=201)
+async def upload(
+    kb: str,
+    request: Request,
+    filename: str = Query(
+        min_length=1, max_length=300, description="File name; its suffix picks the loader."
+    ),
+    source_uri: str | None = Query(default=None, max_length=1000, description="Where the file came from."),
+    classification: str | None = Query(default=None),
+    p: Principal = Depends(MANAGE),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Upload one file as the raw request body (``curl --data-binary @file``). The answer is the
+    ingestion report: the new version, or ``changed: false`` when the file is already there."""
+    data = await request.body()
+    if not data:
+        raise InvalidRequest(
+            "the request body is empty: send the file's bytes", code="missing_field", param="body"
+        )
+    source = knowledge.Source(filename, data, source_uri or f"upload:{filename}")
+    report = await asyncio.to_thread(
+        knowledge.ingest,
+        rt,
+        tenant_id=p.tenant_id,
+        kb_name=kb,
+        sources=[source],
+        uploader=_actor(p),
+        classification=classification,
+    )
+    if report.failed:
+        raise InvalidRequest(f"{filename}: {report.failed[0]['error']}", code="invalid_value", param="body")
+    return report.as_dict()
+
+
+@router.get("/api/v1/kb/{kb}/documents")
+def documents(
+    kb: str, deleted: bool = False, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return service.list_documents(conn, p.tenant_id, kb, include_deleted=deleted)
+
+
+@router.delete("/api/v1/kb/{kb}/documents/{document_id}")
+def delete(
+    kb: str, document_id: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Delete a document; chunks, vectors and index entries go with it; a new version records it."""
+    return knowledge.delete_document(
+        rt, tenant_id=p.tenant_id, kb_name=kb, document_id=document_id, actor=_actor(p)
+    )
+
+
+@router.get("/api/v1/kb/{kb}/versions")
+def versions(
+    kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return service.list_versions(conn, p.tenant_id, kb)
+
+
+@router.post("/api/v1/kb/{kb}/rebuild")
+async def rebuild(
+    kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Re-create the lexical index and vectors from the stored chunks."""
+    return await asyncio.to_thread(knowledge.rebuild, rt, tenant_id=p.tenant_id, kb_name=kb, actor=_actor(p))
+
+
+@router.post("/api/v1/kb/{kb}/query")
+async def query(
+    kb: str, body: QueryIn, p: Principal = Depends(QUERY), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Ranked chunks with scores and citations, from a knowledge base the caller may read."""
+    hits = await asyncio.to_thread(knowledge.query, rt, p, [kb], body.query, top_k=body.top_k, mode=body.mode)
+    return {
+        "kb": kb,
+        "query": body.query,
+        "results": [
+            {
+                "rank": i,
+                "chunk_id": h.chunk_id,
+                "document_id": h.document_id,
+                "text": h.text,
+                "score": h.score,
+                "lexical_rank": h.lexical_rank,
+                "dense_rank": h.dense_rank,
+                "citation": h.citation(f"[{i}]"),
+            }
+            for i, h in enumerate(hits, start=1)
+        ],
+    }
+
+
+@router.get("/api/v1/interactions/{interaction_id}/lineage")
+def lineage(
+    interaction_id: str, p: Principal = Depends(LINEAGE), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """The chunks an interaction used → their documents → files with checksums, with the versions."""
+    with rt.engine.connect() as conn:
+        return lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id)

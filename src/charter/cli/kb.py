@@ -1,0 +1,244 @@
+"""``charter kb``: create knowledge bases, ingest files, query, versions, delete, rebuild, retention."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from charter import knowledge
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.domain import Principal
+from charter.errors import InvalidRequest
+from charter.knowledge import service
+from charter.knowledge.retrieve import MODES, Mode
+from charter.policy import service as policy
+
+app = typer.Typer(help="Knowledge bases: ingestion, versions, retrieval, lineage.", no_args_is_help=True)
+
+TENANT = typer.Option("demo", "--tenant", help="Tenant name.")
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+@app.command()
+def create(
+    name: str,
+    tenant: str = TENANT,
+    description: str = typer.Option("", help="What the knowledge base holds."),
+    classification: str = typer.Option("internal", help="Data classification of its documents."),
+    embedder: str | None = typer.Option(
+        None, help="Embedder name (minilm, openai, ...); none: lexical only."
+    ),
+    endpoint: str | None = typer.Option(None, help="openai embedder: base URL of the /v1 API."),
+    model: str | None = typer.Option(None, help="openai embedder: model name."),
+    api_key_env: str | None = typer.Option(None, help="openai embedder: variable holding the API key."),
+    pii: str = typer.Option("redact", help="PII in chunks: redact, block (refuse the file) or off."),
+    retention_days: int | None = typer.Option(None, help="Delete documents older than this many days."),
+    chunk_chars: int = typer.Option(1200, help="Largest chunk, in characters."),
+    overlap_chars: int = typer.Option(200, help="Overlap between consecutive chunks, in characters."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Create a knowledge base."""
+    options = {
+        k: v for k, v in {"endpoint": endpoint, "model": model, "api_key_env": api_key_env}.items() if v
+    }
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(
+            lambda c: service.create_kb(
+                c,
+                tenant_id=policy.tenant_id_for(c, tenant),
+                name=name,
+                actor=_actor(),
+                description=description,
+                classification=classification,
+                embedder=embedder,
+                embedder_options=options,
+                pii_policy=pii,
+                retention_days=retention_days,
+                chunk_chars=chunk_chars,
+                overlap_chars=overlap_chars,
+            )
+        )
+    emit(
+        result,
+        json_output,
+        human=f"knowledge base {name} created (embedder: {embedder or 'none, lexical only'})",
+    )
+
+
+@app.command("list")
+def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """List the tenant's knowledge bases."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = service.list_kbs(conn, policy.tenant_id_for(conn, tenant))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"knowledge bases of {tenant}",
+            ["name", "version", "embedder", "pii", "retention days"],
+            [[r["name"], r["version"], r["embedder"], r["pii_policy"], r["retention_days"]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def show(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """A knowledge base with its document and chunk counts."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        emit(service.get_kb(conn, policy.tenant_id_for(conn, tenant), name), json_output)
+
+
+@app.command()
+def ingest(
+    name: str,
+    paths: list[Path] = typer.Argument(..., exists=True, help="Files or directories (searched recursively)."),
+    tenant: str = TENANT,
+    classification: str | None = typer.Option(
+        None, help="Classification of these documents (default: the kb's)."
+    ),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ingest files (PDF, DOCX, HTML, Markdown, text, CSV) into a new version of the knowledge base.
+    A bad file is reported and skipped; ingesting the same file again changes nothing."""
+    sources = knowledge.sources_from_paths(paths)
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        with Progress(disable=json_output, transient=True) as bar:
+            task = bar.add_task(f"ingesting into {name}", total=len(sources))
+            report = knowledge.ingest(
+                rt,
+                tenant_id=tenant_id,
+                kb_name=name,
+                sources=sources,
+                uploader=_actor(),
+                classification=classification,
+                progress=lambda _f: bar.advance(task),
+            )
+    data = report.as_dict()
+    rows = (
+        [[a["file"], "added", a["chunks"], a["near_duplicate_of"] or ""] for a in report.added]
+        + [[s["file"], s["reason"], "", ""] for s in report.skipped]
+        + [[f["file"], "failed", "", f["error"]] for f in report.failed]
+    )
+    title = f"{name}: version {report.version}" if report.version else f"{name}: nothing changed"
+    emit(data, json_output, human=table(title, ["file", "outcome", "chunks", "note"], rows))
+    if report.failed and not report.added and not report.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    name: str,
+    text: str,
+    tenant: str = TENANT,
+    top_k: int = typer.Option(5, "--top-k", min=1, max=50),
+    mode: str | None = typer.Option(
+        None, help="lexical, dense or hybrid (default: hybrid with an embedder)."
+    ),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ranked chunks with scores and citations."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        operator = Principal(key_id="cli", tenant_id=tenant_id, tenant=tenant, role="admin", use_case=None)
+        hits = knowledge.query(rt, operator, [name], text, top_k=top_k, mode=_mode(mode))
+    data = [{**h.as_dict(), "citation": h.citation(f"[{i}]")} for i, h in enumerate(hits, start=1)]
+    emit(
+        data,
+        json_output,
+        human=table(
+            f"{name}: {text}",
+            ["#", "score", "document", "page", "text"],
+            [
+                [i, f"{h.score:.4f}", h.title or h.filename, h.page, h.text[:100]]
+                for i, h in enumerate(hits, start=1)
+            ],
+        ),
+    )
+
+
+@app.command()
+def documents(
+    name: str,
+    tenant: str = TENANT,
+    deleted: bool = typer.Option(False, help="Include removed ones."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Documents with source, checksum, uploader and versions."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = service.list_documents(conn, policy.tenant_id_for(conn, tenant), name, include_deleted=deleted)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"documents of {name}",
+            ["id", "file", "chunks", "status", "checksum"],
+            [[r["id"], r["filename"], r["chunks"], r["status"], r["checksum"][:12]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def versions(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """The immutable versions of a knowledge base."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = service.list_versions(conn, policy.tenant_id_for(conn, tenant), name)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"versions of {name}",
+            ["version", "kind", "documents", "chunks", "manifest"],
+            [[r["version"], r["kind"], r["documents"], r["chunks"], r["manifest_sha256"][:12]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Delete a document: its chunks, vectors and index entries go; a new version records it."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        event = knowledge.delete_document(
+            rt, tenant_id=tenant_id, kb_name=name, document_id=document_id, actor=_actor()
+        )
+    emit(event, json_output, human=f"{document_id} deleted; {name} is now version {event['version']}")
+
+
+@app.command()
+def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Re-create the lexical index and the vectors from the stored chunks."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        event = knowledge.rebuild(rt, tenant_id=tenant_id, kb_name=name, actor=_actor())
+    emit(
+        event,
+        json_output,
+        human=f"{name}: {event['lexical_entries']} lexical entries, {event['vectors']} vectors",
+    )
+
+
+@app.command()
+def retention(json_output: bool = JSON_OPTION) -> None:
+    """Apply every knowledge base's retention now (the scheduler runs the same)."""
+    with open_runtime(json_output) as rt:
+        events = knowledge.apply_retention(rt, actor=_actor())
+    emit(events, json_output, human=f"{len(events)} knowledge base(s) changed by retention")
+
+
+def _mode(value: str | None) -> Mode | None:
+    if value is None:
+        return None
+    if value not in MODES:
+        raise InvalidRequest(f"mode must be one of {', '.join(MODES)}", param="mode")
+    return value  # type: ignore[return-value]
