@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ledgerkit import populate
 
 from charter.ledger.keys import ensure_keys
 from charter.runtime import Runtime
 from charter.settings import Settings
+from tests.integration.ledger.ledgerkit import populate
 
 
 @pytest.fixture

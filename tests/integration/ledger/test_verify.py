@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ledgerkit import verify
 from sqlalchemy import text
 
 from charter.ledger.checkpoint import checkpoint_now
 from charter.runtime import Runtime
+from tests.integration.ledger.ledgerkit import verify
 
 INSERT_ENTRY = (
     "INSERT INTO ledger_entries (seq, tenant_id, ts, actor, action, subject, event, event_hash, leaf_hash)"
