@@ -21,7 +21,7 @@ from charter.oversight.tables import feedback, review_items, review_versions
 from charter.policy.service import get_charter
 from charter.store.schema import interaction_raw, interactions, new_id, use_cases
 
-__all__ = ["RATINGS", "submit_feedback", "training_corrections"]
+__all__ = ["RATINGS", "list_feedback", "submit_feedback", "training_corrections"]
 
 RATINGS = ("helpful", "unhelpful")
 MAX_REASONS = 10
@@ -252,3 +252,30 @@ def training_corrections(
         event={"purpose": purpose, "records": [o["feedback_id"] for o in out]},
     )
     return out
+
+
+def list_feedback(
+    conn: Connection, tenant_id: str, use_case: str, *, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Recent feedback of a use case, without its sealed text."""
+    use_case_id, _, _ = get_charter(conn, tenant_id, use_case)
+    rows = conn.execute(
+        select(feedback)
+        .where(feedback.c.tenant_id == tenant_id, feedback.c.use_case_id == use_case_id)
+        .order_by(feedback.c.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "interaction_id": r.interaction_id,
+            "rating": r.rating,
+            "reasons": r.reasons,
+            "has_correction": r.sealed_correction is not None,
+            "appeal": r.appeal,
+            "consent": r.consent,
+            "review_id": r.review_id,
+            "created_at": iso(r.created_at),
+        }
+        for r in rows
+    ]

@@ -142,7 +142,4 @@ def test_ho1_a_lapsed_claim_returns_to_the_queue(runtime: Runtime) -> None:
     with pytest.raises(Conflict):
         runtime.writer.write(lambda c: claim(c, people[2], review_id, utcnow()))
     later = utcnow() + dt.timedelta(minutes=31)
-    assert (
-        runtime.writer.write(lambda c: claim(c, people[2], review_id, later))["claimed_by"]
-        == people[2].key_id
-    )
+    assert runtime.writer.write(lambda c: claim(c, people[2], review_id, later))["claimed_by"] == people[2].key_id

@@ -55,9 +55,7 @@ def test_ho7_appeal_opens_a_review_item_linked_to_the_interaction(desk: Desk) ->
 def test_ho7_feedback_only_from_the_asking_application(desk: Desk) -> None:
     desk.charter(RELEASE)
     interaction_id = _answered(desk)
-    assert (
-        _feedback(desk, role="reviewer", interaction_id=interaction_id, rating="helpful").status_code == 403
-    )
+    assert _feedback(desk, role="reviewer", interaction_id=interaction_id, rating="helpful").status_code == 403
     assert _feedback(desk, interaction_id="int_missing", rating="helpful").status_code == 404
     assert _feedback(desk, interaction_id=interaction_id, rating="great").status_code == 400
     ok = _feedback(desk, role="app2", interaction_id=interaction_id, rating="helpful", reasons=["clear"])
@@ -68,9 +66,7 @@ def test_dp7_corrections_leave_only_with_may_train_and_consent(desk: Desk) -> No
     desk.charter(RELEASE)
     interaction_id = _answered(desk)
     _feedback(desk, interaction_id=interaction_id, correction="Deadline is April 30.", consent=True)
-    _feedback(
-        desk, interaction_id=interaction_id, correction="Private: my SIN is 046 454 286.", consent=False
-    )
+    _feedback(desk, interaction_id=interaction_id, correction="Private: my SIN is 046 454 286.", consent=False)
     with desk.platform.rt.engine.connect() as conn:
         sealed = [str(s) for s in conn.execute(select(feedback.c.sealed_correction)).scalars()]
     assert all("April 30" not in s and "046 454 286" not in s for s in sealed)
@@ -106,9 +102,7 @@ def test_me3_sampled_answers_go_to_the_expert_scoring_queue(desk: Desk) -> None:
     )
     assert scored.status_code == 200, scored.text
     assert scored.json()["accuracy"] == 0.5 and scored.json()["total"] == 0.75
-    dataset = desk.http.get(
-        "/api/v1/usecases/tax-helpdesk/expert-scores", headers=desk.auth("developer")
-    ).json()
+    dataset = desk.http.get("/api/v1/usecases/tax-helpdesk/expert-scores", headers=desk.auth("developer")).json()
     assert [(d["interaction_id"], d["total"]) for d in dataset] == [(interaction_id, 0.75)]
     metrics = desk.http.get("/api/v1/usecases/tax-helpdesk/oversight", headers=desk.auth("admin")).json()
     assert metrics["expert_scores"]["scored"] == 1 and metrics["expert_scores"]["mean_total"] == 0.75
@@ -128,18 +122,12 @@ def test_ho5_negative_feedback_suspends_the_use_case_and_opens_an_incident(desk:
         switch = conn.execute(select(controls).where(controls.c.target == "tax-helpdesk")).one()
     assert (switch.active, switch.actor) == (True, "auto-suspend")
     incidents = desk.http.get("/api/v1/incidents", headers=desk.auth("admin")).json()
-    assert (
-        len(incidents) == 1
-        and incidents[0]["source"] == "auto-suspend"
-        and incidents[0]["severity"] == "high"
-    )
+    assert len(incidents) == 1 and incidents[0]["source"] == "auto-suspend" and incidents[0]["severity"] == "high"
     incident = desk.http.get(f"/api/v1/incidents/{incidents[0]['id']}", headers=desk.auth("auditor")).json()
     assert sorted(incident["interactions"]) == sorted(ids[1:])
     assert desk.sweep()["suspended"] == []  # already off
 
-    denied = desk.http.post(
-        "/api/v1/usecases/tax-helpdesk/resume", json={"reason": "x"}, headers=desk.auth("reviewer")
-    )
+    denied = desk.http.post("/api/v1/usecases/tax-helpdesk/resume", json={"reason": "x"}, headers=desk.auth("reviewer"))
     assert denied.status_code == 403
     resumed = desk.http.post(
         "/api/v1/usecases/tax-helpdesk/resume",
@@ -172,9 +160,7 @@ def test_ho5_provider_failures_suspend_the_use_case(desk: Desk) -> None:
 
 
 def test_ho5_rates_below_the_limits_do_not_suspend(desk: Desk) -> None:
-    desk.charter(
-        RELEASE + "suspend_when: {min_events: 2, negative_feedback_rate: 0.5, guard_hit_rate: 0.1}\n"
-    )
+    desk.charter(RELEASE + "suspend_when: {min_events: 2, negative_feedback_rate: 0.5, guard_hit_rate: 0.1}\n")
     for i in range(2):
         _feedback(desk, interaction_id=_answered(desk, f"q{i}"), rating="helpful")
     assert desk.sweep()["suspended"] == []
@@ -238,13 +224,8 @@ def test_me6_oversight_metrics_per_use_case(desk: Desk) -> None:
     assert (m["approved"], m["edited"], m["rejected"]) == (1, 1, 1)
     assert m["override_rate"] == 0.6667 and m["rejection_rate"] == 0.3333 and m["edit_rate"] == 0.3333
     assert m["requests"] == 4 and m["appeal_rate"] == 0.0
-    assert (
-        m["time_to_decision_s"]["p50"] >= 0
-        and m["time_to_decision_s"]["p95"] >= m["time_to_decision_s"]["p50"]
-    )
-    assert (
-        desk.http.get("/api/v1/usecases/tax-helpdesk/oversight", headers=desk.auth("app")).status_code == 403
-    )
+    assert m["time_to_decision_s"]["p50"] >= 0 and m["time_to_decision_s"]["p95"] >= m["time_to_decision_s"]["p50"]
+    assert desk.http.get("/api/v1/usecases/tax-helpdesk/oversight", headers=desk.auth("app")).status_code == 403
 
 
 def test_ho5_revive_through_the_kill_switch_closes_the_suspension(desk: Desk) -> None:
@@ -261,7 +242,4 @@ def test_ho5_revive_through_the_kill_switch_closes_the_suspension(desk: Desk) ->
     assert desk.sweep()["suspended"] == []  # old events no longer count
     assert desk.ask().status_code == 200
     history = desk.http.get("/api/v1/suspensions", headers=desk.auth("admin")).json()
-    assert (
-        history[0]["resume_reason"] == "false alarm"
-        and history[0]["resumed_by"] == desk.principal("admin").key_id
-    )
+    assert history[0]["resume_reason"] == "false alarm" and history[0]["resumed_by"] == desk.principal("admin").key_id

@@ -98,9 +98,7 @@ def test_ho1_rejection_returns_the_reviewers_reason(desk: Desk) -> None:
     reply = desk.platform.upstream.reply
     review_id, _ = _held(desk)
     desk.next()
-    assert (
-        desk.review("reject", review_id, reason="The office changed; see the 2026 guide.").status_code == 200
-    )
+    assert desk.review("reject", review_id, reason="The office changed; see the 2026 guide.").status_code == 200
     data = desk.status(review_id).json()
     assert data["review"]["status"] == "rejected"
     assert data["review"]["reason"] == "The office changed; see the 2026 guide."
@@ -152,18 +150,13 @@ def test_ho1_four_eyes_edit_needs_a_second_approval(desk: Desk) -> None:
     review_id, _ = _held(desk)
     desk.next(role="reviewer2")
     assert (
-        desk.review("edit", review_id, role="reviewer2", text="Renew online at the passport office.").json()[
-            "status"
-        ]
+        desk.review("edit", review_id, role="reviewer2", text="Renew online at the passport office.").json()["status"]
         == "pending"
     )
     assert desk.status(review_id).status_code == 202
     desk.next()
     assert desk.review("approve", review_id).json()["status"] == "edited"
-    assert (
-        desk.status(review_id).json()["choices"][0]["message"]["content"]
-        == "Renew online at the passport office."
-    )
+    assert desk.status(review_id).json()["choices"][0]["message"]["content"] == "Renew online at the passport office."
 
 
 def test_ho1_sla_escalates_and_gives_the_holding_message(desk: Desk) -> None:
@@ -179,10 +172,7 @@ def test_ho1_sla_escalates_and_gives_the_holding_message(desk: Desk) -> None:
     assert desk.sweep(minutes_later=7)["escalated"] == []  # once only
     r = desk.status(review_id)
     assert r.status_code == 202
-    assert (
-        r.json()["choices"][0]["message"]["content"]
-        == "A person is checking your answer; call 311 if urgent."
-    )
+    assert r.json()["choices"][0]["message"]["content"] == "A person is checking your answer; call 311 if urgent."
     assert r.json()["review"]["status"] == "holding" and reply not in r.text
     assert "review.escalated" in _actions(desk, review_id)
     desk.next()

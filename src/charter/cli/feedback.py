@@ -1,0 +1,75 @@
+"""``charter feedback list|export``: what people said about answers, and the corrections that may
+be used for training or evaluation (charter ``may_train`` and the person's consent)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+
+from charter import oversight
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.oversight.feedback import list_feedback
+from charter.policy import service as policy
+
+app = typer.Typer(help="Feedback, appeals and corrections.", no_args_is_help=True)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+@app.command("list")
+def list_(
+    use_case: str,
+    tenant: str = typer.Option("demo", help="Tenant name."),
+    limit: int = typer.Option(100, min=1, max=10_000),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Recent feedback of a use case (ratings, reasons, appeals; no text)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = list_feedback(conn, policy.tenant_id_for(conn, tenant), use_case, limit=limit)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"feedback · {use_case}",
+            ["id", "interaction", "rating", "reasons", "appeal", "review", "at"],
+            [
+                [
+                    r["id"],
+                    r["interaction_id"],
+                    r["rating"],
+                    ",".join(r["reasons"]),
+                    r["appeal"],
+                    r["review_id"],
+                    r["created_at"],
+                ]
+                for r in rows
+            ],
+        ),
+    )
+
+
+@app.command()
+def export(
+    use_case: str,
+    tenant: str = typer.Option("demo", help="Tenant name."),
+    purpose: str = typer.Option("training", help="training | evaluation"),
+    out: Path | None = typer.Option(None, "--out", help="Write JSON Lines here instead of printing."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Export consented corrections (refused unless the charter says may_train). Recorded in the ledger."""
+    with open_runtime(json_output) as rt:
+        rows = rt.writer.write(
+            lambda c: oversight.training_corrections(
+                rt, c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(), purpose=purpose
+            )
+        )
+    if out is not None:
+        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        emit({"records": len(rows), "out": str(out)}, json_output, human=f"{len(rows)} corrections → {out}")
+        return
+    emit(rows, json_output, human=f"{len(rows)} corrections may be used for {purpose}")

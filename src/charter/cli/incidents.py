@@ -1,0 +1,198 @@
+"""``charter incidents``: the incident register (AT-6) and auto-suspensions (HO-5)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import typer
+
+from charter import oversight
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.oversight.clock import utcnow
+from charter.oversight.incidents import link_interactions
+from charter.policy import service as policy
+
+app = typer.Typer(help="Incident register and auto-suspensions.", no_args_is_help=True)
+
+TENANT = typer.Option("demo", help="Tenant name.")
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _show(incident: dict[str, Any], json_output: bool) -> None:
+    human = "\n".join(f"[bold]{k}[/bold]: {v}" for k, v in incident.items() if v not in ("", None, []))
+    emit(incident, json_output, human=human)
+
+
+@app.command("list")
+def list_(
+    tenant: str = TENANT,
+    status: str | None = typer.Option(None),
+    use_case: str | None = typer.Option(None),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Incidents, newest first."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = oversight.list_incidents(
+            conn, policy.tenant_id_for(conn, tenant), status=status, use_case=use_case
+        )
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "incidents",
+            ["id", "severity", "kind", "status", "use case", "title"],
+            [[r["id"], r["severity"], r["kind"], r["status"], r["use_case"], r["title"]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def show(incident_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """One incident with its linked interactions."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        incident = oversight.get_incident(conn, policy.tenant_id_for(conn, tenant), incident_id)
+    _show(incident, json_output)
+
+
+@app.command("open")
+def open_(
+    title: str,
+    tenant: str = TENANT,
+    severity: str = typer.Option("medium", help="low | medium | high | critical"),
+    kind: str = typer.Option("incident", help="incident | near-miss"),
+    near_miss_type: str | None = typer.Option(None, help="caught-by-guard | caught-by-reviewer | ..."),
+    use_case: str | None = typer.Option(None),
+    description: str = typer.Option(""),
+    impact: str = typer.Option(""),
+    interaction: list[str] = typer.Option([], "--interaction"),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Open an incident (or record a near miss)."""
+    with open_runtime(json_output) as rt:
+        incident = rt.writer.write(
+            lambda c: oversight.open_incident(
+                c,
+                policy.tenant_id_for(c, tenant),
+                title=title,
+                actor=_actor(),
+                now=utcnow(),
+                severity=severity,
+                kind=kind,
+                near_miss_type=near_miss_type,
+                use_case=use_case,
+                description=description,
+                impact=impact,
+                interaction_ids=interaction,
+            )
+        )
+    _show(incident, json_output)
+
+
+@app.command()
+def update(
+    incident_id: str,
+    tenant: str = TENANT,
+    status: str | None = typer.Option(None),
+    severity: str | None = typer.Option(None),
+    actions_taken: str | None = typer.Option(None),
+    root_cause: str | None = typer.Option(None),
+    disclosed_to: str | None = typer.Option(None),
+    impact: str | None = typer.Option(None),
+    interaction: list[str] = typer.Option([], "--interaction"),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Change fields or link more interactions (every change is recorded with before and after)."""
+    changes = {
+        k: v
+        for k, v in {
+            "status": status,
+            "severity": severity,
+            "actions_taken": actions_taken,
+            "root_cause": root_cause,
+            "disclosed_to": disclosed_to,
+            "impact": impact,
+        }.items()
+        if v is not None
+    }
+
+    def change(conn: Any) -> dict[str, Any]:
+        tenant_id = policy.tenant_id_for(conn, tenant)
+        link_interactions(conn, tenant_id, incident_id, interaction, actor=_actor())
+        if not changes:
+            return oversight.get_incident(conn, tenant_id, incident_id)
+        return oversight.update_incident(conn, tenant_id, incident_id, changes, actor=_actor(), now=utcnow())
+
+    with open_runtime(json_output) as rt:
+        incident = rt.writer.write(change)
+    _show(incident, json_output)
+
+
+@app.command()
+def close(
+    incident_id: str,
+    after_action: str = typer.Option(..., help="The after-action review."),
+    root_cause: str | None = typer.Option(None),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Close an incident with its after-action review."""
+    with open_runtime(json_output) as rt:
+        incident = rt.writer.write(
+            lambda c: oversight.close_incident(
+                c,
+                policy.tenant_id_for(c, tenant),
+                incident_id,
+                after_action=after_action,
+                root_cause=root_cause,
+                actor=_actor(),
+                now=utcnow(),
+            )
+        )
+    _show(incident, json_output)
+
+
+@app.command()
+def suspensions(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Use cases switched off by their deactivation criteria."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = oversight.list_suspensions(conn, policy.tenant_id_for(conn, tenant))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "suspensions",
+            ["use case", "criterion", "value", "limit", "at", "resumed"],
+            [
+                [
+                    r["use_case"],
+                    r["criterion"],
+                    round(r["value"], 3),
+                    r["threshold"],
+                    r["suspended_at"],
+                    r["resumed_at"],
+                ]
+                for r in rows
+            ],
+        ),
+    )
+
+
+@app.command()
+def resume(
+    use_case: str,
+    reason: str = typer.Option(..., help="Why it may run again."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Switch a suspended use case back on (a recorded admin action)."""
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(
+            lambda c: oversight.resume(
+                c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(), reason=reason, now=utcnow()
+            )
+        )
+    emit(result, json_output, human=f"{use_case} is switched on again")
