@@ -47,9 +47,16 @@ def _demo_model(settings_model: str) -> ModelSpec | None:
     from charter.providers.embedded import EMBEDDED_MODELS
 
     spec = EMBEDDED_MODELS[settings_model]
-    return ModelSpec(alias=settings_model, provider="embedded", endpoint=f"embedded://{settings_model}",
-                     platform_model_id=spec.filename, version="1", region="local", classification_ceiling="secret",
-                     context_window=2048)
+    return ModelSpec(
+        alias=settings_model,
+        provider="embedded",
+        endpoint=f"embedded://{settings_model}",
+        platform_model_id=spec.filename,
+        version="1",
+        region="local",
+        classification_ceiling="secret",
+        context_window=2048,
+    )
 
 
 def _ensure_signing_keys(rt: Runtime) -> None:
@@ -65,15 +72,19 @@ def init(rt: Runtime) -> dict[str, Any]:
     settings = rt.settings
     KeyRing.open_or_create(settings.effective_raw_key_file)
     _ensure_signing_keys(rt)
-    result: dict[str, Any] = {"data_dir": str(settings.data_dir), "database": settings.effective_database_url
-                              if settings.is_sqlite else "postgresql", "created": False}
+    result: dict[str, Any] = {
+        "data_dir": str(settings.data_dir),
+        "database": settings.effective_database_url if settings.is_sqlite else "postgresql",
+        "created": False,
+    }
 
     def first_run(conn: Connection) -> dict[str, Any] | None:
         if conn.execute(select(tenants.c.id).where(tenants.c.name == policy.PLATFORM_TENANT)).first() is not None:
             return None
         platform_id = policy.ensure_tenant(conn, policy.PLATFORM_TENANT, display_name="Platform", actor="init")
-        admin = create_key(conn, tenant_id=platform_id, role="admin", actor="init", name="platform admin",
-                           platform=True)
+        admin = create_key(
+            conn, tenant_id=platform_id, role="admin", actor="init", name="platform admin", platform=True
+        )
         created: dict[str, Any] = {"created": True, "platform_admin_key": admin.key}
         if not settings.demo:
             return created
@@ -87,8 +98,14 @@ def init(rt: Runtime) -> dict[str, Any]:
         uc_id = policy.get_use_case(conn, tenant_id, DEMO_USE_CASE)["id"]
         app_key = create_key(conn, tenant_id=tenant_id, role="app", actor="init", use_case_id=uc_id, name="demo app")
         admin_key = create_key(conn, tenant_id=tenant_id, role="admin", actor="init", name="demo admin")
-        created.update(tenant=DEMO_TENANT, use_case=DEMO_USE_CASE, charter_version=applied["version"],
-                       model=demo.alias if demo else None, key=app_key.key, admin_key=admin_key.key)
+        created.update(
+            tenant=DEMO_TENANT,
+            use_case=DEMO_USE_CASE,
+            charter_version=applied["version"],
+            model=demo.alias if demo else None,
+            key=app_key.key,
+            admin_key=admin_key.key,
+        )
         return created
 
     created = rt.writer.write(first_run)

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from charter.api.responses import JSONResponse
 
 from charter.api.errors import install_error_handlers
+from charter.api.responses import JSONResponse
 from charter.runtime import Runtime
 from charter.settings import Settings
 
@@ -52,7 +52,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         title="Charter",
         version="0.1.0",
         description="Governed OpenAI-compatible gateway and management API. Errors use one shape: "
-        "`{\"error\": {\"message\", \"type\", \"param\", \"code\"}}` with a stable `code`.",
+        '`{"error": {"message", "type", "param", "code"}}` with a stable `code`.',
         lifespan=lifespan,
         default_response_class=JSONResponse,
     )

@@ -8,18 +8,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from charter.api.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from charter.api.responses import JSONResponse
 from charter.errors import CharterError
 
 __all__ = ["install_error_handlers"]
 
 log = logging.getLogger(__name__)
 
-_HTTP_CODES = {404: ("not_found_error", "not_found"), 405: ("invalid_request_error", "method_not_allowed"),
-               400: ("invalid_request_error", "invalid_request"), 401: ("authentication_error", "invalid_api_key"),
-               403: ("permission_error", "out_of_scope"), 413: ("invalid_request_error", "body_too_large")}
+_HTTP_CODES = {
+    404: ("not_found_error", "not_found"),
+    405: ("invalid_request_error", "method_not_allowed"),
+    400: ("invalid_request_error", "invalid_request"),
+    401: ("authentication_error", "invalid_api_key"),
+    403: ("permission_error", "out_of_scope"),
+    413: ("invalid_request_error", "body_too_large"),
+}
 
 
 def _validation_code(err: dict[str, Any]) -> str:
@@ -47,8 +52,14 @@ def install_error_handlers(app: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
         param = ".".join(loc) or None
         message = f"{param}: {first.get('msg', 'invalid')}" if param else str(first.get("msg", "invalid request"))
-        body = {"error": {"message": message, "type": "invalid_request_error", "param": param,
-                          "code": _validation_code(first)}}
+        body = {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": param,
+                "code": _validation_code(first),
+            }
+        }
         return JSONResponse(body, status_code=400)
 
     @app.exception_handler(StarletteHTTPException)
@@ -60,8 +71,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error", exc_info=exc)
-        body = {"error": {"message": "internal error; the request was not completed", "type": "server_error",
-                          "param": None, "code": "internal_error"}}
+        body = {
+            "error": {
+                "message": "internal error; the request was not completed",
+                "type": "server_error",
+                "param": None,
+                "code": "internal_error",
+            }
+        }
         return JSONResponse(body, status_code=500)
 
     def openapi() -> dict[str, Any]:
@@ -70,10 +87,20 @@ def install_error_handlers(app: FastAPI) -> None:
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["ErrorBody"] = {
-            "type": "object", "required": ["error"],
-            "properties": {"error": {"type": "object", "required": ["message", "type", "code"], "properties": {
-                "message": {"type": "string"}, "type": {"type": "string"},
-                "param": {"type": ["string", "null"]}, "code": {"type": "string"}}}},
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["message", "type", "code"],
+                    "properties": {
+                        "message": {"type": "string"},
+                        "type": {"type": "string"},
+                        "param": {"type": ["string", "null"]},
+                        "code": {"type": "string"},
+                    },
+                }
+            },
         }
         schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         schema["security"] = [{"bearer": []}]

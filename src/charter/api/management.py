@@ -81,8 +81,9 @@ def list_tenants(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtim
 def create_tenant(body: TenantIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     if not p.platform:
         raise PermissionDenied("only a platform admin creates tenants", code="role_not_allowed")
-    tenant_id = rt.writer.write(lambda c: policy.ensure_tenant(c, body.name, display_name=body.display_name,
-                                                               actor=p.key_id))
+    tenant_id = rt.writer.write(
+        lambda c: policy.ensure_tenant(c, body.name, display_name=body.display_name, actor=p.key_id)
+    )
     return {"id": tenant_id, "name": body.name}
 
 
@@ -94,7 +95,9 @@ def list_use_cases(p: Principal = Depends(READERS), rt: Runtime = Depends(get_ru
 
 
 @router.post("/usecases", status_code=201)
-def apply_use_case(body: CharterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def apply_use_case(
+    body: CharterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
     """Apply a charter (a new version when it differs from the current one)."""
     result = rt.writer.write(lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id))
     _changed(rt)
@@ -108,7 +111,9 @@ def show_use_case(name: str, p: Principal = Depends(READERS), rt: Runtime = Depe
 
 
 @router.get("/usecases/{name}/versions")
-def use_case_versions(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def use_case_versions(
+    name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
         return policy.charter_history(conn, p.tenant_id, name)
 
@@ -127,12 +132,26 @@ def create_key(body: KeyIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 
     def create(conn: Connection) -> keys.CreatedKey:
         uc_id = policy.get_use_case(conn, p.tenant_id, body.use_case)["id"] if body.use_case else None
-        return keys.create_key(conn, tenant_id=p.tenant_id, role=body.role, actor=p.key_id, use_case_id=uc_id,
-                               name=body.name, scopes=list(body.scopes), expires_at=expires)
+        return keys.create_key(
+            conn,
+            tenant_id=p.tenant_id,
+            role=body.role,
+            actor=p.key_id,
+            use_case_id=uc_id,
+            name=body.name,
+            scopes=list(body.scopes),
+            expires_at=expires,
+        )
 
     created = rt.writer.write(create)
-    return {"id": created.id, "key": created.key, "prefix": created.prefix, "role": created.role,
-            "use_case": created.use_case, "expires_at": created.expires_at}
+    return {
+        "id": created.id,
+        "key": created.key,
+        "prefix": created.prefix,
+        "role": created.role,
+        "use_case": created.use_case,
+        "expires_at": created.expires_at,
+    }
 
 
 @router.delete("/keys/{key_id}")
@@ -157,7 +176,9 @@ def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depe
 
 
 @router.post("/models/{alias}/disable")
-def disable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def disable_model(
+    alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
     rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
     _changed(rt)
     return rows
@@ -177,8 +198,9 @@ def _switch(body: SwitchIn, p: Principal, rt: Runtime, active: bool) -> dict[str
         if not p.platform:
             raise PermissionDenied("only a platform admin flips the global kill switch", code="role_not_allowed")
         tenant_id = rt.writer.write(lambda c: policy.ensure_tenant(c, policy.PLATFORM_TENANT, actor=p.key_id))
-    result = rt.writer.write(lambda c: kill.set_control(c, tenant_id, body.scope, body.target, active,
-                                                        actor=p.key_id, reason=body.reason))
+    result = rt.writer.write(
+        lambda c: kill.set_control(c, tenant_id, body.scope, body.target, active, actor=p.key_id, reason=body.reason)
+    )
     _changed(rt)
     return result
 
@@ -190,7 +212,9 @@ def kill_switch_on(body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = 
 
 
 @router.post("/revive")
-def kill_switch_off(body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def kill_switch_off(
+    body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
     return _switch(body, p, rt, False)
 
 
@@ -207,23 +231,30 @@ def list_interactions(
     status: str | None = Query(default=None, max_length=16),
     limit: int = Query(default=50, ge=1, le=500),
     before: str | None = Query(default=None, max_length=40, description="Cursor: an interaction id."),
-    p: Principal = Depends(RECORD_READERS), rt: Runtime = Depends(get_runtime),
+    p: Principal = Depends(RECORD_READERS),
+    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """The redacted tier: hashes, lengths, model, charter version, verdicts. Never content."""
     with rt.engine.connect() as conn:
-        return interactions.list_interactions(conn, p.tenant_id, use_case=use_case, status=status, limit=limit,
-                                              before=before)
+        return interactions.list_interactions(
+            conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before
+        )
 
 
 @router.get("/interactions/{interaction_id}")
-def show_interaction(interaction_id: str, p: Principal = Depends(RECORD_READERS),
-                     rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show_interaction(
+    interaction_id: str, p: Principal = Depends(RECORD_READERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
     with rt.engine.connect() as conn:
         return interactions.get_interaction(conn, p.tenant_id, interaction_id)
 
 
 @router.get("/interactions/{interaction_id}/raw")
-def read_raw(interaction_id: str, reason: str = Query(default="", max_length=500),
-             p: Principal = Depends(AUDITOR), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def read_raw(
+    interaction_id: str,
+    reason: str = Query(default="", max_length=500),
+    p: Principal = Depends(AUDITOR),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
     """The decrypted raw tier (auditor only). The read is itself recorded in the ledger first (AT-4)."""
     return interactions.read_raw(rt, p.tenant_id, interaction_id, actor=p.key_id, reason=reason)

@@ -62,8 +62,17 @@ def serve(
     port = port or settings.port
     workers = workers or settings.workers
     console.print(f"Charter listening on http://{host}:{port}  (OpenAI base URL: http://{host}:{port}/v1)")
-    uvicorn.run("charter.api.asgi:create", factory=True, host=host, port=port, workers=workers,
-                log_level=settings.log_level, access_log=False, loop="uvloop", http="httptools")
+    uvicorn.run(
+        "charter.api.asgi:create",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 def chat(
@@ -93,8 +102,10 @@ def chat(
         console.print(f"[yellow]held for review[/yellow]: {json.dumps(data.get('review'))}")
     else:
         console.print(data["choices"][0]["message"]["content"])
-        console.print(f"[dim]interaction {data['charter']['interaction_id']} · {data['model']} · "
-                      f"{data['usage']['total_tokens']} tokens[/dim]")
+        console.print(
+            f"[dim]interaction {data['charter']['interaction_id']} · {data['model']} · "
+            f"{data['usage']['total_tokens']} tokens[/dim]"
+        )
     if status >= 400:
         raise typer.Exit(1)
 
@@ -118,11 +129,20 @@ async def _chat(body: dict[str, Any], use_case: str, tenant: str, url: str | Non
     rt = Runtime.open(settings)
     try:
         if not key:
+
             def mint(conn: Any) -> str:
                 tenant_id = policy.tenant_id_for(conn, tenant)
                 uc_id = policy.get_use_case(conn, tenant_id, use_case)["id"]
-                return create_key(conn, tenant_id=tenant_id, role="app", actor="cli:chat", use_case_id=uc_id,
-                                  name="charter chat", expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)).key
+                return create_key(
+                    conn,
+                    tenant_id=tenant_id,
+                    role="app",
+                    actor="cli:chat",
+                    use_case_id=uc_id,
+                    name="charter chat",
+                    expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10),
+                ).key
+
             key = rt.writer.write(mint)
         app = create_app(settings, runtime=rt)
         transport = httpx.ASGITransport(app=app)
@@ -137,7 +157,8 @@ async def _chat(body: dict[str, Any], use_case: str, tenant: str, url: str | Non
 
 
 def _switch(active: bool, use_case: str | None, model: str | None, tenant: str, reason: str, json_output: bool) -> None:
-    from charter.policy import controls, service as policy
+    from charter.policy import controls
+    from charter.policy import service as policy
 
     if use_case and model:
         fail(InvalidRequest("give --use-case or --model, not both", code="invalid_value"), json_output)
@@ -145,9 +166,12 @@ def _switch(active: bool, use_case: str | None, model: str | None, tenant: str, 
     target = use_case or model or "*"
     actor = f"cli:{os.environ.get('USER', 'operator')}"
     with open_runtime(json_output) as rt:
+
         def flip(conn: Any) -> dict[str, Any]:
             name = policy.PLATFORM_TENANT if scope == "global" else tenant
-            tenant_id = policy.ensure_tenant(conn, name, actor=actor) if scope == "global" else policy.tenant_id_for(conn, name)
+            tenant_id = (
+                policy.ensure_tenant(conn, name, actor=actor) if scope == "global" else policy.tenant_id_for(conn, name)
+            )
             return controls.set_control(conn, tenant_id, scope, target, active, actor=actor, reason=reason)
 
         result = rt.writer.write(flip)

@@ -32,14 +32,28 @@ def create(
     def make(conn: Any) -> keys.CreatedKey:
         tenant_id = policy.tenant_id_for(conn, tenant)
         uc_id = policy.get_use_case(conn, tenant_id, use_case)["id"] if use_case else None
-        return keys.create_key(conn, tenant_id=tenant_id, role=role, actor=actor, use_case_id=uc_id, name=name,
-                               scopes=scope, expires_at=expires)
+        return keys.create_key(
+            conn,
+            tenant_id=tenant_id,
+            role=role,
+            actor=actor,
+            use_case_id=uc_id,
+            name=name,
+            scopes=scope,
+            expires_at=expires,
+        )
 
     with open_runtime(json_output) as rt:
         created = rt.writer.write(make)
-    data = {"id": created.id, "key": created.key, "prefix": created.prefix, "role": created.role,
-            "tenant": created.tenant, "use_case": created.use_case,
-            "expires_at": created.expires_at.isoformat() if created.expires_at else None}
+    data = {
+        "id": created.id,
+        "key": created.key,
+        "prefix": created.prefix,
+        "role": created.role,
+        "tenant": created.tenant,
+        "use_case": created.use_case,
+        "expires_at": created.expires_at.isoformat() if created.expires_at else None,
+    }
     emit(data, json_output, human=f"{created.key}\n[dim]id {created.id} · role {role} · shown once[/dim]")
 
 
@@ -48,9 +62,18 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
     """List keys (prefixes only)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = keys.list_keys(conn, tenant_id=policy.tenant_id_for(conn, tenant))
-    emit(rows, json_output, human=table("keys", ["id", "prefix", "role", "use case", "expires", "revoked", "last used"],
-                                        [[r["id"], r["prefix"], r["role"], r["use_case"], r["expires_at"], r["revoked_at"],
-                                          r["last_used_at"]] for r in rows]))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "keys",
+            ["id", "prefix", "role", "use case", "expires", "revoked", "last used"],
+            [
+                [r["id"], r["prefix"], r["role"], r["use_case"], r["expires_at"], r["revoked_at"], r["last_used_at"]]
+                for r in rows
+            ],
+        ),
+    )
 
 
 @app.command()
@@ -58,8 +81,9 @@ def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = 
     """Revoke a key (effective at once on this replica, within the cache TTL on others)."""
     actor = f"cli:{os.environ.get('USER', 'operator')}"
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(lambda c: keys.revoke_key(c, tenant_id=policy.tenant_id_for(c, tenant), key_id=key_id,
-                                                           actor=actor))
+        result = rt.writer.write(
+            lambda c: keys.revoke_key(c, tenant_id=policy.tenant_id_for(c, tenant), key_id=key_id, actor=actor)
+        )
     emit(result, json_output, human=f"revoked {key_id}")
 
 
@@ -70,5 +94,8 @@ def rotate_raw(json_output: bool = JSON_OPTION) -> None:
 
     with open_runtime(json_output) as rt:
         result = rotate_raw_tier(rt)
-    emit(result, json_output, human=f"raw tier now under key version {result['active']} "
-                                    f"({result['rewrapped']} records re-wrapped)")
+    emit(
+        result,
+        json_output,
+        human=f"raw tier now under key version {result['active']} ({result['rewrapped']} records re-wrapped)",
+    )

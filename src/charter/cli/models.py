@@ -36,10 +36,20 @@ def add(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Register a model version."""
-    spec = ModelSpec(alias=alias, provider=provider, endpoint=endpoint, platform_model_id=platform_model_id,
-                     version=version, region=region, classification_ceiling=classification,
-                     context_window=context_window, price_prompt_per_1k=price_prompt,
-                     price_completion_per_1k=price_completion, weight=weight, api_key_env=api_key_env)
+    spec = ModelSpec(
+        alias=alias,
+        provider=provider,
+        endpoint=endpoint,
+        platform_model_id=platform_model_id,
+        version=version,
+        region=region,
+        classification_ceiling=classification,
+        context_window=context_window,
+        price_prompt_per_1k=price_prompt,
+        price_completion_per_1k=price_completion,
+        weight=weight,
+        api_key_env=api_key_env,
+    )
     with open_runtime(json_output) as rt:
         row = rt.writer.write(lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=_actor()))
     emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
@@ -50,17 +60,35 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
     """List registered models."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = registry.list_models(conn, policy.tenant_id_for(conn, tenant))
-    emit(rows, json_output, human=table("models", ["alias", "provider", "model id", "version", "region", "class.",
-                                                   "ctx", "weight", "enabled"],
-                                        [[r["alias"], r["provider"], r["platform_model_id"], r["version"], r["region"],
-                                          r["classification_ceiling"], r["context_window"], r["weight"], r["enabled"]]
-                                         for r in rows]))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "models",
+            ["alias", "provider", "model id", "version", "region", "class.", "ctx", "weight", "enabled"],
+            [
+                [
+                    r["alias"],
+                    r["provider"],
+                    r["platform_model_id"],
+                    r["version"],
+                    r["region"],
+                    r["classification_ceiling"],
+                    r["context_window"],
+                    r["weight"],
+                    r["enabled"],
+                ]
+                for r in rows
+            ],
+        ),
+    )
 
 
 def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
     with open_runtime(json_output) as rt:
-        rows = rt.writer.write(lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled,
-                                                              actor=_actor()))
+        rows = rt.writer.write(
+            lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=_actor())
+        )
     emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
 
 

@@ -18,14 +18,16 @@ def _actor() -> str:
 
 
 @app.command()
-def apply(file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-          json_output: bool = JSON_OPTION) -> None:
+def apply(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True), json_output: bool = JSON_OPTION
+) -> None:
     """Validate a charter YAML file and store it as the use case's next version."""
     source = file.read_text(encoding="utf-8")
     with open_runtime(json_output) as rt:
         result = rt.writer.write(lambda c: policy.apply_charter(c, source, actor=_actor(), filename=file.name))
-    human = (f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}"
-             + ("" if result["changed"] else " (unchanged)"))
+    human = f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}" + (
+        "" if result["changed"] else " (unchanged)"
+    )
     emit(result, json_output, human=human)
 
 
@@ -34,14 +36,24 @@ def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: 
     """List the tenant's use cases."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = policy.list_use_cases(conn, policy.tenant_id_for(conn, tenant))
-    emit(rows, json_output, human=table(f"use cases of {tenant}", ["name", "version", "risk tier", "models", "kill switch"],
-                                        [[r["name"], r["version"], r["risk_tier"], ", ".join(r["models"]), r["kill_switch"]]
-                                         for r in rows]))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"use cases of {tenant}",
+            ["name", "version", "risk tier", "models", "kill switch"],
+            [[r["name"], r["version"], r["risk_tier"], ", ".join(r["models"]), r["kill_switch"]] for r in rows],
+        ),
+    )
 
 
 @app.command()
-def show(name: str, tenant: str = typer.Option("demo"), versions: bool = typer.Option(False, help="List all versions."),
-         json_output: bool = JSON_OPTION) -> None:
+def show(
+    name: str,
+    tenant: str = typer.Option("demo"),
+    versions: bool = typer.Option(False, help="List all versions."),
+    json_output: bool = JSON_OPTION,
+) -> None:
     """Show a use case's current charter (or its version history)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         tenant_id = policy.tenant_id_for(conn, tenant)

@@ -26,8 +26,8 @@ from charter.domain.exchange import (
 __all__ = [
     "CLASSIFICATION_LEVELS",
     "ROLES",
-    "ChatMessage",
     "Charter",
+    "ChatMessage",
     "Exchange",
     "Finding",
     "GenerationParams",

@@ -81,8 +81,14 @@ class StageVerdict:
             record["detail"] = self.detail
         if self.findings:
             record["findings"] = [
-                {"guard": f.guard, "type": f.type, "start": f.start, "end": f.end,
-                 "score": round(f.score, 4), "guard_version": f.guard_version}
+                {
+                    "guard": f.guard,
+                    "type": f.type,
+                    "start": f.start,
+                    "end": f.end,
+                    "score": round(f.score, 4),
+                    "guard_version": f.guard_version,
+                }
                 for f in self.findings
             ]
         return record

@@ -21,8 +21,9 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
     switches = gw.switches(ex.principal.tenant_id)
     killed = {target for scope, target in switches if scope == "model"}
     planned = plan_route(ex.charter, ex.params.model, gw.model_entries(ex.principal.tenant_id), killed)
-    ex.verdict("route", "pass", chain=[[e.alias for e in alias][0] for alias in planned.chain],
-               filtered=planned.filtered)
+    ex.verdict(
+        "route", "pass", chain=[next(e.alias for e in alias) for alias in planned.chain], filtered=planned.filtered
+    )
     return planned
 
 
@@ -39,7 +40,8 @@ def _request(ex: Exchange, entry: ModelEntry) -> ChatRequest:
         raise InvalidRequest(
             f"about {ex.usage.prompt_tokens} prompt tokens + {ex.params.max_tokens or 0} max_tokens exceed the "
             f"{entry.context_window}-token context window of {entry.alias}; shorten the input or lower max_tokens",
-            code="context_length_exceeded", param="messages",
+            code="context_length_exceeded",
+            param="messages",
         )
     return ChatRequest(model=entry, messages=wire, params=ex.params)
 
@@ -53,7 +55,8 @@ def _candidates(planned: Route) -> list[ModelEntry]:
 
 def _failed(ex: Exchange) -> UpstreamFailed:
     return UpstreamFailed(
-        "no allowed model could answer. " + ex.charter.outage_message, code="upstream_unavailable",
+        "no allowed model could answer. " + ex.charter.outage_message,
+        code="upstream_unavailable",
         extra={"attempts": ex.attempts},
     )
 

@@ -30,8 +30,13 @@ class Outcome:
 
     __slots__ = ("body", "headers", "status", "stream")
 
-    def __init__(self, status: int, body: dict[str, Any] | None, headers: dict[str, str],
-                 stream: AsyncIterator[bytes] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        body: dict[str, Any] | None,
+        headers: dict[str, str],
+        stream: AsyncIterator[bytes] | None = None,
+    ) -> None:
         self.status = status
         self.body = body
         self.headers = headers
@@ -68,8 +73,12 @@ class Pipeline:
             log.exception("could not record a refused exchange %s", ex.request_id)
 
     def _headers(self, ex: Exchange, interaction_id: str) -> dict[str, str]:
-        headers = {"x-request-id": ex.request_id, "x-charter-interaction-id": interaction_id,
-                   "x-charter-use-case": ex.charter.name, "x-charter-charter-version": str(ex.charter_version)}
+        headers = {
+            "x-request-id": ex.request_id,
+            "x-charter-interaction-id": interaction_id,
+            "x-charter-use-case": ex.charter.name,
+            "x-charter-charter-version": str(ex.charter_version),
+        }
         if ex.model is not None:
             headers["x-charter-model"] = f"{ex.model.alias}/{ex.model.platform_model_id}@{ex.model.version}"
         headers.update(ex.response_headers)
@@ -115,8 +124,12 @@ class Pipeline:
 
     async def _sse(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[bytes]:
         rt = self.rt
-        base = {"id": f"chatcmpl-{ex.request_id}", "object": "chat.completion.chunk", "created": int(ex.received_at),
-                "model": ex.model.alias if ex.model else ""}
+        base = {
+            "id": f"chatcmpl-{ex.request_id}",
+            "object": "chat.completion.chunk",
+            "created": int(ex.received_at),
+            "model": ex.model.alias if ex.model else "",
+        }
         texts = self._texts(ex, deltas)
         if self.screen_stream is not None:
             texts = self.screen_stream(ex, rt, texts)
@@ -145,8 +158,13 @@ class Pipeline:
             final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error")
             yield final
             if ex.params.include_usage:
-                yield b"data: " + orjson.dumps({**base, "choices": [], "usage": _usage(ex),
-                                                "charter": {"interaction_id": interaction_id}}) + b"\n\n"
+                yield (
+                    b"data: "
+                    + orjson.dumps(
+                        {**base, "choices": [], "usage": _usage(ex), "charter": {"interaction_id": interaction_id}}
+                    )
+                    + b"\n\n"
+                )
             yield b"data: [DONE]\n\n"
         except CharterError as exc:  # the record failed: say so, and do not send [DONE]
             yield b"data: " + orjson.dumps(exc.to_body()) + b"\n\n"
@@ -165,17 +183,25 @@ class Pipeline:
 
 
 def _usage(ex: Exchange) -> dict[str, int]:
-    return {"prompt_tokens": ex.usage.prompt_tokens, "completion_tokens": ex.usage.completion_tokens,
-            "total_tokens": ex.usage.total_tokens}
+    return {
+        "prompt_tokens": ex.usage.prompt_tokens,
+        "completion_tokens": ex.usage.completion_tokens,
+        "total_tokens": ex.usage.total_tokens,
+    }
 
 
 def _chunk(base: dict[str, Any], delta: dict[str, Any], finish: str | None) -> bytes:
-    return b"data: " + orjson.dumps({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + b"\n\n"
+    return (
+        b"data: " + orjson.dumps({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + b"\n\n"
+    )
 
 
 def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
-    charter_ext: dict[str, Any] = {"interaction_id": interaction_id, "use_case": ex.charter.name,
-                                   "charter_version": ex.charter_version}
+    charter_ext: dict[str, Any] = {
+        "interaction_id": interaction_id,
+        "use_case": ex.charter.name,
+        "charter_version": ex.charter_version,
+    }
     if ex.model is not None:
         charter_ext["model_version"] = ex.model.version
         charter_ext["platform_model_id"] = ex.model.platform_model_id
@@ -185,8 +211,14 @@ def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": ex.model.alias if ex.model else "",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": ex.output},
-                     "finish_reason": ex.finish_reason, "logprobs": None}],
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": ex.output},
+                "finish_reason": ex.finish_reason,
+                "logprobs": None,
+            }
+        ],
         "usage": _usage(ex),
         "charter": charter_ext,
     }

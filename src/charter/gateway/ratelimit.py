@@ -17,8 +17,11 @@ __all__ = ["MemoryLimiter", "RateLimiter", "RedisLimiter", "make_limiter"]
 def _refuse(kind: str, limit: int, window: int) -> RateLimited:
     retry = max(1, int(60 - (time.time() - window * 60)))
     code = "rate_limit_exceeded" if kind == "requests" else "token_rate_limit_exceeded"
-    return RateLimited(f"this key may send {limit} {kind} per minute; retry in {retry} s", code=code,
-                       headers={"retry-after": str(retry)})
+    return RateLimited(
+        f"this key may send {limit} {kind} per minute; retry in {retry} s",
+        code=code,
+        headers={"retry-after": str(retry)},
+    )
 
 
 class RateLimiter(Protocol):
@@ -79,7 +82,9 @@ class RedisLimiter:
                 pipe.expire(tkey, 120)
                 count, _, used, _ = await pipe.execute()
         except Exception as exc:  # fail closed: without the shared counter the limit cannot be enforced
-            raise Unavailable(f"rate-limit store unreachable ({type(exc).__name__})", code="ratelimit_unavailable") from exc
+            raise Unavailable(
+                f"rate-limit store unreachable ({type(exc).__name__})", code="ratelimit_unavailable"
+            ) from exc
         if count > rpm:
             raise _refuse("requests", rpm, window)
         if used > tpm:
@@ -93,7 +98,7 @@ class RedisLimiter:
                 pipe.incrby(tkey, tokens)
                 pipe.expire(tkey, 120)
                 await pipe.execute()
-        except Exception:  # noqa: BLE001 - the request is done; a missed increment only loosens the next check
+        except Exception:
             return
 
     async def aclose(self) -> None:

@@ -37,8 +37,10 @@ def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     model = ex.model
     cost = 0.0
     if model is not None:
-        cost = (ex.usage.prompt_tokens * model.price_prompt_per_1k + ex.usage.completion_tokens
-                * model.price_completion_per_1k) / 1000.0
+        cost = (
+            ex.usage.prompt_tokens * model.price_prompt_per_1k
+            + ex.usage.completion_tokens * model.price_completion_per_1k
+        ) / 1000.0
     output = ex.output.encode() if ex.status == "ok" or ex.output else b""
     return {
         "id": interaction_id,
@@ -77,12 +79,15 @@ async def record(ex: Exchange, rt: Runtime) -> str:
     row = build_row(ex, interaction_id)
     raw_row = None
     if ex.persist_raw:
-        raw = orjson.dumps({
-            "messages": [{"role": m.role, "content": m.content} for m in ex.messages],
-            "prompt_messages": None if ex.prompt_messages is None else
-            [{"role": m.role, "content": m.content} for m in ex.prompt_messages],
-            "output": ex.output,
-        })
+        raw = orjson.dumps(
+            {
+                "messages": [{"role": m.role, "content": m.content} for m in ex.messages],
+                "prompt_messages": None
+                if ex.prompt_messages is None
+                else [{"role": m.role, "content": m.content} for m in ex.prompt_messages],
+                "output": ex.output,
+            }
+        )
         sealed = keyring(rt).seal(raw, interaction_id.encode())
         raw_row = {"interaction_id": interaction_id, "tenant_id": row["tenant_id"], **sealed.as_dict()}
         row["has_raw"] = True
@@ -94,8 +99,14 @@ async def record(ex: Exchange, rt: Runtime) -> str:
         conn.execute(interactions.insert().values(**row))
         if raw_row is not None:
             conn.execute(interaction_raw.insert().values(**raw_row))
-        ledger.append(conn, tenant_id=row["tenant_id"], actor=actor, action="interaction.recorded",
-                      subject=interaction_id, event=event)
+        ledger.append(
+            conn,
+            tenant_id=row["tenant_id"],
+            actor=actor,
+            action="interaction.recorded",
+            subject=interaction_id,
+            event=event,
+        )
         for extra in writes:
             extra(conn, interaction_id)
 

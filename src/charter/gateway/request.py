@@ -19,11 +19,34 @@ __all__ = ["ChatBody", "EmbeddingsBody", "parse_chat", "parse_embeddings", "read
 
 #: Fields of OpenAI's chat-completions request that Charter accepts. Anything else is refused
 #: with ``unknown_field`` rather than silently ignored.
-_KNOWN = frozenset({
-    "model", "messages", "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "seed", "stream",
-    "stream_options", "n", "user", "metadata", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs",
-    "top_logprobs", "response_format", "parallel_tool_calls", "service_tier", "store", "tools", "tool_choice",
-})
+_KNOWN = frozenset(
+    {
+        "model",
+        "messages",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "seed",
+        "stream",
+        "stream_options",
+        "n",
+        "user",
+        "metadata",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "logprobs",
+        "top_logprobs",
+        "response_format",
+        "parallel_tool_calls",
+        "service_tier",
+        "store",
+        "tools",
+        "tool_choice",
+    }
+)
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 # C0 controls except TAB, LF, CR; DEL; C1 controls. Invalid UTF-8 is refused while decoding.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -62,8 +85,9 @@ def _check_text(text: str, param: str) -> str:
     match = _CONTROL.search(text)
     if match:
         raise InvalidRequest(
-            f"`{param}` contains the control character U+{ord(match.group()):04X} at offset {match.start()}; "
-            "remove it", code="control_characters", param=param,
+            f"`{param}` contains the control character U+{ord(match.group()):04X} at offset {match.start()}; remove it",
+            code="control_characters",
+            param=param,
         )
     return text
 
@@ -77,8 +101,12 @@ def _content(value: Any, param: str) -> str:
         parts = []
         for i, part in enumerate(value):
             if not isinstance(part, dict) or part.get("type") != "text" or not isinstance(part.get("text"), str):
-                raise InvalidRequest(f"`{param}[{i}]` must be a text part ({{\"type\": \"text\", \"text\": ...}}); "
-                                     "images, audio and files are not accepted", code="invalid_type", param=f"{param}[{i}]")
+                raise InvalidRequest(
+                    f'`{param}[{i}]` must be a text part ({{"type": "text", "text": ...}}); '
+                    "images, audio and files are not accepted",
+                    code="invalid_type",
+                    param=f"{param}[{i}]",
+                )
             parts.append(_check_text(part["text"], f"{param}[{i}].text"))
         return "".join(parts)
     raise _type_error(param, "a string or a list of text parts")
@@ -87,8 +115,9 @@ def _content(value: Any, param: str) -> str:
 class ChatBody:
     __slots__ = ("messages", "metadata", "params", "user")
 
-    def __init__(self, messages: list[ChatMessage], params: GenerationParams, user: str | None,
-                 metadata: dict[str, Any]) -> None:
+    def __init__(
+        self, messages: list[ChatMessage], params: GenerationParams, user: str | None, metadata: dict[str, Any]
+    ) -> None:
         self.messages = messages
         self.params = params
         self.user = user
@@ -112,20 +141,30 @@ def _messages(raw: Any) -> list[ChatMessage]:
     if not isinstance(raw, list):
         raise _type_error("messages", "a list of messages")
     if not raw:
-        raise InvalidRequest("`messages` is empty; send at least one user message", code="empty_messages", param="messages")
+        raise InvalidRequest(
+            "`messages` is empty; send at least one user message", code="empty_messages", param="messages"
+        )
     messages = []
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             raise _type_error(f"messages[{i}]", "an object with `role` and `content`")
         role = item.get("role")
         if not isinstance(role, str) or role not in _ROLES:
-            raise InvalidRequest(f"`messages[{i}].role` must be one of {', '.join(sorted(_ROLES))}",
-                                 code="invalid_value", param=f"messages[{i}].role")
+            raise InvalidRequest(
+                f"`messages[{i}].role` must be one of {', '.join(sorted(_ROLES))}",
+                code="invalid_value",
+                param=f"messages[{i}].role",
+            )
         name = item.get("name")
         if name is not None and not isinstance(name, str):
             raise _type_error(f"messages[{i}].name", "a string")
-        messages.append(ChatMessage(role="system" if role == "developer" else role,
-                                    content=_content(item.get("content"), f"messages[{i}].content"), name=name))
+        messages.append(
+            ChatMessage(
+                role="system" if role == "developer" else role,
+                content=_content(item.get("content"), f"messages[{i}].content"),
+                name=name,
+            )
+        )
     if not any(m.content.strip() for m in messages):
         raise InvalidRequest("every message is empty; send some text", code="empty_messages", param="messages")
     return messages
@@ -136,8 +175,11 @@ def parse_chat(body: Any) -> ChatBody:
         raise InvalidRequest("the body must be a JSON object", code="invalid_type")
     unknown = [k for k in body if k not in _KNOWN]
     if unknown:
-        raise InvalidRequest(f"unknown field `{unknown[0]}`; see docs/api.md for the accepted fields",
-                             code="unknown_field", param=unknown[0])
+        raise InvalidRequest(
+            f"unknown field `{unknown[0]}`; see docs/api.md for the accepted fields",
+            code="unknown_field",
+            param=unknown[0],
+        )
     model = body.get("model")
     if model is not None and not isinstance(model, str):
         raise _type_error("model", "a string")
@@ -168,9 +210,14 @@ def parse_chat(body: Any) -> ChatBody:
     if not isinstance(metadata, dict):
         raise _type_error("metadata", "an object")
     params = GenerationParams(
-        model=model, max_tokens=max_tokens, temperature=_number(body, "temperature", 0, 2),
-        top_p=_number(body, "top_p", 0, 1), stop=stop, seed=_number(body, "seed", -(2**63), 2**63 - 1, integer=True),
-        stream=stream, include_usage=bool(options.get("include_usage")),
+        model=model,
+        max_tokens=max_tokens,
+        temperature=_number(body, "temperature", 0, 2),
+        top_p=_number(body, "top_p", 0, 1),
+        stop=stop,
+        seed=_number(body, "seed", -(2**63), 2**63 - 1, integer=True),
+        stream=stream,
+        include_usage=bool(options.get("include_usage")),
     )
     return ChatBody(_messages(body.get("messages")), params, user, metadata)
 

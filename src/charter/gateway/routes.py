@@ -9,9 +9,8 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
-from charter.api.responses import JSONResponse
-
 from charter.api.deps import authenticate, get_runtime
+from charter.api.responses import JSONResponse
 from charter.domain import Exchange, GenerationParams, Principal
 from charter.errors import CharterError, InvalidRequest, PermissionDenied, UpstreamFailed
 from charter.gateway.generate import route
@@ -33,9 +32,18 @@ _CHAT_SCHEMA: dict[str, Any] = {
     "required": ["messages"],
     "properties": {
         "model": {"type": "string"},
-        "messages": {"type": "array", "items": {"type": "object", "required": ["role", "content"], "properties": {
-            "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
-            "content": {"type": "string"}, "name": {"type": "string"}}}},
+        "messages": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["role", "content"],
+                "properties": {
+                    "role": {"type": "string", "enum": ["system", "developer", "user", "assistant", "tool"]},
+                    "content": {"type": "string"},
+                    "name": {"type": "string"},
+                },
+            },
+        },
         "max_tokens": {"type": "integer", "minimum": 1},
         "temperature": {"type": "number", "minimum": 0, "maximum": 2},
         "top_p": {"type": "number", "minimum": 0, "maximum": 1},
@@ -47,15 +55,25 @@ _CHAT_SCHEMA: dict[str, Any] = {
     },
 }
 _EMBED_SCHEMA: dict[str, Any] = {
-    "type": "object", "required": ["input"],
-    "properties": {"model": {"type": "string"}, "input": {"oneOf": [{"type": "string"},
-                                                                     {"type": "array", "items": {"type": "string"}}]}},
+    "type": "object",
+    "required": ["input"],
+    "properties": {
+        "model": {"type": "string"},
+        "input": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+    },
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
-    for code, text in [(400, "invalid request or content filter"), (401, "missing, unknown, revoked or expired key"),
-                       (403, "out of scope"), (404, "unknown model"), (413, "body too large"), (429, "rate limited"),
-                       (502, "no allowed model could answer"), (503, "switched off or store unavailable")]
+    for code, text in [
+        (400, "invalid request or content filter"),
+        (401, "missing, unknown, revoked or expired key"),
+        (403, "out of scope"),
+        (404, "unknown model"),
+        (413, "body too large"),
+        (429, "rate limited"),
+        (502, "no allowed model could answer"),
+        (503, "switched off or store unavailable"),
+    ]
 }
 
 
@@ -70,14 +88,16 @@ def _pipeline(rt: Runtime) -> Pipeline:
 def _gateway_principal(request: Request, scope: str) -> Principal:
     principal = authenticate(request)
     if principal.role not in ("app", "developer"):
-        raise PermissionDenied(f"role {principal.role!r} may not call models; use an app key",
-                               code="role_not_allowed")
+        raise PermissionDenied(f"role {principal.role!r} may not call models; use an app key", code="role_not_allowed")
     if principal.use_case is None:
-        raise PermissionDenied("this key is not bound to a use case; create one with "
-                               "`charter keys create --use-case NAME --role app`", code="out_of_scope")
+        raise PermissionDenied(
+            "this key is not bound to a use case; create one with `charter keys create --use-case NAME --role app`",
+            code="out_of_scope",
+        )
     if principal.scopes and scope not in principal.scopes:
-        raise PermissionDenied(f"this key's scopes ({', '.join(principal.scopes)}) do not include {scope!r}",
-                               code="out_of_scope")
+        raise PermissionDenied(
+            f"this key's scopes ({', '.join(principal.scopes)}) do not include {scope!r}", code="out_of_scope"
+        )
     return principal
 
 
@@ -86,17 +106,28 @@ def _request_id(request: Request) -> str:
     return given if 0 < len(given) <= 64 and given.isascii() and given.isprintable() else uuid.uuid4().hex
 
 
-@router.post("/v1/chat/completions", openapi_extra={"requestBody": {"required": True, "content": {
-    "application/json": {"schema": _CHAT_SCHEMA}}}}, responses=_ERRORS, response_model=None)
+@router.post(
+    "/v1/chat/completions",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _CHAT_SCHEMA}}}},
+    responses=_ERRORS,
+    response_model=None,
+)
 async def chat_completions(request: Request) -> Response:
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "chat")
     body = parse_chat(await read_json(request, rt.settings.max_body_bytes))
     policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
-    ex = Exchange(request_id=_request_id(request), principal=principal, use_case_id=policy.use_case_id,
-                  charter=policy.charter, charter_version=policy.version, messages=body.messages, params=body.params,
-                  conversation_id=request.headers.get("x-charter-conversation-id"))
+    ex = Exchange(
+        request_id=_request_id(request),
+        principal=principal,
+        use_case_id=policy.use_case_id,
+        charter=policy.charter,
+        charter_version=policy.version,
+        messages=body.messages,
+        params=body.params,
+        conversation_id=request.headers.get("x-charter-conversation-id"),
+    )
     variables = body.metadata.get("variables") if body.metadata else None
     if isinstance(variables, dict):
         ex.extensions["variables"] = variables
@@ -118,16 +149,32 @@ async def list_models(request: Request) -> dict[str, Any]:
     killed = {t for s, t in gw.switches(principal.tenant_id) if s == "model"}
     by_alias, _ = eligible_models(policy.charter, gw.model_entries(principal.tenant_id), killed)
     created = int(time.time())
-    return {"object": "list", "data": [
-        {"id": alias, "object": "model", "created": created, "owned_by": principal.tenant,
-         "charter": {"region": entries[0].region, "context_window": entries[0].context_window,
-                     "classification_ceiling": entries[0].classification_ceiling}}
-        for alias in policy.charter.models if (entries := by_alias.get(alias))
-    ]}
+    return {
+        "object": "list",
+        "data": [
+            {
+                "id": alias,
+                "object": "model",
+                "created": created,
+                "owned_by": principal.tenant,
+                "charter": {
+                    "region": entries[0].region,
+                    "context_window": entries[0].context_window,
+                    "classification_ceiling": entries[0].classification_ceiling,
+                },
+            }
+            for alias in policy.charter.models
+            if (entries := by_alias.get(alias))
+        ],
+    }
 
 
-@router.post("/v1/embeddings", openapi_extra={"requestBody": {"required": True, "content": {
-    "application/json": {"schema": _EMBED_SCHEMA}}}}, responses=_ERRORS, response_model=None)
+@router.post(
+    "/v1/embeddings",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _EMBED_SCHEMA}}}},
+    responses=_ERRORS,
+    response_model=None,
+)
 async def embeddings(request: Request) -> Response:
     """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
     rt = get_runtime(request)
@@ -137,9 +184,15 @@ async def embeddings(request: Request) -> Response:
     policy = gw.policy(principal.tenant_id, principal.use_case or "")
     from charter.domain import ChatMessage
 
-    ex = Exchange(request_id=_request_id(request), principal=principal, use_case_id=policy.use_case_id,
-                  charter=policy.charter, charter_version=policy.version,
-                  messages=[ChatMessage("user", t) for t in body.inputs], params=GenerationParams(model=body.model))
+    ex = Exchange(
+        request_id=_request_id(request),
+        principal=principal,
+        use_case_id=policy.use_case_id,
+        charter=policy.charter,
+        charter_version=policy.version,
+        messages=[ChatMessage("user", t) for t in body.inputs],
+        params=GenerationParams(model=body.model),
+    )
     try:
         await admit(ex, rt)
         await _pipeline(rt).screen_input(ex, rt)
@@ -151,9 +204,15 @@ async def embeddings(request: Request) -> Response:
     ex.output = ""
     interaction_id = await record(ex, rt)
     data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
-    return JSONResponse({"object": "list", "data": data, "model": ex.model.alias if ex.model else "",
-                           "usage": {"prompt_tokens": ex.usage.prompt_tokens, "total_tokens": ex.usage.prompt_tokens}},
-                          headers={"x-charter-interaction-id": interaction_id})
+    return JSONResponse(
+        {
+            "object": "list",
+            "data": data,
+            "model": ex.model.alias if ex.model else "",
+            "usage": {"prompt_tokens": ex.usage.prompt_tokens, "total_tokens": ex.usage.prompt_tokens},
+        },
+        headers={"x-charter-interaction-id": interaction_id},
+    )
 
 
 async def _embed(ex: Exchange, rt: Runtime, chain: list[list[Any]], texts: list[str]) -> list[list[float]]:
@@ -173,10 +232,12 @@ async def _embed(ex: Exchange, rt: Runtime, chain: list[list[Any]], texts: list[
             ex.usage.prompt_tokens = tokens or ex.usage.prompt_tokens
             return vectors
     if all(a.get("error") == "no embeddings" for a in ex.attempts):
-        raise InvalidRequest("no model this use case may use offers embeddings", code="no_eligible_model",
-                             param="model")
-    raise UpstreamFailed("no allowed model could compute embeddings. " + ex.charter.outage_message,
-                         extra={"attempts": ex.attempts})
+        raise InvalidRequest(
+            "no model this use case may use offers embeddings", code="no_eligible_model", param="model"
+        )
+    raise UpstreamFailed(
+        "no allowed model could compute embeddings. " + ex.charter.outage_message, extra={"attempts": ex.attempts}
+    )
 
 
 def setup(app: FastAPI) -> None:

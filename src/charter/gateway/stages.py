@@ -64,17 +64,24 @@ async def admit(ex: Exchange, rt: Runtime) -> None:
     charter = ex.charter
     switches = gw.switches(ex.principal.tenant_id)
     if ("global", "*") in switches:
-        raise Suspended("Charter is switched off by an administrator. " + charter.outage_message, code="service_suspended")
+        raise Suspended(
+            "Charter is switched off by an administrator. " + charter.outage_message, code="service_suspended"
+        )
     if charter.kill_switch or ("use_case", charter.name) in switches:
-        raise Suspended(f"use case {charter.name!r} is switched off. " + charter.outage_message,
-                        code="use_case_suspended")
+        raise Suspended(
+            f"use case {charter.name!r} is switched off. " + charter.outage_message, code="use_case_suspended"
+        )
     chars = sum(len(m.content) for m in ex.messages)
     if chars > charter.max_input_chars:
-        raise InvalidRequest(f"the input is {chars} characters; this use case accepts at most {charter.max_input_chars}",
-                             code="input_too_long", param="messages")
+        raise InvalidRequest(
+            f"the input is {chars} characters; this use case accepts at most {charter.max_input_chars}",
+            code="input_too_long",
+            param="messages",
+        )
     tokens = estimate_tokens(chars, len(ex.messages))
     ex.usage.prompt_tokens = tokens
     limits = charter.rate_limits
-    await gw.limiter.admit(ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute,
-                           tokens + (ex.params.max_tokens or 0))
+    await gw.limiter.admit(
+        ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute, tokens + (ex.params.max_tokens or 0)
+    )
     ex.verdict("admit", "pass", estimated_prompt_tokens=tokens)

@@ -80,8 +80,11 @@ class Gateway:
             with self.rt.engine.connect() as conn:
                 row = conn.execute(
                     select(use_cases.c.id, use_cases.c.current_version, charter_versions.c.body)
-                    .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
-                          & (charter_versions.c.version == use_cases.c.current_version))
+                    .join(
+                        charter_versions,
+                        (charter_versions.c.use_case_id == use_cases.c.id)
+                        & (charter_versions.c.version == use_cases.c.current_version),
+                    )
                     .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == use_case)
                 ).first()
         except Exception as exc:

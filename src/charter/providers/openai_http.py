@@ -63,8 +63,11 @@ class OpenAIHTTPProvider:
         except httpx.TransportError as exc:
             raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
         if response.status_code != 200:
-            raise ProviderError(f"upstream answered {response.status_code}", retryable=response.status_code in _RETRYABLE,
-                                status=response.status_code)
+            raise ProviderError(
+                f"upstream answered {response.status_code}",
+                retryable=response.status_code in _RETRYABLE,
+                status=response.status_code,
+            )
         try:
             data = orjson.loads(response.content)
             choice = data["choices"][0]
@@ -80,11 +83,16 @@ class OpenAIHTTPProvider:
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
         try:
-            async with self._client.stream("POST", "/chat/completions", content=orjson.dumps(_body(request, True))) as response:
+            async with self._client.stream(
+                "POST", "/chat/completions", content=orjson.dumps(_body(request, True))
+            ) as response:
                 if response.status_code != 200:
                     await response.aread()
-                    raise ProviderError(f"upstream answered {response.status_code}",
-                                        retryable=response.status_code in _RETRYABLE, status=response.status_code)
+                    raise ProviderError(
+                        f"upstream answered {response.status_code}",
+                        retryable=response.status_code in _RETRYABLE,
+                        status=response.status_code,
+                    )
                 async for line in response.aiter_lines():
                     delta = _parse_sse_line(line)
                     if delta is not None:
@@ -97,12 +105,16 @@ class OpenAIHTTPProvider:
     async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]:
         try:
             response = await self._client.post(
-                "/embeddings", content=orjson.dumps({"model": model.platform_model_id, "input": texts}))
+                "/embeddings", content=orjson.dumps({"model": model.platform_model_id, "input": texts})
+            )
         except httpx.TransportError as exc:
             raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
         if response.status_code != 200:
-            raise ProviderError(f"upstream answered {response.status_code}", retryable=response.status_code in _RETRYABLE,
-                                status=response.status_code)
+            raise ProviderError(
+                f"upstream answered {response.status_code}",
+                retryable=response.status_code in _RETRYABLE,
+                status=response.status_code,
+            )
         data = orjson.loads(response.content)
         vectors = [item["embedding"] for item in sorted(data["data"], key=lambda d: d["index"])]
         return vectors, int((data.get("usage") or {}).get("prompt_tokens") or 0)

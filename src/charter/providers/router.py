@@ -63,7 +63,9 @@ class Route:
     filtered: dict[str, str]  # alias/entry -> why it was left out
 
 
-def eligible_models(charter: Charter, entries: Sequence[ModelEntry], killed_models: set[str]) -> tuple[dict[str, list[ModelEntry]], dict[str, str]]:
+def eligible_models(
+    charter: Charter, entries: Sequence[ModelEntry], killed_models: set[str]
+) -> tuple[dict[str, list[ModelEntry]], dict[str, str]]:
     ceiling = classification_rank(charter.classification_ceiling)
     allowed_regions = set(charter.regions)
     by_alias: dict[str, list[ModelEntry]] = {}
@@ -87,23 +89,32 @@ def eligible_models(charter: Charter, entries: Sequence[ModelEntry], killed_mode
     return by_alias, why
 
 
-def plan_route(charter: Charter, requested: str | None, entries: Sequence[ModelEntry], killed_models: set[str]) -> Route:
+def plan_route(
+    charter: Charter, requested: str | None, entries: Sequence[ModelEntry], killed_models: set[str]
+) -> Route:
     """Decide the fallback chain for one request (raises a clear error when none is allowed)."""
     registered = {e.alias for e in entries}
     if requested is not None and requested not in charter.models:
         if requested not in registered:
-            raise NotFound(f"model {requested!r} does not exist; GET /v1/models lists the ones you may use",
-                           code="model_not_found", param="model")
-        raise InvalidRequest(f"model {requested!r} is not allowed for this use case (allowed: "
-                             f"{', '.join(charter.models)})", code="model_not_allowed", param="model")
+            raise NotFound(
+                f"model {requested!r} does not exist; GET /v1/models lists the ones you may use",
+                code="model_not_found",
+                param="model",
+            )
+        raise InvalidRequest(
+            f"model {requested!r} is not allowed for this use case (allowed: {', '.join(charter.models)})",
+            code="model_not_allowed",
+            param="model",
+        )
     by_alias, why = eligible_models(charter, entries, killed_models)
     order = [requested] if requested else []
     order += [a for a in charter.models if a != requested]
     chain = [by_alias[a] for a in order if a in by_alias]
     if not chain:
         if why and all(reason == "kill switch" for reason in why.values()):
-            raise Suspended("every model this use case may use is switched off; " + charter.outage_message,
-                            code="model_suspended")
+            raise Suspended(
+                "every model this use case may use is switched off; " + charter.outage_message, code="model_suspended"
+            )
         detail = "; ".join(f"{k}: {v}" for k, v in sorted(why.items())) or "none of its aliases is registered"
         raise InvalidRequest(f"no model may serve this use case ({detail})", code="no_eligible_model", param="model")
     return Route(chain=chain, filtered=why)
@@ -118,10 +129,10 @@ def pick_weighted(entries: list[ModelEntry], rng: Callable[[], float] = random.r
     for i, entry in enumerate(entries):
         point -= entry.weight
         if point < 0:
-            return [entry, *entries[:i], *entries[i + 1:]]
+            return [entry, *entries[:i], *entries[i + 1 :]]
     return entries
 
 
 async def backoff(attempt: int, base: float) -> None:
     if base > 0:
-        await asyncio.sleep(base * (2 ** attempt) * (0.5 + random.random() / 2))
+        await asyncio.sleep(base * (2**attempt) * (0.5 + random.random() / 2))

@@ -32,8 +32,11 @@ class ModelSpec(BaseModel):
     price_completion_per_1k: float = Field(default=0.0, ge=0)
     weight: int = Field(default=100, ge=0, le=1_000_000)
     no_train: bool = True
-    api_key_env: str | None = Field(default=None, pattern=r"^[A-Z_][A-Z0-9_]{0,99}$",
-                                    description="Name of the environment variable holding the provider key (SA-3).")
+    api_key_env: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z_][A-Z0-9_]{0,99}$",
+        description="Name of the environment variable holding the provider key (SA-3).",
+    )
 
     @field_validator("classification_ceiling")
     @classmethod
@@ -45,35 +48,59 @@ class ModelSpec(BaseModel):
 
 def _row_dict(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id, "alias": r.alias, "provider": r.provider, "endpoint": r.endpoint,
-        "platform_model_id": r.platform_model_id, "version": r.version, "region": r.region,
-        "classification_ceiling": r.classification_ceiling, "context_window": r.context_window,
-        "price_prompt_per_1k": r.price_prompt_per_1k, "price_completion_per_1k": r.price_completion_per_1k,
-        "weight": r.weight, "enabled": r.enabled, "no_train": r.no_train, "api_key_env": r.api_key_env,
+        "id": r.id,
+        "alias": r.alias,
+        "provider": r.provider,
+        "endpoint": r.endpoint,
+        "platform_model_id": r.platform_model_id,
+        "version": r.version,
+        "region": r.region,
+        "classification_ceiling": r.classification_ceiling,
+        "context_window": r.context_window,
+        "price_prompt_per_1k": r.price_prompt_per_1k,
+        "price_completion_per_1k": r.price_completion_per_1k,
+        "weight": r.weight,
+        "enabled": r.enabled,
+        "no_train": r.no_train,
+        "api_key_env": r.api_key_env,
     }
 
 
 def add_model(conn: Connection, tenant_id: str, spec: ModelSpec, *, actor: str) -> dict[str, Any]:
     platform_model_id = spec.platform_model_id or spec.alias
-    clash = conn.execute(select(models.c.id).where(
-        models.c.tenant_id == tenant_id, models.c.alias == spec.alias,
-        models.c.platform_model_id == platform_model_id, models.c.version == spec.version,
-    )).first()
+    clash = conn.execute(
+        select(models.c.id).where(
+            models.c.tenant_id == tenant_id,
+            models.c.alias == spec.alias,
+            models.c.platform_model_id == platform_model_id,
+            models.c.version == spec.version,
+        )
+    ).first()
     if clash is not None:
-        raise Conflict(f"model {spec.alias} ({platform_model_id} v{spec.version}) is already registered; "
-                       "register a new --version instead", code="already_exists")
+        raise Conflict(
+            f"model {spec.alias} ({platform_model_id} v{spec.version}) is already registered; "
+            "register a new --version instead",
+            code="already_exists",
+        )
     now = utcnow()
     values = spec.model_dump()
-    values.update(id=new_id("mdl"), tenant_id=tenant_id, platform_model_id=platform_model_id, enabled=True,
-                  created_at=now, updated_at=now)
+    values.update(
+        id=new_id("mdl"),
+        tenant_id=tenant_id,
+        platform_model_id=platform_model_id,
+        enabled=True,
+        created_at=now,
+        updated_at=now,
+    )
     conn.execute(models.insert().values(**values))
     event = {k: v for k, v in values.items() if k not in ("created_at", "updated_at")}
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="model.added", subject=spec.alias, event=event)
     return _row_dict(conn.execute(select(models).where(models.c.id == values["id"])).one())
 
 
-def set_enabled(conn: Connection, tenant_id: str, alias: str, enabled: bool, *, actor: str,
-                platform_model_id: str | None = None) -> list[dict[str, Any]]:
+def set_enabled(
+    conn: Connection, tenant_id: str, alias: str, enabled: bool, *, actor: str, platform_model_id: str | None = None
+) -> list[dict[str, Any]]:
     cond = (models.c.tenant_id == tenant_id) & (models.c.alias == alias)
     if platform_model_id:
         cond &= models.c.platform_model_id == platform_model_id
@@ -81,14 +108,21 @@ def set_enabled(conn: Connection, tenant_id: str, alias: str, enabled: bool, *, 
     if not rows:
         raise NotFound(f"no model with alias {alias!r}; list them with `charter models list`", code="model_not_found")
     conn.execute(update(models).where(cond).values(enabled=enabled, updated_at=utcnow()))
-    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="model.enabled" if enabled else "model.disabled",
-                  subject=alias, event={"ids": [r.id for r in rows], "before": [r.enabled for r in rows],
-                                        "after": enabled})
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="model.enabled" if enabled else "model.disabled",
+        subject=alias,
+        event={"ids": [r.id for r in rows], "before": [r.enabled for r in rows], "after": enabled},
+    )
     return [_row_dict(r) for r in conn.execute(select(models).where(cond)).all()]
 
 
 def list_models(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(select(models).where(models.c.tenant_id == tenant_id).order_by(models.c.alias, models.c.created_at)).all()
+    rows = conn.execute(
+        select(models).where(models.c.tenant_id == tenant_id).order_by(models.c.alias, models.c.created_at)
+    ).all()
     return [_row_dict(r) for r in rows]
 
 
@@ -96,11 +130,22 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
     rows = conn.execute(select(models).where(models.c.tenant_id == tenant_id)).all()
     return [
         ModelEntry(
-            id=r.id, tenant_id=r.tenant_id, alias=r.alias, provider=r.provider, endpoint=r.endpoint,
-            platform_model_id=r.platform_model_id, version=r.version, region=r.region,
-            classification_ceiling=r.classification_ceiling, context_window=r.context_window,
-            price_prompt_per_1k=r.price_prompt_per_1k, price_completion_per_1k=r.price_completion_per_1k,
-            weight=r.weight, enabled=r.enabled, no_train=r.no_train, api_key_env=r.api_key_env,
+            id=r.id,
+            tenant_id=r.tenant_id,
+            alias=r.alias,
+            provider=r.provider,
+            endpoint=r.endpoint,
+            platform_model_id=r.platform_model_id,
+            version=r.version,
+            region=r.region,
+            classification_ceiling=r.classification_ceiling,
+            context_window=r.context_window,
+            price_prompt_per_1k=r.price_prompt_per_1k,
+            price_completion_per_1k=r.price_completion_per_1k,
+            weight=r.weight,
+            enabled=r.enabled,
+            no_train=r.no_train,
+            api_key_env=r.api_key_env,
         )
         for r in rows
     ]

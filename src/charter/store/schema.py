@@ -6,9 +6,9 @@ Capabilities declare their own tables on the same :data:`metadata` in their pack
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
-import datetime as dt
 
 from sqlalchemy import (
     JSON,

@@ -12,8 +12,8 @@ per replica at one.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import concurrent.futures
+import contextlib
 import logging
 import queue
 import threading
@@ -124,7 +124,7 @@ class Writer:
             for (_, fut), result in zip(live, results, strict=True):
                 fut.set_result(result)
             return
-        except Exception:  # noqa: BLE001 - fall back to one transaction per write below
+        except Exception:
             if len(live) == 1:
                 self._commit_one(*live[0])
                 return

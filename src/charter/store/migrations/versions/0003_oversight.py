@@ -51,12 +51,8 @@ def upgrade() -> None:
             name=op.f("fk_review_items_interaction_id_interactions"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_review_items_tenant_id_tenants")
-        ),
-        sa.ForeignKeyConstraint(
-            ["use_case_id"], ["use_cases.id"], name=op.f("fk_review_items_use_case_id_use_cases")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_review_items_tenant_id_tenants")),
+        sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f("fk_review_items_use_case_id_use_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_items")),
     )
     op.create_index(
@@ -65,9 +61,7 @@ def upgrade() -> None:
         ["tenant_id", "status", "created_at"],
         unique=False,
     )
-    op.create_index(
-        "ix_review_items_use_case_created", "review_items", ["use_case_id", "created_at"], unique=False
-    )
+    op.create_index("ix_review_items_use_case_created", "review_items", ["use_case_id", "created_at"], unique=False)
     op.create_table(
         "review_versions",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -87,9 +81,7 @@ def upgrade() -> None:
             name=op.f("fk_review_versions_review_id_review_items"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_review_versions_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_review_versions_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_versions")),
         sa.UniqueConstraint("review_id", "version", name=op.f("uq_review_versions_review_id_version")),
     )
@@ -112,9 +104,7 @@ def upgrade() -> None:
             name=op.f("fk_review_decisions_review_id_review_items"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_review_decisions_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_review_decisions_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_review_decisions")),
     )
     op.create_index("ix_review_decisions_review", "review_decisions", ["review_id"], unique=False)
@@ -139,9 +129,7 @@ def upgrade() -> None:
             name=op.f("fk_expert_samples_interaction_id_interactions"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_expert_samples_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_expert_samples_tenant_id_tenants")),
         sa.ForeignKeyConstraint(
             ["use_case_id"], ["use_cases.id"], name=op.f("fk_expert_samples_use_case_id_use_cases")
         ),
@@ -173,17 +161,11 @@ def upgrade() -> None:
             name=op.f("fk_expert_scores_sample_id_expert_samples"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_expert_scores_tenant_id_tenants")
-        ),
-        sa.ForeignKeyConstraint(
-            ["use_case_id"], ["use_cases.id"], name=op.f("fk_expert_scores_use_case_id_use_cases")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_expert_scores_tenant_id_tenants")),
+        sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f("fk_expert_scores_use_case_id_use_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_scores")),
     )
-    op.create_index(
-        "ix_expert_scores_use_case_created", "expert_scores", ["use_case_id", "created_at"], unique=False
-    )
+    op.create_index("ix_expert_scores_use_case_created", "expert_scores", ["use_case_id", "created_at"], unique=False)
     op.create_table(
         "feedback",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -205,9 +187,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_feedback_tenant_id_tenants")),
-        sa.ForeignKeyConstraint(
-            ["use_case_id"], ["use_cases.id"], name=op.f("fk_feedback_use_case_id_use_cases")
-        ),
+        sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f("fk_feedback_use_case_id_use_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
     )
     op.create_index("ix_feedback_use_case_created", "feedback", ["use_case_id", "created_at"], unique=False)
@@ -235,9 +215,7 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_incidents_tenant_id_tenants")),
-        sa.ForeignKeyConstraint(
-            ["use_case_id"], ["use_cases.id"], name=op.f("fk_incidents_use_case_id_use_cases")
-        ),
+        sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f("fk_incidents_use_case_id_use_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
     )
     op.create_index("ix_incidents_tenant_created", "incidents", ["tenant_id", "created_at"], unique=False)
@@ -252,9 +230,7 @@ def upgrade() -> None:
             name=op.f("fk_incident_links_incident_id_incidents"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_incident_links_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_incident_links_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("incident_id", "interaction_id", name=op.f("pk_incident_links")),
     )
     op.create_table(
@@ -272,13 +248,9 @@ def upgrade() -> None:
         sa.Column("resumed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resumed_by", sa.String(length=64), nullable=True),
         sa.Column("resume_reason", sa.Text(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["incident_id"], ["incidents.id"], name=op.f("fk_suspensions_incident_id_incidents")
-        ),
+        sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"], name=op.f("fk_suspensions_incident_id_incidents")),
         sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_suspensions_tenant_id_tenants")),
-        sa.ForeignKeyConstraint(
-            ["use_case_id"], ["use_cases.id"], name=op.f("fk_suspensions_use_case_id_use_cases")
-        ),
+        sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f("fk_suspensions_use_case_id_use_cases")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_suspensions")),
     )
     op.create_index("ix_suspensions_use_case", "suspensions", ["use_case_id", "suspended_at"], unique=False)

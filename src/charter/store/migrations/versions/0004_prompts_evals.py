@@ -21,9 +21,7 @@ def _tenant_fk(table: str) -> sa.ForeignKeyConstraint:
 
 
 def _use_case_fk(table: str) -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint(
-        ["use_case_id"], ["use_cases.id"], name=op.f(f"fk_{table}_use_case_id_use_cases")
-    )
+    return sa.ForeignKeyConstraint(["use_case_id"], ["use_cases.id"], name=op.f(f"fk_{table}_use_case_id_use_cases"))
 
 
 def _prompts() -> None:
@@ -56,9 +54,7 @@ def _prompts() -> None:
         sa.Column("author", sa.String(length=64), nullable=False),
         sa.Column("message", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_versions_prompt_id_prompts")
-        ),
+        sa.ForeignKeyConstraint(["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_versions_prompt_id_prompts")),
         _tenant_fk("prompt_versions"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prompt_versions")),
         sa.UniqueConstraint("prompt_id", "version", name=op.f("uq_prompt_versions_prompt_id_version")),
@@ -73,9 +69,7 @@ def _prompts() -> None:
         sa.Column("version_id", sa.String(length=40), nullable=False),
         sa.Column("moved_by", sa.String(length=64), nullable=False),
         sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_labels_prompt_id_prompts")
-        ),
+        sa.ForeignKeyConstraint(["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_labels_prompt_id_prompts")),
         _tenant_fk("prompt_labels"),
         sa.ForeignKeyConstraint(
             ["version_id"], ["prompt_versions.id"], name=op.f("fk_prompt_labels_version_id_prompt_versions")
@@ -95,16 +89,12 @@ def _prompts() -> None:
         sa.Column("gate_id", sa.String(length=40), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_label_moves_prompt_id_prompts")
-        ),
+        sa.ForeignKeyConstraint(["prompt_id"], ["prompts.id"], name=op.f("fk_prompt_label_moves_prompt_id_prompts")),
         _tenant_fk("prompt_label_moves"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prompt_label_moves")),
     )
     with op.batch_alter_table("prompt_label_moves", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_prompt_label_moves_prompt_label", ["prompt_id", "label", "moved_at"], unique=False
-        )
+        batch_op.create_index("ix_prompt_label_moves_prompt_label", ["prompt_id", "label", "moved_at"], unique=False)
 
 
 def _datasets() -> None:
@@ -122,9 +112,7 @@ def _datasets() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         _tenant_fk("eval_datasets"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_eval_datasets")),
-        sa.UniqueConstraint(
-            "tenant_id", "name", "version", name=op.f("uq_eval_datasets_tenant_id_name_version")
-        ),
+        sa.UniqueConstraint("tenant_id", "name", "version", name=op.f("uq_eval_datasets_tenant_id_name_version")),
     )
     op.create_table(
         "eval_items",
@@ -211,9 +199,7 @@ def _runs() -> None:
         sa.Column("cost", sa.Float(), nullable=False),
         sa.Column("scores", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["eval_items.id"], name=op.f("fk_eval_results_item_id_eval_items")
-        ),
+        sa.ForeignKeyConstraint(["item_id"], ["eval_items.id"], name=op.f("fk_eval_results_item_id_eval_items")),
         sa.ForeignKeyConstraint(["run_id"], ["eval_runs.id"], name=op.f("fk_eval_results_run_id_eval_runs")),
         _tenant_fk("eval_results"),
         sa.PrimaryKeyConstraint("run_id", "item_id", name=op.f("pk_eval_results")),

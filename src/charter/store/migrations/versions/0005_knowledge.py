@@ -48,9 +48,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_knowledge_bases_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_knowledge_bases_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_knowledge_bases")),
         sa.UniqueConstraint("tenant_id", "name", name=op.f("uq_knowledge_bases_tenant_id_name")),
     )
@@ -85,9 +83,7 @@ def upgrade() -> None:
             name=op.f("fk_kb_documents_kb_id_knowledge_bases"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_kb_documents_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_kb_documents_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_documents")),
     )
     op.create_index("ix_kb_documents_kb_checksum", "kb_documents", ["kb_id", "checksum"], unique=False)
@@ -170,9 +166,7 @@ def upgrade() -> None:
             name=op.f("fk_kb_citations_interaction_id_interactions"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"], ["tenants.id"], name=op.f("fk_kb_citations_tenant_id_tenants")
-        ),
+        sa.ForeignKeyConstraint(["tenant_id"], ["tenants.id"], name=op.f("fk_kb_citations_tenant_id_tenants")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_citations")),
     )
     op.create_index("ix_kb_citations_interaction", "kb_citations", ["interaction_id"], unique=False)
