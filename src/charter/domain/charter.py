@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -34,7 +34,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RiskTier(str, Enum):
+class RiskTier(StrEnum):
     """Risk tier. ``high-impact`` is the OMB M-25-21 sense: an output that is a principal basis for a
     decision with legal, material or similarly significant effect on rights or safety."""
 
@@ -44,7 +44,7 @@ class RiskTier(str, Enum):
     high_impact = "high-impact"
 
 
-class GuardAction(str, Enum):
+class GuardAction(StrEnum):
     block = "block"
     redact = "redact"
     warn = "warn"
