@@ -69,3 +69,20 @@ def test_ho1_the_official_openai_client_reads_the_held_answer(desk: Desk) -> Non
     desk.review("approve", review["id"])
     released = desk.status(review["id"]).json()
     assert released["choices"][0]["message"]["content"] == desk.platform.upstream.reply
+
+
+def test_ho5_guard_hit_rate_suspends_the_use_case(desk: Desk) -> None:
+    _install_fee_guard(desk)
+    desk.charter(
+        "guards: {fee_check: {action: warn}}\nreview: {sample_rate: 0.0}\n"
+        "suspend_when: {min_events: 3, guard_hit_rate: 0.5}\n"
+    )
+    desk.platform.upstream.reply = "It costs $160."
+    for _ in range(2):
+        assert desk.ask().headers["x-charter-guard-flags"] == "fee_check"
+    assert desk.sweep()["suspended"] == []  # too few events yet
+    desk.platform.upstream.reply = "Renew online."
+    assert desk.ask().status_code == 200
+    suspended = desk.sweep()["suspended"]
+    assert [(s["criterion"], s["events"], round(s["value"], 2)) for s in suspended] == [("guard_hit_rate", 3, 0.67)]
+    assert desk.ask().json()["error"]["code"] == "use_case_suspended"
