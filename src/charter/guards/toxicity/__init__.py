@@ -1,0 +1,178 @@
+"""The ``toxicity`` guard: hate, slurs and threats in answers (and, if a charter asks, in prompts).
+
+A lexicon-and-grammar checker, sentence by sentence, no model download: a sentence is hateful when
+it names a protected group (or uses a slur, or refers back with "them" to a group named just
+before) *and* says something hostile about it (an attitude such as "hate", a degrading attribute,
+a threat, profanity aimed at the group, or a negated warm word: "no compassion for"). Negation
+("I don't hate ..."), counter-speech ("if you say ..., you are a bigot", "call out the hatred of
+..."), quotation, slur homonyms ("a faggot of sticks", "the dykes held the flood") and reclaimed
+in-group terms lower the score below the default threshold. Disguises are undone first: homoglyphs,
+invisible characters, leetspeak (``s1ck``), spaced letters (``w o m e n``), one dropped or swapped
+letter (``hatrd``, ``disgutsed``) and words run together (``sosickening``).
+
+Scores: slur 0.9, threat against a group 0.9, hostility towards a group 0.8, profanity or negated
+warmth towards a group 0.7, a threat against anyone 0.6; then, below the default threshold of
+0.5 and so reported only when a charter lowers it: an insult without a group 0.3, profanity 0.2.
+Measured on HateCheck in ``benchmarks/toxicity.py``. English only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from charter.domain import Finding
+from charter.guards.base import Direction, GuardContext, GuardResult
+from charter.guards.normalize import deleet, normalize
+from charter.guards.toxicity.lexicon import Lexicon, load_lexicon
+
+__all__ = ["ToxicityGuard", "make_guard"]
+
+_SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
+_SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
+_SELF = re.compile(r"\b(?:i'm|i am|im|we are|we're|us|ourselves|myself|my fellow|proud)\b")
+_IDIOM_AFTER_THREAT = {"it", "time", "off", "myself", "yourself", "out"}
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What one sentence says, by category."""
+
+    group: bool = False
+    slur: bool = False
+    pronoun: bool = False
+    hostile: bool = False  # attitude or attribute, not negated
+    threat: bool = False  # threat word, not negated, not an idiom
+    threat_phrase: bool = False
+    threat_person: bool = False  # a threat aimed at a person ("you deserve to die")
+    cold: bool = False  # a negated warm word
+    profanity: bool = False
+    counter: bool = False
+    self_named: bool = False  # a slur said of oneself or one's own group: reclaimed use
+    kinds: list[str] = field(default_factory=list)
+
+
+class ToxicityGuard:
+    """Thread-safe: the lexicon is built once and never changed."""
+
+    name = "toxicity"
+    version = "1"
+    directions: tuple[Direction, ...] = ("output", "input")
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
+
+    def scan(self, text: str, context: GuardContext) -> GuardResult:
+        norm = normalize(text)
+        view = deleet(norm.text)
+        findings: list[Finding] = []
+        best = 0.0
+        spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view)]
+        phrases = self._phrase_hits(view, [lo for lo, _ in spans])
+        sentences = [(lo, hi, self._read(view[lo:hi], phrases[i])) for i, (lo, hi) in enumerate(spans)]
+        for i, (lo, hi, reading) in enumerate(sentences):
+            near = [sentences[j][2] for j in (i - 1, i + 1) if 0 <= j < len(sentences)]
+            kind, score = _judge(reading, any(r.group or r.slur for r in near))
+            best = max(best, score)
+            if score >= context.threshold and kind:
+                start, end = norm.span(lo, hi)
+                findings.append(Finding(self.name, kind, start, end, score, self.version))
+        return GuardResult(findings, "flag" if findings else "pass", best)
+
+    def _phrase_hits(self, view: str, starts: list[int]) -> list[set[str]]:
+        """Which phrase categories each sentence contains (one pass per category over the text)."""
+        hits: list[set[str]] = [set() for _ in starts]
+        patterns = list(self.lexicon.phrases.items())
+        if self.lexicon.multiword_slurs is not None:
+            patterns.append(("slur", self.lexicon.multiword_slurs))
+        for category, pattern in patterns:
+            for match in pattern.finditer(view):
+                hits[max(0, bisect_right(starts, match.start()) - 1)].add(category)
+        return hits
+
+    def _read(self, sentence: str, phrases: set[str]) -> _Reading:
+        lex = self.lexicon
+        view = _SPACED.sub(lambda m: m.group().replace(" ", ""), sentence)
+        words = _TOKEN.findall(view)
+        cats = [lex.categories(w) for w in words]
+        r = _Reading()
+        for i, (word, found) in enumerate(zip(words, cats, strict=True)):
+            if not found:
+                continue
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            negated = _negated(cats, words, i)
+            r.group |= "group" in found or ("group_adj" in found and "group_head" in lex.categories(nxt))
+            r.pronoun |= "pronoun" in found
+            if "slur" in found and not lex.reclaimed(word):
+                homonym = lex.homonyms.get(word)
+                r.slur |= homonym is None or homonym.search(view) is None
+                r.self_named |= _SELF.search(view) is not None
+            r.hostile |= bool(found & {"attitude", "attribute"}) and not negated
+            r.threat |= "threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
+            r.cold |= "warm" in found and negated
+            r.profanity |= "profanity" in found
+        self._phrases(view, words, cats, phrases, r)
+        return r
+
+    def _phrases(self, view: str, words: list[str], cats: list[set[str]], phrases: set[str], r: _Reading) -> None:
+        lex = self.lexicon
+        r.hostile |= bool(phrases & {"attitude", "attribute"})
+        r.threat_phrase = "threat" in phrases
+        r.counter = "counter" in phrases or _quoted_only(view)
+        r.slur |= "slur" in phrases
+        r.threat_person = "threat_person" in phrases
+        if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
+            for word, found in zip(words, cats, strict=True):
+                if len(word) >= 8 and not found:
+                    r.hostile |= any(sub in word for sub, cat in lex.substrings if cat != "group")
+        hostile_words = r.hostile or r.threat or r.threat_phrase or r.profanity or r.cold
+        if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
+            r.group = any(sub in w for w in words if len(w) >= 8 for sub, cat in lex.substrings if cat == "group")
+
+
+def _negated(cats: list[set[str]], words: list[str], i: int) -> bool:
+    for j in range(max(0, i - 3), i):
+        if "negator" in cats[j] and not (words[j] == "nothing" and j + 1 < len(words) and words[j + 1] == "but"):
+            return True
+    return False
+
+
+def _quoted_only(view: str) -> bool:
+    """The hostile words sit inside quotation marks and the sentence goes on outside them."""
+    quoted = _QUOTED.search(view)
+    if quoted is None:
+        return False
+    outside = (view[: quoted.start()] + view[quoted.end() :]).strip(" .!?,:;")
+    return len(outside.split()) >= 2
+
+
+def _judge(r: _Reading, group_nearby: bool) -> tuple[str, float]:
+    """The finding type and score of one sentence, knowing whether a neighbour names a group."""
+    about_group = r.group or (r.pronoun and group_nearby)
+    if r.counter:
+        return ("", 0.0) if not (r.hostile or r.threat or r.slur) else ("counter_speech", 0.3)
+    if r.slur and not (r.self_named and not r.hostile):
+        return "slur", 0.9
+    if about_group and (r.threat or r.threat_phrase):
+        return "threat", 0.9
+    if about_group and r.hostile:
+        return "hate", 0.8
+    if about_group and (r.profanity or r.cold):
+        return "hate", 0.7
+    if r.threat_person:
+        return "threat", 0.6
+    if r.hostile:
+        return "insult", 0.3
+    if r.profanity:
+        return "profanity", 0.2
+    return "", 0.0
+
+
+def make_guard(settings: Any = None) -> ToxicityGuard:
+    """Zero-argument factory for the guard registry (``settings`` is accepted and unused)."""
+    del settings
+    return ToxicityGuard()
