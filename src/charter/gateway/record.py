@@ -54,7 +54,8 @@ def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         "platform_model_id": model.platform_model_id if model else None,
         "model_version": model.version if model else None,
         "prompt_version_id": ex.prompt_version_id,
-        "input_sha256": _sha(_input_bytes(ex)),
+        # A blocked input leaves no trace of its text, not even a hash that could be brute-forced (DP-1).
+        "input_sha256": _sha(_input_bytes(ex)) if ex.persist_raw else "withheld",
         "input_chars": sum(len(m.content) for m in ex.messages),
         "output_sha256": _sha(output) if output else None,
         "output_chars": len(ex.output),

