@@ -66,9 +66,7 @@ def _windows(pieces: list[tuple[int, int]], max_chars: int, overlap_chars: int) 
     return windows
 
 
-def chunk_sections(
-    sections: list[Section], *, max_chars: int = 1200, overlap_chars: int = 200
-) -> list[Chunk]:
+def chunk_sections(sections: list[Section], *, max_chars: int = 1200, overlap_chars: int = 200) -> list[Chunk]:
     """Cut ``sections`` into chunks. Offsets refer to the sections' texts joined by blank lines."""
     if max_chars < 50:
         raise ValueError("max_chars must be at least 50")
@@ -79,8 +77,6 @@ def chunk_sections(
         for start, end in _windows(_pieces(text, max_chars), max_chars, min(overlap_chars, max_chars // 2)):
             body = text[start:end].strip()
             if body:
-                chunks.append(
-                    Chunk(len(chunks), body, section.heading, section.page, offset + start, offset + end)
-                )
+                chunks.append(Chunk(len(chunks), body, section.heading, section.page, offset + start, offset + end))
         offset += len(text) + 2
     return chunks

@@ -68,9 +68,7 @@ class MiniLMEmbedder:
     model = "sentence-transformers/all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(
-        self, settings: Settings | None = None, *, batch_size: int = 64, threads: int | None = None
-    ) -> None:
+    def __init__(self, settings: Settings | None = None, *, batch_size: int = 64, threads: int | None = None) -> None:
         self.batch_size = batch_size
         self.threads = threads or (settings.llama_threads if settings is not None else 1)
         self._model: Any = None
@@ -157,9 +155,7 @@ class OpenAIEmbedder:
         if self.dimensions:
             body["dimensions"] = self.dimensions
         try:
-            response = httpx.post(
-                f"{self.endpoint}/embeddings", json=body, headers=headers, timeout=self.timeout
-            )
+            response = httpx.post(f"{self.endpoint}/embeddings", json=body, headers=headers, timeout=self.timeout)
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda d: d["index"])
         except (httpx.HTTPError, KeyError, ValueError, TypeError) as exc:

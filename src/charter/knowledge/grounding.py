@@ -2,8 +2,8 @@
 
 A sentence is supported by a chunk sentence when the claim-carrying terms of the answer sentence
 (content words, stemmed; numbers and names count double) appear *in one sentence* of the evidence
-(or two adjacent ones, at a small discount). Requiring co-occurrence in one sentence is what
-separates a right answer from a hallucinated one built from the same words: "Hot Rod was founded
+(or two adjacent ones, at a discount); each name or number the evidence lacks costs extra.
+Requiring co-occurrence in one sentence is what separates a right answer from a hallucinated one built from the same words: "Hot Rod was founded
 in 1987" uses only words of the passage, but no passage sentence says it. A sentence with no
 claim-carrying terms ("Yes.") asserts nothing the evidence could contradict and scores 1.
 
@@ -25,7 +25,9 @@ from charter.knowledge.text import STOPWORDS, content_terms, sentence_spans, ste
 __all__ = ["GroundingGuard", "SentenceSupport", "grounding_score", "lexical_overlap"]
 
 GUARD_VERSION = "1"
-_ADJACENT_DISCOUNT = 0.9
+_ADJACENT_DISCOUNT = 0.7
+#: Each name or number of the sentence missing from the evidence multiplies its support by this.
+_MISSING_NAME_FACTOR = 0.6
 _MARKER = re.compile(r"\[\d{1,3}\]")
 _NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "none", "cannot"})
 
@@ -70,7 +72,8 @@ def _support(sentence: str, units: list[tuple[int, set[str], float]]) -> Sentenc
     best, best_chunk, best_missing = 0.0, None, tuple(weights)
     for chunk_index, unit, discount in units:
         covered = sum(w for term, w in weights.items() if term in unit)
-        score = discount * covered / total
+        missing_names = sum(1 for term, w in weights.items() if w > 1 and term not in unit)
+        score = discount * covered / total * _MISSING_NAME_FACTOR**missing_names
         if score > best:
             best, best_chunk = score, chunk_index
             best_missing = tuple(t for t in weights if t not in unit)
@@ -111,8 +114,7 @@ def _finding_type(sentence: str, support: SentenceSupport) -> str:
     if support.support >= 0.6 and words & _NEGATIONS:
         return "contradiction"
     if any(
-        t.isdigit() or t in {stem(w.lower()) for w in sentence.split() if w[:1].isupper()}
-        for t in support.unsupported
+        t.isdigit() or t in {stem(w.lower()) for w in sentence.split() if w[:1].isupper()} for t in support.unsupported
     ):
         return "fabrication"
     return "other" if support.support > 0 else "fabrication"
@@ -152,6 +154,4 @@ class GroundingGuard:
             if s.support < floor
         ]
         risk = 1.0 - score
-        return GuardResult(
-            findings=findings, verdict="flag" if risk >= context.threshold else "pass", score=risk
-        )
+        return GuardResult(findings=findings, verdict="flag" if risk >= context.threshold else "pass", score=risk)

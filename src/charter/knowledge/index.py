@@ -79,8 +79,7 @@ def rebuild_lexical(conn: Connection, *, kb_id: str) -> int:
     # Also drop entries orphaned by an interrupted write (no chunk points at them).
     conn.execute(
         text(
-            "DELETE FROM kb_chunks_fts WHERE rowid NOT IN "
-            "(SELECT lex_rowid FROM kb_chunks WHERE lex_rowid IS NOT NULL)"
+            "DELETE FROM kb_chunks_fts WHERE rowid NOT IN (SELECT lex_rowid FROM kb_chunks WHERE lex_rowid IS NOT NULL)"
         )
     )
     rows = conn.execute(select(kb_chunks.c.id, kb_chunks.c.text).where(kb_chunks.c.kb_id == kb_id)).all()
@@ -139,9 +138,7 @@ class VectorCache:
         if entry is not None and entry.version == version:
             return entry
         rows = conn.execute(
-            select(kb_vectors.c.chunk_id, kb_vectors.c.vector, kb_vectors.c.dim).where(
-                kb_vectors.c.kb_id == kb_id
-            )
+            select(kb_vectors.c.chunk_id, kb_vectors.c.vector, kb_vectors.c.dim).where(kb_vectors.c.kb_id == kb_id)
         ).all()
         dim = int(rows[0].dim) if rows else 0
         matrix = (

@@ -25,14 +25,10 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
     with rt.engine.connect() as conn:
         kb = service.kb_row(conn, tenant_id, kb_name)
         rows = conn.execute(
-            select(kb_chunks.c.id, kb_chunks.c.text)
-            .where(kb_chunks.c.kb_id == kb.id)
-            .order_by(kb_chunks.c.id)
+            select(kb_chunks.c.id, kb_chunks.c.text).where(kb_chunks.c.kb_id == kb.id).order_by(kb_chunks.c.id)
         ).all()
     ids = [str(r.id) for r in rows]
-    vectors = (
-        st.embedder(kb.embedder, kb.embedder_options).embed([r.text for r in rows]) if kb.embedder else None
-    )
+    vectors = st.embedder(kb.embedder, kb.embedder_options).embed([r.text for r in rows]) if kb.embedder else None
 
     def write(conn: Any) -> dict[str, Any]:
         lexical = rebuild_lexical(conn, kb_id=kb.id)
@@ -54,9 +50,7 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
             "lexical_entries": lexical,
             "vectors": 0 if vectors is None else len(present & set(ids)),
         }
-        ledger.append(
-            conn, tenant_id=kb.tenant_id, actor=actor, action="kb.rebuilt", subject=kb.name, event=event
-        )
+        ledger.append(conn, tenant_id=kb.tenant_id, actor=actor, action="kb.rebuilt", subject=kb.name, event=event)
         return event
 
     event = rt.writer.write(write, timeout=600)
@@ -64,9 +58,7 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
     return event
 
 
-def delete_document(
-    rt: Runtime, *, tenant_id: str, kb_name: str, document_id: str, actor: str
-) -> dict[str, Any]:
+def delete_document(rt: Runtime, *, tenant_id: str, kb_name: str, document_id: str, actor: str) -> dict[str, Any]:
     event = rt.writer.write(
         lambda conn: service.delete_document(
             conn, tenant_id=tenant_id, kb_name=kb_name, document_id=document_id, actor=actor
@@ -77,9 +69,7 @@ def delete_document(
     return event
 
 
-def apply_retention(
-    rt: Runtime, *, now: dt.datetime | None = None, actor: str = "retention"
-) -> list[dict[str, Any]]:
+def apply_retention(rt: Runtime, *, now: dt.datetime | None = None, actor: str = "retention") -> list[dict[str, Any]]:
     """Remove every document older than its knowledge base's ``retention_days`` (all tenants); one new
     version per knowledge base that changed. Run it from the scheduler or ``charter kb retention``."""
     moment = now or utcnow()
@@ -91,9 +81,7 @@ def apply_retention(
         def write(conn: Any, kb: Any = kb) -> dict[str, Any] | None:
             fresh = service.kb_row(conn, kb.tenant_id, kb.name)
             expired = service.expired_documents(conn, fresh, moment)
-            return service.remove_documents(
-                conn, kb=fresh, document_ids=expired, reason="retention", actor=actor
-            )
+            return service.remove_documents(conn, kb=fresh, document_ids=expired, reason="retention", actor=actor)
 
         event = rt.writer.write(write)
         if event is not None:

@@ -52,9 +52,7 @@ def lineage(conn: Connection, *, tenant_id: str, interaction_id: str) -> dict[st
     chunk_rows = {
         r.id: r
         for r in conn.execute(
-            select(kb_chunks).where(
-                kb_chunks.c.id.in_([c.chunk_id for c in cites]), kb_chunks.c.tenant_id == tenant_id
-            )
+            select(kb_chunks).where(kb_chunks.c.id.in_([c.chunk_id for c in cites]), kb_chunks.c.tenant_id == tenant_id)
         ).all()
     }
     doc_rows = {
@@ -88,9 +86,7 @@ def lineage(conn: Connection, *, tenant_id: str, interaction_id: str) -> dict[st
                     "start_char": chunk.start_char if chunk is not None else None,
                     "end_char": chunk.end_char if chunk is not None else None,
                 },
-                "document": document_record(doc)
-                if doc is not None
-                else {"id": c.document_id, "status": "unknown"},
+                "document": document_record(doc) if doc is not None else {"id": c.document_id, "status": "unknown"},
             }
         )
     return {"interaction_id": interaction_id, "created_at": found.created_at.isoformat(), "citations": out}

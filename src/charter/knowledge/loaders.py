@@ -151,8 +151,7 @@ def load_csv(data: bytes, filename: str) -> LoadedDocument:
         return LoadedDocument("text/csv", [], title=filename)
     header, body = rows[0], rows[1:]
     lines = [
-        "; ".join(f"{h.strip()}: {v.strip()}" for h, v in zip(header, row, strict=False) if v.strip())
-        for row in body
+        "; ".join(f"{h.strip()}: {v.strip()}" for h, v in zip(header, row, strict=False) if v.strip()) for row in body
     ]
     joined = clean_text("\n\n".join(line for line in lines if line))
     return LoadedDocument("text/csv", [Section("", joined)] if joined else [], title=filename)

@@ -162,9 +162,7 @@ def retrieve(
         )
     limit = max(_CANDIDATES, top_k)
     lexical = (
-        lexical_search(
-            conn, tenant_id=kbs[0]["tenant_id"], kb_ids=[kb["id"] for kb in kbs], query=text, limit=limit
-        )
+        lexical_search(conn, tenant_id=kbs[0]["tenant_id"], kb_ids=[kb["id"] for kb in kbs], query=text, limit=limit)
         if mode != "dense"
         else []
     )

@@ -99,9 +99,7 @@ def create_kb(
             f"pii_policy must be one of {', '.join(PII_POLICIES)}", code="invalid_value", param="pii_policy"
         )
     if retention_days is not None and retention_days < 1:
-        raise InvalidRequest(
-            "retention_days must be at least 1", code="invalid_value", param="retention_days"
-        )
+        raise InvalidRequest("retention_days must be at least 1", code="invalid_value", param="retention_days")
     if not 100 <= chunk_chars <= 20_000 or not 0 <= overlap_chars < chunk_chars:
         raise InvalidRequest(
             "chunk_chars must be 100..20000 and overlap_chars below it",
@@ -109,9 +107,7 @@ def create_kb(
             param="chunk_chars",
         )
     exists = conn.execute(
-        select(knowledge_bases.c.id).where(
-            knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name
-        )
+        select(knowledge_bases.c.id).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
     ).first()
     if exists is not None:
         raise Conflict(f"knowledge base {name!r} already exists", code="already_exists", param="name")
@@ -147,14 +143,10 @@ def create_kb(
 
 def _kb_row(conn: Connection, tenant_id: str, name: str) -> Any:
     row = conn.execute(
-        select(knowledge_bases).where(
-            knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name
-        )
+        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
     ).first()
     if row is None:
-        raise NotFound(
-            f"knowledge base {name!r} not found; list them with `charter kb list`", code="not_found"
-        )
+        raise NotFound(f"knowledge base {name!r} not found; list them with `charter kb list`", code="not_found")
     return row
 
 
@@ -171,9 +163,7 @@ def get_kb(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
 
 def list_kbs(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(knowledge_bases)
-        .where(knowledge_bases.c.tenant_id == tenant_id)
-        .order_by(knowledge_bases.c.name)
+        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id).order_by(knowledge_bases.c.name)
     ).all()
     return [kb_record(r) for r in rows]
 
@@ -205,9 +195,7 @@ def authorise(conn: Connection, principal: Principal, names: Sequence[str]) -> l
     Another tenant's knowledge base is indistinguishable from a missing one (404); one of the own
     tenant that the key's use case is not granted is refused (403)."""
     if principal.role not in QUERY_ROLES:
-        raise PermissionDenied(
-            f"role {principal.role!r} may not query knowledge bases", code="role_not_allowed"
-        )
+        raise PermissionDenied(f"role {principal.role!r} may not query knowledge bases", code="role_not_allowed")
     granted = granted_names(conn, principal)
     records = []
     for name in names:
@@ -260,9 +248,7 @@ def document_record(r: Any) -> dict[str, Any]:
 
 def list_versions(conn: Connection, tenant_id: str, kb_name: str) -> list[dict[str, Any]]:
     kb = _kb_row(conn, tenant_id, kb_name)
-    rows = conn.execute(
-        select(kb_versions).where(kb_versions.c.kb_id == kb.id).order_by(kb_versions.c.version)
-    ).all()
+    rows = conn.execute(select(kb_versions).where(kb_versions.c.kb_id == kb.id).order_by(kb_versions.c.version)).all()
     return [
         {
             "version": r.version,
@@ -282,9 +268,7 @@ def list_versions(conn: Connection, tenant_id: str, kb_name: str) -> list[dict[s
 def _manifest(conn: Connection, kb_id: str) -> tuple[str, int, int]:
     digest = hashlib.sha256()
     rows = conn.execute(
-        select(kb_chunks.c.id, kb_chunks.c.text_sha256)
-        .where(kb_chunks.c.kb_id == kb_id)
-        .order_by(kb_chunks.c.id)
+        select(kb_chunks.c.id, kb_chunks.c.text_sha256).where(kb_chunks.c.kb_id == kb_id).order_by(kb_chunks.c.id)
     ).all()
     for chunk_id, text_hash in rows:
         digest.update(f"{chunk_id}:{text_hash}\n".encode())
@@ -296,9 +280,7 @@ def _manifest(conn: Connection, kb_id: str) -> tuple[str, int, int]:
 
 def next_version(conn: Connection, kb_id: str) -> int:
     """The version the caller's transaction will create (``new_version`` then records it)."""
-    current = conn.execute(
-        select(knowledge_bases.c.current_version).where(knowledge_bases.c.id == kb_id)
-    ).scalar_one()
+    current = conn.execute(select(knowledge_bases.c.current_version).where(knowledge_bases.c.id == kb_id)).scalar_one()
     return int(current) + 1
 
 
@@ -325,9 +307,7 @@ def new_version(
         )
     )
     conn.execute(
-        update(knowledge_bases)
-        .where(knowledge_bases.c.id == kb.id)
-        .values(current_version=version, updated_at=now)
+        update(knowledge_bases).where(knowledge_bases.c.id == kb.id).values(current_version=version, updated_at=now)
     )
     event = {
         "kb": kb.name,
@@ -339,9 +319,7 @@ def new_version(
         "chunks": chunks,
         "manifest_sha256": manifest,
     }
-    ledger.append(
-        conn, tenant_id=kb.tenant_id, actor=actor, action="kb.version", subject=kb.name, event=event
-    )
+    ledger.append(conn, tenant_id=kb.tenant_id, actor=actor, action="kb.version", subject=kb.name, event=event)
     return event
 
 
@@ -395,9 +373,7 @@ def remove_documents(
     )
 
 
-def delete_document(
-    conn: Connection, *, tenant_id: str, kb_name: str, document_id: str, actor: str
-) -> dict[str, Any]:
+def delete_document(conn: Connection, *, tenant_id: str, kb_name: str, document_id: str, actor: str) -> dict[str, Any]:
     kb = _kb_row(conn, tenant_id, kb_name)
     status = conn.execute(
         select(kb_documents.c.status).where(kb_documents.c.id == document_id, kb_documents.c.kb_id == kb.id)

@@ -48,13 +48,9 @@ def _question(ex: Exchange) -> str:
     return ""
 
 
-def _knowledge_bases(
-    conn: Connection, tenant_id: str, names: list[str]
-) -> tuple[list[dict[str, Any]], list[str]]:
+def _knowledge_bases(conn: Connection, tenant_id: str, names: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
     rows = conn.execute(
-        select(knowledge_bases).where(
-            knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name.in_(names)
-        )
+        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name.in_(names))
     ).all()
     found = [kb_record(r) for r in rows]
     return found, sorted(set(names) - {kb["name"] for kb in found})
@@ -79,10 +75,7 @@ def _screen(st: KnowledgeState, charter: Charter, hits: list[Hit]) -> _Screening
         if on and guard is None
     ]
     for hit in hits:
-        if (
-            injection is not None
-            and scan(injection, hit.text, threshold=injection_threshold).verdict == "flag"
-        ):
+        if injection is not None and scan(injection, hit.text, threshold=injection_threshold).verdict == "flag":
             out.dropped.append(hit.chunk_id)
             continue
         text = hit.text
@@ -122,9 +115,7 @@ async def ground(ex: Exchange, rt: Runtime) -> None:
         return
     screening, missing = await asyncio.to_thread(_retrieve_and_screen, rt, ex, question)
     for name in screening.skipped:
-        ex.verdict(
-            f"ground.{name}", "skip", reason=f"no {name!r} guard is registered; chunks not screened for it"
-        )
+        ex.verdict(f"ground.{name}", "skip", reason=f"no {name!r} guard is registered; chunks not screened for it")
     rows: list[dict[str, Any]] = []
     citations: list[dict[str, Any]] = []
     for rank, (hit, text) in enumerate(screening.kept, start=1):

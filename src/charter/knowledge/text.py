@@ -36,9 +36,7 @@ _TERM = re.compile(r"[a-z0-9]+")
 #: case letter, digit or quote -- or directly before an upper-case letter ("century.First"), which
 #: is how concatenated passages often arrive.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\s+(?=[A-Z0-9\"'(])|(?=[A-Z][a-z]))|\n\s*\n")
-_ABBREVIATIONS = frozenset(
-    {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "inc", "ltd", "co", "e.g", "i.e"}
-)
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "inc", "ltd", "co", "e.g", "i.e"})
 
 
 def clean_text(text: str) -> str:
@@ -89,9 +87,13 @@ def stem(term: str) -> str:
     """A light suffix stripper (plural and tense), enough to match "founded"/"founds"/"found"."""
     if term.isdigit() or len(term) <= 4:
         return term
-    for suffix in ("ies", "ing", "ed", "es", "s"):
-        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-            return term[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    if term.endswith("ies") and len(term) > 5:
+        return term[:-3] + "y"
+    if term.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return term[:-2]
+    for suffix in ("ing", "ed", "s"):
+        if term.endswith(suffix) and not term.endswith("ss") and len(term) - len(suffix) >= 3:
+            return term[: -len(suffix)]
     return term
 
 
