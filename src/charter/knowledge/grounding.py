@@ -3,8 +3,9 @@
 A sentence is supported by a chunk sentence when the claim-carrying terms of the answer sentence
 (content words, stemmed; numbers and names count double) appear *in one sentence* of the evidence
 (or two adjacent ones, at a discount); each name or number the evidence lacks costs extra.
-Requiring co-occurrence in one sentence is what separates a right answer from a hallucinated one built from the same words: "Hot Rod was founded
-in 1987" uses only words of the passage, but no passage sentence says it. A sentence with no
+Requiring co-occurrence in one sentence is what separates a right answer from a hallucinated one
+built from the same words: "Hot Rod was founded in 1987" uses only words of the passage, but no
+passage sentence says it. A sentence with no
 claim-carrying terms ("Yes.") asserts nothing the evidence could contradict and scores 1.
 
 The answer's score is the length-weighted mean of its sentences' support. The guard named
