@@ -1,0 +1,417 @@
+"""``charter eval run|runs|compare|gate|report`` and ``charter eval dataset|suite ...``."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+import yaml
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
+from charter.errors import InvalidRequest
+from charter.evals import datasets, experiments, gate, report, suites
+from charter.evals.compare import compare_runs
+from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
+from charter.policy import service as policy
+from charter.runtime import Runtime
+
+app = typer.Typer(
+    help="Evaluations: datasets, suites, experiments, comparisons, the promotion gate.", no_args_is_help=True
+)
+dataset_app = typer.Typer(help="Versioned evaluation datasets.", no_args_is_help=True)
+suite_app = typer.Typer(help="A use case's evaluation suite (gates its promotions).", no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
+app.add_typer(suite_app, name="suite")
+
+TENANT = typer.Option("demo", help="Tenant name.")
+ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _tenant(rt: Runtime, tenant: str) -> str:
+    with rt.engine.connect() as conn:
+        return policy.tenant_id_for(conn, tenant)
+
+
+def _mapping(value: str | None, what: str) -> dict[str, Any]:
+    """A mapping from a file path or inline YAML/JSON."""
+    if not value:
+        return {}
+    text = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise typer.BadParameter(f"{what} must be a mapping (a file or inline YAML/JSON)")
+    return data
+
+
+# -- datasets -------------------------------------------------------------------------------
+@dataset_app.command("import")
+def dataset_import(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    name: str = typer.Option(..., help="Dataset name; each changed import is a new version."),
+    fmt: str | None = typer.Option(None, "--format", help="jsonl | csv (default: from the suffix)."),
+    description: str = typer.Option(""),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Import a JSONL or CSV file (input, reference, context, tags, variables, metadata)."""
+    kind = fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")
+    text = file.read_text(encoding="utf-8")
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(
+            lambda c: datasets.import_dataset(
+                c,
+                policy.tenant_id_for(c, tenant),
+                name,
+                text,
+                fmt=kind,
+                actor=_actor(actor),
+                source=file.name,
+                description=description,
+            )
+        )
+    emit(
+        result,
+        json_output,
+        human=f"{name}@{result['version']}: {result['items']} items" + ("" if result["created"] else " (unchanged)"),
+    )
+
+
+@dataset_app.command("list")
+def dataset_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """List datasets (latest versions)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = datasets.list_datasets(conn, policy.tenant_id_for(conn, tenant))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "datasets",
+            ["name", "version", "items", "source", "created"],
+            [[r["name"], r["version"], r["items"], r["source"], r["created_at"]] for r in rows],
+        ),
+    )
+
+
+# -- suites ---------------------------------------------------------------------------------
+@suite_app.command("set")
+def suite_set(
+    use_case: str = typer.Option(..., help="Use case name."),
+    dataset: str = typer.Option(..., help="Dataset name (pins its latest version) or name@N."),
+    evaluator: list[str] = typer.Option(..., "--evaluator", "-e", help="Evaluator name (repeat)."),
+    options: str | None = typer.Option(None, help="Evaluator options: {name: {option: value}}."),
+    thresholds: str | None = typer.Option(
+        None, help="{metric: {min|max|max_drop|max_rise: n}} (file or inline YAML/JSON)."
+    ),
+    params: str | None = typer.Option(None, help="Generation parameters, e.g. {max_tokens: 256}."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Create or replace a use case's evaluation suite."""
+    opts = _mapping(options, "--options")
+    specs = [{"name": name, "options": opts.get(name, {})} for name in evaluator]
+    with open_runtime(json_output) as rt:
+        known = rt.registry.names("evaluators")
+        result = rt.writer.write(
+            lambda c: suites.set_suite(
+                c,
+                policy.tenant_id_for(c, tenant),
+                use_case,
+                dataset=dataset,
+                evaluators=specs,
+                thresholds=_mapping(thresholds, "--thresholds"),
+                params=_mapping(params, "--params"),
+                actor=_actor(actor),
+                known=known,
+            )
+        )
+    emit(
+        result,
+        json_output,
+        human=f"suite of {use_case}: {result['dataset']}, {', '.join(e['name'] for e in result['evaluators'])}",
+    )
+
+
+@suite_app.command("show")
+def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Show a use case's suite."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        data = suites.get_suite(conn, policy.tenant_id_for(conn, tenant), use_case).as_dict()
+    emit(data, json_output)
+
+
+# -- runs -----------------------------------------------------------------------------------
+def _target(rt: Runtime, tenant_id: str, target: str, api_key_env: str | None) -> Target:
+    if target == "providers":
+        return ProviderTarget(rt, tenant_id)
+    if target.startswith(("http://", "https://")):
+        return OpenAICompatibleTarget(target, api_key=os.environ.get(api_key_env) if api_key_env else None)
+    raise InvalidRequest("--target is `providers` or the base URL of an OpenAI-compatible API", code="invalid_value")
+
+
+def _plan(
+    rt: Runtime,
+    tenant_id: str,
+    *,
+    use_case: str | None,
+    dataset: str | None,
+    evaluator: list[str],
+    prompt: list[str],
+    model: list[str],
+    seed: int,
+    max_tokens: int | None,
+) -> tuple[Any, str | None]:
+    with rt.engine.connect() as conn:
+        if use_case:
+            suite = suites.get_suite(conn, tenant_id, use_case)
+            charter = policy.get_charter(conn, tenant_id, use_case)[2]
+            prompts: list[str | None] = list(prompt) or (
+                [f"{charter.prompt}:{charter.prompt_label}"] if charter.prompt else [None]
+            )
+            params = dict(suite.params)
+            plan = experiments.ExperimentPlan(
+                dataset=f"{suite.dataset}@{suite.dataset_version}",
+                models=tuple(model or charter.models[:1]),
+                evaluators=suite.evaluators,
+                prompts=tuple(prompts),
+                use_case=use_case,
+                params=params,
+                seed=seed,
+            )
+            uc_id: str | None = suite.use_case_id
+        else:
+            if not dataset or not evaluator or not model:
+                raise InvalidRequest("without --use-case give --dataset, --evaluator and --model", code="missing_field")
+            plan = experiments.ExperimentPlan(
+                dataset=dataset,
+                models=tuple(model),
+                evaluators=suites.evaluator_specs(evaluator),
+                prompts=tuple(prompt) or (None,),
+                seed=seed,
+            )
+            uc_id = None
+    if max_tokens is not None:
+        plan = experiments.ExperimentPlan(**{**plan.__dict__, "params": {**plan.params, "max_tokens": max_tokens}})
+    return plan, uc_id
+
+
+async def _execute(
+    rt: Runtime, tenant_id: str, experiment_id: str, target: Target, concurrency: int, actor: str, show: bool
+) -> list[dict[str, Any]]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, disable=not show, transient=False) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_item(run_id: str, done: int, total: int) -> None:
+            if run_id not in tasks:
+                tasks[run_id] = progress.add_task(run_id, total=total)
+            progress.update(tasks[run_id], completed=done)
+
+        try:
+            return await experiments.execute(
+                rt, tenant_id, experiment_id, target, concurrency=concurrency, on_item=on_item, actor=actor
+            )
+        finally:
+            await target.aclose()
+
+
+@app.command()
+def run(
+    use_case: str | None = typer.Option(None, help="Run this use case's suite."),
+    dataset: str | None = typer.Option(None, help="Ad hoc: dataset name or name@N."),
+    evaluator: list[str] = typer.Option([], "--evaluator", "-e", help="Ad hoc: evaluator (repeat)."),
+    prompt: list[str] = typer.Option([], "--prompt", "-p", help="Prompt variant: name@N or name:label."),
+    model: list[str] = typer.Option([], "--model", "-m", help="Model alias variant (repeat)."),
+    target: str = typer.Option("providers", help="`providers` (registered models) or a base URL."),
+    api_key_env: str | None = typer.Option(None, help="Environment variable with the target's API key."),
+    concurrency: int = typer.Option(4, min=1, max=256),
+    seed: int = typer.Option(0),
+    max_tokens: int | None = typer.Option(None),
+    resume: str | None = typer.Option(
+        None, help="Finish an interrupted experiment (or run) without redoing stored items."
+    ),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Run a dataset over prompt x model variants; results are stored per item as they finish."""
+    who = _actor(actor)
+    with open_runtime(json_output) as rt:
+        tenant_id = _tenant(rt, tenant)
+        experiment_id = resume
+        if experiment_id is None:
+            plan, uc_id = _plan(
+                rt,
+                tenant_id,
+                use_case=use_case,
+                dataset=dataset,
+                evaluator=evaluator,
+                prompt=prompt,
+                model=model,
+                seed=seed,
+                max_tokens=max_tokens,
+            )
+            started = rt.writer.write(
+                lambda c: experiments.start_experiment(c, tenant_id, plan, actor=who, target=target, use_case_id=uc_id)
+            )
+            experiment_id = started["experiment_id"]
+            if not json_output:
+                console.print(f"experiment {experiment_id}: {len(started['runs'])} run(s) over {started['dataset']}")
+        runs = asyncio.run(
+            _execute(
+                rt,
+                tenant_id,
+                experiment_id,
+                _target(rt, tenant_id, target, api_key_env),
+                concurrency,
+                who,
+                not json_output,
+            )
+        )
+    emit({"experiment_id": experiment_id, "runs": runs}, json_output, human=_runs_table(runs))
+    if any(r["status"] != "finished" for r in runs):
+        raise typer.Exit(3)
+
+
+def _runs_table(runs: list[dict[str, Any]]) -> Any:
+    metrics = sorted({m for r in runs for m in r["aggregates"]})
+    return table(
+        "runs",
+        ["run", "model", "status", "done", *metrics],
+        [
+            [
+                r["run_id"],
+                r["model"],
+                r["status"],
+                f"{r['done']}/{r['items']}",
+                *[_fmt(r["aggregates"].get(m)) for m in metrics],
+            ]
+            for r in runs
+        ],
+    )
+
+
+def _fmt(value: Any) -> str:
+    return "" if value is None else f"{value:.4g}"
+
+
+@app.command()
+def runs(
+    experiment: str | None = typer.Option(None),
+    limit: int = typer.Option(20),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """List recent runs."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = experiments.list_runs(conn, policy.tenant_id_for(conn, tenant), limit=limit, experiment=experiment)
+    emit(rows, json_output, human=_runs_table(rows))
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="Baseline run."),
+    b: str = typer.Argument(..., help="Candidate run."),
+    resamples: int = typer.Option(2000),
+    confidence: float = typer.Option(0.95),
+    seed: int = typer.Option(0),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Per-metric deltas (B - A) with paired bootstrap intervals, and the items that regressed."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        data = compare_runs(
+            conn, policy.tenant_id_for(conn, tenant), a, b, resamples=resamples, confidence=confidence, seed=seed
+        )
+    rows = [
+        [
+            m,
+            _fmt(v["a"]),
+            _fmt(v["b"]),
+            _fmt(v["delta"]),
+            "" if v["ci_low"] is None else f"[{v['ci_low']:.4g}, {v['ci_high']:.4g}]",
+            "REGRESSED" if v["regressed"] else "",
+            len(v["regressed_items"]),
+        ]
+        for m, v in data["metrics"].items()
+    ]
+    emit(
+        data,
+        json_output,
+        human=table(
+            f"{b} vs {a} ({data['items_compared']} items)",
+            ["metric", "A", "B", "delta", f"{confidence:.0%} CI", "", "worse items"],
+            rows,
+        ),
+    )
+
+
+@app.command("gate")
+def gate_(
+    use_case: str = typer.Option(..., help="Use case whose suite and thresholds apply."),
+    prompt: str | None = typer.Option(None, help="Candidate prompt version: name@N."),
+    model: str | None = typer.Option(None, help="Candidate model alias (a model change)."),
+    label: str = typer.Option("production"),
+    run_id: str | None = typer.Option(None, "--run"),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Check a candidate against the gate without moving anything; exits 1 when it would fail (CI)."""
+    from charter.prompts.registry import resolve
+
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        tenant_id = policy.tenant_id_for(conn, tenant)
+        if prompt:
+            decision = gate.gate_prompt(
+                conn,
+                tenant_id,
+                resolve(conn, tenant_id, prompt),
+                label=label,
+                approver="",
+                use_case=use_case,
+                run_id=run_id,
+                record=False,
+            )
+        elif model:
+            decision = gate.gate_model_change(
+                conn,
+                tenant_id=tenant_id,
+                use_case=use_case,
+                to_alias=model,
+                requested_by="",
+                approver="",
+                run_id=run_id,
+                record=False,
+            )
+        else:
+            raise InvalidRequest("give --prompt name@N or --model ALIAS", code="missing_field")
+    data = decision.as_dict()
+    human = ("[green]PASS[/green] " if decision.passed else "[red]FAIL[/red] ") + decision.subject
+    for failure in decision.failures:
+        human += f"\n  - {failure}"
+    emit(data, json_output, human=human)
+    if not decision.passed:
+        raise typer.Exit(1)
+
+
+@app.command("report")
+def report_(
+    ids: list[str] = typer.Argument(..., help="Experiment or run ids."),
+    out: Path = typer.Option(Path("eval-report.html"), help="Where to write the HTML file."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Write a self-contained HTML report (inline SVG charts, no network) for experiments or runs."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        html = report.render_report(conn, policy.tenant_id_for(conn, tenant), ids)
+    out.write_text(html, encoding="utf-8")
+    emit({"path": str(out), "bytes": len(html.encode())}, json_output, human=f"wrote {out}")

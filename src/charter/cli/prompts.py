@@ -1,0 +1,219 @@
+"""``charter prompts push|list|show|diff|promote|rollback|history``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.policy import service as policy
+from charter.prompts import promotion, registry
+from charter.prompts.spec import parse_prompt_file
+from charter.runtime import Runtime
+
+app = typer.Typer(
+    help="The prompt registry: immutable versions, movable labels, gated promotion.", no_args_is_help=True
+)
+
+TENANT = typer.Option("demo", help="Tenant name.")
+ACTOR = typer.Option(
+    None, help="Who acts (default: cli:$USER). The approver of a promotion must not be the author of the version."
+)
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{os.environ.get('USER', 'operator')}"
+
+
+def _clear(rt: Runtime) -> None:
+    cache = rt.parts.get("prompts")
+    if cache is not None:
+        cache.clear()
+
+
+@app.command()
+def push(
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="Prompt file (YAML or JSON): name, template or messages, ...",
+    ),
+    message: str | None = typer.Option(None, "--message", "-m", help="What changed (overrides the file's)."),
+    label: str | None = typer.Option(None, help="Also point this (unprotected) label at the version."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Store a new immutable version of a prompt (identical content returns the existing version)."""
+    spec = parse_prompt_file(file.read_text(encoding="utf-8"), filename=file.name)
+    if message is not None:
+        spec = spec.model_copy(update={"message": message})
+    who = _actor(actor)
+    with open_runtime(json_output) as rt:
+
+        def write(conn: Any) -> dict[str, Any]:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+            result = registry.push(conn, tenant_id, spec, actor=who)
+            if label:
+                result["label"] = promotion.promote(
+                    conn, tenant_id, spec.name, version=result["version"], label=label, actor=who
+                )
+            return result
+
+        if label in registry.PROTECTED_LABELS:
+            typer.echo(f"{label} is protected: push first, then `charter prompts promote`", err=True)
+            raise typer.Exit(2)
+        result = rt.writer.write(write)
+        _clear(rt)
+    state = "new version" if result["created"] else "unchanged, existing version"
+    emit(result, json_output, human=f"{spec.name}@{result['version']} ({state}, sha256 {result['sha256'][:12]})")
+
+
+@app.command("list")
+def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """List prompts with their latest version and labels."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = registry.list_prompts(conn, policy.tenant_id_for(conn, tenant))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "prompts",
+            ["name", "use case", "latest", "labels"],
+            [
+                [r["name"], r["use_case"], r["latest"], ", ".join(f"{k}→{v}" for k, v in sorted(r["labels"].items()))]
+                for r in rows
+            ],
+        ),
+    )
+
+
+@app.command()
+def show(
+    name: str = typer.Argument(..., help="name, name@3 or name:staging"),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Show a prompt's versions and labels, or one version (name@N, name:label) in full."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        tenant_id = policy.tenant_id_for(conn, tenant)
+        if "@" in name or ":" in name:
+            data: dict[str, Any] = registry.resolve(conn, tenant_id, name).as_dict()
+        else:
+            data = registry.show_prompt(conn, tenant_id, name)
+    if json_output or "versions" not in data:
+        emit(data, json_output)
+        return
+    labels = {v: k for k, v in data["labels"].items()}
+    emit(
+        data,
+        json_output,
+        human=table(
+            f"{name} ({data['use_case'] or 'no use case'})",
+            ["version", "label", "author", "message", "sha256", "created"],
+            [
+                [
+                    v["version"],
+                    labels.get(v["version"], ""),
+                    v["author"],
+                    v["message"],
+                    v["sha256"][:12],
+                    v["created_at"],
+                ]
+                for v in data["versions"]
+            ],
+        ),
+    )
+
+
+@app.command()
+def diff(
+    name: str,
+    a: int = typer.Argument(..., help="Older version."),
+    b: int = typer.Argument(..., help="Newer."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Unified diff between two versions (template, variables, model parameters, thresholds)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        data = registry.diff_versions(conn, policy.tenant_id_for(conn, tenant), name, a, b)
+    emit(data, json_output, human=data["diff"] or "(identical)")
+
+
+@app.command()
+def promote(
+    name: str,
+    version: int = typer.Option(..., help="The version to promote."),
+    label: str = typer.Option("production", help="Label to move (production is gated)."),
+    use_case: str | None = typer.Option(None, help="Whose suite gates it (default: the prompt's)."),
+    run: str | None = typer.Option(None, help="The evaluation run to judge (default: the latest one)."),
+    reason: str = typer.Option("", help="Why (kept with the move and in the ledger)."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Move a label to a version; production needs a passing gate and an approver other than the author."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        result = promotion.promote_or_raise(
+            rt,
+            tenant_id,
+            name,
+            version=version,
+            label=label,
+            actor=_actor(actor),
+            use_case=use_case,
+            run_id=run,
+            reason=reason,
+        )
+    emit(
+        result,
+        json_output,
+        human=f"{name}:{label} → version {version}"
+        + (f" (gate {result['gate']['id']} passed)" if result.get("gate") else ""),
+    )
+
+
+@app.command()
+def rollback(
+    name: str,
+    label: str = typer.Option("production"),
+    to: int | None = typer.Option(None, help="Version to return to (default: the previous one)."),
+    reason: str = typer.Option("", help="Why."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Move a label back to the version it pointed at before (one command, recorded in the ledger)."""
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(
+            lambda c: registry.rollback(
+                c, policy.tenant_id_for(c, tenant), name, label=label, actor=_actor(actor), to_version=to, reason=reason
+            )
+        )
+        _clear(rt)
+    emit(result, json_output, human=f"{name}:{label} rolled back to version {result['version']}")
+
+
+@app.command()
+def history(
+    name: str, label: str | None = typer.Option(None), tenant: str = TENANT, json_output: bool = JSON_OPTION
+) -> None:
+    """Every label move of a prompt: who, when, why, and the gate decision that allowed it."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = registry.label_history(conn, policy.tenant_id_for(conn, tenant), name, label)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            f"label moves of {name}",
+            ["when", "label", "kind", "actor", "gate", "reason"],
+            [[r["moved_at"], r["label"], r["kind"], r["actor"], r["gate_id"], r["reason"]] for r in rows],
+        ),
+    )
