@@ -34,9 +34,7 @@ def test_at2_every_answer_has_its_entry_and_an_inclusion_proof(http, platform: P
             headers=auditor,
         ).json()
         assert len(found) == 1 and found[0]["tenant_id"] == platform.tenant_id
-        proof = http.get(
-            "/api/v1/ledger/proofs/inclusion", params={"seq": found[0]["seq"]}, headers=auditor
-        ).json()
+        proof = http.get("/api/v1/ledger/proofs/inclusion", params={"seq": found[0]["seq"]}, headers=auditor).json()
         assert proof["verified"] and proof["tree_size"] == head["tree_size"]
         assert verify_inclusion(
             bytes.fromhex(proof["leaf_hash"]),
@@ -56,9 +54,7 @@ def test_at2_consistency_between_heads_over_http(http, platform: Platform) -> No
     for i in range(3):
         _ask(http, platform, f"more {i}")
     second = http.post("/api/v1/ledger/checkpoint", headers=admin).json()[-1]
-    proof = http.get(
-        "/api/v1/ledger/proofs/consistency", params={"first": first["tree_size"]}, headers=auditor
-    ).json()
+    proof = http.get("/api/v1/ledger/proofs/consistency", params={"first": first["tree_size"]}, headers=auditor).json()
     assert proof["second"]["tree_size"] == second["tree_size"] and proof["verified"]
     assert verify_consistency(
         first["tree_size"],
@@ -69,9 +65,7 @@ def test_at2_consistency_between_heads_over_http(http, platform: Platform) -> No
     )
 
 
-def test_at4_tenant_bundle_over_http_verifies_offline_and_is_recorded(
-    http, platform: Platform, tmp_path: Path
-) -> None:
+def test_at4_tenant_bundle_over_http_verifies_offline_and_is_recorded(http, platform: Platform, tmp_path: Path) -> None:
     for i in range(3):
         _ask(http, platform, f"q{i}")
     http.post("/api/v1/ledger/checkpoint", headers=platform.auth("admin"))

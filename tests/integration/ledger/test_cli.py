@@ -174,9 +174,7 @@ def test_at3_purge_respects_retention_floor_and_legal_hold(cli_env: Settings) ->
     assert all(e["event"] is not None for e in kept) and len(kept) == 4
     _, gone = audit("entries", "--tenant", "agency-x", "--limit", "100")
     assert [
-        e
-        for e in gone
-        if e["action"] != "ledger.purged" and e["event"] is not None and e["ts"] < record["before"]
+        e for e in gone if e["action"] != "ledger.purged" and e["event"] is not None and e["ts"] < record["before"]
     ] == []
     code, report = audit("verify")
     assert code == 0 and report["purged_payloads"] == 10, report
@@ -184,16 +182,11 @@ def test_at3_purge_respects_retention_floor_and_legal_hold(cli_env: Settings) ->
     rt = Runtime.open(cli_env)
     with rt.engine.begin() as conn:
         conn.execute(
-            text(
-                "UPDATE ledger_entries SET event = NULL WHERE tenant_id = :t AND action = "
-                "'interaction.recorded'"
-            ),
+            text("UPDATE ledger_entries SET event = NULL WHERE tenant_id = :t AND action = 'interaction.recorded'"),
             {"t": held},
         )
         first_held = conn.execute(
-            text(
-                "SELECT min(seq) FROM ledger_entries WHERE tenant_id = :t AND action = 'interaction.recorded'"
-            ),
+            text("SELECT min(seq) FROM ledger_entries WHERE tenant_id = :t AND action = 'interaction.recorded'"),
             {"t": held},
         ).scalar()
     rt.close()

@@ -11,9 +11,7 @@ from charter.ledger.checkpoint import checkpoint_now
 from charter.runtime import Runtime
 from tests.integration.ledger.ledgerkit import verify
 
-INSERT_ENTRY = (
-    "INSERT INTO ledger_entries (seq, tenant_id, ts, actor, action, subject, event, event_hash, leaf_hash)"
-)
+INSERT_ENTRY = "INSERT INTO ledger_entries (seq, tenant_id, ts, actor, action, subject, event, event_hash, leaf_hash)"
 
 
 def sql(rt: Runtime, statement: str, **params: Any) -> None:
@@ -36,9 +34,7 @@ def test_at2_verify_detects_changed_entry_field(lrt: Runtime, populated: dict[st
     assert first is not None and (first.seq, first.kind) == (5, "entry_changed")
 
 
-def test_at2_verify_detects_entry_rewritten_with_recomputed_hashes(
-    lrt: Runtime, populated: dict[str, Any]
-) -> None:
+def test_at2_verify_detects_entry_rewritten_with_recomputed_hashes(lrt: Runtime, populated: dict[str, Any]) -> None:
     from charter.ledger.canonical import canonical_json
     from charter.ledger.entries import event_hash, leaf_data, leaf_hash_of
 
@@ -95,9 +91,7 @@ def test_at2_verify_detects_swapped_entries(lrt: Runtime, populated: dict[str, A
     assert first is not None and (first.seq, first.kind) == (1, "entry_changed")
 
 
-def test_at2_verify_detects_forged_entry_inserted_in_the_middle(
-    lrt: Runtime, populated: dict[str, Any]
-) -> None:
+def test_at2_verify_detects_forged_entry_inserted_in_the_middle(lrt: Runtime, populated: dict[str, Any]) -> None:
     from charter.ledger.canonical import canonical_json
     from charter.ledger.entries import event_hash, leaf_data, leaf_hash_of
 
@@ -120,9 +114,7 @@ def test_at2_verify_detects_forged_entry_inserted_in_the_middle(
     assert first is not None and (first.seq, first.kind) == (6, "entry_rewritten")
 
 
-def test_at2_verify_detects_forged_entry_appended_behind_the_counter(
-    lrt: Runtime, populated: dict[str, Any]
-) -> None:
+def test_at2_verify_detects_forged_entry_appended_behind_the_counter(lrt: Runtime, populated: dict[str, Any]) -> None:
     from charter.ledger.canonical import canonical_json
     from charter.ledger.entries import event_hash, leaf_data, leaf_hash_of
 
