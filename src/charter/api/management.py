@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
@@ -19,6 +20,7 @@ from charter.errors import PermissionDenied
 from charter.interactions import service as interactions
 from charter.policy import controls as kill
 from charter.policy import service as policy
+from charter.policy.inventory import inventory_csv, inventory_rows, system_card
 from charter.principals import keys
 from charter.registry import models as registry
 from charter.registry.models import ModelSpec
@@ -116,6 +118,27 @@ def use_case_versions(
 ) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
         return policy.charter_history(conn, p.tenant_id, name)
+
+
+@router.get("/inventory", response_model=None)
+def inventory(
+    format: Literal["json", "csv"] = Query(default="json"),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> Any:
+    """The OMB AI use-case inventory of the caller's tenant, as JSON rows or CSV (MD-4)."""
+    with rt.engine.connect() as conn:
+        rows = inventory_rows(conn, p.tenant_id)
+    if format == "csv":
+        return PlainTextResponse(inventory_csv(rows), media_type="text/csv")
+    return rows
+
+
+@router.get("/usecases/{name}/card", response_model=None)
+def use_case_card(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> Any:
+    """The use case's system card, in Markdown (AT-5)."""
+    with rt.engine.connect() as conn:
+        return PlainTextResponse(system_card(conn, p.tenant_id, name), media_type="text/markdown")
 
 
 # -- keys ----------------------------------------------------------------------------------

@@ -59,3 +59,33 @@ def show(
         tenant_id = policy.tenant_id_for(conn, tenant)
         data = policy.charter_history(conn, tenant_id, name) if versions else policy.get_use_case(conn, tenant_id, name)
     emit(data, json_output)
+
+
+@app.command()
+def inventory(
+    tenant: str = typer.Option("demo"),
+    format: str = typer.Option("json", "--format", help="json | csv"),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Export the OMB AI use-case inventory of a tenant (MD-4)."""
+    from charter.policy.inventory import inventory_csv, inventory_rows
+
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = inventory_rows(conn, policy.tenant_id_for(conn, tenant))
+    if format == "csv" and not json_output:
+        typer.echo(inventory_csv(rows), nl=False)
+        return
+    emit(rows, True)
+
+
+@app.command()
+def card(name: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """Print a use case's system card (Markdown): purpose, models, limits, oversight, records (AT-5)."""
+    from charter.policy.inventory import system_card
+
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        text = system_card(conn, policy.tenant_id_for(conn, tenant), name)
+    if json_output:
+        emit({"use_case": name, "markdown": text}, True)
+    else:
+        typer.echo(text)
