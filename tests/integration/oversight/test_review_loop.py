@@ -204,3 +204,23 @@ def test_ho1_no_review_rule_releases_at_once(desk: Desk) -> None:
     assert r.status_code == 200
     assert r.json()["choices"][0]["message"]["content"] == desk.platform.upstream.reply
     assert desk.next() is None
+
+
+def test_ho1_decision_webhook_tells_status_not_the_answer(desk: Desk) -> None:
+    upstream = desk.platform.upstream
+    desk.charter(f"review: {{always: true, webhook_url: '{upstream.url}/hook'}}\n")
+    review_id, _ = _held(desk)
+    desk.next()
+    desk.review("approve", review_id)
+    import time
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not any(r["path"].endswith("/hook") for r in upstream.requests):
+        time.sleep(0.05)
+    hooks = [r for r in upstream.requests if r["path"].endswith("/hook")]
+    assert [h["body"] for h in hooks] == [
+        {
+            "event": "review.decided",
+            "review": {"id": review_id, "status": "approved", "status_url": f"/v1/reviews/{review_id}"},
+        }
+    ]
