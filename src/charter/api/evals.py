@@ -1,0 +1,301 @@
+"""The evaluation API under ``/api/v1/evals``: datasets, suites, runs, comparisons, gates, reports.
+
+Runs started here execute in the server's event loop (202 + the experiment id); poll
+``GET /api/v1/evals/runs?experiment=...``. A run interrupted by a restart is finished with
+``POST /api/v1/evals/experiments/{id}/resume``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.api.deps import get_runtime, require_roles
+from charter.domain import Principal
+from charter.errors import InvalidRequest
+from charter.evals import compare, datasets, experiments, gate, report, suites
+from charter.evals.targets import ProviderTarget
+from charter.prompts.registry import resolve
+from charter.runtime import Runtime
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/evals", tags=["evaluations"])
+
+READERS = require_roles("admin", "developer", "reviewer", "auditor")
+BUILDERS = require_roles("admin", "developer")
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatasetIn(_Body):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")
+    format: Literal["jsonl", "csv"] = "jsonl"
+    content: str = Field(min_length=1, max_length=20_000_000)
+    description: str = Field(default="", max_length=2000)
+    source: str = Field(default="api", max_length=200)
+
+
+class SuiteIn(_Body):
+    dataset: str = Field(min_length=1, max_length=80)
+    evaluators: list[str | dict[str, Any]] = Field(min_length=1, max_length=50)
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class RunIn(_Body):
+    use_case: str | None = Field(default=None, max_length=64)
+    dataset: str | None = Field(default=None, max_length=80)
+    evaluators: list[str | dict[str, Any]] = Field(default_factory=list, max_length=50)
+    prompts: list[str] = Field(default_factory=list, max_length=20)
+    models: list[str] = Field(default_factory=list, max_length=20)
+    seed: int = 0
+    concurrency: int = Field(default=4, ge=1, le=64)
+
+
+class GateIn(_Body):
+    use_case: str = Field(max_length=64)
+    prompt: str | None = Field(default=None, max_length=80, description="Candidate prompt version: name@N.")
+    model: str | None = Field(default=None, max_length=64, description="Candidate model alias.")
+    label: str = Field(default="production", max_length=64)
+    run_id: str | None = Field(default=None, max_length=40)
+
+
+class ModelApprovalIn(_Body):
+    use_case: str = Field(max_length=64)
+    to_alias: str = Field(max_length=64)
+    requested_by: str = Field(max_length=64, description="Who asked for the change (not the approver).")
+    run_id: str | None = Field(default=None, max_length=40)
+
+
+# -- datasets and suites ----------------------------------------------------------------------
+@router.get("/datasets")
+def list_datasets(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return datasets.list_datasets(conn, p.tenant_id)
+
+
+@router.post("/datasets", status_code=201)
+def import_dataset(
+    body: DatasetIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    result: dict[str, Any] = rt.writer.write(
+        lambda c: datasets.import_dataset(
+            c,
+            p.tenant_id,
+            body.name,
+            body.content,
+            fmt=body.format,
+            actor=p.key_id,
+            source=body.source,
+            description=body.description,
+        )
+    )
+    return result
+
+
+@router.get("/suites/{use_case}")
+def show_suite(use_case: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return suites.get_suite(conn, p.tenant_id, use_case).as_dict()
+
+
+@router.put("/suites/{use_case}")
+def set_suite(
+    use_case: str, body: SuiteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    known = rt.registry.names("evaluators")
+    result: dict[str, Any] = rt.writer.write(
+        lambda c: suites.set_suite(
+            c,
+            p.tenant_id,
+            use_case,
+            dataset=body.dataset,
+            evaluators=body.evaluators,
+            thresholds=body.thresholds,
+            params=body.params,
+            actor=p.key_id,
+            known=known,
+        )
+    )
+    return result
+
+
+# -- runs -------------------------------------------------------------------------------------
+def _plan(rt: Runtime, tenant_id: str, body: RunIn) -> tuple[experiments.ExperimentPlan, str | None]:
+    from charter.policy.service import get_charter
+
+    with rt.engine.connect() as conn:
+        if body.use_case:
+            suite = suites.get_suite(conn, tenant_id, body.use_case)
+            charter = get_charter(conn, tenant_id, body.use_case)[2]
+            default: list[str | None] = [f"{charter.prompt}:{charter.prompt_label}"] if charter.prompt else [None]
+            prompts: list[str | None] = [*body.prompts] or default
+            return experiments.ExperimentPlan(
+                dataset=f"{suite.dataset}@{suite.dataset_version}",
+                models=tuple(body.models or charter.models[:1]),
+                evaluators=suite.evaluators,
+                prompts=tuple(prompts),
+                use_case=body.use_case,
+                params=suite.params,
+                seed=body.seed,
+            ), suite.use_case_id
+    if not body.dataset or not body.evaluators or not body.models:
+        raise InvalidRequest("without use_case give dataset, evaluators and models", code="missing_field")
+    return experiments.ExperimentPlan(
+        dataset=body.dataset,
+        models=tuple(body.models),
+        evaluators=suites.evaluator_specs(body.evaluators),
+        prompts=tuple(body.prompts) or (None,),
+        seed=body.seed,
+    ), None
+
+
+def _launch(rt: Runtime, tenant_id: str, experiment_id: str, concurrency: int, actor: str) -> None:
+    tasks: set[asyncio.Task[Any]] = rt.parts.setdefault("eval_tasks", set())
+    target = ProviderTarget(rt, tenant_id)
+    task = asyncio.get_running_loop().create_task(
+        experiments.execute(rt, tenant_id, experiment_id, target, concurrency=concurrency, actor=actor)
+    )
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+@router.post("/runs", status_code=202)
+async def start_run(
+    body: RunIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Start an experiment over the registered models; it runs in the background."""
+    plan, uc_id = await asyncio.to_thread(_plan, rt, p.tenant_id, body)
+    started: dict[str, Any] = await rt.writer.awrite(
+        lambda c: experiments.start_experiment(
+            c, p.tenant_id, plan, actor=p.key_id, target="providers", use_case_id=uc_id
+        )
+    )
+    _launch(rt, p.tenant_id, started["experiment_id"], body.concurrency, p.key_id)
+    return started
+
+
+@router.post("/experiments/{experiment_id}/resume", status_code=202)
+async def resume(
+    experiment_id: str,
+    concurrency: int = Query(default=4, ge=1, le=64),
+    p: Principal = Depends(BUILDERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    def runs() -> list[dict[str, Any]]:
+        with rt.engine.connect() as conn:
+            return experiments.list_runs(conn, p.tenant_id, experiment=experiment_id)
+
+    if not await asyncio.to_thread(runs):
+        from charter.errors import NotFound
+
+        raise NotFound(f"experiment {experiment_id!r} not found")
+    _launch(rt, p.tenant_id, experiment_id, concurrency, p.key_id)
+    return {"experiment_id": experiment_id, "resumed": True}
+
+
+@router.get("/runs")
+def list_runs(
+    experiment: str | None = Query(default=None, max_length=40),
+    limit: int = Query(default=50, ge=1, le=500),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return experiments.list_runs(conn, p.tenant_id, limit=limit, experiment=experiment)
+
+
+@router.get("/runs/{run_id}")
+def show_run(
+    run_id: str, items: bool = Query(default=False), p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        data = experiments.run_dict(experiments.load_run(conn, p.tenant_id, run_id))
+        if items:
+            data["results"] = [
+                {"item": c.idx, "input": c.input, "output": a.text, "refused": a.refused, "error": a.error, "scores": s}
+                for c, a, s in experiments.run_scored(conn, p.tenant_id, run_id)
+            ]
+    return data
+
+
+@router.get("/compare")
+def compare_runs(
+    a: str = Query(max_length=40),
+    b: str = Query(max_length=40),
+    seed: int = Query(default=0),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return compare.compare_runs(conn, p.tenant_id, a, b, seed=seed)
+
+
+@router.get("/report", response_class=HTMLResponse)
+def html_report(
+    ids: list[str] = Query(min_length=1, max_length=20),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> HTMLResponse:
+    with rt.engine.connect() as conn:
+        return HTMLResponse(report.render_report(conn, p.tenant_id, ids))
+
+
+# -- the gate ---------------------------------------------------------------------------------
+@router.post("/gate")
+def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Would this candidate pass? Read only: nothing moves, nothing is recorded."""
+    with rt.engine.connect() as conn:
+        if body.prompt:
+            decision = gate.gate_prompt(
+                conn,
+                p.tenant_id,
+                resolve(conn, p.tenant_id, body.prompt),
+                label=body.label,
+                approver="",
+                use_case=body.use_case,
+                run_id=body.run_id,
+                record=False,
+            )
+        elif body.model:
+            decision = gate.gate_model_change(
+                conn,
+                tenant_id=p.tenant_id,
+                use_case=body.use_case,
+                to_alias=body.model,
+                requested_by="",
+                approver="",
+                run_id=body.run_id,
+                record=False,
+            )
+        else:
+            raise InvalidRequest("give prompt (name@N) or model", code="missing_field")
+    return decision.as_dict()
+
+
+@router.post("/approvals/model")
+def approve_model_change(
+    body: ModelApprovalIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Record the caller's approval of a model change; 409 ``gate_failed`` (recorded too) when the gate refuses."""
+    decision = rt.writer.write(
+        lambda c: gate.gate_model_change(
+            c,
+            tenant_id=p.tenant_id,
+            use_case=body.use_case,
+            to_alias=body.to_alias,
+            requested_by=body.requested_by,
+            approver=p.key_id,
+            run_id=body.run_id,
+        )
+    )
+    if not decision.passed:
+        raise decision.error()
+    return decision.as_dict()

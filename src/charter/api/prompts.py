@@ -1,0 +1,137 @@
+"""The prompt registry API under ``/api/v1/prompts``: push, list, show, diff, promote, rollback.
+
+Thin: each route checks the role and calls :mod:`charter.prompts`. The caller's key is the actor;
+promoting to ``production`` needs a key other than the one that pushed the version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from charter.api.deps import get_runtime, require_roles
+from charter.domain import Principal
+from charter.prompts import promotion, registry
+from charter.prompts.spec import PromptSpec
+from charter.runtime import Runtime
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/prompts", tags=["prompts"])
+
+READERS = require_roles("admin", "developer", "reviewer", "auditor")
+BUILDERS = require_roles("admin", "developer")
+
+
+class PromoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1)
+    label: str = Field(default="production", min_length=1, max_length=64)
+    use_case: str | None = Field(default=None, max_length=64)
+    run_id: str | None = Field(default=None, max_length=40)
+    reason: str = Field(default="", max_length=2000)
+
+
+class RollbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    label: str = Field(default="production", min_length=1, max_length=64)
+    to_version: int | None = Field(default=None, ge=1)
+    reason: str = Field(default="", max_length=2000)
+
+
+def _clear(rt: Runtime) -> None:
+    cache = rt.parts.get("prompts")
+    if cache is not None:
+        cache.clear()
+
+
+@router.get("")
+def list_prompts(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return registry.list_prompts(conn, p.tenant_id)
+
+
+@router.post("", status_code=201)
+def push(body: PromptSpec, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Store a new immutable version (identical content returns the existing one, ``created: false``)."""
+    result: dict[str, Any] = rt.writer.write(lambda c: registry.push(c, p.tenant_id, body, actor=p.key_id))
+    return result
+
+
+@router.get("/{name}")
+def show(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return registry.show_prompt(conn, p.tenant_id, name)
+
+
+@router.get("/{name}/versions/{version}")
+def show_version(
+    name: str, version: int, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return registry.get_version(conn, p.tenant_id, name, version=version).as_dict()
+
+
+@router.get("/{name}/labels/{label}")
+def show_label(
+    name: str, label: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return registry.get_version(conn, p.tenant_id, name, label=label).as_dict()
+
+
+@router.get("/{name}/diff")
+def diff(
+    name: str,
+    a: int = Query(ge=1),
+    b: int = Query(ge=1),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    with rt.engine.connect() as conn:
+        return registry.diff_versions(conn, p.tenant_id, name, a, b)
+
+
+@router.get("/{name}/history")
+def history(
+    name: str,
+    label: str | None = Query(default=None, max_length=64),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return registry.label_history(conn, p.tenant_id, name, label)
+
+
+@router.post("/{name}/promote")
+def promote(
+    name: str, body: PromoteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Move a label; ``production`` goes through the gate (409 ``gate_failed`` with the failures)."""
+    return promotion.promote_or_raise(
+        rt,
+        p.tenant_id,
+        name,
+        version=body.version,
+        label=body.label,
+        actor=p.key_id,
+        use_case=body.use_case,
+        run_id=body.run_id,
+        reason=body.reason,
+    )
+
+
+@router.post("/{name}/rollback")
+def rollback(
+    name: str, body: RollbackIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Move a label back to its previous version (or to one that held it before)."""
+    result: dict[str, Any] = rt.writer.write(
+        lambda c: registry.rollback(
+            c, p.tenant_id, name, label=body.label, actor=p.key_id, to_version=body.to_version, reason=body.reason
+        )
+    )
+    _clear(rt)
+    return result

@@ -1,0 +1,146 @@
+"""Prompts and evaluations over the real HTTP API and the governed chat path (PC-1, PC-2)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import select
+
+from charter.store.schema import interactions
+
+CHARTER_WITH_PROMPT = """\
+name: tax-helpdesk
+tenant: agency
+models: [mock]
+regions: [ca-central-1]
+system_prompt: You answer tax questions for the Revenue Agency.
+prompt: tax-answer
+prompt_label: {label}
+"""
+
+PROMPT = {
+    "name": "tax-answer",
+    "use_case": "tax-helpdesk",
+    "template": "You answer for {{ agency }}. Audience: {{ audience }}.",
+    "variables": {
+        "properties": {"agency": {"type": "string", "default": "the Revenue Agency"}, "audience": {"type": "string"}},
+        "required": ["audience"],
+    },
+    "thresholds": {"exact_match": {"min": 0.9}},
+    "message": "first version",
+}
+
+
+def _chat(http, platform, text="When is the deadline?", variables=None):
+    body = {"model": "mock", "messages": [{"role": "user", "content": text}]}
+    if variables is not None:
+        body["metadata"] = {"variables": variables}
+    return http.post("/v1/chat/completions", json=body, headers=platform.auth())
+
+
+def test_pc1_gateway_renders_the_label_and_records_the_version(http, platform):
+    pushed = http.post("/api/v1/prompts", json=PROMPT, headers=platform.auth("developer"))
+    assert pushed.status_code == 201, pushed.text
+    version = pushed.json()
+    staged = http.post(
+        "/api/v1/prompts/tax-answer/promote",
+        json={"version": 1, "label": "staging"},
+        headers=platform.auth("developer"),
+    )
+    assert staged.status_code == 200, staged.text
+    platform.apply(CHARTER_WITH_PROMPT.format(label="staging"))
+    r = _chat(http, platform, variables={"audience": "small businesses"})
+    assert r.status_code == 200, r.text
+    assert "variables" not in r.json()["charter"]
+    sent = platform.upstream.requests[-1]["body"]["messages"]
+    assert sent == [
+        {"role": "system", "content": "You answer for the Revenue Agency. Audience: small businesses."},
+        {"role": "user", "content": "When is the deadline?"},
+    ]
+    iid = r.json()["charter"]["interaction_id"]
+    with platform.rt.engine.connect() as conn:
+        row = conn.execute(select(interactions).where(interactions.c.id == iid)).one()
+    assert row.prompt_version_id == version["id"]
+    assert any(v["stage"] == "compose" and v["detail"]["version"] == 1 for v in row.verdicts)
+    missing = _chat(http, platform)  # the required variable is missing: refused, and says how to fix it
+    assert missing.status_code == 400
+    assert missing.json()["error"]["code"] == "prompt_render_failed"
+    assert "metadata.variables" in missing.json()["error"]["message"]
+
+
+def test_pc1_sandbox_escape_through_the_gateway_fails_safely(http, platform):
+    evil = {"name": "tax-answer", "template": "{{ ''.__class__.__mro__[1].__subclasses__() }}"}
+    assert http.post("/api/v1/prompts", json=evil, headers=platform.auth("developer")).status_code == 201
+    http.post(
+        "/api/v1/prompts/tax-answer/promote",
+        json={"version": 1, "label": "staging"},
+        headers=platform.auth("developer"),
+    )
+    platform.apply(CHARTER_WITH_PROMPT.format(label="staging"))
+    before = len(platform.upstream.requests)
+    r = _chat(http, platform)
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == "prompt_render_failed" and "sandbox" in error["message"]
+    assert "subclasses" not in json.dumps(r.json()) and "<class" not in json.dumps(r.json())
+    assert len(platform.upstream.requests) == before  # nothing reached the model
+    include = {"name": "other", "template": "{% include '/etc/passwd' %}"}
+    refused = http.post("/api/v1/prompts", json=include, headers=platform.auth("developer"))
+    assert refused.status_code == 400 and "include" in refused.json()["error"]["message"]
+
+
+def _wait_finished(http, platform, experiment_id: str) -> dict:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        runs = http.get("/api/v1/evals/runs", params={"experiment": experiment_id}, headers=platform.auth("admin"))
+        data = runs.json()
+        if data and all(r["status"] == "finished" for r in data):
+            return data[0]
+        time.sleep(0.1)
+    raise AssertionError(f"experiment {experiment_id} did not finish: {data}")
+
+
+def test_pc2_promotion_through_the_api_needs_another_approver_and_a_passing_run(http, platform):
+    dev, admin = platform.auth("developer"), platform.auth("admin")
+    lines = "".join(json.dumps({"input": f"Q{i}?", "reference": platform.upstream.reply}) + "\n" for i in range(4))
+    r = http.post("/api/v1/evals/datasets", json={"name": "tax-qa", "content": lines}, headers=dev)
+    assert r.status_code == 201 and r.json()["items"] == 4, r.text
+    r = http.put(
+        "/api/v1/evals/suites/tax-helpdesk", json={"dataset": "tax-qa", "evaluators": ["exact", "rouge"]}, headers=dev
+    )
+    assert r.status_code == 200, r.text
+    prompt = {
+        **PROMPT,
+        "variables": {
+            "properties": {
+                "agency": {"type": "string", "default": "the Agency"},
+                "audience": {"type": "string", "default": "the public"},
+            }
+        },
+    }
+    assert http.post("/api/v1/prompts", json=prompt, headers=dev).status_code == 201
+    early = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1}, headers=admin)
+    assert early.status_code == 409 and "finished run" in early.json()["error"]["message"]
+    started = http.post(
+        "/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "prompts": ["tax-answer@1"]}, headers=dev
+    )
+    assert started.status_code == 202, started.text
+    run = _wait_finished(http, platform, started.json()["experiment_id"])
+    detail = http.get(f"/api/v1/evals/runs/{run['run_id']}", params={"items": True}, headers=dev).json()
+    assert run["aggregates"]["exact_match"] == 1.0 and run["aggregates"]["rouge1"] == 1.0, json.dumps(
+        detail["results"][:1]
+    )
+    check = http.post("/api/v1/evals/gate", json={"use_case": "tax-helpdesk", "prompt": "tax-answer@1"}, headers=dev)
+    assert check.json()["passed"] is True
+    own = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1}, headers=dev)
+    assert own.status_code == 409
+    assert own.json()["error"]["failures"][0].startswith("the approver must not be the author")
+    ok = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1, "reason": "eval passed"}, headers=admin)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["gate"]["run_id"] == run["run_id"]
+    label = http.get("/api/v1/prompts/tax-answer/labels/production", headers=platform.auth("auditor"))
+    assert label.json()["version"] == 1
+    page = http.get("/api/v1/evals/report", params={"ids": [run["run_id"]]}, headers=dev)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html") and "<svg" in page.text
+    assert http.post("/api/v1/prompts", json=PROMPT, headers=platform.auth("app")).status_code == 403
