@@ -132,6 +132,17 @@ def _open_appeal(
     return item.id
 
 
+def _insert(conn: Connection, principal: Principal, row: Any, feedback_id: str, values: dict[str, Any],
+            sealed: dict[str, Any] | None, now: dt.datetime) -> dict[str, Any]:
+    conn.execute(feedback.insert().values(
+        id=feedback_id, tenant_id=principal.tenant_id, use_case_id=row.use_case_id, interaction_id=row.id,
+        key_id=principal.key_id, sealed_correction=sealed, created_at=now, **values))
+    event = {"interaction_id": row.id, **values, "has_text": sealed is not None}
+    ledger.append(conn, tenant_id=principal.tenant_id, actor=principal.key_id, action="feedback.received",
+                  subject=feedback_id, event=event)
+    return event
+
+
 def submit_feedback(
     rt: Any,
     conn: Connection,
@@ -169,39 +180,8 @@ def submit_feedback(
             {"reasons": reasons, "comment": comment, "correction": correction},
             now,
         )
-    conn.execute(
-        feedback.insert().values(
-            id=feedback_id,
-            tenant_id=principal.tenant_id,
-            use_case_id=row.use_case_id,
-            interaction_id=row.id,
-            key_id=principal.key_id,
-            rating=rating,
-            reasons=reasons,
-            sealed_correction=sealed,
-            appeal=appeal,
-            consent=consent,
-            review_id=review_id,
-            created_at=now,
-        )
-    )
-    event = {
-        "interaction_id": row.id,
-        "rating": rating,
-        "reasons": reasons,
-        "appeal": appeal,
-        "consent": consent,
-        "has_correction": correction is not None,
-        "review_id": review_id,
-    }
-    ledger.append(
-        conn,
-        tenant_id=principal.tenant_id,
-        actor=principal.key_id,
-        action="feedback.received",
-        subject=feedback_id,
-        event=event,
-    )
+    values = {"rating": rating, "reasons": reasons, "appeal": appeal, "consent": consent, "review_id": review_id}
+    event = _insert(conn, principal, row, feedback_id, values, sealed, now)
     out: dict[str, Any] = {"id": feedback_id, **event, "created_at": iso(now)}
     if review_id is not None:
         out["review"] = {"id": review_id, "status": "pending", "status_url": f"/v1/reviews/{review_id}"}

@@ -93,46 +93,16 @@ def open_incident(
         raise InvalidRequest("an incident needs a title", code="missing_field", param="title")
     uc_id = use_case_id or _use_case_id(conn, tenant_id, use_case)
     incident_id = new_id("inc")
-    conn.execute(
-        incidents.insert().values(
-            id=incident_id,
-            tenant_id=tenant_id,
-            use_case_id=uc_id,
-            title=title[:200],
-            description=description,
-            kind=kind,
-            near_miss_type=near_miss_type,
-            severity=severity,
-            status="open",
-            source=source,
-            reported_by=actor,
-            impact=impact,
-            affected=affected,
-            actions_taken="",
-            root_cause="",
-            after_action="",
-            disclosed_to="",
-            detected_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    conn.execute(incidents.insert().values(
+        id=incident_id, tenant_id=tenant_id, use_case_id=uc_id, title=title[:200], description=description,
+        kind=kind, near_miss_type=near_miss_type, severity=severity, status="open", source=source,
+        reported_by=actor, impact=impact, affected=affected, actions_taken="", root_cause="", after_action="",
+        disclosed_to="", detected_at=now, created_at=now, updated_at=now))
     link_interactions(conn, tenant_id, incident_id, interaction_ids or [], actor=actor, record=False)
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="incident.opened",
-        subject=incident_id,
-        event={
-            "title": title,
-            "severity": severity,
-            "kind": kind,
-            "source": source,
-            "use_case_id": uc_id,
-            "interactions": sorted(set(interaction_ids or [])),
-        },
-    )
+    event = {"title": title, "severity": severity, "kind": kind, "source": source, "use_case_id": uc_id,
+             "interactions": sorted(set(interaction_ids or []))}
+    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="incident.opened", subject=incident_id,
+                  event=event)
     return get_incident(conn, tenant_id, incident_id)
 
 

@@ -36,9 +36,28 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def oversight_metrics(
-    conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime
-) -> dict[str, Any]:
+def _feedback_counts(conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime) -> dict[str, Any]:
+    rows = conn.execute(
+        select(feedback.c.rating, func.count())
+        .where(
+            feedback.c.tenant_id == tenant_id,
+            feedback.c.use_case_id == use_case_id,
+            feedback.c.created_at >= since,
+            feedback.c.rating.is_not(None),
+        )
+        .group_by(feedback.c.rating)
+    ).all()
+    ratings = {str(r[0]): int(r[1]) for r in rows}
+    unhelpful = ratings.get("unhelpful", 0)
+    return {
+        "helpful": ratings.get("helpful", 0),
+        "unhelpful": unhelpful,
+        "negative_rate": _rate(unhelpful, sum(ratings.values())),
+    }
+
+
+def _counts(conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime) -> tuple[list[Any], int, int]:
+    """(review items of the period, items pending now, requests of the period)."""
     items = conn.execute(
         select(
             review_items.c.kind,
@@ -66,41 +85,29 @@ def oversight_metrics(
             interactions.c.created_at >= since,
         )
     ).scalar_one()
-    ratings: dict[str, int] = dict(
-        conn.execute(
-            select(feedback.c.rating, func.count())
-            .where(
-                feedback.c.tenant_id == tenant_id,
-                feedback.c.use_case_id == use_case_id,
-                feedback.c.created_at >= since,
-                feedback.c.rating.is_not(None),
-            )
-            .group_by(feedback.c.rating)
-        ).all()
-    )
+    return list(items), int(pending), int(requests)
+
+
+def oversight_metrics(conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime) -> dict[str, Any]:
+    items, pending, requests = _counts(conn, tenant_id, use_case_id, since)
     decided = [i for i in items if i.status != "pending"]
     by_status = {s: sum(1 for i in decided if i.status == s) for s in ("approved", "edited", "rejected")}
     waits = [(aware(i.decided_at) - aware(i.created_at)).total_seconds() for i in decided if i.decided_at]
     appeals = sum(1 for i in items if i.kind == "appeal")
-    rated = sum(ratings.values())
     return {
         "since": since.isoformat(),
-        "requests": int(requests),
+        "requests": requests,
         "held": sum(1 for i in items if i.kind == "hold"),
         "appeals": appeals,
         "decided": len(decided),
         **by_status,
-        "queue_depth": int(pending),
+        "queue_depth": pending,
         "escalated": sum(1 for i in items if i.escalated_at is not None),
         "override_rate": _rate(by_status["edited"] + by_status["rejected"], len(decided)),
         "edit_rate": _rate(by_status["edited"], len(decided)),
         "rejection_rate": _rate(by_status["rejected"], len(decided)),
-        "appeal_rate": _rate(appeals, int(requests)),
+        "appeal_rate": _rate(appeals, requests),
         "time_to_decision_s": {"p50": percentile(waits, 50), "p95": percentile(waits, 95)},
-        "feedback": {
-            "helpful": int(ratings.get("helpful", 0)),
-            "unhelpful": int(ratings.get("unhelpful", 0)),
-            "negative_rate": _rate(int(ratings.get("unhelpful", 0)), rated),
-        },
+        "feedback": _feedback_counts(conn, tenant_id, use_case_id, since),
         "expert_scores": score_summary(conn, tenant_id, use_case_id, since),
     }

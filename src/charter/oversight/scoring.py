@@ -63,9 +63,7 @@ def seal_sample(rt: Any, sample: NewSample) -> NewSample:
     return sample
 
 
-def insert_sample(
-    conn: Connection, sample: NewSample, interaction_id: str, now: dt.datetime
-) -> dict[str, Any]:
+def insert_sample(conn: Connection, sample: NewSample, interaction_id: str, now: dt.datetime) -> dict[str, Any]:
     conn.execute(
         expert_samples.insert().values(
             id=sample.id,
@@ -87,9 +85,7 @@ def _own_request(scorer: Principal) -> Any:
     return expert_samples.c.interaction_id.not_in(mine)
 
 
-def claim_next_sample(
-    conn: Connection, scorer: Principal, now: dt.datetime, *, minutes: int = 30
-) -> str | None:
+def claim_next_sample(conn: Connection, scorer: Principal, now: dt.datetime, *, minutes: int = 30) -> str | None:
     """Claim the oldest pending sample the scorer may score (not from their own request)."""
     query = (
         select(expert_samples.c.id)
@@ -121,9 +117,7 @@ def claim_next_sample(
 
 def _row(conn: Connection, tenant_id: str, sample_id: str) -> Any:
     row = conn.execute(
-        select(expert_samples).where(
-            expert_samples.c.id == sample_id, expert_samples.c.tenant_id == tenant_id
-        )
+        select(expert_samples).where(expert_samples.c.id == sample_id, expert_samples.c.tenant_id == tenant_id)
     ).first()
     if row is None:
         raise NotFound(f"sample {sample_id!r} not found; list the queue with `charter review samples`")
@@ -173,6 +167,25 @@ def _check_scores(row: Any, sentence_scores: list[float], citation_score: float 
         raise InvalidRequest("scores are between 0 and 1", code="invalid_value", param="sentence_scores")
 
 
+def weighted_total(accuracy: float, citation_score: float | None, wa: float, wc: float) -> float:
+    """The charter-weighted expert score; the accuracy alone when there is no citation score."""
+    if citation_score is None or wa + wc == 0:
+        return accuracy
+    return (wa * accuracy + wc * citation_score) / (wa + wc)
+
+
+def _claimed_sample(conn: Connection, scorer: Principal, sample_id: str) -> Any:
+    row = _row(conn, scorer.tenant_id, sample_id)
+    if row.status != "pending":
+        raise Conflict(f"sample {sample_id} is already scored", code="conflict")
+    if row.claimed_by != scorer.key_id:
+        raise Conflict("claim the sample first (`charter review sample-next`)", code="conflict")
+    requester = conn.execute(select(interactions.c.key_id).where(interactions.c.id == row.interaction_id)).scalar()
+    if requester == scorer.key_id:
+        raise PermissionDenied("nobody scores an answer to their own request", code="out_of_scope")
+    return row
+
+
 def score_sample(
     conn: Connection,
     scorer: Principal,
@@ -183,24 +196,11 @@ def score_sample(
     comment: str,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    row = _row(conn, scorer.tenant_id, sample_id)
-    if row.status != "pending":
-        raise Conflict(f"sample {sample_id} is already scored", code="conflict")
-    if row.claimed_by != scorer.key_id:
-        raise Conflict("claim the sample first (`charter review sample-next`)", code="conflict")
-    requester = conn.execute(
-        select(interactions.c.key_id).where(interactions.c.id == row.interaction_id)
-    ).scalar()
-    if requester == scorer.key_id:
-        raise PermissionDenied("nobody scores an answer to their own request", code="out_of_scope")
+    row = _claimed_sample(conn, scorer, sample_id)
     _check_scores(row, sentence_scores, citation_score)
     accuracy = sum(sentence_scores) / len(sentence_scores) if sentence_scores else 0.0
     wa, wc = _weights(conn, row.use_case_id)
-    total = (
-        accuracy
-        if citation_score is None or wa + wc == 0
-        else (wa * accuracy + wc * citation_score) / (wa + wc)
-    )
+    total = weighted_total(accuracy, citation_score, wa, wc)
     score_id = new_id("scr")
     conn.execute(
         expert_scores.insert().values(
@@ -232,12 +232,7 @@ def score_sample(
         "scorer": scorer.key_id,
     }
     ledger.append(
-        conn,
-        tenant_id=scorer.tenant_id,
-        actor=scorer.key_id,
-        action="sample.scored",
-        subject=sample_id,
-        event=result,
+        conn, tenant_id=scorer.tenant_id, actor=scorer.key_id, action="sample.scored", subject=sample_id, event=result
     )
     return result
 
