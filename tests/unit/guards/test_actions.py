@@ -106,6 +106,17 @@ async def test_pseudonymise_hides_values_from_provider_and_restores_them_for_the
     assert ex.output == "Dear Maria Gonzalez, we replied to maria@example.org."
 
 
+async def test_pii_leak_does_not_take_pseudonyms_for_leaks():
+    ex = exchange({"pii": {"action": "redact", "options": {"mode": "pseudonymise"}},
+                   "pii_leak": {"action": "redact"}}, "I am Maria Gonzalez, mail maria@example.org")
+    rt = runtime(pii=PiiGuard(), pii_leak=PiiLeakGuard())
+    await screen_input(ex, rt)
+    ex.output = "Hello <PERSON_1>, we wrote to <EMAIL_ADDRESS_1> and to <EMAIL_ADDRESS>."
+    await screen_output(ex, rt)
+    assert ex.output == "Hello Maria Gonzalez, we wrote to maria@example.org and to <EMAIL_ADDRESS>."
+    assert [v.outcome for v in ex.verdicts if v.stage == "screen_output"] == ["pass"]
+
+
 async def test_pseudonyms_stay_for_a_role_the_charter_does_not_allow():
     options = {"mode": "pseudonymise", "restore_roles": ["admin"]}
     ex = exchange({"pii": {"action": "redact", "options": options}}, "Write to maria@example.org")

@@ -7,6 +7,7 @@ one engine serves every thread.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from charter.guards.pii.address import addresses
@@ -31,6 +32,11 @@ ENTITY_TYPES: tuple[str, ...] = (
 )
 
 
+#: Redaction tokens (``<PERSON_1>``, ``<EMAIL_ADDRESS>``) are not PII: an answer that uses them must
+#: not be flagged, or pseudonyms could never be restored.
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
+
+
 def _resolve(hits: Iterable[Hit], taken: list[Hit]) -> None:
     for hit in sorted(hits, key=lambda h: (-h.score, h.start - h.end, h.start)):
         if hit.end > hit.start and all(hit.end <= t.start or hit.start >= t.end for t in taken):
@@ -53,8 +59,9 @@ class PiiEngine:
         strong.extend(addresses(text))
         weak: list[Hit] = [h for recognise in QUASI_RECOGNISERS for h in recognise(text)]
         weak.extend(names(text))
-        taken: list[Hit] = []
+        taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)
         _resolve(keep(weak), taken)
-        taken.sort(key=lambda h: h.start)
-        return taken
+        found = [h for h in taken if h.type]
+        found.sort(key=lambda h: h.start)
+        return found
