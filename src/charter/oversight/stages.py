@@ -84,10 +84,13 @@ async def oversee(ex: Exchange, rt: Any) -> None:
     """Decide release / hold / sample for a generated answer (HO-1, HO-2, ME-3)."""
     if ex.status != "ok":
         return
+    if ex.extensions.get("content_filter"):
+        ex.verdict("oversee", "release", reason="an output guard blocked the answer")
+        return  # nothing left to review: the block stands
     decision = decide(ex)
     if decision.action == "hold":
         _hold(ex, rt, decision.reasons)
-    elif decision.sampled:
+    elif decision.sampled and ex.output:
         _sample(ex, rt)
     else:
         ex.verdict("oversee", "release")

@@ -86,3 +86,13 @@ def test_ho5_guard_hit_rate_suspends_the_use_case(desk: Desk) -> None:
     suspended = desk.sweep()["suspended"]
     assert [(s["criterion"], s["events"], round(s["value"], 2)) for s in suspended] == [("guard_hit_rate", 3, 0.67)]
     assert desk.ask().json()["error"]["code"] == "use_case_suspended"
+
+
+def test_ho1_an_answer_blocked_by_a_guard_is_not_sent_for_review(desk: Desk) -> None:
+    _install_fee_guard(desk)
+    desk.charter("guards: {fee_check: {action: block}}\nreview: {always: true}\n")
+    desk.platform.upstream.reply = "It costs $160."
+    r = desk.ask()
+    assert r.status_code == 200, r.text
+    assert r.json()["choices"][0]["finish_reason"] == "content_filter" and "$160" not in r.text
+    assert desk.next() is None

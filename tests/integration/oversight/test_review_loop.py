@@ -224,3 +224,21 @@ def test_ho1_decision_webhook_tells_status_not_the_answer(desk: Desk) -> None:
             "review": {"id": review_id, "status": "approved", "status_url": f"/v1/reviews/{review_id}"},
         }
     ]
+
+
+def test_sa2_reviewers_of_another_tenant_see_nothing(desk: Desk) -> None:
+    from charter.policy.service import ensure_tenant
+
+    desk.charter(ALWAYS)
+    review_id, _ = _held(desk)
+    desk.platform.rt.writer.write(lambda c: ensure_tenant(c, "other-agency"))
+    desk.platform.keys["outsider"] = desk.platform.key("reviewer", use_case=None, tenant="other-agency")
+    assert desk.next(role="outsider") is None
+    for r in (
+        desk.http.get(f"/api/v1/reviews/{review_id}", headers=desk.auth("outsider")),
+        desk.review("claim", review_id, role="outsider"),
+        desk.status(review_id, role="outsider"),
+    ):
+        assert r.status_code == 404, r.text
+    assert desk.http.get("/api/v1/reviews", headers=desk.auth("outsider")).json() == []
+    assert desk.http.get("/api/v1/incidents", headers=desk.auth("outsider")).json() == []
