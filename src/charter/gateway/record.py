@@ -24,6 +24,9 @@ from charter.store.schema import interaction_raw, interactions, new_id, utcnow
 
 __all__ = ["build_row", "record"]
 
+_INSERT_INTERACTION = interactions.insert()
+_INSERT_RAW = interaction_raw.insert()
+
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -97,9 +100,9 @@ async def record(ex: Exchange, rt: Runtime) -> str:
     actor = ex.principal.key_id
 
     def write(conn: Connection) -> None:
-        conn.execute(interactions.insert().values(**row))
+        conn.execute(_INSERT_INTERACTION, row)
         if raw_row is not None:
-            conn.execute(interaction_raw.insert().values(**raw_row))
+            conn.execute(_INSERT_RAW, raw_row)
         ledger.append(
             conn,
             tenant_id=row["tenant_id"],

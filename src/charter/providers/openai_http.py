@@ -1,12 +1,18 @@
-"""An OpenAI-compatible HTTP provider: vLLM, TGI, Ollama, llama.cpp server, cloud endpoints."""
+"""An OpenAI-compatible HTTP provider: vLLM, TGI, Ollama, llama.cpp server, cloud endpoints.
+
+Built on aiohttp rather than httpx: on the hot path httpx's connection pool costs about a third of
+the gateway's CPU per request (it polls every pooled socket on each checkout), aiohttp a fraction
+of that (measured with py-spy; BENCHMARKS.md).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 
 from charter.domain import ModelEntry
@@ -31,7 +37,7 @@ def _body(request: ChatRequest, stream: bool) -> dict[str, Any]:
 
 
 class OpenAIHTTPProvider:
-    """Talks to one endpoint's ``/chat/completions`` and ``/embeddings`` with a pooled client.
+    """Talks to one endpoint's ``/chat/completions`` and ``/embeddings`` over a pooled session.
 
     The credential comes from the environment variable the model entry names (never from config
     files or the database: SA-3).
@@ -43,33 +49,43 @@ class OpenAIHTTPProvider:
     def __init__(self, entry: ModelEntry, *, timeout: float = 60.0) -> None:
         if not entry.endpoint:
             raise ValueError(f"model {entry.alias}: the openai provider needs an endpoint")
-        headers = {"content-type": "application/json"}
+        self.base = entry.endpoint.rstrip("/")
+        self.headers = {"content-type": "application/json"}
         if entry.api_key_env:
             secret = os.environ.get(entry.api_key_env)
             if secret:
-                headers["authorization"] = f"Bearer {secret}"
-        self._client = httpx.AsyncClient(
-            base_url=entry.endpoint.rstrip("/"),
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=256, max_keepalive_connections=128),
-        )
+                self.headers["authorization"] = f"Bearer {secret}"
+        self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 5.0))
+        self._session: aiohttp.ClientSession | None = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=256, limit_per_host=256, keepalive_timeout=30)
+            self._session = aiohttp.ClientSession(
+                connector=connector, timeout=self.timeout, headers=self.headers, skip_auto_headers=("User-Agent",)
+            )
+        return self._session
+
+    async def _post(self, path: str, payload: dict[str, Any]) -> bytes:
+        try:
+            async with self._client().post(self.base + path, data=orjson.dumps(payload)) as response:
+                content = await response.read()
+                if response.status != 200:
+                    raise ProviderError(
+                        f"upstream answered {response.status}",
+                        retryable=response.status in _RETRYABLE,
+                        status=response.status,
+                    )
+                return content
+        except TimeoutError as exc:
+            raise ProviderError("timeout", retryable=True) from exc
+        except aiohttp.ClientError as exc:
+            raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
 
     async def chat(self, request: ChatRequest) -> ChatResult:
+        content = await self._post("/chat/completions", _body(request, False))
         try:
-            response = await self._client.post("/chat/completions", content=orjson.dumps(_body(request, False)))
-        except httpx.TimeoutException as exc:
-            raise ProviderError(f"timeout: {exc}", retryable=True) from exc
-        except httpx.TransportError as exc:
-            raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
-        if response.status_code != 200:
-            raise ProviderError(
-                f"upstream answered {response.status_code}",
-                retryable=response.status_code in _RETRYABLE,
-                status=response.status_code,
-            )
-        try:
-            data = orjson.loads(response.content)
+            data = orjson.loads(content)
             choice = data["choices"][0]
             usage = data.get("usage") or {}
             return ChatResult(
@@ -83,47 +99,42 @@ class OpenAIHTTPProvider:
 
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
         try:
-            async with self._client.stream(
-                "POST", "/chat/completions", content=orjson.dumps(_body(request, True))
+            async with self._client().post(
+                self.base + "/chat/completions", data=orjson.dumps(_body(request, True))
             ) as response:
-                if response.status_code != 200:
-                    await response.aread()
+                if response.status != 200:
+                    await response.read()
                     raise ProviderError(
-                        f"upstream answered {response.status_code}",
-                        retryable=response.status_code in _RETRYABLE,
-                        status=response.status_code,
+                        f"upstream answered {response.status}",
+                        retryable=response.status in _RETRYABLE,
+                        status=response.status,
                     )
-                async for line in response.aiter_lines():
-                    delta = _parse_sse_line(line)
+                async for raw in response.content:
+                    delta = _parse_sse_line(raw.decode("utf-8", "replace"))
                     if delta is not None:
                         yield delta
-        except httpx.TimeoutException as exc:
-            raise ProviderError(f"timeout: {exc}", retryable=True) from exc
-        except httpx.TransportError as exc:
+        except TimeoutError as exc:
+            raise ProviderError("timeout", retryable=True) from exc
+        except aiohttp.ClientError as exc:
             raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
 
     async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]:
+        content = await self._post("/embeddings", {"model": model.platform_model_id, "input": texts})
         try:
-            response = await self._client.post(
-                "/embeddings", content=orjson.dumps({"model": model.platform_model_id, "input": texts})
-            )
-        except httpx.TransportError as exc:
-            raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
-        if response.status_code != 200:
-            raise ProviderError(
-                f"upstream answered {response.status_code}",
-                retryable=response.status_code in _RETRYABLE,
-                status=response.status_code,
-            )
-        data = orjson.loads(response.content)
-        vectors = [item["embedding"] for item in sorted(data["data"], key=lambda d: d["index"])]
-        return vectors, int((data.get("usage") or {}).get("prompt_tokens") or 0)
+            data = orjson.loads(content)
+            vectors = [item["embedding"] for item in sorted(data["data"], key=lambda d: d["index"])]
+            return vectors, int((data.get("usage") or {}).get("prompt_tokens") or 0)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ProviderError(f"upstream answer is not an embeddings list ({exc})", retryable=False) from exc
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+            await asyncio.sleep(0)
 
 
 def _parse_sse_line(line: str) -> StreamDelta | None:
+    line = line.strip()
     if not line.startswith("data:"):
         return None
     payload = line[5:].strip()
