@@ -41,7 +41,7 @@ inventory:
 """
 
 
-def _demo_model(settings_model: str) -> ModelSpec | None:
+def _demo_model(settings_model: str, context: int) -> ModelSpec | None:
     if settings_model == "none":
         return None
     from charter.providers.embedded import EMBEDDED_MODELS
@@ -55,7 +55,7 @@ def _demo_model(settings_model: str) -> ModelSpec | None:
         version="1",
         region="local",
         classification_ceiling="secret",
-        context_window=2048,
+        context_window=context,
     )
 
 
@@ -88,7 +88,7 @@ def init(rt: Runtime) -> dict[str, Any]:
         created: dict[str, Any] = {"created": True, "platform_admin_key": admin.key}
         if not settings.demo:
             return created
-        demo = _demo_model(settings.embedded_model)
+        demo = _demo_model(settings.embedded_model, settings.llama_context)
         charter_text = DEMO_CHARTER
         tenant_id = policy.ensure_tenant(conn, DEMO_TENANT, display_name="Demo Agency", actor="init")
         if demo is not None:

