@@ -126,6 +126,7 @@ class _StreamScreen:
         self.active = active
         self.screened = ""  # the answer so far, after redaction, before pseudonyms are restored
         self.found: dict[str, Screening] = {a.name: Screening(a) for a in active}
+        self.contexts = {a.name: context_for(ex, "output", a.policy) for a in active}
         self.cut = False
 
     def segment(self, text: str) -> str | None:
@@ -133,8 +134,7 @@ class _StreamScreen:
         for a in self.active:
             tail = self.screened[-STREAM_WINDOW:]
             offset = len(self.screened) - len(tail)
-            context = context_for(self.ex, "output", a.policy)
-            s = screen(a, [tail + text], context)
+            s = screen(a, [tail + text], self.contexts[a.name])
             local = [f for f in s.findings if f.end > len(tail)]
             total = self.found[a.name]
             total.ms += s.ms
