@@ -33,8 +33,11 @@ PROMPT = (
     "delay. I also received a letter asking for more documents about my dependants, two children aged 7 "
     "and 10, and I am not sure which forms I should send or where to send them. Could you tell me what "
     "the usual processing time is, whether I need to do anything else, and how I can check the status "
-    "online? Thank you for your help, I appreciate it very much and I hope to hear from you soon. Best."
+    "online? Thank you for your help, I appreciate it very much and I hope to hear from you soon. I can "
+    "also come to the office in person on Tuesday or Thursday afternoon if that is easier for your staff, "
+    "and I can bring the originals of the letters with me. Best regards."
 )
+assert len(PROMPT) >= 1024
 
 
 def pct(values: list[float], q: float) -> float:
@@ -72,6 +75,7 @@ def main() -> int:
         live = LiveCharter(rt).start()
         latency: dict[str, list[float]] = {"plain": [], "guarded": []}
         guard_ms: list[float] = []
+        per_guard: dict[str, list[float]] = {}
         try:
             with httpx.Client(base_url=live.url, timeout=30) as http:
                 body = {"model": "mock", "messages": [{"role": "user", "content": PROMPT}]}
@@ -96,6 +100,9 @@ def main() -> int:
                       and "guard" in v.get("detail", {})]
                 if ms:
                     guard_ms.append(sum(ms))
+                for v in verdicts:
+                    if v["stage"].startswith("screen_") and "guard" in v.get("detail", {}):
+                        per_guard.setdefault(v["detail"]["guard"], []).append(v["detail"].get("ms", 0.0))
         rt.close()
     report = {
         "prompt_chars": len(PROMPT), "rounds": args.rounds, "guards": names,
@@ -104,6 +111,7 @@ def main() -> int:
         "plain_p90_ms": round(pct(latency["plain"], 0.9), 2),
         "guarded_p90_ms": round(pct(latency["guarded"], 0.9), 2),
         "guards_own_p50_ms": round(statistics.median(guard_ms), 2) if guard_ms else None,
+        "per_guard_p50_ms": {name: round(statistics.median(v), 3) for name, v in sorted(per_guard.items())},
     }
     report["added_p50_ms"] = round(report["guarded_p50_ms"] - report["plain_p50_ms"], 2)
     print(json.dumps(report, indent=2))
@@ -125,7 +133,9 @@ def render(r: dict[str, Any]) -> str:
         f"| no guards | {r['plain_p50_ms']} | {r['plain_p90_ms']} |",
         f"| all guards | {r['guarded_p50_ms']} | {r['guarded_p90_ms']} |", "",
         f"Added p50 latency: **{r['added_p50_ms']} ms**; the guards' own time per request "
-        f"(sum over guards, from the recorded verdicts), p50: {r['guards_own_p50_ms']} ms.", "",
+        f"(sum over guards, from the recorded verdicts), p50: {r['guards_own_p50_ms']} ms. Per guard, p50 ms: "
+        + ", ".join(f"{k} {v}" for k, v in r["per_guard_p50_ms"].items()) + ".",
+        "The rest of the added time is the larger verdict record and the redaction itself.", "",
     ])
 
 
