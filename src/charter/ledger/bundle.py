@@ -88,8 +88,7 @@ def build_bundle(
         lo, hi = _range(conn, since_ts, until_ts, size)
         entries = _entries(conn, lo, hi, tenant_id)
     pieces = [
-        {"lo": a, "hi": b, "hash": nodes.node(a, b).hex()}
-        for a, b in aligned_pieces(0, lo) + aligned_pieces(hi, size)
+        {"lo": a, "hi": b, "hash": nodes.node(a, b).hex()} for a, b in aligned_pieces(0, lo) + aligned_pieces(hi, size)
     ]
     proofs = [
         {

@@ -61,8 +61,7 @@ def latest_frontier(conn: Connection) -> tuple[Frontier, bytes | None]:
     frontier = Frontier.from_bytes(int(row.tree_size), bytes(row.frontier))
     if frontier.root() != bytes(row.root_hash):
         raise Unavailable(
-            f"the stored frontier of checkpoint {row.tree_size} does not match its root: run "
-            "`charter audit verify`",
+            f"the stored frontier of checkpoint {row.tree_size} does not match its root: run `charter audit verify`",
             code="ledger_unavailable",
         )
     return frontier, bytes(row.root_hash)

@@ -36,9 +36,7 @@ def event_hash(canonical: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-def leaf_data(
-    seq: int, ts: str, tenant_id: str, actor: str, action: str, subject: str, ev_hash: str
-) -> bytes:
+def leaf_data(seq: int, ts: str, tenant_id: str, actor: str, action: str, subject: str, ev_hash: str) -> bytes:
     return orjson.dumps([seq, ts, tenant_id, actor, action, subject, ev_hash])
 
 

@@ -85,13 +85,9 @@ def load_keyring(settings: Settings) -> KeyRing:
     directory = settings.effective_ledger_key_dir
     current = directory / "current"
     if not current.exists():
-        raise Unavailable(
-            f"no ledger signing key in {directory}: run `charter init`", code="ledger_unavailable"
-        )
+        raise Unavailable(f"no ledger signing key in {directory}: run `charter init`", code="ledger_unavailable")
     kid = current.read_text().strip()
     private = serialization.load_pem_private_key((directory / f"{kid}.key").read_bytes(), password=None)
     if not isinstance(private, Ed25519PrivateKey) or key_id(private.public_key()) != kid:
-        raise Unavailable(
-            f"the ledger key {kid} in {directory} is not the key it names", code="ledger_unavailable"
-        )
+        raise Unavailable(f"the ledger key {kid} in {directory} is not the key it names", code="ledger_unavailable")
     return KeyRing(current_id=kid, signer=private, public=load_public_keys(directory))

@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
+_sha256 = hashlib.sha256
 
 #: ``node(lo, hi)``: the root of the subtree over leaves ``lo .. hi-1``.
 NodeFn = Callable[[int, int], bytes]
@@ -74,14 +75,12 @@ class Frontier:
         return b"".join(self.hashes)
 
     def append(self, leaf: bytes) -> None:
-        hashes = self.hashes
-        hashes.append(leaf)
-        size = self.size
+        hashes, size = self.hashes, self.size
+        self.size = size + 1
         while size & 1:  # every trailing one bit of the old size is a merge
-            right = hashes.pop()
-            hashes[-1] = hashlib.sha256(b"\x01" + hashes[-1] + right).digest()
+            leaf = _sha256(b"\x01" + hashes.pop() + leaf).digest()
             size >>= 1
-        self.size += 1
+        hashes.append(leaf)
 
     def root(self) -> bytes:
         if not self.hashes:
@@ -159,9 +158,7 @@ def verify_inclusion(leaf: bytes, index: int, size: int, proof: Sequence[bytes],
     return sn == 0 and r == root
 
 
-def verify_consistency(
-    first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]
-) -> bool:
+def verify_consistency(first: int, second: int, first_root: bytes, second_root: bytes, proof: Sequence[bytes]) -> bool:
     """RFC 9162 §2.1.4.2 (a tree of size 0 is consistent with every tree)."""
     if first == 0:
         return not proof and first <= second

@@ -72,13 +72,9 @@ def _check_heads(bundle: dict[str, Any], keys: dict[str, Any]) -> dict[int, byte
         key = keys.get(head["key_id"])
         body = checkpoint_body(size, root, head["timestamp"])
         if key is None or not signature_ok(key, body, bytes.fromhex(head["signature"])):
-            raise BundleError(
-                f"signed head of tree size {size}: the signature does not verify with a trusted key"
-            )
+            raise BundleError(f"signed head of tree size {size}: the signature does not verify with a trusted key")
         roots[size] = root
-    proofs = {
-        (p["first"], p["second"]): [bytes.fromhex(h) for h in p["proof"]] for p in bundle["consistency"]
-    }
+    proofs = {(p["first"], p["second"]): [bytes.fromhex(h) for h in p["proof"]] for p in bundle["consistency"]}
     sizes = sorted(roots)
     for a, b in itertools.pairwise(sizes):
         if not verify_consistency(a, b, roots[a], roots[b], proofs.get((a, b), [])):
@@ -150,9 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: dict[str, Any] = verify_bundle(bundle, args.trusted_key)
         code = 0
     except (BundleError, KeyError, TypeError, ValueError) as exc:
-        message = (
-            str(exc) if isinstance(exc, BundleError) else f"malformed bundle ({type(exc).__name__}: {exc})"
-        )
+        message = str(exc) if isinstance(exc, BundleError) else f"malformed bundle ({type(exc).__name__}: {exc})"
         result, code = {"ok": False, "error": message}, 1
     if args.json:
         print(json.dumps(result, indent=2))

@@ -87,9 +87,7 @@ _HEAD_COLUMNS = (
 
 
 def latest_head(conn: Connection) -> Checkpoint | None:
-    row = conn.execute(
-        select(*_HEAD_COLUMNS).order_by(ledger_checkpoints.c.tree_size.desc()).limit(1)
-    ).first()
+    row = conn.execute(select(*_HEAD_COLUMNS).order_by(ledger_checkpoints.c.tree_size.desc()).limit(1)).first()
     return None if row is None else _head(row)
 
 

@@ -75,9 +75,7 @@ def _held_tenants(conn: Connection) -> set[str]:
 
 def _purge_bound(conn: Connection, cutoff: str) -> tuple[int, bytes] | None:
     """The largest signed head that ends at or before the last entry older than the cutoff."""
-    last_old = conn.execute(
-        select(func.max(ledger_entries.c.seq)).where(ledger_entries.c.ts < cutoff)
-    ).scalar()
+    last_old = conn.execute(select(func.max(ledger_entries.c.seq)).where(ledger_entries.c.ts < cutoff)).scalar()
     if last_old is None:
         return None
     row = conn.execute(
@@ -133,9 +131,7 @@ def purge_payloads(
     if tenant_id is not None:
         where = and_(where, e.tenant_id == tenant_id)
     purged = conn.execute(update(ledger_entries).where(where).values(event=None)).rowcount
-    record.update(
-        to=to, purged=purged, subtree_roots=[frontier[i : i + 32].hex() for i in range(0, len(frontier), 32)]
-    )
+    record.update(to=to, purged=purged, subtree_roots=[frontier[i : i + 32].hex() for i in range(0, len(frontier), 32)])
     if purged:
         record["seq"] = append(
             conn,
@@ -148,9 +144,7 @@ def purge_payloads(
     return record
 
 
-def set_legal_hold(
-    conn: Connection, *, tenant_id: str, on: bool, actor: str, reason: str = ""
-) -> dict[str, Any]:
+def set_legal_hold(conn: Connection, *, tenant_id: str, on: bool, actor: str, reason: str = "") -> dict[str, Any]:
     """Place or lift a tenant's legal hold (recorded in the ledger with before/after, AT-7)."""
     before = conn.execute(select(tenants.c.legal_hold).where(tenants.c.id == tenant_id)).scalar_one_or_none()
     if before is None:

@@ -163,10 +163,8 @@ def list_entries(
         query = query.where(e.action == action)
     if subject is not None:
         query = query.where(e.subject == subject)
-    if after_seq is not None:
-        query = query.where(e.seq > after_seq).order_by(e.seq)
-    else:
-        query = query.order_by(e.seq.desc())
+    newest_first = after_seq is None
+    query = query.order_by(e.seq.desc()) if newest_first else query.where(e.seq > after_seq).order_by(e.seq)
     with rt.engine.connect() as conn:
         return [_entry_json(r) for r in conn.execute(query.limit(limit))]
 

@@ -1,35 +1,47 @@
 """``charter audit verify``: re-derive every leaf, rebuild the tree, check every signed head.
 
-One streaming pass in sequence order. For each entry: the event hashes to its ``event_hash``, the
-fields hash to its leaf, the leaf equals the one the covering signed head authenticated, and a
-covered interaction still projects to the event. The tree rebuilt from the re-derived leaves must
-reach every signed root (so consecutive heads are consistent: both roots come from one leaf
-sequence), and the sequence must be gapless up to the counter and to the last head.
+All reads happen in one snapshot (a read transaction; REPEATABLE READ on PostgreSQL), so a verify
+running beside a busy server sees one consistent ledger. The steps:
+
+1. Every signed head: its Ed25519 signature under a trusted key, and the leaf hashes it stores
+   rebuild its root. The leaves of the longest such prefix are *authenticated*.
+2. One streaming pass over the entries in sequence order (raw DBAPI rows, no ORM objects): the
+   sequence is gapless; the event hashes to its ``event_hash``; the fields hash to the stored leaf;
+   the re-derived leaves equal the authenticated ones (one comparison of two byte strings; the first
+   differing entry is named). Heads whose stored leaves did not authenticate are checked against
+   the tree rebuilt from the re-derived leaves instead. Consecutive heads are therefore consistent:
+   both roots come from one leaf sequence.
+3. Each covered interaction still projects to its entry's event; the counter and the last head
+   agree with the number of entries (truncation, entries inserted behind the ledger's back); every
+   removed payload is covered by a signed purge entry.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Connection, Engine, select
 
 from charter.ledger.coverage import INTERACTION_ACTION, interaction_event
-from charter.ledger.entries import event_hash, leaf_data, leaf_hash_of
 from charter.ledger.merkle import Frontier
 from charter.ledger.note import checkpoint_body, signature_ok
 from charter.ledger.purge import PURGE_ACTION, PurgeRecord
-from charter.ledger.tables import ledger_checkpoints, ledger_entries, ledger_state
+from charter.ledger.tables import ledger_checkpoints, ledger_state
 from charter.store.schema import interactions
 
 __all__ = ["Problem", "VerifyReport", "verify_ledger"]
 
-_BATCH = 10_000
-_INTERACTION_COLUMNS = tuple(c.name for c in interactions.columns)
+_BATCH = 20_000
+_ZERO = bytes(32)
+_STREAM_SQL = (
+    "SELECT seq, ts, tenant_id, actor, action, subject, event, event_hash, leaf_hash FROM ledger_entries ORDER BY seq"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -79,39 +91,36 @@ class VerifyReport:
 
 @dataclass
 class _Heads:
-    """Signed heads, checked, and the leaf hashes they authenticate."""
-
-    roots: dict[int, bytes]
-    authentic: bytes  # leaf hashes 0 .. authentic_size, authenticated by a signed root
-    count: int = 0
-
-    @property
-    def authentic_size(self) -> int:
-        return len(self.authentic) // 32
+    roots: dict[int, bytes]  # validly signed heads
+    authentic: bytes  # leaf hashes 0 .. n, authenticated by a signed root
 
 
-def _check_heads(engine: Engine, keys: Mapping[str, Ed25519PublicKey], report: VerifyReport) -> _Heads:
+@dataclass
+class _Pass:
+    """What the streaming pass collects."""
+
+    leaves: bytearray = field(default_factory=bytearray)  # re-derived leaf of seq i at i*32
+    covered: list[tuple[int, str, str]] = field(default_factory=list)  # interaction entries
+    purged: list[tuple[int, str, str]] = field(default_factory=list)  # (seq, tenant, ts)
+    purges: list[PurgeRecord] = field(default_factory=list)
+
+
+def _check_heads(conn: Connection, keys: Mapping[str, Ed25519PublicKey], report: VerifyReport) -> _Heads:
     c = ledger_checkpoints.c
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(c.tree_size, c.root_hash, c.ts, c.key_id, c.signature, c.leaves).order_by(c.tree_size)
-        ).all()
+    rows = conn.execute(
+        select(c.tree_size, c.root_hash, c.ts, c.key_id, c.signature, c.leaves).order_by(c.tree_size)
+    ).all()
     frontier, blob, authentic, roots = Frontier(), bytearray(), b"", {}
     for size, root, ts, kid, signature, leaves in rows:
         size, root, leaves = int(size), bytes(root), bytes(leaves)
         key = keys.get(kid)
         if key is None or not signature_ok(key, checkpoint_body(size, root, ts), bytes(signature)):
             why = "an unknown key" if key is None else "a signature that does not verify"
-            report.problems.append(
-                Problem(size, "forged_checkpoint", f"checkpoint at tree size {size} has {why}")
-            )
+            report.problems.append(Problem(size, "forged_checkpoint", f"checkpoint at tree size {size} has {why}"))
             continue
         roots[size] = root
         if len(leaves) != (size - frontier.size) * 32:
-            report.problems.append(
-                Problem(size, "checkpoint_leaves", f"checkpoint {size}: stored leaves are cut")
-            )
-            continue
+            continue  # not authenticated; checked against the re-derived tree below
         blob += leaves
         for i in range(0, len(leaves), 32):
             frontier.append(leaves[i : i + 32])
@@ -122,118 +131,111 @@ def _check_heads(engine: Engine, keys: Mapping[str, Ed25519PublicKey], report: V
     return _Heads(roots=roots, authentic=authentic)
 
 
-def _stream(engine: Engine) -> Any:
-    e, i = ledger_entries.c, interactions
-    query = (
-        select(e.seq, e.ts, e.tenant_id, e.actor, e.action, e.subject, e.event, e.event_hash, e.leaf_hash, i)
-        .select_from(
-            ledger_entries.outerjoin(interactions, and_(e.action == INTERACTION_ACTION, i.c.id == e.subject))
-        )
-        .order_by(e.seq)
-    )
-    with engine.connect() as conn:
-        result = conn.execution_options(yield_per=_BATCH).execute(query)
-        for part in result.partitions():
-            yield from part
+def _rows(conn: Connection) -> Iterator[list[Any]]:
+    """Entries in sequence order as raw DBAPI tuples, in batches (server-side cursor on PostgreSQL)."""
+    raw: Any = conn.connection.dbapi_connection
+    cursor = raw.cursor(name="charter_verify") if conn.dialect.name == "postgresql" else raw.cursor()
+    try:
+        cursor.execute(_STREAM_SQL)
+        while batch := cursor.fetchmany(_BATCH):
+            yield batch
+    finally:
+        cursor.close()
 
 
-def _interaction_problem(seq: int, subject: str, event: str, row: Any) -> Problem | None:
-    if row[9] is None:
-        return Problem(seq, "interaction_missing", f"entry {seq}: covered interaction {subject} is missing")
-    stored = orjson.loads(event)
-    current = interaction_event(dict(zip(_INTERACTION_COLUMNS, row[9:], strict=True)))
-    if stored == current:
-        return None
-    changed = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
-    return Problem(
-        seq,
-        "interaction_changed",
-        f"entry {seq}: covered interaction {subject} was changed ({', '.join(changed)})",
-    )
-
-
-def verify_ledger(
-    engine: Engine, keys: Mapping[str, Ed25519PublicKey], *, max_problems: int = 50
-) -> VerifyReport:
-    """Check the whole ledger; the report names every problem found (the first by sequence)."""
-    started = time.perf_counter()
-    report = VerifyReport()
-    heads = _check_heads(engine, keys, report)
-    frontier, expected = Frontier(), 0
-    purged: list[tuple[int, str, str]] = []
-    purges: list[PurgeRecord] = []
-    authentic, authentic_size, roots = heads.authentic, heads.authentic_size, heads.roots
-    problems = report.problems
-    for row in _stream(engine):
-        seq, ts, tenant, actor, action, subject, event, ev_hash, stored = row[:9]
-        if seq != expected:
-            problems.append(Problem(expected, "missing_entry", f"entries {expected}..{seq - 1} are missing"))
-            expected = seq
-        if event is None:
-            purged.append((seq, tenant, ts))
-        elif event_hash(event.encode()) != ev_hash:
-            problems.append(Problem(seq, "event_changed", f"entry {seq}: the event does not match its hash"))
-        leaf = leaf_hash_of(leaf_data(seq, ts, tenant, actor, action, subject, ev_hash))
-        if leaf != stored:
-            problems.append(
-                Problem(seq, "entry_changed", f"entry {seq}: its fields do not match its leaf hash")
-            )
-        elif seq < authentic_size and leaf != authentic[seq * 32 : seq * 32 + 32]:
-            problems.append(
-                Problem(
-                    seq,
-                    "entry_rewritten",
-                    f"entry {seq} differs from the entry the signed "
-                    "head authenticated (fields and hashes rewritten)",
-                )
-            )
-        if action == INTERACTION_ACTION and event is not None:
-            report.interactions += 1
-            found = _interaction_problem(seq, subject, event, row)
-            if found:
-                problems.append(found)
-        elif action == PURGE_ACTION and event is not None:
-            purges.append(PurgeRecord.from_event(seq, orjson.loads(event)))
-        frontier.append(leaf)
-        expected += 1
-        root = roots.get(expected)
-        if root is not None and frontier.root() != root:
-            problems.append(
-                Problem(
-                    expected - 1,
-                    "root_mismatch",
-                    f"the tree of size {expected} does not match its signed head",
-                )
-            )
-        if len(problems) >= max_problems:
+def _stream(conn: Connection, report: VerifyReport, out: _Pass, limit: int) -> int:
+    sha256, dumps, problems, leaves = hashlib.sha256, orjson.dumps, report.problems, out.leaves
+    expected = 0
+    for batch in _rows(conn):
+        for seq, ts, tenant, actor, action, subject, event, ev_hash, stored in batch:
+            if seq != expected:
+                problems.append(Problem(expected, "missing_entry", f"entries {expected}..{seq - 1} are missing"))
+                leaves += _ZERO * (seq - expected)
+                expected = seq
+            if event is None:
+                out.purged.append((seq, tenant, ts))
+            elif sha256(event.encode()).hexdigest() != ev_hash:
+                problems.append(Problem(seq, "event_changed", f"entry {seq}: the event does not match its hash"))
+            leaf = sha256(b"\x00" + dumps([seq, ts, tenant, actor, action, subject, ev_hash])).digest()
+            if leaf != stored:
+                problems.append(Problem(seq, "entry_changed", f"entry {seq}: its fields do not match its leaf hash"))
+            if action == INTERACTION_ACTION:
+                if event is not None:
+                    out.covered.append((seq, subject, event))
+            elif action == PURGE_ACTION and event is not None:
+                out.purges.append(PurgeRecord.from_event(seq, orjson.loads(event)))
+            leaves += leaf
+            expected += 1
+        if len(problems) >= limit:
             break
-    report.entries = expected
-    _check_tail(engine, report, expected)
-    report.purged = _check_purges(report, purged, purges, roots)
-    report.seconds = time.perf_counter() - started
-    return report
+    return expected
 
 
-def _check_tail(engine: Engine, report: VerifyReport, count: int) -> None:
-    with engine.connect() as conn:
-        next_seq = int(
-            conn.execute(select(ledger_state.c.next_seq).where(ledger_state.c.id == 1)).scalar_one()
-        )
+def _check_leaves(report: VerifyReport, heads: _Heads, leaves: bytes) -> None:
+    authentic = heads.authentic
+    n = min(len(authentic), len(leaves))
+    if leaves[:n] != authentic[:n]:
+        first = next(i for i in range(0, n, 32) if leaves[i : i + 32] != authentic[i : i + 32]) // 32
+        if not any(p.seq == first for p in report.problems):
+            report.problems.append(
+                Problem(
+                    first,
+                    "entry_rewritten",
+                    f"entry {first} differs from the entry the signed head authenticated (fields and hashes rewritten)",
+                )
+            )
+    unchecked = sorted(size for size in heads.roots if size * 32 > len(authentic))
+    if not unchecked:
+        return
+    frontier = Frontier()
+    for size in unchecked:  # heads whose stored leaves did not authenticate: use the re-derived tree
+        while frontier.size < min(size, len(leaves) // 32):
+            frontier.append(leaves[frontier.size * 32 : frontier.size * 32 + 32])
+        if frontier.size == size and frontier.root() != heads.roots[size]:
+            report.problems.append(
+                Problem(size - 1, "root_mismatch", f"the tree of size {size} does not match its signed head")
+            )
+
+
+def _check_interactions(conn: Connection, report: VerifyReport, covered: list[tuple[int, str, str]]) -> None:
+    names = tuple(c.name for c in interactions.columns)
+    for start in range(0, len(covered), 500):
+        chunk = covered[start : start + 500]
+        rows = conn.execute(select(interactions).where(interactions.c.id.in_([s for _, s, _ in chunk]))).all()
+        found = {r.id: dict(zip(names, r, strict=True)) for r in rows}
+        for seq, subject, event in chunk:
+            row = found.get(subject)
+            if row is None:
+                report.problems.append(
+                    Problem(seq, "interaction_missing", f"entry {seq}: covered interaction {subject} is missing")
+                )
+                continue
+            stored, current = orjson.loads(event), interaction_event(row)
+            if stored != current:
+                changed = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
+                report.problems.append(
+                    Problem(
+                        seq,
+                        "interaction_changed",
+                        f"entry {seq}: covered interaction {subject} was changed ({', '.join(changed)})",
+                    )
+                )
+    report.interactions = len(covered)
+
+
+def _check_tail(report: VerifyReport, count: int, next_seq: int) -> None:
     if report.signed_size > count:
         report.problems.append(
             Problem(
                 count,
                 "truncated",
-                f"entries {count}..{report.signed_size - 1} are "
-                "signed by a checkpoint but missing (tail truncated)",
+                f"entries {count}..{report.signed_size - 1} are signed by a checkpoint but missing (tail truncated)",
             )
         )
     elif next_seq > count:
         report.problems.append(
             Problem(
-                count,
-                "truncated",
-                f"entries {count}..{next_seq - 1} were numbered but are missing (tail truncated)",
+                count, "truncated", f"entries {count}..{next_seq - 1} were numbered but are missing (tail truncated)"
             )
         )
     if next_seq < count:
@@ -241,27 +243,38 @@ def _check_tail(engine: Engine, report: VerifyReport, count: int) -> None:
             Problem(
                 next_seq,
                 "forged_entry",
-                f"entries {next_seq}..{count - 1} were never "
-                "numbered by the ledger (inserted behind its back)",
+                f"entries {next_seq}..{count - 1} were never numbered by the ledger (inserted behind its back)",
             )
         )
 
 
-def _check_purges(
-    report: VerifyReport,
-    purged: list[tuple[int, str, str]],
-    purges: list[PurgeRecord],
-    roots: Mapping[int, bytes],
-) -> int:
-    for record in purges:
+def _check_purges(report: VerifyReport, out: _Pass, roots: Mapping[int, bytes]) -> None:
+    for record in out.purges:
         problem = record.check_roots(roots)
         if problem:
             report.problems.append(Problem(record.seq, "purge_mismatch", problem))
-    for seq, tenant, ts in purged:
-        if not any(record.covers(seq, tenant, ts) for record in purges):
+    for seq, tenant, ts in out.purged:
+        if not any(record.covers(seq, tenant, ts) for record in out.purges):
             report.problems.append(
-                Problem(
-                    seq, "payload_deleted", f"entry {seq}: its event was removed without a signed purge entry"
-                )
+                Problem(seq, "payload_deleted", f"entry {seq}: its event was removed without a signed purge entry")
             )
-    return len(purged)
+    report.purged = len(out.purged)
+
+
+def verify_ledger(engine: Engine, keys: Mapping[str, Ed25519PublicKey], *, max_problems: int = 50) -> VerifyReport:
+    """Check the whole ledger; the report names every problem found (the first by sequence)."""
+    started = time.perf_counter()
+    report, out = VerifyReport(), _Pass()
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            heads = _check_heads(conn, keys, report)
+            next_seq = int(conn.execute(select(ledger_state.c.next_seq).where(ledger_state.c.id == 1)).scalar_one())
+            report.entries = _stream(conn, report, out, max_problems)
+            _check_leaves(report, heads, bytes(out.leaves))
+            _check_interactions(conn, report, out.covered)
+    _check_tail(report, report.entries, next_seq)
+    _check_purges(report, out, heads.roots)
+    report.seconds = time.perf_counter() - started
+    return report
