@@ -21,7 +21,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from charter import ledger
-from charter.errors import CharterError, ContentFiltered, Unavailable
+from charter.errors import ContentFiltered, Unavailable
 from charter.knowledge import service
 from charter.knowledge.chunking import Chunk, chunk_sections
 from charter.knowledge.index import store_vectors
@@ -172,7 +172,6 @@ def _prepare(st: KnowledgeState, kb: Any, batch: _Batch, source: Source) -> _Pre
     signature = _minhash(document.text)
     key = f"new:{checksum}"
     near = batch.near_duplicate(key, signature)
-    vectors = st.embedder(kb.embedder, kb.embedder_options).embed(texts) if kb.embedder and texts else None
     batch.checksums[checksum] = key
     batch.contents[content] = key
     return _Prepared(
@@ -187,13 +186,35 @@ def _prepare(st: KnowledgeState, kb: Any, batch: _Batch, source: Source) -> _Pre
         redactions,
         np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(),
         near,
-        vectors,
+        None,  # embedded together with the rest of the batch
     )
+
+
+def _embed(st: KnowledgeState, kb: Any, prepared: list[_Prepared]) -> None:
+    """Embed every new chunk of the batch in one call (far faster than one call per file)."""
+    texts = [t for p in prepared for t in p.texts]
+    vectors = st.embedder(kb.embedder, kb.embedder_options).embed(texts)
+    start = 0
+    for p in prepared:
+        p.vectors = vectors[start : start + len(p.texts)]
+        start += len(p.texts)
 
 
 def _record(
     conn: Connection, kb: Any, prepared: list[_Prepared], *, uploader: str, classification: str
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int | None, list[dict[str, Any]]]:
+    present = set(
+        conn.execute(
+            select(kb_documents.c.checksum).where(
+                kb_documents.c.kb_id == kb.id,
+                kb_documents.c.status == "active",
+                kb_documents.c.checksum.in_([p.checksum for p in prepared]),
+            )
+        ).scalars()
+    )
+    prepared = [p for p in prepared if p.checksum not in present]  # a concurrent ingestion won the race
+    if not prepared:
+        return None, []
     version = service.next_version(conn, kb.id)
     now = utcnow()
     ids = {p.checksum: new_id("doc") for p in prepared}
@@ -310,7 +331,7 @@ def ingest(
             outcome = _prepare(st, kb, batch, source)
         except Unavailable:
             raise  # a missing guard or embedder stops the batch: nothing would be ingested correctly
-        except (LoadError, CharterError, ValueError, OSError) as exc:
+        except Exception as exc:  # any parser failure belongs to this file, not the batch
             report.failed.append({"file": source.filename, "error": str(exc) or type(exc).__name__})
         else:
             if isinstance(outcome, _Prepared):
@@ -319,6 +340,8 @@ def ingest(
                 report.skipped.append(outcome)
         if progress is not None:
             progress(source.filename)
+    if prepared and kb.embedder:
+        _embed(st, kb, prepared)
     if prepared:
         level = classification or kb.classification
         report.version, report.added = rt.writer.write(

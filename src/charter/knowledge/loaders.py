@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
@@ -121,7 +122,7 @@ def load_docx(data: bytes, filename: str) -> LoadedDocument:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise LoadError(f"not a readable DOCX file ({exc})") from exc
     sections: list[Section] = []
     heading, body = "", cast(list[str], [])
