@@ -98,8 +98,8 @@ def report(results: dict[str, dict[str, float]]) -> str:
         "|---|---|---|---|---|",
     ]
     for name, r in results.items():
-        lines.append(f"| {name} | {r['auroc']:.3f} | {r['low']:.3f}–{r['high']:.3f} | "
-                     f"{r['auroc'] / floor:.3f}× | {r['ms_per_answer']:.3f} |")
+        lines.append(f"| {name} | {r['auroc']:.3f} | {r['low']:.3f}-{r['high']:.3f} | "
+                     f"{r['auroc'] / floor:.3f}x | {r['ms_per_answer']:.3f} |")
     ours = results["Charter grounding_score"]["auroc"]
     lines += ["", f"Target ≥ {TARGET}: {'met' if ours >= TARGET else 'NOT met'} ({ours:.3f}). The published floor "
               f"is {PUBLISHED_FLOOR}; this run's floor implementation measures {floor:.3f} (stop words and the "

@@ -126,7 +126,7 @@ def report(builds: dict[str, Any], results: dict[str, dict[str, float]], n: int,
         "|---|---|---|---|---|---|",
     ]
     for mode, r in results.items():
-        lines.append(f"| {mode} | {r['r1']:.3f} | {r['r5']:.3f} | {r['r5'] / base['r5']:.3f}× | "
+        lines.append(f"| {mode} | {r['r1']:.3f} | {r['r5']:.3f} | {r['r5'] / base['r5']:.3f}x | "
                      f"{r['p50']:.1f} | {r['p99']:.1f} |")
     lines += ["", "| ingestion | documents | chunks | seconds | documents / s |", "|---|---|---|---|---|"]
     for name, b in builds.items():
