@@ -85,6 +85,34 @@ def dataset_import(
     )
 
 
+@dataset_app.command("harvest")
+def dataset_harvest(
+    use_case: str = typer.Option(..., help="Use case whose production records to use."),
+    name: str = typer.Option(..., help="Dataset name (a new version each time)."),
+    source: str = typer.Option("interactions", "--from", help="interactions | corrections"),
+    limit: int = typer.Option(200, help="Most recent interactions to take."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
+    from charter.evals import harvest
+
+    who = _actor(actor)
+    with open_runtime(json_output) as rt:
+
+        def build(conn: Any) -> dict[str, Any]:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+            if source == "corrections":
+                return harvest.from_corrections(rt, conn, tenant_id, use_case, name, actor=who)
+            if source != "interactions":
+                raise InvalidRequest("--from is interactions or corrections", code="invalid_value")
+            return harvest.from_interactions(rt, conn, tenant_id, use_case, name, actor=who, limit=limit)
+
+        result = rt.writer.write(build)
+    emit(result, json_output, human=f"{name}@{result['version']}: {result['items']} items from {source}")
+
+
 @dataset_app.command("list")
 def dataset_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List datasets (latest versions)."""

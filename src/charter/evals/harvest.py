@@ -1,0 +1,189 @@
+"""Datasets built from production: answered interactions and reviewers' corrections.
+
+Production text lives only in the encrypted raw tier, so harvesting is governed like any other use
+of it: the use case's charter must say ``may_train: true`` (DP-7: production records enter an
+export only when the use case allows it; corrections also need each requester's consent), every
+question and answer is redacted before it is stored in a dataset (the charter's PII guard when one
+is registered, Charter's own patterns otherwise: personal data becomes ``<TYPE>``), and one ledger
+entry lists every interaction read, in the same transaction that creates the dataset version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from sqlalchemy import Connection, select
+
+from charter import ledger
+from charter.errors import NotFound, PermissionDenied
+from charter.evals.datasets import create_dataset
+from charter.evals.metrics.safety import pii_spans
+from charter.runtime import Runtime
+from charter.store.schema import interaction_raw, interactions
+
+__all__ = ["from_corrections", "from_interactions", "redactor"]
+
+Redact = Callable[[str], str]
+
+
+def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
+    out, pos = [], 0
+    for start, end, kind in sorted(spans):
+        if start < pos:
+            continue
+        out += [text[pos:start], f"<{kind.upper()}>"]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def redactor(rt: Runtime) -> Redact:
+    """The registered ``pii`` guard's findings (if any) plus Charter's patterns, as ``<TYPE>``."""
+    guard: Any = None
+    if "pii" in rt.registry.names("guards"):
+        guard = rt.registry.get("guards", "pii")(rt.settings)
+
+    def redact(text: str) -> str:
+        spans = pii_spans(text)
+        if guard is not None:
+            from charter.guards.base import GuardContext
+
+            found = guard.scan(text, GuardContext(direction="input"))
+            spans += [(f.start, f.end, f.type) for f in found.findings]
+        return _replace(text, spans)
+
+    return redact
+
+
+def _allowed(conn: Connection, tenant_id: str, use_case: str) -> tuple[str, Any]:
+    from charter.policy.service import get_charter
+
+    use_case_id, _, charter = get_charter(conn, tenant_id, use_case)
+    if not charter.may_train:
+        raise PermissionDenied(
+            f"use case {use_case!r} does not allow production records in datasets (charter: may_train: false)",
+            code="out_of_scope",
+        )
+    return use_case_id, charter
+
+
+def _raw(rt: Runtime, conn: Connection, tenant_id: str, interaction_id: str) -> dict[str, Any] | None:
+    from charter.interactions.crypto import open_sealed
+
+    row = conn.execute(
+        select(interaction_raw).where(
+            interaction_raw.c.tenant_id == tenant_id, interaction_raw.c.interaction_id == interaction_id
+        )
+    ).first()
+    if row is None:
+        return None
+    data: dict[str, Any] = orjson.loads(open_sealed(rt, row._mapping, interaction_id.encode()))
+    return data
+
+
+def _question(raw: dict[str, Any]) -> str:
+    return next((m["content"] for m in reversed(raw.get("messages") or []) if m.get("role") == "user"), "")
+
+
+def from_interactions(
+    rt: Runtime,
+    conn: Connection,
+    tenant_id: str,
+    use_case: str,
+    name: str,
+    *,
+    actor: str,
+    limit: int = 200,
+    with_answers: bool = True,
+) -> dict[str, Any]:
+    """A dataset of recent answered questions (the answers as references: a regression baseline)."""
+    use_case_id, _ = _allowed(conn, tenant_id, use_case)
+    rows = (
+        conn.execute(
+            select(interactions.c.id)
+            .where(
+                interactions.c.tenant_id == tenant_id,
+                interactions.c.use_case_id == use_case_id,
+                interactions.c.status == "ok",
+                interactions.c.has_raw.is_(True),
+            )
+            .order_by(interactions.c.created_at.desc())
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    redact = redactor(rt)
+    items, used = [], []
+    for interaction_id in rows:
+        raw = _raw(rt, conn, tenant_id, interaction_id)
+        if raw is None or not _question(raw):
+            continue
+        refs = [redact(raw.get("output") or "")] if with_answers and raw.get("output") else []
+        items.append(
+            {
+                "input": redact(_question(raw)),
+                "refs": refs,
+                "context": [],
+                "tags": ["production"],
+                "variables": {},
+                "meta": {"interaction_id": interaction_id},
+            }
+        )
+        used.append(interaction_id)
+    if not items:
+        raise NotFound(f"use case {use_case!r} has no answered interactions with a raw record to harvest")
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="eval.dataset_harvested",
+        subject=f"dataset:{name}",
+        event={"source": "interactions", "use_case": use_case, "interactions": used},
+    )
+    return create_dataset(conn, tenant_id, name, items, actor=actor, source=f"interactions:{use_case}")
+
+
+def from_corrections(
+    rt: Runtime, conn: Connection, tenant_id: str, use_case: str, name: str, *, actor: str
+) -> dict[str, Any]:
+    """A dataset of questions whose answers people corrected, the corrections as references
+    (consented records only; the export is recorded by the oversight capability)."""
+    from charter.oversight.feedback import training_corrections
+
+    _allowed(conn, tenant_id, use_case)
+    redact = redactor(rt)
+    items: list[dict[str, Any]] = []
+    used: list[str] = []
+    for record in training_corrections(rt, conn, tenant_id, use_case, actor=actor, purpose=f"eval dataset {name}"):
+        raw = _raw(rt, conn, tenant_id, record["interaction_id"])
+        if raw is None or not _question(raw):
+            continue
+        used.append(record["interaction_id"])
+        items.append(
+            {
+                "input": redact(_question(raw)),
+                "refs": [redact(record["correction"])],
+                "context": [],
+                "tags": ["correction"],
+                "variables": {},
+                "meta": {"interaction_id": record["interaction_id"], "feedback_id": record["feedback_id"]},
+            }
+        )
+    if not items:
+        raise NotFound(f"use case {use_case!r} has no consented corrections to harvest")
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="eval.dataset_harvested",
+        subject=f"dataset:{name}",
+        event={
+            "source": "corrections",
+            "use_case": use_case,
+            "interactions": used,
+        },
+    )
+    return create_dataset(conn, tenant_id, name, items, actor=actor, source=f"corrections:{use_case}")
