@@ -41,9 +41,19 @@ def found(engine: PiiEngine, text: str) -> list[tuple[str, str]]:
     ("Medicare MBI 1EG4-TE5-MK73 is active", ("US_MBI", "1EG4-TE5-MK73")),
     ("Please ask Maria Gonzalez about it", ("PERSON", "Maria Gonzalez")),
     ("my name is patricia desrosiers", ("PERSON", "patricia desrosiers")),
+    ("For my take on Mrs. Baker, see below", ("PERSON", "Baker")),
 ])
 def test_dp4_each_required_type_is_found_with_exact_offsets(engine, text, expected):
     assert expected in found(engine, text)
+
+
+@pytest.mark.parametrize("text", [
+    "Personal Info:\nPhone: none given",
+    "PLEASE SPEAK TO A REAL PERSON NOW",
+    "Mission Statement: we serve everyone.",
+])
+def test_ordinary_words_in_title_case_or_capitals_are_not_names(engine, text):
+    assert not [t for t, _ in found(engine, text) if t in ("PERSON", "LOCATION")]
 
 
 @pytest.mark.parametrize(("text", "absent"), [

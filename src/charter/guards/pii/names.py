@@ -74,10 +74,15 @@ def _runs(text: str) -> Iterator[list[re.Match[str]]]:
         yield run
 
 
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Hon|St)\.?\s*$")
+
+
 def _starts_sentence(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t":
         i -= 1
+    if i >= 0 and text[i] == "." and _TITLE_BEFORE.search(text, max(0, i - 5), i + 1):
+        return False  # "Mrs. Baker": the full stop ends a title, not a sentence
     return i < 0 or text[i] in _BOUNDARY_CHARS
 
 
@@ -148,8 +153,13 @@ def names(text: str) -> Iterator[Hit]:
         if len(value) < 2 or (value.isupper() and len(value) <= 3 and value.lower() not in COUNTRIES):
             continue
         kind, score = _type_of(text, start, value)
-        if len(run) == 1 and value.lower() in words and kind == "PERSON" and score < 0.8:
-            score = 0.55  # a capitalised ordinary word in mid-sentence: likely but not certain
+        ordinary = all(_lower(m) in words for m in run)
+        if ordinary and score < 0.8 and kind not in ("NRP", "ORGANIZATION") and value.lower() not in COUNTRIES and (
+            len(run) > 1 and (value.isupper() or _starts_sentence(text, start))
+        ):
+            # several ordinary words in capitals or opening a sentence ("Personal Info",
+            # "SPEAK TO A PERSON"): likely not a name, so below the default threshold
+            score = 0.45
         yield Hit(kind, start, end, score)
     for cue in (_NAME_AFTER_CUE, _CAP_AFTER_CUE):
         for m in cue.finditer(text):
