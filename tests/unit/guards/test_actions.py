@@ -225,3 +225,45 @@ async def test_no_output_guards_and_no_vault_is_a_pass_through():
     ex = exchange({}, "hi")
     assert await collect(ex, runtime(), "a", "b") == "ab"
     assert ex.verdicts == []
+
+
+ALL_TYPES = {
+    "PERSON": "Maria Gonzalez", "EMAIL_ADDRESS": "maria@example.org", "PHONE_NUMBER": "(613) 555-0142",
+    "US_SSN": "536-22-8731", "US_ITIN": "912-78-1234", "US_PASSPORT": "483920175",
+    "US_DRIVER_LICENSE": "D1234567", "US_BANK_NUMBER": "000123456789", "CREDIT_CARD": "4111 1111 1111 1111",
+    "IBAN_CODE": "GB82 WEST 1234 5698 7654 32", "IP_ADDRESS": "192.168.10.20",
+    "STREET_ADDRESS": "24 Clarke Avenue", "DATE_TIME": "2003-08-28", "UK_NHS": "943 476 5919",
+    "UK_NINO": "AB 12 34 56 C", "CA_SIN": "046 454 286", "US_MBI": "1EG4-TE5-MK73",
+}
+ALL_TYPES_TEXT = (
+    f"Please ask {ALL_TYPES['PERSON']} at {ALL_TYPES['EMAIL_ADDRESS']} or on {ALL_TYPES['PHONE_NUMBER']}. "
+    f"SSN {ALL_TYPES['US_SSN']}, ITIN {ALL_TYPES['US_ITIN']}, passport number {ALL_TYPES['US_PASSPORT']}, "
+    f"driver's license {ALL_TYPES['US_DRIVER_LICENSE']}, bank account {ALL_TYPES['US_BANK_NUMBER']}, "
+    f"card {ALL_TYPES['CREDIT_CARD']}, IBAN {ALL_TYPES['IBAN_CODE']}, from {ALL_TYPES['IP_ADDRESS']}. "
+    f"I live at {ALL_TYPES['STREET_ADDRESS']} since {ALL_TYPES['DATE_TIME']}. NHS number {ALL_TYPES['UK_NHS']}, "
+    f"national insurance {ALL_TYPES['UK_NINO']}, SIN {ALL_TYPES['CA_SIN']}, Medicare {ALL_TYPES['US_MBI']}."
+)
+
+
+async def test_dp3_verdicts_carry_every_type_but_no_value():
+    ex = exchange({"pii": {"action": "warn"}}, ALL_TYPES_TEXT)
+    await screen_input(ex, runtime(pii=PiiGuard()))
+    record = repr([v.as_record() for v in ex.verdicts])
+    assert {f.type for f in ex.verdicts[0].findings} >= set(ALL_TYPES)
+    for value in ALL_TYPES.values():
+        assert value not in record
+
+
+async def test_dp1_redaction_leaves_no_value_of_any_type():
+    ex = exchange({"pii": {"action": "redact"}}, ALL_TYPES_TEXT)
+    await screen_input(ex, runtime(pii=PiiGuard()))
+    for value in ALL_TYPES.values():
+        assert value not in ex.messages[0].content
+
+
+async def test_long_prompts_are_screened_off_the_event_loop_with_the_same_result():
+    long_text = ("Nothing to see here. " * 300) + SSN_TEXT
+    assert len(long_text) > 4096
+    ex = exchange({"pii": {"action": "redact"}}, long_text)
+    await screen_input(ex, runtime(pii=PiiGuard()))
+    assert ex.messages[0].content.endswith("My SSN is <US_SSN_1>, what now?")

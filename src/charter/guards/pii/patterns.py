@@ -139,17 +139,28 @@ def national_ids(text: str) -> Iterator[Hit]:
         yield Hit("US_MBI", m.start(), m.end(), 0.85)
 
 
+def _context_distance(text: str, start: int, words: re.Pattern[str], window: int = 48) -> int | None:
+    """How far before ``start`` the nearest context word ends (None: none in the window)."""
+    last = None
+    for m in words.finditer(text, max(0, start - window), start):
+        last = m
+    return None if last is None else start - last.end()
+
+
 def contextual_numbers(text: str) -> Iterator[Hit]:
-    """Shapes that are only identifiers when a context word says so."""
-    for m in PASSPORT.finditer(text):
-        if context_before(text, m.start(), PASSPORT_CTX):
-            yield Hit("US_PASSPORT", m.start(), m.end(), 0.8)
-    for m in LICENSE.finditer(text):
-        if context_before(text, m.start(), LICENSE_CTX, window=40):
-            yield Hit("US_DRIVER_LICENSE", m.start(), m.end(), 0.8)
-    for m in BANK.finditer(text):
-        if context_before(text, m.start(), BANK_CTX):
-            yield Hit("US_BANK_NUMBER", m.start(), m.end(), 0.75)
+    """Shapes that are only identifiers when a context word says so; when several context words
+    precede a number ("driver's license D123, bank account 0001"), the nearest one decides."""
+    kinds = (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8), ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8),
+             ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75))
+    candidates: list[tuple[int, Hit]] = []
+    for kind, pattern, words, score in kinds:
+        for m in pattern.finditer(text):
+            distance = _context_distance(text, m.start(), words)
+            if distance is not None:
+                candidates.append((distance, Hit(kind, m.start(), m.end(), score)))
+    for distance, hit in candidates:
+        nearer = any(d < distance and h.start < hit.end and hit.start < h.end for d, h in candidates)
+        yield hit._replace(score=0.55) if nearer else hit
 
 
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
