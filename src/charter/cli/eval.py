@@ -443,3 +443,23 @@ def report_(
         html = report.render_report(conn, policy.tenant_id_for(conn, tenant), ids)
     out.write_text(html, encoding="utf-8")
     emit({"path": str(out), "bytes": len(html.encode())}, json_output, human=f"wrote {out}")
+
+
+@app.command()
+def drift(
+    use_case: str = typer.Option(..., help="Use case to check."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Compare the latest production suite run with its baseline; exits 1 on drift (schedule it, ME-2)."""
+    from charter.evals.drift import check_drift
+
+    with open_runtime(json_output) as rt:
+        data = rt.writer.write(lambda c: check_drift(c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(actor)))
+    human = ("[red]DRIFT[/red] " if data["drifted"] else "[green]stable[/green] ") + use_case
+    for failure in data["failures"]:
+        human += f"\n  - {failure}"
+    emit(data, json_output, human=human)
+    if data["drifted"]:
+        raise typer.Exit(1)

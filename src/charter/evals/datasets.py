@@ -50,9 +50,7 @@ def _strings(value: Any, field: str, line: int) -> list[str]:
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise InvalidRequest(
-        f"item {line}: `{field}` must be a string or a list of strings", code="invalid_value"
-    )
+    raise InvalidRequest(f"item {line}: `{field}` must be a string or a list of strings", code="invalid_value")
 
 
 def normalize_item(raw: Mapping[str, Any], line: int) -> dict[str, Any]:
@@ -60,14 +58,10 @@ def normalize_item(raw: Mapping[str, Any], line: int) -> dict[str, Any]:
     value = raw.get("input")
     if isinstance(value, list):
         if not all(isinstance(m, dict) and isinstance(m.get("content"), str) and "role" in m for m in value):
-            raise InvalidRequest(
-                f"item {line}: chat `input` needs {{role, content}} messages", code="invalid_value"
-            )
+            raise InvalidRequest(f"item {line}: chat `input` needs {{role, content}} messages", code="invalid_value")
         value = [{"role": str(m["role"]), "content": m["content"]} for m in value]
     elif not isinstance(value, str) or not value:
-        raise InvalidRequest(
-            f"item {line}: `input` is required (a string or chat messages)", code="missing_field"
-        )
+        raise InvalidRequest(f"item {line}: `input` is required (a string or chat messages)", code="missing_field")
     tags = raw.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.replace(";", ",").split(",") if t.strip()]

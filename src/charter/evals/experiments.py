@@ -129,9 +129,7 @@ def start_experiment(
     return {"experiment_id": experiment_id, "dataset": f"{ds.name}@{ds.version}", "runs": runs}
 
 
-def build_evaluators(
-    rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Target | None
-) -> dict[str, Evaluator]:
+def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Target | None) -> dict[str, Evaluator]:
     """Evaluators from ``[{name, options}]``; a judge gets the target, ``embedder: NAME`` the embedder."""
     out: dict[str, Evaluator] = {}
     for spec in specs:
@@ -146,15 +144,11 @@ def build_evaluators(
         try:
             out[name] = factory(**options)
         except (TypeError, ValueError) as exc:
-            raise InvalidRequest(
-                f"evaluator {name!r}: {exc}", code="invalid_value", param="evaluators"
-            ) from None
+            raise InvalidRequest(f"evaluator {name!r}: {exc}", code="invalid_value", param="evaluators") from None
     return out
 
 
-def case_messages(
-    case: Case, version: PromptVersion | None, system_prompt: str, use_case: str
-) -> list[ChatMessage]:
+def case_messages(case: Case, version: PromptVersion | None, system_prompt: str, use_case: str) -> list[ChatMessage]:
     if isinstance(case.input, str):
         conversation = [ChatMessage(role="user", content=case.input)]
     else:
@@ -190,9 +184,7 @@ async def _answer(
     return await target.generate(run.model, messages, _params(run, version))
 
 
-async def _score(
-    evaluators: Mapping[str, Evaluator], case: Case, answer: Answer
-) -> dict[str, dict[str, float]]:
+async def _score(evaluators: Mapping[str, Evaluator], case: Case, answer: Answer) -> dict[str, dict[str, float]]:
     scores: dict[str, dict[str, float]] = {}
     for name, evaluator in evaluators.items():
         values = await evaluator.score(case, answer)
@@ -220,18 +212,14 @@ def _store(
                 created_at=utcnow(),
             )
         )
-        conn.execute(
-            eval_runs.update().where(eval_runs.c.id == run_id).values(done_count=eval_runs.c.done_count + 1)
-        )
+        conn.execute(eval_runs.update().where(eval_runs.c.id == run_id).values(done_count=eval_runs.c.done_count + 1))
         return int(conn.execute(select(eval_runs.c.done_count).where(eval_runs.c.id == run_id)).scalar_one())
 
     return write
 
 
 def load_run(conn: Connection, tenant_id: str, run_id: str) -> Any:
-    row = conn.execute(
-        select(eval_runs).where(eval_runs.c.id == run_id, eval_runs.c.tenant_id == tenant_id)
-    ).first()
+    row = conn.execute(select(eval_runs).where(eval_runs.c.id == run_id, eval_runs.c.tenant_id == tenant_id)).first()
     if row is None:
         raise NotFound(f"evaluation run {run_id!r} not found; list runs with `charter eval runs`")
     return row
@@ -251,9 +239,7 @@ def _runs_of(conn: Connection, tenant_id: str, experiment_or_run: str) -> list[A
     return list(rows)
 
 
-def run_scored(
-    conn: Connection, tenant_id: str, run_id: str
-) -> list[tuple[Case, Answer, dict[str, dict[str, float]]]]:
+def run_scored(conn: Connection, tenant_id: str, run_id: str) -> list[tuple[Case, Answer, dict[str, dict[str, float]]]]:
     """The stored results of a run, with their items, in item order."""
     run = load_run(conn, tenant_id, run_id)
     cases = {c.id: c for c in load_cases(conn, tenant_id, run.dataset_id)}
@@ -350,12 +336,8 @@ async def _run_one(
     def prepare() -> tuple[list[Case], set[str], PromptVersion | None, str, str]:
         with rt.engine.connect() as conn:
             cases = load_cases(conn, tenant_id, run.dataset_id)
-            done = set(
-                conn.execute(select(eval_results.c.item_id).where(eval_results.c.run_id == run.id)).scalars()
-            )
-            version = (
-                get_version_by_id(conn, tenant_id, run.prompt_version_id) if run.prompt_version_id else None
-            )
+            done = set(conn.execute(select(eval_results.c.item_id).where(eval_results.c.run_id == run.id)).scalars())
+            version = get_version_by_id(conn, tenant_id, run.prompt_version_id) if run.prompt_version_id else None
             uc = _use_case_name(conn, run.use_case_id)
             return cases, done, version, _system_prompt(conn, tenant_id, uc), uc or ""
 
@@ -407,9 +389,7 @@ async def execute(
     with rt.engine.connect() as conn:
         runs = [r for r in _runs_of(conn, tenant_id, experiment_or_run) if r.status != "finished"]
     sem = asyncio.Semaphore(max(1, concurrency))
-    return list(
-        await asyncio.gather(*(_run_one(rt, tenant_id, run, target, sem, on_item, actor) for run in runs))
-    )
+    return list(await asyncio.gather(*(_run_one(rt, tenant_id, run, target, sem, on_item, actor) for run in runs)))
 
 
 def list_runs(

@@ -41,6 +41,7 @@ __all__ = [
     "find_run",
     "gate_model_change",
     "gate_prompt",
+    "production_prompt",
     "record_decision",
 ]
 
@@ -66,15 +67,9 @@ class Check:
         if self.value is None:
             return f"{self.metric}: not measured by the run (add its evaluator to the suite)"
         if self.bound == "min":
-            return (
-                f"{self.metric} {self.value:.4g} is below the minimum {self.limit:.4g}"
-                f" by {self.missed_by:.4g}"
-            )
+            return f"{self.metric} {self.value:.4g} is below the minimum {self.limit:.4g} by {self.missed_by:.4g}"
         if self.bound == "max":
-            return (
-                f"{self.metric} {self.value:.4g} is above the maximum {self.limit:.4g}"
-                f" by {self.missed_by:.4g}"
-            )
+            return f"{self.metric} {self.value:.4g} is above the maximum {self.limit:.4g} by {self.missed_by:.4g}"
         change = "dropped" if self.bound == "max_drop" else "rose"
         assert self.baseline is not None
         moved = abs(self.value - self.baseline)
@@ -138,9 +133,7 @@ def _check(metric: str, bound: str, limit: float, value: float | None, baseline:
         miss = value - limit
     else:
         if baseline is None:
-            return Check(
-                metric, bound, limit, value, None, True, note="no baseline run: regression not checked"
-            )
+            return Check(metric, bound, limit, value, None, True, note="no baseline run: regression not checked")
         change = (baseline - value) if bound == "max_drop" else (value - baseline)
         miss = change - limit
     passed = miss <= 1e-9
@@ -158,9 +151,7 @@ def check_thresholds(
         for bound in ("min", "max", "max_drop", "max_rise"):
             if bound in thresholds[metric]:
                 base = None if baseline is None else baseline.get(metric)
-                checks.append(
-                    _check(metric, bound, float(thresholds[metric][bound]), values.get(metric), base)
-                )
+                checks.append(_check(metric, bound, float(thresholds[metric][bound]), values.get(metric), base))
     return checks
 
 
@@ -186,27 +177,21 @@ def find_run(
         query = query.where(eval_runs.c.model == model)
     if run_id is not None:
         query = query.where(eval_runs.c.id == run_id)
-    return conn.execute(
-        query.order_by(eval_runs.c.finished_at.desc(), eval_runs.c.id.desc()).limit(1)
-    ).first()
+    return conn.execute(query.order_by(eval_runs.c.finished_at.desc(), eval_runs.c.id.desc()).limit(1)).first()
 
 
 def _decision_run(conn: Connection, tenant_id: str, gate_id: str | None) -> Any:
     if gate_id is None:
         return None
     run_id = conn.execute(
-        select(gate_decisions.c.run_id).where(
-            gate_decisions.c.id == gate_id, gate_decisions.c.tenant_id == tenant_id
-        )
+        select(gate_decisions.c.run_id).where(gate_decisions.c.id == gate_id, gate_decisions.c.tenant_id == tenant_id)
     ).scalar()
     if run_id is None:
         return None
     return conn.execute(select(eval_runs).where(eval_runs.c.id == run_id)).first()
 
 
-def _prompt_baseline(
-    conn: Connection, tenant_id: str, suite: Suite, version: PromptVersion, label: str
-) -> Any:
+def _prompt_baseline(conn: Connection, tenant_id: str, suite: Suite, version: PromptVersion, label: str) -> Any:
     holder = conn.execute(
         select(prompt_labels.c.version_id).where(
             prompt_labels.c.prompt_id == version.prompt_id, prompt_labels.c.label == label
@@ -287,9 +272,7 @@ def _evaluate(
         problems.append("no thresholds: set them in the prompt version or with `charter eval suite set`")
     checks: list[Check] = []
     if run is not None:
-        checks = check_thresholds(
-            thresholds, run.aggregates or {}, None if baseline is None else baseline.aggregates
-        )
+        checks = check_thresholds(thresholds, run.aggregates or {}, None if baseline is None else baseline.aggregates)
     decision = GateDecision(
         subject=subject,
         passed=False,
@@ -317,9 +300,7 @@ def gate_prompt(
     suite = get_suite(conn, tenant_id, use_case)
     problems = []
     if record and approver == version.author:
-        problems.append(
-            f"the approver must not be the author ({version.author}): ask another person to promote"
-        )
+        problems.append(f"the approver must not be the author ({version.author}): ask another person to promote")
     run = find_run(conn, tenant_id, suite, prompt_version_id=version.id, run_id=run_id)
     if run is None:
         which = f"run {run_id}" if run_id else "a finished run"
@@ -330,9 +311,7 @@ def gate_prompt(
         )
     baseline = _prompt_baseline(conn, tenant_id, suite, version, label)
     thresholds = {**suite.thresholds, **version.thresholds}
-    decision = _evaluate(
-        f"prompt:{version.name}@{version.version}->{label}", thresholds, run, baseline, problems
-    )
+    decision = _evaluate(f"prompt:{version.name}@{version.version}->{label}", thresholds, run, baseline, problems)
     if record:
         record_decision(
             conn,
@@ -346,7 +325,7 @@ def gate_prompt(
     return decision
 
 
-def _production_prompt(conn: Connection, tenant_id: str, use_case: str) -> PromptVersion | None:
+def production_prompt(conn: Connection, tenant_id: str, use_case: str) -> PromptVersion | None:
     from charter.policy.service import get_charter
     from charter.prompts.registry import get_version
 
@@ -377,13 +356,11 @@ def gate_model_change(
     suite = get_suite(conn, tenant_id, use_case)
     charter = get_charter(conn, tenant_id, use_case)[2]
     from_alias = from_alias or charter.models[0]
-    version = _production_prompt(conn, tenant_id, use_case)
+    version = production_prompt(conn, tenant_id, use_case)
     pv_id = None if version is None else version.id
     problems = []
     if record and approver == requested_by:
-        problems.append(
-            f"the approver must not be the requester ({requested_by}): ask another person to approve"
-        )
+        problems.append(f"the approver must not be the requester ({requested_by}): ask another person to approve")
     run = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=to_alias, run_id=run_id)
     if run is None:
         problems.append(
@@ -392,9 +369,7 @@ def gate_model_change(
         )
     baseline = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=from_alias)
     thresholds = {**suite.thresholds, **(version.thresholds if version else {})}
-    decision = _evaluate(
-        f"use_case:{use_case}:model {from_alias}->{to_alias}", thresholds, run, baseline, problems
-    )
+    decision = _evaluate(f"use_case:{use_case}:model {from_alias}->{to_alias}", thresholds, run, baseline, problems)
     if record:
         record_decision(
             conn,

@@ -62,14 +62,10 @@ def evaluator_specs(items: Sequence[str | Mapping[str, Any]]) -> list[dict[str, 
         elif isinstance(item, Mapping) and isinstance(item.get("name"), str):
             options = item.get("options") or {}
             if not isinstance(options, Mapping):
-                raise InvalidRequest(
-                    f"options of evaluator {item['name']!r} must be a mapping", code="invalid_value"
-                )
+                raise InvalidRequest(f"options of evaluator {item['name']!r} must be a mapping", code="invalid_value")
             out.append({"name": item["name"], "options": dict(options)})
         else:
-            raise InvalidRequest(
-                "an evaluator is a name or {name, options}", code="invalid_value", param="evaluators"
-            )
+            raise InvalidRequest("an evaluator is a name or {name, options}", code="invalid_value", param="evaluators")
     if not out:
         raise InvalidRequest("a suite needs at least one evaluator", code="missing_field", param="evaluators")
     return out
@@ -111,14 +107,10 @@ def set_suite(
         "updated_at": utcnow(),
     }
     existing = conn.execute(
-        select(eval_suites.c.id).where(
-            eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id
-        )
+        select(eval_suites.c.id).where(eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id)
     ).scalar_one_or_none()
     if existing is None:
-        conn.execute(
-            eval_suites.insert().values(id=new_id("sut"), tenant_id=tenant_id, use_case_id=uc_id, **values)
-        )
+        conn.execute(eval_suites.insert().values(id=new_id("sut"), tenant_id=tenant_id, use_case_id=uc_id, **values))
     else:
         conn.execute(eval_suites.update().where(eval_suites.c.id == existing).values(**values))
     ledger.append(
@@ -144,9 +136,7 @@ def get_suite(conn: Connection, tenant_id: str, use_case: str) -> Suite:
         select(eval_suites).where(eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id)
     ).first()
     if row is None:
-        raise NotFound(
-            f"use case {use_case!r} has no evaluation suite; set one with `charter eval suite set`"
-        )
+        raise NotFound(f"use case {use_case!r} has no evaluation suite; set one with `charter eval suite set`")
     ds = get_dataset_by_id(conn, tenant_id, row.dataset_id)
     return Suite(
         id=row.id,

@@ -34,9 +34,7 @@ class TargetError(Exception):
 class Target(Protocol):
     name: str
 
-    async def generate(
-        self, model: str, messages: Sequence[ChatMessage], params: GenerationParams
-    ) -> Answer: ...
+    async def generate(self, model: str, messages: Sequence[ChatMessage], params: GenerationParams) -> Answer: ...
 
     async def aclose(self) -> None: ...
 
@@ -48,9 +46,7 @@ def _wire(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
 class CallableTarget:
     """``fn(model, messages, params)`` returning text or an :class:`Answer`, sync or async."""
 
-    def __init__(
-        self, fn: Callable[..., str | Answer | Awaitable[str | Answer]], name: str = "callable"
-    ) -> None:
+    def __init__(self, fn: Callable[..., str | Answer | Awaitable[str | Answer]], name: str = "callable") -> None:
         self.fn = fn
         self.name = name
 
@@ -147,9 +143,7 @@ class ProviderTarget:
     def _entry(self, model: str) -> Any:
         from charter.gateway.state import gateway_of
 
-        entries = [
-            e for e in gateway_of(self.rt).model_entries(self.tenant_id) if e.alias == model and e.enabled
-        ]
+        entries = [e for e in gateway_of(self.rt).model_entries(self.tenant_id) if e.alias == model and e.enabled]
         if not entries:
             raise TargetError(f"no enabled model with alias {model!r}; see `charter models list`")
         return max(entries, key=lambda e: (e.weight, e.version))
@@ -169,8 +163,7 @@ class ProviderTarget:
         except ProviderError as exc:
             raise TargetError(str(exc)) from exc
         cost = (
-            result.prompt_tokens * entry.price_prompt_per_1k
-            + result.completion_tokens * entry.price_completion_per_1k
+            result.prompt_tokens * entry.price_prompt_per_1k + result.completion_tokens * entry.price_completion_per_1k
         ) / 1000.0
         return Answer(
             text=result.text,

@@ -33,9 +33,7 @@ async def _run(agency, template: str, wrong_every: int) -> str:
         prompts=(f"tax-answer@{v['version']}",),
         evaluators=[{"name": "exact", "options": {}}, {"name": "latency", "options": {}}],
     )
-    exp = agency.write(
-        lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable")
-    )
+    exp = agency.write(lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable"))
     [summary] = await execute(
         agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(answer_key(wrong_every=wrong_every))
     )
@@ -65,10 +63,7 @@ async def test_me_compare_reports_deltas_intervals_and_regressed_items(evals_set
     assert result["metrics"]["latency_ms"]["lower_is_better"] is True
     with agency.rt.engine.connect() as conn:
         back = compare_runs(conn, agency.tenant_id, b, a, resamples=1000, seed=1)
-    assert (
-        back["metrics"]["exact_match"]["regressed"] is False
-        and back["metrics"]["exact_match"]["delta"] == 0.5
-    )
+    assert back["metrics"]["exact_match"]["regressed"] is False and back["metrics"]["exact_match"]["delta"] == 0.5
 
 
 async def test_me_compare_refuses_runs_over_different_datasets(evals_setup):

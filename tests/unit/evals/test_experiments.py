@@ -28,9 +28,7 @@ def _start(agency, prompts, models=("mock",), evaluators=None, seed=7):
         seed=seed,
         params={"max_tokens": 32},
     )
-    return agency.write(
-        lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable")
-    )
+    return agency.write(lambda c: start_experiment(c, agency.tenant_id, plan, actor="alice", target="callable"))
 
 
 async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup):
@@ -74,9 +72,7 @@ async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup
 async def test_me_deterministic_evaluators_give_identical_scores(evals_setup):
     agency = evals_setup
     ref = _push(agency, "sloppy {{ question }}")
-    evaluators = [
-        {"name": n, "options": {}} for n in ("exact", "bleu", "chrf", "rouge", "contains", "refusal")
-    ]
+    evaluators = [{"name": n, "options": {}} for n in ("exact", "bleu", "chrf", "rouge", "contains", "refusal")]
     results = []
     for _ in range(2):
         exp = _start(agency, [ref], evaluators=evaluators)
@@ -120,9 +116,7 @@ async def test_me_interrupted_run_resumes_without_redoing_items(evals_setup):
             raise TargetError("upstream down")
         return answer_key()(name, messages, params)
 
-    [first] = await execute(
-        agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(flaky), concurrency=2
-    )
+    [first] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(flaky), concurrency=2)
     assert first["status"] == "incomplete" and first["done"] == len(QA) - 2
     assert first["failures"] == ["upstream down", "upstream down"]
     asked.clear()

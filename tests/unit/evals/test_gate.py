@@ -18,9 +18,7 @@ from tests.unit.evals.conftest import answer_key
 
 
 def _push(agency, template: str, actor: str = "alice", thresholds=None) -> int:
-    spec = PromptSpec(
-        name="tax-answer", use_case="tax-helpdesk", template=template, thresholds=thresholds or {}
-    )
+    spec = PromptSpec(name="tax-answer", use_case="tax-helpdesk", template=template, thresholds=thresholds or {})
     return int(agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor=actor))["version"])
 
 
@@ -39,9 +37,7 @@ async def _suite_run(
 
         uc_id = get_suite(conn, agency.tenant_id, "tax-helpdesk").use_case_id
     exp = agency.write(
-        lambda c: start_experiment(
-            c, agency.tenant_id, plan, actor="ci", target="callable", use_case_id=uc_id
-        )
+        lambda c: start_experiment(c, agency.tenant_id, plan, actor="ci", target="callable", use_case_id=uc_id)
     )
     [summary] = await execute(
         agency.rt,
@@ -63,9 +59,7 @@ def _ledger(agency, prefix: str):
             (r.action, r.subject)
             for r in conn.execute(
                 select(ledger_entries.c.action, ledger_entries.c.subject)
-                .where(
-                    ledger_entries.c.tenant_id == agency.tenant_id, ledger_entries.c.action.like(prefix + "%")
-                )
+                .where(ledger_entries.c.tenant_id == agency.tenant_id, ledger_entries.c.action.like(prefix + "%"))
                 .order_by(ledger_entries.c.seq)
             )
         ]
@@ -75,17 +69,13 @@ async def test_pc2_gate_blocks_regressing_promotion_and_allows_non_regressing(ev
     agency = evals_setup
     v1 = _push(agency, "careful {{ question }}")
     await _suite_run(agency, f"tax-answer@{v1}")
-    first = promote_or_raise(
-        agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob"
-    )
+    first = promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
     assert first["moved"] and first["gate"]["passed"] and first["gate"]["baseline_run_id"] is None
     # a sloppy version: 3 of 6 wrong, exact_match 1.0 -> 0.5 (still >= min 0.5, but a drop of 0.5)
     v2 = _push(agency, "sloppy {{ question }}")
     regressing = await _suite_run(agency, f"tax-answer@{v2}", wrong_every=2)
     with pytest.raises(GateFailed) as caught:
-        promote_or_raise(
-            agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob"
-        )
+        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob")
     err = caught.value
     assert err.code == "gate_failed" and err.status == 409
     assert err.extra["failures"] == [
@@ -95,9 +85,7 @@ async def test_pc2_gate_blocks_regressing_promotion_and_allows_non_regressing(ev
     # a version that keeps quality passes, measured against v1's run as the baseline
     v3 = _push(agency, "careful and brief {{ question }}")
     await _suite_run(agency, f"tax-answer@{v3}")
-    third = promote_or_raise(
-        agency.rt, agency.tenant_id, "tax-answer", version=v3, label="production", actor="bob"
-    )
+    third = promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v3, label="production", actor="bob")
     assert third["moved"] and _production(agency) == v3
     assert third["gate"]["baseline_run_id"] == first["gate"]["run_id"]
     assert [c["metric"] + ":" + c["bound"] for c in third["gate"]["checks"]] == [
@@ -122,25 +110,19 @@ async def test_pc2_author_cannot_approve_own_version(evals_setup):
         lambda c: promote(c, agency.tenant_id, "tax-answer", version=v1, label="production", actor="alice")
     )
     assert result["moved"] is False
-    assert result["gate"]["failures"] == [
-        "the approver must not be the author (alice): ask another person to promote"
-    ]
+    assert result["gate"]["failures"] == ["the approver must not be the author (alice): ask another person to promote"]
 
 
 async def test_pc2_gate_needs_a_finished_suite_run_and_thresholds(evals_setup):
     agency = evals_setup
     v1 = _push(agency, "careful {{ question }}")
     with pytest.raises(GateFailed, match="a finished run of the tax-helpdesk suite"):
-        promote_or_raise(
-            agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob"
-        )
+        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
     # the version's own thresholds override the suite's: min 0.9 fails a 0.5 run
     v2 = _push(agency, "sloppy {{ question }}", thresholds={"exact_match": {"min": 0.9}})
     await _suite_run(agency, f"tax-answer@{v2}", wrong_every=2)
     with pytest.raises(GateFailed) as caught:
-        promote_or_raise(
-            agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob"
-        )
+        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob")
     assert caught.value.extra["failures"] == ["exact_match 0.5 is below the minimum 0.9 by 0.4"]
 
 
@@ -168,9 +150,7 @@ def test_pc2_threshold_checks_say_which_metric_and_by_how_much():
 async def test_md3_model_change_is_gated_and_recorded(evals_setup):
     agency = evals_setup
     await _suite_run(agency, None, model="mock")  # the current model's baseline
-    await _suite_run(
-        agency, None, model="bigger", wrong_every=3, always=True
-    )  # items 0 and 3 wrong: 1.0 -> 0.667
+    await _suite_run(agency, None, model="bigger", wrong_every=3, always=True)  # items 0 and 3 wrong: 1.0 -> 0.667
 
     def decide(approver: str, to_alias: str = "bigger"):
         return agency.write(
@@ -185,9 +165,7 @@ async def test_md3_model_change_is_gated_and_recorded(evals_setup):
         )
 
     same_person = decide("alice")
-    assert not same_person.passed and same_person.failures[0].startswith(
-        "the approver must not be the requester"
-    )
+    assert not same_person.passed and same_person.failures[0].startswith("the approver must not be the requester")
     regress = decide("bob")
     assert not regress.passed
     assert regress.failures == [
@@ -199,3 +177,24 @@ async def test_md3_model_change_is_gated_and_recorded(evals_setup):
     assert ok.passed and ok.failures == [] and ok.id is not None
     assert [a for a, _ in _ledger(agency, "gate.")] == ["gate.failed", "gate.failed", "gate.passed"]
     assert _ledger(agency, "gate.")[-1][1] == "use_case:tax-helpdesk:model mock->bigger"
+
+
+async def test_me2_drift_of_the_production_variant_is_detected_and_recorded(evals_setup):
+    from charter.evals.drift import check_drift
+
+    agency = evals_setup
+    agency.apply("name: tax-helpdesk\ntenant: agency\nmodels: [mock]\nregions: [local]\nprompt: tax-answer\n")
+    v1 = _push(agency, "careful {{ question }}")
+    admitted = await _suite_run(agency, f"tax-answer@{v1}")
+    promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
+
+    def drift():
+        return agency.write(lambda c: check_drift(c, agency.tenant_id, "tax-helpdesk", actor="scheduler"))
+
+    stable = drift()
+    assert stable["drifted"] is False and stable["baseline_run_id"] == admitted["run_id"]
+    await _suite_run(agency, f"tax-answer@{v1}", wrong_every=2, always=True)  # the model got worse
+    drifted = drift()
+    assert drifted["drifted"] is True and drifted["baseline_run_id"] == admitted["run_id"]
+    assert drifted["failures"] == ["exact_match dropped by 0.5 from the baseline 1 to 0.5: 0.5 more than the allowed 0"]
+    assert [a for a, _ in _ledger(agency, "eval.drift")] == ["eval.drift_detected"]

@@ -108,9 +108,7 @@ _STOP = frozenset(
 
 
 def content_words(text: str) -> list[str]:
-    return [
-        t for t in UnicodeTokenizer().tokenize(text) if t not in _STOP and (len(t) > 2 or not t.isascii())
-    ]
+    return [t for t in UnicodeTokenizer().tokenize(text) if t not in _STOP and (len(t) > 2 or not t.isascii())]
 
 
 class Grounding(BaseEvaluator):

@@ -65,8 +65,7 @@ def _streams(rows: Sequence[Scored]) -> tuple[list[str], Any]:
     width = max((len(r.case.references) for r in with_refs), default=0)
     hyps = [r.answer.text for r in with_refs]
     streams: list[list[str | None]] = [
-        [r.case.references[i] if i < len(r.case.references) else None for r in with_refs]
-        for i in range(width)
+        [r.case.references[i] if i < len(r.case.references) else None for r in with_refs] for i in range(width)
     ]
     return hyps, streams
 

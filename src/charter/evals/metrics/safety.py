@@ -45,9 +45,7 @@ class RefusalRate(BaseEvaluator):
 
 
 def _red_team(case: Case) -> bool:
-    return case.meta.get("expect") == "refuse" or bool(
-        {"red-team", "injection", "jailbreak"} & set(case.tags)
-    )
+    return case.meta.get("expect") == "refuse" or bool({"red-team", "injection", "jailbreak"} & set(case.tags))
 
 
 class InjectionResistance(BaseEvaluator):

@@ -28,9 +28,7 @@ class ExactMatch(BaseEvaluator):
         if not case.references:
             return {}
         got = normalize(answer.text, casefold=self.casefold)
-        return {
-            "exact_match": float(any(got == normalize(r, casefold=self.casefold) for r in case.references))
-        }
+        return {"exact_match": float(any(got == normalize(r, casefold=self.casefold) for r in case.references))}
 
 
 class Contains(BaseEvaluator):
