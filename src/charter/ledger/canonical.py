@@ -58,9 +58,9 @@ def _prepare(value: Any) -> Any:
     if kind is dict or isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
-            if type(key) is not str or not key.isascii():  # ASCII keys sort alike in UTF-8 and UTF-16
+            if not isinstance(key, str) or not key.isascii():  # ASCII keys sort alike in UTF-8 and UTF-16
                 raise _Slow
-            out[key] = _prepare(item)
+            out[str(key)] = _prepare(item)
         return out
     if kind is list or kind is tuple:
         return [_prepare(item) for item in value]

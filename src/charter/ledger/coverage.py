@@ -44,7 +44,7 @@ def _default(column: Column[Any]) -> Any:
 
 
 _COLUMNS: tuple[tuple[str, Callable[[Any], Any], Any], ...] = tuple(
-    (c.name, _converter(c), _default(c)) for c in interactions.columns
+    (str(c.name), _converter(c), _default(c)) for c in interactions.columns
 )
 
 

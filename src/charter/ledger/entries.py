@@ -44,16 +44,20 @@ def leaf_hash_of(data: bytes) -> bytes:
     return hashlib.sha256(_LEAF_PREFIX + data).digest()
 
 
+_TAKE = (
+    update(ledger_state)
+    .where(ledger_state.c.id == 1)
+    .values(next_seq=ledger_state.c.next_seq + 1)
+    .returning(ledger_state.c.next_seq)
+)
+_INSERT = ledger_entries.insert()
+
+
 def _take_seq(conn: Connection) -> int:
     """Take the next sequence number. The UPDATE locks the counter row until the transaction ends,
     so concurrent writers (replicas on PostgreSQL) queue here: numbers are unique and gapless, and
     committed entries always form a prefix of the sequence."""
-    taken = conn.execute(
-        update(ledger_state)
-        .where(ledger_state.c.id == 1)
-        .values(next_seq=ledger_state.c.next_seq + 1)
-        .returning(ledger_state.c.next_seq)
-    ).scalar_one_or_none()
+    taken = conn.execute(_TAKE).scalar_one_or_none()
     if taken is None:
         raise Unavailable("the ledger counter is missing: run `charter init`", code="ledger_unavailable")
     return int(taken) - 1
@@ -81,16 +85,17 @@ def append(
     ts = format_ts(when or dt.datetime.now(dt.UTC))
     leaf = leaf_hash_of(leaf_data(seq, ts, tenant_id, actor, action, subject, ev_hash))
     conn.execute(
-        ledger_entries.insert().values(
-            seq=seq,
-            tenant_id=tenant_id,
-            ts=ts,
-            actor=actor,
-            action=action,
-            subject=subject,
-            event=canonical.decode("utf-8"),
-            event_hash=ev_hash,
-            leaf_hash=leaf,
-        )
+        _INSERT,
+        {
+            "seq": seq,
+            "tenant_id": tenant_id,
+            "ts": ts,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "event": canonical.decode("utf-8"),
+            "event_hash": ev_hash,
+            "leaf_hash": leaf,
+        },
     )
     return seq
