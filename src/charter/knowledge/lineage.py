@@ -73,6 +73,7 @@ def lineage(conn: Connection, *, tenant_id: str, interaction_id: str) -> dict[st
                 "rank": c.rank,
                 "score": c.score,
                 "support": c.support,
+                "answer_span": None if c.answer_start is None else [c.answer_start, c.answer_end],
                 "kb": c.kb_name,
                 "kb_version": c.kb_version,
                 "chunk": {

@@ -94,16 +94,16 @@ def _retrieve_and_screen(rt: Runtime, ex: Exchange, question: str) -> tuple[_Scr
     return _screen(st, ex.charter, hits), missing
 
 
-def _support_by_chunk(answer: str, texts: list[str]) -> list[float | None]:
-    """For each chunk, the best support it gives to an answer sentence it supports best."""
-    support: list[float | None] = [None] * len(texts)
+def _support_by_chunk(answer: str, texts: list[str]) -> list[dict[str, Any]]:
+    """For each chunk: the answer sentence it supports best (character span) and how well."""
+    best: list[dict[str, Any]] = [{"support": None, "answer_start": None, "answer_end": None} for _ in texts]
     if not answer.strip() or not texts:
-        return support
+        return best
     _, sentences = grounding_score(answer, texts)
     for s in sentences:
-        if s.chunk is not None:
-            support[s.chunk] = max(support[s.chunk] or 0.0, round(s.support, 4))
-    return support
+        if s.chunk is not None and s.support > (best[s.chunk]["support"] or 0.0):
+            best[s.chunk] = {"support": round(s.support, 4), "answer_start": s.start, "answer_end": s.end}
+    return best
 
 
 async def ground(ex: Exchange, rt: Runtime) -> None:
@@ -166,7 +166,7 @@ async def ground(ex: Exchange, rt: Runtime) -> None:
 
         def record(conn: Connection, interaction_id: str) -> None:
             for row, support in zip(rows, _support_by_chunk(ex.output, texts), strict=True):
-                row["support"] = support
+                row.update(support)
             write(conn, interaction_id)
 
         ex.writes.append(record)

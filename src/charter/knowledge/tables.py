@@ -150,5 +150,7 @@ kb_citations = Table(
     Column("rank", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("support", Float, nullable=True),  # grounding support of the answer by this chunk
+    Column("answer_start", Integer, nullable=True),  # the answer sentence this chunk supports best
+    Column("answer_end", Integer, nullable=True),
     Index("ix_kb_citations_interaction", "interaction_id"),
 )

@@ -57,6 +57,7 @@ def test_pc3_answer_carries_citations_and_lineage_traces_to_file(http, platform)
     assert first["chunk"]["present"] and first["chunk"]["unchanged"] and "April 30" in first["chunk"]["text"]
     assert first["document"]["filename"] == "tax-guide.md" and len(first["document"]["checksum"]) == 64
     assert first["support"] == 1.0
+    assert first["answer_span"] == [0, len(platform.upstream.reply)]
     assert http.get(f"/api/v1/interactions/{iid}/lineage", headers=platform.auth("app")).status_code == 403
     with platform.rt.engine.connect() as conn:
         rows = conn.execute(select(kb_citations.c.chunk_id).where(kb_citations.c.interaction_id == iid)).all()

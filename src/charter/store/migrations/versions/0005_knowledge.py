@@ -160,6 +160,8 @@ def upgrade() -> None:
         sa.Column("rank", sa.Integer(), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("support", sa.Float(), nullable=True),
+        sa.Column("answer_start", sa.Integer(), nullable=True),
+        sa.Column("answer_end", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["interaction_id"],
             ["interactions.id"],
