@@ -62,6 +62,7 @@ def test_ordinary_words_in_title_case_or_capitals_are_not_names(engine, text):
     ("My SSN is 666-22-8731.", "US_SSN"),  # area 666 is never issued
     ("SIN 046 454 287 for payroll", "CA_SIN"),  # fails Luhn
     ("The meeting is in room 12 at 3.", "PHONE_NUMBER"),
+    ("It opened on 10 April 2016 in Paris", "STREET_ADDRESS"),  # a date, not "1593 Pagari 18"
 ])
 def test_dp4_check_digits_and_shapes_reject_lookalikes(engine, text, absent):
     assert absent not in {t for t, _ in found(engine, text)}

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit
-from charter.guards.pii.lexicon import STREET_MORPHEMES, STREET_SUFFIXES
+from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES
 
 __all__ = ["addresses"]
 
@@ -18,13 +18,15 @@ _SUFFIX = "|".join(sorted((re.escape(s) for s in STREET_SUFFIXES), key=len, reve
 _MORPH = "|".join(re.escape(m) for m in STREET_MORPHEMES)
 _NUM = r"\d{1,6}[A-Za-z]?"
 
+NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}\s+(?:{_CAPW}\s+){{1,3}}\d{{1,5}}[A-Za-z]?\b")
+
 CORES: tuple[tuple[re.Pattern[str], float], ...] = (
     # 123 Main Street / 0896 69 Farnell Street / 12 N. Oak Ave
     (re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?\s+(?:{_CAPW}\s+){{0,4}}(?i:{_SUFFIX})(?![\w])\.?"), 0.8),
     (re.compile(rf"\b(?i:ul\.|al\.|rue|via|calle|avenida|av\.|rua|piazza|viale|corso|largo|plac|aleja|"
                 rf"chemin|rua|travessa|carrer)\s+(?:{_W}\s+){{0,4}}?{_NUM}\b"), 0.75),
     # 1593 Pagari 18 (house number, one to three capitalised words, street number)
-    (re.compile(rf"\b\d{{1,6}}\s+(?:{_CAPW}\s+){{1,3}}\d{{1,5}}[A-Za-z]?\b"), 0.65),
+    (NUMBER_WORDS_NUMBER, 0.65),
     # PSC 3294, Box 9168 / APO AA 61487 and USS Lorenzen / FPO AE 25990
     (re.compile(r"\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}(?:\s*\n\s*|,?\s+)"
                 r"[AFD]PO\s+A[AEP]\s+\d{5}\b", I),
@@ -73,9 +75,16 @@ def _street_word(word: str) -> bool:
     return low in STREET_SUFFIXES or low.endswith(STREET_MORPHEMES)
 
 
+def _dated(value: str) -> bool:
+    """"10 April 2016" has the shape of "1593 Pagari 18" but is a date."""
+    return any(w.lower().rstrip(".,") in MONTHS or w.lower().rstrip(".,") in DAYS for w in value.split())
+
+
 def _cores(text: str) -> Iterator[Hit]:
     for pattern, score in CORES:
         for m in pattern.finditer(text):
+            if pattern is NUMBER_WORDS_NUMBER and _dated(m.group()):
+                continue
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text):
         if _street_word(m.group(1)):
