@@ -353,19 +353,33 @@ rate_limits:
 
 
 def _charter_json(argv: list[str], env: dict[str, str]) -> Any:
-    result = subprocess.run(
-        [str(charter_bin()), *argv, "--json"], env=env, cwd=ROOT, capture_output=True, text=True
-    )
+    result = subprocess.run([str(charter_bin()), *argv, "--json"], env=env, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
-        raise SystemExit(
-            f"charter {' '.join(argv)} failed ({result.returncode}):\n{result.stderr}{result.stdout}"
-        )
+        raise SystemExit(f"charter {' '.join(argv)} failed ({result.returncode}):\n{result.stderr}{result.stdout}")
     return json.loads(result.stdout)
+
+
+def resolve_ref(ref: str) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def charter_snapshot(sha: str) -> Path:
+    """``src/`` of a commit, exported under .work/ (the working tree may hold others' edits)."""
+    dest = WORK / f"charter-{sha}"
+    if not (dest / "src" / "charter").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha, "src"], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    return dest / "src"
 
 
 def start_charter(procs: Processes, core: str | None, mock_port: int, args: argparse.Namespace) -> Target:
     data_dir = Path(tempfile.mkdtemp(prefix="charter-bench-", dir=WORK))
     env = {**os.environ, "CHARTER_DATA_DIR": str(data_dir)}
+    if args.charter_ref:
+        env["PYTHONPATH"] = str(charter_snapshot(args.charter_ref))
     if args.charter_database_url:
         env["CHARTER_DATABASE_URL"] = args.charter_database_url
     demo = _charter_json(["init"], env)
@@ -511,6 +525,7 @@ def quiet_round(
     """A round; retried (keeping the quietest) while others used more than ``--max-noise`` cores."""
     best: Round | None = None
     for attempt in range(args.retries + 1):
+        wait_quiet(target.pids + harness_pids, args.max_noise, args.quiet_wait)
         result = run_round(target, harness_pids, concurrency, stream, args.seconds, index)
         result.retries = attempt
         noise = result.others_cores + result.steal_cores
@@ -518,9 +533,20 @@ def quiet_round(
             best = result
         if noise <= args.max_noise:
             break
-        time.sleep(args.seconds / 2)
     assert best is not None
     return best
+
+
+def wait_quiet(own_pids: list[int], max_noise: float, patience: float) -> float:
+    """Wait (at most ``patience`` seconds) until other processes use at most ``max_noise`` cores
+    over a 0.3 s window while the harness is idle; returns the last noise seen."""
+    deadline = time.monotonic() + patience
+    while True:
+        with cpu_window([], own_pids) as cpu:
+            time.sleep(0.3)
+        noise = (cpu[0].others + cpu[0].steal) / 0.3
+        if noise <= max_noise or time.monotonic() >= deadline:
+            return noise
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -552,11 +578,7 @@ def summarise(rounds: list[Round]) -> Summary:
     lat = [x for r in rounds for x in r.latencies_ms]
     first = [x for r in rounds for x in r.first_byte_ms]
     ok = sum(r.ok for r in rounds)
-    cpu = (
-        sum(r.gateway_cpu_s for r in rounds)
-        if rounds[0].target != "direct"
-        else sum(r.harness_cpu_s for r in rounds)
-    )
+    cpu = sum(r.gateway_cpu_s for r in rounds) if rounds[0].target != "direct" else sum(r.harness_cpu_s for r in rounds)
     noise = [r.others_cores + r.steal_cores for r in rounds]
     return Summary(
         rounds[0].target,
@@ -609,8 +631,8 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b and b == b and a == a else float("nan")
 
 
-def _git_head() -> str:
-    result = subprocess.run(["git", "log", "-1", "--format=%h %s"], cwd=ROOT, capture_output=True, text=True)
+def _git_head(sha: str) -> str:
+    result = subprocess.run(["git", "log", "-1", "--format=%h %s", sha], cwd=ROOT, capture_output=True, text=True)
     return result.stdout.strip() or "unknown"
 
 
@@ -628,13 +650,16 @@ def report(summaries: list[Summary], args: argparse.Namespace, cores: dict[str, 
         "## Gateway overhead: Charter vs LiteLLM proxy over a fast mock upstream",
         "",
         f"Command: `{args.command}`  ",
-        f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Charter at `{_git_head()}`, "
+        f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"Charter at `{_git_head(args.charter_sha)}`"
+        f"{'' if args.charter_ref else ' plus the working tree'}, "
         f"LiteLLM {LITELLM_VERSION} (one uvicorn worker, no database, no callbacks, logging off), "
         f"{os.cpu_count()} x {_cpu_model()}.  ",
         f"Cores: driver + mock on `{cores['harness']}`, gateway under test on `{cores['gateway']}`. "
-        f"{args.rounds} interleaved rounds of {args.seconds:g} s per target and cell; a round during "
-        f"which other processes (plus steal) used more than {args.max_noise:g} cores was retried up to "
-        f"{args.retries} times, the quietest attempt kept.",
+        f"{args.rounds} interleaved rounds of {args.seconds:g} s per target and cell; each round waited up "
+        f"to {args.quiet_wait:g} s for other processes to use at most {args.max_noise:g} cores, and a "
+        f"round during which they (plus steal) used more was retried up to {args.retries} times, the "
+        "quietest attempt kept.",
         "",
     ]
     lines += _targets_section(table, args)
@@ -685,7 +710,7 @@ def _targets_section(table: dict[tuple[str, int, bool], Summary], args: argparse
         ok = _ratio(a, b) <= 1 / 3 if c == 1 and _ratio(a, b) == _ratio(a, b) else None
         lines.append(
             f"| added p50 latency, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} "
-            f"| {'≤ 0.33' if c == 1 else ''} | {_met(ok)} |"
+            f"| {'<= 0.33' if c == 1 else ''} | {_met(ok)} |"
         )
     for c in args.concurrency:
         ch, ll = table.get(("charter", c, False)), table.get(("litellm", c, False))
@@ -693,20 +718,16 @@ def _targets_section(table: dict[tuple[str, int, bool], Summary], args: argparse
         ok = _ratio(a, b) >= 3 if c == max(args.concurrency) and _ratio(a, b) == _ratio(a, b) else None
         lines.append(
             f"| req/s, c={c} | {_fmt(a, 0)} | {_fmt(b, 0)} | {_fmt(_ratio(a, b))} "
-            f"| {'≥ 3' if c == max(args.concurrency) else ''} | {_met(ok)} |"
+            f"| {'>= 3' if c == max(args.concurrency) else ''} | {_met(ok)} |"
         )
     for c in args.concurrency:
         ch, ll = table.get(("charter", c, False)), table.get(("litellm", c, False))
         a = ch.cpu_ms_per_request if ch else float("nan")
         b = ll.cpu_ms_per_request if ll else float("nan")
-        lines.append(
-            f"| gateway CPU per request, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |"
-        )
+        lines.append(f"| gateway CPU per request, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |")
     for c in args.stream_concurrency:
         a, b = _added(table, "charter", c, True), _added(table, "litellm", c, True)
-        lines.append(
-            f"| added p50 latency, SSE, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |"
-        )
+        lines.append(f"| added p50 latency, SSE, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |")
     return lines
 
 
@@ -739,6 +760,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--retries", type=int, default=2)
     parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=10.0,
+        help="before a round, wait up to this many seconds for the machine to be quiet",
+    )
+    parser.add_argument(
         "--targets",
         nargs="+",
         default=["direct", "charter", "litellm"],
@@ -747,6 +774,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--harness-core", default="0", help="taskset list for driver + mock ('' = no pin)")
     parser.add_argument("--gateway-core", default="1", help="taskset list for the gateways ('' = no pin)")
     parser.add_argument("--charter-database-url", default="", help="CHARTER_DATABASE_URL (default: SQLite)")
+    parser.add_argument(
+        "--charter-ref",
+        default="",
+        help="run Charter from this commit's src/ (exported under .work/) instead of the working tree",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--profile",
@@ -754,6 +786,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="after the matrix, py-spy record Charter during a c=64 round (not in figures)",
     )
     args = parser.parse_args(argv)
+    args.charter_sha = resolve_ref(args.charter_ref or "HEAD")  # resolved once: HEAD moves during a run
+    if args.charter_ref:
+        args.charter_ref = args.charter_sha
     args.command = "python benchmarks/gateway_overhead.py" + (
         "" if argv is None and len(sys.argv) == 1 else " " + " ".join(sys.argv[1:])
     )
@@ -814,42 +849,36 @@ def start_targets(procs: Processes, args: argparse.Namespace) -> list[Target]:
 
 
 def profile_charter(targets: list[Target], harness_pids: list[int], args: argparse.Namespace) -> None:
+    """py-spy on Charter's server under load (not part of the figures): one capture of every active
+    thread, one of the thread holding the GIL only (what costs CPU in Python code)."""
     charter = next((t for t in targets if t.name == "charter"), None)
     if charter is None:
         return
     tools = WORK / "py-spy"
     spy = tools / "bin" / "py-spy"
     if not spy.exists():
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "-q", "--target", str(tools), "py-spy"], check=True
-        )
-    pid = charter.pids[-1]
+        pip = [sys.executable, "-m", "pip", "install", "-q", "--target", str(tools), "py-spy"]
+        subprocess.run(pip, check=True)
     seconds = max(4, int(args.seconds * 3))
-    collapsed = WORK / "charter-profile.txt"
-    spy_proc = subprocess.Popen(
-        [
-            str(spy),
-            "record",
-            "--pid",
-            str(pid),
-            "--duration",
-            str(seconds),
-            "--rate",
-            "250",
-            "--nonblocking",
-            "--format",
-            "raw",
-            "--output",
-            str(collapsed),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(0.5)
-    run_round(charter, harness_pids, max(args.concurrency), False, seconds - 1, -2)
-    spy_proc.wait(timeout=60)
-    print(f"profile (collapsed stacks) written to {collapsed}")
-    print(hotspots(collapsed))
+    summary = []
+    for concurrency in sorted({min(args.concurrency), max(args.concurrency)}):
+        for mode in ("active", "gil"):
+            collapsed = WORK / f"charter-profile-c{concurrency}-{mode}.txt"
+            argv = [str(spy), "record", "--pid", str(charter.pids[-1]), "--duration", str(seconds)]
+            argv += ["--rate", "250", "--nonblocking", "--format", "raw", "--output", str(collapsed)]
+            spy_proc = subprocess.Popen(
+                argv + (["--gil"] if mode == "gil" else []),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(0.5)
+            run_round(charter, harness_pids, concurrency, False, seconds - 1, -2)
+            spy_proc.wait(timeout=60)
+            summary.append(f"### c={concurrency}, {mode} ({collapsed.name})\n\n{hotspots(collapsed)}\n")
+    text = "\n".join(summary)
+    (WORK / "charter-profile.md").write_text(text)
+    print(text)
+    print(f"profiles written under {WORK}")
 
 
 def hotspots(collapsed: Path, top: int = 25) -> str:
@@ -867,6 +896,8 @@ def hotspots(collapsed: Path, top: int = 25) -> str:
         own[frames[-1]] = own.get(frames[-1], 0) + count
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + count
+    if not total:
+        return "no samples"
     out = [f"{total} samples", "top self time:"]
     out += [f"  {100 * n / total:5.1f}%  {f}" for f, n in sorted(own.items(), key=lambda kv: -kv[1])[:top]]
     out.append("top inclusive time (src/charter frames):")
