@@ -8,9 +8,11 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from charter.runtime import Runtime
 from charter.settings import Settings
@@ -37,19 +39,55 @@ def data_dir(tmp_path: Path) -> Path:
     return d
 
 
-def pg_schema_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema for one test, dropped afterwards."""
+_PG_TEMPLATE: dict[str, str] = {}
+
+
+def _pg_admin() -> Any:
     assert PG_URL
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+
+
+def _pg_template() -> str:
+    """A database migrated once per test session; each test gets a copy (CREATE DATABASE ... TEMPLATE
+    takes ~0.2 s where running the migrations takes ~2 s). Migrations are tested on their own."""
+    if "name" not in _PG_TEMPLATE:
+        from charter.store import make_engine, upgrade
+
+        name = f"charter_tmpl_{os.getpid()}"
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = make_engine(make_url(PG_URL).set(database=name).render_as_string(hide_password=False))
+        upgrade(engine)
+        engine.dispose()
+        admin.dispose()
+        _PG_TEMPLATE["name"] = name
+    return _PG_TEMPLATE["name"]
+
+
+def pg_schema_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test, dropped afterwards."""
+    assert PG_URL
+    template = _pg_template()
+    name = f"t_{secrets.token_hex(6)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    name = _PG_TEMPLATE.pop("name", None)
+    if name and PG_URL:
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -107,7 +145,6 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 
 # -- a platform with one agency, a scripted upstream model and keys for every role ---------------
 from dataclasses import dataclass, field  # noqa: E402
-from typing import Any  # noqa: E402
 
 from tests.support.live import LiveCharter  # noqa: E402
 from tests.support.upstream import ScriptedUpstream  # noqa: E402

@@ -4,13 +4,38 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
+import secrets
+
+import pytest
+from sqlalchemy import make_url, text
+
 from charter.store import make_engine, upgrade
 from charter.store.migrate import current_revisions, head_revisions
 from charter.store.tables import all_metadata
+from tests.conftest import PG_URL, _pg_admin
 
 
-def test_upgrade_reaches_all_heads_and_creates_every_table(settings):
-    engine = make_engine(settings.effective_database_url)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_url(request, tmp_path):
+    """An empty database (not the migrated template the other tests start from)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    if not PG_URL:
+        pytest.skip("set CHARTER_TEST_DATABASE_URL to run PostgreSQL tests")
+    name = f"t_empty_{secrets.token_hex(4)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_reaches_all_heads_and_creates_every_table(empty_url):
+    engine = make_engine(empty_url)
+    assert current_revisions(engine) == ()
     try:
         upgrade(engine)
         assert set(current_revisions(engine)) == set(head_revisions())
