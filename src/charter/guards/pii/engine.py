@@ -14,8 +14,8 @@ from charter.guards.pii.address import addresses
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import common_words
 from charter.guards.pii.names import names
-from charter.guards.pii.patterns import RECOGNISERS
-from charter.guards.pii.quasi import QUASI_RECOGNISERS
+from charter.guards.pii.patterns import RECOGNISERS, TEXT_RECOGNISERS
+from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS
 
 __all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "PiiEngine"]
 
@@ -35,6 +35,7 @@ ENTITY_TYPES: tuple[str, ...] = (
 #: Redaction tokens (``<PERSON_1>``, ``<EMAIL_ADDRESS>``) are not PII: an answer that uses them must
 #: not be flagged, or pseudonyms could never be restored.
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
+_DIGIT = re.compile(r"\d")
 
 
 def _resolve(hits: Iterable[Hit], taken: list[Hit]) -> None:
@@ -55,9 +56,12 @@ class PiiEngine:
         def keep(hits: Iterable[Hit]) -> list[Hit]:
             return [h for h in hits if h.score >= threshold and (entities is None or h.type in entities)]
 
-        strong: list[Hit] = [h for recognise in RECOGNISERS for h in recognise(text)]
+        numeric = _DIGIT.search(text) is not None
+        strong: list[Hit] = [h for recognise in (RECOGNISERS if numeric else TEXT_RECOGNISERS)
+                             for h in recognise(text)]
         strong.extend(addresses(text))
-        weak: list[Hit] = [h for recognise in QUASI_RECOGNISERS for h in recognise(text)]
+        weak: list[Hit] = [h for recognise in (QUASI_RECOGNISERS if numeric else QUASI_TEXT_RECOGNISERS)
+                           for h in recognise(text)]
         weak.extend(names(text))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)

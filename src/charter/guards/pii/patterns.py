@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from charter.guards.pii.checksums import digits, iban_valid, luhn_valid, nhs_valid, ssn_valid
 from charter.guards.pii.hits import Hit, context_before
 
-__all__ = ["RECOGNISERS", "Recogniser"]
+__all__ = ["RECOGNISERS", "TEXT_RECOGNISERS", "Recogniser"]
 
 Recogniser = Callable[[str], Iterator[Hit]]
 I = re.IGNORECASE  # noqa: E741
@@ -190,3 +190,5 @@ def phones(text: str) -> Iterator[Hit]:
 RECOGNISERS: tuple[Recogniser, ...] = (
     emails, urls, ips, cards, ibans, national_ids, contextual_numbers, phones,
 )
+#: The ones that can match a text without digits (the others are skipped for such a text).
+TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls)

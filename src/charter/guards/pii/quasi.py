@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit, context_before
 
-__all__ = ["QUASI_RECOGNISERS"]
+__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS"]
 
 I = re.IGNORECASE  # noqa: E741
 _MONTH = (
@@ -77,3 +77,4 @@ def zip_codes(text: str) -> Iterator[Hit]:
 
 
 QUASI_RECOGNISERS = (dates, ages, titles, zip_codes)
+QUASI_TEXT_RECOGNISERS = (dates, titles)
