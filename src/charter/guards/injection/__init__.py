@@ -31,9 +31,16 @@ from charter.guards.normalize import Normalized, deleet, hidden_payloads, normal
 __all__ = ["InjectionGuard", "make_guard"]
 
 # The strongest finding type wins when several signatures sit in the best span.
-_TYPE_RANK = ("prompt_extraction", "jailbreak", "prompt_injection", "indirect_injection",
-              "delimiter_injection", "encoded_payload")
+_TYPE_RANK = (
+    "prompt_extraction",
+    "prompt_injection",
+    "jailbreak",
+    "indirect_injection",
+    "delimiter_injection",
+    "encoded_payload",
+)
 _ENGLISH = re.compile(r"\b(?:the|and|to|of|a|is|you|i|in|it|for|that|this|with|are|be|on|what|how)\b")
+HIDDEN_TEXT_SCORE = 0.9
 _MAX_CHARS = 200_000  # longer inputs are scanned in their first and last parts
 
 
@@ -88,14 +95,20 @@ class InjectionGuard:
         """Score text smuggled in an encoding: (type, start, end, probability) per decoded run."""
         found: list[tuple[str, int, int, float]] = []
         for payload in hidden_payloads(text):
-            kind = "hidden_text" if payload.encoding == "unicode_tags" else "encoded_payload"
-            found.append((kind, payload.start, payload.end, self._probability(payload.text)))
+            prob = self._probability(payload.text)
+            if payload.encoding == "unicode_tags":
+                # Readable words in invisible tag characters have no honest use: a human reviewer cannot
+                # see them and a model can. (Flag emoji use a few tag letters without spaces.)
+                if len(payload.text.split()) >= 2:
+                    prob = max(prob, HIDDEN_TEXT_SCORE)
+                found.append(("hidden_text", payload.start, payload.end, prob))
+            else:
+                found.append(("encoded_payload", payload.start, payload.end, prob))
         if not _looks_english(view) or "rot" in view or "revers" in view:
             for decoded in (rot13(view), view[::-1]):
-                if _looks_english(decoded):
+                if match_rules(decoded):  # gibberish hits no signature: skip it
                     found.append(("encoded_payload", 0, len(text), self._probability(decoded)))
         return found
-
 
     def _probability(self, decoded: str) -> float:
         norm = normalize(decoded)

@@ -25,7 +25,12 @@ __all__ = ["WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokeni
 WINDOW = 48  # tokens per window
 MIN_SEGMENT = 5  # shortest sentence scored on its own
 STRIDE = 24
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
+# Words (not bare numbers, not runs over 24 characters: those are hashes and keys) and the few marks
+# that build fake chat structure; sentence punctuation carries no signal worth learning.
+_TOKEN = re.compile(r"(?<![a-z0-9])(?=[0-9]*[a-z])[a-z0-9]{1,24}(?:'[a-z]+)?(?![a-z0-9])|[\[\]<>|#{}:]")
+
+
+_BREAK = re.compile(r"[.!?\n]")
 
 
 def tokenize(text: str) -> list[re.Match[str]]:
@@ -120,7 +125,7 @@ def _segments(text: str, tokens: list[re.Match[str]]) -> Iterator[tuple[int, int
     n = len(tokens)
     lo = 0
     for i, match in enumerate(tokens):
-        end_here = match.group() in ".!?" or (i + 1 < n and "\n" in text[match.end() : tokens[i + 1].start()])
+        end_here = i + 1 < n and _BREAK.search(text, match.end(), tokens[i + 1].start()) is not None
         if (end_here or i + 1 == n) and i + 1 - lo >= MIN_SEGMENT:
             if lo > 0 or i + 1 < n:
                 yield lo, i + 1
