@@ -8,6 +8,7 @@ Runs started here execute in the server's event loop (202 + the experiment id); 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -23,6 +24,8 @@ from charter.prompts.registry import resolve
 from charter.runtime import Runtime
 
 __all__ = ["router"]
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/evals", tags=["evaluations"])
 
@@ -165,6 +168,12 @@ def _launch(rt: Runtime, tenant_id: str, experiment_id: str, concurrency: int, a
     )
     tasks.add(task)
     task.add_done_callback(tasks.discard)
+    task.add_done_callback(_report_failure)
+
+
+def _report_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("evaluation experiment failed; resume it with POST .../resume", exc_info=task.exception())
 
 
 @router.post("/runs", status_code=202)
@@ -173,6 +182,7 @@ async def start_run(
 ) -> dict[str, Any]:
     """Start an experiment over the registered models; it runs in the background."""
     plan, uc_id = await asyncio.to_thread(_plan, rt, p.tenant_id, body)
+    experiments.build_evaluators(rt, plan.evaluators, ProviderTarget(rt, p.tenant_id))  # refuse bad specs now
     started: dict[str, Any] = await rt.writer.awrite(
         lambda c: experiments.start_experiment(
             c, p.tenant_id, plan, actor=p.key_id, target="providers", use_case_id=uc_id

@@ -288,6 +288,7 @@ def run(
                 seed=seed,
                 max_tokens=max_tokens,
             )
+            experiments.build_evaluators(rt, plan.evaluators, _target(rt, tenant_id, target, api_key_env))
             started = rt.writer.write(
                 lambda c: experiments.start_experiment(c, tenant_id, plan, actor=who, target=target, use_case_id=uc_id)
             )

@@ -67,11 +67,14 @@ def normalize_item(raw: Mapping[str, Any], line: int) -> dict[str, Any]:
         tags = [t.strip() for t in tags.replace(";", ",").split(",") if t.strip()]
     variables = raw.get("variables") or {}
     if isinstance(variables, str):
-        variables = json.loads(variables)
+        try:
+            variables = json.loads(variables)
+        except json.JSONDecodeError:
+            raise InvalidRequest(f"item {line}: `variables` is not a JSON object", code="invalid_value") from None
     if not isinstance(variables, dict):
         raise InvalidRequest(f"item {line}: `variables` must be an object", code="invalid_value")
     meta = dict(raw.get("meta") or {})
-    meta.update({k: v for k, v in raw.items() if k not in _KNOWN and v not in (None, "")})
+    meta.update({str(k): v for k, v in raw.items() if k is not None and k not in _KNOWN and v not in (None, "")})
     refs = _strings(raw.get("references", raw.get("reference")), "reference", line)
     return {
         "input": value,

@@ -134,6 +134,11 @@ def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Ta
     out: dict[str, Evaluator] = {}
     for spec in specs:
         name = str(spec["name"])
+        if name not in rt.registry.names("evaluators"):
+            known = ", ".join(rt.registry.names("evaluators"))
+            raise InvalidRequest(
+                f"no evaluator named {name!r} (registered: {known})", code="invalid_value", param="evaluators"
+            )
         factory = rt.registry.get("evaluators", name)
         options = dict(spec.get("options") or {})
         accepted = inspect.signature(factory).parameters

@@ -56,9 +56,7 @@ def promote(
             code="missing_field",
             param="use_case",
         )
-    decision = gate_prompt(
-        conn, tenant_id, candidate, label=label, approver=actor, use_case=use_case, run_id=run_id
-    )
+    decision = gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=use_case, run_id=run_id)
     if not decision.passed:
         return {"name": name, "label": label, "version": version, "moved": False, "gate": decision.as_dict()}
     moved = move_label(

@@ -100,9 +100,7 @@ def _to_version(row: Any) -> PromptVersion:
 
 
 def _prompt_row(conn: Connection, tenant_id: str, name: str) -> Any:
-    row = conn.execute(
-        select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == name)
-    ).first()
+    row = conn.execute(select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == name)).first()
     if row is None:
         raise NotFound(f"prompt {name!r} not found; push it with `charter prompts push FILE`")
     return row
@@ -120,9 +118,7 @@ def _use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
 
 
 def _ensure_prompt(conn: Connection, tenant_id: str, spec: PromptSpec, actor: str) -> Any:
-    row = conn.execute(
-        select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == spec.name)
-    ).first()
+    row = conn.execute(select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == spec.name)).first()
     use_case_id = _use_case_id(conn, tenant_id, spec.use_case) if spec.use_case else None
     if row is None:
         values = {
@@ -211,9 +207,7 @@ def get_version(
 ) -> PromptVersion:
     """One version, by number, by label, or the latest."""
     prompt = _prompt_row(conn, tenant_id, name)
-    query = _version_query().where(
-        prompt_versions.c.prompt_id == prompt.id, prompt_versions.c.tenant_id == tenant_id
-    )
+    query = _version_query().where(prompt_versions.c.prompt_id == prompt.id, prompt_versions.c.tenant_id == tenant_id)
     if label is not None:
         version_id = conn.execute(
             select(prompt_labels.c.version_id).where(
@@ -361,9 +355,7 @@ def move_label(
 
     Callers check protection first; this function only refuses malformed labels."""
     if not label or len(label) > 64 or not label.replace("-", "").replace("_", "").isalnum():
-        raise InvalidRequest(
-            "a label is letters, digits, '-' or '_' (up to 64)", code="invalid_value", param="label"
-        )
+        raise InvalidRequest("a label is letters, digits, '-' or '_' (up to 64)", code="invalid_value", param="label")
     current = conn.execute(
         select(prompt_labels.c.version_id).where(
             prompt_labels.c.prompt_id == version.prompt_id, prompt_labels.c.label == label
@@ -430,9 +422,7 @@ def move_label(
     }
 
 
-def label_history(
-    conn: Connection, tenant_id: str, name: str, label: str | None = None
-) -> list[dict[str, Any]]:
+def label_history(conn: Connection, tenant_id: str, name: str, label: str | None = None) -> list[dict[str, Any]]:
     prompt = _prompt_row(conn, tenant_id, name)
     query = select(prompt_label_moves).where(
         prompt_label_moves.c.prompt_id == prompt.id, prompt_label_moves.c.tenant_id == tenant_id

@@ -130,9 +130,7 @@ def validate_variables(schema: Mapping[str, Any], given: Mapping[str, Any]) -> d
 def _check_value(name: str, spec: Mapping[str, Any], value: Any) -> None:
     kind = spec.get("type")
     allowed = _JSON_TYPES.get(kind) if isinstance(kind, str) else None
-    if allowed and (
-        not isinstance(value, allowed) or (kind in ("number", "integer") and isinstance(value, bool))
-    ):
+    if allowed and (not isinstance(value, allowed) or (kind in ("number", "integer") and isinstance(value, bool))):
         raise PromptRenderError(f"variable {name!r} must be of type {kind}", param="variables")
     if "enum" in spec and value not in spec["enum"]:
         raise PromptRenderError(f"variable {name!r} must be one of {spec['enum']}", param="variables")
@@ -159,9 +157,7 @@ def _render_one(env: ImmutableSandboxedEnvironment, text: str, values: Mapping[s
             "fix the template and push a new version"
         ) from None
     except jinja2.UndefinedError as exc:
-        raise PromptRenderError(
-            f"{where} uses an undefined value ({exc.message})", param="variables"
-        ) from None
+        raise PromptRenderError(f"{where} uses an undefined value ({exc.message})", param="variables") from None
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
         raise PromptRenderError(f"{where} failed to render ({type(exc).__name__})") from None
 

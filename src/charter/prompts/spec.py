@@ -55,9 +55,7 @@ def validate_thresholds(value: Any) -> dict[str, dict[str, float]]:
             raise ValueError(f"threshold {metric!r} must be a mapping like {{min: 0.8}}")
         unknown = set(bounds) - THRESHOLD_KEYS
         if unknown:
-            raise ValueError(
-                f"threshold {metric!r} has unknown key(s) {sorted(unknown)}; use {sorted(THRESHOLD_KEYS)}"
-            )
+            raise ValueError(f"threshold {metric!r} has unknown key(s) {sorted(unknown)}; use {sorted(THRESHOLD_KEYS)}")
         for key, number in bounds.items():
             if isinstance(number, bool) or not isinstance(number, int | float):
                 raise ValueError(f"threshold {metric}.{key} must be a number")
@@ -88,6 +86,17 @@ class PromptSpec(BaseModel):
     @classmethod
     def _thresholds(cls, value: Any) -> dict[str, dict[str, float]]:
         return validate_thresholds(value or {})
+
+    @field_validator("variables")
+    @classmethod
+    def _schema(cls, value: dict[str, Any]) -> dict[str, Any]:
+        props = value.get("properties", {})
+        if not isinstance(props, dict) or not all(isinstance(p, dict) for p in props.values()):
+            raise ValueError("variables.properties must map each variable name to a mapping like {type: string}")
+        required = value.get("required", [])
+        if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+            raise ValueError("variables.required must be a list of variable names")
+        return value
 
     @field_validator("model_params")
     @classmethod
@@ -134,14 +143,10 @@ def parse_prompt_file(text: str, *, filename: str = "prompt.yaml") -> PromptSpec
     except yaml.YAMLError as exc:
         raise InvalidRequest(f"{filename} is not valid YAML/JSON: {exc}", code="invalid_value") from None
     if not isinstance(data, dict):
-        raise InvalidRequest(
-            f"{filename} must be a mapping with at least `name` and `template`", code="invalid_value"
-        )
+        raise InvalidRequest(f"{filename} must be a mapping with at least `name` and `template`", code="invalid_value")
     try:
         return PromptSpec.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise InvalidRequest(
-            f"{filename}: {where}: {first['msg']}", code="invalid_value", param=where
-        ) from None
+        raise InvalidRequest(f"{filename}: {where}: {first['msg']}", code="invalid_value", param=where) from None

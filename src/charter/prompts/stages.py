@@ -93,9 +93,7 @@ def build_messages(
             "question": question,
             "use_case": use_case,
         }
-        head = render_messages(
-            version.kind, version.template, scope, where=f"prompt {version.name}@{version.version}"
-        )
+        head = render_messages(version.kind, version.template, scope, where=f"prompt {version.name}@{version.version}")
         uses_context = "context" in template_variables(version.template)
     elif system_prompt:
         head = [ChatMessage(role="system", content=system_prompt)]
@@ -158,6 +156,4 @@ async def compose(ex: Exchange, rt: Runtime) -> None:
             sha256=version.sha256,
         )
     else:
-        ex.verdict(
-            "compose", "pass", system_prompt=bool(charter.system_prompt), context_chunks=len(ex.context)
-        )
+        ex.verdict("compose", "pass", system_prompt=bool(charter.system_prompt), context_chunks=len(ex.context))

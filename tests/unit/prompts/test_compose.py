@@ -57,9 +57,7 @@ def _publish(agency, template=TEMPLATE, label="staging", **spec_kw):
     )
     pushed = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="alice"))
     agency.write(
-        lambda c: promote(
-            c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice"
-        )
+        lambda c: promote(c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice")
     )
     prompt_cache(agency.rt).clear()
     return pushed
@@ -122,8 +120,7 @@ async def test_pc1_without_prompt_the_system_prompt_leads_and_context_follows(ag
         ("system", "You answer tax questions."),
         (
             "system",
-            "Use the following context to answer. Cite sources by their number.\n"
-            "[1] Returns are due 31 January.",
+            "Use the following context to answer. Cite sources by their number.\n[1] Returns are due 31 January.",
         ),
         ("user", "When is the deadline?"),
     ]
@@ -138,6 +135,4 @@ async def test_pc1_label_move_is_seen_after_cache_ttl(agency):
     ex = _exchange(agency, charter, variables={"tone": "formal"})
     await compose(ex, agency.rt)
     assert ex.prompt_version_id == second_version["id"] != first.prompt_version_id
-    assert ex.prompt_messages[0].content.startswith(
-        "You kindly answer for the Revenue Agency in a formal tone."
-    )
+    assert ex.prompt_messages[0].content.startswith("You kindly answer for the Revenue Agency in a formal tone.")

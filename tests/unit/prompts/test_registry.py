@@ -77,9 +77,7 @@ def test_pc1_diff_shows_template_and_threshold_changes(agency):
     with agency.rt.engine.connect() as conn:
         d = registry.diff_versions(conn, agency.tenant_id, "tax-answer", 1, 2)
     assert d["same"] is False
-    assert (
-        "-You answer for {{ agency }}." in d["diff"] and "+You kindly answer for {{ agency }}." in d["diff"]
-    )
+    assert "-You answer for {{ agency }}." in d["diff"] and "+You kindly answer for {{ agency }}." in d["diff"]
     assert '"min": 0.7' in d["diff"]
 
 
@@ -112,9 +110,7 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     _push(agency, FILE.replace("You answer", "You kindly answer"))
     for v in (1, 2):
         agency.write(
-            lambda c, v=v: promote(
-                c, agency.tenant_id, "tax-answer", version=v, label="staging", actor="alice"
-            )
+            lambda c, v=v: promote(c, agency.tenant_id, "tax-answer", version=v, label="staging", actor="alice")
         )
     back = agency.write(
         lambda c: registry.rollback(
@@ -130,9 +126,7 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     with pytest.raises(Conflict, match="never held"):
         _push(agency, FILE.replace("You answer", "You answer briefly"))
         agency.write(
-            lambda c: registry.rollback(
-                c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3
-            )
+            lambda c: registry.rollback(c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3)
         )
 
 

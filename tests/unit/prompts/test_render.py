@@ -62,9 +62,7 @@ def test_pc1_template_cannot_reach_the_filesystem(template: str) -> None:
 
 
 def test_pc1_variables_are_data_not_templates() -> None:
-    [msg] = render_messages(
-        "text", "Hello {{ name }}", {"name": "{{ ''.__class__ }} {% include '/etc/passwd' %}"}
-    )
+    [msg] = render_messages("text", "Hello {{ name }}", {"name": "{{ ''.__class__ }} {% include '/etc/passwd' %}"})
     assert msg.content == "Hello {{ ''.__class__ }} {% include '/etc/passwd' %}"
 
 
