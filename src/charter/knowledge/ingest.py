@@ -200,6 +200,93 @@ def _embed(st: KnowledgeState, kb: Any, prepared: list[_Prepared]) -> None:
         start += len(p.texts)
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    kb: Any
+    version: int
+    uploader: str
+    classification: str
+
+
+def _insert_document(conn: Connection, t: _Target, p: _Prepared, doc_id: str, near: str | None) -> dict[str, Any]:
+    """One document with its chunks, vectors and ``kb.document_added`` ledger entry."""
+    kb = t.kb
+    conn.execute(
+        kb_documents.insert().values(
+            id=doc_id,
+            tenant_id=kb.tenant_id,
+            kb_id=kb.id,
+            source_uri=p.source.source_uri[:1000],
+            filename=p.source.filename[:300],
+            media_type=p.media_type,
+            checksum=p.checksum,
+            content_sha256=p.content_sha256,
+            minhash=p.minhash,
+            near_duplicate_of=near,
+            uploader=t.uploader,
+            classification=t.classification,
+            bytes=len(p.source.data),
+            pages=p.pages,
+            title=p.title,
+            chunk_count=len(p.chunks),
+            pii_redactions=p.redactions,
+            status="active",
+            added_version=t.version,
+            created_at=utcnow(),
+        )
+    )
+    chunk_ids = [new_id("chk") for _ in p.chunks]
+    if chunk_ids:
+        conn.execute(
+            kb_chunks.insert(),
+            [
+                {
+                    "id": cid,
+                    "tenant_id": kb.tenant_id,
+                    "kb_id": kb.id,
+                    "document_id": doc_id,
+                    "ordinal": c.ordinal,
+                    "text": body,
+                    "text_sha256": sha256_text(body),
+                    "heading": c.heading[:500],
+                    "page": c.page,
+                    "start_char": c.start_char,
+                    "end_char": c.end_char,
+                    "added_version": t.version,
+                }
+                for cid, c, body in zip(chunk_ids, p.chunks, p.texts, strict=True)
+            ],
+        )
+    if p.vectors is not None:
+        store_vectors(
+            conn, tenant_id=kb.tenant_id, kb_id=kb.id, embedder=kb.embedder, chunk_ids=chunk_ids, vectors=p.vectors
+        )
+    record = {
+        "file": p.source.filename,
+        "document_id": doc_id,
+        "source_uri": p.source.source_uri,
+        "checksum": p.checksum,
+        "chunks": len(chunk_ids),
+        "pii_redactions": p.redactions,
+        "near_duplicate_of": near,
+    }
+    ledger.append(
+        conn,
+        tenant_id=kb.tenant_id,
+        actor=t.uploader,
+        action="kb.document_added",
+        subject=doc_id,
+        event={
+            **record,
+            "kb": kb.name,
+            "uploader": t.uploader,
+            "classification": t.classification,
+            "version": t.version,
+        },
+    )
+    return record
+
+
 def _record(
     conn: Connection, kb: Any, prepared: list[_Prepared], *, uploader: str, classification: str
 ) -> tuple[int | None, list[dict[str, Any]]]:
@@ -215,98 +302,18 @@ def _record(
     prepared = [p for p in prepared if p.checksum not in present]  # a concurrent ingestion won the race
     if not prepared:
         return None, []
-    version = service.next_version(conn, kb.id)
-    now = utcnow()
+    target = _Target(kb, service.next_version(conn, kb.id), uploader, classification)
     ids = {p.checksum: new_id("doc") for p in prepared}
-    added: list[dict[str, Any]] = []
+    added = []
     for p in prepared:
-        doc_id = ids[p.checksum]
         near = p.near_duplicate_of
         if near is not None and near.startswith("new:"):
             near = ids.get(near[4:])  # a near duplicate of another file of this batch
-        conn.execute(
-            kb_documents.insert().values(
-                id=doc_id,
-                tenant_id=kb.tenant_id,
-                kb_id=kb.id,
-                source_uri=p.source.source_uri[:1000],
-                filename=p.source.filename[:300],
-                media_type=p.media_type,
-                checksum=p.checksum,
-                content_sha256=p.content_sha256,
-                minhash=p.minhash,
-                near_duplicate_of=near,
-                uploader=uploader,
-                classification=classification,
-                bytes=len(p.source.data),
-                pages=p.pages,
-                title=p.title,
-                chunk_count=len(p.chunks),
-                pii_redactions=p.redactions,
-                status="active",
-                added_version=version,
-                created_at=now,
-            )
-        )
-        chunk_ids = [new_id("chk") for _ in p.chunks]
-        if chunk_ids:
-            conn.execute(
-                kb_chunks.insert(),
-                [
-                    {
-                        "id": cid,
-                        "tenant_id": kb.tenant_id,
-                        "kb_id": kb.id,
-                        "document_id": doc_id,
-                        "ordinal": c.ordinal,
-                        "text": body,
-                        "text_sha256": sha256_text(body),
-                        "heading": c.heading[:500],
-                        "page": c.page,
-                        "start_char": c.start_char,
-                        "end_char": c.end_char,
-                        "added_version": version,
-                    }
-                    for cid, c, body in zip(chunk_ids, p.chunks, p.texts, strict=True)
-                ],
-            )
-        if p.vectors is not None:
-            store_vectors(
-                conn,
-                tenant_id=kb.tenant_id,
-                kb_id=kb.id,
-                embedder=kb.embedder,
-                chunk_ids=chunk_ids,
-                vectors=p.vectors,
-            )
-        record = {
-            "file": p.source.filename,
-            "document_id": doc_id,
-            "source_uri": p.source.source_uri,
-            "checksum": p.checksum,
-            "chunks": len(chunk_ids),
-            "pii_redactions": p.redactions,
-            "near_duplicate_of": near,
-        }
-        ledger.append(
-            conn,
-            tenant_id=kb.tenant_id,
-            actor=uploader,
-            action="kb.document_added",
-            subject=doc_id,
-            event={
-                **record,
-                "kb": kb.name,
-                "uploader": uploader,
-                "classification": classification,
-                "version": version,
-            },
-        )
-        added.append(record)
+        added.append(_insert_document(conn, target, p, ids[p.checksum], near))
     service.new_version(
-        conn, kb=kb, version=version, kind="ingest", added=sorted(ids.values()), removed=[], actor=uploader
+        conn, kb=kb, version=target.version, kind="ingest", added=sorted(ids.values()), removed=[], actor=uploader
     )
-    return version, added
+    return target.version, added
 
 
 def ingest(

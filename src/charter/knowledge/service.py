@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -67,23 +68,9 @@ def kb_record(row: Any) -> dict[str, Any]:
     }
 
 
-def create_kb(
-    conn: Connection,
-    *,
-    tenant_id: str,
-    name: str,
-    actor: str,
-    description: str = "",
-    classification: str = "internal",
-    embedder: str | None = None,
-    embedder_options: dict[str, Any] | None = None,
-    pii_policy: str = "redact",
-    retention_days: int | None = None,
-    chunk_chars: int = 1200,
-    overlap_chars: int = 200,
-) -> dict[str, Any]:
-    import re
-
+def _check_options(
+    name: str, classification: str, pii_policy: str, retention_days: int | None, chunk_chars: int, overlap_chars: int
+) -> None:
     if not re.match(NAME_PATTERN, name):
         raise InvalidRequest(
             "a knowledge base name is a lower-case slug (a-z, 0-9, -)", code="invalid_value", param="name"
@@ -106,6 +93,24 @@ def create_kb(
             code="invalid_value",
             param="chunk_chars",
         )
+
+
+def create_kb(
+    conn: Connection,
+    *,
+    tenant_id: str,
+    name: str,
+    actor: str,
+    description: str = "",
+    classification: str = "internal",
+    embedder: str | None = None,
+    embedder_options: dict[str, Any] | None = None,
+    pii_policy: str = "redact",
+    retention_days: int | None = None,
+    chunk_chars: int = 1200,
+    overlap_chars: int = 200,
+) -> dict[str, Any]:
+    _check_options(name, classification, pii_policy, retention_days, chunk_chars, overlap_chars)
     exists = conn.execute(
         select(knowledge_bases.c.id).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
     ).first()

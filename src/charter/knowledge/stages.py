@@ -106,19 +106,12 @@ def _support_by_chunk(answer: str, texts: list[str]) -> list[dict[str, Any]]:
     return best
 
 
-async def ground(ex: Exchange, rt: Runtime) -> None:
-    if not ex.charter.knowledge_bases:
-        return
-    question = _question(ex)
-    if not question:
-        ex.verdict("ground", "skip", reason="no user message to retrieve for")
-        return
-    screening, missing = await asyncio.to_thread(_retrieve_and_screen, rt, ex, question)
-    for name in screening.skipped:
-        ex.verdict(f"ground.{name}", "skip", reason=f"no {name!r} guard is registered; chunks not screened for it")
+def _cite(ex: Exchange, kept: list[tuple[Hit, str]]) -> list[dict[str, Any]]:
+    """Put the kept chunks into the context with markers, their citations into the response
+    extension; return the citation rows to record."""
     rows: list[dict[str, Any]] = []
     citations: list[dict[str, Any]] = []
-    for rank, (hit, text) in enumerate(screening.kept, start=1):
+    for rank, (hit, text) in enumerate(kept, start=1):
         marker = f"[{rank}]"
         ex.context.append(
             {
@@ -150,6 +143,20 @@ async def ground(ex: Exchange, rt: Runtime) -> None:
             }
         )
     ex.extensions["citations"] = citations
+    return rows
+
+
+async def ground(ex: Exchange, rt: Runtime) -> None:
+    if not ex.charter.knowledge_bases:
+        return
+    question = _question(ex)
+    if not question:
+        ex.verdict("ground", "skip", reason="no user message to retrieve for")
+        return
+    screening, missing = await asyncio.to_thread(_retrieve_and_screen, rt, ex, question)
+    for name in screening.skipped:
+        ex.verdict(f"ground.{name}", "skip", reason=f"no {name!r} guard is registered; chunks not screened for it")
+    rows = _cite(ex, screening.kept)
     outcome: Outcome = "warn" if missing or screening.dropped else "pass"
     ex.verdict(
         "ground",
@@ -166,7 +173,7 @@ async def ground(ex: Exchange, rt: Runtime) -> None:
 
         def record(conn: Connection, interaction_id: str) -> None:
             for row, support in zip(rows, _support_by_chunk(ex.output, texts), strict=True):
-                row.update(support)
+                row.update(support)  # the final answer is known by now
             write(conn, interaction_id)
 
         ex.writes.append(record)
