@@ -144,3 +144,25 @@ def test_pc2_promotion_through_the_api_needs_another_approver_and_a_passing_run(
     page = http.get("/api/v1/evals/report", params={"ids": [run["run_id"]]}, headers=dev)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html") and "<svg" in page.text
     assert http.post("/api/v1/prompts", json=PROMPT, headers=platform.auth("app")).status_code == 403
+
+
+def test_md3_model_change_approval_over_the_api(http, platform):
+    dev, admin = platform.auth("developer"), platform.auth("admin")
+    lines = "".join(json.dumps({"input": f"Q{i}?", "reference": platform.upstream.reply}) + "\n" for i in range(3))
+    assert (
+        http.post("/api/v1/evals/datasets", json={"name": "tax-qa", "content": lines}, headers=dev).status_code == 201
+    )
+    suite = {"dataset": "tax-qa", "evaluators": ["exact"], "thresholds": {"exact_match": {"min": 0.9}}}
+    assert http.put("/api/v1/evals/suites/tax-helpdesk", json=suite, headers=dev).status_code == 200
+    bad = http.post(
+        "/api/v1/evals/runs", json={"dataset": "tax-qa", "evaluators": ["nope"], "models": ["mock"]}, headers=dev
+    )
+    assert bad.status_code == 400 and "no evaluator named 'nope'" in bad.json()["error"]["message"]
+    body = {"use_case": "tax-helpdesk", "to_alias": "mock", "requested_by": "alice"}
+    refused = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "gate_failed"
+    started = http.post("/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "models": ["mock"]}, headers=dev)
+    _wait_finished(http, platform, started.json()["experiment_id"])
+    approved = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["passed"] is True and approved.json()["subject"] == "use_case:tax-helpdesk:model mock->mock"

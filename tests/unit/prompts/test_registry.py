@@ -147,3 +147,10 @@ def test_pc1_prompts_do_not_cross_tenants(agency):
         assert registry.list_prompts(conn, other) == []
         with pytest.raises(NotFound):
             registry.get_version(conn, other, "tax-answer")
+
+
+def test_pc1_variables_schema_shape_is_checked_at_push():
+    with pytest.raises(InvalidRequest, match=r"variables\.properties"):
+        parse_prompt_file("name: x\ntemplate: hi\nvariables: {properties: nope}\n")
+    with pytest.raises(InvalidRequest, match=r"variables\.required"):
+        parse_prompt_file("name: x\ntemplate: hi\nvariables: {required: agency}\n")
