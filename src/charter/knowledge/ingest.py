@@ -208,6 +208,33 @@ class _Target:
     classification: str
 
 
+def _insert_chunks(conn: Connection, t: _Target, p: _Prepared, doc_id: str) -> list[str]:
+    kb = t.kb
+    chunk_ids = [new_id("chk") for _ in p.chunks]
+    if chunk_ids:
+        conn.execute(
+            kb_chunks.insert(),
+            [
+                {
+                    "id": cid,
+                    "tenant_id": kb.tenant_id,
+                    "kb_id": kb.id,
+                    "document_id": doc_id,
+                    "ordinal": c.ordinal,
+                    "text": body,
+                    "text_sha256": sha256_text(body),
+                    "heading": c.heading[:500],
+                    "page": c.page,
+                    "start_char": c.start_char,
+                    "end_char": c.end_char,
+                    "added_version": t.version,
+                }
+                for cid, c, body in zip(chunk_ids, p.chunks, p.texts, strict=True)
+            ],
+        )
+    return chunk_ids
+
+
 def _insert_document(conn: Connection, t: _Target, p: _Prepared, doc_id: str, near: str | None) -> dict[str, Any]:
     """One document with its chunks, vectors and ``kb.document_added`` ledger entry."""
     kb = t.kb
@@ -235,28 +262,7 @@ def _insert_document(conn: Connection, t: _Target, p: _Prepared, doc_id: str, ne
             created_at=utcnow(),
         )
     )
-    chunk_ids = [new_id("chk") for _ in p.chunks]
-    if chunk_ids:
-        conn.execute(
-            kb_chunks.insert(),
-            [
-                {
-                    "id": cid,
-                    "tenant_id": kb.tenant_id,
-                    "kb_id": kb.id,
-                    "document_id": doc_id,
-                    "ordinal": c.ordinal,
-                    "text": body,
-                    "text_sha256": sha256_text(body),
-                    "heading": c.heading[:500],
-                    "page": c.page,
-                    "start_char": c.start_char,
-                    "end_char": c.end_char,
-                    "added_version": t.version,
-                }
-                for cid, c, body in zip(chunk_ids, p.chunks, p.texts, strict=True)
-            ],
-        )
+    chunk_ids = _insert_chunks(conn, t, p, doc_id)
     if p.vectors is not None:
         store_vectors(
             conn, tenant_id=kb.tenant_id, kb_id=kb.id, embedder=kb.embedder, chunk_ids=chunk_ids, vectors=p.vectors
