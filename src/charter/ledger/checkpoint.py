@@ -171,7 +171,7 @@ class Checkpointer:
 
     async def run(self, rt: Runtime | None = None) -> None:
         rt = rt or self.rt
-        last = time.monotonic()
+        last, failing = time.monotonic(), ""
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), self.poll)
@@ -180,9 +180,11 @@ class Checkpointer:
                 due = pending >= self.every or (pending > 0 and time.monotonic() - last >= self.interval)
                 if due:
                     self.heads += len(await asyncio.to_thread(checkpoint_now, rt))
-                    last = time.monotonic()
-            except Exception:
-                log.exception("ledger checkpoint failed")
+                    last, failing = time.monotonic(), ""
+            except Exception as exc:  # keep trying; verify reports the unsigned tail meanwhile
+                if str(exc) != failing:  # log each new failure once, not every poll
+                    failing = str(exc)
+                    log.exception("ledger checkpoint failed")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -212,5 +214,7 @@ async def stop_checkpointer(rt: Runtime) -> None:
         await checkpointer.task
     try:
         await asyncio.to_thread(checkpoint_now, rt)
-    except Exception:
+    except Unavailable as exc:
+        log.warning("final ledger checkpoint skipped: %s", exc.message)
+    except Exception:  # shutting down: the next start signs the tail
         log.exception("final ledger checkpoint failed")
