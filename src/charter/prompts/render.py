@@ -10,6 +10,7 @@ says what went wrong, never a traceback with the template's internals.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -96,11 +97,27 @@ def check_template(template: str | Sequence[Mapping[str, str]]) -> set[str]:
 
 def template_variables(template: str | Sequence[Mapping[str, str]]) -> set[str]:
     """The variable names a template uses (it must already pass :func:`check_template`)."""
-    env = sandbox()
     names: set[str] = set()
     for text in _texts(template):
-        names |= meta.find_undeclared_variables(env.parse(text))
+        names |= _variables_of(text)
     return names
+
+
+@functools.lru_cache(maxsize=1)
+def _shared() -> ImmutableSandboxedEnvironment:
+    """One sandbox for rendering (its configuration never changes; rendering is thread-safe)."""
+    return sandbox()
+
+
+@functools.lru_cache(maxsize=1024)
+def _variables_of(text: str) -> frozenset[str]:
+    return frozenset(meta.find_undeclared_variables(_shared().parse(text)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(text: str) -> jinja2.Template:
+    """Versions are immutable, so a template text compiles once per process."""
+    return _shared().from_string(text)
 
 
 def validate_variables(schema: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
@@ -139,11 +156,11 @@ def _check_value(name: str, spec: Mapping[str, Any], value: Any) -> None:
         raise PromptRenderError(f"variable {name!r} is longer than {limit} characters", param="variables")
 
 
-def _render_one(env: ImmutableSandboxedEnvironment, text: str, values: Mapping[str, Any], where: str) -> str:
+def _render_one(text: str, values: Mapping[str, Any], where: str) -> str:
     try:
         parts: list[str] = []
         size = 0
-        for chunk in env.from_string(text).generate(values):
+        for chunk in _compiled(text).generate(values):
             size += len(chunk)
             if size > MAX_RENDERED_CHARS:
                 raise PromptRenderError(f"{where} renders to more than {MAX_RENDERED_CHARS} characters")
@@ -171,13 +188,12 @@ def render_messages(
 ) -> list[ChatMessage]:
     """Render a version's template into chat messages: a ``text`` template becomes one system
     message; a ``chat`` template renders each message's content."""
-    env = sandbox()
     if kind == "text":
         assert isinstance(template, str)
-        return [ChatMessage(role="system", content=_render_one(env, template, values, where))]
+        return [ChatMessage(role="system", content=_render_one(template, values, where))]
     assert not isinstance(template, str)
     messages = []
     for i, message in enumerate(template):
-        content = _render_one(env, str(message.get("content", "")), values, f"{where} (message {i + 1})")
+        content = _render_one(str(message.get("content", "")), values, f"{where} (message {i + 1})")
         messages.append(ChatMessage(role=str(message.get("role", "system")), content=content))
     return messages

@@ -9,6 +9,7 @@ for paired comparisons. ROUGE runs on a Unicode-aware tokenizer: rouge-score's d
 from __future__ import annotations
 
 import importlib
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,9 @@ _NO_SPACE_RANGES: tuple[tuple[int, int], ...] = (
 )
 
 
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def _no_space(ch: str) -> bool:
     code = ord(ch)
     return any(lo <= code <= hi for lo, hi in _NO_SPACE_RANGES)
@@ -40,9 +44,12 @@ class UnicodeTokenizer:
     written without spaces (CJK, Thai, ...) are single tokens."""
 
     def tokenize(self, text: str) -> list[str]:
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        if folded.isascii():  # the fast path gives the same tokens for ASCII text
+            return _ASCII_WORD.findall(folded)
         tokens: list[str] = []
         current: list[str] = []
-        for ch in unicodedata.normalize("NFKC", text).casefold():
+        for ch in folded:
             if unicodedata.category(ch)[0] in "LMN":
                 if _no_space(ch):
                     if current:
