@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,7 +149,7 @@ def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Ta
             options["embedder"] = rt.registry.get("embedders", options["embedder"])(rt.settings)
         try:
             out[name] = factory(**options)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, re.error) as exc:
             raise InvalidRequest(f"evaluator {name!r}: {exc}", code="invalid_value", param="evaluators") from None
     return out
 
