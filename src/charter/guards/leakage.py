@@ -44,7 +44,7 @@ class PromptLeakGuard:
     """Stateless; the system prompt comes with each call's context."""
 
     name = "prompt_leak"
-    version = "1"
+    version = "charter-prompt-leak/1.0"
     directions: tuple[Direction, ...] = ("output",)
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:

@@ -33,7 +33,7 @@ def test_pc6_injection_guard_follows_the_guard_protocol(guard: InjectionGuard) -
     assert isinstance(guard, Guard)
     assert guard.name == "injection"
     assert guard.directions == ("input", "context")
-    assert guard.version.startswith("1.")
+    assert guard.version.startswith("charter-injection/1.")
     assert make_guard(settings=None).version == guard.version
 
 

@@ -52,7 +52,7 @@ class InjectionGuard:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model if model is not None else load_model()
-        self.version = self.model.version
+        self.version = f"charter-injection/{self.model.version}"
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         if len(text) > _MAX_CHARS:

@@ -60,7 +60,7 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "1"
+    version = "charter-toxicity/1.0"
     directions: tuple[Direction, ...] = ("output", "input")
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
