@@ -14,11 +14,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection
 
 from charter.errors import InvalidRequest, Unavailable
 from charter.ledger.canonical import canonical_json
-from charter.ledger.tables import ledger_entries, ledger_state
 
 __all__ = ["append", "event_hash", "format_ts", "leaf_data", "leaf_hash_of"]
 
@@ -44,23 +43,29 @@ def leaf_hash_of(data: bytes) -> bytes:
     return hashlib.sha256(_LEAF_PREFIX + data).digest()
 
 
-_TAKE = (
-    update(ledger_state)
-    .where(ledger_state.c.id == 1)
-    .values(next_seq=ledger_state.c.next_seq + 1)
-    .returning(ledger_state.c.next_seq)
+# The two statements of an append run on the DBAPI cursor of the caller's connection (inside its
+# transaction): on the request path SQLAlchemy's per-statement work would cost more than the rest.
+_TAKE_SQL = "UPDATE ledger_state SET next_seq = next_seq + 1 WHERE id = 1 RETURNING next_seq"
+_INSERT_SQL = (
+    "INSERT INTO ledger_entries (seq, tenant_id, ts, actor, action, subject, event, event_hash, leaf_hash) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}, {p})"
 )
-_INSERT = ledger_entries.insert()
+_PLACEHOLDER = {"sqlite": "?", "postgresql": "%s"}
 
 
-def _take_seq(conn: Connection) -> int:
+def _cursor(conn: Connection) -> Any:
+    return conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+
+def _take_seq(cursor: Any) -> int:
     """Take the next sequence number. The UPDATE locks the counter row until the transaction ends,
     so concurrent writers (replicas on PostgreSQL) queue here: numbers are unique and gapless, and
     committed entries always form a prefix of the sequence."""
-    taken = conn.execute(_TAKE).scalar_one_or_none()
+    cursor.execute(_TAKE_SQL)
+    taken = cursor.fetchone()
     if taken is None:
         raise Unavailable("the ledger counter is missing: run `charter init`", code="ledger_unavailable")
-    return int(taken) - 1
+    return int(taken[0]) - 1
 
 
 def append(
@@ -81,21 +86,15 @@ def append(
         raise InvalidRequest("a ledger entry needs a tenant and an action", code="missing_field")
     canonical = canonical_json(event)
     ev_hash = event_hash(canonical)
-    seq = _take_seq(conn)
-    ts = format_ts(when or dt.datetime.now(dt.UTC))
-    leaf = leaf_hash_of(leaf_data(seq, ts, tenant_id, actor, action, subject, ev_hash))
-    conn.execute(
-        _INSERT,
-        {
-            "seq": seq,
-            "tenant_id": tenant_id,
-            "ts": ts,
-            "actor": actor,
-            "action": action,
-            "subject": subject,
-            "event": canonical.decode("utf-8"),
-            "event_hash": ev_hash,
-            "leaf_hash": leaf,
-        },
-    )
+    if not conn.in_transaction():
+        conn.begin()  # what SQLAlchemy's autobegin would do for conn.execute; the caller commits
+    insert = _INSERT_SQL.format(p=_PLACEHOLDER.get(conn.dialect.name, "%s"))
+    cursor = _cursor(conn)
+    try:
+        seq = _take_seq(cursor)
+        ts = format_ts(when or dt.datetime.now(dt.UTC))
+        leaf = leaf_hash_of(leaf_data(seq, ts, tenant_id, actor, action, subject, ev_hash))
+        cursor.execute(insert, (seq, tenant_id, ts, actor, action, subject, canonical.decode("utf-8"), ev_hash, leaf))
+    finally:
+        cursor.close()
     return seq
