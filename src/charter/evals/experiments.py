@@ -146,7 +146,14 @@ def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Ta
         if "target" in accepted and "model" in options and target is not None:
             options["target"] = target
         if "embedder" in accepted and isinstance(options.get("embedder"), str):
-            options["embedder"] = rt.registry.get("embedders", options["embedder"])(rt.settings)
+            if options["embedder"] not in rt.registry.names("embedders"):
+                raise InvalidRequest(
+                    f"no embedder named {options['embedder']!r} is registered (known: "
+                    f"{', '.join(rt.registry.names('embedders')) or 'none'})",
+                    code="invalid_value",
+                )
+            make = rt.registry.get("embedders", options["embedder"])
+            options["embedder"] = make(rt.settings, **dict(options.pop("embedder_options", None) or {}))
         try:
             out[name] = factory(**options)
         except (TypeError, ValueError, re.error) as exc:

@@ -6,6 +6,7 @@ reached the same way as the models under test) or ``embedder`` (a registered emb
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import math
 import re
@@ -77,15 +78,16 @@ class EmbeddingSimilarity(BaseEvaluator):
 
     name = "embedding"
 
-    def __init__(self, embedder: Any = None, **_options: Any) -> None:
+    def __init__(self, embedder: Any = None, embedder_options: dict[str, Any] | None = None) -> None:
         if embedder is None:
             raise ValueError("embedding similarity needs an embedder: configure one (knowledge capability)")
         self.embedder = embedder
 
     async def _embed(self, texts: list[str]) -> list[list[float]]:
-        result = self.embedder.embed(texts)
-        if inspect.isawaitable(result):
-            result = await result
+        if inspect.iscoroutinefunction(self.embedder.embed):
+            result = await self.embedder.embed(texts)
+        else:  # a local model computes: keep the event loop free
+            result = await asyncio.to_thread(self.embedder.embed, texts)
         return [list(map(float, v)) for v in result]
 
     async def score(self, case: Case, answer: Answer) -> dict[str, float]:
