@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -106,6 +107,7 @@ def main() -> int:
         rt.close()
     report = {
         "prompt_chars": len(PROMPT), "rounds": args.rounds, "guards": names,
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "plain_p50_ms": round(statistics.median(latency["plain"]), 2),
         "guarded_p50_ms": round(statistics.median(latency["guarded"]), 2),
         "plain_p90_ms": round(pct(latency["plain"], 0.9), 2),
@@ -135,7 +137,9 @@ def render(r: dict[str, Any]) -> str:
         f"Added p50 latency: **{r['added_p50_ms']} ms**; the guards' own time per request "
         f"(sum over guards, from the recorded verdicts), p50: {r['guards_own_p50_ms']} ms. Per guard, p50 ms: "
         + ", ".join(f"{k} {v}" for k, v in r["per_guard_p50_ms"].items()) + ".",
-        "The rest of the added time is the larger verdict record and the redaction itself.", "",
+        "The rest of the added time is the larger verdict record and the redaction itself. "
+        f"Load average (1 min) at the end of the run: {r['load_average_1m']} on {os.cpu_count()} CPUs "
+        "shared with other work; on a busy machine every figure here grows.", "",
     ])
 
 
