@@ -1,4 +1,5 @@
-"""``charter-verify``: check a ledger bundle offline, with no database and no Charter install.
+"""``charter-verify``: check a ledger bundle offline: no database, and of Charter's dependencies only
+``cryptography``.
 
 Imports only the standard library and ``cryptography`` (plus two sibling modules that import
 nothing else). Checks, in order: every signed head's Ed25519 signature (against the bundle's public
