@@ -267,3 +267,25 @@ async def test_long_prompts_are_screened_off_the_event_loop_with_the_same_result
     ex = exchange({"pii": {"action": "redact"}}, long_text)
     await screen_input(ex, runtime(pii=PiiGuard()))
     assert ex.messages[0].content.endswith("My SSN is <US_SSN_1>, what now?")
+
+
+def test_outside_guards_register_through_the_same_hook_as_the_builtins():
+    from charter.hookspecs import hookimpl
+    from charter.plugins import load_registry
+
+    class Plugin:
+        @hookimpl
+        def register_guards(self, register):
+            register("secret_word", lambda settings: WordGuard("secret_word", "SECRET"))
+
+    guards = GuardSet(load_registry(allow=[], extra=[Plugin()]))
+    assert {"pii", "pii_leak", "secret_word"} <= set(guards.names())
+    assert guards.get("secret_word").scan("a SECRET", GuardContext()).verdict == "flag"
+
+    class Impostor:
+        @hookimpl
+        def register_guards(self, register):
+            register("pii", lambda settings: WordGuard("pii", "x"))
+
+    with pytest.raises(ValueError, match="collides"):
+        load_registry(allow=[], extra=[Impostor()])
