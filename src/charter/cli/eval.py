@@ -275,6 +275,7 @@ def run(
     who = _actor(actor)
     with open_runtime(json_output) as rt:
         tenant_id = _tenant(rt, tenant)
+        answers = _target(rt, tenant_id, target, api_key_env)
         experiment_id = resume
         if experiment_id is None:
             plan, uc_id = _plan(
@@ -288,7 +289,7 @@ def run(
                 seed=seed,
                 max_tokens=max_tokens,
             )
-            experiments.build_evaluators(rt, plan.evaluators, _target(rt, tenant_id, target, api_key_env))
+            experiments.build_evaluators(rt, plan.evaluators, answers)
             started = rt.writer.write(
                 lambda c: experiments.start_experiment(c, tenant_id, plan, actor=who, target=target, use_case_id=uc_id)
             )
@@ -300,7 +301,7 @@ def run(
                 rt,
                 tenant_id,
                 experiment_id,
-                _target(rt, tenant_id, target, api_key_env),
+                answers,
                 concurrency,
                 who,
                 not json_output,

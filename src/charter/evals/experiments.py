@@ -81,37 +81,29 @@ def start_experiment(
     ds = get_dataset(conn, tenant_id, plan.dataset)
     versions = [None if ref is None else resolve(conn, tenant_id, ref) for ref in plan.prompts or (None,)]
     experiment_id = new_id("exp")
+    common = {
+        "tenant_id": tenant_id,
+        "experiment_id": experiment_id,
+        "use_case_id": use_case_id,
+        "dataset_id": ds.id,
+        "target": target[:200],
+        "evaluators": plan.evaluators,
+        "params": plan.params,
+        "seed": plan.seed,
+        "status": "running",
+        "item_count": ds.item_count,
+        "done_count": 0,
+        "started_by": actor,
+        "started_at": utcnow(),
+    }
     runs = []
     for version in versions:
         for model in plan.models:
             run_id = new_id("run")
-            conn.execute(
-                eval_runs.insert().values(
-                    id=run_id,
-                    tenant_id=tenant_id,
-                    experiment_id=experiment_id,
-                    use_case_id=use_case_id,
-                    dataset_id=ds.id,
-                    prompt_version_id=None if version is None else version.id,
-                    model=model,
-                    target=target[:200],
-                    evaluators=plan.evaluators,
-                    params=plan.params,
-                    seed=plan.seed,
-                    status="running",
-                    item_count=ds.item_count,
-                    done_count=0,
-                    started_by=actor,
-                    started_at=utcnow(),
-                )
-            )
-            runs.append(
-                {
-                    "run_id": run_id,
-                    "model": model,
-                    "prompt": None if version is None else f"{version.name}@{version.version}",
-                }
-            )
+            pv_id = None if version is None else version.id
+            conn.execute(eval_runs.insert().values(id=run_id, prompt_version_id=pv_id, model=model, **common))
+            label = None if version is None else f"{version.name}@{version.version}"
+            runs.append({"run_id": run_id, "model": model, "prompt": label})
     ledger.append(
         conn,
         tenant_id=tenant_id,

@@ -139,18 +139,21 @@ def _ensure_prompt(conn: Connection, tenant_id: str, spec: PromptSpec, actor: st
     return row
 
 
-def push(conn: Connection, tenant_id: str, spec: PromptSpec, *, actor: str) -> dict[str, Any]:
-    """Store a new immutable version (or return the existing one with the same content hash)."""
-    template = spec.template_value()
-    used = check_template(template)
+def _check_declared(spec: PromptSpec, used: set[str]) -> None:
+    """With ``additionalProperties: false`` every variable the template uses must be declared."""
     declared = set(spec.variables.get("properties", {}))
-    undeclared = sorted(
-        used - declared - BUILTIN_NAMES - {"range", "loop", "dict", "namespace", "lipsum", "cycler", "joiner"}
-    )
+    jinja_globals = {"range", "loop", "dict", "namespace", "lipsum", "cycler", "joiner"}
+    undeclared = sorted(used - declared - BUILTIN_NAMES - jinja_globals)
     if undeclared and spec.variables.get("additionalProperties", True) is False:
         raise InvalidRequest(
             f"the template uses undeclared variable(s) {undeclared}", code="invalid_value", param="variables"
         )
+
+
+def push(conn: Connection, tenant_id: str, spec: PromptSpec, *, actor: str) -> dict[str, Any]:
+    """Store a new immutable version (or return the existing one with the same content hash)."""
+    template = spec.template_value()
+    _check_declared(spec, check_template(template))
     digest = content_hash(spec.kind, template, spec.variables, spec.model_params, spec.thresholds)
     prompt = _ensure_prompt(conn, tenant_id, spec, actor)
     same = conn.execute(
@@ -162,16 +165,10 @@ def push(conn: Connection, tenant_id: str, spec: PromptSpec, *, actor: str) -> d
     ).first()
     if same is not None:
         return {**_to_version(same).as_dict(), "created": False}
-    number = (
-        int(
-            conn.execute(
-                select(func.coalesce(func.max(prompt_versions.c.version), 0)).where(
-                    prompt_versions.c.prompt_id == prompt.id
-                )
-            ).scalar_one()
-        )
-        + 1
+    latest = select(func.coalesce(func.max(prompt_versions.c.version), 0)).where(
+        prompt_versions.c.prompt_id == prompt.id
     )
+    number = int(conn.execute(latest).scalar_one()) + 1
     version_id = new_id("pv")
     conn.execute(
         prompt_versions.insert().values(
@@ -340,28 +337,13 @@ def diff_versions(conn: Connection, tenant_id: str, name: str, a: int, b: int) -
     return {"name": name, "from": a, "to": b, "same": va.sha256 == vb.sha256, "diff": "\n".join(lines)}
 
 
-def move_label(
-    conn: Connection,
-    tenant_id: str,
-    version: PromptVersion,
-    label: str,
-    *,
-    actor: str,
-    kind: str = "set",
-    gate_id: str | None = None,
-    reason: str = "",
-) -> dict[str, Any]:
-    """Point ``label`` at ``version`` and record the move (history row + ledger entry).
-
-    Callers check protection first; this function only refuses malformed labels."""
-    if not label or len(label) > 64 or not label.replace("-", "").replace("_", "").isalnum():
-        raise InvalidRequest("a label is letters, digits, '-' or '_' (up to 64)", code="invalid_value", param="label")
+def _point(conn: Connection, tenant_id: str, version: PromptVersion, label: str, actor: str, now: Any) -> str | None:
+    """Set the label row; return the version id it pointed at before (None: a new label)."""
     current = conn.execute(
         select(prompt_labels.c.version_id).where(
             prompt_labels.c.prompt_id == version.prompt_id, prompt_labels.c.label == label
         )
     ).scalar_one_or_none()
-    now = utcnow()
     if current is None:
         conn.execute(
             prompt_labels.insert().values(
@@ -379,6 +361,27 @@ def move_label(
             .where(prompt_labels.c.prompt_id == version.prompt_id, prompt_labels.c.label == label)
             .values(version_id=version.id, moved_by=actor, moved_at=now)
         )
+    return None if current is None else str(current)
+
+
+def move_label(
+    conn: Connection,
+    tenant_id: str,
+    version: PromptVersion,
+    label: str,
+    *,
+    actor: str,
+    kind: str = "set",
+    gate_id: str | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """Point ``label`` at ``version`` and record the move (history row + ledger entry).
+
+    Callers check protection first; this function only refuses malformed labels."""
+    if not label or len(label) > 64 or not label.replace("-", "").replace("_", "").isalnum():
+        raise InvalidRequest("a label is letters, digits, '-' or '_' (up to 64)", code="invalid_value", param="label")
+    now = utcnow()
+    current = _point(conn, tenant_id, version, label, actor, now)
     conn.execute(
         prompt_label_moves.insert().values(
             id=new_id("plm"),
