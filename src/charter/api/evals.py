@@ -236,6 +236,20 @@ def show_run(
     return data
 
 
+@router.get("/runs/{run_id}/breakdown")
+def run_breakdown(
+    run_id: str,
+    by: str = Query(default="tag", max_length=64),
+    p: Principal = Depends(READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Every metric per tag or per item metadata value (``by=group``, ``by=language``), with the widest gap."""
+    from charter.evals.breakdown import breakdown
+
+    with rt.engine.connect() as conn:
+        return breakdown(conn, p.tenant_id, run_id, by=by)
+
+
 @router.get("/compare")
 def compare_runs(
     a: str = Query(max_length=40),

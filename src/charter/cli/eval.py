@@ -465,3 +465,21 @@ def drift(
     emit(data, json_output, human=human)
     if data["drifted"]:
         raise typer.Exit(1)
+
+
+@app.command("breakdown")
+def breakdown_(
+    run_id: str = typer.Argument(..., help="A run id."),
+    by: str = typer.Option("tag", help="tag, or an item metadata key: group, language, gender, ..."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Every metric per segment (tag or metadata value) and the widest gap between segments (ME-4)."""
+    from charter.evals.breakdown import breakdown
+
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        data = breakdown(conn, policy.tenant_id_for(conn, tenant), run_id, by=by)
+    metrics = sorted({m for seg in data["segments"].values() for m in seg if m != "items"})
+    rows = [[s, seg["items"], *[_fmt(seg.get(m)) for m in metrics]] for s, seg in data["segments"].items()]
+    rows.append(["(widest gap)", "", *[_fmt(data["gaps"].get(m)) for m in metrics]])
+    emit(data, json_output, human=table(f"{run_id} by {by}", [by, "items", *metrics], rows))

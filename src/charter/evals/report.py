@@ -204,6 +204,27 @@ def _comparison(conn: Connection, tenant_id: str, a: Any, b: Any, names: dict[st
     return out
 
 
+def _segments(conn: Connection, tenant_id: str, runs: Sequence[Any], names: dict[str, str]) -> list[str]:
+    """Per-tag and per-group tables (ME-4), for runs whose items fall into more than one segment."""
+    from charter.evals.breakdown import breakdown
+
+    out: list[str] = []
+    for r in runs:
+        for by in ("tag", "group", "language"):
+            data = breakdown(conn, tenant_id, r.id, by=by)
+            if len(data["segments"]) < 2:
+                continue
+            metrics = sorted({m for seg in data["segments"].values() for m in seg if m != "items"})
+            head = "".join(f"<th>{_e(m)}</th>" for m in metrics)
+            out.append(f"<h3>{_e(names[r.id])} by {_e(by)}</h3><table><tr><th>{_e(by)}</th><th>items</th>{head}</tr>")
+            for segment, seg in data["segments"].items():
+                cells = "".join(f'<td class="num">{_num(seg.get(m))}</td>' for m in metrics)
+                out.append(f'<tr><td>{_e(segment)}</td><td class="num">{seg["items"]}</td>{cells}</tr>')
+            gaps = "".join(f'<td class="num">{_num(data["gaps"].get(m))}</td>' for m in metrics)
+            out.append(f"<tr><th>widest gap</th><td></td>{gaps}</tr></table>")
+    return ["<h2>By segment</h2>", *out] if out else []
+
+
 def render_report(conn: Connection, tenant_id: str, ids: Sequence[str]) -> str:
     """The HTML report for these experiments and/or runs; two runs over one dataset are compared."""
     runs = _runs(conn, tenant_id, ids)
@@ -219,6 +240,7 @@ def render_report(conn: Connection, tenant_id: str, ids: Sequence[str]) -> str:
     body += _summary(conn, runs, names)
     if len(runs) == 2 and runs[0].dataset_id == runs[1].dataset_id:
         body += _comparison(conn, tenant_id, runs[0], runs[1], names)
+    body += _segments(conn, tenant_id, runs, names)
     body += _distributions(conn, tenant_id, runs, names)
     body.append(f"<h2>Run details</h2><pre>{_e(_details(runs))}</pre>")
     return (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
 from sqlalchemy import select
 
 from charter.evals.experiments import ExperimentPlan, execute, list_runs, run_scored, start_experiment
@@ -144,3 +147,33 @@ async def test_me_render_failure_is_an_answer_of_the_version_not_a_crash(evals_s
     with agency.rt.engine.connect() as conn:
         stored = run_scored(conn, agency.tenant_id, summary["run_id"])
     assert {a.error for _, a, _ in stored} == {"prompt_render_failed"}
+
+
+async def test_me4_results_disaggregate_by_tag_and_group(evals_setup):
+    from charter.evals.breakdown import breakdown
+    from charter.evals.datasets import import_dataset
+    from charter.evals.report import render_report
+
+    agency = evals_setup
+    groups = ["a", "a", "a", "b", "b", "b"]
+    rows = [
+        json.dumps({"input": q, "reference": a, "tags": ["fr" if i % 2 else "en"], "group": g})
+        for i, ((q, a), g) in enumerate(zip(QA, groups, strict=True))
+    ]
+    agency.write(
+        lambda c: import_dataset(c, agency.tenant_id, "tax-qa", "\n".join(rows), fmt="jsonl", actor="a", source="x")
+    )
+    ref = _push(agency, "sloppy {{ question }}")
+    exp = _start(agency, [ref], evaluators=[{"name": "exact", "options": {}}])
+    [run] = await execute(agency.rt, agency.tenant_id, exp["experiment_id"], CallableTarget(answer_key(wrong_every=2)))
+    with agency.rt.engine.connect() as conn:
+        by_group = breakdown(conn, agency.tenant_id, run["run_id"], by="group")
+        by_tag = breakdown(conn, agency.tenant_id, run["run_id"], by="tag")
+        html = render_report(conn, agency.tenant_id, [run["run_id"]])
+    # items 0, 2 and 4 are wrong: all "en"; two in group a, one in group b
+    assert by_group["segments"]["a"] == {"items": 3, "exact_match": 1 / 3, "refused": 0.0}
+    assert by_group["segments"]["b"]["exact_match"] == 2 / 3
+    assert by_group["gaps"]["exact_match"] == pytest.approx(1 / 3)
+    assert by_tag["segments"]["en"]["exact_match"] == 0.0 and by_tag["segments"]["fr"]["exact_match"] == 1.0
+    assert by_tag["gaps"]["exact_match"] == 1.0
+    assert "by tag" in html and "by group" in html
