@@ -26,7 +26,7 @@ def test_pc1_migration_round_trip(settings):
     engine = make_engine(settings.effective_database_url)
     try:
         upgrade(engine)
-        assert TABLES <= set(inspect(engine).get_table_names())
+        assert set(inspect(engine).get_table_names()) >= TABLES
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
@@ -34,6 +34,6 @@ def test_pc1_migration_round_trip(settings):
         left = set(inspect(engine).get_table_names())
         assert not TABLES & left and "use_cases" in left
         upgrade(engine)
-        assert TABLES <= set(inspect(engine).get_table_names())
+        assert set(inspect(engine).get_table_names()) >= TABLES
     finally:
         engine.dispose()
