@@ -105,9 +105,7 @@ def test_at2_root_from_leaf_range_and_aligned_complements(case: tuple[int, int, 
     a, b, n = case
     a, b = min(a, b), max(a, b)
     leaves = leaves_of(n)
-    pieces = {
-        (lo, hi): reference_mth(leaves[lo:hi]) for lo, hi in aligned_pieces(0, a) + aligned_pieces(b, n)
-    }
+    pieces = {(lo, hi): reference_mth(leaves[lo:hi]) for lo, hi in aligned_pieces(0, a) + aligned_pieces(b, n)}
     pieces.update({(i, i + 1): leaves[i] for i in range(a, b)})
     assert root_from_pieces(n, pieces) == reference_mth(leaves)
     for lo, hi in aligned_pieces(0, n):
@@ -117,3 +115,15 @@ def test_at2_root_from_leaf_range_and_aligned_complements(case: tuple[int, int, 
 def test_at2_root_from_pieces_names_what_is_missing() -> None:
     with pytest.raises(KeyError):
         root_from_pieces(3, {(0, 2): node_hash(b"a" * 32, b"b" * 32)})
+
+
+@pytest.mark.parametrize(("start", "count"), [(0, 0), (0, 1), (0, 7), (3, 13), (8, 8), (5, 300), (64, 65)])
+def test_at2_frontier_extend_equals_leaf_by_leaf(start: int, count: int) -> None:
+    leaves = leaves_of(start + count)
+    one, many = Frontier(), Frontier()
+    for leaf in leaves:
+        one.append(leaf)
+    for leaf in leaves[:start]:
+        many.append(leaf)
+    many.extend(b"".join(leaves[start:]))
+    assert (many.size, many.hashes, many.root()) == (one.size, one.hashes, reference_mth(leaves))
