@@ -1,7 +1,8 @@
 """``charter audit export``: a self-contained bundle an outside auditor verifies offline.
 
 The bundle (one JSON file, format ``charter-ledger-bundle/v1``) holds the entries of a time range,
-the latest signed head, every signed head with consistency proofs between consecutive ones, the
+the latest signed head, every head signed since the range began with consistency proofs between
+consecutive ones, the
 roots of the aligned perfect subtrees left and right of the range (so the head's root can be
 rebuilt from the entries alone) and the public keys. Entries of other tenants inside the range
 appear as their leaf hash only. ``charter-verify bundle.json`` checks it without a database.
@@ -83,10 +84,12 @@ def build_bundle(
     since_ts, until_ts = _to_ts(since), _to_ts(until)
     with nodes.engine.connect() as conn:
         head = latest_head(conn)
-        all_heads = list(reversed(heads(conn, limit=1_000_000)))
+        every_head = list(reversed(heads(conn, limit=1_000_000)))
         size = head.tree_size if head else 0
         lo, hi = _range(conn, since_ts, until_ts, size)
         entries = _entries(conn, lo, hi, tenant_id)
+    # the heads signed since the range began (the first one past its start, and every later one)
+    all_heads = [h for h in every_head if h.tree_size > lo] or every_head[-1:]
     pieces = [
         {"lo": a, "hi": b, "hash": nodes.node(a, b).hex()} for a, b in aligned_pieces(0, lo) + aligned_pieces(hi, size)
     ]
