@@ -34,6 +34,7 @@ _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
+_HOSTILE_PHRASES = ("attitude", "attribute", "threat", "threat_person", "slur")
 _SELF = re.compile(r"\b(?:i'm|i am|im|we are|we're|us|ourselves|myself|my fellow|proud)\b")
 _IDIOM_AFTER_THREAT = {"it", "time", "off", "myself", "yourself", "out"}
 
@@ -72,8 +73,14 @@ class ToxicityGuard:
         findings: list[Finding] = []
         best = 0.0
         spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view)]
-        phrases = self._phrase_hits(view, [lo for lo, _ in spans])
+        starts = [lo for lo, _ in spans]
+        phrases = self._phrase_hits(view, starts, _HOSTILE_PHRASES)
         sentences = [(lo, hi, self._read(view[lo:hi], phrases[i])) for i, (lo, hi) in enumerate(spans)]
+        if any(r.hostile or r.threat or r.threat_phrase or r.slur or r.cold or r.profanity for _, _, r in sentences):
+            # Counter-speech only matters where something hostile was said: skip the search otherwise.
+            counter = self._phrase_hits(view, starts, ("counter",))
+            for i, (lo, hi, reading) in enumerate(sentences):
+                reading.counter = bool(counter[i]) or _quoted_only(view[lo:hi])
         for i, (lo, hi, reading) in enumerate(sentences):
             near = [sentences[j][2] for j in (i - 1, i + 1) if 0 <= j < len(sentences)]
             kind, score = _judge(reading, any(r.group or r.slur for r in near))
@@ -83,11 +90,11 @@ class ToxicityGuard:
                 findings.append(Finding(self.name, kind, start, end, score, self.version))
         return GuardResult(findings, "flag" if findings else "pass", best)
 
-    def _phrase_hits(self, view: str, starts: list[int]) -> list[set[str]]:
-        """Which phrase categories each sentence contains (one pass per category over the text)."""
+    def _phrase_hits(self, view: str, starts: list[int], categories: tuple[str, ...]) -> list[set[str]]:
+        """Which of ``categories`` each sentence contains (one pass per category over the text)."""
         hits: list[set[str]] = [set() for _ in starts]
-        patterns = list(self.lexicon.phrases.items())
-        if self.lexicon.multiword_slurs is not None:
+        patterns = [(c, self.lexicon.phrases[c]) for c in categories if c in self.lexicon.phrases]
+        if "slur" in categories and self.lexicon.multiword_slurs is not None:
             patterns.append(("slur", self.lexicon.multiword_slurs))
         for category, pattern in patterns:
             for match in pattern.finditer(view):
@@ -122,7 +129,6 @@ class ToxicityGuard:
         lex = self.lexicon
         r.hostile |= bool(phrases & {"attitude", "attribute"})
         r.threat_phrase = "threat" in phrases
-        r.counter = "counter" in phrases or _quoted_only(view)
         r.slur |= "slur" in phrases
         r.threat_person = "threat_person" in phrases
         if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
