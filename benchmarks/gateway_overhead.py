@@ -116,6 +116,8 @@ class Target:
     model: str
     key: str
     pids: list[int] = field(default_factory=list)  # the gateway's processes (empty for direct)
+    answered: int = 0  # chat completions answered 200 over the whole run (probes and warm-ups too)
+    store: Path | None = None  # Charter's SQLite file, to count what it recorded
 
     def raw_request(self, stream: bool) -> bytes:
         body: dict[str, Any] = {
@@ -303,6 +305,7 @@ def wait_ready(target: Target, proc: subprocess.Popen[bytes], timeout: float = 1
         try:
             status, body = asyncio.run(probe(target.port, target.raw_request(False)))
             if status == 200 and check_body(body, False) is None:
+                target.answered += 1
                 return
             last = f"HTTP {status}: {body[:300]!r}"
         except OSError as exc:
@@ -314,6 +317,7 @@ def wait_ready(target: Target, proc: subprocess.Popen[bytes], timeout: float = 1
 class Processes:
     def __init__(self) -> None:
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.cleanup: list[Path] = []  # folders removed once the processes are gone
 
     def start(self, name: str, argv: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
         log = (WORK / f"{name}.log").open("wb")
@@ -330,6 +334,8 @@ class Processes:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        for path in self.cleanup:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def charter_bin() -> Path:
@@ -377,6 +383,8 @@ def charter_snapshot(sha: str) -> Path:
 
 def start_charter(procs: Processes, core: str | None, mock_port: int, args: argparse.Namespace) -> Target:
     data_dir = Path(tempfile.mkdtemp(prefix="charter-bench-", dir=WORK))
+    if not args.keep_data:
+        procs.cleanup.append(data_dir)
     env = {**os.environ, "CHARTER_DATA_DIR": str(data_dir)}
     if args.charter_ref:
         env["PYTHONPATH"] = str(charter_snapshot(args.charter_ref))
@@ -409,6 +417,8 @@ def start_charter(procs: Processes, core: str | None, mock_port: int, args: argp
     argv = pinned(core, [str(charter_bin()), "serve", "--host", "127.0.0.1", "--port", str(port)])
     proc = procs.start("charter", argv, env, ROOT)
     target = Target("charter", port, model, key)
+    if not args.charter_database_url:
+        target.store = data_dir / "charter.db"
     wait_ready(target, proc)
     target.pids = descendants(proc.pid)
     return target
@@ -491,6 +501,7 @@ def run_round(
     raw = target.raw_request(stream)
     with cpu_window(target.pids, harness_pids) as cpu:
         load = asyncio.run(drive(target.port, raw, stream, concurrency, seconds))
+    target.answered += load.ok + load.errors
     window = cpu[0]
     lat = [x * 1000 for x in load.latencies]
     return Round(
@@ -779,6 +790,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="",
         help="run Charter from this commit's src/ (exported under .work/) instead of the working tree",
     )
+    parser.add_argument("--keep-data", action="store_true", help="keep Charter's data directory (.work/)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--profile",
@@ -813,6 +825,7 @@ def main(argv: list[str] | None = None) -> None:
         rounds = run_matrix(targets, harness_pids, args)
         if args.profile:
             profile_charter(targets, harness_pids, args)
+        recorded = count_recorded(targets)
     finally:
         procs.stop()
     cells: dict[tuple[str, int, bool], list[Round]] = {}
@@ -820,12 +833,41 @@ def main(argv: list[str] | None = None) -> None:
         cells.setdefault((r.target, r.concurrency, r.stream), []).append(r)
     summaries = [summarise(v) for v in cells.values()]
     text = report(summaries, args, {"harness": args.harness_core, "gateway": args.gateway_core})
+    if recorded:
+        text += recorded + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
+    args.out.write_text(text + kept_notes(args.out))
     raw = [{k: v for k, v in asdict(r).items() if k not in ("latencies_ms", "first_byte_ms")} for r in rounds]
     (WORK / "gateway_overhead.json").write_text(json.dumps({"rounds": raw}, indent=1))
     print("\n" + text)
     print(f"written to {args.out}")
+
+
+def count_recorded(targets: list[Target]) -> str:
+    """Charter stores every exchange before answering: the interactions in its store should number
+    the requests it answered (read-only look at the SQLite file)."""
+    charter = next((t for t in targets if t.name == "charter" and t.store is not None), None)
+    if charter is None or charter.store is None:
+        return ""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(f"file:{charter.store}?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT count(*), sum(has_raw) FROM interactions").fetchone()
+    return (
+        f"Recording check: Charter's store holds {rows[0]} interactions ({rows[1]} with an encrypted raw "
+        f"tier) for the {charter.answered} requests the driver sent it in this run."
+    )
+
+
+NOTES = "### Notes"
+
+
+def kept_notes(out: Path) -> str:
+    """A hand-written ``### Notes`` section already in the results file survives a re-run."""
+    if not out.exists():
+        return ""
+    text = out.read_text()
+    return "\n" + text[text.index(NOTES) :] if NOTES in text else ""
 
 
 def start_targets(procs: Processes, args: argparse.Namespace) -> list[Target]:
