@@ -1,0 +1,105 @@
+"""Schemathesis against Charter's own OpenAPI spec (issue 2 item 4, item 8).
+
+Every operation in ``/openapi.json`` is fuzzed over real HTTP with real keys, so the authorised paths
+run (an app key for ``/v1``, an admin key for ``/api/v1``), with data that fits the schema and data
+that does not. Properties: never a 5xx, and every 4xx carries the one error shape
+``{"error": {"message", "type", "param", "code"}}``. Each operation gets its own platform, so what
+the fuzzer creates, revokes or switches off cannot leak into another operation's run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.generation import GenerationMode
+
+from charter.api.app import create_app
+from charter.settings import Settings
+from tests.conftest import Platform
+from tests.support.live import LiveCharter
+
+#: Examples per operation and generation mode; CHARTER_TEST_FUZZ_EXAMPLES raises it for a deeper run.
+EXAMPLES = int(os.environ.get("CHARTER_TEST_FUZZ_EXAMPLES", "8"))
+ERROR_KEYS = {"message", "type", "param", "code"}
+
+
+def _operations() -> list[str]:
+    spec = create_app(Settings(data_dir=Path("/nonexistent-charter-fuzz"), embedded_model="none")).openapi()
+    return [f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
+            if method in ("get", "post", "put", "patch", "delete")]
+
+
+#: Operations with a known defect, reported to their owners; strict, so the mark goes once it is fixed.
+KNOWN_DEFECTS = {
+    "PATCH /api/v1/incidents/{incident_id}": (
+        "oversight: linking interaction ids that do not exist (or an unknown incident) hits the "
+        "incident_links foreign key; the writer turns the IntegrityError into 503 store_unavailable "
+        "instead of a 404/400"),
+}
+
+OPERATIONS = [pytest.param(label, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[label]))
+              if label in KNOWN_DEFECTS else label for label in _operations()]
+
+
+def _key_for(path: str, platform: Platform) -> str:
+    return platform.keys["app"] if path.startswith("/v1/") else platform.keys["admin"]
+
+
+def _problem(case: Any, response: Any) -> str | None:
+    """None when the response keeps the contract; otherwise what is wrong, with a reproduction."""
+    status = response.status_code
+    where = f"{case.method} {case.formatted_path} -> {status}"
+    if status >= 500:
+        return f"{where}: server error {response.text[:500]!r}\n{case.as_curl_command()}"
+    if status >= 400:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return f"{where}: 4xx body is not JSON: {response.text[:300]!r}"
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict) or not set(error) >= ERROR_KEYS:
+            return f"{where}: 4xx without the error shape: {response.text[:300]!r}"
+        if not isinstance(error["code"], str) or not error["code"]:
+            return f"{where}: 4xx without a stable code: {response.text[:300]!r}"
+    return None
+
+
+def _strategy(operation: Any) -> Any:
+    modes = [operation.as_strategy(generation_mode=GenerationMode.POSITIVE)]
+    with contextlib.suppress(Exception):  # an operation with nothing to make invalid (no parameters, no body)
+        modes.append(operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+    return st.one_of(*modes)
+
+
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_sa1_openapi_fuzz_no_5xx_and_error_shape(label: str, live: LiveCharter, platform: Platform) -> None:
+    method, path = label.split(" ", 1)
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    operation = schema[path][method]
+    headers = {"authorization": f"Bearer {_key_for(path, platform)}"}
+    problems: list[str] = []
+    statuses: list[int] = []
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=_strategy(operation))
+    def run(case: Any) -> None:
+        case.headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+        response = case.call(base_url=live.url, headers=headers, timeout=30)
+        statuses.append(response.status_code)
+        problem = _problem(case, response)
+        if problem is not None:
+            problems.append(problem)
+
+    run()
+    assert not problems, "\n\n".join(dict.fromkeys(problems))
+    # the key was accepted: the fuzzer reached past authentication
+    assert any(code != 401 for code in statuses), statuses
