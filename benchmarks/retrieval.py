@@ -12,12 +12,14 @@ access check included -- and a hit is a chunk of the question's own passage.
 Peers in the same run: lexical (SQLite FTS5 BM25 or PostgreSQL full text) is the baseline; dense
 and hybrid (reciprocal-rank fusion) are reported against it. Ingestion rate is documents per
 second with and without embedding. The store is a fresh SQLite file unless --database-url names a
-PostgreSQL database. PII scrubbing is off (encyclopaedia passages: names are the content).
+PostgreSQL database (a schema of its own is created there and dropped afterwards). PII scrubbing
+is off (encyclopaedia passages: names are the content).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -25,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,9 +95,30 @@ def evaluate(rt: Runtime, who: Principal, name: str, mode: str, questions: list[
             "p99": times[min(n - 1, int(0.99 * n))]}
 
 
+@contextlib.contextmanager
+def own_schema(database_url: str | None) -> Iterator[str | None]:
+    """On PostgreSQL: a fresh schema for this run (search_path), dropped afterwards."""
+    if database_url is None:
+        yield None
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_retrieval_{os.getpid()}"
+    admin = create_engine(database_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in database_url else "?"
+        yield f"{database_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def run(limit: int | None, database_url: str | None) -> tuple[dict[str, Any], dict[str, dict[str, float]], int]:
     passages, questions = load(limit)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, own_schema(database_url) as database_url:
         settings = Settings(data_dir=Path(tmp), database_url=database_url, embedded_model="none", llama_threads=1)
         rt = Runtime.open(settings)
         try:
