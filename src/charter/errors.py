@@ -8,22 +8,25 @@ The wire shape is OpenAI's, so unmodified clients understand it::
 The tree (HTTP status in brackets; ``code`` values are stable and documented in docs/api.md)::
 
     CharterError
-    ├── InvalidRequest [400]            invalid_json, invalid_type, unknown_field, missing_field,
-    │   │                               empty_messages, invalid_encoding, control_characters,
+    ├── InvalidRequest [400]            invalid_request, invalid_json, invalid_type, unknown_field,
+    │   │                               missing_field, empty_messages, invalid_encoding, control_characters,
     │   │                               input_too_long, context_length_exceeded, invalid_value,
-    │   │                               model_not_allowed, no_eligible_model, invalid_charter
+    │   │                               model_not_allowed, no_eligible_model, invalid_charter,
+    │   │                               empty_input, unsupported_parameter, prompt_render_failed
     │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
     ├── PayloadTooLarge [413]           body_too_large
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
-    ├── Conflict [409]                  conflict, already_exists, legal_hold
+    ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
     │                                   (kill switch; sent with ``x-should-retry: false``)
     ├── UpstreamFailed [502]            upstream_unavailable (every allowed model failed; the body
     │                                   carries the charter's manual-process message)
-    └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable
+    └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable,
+                                        ratelimit_unavailable, embedder_unavailable,
+                                        raw_tier_key_missing, raw_tier_corrupt
                                         (fail closed: Charter could not do its job, so it refused)
 """
 
