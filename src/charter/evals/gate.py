@@ -43,6 +43,7 @@ __all__ = [
     "gate_prompt",
     "production_prompt",
     "record_decision",
+    "require_model_change_approval",
 ]
 
 
@@ -381,3 +382,64 @@ def gate_model_change(
             approver=approver,
         )
     return decision
+
+
+def require_model_change_approval(
+    conn: Connection,
+    *,
+    tenant_id: str,
+    use_case_id: str,
+    use_case: str,
+    from_alias: str,
+    to_alias: str,
+    since: Any,
+    high_impact: bool,
+) -> None:
+    """Refuse a charter that switches ``use_case``'s default model unless the gate admitted it (MD-3).
+
+    Called by ``apply_charter`` when ``models[0]`` changes. A use case with an evaluation suite needs
+    a passing model decision for ``to_alias`` (``POST /api/v1/evals/approvals/model``) recorded since
+    its current charter version (``since``); a high-impact use case needs a suite in the first place.
+    A use case with no suite that is not high-impact has nothing to evaluate against: allowed.
+    """
+    from charter.evals.tables import eval_suites
+
+    how = (
+        f"`charter eval run --use-case {use_case} --model {to_alias}`, then another person approves with "
+        f"`POST /api/v1/evals/approvals/model` {{use_case, to_alias, requested_by}}"
+    )
+    has_suite = (
+        conn.execute(
+            select(eval_suites.c.id).where(
+                eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == use_case_id
+            )
+        ).first()
+        is not None
+    )
+    subject = f"use_case:{use_case}:model {from_alias}->{to_alias}"
+    if not has_suite:
+        if not high_impact:
+            return
+        raise GateFailed(
+            f"the promotion gate refused {subject}: {use_case} is high-impact and has no evaluation suite; "
+            f"set one with `charter eval suite set`, then {how}",
+            extra={"failures": ["no evaluation suite for a high-impact use case"]},
+        )
+    approved = conn.execute(
+        select(gate_decisions.c.id, gate_decisions.c.subject)
+        .where(
+            gate_decisions.c.tenant_id == tenant_id,
+            gate_decisions.c.use_case_id == use_case_id,
+            gate_decisions.c.subject_kind == "model",
+            gate_decisions.c.passed.is_(True),
+            gate_decisions.c.created_at >= since,
+        )
+        .order_by(gate_decisions.c.created_at.desc())
+    ).all()
+    if any(row.subject.endswith(f"->{to_alias}") for row in approved):
+        return
+    raise GateFailed(
+        f"the promotion gate refused {subject}: no passing model-change approval for {to_alias} since the "
+        f"current charter version; {how}",
+        extra={"failures": [f"no passing model-change approval for {to_alias}"]},
+    )

@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
-from charter.domain import Charter
+from charter.domain import Charter, RiskTier
 from charter.errors import NotFound
 from charter.policy.loader import parse_charter
 from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
@@ -119,7 +119,7 @@ def apply_charter(
     else:
         use_case_id = uc.id
         current = conn.execute(
-            select(charter_versions.c.sha256, charter_versions.c.body).where(
+            select(charter_versions.c.sha256, charter_versions.c.body, charter_versions.c.created_at).where(
                 charter_versions.c.use_case_id == use_case_id, charter_versions.c.version == uc.current_version
             )
         ).one()
@@ -132,6 +132,21 @@ def apply_charter(
                 "sha256": digest,
             }
         version, before = uc.current_version + 1, current.body
+        old_models, new_models = list(before.get("models") or []), list(body.get("models") or [])
+        if old_models[:1] != new_models[:1] and new_models:
+            # MD-3: the default model of a use case changes only through the promotion gate.
+            from charter.evals.gate import require_model_change_approval
+
+            require_model_change_approval(
+                conn,
+                tenant_id=tid,
+                use_case_id=use_case_id,
+                use_case=charter.name,
+                from_alias=old_models[0] if old_models else "",
+                to_alias=new_models[0],
+                since=current.created_at,
+                high_impact=charter.risk_tier == RiskTier.high_impact or charter.inventory.is_high_impact is True,
+            )
         conn.execute(
             update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now)
         )

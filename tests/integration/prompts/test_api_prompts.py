@@ -166,3 +166,48 @@ def test_md3_model_change_approval_over_the_api(http, platform):
     approved = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
     assert approved.status_code == 200, approved.text
     assert approved.json()["passed"] is True and approved.json()["subject"] == "use_case:tax-helpdesk:model mock->mock"
+
+
+def test_md3_a_charter_cannot_switch_its_default_model_around_the_gate(http, platform):
+    """MD-3: applying a charter whose default model changes needs a passing model-change approval."""
+    dev, admin = platform.auth("developer"), platform.auth("admin")
+    platform.add_model(alias="mock-next", provider="openai", endpoint=platform.upstream.url,
+                       platform_model_id="mock-model-8b", version="2026-06", region="ca-central-1",
+                       classification_ceiling="confidential", context_window=4096)
+    switched = CHARTER_WITH_PROMPT.replace("models: [mock]", "models: [mock-next, mock]").replace(
+        "prompt: tax-answer\nprompt_label: {label}\n", "")
+    # No suite, limited risk: nothing to evaluate against, the switch is allowed (and versioned).
+    assert http.post("/api/v1/usecases", json={"yaml": switched}, headers=dev).status_code == 201
+    back = switched.replace("models: [mock-next, mock]", "models: [mock, mock-next]")
+    assert http.post("/api/v1/usecases", json={"yaml": back}, headers=dev).status_code == 201
+    lines = "".join(json.dumps({"input": f"Q{i}?", "reference": platform.upstream.reply}) + "\n" for i in range(3))
+    made = http.post("/api/v1/evals/datasets", json={"name": "tax-qa", "content": lines}, headers=dev)
+    assert made.status_code == 201
+    suite = {"dataset": "tax-qa", "evaluators": ["exact"], "thresholds": {"exact_match": {"min": 0.9}}}
+    assert http.put("/api/v1/evals/suites/tax-helpdesk", json=suite, headers=dev).status_code == 200
+    # With a suite, the switch is refused until the gate admits mock-next; nothing is stored.
+    refused = http.post("/api/v1/usecases", json={"yaml": switched}, headers=dev)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"]["code"] == "gate_failed" and "mock-next" in refused.json()["error"]["message"]
+    assert http.get("/api/v1/usecases/tax-helpdesk", headers=dev).json()["charter"]["models"][0] == "mock"
+    started = http.post("/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "models": ["mock-next"]}, headers=dev)
+    _wait_finished(http, platform, started.json()["experiment_id"])
+    body = {"use_case": "tax-helpdesk", "to_alias": "mock-next", "requested_by": "dev"}
+    assert http.post("/api/v1/evals/approvals/model", json=body, headers=admin).status_code == 200
+    # The approval opens the gate for mock-next.
+    only_next = switched.replace("models: [mock-next, mock]", "models: [mock-next]")
+    applied = http.post("/api/v1/usecases", json={"yaml": only_next}, headers=dev)
+    assert applied.status_code == 201, applied.text
+    assert http.get("/api/v1/usecases/tax-helpdesk", headers=dev).json()["charter"]["models"] == ["mock-next"]
+
+
+def test_md3_high_impact_use_case_needs_a_suite_to_switch_models(http, platform):
+    dev = platform.auth("developer")
+    platform.add_model(alias="mock-next", provider="openai", endpoint=platform.upstream.url,
+                       platform_model_id="mock-model-8b", version="2026-06", region="ca-central-1",
+                       classification_ceiling="confidential", context_window=4096)
+    base = CHARTER_WITH_PROMPT.replace("prompt: tax-answer\nprompt_label: {label}\n", "risk_tier: high-impact\n")
+    assert http.post("/api/v1/usecases", json={"yaml": base}, headers=dev).status_code == 201
+    switched = base.replace("models: [mock]", "models: [mock-next]")
+    refused = http.post("/api/v1/usecases", json={"yaml": switched}, headers=dev)
+    assert refused.status_code == 409 and "no evaluation suite" in refused.json()["error"]["message"]
