@@ -1,4 +1,5 @@
-"""Rotating the raw tier's key-encryption key: a new KEK, every stored data key re-wrapped under it."""
+"""Rotating the raw tier's key-encryption key: a new KEK, every stored data key re-wrapped under it
+(the raw tier's and oversight's sealed content alike)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.interactions.crypto import KeyRing
+from charter.oversight.rotation import rewrap_oversight
 from charter.policy.service import PLATFORM_TENANT, ensure_tenant
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw
@@ -16,7 +18,10 @@ __all__ = ["rotate_raw_tier"]
 
 
 def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
-    """Add a KEK, re-wrap all DEKs (in batches through the writer), then retire the old KEKs."""
+    """Add a KEK, re-wrap all DEKs (in batches through the writer), then retire the old KEKs.
+
+    Oversight seals review requests, answers, expert samples and corrections under the same ring;
+    those are re-wrapped too before any old KEK is retired, or they could no longer be opened."""
     ring = KeyRing.load(rt.settings.effective_raw_key_file)
     old_versions = sorted(ring.keys)
     new_version = ring.rotate()
@@ -43,6 +48,7 @@ def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
         rewrapped += done
         if done < batch:
             break
+    oversight = rewrap_oversight(rt, ring, new_version)
     for version in old_versions:
         ring.retire(version)
 
@@ -54,8 +60,18 @@ def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
             actor="cli:rotate-raw",
             action="raw_key.rotated",
             subject="raw-tier",
-            event={"retired": old_versions, "active": new_version, "rewrapped": rewrapped},
+            event={
+                "retired": old_versions,
+                "active": new_version,
+                "rewrapped": rewrapped,
+                "oversight_rewrapped": oversight,
+            },
         )
 
     rt.writer.write(audit)
-    return {"active": new_version, "retired": old_versions, "rewrapped": rewrapped}
+    return {
+        "active": new_version,
+        "retired": old_versions,
+        "rewrapped": rewrapped,
+        "oversight_rewrapped": oversight,
+    }
