@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from charter.domain import Exchange
-from charter.errors import CharterError, RateLimited, UpstreamFailed
+from charter.errors import CharterError, RateLimited, Suspended, UpstreamFailed
 from charter.gateway.generate import generate, open_stream, route
 from charter.gateway.record import record
 from charter.gateway.stages import Stage, admit, load_stage
@@ -63,7 +63,9 @@ class Pipeline:
         self.must_hold = _optional("charter.oversight.stages", "must_hold_before_release")
 
     async def _refused(self, ex: Exchange, exc: CharterError) -> None:
-        ex.status = "error" if isinstance(exc, UpstreamFailed) or exc.status >= 500 else "refused"
+        # a kill switch (503 Suspended) is a deliberate refusal, not a failure of Charter or upstream
+        failed = isinstance(exc, UpstreamFailed) or (exc.status >= 500 and not isinstance(exc, Suspended))
+        ex.status = "error" if failed else "refused"
         ex.error_code = exc.code
         if isinstance(exc, RateLimited):
             ex.persist_raw = False

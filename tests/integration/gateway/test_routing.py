@@ -134,6 +134,25 @@ def test_ho4_kill_switch_stops_next_request(http, platform, scope, target, code)
     assert http.post("/v1/chat/completions", json=GOOD, headers=platform.auth()).status_code == 200
 
 
+@pytest.mark.parametrize(("scope", "target", "code"), [
+    ("use_case", "tax-helpdesk", "use_case_suspended"),
+    ("model", "mock", "model_suspended"),
+])
+def test_ho4_kill_switch_refusal_is_recorded_as_refused(http, platform, scope, target, code):
+    from sqlalchemy import select
+
+    from charter.store.schema import interactions
+
+    r = http.post("/api/v1/kill", json={"scope": scope, "target": target, "reason": "test"},
+                  headers=platform.auth("admin"))
+    assert r.status_code == 200, r.text
+    r = http.post("/v1/chat/completions", json=GOOD, headers=platform.auth())
+    assert r.status_code == 503 and r.json()["error"]["code"] == code
+    with platform.rt.engine.connect() as conn:
+        rows = conn.execute(select(interactions.c.status, interactions.c.error_code)).all()
+    assert [(row.status, row.error_code) for row in rows] == [("refused", code)]
+
+
 def test_ho4_global_kill_switch_needs_platform_admin_and_stops_all(http, platform):
     r = http.post("/api/v1/kill", json={"scope": "global"}, headers=platform.auth("admin"))
     assert r.status_code == 403
