@@ -18,6 +18,7 @@ from charter.guards.registry import GuardSet, run_guard
 from charter.guards.vault import Vault, redact
 
 __all__ = [
+    "CHUNK_GUARDS",
     "FLAGS_HEADER",
     "Active",
     "Screening",
@@ -64,7 +65,19 @@ def active_guards(ex: Exchange, direction: Direction, guards: GuardSet) -> list[
     return out
 
 
-def context_for(ex: Exchange, direction: Direction, policy: GuardPolicy) -> GuardContext:
+#: Guards that score an answer against the retrieved chunks; they get them as ``options["chunks"]``.
+CHUNK_GUARDS = frozenset({"grounding"})
+
+
+def context_for(
+    ex: Exchange, direction: Direction, policy: GuardPolicy, guard: str | None = None
+) -> GuardContext:
+    """What guard ``guard`` may know besides the text. On a knowledge-grounded exchange an output
+    guard in :data:`CHUNK_GUARDS` gets exactly the retrieved chunks as ``options["chunks"]`` (none
+    retrieved: an empty list, so nothing supports the answer), never the caller's own messages."""
+    options = dict(policy.options)
+    if direction == "output" and guard in CHUNK_GUARDS and (ex.context or ex.charter.knowledge_bases):
+        options["chunks"] = [str(c.get("text", "")) for c in ex.context]
     system = ex.charter.system_prompt
     if ex.prompt_messages:
         system = "\n".join([system, *(m.content for m in ex.prompt_messages if m.role == "system")])
@@ -74,7 +87,7 @@ def context_for(ex: Exchange, direction: Direction, policy: GuardPolicy) -> Guar
         authorised += [str(c.get("text", "")) for c in ex.context]
         authorised += list(ex.vault.values())
     return GuardContext(direction=direction, use_case=ex.charter.name, system_prompt=system,
-                        authorised_texts=authorised, options=dict(policy.options), threshold=policy.threshold)
+                        authorised_texts=authorised, options=options, threshold=policy.threshold)
 
 
 def screen(active: Active, texts: list[str], context: GuardContext) -> Screening:

@@ -53,7 +53,7 @@ async def screen_input(ex: Exchange, rt: Runtime) -> None:
         return
     for a in active:
         texts = [m.content for m in ex.messages]
-        context = context_for(ex, "input", a.policy)
+        context = context_for(ex, "input", a.policy, a.name)
         s = await _call(sum(map(len, texts)), partial(screen, a, texts, context))
         verdict(ex, "screen_input", s)
         if not s.flagged:
@@ -94,7 +94,7 @@ async def screen_output(ex: Exchange, rt: Runtime) -> None:
     if _streamed(ex):
         return
     for a in active_guards(ex, "output", guard_set(rt)):
-        context = context_for(ex, "output", a.policy)
+        context = context_for(ex, "output", a.policy, a.name)
         text = ex.output
         s = await _call(len(text), partial(screen, a, [text], context))
         verdict(ex, "screen_output", s)
@@ -126,7 +126,7 @@ class _StreamScreen:
         self.active = active
         self.screened = ""  # the answer so far, after redaction, before pseudonyms are restored
         self.found: dict[str, Screening] = {a.name: Screening(a) for a in active}
-        self.contexts = {a.name: context_for(ex, "output", a.policy) for a in active}
+        self.contexts = {a.name: context_for(ex, "output", a.policy, a.name) for a in active}
         self.cut = False
 
     def segment(self, text: str) -> str | None:

@@ -79,6 +79,23 @@ def test_me5_grounding_guard_blocks_unsupported_answer(http, platform):
     assert allowed.json()["choices"][0]["message"]["content"] == platform.upstream.reply
 
 
+def test_me5_grounding_scores_against_retrieved_chunks_not_the_question(http, platform):
+    """The caller's own words are no evidence: an answer that only repeats a claim made in the
+    question, which the retrieved chunks do not support, is blocked; one the chunks support passes."""
+    _kb(platform, "tax-guide", GUIDE)
+    _charter(platform, "knowledge_bases: [tax-guide]\nguards:\n  grounding: {action: block, threshold: 0.5}\n")
+    claim = "Late filers are forgiven every penalty when they phone the minister before Christmas."
+    platform.upstream.reply = claim
+    echoed = _ask(http, platform, f"Is it true that filing late is fine? I heard: {claim}")
+    assert echoed.status_code == 200, echoed.text
+    assert echoed.json()["choices"][0]["finish_reason"] == "content_filter"
+    assert echoed.json()["charter"]["content_filter"]["guard"] == "grounding"
+    platform.upstream.reply = "Returns filed late pay a penalty of 5 percent of the balance owing."
+    supported = _ask(http, platform, "What is the penalty for filing late?")
+    assert supported.status_code == 200, supported.text
+    assert supported.json()["choices"][0]["message"]["content"] == platform.upstream.reply
+
+
 def test_pc5_key_reads_only_granted_knowledge_bases_of_its_tenant(http, platform):
     _kb(platform, "tax-guide", GUIDE)
     _kb(platform, "audit-notes", OTHER)
