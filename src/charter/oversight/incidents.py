@@ -13,7 +13,7 @@ from charter import ledger
 from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.oversight.clock import iso
 from charter.oversight.tables import incident_links, incidents
-from charter.store.schema import new_id, use_cases
+from charter.store.schema import interactions, new_id, use_cases
 
 __all__ = [
     "EDITABLE",
@@ -115,6 +115,32 @@ def link_interactions(
     actor: str,
     record: bool = True,
 ) -> list[str]:
+    """Link interactions of this tenant to the incident; an unknown incident is a 404 and an id that
+    names no interaction of the tenant is a 400 (``invalid_value``), before anything is written."""
+    _row(conn, tenant_id, incident_id)
+    wanted = sorted(set(interaction_ids))
+    if not wanted:
+        return []
+    known: set[str] = set()
+    # longer ids or ids with NUL name nothing (and PostgreSQL refuses NUL in a parameter): unknown
+    candidates = [i for i in wanted if len(i) <= 40 and "\x00" not in i]
+    for start in range(0, len(candidates), 500):
+        known.update(
+            conn.execute(
+                select(interactions.c.id).where(
+                    interactions.c.tenant_id == tenant_id, interactions.c.id.in_(candidates[start : start + 500])
+                )
+            ).scalars()
+        )
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        shown = ", ".join(repr(i[:40]) for i in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        raise InvalidRequest(
+            f"{len(unknown)} interaction id(s) name no interaction of this tenant: {shown}; use the "
+            "x-charter-interaction-id header of the answer",
+            code="invalid_value",
+            param="interaction_ids",
+        )
     existing = set(
         conn.execute(
             select(incident_links.c.interaction_id).where(
@@ -122,7 +148,7 @@ def link_interactions(
             )
         ).scalars()
     )
-    new = sorted(set(interaction_ids) - existing)
+    new = sorted(set(wanted) - existing)
     for interaction_id in new:
         conn.execute(
             incident_links.insert().values(

@@ -38,12 +38,7 @@ def _operations() -> list[str]:
 
 
 #: Operations with a known defect, reported to their owners; strict, so the mark goes once it is fixed.
-KNOWN_DEFECTS = {
-    "PATCH /api/v1/incidents/{incident_id}": (
-        "oversight: linking interaction ids that do not exist (or an unknown incident) hits the "
-        "incident_links foreign key; the writer turns the IntegrityError into 503 store_unavailable "
-        "instead of a 404/400"),
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 OPERATIONS = [pytest.param(label, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[label]))
               if label in KNOWN_DEFECTS else label for label in _operations()]

@@ -212,6 +212,41 @@ def test_at6_incident_register_records_every_change(desk: Desk) -> None:
     assert actions == ["incident.opened", "incident.updated", "incident.closed"]
 
 
+def test_at6_incident_patch_unknown_incident_is_404_not_503(desk: Desk) -> None:
+    desk.charter(RELEASE)
+    interaction_id = _answered(desk)
+    for body in ({"interaction_ids": [interaction_id]}, {"interaction_ids": ["int_nope"]}, {"severity": "low"}):
+        r = desk.http.patch("/api/v1/incidents/inc_nope", json=body, headers=desk.auth("admin"))
+        assert r.status_code == 404, r.text
+        assert r.json()["error"]["code"] == "not_found"
+
+
+def test_at6_incident_unknown_interaction_is_400_and_links_nothing(desk: Desk) -> None:
+    desk.charter(RELEASE)
+    interaction_id = _answered(desk)
+    opened = desk.http.post(
+        "/api/v1/incidents",
+        json={"title": "Wrong fee", "interaction_ids": [interaction_id]},
+        headers=desk.auth("admin"),
+    )
+    assert opened.status_code == 201, opened.text
+    url = f"/api/v1/incidents/{opened.json()['id']}"
+    r = desk.http.patch(
+        url, json={"severity": "high", "interaction_ids": [interaction_id, "int_nope"]}, headers=desk.auth("admin")
+    )
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert (error["code"], error["param"]) == ("invalid_value", "interaction_ids") and "int_nope" in error["message"]
+    unchanged = desk.http.get(url, headers=desk.auth("admin")).json()
+    assert (unchanged["severity"], unchanged["interactions"]) == ("medium", [interaction_id])
+    for ids in (["int_nope"], ["int_\x00"], ["i" * 500]):  # never a 503 from the store, on either engine
+        refused = desk.http.post(
+            "/api/v1/incidents", json={"title": "Another", "interaction_ids": ids}, headers=desk.auth("admin")
+        )
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "invalid_value", refused.text
+    assert len(desk.http.get("/api/v1/incidents", headers=desk.auth("admin")).json()) == 1
+
+
 def test_me6_oversight_metrics_per_use_case(desk: Desk) -> None:
     desk.charter("review: {always: true, sample_rate: 0.0}\n")
     ids = [desk.ask(f"q{i}").json()["review"]["id"] for i in range(4)]
