@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
-from charter.interactions.crypto import KeyRing
+from charter.interactions.crypto import RELOAD_INTERVAL_S, KeyRing
 from charter.oversight.rotation import rewrap_oversight
 from charter.policy.service import PLATFORM_TENANT, ensure_tenant
 from charter.runtime import Runtime
@@ -17,8 +18,15 @@ from charter.store.schema import interaction_raw
 __all__ = ["rotate_raw_tier"]
 
 
-def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
-    """Add a KEK, re-wrap all DEKs (in batches through the writer), then retire the old KEKs.
+#: How long the rotation waits, after writing the new active key, before it re-wraps: running
+#: processes check the key file at most every RELOAD_INTERVAL_S, so by then none still seals under an
+#: old version (the margin lets a record sealed just before the switch reach the database).
+SETTLE_S = 2 * RELOAD_INTERVAL_S
+
+
+def rotate_raw_tier(rt: Runtime, *, batch: int = 1000, settle_s: float = SETTLE_S) -> dict[str, Any]:
+    """Add a KEK, wait for running processes to switch to it, re-wrap all DEKs (in batches through
+    the writer), then retire the old KEKs.
 
     Oversight seals review requests, answers, expert samples and corrections under the same ring;
     those are re-wrapped too before any old KEK is retired, or they could no longer be opened."""
@@ -26,6 +34,8 @@ def rotate_raw_tier(rt: Runtime, *, batch: int = 1000) -> dict[str, Any]:
     old_versions = sorted(ring.keys)
     new_version = ring.rotate()
     rt.parts["keyring"] = ring
+    if settle_s > 0:
+        time.sleep(settle_s)  # other replicas pick the new active key up (KeyRing.refresh)
     rewrapped = 0
     while True:
 
