@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 
 from charter.api.errors import install_error_handlers
+from charter.api.nul import RejectNul
 from charter.api.responses import JSONResponse
 from charter.runtime import Runtime
 from charter.settings import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
+    app.add_middleware(RejectNul)
     for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)

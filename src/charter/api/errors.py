@@ -8,10 +8,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.api.responses import JSONResponse
 from charter.errors import CharterError
+from charter.store.engine import unstorable_text
 
 __all__ = ["install_error_handlers"]
 
@@ -38,6 +40,19 @@ def _validation_code(err: dict[str, Any]) -> str:
     if kind.endswith("_type") or kind.endswith("_parsing") or kind in ("model_attributes_type", "dict_type"):
         return "invalid_type"
     return "invalid_value"
+
+
+def _internal_error(exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    body = {
+        "error": {
+            "message": "internal error; the request was not completed",
+            "type": "server_error",
+            "param": None,
+            "code": "internal_error",
+        }
+    }
+    return JSONResponse(body, status_code=500)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -68,18 +83,18 @@ def install_error_handlers(app: FastAPI) -> None:
         body = {"error": {"message": str(exc.detail), "type": kind, "param": None, "code": code}}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def store_error(_: Request, exc: DBAPIError) -> JSONResponse:
+        # a read with NUL in a parameter, on PostgreSQL: the client's 400, not a 500 (charter.api.nul
+        # refuses NUL up front; this is the backstop)
+        refusal = unstorable_text(exc)
+        if refusal is not None:
+            return JSONResponse(refusal.to_body(), status_code=refusal.status)
+        raise exc  # to `unexpected` below, as before
+
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error", exc_info=exc)
-        body = {
-            "error": {
-                "message": "internal error; the request was not completed",
-                "type": "server_error",
-                "param": None,
-                "code": "internal_error",
-            }
-        }
-        return JSONResponse(body, status_code=500)
+        return _internal_error(exc)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:

@@ -6,9 +6,32 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-__all__ = ["make_engine"]
+from charter.errors import InvalidRequest
+
+__all__ = ["make_engine", "unstorable_text"]
+
+#: How psycopg / PostgreSQL refuse U+0000: in a text parameter, and as ``\u0000`` in jsonb.
+_NUL_MESSAGES = ("cannot contain NUL", "\\u0000 cannot be converted to text")
+
+
+def unstorable_text(exc: BaseException) -> InvalidRequest | None:
+    """The caller's 400 when ``exc`` is PostgreSQL refusing a NUL character, else None.
+
+    NUL in input is the client's mistake, not a store failure: it must not surface as 503
+    ``store_unavailable`` or 500. The edge refuses it up front (charter.api.nul); this catches what
+    still gets through."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if not isinstance(orig, ValueError | DBAPIError) and type(orig).__module__.split(".")[0] != "psycopg":
+        return None
+    if not any(m in str(orig) for m in _NUL_MESSAGES):
+        return None
+    return InvalidRequest(
+        "a text value contains the control character U+0000 (NUL), which cannot be stored; remove it",
+        code="control_characters",
+    )
 
 
 def make_engine(url: str, *, synchronous: str = "FULL", pool_size: int = 10) -> Engine:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from charter.errors import CharterError, Unavailable
+from charter.store.engine import unstorable_text
 
 __all__ = ["Writer"]
 
@@ -141,6 +142,11 @@ class Writer:
         except CharterError as exc:
             fut.set_exception(exc)
         except Exception as exc:  # the store could not do its job: fail closed, say so
+            refusal = unstorable_text(exc)  # ...unless the input itself cannot be stored (NUL)
+            if refusal is not None:
+                refusal.__cause__ = exc
+                fut.set_exception(refusal)
+                return
             log.exception("store write failed")
             unavailable = Unavailable(
                 f"the store could not record this request ({type(exc).__name__}); nothing was released",

@@ -124,6 +124,16 @@ def test_management_api_bad_bodies_are_400_with_codes(http, platform):
     _assert_error(http.post("/api/v1/keys", json={"role": "app", "colour": 1}, headers=admin), 400, "unknown_field",
                   "colour")
     _assert_error(http.post("/api/v1/models", json={"alias": 5}, headers=admin), 400, "invalid_type", "alias")
+    _assert_error(http.post("/api/v1/keys", json={"role": "app", "name": "a\u0000b"}, headers=admin), 400,
+                  "control_characters", "name")
+    _assert_error(http.post("/api/v1/incidents", json={"title": "\u0000"}, headers=admin), 400,
+                  "control_characters", "title")
+    _assert_error(http.patch("/api/v1/incidents/a%00b", json={"title": "x"}, headers=admin), 400,
+                  "control_characters")
+    _assert_error(http.get("/api/v1/interactions", params={"use_case": "a\u0000"}, headers=admin), 400,
+                  "control_characters", "use_case")
+    _assert_error(http.post("/api/v1/usecases", content=b'{"yaml": "name: a\\u0000"}',
+                            headers={**admin, "content-type": "application/json"}), 400, "control_characters", "yaml")
     with platform.rt.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(interactions)).scalar() == 0
 
