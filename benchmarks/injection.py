@@ -145,9 +145,10 @@ def main() -> int:
     counts = {k: sum(s.kind == k for s in test) for k in (*ATTACK_KINDS, *BENIGN_KINDS, "hard_negative",
                                                           "harmful_request")}
     print("## Injection and jailbreak detection (held-out test split)\n")
-    print(f"Command: `.venv/bin/python benchmarks/injection.py --peer-sample {args.peer_sample}`\n")
+    flags = " --no-litellm" if args.no_litellm else f" --peer-sample {args.peer_sample}"
+    print(f"Command: `.venv/bin/python benchmarks/injection.py{flags}`\n")
     print(f"Test split: {json.dumps(counts)}; model {guard.version}, threshold 0.5 "
-          f"(dev-calibrated), {charter_s:.1f} s for {len(test)} texts.\n")
+          f"(calibrated out of fold on train + dev), {charter_s:.1f} s for {len(test)} texts.\n")
     _table([("Charter injection guard", rates(charter, test)), ("signatures only (no model)", rates(signatures, test))])
     kb_benign, kb_attack = one_kilobyte()
     lat = {"benign": latency(lambda t: guard.scan(t, GuardContext()), kb_benign, 2000),

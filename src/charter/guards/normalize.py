@@ -71,6 +71,7 @@ class Normalized:
     invisible: int = 0  # invisible characters removed
     homoglyphs: int = 0  # look-alike letters replaced
     mixed_words: int = 0  # words mixing Latin with Cyrillic/Greek letters
+    tags: int = 0  # Unicode tag characters removed (counted in ``invisible`` too)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text back to the original text."""
@@ -108,11 +109,12 @@ def normalize(text: str) -> Normalized:
         return Normalized(text.lower(), None)
     out: list[str] = []
     index: list[int] = []
-    invisible = homoglyphs = 0
+    invisible = homoglyphs = tags = 0
     for i, ch in enumerate(text):
         code = ord(ch)
         if code in _INVISIBLE or code in _TAG_BLOCK or code in _VARIATION_SUPPLEMENT:
             invisible += 1
+            tags += code in _TAG_BLOCK
             continue
         if code < 128:
             out.append(ch.lower())
@@ -123,7 +125,7 @@ def normalize(text: str) -> Normalized:
         folded = _fold_char(ch).lower()
         out.extend(folded)
         index.extend([i] * len(folded))
-    return Normalized("".join(out), index, invisible, homoglyphs, _mixed_script_words(text))
+    return Normalized("".join(out), index, invisible, homoglyphs, _mixed_script_words(text), tags)
 
 
 _WORD = re.compile(r"\w+")

@@ -13,8 +13,8 @@ One pass over a prompt (about 0.4 ms per KB on this machine kind):
 
 Findings carry the span of the signatures (or the best window, or the encoded run) in the
 caller's text, never the text itself. The model's threshold is calibrated so that probability 0.5
-sits at the operating point chosen on the development split (see
-``scripts/build_injection_data.py``); a charter may move it with its guard ``threshold``.
+sits at the operating point chosen by cross-validation over the training and development splits
+(see ``scripts/build_injection_data.py``); a charter may move it with its guard ``threshold``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from charter.guards.injection.model import LinearModel, Scored, load_model
 from charter.guards.injection.rules import RuleHit, match_rules
 from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
 
-__all__ = ["InjectionGuard", "make_guard"]
+__all__ = ["InjectionGuard", "disguise_flags", "make_guard"]
 
 # The strongest finding type wins when several signatures sit in the best span.
 _TYPE_RANK = (
@@ -63,7 +63,7 @@ class InjectionGuard:
         norm = normalize(text)
         view = deleet(norm.text)
         hits = match_rules(view)
-        flags = _flags(norm)
+        flags = disguise_flags(norm)
         main = self.model.score(view, hits, flags)
         best = main.probability
         if main.probability >= context.threshold:
@@ -106,7 +106,8 @@ class InjectionGuard:
                 found.append(("encoded_payload", payload.start, payload.end, prob))
         if not _looks_english(view) or "rot" in view or "revers" in view:
             for decoded in (rot13(view), view[::-1]):
-                if match_rules(decoded):  # gibberish hits no signature: skip it
+                # gibberish (the wrong decoding) hits no signature and reads as no English: skip it
+                if match_rules(decoded) or _looks_english(decoded):
                     found.append(("encoded_payload", 0, len(text), self._probability(decoded)))
         return found
 
@@ -131,8 +132,13 @@ def _rank(kind: str) -> int:
     return _TYPE_RANK.index(kind) if kind in _TYPE_RANK else len(_TYPE_RANK)
 
 
-def _flags(norm: Normalized) -> dict[str, bool]:
-    return {"invisible": norm.invisible > 0, "homoglyphs": norm.mixed_words > 0}
+def disguise_flags(norm: Normalized) -> dict[str, bool]:
+    """Disguise indicators the model weighs: text hidden in Unicode tag characters.
+
+    Zero-width characters and look-alike letters are undone by :func:`normalize` and not weighed:
+    honest text has them too (pasted from the web, names in Cyrillic), and a flag for them learned
+    more about the synthetic training mix than about attacks."""
+    return {"tags": norm.tags > 0}
 
 
 def make_guard(settings: Any = None) -> InjectionGuard:
