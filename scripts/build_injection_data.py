@@ -809,8 +809,9 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     bias = model.bias - math.log(t / (1 - t))  # probability 0.5 == the chosen operating point
     meta = {"C": c, "cv_folds": CV_FOLDS, "cv_threshold": round(t, 4), "cv": rates, "cv_dev_split": dev_rates,
             "max_fpr_benign": max_fpr, "max_fpr_hard_negative": max_hard_fpr,
-            "trained_on": "train + dev + extra hard negatives", "samples": len(pool),
-            "extra_hard_negatives": len(extras)}
+            "trained_on": "train + dev + training-only extras", "samples": len(pool),
+            "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
+                              "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)}}
     return LinearModel(model._w, bias, "", meta), meta
 
 
