@@ -15,7 +15,9 @@ from functools import partial
 from typing import TypeVar
 
 from charter.domain import Exchange, Finding
+from charter.domain.charter import GuardPolicy
 from charter.guards.actions import (
+    CHUNK_GUARDS,
     Active,
     Screening,
     active_guards,
@@ -88,9 +90,37 @@ def _streamed(ex: Exchange) -> bool:
     return any(v.stage == "screen_output" and v.detail.get("streamed") for v in ex.verdicts)
 
 
+GROUNDING = "grounding"
+
+
+def _note_grounding(ex: Exchange, s: Screening) -> None:
+    """Keep the answer's grounding score for the oversee stage (``review.grounding_below``, read by
+    charter.oversight.rules.grounding_score): the guard's risk is ``1 - grounding``."""
+    ex.extensions[GROUNDING] = {"score": round(1.0 - s.score, 4), "guard": s.active.name}
+
+
+async def _score_grounding_for_review(ex: Exchange, rt: Runtime) -> None:
+    """``review.grounding_below`` needs the grounding score even when the charter does not turn the
+    ``grounding`` guard on: on a knowledge-grounded exchange, score the answer with the registered
+    guard (not installed: 503 guard_unavailable, fail closed) without acting on it."""
+    if ex.charter.review.grounding_below is None or GROUNDING in ex.extensions or not ex.output:
+        return
+    if not (ex.context or ex.charter.knowledge_bases):
+        return  # nothing was meant to ground this answer: no score, the rule does not apply
+    policy = ex.charter.guards.get(GROUNDING) or GuardPolicy()
+    a = Active(GROUNDING, guard_set(rt).get(GROUNDING), policy)
+    context = context_for(ex, "output", policy, GROUNDING)
+    s = await _call(len(ex.output), partial(screen, a, [ex.output], context))
+    v = ex.verdict("screen_output", "pass", guard=GROUNDING, version=a.guard.version, action="score",
+                   score=round(s.score, 4), ms=round(s.ms, 3), reason="scored for review.grounding_below")
+    v.findings = list(s.findings)
+    _note_grounding(ex, s)
+
+
 async def screen_output(ex: Exchange, rt: Runtime) -> None:
     """Screen a whole answer: PII leak, prompt leak, toxicity, ... then put pseudonyms back for a
-    caller who may see them."""
+    caller who may see them. A grounding guard's score is kept in ``ex.extensions["grounding"]``
+    for the review rule (computed for it alone when the rule asks and no grounding guard ran)."""
     if _streamed(ex):
         return
     for a in active_guards(ex, "output", guard_set(rt)):
@@ -98,8 +128,11 @@ async def screen_output(ex: Exchange, rt: Runtime) -> None:
         text = ex.output
         s = await _call(len(text), partial(screen, a, [text], context))
         verdict(ex, "screen_output", s)
+        if a.name in CHUNK_GUARDS:
+            _note_grounding(ex, s)
         if s.flagged and not _apply_output(ex, a, s):
             return
+    await _score_grounding_for_review(ex, rt)
     if restore_allowed(ex):
         ex.output = Vault(ex.vault).restore(ex.output)
 

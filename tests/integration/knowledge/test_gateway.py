@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from charter.knowledge import Source, ingest
 from charter.knowledge.service import create_kb
 from charter.knowledge.tables import kb_citations
+from charter.oversight.tables import review_items
 from charter.policy.service import ensure_tenant
 from tests.conftest import AGENCY_CHARTER, Platform
 
@@ -135,3 +137,28 @@ def test_pc4_upload_api_versions_and_delete(http, platform):
     assert [(v["version"], v["kind"], v["chunks"]) for v in versions][1] == (2, "delete", 0)
     q = http.post("/api/v1/kb/forms/query", json={"query": "filing deadline"}, headers=admin)
     assert q.json()["results"] == []
+
+
+@pytest.mark.parametrize("guards", ["", "guards:\n  grounding: {action: warn, threshold: 0.95}\n"],
+                         ids=["rule-only", "with-grounding-guard"])
+def test_ho2_review_grounding_below_holds_unsupported_answer(http, platform, guards):
+    """`review.grounding_below` holds a knowledge-grounded answer whose grounding score (the
+    grounding guard's, computed for the rule when the charter does not turn the guard on) is below
+    the limit; a supported answer is released."""
+    _kb(platform, "tax-guide", GUIDE)
+    _charter(platform, "knowledge_bases: [tax-guide]\n" + guards
+             + "review: {grounding_below: 0.5, on_guard_flag: false, sample_rate: 0.0}\n")
+    platform.upstream.reply = "The filing deadline is June 15 and late returns are forgiven."
+    held = _ask(http, platform, "When is the filing deadline?")
+    assert held.status_code == 202, held.text
+    review_id = held.json()["review"]["id"]
+    assert platform.upstream.reply not in held.text
+    with platform.rt.engine.connect() as conn:
+        reasons = conn.execute(select(review_items.c.reasons).where(review_items.c.id == review_id)).scalar_one()
+    assert len(reasons) == 1 and reasons[0].startswith("grounding:") and reasons[0].endswith("<0.50")
+
+    platform.upstream.reply = "Returns filed late pay a penalty of 5 percent of the balance owing."
+    released = _ask(http, platform, "What is the late filing penalty?")
+    assert released.status_code == 200, released.text
+    assert released.json()["choices"][0]["message"]["content"] == platform.upstream.reply
+    assert released.json()["charter"]["grounding"]["score"] >= 0.5
