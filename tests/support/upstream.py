@@ -90,8 +90,10 @@ class ScriptedUpstream:
         for piece in pieces:
             chunk = {"id": "c", "object": "chat.completion.chunk", "model": data.get("model"),
                      "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
-            await send({"type": "http.response.body", "body": f"data: {json.dumps(chunk)}\n\n".encode(), "more_body": True})
-        final = {"id": "c", "object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+            body = f"data: {json.dumps(chunk)}\n\n".encode()
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        final = {"id": "c", "object": "chat.completion.chunk",
+                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
         usage = {"id": "c", "object": "chat.completion.chunk", "choices": [],
                  "usage": {"prompt_tokens": 11, "completion_tokens": len(pieces), "total_tokens": 11 + len(pieces)}}
         body = f"data: {json.dumps(final)}\n\ndata: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode()

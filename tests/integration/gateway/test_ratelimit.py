@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from charter.gateway.ratelimit import MemoryLimiter, RedisLimiter
 from charter.errors import RateLimited
+from charter.gateway.ratelimit import MemoryLimiter, RedisLimiter
 from tests.conftest import REDIS_URL, make_platform, needs_redis
 
 GOOD = {"messages": [{"role": "user", "content": "hi"}]}
@@ -50,8 +50,10 @@ async def test_sa5_redis_limit_is_shared_between_limiters():
     a, b = RedisLimiter(REDIS_URL), RedisLimiter(REDIS_URL)
     key = f"test-{uuid.uuid4().hex}"
     try:
-        results = await asyncio.gather(*[(a if i % 2 else b).admit(key, rpm=10, tpm=10**9, tokens=1) for i in range(16)],
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *[(a if i % 2 else b).admit(key, rpm=10, tpm=10**9, tokens=1) for i in range(16)],
+            return_exceptions=True,
+        )
         refused = [r for r in results if isinstance(r, RateLimited)]
         assert len(refused) == 6 and sum(r is None for r in results) == 10
     finally:

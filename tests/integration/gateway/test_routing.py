@@ -28,7 +28,8 @@ def second_upstream():
 
 def _charter(models: str, regions: str, ceiling: str = "internal") -> str:
     text = AGENCY_CHARTER.format(rpm=1000, tpm=1_000_000, max_chars=4000)
-    return (text.replace("models: [mock]", f"models: [{models}]").replace("regions: [ca-central-1]", f"regions: [{regions}]")
+    return (text.replace("models: [mock]", f"models: [{models}]")
+            .replace("regions: [ca-central-1]", f"regions: [{regions}]")
             .replace("classification_ceiling: internal", f"classification_ceiling: {ceiling}"))
 
 
@@ -166,7 +167,8 @@ def test_ho4_global_kill_switch_needs_platform_admin_and_stops_all(http, platfor
         return create_key(conn, tenant_id=tenant_id_for(conn, "platform"), role="admin", actor="t", platform=True).key
 
     key = platform.rt.writer.write(platform_admin)
-    r = http.post("/api/v1/kill", json={"scope": "global", "reason": "incident"}, headers={"authorization": f"Bearer {key}"})
+    r = http.post("/api/v1/kill", json={"scope": "global", "reason": "incident"},
+                  headers={"authorization": f"Bearer {key}"})
     assert r.status_code == 200
     r = http.post("/v1/chat/completions", json=GOOD, headers=platform.auth())
     assert r.status_code == 503 and r.json()["error"]["code"] == "service_suspended"
@@ -190,7 +192,8 @@ def test_ho4_kill_switch_reaches_another_replica_within_ttl(platform, http):
 
 
 def test_at7_kill_switch_toggles_are_in_the_ledger(http, platform):
-    http.post("/api/v1/kill", json={"scope": "model", "target": "mock", "reason": "drift"}, headers=platform.auth("admin"))
+    http.post("/api/v1/kill", json={"scope": "model", "target": "mock", "reason": "drift"},
+              headers=platform.auth("admin"))
     http.post("/api/v1/revive", json={"scope": "model", "target": "mock"}, headers=platform.auth("admin"))
     from sqlalchemy import select
 
@@ -199,4 +202,5 @@ def test_at7_kill_switch_toggles_are_in_the_ledger(http, platform):
     with platform.rt.engine.connect() as conn:
         rows = conn.execute(select(ledger_entries.c.action, ledger_entries.c.subject)
                             .where(ledger_entries.c.action.like("kill_switch.%")).order_by(ledger_entries.c.seq)).all()
-    assert [(r.action, r.subject) for r in rows] == [("kill_switch.on", "model:mock"), ("kill_switch.off", "model:mock")]
+    expected = [("kill_switch.on", "model:mock"), ("kill_switch.off", "model:mock")]
+    assert [(r.action, r.subject) for r in rows] == expected

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-
 import secrets
 
 import pytest
-from sqlalchemy import make_url, text
+from sqlalchemy import inspect, make_url, text
 
 from charter.store import make_engine, upgrade
 from charter.store.migrate import current_revisions, head_revisions

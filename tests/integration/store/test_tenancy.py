@@ -7,7 +7,8 @@ import pytest
 from charter.bootstrap import DEMO_CHARTER
 from charter.errors import NotFound
 from charter.interactions import service as interactions
-from charter.policy import controls, service as policy
+from charter.policy import controls
+from charter.policy import service as policy
 from charter.principals import keys
 from charter.registry import models
 from charter.registry.models import ModelSpec
@@ -43,7 +44,8 @@ def test_repositories_never_cross_tenants(runtime):
             assert uc["id"] != policy.get_use_case(conn, other, "helpdesk")["id"]
             assert len(policy.list_use_cases(conn, tid)) == 1
             own_models = models.list_models(conn, tid)
-            assert len(own_models) == 1 and own_models[0]["id"] not in {m["id"] for m in models.list_models(conn, other)}
+            others = {m["id"] for m in models.list_models(conn, other)}
+            assert len(own_models) == 1 and own_models[0]["id"] not in others
             own_keys = {k["id"] for k in keys.list_keys(conn, tenant_id=tid)}
             assert own_keys and own_keys.isdisjoint({k["id"] for k in keys.list_keys(conn, tenant_id=other)})
             assert len(controls.list_controls(conn, tid)) == 1

@@ -61,7 +61,8 @@ def test_bad_classification_and_risk_tier():
     with pytest.raises(CharterProblem) as err:
         parse_charter(text)
     fields = {p["field"]: p["line"] for p in err.value.extra["problems"]}
-    assert fields == {"risk_tier": _line_of(text, "risk_tier"), "classification_ceiling": _line_of(text, "classification")}
+    assert fields == {"risk_tier": _line_of(text, "risk_tier"),
+                      "classification_ceiling": _line_of(text, "classification")}
 
 
 def test_yaml_syntax_error_reports_line():

@@ -26,7 +26,8 @@ def test_requested_alias_first_then_charter_order():
 
 
 def test_dp8_region_filter_and_dp6_classification_filter():
-    route = plan_route(CHARTER, None, [entry("a", region="us"), entry("b", ceiling="internal")] + [entry("b", mid="b2")], set())
+    entries = [entry("a", region="us"), entry("b", ceiling="internal"), entry("b", mid="b2")]
+    route = plan_route(CHARTER, None, entries, set())
     assert [[e.platform_model_id for e in g] for g in route.chain] == [["b2"]]
     assert route.filtered == {"a/a@1": "region us not in charter regions",
                               "b/b@1": "classification ceiling internal below confidential"}
