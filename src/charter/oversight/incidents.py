@@ -115,12 +115,15 @@ def link_interactions(
     actor: str,
     record: bool = True,
 ) -> list[str]:
-    """Link interactions of this tenant to the incident; an unknown incident is a 404 and an id that
-    names no interaction of the tenant is a 400 (``invalid_value``), before anything is written."""
-    _row(conn, tenant_id, incident_id)
+    """Link interactions of this tenant to the incident; an unknown incident is a 404, a closed one a
+    409 (``conflict``, like any other edit of it) and an id that names no interaction of the tenant
+    is a 400 (``invalid_value``), before anything is written."""
+    row = _row(conn, tenant_id, incident_id)
     wanted = sorted(set(interaction_ids))
     if not wanted:
         return []
+    if row.status == "closed":
+        raise Conflict(f"incident {incident_id} is closed; interactions cannot be linked to it", code="conflict")
     known: set[str] = set()
     # longer ids or ids with NUL name nothing (and PostgreSQL refuses NUL in a parameter): unknown
     candidates = [i for i in wanted if len(i) <= 40 and "\x00" not in i]

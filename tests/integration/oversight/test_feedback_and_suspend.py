@@ -279,3 +279,27 @@ def test_ho5_revive_through_the_kill_switch_closes_the_suspension(desk: Desk) ->
     assert desk.ask().status_code == 200
     history = desk.http.get("/api/v1/suspensions", headers=desk.auth("admin")).json()
     assert history[0]["resume_reason"] == "false alarm" and history[0]["resumed_by"] == desk.principal("admin").key_id
+
+
+def test_at6_linking_interactions_to_a_closed_incident_is_409(desk: Desk) -> None:
+    desk.charter(RELEASE)
+    first, later = _answered(desk, "q1"), _answered(desk, "q2")
+    opened = desk.http.post(
+        "/api/v1/incidents", json={"title": "Wrong fee", "interaction_ids": [first]}, headers=desk.auth("admin")
+    )
+    assert opened.status_code == 201, opened.text
+    url = f"/api/v1/incidents/{opened.json()['id']}"
+    closed = desk.http.post(f"{url}/close", json={"after_action": "Fee table fixed."}, headers=desk.auth("admin"))
+    assert closed.status_code == 200, closed.text
+    for ids in ([later], [first], [later, "int_nope"]):  # a new link, an existing one, with an unknown id
+        r = desk.http.patch(url, json={"interaction_ids": ids}, headers=desk.auth("admin"))
+        assert r.status_code == 409, r.text
+        assert r.json()["error"]["code"] == "conflict"
+    assert desk.http.get(url, headers=desk.auth("admin")).json()["interactions"] == [first]
+    assert desk.http.patch(url, json={}, headers=desk.auth("admin")).status_code == 200  # nothing to change
+    with desk.platform.rt.engine.connect() as conn:
+        actions = list(
+            conn.execute(select(ledger_entries.c.action).where(ledger_entries.c.subject == opened.json()["id"])
+                         .order_by(ledger_entries.c.seq)).scalars()
+        )
+    assert actions == ["incident.opened", "incident.closed"]
