@@ -11,6 +11,7 @@ still reaches PostgreSQL (multipart fields, the CLI)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from charter.api.responses import JSONResponse
 from charter.errors import InvalidRequest
 
-__all__ = ["RejectNul", "find_nul"]
+__all__ = ["RejectNul", "find_lone_surrogate", "find_nul"]
 
 #: Routes that check the body themselves (charter.gateway.request).
 _OWN_BODY_CHECKS = ("/v1/chat/completions", "/v1/embeddings")
@@ -64,7 +65,8 @@ def _is_json(scope: Scope) -> bool:
 
 
 class RejectNul:
-    """ASGI middleware: NUL in the path, the query or a JSON body is a 400 before routing."""
+    """ASGI middleware: NUL in the path, the query or a JSON body is a 400 before routing; so is an
+    unpaired surrogate in a JSON body (``invalid_encoding``, as on the gateway's own routes)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,17 +99,40 @@ class RejectNul:
         await self.app(scope, receive, send)
 
 
+#: ``\\uD800``-``\\uDFFF`` escapes: the only way JSON text can carry a UTF-16 surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def find_lone_surrogate(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first string holding an unpaired surrogate (``json.loads`` joins the
+    valid pairs into one code point, so any surrogate left is unpaired), or None."""
+    for where, text in _strings(value, path):
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            return where
+    return None
+
+
 def _check_body(body: bytes) -> InvalidRequest | None:
-    if b"\\u0000" not in body and b"\x00" not in body:
-        return None  # the only ways JSON can carry NUL; no need to parse
+    nul = b"\\u0000" in body or b"\x00" in body
+    surrogate = _SURROGATE_ESCAPE.search(body) is not None
+    if not nul and not surrogate:
+        return None  # the only ways JSON can carry NUL or a surrogate; no need to parse
     try:
         parsed = json.loads(body)
     except ValueError:
         return None  # not JSON: the route answers invalid_json / invalid_encoding
-    where = find_nul(parsed)
-    if where is None:
-        return None
-    return _refusal(where or None, f"`{where}`" if where else "the body")
+    where = find_nul(parsed) if nul else None
+    if where is not None:
+        return _refusal(where or None, f"`{where}`" if where else "the body")
+    where = find_lone_surrogate(parsed) if surrogate else None
+    if where is not None:
+        # the same code as the gateway's own body check (charter.gateway.request)
+        return InvalidRequest(
+            f"{f'`{where}`' if where else 'the body'} contains an unpaired UTF-16 surrogate; send valid Unicode",
+            code="invalid_encoding",
+            param=where or None,
+        )
+    return None
 
 
 async def _drain(receive: Receive) -> tuple[list[Message], bytes]:

@@ -79,3 +79,28 @@ def test_store_backstop_maps_postgres_nul_refusal_to_400(runtime):
             refusal = unstorable_text(raised)
         assert refusal is not None and refusal.code == "control_characters"
     assert unstorable_text(ValueError("something else")) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "param"),
+    [
+        (b'{"title": "broken \\ud800 text"}', "title"),
+        (b'{"title": "ok", "interaction_ids": ["int_\\uDC00"]}', "interaction_ids.0"),
+    ],
+    ids=["lone-high", "lone-low-in-list"],
+)
+def test_unpaired_surrogate_in_a_management_body_is_invalid_encoding(http, platform, body, param):
+    """The same code as the chat route gives (``invalid_encoding``), before anything is stored."""
+    r = http.post("/api/v1/incidents", content=body,
+                  headers={**platform.auth("admin"), "content-type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["code"] == "invalid_encoding" and r.json()["error"]["param"] == param
+    assert _count(platform) == 0
+
+
+def test_a_valid_surrogate_pair_and_an_escaped_backslash_are_accepted(http, platform):
+    body = b'{"title": "rocket \\ud83d\\ude80 and a literal \\\\ud800"}'
+    r = http.post("/api/v1/incidents", content=body,
+                  headers={**platform.auth("admin"), "content-type": "application/json"})
+    assert r.status_code == 201, r.text
+    assert r.json()["title"] == "rocket \U0001f680 and a literal \\ud800"
