@@ -85,12 +85,20 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def store_error(_: Request, exc: DBAPIError) -> JSONResponse:
-        # a read with NUL in a parameter, on PostgreSQL: the client's 400, not a 500 (charter.api.nul
-        # refuses NUL up front; this is the backstop)
+        # a read with NUL in a parameter, or an integer beyond 64 bits, on PostgreSQL: the client's
+        # 400, not a 500 (charter.api.nul refuses NUL up front; this is the backstop)
         refusal = unstorable_text(exc)
         if refusal is not None:
             return JSONResponse(refusal.to_body(), status_code=refusal.status)
         raise exc  # to `unexpected` below, as before
+
+    @app.exception_handler(OverflowError)
+    async def overflow_error(_: Request, exc: OverflowError) -> JSONResponse:
+        # sqlite3 refusing an integer beyond 64 bits in a read: the client's 400 invalid_value
+        refusal = unstorable_text(exc)
+        if refusal is not None:
+            return JSONResponse(refusal.to_body(), status_code=refusal.status)
+        return _internal_error(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -18,19 +18,35 @@ _NUL_MESSAGES = ("cannot contain NUL", "\\u0000 cannot be converted to text")
 
 
 def unstorable_text(exc: BaseException) -> InvalidRequest | None:
-    """The caller's 400 when ``exc`` is PostgreSQL refusing a NUL character, else None.
+    """The caller's 400 when ``exc`` is the store refusing the caller's value, else None: PostgreSQL
+    refusing a NUL character, or either store refusing an integer beyond 64 bits.
 
     NUL in input is the client's mistake, not a store failure: it must not surface as 503
     ``store_unavailable`` or 500. The edge refuses it up front (charter.api.nul); this catches what
     still gets through."""
-    orig = exc.orig if isinstance(exc, DBAPIError) else exc
-    if not isinstance(orig, ValueError | DBAPIError) and type(orig).__module__.split(".")[0] != "psycopg":
+    orig: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
+    from_psycopg = type(orig).__module__.split(".")[0] == "psycopg"
+    if not isinstance(orig, ValueError | ArithmeticError | DBAPIError) and not from_psycopg:
         return None
     if not any(m in str(orig) for m in _NUL_MESSAGES):
-        return None
+        return _out_of_range(orig)
     return InvalidRequest(
         "a text value contains the control character U+0000 (NUL), which cannot be stored; remove it",
         code="control_characters",
+    )
+
+
+def _out_of_range(orig: BaseException) -> InvalidRequest | None:
+    """An integer beyond the store's 64 bits (a sequence number, a limit, an id) is the caller's
+    400 ``invalid_value``: sqlite3 raises OverflowError, PostgreSQL SQLSTATE 22003."""
+    too_big = (isinstance(orig, OverflowError) and "SQLite INTEGER" in str(orig)) or (
+        getattr(orig, "sqlstate", None) == "22003"
+    )
+    if not too_big:
+        return None
+    return InvalidRequest(
+        f"a number is out of range: integers must lie within ±{2**63 - 1:,} (signed 64 bits)",
+        code="invalid_value",
     )
 
 
