@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.api.responses import JSONResponse
 from charter.errors import CharterError
-from charter.store.engine import unstorable_text
+from charter.store.engine import unstorable_input
 
 __all__ = ["install_error_handlers"]
 
@@ -83,22 +83,17 @@ def install_error_handlers(app: FastAPI) -> None:
         body = {"error": {"message": str(exc.detail), "type": kind, "param": None, "code": code}}
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
-    @app.exception_handler(DBAPIError)
-    async def store_error(_: Request, exc: DBAPIError) -> JSONResponse:
-        # a read with NUL in a parameter, or an integer beyond 64 bits, on PostgreSQL: the client's
-        # 400, not a 500 (charter.api.nul refuses NUL up front; this is the backstop)
-        refusal = unstorable_text(exc)
-        if refusal is not None:
-            return JSONResponse(refusal.to_body(), status_code=refusal.status)
-        raise exc  # to `unexpected` below, as before
-
-    @app.exception_handler(OverflowError)
-    async def overflow_error(_: Request, exc: OverflowError) -> JSONResponse:
-        # sqlite3 refusing an integer beyond 64 bits in a read: the client's 400 invalid_value
-        refusal = unstorable_text(exc)
+    async def store_refusal(_: Request, exc: Exception) -> JSONResponse:
+        # a read the store refuses because of the caller's value: NUL on PostgreSQL (charter.api.nul
+        # refuses it up front; this is the backstop), an integer beyond 64 bits on either store
+        # (PostgreSQL's DataError, sqlite3's OverflowError): the client's 400, not a 500
+        refusal = unstorable_input(exc)
         if refusal is not None:
             return JSONResponse(refusal.to_body(), status_code=refusal.status)
         return _internal_error(exc)
+
+    app.add_exception_handler(DBAPIError, store_refusal)
+    app.add_exception_handler(OverflowError, store_refusal)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -5,7 +5,7 @@ SQLite store would keep it silently; either way it is never meaningful input to 
 This middleware looks at the URL path, the query string and JSON bodies before any route runs. The
 governed paths (``/v1/chat/completions``, ``/v1/embeddings``) parse and check their own bodies
 (every control character, with the offending parameter named) and are only checked here for the
-path and query. :func:`charter.store.engine.unstorable_text` is the backstop for anything that
+path and query. :func:`charter.store.engine.unstorable_input` is the backstop for anything that
 still reaches PostgreSQL (multipart fields, the CLI)."""
 
 from __future__ import annotations

@@ -11,29 +11,29 @@ from sqlalchemy.pool import NullPool
 
 from charter.errors import InvalidRequest
 
-__all__ = ["make_engine", "unstorable_text"]
+__all__ = ["make_engine", "unstorable_input"]
 
 #: How psycopg / PostgreSQL refuse U+0000: in a text parameter, and as ``\u0000`` in jsonb.
 _NUL_MESSAGES = ("cannot contain NUL", "\\u0000 cannot be converted to text")
 
 
-def unstorable_text(exc: BaseException) -> InvalidRequest | None:
+def unstorable_input(exc: BaseException) -> InvalidRequest | None:
     """The caller's 400 when ``exc`` is the store refusing the caller's value, else None: PostgreSQL
     refusing a NUL character, or either store refusing an integer beyond 64 bits.
 
-    NUL in input is the client's mistake, not a store failure: it must not surface as 503
-    ``store_unavailable`` or 500. The edge refuses it up front (charter.api.nul); this catches what
+    Such input is the client's mistake, not a store failure: it must not surface as 503
+    ``store_unavailable`` or 500. The edge refuses NUL up front (charter.api.nul); this catches what
     still gets through."""
     orig: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
     from_psycopg = type(orig).__module__.split(".")[0] == "psycopg"
     if not isinstance(orig, ValueError | ArithmeticError | DBAPIError) and not from_psycopg:
         return None
-    if not any(m in str(orig) for m in _NUL_MESSAGES):
-        return _out_of_range(orig)
-    return InvalidRequest(
-        "a text value contains the control character U+0000 (NUL), which cannot be stored; remove it",
-        code="control_characters",
-    )
+    if any(m in str(orig) for m in _NUL_MESSAGES):
+        return InvalidRequest(
+            "a text value contains the control character U+0000 (NUL), which cannot be stored; remove it",
+            code="control_characters",
+        )
+    return _out_of_range(orig)
 
 
 def _out_of_range(orig: BaseException) -> InvalidRequest | None:

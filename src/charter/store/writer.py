@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine
 
 from charter.errors import CharterError, Unavailable
-from charter.store.engine import unstorable_text
+from charter.store.engine import unstorable_input
 
 __all__ = ["Writer"]
 
@@ -142,7 +142,7 @@ class Writer:
         except CharterError as exc:
             fut.set_exception(exc)
         except Exception as exc:  # the store could not do its job: fail closed, say so
-            refusal = unstorable_text(exc)  # ...unless the input itself cannot be stored (NUL)
+            refusal = unstorable_input(exc)  # ...unless the input itself cannot be stored (NUL, huge int)
             if refusal is not None:
                 refusal.__cause__ = exc
                 fut.set_exception(refusal)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, text
 
 from charter.errors import InvalidRequest
 from charter.oversight.tables import incidents
-from charter.store.engine import unstorable_text
+from charter.store.engine import unstorable_input
 
 
 def _assert_nul(r, param=None):
@@ -76,9 +76,9 @@ def test_store_backstop_maps_postgres_nul_refusal_to_400(runtime):
         try:
             conn.execute(text("SELECT CAST(:x AS text)"), {"x": "a\x00b"})
         except Exception as raised:
-            refusal = unstorable_text(raised)
+            refusal = unstorable_input(raised)
         assert refusal is not None and refusal.code == "control_characters"
-    assert unstorable_text(ValueError("something else")) is None
+    assert unstorable_input(ValueError("something else")) is None
 
 
 @pytest.mark.parametrize(
