@@ -426,17 +426,18 @@ def require_model_change_approval(
             extra={"failures": ["no evaluation suite for a high-impact use case"]},
         )
     approved = conn.execute(
-        select(gate_decisions.c.id, gate_decisions.c.subject)
+        select(gate_decisions.c.id)
         .where(
             gate_decisions.c.tenant_id == tenant_id,
             gate_decisions.c.use_case_id == use_case_id,
             gate_decisions.c.subject_kind == "model",
             gate_decisions.c.passed.is_(True),
             gate_decisions.c.created_at >= since,
+            gate_decisions.c.subject.endswith(f"->{to_alias}", autoescape=True),
         )
-        .order_by(gate_decisions.c.created_at.desc())
-    ).all()
-    if any(row.subject.endswith(f"->{to_alias}") for row in approved):
+        .limit(1)
+    ).first()
+    if approved is not None:
         return
     raise GateFailed(
         f"the promotion gate refused {subject}: no passing model-change approval for {to_alias} since the "
