@@ -9,11 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from charter.api.responses import JSONResponse
 from charter.errors import CharterError
-from charter.store.engine import unstorable_input
+from charter.store.engine import store_outage, unstorable_input
 
 __all__ = ["install_error_handlers"]
 
@@ -90,9 +91,15 @@ def install_error_handlers(app: FastAPI) -> None:
         refusal = unstorable_input(exc)
         if refusal is not None:
             return JSONResponse(refusal.to_body(), status_code=refusal.status)
+        # the store down, dropped, unopenable or out of connections: the documented 503, not a 500
+        outage = store_outage(exc)
+        if outage is not None:
+            log.warning("store unavailable: %s", exc)
+            return JSONResponse(outage.to_body(), status_code=outage.status)
         return _internal_error(exc)
 
     app.add_exception_handler(DBAPIError, store_refusal)
+    app.add_exception_handler(PoolTimeout, store_refusal)
     app.add_exception_handler(OverflowError, store_refusal)
 
     @app.exception_handler(Exception)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain import ROLES, Principal
-from charter.errors import AuthenticationFailed, InvalidRequest, NotFound
+from charter.errors import AuthenticationFailed, CharterError, InvalidRequest, NotFound, Unavailable
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
 
 __all__ = ["CreatedKey", "KeyCache", "create_key", "hash_key", "list_keys", "revoke_key"]
@@ -219,6 +219,19 @@ class KeyCache:
         return entry.principal
 
     def _load(self, digest: str, now: float) -> _Cached:
+        """The key's row, read from the store. A store that cannot answer is ``503
+        store_unavailable`` (fail closed: no cached entry past its TTL is trusted)."""
+        try:
+            return self._read(digest, now)
+        except CharterError:
+            raise
+        except Exception as exc:
+            raise Unavailable(
+                f"the store is unreachable ({type(exc).__name__}); the API key could not be checked, retry later",
+                code="store_unavailable",
+            ) from exc
+
+    def _read(self, digest: str, now: float) -> _Cached:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(

@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import NullPool
 
-from charter.errors import InvalidRequest
+from charter.errors import InvalidRequest, Unavailable
 
-__all__ = ["make_engine", "unstorable_input"]
+__all__ = ["make_engine", "store_outage", "unstorable_input"]
 
 #: How psycopg / PostgreSQL refuse U+0000: in a text parameter, and as ``\u0000`` in jsonb.
 _NUL_MESSAGES = ("cannot contain NUL", "\\u0000 cannot be converted to text")
@@ -48,6 +49,22 @@ def _out_of_range(orig: BaseException) -> InvalidRequest | None:
         f"a number is out of range: integers must lie within ±{2**63 - 1:,} (signed 64 bits)",
         code="invalid_value",
     )
+
+
+def store_outage(exc: BaseException) -> Unavailable | None:
+    """``503 store_unavailable`` when ``exc`` says the store cannot be reached or used (server down,
+    database dropped, file unopenable, connection lost, pool exhausted), else None.
+
+    A read that fails this way is Charter failing to do its job, not a bug in Charter: clients get
+    the documented 503 (retry later), never ``500 internal_error``."""
+    if isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    ):
+        return Unavailable(
+            f"the store is unreachable ({type(exc).__name__}); nothing was done, retry later",
+            code="store_unavailable",
+        )
+    return None
 
 
 def make_engine(url: str, *, synchronous: str = "FULL", pool_size: int = 10) -> Engine:
