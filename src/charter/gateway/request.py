@@ -10,12 +10,15 @@ import re
 from typing import Any
 
 import orjson
+from sqlalchemy import Column, String
+from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from charter.domain import ChatMessage, GenerationParams
 from charter.errors import InvalidRequest, PayloadTooLarge
+from charter.store.schema import interactions
 
-__all__ = ["ChatBody", "EmbeddingsBody", "parse_chat", "parse_embeddings", "read_json"]
+__all__ = ["ChatBody", "ClientIds", "EmbeddingsBody", "client_ids", "parse_chat", "parse_embeddings", "read_json"]
 
 #: Fields of OpenAI's chat-completions request that Charter accepts. Anything else is refused
 #: with ``unknown_field`` rather than silently ignored.
@@ -50,6 +53,47 @@ _KNOWN = frozenset(
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
 # C0 controls except TAB, LF, CR; DEL; C1 controls. Invalid UTF-8 is refused while decoding.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _length(column: Column[Any]) -> int:
+    kind = column.type
+    assert isinstance(kind, String) and kind.length, column
+    return int(kind.length)
+
+
+#: Headers whose value is stored with the interaction, and the column that holds it. Both stores
+#: must hold what is accepted (PostgreSQL enforces ``varchar(64)``; SQLite would keep any length), so
+#: the limit is the column's, checked before any work is done.
+_ID_HEADERS: tuple[tuple[str, Column[Any]], ...] = (
+    ("x-request-id", interactions.c.request_id),
+    ("x-charter-conversation-id", interactions.c.conversation_id),
+)
+
+
+class ClientIds:
+    __slots__ = ("conversation_id", "request_id")
+
+    def __init__(self, request_id: str | None, conversation_id: str | None) -> None:
+        self.request_id = request_id
+        self.conversation_id = conversation_id
+
+
+def client_ids(headers: Headers) -> ClientIds:
+    """The caller's ``x-request-id`` and ``x-charter-conversation-id``: absent (or empty), or 1 to 64
+    printable ASCII characters; anything else is ``400 invalid_value`` naming the header."""
+    values: list[str | None] = []
+    for name, column in _ID_HEADERS:
+        value = headers.get(name) or None
+        limit = _length(column)
+        if value is not None and not (len(value) <= limit and value.isascii() and value.isprintable()):
+            raise InvalidRequest(
+                f"header `{name}` must be 1 to {limit} printable ASCII characters (it is {len(value)} "
+                "characters long or holds other characters); send a shorter id, e.g. a UUID or a hash",
+                code="invalid_value",
+                param=name,
+            )
+        values.append(value)
+    return ClientIds(values[0], values[1])
 
 
 async def read_json(request: Request, limit: int) -> Any:

@@ -16,7 +16,7 @@ from charter.errors import CharterError, InvalidRequest, PermissionDenied, Upstr
 from charter.gateway.generate import route
 from charter.gateway.pipeline import Pipeline
 from charter.gateway.record import record
-from charter.gateway.request import parse_chat, parse_embeddings, read_json
+from charter.gateway.request import ClientIds, client_ids, parse_chat, parse_embeddings, read_json
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
 from charter.providers.base import ProviderError
@@ -101,9 +101,8 @@ def _gateway_principal(request: Request, scope: str) -> Principal:
     return principal
 
 
-def _request_id(request: Request) -> str:
-    given = request.headers.get("x-request-id", "")
-    return given if 0 < len(given) <= 64 and given.isascii() and given.isprintable() else uuid.uuid4().hex
+def _request_id(ids: ClientIds) -> str:
+    return ids.request_id or uuid.uuid4().hex
 
 
 @router.post(
@@ -116,17 +115,18 @@ async def chat_completions(request: Request) -> Response:
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "chat")
+    ids = client_ids(request.headers)  # what the store keeps is checked before any work
     body = parse_chat(await read_json(request, rt.settings.max_body_bytes))
     policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
     ex = Exchange(
-        request_id=_request_id(request),
+        request_id=_request_id(ids),
         principal=principal,
         use_case_id=policy.use_case_id,
         charter=policy.charter,
         charter_version=policy.version,
         messages=body.messages,
         params=body.params,
-        conversation_id=request.headers.get("x-charter-conversation-id"),
+        conversation_id=ids.conversation_id,
     )
     variables = body.metadata.get("variables") if body.metadata else None
     if isinstance(variables, dict):
@@ -179,19 +179,21 @@ async def embeddings(request: Request) -> Response:
     """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "embeddings")
+    ids = client_ids(request.headers)
     body = parse_embeddings(await read_json(request, rt.settings.max_body_bytes))
     gw = gateway_of(rt)
     policy = gw.policy(principal.tenant_id, principal.use_case or "")
     from charter.domain import ChatMessage
 
     ex = Exchange(
-        request_id=_request_id(request),
+        request_id=_request_id(ids),
         principal=principal,
         use_case_id=policy.use_case_id,
         charter=policy.charter,
         charter_version=policy.version,
         messages=[ChatMessage("user", t) for t in body.inputs],
         params=GenerationParams(model=body.model),
+        conversation_id=ids.conversation_id,
     )
     try:
         await admit(ex, rt)
