@@ -34,7 +34,7 @@ BUILDERS = require_roles("admin", "developer")
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class DatasetIn(_Body):

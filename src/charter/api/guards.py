@@ -21,7 +21,7 @@ ANYONE = require_roles(*ROLES)
 
 
 class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     text: str = Field(description="The text to screen.")
     guards: list[str] | None = Field(default=None, description="Guards to run. Default: every input guard.")

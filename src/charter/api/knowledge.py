@@ -35,7 +35,7 @@ def _actor(p: Principal) -> str:
 
 
 class KnowledgeBaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str = Field(pattern=service.NAME_PATTERN)
     description: str = ""
     classification: str = "internal"
@@ -48,7 +48,7 @@ class KnowledgeBaseIn(BaseModel):
 
 
 class QueryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     query: str = Field(min_length=1, max_length=8000)
     top_k: int = Field(default=5, ge=1, le=50)
     mode: Literal["lexical", "dense", "hybrid"] | None = None

@@ -35,7 +35,7 @@ def _scope(p: Principal) -> str | None:
 
 
 class HoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     on: bool
     reason: str = Field(default="", max_length=500)
 

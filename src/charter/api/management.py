@@ -38,7 +38,7 @@ AUDITOR = require_roles("auditor")
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class TenantIn(_Body):

@@ -37,7 +37,7 @@ DATA_READERS = require_roles("admin", "developer", "auditor")
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class FeedbackIn(_Body):

@@ -26,7 +26,7 @@ BUILDERS = require_roles("admin", "developer")
 
 
 class PromoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     version: int = Field(ge=1)
     label: str = Field(default="production", min_length=1, max_length=64)
     use_case: str | None = Field(default=None, max_length=64)
@@ -35,7 +35,7 @@ class PromoteIn(BaseModel):
 
 
 class RollbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     label: str = Field(default="production", min_length=1, max_length=64)
     to_version: int | None = Field(default=None, ge=1)
     reason: str = Field(default="", max_length=2000)

@@ -31,7 +31,8 @@ def classification_rank(level: str) -> int:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and ±infinity are refused (400 invalid_value): no store holds them in JSON
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class RiskTier(StrEnum):

@@ -28,6 +28,7 @@ from charter import ledger
 from charter.errors import InvalidRequest, NotFound
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
+from charter.prompts.spec import non_finite_path
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
@@ -73,6 +74,9 @@ def normalize_item(raw: Mapping[str, Any], line: int) -> dict[str, Any]:
             raise InvalidRequest(f"item {line}: `variables` is not a JSON object", code="invalid_value") from None
     if not isinstance(variables, dict):
         raise InvalidRequest(f"item {line}: `variables` must be an object", code="invalid_value")
+    where = non_finite_path(variables, "variables")
+    if where is not None:
+        raise InvalidRequest(f"item {line}: `{where}` must be a finite number", code="invalid_value")
     meta = dict(raw.get("meta") or {})
     meta.update({str(k): v for k, v in raw.items() if k is not None and k not in _KNOWN and v not in (None, "")})
     refs = _strings(raw.get("references", raw.get("reference")), "reference", line)
@@ -100,6 +104,9 @@ def parse_items(text: str, *, fmt: str) -> list[dict[str, Any]]:
                 raise InvalidRequest(f"line {n} is not JSON: {exc.msg}", code="invalid_json") from None
             if not isinstance(obj, dict):
                 raise InvalidRequest(f"line {n} must be a JSON object", code="invalid_value")
+            where = non_finite_path(obj)
+            if where is not None:  # NaN, Infinity, 1e999: no store holds them in JSON
+                raise InvalidRequest(f"line {n}: `{where}` must be a finite number", code="invalid_value")
             parsed.append((n, obj))
         rows = parsed
     elif fmt == "csv":

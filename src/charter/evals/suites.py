@@ -13,7 +13,7 @@ from charter import ledger
 from charter.errors import InvalidRequest, NotFound
 from charter.evals.datasets import get_dataset, get_dataset_by_id
 from charter.evals.tables import eval_suites
-from charter.prompts.spec import validate_thresholds
+from charter.prompts.spec import non_finite_path, validate_thresholds
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = ["Suite", "evaluator_specs", "get_suite", "set_suite", "use_case_id"]
@@ -98,6 +98,11 @@ def set_suite(
         checked = validate_thresholds(dict(thresholds or {}))
     except ValueError as exc:
         raise InvalidRequest(str(exc), code="invalid_value", param="thresholds") from None
+    for name, value in (("params", params), ("evaluators", specs)):
+        where = non_finite_path(value, name)
+        if where is not None:  # a YAML .inf from the CLI, or 1e999 in JSON
+            raise InvalidRequest(f"{where} must be a finite number (not NaN or infinity)", code="invalid_value",
+                                 param=name)
     values = {
         "dataset_id": ds.id,
         "evaluators": specs,

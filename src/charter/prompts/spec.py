@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Any, Literal
 
 import yaml
@@ -35,6 +36,7 @@ __all__ = [
     "PromptMessage",
     "PromptSpec",
     "content_hash",
+    "non_finite_path",
     "parse_prompt_file",
     "validate_thresholds",
 ]
@@ -43,6 +45,28 @@ __all__ = [
 THRESHOLD_KEYS = frozenset({"min", "max", "max_drop", "max_rise"})
 
 _PARAMS = frozenset({"temperature", "top_p", "max_tokens", "stop", "seed"})
+
+
+def non_finite_path(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first NaN or infinite number in a JSON-like value (YAML ``.inf``,
+    JSON ``1e999``), or None. Neither store holds one in JSON, and the ledger cannot hash one."""
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return where
+        if isinstance(item, dict):
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
+    return None
+
+
+def _finite(value: dict[str, Any], name: str) -> dict[str, Any]:
+    where = non_finite_path(value, name)
+    if where is not None:
+        raise ValueError(f"{where} must be a finite number (not NaN or infinity)")
+    return value
 
 
 def validate_thresholds(value: Any) -> dict[str, dict[str, float]]:
@@ -59,18 +83,20 @@ def validate_thresholds(value: Any) -> dict[str, dict[str, float]]:
         for key, number in bounds.items():
             if isinstance(number, bool) or not isinstance(number, int | float):
                 raise ValueError(f"threshold {metric}.{key} must be a number")
+            if not math.isfinite(number):
+                raise ValueError(f"threshold {metric}.{key} must be a finite number (not NaN or infinity)")
         out[str(metric)] = {k: float(v) for k, v in bounds.items()}
     return out
 
 
 class PromptMessage(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     role: Literal["system", "user", "assistant", "developer"]
     content: str
 
 
 class PromptSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")
     use_case: str | None = None
@@ -96,7 +122,7 @@ class PromptSpec(BaseModel):
         required = value.get("required", [])
         if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
             raise ValueError("variables.required must be a list of variable names")
-        return value
+        return _finite(value, "variables")  # a default or bound of 1e999 / .inf
 
     @field_validator("model_params")
     @classmethod
@@ -104,7 +130,7 @@ class PromptSpec(BaseModel):
         unknown = set(value) - _PARAMS
         if unknown:
             raise ValueError(f"unknown model parameter(s) {sorted(unknown)}; allowed: {sorted(_PARAMS)}")
-        return value
+        return _finite(value, "model_params")
 
     @model_validator(mode="after")
     def _one_template(self) -> PromptSpec:

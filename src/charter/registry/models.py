@@ -18,7 +18,7 @@ __all__ = ["ModelSpec", "add_model", "list_models", "load_entries", "set_enabled
 class ModelSpec(BaseModel):
     """A model entry as an operator writes it (CLI flags or the management API's body)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     alias: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
     provider: str = Field(default="openai", pattern=r"^[a-z0-9_-]{1,32}$")
