@@ -12,7 +12,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               missing_field, empty_messages, invalid_encoding, control_characters,
     │   │                               input_too_long, context_length_exceeded, invalid_value,
     │   │                               model_not_allowed, no_eligible_model, invalid_charter,
-    │   │                               empty_input, unsupported_parameter, prompt_render_failed
+    │   │                               empty_input, unsupported_parameter, prompt_render_failed,
+    │   │                               secret_not_allowed, destination_not_allowed (egress policy)
     │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
     ├── PayloadTooLarge [413]           body_too_large
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
@@ -23,10 +24,12 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
     │                                   (kill switch; sent with ``x-should-retry: false``)
     ├── UpstreamFailed [502]            upstream_unavailable (every allowed model failed; the body
-    │                                   carries the charter's manual-process message)
+    │                                   carries the charter's manual-process message and the number
+    │                                   of attempts, never where or why they failed)
     └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable,
                                         ratelimit_unavailable, embedder_unavailable,
-                                        raw_tier_key_missing, raw_tier_corrupt
+                                        raw_tier_key_missing, raw_tier_corrupt,
+                                        secret_store_invalid (refuses the start)
                                         (fail closed: Charter could not do its job, so it refused)
 """
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from charter.plugins import Registry, load_registry
+from charter.secretstore import Egress
 from charter.settings import Settings
 from charter.store import Writer, make_engine, upgrade
 
@@ -23,11 +24,14 @@ class Runtime:
     engine: Engine
     writer: Writer
     registry: Registry
+    #: Where outbound connections may go and which provider secrets each tenant may send there.
+    egress: Egress
     #: Capability-owned objects (router, caches, guard set, ...), created lazily by their owners.
     parts: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:
+        egress = Egress.from_settings(settings)  # a bad secrets file stops the start, before anything opens
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
         if migrate:
@@ -39,7 +43,7 @@ class Runtime:
         )
         writer.start()
         registry = load_registry(settings.plugins, extra=extra_plugins)
-        return cls(settings=settings, engine=engine, writer=writer, registry=registry)
+        return cls(settings=settings, engine=engine, writer=writer, registry=registry, egress=egress)
 
     def close(self) -> None:
         for part in list(self.parts.values()):

@@ -13,13 +13,15 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from charter.outbound import parse_entry
 
 __all__ = ["Settings", "load_settings"]
 
@@ -151,6 +153,18 @@ class Settings(BaseSettings):
 
     @classmethod
     def settings_customise_sources(
+    secrets_file: Path | None = Field(
+        default=None,
+        description="Provider secrets (TOML, owner-only): named credentials, the tenants that may "
+        "reference them and the hosts they may be sent to. Unset: `keys/secrets.toml` in the data "
+        "directory when it exists, else no secrets.",
+    )
+    outbound_allow: list[str] = Field(
+        default_factory=list,
+        description="Where Charter may connect (model endpoints, embedders, eval targets, webhooks): "
+        "`scheme://host[:port]` entries; host a DNS name, `*.suffix`, IP or CIDR; port a number or `*`. "
+        "Empty (default): nothing outbound.",
+    )
         cls,
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
@@ -158,6 +172,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
+    @field_validator("outbound_allow")
+    @classmethod
+    def _allow_entries(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            parse_entry(entry)
+        return entries
+
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         toml_file = os.environ.get("CHARTER_SETTINGS_FILE")
         if toml_file:
@@ -168,3 +189,10 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment (and the optional file), with ``overrides`` on top."""
     return Settings(**overrides)
+    @property
+    def effective_secrets_file(self) -> Path | None:
+        if self.secrets_file is not None:
+            return self.secrets_file
+        default = self.data_dir / "keys" / "secrets.toml"
+        return default if default.exists() else None
+
