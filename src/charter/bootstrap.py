@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from charter.domain import Charter
+from charter.files import exposed_paths
 from charter.interactions.crypto import KeyRing
 from charter.policy import service as policy
 from charter.principals.keys import create_key
@@ -111,6 +112,8 @@ def init(rt: Runtime) -> dict[str, Any]:
     created = rt.writer.write(first_run)
     if created:
         result.update(created)
+    # group/other access to the data directory, the database or a key file (docs/operations.md)
+    result["permission_warnings"] = exposed_paths(settings)
     return result
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from charter.files import private_dir, warn_exposed
 from charter.plugins import Registry, load_registry
 from charter.secretstore import Egress
 from charter.settings import Settings
@@ -32,7 +33,8 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:
         egress = Egress.from_settings(settings)  # a bad secrets file stops the start, before anything opens
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)  # 0700 when Charter creates it
+        warn_exposed(settings)  # an existing data directory, database or key file open to others
         engine = make_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
         if migrate:
             upgrade(engine)

@@ -12,6 +12,7 @@ import typer
 
 from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
+from charter.files import private_dir, write_private
 from charter.ledger import service
 from charter.ledger.checkpoint import checkpoint_now
 from charter.ledger.keys import ensure_keys, rotate_key
@@ -135,7 +136,7 @@ def export(
         bundle = service.export_bundle(
             rt, actor=_actor(), since=_when(since, "since"), until=_when(until, "until"), tenant_id=tenant_id
         )
-    output.write_text(json.dumps(bundle, indent=1), encoding="utf-8")
+    write_private(output, json.dumps(bundle, indent=1))
     summary = {
         "output": str(output),
         "range": bundle["range"],
@@ -192,9 +193,9 @@ def keys(
         pems = service.public_keys(rt)
         current = (rt.settings.effective_ledger_key_dir / "current").read_text().strip()
     if export_dir is not None:
-        export_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(export_dir)
         for kid, pem in pems.items():
-            (export_dir / f"{kid}.pub").write_text(pem)
+            write_private(export_dir / f"{kid}.pub", pem)
     emit(
         {"current": current, "public_keys": pems},
         json_output,

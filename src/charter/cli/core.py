@@ -31,6 +31,7 @@ def init(json_output: bool = JSON_OPTION) -> None:
 
 def _print_init(result: dict[str, Any]) -> None:
     console.print(f"[bold]Charter[/bold] data directory: {result['data_dir']}  store: {result['database']}")
+    _print_permission_warnings(result)
     if not result.get("created"):
         console.print("Already initialised (keys are shown only once; make new ones with `charter keys create`).")
         return
@@ -40,6 +41,11 @@ def _print_init(result: dict[str, Any]) -> None:
         console.print(f"  demo tenant '{result['tenant']}', use case '{result['use_case']}', model {result['model']}")
         console.print(f"  demo app key:       {result['key']}")
         console.print(f"  demo admin key:     {result['admin_key']}")
+
+
+def _print_permission_warnings(result: dict[str, Any]) -> None:
+    for line in result.get("permission_warnings", []):
+        console.print(f"[yellow]warning[/yellow]: {line}", markup=True, highlight=False)
 
 
 def serve(
@@ -57,6 +63,8 @@ def serve(
         result = do_init(rt)
     if result.get("created"):
         _print_init(result)
+    else:
+        _print_permission_warnings(result)
     settings = load_settings()
     host = host or settings.host
     port = port or settings.port

@@ -16,6 +16,7 @@ from charter.errors import InvalidRequest
 from charter.evals import datasets, experiments, gate, report, suites
 from charter.evals.compare import compare_runs
 from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
+from charter.files import write_private
 from charter.policy import service as policy
 from charter.runtime import Runtime
 
@@ -443,7 +444,7 @@ def report_(
     """Write a self-contained HTML report (inline SVG charts, no network) for experiments or runs."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         html = report.render_report(conn, policy.tenant_id_for(conn, tenant), ids)
-    out.write_text(html, encoding="utf-8")
+    write_private(out, html)
     emit({"path": str(out), "bytes": len(html.encode())}, json_output, human=f"wrote {out}")
 
 

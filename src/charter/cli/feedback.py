@@ -11,6 +11,7 @@ import typer
 
 from charter import oversight
 from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.files import write_private
 from charter.oversight.feedback import list_feedback
 from charter.policy import service as policy
 
@@ -69,7 +70,7 @@ def export(
             )
         )
     if out is not None:
-        out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        write_private(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
         emit({"records": len(rows), "out": str(out)}, json_output, human=f"{len(rows)} corrections → {out}")
         return
     emit(rows, json_output, human=f"{len(rows)} corrections may be used for {purpose}")

@@ -6,6 +6,8 @@ import importlib
 
 import typer
 
+from charter.files import restrict_umask
+
 __all__ = ["app", "main"]
 
 app = typer.Typer(
@@ -50,4 +52,5 @@ _mount()
 
 
 def main() -> None:
+    restrict_umask()  # everything the command creates is owner-only (charter.files)
     app()

@@ -33,6 +33,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from charter.errors import Unavailable
+from charter.files import private_dir
 
 __all__ = ["RELOAD_INTERVAL_S", "KeyRing", "Sealed", "keyring", "open_sealed", "seal"]
 
@@ -89,7 +90,7 @@ class KeyRing:
     # -- files -----------------------------------------------------------------------------
     @classmethod
     def create(cls, path: Path) -> KeyRing:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         ring = cls(path, {1: AESGCM.generate_key(bit_length=256)}, 1)
         ring.save()
         return ring

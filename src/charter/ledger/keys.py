@@ -6,6 +6,8 @@ Layout of ``settings.effective_ledger_key_dir``::
     <key id>.key       private key (PKCS#8 PEM, mode 0600); a retired key's may be deleted
     <key id>.pub       public key (PEM); kept forever so old heads still verify
 
+The directory (and any parent Charter creates for it) is 0700, every file in it 0600.
+
 The verifier trusts the public keys in this directory (or the ones an auditor names), never keys
 read from the database: an insider who can write rows cannot add a key.
 Replicas that share a database must share this directory (or a copy of its files).
@@ -21,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from charter.errors import Unavailable
+from charter.files import private_dir, write_private
 from charter.ledger.note import key_id, load_public_pem, public_pem
 from charter.settings import Settings
 
@@ -46,9 +49,9 @@ def _write_new_key(directory: Path) -> str:
     fd = os.open(directory / f"{kid}.key", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    (directory / f"{kid}.pub").write_text(public_pem(private.public_key()))
+    write_private(directory / f"{kid}.pub", public_pem(private.public_key()))
     tmp = directory / "current.tmp"
-    tmp.write_text(kid + "\n")
+    write_private(tmp, kid + "\n")
     tmp.replace(directory / "current")
     return kid
 
@@ -56,7 +59,7 @@ def _write_new_key(directory: Path) -> str:
 def ensure_keys(settings: Settings) -> str:
     """Make the first signing key if there is none; return the current key id. Idempotent."""
     directory = settings.effective_ledger_key_dir
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(directory)
     current = directory / "current"
     if current.exists():
         return current.read_text().strip()

@@ -11,6 +11,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import NullPool
 
 from charter.errors import InvalidRequest, Unavailable
+from charter.files import private_dir, private_file
 
 __all__ = ["make_engine", "store_outage", "unstorable_input"]
 
@@ -76,7 +77,8 @@ def make_engine(url: str, *, synchronous: str = "FULL", pool_size: int = 10) -> 
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # owner-only before SQLite first opens it: the -wal and -shm files copy the file's mode
+            private_file(private_dir(Path(path).parent) / Path(path).name)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
