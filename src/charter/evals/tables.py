@@ -19,7 +19,15 @@ from sqlalchemy import (
 
 from charter.store.schema import metadata
 
-__all__ = ["eval_datasets", "eval_items", "eval_results", "eval_runs", "eval_suites", "gate_decisions"]
+__all__ = [
+    "eval_datasets",
+    "eval_items",
+    "eval_results",
+    "eval_runs",
+    "eval_suites",
+    "gate_decisions",
+    "model_change_requests",
+]
 
 eval_datasets = Table(
     "eval_datasets",
@@ -115,8 +123,10 @@ gate_decisions = Table(
     metadata,
     Column("id", String(40), primary_key=True),
     Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("subject_kind", String(16), nullable=False),  # prompt | model
+    Column("subject_kind", String(16), nullable=False),  # prompt | model | suite
     Column("subject", String(300), nullable=False),
+    # what was decided on: the prompt version, the model change request, the suite
+    Column("subject_id", String(40), nullable=True),
     Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
     Column("author", String(64), nullable=False),
     Column("approver", String(64), nullable=False),
@@ -127,4 +137,20 @@ gate_decisions = Table(
     Column("failures", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_gate_decisions_tenant_created", "tenant_id", "created_at"),
+    Index("ix_gate_decisions_subject_id", "subject_id"),
+)
+
+#: A model change asked for by one principal (MD-3); another approves it with a gate decision.
+model_change_requests = Table(
+    "model_change_requests",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("from_alias", String(64), nullable=False),
+    Column("to_alias", String(64), nullable=False),
+    Column("requested_by", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_model_change_requests_tenant_created", "tenant_id", "created_at"),
 )

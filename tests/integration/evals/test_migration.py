@@ -1,4 +1,4 @@
-"""The prompts/evals migration (0004_prompts_evals) upgrades and downgrades on both engines."""
+"""The prompts/evals migrations (0004_prompts_evals, 0006_two_person) upgrade and downgrade on both engines."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ TABLES = {
     "eval_runs",
     "eval_results",
     "gate_decisions",
+    "model_change_requests",
 }
 
 
@@ -30,10 +31,27 @@ def test_pc1_migration_round_trip(settings):
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "prompts@-1")
+            command.downgrade(cfg, "prompts@-2")
         left = set(inspect(engine).get_table_names())
         assert not TABLES & left and "use_cases" in left
         upgrade(engine)
         assert set(inspect(engine).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
+
+
+def test_md3_two_person_migration_adds_requests_and_decision_subjects(settings):
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004_prompts_evals")
+        columns = {c["name"] for c in inspect(engine).get_columns("gate_decisions")}
+        assert "subject_id" not in columns and "model_change_requests" not in inspect(engine).get_table_names()
+        upgrade(engine)
+        columns = {c["name"] for c in inspect(engine).get_columns("gate_decisions")}
+        assert "subject_id" in columns and "model_change_requests" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
