@@ -19,7 +19,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
-    ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed
+    ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
+    │                                   same_principal, suite_changed_by_requester (two-person rules)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
     │                                   (kill switch; sent with ``x-should-retry: false``)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from charter import ledger
 from charter.errors import NotFound
-from charter.evals.gate import check_thresholds, find_run
+from charter.evals.gate import check_thresholds, find_run, merge_thresholds
 from charter.evals.suites import get_suite
 from charter.evals.tables import eval_runs, gate_decisions
 from charter.prompts.tables import prompt_label_moves
@@ -71,7 +71,7 @@ def check_drift(conn: Connection, tenant_id: str, use_case: str, *, actor: str, 
             f"no finished suite run of {use_case}'s production variant: `charter eval run --use-case {use_case}` first"
         )
     baseline = _baseline(conn, tenant_id, suite, version, model)
-    thresholds = {**suite.thresholds, **(version.thresholds if version else {})}
+    thresholds = merge_thresholds(suite.thresholds, version.thresholds if version else {})
     regression = {m: {k: v for k, v in b.items() if k in ("max_drop", "max_rise")} for m, b in thresholds.items()}
     regression = {m: b for m, b in regression.items() if b}
     checks = check_thresholds(regression, latest.aggregates or {}, None if baseline is None else baseline.aggregates)

@@ -2,18 +2,24 @@
 
 A gate passes when
 
-1. the approver is not the author (of the prompt version, or of the model change request);
-2. a *finished* run of the use case's suite (its dataset version) exists for the candidate — the
+1. the approver is another principal than the requester — the author of the prompt version, or
+   whoever asked for the model change (``same_principal`` otherwise);
+2. the suite that gates the change is not the requester's own unreviewed work: when the requester
+   set the suite's current state or created the dataset version it pins, another principal must
+   have approved that state (:func:`charter.evals.approvals.approve_suite`;
+   ``suite_changed_by_requester`` otherwise);
+3. a *finished* run of the use case's suite (its dataset version) exists for the candidate — the
    prompt version, or the new model alias with the use case's production prompt;
-3. every threshold holds. Thresholds are the suite's, overridden per metric by the ones stored
-   with the prompt version: ``min``/``max`` bound the candidate's value; ``max_drop``/``max_rise``
-   bound its change against the *baseline* (the run that let the current production holder
-   through, or the latest finished suite run of it).
+4. every threshold holds. Thresholds are the suite's, tightened (never loosened) per metric and
+   bound by the ones stored with the prompt version: ``min``/``max`` bound the candidate's value;
+   ``max_drop``/``max_rise`` bound its change against the *baseline* (the run that let the current
+   production holder through, or the latest finished suite run of it).
 
 A failure names the metric, its value, the bound and by how much it missed. Every decision, pass or
-fail, is stored (``gate_decisions``: the approval record, with author, approver and runs) and
-appended to the ledger (``gate.passed`` / ``gate.failed``) in the caller's transaction: commit it,
-then raise :meth:`GateDecision.error` when it did not pass, so the refusal is on the record too.
+fail, is stored (``gate_decisions``: the approval record, with author, approver, runs and what it was
+about) and appended to the ledger (``gate.passed`` / ``gate.failed``) in the caller's transaction:
+commit it, then raise :meth:`GateDecision.error` when it did not pass, so the refusal is on the record
+too.
 """
 
 from __future__ import annotations
@@ -37,13 +43,18 @@ __all__ = [
     "Check",
     "GateDecision",
     "GateFailed",
+    "SamePrincipal",
+    "SuiteChangedByRequester",
     "check_thresholds",
     "find_run",
     "gate_model_change",
     "gate_prompt",
+    "merge_thresholds",
     "production_prompt",
     "record_decision",
-    "require_model_change_approval",
+    "refusal",
+    "suite_approved",
+    "suite_subject",
 ]
 
 
@@ -51,6 +62,30 @@ class GateFailed(Conflict):
     """The promotion gate refused a change; ``extra.failures`` lists what failed and by how much."""
 
     default_code = "gate_failed"
+
+
+class SamePrincipal(GateFailed):
+    """The approver is the principal who asked for the change (or wrote what is approved)."""
+
+    default_code = "same_principal"
+
+
+class SuiteChangedByRequester(GateFailed):
+    """The suite gating a change is the requester's own work and nobody else approved it."""
+
+    default_code = "suite_changed_by_requester"
+
+
+_REFUSALS: dict[str, type[GateFailed]] = {
+    "gate_failed": GateFailed,
+    "same_principal": SamePrincipal,
+    "suite_changed_by_requester": SuiteChangedByRequester,
+}
+
+
+def refusal(code: str | None, message: str, extra: dict[str, Any]) -> GateFailed:
+    """The error for a refused decision, by its ``code`` (unknown codes are plain ``gate_failed``)."""
+    return _REFUSALS.get(code or "gate_failed", GateFailed)(message, extra=extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +137,8 @@ class GateDecision:
     run_id: str | None = None
     baseline_run_id: str | None = None
     id: str | None = None
+    #: why a refusal is refused, most specific first: same_principal, suite_changed_by_requester, gate_failed
+    code: str = "gate_failed"
 
     @property
     def failures(self) -> list[str]:
@@ -112,6 +149,7 @@ class GateDecision:
             "id": self.id,
             "subject": self.subject,
             "passed": self.passed,
+            "code": None if self.passed else self.code,
             "failures": self.failures,
             "checks": [c.as_dict() for c in self.checks],
             "run_id": self.run_id,
@@ -119,9 +157,10 @@ class GateDecision:
         }
 
     def error(self) -> GateFailed:
-        return GateFailed(
+        return refusal(
+            self.code,
             f"the promotion gate refused {self.subject}: " + "; ".join(self.failures),
-            extra={"failures": self.failures, "gate_id": self.id, "run_id": self.run_id},
+            {"failures": self.failures, "gate_id": self.id, "run_id": self.run_id},
         )
 
 
@@ -154,6 +193,65 @@ def check_thresholds(
                 base = None if baseline is None else baseline.get(metric)
                 checks.append(_check(metric, bound, float(thresholds[metric][bound]), values.get(metric), base))
     return checks
+
+
+def merge_thresholds(
+    suite: Mapping[str, Mapping[str, float]], version: Mapping[str, Mapping[str, float]]
+) -> dict[str, dict[str, float]]:
+    """The suite's thresholds, tightened by a prompt version's: per metric and bound the stricter
+    value wins (the higher ``min``, the lower ``max``/``max_drop``/``max_rise``), so the author of a
+    version can add bounds but never loosen the suite's."""
+    merged = {metric: dict(bounds) for metric, bounds in suite.items()}
+    for metric, bounds in version.items():
+        into = merged.setdefault(metric, {})
+        for bound, value in bounds.items():
+            if bound not in into:
+                into[bound] = value
+            else:
+                into[bound] = max(into[bound], value) if bound == "min" else min(into[bound], value)
+    return merged
+
+
+def suite_approved(conn: Connection, tenant_id: str, suite: Suite) -> bool:
+    """Whether a principal other than the suite's writers approved its current state."""
+    found = conn.execute(
+        select(gate_decisions.c.id)
+        .where(
+            gate_decisions.c.tenant_id == tenant_id,
+            gate_decisions.c.subject_kind == "suite",
+            gate_decisions.c.subject_id == suite.id,
+            gate_decisions.c.subject == suite_subject(suite),
+            gate_decisions.c.passed.is_(True),
+        )
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def suite_subject(suite: Suite) -> str:
+    """The subject of a suite approval: the use case and the digest of the state approved."""
+    return f"suite:{suite.use_case}#{suite.state[:16]}"
+
+
+def _two_person_problems(
+    conn: Connection, tenant_id: str, suite: Suite, *, requester: str, approver: str | None, role: str
+) -> tuple[list[str], str]:
+    """Problems with who is asking and who wrote the gate, and the refusal code they make."""
+    if approver is not None and approver == requester:
+        how = "promote" if role == "author" else "approve"
+        return [f"the approver must not be the {role} ({requester}): ask another person to {how}"], "same_principal"
+    if requester and requester in suite.writers and not suite_approved(conn, tenant_id, suite):
+        what = (
+            "set the suite"
+            if requester == suite.updated_by
+            else f"created the dataset version it pins ({suite.dataset}@{suite.dataset_version})"
+        )
+        return [
+            f"the {suite.use_case} suite that gates this change is the {role}'s own work ({requester} {what}) "
+            f"and no other person has approved it since: ask another person to review it and run "
+            f"`charter eval suite approve --use-case {suite.use_case}`"
+        ], "suite_changed_by_requester"
+    return [], "gate_failed"
 
 
 def find_run(
@@ -226,8 +324,11 @@ def record_decision(
     use_case_id: str | None,
     author: str,
     approver: str,
+    subject_id: str | None = None,
+    detail: Mapping[str, Any] | None = None,
 ) -> GateDecision:
-    """Store the decision (the approval record) and append ``gate.passed``/``gate.failed``."""
+    """Store the decision (the approval record) and append ``gate.passed``/``gate.failed``;
+    ``subject_id`` names what was decided on, ``detail`` adds to the ledger event."""
     decision.id = new_id("gate")
     conn.execute(
         gate_decisions.insert().values(
@@ -235,6 +336,7 @@ def record_decision(
             tenant_id=tenant_id,
             subject_kind=kind,
             subject=decision.subject[:300],
+            subject_id=subject_id,
             use_case_id=use_case_id,
             author=author,
             approver=approver,
@@ -255,19 +357,27 @@ def record_decision(
         event={
             "gate_id": decision.id,
             "kind": kind,
+            "subject_id": subject_id,
             "author": author,
             "approver": approver,
+            "code": None if decision.passed else decision.code,
             "run_id": decision.run_id,
             "baseline_run_id": decision.baseline_run_id,
             "failures": decision.failures,
             "checks": [c.as_dict() for c in decision.checks],
+            **(detail or {}),
         },
     )
     return decision
 
 
 def _evaluate(
-    subject: str, thresholds: Mapping[str, Mapping[str, float]], run: Any, baseline: Any, problems: list[str]
+    subject: str,
+    thresholds: Mapping[str, Mapping[str, float]],
+    run: Any,
+    baseline: Any,
+    problems: list[str],
+    code: str = "gate_failed",
 ) -> GateDecision:
     if not thresholds:
         problems.append("no thresholds: set them in the prompt version or with `charter eval suite set`")
@@ -281,6 +391,7 @@ def _evaluate(
         problems=problems,
         run_id=None if run is None else run.id,
         baseline_run_id=None if baseline is None else baseline.id,
+        code=code,
     )
     decision.passed = not decision.failures
     return decision
@@ -297,11 +408,15 @@ def gate_prompt(
     run_id: str | None = None,
     record: bool = True,
 ) -> GateDecision:
-    """Decide whether ``version`` may take ``label``; with ``record`` store the decision (and ledger it)."""
+    """Decide whether ``version`` may take ``label``; with ``record`` store the decision (and ledger it).
+
+    The version's author is the requester: the approver must be another principal, and a suite the
+    author wrote needs another principal's approval first. Without ``record`` (a read-only check)
+    the approver is not judged."""
     suite = get_suite(conn, tenant_id, use_case)
-    problems = []
-    if record and approver == version.author:
-        problems.append(f"the approver must not be the author ({version.author}): ask another person to promote")
+    problems, code = _two_person_problems(
+        conn, tenant_id, suite, requester=version.author, approver=approver if record else None, role="author"
+    )
     run = find_run(conn, tenant_id, suite, prompt_version_id=version.id, run_id=run_id)
     if run is None:
         which = f"run {run_id}" if run_id else "a finished run"
@@ -311,8 +426,9 @@ def gate_prompt(
             f"--prompt {version.name}@{version.version}`"
         )
     baseline = _prompt_baseline(conn, tenant_id, suite, version, label)
-    thresholds = {**suite.thresholds, **version.thresholds}
-    decision = _evaluate(f"prompt:{version.name}@{version.version}->{label}", thresholds, run, baseline, problems)
+    thresholds = merge_thresholds(suite.thresholds, version.thresholds)
+    subject = f"prompt:{version.name}@{version.version}->{label}"
+    decision = _evaluate(subject, thresholds, run, baseline, problems, code)
     if record:
         record_decision(
             conn,
@@ -322,6 +438,7 @@ def gate_prompt(
             use_case_id=suite.use_case_id,
             author=version.author,
             approver=approver,
+            subject_id=version.id,
         )
     return decision
 
@@ -347,9 +464,13 @@ def gate_model_change(
     from_alias: str | None = None,
     run_id: str | None = None,
     record: bool = True,
+    request_id: str | None = None,
 ) -> GateDecision:
     """Decide whether ``use_case`` may switch its model to ``to_alias`` (MD-3): a finished suite run
-    with that alias (and the production prompt) against the thresholds, approver ≠ requester.
+    with that alias (and the production prompt) against the thresholds, approver ≠ requester, and a
+    suite that is not the requester's unreviewed work. ``requested_by`` is an authenticated principal
+    (the request's, :func:`charter.evals.approvals.approve_model_change`); ``request_id`` is stored as
+    the decision's subject.
 
     Call it in a writer transaction; commit; then ``raise decision.error()`` if it did not pass."""
     from charter.policy.service import get_charter
@@ -359,9 +480,9 @@ def gate_model_change(
     from_alias = from_alias or charter.models[0]
     version = production_prompt(conn, tenant_id, use_case)
     pv_id = None if version is None else version.id
-    problems = []
-    if record and approver == requested_by:
-        problems.append(f"the approver must not be the requester ({requested_by}): ask another person to approve")
+    problems, code = _two_person_problems(
+        conn, tenant_id, suite, requester=requested_by, approver=approver if record else None, role="requester"
+    )
     run = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=to_alias, run_id=run_id)
     if run is None:
         problems.append(
@@ -369,8 +490,9 @@ def gate_model_change(
             f"`charter eval run --use-case {use_case} --model {to_alias}`"
         )
     baseline = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=from_alias)
-    thresholds = {**suite.thresholds, **(version.thresholds if version else {})}
-    decision = _evaluate(f"use_case:{use_case}:model {from_alias}->{to_alias}", thresholds, run, baseline, problems)
+    thresholds = merge_thresholds(suite.thresholds, version.thresholds if version else {})
+    subject = f"use_case:{use_case}:model {from_alias}->{to_alias}"
+    decision = _evaluate(subject, thresholds, run, baseline, problems, code)
     if record:
         record_decision(
             conn,
@@ -380,67 +502,7 @@ def gate_model_change(
             use_case_id=suite.use_case_id,
             author=requested_by,
             approver=approver,
+            subject_id=request_id,
         )
     return decision
 
-
-def require_model_change_approval(
-    conn: Connection,
-    *,
-    tenant_id: str,
-    use_case_id: str,
-    use_case: str,
-    from_alias: str,
-    to_alias: str,
-    since: Any,
-    high_impact: bool,
-) -> None:
-    """Refuse a charter that switches ``use_case``'s default model unless the gate admitted it (MD-3).
-
-    Called by ``apply_charter`` when ``models[0]`` changes. A use case with an evaluation suite needs
-    a passing model decision for ``to_alias`` (``POST /api/v1/evals/approvals/model``) recorded since
-    its current charter version (``since``); a high-impact use case needs a suite in the first place.
-    A use case with no suite that is not high-impact has nothing to evaluate against: allowed.
-    """
-    from charter.evals.tables import eval_suites
-
-    how = (
-        f"`charter eval run --use-case {use_case} --model {to_alias}`, then another person approves with "
-        f"`POST /api/v1/evals/approvals/model` {{use_case, to_alias, requested_by}}"
-    )
-    has_suite = (
-        conn.execute(
-            select(eval_suites.c.id).where(
-                eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == use_case_id
-            )
-        ).first()
-        is not None
-    )
-    subject = f"use_case:{use_case}:model {from_alias}->{to_alias}"
-    if not has_suite:
-        if not high_impact:
-            return
-        raise GateFailed(
-            f"the promotion gate refused {subject}: {use_case} is high-impact and has no evaluation suite; "
-            f"set one with `charter eval suite set`, then {how}",
-            extra={"failures": ["no evaluation suite for a high-impact use case"]},
-        )
-    approved = conn.execute(
-        select(gate_decisions.c.id)
-        .where(
-            gate_decisions.c.tenant_id == tenant_id,
-            gate_decisions.c.use_case_id == use_case_id,
-            gate_decisions.c.subject_kind == "model",
-            gate_decisions.c.passed.is_(True),
-            gate_decisions.c.created_at >= since,
-            gate_decisions.c.subject.endswith(f"->{to_alias}", autoescape=True),
-        )
-        .limit(1)
-    ).first()
-    if approved is not None:
-        return
-    raise GateFailed(
-        f"the promotion gate refused {subject}: no passing model-change approval for {to_alias} since the "
-        f"current charter version; {how}",
-        extra={"failures": [f"no passing model-change approval for {to_alias}"]},
-    )

@@ -3,6 +3,8 @@ parameters that gate its promotions (PC-2, MD-3) and its scheduled runs (ME-2)."
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,21 @@ class Suite:
     evaluators: list[dict[str, Any]]
     thresholds: dict[str, dict[str, float]]
     params: dict[str, Any]
+    updated_by: str = ""  # who set the suite's current state
+    updated_at: str = ""
+    dataset_created_by: str = ""  # who created the dataset version it pins
+
+    @property
+    def writers(self) -> frozenset[str]:
+        """The principals whose work the suite's current state is (two-person rule, MD-3/PC-2)."""
+        return frozenset({self.updated_by, self.dataset_created_by})
+
+    @property
+    def state(self) -> str:
+        """A digest of the current state: a suite approval covers exactly this state."""
+        body = [self.id, self.dataset_id, self.evaluators, self.thresholds, self.params, self.updated_by]
+        body.append(self.updated_at)
+        return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +56,10 @@ class Suite:
             "evaluators": self.evaluators,
             "thresholds": self.thresholds,
             "params": self.params,
+            "updated_by": self.updated_by,
+            "updated_at": self.updated_at,
+            "dataset_created_by": self.dataset_created_by,
+            "state": self.state,
         }
 
 
@@ -153,4 +174,7 @@ def get_suite(conn: Connection, tenant_id: str, use_case: str) -> Suite:
         evaluators=list(row.evaluators),
         thresholds=dict(row.thresholds),
         params=dict(row.params),
+        updated_by=row.updated_by,
+        updated_at=row.updated_at.isoformat(),
+        dataset_created_by=ds.created_by,
     )

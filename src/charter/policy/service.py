@@ -135,7 +135,7 @@ def apply_charter(
         old_models, new_models = list(before.get("models") or []), list(body.get("models") or [])
         if old_models[:1] != new_models[:1] and new_models:
             # MD-3: the default model of a use case changes only through the promotion gate.
-            from charter.evals.gate import require_model_change_approval
+            from charter.evals.approvals import require_model_change_approval
 
             require_model_change_approval(
                 conn,
@@ -169,6 +169,20 @@ def apply_charter(
         actor=actor,
         action="charter.applied",
         subject=charter.name,
+    served = (body.get("prompt"), body.get("prompt_label"))
+    if charter.prompt and (before is None or (before.get("prompt"), before.get("prompt_label")) != served):
+        # PC-2: a label a charter serves from is protected, so a charter may only start serving a
+        # label whose current version passed this use case's gate.
+        from charter.evals.approvals import require_prompt_vetted
+
+        require_prompt_vetted(
+            conn,
+            tenant_id=tid,
+            use_case_id=use_case_id,
+            use_case=charter.name,
+            prompt=charter.prompt,
+            label=charter.prompt_label,
+        )
         event={"version": version, "sha256": digest, "before": before, "after": body},
     )
     return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}

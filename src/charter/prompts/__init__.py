@@ -1,7 +1,7 @@
 """The prompt registry: named prompts with immutable, content-hashed versions and movable labels,
 rendered in a sandbox by the gateway's compose stage (PC-1) and promoted through the gate (PC-2)."""
 
-from charter.prompts.promotion import promote, promote_or_raise
+from charter.prompts.promotion import is_protected, promote, promote_or_raise, rollback
 from charter.prompts.registry import (
     PROTECTED_LABELS,
     PromptVersion,
@@ -11,7 +11,6 @@ from charter.prompts.registry import (
     list_prompts,
     push,
     resolve,
-    rollback,
     show_prompt,
 )
 from charter.prompts.render import PromptRenderError, render_messages
@@ -24,6 +23,7 @@ __all__ = [
     "PromptVersion",
     "diff_versions",
     "get_version",
+    "is_protected",
     "label_history",
     "list_prompts",
     "parse_prompt_file",

@@ -1,8 +1,16 @@
 """Moving labels: free for ordinary labels, through the promotion gate for protected ones.
 
-:func:`promote` runs in a writer transaction and always commits what it decided (the gate decision
-and its ledger entry); :func:`promote_or_raise` is what faces call: it commits, then raises
-:class:`charter.evals.gate.GateFailed` when the gate refused.
+A label is **protected** when it is ``production`` or when any charter of the tenant serves from it
+(``prompt: NAME`` with ``prompt_label: LABEL``): a label that reaches traffic moves only through the
+gate. A protected label's move is gated by the suite of every use case whose charter serves from it,
+and of the prompt's own use case (or the one the promoter names); every decision is recorded, and
+the label moves only when all pass. Rolling a served label back needs a target version that passed
+the gate of every serving use case.
+
+:func:`promote` runs in a writer transaction and always commits what it decided (the gate decisions
+and their ledger entries); :func:`promote_or_raise` is what faces call: it commits, then raises
+:class:`charter.evals.gate.GateFailed` (or its ``same_principal`` / ``suite_changed_by_requester``
+kinds) when the gate refused.
 """
 
 from __future__ import annotations
@@ -12,11 +20,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from charter.errors import InvalidRequest
+from charter.prompts import registry
 from charter.prompts.registry import PROTECTED_LABELS, get_version, move_label
 from charter.runtime import Runtime
-from charter.store.schema import use_cases
+from charter.store.schema import charter_versions, use_cases
 
-__all__ = ["promote", "promote_or_raise"]
+__all__ = ["gating_use_cases", "is_protected", "promote", "promote_or_raise", "rollback", "serving_use_cases"]
 
 
 def _use_case_of(conn: Connection, tenant_id: str, use_case_id: str | None) -> str | None:
@@ -26,6 +35,51 @@ def _use_case_of(conn: Connection, tenant_id: str, use_case_id: str | None) -> s
         select(use_cases.c.name).where(use_cases.c.id == use_case_id, use_cases.c.tenant_id == tenant_id)
     ).scalar_one_or_none()
     return None if name is None else str(name)
+
+
+def serving_use_cases(conn: Connection, tenant_id: str, prompt: str, label: str) -> list[tuple[str, str]]:
+    """``(use_case_id, name)`` of every use case whose current charter serves ``prompt:label``."""
+    rows = conn.execute(
+        select(use_cases.c.id, use_cases.c.name, charter_versions.c.body)
+        .join(
+            charter_versions,
+            (charter_versions.c.use_case_id == use_cases.c.id)
+            & (charter_versions.c.version == use_cases.c.current_version),
+        )
+        .where(use_cases.c.tenant_id == tenant_id)
+        .order_by(use_cases.c.name)
+    ).all()
+    return [
+        (r.id, r.name)
+        for r in rows
+        if r.body.get("prompt") == prompt and (r.body.get("prompt_label") or "production") == label
+    ]
+
+
+def is_protected(conn: Connection, tenant_id: str, prompt: str, label: str) -> bool:
+    """``production``, or a label some charter of the tenant serves from."""
+    return label in PROTECTED_LABELS or bool(serving_use_cases(conn, tenant_id, prompt, label))
+
+
+def gating_use_cases(
+    conn: Connection, tenant_id: str, version: registry.PromptVersion, label: str, use_case: str | None
+) -> list[str]:
+    """The use cases whose suites gate moving ``label`` to ``version`` (empty: the label is free).
+
+    Every use case serving the label, plus the one named (else the prompt's own use case)."""
+    serving = [name for _, name in serving_use_cases(conn, tenant_id, version.name, label)]
+    if label not in PROTECTED_LABELS and not serving:
+        return []
+    chosen = use_case or _use_case_of(conn, tenant_id, version.use_case_id)
+    names = [*serving, *([chosen] if chosen and chosen not in serving else [])]
+    if not names:
+        raise InvalidRequest(
+            f"prompt {version.name!r} belongs to no use case, so no suite can gate it: push it with "
+            "`use_case:` in the prompt file or pass --use-case",
+            code="missing_field",
+            param="use_case",
+        )
+    return names
 
 
 def promote(
@@ -40,29 +94,29 @@ def promote(
     run_id: str | None = None,
     reason: str = "",
 ) -> dict[str, Any]:
-    """Point ``label`` at ``name@version``. A protected label needs a passing gate, with ``actor`` as
-    the approver; the result carries ``gate`` (the decision) and ``moved`` (whether the label moved)."""
-    candidate = get_version(conn, tenant_id, name, version=version)
-    if label not in PROTECTED_LABELS:
-        moved = move_label(conn, tenant_id, candidate, label, actor=actor, kind="set", reason=reason)
-        return {**moved, "moved": True, "gate": None}
+    """Point ``label`` at ``name@version``. A protected label needs a passing gate for every gating use
+    case, with ``actor`` as the approver; the result carries ``gate`` (the first refusal, else the
+    first decision), ``gates`` (every decision) and ``moved`` (whether the label moved)."""
     from charter.evals.gate import gate_prompt
 
-    use_case = use_case or _use_case_of(conn, tenant_id, candidate.use_case_id)
-    if use_case is None:
-        raise InvalidRequest(
-            f"prompt {name!r} belongs to no use case, so no suite can gate it: push it with "
-            "`use_case:` in the prompt file or pass --use-case",
-            code="missing_field",
-            param="use_case",
-        )
-    decision = gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=use_case, run_id=run_id)
-    if not decision.passed:
-        return {"name": name, "label": label, "version": version, "moved": False, "gate": decision.as_dict()}
+    candidate = get_version(conn, tenant_id, name, version=version)
+    gating = gating_use_cases(conn, tenant_id, candidate, label, use_case)
+    if not gating:
+        moved = move_label(conn, tenant_id, candidate, label, actor=actor, kind="set", reason=reason)
+        return {**moved, "moved": True, "gate": None, "gates": []}
+    decisions = [
+        gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=uc, run_id=run_id)
+        for uc in gating
+    ]
+    gates = [d.as_dict() for d in decisions]
+    refused = [d for d in decisions if not d.passed]
+    if refused:
+        first = refused[0].as_dict()
+        return {"name": name, "label": label, "version": version, "moved": False, "gate": first, "gates": gates}
     moved = move_label(
-        conn, tenant_id, candidate, label, actor=actor, kind="promote", gate_id=decision.id, reason=reason
+        conn, tenant_id, candidate, label, actor=actor, kind="promote", gate_id=decisions[0].id, reason=reason
     )
-    return {**moved, "moved": True, "gate": decision.as_dict()}
+    return {**moved, "moved": True, "gate": gates[0], "gates": gates}
 
 
 def promote_or_raise(rt: Runtime, tenant_id: str, name: str, **kwargs: Any) -> dict[str, Any]:
@@ -72,12 +126,45 @@ def promote_or_raise(rt: Runtime, tenant_id: str, name: str, **kwargs: Any) -> d
     if cache is not None:
         cache.clear()
     if not result["moved"]:
-        from charter.evals.gate import GateFailed
+        from charter.evals.gate import refusal
 
         gate = result["gate"]
-        raise GateFailed(
+        raise refusal(
+            gate["code"],
             f"the promotion gate refused {name}@{result['version']} -> {result['label']}: "
             + "; ".join(gate["failures"]),
-            extra={"failures": gate["failures"], "gate_id": gate["id"]},
+            {"failures": gate["failures"], "gate_id": gate["id"]},
         )
     return result
+
+
+def rollback(
+    conn: Connection,
+    tenant_id: str,
+    name: str,
+    *,
+    label: str = "production",
+    actor: str,
+    to_version: int | None = None,
+    reason: str = "",
+) -> dict[str, Any]:
+    """:func:`charter.prompts.registry.rollback`, refused (409 ``gate_failed``) when a charter serves
+    the label and the target never passed that use case's gate: a label that served an unvetted
+    version before a charter pointed at it cannot roll back to it."""
+    from charter.evals.approvals import vetted_for
+    from charter.evals.gate import GateFailed
+
+    serving = serving_use_cases(conn, tenant_id, name, label)
+
+    def check(target: registry.PromptVersion) -> None:
+        missing = [uc for uc_id, uc in serving if not vetted_for(conn, tenant_id, target.id, uc_id)]
+        if missing:
+            failure = f"{name}@{target.version} never passed the gate of {', '.join(missing)}, which serve {label}"
+            raise GateFailed(
+                f"the promotion gate refused rolling {name}:{label} back: {failure}; promote it instead",
+                extra={"failures": [failure]},
+            )
+
+    return registry.rollback(
+        conn, tenant_id, name, label=label, actor=actor, to_version=to_version, reason=reason, check=check
+    )

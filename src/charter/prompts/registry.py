@@ -2,14 +2,15 @@
 
 Every function takes a connection; the ones that change state must run inside a writer transaction
 (``rt.writer.write(lambda conn: push(conn, ...))``) and append their ledger entry in it.
-Protected labels (``production``) are moved only through :func:`charter.prompts.promotion.promote`
-or rolled back with :func:`rollback`.
+Protected labels (``production``, and any label a charter serves from) are moved only through
+:func:`charter.prompts.promotion.promote` or rolled back with :func:`charter.prompts.promotion.rollback`.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -457,9 +458,11 @@ def rollback(
     actor: str,
     to_version: int | None = None,
     reason: str = "",
+    check: Callable[[PromptVersion], None] | None = None,
 ) -> dict[str, Any]:
     """Move ``label`` back: to the version it pointed at before its last move, or to ``to_version``
-    (which must have held the label before, so a rollback never promotes an unvetted version)."""
+    (which must have held the label before, so a rollback never promotes an unvetted version).
+    ``check`` may refuse the target by raising (served labels: :func:`charter.prompts.promotion.rollback`)."""
     history = label_history(conn, tenant_id, name, label)
     if not history:
         raise NotFound(f"prompt {name!r} has never had the label {label!r}")
@@ -476,4 +479,6 @@ def rollback(
             raise Conflict(f"version {to_version} of {name!r} never held {label!r}; promote it instead")
     if target.id == current_id:
         raise Conflict(f"label {label!r} of {name!r} already points at version {target.version}")
+    if check is not None:
+        check(target)
     return move_label(conn, tenant_id, target, label, actor=actor, kind="rollback", reason=reason)

@@ -72,13 +72,13 @@ def answer_key(wrong_every: int = 0, always: bool = False):
 
 @pytest.fixture
 def evals_setup(agency):
-    """A dataset, a suite with thresholds and a prompt file maker for the tax-helpdesk use case."""
+    """A dataset and a suite with thresholds (both set up by carol) for the tax-helpdesk use case."""
     from charter.evals.datasets import import_dataset
     from charter.evals.suites import set_suite
 
     agency.write(
         lambda c: import_dataset(
-            c, agency.tenant_id, "tax-qa", qa_jsonl(), fmt="jsonl", actor="alice", source="tax-qa.jsonl"
+            c, agency.tenant_id, "tax-qa", qa_jsonl(), fmt="jsonl", actor="carol", source="tax-qa.jsonl"
         )
     )
     agency.write(
@@ -89,7 +89,7 @@ def evals_setup(agency):
             dataset="tax-qa",
             evaluators=["exact"],
             thresholds={"exact_match": {"min": 0.5, "max_drop": 0.0}},
-            actor="alice",
+            actor="carol",  # not the authors' (alice) own work: see tests/integration/evals/test_two_person.py
         )
     )
     return agency
