@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from charter.api.deps import get_runtime, require_roles
 from charter.domain import Principal
 from charter.errors import InvalidRequest
-from charter.evals import compare, datasets, experiments, gate, report, suites
+from charter.evals import approvals, compare, datasets, experiments, gate, report, suites
 from charter.evals.targets import ProviderTarget
 from charter.prompts.registry import resolve
 from charter.runtime import Runtime
@@ -70,10 +70,18 @@ class GateIn(_Body):
     run_id: str | None = Field(default=None, max_length=40)
 
 
-class ModelApprovalIn(_Body):
+class ModelChangeRequestIn(_Body):
+    """The caller asks for the change: its key is the requester (there is no ``requested_by``)."""
+
     use_case: str = Field(max_length=64)
-    to_alias: str = Field(max_length=64)
-    requested_by: str = Field(max_length=64, description="Who asked for the change (not the approver).")
+    to_alias: str = Field(min_length=1, max_length=64)
+    reason: str = Field(default="", max_length=2000)
+
+
+class ModelApprovalIn(_Body):
+    """The caller approves a request: its key is the approver and must not be the requester's."""
+
+    request_id: str = Field(min_length=1, max_length=40)
     run_id: str | None = Field(default=None, max_length=40)
 
 
@@ -101,6 +109,18 @@ def import_dataset(
         )
     )
     return result
+
+
+@router.post("/suites/{use_case}/approve")
+def approve_suite(
+    use_case: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Approve the suite's current state (the caller must not have set it nor created its dataset
+    version): a suite that is a requester's own work gates their change only after this."""
+    decision = rt.writer.write(lambda c: approvals.approve_suite(c, p.tenant_id, use_case, approver=p.key_id))
+    if not decision.passed:
+        raise decision.error()
+    return decision.as_dict()
 
 
 @router.get("/suites/{use_case}")
@@ -305,20 +325,34 @@ def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depe
 
 
 @router.post("/approvals/model")
+@router.post("/approvals/model/requests", status_code=201)
+def request_model_change(
+    body: ModelChangeRequestIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+) -> dict[str, Any]:
+    """Ask for a model change (MD-3); the caller's key is the requester. Another key approves it."""
+    result: dict[str, Any] = rt.writer.write(
+        lambda c: approvals.request_model_change(
+            c, p.tenant_id, body.use_case, to_alias=body.to_alias, actor=p.key_id, reason=body.reason
+        )
+    )
+    return result
+
+
+@router.get("/approvals/model/requests")
+def list_model_change_requests(
+    limit: int = Query(default=50, ge=1, le=500), p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+) -> list[dict[str, Any]]:
+    with rt.engine.connect() as conn:
+        return approvals.list_model_change_requests(conn, p.tenant_id, limit=limit)
+
+
 def approve_model_change(
     body: ModelApprovalIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    """Record the caller's approval of a model change; 409 ``gate_failed`` (recorded too) when the gate refuses."""
+    """Record the caller's approval of a model change request; 409 ``same_principal`` when the caller
+    asked for it, ``suite_changed_by_requester`` or ``gate_failed`` when the gate refuses (recorded too)."""
     decision = rt.writer.write(
-        lambda c: gate.gate_model_change(
-            c,
-            tenant_id=p.tenant_id,
-            use_case=body.use_case,
-            to_alias=body.to_alias,
-            requested_by=body.requested_by,
-            approver=p.key_id,
-            run_id=body.run_id,
-        )
+        lambda c: approvals.approve_model_change(c, p.tenant_id, body.request_id, approver=p.key_id, run_id=body.run_id)
     )
     if not decision.passed:
         raise decision.error()

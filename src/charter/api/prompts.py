@@ -1,7 +1,8 @@
 """The prompt registry API under ``/api/v1/prompts``: push, list, show, diff, promote, rollback.
 
 Thin: each route checks the role and calls :mod:`charter.prompts`. The caller's key is the actor;
-promoting to ``production`` needs a key other than the one that pushed the version.
+promoting to a protected label (``production``, or one a charter serves from) needs a key other than
+the one that pushed the version.
 """
 
 from __future__ import annotations
@@ -109,7 +110,8 @@ def history(
 def promote(
     name: str, body: PromoteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    """Move a label; ``production`` goes through the gate (409 ``gate_failed`` with the failures)."""
+    """Move a label; a protected one goes through the gate (409 ``gate_failed``, ``same_principal`` or
+    ``suite_changed_by_requester``, with the failures)."""
     return promotion.promote_or_raise(
         rt,
         p.tenant_id,
@@ -129,7 +131,7 @@ def rollback(
 ) -> dict[str, Any]:
     """Move a label back to its previous version (or to one that held it before)."""
     result: dict[str, Any] = rt.writer.write(
-        lambda c: registry.rollback(
+        lambda c: promotion.rollback(
             c, p.tenant_id, name, label=body.label, actor=p.key_id, to_version=body.to_version, reason=body.reason
         )
     )

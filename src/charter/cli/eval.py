@@ -1,4 +1,4 @@
-"""``charter eval run|runs|compare|gate|report`` and ``charter eval dataset|suite ...``."""
+"""``charter eval run|runs|compare|gate|report`` and ``charter eval dataset|suite|model-change ...``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
-from charter.evals import datasets, experiments, gate, report, suites
+from charter.evals import approvals, datasets, experiments, gate, report, suites
 from charter.evals.compare import compare_runs
 from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
 from charter.files import write_private
@@ -26,8 +26,12 @@ app = typer.Typer(
 dataset_app = typer.Typer(help="Versioned evaluation datasets.", no_args_is_help=True)
 suite_app = typer.Typer(help="A use case's evaluation suite (gates its promotions).", no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
+model_app = typer.Typer(
+    help="Model changes (MD-3): one person requests, another approves; then `usecases apply`.", no_args_is_help=True
+)
 app.add_typer(suite_app, name="suite")
 
+app.add_typer(model_app, name="model-change")
 TENANT = typer.Option("demo", help="Tenant name.")
 ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
 
@@ -171,6 +175,81 @@ def suite_set(
 
 
 @suite_app.command("show")
+@suite_app.command("approve")
+def suite_approve(
+    use_case: str = typer.Option(..., help="Use case whose suite you reviewed."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Approve a suite's current state (not your own): it may then gate its writer's changes."""
+    with open_runtime(json_output) as rt:
+        decision = rt.writer.write(
+            lambda c: approvals.approve_suite(c, policy.tenant_id_for(c, tenant), use_case, approver=_actor(actor))
+        )
+        if not decision.passed:  # recorded; refused in the runtime's error handling (exit 1)
+            raise decision.error()
+    emit(decision.as_dict(), json_output, human=f"approved {decision.subject} ({decision.id})")
+
+
+@model_app.command("request")
+def model_request(
+    use_case: str = typer.Option(..., help="Use case whose default model should change."),
+    to: str = typer.Option(..., "--to", help="The model alias to switch to."),
+    reason: str = typer.Option("", help="Why (kept with the request and in the ledger)."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Ask for a model change; you are the requester, so someone else approves it."""
+    with open_runtime(json_output) as rt:
+        result = rt.writer.write(
+            lambda c: approvals.request_model_change(
+                c, policy.tenant_id_for(c, tenant), use_case, to_alias=to, actor=_actor(actor), reason=reason
+            )
+        )
+    emit(result, json_output, human=f"request {result['id']}: {use_case} {result['from_alias']} -> {to}")
+
+
+@model_app.command("approve")
+def model_approve(
+    request_id: str = typer.Argument(..., help="The request to approve."),
+    run_id: str | None = typer.Option(None, "--run", help="The suite run to judge (default: the latest)."),
+    tenant: str = TENANT,
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Approve a model change request through the gate (not your own request); exits 1 when refused."""
+    with open_runtime(json_output) as rt:
+        decision = rt.writer.write(
+            lambda c: approvals.approve_model_change(
+                c, policy.tenant_id_for(c, tenant), request_id, approver=_actor(actor), run_id=run_id
+            )
+        )
+        if not decision.passed:
+            raise decision.error()
+    emit(decision.as_dict(), json_output, human=f"[green]approved[/green] {decision.subject} ({decision.id})")
+
+
+@model_app.command("list")
+def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Recent model change requests."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = approvals.list_model_change_requests(conn, policy.tenant_id_for(conn, tenant))
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "model change requests",
+            ["id", "use case", "from", "to", "requested by", "when"],
+            [
+                [r["id"], r["use_case"], r["from_alias"], r["to_alias"], r["requested_by"], r["created_at"]]
+                for r in rows
+            ],
+        ),
+    )
+
+
 def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Show a use case's suite."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:

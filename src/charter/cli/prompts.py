@@ -9,6 +9,7 @@ from typing import Any
 import typer
 
 from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.evals.gate import refusal
 from charter.policy import service as policy
 from charter.prompts import promotion, registry
 from charter.prompts.spec import parse_prompt_file
@@ -20,7 +21,9 @@ app = typer.Typer(
 
 TENANT = typer.Option("demo", help="Tenant name.")
 ACTOR = typer.Option(
-    None, help="Who acts (default: cli:$USER). The approver of a promotion must not be the author of the version."
+    None,
+    help="Who acts (default: cli:$USER). The approver of a promotion to a protected label must not be the "
+    "author of the version.",
 )
 
 
@@ -44,7 +47,9 @@ def push(
         help="Prompt file (YAML or JSON): name, template or messages, ...",
     ),
     message: str | None = typer.Option(None, "--message", "-m", help="What changed (overrides the file's)."),
-    label: str | None = typer.Option(None, help="Also point this (unprotected) label at the version."),
+    label: str | None = typer.Option(
+        None, help="Also point this label at the version (a protected one goes through the gate)."
+    ),
     tenant: str = TENANT,
     actor: str | None = ACTOR,
     json_output: bool = JSON_OPTION,
@@ -70,6 +75,15 @@ def push(
             raise typer.Exit(2)
         result = rt.writer.write(write)
         _clear(rt)
+        moved = result.get("label")
+        if moved is not None and not moved["moved"]:  # a label a charter serves from: the gate refused
+            gate = moved["gate"]
+            raise refusal(
+                gate["code"],
+                f"pushed {spec.name}@{result['version']}, but the gate refused moving {label}: "
+                + "; ".join(gate["failures"]),
+                {"failures": gate["failures"], "gate_id": gate["id"]},
+            )
     state = "new version" if result["created"] else "unchanged, existing version"
     emit(result, json_output, human=f"{spec.name}@{result['version']} ({state}, sha256 {result['sha256'][:12]})")
 
@@ -157,7 +171,8 @@ def promote(
     actor: str | None = ACTOR,
     json_output: bool = JSON_OPTION,
 ) -> None:
-    """Move a label to a version; production needs a passing gate and an approver other than the author."""
+    """Move a label to a version; a protected label (production, or one a charter serves from) needs a
+    passing gate and an approver other than the author."""
     with open_runtime(json_output) as rt:
         with rt.engine.connect() as conn:
             tenant_id = policy.tenant_id_for(conn, tenant)
@@ -193,7 +208,7 @@ def rollback(
     """Move a label back to the version it pointed at before (one command, recorded in the ledger)."""
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
-            lambda c: registry.rollback(
+            lambda c: promotion.rollback(
                 c, policy.tenant_id_for(c, tenant), name, label=label, actor=_actor(actor), to_version=to, reason=reason
             )
         )

@@ -155,13 +155,19 @@ def test_pc2_cli_promotion_flow_gate_exit_codes_compare_and_report(platform, tmp
     )["runs"][0]
     assert first["aggregates"]["exact_match"] == 1.0
     gate_ok = charter(
+    # alice set the suite that gates alice's version: another person reviews and approves it first
+    own_suite = charter(
+        platform, "eval", "suite", "approve", "--use-case", "tax-helpdesk", "--tenant", "agency", check=False
+    )
+    assert own_suite.returncode == 1 and "same_principal" in own_suite.stderr
+    charter(platform, "eval", "suite", "approve", "--use-case", "tax-helpdesk", "--tenant", "agency", user="bob")
         platform, "eval", "gate", "--use-case", "tax-helpdesk", "--prompt", "tax-answer@1", "--tenant", "agency"
     )
     assert "PASS" in gate_ok.stdout
     refused = charter(
         platform, "prompts", "promote", "tax-answer", "--version", "1", "--tenant", "agency", check=False
     )  # alice wrote it, alice may not approve it
-    assert refused.returncode == 1 and "gate_failed" in refused.stderr and "approver" in refused.stderr
+    assert refused.returncode == 1 and "same_principal" in refused.stderr and "approver" in refused.stderr
     charter(platform, "prompts", "promote", "tax-answer", "--version", "1", "--tenant", "agency", user="bob")
 
     prompt.write_text("name: tax-answer\nuse_case: tax-helpdesk\ntemplate: You ramble.\n", encoding="utf-8")
@@ -232,3 +238,27 @@ def test_pc2_cli_promotion_flow_gate_exit_codes_compare_and_report(platform, tmp
         platform, "prompts", "rollback", "tax-answer", "--label", "production", "--tenant", "agency", check=False
     )
     assert back.returncode == 1 and "no earlier version" in back.stderr
+
+
+def test_md3_cli_model_change_the_operator_who_asks_cannot_approve(platform, tmp_path):
+    """From the CLI the requester is the operator actor (cli:$USER), and the approver another one."""
+    _setup(platform, tmp_path, 3)
+    charter(platform, "eval", "suite", "approve", "--use-case", "tax-helpdesk", "--tenant", "agency", user="bob")
+    charter(platform, "eval", "run", "--use-case", "tax-helpdesk", "--tenant", "agency", "--json")
+    asked = json.loads(
+        charter(
+            platform, "eval", "model-change", "request", "--use-case", "tax-helpdesk", "--to", "mock",
+            "--tenant", "agency", "--json",
+        ).stdout
+    )
+    assert asked["requested_by"] == "cli:alice"
+    own = charter(
+        platform, "eval", "model-change", "approve", asked["id"], "--tenant", "agency", "--json", check=False
+    )
+    assert own.returncode == 1 and json.loads(own.stdout)["error"]["code"] == "same_principal"
+    approved = json.loads(
+        charter(
+            platform, "eval", "model-change", "approve", asked["id"], "--tenant", "agency", "--json", user="bob"
+        ).stdout
+    )
+    assert approved["passed"] is True and approved["subject"] == "use_case:tax-helpdesk:model mock->mock"

@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import select
 
+from charter.prompts import registry
 from charter.store.schema import interactions
 
 CHARTER_WITH_PROMPT = """\
@@ -32,6 +33,20 @@ PROMPT = {
 }
 
 
+def _label_around_the_gate(platform, name: str, version: int, label: str) -> None:
+    """Test shortcut for the rendering tests: point a label through the library, around the gate
+    (a label a charter serves from is protected: over the API it moves only through the gate)."""
+
+    def move(conn):
+        candidate = registry.get_version(conn, platform.tenant_id, name, version=version)
+        return registry.move_label(conn, platform.tenant_id, candidate, label, actor="test")
+
+    platform.rt.writer.write(move)
+    cache = platform.rt.parts.get("prompts")
+    if cache is not None:
+        cache.clear()
+
+
 def _chat(http, platform, text="When is the deadline?", variables=None):
     body = {"model": "mock", "messages": [{"role": "user", "content": text}]}
     if variables is not None:
@@ -43,13 +58,8 @@ def test_pc1_gateway_renders_the_label_and_records_the_version(http, platform):
     pushed = http.post("/api/v1/prompts", json=PROMPT, headers=platform.auth("developer"))
     assert pushed.status_code == 201, pushed.text
     version = pushed.json()
-    staged = http.post(
-        "/api/v1/prompts/tax-answer/promote",
-        json={"version": 1, "label": "staging"},
-        headers=platform.auth("developer"),
-    )
-    assert staged.status_code == 200, staged.text
-    platform.apply(CHARTER_WITH_PROMPT.format(label="staging"))
+    platform.apply(CHARTER_WITH_PROMPT.format(label="staging"))  # staging is not set yet: serves nothing
+    _label_around_the_gate(platform, "tax-answer", 1, "staging")
     r = _chat(http, platform, variables={"audience": "small businesses"})
     assert r.status_code == 200, r.text
     assert "variables" not in r.json()["charter"]
@@ -72,12 +82,8 @@ def test_pc1_gateway_renders_the_label_and_records_the_version(http, platform):
 def test_pc1_sandbox_escape_through_the_gateway_fails_safely(http, platform):
     evil = {"name": "tax-answer", "template": "{{ ''.__class__.__mro__[1].__subclasses__() }}"}
     assert http.post("/api/v1/prompts", json=evil, headers=platform.auth("developer")).status_code == 201
-    http.post(
-        "/api/v1/prompts/tax-answer/promote",
-        json={"version": 1, "label": "staging"},
-        headers=platform.auth("developer"),
-    )
     platform.apply(CHARTER_WITH_PROMPT.format(label="staging"))
+    _label_around_the_gate(platform, "tax-answer", 1, "staging")
     before = len(platform.upstream.requests)
     r = _chat(http, platform)
     assert r.status_code == 400
@@ -120,8 +126,16 @@ def test_pc2_promotion_through_the_api_needs_another_approver_and_a_passing_run(
         },
     }
     assert http.post("/api/v1/prompts", json=prompt, headers=dev).status_code == 201
+    # dev wrote the suite that gates dev's version: it gates nothing until another key approves it
+    unreviewed = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1}, headers=admin)
+    assert unreviewed.status_code == 409 and unreviewed.json()["error"]["code"] == "suite_changed_by_requester"
+    own_suite = http.post("/api/v1/evals/suites/tax-helpdesk/approve", headers=dev)
+    assert own_suite.status_code == 409 and own_suite.json()["error"]["code"] == "same_principal"
+    reviewed = http.post("/api/v1/evals/suites/tax-helpdesk/approve", headers=admin)
+    assert reviewed.status_code == 200 and reviewed.json()["passed"] is True, reviewed.text
     early = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1}, headers=admin)
-    assert early.status_code == 409 and "finished run" in early.json()["error"]["message"]
+    assert early.status_code == 409 and early.json()["error"]["code"] == "gate_failed"
+    assert "finished run" in early.json()["error"]["message"]
     started = http.post(
         "/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "prompts": ["tax-answer@1"]}, headers=dev
     )
@@ -134,7 +148,7 @@ def test_pc2_promotion_through_the_api_needs_another_approver_and_a_passing_run(
     check = http.post("/api/v1/evals/gate", json={"use_case": "tax-helpdesk", "prompt": "tax-answer@1"}, headers=dev)
     assert check.json()["passed"] is True
     own = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1}, headers=dev)
-    assert own.status_code == 409
+    assert own.status_code == 409 and own.json()["error"]["code"] == "same_principal"
     assert own.json()["error"]["failures"][0].startswith("the approver must not be the author")
     ok = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1, "reason": "eval passed"}, headers=admin)
     assert ok.status_code == 200, ok.text
@@ -158,14 +172,39 @@ def test_md3_model_change_approval_over_the_api(http, platform):
         "/api/v1/evals/runs", json={"dataset": "tax-qa", "evaluators": ["nope"], "models": ["mock"]}, headers=dev
     )
     assert bad.status_code == 400 and "no evaluator named 'nope'" in bad.json()["error"]["message"]
-    body = {"use_case": "tax-helpdesk", "to_alias": "mock", "requested_by": "alice"}
-    refused = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
-    assert refused.status_code == 409 and refused.json()["error"]["code"] == "gate_failed"
+    assert http.post("/api/v1/evals/suites/tax-helpdesk/approve", headers=admin).status_code == 200
+    # the requester is the authenticated caller, never a body field
+    for path, named in (
+        ("/api/v1/evals/approvals/model/requests", {"use_case": "tax-helpdesk", "to_alias": "mock"}),
+        ("/api/v1/evals/approvals/model", {"request_id": "mcr_x"}),
+    ):
+        forged = http.post(path, json={**named, "requested_by": "alice"}, headers=admin)
+        assert forged.status_code == 400, forged.text
+        assert forged.json()["error"]["code"] == "unknown_field" and forged.json()["error"]["param"] == "requested_by"
+    asked = http.post("/api/v1/evals/approvals/model/requests", json={"use_case": "tax-helpdesk", "to_alias": "mock"},
+                      headers=dev)
+    assert asked.status_code == 201, asked.text
+    assert asked.json()["requested_by"] == _key_id(platform, "developer")
+    body = {"request_id": asked.json()["id"]}
+    unrun = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
+    assert unrun.status_code == 409 and unrun.json()["error"]["code"] == "gate_failed"
     started = http.post("/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "models": ["mock"]}, headers=dev)
     _wait_finished(http, platform, started.json()["experiment_id"])
+    own = http.post("/api/v1/evals/approvals/model", json=body, headers=dev)
+    assert own.status_code == 409 and own.json()["error"]["code"] == "same_principal", own.text
     approved = http.post("/api/v1/evals/approvals/model", json=body, headers=admin)
     assert approved.status_code == 200, approved.text
     assert approved.json()["passed"] is True and approved.json()["subject"] == "use_case:tax-helpdesk:model mock->mock"
+    listed = http.get("/api/v1/evals/approvals/model/requests", headers=platform.auth("auditor"))
+    assert [r["id"] for r in listed.json()] == [asked.json()["id"]]
+
+
+def _key_id(platform, role: str) -> str:
+    from charter.principals.keys import list_keys
+
+    with platform.rt.engine.connect() as conn:
+        [key] = [k for k in list_keys(conn, tenant_id=platform.tenant_id) if k["role"] == role]
+    return str(key["id"])
 
 
 def test_md3_a_charter_cannot_switch_its_default_model_around_the_gate(http, platform):
@@ -192,8 +231,11 @@ def test_md3_a_charter_cannot_switch_its_default_model_around_the_gate(http, pla
     assert http.get("/api/v1/usecases/tax-helpdesk", headers=dev).json()["charter"]["models"][0] == "mock"
     started = http.post("/api/v1/evals/runs", json={"use_case": "tax-helpdesk", "models": ["mock-next"]}, headers=dev)
     _wait_finished(http, platform, started.json()["experiment_id"])
-    body = {"use_case": "tax-helpdesk", "to_alias": "mock-next", "requested_by": "dev"}
-    assert http.post("/api/v1/evals/approvals/model", json=body, headers=admin).status_code == 200
+    asked = http.post("/api/v1/evals/approvals/model/requests",
+                      json={"use_case": "tax-helpdesk", "to_alias": "mock-next"}, headers=dev)
+    assert http.post("/api/v1/evals/suites/tax-helpdesk/approve", headers=admin).status_code == 200
+    approved = http.post("/api/v1/evals/approvals/model", json={"request_id": asked.json()["id"]}, headers=admin)
+    assert approved.status_code == 200, approved.text
     # The approval opens the gate for mock-next.
     only_next = switched.replace("models: [mock-next, mock]", "models: [mock-next]")
     applied = http.post("/api/v1/usecases", json={"yaml": only_next}, headers=dev)
@@ -211,3 +253,29 @@ def test_md3_high_impact_use_case_needs_a_suite_to_switch_models(http, platform)
     switched = base.replace("models: [mock]", "models: [mock-next]")
     refused = http.post("/api/v1/usecases", json={"yaml": switched}, headers=dev)
     assert refused.status_code == 409 and "no evaluation suite" in refused.json()["error"]["message"]
+
+
+def test_pc2_a_label_a_charter_serves_from_cannot_bypass_the_gate_over_the_api(http, platform):
+    """PC-2: a charter naming an ordinary label (`prompt_label: live`) does not open a path around the gate."""
+    dev, admin = platform.auth("developer"), platform.auth("admin")
+    lines = "".join(json.dumps({"input": f"Q{i}?", "reference": platform.upstream.reply}) + "\n" for i in range(3))
+    made = http.post("/api/v1/evals/datasets", json={"name": "tax-qa", "content": lines}, headers=admin)
+    assert made.status_code == 201
+    suite = {"dataset": "tax-qa", "evaluators": ["exact"], "thresholds": {"exact_match": {"min": 0.9}}}
+    assert http.put("/api/v1/evals/suites/tax-helpdesk", json=suite, headers=admin).status_code == 200
+    assert http.post("/api/v1/prompts", json=PROMPT, headers=dev).status_code == 201
+    live = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1, "label": "live"}, headers=dev)
+    assert live.status_code == 200 and live.json()["gate"] is None  # nothing serves live yet: an ordinary label
+    refused = http.post("/api/v1/usecases", json={"yaml": CHARTER_WITH_PROMPT.format(label="live")}, headers=dev)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "gate_failed", refused.text
+    assert "never passed the tax-helpdesk gate" in refused.json()["error"]["message"]
+    assert http.get("/api/v1/usecases/tax-helpdesk", headers=dev).json()["charter"]["prompt"] is None
+    # a label that does not exist yet serves nothing: allowed, and from now on it is protected
+    canary = http.post("/api/v1/usecases", json={"yaml": CHARTER_WITH_PROMPT.format(label="canary")}, headers=dev)
+    assert canary.status_code == 201, canary.text
+    own = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1, "label": "canary"}, headers=dev)
+    assert own.status_code == 409 and own.json()["error"]["code"] == "same_principal"
+    unrun = http.post("/api/v1/prompts/tax-answer/promote", json={"version": 1, "label": "canary"}, headers=admin)
+    assert unrun.status_code == 409 and unrun.json()["error"]["code"] == "gate_failed"
+    moves = http.get("/api/v1/prompts/tax-answer/history", params={"label": "canary"}, headers=dev).json()
+    assert moves == []
