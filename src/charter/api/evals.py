@@ -324,7 +324,6 @@ def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depe
     return decision.as_dict()
 
 
-@router.post("/approvals/model")
 @router.post("/approvals/model/requests", status_code=201)
 def request_model_change(
     body: ModelChangeRequestIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
@@ -346,6 +345,7 @@ def list_model_change_requests(
         return approvals.list_model_change_requests(conn, p.tenant_id, limit=limit)
 
 
+@router.post("/approvals/model")
 def approve_model_change(
     body: ModelApprovalIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:

@@ -25,13 +25,13 @@ app = typer.Typer(
 )
 dataset_app = typer.Typer(help="Versioned evaluation datasets.", no_args_is_help=True)
 suite_app = typer.Typer(help="A use case's evaluation suite (gates its promotions).", no_args_is_help=True)
-app.add_typer(dataset_app, name="dataset")
 model_app = typer.Typer(
     help="Model changes (MD-3): one person requests, another approves; then `usecases apply`.", no_args_is_help=True
 )
+app.add_typer(dataset_app, name="dataset")
 app.add_typer(suite_app, name="suite")
-
 app.add_typer(model_app, name="model-change")
+
 TENANT = typer.Option("demo", help="Tenant name.")
 ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
 
@@ -174,7 +174,6 @@ def suite_set(
     )
 
 
-@suite_app.command("show")
 @suite_app.command("approve")
 def suite_approve(
     use_case: str = typer.Option(..., help="Use case whose suite you reviewed."),
@@ -250,6 +249,7 @@ def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     )
 
 
+@suite_app.command("show")
 def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Show a use case's suite."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:

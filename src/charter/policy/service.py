@@ -150,6 +150,20 @@ def apply_charter(
         conn.execute(
             update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now)
         )
+    served = (body.get("prompt"), body.get("prompt_label"))
+    if charter.prompt and (before is None or (before.get("prompt"), before.get("prompt_label")) != served):
+        # PC-2: a label a charter serves from is protected, so a charter may only start serving a
+        # label whose current version passed this use case's gate.
+        from charter.evals.approvals import require_prompt_vetted
+
+        require_prompt_vetted(
+            conn,
+            tenant_id=tid,
+            use_case_id=use_case_id,
+            use_case=charter.name,
+            prompt=charter.prompt,
+            label=charter.prompt_label,
+        )
     conn.execute(
         charter_versions.insert().values(
             id=new_id("chv"),
@@ -169,20 +183,6 @@ def apply_charter(
         actor=actor,
         action="charter.applied",
         subject=charter.name,
-    served = (body.get("prompt"), body.get("prompt_label"))
-    if charter.prompt and (before is None or (before.get("prompt"), before.get("prompt_label")) != served):
-        # PC-2: a label a charter serves from is protected, so a charter may only start serving a
-        # label whose current version passed this use case's gate.
-        from charter.evals.approvals import require_prompt_vetted
-
-        require_prompt_vetted(
-            conn,
-            tenant_id=tid,
-            use_case_id=use_case_id,
-            use_case=charter.name,
-            prompt=charter.prompt,
-            label=charter.prompt_label,
-        )
         event={"version": version, "sha256": digest, "before": before, "after": body},
     )
     return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}

@@ -154,13 +154,13 @@ def test_pc2_cli_promotion_flow_gate_exit_codes_compare_and_report(platform, tmp
         ).stdout
     )["runs"][0]
     assert first["aggregates"]["exact_match"] == 1.0
-    gate_ok = charter(
     # alice set the suite that gates alice's version: another person reviews and approves it first
     own_suite = charter(
         platform, "eval", "suite", "approve", "--use-case", "tax-helpdesk", "--tenant", "agency", check=False
     )
     assert own_suite.returncode == 1 and "same_principal" in own_suite.stderr
     charter(platform, "eval", "suite", "approve", "--use-case", "tax-helpdesk", "--tenant", "agency", user="bob")
+    gate_ok = charter(
         platform, "eval", "gate", "--use-case", "tax-helpdesk", "--prompt", "tax-answer@1", "--tenant", "agency"
     )
     assert "PASS" in gate_ok.stdout
