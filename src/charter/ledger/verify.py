@@ -28,7 +28,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import JSON, Connection, DateTime, Engine, Text, cast, select
 
-from charter.ledger.coverage import INTERACTION_ACTION, interaction_event
+from charter.ledger.coverage import INTERACTION_ACTION, interaction_event, legacy_interaction_event, pseudonymise
 from charter.ledger.entries import format_ts
 from charter.ledger.merkle import Frontier
 from charter.ledger.note import checkpoint_body, signature_ok
@@ -231,9 +231,11 @@ def _check_interactions(conn: Connection, report: VerifyReport, covered: list[tu
                     Problem(seq, "interaction_missing", f"entry {seq}: covered interaction {subject} is missing")
                 )
                 continue
-            stored, current = orjson.loads(event), _current(row)
-            if stored != current:
-                current = interaction_event(current)  # the exact projection, for an exact answer
+            stored, raw = orjson.loads(event), _current(row)
+            legacy = "request_id" in stored  # written before the client's ids were pseudonymised
+            current = raw if legacy else pseudonymise(raw)
+            if stored != current:  # the exact projection, for an exact answer
+                current = legacy_interaction_event(raw) if legacy else interaction_event(raw)
             if stored != current:
                 changed = sorted(k for k in set(stored) | set(current) if stored.get(k) != current.get(k))
                 report.problems.append(
