@@ -13,9 +13,12 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               input_too_long, context_length_exceeded, invalid_value,
     │   │                               model_not_allowed, no_eligible_model, invalid_charter,
     │   │                               empty_input, unsupported_parameter, prompt_render_failed,
+    │   │                               duplicate_key, ambiguous_credentials,
     │   │                               secret_not_allowed, destination_not_allowed (egress policy)
     │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
     ├── PayloadTooLarge [413]           body_too_large
+    ├── RequestTimeout [408]            body_timeout, header_timeout (the client sent too slowly)
+    ├── UnsupportedMediaType [415]      unsupported_media_type
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
@@ -48,8 +51,10 @@ __all__ = [
     "PayloadTooLarge",
     "PermissionDenied",
     "RateLimited",
+    "RequestTimeout",
     "Suspended",
     "Unavailable",
+    "UnsupportedMediaType",
     "UpstreamFailed",
 ]
 
@@ -102,6 +107,18 @@ class PayloadTooLarge(CharterError):
     status = 413
     type = "invalid_request_error"
     default_code = "body_too_large"
+
+
+class RequestTimeout(CharterError):
+    status = 408
+    type = "invalid_request_error"
+    default_code = "body_timeout"
+
+
+class UnsupportedMediaType(CharterError):
+    status = 415
+    type = "invalid_request_error"
+    default_code = "unsupported_media_type"
 
 
 class AuthenticationFailed(CharterError):

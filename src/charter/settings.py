@@ -54,7 +54,30 @@ class Settings(BaseSettings):
     port: int = Field(default=8080, ge=1, le=65535, description="Port `charter serve` listens on.")
     workers: int = Field(default=1, ge=1, le=64, description="Uvicorn worker processes for `charter serve`.")
     max_body_bytes: int = Field(
-        default=1_048_576, ge=1024, description="Largest request body accepted, in bytes (413 above it)."
+        default=1_048_576,
+        ge=1024,
+        description="Largest request body accepted on every route but uploads, in bytes (413 above it, "
+        "before the body is read).",
+    )
+    max_upload_bytes: int = Field(
+        default=67_108_864,
+        ge=1024,
+        description="Largest file accepted by the routes that take one (knowledge-base uploads), in "
+        "bytes; streamed to disk, never held in memory (413 above it).",
+    )
+    header_timeout_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="A client must send a request's headers within this many seconds of starting it "
+        "(or of connecting); slower connections are closed (`charter serve`).",
+    )
+    body_timeout_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="A request's whole body must arrive within this many seconds of the request's "
+        "start (408 `body_timeout` after that).",
     )
     raw_key_file: Path | None = Field(
         default=None,
@@ -116,6 +139,14 @@ class Settings(BaseSettings):
     )
     ledger_checkpoint_interval_s: float = Field(
         default=10.0, gt=0, description="... or after this many seconds, whichever comes first."
+    )
+    refusal_flush_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="Rate-limited requests (429) and requests refused because Redis is down are counted "
+        "in memory and written in aggregate this often (and at shutdown): one row per tenant, use case "
+        "and code, one `refusals.aggregated` ledger entry per tenant.",
     )
     plugins: list[str] | None = Field(
         default=None,

@@ -7,6 +7,7 @@ import threading
 import uvicorn
 
 from charter.api.app import create_app
+from charter.api.server import uvicorn_options
 from charter.runtime import Runtime
 from tests.support.upstream import free_port, wait_for_port
 
@@ -17,7 +18,8 @@ class LiveCharter:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         app = create_app(rt.settings, runtime=rt)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        options = uvicorn_options(rt.settings) | {"log_level": "warning"}
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, lifespan="on", **options)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

@@ -6,11 +6,11 @@ import contextlib
 import importlib
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
+from charter.api.edge import Edge
 from charter.api.errors import install_error_handlers
-from charter.api.nul import RejectNul
 from charter.api.responses import JSONResponse
 from charter.runtime import Runtime
 from charter.settings import Settings
@@ -62,7 +62,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     if runtime is not None:
         app.state.runtime = runtime
     install_error_handlers(app)
-    app.add_middleware(RejectNul)
+    routes: list[APIRoute] = []  # the edge looks up each request's route (roles, caps) here
+    app.add_middleware(Edge, settings=settings, routes=routes)
     for module_name in ROUTERS:
         try:
             module = importlib.import_module(module_name)
@@ -71,8 +72,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
                 raise
             continue
         app.include_router(module.router)
+        routes.extend(route for route in module.router.routes if isinstance(route, APIRoute))
         setup = getattr(module, "setup", None)
         if callable(setup):
             setup(app)
-    _ = (Request, RequestValidationError)
     return app

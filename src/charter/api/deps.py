@@ -1,8 +1,14 @@
-"""FastAPI dependencies shared by every router: the runtime and the authenticated principal."""
+"""FastAPI dependencies shared by every router: the runtime and the authenticated principal.
+
+The edge (:mod:`charter.api.edge`) authenticates every request under ``/api/`` and ``/v1/`` and
+checks the route's roles before the body is read. The dependencies here reuse its principal and
+carry the marks the edge reads: ``charter_roles`` on a dependency or an endpoint (``@roles``), and
+``charter_upload`` on a route that takes a file (``@takes_upload``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -11,7 +17,22 @@ from charter.errors import PermissionDenied
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
 
-__all__ = ["authenticate", "get_runtime", "key_cache", "require_roles"]
+__all__ = [
+    "PRINCIPAL",
+    "authenticate",
+    "bearer_of",
+    "check_role",
+    "get_runtime",
+    "key_cache",
+    "require_roles",
+    "roles",
+    "takes_upload",
+]
+
+#: Where the edge leaves the authenticated principal (``request.state``).
+PRINCIPAL = "charter_principal"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -27,27 +48,57 @@ def key_cache(rt: Runtime) -> KeyCache:
     return cache
 
 
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization")
-    if header and header[:7].lower() == "bearer ":
-        return header[7:].strip() or None
-    return request.headers.get("api-key") or None
+def bearer_of(authorization: str | None, api_key: str | None) -> str | None:
+    """The key a request presents: ``Authorization: Bearer <key>``, else Azure's ``api-key``."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return api_key or None
+
+
+def check_role(principal: Principal, allowed: tuple[str, ...]) -> None:
+    """403 unless the principal has one of ``allowed`` (empty: any role)."""
+    if allowed and principal.role not in allowed:
+        raise PermissionDenied(
+            f"role {principal.role!r} may not do this; it needs one of: {', '.join(allowed)}",
+            code="role_not_allowed",
+        )
 
 
 def authenticate(request: Request) -> Principal:
-    return key_cache(get_runtime(request)).authenticate(bearer(request))
+    principal = request.scope.get("state", {}).get(PRINCIPAL)
+    if isinstance(principal, Principal):
+        return principal
+    raw = bearer_of(request.headers.get("authorization"), request.headers.get("api-key"))
+    return key_cache(get_runtime(request)).authenticate(raw)
 
 
-def require_roles(*roles: str) -> Callable[[Request], Principal]:
+authenticate.charter_roles = ()  # type: ignore[attr-defined]
+
+
+def require_roles(*allowed: str) -> Callable[[Request], Principal]:
     """A dependency that authenticates the caller and checks the role (403 otherwise)."""
 
     def dependency(request: Request) -> Principal:
         principal = authenticate(request)
-        if principal.role not in roles:
-            raise PermissionDenied(
-                f"role {principal.role!r} may not do this; it needs one of: {', '.join(roles)}",
-                code="role_not_allowed",
-            )
+        check_role(principal, allowed)
         return principal
 
+    dependency.charter_roles = allowed  # type: ignore[attr-defined]
     return dependency
+
+
+def roles(*allowed: str) -> Callable[[F], F]:
+    """Mark a route that authenticates and parses its body by itself with the roles the edge checks."""
+
+    def mark(endpoint: F) -> F:
+        endpoint.charter_roles = allowed  # type: ignore[attr-defined]
+        endpoint.charter_own_body = True  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+def takes_upload(endpoint: F) -> F:
+    """Mark a route whose body is a file: the upload cap applies and the route streams the body."""
+    endpoint.charter_upload = True  # type: ignore[attr-defined]
+    return endpoint

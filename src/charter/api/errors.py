@@ -11,6 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 
 from charter.api.responses import JSONResponse
 from charter.errors import CharterError
@@ -85,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     async def store_refusal(_: Request, exc: Exception) -> JSONResponse:
-        # a read the store refuses because of the caller's value: NUL on PostgreSQL (charter.api.nul
+        # a read the store refuses because of the caller's value: NUL on PostgreSQL (charter.api.edge
         # refuses it up front; this is the backstop), an integer beyond 64 bits on either store
         # (PostgreSQL's DataError, sqlite3's OverflowError): the client's 400, not a 500
         refusal = unstorable_input(exc)
@@ -101,6 +103,12 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DBAPIError, store_refusal)
     app.add_exception_handler(PoolTimeout, store_refusal)
     app.add_exception_handler(OverflowError, store_refusal)
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _: ClientDisconnect) -> Response:
+        # the client went away mid-body: nobody is left to answer, and it is not Charter's fault
+        log.info("client disconnected during %s %s", request.method, request.url.path)
+        return Response(status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:

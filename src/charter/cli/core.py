@@ -56,6 +56,7 @@ def serve(
     """Start the gateway and management API (runs `charter init` first if needed)."""
     import uvicorn
 
+    from charter.api.server import uvicorn_options
     from charter.bootstrap import init as do_init
     from charter.settings import load_settings
 
@@ -76,10 +77,8 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level=settings.log_level,
-        access_log=False,
         loop="uvloop",
-        http="httptools",
+        **uvicorn_options(settings),
     )
 
 

@@ -6,6 +6,7 @@ code and parameter an OpenAI client expects, and so that it costs microseconds o
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from charter.domain import ChatMessage, GenerationParams
-from charter.errors import InvalidRequest, PayloadTooLarge
+from charter.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from charter.store.schema import interactions
 
 __all__ = ["ChatBody", "ClientIds", "EmbeddingsBody", "client_ids", "parse_chat", "parse_embeddings", "read_json"]
@@ -97,7 +98,18 @@ def client_ids(headers: Headers) -> ClientIds:
 
 
 async def read_json(request: Request, limit: int) -> Any:
-    """Read the body (refusing more than ``limit`` bytes before reading it all) and parse it."""
+    """Read the body (refusing more than ``limit`` bytes before reading it all) and parse it.
+
+    Only JSON is taken (``415 unsupported_media_type`` for any other or no ``content-type``: a
+    browser can send ``text/plain`` cross-site without asking), and an object naming a key twice is
+    ``400 duplicate_key`` (parsers disagree on which value wins, so a guard and the model could each
+    read a different one)."""
+    media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"send the body as JSON with `content-type: application/json` (got {media or 'no content-type'!r})",
+            code="unsupported_media_type",
+        )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body is {declared} bytes; the limit is {limit}", code="body_too_large")
@@ -114,11 +126,51 @@ async def read_json(request: Request, limit: int) -> Any:
     except UnicodeDecodeError as exc:
         raise InvalidRequest(f"the body is not valid UTF-8 (byte {exc.start})", code="invalid_encoding") from None
     try:
-        return orjson.loads(raw)
+        parsed = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         if "surrogate" in str(exc).lower():
             raise InvalidRequest("the body contains an unpaired UTF-16 surrogate", code="invalid_encoding") from None
         raise InvalidRequest(f"the body is not valid JSON: {exc}", code="invalid_json") from None
+    _refuse_duplicate_keys(raw, parsed)
+    return parsed
+
+
+#: A key's closing quote and its colon. Every key in a JSON text matches once; a string value can
+#: match too (``"a\":b"``), never fewer.
+_KEY_END = re.compile(rb'"\s*:')
+
+
+def _refuse_duplicate_keys(raw: bytes, parsed: Any) -> None:
+    """``orjson`` keeps the last of two equal keys silently. Counting keys in the parsed value
+    against key ends in the text costs microseconds; only when the text has more (a duplicate, or
+    a string value that looks like a key end) is it parsed again, slowly and exactly."""
+    if len(_KEY_END.findall(raw)) <= _count_keys(parsed):
+        return
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise InvalidRequest(
+                    f"the key `{key}` appears twice in one object; send it once", code="duplicate_key", param=key
+                )
+            seen.add(key)
+        return dict(items)
+
+    json.loads(raw, object_pairs_hook=pairs)
+
+
+def _count_keys(value: Any) -> int:
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += len(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def _type_error(param: str, expected: str) -> InvalidRequest:

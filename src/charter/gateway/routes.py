@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
-from charter.api.deps import authenticate, get_runtime
+from charter.api.deps import authenticate, get_runtime, roles
 from charter.api.responses import JSONResponse
 from charter.domain import Exchange, GenerationParams, Principal
 from charter.errors import CharterError, InvalidRequest, PermissionDenied, UpstreamFailed
@@ -112,6 +112,7 @@ def _request_id(ids: ClientIds) -> str:
     response_model=None,
 )
 async def chat_completions(request: Request) -> Response:
+@roles("app", "developer")
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "chat")
@@ -141,6 +142,7 @@ async def chat_completions(request: Request) -> Response:
 
 @router.get("/v1/models", responses=_ERRORS)
 async def list_models(request: Request) -> dict[str, Any]:
+@roles("app", "developer")
     """The model aliases this key's use case may use now (OpenAI list format)."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "models")
@@ -176,6 +178,7 @@ async def list_models(request: Request) -> dict[str, Any]:
     response_model=None,
 )
 async def embeddings(request: Request) -> Response:
+@roles("app", "developer")
     """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "embeddings")

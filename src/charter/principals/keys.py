@@ -194,6 +194,11 @@ class KeyCache:
         with self._lock:
             self._cache.clear()
 
+    def is_fresh(self, raw: str) -> bool:
+        """Whether ``authenticate(raw)`` would answer from the cache, without reading the store."""
+        entry = self._cache.get(hash_key(raw))
+        return entry is not None and time.monotonic() - entry.loaded <= self.ttl
+
     def authenticate(self, raw: str | None) -> Principal:
         if not raw:
             raise AuthenticationFailed(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,3 +99,63 @@ def test_sa1_openapi_fuzz_no_5xx_and_error_shape(label: str, live: LiveCharter, 
     assert not problems, "\n\n".join(dict.fromkeys(problems))
     # the key was accepted: the fuzzer reached past authentication
     assert any(code != 401 for code in statuses), statuses
+
+
+# -- hostile callers: no key, the wrong role, bodies too large or too deep ------------------------
+#: Roles that may not call an operation under each prefix (the gateway takes app and developer keys).
+WRONG_ROLE = {"/v1/": "auditor", "/api/v1/": "app"}
+DEEP = b"[" * 100_000 + b'"\\u0000"' + b"]" * 100_000
+
+
+def _concrete(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "fuzz", path)
+
+
+def test_sa1_every_operation_refuses_hostile_callers_without_5xx(live: LiveCharter, platform: Platform) -> None:
+    """Every operation, with no key, a key of a role it does not take, an oversized body (declared
+    and chunked) and a 100,000-deep body: never a 5xx, always the error shape; no key is always 401
+    and comes before any body is read (so even a 2 MB body gets its 401 or 413, not a read)."""
+    import httpx
+
+    limit = platform.rt.settings.max_body_bytes
+    big = b'{"x": "' + b"a" * (limit + 1024) + b'"}'
+    problems: list[str] = []
+    with httpx.Client(base_url=live.url, timeout=30) as http:
+        for label in _operations():
+            method, path = label.split(" ", 1)
+            url = _concrete(path)
+            prefix = "/v1/" if path.startswith("/v1/") else "/api/v1/"
+            wrong = {"authorization": f"Bearer {platform.keys[WRONG_ROLE[prefix]]}"}
+            right = {"authorization": f"Bearer {_key_for(path, platform)}"}
+            json_type = {"content-type": "application/json"}
+
+            def chunks() -> Any:
+                yield big[: len(big) // 2]
+                yield big[len(big) // 2 :]
+
+            tries: list[tuple[str, dict[str, str], Any, set[int] | None]] = [
+                ("no key", json_type, b"{}", {401}),
+                ("no key, big", json_type, big, {401, 413}),
+                ("no key, deep", json_type, DEEP, {401}),
+                ("wrong role, deep", wrong | json_type, DEEP, None),
+                ("right role, deep", right | json_type, DEEP, None),
+                ("right role, big chunked", right | json_type, chunks(), None),
+            ]
+            for what, headers, body, expected in tries:
+                response = http.request(method, url, headers=headers, content=body)
+                status = response.status_code
+                where = f"{label} ({what}) -> {status}"
+                if expected is not None and status not in expected:
+                    problems.append(f"{where}: expected {sorted(expected)}: {response.text[:200]!r}")
+                if status >= 500:
+                    problems.append(f"{where}: server error {response.text[:300]!r}")
+                elif status >= 400:
+                    try:
+                        error = response.json().get("error")
+                    except ValueError:
+                        error = None
+                    if not isinstance(error, dict) or not set(error) >= ERROR_KEYS:
+                        problems.append(f"{where}: 4xx without the error shape: {response.text[:200]!r}")
+                if "deep" in what and status < 400 and method != "GET":
+                    problems.append(f"{where}: a 100,000-deep body was accepted")
+    assert not problems, "\n".join(problems)
