@@ -144,7 +144,11 @@ class Edge:
 
 
 async def _refuse(exc: CharterError, scope: Scope, receive: Receive, send: Send) -> None:
-    response = JSONResponse(exc.to_body(), status_code=exc.status, headers=exc.headers)
+    headers = dict(exc.headers)
+    if _has_body(scope):
+        # the body was not (all) read: close the connection rather than let the server drain it
+        headers["connection"] = "close"
+    response = JSONResponse(exc.to_body(), status_code=exc.status, headers=headers)
     await response(scope, receive, send)
 
 

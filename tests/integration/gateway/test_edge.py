@@ -300,3 +300,93 @@ def test_kb_upload_takes_its_own_cap_and_leaves_no_spool_file(settings: Settings
             assert not spool.exists() or list(spool.iterdir()) == []
     finally:
         rt.close()
+
+
+# -- the real server: `charter serve`, two workers -------------------------------------------------
+def _rss_kb(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path("/proc").iterdir():
+        if task.name.isdigit():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(task.name))
+    return found
+
+
+def _flood(port: int, path: str, key: str | None, size: int) -> int:
+    """Post ``size`` bytes chunked as fast as the server takes them; the status it answered with."""
+    head = _head("POST", path, length=None, key=key)
+    block = b"%x\r\n" % 65536 + b"a" * 65536 + b"\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
+        sent = 0
+        try:
+            while sent < size:
+                sock.sendall(block)
+                sent += 65536
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # the server answered and closed: it will not read the rest
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except OSError:
+            pass
+    return int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+
+
+@pytest.mark.slow
+def test_sa1_unauthenticated_floods_do_not_grow_the_server(tmp_path: Path):
+    """Four unauthenticated 150 MB posts (chunked: no size to refuse up front) to `charter serve`
+    with two workers: each is answered 401 without being read, and the server does not grow (it
+    grew 658 MB to 1.4 GB and kept it, before the edge). A slow client is cut off there too."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.upstream import free_port, wait_for_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTER_")}
+    env.update(CHARTER_DATA_DIR=str(tmp_path / "data"), CHARTER_EMBEDDED_MODEL="none", CHARTER_LOG_LEVEL="warning",
+               CHARTER_HEADER_TIMEOUT_S="1")
+    log = (tmp_path / "serve.log").open("wb")
+    charter = str(Path(sys.executable).with_name("charter"))
+    proc = subprocess.Popen([charter, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        wait_for_port(port, timeout=60)
+        time.sleep(1.0)
+        pids = [proc.pid, *_children(proc.pid)]
+        assert len(pids) >= 3, "expected a supervisor and two workers"
+        before = _rss_kb(pids)
+        for path in ["/api/v1/usecases", "/api/v1/kb/x/documents?filename=a.txt", "/v1/chat/completions",
+                     "/api/v1/incidents"]:
+            assert _flood(port, path, None, 150 * 1024 * 1024) == 401, path
+        after = _rss_kb(pids)
+        assert after - before < 40 * 1024, f"RSS grew from {before} kB to {after} kB"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /v1/models HTTP/1.1\r\n")
+            started = time.monotonic()
+            answer = sock.recv(4096)
+            assert time.monotonic() - started < 5
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
+    text = (tmp_path / "serve.log").read_text()
+    assert "Traceback" not in text, text
