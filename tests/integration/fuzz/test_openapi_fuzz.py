@@ -107,6 +107,36 @@ WRONG_ROLE = {"/v1/": "auditor", "/api/v1/": "app"}
 DEEP = b"[" * 100_000 + b'"\\u0000"' + b"]" * 100_000
 
 
+@pytest.mark.parametrize("caller", ["no key", "wrong role"])
+def test_sa1_openapi_fuzz_without_a_key_or_with_the_wrong_role(caller: str, live: LiveCharter,
+                                                               platform: Platform) -> None:
+    """Schemathesis cases for every operation (valid and invalid), sent with no key or with a key of
+    a role the operation's prefix does not take: never a 5xx, always the error shape, and without a
+    key never anything but a refusal (401; 400/404 where the generated URL itself is refused)."""
+    schema = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
+    problems: list[str] = []
+    for label in _operations():
+        method, path = label.split(" ", 1)
+        prefix = "/v1/" if path.startswith("/v1/") else "/api/v1/"
+        headers = {} if caller == "no key" else {"authorization": f"Bearer {platform.keys[WRONG_ROLE[prefix]]}"}
+
+        @settings(max_examples=max(2, EXAMPLES // 2), deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=_strategy(schema[path][method]))
+        def run(case: Any) -> None:
+            case.headers = {k: v for k, v in (case.headers or {}).items()
+                            if k.lower() not in ("authorization", "api-key")}
+            response = case.call(base_url=live.url, headers=headers, timeout=30)
+            problem = _problem(case, response)
+            if problem is not None:
+                problems.append(problem)
+            elif caller == "no key" and response.status_code not in (400, 401, 404, 405):
+                problems.append(f"{case.method} {case.formatted_path} -> {response.status_code} without a key")
+
+        run()
+    assert not problems, "\n\n".join(dict.fromkeys(problems))
+
+
 def _concrete(path: str) -> str:
     return re.sub(r"\{[^}]+\}", "fuzz", path)
 
