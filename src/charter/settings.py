@@ -47,8 +47,10 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="Redis URL (`redis://127.0.0.1:6379/0`). When set, rate-limit counters and "
-        "policy-cache invalidations are shared by every replica.",
+        description="Redis URL (`redis://127.0.0.1:6379/0`). When set, the per-key rate-limit counters "
+        "(requests and tokens per minute) live there, shared by every replica; Redis unreachable: "
+        "`503 ratelimit_unavailable`. Nothing else uses it: policy caches are per replica "
+        "(`CHARTER_POLICY_CACHE_TTL_S`).",
     )
     host: str = Field(default="127.0.0.1", description="Address `charter serve` binds to.")
     port: int = Field(default=8080, ge=1, le=65535, description="Port `charter serve` listens on.")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from charter.domain.charter import Charter
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 __all__ = [
     "ChatMessage",
@@ -158,9 +161,10 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     vault: dict[str, str] = field(default_factory=dict)  # pseudonym -> real value, this exchange only
     persist_raw: bool = True  # False when blocked text must not be stored (DP-1)
-    #: Extra writes (``fn(conn)``) that must commit in the same transaction as the interaction
-    #: record (review items, citations, ...). The record stage runs them after inserting it.
-    writes: list[Callable[[Any, str], Any]] = field(default_factory=list)
+    #: Extra writes that must commit in the same transaction as the interaction record (review
+    #: items, citations, ...): ``fn(conn, interaction_id)``, run by the record stage, in order, after
+    #: it inserts the interaction; what they return is ignored.
+    writes: list[Callable[[Connection, str], object]] = field(default_factory=list)
 
     def verdict(self, stage: str, outcome: Outcome = "pass", **detail: Any) -> StageVerdict:
         v = StageVerdict(stage=stage, outcome=outcome, detail=dict(detail))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,15 @@ def test_every_setting_is_documented():
     text = DOCS.read_text()
     missing = [name for name in Settings.model_fields if f"CHARTER_{name.upper()}" not in text]
     assert missing == []
+
+
+def test_redis_url_says_what_uses_redis():
+    """Only the rate limiter talks to Redis: the setting's help and docs/settings.md say exactly that
+    (they claimed Redis shared policy-cache invalidations, which nothing did)."""
+    src = Path(__file__).resolve().parents[3] / "src" / "charter"
+    importer = re.compile(r"^\s*(?:import|from) redis\b", re.M)
+    users = sorted(str(path.relative_to(src)) for path in src.rglob("*.py") if importer.search(path.read_text()))
+    assert users == ["gateway/ratelimit.py"]
+    description = Settings.model_fields["redis_url"].description or ""
+    assert "rate-limit counters" in description and "invalidation" not in description
+    assert f"| `CHARTER_REDIS_URL` | `str | None` | `None` | {description} |" in DOCS.read_text()
