@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from charter.api.deps import get_runtime, key_cache, require_roles
 from charter.domain import Principal
 from charter.errors import PermissionDenied
+from charter.gateway import refusals
 from charter.interactions import service as interactions
 from charter.policy import controls as kill
 from charter.policy import service as policy
@@ -262,6 +263,21 @@ def list_interactions(
         return interactions.list_interactions(
             conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before
         )
+
+
+@router.get("/refusals")
+def list_refusals(
+    use_case: str | None = Query(default=None, max_length=64),
+    limit: int = Query(default=50, ge=1, le=500),
+    p: Principal = Depends(RECORD_READERS),
+    rt: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    """Refusals counted in aggregate (429 rate limits, 503 ``ratelimit_unavailable``): the flushed
+    counts, newest window first, and what this replica counted since its last flush."""
+    with rt.engine.connect() as conn:
+        data = refusals.list_refusals(conn, p.tenant_id, use_case=use_case, limit=limit)
+    pending = [r for r in refusals.refusal_counter(rt).pending() if r["tenant_id"] == p.tenant_id]
+    return {"data": data, "pending": pending}
 
 
 @router.get("/interactions/{interaction_id}")

@@ -15,6 +15,7 @@ from charter.domain import Exchange
 from charter.errors import CharterError, RateLimited, Suspended, UpstreamFailed
 from charter.gateway.generate import generate, open_stream, route
 from charter.gateway.record import record
+from charter.gateway.refusals import AGGREGATED_CODES, refusal_counter
 from charter.gateway.stages import Stage, admit, load_stage
 from charter.gateway.state import gateway_of
 from charter.providers.base import ProviderError, StreamDelta
@@ -63,6 +64,11 @@ class Pipeline:
         self.must_hold = _optional("charter.oversight.stages", "must_hold_before_release")
 
     async def _refused(self, ex: Exchange, exc: CharterError) -> None:
+        if exc.code in AGGREGATED_CODES:  # a rate-limit refusal is counted, not recorded (gateway.refusals)
+            refusal_counter(self.rt).count(
+                tenant_id=ex.principal.tenant_id, use_case_id=ex.use_case_id, key_id=ex.principal.key_id, code=exc.code
+            )
+            return
         # a kill switch (503 Suspended) is a deliberate refusal, not a failure of Charter or upstream
         failed = isinstance(exc, UpstreamFailed) or (exc.status >= 500 and not isinstance(exc, Suspended))
         ex.status = "error" if failed else "refused"

@@ -16,6 +16,7 @@ from charter.errors import CharterError, InvalidRequest, PermissionDenied, Upstr
 from charter.gateway.generate import route
 from charter.gateway.pipeline import Pipeline
 from charter.gateway.record import record
+from charter.gateway.refusals import start_refusals, stop_refusals
 from charter.gateway.request import ClientIds, client_ids, parse_chat, parse_embeddings, read_json
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
@@ -246,11 +247,13 @@ async def _embed(ex: Exchange, rt: Runtime, chain: list[list[Any]], texts: list[
 
 
 def setup(app: FastAPI) -> None:
-    """Close providers and the limiter when the app stops."""
+    """Flush counted refusals in the background; close providers and the limiter when the app stops."""
 
     async def stop(rt: Runtime) -> None:
         gw = rt.parts.pop("gateway", None)
         if gw is not None:
             await gw.aclose()
 
+    app.state.on_start.append(start_refusals)
+    app.state.on_stop.append(stop_refusals)
     app.state.on_stop.append(stop)

@@ -36,6 +36,7 @@ __all__ = [
     "metadata",
     "models",
     "new_id",
+    "refusal_counts",
     "tenants",
     "use_cases",
     "utcnow",
@@ -193,6 +194,24 @@ interactions = Table(
     _ts("created_at"),
     Index("ix_interactions_tenant_created", "tenant_id", "created_at"),
     Index("ix_interactions_use_case_created", "use_case_id", "created_at"),
+)
+
+#: Refusals counted rather than recorded one by one (rate limits, the rate-limit store down): one row
+#: per tenant, use case and code for each flush window, covered by one ``refusals.aggregated`` ledger
+#: entry per tenant and flush (charter.gateway.refusals).
+refusal_counts = Table(
+    "refusal_counts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("by_key", JSON, nullable=False),  # {key id: refusals}
+    Column("batch_id", String(40), nullable=False),  # the ledger entry's subject
+    _ts("window_start"),
+    _ts("window_end"),
+    Index("ix_refusal_counts_tenant_window", "tenant_id", "window_end"),
 )
 
 interaction_raw = Table(
