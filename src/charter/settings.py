@@ -155,12 +155,31 @@ class Settings(BaseSettings):
         description="Allow-list of outside plugin names (entry points in group `charter`). "
         "Unset: every installed plugin loads; `[]`: built-ins only.",
     )
+    secrets_file: Path | None = Field(
+        default=None,
+        description="Provider secrets (TOML, owner-only): named credentials, the tenants that may "
+        "reference them and the hosts they may be sent to. Unset: `keys/secrets.toml` in the data "
+        "directory when it exists, else no secrets.",
+    )
+    outbound_allow: list[str] = Field(
+        default_factory=list,
+        description="Where Charter may connect (model endpoints, embedders, eval targets, webhooks): "
+        "`scheme://host[:port]` entries; host a DNS name, `*.suffix`, IP or CIDR; port a number or `*`. "
+        "Empty (default): nothing outbound.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the server."
     )
     demo: bool = Field(
         default=True, description="`charter init` creates a demo tenant, use case and API key on first run."
     )
+
+    @field_validator("outbound_allow")
+    @classmethod
+    def _allow_entries(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            parse_entry(entry)
+        return entries
 
     @model_validator(mode="after")
     def _absolute_data_dir(self) -> Settings:
@@ -184,20 +203,15 @@ class Settings(BaseSettings):
     def effective_ledger_key_dir(self) -> Path:
         return self.ledger_key_dir or self.data_dir / "keys" / "ledger"
 
+    @property
+    def effective_secrets_file(self) -> Path | None:
+        if self.secrets_file is not None:
+            return self.secrets_file
+        default = self.data_dir / "keys" / "secrets.toml"
+        return default if default.exists() else None
+
     @classmethod
     def settings_customise_sources(
-    secrets_file: Path | None = Field(
-        default=None,
-        description="Provider secrets (TOML, owner-only): named credentials, the tenants that may "
-        "reference them and the hosts they may be sent to. Unset: `keys/secrets.toml` in the data "
-        "directory when it exists, else no secrets.",
-    )
-    outbound_allow: list[str] = Field(
-        default_factory=list,
-        description="Where Charter may connect (model endpoints, embedders, eval targets, webhooks): "
-        "`scheme://host[:port]` entries; host a DNS name, `*.suffix`, IP or CIDR; port a number or `*`. "
-        "Empty (default): nothing outbound.",
-    )
         cls,
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
@@ -205,13 +219,6 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-    @field_validator("outbound_allow")
-    @classmethod
-    def _allow_entries(cls, entries: list[str]) -> list[str]:
-        for entry in entries:
-            parse_entry(entry)
-        return entries
-
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         toml_file = os.environ.get("CHARTER_SETTINGS_FILE")
         if toml_file:
@@ -222,10 +229,3 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment (and the optional file), with ``overrides`` on top."""
     return Settings(**overrides)
-    @property
-    def effective_secrets_file(self) -> Path | None:
-        if self.secrets_file is not None:
-            return self.secrets_file
-        default = self.data_dir / "keys" / "secrets.toml"
-        return default if default.exists() else None
-
