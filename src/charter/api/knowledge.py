@@ -113,9 +113,9 @@ def show(kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runt
 
 
 @router.post("/api/v1/kb/{kb}/documents", status_code=201)
+@takes_upload
 async def upload(
     kb: str,
-@takes_upload
     request: Request,
     filename: str = Query(
         min_length=1, max_length=300, description="File name; its suffix picks the loader."
