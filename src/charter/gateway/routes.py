@@ -112,8 +112,8 @@ def _request_id(ids: ClientIds) -> str:
     responses=_ERRORS,
     response_model=None,
 )
-async def chat_completions(request: Request) -> Response:
 @roles("app", "developer")
+async def chat_completions(request: Request) -> Response:
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "chat")
@@ -142,8 +142,8 @@ async def chat_completions(request: Request) -> Response:
 
 
 @router.get("/v1/models", responses=_ERRORS)
-async def list_models(request: Request) -> dict[str, Any]:
 @roles("app", "developer")
+async def list_models(request: Request) -> dict[str, Any]:
     """The model aliases this key's use case may use now (OpenAI list format)."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "models")
@@ -178,8 +178,8 @@ async def list_models(request: Request) -> dict[str, Any]:
     responses=_ERRORS,
     response_model=None,
 )
-async def embeddings(request: Request) -> Response:
 @roles("app", "developer")
+async def embeddings(request: Request) -> Response:
     """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
     rt = get_runtime(request)
     principal = _gateway_principal(request, "embeddings")
