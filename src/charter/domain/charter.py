@@ -147,6 +147,14 @@ class Charter(_Strict):
     suspend_when: SuspendCriteria | None = None
     inventory: Inventory = Field(default_factory=Inventory)
 
+    @property
+    def is_high_impact(self) -> bool:
+        """The one rule for "high-impact" (OMB M-25-21), read by oversight (every answer held for a
+        person, HO-2), the inventory export (MD-4) and the model-change gate (MD-3): ``risk_tier:
+        high-impact`` or ``inventory.is_high_impact: true``. Either is enough; ``is_high_impact:
+        false`` does not lower a ``high-impact`` tier (fail closed)."""
+        return self.risk_tier is RiskTier.high_impact or self.inventory.is_high_impact is True
+
     @field_validator("classification_ceiling")
     @classmethod
     def _known_level(cls, value: str) -> str:

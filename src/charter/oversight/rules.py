@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from charter.domain import Exchange, RiskTier
+from charter.domain import Exchange
 
 __all__ = ["OversightDecision", "decide", "grounding_score", "in_sample"]
 
@@ -53,7 +53,7 @@ def decide(ex: Exchange) -> OversightDecision:
     reasons: list[str] = []
     if rule.always:
         reasons.append("always")
-    if ex.charter.risk_tier == RiskTier.high_impact:
+    if ex.charter.is_high_impact:
         reasons.append("high-impact")  # HO-2: outputs of high-impact use cases need a person
     if rule.on_guard_flag:
         reasons.extend(f"guard:{name}" for name in _flagged_guards(ex))

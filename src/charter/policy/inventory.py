@@ -68,16 +68,13 @@ def inventory_rows(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     for uc in list_use_cases(conn, tenant_id):
         _, version, charter = get_charter(conn, tenant_id, uc["name"])
         inv = charter.inventory.model_dump(mode="json")
-        is_high = (
-            inv["is_high_impact"] if inv["is_high_impact"] is not None else charter.risk_tier.value == "high-impact"
-        )
         used = sorted(
             {f"{m['alias']} ({m['platform_model_id']} v{m['version']})" for m in models if m["alias"] in charter.models}
         )
         row = {
             "use_case_name": charter.name,
             **inv,
-            "is_high_impact": is_high,
+            "is_high_impact": charter.is_high_impact,
             "risk_tier": charter.risk_tier.value,
             "classification_ceiling": charter.classification_ceiling,
             "models": "; ".join(used),

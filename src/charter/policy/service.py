@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
-from charter.domain import Charter, RiskTier
+from charter.domain import Charter
 from charter.errors import NotFound
 from charter.policy.loader import parse_charter
 from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
@@ -145,7 +145,7 @@ def apply_charter(
                 from_alias=old_models[0] if old_models else "",
                 to_alias=new_models[0],
                 since=current.created_at,
-                high_impact=charter.risk_tier == RiskTier.high_impact or charter.inventory.is_high_impact is True,
+                high_impact=charter.is_high_impact,
             )
         conn.execute(
             update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now)
