@@ -33,7 +33,7 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable,
                                         ratelimit_unavailable, embedder_unavailable,
                                         raw_tier_key_missing, raw_tier_corrupt,
-                                        secret_store_invalid (refuses the start)
+                                        secret_store_invalid, plugin_invalid (refuse the start)
                                         (fail closed: Charter could not do its job, so it refused)
 """
 

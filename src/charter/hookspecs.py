@@ -1,7 +1,8 @@
 """Every extension point of Charter, one hook each. Built-ins register through the same hooks.
 
-Each hook receives ``register(name, factory, **options)``; the core checks names and collisions in
-one place (:mod:`charter.plugins`).
+Each hook receives ``register(name, factory)``; the core checks names and collisions in one place
+(:mod:`charter.plugins`) and refuses anything else passed to ``register`` (``plugin_invalid`` at
+start-up) rather than ignore it.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,6 +11,7 @@ from typing import Any
 import pluggy
 
 from charter import hookspecs
+from charter.errors import Unavailable
 
 __all__ = ["BUILTIN_PLUGINS", "Registry", "load_registry"]
 
@@ -41,22 +44,55 @@ class Registry:
         return sorted(self.items[kind])
 
 
+def _invalid(message: str) -> Unavailable:
+    return Unavailable(message, code="plugin_invalid")
+
+
 def _registrar(registry: Registry, kind: str, plugin_name: str) -> Callable[..., None]:
-    def register(name: str, factory: Any, **_options: Any) -> None:
+    def register(name: str, factory: Any, **options: Any) -> None:
+        if options:  # nothing reads them: refused rather than dropped
+            raise _invalid(
+                f"plugin {plugin_name} registers {kind[:-1]} {name!r} with option(s) "
+                f"{', '.join(sorted(options))}; register(name, factory) takes none"
+            )
         if name in registry.items[kind]:
             owner = registry.sources[(kind, name)]
-            raise ValueError(f"{kind[:-1]} {name!r} from {plugin_name} collides with the one from {owner}")
+            raise _invalid(f"{kind[:-1]} {name!r} from {plugin_name} collides with the one from {owner}")
         registry.items[kind][name] = factory
         registry.sources[(kind, name)] = plugin_name
 
     return register
 
 
+def _load_outside(pm: pluggy.PluginManager, allowed: set[str] | None) -> None:
+    """Import and register the outside plugins (entry-point group ``charter``) the allow-list names,
+    every one when there is none. A plugin not allowed is never imported: its import-time code does
+    not run. An allowed name that no installed package provides stops the start (a typo must not
+    leave a guard or provider silently missing)."""
+    found: set[str] = set()
+    for entry in importlib.metadata.entry_points(group="charter"):
+        if allowed is not None and entry.name not in allowed:
+            continue
+        if entry.name in found or entry.name in BUILTIN_PLUGINS:
+            raise _invalid(f"two installed packages provide the charter plugin {entry.name!r}; uninstall one")
+        found.add(entry.name)
+        try:
+            plugin = entry.load()
+        except Exception as exc:
+            raise _invalid(f"the charter plugin {entry.name!r} ({entry.value}) could not be imported: {exc}") from exc
+        pm.register(plugin, name=entry.name)
+    missing = sorted((allowed or set()) - found)
+    if missing:
+        raise _invalid(
+            f"CHARTER_PLUGINS allows {', '.join(map(repr, missing))}, but no installed package provides it "
+            "(an entry point in group `charter`); install it or remove the name"
+        )
+
+
 def load_registry(allow: Iterable[str] | None = None, extra: Iterable[object] = ()) -> Registry:
     """Load built-ins, outside plugins (entry-point group ``charter``; only those in ``allow`` when it
-    is given) and ``extra`` plugin objects (tests), and collect what they register."""
-    import importlib
-
+    is given; see :func:`_load_outside`) and ``extra`` plugin objects (tests), and collect what they
+    register. Any problem is ``plugin_invalid`` and stops the start."""
     pm = pluggy.PluginManager("charter")
     pm.add_hookspecs(hookspecs)
     for module_name in BUILTIN_PLUGINS:
@@ -67,13 +103,7 @@ def load_registry(allow: Iterable[str] | None = None, extra: Iterable[object] = 
                 raise
             continue  # a capability not built yet
         pm.register(module, name=module_name)
-    allowed = None if allow is None else set(allow)
-    if allowed is None or allowed:
-        pm.load_setuptools_entrypoints("charter")
-        if allowed is not None:
-            for name, plugin in list(pm.list_name_plugin()):
-                if name not in BUILTIN_PLUGINS and name not in allowed and plugin is not None:
-                    pm.unregister(plugin)
+    _load_outside(pm, None if allow is None else set(allow))
     for plugin in extra:
         pm.register(plugin)
     registry = Registry()

@@ -33,6 +33,7 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:
         egress = Egress.from_settings(settings)  # a bad secrets file stops the start, before anything opens
+        registry = load_registry(settings.plugins, extra=extra_plugins)  # so does a bad plugin (plugin_invalid)
         private_dir(settings.data_dir)  # 0700 when Charter creates it
         warn_exposed(settings)  # an existing data directory, database or key file open to others
         engine = make_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
@@ -44,7 +45,6 @@ class Runtime:
             max_wait_ms=settings.group_commit_max_wait_ms,
         )
         writer.start()
-        registry = load_registry(settings.plugins, extra=extra_plugins)
         return cls(settings=settings, engine=engine, writer=writer, registry=registry, egress=egress)
 
     def close(self) -> None:

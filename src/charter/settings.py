@@ -152,8 +152,9 @@ class Settings(BaseSettings):
     )
     plugins: list[str] | None = Field(
         default=None,
-        description="Allow-list of outside plugin names (entry points in group `charter`). "
-        "Unset: every installed plugin loads; `[]`: built-ins only.",
+        description="Allow-list of outside plugin names (entry points in group `charter`): only these are "
+        "imported, and a name no installed package provides stops the start (`plugin_invalid`). Unset: "
+        "every installed plugin loads; `[]`: built-ins only.",
     )
     secrets_file: Path | None = Field(
         default=None,

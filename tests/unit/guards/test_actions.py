@@ -287,5 +287,6 @@ def test_outside_guards_register_through_the_same_hook_as_the_builtins():
         def register_guards(self, register):
             register("pii", lambda settings: WordGuard("pii", "x"))
 
-    with pytest.raises(ValueError, match="collides"):
+    with pytest.raises(Unavailable, match="collides") as refused:
         load_registry(allow=[], extra=[Impostor()])
+    assert refused.value.code == "plugin_invalid"
