@@ -385,7 +385,8 @@ def start_charter(procs: Processes, core: str | None, mock_port: int, args: argp
     data_dir = Path(tempfile.mkdtemp(prefix="charter-bench-", dir=WORK))
     if not args.keep_data:
         procs.cleanup.append(data_dir)
-    env = {**os.environ, "CHARTER_DATA_DIR": str(data_dir)}
+    # the mock upstream is on loopback: allow it explicitly (Charter allows nothing outbound by default)
+    env = {**os.environ, "CHARTER_DATA_DIR": str(data_dir), "CHARTER_OUTBOUND_ALLOW": '["http://127.0.0.1:*"]'}
     if args.charter_ref:
         env["PYTHONPATH"] = str(charter_snapshot(args.charter_ref))
     if args.charter_database_url:

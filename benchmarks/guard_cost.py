@@ -62,7 +62,8 @@ def main() -> int:
     from charter.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        rt = Runtime.open(Settings(data_dir=Path(tmp), embedded_model="none", llama_threads=1))
+        rt = Runtime.open(Settings(data_dir=Path(tmp), embedded_model="none", llama_threads=1,
+                                   outbound_allow=["http://127.0.0.1:*"]))
         upstream = ScriptedUpstream().start()
         upstream.reply = "Refunds usually take two to three weeks. You can check the status online."
         platform = make_platform(rt, upstream)

@@ -386,6 +386,7 @@ def start_gateway(go: Any, procs: Any, mock_port: int, args: argparse.Namespace,
         "CHARTER_DATA_DIR": str(data_dir),
         "CHARTER_EMBEDDED_MODEL": "none",
         "CHARTER_LOG_LEVEL": "warning",
+        "CHARTER_OUTBOUND_ALLOW": '["http://127.0.0.1:*"]',  # the mock upstream, on loopback
     }
     demo = go._charter_json(["init"], env)
     tenant = str(demo.get("tenant") or "demo")

@@ -122,16 +122,21 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+#: The scripted upstream listens on loopback: tests allow it explicitly (the default allows nothing).
+LOOPBACK_ALLOW = ["http://127.0.0.1:*"]
+
+
 @pytest.fixture
 def settings(data_dir: Path, database_url: str | None, sqlite_template: Path) -> Settings:
     if database_url is None:
         shutil.copyfile(sqlite_template, data_dir / "charter.db")
-    return Settings(data_dir=data_dir, database_url=database_url, embedded_model="none", llama_threads=1)
+    return Settings(data_dir=data_dir, database_url=database_url, embedded_model="none", llama_threads=1,
+                    outbound_allow=LOOPBACK_ALLOW)
 
 
 @pytest.fixture
 def sqlite_settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, embedded_model="none", llama_threads=1)
+    return Settings(data_dir=data_dir, embedded_model="none", llama_threads=1, outbound_allow=LOOPBACK_ALLOW)
 
 
 @pytest.fixture
@@ -173,7 +178,7 @@ class Platform:
     def apply(self, yaml_text: str) -> dict[str, Any]:
         from charter.policy.service import apply_charter
 
-        result = self.rt.writer.write(lambda c: apply_charter(c, yaml_text, actor="test"))
+        result = self.rt.writer.write(lambda c: apply_charter(c, yaml_text, actor="test", egress=self.rt.egress))
         self.invalidate()
         return result
 
@@ -192,7 +197,9 @@ class Platform:
         from charter.policy.service import tenant_id_for
         from charter.registry.models import ModelSpec, add_model
 
-        row = self.rt.writer.write(lambda c: add_model(c, tenant_id_for(c, tenant), ModelSpec(**spec), actor="test"))
+        row = self.rt.writer.write(
+            lambda c: add_model(c, tenant_id_for(c, tenant), ModelSpec(**spec), actor="test", egress=self.rt.egress)
+        )
         self.invalidate()
         return row
 

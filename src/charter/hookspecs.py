@@ -20,7 +20,10 @@ Register = Callable[..., None]
 
 @hookspec
 def register_providers(register: Register) -> None:
-    """Register provider kinds: ``register("openai", factory)``; factory(model_entry, settings) -> Provider."""
+    """Register provider kinds: ``register("openai", factory)``; factory(model_entry, settings, credential)
+    -> Provider. ``credential`` (:class:`charter.secretstore.Credential` or None) is the operator secret
+    the entry references, already checked for its tenant and endpoint host; an HTTP provider connects
+    through :class:`charter.outbound.OutboundPolicy` (``OutboundPolicy.parse(settings.outbound_allow)``)."""
 
 
 @hookspec

@@ -102,7 +102,9 @@ def apply_use_case(
     body: CharterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """Apply a charter (a new version when it differs from the current one)."""
-    result = rt.writer.write(lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id))
+    result = rt.writer.write(
+        lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id, egress=rt.egress)
+    )
     _changed(rt)
     return result
 
@@ -194,7 +196,7 @@ def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runt
 
 @router.post("/models", status_code=201)
 def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    row = rt.writer.write(lambda c: registry.add_model(c, p.tenant_id, body, actor=p.key_id))
+    row = rt.writer.write(lambda c: registry.add_model(c, p.tenant_id, body, actor=p.key_id, egress=rt.egress))
     _changed(rt)
     return row
 

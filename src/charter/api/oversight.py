@@ -194,10 +194,10 @@ def release_review(
     return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
 
 
-def _notify(tasks: BackgroundTasks, result: dict[str, Any]) -> dict[str, Any]:
+def _notify(tasks: BackgroundTasks, rt: Runtime, result: dict[str, Any]) -> dict[str, Any]:
     url = result.pop("webhook_url", None)
     if url:
-        tasks.add_task(post_decision, url, result)
+        tasks.add_task(post_decision, url, result, outbound=rt.egress.outbound)
     return result
 
 
@@ -211,7 +211,7 @@ def approve_review(
 ) -> dict[str, Any]:
     now = utcnow()
     return _notify(
-        tasks, rt.writer.write(lambda c: oversight.approve(c, p, review_id, comment=body.comment, now=now))
+        tasks, rt, rt.writer.write(lambda c: oversight.approve(c, p, review_id, comment=body.comment, now=now))
     )
 
 
@@ -226,6 +226,7 @@ def edit_review(
     now = utcnow()
     return _notify(
         tasks,
+        rt,
         rt.writer.write(
             lambda c: oversight.edit(
                 rt,
@@ -251,7 +252,7 @@ def reject_review(
 ) -> dict[str, Any]:
     now = utcnow()
     return _notify(
-        tasks, rt.writer.write(lambda c: oversight.reject(c, p, review_id, reason=body.reason, now=now))
+        tasks, rt, rt.writer.write(lambda c: oversight.reject(c, p, review_id, reason=body.reason, now=now))
     )
 
 

@@ -6,10 +6,11 @@ import os
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table
 from charter.policy import service as policy
 from charter.registry import models as registry
 from charter.registry.models import ModelSpec
+from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
 
@@ -31,11 +32,16 @@ def add(
     price_prompt: float = typer.Option(0.0, help="Price per 1k prompt tokens."),
     price_completion: float = typer.Option(0.0, help="Price per 1k completion tokens."),
     weight: int = typer.Option(100, help="Traffic weight within the alias (canary)."),
-    api_key_env: str | None = typer.Option(None, help="Environment variable that holds the provider key."),
+    secret: str | None = typer.Option(
+        None, help="Name of an operator-defined provider secret (docs/operations.md, Provider secrets)."
+    ),
+    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
     tenant: str = typer.Option("demo"),
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Register a model version."""
+    if api_key_env is not None:
+        fail(secret_name_refusal("--api-key-env", replacement="--secret"), json_output)
     spec = ModelSpec(
         alias=alias,
         provider=provider,
@@ -48,10 +54,12 @@ def add(
         price_prompt_per_1k=price_prompt,
         price_completion_per_1k=price_completion,
         weight=weight,
-        api_key_env=api_key_env,
+        secret=secret,
     )
     with open_runtime(json_output) as rt:
-        row = rt.writer.write(lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=_actor()))
+        row = rt.writer.write(
+            lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=_actor(), egress=rt.egress)
+        )
     emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
 
 

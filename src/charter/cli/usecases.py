@@ -24,7 +24,9 @@ def apply(
     """Validate a charter YAML file and store it as the use case's next version."""
     source = file.read_text(encoding="utf-8")
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(lambda c: policy.apply_charter(c, source, actor=_actor(), filename=file.name))
+        result = rt.writer.write(
+            lambda c: policy.apply_charter(c, source, actor=_actor(), filename=file.name, egress=rt.egress)
+        )
     human = f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}" + (
         "" if result["changed"] else " (unchanged)"
     )

@@ -23,7 +23,7 @@ __all__ = [
     "Usage",
 ]
 
-Outcome = Literal["pass", "redact", "warn", "block", "review", "skip", "release", "hold"]
+Outcome = Literal["pass", "redact", "warn", "block", "review", "skip", "release", "hold", "fail"]
 ROLES: tuple[str, ...] = ("admin", "developer", "reviewer", "auditor", "app")
 
 
@@ -116,7 +116,8 @@ class ModelEntry:
     weight: int
     enabled: bool
     no_train: bool = True
-    api_key_env: str | None = None
+    #: Name of the operator-defined provider secret the entry references (never its value).
+    secret: str | None = None
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@ fallbacks (MD-7), and check the context window (PC-7)."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -13,7 +14,9 @@ from charter.providers.base import ChatRequest, ProviderError, StreamDelta
 from charter.providers.router import Route, backoff, pick_weighted, plan_route
 from charter.runtime import Runtime
 
-__all__ = ["generate", "open_stream", "route"]
+__all__ = ["generate", "open_stream", "route", "upstream_failed"]
+
+log = logging.getLogger(__name__)
 
 
 async def route(ex: Exchange, rt: Runtime) -> Route:
@@ -53,11 +56,16 @@ def _candidates(planned: Route) -> list[ModelEntry]:
     return order
 
 
-def _failed(ex: Exchange) -> UpstreamFailed:
+def upstream_failed(ex: Exchange, what: str = "answer") -> UpstreamFailed:
+    """The 502 after every allowed model failed. Where and why each attempt failed (hosts, ports,
+    connection errors) stays in the interaction record and the log; the client learns the outage
+    message and how many attempts were made, never which internal destinations answered."""
+    ex.verdict("generate", "fail", attempts=list(ex.attempts))
+    log.warning("request %s: every allowed model failed: %s", ex.request_id, ex.attempts)
     return UpstreamFailed(
-        "no allowed model could answer. " + ex.charter.outage_message,
+        f"no allowed model could {what}. " + ex.charter.outage_message,
         code="upstream_unavailable",
-        extra={"attempts": ex.attempts},
+        extra={"attempts": len(ex.attempts)},
     )
 
 
@@ -93,7 +101,7 @@ async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
             ex.ttft_ms = (time.perf_counter() - started) * 1000.0
             ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1)
             return
-    raise _failed(ex)
+    raise upstream_failed(ex)
 
 
 async def open_stream(ex: Exchange, rt: Runtime, planned: Route) -> AsyncIterator[StreamDelta]:
@@ -127,7 +135,7 @@ async def open_stream(ex: Exchange, rt: Runtime, planned: Route) -> AsyncIterato
             ex.ttft_ms = (time.perf_counter() - started) * 1000.0
             ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1, stream=True)
             return _chain_first(first, iterator)
-    raise _failed(ex)
+    raise upstream_failed(ex)
 
 
 async def _chain_first(first: StreamDelta, rest: AsyncIterator[StreamDelta]) -> AsyncIterator[StreamDelta]:

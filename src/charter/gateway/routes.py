@@ -12,8 +12,8 @@ from fastapi.responses import Response, StreamingResponse
 from charter.api.deps import authenticate, get_runtime, roles
 from charter.api.responses import JSONResponse
 from charter.domain import Exchange, GenerationParams, Principal
-from charter.errors import CharterError, InvalidRequest, PermissionDenied, UpstreamFailed
-from charter.gateway.generate import route
+from charter.errors import CharterError, InvalidRequest, PermissionDenied
+from charter.gateway.generate import route, upstream_failed
 from charter.gateway.pipeline import Pipeline
 from charter.gateway.record import record
 from charter.gateway.refusals import start_refusals, stop_refusals
@@ -241,9 +241,7 @@ async def _embed(ex: Exchange, rt: Runtime, chain: list[list[Any]], texts: list[
         raise InvalidRequest(
             "no model this use case may use offers embeddings", code="no_eligible_model", param="model"
         )
-    raise UpstreamFailed(
-        "no allowed model could compute embeddings. " + ex.charter.outage_message, extra={"attempts": ex.attempts}
-    )
+    raise upstream_failed(ex, "compute embeddings")
 
 
 def setup(app: FastAPI) -> None:

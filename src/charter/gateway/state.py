@@ -8,6 +8,7 @@ other replicas see it within the TTL — well inside HO-4's 5 seconds.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -15,17 +16,19 @@ from typing import Any
 from sqlalchemy import select
 
 from charter.domain import Charter, ModelEntry
-from charter.errors import NotFound, Unavailable
+from charter.errors import CharterError, NotFound, Unavailable
 from charter.gateway.ratelimit import RateLimiter, make_limiter
 from charter.policy.controls import active_controls
-from charter.policy.service import PLATFORM_TENANT
-from charter.providers.base import Provider
+from charter.policy.service import PLATFORM_TENANT, tenant_name
+from charter.providers.base import Provider, RefusedProvider
 from charter.providers.router import CircuitBreaker
 from charter.registry.models import load_entries
 from charter.runtime import Runtime
 from charter.store.schema import charter_versions, tenants, use_cases
 
 __all__ = ["Gateway", "UseCasePolicy", "gateway_of"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class Gateway:
         self._models = _TTLCache(ttl)
         self._controls = _TTLCache(ttl)
         self._platform_tenant: str | None = None
+        self._tenant_names: dict[str, str] = {}
         self.providers: dict[str, Provider] = {}
         self.breakers: dict[str, CircuitBreaker] = {}
         self.limiter: RateLimiter = make_limiter(rt.settings.redis_url)
@@ -125,9 +129,38 @@ class Gateway:
     def provider(self, entry: ModelEntry) -> Provider:
         provider = self.providers.get(entry.id)
         if provider is None:
-            factory = self.rt.registry.get("providers", entry.provider)
-            provider = self.providers[entry.id] = factory(entry, self.rt.settings)
+            provider = self.providers[entry.id] = self._build(entry)
         return provider
+
+    def _build(self, entry: ModelEntry) -> Provider:
+        """The entry's provider, after the egress checks of registration run again (a stored row is
+        not trusted): a refused entry gets a provider that fails every call and sends nothing."""
+        factory = self.rt.registry.get("providers", entry.provider)
+        try:
+            tenant = self._tenant_name(entry.tenant_id)
+            credential = self.rt.egress.credential(entry.endpoint, secret=entry.secret, tenant=tenant)
+            provider: Provider = factory(entry, self.rt.settings, credential)
+        except CharterError as exc:
+            if isinstance(exc, Unavailable) and exc.code == "store_unavailable":
+                raise
+            log.warning("model %s (%s) refused by the egress policy: %s", entry.alias, entry.id, exc.message)
+            return RefusedProvider(f"refused by the egress policy ({exc.code}): {exc.message}")
+        return provider
+
+    def _tenant_name(self, tenant_id: str) -> str:
+        name = self._tenant_names.get(tenant_id)
+        if name is None:
+            try:
+                with self.rt.engine.connect() as conn:
+                    name = tenant_name(conn, tenant_id)
+            except CharterError:
+                raise
+            except Exception as exc:
+                raise Unavailable(
+                    f"the store is unreachable ({type(exc).__name__})", code="store_unavailable"
+                ) from exc
+            self._tenant_names[tenant_id] = name
+        return name
 
     def breaker(self, entry: ModelEntry) -> CircuitBreaker:
         key = entry.endpoint or entry.id

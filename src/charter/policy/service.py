@@ -13,6 +13,7 @@ from charter import ledger
 from charter.domain import Charter
 from charter.errors import NotFound
 from charter.policy.loader import parse_charter
+from charter.secretstore import NO_EGRESS, Egress
 from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "list_tenants",
     "list_use_cases",
     "tenant_id_for",
+    "tenant_name",
 ]
 
 #: The tenant that owns platform-wide rows (the global kill switch, platform admin keys).
@@ -64,6 +66,14 @@ def tenant_id_for(conn: Connection, name: str) -> str:
     return str(tenant_id)
 
 
+def tenant_name(conn: Connection, tenant_id: str) -> str:
+    """The name of a tenant (what the operator's secrets file grants secrets to)."""
+    name = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one_or_none()
+    if name is None:
+        raise NotFound(f"tenant {tenant_id!r} does not exist")
+    return str(name)
+
+
 def list_tenants(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(tenants).order_by(tenants.c.created_at)).all()
     return [
@@ -79,12 +89,19 @@ def list_tenants(conn: Connection) -> list[dict[str, Any]]:
 
 
 def apply_charter(
-    conn: Connection, source: str | Charter, *, actor: str, tenant_id: str | None = None, filename: str = "charter.yaml"
+    conn: Connection,
+    source: str | Charter,
+    *,
+    actor: str,
+    tenant_id: str | None = None,
+    filename: str = "charter.yaml",
+    egress: Egress = NO_EGRESS,
 ) -> dict[str, Any]:
     """Validate and store a new version of a use case's charter (creating tenant/use case as needed).
 
     When ``tenant_id`` is given (an API caller), the charter must name that tenant. Re-applying an
-    identical charter changes nothing and returns the current version.
+    identical charter changes nothing and returns the current version. A ``review.webhook_url`` must
+    be on the outbound allow-list of ``egress`` (the runtime's; the default allows nothing outbound).
     """
     if isinstance(source, Charter):
         charter = source
@@ -92,6 +109,8 @@ def apply_charter(
     else:
         charter = parse_charter(source, filename=filename)
         text = source
+    if charter.review.webhook_url is not None:
+        egress.outbound.check_url(charter.review.webhook_url, param="review.webhook_url")
     if tenant_id is not None:
         own = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one()
         if own != charter.tenant:

@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from charter.domain import GenerationParams, ModelEntry
 
-__all__ = ["ChatRequest", "ChatResult", "Provider", "ProviderError", "StreamDelta"]
+__all__ = ["ChatRequest", "ChatResult", "Provider", "ProviderError", "RefusedProvider", "StreamDelta"]
 
 
 class ProviderError(Exception):
@@ -56,3 +56,31 @@ class Provider(Protocol):
     async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]: ...
 
     async def aclose(self) -> None: ...
+
+
+class RefusedProvider:
+    """Stands in for a model the operator's egress policy refuses (an endpoint off the outbound
+    allow-list, a secret not granted to the tenant or not bound to the endpoint's host): every call
+    fails at once, is not retried, and nothing is sent anywhere."""
+
+    kind = "refused"
+    supports_embeddings = True
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _error(self) -> ProviderError:
+        return ProviderError(self.reason, retryable=False)
+
+    async def chat(self, request: ChatRequest) -> ChatResult:
+        raise self._error()
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
+        raise self._error()
+        yield StreamDelta()  # an async generator, like every provider's stream
+
+    async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]:
+        raise self._error()
+
+    async def aclose(self) -> None:
+        return None

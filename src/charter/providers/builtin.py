@@ -6,17 +6,24 @@ from typing import Any
 
 from charter.domain import ModelEntry
 from charter.hookspecs import Register, hookimpl
+from charter.outbound import OutboundPolicy
 from charter.providers.base import Provider
+from charter.secretstore import Credential
 from charter.settings import Settings
 
 
-def _openai(entry: ModelEntry, settings: Settings) -> Provider:
+def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
     from charter.providers.openai_http import OpenAIHTTPProvider
 
-    return OpenAIHTTPProvider(entry, timeout=settings.upstream_timeout_s)
+    return OpenAIHTTPProvider(
+        entry,
+        timeout=settings.upstream_timeout_s,
+        credential=credential,
+        outbound=OutboundPolicy.parse(settings.outbound_allow),
+    )
 
 
-def _embedded(entry: ModelEntry, settings: Settings) -> Provider:
+def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
     from charter.providers.embedded import LlamaProvider
 
     return LlamaProvider(

@@ -8,7 +8,6 @@ of that (measured with py-spy; BENCHMARKS.md).
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +15,9 @@ import aiohttp
 import orjson
 
 from charter.domain import ModelEntry
+from charter.outbound import OutboundPolicy, OutboundRefused
 from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
+from charter.secretstore import Credential
 
 __all__ = ["OpenAIHTTPProvider"]
 
@@ -39,28 +40,37 @@ def _body(request: ChatRequest, stream: bool) -> dict[str, Any]:
 class OpenAIHTTPProvider:
     """Talks to one endpoint's ``/chat/completions`` and ``/embeddings`` over a pooled session.
 
-    The credential comes from the environment variable the model entry names (never from config
-    files or the database: SA-3).
+    The credential is the operator secret the entry references, resolved and checked by the gateway
+    (never from the database: SA-3); it refuses to be sent to a host outside its ``hosts``. Every
+    connection goes through the outbound allow-list (checked again here, and on every DNS answer),
+    and redirects are not followed.
     """
 
     kind = "openai"
     supports_embeddings = True
 
-    def __init__(self, entry: ModelEntry, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        entry: ModelEntry,
+        *,
+        timeout: float = 60.0,
+        credential: Credential | None = None,
+        outbound: OutboundPolicy | None = None,
+    ) -> None:
         if not entry.endpoint:
             raise ValueError(f"model {entry.alias}: the openai provider needs an endpoint")
         self.base = entry.endpoint.rstrip("/")
+        self.outbound = OutboundPolicy() if outbound is None else outbound
+        self.outbound.check_url(self.base)
         self.headers = {"content-type": "application/json"}
-        if entry.api_key_env:
-            secret = os.environ.get(entry.api_key_env)
-            if secret:
-                self.headers["authorization"] = f"Bearer {secret}"
+        if credential is not None:
+            self.headers["authorization"] = credential.authorization(self.base)
         self.timeout = aiohttp.ClientTimeout(total=timeout, connect=min(timeout, 5.0))
         self._session: aiohttp.ClientSession | None = None
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=256, limit_per_host=256, keepalive_timeout=30)
+            connector = self.outbound.aiohttp_connector(limit=256, limit_per_host=256, keepalive_timeout=30)
             self._session = aiohttp.ClientSession(
                 connector=connector, timeout=self.timeout, headers=self.headers, skip_auto_headers=("User-Agent",)
             )
@@ -68,7 +78,9 @@ class OpenAIHTTPProvider:
 
     async def _post(self, path: str, payload: dict[str, Any]) -> bytes:
         try:
-            async with self._client().post(self.base + path, data=orjson.dumps(payload)) as response:
+            async with self._client().post(
+                self.base + path, data=orjson.dumps(payload), allow_redirects=False
+            ) as response:
                 content = await response.read()
                 if response.status != 200:
                     raise ProviderError(
@@ -80,7 +92,7 @@ class OpenAIHTTPProvider:
         except TimeoutError as exc:
             raise ProviderError("timeout", retryable=True) from exc
         except aiohttp.ClientError as exc:
-            raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
+            raise _connection_failed(exc) from exc
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         content = await self._post("/chat/completions", _body(request, False))
@@ -100,7 +112,7 @@ class OpenAIHTTPProvider:
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
         try:
             async with self._client().post(
-                self.base + "/chat/completions", data=orjson.dumps(_body(request, True))
+                self.base + "/chat/completions", data=orjson.dumps(_body(request, True)), allow_redirects=False
             ) as response:
                 if response.status != 200:
                     await response.read()
@@ -116,7 +128,7 @@ class OpenAIHTTPProvider:
         except TimeoutError as exc:
             raise ProviderError("timeout", retryable=True) from exc
         except aiohttp.ClientError as exc:
-            raise ProviderError(f"connection failed: {exc}", retryable=True) from exc
+            raise _connection_failed(exc) from exc
 
     async def embed(self, model: ModelEntry, texts: list[str]) -> tuple[list[list[float]], int]:
         content = await self._post("/embeddings", {"model": model.platform_model_id, "input": texts})
@@ -131,6 +143,12 @@ class OpenAIHTTPProvider:
         if self._session is not None and not self._session.closed:
             await self._session.close()
             await asyncio.sleep(0)
+
+
+def _connection_failed(exc: aiohttp.ClientError) -> ProviderError:
+    if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, OutboundRefused):
+        return ProviderError(f"refused by the outbound allow-list: {exc.os_error}", retryable=False)
+    return ProviderError(f"connection failed: {exc}", retryable=True)
 
 
 def _parse_sse_line(line: str) -> StreamDelta | None:

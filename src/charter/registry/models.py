@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain import CLASSIFICATION_LEVELS, ModelEntry
 from charter.errors import Conflict, NotFound
+from charter.policy.service import tenant_name
+from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
 from charter.store.schema import models, new_id, utcnow
 
 __all__ = ["ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
@@ -32,11 +34,19 @@ class ModelSpec(BaseModel):
     price_completion_per_1k: float = Field(default=0.0, ge=0)
     weight: int = Field(default=100, ge=0, le=1_000_000)
     no_train: bool = True
-    api_key_env: str | None = Field(
+    secret: str | None = Field(
         default=None,
-        pattern=r"^[A-Z_][A-Z0-9_]{0,99}$",
-        description="Name of the environment variable holding the provider key (SA-3).",
+        pattern=SECRET_NAME,
+        description="Name of an operator-defined provider secret granted to the tenant and bound to the "
+        "endpoint's host (SA-3; docs/operations.md, Provider secrets).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_variable_names(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "api_key_env" in data:
+            raise secret_name_refusal("api_key_env")
+        return data
 
     @field_validator("classification_ceiling")
     @classmethod
@@ -62,11 +72,17 @@ def _row_dict(r: Any) -> dict[str, Any]:
         "weight": r.weight,
         "enabled": r.enabled,
         "no_train": r.no_train,
-        "api_key_env": r.api_key_env,
+        "secret": r.secret,
     }
 
 
-def add_model(conn: Connection, tenant_id: str, spec: ModelSpec, *, actor: str) -> dict[str, Any]:
+def add_model(
+    conn: Connection, tenant_id: str, spec: ModelSpec, *, actor: str, egress: Egress = NO_EGRESS
+) -> dict[str, Any]:
+    """Register a model version. ``egress`` is the runtime's (``rt.egress``): the endpoint must be on
+    the outbound allow-list and the secret granted to this tenant for that host (the default allows
+    nothing outbound)."""
+    egress.admit(spec.endpoint, secret=spec.secret, tenant=tenant_name(conn, tenant_id))
     platform_model_id = spec.platform_model_id or spec.alias
     clash = conn.execute(
         select(models.c.id).where(
@@ -145,7 +161,7 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
             weight=r.weight,
             enabled=r.enabled,
             no_train=r.no_train,
-            api_key_env=r.api_key_env,
+            secret=r.secret,
         )
         for r in rows
     ]

@@ -142,7 +142,7 @@ models = Table(
     Column("weight", Integer, nullable=False, default=100),
     Column("enabled", Boolean, nullable=False, default=True),
     Column("no_train", Boolean, nullable=False, default=True),
-    Column("api_key_env", String(100), nullable=True),
+    Column("secret", String(100), nullable=True),  # a secret name (0007), never a value
     _ts("created_at"),
     _ts("updated_at"),
     UniqueConstraint("tenant_id", "alias", "platform_model_id", "version"),

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from charter.cli.main import app
+from tests.conftest import LOOPBACK_ALLOW
 from tests.support.upstream import ScriptedUpstream
 
 CHARTER_YAML = """\
@@ -43,6 +44,7 @@ class Cli:
 def cli(data_dir: Path, monkeypatch: pytest.MonkeyPatch, database_url: str | None) -> Cli:
     monkeypatch.setenv("CHARTER_DATA_DIR", str(data_dir))
     monkeypatch.setenv("CHARTER_EMBEDDED_MODEL", "none")
+    monkeypatch.setenv("CHARTER_OUTBOUND_ALLOW", json.dumps(LOOPBACK_ALLOW))
     if database_url:
         monkeypatch.setenv("CHARTER_DATABASE_URL", database_url)
     return Cli()
@@ -123,6 +125,17 @@ def test_md1_models_add_list_disable(ready, upstream):
     assert refused["status"] >= 400
     ready.json("models", "enable", "mock")
     assert ready.json("chat", "hello", "--use-case", "permits")["status"] == 200
+
+
+def test_sa3_models_add_takes_a_secret_name_never_a_variable(ready, upstream):
+    refused = ready.json("models", "add", "leak", "--endpoint", upstream.url, "--api-key-env", "CHARTER_DATABASE_URL",
+                         code=1)
+    assert refused["error"]["code"] == "unsupported_parameter" and "--secret" in refused["error"]["message"]
+    refused = ready.json("models", "add", "leak", "--endpoint", upstream.url, "--secret", "openai-prod", code=1)
+    assert refused["error"]["code"] == "secret_not_allowed"  # no secrets file: no secret to reference
+    refused = ready.json("models", "add", "meta", "--endpoint", "http://169.254.169.254/latest", code=1)
+    assert refused["error"]["code"] == "destination_not_allowed"
+    assert [m["alias"] for m in ready.json("models", "list")] == ["mock"]
 
 
 def test_md2_chat_through_the_gateway(ready, upstream):

@@ -24,7 +24,7 @@ from charter.ledger.tables import ledger_entries
 from charter.runtime import Runtime
 from charter.settings import Settings
 from charter.store.schema import interactions
-from tests.conftest import make_platform
+from tests.conftest import LOOPBACK_ALLOW, make_platform
 from tests.integration.ledger.ledgerkit import verify
 from tests.support.upstream import ScriptedUpstream, free_port, wait_for_port
 
@@ -84,6 +84,7 @@ def _env(settings: Settings, port: int) -> dict[str, str]:
         CHARTER_LEDGER_CHECKPOINT_INTERVAL_S="1",
         CHARTER_LOG_LEVEL="warning",
         CHARTER_LLAMA_THREADS="1",
+        CHARTER_OUTBOUND_ALLOW=json.dumps(LOOPBACK_ALLOW),
     )
     if settings.database_url:
         env["CHARTER_DATABASE_URL"] = settings.database_url
@@ -141,7 +142,8 @@ def _covered(rt: Runtime, ids: list[str]) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.postgres
 def test_at2_two_gateway_replicas_on_one_postgresql_under_load(pg_url: str, data_dir: Path) -> None:
-    settings = Settings(data_dir=data_dir, database_url=pg_url, embedded_model="none", llama_threads=1)
+    settings = Settings(data_dir=data_dir, database_url=pg_url, embedded_model="none", llama_threads=1,
+                        outbound_allow=LOOPBACK_ALLOW)
     upstream = ScriptedUpstream().start()
     rt = Runtime.open(settings)
     try:

@@ -19,6 +19,7 @@ def cli(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Desk:
     settings = desk.platform.rt.settings
     monkeypatch.setenv("CHARTER_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("CHARTER_EMBEDDED_MODEL", "none")
+    monkeypatch.setenv("CHARTER_OUTBOUND_ALLOW", json.dumps(settings.outbound_allow))
     if settings.database_url:
         monkeypatch.setenv("CHARTER_DATABASE_URL", settings.database_url)
     return desk

@@ -9,6 +9,7 @@ no duplicate.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -25,7 +26,7 @@ from sqlalchemy import create_engine, func, select
 from charter.runtime import Runtime
 from charter.settings import Settings
 from charter.store.schema import interactions, refusal_counts
-from tests.conftest import PG_URL, REDIS_URL, make_platform, pg_schema_url
+from tests.conftest import LOOPBACK_ALLOW, PG_URL, REDIS_URL, make_platform, pg_schema_url
 from tests.support.upstream import ScriptedUpstream, free_port, wait_for_port
 
 pytestmark = [
@@ -57,7 +58,8 @@ def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]
 def replicas(tmp_path: Path, schema_url: str, upstream: ScriptedUpstream) -> Iterator[dict[str, Any]]:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    settings = Settings(data_dir=data_dir, database_url=schema_url, embedded_model="none", llama_threads=1)
+    settings = Settings(data_dir=data_dir, database_url=schema_url, embedded_model="none", llama_threads=1,
+                        outbound_allow=LOOPBACK_ALLOW)
     rt = Runtime.open(settings)
     try:
         platform = make_platform(rt, upstream, rpm=RPM)
@@ -66,8 +68,8 @@ def replicas(tmp_path: Path, schema_url: str, upstream: ScriptedUpstream) -> Ite
         rt.close()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTER_")}
     env.update(CHARTER_DATA_DIR=str(data_dir), CHARTER_DATABASE_URL=schema_url, CHARTER_REDIS_URL=str(REDIS_URL),
-               CHARTER_EMBEDDED_MODEL="none", CHARTER_LOG_LEVEL="warning",
-               CHARTER_REFUSAL_FLUSH_INTERVAL_S="0.2")
+               CHARTER_EMBEDDED_MODEL="none", CHARTER_LOG_LEVEL="warning", CHARTER_REFUSAL_FLUSH_INTERVAL_S="0.2",
+               CHARTER_OUTBOUND_ALLOW=json.dumps(LOOPBACK_ALLOW))
     ports = [free_port(), free_port()]
     procs = [_serve(env, port, tmp_path / f"replica-{i}.log") for i, port in enumerate(ports)]
     try:

@@ -52,3 +52,27 @@ def test_sqlite_runs_in_wal_mode(sqlite_settings):
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_0007_renames_api_key_env_to_secret_keeping_the_name(empty_url):
+    """A model registered with ``api_key_env`` keeps the text as the name of a secret the operator must
+    define (until then the model refuses to run): nothing is dropped, nothing is trusted."""
+    engine = make_engine(empty_url)
+    try:
+        upgrade(engine, "0001_core")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO tenants (id, tenant_id, name, display_name, legal_hold, created_at) "
+                              "VALUES ('ten_1', 'ten_1', 'agency', 'Agency', false, CURRENT_TIMESTAMP)"))
+            conn.execute(text(
+                "INSERT INTO models (id, tenant_id, alias, provider, endpoint, platform_model_id, version, region, "
+                "classification_ceiling, context_window, price_prompt_per_1k, price_completion_per_1k, weight, "
+                "enabled, no_train, api_key_env, created_at, updated_at) VALUES ('mdl_1', 'ten_1', 'gpt', 'openai', "
+                "'https://api.example.com/v1', 'gpt', '1', 'local', 'internal', 8192, 0, 0, 100, true, true, "
+                "'OPENAI_API_KEY', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        upgrade(engine)
+        columns = {c["name"] for c in inspect(engine).get_columns("models")}
+        assert "secret" in columns and "api_key_env" not in columns
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT secret FROM models WHERE id = 'mdl_1'")).scalar() == "OPENAI_API_KEY"
+    finally:
+        engine.dispose()

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from charter.domain import Charter, ChatMessage, Exchange, Finding, GenerationParams, Principal
+from charter.outbound import OutboundPolicy
 from charter.oversight.decisions import provenance_of, unified_diff
 from charter.oversight.metrics import percentile
 from charter.oversight.notify import post_decision
@@ -129,7 +130,23 @@ def test_ho1_webhook_gets_status_but_never_the_answer() -> None:
     ok = post_decision(
         "http://hook.test/x",
         {"id": "rev_1", "status": "edited", "text": "secret"},
+        outbound=OutboundPolicy.parse(["http://hook.test"]),
         transport=httpx.MockTransport(handler),
     )
     assert ok and len(seen) == 2
     assert b"secret" not in seen[-1] and b'"status":"edited"' in seen[-1]
+
+
+def test_webhook_off_the_allow_list_is_never_posted() -> None:
+    """A charter stored before the allow-list (or before the operator narrowed it) is checked again."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    for url, allow in (("http://169.254.169.254/hook", ["http://hook.test"]), ("http://hook.test/x", [])):
+        ok = post_decision(url, {"id": "rev_1", "status": "approved"}, outbound=OutboundPolicy.parse(allow),
+                           transport=httpx.MockTransport(handler))
+        assert ok is False
+    assert seen == []
