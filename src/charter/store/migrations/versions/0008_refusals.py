@@ -1,7 +1,7 @@
 """refusal_counts: refusals counted per tenant, use case, code and flush window, not one row each
 
 Revision ID: 0008_refusals
-Revises: 0001_core
+Revises: 0007_model_secrets
 
 A rate-limited request (429) or one refused because the rate-limit store is down (503
 ``ratelimit_unavailable``) used to write an interaction row and a ledger entry each, so a flood of
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_refusals"
-down_revision = "0001_core"
+down_revision = "0007_model_secrets"
 branch_labels = None
 depends_on = None
 
