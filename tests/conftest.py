@@ -204,12 +204,7 @@ class Platform:
         return row
 
     def invalidate(self) -> None:
-        gw = self.rt.parts.get("gateway")
-        if gw is not None:
-            gw.invalidate()
-        keys = self.rt.parts.get("keys")
-        if keys is not None:
-            keys.invalidate()
+        self.rt.policy_changed()
 
     def auth(self, role: str = "app") -> dict[str, str]:
         return {"authorization": f"Bearer {self.keys[role]}"}

@@ -6,7 +6,7 @@ The API app, the CLI and tests each open one :class:`Runtime` from :class:`Setti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import Engine
 
@@ -16,7 +16,15 @@ from charter.secretstore import Egress
 from charter.settings import Settings
 from charter.store import Writer, make_engine, upgrade
 
-__all__ = ["Runtime"]
+__all__ = ["PolicyCache", "Runtime"]
+
+
+@runtime_checkable
+class PolicyCache(Protocol):
+    """A part that keeps policy read from the store (charters, model entries, kill switches, keys,
+    prompt labels) for a while: it forgets all of it on :meth:`invalidate`."""
+
+    def invalidate(self) -> None: ...
 
 
 @dataclass
@@ -28,7 +36,17 @@ class Runtime:
     #: Where outbound connections may go and which provider secrets each tenant may send there.
     egress: Egress
     #: Capability-owned objects (router, caches, guard set, ...), created lazily by their owners.
+    #: A part that caches policy is a :class:`PolicyCache`.
     parts: dict[str, Any] = field(default_factory=dict)
+
+    def policy_changed(self) -> None:
+        """Every writer of policy (charters, keys, models, kill switches, suspensions, prompt labels)
+        calls this after its write commits: each policy cache of this process forgets what it holds,
+        so the change applies to the next request here. Other processes see it within
+        ``policy_cache_ttl_s``."""
+        for part in list(self.parts.values()):
+            if isinstance(part, PolicyCache):
+                part.invalidate()
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:

@@ -1,7 +1,7 @@
 """The management API under ``/api/v1``: tenants, use cases, keys, models, kill switches, interactions.
 
 Thin: every route checks the role, calls a capability function in the writer (or a reader), and
-clears this replica's policy caches after a change.
+calls ``rt.policy_changed()`` after a change (this replica's policy caches forget what they hold).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
-from charter.api.deps import get_runtime, key_cache, require_roles
+from charter.api.deps import get_runtime, require_roles
 from charter.domain import Principal
 from charter.errors import PermissionDenied
 from charter.gateway import refusals
@@ -65,13 +65,6 @@ class SwitchIn(_Body):
     reason: str = Field(default="", max_length=2000)
 
 
-def _changed(rt: Runtime) -> None:
-    gw = rt.parts.get("gateway")
-    if gw is not None:
-        gw.invalidate()
-    key_cache(rt).invalidate()
-
-
 # -- tenants -------------------------------------------------------------------------------
 @router.get("/tenants")
 def list_tenants(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
@@ -105,7 +98,7 @@ def apply_use_case(
     result = rt.writer.write(
         lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id, egress=rt.egress)
     )
-    _changed(rt)
+    rt.policy_changed()
     return result
 
 
@@ -183,7 +176,7 @@ def create_key(body: KeyIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 @router.delete("/keys/{key_id}")
 def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     result = rt.writer.write(lambda c: keys.revoke_key(c, tenant_id=p.tenant_id, key_id=key_id, actor=p.key_id))
-    _changed(rt)
+    rt.policy_changed()
     return result
 
 
@@ -197,7 +190,7 @@ def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runt
 @router.post("/models", status_code=201)
 def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     row = rt.writer.write(lambda c: registry.add_model(c, p.tenant_id, body, actor=p.key_id, egress=rt.egress))
-    _changed(rt)
+    rt.policy_changed()
     return row
 
 
@@ -206,14 +199,14 @@ def disable_model(
     alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
     rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
-    _changed(rt)
+    rt.policy_changed()
     return rows
 
 
 @router.post("/models/{alias}/enable")
 def enable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, True, actor=p.key_id))
-    _changed(rt)
+    rt.policy_changed()
     return rows
 
 
@@ -227,7 +220,7 @@ def _switch(body: SwitchIn, p: Principal, rt: Runtime, active: bool) -> dict[str
     result = rt.writer.write(
         lambda c: kill.set_control(c, tenant_id, body.scope, body.target, active, actor=p.key_id, reason=body.reason)
     )
-    _changed(rt)
+    rt.policy_changed()
     return result
 
 

@@ -406,9 +406,7 @@ def resume_use_case(
     result = rt.writer.write(
         lambda c: oversight.resume(c, p.tenant_id, name, actor=p.key_id, reason=body.reason, now=now)
     )
-    gateway = rt.parts.get("gateway")
-    if gateway is not None:
-        gateway.invalidate()
+    rt.policy_changed()
     return result
 
 

@@ -42,12 +42,6 @@ class RollbackIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
-def _clear(rt: Runtime) -> None:
-    cache = rt.parts.get("prompts")
-    if cache is not None:
-        cache.clear()
-
-
 @router.get("")
 def list_prompts(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
@@ -135,5 +129,5 @@ def rollback(
             c, p.tenant_id, name, label=body.label, actor=p.key_id, to_version=body.to_version, reason=body.reason
         )
     )
-    _clear(rt)
+    rt.policy_changed()
     return result

@@ -13,7 +13,6 @@ from charter.evals.gate import refusal
 from charter.policy import service as policy
 from charter.prompts import promotion, registry
 from charter.prompts.spec import parse_prompt_file
-from charter.runtime import Runtime
 
 app = typer.Typer(
     help="The prompt registry: immutable versions, movable labels, gated promotion.", no_args_is_help=True
@@ -29,12 +28,6 @@ ACTOR = typer.Option(
 
 def _actor(actor: str | None) -> str:
     return actor or f"cli:{os.environ.get('USER', 'operator')}"
-
-
-def _clear(rt: Runtime) -> None:
-    cache = rt.parts.get("prompts")
-    if cache is not None:
-        cache.clear()
 
 
 @app.command()
@@ -74,7 +67,7 @@ def push(
             typer.echo(f"{label} is protected: push first, then `charter prompts promote`", err=True)
             raise typer.Exit(2)
         result = rt.writer.write(write)
-        _clear(rt)
+        rt.policy_changed()
         moved = result.get("label")
         if moved is not None and not moved["moved"]:  # a label a charter serves from: the gate refused
             gate = moved["gate"]
@@ -212,7 +205,7 @@ def rollback(
                 c, policy.tenant_id_for(c, tenant), name, label=label, actor=_actor(actor), to_version=to, reason=reason
             )
         )
-        _clear(rt)
+        rt.policy_changed()
     emit(result, json_output, human=f"{name}:{label} rolled back to version {result['version']}")
 
 

@@ -1,8 +1,9 @@
 """The gateway's live state in one process: policy caches, providers, circuit breakers, limiter.
 
 Caches hold use-case charters, model entries and kill switches for ``policy_cache_ttl_s`` seconds
-(default 1 s). A change made through this process clears them at once (:meth:`Gateway.invalidate`);
-other replicas see it within the TTL — well inside HO-4's 5 seconds.
+(default 1 s). A change made through this process clears them at once (the writer calls
+:meth:`charter.runtime.Runtime.policy_changed`, which calls :meth:`Gateway.invalidate`); other
+replicas see it within the TTL — well inside HO-4's 5 seconds.
 """
 
 from __future__ import annotations

@@ -114,10 +114,7 @@ async def sweep(rt: Any, now: dt.datetime | None = None) -> dict[str, list[dict[
     for item in suspended:
         _alert(rt, {"kind": "use_case.suspended", "severity": "critical", **item})
     if suspended:
-        gateway = rt.parts.get("gateway")
-        invalidate = getattr(gateway, "invalidate", None)
-        if callable(invalidate):
-            invalidate()  # this replica stops serving the use case at once
+        rt.policy_changed()  # this replica stops serving the use case at once
     return {"escalated": escalated, "suspended": suspended}
 
 

@@ -122,9 +122,7 @@ def promote(
 def promote_or_raise(rt: Runtime, tenant_id: str, name: str, **kwargs: Any) -> dict[str, Any]:
     """Promote in the writer; commit the decision either way; raise ``GateFailed`` if refused."""
     result: dict[str, Any] = rt.writer.write(lambda conn: promote(conn, tenant_id, name, **kwargs))
-    cache = rt.parts.get("prompts")
-    if cache is not None:
-        cache.clear()
+    rt.policy_changed()
     if not result["moved"]:
         from charter.evals.gate import refusal
 

@@ -35,7 +35,8 @@ __all__ = ["PromptCache", "build_messages", "compose", "context_block", "prompt_
 
 @dataclass
 class PromptCache:
-    """Label → version lookups, kept ``ttl`` seconds (label moves show up within that time)."""
+    """Label → version lookups, kept ``ttl`` seconds (label moves made elsewhere show up within that
+    time; here at once: a :class:`charter.runtime.PolicyCache`)."""
 
     ttl: float
     entries: dict[tuple[str, str, str], tuple[float, PromptVersion]] = field(default_factory=dict)
@@ -49,7 +50,7 @@ class PromptCache:
     def put(self, key: tuple[str, str, str], version: PromptVersion) -> None:
         self.entries[key] = (time.monotonic() + self.ttl, version)
 
-    def clear(self) -> None:
+    def invalidate(self) -> None:
         self.entries.clear()
 
 

@@ -42,9 +42,7 @@ def _label_around_the_gate(platform, name: str, version: int, label: str) -> Non
         return registry.move_label(conn, platform.tenant_id, candidate, label, actor="test")
 
     platform.rt.writer.write(move)
-    cache = platform.rt.parts.get("prompts")
-    if cache is not None:
-        cache.clear()
+    platform.rt.policy_changed()
 
 
 def _chat(http, platform, text="When is the deadline?", variables=None):

@@ -9,7 +9,7 @@ from charter.prompts import registry
 from charter.prompts.promotion import promote
 from charter.prompts.render import PromptRenderError
 from charter.prompts.spec import PromptSpec
-from charter.prompts.stages import compose, prompt_cache
+from charter.prompts.stages import compose
 
 TEMPLATE = (
     "You answer for {{ agency }} in a {{ tone }} tone.\n"
@@ -59,7 +59,7 @@ def _publish(agency, template=TEMPLATE, label="staging", **spec_kw):
     agency.write(
         lambda c: promote(c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice")
     )
-    prompt_cache(agency.rt).clear()
+    agency.rt.policy_changed()
     return pushed
 
 
