@@ -150,6 +150,14 @@ class Settings(BaseSettings):
         "in memory and written in aggregate this often (and at shutdown): one row per tenant, use case "
         "and code, one `refusals.aggregated` ledger entry per tenant.",
     )
+    guard_cache_size: int = Field(
+        default=8192,
+        ge=0,
+        le=10_000_000,
+        description="Guard verdicts kept per process (LRU), keyed by guard version, the charter's "
+        "options for it and a SHA-256 of the text: an unchanged system message or earlier turn is "
+        "screened once. Entries hold findings, never text. 0: every text is screened every time.",
+    )
     plugins: list[str] | None = Field(
         default=None,
         description="Allow-list of outside plugin names (entry points in group `charter`): only these are "
