@@ -10,13 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = [
     "CLASSIFICATION_LEVELS",
+    "DEFAULT_SCREEN_ROLES",
     "Charter",
     "GuardAction",
+    "GuardDirection",
     "GuardPolicy",
     "Inventory",
     "RateLimits",
     "ReviewRule",
     "RiskTier",
+    "ScreenRole",
     "SuspendCriteria",
     "classification_rank",
 ]
@@ -53,12 +56,45 @@ class GuardAction(StrEnum):
     off = "off"
 
 
+#: What an input guard may screen: the roles of the messages the application sends (``developer``
+#: messages arrive as ``system``), and ``retrieved``, the chunks the ground stage takes from the
+#: charter's knowledge bases. The charter's own ``system_prompt`` is never screened.
+ScreenRole = Literal["system", "user", "assistant", "tool", "retrieved"]
+#: The default: what callers and documents say. The application's system message is the operator's
+#: and trusted unless a charter lists ``system``; earlier assistant turns only when it lists ``assistant``.
+DEFAULT_SCREEN_ROLES: tuple[ScreenRole, ...] = ("user", "tool", "retrieved")
+GuardDirection = Literal["input", "output"]
+
+
 class GuardPolicy(_Strict):
     """What to do when a guard finds something. Guards read their own options from ``options``."""
 
     action: GuardAction = GuardAction.warn
     threshold: float = Field(default=0.5, ge=0.0, le=1.0, description="Findings below this score are ignored.")
     options: dict[str, str | int | float | bool | list[str]] = Field(default_factory=dict)
+    roles: list[ScreenRole] | None = Field(
+        default=None,
+        min_length=1,
+        description="What an input guard screens (system, user, assistant, tool, retrieved); "
+        "default user, tool and retrieved.",
+    )
+    directions: list[GuardDirection] | None = Field(
+        default=None,
+        min_length=1,
+        description="input and/or output; default: the guard's own (toxicity: output only).",
+    )
+
+    @field_validator("roles", "directions")
+    @classmethod
+    def _no_repeats(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("lists a value twice")
+        return value
+
+    @property
+    def screened_roles(self) -> tuple[ScreenRole, ...]:
+        """The roles this guard screens on the input side (the charter's list or the default)."""
+        return tuple(self.roles) if self.roles is not None else DEFAULT_SCREEN_ROLES
 
 
 class ReviewRule(_Strict):

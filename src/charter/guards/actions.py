@@ -1,33 +1,43 @@
 """What a charter's guard action does to an exchange: block, redact, warn, review or nothing.
 
-One guard's pass over one or more texts is a :class:`Screening`. Its findings go into the stage
-verdict as type, offsets, score and guard version -- never the matched value (DP-3). The value
-of ``x-charter-guard-flags`` lists every guard that warned, in order.
+One guard's pass over one or more texts (:class:`~charter.guards.views.View`) is a
+:class:`Screening`; a text screened before with the same guard, options and context is answered
+from the verdict cache (:mod:`charter.guards.cache`). Findings go into the stage verdict as type,
+offsets into the message they are in, score and guard version -- never the matched value (DP-3).
+The value of ``x-charter-guard-flags`` lists every guard that warned or cut the answer, in order.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from charter.domain import ChatMessage, Exchange, Finding
 from charter.domain.charter import GuardAction, GuardPolicy
-from charter.errors import ContentFiltered
-from charter.guards.base import Direction, Guard, GuardContext
+from charter.errors import ContentFiltered, Unavailable
+from charter.guards.base import Direction, Guard, GuardContext, GuardResult, Source
+from charter.guards.cache import VerdictCache
 from charter.guards.registry import GuardSet, run_guard
 from charter.guards.vault import Vault, redact
+from charter.guards.views import View, place, single
 
 __all__ = [
     "CHUNK_GUARDS",
     "FLAGS_HEADER",
     "Active",
+    "Job",
     "Screening",
     "active_guards",
+    "assemble",
     "context_for",
     "flag",
+    "plan",
     "redact_messages",
     "refuse",
     "restore_allowed",
+    "run_jobs",
     "screen",
     "verdict",
 ]
@@ -41,27 +51,47 @@ class Active:
     name: str
     guard: Guard
     policy: GuardPolicy
+    cache: VerdictCache | None = None
 
 
 @dataclass(slots=True)
 class Screening:
     active: Active
     findings: list[Finding] = field(default_factory=list)  # at or above the threshold
-    where: list[int] = field(default_factory=list)  # index of the text each finding is in
+    where: list[int] = field(default_factory=list)  # index of the message (or text) each finding is in
     score: float = 0.0
     flagged: bool = False
     ms: float = 0.0
+    texts: int = 0  # texts screened (cached or not)
+    cached: int = 0  # of which answered from the verdict cache
+    conversation: bool = False  # the joined turns flagged what no single turn did
+
+
+def effective_directions(guard: Guard, policy: GuardPolicy) -> tuple[str, ...]:
+    """What the charter has the guard screen: its ``directions`` list, else the guard's default."""
+    if policy.directions is None:
+        return tuple(getattr(guard, "default_directions", guard.directions))
+    return tuple(policy.directions)
 
 
 def active_guards(ex: Exchange, direction: Direction, guards: GuardSet) -> list[Active]:
-    """The charter's guards that are on and screen ``direction`` (a missing guard fails closed)."""
+    """The charter's guards that are on and screen ``direction`` (a missing guard fails closed, and
+    so does a charter that asks a guard for a direction it cannot screen)."""
     out = []
     for name, policy in ex.charter.guards.items():
         if policy.action is GuardAction.off:
             continue
         guard = guards.get(name)
-        if direction in guard.directions:
-            out.append(Active(name, guard, policy))
+        wanted = effective_directions(guard, policy)
+        unable = [d for d in wanted if d not in guard.directions]
+        if unable:
+            raise Unavailable(
+                f"the charter asks guard {name!r} to screen {', '.join(unable)}, which it cannot (it screens "
+                f"{', '.join(d for d in guard.directions if d != 'context')}); fix its `directions` in the charter",
+                code="guard_unavailable",
+            )
+        if direction in wanted:
+            out.append(Active(name, guard, policy, guards.cache))
     return out
 
 
@@ -86,26 +116,108 @@ def context_for(
         authorised = [m.content for m in ex.messages]
         authorised += [str(c.get("text", "")) for c in ex.context]
         authorised += list(ex.vault.values())
-    return GuardContext(direction=direction, use_case=ex.charter.name, system_prompt=system,
-                        authorised_texts=authorised, options=options, threshold=policy.threshold)
+    source: Source = "answer" if direction == "output" else "user"
+    return GuardContext(direction=direction, use_case=ex.charter.name, role=source, source=source,
+                        system_prompt=system, authorised_texts=authorised, options=options,
+                        threshold=policy.threshold)
+
+
+@dataclass(slots=True)
+class Job:
+    """One text for one guard: its context, its cache key and, once known, its result."""
+
+    view: View
+    context: GuardContext
+    key: bytes | None
+    result: GuardResult | None = None
+    cached: bool = False
+    ms: float = 0.0
+
+
+def plan(active: Active, views: list[View], context: GuardContext) -> list[Job]:
+    """A job per view, already answered where the verdict cache holds the text (cheap: hashing)."""
+    cache = active.cache if getattr(active.guard, "cacheable", True) else None
+    jobs: list[Job] = []
+    primed: dict[tuple[str, str], Any] = {}
+    for view in views:
+        if not view.text:
+            continue
+        ctx = context if (view.role, view.source) == (context.role, context.source) else dataclasses.replace(
+            context, role=view.role, source=view.source)
+        key = None
+        if cache is not None:
+            base = primed.get((view.role, view.source))
+            if base is None:
+                base = primed[(view.role, view.source)] = cache.context_key(active.guard, ctx)
+            key = cache.key(base, view.text)
+        job = Job(view, ctx, key)
+        if key is not None and cache is not None:
+            started = time.perf_counter()
+            job.result = cache.get(key)
+            job.cached = job.result is not None
+            job.ms = (time.perf_counter() - started) * 1000.0
+        jobs.append(job)
+    return jobs
+
+
+def run_jobs(active: Active, jobs: list[Job]) -> None:
+    """Scan what the cache did not answer (fails closed); thread-safe."""
+    for job in jobs:
+        if job.result is None:
+            job.result, job.ms = run_guard(active.guard, job.view.text, job.context)
+            if job.key is not None and active.cache is not None:
+                active.cache.put(job.key, job.result)
+
+
+def assemble(active: Active, jobs: list[Job], lengths: dict[int, int]) -> Screening:
+    """The guard's findings at or above its threshold, placed in the texts they are in."""
+    out = Screening(active)
+    threshold = active.policy.threshold
+    seen: set[tuple[int, str, int, int]] = set()
+    for job in jobs:
+        found = job.result
+        assert found is not None
+        out.ms += job.ms
+        out.texts += 1
+        out.cached += job.cached
+        kept = [f for f in found.findings if f.score >= threshold]
+        flagged = bool(kept) or (found.verdict == "flag" and found.score >= threshold)
+        new = False
+        for f in kept:
+            for index, piece in place(job.view, f, lengths):
+                mark = (index, piece.type, piece.start, piece.end)
+                if mark not in seen:
+                    seen.add(mark)
+                    out.findings.append(piece)
+                    out.where.append(index)
+                    new = True
+        if job.view.joined and flagged and (new or not out.flagged):
+            out.conversation = True
+        out.score = max(out.score, found.score)
+        out.flagged |= flagged
+    return out
 
 
 def screen(active: Active, texts: list[str], context: GuardContext) -> Screening:
-    """Run one guard over several texts (fails closed)."""
-    result = Screening(active)
-    threshold = active.policy.threshold
-    for i, text in enumerate(texts):
-        if not text:
-            continue
-        found, ms = run_guard(active.guard, text, context)
-        result.ms += ms
-        kept = [f for f in found.findings if f.score >= threshold]
-        result.findings.extend(kept)
-        result.where.extend([i] * len(kept))
-        result.score = max(result.score, found.score)
-        if kept or (found.verdict == "flag" and found.score >= threshold):
-            result.flagged = True
-    return result
+    """Run one guard over several texts, on this thread (fails closed)."""
+    views = [single(i, t, context.role, context.source) for i, t in enumerate(texts)]
+    jobs = plan(active, views, context)
+    run_jobs(active, jobs)
+    return assemble(active, jobs, lengths_of(views))
+
+
+def lengths_of(views: list[View]) -> dict[int, int]:
+    """Length of each text the views are made of (a single view's text is the text itself)."""
+    lengths: dict[int, int] = {}
+    for view in views:
+        if not view.joined:
+            lengths[view.parts[0][0]] = len(view.text)
+    for view in views:
+        if view.joined:
+            for n, (index, offset) in enumerate(view.parts):
+                nxt = view.parts[n + 1][1] - 1 if n + 1 < len(view.parts) else len(view.text)
+                lengths.setdefault(index, nxt - offset)
+    return lengths
 
 
 def outcome_of(s: Screening) -> str:
@@ -120,6 +232,10 @@ def verdict(ex: Exchange, stage: str, s: Screening, **extra: Any) -> None:
     v.findings = list(s.findings)
     if s.where and any(s.where):
         v.detail["text_index"] = list(s.where)
+    if s.cached:
+        v.detail["cached"] = s.cached
+    if s.conversation:
+        v.detail["conversation"] = True
 
 
 def flag(ex: Exchange, name: str) -> None:
@@ -141,16 +257,16 @@ def refuse(ex: Exchange, s: Screening, direction: Direction) -> ContentFiltered:
     )
 
 
-def redact_messages(ex: Exchange, s: Screening, indices: list[int]) -> None:
-    """Replace the findings in ``ex.messages`` (``indices`` maps screened text -> message)."""
+def redact_messages(ex: Exchange, s: Screening) -> None:
+    """Replace the findings in ``ex.messages`` (``s.where`` says which message each is in)."""
     mode = str(s.active.policy.options.get("mode", "placeholder"))
     vault = Vault(ex.vault, keep=mode == "pseudonymise")
-    by_text: dict[int, list[Finding]] = {}
+    by_message: dict[int, list[Finding]] = {}
     for f, i in zip(s.findings, s.where, strict=True):
-        by_text.setdefault(i, []).append(f)
-    for i, found in by_text.items():
-        msg = ex.messages[indices[i]]
-        ex.messages[indices[i]] = ChatMessage(msg.role, redact(msg.content, found, mode, vault), msg.name)
+        by_message.setdefault(i, []).append(f)
+    for i in sorted(by_message):
+        msg = ex.messages[i]
+        ex.messages[i] = ChatMessage(msg.role, redact(msg.content, by_message[i], mode, vault), msg.name)
 
 
 def redact_text(ex: Exchange, s: Screening, text: str, floor: int = 0) -> str:

@@ -12,9 +12,15 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from charter.domain import Finding
 
-__all__ = ["Guard", "GuardContext", "GuardResult"]
+__all__ = ["Guard", "GuardContext", "GuardResult", "Source"]
 
 Direction = Literal["input", "output", "context"]
+#: Who wrote the text a guard is given, and so how far it is trusted:
+#: ``operator`` -- the application's system message, instructions by design (screened only when a
+#: charter lists the ``system`` role); ``user`` -- what a caller typed (user turns, the conversation);
+#: ``data`` -- a tool result or a retrieved chunk, which should hold no instructions at all;
+#: ``answer`` -- the model's answer.
+Source = Literal["operator", "user", "data", "answer"]
 
 
 @dataclass(slots=True)
@@ -23,6 +29,10 @@ class GuardContext:
 
     direction: Direction = "input"
     use_case: str | None = None
+    #: What the text is: a message role (``system``, ``user``, ``assistant``, ``tool``),
+    #: ``conversation`` (the caller's turns joined), ``retrieved`` (a knowledge chunk) or ``answer``.
+    role: str = "user"
+    source: Source = "user"
     system_prompt: str = ""
     authorised_texts: list[str] = field(default_factory=list)  # caller input + retrieved context (leak checks)
     options: dict[str, Any] = field(default_factory=dict)  # GuardPolicy.options of the charter
@@ -38,6 +48,11 @@ class GuardResult:
 
 @runtime_checkable
 class Guard(Protocol):
+    """Optional attributes the gateway reads with ``getattr``: ``default_directions`` (what the guard
+    screens when a charter does not say; default ``directions``), ``reads_conversation`` (True: a
+    multi-turn request is also screened as one text, the caller's turns joined; default False) and
+    ``cacheable`` (False: never answer from the verdict cache; default True)."""
+
     name: str
     version: str
     directions: tuple[Direction, ...]

@@ -9,6 +9,7 @@ from typing import Any
 
 from charter.errors import InvalidRequest, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult
+from charter.guards.cache import DEFAULT_SIZE, VerdictCache
 from charter.plugins import Registry
 from charter.settings import Settings
 
@@ -16,13 +17,15 @@ __all__ = ["GuardSet", "guard_set", "run_guard", "scan_text"]
 
 
 class GuardSet:
-    """Registered guard factories and the guards built from them (one instance per name)."""
+    """Registered guard factories, the guards built from them (one instance per name) and the
+    runtime's verdict cache."""
 
     def __init__(self, registry: Registry, settings: Settings | None = None) -> None:
         self._factories: dict[str, Any] = dict(registry.items.get("guards", {}))
         self._settings = settings
         self._built: dict[str, Guard] = {}
         self._lock = threading.Lock()
+        self.cache = VerdictCache(settings.guard_cache_size if settings is not None else DEFAULT_SIZE)
 
     def names(self) -> list[str]:
         return sorted(self._factories)

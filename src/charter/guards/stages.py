@@ -2,8 +2,10 @@
 answers, ``screen_output_stream``.
 
 Each guard the charter turns on runs over the text in charter order; its action applies at once
-(a redaction is what the next guard, and the provider, see). Guards run inline for short texts and
-in a worker thread for long ones, so a big prompt does not stall the event loop.
+(a redaction is what the next guard, and the provider, see). On the input side a guard sees the
+messages in the roles its charter entry lists (:mod:`charter.guards.views`). Texts screened before
+are answered from the verdict cache; what is left runs inline when short and in a worker thread
+when long, so a big prompt does not stall the event loop.
 """
 
 from __future__ import annotations
@@ -21,21 +23,27 @@ from charter.guards.actions import (
     Active,
     Screening,
     active_guards,
+    assemble,
     context_for,
     flag,
+    lengths_of,
+    plan,
     redact_messages,
     refuse,
     restore_allowed,
+    run_jobs,
     screen,
     verdict,
 )
+from charter.guards.base import GuardContext
 from charter.guards.registry import guard_set
 from charter.guards.vault import Vault, redact
+from charter.guards.views import View, input_views, single
 from charter.runtime import Runtime
 
 __all__ = ["screen_input", "screen_output", "screen_output_stream"]
 
-INLINE_CHARS = 4096  # texts up to this size are screened on the event loop
+INLINE_CHARS = 2048  # unscreened text up to this size is screened on the event loop (about 2 ms)
 STREAM_WINDOW = 400  # characters of earlier answer a streamed sentence is screened with
 STREAM_MAX_BUFFER = 600  # a "sentence" longer than this is cut at a space
 _SENTENCE_END = re.compile(r"[.!?;:](?=\s)|\n")
@@ -48,23 +56,30 @@ async def _call(size: int, fn: Callable[[], T]) -> T:
     return await asyncio.to_thread(fn)
 
 
+async def _screen(active: Active, views: list[View], context: GuardContext) -> Screening:
+    """Screen ``views`` with one guard: cache first, then the rest inline or, when long, in a thread."""
+    jobs = plan(active, views, context)
+    todo = sum(len(j.view.text) for j in jobs if j.result is None)
+    if todo:
+        await _call(todo, partial(run_jobs, active, jobs))
+    return assemble(active, jobs, lengths_of(views))
+
+
 async def screen_input(ex: Exchange, rt: Runtime) -> None:
     """Screen the caller's messages before anything else sees them (DP-1, PC-6)."""
     active = active_guards(ex, "input", guard_set(rt))
-    if not active:
-        return
     for a in active:
-        texts = [m.content for m in ex.messages]
+        views = input_views(ex.messages, a.policy, a.guard)
         context = context_for(ex, "input", a.policy, a.name)
-        s = await _call(sum(map(len, texts)), partial(screen, a, texts, context))
-        verdict(ex, "screen_input", s)
+        s = await _screen(a, views, context)
+        verdict(ex, "screen_input", s, roles=list(a.policy.screened_roles))
         if not s.flagged:
             continue
         action = a.policy.action.value
         if action == "block":
             raise refuse(ex, s, "input")
         if action == "redact":
-            redact_messages(ex, s, list(range(len(ex.messages))))
+            redact_messages(ex, s)
         elif action == "warn":
             flag(ex, a.name)
 
@@ -77,6 +92,7 @@ def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:
         ex.finish_reason = "content_filter"
         ex.persist_raw = False
         ex.extensions["content_filter"] = {"guard": a.name, "types": sorted({f.type for f in s.findings})}
+        flag(ex, a.name)
         return False
     if action == "redact":
         mode = str(a.policy.options.get("mode", "placeholder"))
@@ -125,8 +141,7 @@ async def screen_output(ex: Exchange, rt: Runtime) -> None:
         return
     for a in active_guards(ex, "output", guard_set(rt)):
         context = context_for(ex, "output", a.policy, a.name)
-        text = ex.output
-        s = await _call(len(text), partial(screen, a, [text], context))
+        s = await _screen(a, [single(0, ex.output, "answer", "answer")], context)
         verdict(ex, "screen_output", s)
         if a.name in CHUNK_GUARDS:
             _note_grounding(ex, s)
@@ -199,6 +214,7 @@ class _StreamScreen:
                 ex.persist_raw = False
                 types = sorted({f.type for f in s.findings})
                 ex.extensions["content_filter"] = {"guard": name, "types": types}
+                flag(ex, name)
             elif s.flagged and action == "warn":
                 flag(ex, name)
 

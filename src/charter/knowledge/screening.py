@@ -44,7 +44,9 @@ class Screened:
 
 def scan(guard: Guard, text: str, *, threshold: float = 0.5, options: dict[str, object] | None = None) -> GuardResult:
     try:
-        return guard.scan(text, GuardContext(direction="context", options=dict(options or {}), threshold=threshold))
+        context = GuardContext(direction="context", role="retrieved", source="data", options=dict(options or {}),
+                               threshold=threshold)
+        return guard.scan(text, context)
     except Exception as exc:  # a guard that cannot answer must not wave text through
         raise Unavailable(
             f"guard {getattr(guard, 'name', '?')!r} failed on retrieved text ({type(exc).__name__})",

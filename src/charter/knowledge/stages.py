@@ -60,7 +60,7 @@ def _policy(charter: Charter, guard: str, default_threshold: float) -> tuple[boo
     policy = charter.guards.get(guard)
     if policy is None:
         return True, default_threshold
-    return policy.action != GuardAction.off, policy.threshold
+    return policy.action != GuardAction.off and "retrieved" in policy.screened_roles, policy.threshold
 
 
 def _screen(st: KnowledgeState, charter: Charter, hits: list[Hit]) -> _Screening:

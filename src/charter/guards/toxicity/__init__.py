@@ -63,6 +63,8 @@ class ToxicityGuard:
     name = "toxicity"
     version = "charter-toxicity/1.0"
     directions: tuple[Direction, ...] = ("output", "input")
+    default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
+    reads_conversation = True
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
