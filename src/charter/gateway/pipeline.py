@@ -163,7 +163,7 @@ class Pipeline:
             interaction_id = await record(ex, rt)
             recorded = True
             await gateway_of(rt).limiter.add_tokens(ex.principal.key_id, ex.usage.completion_tokens)
-            final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error")
+            final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error", _cut_by(ex))
             yield final
             if ex.params.include_usage:
                 yield (
@@ -198,10 +198,20 @@ def _usage(ex: Exchange) -> dict[str, int]:
     }
 
 
-def _chunk(base: dict[str, Any], delta: dict[str, Any], finish: str | None) -> bytes:
-    return (
-        b"data: " + orjson.dumps({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}) + b"\n\n"
-    )
+def _cut_by(ex: Exchange) -> dict[str, Any] | None:
+    """``{"content_filter": {"guard", "types"}}`` when an output guard cut the answer (the
+    ``x-charter-guard-flags`` header of a stream has gone before the cut)."""
+    found = ex.extensions.get("content_filter")
+    return {"content_filter": found} if found else None
+
+
+def _chunk(
+    base: dict[str, Any], delta: dict[str, Any], finish: str | None, charter: dict[str, Any] | None = None
+) -> bytes:
+    body = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+    if charter:
+        body["charter"] = charter
+    return b"data: " + orjson.dumps(body) + b"\n\n"
 
 
 def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
