@@ -29,6 +29,16 @@ classification_ceiling: internal
 models: [smollm2]
 regions: [local]
 system_prompt: You are a helpful assistant for a public agency. Answer briefly and say when you are unsure.
+guards:
+  # personal data in a question never reaches the model; the caller gets its own values back
+  pii: {action: redact, options: {mode: pseudonymise}}
+  # an attempt to override the helpdesk's instructions is refused: 400 content_filter
+  injection: {action: block}
+  # answers: hate or threats cut the answer (finish_reason content_filter), personal data the
+  # caller did not give is replaced, the system prompt is never recited
+  toxicity: {action: block}
+  pii_leak: {action: redact}
+  prompt_leak: {action: block}
 retention_days: 365
 rate_limits: {requests_per_minute: 120, tokens_per_minute: 200000}
 max_input_chars: 4000
