@@ -12,8 +12,9 @@ from typing import Any
 import orjson
 
 from charter.domain import Exchange
-from charter.errors import CharterError, RateLimited, Suspended, UpstreamFailed
+from charter.errors import CharterError, RateLimited, Suspended, Unavailable, UpstreamFailed
 from charter.gateway.generate import generate, open_stream, route
+from charter.gateway.ratelimit import Reservation
 from charter.gateway.record import record
 from charter.gateway.refusals import AGGREGATED_CODES, refusal_counter
 from charter.gateway.stages import Stage, admit, load_stage
@@ -95,7 +96,7 @@ class Pipeline:
     async def chat(self, ex: Exchange) -> Outcome:
         rt = self.rt
         try:
-            await admit(ex, rt)
+            reservation = await admit(ex, rt)
             await self.screen_input(ex, rt)
             await self.ground(ex, rt)
             await self.compose(ex, rt)
@@ -103,7 +104,7 @@ class Pipeline:
             hold_first = self.must_hold is not None and self.must_hold(ex)
             if ex.params.stream and not hold_first:
                 deltas = await open_stream(ex, rt, planned)
-                return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas))
+                return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation))
             await generate(ex, rt, planned)
             await self.screen_output(ex, rt)
             await self.oversee(ex, rt)
@@ -112,8 +113,8 @@ class Pipeline:
             raise
         if ex.held_review_id is not None:
             ex.status = "held"
+        await self._settle(ex, reservation)
         interaction_id = await record(ex, rt)
-        await gateway_of(rt).limiter.add_tokens(ex.principal.key_id, ex.usage.completion_tokens)
         headers = self._headers(ex, interaction_id)
         if ex.held_review_id is not None and self.held_body is not None:
             return Outcome(202, self.held_body(ex), headers)
@@ -130,7 +131,24 @@ class Pipeline:
             if delta.text:
                 yield delta.text
 
-    async def _sse(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[bytes]:
+    async def _settle(self, ex: Exchange, reservation: Reservation) -> None:
+        """Charge the key's token budget what the exchange used instead of what admit reserved.
+
+        The answer exists by now, so a rate-limit store that cannot be reached does not withhold it:
+        its tokens are spent either way, and the key's next request is refused (``503
+        ratelimit_unavailable``) until the store is back. The failure is not swallowed: it is logged
+        and recorded with the interaction (verdict ``ratelimit``, outcome ``fail``)."""
+        used = ex.usage.total_tokens
+        try:
+            await gateway_of(self.rt).limiter.settle(reservation, used)
+        except Unavailable as exc:
+            log.error("request %s: %s; %d tokens used, %d reserved", ex.request_id, exc.message, used,
+                      reservation.tokens)
+            ex.verdict("ratelimit", "fail", code=exc.code, reserved_tokens=reservation.tokens, used_tokens=used)
+
+    async def _sse(
+        self, ex: Exchange, deltas: AsyncIterator[StreamDelta], reservation: Reservation
+    ) -> AsyncIterator[bytes]:
         rt = self.rt
         base = {
             "id": f"chatcmpl-{ex.request_id}",
@@ -160,9 +178,9 @@ class Pipeline:
                 except CharterError as exc:
                     ex.status, ex.error_code = "refused", exc.code
                     ex.finish_reason = "content_filter"
+            await self._settle(ex, reservation)
             interaction_id = await record(ex, rt)
             recorded = True
-            await gateway_of(rt).limiter.add_tokens(ex.principal.key_id, ex.usage.completion_tokens)
             final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error", _cut_by(ex))
             yield final
             if ex.params.include_usage:

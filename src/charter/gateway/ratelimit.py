@@ -2,16 +2,31 @@
 
 Fixed one-minute windows. In one process the counters live in memory; with ``CHARTER_REDIS_URL``
 they live in Redis, so every replica shares them (one round trip per request, pipelined).
+
+Tokens are reserved, then settled: :meth:`RateLimiter.admit` takes the prompt estimate plus
+``max_tokens`` from the key's budget (refusing when it does not fit) and returns a
+:class:`Reservation`; once the exchange's real usage is known, :meth:`RateLimiter.settle` charges
+the difference (a refund when the answer was shorter), in the window the reservation was taken in.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from charter.errors import RateLimited, Unavailable
 
-__all__ = ["MemoryLimiter", "RateLimiter", "RedisLimiter", "make_limiter"]
+__all__ = ["MemoryLimiter", "RateLimiter", "RedisLimiter", "Reservation", "make_limiter"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """What ``admit`` took from a key's tokens-per-minute budget, and in which one-minute window."""
+
+    key_id: str
+    window: int
+    tokens: int
 
 
 def _refuse(kind: str, limit: int, window: int) -> RateLimited:
@@ -25,9 +40,11 @@ def _refuse(kind: str, limit: int, window: int) -> RateLimited:
 
 
 class RateLimiter(Protocol):
-    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None: ...
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> Reservation: ...
 
-    async def add_tokens(self, key_id: str, tokens: int) -> None: ...
+    async def settle(self, reservation: Reservation, used: int) -> None:
+        """Charge ``used`` tokens instead of the reserved ones (``503 ratelimit_unavailable`` when the
+        shared store cannot be reached)."""
 
     async def aclose(self) -> None: ...
 
@@ -46,7 +63,7 @@ class MemoryLimiter:
             self._tokens.clear()
         return window
 
-    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None:
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> Reservation:
         window = self._roll()
         count = self._requests.get(key_id, 0) + 1
         if count > rpm:
@@ -56,10 +73,12 @@ class MemoryLimiter:
             raise _refuse("tokens", tpm, window)
         self._requests[key_id] = count
         self._tokens[key_id] = used + tokens
+        return Reservation(key_id, window, tokens)
 
-    async def add_tokens(self, key_id: str, tokens: int) -> None:
-        self._roll()
-        self._tokens[key_id] = self._tokens.get(key_id, 0) + tokens
+    async def settle(self, reservation: Reservation, used: int) -> None:
+        if self._roll() == reservation.window:  # else its window, and the reservation, are gone
+            key_id = reservation.key_id
+            self._tokens[key_id] = max(0, self._tokens.get(key_id, 0) + used - reservation.tokens)
 
     async def aclose(self) -> None:
         return None
@@ -71,7 +90,7 @@ class RedisLimiter:
 
         self._redis: Any = aioredis.from_url(url)
 
-    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> None:
+    async def admit(self, key_id: str, rpm: int, tpm: int, tokens: int) -> Reservation:
         window = int(time.time() // 60)
         rkey, tkey = f"charter:rl:{key_id}:{window}:r", f"charter:rl:{key_id}:{window}:t"
         try:
@@ -89,17 +108,22 @@ class RedisLimiter:
             raise _refuse("requests", rpm, window)
         if used > tpm:
             raise _refuse("tokens", tpm, window)
+        return Reservation(key_id, window, tokens)
 
-    async def add_tokens(self, key_id: str, tokens: int) -> None:
-        window = int(time.time() // 60)
-        tkey = f"charter:rl:{key_id}:{window}:t"
+    async def settle(self, reservation: Reservation, used: int) -> None:
+        delta = used - reservation.tokens
+        if delta == 0:
+            return
+        tkey = f"charter:rl:{reservation.key_id}:{reservation.window}:t"
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.incrby(tkey, tokens)
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.incrby(tkey, delta)
                 pipe.expire(tkey, 120)
                 await pipe.execute()
-        except Exception:
-            return
+        except Exception as exc:  # as admit: never swallowed; the caller decides what the exchange does
+            raise Unavailable(
+                f"rate-limit store unreachable ({type(exc).__name__})", code="ratelimit_unavailable"
+            ) from exc
 
     async def aclose(self) -> None:
         await self._redis.aclose()

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 
 from charter.domain import Exchange
 from charter.errors import InvalidRequest, Suspended
+from charter.gateway.ratelimit import Reservation
 from charter.gateway.state import gateway_of
 from charter.runtime import Runtime
 
@@ -58,8 +59,10 @@ def estimate_tokens(text_chars: int, messages: int) -> int:
     return math.ceil(text_chars / 3.5) + 4 * messages
 
 
-async def admit(ex: Exchange, rt: Runtime) -> None:
-    """Kill switches, input size, context window and rate limits (HO-4, PC-7, SA-5)."""
+async def admit(ex: Exchange, rt: Runtime) -> Reservation:
+    """Kill switches, input size, context window and rate limits (HO-4, PC-7, SA-5). Returns what
+    was reserved of the key's token budget (the prompt estimate plus ``max_tokens``): the caller
+    settles it to the real usage once the answer is generated."""
     gw = gateway_of(rt)
     charter = ex.charter
     switches = gw.switches(ex.principal.tenant_id)
@@ -81,7 +84,8 @@ async def admit(ex: Exchange, rt: Runtime) -> None:
     tokens = estimate_tokens(chars, len(ex.messages))
     ex.usage.prompt_tokens = tokens
     limits = charter.rate_limits
-    await gw.limiter.admit(
+    reservation = await gw.limiter.admit(
         ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute, tokens + (ex.params.max_tokens or 0)
     )
     ex.verdict("admit", "pass", estimated_prompt_tokens=tokens)
+    return reservation

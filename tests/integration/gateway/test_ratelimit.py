@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from charter.errors import RateLimited
-from charter.gateway.ratelimit import MemoryLimiter, RedisLimiter
+from charter.gateway.ratelimit import MemoryLimiter, RedisLimiter, Reservation
 from tests.conftest import REDIS_URL, make_platform, needs_redis
 
 GOOD = {"messages": [{"role": "user", "content": "hi"}]}
@@ -55,7 +55,7 @@ async def test_sa5_redis_limit_is_shared_between_limiters():
             return_exceptions=True,
         )
         refused = [r for r in results if isinstance(r, RateLimited)]
-        assert len(refused) == 6 and sum(r is None for r in results) == 10
+        assert len(refused) == 6 and sum(isinstance(r, Reservation) for r in results) == 10
     finally:
         await a.aclose()
         await b.aclose()
