@@ -202,7 +202,8 @@ async def start_run(
 ) -> dict[str, Any]:
     """Start an experiment over the registered models; it runs in the background."""
     plan, uc_id = await asyncio.to_thread(_plan, rt, p.tenant_id, body)
-    experiments.build_evaluators(rt, plan.evaluators, ProviderTarget(rt, p.tenant_id))  # refuse bad specs now
+    # refuse bad specs now
+    experiments.build_evaluators(rt, plan.evaluators, ProviderTarget(rt, p.tenant_id), tenant_id=p.tenant_id)
     started: dict[str, Any] = await rt.writer.awrite(
         lambda c: experiments.start_experiment(
             c, p.tenant_id, plan, actor=p.key_id, target="providers", use_case_id=uc_id

@@ -96,7 +96,9 @@ def create(
 ) -> dict[str, Any]:
     """Create a knowledge base."""
     return rt.writer.write(
-        lambda c: service.create_kb(c, tenant_id=p.tenant_id, actor=_actor(p), **body.model_dump())
+        lambda c: service.create_kb(
+            c, tenant_id=p.tenant_id, actor=_actor(p), egress=rt.egress, **body.model_dump()
+        )
     )
 
 

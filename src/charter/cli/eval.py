@@ -19,6 +19,7 @@ from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
 from charter.files import write_private
 from charter.policy import service as policy
 from charter.runtime import Runtime
+from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(
     help="Evaluations: datasets, suites, experiments, comparisons, the promotion gate.", no_args_is_help=True
@@ -258,11 +259,14 @@ def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_out
 
 
 # -- runs -----------------------------------------------------------------------------------
-def _target(rt: Runtime, tenant_id: str, target: str, api_key_env: str | None) -> Target:
+def _target(rt: Runtime, tenant: str, tenant_id: str, target: str, secret: str | None) -> Target:
     if target == "providers":
+        if secret is not None:
+            raise InvalidRequest("--secret is for a --target URL", code="invalid_value", param="--secret")
         return ProviderTarget(rt, tenant_id)
     if target.startswith(("http://", "https://")):
-        return OpenAICompatibleTarget(target, api_key=os.environ.get(api_key_env) if api_key_env else None)
+        credential = rt.egress.credential(target, secret=secret, tenant=tenant)
+        return OpenAICompatibleTarget(target, outbound=rt.egress.outbound, credential=credential)
     raise InvalidRequest("--target is `providers` or the base URL of an OpenAI-compatible API", code="invalid_value")
 
 
@@ -340,7 +344,10 @@ def run(
     prompt: list[str] = typer.Option([], "--prompt", "-p", help="Prompt variant: name@N or name:label."),
     model: list[str] = typer.Option([], "--model", "-m", help="Model alias variant (repeat)."),
     target: str = typer.Option("providers", help="`providers` (registered models) or a base URL."),
-    api_key_env: str | None = typer.Option(None, help="Environment variable with the target's API key."),
+    secret: str | None = typer.Option(
+        None, help="Operator-defined secret sent to the --target URL (docs/operations.md, Provider secrets)."
+    ),
+    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
     concurrency: int = typer.Option(4, min=1, max=256),
     seed: int = typer.Option(0),
     max_tokens: int | None = typer.Option(None),
@@ -354,8 +361,10 @@ def run(
     """Run a dataset over prompt x model variants; results are stored per item as they finish."""
     who = _actor(actor)
     with open_runtime(json_output) as rt:
+        if api_key_env is not None:
+            raise secret_name_refusal("--api-key-env", replacement="--secret")
         tenant_id = _tenant(rt, tenant)
-        answers = _target(rt, tenant_id, target, api_key_env)
+        answers = _target(rt, tenant, tenant_id, target, secret)
         experiment_id = resume
         if experiment_id is None:
             plan, uc_id = _plan(
@@ -369,7 +378,7 @@ def run(
                 seed=seed,
                 max_tokens=max_tokens,
             )
-            experiments.build_evaluators(rt, plan.evaluators, answers)
+            experiments.build_evaluators(rt, plan.evaluators, answers, tenant_id=tenant_id)
             started = rt.writer.write(
                 lambda c: experiments.start_experiment(c, tenant_id, plan, actor=who, target=target, use_case_id=uc_id)
             )

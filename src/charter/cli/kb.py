@@ -15,6 +15,7 @@ from charter.errors import InvalidRequest
 from charter.knowledge import service
 from charter.knowledge.retrieve import MODES, Mode
 from charter.policy import service as policy
+from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="Knowledge bases: ingestion, versions, retrieval, lineage.", no_args_is_help=True)
 
@@ -36,7 +37,10 @@ def create(
     ),
     endpoint: str | None = typer.Option(None, help="openai embedder: base URL of the /v1 API."),
     model: str | None = typer.Option(None, help="openai embedder: model name."),
-    api_key_env: str | None = typer.Option(None, help="openai embedder: variable holding the API key."),
+    secret: str | None = typer.Option(
+        None, help="openai embedder: name of an operator-defined secret (docs/operations.md, Provider secrets)."
+    ),
+    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
     pii: str = typer.Option("redact", help="PII in chunks: redact, block (refuse the file) or off."),
     retention_days: int | None = typer.Option(None, help="Delete documents older than this many days."),
     chunk_chars: int = typer.Option(1200, help="Largest chunk, in characters."),
@@ -44,10 +48,10 @@ def create(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Create a knowledge base."""
-    options = {
-        k: v for k, v in {"endpoint": endpoint, "model": model, "api_key_env": api_key_env}.items() if v
-    }
+    options = {k: v for k, v in {"endpoint": endpoint, "model": model, "secret": secret}.items() if v}
     with open_runtime(json_output) as rt:
+        if api_key_env is not None:
+            raise secret_name_refusal("--api-key-env", replacement="--secret")
         result = rt.writer.write(
             lambda c: service.create_kb(
                 c,
@@ -62,6 +66,7 @@ def create(
                 retention_days=retention_days,
                 chunk_chars=chunk_chars,
                 overlap_chars=overlap_chars,
+                egress=rt.egress,
             )
         )
     emit(

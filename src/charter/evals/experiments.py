@@ -26,6 +26,7 @@ from charter.evals.base import Answer, Case, Evaluator, Scored
 from charter.evals.datasets import get_dataset, load_cases
 from charter.evals.tables import eval_results, eval_runs
 from charter.evals.targets import Target, TargetError
+from charter.knowledge.state import build_embedder
 from charter.prompts.registry import PromptVersion, get_version_by_id, resolve
 from charter.prompts.stages import build_messages
 from charter.runtime import Runtime
@@ -122,8 +123,11 @@ def start_experiment(
     return {"experiment_id": experiment_id, "dataset": f"{ds.name}@{ds.version}", "runs": runs}
 
 
-def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Target | None) -> dict[str, Evaluator]:
-    """Evaluators from ``[{name, options}]``; a judge gets the target, ``embedder: NAME`` the embedder."""
+def build_evaluators(
+    rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Target | None, *, tenant_id: str
+) -> dict[str, Evaluator]:
+    """Evaluators from ``[{name, options}]``; a judge gets the target, ``embedder: NAME`` the embedder
+    (built for ``tenant_id``: its endpoint and secret pass the egress checks)."""
     out: dict[str, Evaluator] = {}
     for spec in specs:
         name = str(spec["name"])
@@ -144,8 +148,10 @@ def build_evaluators(rt: Runtime, specs: Sequence[Mapping[str, Any]], target: Ta
                     f"{', '.join(rt.registry.names('embedders')) or 'none'})",
                     code="invalid_value",
                 )
-            make = rt.registry.get("embedders", options["embedder"])
-            options["embedder"] = make(rt.settings, **dict(options.pop("embedder_options", None) or {}))
+            embedder_options = options.pop("embedder_options", None) or {}
+            if not isinstance(embedder_options, dict):
+                raise InvalidRequest("embedder_options is a mapping", code="invalid_value", param="evaluators")
+            options["embedder"] = build_embedder(rt, options["embedder"], embedder_options, tenant_id=tenant_id)
         try:
             out[name] = factory(**options)
         except (TypeError, ValueError, re.error) as exc:
@@ -347,7 +353,7 @@ async def _run_one(
             return cases, done, version, _system_prompt(conn, tenant_id, uc), uc or ""
 
     cases, done, version, system_prompt, uc = await asyncio.to_thread(prepare)
-    evaluators = build_evaluators(rt, run.evaluators, target)
+    evaluators = build_evaluators(rt, run.evaluators, target, tenant_id=tenant_id)
     failures: list[str] = []
 
     async def item(case: Case) -> None:

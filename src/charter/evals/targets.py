@@ -22,6 +22,8 @@ import httpx
 
 from charter.domain import ChatMessage, GenerationParams
 from charter.evals.base import Answer
+from charter.outbound import OutboundPolicy
+from charter.secretstore import Credential
 
 __all__ = ["CallableTarget", "OpenAICompatibleTarget", "ProviderTarget", "Target", "TargetError"]
 
@@ -64,21 +66,27 @@ class CallableTarget:
 
 
 class OpenAICompatibleTarget:
-    """POST ``{base_url}/chat/completions``; HTTP 400 ``content_filter`` (a Charter guard) is a refusal."""
+    """POST ``{base_url}/chat/completions``; HTTP 400 ``content_filter`` (a Charter guard) is a refusal.
+
+    ``base_url`` must be on the outbound allow-list (checked here and on every DNS answer);
+    ``credential`` is an operator secret bound to the target's host (``--secret``)."""
 
     def __init__(
         self,
         base_url: str,
         *,
-        api_key: str | None = None,
+        outbound: OutboundPolicy,
+        credential: Credential | None = None,
         timeout: float = 120.0,
         prices: dict[str, tuple[float, float]] | None = None,
     ) -> None:
-        headers = {"authorization": f"Bearer {api_key}"} if api_key else {}
+        base = base_url.rstrip("/")
+        outbound.check_url(base, param="target")
+        headers = {"authorization": credential.authorization(base)} if credential is not None else {}
         self.name = f"openai:{base_url}"
         self.prices = prices or {}
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), headers=headers, timeout=httpx.Timeout(timeout, connect=5.0)
+        self._client = outbound.async_httpx_client(
+            base_url=base, headers=headers, timeout=httpx.Timeout(timeout, connect=5.0)
         )
 
     def _cost(self, model: str, prompt: int, completion: int) -> float:

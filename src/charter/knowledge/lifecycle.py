@@ -28,7 +28,9 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
             select(kb_chunks.c.id, kb_chunks.c.text).where(kb_chunks.c.kb_id == kb.id).order_by(kb_chunks.c.id)
         ).all()
     ids = [str(r.id) for r in rows]
-    vectors = st.embedder(kb.embedder, kb.embedder_options).embed([r.text for r in rows]) if kb.embedder else None
+    vectors = None
+    if kb.embedder:
+        vectors = st.embedder(kb.embedder, kb.embedder_options, tenant_id=kb.tenant_id).embed([r.text for r in rows])
 
     def write(conn: Any) -> dict[str, Any]:
         lexical = rebuild_lexical(conn, kb_id=kb.id)

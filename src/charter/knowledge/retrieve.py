@@ -80,7 +80,7 @@ def _dense(
     for kb in kbs:
         if not kb["embedder"]:
             continue
-        vector = embed_query(st.embedder(kb["embedder"], kb["embedder_options"]), text)
+        vector = embed_query(st.embedder(kb["embedder"], kb["embedder_options"], tenant_id=kb["tenant_id"]), text)
         found.extend(st.vectors.search(conn, kb["id"], kb["version"], vector, limit))
     return sorted(found, key=lambda kv: (-kv[1], kv[0]))[:limit]
 

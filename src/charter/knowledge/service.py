@@ -20,12 +20,15 @@ from charter import ledger
 from charter.domain import CLASSIFICATION_LEVELS, Charter, Principal
 from charter.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowledge_bases
+from charter.policy.service import tenant_name
+from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
 from charter.store.schema import charter_versions, new_id, use_cases, utcnow
 
 __all__ = [
     "PII_POLICIES",
     "QUERY_ROLES",
     "authorise",
+    "check_embedder_options",
     "create_kb",
     "delete_document",
     "expired_documents",
@@ -95,6 +98,29 @@ def _check_options(
         )
 
 
+def check_embedder_options(egress: Egress, options: dict[str, Any], *, tenant: str) -> None:
+    """Refuse embedder options that name a variable (``api_key_env``), or an ``endpoint`` / ``secret``
+    the egress policy refuses for this tenant (:func:`charter.knowledge.state.build_embedder` applies
+    the same rules again when the embedder is built)."""
+    for named in ("api_key_env", "credential"):
+        if named in options:
+            raise secret_name_refusal(named, param=f"embedder_options.{named}")
+    endpoint, secret = options.get("endpoint"), options.get("secret")
+    if endpoint is None and secret is None:
+        return
+    if not isinstance(endpoint, str | None) or not isinstance(secret, str | None):
+        raise InvalidRequest(
+            "embedder_options: endpoint and secret are strings", code="invalid_value", param="embedder_options"
+        )
+    egress.admit(
+        endpoint,
+        secret=secret,
+        tenant=tenant,
+        param="embedder_options.endpoint",
+        reference_param="embedder_options.secret",
+    )
+
+
 def create_kb(
     conn: Connection,
     *,
@@ -109,8 +135,13 @@ def create_kb(
     retention_days: int | None = None,
     chunk_chars: int = 1200,
     overlap_chars: int = 200,
+    egress: Egress = NO_EGRESS,
 ) -> dict[str, Any]:
+    """Create a knowledge base. ``egress`` is the runtime's (``rt.egress``): an embedder endpoint must
+    be on the outbound allow-list and its secret granted to this tenant (the default allows nothing
+    outbound)."""
     _check_options(name, classification, pii_policy, retention_days, chunk_chars, overlap_chars)
+    check_embedder_options(egress, embedder_options or {}, tenant=tenant_name(conn, tenant_id))
     exists = conn.execute(
         select(knowledge_bases.c.id).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
     ).first()

@@ -7,36 +7,49 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from charter.errors import InvalidRequest
+from charter.errors import CharterError, InvalidRequest, Unavailable
 from charter.guards.base import Guard
 from charter.knowledge.embedders import Embedder
 from charter.knowledge.index import VectorCache
 from charter.knowledge.loaders import Loader
+from charter.policy.service import tenant_name
 from charter.runtime import Runtime
+from charter.secretstore import secret_name_refusal
 
-__all__ = ["KnowledgeState", "state"]
+__all__ = ["KnowledgeState", "build_embedder", "state"]
 
 _MISSING = object()
+
+#: What the egress checks refuse with; at use (not registration) they mean "this embedder may not run".
+_EGRESS_REFUSALS = ("destination_not_allowed", "secret_not_allowed", "secret_store_invalid", "unsupported_parameter")
 
 
 @dataclass
 class KnowledgeState:
     rt: Runtime
     vectors: VectorCache = field(default_factory=VectorCache)
-    _embedders: dict[tuple[str, str], Embedder] = field(default_factory=dict)
+    _embedders: dict[tuple[str, str, str], Embedder] = field(default_factory=dict)
     _guards: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def embedder(self, name: str, options: dict[str, Any] | None = None) -> Embedder:
-        key = (name, repr(sorted((options or {}).items())))
+    def embedder(self, name: str, options: dict[str, Any] | None, *, tenant_id: str) -> Embedder:
+        """A knowledge base's embedder, built once per tenant and options. Its endpoint and secret pass
+        the egress checks again (a stored knowledge base is not trusted): refused, it is 503
+        ``embedder_unavailable`` and nothing is sent."""
+        key = (tenant_id, name, repr(sorted((options or {}).items())))
         with self._lock:
             found = self._embedders.get(key)
             if found is None:
                 try:
-                    factory = self.rt.registry.get("embedders", name)
-                except KeyError as exc:
-                    raise InvalidRequest(str(exc.args[0]), code="invalid_value", param="embedder") from None
-                found = self._embedders[key] = factory(self.rt.settings, **(options or {}))
+                    found = build_embedder(self.rt, name, options, tenant_id=tenant_id)
+                except CharterError as exc:
+                    if exc.code not in _EGRESS_REFUSALS:
+                        raise
+                    raise Unavailable(
+                        f"the knowledge base's embedder is refused by the operator's egress policy: {exc.message}",
+                        code="embedder_unavailable",
+                    ) from None
+                self._embedders[key] = found
             return found
 
     def guard(self, name: str) -> Guard | None:
@@ -59,6 +72,43 @@ class KnowledgeState:
     def close(self) -> None:
         self._embedders.clear()
         self._guards.clear()
+
+
+def build_embedder(rt: Runtime, name: str, options: dict[str, Any] | None, *, tenant_id: str) -> Embedder:
+    """Build embedder ``name`` for a tenant. An ``endpoint`` option must be on the outbound allow-list
+    and a ``secret`` option granted to the tenant for that host (400 ``destination_not_allowed`` /
+    ``secret_not_allowed``); the secret reaches the embedder as a bound ``credential``, never a name
+    of an environment variable (``api_key_env`` is refused)."""
+    opts = dict(options or {})
+    for named in ("api_key_env", "credential"):
+        if named in opts:
+            raise secret_name_refusal(named, param=f"embedder_options.{named}")
+    try:
+        factory = rt.registry.get("embedders", name)
+    except KeyError as exc:
+        raise InvalidRequest(str(exc.args[0]), code="invalid_value", param="embedder") from None
+    secret = opts.pop("secret", None)
+    if "endpoint" in opts or secret is not None:
+        endpoint, tenant = opts.get("endpoint"), _tenant(rt, tenant_id)
+        if not isinstance(endpoint, str | None) or not isinstance(secret, str | None):
+            raise InvalidRequest("embedder_options: endpoint and secret are strings", code="invalid_value")
+        credential = rt.egress.credential(endpoint, secret=secret, tenant=tenant)
+        if credential is not None:
+            opts["credential"] = credential
+    try:
+        return factory(rt.settings, **opts)  # type: ignore[no-any-return]
+    except TypeError as exc:
+        raise InvalidRequest(f"embedder {name!r}: {exc}", code="invalid_value", param="embedder_options") from None
+
+
+def _tenant(rt: Runtime, tenant_id: str) -> str:
+    try:
+        with rt.engine.connect() as conn:
+            return tenant_name(conn, tenant_id)
+    except CharterError:
+        raise
+    except Exception as exc:
+        raise Unavailable(f"the store is unreachable ({type(exc).__name__})", code="store_unavailable") from exc
 
 
 def state(rt: Runtime) -> KnowledgeState:

@@ -32,6 +32,7 @@ def cli_env(platform) -> dict[str, str]:
             "CHARTER_EMBEDDED_MODEL": "none",
             "CHARTER_LLAMA_THREADS": "1",
             "CHARTER_DEMO": "false",
+            "CHARTER_OUTBOUND_ALLOW": json.dumps(settings.outbound_allow),
             "USER": "alice",
         }
     )

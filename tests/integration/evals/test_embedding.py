@@ -29,4 +29,13 @@ async def test_me_embedding_similarity_uses_the_configured_embedder(platform):
     assert run["aggregates"]["embedding_similarity"] == pytest.approx(1.0, abs=1e-6)
     assert any(r["path"].endswith("/embeddings") for r in platform.upstream.requests)
     with pytest.raises(InvalidRequest, match="no embedder named 'nope'"):
-        build_evaluators(rt, [{"name": "embedding", "options": {"embedder": "nope"}}], None)
+        build_evaluators(rt, [{"name": "embedding", "options": {"embedder": "nope"}}], None, tenant_id=tid)
+    # an evaluator's embedder passes the same egress checks as a knowledge base's
+    for options, code in (({"endpoint": "http://169.254.169.254/v1", "model": "e"}, "destination_not_allowed"),
+                          ({"endpoint": platform.upstream.url, "model": "e", "secret": "nope"}, "secret_not_allowed"),
+                          ({"endpoint": platform.upstream.url, "model": "e", "api_key_env": "CHARTER_DATABASE_URL"},
+                           "unsupported_parameter")):
+        spec = {"name": "embedding", "options": {"embedder": "openai", "embedder_options": options}}
+        with pytest.raises(InvalidRequest) as refused:
+            build_evaluators(rt, [spec], None, tenant_id=tid)
+        assert refused.value.code == code

@@ -93,5 +93,6 @@ def admin(tenant_id: str, tenant: str = "agency-a") -> Principal:
 
 def make_kb(rt: Runtime, tenant_id: str, name: str = "handbook", **options: Any) -> dict[str, Any]:
     options.setdefault("pii_policy", "redact")
+    options.setdefault("egress", rt.egress)
     return rt.writer.write(lambda conn: service.create_kb(conn, tenant_id=tenant_id, name=name, actor="tester",
                                                          **options))
