@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from charter.cli.main import app
 from tests.conftest import LOOPBACK_ALLOW
+from tests.support.secrets import write_secrets
 from tests.support.upstream import ScriptedUpstream
 
 CHARTER_YAML = """\
@@ -136,6 +137,14 @@ def test_sa3_models_add_takes_a_secret_name_never_a_variable(ready, upstream):
     refused = ready.json("models", "add", "meta", "--endpoint", "http://169.254.169.254/latest", code=1)
     assert refused["error"]["code"] == "destination_not_allowed"
     assert [m["alias"] for m in ready.json("models", "list")] == ["mock"]
+
+
+@pytest.mark.parametrize("command", [["init"], ["models", "list"], ["kb", "list"]])
+def test_sa3_secrets_file_open_to_others_stops_every_command(cli, data_dir, command):
+    path = write_secrets(data_dir, '[secrets.x]\nvalue = "v"\ntenants = "*"\nhosts = ["api.example.com"]\n')
+    path.chmod(0o644)
+    result = cli.run(*command, code=1)
+    assert "secret_store_invalid" in result.output and f"chmod 600 {path}" in result.output.replace("\n", "")
 
 
 def test_md2_chat_through_the_gateway(ready, upstream):
