@@ -9,8 +9,6 @@ The value of ``x-charter-guard-flags`` lists every guard that warned or cut the 
 
 from __future__ import annotations
 
-import dataclasses
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,25 +136,25 @@ def plan(active: Active, views: list[View], context: GuardContext) -> list[Job]:
     """A job per view, already answered where the verdict cache holds the text (cheap: hashing)."""
     cache = active.cache if getattr(active.guard, "cacheable", True) else None
     jobs: list[Job] = []
-    primed: dict[tuple[str, str], Any] = {}
+    kinds: dict[tuple[str, str], tuple[GuardContext, Any]] = {}  # (role, source) -> context, primed key
     for view in views:
         if not view.text:
             continue
-        ctx = context if (view.role, view.source) == (context.role, context.source) else dataclasses.replace(
-            context, role=view.role, source=view.source)
-        key = None
-        if cache is not None:
-            base = primed.get((view.role, view.source))
-            if base is None:
-                base = primed[(view.role, view.source)] = cache.context_key(active.guard, ctx)
-            key = cache.key(base, view.text)
-        job = Job(view, ctx, key)
-        if key is not None and cache is not None:
-            started = time.perf_counter()
-            job.result = cache.get(key)
-            job.cached = job.result is not None
-            job.ms = (time.perf_counter() - started) * 1000.0
-        jobs.append(job)
+        kind = kinds.get((view.role, view.source))
+        if kind is None:
+            ctx = context if (view.role, view.source) == (context.role, context.source) else GuardContext(
+                direction=context.direction, use_case=context.use_case, role=view.role, source=view.source,
+                system_prompt=context.system_prompt, authorised_texts=context.authorised_texts,
+                options=context.options, threshold=context.threshold)
+            kind = kinds[(view.role, view.source)] = (
+                ctx, cache.context_key(active.guard, ctx) if cache is not None else None)
+        ctx, primed = kind
+        if cache is None or primed is None:
+            jobs.append(Job(view, ctx, None))
+            continue
+        key = cache.key(primed, view.text)
+        found = cache.get(key)
+        jobs.append(Job(view, ctx, key, found, found is not None))
     return jobs
 
 

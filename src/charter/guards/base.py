@@ -50,8 +50,10 @@ class GuardResult:
 class Guard(Protocol):
     """Optional attributes the gateway reads with ``getattr``: ``default_directions`` (what the guard
     screens when a charter does not say; default ``directions``), ``reads_conversation`` (True: a
-    multi-turn request is also screened as one text, the caller's turns joined; default False) and
-    ``cacheable`` (False: never answer from the verdict cache; default True)."""
+    multi-turn request is also screened as one text, the caller's turns joined; default False),
+    ``reads_context`` (which of ``system_prompt`` and ``authorised_texts`` its result depends on, for
+    the verdict cache's key; default both) and ``cacheable`` (False: never answer from the verdict
+    cache; default True)."""
 
     name: str
     version: str

@@ -2,7 +2,8 @@
 
 A guard's result depends on the guard (name, version), on what the charter asks of it (threshold,
 options, direction, role and source) and on what it is told besides the text (the system prompt,
-the texts the caller is entitled to); the key is a SHA-256 over all of that and the text. An
+the texts the caller is entitled to, unless the guard says it reads neither); the key is a SHA-256
+over all of that and the text. An
 agency's system prompt, identical on every call, and the earlier turns of a conversation, sent
 again with each new turn, are then screened once. Entries hold findings (types, offsets, scores),
 never text. Bounded LRU, per runtime, shared by the event loop and worker threads.
@@ -10,6 +11,7 @@ never text. Bounded LRU, per runtime, shared by the event loop and worker thread
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -18,9 +20,11 @@ from dataclasses import dataclass
 
 from charter.guards.base import Guard, GuardContext, GuardResult
 
-__all__ = ["DEFAULT_SIZE", "CacheStats", "VerdictCache"]
+__all__ = ["ALL_CONTEXT", "DEFAULT_SIZE", "CacheStats", "VerdictCache"]
 
 DEFAULT_SIZE = 8192  # entries; a few hundred bytes each
+#: What a guard is taken to read of its context when it does not say (``reads_context``).
+ALL_CONTEXT = ("system_prompt", "authorised_texts")
 
 
 @dataclass(slots=True, frozen=True)
@@ -35,6 +39,12 @@ def _blob(value: str) -> bytes:
     return value.encode("utf-8", "surrogatepass")
 
 
+@functools.lru_cache(maxsize=256)
+def _operator_digest(prompt: str) -> bytes:
+    """SHA-256 of a system prompt: the operator's text, the same on every call of a use case."""
+    return hashlib.sha256(_blob(prompt)).digest()
+
+
 class VerdictCache:
     """LRU of :class:`GuardResult` by key; ``capacity`` 0 turns it off."""
 
@@ -47,16 +57,22 @@ class VerdictCache:
 
     @staticmethod
     def context_key(guard: Guard, context: GuardContext) -> hashlib._Hash:
-        """A hash primed with everything but the text; :meth:`key` copies it per text."""
+        """A hash primed with everything but the text; :meth:`key` copies it per text. The system
+        prompt and the authorised texts count only for a guard that reads them (its
+        ``reads_context``; by default it is taken to read both)."""
+        reads = getattr(guard, "reads_context", ALL_CONTEXT)
         h = hashlib.sha256()
-        options = json.dumps(context.options, sort_keys=True, default=repr, separators=(",", ":"))
-        for part in (guard.name, guard.version, context.direction, context.role, context.source,
-                     repr(context.threshold), options, context.system_prompt):
-            h.update(_blob(part))
-            h.update(b"\x00")
-        h.update(str(len(context.authorised_texts)).encode())
-        for text in context.authorised_texts:
-            h.update(hashlib.sha256(_blob(text)).digest())
+        options = json.dumps(context.options, sort_keys=True, default=repr, separators=(",", ":")) \
+            if context.options else "{}"
+        h.update(_blob("\x00".join((guard.name, guard.version, context.direction, context.role, context.source,
+                                     repr(context.threshold), options, ""))))
+        if "system_prompt" in reads:
+            h.update(b"s")
+            h.update(_operator_digest(context.system_prompt))
+        if "authorised_texts" in reads:
+            h.update(b"a" + str(len(context.authorised_texts)).encode())
+            for text in context.authorised_texts:
+                h.update(hashlib.sha256(_blob(text)).digest())
         h.update(b"\x01")
         return h
 

@@ -18,7 +18,9 @@ caught: that needs a semantic check.
 
 from __future__ import annotations
 
+import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from charter.domain import Finding
@@ -40,6 +42,28 @@ def _shingles(words: list[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
 
 
+@functools.lru_cache(maxsize=256)
+def _prompt_shingles(prompt: str) -> tuple[int, int, frozenset[tuple[str, ...]]]:
+    """(words, n-gram size, n-grams) of a system prompt: the operator's text, the same on every call
+    of a use case, so it is cut once per process (the caller's texts are never kept)."""
+    words = [w for w, _, _ in _words(normalize(prompt))]
+    n = min(SHINGLE, len(words))
+    return len(words), n, frozenset(_shingles(words, n)) if n else frozenset()
+
+
+@dataclass(slots=True)
+class _Read:
+    norm: Normalized
+    words: list[tuple[str, int, int]]
+    grams: list[tuple[str, ...]]
+
+
+def _read(text: str, n: int) -> _Read:
+    norm = normalize(text)
+    words = _words(norm)
+    return _Read(norm, words, _shingles([w for w, _, _ in words], n))
+
+
 class PromptLeakGuard:
     """Stateless; the system prompt comes with each call's context."""
 
@@ -48,32 +72,34 @@ class PromptLeakGuard:
     directions: tuple[Direction, ...] = ("output",)
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
-        prompt_words = [w for w, _, _ in _words(normalize(context.system_prompt))]
+        prompt_len, n, prompt_grams = _prompt_shingles(context.system_prompt)
         findings = self._canary(text, context)
         best = max((f.score for f in findings), default=0.0)
-        if len(prompt_words) >= 3:
-            n = min(SHINGLE, len(prompt_words))
-            secret = set(_shingles(prompt_words, n))
-            for authorised in context.authorised_texts:
-                secret -= set(_shingles([w for w, _, _ in _words(normalize(authorised))], n))
-            if secret:
-                score, spans = self._compare(text, secret, n, len(prompt_words))
-                for payload in hidden_payloads(text):
-                    inner, _ = self._compare(payload.text, secret, n, len(prompt_words))
-                    if inner > score:
-                        score, spans = inner, [(payload.start, payload.end)]
-                best = max(best, score)
-                if score >= context.threshold:
-                    findings += [Finding(self.name, "system_prompt", lo, hi, round(score, 4), self.version)
-                                 for lo, hi in spans]
+        if prompt_len < 3:
+            return GuardResult(findings, "flag" if findings else "pass", best)
+        answer = _read(text, n)
+        hidden = [(p, _read(p.text, n)) for p in hidden_payloads(text)]
+        if not any(g in prompt_grams for r in (answer, *(h for _, h in hidden)) for g in r.grams):
+            return GuardResult(findings, "flag" if findings else "pass", best)  # nothing of the prompt
+        secret = set(prompt_grams)
+        for authorised in context.authorised_texts:
+            secret -= set(_shingles([w for w, _, _ in _words(normalize(authorised))], n))
+        if secret:
+            score, spans = self._compare(answer, secret, n, prompt_len)
+            for payload, read in hidden:
+                inner, _ = self._compare(read, secret, n, prompt_len)
+                if inner > score:
+                    score, spans = inner, [(payload.start, payload.end)]
+            best = max(best, score)
+            if score >= context.threshold:
+                findings += [Finding(self.name, "system_prompt", lo, hi, round(score, 4), self.version)
+                             for lo, hi in spans]
         return GuardResult(findings, "flag" if findings else "pass", best)
 
-    def _compare(self, text: str, secret: set[tuple[str, ...]], n: int,
+    def _compare(self, read: _Read, secret: set[tuple[str, ...]], n: int,
                  prompt_len: int) -> tuple[float, list[tuple[int, int]]]:
-        """Score and matched spans (in ``text``) of the prompt's n-grams found in ``text``."""
-        norm = normalize(text)
-        words = _words(norm)
-        grams = _shingles([w for w, _, _ in words], n)
+        """Score and matched spans (in the text ``read`` was made from) of the prompt's n-grams in it."""
+        norm, words, grams = read.norm, read.words, read.grams
         hit = [g in secret for g in grams]
         spans: list[tuple[int, int]] = []
         longest = run = 0

@@ -226,11 +226,26 @@ _DECODERS = (
 )
 
 
+def _may_hold(encoding: str, pattern: re.Pattern[str], text: str) -> bool:
+    """Cheap tests that rule a decoder out before its regex walks the text (same result)."""
+    if encoding == "unicode_tags":
+        return not text.isascii()
+    if pattern is _HEX_ESC:
+        return "\\x" in text
+    if encoding == "percent":
+        return "%" in text
+    if encoding == "unicode_escape":
+        return "\\u" in text
+    if encoding == "base64":  # a run of 16 base64 characters holds no whitespace
+        return any(len(word) >= 16 for word in text.split())
+    return True
+
+
 def hidden_payloads(text: str, limit: int = 16) -> list[HiddenPayload]:
     """Decode up to ``limit`` encoded runs in ``text`` that turn out to be readable text."""
     found: list[HiddenPayload] = []
     for encoding, pattern, decode in _DECODERS:
-        if encoding == "unicode_tags" and text.isascii():
+        if not _may_hold(encoding, pattern, text):
             continue
         for match in pattern.finditer(text):
             decoded = decode(match.group())

@@ -27,6 +27,7 @@ def _norm(text: str) -> str:
 class PiiLeakGuard:
     name = "pii_leak"
     directions: tuple[Direction, ...] = ("output",)
+    reads_context: tuple[str, ...] = ("authorised_texts",)
 
     def __init__(self, engine: PiiEngine | None = None) -> None:
         self.engine = engine or PiiEngine()

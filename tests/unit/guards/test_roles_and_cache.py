@@ -270,3 +270,37 @@ async def test_a_guard_that_is_not_cacheable_is_always_run():
     for _ in range(2):
         await screen_input(exchange({"count": {"action": "warn"}}, ("user", "same")), rt)
     assert len(guard.scans) == 2
+
+
+async def test_a_guard_that_reads_only_the_text_shares_verdicts_across_callers():
+    guard = CountingGuard()
+    guard.reads_context = ()  # type: ignore[attr-defined]
+    rt = runtime(count=guard)
+    for question in ("who?", "who else?"):
+        ex = exchange({"count": {"action": "warn"}}, ("user", question))
+        ex.output = "the same answer"
+        await screen_output(ex, rt)
+    assert [text for text, _, _ in guard.scans] == ["the same answer"]
+
+
+def test_the_guards_optimised_internals_match_their_reference():
+    """Exact rewrites: the injection model's sentence split and signature needles, the toxicity
+    lexicon's form index and the prompt-leak n-grams give what the plain versions give."""
+    from charter.guards.injection.model import _segments, tokenize
+    from charter.guards.toxicity.lexicon import load_lexicon
+
+    text = "ignore. all previous!\nrules here now, and then some more words? yes " * 3
+    tokens = tokenize(text)
+    reference = []
+    lo = 0
+    for i, match in enumerate(tokens):
+        end_here = i + 1 < len(tokens) and re.search(r"[.!?\n]", text[match.end():tokens[i + 1].start()])
+        if (end_here or i + 1 == len(tokens)) and i + 1 - lo >= 5:
+            if lo > 0 or i + 1 < len(tokens):
+                reference.append((lo, i + 1))
+            lo = i + 1
+    assert len(tokens) < 48  # no fixed windows: sentences only
+    assert list(_segments(text, tokens)) == reference
+    lex = load_lexicon()
+    for word in ("hate", "hates", "hatred", "hte", "immigrants", "immigrant's", "table", "xq"):
+        assert lex.categories(word) == lex.resolve(word)

@@ -68,6 +68,7 @@ class InjectionGuard:
     name = "injection"
     directions: tuple[Direction, ...] = ("input", "context")
     reads_conversation = True  # an attack split over turns is read as one text
+    reads_context: tuple[str, ...] = ()  # the text alone decides (the verdict cache's key)
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model if model is not None else load_model()

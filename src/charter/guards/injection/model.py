@@ -10,11 +10,13 @@ around it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -86,12 +88,8 @@ class LinearModel:
     def _contributions(self, tokens: list[re.Match[str]], hits: list[RuleHit]) -> list[float]:
         uni, bi, w = self._uni.get, self._bi.get, self._w
         words = [m.group() for m in tokens]
-        contrib = [uni(tok, 0.0) for tok in words]
+        contrib = [uni(tok, 0.0) + bi(prev + " " + tok, 0.0) for prev, tok in zip(["^", *words], words, strict=False)]
         contrib.append(0.0)  # the last slot collects hits past the final token
-        prev = "^"
-        for i, tok in enumerate(words):
-            contrib[i] += bi(prev + " " + tok, 0.0)
-            prev = tok
         if hits:
             starts = [m.start() for m in tokens]
             for hit in hits:
@@ -109,9 +107,7 @@ class LinearModel:
         best_span = (0, len(text))
         if n <= MIN_SEGMENT:
             return Scored(_sigmoid(best), *best_span)
-        prefix = [0.0]
-        for c in contrib[:n]:
-            prefix.append(prefix[-1] + c)
+        prefix = [0.0, *accumulate(contrib[:n])]
         for lo, hi in _segments(text, tokens):
             z = base + (prefix[hi] - prefix[lo]) / math.sqrt(hi - lo + 1)
             if z > best:
@@ -123,10 +119,18 @@ def _segments(text: str, tokens: list[re.Match[str]]) -> Iterator[tuple[int, int
     """Token ranges of sentences (lines, or runs ending in . ! ?) of at least MIN_SEGMENT tokens,
     then fixed windows over long texts."""
     n = len(tokens)
+    starts = [m.start() for m in tokens]
+    ends = [m.end() for m in tokens]
+    # token i ends a sentence when a break lies between its end and the next token's start
+    last = set()
+    for m in _BREAK.finditer(text):
+        i = bisect.bisect_right(ends, m.start()) - 1
+        if 0 <= i < n - 1 and m.start() < starts[i + 1]:
+            last.add(i)
+    last.add(n - 1)
     lo = 0
-    for i, match in enumerate(tokens):
-        end_here = i + 1 < n and _BREAK.search(text, match.end(), tokens[i + 1].start()) is not None
-        if (end_here or i + 1 == n) and i + 1 - lo >= MIN_SEGMENT:
+    for i in sorted(last):
+        if i + 1 - lo >= MIN_SEGMENT:
             if lo > 0 or i + 1 < n:
                 yield lo, i + 1
             lo = i + 1

@@ -150,11 +150,18 @@ SIGNATURES: tuple[Signature, ...] = (
 )
 
 
+#: Every needle any signature needs, looked for once per text.
+_ALL_NEEDLES: tuple[str, ...] = tuple(sorted({n for sig in SIGNATURES for group in sig.needles for n in group}))
+_NEEDLE_SETS: tuple[tuple[frozenset[str], ...], ...] = tuple(
+    tuple(frozenset(group) for group in sig.needles) for sig in SIGNATURES)
+
+
 def match_rules(text: str, limit: int = 8) -> list[RuleHit]:
     """Every signature's first ``limit`` hits in ``text`` (already normalised)."""
     hits: list[RuleHit] = []
-    for sig in SIGNATURES:
-        if not all(any(needle in text for needle in group) for group in sig.needles):
+    present = {needle for needle in _ALL_NEEDLES if needle in text}
+    for sig, groups in zip(SIGNATURES, _NEEDLE_SETS, strict=True):
+        if not all(not group.isdisjoint(present) for group in groups):
             continue
         for n, match in enumerate(sig.pattern.finditer(text)):
             if n >= limit:

@@ -65,6 +65,7 @@ class ToxicityGuard:
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
+    reads_context: tuple[str, ...] = ()  # the text alone decides (the verdict cache's key)
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()

@@ -178,6 +178,10 @@ _MORE_SLURS = "cripple cripples trannies muzzie muzzies rapefugee rapefugees mon
 _RECLAIMED = re.compile(r"^nigg?(?:a|ah|az|as|uh|uhs|uhz|ahs|ahz|az)$")
 
 
+_SUFFIXES = (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", ""))
+_NONE: set[str] = set()  # shared, never changed
+
+
 @dataclass(slots=True)
 class Lexicon:
     words: dict[str, set[str]] = field(default_factory=dict)  # word -> categories
@@ -186,16 +190,39 @@ class Lexicon:
     multiword_slurs: re.Pattern[str] | None = None
     homonyms: dict[str, re.Pattern[str]] = field(default_factory=dict)
     substrings: tuple[tuple[str, str], ...] = ()  # (word, category) for run-together text
+    forms: dict[str, set[str]] | None = None  # every form resolve() knows -> its categories
 
     def add(self, words: str | list[str], category: str) -> None:
         for word in words.split() if isinstance(words, str) else words:
             self.words.setdefault(word, set()).add(category)
 
     def categories(self, word: str) -> set[str]:
+        """What ``word`` is (one dict lookup: every form :meth:`resolve` knows is indexed at load)."""
+        if self.forms is None:
+            return self.resolve(word)
+        return self.forms.get(word, _NONE)
+
+    def index_forms(self) -> None:
+        """Index every word form :meth:`resolve` maps to categories: the words, their suffixed forms
+        and their one-edit variants (built from the lexicon alone, so no caller's text is kept)."""
+        candidates = set(self.words) | set(self.fuzzy)
+        for word in self.words:
+            for suffix, repl in _SUFFIXES:
+                if word.endswith(repl):
+                    stem = word[: len(word) - len(repl)]
+                    candidates.add(stem + suffix)
+        forms = {}
+        for form in candidates:
+            found = self.resolve(form)
+            if found:
+                forms[form] = found
+        self.forms = forms
+
+    def resolve(self, word: str) -> set[str]:
         found = self.words.get(word)
         if found is not None:
             return found
-        for suffix, repl in (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", "")):
+        for suffix, repl in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 found = self.words.get(word[: -len(suffix)] + repl)
                 if found is not None:
@@ -255,4 +282,5 @@ def load_lexicon() -> Lexicon:
     _index_fuzzy(lex)
     lex.substrings = tuple((w, c) for w, cats in lex.words.items() if len(w) >= 5
                            for c in cats & {"attitude", "attribute", "group"})
+    lex.index_forms()
     return lex
