@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
 from charter.files import private_dir, write_private
 from charter.ledger import service
@@ -25,10 +24,6 @@ app = typer.Typer(help="The tamper-evident ledger: verify, proofs, exports, rete
 TRUSTED_KEY = typer.Option(
     None, "--trusted-key", help="PEM public key to trust (repeatable); default: the key dir."
 )
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 def _when(value: str | None, name: str) -> dt.datetime | None:
@@ -134,7 +129,7 @@ def export(
             with rt.engine.connect() as conn:
                 tenant_id = policy.tenant_id_for(conn, tenant)
         bundle = service.export_bundle(
-            rt, actor=_actor(), since=_when(since, "since"), until=_when(until, "until"), tenant_id=tenant_id
+            rt, actor=cli_actor(), since=_when(since, "since"), until=_when(until, "until"), tenant_id=tenant_id
         )
     write_private(output, json.dumps(bundle, indent=1))
     summary = {
@@ -231,7 +226,7 @@ def purge(
         if tenant is not None:
             with rt.engine.connect() as conn:
                 tenant_id = policy.tenant_id_for(conn, tenant)
-        record = service.purge(rt, older_than_days=older_than_days, actor=_actor(), tenant_id=tenant_id)
+        record = service.purge(rt, older_than_days=older_than_days, actor=cli_actor(), tenant_id=tenant_id)
     emit(
         record,
         json_output,
@@ -256,7 +251,7 @@ def hold(
 
         def change(conn: Any) -> dict[str, Any]:
             return set_legal_hold(
-                conn, tenant_id=policy.tenant_id_for(conn, tenant), on=not off, actor=_actor(), reason=reason
+                conn, tenant_id=policy.tenant_id_for(conn, tenant), on=not off, actor=cli_actor(), reason=reason
             )
 
         result = rt.writer.write(change)

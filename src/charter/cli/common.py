@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -16,12 +17,17 @@ from charter.errors import CharterError
 from charter.runtime import Runtime
 from charter.settings import load_settings
 
-__all__ = ["JSON_OPTION", "console", "emit", "fail", "open_runtime", "table"]
+__all__ = ["JSON_OPTION", "cli_actor", "console", "emit", "fail", "open_runtime", "table"]
 
 console = Console()
 err_console = Console(stderr=True)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
+
+
+def cli_actor(actor: str | None = None) -> str:
+    """Who a command acts as in the record: ``actor`` where given, else ``cli:$USER``."""
+    return actor or f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @contextlib.contextmanager

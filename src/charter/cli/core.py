@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import os
 import sys
 from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, console, emit, fail, open_runtime
+from charter.cli.common import JSON_OPTION, cli_actor, console, emit, fail, open_runtime
 from charter.errors import CharterError, InvalidRequest
 
 __all__ = ["register"]
@@ -171,7 +170,7 @@ def _switch(active: bool, use_case: str | None, model: str | None, tenant: str, 
         fail(InvalidRequest("give --use-case or --model, not both", code="invalid_value"), json_output)
     scope = "use_case" if use_case else "model" if model else "global"
     target = use_case or model or "*"
-    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    actor = cli_actor()
     with open_runtime(json_output) as rt:
 
         def flip(conn: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from charter.cli.common import JSON_OPTION, console, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
 from charter.evals import approvals, datasets, experiments, gate, report, suites
 from charter.evals.compare import compare_runs
@@ -35,10 +34,6 @@ app.add_typer(model_app, name="model-change")
 
 TENANT = typer.Option("demo", help="Tenant name.")
 ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
-
-
-def _actor(actor: str | None) -> str:
-    return actor or f"cli:{os.environ.get('USER', 'operator')}"
 
 
 def _tenant(rt: Runtime, tenant: str) -> str:
@@ -79,7 +74,7 @@ def dataset_import(
                 name,
                 text,
                 fmt=kind,
-                actor=_actor(actor),
+                actor=cli_actor(actor),
                 source=file.name,
                 description=description,
             )
@@ -104,7 +99,7 @@ def dataset_harvest(
     """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
     from charter.evals import harvest
 
-    who = _actor(actor)
+    who = cli_actor(actor)
     with open_runtime(json_output) as rt:
 
         def build(conn: Any) -> dict[str, Any]:
@@ -164,7 +159,7 @@ def suite_set(
                 evaluators=specs,
                 thresholds=_mapping(thresholds, "--thresholds"),
                 params=_mapping(params, "--params"),
-                actor=_actor(actor),
+                actor=cli_actor(actor),
                 known=known,
             )
         )
@@ -185,7 +180,7 @@ def suite_approve(
     """Approve a suite's current state (not your own): it may then gate its writer's changes."""
     with open_runtime(json_output) as rt:
         decision = rt.writer.write(
-            lambda c: approvals.approve_suite(c, policy.tenant_id_for(c, tenant), use_case, approver=_actor(actor))
+            lambda c: approvals.approve_suite(c, policy.tenant_id_for(c, tenant), use_case, approver=cli_actor(actor))
         )
         if not decision.passed:  # recorded; refused in the runtime's error handling (exit 1)
             raise decision.error()
@@ -205,7 +200,7 @@ def model_request(
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
             lambda c: approvals.request_model_change(
-                c, policy.tenant_id_for(c, tenant), use_case, to_alias=to, actor=_actor(actor), reason=reason
+                c, policy.tenant_id_for(c, tenant), use_case, to_alias=to, actor=cli_actor(actor), reason=reason
             )
         )
     emit(result, json_output, human=f"request {result['id']}: {use_case} {result['from_alias']} -> {to}")
@@ -223,7 +218,7 @@ def model_approve(
     with open_runtime(json_output) as rt:
         decision = rt.writer.write(
             lambda c: approvals.approve_model_change(
-                c, policy.tenant_id_for(c, tenant), request_id, approver=_actor(actor), run_id=run_id
+                c, policy.tenant_id_for(c, tenant), request_id, approver=cli_actor(actor), run_id=run_id
             )
         )
         if not decision.passed:
@@ -359,7 +354,7 @@ def run(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Run a dataset over prompt x model variants; results are stored per item as they finish."""
-    who = _actor(actor)
+    who = cli_actor(actor)
     with open_runtime(json_output) as rt:
         if api_key_env is not None:
             raise secret_name_refusal("--api-key-env", replacement="--secret")
@@ -547,7 +542,9 @@ def drift(
     from charter.evals.drift import check_drift
 
     with open_runtime(json_output) as rt:
-        data = rt.writer.write(lambda c: check_drift(c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(actor)))
+        data = rt.writer.write(
+            lambda c: check_drift(c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(actor))
+        )
     human = ("[red]DRIFT[/red] " if data["drifted"] else "[green]stable[/green] ") + use_case
     for failure in data["failures"]:
         human += f"\n  - {failure}"

@@ -4,22 +4,17 @@ be used for training or evaluation (charter ``may_train`` and the person's conse
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.files import write_private
 from charter.oversight.feedback import list_feedback
 from charter.policy import service as policy
 
 app = typer.Typer(help="Feedback, appeals and corrections.", no_args_is_help=True)
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @app.command("list")
@@ -66,7 +61,7 @@ def export(
     with open_runtime(json_output) as rt:
         rows = rt.writer.write(
             lambda c: oversight.training_corrections(
-                rt, c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(), purpose=purpose
+                rt, c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(), purpose=purpose
             )
         )
     if out is not None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.oversight.clock import utcnow
 from charter.oversight.incidents import link_interactions
 from charter.policy import service as policy
@@ -16,10 +15,6 @@ from charter.policy import service as policy
 app = typer.Typer(help="Incident register and auto-suspensions.", no_args_is_help=True)
 
 TENANT = typer.Option("demo", help="Tenant name.")
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 def _show(incident: dict[str, Any], json_output: bool) -> None:
@@ -78,7 +73,7 @@ def open_(
                 c,
                 policy.tenant_id_for(c, tenant),
                 title=title,
-                actor=_actor(),
+                actor=cli_actor(),
                 now=utcnow(),
                 severity=severity,
                 kind=kind,
@@ -121,10 +116,10 @@ def update(
 
     def change(conn: Any) -> dict[str, Any]:
         tenant_id = policy.tenant_id_for(conn, tenant)
-        link_interactions(conn, tenant_id, incident_id, interaction, actor=_actor())
+        link_interactions(conn, tenant_id, incident_id, interaction, actor=cli_actor())
         if not changes:
             return oversight.get_incident(conn, tenant_id, incident_id)
-        return oversight.update_incident(conn, tenant_id, incident_id, changes, actor=_actor(), now=utcnow())
+        return oversight.update_incident(conn, tenant_id, incident_id, changes, actor=cli_actor(), now=utcnow())
 
     with open_runtime(json_output) as rt:
         incident = rt.writer.write(change)
@@ -148,7 +143,7 @@ def close(
                 incident_id,
                 after_action=after_action,
                 root_cause=root_cause,
-                actor=_actor(),
+                actor=cli_actor(),
                 now=utcnow(),
             )
         )
@@ -192,7 +187,7 @@ def resume(
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
             lambda c: oversight.resume(
-                c, policy.tenant_id_for(c, tenant), use_case, actor=_actor(), reason=reason, now=utcnow()
+                c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(), reason=reason, now=utcnow()
             )
         )
     emit(result, json_output, human=f"{use_case} is switched on again")

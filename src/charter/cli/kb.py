@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 from rich.progress import Progress
 
 from charter import knowledge
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.domain import Principal
 from charter.errors import InvalidRequest
 from charter.knowledge import service
@@ -20,10 +19,6 @@ from charter.secretstore import secret_name_refusal
 app = typer.Typer(help="Knowledge bases: ingestion, versions, retrieval, lineage.", no_args_is_help=True)
 
 TENANT = typer.Option("demo", "--tenant", help="Tenant name.")
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @app.command()
@@ -57,7 +52,7 @@ def create(
                 c,
                 tenant_id=policy.tenant_id_for(c, tenant),
                 name=name,
-                actor=_actor(),
+                actor=cli_actor(),
                 description=description,
                 classification=classification,
                 embedder=embedder,
@@ -122,7 +117,7 @@ def ingest(
                 tenant_id=tenant_id,
                 kb_name=name,
                 sources=sources,
-                uploader=_actor(),
+                uploader=cli_actor(),
                 classification=classification,
                 progress=lambda _f: bar.advance(task),
             )
@@ -214,7 +209,7 @@ def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool 
         with rt.engine.connect() as conn:
             tenant_id = policy.tenant_id_for(conn, tenant)
         event = knowledge.delete_document(
-            rt, tenant_id=tenant_id, kb_name=name, document_id=document_id, actor=_actor()
+            rt, tenant_id=tenant_id, kb_name=name, document_id=document_id, actor=cli_actor()
         )
     emit(event, json_output, human=f"{document_id} deleted; {name} is now version {event['version']}")
 
@@ -225,7 +220,7 @@ def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) ->
     with open_runtime(json_output) as rt:
         with rt.engine.connect() as conn:
             tenant_id = policy.tenant_id_for(conn, tenant)
-        event = knowledge.rebuild(rt, tenant_id=tenant_id, kb_name=name, actor=_actor())
+        event = knowledge.rebuild(rt, tenant_id=tenant_id, kb_name=name, actor=cli_actor())
     emit(
         event,
         json_output,
@@ -237,7 +232,7 @@ def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) ->
 def retention(json_output: bool = JSON_OPTION) -> None:
     """Apply every knowledge base's retention now (the scheduler runs the same)."""
     with open_runtime(json_output) as rt:
-        events = knowledge.apply_retention(rt, actor=_actor())
+        events = knowledge.apply_retention(rt, actor=cli_actor())
     emit(events, json_output, human=f"{len(events)} knowledge base(s) changed by retention")
 
 

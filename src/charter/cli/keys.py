@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.policy import service as policy
 from charter.principals import keys
 
@@ -26,7 +25,7 @@ def create(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Create a key and print it once."""
-    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    actor = cli_actor()
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days) if expires_in_days else None
 
     def make(conn: Any) -> keys.CreatedKey:
@@ -79,7 +78,7 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
 @app.command()
 def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """Revoke a key (effective at once on this replica, within the cache TTL on others)."""
-    actor = f"cli:{os.environ.get('USER', 'operator')}"
+    actor = cli_actor()
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
             lambda c: keys.revoke_key(c, tenant_id=policy.tenant_id_for(c, tenant), key_id=key_id, actor=actor)

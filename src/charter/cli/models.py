@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, fail, open_runtime, table
 from charter.policy import service as policy
 from charter.registry import models as registry
 from charter.registry.models import ModelSpec
 from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @app.command()
@@ -58,7 +52,7 @@ def add(
     )
     with open_runtime(json_output) as rt:
         row = rt.writer.write(
-            lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=_actor(), egress=rt.egress)
+            lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(), egress=rt.egress)
         )
     emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
 
@@ -95,7 +89,7 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
 def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
     with open_runtime(json_output) as rt:
         rows = rt.writer.write(
-            lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=_actor())
+            lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=cli_actor())
         )
     emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.evals.gate import refusal
 from charter.policy import service as policy
 from charter.prompts import promotion, registry
@@ -24,10 +23,6 @@ ACTOR = typer.Option(
     help="Who acts (default: cli:$USER). The approver of a promotion to a protected label must not be the "
     "author of the version.",
 )
-
-
-def _actor(actor: str | None) -> str:
-    return actor or f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @app.command()
@@ -51,7 +46,7 @@ def push(
     spec = parse_prompt_file(file.read_text(encoding="utf-8"), filename=file.name)
     if message is not None:
         spec = spec.model_copy(update={"message": message})
-    who = _actor(actor)
+    who = cli_actor(actor)
     with open_runtime(json_output) as rt:
 
         def write(conn: Any) -> dict[str, Any]:
@@ -175,7 +170,7 @@ def promote(
             name,
             version=version,
             label=label,
-            actor=_actor(actor),
+            actor=cli_actor(actor),
             use_case=use_case,
             run_id=run,
             reason=reason,
@@ -202,7 +197,13 @@ def rollback(
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
             lambda c: promotion.rollback(
-                c, policy.tenant_id_for(c, tenant), name, label=label, actor=_actor(actor), to_version=to, reason=reason
+                c,
+                policy.tenant_id_for(c, tenant),
+                name,
+                label=label,
+                actor=cli_actor(actor),
+                to_version=to,
+                reason=reason,
             )
         )
         rt.policy_changed()

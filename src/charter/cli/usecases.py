@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.policy import service as policy
 
 app = typer.Typer(help="Use cases and their charters (versioned policies).", no_args_is_help=True)
-
-
-def _actor() -> str:
-    return f"cli:{os.environ.get('USER', 'operator')}"
 
 
 @app.command()
@@ -25,7 +20,7 @@ def apply(
     source = file.read_text(encoding="utf-8")
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
-            lambda c: policy.apply_charter(c, source, actor=_actor(), filename=file.name, egress=rt.egress)
+            lambda c: policy.apply_charter(c, source, actor=cli_actor(), filename=file.name, egress=rt.egress)
         )
     human = f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}" + (
         "" if result["changed"] else " (unchanged)"
