@@ -31,6 +31,7 @@ from charter.evals.gate import (
 )
 from charter.evals.suites import get_suite
 from charter.evals.tables import eval_suites, gate_decisions, model_change_requests
+from charter.policy.current import get_charter
 from charter.prompts.tables import prompt_labels, prompt_versions, prompts
 from charter.store.schema import new_id, use_cases, utcnow
 
@@ -61,8 +62,6 @@ def request_model_change(
     conn: Connection, tenant_id: str, use_case: str, *, to_alias: str, actor: str, reason: str = ""
 ) -> dict[str, Any]:
     """Record that ``actor`` (an authenticated principal) asks to switch ``use_case`` to ``to_alias``."""
-    from charter.policy.service import get_charter
-
     if not to_alias.strip():
         raise InvalidRequest("to_alias names the model alias to switch to", code="missing_field", param="to_alias")
     use_case_id, _, charter = get_charter(conn, tenant_id, use_case)

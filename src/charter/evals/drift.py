@@ -16,9 +16,10 @@ from sqlalchemy import Connection, select
 
 from charter import ledger
 from charter.errors import NotFound
-from charter.evals.gate import check_thresholds, find_run, merge_thresholds
+from charter.evals.gate import check_thresholds, find_run, merge_thresholds, production_prompt
 from charter.evals.suites import get_suite
 from charter.evals.tables import eval_runs, gate_decisions
+from charter.policy.current import get_charter
 from charter.prompts.tables import prompt_label_moves
 
 __all__ = ["check_drift"]
@@ -59,9 +60,6 @@ def _baseline(conn: Connection, tenant_id: str, suite: Any, version: Any, model:
 
 def check_drift(conn: Connection, tenant_id: str, use_case: str, *, actor: str, record: bool = True) -> dict[str, Any]:
     """Compare the latest production suite run with its baseline; with ``record``, ledger a drift."""
-    from charter.evals.gate import production_prompt
-    from charter.policy.service import get_charter
-
     suite = get_suite(conn, tenant_id, use_case)
     model = get_charter(conn, tenant_id, use_case)[2].models[0]
     version = production_prompt(conn, tenant_id, use_case)

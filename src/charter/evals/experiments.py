@@ -27,10 +27,11 @@ from charter.evals.datasets import get_dataset, load_cases
 from charter.evals.tables import eval_results, eval_runs
 from charter.evals.targets import Target, TargetError
 from charter.knowledge.state import build_embedder
+from charter.policy.current import get_charter
 from charter.prompts.registry import PromptVersion, get_version_by_id, resolve
 from charter.prompts.stages import build_messages
 from charter.runtime import Runtime
-from charter.store.schema import new_id, utcnow
+from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
     "ExperimentPlan",
@@ -62,7 +63,6 @@ class ExperimentPlan:
 def _system_prompt(conn: Connection, tenant_id: str, use_case: str | None) -> str:
     if not use_case:
         return ""
-    from charter.policy.service import get_charter
 
     return get_charter(conn, tenant_id, use_case)[2].system_prompt
 
@@ -381,7 +381,6 @@ async def _run_one(
 def _use_case_name(conn: Connection, use_case_id: str | None) -> str | None:
     if use_case_id is None:
         return None
-    from charter.store.schema import use_cases
 
     return conn.execute(select(use_cases.c.name).where(use_cases.c.id == use_case_id)).scalar_one_or_none()
 

@@ -35,7 +35,8 @@ from charter import ledger
 from charter.errors import Conflict
 from charter.evals.suites import Suite, get_suite
 from charter.evals.tables import eval_runs, gate_decisions
-from charter.prompts.registry import PromptVersion
+from charter.policy.current import get_charter
+from charter.prompts.registry import PromptVersion, get_version
 from charter.prompts.tables import prompt_label_moves, prompt_labels
 from charter.store.schema import new_id, utcnow
 
@@ -444,9 +445,6 @@ def gate_prompt(
 
 
 def production_prompt(conn: Connection, tenant_id: str, use_case: str) -> PromptVersion | None:
-    from charter.policy.service import get_charter
-    from charter.prompts.registry import get_version
-
     charter = get_charter(conn, tenant_id, use_case)[2]
     if not charter.prompt:
         return None
@@ -473,8 +471,6 @@ def gate_model_change(
     the decision's subject.
 
     Call it in a writer transaction; commit; then ``raise decision.error()`` if it did not pass."""
-    from charter.policy.service import get_charter
-
     suite = get_suite(conn, tenant_id, use_case)
     charter = get_charter(conn, tenant_id, use_case)[2]
     from_alias = from_alias or charter.models[0]
@@ -505,4 +501,3 @@ def gate_model_change(
             subject_id=request_id,
         )
     return decision
-

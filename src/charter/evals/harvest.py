@@ -20,6 +20,10 @@ from charter import ledger
 from charter.errors import NotFound, PermissionDenied
 from charter.evals.datasets import create_dataset
 from charter.evals.metrics.safety import pii_spans
+from charter.guards.base import GuardContext
+from charter.interactions.crypto import open_sealed
+from charter.oversight.feedback import training_corrections
+from charter.policy.current import get_charter
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions
 
@@ -48,8 +52,6 @@ def redactor(rt: Runtime) -> Redact:
     def redact(text: str) -> str:
         spans = pii_spans(text)
         if guard is not None:
-            from charter.guards.base import GuardContext
-
             found = guard.scan(text, GuardContext(direction="input"))
             spans += [(f.start, f.end, f.type) for f in found.findings]
         return _replace(text, spans)
@@ -58,8 +60,6 @@ def redactor(rt: Runtime) -> Redact:
 
 
 def _allowed(conn: Connection, tenant_id: str, use_case: str) -> tuple[str, Any]:
-    from charter.policy.service import get_charter
-
     use_case_id, _, charter = get_charter(conn, tenant_id, use_case)
     if not charter.may_train:
         raise PermissionDenied(
@@ -70,8 +70,6 @@ def _allowed(conn: Connection, tenant_id: str, use_case: str) -> tuple[str, Any]
 
 
 def _raw(rt: Runtime, conn: Connection, tenant_id: str, interaction_id: str) -> dict[str, Any] | None:
-    from charter.interactions.crypto import open_sealed
-
     row = conn.execute(
         select(interaction_raw).where(
             interaction_raw.c.tenant_id == tenant_id, interaction_raw.c.interaction_id == interaction_id
@@ -151,8 +149,6 @@ def from_corrections(
 ) -> dict[str, Any]:
     """A dataset of questions whose answers people corrected, the corrections as references
     (consented records only; the export is recorded by the oversight capability)."""
-    from charter.oversight.feedback import training_corrections
-
     _allowed(conn, tenant_id, use_case)
     redact = redactor(rt)
     items: list[dict[str, Any]] = []

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from charter.errors import NotFound
+from charter.evals.breakdown import breakdown
 from charter.evals.compare import compare_runs, lower_is_better
 from charter.evals.experiments import run_dict, run_scored
 from charter.evals.tables import eval_datasets, eval_runs
@@ -206,8 +208,6 @@ def _comparison(conn: Connection, tenant_id: str, a: Any, b: Any, names: dict[st
 
 def _segments(conn: Connection, tenant_id: str, runs: Sequence[Any], names: dict[str, str]) -> list[str]:
     """Per-tag and per-group tables (ME-4), for runs whose items fall into more than one segment."""
-    from charter.evals.breakdown import breakdown
-
     out: list[str] = []
     for r in runs:
         for by in ("tag", "group", "language"):
@@ -229,8 +229,6 @@ def render_report(conn: Connection, tenant_id: str, ids: Sequence[str]) -> str:
     """The HTML report for these experiments and/or runs; two runs over one dataset are compared."""
     runs = _runs(conn, tenant_id, ids)
     if not runs:
-        from charter.errors import NotFound
-
         raise NotFound("no runs match those ids; list them with `charter eval runs`")
     names = {r.id: _variant(conn, r) for r in runs}
     body = [

@@ -22,7 +22,9 @@ import httpx
 
 from charter.domain import ChatMessage, GenerationParams
 from charter.evals.base import Answer
+from charter.gateway.state import gateway_of
 from charter.outbound import OutboundPolicy
+from charter.providers.base import ChatRequest, ProviderError
 from charter.secretstore import Credential
 
 __all__ = ["CallableTarget", "OpenAICompatibleTarget", "ProviderTarget", "Target", "TargetError"]
@@ -149,17 +151,12 @@ class ProviderTarget:
         self.name = "providers"
 
     def _entry(self, model: str) -> Any:
-        from charter.gateway.state import gateway_of
-
         entries = [e for e in gateway_of(self.rt).model_entries(self.tenant_id) if e.alias == model and e.enabled]
         if not entries:
             raise TargetError(f"no enabled model with alias {model!r}; see `charter models list`")
         return max(entries, key=lambda e: (e.weight, e.version))
 
     async def generate(self, model: str, messages: Sequence[ChatMessage], params: GenerationParams) -> Answer:
-        from charter.gateway.state import gateway_of
-        from charter.providers.base import ChatRequest, ProviderError
-
         entry = self._entry(model)
         started = time.perf_counter()
         try:

@@ -20,7 +20,7 @@ from charter.domain import Charter, ModelEntry
 from charter.errors import CharterError, NotFound, Unavailable
 from charter.gateway.ratelimit import RateLimiter, make_limiter
 from charter.policy.controls import active_controls
-from charter.policy.service import PLATFORM_TENANT, tenant_name
+from charter.policy.tenants import PLATFORM_TENANT, tenant_name
 from charter.providers.base import Provider, RefusedProvider
 from charter.providers.router import CircuitBreaker
 from charter.registry.models import load_entries

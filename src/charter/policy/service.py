@@ -1,4 +1,8 @@
-"""Tenants, use cases and their charter versions. Every applied change is a new, immutable version."""
+"""Tenants, use cases and their charter versions. Every applied change is a new, immutable version.
+
+The tenants (charter.policy.tenants) and the charter in force (charter.policy.current) sit below
+this module so that the evaluation gate, which ``apply_charter`` consults, can read them.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,11 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain import Charter
-from charter.errors import NotFound
+from charter.errors import PermissionDenied
+from charter.evals.approvals import require_model_change_approval, require_prompt_vetted
+from charter.policy.current import get_charter, get_use_case
 from charter.policy.loader import parse_charter
+from charter.policy.tenants import PLATFORM_TENANT, ensure_tenant, list_tenants, tenant_id_for, tenant_name
 from charter.secretstore import NO_EGRESS, Egress
 from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
 
@@ -28,64 +35,6 @@ __all__ = [
     "tenant_id_for",
     "tenant_name",
 ]
-
-#: The tenant that owns platform-wide rows (the global kill switch, platform admin keys).
-PLATFORM_TENANT = "platform"
-
-
-def ensure_tenant(conn: Connection, name: str, *, display_name: str = "", actor: str = "system") -> str:
-    existing = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar_one_or_none()
-    if existing is not None:
-        return str(existing)
-    tenant_id = new_id("ten")
-    conn.execute(
-        tenants.insert().values(
-            id=tenant_id,
-            tenant_id=tenant_id,
-            name=name,
-            display_name=display_name or name,
-            legal_hold=False,
-            created_at=utcnow(),
-        )
-    )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="tenant.created",
-        subject=name,
-        event={"name": name, "display_name": display_name or name},
-    )
-    return tenant_id
-
-
-def tenant_id_for(conn: Connection, name: str) -> str:
-    tenant_id = conn.execute(select(tenants.c.id).where(tenants.c.name == name)).scalar_one_or_none()
-    if tenant_id is None:
-        raise NotFound(f"tenant {name!r} does not exist; create it with `charter usecases apply` or `charter init`")
-    return str(tenant_id)
-
-
-def tenant_name(conn: Connection, tenant_id: str) -> str:
-    """The name of a tenant (what the operator's secrets file grants secrets to)."""
-    name = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one_or_none()
-    if name is None:
-        raise NotFound(f"tenant {tenant_id!r} does not exist")
-    return str(name)
-
-
-def list_tenants(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(select(tenants).order_by(tenants.c.created_at)).all()
-    return [
-        {
-            "id": r.id,
-            "name": r.name,
-            "display_name": r.display_name,
-            "legal_hold": r.legal_hold,
-            "created_at": r.created_at.isoformat(),
-        }
-        for r in rows
-    ]
 
 
 def apply_charter(
@@ -114,8 +63,6 @@ def apply_charter(
     if tenant_id is not None:
         own = conn.execute(select(tenants.c.name).where(tenants.c.id == tenant_id)).scalar_one()
         if own != charter.tenant:
-            from charter.errors import PermissionDenied
-
             raise PermissionDenied(
                 f"this key belongs to tenant {own!r}; the charter names {charter.tenant!r}", code="cross_tenant"
             )
@@ -154,8 +101,6 @@ def apply_charter(
         old_models, new_models = list(before.get("models") or []), list(body.get("models") or [])
         if old_models[:1] != new_models[:1] and new_models:
             # MD-3: the default model of a use case changes only through the promotion gate.
-            from charter.evals.approvals import require_model_change_approval
-
             require_model_change_approval(
                 conn,
                 tenant_id=tid,
@@ -173,8 +118,6 @@ def apply_charter(
     if charter.prompt and (before is None or (before.get("prompt"), before.get("prompt_label")) != served):
         # PC-2: a label a charter serves from is protected, so a charter may only start serving a
         # label whose current version passed this use case's gate.
-        from charter.evals.approvals import require_prompt_vetted
-
         require_prompt_vetted(
             conn,
             tenant_id=tid,
@@ -205,44 +148,6 @@ def apply_charter(
         event={"version": version, "sha256": digest, "before": before, "after": body},
     )
     return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}
-
-
-def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
-    row = conn.execute(
-        select(
-            use_cases.c.id,
-            use_cases.c.name,
-            use_cases.c.current_version,
-            charter_versions.c.body,
-            charter_versions.c.created_at,
-            charter_versions.c.created_by,
-            charter_versions.c.sha256,
-        )
-        .join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )
-        .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
-    ).first()
-    if row is None:
-        raise NotFound(
-            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
-        )
-    return {
-        "id": row.id,
-        "name": row.name,
-        "version": row.current_version,
-        "charter": row.body,
-        "sha256": row.sha256,
-        "applied_at": row.created_at.isoformat(),
-        "applied_by": row.created_by,
-    }
-
-
-def get_charter(conn: Connection, tenant_id: str, name: str) -> tuple[str, int, Charter]:
-    uc = get_use_case(conn, tenant_id, name)
-    return uc["id"], uc["version"], Charter.model_validate(uc["charter"])
 
 
 def list_use_cases(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:

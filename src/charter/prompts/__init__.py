@@ -1,7 +1,10 @@
 """The prompt registry: named prompts with immutable, content-hashed versions and movable labels,
-rendered in a sandbox by the gateway's compose stage (PC-1) and promoted through the gate (PC-2)."""
+rendered in a sandbox by the gateway's compose stage (PC-1) and promoted through the gate (PC-2).
 
-from charter.prompts.promotion import is_protected, promote, promote_or_raise, rollback
+Promotion (charter.prompts.promotion) uses the evaluation gate, which reads prompt versions; it is
+imported from its module, not from this package face, so the gate can import the registry.
+"""
+
 from charter.prompts.registry import (
     PROTECTED_LABELS,
     PromptVersion,
@@ -23,15 +26,11 @@ __all__ = [
     "PromptVersion",
     "diff_versions",
     "get_version",
-    "is_protected",
     "label_history",
     "list_prompts",
     "parse_prompt_file",
-    "promote",
-    "promote_or_raise",
     "push",
     "render_messages",
     "resolve",
-    "rollback",
     "show_prompt",
 ]

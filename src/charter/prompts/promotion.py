@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from charter.errors import InvalidRequest
+from charter.evals.approvals import vetted_for
+from charter.evals.gate import GateFailed, gate_prompt, refusal
 from charter.prompts import registry
 from charter.prompts.registry import PROTECTED_LABELS, get_version, move_label
 from charter.runtime import Runtime
@@ -97,8 +99,6 @@ def promote(
     """Point ``label`` at ``name@version``. A protected label needs a passing gate for every gating use
     case, with ``actor`` as the approver; the result carries ``gate`` (the first refusal, else the
     first decision), ``gates`` (every decision) and ``moved`` (whether the label moved)."""
-    from charter.evals.gate import gate_prompt
-
     candidate = get_version(conn, tenant_id, name, version=version)
     gating = gating_use_cases(conn, tenant_id, candidate, label, use_case)
     if not gating:
@@ -124,8 +124,6 @@ def promote_or_raise(rt: Runtime, tenant_id: str, name: str, **kwargs: Any) -> d
     result: dict[str, Any] = rt.writer.write(lambda conn: promote(conn, tenant_id, name, **kwargs))
     rt.policy_changed()
     if not result["moved"]:
-        from charter.evals.gate import refusal
-
         gate = result["gate"]
         raise refusal(
             gate["code"],
@@ -149,9 +147,6 @@ def rollback(
     """:func:`charter.prompts.registry.rollback`, refused (409 ``gate_failed``) when a charter serves
     the label and the target never passed that use case's gate: a label that served an unvetted
     version before a charter pointed at it cannot roll back to it."""
-    from charter.evals.approvals import vetted_for
-    from charter.evals.gate import GateFailed
-
     serving = serving_use_cases(conn, tenant_id, name, label)
 
     def check(target: registry.PromptVersion) -> None:

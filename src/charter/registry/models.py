@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import CLASSIFICATION_LEVELS, ModelEntry
 from charter.errors import Conflict, NotFound
-from charter.policy.service import tenant_name
+from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
 from charter.store.schema import models, new_id, utcnow
 

@@ -1,0 +1,51 @@
+"""The charter in force for a use case: its current version, read by the gateway, evals and oversight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from charter.domain import Charter
+from charter.errors import NotFound
+from charter.store.schema import charter_versions, use_cases
+
+__all__ = ["get_charter", "get_use_case"]
+
+
+def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
+    row = conn.execute(
+        select(
+            use_cases.c.id,
+            use_cases.c.name,
+            use_cases.c.current_version,
+            charter_versions.c.body,
+            charter_versions.c.created_at,
+            charter_versions.c.created_by,
+            charter_versions.c.sha256,
+        )
+        .join(
+            charter_versions,
+            (charter_versions.c.use_case_id == use_cases.c.id)
+            & (charter_versions.c.version == use_cases.c.current_version),
+        )
+        .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
+    ).first()
+    if row is None:
+        raise NotFound(
+            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
+        )
+    return {
+        "id": row.id,
+        "name": row.name,
+        "version": row.current_version,
+        "charter": row.body,
+        "sha256": row.sha256,
+        "applied_at": row.created_at.isoformat(),
+        "applied_by": row.created_by,
+    }
+
+
+def get_charter(conn: Connection, tenant_id: str, name: str) -> tuple[str, int, Charter]:
+    uc = get_use_case(conn, tenant_id, name)
+    return uc["id"], uc["version"], Charter.model_validate(uc["charter"])
