@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import AsyncIterator
+from types import ModuleType
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from charter.api import evals, gateway, guards, knowledge, ledger, management, oversight, prompts
 from charter.api.edge import Edge
 from charter.api.errors import install_error_handlers
 from charter.api.responses import JSONResponse
@@ -17,18 +18,8 @@ from charter.settings import Settings
 
 __all__ = ["ROUTERS", "create_app"]
 
-#: Router modules (``router = APIRouter()`` in each), included when present.
-ROUTERS: tuple[str, ...] = (
-    "charter.gateway.routes",
-    "charter.api.management",
-    "charter.api.ledger",
-    "charter.api.guards",
-    "charter.api.oversight",
-    "charter.api.prompts",
-    "charter.api.evals",
-    "charter.api.knowledge",
-    "charter.console.routes",
-)
+#: Router modules (``router = APIRouter()`` in each, and an optional ``setup(app)``), in order.
+ROUTERS: tuple[ModuleType, ...] = (gateway, management, ledger, guards, oversight, prompts, evals, knowledge)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
@@ -64,13 +55,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     install_error_handlers(app)
     routes: list[APIRoute] = []  # the edge looks up each request's route (roles, caps) here
     app.add_middleware(Edge, settings=settings, routes=routes)
-    for module_name in ROUTERS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
+    for module in ROUTERS:
         app.include_router(module.router)
         routes.extend(route for route in module.router.routes if isinstance(route, APIRoute))
         setup = getattr(module, "setup", None)

@@ -17,9 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from charter.api.deps import get_runtime, require_roles
 from charter.domain import Principal
-from charter.errors import InvalidRequest
+from charter.errors import InvalidRequest, NotFound
 from charter.evals import approvals, compare, datasets, experiments, gate, report, suites
+from charter.evals.breakdown import breakdown
 from charter.evals.targets import ProviderTarget
+from charter.policy.current import get_charter
 from charter.prompts.registry import resolve
 from charter.runtime import Runtime
 
@@ -152,8 +154,6 @@ def set_suite(
 
 # -- runs -------------------------------------------------------------------------------------
 def _plan(rt: Runtime, tenant_id: str, body: RunIn) -> tuple[experiments.ExperimentPlan, str | None]:
-    from charter.policy.service import get_charter
-
     with rt.engine.connect() as conn:
         if body.use_case:
             suite = suites.get_suite(conn, tenant_id, body.use_case)
@@ -225,8 +225,6 @@ async def resume(
             return experiments.list_runs(conn, p.tenant_id, experiment=experiment_id)
 
     if not await asyncio.to_thread(runs):
-        from charter.errors import NotFound
-
         raise NotFound(f"experiment {experiment_id!r} not found")
     _launch(rt, p.tenant_id, experiment_id, concurrency, p.key_id)
     return {"experiment_id": experiment_id, "resumed": True}
@@ -265,8 +263,6 @@ def run_breakdown(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Every metric per tag or per item metadata value (``by=group``, ``by=language``), with the widest gap."""
-    from charter.evals.breakdown import breakdown
-
     with rt.engine.connect() as conn:
         return breakdown(conn, p.tenant_id, run_id, by=by)
 

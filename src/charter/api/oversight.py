@@ -19,6 +19,7 @@ from charter.api.deps import authenticate, get_runtime, require_roles
 from charter.api.responses import JSONResponse
 from charter.domain import Principal
 from charter.oversight.clock import utcnow
+from charter.oversight.incidents import link_interactions
 from charter.oversight.notify import post_decision
 from charter.policy.service import get_use_case
 from charter.runtime import Runtime
@@ -346,8 +347,6 @@ def update_incident(
     changes = body.model_dump(exclude_none=True, exclude={"interaction_ids"})
 
     def change(conn: Connection) -> dict[str, Any]:
-        from charter.oversight.incidents import link_interactions
-
         link_interactions(conn, p.tenant_id, incident_id, body.interaction_ids, actor=p.key_id)
         if not changes:
             return oversight.get_incident(conn, p.tenant_id, incident_id)

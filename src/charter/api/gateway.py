@@ -11,7 +11,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from charter.api.deps import authenticate, get_runtime, roles
 from charter.api.responses import JSONResponse
-from charter.domain import Exchange, GenerationParams, Principal
+from charter.domain import ChatMessage, Exchange, GenerationParams, Principal
 from charter.errors import CharterError, InvalidRequest, PermissionDenied
 from charter.gateway.generate import route, upstream_failed
 from charter.gateway.pipeline import Pipeline
@@ -187,7 +187,6 @@ async def embeddings(request: Request) -> Response:
     body = parse_embeddings(await read_json(request, rt.settings.max_body_bytes))
     gw = gateway_of(rt)
     policy = gw.policy(principal.tenant_id, principal.use_case or "")
-    from charter.domain import ChatMessage
 
     ex = Exchange(
         request_id=_request_id(ids),
