@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from charter.domain import Charter
 from charter.files import exposed_paths
 from charter.interactions.crypto import KeyRing
 from charter.policy import service as policy
 from charter.principals.keys import create_key
+from charter.providers.embedded import EMBEDDED_MODELS
 from charter.registry.models import ModelSpec, add_model
 from charter.runtime import Runtime
 from charter.store.schema import tenants
@@ -55,8 +55,6 @@ inventory:
 def _demo_model(settings_model: str, context: int) -> ModelSpec | None:
     if settings_model == "none":
         return None
-    from charter.providers.embedded import EMBEDDED_MODELS
-
     spec = EMBEDDED_MODELS[settings_model]
     return ModelSpec(
         alias=settings_model,
@@ -126,5 +124,3 @@ def init(rt: Runtime) -> dict[str, Any]:
     result["permission_warnings"] = exposed_paths(settings)
     return result
 
-
-_ = Charter

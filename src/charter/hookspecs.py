@@ -8,7 +8,6 @@ start-up) rather than ignore it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pluggy
 
@@ -52,5 +51,3 @@ def register_alert_sinks(register: Register) -> None:
 
 
 __all__ = ["Register", "hookimpl", "hookspec"]
-
-_ = Any  # keep the import for plugin authors' type hints

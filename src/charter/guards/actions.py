@@ -267,12 +267,6 @@ def redact_messages(ex: Exchange, s: Screening) -> None:
         ex.messages[i] = ChatMessage(msg.role, redact(msg.content, by_message[i], mode, vault), msg.name)
 
 
-def redact_text(ex: Exchange, s: Screening, text: str, floor: int = 0) -> str:
-    mode = str(s.active.policy.options.get("mode", "placeholder"))
-    vault = Vault(ex.vault, keep=mode == "pseudonymise")
-    return redact(text, [f for f in s.findings if f.start >= floor], mode, vault)
-
-
 def restore_allowed(ex: Exchange) -> bool:
     """Pseudonyms go back into the answer only for a caller whose role the charter allows."""
     if not ex.vault:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from charter.domain import Charter
 from charter.errors import InvalidRequest
 
-__all__ = ["CharterProblem", "load_charter", "parse_charter"]
+__all__ = ["CharterProblem", "parse_charter"]
 
 
 class CharterProblem(InvalidRequest):
@@ -62,11 +62,6 @@ def parse_charter(source: str, *, filename: str = "charter.yaml") -> Charter:
             extra={"problems": [{"field": None, "line": 1, "message": "not a mapping"}]},
         )
     return _validate(data, _line_map(node), filename)
-
-
-def load_charter(data: dict[str, Any]) -> Charter:
-    """Validate an already-parsed mapping (the management API's JSON body)."""
-    return _validate(data, {}, "charter")
 
 
 def _validate(data: dict[str, Any], lines: dict[tuple[Any, ...], int], filename: str) -> Charter:

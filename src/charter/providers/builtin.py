@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from charter.domain import ModelEntry
 from charter.hookspecs import Register, hookimpl
 from charter.outbound import OutboundPolicy
 from charter.providers.base import Provider
+from charter.providers.embedded import LlamaProvider
+from charter.providers.openai_http import OpenAIHTTPProvider
 from charter.secretstore import Credential
 from charter.settings import Settings
 
 
 def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
-    from charter.providers.openai_http import OpenAIHTTPProvider
-
     return OpenAIHTTPProvider(
         entry,
         timeout=settings.upstream_timeout_s,
@@ -24,8 +22,6 @@ def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None
 
 
 def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
-    from charter.providers.embedded import LlamaProvider
-
     return LlamaProvider(
         entry, threads=settings.llama_threads, context=settings.llama_context, models_dir=settings.data_dir / "models"
     )
@@ -35,6 +31,3 @@ def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | No
 def register_providers(register: Register) -> None:
     register("openai", _openai)
     register("embedded", _embedded)
-
-
-_: Any = None
