@@ -167,7 +167,7 @@ def run_jobs(active: Active, jobs: list[Job]) -> None:
                 active.cache.put(job.key, job.result)
 
 
-def assemble(active: Active, jobs: list[Job], lengths: dict[int, int]) -> Screening:
+def assemble(active: Active, jobs: list[Job]) -> Screening:
     """The guard's findings at or above its threshold, placed in the texts they are in."""
     out = Screening(active)
     threshold = active.policy.threshold
@@ -182,7 +182,7 @@ def assemble(active: Active, jobs: list[Job], lengths: dict[int, int]) -> Screen
         flagged = bool(kept) or (found.verdict == "flag" and found.score >= threshold)
         new = False
         for f in kept:
-            for index, piece in place(job.view, f, lengths):
+            for index, piece in place(job.view, f):
                 mark = (index, piece.type, piece.start, piece.end)
                 if mark not in seen:
                     seen.add(mark)
@@ -201,21 +201,7 @@ def screen(active: Active, texts: list[str], context: GuardContext) -> Screening
     views = [single(i, t, context.role, context.source) for i, t in enumerate(texts)]
     jobs = plan(active, views, context)
     run_jobs(active, jobs)
-    return assemble(active, jobs, lengths_of(views))
-
-
-def lengths_of(views: list[View]) -> dict[int, int]:
-    """Length of each text the views are made of (a single view's text is the text itself)."""
-    lengths: dict[int, int] = {}
-    for view in views:
-        if not view.joined:
-            lengths[view.parts[0][0]] = len(view.text)
-    for view in views:
-        if view.joined:
-            for n, (index, offset) in enumerate(view.parts):
-                nxt = view.parts[n + 1][1] - 1 if n + 1 < len(view.parts) else len(view.text)
-                lengths.setdefault(index, nxt - offset)
-    return lengths
+    return assemble(active, jobs)
 
 
 def outcome_of(s: Screening) -> str:

@@ -30,7 +30,7 @@ class GuardContext:
     direction: Direction = "input"
     use_case: str | None = None
     #: What the text is: a message role (``system``, ``user``, ``assistant``, ``tool``),
-    #: ``conversation`` (the caller's turns joined), ``retrieved`` (a knowledge chunk) or ``answer``.
+    #: ``conversation`` (a seam between two user turns), ``retrieved`` (a knowledge chunk) or ``answer``.
     role: str = "user"
     source: Source = "user"
     system_prompt: str = ""
@@ -50,7 +50,7 @@ class GuardResult:
 class Guard(Protocol):
     """Optional attributes the gateway reads with ``getattr``: ``default_directions`` (what the guard
     screens when a charter does not say; default ``directions``), ``reads_conversation`` (True: a
-    multi-turn request is also screened as one text, the caller's turns joined; default False),
+    multi-turn request is also screened at the seams between the caller's turns; default False),
     ``reads_context`` (which of ``system_prompt`` and ``authorised_texts`` its result depends on, for
     the verdict cache's key; default both) and ``cacheable`` (False: never answer from the verdict
     cache; default True)."""

@@ -26,7 +26,6 @@ from charter.guards.actions import (
     assemble,
     context_for,
     flag,
-    lengths_of,
     plan,
     redact_messages,
     refuse,
@@ -62,7 +61,7 @@ async def _screen(active: Active, views: list[View], context: GuardContext) -> S
     todo = sum(len(j.view.text) for j in jobs if j.result is None)
     if todo:
         await _call(todo, partial(run_jobs, active, jobs))
-    return assemble(active, jobs, lengths_of(views))
+    return assemble(active, jobs)
 
 
 async def screen_input(ex: Exchange, rt: Runtime) -> None:
