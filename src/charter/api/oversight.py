@@ -18,11 +18,11 @@ from charter import oversight
 from charter.api.deps import authenticate, get_runtime, require_roles
 from charter.api.responses import JSONResponse
 from charter.domain import Principal
-from charter.oversight.clock import utcnow
 from charter.oversight.incidents import link_interactions
 from charter.oversight.notify import post_decision
 from charter.policy.service import get_use_case
 from charter.runtime import Runtime
+from charter.store.schema import utcnow
 
 __all__ = ["router", "setup"]
 

@@ -8,9 +8,9 @@ import typer
 
 from charter import oversight
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
-from charter.oversight.clock import utcnow
 from charter.oversight.incidents import link_interactions
 from charter.policy import service as policy
+from charter.store.schema import utcnow
 
 app = typer.Typer(help="Incident register and auto-suspensions.", no_args_is_help=True)
 

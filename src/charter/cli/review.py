@@ -15,10 +15,10 @@ from charter import oversight
 from charter.cli.common import JSON_OPTION, emit, open_runtime, table
 from charter.domain import Principal
 from charter.errors import InvalidRequest, PermissionDenied
-from charter.oversight.clock import utcnow
 from charter.policy.service import get_use_case
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
+from charter.store.schema import utcnow
 
 app = typer.Typer(help="Review held answers and score sampled ones (role reviewer).", no_args_is_help=True)
 

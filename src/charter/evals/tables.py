@@ -6,7 +6,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 )
 
 from charter.store.schema import metadata
+from charter.store.types import timestamp
 
 __all__ = [
     "eval_datasets",
@@ -41,7 +41,7 @@ eval_datasets = Table(
     Column("item_count", Integer, nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
     UniqueConstraint("tenant_id", "name", "version"),
 )
 
@@ -72,7 +72,7 @@ eval_suites = Table(
     Column("thresholds", JSON, nullable=False),  # defaults; a prompt version's own thresholds win
     Column("params", JSON, nullable=False),  # generation params for suite runs
     Column("updated_by", String(64), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    timestamp("updated_at"),
     UniqueConstraint("tenant_id", "use_case_id"),
 )
 
@@ -95,8 +95,8 @@ eval_runs = Table(
     Column("done_count", Integer, nullable=False, default=0),
     Column("aggregates", JSON, nullable=True),
     Column("started_by", String(64), nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
+    timestamp("started_at"),
+    timestamp("finished_at", nullable=True),
     Index("ix_eval_runs_tenant_started", "tenant_id", "started_at"),
     Index("ix_eval_runs_experiment", "experiment_id"),
 )
@@ -115,7 +115,7 @@ eval_results = Table(
     Column("completion_tokens", Integer, nullable=False),
     Column("cost", Float, nullable=False),
     Column("scores", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
 )
 
 gate_decisions = Table(
@@ -135,7 +135,7 @@ gate_decisions = Table(
     Column("passed", Boolean, nullable=False),
     Column("checks", JSON, nullable=False),  # every threshold checked, with its value
     Column("failures", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
     Index("ix_gate_decisions_tenant_created", "tenant_id", "created_at"),
     Index("ix_gate_decisions_subject_id", "subject_id"),
 )
@@ -151,6 +151,6 @@ model_change_requests = Table(
     Column("to_alias", String(64), nullable=False),
     Column("requested_by", String(64), nullable=False),
     Column("reason", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
     Index("ix_model_change_requests_tenant_created", "tenant_id", "created_at"),
 )

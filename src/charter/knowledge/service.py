@@ -23,6 +23,7 @@ from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowl
 from charter.policy.service import tenant_name
 from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
 from charter.store.schema import charter_versions, new_id, use_cases, utcnow
+from charter.store.types import iso
 
 __all__ = [
     "PII_POLICIES",
@@ -45,12 +46,6 @@ QUERY_ROLES = ("admin", "developer", "app")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).isoformat()
-
-
 def kb_record(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -66,8 +61,8 @@ def kb_record(row: Any) -> dict[str, Any]:
         "overlap_chars": row.overlap_chars,
         "version": row.current_version,
         "created_by": row.created_by,
-        "created_at": _iso(row.created_at),
-        "updated_at": _iso(row.updated_at),
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
     }
 
 
@@ -277,8 +272,8 @@ def document_record(r: Any) -> dict[str, Any]:
         "added_version": r.added_version,
         "removed_version": r.removed_version,
         "removed_reason": r.removed_reason,
-        "created_at": _iso(r.created_at),
-        "removed_at": _iso(r.removed_at),
+        "created_at": iso(r.created_at),
+        "removed_at": iso(r.removed_at),
     }
 
 
@@ -295,7 +290,7 @@ def list_versions(conn: Connection, tenant_id: str, kb_name: str) -> list[dict[s
             "chunks": r.chunk_count,
             "manifest_sha256": r.manifest_sha256,
             "actor": r.actor,
-            "created_at": _iso(r.created_at),
+            "created_at": iso(r.created_at),
         }
         for r in rows
     ]

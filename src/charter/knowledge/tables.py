@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -24,12 +23,9 @@ from sqlalchemy import (
 )
 
 from charter.store.schema import metadata
+from charter.store.types import timestamp
 
 __all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
-
-
-def _ts(name: str, nullable: bool = False) -> Column[object]:
-    return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
 knowledge_bases = Table(
@@ -48,8 +44,8 @@ knowledge_bases = Table(
     Column("overlap_chars", Integer, nullable=False),
     Column("current_version", Integer, nullable=False, default=0),
     Column("created_by", String(64), nullable=False),
-    _ts("created_at"),
-    _ts("updated_at"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
     UniqueConstraint("tenant_id", "name"),
 )
 
@@ -67,7 +63,7 @@ kb_versions = Table(
     Column("chunk_count", Integer, nullable=False),
     Column("manifest_sha256", String(64), nullable=False),  # over the sorted (chunk id, text hash) pairs
     Column("actor", String(64), nullable=False),
-    _ts("created_at"),
+    timestamp("created_at"),
     UniqueConstraint("kb_id", "version"),
 )
 
@@ -95,8 +91,8 @@ kb_documents = Table(
     Column("added_version", Integer, nullable=False),
     Column("removed_version", Integer, nullable=True),
     Column("removed_reason", String(32), nullable=True),  # deleted | retention
-    _ts("created_at"),
-    _ts("removed_at", nullable=True),
+    timestamp("created_at"),
+    timestamp("removed_at", nullable=True),
     Index("ix_kb_documents_kb_status", "kb_id", "status"),
     Index("ix_kb_documents_kb_checksum", "kb_id", "checksum"),
 )

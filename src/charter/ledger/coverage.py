@@ -22,10 +22,11 @@ import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Float, Integer
+from sqlalchemy import Boolean, Column, Float, Integer
 
 from charter.ledger.entries import format_ts
 from charter.store.schema import interactions
+from charter.store.types import UTCDateTime
 
 __all__ = ["INTERACTION_ACTION", "PSEUDONYMISED", "interaction_event", "legacy_interaction_event", "pseudonymise"]
 
@@ -35,7 +36,7 @@ INTERACTION_ACTION = "interaction.recorded"
 
 def _converter(column: Column[Any]) -> Callable[[Any], Any]:
     kind = column.type
-    if isinstance(kind, DateTime):
+    if isinstance(kind, UTCDateTime):
         return lambda v: format_ts(v) if isinstance(v, dt.datetime) else v
     if isinstance(kind, Boolean):
         return bool

@@ -25,9 +25,10 @@ _LEAF_PREFIX = b"\x00"
 
 
 def format_ts(when: dt.datetime) -> str:
-    """Fixed-width ISO-8601 UTC with microseconds; naive datetimes are taken as UTC."""
+    """Fixed-width ISO-8601 UTC with microseconds. Timestamps read from the store are aware
+    (:class:`charter.store.types.UTCDateTime`); a naive one is a bug and is refused, not guessed."""
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+        raise ValueError(f"naive datetime {when!r}: the ledger takes aware UTC timestamps")
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import JSON, Connection, DateTime, Engine, Text, cast, select
+from sqlalchemy import JSON, Connection, Engine, Text, cast, select
 
 from charter.ledger.coverage import INTERACTION_ACTION, interaction_event, legacy_interaction_event, pseudonymise
 from charter.ledger.entries import format_ts
@@ -35,6 +35,7 @@ from charter.ledger.note import checkpoint_body, signature_ok
 from charter.ledger.purge import PURGE_ACTION, PurgeRecord
 from charter.ledger.tables import ledger_checkpoints, ledger_state
 from charter.store.schema import interactions
+from charter.store.types import UTCDateTime
 
 __all__ = ["Problem", "VerifyReport", "verify_ledger"]
 
@@ -201,7 +202,7 @@ def _check_leaves(report: VerifyReport, heads: _Heads, leaves: bytes) -> None:
 
 
 _JSON_COLUMNS = frozenset(str(c.name) for c in interactions.columns if isinstance(c.type, JSON))
-_TIME_COLUMNS = frozenset(str(c.name) for c in interactions.columns if isinstance(c.type, DateTime))
+_TIME_COLUMNS = frozenset(str(c.name) for c in interactions.columns if isinstance(c.type, UTCDateTime))
 _NAMES = tuple(str(c.name) for c in interactions.columns)
 # JSON columns are read as text (CAST) and parsed with orjson (several times faster than the driver's json)
 _COLUMNS = [cast(c, Text).label(str(c.name)) if str(c.name) in _JSON_COLUMNS else c for c in interactions.columns]

@@ -14,7 +14,6 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest
-from charter.oversight.clock import aware
 from charter.oversight.items import answer_binding
 from charter.oversight.queue import check_reviewer, get_item
 from charter.oversight.sealing import open_json, seal_json
@@ -52,7 +51,7 @@ def _claimed(conn: Connection, reviewer: Principal, review_id: str, now: dt.date
     check_reviewer(row, reviewer)
     if row.status != "pending":
         raise Conflict(f"review {review_id} is already {row.status}", code="conflict")
-    if row.claimed_by != reviewer.key_id or row.claim_expires_at is None or aware(row.claim_expires_at) < now:
+    if row.claimed_by != reviewer.key_id or row.claim_expires_at is None or row.claim_expires_at < now:
         raise Conflict(
             f"claim review {review_id} first (`charter review next` or POST .../claim)", code="conflict"
         )
@@ -91,7 +90,7 @@ def _record(
         "version": version,
         "final": final,
         "reviewer": reviewer.key_id,
-        "received_at": aware(row.created_at).isoformat(),
+        "received_at": row.created_at.isoformat(),
         "decided_at": now.isoformat(),
         **event,
     }

@@ -14,12 +14,12 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import InvalidRequest, NotFound, PermissionDenied
 from charter.interactions.crypto import open_sealed
-from charter.oversight.clock import iso
 from charter.oversight.items import NewItem, answer_binding, insert_item, request_binding, seal_item
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import feedback, review_items, review_versions
 from charter.policy.service import get_charter
 from charter.store.schema import interaction_raw, interactions, new_id, use_cases
+from charter.store.types import iso
 
 __all__ = ["RATINGS", "list_feedback", "submit_feedback", "training_corrections"]
 

@@ -11,9 +11,9 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.errors import Conflict, InvalidRequest, NotFound
-from charter.oversight.clock import iso
 from charter.oversight.tables import incident_links, incidents
 from charter.store.schema import interactions, new_id, use_cases
+from charter.store.types import iso
 
 __all__ = [
     "EDITABLE",

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from charter.oversight.clock import aware
 from charter.oversight.scoring import score_summary
 from charter.oversight.tables import feedback, review_items
 from charter.store.schema import interactions
@@ -92,7 +91,7 @@ def oversight_metrics(conn: Connection, tenant_id: str, use_case_id: str, since:
     items, pending, requests = _counts(conn, tenant_id, use_case_id, since)
     decided = [i for i in items if i.status != "pending"]
     by_status = {s: sum(1 for i in decided if i.status == s) for s in ("approved", "edited", "rejected")}
-    waits = [(aware(i.decided_at) - aware(i.created_at)).total_seconds() for i in decided if i.decided_at]
+    waits = [(i.decided_at - i.created_at).total_seconds() for i in decided if i.decided_at]
     appeals = sum(1 for i in items if i.kind == "appeal")
     return {
         "since": since.isoformat(),

@@ -12,11 +12,11 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, NotFound, PermissionDenied
 from charter.oversight.claims import claimable, release_claim, try_claim
-from charter.oversight.clock import aware, iso
 from charter.oversight.items import answer_binding, request_binding
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
 from charter.store.schema import charter_versions, use_cases
+from charter.store.types import iso
 
 __all__ = [
     "AUTOMATION_BIAS_NOTICE",
@@ -140,7 +140,7 @@ def let_go(conn: Connection, reviewer: Principal, review_id: str) -> dict[str, A
 
 
 def summary(row: Any, now: dt.datetime | None = None) -> dict[str, Any]:
-    overdue = now is not None and row.status == "pending" and aware(row.due_at) < now
+    overdue = now is not None and row.status == "pending" and row.due_at < now
     return {
         "id": row.id,
         "kind": row.kind,

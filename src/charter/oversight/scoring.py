@@ -15,10 +15,10 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from charter.oversight.claims import claimable, try_claim
-from charter.oversight.clock import iso
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import expert_samples, expert_scores
 from charter.store.schema import charter_versions, interactions, new_id, use_cases
+from charter.store.types import iso
 
 __all__ = [
     "NewSample",

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, update
 
 from charter import ledger
-from charter.oversight.clock import aware, utcnow
 from charter.oversight.suspend import evaluate_all
 from charter.oversight.tables import review_items
-from charter.store.schema import charter_versions, use_cases
+from charter.store.schema import charter_versions, use_cases, utcnow
 
 __all__ = ["SWEEP_INTERVAL_S", "escalate_overdue", "start_oversight", "stop_oversight", "sweep"]
 
@@ -76,7 +75,7 @@ def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]
         )
         if done.rowcount != 1:
             continue
-        waited = (now - aware(row.created_at)).total_seconds() / 60.0
+        waited = (now - row.created_at).total_seconds() / 60.0
         event = {
             "use_case": row.use_case,
             "kind": row.kind,

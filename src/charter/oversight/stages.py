@@ -9,12 +9,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from charter.domain import Exchange
-from charter.oversight.clock import utcnow
 from charter.oversight.items import NewItem, insert_item, seal_item
 from charter.oversight.responses import held_response_body
 from charter.oversight.rules import decide
 from charter.oversight.scoring import NewSample, insert_sample, seal_sample
-from charter.store.schema import new_id
+from charter.store.schema import new_id, utcnow
 
 __all__ = ["held_response_body", "must_hold_before_release", "oversee"]
 

@@ -10,12 +10,12 @@ from sqlalchemy import Connection, select
 
 from charter.domain import Principal
 from charter.errors import NotFound
-from charter.oversight.clock import aware, iso
 from charter.oversight.items import answer_binding, request_binding
 from charter.oversight.responses import PENDING_NOTICE, completion_body, review_ref, status_url
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_items, review_versions
 from charter.store.schema import charter_versions
+from charter.store.types import iso
 
 __all__ = ["REJECTION_NOTICE", "requester_view", "restore_pseudonyms"]
 
@@ -62,7 +62,7 @@ def requester_view(
     ).first()
     if row is None or row.requester_key_id != principal.key_id:
         raise NotFound(f"review {review_id!r} not found for this key", code="not_found")
-    created = int(aware(row.created_at).timestamp())
+    created = int(row.created_at.timestamp())
     model = row.model_alias or ""
     if row.status == "pending":
         status = "holding" if row.holding_at is not None else "pending"

@@ -14,11 +14,11 @@ from sqlalchemy import Connection, and_, select, update
 from charter import ledger
 from charter.domain.charter import Charter, SuspendCriteria
 from charter.errors import Conflict, InvalidRequest, NotFound
-from charter.oversight.clock import aware, iso
 from charter.oversight.incidents import open_incident
 from charter.oversight.tables import feedback, review_decisions, review_items, suspensions
 from charter.policy.controls import set_control
 from charter.store.schema import charter_versions, controls, interactions, new_id, use_cases
+from charter.store.types import iso
 
 __all__ = ["AUTO_ACTOR", "Rate", "evaluate_all", "evaluate_use_case", "list_suspensions", "rates", "resume"]
 
@@ -91,7 +91,7 @@ def _rejection_rate(conn: Connection, use_case_id: str, since: dt.datetime) -> R
 def window_start(conn: Connection, switch: Any, criteria: SuspendCriteria, now: dt.datetime) -> dt.datetime:
     """The window starts afresh whenever the switch last changed (a resume, by any path)."""
     start = now - dt.timedelta(minutes=criteria.window_minutes)
-    return max(start, aware(switch.changed_at)) if switch is not None else start
+    return max(start, switch.changed_at) if switch is not None else start
 
 
 def rates(conn: Connection, use_case_id: str, since: dt.datetime) -> dict[str, Rate]:

@@ -4,13 +4,10 @@ ever stored sealed (AES-GCM envelope, like the raw tier of interactions)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,6 +19,7 @@ from sqlalchemy import (
 )
 
 from charter.store.schema import metadata
+from charter.store.types import timestamp
 
 __all__ = [
     "expert_samples",
@@ -34,10 +32,6 @@ __all__ = [
     "review_versions",
     "suspensions",
 ]
-
-
-def _ts(name: str, nullable: bool = False) -> Column[dt.datetime]:
-    return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
 def _tenant() -> Column[str]:
@@ -70,13 +64,13 @@ review_items = Table(
     Column("model_alias", String(64), nullable=True),
     Column("feedback_id", String(40), nullable=True),
     Column("claimed_by", String(40), nullable=True),
-    _ts("claimed_at", nullable=True),
-    _ts("claim_expires_at", nullable=True),
-    _ts("created_at"),
-    _ts("due_at"),
-    _ts("escalated_at", nullable=True),
-    _ts("holding_at", nullable=True),
-    _ts("decided_at", nullable=True),
+    timestamp("claimed_at", nullable=True),
+    timestamp("claim_expires_at", nullable=True),
+    timestamp("created_at"),
+    timestamp("due_at"),
+    timestamp("escalated_at", nullable=True),
+    timestamp("holding_at", nullable=True),
+    timestamp("decided_at", nullable=True),
     Column("decided_by", String(40), nullable=True),
     Column("outcome_comment", Text, nullable=True),
     Index("ix_review_items_tenant_status_created", "tenant_id", "status", "created_at"),
@@ -96,7 +90,7 @@ review_versions = Table(
     Column("chars", Integer, nullable=False),
     Column("similarity", Float, nullable=True),  # to the AI version (difflib ratio)
     Column("sealed", JSON, nullable=False),  # {"text", "diff"}
-    _ts("created_at"),
+    timestamp("created_at"),
     UniqueConstraint("review_id", "version"),
 )
 
@@ -111,9 +105,9 @@ review_decisions = Table(
     Column("version", Integer, nullable=False),
     Column("comment", Text, nullable=False, default=""),
     Column("final", Boolean, nullable=False),
-    _ts("received_at"),
-    _ts("claimed_at", nullable=True),
-    _ts("decided_at"),
+    timestamp("received_at"),
+    timestamp("claimed_at", nullable=True),
+    timestamp("decided_at"),
     Index("ix_review_decisions_review", "review_id"),
 )
 
@@ -129,10 +123,10 @@ expert_samples = Table(
     Column("sentences", Integer, nullable=False),
     Column("citations", Integer, nullable=False),
     Column("claimed_by", String(40), nullable=True),
-    _ts("claimed_at", nullable=True),
-    _ts("claim_expires_at", nullable=True),
-    _ts("created_at"),
-    _ts("scored_at", nullable=True),
+    timestamp("claimed_at", nullable=True),
+    timestamp("claim_expires_at", nullable=True),
+    timestamp("created_at"),
+    timestamp("scored_at", nullable=True),
     Index("ix_expert_samples_tenant_status_created", "tenant_id", "status", "created_at"),
 )
 
@@ -150,7 +144,7 @@ expert_scores = Table(
     Column("total", Float, nullable=False),
     Column("weights", JSON, nullable=False),
     Column("comment", Text, nullable=False, default=""),
-    _ts("created_at"),
+    timestamp("created_at"),
     Index("ix_expert_scores_use_case_created", "use_case_id", "created_at"),
 )
 
@@ -168,7 +162,7 @@ feedback = Table(
     Column("appeal", Boolean, nullable=False),
     Column("consent", Boolean, nullable=False),
     Column("review_id", String(40), nullable=True),
-    _ts("created_at"),
+    timestamp("created_at"),
     Index("ix_feedback_use_case_created", "use_case_id", "created_at"),
 )
 
@@ -192,10 +186,10 @@ incidents = Table(
     Column("root_cause", Text, nullable=False, default=""),
     Column("after_action", Text, nullable=False, default=""),
     Column("disclosed_to", Text, nullable=False, default=""),
-    _ts("detected_at"),
-    _ts("created_at"),
-    _ts("updated_at"),
-    _ts("closed_at", nullable=True),
+    timestamp("detected_at"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    timestamp("closed_at", nullable=True),
     Index("ix_incidents_tenant_created", "tenant_id", "created_at"),
 )
 
@@ -219,8 +213,8 @@ suspensions = Table(
     Column("events", Integer, nullable=False),
     Column("window_minutes", Integer, nullable=False),
     Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
-    _ts("suspended_at"),
-    _ts("resumed_at", nullable=True),
+    timestamp("suspended_at"),
+    timestamp("resumed_at", nullable=True),
     Column("resumed_by", String(64), nullable=True),
     Column("resume_reason", Text, nullable=True),
     Index("ix_suspensions_use_case", "use_case_id", "suspended_at"),

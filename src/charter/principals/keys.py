@@ -20,6 +20,7 @@ from charter import ledger
 from charter.domain import ROLES, Principal
 from charter.errors import AuthenticationFailed, CharterError, InvalidRequest, NotFound, Unavailable
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
+from charter.store.types import iso
 
 __all__ = ["CreatedKey", "KeyCache", "create_key", "hash_key", "list_keys", "revoke_key"]
 
@@ -99,7 +100,7 @@ def create_key(
             "role": role,
             "use_case": use_case_name,
             "scopes": sorted(scopes or []),
-            "expires_at": _iso(expires_at),
+            "expires_at": iso(expires_at),
             "platform": platform,
             "name": name,
         },
@@ -153,21 +154,13 @@ def list_keys(conn: Connection, *, tenant_id: str) -> list[dict[str, Any]]:
             "role": r.role,
             "use_case": r.use_case,
             "scopes": r.scopes,
-            "created_at": _iso(r.created_at),
-            "expires_at": _iso(r.expires_at),
-            "revoked_at": _iso(r.revoked_at),
-            "last_used_at": _iso(r.last_used_at),
+            "created_at": iso(r.created_at),
+            "expires_at": iso(r.expires_at),
+            "revoked_at": iso(r.revoked_at),
+            "last_used_at": iso(r.last_used_at),
         }
         for r in rows
     ]
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else _aware(value).isoformat()
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 @dataclass(slots=True)
@@ -268,7 +261,7 @@ class KeyCache:
             scopes=tuple(row.scopes or ()),
             platform=bool(row.platform),
         )
-        expires = _aware(row.expires_at).timestamp() if row.expires_at else None
+        expires = row.expires_at.timestamp() if row.expires_at else None
         return _Cached(principal, expires, row.revoked_at is not None, now)
 
     def _touch(self, key_id: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +15,7 @@ from sqlalchemy import (
 )
 
 from charter.store.schema import metadata
+from charter.store.types import timestamp
 
 __all__ = ["prompt_label_moves", "prompt_labels", "prompt_versions", "prompts"]
 
@@ -28,7 +28,7 @@ prompts = Table(
     Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
     Column("description", Text, nullable=False, default=""),
     Column("created_by", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
     UniqueConstraint("tenant_id", "name"),
 )
 
@@ -47,7 +47,7 @@ prompt_versions = Table(
     Column("thresholds", JSON, nullable=False),  # promotion-gate thresholds, per metric
     Column("author", String(64), nullable=False),
     Column("message", Text, nullable=False, default=""),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    timestamp("created_at"),
     UniqueConstraint("prompt_id", "version"),
     Index("ix_prompt_versions_prompt_sha", "prompt_id", "sha256"),
 )
@@ -60,7 +60,7 @@ prompt_labels = Table(
     Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("version_id", String(40), ForeignKey("prompt_versions.id"), nullable=False),
     Column("moved_by", String(64), nullable=False),
-    Column("moved_at", DateTime(timezone=True), nullable=False),
+    timestamp("moved_at"),
 )
 
 prompt_label_moves = Table(
@@ -76,6 +76,6 @@ prompt_label_moves = Table(
     Column("actor", String(64), nullable=False),
     Column("gate_id", String(40), nullable=True),  # the gate decision that allowed it
     Column("reason", Text, nullable=False, default=""),
-    Column("moved_at", DateTime(timezone=True), nullable=False),
+    timestamp("moved_at"),
     Index("ix_prompt_label_moves_prompt_label", "prompt_id", "label", "moved_at"),
 )

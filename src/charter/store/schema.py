@@ -14,7 +14,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -26,6 +25,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from charter.store.types import timestamp
 
 __all__ = [
     "api_keys",
@@ -62,10 +63,6 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{int(time.time() * 1000):012x}{os.urandom(8).hex()}"
 
 
-def _ts(name: str, nullable: bool = False) -> Column[dt.datetime]:
-    return Column(name, DateTime(timezone=True), nullable=nullable)
-
-
 tenants = Table(
     "tenants",
     metadata,
@@ -74,7 +71,7 @@ tenants = Table(
     Column("name", String(64), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False, default=""),
     Column("legal_hold", Boolean, nullable=False, default=False),
-    _ts("created_at"),
+    timestamp("created_at"),
 )
 
 use_cases = Table(
@@ -84,8 +81,8 @@ use_cases = Table(
     Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(64), nullable=False),
     Column("current_version", Integer, nullable=False),
-    _ts("created_at"),
-    _ts("updated_at"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
     UniqueConstraint("tenant_id", "name"),
 )
 
@@ -100,7 +97,7 @@ charter_versions = Table(
     Column("source", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("created_by", String(64), nullable=False),
-    _ts("created_at"),
+    timestamp("created_at"),
     UniqueConstraint("use_case_id", "version"),
 )
 
@@ -117,10 +114,10 @@ api_keys = Table(
     Column("scopes", JSON, nullable=False),
     Column("platform", Boolean, nullable=False, default=False),
     Column("created_by", String(64), nullable=False),
-    _ts("created_at"),
-    _ts("expires_at", nullable=True),
-    _ts("revoked_at", nullable=True),
-    _ts("last_used_at", nullable=True),
+    timestamp("created_at"),
+    timestamp("expires_at", nullable=True),
+    timestamp("revoked_at", nullable=True),
+    timestamp("last_used_at", nullable=True),
     Index("ix_api_keys_tenant_prefix", "tenant_id", "prefix"),
 )
 
@@ -143,8 +140,8 @@ models = Table(
     Column("enabled", Boolean, nullable=False, default=True),
     Column("no_train", Boolean, nullable=False, default=True),
     Column("secret", String(100), nullable=True),  # a secret name (0007), never a value
-    _ts("created_at"),
-    _ts("updated_at"),
+    timestamp("created_at"),
+    timestamp("updated_at"),
     UniqueConstraint("tenant_id", "alias", "platform_model_id", "version"),
 )
 
@@ -158,7 +155,7 @@ controls = Table(
     Column("active", Boolean, nullable=False),
     Column("reason", Text, nullable=False, default=""),
     Column("actor", String(64), nullable=False),
-    _ts("changed_at"),
+    timestamp("changed_at"),
     UniqueConstraint("tenant_id", "scope", "target"),
 )
 
@@ -191,7 +188,7 @@ interactions = Table(
     Column("verdicts", JSON, nullable=False),
     Column("retrieved", JSON, nullable=True),
     Column("has_raw", Boolean, nullable=False, default=False),
-    _ts("created_at"),
+    timestamp("created_at"),
     Index("ix_interactions_tenant_created", "tenant_id", "created_at"),
     Index("ix_interactions_use_case_created", "use_case_id", "created_at"),
 )
@@ -209,8 +206,8 @@ refusal_counts = Table(
     Column("count", Integer, nullable=False),
     Column("by_key", JSON, nullable=False),  # {key id: refusals}
     Column("batch_id", String(40), nullable=False),  # the ledger entry's subject
-    _ts("window_start"),
-    _ts("window_end"),
+    timestamp("window_start"),
+    timestamp("window_end"),
     Index("ix_refusal_counts_tenant_window", "tenant_id", "window_end"),
 )
 

@@ -14,11 +14,11 @@ from charter.errors import Conflict, PermissionDenied
 from charter.gateway.record import record
 from charter.interactions.crypto import KeyRing
 from charter.oversight import claim, claim_next, oversee
-from charter.oversight.clock import utcnow
 from charter.policy.service import apply_charter, ensure_tenant
 from charter.principals.keys import create_key
 from charter.runtime import Runtime
 from charter.settings import Settings
+from charter.store.schema import utcnow
 
 CHARTER = Charter(name="permits", tenant="city", models=["m"], regions=["local"], review={"always": True})  # type: ignore[arg-type]
 

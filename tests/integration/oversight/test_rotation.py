@@ -12,9 +12,9 @@ from charter.errors import Unavailable
 from charter.interactions.crypto import KeyRing, keyring
 from charter.interactions.rotation import rotate_raw_tier
 from charter.oversight import claim, show_item
-from charter.oversight.clock import utcnow
 from charter.oversight.rotation import rewrap_oversight
 from charter.runtime import Runtime
+from charter.store.schema import utcnow
 from tests.integration.oversight.test_claims import _held, _world
 
 
