@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from charter.domain import Exchange, ModelEntry
 from charter.errors import InvalidRequest, UpstreamFailed
 from charter.gateway.state import gateway_of
-from charter.providers.base import ChatRequest, ProviderError, StreamDelta
+from charter.providers.base import ChatRequest, Provider, ProviderError, StreamDelta
 from charter.providers.router import Route, backoff, pick_weighted, plan_route
 from charter.runtime import Runtime
 
 __all__ = ["generate", "open_stream", "route", "upstream_failed"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 async def route(ex: Exchange, rt: Runtime) -> Route:
@@ -69,8 +72,12 @@ def upstream_failed(ex: Exchange, what: str = "answer") -> UpstreamFailed:
     )
 
 
-async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
-    """Non-streaming generation along the fallback chain."""
+async def _first_success(
+    ex: Exchange, rt: Runtime, planned: Route, call: Callable[[Provider, ChatRequest], Awaitable[T]], **detail: Any
+) -> T:
+    """The one retry loop: each candidate along the fallback chain, behind its circuit breaker, with
+    retries and backoff for retryable provider errors. The first success sets the exchange's model
+    and time to first result and records the ``generate`` verdict; when none succeeds, the 502."""
     gw = gateway_of(rt)
     retries, base = rt.settings.upstream_retries, rt.settings.upstream_backoff_s
     for entry in _candidates(planned):
@@ -82,7 +89,7 @@ async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
                 break
             started = time.perf_counter()
             try:
-                result = await gw.provider(entry).chat(request)
+                result = await call(gw.provider(entry), request)
             except ProviderError as exc:
                 breaker.failure()
                 ex.attempts.append({"model": entry.alias, "id": entry.id, "error": str(exc), "status": exc.status})
@@ -93,49 +100,36 @@ async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
                 continue
             breaker.success()
             ex.model = entry
-            ex.output = result.text
-            ex.finish_reason = result.finish_reason
-            if result.prompt_tokens:
-                ex.usage.prompt_tokens = result.prompt_tokens
-            ex.usage.completion_tokens = result.completion_tokens
             ex.ttft_ms = (time.perf_counter() - started) * 1000.0
-            ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1)
-            return
+            ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1, **detail)
+            return result
     raise upstream_failed(ex)
+
+
+async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
+    """Non-streaming generation along the fallback chain."""
+    result = await _first_success(ex, rt, planned, lambda provider, request: provider.chat(request))
+    ex.output = result.text
+    ex.finish_reason = result.finish_reason
+    if result.prompt_tokens:
+        ex.usage.prompt_tokens = result.prompt_tokens
+    ex.usage.completion_tokens = result.completion_tokens
 
 
 async def open_stream(ex: Exchange, rt: Runtime, planned: Route) -> AsyncIterator[StreamDelta]:
     """Start a streamed generation along the fallback chain. Falls back only before the first
     token; returns an iterator whose first item has already arrived (errors surface as HTTP errors)."""
-    gw = gateway_of(rt)
-    retries, base = rt.settings.upstream_retries, rt.settings.upstream_backoff_s
-    for entry in _candidates(planned):
-        breaker = gw.breaker(entry)
-        request = _request(ex, entry)
-        for attempt in range(retries + 1):
-            if not breaker.allow():
-                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": "circuit open"})
-                break
-            started = time.perf_counter()
-            iterator = gw.provider(entry).stream(request).__aiter__()
-            try:
-                first = await iterator.__anext__()
-            except StopAsyncIteration:
-                first = StreamDelta(finish_reason="stop")
-            except ProviderError as exc:
-                breaker.failure()
-                ex.attempts.append({"model": entry.alias, "id": entry.id, "error": str(exc), "status": exc.status})
-                if not exc.retryable:
-                    break
-                if attempt < retries:
-                    await backoff(attempt, base)
-                continue
-            breaker.success()
-            ex.model = entry
-            ex.ttft_ms = (time.perf_counter() - started) * 1000.0
-            ex.verdict("generate", "pass", model=entry.alias, attempts=len(ex.attempts) + 1, stream=True)
-            return _chain_first(first, iterator)
-    raise upstream_failed(ex)
+    return await _first_success(ex, rt, planned, _open, stream=True)
+
+
+async def _open(provider: Provider, request: ChatRequest) -> AsyncIterator[StreamDelta]:
+    """Open a stream and wait for its first delta (a provider error before it is a failed attempt)."""
+    iterator = provider.stream(request).__aiter__()
+    try:
+        first = await iterator.__anext__()
+    except StopAsyncIteration:
+        first = StreamDelta(finish_reason="stop")
+    return _chain_first(first, iterator)
 
 
 async def _chain_first(first: StreamDelta, rest: AsyncIterator[StreamDelta]) -> AsyncIterator[StreamDelta]:
