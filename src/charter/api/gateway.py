@@ -20,6 +20,7 @@ from charter.gateway.refusals import start_refusals, stop_refusals
 from charter.gateway.request import ClientIds, client_ids, parse_chat, parse_embeddings, read_json
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
+from charter.guards.stages import screen_input
 from charter.providers.base import ProviderError
 from charter.providers.router import eligible_models
 from charter.runtime import Runtime
@@ -187,7 +188,6 @@ async def embeddings(request: Request) -> Response:
     body = parse_embeddings(await read_json(request, rt.settings.max_body_bytes))
     gw = gateway_of(rt)
     policy = gw.policy(principal.tenant_id, principal.use_case or "")
-
     ex = Exchange(
         request_id=_request_id(ids),
         principal=principal,
@@ -200,7 +200,7 @@ async def embeddings(request: Request) -> Response:
     )
     try:
         await admit(ex, rt)
-        await _pipeline(rt).screen_input(ex, rt)
+        await screen_input(ex, rt)
         planned = await route(ex, rt)
         vectors = await _embed(ex, rt, planned.chain, [m.content for m in ex.messages])
     except CharterError as exc:

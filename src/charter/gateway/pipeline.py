@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -17,8 +16,12 @@ from charter.gateway.generate import generate, open_stream, route
 from charter.gateway.ratelimit import Reservation
 from charter.gateway.record import record
 from charter.gateway.refusals import AGGREGATED_CODES, refusal_counter
-from charter.gateway.stages import Stage, admit, load_stage
+from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
+from charter.guards.stages import screen_input, screen_output, screen_output_stream
+from charter.knowledge.stages import ground
+from charter.oversight.stages import held_response_body, must_hold_before_release, oversee
+from charter.prompts.stages import compose
 from charter.providers.base import ProviderError, StreamDelta
 from charter.runtime import Runtime
 
@@ -45,24 +48,14 @@ class Outcome:
         self.stream = stream
 
 
-def _optional(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ModuleNotFoundError, AttributeError):
-        return None
-
-
 class Pipeline:
+    """admit → screen_input → ground → compose → route → generate → screen_output → oversee → record.
+
+    Each stage is its capability's function, imported: a missing or misnamed stage fails at start-up.
+    """
+
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
-        self.screen_input: Stage = load_stage("screen_input")
-        self.ground: Stage = load_stage("ground")
-        self.compose: Stage = load_stage("compose")
-        self.screen_output: Stage = load_stage("screen_output")
-        self.oversee: Stage = load_stage("oversee")
-        self.screen_stream = _optional("charter.guards.stages", "screen_output_stream")
-        self.held_body = _optional("charter.oversight.stages", "held_response_body")
-        self.must_hold = _optional("charter.oversight.stages", "must_hold_before_release")
 
     async def _refused(self, ex: Exchange, exc: CharterError) -> None:
         if exc.code in AGGREGATED_CODES:  # a rate-limit refusal is counted, not recorded (gateway.refusals)
@@ -97,17 +90,17 @@ class Pipeline:
         rt = self.rt
         try:
             reservation = await admit(ex, rt)
-            await self.screen_input(ex, rt)
-            await self.ground(ex, rt)
-            await self.compose(ex, rt)
+            await screen_input(ex, rt)
+            await ground(ex, rt)
+            await compose(ex, rt)
             planned = await route(ex, rt)
-            hold_first = self.must_hold is not None and self.must_hold(ex)
+            hold_first = must_hold_before_release(ex)
             if ex.params.stream and not hold_first:
                 deltas = await open_stream(ex, rt, planned)
                 return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation))
             await generate(ex, rt, planned)
-            await self.screen_output(ex, rt)
-            await self.oversee(ex, rt)
+            await screen_output(ex, rt)
+            await oversee(ex, rt)
         except CharterError as exc:
             await self._refused(ex, exc)
             raise
@@ -116,8 +109,8 @@ class Pipeline:
         await self._settle(ex, reservation)
         interaction_id = await record(ex, rt)
         headers = self._headers(ex, interaction_id)
-        if ex.held_review_id is not None and self.held_body is not None:
-            return Outcome(202, self.held_body(ex), headers)
+        if ex.held_review_id is not None:
+            return Outcome(202, held_response_body(ex), headers)
         return Outcome(200, completion_body(ex, interaction_id), headers)
 
     async def _texts(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[str]:
@@ -156,9 +149,7 @@ class Pipeline:
             "created": int(ex.received_at),
             "model": ex.model.alias if ex.model else "",
         }
-        texts = self._texts(ex, deltas)
-        if self.screen_stream is not None:
-            texts = self.screen_stream(ex, rt, texts)
+        texts = screen_output_stream(ex, rt, self._texts(ex, deltas))
         parts: list[str] = []
         recorded = False
         try:
@@ -173,8 +164,8 @@ class Pipeline:
             ex.output = "".join(parts)
             if ex.status == "ok":
                 try:
-                    await self.screen_output(ex, rt)
-                    await self.oversee(ex, rt)
+                    await screen_output(ex, rt)
+                    await oversee(ex, rt)
                 except CharterError as exc:
                     ex.status, ex.error_code = "refused", exc.code
                     ex.finish_reason = "content_filter"

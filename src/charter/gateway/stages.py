@@ -3,16 +3,13 @@
     admit → screen_input → ground → compose → route → generate → screen_output → oversee → record
 
 ``screen_input``, ``ground``, ``compose``, ``screen_output`` and ``oversee`` belong to their
-capabilities (guards, knowledge, prompts, oversight); when a capability is not installed its stage is
-an explicit pass-through that records a ``skip`` verdict. A stage refuses by raising a
-:class:`charter.errors.CharterError`.
+capabilities (guards, knowledge, prompts, oversight) and :class:`charter.gateway.pipeline.Pipeline`
+imports and calls them. A stage refuses by raising a :class:`charter.errors.CharterError`.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
-from collections.abc import Awaitable, Callable
 
 from charter.domain import Exchange
 from charter.errors import InvalidRequest, Suspended
@@ -20,38 +17,7 @@ from charter.gateway.ratelimit import Reservation
 from charter.gateway.state import gateway_of
 from charter.runtime import Runtime
 
-__all__ = ["CAPABILITY_STAGES", "Stage", "admit", "estimate_tokens", "load_stage"]
-
-Stage = Callable[[Exchange, Runtime], Awaitable[None]]
-
-#: Where the capability stages live (module:function).
-CAPABILITY_STAGES: dict[str, str] = {
-    "screen_input": "charter.guards.stages:screen_input",
-    "ground": "charter.knowledge.stages:ground",
-    "compose": "charter.prompts.stages:compose",
-    "screen_output": "charter.guards.stages:screen_output",
-    "oversee": "charter.oversight.stages:oversee",
-}
-
-
-def _pass_through(name: str) -> Stage:
-    async def stage(ex: Exchange, rt: Runtime) -> None:
-        ex.verdict(name, "skip", reason="capability not installed")
-
-    stage.__name__ = name
-    return stage
-
-
-def load_stage(name: str) -> Stage:
-    module_name, _, func = CAPABILITY_STAGES[name].partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not module_name.startswith(exc.name):
-            raise
-        return _pass_through(name)
-    stage: Stage = getattr(module, func)
-    return stage
+__all__ = ["admit", "estimate_tokens"]
 
 
 def estimate_tokens(text_chars: int, messages: int) -> int:
