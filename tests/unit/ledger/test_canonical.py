@@ -54,5 +54,6 @@ def test_at1_interaction_event_fills_defaults_and_normalises_types() -> None:
     assert event["created_at"] == "2026-03-01T12:00:00.000005Z"
     assert event["output_chars"] == 0 and event["stream"] is False and event["has_raw"] is False
     assert event["cost"] == 0.0 and event["verdicts"] is None
-    # a naive datetime read back from SQLite is the same instant
-    assert interaction_event({"created_at": when.replace(tzinfo=None)})["created_at"] == event["created_at"]
+    # the store reads timestamps back aware (store.types.UTCDateTime): a naive one is a bug, refused
+    with pytest.raises(ValueError, match="naive datetime"):
+        interaction_event({"created_at": when.replace(tzinfo=None)})
