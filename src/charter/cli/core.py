@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 import typer
 
+from charter.api.app import create_app
+from charter.api.server import uvicorn_options
+from charter.bootstrap import init as do_init
 from charter.cli.common import JSON_OPTION, cli_actor, console, emit, fail, open_runtime
 from charter.errors import CharterError, InvalidRequest
+from charter.policy import controls
+from charter.policy import service as policy
+from charter.principals.keys import create_key
+from charter.runtime import Runtime
+from charter.settings import load_settings
 
 __all__ = ["register"]
 
 
 def init(json_output: bool = JSON_OPTION) -> None:
     """Create the data directory, schema and keys; on first run a demo tenant, use case and API key."""
-    from charter.bootstrap import init as do_init
-
     with open_runtime(json_output) as rt:
         result = do_init(rt)
     if json_output:
@@ -54,10 +59,6 @@ def serve(
 ) -> None:
     """Start the gateway and management API (runs `charter init` first if needed)."""
     import uvicorn
-
-    from charter.api.server import uvicorn_options
-    from charter.bootstrap import init as do_init
-    from charter.settings import load_settings
 
     with open_runtime() as rt:
         result = do_init(rt)
@@ -125,11 +126,6 @@ async def _chat(body: dict[str, Any], use_case: str, tenant: str, url: str | Non
         async with httpx.AsyncClient(base_url=url, timeout=300) as client:
             r = await client.post("/v1/chat/completions", json=body, headers={"authorization": f"Bearer {key}"})
             return r.status_code, r.json()
-    from charter.api.app import create_app
-    from charter.policy import service as policy
-    from charter.principals.keys import create_key
-    from charter.runtime import Runtime
-    from charter.settings import load_settings
 
     settings = load_settings()
     rt = Runtime.open(settings)
@@ -163,9 +159,6 @@ async def _chat(body: dict[str, Any], use_case: str, tenant: str, url: str | Non
 
 
 def _switch(active: bool, use_case: str | None, model: str | None, tenant: str, reason: str, json_output: bool) -> None:
-    from charter.policy import controls
-    from charter.policy import service as policy
-
     if use_case and model:
         fail(InvalidRequest("give --use-case or --model, not both", code="invalid_value"), json_output)
     scope = "use_case" if use_case else "model" if model else "global"
@@ -213,6 +206,3 @@ def register(app: typer.Typer) -> None:
     app.command()(chat)
     app.command()(kill)
     app.command()(revive)
-
-
-_ = sys

@@ -12,11 +12,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
-from charter.evals import approvals, datasets, experiments, gate, report, suites
+from charter.evals import approvals, datasets, experiments, gate, harvest, report, suites
+from charter.evals.breakdown import breakdown
 from charter.evals.compare import compare_runs
+from charter.evals.drift import check_drift
 from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
 from charter.files import write_private
 from charter.policy import service as policy
+from charter.prompts.registry import resolve
 from charter.runtime import Runtime
 from charter.secretstore import secret_name_refusal
 
@@ -97,11 +100,8 @@ def dataset_harvest(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
-    from charter.evals import harvest
-
     who = cli_actor(actor)
     with open_runtime(json_output) as rt:
-
         def build(conn: Any) -> dict[str, Any]:
             tenant_id = policy.tenant_id_for(conn, tenant)
             if source == "corrections":
@@ -480,8 +480,6 @@ def gate_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Check a candidate against the gate without moving anything; exits 1 when it would fail (CI)."""
-    from charter.prompts.registry import resolve
-
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         tenant_id = policy.tenant_id_for(conn, tenant)
         if prompt:
@@ -539,8 +537,6 @@ def drift(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Compare the latest production suite run with its baseline; exits 1 on drift (schedule it, ME-2)."""
-    from charter.evals.drift import check_drift
-
     with open_runtime(json_output) as rt:
         data = rt.writer.write(
             lambda c: check_drift(c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(actor))
@@ -561,8 +557,6 @@ def breakdown_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Every metric per segment (tag or metadata value) and the widest gap between segments (ME-4)."""
-    from charter.evals.breakdown import breakdown
-
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         data = breakdown(conn, policy.tenant_id_for(conn, tenant), run_id, by=by)
     metrics = sorted({m for seg in data["segments"].values() for m in seg if m != "items"})

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.interactions.rotation import rotate_raw_tier
 from charter.policy import service as policy
 from charter.principals import keys
 
@@ -89,8 +90,6 @@ def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = 
 @app.command("rotate-raw")
 def rotate_raw(json_output: bool = JSON_OPTION) -> None:
     """Rotate the raw-tier key-encryption key and re-wrap every stored data key."""
-    from charter.interactions.rotation import rotate_raw_tier
-
     with open_runtime(json_output) as rt:
         result = rotate_raw_tier(rt)
     emit(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
+from types import ModuleType
 
 import typer
 
+from charter.cli import audit, core, feedback, guards, incidents, kb, keys, models, prompts, review, usecases
+from charter.cli import eval as eval_
 from charter.files import restrict_umask
 
 __all__ = ["app", "main"]
@@ -17,35 +19,26 @@ app = typer.Typer(
     add_completion=False,
 )
 
-#: Sub-command groups, one module each (``app = typer.Typer()`` in it), mounted when present.
-SUBCOMMANDS: tuple[tuple[str, str], ...] = (
-    ("usecases", "charter.cli.usecases"),
-    ("keys", "charter.cli.keys"),
-    ("models", "charter.cli.models"),
-    ("audit", "charter.cli.audit"),
-    ("guards", "charter.cli.guards"),
-    ("review", "charter.cli.review"),
-    ("feedback", "charter.cli.feedback"),
-    ("incidents", "charter.cli.incidents"),
-    ("prompts", "charter.cli.prompts"),
-    ("eval", "charter.cli.eval"),
-    ("kb", "charter.cli.kb"),
+#: Sub-command groups: (name, module with ``app = typer.Typer()``).
+SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
+    ("usecases", usecases),
+    ("keys", keys),
+    ("models", models),
+    ("audit", audit),
+    ("guards", guards),
+    ("review", review),
+    ("feedback", feedback),
+    ("incidents", incidents),
+    ("prompts", prompts),
+    ("eval", eval_),
+    ("kb", kb),
 )
-#: Modules whose top-level commands (``register(app)``) join the root: init, serve, chat, kill, ...
-ROOT_COMMANDS: tuple[str, ...] = ("charter.cli.core",)
 
 
 def _mount() -> None:
-    for name, module_name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise
-            continue
+    for name, module in SUBCOMMANDS:
         app.add_typer(module.app, name=name)
-    for module_name in ROOT_COMMANDS:
-        importlib.import_module(module_name).register(app)
+    core.register(app)  # the root commands: init, serve, chat, kill, revive
 
 
 _mount()

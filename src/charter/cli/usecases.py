@@ -8,6 +8,7 @@ import typer
 
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.policy import service as policy
+from charter.policy.inventory import inventory_csv, inventory_rows, system_card
 
 app = typer.Typer(help="Use cases and their charters (versioned policies).", no_args_is_help=True)
 
@@ -65,8 +66,6 @@ def inventory(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Export the OMB AI use-case inventory of a tenant (MD-4)."""
-    from charter.policy.inventory import inventory_csv, inventory_rows
-
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = inventory_rows(conn, policy.tenant_id_for(conn, tenant))
     if format == "csv" and not json_output:
@@ -78,8 +77,6 @@ def inventory(
 @app.command()
 def card(name: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """Print a use case's system card (Markdown): purpose, models, limits, oversight, records (AT-5)."""
-    from charter.policy.inventory import system_card
-
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         text = system_card(conn, policy.tenant_id_for(conn, tenant), name)
     if json_output:
