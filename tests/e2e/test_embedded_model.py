@@ -75,3 +75,34 @@ def test_gemma3_alternative_is_assembled_verified_and_answers(tmp_path):
     result = asyncio.run(provider.chat(ChatRequest(entry, [{"role": "user", "content": "Paris is"}],
                                                    GenerationParams(max_tokens=4, temperature=0))))
     assert result.completion_tokens > 0
+
+
+def test_embedded_model_honours_json_mode_and_sampling_fields_and_refuses_logprobs(demo):
+    """llama.cpp constrains the answer by a grammar built from the schema; penalties and logit_bias
+    reach create_chat_completion; logprobs (which need logits for every position) are refused."""
+    import json
+
+    import httpx
+
+    server, created = demo
+    auth = {"authorization": f"Bearer {created['key']}"}
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    body = {
+        "model": "smollm2",
+        "messages": [{"role": "user", "content": "Which city is the capital of France?"}],
+        "max_tokens": 48,
+        "temperature": 0,
+        "response_format": {"type": "json_schema", "json_schema": {"name": "capital", "schema": schema}},
+        "presence_penalty": 0.5,
+        "frequency_penalty": 0.5,
+        "logit_bias": {"1000": -5},
+    }
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        answer = http.post("/v1/chat/completions", json=body, headers=auth)
+        assert answer.status_code == 200, answer.text
+        choice = answer.json()["choices"][0]
+        assert choice["finish_reason"] == "stop", choice
+        assert isinstance(json.loads(choice["message"]["content"])["city"], str)
+        refused = http.post("/v1/chat/completions", json={**body, "logprobs": True}, headers=auth)
+        error = refused.json()["error"]
+        assert (refused.status_code, error["code"], error["param"]) == (400, "unsupported_parameter", "logprobs")

@@ -1,7 +1,8 @@
 """A scripted OpenAI-compatible upstream on loopback: the only thing tests may play instead of a model.
 
 It speaks real HTTP. Tests set ``reply``, queue failures (``fail_next(n, status)``), add ``delay``,
-and read ``requests`` to see exactly what a provider received.
+and read ``requests`` to see exactly what a provider received. Asked for ``logprobs``, it sends one
+entry per word of the reply.
 """
 
 from __future__ import annotations
@@ -72,9 +73,17 @@ class ScriptedUpstream:
         if data.get("stream"):
             await self._stream(send, data)
             return
+        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": self.reply},
+                                  "finish_reason": "stop"}
+        if data.get("logprobs"):  # one entry per word of the reply, as a model would per token
+            choice["logprobs"] = {"content": [
+                {"token": word, "logprob": -0.25, "bytes": list(word.encode()),
+                 "top_logprobs": [{"token": word, "logprob": -0.25, "bytes": list(word.encode())}]
+                 [:data.get("top_logprobs") or 0]}
+                for word in self.reply.split(" ")], "refusal": None}
         await self._json(send, 200, {
             "id": "cmpl-1", "object": "chat.completion", "created": int(time.time()), "model": data.get("model"),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": self.reply}, "finish_reason": "stop"}],
+            "choices": [choice],
             "usage": {"prompt_tokens": 11, "completion_tokens": 7, "total_tokens": 18},
         })
 

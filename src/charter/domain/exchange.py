@@ -57,6 +57,21 @@ class GenerationParams:
     seed: int | None = None
     stream: bool = False
     include_usage: bool = False
+    #: OpenAI's ``response_format`` when it asks for JSON (``json_object`` or ``json_schema``); None
+    #: for plain text. The parser keeps the client's object as sent (checked, never rewritten).
+    response_format: dict[str, Any] | None = None
+    logprobs: bool = False
+    top_logprobs: int | None = None
+    presence_penalty: float | None = None
+    frequency_penalty: float | None = None
+    logit_bias: dict[str, float] | None = None
+    service_tier: str | None = None
+    #: Only ``False`` is accepted (``store: true`` is refused when the request is read).
+    store: bool | None = None
+
+    @property
+    def json_mode(self) -> bool:
+        return self.response_format is not None
 
 
 @dataclass(slots=True, frozen=True)
@@ -152,6 +167,10 @@ class Exchange:
     model: ModelEntry | None = None
     attempts: list[dict[str, Any]] = field(default_factory=list)
     output: str = ""
+    #: The answer as the model wrote it, before output guards and pseudonym restoring changed ``output``.
+    model_output: str = ""
+    #: The model's token log probabilities (OpenAI's ``choices[].logprobs``), when the client asked.
+    logprobs: dict[str, Any] | None = None
     finish_reason: str = "stop"
     usage: Usage = field(default_factory=Usage)
     ttft_ms: float | None = None

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 from charter.domain import Exchange, ModelEntry
 from charter.errors import InvalidRequest, UpstreamFailed
 from charter.gateway.state import gateway_of
-from charter.providers.base import ChatRequest, Provider, ProviderError, StreamDelta
-from charter.providers.router import Route, backoff, pick_weighted, plan_route
+from charter.providers.base import ChatRequest, Provider, ProviderError, StreamDelta, requested_parameters
+from charter.providers.router import Route, backoff, keep_supporting, pick_weighted, plan_route
 from charter.runtime import Runtime
 
 __all__ = ["generate", "open_stream", "route", "upstream_failed"]
@@ -27,6 +27,9 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
     switches = gw.switches(ex.principal.tenant_id)
     killed = {target for scope, target in switches if scope == "model"}
     planned = plan_route(ex.charter, ex.params.model, gw.model_entries(ex.principal.tenant_id), killed)
+    needed = requested_parameters(ex.params)
+    if needed:  # the one place a request's optional parameters meet the providers' capabilities
+        planned = keep_supporting(planned, needed, lambda entry: getattr(gw.provider(entry), "supports", frozenset()))
     ex.verdict(
         "route", "pass", chain=[next(e.alias for e in alias) for alias in planned.chain], filtered=planned.filtered
     )
@@ -109,7 +112,8 @@ async def _first_success(
 async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
     """Non-streaming generation along the fallback chain."""
     result = await _first_success(ex, rt, planned, lambda provider, request: provider.chat(request))
-    ex.output = result.text
+    ex.output = ex.model_output = result.text
+    ex.logprobs = result.logprobs
     ex.finish_reason = result.finish_reason
     if result.prompt_tokens:
         ex.usage.prompt_tokens = result.prompt_tokens

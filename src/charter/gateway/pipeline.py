@@ -12,6 +12,7 @@ import orjson
 
 from charter.domain import Exchange
 from charter.errors import CharterError, RateLimited, Suspended, Unavailable, UpstreamFailed
+from charter.gateway.answer import check_answer
 from charter.gateway.generate import generate, open_stream, route
 from charter.gateway.ratelimit import Reservation
 from charter.gateway.record import record
@@ -100,6 +101,7 @@ class Pipeline:
                 return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation))
             await generate(ex, rt, planned)
             await screen_output(ex, rt)
+            check_answer(ex)
             await oversee(ex, rt)
         except CharterError as exc:
             await self._refused(ex, exc)
@@ -122,6 +124,7 @@ class Pipeline:
             if delta.finish_reason:
                 ex.finish_reason = delta.finish_reason
             if delta.text:
+                ex.model_output += delta.text
                 yield delta.text
 
     async def _settle(self, ex: Exchange, reservation: Reservation) -> None:
@@ -165,6 +168,7 @@ class Pipeline:
             if ex.status == "ok":
                 try:
                     await screen_output(ex, rt)
+                    check_answer(ex)
                     await oversee(ex, rt)
                 except CharterError as exc:
                     ex.status, ex.error_code = "refused", exc.code
@@ -243,7 +247,7 @@ def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
                 "index": 0,
                 "message": {"role": "assistant", "content": ex.output},
                 "finish_reason": ex.finish_reason,
-                "logprobs": None,
+                "logprobs": ex.logprobs,
             }
         ],
         "usage": _usage(ex),

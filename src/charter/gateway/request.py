@@ -22,7 +22,9 @@ from charter.store.schema import interactions
 __all__ = ["ChatBody", "ClientIds", "EmbeddingsBody", "client_ids", "parse_chat", "parse_embeddings", "read_json"]
 
 #: Fields of OpenAI's chat-completions request that Charter accepts. Anything else is refused
-#: with ``unknown_field`` rather than silently ignored.
+#: with ``unknown_field`` rather than silently ignored. Each accepted field is acted on: passed to a
+#: model whose provider supports it (the route stage refuses one no allowed model supports with
+#: ``unsupported_parameter``) or refused here.
 _KNOWN = frozenset(
     {
         "model",
@@ -220,14 +222,17 @@ class ChatBody:
         self.metadata = metadata
 
 
-def _number(body: dict[str, Any], name: str, lo: float, hi: float, integer: bool = False) -> Any:
+def _number(
+    body: dict[str, Any], name: str, lo: float, hi: float, integer: bool = False, param: str | None = None
+) -> Any:
     value = body.get(name)
+    param = param or name
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-        raise _type_error(name, "an integer" if integer else "a number")
+        raise _type_error(param, "an integer" if integer else "a number")
     if not lo <= value <= hi:
-        raise InvalidRequest(f"`{name}` must be between {lo:g} and {hi:g}", code="invalid_value", param=name)
+        raise InvalidRequest(f"`{param}` must be between {lo:g} and {hi:g}", code="invalid_value", param=param)
     return value
 
 
@@ -264,6 +269,127 @@ def _messages(raw: Any) -> list[ChatMessage]:
     if not any(m.content.strip() for m in messages):
         raise InvalidRequest("every message is empty; send some text", code="empty_messages", param="messages")
     return messages
+
+
+_SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
+_SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_LOGIT_BIAS_MAX = 300
+
+
+def _response_format(raw: Any) -> dict[str, Any] | None:
+    """JSON mode: ``{"type": "json_object"}`` or ``{"type": "json_schema", "json_schema": {"name",
+    "schema"?, "description"?, "strict"?}}``, kept as sent; ``{"type": "text"}`` is the default (None)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
+        raise _type_error("response_format", 'an object with a `type` ("text", "json_object" or "json_schema")')
+    kind = raw["type"]
+    allowed = {"text": {"type"}, "json_object": {"type"}, "json_schema": {"type", "json_schema"}}.get(kind)
+    if allowed is None:
+        raise InvalidRequest(
+            "`response_format.type` must be text, json_object or json_schema",
+            code="invalid_value",
+            param="response_format.type",
+        )
+    extra = sorted(set(raw) - allowed)
+    if extra:
+        raise InvalidRequest(
+            f"unknown field `response_format.{extra[0]}` for type {kind}",
+            code="unknown_field",
+            param=f"response_format.{extra[0]}",
+        )
+    if kind == "text":
+        return None
+    if kind == "json_schema":
+        spec = raw.get("json_schema")
+        if not isinstance(spec, dict):
+            raise _type_error("response_format.json_schema", "an object with `name` and `schema`")
+        extra = sorted(set(spec) - {"name", "description", "schema", "strict"})
+        if extra:
+            raise InvalidRequest(
+                f"unknown field `response_format.json_schema.{extra[0]}`",
+                code="unknown_field",
+                param=f"response_format.json_schema.{extra[0]}",
+            )
+        name = spec.get("name")
+        if not isinstance(name, str) or not _SCHEMA_NAME.match(name):
+            raise InvalidRequest(
+                "`response_format.json_schema.name` must be 1 to 64 letters, digits, `_` or `-`",
+                code="invalid_value",
+                param="response_format.json_schema.name",
+            )
+        for key, kind_of, expected in (
+            ("schema", dict, "an object (a JSON Schema)"),
+            ("description", str, "a string"),
+            ("strict", bool, "true or false"),
+        ):
+            if spec.get(key) is not None and not isinstance(spec[key], kind_of):
+                raise _type_error(f"response_format.json_schema.{key}", expected)
+    return dict(raw)
+
+
+def _logit_bias(raw: Any) -> dict[str, float] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _type_error("logit_bias", "an object mapping token ids to numbers from -100 to 100")
+    if len(raw) > _LOGIT_BIAS_MAX:
+        raise InvalidRequest(
+            f"`logit_bias` may bias at most {_LOGIT_BIAS_MAX} tokens", code="invalid_value", param="logit_bias"
+        )
+    for token in raw:
+        if not (token.isascii() and token.isdigit() and int(token) < 2**31):
+            raise InvalidRequest(
+                f"`logit_bias` keys must be token ids (decimal integers); got {token[:20]!r}",
+                code="invalid_value",
+                param="logit_bias",
+            )
+        if _number(raw, token, -100, 100, param=f"logit_bias.{token}") is None:
+            raise _type_error(f"logit_bias.{token}", "a number")
+    return {token: float(bias) for token, bias in raw.items()}
+
+
+def _sampling(body: dict[str, Any], stream: bool) -> dict[str, Any]:
+    """The optional generation fields (see ``GenerationParams``), checked."""
+    logprobs = body.get("logprobs")
+    if logprobs is not None and not isinstance(logprobs, bool):
+        raise _type_error("logprobs", "true or false")
+    top_logprobs = _number(body, "top_logprobs", 0, 20, integer=True)
+    if top_logprobs is not None and not logprobs:
+        raise InvalidRequest(
+            "`top_logprobs` needs `logprobs: true`", code="invalid_value", param="top_logprobs"
+        )
+    if logprobs and stream:
+        raise InvalidRequest(
+            "`logprobs` is offered on answers that are not streamed only; drop `stream` or `logprobs`",
+            code="unsupported_parameter",
+            param="logprobs",
+        )
+    tier = body.get("service_tier")
+    if tier is not None and tier not in _SERVICE_TIERS:
+        raise InvalidRequest(
+            f"`service_tier` must be one of {', '.join(_SERVICE_TIERS)}", code="invalid_value", param="service_tier"
+        )
+    store = body.get("store")
+    if store is not None and not isinstance(store, bool):
+        raise _type_error("store", "true or false")
+    if store:
+        raise InvalidRequest(
+            "`store: true` asks the model server to keep its own copy of the exchange, around the use "
+            "case's retention and data controls; Charter records every exchange itself: drop `store`",
+            code="unsupported_parameter",
+            param="store",
+        )
+    return {
+        "response_format": _response_format(body.get("response_format")),
+        "logprobs": bool(logprobs),
+        "top_logprobs": top_logprobs,
+        "presence_penalty": _number(body, "presence_penalty", -2, 2),
+        "frequency_penalty": _number(body, "frequency_penalty", -2, 2),
+        "logit_bias": _logit_bias(body.get("logit_bias")),
+        "service_tier": tier,
+        "store": store,
+    }
 
 
 def parse_chat(body: Any) -> ChatBody:
@@ -314,6 +440,7 @@ def parse_chat(body: Any) -> ChatBody:
         seed=_number(body, "seed", -(2**63), 2**63 - 1, integer=True),
         stream=stream,
         include_usage=bool(options.get("include_usage")),
+        **_sampling(body, stream),
     )
     return ChatBody(_messages(body.get("messages")), params, user, metadata)
 

@@ -8,7 +8,48 @@ from typing import Any, Protocol, runtime_checkable
 
 from charter.domain import GenerationParams, ModelEntry
 
-__all__ = ["ChatRequest", "ChatResult", "Provider", "ProviderError", "RefusedProvider", "StreamDelta"]
+__all__ = [
+    "OPTIONAL_PARAMETERS",
+    "ChatRequest",
+    "ChatResult",
+    "Provider",
+    "ProviderError",
+    "RefusedProvider",
+    "StreamDelta",
+    "requested_parameters",
+]
+
+#: Request fields a provider may or may not be able to honour. Each provider declares the ones it
+#: passes on in ``supports``; the route stage keeps only models whose provider supports every one a
+#: request sets, and refuses the request (``400 unsupported_parameter``) when none is left. The
+#: basic fields (messages, max_tokens, temperature, top_p, stop, seed, stream) every provider takes.
+OPTIONAL_PARAMETERS: frozenset[str] = frozenset(
+    {
+        "response_format",
+        "logprobs",
+        "top_logprobs",
+        "presence_penalty",
+        "frequency_penalty",
+        "logit_bias",
+        "service_tier",
+        "store",
+    }
+)
+
+
+def requested_parameters(params: GenerationParams) -> list[str]:
+    """The optional parameters ``params`` sets, in a stable order."""
+    wanted = {
+        "response_format": params.response_format is not None,
+        "logprobs": params.logprobs,
+        "top_logprobs": params.top_logprobs is not None,
+        "presence_penalty": params.presence_penalty is not None,
+        "frequency_penalty": params.frequency_penalty is not None,
+        "logit_bias": params.logit_bias is not None,
+        "service_tier": params.service_tier is not None,
+        "store": params.store is not None,
+    }
+    return [name for name, set_ in wanted.items() if set_]
 
 
 class ProviderError(Exception):
@@ -34,6 +75,8 @@ class ChatResult:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: OpenAI's ``choices[0].logprobs`` when the request asked for them and the model sent them.
+    logprobs: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -48,6 +91,8 @@ class StreamDelta:
 class Provider(Protocol):
     kind: str
     supports_embeddings: bool
+    #: Which of :data:`OPTIONAL_PARAMETERS` this provider passes on to its model.
+    supports: frozenset[str]
 
     async def chat(self, request: ChatRequest) -> ChatResult: ...
 
@@ -65,6 +110,7 @@ class RefusedProvider:
 
     kind = "refused"
     supports_embeddings = True
+    supports = OPTIONAL_PARAMETERS  # so that the request fails for the egress reason, not a parameter
 
     def __init__(self, reason: str) -> None:
         self.reason = reason

@@ -97,11 +97,23 @@ def locate_model(key: str, models_dir: Path | None = None) -> Path:
     return path
 
 
+def _llama_format(response_format: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's JSON mode in llama-cpp-python's terms: ``{"type": "json_object"}`` constrains the
+    answer to JSON by a grammar, ``"schema"`` added to follow a JSON Schema (``json_schema``)."""
+    schema = (response_format.get("json_schema") or {}).get("schema")
+    return {"type": "json_object", **({"schema": schema} if schema is not None else {})}
+
+
 class LlamaProvider:
     """Runs one GGUF model. ``endpoint`` of the model entry is ``embedded://<key>``."""
 
     kind = "embedded"
     supports_embeddings = False
+    #: What llama-cpp-python's ``create_chat_completion`` takes. Not ``logprobs``/``top_logprobs``: it
+    #: computes them only for a model loaded with ``logits_all=True``, which keeps n_ctx by vocabulary
+    #: floats (about 400 MB for SmolLM2 at 2048 tokens); not ``service_tier``. ``store`` (only ever
+    #: false) holds trivially: the embedded model keeps nothing.
+    supports = frozenset({"response_format", "presence_penalty", "frequency_penalty", "logit_bias", "store"})
 
     def __init__(
         self, entry: ModelEntry, *, threads: int = 1, context: int = 2048, models_dir: Path | None = None
@@ -142,6 +154,14 @@ class LlamaProvider:
             kwargs["stop"] = p.stop
         if p.seed is not None:
             kwargs["seed"] = p.seed
+        if p.presence_penalty is not None:
+            kwargs["presence_penalty"] = p.presence_penalty
+        if p.frequency_penalty is not None:
+            kwargs["frequency_penalty"] = p.frequency_penalty
+        if p.logit_bias is not None:
+            kwargs["logit_bias"] = {int(token): bias for token, bias in p.logit_bias.items()}
+        if p.response_format is not None:
+            kwargs["response_format"] = _llama_format(p.response_format)
         return kwargs
 
     def _chat_sync(self, request: ChatRequest) -> ChatResult:

@@ -16,21 +16,25 @@ import orjson
 
 from charter.domain import ModelEntry
 from charter.outbound import OutboundPolicy, OutboundRefused
-from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
+from charter.providers.base import OPTIONAL_PARAMETERS, ChatRequest, ChatResult, ProviderError, StreamDelta
 from charter.secretstore import Credential
 
 __all__ = ["OpenAIHTTPProvider"]
 
 _RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
+#: Every optional request field goes to the upstream as the client sent it (``logprobs`` only when
+#: true, ``store`` only ever false: ``store: true`` is refused when the request is read).
+_PASSED_ON = tuple(sorted(OPTIONAL_PARAMETERS))
 
 
 def _body(request: ChatRequest, stream: bool) -> dict[str, Any]:
     p = request.params
     body: dict[str, Any] = {"model": request.model.platform_model_id, "messages": request.messages}
-    for name in ("max_tokens", "temperature", "top_p", "stop", "seed"):
+    for name in ("max_tokens", "temperature", "top_p", "stop", "seed", *_PASSED_ON):
         value = getattr(p, name)
-        if value is not None:
-            body[name] = value
+        if value is None or (name == "logprobs" and not value):
+            continue
+        body[name] = value
     if stream:
         body["stream"] = True
         body["stream_options"] = {"include_usage": True}
@@ -48,6 +52,7 @@ class OpenAIHTTPProvider:
 
     kind = "openai"
     supports_embeddings = True
+    supports = OPTIONAL_PARAMETERS
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class OpenAIHTTPProvider:
                 finish_reason=choice.get("finish_reason") or "stop",
                 prompt_tokens=int(usage.get("prompt_tokens") or 0),
                 completion_tokens=int(usage.get("completion_tokens") or 0),
+                logprobs=_logprobs(choice, request),
             )
         except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, ValueError) as exc:
             raise ProviderError(f"upstream answer is not an OpenAI chat completion ({exc})", retryable=False) from exc
@@ -149,6 +155,16 @@ def _connection_failed(exc: aiohttp.ClientError) -> ProviderError:
     if isinstance(exc, aiohttp.ClientConnectorError) and isinstance(exc.os_error, OutboundRefused):
         return ProviderError(f"refused by the outbound allow-list: {exc.os_error}", retryable=False)
     return ProviderError(f"connection failed: {exc}", retryable=True)
+
+
+def _logprobs(choice: dict[str, Any], request: ChatRequest) -> dict[str, Any] | None:
+    """The choice's ``logprobs`` object, when the request asked for it (anything else is dropped)."""
+    found = choice.get("logprobs")
+    if not request.params.logprobs or found is None:
+        return None
+    if not isinstance(found, dict):
+        raise ValueError("logprobs is not an object")
+    return found
 
 
 def _parse_sse_line(line: str) -> StreamDelta | None:

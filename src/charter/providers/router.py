@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from charter.domain import Charter, ModelEntry, classification_rank
 from charter.errors import InvalidRequest, NotFound, Suspended
 
-__all__ = ["CircuitBreaker", "Route", "eligible_models", "plan_route"]
+__all__ = ["CircuitBreaker", "Route", "eligible_models", "keep_supporting", "plan_route"]
 
 
 @dataclass(slots=True)
@@ -118,6 +118,39 @@ def plan_route(
         detail = "; ".join(f"{k}: {v}" for k, v in sorted(why.items())) or "none of its aliases is registered"
         raise InvalidRequest(f"no model may serve this use case ({detail})", code="no_eligible_model", param="model")
     return Route(chain=chain, filtered=why)
+
+
+def keep_supporting(
+    planned: Route, needed: Sequence[str], supports: Callable[[ModelEntry], frozenset[str]]
+) -> Route:
+    """Keep the entries whose provider passes on every optional parameter in ``needed`` (why the
+    others were left out goes to ``filtered``). None left: ``400 unsupported_parameter`` naming the
+    parameter, never an answer that quietly ignores it."""
+    chain: list[list[ModelEntry]] = []
+    filtered = dict(planned.filtered)
+    first_missing: str | None = None
+    for alias_entries in planned.chain:
+        kept = []
+        for entry in alias_entries:
+            missing = [name for name in needed if name not in supports(entry)]
+            if missing:
+                first_missing = first_missing or missing[0]
+                filtered[f"{entry.alias}/{entry.platform_model_id}@{entry.version}"] = (
+                    f"{entry.provider} provider does not support {', '.join(missing)}"
+                )
+            else:
+                kept.append(entry)
+        if kept:
+            chain.append(kept)
+    if not chain:
+        param = first_missing or needed[0]
+        detail = "; ".join(f"{k}: {v}" for k, v in sorted(filtered.items()))
+        raise InvalidRequest(
+            f"`{param}` is not supported by any model this use case may use ({detail}); drop it",
+            code="unsupported_parameter",
+            param=param,
+        )
+    return Route(chain=chain, filtered=filtered)
 
 
 def pick_weighted(entries: list[ModelEntry], rng: Callable[[], float] = random.random) -> list[ModelEntry]:
