@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from charter.files import exposed_paths
 from charter.interactions.crypto import KeyRing
+from charter.ledger.keys import ensure_keys
 from charter.policy import service as policy
 from charter.principals.keys import create_key
 from charter.providers.embedded import EMBEDDED_MODELS
@@ -68,19 +68,11 @@ def _demo_model(settings_model: str, context: int) -> ModelSpec | None:
     )
 
 
-def _ensure_signing_keys(rt: Runtime) -> None:
-    try:
-        keys = importlib.import_module("charter.ledger.keys")
-    except ModuleNotFoundError:
-        return
-    keys.ensure_keys(rt.settings)
-
-
 def init(rt: Runtime) -> dict[str, Any]:
     """Idempotent. Returns what was created; keys appear only the first time (they are not stored)."""
     settings = rt.settings
     KeyRing.open_or_create(settings.effective_raw_key_file)
-    _ensure_signing_keys(rt)
+    ensure_keys(rt.settings)
     result: dict[str, Any] = {
         "data_dir": str(settings.data_dir),
         "database": settings.effective_database_url if settings.is_sqlite else "postgresql",

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
-
 from sqlalchemy import MetaData
 
+# Each capability's table module declares its tables on charter.store.schema.metadata when imported.
+from charter.evals import tables as evals_tables
+from charter.knowledge import tables as knowledge_tables
+from charter.ledger import tables as ledger_tables
+from charter.oversight import tables as oversight_tables
+from charter.prompts import tables as prompts_tables
 from charter.store.schema import metadata
 
 __all__ = ["TABLE_MODULES", "all_metadata"]
 
-#: Modules that declare tables on :data:`charter.store.schema.metadata`.
-TABLE_MODULES: tuple[str, ...] = (
-    "charter.store.schema",
-    "charter.ledger.tables",
-    "charter.oversight.tables",
-    "charter.prompts.tables",
-    "charter.evals.tables",
-    "charter.knowledge.tables",
-)
+#: Modules that declare tables on :data:`charter.store.schema.metadata` (besides the schema itself).
+TABLE_MODULES = (ledger_tables, oversight_tables, prompts_tables, evals_tables, knowledge_tables)
 
 
 def all_metadata() -> MetaData:
-    for name in TABLE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
     return metadata
