@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from charter.domain import Exchange
+from charter.domain.completion import completion_body, usage_body
 from charter.errors import CharterError, RateLimited, Suspended, Unavailable, UpstreamFailed
 from charter.gateway.answer import check_answer
 from charter.gateway.generate import generate, open_stream, route
@@ -113,7 +114,7 @@ class Pipeline:
         headers = self._headers(ex, interaction_id)
         if ex.held_review_id is not None:
             return Outcome(202, held_response_body(ex), headers)
-        return Outcome(200, completion_body(ex, interaction_id), headers)
+        return Outcome(200, _answer_body(ex, interaction_id), headers)
 
     async def _texts(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[str]:
         async for delta in deltas:
@@ -182,7 +183,12 @@ class Pipeline:
                 yield (
                     b"data: "
                     + orjson.dumps(
-                        {**base, "choices": [], "usage": _usage(ex), "charter": {"interaction_id": interaction_id}}
+                        {
+                            **base,
+                            "choices": [],
+                            "usage": usage_body(ex.usage),
+                            "charter": {"interaction_id": interaction_id},
+                        }
                     )
                     + b"\n\n"
                 )
@@ -203,14 +209,6 @@ class Pipeline:
             log.exception("could not record exchange %s", ex.request_id)
 
 
-def _usage(ex: Exchange) -> dict[str, int]:
-    return {
-        "prompt_tokens": ex.usage.prompt_tokens,
-        "completion_tokens": ex.usage.completion_tokens,
-        "total_tokens": ex.usage.total_tokens,
-    }
-
-
 def _cut_by(ex: Exchange) -> dict[str, Any] | None:
     """``{"content_filter": {"guard", "types"}}`` when an output guard cut the answer (the
     ``x-charter-guard-flags`` header of a stream has gone before the cut)."""
@@ -227,7 +225,7 @@ def _chunk(
     return b"data: " + orjson.dumps(body) + b"\n\n"
 
 
-def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
+def _answer_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     charter_ext: dict[str, Any] = {
         "interaction_id": interaction_id,
         "use_case": ex.charter.name,
@@ -237,19 +235,13 @@ def completion_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         charter_ext["model_version"] = ex.model.version
         charter_ext["platform_model_id"] = ex.model.platform_model_id
     charter_ext.update({k: v for k, v in ex.extensions.items() if k != "variables"})
-    return {
-        "id": f"chatcmpl-{ex.request_id}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": ex.model.alias if ex.model else "",
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": ex.output},
-                "finish_reason": ex.finish_reason,
-                "logprobs": ex.logprobs,
-            }
-        ],
-        "usage": _usage(ex),
-        "charter": charter_ext,
-    }
+    return completion_body(
+        completion_id=ex.request_id,
+        created=int(time.time()),
+        model=ex.model.alias if ex.model else "",
+        content=ex.output,
+        finish_reason=ex.finish_reason,
+        usage=ex.usage,
+        logprobs=ex.logprobs,
+        charter=charter_ext,
+    )

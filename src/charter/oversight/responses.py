@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from charter.domain import Exchange
+from charter.domain import Exchange, Usage
+from charter.domain.completion import completion_body
 
-__all__ = ["PENDING_NOTICE", "completion_body", "held_response_body", "review_ref", "status_url"]
+__all__ = ["PENDING_NOTICE", "held_response_body", "review_body", "review_ref", "status_url"]
 
 PENDING_NOTICE = (
     "This answer is being checked by a person before it is released. "
@@ -24,31 +25,25 @@ def review_ref(review_id: str, status: str, **extra: Any) -> dict[str, Any]:
     return {"id": review_id, "status": status, "status_url": status_url(review_id), **extra}
 
 
-def completion_body(
+def review_body(
     *,
     review: dict[str, Any],
     content: str,
     model: str,
     created: int,
     finish_reason: str = "stop",
-    usage: dict[str, int] | None = None,
+    usage: Usage | None = None,
 ) -> dict[str, Any]:
-    return {
-        "id": f"chatcmpl-{review['id']}",
-        "object": "chat.completion",
-        "created": created,
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": finish_reason,
-                "logprobs": None,
-            }
-        ],
-        "usage": usage or {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
-        "review": review,
-    }
+    """The ``chat.completion`` a requester reads about a held answer, with its ``review`` object."""
+    return completion_body(
+        completion_id=review["id"],
+        created=created,
+        model=model,
+        content=content,
+        finish_reason=finish_reason,
+        usage=usage,
+        review=review,
+    )
 
 
 def held_response_body(ex: Exchange) -> dict[str, Any]:
@@ -57,16 +52,11 @@ def held_response_body(ex: Exchange) -> dict[str, Any]:
     if review_id is None:
         raise ValueError("the exchange was not held for review")
     model = ex.model.alias if ex.model is not None else (ex.params.model or "")
-    usage = {
-        "prompt_tokens": ex.usage.prompt_tokens,
-        "completion_tokens": ex.usage.completion_tokens,
-        "total_tokens": ex.usage.total_tokens,
-    }
     notice = PENDING_NOTICE.format(status_url=status_url(review_id), review_id=review_id)
-    return completion_body(
+    return review_body(
         review=review_ref(review_id, "pending"),
         content=notice,
         model=model,
         created=int(ex.received_at or time.time()),
-        usage=usage,
+        usage=ex.usage,
     )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, select
 from charter.domain import Principal
 from charter.errors import NotFound
 from charter.oversight.items import answer_binding, request_binding
-from charter.oversight.responses import PENDING_NOTICE, completion_body, review_ref, status_url
+from charter.oversight.responses import PENDING_NOTICE, review_body, review_ref, status_url
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_items, review_versions
 from charter.store.schema import charter_versions
@@ -72,18 +72,18 @@ def requester_view(
             else PENDING_NOTICE.format(status_url=status_url(row.id), review_id=row.id)
         )
         ref = review_ref(row.id, status, kind=row.kind, received_at=iso(row.created_at))
-        return 202, completion_body(review=ref, content=content, model=model, created=created)
+        return 202, review_body(review=ref, content=content, model=model, created=created)
     ref = review_ref(
         row.id, row.status, kind=row.kind, received_at=iso(row.created_at), decided_at=iso(row.decided_at)
     )
     if row.status == "rejected":
         ref["reason"] = row.outcome_comment
         content = REJECTION_NOTICE.format(reason=row.outcome_comment)
-        return 200, completion_body(
+        return 200, review_body(
             review=ref, content=content, model=model, created=created, finish_reason="content_filter"
         )
     text, provenance = _final_answer(rt, conn, row)
     ref.update(provenance=provenance, version=row.current_version)
     if row.outcome_comment:
         ref["comment"] = row.outcome_comment
-    return 200, completion_body(review=ref, content=text, model=model, created=created)
+    return 200, review_body(review=ref, content=text, model=model, created=created)

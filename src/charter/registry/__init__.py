@@ -1,1 +1,0 @@
-"""Model registry: versions, regions, classification ceilings, weights."""
