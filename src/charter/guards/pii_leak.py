@@ -1,7 +1,9 @@
 """The ``pii_leak`` output check: PII in an answer that the caller did not give and the retrieved
 context did not hold. Values found in the caller's messages, the retrieved chunks or the exchange's
-vault are the caller's own and do not count. Dates are not counted by default (answers are full of
-them); ``options.entities`` / ``options.ignore`` change the set.
+vault are the caller's own and do not count. Dates, titles, ages and groups are not counted by
+default (answers are full of them), nor are public bodies and their programmes (the engine never
+takes them for personal data); ``options.entities`` / ``options.skip_entities`` change the set and
+``options.public_bodies`` adds names, as for ``pii``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
-from charter.guards.pii.guard import entities_option
+from charter.guards.pii.guard import pii_options
 
 __all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
 
@@ -33,9 +35,14 @@ class PiiLeakGuard:
         self.engine = engine or PiiEngine()
         self.version = f"charter-pii-leak/{self.engine.version}"
 
+    def check_options(self, options: dict[str, Any]) -> None:
+        """Raise ``ValueError`` when a charter's options for this guard are malformed."""
+        pii_options(options, DEFAULT_LEAK_TYPES)
+
     def scan(self, text: str, context: GuardContext) -> GuardResult:
-        entities = entities_option(context.options, DEFAULT_LEAK_TYPES)
-        hits = self.engine.analyze(text, entities=entities, threshold=context.threshold)
+        chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
+        hits = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold,
+                                   policy=chosen.policy)
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _norm("\n".join(context.authorised_texts))

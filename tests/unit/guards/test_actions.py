@@ -15,11 +15,11 @@ from charter.domain import ChatMessage, Exchange, Finding, GenerationParams, Pri
 from charter.domain.charter import Charter, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import GuardContext, GuardResult
+from charter.guards.catalog import GuardSet
 from charter.guards.pii.guard import PiiGuard
 from charter.guards.pii_leak import PiiLeakGuard
-from charter.guards.registry import GuardSet
 from charter.guards.stages import screen_input, screen_output, screen_output_stream
-from charter.plugins import Registry
+from charter.plugins import Extensions
 
 
 class WordGuard:
@@ -44,10 +44,10 @@ class CrashingGuard:
 
 
 def runtime(**guards: Any) -> Any:
-    registry = Registry()
+    extensions = Extensions()
     for name, guard in guards.items():
-        registry.items["guards"][name] = lambda settings, g=guard: g
-    return SimpleNamespace(parts={"guards": GuardSet(registry)})
+        extensions.items["guards"][name] = lambda settings, g=guard: g
+    return SimpleNamespace(parts={"guards": GuardSet(extensions)})
 
 
 def exchange(policies: dict[str, dict[str, Any]], *texts: str, role: str = "app") -> Exchange:
@@ -72,7 +72,7 @@ async def test_dp1_block_refuses_with_content_filter_and_marks_raw_unpersisted()
     assert ex.persist_raw is False
     (v,) = ex.verdicts
     assert (v.stage, v.outcome, v.detail["guard"], v.detail["version"]) == ("screen_input", "block", "pii",
-                                                                          "charter-pii/1.0")
+                                                                          "charter-pii/2.0")
     assert [(f.type, f.start, f.end) for f in v.findings] == [("US_SSN", 10, 21)]
     assert "536-22-8731" not in repr(v.as_record())
 
@@ -271,14 +271,14 @@ async def test_long_prompts_are_screened_off_the_event_loop_with_the_same_result
 
 def test_outside_guards_register_through_the_same_hook_as_the_builtins():
     from charter.hookspecs import hookimpl
-    from charter.plugins import load_registry
+    from charter.plugins import load_extensions
 
     class Plugin:
         @hookimpl
         def register_guards(self, register):
             register("secret_word", lambda settings: WordGuard("secret_word", "SECRET"))
 
-    guards = GuardSet(load_registry(allow=[], extra=[Plugin()]))
+    guards = GuardSet(load_extensions(allow=[], extra=[Plugin()]))
     assert {"pii", "pii_leak", "secret_word"} <= set(guards.names())
     assert guards.get("secret_word").scan("a SECRET", GuardContext()).verdict == "flag"
 
@@ -288,5 +288,5 @@ def test_outside_guards_register_through_the_same_hook_as_the_builtins():
             register("pii", lambda settings: WordGuard("pii", "x"))
 
     with pytest.raises(Unavailable, match="collides") as refused:
-        load_registry(allow=[], extra=[Impostor()])
+        load_extensions(allow=[], extra=[Impostor()])
     assert refused.value.code == "plugin_invalid"

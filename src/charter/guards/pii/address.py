@@ -1,5 +1,7 @@
-"""Street addresses: a core (house number and street, street and number, a military address, a
-street corner), then the unit, city, region, postcode and country lines that follow it."""
+"""Street addresses: a core (house number and street, street and number, a flat or studio line and
+its street, a military address, a street corner), then the unit, city, region, postcode and country
+lines that follow it. A core never spans a line break: a date at a line's end and a heading on the
+next ("1938\nPlace of birth") are not an address."""
 
 from __future__ import annotations
 
@@ -7,24 +9,44 @@ import re
 from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit
-from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES
+from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES, STREET_TYPES, ordinary
 
 __all__ = ["addresses"]
 
 I = re.IGNORECASE  # noqa: E741
 _W = r"[^\W\d_][\w'\u2019.-]*"  # a word that starts with a letter
 _CAPW = r"[^\W\d_a-z][\w'\u2019.-]*"  # ... with a capital (any script)
-_SUFFIX = "|".join(sorted((re.escape(s) for s in STREET_SUFFIXES), key=len, reverse=True))
-_MORPH = "|".join(re.escape(m) for m in STREET_MORPHEMES)
-_NUM = r"\d{1,6}[A-Za-z]?"
+_NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
+_SP = r"[ \t]+"
+#: Postcodes: US ZIP, most of Europe (4-5 digits, 12-345, 123 45), Brazil (12345-678, 12345678),
+#: Canada (K1A 0B1), the UK (SW1A 1AA), the Netherlands (1234 AB), Ireland (D02 X285).
+POSTCODE = (
+    r"(?:\d{5}-\d{3,4}|\d{8}|\d{4,6}|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
+    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}|[A-Z]\d[\dW] ?[0-9A-Z]{4}|H-\d{4})"
+)
+_CITYW = r"(?:St\.|Ste\.|Mt\.|[^\W\d_a-z][\w'\u2019-]*)"  # a capitalised word, no sentence's full stop
+_CITY = rf"{_CITYW}(?:[ -]+(?:{_CITYW}|de|do|da|dos|das|del|la|le|les|los|las|sur|am|an|im|upon|on|the|y|e|i)){{0,4}}"
 
-NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}\s+(?:{_CAPW}\s+){{1,3}}\d{{1,5}}[A-Za-z]?\b")
+NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}{_SP}(?:{_CAPW}{_SP}){{1,3}}\d{{1,5}}[A-Za-z]?\b")
+
+#: 123 Main Street / 0896 69 Farnell Street / 12 N. Oak Ave / 672/094 Davis Entrance: a number, then
+#: up to five words of which the last that is a street suffix ends the core (checked in Python: one
+#: cheap pattern instead of an alternation of three hundred suffixes).
+NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}{_CAPW}(?:{_SP}{_W}){{0,4}}")
+#: Flat 31 / Studio 08w, then the street on the same or the next line.
+UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
+                         rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
+#: Calle Mayor 5, ulica Majowa 76, Strada Armani, 0 (after a street type found in Python).
+_PARTICLE = r"(?:de|del|della|di|da|do|dos|das|du|des|la|le|los|las|l'|d')"
+TYPE_TAIL = re.compile(rf"{_SP}(?:{_PARTICLE}{_SP})*{_CAPW}(?:{_SP}{_W}){{0,4}}?,?{_SP}{_NUM}(?:{_SP}\d{{1,4}}\b)?")
+_CAP_BEFORE = re.compile(rf"{_CAPW}{_SP}$")
+#: 825, boulevard de François (a number before a street type).
+NUMBER_TYPE = re.compile(rf"\b{_NUM},?{_SP}$")
+TYPE_NAME = re.compile(rf"{_SP}(?:(?:de|du|des|la|le|l'|d'|da|do|dos|das|del){_SP}?)*{_W}(?:[ \t-]+{_CAPW}){{0,3}}")
+_WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'\u2019.]*")
+_DIGIT = re.compile(r"\d")
 
 CORES: tuple[tuple[re.Pattern[str], float], ...] = (
-    # 123 Main Street / 0896 69 Farnell Street / 12 N. Oak Ave
-    (re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?\s+(?:{_CAPW}\s+){{0,4}}(?i:{_SUFFIX})(?![\w])\.?"), 0.8),
-    (re.compile(rf"\b(?i:ul\.|al\.|rue|via|calle|avenida|av\.|rua|piazza|viale|corso|largo|plac|aleja|"
-                rf"chemin|rua|travessa|carrer)\s+(?:{_W}\s+){{0,4}}?{_NUM}\b"), 0.75),
     # 1593 Pagari 18 (house number, one to three capitalised words, street number)
     (NUMBER_WORDS_NUMBER, 0.65),
     # PSC 3294, Box 9168 / APO AA 61487 and USS Lorenzen / FPO AE 25990
@@ -40,31 +62,43 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
 #: "<word> <number>": a street when the word is a street suffix or ends like one (Koskikatu 25,
 #: Beiteveien 2, Stensås terrasse 38); up to two capitalised words before it join (Brucker
 #: Bundesstrasse 31). Checked in Python: one cheap pattern instead of a costly alternation.
-WORD_NUMBER = re.compile(rf"\b({_W})\s+{_NUM}\b")
-LEFT_WORDS = re.compile(rf"(?:{_CAPW}\s+){{1,2}}$")
+WORD_NUMBER = re.compile(
+    rf"\b({_W}){_SP}{_NUM}\b(?![:.]\d|[ \t]?[ap]\.?m\b|[ \t]?(?:%|percent|years?|days?|hours?|minutes?))"
+)
+LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
 
 UNIT = re.compile(
-    r"[ \t]*,?[ \t]*(?:\n[ \t>]*)?(?i:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|room|rm\.?|#|box)"
-    r"[ \t]*\d{1,5}[A-Za-z]?\b"
+    r"[ \t]*,?[ \t]*(?:\n[ \t>]*)?(?i:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|room|rm\.?|#|box|"
+    r"piano|bl\.|sc\.|ap\.|edif\.|depto\.|piso|puerta|interior|int\.|appartamento)"
+    r"[ \t]*\d{1,5}[A-Za-z]?\b(?:[ \t]*(?:\d{1,4}[A-Za-z]?\b))?"
 )
 SAME_LINE = re.compile(
-    rf",[ \t]*{_CAPW}(?:[ -]{_CAPW}){{0,3}}(?:,?[ \t]+[A-Z]{{2}})?"
-    rf"(?:[ \t]+\d{{4,5}}(?:-\d{{3,4}})?)?(?=[\s.,;!?]|$)"
+    rf"[ \t]*,?[ \t]*(?:(?:{POSTCODE},?[ \t]+{_CITY})|{_CITY}(?:,?[ \t]+[A-Z]{{2,4}}\b)?(?:,?[ \t]+{POSTCODE}\b)?)"
+    rf"(?:[ \t]*\([A-Z]{{2}}\)|[ \t]*/[ \t]*[A-Z]{{2}}\b)?(?=[\s.,;!?)]|$)"
 )
+SAME_LINE_CODE = re.compile(rf"[ \t]*,?[ \t]*(?:[A-Z]{{2,4}},?[ \t]+)?{POSTCODE}\b(?:[ \t]+{_CITY})?")
 NEXT_LINE = re.compile(
-    rf"[ \t]*\n[ \t>]*,?[ \t]*(?:{_W}(?:[ -]+{_W}){{0,3}}(?:,?[ \t]+\d{{3,5}}(?:-\d{{3,4}})?)?"
-    rf"|\d{{3,5}}(?:-\d{{3,4}})?)[ \t]*(?=\.?[ \t]*(?:\n|$))"
+    rf"[ \t]*\n[ \t>]*,?[ \t]*(?:{POSTCODE},?[ \t]+{_CITY}|{_CITY}(?:,?[ \t]+[A-Z]{{2,4}}\b)?"
+    rf"(?:,?[ \t]+{POSTCODE}\b)?|{POSTCODE})(?:[ \t]*\([A-Z]{{2}}\)|[ \t]*/[ \t]*[A-Z]{{2}}\b)?"
+    rf"(?=[ \t]*(?:\n|$|[.,;:!?)](?:\s|$))|[ \t]+[a-z])"
 )
-_LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel)\b", I)
+_LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel|dear|payments?|re|subject)\b", I)
+_CITY_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+_CONTINUES = re.compile(r"[ \t]+[a-z]")
 
 
 def _extend(text: str, end: int) -> int:
-    for _ in range(6):
-        for pattern, max_len in ((UNIT, 24), (SAME_LINE, 48), (NEXT_LINE, 44)):
+    for _ in range(8):
+        for pattern, max_len in ((UNIT, 28), (SAME_LINE_CODE, 40), (SAME_LINE, 56), (NEXT_LINE, 56)):
             m = pattern.match(text, end)
-            if m and m.end() - end <= max_len and not _LABEL.search(m.group()):
-                end = m.end()
-                break
+            if not m or m.end() <= end or m.end() - end > max_len or _LABEL.search(m.group()):
+                continue
+            # a line that goes on as a sentence ("Payments from the ...") is not a city
+            if (pattern is NEXT_LINE and _CONTINUES.match(text, m.end()) and _DIGIT.search(m.group()) is None
+                    and all(ordinary(w.lower()) for w in _CITY_WORD.findall(m.group()))):
+                continue
+            end = m.end()
+            break
         else:
             return end
     return end
@@ -80,22 +114,62 @@ def _dated(value: str) -> bool:
     return any(w.lower().rstrip(".,") in MONTHS or w.lower().rstrip(".,") in DAYS for w in value.split())
 
 
+def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
+    """End of the last street suffix among the words of ``m`` from word ``first`` on, all capitalised
+    before it ("12 N. Oak Ave"); None when there is none."""
+    words = list(_WORD.finditer(text, m.start(), m.end()))
+    end = None
+    for w in words[first:]:
+        token = w.group()
+        if token.lower() in STREET_SUFFIXES or token.lower().rstrip(".") in STREET_SUFFIXES:
+            end = w.end()
+        if not token[0].isupper():
+            break
+    return end
+
+
+def _street_cores(text: str) -> Iterator[Hit]:
+    for pattern, score in ((NUMBER_STREET, 0.8), (UNIT_STREET, 0.8)):
+        for m in pattern.finditer(text):
+            end = _suffix_end(text, m, 1 if pattern is UNIT_STREET else 0)
+            if end is not None:
+                yield Hit("STREET_ADDRESS", m.start(), _extend(text, end), score)
+    for w in _WORD.finditer(text):
+        if w.group().lower() not in STREET_TYPES:
+            continue
+        if _CAP_BEFORE.search(text, max(0, w.start() - 40), w.start()):
+            continue  # "Clarke Avenue": the end of a street's name, not a type before one
+        tail = TYPE_TAIL.match(text, w.end())
+        if tail:
+            yield Hit("STREET_ADDRESS", w.start(), _extend(text, tail.end()), 0.75)
+        number = NUMBER_TYPE.search(text, max(0, w.start() - 12), w.start())
+        name = TYPE_NAME.match(text, w.end())
+        if number and name:
+            yield Hit("STREET_ADDRESS", number.start(), _extend(text, name.end()), 0.75)
+
+
 def _cores(text: str) -> Iterator[Hit]:
+    yield from _street_cores(text)
     for pattern, score in CORES:
         for m in pattern.finditer(text):
             if pattern is NUMBER_WORDS_NUMBER and _dated(m.group()):
                 continue
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text):
-        if _street_word(m.group(1)):
+        word = m.group(1).lower()
+        if _street_word(word):
             left = LEFT_WORDS.search(text, max(0, m.start() - 60), m.start())
+            if word in STREET_SUFFIXES and not word.endswith(STREET_MORPHEMES) and (
+                left is None or all(ordinary(w.lower().split("'")[0]) for w in left.group().split())
+            ):
+                continue  # "Route 9", "I'll turn 23": an English word before a number is no street
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
 
 
 def addresses(text: str) -> Iterator[Hit]:
     """One hit per address block: overlapping or touching cores are merged."""
-    if not any(ch.isdigit() for ch in text) and "corner of" not in text:
+    if _DIGIT.search(text) is None and "corner of" not in text:
         return
     merged: list[Hit] = []
     for hit in sorted(_cores(text), key=lambda h: (h.start, -h.end)):

@@ -1,23 +1,26 @@
 """The PII engine: every recogniser over one text, then one non-overlapping set of findings.
 
-Structured identifiers and addresses are resolved first (highest score, then longest span);
-names and quasi-identifiers fill the gaps they leave. No model, no downloads, no shared state:
-one engine serves every thread.
+Structured identifiers and addresses are resolved first (highest score, then longest span); then
+the names of public bodies, programmes, public places and forms are reserved (they are not personal
+data: public.py); names and quasi-identifiers fill the gaps left. No model, no downloads, no shared
+state: one engine serves every thread.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import common_words
 from charter.guards.pii.names import names
 from charter.guards.pii.patterns import RECOGNISERS, TEXT_RECOGNISERS
-from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS
+from charter.guards.pii.public import public_spans
+from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, dates
 
-__all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "PiiEngine"]
+__all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "PiiEngine", "Policy"]
 
 #: Identifiers with a fixed shape; each must be found with recall >= 0.98 (DP-4 floors).
 STRUCTURED_TYPES: tuple[str, ...] = (
@@ -44,15 +47,43 @@ def _resolve(hits: Iterable[Hit], taken: list[Hit]) -> None:
             taken.append(hit)
 
 
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What counts as personal data beyond the engine's defaults (a charter's guard options).
+
+    ``all_dates``: report every date and time expression (months, weekdays, times, years, deadlines),
+    not only dates of birth and full dates. ``public_bodies``: extra names (a pattern of whole
+    words, any case) that are never personal data, beside the built-in public bodies."""
+
+    all_dates: bool = False
+    public_bodies: re.Pattern[str] | None = None
+
+
+DEFAULT_POLICY = Policy()
+#: "met Dr. Ana Ruiz (29)", "Spoke with Ana Ruiz, 45, and ...": a number right after a name is an age.
+_AGE_AFTER_NAME = re.compile(r"\s*(?:\((\d{1,3})\)|,\s*(?:aged\s+)?(\d{1,3})(?=,|\s+and\b|\.|;))")
+
+
+def _ages_after_names(text: str, found: list[Hit]) -> Iterable[Hit]:
+    for hit in found:
+        if hit.type == "PERSON":
+            m = _AGE_AFTER_NAME.match(text, hit.end)
+            if m:
+                group = 1 if m.group(1) else 2
+                if 0 < int(m.group(group)) <= 120:
+                    yield Hit("AGE", m.start(group), m.end(group), 0.7)
+
+
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "1.0"
+    version = "2.0"
 
     def __init__(self) -> None:
         common_words()  # load the word list now, not on the first request
 
-    def analyze(self, text: str, entities: frozenset[str] | None = None, threshold: float = 0.5) -> list[Hit]:
+    def analyze(self, text: str, entities: frozenset[str] | None = None, threshold: float = 0.5,
+                policy: Policy = DEFAULT_POLICY) -> list[Hit]:
         def keep(hits: Iterable[Hit]) -> list[Hit]:
             return [h for h in hits if h.score >= threshold and (entities is None or h.type in entities)]
 
@@ -62,10 +93,14 @@ class PiiEngine:
         strong.extend(addresses(text))
         weak: list[Hit] = [h for recognise in (QUASI_RECOGNISERS if numeric else QUASI_TEXT_RECOGNISERS)
                            for h in recognise(text)]
+        weak.extend(dates(text, personal=not policy.all_dates))
         weak.extend(names(text))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)
+        _resolve((Hit("", a, b, 1.0) for a, b in public_spans(text, policy.public_bodies)), taken)
         _resolve(keep(weak), taken)
+        if numeric:
+            _resolve(keep(_ages_after_names(text, taken)), taken)
         found = [h for h in taken if h.type]
         found.sort(key=lambda h: h.start)
         return found

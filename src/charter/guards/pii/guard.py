@@ -1,25 +1,78 @@
-"""The ``pii`` guard: Charter's PII engine behind the Guard protocol."""
+"""The ``pii`` guard: Charter's PII engine behind the Guard protocol, and the options a charter gives
+it (shared with ``pii_leak``)."""
 
 from __future__ import annotations
 
+import functools
+import json
+from dataclasses import dataclass
 from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
-from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
+from charter.guards.pii.engine import DEFAULT_POLICY, ENTITY_TYPES, PiiEngine, Policy
+from charter.guards.pii.public import phrase_pattern
 
-__all__ = ["PiiGuard", "entities_option"]
+__all__ = ["PiiGuard", "PiiOptions", "entities_option", "pii_options"]
+
+_DATES = ("personal", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class PiiOptions:
+    """A charter's options for ``pii`` and ``pii_leak``, checked once and kept per distinct value."""
+
+    entities: frozenset[str] | None
+    policy: Policy
+
+
+def _types(options: dict[str, Any], key: str) -> frozenset[str] | None:
+    value = options.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"pii option {key!r} must be a list of entity types")
+    chosen = frozenset(v.strip().upper() for v in value)
+    unknown = sorted(chosen - set(ENTITY_TYPES))
+    if unknown:
+        raise ValueError(f"pii option {key!r}: unknown entity type(s) {', '.join(unknown)}; "
+                         f"known: {', '.join(ENTITY_TYPES)}")
+    return chosen
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(key: str, default: frozenset[str] | None) -> PiiOptions:
+    options: dict[str, Any] = json.loads(key)
+    entities = _types(options, "entities")
+    if entities is None:
+        entities = default
+    skipped = (_types(options, "skip_entities") or frozenset()) | (_types(options, "ignore") or frozenset())
+    if skipped:
+        entities = (entities if entities is not None else frozenset(ENTITY_TYPES)) - skipped
+    dates = options.get("dates", "personal")
+    if dates not in _DATES:
+        raise ValueError(f"pii option 'dates' must be one of {', '.join(_DATES)}, not {dates!r}")
+    bodies = options.get("public_bodies", [])
+    if not isinstance(bodies, list) or not all(isinstance(b, str) and b.strip() for b in bodies):
+        raise ValueError("pii option 'public_bodies' must be a list of names")
+    if dates == "personal" and not bodies:
+        return PiiOptions(entities, DEFAULT_POLICY)
+    return PiiOptions(entities, Policy(all_dates=dates == "all", public_bodies=phrase_pattern(bodies)))
+
+
+def pii_options(options: dict[str, Any], default: frozenset[str] | None = None) -> PiiOptions:
+    """Read a charter's ``entities`` (only these types), ``skip_entities`` (all but these; ``ignore``
+    is the older name), ``dates`` (``personal`` or ``all``) and ``public_bodies`` (names never taken
+    for personal data). Raises ``ValueError`` naming the option when one is malformed: the guard
+    then fails closed."""
+    keys = ("entities", "skip_entities", "ignore", "dates", "public_bodies")
+    key = json.dumps({k: options[k] for k in keys if k in options}, sort_keys=True, default=repr)
+    return _parse(key, default)
 
 
 def entities_option(options: dict[str, Any], default: frozenset[str] | None = None) -> frozenset[str] | None:
-    """The ``entities`` (keep only these) and ``ignore`` (drop these) options of a charter's guard."""
-    chosen = options.get("entities")
-    entities = frozenset(str(e).upper() for e in chosen) if isinstance(chosen, list) else default
-    ignored = options.get("ignore")
-    if isinstance(ignored, list):
-        base = entities if entities is not None else frozenset(ENTITY_TYPES)
-        entities = base - {str(e).upper() for e in ignored}
-    return entities
+    """The entity types a charter's options select (see :func:`pii_options`)."""
+    return pii_options(options, default).entities
 
 
 class PiiGuard:
@@ -32,9 +85,14 @@ class PiiGuard:
         self.engine = engine or PiiEngine()
         self.version = f"charter-pii/{self.engine.version}"
 
+    def check_options(self, options: dict[str, Any]) -> None:
+        """Raise ``ValueError`` when a charter's options for this guard are malformed."""
+        pii_options(options)
+
     def scan(self, text: str, context: GuardContext) -> GuardResult:
-        entities = entities_option(context.options)
-        hits = self.engine.analyze(text, entities=entities, threshold=min(context.threshold, 0.5))
+        chosen = pii_options(context.options)
+        hits = self.engine.analyze(text, entities=chosen.entities, threshold=min(context.threshold, 0.5),
+                                   policy=chosen.policy)
         findings = [Finding(self.name, h.type, h.start, h.end, h.score, self.version) for h in hits]
         score = max((f.score for f in findings), default=0.0)
         flagged = any(f.score >= context.threshold for f in findings)

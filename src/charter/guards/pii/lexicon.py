@@ -12,9 +12,12 @@ __all__ = [
     "NATIONALITIES",
     "NON_NAMES",
     "ORG_SUFFIXES",
+    "REGIONS",
     "STREET_MORPHEMES",
     "STREET_SUFFIXES",
+    "STREET_TYPES",
     "common_words",
+    "ordinary",
 ]
 
 def _words(text: str) -> list[str]:
@@ -58,6 +61,22 @@ COUNTRIES = frozenset(_words(
      "united arab emirates", "ivory coast", "dominican republic", "hong kong", "faroe islands"}
 )
 
+#: States, provinces and the like: coarse geography, personal only where someone lives or comes from.
+REGIONS = frozenset(_words(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+    tennessee texas utah vermont virginia washington wisconsin wyoming alberta manitoba ontario
+    quebec québec saskatchewan yukon nunavut bavaria catalonia andalusia lombardy tuscany ulster
+    """
+)) | frozenset(
+    {"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "rhode island",
+     "south carolina", "south dakota", "west virginia", "district of columbia", "british columbia",
+     "new brunswick", "nova scotia", "prince edward island", "northern ireland", "northwest territories",
+     "newfoundland and labrador", "new south wales", "western australia", "south australia"}
+)
+
 NATIONALITIES = frozenset(_words(
     """
     american british english scottish welsh irish canadian mexican brazilian argentinian chilean
@@ -72,23 +91,58 @@ NATIONALITIES = frozenset(_words(
     """
 ))
 
+#: Street suffixes: the USPS standard list (Publication 28, appendix C1, with plurals), the usual
+#: British and Irish ones and the Scandinavian, German and Dutch words written apart.
 STREET_SUFFIXES = frozenset(_words(
     """
-    street st st. streets road rd rd. avenue ave ave. boulevard blvd blvd. lane ln ln. drive dr
-    dr. court ct ct. place pl pl. way terrace terrasse square sq sq. parkway pkwy highway hwy
-    circle cir crescent close bridge radial mews row hill park gardens grove trail plaza alley
-    loop pike ridge point crossing junction estates walk wharf quay causeway view vista heights
-    meadow meadows green route rue via calle gata gate vej veien vegen gade strasse straße allee
-    gasse weg laan straat dreef plein utca tie katu kuja polku
+    street st st. streets road rd rd. roads avenue ave ave. avenues boulevard blvd blvd. lane ln ln.
+    lanes drive dr dr. drives court ct ct. courts place pl pl. places way ways terrace terrasse square
+    sq sq. squares parkway pkwy parkways highway hwy circle cir circles crescent close bridge
+    bridges radial mews row hill hills park parks gardens garden grove groves trail trails plaza
+    alley allee loop pike ridge ridges point points crossing crossings junction junctions
+    estates estate walk walks wharf quay causeway view views vista heights meadow meadows green
+    greens route rue via calle gata gate vej veien vegen gade strasse straße gasse weg laan
+    straat dreef plein utca tie katu kuja polku anex annex arcade bayou bayous beach bend bends
+    bluff bluffs bottom branch brook brooks burg burgs bypass camp canyon cape center
+    centers cliff cliffs club common commons corner corners course cove coves creek crest
+    crossroad crossroads curve dale dam divide expressway extension extensions fall falls ferry
+    field fields flat flats ford fords forest forge forges fork forks fort freeway gateway glen
+    glens harbor harbors harbour haven hollow inlet island islands isle key keys knoll knolls lake
+    lakes land landing light lights loaf lock locks lodge manor manors mill mills mission
+    motorway mount mountain mountains neck orchard oval overpass pass passage path pine pines
+    plain plains port ports prairie ramp ranch rapid rapids rest river run shoal shoals shore
+    shores skyway spring springs spur spurs station stravenue stream summit throughway trace track
+    trafficway trailer tunnel turnpike underpass union unions valley valleys viaduct village
+    villages ville wall well wells rise wynd vale yard parade circus drove chase croft fold garth
+    side brae approach broadway concourse esplanade promenade grange lea paddock pathway boardwalk
+    access amble anchorage brace break circuit cross entrance glade link outlook ramble retreat
+    reserve round serviceway steps strip subway turn upper
+    """
+))
+
+#: Words that open a street's name in Romance and Slavic languages (Calle Mayor 5, ulica Majowa 76).
+STREET_TYPES = frozenset(_words(
+    """
+    ul. ulica al. aleja plac os. osiedle rue avenue av. av avenida boulevard bd chemin impasse allée
+    quai route cours via viale vicolo vico piazza piazzale largo corso strada contrada borgo canale
+    incrocio rotonda salita stretto lungomare località calle callejón callejon cerrada circuito retorno
+    privada prolongación andador calzada camino carrera pasaje paseo plaza plazuela ronda travesía
+    glorieta rambla acceso bajada barrio cañada carretera cuesta pasadizo polígono senda urbanización
+    periférico circunvalación diagonal rúa rua travessa alameda praça estrada rodovia conjunto núcleo
+    passarela trevo quadra setor lote loteamento ladeira beco vereda sítio chácara fazenda residencial
+    jardim esplanada distrito parque feira campo colônia condomínio lagoa morro pátio recanto trecho
+    viaduto viela vila
     """
 ))
 
 #: Endings of one-word street names in European languages (Koskikatu, Beiteveien, Hauptstraße).
 STREET_MORPHEMES = (
-    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer",
-    "vej", "veien", "vegen", "vei", "gata", "gatan", "vägen", "gränd", "gade", "stræde",
-    "tie", "katu", "kuja", "polku", "raitti", "laan", "straat", "dreef", "plein", "kade",
-    "utca", "braut", "gata", "stígur", "vegur", "ulica", "cesta", "iela", "gatvė", "tänav",
+    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig",
+    "vej", "veien", "vegen", "vei", "gata", "gatan", "vägen", "väg", "gränd", "gade", "stræde", "stigen",
+    "stig", "backe", "backen", "torg", "torget", "leden", "allén", "gränden",
+    "tie", "katu", "kuja", "polku", "raitti", "bulevardi", "kaari", "rinne", "väylä", "laan", "straat",
+    "dreef", "plein", "kade", "singel", "gracht", "steeg", "hof", "pad",
+    "utca", "braut", "stígur", "vegur", "ulica", "cesta", "iela", "gatvė", "tänav", "ská", "cká",
 )
 
 ORG_SUFFIXES = frozenset(_words(
@@ -97,7 +151,8 @@ ORG_SUFFIXES = frozenset(_words(
     college institute foundation association agency department ministry council systems
     technologies technology solutions consulting partners holdings services industries
     enterprises international labs laboratories society trust authority commission office
-    orchestra incorporated gmbh ag sa s.a. bv nv oy ab as
+    orchestra incorporated gmbh ag sa s.a. bv nv oy ab as hb kg s.l. s.a.u s.c.p a.s. s.r.o. s.r.l.
+    srl spa s.p.a. lda ltda sarl sas plc pty oyj asa aps sons figli asociados grupo
     """
 ))
 
@@ -105,7 +160,7 @@ ORG_SUFFIXES = frozenset(_words(
 NON_NAMES = frozenset(_words(
     """
     i i'm i'll i've i'd ok okay hi hello hey dear thanks thank please yes no mr mrs ms dr prof
-    sir ssn iban id pin url ip pdf ceo faq tv usb api sql http https www dob nhs nino sin itin
+    sir miss mx rev hon dame ssn iban id pin url ip pdf ceo faq tv usb api sql http https www dob nhs nino sin itin
     mbi dl e-mail email phone fax tel mobile address website name date when where who what why
     how christmas easter covid ai llm gpt
     """
@@ -117,3 +172,32 @@ def common_words() -> frozenset[str]:
     """English lemmas and stop words: a sentence's first word in this list is not taken for a name."""
     text = resources.files("charter.guards.pii").joinpath("data/common_words.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
+                ("ly", ""), ("'s", ""), ("\u2019s", ""))
+
+
+#: Irregular past forms and participles, which the lemma list does not hold.
+IRREGULAR = frozenset(_words(
+    """
+    told said went gone came took taken made got gotten gave given found thought knew known left
+    felt kept brought began begun sent spent paid met ran saw seen heard held stood understood
+    wrote written spoke spoken chose chosen drove driven bought caught taught sold lost won built
+    meant read led fell fallen grew grown threw thrown wore worn broke broken forgot forgotten
+    became shown hid hidden rode ridden rose risen sat slept struck swore swum tore torn woke woken
+    """
+))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def ordinary(word: str) -> bool:
+    """``word`` (lower case) is an English word or an inflection of one ("payments", "discussed",
+    "told", "follow-up")."""
+    words = common_words()
+    if word in words or word in IRREGULAR:
+        return True
+    if "-" in word.strip("-"):
+        return all(ordinary(part) for part in word.split("-") if part)
+    return any(word.endswith(suffix) and len(word) - len(suffix) >= 3 and word[: -len(suffix)] + stem in words
+               for suffix, stem in _INFLECTIONS)

@@ -1,13 +1,17 @@
 """Names of people, places, organisations and groups, without a neural model.
 
 A run of capitalised words is a name candidate; a run at the start of a sentence must contain a word
-that is not ordinary English (a packaged list of lemmas and stop words) to count. The type comes
-from gazetteers (countries, nationalities), suffixes (Inc, Bank, University) and the words before it
-("my name is", "in", "from"). Typing is approximate; detection is what redaction needs.
+that is not ordinary English (a packaged list of lemmas and stop words, with their inflections) to
+count. The type comes from gazetteers (countries, nationalities), suffixes (Inc, Bank, GmbH) and the
+words before it ("my name is", "in", "from", "Applicant:"). Typing is approximate; detection is what
+redaction needs. Encoded text (base64, hex, ROT13) is not a name: a token with digits or
+mixed-case noise inside is skipped, and so is a run whose neighbours read as English only after
+ROT13.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 
@@ -19,41 +23,109 @@ from charter.guards.pii.lexicon import (
     NATIONALITIES,
     NON_NAMES,
     ORG_SUFFIXES,
+    REGIONS,
     common_words,
+    ordinary,
 )
 
 __all__ = ["names"]
 
 TOKEN = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W_])?\.?")
+
+
 def _words(text: str) -> list[str]:
     return text.split()
 
 
 _PARTICLES = frozenset(_words(
     """
-    de da di do dos das del della van von der den ten ter la le du bin al y e
+    de da di do dos das del della van von der den ten ter la le du bin al y e en an ibn
     """
 ))
 _BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
-    r"\bmr\.?|\bmrs\.?|\bms\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?)\s*$",
+    r"\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?|"
+    r"\bmet|\bspoke with|\bspoke to|\bthank you,?|\bthanks,?|\bbest,?|\bsincerely,?)\s*$",
     re.IGNORECASE,
 )
+#: A form's label or a letter's closing line: what follows is a name, ordinary words or not.
+_SLOT_LABELS = tuple(_words(
+    """
+    name full_name first_name last_name given_name family_name surname customer_name applicant_name
+    applicant's_name client_name caller_name patient_name account_holder_name maiden_name legal_name
+    name_of_applicant name_of_the_applicant name_of_claimant name_of_patient surname_/_given_name
+    applicant claimant payee paid_by caller taxpayer patient beneficiary recipient account_holder
+    held_by signed_by signed from to attn attn. attention cc case_officer caseworker officer employee
+    spouse guardian parent child contact_person
+    """.replace("_", " ")
+))
+_CLOSINGS = frozenset(
+    ("yours sincerely", "yours faithfully", "sincerely", "kind regards", "best regards", "regards",
+     "warm regards", "best wishes", "best", "thanks", "thank you", "respectfully", "cordially", "yours")
+)
+_LABEL_NOTE = re.compile(r" \([^)\n]{0,20}\)$")
+
+
+def _in_slot(text: str, start: int) -> bool:
+    """``start`` follows a form's name label ("Applicant:", "Paid by:") or a letter's closing line."""
+    j = start
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    if j == 0:
+        return False
+    if text[j - 1] in ":,":
+        label = _LABEL_NOTE.sub("", text[max(0, j - 48):j - 1].lower().rstrip())
+        for candidate in _SLOT_LABELS:
+            if label.endswith(candidate):
+                before = len(label) - len(candidate) - 1
+                return before < 0 or not label[before].isalnum()
+        return False
+    if text[j - 1] == "\n":
+        line_start = text.rfind("\n", 0, j - 1) + 1
+        return text[line_start:j - 1].strip().rstrip(",").strip().lower() in _CLOSINGS
+    return False
+
+
 _PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
     r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
-    r"\blocated in|\bborn in|"
-    r"\bserving|\bcity of|\btown of|\bacross)\s*$",
+    r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
+    r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross)\s*$",
     re.IGNORECASE,
 )
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
 _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
+#: "Tucker, Hooper and Savage", "Lutterveld & Soos", "Zhang & Ekström HB": a firm's name.
+_FIRM = re.compile(
+    r"\b[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*,? (?:and|&|y|e|und|et) [A-Z][\w'\u2019-]+"
+    r"(?: (?:[A-Z][\w.]*|e figli|y asociados|and Sons|& Sons|& Co\.?(?: KG)?))*"
+)
+#: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
+_NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
+_SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
+#: Legal forms that end a firm's name ("Hornik-Burnat Sp. z o.o.", "Grupo Burgos S.A.U.").
+_LEGAL_FORM = re.compile(
+    r"(?<=[ ,])(?:e figli|e Filhos|y asociados|y Asociados|and Sons|& Sons|& Co\.|Sp\. z o\.o\.|sp\. z o\.o\.|"
+    r"Sp\.j\.|v\.o\.s\.|s\.r\.o\.|a\.s\.|k\.s\.|S\.A\.U\.?|S\.A\.|S\.L\.N\.E\.?|S\.L\.L\.?|S\.L\.|S\.C\.P\.?|"
+    r"S\.Com\.?|S\.A\.S\.?|s\.r\.l\.|S\.p\.A\.|S\.Coop\.|GmbH(?: & Co\. KGaA| & Co\. KG)?|"
+    r"AG(?: & Co\. KGaA| & Co\. KG)?|KGaA|KG|OHG|e\.V\.|Ltd\.?|Inc\.?|LLC|LLP|PLC|plc|Pty\.? Ltd\.?|B\.V\.|BV|"
+    r"N\.V\.|NV|Oyj|Oy|AB|HB|ASA|AS|ApS|A/S|Lda\.?|Ltda\.?|SARL|SAS|s\.a\.s\.|S\.N\.C\.|s\.n\.c\.|S\.p\.a\.|"
+    r"Srl|SpA)(?![\w])"
+)
+_NOISE = re.compile(r"\d|[a-z][A-Z].*[a-z][A-Z]")
+_ROT_WORD = re.compile(r"\b[a-zA-Z]{2,}\b")
 
 
 def _is_cap(tok: str) -> bool:
-    return tok[0].isupper()
+    """Capitalised, or an Irish name after a prefix ("Ó hÉidhní", "Ní Bhriain", "Mac an tSaoi")."""
+    return tok[0].isupper() or (len(tok) > 1 and tok[0] in "hnt" and tok[1].isupper())
+
+
+def _ends_sentence(tok: str) -> bool:
+    """A token ending in a full stop ends the run, unless it is an initial ("J.") or a title."""
+    return tok.endswith(".") and len(tok) > 2 and tok[:-1].lower() not in NON_NAMES
 
 
 def _runs(text: str) -> Iterator[list[re.Match[str]]]:
@@ -61,7 +133,12 @@ def _runs(text: str) -> Iterator[list[re.Match[str]]]:
     run: list[re.Match[str]] = []
     for m in TOKEN.finditer(text):
         tok = m.group()
-        joined = bool(run) and text[run[-1].end():m.start()] in (" ", "")
+        joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not _ends_sentence(run[-1].group())
+        if _NOISE.search(tok):  # base64, hex, identifiers: never a name
+            if run:
+                yield run
+                run = []
+            continue
         if _is_cap(tok) or (run and joined and tok.lower() in _PARTICLES):
             if run and not joined:
                 yield run
@@ -90,12 +167,21 @@ def _lower(match: re.Match[str]) -> str:
     return match.group().lower().rstrip(".").replace("\u2019", "'").split("'")[0]
 
 
-def _drop_first(run: list[re.Match[str]], text: str) -> bool:
+_MONTH_ABBREVIATIONS = frozenset(m for m in MONTHS if len(m) <= 4 and m not in ("may", "june", "july"))
+
+
+def _drop_first(run: list[re.Match[str]], text: str, slot: bool) -> bool:
     """Whether the run's first word is not part of a name."""
     low = _lower(run[0])
-    if low in NON_NAMES or low in MONTHS or low in DAYS or low in _PARTICLES:
+    if low in NON_NAMES or low in DAYS or low.removesuffix("s") in DAYS or low in _PARTICLES:
         return True
-    if not _starts_sentence(text, run[0].start()) or low not in common_words():
+    if low in COUNTRIES:
+        return False
+    if low in MONTHS and not (low in _MONTH_ABBREVIATIONS and not re.match(r"\.?\s*\d", text[run[0].end():])):
+        return True  # a month, but "Jun" before no number is a name
+    if len(run) > 1 and ordinary(low) and all(m.group().isupper() and len(m.group()) > 1 for m in run[1:]):
+        return True  # "Output JSON", "Use HTML": a verb before an acronym
+    if slot or not _starts_sentence(text, run[0].start()) or not ordinary(low):
         return False
     if len(run) == 1:
         return True  # "Hello", "Please": an ordinary word opening a sentence
@@ -103,10 +189,10 @@ def _drop_first(run: list[re.Match[str]], text: str) -> bool:
     return low in _STOPLIKE
 
 
-def _trim(run: list[re.Match[str]], text: str) -> list[re.Match[str]]:
-    while run and (_lower(run[-1]) in _PARTICLES or _lower(run[-1]) in NON_NAMES):
+def _trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]]:
+    while run and ((_lower(run[-1]) in _PARTICLES and run[-1].group().islower()) or _lower(run[-1]) in NON_NAMES):
         run = run[:-1]
-    while run and _drop_first(run, text):
+    while run and _drop_first(run, text, slot):
         run = run[1:]
     return run
 
@@ -122,27 +208,116 @@ _STOPLIKE = frozenset(_words(
 ))
 
 
-def _type_of(text: str, start: int, value: str) -> tuple[str, float]:
+#: "Answer in plain English", "speaks French": a language, not a nationality.
+_LANGUAGE = re.compile(
+    r"\b(?:in|into|speak|speaks|spoke|speaking|plain|learn|learning|translate[sd]?|fluent|write|written|reply)"
+    r"\s+(?:plain\s+)?(?:[A-Z][a-z]+\s+(?:or|and)\s+)?$",
+    re.IGNORECASE,
+)
+_LANGUAGE_AFTER = re.compile(
+    r"\s+(?:language|speakers?|translation|version|interpreter|or\s+[A-Z][a-z]+\b(?!\s+(?:national|citizen)))",
+    re.IGNORECASE,
+)
+_ORIGIN = re.compile(
+    r"(?:\bfrom|\bborn in|\bplace of birth:?|\bcountry of (?:birth|origin|nationality|citizenship|residence):?|"
+    r"\bcitizen of|\bnational of|\bnationality:?|\bnative of|\bgrew up in|\blive in|\blives in|\bliving in|"
+    r"\blived in|\breside in|\bresident of|\bmoved to|\bmoved from|\brelocated to|\bhome country:?|"
+    r"\bcountry:|\bstate:|\bhometown:?|\bcitizenship:?)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_EMPLOYER_SLOT = re.compile(r"\b(?:employer|employed by|company|business name|organi[sz]ation)\s*:\s*$", re.IGNORECASE)
+
+
+def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]:
     low = value.lower().rstrip(".")
     last = low.split()[-1] if low.split() else low
-    before = text[max(0, start - 24):start]
+    before = text[max(0, start - 40):start]
     if low in NATIONALITIES:
-        return "NRP", 0.7
-    if low in COUNTRIES:
-        return "LOCATION", 0.85
+        language = _LANGUAGE.search(before) or _LANGUAGE_AFTER.match(text, start + len(value))
+        return ("NRP", 0.45) if language else ("NRP", 0.7)
+    if low in COUNTRIES or low.removeprefix("the ") in COUNTRIES or low in REGIONS:
+        # a country or a state is too coarse to single anyone out, unless it is where someone
+        # comes from or lives ("originally from Ghana", "Place of birth: Ghana", "I live in Ohio")
+        return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)
     if last in ORG_SUFFIXES and " " in low:
         return "ORGANIZATION", 0.75
+    if _EMPLOYER_SLOT.search(before):
+        return "ORGANIZATION", 0.85
+    if slot:
+        return "PERSON", 0.85
     if _PERSON_CUE.search(before):
         return "PERSON", 0.85
-    if _PLACE_CUE.search(before) or (value.isupper() and len(value) > 3):
+    if _PLACE_CUE.search(before):
         return "LOCATION", 0.65
+    if value.isupper() and " " not in value:
+        # an acronym ("JSON", "FEMA") or a place in capitals ("returned to LYCKSELE")
+        return ("LOCATION", 0.65) if len(value) >= 5 else ("ORGANIZATION", 0.45)
     return "PERSON", 0.65
 
 
+_DOCUMENT_TAILS = frozenset(_words(
+    """
+    number numbers id code codes card cards account accounts form forms certificate certificates
+    licence license licenses permit permits record records report reports statement statements
+    notice notices letter letters application applications portal website site service services
+    online app program programme policy policies rules guide guidance manual handbook schedule
+    """
+))
+
+
+_HEADING_TAILS = frozenset(_words(
+    """
+    details members resources information info summary notes overview contacts instructions
+    requirements documents documentation services benefits payments questions answers options
+    settings preferences history data address addresses contact enrollment registration
+    confirmation receipt request verification reminder alert update updates decision review
+    """
+))
+
+
+def _heading(text: str, run: list[re.Match[str]], value: str) -> bool:
+    lows = [_lower(m) for m in run]
+    if value.lower() in COUNTRIES or not all(ordinary(w) for w in lows):
+        return False
+    if lows[-1] in _DOCUMENT_TAILS:
+        return True  # "Employer Identification Number", "Online Account": a thing's name
+    if value.isupper() or re.match(r"[ \t]*:", text[run[-1].end():]):
+        return True
+    if not _starts_sentence(text, run[0].start()):
+        return False
+    # English lemmas include most given names and many surnames ("Adam Cook", "Lucy Williams"): a
+    # run of them is a heading only when it ends like one ("Human Resources") or holds a function word
+    return lows[-1] in _HEADING_TAILS or any(w in _STOPLIKE for w in lows)
+
+
+def _rot13(words: list[str]) -> bool:
+    """These words read as English only once decoded from ROT13."""
+    if len(words) < 2:
+        return False
+    known = common_words()
+    plain = sum(w in known for w in words)
+    if plain >= 0.75 * len(words):
+        return False  # English as it stands: the common case, decided without decoding
+    decoded = sum(codecs.decode(w, "rot13") in known for w in words)
+    return decoded >= 0.6 * len(words) and decoded >= plain + 2
+
+
+def _rot13_text(text: str, start: int, end: int, run_words: list[str], lines: dict[int, bool]) -> bool:
+    """The run sits in ROT13 text: its line's words are English only once decoded."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if line_start not in lines:
+        line_end = text.find("\n", end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        words = [w.lower() for w in _ROT_WORD.findall(line)][:40]
+        lines[line_start] = _rot13(words) if len(words) >= 3 else False
+    return lines[line_start] or _rot13([w.lower().rstrip(".") for w in run_words])
+
+
 def names(text: str) -> Iterator[Hit]:
-    words = common_words()
+    encoded_lines: dict[int, bool] = {}
     for run in _runs(text):
-        run = _trim(run, text)
+        slot = _in_slot(text, run[0].start())
+        run = _trim(run, text, slot)
         if not run:
             continue
         start, end = run[0].start(), run[-1].end()
@@ -152,13 +327,13 @@ def names(text: str) -> Iterator[Hit]:
             value = value[:-1]
         if len(value) < 2 or (value.isupper() and len(value) <= 3 and value.lower() not in COUNTRIES):
             continue
-        kind, score = _type_of(text, start, value)
-        ordinary = all(_lower(m) in words for m in run)
-        if ordinary and score < 0.8 and kind not in ("NRP", "ORGANIZATION") and value.lower() not in COUNTRIES and (
-            len(run) > 1 and (value.isupper() or _starts_sentence(text, start))
-        ):
-            # several ordinary words in capitals or opening a sentence ("Personal Info",
-            # "SPEAK TO A PERSON"): likely not a name, so below the default threshold
+        if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
+            continue
+        kind, score = _type_of(text, start, value, slot)
+        if score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1 and _heading(text, run, value):
+            # several ordinary words in capitals, before a colon or opening a sentence with a
+            # plural or a verb ("Personal Info:", "SPEAK TO A PERSON", "Human Resources"): likely
+            # not a name, so below the default threshold
             score = 0.45
         yield Hit(kind, start, end, score)
     for cue in (_NAME_AFTER_CUE, _CAP_AFTER_CUE):
@@ -166,6 +341,55 @@ def names(text: str) -> Iterator[Hit]:
             hit = _name_after(text, m.end())
             if hit is not None:
                 yield hit
+    for m in _FIRM.finditer(text):
+        hit = _firm(text, m)
+        if hit is not None:
+            yield hit
+    for m in _SURNAME_FIRST.finditer(text):
+        if m.group(1).isupper() and _is_cap(m.group(2)) and _in_slot(text, m.start()):
+            yield Hit("PERSON", m.start(), m.end(), 0.9)
+    for m in _LEGAL_FORM.finditer(text):
+        line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
+        firm_start = _capitalised_tail(text, line_start, m.start())
+        if firm_start is not None:
+            yield Hit("ORGANIZATION", firm_start, m.end(), 0.85)
+
+
+_CONNECTOR_WORDS = frozenset(("&", "y", "e", "und", "et", "and", "de", "da", "do", "van", "der"))
+
+
+def _capitalised_tail(text: str, start: int, end: int) -> int | None:
+    """Where the capitalised words before a legal form begin ("Drake" in "Favian Rangel from Drake PLC")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    begin = None
+    for w in reversed(words[-6:]):
+        token = w.group()
+        if token[0].isupper() and not token.endswith((".", ":", ";", ",")):
+            begin = start + w.start()
+        elif token not in _CONNECTOR_WORDS:
+            break
+    return begin
+
+
+_EMPLOYER_CUE = re.compile(r"\b(?:at|for|from|by|with|employer|employed by|works? at|company)\s*:?\s*$", re.IGNORECASE)
+_FIRM_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
+
+
+def _firm(text: str, m: re.Match[str]) -> Hit | None:
+    """A firm's name: not a list of months or weekdays, and named as one (a suffix, a word that is
+    not ordinary English, or an employer cue before it)."""
+    words = list(_FIRM_WORD.finditer(m.group()))
+    start = m.start()
+    if re.search(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]* $", text[max(0, start - 30):start]):
+        words = words[1:]  # "Human Resources, Pugh, Long and Kirby": the firm starts after the comma
+        start = m.start() + words[0].start()
+    lows = [w.group().lower() for w in words if w.group() not in ("and", "y", "e", "und", "et")]
+    if any(w in MONTHS or w in DAYS for w in lows):
+        return None
+    suffix = lows[-1].rstrip(".") in ORG_SUFFIXES or "sons" in lows or "co" in lows
+    if suffix or (len(lows) <= 3 and _EMPLOYER_CUE.search(text, max(0, start - 24), start)):
+        return Hit("ORGANIZATION", start, m.end(), 0.8)
+    return None  # "Eklund, Michael and Hodge": people, each found on their own
 
 
 def _name_after(text: str, pos: int) -> Hit | None:

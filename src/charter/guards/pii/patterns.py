@@ -33,7 +33,7 @@ BARE_DOMAIN = re.compile(
 IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)")
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])", I)
 CARD = re.compile(
-    r"(?<![\d-])(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\d-])"
+    r"(?<![\d+-])(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\d-])"
 )
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", I)
 SSN = re.compile(r"(?<![\d-])\d{3}([- .]?)\d{2}\1\d{4}(?![\d-])")
@@ -51,8 +51,16 @@ PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
 PHONE = re.compile(
-    r"(?<![\w@/.+(-])(?:\+|\((?=\d))?\d[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w@/]|-\d)", I
+    r"(?<![\w@/.+(-])(?:\+|\(\+(?=\d)|\((?=\d))?\d[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w@/]|-\d)", I
 )
+_EXTENSION = re.compile(r"\s?(?:x|ext\.?)\s?\d{1,6}$", I)
+#: Toll-free and public-service numbers (North America 800/888/877/866/855/844/833, UK 0800/0808
+#: and the allocated 03 ranges, Australia 1300/1800): an organisation's line, not a person's.
+SERVICE_NUMBER = re.compile(
+    r"^(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}$|"
+    r"^(?:\+44[ ]?|0)(?:80[08]|3(?:0[03]|3[03]|4[345]|7[0-3]))(?:[ ]?\d){6,7}$|^1[38]00[ ]?\d{3}[ ]?\d{3}$"
+)
+_POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3}$")  # a Brazilian CEP
 
 CARD_CTX = _ctx("card", "credit", "debit", "visa", "mastercard", "amex", "cc")
 SSN_CTX = _ctx("ssn", "social security", "ss#", "ss #")
@@ -76,11 +84,22 @@ def emails(text: str) -> Iterator[Hit]:
         yield Hit("EMAIL_ADDRESS", m.start(), m.end(), 0.95)
 
 
+#: Web sites of public bodies are not personal data (irs.gov, gov.uk/..., canada.ca, europa.eu).
+PUBLIC_HOST = re.compile(
+    r"^(?:https?://)?(?:[\w-]+\.)*(?:gov|mil|int|gov\.[a-z]{2}|gc\.ca|canada\.ca|europa\.eu|gouv\.fr|"
+    r"bund\.de|overheid\.nl|gob\.[a-z]{2}|govt\.nz|gov\.au|admin\.ch|who\.int|un\.org|unicef\.org|"
+    r"unhcr\.org|studentaid\.gov|disasterassistance\.gov)(?:[/:?#]|$)",
+    I,
+)
+
+
 def urls(text: str) -> Iterator[Hit]:
     for m in URL.finditer(text):
-        yield Hit("URL", m.start(), m.end(), 0.7)
+        if not PUBLIC_HOST.match(m.group()):
+            yield Hit("URL", m.start(), m.end(), 0.7)
     for m in BARE_DOMAIN.finditer(text):
-        yield Hit("URL", m.start(), m.end(), 0.5)
+        if not PUBLIC_HOST.match(m.group()):
+            yield Hit("URL", m.start(), m.end(), 0.5)
 
 
 def ips(text: str) -> Iterator[Hit]:
@@ -118,9 +137,13 @@ def ibans(text: str) -> Iterator[Hit]:
                 yield Hit("IBAN_CODE", m.start(), m.end(), 0.6)
 
 
+_COUNTRY_CODE = re.compile(r"(?:\+\d{1,3}|\(\+?\d{1,3}\))[ -]?$")
+_ROUTING = re.compile(r"\b(?:routing|aba|sort code|transit|bank code|bic|swift)\b[^\n\d]{0,16}$", I)
+
+
 def national_ids(text: str) -> Iterator[Hit]:
     for m in SSN.finditer(text):
-        if ssn_valid(digits(m.group())):
+        if ssn_valid(digits(m.group())) and not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
             ctx = context_before(text, m.start(), SSN_CTX)
             score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
             yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
@@ -155,6 +178,8 @@ def contextual_numbers(text: str) -> Iterator[Hit]:
     candidates: list[tuple[int, Hit]] = []
     for kind, pattern, words, score in kinds:
         for m in pattern.finditer(text):
+            if kind == "US_BANK_NUMBER" and _ROUTING.search(text, max(0, m.start() - 24), m.start()):
+                continue  # a routing number names a bank, not a person
             distance = _context_distance(text, m.start(), words)
             if distance is not None:
                 candidates.append((distance, Hit(kind, m.start(), m.end(), score)))
@@ -176,10 +201,13 @@ def phones(text: str) -> Iterator[Hit]:
                 continue
             cut = value.rfind("(")
             value, end = value[:cut].rstrip(" .-"), start + len(value[:cut].rstrip(" .-"))
-        n = len(digits(value))
+        main = _EXTENSION.sub("", value)
+        n = len(digits(main))
         if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value):
             continue
-        separated = bool(re.search(r"[ ().-]", value.split("x")[0].strip()))
+        if SERVICE_NUMBER.match(main) or _POSTCODE_LIKE.match(main):
+            continue
+        separated = bool(re.search(r"[ ().-]", main.strip()))
         if not separated and n < 10:
             continue
         ctx = context_before(text, start, PHONE_CTX, window=40, end=end, after=16)

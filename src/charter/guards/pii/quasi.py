@@ -7,9 +7,15 @@ from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit, context_before
 
-__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS"]
+__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates"]
 
 I = re.IGNORECASE  # noqa: E741
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
@@ -29,23 +35,110 @@ YEAR_CTX = re.compile(
     r"founded|class|a|the|early|late|mid|summer|winter|spring|autumn|fall)\s*$", I
 )
 AGE_AFTER = re.compile(r"\b(\d{1,3})(?:\s*|-)(?:years?|yrs?)(?:\s*|-)old\b|\b(\d{1,3})\s*y/?o\b", I)
+_NOT_AN_AGE_AFTER = (
+    r"(?!\s*(?:%|am\b|pm\b|a\.m|p\.m|[.:,/]\d|-\d|\$|(?:minutes?|hours?|days?|weeks?|months?|dollars?|euros?|"
+    r"pounds?|cents?|percent|miles?|km|kg|lbs?|times|points?|people|of|out|in line)\b))"
+)
 AGE_BEFORE = re.compile(
-    r"\b(?:aged?|age of|turned|turning|turn|when (?:he|she|i|they) (?:was|were)|i am|i'm)\s+(\d{1,3})\b"
-    r"(?!\s*(?:%|am|pm|[.:,]\d))",
+    r"\b(?:aged?|age of|turned|turning|turn|when (?:he|she|i|they) (?:was|were)|"
+    r"(?:i am|i'm|you are|you're|he is|he's|she is|she's|they are|we are)(?:\s+(?:now|only|just|almost|nearly|over))?)"
+    r"\s+(\d{1,3})\b" + _NOT_AN_AGE_AFTER,
     I,
 )
+AGE_LABEL = re.compile(r"\bage\s*[:=]\s*(\d{1,3})\b", I)
+#: "retirement age 67", "the minimum age of 16": an age in a rule, not a person's.
+_RULE_AGE = re.compile(
+    r"\b(?:retirement|pension|pensionable|minimum|maximum|legal|voting|drinking|eligibility|eligible|full|"
+    r"school|working|qualifying|mandatory|required|normal|early|state|age)\s+$", I
+)
+_THING_AFTER = re.compile(
+    r"[ \t]+(?:[a-z]+[ \t]+)?(?:house|home|building|property|roof|car|vehicle|truck|bridge|tree|apartment|"
+    r"boiler|furnace|structure|elevator|lift|church|school|road|complex|tank|system|sewer|pipes?|windows?|"
+    r"deck|fence|shed|garage|barn|law|program|programme|company|business|firm|record|records|policy|"
+    r"monument|statue|dam|tunnel|station|library|hall|courthouse|park|facility|plant|boat|bus|machine)\b", I
+)
+_PERSON_AFTER = re.compile(
+    r"[ \t]+(?:[a-z]+[ \t]+)?(?:female|male|man|woman|boy|girl|patient|child|kid|son|daughter|mother|father|"
+    r"veteran|widow|widower|resident|tenant|applicant|claimant|client|person|individual|student|driver)\b", I
+)
+_PERSON_WORDS = frozenset(_words(
+    "he she his her him patient client claimant applicant son daughter child children kid kids baby wife "
+    "husband mother father mom mum dad brother sister grandmother grandfather grandson granddaughter "
+    "grandma grandpa grandchild man woman boy girl person resident tenant caller customer veteran student "
+    "partner family member members spouse widow widower neighbour neighbor friend aunt uncle cousin niece "
+    "nephew infant toddler teenager"
+))
+_FIRST_PERSON = frozenset(("i", "i'm", "me", "my", "we", "our", "us"))
+_THING_WORDS = frozenset(_words(
+    "house home building buildings property roof car vehicle truck bridge tree apartment flat boiler furnace "
+    "structure elevator lift church school road complex unit tank system sewer line pipe pipes window windows "
+    "deck fence shed garage barn it law program programme company business firm site record records license "
+    "licence permit passport card document loan account debt bill claim file case policy monument statue "
+    "dam tunnel station library hall courthouse park facility plant boat bus machine"
+))
+_CLAUSE_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+
+
+def _whose_age(text: str, start: int) -> str:
+    """"person", "thing" or "" for the nearest noun before an age in its clause. With "is"/"was"
+    before the age, "I" is not the subject ("the building I rent is 120 years old")."""
+    clause = re.split(r"[.!?;\n]", text[max(0, start - 60):start])[-1]
+    words = [w.lower() for w in _CLAUSE_WORD.findall(clause)]
+    third = bool(words) and words[-1] in ("is", "was", "'s")
+    for word in reversed(words):
+        if word in _THING_WORDS:
+            return "thing"
+        if word in _PERSON_WORDS or (word in _FIRST_PERSON and not third):
+            return "person"
+    return ""
+#: "aged 65 and over", "18 or older": an eligibility rule, not someone's age.
+_OPEN_RANGE = re.compile(r"\s*(?:\+|(?:and|or)\s+(?:over|older|above|up|under|younger|below)\b)", I)
 TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Hon)\.?(?=\s+[A-Z])")
 ZIP = re.compile(r"\b\d{3,5}(?:-\d{3,4})?\b|\b[A-Z]\d[A-Z] ?\d[A-Z]\d\b|\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
 ZIP_CTX = re.compile(r"\b(?:zip|postal|post code|postcode)", I)
 
 
-def dates(text: str) -> Iterator[Hit]:
-    for m in ISO.finditer(text):
-        yield Hit("DATE_TIME", m.start(), m.end(), 0.9)
-    for m in NUMERIC_DATE.finditer(text):
-        yield Hit("DATE_TIME", m.start(), m.end(), 0.6)
-    for m in MONTH_DATE.finditer(text):
-        yield Hit("DATE_TIME", m.start(), m.end(), 0.8)
+#: Words that make a full date a deadline or a public date, not an event of a person's life.
+_DEADLINE = re.compile(
+    r"\b(?:by|before|until|till|through|no later than|not later than|on or before|deadline(?: is| of)?|"
+    r"due(?: on| by| date)?|expires?(?: on)?|closes?(?: on)?|opens?(?: on)?|ends?(?: on)?)"
+    r"(?:\s+(?:the|on|of))?\s*[:,]?\s*$", I
+)
+#: Words that make any date, even a month and day or a year alone, a date of birth.
+_BIRTH = re.compile(r"\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.)\b[^.!?\n]{0,24}$", I)
+#: "people born in 1960 or later": a rule about a cohort, not someone's date of birth.
+_COHORT = re.compile(
+    r"\b(?:people|those|anyone|persons|individuals|children|workers|applicants|citizens|residents|everyone|"
+    r"someone|babies|taxpayers|if you were|if you're|those who were)\s+(?:were\s+)?born\b[^.!?\n]{0,24}$", I
+)
+#: Day, month and year ("4 March 1961", "March 4, 1961", "04/03/61", "1961-03-04"), not "May 2021".
+_FULL = re.compile(r"^\d{4}-|[/.-]\d{2,4}$|\b\d{1,2}(?:st|nd|rd|th)?\b.*\b\d{4}$", re.DOTALL)
+
+
+def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -> bool:
+    return pattern.search(text, max(0, start - window), start) is not None
+
+
+def dates(text: str, personal: bool = True) -> Iterator[Hit]:
+    """Dates and times. ``personal`` (the default): only what can single a person out -- a date of
+    birth in any form, a full date (day, month and year) or a date and time; never a month, a
+    weekday, a time of day, a year, a month and day without a year, nor a full date that is a
+    deadline ("by June 30", "no later than 15 April 2025"). ``personal=False``: every date and time
+    expression (Presidio's DATE_TIME)."""
+    full = [(m, 0.9) for m in ISO.finditer(text)] + [(m, 0.6) for m in NUMERIC_DATE.finditer(text)] + [
+        (m, 0.8) for m in MONTH_DATE.finditer(text)]
+    for m, score in full:
+        if not personal:
+            yield Hit("DATE_TIME", m.start(), m.end(), score)
+        elif _before(text, m.start(), _BIRTH) and not _before(text, m.start(), _COHORT, 40):
+            yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
+        elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
+            yield Hit("DATE_TIME", m.start(), m.end(), score)
+    if personal:
+        for m in YEAR.finditer(text):
+            if _before(text, m.start(), _BIRTH, 24) and not _before(text, m.start(), _COHORT, 40):
+                yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
+        return
     for m in MONTH_ALONE.finditer(text):
         yield Hit("DATE_TIME", m.start(1), m.end(1), 0.6)
     for m in WEEKDAY.finditer(text):
@@ -57,12 +150,25 @@ def dates(text: str) -> Iterator[Hit]:
         yield Hit("DATE_TIME", m.start(), m.end(), 0.6 if ctx else 0.45)
 
 
+def all_dates(text: str) -> Iterator[Hit]:
+    return dates(text, personal=False)
+
+
 def ages(text: str) -> Iterator[Hit]:
-    for pattern in (AGE_AFTER, AGE_BEFORE):
+    """An age of a person: "I am 67", "aged 45", "Age: 30", "a 19 year old man"; not a rule's age
+    ("retirement age 67") nor a thing's ("the building is 120 years old")."""
+    for m in AGE_AFTER.finditer(text):
+        group = 1 if m.group(1) else 2
+        if _THING_AFTER.match(text, m.end()):
+            continue  # "a 60-year-old elevator"
+        personal_after = _PERSON_AFTER.match(text, m.end()) is not None  # "a 74 year old female"
+        if int(m.group(group)) <= 120 and (personal_after or _whose_age(text, m.start()) != "thing"):
+            yield Hit("AGE", m.start(group), m.end(group), 0.75)
+    for pattern in (AGE_BEFORE, AGE_LABEL):
         for m in pattern.finditer(text):
-            group = 1 if m.group(1) else 2
-            if int(m.group(group)) <= 120:
-                yield Hit("AGE", m.start(group), m.end(group), 0.75)
+            if (int(m.group(1)) <= 120 and not _RULE_AGE.search(text, max(0, m.start() - 20), m.start())
+                    and not _OPEN_RANGE.match(text, m.end(1))):
+                yield Hit("AGE", m.start(1), m.end(1), 0.75)
 
 
 def titles(text: str) -> Iterator[Hit]:
@@ -76,5 +182,6 @@ def zip_codes(text: str) -> Iterator[Hit]:
             yield Hit("ZIP_CODE", m.start(), m.end(), 0.75)
 
 
-QUASI_RECOGNISERS = (dates, ages, titles, zip_codes)
-QUASI_TEXT_RECOGNISERS = (dates, titles)
+#: Run on every text (dates are added by the engine, which knows the charter's date policy).
+QUASI_RECOGNISERS = (ages, titles, zip_codes)
+QUASI_TEXT_RECOGNISERS = (titles,)
