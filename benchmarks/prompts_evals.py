@@ -19,8 +19,8 @@ import jinja2
 from charter.domain import ChatMessage
 from charter.evals.base import Answer, Case, Scored
 from charter.evals.metrics.overlap import Bleu, Chrf, Rouge
-from charter.prompts.registry import PromptVersion
 from charter.prompts.stages import build_messages
+from charter.prompts.versions import PromptVersion
 
 TEMPLATE = (
     "You answer for {{ agency }} in a {{ tone }} tone. Use only this context:\n"

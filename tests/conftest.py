@@ -194,8 +194,8 @@ class Platform:
         return self.rt.writer.write(make)
 
     def add_model(self, tenant: str = "agency", **spec: Any) -> dict[str, Any]:
+        from charter.catalog import ModelSpec, add_model
         from charter.policy.service import tenant_id_for
-        from charter.registry.models import ModelSpec, add_model
 
         row = self.rt.writer.write(
             lambda c: add_model(c, tenant_id_for(c, tenant), ModelSpec(**spec), actor="test", egress=self.rt.egress)

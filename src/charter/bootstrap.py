@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from charter.catalog import ModelSpec, add_model
 from charter.files import exposed_paths
 from charter.interactions.crypto import KeyRing
 from charter.ledger.keys import ensure_keys
 from charter.policy import service as policy
 from charter.principals.keys import create_key
 from charter.providers.embedded import EMBEDDED_MODELS
-from charter.registry.models import ModelSpec, add_model
 from charter.runtime import Runtime
 from charter.store.schema import tenants
 

@@ -1,4 +1,4 @@
-"""The model registry: model versions behind providers, reached by aliases with traffic weights."""
+"""The model catalog: model versions behind providers, reached by aliases with traffic weights."""
 
 from __future__ import annotations
 

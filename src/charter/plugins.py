@@ -13,7 +13,7 @@ import pluggy
 from charter import hookspecs
 from charter.errors import Unavailable
 
-__all__ = ["BUILTIN_PLUGINS", "Registry", "load_registry"]
+__all__ = ["BUILTIN_PLUGINS", "Extensions", "load_extensions"]
 
 #: Modules of Charter's own features that register through the public hooks.
 BUILTIN_PLUGINS: tuple[str, ...] = (
@@ -27,7 +27,7 @@ _KINDS = ("providers", "guards", "embedders", "document_loaders", "evaluators", 
 
 
 @dataclass
-class Registry:
+class Extensions:
     """Everything the loaded plugins registered, by kind and name."""
 
     items: dict[str, dict[str, Any]] = field(default_factory=lambda: {k: {} for k in _KINDS})
@@ -48,18 +48,18 @@ def _invalid(message: str) -> Unavailable:
     return Unavailable(message, code="plugin_invalid")
 
 
-def _registrar(registry: Registry, kind: str, plugin_name: str) -> Callable[..., None]:
+def _registrar(extensions: Extensions, kind: str, plugin_name: str) -> Callable[..., None]:
     def register(name: str, factory: Any, **options: Any) -> None:
         if options:  # nothing reads them: refused rather than dropped
             raise _invalid(
                 f"plugin {plugin_name} registers {kind[:-1]} {name!r} with option(s) "
                 f"{', '.join(sorted(options))}; register(name, factory) takes none"
             )
-        if name in registry.items[kind]:
-            owner = registry.sources[(kind, name)]
+        if name in extensions.items[kind]:
+            owner = extensions.sources[(kind, name)]
             raise _invalid(f"{kind[:-1]} {name!r} from {plugin_name} collides with the one from {owner}")
-        registry.items[kind][name] = factory
-        registry.sources[(kind, name)] = plugin_name
+        extensions.items[kind][name] = factory
+        extensions.sources[(kind, name)] = plugin_name
 
     return register
 
@@ -89,7 +89,7 @@ def _load_outside(pm: pluggy.PluginManager, allowed: set[str] | None) -> None:
         )
 
 
-def load_registry(allow: Iterable[str] | None = None, extra: Iterable[object] = ()) -> Registry:
+def load_extensions(allow: Iterable[str] | None = None, extra: Iterable[object] = ()) -> Extensions:
     """Load built-ins, outside plugins (entry-point group ``charter``; only those in ``allow`` when it
     is given; see :func:`_load_outside`) and ``extra`` plugin objects (tests), and collect what they
     register. Any problem is ``plugin_invalid`` and stops the start."""
@@ -106,9 +106,9 @@ def load_registry(allow: Iterable[str] | None = None, extra: Iterable[object] = 
     _load_outside(pm, None if allow is None else set(allow))
     for plugin in extra:
         pm.register(plugin)
-    registry = Registry()
+    extensions = Extensions()
     for kind in _KINDS:
         hook = getattr(pm.hook, f"register_{kind}")
         for impl in hook.get_hookimpls():
-            impl.function(register=_registrar(registry, kind, impl.plugin_name))
-    return registry
+            impl.function(register=_registrar(extensions, kind, impl.plugin_name))
+    return extensions

@@ -11,7 +11,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import Engine
 
 from charter.files import private_dir, warn_exposed
-from charter.plugins import Registry, load_registry
+from charter.plugins import Extensions, load_extensions
 from charter.secretstore import Egress
 from charter.settings import Settings
 from charter.store import Writer, make_engine, upgrade
@@ -32,7 +32,7 @@ class Runtime:
     settings: Settings
     engine: Engine
     writer: Writer
-    registry: Registry
+    extensions: Extensions
     #: Where outbound connections may go and which provider secrets each tenant may send there.
     egress: Egress
     #: Capability-owned objects (router, caches, guard set, ...), created lazily by their owners.
@@ -51,7 +51,7 @@ class Runtime:
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True, extra_plugins: tuple[object, ...] = ()) -> Runtime:
         egress = Egress.from_settings(settings)  # a bad secrets file stops the start, before anything opens
-        registry = load_registry(settings.plugins, extra=extra_plugins)  # so does a bad plugin (plugin_invalid)
+        extensions = load_extensions(settings.plugins, extra=extra_plugins)  # so does a bad plugin (plugin_invalid)
         private_dir(settings.data_dir)  # 0700 when Charter creates it
         warn_exposed(settings)  # an existing data directory, database or key file open to others
         engine = make_engine(settings.effective_database_url, synchronous=settings.sqlite_synchronous)
@@ -63,7 +63,7 @@ class Runtime:
             max_wait_ms=settings.group_commit_max_wait_ms,
         )
         writer.start()
-        return cls(settings=settings, engine=engine, writer=writer, registry=registry, egress=egress)
+        return cls(settings=settings, engine=engine, writer=writer, extensions=extensions, egress=egress)
 
     def close(self) -> None:
         for part in list(self.parts.values()):

@@ -22,7 +22,7 @@ from charter.evals import approvals, compare, datasets, experiments, gate, repor
 from charter.evals.breakdown import breakdown
 from charter.evals.targets import ProviderTarget
 from charter.policy.current import get_charter
-from charter.prompts.registry import resolve
+from charter.prompts.versions import resolve
 from charter.runtime import Runtime
 
 __all__ = ["router"]
@@ -135,7 +135,7 @@ def show_suite(use_case: str, p: Principal = Depends(READERS), rt: Runtime = Dep
 def set_suite(
     use_case: str, body: SuiteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    known = rt.registry.names("evaluators")
+    known = rt.extensions.names("evaluators")
     result: dict[str, Any] = rt.writer.write(
         lambda c: suites.set_suite(
             c,

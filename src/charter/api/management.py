@@ -14,7 +14,9 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
+from charter import catalog
 from charter.api.deps import get_runtime, require_roles
+from charter.catalog import ModelSpec
 from charter.domain import Principal
 from charter.errors import PermissionDenied
 from charter.gateway import refusals
@@ -23,8 +25,6 @@ from charter.policy import controls as kill
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
 from charter.principals import keys
-from charter.registry import models as registry
-from charter.registry.models import ModelSpec
 from charter.runtime import Runtime
 
 __all__ = ["router"]
@@ -184,12 +184,12 @@ def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 @router.get("/models")
 def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
-        return registry.list_models(conn, p.tenant_id)
+        return catalog.list_models(conn, p.tenant_id)
 
 
 @router.post("/models", status_code=201)
 def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    row = rt.writer.write(lambda c: registry.add_model(c, p.tenant_id, body, actor=p.key_id, egress=rt.egress))
+    row = rt.writer.write(lambda c: catalog.add_model(c, p.tenant_id, body, actor=p.key_id, egress=rt.egress))
     rt.policy_changed()
     return row
 
@@ -198,14 +198,14 @@ def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depe
 def disable_model(
     alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
+    rows = rt.writer.write(lambda c: catalog.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
     rt.policy_changed()
     return rows
 
 
 @router.post("/models/{alias}/enable")
 def enable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    rows = rt.writer.write(lambda c: registry.set_enabled(c, p.tenant_id, alias, True, actor=p.key_id))
+    rows = rt.writer.write(lambda c: catalog.set_enabled(c, p.tenant_id, alias, True, actor=p.key_id))
     rt.policy_changed()
     return rows
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from charter.api.deps import get_runtime, require_roles
 from charter.domain import Principal
-from charter.prompts import promotion, registry
+from charter.prompts import promotion, versions
 from charter.prompts.spec import PromptSpec
 from charter.runtime import Runtime
 
@@ -45,20 +45,20 @@ class RollbackIn(BaseModel):
 @router.get("")
 def list_prompts(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
-        return registry.list_prompts(conn, p.tenant_id)
+        return versions.list_prompts(conn, p.tenant_id)
 
 
 @router.post("", status_code=201)
 def push(body: PromptSpec, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Store a new immutable version (identical content returns the existing one, ``created: false``)."""
-    result: dict[str, Any] = rt.writer.write(lambda c: registry.push(c, p.tenant_id, body, actor=p.key_id))
+    result: dict[str, Any] = rt.writer.write(lambda c: versions.push(c, p.tenant_id, body, actor=p.key_id))
     return result
 
 
 @router.get("/{name}")
 def show(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     with rt.engine.connect() as conn:
-        return registry.show_prompt(conn, p.tenant_id, name)
+        return versions.show_prompt(conn, p.tenant_id, name)
 
 
 @router.get("/{name}/versions/{version}")
@@ -66,7 +66,7 @@ def show_version(
     name: str, version: int, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     with rt.engine.connect() as conn:
-        return registry.get_version(conn, p.tenant_id, name, version=version).as_dict()
+        return versions.get_version(conn, p.tenant_id, name, version=version).as_dict()
 
 
 @router.get("/{name}/labels/{label}")
@@ -74,7 +74,7 @@ def show_label(
     name: str, label: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     with rt.engine.connect() as conn:
-        return registry.get_version(conn, p.tenant_id, name, label=label).as_dict()
+        return versions.get_version(conn, p.tenant_id, name, label=label).as_dict()
 
 
 @router.get("/{name}/diff")
@@ -86,7 +86,7 @@ def diff(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     with rt.engine.connect() as conn:
-        return registry.diff_versions(conn, p.tenant_id, name, a, b)
+        return versions.diff_versions(conn, p.tenant_id, name, a, b)
 
 
 @router.get("/{name}/history")
@@ -97,7 +97,7 @@ def history(
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
-        return registry.label_history(conn, p.tenant_id, name, label)
+        return versions.label_history(conn, p.tenant_id, name, label)
 
 
 @router.post("/{name}/promote")

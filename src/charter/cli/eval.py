@@ -19,7 +19,7 @@ from charter.evals.drift import check_drift
 from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
 from charter.files import write_private
 from charter.policy import service as policy
-from charter.prompts.registry import resolve
+from charter.prompts.versions import resolve
 from charter.runtime import Runtime
 from charter.secretstore import secret_name_refusal
 
@@ -149,7 +149,7 @@ def suite_set(
     opts = _mapping(options, "--options")
     specs = [{"name": name, "options": opts.get(name, {})} for name in evaluator]
     with open_runtime(json_output) as rt:
-        known = rt.registry.names("evaluators")
+        known = rt.extensions.names("evaluators")
         result = rt.writer.write(
             lambda c: suites.set_suite(
                 c,

@@ -9,7 +9,7 @@ import typer
 from charter.cli.common import JSON_OPTION, emit, fail, table
 from charter.errors import CharterError
 from charter.guards import GuardSet, scan_text
-from charter.plugins import load_registry
+from charter.plugins import load_extensions
 from charter.settings import load_settings
 
 app = typer.Typer(help="Guards: PII, injection, leakage and toxicity checks.", no_args_is_help=True)
@@ -17,7 +17,7 @@ app = typer.Typer(help="Guards: PII, injection, leakage and toxicity checks.", n
 
 def _guards() -> GuardSet:
     settings = load_settings()
-    return GuardSet(load_registry(settings.plugins), settings)
+    return GuardSet(load_extensions(settings.plugins), settings)
 
 
 @app.command()

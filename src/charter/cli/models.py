@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from charter import catalog
+from charter.catalog import ModelSpec
 from charter.cli.common import JSON_OPTION, cli_actor, emit, fail, open_runtime, table
 from charter.policy import service as policy
-from charter.registry import models as registry
-from charter.registry.models import ModelSpec
 from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
@@ -52,7 +52,7 @@ def add(
     )
     with open_runtime(json_output) as rt:
         row = rt.writer.write(
-            lambda c: registry.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(), egress=rt.egress)
+            lambda c: catalog.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(), egress=rt.egress)
         )
     emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
 
@@ -61,7 +61,7 @@ def add(
 def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """List registered models."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = registry.list_models(conn, policy.tenant_id_for(conn, tenant))
+        rows = catalog.list_models(conn, policy.tenant_id_for(conn, tenant))
     emit(
         rows,
         json_output,
@@ -89,7 +89,7 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
 def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
     with open_runtime(json_output) as rt:
         rows = rt.writer.write(
-            lambda c: registry.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=cli_actor())
+            lambda c: catalog.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=cli_actor())
         )
     emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
 

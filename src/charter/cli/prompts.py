@@ -10,7 +10,7 @@ import typer
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
 from charter.evals.gate import refusal
 from charter.policy import service as policy
-from charter.prompts import promotion, registry
+from charter.prompts import promotion, versions
 from charter.prompts.spec import parse_prompt_file
 
 app = typer.Typer(
@@ -51,14 +51,14 @@ def push(
 
         def write(conn: Any) -> dict[str, Any]:
             tenant_id = policy.tenant_id_for(conn, tenant)
-            result = registry.push(conn, tenant_id, spec, actor=who)
+            result = versions.push(conn, tenant_id, spec, actor=who)
             if label:
                 result["label"] = promotion.promote(
                     conn, tenant_id, spec.name, version=result["version"], label=label, actor=who
                 )
             return result
 
-        if label in registry.PROTECTED_LABELS:
+        if label in versions.PROTECTED_LABELS:
             typer.echo(f"{label} is protected: push first, then `charter prompts promote`", err=True)
             raise typer.Exit(2)
         result = rt.writer.write(write)
@@ -80,7 +80,7 @@ def push(
 def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List prompts with their latest version and labels."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = registry.list_prompts(conn, policy.tenant_id_for(conn, tenant))
+        rows = versions.list_prompts(conn, policy.tenant_id_for(conn, tenant))
     emit(
         rows,
         json_output,
@@ -105,9 +105,9 @@ def show(
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         tenant_id = policy.tenant_id_for(conn, tenant)
         if "@" in name or ":" in name:
-            data: dict[str, Any] = registry.resolve(conn, tenant_id, name).as_dict()
+            data: dict[str, Any] = versions.resolve(conn, tenant_id, name).as_dict()
         else:
-            data = registry.show_prompt(conn, tenant_id, name)
+            data = versions.show_prompt(conn, tenant_id, name)
     if json_output or "versions" not in data:
         emit(data, json_output)
         return
@@ -143,7 +143,7 @@ def diff(
 ) -> None:
     """Unified diff between two versions (template, variables, model parameters, thresholds)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        data = registry.diff_versions(conn, policy.tenant_id_for(conn, tenant), name, a, b)
+        data = versions.diff_versions(conn, policy.tenant_id_for(conn, tenant), name, a, b)
     emit(data, json_output, human=data["diff"] or "(identical)")
 
 
@@ -216,7 +216,7 @@ def history(
 ) -> None:
     """Every label move of a prompt: who, when, why, and the gate decision that allowed it."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = registry.label_history(conn, policy.tenant_id_for(conn, tenant), name, label)
+        rows = versions.label_history(conn, policy.tenant_id_for(conn, tenant), name, label)
     emit(
         rows,
         json_output,

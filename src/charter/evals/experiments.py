@@ -28,8 +28,8 @@ from charter.evals.tables import eval_results, eval_runs
 from charter.evals.targets import Target, TargetError
 from charter.knowledge.state import build_embedder
 from charter.policy.current import get_charter
-from charter.prompts.registry import PromptVersion, get_version_by_id, resolve
 from charter.prompts.stages import build_messages
+from charter.prompts.versions import PromptVersion, get_version_by_id, resolve
 from charter.runtime import Runtime
 from charter.store.schema import new_id, use_cases, utcnow
 
@@ -131,21 +131,21 @@ def build_evaluators(
     out: dict[str, Evaluator] = {}
     for spec in specs:
         name = str(spec["name"])
-        if name not in rt.registry.names("evaluators"):
-            known = ", ".join(rt.registry.names("evaluators"))
+        if name not in rt.extensions.names("evaluators"):
+            known = ", ".join(rt.extensions.names("evaluators"))
             raise InvalidRequest(
                 f"no evaluator named {name!r} (registered: {known})", code="invalid_value", param="evaluators"
             )
-        factory = rt.registry.get("evaluators", name)
+        factory = rt.extensions.get("evaluators", name)
         options = dict(spec.get("options") or {})
         accepted = inspect.signature(factory).parameters
         if "target" in accepted and "model" in options and target is not None:
             options["target"] = target
         if "embedder" in accepted and isinstance(options.get("embedder"), str):
-            if options["embedder"] not in rt.registry.names("embedders"):
+            if options["embedder"] not in rt.extensions.names("embedders"):
                 raise InvalidRequest(
                     f"no embedder named {options['embedder']!r} is registered (known: "
-                    f"{', '.join(rt.registry.names('embedders')) or 'none'})",
+                    f"{', '.join(rt.extensions.names('embedders')) or 'none'})",
                     code="invalid_value",
                 )
             embedder_options = options.pop("embedder_options", None) or {}

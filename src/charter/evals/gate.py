@@ -36,8 +36,8 @@ from charter.errors import Conflict
 from charter.evals.suites import Suite, get_suite
 from charter.evals.tables import eval_runs, gate_decisions
 from charter.policy.current import get_charter
-from charter.prompts.registry import PromptVersion, get_version
 from charter.prompts.tables import prompt_label_moves, prompt_labels
+from charter.prompts.versions import PromptVersion, get_version
 from charter.store.schema import new_id, utcnow
 
 __all__ = [

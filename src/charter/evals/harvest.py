@@ -46,8 +46,8 @@ def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
 def redactor(rt: Runtime) -> Redact:
     """The registered ``pii`` guard's findings (if any) plus Charter's patterns, as ``<TYPE>``."""
     guard: Any = None
-    if "pii" in rt.registry.names("guards"):
-        guard = rt.registry.get("guards", "pii")(rt.settings)
+    if "pii" in rt.extensions.names("guards"):
+        guard = rt.extensions.get("guards", "pii")(rt.settings)
 
     def redact(text: str) -> str:
         spans = pii_spans(text)

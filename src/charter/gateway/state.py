@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from charter.catalog import load_entries
 from charter.domain import Charter, ModelEntry
 from charter.errors import CharterError, NotFound, Unavailable
 from charter.gateway.ratelimit import RateLimiter, make_limiter
@@ -23,7 +24,6 @@ from charter.policy.controls import active_controls
 from charter.policy.tenants import PLATFORM_TENANT, tenant_name
 from charter.providers.base import Provider, RefusedProvider
 from charter.providers.router import CircuitBreaker
-from charter.registry.models import load_entries
 from charter.runtime import Runtime
 from charter.store.schema import charter_versions, tenants, use_cases
 
@@ -136,7 +136,7 @@ class Gateway:
     def _build(self, entry: ModelEntry) -> Provider:
         """The entry's provider, after the egress checks of registration run again (a stored row is
         not trusted): a refused entry gets a provider that fails every call and sends nothing."""
-        factory = self.rt.registry.get("providers", entry.provider)
+        factory = self.rt.extensions.get("providers", entry.provider)
         try:
             tenant = self._tenant_name(entry.tenant_id)
             credential = self.rt.egress.credential(entry.endpoint, secret=entry.secret, tenant=tenant)

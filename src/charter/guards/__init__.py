@@ -6,6 +6,6 @@ gateway stages in :mod:`charter.guards.stages`.
 """
 
 from charter.guards.base import Guard, GuardContext, GuardResult
-from charter.guards.registry import GuardSet, guard_set, run_guard, scan_text
+from charter.guards.catalog import GuardSet, guard_set, run_guard, scan_text
 
 __all__ = ["Guard", "GuardContext", "GuardResult", "GuardSet", "guard_set", "run_guard", "scan_text"]

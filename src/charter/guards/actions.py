@@ -17,7 +17,7 @@ from charter.domain.charter import GuardAction, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult, Source
 from charter.guards.cache import VerdictCache
-from charter.guards.registry import GuardSet, run_guard
+from charter.guards.catalog import GuardSet, run_guard
 from charter.guards.vault import Vault, redact
 from charter.guards.views import View, place, single
 

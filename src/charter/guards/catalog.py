@@ -1,4 +1,4 @@
-"""The guard set of one runtime: guards built lazily from the plugin registry, and ``scan_text``,
+"""The guard set of one runtime: guards built lazily from the plugins' extensions, and ``scan_text``,
 the one function behind ``charter guards scan`` and ``POST /api/v1/guards/scan``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from charter.errors import InvalidRequest, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult
 from charter.guards.cache import DEFAULT_SIZE, VerdictCache
-from charter.plugins import Registry
+from charter.plugins import Extensions
 from charter.settings import Settings
 
 __all__ = ["GuardSet", "guard_set", "run_guard", "scan_text"]
@@ -20,8 +20,8 @@ class GuardSet:
     """Registered guard factories, the guards built from them (one instance per name) and the
     runtime's verdict cache."""
 
-    def __init__(self, registry: Registry, settings: Settings | None = None) -> None:
-        self._factories: dict[str, Any] = dict(registry.items.get("guards", {}))
+    def __init__(self, extensions: Extensions, settings: Settings | None = None) -> None:
+        self._factories: dict[str, Any] = dict(extensions.items.get("guards", {}))
         self._settings = settings
         self._built: dict[str, Guard] = {}
         self._lock = threading.Lock()
@@ -68,7 +68,7 @@ def guard_set(rt: Any) -> GuardSet:
     """The runtime's guard set (kept in ``rt.parts["guards"]``)."""
     found = rt.parts.get("guards")
     if found is None:
-        found = rt.parts["guards"] = GuardSet(rt.registry, rt.settings)
+        found = rt.parts["guards"] = GuardSet(rt.extensions, rt.settings)
     assert isinstance(found, GuardSet)
     return found
 

@@ -35,7 +35,7 @@ from charter.guards.actions import (
     verdict,
 )
 from charter.guards.base import GuardContext
-from charter.guards.registry import guard_set
+from charter.guards.catalog import guard_set
 from charter.guards.vault import Vault, redact
 from charter.guards.views import View, input_views, single
 from charter.runtime import Runtime

@@ -58,7 +58,7 @@ class KnowledgeState:
             found = self._guards.get(name, _MISSING)
             if found is _MISSING:
                 try:
-                    factory = self.rt.registry.get("guards", name)
+                    factory = self.rt.extensions.get("guards", name)
                 except KeyError:
                     found = None
                 else:
@@ -67,7 +67,7 @@ class KnowledgeState:
             return found  # type: ignore[no-any-return]
 
     def loaders(self) -> dict[str, Loader]:
-        return dict(self.rt.registry.items.get("document_loaders", {}))
+        return dict(self.rt.extensions.items.get("document_loaders", {}))
 
     def close(self) -> None:
         self._embedders.clear()
@@ -84,7 +84,7 @@ def build_embedder(rt: Runtime, name: str, options: dict[str, Any] | None, *, te
         if named in opts:
             raise secret_name_refusal(named, param=f"embedder_options.{named}")
     try:
-        factory = rt.registry.get("embedders", name)
+        factory = rt.extensions.get("embedders", name)
     except KeyError as exc:
         raise InvalidRequest(str(exc.args[0]), code="invalid_value", param="embedder") from None
     secret = opts.pop("secret", None)

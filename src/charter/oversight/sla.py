@@ -93,7 +93,7 @@ def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]
 def _alert(rt: Any, alert: dict[str, Any]) -> None:
     """Send an alert to every registered sink; an alert sink failing must not stop the sweep."""
     log.warning("oversight alert: %s", alert)
-    for name, factory in rt.registry.items.get("alert_sinks", {}).items():
+    for name, factory in rt.extensions.items.get("alert_sinks", {}).items():
         try:
             sink = factory(rt.settings)
             send = getattr(sink, "send", None)

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from charter.catalog import list_models
 from charter.domain import Charter
 from charter.policy.service import get_charter, list_use_cases
-from charter.registry.models import list_models
 
 __all__ = ["INVENTORY_COLUMNS", "inventory_csv", "inventory_rows", "system_card"]
 

@@ -5,7 +5,9 @@ Promotion (charter.prompts.promotion) uses the evaluation gate, which reads prom
 imported from its module, not from this package face, so the gate can import the registry.
 """
 
-from charter.prompts.registry import (
+from charter.prompts.render import PromptRenderError, render_messages
+from charter.prompts.spec import PromptSpec, parse_prompt_file
+from charter.prompts.versions import (
     PROTECTED_LABELS,
     PromptVersion,
     diff_versions,
@@ -16,8 +18,6 @@ from charter.prompts.registry import (
     resolve,
     show_prompt,
 )
-from charter.prompts.render import PromptRenderError, render_messages
-from charter.prompts.spec import PromptSpec, parse_prompt_file
 
 __all__ = [
     "PROTECTED_LABELS",

@@ -22,8 +22,8 @@ from sqlalchemy import Connection, select
 from charter.errors import InvalidRequest
 from charter.evals.approvals import vetted_for
 from charter.evals.gate import GateFailed, gate_prompt, refusal
-from charter.prompts import registry
-from charter.prompts.registry import PROTECTED_LABELS, get_version, move_label
+from charter.prompts import versions
+from charter.prompts.versions import PROTECTED_LABELS, get_version, move_label
 from charter.runtime import Runtime
 from charter.store.schema import charter_versions, use_cases
 
@@ -64,7 +64,7 @@ def is_protected(conn: Connection, tenant_id: str, prompt: str, label: str) -> b
 
 
 def gating_use_cases(
-    conn: Connection, tenant_id: str, version: registry.PromptVersion, label: str, use_case: str | None
+    conn: Connection, tenant_id: str, version: versions.PromptVersion, label: str, use_case: str | None
 ) -> list[str]:
     """The use cases whose suites gate moving ``label`` to ``version`` (empty: the label is free).
 
@@ -144,12 +144,12 @@ def rollback(
     to_version: int | None = None,
     reason: str = "",
 ) -> dict[str, Any]:
-    """:func:`charter.prompts.registry.rollback`, refused (409 ``gate_failed``) when a charter serves
+    """:func:`charter.prompts.versions.rollback`, refused (409 ``gate_failed``) when a charter serves
     the label and the target never passed that use case's gate: a label that served an unvetted
     version before a charter pointed at it cannot roll back to it."""
     serving = serving_use_cases(conn, tenant_id, name, label)
 
-    def check(target: registry.PromptVersion) -> None:
+    def check(target: versions.PromptVersion) -> None:
         missing = [uc for uc_id, uc in serving if not vetted_for(conn, tenant_id, target.id, uc_id)]
         if missing:
             failure = f"{name}@{target.version} never passed the gate of {', '.join(missing)}, which serve {label}"
@@ -158,6 +158,6 @@ def rollback(
                 extra={"failures": [failure]},
             )
 
-    return registry.rollback(
+    return versions.rollback(
         conn, tenant_id, name, label=label, actor=actor, to_version=to_version, reason=reason, check=check
     )

@@ -26,8 +26,8 @@ from typing import Any
 
 from charter.domain import ChatMessage, Exchange
 from charter.errors import InvalidRequest
-from charter.prompts.registry import PromptVersion, get_version
 from charter.prompts.render import render_messages, template_variables, validate_variables
+from charter.prompts.versions import PromptVersion, get_version
 from charter.runtime import Runtime
 
 __all__ = ["PromptCache", "build_messages", "compose", "context_block", "prompt_cache"]

@@ -1,4 +1,4 @@
-"""The prompt registry: named prompts, immutable content-hashed versions, movable labels.
+"""Prompt versions: named prompts, immutable content-hashed versions, movable labels.
 
 Every function takes a connection; the ones that change state must run inside a writer transaction
 (``rt.writer.write(lambda conn: push(conn, ...))``) and append their ledger entry in it.

@@ -25,7 +25,7 @@ from charter.evals.tables import gate_decisions
 from charter.evals.targets import CallableTarget
 from charter.ledger.tables import ledger_entries
 from charter.policy.service import apply_charter, get_use_case, tenant_id_for
-from charter.prompts import promotion, registry
+from charter.prompts import promotion, versions
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import CHARTER, Agency, answer_key, qa_jsonl
 
@@ -74,7 +74,7 @@ async def _run(agency: Agency, prompt: str | None, model: str = "mock", wrong_ev
 
 def _push(agency: Agency, template: str, actor: str = "alice", thresholds=None) -> int:
     spec = PromptSpec(name="tax-answer", use_case="tax-helpdesk", template=template, thresholds=thresholds or {})
-    return int(agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor=actor))["version"])
+    return int(agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor=actor))["version"])
 
 
 def _request(agency: Agency, actor: str, to_alias: str = "bigger") -> str:
@@ -264,7 +264,7 @@ async def test_pc2_a_label_a_charter_serves_from_moves_only_through_the_gate(set
         "prompt:tax-answer@1->live"
     ]
     with agency.rt.engine.connect() as conn:
-        assert registry.get_version(conn, agency.tenant_id, "tax-answer", label="live").version == v1
+        assert versions.get_version(conn, agency.tenant_id, "tax-answer", label="live").version == v1
 
 
 async def test_pc2_a_charter_cannot_switch_to_a_label_whose_version_never_passed_the_gate(setup):
@@ -300,4 +300,4 @@ async def test_pc2_a_served_label_never_rolls_back_to_a_version_that_did_not_pas
     with pytest.raises(GateFailed, match="never passed the gate of tax-helpdesk"):
         agency.write(lambda c: promotion.rollback(c, agency.tenant_id, "tax-answer", label="live", actor="alice"))
     with agency.rt.engine.connect() as conn:
-        assert registry.get_version(conn, agency.tenant_id, "tax-answer", label="live").version == v2
+        assert versions.get_version(conn, agency.tenant_id, "tax-answer", label="live").version == v2

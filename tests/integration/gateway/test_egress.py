@@ -193,10 +193,10 @@ def test_endpoint_off_the_allow_list_is_refused_at_registration(http, platform: 
 
 
 def test_loopback_is_refused_when_the_operator_allows_nothing(platform: Platform) -> None:
+    from charter.catalog import ModelSpec, add_model
     from charter.errors import InvalidRequest
     from charter.outbound import OutboundPolicy
     from charter.policy.service import tenant_id_for
-    from charter.registry.models import ModelSpec, add_model
     from charter.secretstore import Egress
 
     spec = ModelSpec(**_model("local", platform.upstream.url))

@@ -39,7 +39,7 @@ def test_model_price_of_1e999_names_the_field(platform):
     """Without the edge's JSON check (the CLI, a Python caller), the model spec itself refuses it."""
     from pydantic import ValidationError
 
-    from charter.registry.models import ModelSpec
+    from charter.catalog import ModelSpec
 
     with pytest.raises(ValidationError) as err:
         ModelSpec(alias="m", price_prompt_per_1k=float("inf"))

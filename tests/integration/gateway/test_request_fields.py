@@ -104,7 +104,7 @@ class CodeGuard:
 
 
 def guarded(platform: Platform, guards: str) -> None:
-    platform.rt.registry.items["guards"]["ref_code"] = lambda settings=None: CodeGuard()
+    platform.rt.extensions.items["guards"]["ref_code"] = lambda settings=None: CodeGuard()
     platform.rt.parts.pop("guards", None)
     platform.apply(CHARTER + "guards:\n" + guards)
 

@@ -61,8 +61,8 @@ class BagOfWordsEmbedder:
 
 
 def _ensure(rt: Runtime, kind: str, name: str, factory: Any) -> None:
-    if name not in rt.registry.names(kind):
-        rt.registry.items[kind][name] = factory
+    if name not in rt.extensions.names(kind):
+        rt.extensions.items[kind][name] = factory
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def kb_runtime(settings: Settings) -> Iterator[Runtime]:
     rt = Runtime.open(settings)
     _ensure(rt, "guards", "pii", lambda s, **_: StandInPII())
     _ensure(rt, "guards", "injection", lambda s, **_: StandInInjection())
-    rt.registry.items["embedders"]["bow"] = BagOfWordsEmbedder
+    rt.extensions.items["embedders"]["bow"] = BagOfWordsEmbedder
     try:
         yield rt
     finally:

@@ -45,7 +45,7 @@ async def test_dp2_ground_redacts_and_drops_injected_chunks(kb_runtime: Runtime,
 async def test_missing_guards_are_skipped_with_a_verdict_and_off_guards_not_run(kb_runtime: Runtime,
                                                                                  tenant: str) -> None:
     _setup(kb_runtime, tenant)
-    del kb_runtime.registry.items["guards"]["injection"]
+    del kb_runtime.extensions.items["guards"]["injection"]
     ex = _exchange(tenant, guards={"pii": {"action": "off"}})
     await ground(ex, kb_runtime)
     assert [(v.stage, v.outcome) for v in ex.verdicts] == [("ground.injection", "skip"), ("ground", "pass")]

@@ -26,7 +26,7 @@ class FeeGuard:
 
 def _install_fee_guard(desk: Desk) -> None:
     rt = desk.platform.rt
-    rt.registry.items["guards"]["fee_check"] = lambda settings=None: FeeGuard()
+    rt.extensions.items["guards"]["fee_check"] = lambda settings=None: FeeGuard()
     rt.parts.pop("guards", None)
 
 

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import select
 
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.store.schema import interactions
 
 CHARTER_WITH_PROMPT = """\
@@ -38,8 +38,8 @@ def _label_around_the_gate(platform, name: str, version: int, label: str) -> Non
     (a label a charter serves from is protected: over the API it moves only through the gate)."""
 
     def move(conn):
-        candidate = registry.get_version(conn, platform.tenant_id, name, version=version)
-        return registry.move_label(conn, platform.tenant_id, candidate, label, actor="test")
+        candidate = versions.get_version(conn, platform.tenant_id, name, version=version)
+        return versions.move_label(conn, platform.tenant_id, candidate, label, actor="test")
 
     platform.rt.writer.write(move)
     platform.rt.policy_changed()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from charter import catalog as models
 from charter.bootstrap import DEMO_CHARTER
+from charter.catalog import ModelSpec
 from charter.errors import NotFound
 from charter.interactions import service as interactions
 from charter.policy import controls
 from charter.policy import service as policy
 from charter.principals import keys
-from charter.registry import models
-from charter.registry.models import ModelSpec
 from charter.store.tables import all_metadata
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from charter.errors import CharterError
-from charter.plugins import load_registry
+from charter.plugins import load_extensions
 from charter.runtime import Runtime
 from charter.settings import Settings
 
@@ -62,29 +62,29 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
 def test_a_plugin_off_the_allow_list_is_never_imported(site: Site) -> None:
     site.install("audited", "audited_charter_plugin")
     site.install("stray", "stray_charter_plugin")
-    registry = load_registry(allow=["audited"])
-    assert "audited_guard" in registry.names("guards") and "stray_guard" not in registry.names("guards")
+    extensions = load_extensions(allow=["audited"])
+    assert "audited_guard" in extensions.names("guards") and "stray_guard" not in extensions.names("guards")
     assert site.imported("audited_charter_plugin")
     assert not site.imported("stray_charter_plugin")  # its import-time code never ran
 
 
 def test_an_empty_allow_list_imports_no_outside_plugin(site: Site) -> None:
     site.install("stray", "stray_charter_plugin")
-    registry = load_registry(allow=[])
-    assert "stray_guard" not in registry.names("guards") and "pii" in registry.names("guards")
+    extensions = load_extensions(allow=[])
+    assert "stray_guard" not in extensions.names("guards") and "pii" in extensions.names("guards")
     assert not site.imported("stray_charter_plugin")
 
 
 def test_no_allow_list_loads_every_installed_plugin(site: Site) -> None:
     site.install("audited", "audited_charter_plugin")
     site.install("other", "other_charter_plugin")
-    assert {"audited_guard", "other_guard"} <= set(load_registry().names("guards"))
+    assert {"audited_guard", "other_guard"} <= set(load_extensions().names("guards"))
 
 
 def test_register_refuses_an_option_nobody_reads(site: Site) -> None:
     site.install("greedy", "greedy_charter_plugin", extra=", aliases=['g']")
     with pytest.raises(CharterError) as refused:
-        load_registry(allow=["greedy"])
+        load_extensions(allow=["greedy"])
     assert refused.value.code == "plugin_invalid"
     assert refused.value.message == (
         "plugin greedy registers guard 'greedy_guard' with option(s) aliases; register(name, factory) takes none"
@@ -94,7 +94,7 @@ def test_register_refuses_an_option_nobody_reads(site: Site) -> None:
 def test_an_allowed_plugin_nobody_installed_stops_the_start(site: Site, tmp_path: Path) -> None:
     site.install("audited", "audited_charter_plugin")
     with pytest.raises(CharterError) as refused:
-        load_registry(allow=["audited", "audted"])
+        load_extensions(allow=["audited", "audted"])
     assert refused.value.code == "plugin_invalid" and "'audted'" in refused.value.message
     settings = Settings(data_dir=tmp_path / "data", plugins=["audted"], embedded_model="none")
     with pytest.raises(CharterError) as at_start:
@@ -107,5 +107,5 @@ def test_a_plugin_that_cannot_be_imported_stops_the_start(site: Site) -> None:
     site.install("broken", "broken_charter_plugin")
     (site.root / "broken_charter_plugin.py").write_text("raise RuntimeError('half-installed')\n")
     with pytest.raises(CharterError) as refused:
-        load_registry(allow=["broken"])
+        load_extensions(allow=["broken"])
     assert refused.value.code == "plugin_invalid" and "half-installed" in refused.value.message

@@ -9,7 +9,7 @@ from charter.errors import InvalidRequest
 from charter.evals.compare import bootstrap_ci, compare_runs
 from charter.evals.experiments import ExperimentPlan, execute, start_experiment
 from charter.evals.targets import CallableTarget
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import QA, answer_key
 
@@ -26,7 +26,7 @@ def test_me_bootstrap_interval_is_seeded_and_covers_the_mean():
 
 async def _run(agency, template: str, wrong_every: int) -> str:
     spec = PromptSpec(name="tax-answer", template=template)
-    v = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="alice"))
+    v = agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor="alice"))
     plan = ExperimentPlan(
         dataset="tax-qa",
         models=("mock",),

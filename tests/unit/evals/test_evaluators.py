@@ -1,4 +1,4 @@
-"""Built-in evaluators: string checks, safety, grounding, bias pairs, operations; registry hook."""
+"""Built-in evaluators: string checks, safety, grounding, bias pairs, operations; extensions hook."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from charter.evals.metrics.operations import Cost, Latency, percentile
 from charter.evals.metrics.safety import InjectionResistance, PiiLeak, RefusalRate, find_pii
 from charter.evals.metrics.text import Contains, ExactMatch, RegexMatch
 from charter.evals.targets import CallableTarget
-from charter.plugins import load_registry
+from charter.plugins import load_extensions
 
 
 def case(**kw) -> Case:
@@ -135,7 +135,7 @@ async def test_me_embedding_similarity_with_a_configured_embedder():
 
 
 def test_me_builtin_evaluators_register_through_the_hook():
-    registry = load_registry(allow=[])
+    extensions = load_extensions(allow=[])
     assert {
         "exact",
         "contains",
@@ -152,5 +152,5 @@ def test_me_builtin_evaluators_register_through_the_hook():
         "latency",
         "cost",
         "bias",
-    } <= set(registry.names("evaluators"))
-    assert registry.sources[("evaluators", "bleu")] == "charter.evals.builtin"
+    } <= set(extensions.names("evaluators"))
+    assert extensions.sources[("evaluators", "bleu")] == "charter.evals.builtin"

@@ -10,14 +10,14 @@ from sqlalchemy import select
 from charter.evals.experiments import ExperimentPlan, execute, list_runs, run_scored, start_experiment
 from charter.evals.tables import eval_results
 from charter.evals.targets import CallableTarget, TargetError
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import QA, answer_key
 
 
 def _push(agency, template: str, actor: str = "alice") -> str:
     spec = PromptSpec(name="tax-answer", use_case="tax-helpdesk", template=template)
-    v = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor=actor))
+    v = agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor=actor))
     return f"tax-answer@{v['version']}"
 
 
@@ -60,8 +60,8 @@ async def test_me_experiment_runs_every_variant_and_stores_each_item(evals_setup
     by_prompt = {(s["prompt_version_id"], s["model"]): s for s in summaries}
     assert all(s["status"] == "finished" for s in summaries)
     with agency.rt.engine.connect() as conn:
-        v_good = registry.resolve(conn, agency.tenant_id, good).id
-        v_sloppy = registry.resolve(conn, agency.tenant_id, sloppy).id
+        v_good = versions.resolve(conn, agency.tenant_id, good).id
+        v_sloppy = versions.resolve(conn, agency.tenant_id, sloppy).id
         runs = list_runs(conn, agency.tenant_id, experiment=exp["experiment_id"])
         stored = run_scored(conn, agency.tenant_id, by_prompt[(v_sloppy, "mock")]["run_id"])
     assert by_prompt[(v_good, "mock")]["aggregates"]["exact_match"] == 1.0

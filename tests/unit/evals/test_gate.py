@@ -11,7 +11,7 @@ from charter.evals.gate import GateFailed, check_thresholds, gate_model_change
 from charter.evals.tables import gate_decisions
 from charter.evals.targets import CallableTarget
 from charter.ledger.tables import ledger_entries
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.prompts.promotion import promote, promote_or_raise
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import answer_key
@@ -19,7 +19,7 @@ from tests.unit.evals.conftest import answer_key
 
 def _push(agency, template: str, actor: str = "alice", thresholds=None) -> int:
     spec = PromptSpec(name="tax-answer", use_case="tax-helpdesk", template=template, thresholds=thresholds or {})
-    return int(agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor=actor))["version"])
+    return int(agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor=actor))["version"])
 
 
 async def _suite_run(
@@ -50,7 +50,7 @@ async def _suite_run(
 
 def _production(agency) -> int:
     with agency.rt.engine.connect() as conn:
-        return registry.get_version(conn, agency.tenant_id, "tax-answer", label="production").version
+        return versions.get_version(conn, agency.tenant_id, "tax-answer", label="production").version
 
 
 def _ledger(agency, prefix: str):

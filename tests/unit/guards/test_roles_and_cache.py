@@ -16,12 +16,12 @@ from charter.domain.charter import Charter, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import GuardContext, GuardResult
 from charter.guards.cache import VerdictCache
+from charter.guards.catalog import GuardSet
 from charter.guards.injection import InjectionGuard
-from charter.guards.registry import GuardSet
 from charter.guards.stages import screen_input, screen_output
 from charter.guards.toxicity import ToxicityGuard
 from charter.guards.views import SEAM_CHARS, input_views, place
-from charter.plugins import Registry
+from charter.plugins import Extensions
 from tests.support.agency_prompts import AGENCY_SYSTEM_PROMPTS, SPLICED_ATTACKS
 
 
@@ -45,10 +45,10 @@ class CountingGuard:
 
 
 def runtime(**guards: Any) -> Any:
-    registry = Registry()
+    extensions = Extensions()
     for name, guard in guards.items():
-        registry.items["guards"][name] = lambda settings, g=guard: g
-    return SimpleNamespace(parts={"guards": GuardSet(registry)})
+        extensions.items["guards"][name] = lambda settings, g=guard: g
+    return SimpleNamespace(parts={"guards": GuardSet(extensions)})
 
 
 def exchange(policies: dict[str, dict[str, Any]], *messages: tuple[str, str]) -> Exchange:

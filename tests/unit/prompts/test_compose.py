@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from charter.domain import Charter, ChatMessage, Exchange, GenerationParams, Principal
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.prompts.promotion import promote
 from charter.prompts.render import PromptRenderError
 from charter.prompts.spec import PromptSpec
@@ -55,7 +55,7 @@ def _publish(agency, template=TEMPLATE, label="staging", **spec_kw):
         model_params={"temperature": 0.1, "max_tokens": 99},
         **spec_kw,
     )
-    pushed = agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="alice"))
+    pushed = agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor="alice"))
     agency.write(
         lambda c: promote(c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice")
     )

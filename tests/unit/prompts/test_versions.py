@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.ledger.tables import ledger_entries
-from charter.prompts import registry
+from charter.prompts import versions
 from charter.prompts.promotion import promote
 from charter.prompts.spec import PromptSpec, parse_prompt_file
 
@@ -26,7 +26,7 @@ message: first
 
 def _push(agency, text=FILE, actor="alice"):
     spec = parse_prompt_file(text)
-    return agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor=actor))
+    return agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor=actor))
 
 
 def _actions(agency):
@@ -52,7 +52,7 @@ def test_pc1_push_creates_versions_and_is_idempotent_on_content(agency):
     assert third["version"] == 3
     assert _actions(agency).count("prompt.pushed") == 3
     with agency.rt.engine.connect() as conn:
-        v1 = registry.get_version(conn, agency.tenant_id, "tax-answer", version=1)
+        v1 = versions.get_version(conn, agency.tenant_id, "tax-answer", version=1)
     assert v1.template == "You answer for {{ agency }}.\n" and v1.author == "alice" and v1.message == "first"
 
 
@@ -68,14 +68,14 @@ def test_pc1_push_refuses_bad_templates_and_fields():
 def test_pc1_push_refuses_includes(agency):
     spec = PromptSpec(name="evil", template="{% include '/etc/passwd' %}")
     with pytest.raises(InvalidRequest, match="include"):
-        agency.write(lambda c: registry.push(c, agency.tenant_id, spec, actor="mallory"))
+        agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor="mallory"))
 
 
 def test_pc1_diff_shows_template_and_threshold_changes(agency):
     _push(agency)
     _push(agency, FILE.replace("You answer", "You kindly answer").replace("min: 0.5", "min: 0.7"))
     with agency.rt.engine.connect() as conn:
-        d = registry.diff_versions(conn, agency.tenant_id, "tax-answer", 1, 2)
+        d = versions.diff_versions(conn, agency.tenant_id, "tax-answer", 1, 2)
     assert d["same"] is False
     assert "-You answer for {{ agency }}." in d["diff"] and "+You kindly answer for {{ agency }}." in d["diff"]
     assert '"min": 0.7' in d["diff"]
@@ -89,10 +89,10 @@ def test_pc1_staging_label_moves_freely_and_resolves(agency):
     )
     assert moved["moved"] and moved["gate"] is None
     with agency.rt.engine.connect() as conn:
-        assert registry.resolve(conn, agency.tenant_id, "tax-answer:staging").version == 2
-        assert registry.resolve(conn, agency.tenant_id, "tax-answer@1").version == 1
-        assert registry.resolve(conn, agency.tenant_id, "tax-answer").version == 2
-        listed = registry.list_prompts(conn, agency.tenant_id)
+        assert versions.resolve(conn, agency.tenant_id, "tax-answer:staging").version == 2
+        assert versions.resolve(conn, agency.tenant_id, "tax-answer@1").version == 1
+        assert versions.resolve(conn, agency.tenant_id, "tax-answer").version == 2
+        listed = versions.list_prompts(conn, agency.tenant_id)
     assert listed == [
         {
             "name": "tax-answer",
@@ -113,29 +113,29 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
             lambda c, v=v: promote(c, agency.tenant_id, "tax-answer", version=v, label="staging", actor="alice")
         )
     back = agency.write(
-        lambda c: registry.rollback(
+        lambda c: versions.rollback(
             c, agency.tenant_id, "tax-answer", label="staging", actor="bob", reason="bad answers"
         )
     )
     assert back["version"] == 1 and back["kind"] == "rollback"
     with agency.rt.engine.connect() as conn:
-        assert registry.get_version(conn, agency.tenant_id, "tax-answer", label="staging").version == 1
-        history = registry.label_history(conn, agency.tenant_id, "tax-answer", "staging")
+        assert versions.get_version(conn, agency.tenant_id, "tax-answer", label="staging").version == 1
+        history = versions.label_history(conn, agency.tenant_id, "tax-answer", "staging")
     assert [h["kind"] for h in history] == ["set", "set", "rollback"]
     assert _actions(agency)[-1] == "prompt.rolled_back"
     with pytest.raises(Conflict, match="never held"):
         _push(agency, FILE.replace("You answer", "You answer briefly"))
         agency.write(
-            lambda c: registry.rollback(c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3)
+            lambda c: versions.rollback(c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3)
         )
 
 
 def test_pc1_unknown_prompt_and_label_say_how_to_fix(agency):
     with agency.rt.engine.connect() as conn, pytest.raises(NotFound, match="charter prompts push"):
-        registry.get_version(conn, agency.tenant_id, "nope")
+        versions.get_version(conn, agency.tenant_id, "nope")
     _push(agency)
     with agency.rt.engine.connect() as conn, pytest.raises(NotFound, match="no label 'production'"):
-        registry.get_version(conn, agency.tenant_id, "tax-answer", label="production")
+        versions.get_version(conn, agency.tenant_id, "tax-answer", label="production")
 
 
 def test_pc1_prompts_do_not_cross_tenants(agency):
@@ -144,9 +144,9 @@ def test_pc1_prompts_do_not_cross_tenants(agency):
     _push(agency)
     other = agency.write(lambda c: ensure_tenant(c, "other-agency"))
     with agency.rt.engine.connect() as conn:
-        assert registry.list_prompts(conn, other) == []
+        assert versions.list_prompts(conn, other) == []
         with pytest.raises(NotFound):
-            registry.get_version(conn, other, "tax-answer")
+            versions.get_version(conn, other, "tax-answer")
 
 
 def test_pc1_variables_schema_shape_is_checked_at_push():
