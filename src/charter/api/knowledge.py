@@ -97,7 +97,7 @@ def create(
     """Create a knowledge base."""
     return rt.writer.write(
         lambda c: service.create_kb(
-            c, tenant_id=p.tenant_id, actor=_actor(p), egress=rt.egress, **body.model_dump()
+            c, service.KnowledgeBaseSpec(**body.model_dump()), tenant_id=p.tenant_id, actor=_actor(p), egress=rt.egress
         )
     )
 

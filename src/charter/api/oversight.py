@@ -132,19 +132,7 @@ def submit_feedback(
     """Rate an answer, correct it, or appeal (an appeal opens a review item)."""
     now = utcnow()
     return rt.writer.write(
-        lambda c: oversight.submit_feedback(
-            rt,
-            c,
-            p,
-            interaction_id=body.interaction_id,
-            now=now,
-            rating=body.rating,
-            reasons=body.reasons,
-            correction=body.correction,
-            comment=body.comment,
-            appeal=body.appeal,
-            consent=body.consent,
-        )
+        lambda c: oversight.submit_feedback(rt, c, p, oversight.Feedback(**body.model_dump()), now=now)
     )
 
 
@@ -314,19 +302,7 @@ def open_incident(
     now = utcnow()
     return rt.writer.write(
         lambda c: oversight.open_incident(
-            c,
-            p.tenant_id,
-            title=body.title,
-            actor=p.key_id,
-            now=now,
-            severity=body.severity,
-            kind=body.kind,
-            near_miss_type=body.near_miss_type,
-            use_case=body.use_case,
-            description=body.description,
-            impact=body.impact,
-            affected=body.affected,
-            interaction_ids=body.interaction_ids,
+            c, p.tenant_id, oversight.IncidentReport(**body.model_dump()), actor=p.key_id, now=now
         )
     )
 

@@ -72,16 +72,18 @@ def open_(
             lambda c: oversight.open_incident(
                 c,
                 policy.tenant_id_for(c, tenant),
-                title=title,
+                oversight.IncidentReport(
+                    title=title,
+                    severity=severity,
+                    kind=kind,
+                    near_miss_type=near_miss_type,
+                    use_case=use_case,
+                    description=description,
+                    impact=impact,
+                    interaction_ids=interaction,
+                ),
                 actor=cli_actor(),
                 now=utcnow(),
-                severity=severity,
-                kind=kind,
-                near_miss_type=near_miss_type,
-                use_case=use_case,
-                description=description,
-                impact=impact,
-                interaction_ids=interaction,
             )
         )
     _show(incident, json_output)

@@ -50,17 +50,19 @@ def create(
         result = rt.writer.write(
             lambda c: service.create_kb(
                 c,
+                service.KnowledgeBaseSpec(
+                    name=name,
+                    description=description,
+                    classification=classification,
+                    embedder=embedder,
+                    embedder_options=options,
+                    pii_policy=pii,
+                    retention_days=retention_days,
+                    chunk_chars=chunk_chars,
+                    overlap_chars=overlap_chars,
+                ),
                 tenant_id=policy.tenant_id_for(c, tenant),
-                name=name,
                 actor=cli_actor(),
-                description=description,
-                classification=classification,
-                embedder=embedder,
-                embedder_options=options,
-                pii_policy=pii,
-                retention_days=retention_days,
-                chunk_chars=chunk_chars,
-                overlap_chars=overlap_chars,
                 egress=rt.egress,
             )
         )

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -28,6 +29,7 @@ from charter.store.types import iso
 __all__ = [
     "PII_POLICIES",
     "QUERY_ROLES",
+    "KnowledgeBaseSpec",
     "authorise",
     "check_embedder_options",
     "create_kb",
@@ -116,27 +118,32 @@ def check_embedder_options(egress: Egress, options: dict[str, Any], *, tenant: s
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KnowledgeBaseSpec:
+    """What a new knowledge base is: the API body and the CLI options both fill one in."""
+
+    name: str
+    description: str = ""
+    classification: str = "internal"
+    embedder: str | None = None
+    embedder_options: dict[str, Any] = field(default_factory=dict)
+    pii_policy: str = "redact"
+    retention_days: int | None = None
+    chunk_chars: int = 1200
+    overlap_chars: int = 200
+
+
 def create_kb(
-    conn: Connection,
-    *,
-    tenant_id: str,
-    name: str,
-    actor: str,
-    description: str = "",
-    classification: str = "internal",
-    embedder: str | None = None,
-    embedder_options: dict[str, Any] | None = None,
-    pii_policy: str = "redact",
-    retention_days: int | None = None,
-    chunk_chars: int = 1200,
-    overlap_chars: int = 200,
-    egress: Egress = NO_EGRESS,
+    conn: Connection, spec: KnowledgeBaseSpec, *, tenant_id: str, actor: str, egress: Egress = NO_EGRESS
 ) -> dict[str, Any]:
     """Create a knowledge base. ``egress`` is the runtime's (``rt.egress``): an embedder endpoint must
     be on the outbound allow-list and its secret granted to this tenant (the default allows nothing
     outbound)."""
-    _check_options(name, classification, pii_policy, retention_days, chunk_chars, overlap_chars)
-    check_embedder_options(egress, embedder_options or {}, tenant=tenant_name(conn, tenant_id))
+    name = spec.name
+    _check_options(
+        name, spec.classification, spec.pii_policy, spec.retention_days, spec.chunk_chars, spec.overlap_chars
+    )
+    check_embedder_options(egress, spec.embedder_options, tenant=tenant_name(conn, tenant_id))
     exists = conn.execute(
         select(knowledge_bases.c.id).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
     ).first()
@@ -147,14 +154,14 @@ def create_kb(
         id=new_id("kb"),
         tenant_id=tenant_id,
         name=name,
-        description=description,
-        classification=classification,
-        embedder=embedder,
-        embedder_options=embedder_options or {},
-        pii_policy=pii_policy,
-        retention_days=retention_days,
-        chunk_chars=chunk_chars,
-        overlap_chars=overlap_chars,
+        description=spec.description,
+        classification=spec.classification,
+        embedder=spec.embedder,
+        embedder_options=spec.embedder_options,
+        pii_policy=spec.pii_policy,
+        retention_days=spec.retention_days,
+        chunk_chars=spec.chunk_chars,
+        overlap_chars=spec.overlap_chars,
         current_version=0,
         created_by=actor,
         created_at=now,

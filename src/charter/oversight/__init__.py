@@ -6,8 +6,9 @@ The gateway calls :func:`oversee` (stage) and :func:`held_response_body`; the ap
 transaction (``rt.writer.write(lambda conn: ...)``) and records what it changes in the ledger."""
 
 from charter.oversight.decisions import approve, edit, reject
-from charter.oversight.feedback import submit_feedback, training_corrections
+from charter.oversight.feedback import Feedback, submit_feedback, training_corrections
 from charter.oversight.incidents import (
+    IncidentReport,
     close_incident,
     get_incident,
     list_incidents,
@@ -26,6 +27,8 @@ from charter.oversight.suspend import evaluate_all, list_suspensions, resume
 
 __all__ = [
     "AUTOMATION_BIAS_NOTICE",
+    "Feedback",
+    "IncidentReport",
     "approve",
     "claim",
     "claim_next",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -21,7 +23,7 @@ from charter.policy.service import get_charter
 from charter.store.schema import interaction_raw, interactions, new_id, use_cases
 from charter.store.types import iso
 
-__all__ = ["RATINGS", "list_feedback", "submit_feedback", "training_corrections"]
+__all__ = ["RATINGS", "Feedback", "list_feedback", "submit_feedback", "training_corrections"]
 
 RATINGS = ("helpful", "unhelpful")
 MAX_REASONS = 10
@@ -143,28 +145,32 @@ def _insert(conn: Connection, principal: Principal, row: Any, feedback_id: str, 
     return event
 
 
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What a requester says about an answer: a rating, reasons, a correction, a comment, an appeal."""
+
+    interaction_id: str
+    rating: str | None = None
+    reasons: Sequence[str] = ()
+    correction: str | None = None
+    comment: str | None = None
+    appeal: bool = False
+    #: The person agrees the correction may be used for training.
+    consent: bool = False
+
+
 def submit_feedback(
-    rt: Any,
-    conn: Connection,
-    principal: Principal,
-    *,
-    interaction_id: str,
-    now: dt.datetime,
-    rating: str | None = None,
-    reasons: list[str] | None = None,
-    correction: str | None = None,
-    comment: str | None = None,
-    appeal: bool = False,
-    consent: bool = False,
+    rt: Any, conn: Connection, principal: Principal, given: Feedback, *, now: dt.datetime
 ) -> dict[str, Any]:
     """Store feedback (in a write transaction); an appeal opens a review item and returns its id."""
-    reasons = list(reasons or [])
+    rating, correction, comment, appeal = given.rating, given.correction, given.comment, given.appeal
+    reasons = list(given.reasons)
     _validate(rating, reasons, correction, comment)
     if rating is None and not reasons and correction is None and comment is None and not appeal:
         raise InvalidRequest(
             "send a rating, reasons, a correction, a comment or an appeal", code="missing_field"
         )
-    row = _interaction(conn, principal, interaction_id)
+    row = _interaction(conn, principal, given.interaction_id)
     feedback_id = new_id("fbk")
     sealed = None
     if correction is not None or comment is not None:
@@ -180,7 +186,9 @@ def submit_feedback(
             {"reasons": reasons, "comment": comment, "correction": correction},
             now,
         )
-    values = {"rating": rating, "reasons": reasons, "appeal": appeal, "consent": consent, "review_id": review_id}
+    values = {
+        "rating": rating, "reasons": reasons, "appeal": appeal, "consent": given.consent, "review_id": review_id
+    }
     event = _insert(conn, principal, row, feedback_id, values, sealed, now)
     out: dict[str, Any] = {"id": feedback_id, **event, "created_at": iso(now)}
     if review_id is not None:

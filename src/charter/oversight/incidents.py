@@ -5,6 +5,8 @@ the ledger with its before and after."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -21,6 +23,7 @@ __all__ = [
     "NEAR_MISS_TYPES",
     "SEVERITIES",
     "STATUSES",
+    "IncidentReport",
     "close_incident",
     "get_incident",
     "link_interactions",
@@ -67,40 +70,45 @@ def _use_case_id(conn: Connection, tenant_id: str, name: str | None) -> str | No
     return str(uc)
 
 
+@dataclass(frozen=True, slots=True)
+class IncidentReport:
+    """What an incident report says when it is opened: the API body, the CLI options and the
+    auto-suspension each fill one in. ``use_case`` is a name (looked up in the tenant),
+    ``use_case_id`` an id already known."""
+
+    title: str
+    severity: str = "medium"
+    kind: str = "incident"
+    near_miss_type: str | None = None
+    use_case: str | None = None
+    use_case_id: str | None = None
+    description: str = ""
+    source: str = "manual"
+    impact: str = ""
+    affected: str = ""
+    interaction_ids: Sequence[str] = ()
+
+
 def open_incident(
-    conn: Connection,
-    tenant_id: str,
-    *,
-    title: str,
-    actor: str,
-    now: dt.datetime,
-    severity: str = "medium",
-    kind: str = "incident",
-    near_miss_type: str | None = None,
-    use_case: str | None = None,
-    use_case_id: str | None = None,
-    description: str = "",
-    source: str = "manual",
-    impact: str = "",
-    affected: str = "",
-    interaction_ids: list[str] | None = None,
+    conn: Connection, tenant_id: str, report: IncidentReport, *, actor: str, now: dt.datetime
 ) -> dict[str, Any]:
-    _check("severity", severity, SEVERITIES)
-    _check("kind", kind, KINDS)
-    if near_miss_type is not None:
-        _check("near_miss_type", near_miss_type, NEAR_MISS_TYPES)
-    if not title.strip():
+    _check("severity", report.severity, SEVERITIES)
+    _check("kind", report.kind, KINDS)
+    if report.near_miss_type is not None:
+        _check("near_miss_type", report.near_miss_type, NEAR_MISS_TYPES)
+    if not report.title.strip():
         raise InvalidRequest("an incident needs a title", code="missing_field", param="title")
-    uc_id = use_case_id or _use_case_id(conn, tenant_id, use_case)
+    uc_id = report.use_case_id or _use_case_id(conn, tenant_id, report.use_case)
     incident_id = new_id("inc")
     conn.execute(incidents.insert().values(
-        id=incident_id, tenant_id=tenant_id, use_case_id=uc_id, title=title[:200], description=description,
-        kind=kind, near_miss_type=near_miss_type, severity=severity, status="open", source=source,
-        reported_by=actor, impact=impact, affected=affected, actions_taken="", root_cause="", after_action="",
-        disclosed_to="", detected_at=now, created_at=now, updated_at=now))
-    link_interactions(conn, tenant_id, incident_id, interaction_ids or [], actor=actor, record=False)
-    event = {"title": title, "severity": severity, "kind": kind, "source": source, "use_case_id": uc_id,
-             "interactions": sorted(set(interaction_ids or []))}
+        id=incident_id, tenant_id=tenant_id, use_case_id=uc_id, title=report.title[:200],
+        description=report.description, kind=report.kind, near_miss_type=report.near_miss_type,
+        severity=report.severity, status="open", source=report.source, reported_by=actor, impact=report.impact,
+        affected=report.affected, actions_taken="", root_cause="", after_action="", disclosed_to="",
+        detected_at=now, created_at=now, updated_at=now))
+    link_interactions(conn, tenant_id, incident_id, list(report.interaction_ids), actor=actor, record=False)
+    event = {"title": report.title, "severity": report.severity, "kind": report.kind, "source": report.source,
+             "use_case_id": uc_id, "interactions": sorted(set(report.interaction_ids))}
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="incident.opened", subject=incident_id,
                   event=event)
     return get_incident(conn, tenant_id, incident_id)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, select, update
 from charter import ledger
 from charter.domain.charter import Charter, SuspendCriteria
 from charter.errors import Conflict, InvalidRequest, NotFound
-from charter.oversight.incidents import open_incident
+from charter.oversight.incidents import IncidentReport, open_incident
 from charter.oversight.tables import feedback, review_decisions, review_items, suspensions
 from charter.policy.controls import set_control
 from charter.store.schema import charter_versions, controls, interactions, new_id, use_cases
@@ -152,12 +152,8 @@ def evaluate_use_case(
         f"{criteria.window_minutes} min exceeds {limit:.1%}"
     )
     set_control(conn, tenant_id, "use_case", name, True, actor=AUTO_ACTOR, reason=reason)
-    incident = open_incident(
-        conn,
-        tenant_id,
+    report = IncidentReport(
         title=f"{name}: {reason}",
-        actor=AUTO_ACTOR,
-        now=now,
         severity="high",
         use_case_id=use_case_id,
         source=AUTO_ACTOR,
@@ -165,6 +161,7 @@ def evaluate_use_case(
         impact="The use case was switched off; requests are refused until an admin switches it back on.",
         interaction_ids=list(rate.examples),
     )
+    incident = open_incident(conn, tenant_id, report, actor=AUTO_ACTOR, now=now)
     suspension_id = new_id("sus")
     conn.execute(
         suspensions.insert().values(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from charter.knowledge import Source, ingest
-from charter.knowledge.service import create_kb
+from charter.knowledge.service import KnowledgeBaseSpec, create_kb
 from charter.knowledge.tables import kb_citations
 from charter.oversight.tables import review_items
 from charter.policy.service import ensure_tenant
@@ -23,7 +23,7 @@ OTHER = b"Internal audit procedures are reviewed every March by the audit commit
 def _kb(platform: Platform, name: str, body: bytes, tenant: str = "agency") -> None:
     rt = platform.rt
     tid = rt.writer.write(lambda c: ensure_tenant(c, tenant))
-    rt.writer.write(lambda c: create_kb(c, tenant_id=tid, name=name, actor="test", pii_policy="off"))
+    rt.writer.write(lambda c: create_kb(c, KnowledgeBaseSpec(name=name, pii_policy="off"), tenant_id=tid, actor="test"))
     ingest(rt, tenant_id=tid, kb_name=name, sources=[Source(f"{name}.md", body, f"https://{tenant}.gov/{name}")],
            uploader="test")
 
