@@ -93,6 +93,8 @@ def admin(tenant_id: str, tenant: str = "agency-a") -> Principal:
 
 def make_kb(rt: Runtime, tenant_id: str, name: str = "handbook", **options: Any) -> dict[str, Any]:
     options.setdefault("pii_policy", "redact")
-    options.setdefault("egress", rt.egress)
-    return rt.writer.write(lambda conn: service.create_kb(conn, tenant_id=tenant_id, name=name, actor="tester",
-                                                         **options))
+    egress = options.pop("egress", rt.egress)
+    spec = service.KnowledgeBaseSpec(name=name, **options)
+    return rt.writer.write(
+        lambda conn: service.create_kb(conn, spec, tenant_id=tenant_id, actor="tester", egress=egress)
+    )
