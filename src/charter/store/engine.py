@@ -24,7 +24,7 @@ def unstorable_input(exc: BaseException) -> InvalidRequest | None:
     refusing a NUL character, or either store refusing an integer beyond 64 bits.
 
     Such input is the client's mistake, not a store failure: it must not surface as 503
-    ``store_unavailable`` or 500. The edge refuses NUL up front (charter.api.nul); this catches what
+    ``store_unavailable`` or 500. The edge refuses NUL up front (charter.api.edge); this catches what
     still gets through."""
     orig: BaseException = (exc.orig or exc) if isinstance(exc, DBAPIError) else exc
     from_psycopg = type(orig).__module__.split(".")[0] == "psycopg"
