@@ -407,8 +407,14 @@ def parse_chat(body: Any) -> ChatBody:
         raise _type_error("model", "a string")
     if body.get("tools"):
         raise InvalidRequest("tool calling is not offered by this gateway", code="unsupported_parameter", param="tools")
-    n = _number(body, "n", 1, 1, integer=True)
-    _ = n
+    for name in ("tool_choice", "parallel_tool_calls"):
+        # without tools these mean nothing; accepted and ignored they would hide a client's mistake
+        if body.get(name) is not None and body.get(name) != "none":
+            raise InvalidRequest(
+                f"`{name}` needs tool calling, which this gateway does not offer", code="unsupported_parameter",
+                param=name,
+            )
+    _number(body, "n", 1, 1, integer=True)  # one choice per request: n other than 1 is refused
     stream = body.get("stream", False)
     if stream is None:
         stream = False

@@ -45,6 +45,10 @@ def test_defaults_ask_for_nothing_optional() -> None:
     ("fields", "code", "param"),
     [
         ({"store": True}, "unsupported_parameter", "store"),
+        ({"tool_choice": "auto"}, "unsupported_parameter", "tool_choice"),
+        ({"tool_choice": {"type": "function", "function": {"name": "f"}}}, "unsupported_parameter", "tool_choice"),
+        ({"parallel_tool_calls": False}, "unsupported_parameter", "parallel_tool_calls"),
+        ({"n": 2}, "invalid_value", "n"),
         ({"store": "yes"}, "invalid_type", "store"),
         ({"logprobs": True, "stream": True}, "unsupported_parameter", "logprobs"),
         ({"logprobs": "yes"}, "invalid_type", "logprobs"),
