@@ -11,8 +11,8 @@ ROT13.
 
 from __future__ import annotations
 
-import codecs
 import re
+import string
 from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit
@@ -116,6 +116,7 @@ _LEGAL_FORM = re.compile(
 )
 _NOISE = re.compile(r"\d|[a-z][A-Z].*[a-z][A-Z]")
 _ROT_WORD = re.compile(r"\b[a-zA-Z]{2,}\b")
+_ROT13 = str.maketrans(string.ascii_lowercase, string.ascii_lowercase[13:] + string.ascii_lowercase[:13])
 
 
 def _is_cap(tok: str) -> bool:
@@ -133,6 +134,8 @@ def _runs(text: str) -> Iterator[list[re.Match[str]]]:
     run: list[re.Match[str]] = []
     for m in TOKEN.finditer(text):
         tok = m.group()
+        if not run and not _is_cap(tok):
+            continue  # the common case: a lower-case word outside any run
         joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not _ends_sentence(run[-1].group())
         if _NOISE.search(tok):  # base64, hex, identifiers: never a name
             if run:
@@ -298,7 +301,7 @@ def _rot13(words: list[str]) -> bool:
     plain = sum(w in known for w in words)
     if plain >= 0.75 * len(words):
         return False  # English as it stands: the common case, decided without decoding
-    decoded = sum(codecs.decode(w, "rot13") in known for w in words)
+    decoded = sum(w.translate(_ROT13) in known for w in words)
     return decoded >= 0.6 * len(words) and decoded >= plain + 2
 
 

@@ -263,11 +263,10 @@ _FIRST_WORDS = frozenset(p.split()[0].rstrip(",") for p in KNOWN_PHRASES)
 _LOWER_WORD = re.compile(r"[^\W\d_][\w'.]*[\w']|[^\W\d_]")
 
 
-def _known_phrases(text: str) -> Iterator[tuple[int, int]]:
+def _known_phrases(low: str, words: set[str]) -> Iterator[tuple[int, int]]:
     """The phrases of KNOWN_PHRASES, whole words, any case: ``str.find`` on the lower-cased text
     for the phrases whose first word occurs at all (most texts hold none)."""
-    low = text.lower()
-    present = _FIRST_WORDS.intersection(_LOWER_WORD.findall(low))
+    present = _FIRST_WORDS.intersection(words)
     if not present:
         return
     for phrase in KNOWN_PHRASES:
@@ -281,11 +280,18 @@ def _known_phrases(text: str) -> Iterator[tuple[int, int]]:
             at = low.find(phrase, end)
 
 
+_HEADS = BODY_HEADS | SHARED_HEADS | PROGRAMME_TAILS | PLACE_TAILS | SHAPED_HEADS | ROAD_TAILS
+
+
 def public_spans(text: str, extra: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
     """Spans of ``text`` that name public bodies, programmes, public places, forms or holidays."""
-    spans: list[tuple[int, int]] = list(_body_spans(text))
+    low = text.lower()
+    words = set(_LOWER_WORD.findall(low))
+    spans: list[tuple[int, int]] = []
+    if not _HEADS.isdisjoint(_key(w) for w in words):  # most texts name no public body at all
+        spans.extend(_body_spans(text))
     spans.extend((m.start(), m.end()) for m in _FORM.finditer(text))
-    spans.extend(_known_phrases(text))
+    spans.extend(_known_phrases(low, words))
     if extra is not None:
         spans.extend((m.start(), m.end()) for m in extra.finditer(text))
     for m in _KNOWN_TOKEN.finditer(text):
