@@ -119,7 +119,7 @@ async def chat_completions(request: Request) -> Response:
     rt = get_runtime(request)
     principal = _gateway_principal(request, "chat")
     ids = client_ids(request.headers)  # what the store keeps is checked before any work
-    body = parse_chat(await read_json(request, rt.settings.max_body_bytes))
+    body = parse_chat(await read_json(request))
     policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
     ex = Exchange(
         request_id=_request_id(ids),
@@ -185,7 +185,7 @@ async def embeddings(request: Request) -> Response:
     rt = get_runtime(request)
     principal = _gateway_principal(request, "embeddings")
     ids = client_ids(request.headers)
-    body = parse_embeddings(await read_json(request, rt.settings.max_body_bytes))
+    body = parse_embeddings(await read_json(request))
     gw = gateway_of(rt)
     policy = gw.policy(principal.tenant_id, principal.use_case or "")
     ex = Exchange(

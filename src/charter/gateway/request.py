@@ -16,7 +16,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 
 from charter.domain import ChatMessage, GenerationParams
-from charter.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+from charter.errors import InvalidRequest, UnsupportedMediaType
 from charter.store.schema import interactions
 
 __all__ = ["ChatBody", "ClientIds", "EmbeddingsBody", "client_ids", "parse_chat", "parse_embeddings", "read_json"]
@@ -99,8 +99,9 @@ def client_ids(headers: Headers) -> ClientIds:
     return ClientIds(values[0], values[1])
 
 
-async def read_json(request: Request, limit: int) -> Any:
-    """Read the body (refusing more than ``limit`` bytes before reading it all) and parse it.
+async def read_json(request: Request) -> Any:
+    """Read the body and parse it. Its size cap and deadline are the edge's (charter.api.edge),
+    enforced while the body arrives.
 
     Only JSON is taken (``415 unsupported_media_type`` for any other or no ``content-type``: a
     browser can send ``text/plain`` cross-site without asking), and an object naming a key twice is
@@ -112,17 +113,7 @@ async def read_json(request: Request, limit: int) -> Any:
             f"send the body as JSON with `content-type: application/json` (got {media or 'no content-type'!r})",
             code="unsupported_media_type",
         )
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"request body is {declared} bytes; the limit is {limit}", code="body_too_large")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"request body is over the {limit}-byte limit", code="body_too_large")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    raw = await request.body()
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
