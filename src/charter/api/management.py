@@ -20,6 +20,7 @@ from charter.catalog import ModelSpec
 from charter.domain import Principal
 from charter.errors import PermissionDenied
 from charter.gateway import refusals
+from charter.guards.catalog import guard_set
 from charter.interactions import service as interactions
 from charter.policy import controls as kill
 from charter.policy import service as policy
@@ -96,7 +97,8 @@ def apply_use_case(
 ) -> dict[str, Any]:
     """Apply a charter (a new version when it differs from the current one)."""
     result = rt.writer.write(
-        lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id, egress=rt.egress)
+        lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id, egress=rt.egress,
+                                       check=guard_set(rt).check_charter)
     )
     rt.policy_changed()
     return result

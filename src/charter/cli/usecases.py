@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.guards.catalog import guard_set
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
 
@@ -21,7 +22,8 @@ def apply(
     source = file.read_text(encoding="utf-8")
     with open_runtime(json_output) as rt:
         result = rt.writer.write(
-            lambda c: policy.apply_charter(c, source, actor=cli_actor(), filename=file.name, egress=rt.egress)
+            lambda c: policy.apply_charter(c, source, actor=cli_actor(), filename=file.name, egress=rt.egress,
+                                           check=guard_set(rt).check_charter)
         )
     human = f"use case {result['use_case']} (tenant {result['tenant']}): version {result['version']}" + (
         "" if result["changed"] else " (unchanged)"

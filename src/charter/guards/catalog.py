@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+from charter.domain import Charter
+from charter.domain.charter import GuardAction
 from charter.errors import InvalidRequest, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult
 from charter.guards.cache import DEFAULT_SIZE, VerdictCache
@@ -55,6 +57,26 @@ class GuardSet:
                                       code="guard_unavailable")
                 self._built[name] = guard
         return guard
+
+    def check_charter(self, charter: Charter) -> None:
+        """Refuse a charter whose options a guard it turns on rejects (``400 invalid_charter`` naming
+        ``guards.<name>.options``), at apply time rather than on the first request. A guard that is
+        not installed is left to the request path, which fails closed (``guard_unavailable``)."""
+        problems = []
+        for name, policy in charter.guards.items():
+            if policy.action is GuardAction.off or name not in self._factories:
+                continue
+            check = getattr(self.get(name), "check_options", None)
+            if not callable(check):
+                continue
+            try:
+                check(dict(policy.options))
+            except ValueError as exc:
+                problems.append({"field": f"guards.{name}.options", "line": None, "message": str(exc)})
+        if problems:
+            first = problems[0]
+            raise InvalidRequest(f"{first['field']}: {first['message']}", code="invalid_charter",
+                                 param=str(first["field"]), extra={"problems": problems})
 
     def describe(self) -> list[dict[str, Any]]:
         out = []

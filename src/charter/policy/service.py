@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -45,12 +46,14 @@ def apply_charter(
     tenant_id: str | None = None,
     filename: str = "charter.yaml",
     egress: Egress = NO_EGRESS,
+    check: Callable[[Charter], None] | None = None,
 ) -> dict[str, Any]:
     """Validate and store a new version of a use case's charter (creating tenant/use case as needed).
 
     When ``tenant_id`` is given (an API caller), the charter must name that tenant. Re-applying an
     identical charter changes nothing and returns the current version. A ``review.webhook_url`` must
     be on the outbound allow-list of ``egress`` (the runtime's; the default allows nothing outbound).
+    ``check`` (the runtime's :meth:`GuardSet.check_charter`) refuses options a capability rejects.
     """
     if isinstance(source, Charter):
         charter = source
@@ -58,6 +61,8 @@ def apply_charter(
     else:
         charter = parse_charter(source, filename=filename)
         text = source
+    if check is not None:
+        check(charter)
     if charter.review.webhook_url is not None:
         egress.outbound.check_url(charter.review.webhook_url, param="review.webhook_url")
     if tenant_id is not None:
