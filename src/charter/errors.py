@@ -22,9 +22,12 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
+    ├── Gone [410]                      content_expired (deleted under the charter's retention_days)
     ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
     │                                   same_principal, suite_changed_by_requester (two-person rules)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded
+    ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the
+    │                                   period; ``retry-after`` says when the period ends)
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
     │                                   (kill switch; sent with ``x-should-retry: false``)
     ├── UpstreamFailed [502]            upstream_unavailable (every allowed model failed; the body
@@ -33,7 +36,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable,
                                         ratelimit_unavailable, embedder_unavailable,
                                         raw_tier_key_missing, raw_tier_corrupt,
-                                        secret_store_invalid, plugin_invalid (refuse the start)
+                                        secret_store_invalid, plugin_invalid, alerts_config_invalid
+                                        (refuse the start), budget_unavailable
                                         (fail closed: Charter could not do its job, so it refused)
 """
 
@@ -43,9 +47,11 @@ from typing import Any, ClassVar
 
 __all__ = [
     "AuthenticationFailed",
+    "BudgetExceeded",
     "CharterError",
     "Conflict",
     "ContentFiltered",
+    "Gone",
     "InvalidRequest",
     "NotFound",
     "PayloadTooLarge",
@@ -139,6 +145,14 @@ class NotFound(CharterError):
     default_code = "not_found"
 
 
+class Gone(CharterError):
+    """The content existed and was deleted on purpose (retention): asking again will not bring it back."""
+
+    status = 410
+    type = "not_found_error"
+    default_code = "content_expired"
+
+
 class Conflict(CharterError):
     status = 409
     type = "conflict_error"
@@ -149,6 +163,14 @@ class RateLimited(CharterError):
     status = 429
     type = "rate_limit_error"
     default_code = "rate_limit_exceeded"
+
+
+class BudgetExceeded(CharterError):
+    """The use case's charter budget for the period is spent (not a per-key rate limit)."""
+
+    status = 429
+    type = "insufficient_quota"
+    default_code = "budget_exceeded"
 
 
 class Suspended(CharterError):

@@ -12,6 +12,7 @@ import typer
 from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
 from charter.errors import InvalidRequest
 from charter.files import private_dir, write_private
+from charter.interactions.retention import expire_content
 from charter.ledger import service
 from charter.ledger.checkpoint import checkpoint_now
 from charter.ledger.keys import ensure_keys, rotate_key
@@ -236,6 +237,22 @@ def purge(
             if record["held_tenants"]
             else ""
         ),
+    )
+
+
+@app.command()
+def expire(json_output: bool = JSON_OPTION) -> None:
+    """Delete interaction, review and feedback content past each use case's retention_days now (the
+    scheduler's interactions.retention job does the same hourly); metadata and the ledger stay."""
+    with open_runtime(json_output) as rt:
+        report = expire_content(rt).to_json()
+    totals = report["totals"]
+    emit(
+        report,
+        json_output,
+        human=f"expired {totals.get('raw', 0)} raw record(s), {totals.get('reviews', 0)} review(s), "
+        f"{totals.get('corrections', 0)} correction(s), {totals.get('expert_samples', 0)} expert sample(s)"
+        + (f" (kept under legal hold: {', '.join(report['held'])})" if report["held"] else ""),
     )
 
 

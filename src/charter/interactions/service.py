@@ -8,7 +8,7 @@ import orjson
 from sqlalchemy import Connection, select
 
 from charter import ledger
-from charter.errors import NotFound
+from charter.errors import Gone, NotFound
 from charter.interactions.crypto import Sealed, keyring
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions, use_cases
@@ -70,6 +70,17 @@ def read_raw(rt: Runtime, tenant_id: str, interaction_id: str, *, actor: str, re
             )
         ).first()
         if row is None:
+            stored = conn.execute(
+                select(interactions.c.has_raw).where(
+                    interactions.c.tenant_id == tenant_id, interactions.c.id == interaction_id
+                )
+            ).scalar_one_or_none()
+            if stored:  # it was kept, and retention has deleted it since (interactions.retention)
+                raise Gone(
+                    f"the raw record of interaction {interaction_id!r} was deleted under the use case's "
+                    "retention_days; its metadata and ledger entry remain",
+                    code="content_expired",
+                )
             raise NotFound(
                 f"no raw record for interaction {interaction_id!r} in this tenant (blocked text is never stored)"
             )

@@ -17,7 +17,7 @@ from charter.domain import Principal
 from charter.errors import InvalidRequest, NotFound, PermissionDenied
 from charter.interactions.crypto import open_sealed
 from charter.oversight.items import NewItem, answer_binding, insert_item, request_binding, seal_item
-from charter.oversight.sealing import open_json, seal_json
+from charter.oversight.sealing import is_expired, open_json, seal_json
 from charter.oversight.tables import feedback, review_items, review_versions
 from charter.policy.service import get_charter
 from charter.store.schema import interaction_raw, interactions, new_id, use_cases
@@ -219,6 +219,8 @@ def training_corrections(
     ).all()
     out = []
     for r in rows:
+        if is_expired(r.sealed_correction):  # deleted under retention_days: nothing left to train on
+            continue
         content = open_json(rt, r.sealed_correction, f"{r.id}:correction")
         if content.get("correction"):
             out.append(

@@ -140,7 +140,10 @@ def system_card(conn: Connection, tenant_id: str, name: str) -> str:
         "text encrypted (AES-GCM) and readable only by auditors, each read itself recorded.",
         "- Every record and change is an entry in a tamper-evident ledger with signed checkpoints; an outside "
         "auditor can verify it offline with `charter-verify`.",
-        f"- Interactions are kept {charter.retention_days} days.",
+        f"- The text of questions, answers, reviewed answers and corrections is deleted {charter.retention_days} "
+        "days after it was recorded (checked hourly; the encrypted copy's key is destroyed with it), except "
+        "while the agency is under a legal hold and while an answer still awaits a person's review. The "
+        "analytics tier (hashes, lengths, tokens, guard verdicts, no text) and the ledger stay for audit.",
         "",
         f"Contact: {inv.contact_email or '(not stated)'}",
         "",
