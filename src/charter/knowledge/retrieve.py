@@ -2,7 +2,10 @@
 
 ``mode``: ``lexical``, ``dense`` or ``hybrid`` (default: hybrid when the knowledge base has an
 embedder, lexical otherwise). Each hit carries its citation: knowledge base and version, document,
-chunk, page or URL.
+chunk, page or URL, and its document's classification. With ``ceiling`` (the charter's
+``classification_ceiling`` on the gateway path, DP-6) a chunk of a document classified above it is
+never returned: it is left out before the ``top_k`` cut, so the next allowed chunks take its place,
+and its id is added to ``withheld``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, select
 
-from charter.domain import Principal
+from charter.domain import Principal, classification_rank
 from charter.errors import InvalidRequest
 from charter.knowledge import service
 from charter.knowledge.index import embed_query, lexical_search
@@ -46,6 +49,7 @@ class Hit:
     score: float
     lexical_rank: int | None
     dense_rank: int | None
+    classification: str = "internal"
 
     def citation(self, marker: str) -> dict[str, Any]:
         return {
@@ -107,6 +111,7 @@ def _hits(
             kb_documents.c.source_uri,
             kb_documents.c.title,
             kb_documents.c.filename,
+            kb_documents.c.classification,
         )
         .join(kb_documents, kb_documents.c.id == kb_chunks.c.document_id)
         .where(kb_chunks.c.id.in_([cid for cid, _ in ranked]), kb_chunks.c.kb_id.in_(list(by_id)))
@@ -135,6 +140,7 @@ def _hits(
                 score,
                 lexical.get(cid),
                 dense.get(cid),
+                r.classification,
             )
         )
     return hits
@@ -148,8 +154,11 @@ def retrieve(
     *,
     top_k: int,
     mode: Mode | None = None,
+    ceiling: str | None = None,
+    withheld: list[str] | None = None,
 ) -> list[Hit]:
-    """Rank chunks of the (already authorised) knowledge bases ``kbs`` for ``text``."""
+    """Rank chunks of the (already authorised) knowledge bases ``kbs`` for ``text``; with ``ceiling``,
+    only chunks of documents classified at or below it (the others' ids go to ``withheld``)."""
     if mode is not None and mode not in MODES:
         raise InvalidRequest(f"mode must be one of {', '.join(MODES)}", code="invalid_value", param="mode")
     if not kbs or not text.strip():
@@ -175,7 +184,17 @@ def retrieve(
         ranked = dense
     else:
         ranked = rrf([[cid for cid, _ in lexical], [cid for cid, _ in dense]])
-    return _hits(conn, kbs, ranked[:top_k], lexical_ranks, dense_ranks)
+    if ceiling is None:
+        return _hits(conn, kbs, ranked[:top_k], lexical_ranks, dense_ranks)
+    allowed: list[Hit] = []
+    limit_rank = classification_rank(ceiling)
+    for hit in _hits(conn, kbs, ranked, lexical_ranks, dense_ranks):
+        if classification_rank(hit.classification) > limit_rank:
+            if withheld is not None:
+                withheld.append(hit.chunk_id)
+        elif len(allowed) < top_k:
+            allowed.append(hit)
+    return allowed
 
 
 def query(

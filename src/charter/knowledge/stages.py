@@ -5,6 +5,9 @@ charter names (the charter is the grant: a use case reads only what its charter 
 tenant). Each chunk is screened for indirect prompt injection (a flagged chunk is dropped) and for
 personal data (redacted in place) by the registered ``injection`` and ``pii`` guards, under the
 charter's policy for them; a guard that is not registered is skipped with a verdict saying so.
+A chunk of a document classified above the charter's ``classification_ceiling`` never reaches
+the model (DP-6; every model the router may choose is cleared for at least that ceiling): it is
+left out at retrieval and named in the verdict (``withheld_above_ceiling``).
 The chunks go into ``ex.context`` with citation markers ``[1]``, ``[2]`` ... for the compose stage,
 their citations into ``ex.extensions["citations"]``, and a write into ``ex.writes`` records the
 knowledge-base versions and chunk ids (with each chunk's grounding support of the final answer)
@@ -39,6 +42,7 @@ class _Screening:
     dropped: list[str] = field(default_factory=list)
     redactions: int = 0
     skipped: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # chunks classified above the charter's ceiling
 
 
 def _question(ex: Exchange) -> str:
@@ -90,8 +94,12 @@ def _retrieve_and_screen(rt: Runtime, ex: Exchange, question: str) -> tuple[_Scr
     st = state(rt)
     with rt.engine.connect() as conn:
         kbs, missing = _knowledge_bases(conn, ex.principal.tenant_id, list(ex.charter.knowledge_bases))
-        hits = retrieve(conn, st, kbs, question, top_k=ex.charter.top_k)
-    return _screen(st, ex.charter, hits), missing
+        withheld: list[str] = []
+        hits = retrieve(conn, st, kbs, question, top_k=ex.charter.top_k, ceiling=ex.charter.classification_ceiling,
+                        withheld=withheld)
+    screening = _screen(st, ex.charter, hits)
+    screening.withheld = withheld
+    return screening, missing
 
 
 def _support_by_chunk(answer: str, texts: list[str]) -> list[dict[str, Any]]:
@@ -163,6 +171,7 @@ async def ground(ex: Exchange, rt: Runtime) -> None:
         outcome,
         chunks=len(rows),
         dropped_for_injection=screening.dropped,
+        withheld_above_ceiling=screening.withheld,
         pii_redactions=screening.redactions,
         missing_knowledge_bases=missing,
         versions={hit.kb: hit.kb_version for hit, _ in screening.kept},
