@@ -32,6 +32,9 @@ class ModelSpec(BaseModel):
     context_window: int = Field(default=8192, ge=16, le=10_000_000)
     price_prompt_per_1k: float = Field(default=0.0, ge=0)
     price_completion_per_1k: float = Field(default=0.0, ge=0)
+    hourly_cost: float = Field(
+        default=0.0, ge=0, description="Hourly cost of self-hosted hardware, charged by busy time (docs/operations.md)."
+    )
     weight: int = Field(default=100, ge=0, le=1_000_000)
     no_train: bool = True
     secret: str | None = Field(
@@ -69,6 +72,7 @@ def _row_dict(r: Any) -> dict[str, Any]:
         "context_window": r.context_window,
         "price_prompt_per_1k": r.price_prompt_per_1k,
         "price_completion_per_1k": r.price_completion_per_1k,
+        "hourly_cost": r.hourly_cost,
         "weight": r.weight,
         "enabled": r.enabled,
         "no_train": r.no_train,
@@ -162,6 +166,7 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
             enabled=r.enabled,
             no_train=r.no_train,
             secret=r.secret,
+            hourly_cost=r.hourly_cost,
         )
         for r in rows
     ]

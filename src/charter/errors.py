@@ -14,18 +14,22 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               model_not_allowed, no_eligible_model, invalid_charter,
     │   │                               empty_input, unsupported_parameter, prompt_render_failed,
     │   │                               duplicate_key, ambiguous_credentials,
-    │   │                               secret_not_allowed, destination_not_allowed (egress policy)
+    │   │                               secret_not_allowed, destination_not_allowed (egress policy),
+    │   │                               missing_end_user (the charter's end_users.required)
     │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
     ├── PayloadTooLarge [413]           body_too_large
     ├── RequestTimeout [408]            body_timeout, header_timeout (the client sent too slowly)
     ├── UnsupportedMediaType [415]      unsupported_media_type
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
-    ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant
-    ├── NotFound [404]                  model_not_found, not_found, use_case_not_found
+    ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant, metrics_not_allowed
+    ├── NotFound [404]                  model_not_found, not_found, use_case_not_found, metrics_disabled,
+    │                                   subject_not_found
     ├── Gone [410]                      content_expired (deleted under the charter's retention_days)
     ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
-    │                                   same_principal, suite_changed_by_requester (two-person rules)
-    ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded
+    │                                   same_principal, suite_changed_by_requester (two-person rules),
+    │                                   monitor_not_configured (drift run of a charter without monitor:)
+    ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded (per key),
+    │                                   end_user_rate_limit_exceeded, end_user_token_rate_limit_exceeded
     ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the
     │                                   period; ``retry-after`` says when the period ends)
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended

@@ -22,7 +22,7 @@ def register_providers(register: Register) -> None:
     """Register provider kinds: ``register("openai", factory)``; factory(model_entry, settings, credential)
     -> Provider. ``credential`` (:class:`charter.secretstore.Credential` or None) is the operator secret
     the entry references, already checked for its tenant and endpoint host; an HTTP provider connects
-    through :class:`charter.outbound.OutboundPolicy` (``OutboundPolicy.parse(settings.outbound_allow)``)."""
+    through :class:`charter.outbound.OutboundPolicy` (``OutboundPolicy.from_settings(settings)``)."""
 
 
 @hookspec
@@ -47,7 +47,9 @@ def register_evaluators(register: Register) -> None:
 
 @hookspec
 def register_alert_sinks(register: Register) -> None:
-    """Register alert sinks: ``register("webhook", factory)``; factory(settings) -> AlertSink."""
+    """Register alert sinks: ``register("webhook", factory)``; factory(options, settings, egress) -> AlertSink.
+    ``options`` are the sink's keys from the operator's alerts file; ``egress`` (:class:`charter.secretstore.Egress`)
+    checks its destination and resolves its secrets (see :mod:`charter.monitor.alerts.builtin`)."""
 
 
 __all__ = ["Register", "hookimpl", "hookspec"]

@@ -26,8 +26,10 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -211,12 +213,22 @@ def split_url(url: str, *, param: str = "endpoint") -> Destination:
 class OutboundPolicy:
     """The parsed allow-list (immutable). ``OutboundPolicy()`` allows nothing."""
 
-    def __init__(self, entries: Iterable[AllowEntry] = ()) -> None:
+    def __init__(self, entries: Iterable[AllowEntry] = (), *, ca_bundle: Path | None = None) -> None:
         self.entries: tuple[AllowEntry, ...] = tuple(entries)
+        #: The CAs HTTPS destinations are verified against (None: the system's). Always verified.
+        self.ca_bundle = ca_bundle
+        self.ssl_context: ssl.SSLContext | None = (
+            None if ca_bundle is None else ssl.create_default_context(cafile=str(ca_bundle))
+        )
 
     @classmethod
-    def parse(cls, entries: Sequence[str]) -> OutboundPolicy:
-        return cls(parse_entry(e) for e in entries)
+    def parse(cls, entries: Sequence[str], *, ca_bundle: Path | None = None) -> OutboundPolicy:
+        return cls((parse_entry(e) for e in entries), ca_bundle=ca_bundle)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> OutboundPolicy:
+        """The operator's policy: ``outbound_allow`` and ``upstream_ca_bundle``."""
+        return cls.parse(settings.outbound_allow, ca_bundle=settings.upstream_ca_bundle)
 
     def _matching(self, scheme: str | None, host: str, port: int) -> list[AllowEntry]:
         return [e for e in self.entries if e.matches(scheme, host, port)]
@@ -251,11 +263,13 @@ class OutboundPolicy:
     def aiohttp_connector(self, **options: Any) -> aiohttp.TCPConnector:
         """A connector whose DNS answers pass :meth:`admits_address` (IP literals skip DNS in aiohttp,
         so check the URL with :meth:`check_url` before using it)."""
+        if self.ssl_context is not None:
+            options.setdefault("ssl", self.ssl_context)
         return aiohttp.TCPConnector(resolver=CheckedResolver(self), **options)
 
     def httpx_client(self, **options: Any) -> httpx.Client:
         """An httpx client that connects only where the policy admits (no redirects, no env proxies)."""
-        transport = httpx.HTTPTransport()
+        transport = httpx.HTTPTransport(verify=self.ssl_context or True)
         # httpx offers no public hook for name resolution; its connection pool (httpcore) takes a
         # network backend, set here. tests/unit/core/test_outbound.py fails if that ever stops working.
         transport._pool._network_backend = CheckedBackend(self)
@@ -263,7 +277,7 @@ class OutboundPolicy:
 
     def async_httpx_client(self, **options: Any) -> httpx.AsyncClient:
         """The async twin of :meth:`httpx_client`."""
-        transport = httpx.AsyncHTTPTransport()
+        transport = httpx.AsyncHTTPTransport(verify=self.ssl_context or True)
         transport._pool._network_backend = AsyncCheckedBackend(self)
         return httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=False, **options)
 

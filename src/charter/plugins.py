@@ -21,6 +21,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "charter.guards.builtin",
     "charter.evals.builtin",
     "charter.knowledge.builtin",
+    "charter.monitor.alerts.builtin",
 )
 
 _KINDS = ("providers", "guards", "embedders", "document_loaders", "evaluators", "alert_sinks")

@@ -204,7 +204,7 @@ class Egress:
     @classmethod
     def from_settings(cls, settings: Settings) -> Egress:
         return cls(
-            OutboundPolicy.parse(settings.outbound_allow),
+            OutboundPolicy.from_settings(settings),
             SecretStore.load(settings.effective_secrets_file, required=settings.secrets_file is not None),
         )
 

@@ -48,8 +48,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None,
         description="Redis URL (`redis://127.0.0.1:6379/0`). When set, the per-key rate-limit counters "
-        "(requests and tokens per minute) live there, shared by every replica; Redis unreachable: "
-        "`503 ratelimit_unavailable`. Nothing else uses it: policy caches are per replica "
+        "(requests and tokens per minute) and each charter budget's spend this period live there, shared by "
+        "every replica; Redis unreachable: `503 ratelimit_unavailable` (`503 budget_unavailable` for a use "
+        "case with a budget). `/readyz` and `charter doctor` ping it. Nothing else uses it: policy "
+        "caches are per replica "
         "(`CHARTER_POLICY_CACHE_TTL_S`).",
     )
     host: str = Field(default="127.0.0.1", description="Address `charter serve` binds to.")
@@ -150,6 +152,50 @@ class Settings(BaseSettings):
         "in memory and written in aggregate this often (and at shutdown): one row per tenant, use case "
         "and code, one `refusals.aggregated` ledger entry per tenant.",
     )
+    scheduler: Literal["on", "off"] = Field(
+        default="on",
+        description="`on`: this replica's server takes part in running the scheduled jobs (`charter jobs "
+        "list`); a lease in the store lets exactly one replica run each job per interval. `off`: this "
+        "replica never runs jobs (others still do).",
+    )
+    scheduler_poll_s: float = Field(
+        default=1.0, gt=0, le=60, description="How often the scheduler looks for due jobs (one read)."
+    )
+    job_lease_s: float = Field(
+        default=60.0,
+        ge=1,
+        le=3600,
+        description="A running job's lease; its replica renews it every third of this. A replica that "
+        "crashes mid-run loses the job to another replica this long after its last renewal.",
+    )
+    job_intervals: dict[str, float] = Field(
+        default_factory=dict,
+        description='Per-job interval overrides in seconds, e.g. `{"oversight.sweep": 30}` (JSON). A '
+        "name that is not a job stops the scheduler's start.",
+    )
+    health_ledger_max_pending: int = Field(
+        default=10_000,
+        ge=1,
+        description="`/readyz` fails when more ledger entries than this wait for a signed checkpoint.",
+    )
+    health_ledger_max_age_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="`/readyz` fails when the oldest ledger entry waiting for a signed checkpoint is older "
+        "than this many seconds (the checkpointer is behind or failing).",
+    )
+    health_job_failures: int = Field(
+        default=3, ge=1, description="Consecutive failed runs of one job that `/readyz` reports."
+    )
+    health_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="Each `/readyz` / `charter doctor` check fails after this many seconds."
+    )
+    readyz_detail: Literal["loopback", "key"] = Field(
+        default="loopback",
+        description="Who sees which `/readyz` checks failed and why: `loopback` (callers on 127.0.0.1/::1, "
+        "or with an admin or auditor key) or `key` (only with an admin or auditor key; use it when a proxy "
+        "on the same host forwards outside traffic). Everyone else gets the bare status.",
+    )
     guard_cache_size: int = Field(
         default=8192,
         ge=0,
@@ -176,8 +222,93 @@ class Settings(BaseSettings):
         "`scheme://host[:port]` entries; host a DNS name, `*.suffix`, IP or CIDR; port a number or `*`. "
         "Empty (default): nothing outbound.",
     )
+    tls_certfile: Path | None = Field(
+        default=None,
+        description="`charter serve` speaks HTTPS with this certificate chain (PEM); set with `tls_keyfile`. "
+        "Unset: plain HTTP (behind a TLS-terminating proxy, or on loopback).",
+    )
+    tls_keyfile: Path | None = Field(
+        default=None, description="The private key (PEM, owner-only) of `tls_certfile`."
+    )
+    upstream_ca_bundle: Path | None = Field(
+        default=None,
+        description="CA certificates (PEM) Charter trusts for HTTPS to model servers, embedders, webhooks and "
+        "alert sinks, instead of the system's: an agency's internal CA. Certificates are always verified.",
+    )
+    alerts_file: Path | None = Field(
+        default=None,
+        description="Alert sinks and platform-wide alert rules (YAML: `sinks:`, `rules:`; docs/operations.md, "
+        "Alerts). Unset: no sinks (alerts are recorded, ledgered and logged) and no platform rules.",
+    )
+    alert_repeat_interval_s: float = Field(
+        default=14_400.0,
+        ge=60,
+        description="An alert still firing is notified again after this many seconds (default 4 h).",
+    )
+    alert_evaluate_interval_s: float = Field(
+        default=60.0, ge=5, le=3600, description="How often the `alerts.evaluate` job evaluates every alert rule."
+    )
+    alert_retry_base_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="First retry delay of a notice a sink failed to deliver; doubles on every failure.",
+    )
+    alert_retry_max_s: float = Field(
+        default=900.0, gt=0, le=86_400, description="Longest delay between two delivery attempts of a notice."
+    )
+    alert_max_attempts: int = Field(
+        default=50, ge=1, le=10_000, description="Delivery attempts of one notice before it is given up (`dead`)."
+    )
+    drift_check_interval_s: float = Field(
+        default=3600.0,
+        ge=60,
+        le=7 * 86400,
+        description="How often the `drift.check` job compares each monitored use case's recent window with its "
+        "baseline (charter `monitor:`; docs/operations.md, Production drift and bias).",
+    )
+    drift_max_events: int = Field(
+        default=50_000,
+        ge=100,
+        le=5_000_000,
+        description="Most interactions (the newest) and sampled embeddings a drift run reads per window.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the server."
+    )
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Count every exchange in Prometheus metrics and serve them at `GET /metrics` "
+        "(docs/operations.md, Monitoring). Off: nothing is counted and `/metrics` is `404 metrics_disabled`.",
+    )
+    metrics_access: Literal["loopback", "key", "open"] = Field(
+        default="loopback",
+        description="Who may read `GET /metrics`: `loopback` = clients on the same host without a key, "
+        "others with an admin or auditor key (or a key with the `metrics` scope); `key` = always such a "
+        "key; `open` = anyone who can reach the port.",
+    )
+    metrics_label_limit: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Most distinct values a metric label (tenant, use case, model, guard, error code) "
+        "takes in one process; later values are counted under `other`.",
+    )
+    metrics_store_cache_s: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long the store-derived metrics (review queue, review items, feedback, ledger "
+        "lag) computed for one scrape are reused by the next.",
+    )
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces endpoint (`http://collector:4318`; `/v1/traces` is added when "
+        "the path does not end with it). Unset (default): no traces. It must be on "
+        "`CHARTER_OUTBOUND_ALLOW`.",
+    )
+    otlp_timeout_s: float = Field(
+        default=5.0, gt=0, le=60, description="Timeout of one OTLP export; a failed export is logged and dropped."
     )
     demo: bool = Field(
         default=True, description="`charter init` creates a demo tenant, use case and API key on first run."
@@ -189,6 +320,15 @@ class Settings(BaseSettings):
         for entry in entries:
             parse_entry(entry)
         return entries
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> Settings:
+        if (self.tls_certfile is None) != (self.tls_keyfile is None):
+            raise ValueError("set tls_certfile and tls_keyfile together (CHARTER_TLS_CERTFILE, CHARTER_TLS_KEYFILE)")
+        for path in (self.tls_certfile, self.tls_keyfile, self.upstream_ca_bundle):
+            if path is not None and not path.is_file():
+                raise ValueError(f"{path}: no such file")
+        return self
 
     @model_validator(mode="after")
     def _absolute_data_dir(self) -> Settings:

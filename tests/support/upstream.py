@@ -24,14 +24,16 @@ def free_port() -> int:
 
 
 class ScriptedUpstream:
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[str, str] | None = None) -> None:
+        #: (certificate file, key file): serve HTTPS instead of HTTP
+        self.tls = tls
         self.reply = "Passports are renewed online at the passport office website."
         self.delay = 0.0
         self.stream_pieces: list[str] | None = None
         self.requests: list[dict[str, Any]] = []
         self._failures: list[int] = []
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/v1"
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}/v1"
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -110,7 +112,8 @@ class ScriptedUpstream:
 
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> ScriptedUpstream:
-        config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        tls = {"ssl_certfile": self.tls[0], "ssl_keyfile": self.tls[1]} if self.tls else {}
+        config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on", **tls)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

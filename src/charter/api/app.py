@@ -9,7 +9,22 @@ from types import ModuleType
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from charter.api import evals, gateway, guards, knowledge, ledger, management, oversight, prompts
+from charter.api import (
+    alerts,
+    drift,
+    evals,
+    gateway,
+    guards,
+    health,
+    jobs,
+    knowledge,
+    ledger,
+    management,
+    monitor,
+    oversight,
+    prompts,
+    subjects,
+)
 from charter.api.edge import Edge
 from charter.api.errors import install_error_handlers
 from charter.api.responses import JSONResponse
@@ -19,7 +34,10 @@ from charter.settings import Settings
 __all__ = ["ROUTERS", "create_app"]
 
 #: Router modules (``router = APIRouter()`` in each, and an optional ``setup(app)``), in order.
-ROUTERS: tuple[ModuleType, ...] = (gateway, management, ledger, guards, oversight, prompts, evals, knowledge)
+ROUTERS: tuple[ModuleType, ...] = (
+    gateway, management, ledger, guards, oversight, prompts, evals, knowledge, monitor, jobs, health, drift,
+    alerts, subjects,
+)
 
 
 def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:

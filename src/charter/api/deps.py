@@ -7,6 +7,7 @@ carry the marks the edge reads: ``charter_roles`` on a dependency or an endpoint
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,6 +24,7 @@ __all__ = [
     "bearer_of",
     "check_role",
     "get_runtime",
+    "is_loopback",
     "key_cache",
     "require_roles",
     "roles",
@@ -102,3 +104,13 @@ def takes_upload(endpoint: F) -> F:
     """Mark a route whose body is a file: the upload cap applies and the route streams the body."""
     endpoint.charter_upload = True  # type: ignore[attr-defined]
     return endpoint
+
+
+def is_loopback(request: Request) -> bool:
+    """Whether the client connected from this host (what ``loopback`` access to /metrics and the
+    detail of /readyz rely on: put a proxy on another host, or switch those to ``key``)."""
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

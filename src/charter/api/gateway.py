@@ -21,6 +21,7 @@ from charter.gateway.request import ClientIds, client_ids, parse_chat, parse_emb
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
 from charter.guards.stages import screen_input
+from charter.identity.subjects import identify
 from charter.providers.base import ProviderError
 from charter.providers.router import eligible_models
 from charter.runtime import Runtime
@@ -130,7 +131,10 @@ async def chat_completions(request: Request) -> Response:
         messages=body.messages,
         params=body.params,
         conversation_id=ids.conversation_id,
+        metadata=body.metadata,
     )
+    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
+    ex.subject_id, ex.officer = who.subject_id, who.officer
     variables = body.metadata.get("variables") if body.metadata else None
     if isinstance(variables, dict):
         ex.extensions["variables"] = variables
@@ -198,6 +202,8 @@ async def embeddings(request: Request) -> Response:
         params=GenerationParams(model=body.model),
         conversation_id=ids.conversation_id,
     )
+    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
+    ex.subject_id, ex.officer = who.subject_id, who.officer
     try:
         await admit(ex, rt)
         await screen_input(ex, rt)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection
 
@@ -24,7 +24,7 @@ from charter.policy.service import get_use_case
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
-__all__ = ["router", "setup"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["oversight"])
 
@@ -404,9 +404,3 @@ def export_corrections(
             rt, c, p.tenant_id, name, actor=p.key_id, purpose=body.purpose
         )
     )
-
-
-def setup(app: FastAPI) -> None:
-    """Run the SLA / auto-suspend sweep for as long as the app runs."""
-    app.state.on_start.append(oversight.start_oversight)
-    app.state.on_stop.append(oversight.stop_oversight)

@@ -75,9 +75,12 @@ class GuardedHttpTools(HttpToolsProtocol):
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
     """Keyword arguments for ``uvicorn.run`` / ``uvicorn.Config`` that every Charter server uses."""
-    return {
+    options: dict[str, Any] = {
         "http": functools.partial(GuardedHttpTools, header_timeout=settings.header_timeout_s),
         "timeout_keep_alive": 5,
         "access_log": False,
         "log_level": settings.log_level,
     }
+    if settings.tls_certfile is not None and settings.tls_keyfile is not None:
+        options |= {"ssl_certfile": str(settings.tls_certfile), "ssl_keyfile": str(settings.tls_keyfile)}
+    return options

@@ -14,6 +14,7 @@ from charter.api.server import uvicorn_options
 from charter.bootstrap import init as do_init
 from charter.cli.common import JSON_OPTION, cli_actor, console, emit, fail, open_runtime
 from charter.errors import CharterError, InvalidRequest
+from charter.monitor.metrics import prepare_multiprocess_dir
 from charter.policy import controls
 from charter.policy import service as policy
 from charter.principals.keys import create_key
@@ -70,6 +71,8 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
+    if workers > 1 and settings.metrics_enabled:  # before the workers start: they inherit it
+        prepare_multiprocess_dir(settings.data_dir)
     console.print(f"Charter listening on http://{host}:{port}  (OpenAI base URL: http://{host}:{port}/v1)")
     uvicorn.run(
         "charter.api.asgi:create",

@@ -6,7 +6,24 @@ from types import ModuleType
 
 import typer
 
-from charter.cli import audit, core, feedback, guards, incidents, kb, keys, models, prompts, review, usecases
+from charter.cli import (
+    alerts,
+    audit,
+    core,
+    cost,
+    feedback,
+    guards,
+    incidents,
+    jobs,
+    kb,
+    keys,
+    models,
+    monitor,
+    prompts,
+    review,
+    subjects,
+    usecases,
+)
 from charter.cli import eval as eval_
 from charter.files import restrict_umask
 
@@ -24,6 +41,8 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
     ("usecases", usecases),
     ("keys", keys),
     ("models", models),
+    ("alerts", alerts),
+    ("cost", cost),
     ("audit", audit),
     ("guards", guards),
     ("review", review),
@@ -32,6 +51,9 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
     ("prompts", prompts),
     ("eval", eval_),
     ("kb", kb),
+    ("monitor", monitor),
+    ("jobs", jobs),
+    ("subjects", subjects),
 )
 
 
@@ -39,6 +61,7 @@ def _mount() -> None:
     for name, module in SUBCOMMANDS:
         app.add_typer(module.app, name=name)
     core.register(app)  # the root commands: init, serve, chat, kill, revive
+    jobs.register(app)  # charter doctor
 
 
 _mount()

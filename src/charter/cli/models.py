@@ -25,6 +25,7 @@ def add(
     context_window: int = typer.Option(8192),
     price_prompt: float = typer.Option(0.0, help="Price per 1k prompt tokens."),
     price_completion: float = typer.Option(0.0, help="Price per 1k completion tokens."),
+    hourly_cost: float = typer.Option(0.0, help="Hourly cost of self-hosted hardware (charged by busy time)."),
     weight: int = typer.Option(100, help="Traffic weight within the alias (canary)."),
     secret: str | None = typer.Option(
         None, help="Name of an operator-defined provider secret (docs/operations.md, Provider secrets)."
@@ -47,6 +48,7 @@ def add(
         context_window=context_window,
         price_prompt_per_1k=price_prompt,
         price_completion_per_1k=price_completion,
+        hourly_cost=hourly_cost,
         weight=weight,
         secret=secret,
     )

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "ALERT_SIGNALS",
     "CLASSIFICATION_LEVELS",
     "DEFAULT_SCREEN_ROLES",
+    "DRIFT_DETECTORS",
+    "AlertRule",
+    "Budget",
     "Charter",
+    "DriftMonitor",
+    "EmbeddingSample",
+    "EndUsers",
+    "EvalPolicy",
     "GuardAction",
     "GuardDirection",
     "GuardPolicy",
@@ -132,6 +141,167 @@ class RateLimits(_Strict):
     tokens_per_minute: int = Field(default=100_000, ge=1)
 
 
+class EndUsers(_Strict):
+    """Who a request is for (SA-3, SA-5): the end user (pseudonymised) and the officer (in clear)."""
+
+    header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="A request header naming the end user, read when the body has no `user` field.",
+    )
+    officer_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="A request header naming the officer (staff member) an application asks for.",
+    )
+    required: bool = Field(default=False, description="Refuse a request that names no end user.")
+    requests_per_minute: int | None = Field(default=None, ge=1, description="Per end user, besides the key's.")
+    tokens_per_minute: int | None = Field(default=None, ge=1, description="Per end user, besides the key's.")
+
+
+#: The signals an alert rule's ``metric`` may name, each computed over the rule's window for the use
+#: case (charter.monitor.alerts.signals; docs/operations.md, Monitoring, Alerts).
+ALERT_SIGNALS: tuple[str, ...] = (
+    "requests",
+    "error_rate",
+    "refusal_rate",
+    "provider_failure_rate",
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "ttft_p95_ms",
+    "guard_hit_rate",
+    "negative_feedback_rate",
+    "rejection_rate",
+    "review_queue_depth",
+    "review_oldest_age_s",
+    "cost",
+    "budget_share",
+)
+#: The drift detectors an alert rule's ``detector`` may name (charter.monitor.drift).
+DRIFT_DETECTORS: tuple[str, ...] = (
+    "input_length",
+    "output_length",
+    "language_mix",
+    "refusal_rate",
+    "guard_hit_rate",
+    "grounding_score",
+    "negative_feedback_rate",
+    "appeal_rate",
+    "expert_score",
+    "embedding_shift",
+)
+_DURATION = re.compile(r"^([1-9][0-9]{0,4})([smhd])$")
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration_s(text: str) -> int:
+    """Seconds in a duration such as ``90s``, ``15m``, ``1h``, ``7d`` (ValueError otherwise)."""
+    found = _DURATION.match(text)
+    if found is None:
+        raise ValueError("a duration is a whole number and a unit s, m, h or d, such as 15m or 1h")
+    return int(found.group(1)) * _UNIT_S[found.group(2)]
+
+
+class AlertRule(_Strict):
+    """One alert rule: a signal (``metric``) crossing a bound, or a drift ``detector`` whose latest
+    finding drifted, over a window (ME-4). See docs/charter.md, ``alerts:``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    name: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$",
+        description="Alert name; default the metric, or drift.<detector>.",
+    )
+    metric: str | None = Field(default=None, description="A signal from the catalogue (ALERT_SIGNALS).")
+    detector: str | None = Field(default=None, description="A drift detector: fires when its latest finding drifted.")
+    guard: str | None = Field(default=None, description="guard_hit_rate of this guard only.")
+    above: float | None = None
+    below: float | None = None
+    window: str = Field(default="15m", description="How far back the signal is computed: 90s, 15m, 1h, 7d.")
+    for_: str | None = Field(default=None, alias="for", description="The condition must hold this long first.")
+    min_events: int = Field(default=1, ge=0, description="Fewest events in the window before a rate counts.")
+    severity: Literal["info", "warning", "critical"] = "warning"
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, value: str | None) -> str | None:
+        if value is not None and value not in ALERT_SIGNALS:
+            raise ValueError(f"unknown metric {value!r}; one of {', '.join(ALERT_SIGNALS)}")
+        return value
+
+    @field_validator("detector")
+    @classmethod
+    def _known_detector(cls, value: str | None) -> str | None:
+        if value is not None and value not in DRIFT_DETECTORS:
+            raise ValueError(f"unknown detector {value!r}; one of {', '.join(DRIFT_DETECTORS)}")
+        return value
+
+    @field_validator("window", "for_")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and duration_s(value) > 31 * 86400:
+            raise ValueError("at most 31d")
+        return value
+
+    @model_validator(mode="after")
+    def _one_condition(self) -> AlertRule:
+        if (self.metric is None) == (self.detector is None):
+            raise ValueError("give exactly one of metric and detector")
+        if self.metric is not None and (self.above is None) == (self.below is None):
+            raise ValueError("a metric rule gives exactly one of above and below")
+        if self.detector is not None and (self.above is not None or self.below is not None):
+            raise ValueError("a detector rule fires when the detector finds drift: no above or below")
+        if self.guard is not None and self.metric != "guard_hit_rate":
+            raise ValueError("guard narrows guard_hit_rate only")
+        return self
+
+    @property
+    def alert_name(self) -> str:
+        return self.name or (self.metric if self.metric is not None else f"drift.{self.detector}")
+
+    @property
+    def window_s(self) -> int:
+        return duration_s(self.window)
+
+    @property
+    def for_s(self) -> int:
+        return 0 if self.for_ is None else duration_s(self.for_)
+
+    def breached(self, value: float) -> bool:
+        return value > self.above if self.above is not None else value < (self.below or 0.0)
+
+
+class Budget(_Strict):
+    """A spending limit per period (docs/charter.md, ``budget:``): ``alert_at`` of it fires
+    ``budget.share`` once a period; at the limit the gateway refuses with ``429 budget_exceeded``."""
+
+    limit: float = Field(gt=0, description="Spend allowed per period, in the currency of the model prices.")
+    period: Literal["day", "month"] = "month"
+    alert_at: float | None = Field(default=0.8, gt=0, le=1, description="Share of the limit that alerts.")
+
+
+class EvalPolicy(_Strict):
+    """``eval:`` — Charter runs the use case's evaluation suite by itself (ME-2; docs/charter.md)."""
+
+    schedule: str | None = Field(
+        default=None,
+        description="How often the scheduler runs the suite on the production variant, then the drift "
+        "check: a duration from 5m to 366d (30m, 6h, 1d). Unset: only when someone runs it.",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str | None) -> str | None:
+        if value is not None and not 300 <= duration_s(value) <= 366 * 86400:
+            raise ValueError("a schedule is from 5m to 366d, such as 1h or 1d")
+        return value
+
+    @property
+    def schedule_s(self) -> int | None:
+        return None if self.schedule is None else duration_s(self.schedule)
+
+
 class Inventory(_Strict):
     """Fields of the OMB AI use-case inventory (2025 template, M-25-21) and UK ATRS tier 1."""
 
@@ -155,6 +325,66 @@ class Inventory(_Strict):
     public_notice_url: str = ""
 
 
+class EmbeddingSample(_Strict):
+    """Opt-in: keep the input embedding of a sample of requests, for the embedding-shift detector."""
+
+    embedder: str = Field(
+        default="minilm", pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$", description="A registered embedder."
+    )
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    sample_rate: float = Field(default=0.1, gt=0.0, le=1.0, description="Share of requests whose input is embedded.")
+    max_chars: int = Field(default=2000, ge=16, le=100_000, description="Input characters embedded (the last ones).")
+
+
+class DriftMonitor(_Strict):
+    """Production drift and bias detection (ME-2, ME-4): the ``recent`` window against the ``baseline``
+    window just before it, overall and per segment, false alarms controlled across all tests."""
+
+    baseline: str = Field(default="7d", description="Length of the baseline window (15m, 12h, 7d).")
+    recent: str = Field(default="1d", description="Length of the recent window, ending now.")
+    min_events: int = Field(default=50, ge=10, le=10_000_000, description="Fewest events in each window to test.")
+    segments: list[str] = Field(
+        default_factory=list, max_length=8, description="language and/or metadata.<key> of the request."
+    )
+    alpha: float = Field(default=0.01, gt=0.0, le=0.2, description="False-alarm level after correction.")
+    correction: Literal["bh", "bonferroni"] = "bh"
+    detectors: list[str] | None = Field(default=None, min_length=1, description="Default: every detector.")
+    embeddings: EmbeddingSample | None = None
+
+    @field_validator("baseline", "recent")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        if duration_s(value) > 366 * 86400:
+            raise ValueError("a window is at most 366d")
+        return value
+
+    @field_validator("segments")
+    @classmethod
+    def _segments(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name != "language" and not re.fullmatch(r"metadata\.[A-Za-z0-9_-]{1,64}", name):
+                raise ValueError(f"{name!r} is not a segment: write language or metadata.<key>")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a segment twice")
+        return value
+
+    @field_validator("detectors")
+    @classmethod
+    def _detectors(cls, value: list[str] | None) -> list[str] | None:
+        for name in value or []:
+            if name not in DRIFT_DETECTORS:
+                raise ValueError(f"unknown detector {name!r}; known: {', '.join(DRIFT_DETECTORS)}")
+        return value
+
+    @property
+    def baseline_s(self) -> int:
+        return duration_s(self.baseline)
+
+    @property
+    def recent_s(self) -> int:
+        return duration_s(self.recent)
+
+
 class Charter(_Strict):
     """A use case's policy. Every applied change becomes a new, immutable version."""
 
@@ -172,6 +402,7 @@ class Charter(_Strict):
     review: ReviewRule = Field(default_factory=ReviewRule)
     retention_days: int = Field(default=365, ge=1, le=36500)
     rate_limits: RateLimits = Field(default_factory=RateLimits)
+    end_users: EndUsers = Field(default_factory=EndUsers)
     max_input_chars: int = Field(default=8000, ge=1, le=1_000_000)
     kill_switch: bool = False
     outage_message: str = (
@@ -180,8 +411,17 @@ class Charter(_Strict):
     knowledge_bases: list[str] = Field(default_factory=list)
     top_k: int = Field(default=4, ge=1, le=50)
     may_train: bool = False
+    trace_content: bool = Field(
+        default=False,
+        description="Traces (CHARTER_OTLP_ENDPOINT) may carry the prompt and answer text "
+        "(gen_ai.input.messages / gen_ai.output.messages); default: counts, ids and verdicts only.",
+    )
     suspend_when: SuspendCriteria | None = None
+    monitor: DriftMonitor | None = None
     inventory: Inventory = Field(default_factory=Inventory)
+    alerts: list[AlertRule] = Field(default_factory=list, description="Alert rules (ME-4).")
+    budget: Budget | None = None
+    eval: EvalPolicy | None = Field(default=None, description="Scheduled suite runs (eval.schedule).")
 
     @property
     def is_high_impact(self) -> bool:

@@ -133,6 +133,8 @@ class ModelEntry:
     no_train: bool = True
     #: Name of the operator-defined provider secret the entry references (never its value).
     secret: str | None = None
+    #: What the self-hosted hardware behind it costs an hour (charter.monitor.cost: busy-time attribution).
+    hourly_cost: float = 0.0
 
 
 @dataclass(slots=True)
@@ -160,6 +162,12 @@ class Exchange:
     started: float = field(default_factory=time.perf_counter)
     received_at: float = field(default_factory=time.time)
     conversation_id: str | None = None
+    #: The end user's pseudonymous id (charter.identity.subjects); never the identifier itself.
+    subject_id: str | None = None
+    #: The officer (staff member) the application asks for, as it named them (``end_users.officer_header``).
+    officer: str | None = None
+    #: The request's ``metadata`` object; only the keys a charter names (``monitor.segments``) are kept.
+    metadata: dict[str, Any] = field(default_factory=dict)
     verdicts: list[StageVerdict] = field(default_factory=list)
     context: list[dict[str, Any]] = field(default_factory=list)  # retrieved chunks (ground stage)
     prompt_messages: list[ChatMessage] | None = None  # what the provider gets (compose stage)
@@ -185,6 +193,9 @@ class Exchange:
     #: items, citations, ...): ``fn(conn, interaction_id)``, run by the record stage, in order, after
     #: it inserts the interaction; what they return is ignored.
     writes: list[Callable[[Connection, str], object]] = field(default_factory=list)
+    #: When each pipeline stage ran: ``(stage, start, end)`` in epoch nanoseconds, appended by the
+    #: pipeline and the record stage; the trace's child spans (charter.monitor.tracing) are built from it.
+    stage_times: list[tuple[str, int, int]] = field(default_factory=list)
 
     def verdict(self, stage: str, outcome: Outcome = "pass", **detail: Any) -> StageVerdict:
         v = StageVerdict(stage=stage, outcome=outcome, detail=dict(detail))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
 import orjson
 
@@ -22,6 +22,7 @@ from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
 from charter.guards.stages import screen_input, screen_output, screen_output_stream
 from charter.knowledge.stages import ground
+from charter.monitor.metrics import observe_exchange
 from charter.oversight.stages import held_response_body, must_hold_before_release, oversee
 from charter.prompts.stages import compose
 from charter.providers.base import ProviderError, StreamDelta
@@ -30,6 +31,17 @@ from charter.runtime import Runtime
 __all__ = ["Outcome", "Pipeline"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+async def _timed(ex: Exchange, stage: str, step: Awaitable[T]) -> T:
+    """Await one stage, noting when it ran (``Exchange.stage_times``: the trace's child spans)."""
+    start = time.time_ns()
+    try:
+        return await step
+    finally:
+        ex.stage_times.append((stage, start, time.time_ns()))
 
 
 class Outcome:
@@ -60,15 +72,16 @@ class Pipeline:
         self.rt = rt
 
     async def _refused(self, ex: Exchange, exc: CharterError) -> None:
-        if exc.code in AGGREGATED_CODES:  # a rate-limit refusal is counted, not recorded (gateway.refusals)
-            refusal_counter(self.rt).count(
-                tenant_id=ex.principal.tenant_id, use_case_id=ex.use_case_id, key_id=ex.principal.key_id, code=exc.code
-            )
-            return
         # a kill switch (503 Suspended) is a deliberate refusal, not a failure of Charter or upstream
         failed = isinstance(exc, UpstreamFailed) or (exc.status >= 500 and not isinstance(exc, Suspended))
         ex.status = "error" if failed else "refused"
         ex.error_code = exc.code
+        if exc.code in AGGREGATED_CODES:  # a rate-limit refusal is counted, not recorded (gateway.refusals)
+            refusal_counter(self.rt).count(
+                tenant_id=ex.principal.tenant_id, use_case_id=ex.use_case_id, key_id=ex.principal.key_id, code=exc.code
+            )
+            observe_exchange(self.rt, ex)
+            return
         if isinstance(exc, RateLimited):
             ex.persist_raw = False
         try:
@@ -91,19 +104,20 @@ class Pipeline:
     async def chat(self, ex: Exchange) -> Outcome:
         rt = self.rt
         try:
-            reservation = await admit(ex, rt)
-            await screen_input(ex, rt)
-            await ground(ex, rt)
-            await compose(ex, rt)
-            planned = await route(ex, rt)
+            reservation = await _timed(ex, "admit", admit(ex, rt))
+            await _timed(ex, "screen_input", screen_input(ex, rt))
+            await _timed(ex, "ground", ground(ex, rt))
+            await _timed(ex, "compose", compose(ex, rt))
+            planned = await _timed(ex, "route", route(ex, rt))
             hold_first = must_hold_before_release(ex)
             if ex.params.stream and not hold_first:
+                opened = time.time_ns()
                 deltas = await open_stream(ex, rt, planned)
-                return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation))
-            await generate(ex, rt, planned)
-            await screen_output(ex, rt)
+                return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation, opened))
+            await _timed(ex, "generate", generate(ex, rt, planned))
+            await _timed(ex, "screen_output", screen_output(ex, rt))
             check_answer(ex)
-            await oversee(ex, rt)
+            await _timed(ex, "oversee", oversee(ex, rt))
         except CharterError as exc:
             await self._refused(ex, exc)
             raise
@@ -137,14 +151,17 @@ class Pipeline:
         and recorded with the interaction (verdict ``ratelimit``, outcome ``fail``)."""
         used = ex.usage.total_tokens
         try:
-            await gateway_of(self.rt).limiter.settle(reservation, used)
+            limiter = gateway_of(self.rt).limiter
+            await limiter.settle(reservation, used)
+            if reservation.end_user is not None:
+                await limiter.settle(reservation.end_user, used)
         except Unavailable as exc:
             log.error("request %s: %s; %d tokens used, %d reserved", ex.request_id, exc.message, used,
                       reservation.tokens)
             ex.verdict("ratelimit", "fail", code=exc.code, reserved_tokens=reservation.tokens, used_tokens=used)
 
     async def _sse(
-        self, ex: Exchange, deltas: AsyncIterator[StreamDelta], reservation: Reservation
+        self, ex: Exchange, deltas: AsyncIterator[StreamDelta], reservation: Reservation, opened: int
     ) -> AsyncIterator[bytes]:
         rt = self.rt
         base = {
@@ -165,12 +182,13 @@ class Pipeline:
             except ProviderError as exc:
                 ex.status, ex.error_code = "error", "upstream_interrupted"
                 ex.verdict("generate", "block", error=str(exc))
+            ex.stage_times.append(("generate", opened, time.time_ns()))
             ex.output = "".join(parts)
             if ex.status == "ok":
                 try:
-                    await screen_output(ex, rt)
+                    await _timed(ex, "screen_output", screen_output(ex, rt))
                     check_answer(ex)
-                    await oversee(ex, rt)
+                    await _timed(ex, "oversee", oversee(ex, rt))
                 except CharterError as exc:
                     ex.status, ex.error_code = "refused", exc.code
                     ex.finish_reason = "content_filter"

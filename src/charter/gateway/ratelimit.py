@@ -1,4 +1,8 @@
-"""Per-key rate limits: requests and tokens per minute (SA-5, PC-7).
+"""Per-key and per-end-user rate limits: requests and tokens per minute (SA-5, PC-7).
+
+A counter is named by a key id, or by ``eu:<use case id>:<subject id>`` for an end user whose
+charter sets ``end_users.requests_per_minute`` / ``tokens_per_minute`` (refused with the codes
+``end_user_rate_limit_exceeded`` / ``end_user_token_rate_limit_exceeded``).
 
 Fixed one-minute windows. In one process the counters live in memory; with ``CHARTER_REDIS_URL``
 they live in Redis, so every replica shares them (one round trip per request, pipelined).
@@ -17,7 +21,7 @@ from typing import Any, Protocol
 
 from charter.errors import RateLimited, Unavailable
 
-__all__ = ["MemoryLimiter", "RateLimiter", "RedisLimiter", "Reservation", "make_limiter"]
+__all__ = ["END_USER_PREFIX", "MemoryLimiter", "RateLimiter", "RedisLimiter", "Reservation", "make_limiter"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +31,22 @@ class Reservation:
     key_id: str
     window: int
     tokens: int
+    #: The end user's own reservation, when the charter limits end users too (settled alongside).
+    end_user: Reservation | None = None
 
 
-def _refuse(kind: str, limit: int, window: int) -> RateLimited:
+#: Counter names of end users start with this (the key's own counters are named by the key id).
+END_USER_PREFIX = "eu:"
+
+
+def _refuse(kind: str, limit: int, window: int, counter: str = "") -> RateLimited:
     retry = max(1, int(60 - (time.time() - window * 60)))
     code = "rate_limit_exceeded" if kind == "requests" else "token_rate_limit_exceeded"
+    who = "this key"
+    if counter.startswith(END_USER_PREFIX):  # SA-5: one end user cannot spend a whole application's limit
+        who, code = "this end user", "end_user_" + code
     return RateLimited(
-        f"this key may send {limit} {kind} per minute; retry in {retry} s",
+        f"{who} may send {limit} {kind} per minute; retry in {retry} s",
         code=code,
         headers={"retry-after": str(retry)},
     )
@@ -67,10 +80,10 @@ class MemoryLimiter:
         window = self._roll()
         count = self._requests.get(key_id, 0) + 1
         if count > rpm:
-            raise _refuse("requests", rpm, window)
+            raise _refuse("requests", rpm, window, key_id)
         used = self._tokens.get(key_id, 0)
         if used + tokens > tpm:
-            raise _refuse("tokens", tpm, window)
+            raise _refuse("tokens", tpm, window, key_id)
         self._requests[key_id] = count
         self._tokens[key_id] = used + tokens
         return Reservation(key_id, window, tokens)
@@ -105,9 +118,9 @@ class RedisLimiter:
                 f"rate-limit store unreachable ({type(exc).__name__})", code="ratelimit_unavailable"
             ) from exc
         if count > rpm:
-            raise _refuse("requests", rpm, window)
+            raise _refuse("requests", rpm, window, key_id)
         if used > tpm:
-            raise _refuse("tokens", tpm, window)
+            raise _refuse("tokens", tpm, window, key_id)
         return Reservation(key_id, window, tokens)
 
     async def settle(self, reservation: Reservation, used: int) -> None:

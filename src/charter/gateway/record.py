@@ -11,6 +11,7 @@ One write job per exchange, committed by the single writer (group commit):
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 import orjson
@@ -18,7 +19,13 @@ from sqlalchemy import Connection
 
 from charter import ledger
 from charter.domain import Exchange
+from charter.errors import CharterError
 from charter.interactions.crypto import keyring
+from charter.monitor.budgets import meter_of
+from charter.monitor.cost import exchange_cost
+from charter.monitor.drift import observe as drift
+from charter.monitor.metrics import observe_exchange
+from charter.monitor.tracing import trace_exchange
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions, new_id, utcnow
 
@@ -38,12 +45,8 @@ def _input_bytes(ex: Exchange) -> bytes:
 
 def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     model = ex.model
-    cost = 0.0
-    if model is not None:
-        cost = (
-            ex.usage.prompt_tokens * model.price_prompt_per_1k
-            + ex.usage.completion_tokens * model.price_completion_per_1k
-        ) / 1000.0
+    latency_ms = round(ex.elapsed_ms, 3)  # read once: the cost's busy time is the recorded latency
+    cost = exchange_cost(model, ex.usage.prompt_tokens, ex.usage.completion_tokens, latency_ms)
     output = ex.output.encode() if ex.status == "ok" or ex.output else b""
     return {
         "id": interaction_id,
@@ -65,7 +68,7 @@ def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         "prompt_tokens": ex.usage.prompt_tokens,
         "completion_tokens": ex.usage.completion_tokens,
         "cost": round(cost, 8),
-        "latency_ms": round(ex.elapsed_ms, 3),
+        "latency_ms": latency_ms,
         "ttft_ms": None if ex.ttft_ms is None else round(ex.ttft_ms, 3),
         "status": ex.status,
         "error_code": ex.error_code,
@@ -73,12 +76,16 @@ def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         "verdicts": [v.as_record() for v in ex.verdicts],
         "retrieved": [c.get("chunk_id") for c in ex.context] or None,
         "has_raw": False,
+        "subject_id": ex.subject_id,
+        "officer": ex.officer,
         "created_at": utcnow(),
     }
 
 
 async def record(ex: Exchange, rt: Runtime) -> str:
-    """Store the exchange; returns the interaction id once it is committed (fails closed)."""
+    """Store the exchange; returns the interaction id once it is committed (fails closed). Then it
+    is counted in the metrics and traced (telemetry: neither can fail the exchange)."""
+    started = time.time_ns()
     interaction_id = new_id("int")
     row = build_row(ex, interaction_id)
     raw_row = None
@@ -97,6 +104,9 @@ async def record(ex: Exchange, rt: Runtime) -> str:
         row["has_raw"] = True
     event = ledger.interaction_event(row)
     writes = list(ex.writes)
+    observed = drift.observation_write(ex)  # monitor: language, segments (none without monitor:)
+    if observed is not None:
+        writes.append(observed)
     actor = ex.principal.key_id
 
     def write(conn: Connection) -> None:
@@ -114,5 +124,17 @@ async def record(ex: Exchange, rt: Runtime) -> str:
         for extra in writes:
             extra(conn, interaction_id)
 
-    await rt.writer.awrite(write)
+    try:
+        await rt.writer.awrite(write)
+    except CharterError as exc:  # not recorded (fails closed): still counted, as the error the client gets
+        observe_exchange(rt, ex, failed=exc.code)
+        raise
+    budget = ex.charter.budget
+    if budget is not None and row["cost"] > 0:  # never raises: the next admission refuses if it must
+        await meter_of(rt).charge(row["tenant_id"], ex.use_case_id, ex.charter.name, budget, row["cost"])
+    ended = time.time_ns()
+    ex.stage_times.append(("record", started, ended))
+    observe_exchange(rt, ex)
+    trace_exchange(rt, ex, interaction_id, ended)
+    drift.sample_embedding(rt, ex, interaction_id)  # opt-in, in the background, after the commit
     return interaction_id

@@ -47,7 +47,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: Refusal codes counted in aggregate instead of recorded one by one.
-AGGREGATED_CODES = frozenset({"rate_limit_exceeded", "token_rate_limit_exceeded", "ratelimit_unavailable"})
+AGGREGATED_CODES = frozenset({
+    "rate_limit_exceeded", "token_rate_limit_exceeded", "ratelimit_unavailable",
+    "end_user_rate_limit_exceeded", "end_user_token_rate_limit_exceeded",
+})
 #: The ledger action of a flush (one entry per tenant).
 REFUSALS_ACTION = "refusals.aggregated"
 #: The actor of those entries: the gateway itself.

@@ -443,11 +443,12 @@ def parse_chat(body: Any) -> ChatBody:
 
 
 class EmbeddingsBody:
-    __slots__ = ("inputs", "model")
+    __slots__ = ("inputs", "model", "user")
 
-    def __init__(self, model: str | None, inputs: list[str]) -> None:
+    def __init__(self, model: str | None, inputs: list[str], user: str | None = None) -> None:
         self.model = model
         self.inputs = inputs
+        self.user = user
 
 
 def parse_embeddings(body: Any) -> EmbeddingsBody:
@@ -467,4 +468,7 @@ def parse_embeddings(body: Any) -> EmbeddingsBody:
         raise _type_error("input", "a string or a list of strings")
     if not inputs or not any(inputs):
         raise InvalidRequest("`input` is empty", code="empty_input", param="input")
-    return EmbeddingsBody(model, [_check_text(t, "input") for t in inputs])
+    user = body.get("user")
+    if user is not None and not isinstance(user, str):
+        raise _type_error("user", "a string")
+    return EmbeddingsBody(model, [_check_text(t, "input") for t in inputs], user)

@@ -10,11 +10,13 @@ imports and calls them. A stage refuses by raising a :class:`charter.errors.Char
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from charter.domain import Exchange
-from charter.errors import InvalidRequest, Suspended
-from charter.gateway.ratelimit import Reservation
+from charter.errors import CharterError, InvalidRequest, Suspended
+from charter.gateway.ratelimit import END_USER_PREFIX, Reservation
 from charter.gateway.state import gateway_of
+from charter.monitor.budgets import meter_of
 from charter.runtime import Runtime
 
 __all__ = ["admit", "estimate_tokens"]
@@ -47,11 +49,24 @@ async def admit(ex: Exchange, rt: Runtime) -> Reservation:
             code="input_too_long",
             param="messages",
         )
+    if charter.budget is not None:
+        await meter_of(rt).check(ex.use_case_id, charter.name, charter.budget)
     tokens = estimate_tokens(chars, len(ex.messages))
     ex.usage.prompt_tokens = tokens
     limits = charter.rate_limits
+    wanted = tokens + (ex.params.max_tokens or 0)
     reservation = await gw.limiter.admit(
-        ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute, tokens + (ex.params.max_tokens or 0)
+        ex.principal.key_id, limits.requests_per_minute, limits.tokens_per_minute, wanted
     )
+    per_user = charter.end_users
+    if ex.subject_id is not None and (per_user.requests_per_minute or per_user.tokens_per_minute):
+        counter = f"{END_USER_PREFIX}{ex.use_case_id}:{ex.subject_id}"
+        try:
+            own = await gw.limiter.admit(counter, per_user.requests_per_minute or 2**31,
+                                         per_user.tokens_per_minute or 2**62, wanted)
+        except CharterError:
+            await gw.limiter.settle(reservation, 0)  # the key's tokens go back: nothing was generated
+            raise
+        reservation = replace(reservation, end_user=own)
     ex.verdict("admit", "pass", estimated_prompt_tokens=tokens)
     return reservation

@@ -34,13 +34,12 @@ from sqlalchemy import Connection, Text, and_, cast, delete, select, update
 from charter import ledger
 from charter.oversight.sealing import EXPIRED_KEY
 from charter.oversight.tables import expert_samples, feedback, review_items, review_versions
+from charter.policy.current import current_charters
 from charter.runtime import Runtime
 from charter.store.schema import (
-    charter_versions,
     interaction_raw,
     interactions,
     tenants,
-    use_cases,
     utcnow,
 )
 
@@ -81,27 +80,10 @@ class ExpiryReport:
 
 
 def _scopes(conn: Connection) -> list[_Scope]:
-    rows = conn.execute(
-        select(
-            use_cases.c.tenant_id,
-            use_cases.c.id,
-            use_cases.c.name,
-            charter_versions.c.body,
-            tenants.c.legal_hold,
-        )
-        .join(
-            charter_versions,
-            and_(
-                charter_versions.c.use_case_id == use_cases.c.id,
-                charter_versions.c.version == use_cases.c.current_version,
-            ),
-        )
-        .join(tenants, tenants.c.id == use_cases.c.tenant_id)
-        .order_by(use_cases.c.tenant_id, use_cases.c.name)
-    ).all()
+    held = set(conn.execute(select(tenants.c.id).where(tenants.c.legal_hold.is_(True))).scalars())
     return [
-        _Scope(r.tenant_id, r.id, r.name, int((r.body or {}).get("retention_days") or 365), bool(r.legal_hold))
-        for r in rows
+        _Scope(c.tenant_id, c.use_case_id, c.name, int(c.body.get("retention_days") or 365), c.tenant_id in held)
+        for c in current_charters(conn)
     ]
 
 

@@ -13,7 +13,7 @@ from charter.interactions.crypto import Sealed, keyring
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions, use_cases
 
-__all__ = ["get_interaction", "list_interactions", "read_raw"]
+__all__ = ["get_interaction", "list_interactions", "open_raw", "public_interaction", "read_raw"]
 
 _COLUMNS = [c for c in interactions.c if c.name != "tenant_id"]
 
@@ -90,8 +90,18 @@ def read_raw(rt: Runtime, tenant_id: str, interaction_id: str, *, actor: str, re
         return row
 
     row = rt.writer.write(audit)
-    plain = keyring(rt).open(_sealed(row), interaction_id.encode())
-    return {"interaction_id": interaction_id, **orjson.loads(plain)}
+    return {"interaction_id": interaction_id, **open_raw(rt, row)}
+
+
+def open_raw(rt: Runtime, raw_row: Any) -> dict[str, Any]:
+    """Decrypt one ``interaction_raw`` row (the caller has recorded the read): messages, prompt, output."""
+    content: dict[str, Any] = orjson.loads(keyring(rt).open(_sealed(raw_row), raw_row.interaction_id.encode()))
+    return content
+
+
+def public_interaction(row: Any, use_case: str) -> dict[str, Any]:
+    """An ``interactions`` row as the API shows it (no tenant id; ISO times)."""
+    return _public(row, use_case)
 
 
 def _sealed(row: Any) -> Sealed:

@@ -137,7 +137,7 @@ class OpenAIEmbedder:
             )
         self.endpoint = endpoint.rstrip("/")
         self.model = model
-        self.outbound = OutboundPolicy.parse(settings.outbound_allow) if settings is not None else OutboundPolicy()
+        self.outbound = OutboundPolicy.from_settings(settings) if settings is not None else OutboundPolicy()
         self.outbound.check_url(self.endpoint, param="embedder_options.endpoint")
         self.authorization = credential.authorization(self.endpoint) if credential is not None else None
         self.dimensions = dimensions

@@ -11,8 +11,11 @@ application may use an account number or an e-mail address as a conversation id)
 them pseudonymised, as ``request_id_sha256`` and ``conversation_id_sha256`` = hex SHA-256 of
 ``"charter:<column>:" + value`` (null stays null): the ledger still commits to the stored value, and
 anyone holding the row can recompute the digest, but the ledger, its exports and its API do not
-disclose the id. Entries written before this change carry the ids in clear under their column names;
-:func:`legacy_interaction_event` re-derives those.
+disclose the id. The end user's subject id and the officer (``subject_id``, ``officer``, added by
+migration 0013) are carried the same way. Entries written before this change carry the ids in clear
+under their column names; :func:`legacy_interaction_event` re-derives those. A column added after an
+entry was written is absent from its event: ``audit verify`` accepts that only while the row holds
+the column's null (so setting it later is still caught).
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ _COLUMNS: tuple[tuple[str, Callable[[Any], Any], Any], ...] = tuple(
 
 
 #: Columns the event carries as digests, never in clear.
-PSEUDONYMISED: tuple[str, ...] = ("request_id", "conversation_id")
+PSEUDONYMISED: tuple[str, ...] = ("request_id", "conversation_id", "subject_id", "officer")
 
 
 def _digest(name: str, value: Any) -> str | None:

@@ -1,8 +1,8 @@
 """Human oversight: review queues, expert sampling, feedback and appeals, kill switch and
 auto-suspend, the incident register and oversight metrics (HO-1..HO-7, ME-3, ME-6, AT-6).
 
-The gateway calls :func:`oversee` (stage) and :func:`held_response_body`; the app lifespan calls
-:func:`start_oversight` / :func:`stop_oversight`. Every other function runs inside a writer
+The gateway calls :func:`oversee` (stage) and :func:`held_response_body`; the scheduler runs
+:func:`sweep` (job ``oversight.sweep``). Every other function runs inside a writer
 transaction (``rt.writer.write(lambda conn: ...)``) and records what it changes in the ledger."""
 
 from charter.oversight.decisions import approve, edit, reject
@@ -20,7 +20,7 @@ from charter.oversight.queue import AUTOMATION_BIAS_NOTICE, claim, claim_next, l
 from charter.oversight.responses import held_response_body
 from charter.oversight.rules import decide
 from charter.oversight.scoring import claim_next_sample, score_sample, scores_dataset, show_sample
-from charter.oversight.sla import escalate_overdue, start_oversight, stop_oversight, sweep
+from charter.oversight.sla import escalate_overdue, sweep
 from charter.oversight.stages import oversee
 from charter.oversight.status import requester_view
 from charter.oversight.suspend import evaluate_all, list_suspensions, resume
@@ -54,8 +54,6 @@ __all__ = [
     "scores_dataset",
     "show_item",
     "show_sample",
-    "start_oversight",
-    "stop_oversight",
     "submit_feedback",
     "sweep",
     "training_corrections",

@@ -128,6 +128,8 @@ def _open_appeal(
         answer_author=row.platform_model_id or "model",
         model_alias=row.model_alias,
         feedback_id=feedback_id,
+        subject_id=row.subject_id,
+        officer=row.officer,
     )
     seal_item(rt, item, {**request, "appeal": appeal})
     insert_item(conn, item, row.id, now)
@@ -138,7 +140,7 @@ def _insert(conn: Connection, principal: Principal, row: Any, feedback_id: str, 
             sealed: dict[str, Any] | None, now: dt.datetime) -> dict[str, Any]:
     conn.execute(feedback.insert().values(
         id=feedback_id, tenant_id=principal.tenant_id, use_case_id=row.use_case_id, interaction_id=row.id,
-        key_id=principal.key_id, sealed_correction=sealed, created_at=now, **values))
+        key_id=principal.key_id, sealed_correction=sealed, subject_id=row.subject_id, created_at=now, **values))
     event = {"interaction_id": row.id, **values, "has_text": sealed is not None}
     ledger.append(conn, tenant_id=principal.tenant_id, actor=principal.key_id, action="feedback.received",
                   subject=feedback_id, event=event)

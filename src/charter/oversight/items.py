@@ -50,6 +50,9 @@ class NewItem:
     sealed_answer: dict[str, Any] = field(default_factory=dict)
     model_alias: str | None = None
     feedback_id: str | None = None
+    #: The end user (pseudonymised) and the officer of the interaction (charter.identity.subjects).
+    subject_id: str | None = None
+    officer: str | None = None
 
 
 def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:
@@ -83,6 +86,8 @@ def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.da
             sealed_request=item.sealed_request,
             model_alias=item.model_alias,
             feedback_id=item.feedback_id,
+            subject_id=item.subject_id,
+            officer=item.officer,
             created_at=now,
             due_at=now + dt.timedelta(minutes=item.sla_minutes),
         )

@@ -255,4 +255,6 @@ def show_item(rt: Any, conn: Connection, reviewer: Principal, review_id: str) ->
         "versions": history,
         "decisions": decisions(conn, row.id),
         "model": row.model_alias,
+        "officer": row.officer,  # who asked, when the application named the officer (end_users)
+        "subject_id": row.subject_id,  # the end user, pseudonymised
     }

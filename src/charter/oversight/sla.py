@@ -2,14 +2,12 @@
 ledger entry) and, where the charter says ``sla_action: holding_message``, its requester is given
 the safe holding message. An unreviewed answer is never released because time ran out.
 
-The sweep and the auto-suspend check run periodically from the app's lifespan
-(:func:`start_oversight` / :func:`stop_oversight`); every replica may run them: each escalation is
-a conditional update, so only one replica records it."""
+The sweep and the auto-suspend check run as the scheduler's ``oversight.sweep`` job (charter.jobs),
+which one replica at a time runs; each escalation stays a conditional update all the same, so a
+sweep run by hand or by two processes still records it once."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import logging
 from typing import Any
@@ -17,17 +15,17 @@ from typing import Any
 from sqlalchemy import Connection, and_, select, update
 
 from charter import ledger
+from charter.monitor.alerts import Alert, fire
 from charter.oversight.suspend import evaluate_all
 from charter.oversight.tables import review_items
 from charter.store.schema import charter_versions, use_cases, utcnow
 
-__all__ = ["SWEEP_INTERVAL_S", "escalate_overdue", "start_oversight", "stop_oversight", "sweep"]
+__all__ = ["SWEEP_INTERVAL_S", "escalate_overdue", "sweep"]
 
 log = logging.getLogger(__name__)
 
-#: Seconds between two sweeps (SLA escalation and auto-suspend).
+#: Seconds between two sweeps (SLA escalation and auto-suspend): the job's default interval.
 SWEEP_INTERVAL_S = 30.0
-_TASK = "oversight.sweeper"
 
 
 def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]:
@@ -90,17 +88,38 @@ def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]
     return escalated
 
 
-def _alert(rt: Any, alert: dict[str, Any]) -> None:
-    """Send an alert to every registered sink; an alert sink failing must not stop the sweep."""
-    log.warning("oversight alert: %s", alert)
-    for name, factory in rt.extensions.items.get("alert_sinks", {}).items():
-        try:
-            sink = factory(rt.settings)
-            send = getattr(sink, "send", None)
-            if callable(send):
-                send(alert)
-        except Exception:
-            log.exception("alert sink %s failed", name)
+def _escalation_alert(item: dict[str, Any]) -> Alert:
+    return Alert(
+        tenant_id=item["tenant_id"],
+        name="review.escalated",
+        severity="warning",
+        summary=f"review {item['id']} of use case {item['use_case']} waited {item['waited_minutes']} min, past its "
+        f"SLA of {item['sla_minutes']} min",
+        use_case=item["use_case"],
+        labels={"review": item["id"]},
+        value=item["waited_minutes"],
+    )
+
+
+def _suspension_alert(item: dict[str, Any]) -> Alert:
+    return Alert(
+        tenant_id=item["tenant_id"],
+        name="use_case.suspended",
+        severity="critical",
+        summary=f"use case {item['use_case']} was auto-suspended: {item['criterion']} {item['value']:.1%} over "
+        f"{item['events']} events exceeds {item['threshold']:.1%} (incident {item['incident_id']})",
+        use_case=item["use_case"],
+        labels={"suspension": item["id"]},
+        value=item["value"],
+    )
+
+
+async def _alert(rt: Any, alert: Alert) -> None:
+    """Fire an alert (recorded, ledgered, delivered by the sinks); failing to must not stop the sweep."""
+    try:
+        await fire(rt, alert)
+    except Exception:
+        log.exception("could not fire alert %s for %s", alert.name, alert.use_case)
 
 
 async def sweep(rt: Any, now: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
@@ -109,32 +128,9 @@ async def sweep(rt: Any, now: dt.datetime | None = None) -> dict[str, list[dict[
     escalated = await rt.writer.awrite(lambda conn: escalate_overdue(conn, at))
     suspended = await rt.writer.awrite(lambda conn: evaluate_all(conn, at))
     for item in escalated:
-        _alert(rt, {"kind": "review.escalated", "severity": "warning", **item})
+        await _alert(rt, _escalation_alert(item))
     for item in suspended:
-        _alert(rt, {"kind": "use_case.suspended", "severity": "critical", **item})
+        await _alert(rt, _suspension_alert(item))
     if suspended:
         rt.policy_changed()  # this replica stops serving the use case at once
     return {"escalated": escalated, "suspended": suspended}
-
-
-async def _loop(rt: Any, interval: float) -> None:
-    while True:
-        try:
-            await sweep(rt)
-        except Exception:
-            log.exception("oversight sweep failed")
-        await asyncio.sleep(interval)
-
-
-async def start_oversight(rt: Any, interval_s: float = SWEEP_INTERVAL_S) -> None:
-    """Start the periodic sweep (app lifespan)."""
-    if rt.parts.get(_TASK) is None:
-        rt.parts[_TASK] = asyncio.get_running_loop().create_task(_loop(rt, interval_s), name=_TASK)
-
-
-async def stop_oversight(rt: Any) -> None:
-    task = rt.parts.pop(_TASK, None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -48,6 +48,8 @@ def _hold(ex: Exchange, rt: Any, reasons: tuple[str, ...]) -> None:
         answer_provenance="ai",
         answer_author=ex.model.platform_model_id if ex.model is not None else "model",
         model_alias=ex.model.alias if ex.model is not None else None,
+        subject_id=ex.subject_id,
+        officer=ex.officer,
     )
     seal_item(rt, item, _request(ex))
 

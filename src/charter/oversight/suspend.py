@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain.charter import Charter, SuspendCriteria
@@ -17,7 +17,8 @@ from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.oversight.incidents import IncidentReport, open_incident
 from charter.oversight.tables import feedback, review_decisions, review_items, suspensions
 from charter.policy.controls import set_control
-from charter.store.schema import charter_versions, controls, interactions, new_id, use_cases
+from charter.policy.current import current_charters
+from charter.store.schema import controls, interactions, new_id, use_cases
 from charter.store.types import iso
 
 __all__ = ["AUTO_ACTOR", "Rate", "evaluate_all", "evaluate_use_case", "list_suspensions", "rates", "resume"]
@@ -194,25 +195,17 @@ def evaluate_use_case(
 
 def evaluate_all(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]:
     """Evaluate every use case whose current charter has deactivation criteria (all tenants)."""
-    rows = conn.execute(
-        select(use_cases.c.id, use_cases.c.tenant_id, use_cases.c.name, charter_versions.c.body).join(
-            charter_versions,
-            and_(
-                charter_versions.c.use_case_id == use_cases.c.id,
-                charter_versions.c.version == use_cases.c.current_version,
-            ),
-        )
-    ).all()
+    rows = current_charters(conn)
     out = []
     for row in rows:
-        if not (row.body or {}).get("suspend_when"):
+        if not row.body.get("suspend_when"):
             continue
         charter = Charter.model_validate(row.body)
         done = evaluate_use_case(
-            conn, tenant_id=row.tenant_id, use_case_id=row.id, name=row.name, charter=charter, now=now
+            conn, tenant_id=row.tenant_id, use_case_id=row.use_case_id, name=row.name, charter=charter, now=now
         )
         if done is not None:
-            out.append(done)
+            out.append({**done, "tenant_id": row.tenant_id})
     return out
 
 

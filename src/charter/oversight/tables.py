@@ -73,6 +73,8 @@ review_items = Table(
     timestamp("decided_at", nullable=True),
     Column("decided_by", String(40), nullable=True),
     Column("outcome_comment", Text, nullable=True),
+    Column("subject_id", String(40), nullable=True),  # the end user, pseudonymised (0013)
+    Column("officer", String(256), nullable=True),  # the officer the application asked for (0013)
     Index("ix_review_items_tenant_status_created", "tenant_id", "status", "created_at"),
     Index("ix_review_items_use_case_created", "use_case_id", "created_at"),
 )
@@ -162,6 +164,7 @@ feedback = Table(
     Column("appeal", Boolean, nullable=False),
     Column("consent", Boolean, nullable=False),
     Column("review_id", String(40), nullable=True),
+    Column("subject_id", String(40), nullable=True),  # the end user of the interaction (0013)
     timestamp("created_at"),
     Index("ix_feedback_use_case_created", "use_case_id", "created_at"),
 )

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, select
 
 from charter.domain import Charter
 from charter.errors import NotFound
 from charter.store.schema import charter_versions, use_cases
 
-__all__ = ["get_charter", "get_use_case"]
+__all__ = ["CurrentCharter", "current_charters", "get_charter", "get_use_case"]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentCharter:
+    """A use case and the body of the charter in force for it (validate with ``Charter.model_validate``)."""
+
+    tenant_id: str
+    use_case_id: str
+    name: str
+    body: dict[str, Any]
+
+
+def current_charters(conn: Connection) -> list[CurrentCharter]:
+    """Every use case of every tenant with its charter in force, by tenant and name (what the
+    periodic jobs walk: retention, alert rules, auto-suspend)."""
+    rows = conn.execute(
+        select(use_cases.c.tenant_id, use_cases.c.id, use_cases.c.name, charter_versions.c.body)
+        .join(
+            charter_versions,
+            and_(
+                charter_versions.c.use_case_id == use_cases.c.id,
+                charter_versions.c.version == use_cases.c.current_version,
+            ),
+        )
+        .order_by(use_cases.c.tenant_id, use_cases.c.name)
+    ).all()
+    return [CurrentCharter(r.tenant_id, r.id, r.name, r.body or {}) for r in rows]
 
 
 def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None
         entry,
         timeout=settings.upstream_timeout_s,
         credential=credential,
-        outbound=OutboundPolicy.parse(settings.outbound_allow),
+        outbound=OutboundPolicy.from_settings(settings),
     )
 
 

@@ -136,6 +136,7 @@ models = Table(
     Column("context_window", Integer, nullable=False),
     Column("price_prompt_per_1k", Float, nullable=False, default=0.0),
     Column("price_completion_per_1k", Float, nullable=False, default=0.0),
+    Column("hourly_cost", Float, nullable=False, default=0.0),  # self-hosted hardware (0012)
     Column("weight", Integer, nullable=False, default=100),
     Column("enabled", Boolean, nullable=False, default=True),
     Column("no_train", Boolean, nullable=False, default=True),
@@ -188,8 +189,11 @@ interactions = Table(
     Column("verdicts", JSON, nullable=False),
     Column("retrieved", JSON, nullable=True),
     Column("has_raw", Boolean, nullable=False, default=False),
+    Column("subject_id", String(40), nullable=True),  # the end user, pseudonymised (0013, charter.identity)
+    Column("officer", String(256), nullable=True),  # the officer the application asked for (0013)
     timestamp("created_at"),
     Index("ix_interactions_tenant_created", "tenant_id", "created_at"),
+    Index("ix_interactions_tenant_subject", "tenant_id", "subject_id"),
     Index("ix_interactions_use_case_created", "use_case_id", "created_at"),
 )
 

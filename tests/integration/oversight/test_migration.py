@@ -1,4 +1,5 @@
-"""Migration 0003_oversight creates exactly the tables the code declares, on SQLite and PostgreSQL."""
+"""Migrations 0003_oversight (and 0013_end_users, which adds the end user to review items and feedback)
+create exactly the tables the code declares, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from alembic.runtime.migration import MigrationContext
 
 from charter.oversight import tables
 from charter.runtime import Runtime
-from charter.store.migrate import current_revisions
+from charter.store.migrate import current_revisions, head_revisions
 
 OURS = {t.name for t in vars(tables).values() if hasattr(t, "c") and hasattr(t, "name")}
 
 
 def test_oversight_migration_matches_the_tables(runtime: Runtime) -> None:
-    assert "0003_oversight" in current_revisions(runtime.engine)
+    assert set(current_revisions(runtime.engine)) == set(head_revisions())
+    assert {"0013_end_users"} <= set(head_revisions())
     with runtime.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, tables.metadata)

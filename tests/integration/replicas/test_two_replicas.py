@@ -9,6 +9,7 @@ no duplicate.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import subprocess
@@ -23,6 +24,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from charter.jobs.tables import job_runs
 from charter.runtime import Runtime
 from charter.settings import Settings
 from charter.store.schema import interactions, refusal_counts
@@ -69,7 +71,7 @@ def replicas(tmp_path: Path, schema_url: str, upstream: ScriptedUpstream) -> Ite
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARTER_")}
     env.update(CHARTER_DATA_DIR=str(data_dir), CHARTER_DATABASE_URL=schema_url, CHARTER_REDIS_URL=str(REDIS_URL),
                CHARTER_EMBEDDED_MODEL="none", CHARTER_LOG_LEVEL="warning", CHARTER_REFUSAL_FLUSH_INTERVAL_S="0.2",
-               CHARTER_OUTBOUND_ALLOW=json.dumps(LOOPBACK_ALLOW))
+               CHARTER_OUTBOUND_ALLOW=json.dumps(LOOPBACK_ALLOW), CHARTER_JOB_INTERVALS='{"oversight.sweep": 1}')
     ports = [free_port(), free_port()]
     procs = [_serve(env, port, tmp_path / f"replica-{i}.log") for i, port in enumerate(ports)]
     try:
@@ -164,3 +166,27 @@ def test_sa5_two_replicas_share_rate_limit_and_lose_no_interaction(replicas):
     assert len(seqs) == len(set(seqs))
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert covered == RPM
+
+
+def test_two_serving_replicas_run_each_job_once_per_interval(replicas):
+    """The scheduler across two `charter serve` processes (issue 13 item 4): the hourly jobs, due at
+    start, ran once in all; the sweep (every 1 s here) never twice within a second."""
+    engine = create_engine(replicas["db"])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with engine.connect() as conn:
+                runs = conn.execute(select(job_runs.c.job, job_runs.c.replica, job_runs.c.started_at,
+                                           job_runs.c.status).order_by(job_runs.c.started_at)).all()
+            sweeps = [r for r in runs if r.job == "oversight.sweep"]
+            if len(sweeps) >= 5:
+                break
+            assert time.monotonic() < deadline, runs
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    per_job = Counter(r.job for r in runs)
+    assert per_job["kb.retention"] == per_job["eval.scheduled"] == 1, per_job
+    starts = [r.started_at for r in sweeps]
+    assert min((b - a).total_seconds() for a, b in itertools.pairwise(starts)) >= 1.0
+    assert {r.status for r in runs if r.job in ("oversight.sweep", "kb.retention", "eval.scheduled")} == {"ok"}

@@ -55,7 +55,7 @@ def test_redis_url_says_what_uses_redis():
     src = Path(__file__).resolve().parents[3] / "src" / "charter"
     importer = re.compile(r"^\s*(?:import|from) redis\b", re.M)
     users = sorted(str(path.relative_to(src)) for path in src.rglob("*.py") if importer.search(path.read_text()))
-    assert users == ["gateway/ratelimit.py"]
+    assert users == ["gateway/ratelimit.py", "monitor/budgets.py", "monitor/health.py"]
     description = Settings.model_fields["redis_url"].description or ""
     assert "rate-limit counters" in description and "invalidation" not in description
     assert f"| `CHARTER_REDIS_URL` | `str | None` | `None` | {description} |" in DOCS.read_text()

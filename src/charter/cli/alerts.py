@@ -1,0 +1,122 @@
+"""``charter alerts list|silence|silences|unsilence|evaluate|deliver|sinks``."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.monitor.alerts.delivery import deliver_due, sink_health
+from charter.monitor.alerts.evaluate import evaluate as evaluate_rules
+from charter.monitor.alerts.silences import create_silence, expire_silence, list_silences, parse_matchers
+from charter.monitor.alerts.state import list_alerts
+from charter.policy import service as policy
+from charter.store.schema import utcnow
+
+app = typer.Typer(help="Alerts: list them, silence them, evaluate the rules now.", no_args_is_help=True)
+
+TENANT = typer.Option("demo", help="Tenant name.")
+
+
+@app.command("list")
+def list_(
+    tenant: str = TENANT,
+    status: str | None = typer.Option(None, help="pending | firing | resolved | open"),
+    every_tenant: bool = typer.Option(False, "--all-tenants", help="Every tenant's alerts."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Alerts, newest first."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        tenant_id = None if every_tenant else policy.tenant_id_for(conn, tenant)
+        rows = list_alerts(conn, tenant_id, status=status)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "alerts",
+            ["id", "status", "severity", "name", "use case", "summary"],
+            [[r["id"], r["status"], r["severity"], r["name"], r["use_case"], r["summary"]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def silence(
+    matcher: list[str] = typer.Option(..., "--matcher", help="key=pattern: name, use_case, severity or a label."),
+    for_: str = typer.Option(..., "--for", help="How long: 30m, 2h, 7d."),
+    reason: str = typer.Option(..., help="Why (kept in the ledger)."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Silence matching alerts: still recorded and ledgered, not delivered."""
+    matchers = parse_matchers(matcher)
+    with open_runtime(json_output) as rt:
+        row = rt.writer.write(
+            lambda c: create_silence(
+                c,
+                policy.tenant_id_for(c, tenant),
+                matchers=matchers,
+                duration=for_,
+                reason=reason,
+                actor=cli_actor(),
+                now=utcnow(),
+            )
+        )
+    emit(row, json_output, human=f"silence {row['id']} until {row['ends_at']}")
+
+
+@app.command()
+def silences(
+    tenant: str = TENANT, ended: bool = typer.Option(False, "--ended"), json_output: bool = JSON_OPTION
+) -> None:
+    """Silences in force (with --ended: those that ended too)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = list_silences(conn, policy.tenant_id_for(conn, tenant), utcnow(), include_ended=ended)
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "silences",
+            ["id", "matchers", "until", "reason", "by"],
+            [[r["id"], r["matchers"], r["ends_at"], r["reason"], r["created_by"]] for r in rows],
+        ),
+    )
+
+
+@app.command()
+def unsilence(silence_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """End a silence now."""
+    with open_runtime(json_output) as rt:
+        row = rt.writer.write(
+            lambda c: expire_silence(c, policy.tenant_id_for(c, tenant), silence_id, actor=cli_actor(), now=utcnow())
+        )
+    emit(row, json_output, human=f"silence {silence_id} ended")
+
+
+@app.command()
+def evaluate(json_output: bool = JSON_OPTION) -> None:
+    """Evaluate every alert rule now (what the ``alerts.evaluate`` job does), then deliver."""
+    with open_runtime(json_output) as rt:
+
+        async def run() -> dict[str, object]:
+            outcome = await evaluate_rules(rt)
+            return {**outcome, "delivery": await deliver_due(rt)}
+
+        emit(asyncio.run(run()), json_output)
+
+
+@app.command()
+def sinks(json_output: bool = JSON_OPTION) -> None:
+    """Each sink's delivery health (what /readyz reports)."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = [h.as_dict() for h in sink_health(conn)]
+    emit(
+        rows,
+        json_output,
+        human=table(
+            "alert sinks",
+            ["sink", "ok", "pending", "last attempt", "last error"],
+            [[r["sink"], r["ok"], r["pending"], r["last_attempt_at"], r["last_error"]] for r in rows],
+        ),
+    )

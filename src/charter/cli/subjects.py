@@ -1,0 +1,55 @@
+"""``charter subjects``: an end user's access and erasure requests (DP-5)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime
+from charter.files import write_private
+from charter.identity.requests import erase_subject, export_subject
+from charter.policy import service as policy
+
+__all__ = ["app"]
+
+app = typer.Typer(help="End users' access (export) and erasure requests.", no_args_is_help=True)
+
+TENANT = typer.Option("demo", help="Tenant name.")
+
+
+@app.command()
+def export(
+    subject: str = typer.Argument(..., help="The identifier the application sends as `user`, or a sub_ id."),
+    tenant: str = TENANT,
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write the bundle here (owner-only)."),
+    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Everything held about one end user: interactions, reviews, feedback and appeals."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        bundle = export_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
+    if output is not None:
+        write_private(output, json.dumps(bundle, indent=2, ensure_ascii=False))
+        emit({"subject_id": bundle["subject_id"], "counts": bundle["counts"], "file": str(output)}, json_output,
+             human=f"{bundle['subject_id']}: {bundle['counts']} written to {output}")
+        return
+    emit(bundle, json_output, human=json.dumps(bundle, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def erase(
+    subject: str = typer.Argument(..., help="The identifier the application sends as `user`, or a sub_ id."),
+    reason: str = typer.Option(..., help="Why (recorded in the ledger)."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Crypto-shred everything held about one end user (refused under legal hold)."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+        result = erase_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
+    emit(result, json_output, human=f"erased {result['subject_id']}: {result['counts']}")

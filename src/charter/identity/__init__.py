@@ -1,0 +1,3 @@
+"""Identity (SA-2, SA-3, SA-5, DP-5): who is behind a request. End users become pseudonymous subject
+ids (a keyed hash per tenant, :mod:`charter.identity.subjects`); their records can be exported and
+erased (:mod:`charter.identity.requests`)."""

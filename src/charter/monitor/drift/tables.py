@@ -1,0 +1,87 @@
+"""Drift tables: one row per detector run (``drift_runs``), one per detector x segment result
+(``drift_findings``), and the opt-in sample of input embeddings (``drift_embeddings``) the
+embedding-shift detector compares. No text is stored here: lengths, labels and vectors only."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, String, Table
+
+from charter.store.schema import metadata
+from charter.store.types import timestamp
+
+__all__ = ["drift_embeddings", "drift_findings", "drift_observations", "drift_runs"]
+
+drift_runs = Table(
+    "drift_runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("charter_version", Integer, nullable=False),
+    Column("correction", String(16), nullable=False),  # bh | bonferroni
+    Column("alpha", Float, nullable=False),
+    Column("tests", Integer, nullable=False),  # hypotheses corrected together
+    Column("drifted", Integer, nullable=False),  # findings with drifted = true
+    Column("skipped", JSON, nullable=False),  # [{detector, segment, reason}]
+    timestamp("baseline_start"),
+    timestamp("baseline_end"),
+    timestamp("recent_start"),
+    timestamp("recent_end"),
+    timestamp("created_at"),
+    Index("ix_drift_runs_use_case_created", "tenant_id", "use_case_id", "created_at"),
+)
+
+drift_findings = Table(
+    "drift_findings",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("run_id", String(40), ForeignKey("drift_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("detector", String(64), nullable=False),
+    Column("segment", String(200), nullable=False),
+    Column("test", String(32), nullable=False),  # ks | chi2 | mmd_permutation | ...
+    Column("statistic", Float, nullable=False),
+    Column("p_value", Float, nullable=True),
+    Column("threshold", Float, nullable=False),  # the corrected significance level it was held to
+    Column("drifted", Boolean, nullable=False),
+    Column("baseline_value", Float, nullable=True),  # e.g. median length, a rate
+    Column("recent_value", Float, nullable=True),
+    Column("n_baseline", Integer, nullable=False),
+    Column("n_recent", Integer, nullable=False),
+    timestamp("baseline_start"),
+    timestamp("baseline_end"),
+    timestamp("recent_start"),
+    timestamp("recent_end"),
+    timestamp("created_at"),
+    Index("ix_drift_findings_run", "run_id"),
+)
+
+#: What the record stage notes per interaction for drift and bias: the detected language, the values of
+#: the charter's ``monitor.segments`` (only those keys of the request's ``metadata``) and whether the
+#: model declined to answer. Written in the interaction's transaction; deleted with it.
+drift_observations = Table(
+    "drift_observations",
+    metadata,
+    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("language", String(8), nullable=False),  # ISO 639-1, or "und"
+    Column("segments", JSON, nullable=False),  # {"metadata.channel": "web"}
+    Column("declined", Boolean, nullable=False),  # the answer reads as a refusal to answer
+    timestamp("created_at"),
+    Index("ix_drift_observations_use_case_created", "use_case_id", "created_at"),
+)
+
+drift_embeddings = Table(
+    "drift_embeddings",
+    metadata,
+    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    Column("embedder", String(200), nullable=False),
+    Column("dims", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float16 little-endian, L2-normalised
+    timestamp("created_at"),
+    Index("ix_drift_embeddings_use_case_created", "use_case_id", "created_at"),
+)
