@@ -97,6 +97,8 @@ class Scheduler:
         self.last_error: str | None = None
         self._started = time.monotonic()
         self._stopping = asyncio.Event()
+        #: Run records being written: a stop waits for them, so no run is left saying "running".
+        self._finishing: set[asyncio.Future[Any]] = set()
 
     # -- lifecycle -------------------------------------------------------------------------
     async def start(self) -> None:
@@ -115,6 +117,8 @@ class Scheduler:
         for task in list(self.running.values()):
             task.cancel()
         await asyncio.gather(*self.running.values(), return_exceptions=True)
+        # a run cancelled while its record was being written: the write goes on; wait for it
+        await asyncio.gather(*self._finishing, return_exceptions=True)
 
     def healthy(self) -> tuple[bool, str]:
         """Whether the loop is alive and polled recently (for ``/readyz``)."""
@@ -238,22 +242,25 @@ class Scheduler:
         return RunResult(name, run_id, "ok", outcome, None)
 
     async def _finish(self, result: RunResult, due: dt.datetime | None) -> None:
-        try:
-            await asyncio.shield(
-                self.rt.writer.awrite(
-                    lambda conn: leases.finish(
-                        conn,
-                        result.job,
-                        replica=self.replica,
-                        run_id=result.run_id,
-                        now=utcnow(),
-                        status=result.status,
-                        outcome=result.outcome,
-                        error=result.error,
-                        due_at=due,
-                    )
+        write = asyncio.ensure_future(
+            self.rt.writer.awrite(
+                lambda conn: leases.finish(
+                    conn,
+                    result.job,
+                    replica=self.replica,
+                    run_id=result.run_id,
+                    now=utcnow(),
+                    status=result.status,
+                    outcome=result.outcome,
+                    error=result.error,
+                    due_at=due,
                 )
             )
+        )
+        self._finishing.add(write)
+        write.add_done_callback(self._finishing.discard)
+        try:
+            await asyncio.shield(write)
         except Exception:  # the lease expires by itself; another replica records the run as abandoned
             log.exception("recording the run of job %s failed", result.job)
 
