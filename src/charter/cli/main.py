@@ -9,6 +9,7 @@ import typer
 from charter.cli import (
     alerts,
     audit,
+    backup,
     core,
     cost,
     feedback,
@@ -54,6 +55,7 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
     ("monitor", monitor),
     ("jobs", jobs),
     ("subjects", subjects),
+    ("backup", backup),
 )
 
 
@@ -62,6 +64,7 @@ def _mount() -> None:
         app.add_typer(module.app, name=name)
     core.register(app)  # the root commands: init, serve, chat, kill, revive
     jobs.register(app)  # charter doctor
+    backup.register(app)  # charter restore
 
 
 _mount()
