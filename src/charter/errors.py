@@ -15,19 +15,28 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               empty_input, unsupported_parameter, prompt_render_failed,
     │   │                               duplicate_key, ambiguous_credentials,
     │   │                               secret_not_allowed, destination_not_allowed (egress policy),
-    │   │                               missing_end_user (the charter's end_users.required)
+    │   │                               missing_end_user (the charter's end_users.required),
+    │   │                               invalid_logout_token (OIDC back-channel logout)
+    │   │                               backup_tampered, backup_missing_file, backup_corrupt,
+    │   │                               backup_format_unsupported, backup_key_invalid, backup_store_mismatch,
+    │   │                               backup_target_not_empty, backup_source_missing, backup_unsupported
+    │   │                               (charter backup / restore)
     │   └── ContentFiltered [400]       content_filter (a guard refused the prompt)
     ├── PayloadTooLarge [413]           body_too_large
     ├── RequestTimeout [408]            body_timeout, header_timeout (the client sent too slowly)
     ├── UnsupportedMediaType [415]      unsupported_media_type
-    ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key
-    ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant, metrics_not_allowed
+    ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key,
+    │                                   invalid_token, token_expired, wrong_audience, wrong_issuer,
+    │                                   session_revoked (a person's single sign-on token)
+    ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant, metrics_not_allowed,
+    │                                   no_mapped_role, mfa_required (single sign-on)
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found, metrics_disabled,
     │                                   subject_not_found
     ├── Gone [410]                      content_expired (deleted under the charter's retention_days)
     ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
     │                                   same_principal, suite_changed_by_requester (two-person rules),
     │                                   monitor_not_configured (drift run of a charter without monitor:)
+    │                                   restore_target_not_empty (charter restore into a store with data)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded (per key),
     │                                   end_user_rate_limit_exceeded, end_user_token_rate_limit_exceeded
     ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the
@@ -41,7 +50,10 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
                                         ratelimit_unavailable, embedder_unavailable,
                                         raw_tier_key_missing, raw_tier_corrupt,
                                         secret_store_invalid, plugin_invalid, alerts_config_invalid
-                                        (refuse the start), budget_unavailable
+                                        (refuse the start), budget_unavailable,
+                                        idp_unavailable (the OpenID provider's keys could not be read)
+                                        backup_tool_missing, backup_tool_failed (pg_dump / pg_restore),
+                                        drill_scratch_unavailable (charter backup drill)
                                         (fail closed: Charter could not do its job, so it refused)
 """
 

@@ -30,6 +30,12 @@ def _default_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+#: Signature algorithms single sign-on may accept: asymmetric only (``none`` and HS* never).
+_TOKEN_ALGORITHMS = (
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
+)
+
+
 class Settings(BaseSettings):
     """All of Charter's settings. Environment variables are the field name, upper-cased, with the
     ``CHARTER_`` prefix (``data_dir`` → ``CHARTER_DATA_DIR``)."""
@@ -314,6 +320,85 @@ class Settings(BaseSettings):
         default=True, description="`charter init` creates a demo tenant, use case and API key on first run."
     )
 
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="Single sign-on: the OpenID provider's issuer URL (the exact `iss` of its tokens). Charter reads "
+        "its discovery document and JWKS through the outbound allow-list. Unset (default): people use API keys.",
+    )
+    oidc_audiences: list[str] = Field(
+        default_factory=list,
+        description="Accepted `aud` values of bearer tokens: Charter's client id (ID tokens) and/or the API's "
+        "resource identifier (JWT access tokens). Required with `oidc_issuer`.",
+    )
+    oidc_client_id: str | None = Field(
+        default=None,
+        description="Charter's client id at the provider: the audience of back-channel logout tokens "
+        "(default: the first of `oidc_audiences`).",
+    )
+    oidc_algorithms: list[str] = Field(
+        default_factory=lambda: ["RS256", "ES256", "EdDSA"],
+        description="Signature algorithms accepted on tokens (asymmetric only: never `none`, never HS*).",
+    )
+    oidc_leeway_s: int = Field(default=60, ge=0, le=600, description="Clock skew allowed on `exp`, `nbf` and `iat`.")
+    oidc_max_token_age_s: int = Field(
+        default=86400,
+        ge=60,
+        description="Tokens issued longer ago than this are refused (`token_expired`), whatever their `exp`; "
+        "a back-channel logout is remembered this long.",
+    )
+    oidc_jwks_ttl_s: float = Field(
+        default=3600.0, ge=0.0, description="How long the provider's keys (JWKS) are used before they are re-read."
+    )
+    oidc_jwks_refetch_min_s: float = Field(
+        default=30.0,
+        ge=0.0,
+        description="A token signed with an unknown key id makes Charter re-read the JWKS (key rotation), at most "
+        "once per this many seconds (so forged kids cannot make it hammer the provider).",
+    )
+    oidc_role_claim: str = Field(
+        default="groups", description="The claim whose value(s) (a string or a list) `oidc_role_map` maps to a role."
+    )
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON object: claim value -> Charter role (admin, developer, reviewer, auditor), e.g. '
+        '`{"charter-admins": "admin"}`; the first entry that matches wins. A person with no match is refused '
+        "(`no_mapped_role`).",
+    )
+    oidc_tenant_claim: str | None = Field(
+        default=None, description="The claim naming the person's tenant (a tenant name); else `oidc_tenant`."
+    )
+    oidc_tenant: str | None = Field(
+        default=None, description="The tenant every signed-in person belongs to when `oidc_tenant_claim` is unset."
+    )
+    oidc_mfa_acr: list[str] = Field(
+        default_factory=list, description="`acr` values that count as multi-factor authentication."
+    )
+    oidc_mfa_amr: list[str] = Field(
+        default_factory=lambda: ["mfa"],
+        description="`amr` values that count as multi-factor authentication (any one of them in the token's `amr`).",
+    )
+    oidc_mfa_for: Literal["admin_writes", "admin", "none"] = Field(
+        default="admin_writes",
+        description="Which requests of a signed-in admin need MFA (`mfa_required` otherwise): `admin_writes` "
+        "(POST, PUT, PATCH, DELETE), `admin` (every request) or `none`.",
+    )
+
+    @field_validator("oidc_algorithms")
+    @classmethod
+    def _oidc_algorithms(cls, algorithms: list[str]) -> list[str]:
+        for alg in algorithms:
+            if alg not in _TOKEN_ALGORITHMS:
+                raise ValueError(f"{alg!r} is not an asymmetric signature algorithm Charter accepts on tokens")
+        return algorithms
+
+    @field_validator("oidc_role_map")
+    @classmethod
+    def _oidc_roles(cls, mapping: dict[str, str]) -> dict[str, str]:
+        for value, role in mapping.items():
+            if role not in ("admin", "developer", "reviewer", "auditor"):
+                raise ValueError(f"{value!r} maps to {role!r}; a person is an admin, developer, reviewer or auditor")
+        return mapping
+
     @field_validator("outbound_allow")
     @classmethod
     def _allow_entries(cls, entries: list[str]) -> list[str]:
@@ -328,6 +413,14 @@ class Settings(BaseSettings):
         for path in (self.tls_certfile, self.tls_keyfile, self.upstream_ca_bundle):
             if path is not None and not path.is_file():
                 raise ValueError(f"{path}: no such file")
+        return self
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if self.oidc_issuer and not self.oidc_audiences:
+            raise ValueError("oidc_audiences: single sign-on (oidc_issuer) needs the accepted token audiences")
+        if self.oidc_issuer and not (self.oidc_tenant_claim or self.oidc_tenant):
+            raise ValueError("oidc_tenant: single sign-on needs oidc_tenant_claim or a fixed oidc_tenant")
         return self
 
     @model_validator(mode="after")

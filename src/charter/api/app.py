@@ -21,6 +21,7 @@ from charter.api import (
     ledger,
     management,
     monitor,
+    oidc,
     oversight,
     prompts,
     subjects,
@@ -36,7 +37,7 @@ __all__ = ["ROUTERS", "create_app"]
 #: Router modules (``router = APIRouter()`` in each, and an optional ``setup(app)``), in order.
 ROUTERS: tuple[ModuleType, ...] = (
     gateway, management, ledger, guards, oversight, prompts, evals, knowledge, monitor, jobs, health, drift,
-    alerts, subjects,
+    alerts, subjects, oidc,
 )
 
 

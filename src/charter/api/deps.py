@@ -3,7 +3,13 @@
 The edge (:mod:`charter.api.edge`) authenticates every request under ``/api/`` and ``/v1/`` and
 checks the route's roles before the body is read. The dependencies here reuse its principal and
 carry the marks the edge reads: ``charter_roles`` on a dependency or an endpoint (``@roles``), and
-``charter_upload`` on a route that takes a file (``@takes_upload``)."""
+``charter_upload`` on a route that takes a file (``@takes_upload``), ``charter_public`` on the one
+route under ``/api/`` that authenticates its caller by other means (``@public``: the OpenID provider's
+back-channel logout, whose credential is the signed logout token).
+
+A bearer credential is an API key (``chk_...``) or, when single sign-on is configured
+(``CHARTER_OIDC_ISSUER``), a person's OpenID Connect token (a JWT) on the management API: both give a
+:class:`~charter.domain.Principal` (:mod:`charter.identity.oidc`)."""
 
 from __future__ import annotations
 
@@ -14,7 +20,8 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from charter.domain import Principal
-from charter.errors import PermissionDenied
+from charter.errors import AuthenticationFailed, PermissionDenied
+from charter.identity.oidc import OidcVerifier, Person, looks_like_jwt, require_mfa
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
 
@@ -26,6 +33,9 @@ __all__ = [
     "get_runtime",
     "is_loopback",
     "key_cache",
+    "oidc_verifier",
+    "person_for",
+    "public",
     "require_roles",
     "roles",
     "takes_upload",
@@ -50,6 +60,33 @@ def key_cache(rt: Runtime) -> KeyCache:
     return cache
 
 
+def oidc_verifier(rt: Runtime) -> OidcVerifier | None:
+    """The single sign-on verifier (None when ``CHARTER_OIDC_ISSUER`` is unset)."""
+    if not rt.settings.oidc_issuer:
+        return None
+    verifier = rt.parts.get("oidc")
+    if verifier is None:
+        verifier = rt.parts["oidc"] = OidcVerifier(rt.settings, rt.egress.outbound, rt.engine)
+    assert isinstance(verifier, OidcVerifier)
+    return verifier
+
+
+def person_for(rt: Runtime, raw: str | None, path: str) -> OidcVerifier | None:
+    """The verifier that must check ``raw`` (a JWT while single sign-on is on), else None (an API key).
+    People's tokens are for the management API: on the gateway (``/v1/``) a JWT is ``invalid_token``."""
+    if not raw or not looks_like_jwt(raw):
+        return None
+    verifier = oidc_verifier(rt)
+    if verifier is None:
+        return None
+    if not path.startswith("/api/"):
+        raise AuthenticationFailed(
+            "people's sign-in tokens are for the management API (/api/v1); applications use API keys",
+            code="invalid_token",
+        )
+    return verifier
+
+
 def bearer_of(authorization: str | None, api_key: str | None) -> str | None:
     """The key a request presents: ``Authorization: Bearer <key>``, else Azure's ``api-key``."""
     if authorization and authorization[:7].lower() == "bearer ":
@@ -70,8 +107,14 @@ def authenticate(request: Request) -> Principal:
     principal = request.scope.get("state", {}).get(PRINCIPAL)
     if isinstance(principal, Principal):
         return principal
+    rt = get_runtime(request)
     raw = bearer_of(request.headers.get("authorization"), request.headers.get("api-key"))
-    return key_cache(get_runtime(request)).authenticate(raw)
+    verifier = person_for(rt, raw, request.url.path)
+    if verifier is not None and raw is not None:
+        person: Person = verifier.verify(raw)
+        require_mfa(person, request.method, rt.settings.oidc_mfa_for)
+        return person.principal
+    return key_cache(rt).authenticate(raw)
 
 
 authenticate.charter_roles = ()  # type: ignore[attr-defined]
@@ -98,6 +141,12 @@ def roles(*allowed: str) -> Callable[[F], F]:
         return endpoint
 
     return mark
+
+
+def public(endpoint: F) -> F:
+    """Mark a route under ``/api/`` that the edge must not authenticate (it checks its caller itself)."""
+    endpoint.charter_public = True  # type: ignore[attr-defined]
+    return endpoint
 
 
 def takes_upload(endpoint: F) -> F:

@@ -8,7 +8,9 @@ In this order, and without reading a byte of the body until the caller is known:
 2. **Size.** A declared ``Content-Length`` over the route's cap is ``413 body_too_large`` at once.
    The cap is ``CHARTER_MAX_BODY_BYTES`` everywhere except the routes that take a file
    (``CHARTER_MAX_UPLOAD_BYTES``; they stream it to disk).
-3. **Authentication and role.** Every route under ``/api/`` and ``/v1/`` needs a key; the route's
+3. **Authentication and role.** Every route under ``/api/`` and ``/v1/`` needs a key (on ``/api/``,
+   or a person's single sign-on token: :mod:`charter.identity.oidc`, with ``mfa_required`` checked
+   here too; a route marked ``@public`` checks its caller itself); the route's
    roles (from its ``require_roles`` dependency or its ``@roles`` mark) are checked here, so a
    request that will be refused (401, 403) is refused before its body is read.
 4. **Body.** Read under the cap (a chunked body is counted as it arrives) and within
@@ -38,10 +40,11 @@ import anyio
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from charter.api.deps import PRINCIPAL, bearer_of, check_role, key_cache
+from charter.api.deps import PRINCIPAL, bearer_of, check_role, key_cache, person_for
 from charter.api.responses import JSONResponse
 from charter.domain import Principal
 from charter.errors import CharterError, InvalidRequest, PayloadTooLarge, RequestTimeout
+from charter.identity.oidc import Person, require_mfa
 from charter.principals.keys import KeyCache
 from charter.settings import Settings
 
@@ -74,8 +77,9 @@ def _route_policy(route: APIRoute) -> RoutePolicy:
         dep = stack.pop()
         found = getattr(dep.call, "charter_roles", None)
         stack.extend(dep.dependencies)
+    public = bool(getattr(endpoint, "charter_public", False))
     return RoutePolicy(
-        authenticated=found is not None or route.path.startswith(_AUTHENTICATED_PREFIXES),
+        authenticated=not public and (found is not None or route.path.startswith(_AUTHENTICATED_PREFIXES)),
         roles=found or (),
         upload=bool(getattr(endpoint, "charter_upload", False)),
         own_body=bool(getattr(endpoint, "charter_own_body", False)),
@@ -109,8 +113,10 @@ class Edge:
             _check_url(scope)
             _check_declared_size(scope, limit)
             if policy.authenticated:
-                principal = await _authenticate(scope)
+                principal, person = await _authenticate(scope)
                 check_role(principal, policy.roles)
+                if person is not None:
+                    require_mfa(person, scope.get("method", ""), scope["app"].state.runtime.settings.oidc_mfa_for)
                 scope.setdefault("state", {})[PRINCIPAL] = principal
         except CharterError as exc:
             await _refuse(exc, scope, receive, send)
@@ -218,13 +224,21 @@ def _is_json(scope: Scope) -> bool:
     return media == b"application/json" or media.endswith(b"+json")
 
 
-async def _authenticate(scope: Scope) -> Principal:
+async def _authenticate(scope: Scope) -> tuple[Principal, Person | None]:
+    """An API key's principal, or a person's (with the person) for a JWT while single sign-on is on."""
     runtime = scope["app"].state.runtime
-    cache: KeyCache = key_cache(runtime)
     raw = bearer_of(_first(scope, b"authorization"), _first(scope, b"api-key"))
+    verifier = person_for(runtime, raw, scope.get("path", ""))
+    if verifier is not None and raw is not None:
+        if verifier.is_ready(raw):
+            person = verifier.verify(raw)
+        else:
+            person = await anyio.to_thread.run_sync(verifier.verify, raw)
+        return person.principal, person
+    cache: KeyCache = key_cache(runtime)
     if raw and not cache.is_fresh(raw):
-        return await anyio.to_thread.run_sync(cache.authenticate, raw)
-    return cache.authenticate(raw)
+        return await anyio.to_thread.run_sync(cache.authenticate, raw), None
+    return cache.authenticate(raw), None
 
 
 def _first(scope: Scope, name: bytes) -> str | None:

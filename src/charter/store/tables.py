@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 # Each capability's table module declares its tables on charter.store.schema.metadata when imported.
 from charter.evals import tables as evals_tables
+from charter.identity import tables as identity_tables
 from charter.jobs import tables as jobs_tables
 from charter.knowledge import tables as knowledge_tables
 from charter.ledger import tables as ledger_tables
@@ -19,7 +20,7 @@ __all__ = ["TABLE_MODULES", "all_metadata"]
 
 #: Modules that declare tables on :data:`charter.store.schema.metadata` (besides the schema itself).
 TABLE_MODULES = (ledger_tables, oversight_tables, prompts_tables, evals_tables, knowledge_tables, jobs_tables,
-                 alerts_tables, drift_tables)
+                 alerts_tables, drift_tables, identity_tables)
 
 
 def all_metadata() -> MetaData:

@@ -1,0 +1,31 @@
+"""Single sign-on's table: the sessions an OpenID provider ended (back-channel logout).
+
+Platform-wide (``tenant_id`` is the ledger's global ``*``): a logout token names an issuer, a
+subject and a session, not a tenant. Every replica reads this table (cached for at most
+``policy_cache_ttl_s``), so a session ended at the provider is refused by all of them. A row is kept
+until ``expires_at`` (the logout plus ``CHARTER_OIDC_MAX_TOKEN_AGE_S``): by then every token of that
+session is too old to be accepted anyway.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, String, Table
+
+from charter.ledger.tables import GLOBAL_TENANT
+from charter.store.schema import metadata
+from charter.store.types import timestamp
+
+__all__ = ["oidc_revocations"]
+
+oidc_revocations = Table(
+    "oidc_revocations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), nullable=False, default=GLOBAL_TENANT),
+    Column("issuer", String(512), nullable=False),
+    Column("sub", String(255), nullable=False),
+    Column("sid", String(255), nullable=True),  # None: every session of the subject
+    timestamp("revoked_at"),  # the logout token's iat (the provider's clock): older tokens are refused
+    timestamp("expires_at"),
+    Index("ix_oidc_revocations_expires", "expires_at"),
+)

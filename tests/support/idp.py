@@ -1,0 +1,117 @@
+"""A real OpenID provider on loopback for the single sign-on tests: ``oidc-provider`` (Node), started
+from tests/support/oidc/provider.mjs, and a client that signs a person in non-interactively
+(authorization code + PKCE, the way the console will) and ends their session (RP-initiated logout,
+which makes the provider send its back-channel logout token to Charter)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import httpx
+
+from tests.support.upstream import free_port, wait_for_port
+
+__all__ = ["NODE", "PROVIDER_DIR", "RESOURCE", "Provider", "Tokens"]
+
+PROVIDER_DIR = Path(__file__).parent / "oidc"
+NODE = shutil.which("node")
+RESOURCE = "https://charter.test/api"
+REDIRECT = "http://127.0.0.1/callback"
+
+
+@dataclass
+class Tokens:
+    id_token: str
+    access_token: str
+    session: httpx.Client  # the browser: holds the provider's session cookie
+
+
+class Provider:
+    """``node provider.mjs PORT [BACKCHANNEL_URI]``; see that file for its clients and accounts."""
+
+    def __init__(self, backchannel_uri: str | None = None, port: int | None = None) -> None:
+        if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+            raise RuntimeError(f"run `npm ci` in {PROVIDER_DIR} first (.ci/run does)")
+        self.port = port or free_port()
+        self.issuer = f"http://127.0.0.1:{self.port}"
+        args = [str(NODE), "provider.mjs", str(self.port)] + ([backchannel_uri] if backchannel_uri else [])
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
+        self._proc = subprocess.Popen(args, cwd=PROVIDER_DIR, stdout=subprocess.DEVNULL, stderr=self._log)
+
+    def log(self) -> str:
+        """What the provider wrote to stderr (its warnings, back-channel deliveries and errors)."""
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+    def start(self) -> Provider:
+        try:
+            wait_for_port(self.port, timeout=20)
+        except TimeoutError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        self._proc.terminate()
+        try:
+            self._proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+        self._log.close()
+
+    def rotate(self) -> str:
+        """A new signing key, first in the JWKS (the old one stays published); returns its kid."""
+        kid: str = httpx.post(f"{self.issuer}/test/rotate", timeout=10).json()["kid"]
+        return kid
+
+    def sign_in(self, account: str, *, client: str = "charter", resource: bool = True) -> Tokens:
+        """Authorization code + PKCE for ``account`` (login_hint); returns the ID and access tokens."""
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        params: dict[str, Any] = {
+            "client_id": client, "response_type": "code", "scope": "openid charter" + (" api" if resource else ""),
+            "redirect_uri": REDIRECT, "login_hint": account, "state": secrets.token_hex(8),
+            "nonce": secrets.token_hex(8), "code_challenge": challenge, "code_challenge_method": "S256",
+        }
+        if resource:
+            params["resource"] = RESOURCE
+        browser = httpx.Client(timeout=10)
+        response = browser.get(f"{self.issuer}/auth", params=params)
+        for _ in range(10):
+            location = response.headers.get("location")
+            assert location and response.is_redirect, f"sign-in stopped: {response.status_code} {response.text[:500]}"
+            url = urljoin(str(response.url), location)
+            if url.startswith(REDIRECT):
+                break
+            response = browser.get(url)
+        query = parse_qs(urlsplit(url).query)
+        assert "code" in query, f"no code: {query}"
+        token = httpx.post(
+            f"{self.issuer}/token",
+            data={"grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": REDIRECT,
+                  "code_verifier": verifier},
+            auth=(client, f"{client}-secret"),
+            timeout=10,
+        )
+        assert token.status_code == 200, token.text
+        body = token.json()
+        return Tokens(body["id_token"], body.get("access_token", ""), browser)
+
+    def sign_out(self, tokens: Tokens) -> None:
+        """RP-initiated logout with the person's browser session; the provider then sends a
+        back-channel logout token to every client of the session that registered a URI."""
+        page = tokens.session.get(f"{self.issuer}/session/end", params={"id_token_hint": tokens.id_token})
+        found = re.search(r'name="xsrf" value="([^"]+)"', page.text)
+        assert found, page.text[:500]
+        done = tokens.session.post(f"{self.issuer}/session/end/confirm", data={"xsrf": found.group(1), "logout": "yes"})
+        assert done.status_code in (200, 303), done.text[:500]
