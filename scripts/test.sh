@@ -4,4 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/pytest ] && .venv/bin/python -c "import charter, llama_cpp" 2>/dev/null || ./scripts/install.sh
+# The real OpenID provider (npm `oidc-provider`, pinned by package-lock.json) the single sign-on tests
+# start on loopback (tests/integration/identity/test_oidc.py; they skip only where node is missing).
+if command -v npm >/dev/null 2>&1 && [ ! -d tests/support/oidc/node_modules/oidc-provider ]; then
+  (cd tests/support/oidc && npm ci --no-audit --no-fund --loglevel=error)
+fi
 exec .venv/bin/pytest "$@"
