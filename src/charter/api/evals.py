@@ -22,7 +22,6 @@ from charter.evals import approvals, compare, datasets, experiments, gate, repor
 from charter.evals.breakdown import breakdown
 from charter.evals.targets import ProviderTarget
 from charter.policy.current import get_charter
-from charter.prompts.versions import resolve
 from charter.runtime import Runtime
 
 __all__ = ["router"]
@@ -136,18 +135,9 @@ def set_suite(
     use_case: str, body: SuiteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     known = rt.extensions.names("evaluators")
+    spec = suites.SuiteSpec(use_case=use_case, **body.model_dump())
     result: dict[str, Any] = rt.writer.write(
-        lambda c: suites.set_suite(
-            c,
-            p.tenant_id,
-            use_case,
-            dataset=body.dataset,
-            evaluators=body.evaluators,
-            thresholds=body.thresholds,
-            params=body.params,
-            actor=p.key_id,
-            known=known,
-        )
+        lambda c: suites.set_suite(c, p.tenant_id, spec, actor=p.key_id, known=known)
     )
     return result
 
@@ -294,31 +284,7 @@ def html_report(
 def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Would this candidate pass? Read only: nothing moves, nothing is recorded."""
     with rt.engine.connect() as conn:
-        if body.prompt:
-            decision = gate.gate_prompt(
-                conn,
-                p.tenant_id,
-                resolve(conn, p.tenant_id, body.prompt),
-                label=body.label,
-                approver="",
-                use_case=body.use_case,
-                run_id=body.run_id,
-                record=False,
-            )
-        elif body.model:
-            decision = gate.gate_model_change(
-                conn,
-                tenant_id=p.tenant_id,
-                use_case=body.use_case,
-                to_alias=body.model,
-                requested_by="",
-                approver="",
-                run_id=body.run_id,
-                record=False,
-            )
-        else:
-            raise InvalidRequest("give prompt (name@N) or model", code="missing_field")
-    return decision.as_dict()
+        return gate.check_candidate(conn, p.tenant_id, gate.Candidate(**body.model_dump())).as_dict()
 
 
 @router.post("/approvals/model/requests", status_code=201)

@@ -17,7 +17,15 @@ from charter.gateway.generate import route, upstream_failed
 from charter.gateway.pipeline import Pipeline
 from charter.gateway.record import record
 from charter.gateway.refusals import start_refusals, stop_refusals
-from charter.gateway.request import ClientIds, client_ids, parse_chat, parse_embeddings, read_json
+from charter.gateway.request import (
+    ChatBody,
+    ClientIds,
+    EmbeddingsBody,
+    client_ids,
+    parse_chat,
+    parse_embeddings,
+    read_json,
+)
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
 from charter.guards.stages import screen_input
@@ -104,8 +112,28 @@ def _gateway_principal(request: Request, scope: str) -> Principal:
     return principal
 
 
-def _request_id(ids: ClientIds) -> str:
-    return ids.request_id or uuid.uuid4().hex
+def _exchange(request: Request, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody) -> Exchange:
+    """The exchange of one call under the use case's charter in force, its end user identified."""
+    rt = get_runtime(request)
+    policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
+    if isinstance(body, ChatBody):
+        messages, params, metadata = body.messages, body.params, body.metadata
+    else:
+        messages, params, metadata = [ChatMessage("user", t) for t in body.inputs], GenerationParams(body.model), {}
+    ex = Exchange(
+        request_id=ids.request_id or uuid.uuid4().hex,
+        principal=principal,
+        use_case_id=policy.use_case_id,
+        charter=policy.charter,
+        charter_version=policy.version,
+        messages=messages,
+        params=params,
+        conversation_id=ids.conversation_id,
+        metadata=metadata,
+    )
+    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
+    ex.subject_id, ex.officer = who.subject_id, who.officer
+    return ex
 
 
 @router.post(
@@ -121,23 +149,10 @@ async def chat_completions(request: Request) -> Response:
     principal = _gateway_principal(request, "chat")
     ids = client_ids(request.headers)  # what the store keeps is checked before any work
     body = parse_chat(await read_json(request))
-    policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
-    ex = Exchange(
-        request_id=_request_id(ids),
-        principal=principal,
-        use_case_id=policy.use_case_id,
-        charter=policy.charter,
-        charter_version=policy.version,
-        messages=body.messages,
-        params=body.params,
-        conversation_id=ids.conversation_id,
-        metadata=body.metadata,
-    )
-    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
-    ex.subject_id, ex.officer = who.subject_id, who.officer
+    ex = _exchange(request, principal, ids, body)
     variables = body.metadata.get("variables") if body.metadata else None
     if isinstance(variables, dict):
-        ex.extensions["variables"] = variables
+        ex.variables = variables
     outcome = await _pipeline(rt).chat(ex)
     if outcome.stream is not None:
         headers = {k: v for k, v in outcome.headers.items() if k != "x-charter-interaction-id"}
@@ -190,20 +205,7 @@ async def embeddings(request: Request) -> Response:
     principal = _gateway_principal(request, "embeddings")
     ids = client_ids(request.headers)
     body = parse_embeddings(await read_json(request))
-    gw = gateway_of(rt)
-    policy = gw.policy(principal.tenant_id, principal.use_case or "")
-    ex = Exchange(
-        request_id=_request_id(ids),
-        principal=principal,
-        use_case_id=policy.use_case_id,
-        charter=policy.charter,
-        charter_version=policy.version,
-        messages=[ChatMessage("user", t) for t in body.inputs],
-        params=GenerationParams(model=body.model),
-        conversation_id=ids.conversation_id,
-    )
-    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
-    ex.subject_id, ex.officer = who.subject_id, who.officer
+    ex = _exchange(request, principal, ids, body)
     try:
         await admit(ex, rt)
         await screen_input(ex, rt)

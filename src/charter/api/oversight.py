@@ -8,6 +8,7 @@ Reviewers: ``/api/v1/reviews`` (queue, claim, approve, edit, reject) and ``/api/
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query
@@ -183,7 +184,12 @@ def release_review(
     return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
 
 
-def _notify(tasks: BackgroundTasks, rt: Runtime, result: dict[str, Any]) -> dict[str, Any]:
+def _decide(
+    tasks: BackgroundTasks, rt: Runtime, decide: Callable[[Connection, dt.datetime], dict[str, Any]]
+) -> dict[str, Any]:
+    """Decide in the writer (at one ``now``), then post the decision to the use case's webhook, if any."""
+    now = utcnow()
+    result: dict[str, Any] = rt.writer.write(lambda c: decide(c, now))
     url = result.pop("webhook_url", None)
     if url:
         tasks.add_task(post_decision, url, result, outbound=rt.egress.outbound)
@@ -198,10 +204,7 @@ def approve_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    now = utcnow()
-    return _notify(
-        tasks, rt, rt.writer.write(lambda c: oversight.approve(c, p, review_id, comment=body.comment, now=now))
-    )
+    return _decide(tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now))
 
 
 @router.post("/api/v1/reviews/{review_id}/edit")
@@ -212,21 +215,11 @@ def edit_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    now = utcnow()
-    return _notify(
+    return _decide(
         tasks,
         rt,
-        rt.writer.write(
-            lambda c: oversight.edit(
-                rt,
-                c,
-                p,
-                review_id,
-                text=body.text,
-                comment=body.comment,
-                from_scratch=body.from_scratch,
-                now=now,
-            )
+        lambda c, now: oversight.edit(
+            rt, c, p, review_id, text=body.text, comment=body.comment, from_scratch=body.from_scratch, now=now
         ),
     )
 
@@ -239,10 +232,7 @@ def reject_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    now = utcnow()
-    return _notify(
-        tasks, rt, rt.writer.write(lambda c: oversight.reject(c, p, review_id, reason=body.reason, now=now))
-    )
+    return _decide(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now))
 
 
 # -- expert scoring ------------------------------------------------------------------------

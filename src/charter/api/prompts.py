@@ -106,17 +106,8 @@ def promote(
 ) -> dict[str, Any]:
     """Move a label; a protected one goes through the gate (409 ``gate_failed``, ``same_principal`` or
     ``suite_changed_by_requester``, with the failures)."""
-    return promotion.promote_or_raise(
-        rt,
-        p.tenant_id,
-        name,
-        version=body.version,
-        label=body.label,
-        actor=p.key_id,
-        use_case=body.use_case,
-        run_id=body.run_id,
-        reason=body.reason,
-    )
+    request = promotion.Promotion(name=name, actor=p.key_id, **body.model_dump())
+    return promotion.promote_or_raise(rt, p.tenant_id, request)
 
 
 @router.post("/{name}/rollback")
@@ -124,10 +115,7 @@ def rollback(
     name: str, body: RollbackIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """Move a label back to its previous version (or to one that held it before)."""
-    result: dict[str, Any] = rt.writer.write(
-        lambda c: promotion.rollback(
-            c, p.tenant_id, name, label=body.label, actor=p.key_id, to_version=body.to_version, reason=body.reason
-        )
-    )
+    request = versions.Rollback(name=name, actor=p.key_id, **body.model_dump())
+    result: dict[str, Any] = rt.writer.write(lambda c: promotion.rollback(c, p.tenant_id, request))
     rt.policy_changed()
     return result

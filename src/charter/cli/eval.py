@@ -19,7 +19,6 @@ from charter.evals.drift import check_drift
 from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
 from charter.files import write_private
 from charter.policy import service as policy
-from charter.prompts.versions import resolve
 from charter.runtime import Runtime
 from charter.secretstore import secret_name_refusal
 
@@ -147,21 +146,17 @@ def suite_set(
 ) -> None:
     """Create or replace a use case's evaluation suite."""
     opts = _mapping(options, "--options")
-    specs = [{"name": name, "options": opts.get(name, {})} for name in evaluator]
+    spec = suites.SuiteSpec(
+        use_case,
+        dataset,
+        evaluators=[{"name": name, "options": opts.get(name, {})} for name in evaluator],
+        thresholds=_mapping(thresholds, "--thresholds"),
+        params=_mapping(params, "--params"),
+    )
     with open_runtime(json_output) as rt:
         known = rt.extensions.names("evaluators")
         result = rt.writer.write(
-            lambda c: suites.set_suite(
-                c,
-                policy.tenant_id_for(c, tenant),
-                use_case,
-                dataset=dataset,
-                evaluators=specs,
-                thresholds=_mapping(thresholds, "--thresholds"),
-                params=_mapping(params, "--params"),
-                actor=cli_actor(actor),
-                known=known,
-            )
+            lambda c: suites.set_suite(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(actor), known=known)
         )
     emit(
         result,
@@ -480,32 +475,9 @@ def gate_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Check a candidate against the gate without moving anything; exits 1 when it would fail (CI)."""
+    candidate = gate.Candidate(use_case, prompt=prompt, model=model, label=label, run_id=run_id)
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        tenant_id = policy.tenant_id_for(conn, tenant)
-        if prompt:
-            decision = gate.gate_prompt(
-                conn,
-                tenant_id,
-                resolve(conn, tenant_id, prompt),
-                label=label,
-                approver="",
-                use_case=use_case,
-                run_id=run_id,
-                record=False,
-            )
-        elif model:
-            decision = gate.gate_model_change(
-                conn,
-                tenant_id=tenant_id,
-                use_case=use_case,
-                to_alias=model,
-                requested_by="",
-                approver="",
-                run_id=run_id,
-                record=False,
-            )
-        else:
-            raise InvalidRequest("give --prompt name@N or --model ALIAS", code="missing_field")
+        decision = gate.check_candidate(conn, policy.tenant_id_for(conn, tenant), candidate)
     data = decision.as_dict()
     human = ("[green]PASS[/green] " if decision.passed else "[red]FAIL[/red] ") + decision.subject
     for failure in decision.failures:

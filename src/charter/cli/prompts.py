@@ -8,7 +8,6 @@ from typing import Any
 import typer
 
 from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
-from charter.evals.gate import refusal
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
 from charter.prompts.spec import parse_prompt_file
@@ -53,9 +52,8 @@ def push(
             tenant_id = policy.tenant_id_for(conn, tenant)
             result = versions.push(conn, tenant_id, spec, actor=who)
             if label:
-                result["label"] = promotion.promote(
-                    conn, tenant_id, spec.name, version=result["version"], label=label, actor=who
-                )
+                request = promotion.Promotion(spec.name, version=result["version"], label=label, actor=who)
+                result["label"] = promotion.promote(conn, tenant_id, request)
             return result
 
         if label in versions.PROTECTED_LABELS:
@@ -65,13 +63,8 @@ def push(
         rt.policy_changed()
         moved = result.get("label")
         if moved is not None and not moved["moved"]:  # a label a charter serves from: the gate refused
-            gate = moved["gate"]
-            raise refusal(
-                gate["code"],
-                f"pushed {spec.name}@{result['version']}, but the gate refused moving {label}: "
-                + "; ".join(gate["failures"]),
-                {"failures": gate["failures"], "gate_id": gate["id"]},
-            )
+            what = f"pushed {spec.name}@{result['version']}, but the gate refused moving {label}"
+            raise promotion.move_refused(moved, what)
     state = "new version" if result["created"] else "unchanged, existing version"
     emit(result, json_output, human=f"{spec.name}@{result['version']} ({state}, sha256 {result['sha256'][:12]})")
 
@@ -161,20 +154,11 @@ def promote(
 ) -> None:
     """Move a label to a version; a protected label (production, or one a charter serves from) needs a
     passing gate and an approver other than the author."""
+    request = promotion.Promotion(name, version, label, cli_actor(actor), use_case=use_case, run_id=run, reason=reason)
     with open_runtime(json_output) as rt:
         with rt.engine.connect() as conn:
             tenant_id = policy.tenant_id_for(conn, tenant)
-        result = promotion.promote_or_raise(
-            rt,
-            tenant_id,
-            name,
-            version=version,
-            label=label,
-            actor=cli_actor(actor),
-            use_case=use_case,
-            run_id=run,
-            reason=reason,
-        )
+        result = promotion.promote_or_raise(rt, tenant_id, request)
     emit(
         result,
         json_output,
@@ -194,18 +178,9 @@ def rollback(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Move a label back to the version it pointed at before (one command, recorded in the ledger)."""
+    request = versions.Rollback(name, cli_actor(actor), label=label, to_version=to, reason=reason)
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(
-            lambda c: promotion.rollback(
-                c,
-                policy.tenant_id_for(c, tenant),
-                name,
-                label=label,
-                actor=cli_actor(actor),
-                to_version=to,
-                reason=reason,
-            )
-        )
+        result = rt.writer.write(lambda c: promotion.rollback(c, policy.tenant_id_for(c, tenant), request))
         rt.policy_changed()
     emit(result, json_output, human=f"{name}:{label} rolled back to version {result['version']}")
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from charter.domain.exchange import Usage
+from charter.domain.exchange import Exchange, Usage
 
-__all__ = ["completion_body", "usage_body"]
+__all__ = ["charter_object", "completion_body", "usage_body"]
+
+#: ``ContentFilter.guard`` of the JSON-mode check (charter.gateway.answer), which runs after the
+#: output guards and after ``logprobs`` are withheld.
+RESPONSE_FORMAT = "response_format"
 
 
 def usage_body(usage: Usage | None = None) -> dict[str, int]:
@@ -49,3 +53,30 @@ def completion_body(
         "usage": usage_body(usage),
         **extension,
     }
+
+
+def charter_object(ex: Exchange, interaction_id: str) -> dict[str, Any]:
+    """The ``charter`` object of an answer: the record it is, the charter and model version that made
+    it, and what the stages declared for the client, in the order the stages ran (ground: citations;
+    screen_output: grounding, an output guard's cut; the answer check: logprobs withheld, the JSON-mode
+    cut). Nothing else a stage knows reaches the client."""
+    body: dict[str, Any] = {
+        "interaction_id": interaction_id,
+        "use_case": ex.charter.name,
+        "charter_version": ex.charter_version,
+    }
+    if ex.model is not None:
+        body["model_version"] = ex.model.version
+        body["platform_model_id"] = ex.model.platform_model_id
+    if ex.citations is not None:
+        body["citations"] = ex.citations
+    if ex.grounding is not None:
+        body["grounding"] = ex.grounding.as_dict()
+    cut = ex.content_filter
+    if cut is not None and cut.guard != RESPONSE_FORMAT:
+        body["content_filter"] = cut.as_dict()
+    if ex.logprobs_withheld is not None:
+        body["logprobs"] = ex.logprobs_withheld
+    if cut is not None and cut.guard == RESPONSE_FORMAT:
+        body["content_filter"] = cut.as_dict()
+    return body

@@ -14,9 +14,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ChatMessage",
+    "ContentFilter",
     "Exchange",
     "Finding",
     "GenerationParams",
+    "Grounding",
     "ModelEntry",
     "Principal",
     "StageVerdict",
@@ -84,6 +86,30 @@ class Finding:
     end: int
     score: float
     guard_version: str = "1"
+
+
+@dataclass(slots=True, frozen=True)
+class ContentFilter:
+    """Why the answer was cut: the output guard (or ``response_format``, the JSON-mode check) and the
+    types of what it found; the client sees it as ``charter.content_filter``."""
+
+    guard: str
+    types: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"guard": self.guard, "types": list(self.types)}
+
+
+@dataclass(slots=True, frozen=True)
+class Grounding:
+    """How well the answer is grounded in its context (``1 -`` the grounding guard's risk), and by
+    which guard; read by the review rule ``review.grounding_below``, shown as ``charter.grounding``."""
+
+    score: float
+    guard: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"score": self.score, "guard": self.guard}
 
 
 @dataclass(slots=True)
@@ -185,7 +211,16 @@ class Exchange:
     status: str = "ok"
     error_code: str | None = None
     held_review_id: str | None = None
-    extensions: dict[str, Any] = field(default_factory=dict)  # extra response fields (citations, ...)
+    #: The request's ``metadata.variables`` (compose renders the prompt with them; never echoed back).
+    variables: dict[str, Any] | None = None
+    #: The sources the ground stage gave the model (None: the use case has no knowledge base).
+    citations: list[dict[str, Any]] | None = None
+    #: The answer's grounding score (guards stage), for the review rule and the client.
+    grounding: Grounding | None = None
+    #: Set when an output guard or the JSON-mode check cut the answer.
+    content_filter: ContentFilter | None = None
+    #: Why ``logprobs`` were withheld (an output guard changed the answer).
+    logprobs_withheld: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     vault: dict[str, str] = field(default_factory=dict)  # pseudonym -> real value, this exchange only
     persist_raw: bool = True  # False when blocked text must not be stored (DP-1)

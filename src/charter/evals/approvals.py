@@ -16,6 +16,8 @@ did not pass.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -23,8 +25,10 @@ from sqlalchemy import Connection, select
 from charter import ledger
 from charter.errors import InvalidRequest, NotFound
 from charter.evals.gate import (
+    Approval,
     GateDecision,
     GateFailed,
+    ModelChange,
     gate_model_change,
     record_decision,
     suite_subject,
@@ -36,6 +40,7 @@ from charter.prompts.tables import prompt_labels, prompt_versions, prompts
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
+    "ModelSwitch",
     "approve_model_change",
     "approve_suite",
     "list_model_change_requests",
@@ -114,16 +119,8 @@ def approve_model_change(
             f"model change request {request_id!r} not found; the requester creates it with "
             "`POST /api/v1/evals/approvals/model/requests` or `charter eval model-change request`"
         )
-    return gate_model_change(
-        conn,
-        tenant_id=tenant_id,
-        use_case=row.use_case,
-        to_alias=row.to_alias,
-        requested_by=row.requested_by,
-        approver=approver,
-        run_id=run_id,
-        request_id=row.id,
-    )
+    change = ModelChange(row.use_case, row.to_alias, row.requested_by, approver, run_id=run_id, request_id=row.id)
+    return gate_model_change(conn, tenant_id, change)
 
 
 def approve_suite(conn: Connection, tenant_id: str, use_case: str, *, approver: str) -> GateDecision:
@@ -137,17 +134,8 @@ def approve_suite(conn: Connection, tenant_id: str, use_case: str, *, approver: 
             f"version {suite.dataset}@{suite.dataset_version}): ask another person to review and approve it"
         )
     decision = GateDecision(subject=suite_subject(suite), passed=not problems, problems=problems, code="same_principal")
-    return record_decision(
-        conn,
-        tenant_id,
-        decision,
-        kind="suite",
-        use_case_id=suite.use_case_id,
-        author=suite.updated_by,
-        approver=approver,
-        subject_id=suite.id,
-        detail={"suite": suite.as_dict()},
-    )
+    approval = Approval("suite", suite.use_case_id, suite.updated_by, approver, suite.id, {"suite": suite.as_dict()})
+    return record_decision(conn, tenant_id, decision, approval)
 
 
 def vetted_for(conn: Connection, tenant_id: str, version_id: str, use_case_id: str) -> bool:
@@ -193,18 +181,21 @@ def require_prompt_vetted(
     )
 
 
-def require_model_change_approval(
-    conn: Connection,
-    *,
-    tenant_id: str,
-    use_case_id: str,
-    use_case: str,
-    from_alias: str,
-    to_alias: str,
-    since: Any,
-    high_impact: bool,
-) -> None:
-    """Refuse a charter that switches ``use_case``'s default model unless the gate admitted it (MD-3).
+@dataclass(frozen=True, slots=True)
+class ModelSwitch:
+    """A charter about to switch ``use_case``'s default model from ``from_alias`` to ``to_alias``;
+    ``since`` is when the current charter version was applied."""
+
+    use_case_id: str
+    use_case: str
+    from_alias: str
+    to_alias: str
+    since: datetime
+    high_impact: bool
+
+
+def require_model_change_approval(conn: Connection, tenant_id: str, switch: ModelSwitch) -> None:
+    """Refuse a charter that switches a use case's default model unless the gate admitted it (MD-3).
 
     Called by ``apply_charter`` when ``models[0]`` changes. A use case with an evaluation suite needs
     a passing approval of a model change request for ``to_alias`` (one principal asks, another
@@ -212,6 +203,7 @@ def require_model_change_approval(
     suite in the first place. A use case with no suite that is not high-impact has nothing to
     evaluate against: allowed.
     """
+    use_case_id, use_case, to_alias = switch.use_case_id, switch.use_case, switch.to_alias
     how = (
         f"`charter eval run --use-case {use_case} --model {to_alias}`; ask for the change "
         f"(`POST /api/v1/evals/approvals/model/requests` {{use_case, to_alias}}), then another person approves "
@@ -225,9 +217,9 @@ def require_model_change_approval(
         ).first()
         is not None
     )
-    subject = f"use_case:{use_case}:model {from_alias}->{to_alias}"
+    subject = f"use_case:{use_case}:model {switch.from_alias}->{to_alias}"
     if not has_suite:
-        if not high_impact:
+        if not switch.high_impact:
             return
         raise GateFailed(
             f"the promotion gate refused {subject}: {use_case} is high-impact and has no evaluation suite; "
@@ -242,7 +234,7 @@ def require_model_change_approval(
             gate_decisions.c.subject_kind == "model",
             gate_decisions.c.subject_id.is_not(None),  # approved on a request, by another principal
             gate_decisions.c.passed.is_(True),
-            gate_decisions.c.created_at >= since,
+            gate_decisions.c.created_at >= switch.since,
             gate_decisions.c.subject.endswith(f"->{to_alias}", autoescape=True),
         )
         .limit(1)

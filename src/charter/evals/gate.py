@@ -32,20 +32,24 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from charter import ledger
-from charter.errors import Conflict
+from charter.errors import Conflict, InvalidRequest
 from charter.evals.suites import Suite, get_suite
 from charter.evals.tables import eval_runs, gate_decisions
 from charter.policy.current import get_charter
 from charter.prompts.tables import prompt_label_moves, prompt_labels
-from charter.prompts.versions import PromptVersion, get_version
+from charter.prompts.versions import PromptVersion, get_version, resolve
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
+    "Approval",
+    "Candidate",
     "Check",
     "GateDecision",
     "GateFailed",
+    "ModelChange",
     "SamePrincipal",
     "SuiteChangedByRequester",
+    "check_candidate",
     "check_thresholds",
     "find_run",
     "gate_model_change",
@@ -163,6 +167,47 @@ class GateDecision:
             f"the promotion gate refused {self.subject}: " + "; ".join(self.failures),
             {"failures": self.failures, "gate_id": self.id, "run_id": self.run_id},
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """What a gate decision is recorded as: its ``kind`` (``prompt``, ``model``, ``suite``), the use
+    case whose suite judged it, the requester (``author``) and the ``approver``; ``subject_id`` names
+    what was decided on, ``detail`` adds to the ledger event."""
+
+    kind: str
+    use_case_id: str | None
+    author: str
+    approver: str
+    subject_id: str | None = None
+    detail: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChange:
+    """A request to switch ``use_case``'s default model to ``to_alias`` (from ``from_alias``, default the
+    charter's current one), asked by ``requested_by`` and approved by ``approver``; ``run_id`` names the
+    suite run to judge, ``request_id`` the model change request it decides."""
+
+    use_case: str
+    to_alias: str
+    requested_by: str
+    approver: str
+    from_alias: str | None = None
+    run_id: str | None = None
+    request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What a read-only gate check judges for ``use_case``: a prompt version (``name@N``) for ``label``,
+    or a model alias; ``run_id`` names the suite run to judge (default: the latest finished one)."""
+
+    use_case: str
+    prompt: str | None = None
+    model: str | None = None
+    label: str = "production"
+    run_id: str | None = None
 
 
 def _check(metric: str, bound: str, limit: float, value: float | None, baseline: float | None) -> Check:
@@ -316,31 +361,19 @@ def _prompt_baseline(conn: Connection, tenant_id: str, suite: Suite, version: Pr
     return find_run(conn, tenant_id, suite, prompt_version_id=holder)
 
 
-def record_decision(
-    conn: Connection,
-    tenant_id: str,
-    decision: GateDecision,
-    *,
-    kind: str,
-    use_case_id: str | None,
-    author: str,
-    approver: str,
-    subject_id: str | None = None,
-    detail: Mapping[str, Any] | None = None,
-) -> GateDecision:
-    """Store the decision (the approval record) and append ``gate.passed``/``gate.failed``;
-    ``subject_id`` names what was decided on, ``detail`` adds to the ledger event."""
+def record_decision(conn: Connection, tenant_id: str, decision: GateDecision, approval: Approval) -> GateDecision:
+    """Store the decision (the approval record) and append ``gate.passed``/``gate.failed``."""
     decision.id = new_id("gate")
     conn.execute(
         gate_decisions.insert().values(
             id=decision.id,
             tenant_id=tenant_id,
-            subject_kind=kind,
+            subject_kind=approval.kind,
             subject=decision.subject[:300],
-            subject_id=subject_id,
-            use_case_id=use_case_id,
-            author=author,
-            approver=approver,
+            subject_id=approval.subject_id,
+            use_case_id=approval.use_case_id,
+            author=approval.author,
+            approver=approval.approver,
             run_id=decision.run_id,
             baseline_run_id=decision.baseline_run_id,
             passed=decision.passed,
@@ -352,21 +385,21 @@ def record_decision(
     ledger.append(
         conn,
         tenant_id=tenant_id,
-        actor=approver,
+        actor=approval.approver,
         action="gate.passed" if decision.passed else "gate.failed",
         subject=decision.subject,
         event={
             "gate_id": decision.id,
-            "kind": kind,
-            "subject_id": subject_id,
-            "author": author,
-            "approver": approver,
+            "kind": approval.kind,
+            "subject_id": approval.subject_id,
+            "author": approval.author,
+            "approver": approval.approver,
             "code": None if decision.passed else decision.code,
             "run_id": decision.run_id,
             "baseline_run_id": decision.baseline_run_id,
             "failures": decision.failures,
             "checks": [c.as_dict() for c in decision.checks],
-            **(detail or {}),
+            **(approval.detail or {}),
         },
     )
     return decision
@@ -431,16 +464,8 @@ def gate_prompt(
     subject = f"prompt:{version.name}@{version.version}->{label}"
     decision = _evaluate(subject, thresholds, run, baseline, problems, code)
     if record:
-        record_decision(
-            conn,
-            tenant_id,
-            decision,
-            kind="prompt",
-            use_case_id=suite.use_case_id,
-            author=version.author,
-            approver=approver,
-            subject_id=version.id,
-        )
+        approval = Approval("prompt", suite.use_case_id, version.author, approver, version.id)
+        record_decision(conn, tenant_id, decision, approval)
     return decision
 
 
@@ -451,35 +476,29 @@ def production_prompt(conn: Connection, tenant_id: str, use_case: str) -> Prompt
     return get_version(conn, tenant_id, charter.prompt, label=charter.prompt_label)
 
 
-def gate_model_change(
-    conn: Connection,
-    *,
-    tenant_id: str,
-    use_case: str,
-    to_alias: str,
-    requested_by: str,
-    approver: str,
-    from_alias: str | None = None,
-    run_id: str | None = None,
-    record: bool = True,
-    request_id: str | None = None,
-) -> GateDecision:
-    """Decide whether ``use_case`` may switch its model to ``to_alias`` (MD-3): a finished suite run
-    with that alias (and the production prompt) against the thresholds, approver ≠ requester, and a
+def gate_model_change(conn: Connection, tenant_id: str, change: ModelChange, *, record: bool = True) -> GateDecision:
+    """Decide whether the use case may switch its model to ``change.to_alias`` (MD-3): a finished suite
+    run with that alias (and the production prompt) against the thresholds, approver ≠ requester, and a
     suite that is not the requester's unreviewed work. ``requested_by`` is an authenticated principal
     (the request's, :func:`charter.evals.approvals.approve_model_change`); ``request_id`` is stored as
-    the decision's subject.
+    the decision's subject. Without ``record`` (a read-only check) the approver is not judged.
 
     Call it in a writer transaction; commit; then ``raise decision.error()`` if it did not pass."""
+    use_case, to_alias = change.use_case, change.to_alias
     suite = get_suite(conn, tenant_id, use_case)
     charter = get_charter(conn, tenant_id, use_case)[2]
-    from_alias = from_alias or charter.models[0]
+    from_alias = change.from_alias or charter.models[0]
     version = production_prompt(conn, tenant_id, use_case)
     pv_id = None if version is None else version.id
     problems, code = _two_person_problems(
-        conn, tenant_id, suite, requester=requested_by, approver=approver if record else None, role="requester"
+        conn,
+        tenant_id,
+        suite,
+        requester=change.requested_by,
+        approver=change.approver if record else None,
+        role="requester",
     )
-    run = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=to_alias, run_id=run_id)
+    run = find_run(conn, tenant_id, suite, prompt_version_id=pv_id, model=to_alias, run_id=change.run_id)
     if run is None:
         problems.append(
             f"a finished run of the {use_case} suite with model {to_alias} is needed: "
@@ -490,14 +509,27 @@ def gate_model_change(
     subject = f"use_case:{use_case}:model {from_alias}->{to_alias}"
     decision = _evaluate(subject, thresholds, run, baseline, problems, code)
     if record:
-        record_decision(
+        approval = Approval("model", suite.use_case_id, change.requested_by, change.approver, change.request_id)
+        record_decision(conn, tenant_id, decision, approval)
+    return decision
+
+
+def check_candidate(conn: Connection, tenant_id: str, candidate: Candidate) -> GateDecision:
+    """Would ``candidate`` pass the gate? Read only: nothing moves, nothing is recorded, and there is
+    no approver to judge (the CI check before asking for a promotion or a model change)."""
+    if candidate.prompt:
+        version = resolve(conn, tenant_id, candidate.prompt)
+        return gate_prompt(
             conn,
             tenant_id,
-            decision,
-            kind="model",
-            use_case_id=suite.use_case_id,
-            author=requested_by,
-            approver=approver,
-            subject_id=request_id,
+            version,
+            label=candidate.label,
+            approver="",
+            use_case=candidate.use_case,
+            run_id=candidate.run_id,
+            record=False,
         )
-    return decision
+    if candidate.model:
+        change = ModelChange(candidate.use_case, candidate.model, requested_by="", approver="", run_id=candidate.run_id)
+        return gate_model_change(conn, tenant_id, change, record=False)
+    raise InvalidRequest("give the candidate: a prompt version (name@N) or a model alias", code="missing_field")

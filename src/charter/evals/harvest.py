@@ -11,6 +11,7 @@ entry lists every interaction read, in the same transaction that creates the dat
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -85,6 +86,37 @@ def _question(raw: dict[str, Any]) -> str:
     return next((m["content"] for m in reversed(raw.get("messages") or []) if m.get("role") == "user"), "")
 
 
+@dataclass
+class _Harvest:
+    """What one harvest collected: dataset items from ``source`` records of ``use_case``, and the
+    interactions they came from."""
+
+    source: str  # "interactions" or "corrections"
+    use_case: str
+    items: list[dict[str, Any]] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)
+
+    def add(self, interaction_id: str, question: str, refs: list[str], tag: str, meta: dict[str, Any]) -> None:
+        self.used.append(interaction_id)
+        self.items.append(
+            {"input": question, "refs": refs, "context": [], "tags": [tag], "variables": {}, "meta": meta}
+        )
+
+
+def _store(conn: Connection, tenant_id: str, name: str, harvest: _Harvest, *, actor: str) -> dict[str, Any]:
+    """Create the dataset version and, in the same transaction, ledger every interaction read."""
+    ledger.append(
+        conn,
+        tenant_id=tenant_id,
+        actor=actor,
+        action="eval.dataset_harvested",
+        subject=f"dataset:{name}",
+        event={"source": harvest.source, "use_case": harvest.use_case, "interactions": harvest.used},
+    )
+    source = f"{harvest.source}:{harvest.use_case}"
+    return create_dataset(conn, tenant_id, name, harvest.items, actor=actor, source=source)
+
+
 def from_interactions(
     rt: Runtime,
     conn: Connection,
@@ -114,34 +146,17 @@ def from_interactions(
         .all()
     )
     redact = redactor(rt)
-    items, used = [], []
+    harvest = _Harvest("interactions", use_case)
     for interaction_id in rows:
         raw = _raw(rt, conn, tenant_id, interaction_id)
         if raw is None or not _question(raw):
             continue
         refs = [redact(raw.get("output") or "")] if with_answers and raw.get("output") else []
-        items.append(
-            {
-                "input": redact(_question(raw)),
-                "refs": refs,
-                "context": [],
-                "tags": ["production"],
-                "variables": {},
-                "meta": {"interaction_id": interaction_id},
-            }
-        )
-        used.append(interaction_id)
-    if not items:
+        meta = {"interaction_id": interaction_id}
+        harvest.add(interaction_id, redact(_question(raw)), refs, "production", meta)
+    if not harvest.items:
         raise NotFound(f"use case {use_case!r} has no answered interactions with a raw record to harvest")
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="eval.dataset_harvested",
-        subject=f"dataset:{name}",
-        event={"source": "interactions", "use_case": use_case, "interactions": used},
-    )
-    return create_dataset(conn, tenant_id, name, items, actor=actor, source=f"interactions:{use_case}")
+    return _store(conn, tenant_id, name, harvest, actor=actor)
 
 
 def from_corrections(
@@ -151,35 +166,14 @@ def from_corrections(
     (consented records only; the export is recorded by the oversight capability)."""
     _allowed(conn, tenant_id, use_case)
     redact = redactor(rt)
-    items: list[dict[str, Any]] = []
-    used: list[str] = []
+    harvest = _Harvest("corrections", use_case)
     for record in training_corrections(rt, conn, tenant_id, use_case, actor=actor, purpose=f"eval dataset {name}"):
         raw = _raw(rt, conn, tenant_id, record["interaction_id"])
         if raw is None or not _question(raw):
             continue
-        used.append(record["interaction_id"])
-        items.append(
-            {
-                "input": redact(_question(raw)),
-                "refs": [redact(record["correction"])],
-                "context": [],
-                "tags": ["correction"],
-                "variables": {},
-                "meta": {"interaction_id": record["interaction_id"], "feedback_id": record["feedback_id"]},
-            }
-        )
-    if not items:
+        meta = {"interaction_id": record["interaction_id"], "feedback_id": record["feedback_id"]}
+        refs = [redact(record["correction"])]
+        harvest.add(record["interaction_id"], redact(_question(raw)), refs, "correction", meta)
+    if not harvest.items:
         raise NotFound(f"use case {use_case!r} has no consented corrections to harvest")
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="eval.dataset_harvested",
-        subject=f"dataset:{name}",
-        event={
-            "source": "corrections",
-            "use_case": use_case,
-            "interactions": used,
-        },
-    )
-    return create_dataset(conn, tenant_id, name, items, actor=actor, source=f"corrections:{use_case}")
+    return _store(conn, tenant_id, name, harvest, actor=actor)

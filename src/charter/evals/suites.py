@@ -15,10 +15,11 @@ from charter import ledger
 from charter.errors import InvalidRequest, NotFound
 from charter.evals.datasets import get_dataset, get_dataset_by_id
 from charter.evals.tables import eval_suites
+from charter.policy.current import use_case_id
 from charter.prompts.spec import non_finite_path, validate_thresholds
-from charter.store.schema import new_id, use_cases, utcnow
+from charter.store.schema import new_id, utcnow
 
-__all__ = ["Suite", "evaluator_specs", "get_suite", "set_suite", "use_case_id"]
+__all__ = ["Suite", "SuiteSpec", "evaluator_specs", "get_suite", "set_suite", "use_case_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +64,16 @@ class Suite:
         }
 
 
-def use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
-    found = conn.execute(
-        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(
-            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
-        )
-    return str(found)
+@dataclass(frozen=True, slots=True)
+class SuiteSpec:
+    """What a suite is set to: ``dataset`` (``name`` pins its latest version, ``name@N`` that one), the
+    evaluators (names or ``{name, options}``), default thresholds and generation parameters."""
+
+    use_case: str
+    dataset: str
+    evaluators: Sequence[str | Mapping[str, Any]]
+    thresholds: Mapping[str, Any] | None = None
+    params: Mapping[str, Any] | None = None
 
 
 def evaluator_specs(items: Sequence[str | Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -93,21 +95,13 @@ def evaluator_specs(items: Sequence[str | Mapping[str, Any]]) -> list[dict[str, 
 
 
 def set_suite(
-    conn: Connection,
-    tenant_id: str,
-    use_case: str,
-    *,
-    dataset: str,
-    evaluators: Sequence[str | Mapping[str, Any]],
-    thresholds: Mapping[str, Any] | None = None,
-    params: Mapping[str, Any] | None = None,
-    actor: str,
-    known: Sequence[str] = (),
+    conn: Connection, tenant_id: str, spec: SuiteSpec, *, actor: str, known: Sequence[str] = ()
 ) -> dict[str, Any]:
-    """Create or replace the suite of ``use_case``; ``dataset`` without ``@version`` pins the latest."""
+    """Create or replace the suite of ``spec.use_case``; ``known`` lists the registered evaluators."""
+    use_case, params = spec.use_case, spec.params
     uc_id = use_case_id(conn, tenant_id, use_case)
-    ds = get_dataset(conn, tenant_id, dataset)
-    specs = evaluator_specs(evaluators)
+    ds = get_dataset(conn, tenant_id, spec.dataset)
+    specs = evaluator_specs(spec.evaluators)
     unknown = [s["name"] for s in specs if known and s["name"] not in known]
     if unknown:
         raise InvalidRequest(
@@ -116,7 +110,7 @@ def set_suite(
             param="evaluators",
         )
     try:
-        checked = validate_thresholds(dict(thresholds or {}))
+        checked = validate_thresholds(dict(spec.thresholds or {}))
     except ValueError as exc:
         raise InvalidRequest(str(exc), code="invalid_value", param="thresholds") from None
     for name, value in (("params", params), ("evaluators", specs)):

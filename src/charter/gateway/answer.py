@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from charter.domain import Exchange
+from charter.domain import ContentFilter, Exchange
+from charter.domain.completion import RESPONSE_FORMAT
 
 __all__ = ["check_answer"]
 
@@ -36,7 +37,7 @@ def _json_object(text: str) -> bool:
 def check_answer(ex: Exchange) -> None:
     if ex.logprobs is not None and ex.output != ex.model_output:
         ex.logprobs = None
-        ex.extensions["logprobs"] = _WITHHELD
+        ex.logprobs_withheld = _WITHHELD
     if not ex.params.json_mode or ex.finish_reason in ("content_filter", "length") or _json_object(ex.output):
         return
     changed = ex.output != ex.model_output and _json_object(ex.model_output)
@@ -45,4 +46,4 @@ def check_answer(ex: Exchange) -> None:
     if not ex.params.stream:
         ex.output = ""
     ex.finish_reason = "content_filter"
-    ex.extensions["content_filter"] = {"guard": "response_format", "types": [reason]}
+    ex.content_filter = ContentFilter(RESPONSE_FORMAT, (reason,))

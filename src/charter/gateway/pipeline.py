@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import orjson
 
 from charter.domain import Exchange
-from charter.domain.completion import completion_body, usage_body
+from charter.domain.completion import charter_object, completion_body, usage_body
 from charter.errors import CharterError, RateLimited, Suspended, Unavailable, UpstreamFailed
 from charter.gateway.answer import check_answer
 from charter.gateway.generate import generate, open_stream, route
@@ -230,8 +230,7 @@ class Pipeline:
 def _cut_by(ex: Exchange) -> dict[str, Any] | None:
     """``{"content_filter": {"guard", "types"}}`` when an output guard cut the answer (the
     ``x-charter-guard-flags`` header of a stream has gone before the cut)."""
-    found = ex.extensions.get("content_filter")
-    return {"content_filter": found} if found else None
+    return None if ex.content_filter is None else {"content_filter": ex.content_filter.as_dict()}
 
 
 def _chunk(
@@ -244,15 +243,6 @@ def _chunk(
 
 
 def _answer_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
-    charter_ext: dict[str, Any] = {
-        "interaction_id": interaction_id,
-        "use_case": ex.charter.name,
-        "charter_version": ex.charter_version,
-    }
-    if ex.model is not None:
-        charter_ext["model_version"] = ex.model.version
-        charter_ext["platform_model_id"] = ex.model.platform_model_id
-    charter_ext.update({k: v for k, v in ex.extensions.items() if k != "variables"})
     return completion_body(
         completion_id=ex.request_id,
         created=int(time.time()),
@@ -261,5 +251,5 @@ def _answer_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         finish_reason=ex.finish_reason,
         usage=ex.usage,
         logprobs=ex.logprobs,
-        charter=charter_ext,
+        charter=charter_object(ex, interaction_id),
     )

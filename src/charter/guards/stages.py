@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import TypeVar
 
-from charter.domain import Exchange, Finding
+from charter.domain import ContentFilter, Exchange, Finding, Grounding
 from charter.domain.charter import GuardPolicy
 from charter.guards.actions import (
     CHUNK_GUARDS,
@@ -90,7 +90,7 @@ def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:
         ex.output = ""
         ex.finish_reason = "content_filter"
         ex.persist_raw = False
-        ex.extensions["content_filter"] = {"guard": a.name, "types": sorted({f.type for f in s.findings})}
+        ex.content_filter = ContentFilter(a.name, tuple(sorted({f.type for f in s.findings})))
         flag(ex, a.name)
         return False
     if action == "redact":
@@ -111,14 +111,14 @@ GROUNDING = "grounding"
 def _note_grounding(ex: Exchange, s: Screening) -> None:
     """Keep the answer's grounding score for the oversee stage (``review.grounding_below``, read by
     charter.oversight.rules.grounding_score): the guard's risk is ``1 - grounding``."""
-    ex.extensions[GROUNDING] = {"score": round(1.0 - s.score, 4), "guard": s.active.name}
+    ex.grounding = Grounding(round(1.0 - s.score, 4), s.active.name)
 
 
 async def _score_grounding_for_review(ex: Exchange, rt: Runtime) -> None:
     """``review.grounding_below`` needs the grounding score even when the charter does not turn the
     ``grounding`` guard on: on a knowledge-grounded exchange, score the answer with the registered
     guard (not installed: 503 guard_unavailable, fail closed) without acting on it."""
-    if ex.charter.review.grounding_below is None or GROUNDING in ex.extensions or not ex.output:
+    if ex.charter.review.grounding_below is None or ex.grounding is not None or not ex.output:
         return
     if not (ex.context or ex.charter.knowledge_bases):
         return  # nothing was meant to ground this answer: no score, the rule does not apply
@@ -134,7 +134,7 @@ async def _score_grounding_for_review(ex: Exchange, rt: Runtime) -> None:
 
 async def screen_output(ex: Exchange, rt: Runtime) -> None:
     """Screen a whole answer: PII leak, prompt leak, toxicity, ... then put pseudonyms back for a
-    caller who may see them. A grounding guard's score is kept in ``ex.extensions["grounding"]``
+    caller who may see them. A grounding guard's score is kept in ``ex.grounding``
     for the review rule (computed for it alone when the rule asks and no grounding guard ran)."""
     if _streamed(ex):
         return
@@ -211,8 +211,7 @@ class _StreamScreen:
             if s.flagged and action == "block":
                 ex.finish_reason = "content_filter"
                 ex.persist_raw = False
-                types = sorted({f.type for f in s.findings})
-                ex.extensions["content_filter"] = {"guard": name, "types": types}
+                ex.content_filter = ContentFilter(name, tuple(sorted({f.type for f in s.findings})))
                 flag(ex, name)
             elif s.flagged and action == "warn":
                 flag(ex, name)

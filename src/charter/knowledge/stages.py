@@ -9,7 +9,7 @@ A chunk of a document classified above the charter's ``classification_ceiling`` 
 the model (DP-6; every model the router may choose is cleared for at least that ceiling): it is
 left out at retrieval and named in the verdict (``withheld_above_ceiling``).
 The chunks go into ``ex.context`` with citation markers ``[1]``, ``[2]`` ... for the compose stage,
-their citations into ``ex.extensions["citations"]``, and a write into ``ex.writes`` records the
+their citations into ``ex.citations`` (the response's ``charter.citations``), and a write into ``ex.writes`` records the
 knowledge-base versions and chunk ids (with each chunk's grounding support of the final answer)
 atomically with the interaction.
 """
@@ -150,7 +150,7 @@ def _cite(ex: Exchange, kept: list[tuple[Hit, str]]) -> list[dict[str, Any]]:
                 "score": hit.score,
             }
         )
-    ex.extensions["citations"] = citations
+    ex.citations = citations
     return rows
 
 

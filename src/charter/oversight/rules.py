@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from charter.domain import Exchange
 
@@ -20,13 +20,8 @@ class OversightDecision:
 
 
 def grounding_score(ex: Exchange) -> float | None:
-    """The grounding stage's score, whether it left a number or ``{"score": ...}``."""
-    value: Any = ex.extensions.get("grounding")
-    if isinstance(value, dict):
-        value = value.get("score")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
+    """The guards stage's grounding score of the answer (None: nothing scored it)."""
+    return None if ex.grounding is None else ex.grounding.score
 
 
 def in_sample(request_id: str, rate: float) -> bool:

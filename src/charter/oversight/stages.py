@@ -70,7 +70,7 @@ def _sample(ex: Exchange, rt: Any) -> None:
             use_case_id=ex.use_case_id,
             question=ex.messages[-1].content if ex.messages else "",
             answer=ex.output,
-            citations=list(ex.extensions.get("citations") or []),
+            citations=list(ex.citations or []),
         ),
     )
     ex.writes.append(partial(_write_sample, sample))
@@ -85,7 +85,7 @@ async def oversee(ex: Exchange, rt: Any) -> None:
     """Decide release / hold / sample for a generated answer (HO-1, HO-2, ME-3)."""
     if ex.status != "ok":
         return
-    if ex.extensions.get("content_filter"):
+    if ex.content_filter is not None:
         ex.verdict("oversee", "release", reason="an output guard blocked the answer")
         return  # nothing left to review: the block stands
     decision = decide(ex)

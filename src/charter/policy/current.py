@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, select
@@ -11,7 +12,7 @@ from charter.domain import Charter
 from charter.errors import NotFound
 from charter.store.schema import charter_versions, use_cases
 
-__all__ = ["CurrentCharter", "current_charters", "get_charter", "get_use_case"]
+__all__ = ["CurrentCharter", "current_charters", "get_charter", "get_use_case", "use_case_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,13 +23,22 @@ class CurrentCharter:
     use_case_id: str
     name: str
     body: dict[str, Any]
+    version: int = 0
+    updated_at: datetime | None = None
 
 
-def current_charters(conn: Connection) -> list[CurrentCharter]:
-    """Every use case of every tenant with its charter in force, by tenant and name (what the
-    periodic jobs walk: retention, alert rules, auto-suspend)."""
-    rows = conn.execute(
-        select(use_cases.c.tenant_id, use_cases.c.id, use_cases.c.name, charter_versions.c.body)
+def current_charters(conn: Connection, tenant_id: str | None = None) -> list[CurrentCharter]:
+    """Every use case (of ``tenant_id``, else of every tenant) with its charter in force, by tenant and
+    name (what the periodic jobs walk: retention, alert rules, auto-suspend; and the use case list)."""
+    query = (
+        select(
+            use_cases.c.tenant_id,
+            use_cases.c.id,
+            use_cases.c.name,
+            use_cases.c.current_version,
+            use_cases.c.updated_at,
+            charter_versions.c.body,
+        )
         .join(
             charter_versions,
             and_(
@@ -37,8 +47,27 @@ def current_charters(conn: Connection) -> list[CurrentCharter]:
             ),
         )
         .order_by(use_cases.c.tenant_id, use_cases.c.name)
-    ).all()
-    return [CurrentCharter(r.tenant_id, r.id, r.name, r.body or {}) for r in rows]
+    )
+    if tenant_id is not None:
+        query = query.where(use_cases.c.tenant_id == tenant_id)
+    return [
+        CurrentCharter(r.tenant_id, r.id, r.name, r.body or {}, r.current_version, r.updated_at)
+        for r in conn.execute(query).all()
+    ]
+
+
+def _not_found(name: str) -> NotFound:
+    return NotFound(f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found")
+
+
+def use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
+    """The id of the tenant's use case ``name`` (404 ``use_case_not_found``)."""
+    found = conn.execute(
+        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
+    ).scalar_one_or_none()
+    if found is None:
+        raise _not_found(name)
+    return str(found)
 
 
 def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
@@ -60,9 +89,7 @@ def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
         .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
     ).first()
     if row is None:
-        raise NotFound(
-            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
-        )
+        raise _not_found(name)
     return {
         "id": row.id,
         "name": row.name,

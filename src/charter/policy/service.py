@@ -17,8 +17,8 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import Charter
 from charter.errors import PermissionDenied
-from charter.evals.approvals import require_model_change_approval, require_prompt_vetted
-from charter.policy.current import get_charter, get_use_case
+from charter.evals.approvals import ModelSwitch, require_model_change_approval, require_prompt_vetted
+from charter.policy.current import current_charters, get_charter, get_use_case
 from charter.policy.loader import parse_charter
 from charter.policy.tenants import PLATFORM_TENANT, ensure_tenant, list_tenants, tenant_id_for, tenant_name
 from charter.secretstore import NO_EGRESS, Egress
@@ -106,9 +106,7 @@ def apply_charter(
         old_models, new_models = list(before.get("models") or []), list(body.get("models") or [])
         if old_models[:1] != new_models[:1] and new_models:
             # MD-3: the default model of a use case changes only through the promotion gate.
-            require_model_change_approval(
-                conn,
-                tenant_id=tid,
+            switch = ModelSwitch(
                 use_case_id=use_case_id,
                 use_case=charter.name,
                 from_alias=old_models[0] if old_models else "",
@@ -116,6 +114,7 @@ def apply_charter(
                 since=current.created_at,
                 high_impact=charter.is_high_impact,
             )
+            require_model_change_approval(conn, tid, switch)
         conn.execute(
             update(use_cases).where(use_cases.c.id == use_case_id).values(current_version=version, updated_at=now)
         )
@@ -156,26 +155,16 @@ def apply_charter(
 
 
 def list_use_cases(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(use_cases.c.name, use_cases.c.current_version, use_cases.c.updated_at, charter_versions.c.body)
-        .join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )
-        .where(use_cases.c.tenant_id == tenant_id)
-        .order_by(use_cases.c.name)
-    ).all()
     return [
         {
-            "name": r.name,
-            "version": r.current_version,
-            "risk_tier": r.body["risk_tier"],
-            "models": r.body["models"],
-            "kill_switch": r.body["kill_switch"],
-            "updated_at": r.updated_at.isoformat(),
+            "name": c.name,
+            "version": c.version,
+            "risk_tier": c.body["risk_tier"],
+            "models": c.body["models"],
+            "kill_switch": c.body["kill_switch"],
+            "updated_at": c.updated_at.isoformat() if c.updated_at else None,
         }
-        for r in rows
+        for c in current_charters(conn, tenant_id)
     ]
 
 

@@ -15,6 +15,7 @@ kinds) when the gate refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -22,12 +23,36 @@ from sqlalchemy import Connection, select
 from charter.errors import InvalidRequest
 from charter.evals.approvals import vetted_for
 from charter.evals.gate import GateFailed, gate_prompt, refusal
+from charter.policy.current import current_charters
 from charter.prompts import versions
 from charter.prompts.versions import PROTECTED_LABELS, get_version, move_label
 from charter.runtime import Runtime
-from charter.store.schema import charter_versions, use_cases
+from charter.store.schema import use_cases
 
-__all__ = ["gating_use_cases", "is_protected", "promote", "promote_or_raise", "rollback", "serving_use_cases"]
+__all__ = [
+    "Promotion",
+    "gating_use_cases",
+    "is_protected",
+    "move_refused",
+    "promote",
+    "promote_or_raise",
+    "rollback",
+    "serving_use_cases",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """A request to point ``label`` at ``name@version``, made by ``actor`` (the approver when the label
+    is protected); ``use_case`` adds a gating suite, ``run_id`` names the run to judge."""
+
+    name: str
+    version: int
+    label: str
+    actor: str
+    use_case: str | None = None
+    run_id: str | None = None
+    reason: str = ""
 
 
 def _use_case_of(conn: Connection, tenant_id: str, use_case_id: str | None) -> str | None:
@@ -41,20 +66,10 @@ def _use_case_of(conn: Connection, tenant_id: str, use_case_id: str | None) -> s
 
 def serving_use_cases(conn: Connection, tenant_id: str, prompt: str, label: str) -> list[tuple[str, str]]:
     """``(use_case_id, name)`` of every use case whose current charter serves ``prompt:label``."""
-    rows = conn.execute(
-        select(use_cases.c.id, use_cases.c.name, charter_versions.c.body)
-        .join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )
-        .where(use_cases.c.tenant_id == tenant_id)
-        .order_by(use_cases.c.name)
-    ).all()
     return [
-        (r.id, r.name)
-        for r in rows
-        if r.body.get("prompt") == prompt and (r.body.get("prompt_label") or "production") == label
+        (c.use_case_id, c.name)
+        for c in current_charters(conn, tenant_id)
+        if c.body.get("prompt") == prompt and (c.body.get("prompt_label") or "production") == label
     ]
 
 
@@ -84,28 +99,18 @@ def gating_use_cases(
     return names
 
 
-def promote(
-    conn: Connection,
-    tenant_id: str,
-    name: str,
-    *,
-    version: int,
-    label: str,
-    actor: str,
-    use_case: str | None = None,
-    run_id: str | None = None,
-    reason: str = "",
-) -> dict[str, Any]:
+def promote(conn: Connection, tenant_id: str, request: Promotion) -> dict[str, Any]:
     """Point ``label`` at ``name@version``. A protected label needs a passing gate for every gating use
     case, with ``actor`` as the approver; the result carries ``gate`` (the first refusal, else the
     first decision), ``gates`` (every decision) and ``moved`` (whether the label moved)."""
+    name, version, label, actor, reason = request.name, request.version, request.label, request.actor, request.reason
     candidate = get_version(conn, tenant_id, name, version=version)
-    gating = gating_use_cases(conn, tenant_id, candidate, label, use_case)
+    gating = gating_use_cases(conn, tenant_id, candidate, label, request.use_case)
     if not gating:
         moved = move_label(conn, tenant_id, candidate, label, actor=actor, kind="set", reason=reason)
         return {**moved, "moved": True, "gate": None, "gates": []}
     decisions = [
-        gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=uc, run_id=run_id)
+        gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=uc, run_id=request.run_id)
         for uc in gating
     ]
     gates = [d.as_dict() for d in decisions]
@@ -119,34 +124,28 @@ def promote(
     return {**moved, "moved": True, "gate": gates[0], "gates": gates}
 
 
-def promote_or_raise(rt: Runtime, tenant_id: str, name: str, **kwargs: Any) -> dict[str, Any]:
+def move_refused(result: dict[str, Any], what: str) -> GateFailed:
+    """The error for a label move the gate refused (``result`` is :func:`promote`'s), led by ``what``."""
+    gate = result["gate"]
+    failures = gate["failures"]
+    return refusal(gate["code"], f"{what}: " + "; ".join(failures), {"failures": failures, "gate_id": gate["id"]})
+
+
+def promote_or_raise(rt: Runtime, tenant_id: str, request: Promotion) -> dict[str, Any]:
     """Promote in the writer; commit the decision either way; raise ``GateFailed`` if refused."""
-    result: dict[str, Any] = rt.writer.write(lambda conn: promote(conn, tenant_id, name, **kwargs))
+    result: dict[str, Any] = rt.writer.write(lambda conn: promote(conn, tenant_id, request))
     rt.policy_changed()
     if not result["moved"]:
-        gate = result["gate"]
-        raise refusal(
-            gate["code"],
-            f"the promotion gate refused {name}@{result['version']} -> {result['label']}: "
-            + "; ".join(gate["failures"]),
-            {"failures": gate["failures"], "gate_id": gate["id"]},
-        )
+        what = f"the promotion gate refused {request.name}@{result['version']} -> {result['label']}"
+        raise move_refused(result, what)
     return result
 
 
-def rollback(
-    conn: Connection,
-    tenant_id: str,
-    name: str,
-    *,
-    label: str = "production",
-    actor: str,
-    to_version: int | None = None,
-    reason: str = "",
-) -> dict[str, Any]:
+def rollback(conn: Connection, tenant_id: str, request: versions.Rollback) -> dict[str, Any]:
     """:func:`charter.prompts.versions.rollback`, refused (409 ``gate_failed``) when a charter serves
     the label and the target never passed that use case's gate: a label that served an unvetted
     version before a charter pointed at it cannot roll back to it."""
+    name, label = request.name, request.label
     serving = serving_use_cases(conn, tenant_id, name, label)
 
     def check(target: versions.PromptVersion) -> None:
@@ -158,6 +157,4 @@ def rollback(
                 extra={"failures": [failure]},
             )
 
-    return versions.rollback(
-        conn, tenant_id, name, label=label, actor=actor, to_version=to_version, reason=reason, check=check
-    )
+    return versions.rollback(conn, tenant_id, request, check=check)

@@ -4,7 +4,7 @@ When the charter names a prompt (``prompt: tax-answer``, ``prompt_label: product
 that label points at is rendered in the sandbox with:
 
 - ``variables``: the request's ``metadata.variables`` object (the gateway hands it over as
-  ``ex.extensions["variables"]``; compose takes it out so it is not echoed in the response), checked
+  ``ex.variables``, which the response does not declare, so it is never echoed), checked
   against the version's variables schema, defaults filled in; each variable is also a top-level name;
 - ``context``: the chunks the ground stage retrieved (``ex.context``: dicts with at least ``text``);
 - ``question``: the last user message; ``use_case``: the use case name.
@@ -127,7 +127,7 @@ def _apply_params(ex: Exchange, params: Mapping[str, Any]) -> None:
 
 async def compose(ex: Exchange, rt: Runtime) -> None:
     """Render the charter's prompt label (or its system prompt) around the conversation."""
-    raw = ex.extensions.pop("variables", None) or {}
+    raw = ex.variables or {}
     if not isinstance(raw, dict):
         raise InvalidRequest("metadata.variables must be an object", code="invalid_type", param="variables")
     charter = ex.charter

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from charter import ledger
 from charter.errors import Conflict, InvalidRequest, NotFound
+from charter.policy.current import use_case_id
 from charter.prompts.render import BUILTIN_NAMES, check_template
 from charter.prompts.spec import PromptSpec, content_hash
 from charter.prompts.tables import prompt_label_moves, prompt_labels, prompt_versions, prompts
@@ -26,6 +27,7 @@ from charter.store.schema import new_id, use_cases, utcnow
 __all__ = [
     "PROTECTED_LABELS",
     "PromptVersion",
+    "Rollback",
     "diff_versions",
     "get_version",
     "label_history",
@@ -107,36 +109,25 @@ def _prompt_row(conn: Connection, tenant_id: str, name: str) -> Any:
     return row
 
 
-def _use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
-    found = conn.execute(
-        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFound(
-            f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found"
-        )
-    return str(found)
-
-
 def _ensure_prompt(conn: Connection, tenant_id: str, spec: PromptSpec, actor: str) -> Any:
     row = conn.execute(select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == spec.name)).first()
-    use_case_id = _use_case_id(conn, tenant_id, spec.use_case) if spec.use_case else None
+    uc_id = use_case_id(conn, tenant_id, spec.use_case) if spec.use_case else None
     if row is None:
         values = {
             "id": new_id("prm"),
             "tenant_id": tenant_id,
             "name": spec.name,
-            "use_case_id": use_case_id,
+            "use_case_id": uc_id,
             "description": spec.description,
             "created_by": actor,
             "created_at": utcnow(),
         }
         conn.execute(prompts.insert().values(**values))
         return _prompt_row(conn, tenant_id, spec.name)
-    if use_case_id is not None and row.use_case_id not in (None, use_case_id):
+    if uc_id is not None and row.use_case_id not in (None, uc_id):
         raise Conflict(f"prompt {spec.name!r} belongs to another use case; push under a new name")
-    if use_case_id is not None and row.use_case_id is None:
-        conn.execute(prompts.update().where(prompts.c.id == row.id).values(use_case_id=use_case_id))
+    if uc_id is not None and row.use_case_id is None:
+        conn.execute(prompts.update().where(prompts.c.id == row.id).values(use_case_id=uc_id))
     return row
 
 
@@ -449,20 +440,24 @@ def label_history(conn: Connection, tenant_id: str, name: str, label: str | None
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Rollback:
+    """A request by ``actor`` to move ``name``'s ``label`` back (to ``to_version``, else the previous one)."""
+
+    name: str
+    actor: str
+    label: str = "production"
+    to_version: int | None = None
+    reason: str = ""
+
+
 def rollback(
-    conn: Connection,
-    tenant_id: str,
-    name: str,
-    *,
-    label: str = "production",
-    actor: str,
-    to_version: int | None = None,
-    reason: str = "",
-    check: Callable[[PromptVersion], None] | None = None,
+    conn: Connection, tenant_id: str, request: Rollback, *, check: Callable[[PromptVersion], None] | None = None
 ) -> dict[str, Any]:
     """Move ``label`` back: to the version it pointed at before its last move, or to ``to_version``
     (which must have held the label before, so a rollback never promotes an unvetted version).
     ``check`` may refuse the target by raising (served labels: :func:`charter.prompts.promotion.rollback`)."""
+    name, label, to_version = request.name, request.label, request.to_version
     history = label_history(conn, tenant_id, name, label)
     if not history:
         raise NotFound(f"prompt {name!r} has never had the label {label!r}")
@@ -481,4 +476,4 @@ def rollback(
         raise Conflict(f"label {label!r} of {name!r} already points at version {target.version}")
     if check is not None:
         check(target)
-    return move_label(conn, tenant_id, target, label, actor=actor, kind="rollback", reason=reason)
+    return move_label(conn, tenant_id, target, label, actor=request.actor, kind="rollback", reason=request.reason)

@@ -20,12 +20,13 @@ from charter.evals import approvals
 from charter.evals.datasets import import_dataset
 from charter.evals.experiments import ExperimentPlan, execute, start_experiment
 from charter.evals.gate import GateFailed, SamePrincipal, SuiteChangedByRequester, merge_thresholds
-from charter.evals.suites import get_suite, set_suite
+from charter.evals.suites import SuiteSpec, get_suite, set_suite
 from charter.evals.tables import gate_decisions
 from charter.evals.targets import CallableTarget
 from charter.ledger.tables import ledger_entries
 from charter.policy.service import apply_charter, get_use_case, tenant_id_for
 from charter.prompts import promotion, versions
+from charter.prompts.promotion import Promotion
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import CHARTER, Agency, answer_key, qa_jsonl
 
@@ -46,10 +47,9 @@ def _dataset(agency: Agency, actor: str, rows=None) -> None:
 
 
 def _suite(agency: Agency, actor: str, thresholds=None, dataset: str = "tax-qa") -> None:
-    agency.write(
-        lambda c: set_suite(c, agency.tenant_id, "tax-helpdesk", dataset=dataset, evaluators=["exact"],
-                            thresholds=thresholds or {"exact_match": {"min": 0.9, "max_drop": 0.0}}, actor=actor)
-    )
+    spec = SuiteSpec("tax-helpdesk", dataset, ["exact"], thresholds=thresholds or {"exact_match": {"min": 0.9,
+                                                                                                  "max_drop": 0.0}})
+    agency.write(lambda c: set_suite(c, agency.tenant_id, spec, actor=actor))
 
 
 @pytest.fixture
@@ -134,13 +134,13 @@ async def test_md3_the_requester_of_a_model_change_cannot_approve_it(setup):
 async def test_md3_an_approval_not_made_on_a_request_does_not_open_a_model_change(setup):
     """A decision without a request (the library's gate_model_change called directly, or one recorded
     before requests existed) names its requester as free text: it opens nothing (fail closed)."""
-    from charter.evals.gate import gate_model_change
+    from charter.evals.gate import ModelChange, gate_model_change
 
     agency = setup
     await _run(agency, None, model="mock")
     await _run(agency, None, model="bigger")
-    loose = agency.write(lambda c: gate_model_change(c, tenant_id=agency.tenant_id, use_case="tax-helpdesk",
-                                                     to_alias="bigger", requested_by="someone", approver="alice"))
+    change = ModelChange("tax-helpdesk", "bigger", requested_by="someone", approver="alice")
+    loose = agency.write(lambda c: gate_model_change(c, agency.tenant_id, change))
     assert loose.passed
     with pytest.raises(GateFailed, match="no passing model-change approval"):
         _apply(agency, CHARTER.replace("models: [mock, bigger]", "models: [bigger]"))
@@ -205,8 +205,8 @@ async def test_pc2_a_dataset_version_the_author_created_needs_another_persons_ap
     await _run(agency, f"tax-answer@{v1}")
 
     def promote(actor: str) -> dict:
-        return agency.write(lambda c: promotion.promote(c, agency.tenant_id, "tax-answer", version=v1,
-                                                        label="production", actor=actor))
+        request = Promotion("tax-answer", v1, "production", actor)
+        return agency.write(lambda c: promotion.promote(c, agency.tenant_id, request))
 
     refused = promote("bob")
     assert not refused["moved"] and refused["gate"]["code"] == "suite_changed_by_requester"
@@ -222,8 +222,7 @@ async def test_pc2_the_authors_thresholds_tighten_the_suite_but_never_loosen_it(
     loose = _push(agency, "sloppy {{ question }}", thresholds={"exact_match": {"min": 0.0, "max_drop": 1.0}})
     await _run(agency, f"tax-answer@{loose}", wrong_every=2)  # exact_match 0.5 < the suite's min 0.9
     with pytest.raises(GateFailed) as caught:
-        promotion.promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=loose, label="production",
-                                   actor="bob")
+        promotion.promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", loose, "production", "bob"))
     assert caught.value.code == "gate_failed"
     assert caught.value.extra["failures"] == ["exact_match 0.5 is below the minimum 0.9 by 0.4"]
     assert merge_thresholds(
@@ -241,8 +240,8 @@ async def test_pc2_the_authors_thresholds_tighten_the_suite_but_never_loosen_it(
 async def test_pc2_a_label_a_charter_serves_from_moves_only_through_the_gate(setup):
     agency = setup
     v1 = _push(agency, "careful {{ question }}")
-    free = agency.write(lambda c: promotion.promote(c, agency.tenant_id, "tax-answer", version=v1, label="scratch",
-                                                    actor="alice"))
+    free = agency.write(lambda c: promotion.promote(c, agency.tenant_id, Promotion("tax-answer", v1, "scratch",
+                                                                                   "alice")))
     assert free["moved"] and free["gate"] is None  # no charter serves scratch: an ordinary label
     _apply(agency, SERVING.format(label="live"))  # live does not exist yet: it serves nothing so far
     with agency.rt.engine.connect() as conn:
@@ -250,8 +249,8 @@ async def test_pc2_a_label_a_charter_serves_from_moves_only_through_the_gate(set
         assert not promotion.is_protected(conn, agency.tenant_id, "tax-answer", "scratch")
 
     def promote(actor: str) -> dict:
-        return agency.write(lambda c: promotion.promote(c, agency.tenant_id, "tax-answer", version=v1, label="live",
-                                                        actor=actor))
+        return agency.write(lambda c: promotion.promote(c, agency.tenant_id, Promotion("tax-answer", v1, "live",
+                                                                                       actor)))
 
     own = promote("alice")
     assert (own["moved"], own["gate"]["code"]) == (False, "same_principal")
@@ -270,8 +269,8 @@ async def test_pc2_a_label_a_charter_serves_from_moves_only_through_the_gate(set
 async def test_pc2_a_charter_cannot_switch_to_a_label_whose_version_never_passed_the_gate(setup):
     agency = setup
     v1 = _push(agency, "careful {{ question }}")
-    agency.write(lambda c: promotion.promote(c, agency.tenant_id, "tax-answer", version=v1, label="live",
-                                             actor="alice"))  # free while nothing serves it
+    # free while nothing serves it
+    agency.write(lambda c: promotion.promote(c, agency.tenant_id, Promotion("tax-answer", v1, "live", "alice")))
     before = _current(agency)["version"]
     with pytest.raises(GateFailed) as caught:
         _apply(agency, SERVING.format(label="live"))
@@ -281,8 +280,7 @@ async def test_pc2_a_charter_cannot_switch_to_a_label_whose_version_never_passed
     assert _current(agency)["version"] == before  # nothing stored
     # once v1 passed this use case's gate (promoted to production by another person), live may serve
     await _run(agency, f"tax-answer@{v1}")
-    promotion.promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production",
-                               actor="bob")
+    promotion.promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v1, "production", "bob"))
     assert _apply(agency, SERVING.format(label="live"))["changed"] is True
 
 
@@ -291,13 +289,13 @@ async def test_pc2_a_served_label_never_rolls_back_to_a_version_that_did_not_pas
     v1 = _push(agency, "sloppy {{ question }}")
     v2 = _push(agency, "careful {{ question }}")
     for version in (v1, v2):  # both held live while nothing served it
-        agency.write(lambda c, v=version: promotion.promote(c, agency.tenant_id, "tax-answer", version=v,
-                                                            label="live", actor="alice"))
+        agency.write(lambda c, v=version: promotion.promote(c, agency.tenant_id, Promotion("tax-answer", v, "live",
+                                                                                            "alice")))
     await _run(agency, f"tax-answer@{v2}")
-    promotion.promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production",
-                               actor="bob")
+    promotion.promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v2, "production", "bob"))
     _apply(agency, SERVING.format(label="live"))
     with pytest.raises(GateFailed, match="never passed the gate of tax-helpdesk"):
-        agency.write(lambda c: promotion.rollback(c, agency.tenant_id, "tax-answer", label="live", actor="alice"))
+        back = versions.Rollback("tax-answer", "alice", "live")
+        agency.write(lambda c: promotion.rollback(c, agency.tenant_id, back))
     with agency.rt.engine.connect() as conn:
         assert versions.get_version(conn, agency.tenant_id, "tax-answer", label="live").version == v2

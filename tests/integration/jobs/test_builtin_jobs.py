@@ -33,8 +33,8 @@ def _suite(platform: Any, reply: str) -> None:
     def write(conn: Any) -> None:
         tid = platform.tenant_id
         datasets.import_dataset(conn, tid, "tax-qa", items, fmt="jsonl", actor="test", source="qa.jsonl")
-        suites.set_suite(conn, tid, "tax-helpdesk", dataset="tax-qa", evaluators=["exact"],
-                         thresholds={"exact_match": {"max_drop": 0}}, actor="test")
+        spec = suites.SuiteSpec("tax-helpdesk", "tax-qa", ["exact"], thresholds={"exact_match": {"max_drop": 0}})
+        suites.set_suite(conn, tid, spec, actor="test")
 
     platform.rt.writer.write(write)
 

@@ -74,7 +74,7 @@ def answer_key(wrong_every: int = 0, always: bool = False):
 def evals_setup(agency):
     """A dataset and a suite with thresholds (both set up by carol) for the tax-helpdesk use case."""
     from charter.evals.datasets import import_dataset
-    from charter.evals.suites import set_suite
+    from charter.evals.suites import SuiteSpec, set_suite
 
     agency.write(
         lambda c: import_dataset(
@@ -85,10 +85,7 @@ def evals_setup(agency):
         lambda c: set_suite(
             c,
             agency.tenant_id,
-            "tax-helpdesk",
-            dataset="tax-qa",
-            evaluators=["exact"],
-            thresholds={"exact_match": {"min": 0.5, "max_drop": 0.0}},
+            SuiteSpec("tax-helpdesk", "tax-qa", ["exact"], thresholds={"exact_match": {"min": 0.5, "max_drop": 0.0}}),
             actor="carol",  # not the authors' (alice) own work: see tests/integration/evals/test_two_person.py
         )
     )

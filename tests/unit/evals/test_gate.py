@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from charter.evals.experiments import ExperimentPlan, execute, start_experiment
-from charter.evals.gate import GateFailed, check_thresholds, gate_model_change
+from charter.evals.gate import GateFailed, ModelChange, check_thresholds, gate_model_change
 from charter.evals.tables import gate_decisions
 from charter.evals.targets import CallableTarget
 from charter.ledger.tables import ledger_entries
 from charter.prompts import versions
-from charter.prompts.promotion import promote, promote_or_raise
+from charter.prompts.promotion import Promotion, promote, promote_or_raise
 from charter.prompts.spec import PromptSpec
 from tests.unit.evals.conftest import answer_key
 
@@ -69,13 +69,13 @@ async def test_pc2_gate_blocks_regressing_promotion_and_allows_non_regressing(ev
     agency = evals_setup
     v1 = _push(agency, "careful {{ question }}")
     await _suite_run(agency, f"tax-answer@{v1}")
-    first = promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
+    first = promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v1, "production", "bob"))
     assert first["moved"] and first["gate"]["passed"] and first["gate"]["baseline_run_id"] is None
     # a sloppy version: 3 of 6 wrong, exact_match 1.0 -> 0.5 (still >= min 0.5, but a drop of 0.5)
     v2 = _push(agency, "sloppy {{ question }}")
     regressing = await _suite_run(agency, f"tax-answer@{v2}", wrong_every=2)
     with pytest.raises(GateFailed) as caught:
-        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob")
+        promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v2, "production", "bob"))
     err = caught.value
     assert err.code == "gate_failed" and err.status == 409
     assert err.extra["failures"] == [
@@ -85,7 +85,7 @@ async def test_pc2_gate_blocks_regressing_promotion_and_allows_non_regressing(ev
     # a version that keeps quality passes, measured against v1's run as the baseline
     v3 = _push(agency, "careful and brief {{ question }}")
     await _suite_run(agency, f"tax-answer@{v3}")
-    third = promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v3, label="production", actor="bob")
+    third = promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v3, "production", "bob"))
     assert third["moved"] and _production(agency) == v3
     assert third["gate"]["baseline_run_id"] == first["gate"]["run_id"]
     assert [c["metric"] + ":" + c["bound"] for c in third["gate"]["checks"]] == [
@@ -107,7 +107,7 @@ async def test_pc2_author_cannot_approve_own_version(evals_setup):
     v1 = _push(agency, "careful {{ question }}")
     await _suite_run(agency, f"tax-answer@{v1}")
     result = agency.write(
-        lambda c: promote(c, agency.tenant_id, "tax-answer", version=v1, label="production", actor="alice")
+        lambda c: promote(c, agency.tenant_id, Promotion("tax-answer", v1, "production", "alice"))
     )
     assert result["moved"] is False
     assert result["gate"]["failures"] == ["the approver must not be the author (alice): ask another person to promote"]
@@ -117,12 +117,12 @@ async def test_pc2_gate_needs_a_finished_suite_run_and_thresholds(evals_setup):
     agency = evals_setup
     v1 = _push(agency, "careful {{ question }}")
     with pytest.raises(GateFailed, match="a finished run of the tax-helpdesk suite"):
-        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
+        promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v1, "production", "bob"))
     # the version's own thresholds override the suite's: min 0.9 fails a 0.5 run
     v2 = _push(agency, "sloppy {{ question }}", thresholds={"exact_match": {"min": 0.9}})
     await _suite_run(agency, f"tax-answer@{v2}", wrong_every=2)
     with pytest.raises(GateFailed) as caught:
-        promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v2, label="production", actor="bob")
+        promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v2, "production", "bob"))
     assert caught.value.extra["failures"] == ["exact_match 0.5 is below the minimum 0.9 by 0.4"]
 
 
@@ -155,12 +155,7 @@ async def test_md3_model_change_is_gated_and_recorded(evals_setup):
     def decide(approver: str, to_alias: str = "bigger"):
         return agency.write(
             lambda c: gate_model_change(
-                c,
-                tenant_id=agency.tenant_id,
-                use_case="tax-helpdesk",
-                to_alias=to_alias,
-                requested_by="alice",
-                approver=approver,
+                c, agency.tenant_id, ModelChange("tax-helpdesk", to_alias, requested_by="alice", approver=approver)
             )
         )
 
@@ -186,7 +181,7 @@ async def test_me2_drift_of_the_production_variant_is_detected_and_recorded(eval
     agency.apply("name: tax-helpdesk\ntenant: agency\nmodels: [mock]\nregions: [local]\nprompt: tax-answer\n")
     v1 = _push(agency, "careful {{ question }}")
     admitted = await _suite_run(agency, f"tax-answer@{v1}")
-    promote_or_raise(agency.rt, agency.tenant_id, "tax-answer", version=v1, label="production", actor="bob")
+    promote_or_raise(agency.rt, agency.tenant_id, Promotion("tax-answer", v1, "production", "bob"))
 
     def drift():
         return agency.write(lambda c: check_drift(c, agency.tenant_id, "tax-helpdesk", actor="scheduler"))

@@ -174,7 +174,7 @@ async def test_output_block_cuts_the_answer_with_content_filter():
     ex.output = "here is the SECRET"
     await screen_output(ex, runtime(a=WordGuard("a", "SECRET")))
     assert (ex.output, ex.finish_reason, ex.persist_raw) == ("", "content_filter", False)
-    assert ex.extensions["content_filter"] == {"guard": "a", "types": ["WORD"]}
+    assert ex.content_filter is not None and ex.content_filter.as_dict() == {"guard": "a", "types": ["WORD"]}
 
 
 async def chunks(*parts: str) -> AsyncIterator[str]:

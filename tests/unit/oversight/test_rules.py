@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from charter.domain import Charter, ChatMessage, Exchange, Finding, GenerationParams, Principal
+from charter.domain import Charter, ChatMessage, Exchange, Finding, GenerationParams, Grounding, Principal
 from charter.outbound import OutboundPolicy
 from charter.oversight.decisions import provenance_of, unified_diff
 from charter.oversight.metrics import percentile
@@ -55,11 +55,11 @@ def test_ho2_guard_review_flag_holds_only_when_the_rule_says_so() -> None:
 
 def test_ho2_low_grounding_score_holds() -> None:
     ex = _ex(review={"grounding_below": 0.6, "sample_rate": 0})
-    ex.extensions["grounding"] = {"score": 0.4}
+    ex.grounding = Grounding(0.4, "grounding")
     assert decide(ex).reasons == ("grounding:0.40<0.60",)
-    ex.extensions["grounding"] = 0.8
+    ex.grounding = Grounding(0.8, "grounding")
     assert decide(ex).action == "release"
-    ex.extensions["grounding"] = True  # not a score
+    ex.grounding = None  # nothing scored the answer
     assert grounding_score(ex) is None
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from charter.domain import Charter, ChatMessage, Exchange, GenerationParams, Principal
+from charter.domain.completion import charter_object
 from charter.prompts import versions
-from charter.prompts.promotion import promote
+from charter.prompts.promotion import Promotion, promote
 from charter.prompts.render import PromptRenderError
 from charter.prompts.spec import PromptSpec
 from charter.prompts.stages import compose
@@ -31,7 +32,7 @@ def _exchange(agency, charter: Charter, *, variables=None, context=None, params=
         params=params or GenerationParams(),
     )
     if variables is not None:
-        ex.extensions["variables"] = variables
+        ex.variables = variables
     ex.context = context or []
     return ex
 
@@ -57,7 +58,7 @@ def _publish(agency, template=TEMPLATE, label="staging", **spec_kw):
     )
     pushed = agency.write(lambda c: versions.push(c, agency.tenant_id, spec, actor="alice"))
     agency.write(
-        lambda c: promote(c, agency.tenant_id, "tax-answer", version=pushed["version"], label=label, actor="alice")
+        lambda c: promote(c, agency.tenant_id, Promotion("tax-answer", pushed["version"], label, "alice"))
     )
     agency.rt.policy_changed()
     return pushed
@@ -83,7 +84,7 @@ async def test_pc1_compose_renders_label_with_variables_and_context(agency):
         ),
         ("user", "When is the deadline?"),
     ]
-    assert "variables" not in ex.extensions  # not echoed back in the response
+    assert "variables" not in charter_object(ex, "int_1")  # not echoed back in the response
     assert ex.params.temperature == 0.7 and ex.params.max_tokens == 99  # request wins, version fills in
     assert ex.verdicts[-1].as_record() == {
         "stage": "compose",

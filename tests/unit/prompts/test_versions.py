@@ -8,7 +8,7 @@ from sqlalchemy import select
 from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.ledger.tables import ledger_entries
 from charter.prompts import versions
-from charter.prompts.promotion import promote
+from charter.prompts.promotion import Promotion, promote
 from charter.prompts.spec import PromptSpec, parse_prompt_file
 
 FILE = """\
@@ -85,7 +85,7 @@ def test_pc1_staging_label_moves_freely_and_resolves(agency):
     _push(agency)
     _push(agency, FILE.replace("You answer", "You kindly answer"))
     moved = agency.write(
-        lambda c: promote(c, agency.tenant_id, "tax-answer", version=2, label="staging", actor="alice")
+        lambda c: promote(c, agency.tenant_id, Promotion("tax-answer", 2, "staging", "alice"))
     )
     assert moved["moved"] and moved["gate"] is None
     with agency.rt.engine.connect() as conn:
@@ -110,11 +110,11 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     _push(agency, FILE.replace("You answer", "You kindly answer"))
     for v in (1, 2):
         agency.write(
-            lambda c, v=v: promote(c, agency.tenant_id, "tax-answer", version=v, label="staging", actor="alice")
+            lambda c, v=v: promote(c, agency.tenant_id, Promotion("tax-answer", v, "staging", "alice"))
         )
     back = agency.write(
         lambda c: versions.rollback(
-            c, agency.tenant_id, "tax-answer", label="staging", actor="bob", reason="bad answers"
+            c, agency.tenant_id, versions.Rollback("tax-answer", "bob", label="staging", reason="bad answers")
         )
     )
     assert back["version"] == 1 and back["kind"] == "rollback"
@@ -126,7 +126,7 @@ def test_pc1_rollback_moves_the_label_back_in_one_action(agency):
     with pytest.raises(Conflict, match="never held"):
         _push(agency, FILE.replace("You answer", "You answer briefly"))
         agency.write(
-            lambda c: versions.rollback(c, agency.tenant_id, "tax-answer", label="staging", actor="bob", to_version=3)
+            lambda c: versions.rollback(c, agency.tenant_id, versions.Rollback("tax-answer", "bob", "staging", 3))
         )
 
 
