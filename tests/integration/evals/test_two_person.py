@@ -28,7 +28,7 @@ from charter.policy.service import apply_charter, get_use_case, tenant_id_for
 from charter.prompts import promotion, versions
 from charter.prompts.promotion import Promotion
 from charter.prompts.spec import PromptSpec
-from tests.unit.evals.conftest import CHARTER, Agency, answer_key, qa_jsonl
+from tests.support.agency import CHARTER, Agency, answer_key, qa_jsonl
 
 SERVING = CHARTER + "prompt: tax-answer\nprompt_label: {label}\n"
 

@@ -1,3 +1,7 @@
+"""One agency with a tax-helpdesk use case in a real store, shared by the evaluation and prompt
+tests that need one (tests/integration/evals, tests/integration/prompts): the ``agency`` and
+``evals_setup`` fixtures, a small QA set and a scripted model that answers it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

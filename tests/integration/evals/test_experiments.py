@@ -12,7 +12,7 @@ from charter.evals.tables import eval_results
 from charter.evals.targets import CallableTarget, TargetError
 from charter.prompts import versions
 from charter.prompts.spec import PromptSpec
-from tests.unit.evals.conftest import QA, answer_key
+from tests.support.agency import QA, answer_key
 
 
 def _push(agency, template: str, actor: str = "alice") -> str:

@@ -11,7 +11,7 @@ from charter.evals.experiments import ExperimentPlan, execute, start_experiment
 from charter.evals.targets import CallableTarget
 from charter.prompts import versions
 from charter.prompts.spec import PromptSpec
-from tests.unit.evals.conftest import QA, answer_key
+from tests.support.agency import QA, answer_key
 
 
 def test_me_bootstrap_interval_is_seeded_and_covers_the_mean():
@@ -68,7 +68,7 @@ async def test_me_compare_reports_deltas_intervals_and_regressed_items(evals_set
 
 async def test_me_compare_refuses_runs_over_different_datasets(evals_setup):
     from charter.evals.datasets import import_dataset
-    from tests.unit.evals.conftest import qa_jsonl
+    from tests.support.agency import qa_jsonl
 
     agency = evals_setup
     a = await _run(agency, "careful {{ question }}", 0)

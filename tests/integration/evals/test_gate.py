@@ -14,7 +14,7 @@ from charter.ledger.tables import ledger_entries
 from charter.prompts import versions
 from charter.prompts.promotion import Promotion, promote, promote_or_raise
 from charter.prompts.spec import PromptSpec
-from tests.unit.evals.conftest import answer_key
+from tests.support.agency import answer_key
 
 
 def _push(agency, template: str, actor: str = "alice", thresholds=None) -> int:
