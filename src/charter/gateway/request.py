@@ -462,6 +462,13 @@ def parse_embeddings(body: Any) -> EmbeddingsBody:
         raise _type_error("model", "a string")
     if body.get("encoding_format") not in (None, "float"):
         raise InvalidRequest("only encoding_format float is offered", code="invalid_value", param="encoding_format")
+    if body.get("dimensions") is not None:  # accept it or refuse it: providers get no dimensions request
+        raise InvalidRequest(
+            "`dimensions` is not passed to embedding models; leave it out and truncate the vectors yourself, "
+            "or register a model entry that serves the size you need",
+            code="unsupported_parameter",
+            param="dimensions",
+        )
     raw = body.get("input")
     inputs = [raw] if isinstance(raw, str) else raw
     if not isinstance(inputs, list) or not all(isinstance(t, str) for t in inputs):

@@ -113,3 +113,11 @@ def test_md2_embeddings_pass_through_and_are_recorded(http, platform):
     with platform.rt.engine.connect() as conn:
         row = conn.execute(select(interactions).where(interactions.c.id == r.headers["x-charter-interaction-id"])).one()
     assert row.status == "ok" and row.input_chars == 8
+
+
+def test_embeddings_dimensions_is_refused_not_dropped(http, platform):
+    body = {"model": "mock", "input": "abc", "dimensions": 2}
+    r = http.post("/v1/embeddings", json=body, headers=platform.auth())
+    assert r.status_code == 400
+    assert (r.json()["error"]["code"], r.json()["error"]["param"]) == ("unsupported_parameter", "dimensions")
+    assert platform.upstream.requests == []  # nothing went to the model
