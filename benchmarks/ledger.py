@@ -165,6 +165,7 @@ def bulk_entries(
     make_event: Callable[[int], dict[str, Any]] | None = None,
     subject: Callable[[int], str] | None = None,
     action: str = "model.updated",
+    tenant_id: str = "ten_bench",
 ) -> None:
     """Insert n entries with the real canonical JSON and hashes, in big transactions (setup, not timed)."""
     base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -181,14 +182,14 @@ def bulk_entries(
             rows.append(
                 {
                     "seq": seq,
-                    "tenant_id": "ten_bench",
+                    "tenant_id": tenant_id,
                     "ts": ts,
                     "actor": "admin",
                     "action": action,
                     "subject": subj,
                     "event": ev.decode(),
                     "event_hash": h,
-                    "leaf_hash": leaf_hash_of(leaf_data(seq, ts, "ten_bench", "admin", action, subj, h)),
+                    "leaf_hash": leaf_hash_of(leaf_data(seq, ts, tenant_id, "admin", action, subj, h)),
                 }
             )
         with rt.engine.begin() as conn:

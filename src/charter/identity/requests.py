@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
@@ -37,6 +38,8 @@ from charter.store.schema import interaction_raw, interactions, tenants, use_cas
 __all__ = ["erase_subject", "export_subject", "resolve_subject"]
 
 _SUBJECT_ID = re.compile(r"^sub_[0-9a-f]{32}$")
+#: Ids per statement (PostgreSQL's driver takes at most 65,535 parameters in one).
+_CHUNK = 5000
 
 
 def resolve_subject(rt: Runtime, tenant_id: str, subject: str) -> str:
@@ -104,9 +107,12 @@ def _interactions(rt: Runtime, conn: Connection, tenant_id: str, subject_id: str
         .where(interactions.c.tenant_id == tenant_id, interactions.c.subject_id == subject_id)
         .order_by(interactions.c.created_at)
     ).all()
+    wanted = [r.id for r in rows]
+    raw_of = interaction_raw.c.interaction_id
     raws = {
         r.interaction_id: r
-        for r in conn.execute(select(interaction_raw).where(interaction_raw.c.interaction_id.in_([r.id for r in rows])))
+        for i in range(0, len(wanted), _CHUNK)
+        for r in conn.execute(select(interaction_raw).where(raw_of.in_(wanted[i : i + _CHUNK])))
     }
     out = []
     for row in rows:
@@ -169,30 +175,38 @@ def _erase(conn: Connection, tenant_id: str, subject_id: str, actor: str, reason
     if not (ids or reviews or notes):
         raise _not_found()
     tombstone = {EXPIRED_KEY: now.isoformat(), "erased": True}
-    raw = conn.execute(interaction_raw.delete().where(interaction_raw.c.interaction_id.in_(ids))).rowcount
-    closed = conn.execute(
-        update(review_items).where(review_items.c.id.in_(reviews), review_items.c.status == "pending")
+
+    def each(statement: Callable[[list[str]], Any], values: list[str]) -> int:
+        # one transaction, in chunks: a driver takes at most 65,535 parameters a statement
+        return sum(int(conn.execute(statement(values[i : i + _CHUNK])).rowcount or 0)
+                   for i in range(0, len(values), _CHUNK))
+
+    raw = each(lambda c: interaction_raw.delete().where(interaction_raw.c.interaction_id.in_(c)), ids)
+    closed = each(
+        lambda c: update(review_items).where(review_items.c.id.in_(c), review_items.c.status == "pending")
         .values(status="rejected", decided_at=now, decided_by=actor, claimed_by=None,
-                outcome_comment="closed: the end user's data was erased at their request")
-    ).rowcount
-    conn.execute(update(review_items).where(review_items.c.id.in_(reviews)).values(sealed_request=tombstone))
-    versions = conn.execute(
-        update(review_versions).where(review_versions.c.review_id.in_(reviews)).values(sealed=tombstone)
-    ).rowcount
-    corrections = conn.execute(
-        update(feedback).where(feedback.c.id.in_(notes), feedback.c.sealed_correction.is_not(None))
-        .values(sealed_correction=tombstone)
-    ).rowcount
+                outcome_comment="closed: the end user's data was erased at their request"),
+        reviews,
+    )
+    each(lambda c: update(review_items).where(review_items.c.id.in_(c)).values(sealed_request=tombstone), reviews)
+    versions = each(
+        lambda c: update(review_versions).where(review_versions.c.review_id.in_(c)).values(sealed=tombstone), reviews
+    )
+    corrections = each(
+        lambda c: update(feedback).where(feedback.c.id.in_(c), feedback.c.sealed_correction.is_not(None))
+        .values(sealed_correction=tombstone),
+        notes,
+    )
     # the embedding sample the drift monitor may keep of an input (charter.monitor.drift) goes too
-    embeddings = conn.execute(drift_embeddings.delete().where(drift_embeddings.c.interaction_id.in_(ids))).rowcount
-    samples = conn.execute(
-        update(expert_samples).where(expert_samples.c.interaction_id.in_(ids))
-        .values(sealed=tombstone, status="expired", claimed_by=None)
-    ).rowcount
-    counts = {"interactions": len(ids), "raw": int(raw or 0), "reviews": len(reviews),
-              "reviews_closed": int(closed or 0), "review_versions": int(versions or 0),
-              "corrections": int(corrections or 0), "expert_samples": int(samples or 0), "feedback": len(notes),
-              "embeddings": int(embeddings or 0)}
+    embeddings = each(lambda c: drift_embeddings.delete().where(drift_embeddings.c.interaction_id.in_(c)), ids)
+    samples = each(
+        lambda c: update(expert_samples).where(expert_samples.c.interaction_id.in_(c))
+        .values(sealed=tombstone, status="expired", claimed_by=None),
+        ids,
+    )
+    counts = {"interactions": len(ids), "raw": raw, "reviews": len(reviews), "reviews_closed": closed,
+              "review_versions": versions, "corrections": corrections, "expert_samples": samples,
+              "feedback": len(notes), "embeddings": embeddings}
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="subject.erased", subject=subject_id,
                   event={"reason": reason, **counts})
     return {"subject_id": subject_id, "erased_at": now.isoformat(), "reason": reason, "counts": counts}

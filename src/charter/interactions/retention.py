@@ -25,11 +25,13 @@ gateway keeps serving while a large backlog expires.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, cast, delete, select, update
+from sqlalchemy import Connection, Text, and_, cast, delete, or_, select, update
 
 from charter import ledger
 from charter.oversight.sealing import EXPIRED_KEY
@@ -87,58 +89,90 @@ def _scopes(conn: Connection) -> list[_Scope]:
     ]
 
 
-def _expire_batch(conn: Connection, scope: _Scope, cutoff: dt.datetime, now: dt.datetime, batch: int) -> dict[str, int]:
-    """Expire up to ``batch`` records of each kind older than ``cutoff``; one ledger entry when any."""
-    tombstone = {EXPIRED_KEY: now.isoformat()}
-    pending = select(review_items.c.id).where(
-        review_items.c.interaction_id == interactions.c.id, review_items.c.status == "pending"
-    )
-    old = and_(
-        interactions.c.use_case_id == scope.use_case_id, interactions.c.created_at < cutoff, ~pending.exists()
-    )
-    raw_ids = list(
-        conn.execute(
-            select(interaction_raw.c.interaction_id)
-            .join(interactions, interactions.c.id == interaction_raw.c.interaction_id)
-            .where(old)
-            .limit(batch)
-        ).scalars()
-    )
-    if raw_ids:
-        conn.execute(delete(interaction_raw).where(interaction_raw.c.interaction_id.in_(raw_ids)))
-    counts = {"raw": len(raw_ids)}
-    counts.update(_expire_reviews(conn, scope, cutoff, tombstone, batch))
-    samples = list(
-        conn.execute(
-            select(expert_samples.c.id).where(
-                expert_samples.c.use_case_id == scope.use_case_id,
-                expert_samples.c.created_at < cutoff,
-                expert_samples.c.status != "expired",
-            ).limit(batch)
-        ).scalars()
-    )
-    if samples:
-        conn.execute(
-            update(expert_samples)
-            .where(expert_samples.c.id.in_(samples))
-            .values(sealed=tombstone, status="expired", claimed_by=None, claimed_at=None, claim_expires_at=None)
-        )
-    counts["expert_samples"] = len(samples)
-    corrections = list(
-        conn.execute(
-            select(feedback.c.id).where(
-                feedback.c.use_case_id == scope.use_case_id,
-                feedback.c.created_at < cutoff,
-                feedback.c.sealed_correction.is_not(None),
-                _live(feedback.c.sealed_correction),
-            ).limit(batch)
-        ).scalars()
-    )
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of expiring content: the table walked (by ``created_at``, ``id``), which of its rows
+    are candidates, and the write that expires a batch of them."""
+
+    name: str
+    table: Any
+    candidates: Callable[[_Scope], Any]
+    expire: Callable[[Connection, list[str], dict[str, str]], int]
+
+
+def _expire_raw(conn: Connection, ids: list[str], tombstone: dict[str, str]) -> int:
+    return int(conn.execute(delete(interaction_raw).where(interaction_raw.c.interaction_id.in_(ids))).rowcount or 0)
+
+
+def _expire_reviews(conn: Connection, ids: list[str], tombstone: dict[str, str]) -> int:
+    done = conn.execute(
+        update(review_items)
+        .where(review_items.c.id.in_(ids), review_items.c.status != "pending", _live(review_items.c.sealed_request))
+        .values(sealed_request=tombstone)
+    ).rowcount
+    conn.execute(update(review_versions).where(review_versions.c.review_id.in_(ids)).values(sealed=tombstone))
+    return int(done or 0)
+
+
+def _expire_samples(conn: Connection, ids: list[str], tombstone: dict[str, str]) -> int:
+    return int(conn.execute(
+        update(expert_samples)
+        .where(expert_samples.c.id.in_(ids), expert_samples.c.status != "expired")
+        .values(sealed=tombstone, status="expired", claimed_by=None, claimed_at=None, claim_expires_at=None)
+    ).rowcount or 0)
+
+
+def _expire_corrections(conn: Connection, ids: list[str], tombstone: dict[str, str]) -> int:
     # a correction's tombstone keeps "there was one" (training exports skip it) without its text
-    if corrections:
-        conn.execute(update(feedback).where(feedback.c.id.in_(corrections)).values(sealed_correction=tombstone))
-    counts["corrections"] = len(corrections)
-    if any(counts.values()):
+    return int(conn.execute(
+        update(feedback)
+        .where(feedback.c.id.in_(ids), feedback.c.sealed_correction.is_not(None), _live(feedback.c.sealed_correction))
+        .values(sealed_correction=tombstone)
+    ).rowcount or 0)
+
+
+_KINDS = (
+    _Kind("raw", interactions,
+          lambda s: and_(interactions.c.use_case_id == s.use_case_id, interactions.c.has_raw.is_(True)), _expire_raw),
+    # decided items only: one still pending holds an answer nobody has released or refused yet
+    _Kind("reviews", review_items,
+          lambda s: and_(review_items.c.use_case_id == s.use_case_id, review_items.c.status != "pending"),
+          _expire_reviews),
+    _Kind("expert_samples", expert_samples,
+          lambda s: and_(expert_samples.c.use_case_id == s.use_case_id, expert_samples.c.status != "expired"),
+          _expire_samples),
+    _Kind("corrections", feedback,
+          lambda s: and_(feedback.c.use_case_id == s.use_case_id, feedback.c.sealed_correction.is_not(None)),
+          _expire_corrections),
+)
+
+
+def _pending_interactions(conn: Connection, scope: _Scope) -> set[str]:
+    """Interactions whose answer still waits for a reviewer: their raw tier is kept (a handful)."""
+    return set(conn.execute(
+        select(review_items.c.interaction_id).where(
+            review_items.c.use_case_id == scope.use_case_id, review_items.c.status == "pending"
+        )
+    ).scalars())
+
+
+def _next_ids(rt: Runtime, kind: _Kind, scope: _Scope, cutoff: dt.datetime, after: tuple[Any, str] | None,
+              batch: int) -> list[tuple[Any, str]]:
+    """The next ``batch`` candidates older than ``cutoff`` after ``after``, read outside any write."""
+    table = kind.table
+    query = select(table.c.created_at, table.c.id).where(kind.candidates(scope), table.c.created_at < cutoff)
+    if after is not None:
+        query = query.where(
+            or_(table.c.created_at > after[0], and_(table.c.created_at == after[0], table.c.id > after[1]))
+        )
+    with rt.engine.connect() as conn:
+        return [(r.created_at, r.id) for r in conn.execute(query.order_by(table.c.created_at, table.c.id).limit(batch))]
+
+
+def _write_batch(conn: Connection, kind: _Kind, scope: _Scope, ids: list[str], cutoff: dt.datetime,
+                 now: dt.datetime) -> int:
+    done = kind.expire(conn, ids, {EXPIRED_KEY: now.isoformat()})
+    if done:
         ledger.append(
             conn,
             tenant_id=scope.tenant_id,
@@ -149,36 +183,40 @@ def _expire_batch(conn: Connection, scope: _Scope, cutoff: dt.datetime, now: dt.
                 "use_case": scope.use_case,
                 "retention_days": scope.retention_days,
                 "before": cutoff.isoformat(),
-                "expired": counts,
+                "expired": {kind.name: done},
             },
         )
-    return counts
+    return done
 
 
-def _expire_reviews(
-    conn: Connection, scope: _Scope, cutoff: dt.datetime, tombstone: dict[str, str], batch: int
-) -> dict[str, int]:
-    # decided items only: one still pending holds an answer nobody has released or refused yet
-    items = list(
-        conn.execute(
-            select(review_items.c.id).where(
-                review_items.c.use_case_id == scope.use_case_id,
-                review_items.c.created_at < cutoff,
-                review_items.c.status != "pending",
-                _live(review_items.c.sealed_request),
-            ).limit(batch)
-        ).scalars()
-    )
-    if not items:
-        return {"reviews": 0, "review_versions": 0}
-    conn.execute(update(review_items).where(review_items.c.id.in_(items)).values(sealed_request=tombstone))
-    versions = conn.execute(
-        update(review_versions).where(review_versions.c.review_id.in_(items)).values(sealed=tombstone)
-    ).rowcount
-    return {"reviews": len(items), "review_versions": int(versions or 0)}
+def _expire_scope(rt: Runtime, scope: _Scope, cutoff: dt.datetime, now: dt.datetime, batch: int,
+                  pause_s: float) -> dict[str, int]:
+    """Walk each kind once, oldest first, by key (never re-reading what is behind): candidates are
+    read on a read connection; each write transaction only expires a batch of known ids."""
+    with rt.engine.connect() as conn:
+        pending = _pending_interactions(conn, scope)
+    total: dict[str, int] = {}
+    for kind in _KINDS:
+        total[kind.name], after = 0, None
+        while True:
+            rows = _next_ids(rt, kind, scope, cutoff, after, batch)
+            if not rows:
+                break
+            after = rows[-1]
+            ids = [i for _, i in rows if kind.name != "raw" or i not in pending]
+            if ids:
+                total[kind.name] += rt.writer.write(
+                    partial(_write_batch, kind=kind, scope=scope, ids=ids, cutoff=cutoff, now=now)
+                )
+                if pause_s:
+                    time.sleep(pause_s)  # let the gateway's writes in between batches
+            if len(rows) < batch:
+                break
+    return total
 
 
-def expire_content(rt: Runtime, *, now: dt.datetime | None = None, batch: int = DEFAULT_BATCH) -> ExpiryReport:
+def expire_content(rt: Runtime, *, now: dt.datetime | None = None, batch: int = DEFAULT_BATCH,
+                   pause_s: float = 0.01) -> ExpiryReport:
     """Expire the content every use case's retention period has run out on (see the module docs)."""
     now = now or utcnow()
     report = ExpiryReport(started_at=now.isoformat())
@@ -189,13 +227,7 @@ def expire_content(rt: Runtime, *, now: dt.datetime | None = None, batch: int = 
             report.held.append(scope.use_case)
             continue
         cutoff = now - dt.timedelta(days=scope.retention_days)
-        total: dict[str, int] = {}
-        while True:
-            counts = rt.writer.write(partial(_expire_batch, scope=scope, cutoff=cutoff, now=now, batch=batch))
-            for kind, count in counts.items():
-                total[kind] = total.get(kind, 0) + count
-            if max(counts.values()) < batch:
-                break
+        total = _expire_scope(rt, scope, cutoff, now, batch, pause_s)
         report.use_cases[f"{scope.tenant_id}/{scope.use_case}"] = {
             "use_case": scope.use_case,
             "tenant_id": scope.tenant_id,
