@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, select, text
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,8 +33,9 @@ from charter.knowledge.tables import kb_chunks, kb_vectors, knowledge_bases
 from charter.ledger.checkpoint import pending_entries
 from charter.ledger.tables import ledger_checkpoints, ledger_entries
 from charter.monitor.alerts.delivery import sink_problems
+from charter.policy.current import current_charters
 from charter.runtime import Runtime
-from charter.store.schema import charter_versions, use_cases, utcnow
+from charter.store.schema import utcnow
 
 __all__ = ["Check", "CheckResult", "HealthReport", "from_problems", "health_checks", "run_checks"]
 
@@ -165,19 +166,10 @@ async def check_providers(rt: Runtime) -> tuple[bool, str]:
 # -- knowledge ---------------------------------------------------------------------------------
 def _kbs_in_use(conn: Connection) -> dict[tuple[str, str], list[str]]:
     """(tenant id, knowledge base name) -> the use cases whose current charter names it."""
-    rows = conn.execute(
-        select(use_cases.c.tenant_id, use_cases.c.name, charter_versions.c.body).join(
-            charter_versions,
-            and_(
-                charter_versions.c.use_case_id == use_cases.c.id,
-                charter_versions.c.version == use_cases.c.current_version,
-            ),
-        )
-    )
     used: dict[tuple[str, str], list[str]] = {}
-    for tenant_id, use_case, body in rows:
-        for kb in (body or {}).get("knowledge_bases") or []:
-            used.setdefault((tenant_id, kb), []).append(use_case)
+    for current in current_charters(conn):
+        for kb in current.body.get("knowledge_bases") or []:
+            used.setdefault((current.tenant_id, kb), []).append(current.name)
     return used
 
 

@@ -24,9 +24,9 @@ from charter.monitor.drift.detectors import Outcome, detect
 from charter.monitor.drift.findings import finding_json, latest_findings, latest_run
 from charter.monitor.drift.load import load_window
 from charter.monitor.drift.tables import drift_embeddings, drift_findings, drift_runs
-from charter.policy.current import get_use_case
+from charter.policy.current import current_charters, get_use_case
 from charter.runtime import Runtime
-from charter.store.schema import charter_versions, interaction_raw, new_id, use_cases, utcnow
+from charter.store.schema import interaction_raw, new_id, utcnow
 from charter.store.types import iso
 
 __all__ = ["ACTION", "RunResult", "check_all", "check_use_case", "drift_report", "prune_orphan_embeddings", "windows"]
@@ -171,14 +171,7 @@ async def check_use_case(
 
 
 def _monitored(conn: Connection) -> list[tuple[str, str]]:
-    rows = conn.execute(
-        select(use_cases.c.tenant_id, use_cases.c.name, charter_versions.c.body).join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )
-    ).all()
-    return [(r.tenant_id, r.name) for r in rows if isinstance(r.body, dict) and r.body.get("monitor")]
+    return [(c.tenant_id, c.name) for c in current_charters(conn) if c.body.get("monitor")]
 
 
 def prune_orphan_embeddings(rt: Runtime) -> int:
@@ -186,14 +179,8 @@ def prune_orphan_embeddings(rt: Runtime) -> int:
     (retention, a subject's erasure) or its use case no longer opts in (``monitor.embeddings``).
     An embedding never outlives the text it was computed from by more than one ``drift.check``."""
     with rt.engine.connect() as conn:
-        rows = conn.execute(select(use_cases.c.id, charter_versions.c.body).join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )).all()
-    opted_out = [
-        r.id for r in rows if not (isinstance(r.body, dict) and (r.body.get("monitor") or {}).get("embeddings"))
-    ]
+        rows = current_charters(conn)
+    opted_out = [c.use_case_id for c in rows if not (c.body.get("monitor") or {}).get("embeddings")]
     raw_gone = ~exists().where(interaction_raw.c.interaction_id == drift_embeddings.c.interaction_id)
 
     def write(conn: Connection) -> int:
