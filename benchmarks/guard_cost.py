@@ -381,10 +381,12 @@ def main() -> int:
 
 def render(r: dict[str, Any], args: argparse.Namespace) -> str:
     added, kept = r["added_p50_ms"], r["throughput_kept"]
+    ref_option = "" if args.charter_ref == "HEAD" else f" --charter-ref '{args.charter_ref}'"
     return "\n".join([
         "## Guards: cost in the gateway on realistic traffic (five guards, c=1 and c=64, one core)", "",
         f"Command: `.venv/bin/python benchmarks/guard_cost.py --rounds {args.rounds} --seconds {args.seconds:g} "
-        f"--requests {args.requests} --write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Charter at "
+        f"--requests {args.requests}{ref_option}{' --warn' if args.warn else ''} "
+        f"--write` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Charter at "
         f"`{r['charter']}`). "
         "`charter serve` (SQLite, one worker) pinned to one core, driver and mock upstream on the other. "
         "Use case `guarded`: pii redact (pseudonymise), injection block, toxicity block, pii_leak redact, "

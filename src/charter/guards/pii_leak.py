@@ -8,6 +8,7 @@ takes them for personal data); ``options.entities`` / ``options.skip_entities`` 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -24,6 +25,20 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 def _norm(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
+
+
+@functools.lru_cache(maxsize=64)
+def _operator_norm(text: str) -> str:
+    """:func:`_norm` of the operator's own text (the application's system message, the same on every
+    call), kept once per process; a caller's text is never kept."""
+    return _norm(text)
+
+
+def _known(context: GuardContext) -> str:
+    """The authorised texts, normalised as one: ``_norm`` works character by character and drops the
+    line breaks that would join them, so it is the concatenation of each text's ``_norm``."""
+    prompt = context.system_prompt
+    return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
 
 
 class PiiLeakGuard:
@@ -45,7 +60,7 @@ class PiiLeakGuard:
                                    policy=chosen.policy)
         if not hits:
             return GuardResult(findings=[], verdict="pass")
-        known = _norm("\n".join(context.authorised_texts))
+        known = _known(context)
         findings = [
             Finding(self.name, h.type, h.start, h.end, h.score, self.version)
             for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known

@@ -58,6 +58,10 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
     # the corner of X and Y
     (re.compile(r"\b[Tt]he corner of [^\n,!?]{2,60}? and [^\n,!?.]{2,40}"), 0.85),
 )
+#: What any match of each of CORES must hold (in the text lower-cased: "box", "fpo"; as written:
+#: "he corner of "), so that a text without it is not walked with that pattern (same hits).
+_CORE_NEEDS: tuple[tuple[str, bool], ...] = (("", False), ("box", True), ("fpo", True), ("he corner of ", False))
+_UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room")  # UNIT_STREET's first words
 
 #: "<word> <number>": a street when the word is a street suffix or ends like one (Koskikatu 25,
 #: Beiteveien 2, Stensås terrasse 38); up to two capitalised words before it join (Brucker
@@ -129,7 +133,10 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
 
 
 def _street_cores(text: str) -> Iterator[Hit]:
+    unit = any(w in text for w in _UNIT_WORDS)
     for pattern, score in ((NUMBER_STREET, 0.8), (UNIT_STREET, 0.8)):
+        if pattern is UNIT_STREET and not unit:
+            continue
         for m in pattern.finditer(text):
             end = _suffix_end(text, m, 1 if pattern is UNIT_STREET else 0)
             if end is not None:
@@ -150,7 +157,10 @@ def _street_cores(text: str) -> Iterator[Hit]:
 
 def _cores(text: str) -> Iterator[Hit]:
     yield from _street_cores(text)
-    for pattern, score in CORES:
+    low = text.lower()
+    for (pattern, score), (need, lowered) in zip(CORES, _CORE_NEEDS, strict=True):
+        if need and need not in (low if lowered else text):
+            continue
         for m in pattern.finditer(text):
             if pattern is NUMBER_WORDS_NUMBER and _dated(m.group()):
                 continue

@@ -4,21 +4,37 @@ Structured identifiers and addresses are resolved first (highest score, then lon
 the names of public bodies, programmes, public places and forms are reserved (they are not personal
 data: public.py); names and quasi-identifiers fill the gaps left. No model, no downloads, no shared
 state: one engine serves every thread.
+
+A recogniser runs only when the caller asks for a type it reports (``pii_leak`` leaves out dates,
+ages, titles and groups, so their recognisers do not run for it): the same findings, since what a
+caller does not ask for is dropped before findings are resolved.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import common_words
 from charter.guards.pii.names import names
-from charter.guards.pii.patterns import RECOGNISERS, TEXT_RECOGNISERS
+from charter.guards.pii.patterns import (
+    RECOGNISERS,
+    TEXT_RECOGNISERS,
+    cards,
+    contextual_numbers,
+    emails,
+    ibans,
+    ips,
+    national_ids,
+    phones,
+    urls,
+)
 from charter.guards.pii.public import public_spans
-from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, dates
+from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, ages, dates, titles, zip_codes
 
 __all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "PiiEngine", "Policy"]
 
@@ -74,6 +90,51 @@ def _ages_after_names(text: str, found: list[Hit]) -> Iterable[Hit]:
                     yield Hit("AGE", m.start(group), m.end(group), 0.7)
 
 
+Recogniser = Callable[[str], Iterator[Hit]]
+#: The types each recogniser reports.
+_REPORTS: dict[Recogniser, frozenset[str]] = {
+    emails: frozenset({"EMAIL_ADDRESS"}),
+    urls: frozenset({"URL"}),
+    ips: frozenset({"IP_ADDRESS"}),
+    cards: frozenset({"CREDIT_CARD"}),
+    ibans: frozenset({"IBAN_CODE"}),
+    national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI"}),
+    contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
+    phones: frozenset({"PHONE_NUMBER"}),
+    ages: frozenset({"AGE"}),
+    titles: frozenset({"TITLE"}),
+    zip_codes: frozenset({"ZIP_CODE"}),
+}
+_NAME_TYPES = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which recognisers run for a set of requested types (with and without digits in the text)."""
+
+    strong: tuple[Recogniser, ...]
+    strong_text: tuple[Recogniser, ...]
+    weak: tuple[Recogniser, ...]
+    weak_text: tuple[Recogniser, ...]
+    addresses: bool
+    dates: bool
+    names: bool
+    ages_after_names: bool
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(entities: frozenset[str] | None) -> _Plan:
+    def wanted(types: frozenset[str]) -> bool:
+        return entities is None or not entities.isdisjoint(types)
+
+    def chosen(recognisers: tuple[Recogniser, ...]) -> tuple[Recogniser, ...]:
+        return tuple(r for r in recognisers if wanted(_REPORTS[r]))
+
+    return _Plan(chosen(RECOGNISERS), chosen(TEXT_RECOGNISERS), chosen(QUASI_RECOGNISERS),
+                 chosen(QUASI_TEXT_RECOGNISERS), wanted(frozenset({"STREET_ADDRESS"})),
+                 wanted(frozenset({"DATE_TIME"})), wanted(_NAME_TYPES), wanted(frozenset({"AGE"})))
+
+
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
@@ -87,19 +148,23 @@ class PiiEngine:
         def keep(hits: Iterable[Hit]) -> list[Hit]:
             return [h for h in hits if h.score >= threshold and (entities is None or h.type in entities)]
 
+        plan = _plan(entities)
         numeric = _DIGIT.search(text) is not None
-        strong: list[Hit] = [h for recognise in (RECOGNISERS if numeric else TEXT_RECOGNISERS)
+        strong: list[Hit] = [h for recognise in (plan.strong if numeric else plan.strong_text)
                              for h in recognise(text)]
-        strong.extend(addresses(text))
-        weak: list[Hit] = [h for recognise in (QUASI_RECOGNISERS if numeric else QUASI_TEXT_RECOGNISERS)
+        if plan.addresses:
+            strong.extend(addresses(text))
+        weak: list[Hit] = [h for recognise in (plan.weak if numeric else plan.weak_text)
                            for h in recognise(text)]
-        weak.extend(dates(text, personal=not policy.all_dates))
-        weak.extend(names(text))
+        if plan.dates:
+            weak.extend(dates(text, personal=not policy.all_dates))
+        if plan.names:
+            weak.extend(names(text))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)
         _resolve((Hit("", a, b, 1.0) for a, b in public_spans(text, policy.public_bodies)), taken)
         _resolve(keep(weak), taken)
-        if numeric:
+        if numeric and plan.ages_after_names:
             _resolve(keep(_ages_after_names(text, taken)), taken)
         found = [h for h in taken if h.type]
         found.sort(key=lambda h: h.start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Hit", "context_before"]
+__all__ = ["Hit", "context_before", "digit_count"]
 
 
 class Hit(NamedTuple):
@@ -13,6 +13,16 @@ class Hit(NamedTuple):
     start: int
     end: int
     score: float
+
+
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def digit_count(text: str) -> int:
+    """How many characters of ``text`` match ``\\d``. A pattern that needs *n* digits cannot match a
+    text with fewer, so a recogniser may skip a pattern on that count alone (same findings, and
+    most texts hold a few digits at most)."""
+    return len(_ANY_DIGIT.findall(text))
 
 
 def context_before(text: str, start: int, words: re.Pattern[str], window: int = 48, end: int = -1,

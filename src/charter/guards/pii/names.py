@@ -102,6 +102,7 @@ _FIRM = re.compile(
     r"\b[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*,? (?:and|&|y|e|und|et) [A-Z][\w'\u2019-]+"
     r"(?: (?:[A-Z][\w.]*|e figli|y asociados|and Sons|& Sons|& Co\.?(?: KG)?))*"
 )
+_FIRM_CONNECTORS = (" and ", " & ", " y ", " e ", " und ", " et ")
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
@@ -134,8 +135,8 @@ def _runs(text: str) -> Iterator[list[re.Match[str]]]:
     run: list[re.Match[str]] = []
     for m in TOKEN.finditer(text):
         tok = m.group()
-        if not run and not _is_cap(tok):
-            continue  # the common case: a lower-case word outside any run
+        if not run and not tok[0].isupper() and not (tok[0] in "hnt" and len(tok) > 1 and tok[1].isupper()):
+            continue  # the common case: a lower-case word outside any run (_is_cap, inlined)
         joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not _ends_sentence(run[-1].group())
         if _NOISE.search(tok):  # base64, hex, identifiers: never a name
             if run:
@@ -344,11 +345,13 @@ def names(text: str) -> Iterator[Hit]:
             hit = _name_after(text, m.end())
             if hit is not None:
                 yield hit
-    for m in _FIRM.finditer(text):
+    # _FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space: a text without
+    # them is not walked with those patterns (same hits)
+    for m in _FIRM.finditer(text) if any(c in text for c in _FIRM_CONNECTORS) else ():
         hit = _firm(text, m)
         if hit is not None:
             yield hit
-    for m in _SURNAME_FIRST.finditer(text):
+    for m in _SURNAME_FIRST.finditer(text) if ", " in text else ():
         if m.group(1).isupper() and _is_cap(m.group(2)) and _in_slot(text, m.start()):
             yield Hit("PERSON", m.start(), m.end(), 0.9)
     for m in _LEGAL_FORM.finditer(text):

@@ -2,6 +2,9 @@
 
 Scores follow one scale: 0.85-0.95 for a validated identifier, 0.5-0.7 for a plausible one, below
 0.5 for a shape that needs a context word (which lifts it above the default 0.5 threshold).
+
+Each pattern is tried only when the text holds what any match of it must hold (an ``@``, so many
+digits, two colons, ...): the same findings, without walking every text with every pattern.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from charter.guards.pii.checksums import digits, iban_valid, luhn_valid, nhs_valid, ssn_valid
-from charter.guards.pii.hits import Hit, context_before
+from charter.guards.pii.hits import Hit, context_before, digit_count
 
 __all__ = ["RECOGNISERS", "TEXT_RECOGNISERS", "Recogniser"]
 
@@ -80,6 +83,8 @@ ZIP_CTX = _ctx("zip", "postal", "post code", "postcode")
 
 
 def emails(text: str) -> Iterator[Hit]:
+    if "@" not in text:
+        return
     for m in EMAIL.finditer(text):
         yield Hit("EMAIL_ADDRESS", m.start(), m.end(), 0.95)
 
@@ -93,17 +98,26 @@ PUBLIC_HOST = re.compile(
 )
 
 
+#: What a match of BARE_DOMAIN must hold (same flags, so it matches wherever BARE_DOMAIN does).
+_DOT_LETTER = re.compile(r"\.[a-z]", I)
+_DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")  # ... of IPV4
+
+
 def urls(text: str) -> Iterator[Hit]:
-    for m in URL.finditer(text):
-        if not PUBLIC_HOST.match(m.group()):
-            yield Hit("URL", m.start(), m.end(), 0.7)
+    if "://" in text or "www." in text.lower():
+        for m in URL.finditer(text):
+            if not PUBLIC_HOST.match(m.group()):
+                yield Hit("URL", m.start(), m.end(), 0.7)
+    if _DOT_LETTER.search(text) is None:
+        return
     for m in BARE_DOMAIN.finditer(text):
         if not PUBLIC_HOST.match(m.group()):
             yield Hit("URL", m.start(), m.end(), 0.5)
 
 
 def ips(text: str) -> Iterator[Hit]:
-    for pattern in (IPV4, IPV6):
+    patterns = ((IPV4,) if _DIGIT_DOT_DIGIT.search(text) else ()) + ((IPV6,) if text.count(":") >= 2 else ())
+    for pattern in patterns:
         for m in pattern.finditer(text):
             value = m.group()
             if value.count(":") >= 2 and not any(c.isalpha() for c in value) and len(value) < 8:
@@ -116,6 +130,8 @@ def ips(text: str) -> Iterator[Hit]:
 
 
 def cards(text: str) -> Iterator[Hit]:
+    if digit_count(text) < 12:
+        return
     for m in CARD.finditer(text):
         number = digits(m.group())
         if 12 <= len(number) <= 19 and luhn_valid(number) and len(set(number)) > 1:
@@ -142,23 +158,24 @@ _ROUTING = re.compile(r"\b(?:routing|aba|sort code|transit|bank code|bic|swift)\
 
 
 def national_ids(text: str) -> Iterator[Hit]:
-    for m in SSN.finditer(text):
+    n = digit_count(text)  # SSN, ITIN and SIN have 9 digits, NHS 10, NINO 6, MBI at least 5
+    for m in SSN.finditer(text) if n >= 9 else ():
         if ssn_valid(digits(m.group())) and not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
             ctx = context_before(text, m.start(), SSN_CTX)
             score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
             yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
-    for m in ITIN.finditer(text):
+    for m in ITIN.finditer(text) if n >= 9 else ():
         ctx = context_before(text, m.start(), ITIN_CTX)
         yield Hit("US_ITIN", m.start(), m.end(), 0.9 if ctx else (0.55 if m.group(1) else 0.3))
-    for m in NHS.finditer(text):
+    for m in NHS.finditer(text) if n >= 10 else ():
         if nhs_valid(digits(m.group())):
             yield Hit("UK_NHS", m.start(), m.end(), 0.9 if context_before(text, m.start(), NHS_CTX) else 0.4)
-    for m in NINO.finditer(text):
+    for m in NINO.finditer(text) if n >= 6 else ():
         yield Hit("UK_NINO", m.start(), m.end(), 0.95 if context_before(text, m.start(), NINO_CTX) else 0.8)
-    for m in SIN.finditer(text):
+    for m in SIN.finditer(text) if n >= 9 else ():
         if luhn_valid(digits(m.group())):
             yield Hit("CA_SIN", m.start(), m.end(), 0.9 if context_before(text, m.start(), SIN_CTX) else 0.3)
-    for m in MBI.finditer(text):
+    for m in MBI.finditer(text) if n >= 5 else ():
         yield Hit("US_MBI", m.start(), m.end(), 0.85)
 
 
@@ -173,8 +190,11 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
 def contextual_numbers(text: str) -> Iterator[Hit]:
     """Shapes that are only identifiers when a context word says so; when several context words
     precede a number ("driver's license D123, bank account 0001"), the nearest one decides."""
-    kinds = (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8), ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8),
-             ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75))
+    kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float], ...] = (
+        ("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8), ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8),
+        ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75))
+    if digit_count(text) < 8:  # a passport or a bank account number has 8 digits or more
+        kinds = kinds[1:2]
     candidates: list[tuple[int, Hit]] = []
     for kind, pattern, words, score in kinds:
         for m in pattern.finditer(text):
@@ -193,6 +213,8 @@ _DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d
 
 
 def phones(text: str) -> Iterator[Hit]:
+    if digit_count(text) < 7:  # a phone number is reported with 7 digits or more
+        return
     for m in PHONE.finditer(text):
         value = m.group()
         start, end = m.start(), m.end()

@@ -259,7 +259,8 @@ def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 _KNOWN_TOKEN = re.compile(r"(?<![\w@.])[A-Z][\w./-]*[\w]|(?<![\w@.])[A-Z]")
-_FIRST_WORDS = frozenset(p.split()[0].rstrip(",") for p in KNOWN_PHRASES)
+_PHRASE_FIRST = tuple((p, p.split()[0].rstrip(",")) for p in KNOWN_PHRASES)
+_FIRST_WORDS = frozenset(first for _, first in _PHRASE_FIRST)
 _LOWER_WORD = re.compile(r"[^\W\d_][\w'.]*[\w']|[^\W\d_]")
 
 
@@ -269,8 +270,8 @@ def _known_phrases(low: str, words: set[str]) -> Iterator[tuple[int, int]]:
     present = _FIRST_WORDS.intersection(words)
     if not present:
         return
-    for phrase in KNOWN_PHRASES:
-        if phrase.split()[0].rstrip(",") not in present:
+    for phrase, first in _PHRASE_FIRST:
+        if first not in present:
             continue
         at = low.find(phrase)
         while at >= 0:
@@ -288,7 +289,9 @@ def public_spans(text: str, extra: re.Pattern[str] | None = None) -> list[tuple[
     low = text.lower()
     words = set(_LOWER_WORD.findall(low))
     spans: list[tuple[int, int]] = []
-    if not _HEADS.isdisjoint(_key(w) for w in words):  # most texts name no public body at all
+    # _key of a word of the lower-cased text (no \u2019 in such a word): the word less its "'s"
+    keys = {w[:-2] if w.endswith("'s") else w for w in words}
+    if not _HEADS.isdisjoint(keys):  # most texts name no public body at all
         spans.extend(_body_spans(text))
     spans.extend((m.start(), m.end()) for m in _FORM.finditer(text))
     spans.extend(_known_phrases(low, words))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from charter.guards.pii.hits import Hit, context_before
+from charter.guards.pii.hits import Hit, context_before, digit_count
 
 __all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates"]
 
@@ -125,8 +125,12 @@ def dates(text: str, personal: bool = True) -> Iterator[Hit]:
     weekday, a time of day, a year, a month and day without a year, nor a full date that is a
     deadline ("by June 30", "no later than 15 April 2025"). ``personal=False``: every date and time
     expression (Presidio's DATE_TIME)."""
-    full = [(m, 0.9) for m in ISO.finditer(text)] + [(m, 0.6) for m in NUMERIC_DATE.finditer(text)] + [
-        (m, 0.8) for m in MONTH_DATE.finditer(text)]
+    n = digit_count(text)  # an ISO date has 8 digits, a numeric date 4, a year 4, a month's day 1
+    if n == 0 and personal:
+        return
+    full = [(m, 0.9) for m in (ISO.finditer(text) if n >= 8 else ())] + [
+        (m, 0.6) for m in (NUMERIC_DATE.finditer(text) if n >= 4 else ())] + [
+        (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 else ())]
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
@@ -135,7 +139,7 @@ def dates(text: str, personal: bool = True) -> Iterator[Hit]:
         elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
     if personal:
-        for m in YEAR.finditer(text):
+        for m in YEAR.finditer(text) if n >= 4 else ():
             if _before(text, m.start(), _BIRTH, 24) and not _before(text, m.start(), _COHORT, 40):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
         return
@@ -177,6 +181,8 @@ def titles(text: str) -> Iterator[Hit]:
 
 
 def zip_codes(text: str) -> Iterator[Hit]:
+    if digit_count(text) < 2:  # every postal code shape has 2 digits or more
+        return
     for m in ZIP.finditer(text):
         if context_before(text, m.start(), ZIP_CTX, window=24):
             yield Hit("ZIP_CODE", m.start(), m.end(), 0.75)

@@ -69,6 +69,11 @@ class ToxicityGuard:
 
     def __init__(self, lexicon: Lexicon | None = None) -> None:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
+        # words run together ("sosickening"): one pass of a compiled alternation per word, not one
+        # ``in`` test per lexicon entry (the same answer: does any entry occur in the word)
+        subs = self.lexicon.substrings
+        self._hostile_parts = _any_of(sorted({s for s, cat in subs if cat != "group"}))
+        self._group_parts = _any_of(sorted({s for s, cat in subs if cat == "group"}))
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         norm = normalize(text)
@@ -129,7 +134,6 @@ class ToxicityGuard:
         return r
 
     def _phrases(self, view: str, words: list[str], cats: list[set[str]], phrases: set[str], r: _Reading) -> None:
-        lex = self.lexicon
         r.hostile |= bool(phrases & {"attitude", "attribute"})
         r.threat_phrase = "threat" in phrases
         r.slur |= "slur" in phrases
@@ -137,10 +141,19 @@ class ToxicityGuard:
         if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
             for word, found in zip(words, cats, strict=True):
                 if len(word) >= 8 and not found:
-                    r.hostile |= any(sub in word for sub, cat in lex.substrings if cat != "group")
+                    r.hostile |= _holds(self._hostile_parts, word)
         hostile_words = r.hostile or r.threat or r.threat_phrase or r.profanity or r.cold
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
-            r.group = any(sub in w for w in words if len(w) >= 8 for sub, cat in lex.substrings if cat == "group")
+            r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8)
+
+
+def _any_of(parts: list[str]) -> re.Pattern[str] | None:
+    """A pattern that matches where one of ``parts`` occurs (None: no parts, never)."""
+    return re.compile("|".join(re.escape(p) for p in parts)) if parts else None
+
+
+def _holds(pattern: re.Pattern[str] | None, word: str) -> bool:
+    return pattern is not None and pattern.search(word) is not None
 
 
 def _negated(cats: list[set[str]], words: list[str], i: int) -> bool:
