@@ -1,14 +1,18 @@
-"""What Charter's gateway adds over calling a fast mock upstream directly, next to LiteLLM's proxy.
+"""What Charter's gateway adds over calling a fast mock upstream directly, next to LiteLLM's proxy and
+Portkey's gateway.
 
 One command (from the repository root; it sets up what it needs, LiteLLM in its own virtualenv under
-benchmarks/.work/):
+benchmarks/.work/, Portkey's gateway with ``npm ci`` in benchmarks/portkey/, pinned by its
+package-lock.json):
 
     .venv/bin/python benchmarks/gateway_overhead.py
 
 Three targets answer the same OpenAI chat completion: the mock upstream itself (``direct``), Charter's
 gateway in front of it (recording on: every exchange stored durably before the answer is released),
-and LiteLLM's proxy in front of it (plain pass-through, no database, no callbacks, logging off). For
-each concurrency (1, 16, 64) the rounds of the three targets are interleaved in rotating order, so
+LiteLLM's proxy in front of it (plain pass-through, no database, no callbacks, logging off) and
+Portkey's open-source gateway (Node, one process, routed by its ``x-portkey-provider`` and
+``x-portkey-custom-host`` headers, no config, no cache, no logging UI). For each concurrency (1, 16,
+64) the rounds of the targets are interleaved in rotating order, so
 that drift on this shared machine hits them alike. The load driver and the mock run on one core, the
 gateway under test on the other (``taskset``); during each round the CPU of every other process on
 the machine (and steal time) is recorded, and a noisy round is retried. Figures are ratios against
@@ -51,6 +55,12 @@ HZ = os.sysconf("SC_CLK_TCK")
 PROMPT = "Say hello in one short sentence."
 LITELLM_MASTER_KEY = "sk-bench-master-key"
 LITELLM_VERSION = "1.110.2"
+PORTKEY_DIR = HERE / "portkey"  # package.json + package-lock.json pin @portkey-ai/gateway
+PORTKEY_VERSION = "1.15.2"
+#: Targets that cannot stream here: Portkey 1.15.2 on Node 20 answers every streamed chat completion
+#: 500 ("TypeError: immutable": it appends headers to the upstream fetch's response, whose headers
+#: Node's fetch makes immutable; Portkey-AI/gateway#1389, #1550). Their SSE cells are left out.
+NO_STREAM = frozenset({"portkey"})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -118,6 +128,7 @@ class Target:
     pids: list[int] = field(default_factory=list)  # the gateway's processes (empty for direct)
     answered: int = 0  # chat completions answered 200 over the whole run (probes and warm-ups too)
     store: Path | None = None  # Charter's SQLite file, to count what it recorded
+    headers: str = ""  # extra request header lines ("Name: value\r\n"), e.g. Portkey's routing
 
     def raw_request(self, stream: bool) -> bytes:
         body: dict[str, Any] = {
@@ -131,7 +142,7 @@ class Target:
         head = (
             f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
             f"Authorization: Bearer {self.key}\r\nContent-Type: application/json\r\n"
-            f"Accept: {'text/event-stream' if stream else 'application/json'}\r\n"
+            f"Accept: {'text/event-stream' if stream else 'application/json'}\r\n{self.headers}"
             f"Content-Length: {len(data)}\r\n\r\n"
         )
         return head.encode() + data
@@ -471,6 +482,29 @@ def start_litellm(procs: Processes, core: str | None, mock_port: int) -> Target:
     return target
 
 
+def start_portkey(procs: Processes, core: str | None, mock_port: int) -> Target:
+    """Portkey's gateway from benchmarks/portkey/ (``npm ci`` once, pinned by package-lock.json),
+    one Node process on the gateway core. It takes its port as ``--port=N`` (a bare ``--port N``
+    is ignored and it listens on 8787); ``--headless`` leaves out its log-viewer UI. It routes by
+    headers: provider ``openai`` at the mock's base URL, the bearer token passed through."""
+    server = PORTKEY_DIR / "node_modules" / "@portkey-ai" / "gateway" / "build" / "start-server.js"
+    if not server.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+                       cwd=PORTKEY_DIR, check=True)
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("portkey: node is not installed")
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(("HTTP_PROXY", "HTTPS_PROXY", "REDIS_"))}
+    env |= {"NODE_ENV": "production"}
+    port = free_port()
+    proc = procs.start("portkey", pinned(core, [node, str(server), f"--port={port}", "--headless"]), env, PORTKEY_DIR)
+    target = Target("portkey", port, "mock", "sk-mock",
+                    headers=f"x-portkey-provider: openai\r\nx-portkey-custom-host: http://127.0.0.1:{mock_port}/v1\r\n")
+    wait_ready(target, proc)
+    target.pids = descendants(proc.pid)
+    return target
+
+
 # --------------------------------------------------------------------------------------------------
 # Rounds.
 
@@ -617,6 +651,8 @@ def run_matrix(targets: list[Target], harness_pids: list[int], args: argparse.Na
         for index in range(args.rounds):
             order = targets[index % len(targets) :] + targets[: index % len(targets)]
             for target in order:
+                if stream and target.name in NO_STREAM:
+                    continue
                 result = quiet_round(target, harness_pids, concurrency, stream, args, index)
                 rounds.append(result)
                 print(
@@ -657,15 +693,16 @@ def _cpu_model() -> str:
 
 def report(summaries: list[Summary], args: argparse.Namespace, cores: dict[str, str | None]) -> str:
     table = {(s.target, s.concurrency, s.stream): s for s in summaries}
-    names = [n for n in ("direct", "charter", "litellm") if any(s.target == n for s in summaries)]
+    names = [n for n in ("direct", "charter", "litellm", "portkey") if any(s.target == n for s in summaries)]
     lines = [
-        "## Gateway overhead: Charter vs LiteLLM proxy over a fast mock upstream",
+        "## Gateway overhead: Charter vs LiteLLM proxy and Portkey gateway over a fast mock upstream",
         "",
         f"Command: `{args.command}`  ",
         f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"Charter at `{_git_head(args.charter_sha)}`"
         f"{'' if args.charter_ref else ' plus the working tree'}, "
         f"LiteLLM {LITELLM_VERSION} (one uvicorn worker, no database, no callbacks, logging off), "
+        f"Portkey gateway {PORTKEY_VERSION} (Node {_node_version()}, one process, header routing, headless), "
         f"{os.cpu_count()} x {_cpu_model()}.  ",
         f"Cores: driver + mock on `{cores['harness']}`, gateway under test on `{cores['gateway']}`. "
         f"{args.rounds} interleaved rounds of {args.seconds:g} s per target and cell; each round waited up "
@@ -695,6 +732,9 @@ def report(summaries: list[Summary], args: argparse.Namespace, cores: dict[str, 
         "concurrency. Noise: CPU used by other processes on the machine plus steal, in cores, during "
         "the rounds kept.",
     ]
+    if "portkey" in names and args.stream_concurrency:
+        lines.append("Portkey has no SSE figures: 1.15.2 on Node 20 answers every streamed chat completion with "
+                     "500 (`TypeError: immutable` in its `updateHeaders`; Portkey-AI/gateway#1389, #1550).")
     if "direct" in names:
         best = max((s.rps for s in summaries if s.target != "direct" and not s.stream), default=0.0)
         direct = max((s.rps for s in summaries if s.target == "direct" and not s.stream), default=0.0)
@@ -713,34 +753,50 @@ def _added(table: dict[tuple[str, int, bool], Summary], name: str, c: int, strea
 
 
 def _targets_section(table: dict[tuple[str, int, bool], Summary], args: argparse.Namespace) -> list[str]:
+    """Charter against each peer; the targets (<= 0.33 of LiteLLM's added latency at c=1, >= 3x its
+    rate at the top concurrency) are LiteLLM's; Portkey's columns are for comparison."""
     lines = [
-        "| measure | Charter | LiteLLM | Charter / LiteLLM | target | met |",
-        "|---|---|---|---|---|---|",
+        "| measure | Charter | LiteLLM | Portkey | Charter / LiteLLM | Charter / Portkey | target (vs LiteLLM) | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
+
+    def row(label: str, values: tuple[float, float, float], digits: int, target: str, ok: bool | None) -> str:
+        a, b, p = values
+        return (f"| {label} | {_fmt(a, digits)} | {_fmt(b, digits)} | {_fmt(p, digits)} | {_fmt(_ratio(a, b))} "
+                f"| {_fmt(_ratio(a, p))} | {target} | {_met(ok)} |")
+
+    def rps(name: str, c: int) -> float:
+        s = table.get((name, c, False))
+        return s.rps if s else float("nan")
+
+    def cpu(name: str, c: int) -> float:
+        s = table.get((name, c, False))
+        return s.cpu_ms_per_request if s else float("nan")
+
+    peers = ("charter", "litellm", "portkey")
     for c in args.concurrency:
-        a, b = _added(table, "charter", c, False), _added(table, "litellm", c, False)
-        ok = _ratio(a, b) <= 1 / 3 if c == 1 and _ratio(a, b) == _ratio(a, b) else None
-        lines.append(
-            f"| added p50 latency, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} "
-            f"| {'<= 0.33' if c == 1 else ''} | {_met(ok)} |"
-        )
+        values = tuple(_added(table, n, c, False) for n in peers)
+        r = _ratio(values[0], values[1])
+        ok = r <= 1 / 3 if c == 1 and r == r else None
+        lines.append(row(f"added p50 latency, c={c} (ms)", values, 2, "<= 0.33" if c == 1 else "", ok))
     for c in args.concurrency:
-        ch, ll = table.get(("charter", c, False)), table.get(("litellm", c, False))
-        a, b = (ch.rps if ch else float("nan")), (ll.rps if ll else float("nan"))
-        ok = _ratio(a, b) >= 3 if c == max(args.concurrency) and _ratio(a, b) == _ratio(a, b) else None
-        lines.append(
-            f"| req/s, c={c} | {_fmt(a, 0)} | {_fmt(b, 0)} | {_fmt(_ratio(a, b))} "
-            f"| {'>= 3' if c == max(args.concurrency) else ''} | {_met(ok)} |"
-        )
+        values = tuple(rps(n, c) for n in peers)
+        r = _ratio(values[0], values[1])
+        top = c == max(args.concurrency)
+        lines.append(row(f"req/s, c={c}", values, 0, ">= 3" if top else "", r >= 3 if top and r == r else None))
     for c in args.concurrency:
-        ch, ll = table.get(("charter", c, False)), table.get(("litellm", c, False))
-        a = ch.cpu_ms_per_request if ch else float("nan")
-        b = ll.cpu_ms_per_request if ll else float("nan")
-        lines.append(f"| gateway CPU per request, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |")
+        lines.append(row(f"gateway CPU per request, c={c} (ms)", tuple(cpu(n, c) for n in peers), 2, "", None))
     for c in args.stream_concurrency:
-        a, b = _added(table, "charter", c, True), _added(table, "litellm", c, True)
-        lines.append(f"| added p50 latency, SSE, c={c} (ms) | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} | | |")
+        values = tuple(_added(table, n, c, True) for n in peers)
+        lines.append(row(f"added p50 latency, SSE, c={c} (ms)", values, 2, "", None))
     return lines
+
+
+def _node_version() -> str:
+    node = shutil.which("node")
+    if node is None:
+        return "n/a"
+    return subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip() or "n/a"
 
 
 def _met(ok: bool | None) -> str:
@@ -780,8 +836,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--targets",
         nargs="+",
-        default=["direct", "charter", "litellm"],
-        choices=["direct", "charter", "litellm"],
+        default=["direct", "charter", "litellm", "portkey"],
+        choices=["direct", "charter", "litellm", "portkey"],
     )
     parser.add_argument("--harness-core", default="0", help="taskset list for driver + mock ('' = no pin)")
     parser.add_argument("--gateway-core", default="1", help="taskset list for the gateways ('' = no pin)")
@@ -888,6 +944,9 @@ def start_targets(procs: Processes, args: argparse.Namespace) -> list[Target]:
     if "litellm" in args.targets:
         print("starting LiteLLM ...", flush=True)
         targets.append(start_litellm(procs, args.gateway_core, mock_port))
+    if "portkey" in args.targets:
+        print("starting Portkey ...", flush=True)
+        targets.append(start_portkey(procs, args.gateway_core, mock_port))
     return targets
 
 
