@@ -5,30 +5,47 @@
 Why not the OpenTelemetry SDK: its span objects cost about 0.6 ms of CPU per exchange here (nine
 stage spans and a root, each validated, locked, queued and re-encoded), which took 37 % off the
 gateway's throughput at c=64 (benchmarks/results/observability_overhead.md). Writing the protobuf
-from what the exchange already holds costs a few tens of microseconds. The tests decode what is
-sent with the official ``opentelemetry-proto`` classes, so the encoding is checked against them.
+from what the exchange already holds costs a few microseconds. The tests decode what is sent with
+the official ``opentelemetry-proto`` classes, so the encoding is checked against them.
 
-Only what Charter sends is written: a span's ids, name, kind, times, attributes (string, bool, int,
-double and arrays of those) and status; a resource's attributes; the instrumentation scope's name.
+Two ways to write a span, the same bytes on the wire:
+
+* :func:`scope_span` with :func:`name_field` and :func:`attributes`: any span, any attributes
+  (string, bool, int, double and arrays of those), a status;
+* the parts :mod:`charter.monitor.tracing` puts together from pre-encoded constants: a span's
+  length prefix (:func:`span_prefix`), its constant head (name, attributes, kind, status: encoded
+  once with :func:`attributes`), the attributes that change every time (:func:`string_attribute`,
+  :func:`int_attribute`, whose key is pre-encoded by :func:`key_field`), and its ids and times in one
+  ``struct`` call (:data:`CHILD_IDS_TIMES`, :data:`ROOT_IDS_TIMES`). A span's fields may come in any
+  order (protobuf), so the constant ones go first.
 """
 
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "CHILD_IDS_TIMES",
+    "IDS_TIMES_SIZE",
     "KIND_CLIENT",
     "KIND_INTERNAL",
     "KIND_SERVER",
+    "ROOT_IDS_TIMES",
     "STATUS_ERROR",
-    "Attributes",
+    "TRACE_ID_TAG",
     "attributes",
     "export_request",
-    "ids",
+    "int_attribute",
+    "key_field",
+    "kind_field",
     "name_field",
+    "request_envelope",
     "scope_span",
+    "span_prefix",
+    "status_field",
+    "string_attribute",
 ]
 
 KIND_INTERNAL, KIND_SERVER, KIND_CLIENT = 1, 2, 3
@@ -36,6 +53,18 @@ STATUS_ERROR = 2
 
 _FIXED64 = struct.Struct("<Q")
 _DOUBLE = struct.Struct("<d")
+
+#: The tag and length of ``Span.trace_id`` (field 1, 16 bytes): the last bytes of a span's constant
+#: head, followed by the trace id, packed with :data:`CHILD_IDS_TIMES` or :data:`ROOT_IDS_TIMES`.
+TRACE_ID_TAG = b"\x0a\x10"
+#: A child span's trace id, ``parent_span_id`` (field 4: tag ``0x22``, length 8), ``span_id`` (field
+#: 2: ``0x12``, 8) and times (fields 7 and 8, fixed64: ``0x39``, ``0x41``), as
+#: ``pack(trace_id, 0x0822, parent, 0x0812, span_id, 0x39, start_ns, 0x41, end_ns)`` (ids as ints).
+CHILD_IDS_TIMES = struct.Struct("<16sHQHQBQBQ")
+#: A root span's trace id, span id and times: ``pack(trace_id, 0x0812, span_id, 0x39, start_ns, 0x41, end_ns)``.
+ROOT_IDS_TIMES = struct.Struct("<16sHQBQBQ")
+#: What a span's ids and times take after its head: :data:`TRACE_ID_TAG` and one of the structs.
+IDS_TIMES_SIZE = {"child": len(TRACE_ID_TAG) + CHILD_IDS_TIMES.size, "root": len(TRACE_ID_TAG) + ROOT_IDS_TIMES.size}
 
 
 def _varint(n: int) -> bytes:
@@ -82,34 +111,41 @@ def _key_value(key: str, value: Any) -> bytes:
     return _field(9, _field(1, key.encode()) + _field(2, _any_value(value)))
 
 
-class Attributes:
-    """Encodes span attributes, keeping the bytes of (key, value) pairs that recur (a tenant, a
-    model, a status, a verdicts summary): most of an exchange's attributes are the previous one's.
-    Keys in ``fresh`` (ids, text) are encoded each time and never kept. At most ``limit`` pairs are
-    kept; when full, the cache starts over."""
+def key_field(key: str) -> bytes:
+    """A ``KeyValue.key`` (field 1), for :func:`string_attribute` and :func:`int_attribute`."""
+    return _field(1, key.encode())
 
-    def __init__(self, fresh: Iterable[str] = (), limit: int = 4096) -> None:
-        self.fresh = frozenset(fresh)
-        self.limit = limit
-        self._cache: dict[tuple[str, Any], bytes] = {}
 
-    def __call__(self, values: Mapping[str, Any]) -> bytes:
-        parts = []
-        cache = self._cache
-        for key, value in values.items():
-            if value is None:
-                continue
-            if key in self.fresh:
-                parts.append(_key_value(key, value))
-                continue
-            pair = (key, tuple(value) if isinstance(value, list) else value)
-            encoded = cache.get(pair)
-            if encoded is None:
-                if len(cache) >= self.limit:
-                    cache.clear()
-                encoded = cache[pair] = _key_value(key, value)
-            parts.append(encoded)
-        return b"".join(parts)
+def string_attribute(key: bytes, value: str) -> bytes:
+    """One string attribute (a span's field 9) whose key is :func:`key_field`'s; the same bytes as
+    :func:`attributes` gives for ``{key: value}``."""
+    v = value.encode()
+    n = len(v)
+    if n + len(key) < 0x7C:  # every length below fits one byte
+        return b"".join((bytes((0x4A, len(key) + n + 4)), key, bytes((0x12, n + 2, 0x0A, n)), v))
+    return _field(9, key + _field(2, _field(1, v)))
+
+
+def int_attribute(key: bytes, value: int) -> bytes:
+    """One integer attribute (a span's field 9) whose key is :func:`key_field`'s."""
+    if 0 <= value < 0x80 and len(key) < 0x7C:
+        return b"".join((bytes((0x4A, len(key) + 4)), key, bytes((0x12, 2, 0x18, value))))
+    return _field(9, key + _field(2, b"\x18" + _varint(value)))
+
+
+def span_prefix(body_size: int) -> bytes:
+    """The tag and length of an entry of ``ScopeSpans.spans`` (field 2) whose body is ``body_size`` bytes."""
+    return b"\x12" + _varint(body_size)
+
+
+def kind_field(kind: int) -> bytes:
+    """A span's kind (field 6)."""
+    return b"\x30" + _varint(kind)
+
+
+def status_field(status: tuple[int, str]) -> bytes:
+    """A span's status (field 15): its code and message."""
+    return _field(15, _field(2, status[1].encode()) + b"\x18" + _varint(status[0]))
 
 
 def scope_span(
@@ -123,17 +159,17 @@ def scope_span(
     status: tuple[int, str] | None = None,
 ) -> bytes:
     """One span as an entry of ``ScopeSpans.spans`` (field 2). ``name_and_attributes`` is
-    :func:`name_field` + :func:`attributes` (callers keep the constant parts pre-encoded)."""
+    :func:`name_field` + :func:`attributes`."""
     body = b"".join(
         (
             b"\x0a\x10", trace_id,
             b"\x12\x08", span_id,
             b"\x22\x08" + parent_span_id if parent_span_id else b"",
             name_and_attributes,
-            b"\x30", _varint(kind),
+            kind_field(kind),
             b"\x39", _FIXED64.pack(start_ns),
             b"\x41", _FIXED64.pack(end_ns),
-            _field(15, _field(2, status[1].encode()) + b"\x18" + _varint(status[0])) if status else b"",
+            status_field(status) if status else b"",
         )
     )
     return _field(2, body)
@@ -144,22 +180,19 @@ def name_field(name: str) -> bytes:
     return _field(5, name.encode())
 
 
-def export_request(resource: Mapping[str, Any], scope_name: str, spans: Iterable[bytes]) -> bytes:
-    """The ``ExportTraceServiceRequest`` of one resource and scope with the spans of
-    :func:`scope_span`, ready to post as ``application/x-protobuf``."""
-    resource_bytes = _resource_attributes(resource)
-    scope = _field(1, _field(1, scope_name.encode())) + b"".join(spans)
-    resource_spans = _field(1, resource_bytes) + _field(2, scope)
-    return _field(1, resource_spans)
-
-
-def _resource_attributes(values: Mapping[str, Any]) -> bytes:
-    # Resource.attributes is field 1 (a span's is field 9)
-    return b"".join(
-        _field(1, _field(1, key.encode()) + _field(2, _any_value(value))) for key, value in values.items()
+def request_envelope(resource: Mapping[str, Any], scope_name: str) -> tuple[bytes, bytes]:
+    """The constant parts of an ``ExportTraceServiceRequest`` of one resource and scope: what
+    :func:`export_request` puts around the spans (pass both to it, encoded once)."""
+    resource_bytes = b"".join(
+        # Resource.attributes is field 1 (a span's is field 9)
+        _field(1, _field(1, key.encode()) + _field(2, _any_value(value))) for key, value in resource.items()
     )
+    return _field(1, resource_bytes), _field(1, _field(1, scope_name.encode()))
 
 
-def ids(random: bytes, count: int) -> Sequence[bytes]:
-    """``count`` span ids of 8 bytes from ``random`` (8 * count bytes, e.g. one ``os.urandom`` call)."""
-    return [random[i * 8 : i * 8 + 8] for i in range(count)]
+def export_request(envelope: tuple[bytes, bytes], spans: Iterable[bytes]) -> bytes:
+    """The ``ExportTraceServiceRequest`` of the resource and scope of ``envelope``
+    (:func:`request_envelope`) with spans (entries of ``ScopeSpans.spans``), ready to post as
+    ``application/x-protobuf``."""
+    resource_field, scope_field = envelope
+    return _field(1, resource_field + _field(2, scope_field + b"".join(spans)))

@@ -21,11 +21,13 @@ milliseconds, 16 random); the trace id is those 28 digits with four zeros in fro
 (:func:`trace_id_of`), and the interaction id is ``int_`` + the last 28 hex digits of the trace id.
 The ledger entry of the interaction names it as its subject, so trace, record and ledger entry join.
 
-Each runtime has its own :class:`Tracing` (``rt.parts["tracing"]``; no global provider): the spans
-of an exchange are encoded once (:mod:`charter.monitor.otlp`, the OTLP protobuf written directly:
-the SDK's span objects cost 0.6 ms of CPU an exchange) and queued; a background thread posts them in
-batches with Charter's own httpx client, which connects only where ``CHARTER_OUTBOUND_ALLOW`` admits
-(the endpoint is checked at start, each address at connect time). A full queue drops the newest
+Each runtime has its own :class:`Tracing` (``rt.parts["tracing"]``; no global provider). On the
+request path it only queues a snapshot of the exchange (one tuple: the values its spans are made
+of); a background thread encodes whole batches (:class:`SpanEncoder`: the OTLP protobuf written
+directly by :mod:`charter.monitor.otlp`, the SDK's span objects cost 0.6 ms of CPU an exchange; the
+constant parts of the spans of like exchanges are encoded once and kept) and posts them with
+Charter's own httpx client, which connects only where ``CHARTER_OUTBOUND_ALLOW`` admits (the
+endpoint is checked at start, each address at connect time). A full queue drops the newest
 exchanges' spans; a failed export is logged and dropped; neither touches a request.
 """
 
@@ -34,17 +36,21 @@ from __future__ import annotations
 import collections
 import logging
 import os
+import random
 import threading
-from typing import Any
+from typing import Any, TypeAlias
 
 import httpx
 import orjson
 
-from charter.domain import Exchange, StageVerdict
+from charter.domain import Charter, Exchange, ModelEntry, StageVerdict
 from charter.monitor import otlp
 from charter.runtime import Runtime
 
-__all__ = ["Tracing", "interaction_id_of", "start_tracing", "trace_exchange", "trace_id_of", "traces_url"]
+__all__ = [
+    "Snapshot", "SpanEncoder", "Tracing", "interaction_id_of", "start_tracing", "trace_exchange", "trace_id_of",
+    "traces_url",
+]
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +62,6 @@ _BATCH = 256
 _RESOURCE = {"service.name": "charter", "service.namespace": "charter", "telemetry.sdk.language": "python",
              "telemetry.sdk.name": "charter"}
 _SCOPE = "charter.gateway"
-#: Attributes that differ for every exchange: encoded each time, never cached.
-_FRESH = ("charter.interaction_id", "charter.request_id", "gen_ai.response.id", "gen_ai.conversation.id",
-          "charter.review_id", "gen_ai.input.messages", "gen_ai.output.messages")
 
 
 def trace_id_of(interaction_id: str) -> int:
@@ -79,19 +82,31 @@ def traces_url(endpoint: str) -> str:
     return base if base.endswith("/v1/traces") else base + "/v1/traces"
 
 
+#: What the request path keeps of an exchange for its spans (:meth:`Tracing.export`); the exporter
+#: thread encodes them (:class:`SpanEncoder`). A plain tuple: built in one step, read by position.
+Snapshot: TypeAlias = tuple[
+    str, int, float, str, str,  # interaction id, end ns, received at, request id, tenant
+    Charter, int,  # the charter, its version
+    str, int | None, float | None, float | None, int | None,  # request model, max_tokens, temperature, top_p, seed
+    int, int, str, str | None, str | None, str | None,  # tokens in, out, status, error code, review, conversation
+    ModelEntry | None, str, int, list[StageVerdict],  # model, finish reason, failed attempts, verdicts
+    list[tuple[str, int, int]],  # stage times
+    tuple[str, str | None] | None,  # prompt and answer (gen_ai.input/output.messages) when the charter allows
+]
+
+
 class Tracing:
-    """The trace pipeline of one runtime: encode on record, post in batches from a thread."""
+    """The trace pipeline of one runtime: a snapshot on record, encoded and posted in batches by a thread."""
 
     def __init__(self, rt: Runtime, endpoint: str, *, schedule_delay_s: float = 1.0) -> None:
         self.url = traces_url(endpoint)
         rt.egress.outbound.check_url(self.url, param="CHARTER_OTLP_ENDPOINT")  # 400 destination_not_allowed
         self._client = rt.egress.outbound.httpx_client(timeout=rt.settings.otlp_timeout_s)
-        self._queue: collections.deque[bytes] = collections.deque()
+        self._queue: collections.deque[Snapshot] = collections.deque()
         self._delay = schedule_delay_s
         self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._stage_heads: dict[tuple[str, tuple[str, ...]], bytes] = {}
-        self._attributes = otlp.Attributes(fresh=_FRESH)
+        self._encoder = SpanEncoder()
         self.exported = 0
         self.dropped = 0
         self._failing = False
@@ -100,55 +115,25 @@ class Tracing:
 
     # -- on the request path ---------------------------------------------------------------------
     def export(self, ex: Exchange, interaction_id: str, end_ns: int) -> None:
-        """Queue the exchange's spans, timed as the pipeline ran (never raises)."""
+        """Queue what the exchange's spans are made of (never raises). Nothing is encoded here: the
+        exporter thread encodes whole batches, with its caches warm."""
         try:
-            if len(self._queue) >= _MAX_QUEUE:
+            queue = self._queue
+            if len(queue) >= _MAX_QUEUE:
                 self.dropped += 1
                 return
-            self._queue.append(self._encode(ex, interaction_id, end_ns))
-            if len(self._queue) >= _BATCH:
+            p, charter, usage = ex.params, ex.charter, ex.usage
+            queue.append((
+                interaction_id, end_ns, ex.received_at, ex.request_id, ex.principal.tenant, charter,
+                ex.charter_version, p.model or (charter.models[0] if charter.models else ""), p.max_tokens,
+                p.temperature, p.top_p, p.seed, usage.prompt_tokens, usage.completion_tokens, ex.status,
+                ex.error_code, ex.held_review_id, ex.conversation_id, ex.model, ex.finish_reason, len(ex.attempts),
+                ex.verdicts, ex.stage_times, _content(ex) if charter.trace_content else None,
+            ))
+            if len(queue) >= _BATCH:
                 self._wake.set()
         except Exception:  # telemetry: log and carry on
             log.exception("could not trace exchange %s", ex.request_id)
-
-    def _encode(self, ex: Exchange, interaction_id: str, end_ns: int) -> bytes:
-        root_attributes = _exchange_attributes(ex, interaction_id)
-        trace_id = bytes.fromhex(f"{trace_id_of(interaction_id):032x}")
-        stages = ex.stage_times
-        span_ids = otlp.ids(os.urandom(8 * (len(stages) + 1)), len(stages) + 1)
-        root_id = span_ids[0]
-        outcomes: dict[str, list[str]] = {}
-        for v in ex.verdicts:
-            outcomes.setdefault(v.stage.split(".", 1)[0], []).append(v.outcome)
-        status = (otlp.STATUS_ERROR, ex.error_code or "error") if ex.status == "error" else None
-        model = root_attributes.get("gen_ai.request.model", "")
-        spans = [
-            otlp.scope_span(trace_id, root_id, b"", otlp.name_field(f"chat {model}".strip())
-                            + self._attributes(root_attributes), otlp.KIND_SERVER, int(ex.received_at * 1e9),
-                            end_ns, status)
-        ]
-        for (stage, start, end), span_id in zip(stages, span_ids[1:], strict=True):
-            if stage == "generate":
-                extra = {k: root_attributes[k] for k in _GEN_AI_SHARED if k in root_attributes}
-                extra["charter.failed_attempts"] = len(ex.attempts) or None
-                head = self._stage_head(stage, tuple(outcomes.get(stage, ()))) + self._attributes(extra)
-                kind = otlp.KIND_CLIENT
-            else:
-                head, kind = self._stage_head(stage, tuple(outcomes.get(stage, ()))), otlp.KIND_INTERNAL
-            spans.append(otlp.scope_span(trace_id, span_id, root_id, head, kind, start, end))
-        return b"".join(spans)
-
-    def _stage_head(self, stage: str, outcomes: tuple[str, ...]) -> bytes:
-        """A stage span's name and its ``charter.stage`` / ``charter.outcomes`` attributes (kept)."""
-        key = (stage, outcomes)
-        head = self._stage_heads.get(key)
-        if head is None:
-            if len(self._stage_heads) >= 1024:
-                self._stage_heads.clear()
-            head = self._stage_heads[key] = otlp.name_field(stage) + otlp.attributes(
-                {"charter.stage": stage, "charter.outcomes": list(outcomes) or None}
-            )
-        return head
 
     # -- the exporter thread -----------------------------------------------------------------------
     def _run(self) -> None:
@@ -159,28 +144,28 @@ class Tracing:
         self._drain()
 
     def _drain(self) -> None:
-        while self._queue:
-            batch: list[bytes] = []
-            while self._queue and len(batch) < _BATCH:
-                batch.append(self._queue.popleft())
-            self._post(batch)
+        queue = self._queue
+        while queue:
+            batch: list[Snapshot] = []
+            while queue and len(batch) < _BATCH:
+                batch.append(queue.popleft())
+            self._post(self._encoder.request(batch), len(batch))
 
-    def _post(self, batch: list[bytes]) -> None:
-        body = otlp.export_request(_RESOURCE, _SCOPE, batch)
+    def _post(self, body: bytes, count: int) -> None:
         try:
             response = self._client.post(self.url, content=body, headers={"content-type": "application/x-protobuf"})
             response.raise_for_status()
         except (httpx.HTTPError, OSError) as exc:
             if not self._failing:
                 log.warning("could not export the spans of %d exchanges to %s (%s); dropping them (and later "
-                            "ones, until it works again)", len(batch), self.url, exc)
+                            "ones, until it works again)", count, self.url, exc)
             self._failing = True
-            self.dropped += len(batch)
+            self.dropped += count
             return
         if self._failing:
             log.info("span export to %s works again", self.url)
         self._failing = False
-        self.exported += len(batch)
+        self.exported += count
 
     def close(self) -> None:
         """Send what is queued and stop the thread."""
@@ -190,62 +175,165 @@ class Tracing:
         self._client.close()
 
 
-def _exchange_attributes(ex: Exchange, interaction_id: str) -> dict[str, Any]:
-    p = ex.params
-    attributes: dict[str, Any] = {
+def _content(ex: Exchange) -> tuple[str, str | None]:
+    """``gen_ai.input.messages`` and ``gen_ai.output.messages`` (only when the charter allows)."""
+    sent = ex.prompt_messages if ex.prompt_messages is not None else ex.messages
+    prompt = orjson.dumps([{"role": m.role, "parts": [{"type": "text", "content": m.content}]} for m in sent]).decode()
+    answer = None
+    if ex.output:
+        parts = [{"type": "text", "content": ex.output}]
+        answer = orjson.dumps([{"role": "assistant", "parts": parts, "finish_reason": ex.finish_reason}]).decode()
+    return prompt, answer
+
+
+class _Plan:
+    """The constant bytes of the spans of every exchange with the same slow-changing attributes and
+    the same stages: the root span's head, and per stage its length prefix and head (for
+    ``generate``, whose length depends on the token counts, the head alone)."""
+
+    __slots__ = ("children", "generate", "root")
+
+    def __init__(self, root: bytes, children: list[bytes | None], generate: bytes) -> None:
+        self.root = root
+        self.children = children
+        self.generate = generate
+
+
+_K = {key: otlp.key_field(key) for key in (
+    "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.response.id", "charter.request_id",
+    "charter.interaction_id", "gen_ai.conversation.id", "charter.review_id", "gen_ai.input.messages",
+    "gen_ai.output.messages",
+)}
+_CHILD_SIZE = otlp.IDS_TIMES_SIZE["child"]
+_ROOT_SIZE = otlp.IDS_TIMES_SIZE["root"]
+
+
+class SpanEncoder:
+    """Encodes batches of exchange snapshots into one ``ExportTraceServiceRequest`` (the exporter
+    thread's work). What recurs is encoded once and kept: a :class:`_Plan` per (use case, charter
+    version, tenant, model, request parameters, status, verdicts, stages) — at most ``limit``, then
+    it starts over; what differs per exchange (ids, times, token counts) is packed into it."""
+
+    def __init__(self, limit: int = 1024) -> None:
+        self.limit = limit
+        self._plans: dict[tuple[Any, ...], _Plan] = {}
+        self._envelope = otlp.request_envelope(_RESOURCE, _SCOPE)
+        self._random = random.Random(os.urandom(32))  # span ids (only this thread draws from it)
+
+    def request(self, batch: list[Snapshot]) -> bytes:
+        spans = []
+        for snapshot in batch:
+            try:
+                spans.append(self.exchange(snapshot))
+            except Exception:  # telemetry: log and carry on
+                log.exception("could not encode the spans of exchange %s", snapshot[3])
+        return otlp.export_request(self._envelope, spans)
+
+    def exchange(self, s: Snapshot) -> bytes:
+        """The spans of one exchange: a root and a child per stage, as entries of ``ScopeSpans.spans``."""
+        (interaction_id, end_ns, received_at, request_id, tenant, charter, version, request_model, max_tokens,
+         temperature, top_p, seed, input_tokens, output_tokens, status, error_code, review_id, conversation_id,
+         model, finish_reason, failed_attempts, verdicts, stage_times, content) = s
+        key = (
+            charter.name, version, tenant, request_model, max_tokens, temperature, top_p, seed, status, error_code,
+            None if model is None else (model.provider, model.platform_model_id, model.version),
+            finish_reason, failed_attempts,
+            tuple([(v.stage, v.detail.get("guard"), v.outcome) for v in verdicts]),
+            tuple([t[0] for t in stage_times]),
+        )
+        plan = self._plans.get(key)
+        if plan is None:
+            if len(self._plans) >= self.limit:
+                self._plans.clear()
+            plan = self._plans[key] = _plan(key, model)
+        trace_id = bytes.fromhex(interaction_id[-28:].rjust(32, "0"))
+        span_id = self._random.getrandbits
+        root_id = span_id(64) | 1  # never the invalid all-zero id
+        tokens = otlp.int_attribute(_K["gen_ai.usage.input_tokens"], input_tokens) + otlp.int_attribute(
+            _K["gen_ai.usage.output_tokens"], output_tokens
+        )
+        fresh = [
+            otlp.string_attribute(_K["gen_ai.response.id"], request_id),
+            otlp.string_attribute(_K["charter.request_id"], request_id),
+            otlp.string_attribute(_K["charter.interaction_id"], interaction_id),
+            tokens,
+        ]
+        if conversation_id is not None:
+            fresh.append(otlp.string_attribute(_K["gen_ai.conversation.id"], conversation_id))
+        if review_id is not None:
+            fresh.append(otlp.string_attribute(_K["charter.review_id"], review_id))
+        if content is not None:
+            fresh.append(otlp.string_attribute(_K["gen_ai.input.messages"], content[0]))
+            if content[1] is not None:
+                fresh.append(otlp.string_attribute(_K["gen_ai.output.messages"], content[1]))
+        root_fresh = b"".join(fresh)
+        parts = [
+            otlp.span_prefix(len(plan.root) + len(root_fresh) + _ROOT_SIZE), plan.root, root_fresh,
+            otlp.TRACE_ID_TAG,
+            _ROOT_PACK(trace_id, 0x0812, root_id, 0x39, int(received_at * 1e9), 0x41, end_ns),
+        ]
+        pack = _CHILD_PACK
+        for head, (_, start, end) in zip(plan.children, stage_times, strict=True):
+            if head is None:  # generate: its token counts are in its head
+                head = b"".join((otlp.span_prefix(len(plan.generate) + len(tokens) + _CHILD_SIZE), plan.generate,
+                                 tokens, otlp.TRACE_ID_TAG))
+            parts.append(head)
+            parts.append(pack(trace_id, 0x0822, root_id, 0x0812, span_id(64) | 1, 0x39, start, 0x41, end))
+        return b"".join(parts)
+
+
+_ROOT_PACK = otlp.ROOT_IDS_TIMES.pack
+_CHILD_PACK = otlp.CHILD_IDS_TIMES.pack
+
+
+def _plan(key: tuple[Any, ...], model: ModelEntry | None) -> _Plan:
+    """The constant parts of the spans of the exchanges of ``key`` (see :meth:`SpanEncoder.exchange`)."""
+    (use_case, version, tenant, request_model, max_tokens, temperature, top_p, seed, status, error_code, _,
+     finish_reason, failed_attempts, verdicts, stages) = key
+    shared: dict[str, Any] = {  # on the root and the generate span
         "gen_ai.operation.name": "chat",
-        "gen_ai.request.model": p.model or (ex.charter.models[0] if ex.charter.models else ""),
-        "gen_ai.usage.input_tokens": ex.usage.prompt_tokens,
-        "gen_ai.usage.output_tokens": ex.usage.completion_tokens,
-        "gen_ai.response.id": ex.request_id,
-        "charter.interaction_id": interaction_id,
-        "charter.request_id": ex.request_id,
-        "charter.tenant": ex.principal.tenant,
-        "charter.use_case": ex.charter.name,
-        "charter.charter_version": ex.charter_version,
-        "charter.status": ex.status,
-        "charter.verdicts": [_verdict_summary(v) for v in ex.verdicts],
+        "gen_ai.request.model": request_model,
+        "gen_ai.request.max_tokens": max_tokens,
+        "gen_ai.request.temperature": temperature,
+        "gen_ai.request.top_p": top_p,
     }
-    optional = {
-        "gen_ai.request.max_tokens": p.max_tokens,
-        "gen_ai.request.temperature": p.temperature,
-        "gen_ai.request.top_p": p.top_p,
-        "gen_ai.request.seed": p.seed,
-        "gen_ai.conversation.id": ex.conversation_id,
-        "charter.error_code": ex.error_code,
-        "error.type": ex.error_code if ex.status == "error" else None,
-        "charter.review_id": ex.held_review_id,
-    }
-    attributes.update({k: v for k, v in optional.items() if v is not None})
-    if ex.model is not None:
-        attributes["gen_ai.provider.name"] = attributes["gen_ai.system"] = ex.model.provider
-        attributes["gen_ai.response.model"] = ex.model.platform_model_id
-        attributes["charter.model_version"] = ex.model.version
-    if ex.status in ("ok", "held") and ex.model is not None:
-        attributes["gen_ai.response.finish_reasons"] = [ex.finish_reason]
-    if ex.charter.trace_content:
-        sent = ex.prompt_messages if ex.prompt_messages is not None else ex.messages
-        attributes["gen_ai.input.messages"] = orjson.dumps(
-            [{"role": m.role, "parts": [{"type": "text", "content": m.content}]} for m in sent]
-        ).decode()
-        if ex.output:
-            attributes["gen_ai.output.messages"] = orjson.dumps(
-                [{"role": "assistant", "parts": [{"type": "text", "content": ex.output}],
-                  "finish_reason": ex.finish_reason}]
-            ).decode()
-    return attributes
-
-
-def _verdict_summary(v: StageVerdict) -> str:
-    """``stage:outcome`` or, for a guard, ``stage:guard:outcome`` (no findings, no text)."""
-    guard = v.detail.get("guard")
-    return f"{v.stage}:{guard}:{v.outcome}" if guard else f"{v.stage}:{v.outcome}"
-
-
-_GEN_AI_SHARED = ("gen_ai.operation.name", "gen_ai.request.model", "gen_ai.response.model", "gen_ai.provider.name",
-                  "gen_ai.system", "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens",
-                  "gen_ai.request.max_tokens", "gen_ai.request.temperature", "gen_ai.request.top_p",
-                  "gen_ai.response.finish_reasons")
+    if model is not None:
+        shared["gen_ai.provider.name"] = shared["gen_ai.system"] = model.provider
+        shared["gen_ai.response.model"] = model.platform_model_id
+        if status in ("ok", "held"):
+            shared["gen_ai.response.finish_reasons"] = [finish_reason]
+    root = otlp.attributes({
+        **shared,
+        "gen_ai.request.seed": seed,
+        "charter.tenant": tenant,
+        "charter.use_case": use_case,
+        "charter.charter_version": version,
+        "charter.model_version": model.version if model is not None else None,
+        "charter.status": status,
+        "charter.error_code": error_code,
+        "error.type": error_code if status == "error" else None,
+        "charter.verdicts": [f"{stage}:{guard}:{outcome}" if guard else f"{stage}:{outcome}"
+                             for stage, guard, outcome in verdicts],
+    })
+    status_bytes = otlp.status_field((otlp.STATUS_ERROR, error_code or "error")) if status == "error" else b""
+    root_head = b"".join((otlp.name_field(f"chat {request_model}".strip()), root, otlp.kind_field(otlp.KIND_SERVER),
+                          status_bytes))
+    outcomes: dict[str, list[str]] = {}
+    for stage, _, outcome in verdicts:
+        outcomes.setdefault(stage.split(".", 1)[0], []).append(outcome)
+    children: list[bytes | None] = []
+    generate = b""
+    for stage in stages:
+        head = otlp.name_field(stage) + otlp.attributes({"charter.stage": stage,
+                                                         "charter.outcomes": outcomes.get(stage) or None})
+        if stage == "generate":
+            generate = head + otlp.attributes({**shared, "charter.failed_attempts": failed_attempts or None})
+            generate += otlp.kind_field(otlp.KIND_CLIENT)
+            children.append(None)
+        else:
+            head += otlp.kind_field(otlp.KIND_INTERNAL)
+            children.append(otlp.span_prefix(len(head) + _CHILD_SIZE) + head + otlp.TRACE_ID_TAG)
+    return _Plan(root_head, children, generate)
 
 
 def start_tracing(rt: Runtime) -> Tracing | None:
