@@ -12,6 +12,7 @@ from charter.domain import CLASSIFICATION_LEVELS, ModelEntry
 from charter.errors import Conflict, NotFound
 from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
+from charter.store.records import pick
 from charter.store.schema import models, new_id, utcnow
 
 __all__ = ["ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
@@ -60,24 +61,11 @@ class ModelSpec(BaseModel):
 
 
 def _row_dict(r: Any) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "alias": r.alias,
-        "provider": r.provider,
-        "endpoint": r.endpoint,
-        "platform_model_id": r.platform_model_id,
-        "version": r.version,
-        "region": r.region,
-        "classification_ceiling": r.classification_ceiling,
-        "context_window": r.context_window,
-        "price_prompt_per_1k": r.price_prompt_per_1k,
-        "price_completion_per_1k": r.price_completion_per_1k,
-        "hourly_cost": r.hourly_cost,
-        "weight": r.weight,
-        "enabled": r.enabled,
-        "no_train": r.no_train,
-        "secret": r.secret,
-    }
+    return pick(
+        r, "id", "alias", "provider", "endpoint", "platform_model_id", "version", "region", "classification_ceiling",
+        "context_window", "price_prompt_per_1k", "price_completion_per_1k", "hourly_cost", "weight", "enabled",
+        "no_train", "secret",
+    )
 
 
 def add_model(

@@ -5,8 +5,9 @@ The API app, the CLI and tests each open one :class:`Runtime` from :class:`Setti
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,8 @@ from charter.settings import Settings
 from charter.store import Writer, make_engine, upgrade
 
 __all__ = ["PolicyCache", "Runtime"]
+
+P = TypeVar("P")
 
 
 @runtime_checkable
@@ -38,6 +41,14 @@ class Runtime:
     #: Capability-owned objects (router, caches, guard set, ...), created lazily by their owners.
     #: A part that caches policy is a :class:`PolicyCache`.
     parts: dict[str, Any] = field(default_factory=dict)
+
+    def part(self, name: str, kind: type[P], make: Callable[[], P]) -> P:
+        """The part ``name`` (a ``kind``), made by ``make`` the first time its owner asks for it."""
+        found = self.parts.get(name)
+        if found is None:
+            found = self.parts[name] = make()
+        assert isinstance(found, kind)
+        return found
 
     def policy_changed(self) -> None:
         """Every writer of policy (charters, keys, models, kill switches, suspensions, prompt labels)

@@ -53,22 +53,14 @@ def get_runtime(request: Request) -> Runtime:
 
 
 def key_cache(rt: Runtime) -> KeyCache:
-    cache = rt.parts.get("keys")
-    if cache is None:
-        cache = rt.parts["keys"] = KeyCache(rt.engine, rt.writer, rt.settings.policy_cache_ttl_s)
-    assert isinstance(cache, KeyCache)
-    return cache
+    return rt.part("keys", KeyCache, lambda: KeyCache(rt.engine, rt.writer, rt.settings.policy_cache_ttl_s))
 
 
 def oidc_verifier(rt: Runtime) -> OidcVerifier | None:
     """The single sign-on verifier (None when ``CHARTER_OIDC_ISSUER`` is unset)."""
     if not rt.settings.oidc_issuer:
         return None
-    verifier = rt.parts.get("oidc")
-    if verifier is None:
-        verifier = rt.parts["oidc"] = OidcVerifier(rt.settings, rt.egress.outbound, rt.engine)
-    assert isinstance(verifier, OidcVerifier)
-    return verifier
+    return rt.part("oidc", OidcVerifier, lambda: OidcVerifier(rt.settings, rt.egress.outbound, rt.engine))
 
 
 def person_for(rt: Runtime, raw: str | None, path: str) -> OidcVerifier | None:

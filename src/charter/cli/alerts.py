@@ -6,7 +6,7 @@ import asyncio
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_write
 from charter.monitor.alerts.delivery import deliver_due, sink_health
 from charter.monitor.alerts.evaluate import evaluate as evaluate_rules
 from charter.monitor.alerts.silences import create_silence, expire_silence, list_silences, parse_matchers
@@ -30,14 +30,10 @@ def list_(
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         tenant_id = None if every_tenant else policy.tenant_id_for(conn, tenant)
         rows = list_alerts(conn, tenant_id, status=status)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "alerts",
-            ["id", "status", "severity", "name", "use case", "summary"],
-            [[r["id"], r["status"], r["severity"], r["name"], r["use_case"], r["summary"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "alerts",
+        {"id": "id", "status": "status", "severity": "severity", "name": "name", "use case": "use_case",
+         "summary": "summary"},
     )
 
 
@@ -52,16 +48,12 @@ def silence(
     """Silence matching alerts: still recorded and ledgered, not delivered."""
     matchers = parse_matchers(matcher)
     with open_runtime(json_output) as rt:
-        row = rt.writer.write(
-            lambda c: create_silence(
-                c,
-                policy.tenant_id_for(c, tenant),
-                matchers=matchers,
-                duration=for_,
-                reason=reason,
-                actor=cli_actor(),
-                now=utcnow(),
-            )
+        row = tenant_write(
+            rt,
+            tenant,
+            lambda c, t: create_silence(
+                c, t, matchers=matchers, duration=for_, reason=reason, actor=cli_actor(), now=utcnow()
+            ),
         )
     emit(row, json_output, human=f"silence {row['id']} until {row['ends_at']}")
 
@@ -73,14 +65,9 @@ def silences(
     """Silences in force (with --ended: those that ended too)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = list_silences(conn, policy.tenant_id_for(conn, tenant), utcnow(), include_ended=ended)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "silences",
-            ["id", "matchers", "until", "reason", "by"],
-            [[r["id"], r["matchers"], r["ends_at"], r["reason"], r["created_by"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "silences",
+        {"id": "id", "matchers": "matchers", "until": "ends_at", "reason": "reason", "by": "created_by"},
     )
 
 
@@ -88,8 +75,8 @@ def silences(
 def unsilence(silence_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """End a silence now."""
     with open_runtime(json_output) as rt:
-        row = rt.writer.write(
-            lambda c: expire_silence(c, policy.tenant_id_for(c, tenant), silence_id, actor=cli_actor(), now=utcnow())
+        row = tenant_write(
+            rt, tenant, lambda c, t: expire_silence(c, t, silence_id, actor=cli_actor(), now=utcnow())
         )
     emit(row, json_output, human=f"silence {silence_id} ended")
 
@@ -111,12 +98,8 @@ def sinks(json_output: bool = JSON_OPTION) -> None:
     """Each sink's delivery health (what /readyz reports)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = [h.as_dict() for h in sink_health(conn)]
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "alert sinks",
-            ["sink", "ok", "pending", "last attempt", "last error"],
-            [[r["sink"], r["ok"], r["pending"], r["last_attempt_at"], r["last_error"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "alert sinks",
+        {"sink": "sink", "ok": "ok", "pending": "pending", "last attempt": "last_attempt_at",
+         "last error": "last_error"},
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, console, emit, emit_rows, open_runtime, tenant_id_of
 from charter.errors import InvalidRequest
 from charter.files import private_dir, write_private
 from charter.interactions.retention import expire_content
@@ -19,6 +19,7 @@ from charter.ledger.keys import ensure_keys, rotate_key
 from charter.ledger.proofs import heads as list_heads
 from charter.ledger.purge import MIN_RETENTION_DAYS, set_legal_hold
 from charter.policy import service as policy
+from charter.runtime import Runtime
 
 app = typer.Typer(help="The tamper-evident ledger: verify, proofs, exports, retention.", no_args_is_help=True)
 
@@ -37,6 +38,11 @@ def _when(value: str | None, name: str) -> dt.datetime | None:
             f"--{name} must be an ISO-8601 date or time, e.g. 2026-01-31", param=name
         ) from None
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _tenant_id(rt: Runtime, tenant: str | None) -> str | None:
+    """The named tenant's id; None (every tenant) where none is named."""
+    return None if tenant is None else tenant_id_of(rt, tenant)
 
 
 @app.command()
@@ -83,14 +89,10 @@ def heads(limit: int = typer.Option(20, min=1), json_output: bool = JSON_OPTION)
     """The latest signed tree heads."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = [h.to_json() for h in list_heads(conn, limit=limit)]
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "signed heads",
-            ["tree size", "time", "root", "key"],
-            [[r["tree_size"], r["timestamp"], r["root_hash"][:16], r["key_id"][:16]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "signed heads",
+        {"tree size": "tree_size", "time": "timestamp", "root": lambda r: r["root_hash"][:16],
+         "key": lambda r: r["key_id"][:16]},
     )
 
 
@@ -125,10 +127,7 @@ def export(
 ) -> None:
     """Write a self-contained bundle that `charter-verify` checks offline. The export is itself audited."""
     with open_runtime(json_output) as rt:
-        tenant_id = None
-        if tenant is not None:
-            with rt.engine.connect() as conn:
-                tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = _tenant_id(rt, tenant)
         bundle = service.export_bundle(
             rt, actor=cli_actor(), since=_when(since, "since"), until=_when(until, "until"), tenant_id=tenant_id
         )
@@ -160,21 +159,13 @@ def entries(
 ) -> None:
     """Ledger entries, newest first."""
     with open_runtime(json_output) as rt:
-        tenant_id = None
-        if tenant is not None:
-            with rt.engine.connect() as conn:
-                tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = _tenant_id(rt, tenant)
         rows = service.list_entries(
             rt, tenant_id=tenant_id, after_seq=after, limit=limit, action=action, subject=subject
         )
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "ledger",
-            ["seq", "time", "tenant", "actor", "action", "subject"],
-            [[r["seq"], r["ts"], r["tenant_id"], r["actor"], r["action"], r["subject"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "ledger",
+        {"seq": "seq", "time": "ts", "tenant": "tenant_id", "actor": "actor", "action": "action", "subject": "subject"},
     )
 
 
@@ -223,10 +214,7 @@ def purge(
 ) -> None:
     """Purge payloads past retention by a signed purge entry (legal hold blocks it)."""
     with open_runtime(json_output) as rt:
-        tenant_id = None
-        if tenant is not None:
-            with rt.engine.connect() as conn:
-                tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = _tenant_id(rt, tenant)
         record = service.purge(rt, older_than_days=older_than_days, actor=cli_actor(), tenant_id=tenant_id)
     emit(
         record,

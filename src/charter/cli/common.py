@@ -6,18 +6,31 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Connection
 
 from charter.errors import CharterError
+from charter.policy import service as policy
 from charter.runtime import Runtime
 from charter.settings import load_settings
 
-__all__ = ["JSON_OPTION", "cli_actor", "console", "emit", "fail", "open_runtime", "table"]
+__all__ = [
+    "JSON_OPTION",
+    "cli_actor",
+    "console",
+    "emit",
+    "emit_rows",
+    "fail",
+    "open_runtime",
+    "table",
+    "tenant_id_of",
+    "tenant_write",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -44,6 +57,20 @@ def open_runtime(json_output: bool = False) -> Iterator[Runtime]:
             rt.close()
 
 
+T = TypeVar("T")
+
+
+def tenant_id_of(rt: Runtime, tenant: str) -> str:
+    """The id of the tenant named ``tenant`` (404 where there is none)."""
+    with rt.engine.connect() as conn:
+        return policy.tenant_id_for(conn, tenant)
+
+
+def tenant_write(rt: Runtime, tenant: str, fn: Callable[[Connection, str], T]) -> T:
+    """Run ``fn(conn, tenant_id)`` in one write, ``tenant_id`` the id of the tenant named ``tenant``."""
+    return rt.writer.write(lambda c: fn(c, policy.tenant_id_for(c, tenant)))
+
+
 def emit(obj: Any, json_output: bool, *, human: Any = None) -> None:
     """Print ``obj`` as JSON (``--json``) or ``human`` (a Rich renderable or text) for people."""
     if json_output:
@@ -59,6 +86,16 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> Table:
     for row in rows:
         t.add_row(*["" if v is None else str(v) for v in row])
     return t
+
+
+Cell = str | Callable[[Mapping[str, Any]], Any]
+"""A table column's source: a row key, or a function of the row."""
+
+
+def emit_rows(rows: Sequence[Mapping[str, Any]], json_output: bool, title: str, columns: Mapping[str, Cell]) -> None:
+    """Print ``rows`` as JSON (``--json``) or as a table: ``columns`` maps each header to its source."""
+    cells = [[c(r) if callable(c) else r[c] for c in columns.values()] for r in rows]
+    emit(rows, json_output, human=table(title, list(columns), cells))
 
 
 def fail(exc: CharterError, json_output: bool, exit_code: int = 1) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
 from charter.files import write_private
 from charter.oversight.feedback import list_feedback
 from charter.policy import service as policy
@@ -27,25 +27,10 @@ def list_(
     """Recent feedback of a use case (ratings, reasons, appeals; no text)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = list_feedback(conn, policy.tenant_id_for(conn, tenant), use_case, limit=limit)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"feedback · {use_case}",
-            ["id", "interaction", "rating", "reasons", "appeal", "review", "at"],
-            [
-                [
-                    r["id"],
-                    r["interaction_id"],
-                    r["rating"],
-                    ",".join(r["reasons"]),
-                    r["appeal"],
-                    r["review_id"],
-                    r["created_at"],
-                ]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, f"feedback · {use_case}",
+        {"id": "id", "interaction": "interaction_id", "rating": "rating", "reasons": lambda r: ",".join(r["reasons"]),
+         "appeal": "appeal", "review": "review_id", "at": "created_at"},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_write
 from charter.oversight.incidents import link_interactions
 from charter.policy import service as policy
 from charter.store.schema import utcnow
@@ -34,14 +34,10 @@ def list_(
         rows = oversight.list_incidents(
             conn, policy.tenant_id_for(conn, tenant), status=status, use_case=use_case
         )
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "incidents",
-            ["id", "severity", "kind", "status", "use case", "title"],
-            [[r["id"], r["severity"], r["kind"], r["status"], r["use_case"], r["title"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "incidents",
+        {"id": "id", "severity": "severity", "kind": "kind", "status": "status", "use case": "use_case",
+         "title": "title"},
     )
 
 
@@ -67,24 +63,19 @@ def open_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Open an incident (or record a near miss)."""
+    report = oversight.IncidentReport(
+        title=title,
+        severity=severity,
+        kind=kind,
+        near_miss_type=near_miss_type,
+        use_case=use_case,
+        description=description,
+        impact=impact,
+        interaction_ids=interaction,
+    )
     with open_runtime(json_output) as rt:
-        incident = rt.writer.write(
-            lambda c: oversight.open_incident(
-                c,
-                policy.tenant_id_for(c, tenant),
-                oversight.IncidentReport(
-                    title=title,
-                    severity=severity,
-                    kind=kind,
-                    near_miss_type=near_miss_type,
-                    use_case=use_case,
-                    description=description,
-                    impact=impact,
-                    interaction_ids=interaction,
-                ),
-                actor=cli_actor(),
-                now=utcnow(),
-            )
+        incident = tenant_write(
+            rt, tenant, lambda c, t: oversight.open_incident(c, t, report, actor=cli_actor(), now=utcnow())
         )
     _show(incident, json_output)
 
@@ -138,16 +129,12 @@ def close(
 ) -> None:
     """Close an incident with its after-action review."""
     with open_runtime(json_output) as rt:
-        incident = rt.writer.write(
-            lambda c: oversight.close_incident(
-                c,
-                policy.tenant_id_for(c, tenant),
-                incident_id,
-                after_action=after_action,
-                root_cause=root_cause,
-                actor=cli_actor(),
-                now=utcnow(),
-            )
+        incident = tenant_write(
+            rt,
+            tenant,
+            lambda c, t: oversight.close_incident(
+                c, t, incident_id, after_action=after_action, root_cause=root_cause, actor=cli_actor(), now=utcnow()
+            ),
         )
     _show(incident, json_output)
 
@@ -157,24 +144,10 @@ def suspensions(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Use cases switched off by their deactivation criteria."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = oversight.list_suspensions(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "suspensions",
-            ["use case", "criterion", "value", "limit", "at", "resumed"],
-            [
-                [
-                    r["use_case"],
-                    r["criterion"],
-                    round(r["value"], 3),
-                    r["threshold"],
-                    r["suspended_at"],
-                    r["resumed_at"],
-                ]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, "suspensions",
+        {"use case": "use_case", "criterion": "criterion", "value": lambda r: round(r["value"], 3),
+         "limit": "threshold", "at": "suspended_at", "resumed": "resumed_at"},
     )
 
 
@@ -187,9 +160,7 @@ def resume(
 ) -> None:
     """Switch a suspended use case back on (a recorded admin action)."""
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(
-            lambda c: oversight.resume(
-                c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(), reason=reason, now=utcnow()
-            )
+        result = tenant_write(
+            rt, tenant, lambda c, t: oversight.resume(c, t, use_case, actor=cli_actor(), reason=reason, now=utcnow())
         )
     emit(result, json_output, human=f"{use_case} is switched on again")

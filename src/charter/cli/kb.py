@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from charter import knowledge
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of
 from charter.domain import Principal
 from charter.errors import InvalidRequest
 from charter.knowledge import service
@@ -78,14 +78,10 @@ def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List the tenant's knowledge bases."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = service.list_kbs(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"knowledge bases of {tenant}",
-            ["name", "version", "embedder", "pii", "retention days"],
-            [[r["name"], r["version"], r["embedder"], r["pii_policy"], r["retention_days"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, f"knowledge bases of {tenant}",
+        {"name": "name", "version": "version", "embedder": "embedder", "pii": "pii_policy",
+         "retention days": "retention_days"},
     )
 
 
@@ -110,8 +106,7 @@ def ingest(
     A bad file is reported and skipped; ingesting the same file again changes nothing."""
     sources = knowledge.sources_from_paths(paths)
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         with Progress(disable=json_output, transient=True) as bar:
             task = bar.add_task(f"ingesting into {name}", total=len(sources))
             report = knowledge.ingest(
@@ -148,8 +143,7 @@ def query(
 ) -> None:
     """Ranked chunks with scores and citations."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         operator = Principal(key_id="cli", tenant_id=tenant_id, tenant=tenant, role="admin", use_case=None)
         hits = knowledge.query(rt, operator, [name], text, top_k=top_k, mode=_mode(mode))
     data = [{**h.as_dict(), "citation": h.citation(f"[{i}]")} for i, h in enumerate(hits, start=1)]
@@ -177,14 +171,10 @@ def documents(
     """Documents with source, checksum, uploader and versions."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = service.list_documents(conn, policy.tenant_id_for(conn, tenant), name, include_deleted=deleted)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"documents of {name}",
-            ["id", "file", "chunks", "status", "checksum"],
-            [[r["id"], r["filename"], r["chunks"], r["status"], r["checksum"][:12]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, f"documents of {name}",
+        {"id": "id", "file": "filename", "chunks": "chunks", "status": "status",
+         "checksum": lambda r: r["checksum"][:12]},
     )
 
 
@@ -193,14 +183,10 @@ def versions(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -
     """The immutable versions of a knowledge base."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = service.list_versions(conn, policy.tenant_id_for(conn, tenant), name)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"versions of {name}",
-            ["version", "kind", "documents", "chunks", "manifest"],
-            [[r["version"], r["kind"], r["documents"], r["chunks"], r["manifest_sha256"][:12]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, f"versions of {name}",
+        {"version": "version", "kind": "kind", "documents": "documents", "chunks": "chunks",
+         "manifest": lambda r: r["manifest_sha256"][:12]},
     )
 
 
@@ -208,8 +194,7 @@ def versions(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -
 def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Delete a document: its chunks, vectors and index entries go; a new version records it."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         event = knowledge.delete_document(
             rt, tenant_id=tenant_id, kb_name=name, document_id=document_id, actor=cli_actor()
         )
@@ -220,8 +205,7 @@ def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool 
 def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Re-create the lexical index and the vectors from the stored chunks."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         event = knowledge.rebuild(rt, tenant_id=tenant_id, kb_name=name, actor=cli_actor())
     emit(
         event,

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
 from charter.interactions.rotation import rotate_raw_tier
 from charter.policy import service as policy
 from charter.principals import keys
@@ -62,17 +62,10 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
     """List keys (prefixes only)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = keys.list_keys(conn, tenant_id=policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "keys",
-            ["id", "prefix", "role", "use case", "expires", "revoked", "last used"],
-            [
-                [r["id"], r["prefix"], r["role"], r["use_case"], r["expires_at"], r["revoked_at"], r["last_used_at"]]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, "keys",
+        {"id": "id", "prefix": "prefix", "role": "role", "use case": "use_case", "expires": "expires_at",
+         "revoked": "revoked_at", "last used": "last_used_at"},
     )
 
 

@@ -6,7 +6,7 @@ import typer
 
 from charter import catalog
 from charter.catalog import ModelSpec
-from charter.cli.common import JSON_OPTION, cli_actor, emit, fail, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_write
 from charter.policy import service as policy
 from charter.secretstore import secret_name_refusal
 
@@ -53,9 +53,7 @@ def add(
         secret=secret,
     )
     with open_runtime(json_output) as rt:
-        row = rt.writer.write(
-            lambda c: catalog.add_model(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(), egress=rt.egress)
-        )
+        row = tenant_write(rt, tenant, lambda c, t: catalog.add_model(c, t, spec, actor=cli_actor(), egress=rt.egress))
     emit(row, json_output, human=f"added {alias} ({row['platform_model_id']} v{version}, {region}, {classification})")
 
 
@@ -64,35 +62,17 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
     """List registered models."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = catalog.list_models(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "models",
-            ["alias", "provider", "model id", "version", "region", "class.", "ctx", "weight", "enabled"],
-            [
-                [
-                    r["alias"],
-                    r["provider"],
-                    r["platform_model_id"],
-                    r["version"],
-                    r["region"],
-                    r["classification_ceiling"],
-                    r["context_window"],
-                    r["weight"],
-                    r["enabled"],
-                ]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, "models",
+        {"alias": "alias", "provider": "provider", "model id": "platform_model_id", "version": "version",
+         "region": "region", "class.": "classification_ceiling", "ctx": "context_window", "weight": "weight",
+         "enabled": "enabled"},
     )
 
 
 def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
     with open_runtime(json_output) as rt:
-        rows = rt.writer.write(
-            lambda c: catalog.set_enabled(c, policy.tenant_id_for(c, tenant), alias, enabled, actor=cli_actor())
-        )
+        rows = tenant_write(rt, tenant, lambda c, t: catalog.set_enabled(c, t, alias, enabled, actor=cli_actor()))
     emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
 
 

@@ -7,9 +7,8 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table, tenant_id_of
 from charter.monitor import drift
-from charter.policy import service as policy
 
 __all__ = ["app"]
 
@@ -57,8 +56,7 @@ def drift_(
     """The latest drift findings of a use case: each detector and segment, its test, statistic,
     p-value, the corrected cutoff, and the two windows compared."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         if run:
             asyncio.run(drift.check_use_case(rt, tenant_id, use_case, actor=cli_actor()))
         with rt.engine.connect() as conn:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of, tenant_write
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
 from charter.prompts.spec import parse_prompt_file
@@ -74,17 +74,10 @@ def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List prompts with their latest version and labels."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = versions.list_prompts(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "prompts",
-            ["name", "use case", "latest", "labels"],
-            [
-                [r["name"], r["use_case"], r["latest"], ", ".join(f"{k}→{v}" for k, v in sorted(r["labels"].items()))]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, "prompts",
+        {"name": "name", "use case": "use_case", "latest": "latest",
+         "labels": lambda r: ", ".join(f"{k}→{v}" for k, v in sorted(r["labels"].items()))},
     )
 
 
@@ -156,8 +149,7 @@ def promote(
     passing gate and an approver other than the author."""
     request = promotion.Promotion(name, version, label, cli_actor(actor), use_case=use_case, run_id=run, reason=reason)
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         result = promotion.promote_or_raise(rt, tenant_id, request)
     emit(
         result,
@@ -180,7 +172,7 @@ def rollback(
     """Move a label back to the version it pointed at before (one command, recorded in the ledger)."""
     request = versions.Rollback(name, cli_actor(actor), label=label, to_version=to, reason=reason)
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(lambda c: promotion.rollback(c, policy.tenant_id_for(c, tenant), request))
+        result = tenant_write(rt, tenant, lambda c, t: promotion.rollback(c, t, request))
         rt.policy_changed()
     emit(result, json_output, human=f"{name}:{label} rolled back to version {result['version']}")
 
@@ -192,12 +184,7 @@ def history(
     """Every label move of a prompt: who, when, why, and the gate decision that allowed it."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = versions.label_history(conn, policy.tenant_id_for(conn, tenant), name, label)
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"label moves of {name}",
-            ["when", "label", "kind", "actor", "gate", "reason"],
-            [[r["moved_at"], r["label"], r["kind"], r["actor"], r["gate_id"], r["reason"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, f"label moves of {name}",
+        {"when": "moved_at", "label": "label", "kind": "kind", "actor": "actor", "gate": "gate_id", "reason": "reason"},
     )

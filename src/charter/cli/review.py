@@ -5,14 +5,17 @@ rules hold here as over HTTP: nobody reviews their own request, four-eyes needs 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
+from sqlalchemy import Connection
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, emit, emit_rows, fail, open_runtime, table
 from charter.domain import Principal
 from charter.errors import InvalidRequest, PermissionDenied
 from charter.policy.service import get_use_case
@@ -34,6 +37,27 @@ def _reviewer(rt: Runtime, key: str | None) -> Principal:
             f"role {principal.role!r} may not review; use a reviewer key", code="role_not_allowed"
         )
     return principal
+
+
+@contextlib.contextmanager
+def _as_reviewer(key: str | None, json_output: bool) -> Iterator[tuple[Runtime, Principal]]:
+    """A runtime and the reviewer whose key is ``key`` (every command here acts as one)."""
+    with open_runtime(json_output) as rt:
+        yield rt, _reviewer(rt, key)
+
+
+def _claim_next(
+    rt: Runtime,
+    claim: Callable[[Connection], str | None],
+    show: Callable[[Connection, str], dict[str, Any]],
+) -> dict[str, Any] | None:
+    """Claim the next item in one write and show it; None where nothing is waiting."""
+
+    def take(conn: Connection) -> dict[str, Any] | None:
+        found = claim(conn)
+        return None if found is None else show(conn, found)
+
+    return rt.writer.write(take)
 
 
 def _print_item(item: dict[str, Any] | None, json_output: bool) -> None:
@@ -58,51 +82,29 @@ def list_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """The queue (oldest first)."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-        with rt.engine.connect() as conn:
-            rows = oversight.list_items(conn, p, status=None if status == "all" else status, now=utcnow())
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "reviews",
-            ["id", "kind", "use case", "status", "reasons", "due", "claimed by"],
-            [
-                [
-                    r["id"],
-                    r["kind"],
-                    r["use_case"],
-                    r["status"],
-                    ",".join(r["reasons"]),
-                    r["due_at"],
-                    r["claimed_by"],
-                ]
-                for r in rows
-            ],
-        ),
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = oversight.list_items(conn, p, status=None if status == "all" else status, now=utcnow())
+    emit_rows(
+        rows, json_output, "reviews",
+        {"id": "id", "kind": "kind", "use case": "use_case", "status": "status",
+         "reasons": lambda r: ",".join(r["reasons"]), "due": "due_at", "claimed by": "claimed_by"},
     )
 
 
 @app.command("next")
 def next_(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
     """Claim the oldest item you may review and show it."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-
-        def take(conn: Any) -> dict[str, Any] | None:
-            review_id = oversight.claim_next(conn, p, utcnow())
-            return None if review_id is None else oversight.show_item(rt, conn, p, review_id)
-
-        item = rt.writer.write(take)
+    with _as_reviewer(key, json_output) as (rt, p):
+        item = _claim_next(
+            rt, lambda c: oversight.claim_next(c, p, utcnow()), lambda c, found: oversight.show_item(rt, c, p, found)
+        )
     _print_item(item, json_output)
 
 
 @app.command()
 def show(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
     """Show an item: question, redacted context, guard findings, proposed answer, versions."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
+    with _as_reviewer(key, json_output) as (rt, p):
         item = rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))
     _print_item(item, json_output)
 
@@ -110,8 +112,7 @@ def show(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_
 @app.command()
 def claim(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
     """Claim an item (nobody else can decide it while your claim lasts)."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
+    with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(lambda c: oversight.claim(c, p, review_id, utcnow()))
     emit(result, json_output, human=f"claimed {review_id} until {result['claim_expires_at']}")
 
@@ -119,13 +120,17 @@ def claim(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON
 @app.command()
 def release(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
     """Give an item back to the queue without deciding."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
+    with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
     emit(result, json_output, human=f"released {review_id}")
 
 
-def _decided(result: dict[str, Any], json_output: bool) -> None:
+def _decide(
+    key: str | None, json_output: bool, decide: Callable[[Runtime, Connection, Principal], dict[str, Any]]
+) -> None:
+    """As the reviewer whose key is ``key``, make a decision in one write and print it."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        result = rt.writer.write(lambda c: decide(rt, c, p))
     result.pop("webhook_url", None)
     emit(result, json_output, human=f"{result['id']}: {result['decision']} (status {result['status']})")
 
@@ -138,10 +143,7 @@ def approve(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Approve the current version (four-eyes items need a second reviewer)."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-        result = rt.writer.write(lambda c: oversight.approve(c, p, review_id, comment=comment, now=utcnow()))
-    _decided(result, json_output)
+    _decide(key, json_output, lambda _rt, c, p: oversight.approve(c, p, review_id, comment=comment, now=utcnow()))
 
 
 @app.command()
@@ -156,16 +158,16 @@ def edit(
 ) -> None:
     """Store a corrected answer as a new version (with provenance and diff) and approve it."""
     body = file.read_text(encoding="utf-8") if file is not None else text
-    with open_runtime(json_output) as rt:
-        if body is None:
-            raise InvalidRequest("give the corrected answer with --text or --file", code="missing_field")
-        p = _reviewer(rt, key)
-        result = rt.writer.write(
-            lambda c: oversight.edit(
-                rt, c, p, review_id, text=body, comment=comment, from_scratch=from_scratch, now=utcnow()
-            )
-        )
-    _decided(result, json_output)
+    if body is None:
+        fail(InvalidRequest("give the corrected answer with --text or --file", code="missing_field"), json_output)
+        return
+    _decide(
+        key,
+        json_output,
+        lambda rt, c, p: oversight.edit(
+            rt, c, p, review_id, text=body, comment=comment, from_scratch=from_scratch, now=utcnow()
+        ),
+    )
 
 
 @app.command()
@@ -176,23 +178,18 @@ def reject(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Reject the answer; the requester gets your reason instead."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-        result = rt.writer.write(lambda c: oversight.reject(c, p, review_id, reason=reason, now=utcnow()))
-    _decided(result, json_output)
+    _decide(key, json_output, lambda _rt, c, p: oversight.reject(c, p, review_id, reason=reason, now=utcnow()))
 
 
 @app.command("sample-next")
 def sample_next(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
     """Claim the oldest sampled answer for expert scoring and show its sentences."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-
-        def take(conn: Any) -> dict[str, Any] | None:
-            sample_id = oversight.claim_next_sample(conn, p, utcnow())
-            return None if sample_id is None else oversight.show_sample(rt, conn, p.tenant_id, sample_id)
-
-        item = rt.writer.write(take)
+    with _as_reviewer(key, json_output) as (rt, p):
+        item = _claim_next(
+            rt,
+            lambda c: oversight.claim_next_sample(c, p, utcnow()),
+            lambda c, found: oversight.show_sample(rt, c, p.tenant_id, found),
+        )
     human = (
         "No samples waiting."
         if item is None
@@ -215,8 +212,7 @@ def score(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Score a claimed sample: one --sentence per sentence, optionally --citation."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
+    with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(
             lambda c: oversight.score_sample(
                 c,
@@ -239,11 +235,9 @@ def metrics(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Oversight metrics of a use case: override and rejection rates, time to decision, queue depth."""
-    with open_runtime(json_output) as rt:
-        p = _reviewer(rt, key)
-        with rt.engine.connect() as conn:
-            uc = get_use_case(conn, p.tenant_id, use_case)["id"]
-            data = oversight.oversight_metrics(conn, p.tenant_id, uc, utcnow() - dt.timedelta(days=days))
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        uc = get_use_case(conn, p.tenant_id, use_case)["id"]
+        data = oversight.oversight_metrics(conn, p.tenant_id, uc, utcnow() - dt.timedelta(days=days))
     rows = [[k, v] for k, v in data.items() if not isinstance(v, dict)]
     emit(
         {"use_case": use_case, **data},

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime
+from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, tenant_id_of
 from charter.files import write_private
 from charter.identity.requests import erase_subject, export_subject
-from charter.policy import service as policy
 
 __all__ = ["app"]
 
@@ -29,8 +28,7 @@ def export(
 ) -> None:
     """Everything held about one end user: interactions, reviews, feedback and appeals."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         bundle = export_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
     if output is not None:
         write_private(output, json.dumps(bundle, indent=2, ensure_ascii=False))
@@ -49,7 +47,6 @@ def erase(
 ) -> None:
     """Crypto-shred everything held about one end user (refused under legal hold)."""
     with open_runtime(json_output) as rt:
-        with rt.engine.connect() as conn:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        tenant_id = tenant_id_of(rt, tenant)
         result = erase_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
     emit(result, json_output, human=f"erased {result['subject_id']}: {result['counts']}")

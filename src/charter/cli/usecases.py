@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
 from charter.guards.catalog import guard_set
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
@@ -36,14 +36,10 @@ def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: 
     """List the tenant's use cases."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = policy.list_use_cases(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            f"use cases of {tenant}",
-            ["name", "version", "risk tier", "models", "kill switch"],
-            [[r["name"], r["version"], r["risk_tier"], ", ".join(r["models"]), r["kill_switch"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, f"use cases of {tenant}",
+        {"name": "name", "version": "version", "risk tier": "risk_tier", "models": lambda r: ", ".join(r["models"]),
+         "kill switch": "kill_switch"},
     )
 
 

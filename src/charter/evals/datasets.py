@@ -29,6 +29,7 @@ from charter.errors import InvalidRequest, NotFound
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
 from charter.prompts.spec import non_finite_path
+from charter.store.records import pick
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
@@ -202,11 +203,7 @@ def import_dataset(
 
 def _dataset_dict(row: Any) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "name": row.name,
-        "version": row.version,
-        "sha256": row.sha256,
-        "source": row.source,
+        **pick(row, "id", "name", "version", "sha256", "source"),
         "items": row.item_count,
         "description": row.description,
         "created_by": row.created_by,

@@ -47,6 +47,7 @@ __all__ = [
     "GateDecision",
     "GateFailed",
     "ModelChange",
+    "PromptChange",
     "SamePrincipal",
     "SuiteChangedByRequester",
     "check_candidate",
@@ -196,6 +197,18 @@ class ModelChange:
     from_alias: str | None = None
     run_id: str | None = None
     request_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PromptChange:
+    """A request to point ``label`` at prompt ``version`` (its author is the requester), judged by
+    ``use_case``'s suite and approved by ``approver``; ``run_id`` names the suite run to judge."""
+
+    version: PromptVersion
+    label: str
+    use_case: str
+    approver: str
+    run_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,22 +444,16 @@ def _evaluate(
     return decision
 
 
-def gate_prompt(
-    conn: Connection,
-    tenant_id: str,
-    version: PromptVersion,
-    *,
-    label: str,
-    approver: str,
-    use_case: str,
-    run_id: str | None = None,
-    record: bool = True,
-) -> GateDecision:
-    """Decide whether ``version`` may take ``label``; with ``record`` store the decision (and ledger it).
+def gate_prompt(conn: Connection, tenant_id: str, change: PromptChange, *, record: bool = True) -> GateDecision:
+    """Decide whether the change's version may take its label; with ``record`` store the decision (and
+    ledger it).
 
     The version's author is the requester: the approver must be another principal, and a suite the
     author wrote needs another principal's approval first. Without ``record`` (a read-only check)
     the approver is not judged."""
+    version, label, approver, use_case, run_id = (
+        change.version, change.label, change.approver, change.use_case, change.run_id
+    )
     suite = get_suite(conn, tenant_id, use_case)
     problems, code = _two_person_problems(
         conn, tenant_id, suite, requester=version.author, approver=approver if record else None, role="author"
@@ -519,16 +526,8 @@ def check_candidate(conn: Connection, tenant_id: str, candidate: Candidate) -> G
     no approver to judge (the CI check before asking for a promotion or a model change)."""
     if candidate.prompt:
         version = resolve(conn, tenant_id, candidate.prompt)
-        return gate_prompt(
-            conn,
-            tenant_id,
-            version,
-            label=candidate.label,
-            approver="",
-            use_case=candidate.use_case,
-            run_id=candidate.run_id,
-            record=False,
-        )
+        prompt = PromptChange(version, candidate.label, candidate.use_case, approver="", run_id=candidate.run_id)
+        return gate_prompt(conn, tenant_id, prompt, record=False)
     if candidate.model:
         change = ModelChange(candidate.use_case, candidate.model, requested_by="", approver="", run_id=candidate.run_id)
         return gate_model_change(conn, tenant_id, change, record=False)

@@ -28,7 +28,7 @@ from charter.policy.current import get_charter
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions
 
-__all__ = ["from_corrections", "from_interactions", "redactor"]
+__all__ = ["HarvestRequest", "from_corrections", "from_interactions", "redactor"]
 
 Redact = Callable[[str], str]
 
@@ -58,6 +58,18 @@ def redactor(rt: Runtime) -> Redact:
         return _replace(text, spans)
 
     return redact
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestRequest:
+    """A dataset ``name`` to build from ``use_case``'s production records, asked by ``actor``;
+    ``limit`` and ``with_answers`` apply to answered interactions."""
+
+    use_case: str
+    name: str
+    actor: str
+    limit: int = 200
+    with_answers: bool = True
 
 
 def _allowed(conn: Connection, tenant_id: str, use_case: str) -> tuple[str, Any]:
@@ -117,18 +129,10 @@ def _store(conn: Connection, tenant_id: str, name: str, harvest: _Harvest, *, ac
     return create_dataset(conn, tenant_id, name, harvest.items, actor=actor, source=source)
 
 
-def from_interactions(
-    rt: Runtime,
-    conn: Connection,
-    tenant_id: str,
-    use_case: str,
-    name: str,
-    *,
-    actor: str,
-    limit: int = 200,
-    with_answers: bool = True,
-) -> dict[str, Any]:
-    """A dataset of recent answered questions (the answers as references: a regression baseline)."""
+def from_interactions(rt: Runtime, conn: Connection, tenant_id: str, request: HarvestRequest) -> dict[str, Any]:
+    """A dataset of the ``limit`` most recent answered questions (with ``with_answers``, the answers as
+    references: a regression baseline)."""
+    use_case, name, actor = request.use_case, request.name, request.actor
     use_case_id, _ = _allowed(conn, tenant_id, use_case)
     rows = (
         conn.execute(
@@ -140,7 +144,7 @@ def from_interactions(
                 interactions.c.has_raw.is_(True),
             )
             .order_by(interactions.c.created_at.desc())
-            .limit(limit)
+            .limit(request.limit)
         )
         .scalars()
         .all()
@@ -151,7 +155,7 @@ def from_interactions(
         raw = _raw(rt, conn, tenant_id, interaction_id)
         if raw is None or not _question(raw):
             continue
-        refs = [redact(raw.get("output") or "")] if with_answers and raw.get("output") else []
+        refs = [redact(raw.get("output") or "")] if request.with_answers and raw.get("output") else []
         meta = {"interaction_id": interaction_id}
         harvest.add(interaction_id, redact(_question(raw)), refs, "production", meta)
     if not harvest.items:
@@ -159,11 +163,10 @@ def from_interactions(
     return _store(conn, tenant_id, name, harvest, actor=actor)
 
 
-def from_corrections(
-    rt: Runtime, conn: Connection, tenant_id: str, use_case: str, name: str, *, actor: str
-) -> dict[str, Any]:
+def from_corrections(rt: Runtime, conn: Connection, tenant_id: str, request: HarvestRequest) -> dict[str, Any]:
     """A dataset of questions whose answers people corrected, the corrections as references
     (consented records only; the export is recorded by the oversight capability)."""
+    use_case, name, actor = request.use_case, request.name, request.actor
     _allowed(conn, tenant_id, use_case)
     redact = redactor(rt)
     harvest = _Harvest("corrections", use_case)

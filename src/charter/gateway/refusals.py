@@ -238,11 +238,7 @@ def list_refusals(
 
 
 def refusal_counter(rt: Runtime) -> RefusalCounter:
-    counter = rt.parts.get(_PART)
-    if counter is None:
-        counter = rt.parts[_PART] = RefusalCounter(rt)
-    assert isinstance(counter, RefusalCounter)
-    return counter
+    return rt.part(_PART, RefusalCounter, lambda: RefusalCounter(rt))
 
 
 async def start_refusals(rt: Runtime) -> None:

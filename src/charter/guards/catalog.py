@@ -88,10 +88,7 @@ class GuardSet:
 
 def guard_set(rt: Any) -> GuardSet:
     """The runtime's guard set (kept in ``rt.parts["guards"]``)."""
-    found = rt.parts.get("guards")
-    if found is None:
-        found = rt.parts["guards"] = GuardSet(rt.extensions, rt.settings)
-    assert isinstance(found, GuardSet)
+    found: GuardSet = rt.part("guards", GuardSet, lambda: GuardSet(rt.extensions, rt.settings))
     return found
 
 

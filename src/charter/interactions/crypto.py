@@ -231,10 +231,7 @@ class KeyRing:
 def keyring(rt: Any) -> KeyRing:
     """The runtime's key ring (loaded once per process from settings.effective_raw_key_file; it then
     follows the file, see :meth:`KeyRing.refresh`)."""
-    ring = rt.parts.get("keyring")
-    if ring is None:
-        ring = rt.parts["keyring"] = KeyRing.load(rt.settings.effective_raw_key_file)
-    assert isinstance(ring, KeyRing)
+    ring: KeyRing = rt.part("keyring", KeyRing, lambda: KeyRing.load(rt.settings.effective_raw_key_file))
     return ring
 
 

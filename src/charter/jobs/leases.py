@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from charter.jobs.tables import job_leases, job_runs
+from charter.store.records import pick
 from charter.store.types import iso
 
 __all__ = [
@@ -168,14 +169,10 @@ def finish(
 
 def _run_dict(row: Any) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "job": row.job,
-        "replica": row.replica,
-        "status": row.status,
+        **pick(row, "id", "job", "replica", "status"),
         "started_at": iso(row.started_at),
         "finished_at": iso(row.finished_at),
-        "outcome": row.outcome,
-        "error": row.error,
+        **pick(row, "outcome", "error"),
     }
 
 

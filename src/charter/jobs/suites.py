@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, func, select
 
 from charter.domain.charter import EvalPolicy
 from charter.errors import CharterError
@@ -24,7 +24,7 @@ from charter.evals.suites import get_suite
 from charter.evals.tables import eval_runs
 from charter.evals.targets import ProviderTarget
 from charter.monitor.alerts import Alert, fire, resolve
-from charter.policy.current import get_charter
+from charter.policy.current import IN_FORCE, get_charter
 from charter.runtime import Runtime
 from charter.store.schema import charter_versions, tenants, use_cases, utcnow
 from charter.store.types import iso
@@ -58,13 +58,7 @@ def due_suites(engine: Engine, now: dt.datetime) -> list[DueSuite]:
         select(use_cases.c.id, use_cases.c.name, use_cases.c.tenant_id, tenants.c.name.label("tenant"),
                charter_versions.c.body, last.c.last)
         .join(tenants, tenants.c.id == use_cases.c.tenant_id)
-        .join(
-            charter_versions,
-            and_(
-                charter_versions.c.use_case_id == use_cases.c.id,
-                charter_versions.c.version == use_cases.c.current_version,
-            ),
-        )
+        .join(charter_versions, IN_FORCE)
         .outerjoin(last, last.c.use_case_id == use_cases.c.id)
         .order_by(use_cases.c.tenant_id, use_cases.c.name)
     )

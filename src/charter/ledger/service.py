@@ -21,6 +21,7 @@ from charter.ledger.purge import purge_payloads
 from charter.ledger.tables import GLOBAL_TENANT, ledger_entries
 from charter.ledger.verify import VerifyReport, verify_ledger
 from charter.runtime import Runtime
+from charter.store.records import pick
 
 __all__ = [
     "EXPORT_ACTION",
@@ -133,14 +134,7 @@ def purge(rt: Runtime, *, older_than_days: int, actor: str, tenant_id: str | Non
 
 def _entry_json(row: Any) -> dict[str, Any]:
     return {
-        "seq": row.seq,
-        "ts": row.ts,
-        "tenant_id": row.tenant_id,
-        "actor": row.actor,
-        "action": row.action,
-        "subject": row.subject,
-        "event": row.event,
-        "event_hash": row.event_hash,
+        **pick(row, "seq", "ts", "tenant_id", "actor", "action", "subject", "event", "event_hash"),
         "leaf_hash": bytes(row.leaf_hash).hex(),
     }
 

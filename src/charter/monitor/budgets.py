@@ -192,11 +192,7 @@ def budget_alert(tenant_id: str, use_case: str, budget: Budget, period: Period, 
 
 
 def meter_of(rt: Runtime) -> BudgetMeter:
-    meter = rt.parts.get(_PART)
-    if meter is None:
-        meter = rt.parts[_PART] = BudgetMeter(rt)
-    assert isinstance(meter, BudgetMeter)
-    return meter
+    return rt.part(_PART, BudgetMeter, lambda: BudgetMeter(rt))
 
 
 async def close_meter(rt: Runtime) -> None:

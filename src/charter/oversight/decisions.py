@@ -121,6 +121,22 @@ def _webhook(conn: Connection, row: Any) -> str | None:
     return str(url) if url else None
 
 
+def _release(conn: Connection, row: Any, reviewer: Principal, values: dict[str, Any]) -> None:
+    """Write ``values`` to the pending review ``row`` that ``reviewer`` holds and release the claim
+    (409 ``conflict`` where it changed meanwhile)."""
+    result = conn.execute(
+        update(review_items)
+        .where(
+            review_items.c.id == row.id,
+            review_items.c.status == "pending",
+            review_items.c.claimed_by == reviewer.key_id,
+        )
+        .values(**values, claimed_by=None, claimed_at=None, claim_expires_at=None)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
+
+
 def _conclude(
     conn: Connection,
     row: Any,
@@ -132,28 +148,12 @@ def _conclude(
     comment: str,
 ) -> tuple[bool, str]:
     final = len(approvals) >= row.required_approvals
-    values: dict[str, Any] = {
-        "approvals": approvals,
-        "current_version": version,
-        "claimed_by": None,
-        "claimed_at": None,
-        "claim_expires_at": None,
-    }
+    values: dict[str, Any] = {"approvals": approvals, "current_version": version}
     if final:
         values.update(
             status=status_if_final, decided_at=now, decided_by=reviewer.key_id, outcome_comment=comment
         )
-    result = conn.execute(
-        update(review_items)
-        .where(
-            review_items.c.id == row.id,
-            review_items.c.status == "pending",
-            review_items.c.claimed_by == reviewer.key_id,
-        )
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
+    _release(conn, row, reviewer, values)
     return final, status_if_final if final else "pending"
 
 
@@ -248,23 +248,8 @@ def reject(
             "a rejection needs a reason the requester will read", code="missing_field", param="reason"
         )
     row = _claimed(conn, reviewer, review_id, now)
-    result = conn.execute(
-        update(review_items)
-        .where(
-            review_items.c.id == row.id,
-            review_items.c.status == "pending",
-            review_items.c.claimed_by == reviewer.key_id,
-        )
-        .values(
-            status="rejected",
-            decided_at=now,
-            decided_by=reviewer.key_id,
-            outcome_comment=reason,
-            claimed_by=None,
-            claimed_at=None,
-            claim_expires_at=None,
-        )
+    _release(
+        conn, row, reviewer, {"status": "rejected", "decided_at": now, "decided_by": reviewer.key_id,
+                              "outcome_comment": reason},
     )
-    if result.rowcount != 1:
-        raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
     return _record(conn, row, reviewer, "rejected", row.current_version, reason, True, now, status="rejected")

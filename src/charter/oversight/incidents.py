@@ -192,24 +192,7 @@ def _row(conn: Connection, tenant_id: str, incident_id: str) -> Any:
 def _as_dict(row: Any, links: list[str] | None = None) -> dict[str, Any]:
     out = {
         name: getattr(row, name)
-        for name in (
-            "id",
-            "title",
-            "description",
-            "kind",
-            "near_miss_type",
-            "severity",
-            "status",
-            "source",
-            "reported_by",
-            "impact",
-            "affected",
-            "actions_taken",
-            "root_cause",
-            "after_action",
-            "disclosed_to",
-            "use_case",
-        )
+        for name in ("id", "kind", "source", "reported_by", "use_case", *EDITABLE)
     }
     out.update(detected_at=iso(row.detected_at), updated_at=iso(row.updated_at), closed_at=iso(row.closed_at))
     if links is not None:

@@ -17,7 +17,8 @@ from charter.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from charter.oversight.claims import claimable, try_claim
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import expert_samples, expert_scores
-from charter.store.schema import charter_versions, interactions, new_id, use_cases
+from charter.policy.current import body_in_force
+from charter.store.schema import interactions, new_id, use_cases
 from charter.store.types import iso
 
 __all__ = [
@@ -141,15 +142,7 @@ def show_sample(rt: Any, conn: Connection, tenant_id: str, sample_id: str) -> di
 
 
 def _weights(conn: Connection, use_case_id: str) -> tuple[float, float]:
-    body = conn.execute(
-        select(charter_versions.c.body)
-        .join(
-            use_cases,
-            (use_cases.c.id == charter_versions.c.use_case_id)
-            & (use_cases.c.current_version == charter_versions.c.version),
-        )
-        .where(use_cases.c.id == use_case_id)
-    ).scalar_one()
+    body = conn.execute(body_in_force(use_cases.c.id == use_case_id)).scalar_one()
     review = body.get("review", {})
     return float(review.get("accuracy_weight", 0.7)), float(review.get("citation_weight", 0.3))
 

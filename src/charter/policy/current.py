@@ -6,13 +6,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, select
 
 from charter.domain import Charter
 from charter.errors import NotFound
 from charter.store.schema import charter_versions, use_cases
 
-__all__ = ["CurrentCharter", "current_charters", "get_charter", "get_use_case", "use_case_id"]
+__all__ = [
+    "IN_FORCE",
+    "CurrentCharter",
+    "body_in_force",
+    "current_charters",
+    "get_charter",
+    "get_use_case",
+    "use_case_id",
+]
+
+IN_FORCE = and_(
+    charter_versions.c.use_case_id == use_cases.c.id,
+    charter_versions.c.version == use_cases.c.current_version,
+)
+"""Joins a use case to the version of its charter in force."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +53,7 @@ def current_charters(conn: Connection, tenant_id: str | None = None) -> list[Cur
             use_cases.c.updated_at,
             charter_versions.c.body,
         )
-        .join(
-            charter_versions,
-            and_(
-                charter_versions.c.use_case_id == use_cases.c.id,
-                charter_versions.c.version == use_cases.c.current_version,
-            ),
-        )
+        .join(charter_versions, IN_FORCE)
         .order_by(use_cases.c.tenant_id, use_cases.c.name)
     )
     if tenant_id is not None:
@@ -54,6 +62,11 @@ def current_charters(conn: Connection, tenant_id: str | None = None) -> list[Cur
         CurrentCharter(r.tenant_id, r.id, r.name, r.body or {}, r.current_version, r.updated_at)
         for r in conn.execute(query).all()
     ]
+
+
+def body_in_force(*where: ColumnElement[bool]) -> Select[tuple[Any]]:
+    """The query for the body of the charter in force of the use case ``where`` selects."""
+    return select(charter_versions.c.body).select_from(use_cases).join(charter_versions, IN_FORCE).where(*where)
 
 
 def _not_found(name: str) -> NotFound:
@@ -81,11 +94,7 @@ def get_use_case(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
             charter_versions.c.created_by,
             charter_versions.c.sha256,
         )
-        .join(
-            charter_versions,
-            (charter_versions.c.use_case_id == use_cases.c.id)
-            & (charter_versions.c.version == use_cases.c.current_version),
-        )
+        .join(charter_versions, IN_FORCE)
         .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
     ).first()
     if row is None:

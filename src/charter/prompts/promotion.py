@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 
 from charter.errors import InvalidRequest
 from charter.evals.approvals import vetted_for
-from charter.evals.gate import GateFailed, gate_prompt, refusal
+from charter.evals.gate import GateFailed, PromptChange, gate_prompt, refusal
 from charter.policy.current import current_charters
 from charter.prompts import versions
 from charter.prompts.versions import PROTECTED_LABELS, get_version, move_label
@@ -110,8 +110,7 @@ def promote(conn: Connection, tenant_id: str, request: Promotion) -> dict[str, A
         moved = move_label(conn, tenant_id, candidate, label, actor=actor, kind="set", reason=reason)
         return {**moved, "moved": True, "gate": None, "gates": []}
     decisions = [
-        gate_prompt(conn, tenant_id, candidate, label=label, approver=actor, use_case=uc, run_id=request.run_id)
-        for uc in gating
+        gate_prompt(conn, tenant_id, PromptChange(candidate, label, uc, actor, request.run_id)) for uc in gating
     ]
     gates = [d.as_dict() for d in decisions]
     refused = [d for d in decisions if not d.passed]

@@ -55,11 +55,7 @@ class PromptCache:
 
 
 def prompt_cache(rt: Runtime) -> PromptCache:
-    cache = rt.parts.get("prompts")
-    if cache is None:
-        cache = rt.parts["prompts"] = PromptCache(ttl=rt.settings.policy_cache_ttl_s)
-    assert isinstance(cache, PromptCache)
-    return cache
+    return rt.part("prompts", PromptCache, lambda: PromptCache(ttl=rt.settings.policy_cache_ttl_s))
 
 
 def _chunk_text(chunk: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from charter.errors import PermissionDenied
 from charter.evals.datasets import load_cases
-from charter.evals.harvest import from_corrections, from_interactions, redactor
+from charter.evals.harvest import HarvestRequest, from_corrections, from_interactions, redactor
 from charter.ledger.tables import ledger_entries
 
 CHARTER = """\
@@ -35,10 +35,11 @@ def test_me_dataset_from_interactions_is_redacted_and_recorded(http, platform):
     first = _chat(http, platform, "My e-mail is jo@example.org. When is my return due?")
     second = _chat(http, platform, "Can I pay by card?")
     rt, tid = platform.rt, platform.tenant_id
+    request = HarvestRequest("tax-helpdesk", "prod", actor="alice")
     with pytest.raises(PermissionDenied, match="may_train"):
-        rt.writer.write(lambda c: from_interactions(rt, c, tid, "tax-helpdesk", "prod", actor="alice"))
+        rt.writer.write(lambda c: from_interactions(rt, c, tid, request))
     platform.apply(CHARTER.format(may_train="true"))
-    made = rt.writer.write(lambda c: from_interactions(rt, c, tid, "tax-helpdesk", "prod", actor="alice"))
+    made = rt.writer.write(lambda c: from_interactions(rt, c, tid, request))
     assert made["items"] == 2 and made["source"] == "interactions:tax-helpdesk"
     with rt.engine.connect() as conn:
         cases = load_cases(conn, tid, made["id"])
@@ -67,7 +68,8 @@ def test_me_dataset_from_consented_corrections(http, platform):
         )
         assert r.status_code == 201, r.text
     rt, tid = platform.rt, platform.tenant_id
-    made = rt.writer.write(lambda c: from_corrections(rt, c, tid, "tax-helpdesk", "corrections", actor="alice"))
+    request = HarvestRequest("tax-helpdesk", "corrections", actor="alice")
+    made = rt.writer.write(lambda c: from_corrections(rt, c, tid, request))
     assert made["items"] == 1  # only the consented one
     with rt.engine.connect() as conn:
         [case] = load_cases(conn, tid, made["id"])

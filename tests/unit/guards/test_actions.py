@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from charter.guards.catalog import GuardSet
 from charter.guards.pii.guard import PiiGuard
 from charter.guards.pii_leak import PiiLeakGuard
 from charter.guards.stages import screen_input, screen_output, screen_output_stream
-from charter.plugins import Extensions
+from tests.support.guardset import runtime_with
 
 
 class WordGuard:
@@ -44,10 +43,7 @@ class CrashingGuard:
 
 
 def runtime(**guards: Any) -> Any:
-    extensions = Extensions()
-    for name, guard in guards.items():
-        extensions.items["guards"][name] = lambda settings, g=guard: g
-    return SimpleNamespace(parts={"guards": GuardSet(extensions)})
+    return runtime_with(**guards)
 
 
 def exchange(policies: dict[str, dict[str, Any]], *texts: str, role: str = "app") -> Exchange:

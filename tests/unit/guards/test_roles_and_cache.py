@@ -5,7 +5,6 @@ injection guard told who wrote a text, toxicity on answers only unless asked, an
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -16,13 +15,12 @@ from charter.domain.charter import Charter, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import GuardContext, GuardResult
 from charter.guards.cache import VerdictCache
-from charter.guards.catalog import GuardSet
 from charter.guards.injection import InjectionGuard
 from charter.guards.stages import screen_input, screen_output
 from charter.guards.toxicity import ToxicityGuard
 from charter.guards.views import SEAM_CHARS, input_views, place
-from charter.plugins import Extensions
 from tests.support.agency_prompts import AGENCY_SYSTEM_PROMPTS, SPLICED_ATTACKS
+from tests.support.guardset import runtime_with
 
 
 class CountingGuard:
@@ -45,10 +43,7 @@ class CountingGuard:
 
 
 def runtime(**guards: Any) -> Any:
-    extensions = Extensions()
-    for name, guard in guards.items():
-        extensions.items["guards"][name] = lambda settings, g=guard: g
-    return SimpleNamespace(parts={"guards": GuardSet(extensions)})
+    return runtime_with(**guards)
 
 
 def exchange(policies: dict[str, dict[str, Any]], *messages: tuple[str, str]) -> Exchange:

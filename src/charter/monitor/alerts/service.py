@@ -61,8 +61,4 @@ class AlertService:
 
 
 def alerts_of(rt: Runtime) -> AlertService:
-    service = rt.parts.get(_PART)
-    if service is None:
-        service = rt.parts[_PART] = AlertService(rt)
-    assert isinstance(service, AlertService)
-    return service
+    return rt.part(_PART, AlertService, lambda: AlertService(rt))

@@ -59,11 +59,7 @@ class DriftState:
 
 
 def drift_state(rt: Runtime) -> DriftState:
-    found = rt.parts.get("drift")
-    if found is None:
-        found = rt.parts["drift"] = DriftState()
-    assert isinstance(found, DriftState)
-    return found
+    return rt.part("drift", DriftState, lambda: DriftState())
 
 
 def input_text(ex: Exchange) -> str:

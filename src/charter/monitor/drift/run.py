@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,18 @@ def _finding_rows(
     ]
 
 
+def _terms(run: Mapping[str, Any]) -> dict[str, Any]:
+    """What a run compared and how: the part of it that its ledger entry and its report both show."""
+    return {
+        "charter_version": run["charter_version"],
+        "baseline": [iso(run["baseline_start"]), iso(run["baseline_end"])],
+        "recent": [iso(run["recent_start"]), iso(run["recent_end"])],
+        "correction": run["correction"],
+        "alpha": run["alpha"],
+        "tests": run["tests"],
+    }
+
+
 def _store(
     rt: Runtime, run: dict[str, Any], rows: list[dict[str, Any]], use_case: str, actor: str
 ) -> list[dict[str, Any]]:
@@ -102,12 +115,7 @@ def _store(
                 subject=run["id"],
                 event={
                     "use_case": use_case,
-                    "charter_version": run["charter_version"],
-                    "baseline": [iso(run["baseline_start"]), iso(run["baseline_end"])],
-                    "recent": [iso(run["recent_start"]), iso(run["recent_end"])],
-                    "correction": run["correction"],
-                    "alpha": run["alpha"],
-                    "tests": run["tests"],
+                    **_terms(run),
                     "drifted": drifted,
                 },
             )
@@ -234,12 +242,7 @@ def drift_report(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
         "run": {
             "id": run["id"],
             "created_at": iso(run["created_at"]),
-            "charter_version": run["charter_version"],
-            "baseline": [iso(run["baseline_start"]), iso(run["baseline_end"])],
-            "recent": [iso(run["recent_start"]), iso(run["recent_end"])],
-            "correction": run["correction"],
-            "alpha": run["alpha"],
-            "tests": run["tests"],
+            **_terms(run),
             "drifted": run["drifted"],
             "skipped": run["skipped"],
         },
