@@ -360,5 +360,6 @@ def ingest(
         report.version, report.added = rt.writer.write(
             lambda conn: _record(conn, kb, prepared, uploader=uploader, classification=level), timeout=600
         )
-        st.vectors.forget(kb.id)
+        if kb.embedder:
+            st.refresh_vectors(kb.id)  # the index is built (or brought up to date) on ingest
     return report

@@ -46,9 +46,19 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
                 chunk_ids=[ids[i] for i in keep],
                 vectors=vectors[keep],
             )
+        # Indexes on every replica follow the re-written vectors (a new generation, same version).
+        conn.execute(
+            knowledge_bases.update()
+            .where(knowledge_bases.c.id == kb.id)
+            .values(vector_generation=knowledge_bases.c.vector_generation + 1)
+        )
+        generation = conn.execute(
+            select(knowledge_bases.c.vector_generation).where(knowledge_bases.c.id == kb.id)
+        ).scalar_one()
         event = {
             "kb": kb.name,
             "version": kb.current_version,
+            "vector_generation": generation,
             "lexical_entries": lexical,
             "vectors": 0 if vectors is None else len(present & set(ids)),
         }
@@ -57,6 +67,8 @@ def rebuild(rt: Runtime, *, tenant_id: str, kb_name: str, actor: str) -> dict[st
 
     event = rt.writer.write(write, timeout=600)
     st.vectors.forget(kb.id)
+    if kb.embedder:
+        st.refresh_vectors(kb.id)
     return event
 
 
@@ -67,7 +79,8 @@ def delete_document(rt: Runtime, *, tenant_id: str, kb_name: str, document_id: s
         )
     )
     with rt.engine.connect() as conn:
-        state(rt).vectors.forget(service.kb_row(conn, tenant_id, kb_name).id)
+        kb_id = service.kb_row(conn, tenant_id, kb_name).id
+    state(rt).refresh_vectors(kb_id)
     return event
 
 
@@ -87,6 +100,6 @@ def apply_retention(rt: Runtime, *, now: dt.datetime | None = None, actor: str =
 
         event = rt.writer.write(write)
         if event is not None:
-            state(rt).vectors.forget(kb.id)
+            state(rt).refresh_vectors(kb.id)
             events.append(event)
     return events

@@ -21,9 +21,11 @@ from charter import ledger
 from charter.domain import CLASSIFICATION_LEVELS, Charter, Principal
 from charter.errors import Conflict, InvalidRequest, NotFound, PermissionDenied
 from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowledge_bases
+from charter.policy.current import body_in_force
 from charter.policy.service import tenant_name
 from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
-from charter.store.schema import charter_versions, new_id, use_cases, utcnow
+from charter.store.records import pick
+from charter.store.schema import new_id, use_cases, utcnow
 from charter.store.types import iso
 
 __all__ = [
@@ -50,17 +52,10 @@ NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 def kb_record(row: Any) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "tenant_id": row.tenant_id,
-        "name": row.name,
-        "description": row.description,
-        "classification": row.classification,
-        "embedder": row.embedder,
-        "embedder_options": row.embedder_options,
-        "pii_policy": row.pii_policy,
-        "retention_days": row.retention_days,
-        "chunk_chars": row.chunk_chars,
-        "overlap_chars": row.overlap_chars,
+        **pick(
+            row, "id", "tenant_id", "name", "description", "classification", "embedder", "embedder_options",
+            "pii_policy", "retention_days", "chunk_chars", "overlap_chars",
+        ),
         "version": row.current_version,
         "created_by": row.created_by,
         "created_at": iso(row.created_at),
@@ -214,13 +209,7 @@ def granted_names(conn: Connection, principal: Principal) -> set[str] | None:
     if principal.use_case is None:
         return set()
     body = conn.execute(
-        select(charter_versions.c.body)
-        .join(
-            use_cases,
-            (use_cases.c.id == charter_versions.c.use_case_id)
-            & (use_cases.c.current_version == charter_versions.c.version),
-        )
-        .where(use_cases.c.tenant_id == principal.tenant_id, use_cases.c.name == principal.use_case)
+        body_in_force(use_cases.c.tenant_id == principal.tenant_id, use_cases.c.name == principal.use_case)
     ).scalar_one_or_none()
     if body is None:
         return set()

@@ -3,6 +3,7 @@ embedders, guards and the in-memory vector matrices."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ from charter.secretstore import secret_name_refusal
 
 __all__ = ["KnowledgeState", "build_embedder", "state"]
 
+log = logging.getLogger(__name__)
+
 _MISSING = object()
 
 #: What the egress checks refuse with; at use (not registration) they mean "this embedder may not run".
@@ -27,10 +30,20 @@ _EGRESS_REFUSALS = ("destination_not_allowed", "secret_not_allowed", "secret_sto
 @dataclass
 class KnowledgeState:
     rt: Runtime
-    vectors: VectorCache = field(default_factory=VectorCache)
+    vectors: VectorCache = field(init=False)
     _embedders: dict[tuple[str, str, str], Embedder] = field(default_factory=dict)
     _guards: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        s = self.rt.settings
+        self.vectors = VectorCache(
+            data_dir=s.data_dir,
+            mode=s.vector_index,
+            min_chunks=s.vector_index_min_chunks,
+            ef=s.vector_index_ef,
+            engine=self.rt.engine,
+        )
 
     def embedder(self, name: str, options: dict[str, Any] | None, *, tenant_id: str) -> Embedder:
         """A knowledge base's embedder, built once per tenant and options. Its endpoint and secret pass
@@ -51,6 +64,16 @@ class KnowledgeState:
                     ) from None
                 self._embedders[key] = found
             return found
+
+    def refresh_vectors(self, kb_id: str) -> None:
+        """Bring the knowledge base's vector index up to the store after a change made here (the
+        change is committed: a failure here is logged, and the next query tries again)."""
+        try:
+            with self.rt.engine.connect() as conn:
+                self.vectors.refresh(conn, kb_id)
+        except Exception:
+            log.exception("vector index for %s not refreshed; the next query rebuilds it", kb_id)
+            self.vectors.forget(kb_id)
 
     def guard(self, name: str) -> Guard | None:
         """The registered guard ``name``, built once; None when no plugin registers it."""
@@ -112,8 +135,4 @@ def _tenant(rt: Runtime, tenant_id: str) -> str:
 
 
 def state(rt: Runtime) -> KnowledgeState:
-    found = rt.parts.get("knowledge")
-    if found is None:
-        found = rt.parts["knowledge"] = KnowledgeState(rt)
-    assert isinstance(found, KnowledgeState)
-    return found
+    return rt.part("knowledge", KnowledgeState, lambda: KnowledgeState(rt))

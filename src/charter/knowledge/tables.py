@@ -43,6 +43,8 @@ knowledge_bases = Table(
     Column("chunk_chars", Integer, nullable=False),
     Column("overlap_chars", Integer, nullable=False),
     Column("current_version", Integer, nullable=False, default=0),
+    # Moves when `kb rebuild` re-writes the vectors without a new version (ANN indexes follow it).
+    Column("vector_generation", Integer, nullable=False, default=0, server_default="0"),
     Column("created_by", String(64), nullable=False),
     timestamp("created_at"),
     timestamp("updated_at"),
