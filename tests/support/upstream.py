@@ -2,7 +2,10 @@
 
 It speaks real HTTP. Tests set ``reply``, queue failures (``fail_next(n, status)``), add ``delay``,
 and read ``requests`` to see exactly what a provider received. Asked for ``logprobs``, it sends one
-entry per word of the reply.
+entry per word of the reply. With ``tool_calls`` set (``[(name, arguments JSON text), ...]``) it
+answers with those tool calls instead of text (``finish_reason: tool_calls``), streamed as OpenAI
+streams them: the id and name first, then the arguments in pieces. ``/v1/embeddings`` answers
+``[len(text), 1.0, 0.5]`` per text, or ``embed(text)`` when a test sets ``embed``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -30,6 +34,8 @@ class ScriptedUpstream:
         self.reply = "Passports are renewed online at the passport office website."
         self.delay = 0.0
         self.stream_pieces: list[str] | None = None
+        self.tool_calls: list[tuple[str, str]] | None = None
+        self.embed: Callable[[str], list[float]] | None = None
         self.requests: list[dict[str, Any]] = []
         self._failures: list[int] = []
         self.port = free_port()
@@ -67,8 +73,8 @@ class ScriptedUpstream:
             return
         if path.endswith("/embeddings"):
             inputs = data["input"] if isinstance(data["input"], list) else [data["input"]]
-            vectors = [{"object": "embedding", "index": i, "embedding": [float(len(t)), 1.0, 0.5]}
-                       for i, t in enumerate(inputs)]
+            embed = self.embed or (lambda t: [float(len(t)), 1.0, 0.5])
+            vectors = [{"object": "embedding", "index": i, "embedding": embed(t)} for i, t in enumerate(inputs)]
             await self._json(send, 200, {"object": "list", "data": vectors, "model": data.get("model"),
                                          "usage": {"prompt_tokens": 3 * len(inputs), "total_tokens": 3 * len(inputs)}})
             return
@@ -77,6 +83,11 @@ class ScriptedUpstream:
             return
         choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": self.reply},
                                   "finish_reason": "stop"}
+        if self.tool_calls:
+            choice = {"index": 0, "finish_reason": "tool_calls", "message": {
+                "role": "assistant", "content": None, "tool_calls": [
+                    {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": arguments}}
+                    for i, (name, arguments) in enumerate(self.tool_calls)]}}
         if data.get("logprobs"):  # one entry per word of the reply, as a model would per token
             choice["logprobs"] = {"content": [
                 {"token": word, "logprob": -0.25, "bytes": list(word.encode()),
@@ -98,13 +109,23 @@ class ScriptedUpstream:
     async def _stream(self, send: Any, data: dict[str, Any]) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
         pieces = self.stream_pieces or [w + " " for w in self.reply.split(" ")]
-        for piece in pieces:
+        deltas: list[dict[str, Any]] = [{"content": piece} for piece in pieces]
+        if self.tool_calls:
+            deltas = [{"role": "assistant", "content": None}]
+            for i, (name, arguments) in enumerate(self.tool_calls):
+                deltas.append({"tool_calls": [{"index": i, "id": f"call_{i}", "type": "function",
+                                               "function": {"name": name, "arguments": ""}}]})
+                half = len(arguments) // 2
+                deltas += [{"tool_calls": [{"index": i, "function": {"arguments": part}}]}
+                           for part in (arguments[:half], arguments[half:])]
+            pieces = [""] * len(deltas)
+        for delta in deltas:
             chunk = {"id": "c", "object": "chat.completion.chunk", "model": data.get("model"),
-                     "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                     "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
             body = f"data: {json.dumps(chunk)}\n\n".encode()
             await send({"type": "http.response.body", "body": body, "more_body": True})
         final = {"id": "c", "object": "chat.completion.chunk",
-                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                 "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls" if self.tool_calls else "stop"}]}
         usage = {"id": "c", "object": "chat.completion.chunk", "choices": [],
                  "usage": {"prompt_tokens": 11, "completion_tokens": len(pieces), "total_tokens": 11 + len(pieces)}}
         body = f"data: {json.dumps(final)}\n\ndata: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode()

@@ -13,6 +13,7 @@ from charter.domain.charter import (
 )
 from charter.domain.exchange import (
     ROLES,
+    CacheNote,
     ChatMessage,
     ContentFilter,
     Exchange,
@@ -28,6 +29,7 @@ from charter.domain.exchange import (
 __all__ = [
     "CLASSIFICATION_LEVELS",
     "ROLES",
+    "CacheNote",
     "Charter",
     "ChatMessage",
     "ContentFilter",

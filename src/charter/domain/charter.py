@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
+from jsonschema import SchemaError
+from jsonschema.validators import validator_for
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
@@ -26,10 +28,12 @@ __all__ = [
     "GuardPolicy",
     "Inventory",
     "RateLimits",
+    "ResponseCachePolicy",
     "ReviewRule",
     "RiskTier",
     "ScreenRole",
     "SuspendCriteria",
+    "ToolSpec",
     "classification_rank",
 ]
 
@@ -281,6 +285,36 @@ class Budget(_Strict):
     alert_at: float | None = Field(default=0.8, gt=0, le=1, description="Share of the limit that alerts.")
 
 
+#: A tool's name, as OpenAI allows it (letters, digits, ``_`` and ``-``, at most 64).
+TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+class ToolSpec(_Strict):
+    """A tool the use case may offer the model (``tools:``): what a request's ``tools`` entry of the
+    same name must say. Its ``parameters`` are a JSON Schema (draft 2020-12 unless it names another
+    ``$schema``) with an object at the top, checked when the charter is applied; a request must send
+    exactly this schema, and the arguments the model writes are validated against it."""
+
+    description: str = Field(default="", description="What the model is told the tool does (a request may "
+                             "leave it out or send the same text).")
+    parameters: dict[str, Any] = Field(
+        default_factory=lambda: {"type": "object", "properties": {}},
+        description="JSON Schema of the arguments (an object); default: no arguments.",
+    )
+
+    @field_validator("parameters")
+    @classmethod
+    def _a_schema(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value.get("type") != "object":
+            raise ValueError('must be a JSON Schema with `type: object` at the top (arguments are an object)')
+        try:
+            validator_for(value).check_schema(value)
+        except SchemaError as exc:
+            where = "/".join(str(p) for p in exc.path) or "the top"
+            raise ValueError(f"is not a valid JSON Schema at {where}: {exc.message}") from None
+        return value
+
+
 class EvalPolicy(_Strict):
     """``eval:`` — Charter runs the use case's evaluation suite by itself (ME-2; docs/charter.md)."""
 
@@ -385,6 +419,41 @@ class DriftMonitor(_Strict):
         return duration_s(self.recent)
 
 
+class ResponseCachePolicy(_Strict):
+    """``cache:`` — answer repeated questions from the response cache (RR-2; docs/charter.md). Off
+    unless a charter has this section."""
+
+    mode: Literal["exact", "semantic"] = Field(
+        default="exact",
+        description="exact: the same composed prompt and parameters; semantic: also a question whose "
+        "embedding is at least `threshold` similar (cosine) to a cached one.",
+    )
+    ttl_s: int = Field(default=3600, ge=1, le=30 * 86400, description="How long a cached answer may be served.")
+    threshold: float | None = Field(
+        default=None, gt=0.0, le=1.0, description="semantic only: the least cosine similarity (default 0.95)."
+    )
+    embedder: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$",
+        description="semantic only: a registered embedder (default minilm).",
+    )
+    options: dict[str, str | int | float | bool] = Field(default_factory=dict, description="The embedder's options.")
+
+    @model_validator(mode="after")
+    def _semantic_fields(self) -> ResponseCachePolicy:
+        if self.mode == "exact" and (self.threshold is not None or self.embedder is not None or self.options):
+            raise ValueError("threshold, embedder and options apply to mode: semantic only")
+        return self
+
+    @property
+    def similarity(self) -> float:
+        """The least cosine similarity of a semantic hit."""
+        return 0.95 if self.threshold is None else self.threshold
+
+    @property
+    def embedder_name(self) -> str:
+        return self.embedder or "minilm"
+
+
 class Charter(_Strict):
     """A use case's policy. Every applied change becomes a new, immutable version."""
 
@@ -411,6 +480,12 @@ class Charter(_Strict):
     knowledge_bases: list[str] = Field(default_factory=list)
     top_k: int = Field(default=4, ge=1, le=50)
     may_train: bool = False
+    training_consent: Literal["required", "implied"] = Field(
+        default="required",
+        description="Whose consent lets a reviewed answer into training data (DP-7, docs/learning.md): "
+        "`required`, the record's own (the request's x-charter-training-consent: true, or feedback with "
+        "consent: true); `implied`, the use case's notice covers it unless the request said false.",
+    )
     trace_content: bool = Field(
         default=False,
         description="Traces (CHARTER_OTLP_ENDPOINT) may carry the prompt and answer text "
@@ -422,6 +497,18 @@ class Charter(_Strict):
     alerts: list[AlertRule] = Field(default_factory=list, description="Alert rules (ME-4).")
     budget: Budget | None = None
     eval: EvalPolicy | None = Field(default=None, description="Scheduled suite runs (eval.schedule).")
+    cache: ResponseCachePolicy | None = Field(default=None, description="The response cache (off when absent).")
+    tools: dict[str, ToolSpec] = Field(
+        default_factory=dict, description="Tools a request may offer the model, by name (tool calling)."
+    )
+
+    @field_validator("tools")
+    @classmethod
+    def _tool_names(cls, value: dict[str, ToolSpec]) -> dict[str, ToolSpec]:
+        for name in value:
+            if not TOOL_NAME.match(name):
+                raise ValueError(f"tool name {name[:80]!r} must be 1 to 64 letters, digits, `_` or `-`")
+        return value
 
     @property
     def is_high_impact(self) -> bool:

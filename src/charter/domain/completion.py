@@ -7,7 +7,7 @@ from typing import Any
 
 from charter.domain.exchange import Exchange, Usage
 
-__all__ = ["charter_object", "completion_body", "usage_body"]
+__all__ = ["cache_object", "charter_object", "completion_body", "usage_body"]
 
 #: ``ContentFilter.guard`` of the JSON-mode check (charter.gateway.answer), which runs after the
 #: output guards and after ``logprobs`` are withheld.
@@ -33,10 +33,17 @@ def completion_body(
     finish_reason: str,
     usage: Usage | None = None,
     logprobs: dict[str, Any] | None = None,
+    tool_calls: list[dict[str, Any]] | None = None,
     **extension: dict[str, Any],
 ) -> dict[str, Any]:
     """One choice, ``chatcmpl-<completion_id>``; ``extension`` adds Charter's own objects after
-    ``usage`` (``charter=...`` or ``review=...``)."""
+    ``usage`` (``charter=...`` or ``review=...``). With ``tool_calls`` the message carries them (and
+    ``content`` null when the model wrote no text, as OpenAI sends it)."""
+    message: dict[str, Any] = {"role": "assistant", "content": content}
+    if tool_calls:
+        message["tool_calls"] = tool_calls
+        if not content:
+            message["content"] = None
     return {
         "id": f"chatcmpl-{completion_id}",
         "object": "chat.completion",
@@ -45,7 +52,7 @@ def completion_body(
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content},
+                "message": message,
                 "finish_reason": finish_reason,
                 "logprobs": logprobs,
             }
@@ -53,6 +60,18 @@ def completion_body(
         "usage": usage_body(usage),
         **extension,
     }
+
+
+def cache_object(ex: Exchange) -> dict[str, Any] | None:
+    """``charter.cache`` of an answer served from the response cache: ``{"hit": true, "mode"}`` and,
+    for a semantic hit, the question's ``similarity`` (None when the answer was generated)."""
+    note = ex.cache
+    if note is None or note.result != "hit":
+        return None
+    body: dict[str, Any] = {"hit": True, "mode": note.mode}
+    if note.similarity is not None:
+        body["similarity"] = note.similarity
+    return body
 
 
 def charter_object(ex: Exchange, interaction_id: str) -> dict[str, Any]:
@@ -68,6 +87,9 @@ def charter_object(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     if ex.model is not None:
         body["model_version"] = ex.model.version
         body["platform_model_id"] = ex.model.platform_model_id
+    cached = cache_object(ex)
+    if cached is not None:
+        body["cache"] = cached
     if ex.citations is not None:
         body["citations"] = ex.citations
     if ex.grounding is not None:

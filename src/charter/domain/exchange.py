@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 __all__ = [
+    "CacheNote",
     "ChatMessage",
     "ContentFilter",
     "Exchange",
@@ -47,6 +48,24 @@ class ChatMessage:
     role: str
     content: str
     name: str | None = None
+    #: An ``assistant`` message's tool calls, as OpenAI sends them (``[{"id", "type": "function",
+    #: "function": {"name", "arguments"}}]``; arguments a JSON text), checked when the request is read.
+    tool_calls: list[dict[str, Any]] | None = None
+    #: A ``tool`` message's answer to which call (the ``id`` of an earlier assistant tool call).
+    tool_call_id: str | None = None
+
+    def wire(self) -> dict[str, Any]:
+        """The message as OpenAI's wire form (what a provider and the raw record get)."""
+        item: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.name:
+            item["name"] = self.name
+        if self.tool_calls:
+            item["tool_calls"] = self.tool_calls
+            if not self.content:
+                item["content"] = None
+        if self.tool_call_id is not None:
+            item["tool_call_id"] = self.tool_call_id
+        return item
 
 
 @dataclass(slots=True)
@@ -70,6 +89,12 @@ class GenerationParams:
     service_tier: str | None = None
     #: Only ``False`` is accepted (``store: true`` is refused when the request is read).
     store: bool | None = None
+    #: Tool calling: the tools offered (OpenAI's ``[{"type": "function", "function": {"name",
+    #: "description", "parameters", "strict"}}]``, checked against the charter's ``tools``), and how
+    #: the model may use them. None: not set.
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
+    parallel_tool_calls: bool | None = None
 
     @property
     def json_mode(self) -> bool:
@@ -95,9 +120,19 @@ class ContentFilter:
 
     guard: str
     types: tuple[str, ...]
+    #: A cut tool call (charter.gateway.tools): the tool's name, the call's id and why, in words
+    #: that name the schema rule or guard, never the argument's value.
+    tool: str | None = None
+    tool_call_id: str | None = None
+    reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"guard": self.guard, "types": list(self.types)}
+        body: dict[str, Any] = {"guard": self.guard, "types": list(self.types)}
+        for key in ("tool", "tool_call_id", "reason"):
+            value = getattr(self, key)
+            if value is not None:
+                body[key] = value
+        return body
 
 
 @dataclass(slots=True, frozen=True)
@@ -110,6 +145,28 @@ class Grounding:
 
     def as_dict(self) -> dict[str, Any]:
         return {"score": self.score, "guard": self.guard}
+
+
+#: What the response cache did for an exchange (``interactions.cache``; charter.gateway.cache):
+#: ``hit`` (answered from the cache), ``miss`` (looked up, not there), ``error`` (the cache could not be
+#: read: answered as a miss), ``bypass`` (not looked up: per-user variables or a guard finding).
+CacheResult = Literal["hit", "miss", "error", "bypass"]
+
+
+@dataclass(slots=True)
+class CacheNote:
+    """The cache stage's note for the record and the client, and what storing the answer needs."""
+
+    result: CacheResult
+    #: The charter's ``cache.mode``; for a hit, how it was found (``exact`` or ``semantic``).
+    mode: str = "exact"
+    key: str | None = None
+    #: The semantic partition (everything in the key but the question) and the question's embedding.
+    partition: str | None = None
+    vector: bytes | None = None
+    #: A hit: the interaction whose answer was served, and the similarity of a semantic hit.
+    source: str | None = None
+    similarity: float | None = None
 
 
 @dataclass(slots=True)
@@ -192,6 +249,8 @@ class Exchange:
     subject_id: str | None = None
     #: The officer (staff member) the application asks for, as it named them (``end_users.officer_header``).
     officer: str | None = None
+    #: The request's x-charter-training-consent header (charter.identity.subjects; None: not said).
+    training_consent: bool | None = None
     #: The request's ``metadata`` object; only the keys a charter names (``monitor.segments``) are kept.
     metadata: dict[str, Any] = field(default_factory=dict)
     verdicts: list[StageVerdict] = field(default_factory=list)
@@ -217,8 +276,16 @@ class Exchange:
     citations: list[dict[str, Any]] | None = None
     #: The answer's grounding score (guards stage), for the review rule and the client.
     grounding: Grounding | None = None
+    #: Set by the cache stage when the charter turns the response cache on.
+    cache: CacheNote | None = None
     #: Set when an output guard or the JSON-mode check cut the answer.
     content_filter: ContentFilter | None = None
+    #: The tool calls the model made (OpenAI's ``message.tool_calls``), once checked against the
+    #: charter's schemas and screened (charter.gateway.tools); None: it made none.
+    tool_calls: list[dict[str, Any]] | None = None
+    #: The tool calls as the model wrote them (a copy, before they were withheld, redacted or had
+    #: pseudonyms put back): what the record keeps.
+    model_tool_calls: list[dict[str, Any]] | None = None
     #: Why ``logprobs`` were withheld (an output guard changed the answer).
     logprobs_withheld: str | None = None
     response_headers: dict[str, str] = field(default_factory=dict)

@@ -38,7 +38,12 @@ def check_answer(ex: Exchange) -> None:
     if ex.logprobs is not None and ex.output != ex.model_output:
         ex.logprobs = None
         ex.logprobs_withheld = _WITHHELD
-    if not ex.params.json_mode or ex.finish_reason in ("content_filter", "length") or _json_object(ex.output):
+    if (
+        not ex.params.json_mode
+        or ex.tool_calls  # an answer that calls tools has no text to hold to the format
+        or ex.finish_reason in ("content_filter", "length")
+        or _json_object(ex.output)
+    ):
         return
     changed = ex.output != ex.model_output and _json_object(ex.model_output)
     reason = "changed_by_guard" if changed else "not_json"

@@ -28,6 +28,8 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
     killed = {target for scope, target in switches if scope == "model"}
     planned = plan_route(ex.charter, ex.params.model, gw.model_entries(ex.principal.tenant_id), killed)
     needed = requested_parameters(ex.params)
+    if "tools" not in needed and any(m.tool_calls or m.tool_call_id for m in ex.messages):
+        needed.append("tools")  # a conversation with tool calls needs a model that takes them
     if needed:  # the one place a request's optional parameters meet the providers' capabilities
         planned = keep_supporting(planned, needed, lambda entry: getattr(gw.provider(entry), "supports", frozenset()))
     ex.verdict(
@@ -38,12 +40,7 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
 
 def _request(ex: Exchange, entry: ModelEntry) -> ChatRequest:
     messages = ex.prompt_messages if ex.prompt_messages is not None else ex.messages
-    wire = []
-    for m in messages:
-        item = {"role": m.role, "content": m.content}
-        if m.name:
-            item["name"] = m.name
-        wire.append(item)
+    wire = [m.wire() for m in messages]
     needed = ex.usage.prompt_tokens + (ex.params.max_tokens or 0)
     if needed > entry.context_window:
         raise InvalidRequest(
@@ -114,6 +111,7 @@ async def generate(ex: Exchange, rt: Runtime, planned: Route) -> None:
     result = await _first_success(ex, rt, planned, lambda provider, request: provider.chat(request))
     ex.output = ex.model_output = result.text
     ex.logprobs = result.logprobs
+    ex.tool_calls = result.tool_calls
     ex.finish_reason = result.finish_reason
     if result.prompt_tokens:
         ex.usage.prompt_tokens = result.prompt_tokens

@@ -11,15 +11,17 @@ from typing import Any, TypeVar
 import orjson
 
 from charter.domain import Exchange
-from charter.domain.completion import charter_object, completion_body, usage_body
+from charter.domain.completion import cache_object, charter_object, completion_body, usage_body
 from charter.errors import CharterError, RateLimited, Suspended, Unavailable, UpstreamFailed
 from charter.gateway.answer import check_answer
+from charter.gateway.cache import lookup, remember
 from charter.gateway.generate import generate, open_stream, route
 from charter.gateway.ratelimit import Reservation
 from charter.gateway.record import record
 from charter.gateway.refusals import AGGREGATED_CODES, refusal_counter
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
+from charter.gateway.tools import ToolCallJoiner, check_tool_calls, offer_tools
 from charter.guards.stages import screen_input, screen_output, screen_output_stream
 from charter.knowledge.stages import ground
 from charter.monitor.metrics import observe_exchange
@@ -65,6 +67,12 @@ class Outcome:
 class Pipeline:
     """admit → screen_input → ground → compose → route → generate → screen_output → oversee → record.
 
+    With a charter's ``cache:``, a cached answer stands in for generate (``lookup`` after route,
+    ``remember`` after record: charter.gateway.cache); a hit asked for as a stream is sent as one.
+
+    A request that offers tools is checked against the charter's ``tools`` first (``offer_tools``),
+    and the model's tool calls after the output guards (``check_tool_calls``): charter.gateway.tools.
+
     Each stage is its capability's function, imported: a missing or misnamed stage fails at start-up.
     """
 
@@ -104,18 +112,23 @@ class Pipeline:
     async def chat(self, ex: Exchange) -> Outcome:
         rt = self.rt
         try:
+            offer_tools(ex)
             reservation = await _timed(ex, "admit", admit(ex, rt))
             await _timed(ex, "screen_input", screen_input(ex, rt))
             await _timed(ex, "ground", ground(ex, rt))
             await _timed(ex, "compose", compose(ex, rt))
             planned = await _timed(ex, "route", route(ex, rt))
+            hit = ex.charter.cache is not None and await _timed(ex, "cache", lookup(ex, rt, planned))
             hold_first = must_hold_before_release(ex)
-            if ex.params.stream and not hold_first:
+            if ex.params.stream and not hold_first and not hit:
                 opened = time.time_ns()
                 deltas = await open_stream(ex, rt, planned)
                 return Outcome(200, None, self._headers(ex, "pending"), self._sse(ex, deltas, reservation, opened))
-            await _timed(ex, "generate", generate(ex, rt, planned))
+            if not hit:
+                await _timed(ex, "generate", generate(ex, rt, planned))
             await _timed(ex, "screen_output", screen_output(ex, rt))
+            if ex.tool_calls:  # a stage (and a span) only where the model called tools
+                await _timed(ex, "tool_calls", check_tool_calls(ex, rt))
             check_answer(ex)
             await _timed(ex, "oversee", oversee(ex, rt))
         except CharterError as exc:
@@ -125,13 +138,20 @@ class Pipeline:
             ex.status = "held"
         await self._settle(ex, reservation)
         interaction_id = await record(ex, rt)
+        await remember(ex, rt, interaction_id)
         headers = self._headers(ex, interaction_id)
         if ex.held_review_id is not None:
             return Outcome(202, held_response_body(ex), headers)
+        if hit and ex.params.stream:
+            return Outcome(200, None, headers, _replay(ex, interaction_id))
         return Outcome(200, _answer_body(ex, interaction_id), headers)
 
-    async def _texts(self, ex: Exchange, deltas: AsyncIterator[StreamDelta]) -> AsyncIterator[str]:
+    async def _texts(
+        self, ex: Exchange, deltas: AsyncIterator[StreamDelta], calls: ToolCallJoiner
+    ) -> AsyncIterator[str]:
         async for delta in deltas:
+            if delta.tool_calls:
+                calls.add(delta.tool_calls)
             if delta.prompt_tokens:
                 ex.usage.prompt_tokens = delta.prompt_tokens
             if delta.completion_tokens is not None:
@@ -170,7 +190,8 @@ class Pipeline:
             "created": int(ex.received_at),
             "model": ex.model.alias if ex.model else "",
         }
-        texts = screen_output_stream(ex, rt, self._texts(ex, deltas))
+        calls = ToolCallJoiner()  # tool calls are held until whole and checked, then sent in one delta
+        texts = screen_output_stream(ex, rt, self._texts(ex, deltas, calls))
         parts: list[str] = []
         recorded = False
         try:
@@ -179,6 +200,8 @@ class Pipeline:
                 async for text in texts:
                     parts.append(text)
                     yield _chunk(base, {"content": text}, None)
+                if calls and ex.content_filter is None:  # a cut answer was not read to its end: no calls
+                    ex.tool_calls = calls.calls()
             except ProviderError as exc:
                 ex.status, ex.error_code = "error", "upstream_interrupted"
                 ex.verdict("generate", "block", error=str(exc))
@@ -187,14 +210,20 @@ class Pipeline:
             if ex.status == "ok":
                 try:
                     await _timed(ex, "screen_output", screen_output(ex, rt))
+                    if ex.tool_calls:
+                        await _timed(ex, "tool_calls", check_tool_calls(ex, rt))
                     check_answer(ex)
                     await _timed(ex, "oversee", oversee(ex, rt))
                 except CharterError as exc:
                     ex.status, ex.error_code = "refused", exc.code
                     ex.finish_reason = "content_filter"
+                    ex.tool_calls = None
             await self._settle(ex, reservation)
             interaction_id = await record(ex, rt)
             recorded = True
+            await remember(ex, rt, interaction_id)
+            if ex.tool_calls and ex.status == "ok":
+                yield _chunk(base, {"tool_calls": [{"index": i, **call} for i, call in enumerate(ex.tool_calls)]}, None)
             final = _chunk(base, {}, ex.finish_reason if ex.status != "error" else "error", _cut_by(ex))
             yield final
             if ex.params.include_usage:
@@ -242,6 +271,25 @@ def _chunk(
     return b"data: " + orjson.dumps(body) + b"\n\n"
 
 
+async def _replay(ex: Exchange, interaction_id: str) -> AsyncIterator[bytes]:
+    """A cached answer, screened and recorded already, sent as the stream the client asked for: the
+    text in one chunk, then the finish reason with ``charter.cache`` (and usage when asked)."""
+    base = {
+        "id": f"chatcmpl-{ex.request_id}",
+        "object": "chat.completion.chunk",
+        "created": int(ex.received_at),
+        "model": ex.model.alias if ex.model else "",
+    }
+    yield _chunk(base, {"role": "assistant", "content": ""}, None)
+    if ex.output and ex.content_filter is None:
+        yield _chunk(base, {"content": ex.output}, None)
+    yield _chunk(base, {}, ex.finish_reason, {**(_cut_by(ex) or {}), "cache": cache_object(ex)})
+    if ex.params.include_usage:
+        usage = {**base, "choices": [], "usage": usage_body(ex.usage), "charter": {"interaction_id": interaction_id}}
+        yield b"data: " + orjson.dumps(usage) + b"\n\n"
+    yield b"data: [DONE]\n\n"
+
+
 def _answer_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     return completion_body(
         completion_id=ex.request_id,
@@ -251,5 +299,6 @@ def _answer_body(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         finish_reason=ex.finish_reason,
         usage=ex.usage,
         logprobs=ex.logprobs,
+        tool_calls=ex.tool_calls,
         charter=charter_object(ex, interaction_id),
     )

@@ -18,8 +18,9 @@ import orjson
 from sqlalchemy import Connection
 
 from charter import ledger
-from charter.domain import Exchange
+from charter.domain import ChatMessage, Exchange
 from charter.errors import CharterError
+from charter.gateway.tools import tool_record
 from charter.interactions.crypto import keyring
 from charter.monitor.budgets import meter_of
 from charter.monitor.cost import exchange_cost
@@ -39,14 +40,27 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _message(m: ChatMessage) -> dict[str, object]:
+    """A message as the record keeps it: role and content, and its tool calls or the call it answers
+    when it has them (so a message without them hashes as it always did)."""
+    item: dict[str, object] = {"role": m.role, "content": m.content}
+    if m.tool_calls:
+        item["tool_calls"] = m.tool_calls
+    if m.tool_call_id is not None:
+        item["tool_call_id"] = m.tool_call_id
+    return item
+
+
 def _input_bytes(ex: Exchange) -> bytes:
-    return orjson.dumps([{"role": m.role, "content": m.content} for m in ex.messages])
+    return orjson.dumps([_message(m) for m in ex.messages])
 
 
 def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
     model = ex.model
     latency_ms = round(ex.elapsed_ms, 3)  # read once: the cost's busy time is the recorded latency
-    cost = exchange_cost(model, ex.usage.prompt_tokens, ex.usage.completion_tokens, latency_ms)
+    hit = ex.cache is not None and ex.cache.result == "hit"
+    # an answer from the response cache called no model: it costs nothing
+    cost = 0.0 if hit else exchange_cost(model, ex.usage.prompt_tokens, ex.usage.completion_tokens, latency_ms)
     output = ex.output.encode() if ex.status == "ok" or ex.output else b""
     return {
         "id": interaction_id,
@@ -73,13 +87,23 @@ def build_row(ex: Exchange, interaction_id: str) -> dict[str, Any]:
         "status": ex.status,
         "error_code": ex.error_code,
         "stream": ex.params.stream,
-        "verdicts": [v.as_record() for v in ex.verdicts],
+        "verdicts": _verdicts(ex),
         "retrieved": [c.get("chunk_id") for c in ex.context] or None,
         "has_raw": False,
         "subject_id": ex.subject_id,
         "officer": ex.officer,
+        "training_consent": ex.training_consent,
+        "cache": ex.cache.result if ex.cache is not None else None,
         "created_at": utcnow(),
     }
+
+
+def _verdicts(ex: Exchange) -> list[dict[str, Any]]:
+    verdicts = [v.as_record() for v in ex.verdicts]
+    tools = tool_record(ex)  # hashes of tool calls and results (charter.gateway.tools)
+    if tools is not None:
+        verdicts.append(tools)
+    return verdicts
 
 
 async def record(ex: Exchange, rt: Runtime) -> str:
@@ -90,15 +114,15 @@ async def record(ex: Exchange, rt: Runtime) -> str:
     row = build_row(ex, interaction_id)
     raw_row = None
     if ex.persist_raw:
-        raw = orjson.dumps(
-            {
-                "messages": [{"role": m.role, "content": m.content} for m in ex.messages],
-                "prompt_messages": None
-                if ex.prompt_messages is None
-                else [{"role": m.role, "content": m.content} for m in ex.prompt_messages],
-                "output": ex.output,
-            }
-        )
+        content: dict[str, Any] = {
+            "messages": [_message(m) for m in ex.messages],
+            "prompt_messages": None if ex.prompt_messages is None else [_message(m) for m in ex.prompt_messages],
+            "output": ex.output,
+        }
+        if ex.model_tool_calls or ex.tool_calls:
+            content["tool_calls"] = ex.tool_calls  # as released (None: withheld)
+            content["model_tool_calls"] = ex.model_tool_calls or ex.tool_calls  # as the model wrote them
+        raw = orjson.dumps(content)
         sealed = keyring(rt).seal(raw, interaction_id.encode())
         raw_row = {"interaction_id": interaction_id, "tenant_id": row["tenant_id"], **sealed.as_dict()}
         row["has_raw"] = True

@@ -237,6 +237,7 @@ def _messages(raw: Any) -> list[ChatMessage]:
             "`messages` is empty; send at least one user message", code="empty_messages", param="messages"
         )
     messages = []
+    called: set[str] = set()  # ids of the tool calls of earlier assistant messages
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             raise _type_error(f"messages[{i}]", "an object with `role` and `content`")
@@ -250,16 +251,148 @@ def _messages(raw: Any) -> list[ChatMessage]:
         name = item.get("name")
         if name is not None and not isinstance(name, str):
             raise _type_error(f"messages[{i}].name", "a string")
+        tool_calls = _message_tool_calls(item, role, i, called)
+        tool_call_id = _tool_call_id(item, role, i, called)
         messages.append(
             ChatMessage(
                 role="system" if role == "developer" else role,
                 content=_content(item.get("content"), f"messages[{i}].content"),
                 name=name,
+                tool_calls=tool_calls,
+                tool_call_id=tool_call_id,
             )
         )
-    if not any(m.content.strip() for m in messages):
+    if not any(m.content.strip() or m.tool_calls for m in messages):
         raise InvalidRequest("every message is empty; send some text", code="empty_messages", param="messages")
     return messages
+
+
+def _message_tool_calls(item: dict[str, Any], role: str, i: int, called: set[str]) -> list[dict[str, Any]] | None:
+    """An assistant message's ``tool_calls`` (the calls a model made earlier), kept in OpenAI's form:
+    ``[{"id", "type": "function", "function": {"name", "arguments"}}]``, ``arguments`` a JSON text.
+    Their names are checked against the charter's tools later (charter.gateway.tools)."""
+    raw = item.get("tool_calls")
+    if raw is None:
+        return None
+    param = f"messages[{i}].tool_calls"
+    if role != "assistant":
+        raise InvalidRequest(f"`{param}` is allowed on assistant messages only", code="invalid_value", param=param)
+    if not isinstance(raw, list) or not raw:
+        raise _type_error(param, "a non-empty list of tool calls")
+    calls = []
+    for j, call in enumerate(raw):
+        where = f"{param}[{j}]"
+        if not isinstance(call, dict) or call.get("type", "function") != "function":
+            raise _type_error(where, 'an object with `id`, `type: "function"` and `function`')
+        extra = sorted(set(call) - {"id", "type", "function"})
+        if extra:
+            param = f"{where}.{extra[0]}"
+            raise InvalidRequest(f"unknown field `{param}`", code="unknown_field", param=param)
+        call_id, function = call.get("id"), call.get("function")
+        if not isinstance(call_id, str) or not call_id or len(call_id) > 256:
+            raise _type_error(f"{where}.id", "a string of 1 to 256 characters")
+        if not isinstance(function, dict) or set(function) - {"name", "arguments"}:
+            raise _type_error(f"{where}.function", "an object with `name` and `arguments`")
+        name, arguments = _name(function.get("name"), f"{where}.function.name"), function.get("arguments")
+        if not isinstance(arguments, str):
+            raise _type_error(f"{where}.function.arguments", "a string (the arguments as JSON)")
+        _check_text(arguments, f"{where}.function.arguments")
+        if call_id in called:
+            raise InvalidRequest(f"`{where}.id` {call_id!r} is used twice", code="invalid_value", param=f"{where}.id")
+        called.add(call_id)
+        calls.append({"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}})
+    return calls
+
+
+def _tool_call_id(item: dict[str, Any], role: str, i: int, called: set[str]) -> str | None:
+    """A ``tool`` message answers one earlier assistant tool call, named by ``tool_call_id``. One
+    without it is still taken, as before tool calling (a tool's output the application pasted in);
+    OpenAI-compatible model servers refuse it, so send the id."""
+    value = item.get("tool_call_id")
+    param = f"messages[{i}].tool_call_id"
+    if role != "tool":
+        if value is not None:
+            raise InvalidRequest(f"`{param}` is allowed on tool messages only", code="invalid_value", param=param)
+        return None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _type_error(param, "a string")
+    if value not in called:
+        raise InvalidRequest(
+            f"`{param}` {value[:80]!r} answers no tool call of an earlier assistant message",
+            code="invalid_value",
+            param=param,
+        )
+    return value
+
+
+def _tooling(body: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str | dict[str, Any] | None, bool | None]:
+    """``tools``, ``tool_choice`` and ``parallel_tool_calls``, checked for form (whether the charter
+    allows the tools is the tools stage's question: charter.gateway.tools)."""
+    raw = body.get("tools")
+    tools: list[dict[str, Any]] | None = None
+    if raw is not None:
+        if not isinstance(raw, list):
+            raise _type_error("tools", "a list of tools")
+        tools = []
+        names: set[str] = set()
+        for i, tool in enumerate(raw):
+            where = f"tools[{i}]"
+            if not isinstance(tool, dict) or tool.get("type") != "function" or set(tool) - {"type", "function"}:
+                raise _type_error(where, 'an object `{"type": "function", "function": {...}}`')
+            function = _named_schema(tool.get("function"), f"{where}.function", "parameters")
+            name = function["name"]
+            if name in names:
+                raise InvalidRequest(f"tool {name!r} is offered twice", code="invalid_value", param=where)
+            names.add(name)
+            if isinstance(function.get("description"), str):
+                _check_text(function["description"], f"{where}.function.description")
+            tools.append({"type": "function", "function": dict(function)})
+        tools = tools or None  # an empty list offers nothing: the same as none
+    choice = body.get("tool_choice")
+    if choice is not None:
+        if isinstance(choice, str):
+            if choice not in ("none", "auto", "required"):
+                raise InvalidRequest(
+                    "`tool_choice` must be none, auto, required or "
+                    '{"type": "function", "function": {"name": ...}}',
+                    code="invalid_value",
+                    param="tool_choice",
+                )
+        elif (
+            isinstance(choice, dict)
+            and choice.get("type") == "function"
+            and isinstance(choice.get("function"), dict)
+            and isinstance(choice["function"].get("name"), str)
+            and not set(choice) - {"type", "function"}
+            and not set(choice["function"]) - {"name"}
+        ):
+            if tools is None or choice["function"]["name"] not in {t["function"]["name"] for t in tools}:
+                raise InvalidRequest(
+                    f"`tool_choice` names {choice['function']['name'][:64]!r}, which `tools` does not offer",
+                    code="invalid_value",
+                    param="tool_choice",
+                )
+        else:
+            raise _type_error("tool_choice", 'none, auto, required or {"type": "function", "function": {"name"}}')
+        if tools is None and choice != "none":
+            raise InvalidRequest(
+                "`tool_choice` needs `tools`; offer the tools or drop it", code="invalid_value", param="tool_choice"
+            )
+        if tools is None:
+            choice = None  # "none" without tools: nothing to say to the model
+    parallel = body.get("parallel_tool_calls")
+    if parallel is not None:
+        if not isinstance(parallel, bool):
+            raise _type_error("parallel_tool_calls", "true or false")
+        if tools is None:
+            raise InvalidRequest(
+                "`parallel_tool_calls` needs `tools`; offer the tools or drop it",
+                code="invalid_value",
+                param="parallel_tool_calls",
+            )
+    return tools, choice, parallel
 
 
 _SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
@@ -292,31 +425,34 @@ def _response_format(raw: Any) -> dict[str, Any] | None:
     if kind == "text":
         return None
     if kind == "json_schema":
-        spec = raw.get("json_schema")
-        if not isinstance(spec, dict):
-            raise _type_error("response_format.json_schema", "an object with `name` and `schema`")
-        extra = sorted(set(spec) - {"name", "description", "schema", "strict"})
-        if extra:
-            raise InvalidRequest(
-                f"unknown field `response_format.json_schema.{extra[0]}`",
-                code="unknown_field",
-                param=f"response_format.json_schema.{extra[0]}",
-            )
-        name = spec.get("name")
-        if not isinstance(name, str) or not _SCHEMA_NAME.match(name):
-            raise InvalidRequest(
-                "`response_format.json_schema.name` must be 1 to 64 letters, digits, `_` or `-`",
-                code="invalid_value",
-                param="response_format.json_schema.name",
-            )
-        for key, kind_of, expected in (
-            ("schema", dict, "an object (a JSON Schema)"),
-            ("description", str, "a string"),
-            ("strict", bool, "true or false"),
-        ):
-            if spec.get(key) is not None and not isinstance(spec[key], kind_of):
-                raise _type_error(f"response_format.json_schema.{key}", expected)
+        _named_schema(raw.get("json_schema"), "response_format.json_schema", "schema")
     return dict(raw)
+
+
+def _name(value: Any, param: str) -> str:
+    if not isinstance(value, str) or not _SCHEMA_NAME.match(value):
+        raise InvalidRequest(f"`{param}` must be 1 to 64 letters, digits, `_` or `-`", code="invalid_value",
+                             param=param)
+    return value
+
+
+def _named_schema(spec: Any, where: str, schema_key: str) -> dict[str, Any]:
+    """A named JSON Schema as OpenAI sends one (``response_format.json_schema``, a tool's
+    ``function``): ``name``, ``description``?, ``<schema_key>``? (an object), ``strict``?."""
+    if not isinstance(spec, dict):
+        raise _type_error(where, f"an object with `name` and `{schema_key}`")
+    extra = sorted(set(spec) - {"name", "description", schema_key, "strict"})
+    if extra:
+        raise InvalidRequest(f"unknown field `{where}.{extra[0]}`", code="unknown_field", param=f"{where}.{extra[0]}")
+    _name(spec.get("name"), f"{where}.name")
+    for key, kind_of, expected in (
+        (schema_key, dict, "an object (a JSON Schema)"),
+        ("description", str, "a string"),
+        ("strict", bool, "true or false"),
+    ):
+        if spec.get(key) is not None and not isinstance(spec[key], kind_of):
+            raise _type_error(f"{where}.{key}", expected)
+    return spec
 
 
 def _logit_bias(raw: Any) -> dict[str, float] | None:
@@ -396,15 +532,7 @@ def parse_chat(body: Any) -> ChatBody:
     model = body.get("model")
     if model is not None and not isinstance(model, str):
         raise _type_error("model", "a string")
-    if body.get("tools"):
-        raise InvalidRequest("tool calling is not offered by this gateway", code="unsupported_parameter", param="tools")
-    for name in ("tool_choice", "parallel_tool_calls"):
-        # without tools these mean nothing; accepted and ignored they would hide a client's mistake
-        if body.get(name) is not None and body.get(name) != "none":
-            raise InvalidRequest(
-                f"`{name}` needs tool calling, which this gateway does not offer", code="unsupported_parameter",
-                param=name,
-            )
+    tools, tool_choice, parallel = _tooling(body)
     _number(body, "n", 1, 1, integer=True)  # one choice per request: n other than 1 is refused
     stream = body.get("stream", False)
     if stream is None:
@@ -437,6 +565,9 @@ def parse_chat(body: Any) -> ChatBody:
         seed=_number(body, "seed", -(2**63), 2**63 - 1, integer=True),
         stream=stream,
         include_usage=bool(options.get("include_usage")),
+        tools=tools,
+        tool_choice=tool_choice,
+        parallel_tool_calls=parallel,
         **_sampling(body, stream),
     )
     return ChatBody(_messages(body.get("messages")), params, user, metadata)

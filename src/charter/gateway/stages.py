@@ -42,7 +42,8 @@ async def admit(ex: Exchange, rt: Runtime) -> Reservation:
         raise Suspended(
             f"use case {charter.name!r} is switched off. " + charter.outage_message, code="use_case_suspended"
         )
-    chars = sum(len(m.content) for m in ex.messages)
+    # the arguments of earlier tool calls are input the model reads too
+    chars = sum(len(m.content) + sum(len(c["function"]["arguments"]) for c in m.tool_calls or ()) for m in ex.messages)
     if chars > charter.max_input_chars:
         raise InvalidRequest(
             f"the input is {chars} characters; this use case accepts at most {charter.max_input_chars}",

@@ -1,4 +1,5 @@
-"""The gateway's live state in one process: policy caches, providers, circuit breakers, limiter.
+"""The gateway's live state in one process: policy caches, providers, circuit breakers, limiter and
+the response cache's store (charter.gateway.cache; emptied with the policy caches when in memory).
 
 Caches hold use-case charters, model entries and kill switches for ``policy_cache_ttl_s`` seconds
 (default 1 s). A change made through this process clears them at once (the writer calls
@@ -19,8 +20,10 @@ from sqlalchemy import select
 from charter.catalog import load_entries
 from charter.domain import Charter, ModelEntry
 from charter.errors import CharterError, NotFound, Unavailable
+from charter.gateway.cachestore import CacheStore, make_cache_store
 from charter.gateway.ratelimit import RateLimiter, make_limiter
 from charter.policy.controls import active_controls
+from charter.policy.current import IN_FORCE
 from charter.policy.tenants import PLATFORM_TENANT, tenant_name
 from charter.providers.base import Provider, RefusedProvider
 from charter.providers.router import CircuitBreaker
@@ -69,11 +72,18 @@ class Gateway:
         self.providers: dict[str, Provider] = {}
         self.breakers: dict[str, CircuitBreaker] = {}
         self.limiter: RateLimiter = make_limiter(rt.settings.redis_url)
+        #: The response cache's store (charter.gateway.cache): Redis when configured, else this process's memory.
+        self.responses: CacheStore = make_cache_store(
+            rt.settings.redis_url,
+            max_entries=rt.settings.response_cache_max_entries,
+            timeout_s=rt.settings.response_cache_timeout_s,
+        )
 
     def invalidate(self) -> None:
         self._policies.clear()
         self._models.clear()
         self._controls.clear()
+        self.responses.clear_local()  # an answer made under the old policy is not served again here
 
     # -- policy -----------------------------------------------------------------------------
     def policy(self, tenant_id: str, use_case: str) -> UseCasePolicy:
@@ -85,11 +95,7 @@ class Gateway:
             with self.rt.engine.connect() as conn:
                 row = conn.execute(
                     select(use_cases.c.id, use_cases.c.current_version, charter_versions.c.body)
-                    .join(
-                        charter_versions,
-                        (charter_versions.c.use_case_id == use_cases.c.id)
-                        & (charter_versions.c.version == use_cases.c.current_version),
-                    )
+                    .join(charter_versions, IN_FORCE)
                     .where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == use_case)
                 ).first()
         except Exception as exc:
@@ -175,11 +181,8 @@ class Gateway:
         await asyncio.gather(*(p.aclose() for p in self.providers.values()), return_exceptions=True)
         self.providers.clear()
         await self.limiter.aclose()
+        await self.responses.aclose()
 
 
 def gateway_of(rt: Runtime) -> Gateway:
-    gw = rt.parts.get("gateway")
-    if gw is None:
-        gw = rt.parts["gateway"] = Gateway(rt)
-    assert isinstance(gw, Gateway)
-    return gw
+    return rt.part("gateway", Gateway, lambda: Gateway(rt))

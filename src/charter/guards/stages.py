@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from functools import partial
 from typing import TypeVar
 
@@ -40,7 +41,7 @@ from charter.guards.vault import Vault, redact
 from charter.guards.views import View, input_views, single
 from charter.runtime import Runtime
 
-__all__ = ["screen_input", "screen_output", "screen_output_stream"]
+__all__ = ["screen_input", "screen_output", "screen_output_stream", "screen_tool_arguments"]
 
 INLINE_CHARS = 1024  # unscreened text up to this size is screened on the event loop (0.4-1.7 ms a KB)
 STREAM_WINDOW = 400  # characters of earlier answer a streamed sentence is screened with
@@ -81,6 +82,24 @@ async def screen_input(ex: Exchange, rt: Runtime) -> None:
             redact_messages(ex, s)
         elif action == "warn":
             flag(ex, a.name)
+
+
+async def screen_tool_arguments(ex: Exchange, rt: Runtime, texts: list[str]) -> list[Screening]:
+    """Screen the arguments of the model's tool calls (one JSON text each) with every input guard
+    whose roles include ``tool`` (the default): they leave for a tool, so they are screened as
+    ``data`` like a tool's result (PII on its way out, instructions planted for a tool). Returns one
+    screening per guard, ``where`` giving the call each finding is in; acting on them (withhold the
+    calls, redact, flag) is the caller's (charter.gateway.tools)."""
+    out = []
+    for a in active_guards(ex, "input", guard_set(rt)):
+        if "tool" not in a.policy.screened_roles:
+            continue
+        context = replace(context_for(ex, "input", a.policy, a.name), role="tool_call", source="data")
+        views = [single(i, text, "tool_call", "data") for i, text in enumerate(texts)]
+        s = await _screen(a, views, context)
+        verdict(ex, "screen_tool_calls", s)
+        out.append(s)
+    return out
 
 
 def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:

@@ -114,9 +114,10 @@ def _multiprocess_dir() -> Path | None:
 
 
 class _Series:
-    """The children of one (tenant, use case, model), looked up once and reused."""
+    """The children of one (tenant, use case, model), looked up once and reused: those of every
+    series labelled by it, and those by status, error code and (stage, guard, outcome) once seen."""
 
-    __slots__ = ("cost", "input_tokens", "latency", "output_tokens", "requests", "ttft")
+    __slots__ = ("cost", "errors", "guards", "input_tokens", "latency", "output_tokens", "requests", "ttft")
 
     def __init__(self, m: Metrics, labels: tuple[str, str, str]) -> None:
         self.latency = m.latency.labels(*labels)
@@ -125,6 +126,8 @@ class _Series:
         self.output_tokens = m.tokens.labels(*labels, "output")
         self.cost = m.cost.labels(*labels)
         self.requests: dict[str, Any] = {}
+        self.errors: dict[str, Any] = {}
+        self.guards: dict[tuple[str, Any, str], Any] = {}
 
 
 class Metrics:
@@ -164,6 +167,11 @@ class Metrics:
             "(as the last exchange that tried it left it; the highest over live workers).",
             ["tenant", "model"], registry=own, multiprocess_mode="livemax",
         )
+        self.cache = Counter(
+            "charter_cache_lookups", "Response-cache lookups by result (hit, miss, error: the cache could not "
+            "be read, answered as a miss; bypass: not looked up). Use cases with `cache:` only.",
+            ["tenant", "use_case", "result"], registry=own,
+        )
         self._series: dict[tuple[str, str, str], _Series] = {}
         self._breaker_seen: dict[tuple[str, str], float] = {}
         self.store = StoreCollector(rt.engine, self.bound, settings.metrics_store_cache_s)
@@ -196,7 +204,10 @@ class Metrics:
             counter = series.requests[status] = self.requests.labels(*key, bound("status", status))
         counter.inc()
         if code:
-            self.errors.labels(*key, bound("code", code)).inc()
+            error = series.errors.get(code)
+            if error is None:
+                error = series.errors[code] = self.errors.labels(*key, bound("code", code))
+            error.inc()
         series.latency.observe(ex.elapsed_ms / 1000.0)
         if ex.ttft_ms is not None:
             series.ttft.observe(ex.ttft_ms / 1000.0)
@@ -204,23 +215,32 @@ class Metrics:
             series.input_tokens.inc(ex.usage.prompt_tokens)
         if ex.usage.completion_tokens:
             series.output_tokens.inc(ex.usage.completion_tokens)
-        if ex.model is not None and (ex.model.price_prompt_per_1k or ex.model.price_completion_per_1k):
+        hit = ex.cache is not None and ex.cache.result == "hit"
+        if ex.cache is not None:
+            self.cache.labels(tenant, use_case, ex.cache.result).inc()
+        if not hit and ex.model is not None and (ex.model.price_prompt_per_1k or ex.model.price_completion_per_1k):
             spent = ex.usage.prompt_tokens * ex.model.price_prompt_per_1k
             spent += ex.usage.completion_tokens * ex.model.price_completion_per_1k
             series.cost.inc(spent / 1000.0)
         for v in ex.verdicts:
             guard = v.detail.get("guard")
             if guard is not None:
-                self.guards.labels(tenant, use_case, v.stage, bound("guard", str(guard)), v.outcome).inc()
+                verdict = (v.stage, guard, v.outcome)
+                child = series.guards.get(verdict)
+                if child is None:
+                    child = series.guards[verdict] = self.guards.labels(
+                        tenant, use_case, v.stage, bound("guard", str(guard)), v.outcome
+                    )
+                child.inc()
         if ex.attempts or ex.model is not None:
             self._breakers(ex, rt, tenant)
 
     def _breakers(self, ex: Exchange, rt: Runtime, tenant: str) -> None:
         """The breaker of each model the exchange tried, written only when it changed."""
         gw = gateway_of(rt)
-        tried = {a.get("id") for a in ex.attempts}
         entries = [ex.model] if ex.model is not None else []
-        if tried:
+        if ex.attempts:
+            tried = {a.get("id") for a in ex.attempts}
             entries += [e for e in gw.model_entries(ex.principal.tenant_id) if e.id in tried]
         for entry in entries:
             if entry is None:
@@ -335,11 +355,7 @@ def _gauge(name: str, documentation: str, labels: list[str], samples: dict[tuple
 
 
 def metrics_of(rt: Runtime) -> Metrics:
-    metrics = rt.parts.get("metrics")
-    if metrics is None:
-        metrics = rt.parts["metrics"] = Metrics(rt)
-    assert isinstance(metrics, Metrics)
-    return metrics
+    return rt.part("metrics", Metrics, lambda: Metrics(rt))
 
 
 def observe_exchange(rt: Runtime, ex: Exchange, failed: str | None = None) -> None:

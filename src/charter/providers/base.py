@@ -33,6 +33,9 @@ OPTIONAL_PARAMETERS: frozenset[str] = frozenset(
         "logit_bias",
         "service_tier",
         "store",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
     }
 )
 
@@ -48,6 +51,9 @@ def requested_parameters(params: GenerationParams) -> list[str]:
         "logit_bias": params.logit_bias is not None,
         "service_tier": params.service_tier is not None,
         "store": params.store is not None,
+        "tools": params.tools is not None,
+        "tool_choice": params.tool_choice is not None,
+        "parallel_tool_calls": params.parallel_tool_calls is not None,
     }
     return [name for name, set_ in wanted.items() if set_]
 
@@ -77,6 +83,9 @@ class ChatResult:
     extra: dict[str, Any] = field(default_factory=dict)
     #: OpenAI's ``choices[0].logprobs`` when the request asked for them and the model sent them.
     logprobs: dict[str, Any] | None = None
+    #: OpenAI's ``message.tool_calls`` (``[{"id", "type": "function", "function": {"name",
+    #: "arguments"}}]``) when the model called tools.
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +94,9 @@ class StreamDelta:
     finish_reason: str | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    #: OpenAI's streamed ``delta.tool_calls`` pieces, as sent (``index``, then ``id``, ``function.name``
+    #: and pieces of ``function.arguments``); the gateway joins them (charter.gateway.tools).
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 @runtime_checkable

@@ -112,7 +112,10 @@ class LlamaProvider:
     #: What llama-cpp-python's ``create_chat_completion`` takes. Not ``logprobs``/``top_logprobs``: it
     #: computes them only for a model loaded with ``logits_all=True``, which keeps n_ctx by vocabulary
     #: floats (about 400 MB for SmolLM2 at 2048 tokens); not ``service_tier``. ``store`` (only ever
-    #: false) holds trivially: the embedded model keeps nothing.
+    #: false) holds trivially: the embedded model keeps nothing. Not ``tools``: llama-cpp-python's
+    #: ``chatml-function-calling`` format runs with SmolLM2, but the model called a refund tool for
+    #: "What is the capital of France?" and not for "Where is my 2024 tax refund?" (2 of 6 right;
+    #: docs/api.md, Tool calling), so the route stage refuses tools where it is the only model.
     supports = frozenset({"response_format", "presence_penalty", "frequency_penalty", "logit_bias", "store"})
 
     def __init__(

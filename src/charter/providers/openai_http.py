@@ -111,6 +111,7 @@ class OpenAIHTTPProvider:
                 prompt_tokens=int(usage.get("prompt_tokens") or 0),
                 completion_tokens=int(usage.get("completion_tokens") or 0),
                 logprobs=_logprobs(choice, request),
+                tool_calls=_tool_calls(choice["message"].get("tool_calls")),
             )
         except (orjson.JSONDecodeError, KeyError, IndexError, TypeError, ValueError) as exc:
             raise ProviderError(f"upstream answer is not an OpenAI chat completion ({exc})", retryable=False) from exc
@@ -167,6 +168,30 @@ def _logprobs(choice: dict[str, Any], request: ChatRequest) -> dict[str, Any] | 
     return found
 
 
+def _tool_calls(found: Any) -> list[dict[str, Any]] | None:
+    """The message's ``tool_calls`` in OpenAI's form; a model that calls tools it was not offered
+    has its calls kept (the gateway's tools stage withholds them), one malformed is an upstream error."""
+    if not found:
+        return None
+    if not isinstance(found, list):
+        raise ValueError("tool_calls is not a list")
+    calls = []
+    for call in found:
+        function = call["function"]
+        arguments = function.get("arguments")
+        calls.append(
+            {
+                "id": str(call["id"]),
+                "type": "function",
+                "function": {
+                    "name": str(function["name"]),
+                    "arguments": arguments if isinstance(arguments, str) else orjson.dumps(arguments).decode(),
+                },
+            }
+        )
+    return calls
+
+
 def _parse_sse_line(line: str) -> StreamDelta | None:
     line = line.strip()
     if not line.startswith("data:"):
@@ -186,6 +211,12 @@ def _parse_sse_line(line: str) -> StreamDelta | None:
     choices = data.get("choices") or []
     if choices:
         choice = choices[0]
-        delta.text = (choice.get("delta") or {}).get("content") or ""
+        piece = choice.get("delta") or {}
+        delta.text = piece.get("content") or ""
         delta.finish_reason = choice.get("finish_reason")
+        calls = piece.get("tool_calls")
+        if calls:
+            if not isinstance(calls, list) or not all(isinstance(c, dict) for c in calls):
+                raise ProviderError("upstream stream sent malformed tool_calls", retryable=False)
+            delta.tool_calls = calls
     return delta

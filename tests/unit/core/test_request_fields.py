@@ -12,6 +12,7 @@ from charter.gateway.request import parse_chat
 from charter.providers.base import OPTIONAL_PARAMETERS, requested_parameters
 
 MESSAGES = [{"role": "user", "content": "hi"}]
+TOOL = {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}
 SCHEMA = {"type": "json_schema", "json_schema": {"name": "refund", "schema": {"type": "object"}, "strict": True}}
 
 
@@ -27,11 +28,15 @@ def test_every_optional_field_is_read_into_the_parameters() -> None:
             "logit_bias": {"50256": -100, "15": 2.5},
             "service_tier": "flex",
             "store": False,
+            "tools": [TOOL],
+            "tool_choice": "required",
+            "parallel_tool_calls": True,
         }
     ).params
     assert (params.response_format, params.logprobs, params.top_logprobs) == (SCHEMA, True, 3)
     assert (params.presence_penalty, params.frequency_penalty) == (0.5, -0.5)
     assert (params.logit_bias, params.service_tier, params.store) == ({"50256": -100.0, "15": 2.5}, "flex", False)
+    assert (params.tools, params.tool_choice, params.parallel_tool_calls) == ([TOOL], "required", True)
     assert set(requested_parameters(params)) == OPTIONAL_PARAMETERS
 
 
@@ -45,9 +50,13 @@ def test_defaults_ask_for_nothing_optional() -> None:
     ("fields", "code", "param"),
     [
         ({"store": True}, "unsupported_parameter", "store"),
-        ({"tool_choice": "auto"}, "unsupported_parameter", "tool_choice"),
-        ({"tool_choice": {"type": "function", "function": {"name": "f"}}}, "unsupported_parameter", "tool_choice"),
-        ({"parallel_tool_calls": False}, "unsupported_parameter", "parallel_tool_calls"),
+        ({"tool_choice": "auto"}, "invalid_value", "tool_choice"),  # without tools
+        ({"tool_choice": {"type": "function", "function": {"name": "f"}}}, "invalid_value", "tool_choice"),
+        ({"parallel_tool_calls": False}, "invalid_value", "parallel_tool_calls"),
+        ({"tools": [TOOL], "parallel_tool_calls": "no"}, "invalid_type", "parallel_tool_calls"),
+        ({"tools": [{"type": "function", "function": {"name": "f", "examples": []}}]}, "unknown_field",
+         "tools[0].function.examples"),
+        ({"tools": [{"type": "function", "function": {"name": "f g"}}]}, "invalid_value", "tools[0].function.name"),
         ({"n": 2}, "invalid_value", "n"),
         ({"store": "yes"}, "invalid_type", "store"),
         ({"logprobs": True, "stream": True}, "unsupported_parameter", "logprobs"),

@@ -50,12 +50,14 @@ def test_every_setting_is_documented():
 
 
 def test_redis_url_says_what_uses_redis():
-    """Only the rate limiter talks to Redis: the setting's help and docs/settings.md say exactly that
-    (they claimed Redis shared policy-cache invalidations, which nothing did)."""
+    """Only the rate limiter, the budgets, the health check and the response cache talk to Redis: the
+    setting's help and docs/settings.md say exactly that (they claimed Redis shared policy-cache
+    invalidations, which nothing did)."""
     src = Path(__file__).resolve().parents[3] / "src" / "charter"
     importer = re.compile(r"^\s*(?:import|from) redis\b", re.M)
     users = sorted(str(path.relative_to(src)) for path in src.rglob("*.py") if importer.search(path.read_text()))
-    assert users == ["gateway/ratelimit.py", "monitor/budgets.py", "monitor/health.py"]
+    assert users == ["gateway/cachestore.py", "gateway/ratelimit.py", "monitor/budgets.py", "monitor/health.py"]
     description = Settings.model_fields["redis_url"].description or ""
     assert "rate-limit counters" in description and "invalidation" not in description
+    assert "response cache" in description
     assert f"| `CHARTER_REDIS_URL` | `str | None` | `None` | {description} |" in DOCS.read_text()
