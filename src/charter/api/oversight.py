@@ -25,7 +25,7 @@ from charter.policy.service import get_use_case
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
-__all__ = ["router"]
+__all__ = ["decide_and_notify", "router"]
 
 router = APIRouter(tags=["oversight"])
 
@@ -184,7 +184,7 @@ def release_review(
     return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
 
 
-def _decide(
+def decide_and_notify(
     tasks: BackgroundTasks, rt: Runtime, decide: Callable[[Connection, dt.datetime], dict[str, Any]]
 ) -> dict[str, Any]:
     """Decide in the writer (at one ``now``), then post the decision to the use case's webhook, if any."""
@@ -204,7 +204,9 @@ def approve_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    return _decide(tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now))
+    return decide_and_notify(
+        tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now)
+    )
 
 
 @router.post("/api/v1/reviews/{review_id}/edit")
@@ -215,7 +217,7 @@ def edit_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    return _decide(
+    return decide_and_notify(
         tasks,
         rt,
         lambda c, now: oversight.edit(
@@ -232,7 +234,7 @@ def reject_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    return _decide(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now))
+    return decide_and_notify(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now))
 
 
 # -- expert scoring ------------------------------------------------------------------------
@@ -260,17 +262,7 @@ def score_sample(
     sample_id: str, body: ScoreIn, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     now = utcnow()
-    return rt.writer.write(
-        lambda c: oversight.score_sample(
-            c,
-            p,
-            sample_id,
-            sentence_scores=body.sentence_scores,
-            citation_score=body.citation_score,
-            comment=body.comment,
-            now=now,
-        )
-    )
+    return rt.writer.write(lambda c: oversight.score_sample(c, p, sample_id, **body.model_dump(), now=now))
 
 
 # -- incidents -----------------------------------------------------------------------------
@@ -327,15 +319,7 @@ def close_incident(
 ) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(
-        lambda c: oversight.close_incident(
-            c,
-            p.tenant_id,
-            incident_id,
-            after_action=body.after_action,
-            root_cause=body.root_cause,
-            actor=p.key_id,
-            now=now,
-        )
+        lambda c: oversight.close_incident(c, p.tenant_id, incident_id, **body.model_dump(), actor=p.key_id, now=now)
     )
 
 

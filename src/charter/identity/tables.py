@@ -1,6 +1,7 @@
-"""Single sign-on's table: the sessions an OpenID provider ended (back-channel logout).
+"""Identity's tables: the sessions an OpenID provider ended (back-channel logout), and the web
+console's sessions (:mod:`charter.identity.sessions`).
 
-Platform-wide (``tenant_id`` is the ledger's global ``*``): a logout token names an issuer, a
+``oidc_revocations`` is platform-wide (``tenant_id`` is the ledger's global ``*``): a logout token names an issuer, a
 subject and a session, not a tenant. Every replica reads this table (cached for at most
 ``policy_cache_ttl_s``), so a session ended at the provider is refused by all of them. A row is kept
 until ``expires_at`` (the logout plus ``CHARTER_OIDC_MAX_TOKEN_AGE_S``): by then every token of that
@@ -15,7 +16,7 @@ from charter.ledger.tables import GLOBAL_TENANT
 from charter.store.schema import metadata
 from charter.store.types import timestamp
 
-__all__ = ["oidc_revocations"]
+__all__ = ["console_sessions", "oidc_revocations"]
 
 oidc_revocations = Table(
     "oidc_revocations",
@@ -28,4 +29,20 @@ oidc_revocations = Table(
     timestamp("revoked_at"),  # the logout token's iat (the provider's clock): older tokens are refused
     timestamp("expires_at"),
     Index("ix_oidc_revocations_expires", "expires_at"),
+)
+
+#: The web console's sessions (charter.identity.sessions): only the SHA-256 of the session token
+#: (the cookie) is stored; the key it was opened with is re-checked on every request.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("tenant_id", String(40), nullable=False),
+    Column("key_id", String(40), nullable=False),
+    timestamp("created_at"),
+    timestamp("last_seen_at"),
+    timestamp("expires_at"),  # the absolute end, whatever the activity
+    timestamp("ended_at", nullable=True),  # signed out
+    Index("ix_console_sessions_expires", "expires_at"),
 )

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain import Charter
-from charter.errors import PermissionDenied
+from charter.errors import NotFound, PermissionDenied
 from charter.evals.approvals import ModelSwitch, require_model_change_approval, require_prompt_vetted
 from charter.policy.current import current_charters, get_charter, get_use_case
 from charter.policy.loader import parse_charter
@@ -27,6 +27,7 @@ from charter.store.schema import charter_versions, new_id, tenants, use_cases, u
 __all__ = [
     "PLATFORM_TENANT",
     "apply_charter",
+    "charter_body",
     "charter_history",
     "ensure_tenant",
     "get_charter",
@@ -184,3 +185,19 @@ def charter_history(conn: Connection, tenant_id: str, name: str) -> list[dict[st
         {"version": r.version, "sha256": r.sha256, "applied_by": r.created_by, "applied_at": r.created_at.isoformat()}
         for r in rows
     ]
+
+
+def charter_body(conn: Connection, tenant_id: str, name: str, version: int) -> dict[str, Any]:
+    """One version of a use case's charter, as stored (the normalised body), for history and diffs."""
+    uc_id = get_use_case(conn, tenant_id, name)["id"]
+    body = conn.execute(
+        select(charter_versions.c.body).where(
+            charter_versions.c.use_case_id == uc_id,
+            charter_versions.c.tenant_id == tenant_id,
+            charter_versions.c.version == version,
+        )
+    ).scalar_one_or_none()
+    if body is None:
+        raise NotFound(f"use case {name!r} has no charter version {version}", code="not_found")
+    result: dict[str, Any] = body
+    return result

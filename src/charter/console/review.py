@@ -1,0 +1,173 @@
+"""Review pages: the queue (filters, SLA countdowns), claim and release, and the decision page
+(question, redacted context, guard findings, citations, proposed answer, the automation-bias notice,
+approve / edit / reject). Every action calls the same :mod:`charter.oversight` functions as
+``/api/v1/reviews`` (and :func:`charter.api.oversight.decide_and_notify`, so the use case's webhook
+hears of a console decision as of an API one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+
+from charter import oversight
+from charter.api.deps import get_runtime
+from charter.api.oversight import decide_and_notify
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.runtime import Runtime
+from charter.store.schema import utcnow
+
+__all__ = ["REVIEWERS", "due_text", "router"]
+
+router = APIRouter(prefix=PREFIX + "/review", route_class=ConsoleRoute, include_in_schema=False)
+
+#: Who reviews: the API's REVIEWERS (charter.api.oversight).
+REVIEWERS = ("reviewer", "admin")
+STATUSES = ("pending", "approved", "edited", "rejected", "expired")
+
+
+def _minutes(delta: dt.timedelta) -> str:
+    total = int(abs(delta.total_seconds()) // 60)
+    hours, minutes = divmod(total, 60)
+    if hours >= 48:
+        return f"{hours // 24} d {hours % 24} h"
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def due_text(due_at: str | None, status: str, now: dt.datetime) -> str:
+    """The SLA countdown as words: ``due in 1 h 05 min``, ``overdue by 12 min``."""
+    if not due_at or status != "pending":
+        return "—"
+    due = dt.datetime.fromisoformat(due_at)
+    return f"due in {_minutes(due - now)}" if due > now else f"overdue by {_minutes(now - due)}"
+
+
+def _queue(rt: Runtime, viewer: Viewer, status: str, use_case: str, reason: str, overdue: bool) -> list[dict[str, Any]]:
+    now = utcnow()
+    with rt.engine.connect() as conn:
+        items = oversight.list_items(conn, viewer.principal, status=status or None, limit=500, now=now)
+    rows = []
+    for item in items:
+        if use_case and item["use_case"] != use_case:
+            continue
+        if reason and reason not in (item["reasons"] or []):
+            continue
+        if overdue and not item["overdue"]:
+            continue
+        rows.append({**item, "due_text": due_text(item["due_at"], item["status"], now),
+                     "mine": item["claimed_by"] == viewer.principal.key_id})
+    return rows
+
+
+@router.get("")
+def queue(
+    request: Request,
+    status: str = Query(default="pending", max_length=16),
+    use_case: str = Query(default="", max_length=64),
+    reason: str = Query(default="", max_length=64),
+    overdue: bool = Query(default=False),
+    viewer: Viewer = Depends(signed_in),
+) -> Response:
+    viewer.require(*REVIEWERS)
+    if status and status not in STATUSES:
+        status = "pending"
+    rows = _queue(get_runtime(request), viewer, status, use_case, reason, overdue)
+    filters = {"status": status, "use_case": use_case, "reason": reason, "overdue": overdue}
+    template = "review_rows.html" if request.headers.get("hx-request") == "true" else "review_queue.html"
+    return render(request, template, viewer=viewer, rows=rows, filters=filters, statuses=STATUSES)
+
+
+@router.post("/next")
+def take_next(request: Request, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    rt = get_runtime(request)
+    now = utcnow()
+    review_id = rt.writer.write(lambda c: oversight.claim_next(c, p, now))
+    if review_id is None:
+        return redirect(f"{PREFIX}/review?empty=1")
+    return redirect(f"{PREFIX}/review/{review_id}")
+
+
+@router.get("/{review_id}")
+def decision_page(review_id: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+    p = viewer.require(*REVIEWERS)
+    rt = get_runtime(request)
+    item = rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))  # the view is recorded (AT-4)
+    now = utcnow()
+    first = [d for d in item["decisions"] if d["decision"] in ("approved", "edited")]
+    return render(
+        request,
+        "review_item.html",
+        viewer=viewer,
+        item=item,
+        due=due_text(item["due_at"], item["status"], now),
+        mine=item["claimed_by"] == p.key_id,
+        first_approvals=first,
+    )
+
+
+@router.post("/{review_id}/claim")
+def claim(review_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    rt = get_runtime(request)
+    now = utcnow()
+    rt.writer.write(lambda c: oversight.claim(c, p, review_id, now))
+    return redirect(f"{PREFIX}/review/{review_id}")
+
+
+@router.post("/{review_id}/release")
+def release(review_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    get_runtime(request).writer.write(lambda c: oversight.let_go(c, p, review_id))
+    return redirect(f"{PREFIX}/review")
+
+
+@router.post("/{review_id}/diff")
+def diff_preview(review_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+    """The live diff beside the edit box (htmx): the proposed answer against the text being written."""
+    post.viewer.require(*REVIEWERS)
+    before = post.text("proposed", max_length=100_000, exact=True)
+    after = post.text("text", max_length=100_000, exact=True)
+    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=2))[2:]
+    return render(request, "review_diff.html", viewer=post.viewer, lines=lines)
+
+
+@router.post("/{review_id}/approve")
+def approve(review_id: str, request: Request, tasks: BackgroundTasks, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    comment = post.text("comment")
+    rt = get_runtime(request)
+    result = decide_and_notify(tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=comment, now=now))
+    return _decided(request, post.viewer, result)
+
+
+@router.post("/{review_id}/edit")
+def edit(review_id: str, request: Request, tasks: BackgroundTasks, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    text = post.text("text", required=True, max_length=100_000, exact=True)
+    comment = post.text("comment")
+    from_scratch = post.form.get("from_scratch") == "yes"
+    rt = get_runtime(request)
+    result = decide_and_notify(
+        tasks,
+        rt,
+        lambda c, now: oversight.edit(
+            rt, c, p, review_id, text=text, comment=comment, from_scratch=from_scratch, now=now
+        ),
+    )
+    return _decided(request, post.viewer, result)
+
+
+@router.post("/{review_id}/reject")
+def reject(review_id: str, request: Request, tasks: BackgroundTasks, post: Posted = Depends(posted)) -> Response:
+    p = post.viewer.require(*REVIEWERS)
+    reason = post.text("reason", required=True)
+    rt = get_runtime(request)
+    result = decide_and_notify(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=reason, now=now))
+    return _decided(request, post.viewer, result)
+
+
+def _decided(request: Request, viewer: Viewer, result: dict[str, Any]) -> Response:
+    return render(request, "review_decided.html", viewer=viewer, result=result)

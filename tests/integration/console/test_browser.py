@@ -1,0 +1,222 @@
+"""The console in a real browser: Playwright for Python driving Debian's chromium (/usr/bin/chromium;
+no browser is downloaded), with axe-core (tests/support/axe, pinned by its package-lock.json) run on
+every page visited: zero WCAG 2.1 A/AA violations. SQLite only (the HTTP tests cover both stores).
+
+Screenshots go to a temporary folder; with ``CHARTER_TEST_SCREENSHOTS=docs/console`` they are written
+where docs/console.md shows them."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from charter.ledger.checkpoint import checkpoint_now
+from tests.integration.console.conftest import ALWAYS, Console
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="install the dev extra (playwright)")
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+if not CHROMIUM.exists():
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)", allow_module_level=True)
+if not AXE.exists():
+    pytest.skip("axe-core is not installed (cd tests/support/axe && npm ci; scripts/test.sh does)",
+                allow_module_level=True)
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def database_url() -> None:
+    """SQLite only: one browser test run is enough for CI; the HTTP tests run on both stores."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    target = os.environ.get("CHARTER_TEST_SCREENSHOTS")
+    return Path(target) if target else tmp_path
+
+
+class Person:
+    """One browser context (its own cookies) for one person, checking every page it visits."""
+
+    def __init__(self, browser: Any, console: Console, shots: Path) -> None:
+        self.context = browser.new_context(base_url=console.url, viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.console = console
+        self.shots = shots
+        self.problems: list[str] = []
+        self.page.on("console", self._console_message)
+        self.page.on("response", self._response)
+
+    def _console_message(self, message: Any) -> None:
+        # a CSP violation is reported here; a page refused on purpose (403, 404) is not a problem,
+        # a file the page needs and cannot load is (see _response)
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.problems.append(message.text)
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.problems.append(f"{response.status} {response.url}")
+
+    def axe(self) -> None:
+        """Run axe-core in the page (evaluated through the DevTools protocol: the page's CSP stays on)."""
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+        result = self.page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))",
+            WCAG,
+        )
+        assert result == [], f"axe found WCAG violations on {self.page.url}: {result}"
+
+    def visit(self, path: str, shot: str | None = None) -> Any:
+        self.page.goto(path)
+        return self.check(shot)
+
+    def check(self, shot: str | None = None) -> Any:
+        self.page.wait_for_load_state("load")
+        self.axe()
+        assert self.problems == [], f"browser errors on {self.page.url}: {self.problems}"
+        if shot:
+            self.shots.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(self.shots / f"{shot}.png"), full_page=True)
+        return self.page
+
+    def follow(self, act: Any, shot: str | None = None) -> Any:
+        """Do something that loads a new page (a click, Enter in a form), then check that page."""
+        with self.page.expect_navigation():
+            act()
+        return self.check(shot)
+
+    def sign_in(self, role: str, shot: str | None = None) -> None:
+        self.visit("/console/sign-in", shot)
+        self.page.get_by_label("Your key").fill(self.console.platform.keys[role])
+        self.follow(self.page.get_by_role("button", name="Sign in").click)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def person(browser: Any, console: Console, shots: Path) -> Iterator[Any]:
+    opened: list[Person] = []
+
+    def make() -> Person:
+        opened.append(Person(browser, console, shots))
+        return opened[-1]
+
+    yield make
+    for p in opened:
+        p.close()
+
+
+def test_ho1_reviewer_edits_a_held_answer_in_the_browser_and_the_requester_receives_exactly_it(
+    console: Console, person: Any
+) -> None:
+    console.apply(ALWAYS)
+    r = console.ask("When is the filing deadline?")
+    assert r.status_code == 202
+    review_id = r.json()["review"]["id"]
+    reviewer: Person = person()
+    reviewer.sign_in("reviewer", shot="sign-in")
+    page = reviewer.visit("/console/review", shot="review-queue")
+    row = page.get_by_role("row").filter(has_text=review_id)
+    assert re.search(r"due in \d+ (h|min)", row.inner_text())
+    page = reviewer.follow(row.get_by_role("button", name=f"Claim {review_id}").click)
+    assert page.url.endswith(f"/console/review/{review_id}")
+    assert "It may be wrong" in page.get_by_role("note").inner_text()
+    page.keyboard.press("a")  # keyboard shortcuts move the focus (they never submit)
+    assert page.evaluate("() => document.activeElement.textContent") == "Approve as it is"
+    page.keyboard.press("e")
+    assert page.evaluate("() => document.activeElement.id") == "edit-text"
+    edited = "File by April 30.\nLate filing costs 5% of the balance owing."
+    page.get_by_label("Edited answer").fill(edited)
+    page.locator("#diff ins").first.wait_for()  # the live diff (htmx) came back
+    reviewer.check(shot="review-decision")
+    page = reviewer.follow(page.get_by_role("button", name="Send the edited answer").click)
+    assert page.get_by_role("heading", level=1).inner_text() == "Recorded: edited"
+    page.keyboard.press("?")  # the list of shortcuts opens
+    page.get_by_label("Keyboard shortcuts on").uncheck()  # WCAG 2.1.4: they can be switched off
+    page.evaluate("() => document.activeElement.blur()")  # not typing in a field any more
+    page.keyboard.press("n")
+    assert page.evaluate("() => document.activeElement.textContent") != "Take the next item"
+    released = console.requester_view(review_id)
+    assert released.status_code == 200
+    assert released.json()["choices"][0]["message"]["content"] == edited
+
+
+def test_ho5_admin_flips_the_kill_switch_and_the_next_chat_is_refused(console: Console, person: Any) -> None:
+    assert console.ask().status_code == 200
+    admin: Person = person()
+    admin.sign_in("admin")
+    admin.visit("/console/", shot="home")
+    admin.visit("/console/usecases/tax-helpdesk/versions/1")
+    page = admin.visit("/console/usecases", shot="use-cases")
+    page = admin.follow(page.get_by_role("link", name="tax-helpdesk").click, shot="use-case")
+    page.get_by_label("Reason").fill("answers quote last year's deadline")
+    page = admin.follow(page.get_by_role("button", name="Switch off…").click, shot="kill-switch-confirm")
+    assert console.ask().status_code == 200  # not yet: it asks first
+    page = admin.follow(page.get_by_role("button", name="Yes, switch it off").click)
+    assert "Switched off" in page.inner_text("main")
+    refused = console.ask()
+    assert refused.status_code == 503 and refused.json()["error"]["code"] == "use_case_suspended"
+
+
+def test_sa_app_key_cannot_sign_in_in_the_browser(console: Console, person: Any) -> None:
+    app: Person = person()
+    app.sign_in("app")
+    page = app.page
+    assert page.url.endswith("/console/sign-in")
+    assert "role_not_allowed" in page.get_by_role("alert").inner_text()
+    assert not [c for c in app.context.cookies() if c["name"] == "charter_console"]
+
+
+def test_at4_auditor_pages_pass_axe(console: Console, person: Any, shots: Path) -> None:
+    assert console.ask("How do I file?").status_code == 200
+    checkpoint_now(console.platform.rt)  # a signed head covers the entry: its proof is checked in the page
+    auditor: Person = person()
+    auditor.sign_in("auditor")
+    page = auditor.visit("/console/interactions", shot="interactions")
+    page = auditor.follow(page.get_by_role("row").nth(1).get_by_role("link").click, shot="interaction")
+    assert "interaction.recorded" in page.inner_text("main")
+    assert "verified against the signed head" in page.inner_text("main")
+    page = auditor.visit("/console/review")  # an auditor does not review: the refusal page passes axe too
+    assert "role_not_allowed" in page.inner_text("main")
+
+
+def test_sa_keyboard_only_sign_in_and_sign_out(console: Console, person: Any) -> None:
+    reviewer: Person = person()
+    page = reviewer.visit("/console/sign-in")
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("() => document.activeElement.textContent") == "Skip to content"
+    page.get_by_label("Your key").focus()
+    page.keyboard.type(console.platform.keys["reviewer"])
+    page = reviewer.follow(lambda: page.keyboard.press("Enter"))
+    assert page.url.endswith("/console/")
+    page.get_by_role("button", name="Sign out").focus()
+    page = reviewer.follow(lambda: page.keyboard.press("Enter"))
+    assert page.url.endswith("/console/sign-in")
+
+
+def test_docs_screenshots_are_in_the_repository() -> None:
+    """docs/console.md embeds the screenshots; regenerate them with CHARTER_TEST_SCREENSHOTS=docs/console."""
+    docs = Path(__file__).resolve().parents[3] / "docs" / "console"
+    for name in ("sign-in", "review-queue", "review-decision", "use-case", "kill-switch-confirm", "interaction"):
+        assert (docs / f"{name}.png").exists(), f"docs/console/{name}.png is missing"
