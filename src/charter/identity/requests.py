@@ -9,7 +9,8 @@ way, :func:`charter.identity.subjects.SubjectKey.subject_id`) or by its ``sub_..
   in the ledger (``subject.exported``) before any content is returned (AT-4).
 - :func:`erase_subject` crypto-shreds all of it: the raw tier rows are deleted with their wrapped
   keys, review texts and corrections are replaced by tombstones, the drift monitor's embedding
-  sample of the subject's inputs is deleted, and a review still waiting is
+  sample of the subject's inputs is deleted, the training examples built from their records are deleted
+  (each dataset version that held one is marked tainted), and a review still waiting is
   closed as rejected (its answer is never released). The metadata rows stay (hashes, sizes, verdicts,
   the pseudonymous subject id: no text), so the ledger still verifies; the request and its counts
   are a ``subject.erased`` ledger entry. A tenant under legal hold is refused (``409 legal_hold``).
@@ -34,6 +35,7 @@ from charter.oversight.sealing import EXPIRED_KEY, is_expired, open_json
 from charter.oversight.tables import expert_samples, feedback, review_items, review_versions
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions, tenants, use_cases, utcnow
+from charter.training.erasure import erase_examples
 
 __all__ = ["erase_subject", "export_subject", "resolve_subject"]
 
@@ -204,9 +206,11 @@ def _erase(conn: Connection, tenant_id: str, subject_id: str, actor: str, reason
         .values(sealed=tombstone, status="expired", claimed_by=None),
         ids,
     )
+    # training examples built from them (charter.training): deleted, their dataset versions tainted
+    examples = erase_examples(conn, tenant_id, ids, now)
     counts = {"interactions": len(ids), "raw": raw, "reviews": len(reviews), "reviews_closed": closed,
               "review_versions": versions, "corrections": corrections, "expert_samples": samples,
-              "feedback": len(notes), "embeddings": embeddings}
+              "feedback": len(notes), "embeddings": embeddings, "training_examples": examples}
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="subject.erased", subject=subject_id,
                   event={"reason": reason, **counts})
     return {"subject_id": subject_id, "erased_at": now.isoformat(), "reason": reason, "counts": counts}

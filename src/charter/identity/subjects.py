@@ -28,7 +28,14 @@ from charter.errors import InvalidRequest, Unavailable
 from charter.files import private_dir
 from charter.runtime import Runtime
 
-__all__ = ["MAX_ID_CHARS", "Identity", "SubjectKey", "check_identifier", "identify", "subject_key"]
+__all__ = [
+    "CONSENT_HEADER", "MAX_ID_CHARS", "Identity", "SubjectKey", "check_identifier", "identify", "subject_key",
+    "training_consent",
+]
+
+#: The request header with the end user's answer on training use of this exchange (docs/learning.md).
+CONSENT_HEADER = "x-charter-training-consent"
+_CONSENT_VALUES = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 #: The longest end-user or officer identifier accepted.
 MAX_ID_CHARS = 256
@@ -41,6 +48,8 @@ class Identity:
 
     subject_id: str | None = None
     officer: str | None = None
+    #: What the request's :data:`CONSENT_HEADER` said about training use (None: nothing).
+    training_consent: bool | None = None
 
 
 def check_identifier(value: str, param: str) -> str:
@@ -94,11 +103,9 @@ class SubjectKey:
 def subject_key(rt: Runtime) -> SubjectKey:
     """The runtime's subject key (``rt.parts["subjects"]``), read or created on first use (two
     threads racing here read the same file: it is created once, exclusively)."""
-    found = rt.parts.get("subjects")
-    if found is None:
-        found = rt.parts["subjects"] = SubjectKey.open_or_create(rt.settings.data_dir / "keys" / "subjects.key")
-    assert isinstance(found, SubjectKey)
-    return found
+    return rt.part(
+        "subjects", SubjectKey, lambda: SubjectKey.open_or_create(rt.settings.data_dir / "keys" / "subjects.key")
+    )
 
 
 def identify(rt: Runtime, charter: Charter, tenant_id: str, user: str | None,
@@ -119,4 +126,16 @@ def identify(rt: Runtime, charter: Charter, tenant_id: str, user: str | None,
     return Identity(
         subject_id=None if value is None else subject_key(rt).subject_id(tenant_id, check_identifier(value, param)),
         officer=None if officer is None else check_identifier(officer, officer_header),
+        training_consent=training_consent(headers),
     )
+
+
+def training_consent(headers: Mapping[str, str]) -> bool | None:
+    """The :data:`CONSENT_HEADER` as a bool (None when absent); ``400 invalid_value`` otherwise."""
+    value = headers.get(CONSENT_HEADER)
+    if value is None:
+        return None
+    consent = _CONSENT_VALUES.get(value.strip().lower())
+    if consent is None:
+        raise InvalidRequest(f"{CONSENT_HEADER} must be true or false", code="invalid_value", param=CONSENT_HEADER)
+    return consent

@@ -8,7 +8,9 @@ What expires, for a use case whose charter says ``retention_days: N``, N days af
 - the sealed content of each decided review item (the question, redacted context and vault, and
   every version of the answer), of each expert sample, and each feedback correction: the sealed
   envelope is replaced by a tombstone ``{"expired_at": ...}``. Reading it afterwards is
-  ``410 content_expired``.
+  ``410 content_expired``;
+- the training examples built from an expired review item (``charter.training``): deleted, and each
+  dataset version that held one is marked tainted.
 
 What stays: the interaction's metadata row (hashes, sizes, tokens, cost, latency, guard verdicts,
 status: no text) and every ledger entry, so ``charter audit verify`` still passes after a
@@ -44,6 +46,7 @@ from charter.store.schema import (
     tenants,
     utcnow,
 )
+from charter.training.erasure import expire_examples
 
 __all__ = ["ExpiryReport", "expire_content"]
 
@@ -111,6 +114,8 @@ def _expire_reviews(conn: Connection, ids: list[str], tombstone: dict[str, str])
         .values(sealed_request=tombstone)
     ).rowcount
     conn.execute(update(review_versions).where(review_versions.c.review_id.in_(ids)).values(sealed=tombstone))
+    # training examples built from these reviews (charter.training) go with them; their versions are tainted
+    expire_examples(conn, ids, dt.datetime.fromisoformat(tombstone[EXPIRED_KEY]))
     return int(done or 0)
 
 
