@@ -10,13 +10,14 @@ import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, open_runtime, table
+from charter.cli.common import JSON_OPTION, cli_actor, console, emit, emit_rows, open_runtime, table, tenant_write
 from charter.errors import InvalidRequest
 from charter.evals import approvals, datasets, experiments, gate, harvest, report, suites
 from charter.evals.breakdown import breakdown
 from charter.evals.compare import compare_runs
 from charter.evals.drift import check_drift
-from charter.evals.targets import OpenAICompatibleTarget, ProviderTarget, Target
+from charter.evals.fanout import RayFanout
+from charter.evals.targets import Target, TargetSpec, build_target
 from charter.files import write_private
 from charter.policy import service as policy
 from charter.runtime import Runtime
@@ -69,17 +70,12 @@ def dataset_import(
     kind = fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")
     text = file.read_text(encoding="utf-8")
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(
-            lambda c: datasets.import_dataset(
-                c,
-                policy.tenant_id_for(c, tenant),
-                name,
-                text,
-                fmt=kind,
-                actor=cli_actor(actor),
-                source=file.name,
-                description=description,
-            )
+        result = tenant_write(
+            rt,
+            tenant,
+            lambda c, t: datasets.import_dataset(
+                c, t, name, text, fmt=kind, actor=cli_actor(actor), source=file.name, description=description
+            ),
         )
     emit(
         result,
@@ -101,13 +97,15 @@ def dataset_harvest(
     """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
     who = cli_actor(actor)
     with open_runtime(json_output) as rt:
+        request = harvest.HarvestRequest(use_case, name, actor=who, limit=limit)
+
         def build(conn: Any) -> dict[str, Any]:
             tenant_id = policy.tenant_id_for(conn, tenant)
             if source == "corrections":
-                return harvest.from_corrections(rt, conn, tenant_id, use_case, name, actor=who)
+                return harvest.from_corrections(rt, conn, tenant_id, request)
             if source != "interactions":
                 raise InvalidRequest("--from is interactions or corrections", code="invalid_value")
-            return harvest.from_interactions(rt, conn, tenant_id, use_case, name, actor=who, limit=limit)
+            return harvest.from_interactions(rt, conn, tenant_id, request)
 
         result = rt.writer.write(build)
     emit(result, json_output, human=f"{name}@{result['version']}: {result['items']} items from {source}")
@@ -118,14 +116,9 @@ def dataset_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List datasets (latest versions)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = datasets.list_datasets(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "datasets",
-            ["name", "version", "items", "source", "created"],
-            [[r["name"], r["version"], r["items"], r["source"], r["created_at"]] for r in rows],
-        ),
+    emit_rows(
+        rows, json_output, "datasets",
+        {"name": "name", "version": "version", "items": "items", "source": "source", "created": "created_at"},
     )
 
 
@@ -155,8 +148,8 @@ def suite_set(
     )
     with open_runtime(json_output) as rt:
         known = rt.extensions.names("evaluators")
-        result = rt.writer.write(
-            lambda c: suites.set_suite(c, policy.tenant_id_for(c, tenant), spec, actor=cli_actor(actor), known=known)
+        result = tenant_write(
+            rt, tenant, lambda c, t: suites.set_suite(c, t, spec, actor=cli_actor(actor), known=known)
         )
     emit(
         result,
@@ -174,8 +167,8 @@ def suite_approve(
 ) -> None:
     """Approve a suite's current state (not your own): it may then gate its writer's changes."""
     with open_runtime(json_output) as rt:
-        decision = rt.writer.write(
-            lambda c: approvals.approve_suite(c, policy.tenant_id_for(c, tenant), use_case, approver=cli_actor(actor))
+        decision = tenant_write(
+            rt, tenant, lambda c, t: approvals.approve_suite(c, t, use_case, approver=cli_actor(actor))
         )
         if not decision.passed:  # recorded; refused in the runtime's error handling (exit 1)
             raise decision.error()
@@ -193,10 +186,12 @@ def model_request(
 ) -> None:
     """Ask for a model change; you are the requester, so someone else approves it."""
     with open_runtime(json_output) as rt:
-        result = rt.writer.write(
-            lambda c: approvals.request_model_change(
-                c, policy.tenant_id_for(c, tenant), use_case, to_alias=to, actor=cli_actor(actor), reason=reason
-            )
+        result = tenant_write(
+            rt,
+            tenant,
+            lambda c, t: approvals.request_model_change(
+                c, t, use_case, to_alias=to, actor=cli_actor(actor), reason=reason
+            ),
         )
     emit(result, json_output, human=f"request {result['id']}: {use_case} {result['from_alias']} -> {to}")
 
@@ -211,10 +206,10 @@ def model_approve(
 ) -> None:
     """Approve a model change request through the gate (not your own request); exits 1 when refused."""
     with open_runtime(json_output) as rt:
-        decision = rt.writer.write(
-            lambda c: approvals.approve_model_change(
-                c, policy.tenant_id_for(c, tenant), request_id, approver=cli_actor(actor), run_id=run_id
-            )
+        decision = tenant_write(
+            rt,
+            tenant,
+            lambda c, t: approvals.approve_model_change(c, t, request_id, approver=cli_actor(actor), run_id=run_id),
         )
         if not decision.passed:
             raise decision.error()
@@ -226,17 +221,10 @@ def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Recent model change requests."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = approvals.list_model_change_requests(conn, policy.tenant_id_for(conn, tenant))
-    emit(
-        rows,
-        json_output,
-        human=table(
-            "model change requests",
-            ["id", "use case", "from", "to", "requested by", "when"],
-            [
-                [r["id"], r["use_case"], r["from_alias"], r["to_alias"], r["requested_by"], r["created_at"]]
-                for r in rows
-            ],
-        ),
+    emit_rows(
+        rows, json_output, "model change requests",
+        {"id": "id", "use case": "use_case", "from": "from_alias", "to": "to_alias", "requested by": "requested_by",
+         "when": "created_at"},
     )
 
 
@@ -249,14 +237,13 @@ def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_out
 
 
 # -- runs -----------------------------------------------------------------------------------
-def _target(rt: Runtime, tenant: str, tenant_id: str, target: str, secret: str | None) -> Target:
+def _target_spec(tenant: str, tenant_id: str, target: str, secret: str | None) -> TargetSpec:
     if target == "providers":
         if secret is not None:
             raise InvalidRequest("--secret is for a --target URL", code="invalid_value", param="--secret")
-        return ProviderTarget(rt, tenant_id)
+        return TargetSpec("providers", tenant=tenant, tenant_id=tenant_id)
     if target.startswith(("http://", "https://")):
-        credential = rt.egress.credential(target, secret=secret, tenant=tenant)
-        return OpenAICompatibleTarget(target, outbound=rt.egress.outbound, credential=credential)
+        return TargetSpec("url", tenant=tenant, tenant_id=tenant_id, url=target, secret=secret)
     raise InvalidRequest("--target is `providers` or the base URL of an OpenAI-compatible API", code="invalid_value")
 
 
@@ -307,7 +294,14 @@ def _plan(
 
 
 async def _execute(
-    rt: Runtime, tenant_id: str, experiment_id: str, target: Target, concurrency: int, actor: str, show: bool
+    rt: Runtime,
+    tenant_id: str,
+    experiment_id: str,
+    target: Target,
+    concurrency: int,
+    actor: str,
+    show: bool,
+    fanout: RayFanout | None = None,
 ) -> list[dict[str, Any]]:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, disable=not show, transient=False) as progress:
@@ -320,10 +314,13 @@ async def _execute(
 
         try:
             return await experiments.execute(
-                rt, tenant_id, experiment_id, target, concurrency=concurrency, on_item=on_item, actor=actor
+                rt, tenant_id, experiment_id, target, concurrency=concurrency, on_item=on_item, actor=actor,
+                fanout=fanout,
             )
         finally:
             await target.aclose()
+            if fanout is not None:
+                fanout.close()
 
 
 @app.command()
@@ -339,6 +336,12 @@ def run(
     ),
     api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
     concurrency: int = typer.Option(4, min=1, max=256),
+    ray: bool = typer.Option(
+        False, "--ray", help="Fan the items out over Ray (CHARTER_RAY_ADDRESS, else a local Ray instance)."
+    ),
+    ray_workers: int | None = typer.Option(
+        None, min=1, help="Ray workers (default: CHARTER_RAY_WORKERS or one per CPU)."
+    ),
     seed: int = typer.Option(0),
     max_tokens: int | None = typer.Option(None),
     resume: str | None = typer.Option(
@@ -354,7 +357,11 @@ def run(
         if api_key_env is not None:
             raise secret_name_refusal("--api-key-env", replacement="--secret")
         tenant_id = _tenant(rt, tenant)
-        answers = _target(rt, tenant, tenant_id, target, secret)
+        spec = _target_spec(tenant, tenant_id, target, secret)
+        answers = build_target(rt, spec)
+        fanout = None
+        if ray or rt.settings.ray_address:
+            fanout = RayFanout(rt.settings, spec, workers=ray_workers, concurrency=concurrency)
         experiment_id = resume
         if experiment_id is None:
             plan, uc_id = _plan(
@@ -384,6 +391,7 @@ def run(
                 concurrency,
                 who,
                 not json_output,
+                fanout,
             )
         )
     emit({"experiment_id": experiment_id, "runs": runs}, json_output, human=_runs_table(runs))
@@ -510,9 +518,7 @@ def drift(
 ) -> None:
     """Compare the latest production suite run with its baseline; exits 1 on drift (schedule it, ME-2)."""
     with open_runtime(json_output) as rt:
-        data = rt.writer.write(
-            lambda c: check_drift(c, policy.tenant_id_for(c, tenant), use_case, actor=cli_actor(actor))
-        )
+        data = tenant_write(rt, tenant, lambda c, t: check_drift(c, t, use_case, actor=cli_actor(actor)))
     human = ("[red]DRIFT[/red] " if data["drifted"] else "[green]stable[/green] ") + use_case
     for failure in data["failures"]:
         human += f"\n  - {failure}"

@@ -13,9 +13,9 @@ import asyncio
 import inspect
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
 
@@ -31,11 +31,16 @@ from charter.policy.current import get_charter
 from charter.prompts.stages import build_messages
 from charter.prompts.versions import PromptVersion, get_version_by_id, resolve
 from charter.runtime import Runtime
+from charter.store.records import pick
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
     "ExperimentPlan",
+    "Fanout",
+    "ItemResult",
     "ProgressFn",
+    "RunWork",
+    "answer_item",
     "build_evaluators",
     "case_messages",
     "execute",
@@ -58,6 +63,39 @@ class ExperimentPlan:
     use_case: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     seed: int = 0
+
+
+@dataclass(frozen=True)
+class RunWork:
+    """What answering and scoring one run's items needs, as plain data: a :class:`Fanout` sends it to
+    other processes (:mod:`charter.evals.fanout`), which build the evaluators from ``evaluators``."""
+
+    tenant_id: str
+    run_id: str
+    model: str
+    params: GenerationParams
+    evaluators: tuple[dict[str, Any], ...]
+    version: PromptVersion | None
+    system_prompt: str
+    use_case: str
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One item answered and scored; ``answer`` None: the target could not ask (``failure`` says why)
+    and the item is left for a resume."""
+
+    case: Case
+    answer: Answer | None
+    scores: dict[str, dict[str, float]]
+    failure: str | None = None
+
+
+class Fanout(Protocol):
+    """Answers and scores a run's items outside this process (a Ray cluster: :mod:`charter.evals.fanout`);
+    :func:`execute` stores what it yields, in the order it yields it, exactly as it stores its own."""
+
+    def results(self, work: RunWork, cases: Sequence[Case]) -> AsyncIterator[ItemResult]: ...
 
 
 def _system_prompt(conn: Connection, tenant_id: str, use_case: str | None) -> str:
@@ -185,14 +223,12 @@ def _params(run: Any, version: PromptVersion | None) -> GenerationParams:
     )
 
 
-async def _answer(
-    target: Target, run: Any, case: Case, version: PromptVersion | None, system_prompt: str, use_case: str
-) -> Answer:
+async def _answer(target: Target, work: RunWork, case: Case) -> Answer:
     try:
-        messages = case_messages(case, version, system_prompt, use_case)
+        messages = case_messages(case, work.version, work.system_prompt, work.use_case)
     except CharterError as exc:  # the prompt version cannot render this item: a failure of the version
         return Answer(text="", error=exc.code)
-    return await target.generate(run.model, messages, _params(run, version))
+    return await target.generate(work.model, messages, work.params)
 
 
 async def _score(evaluators: Mapping[str, Evaluator], case: Case, answer: Answer) -> dict[str, dict[str, float]]:
@@ -201,6 +237,15 @@ async def _score(evaluators: Mapping[str, Evaluator], case: Case, answer: Answer
         values = await evaluator.score(case, answer)
         scores[name] = {k: float(v) for k, v in values.items() if not math.isnan(float(v))}
     return scores
+
+
+async def answer_item(target: Target, evaluators: Mapping[str, Evaluator], work: RunWork, case: Case) -> ItemResult:
+    """Answer one item and score the answer: the one code path of this process and of every fan-out worker."""
+    try:
+        answer = await _answer(target, work, case)
+    except TargetError as exc:
+        return ItemResult(case, None, {}, str(exc))
+    return ItemResult(case, answer, await _score(evaluators, case, answer))
 
 
 def _store(
@@ -343,6 +388,7 @@ async def _run_one(
     sem: asyncio.Semaphore,
     on_item: ProgressFn | None,
     actor: str,
+    fanout: Fanout | None = None,
 ) -> dict[str, Any]:
     def prepare() -> tuple[list[Case], set[str], PromptVersion | None, str, str]:
         with rt.engine.connect() as conn:
@@ -354,21 +400,29 @@ async def _run_one(
 
     cases, done, version, system_prompt, uc = await asyncio.to_thread(prepare)
     evaluators = build_evaluators(rt, run.evaluators, target, tenant_id=tenant_id)
+    work = RunWork(
+        tenant_id, run.id, run.model, _params(run, version), tuple(run.evaluators), version, system_prompt, uc
+    )
+    pending = [c for c in cases if c.id not in done]
     failures: list[str] = []
+
+    async def keep(result: ItemResult) -> None:
+        if result.answer is None:
+            failures.append(result.failure or "the target could not answer")
+            return
+        count = await rt.writer.awrite(_store(tenant_id, run.id, result.case, result.answer, result.scores))
+        if on_item is not None:
+            on_item(run.id, count, run.item_count)
 
     async def item(case: Case) -> None:
         async with sem:
-            try:
-                answer = await _answer(target, run, case, version, system_prompt, uc)
-            except TargetError as exc:
-                failures.append(str(exc))
-                return
-            scores = await _score(evaluators, case, answer)
-            count = await rt.writer.awrite(_store(tenant_id, run.id, case, answer, scores))
-            if on_item is not None:
-                on_item(run.id, count, run.item_count)
+            await keep(await answer_item(target, evaluators, work, case))
 
-    await asyncio.gather(*(item(c) for c in cases if c.id not in done))
+    if fanout is None:
+        await asyncio.gather(*(item(c) for c in pending))
+    else:
+        async for result in fanout.results(work, pending):
+            await keep(result)
     summary = await asyncio.to_thread(_finish, rt, tenant_id, run.id, evaluators, actor)
     return {
         **summary,
@@ -394,12 +448,17 @@ async def execute(
     concurrency: int = 4,
     on_item: ProgressFn | None = None,
     actor: str = "system",
+    fanout: Fanout | None = None,
 ) -> list[dict[str, Any]]:
-    """Answer and score every unfinished item of an experiment's runs (or of one run): also resumes."""
+    """Answer and score every unfinished item of an experiment's runs (or of one run): also resumes.
+    With ``fanout`` the items are answered and scored there (a Ray cluster), and stored here as they
+    come back; the stored results are the same as without it."""
     with rt.engine.connect() as conn:
         runs = [r for r in _runs_of(conn, tenant_id, experiment_or_run) if r.status != "finished"]
     sem = asyncio.Semaphore(max(1, concurrency))
-    return list(await asyncio.gather(*(_run_one(rt, tenant_id, run, target, sem, on_item, actor) for run in runs)))
+    return list(
+        await asyncio.gather(*(_run_one(rt, tenant_id, run, target, sem, on_item, actor, fanout) for run in runs))
+    )
 
 
 def list_runs(
@@ -415,15 +474,10 @@ def list_runs(
 def run_dict(r: Any) -> dict[str, Any]:
     return {
         "run_id": r.id,
-        "experiment_id": r.experiment_id,
-        "model": r.model,
-        "prompt_version_id": r.prompt_version_id,
-        "dataset_id": r.dataset_id,
-        "status": r.status,
+        **pick(r, "experiment_id", "model", "prompt_version_id", "dataset_id", "status"),
         "done": r.done_count,
         "items": r.item_count,
-        "seed": r.seed,
-        "target": r.target,
+        **pick(r, "seed", "target"),
         "aggregates": r.aggregates or {},
         "started_at": r.started_at.isoformat(),
         "started_by": r.started_by,

@@ -16,7 +16,8 @@ from __future__ import annotations
 import inspect
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, runtime_checkable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import httpx
 
@@ -27,7 +28,15 @@ from charter.outbound import OutboundPolicy
 from charter.providers.base import ChatRequest, ProviderError
 from charter.secretstore import Credential
 
-__all__ = ["CallableTarget", "OpenAICompatibleTarget", "ProviderTarget", "Target", "TargetError"]
+__all__ = [
+    "CallableTarget",
+    "OpenAICompatibleTarget",
+    "ProviderTarget",
+    "Target",
+    "TargetError",
+    "TargetSpec",
+    "build_target",
+]
 
 
 class TargetError(Exception):
@@ -143,7 +152,9 @@ class ProviderTarget:
     """Charter's registered models of one tenant, called through their providers.
 
     The entry used for an alias is its enabled entry with the highest traffic weight (ties: the
-    newest version), so a run measures one model version, never a weighted mix."""
+    newest version), so a run measures one model version, never a weighted mix. ``alias@N`` names
+    version N of the model registry (charter.training.registry), serving or not: how a candidate
+    is measured before the gate lets it serve anyone."""
 
     def __init__(self, rt: Any, tenant_id: str) -> None:
         self.rt = rt
@@ -151,6 +162,15 @@ class ProviderTarget:
         self.name = "providers"
 
     def _entry(self, model: str) -> Any:
+        alias, at, number = model.rpartition("@")
+        if at and number.isdigit():
+            found = [
+                e for e in gateway_of(self.rt).model_entries(self.tenant_id)
+                if e.alias == alias and e.registry_version == int(number)
+            ]
+            if not found:
+                raise TargetError(f"no registered version {model!r}; see `charter models versions {alias}`")
+            return found[0]
         entries = [e for e in gateway_of(self.rt).model_entries(self.tenant_id) if e.alias == model and e.enabled]
         if not entries:
             raise TargetError(f"no enabled model with alias {model!r}; see `charter models list`")
@@ -181,3 +201,29 @@ class ProviderTarget:
 
     async def aclose(self) -> None:
         return None
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """How to build a target, as plain data: a fan-out worker in another process builds its own from it
+    (:mod:`charter.evals.fanout`). ``providers``: the tenant's registered models; ``url``: an
+    OpenAI-compatible base URL with an optional operator secret; ``callable``: ``fn`` (picklable)."""
+
+    kind: Literal["providers", "url", "callable"]
+    tenant: str = ""
+    tenant_id: str = ""
+    url: str = ""
+    secret: str | None = None
+    fn: Callable[..., str | Answer | Awaitable[str | Answer]] | None = None
+
+
+def build_target(rt: Any, spec: TargetSpec) -> Target:
+    """The target ``spec`` names, for runtime ``rt`` (its egress policy and secrets for a URL)."""
+    if spec.kind == "providers":
+        return ProviderTarget(rt, spec.tenant_id)
+    if spec.kind == "url":
+        credential = rt.egress.credential(spec.url, secret=spec.secret, tenant=spec.tenant)
+        return OpenAICompatibleTarget(spec.url, outbound=rt.egress.outbound, credential=credential)
+    if spec.fn is None:
+        raise ValueError("a callable target spec needs fn")
+    return CallableTarget(spec.fn)
