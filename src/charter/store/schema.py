@@ -35,6 +35,7 @@ __all__ = [
     "interaction_raw",
     "interactions",
     "metadata",
+    "model_versions",
     "models",
     "new_id",
     "refusal_counts",
@@ -146,6 +147,37 @@ models = Table(
     UniqueConstraint("tenant_id", "alias", "platform_model_id", "version"),
 )
 
+#: The model registry (charter.training.registry, docs/learning.md): one row per registered version of
+#: an alias, 1:1 with the ``models`` entry it serves through, with its lineage (base, training dataset
+#: and its hash, training config, code version, metrics, file hashes) and its state. An entry with a
+#: version row serves only while ``state`` is ``serving``; an entry without one serves as before.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    Column("model_id", String(40), ForeignKey("models.id"), nullable=False, unique=True),
+    Column("alias", String(64), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("state", String(16), nullable=False),  # candidate | serving | standby | rolled_back
+    Column("base", String(200), nullable=False),
+    Column("dataset_id", String(40), nullable=True),  # training_datasets.id (no key: lineage outlives it)
+    Column("dataset_sha256", String(64), nullable=True),
+    Column("training_config", JSON, nullable=False),
+    Column("code_version", String(100), nullable=False),
+    Column("metrics", JSON, nullable=False),
+    Column("files", JSON, nullable=False),  # [{"path", "sha256", "size"}]
+    Column("source", String(500), nullable=True),  # the file or URL registered
+    Column("replaced", JSON, nullable=False),  # ids of the versions its promotion took out of service
+    Column("gate_ids", JSON, nullable=False),  # the passing gate decisions that vetted it
+    Column("created_by", String(64), nullable=False),
+    timestamp("created_at"),
+    timestamp("vetted_at", nullable=True),
+    Column("vetted_by", String(64), nullable=True),
+    timestamp("served_at", nullable=True),
+    UniqueConstraint("tenant_id", "alias", "version"),
+)
+
 controls = Table(
     "controls",
     metadata,
@@ -191,9 +223,12 @@ interactions = Table(
     Column("has_raw", Boolean, nullable=False, default=False),
     Column("subject_id", String(40), nullable=True),  # the end user, pseudonymised (0013, charter.identity)
     Column("officer", String(256), nullable=True),  # the officer the application asked for (0013)
+    Column("cache", String(16), nullable=True),  # response cache: hit, miss, error, bypass (0015; null: off)
+    Column("training_consent", Boolean, nullable=True),  # x-charter-training-consent (0019; null: not said)
     timestamp("created_at"),
     Index("ix_interactions_tenant_created", "tenant_id", "created_at"),
     Index("ix_interactions_tenant_subject", "tenant_id", "subject_id"),
+    Index("ix_interactions_tenant_id", "tenant_id", "id"),
     Index("ix_interactions_use_case_created", "use_case_id", "created_at"),
 )
 
