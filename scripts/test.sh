@@ -9,4 +9,9 @@ cd "$(dirname "$0")/.."
 if command -v npm >/dev/null 2>&1 && [ ! -d tests/support/oidc/node_modules/oidc-provider ]; then
   (cd tests/support/oidc && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# axe-core (pinned by package-lock.json), injected by the console's browser tests into every page
+# (tests/integration/console/test_browser.py; they skip only where node or chromium is missing).
+if command -v npm >/dev/null 2>&1 && [ ! -f tests/support/axe/node_modules/axe-core/axe.min.js ]; then
+  (cd tests/support/axe && npm ci --no-audit --no-fund --loglevel=error)
+fi
 exec .venv/bin/pytest "$@"

@@ -17,6 +17,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               secret_not_allowed, destination_not_allowed (egress policy),
     │   │                               missing_end_user (the charter's end_users.required),
     │   │                               invalid_logout_token (OIDC back-channel logout)
+    │   │                               tool_not_allowed (a tool the charter's `tools` does not list,
+    │   │                               or lists with another schema or description)
     │   │                               backup_tampered, backup_missing_file, backup_corrupt,
     │   │                               backup_format_unsupported, backup_key_invalid, backup_store_mismatch,
     │   │                               backup_target_not_empty, backup_source_missing, backup_unsupported
@@ -27,16 +29,21 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── UnsupportedMediaType [415]      unsupported_media_type
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key,
     │                                   invalid_token, token_expired, wrong_audience, wrong_issuer,
-    │                                   session_revoked (a person's single sign-on token)
+    │                                   session_revoked (a person's single sign-on token),
+    │                                   console_session_expired (the web console's session)
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant, metrics_not_allowed,
-    │                                   no_mapped_role, mfa_required (single sign-on)
+    │                                   no_mapped_role, mfa_required (single sign-on),
+    │                                   csrf_failed (a web console form),
+    │                                   training_not_allowed (the charter forbids training use)
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found, metrics_disabled,
-    │                                   subject_not_found
+    │                                   subject_not_found, no_training_examples (nothing may enter a dataset),
+    │                                   model_version_not_found (the model registry)
     ├── Gone [410]                      content_expired (deleted under the charter's retention_days)
     ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
     │                                   same_principal, suite_changed_by_requester (two-person rules),
     │                                   monitor_not_configured (drift run of a charter without monitor:)
     │                                   restore_target_not_empty (charter restore into a store with data)
+    │                                   already_serving, no_previous_version, dataset_tainted (model registry)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded (per key),
     │                                   end_user_rate_limit_exceeded, end_user_token_rate_limit_exceeded
     ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the
@@ -54,6 +61,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
                                         idp_unavailable (the OpenID provider's keys could not be read)
                                         backup_tool_missing, backup_tool_failed (pg_dump / pg_restore),
                                         drill_scratch_unavailable (charter backup drill)
+                                        ray_unavailable (--ray / CHARTER_RAY_ADDRESS: Ray missing,
+                                        the cluster unreachable, or an evaluation worker failed)
                                         (fail closed: Charter could not do its job, so it refused)
 """
 

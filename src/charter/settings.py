@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -56,7 +56,8 @@ class Settings(BaseSettings):
         description="Redis URL (`redis://127.0.0.1:6379/0`). When set, the per-key rate-limit counters "
         "(requests and tokens per minute) and each charter budget's spend this period live there, shared by "
         "every replica; Redis unreachable: `503 ratelimit_unavailable` (`503 budget_unavailable` for a use "
-        "case with a budget). `/readyz` and `charter doctor` ping it. Nothing else uses it: policy "
+        "case with a budget). The response cache of charters with `cache:` keeps answers there too "
+        "(unreachable: answered as a miss). `/readyz` and `charter doctor` ping it. Policy "
         "caches are per replica "
         "(`CHARTER_POLICY_CACHE_TTL_S`).",
     )
@@ -117,6 +118,20 @@ class Settings(BaseSettings):
         description="How long a replica may serve cached keys, charters, models and kill switches "
         "before re-reading them. Changes made through this replica apply at once; at most this "
         "long on other replicas (HO-4 asks ≤ 5 s).",
+    )
+    response_cache_max_entries: int = Field(
+        default=10_000,
+        ge=1,
+        le=10_000_000,
+        description="Most answers the in-memory response cache of one process keeps (charters with "
+        "`cache:`, no `CHARTER_REDIS_URL`); the least recently used go first.",
+    )
+    response_cache_timeout_s: float = Field(
+        default=0.25,
+        gt=0.0,
+        le=10.0,
+        description="How long the gateway waits for Redis on a response-cache read or write before it "
+        "answers as a miss (the request goes on to the model; counted as `result=\"error\"`).",
     )
     group_commit_max_batch: int = Field(
         default=256, ge=1, description="Most writes committed together in one transaction."
@@ -279,6 +294,27 @@ class Settings(BaseSettings):
         le=5_000_000,
         description="Most interactions (the newest) and sampled embeddings a drift run reads per window.",
     )
+    vector_index: Literal["auto", "hnsw", "exact"] = Field(
+        default="auto",
+        description="Dense retrieval over a knowledge base's vectors. `auto`: pgvector on PostgreSQL when the "
+        "`vector` extension is installed in the database, otherwise an HNSW index (usearch) for knowledge bases "
+        "of at least `CHARTER_VECTOR_INDEX_MIN_CHUNKS` vectors and exact search below; `hnsw`: the usearch index "
+        "even where pgvector is installed; `exact`: exact cosine over every stored vector (docs/knowledge.md).",
+    )
+    vector_index_min_chunks: int = Field(
+        default=20_000,
+        ge=0,
+        le=1_000_000_000,
+        description="Knowledge bases with fewer stored vectors than this use exact search (exact results; "
+        "~2 ms per query at 20,000 x 384); at or above it, the approximate index.",
+    )
+    vector_index_ef: int = Field(
+        default=128,
+        ge=16,
+        le=4096,
+        description="HNSW search beam (usearch `expansion_search`, pgvector `hnsw.ef_search`): higher is "
+        "closer to exact search and slower. At least the number of candidates asked for (50).",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the server."
     )
@@ -318,6 +354,18 @@ class Settings(BaseSettings):
     )
     demo: bool = Field(
         default=True, description="`charter init` creates a demo tenant, use case and API key on first run."
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Ray cluster over which `charter eval run` fans evaluation items out (docs/operations.md, "
+        "Batch work on Ray): `auto`, `host:6379`, `ray://head:10001`, or `local` (start Ray on this machine for "
+        "the run). Needs `pip install 'charter[ray]'`. Unset (default): one process, unless `--ray` is given.",
+    )
+    ray_workers: int | None = Field(
+        default=None,
+        ge=1,
+        le=4096,
+        description="Ray actors (one CPU each) an evaluation run uses. Unset: one per CPU of the cluster.",
     )
 
     oidc_issuer: str | None = Field(
@@ -382,6 +430,45 @@ class Settings(BaseSettings):
         description="Which requests of a signed-in admin need MFA (`mfa_required` otherwise): `admin_writes` "
         "(POST, PUT, PATCH, DELETE), `admin` (every request) or `none`.",
     )
+    oidc_console_client_id: str | None = Field(
+        default=None,
+        description="The web console's client id at the provider (authorization code flow with PKCE, "
+        "docs/console.md): the audience its ID tokens must carry. Default: `oidc_client_id`.",
+    )
+    oidc_console_client_secret: SecretStr | None = Field(
+        default=None,
+        description="The console client's secret when the provider registers it as confidential (sent with "
+        "HTTP Basic to the token endpoint); unset: a public client (PKCE only).",
+    )
+    oidc_console_redirect_uri: str | None = Field(
+        default=None,
+        description="The console's redirect URI as registered at the provider, "
+        "`https://<charter>/console/sso/callback`. Unset: built from the request's scheme and host.",
+    )
+    oidc_console_scopes: list[str] = Field(
+        default_factory=lambda: ["openid"],
+        description="Scopes the console asks for (must include `openid`; add the scope that brings the role "
+        "and tenant claims, e.g. `groups`).",
+    )
+    oidc_console_name: str = Field(
+        default="single sign-on",
+        max_length=80,
+        description='The provider\'s name on the console\'s sign-in button ("Sign in with ...").',
+    )
+    console_idle_timeout_s: float = Field(
+        default=900.0,
+        ge=60.0,
+        le=86_400.0,
+        description="A web console session (`/console`) ends after this many seconds without a request "
+        "(default 15 minutes); the person signs in again.",
+    )
+    console_session_max_s: float = Field(
+        default=43_200.0,
+        ge=300.0,
+        le=604_800.0,
+        description="A web console session ends this many seconds after sign-in whatever the activity "
+        "(default 12 hours).",
+    )
 
     @field_validator("oidc_algorithms")
     @classmethod
@@ -421,6 +508,11 @@ class Settings(BaseSettings):
             raise ValueError("oidc_audiences: single sign-on (oidc_issuer) needs the accepted token audiences")
         if self.oidc_issuer and not (self.oidc_tenant_claim or self.oidc_tenant):
             raise ValueError("oidc_tenant: single sign-on needs oidc_tenant_claim or a fixed oidc_tenant")
+        if "openid" not in self.oidc_console_scopes:
+            raise ValueError("oidc_console_scopes: an OpenID Connect sign-in asks for the `openid` scope")
+        uri = self.oidc_console_redirect_uri
+        if uri is not None and not (uri.startswith(("https://", "http://")) and "#" not in uri):
+            raise ValueError("oidc_console_redirect_uri: an absolute http(s) URL without a fragment")
         return self
 
     @model_validator(mode="after")

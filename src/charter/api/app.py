@@ -9,6 +9,7 @@ from types import ModuleType
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from charter import console
 from charter.api import (
     alerts,
     drift,
@@ -20,11 +21,13 @@ from charter.api import (
     knowledge,
     ledger,
     management,
+    model_versions,
     monitor,
     oidc,
     oversight,
     prompts,
     subjects,
+    training,
 )
 from charter.api.edge import Edge
 from charter.api.errors import install_error_handlers
@@ -37,7 +40,7 @@ __all__ = ["ROUTERS", "create_app"]
 #: Router modules (``router = APIRouter()`` in each, and an optional ``setup(app)``), in order.
 ROUTERS: tuple[ModuleType, ...] = (
     gateway, management, ledger, guards, oversight, prompts, evals, knowledge, monitor, jobs, health, drift,
-    alerts, subjects, oidc,
+    alerts, subjects, training, oidc, console, model_versions,
 )
 
 

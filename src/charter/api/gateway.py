@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -34,7 +35,7 @@ from charter.providers.base import ProviderError
 from charter.providers.router import eligible_models
 from charter.runtime import Runtime
 
-__all__ = ["router", "setup"]
+__all__ = ["chat_exchange", "check_gateway_principal", "pipeline_of", "router", "setup"]
 
 router = APIRouter(tags=["gateway"])
 
@@ -88,16 +89,18 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _pipeline(rt: Runtime) -> Pipeline:
-    pipeline = rt.parts.get("pipeline")
-    if pipeline is None:
-        pipeline = rt.parts["pipeline"] = Pipeline(rt)
-    assert isinstance(pipeline, Pipeline)
-    return pipeline
+def pipeline_of(rt: Runtime) -> Pipeline:
+    """The runtime's one :class:`Pipeline` (the console's citizen chat runs its exchanges through it too)."""
+    return rt.part("pipeline", Pipeline, lambda: Pipeline(rt))
 
 
 def _gateway_principal(request: Request, scope: str) -> Principal:
-    principal = authenticate(request)
+    return check_gateway_principal(authenticate(request), scope)
+
+
+def check_gateway_principal(principal: Principal, scope: str) -> Principal:
+    """The principal if it may call models with ``scope`` (an app or developer key bound to a use
+    case, its scopes allowing it), else ``403``."""
     if principal.role not in ("app", "developer"):
         raise PermissionDenied(f"role {principal.role!r} may not call models; use an app key", code="role_not_allowed")
     if principal.use_case is None:
@@ -112,9 +115,10 @@ def _gateway_principal(request: Request, scope: str) -> Principal:
     return principal
 
 
-def _exchange(request: Request, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody) -> Exchange:
+def _exchange(
+    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody, headers: Mapping[str, str]
+) -> Exchange:
     """The exchange of one call under the use case's charter in force, its end user identified."""
-    rt = get_runtime(request)
     policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
     if isinstance(body, ChatBody):
         messages, params, metadata = body.messages, body.params, body.metadata
@@ -131,8 +135,20 @@ def _exchange(request: Request, principal: Principal, ids: ClientIds, body: Chat
         conversation_id=ids.conversation_id,
         metadata=metadata,
     )
-    who = identify(rt, policy.charter, principal.tenant_id, body.user, request.headers)
-    ex.subject_id, ex.officer = who.subject_id, who.officer
+    who = identify(rt, policy.charter, principal.tenant_id, body.user, headers)
+    ex.subject_id, ex.officer, ex.training_consent = who.subject_id, who.officer, who.training_consent
+    return ex
+
+
+def chat_exchange(
+    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody, headers: Mapping[str, str]
+) -> Exchange:
+    """The exchange of one chat completion, ready for :meth:`Pipeline.chat`: what
+    ``POST /v1/chat/completions`` runs, and the console's citizen chat with its server-side app key."""
+    ex = _exchange(rt, principal, ids, body, headers)
+    variables = body.metadata.get("variables") if body.metadata else None
+    if isinstance(variables, dict):
+        ex.variables = variables
     return ex
 
 
@@ -149,11 +165,8 @@ async def chat_completions(request: Request) -> Response:
     principal = _gateway_principal(request, "chat")
     ids = client_ids(request.headers)  # what the store keeps is checked before any work
     body = parse_chat(await read_json(request))
-    ex = _exchange(request, principal, ids, body)
-    variables = body.metadata.get("variables") if body.metadata else None
-    if isinstance(variables, dict):
-        ex.variables = variables
-    outcome = await _pipeline(rt).chat(ex)
+    ex = chat_exchange(rt, principal, ids, body, request.headers)
+    outcome = await pipeline_of(rt).chat(ex)
     if outcome.stream is not None:
         headers = {k: v for k, v in outcome.headers.items() if k != "x-charter-interaction-id"}
         headers["cache-control"] = "no-cache"
@@ -205,14 +218,14 @@ async def embeddings(request: Request) -> Response:
     principal = _gateway_principal(request, "embeddings")
     ids = client_ids(request.headers)
     body = parse_embeddings(await read_json(request))
-    ex = _exchange(request, principal, ids, body)
+    ex = _exchange(rt, principal, ids, body, request.headers)
     try:
         await admit(ex, rt)
         await screen_input(ex, rt)
         planned = await route(ex, rt)
         vectors = await _embed(ex, rt, planned.chain, [m.content for m in ex.messages])
     except CharterError as exc:
-        await _pipeline(rt)._refused(ex, exc)
+        await pipeline_of(rt)._refused(ex, exc)
         raise
     ex.output = ""
     interaction_id = await record(ex, rt)

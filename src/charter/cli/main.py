@@ -23,6 +23,7 @@ from charter.cli import (
     prompts,
     review,
     subjects,
+    train,
     usecases,
 )
 from charter.cli import eval as eval_
@@ -56,6 +57,7 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
     ("jobs", jobs),
     ("subjects", subjects),
     ("backup", backup),
+    ("train", train),
 )
 
 
