@@ -26,11 +26,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from usearch.index import Index
 
 from charter.files import private_dir
 
 __all__ = ["AnnIndex", "index_dir", "load_latest", "save"]
+
+
+def _usearch() -> Any:
+    """usearch, imported when an index is first built or loaded, not with the module: a process that
+    loads usearch's library before Ray's aborts at ``ray.init`` (std::regex_error inside Ray's GCS
+    client: the two libraries' C++ runtimes collide), so an evaluation fanned out over Ray from the CLI
+    must reach ``ray.init`` first."""
+    import usearch.index
+
+    return usearch.index
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +68,7 @@ class AnnIndex:
 
     def __post_init__(self) -> None:
         if self.index is None:
-            self.index = Index(
+            self.index = _usearch().Index(
                 ndim=self.dim,
                 metric="ip",
                 dtype="f32",
@@ -171,7 +180,7 @@ def load_latest(data_dir: Path, kb_id: str, *, generation: int, version: int, ef
         return None
     try:
         meta = json.loads(best[1].with_suffix(".json").read_text())
-        graph = Index.restore(str(best[1]))
+        graph = _usearch().Index.restore(str(best[1]))
         if graph is None or meta["kb_id"] != kb_id or len(graph) != len(meta["labels"]):
             raise ValueError("index file and label map disagree")
         ann = AnnIndex(

@@ -1,0 +1,32 @@
+"""Runs test_ray.py in a pytest process of its own, on both stores when the suite has them.
+
+Ray starts its head (GCS, raylet) from the driver; when that fails it aborts the Python process with a
+C++ fatal error instead of raising, and in the main test process that would end every test after it.
+In a child process the failure is this one test's, with Ray's output in the assertion message.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ray", reason="ray is not installed: pip install 'charter[ray]'")
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_ray_fan_out_suite_passes_in_its_own_process() -> None:
+    env = {**os.environ, "CHARTER_RAY_TESTS_INNER": "1", "RAY_USAGE_STATS_ENABLED": "0"}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/integration/evals/test_ray.py", "-q", "-p", "no:cacheprovider",
+         "-o", "addopts=--strict-markers -ra"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
+    )
+    assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
+    assert " passed" in run.stdout and " failed" not in run.stdout
