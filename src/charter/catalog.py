@@ -13,9 +13,9 @@ from charter.errors import Conflict, NotFound
 from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
 from charter.store.records import pick
-from charter.store.schema import models, new_id, utcnow
+from charter.store.schema import model_versions, models, new_id, utcnow
 
-__all__ = ["ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
+__all__ = ["SERVING_STATES", "ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
 
 
 class ModelSpec(BaseModel):
@@ -69,12 +69,31 @@ def _row_dict(r: Any) -> dict[str, Any]:
 
 
 def add_model(
-    conn: Connection, tenant_id: str, spec: ModelSpec, *, actor: str, egress: Egress = NO_EGRESS
+    conn: Connection,
+    tenant_id: str,
+    spec: ModelSpec,
+    *,
+    actor: str,
+    egress: Egress = NO_EGRESS,
+    registry: bool = False,
 ) -> dict[str, Any]:
     """Register a model version. ``egress`` is the runtime's (``rt.egress``): the endpoint must be on
     the outbound allow-list and the secret granted to this tenant for that host (the default allows
-    nothing outbound)."""
+    nothing outbound). An alias under the model registry (charter.training.registry) takes new
+    entries only from it (``registry=True``): a plain entry would serve without the gate."""
     egress.admit(spec.endpoint, secret=spec.secret, tenant=tenant_name(conn, tenant_id))
+    if not registry:
+        versioned = conn.execute(
+            select(model_versions.c.id)
+            .where(model_versions.c.tenant_id == tenant_id, model_versions.c.alias == spec.alias)
+            .limit(1)
+        ).first()
+        if versioned is not None:
+            raise Conflict(
+                f"model {spec.alias} has registered versions: add one with `charter models register "
+                f"{spec.alias}`, which is gated before it serves",
+                code="conflict",
+            )
     platform_model_id = spec.platform_model_id or spec.alias
     clash = conn.execute(
         select(models.c.id).where(
@@ -128,14 +147,49 @@ def set_enabled(
 
 
 def list_models(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
+    """Every entry; one that is a registered version carries its number and state (``registry_version``,
+    ``registry_state``: it serves only while ``serving``), the others ``None``."""
     rows = conn.execute(
-        select(models).where(models.c.tenant_id == tenant_id).order_by(models.c.alias, models.c.created_at)
+        select(
+            models,
+            model_versions.c.version.label("registry_version"),
+            model_versions.c.state.label("registry_state"),
+        )
+        .select_from(models.outerjoin(model_versions, model_versions.c.model_id == models.c.id))
+        .where(models.c.tenant_id == tenant_id)
+        .order_by(models.c.alias, models.c.created_at)
     ).all()
-    return [_row_dict(r) for r in rows]
+    return [
+        {**_row_dict(r), "registry_version": r.registry_version, "registry_state": r.registry_state} for r in rows
+    ]
+
+
+#: Registry states in which a version's entry takes traffic (charter.training.registry).
+SERVING_STATES = frozenset({"serving"})
+
+
+def _pinned(files: Any) -> str | None:
+    """The SHA-256 recorded for the file a registered version loads (its first file)."""
+    if isinstance(files, list) and files and isinstance(files[0], dict):
+        digest = files[0].get("sha256")
+        return str(digest) if digest else None
+    return None
 
 
 def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
-    rows = conn.execute(select(models).where(models.c.tenant_id == tenant_id)).all()
+    """The tenant's entries for routing. A registered version (``model_versions``) is enabled only
+    while its state serves; the others are kept (disabled) so an evaluation can name them
+    (``alias@N``, charter.evals.targets)."""
+    rows = conn.execute(
+        select(
+            models,
+            model_versions.c.version.label("registry_version"),
+            model_versions.c.state.label("registry_state"),
+            model_versions.c.files.label("registry_files"),
+        )
+        .select_from(models.outerjoin(model_versions, model_versions.c.model_id == models.c.id))
+        .where(models.c.tenant_id == tenant_id)
+    ).all()
     return [
         ModelEntry(
             id=r.id,
@@ -151,10 +205,13 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
             price_prompt_per_1k=r.price_prompt_per_1k,
             price_completion_per_1k=r.price_completion_per_1k,
             weight=r.weight,
-            enabled=r.enabled,
+            enabled=bool(r.enabled) and (r.registry_state is None or r.registry_state in SERVING_STATES),
             no_train=r.no_train,
             secret=r.secret,
             hourly_cost=r.hourly_cost,
+            registry_version=r.registry_version,
+            registry_state=r.registry_state,
+            file_sha256=_pinned(r.registry_files),
         )
         for r in rows
     ]

@@ -1,14 +1,20 @@
-"""``charter models add|list|disable|enable``."""
+"""``charter models add|list|disable|enable`` and the registry's ``versions|register|promote|rollback``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+import yaml
 
 from charter import catalog
 from charter.catalog import ModelSpec
 from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_write
+from charter.errors import InvalidRequest
 from charter.policy import service as policy
 from charter.secretstore import secret_name_refusal
+from charter.training import registry
 
 app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
 
@@ -66,7 +72,7 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
         rows, json_output, "models",
         {"alias": "alias", "provider": "provider", "model id": "platform_model_id", "version": "version",
          "region": "region", "class.": "classification_ceiling", "ctx": "context_window", "weight": "weight",
-         "enabled": "enabled"},
+         "enabled": "enabled", "registry": lambda r: r.get("registry_state") or ""},
     )
 
 
@@ -86,3 +92,103 @@ def disable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = 
 def enable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """Put an alias back into routing."""
     _set(alias, True, tenant, json_output)
+
+
+# -- the model registry (docs/learning.md, Model registry) ------------------------------------------
+ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
+
+
+def _object_file(path: Path | None, param: str) -> dict[str, Any]:
+    """A JSON or YAML file holding one object (``{}`` when not given)."""
+    if path is None:
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InvalidRequest(f"--{param} {path}: cannot be read as JSON or YAML ({exc})", code="invalid_value",
+                             param=param) from exc
+    if not isinstance(data, dict):
+        raise InvalidRequest(f"--{param} {path}: must hold one object", code="invalid_value", param=param)
+    return {str(k): v for k, v in data.items()}
+
+
+@app.command()
+def versions(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """The alias's registered versions with their lineage and state."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = registry.list_versions(conn, policy.tenant_id_for(conn, tenant), alias)
+    emit_rows(
+        rows, json_output, f"{alias} versions",
+        {"version": "label", "state": "state", "base": lambda r: r["lineage"]["base"],
+         "dataset": lambda r: (r["lineage"]["dataset"] or {}).get("id") or "",
+         "code": lambda r: r["lineage"]["code_version"],
+         "sha256": lambda r: ",".join(f["sha256"][:12] for f in r["lineage"]["files"]),
+         "registered by": "created_by", "vetted by": lambda r: r["vetted_by"] or ""},
+    )
+
+
+@app.command()
+def register(
+    alias: str,
+    base: str = typer.Option(..., help="What the version was trained from (a model, alias@N or file name)."),
+    file: Path | None = typer.Option(None, "--file", help="The version's GGUF file (served by the embedded provider)."),
+    url: str | None = typer.Option(None, "--url", help="An OpenAI-compatible server that serves the version."),
+    platform_model_id: str | None = typer.Option(None, help="The model's name at --url (default: the alias)."),
+    secret: str | None = typer.Option(None, help="Provider secret for --url (docs/operations.md)."),
+    dataset: str | None = typer.Option(None, "--dataset", help="The training dataset version id (tds_...)."),
+    config: Path | None = typer.Option(None, "--config", help="The training config (JSON or YAML file)."),
+    metrics: Path | None = typer.Option(None, "--metrics", help="The version's metrics (JSON or YAML file)."),
+    code_version: str | None = typer.Option(None, help="The training code's version (default: this checkout's)."),
+    tenant: str = typer.Option("demo"),
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Register a new version of an alias (a candidate: it serves nobody until promoted through the gate)."""
+    with open_runtime(json_output) as rt:
+        reg = registry.Registration(
+            alias=alias, base=base, file=file, url=url, platform_model_id=platform_model_id, secret=secret,
+            dataset_id=dataset, training_config=_object_file(config, "config"),
+            metrics=_object_file(metrics, "metrics"), code_version=code_version,
+        )
+        row = tenant_write(
+            rt, tenant, lambda c, t: registry.register_version(c, t, reg, actor=cli_actor(actor), egress=rt.egress)
+        )
+    files = ", ".join(f"{f['path']} sha256:{f['sha256']}" for f in row["lineage"]["files"]) or row["endpoint"]
+    emit(row, json_output, human=f"registered {row['label']} (candidate): {files}")
+
+
+@app.command()
+def promote(
+    alias: str,
+    version: int = typer.Option(..., "--version", help="The version to serve."),
+    tenant: str = typer.Option("demo"),
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Serve a version after the promotion gate of every use case that lists the alias (not your own
+    registration); exits 1 when refused."""
+    with open_runtime(json_output) as rt:
+        row, decisions = tenant_write(
+            rt, tenant, lambda c, t: registry.promote_version(c, t, alias, version, approver=cli_actor(actor))
+        )
+        for decision in decisions:
+            if not decision.passed:
+                raise decision.error()
+    emit({**row, "gate": [d.as_dict() for d in decisions]}, json_output,
+         human=f"[green]serving[/green] {row['label']} (gate {', '.join(str(d.id) for d in decisions)})")
+
+
+@app.command()
+def rollback(
+    alias: str,
+    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    tenant: str = typer.Option("demo"),
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Return the alias to the version its current one replaced (vetted before: no new gate)."""
+    with open_runtime(json_output) as rt:
+        result = tenant_write(
+            rt, tenant, lambda c, t: registry.rollback_version(c, t, alias, actor=cli_actor(actor), reason=reason)
+        )
+    emit(result, json_output, human=f"rolled back {result['rolled_back']}; serving {', '.join(result['serving'])}")

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from charter.catalog import list_models
+from charter.catalog import SERVING_STATES, list_models
 from charter.domain import Charter
 from charter.policy.service import get_charter, list_use_cases
 
@@ -62,6 +62,11 @@ def _review_summary(charter: Charter) -> str:
     return "; ".join(parts) or "none"
 
 
+def _serves(model: dict[str, Any]) -> bool:
+    """An entry outside the model registry, or a registered version in a serving state."""
+    return model.get("registry_state") is None or model["registry_state"] in SERVING_STATES
+
+
 def inventory_rows(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     rows = []
     models = list_models(conn, tenant_id)
@@ -69,7 +74,8 @@ def inventory_rows(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
         _, version, charter = get_charter(conn, tenant_id, uc["name"])
         inv = charter.inventory.model_dump(mode="json")
         used = sorted(
-            {f"{m['alias']} ({m['platform_model_id']} v{m['version']})" for m in models if m["alias"] in charter.models}
+            {f"{m['alias']} ({m['platform_model_id']} v{m['version']})" for m in models
+             if m["alias"] in charter.models and _serves(m)}
         )
         row = {
             "use_case_name": charter.name,
@@ -99,7 +105,7 @@ def inventory_csv(rows: list[dict[str, Any]]) -> str:
 def system_card(conn: Connection, tenant_id: str, name: str) -> str:
     """A plain-language card: purpose, models, limits, oversight, records (EU AI Act Art. 13)."""
     _, version, charter = get_charter(conn, tenant_id, name)
-    models = [m for m in list_models(conn, tenant_id) if m["alias"] in charter.models]
+    models = [m for m in list_models(conn, tenant_id) if m["alias"] in charter.models and _serves(m)]
     inv = charter.inventory
     guards = ", ".join(f"{g} ({p.action.value})" for g, p in charter.guards.items()) or "none configured"
     lines = [
