@@ -39,12 +39,17 @@ class Tokens:
 class Provider:
     """``node provider.mjs PORT [BACKCHANNEL_URI]``; see that file for its clients and accounts."""
 
-    def __init__(self, backchannel_uri: str | None = None, port: int | None = None) -> None:
+    def __init__(
+        self, backchannel_uri: str | None = None, port: int | None = None, console_redirects: tuple[str, ...] = ()
+    ) -> None:
         if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
             raise RuntimeError(f"run `npm ci` in {PROVIDER_DIR} first (.ci/run does)")
         self.port = port or free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         args = [str(NODE), "provider.mjs", str(self.port)] + ([backchannel_uri] if backchannel_uri else [])
+        if console_redirects:
+            assert backchannel_uri, "the console's redirect URIs come after the back-channel logout URI"
+            args.append(",".join(console_redirects))
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self._proc = subprocess.Popen(args, cwd=PROVIDER_DIR, stdout=subprocess.DEVNULL, stderr=self._log)
 
@@ -110,8 +115,14 @@ class Provider:
     def sign_out(self, tokens: Tokens) -> None:
         """RP-initiated logout with the person's browser session; the provider then sends a
         back-channel logout token to every client of the session that registered a URI."""
-        page = tokens.session.get(f"{self.issuer}/session/end", params={"id_token_hint": tokens.id_token})
+        self.end_session(tokens.session, tokens.id_token)
+
+    def end_session(self, browser: httpx.Client, id_token: str | None = None) -> None:
+        """:meth:`sign_out` for a browser that holds the provider's session cookie (the console's sign-in
+        keeps no ID token in the browser, so none is hinted)."""
+        params = {"id_token_hint": id_token} if id_token else {}
+        page = browser.get(f"{self.issuer}/session/end", params=params)
         found = re.search(r'name="xsrf" value="([^"]+)"', page.text)
         assert found, page.text[:500]
-        done = tokens.session.post(f"{self.issuer}/session/end/confirm", data={"xsrf": found.group(1), "logout": "yes"})
+        done = browser.post(f"{self.issuer}/session/end/confirm", data={"xsrf": found.group(1), "logout": "yes"})
         assert done.status_code in (200, 303), done.text[:500]

@@ -35,7 +35,7 @@ from charter.identity import sessions
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
-__all__ = ["STATIC_FILES", "router"]
+__all__ = ["STATIC_FILES", "router", "safe_next", "sign_in_page"]
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 
@@ -47,18 +47,21 @@ STATIC_FILES = {
 }
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path inside the console (no scheme, no host, no ``//``) is followed after sign-in."""
     if target and target.startswith(PREFIX + "/") and not target.startswith("//") and "\\" not in target:
         return target
     return PREFIX + "/"
 
 
-def _sign_in_page(request: Request, *, status: int = 200, error: CharterError | None = None,
-                  next_path: str | None = None) -> Response:
+def sign_in_page(request: Request, *, status: int = 200, error: CharterError | None = None,
+                 next_path: str | None = None) -> Response:
+    """The sign-in page (with a refusal when ``error``): the key form, and single sign-on when configured."""
     token = new_sign_in_token()
+    settings = get_runtime(request).settings
     response = render(request, "sign_in.html", viewer=None, status=status, error=error, sign_in_csrf=token,
-                      next_path=_safe_next(next_path), sso=bool(get_runtime(request).settings.oidc_issuer))
+                      next_path=safe_next(next_path),
+                      sso_name=settings.oidc_console_name if settings.oidc_issuer else None)
     response.set_cookie(SIGN_IN_COOKIE, token, max_age=1800, path=PREFIX, secure=is_tls(request), httponly=True,
                         samesite="strict")
     return response
@@ -66,7 +69,7 @@ def _sign_in_page(request: Request, *, status: int = 200, error: CharterError | 
 
 @router.get("/sign-in")
 def sign_in_form(request: Request, next: str | None = None) -> Response:
-    return _sign_in_page(request, next_path=next)
+    return sign_in_page(request, next_path=next)
 
 
 @router.post("/sign-in")
@@ -75,7 +78,7 @@ async def sign_in(request: Request) -> Response:
     check_csrf(form.get("csrf"), request.cookies.get(SIGN_IN_COOKIE, ""))
     rt: Runtime = get_runtime(request)
     raw = form.get("key", "").strip()
-    next_path = _safe_next(form.get("next"))
+    next_path = safe_next(form.get("next"))
     try:
         principal = key_cache(rt).authenticate(raw)
         now = utcnow()
@@ -89,7 +92,7 @@ async def sign_in(request: Request) -> Response:
 
         token = rt.writer.write(open_session)
     except CharterError as exc:
-        return _sign_in_page(request, status=exc.status, error=exc, next_path=next_path)
+        return sign_in_page(request, status=exc.status, error=exc, next_path=next_path)
     response = redirect(next_path)
     set_session_cookie(response, request, token, int(rt.settings.console_session_max_s))
     response.delete_cookie(SIGN_IN_COOKIE, path=PREFIX)

@@ -10,6 +10,9 @@ same transaction. From then on every replica refuses the session's tokens (``ses
 - a ``sub`` without ``sid`` ends every session of the person: their tokens issued up to the logout;
 - a token without ``sid`` (some access tokens) of a person with an ended session is refused too when
   it was issued up to the logout: it cannot show it belongs to another session (fail closed).
+
+The web console's single sign-on sessions the token names end in the same transaction
+(:func:`charter.identity.sessions.end_for_logout`, ledgered ``console.signed_out``).
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ from sqlalchemy import Connection
 
 from charter import ledger
 from charter.errors import AuthenticationFailed, InvalidRequest
+from charter.identity import sessions
 from charter.identity.oidc import LOGOUT_EVENT, OidcVerifier, person_id
 from charter.identity.tables import oidc_revocations
 from charter.ledger.tables import GLOBAL_TENANT
 from charter.runtime import Runtime
-from charter.store.schema import new_id
+from charter.store.schema import new_id, utcnow
 
 __all__ = ["accept_logout"]
 
@@ -42,8 +46,8 @@ def _checked(verifier: OidcVerifier, raw: str) -> dict[str, Any]:
         raise _bad(f"logout_token: {exc.message}") from exc
     aud = claims.get("aud")
     audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
-    if verifier.client_id not in audiences:
-        raise _bad("logout_token: issued for another client (CHARTER_OIDC_CLIENT_ID)")
+    if not {verifier.client_id, verifier.console_client_id} & set(audiences):
+        raise _bad("logout_token: issued for another client (CHARTER_OIDC_CLIENT_ID, CHARTER_OIDC_CONSOLE_CLIENT_ID)")
     events = claims.get("events")
     if not isinstance(events, dict) or LOGOUT_EVENT not in events:
         raise _bad("logout_token: no back-channel logout event")
@@ -67,6 +71,7 @@ def accept_logout(rt: Runtime, verifier: OidcVerifier, raw: str) -> dict[str, An
     revoked_at = dt.datetime.fromtimestamp(int(claims["iat"]), dt.UTC)
     expires_at = revoked_at + dt.timedelta(seconds=verifier.settings.oidc_max_token_age_s)
     row_id = new_id("orv")
+    ended: list[str] = []
 
     def write(conn: Connection) -> None:
         conn.execute(
@@ -83,7 +88,11 @@ def accept_logout(rt: Runtime, verifier: OidcVerifier, raw: str) -> dict[str, An
             subject=person_id(verifier.issuer, sub) if sub else f"sid:{sid}",
             event={"sid": sid, "jti": claims.get("jti"), "logout_at": revoked_at.isoformat()},
         )
+        ended[:] = sessions.end_for_logout(
+            conn, person=person_id(verifier.issuer, sub) if sub else None, sid=sid, now=utcnow(),
+            actor=f"oidc:{verifier.issuer}",
+        )
 
     rt.writer.write(write)
     verifier.invalidate()
-    return {"revoked": row_id}
+    return {"revoked": row_id, "console_sessions_ended": len(ended)}

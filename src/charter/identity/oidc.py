@@ -15,14 +15,16 @@ provider's JWKS (read from its discovery document through the outbound allow-lis
 ``exp``, ``nbf``, ``iat`` with ``oidc_leeway_s``; ``aud`` one of ``oidc_audiences``. Sessions the
 provider ended by back-channel logout (:mod:`charter.identity.logout`) are refused on every replica.
 
-Not here yet: the console's browser sign-in (authorization code with PKCE, issue 14); it will reuse
-this verifier for the ID token it receives.
+The console's browser sign-in (authorization code with PKCE, :mod:`charter.identity.sso`) checks the
+ID token it receives with :meth:`OidcVerifier.verify_id_token`: the same checks, with the audience
+its client id and the ``nonce`` it sent.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import threading
 import time
@@ -43,7 +45,7 @@ from charter.outbound import OutboundPolicy
 from charter.settings import Settings
 from charter.store.schema import tenants, utcnow
 
-__all__ = ["Claims", "OidcVerifier", "Person", "looks_like_jwt", "person_id", "require_mfa"]
+__all__ = ["Claims", "OidcVerifier", "Person", "looks_like_jwt", "person_id", "person_prefix", "require_mfa"]
 
 _KEY_TYPES = ("RSA", "EC", "OKP")
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -63,7 +65,12 @@ def person_id(issuer: str, sub: str) -> str:
     fits the 64-character actor columns."""
     if len(sub) > 46:
         sub = "sha256:" + hashlib.sha256(sub.encode()).hexdigest()[:32]
-    return f"oidc:{hashlib.sha256(issuer.encode()).hexdigest()[:12]}:{sub}"
+    return person_prefix(issuer) + sub
+
+
+def person_prefix(issuer: str) -> str:
+    """What every person id of ``issuer`` starts with: ``oidc:<12 hex of sha256(issuer)>:``."""
+    return f"oidc:{hashlib.sha256(issuer.encode()).hexdigest()[:12]}:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +124,12 @@ class _Keys:
 
 
 @dataclass
+class _Discovery:
+    document: dict[str, Any] = field(default_factory=dict)
+    loaded: float = -1e18
+
+
+@dataclass
 class _Snapshot:
     """What the store says, read at once and kept ``policy_cache_ttl_s``: ended sessions and tenants."""
 
@@ -140,10 +153,13 @@ class OidcVerifier:
         self.issuer = settings.oidc_issuer
         self.audiences = frozenset(settings.oidc_audiences)
         self.client_id = settings.oidc_client_id or settings.oidc_audiences[0]
+        #: The console's client (authorization code flow): its ID tokens' audience.
+        self.console_client_id = settings.oidc_console_client_id or self.client_id
         self.outbound = outbound
         self.engine = engine
         self.ttl = settings.policy_cache_ttl_s
         self._keys = _Keys()
+        self._discovery = _Discovery()
         self._snapshot = _Snapshot()
         self._lock = threading.Lock()
 
@@ -177,6 +193,31 @@ class OidcVerifier:
             raise AuthenticationFailed(
                 "the token was issued for another audience (CHARTER_OIDC_AUDIENCES)", code="wrong_audience"
             )
+        return self._person(claims)
+
+    def verify_id_token(self, raw: str, *, client_id: str, nonce: str) -> Person:
+        """The person behind an ID token the console received from the token endpoint: the checks of
+        :meth:`verify`, with ``aud`` containing ``client_id`` (``azp`` equal to it when there are several
+        audiences) and ``nonce`` the one the sign-in sent (``sso_nonce_mismatch``)."""
+        claims = self.verified_claims(raw)
+        if "events" in claims:
+            raise _invalid("a logout token is not an ID token")
+        self._check_times(claims)
+        audiences = _audiences(claims)
+        if client_id not in audiences or (len(audiences) > 1 and claims.get("azp") != client_id):
+            raise AuthenticationFailed(
+                "the ID token was issued for another client (CHARTER_OIDC_CONSOLE_CLIENT_ID)", code="wrong_audience"
+            )
+        sent = claims.get("nonce")
+        if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), nonce.encode()):
+            raise AuthenticationFailed(
+                "the ID token does not carry the nonce this sign-in sent (a replayed or injected token); "
+                "sign in again",
+                code="sso_nonce_mismatch",
+            )
+        return self._person(claims)
+
+    def _person(self, claims: Claims) -> Person:
         sub, sid = claims.get("sub"), claims.get("sid")
         if not isinstance(sub, str) or not sub:
             raise _invalid("the token names no subject (`sub`)")
@@ -314,14 +355,37 @@ class OidcVerifier:
             keys.keys = _import_keys(self._fetch_jwks())
             keys.loaded = now
 
-    def _fetch_jwks(self) -> dict[str, Any]:
-        discovery_url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+    def discovery(self) -> dict[str, Any]:
+        """The provider's discovery document (``/.well-known/openid-configuration``), read through the
+        outbound allow-list and kept ``oidc_jwks_ttl_s``; ``503 idp_unavailable`` when it cannot be read."""
+        current = self._discovery
+        if time.monotonic() - current.loaded <= self.settings.oidc_jwks_ttl_s:
+            return current.document
         try:
             with self.outbound.httpx_client(timeout=10.0) as client:
-                self.outbound.check_url(discovery_url, param="oidc_issuer")
-                discovery = client.get(discovery_url).raise_for_status().json()
-                if discovery.get("issuer") != self.issuer:
-                    raise ValueError(f"the discovery document names issuer {discovery.get('issuer')!r}")
+                document = self._read_discovery(client)
+        except (CharterError, httpx.HTTPError, OSError, ValueError, KeyError, TypeError) as exc:
+            raise Unavailable(
+                f"the identity provider's discovery document could not be read ({type(exc).__name__}: {exc}); "
+                "retry later",
+                code="idp_unavailable",
+            ) from exc
+        return document
+
+    def _read_discovery(self, client: httpx.Client) -> dict[str, Any]:
+        discovery_url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        self.outbound.check_url(discovery_url, param="oidc_issuer")
+        discovery = client.get(discovery_url).raise_for_status().json()
+        if not isinstance(discovery, dict) or discovery.get("issuer") != self.issuer:
+            found = discovery.get("issuer") if isinstance(discovery, dict) else None
+            raise ValueError(f"the discovery document names issuer {found!r}")
+        self._discovery = _Discovery(discovery, time.monotonic())
+        return discovery
+
+    def _fetch_jwks(self) -> dict[str, Any]:
+        try:
+            with self.outbound.httpx_client(timeout=10.0) as client:
+                discovery = self._read_discovery(client)
                 jwks_uri = str(discovery["jwks_uri"])
                 self.outbound.check_url(jwks_uri, param="jwks_uri")
                 jwks = client.get(jwks_uri).raise_for_status().json()

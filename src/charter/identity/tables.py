@@ -10,7 +10,7 @@ session is too old to be accepted anyway.
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, String, Table
+from sqlalchemy import Boolean, Column, Index, String, Table
 
 from charter.ledger.tables import GLOBAL_TENANT
 from charter.store.schema import metadata
@@ -32,14 +32,21 @@ oidc_revocations = Table(
 )
 
 #: The web console's sessions (charter.identity.sessions): only the SHA-256 of the session token
-#: (the cookie) is stored; the key it was opened with is re-checked on every request.
+#: (the cookie) is stored; the key it was opened with is re-checked on every request. A session opened
+#: by single sign-on (charter.identity.sso) has no key: ``key_id`` is the person's id
+#: (``oidc:<issuer hash>:<sub>``), ``role`` the role mapped at sign-in, ``oidc_sub``/``oidc_sid`` what
+#: a back-channel logout names, ``mfa`` whether the sign-in was multi-factor. Key sessions leave them null.
 console_sessions = Table(
     "console_sessions",
     metadata,
     Column("id", String(40), primary_key=True),
     Column("token_sha256", String(64), nullable=False, unique=True),
     Column("tenant_id", String(40), nullable=False),
-    Column("key_id", String(40), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("role", String(16), nullable=True),
+    Column("oidc_sub", String(255), nullable=True),
+    Column("oidc_sid", String(255), nullable=True),
+    Column("mfa", Boolean, nullable=True),
     timestamp("created_at"),
     timestamp("last_seen_at"),
     timestamp("expires_at"),  # the absolute end, whatever the activity

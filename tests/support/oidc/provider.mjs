@@ -1,13 +1,16 @@
 // A real OpenID Connect provider (oidc-provider, a certified implementation) on loopback, for
 // Charter's single sign-on tests. Usage:
 //
-//   node provider.mjs PORT [BACKCHANNEL_LOGOUT_URI]
+//   node provider.mjs PORT [BACKCHANNEL_LOGOUT_URI [CONSOLE_REDIRECT_URIS]]
 //
 // Clients: `charter` (confidential, secret `charter-secret`, PKCE, back-channel logout to the given
-// URI), `other-app` (a second relying party: its ID tokens carry another audience) and `charter-short`
+// URI; also the web console's client: CONSOLE_REDIRECT_URIS, comma-separated, are its extra redirect
+// URIs, e.g. http://127.0.0.1:8080/console/sso/callback), `charter-console` (a public client of the
+// console: no secret, PKCE only, the same redirect URIs and back-channel logout), `other-app` (a second relying party: its ID tokens carry another audience) and `charter-short`
 // (ID tokens that expire after 1 second). People are the ACCOUNTS below; a test signs one in
 // non-interactively by sending `login_hint=<account>` on the authorization request: the interaction
-// route below is the "login page" and signs that account in (with its acr/amr) at once. The rest is
+// route below is the "login page" and signs that account in (with its acr/amr) at once.
+// `login_hint=page:<account>` shows a login page with one button instead (browser tests). The rest is
 // the provider's own, standards-compliant behaviour: authorization code + PKCE, discovery, JWKS,
 // JWT access tokens for the resource `RESOURCE` (RFC 8707), RP-initiated logout and back-channel logout.
 //
@@ -20,6 +23,7 @@ import Provider from 'oidc-provider';
 
 const port = Number(process.argv[2]);
 const backchannelUri = process.argv[3];
+const consoleRedirects = (process.argv[4] || '').split(',').filter(Boolean);
 const issuer = `http://127.0.0.1:${port}`;
 const RESOURCE = 'https://charter.test/api';
 const REDIRECT = 'http://127.0.0.1/callback';
@@ -51,10 +55,22 @@ const client = (id, extra = {}) => ({
   ...extra,
 });
 
+const publicClient = (id, extra = {}) => {
+  const { client_secret: _secret, ...rest } = client(id, { token_endpoint_auth_method: 'none', ...extra });
+  return rest;
+};
+
 function configuration() {
   return {
     clients: [
-      client('charter', backchannelUri ? { backchannel_logout_uri: backchannelUri, backchannel_logout_session_required: true } : {}),
+      client('charter', {
+        redirect_uris: [REDIRECT, ...consoleRedirects],
+        ...(backchannelUri ? { backchannel_logout_uri: backchannelUri, backchannel_logout_session_required: true } : {}),
+      }),
+      publicClient('charter-console', {
+        redirect_uris: [REDIRECT, ...consoleRedirects],
+        ...(backchannelUri ? { backchannel_logout_uri: backchannelUri, backchannel_logout_session_required: true } : {}),
+      }),
       client('other-app'),
       client('charter-short'),
     ],
@@ -112,7 +128,19 @@ async function interaction(req, res) {
   const details = await provider.interactionDetails(req, res);
   const { prompt, params, session } = details;
   if (prompt.name === 'login') {
-    const accountId = params.login_hint;
+    let accountId = params.login_hint;
+    if (typeof accountId === 'string' && accountId.startsWith('page:')) {
+      // a login page the person submits (a browser test): the way back to the client then starts on the
+      // provider's own page, a cross-site navigation as with a real provider
+      accountId = accountId.slice(5);
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="en"><head><title>Test provider</title></head><body><main><h1>Test provider</h1>`
+          + `<form method="post" action="/interaction/${details.uid}"><button type="submit">Sign in as ${accountId}</button></form>`
+          + '</main></body></html>');
+        return;
+      }
+    }
     const account = ACCOUNTS[accountId];
     if (!account) {
       await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'unknown account' });
