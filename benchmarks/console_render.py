@@ -11,8 +11,9 @@ One command, from the repository root:
    rotating each round), sequential GETs of: the review queue page (``/console/review``, pending)
    against ``GET /api/v1/reviews?status=pending&limit=500`` (the same ``list_items`` query), and the
    interaction search page (``/console/interactions``, 50 newest) against
-   ``GET /api/v1/interactions?limit=50``. Each page request includes the session check the console
-   does on every request; each API request the key check.
+   ``GET /api/v1/interactions?limit=50``, and the same with filters (approved reviews in the last 90
+   days; a guard verdict that no interaction had, the worst case). Each page request includes the
+   session check the console does on every request; each API request the key check.
 3. Reports p50 / p95 wall time per target and the page/API ratio of the p50s, with the client's and
    the server's CPU (one process here) over the whole run.
 
@@ -22,6 +23,7 @@ Writes benchmarks/results/console_render.md.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import platform
 import re
@@ -49,11 +51,18 @@ from charter.runtime import Runtime  # noqa: E402
 from charter.settings import Settings  # noqa: E402
 
 RESULTS = HERE / "results" / "console_render.md"
+SINCE = (dt.datetime.now(dt.UTC) - dt.timedelta(days=90)).strftime("%Y-%m-%dT%H:%M")
 TARGETS = {
     "queue page": ("reviewer", "/console/review?status=pending"),
     "queue API": ("reviewer-key", "/api/v1/reviews?status=pending&limit=500"),
     "search page": ("auditor", "/console/interactions"),
     "search API": ("auditor-key", "/api/v1/interactions?limit=50"),
+    # the filters of the search page: approved reviews in the last 90 days (about 1 row in 400 matches)...
+    "filtered page": ("auditor", f"/console/interactions?review=approved&since={SINCE}"),
+    "filtered API": ("auditor-key", f"/api/v1/interactions?limit=50&review=approved&since={SINCE}"),
+    # ...and a verdict no interaction had: every row of the tenant is read
+    "no-match page": ("auditor", "/console/interactions?verdict=block"),
+    "no-match API": ("auditor-key", "/api/v1/interactions?limit=50&verdict=block"),
 }
 
 
@@ -132,6 +141,8 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
     s = r["stats"]
     queue_ratio = s["queue page"]["p50_ms"] / s["queue API"]["p50_ms"]
     search_ratio = s["search page"]["p50_ms"] / s["search API"]["p50_ms"]
+    filtered_ratio = s["filtered page"]["p50_ms"] / s["filtered API"]["p50_ms"]
+    nomatch_ratio = s["no-match page"]["p50_ms"] / s["no-match API"]["p50_ms"]
     rows = "\n".join(
         f"| {name} | {v['p50_ms']:.1f} | {v['p95_ms']:.1f} | {v['n']} | {v['bytes']:,} |" for name, v in s.items()
     )
@@ -148,6 +159,9 @@ times are noisy, compare the ratios (page and API measured in the same rounds).
 
 - Review queue page / JSON API (same `list_items` query): **{queue_ratio:.2f} x** at p50.
 - Interaction search page / JSON API (same `list_interactions` query): **{search_ratio:.2f} x** at p50.
+- Filtered search (`review=approved`, `since` 90 days ago) page / JSON API: **{filtered_ratio:.2f} x** at p50.
+- A verdict filter that matches nothing (`verdict=block`: every row of the tenant read) page / JSON API:
+  **{nomatch_ratio:.2f} x** at p50.
 - CPU of this process (client and server) over the timed rounds: {r['cpu_s']:.1f} s in {r['wall_s']:.1f} s wall;
   the machine's 1-minute load average at the end: {r['load']:.1f} (other work ran beside it).
 

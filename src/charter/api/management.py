@@ -252,14 +252,24 @@ def list_interactions(
     status: str | None = Query(default=None, max_length=16),
     limit: int = Query(default=50, ge=1, le=500),
     before: str | None = Query(default=None, max_length=40, description="Cursor: an interaction id."),
+    verdict: str | None = Query(default=None, max_length=16, description="Some stage had this outcome."),
+    model: str | None = Query(default=None, max_length=64, description="The model alias asked for."),
+    since: dt.datetime | None = Query(default=None, description="Recorded at or after (ISO-8601)."),
+    until: dt.datetime | None = Query(default=None, description="Recorded before (ISO-8601)."),
+    review: str | None = Query(default=None, max_length=16, description="A review item's status, or none."),
     p: Principal = Depends(RECORD_READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """The redacted tier: hashes, lengths, model, charter version, verdicts. Never content."""
     with rt.engine.connect() as conn:
         return interactions.list_interactions(
-            conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before
+            conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before, verdict=verdict,
+            model=model, since=_utc(since), until=_utc(until), review=review,
         )
+
+
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 @router.get("/refusals")

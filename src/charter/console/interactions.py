@@ -1,29 +1,38 @@
-"""Interaction pages: search by use case and status (the redacted tier, never content), and one
-interaction with every stage's verdict, the versions that governed it and its ledger entries, each
-with its inclusion proof checked against the latest signed head.
-The same :mod:`charter.interactions` and :mod:`charter.ledger` functions as ``/api/v1/interactions``
-and ``/api/v1/ledger``."""
+"""Interaction pages: search by use case, status, guard verdict, model, time and review outcome
+(the redacted tier, never content), and one interaction with every stage's verdict, the versions
+that governed it, its citations traced to the source files (admins and auditors, as
+``/api/v1/interactions/{id}/lineage``), its ledger entries, each with its inclusion proof checked
+against the latest signed head, and, for auditors, the raw tier behind an explicit reveal with a
+reason that the ledger records before any content is shown.
+The same :mod:`charter.interactions`, :mod:`charter.knowledge` and :mod:`charter.ledger` functions as
+``/api/v1/interactions`` and ``/api/v1/ledger``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Viewer, render, signed_in
-from charter.errors import CharterError
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, render, signed_in
+from charter.errors import CharterError, InvalidRequest
 from charter.interactions import service as interactions
+from charter.knowledge.lineage import lineage as lineage_of
 from charter.ledger import service as ledger
 from charter.policy import service as policy
 from charter.runtime import Runtime
 
-__all__ = ["RECORD_READERS", "router"]
+__all__ = ["LINEAGE_READERS", "RAW_READERS", "RECORD_READERS", "inclusion_checked", "router", "when_of"]
 
 router = APIRouter(prefix=PREFIX + "/interactions", route_class=ConsoleRoute, include_in_schema=False)
 
 #: The API's RECORD_READERS (charter.api.management).
 RECORD_READERS = ("admin", "auditor", "developer")
+#: The API's LINEAGE (charter.api.knowledge) and AUDITOR (charter.api.management).
+LINEAGE_READERS = ("admin", "auditor")
+RAW_READERS = ("auditor",)
 STATUSES = ("ok", "held", "refused", "error")
 PAGE = 50
 
@@ -33,6 +42,11 @@ def search(
     request: Request,
     use_case: str = Query(default="", max_length=64),
     status: str = Query(default="", max_length=16),
+    verdict: str = Query(default="", max_length=16),
+    model: str = Query(default="", max_length=64),
+    since: str = Query(default="", max_length=40),
+    until: str = Query(default="", max_length=40),
+    review: str = Query(default="", max_length=16),
     before: str = Query(default="", max_length=40),
     viewer: Viewer = Depends(signed_in),
 ) -> Response:
@@ -40,13 +54,35 @@ def search(
     rt = get_runtime(request)
     with rt.engine.connect() as conn:
         rows = interactions.list_interactions(
-            conn, p.tenant_id, use_case=use_case or None, status=status or None, limit=PAGE, before=before or None
+            conn, p.tenant_id, use_case=use_case or None, status=status or None, limit=PAGE, before=before or None,
+            verdict=verdict or None, model=model or None, since=when_of(since, "since"), until=when_of(until, "until"),
+            review=review or None,
         )
         names = [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]
-    filters = {"use_case": use_case, "status": status}
-    more = rows[-1]["id"] if len(rows) == PAGE else None
+    filters = {"use_case": use_case, "status": status, "verdict": verdict, "model": model, "since": since,
+               "until": until, "review": review}
+    older = None
+    if len(rows) == PAGE:
+        kept = {k: v for k, v in filters.items() if v}
+        older = f"{PREFIX}/interactions?" + urlencode({**kept, "before": rows[-1]["id"]})
     return render(request, "interactions.html", viewer=viewer, rows=rows, filters=filters, use_cases=names,
-                  statuses=STATUSES, more=more)
+                  statuses=STATUSES, verdicts=interactions.VERDICTS, reviews=interactions.REVIEW_OUTCOMES,
+                  older=older)
+
+
+def when_of(value: str, name: str) -> dt.datetime | None:
+    """A date (``2026-12-05``) or date and time (``2026-12-05T14:30``, as ``datetime-local`` sends it),
+    in UTC unless it names its zone."""
+    if not value.strip():
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidRequest(
+            f"{name} must be a date or a date and time, e.g. 2026-12-05 or 2026-12-05T14:30", code="invalid_value",
+            param=name,
+        ) from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 @router.get("/{interaction_id}")
@@ -55,9 +91,27 @@ def detail(interaction_id: str, request: Request, viewer: Viewer = Depends(signe
     rt = get_runtime(request)
     with rt.engine.connect() as conn:
         row = interactions.get_interaction(conn, p.tenant_id, interaction_id)
+        cited = lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id) if viewer.may(
+            *LINEAGE_READERS) else None
     entries = ledger.list_entries(rt, tenant_id=p.tenant_id, subject=interaction_id, limit=20)
     proofs = {e["seq"]: inclusion_checked(rt, e) for e in entries}
-    return render(request, "interaction.html", viewer=viewer, row=row, entries=entries, proofs=proofs)
+    return render(request, "interaction.html", viewer=viewer, row=row, entries=entries, proofs=proofs,
+                  lineage=cited, may_reveal=viewer.may(*RAW_READERS))
+
+
+@router.post("/{interaction_id}/raw")
+def reveal_raw(interaction_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+    """The raw tier (auditors only), after a reason: ``read_raw`` commits the ``raw.read`` ledger
+    entry, with the reason, before it decrypts anything (AT-4)."""
+    p = post.viewer.require(*RAW_READERS)
+    reason = post.text("reason", required=True, max_length=500)
+    rt = get_runtime(request)
+    with rt.engine.connect() as conn:
+        row = interactions.get_interaction(conn, p.tenant_id, interaction_id)  # 404 before anything is read
+    raw = interactions.read_raw(rt, p.tenant_id, interaction_id, actor=p.key_id, reason=reason)
+    recorded = ledger.list_entries(rt, tenant_id=p.tenant_id, action="raw.read", subject=interaction_id, limit=1)
+    return render(request, "interaction_raw.html", viewer=post.viewer, row=row, raw=raw, reason=reason,
+                  recorded=recorded[0] if recorded else None)
 
 
 def inclusion_checked(rt: Runtime, entry: dict[str, Any]) -> tuple[bool | None, str]:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, get_args
 
 import orjson
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Text, cast, select
 
 from charter import ledger
-from charter.errors import Gone, NotFound
+from charter.domain.exchange import Outcome
+from charter.errors import Gone, InvalidRequest, NotFound
 from charter.interactions.crypto import Sealed, keyring
+from charter.oversight.tables import review_items
 from charter.runtime import Runtime
 from charter.store.schema import interaction_raw, interactions, use_cases
 
-__all__ = ["get_interaction", "list_interactions", "open_raw", "public_interaction", "read_raw"]
+__all__ = [
+    "REVIEW_OUTCOMES",
+    "VERDICTS",
+    "get_interaction",
+    "list_interactions",
+    "open_raw",
+    "public_interaction",
+    "read_raw",
+]
+
+#: A stage's outcome, as the ``verdicts`` filter takes it.
+VERDICTS: tuple[str, ...] = get_args(Outcome)
+#: A review item's status, as the ``review`` filter takes it; ``none``: never sent for review.
+REVIEW_OUTCOMES = ("pending", "approved", "edited", "rejected", "none")
 
 _COLUMNS = [c for c in interactions.c if c.name != "tenant_id"]
 
@@ -33,7 +49,15 @@ def list_interactions(
     status: str | None = None,
     limit: int = 50,
     before: str | None = None,
+    verdict: str | None = None,
+    model: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    review: str | None = None,
 ) -> list[dict[str, Any]]:
+    """The redacted tier, newest first. ``verdict``: some stage had this outcome; ``model``: the
+    alias asked for; ``since`` (inclusive) and ``until`` (exclusive): when it was recorded;
+    ``review``: the status of a review item on it (``none``: never reviewed)."""
     query = (
         select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
         .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
@@ -45,6 +69,28 @@ def list_interactions(
         query = query.where(interactions.c.status == status)
     if before:
         query = query.where(interactions.c.id < before)
+    if verdict:
+        if verdict not in VERDICTS:
+            raise InvalidRequest(f"verdict must be one of {', '.join(VERDICTS)}", code="invalid_value", param="verdict")
+        # the column holds json.dumps output (SQLite text, PostgreSQL json keeps the text as written)
+        query = query.where(cast(interactions.c.verdicts, Text).like(f'%"outcome": "{verdict}"%'))
+    if model:
+        query = query.where(interactions.c.model_alias == model)
+    if since is not None:
+        query = query.where(interactions.c.created_at >= since)
+    if until is not None:
+        query = query.where(interactions.c.created_at < until)
+    if review:
+        if review not in REVIEW_OUTCOMES:
+            raise InvalidRequest(
+                f"review must be one of {', '.join(REVIEW_OUTCOMES)}", code="invalid_value", param="review"
+            )
+        # uncorrelated: the database builds the set once (no index on review_items.interaction_id)
+        reviewed = select(review_items.c.interaction_id).where(review_items.c.tenant_id == tenant_id)
+        if review == "none":
+            query = query.where(interactions.c.id.not_in(reviewed))
+        else:
+            query = query.where(interactions.c.id.in_(reviewed.where(review_items.c.status == review)))
     rows = conn.execute(query.order_by(interactions.c.id.desc()).limit(limit)).all()
     return [_public(r, r.use_case_name) for r in rows]
 
