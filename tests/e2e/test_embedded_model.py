@@ -38,8 +38,7 @@ def test_md2_embedded_model_answers_through_gateway_with_openai_client(demo):
     server, created = demo
     client = OpenAI(base_url=f"{server.url}/v1", api_key=created["key"], timeout=120, max_retries=0)
     answer = client.chat.completions.create(
-        model="smollm2", messages=[{"role": "user", "content": "How do I renew a passport?"}], max_tokens=16,
-        temperature=0)
+        model="smollm2", messages=[{"role": "user", "content": "Say hello."}], max_tokens=16, temperature=0)
     assert answer.choices[0].message.content
     assert answer.usage is not None and 0 < answer.usage.completion_tokens <= 16
     assert answer.model == "smollm2"
@@ -78,35 +77,55 @@ def test_gemma3_alternative_is_assembled_verified_and_answers(tmp_path):
     assert result.completion_tokens > 0
 
 
-@pytest.mark.xfail(strict=True, reason="known defect, found 5 Dec when charter init's demo use case got a helpdesk's "
-                   "guards: through them the embedded model's JSON-mode answer comes back as broken JSON cut at "
-                   "max_tokens (finish_reason length) instead of grammar-constrained JSON; issue 12 note")
-def test_embedded_model_honours_json_mode_and_sampling_fields_and_refuses_logprobs(demo):
-    """llama.cpp constrains the answer by a grammar built from the schema; penalties and logit_bias
-    reach create_chat_completion; logprobs (which need logits for every position) are refused."""
+JSON_SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+JSON_BODY = {
+    "model": "smollm2",
+    "messages": [{"role": "user", "content": "Which city is the capital of France?"}],
+    "max_tokens": 48,
+    "temperature": 0,
+    "response_format": {"type": "json_schema", "json_schema": {"name": "capital", "schema": JSON_SCHEMA}},
+}
+SAMPLING = {"presence_penalty": 0.5, "frequency_penalty": 0.5, "logit_bias": {"1000": -5}}
+
+
+def test_embedded_model_honours_json_mode_through_the_demo_guards_and_refuses_logprobs(demo):
+    """llama.cpp constrains the answer by a grammar built from the schema, and the demo helpdesk's
+    output guards (issue 12) leave it valid JSON; penalties and logit_bias reach
+    create_chat_completion; logprobs (which need logits for every position) are refused."""
     import json
 
     import httpx
 
     server, created = demo
     auth = {"authorization": f"Bearer {created['key']}"}
-    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
-    body = {
-        "model": "smollm2",
-        "messages": [{"role": "user", "content": "Which city is the capital of France?"}],
-        "max_tokens": 48,
-        "temperature": 0,
-        "response_format": {"type": "json_schema", "json_schema": {"name": "capital", "schema": schema}},
-        "presence_penalty": 0.5,
-        "frequency_penalty": 0.5,
-        "logit_bias": {"1000": -5},
-    }
     with httpx.Client(base_url=server.url, timeout=120) as http:
-        answer = http.post("/v1/chat/completions", json=body, headers=auth)
+        answer = http.post("/v1/chat/completions", json=JSON_BODY, headers=auth)
         assert answer.status_code == 200, answer.text
         choice = answer.json()["choices"][0]
         assert choice["finish_reason"] == "stop", choice
         assert isinstance(json.loads(choice["message"]["content"])["city"], str)
-        refused = http.post("/v1/chat/completions", json={**body, "logprobs": True}, headers=auth)
+        sampled = http.post("/v1/chat/completions", headers=auth, json={
+            "model": "smollm2", "messages": [{"role": "user", "content": "How do I renew a passport?"}],
+            "max_tokens": 8, "temperature": 0, **SAMPLING})
+        assert sampled.status_code == 200, sampled.text
+        refused = http.post("/v1/chat/completions", json={**JSON_BODY, "logprobs": True}, headers=auth)
         error = refused.json()["error"]
         assert (refused.status_code, error["code"], error["param"]) == (400, "unsupported_parameter", "logprobs")
+
+
+@pytest.mark.xfail(strict=True, reason="known defect (issue 12 note), not the guards': with presence_penalty, "
+                   "frequency_penalty or logit_bias set, llama-cpp-python 0.3.36 does not hold the answer to the "
+                   "JSON grammar (called directly, no Charter: schema alone -> '{ \"city\" : \"Paris\" }' stop; "
+                   "with penalties or logit_bias -> '{ \"city\" : \"Paris }\\n\\nI\'m sorry...' length)")
+def test_embedded_model_json_mode_with_penalties_and_logit_bias(demo):
+    import json
+
+    import httpx
+
+    server, created = demo
+    auth = {"authorization": f"Bearer {created['key']}"}
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        answer = http.post("/v1/chat/completions", json={**JSON_BODY, **SAMPLING}, headers=auth)
+    choice = answer.json()["choices"][0]
+    assert choice["finish_reason"] == "stop", choice
+    assert isinstance(json.loads(choice["message"]["content"])["city"], str)

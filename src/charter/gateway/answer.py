@@ -6,8 +6,13 @@
   ``finish_reason`` is ``content_filter``, with ``charter.content_filter = {"guard":
   "response_format", "types": [<reason>]}`` (``not_json`` or ``changed_by_guard``). A streamed
   answer has gone out by then: it ends with that finish reason and object instead. An answer cut
-  at ``max_tokens`` keeps ``finish_reason: length``, which says so already. Redaction works inside
-  string values, so a redacted answer is usually still valid JSON, with the placeholders in it.
+  at ``max_tokens`` keeps ``finish_reason: length``, which says so already. The output guards
+  change a JSON answer inside its string values only, JSON-escaped (charter.guards.jsontext), so a
+  redacted answer is still valid JSON with the placeholders in it, and the caller's values go back
+  escaped; PII a guard finds outside a string (a number) cuts the answer at that guard (its
+  ``charter.content_filter`` has ``reason`` ``json_unredactable: ...``). ``changed_by_guard`` is the
+  safety net behind that. A streamed JSON answer with output guards on is screened whole and sent
+  in one piece.
 * **logprobs**: the log probabilities name every token the model wrote. When an output guard
   changed the answer (redaction, a block, pseudonyms put back), they would show what it took out:
   they are withheld (``logprobs: null``) and ``charter.logprobs`` says why.

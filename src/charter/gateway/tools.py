@@ -33,6 +33,7 @@ from charter.domain import ContentFilter, Exchange
 from charter.domain.charter import ToolSpec
 from charter.errors import InvalidRequest
 from charter.guards.actions import flag, restore_allowed
+from charter.guards.jsontext import is_json, redact_json, restore_json
 from charter.guards.stages import screen_tool_arguments
 from charter.guards.vault import Vault, redact
 from charter.providers.base import ProviderError
@@ -163,7 +164,10 @@ async def check_tool_calls(ex: Exchange, rt: Runtime) -> None:
     if restore_allowed(ex):
         vault = Vault(ex.vault)
         for call in calls:
-            call["function"]["arguments"] = vault.restore(call["function"]["arguments"])
+            arguments = call["function"]["arguments"]
+            # JSON-escaped: a value with a quote in it must not end the string it goes back into
+            call["function"]["arguments"] = (restore_json(arguments, ex.vault) if is_json(arguments)
+                                             else vault.restore(arguments))
     ex.verdict("tool_calls", "pass", calls=[call["function"]["name"] for call in calls])
 
 
@@ -186,8 +190,12 @@ async def _screen(ex: Exchange, rt: Runtime, calls: list[dict[str, Any]]) -> Non
             for index in sorted(set(where)):
                 found = [f for f, i in zip(s.findings, s.where, strict=True) if i == index]
                 target = calls[index]
-                target["function"]["arguments"] = redact(target["function"]["arguments"], found, mode,
-                                                          Vault(ex.vault, keep=False))
+                arguments = target["function"]["arguments"]
+                vault = Vault(ex.vault, keep=False)
+                # inside the string values (JSON-escaped); PII in a number fails the schema check below
+                redacted = redact_json(arguments, found, mode, vault) if is_json(arguments) else None
+                target["function"]["arguments"] = (redacted if redacted is not None
+                                                   else redact(arguments, found, mode, vault))
                 spec = ex.charter.tools[target["function"]["name"]]
                 reason = _schema_failure(spec, target["function"]["arguments"])
                 if reason is not None:  # the redaction broke them: they cannot go out as they are

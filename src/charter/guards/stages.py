@@ -37,11 +37,12 @@ from charter.guards.actions import (
 )
 from charter.guards.base import GuardContext
 from charter.guards.catalog import guard_set
+from charter.guards.jsontext import is_json, redact_json, restore_json
 from charter.guards.vault import Vault, redact
 from charter.guards.views import View, input_views, single
 from charter.runtime import Runtime
 
-__all__ = ["screen_input", "screen_output", "screen_output_stream", "screen_tool_arguments"]
+__all__ = ["JSON_UNREDACTABLE", "screen_input", "screen_output", "screen_output_stream", "screen_tool_arguments"]
 
 INLINE_CHARS = 1024  # unscreened text up to this size is screened on the event loop (0.4-1.7 ms a KB)
 STREAM_WINDOW = 400  # characters of earlier answer a streamed sentence is screened with
@@ -114,10 +115,40 @@ def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:
         return False
     if action == "redact":
         mode = str(a.policy.options.get("mode", "placeholder"))
-        ex.output = redact(ex.output, s.findings, mode, Vault(ex.vault, keep=False))
+        vault = Vault(ex.vault, keep=False)
+        if not _json_answer(ex):
+            ex.output = redact(ex.output, s.findings, mode, vault)
+        elif (redacted := redact_json(ex.output, s.findings, mode, vault)) is not None:
+            ex.output = redacted
+        else:  # PII in a number or a literal: no placeholder fits there and keeps the JSON (its type)
+            ex.output = ""
+            ex.finish_reason = "content_filter"
+            ex.persist_raw = False
+            ex.content_filter = ContentFilter(a.name, tuple(sorted({f.type for f in s.findings})),
+                                              reason=JSON_UNREDACTABLE)
+            flag(ex, a.name)
+            return False
     elif action == "warn":
         flag(ex, a.name)
     return True
+
+
+JSON_UNREDACTABLE = ("json_unredactable: the answer is JSON (response_format) and what the guard found is not "
+                     "inside a string value, so it cannot be replaced without changing the JSON")
+
+
+def _json_answer(ex: Exchange) -> bool:
+    """An answer held to JSON mode that is JSON now: guards change it inside string values only
+    (charter.guards.jsontext). Not JSON (the model wrote free text, or was cut at ``max_tokens``):
+    redacted as text; the JSON-mode check (charter.gateway.answer) tells the client."""
+    return ex.params.json_mode and not ex.tool_calls and is_json(ex.output)
+
+
+def _restore(ex: Exchange, text: str) -> str:
+    """Put the caller's own values back (JSON-escaped inside a JSON answer)."""
+    if _json_answer(ex):
+        return restore_json(text, ex.vault)
+    return Vault(ex.vault).restore(text)
 
 
 def _streamed(ex: Exchange) -> bool:
@@ -167,7 +198,7 @@ async def screen_output(ex: Exchange, rt: Runtime) -> None:
             return
     await _score_grounding_for_review(ex, rt)
     if restore_allowed(ex):
-        ex.output = Vault(ex.vault).restore(ex.output)
+        ex.output = _restore(ex, ex.output)
 
 
 def _cut(buffer: str, final: bool) -> int:
@@ -246,7 +277,9 @@ async def screen_output_stream(ex: Exchange, rt: Runtime, chunks: AsyncIterator[
             yield chunk
         return
     vault = Vault(ex.vault)
-    if any(a.policy.options.get("stream") == "hold" for a in active):
+    # JSON mode: a sentence of JSON is not a string value; the answer is screened whole, so that a
+    # redaction or a restored value stays inside its string (charter.guards.jsontext)
+    if ex.params.json_mode or any(a.policy.options.get("stream") == "hold" for a in active):
         ex.output = "".join([chunk async for chunk in chunks])
         await screen_output(ex, rt)
         ex.verdict("screen_output", "pass", streamed=True, held=True)

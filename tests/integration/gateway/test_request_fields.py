@@ -118,15 +118,16 @@ def test_json_mode_answer_redacted_inside_its_strings_is_still_json(http, platfo
     assert json.loads(choice["message"]["content"]) == {"where": "the refunds office", "contact": "<EMAIL_ADDRESS_1>"}
 
 
-def test_json_mode_answer_a_guard_made_invalid_is_not_released_as_text(http, platform) -> None:
+def test_json_mode_a_finding_that_takes_in_the_quotes_is_redacted_inside_the_string(http, platform) -> None:
+    # before issue 12's fix the placeholder replaced the quotes too and the answer was cut as changed_by_guard
     guarded(platform, "  ref_code: {action: redact, options: {mode: tag}}\n")
     platform.upstream.reply = '{"office": "Refunds", "ref": "ref-42"}'
     r = ask(http, platform, response_format={"type": "json_object"}, logprobs=True)
     assert r.status_code == 200, r.text
     body = r.json()
     choice = body["choices"][0]
-    assert (choice["message"]["content"], choice["finish_reason"]) == ("", "content_filter")
-    assert body["charter"]["content_filter"] == {"guard": "response_format", "types": ["changed_by_guard"]}
+    assert choice["finish_reason"] == "stop"
+    assert json.loads(choice["message"]["content"]) == {"office": "Refunds", "ref": "<REF>"}
     assert choice["logprobs"] is None and body["charter"]["logprobs"].startswith("withheld")
 
 
