@@ -17,6 +17,7 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               secret_not_allowed, destination_not_allowed (egress policy),
     │   │                               missing_end_user (the charter's end_users.required),
     │   │                               invalid_logout_token (OIDC back-channel logout)
+    │   │                               sso_state_mismatch, sso_code_rejected (the console's single sign-on)
     │   │                               tool_not_allowed (a tool the charter's `tools` does not list,
     │   │                               or lists with another schema or description)
     │   │                               backup_tampered, backup_missing_file, backup_corrupt,
@@ -30,9 +31,11 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── AuthenticationFailed [401]      missing_api_key, invalid_api_key, revoked_api_key, expired_api_key,
     │                                   invalid_token, token_expired, wrong_audience, wrong_issuer,
     │                                   session_revoked (a person's single sign-on token),
+    │                                   sso_nonce_mismatch (the console's single sign-on ID token),
     │                                   console_session_expired (the web console's session)
     ├── PermissionDenied [403]          out_of_scope, role_not_allowed, cross_tenant, metrics_not_allowed,
     │                                   no_mapped_role, mfa_required (single sign-on),
+    │                                   sso_denied (the provider did not sign the person in),
     │                                   csrf_failed (a web console form),
     │                                   training_not_allowed (the charter forbids training use)
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found, metrics_disabled,

@@ -13,13 +13,13 @@ from importlib import resources
 
 from fastapi import APIRouter, FastAPI
 
-from charter.console import auth, interactions, review, usecases
+from charter.console import auth, citizen, interactions, ledger, review, sso, usecases
 from charter.console.web import make_templates
 
 __all__ = ["router", "setup"]
 
 router = APIRouter()
-for _module in (auth, review, usecases, interactions):
+for _module in (auth, sso, review, usecases, interactions, ledger, citizen):
     router.include_router(_module.router)
 
 

@@ -32,6 +32,7 @@ from charter.errors import (
     UnsupportedMediaType,
 )
 from charter.identity import sessions
+from charter.identity.oidc import Person, person_prefix, require_mfa
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
@@ -131,9 +132,11 @@ def signed_in(request: Request) -> Viewer:
         raise AuthenticationFailed("sign in to use the console", code="console_session_expired")
     rt = get_runtime(request)
     now = utcnow()
+    issuer = rt.settings.oidc_issuer
     try:
         with rt.engine.connect() as conn:
-            session = sessions.resume(conn, token, now=now, idle_s=rt.settings.console_idle_timeout_s)
+            session = sessions.resume(conn, token, now=now, idle_s=rt.settings.console_idle_timeout_s,
+                                      sso_prefix=person_prefix(issuer) if issuer else None)
     except CharterError:
         raise
     except Exception as exc:  # fail closed: no session is trusted that the store cannot confirm
@@ -141,6 +144,8 @@ def signed_in(request: Request) -> Viewer:
             f"the store is unreachable ({type(exc).__name__}); the console session could not be checked",
             code="store_unavailable",
         ) from exc
+    if session.mfa is False and request.url.path != PREFIX + "/sign-out":  # the API's rule for admins' MFA
+        require_mfa(Person(session.principal, "", None, False, {}), request.method, rt.settings.oidc_mfa_for)
     if session.needs_touch(now):
         rt.writer.submit_future(lambda c: sessions.touch(c, session.id, now))
     return Viewer(session.principal, sessions.csrf_token(token), token)

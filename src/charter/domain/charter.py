@@ -19,6 +19,7 @@ __all__ = [
     "AlertRule",
     "Budget",
     "Charter",
+    "ConsolePolicy",
     "DriftMonitor",
     "EmbeddingSample",
     "EndUsers",
@@ -454,6 +455,26 @@ class ResponseCachePolicy(_Strict):
         return self.embedder or "minilm"
 
 
+class ConsolePolicy(_Strict):
+    """``console:`` — what the web console offers for this use case (docs/console.md, Citizen chat)."""
+
+    public_chat: bool = Field(
+        default=False,
+        description="Serve the citizen chat page /console/chat/<tenant>/<use case> (no sign-in).",
+    )
+    operator: str = Field(
+        default="", max_length=200,
+        description="Who runs the service, named in the page's AI notice (HO-6); required with public_chat.",
+    )
+    title: str = Field(default="", max_length=120, description="The page's heading (default: description, else name).")
+
+    @model_validator(mode="after")
+    def _operator_named(self) -> ConsolePolicy:
+        if self.public_chat and not self.operator.strip():
+            raise ValueError("public_chat: true needs `operator`: who runs the service (shown in the AI notice)")
+        return self
+
+
 class Charter(_Strict):
     """A use case's policy. Every applied change becomes a new, immutable version."""
 
@@ -501,6 +522,7 @@ class Charter(_Strict):
     tools: dict[str, ToolSpec] = Field(
         default_factory=dict, description="Tools a request may offer the model, by name (tool calling)."
     )
+    console: ConsolePolicy = Field(default_factory=ConsolePolicy, description="The console's citizen chat page.")
 
     @field_validator("tools")
     @classmethod

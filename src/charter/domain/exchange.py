@@ -218,6 +218,12 @@ class ModelEntry:
     secret: str | None = None
     #: What the self-hosted hardware behind it costs an hour (charter.monitor.cost: busy-time attribution).
     hourly_cost: float = 0.0
+    #: The model registry's version of this entry (charter.training.registry), its state (``serving``,
+    #: ``candidate``, ...) and the SHA-256 of the weights file it loads, recorded at registration: the
+    #: embedded provider refuses a file that no longer matches (None: not a registered version).
+    registry_version: int | None = None
+    registry_state: str | None = None
+    file_sha256: str | None = None
 
 
 @dataclass(slots=True)

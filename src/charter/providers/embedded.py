@@ -19,7 +19,7 @@ from typing import Any
 from charter.domain import ModelEntry
 from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
 
-__all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "locate_model"]
+__all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "file_sha256", "locate_model", "locate_registered"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +87,36 @@ def locate_model(key: str, models_dir: Path | None = None) -> Path:
         path = Path(next(iter(found.submodule_search_locations))) / spec.filename
     with _verify_lock:
         if path not in _verified:
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(block)
-            if digest.hexdigest() != spec.sha256:
+            if file_sha256(path) != spec.sha256:
                 raise ProviderError(f"{path} does not match its pinned SHA-256; refusing to load it", retryable=False)
             _verified.add(path)
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def locate_registered(path_text: str, sha256: str | None) -> Path:
+    """A registered version's own GGUF file (``embedded:///abs/path.gguf``; charter.training.registry),
+    checked against the SHA-256 recorded at registration before every load: a file that changed since,
+    or one with nothing recorded, is refused (fail closed)."""
+    path = Path(path_text)
+    if not sha256:
+        raise ProviderError(
+            f"{path} has no SHA-256 recorded by the model registry; refusing to load it", retryable=False
+        )
+    if not path.is_file():
+        raise ProviderError(f"{path} (a registered model file) is missing; refusing to load it", retryable=False)
+    if file_sha256(path) != sha256:
+        raise ProviderError(
+            f"{path} does not match the SHA-256 recorded when it was registered; refusing to load it", retryable=False
+        )
     return path
 
 
@@ -122,6 +145,8 @@ class LlamaProvider:
         self, entry: ModelEntry, *, threads: int = 1, context: int = 2048, models_dir: Path | None = None
     ) -> None:
         self.key = (entry.endpoint or "embedded://smollm2").removeprefix("embedded://")
+        #: A registered version's file (``embedded:///abs/path.gguf``) and its recorded SHA-256.
+        self.pinned = entry.file_sha256
         self.models_dir = models_dir
         self.threads = threads
         self.context = context
@@ -132,6 +157,11 @@ class LlamaProvider:
     def _model(self) -> Any:
         with self._load_lock:
             if self._llama is None:
+                path = (
+                    locate_registered(self.key, self.pinned)
+                    if self.key.startswith("/")
+                    else locate_model(self.key, self.models_dir)
+                )
                 try:
                     from llama_cpp import Llama
                 except ImportError as exc:
@@ -139,7 +169,7 @@ class LlamaProvider:
                         "llama-cpp-python is not installed: run scripts/install.sh", retryable=False
                     ) from exc
                 self._llama = Llama(
-                    model_path=str(locate_model(self.key, self.models_dir)),
+                    model_path=str(path),
                     n_ctx=self.context,
                     n_threads=self.threads,
                     verbose=False,

@@ -7,16 +7,24 @@ where docs/console.md shows them."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from charter.ledger.checkpoint import checkpoint_now
-from tests.integration.console.conftest import ALWAYS, Console
+from charter.ledger.offline import verify_bundle
+from charter.ledger.tables import ledger_entries
+from charter.oversight.tables import review_items
+from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, Console
+from tests.integration.console.test_citizen import CHAT, HELD
+from tests.integration.knowledge.test_gateway import GUIDE, _kb
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="install the dev extra (playwright)")
 
@@ -201,6 +209,43 @@ def test_at4_auditor_pages_pass_axe(console: Console, person: Any, shots: Path) 
     assert "role_not_allowed" in page.inner_text("main")
 
 
+def test_at4_auditor_follows_an_answer_to_its_source_file_and_reveals_the_raw_tier(
+    console: Console, person: Any
+) -> None:
+    platform = console.platform
+    _kb(platform, "tax-guide", GUIDE)
+    console.apply(BASE_CHARTER + "knowledge_bases: [tax-guide]\ntop_k: 3\n")
+    platform.upstream.reply = "The filing deadline is April 30 [1]."
+    r = console.ask("When is the filing deadline for individual returns?")
+    assert r.status_code == 200, r.text
+    iid = r.json()["charter"]["interaction_id"]
+    checkpoint_now(platform.rt)
+    auditor: Person = person()
+    auditor.sign_in("auditor")
+    page = auditor.visit("/console/interactions")
+    page = auditor.follow(page.get_by_role("link", name=iid).click)
+    sources = page.get_by_role("table").filter(has_text="Source file")
+    assert "tax-guide.md" in sources.inner_text() and "April 30" in sources.inner_text()
+    auditor.check(shot="interaction-lineage")
+    page.get_by_label("Reason (required, recorded in the ledger)").fill("complaint 7: deadline quoted")
+    page = auditor.follow(page.get_by_role("button", name="Reveal the raw tier").click, shot="interaction-raw")
+    main = page.inner_text("main")
+    assert "When is the filing deadline for individual returns?" in main and "April 30 [1]" in main
+    assert "complaint 7: deadline quoted" in page.get_by_role("status").inner_text()
+    with platform.rt.engine.connect() as conn:
+        reads = conn.execute(select(ledger_entries.c.subject, ledger_entries.c.event)
+                             .where(ledger_entries.c.action == "raw.read")).all()
+    assert [(s, json.loads(e)["reason"]) for s, e in reads] == [(iid, "complaint 7: deadline quoted")]
+    page = auditor.follow(page.get_by_role("link", name="Ledger").click)
+    assert "signature verified" in page.inner_text("main")
+    page = auditor.follow(page.get_by_role("button", name="Verify now").click, shot="ledger")
+    assert "Verified: this tenant's view" in page.get_by_role("status").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the bundle").click()
+    bundle = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert verify_bundle(bundle)["ok"]
+
+
 def test_sa_keyboard_only_sign_in_and_sign_out(console: Console, person: Any) -> None:
     reviewer: Person = person()
     page = reviewer.visit("/console/sign-in")
@@ -215,8 +260,35 @@ def test_sa_keyboard_only_sign_in_and_sign_out(console: Console, person: Any) ->
     assert page.url.endswith("/console/sign-in")
 
 
+def test_ho6_citizen_sees_the_ai_notice_and_a_held_answer_arriving(console: Console, person: Any) -> None:
+    console.apply(HELD)
+    console.platform.upstream.reply = "File by April 30."
+    citizen: Person = person()
+    page = citizen.visit(CHAT)
+    notice = page.get_by_role("region", name="You are talking to an AI system").inner_text()
+    assert "written by an AI system" in notice and "Revenue Agency of Canada" in notice
+    page.get_by_label("Your question").fill("When is the filing deadline?")
+    page = citizen.follow(page.get_by_role("button", name="Send", exact=True).click, shot="citizen-chat-waiting")
+    assert "Waiting for a person" in page.inner_text("main")
+    with console.platform.rt.engine.connect() as conn:
+        review_id = conn.execute(select(review_items.c.id)).scalar_one()
+    reviewer = console.platform.auth("reviewer")
+    with httpx.Client(base_url=console.url, timeout=30) as api:
+        assert api.post(f"/api/v1/reviews/{review_id}/claim", headers=reviewer).status_code == 200
+        released = "File by April 30; late returns pay a penalty of 5 percent."
+        edited = api.post(f"/api/v1/reviews/{review_id}/edit", headers=reviewer, json={"text": released})
+        assert edited.status_code == 200, edited.text
+    page.get_by_text(released).wait_for(timeout=20_000)  # the page's htmx poll brings it, no reload
+    assert "Waiting for a person" not in page.inner_text("main")
+    citizen.check(shot="citizen-chat")
+    page.get_by_role("radio", name="No", exact=True).check()
+    page = citizen.follow(page.get_by_role("button", name="Send feedback").click)
+    assert "your feedback was recorded" in page.inner_text("main")
+
+
 def test_docs_screenshots_are_in_the_repository() -> None:
     """docs/console.md embeds the screenshots; regenerate them with CHARTER_TEST_SCREENSHOTS=docs/console."""
     docs = Path(__file__).resolve().parents[3] / "docs" / "console"
-    for name in ("sign-in", "review-queue", "review-decision", "use-case", "kill-switch-confirm", "interaction"):
+    for name in ("sign-in", "review-queue", "review-decision", "use-case", "kill-switch-confirm", "interaction",
+                 "interaction-lineage", "interaction-raw", "ledger", "citizen-chat"):
         assert (docs / f"{name}.png").exists(), f"docs/console/{name}.png is missing"
