@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -66,3 +67,21 @@ class Console:
 @pytest.fixture
 def console(platform: Platform, live: LiveCharter) -> Iterator[Console]:
     yield Console(platform, live.url)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for every browser test in this folder: Playwright's sync API runs an event loop, so
+    a second ``sync_playwright()`` while the first is open fails ("Sync API inside the asyncio loop")."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extra (playwright)")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -22,13 +22,12 @@ from charter.ledger.checkpoint import checkpoint_now
 from charter.ledger.offline import verify_bundle
 from charter.ledger.tables import ledger_entries
 from charter.oversight.tables import review_items
-from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, Console
+from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, CHROMIUM, Console
 from tests.integration.console.test_citizen import CHAT, HELD
 from tests.integration.knowledge.test_gateway import GUIDE, _kb
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="install the dev extra (playwright)")
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "support" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 if not CHROMIUM.exists():
     pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)", allow_module_level=True)
@@ -43,16 +42,6 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def database_url() -> None:
     """SQLite only: one browser test run is enough for CI; the HTTP tests run on both stores."""
     return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    with playwright_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

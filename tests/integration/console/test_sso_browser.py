@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.console.conftest import ALWAYS, Console
-from tests.integration.console.test_browser import AXE, WCAG, browser, database_url  # noqa: F401 (fixtures)
+from tests.integration.console.test_browser import AXE, WCAG, database_url  # noqa: F401 (fixture)
 from tests.integration.console.test_sso import console_client, idp, idp_port, settings  # noqa: F401 (fixtures)
 from tests.support.idp import Provider
 
