@@ -31,7 +31,12 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
     if "tools" not in needed and any(m.tool_calls or m.tool_call_id for m in ex.messages):
         needed.append("tools")  # a conversation with tool calls needs a model that takes them
     if needed:  # the one place a request's optional parameters meet the providers' capabilities
-        planned = keep_supporting(planned, needed, lambda entry: getattr(gw.provider(entry), "supports", frozenset()))
+        planned = keep_supporting(
+            planned,
+            needed,
+            lambda entry: getattr(gw.provider(entry), "supports", frozenset()),
+            lambda entry: getattr(gw.provider(entry), "conflicts", ()),
+        )
     ex.verdict(
         "route", "pass", chain=[next(e.alias for e in alias) for alias in planned.chain], filtered=planned.filtered
     )

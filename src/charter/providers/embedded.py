@@ -140,6 +140,14 @@ class LlamaProvider:
     #: "What is the capital of France?" and not for "Where is my 2024 tax refund?" (2 of 6 right;
     #: docs/api.md, Tool calling), so the route stage refuses tools where it is the only model.
     supports = frozenset({"response_format", "presence_penalty", "frequency_penalty", "logit_bias", "store"})
+    #: Combinations the route stage refuses (400 unsupported_parameter): llama-cpp-python 0.3.36's JSON
+    #: grammar gives way under penalties or logit_bias (``{ "city" : "Paris }`` and free text, cut at
+    #: ``length``), so JSON mode with any of them would hand back broken JSON.
+    conflicts = (
+        frozenset({"response_format", "presence_penalty"}),
+        frozenset({"response_format", "frequency_penalty"}),
+        frozenset({"response_format", "logit_bias"}),
+    )
 
     def __init__(
         self, entry: ModelEntry, *, threads: int = 1, context: int = 2048, models_dir: Path | None = None

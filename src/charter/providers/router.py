@@ -121,11 +121,15 @@ def plan_route(
 
 
 def keep_supporting(
-    planned: Route, needed: Sequence[str], supports: Callable[[ModelEntry], frozenset[str]]
+    planned: Route,
+    needed: Sequence[str],
+    supports: Callable[[ModelEntry], frozenset[str]],
+    conflicts: Callable[[ModelEntry], tuple[frozenset[str], ...]] = lambda entry: (),
 ) -> Route:
-    """Keep the entries whose provider passes on every optional parameter in ``needed`` (why the
-    others were left out goes to ``filtered``). None left: ``400 unsupported_parameter`` naming the
-    parameter, never an answer that quietly ignores it."""
+    """Keep the entries whose provider passes on every optional parameter in ``needed`` and is not
+    known to break on a combination of them (``conflicts``: e.g. JSON mode with penalties on the
+    embedded model); why the others were left out goes to ``filtered``. None left:
+    ``400 unsupported_parameter`` naming the parameter, never an answer that quietly ignores it."""
     chain: list[list[ModelEntry]] = []
     filtered = dict(planned.filtered)
     first_missing: str | None = None
@@ -133,6 +137,7 @@ def keep_supporting(
         kept = []
         for entry in alias_entries:
             missing = [name for name in needed if name not in supports(entry)]
+            missing += [" with ".join(sorted(combo)) for combo in conflicts(entry) if combo <= set(needed)]
             if missing:
                 first_missing = first_missing or missing[0]
                 filtered[f"{entry.alias}/{entry.platform_model_id}@{entry.version}"] = (
@@ -143,7 +148,7 @@ def keep_supporting(
         if kept:
             chain.append(kept)
     if not chain:
-        param = first_missing or needed[0]
+        param = (first_missing or needed[0]).split(" with ")[0]
         detail = "; ".join(f"{k}: {v}" for k, v in sorted(filtered.items()))
         raise InvalidRequest(
             f"`{param}` is not supported by any model this use case may use ({detail}); drop it",
