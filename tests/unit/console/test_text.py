@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from charter.console.auth import _safe_next
+from charter.console.auth import safe_next
 from charter.console.review import due_text
 from charter.identity.sessions import csrf_token, token_sha256
 
@@ -24,10 +24,10 @@ def test_ho2_sla_countdown_reads_as_words() -> None:
 
 
 def test_sa_sign_in_follows_only_paths_inside_the_console() -> None:
-    assert _safe_next("/console/review/rev_1?x=1") == "/console/review/rev_1?x=1"
+    assert safe_next("/console/review/rev_1?x=1") == "/console/review/rev_1?x=1"
     for target in ("https://evil.example/console/", "//evil.example/console/", "/api/v1/keys", "/console",
                    "/console/\\evil", None, ""):
-        assert _safe_next(target) == "/console/", target
+        assert safe_next(target) == "/console/", target
 
 
 def test_sa_csrf_token_is_derived_from_the_session_token_and_differs_from_its_stored_hash() -> None:
