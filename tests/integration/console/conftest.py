@@ -72,10 +72,11 @@ def console(platform: Platform, live: LiveCharter) -> Iterator[Console]:
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One Chromium for every browser test in this folder: Playwright's sync API runs an event loop, so
-    a second ``sync_playwright()`` while the first is open fails ("Sync API inside the asyncio loop")."""
+    """One Chromium per browser test module, closed at the module's end: Playwright's sync API runs an
+    event loop while it is open, so a second ``sync_playwright()`` inside it fails ("Sync API inside the
+    asyncio loop"), and one left open for the session breaks every asyncio test that runs after it."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extra (playwright)")
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium; .ci/run does)")
