@@ -76,3 +76,33 @@ def test_0007_renames_api_key_env_to_secret_keeping_the_name(empty_url):
             assert conn.execute(text("SELECT secret FROM models WHERE id = 'mdl_1'")).scalar() == "OPENAI_API_KEY"
     finally:
         engine.dispose()
+
+
+def test_replicas_starting_together_migrate_one_at_a_time(empty_url):
+    """Four 'replicas' run the migrations on one empty database at once: every one succeeds and the
+    database reaches every head once (without the lock, PostgreSQL answers DuplicateTable and SQLite
+    'table already exists' to all but the first)."""
+    import threading
+
+    engines = [make_engine(empty_url) for _ in range(4)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(len(engines))
+
+    def migrate(engine):
+        try:
+            start.wait()
+            upgrade(engine)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=migrate, args=(e,)) for e in engines]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert errors == []
+        assert set(current_revisions(engines[0])) == set(head_revisions())
+    finally:
+        for e in engines:
+            e.dispose()
