@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from charter.files import private_dir, warn_exposed
 from charter.plugins import Extensions, load_extensions
@@ -20,6 +20,7 @@ from charter.store import Writer, make_engine, upgrade
 __all__ = ["PolicyCache", "Runtime"]
 
 P = TypeVar("P")
+R = TypeVar("R")
 
 
 @runtime_checkable
@@ -49,6 +50,11 @@ class Runtime:
             found = self.parts[name] = make()
         assert isinstance(found, kind)
         return found
+
+    def read(self, query: Callable[[Connection], R]) -> R:
+        """``query``'s answer, read on a connection of its own (writes go through :attr:`writer`)."""
+        with self.engine.connect() as conn:
+            return query(conn)
 
     def policy_changed(self) -> None:
         """Every writer of policy (charters, keys, models, kill switches, suspensions, prompt labels)

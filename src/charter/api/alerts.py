@@ -51,8 +51,7 @@ def alerts(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return list_alerts(conn, None if p.platform else p.tenant_id, status=status, limit=limit)
+    return rt.read(lambda conn: list_alerts(conn, None if p.platform else p.tenant_id, status=status, limit=limit))
 
 
 @router.get("/api/v1/alerts/silences")
@@ -61,8 +60,7 @@ def silences(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return list_silences(conn, p.tenant_id, utcnow(), include_ended=all_)
+    return rt.read(lambda conn: list_silences(conn, p.tenant_id, utcnow(), include_ended=all_))
 
 
 @router.post("/api/v1/alerts/silences", status_code=201)
@@ -83,8 +81,7 @@ def unsilence(silence_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depe
 
 @router.get("/api/v1/alerts/sinks")
 def sinks(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return [h.as_dict() for h in sink_health(conn)]
+    return rt.read(lambda conn: [h.as_dict() for h in sink_health(conn)])
 
 
 def _day(value: str | None, default: dt.datetime, param: str) -> dt.datetime:
@@ -126,8 +123,7 @@ def report(
     p: Principal = Depends(COST_READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return cost.use_case_report(conn, p.tenant_id, use_case, now=utcnow(), days=days)
+    return rt.read(lambda conn: cost.use_case_report(conn, p.tenant_id, use_case, now=utcnow(), days=days))
 
 
 def setup(app: FastAPI) -> None:

@@ -25,13 +25,11 @@ RUNNERS = require_roles("admin", "developer")
 def show_drift(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """The latest drift run of the use case: each detector and segment with its test, statistic,
     p-value, the corrected cutoff, whether it drifted, and the two windows and their sizes."""
-    with rt.engine.connect() as conn:
-        return drift.drift_report(conn, p.tenant_id, name)
+    return rt.read(lambda conn: drift.drift_report(conn, p.tenant_id, name))
 
 
 @router.post("/{name}/drift")
 async def run_drift(name: str, p: Principal = Depends(RUNNERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Run every detector of the use case now (409 ``monitor_not_configured`` without ``monitor:``)."""
     await drift.check_use_case(rt, p.tenant_id, name, actor=p.key_id)
-    with rt.engine.connect() as conn:
-        return drift.drift_report(conn, p.tenant_id, name)
+    return rt.read(lambda conn: drift.drift_report(conn, p.tenant_id, name))

@@ -24,7 +24,7 @@ from charter.evals.targets import ProviderTarget
 from charter.policy.current import get_charter
 from charter.runtime import Runtime
 
-__all__ = ["router"]
+__all__ = ["RunIn", "launch_run", "router"]
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,7 @@ class ModelApprovalIn(_Body):
 # -- datasets and suites ----------------------------------------------------------------------
 @router.get("/datasets")
 def list_datasets(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return datasets.list_datasets(conn, p.tenant_id)
+    return rt.read(lambda conn: datasets.list_datasets(conn, p.tenant_id))
 
 
 @router.post("/datasets", status_code=201)
@@ -126,8 +125,7 @@ def approve_suite(
 
 @router.get("/suites/{use_case}")
 def show_suite(use_case: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return suites.get_suite(conn, p.tenant_id, use_case).as_dict()
+    return rt.read(lambda conn: suites.get_suite(conn, p.tenant_id, use_case).as_dict())
 
 
 @router.put("/suites/{use_case}")
@@ -191,6 +189,12 @@ async def start_run(
     body: RunIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """Start an experiment over the registered models; it runs in the background."""
+    return await launch_run(rt, p, body)
+
+
+async def launch_run(rt: Runtime, p: Principal, body: RunIn) -> dict[str, Any]:
+    """Plan, check, record and start an experiment in the server's event loop (``POST /runs`` and the
+    console's evaluation form); the caller checked the role."""
     plan, uc_id = await asyncio.to_thread(_plan, rt, p.tenant_id, body)
     # refuse bad specs now
     experiments.build_evaluators(rt, plan.evaluators, ProviderTarget(rt, p.tenant_id), tenant_id=p.tenant_id)
@@ -211,8 +215,7 @@ async def resume(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     def runs() -> list[dict[str, Any]]:
-        with rt.engine.connect() as conn:
-            return experiments.list_runs(conn, p.tenant_id, experiment=experiment_id)
+        return rt.read(lambda conn: experiments.list_runs(conn, p.tenant_id, experiment=experiment_id))
 
     if not await asyncio.to_thread(runs):
         raise NotFound(f"experiment {experiment_id!r} not found")
@@ -227,8 +230,7 @@ def list_runs(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return experiments.list_runs(conn, p.tenant_id, limit=limit, experiment=experiment)
+    return rt.read(lambda conn: experiments.list_runs(conn, p.tenant_id, limit=limit, experiment=experiment))
 
 
 @router.get("/runs/{run_id}")
@@ -253,8 +255,7 @@ def run_breakdown(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Every metric per tag or per item metadata value (``by=group``, ``by=language``), with the widest gap."""
-    with rt.engine.connect() as conn:
-        return breakdown(conn, p.tenant_id, run_id, by=by)
+    return rt.read(lambda conn: breakdown(conn, p.tenant_id, run_id, by=by))
 
 
 @router.get("/compare")
@@ -265,8 +266,7 @@ def compare_runs(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return compare.compare_runs(conn, p.tenant_id, a, b, seed=seed)
+    return rt.read(lambda conn: compare.compare_runs(conn, p.tenant_id, a, b, seed=seed))
 
 
 @router.get("/report", response_class=HTMLResponse)
@@ -275,16 +275,14 @@ def html_report(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> HTMLResponse:
-    with rt.engine.connect() as conn:
-        return HTMLResponse(report.render_report(conn, p.tenant_id, ids))
+    return rt.read(lambda conn: HTMLResponse(report.render_report(conn, p.tenant_id, ids)))
 
 
 # -- the gate ---------------------------------------------------------------------------------
 @router.post("/gate")
 def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Would this candidate pass? Read only: nothing moves, nothing is recorded."""
-    with rt.engine.connect() as conn:
-        return gate.check_candidate(conn, p.tenant_id, gate.Candidate(**body.model_dump())).as_dict()
+    return rt.read(lambda conn: gate.check_candidate(conn, p.tenant_id, gate.Candidate(**body.model_dump())).as_dict())
 
 
 @router.post("/approvals/model/requests", status_code=201)
@@ -304,8 +302,7 @@ def request_model_change(
 def list_model_change_requests(
     limit: int = Query(default=50, ge=1, le=500), p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return approvals.list_model_change_requests(conn, p.tenant_id, limit=limit)
+    return rt.read(lambda conn: approvals.list_model_change_requests(conn, p.tenant_id, limit=limit))
 
 
 @router.post("/approvals/model")

@@ -104,14 +104,12 @@ def create(
 
 @router.get("/api/v1/kb")
 def list_(p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return service.list_kbs(conn, p.tenant_id)
+    return rt.read(lambda conn: service.list_kbs(conn, p.tenant_id))
 
 
 @router.get("/api/v1/kb/{kb}")
 def show(kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return service.get_kb(conn, p.tenant_id, kb)
+    return rt.read(lambda conn: service.get_kb(conn, p.tenant_id, kb))
 
 
 @router.post("/api/v1/kb/{kb}/documents", status_code=201)
@@ -154,8 +152,7 @@ async def upload(
 def documents(
     kb: str, deleted: bool = False, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return service.list_documents(conn, p.tenant_id, kb, include_deleted=deleted)
+    return rt.read(lambda conn: service.list_documents(conn, p.tenant_id, kb, include_deleted=deleted))
 
 
 @router.delete("/api/v1/kb/{kb}/documents/{document_id}")
@@ -172,8 +169,7 @@ def delete(
 def versions(
     kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return service.list_versions(conn, p.tenant_id, kb)
+    return rt.read(lambda conn: service.list_versions(conn, p.tenant_id, kb))
 
 
 @router.post("/api/v1/kb/{kb}/rebuild")
@@ -214,5 +210,4 @@ def lineage(
     interaction_id: str, p: Principal = Depends(LINEAGE), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """The chunks an interaction used → their documents → files with checksums, with the versions."""
-    with rt.engine.connect() as conn:
-        return lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id)
+    return rt.read(lambda conn: lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id))

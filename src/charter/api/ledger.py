@@ -43,8 +43,7 @@ class HoldIn(BaseModel):
 @router.get("/head")
 def head(p: Principal = Depends(AUDIT), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """The latest signed tree head (size, root, time, key id, Ed25519 signature)."""
-    with rt.engine.connect() as conn:
-        return head_at(conn, None).to_json()
+    return rt.read(lambda conn: head_at(conn, None).to_json())
 
 
 @router.get("/heads")
@@ -55,8 +54,7 @@ def heads(
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """Signed tree heads, newest first."""
-    with rt.engine.connect() as conn:
-        return [h.to_json() for h in list_heads(conn, limit=limit, offset=offset)]
+    return rt.read(lambda conn: [h.to_json() for h in list_heads(conn, limit=limit, offset=offset)])
 
 
 @router.get("/keys")

@@ -69,8 +69,7 @@ class SwitchIn(_Body):
 # -- tenants -------------------------------------------------------------------------------
 @router.get("/tenants")
 def list_tenants(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        rows = policy.list_tenants(conn)
+    rows = rt.read(policy.list_tenants)
     return rows if p.platform else [r for r in rows if r["id"] == p.tenant_id]
 
 
@@ -87,8 +86,7 @@ def create_tenant(body: TenantIn, p: Principal = Depends(ADMIN), rt: Runtime = D
 # -- use cases -----------------------------------------------------------------------------
 @router.get("/usecases")
 def list_use_cases(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return policy.list_use_cases(conn, p.tenant_id)
+    return rt.read(lambda conn: policy.list_use_cases(conn, p.tenant_id))
 
 
 @router.post("/usecases", status_code=201)
@@ -106,16 +104,14 @@ def apply_use_case(
 
 @router.get("/usecases/{name}")
 def show_use_case(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return policy.get_use_case(conn, p.tenant_id, name)
+    return rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, name))
 
 
 @router.get("/usecases/{name}/versions")
 def use_case_versions(
     name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return policy.charter_history(conn, p.tenant_id, name)
+    return rt.read(lambda conn: policy.charter_history(conn, p.tenant_id, name))
 
 
 @router.get("/inventory", response_model=None)
@@ -125,8 +121,7 @@ def inventory(
     rt: Runtime = Depends(get_runtime),
 ) -> Any:
     """The OMB AI use-case inventory of the caller's tenant, as JSON rows or CSV (MD-4)."""
-    with rt.engine.connect() as conn:
-        rows = inventory_rows(conn, p.tenant_id)
+    rows = rt.read(lambda conn: inventory_rows(conn, p.tenant_id))
     if format == "csv":
         return PlainTextResponse(inventory_csv(rows), media_type="text/csv")
     return rows
@@ -135,15 +130,13 @@ def inventory(
 @router.get("/usecases/{name}/card", response_model=None)
 def use_case_card(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> Any:
     """The use case's system card, in Markdown (AT-5)."""
-    with rt.engine.connect() as conn:
-        return PlainTextResponse(system_card(conn, p.tenant_id, name), media_type="text/markdown")
+    return rt.read(lambda conn: PlainTextResponse(system_card(conn, p.tenant_id, name), media_type="text/markdown"))
 
 
 # -- keys ----------------------------------------------------------------------------------
 @router.get("/keys")
 def list_keys(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return keys.list_keys(conn, tenant_id=p.tenant_id)
+    return rt.read(lambda conn: keys.list_keys(conn, tenant_id=p.tenant_id))
 
 
 @router.post("/keys", status_code=201)
@@ -185,8 +178,7 @@ def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 # -- models --------------------------------------------------------------------------------
 @router.get("/models")
 def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return catalog.list_models(conn, p.tenant_id)
+    return rt.read(lambda conn: catalog.list_models(conn, p.tenant_id))
 
 
 @router.post("/models", status_code=201)
@@ -241,8 +233,7 @@ def kill_switch_off(
 
 @router.get("/controls")
 def list_controls(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return kill.list_controls(conn, p.tenant_id)
+    return rt.read(lambda conn: kill.list_controls(conn, p.tenant_id))
 
 
 # -- interactions --------------------------------------------------------------------------
@@ -281,8 +272,7 @@ def list_refusals(
 ) -> dict[str, Any]:
     """Refusals counted in aggregate (429 rate limits, 503 ``ratelimit_unavailable``): the flushed
     counts, newest window first, and what this replica counted since its last flush."""
-    with rt.engine.connect() as conn:
-        data = refusals.list_refusals(conn, p.tenant_id, use_case=use_case, limit=limit)
+    data = rt.read(lambda conn: refusals.list_refusals(conn, p.tenant_id, use_case=use_case, limit=limit))
     pending = [r for r in refusals.refusal_counter(rt).pending() if r["tenant_id"] == p.tenant_id]
     return {"data": data, "pending": pending}
 
@@ -291,8 +281,7 @@ def list_refusals(
 def show_interaction(
     interaction_id: str, p: Principal = Depends(RECORD_READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return interactions.get_interaction(conn, p.tenant_id, interaction_id)
+    return rt.read(lambda conn: interactions.get_interaction(conn, p.tenant_id, interaction_id))
 
 
 @router.get("/interactions/{interaction_id}/raw")

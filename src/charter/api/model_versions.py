@@ -43,16 +43,14 @@ def list_versions(
     alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
     """The alias's versions with lineage and state, oldest first."""
-    with rt.engine.connect() as conn:
-        return registry.list_versions(conn, p.tenant_id, alias)
+    return rt.read(lambda conn: registry.list_versions(conn, p.tenant_id, alias))
 
 
 @router.get("/{alias}/versions/{version}")
 def show_version(
     alias: str, version: int, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return registry.get_version(conn, p.tenant_id, alias, version)
+    return rt.read(lambda conn: registry.get_version(conn, p.tenant_id, alias, version))
 
 
 @router.post("/{alias}/versions", status_code=201)

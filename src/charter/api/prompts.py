@@ -44,8 +44,7 @@ class RollbackIn(BaseModel):
 
 @router.get("")
 def list_prompts(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return versions.list_prompts(conn, p.tenant_id)
+    return rt.read(lambda conn: versions.list_prompts(conn, p.tenant_id))
 
 
 @router.post("", status_code=201)
@@ -57,24 +56,21 @@ def push(body: PromptSpec, p: Principal = Depends(BUILDERS), rt: Runtime = Depen
 
 @router.get("/{name}")
 def show(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return versions.show_prompt(conn, p.tenant_id, name)
+    return rt.read(lambda conn: versions.show_prompt(conn, p.tenant_id, name))
 
 
 @router.get("/{name}/versions/{version}")
 def show_version(
     name: str, version: int, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return versions.get_version(conn, p.tenant_id, name, version=version).as_dict()
+    return rt.read(lambda conn: versions.get_version(conn, p.tenant_id, name, version=version).as_dict())
 
 
 @router.get("/{name}/labels/{label}")
 def show_label(
     name: str, label: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return versions.get_version(conn, p.tenant_id, name, label=label).as_dict()
+    return rt.read(lambda conn: versions.get_version(conn, p.tenant_id, name, label=label).as_dict())
 
 
 @router.get("/{name}/diff")
@@ -85,8 +81,7 @@ def diff(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return versions.diff_versions(conn, p.tenant_id, name, a, b)
+    return rt.read(lambda conn: versions.diff_versions(conn, p.tenant_id, name, a, b))
 
 
 @router.get("/{name}/history")
@@ -96,8 +91,7 @@ def history(
     p: Principal = Depends(READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return versions.label_history(conn, p.tenant_id, name, label)
+    return rt.read(lambda conn: versions.label_history(conn, p.tenant_id, name, label))
 
 
 @router.post("/{name}/promote")

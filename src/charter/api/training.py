@@ -42,15 +42,13 @@ def list_(
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """The tenant's dataset versions, newest first."""
-    with rt.engine.connect() as conn:
-        return list_datasets(conn, p.tenant_id, use_case)
+    return rt.read(lambda conn: list_datasets(conn, p.tenant_id, use_case))
 
 
 @router.get("/{dataset_id}")
 def show(dataset_id: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """One version with each example's lineage (interaction, review, decision, feedback)."""
-    with rt.engine.connect() as conn:
-        return get_dataset(conn, p.tenant_id, dataset_id)
+    return rt.read(lambda conn: get_dataset(conn, p.tenant_id, dataset_id))
 
 
 @router.get("/{dataset_id}/export")

@@ -25,11 +25,11 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from charter import ledger
-from charter.errors import InvalidRequest, NotFound
+from charter.errors import InvalidRequest
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
 from charter.prompts.spec import non_finite_path
-from charter.store.records import pick
+from charter.store.records import found, pick
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
@@ -222,19 +222,15 @@ def get_dataset(conn: Connection, tenant_id: str, name: str, version: int | None
         if version is not None
         else query.order_by(eval_datasets.c.version.desc()).limit(1)
     )
-    row = conn.execute(query).first()
-    if row is None:
-        raise NotFound(f"dataset {name!r} not found; import one with `charter eval dataset import`")
-    return row
+    return found(conn, query, f"dataset {name!r} not found; import one with `charter eval dataset import`")
 
 
 def get_dataset_by_id(conn: Connection, tenant_id: str, dataset_id: str) -> Any:
-    row = conn.execute(
-        select(eval_datasets).where(eval_datasets.c.id == dataset_id, eval_datasets.c.tenant_id == tenant_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"dataset {dataset_id!r} not found")
-    return row
+    return found(
+        conn,
+        select(eval_datasets).where(eval_datasets.c.id == dataset_id, eval_datasets.c.tenant_id == tenant_id),
+        f"dataset {dataset_id!r} not found",
+    )
 
 
 def list_datasets(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from charter.policy.current import get_charter
 from charter.prompts.stages import build_messages
 from charter.prompts.versions import PromptVersion, get_version_by_id, resolve
 from charter.runtime import Runtime
-from charter.store.records import pick
+from charter.store.records import found, pick
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
@@ -275,10 +275,8 @@ def _store(
 
 
 def load_run(conn: Connection, tenant_id: str, run_id: str) -> Any:
-    row = conn.execute(select(eval_runs).where(eval_runs.c.id == run_id, eval_runs.c.tenant_id == tenant_id)).first()
-    if row is None:
-        raise NotFound(f"evaluation run {run_id!r} not found; list runs with `charter eval runs`")
-    return row
+    return found(conn, select(eval_runs).where(eval_runs.c.id == run_id, eval_runs.c.tenant_id == tenant_id),
+                 f"evaluation run {run_id!r} not found; list runs with `charter eval runs`")
 
 
 def _runs_of(conn: Connection, tenant_id: str, experiment_or_run: str) -> list[Any]:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from charter.cluster import LOCAL, ray_module
 from charter.errors import Unavailable
 from charter.evals.base import Case, Evaluator
 from charter.evals.experiments import ItemResult, RunWork, answer_item, build_evaluators
@@ -33,20 +33,8 @@ from charter.settings import Settings
 
 __all__ = ["LOCAL", "RayFanout"]
 
-#: ``CHARTER_RAY_ADDRESS=local`` (or ``--ray`` with no address): start a Ray instance on this machine.
-LOCAL = "local"
 #: Batches kept in flight per worker: one being answered, one waiting, so no worker idles between batches.
 _IN_FLIGHT = 2
-
-
-def _ray() -> Any:
-    try:
-        return importlib.import_module("ray")
-    except ImportError:
-        raise Unavailable(
-            "Ray is not installed: pip install 'charter[ray]' (or run without --ray / CHARTER_RAY_ADDRESS)",
-            code="ray_unavailable",
-        ) from None
 
 
 class _EvalWorker:
@@ -111,7 +99,7 @@ class RayFanout:
         returns how many. Idempotent."""
         if self._actors:
             return len(self._actors)
-        ray = _ray()
+        ray = ray_module()
         try:
             if not ray.is_initialized():
                 # Ray's own "local" starts a new instance even when one already runs on this machine
@@ -170,7 +158,7 @@ class RayFanout:
         """Stop the actors (and Ray, when :meth:`start` started it)."""
         if not self._actors and not self._owns_ray:
             return
-        ray = _ray()
+        ray = ray_module()
         actors, self._actors = self._actors, []
         if actors and ray.is_initialized():
             with contextlib.suppress(Exception):  # best effort: the actors are killed next either way

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -122,16 +122,7 @@ class Check:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "metric": self.metric,
-            "bound": self.bound,
-            "limit": self.limit,
-            "value": self.value,
-            "baseline": self.baseline,
-            "passed": self.passed,
-            "missed_by": self.missed_by,
-            "note": self.note,
-        }
+        return asdict(self)
 
 
 @dataclass

@@ -7,7 +7,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -16,8 +15,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = [
     "eval_datasets",
@@ -29,11 +28,8 @@ __all__ = [
     "model_change_requests",
 ]
 
-eval_datasets = Table(
+eval_datasets = tenant_table(
     "eval_datasets",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
@@ -45,12 +41,9 @@ eval_datasets = Table(
     UniqueConstraint("tenant_id", "name", "version"),
 )
 
-eval_items = Table(
+eval_items = tenant_table(
     "eval_items",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    ref("dataset_id", "eval_datasets.id"),
     Column("idx", Integer, nullable=False),
     Column("input", JSON, nullable=False),  # str or [{role, content}]
     Column("refs", JSON, nullable=False),  # reference answers: [str]
@@ -61,13 +54,10 @@ eval_items = Table(
     UniqueConstraint("dataset_id", "idx"),
 )
 
-eval_suites = Table(
+eval_suites = tenant_table(
     "eval_suites",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
-    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
+    ref("dataset_id", "eval_datasets.id"),
     Column("evaluators", JSON, nullable=False),  # [{name, options}]
     Column("thresholds", JSON, nullable=False),  # defaults; a prompt version's own thresholds win
     Column("params", JSON, nullable=False),  # generation params for suite runs
@@ -76,14 +66,11 @@ eval_suites = Table(
     UniqueConstraint("tenant_id", "use_case_id"),
 )
 
-eval_runs = Table(
+eval_runs = tenant_table(
     "eval_runs",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("experiment_id", String(40), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
-    Column("dataset_id", String(40), ForeignKey("eval_datasets.id"), nullable=False),
+    ref("use_case_id", "use_cases.id", nullable=True),
+    ref("dataset_id", "eval_datasets.id"),
     Column("prompt_version_id", String(40), nullable=True),
     Column("model", String(200), nullable=False),
     Column("target", String(200), nullable=False),  # how answers were produced
@@ -104,9 +91,9 @@ eval_runs = Table(
 eval_results = Table(
     "eval_results",
     metadata,
-    Column("run_id", String(40), ForeignKey("eval_runs.id"), primary_key=True),
-    Column("item_id", String(40), ForeignKey("eval_items.id"), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    ref("run_id", "eval_runs.id", primary_key=True),
+    ref("item_id", "eval_items.id", primary_key=True),
+    ref("tenant_id", "tenants.id"),
     Column("output", Text, nullable=False),
     Column("refused", Boolean, nullable=False),
     Column("error", String(200), nullable=True),
@@ -118,16 +105,13 @@ eval_results = Table(
     timestamp("created_at"),
 )
 
-gate_decisions = Table(
+gate_decisions = tenant_table(
     "gate_decisions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("subject_kind", String(16), nullable=False),  # prompt | model | suite
     Column("subject", String(300), nullable=False),
     # what was decided on: the prompt version, the model change request, the suite
     Column("subject_id", String(40), nullable=True),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    ref("use_case_id", "use_cases.id", nullable=True),
     Column("author", String(64), nullable=False),
     Column("approver", String(64), nullable=False),
     Column("run_id", String(40), nullable=True),
@@ -141,12 +125,9 @@ gate_decisions = Table(
 )
 
 #: A model change asked for by one principal (MD-3); another approves it with a gate decision.
-model_change_requests = Table(
+model_change_requests = tenant_table(
     "model_change_requests",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("from_alias", String(64), nullable=False),
     Column("to_alias", String(64), nullable=False),
     Column("requested_by", String(64), nullable=False),

@@ -17,6 +17,14 @@ from starlette.requests import Request
 
 from charter.domain import ChatMessage, GenerationParams
 from charter.errors import InvalidRequest, UnsupportedMediaType
+from charter.gateway.request_tools import (
+    answered_call_id,
+    check_text,
+    message_tool_calls,
+    response_format,
+    tooling,
+    type_error,
+)
 from charter.store.schema import interactions
 
 __all__ = ["ChatBody", "ClientIds", "EmbeddingsBody", "client_ids", "parse_chat", "parse_embeddings", "read_json"]
@@ -54,8 +62,6 @@ _KNOWN = frozenset(
     }
 )
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
-# C0 controls except TAB, LF, CR; DEL; C1 controls. Invalid UTF-8 is refused while decoding.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _length(column: Column[Any]) -> int:
@@ -166,24 +172,9 @@ def _count_keys(value: Any) -> int:
     return count
 
 
-def _type_error(param: str, expected: str) -> InvalidRequest:
-    return InvalidRequest(f"`{param}` must be {expected}", code="invalid_type", param=param)
-
-
-def _check_text(text: str, param: str) -> str:
-    match = _CONTROL.search(text)
-    if match:
-        raise InvalidRequest(
-            f"`{param}` contains the control character U+{ord(match.group()):04X} at offset {match.start()}; remove it",
-            code="control_characters",
-            param=param,
-        )
-    return text
-
-
 def _content(value: Any, param: str) -> str:
     if isinstance(value, str):
-        return _check_text(value, param)
+        return check_text(value, param)
     if value is None:
         return ""
     if isinstance(value, list):
@@ -196,9 +187,9 @@ def _content(value: Any, param: str) -> str:
                     code="invalid_type",
                     param=f"{param}[{i}]",
                 )
-            parts.append(_check_text(part["text"], f"{param}[{i}].text"))
+            parts.append(check_text(part["text"], f"{param}[{i}].text"))
         return "".join(parts)
-    raise _type_error(param, "a string or a list of text parts")
+    raise type_error(param, "a string or a list of text parts")
 
 
 class ChatBody:
@@ -221,7 +212,7 @@ def _number(
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
-        raise _type_error(param, "an integer" if integer else "a number")
+        raise type_error(param, "an integer" if integer else "a number")
     if not lo <= value <= hi:
         raise InvalidRequest(f"`{param}` must be between {lo:g} and {hi:g}", code="invalid_value", param=param)
     return value
@@ -231,7 +222,7 @@ def _messages(raw: Any) -> list[ChatMessage]:
     if raw is None:
         raise InvalidRequest("`messages` is required", code="missing_field", param="messages")
     if not isinstance(raw, list):
-        raise _type_error("messages", "a list of messages")
+        raise type_error("messages", "a list of messages")
     if not raw:
         raise InvalidRequest(
             "`messages` is empty; send at least one user message", code="empty_messages", param="messages"
@@ -240,7 +231,7 @@ def _messages(raw: Any) -> list[ChatMessage]:
     called: set[str] = set()  # ids of the tool calls of earlier assistant messages
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise _type_error(f"messages[{i}]", "an object with `role` and `content`")
+            raise type_error(f"messages[{i}]", "an object with `role` and `content`")
         role = item.get("role")
         if not isinstance(role, str) or role not in _ROLES:
             raise InvalidRequest(
@@ -250,9 +241,9 @@ def _messages(raw: Any) -> list[ChatMessage]:
             )
         name = item.get("name")
         if name is not None and not isinstance(name, str):
-            raise _type_error(f"messages[{i}].name", "a string")
-        tool_calls = _message_tool_calls(item, role, i, called)
-        tool_call_id = _tool_call_id(item, role, i, called)
+            raise type_error(f"messages[{i}].name", "a string")
+        tool_calls = message_tool_calls(item, role, i, called)
+        tool_call_id = answered_call_id(item, role, i, called)
         messages.append(
             ChatMessage(
                 role="system" if role == "developer" else role,
@@ -267,199 +258,15 @@ def _messages(raw: Any) -> list[ChatMessage]:
     return messages
 
 
-def _message_tool_calls(item: dict[str, Any], role: str, i: int, called: set[str]) -> list[dict[str, Any]] | None:
-    """An assistant message's ``tool_calls`` (the calls a model made earlier), kept in OpenAI's form:
-    ``[{"id", "type": "function", "function": {"name", "arguments"}}]``, ``arguments`` a JSON text.
-    Their names are checked against the charter's tools later (charter.gateway.tools)."""
-    raw = item.get("tool_calls")
-    if raw is None:
-        return None
-    param = f"messages[{i}].tool_calls"
-    if role != "assistant":
-        raise InvalidRequest(f"`{param}` is allowed on assistant messages only", code="invalid_value", param=param)
-    if not isinstance(raw, list) or not raw:
-        raise _type_error(param, "a non-empty list of tool calls")
-    calls = []
-    for j, call in enumerate(raw):
-        where = f"{param}[{j}]"
-        if not isinstance(call, dict) or call.get("type", "function") != "function":
-            raise _type_error(where, 'an object with `id`, `type: "function"` and `function`')
-        extra = sorted(set(call) - {"id", "type", "function"})
-        if extra:
-            param = f"{where}.{extra[0]}"
-            raise InvalidRequest(f"unknown field `{param}`", code="unknown_field", param=param)
-        call_id, function = call.get("id"), call.get("function")
-        if not isinstance(call_id, str) or not call_id or len(call_id) > 256:
-            raise _type_error(f"{where}.id", "a string of 1 to 256 characters")
-        if not isinstance(function, dict) or set(function) - {"name", "arguments"}:
-            raise _type_error(f"{where}.function", "an object with `name` and `arguments`")
-        name, arguments = _name(function.get("name"), f"{where}.function.name"), function.get("arguments")
-        if not isinstance(arguments, str):
-            raise _type_error(f"{where}.function.arguments", "a string (the arguments as JSON)")
-        _check_text(arguments, f"{where}.function.arguments")
-        if call_id in called:
-            raise InvalidRequest(f"`{where}.id` {call_id!r} is used twice", code="invalid_value", param=f"{where}.id")
-        called.add(call_id)
-        calls.append({"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}})
-    return calls
-
-
-def _tool_call_id(item: dict[str, Any], role: str, i: int, called: set[str]) -> str | None:
-    """A ``tool`` message answers one earlier assistant tool call, named by ``tool_call_id``. One
-    without it is still taken, as before tool calling (a tool's output the application pasted in);
-    OpenAI-compatible model servers refuse it, so send the id."""
-    value = item.get("tool_call_id")
-    param = f"messages[{i}].tool_call_id"
-    if role != "tool":
-        if value is not None:
-            raise InvalidRequest(f"`{param}` is allowed on tool messages only", code="invalid_value", param=param)
-        return None
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise _type_error(param, "a string")
-    if value not in called:
-        raise InvalidRequest(
-            f"`{param}` {value[:80]!r} answers no tool call of an earlier assistant message",
-            code="invalid_value",
-            param=param,
-        )
-    return value
-
-
-def _tooling(body: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str | dict[str, Any] | None, bool | None]:
-    """``tools``, ``tool_choice`` and ``parallel_tool_calls``, checked for form (whether the charter
-    allows the tools is the tools stage's question: charter.gateway.tools)."""
-    raw = body.get("tools")
-    tools: list[dict[str, Any]] | None = None
-    if raw is not None:
-        if not isinstance(raw, list):
-            raise _type_error("tools", "a list of tools")
-        tools = []
-        names: set[str] = set()
-        for i, tool in enumerate(raw):
-            where = f"tools[{i}]"
-            if not isinstance(tool, dict) or tool.get("type") != "function" or set(tool) - {"type", "function"}:
-                raise _type_error(where, 'an object `{"type": "function", "function": {...}}`')
-            function = _named_schema(tool.get("function"), f"{where}.function", "parameters")
-            name = function["name"]
-            if name in names:
-                raise InvalidRequest(f"tool {name!r} is offered twice", code="invalid_value", param=where)
-            names.add(name)
-            if isinstance(function.get("description"), str):
-                _check_text(function["description"], f"{where}.function.description")
-            tools.append({"type": "function", "function": dict(function)})
-        tools = tools or None  # an empty list offers nothing: the same as none
-    choice = body.get("tool_choice")
-    if choice is not None:
-        if isinstance(choice, str):
-            if choice not in ("none", "auto", "required"):
-                raise InvalidRequest(
-                    "`tool_choice` must be none, auto, required or "
-                    '{"type": "function", "function": {"name": ...}}',
-                    code="invalid_value",
-                    param="tool_choice",
-                )
-        elif (
-            isinstance(choice, dict)
-            and choice.get("type") == "function"
-            and isinstance(choice.get("function"), dict)
-            and isinstance(choice["function"].get("name"), str)
-            and not set(choice) - {"type", "function"}
-            and not set(choice["function"]) - {"name"}
-        ):
-            if tools is None or choice["function"]["name"] not in {t["function"]["name"] for t in tools}:
-                raise InvalidRequest(
-                    f"`tool_choice` names {choice['function']['name'][:64]!r}, which `tools` does not offer",
-                    code="invalid_value",
-                    param="tool_choice",
-                )
-        else:
-            raise _type_error("tool_choice", 'none, auto, required or {"type": "function", "function": {"name"}}')
-        if tools is None and choice != "none":
-            raise InvalidRequest(
-                "`tool_choice` needs `tools`; offer the tools or drop it", code="invalid_value", param="tool_choice"
-            )
-        if tools is None:
-            choice = None  # "none" without tools: nothing to say to the model
-    parallel = body.get("parallel_tool_calls")
-    if parallel is not None:
-        if not isinstance(parallel, bool):
-            raise _type_error("parallel_tool_calls", "true or false")
-        if tools is None:
-            raise InvalidRequest(
-                "`parallel_tool_calls` needs `tools`; offer the tools or drop it",
-                code="invalid_value",
-                param="parallel_tool_calls",
-            )
-    return tools, choice, parallel
-
-
 _SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority")
-_SCHEMA_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _LOGIT_BIAS_MAX = 300
-
-
-def _response_format(raw: Any) -> dict[str, Any] | None:
-    """JSON mode: ``{"type": "json_object"}`` or ``{"type": "json_schema", "json_schema": {"name",
-    "schema"?, "description"?, "strict"?}}``, kept as sent; ``{"type": "text"}`` is the default (None)."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-        raise _type_error("response_format", 'an object with a `type` ("text", "json_object" or "json_schema")')
-    kind = raw["type"]
-    allowed = {"text": {"type"}, "json_object": {"type"}, "json_schema": {"type", "json_schema"}}.get(kind)
-    if allowed is None:
-        raise InvalidRequest(
-            "`response_format.type` must be text, json_object or json_schema",
-            code="invalid_value",
-            param="response_format.type",
-        )
-    extra = sorted(set(raw) - allowed)
-    if extra:
-        raise InvalidRequest(
-            f"unknown field `response_format.{extra[0]}` for type {kind}",
-            code="unknown_field",
-            param=f"response_format.{extra[0]}",
-        )
-    if kind == "text":
-        return None
-    if kind == "json_schema":
-        _named_schema(raw.get("json_schema"), "response_format.json_schema", "schema")
-    return dict(raw)
-
-
-def _name(value: Any, param: str) -> str:
-    if not isinstance(value, str) or not _SCHEMA_NAME.match(value):
-        raise InvalidRequest(f"`{param}` must be 1 to 64 letters, digits, `_` or `-`", code="invalid_value",
-                             param=param)
-    return value
-
-
-def _named_schema(spec: Any, where: str, schema_key: str) -> dict[str, Any]:
-    """A named JSON Schema as OpenAI sends one (``response_format.json_schema``, a tool's
-    ``function``): ``name``, ``description``?, ``<schema_key>``? (an object), ``strict``?."""
-    if not isinstance(spec, dict):
-        raise _type_error(where, f"an object with `name` and `{schema_key}`")
-    extra = sorted(set(spec) - {"name", "description", schema_key, "strict"})
-    if extra:
-        raise InvalidRequest(f"unknown field `{where}.{extra[0]}`", code="unknown_field", param=f"{where}.{extra[0]}")
-    _name(spec.get("name"), f"{where}.name")
-    for key, kind_of, expected in (
-        (schema_key, dict, "an object (a JSON Schema)"),
-        ("description", str, "a string"),
-        ("strict", bool, "true or false"),
-    ):
-        if spec.get(key) is not None and not isinstance(spec[key], kind_of):
-            raise _type_error(f"{where}.{key}", expected)
-    return spec
 
 
 def _logit_bias(raw: Any) -> dict[str, float] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
-        raise _type_error("logit_bias", "an object mapping token ids to numbers from -100 to 100")
+        raise type_error("logit_bias", "an object mapping token ids to numbers from -100 to 100")
     if len(raw) > _LOGIT_BIAS_MAX:
         raise InvalidRequest(
             f"`logit_bias` may bias at most {_LOGIT_BIAS_MAX} tokens", code="invalid_value", param="logit_bias"
@@ -472,7 +279,7 @@ def _logit_bias(raw: Any) -> dict[str, float] | None:
                 param="logit_bias",
             )
         if _number(raw, token, -100, 100, param=f"logit_bias.{token}") is None:
-            raise _type_error(f"logit_bias.{token}", "a number")
+            raise type_error(f"logit_bias.{token}", "a number")
     return {token: float(bias) for token, bias in raw.items()}
 
 
@@ -480,7 +287,7 @@ def _sampling(body: dict[str, Any], stream: bool) -> dict[str, Any]:
     """The optional generation fields (see ``GenerationParams``), checked."""
     logprobs = body.get("logprobs")
     if logprobs is not None and not isinstance(logprobs, bool):
-        raise _type_error("logprobs", "true or false")
+        raise type_error("logprobs", "true or false")
     top_logprobs = _number(body, "top_logprobs", 0, 20, integer=True)
     if top_logprobs is not None and not logprobs:
         raise InvalidRequest(
@@ -499,7 +306,7 @@ def _sampling(body: dict[str, Any], stream: bool) -> dict[str, Any]:
         )
     store = body.get("store")
     if store is not None and not isinstance(store, bool):
-        raise _type_error("store", "true or false")
+        raise type_error("store", "true or false")
     if store:
         raise InvalidRequest(
             "`store: true` asks the model server to keep its own copy of the exchange, around the use "
@@ -508,7 +315,7 @@ def _sampling(body: dict[str, Any], stream: bool) -> dict[str, Any]:
             param="store",
         )
     return {
-        "response_format": _response_format(body.get("response_format")),
+        "response_format": response_format(body.get("response_format")),
         "logprobs": bool(logprobs),
         "top_logprobs": top_logprobs,
         "presence_penalty": _number(body, "presence_penalty", -2, 2),
@@ -531,31 +338,31 @@ def parse_chat(body: Any) -> ChatBody:
         )
     model = body.get("model")
     if model is not None and not isinstance(model, str):
-        raise _type_error("model", "a string")
-    tools, tool_choice, parallel = _tooling(body)
+        raise type_error("model", "a string")
+    tools, tool_choice, parallel = tooling(body)
     _number(body, "n", 1, 1, integer=True)  # one choice per request: n other than 1 is refused
     stream = body.get("stream", False)
     if stream is None:
         stream = False
     if not isinstance(stream, bool):
-        raise _type_error("stream", "true or false")
+        raise type_error("stream", "true or false")
     options = body.get("stream_options") or {}
     if not isinstance(options, dict):
-        raise _type_error("stream_options", "an object")
+        raise type_error("stream_options", "an object")
     stop = body.get("stop")
     if isinstance(stop, str):
         stop = [stop]
     if stop is not None and (not isinstance(stop, list) or not all(isinstance(s, str) for s in stop) or len(stop) > 4):
-        raise _type_error("stop", "a string or a list of up to 4 strings")
+        raise type_error("stop", "a string or a list of up to 4 strings")
     max_tokens = _number(body, "max_completion_tokens", 1, 1_000_000, integer=True)
     if max_tokens is None:
         max_tokens = _number(body, "max_tokens", 1, 1_000_000, integer=True)
     user = body.get("user")
     if user is not None and not isinstance(user, str):
-        raise _type_error("user", "a string")
+        raise type_error("user", "a string")
     metadata = body.get("metadata") or {}
     if not isinstance(metadata, dict):
-        raise _type_error("metadata", "an object")
+        raise type_error("metadata", "an object")
     params = GenerationParams(
         model=model,
         max_tokens=max_tokens,
@@ -590,7 +397,7 @@ def parse_embeddings(body: Any) -> EmbeddingsBody:
         raise InvalidRequest(f"unknown field `{unknown[0]}`", code="unknown_field", param=unknown[0])
     model = body.get("model")
     if model is not None and not isinstance(model, str):
-        raise _type_error("model", "a string")
+        raise type_error("model", "a string")
     if body.get("encoding_format") not in (None, "float"):
         raise InvalidRequest("only encoding_format float is offered", code="invalid_value", param="encoding_format")
     if body.get("dimensions") is not None:  # accept it or refuse it: providers get no dimensions request
@@ -603,10 +410,10 @@ def parse_embeddings(body: Any) -> EmbeddingsBody:
     raw = body.get("input")
     inputs = [raw] if isinstance(raw, str) else raw
     if not isinstance(inputs, list) or not all(isinstance(t, str) for t in inputs):
-        raise _type_error("input", "a string or a list of strings")
+        raise type_error("input", "a string or a list of strings")
     if not inputs or not any(inputs):
         raise InvalidRequest("`input` is empty", code="empty_input", param="input")
     user = body.get("user")
     if user is not None and not isinstance(user, str):
-        raise _type_error("user", "a string")
-    return EmbeddingsBody(model, [_check_text(t, "input") for t in inputs], user)
+        raise type_error("user", "a string")
+    return EmbeddingsBody(model, [check_text(t, "input") for t in inputs], user)

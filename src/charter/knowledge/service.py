@@ -24,7 +24,7 @@ from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowl
 from charter.policy.current import body_in_force
 from charter.policy.service import tenant_name
 from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
-from charter.store.records import pick
+from charter.store.records import found, pick
 from charter.store.schema import new_id, use_cases, utcnow
 from charter.store.types import iso
 
@@ -175,12 +175,11 @@ def create_kb(
 
 
 def _kb_row(conn: Connection, tenant_id: str, name: str) -> Any:
-    row = conn.execute(
-        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name)
-    ).first()
-    if row is None:
-        raise NotFound(f"knowledge base {name!r} not found; list them with `charter kb list`", code="not_found")
-    return row
+    return found(
+        conn,
+        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name),
+        f"knowledge base {name!r} not found; list them with `charter kb list`",
+    )
 
 
 def get_kb(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:

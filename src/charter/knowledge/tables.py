@@ -12,7 +12,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Float,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -22,17 +21,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
 
 
-knowledge_bases = Table(
+knowledge_bases = tenant_table(
     "knowledge_bases",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(64), nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("classification", String(32), nullable=False),
@@ -51,12 +47,9 @@ knowledge_bases = Table(
     UniqueConstraint("tenant_id", "name"),
 )
 
-kb_versions = Table(
+kb_versions = tenant_table(
     "kb_versions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
     Column("version", Integer, nullable=False),
     Column("kind", String(16), nullable=False),  # ingest | delete | retention | rebuild
     Column("documents_added", JSON, nullable=False),
@@ -69,12 +62,9 @@ kb_versions = Table(
     UniqueConstraint("kb_id", "version"),
 )
 
-kb_documents = Table(
+kb_documents = tenant_table(
     "kb_documents",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
     Column("source_uri", String(1000), nullable=False),
     Column("filename", String(300), nullable=False),
     Column("media_type", String(100), nullable=False),
@@ -99,13 +89,10 @@ kb_documents = Table(
     Index("ix_kb_documents_kb_checksum", "kb_id", "checksum"),
 )
 
-kb_chunks = Table(
+kb_chunks = tenant_table(
     "kb_chunks",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
-    Column("document_id", String(40), ForeignKey("kb_documents.id", ondelete="CASCADE"), nullable=False),
+    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
+    ref("document_id", "kb_documents.id", ondelete="CASCADE"),
     Column("ordinal", Integer, nullable=False),
     Column("text", Text, nullable=False),
     Column("text_sha256", String(64), nullable=False),
@@ -123,21 +110,18 @@ kb_chunks = Table(
 kb_vectors = Table(
     "kb_vectors",
     metadata,
-    Column("chunk_id", String(40), ForeignKey("kb_chunks.id", ondelete="CASCADE"), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("kb_id", String(40), ForeignKey("knowledge_bases.id", ondelete="CASCADE"), nullable=False),
+    ref("chunk_id", "kb_chunks.id", ondelete="CASCADE", primary_key=True),
+    ref("tenant_id", "tenants.id"),
+    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
     Column("embedder", String(64), nullable=False),
     Column("dim", Integer, nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised
     Index("ix_kb_vectors_kb", "kb_id"),
 )
 
-kb_citations = Table(
+kb_citations = tenant_table(
     "kb_citations",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), nullable=False),
+    ref("interaction_id", "interactions.id", ondelete="CASCADE"),
     Column("kb_id", String(40), nullable=False),  # no FK: lineage outlives the knowledge base
     Column("kb_name", String(64), nullable=False),
     Column("kb_version", Integer, nullable=False),

@@ -69,17 +69,19 @@ def body_in_force(*where: ColumnElement[bool]) -> Select[tuple[Any]]:
     return select(charter_versions.c.body).select_from(use_cases).join(charter_versions, IN_FORCE).where(*where)
 
 
-def _not_found(name: str) -> NotFound:
-    return NotFound(f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found")
+def _not_found(name: str, param: str | None = None) -> NotFound:
+    return NotFound(f"use case {name!r} not found; list them with `charter usecases list`", code="use_case_not_found",
+                    param=param)
 
 
-def use_case_id(conn: Connection, tenant_id: str, name: str) -> str:
-    """The id of the tenant's use case ``name`` (404 ``use_case_not_found``)."""
+def use_case_id(conn: Connection, tenant_id: str, name: str, param: str | None = None) -> str:
+    """The id of the tenant's use case ``name`` (404 ``use_case_not_found``, naming ``param`` where the
+    name came from a request field)."""
     found = conn.execute(
         select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
     ).scalar_one_or_none()
     if found is None:
-        raise _not_found(name)
+        raise _not_found(name, param)
     return str(found)
 
 

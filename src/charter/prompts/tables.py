@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -14,30 +13,24 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = ["prompt_label_moves", "prompt_labels", "prompt_versions", "prompts"]
 
-prompts = Table(
+prompts = tenant_table(
     "prompts",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(64), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    ref("use_case_id", "use_cases.id", nullable=True),
     Column("description", Text, nullable=False, default=""),
     Column("created_by", String(64), nullable=False),
     timestamp("created_at"),
     UniqueConstraint("tenant_id", "name"),
 )
 
-prompt_versions = Table(
+prompt_versions = tenant_table(
     "prompt_versions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("prompt_id", String(40), ForeignKey("prompts.id"), nullable=False),
+    ref("prompt_id", "prompts.id"),
     Column("version", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("kind", String(8), nullable=False),  # text | chat
@@ -55,20 +48,17 @@ prompt_versions = Table(
 prompt_labels = Table(
     "prompt_labels",
     metadata,
-    Column("prompt_id", String(40), ForeignKey("prompts.id"), primary_key=True),
+    ref("prompt_id", "prompts.id", primary_key=True),
     Column("label", String(64), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("version_id", String(40), ForeignKey("prompt_versions.id"), nullable=False),
+    ref("tenant_id", "tenants.id"),
+    ref("version_id", "prompt_versions.id"),
     Column("moved_by", String(64), nullable=False),
     timestamp("moved_at"),
 )
 
-prompt_label_moves = Table(
+prompt_label_moves = tenant_table(
     "prompt_label_moves",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("prompt_id", String(40), ForeignKey("prompts.id"), nullable=False),
+    ref("prompt_id", "prompts.id"),
     Column("label", String(64), nullable=False),
     Column("from_version_id", String(40), nullable=True),
     Column("to_version_id", String(40), nullable=False),

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["pick"]
+from sqlalchemy import Connection, Executable
+
+from charter.errors import NotFound
+
+__all__ = ["found", "pick"]
+
+
+def found(conn: Connection, query: Executable, missing: str) -> Any:
+    """The first row ``query`` finds, or ``404 not_found`` with the message ``missing`` (which says
+    what to do instead, e.g. how to list what there is)."""
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def pick(row: Any, *names: str) -> dict[str, Any]:

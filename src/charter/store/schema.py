@@ -1,4 +1,6 @@
-"""The core tables. Every table has a ``tenant_id``: no row belongs to nobody.
+"""The core tables. Every table has a ``tenant_id``: no row belongs to nobody (:func:`tenant_table`
+declares a table with its ``id`` and owning tenant; :func:`charter.store.types.ref` a column holding
+another row's id).
 
 Capabilities declare their own tables on the same :data:`metadata` in their package
 (``charter/<capability>/tables.py``) and add an Alembic revision for them.
@@ -25,8 +27,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.sql.schema import SchemaItem
 
-from charter.store.types import timestamp
+from charter.store.types import ID_LENGTH, ref, timestamp
 
 __all__ = [
     "api_keys",
@@ -35,10 +38,12 @@ __all__ = [
     "interaction_raw",
     "interactions",
     "metadata",
+    "model_canaries",
     "model_versions",
     "models",
     "new_id",
     "refusal_counts",
+    "tenant_table",
     "tenants",
     "use_cases",
     "utcnow",
@@ -64,6 +69,13 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{int(time.time() * 1000):012x}{os.urandom(8).hex()}"
 
 
+def tenant_table(name: str, *items: SchemaItem) -> Table:
+    """A table on :data:`metadata` whose rows a tenant owns: an ``id`` key (:func:`new_id`) and the
+    owning ``tenant_id`` first, then ``items``."""
+    return Table(name, metadata, Column("id", String(ID_LENGTH), primary_key=True), ref("tenant_id", "tenants.id"),
+                 *items)
+
+
 tenants = Table(
     "tenants",
     metadata,
@@ -75,11 +87,8 @@ tenants = Table(
     timestamp("created_at"),
 )
 
-use_cases = Table(
+use_cases = tenant_table(
     "use_cases",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(64), nullable=False),
     Column("current_version", Integer, nullable=False),
     timestamp("created_at"),
@@ -87,12 +96,9 @@ use_cases = Table(
     UniqueConstraint("tenant_id", "name"),
 )
 
-charter_versions = Table(
+charter_versions = tenant_table(
     "charter_versions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("version", Integer, nullable=False),
     Column("body", JSON, nullable=False),
     Column("source", Text, nullable=False),
@@ -102,16 +108,13 @@ charter_versions = Table(
     UniqueConstraint("use_case_id", "version"),
 )
 
-api_keys = Table(
+api_keys = tenant_table(
     "api_keys",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("name", String(200), nullable=False, default=""),
     Column("prefix", String(16), nullable=False),
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    ref("use_case_id", "use_cases.id", nullable=True),
     Column("scopes", JSON, nullable=False),
     Column("platform", Boolean, nullable=False, default=False),
     Column("created_by", String(64), nullable=False),
@@ -122,11 +125,8 @@ api_keys = Table(
     Index("ix_api_keys_tenant_prefix", "tenant_id", "prefix"),
 )
 
-models = Table(
+models = tenant_table(
     "models",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("alias", String(64), nullable=False),
     Column("provider", String(32), nullable=False),
     Column("endpoint", String(500), nullable=True),
@@ -151,11 +151,8 @@ models = Table(
 #: an alias, 1:1 with the ``models`` entry it serves through, with its lineage (base, training dataset
 #: and its hash, training config, code version, metrics, file hashes) and its state. An entry with a
 #: version row serves only while ``state`` is ``serving``; an entry without one serves as before.
-model_versions = Table(
+model_versions = tenant_table(
     "model_versions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("model_id", String(40), ForeignKey("models.id"), nullable=False, unique=True),
     Column("alias", String(64), nullable=False),
     Column("version", Integer, nullable=False),
@@ -178,11 +175,33 @@ model_versions = Table(
     UniqueConstraint("tenant_id", "alias", "version"),
 )
 
-controls = Table(
+#: Canaries (charter.training.canary): a gated candidate version takes ``share`` of its alias's
+#: traffic (by request id) while its live signals are compared with the serving versions'.
+#: ``state``: running | withdrawn (a regression; automatic) | promotable | promoted | stopped.
+model_canaries = tenant_table(
+    "model_canaries",
+    Column("alias", String(64), nullable=False),
+    Column("version_id", String(40), nullable=False),  # model_versions.id of the candidate
+    Column("version", Integer, nullable=False),
+    Column("incumbent_ids", JSON, nullable=False),  # model_versions ids serving when it started
+    Column("share", Float, nullable=False),
+    Column("min_samples", Integer, nullable=False),
+    Column("alpha", Float, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("gate_ids", JSON, nullable=False),
+    Column("comparison", JSON, nullable=True),  # the last evaluation
+    Column("reason", Text, nullable=True),
+    Column("started_by", String(64), nullable=False),
+    timestamp("started_at"),
+    timestamp("evaluated_at", nullable=True),
+    Column("ended_by", String(64), nullable=True),
+    timestamp("ended_at", nullable=True),
+    Index("ix_model_canaries_tenant_alias", "tenant_id", "alias"),
+    Index("ix_model_canaries_state", "state"),
+)
+
+controls = tenant_table(
     "controls",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("scope", String(16), nullable=False),  # global | use_case | model
     Column("target", String(200), nullable=False),  # "*" for global
     Column("active", Boolean, nullable=False),
@@ -192,12 +211,9 @@ controls = Table(
     UniqueConstraint("tenant_id", "scope", "target"),
 )
 
-interactions = Table(
+interactions = tenant_table(
     "interactions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("charter_version", Integer, nullable=False),
     Column("key_id", String(40), nullable=False),
     Column("request_id", String(64), nullable=False),
@@ -235,12 +251,9 @@ interactions = Table(
 #: Refusals counted rather than recorded one by one (rate limits, the rate-limit store down): one row
 #: per tenant, use case and code for each flush window, covered by one ``refusals.aggregated`` ledger
 #: entry per tenant and flush (charter.gateway.refusals).
-refusal_counts = Table(
+refusal_counts = tenant_table(
     "refusal_counts",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("code", String(64), nullable=False),
     Column("count", Integer, nullable=False),
     Column("by_key", JSON, nullable=False),  # {key id: refusals}
@@ -253,8 +266,8 @@ refusal_counts = Table(
 interaction_raw = Table(
     "interaction_raw",
     metadata,
-    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
+    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
+    ref("tenant_id", "tenants.id"),
     Column("kek_version", Integer, nullable=False),
     Column("wrapped_dek", LargeBinary, nullable=False),
     Column("nonce", LargeBinary, nullable=False),

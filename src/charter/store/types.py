@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect
+from sqlalchemy import Column, DateTime, Dialect, ForeignKey, String
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime", "iso", "timestamp"]
+__all__ = ["ID_LENGTH", "UTCDateTime", "iso", "ref", "timestamp"]
+
+#: Every row id (``charter.store.schema.new_id``: a prefix and 28 hex digits) fits in this many characters.
+ID_LENGTH = 40
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -37,6 +40,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def timestamp(name: str, nullable: bool = False) -> Column[dt.datetime]:
     """A timestamp column (``UTCDateTime``)."""
     return Column(name, UTCDateTime(), nullable=nullable)
+
+
+def ref(
+    name: str, target: str, *, nullable: bool = False, ondelete: str | None = None, primary_key: bool = False
+) -> Column[str]:
+    """A column holding the id of a row of ``target`` (``"table.id"``), with its foreign key."""
+    return Column(name, String(ID_LENGTH), ForeignKey(target, ondelete=ondelete), nullable=nullable,
+                  primary_key=primary_key)
 
 
 def iso(value: dt.datetime | None) -> str | None:

@@ -6,10 +6,8 @@ session. Both stores; the browser is httpx following the redirects as a browser 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -23,11 +21,10 @@ from charter.identity.sso import Attempt
 from charter.identity.tables import console_sessions
 from charter.ledger.tables import ledger_entries
 from charter.settings import Settings
-from tests.conftest import LOOPBACK_ALLOW
 from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, Console
-from tests.integration.identity.test_oidc import ROLE_MAP
 from tests.support.idp import NODE, Provider
 from tests.support.live import LiveCharter
+from tests.support.sso import provider_for, sso_settings
 from tests.support.upstream import free_port
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the OpenID provider under test is Node's")
@@ -48,26 +45,14 @@ def console_client() -> str:
 
 
 @pytest.fixture
-def settings(data_dir: Path, database_url: str | None, sqlite_template: Path, idp_port: int,
-             console_client: str) -> Settings:
-    if database_url is None:
-        shutil.copyfile(sqlite_template, data_dir / "charter.db")
-    return Settings(
-        data_dir=data_dir, database_url=database_url, embedded_model="none", llama_threads=1,
-        outbound_allow=LOOPBACK_ALLOW,
-        oidc_issuer=f"http://127.0.0.1:{idp_port}",
+def settings(settings: Settings, idp_port: int, console_client: str) -> Settings:
+    return sso_settings(
+        settings, idp_port,
         oidc_audiences=["charter"],
-        oidc_client_id="charter",
         oidc_console_client_id=console_client,
         oidc_console_client_secret="charter-secret" if console_client == "charter" else None,
         oidc_console_scopes=["openid", "charter"],
         oidc_console_name="Agency ID",
-        oidc_role_map=ROLE_MAP,
-        oidc_tenant_claim="tenant",
-        oidc_mfa_acr=["urn:charter:mfa"],
-        oidc_mfa_amr=[],
-        oidc_leeway_s=0,
-        oidc_jwks_refetch_min_s=0,
     )
 
 
@@ -75,12 +60,8 @@ def settings(data_dir: Path, database_url: str | None, sqlite_template: Path, id
 def idp(live: LiveCharter, idp_port: int) -> Iterator[Provider]:
     # the console on 127.0.0.1 (httpx) and on localhost (the browser test: another site than the provider's)
     redirects = (f"{live.url}{CALLBACK}", f"{live.url.replace('127.0.0.1', 'localhost')}{CALLBACK}")
-    provider = Provider(f"{live.url}/api/v1/oidc/backchannel-logout", port=idp_port,
-                        console_redirects=redirects).start()
-    try:
+    with provider_for(live, idp_port, redirects) as provider:
         yield provider
-    finally:
-        provider.stop()
 
 
 def _start(browser: httpx.Client, console: Console, account: str, next_path: str = "/console/review") -> httpx.Response:

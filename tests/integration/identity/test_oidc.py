@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,19 +20,14 @@ from charter.identity.tables import oidc_revocations
 from charter.ledger.tables import ledger_entries
 from charter.outbound import OutboundPolicy
 from charter.settings import Settings
-from tests.conftest import LOOPBACK_ALLOW, Platform
+from tests.conftest import Platform
 from tests.support.idp import NODE, RESOURCE, Provider
 from tests.support.live import LiveCharter
+from tests.support.sso import provider_for, sso_settings
 from tests.support.upstream import free_port
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the OpenID provider under test is Node's")
 
-ROLE_MAP = {
-    "charter-admins": "admin",
-    "charter-developers": "developer",
-    "charter-reviewers": "reviewer",
-    "charter-auditors": "auditor",
-}
 CHAT = {"model": "mock", "messages": [{"role": "user", "content": "When is the filing deadline?"}]}
 
 
@@ -44,31 +37,14 @@ def idp_port() -> int:
 
 
 @pytest.fixture
-def settings(data_dir: Path, database_url: str | None, sqlite_template: Path, idp_port: int) -> Settings:
-    if database_url is None:
-        shutil.copyfile(sqlite_template, data_dir / "charter.db")
-    return Settings(
-        data_dir=data_dir, database_url=database_url, embedded_model="none", llama_threads=1,
-        outbound_allow=LOOPBACK_ALLOW,
-        oidc_issuer=f"http://127.0.0.1:{idp_port}",
-        oidc_audiences=["charter", "charter-short", RESOURCE],
-        oidc_client_id="charter",
-        oidc_role_map=ROLE_MAP,
-        oidc_tenant_claim="tenant",
-        oidc_mfa_acr=["urn:charter:mfa"],
-        oidc_mfa_amr=[],
-        oidc_leeway_s=0,
-        oidc_jwks_refetch_min_s=0,
-    )
+def settings(settings: Settings, idp_port: int) -> Settings:
+    return sso_settings(settings, idp_port, oidc_audiences=["charter", "charter-short", RESOURCE])
 
 
 @pytest.fixture
 def idp(live: LiveCharter, idp_port: int) -> Iterator[Provider]:
-    provider = Provider(f"{live.url}/api/v1/oidc/backchannel-logout", port=idp_port).start()
-    try:
+    with provider_for(live, idp_port) as provider:
         yield provider
-    finally:
-        provider.stop()
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -2,35 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.main import app
 from tests.integration.oversight.conftest import Desk
-
-runner = CliRunner()
+from tests.support.cli import invoke_json as run
+from tests.support.cli import use_store_of
 
 
 @pytest.fixture
 def cli(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Desk:
-    settings = desk.platform.rt.settings
-    monkeypatch.setenv("CHARTER_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("CHARTER_EMBEDDED_MODEL", "none")
-    monkeypatch.setenv("CHARTER_OUTBOUND_ALLOW", json.dumps(settings.outbound_allow))
-    if settings.database_url:
-        monkeypatch.setenv("CHARTER_DATABASE_URL", settings.database_url)
+    use_store_of(monkeypatch, desk.platform.rt.settings)
     return desk
-
-
-def run(*args: str) -> tuple[int, Any]:
-    result = runner.invoke(app, [*args, "--json"])
-    try:
-        return result.exit_code, json.loads(result.stdout)
-    except ValueError:
-        return result.exit_code, result.output
 
 
 def test_ho1_cli_reviewer_works_the_queue(cli: Desk) -> None:

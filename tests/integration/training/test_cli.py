@@ -8,32 +8,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from charter.cli.main import app
 from tests.integration.oversight.conftest import BASE_CHARTER
 from tests.integration.training.conftest import TRAINABLE, Trainer
-
-runner = CliRunner()
+from tests.support.cli import invoke_json, use_store_of
 
 
 @pytest.fixture
 def cli(trainer: Trainer, monkeypatch: pytest.MonkeyPatch) -> Trainer:
-    settings = trainer.platform.rt.settings
-    monkeypatch.setenv("CHARTER_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("CHARTER_EMBEDDED_MODEL", "none")
-    monkeypatch.setenv("CHARTER_OUTBOUND_ALLOW", json.dumps(settings.outbound_allow))
-    if settings.database_url:
-        monkeypatch.setenv("CHARTER_DATABASE_URL", settings.database_url)
+    use_store_of(monkeypatch, trainer.platform.rt.settings)
     return trainer
 
 
 def run(*args: str) -> tuple[int, Any]:
-    result = runner.invoke(app, [*args, "--tenant", "agency", "--json"])
-    try:
-        return result.exit_code, json.loads(result.stdout)
-    except ValueError:
-        return result.exit_code, result.output
+    return invoke_json(*args, "--tenant", "agency")
 
 
 def test_dp7_cli_builds_lists_shows_and_exports_a_dataset(cli: Trainer, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select, update
@@ -44,13 +44,7 @@ class SinkHealth:
     last_attempt_at: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "sink": self.sink,
-            "ok": self.ok,
-            "pending": self.pending,
-            "last_error": self.last_error,
-            "last_attempt_at": self.last_attempt_at,
-        }
+        return asdict(self)
 
 
 def _claim(conn: Connection, now: dt.datetime, limit: int) -> list[dict[str, Any]]:

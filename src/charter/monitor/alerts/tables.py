@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = ["alert_outbox", "alert_silences", "alerts"]
 
 #: One row per alert episode. ``open_key`` is the fingerprint while it is pending or firing and NULL
 #: once resolved, so the unique index keeps one open alert per (tenant, name, use case, labels).
-alerts = Table(
+alerts = tenant_table(
     "alerts",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("open_key", String(64), nullable=True, unique=True),
     Column("name", String(100), nullable=False),
@@ -34,11 +31,8 @@ alerts = Table(
     Index("ix_alerts_tenant_status", "tenant_id", "status"),
 )
 
-alert_silences = Table(
+alert_silences = tenant_table(
     "alert_silences",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
     Column("matchers", JSON, nullable=False),  # {"name": "budget.*", "use_case": "helpdesk", "label.x": "y"}
     Column("reason", Text, nullable=False),
     Column("created_by", String(64), nullable=False),
@@ -50,12 +44,9 @@ alert_silences = Table(
 )
 
 #: Notices waiting for, or done with, delivery to one sink each (retried with backoff).
-alert_outbox = Table(
+alert_outbox = tenant_table(
     "alert_outbox",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("alert_id", String(40), ForeignKey("alerts.id"), nullable=False),
+    ref("alert_id", "alerts.id"),
     Column("sink", String(64), nullable=False),
     Column("kind", String(16), nullable=False),  # firing | repeat | resolved
     Column("payload", JSON, nullable=False),

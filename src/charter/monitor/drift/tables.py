@@ -4,19 +4,16 @@ embedding-shift detector compares. No text is stored here: lengths, labels and v
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, String, Table
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, LargeBinary, String, Table
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = ["drift_embeddings", "drift_findings", "drift_observations", "drift_runs"]
 
-drift_runs = Table(
+drift_runs = tenant_table(
     "drift_runs",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("charter_version", Integer, nullable=False),
     Column("correction", String(16), nullable=False),  # bh | bonferroni
     Column("alpha", Float, nullable=False),
@@ -35,9 +32,9 @@ drift_findings = Table(
     "drift_findings",
     metadata,
     Column("id", String(40), primary_key=True),
-    Column("run_id", String(40), ForeignKey("drift_runs.id", ondelete="CASCADE"), nullable=False),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("run_id", "drift_runs.id", ondelete="CASCADE"),
+    ref("tenant_id", "tenants.id"),
+    ref("use_case_id", "use_cases.id"),
     Column("detector", String(64), nullable=False),
     Column("segment", String(200), nullable=False),
     Column("test", String(32), nullable=False),  # ks | chi2 | mmd_permutation | ...
@@ -63,9 +60,9 @@ drift_findings = Table(
 drift_observations = Table(
     "drift_observations",
     metadata,
-    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
+    ref("tenant_id", "tenants.id"),
+    ref("use_case_id", "use_cases.id"),
     Column("language", String(8), nullable=False),  # ISO 639-1, or "und"
     Column("segments", JSON, nullable=False),  # {"metadata.channel": "web"}
     Column("declined", Boolean, nullable=False),  # the answer reads as a refusal to answer
@@ -76,9 +73,9 @@ drift_observations = Table(
 drift_embeddings = Table(
     "drift_embeddings",
     metadata,
-    Column("interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
+    ref("tenant_id", "tenants.id"),
+    ref("use_case_id", "use_cases.id"),
     Column("embedder", String(200), nullable=False),
     Column("dims", Integer, nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float16 little-endian, L2-normalised
