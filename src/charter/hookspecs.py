@@ -52,4 +52,11 @@ def register_alert_sinks(register: Register) -> None:
     checks its destination and resolves its secrets (see :mod:`charter.monitor.alerts.builtin`)."""
 
 
+
+@hookspec
+def register_connectors(register: Register) -> None:
+    """Register connector kinds: ``register("http", factory)``; factory(spec, rt) -> Connector, where
+    ``spec`` (:class:`charter.connectors.ConnectorSpec`) is one entry of the operator's connectors file
+    (see :mod:`charter.connectors`; a Python callable: :func:`charter.connectors.callable_connector`)."""
+
 __all__ = ["Register", "hookimpl", "hookspec"]

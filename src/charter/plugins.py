@@ -22,9 +22,10 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "charter.evals.builtin",
     "charter.knowledge.builtin",
     "charter.monitor.alerts.builtin",
+    "charter.connectors.builtin",
 )
 
-_KINDS = ("providers", "guards", "embedders", "document_loaders", "evaluators", "alert_sinks")
+_KINDS = ("providers", "guards", "embedders", "document_loaders", "evaluators", "alert_sinks", "connectors")
 
 
 @dataclass

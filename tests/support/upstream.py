@@ -5,7 +5,8 @@ and read ``requests`` to see exactly what a provider received. Asked for ``logpr
 entry per word of the reply. With ``tool_calls`` set (``[(name, arguments JSON text), ...]``) it
 answers with those tool calls instead of text (``finish_reason: tool_calls``), streamed as OpenAI
 streams them: the id and name first, then the arguments in pieces. ``/v1/embeddings`` answers
-``[len(text), 1.0, 0.5]`` per text, or ``embed(text)`` when a test sets ``embed``.
+``[len(text), 1.0, 0.5]`` per text, or ``embed(text)`` when a test sets ``embed``. With ``script``
+set, a plain chat request is answered ``script(request body)`` (a reply that depends on the question).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ class ScriptedUpstream:
         self.stream_pieces: list[str] | None = None
         self.tool_calls: list[tuple[str, str]] | None = None
         self.embed: Callable[[str], list[float]] | None = None
+        #: When set, the reply to a (non-streamed) chat request is ``script(request body)``.
+        self.script: Callable[[dict[str, Any]], str] | None = None
         self.requests: list[dict[str, Any]] = []
         self._failures: list[int] = []
         self.port = free_port()
@@ -81,7 +84,8 @@ class ScriptedUpstream:
         if data.get("stream"):
             await self._stream(send, data)
             return
-        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": self.reply},
+        reply = self.script(data) if self.script is not None else self.reply
+        choice: dict[str, Any] = {"index": 0, "message": {"role": "assistant", "content": reply},
                                   "finish_reason": "stop"}
         if self.tool_calls:
             choice = {"index": 0, "finish_reason": "tool_calls", "message": {

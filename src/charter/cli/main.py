@@ -25,6 +25,7 @@ from charter.cli import (
     subjects,
     train,
     usecases,
+    workflows,
 )
 from charter.cli import eval as eval_
 from charter.files import restrict_umask
@@ -58,6 +59,7 @@ SUBCOMMANDS: tuple[tuple[str, ModuleType], ...] = (
     ("subjects", subjects),
     ("backup", backup),
     ("train", train),
+    ("workflows", workflows),
 )
 
 

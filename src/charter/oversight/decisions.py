@@ -179,6 +179,15 @@ def approve(
     )
 
 
+def _edited(text: str, diff: str, before: dict[str, Any]) -> dict[str, Any]:
+    """A new version's sealed content: an edit changes the text; the tool calls of the version it
+    edits go with it (a reviewer who does not want them released rejects the answer)."""
+    content: dict[str, Any] = {"text": text, "diff": diff}
+    if before.get("tool_calls"):
+        content["tool_calls"] = before["tool_calls"]
+    return content
+
+
 def edit(
     rt: Any,
     conn: Connection,
@@ -194,14 +203,15 @@ def edit(
     if not text.strip():
         raise InvalidRequest("an edit needs the new answer text", code="missing_field", param="text")
     row = _claimed(conn, reviewer, review_id, now)
-    texts = {
-        v.version: open_json(rt, v.sealed, answer_binding(row.id, v.version))["text"]
+    contents = {
+        v.version: open_json(rt, v.sealed, answer_binding(row.id, v.version))
         for v in conn.execute(
             select(review_versions.c.version, review_versions.c.sealed).where(
                 review_versions.c.review_id == row.id, review_versions.c.version.in_([1, row.current_version])
             )
         )
     }
+    texts = {version: content["text"] for version, content in contents.items()}
     provenance, similarity = provenance_of(texts[1], text, from_scratch=from_scratch)
     version = row.current_version + 1
     diff = unified_diff(texts[row.current_version], text, f"v{row.current_version}", f"v{version}")
@@ -217,7 +227,7 @@ def edit(
             sha256=digest,
             chars=len(text),
             similarity=round(similarity, 4),
-            sealed=seal_json(rt, {"text": text, "diff": diff}, answer_binding(row.id, version)),
+            sealed=seal_json(rt, _edited(text, diff, contents[row.current_version]), answer_binding(row.id, version)),
             created_at=now,
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,15 @@ from charter.oversight.sealing import seal_json
 from charter.oversight.tables import review_items, review_versions
 from charter.store.schema import new_id
 
-__all__ = ["NewItem", "answer_binding", "insert_item", "request_binding", "seal_item"]
+__all__ = ["NewItem", "answer_binding", "insert_item", "request_binding", "seal_item", "tool_calls_sha256"]
 
 #: Longest retrieved chunk kept for the reviewer (characters).
 CONTEXT_CHARS = 4000
+
+
+def tool_calls_sha256(calls: list[dict[str, Any]]) -> str:
+    """SHA-256 of tool calls in canonical JSON (sorted keys, no spaces)."""
+    return hashlib.sha256(json.dumps(calls, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def request_binding(review_id: str) -> str:
@@ -53,6 +59,9 @@ class NewItem:
     #: The end user (pseudonymised) and the officer of the interaction (charter.identity.subjects).
     subject_id: str | None = None
     officer: str | None = None
+    #: The tool calls the held answer carries (OpenAI's ``message.tool_calls``, checked and screened
+    #: by charter.gateway.tools): sealed with the answer, released with it.
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:
@@ -62,7 +71,10 @@ def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:
         for chunk in request.get("context", [])
     ]
     item.sealed_request = seal_json(rt, {**request, "context": context}, request_binding(item.id))
-    item.sealed_answer = seal_json(rt, {"text": item.answer, "diff": ""}, answer_binding(item.id, 1))
+    answer: dict[str, Any] = {"text": item.answer, "diff": ""}
+    if item.tool_calls:
+        answer["tool_calls"] = item.tool_calls
+    item.sealed_answer = seal_json(rt, answer, answer_binding(item.id, 1))
     return item
 
 
@@ -117,6 +129,8 @@ def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.da
         "requester": item.requester_key_id,
         "feedback_id": item.feedback_id,
     }
+    if item.tool_calls:  # a hash of the calls as held (an answer without them hashes as it always did)
+        event["tool_calls_sha256"] = tool_calls_sha256(item.tool_calls)
     ledger.append(
         conn,
         tenant_id=item.tenant_id,

@@ -33,8 +33,10 @@ def review_body(
     created: int,
     finish_reason: str = "stop",
     usage: Usage | None = None,
+    tool_calls: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The ``chat.completion`` a requester reads about a held answer, with its ``review`` object."""
+    """The ``chat.completion`` a requester reads about a held answer, with its ``review`` object
+    (and, once released, the tool calls the answer carries)."""
     return completion_body(
         completion_id=review["id"],
         created=created,
@@ -42,6 +44,7 @@ def review_body(
         content=content,
         finish_reason=finish_reason,
         usage=usage,
+        tool_calls=tool_calls,
         review=review,
     )
 

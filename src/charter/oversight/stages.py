@@ -50,6 +50,7 @@ def _hold(ex: Exchange, rt: Any, reasons: tuple[str, ...]) -> None:
         model_alias=ex.model.alias if ex.model is not None else None,
         subject_id=ex.subject_id,
         officer=ex.officer,
+        tool_calls=ex.tool_calls,  # released with the answer once a person approves it
     )
     seal_item(rt, item, _request(ex))
 

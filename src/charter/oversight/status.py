@@ -40,15 +40,17 @@ def _holding_message(conn: Connection, row: Any) -> str:
     return str(message or "Your request is being reviewed by a person. Please check back later.")
 
 
-def _final_answer(rt: Any, conn: Connection, row: Any) -> tuple[str, str]:
+def _final_answer(rt: Any, conn: Connection, row: Any) -> tuple[str, str, list[dict[str, Any]] | None]:
+    """(text, provenance, tool calls) of the released version; the tool calls as the gateway held
+    them (their arguments already restored where the charter allows it: charter.gateway.tools)."""
     version = conn.execute(
         select(review_versions.c.sealed, review_versions.c.provenance).where(
             review_versions.c.review_id == row.id, review_versions.c.version == row.current_version
         )
     ).one()
-    text = open_json(rt, version.sealed, answer_binding(row.id, row.current_version))["text"]
+    answer = open_json(rt, version.sealed, answer_binding(row.id, row.current_version))
     vault = open_json(rt, row.sealed_request, request_binding(row.id)).get("vault") or {}
-    return restore_pseudonyms(text, vault), version.provenance
+    return restore_pseudonyms(answer["text"], vault), version.provenance, answer.get("tool_calls") or None
 
 
 def requester_view(
@@ -82,8 +84,9 @@ def requester_view(
         return 200, review_body(
             review=ref, content=content, model=model, created=created, finish_reason="content_filter"
         )
-    text, provenance = _final_answer(rt, conn, row)
+    text, provenance, tool_calls = _final_answer(rt, conn, row)
     ref.update(provenance=provenance, version=row.current_version)
     if row.outcome_comment:
         ref["comment"] = row.outcome_comment
-    return 200, review_body(review=ref, content=text, model=model, created=created)
+    return 200, review_body(review=ref, content=text, model=model, created=created, tool_calls=tool_calls,
+                            finish_reason="tool_calls" if tool_calls else "stop")
