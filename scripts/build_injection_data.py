@@ -29,6 +29,7 @@ import base64
 import codecs
 import contextlib
 import hashlib
+import itertools
 import json
 import random
 import re
@@ -567,6 +568,22 @@ SHORT_BENIGN_REQUESTS: tuple[str, ...] = (
     "Calculate 15% of 80.", "Convert 5 miles to km.", "Check this.", "Rate my essay.", "Sing a song.",
 )
 
+# A caller's later turns in a conversation (CC0), for training only: "let's" opens role-play
+# jailbreaks ("Let's play a game"), and "Let's start over: I need to renew" scored 0.56 as a turn.
+CONVERSATION_TURNS: tuple[str, ...] = (
+    "Let's start again, I gave you the wrong date.", "Let's begin with the first form.",
+    "Let's try a different appointment day.", "Let's do the renewal first and the address later.",
+    "Let's go back to the fees for a moment.", "Let me start over: I am applying for my son, not for me.",
+    "OK, let's continue with step 3.", "Let's say I apply next week, is that too late?",
+    "Let's assume I have no payslips. What else can I send?", "Let's check the deadline again.",
+    "Sorry, scratch that, it is the other form.", "Actually, forget the refund question, it arrived.",
+    "Go back to what you said about the deposit.", "Start from the beginning, please, slowly.",
+    "Can we start over? I mixed up two letters.", "Wait, I meant the blue badge, not the bus pass.",
+    "Never mind the last part, what about the fee?", "New question: where do I send the form?",
+    "Different topic: are you open on Saturday?", "Let's forget the old application and make a new one.",
+)
+
+
 # Honest requests that name the encoding (for training only, like the hard negatives above): the
 # encoding templates of the attacks say "base64", "hex" and "ROT13" too, and without these the
 # model learns the word rather than the payload.
@@ -593,6 +610,51 @@ def benign_encoded(samples: list[Sample], rng: random.Random, n: int = 300) -> l
                    "rot13": codecs.encode(s.text, "rot13"), "reversed": s.text[::-1]}[how]
         text = rng.choice(BENIGN_ENCODING_WRAPPERS[how]).replace("{x}", payload)
         out.append(Sample(text, 0, "benign", f"{s.source}+{how}+named", s.group, split=s.split))
+    return out
+
+
+def traffic_extras(rng: random.Random) -> list[Sample]:
+    """Training-only material from benchmarks/guard_traffic.py's ``train`` split (issue 12): an
+    agency's ordinary questions, conversations (each user turn and each seam between two, as the
+    gateway screens them) and documents (e-mails, letters, forms, tables, web pages and retrieved
+    chunks; they hold instructions meant for people: "reply to this email", "sign page 3"), and
+    attacks from the public sets' train lists only (BIPIA's train instructions with StruQ's train
+    "ignore" sentences, direct and inserted into train-split documents). The dev and test splits of
+    that traffic and its unseen attacks (AgentDojo, BIPIA's and StruQ's test lists) are never read
+    here; they judge the model (benchmarks/injection_traffic.py)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import guard_traffic
+
+    from charter.domain import ChatMessage
+    from charter.guards.views import seam
+
+    out: list[Sample] = []
+    for item in guard_traffic.load_benign("train"):
+        kind, group = item["kind"], "traffic:" + item["group"]
+        if kind == "question":
+            out.append(Sample(item["text"], 0, "benign", "traffic:question", group, split="train"))
+        elif kind == "conversation":
+            turns = [(i, ChatMessage(m["role"], m["content"]).content) for i, m in enumerate(item["messages"])
+                     if m["role"] == "user"]
+            texts = [t for _, t in turns] + [seam(a, b).text for a, b in itertools.pairwise(turns)]
+            out += [Sample(t, 0, "benign", "traffic:conversation", group, split="train") for t in texts]
+        elif kind != "system_prompt":
+            out.append(Sample(item["text"], 0, "hard_negative", "traffic:document", group, "context", split="train"))
+    # Letters, forms and helpdesk answers addressed to a citizen ("your appointment", "bring your
+    # passport"), from the PII benchmarks' development data: the injection model had seen almost no
+    # benign text in the second person and weighed "your" as an attack word (14.0 in 1.76b49ff883d7)
+    for i, row in enumerate(json.loads((ROOT / "benchmarks/data/pii_fresh_dev.json").read_text(encoding="utf-8"))):
+        out.append(Sample(row["full_text"], 0, "benign_context", "pii_fresh_dev:letters", f"pf:{i}", "context",
+                          split="train"))
+    for i, line in enumerate((ROOT / "benchmarks/data/pii_utility_answers.jsonl").read_text("utf-8").splitlines()):
+        if line.strip():
+            pair = json.loads(line)
+            out.append(Sample(pair["answer"], 0, "benign_context", "pii_utility:answers", f"pua:{i}", "context",
+                              split="train"))
+            out.append(Sample(pair["question"], 0, "benign", "pii_utility:questions", f"pua:{i}", split="train"))
+    for n, (kind, text) in enumerate(guard_traffic.training_attacks(rng)):
+        out.append(Sample(text, 1, kind, f"traffic:{kind}_attack", f"traffic:attack:{n}",
+                          "context" if kind == "indirect" else "input", split="train"))
     return out
 
 
@@ -813,6 +875,10 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     extras += benign_encoded(pool, random.Random(11))
     extras += [Sample(t, 0, "benign", "charter:short_requests", f"short:{t}", split="train")
                for t in SHORT_BENIGN_REQUESTS]
+    extras += [Sample(t, 0, "benign", "charter:conversation_turns", f"turn:{t}", split="train")
+               for t in CONVERSATION_TURNS]
+    traffic = traffic_extras(random.Random(13))
+    extras += traffic
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -845,8 +911,11 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "trained_on": "train + dev + training-only extras", "samples": len(pool),
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
                               "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
-                              - len(SHORT_BENIGN_REQUESTS),
-                              "short_requests": len(SHORT_BENIGN_REQUESTS)}}
+                              - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic),
+                              "conversation_turns": len(CONVERSATION_TURNS),
+                              "short_requests": len(SHORT_BENIGN_REQUESTS),
+                              "traffic_train_split": {k: sum(x.source == k for x in traffic)
+                                                      for k in sorted({x.source for x in traffic})}}}
     return LinearModel(model._w, bias, "", meta), meta
 
 

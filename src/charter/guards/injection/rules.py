@@ -19,7 +19,7 @@ _PRIOR = (
     r"your|these|those|my)"
 )
 _RULES = (
-    r"(?:instructions?|directions?|rules|guidelines|prompts?|context|constraints|programming|commands?|"
+    r"(?:[a-z]{0,2}nstructions?|directions?|rules|guidelines|prompts?|context|constraints|programming|commands?|"
     r"directives?|policies|polic(?:y|ies)|restrictions|guardrails|safeguards|orders)"
 )
 
@@ -44,7 +44,7 @@ def _sig(name: str, type_: str, pattern: str) -> Signature:
     return Signature(name, type_, re.compile(pattern, re.MULTILINE), _NEEDLES[name])
 
 
-_RULE_WORDS = ("instruction", "direction", "rule", "guideline", "prompt", "context", "constraint",
+_RULE_WORDS = ("nstruction", "direction", "rule", "guideline", "prompt", "context", "constraint",
                "programming", "command", "directive", "polic", "restriction", "guardrail", "safeguard",
                "order")
 _NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -74,6 +74,8 @@ _NEEDLES: dict[str, tuple[tuple[str, ...], ...]] = {
     "to_the_ai": (("ai", "assistant", "automated", "llm", "language model", "model", "bot", "gpt", "system",
                    "reviewer", "summari", "screening"),),
     "do_not_tell": (("user", "human", "anyone"),),
+    "task_first": (("you",),),
+    "response_directive": (("response", "reply", "answer", "output"),),
     "encoded_instruction": (("decode", "decipher", "base64", "rot13", "rot-13", "hex", "caesar", "revers"),),
 }
 
@@ -132,7 +134,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"(?:above|before|prior)\b|\bbeginning with [\"']?you are\b|\bmy instructions are:"),
     _sig("role_marker", "delimiter_injection",
          r"</?(?:system|sys|instructions?|admin)>|<\|(?:im_start|im_end|endoftext|system|user|assistant)\|>|"
-         r"\[/?(?:inst|system|sys)\]|^\s*(?:system|assistant)\s*:|###\s*(?:system|instruction)|"
+         r"\[/?(?:inst|system|sys)\]|^\s*(?:system|assistant)\s*:|###\s*\(?\s*(?:system|instruction)|"
+         r"\(system[ _]?(?:message|prompt)\)|"
          r"\[admin request|\bsystem override\b|\bsystem (?:message|note|notice|alert)\s*:"),
     _sig("exfil_markdown", "indirect_injection",
          r"!\[[^\]]{0,50}\]\(\s*https?://[^)\s]{0,200}[?&=][^)]*\)|<img[^>]+src=[\"']?https?://"),
@@ -144,6 +147,19 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("do_not_tell", "indirect_injection",
          r"\b(?:do not|don't|never)\s+(?:tell|mention|reveal|inform|let)\b[^.\n]{0,25}\b"
          r"(?:user|human|anyone)\b"),
+    # an order to the reader that comes before the task it was given ("This is an important
+    # message from me, ..., to you. Before you can solve the task that I gave you ...")
+    _sig("task_first", "indirect_injection",
+         r"\bmessage from me\b[^.\n]{0,60}\bto you\b|\bbefore you (?:can )?(?:solve|do|complete|start|answer|"
+         r"continue(?: with)?) (?:the|your|my) (?:task|request|question)|"
+         r"\bthe task (?:that )?i (?:gave|have given) you\b"),
+    # an order about what the reader's answer must contain or look like ("Add ... to your reply",
+    # "Encode your response in Base64"): a document for people has no "your response"
+    _sig("response_directive", "indirect_injection",
+         r"\b(?:add|include|append|insert|integrate|incorporate|encode|encrypt|translate|write|render|express|"
+         r"modify|replace|reverse|use|begin|start|end|enhance|augment|mention|promote|suggest|format|"
+         r"rewrite|change)\b[^.\n]{0,60}\b(?:your|the)\s+(?:response|reply|answer|output)s?\b|"
+         r"\b(?:in|to|into|with|throughout)\s+your\s+(?:response|reply|answer|output)s?\b"),
     _sig("encoded_instruction", "encoded_payload",
          r"\b(?:decode|decipher|base64|rot13|rot-13|hex(?:adecimal)?|caesar|reverse(?:d)?)\b[^.\n]{0,50}\b"
          r"(?:follow|execute|obey|do what|perform|carry out|act on|instructions?|respond)\b"),

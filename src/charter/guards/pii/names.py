@@ -193,7 +193,19 @@ def _drop_first(run: list[re.Match[str]], text: str, slot: bool) -> bool:
     return low in _STOPLIKE
 
 
+#: "P.S." / "P.P.S." written without spaces where a sentence or line begins: a postscript marker,
+#: not a person's initials ("P.S. Bring your old passport" named "P.S. Bring"). Initials before a
+#: surname keep their spaces ("P. S. Krishnan") or follow a cue, and stay a name.
+_POSTSCRIPT = re.compile(r"P\.(?:P\.)?S\.(?=\s)")
+
+
+#: What follows a web site's name ("HealthCare.gov", "IdentityTheft.gov", "Citizens.org.uk").
+_DOMAIN_AFTER = re.compile(r"\.(?:[a-z0-9-]+\.)*(?:gov|org|com|net|edu|int|uk|ca|au|ie|eu|info|io)\b")
+
+
 def _trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]]:
+    if run and (ps := _POSTSCRIPT.match(text, run[0].start())) and _starts_sentence(text, run[0].start()):
+        run = [m for m in run if m.start() >= ps.end()]
     while run and ((_lower(run[-1]) in _PARTICLES and run[-1].group().islower()) or _lower(run[-1]) in NON_NAMES):
         run = run[:-1]
     while run and _drop_first(run, text, slot):
@@ -331,6 +343,8 @@ def names(text: str) -> Iterator[Hit]:
             value = value[:-1]
         if len(value) < 2 or (value.isupper() and len(value) <= 3 and value.lower() not in COUNTRIES):
             continue
+        if _DOMAIN_AFTER.match(text, end):
+            continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue
         kind, score = _type_of(text, start, value, slot)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from charter.guards.pii.lexicon import ordinary
+
 __all__ = ["Lexicon", "load_lexicon"]
 
 _GROUP_NOUNS = (
@@ -250,7 +252,10 @@ def _index_fuzzy(lex: Lexicon) -> None:
         if len(word) < 5 or "negator" in cats or "pronoun" in cats or "'" in word:
             continue
         for variant in _edits(word):
-            if variant not in lex.words:
+            # an English word one edit from an entry at its first letter is that word, not a
+            # misspelling: "pick" ("pick up my documents") from a slur, "anger" from "danger" (issue
+            # 12); a changed later letter stays a misspelling (HateCheck's spelling variants)
+            if variant not in lex.words and not (variant[:1] != word[:1] and ordinary(variant)):
                 lex.fuzzy.setdefault(variant, word)
 
 

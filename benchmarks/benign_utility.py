@@ -1,0 +1,242 @@
+"""Benign utility through the gateway: with the guards a citizen helpdesk switches on, how many
+ordinary questions lose or change their answer (issue 12).
+
+    .venv/bin/python benchmarks/benign_utility.py --split dev [--embedded 20] [--show]
+    .venv/bin/python benchmarks/benign_utility.py --split test --final [--embedded 20] [--write]
+
+One real ``charter serve`` (SQLite, a temporary data directory) after ``charter init``. Every arm
+is a copy of the demo charter ``charter init`` writes (pii: redact with pseudonyms, injection:
+block, toxicity: block, pii_leak: redact, prompt_leak: block; its system prompt), with only the
+name, the model and the rate limit changed:
+
+* **strong**: the model is the scripted upstream of tests/support/upstream.py over loopback HTTP,
+  which answers each question with the answer written for it in
+  benchmarks/data/guard_traffic/qa_pairs.jsonl (answers a strong model gives: public bodies,
+  programmes, form numbers, dates, amounts, phone numbers and web sites). A question counts as
+  *lost or changed* when the gateway refuses it (any non-200), cuts the answer
+  (``finish_reason: content_filter``), returns other text than the upstream's answer, or sends the
+  upstream another question than the caller's.
+* **embedded** (``--embedded N``, the first N questions of the split): the embedded model
+  (SmolLM2-135M, ``temperature`` 0, ``max_tokens`` 40) with the demo's guards. Two runs of it do not
+  give the same text here (llama.cpp's sampling under load), so an answer counts as lost or changed
+  when it is refused, cut (``content_filter``) or carries a guard's placeholder (``<PERSON_1>``,
+  ``<LOCATION_1>``: ``pii_leak`` replaced what the model wrote); the questions it was sent are the
+  strong arm's, whose changes that arm sees.
+
+Each request also carries an agency's own system message (benchmarks/data/guard_traffic/benign.jsonl,
+same split): prompt_leak compares the answer with it. Questions and answers are split in two
+halves by a seeded shuffle: dev (looked at) and test (scored once, ``--final``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+import gateway_overhead as go  # noqa: E402  (charter CLI and process helpers)
+import guard_traffic as traffic  # noqa: E402
+
+PAIRS = traffic.DATA / "qa_pairs.jsonl"
+RESULTS = HERE / "results" / "guards_injection_toxicity.md"
+SEED = 20261205
+MAX_TOKENS = 40
+#: What pii_leak (redact) puts in place of a value in an answer.
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+
+
+def split(items: list[Any], which: str) -> list[Any]:
+    order = list(range(len(items)))
+    random.Random(SEED).shuffle(order)
+    half = set(order[: len(order) // 2])
+    return [x for i, x in enumerate(items) if (i in half) == (which == "dev")]
+
+
+def arm_charter(name: str, model: str) -> str:
+    from charter.bootstrap import DEMO_CHARTER
+
+    text = DEMO_CHARTER.replace("name: helpdesk\n", f"name: {name}\n")
+    text = text.replace("models: [smollm2]", f"models: [{model}]")
+    text = re.sub(r"rate_limits: \{[^}]*\}", "rate_limits: {requests_per_minute: 100000, tokens_per_minute: 100000000}",
+                  text)
+    return text
+
+
+class Gateway:
+    """``charter init``, the arms' use cases and keys, ``charter serve`` on a free port."""
+
+    def __init__(self, upstream_url: str, embedded: bool) -> None:
+        self.procs = go.Processes()
+        self.data_dir = Path(tempfile.mkdtemp(prefix="charter-utility-"))
+        go.WORK.mkdir(exist_ok=True)
+        self.env = {**os.environ, "CHARTER_DATA_DIR": str(self.data_dir),
+                    "CHARTER_OUTBOUND_ALLOW": '["http://127.0.0.1:*"]', "CHARTER_LOG_LEVEL": "warning",
+                    "CHARTER_EMBEDDED_MODEL": "smollm2" if embedded else "none"}
+        try:
+            self._setup(upstream_url, embedded)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _setup(self, upstream_url: str, embedded: bool) -> None:
+        go._charter_json(["init"], self.env)
+        go._charter_json(["models", "add", "strong", "--provider", "openai", "--endpoint", upstream_url,
+                          "--region", "local", "--classification", "secret"], self.env)
+        arms = [("strong", "strong")] + ([("embedded", "smollm2")] if embedded else [])
+        self.keys: dict[str, str] = {}
+        for name, model in arms:
+            path = self.data_dir / f"{name}.yaml"
+            path.write_text(arm_charter(name, model))
+            go._charter_json(["usecases", "apply", str(path)], self.env)
+            self.keys[name] = str(go._charter_json(["keys", "create", "--use-case", name, "--role", "app"],
+                                                   self.env)["key"])
+        self.port = go.free_port()
+        self.proc = self.procs.start("benign-utility-charter", [str(go.charter_bin()), "serve", "--host", "127.0.0.1",
+                                                                 "--port", str(self.port)], self.env, ROOT)
+
+    def ask(self, client: Any, arm: str, messages: list[dict[str, str]], **extra: Any) -> Any:
+        return client.post(f"http://127.0.0.1:{self.port}/v1/chat/completions",
+                           json={"model": "strong" if arm == "strong" else "smollm2", "messages": messages, **extra},
+                           headers={"authorization": f"Bearer {self.keys[arm]}"}, timeout=120)
+
+    def wait(self, client: Any) -> None:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"charter serve exited; see {go.WORK}/benign-utility-charter.log")
+            try:
+                if client.get(f"http://127.0.0.1:{self.port}/readyz", timeout=2).status_code == 200:
+                    return
+            except (OSError, httpx.TransportError):
+                pass
+            time.sleep(0.5)
+        raise SystemExit("charter serve did not become ready")
+
+    def stop(self) -> None:
+        self.procs.stop()
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def outcome(response: Any, expected: str | None) -> tuple[str, str]:
+    """(``kept`` | ``refused`` | ``withheld`` | ``changed``, the text returned)."""
+    if response.status_code != 200:
+        try:
+            error = response.json()["error"]
+            return "refused", f"HTTP {response.status_code} {error.get('code')} {error.get('guard', '')}".strip()
+        except (ValueError, KeyError):
+            return "refused", f"HTTP {response.status_code}"
+    choice = response.json()["choices"][0]
+    content = choice["message"].get("content") or ""
+    if choice.get("finish_reason") == "content_filter":
+        return "withheld", content
+    if expected is not None and content != expected:
+        return "changed", content
+    return "kept", content
+
+
+def _what(sent: str, returned: str) -> str:
+    """The words a guard took out and what it put in their place ("Blue Badge -> <PERSON_1>")."""
+    a, b = sent.split(), returned.split()
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    changes = [f"{' '.join(a[i1:i2])} -> {' '.join(b[j1:j2])}" for op, i1, i2, j1, j2 in opcodes if op != "equal"]
+    return "; ".join(changes)
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    import httpx
+    from tests.support.upstream import ScriptedUpstream
+
+    pairs = split([json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line], args.split)
+    prompts = [p["text"] for p in traffic.load_benign(args.split) if p["kind"] == "system_prompt"]
+    upstream = ScriptedUpstream().start()
+    gateway = Gateway(upstream.url, args.embedded > 0)
+    cases: list[dict[str, Any]] = []
+    try:
+        with httpx.Client() as client:
+            gateway.wait(client)
+            for i, pair in enumerate(pairs):
+                messages = [{"role": "system", "content": prompts[i % len(prompts)]},
+                            {"role": "user", "content": pair["question"]}]
+                upstream.reply = pair["answer"]
+                before = len(upstream.requests)
+                verdict, text = outcome(gateway.ask(client, "strong", messages), pair["answer"])
+                sent = upstream.requests[before:]
+                if verdict == "kept" and sent and sent[-1]["body"]["messages"][-1]["content"] != pair["question"]:
+                    verdict, text = "question changed", sent[-1]["body"]["messages"][-1]["content"]
+                cases.append({"arm": "strong", "question": pair["question"], "outcome": verdict, "returned": text,
+                              "what": _what(pair["question"] if verdict == "question changed" else pair["answer"],
+                                            text)})
+            for pair in pairs[: args.embedded]:
+                messages = [{"role": "user", "content": pair["question"]}]
+                verdict, text = outcome(gateway.ask(client, "embedded", messages, max_tokens=MAX_TOKENS,
+                                                    temperature=0), None)
+                if verdict == "kept" and PLACEHOLDER.search(text):
+                    verdict = "changed"
+                cases.append({"arm": "embedded", "question": pair["question"], "outcome": verdict, "returned": text,
+                              "what": ", ".join(PLACEHOLDER.findall(text))})
+    finally:
+        gateway.stop()
+        upstream.stop()
+    return {"split": args.split, "cases": cases}
+
+
+def render(report: dict[str, Any]) -> str:
+    split_name = report["split"]
+    lines = [f"## Benign utility through the gateway, the demo helpdesk's five guards ({split_name} split)\n",
+             f"Command: `.venv/bin/python benchmarks/benign_utility.py --split {split_name}"
+             f"{' --final' if split_name == 'test' else ''} --embedded {report['embedded']}`\n",
+             "| arm | questions | kept | refused | withheld | changed | question changed | lost or changed |",
+             "|---|---|---|---|---|---|---|---|"]
+    for arm in ("strong", "embedded"):
+        chosen = [c for c in report["cases"] if c["arm"] == arm]
+        if not chosen:
+            continue
+        count = {k: sum(c["outcome"] == k for c in chosen) for k in ("kept", "refused", "withheld", "changed",
+                                                                      "question changed")}
+        lost = len(chosen) - count["kept"]
+        lines.append(f"| {arm} | {len(chosen)} | {count['kept']} | {count['refused']} | {count['withheld']} | "
+                     f"{count['changed']} | {count['question changed']} | {lost} ({lost / len(chosen):.3f}) |")
+    lost_cases = [c for c in report["cases"] if c["outcome"] != "kept"]
+    if lost_cases:
+        lines.append("\nEach question that lost or changed its answer:\n")
+        lines += [f"- {c['arm']}, {c['outcome']}: {c['question']!r}: {c['what'] or c['returned'][:160]}"
+                  for c in lost_cases]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--final", action="store_true", help="required for the test split: it is scored once")
+    ap.add_argument("--embedded", type=int, default=0, help="also ask the embedded model the first N questions")
+    ap.add_argument("--show", action="store_true", help="print every case as JSON")
+    args = ap.parse_args()
+    if args.split == "test" and not args.final:
+        raise SystemExit("the test split is scored once, at the end: add --final")
+    report = run(args)
+    report["embedded"] = args.embedded
+    if args.show:
+        print(json.dumps(report["cases"], indent=1), file=sys.stderr)
+    print(render(report))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""The injection guard on realistic agency traffic and on attacks it never saw (issue 12).
+
+    .venv/bin/python benchmarks/injection_traffic.py --split dev [--show] [--before OLD_MODEL.json]
+    .venv/bin/python benchmarks/injection_traffic.py --split test --final      # once, at the end
+
+Data: benchmarks/guard_traffic.py (benign traffic in benchmarks/data/guard_traffic/benign.jsonl;
+attacks from AgentDojo 0.1.35, BIPIA and StruQ built when run). Each text is screened the way the
+gateway screens it with the charter's defaults: a system prompt as the operator's own instructions
+(``source=operator``; screened only when a charter lists the ``system`` role, so also reported
+read as a caller's text), a question or a direct attack as a user turn, a conversation through
+:func:`charter.guards.views.input_views` (every user turn and every seam between two), a document
+or a document with an attack inserted as data (a tool result: ``role=tool``, ``source=data``).
+A text counts as flagged when the guard's verdict is ``flag`` at the charter's default threshold.
+
+``--baseline REF`` scores the guard of a commit (its ``src/``, model and code, default HEAD) in the
+same run, in a process of its own; ``--before`` an earlier model file with today's code. ``--final``
+is required for the test split, which is scored once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, os.environ.get("CHARTER_BENCH_SRC", str(ROOT / "src")))  # --baseline: a commit's src/
+
+import guard_traffic as traffic  # noqa: E402
+
+DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
+
+
+def screen(guard: Any, item: dict[str, Any], as_user: bool = False) -> bool:
+    """Whether ``guard`` flags ``item`` as the gateway would screen it."""
+    from charter.domain import ChatMessage
+    from charter.domain.charter import GuardPolicy
+    from charter.guards.base import GuardContext
+    from charter.guards.views import input_views
+
+    kind = item["kind"]
+    if "messages" in item:
+        messages = [ChatMessage(m["role"], m["content"]) for m in item["messages"]]
+        views = input_views(messages, GuardPolicy(), guard)
+        return any(guard.scan(v.text, GuardContext(role=v.role, source=v.source)).verdict == "flag" for v in views)
+    if kind == "system_prompt" and not as_user:
+        context = GuardContext(role="system", source="operator")
+    elif kind in DOCUMENT_KINDS or kind.startswith("inserted_"):
+        context = GuardContext(role="tool", source="data")
+    else:
+        context = GuardContext()
+    return bool(guard.scan(item["text"], context).verdict == "flag")
+
+
+def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, Any]],
+            show: bool) -> dict[str, Any]:
+    rows: dict[str, list[bool]] = defaultdict(list)
+    flagged_examples: list[str] = []
+    missed_examples: list[str] = []
+    for item in benign:
+        hit = screen(guard, item)
+        rows[item["kind"]].append(hit)
+        if item["kind"] == "system_prompt":
+            rows["system_prompt (read as a caller's text)"].append(screen(guard, item, as_user=True))
+        if hit and show:
+            flagged_examples.append(f"{item['kind']}: {json.dumps(item.get('text') or item.get('messages'))[:300]}")
+    for item in attacks:
+        hit = screen(guard, item)
+        rows[item["kind"]].append(hit)
+        if not hit and show:
+            missed_examples.append(f"{item['kind']}: {json.dumps(item.get('text') or item.get('messages'))[:300]}")
+    benign_kinds = [*sorted({i["kind"] for i in benign}), "system_prompt (read as a caller's text)"]
+    all_benign = [h for i, k in enumerate(benign_kinds[:-1]) for h in rows[k]]
+    headline = [h for k in rows if k.startswith(("direct_", "inserted_", "split_")) and k != "inserted_bipia_task"
+                for h in rows[k]]
+    report = {
+        "benign": {k: [sum(rows[k]), len(rows[k])] for k in benign_kinds},
+        "benign_all": [sum(all_benign), len(all_benign)],
+        "attacks": {k: [sum(rows[k]), len(rows[k])] for k in sorted({a["kind"] for a in attacks})},
+        "recall_headline": [sum(headline), len(headline)],
+        "recall_direct": _share(rows, "direct_"), "recall_inserted": _share(rows, "inserted_", "inserted_bipia_task"),
+        "recall_split_over_turns": _share(rows, "split_"),
+    }
+    if show:
+        report["flagged"] = flagged_examples
+        report["missed"] = missed_examples
+    return report
+
+
+def _share(rows: dict[str, list[bool]], prefix: str, skip: str = "") -> list[int]:
+    hits = [h for k, v in rows.items() if k.startswith(prefix) and k != skip for h in v]
+    return [sum(hits), len(hits)]
+
+
+def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float) -> str:
+    out = [f"## Injection on realistic agency traffic and unseen attacks ({split} split)\n",
+           f"Command: `.venv/bin/python benchmarks/injection_traffic.py --split {split}"
+           f"{' --final' if split == 'test' else ''}`\n",
+           f"{seconds:.1f} s for every model below, 2 shared vCPU (busy machine).\n",
+           "| set | " + " | ".join(name for name, _ in results) + " |", "|---" * (len(results) + 1) + "|"]
+
+    def cell(pair: list[int]) -> str:
+        return f"{pair[0]}/{pair[1]} ({pair[0] / pair[1]:.3f})" if pair[1] else "-"
+
+    first = results[0][1]
+    out.append("| **benign traffic flagged (all kinds, operator prompts as operator)** | "
+               + " | ".join(cell(r["benign_all"]) for _, r in results) + " |")
+    for k in first["benign"]:
+        out.append(f"| benign: {k} | " + " | ".join(cell(r["benign"][k]) for _, r in results) + " |")
+    for key in ("recall_headline", "recall_direct", "recall_inserted", "recall_split_over_turns"):
+        label = "**attack recall (all but BIPIA's out-of-place tasks)**" if key == "recall_headline" else key
+        out.append(f"| {label} | " + " | ".join(cell(r[key]) for _, r in results) + " |")
+    for k in first["attacks"]:
+        out.append(f"| attack: {k} | " + " | ".join(cell(r["attacks"][k]) for _, r in results) + " |")
+    return "\n".join(out) + "\n"
+
+
+def baseline(ref: str, split: str) -> list[tuple[str, dict[str, Any]]]:
+    import gateway_overhead as go
+
+    sha = go.resolve_ref(ref)
+    env = {**os.environ, "CHARTER_BENCH_SRC": str(go.charter_snapshot(sha))}
+    argv = [sys.executable, __file__, "--split", split, "--json", *(["--final"] if split == "test" else [])]
+    out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+    return [(f"{name} (commit {sha})", r) for name, r in json.loads(out)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--final", action="store_true", help="required to score the test split (once)")
+    ap.add_argument("--before", type=Path, help="an earlier model file, scored beside the shipped one")
+    ap.add_argument("--show", action="store_true", help="list flagged benign texts and missed attacks")
+    ap.add_argument("--baseline", metavar="REF", help="also score the guard of this commit (e.g. HEAD)")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # a --baseline child's answer
+    args = ap.parse_args()
+    if args.split == "test" and not args.final:
+        raise SystemExit("the test split is scored once, at the end: add --final")
+    from charter.guards.injection import InjectionGuard
+    from charter.guards.injection.model import LinearModel
+
+    benign = traffic.load_benign(args.split)
+    attacks = traffic.attacks(args.split)
+    guards: list[tuple[str, Any]] = []
+    if args.before is not None:
+        doc = json.loads(args.before.read_text(encoding="utf-8"))
+        old = LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
+                          str(doc["version"]), dict(doc.get("meta", {})))
+        guards.append((f"model {old.version}", InjectionGuard(old)))
+    shipped = InjectionGuard()
+    guards.append((f"{shipped.version}", shipped))
+    t0 = time.process_time()
+    results = [(name, measure(g, benign, attacks, args.show)) for name, g in guards]
+    seconds = time.process_time() - t0
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    if args.baseline:
+        results = [*baseline(args.baseline, args.split), *results]
+    if args.show:
+        for name, r in results:
+            print(f"# {name}\n" + "\n".join(["FLAGGED " + x for x in r.pop("flagged")]
+                                           + ["MISSED " + x for x in r.pop("missed")]), file=sys.stderr)
+    print(render(args.split, results, seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
