@@ -8,24 +8,37 @@ built from the same words: "Hot Rod was founded in 1987" uses only words of the 
 passage sentence says it. A sentence with no
 claim-carrying terms ("Yes.") asserts nothing the evidence could contradict and scores 1.
 
-The answer's score is the length-weighted mean of its sentences' support. The guard named
-``grounding`` (output direction) flags answers whose score is below the charter's threshold; its
-findings are the weakly supported sentences, typed by the ME-5 taxonomy.
+The answer's score is the length-weighted mean of its sentences' support. That is the ``lexical``
+method of the guard named ``grounding`` (output direction). Its default method, ``features``, scores
+claims (sentences and list items, charter.knowledge.claims) with a model trained on support features
+(charter.knowledge.support), with no dependency beyond the core. The guard flags answers
+whose score is below the charter's threshold; its findings are the weakly supported claims, typed by
+the ME-5 taxonomy.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from charter.domain import Finding
+from charter.errors import Unavailable
 from charter.guards.base import Direction, GuardContext, GuardResult
+from charter.knowledge.support import SupportModel, answer_features, load_model
 from charter.knowledge.text import STOPWORDS, content_terms, sentence_spans, stem, terms
 
-__all__ = ["GroundingGuard", "SentenceSupport", "grounding_score", "lexical_overlap"]
+__all__ = ["METHODS", "GroundingGuard", "SentenceSupport", "grounding_score", "lexical_overlap"]
 
-GUARD_VERSION = "1"
+GUARD_VERSION = "2"
+#: The checks a charter can choose (``guards.grounding.options.method``), best first.
+METHODS = ("features", "lexical")
+#: The trained models (benchmarks/grounding.py --train), pinned by SHA-256.
+MODEL_FILES: dict[str, tuple[str, str]] = {
+    "features": ("grounding_lexical_features.json", "09cab6af21d9357e930e78bde6f01ee8628554ee6b6d3d1cd362cb24a6bc9970"),
+}
 _ADJACENT_DISCOUNT = 0.7
 #: Each name or number of the sentence missing from the evidence multiplies its support by this.
 _MISSING_NAME_FACTOR = 0.6
@@ -126,11 +139,43 @@ class GroundingGuard:
 
     The evidence is ``GuardContext.options["chunks"]`` when the caller passes it, else
     ``GuardContext.authorised_texts`` (the retrieved context). ``GuardResult.score`` is the risk,
-    ``1 - grounding``; each finding is a sentence whose support is below the threshold."""
+    ``1 - grounding``; each finding is a claim (a sentence or a list item) whose support is below
+    the threshold.
+
+    The charter picks the check with the option ``method`` (:data:`METHODS`, default ``features``).
+    An unknown method is refused when the charter is applied (``check_options``) and fails closed on
+    a request (``guard_unavailable``), as does a model file that does not match its pinned SHA-256."""
 
     name = "grounding"
     version = GUARD_VERSION
     directions: tuple[Direction, ...] = ("output",)
+    default_method = "features"
+
+    def __init__(self) -> None:
+        self._models: dict[str, SupportModel] = {}
+        self._lock = threading.Lock()
+
+    def check_options(self, options: dict[str, Any]) -> None:
+        method = options.get("method", self.default_method)
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
+
+    def _model(self, method: str) -> SupportModel:
+        with self._lock:
+            model = self._models.get(method)
+            if model is None:
+                filename, sha256 = MODEL_FILES[method]
+                model = self._models[method] = load_model(filename, sha256)
+            return model
+
+    def _supports(self, method: str, text: str, evidence: list[str]) -> tuple[float, list[tuple[SentenceSupport, str]]]:
+        """(answer score, each claim's support with its text) by ``method``."""
+        if method == "lexical":
+            score, sentences = grounding_score(text, evidence)
+            return score, [(s, text[s.start : s.end]) for s in sentences]
+        score, per_claim = self._model(method).score(answer_features(text, evidence))
+        return score, [(SentenceSupport(c.claim.start, c.claim.end, p, c.chunk, c.missing), c.claim.text)
+                       for c, p in per_claim]
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chunks = context.options.get("chunks")
@@ -140,18 +185,22 @@ class GroundingGuard:
             evidence = list(context.authorised_texts)
         else:
             return GuardResult(findings=[], verdict="pass", score=0.0)  # nothing was retrieved: not RAG
-        score, sentences = grounding_score(text, evidence)
+        method = str(context.options.get("method") or self.default_method)
+        if method not in METHODS:
+            raise Unavailable(f"unknown grounding method {method!r} (known: {', '.join(METHODS)})",
+                              code="guard_unavailable")
+        score, supports = self._supports(method, text, evidence)
         floor = 1.0 - context.threshold  # threshold is on risk; support below this is a finding
         findings = [
             Finding(
                 guard=self.name,
-                type=_finding_type(text[s.start : s.end], s),
+                type=_finding_type(claim, s),
                 start=s.start,
                 end=s.end,
                 score=1.0 - s.support,
                 guard_version=self.version,
             )
-            for s in sentences
+            for s, claim in supports
             if s.support < floor
         ]
         risk = 1.0 - score

@@ -40,7 +40,8 @@ def test_no_evidence_means_no_support_unless_nothing_is_claimed() -> None:
     ("Cooking Light was founded in 1990 by Zed.", "flag", ["fabrication"]),
 ])
 def test_me5_guard_flags_weak_answers_with_typed_findings(answer: str, verdict: str, types: list[str]) -> None:
-    result = GroundingGuard().scan(answer, GuardContext(direction="output", options={"chunks": [PASSAGE]}))
+    result = GroundingGuard().scan(answer, GuardContext(direction="output",
+                                                        options={"chunks": [PASSAGE], "method": "lexical"}))
     assert result.verdict == verdict
     assert [f.type for f in result.findings] == types
     assert all(f.guard == "grounding" and 0 <= f.start < f.end <= len(answer) for f in result.findings)
@@ -49,7 +50,8 @@ def test_me5_guard_flags_weak_answers_with_typed_findings(answer: str, verdict: 
 def test_guard_passes_when_nothing_was_retrieved_and_flags_empty_rag_context() -> None:
     guard = GroundingGuard()
     assert guard.scan("Anything at all.", GuardContext(direction="output")).verdict == "pass"
-    assert guard.scan("The fee is 40.", GuardContext(direction="output", options={"chunks": []})).verdict == "flag"
+    assert guard.scan("The fee is 40.", GuardContext(direction="output",
+                                                     options={"chunks": [], "method": "lexical"})).verdict == "flag"
 
 
 def test_rrf_rewards_agreement_between_rankings() -> None:
