@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 LLAMA_VERSION=0.3.36
 LLAMA_FLAGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF"
-EXTRAS=${CHARTER_EXTRAS:-all,dev}
+EXTRAS=${CHARTER_EXTRAS:-all,dev,training}  # training: the tiny fine-tuning tests (torch CPU wheel)
 
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

@@ -13,7 +13,7 @@ from charter.errors import Conflict, NotFound
 from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
 from charter.store.records import pick
-from charter.store.schema import model_versions, models, new_id, utcnow
+from charter.store.schema import model_canaries, model_versions, models, new_id, utcnow
 
 __all__ = ["SERVING_STATES", "ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
 
@@ -164,8 +164,9 @@ def list_models(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     ]
 
 
-#: Registry states in which a version's entry takes traffic (charter.training.registry).
-SERVING_STATES = frozenset({"serving"})
+#: Registry states in which a version's entry takes traffic (charter.training.registry; a ``canary``
+#: takes only its share, charter.training.canary).
+SERVING_STATES = frozenset({"serving", "canary"})
 
 
 def _pinned(files: Any) -> str | None:
@@ -186,8 +187,16 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
             model_versions.c.version.label("registry_version"),
             model_versions.c.state.label("registry_state"),
             model_versions.c.files.label("registry_files"),
+            model_canaries.c.id.label("canary_id"),
+            model_canaries.c.share.label("canary_share"),
         )
-        .select_from(models.outerjoin(model_versions, model_versions.c.model_id == models.c.id))
+        .select_from(
+            models.outerjoin(model_versions, model_versions.c.model_id == models.c.id).outerjoin(
+                model_canaries,
+                (model_canaries.c.version_id == model_versions.c.id)
+                & model_canaries.c.state.in_(("running", "promotable")),
+            )
+        )
         .where(models.c.tenant_id == tenant_id)
     ).all()
     return [
@@ -212,6 +221,8 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
             registry_version=r.registry_version,
             registry_state=r.registry_state,
             file_sha256=_pinned(r.registry_files),
+            canary_id=r.canary_id if r.registry_state == "canary" else None,
+            canary_share=float(r.canary_share or 0.0) if r.registry_state == "canary" else 0.0,
         )
         for r in rows
     ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import typer
+from rich.console import Group
 
 from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table
 from charter.errors import InvalidRequest
@@ -64,4 +66,11 @@ def report(use_case: str, tenant: str = TENANT, days: int = typer.Option(30, min
         for m in out["models"]
     ]
     columns = ["model", "source", "answers", "cost / 1000", "p50 ms", "p95 ms", "hourly", "evaluation"]
-    emit(out, json_output, human=table(f"{use_case}: candidate models", columns, rows))
+    versions = [[v["version"], v["state"], v["training_cost"], v["answers"], v["cost_per_1000_answers"],
+                 v["total_cost"], (v["evaluation"] or {}).get("aggregates")]
+                for m in out["models"] for v in m["versions"]]
+    human: Any = table(f"{use_case}: candidate models", columns, rows)
+    if versions:
+        head = ["version", "state", "training cost", "answers", "cost / 1000", "total", "evaluation"]
+        human = Group(human, table("model versions: training, serving and quality", head, versions))
+    emit(out, json_output, human=human)

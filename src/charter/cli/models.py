@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,11 @@ import yaml
 from charter import catalog
 from charter.catalog import ModelSpec
 from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_write
-from charter.errors import InvalidRequest
+from charter.errors import InvalidRequest, NotFound
+from charter.monitor.alerts import fire
 from charter.policy import service as policy
 from charter.secretstore import secret_name_refusal
-from charter.training import registry
+from charter.training import canary, registry
 
 app = typer.Typer(help="The model registry: versions behind providers, by alias.", no_args_is_help=True)
 
@@ -192,3 +194,70 @@ def rollback(
             rt, tenant, lambda c, t: registry.rollback_version(c, t, alias, actor=cli_actor(actor), reason=reason)
         )
     emit(result, json_output, human=f"rolled back {result['rolled_back']}; serving {', '.join(result['serving'])}")
+
+
+canary_app = typer.Typer(help="Canaries: a gated candidate takes a share of the traffic; withdrawn on a regression.",
+                         no_args_is_help=True)
+app.add_typer(canary_app, name="canary")
+
+
+@canary_app.command("start")
+def canary_start(
+    alias: str,
+    version: int = typer.Option(..., "--version", help="The candidate version."),
+    share: float = typer.Option(0.1, help="Its share of the alias's traffic (0-1, by request id)."),
+    min_samples: int = typer.Option(100, "--min-samples", help="Answers each arm needs before a test counts."),
+    alpha: float = typer.Option(0.05, help="Significance level, split over the signals (Bonferroni)."),
+    tenant: str = typer.Option("demo"),
+    actor: str | None = ACTOR,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Gate the candidate (MD-3, not your own registration) and send it a share of the traffic."""
+    start = canary.CanaryStart(alias=alias, version=version, share=share, min_samples=min_samples, alpha=alpha)
+    with open_runtime(json_output) as rt:
+        row, decisions = tenant_write(rt, tenant, lambda c, t: canary.start_canary(c, t, start, actor=cli_actor(actor)))
+        for decision in decisions:
+            if not decision.passed:
+                raise decision.error()
+    assert row is not None
+    emit({**row, "gate": [d.as_dict() for d in decisions]}, json_output,
+         human=f"canary {row['id']}: {row['label']} takes {share:.0%} of {alias}'s traffic")
+
+
+@canary_app.command("list")
+def canary_list(alias: str | None = typer.Argument(None), tenant: str = typer.Option("demo"),
+                json_output: bool = JSON_OPTION) -> None:
+    """Canaries, newest first, with their last comparison."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = canary.list_canaries(conn, policy.tenant_id_for(conn, tenant), alias)
+    emit_rows(rows, json_output, "canaries", {
+        "id": "id", "version": "label", "share": "share", "state": "state",
+        "verdict": lambda r: (r["comparison"] or {}).get("verdict", ""), "reason": lambda r: r["reason"] or "",
+        "started": "started_at",
+    })
+
+
+@canary_app.command("evaluate")
+def canary_evaluate(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+    """Compare the alias's canary with the serving version now (what the `models.canary` job does)."""
+    with open_runtime(json_output) as rt:
+        with rt.engine.connect() as conn:
+            tenant_id = policy.tenant_id_for(conn, tenant)
+            found = [r for r in canary.list_canaries(conn, tenant_id, alias) if r["state"] in ("running", "promotable")]
+        if not found:
+            raise NotFound(f"{alias} has no running canary", code="not_found")
+        row, comparison = rt.writer.write(lambda c: canary.evaluate_canary(c, found[0]["id"], actor=cli_actor(None)))
+        if row["state"] == "withdrawn":
+            asyncio.run(fire(rt, canary.withdrawal_alert(row, tenant_id)))
+    emit(row, json_output, human=f"{row['label']}: {row['state']} ({comparison.reason})")
+
+
+@canary_app.command("stop")
+def canary_stop(alias: str, reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+                tenant: str = typer.Option("demo"), actor: str | None = ACTOR,
+                json_output: bool = JSON_OPTION) -> None:
+    """End the canary by hand: the version goes back to candidate and takes no traffic."""
+    with open_runtime(json_output) as rt:
+        row = tenant_write(rt, tenant, lambda c, t: canary.stop_canary(c, t, alias, actor=cli_actor(actor),
+                                                                       reason=reason))
+    emit(row, json_output, human=f"stopped canary {row['id']} ({row['label']})")

@@ -1,5 +1,6 @@
 """``charter train dataset build|list|show|export``: training datasets built from reviewed answers
-and upheld appeal corrections (DP-7; docs/learning.md)."""
+and upheld appeal corrections (DP-7); ``charter train run|work|jobs|job``: fine-tuning jobs
+(docs/learning.md)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,25 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_id_of
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_id_of, tenant_write
+from charter.cli.models import _object_file
+from charter.errors import NotFound
 from charter.files import write_private
+from charter.jobs.scheduler import replica_id
+from charter.store.schema import utcnow
 from charter.training import BuildRequest, build_dataset, export_dataset, get_dataset, list_datasets
+from charter.training.jobs import (
+    TrainingRequest,
+    claim_training,
+    get_training_job,
+    list_training_jobs,
+    run_training_job,
+    submit_training,
+)
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Training data (and, later, fine-tuning).", no_args_is_help=True)
+app = typer.Typer(help="Training data and fine-tuning jobs (docs/learning.md).", no_args_is_help=True)
 dataset = typer.Typer(help="Versioned SFT and DPO datasets from reviewed answers.", no_args_is_help=True)
 app.add_typer(dataset, name="dataset")
 
@@ -84,3 +97,65 @@ def export(
     write_private(out, body)
     human = f"{meta['examples']} examples → {out} (sha256 {meta['sha256_now']})"
     emit({**meta, "out": str(out)}, json_output, human=human)
+
+
+@app.command()
+def run(
+    dataset_id: str = typer.Option(..., "--dataset", help="The dataset version to train on (sft or dpo)."),
+    alias: str = typer.Option(..., "--alias", help="The model alias the result is registered under."),
+    base: str = typer.Option("smollm2", help="An embedded model (smollm2) or an absolute GGUF path."),
+    config: Path | None = typer.Option(None, "--config", help="Training options (JSON or YAML): lora_r, "
+                                       "learning_rate, epochs, max_steps, batch_size, grid, ..."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Queue a fine-tuning job (LoRA; SFT or DPO after the dataset's kind). The scheduler's `training.run`
+    job runs it; `charter train work` runs it here and now."""
+    options = _object_file(config, "config")
+    request = TrainingRequest(alias=alias, dataset_id=dataset_id, base=base, options=options)
+    with open_runtime(json_output) as rt:
+        row = tenant_write(rt, tenant, lambda c, t: submit_training(rt, c, t, request, actor=cli_actor()))
+    emit(row, json_output, human=f"queued {row['id']}: {row['method']} on {dataset_id} for {alias}")
+
+
+@app.command()
+def work(
+    job_id: str | None = typer.Argument(None, help="This job (default: the oldest queued or stale one)."),
+    tenant: str = TENANT,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Run one training job in this process (a queued one, or one whose process died: it resumes from its
+    last checkpoint); registers the result as a candidate version."""
+    with open_runtime(json_output) as rt:
+        worker, tenant_id = replica_id(), tenant_id_of(rt, tenant)
+        job = rt.writer.write(lambda c: claim_training(c, worker=worker, now=utcnow(), tenant_id=tenant_id,
+                                                       stale_s=rt.settings.training_stale_s, job_id=job_id))
+        if job is None:
+            raise NotFound("no training job is queued or stale" + (f" with id {job_id}" if job_id else ""),
+                           code="not_found")
+        done = run_training_job(rt, job, worker=worker)
+    emit(done, json_output, human=f"{done['id']}: {done['status']}"
+         + (f", registered {done['result']['version']}" if done["status"] == "succeeded" else f": {done['error']}"))
+    if done["status"] != "succeeded":
+        raise typer.Exit(1)
+
+
+@app.command()
+def jobs(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """Fine-tuning jobs, newest first, with progress and cost."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        rows = list_training_jobs(conn, tenant_id_of(rt, tenant))
+    emit_rows(rows, json_output, "training jobs", {
+        "id": "id", "alias": "alias", "method": "method", "status": "status",
+        "step": lambda r: f"{r['progress'].get('step', '')}/{r['progress'].get('max_steps', '')}",
+        "loss": lambda r: r["progress"].get("loss", ""), "cost": "cost",
+        "version": lambda r: (r["result"] or {}).get("version", ""),
+    })
+
+
+@app.command()
+def job(job_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+    """One fine-tuning job."""
+    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
+        found = get_training_job(conn, tenant_id_of(rt, tenant), job_id)
+    emit(found, True)

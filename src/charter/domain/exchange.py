@@ -224,6 +224,10 @@ class ModelEntry:
     registry_version: int | None = None
     registry_state: str | None = None
     file_sha256: str | None = None
+    #: A canary of this version (charter.training.canary): its id and the share of the alias's traffic
+    #: it takes (by request id); None when the entry is not a canary.
+    canary_id: str | None = None
+    canary_share: float = 0.0
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from charter.domain import Exchange, ModelEntry
 from charter.errors import InvalidRequest, UpstreamFailed
 from charter.gateway.state import gateway_of
 from charter.providers.base import ChatRequest, Provider, ProviderError, StreamDelta, requested_parameters
-from charter.providers.router import Route, backoff, keep_supporting, pick_weighted, plan_route
+from charter.providers.router import Route, backoff, keep_supporting, pick_weighted, plan_route, split_canary
 from charter.runtime import Runtime
 
 __all__ = ["generate", "open_stream", "route", "upstream_failed"]
@@ -37,8 +37,11 @@ async def route(ex: Exchange, rt: Runtime) -> Route:
             lambda entry: getattr(gw.provider(entry), "supports", frozenset()),
             lambda entry: getattr(gw.provider(entry), "conflicts", ()),
         )
+    planned, canary = split_canary(planned, ex.request_id)
+    detail = {} if canary is None else {"canary": canary}  # which arm served: charter.training.canary
     ex.verdict(
-        "route", "pass", chain=[next(e.alias for e in alias) for alias in planned.chain], filtered=planned.filtered
+        "route", "pass", chain=[next(e.alias for e in alias) for alias in planned.chain], filtered=planned.filtered,
+        **detail,
     )
     return planned
 

@@ -17,6 +17,8 @@ from charter.monitor.drift import check_all
 from charter.oversight.sla import SWEEP_INTERVAL_S, sweep
 from charter.runtime import Runtime
 from charter.settings import Settings
+from charter.training.canary import evaluate_canaries
+from charter.training.jobs import run_next_training
 
 __all__ = ["builtin_jobs"]
 
@@ -48,5 +50,9 @@ def builtin_jobs(settings: Settings) -> list[Job]:
         Job("eval.scheduled", 60.0, run_scheduled_suites, "suite runs due by eval.schedule, then drift"),
         Job("drift.check", settings.drift_check_interval_s, check_all, "production drift and bias per use case"),
         Job("alerts.evaluate", settings.alert_evaluate_interval_s, evaluate_alerts, "alert rules: fire and resolve"),
+        Job("training.run", settings.training_poll_interval_s, run_next_training,
+            "a queued fine-tuning job, or one whose process died (resumed from its checkpoint)"),
+        Job("models.canary", settings.canary_evaluate_interval_s, evaluate_canaries,
+            "canaries' live signals against the serving version; withdraw on a regression"),
     ]
     return jobs

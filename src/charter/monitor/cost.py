@@ -1,5 +1,7 @@
 """Cost: what each exchange costs, spend per tenant, use case, model and day, and the report that
-compares a use case's candidate models (``charter cost report``).
+compares a use case's candidate models (``charter cost report``), with each registered version's
+total cost: its fine-tuning (CPU/GPU hours at the configured prices), its serving cost per 1,000
+answers and its quality on the suite.
 
 **What an exchange costs** (:func:`exchange_cost`, stored in ``interactions.cost`` by the record
 stage, so spend, budgets and reports read one figure): the model entry's token prices
@@ -23,7 +25,8 @@ from charter.domain import ModelEntry
 from charter.domain.charter import Charter
 from charter.evals.tables import eval_results, eval_runs, eval_suites
 from charter.policy.current import get_charter
-from charter.store.schema import interactions, models, tenants, use_cases
+from charter.store.schema import interactions, model_versions, models, tenants, use_cases
+from charter.training.tables import training_jobs
 
 __all__ = ["GROUPS", "cost_report", "exchange_cost", "percentile", "spend", "use_case_report"]
 
@@ -137,6 +140,53 @@ def _per_1k(costs: list[float]) -> float | None:
     return round(1000.0 * sum(costs) / len(costs), 6) if costs else None
 
 
+def _version_costs(
+    conn: Connection, tenant_id: str, use_case_id: str, alias: str, since: dt.datetime, runs: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Per registered version of ``alias`` (charter.training.registry): what training it cost (its
+    fine-tuning jobs at the configured CPU/GPU-hour prices), what serving it cost per 1,000 answers in
+    the window, and its latest evaluation on the use case's suite (``alias@N``)."""
+    versions = conn.execute(
+        select(model_versions.c.id, model_versions.c.version, model_versions.c.state, model_versions.c.metrics,
+               models.c.version.label("entry_version"))
+        .join(models, models.c.id == model_versions.c.model_id)
+        .where(model_versions.c.tenant_id == tenant_id, model_versions.c.alias == alias)
+        .order_by(model_versions.c.version)
+    ).all()
+    if not versions:
+        return []
+    trained = dict(conn.execute(
+        select(training_jobs.c.model_version_id, func.sum(training_jobs.c.cost))
+        .where(training_jobs.c.tenant_id == tenant_id, training_jobs.c.model_version_id.in_([v.id for v in versions]))
+        .group_by(training_jobs.c.model_version_id)
+    ).all())
+    served: dict[str, list[float]] = defaultdict(list)
+    for r in conn.execute(
+        select(interactions.c.model_version, interactions.c.cost).where(
+            interactions.c.use_case_id == use_case_id, interactions.c.model_alias == alias,
+            interactions.c.created_at >= since, interactions.c.status.in_(_ANSWERED))
+    ).all():
+        served[r.model_version or ""].append(r.cost)
+    out = []
+    for v in versions:
+        training = trained.get(v.id)
+        if training is None and isinstance(v.metrics, dict) and isinstance(v.metrics.get("training_cost"), int | float):
+            training = v.metrics["training_cost"]
+        costs = served.get(v.entry_version, [])
+        run = runs.get(f"{alias}@{v.version}")
+        out.append({
+            "version": f"{alias}@{v.version}",
+            "state": v.state,
+            "training_cost": None if training is None else round(float(training), 6),
+            "answers": len(costs),
+            "serving_cost": round(sum(costs), 6),
+            "cost_per_1000_answers": _per_1k(costs),
+            "total_cost": round(float(training or 0.0) + sum(costs), 6),
+            "evaluation": None if run is None else {"run_id": run.id, "aggregates": run.aggregates or {}},
+        })
+    return out
+
+
 def cost_report(
     conn: Connection, tenant_id: str, use_case_id: str, charter: Charter, *, now: dt.datetime, days: int = 30
 ) -> dict[str, Any]:
@@ -178,6 +228,7 @@ def cost_report(
                     "items": run.done_count,
                     "aggregates": run.aggregates or {},
                 },
+                "versions": _version_costs(conn, tenant_id, use_case_id, alias, since, runs),
             }
         )
     return {"use_case": charter.name, "window_days": days, "since": since.isoformat(), "models": candidates}

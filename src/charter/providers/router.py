@@ -9,6 +9,7 @@ nothing allowed is left, the caller gets a clear error: never a silent route els
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from charter.domain import Charter, ModelEntry, classification_rank
 from charter.errors import InvalidRequest, NotFound, Suspended
 
-__all__ = ["CircuitBreaker", "Route", "eligible_models", "keep_supporting", "plan_route"]
+__all__ = [
+    "CircuitBreaker", "Route", "canary_bucket", "eligible_models", "keep_supporting", "plan_route", "split_canary",
+]
 
 
 @dataclass(slots=True)
@@ -156,6 +159,41 @@ def keep_supporting(
             param=param,
         )
     return Route(chain=chain, filtered=filtered)
+
+
+def canary_bucket(canary_id: str, request_id: str) -> float:
+    """Where a request falls in [0, 1) for a canary: the same request id always falls in the same place."""
+    digest = hashlib.sha256(f"{canary_id}:{request_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0**64
+
+
+def split_canary(planned: Route, request_id: str) -> tuple[Route, dict[str, object] | None]:
+    """Send the request to a canary entry or away from it (charter.training.canary). A request whose
+    bucket falls under the canary's share tries the canary first, then the alias's serving entries
+    (fallback); every other request never reaches the canary. Returns the route and what to record
+    (``{id, arm, version}``), or None when no alias on the chain has a canary."""
+    chain: list[list[ModelEntry]] = []
+    mark: dict[str, object] | None = None
+    for alias_entries in planned.chain:
+        canaries = [e for e in alias_entries if e.canary_id is not None]
+        if not canaries or mark is not None:
+            kept = [e for e in alias_entries if e.canary_id is None]
+            if kept:
+                chain.append(kept)
+            continue
+        canary = canaries[0]
+        assert canary.canary_id is not None
+        rest = [e for e in alias_entries if e.canary_id is None]
+        to_candidate = canary_bucket(canary.canary_id, request_id) < canary.canary_share
+        mark = {"id": canary.canary_id, "arm": "candidate" if to_candidate else "incumbent",
+                "version": f"{canary.alias}@{canary.registry_version}"}
+        if to_candidate:
+            chain.append([canary])
+        if rest:
+            chain.append(rest)
+    if mark is None:
+        return planned, None
+    return Route(chain=chain, filtered=planned.filtered), mark
 
 
 def pick_weighted(entries: list[ModelEntry], rng: Callable[[], float] = random.random) -> list[ModelEntry]:

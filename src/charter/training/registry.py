@@ -45,7 +45,7 @@ from charter.evals.tables import eval_suites
 from charter.policy.current import current_charters
 from charter.providers.embedded import EMBEDDED_MODELS, file_sha256
 from charter.secretstore import NO_EGRESS, Egress
-from charter.store.schema import model_versions, models, new_id, utcnow
+from charter.store.schema import model_canaries, model_versions, models, new_id, utcnow
 from charter.store.types import iso
 from charter.training.tables import training_datasets
 
@@ -54,6 +54,7 @@ __all__ = [
     "code_version",
     "file_digest",
     "file_under",
+    "gate_version",
     "get_version",
     "list_versions",
     "promote_version",
@@ -343,16 +344,11 @@ def _baseline_label(conn: Connection, tenant_id: str, use_case: str, alias: str,
     return alias
 
 
-def promote_version(
-    conn: Connection, tenant_id: str, alias: str, version: int, *, approver: str
-) -> tuple[dict[str, Any], list[GateDecision]]:
-    """Gate version ``version`` for every use case whose charter in force lists ``alias`` (approver:
-    the caller; requester: who registered it) and, when every gate passed, make it the one serving
-    version (the others go to ``standby``). Every decision is recorded; call in a writer transaction,
-    commit, then raise the first failed decision's ``error()``: the version did not move."""
-    row = _version_row(conn, tenant_id, alias, version)
-    if row.state == "serving":
-        raise Conflict(f"{alias}@{version} is already serving", code="already_serving")
+def gate_version(conn: Connection, tenant_id: str, row: Any, *, approver: str) -> list[GateDecision]:
+    """The MD-3 gate for registered version ``row`` in every use case whose charter in force lists its
+    alias (approver: the caller; requester: who registered it); every decision is recorded. A use case
+    without a suite, or an alias no charter lists, is refused (``GateFailed``)."""
+    alias, version = row.alias, row.version
     users = _use_cases_of(conn, tenant_id, alias)
     label = f"{alias}@{version}"
     if not users:
@@ -382,8 +378,38 @@ def promote_version(
             request_id=row.id,
         )
         decisions.append(gate_model_change(conn, tenant_id, change))
+    return decisions
+
+
+def promote_version(
+    conn: Connection, tenant_id: str, alias: str, version: int, *, approver: str
+) -> tuple[dict[str, Any], list[GateDecision]]:
+    """Gate version ``version`` (:func:`gate_version`) and, when every gate passed, make it the one
+    serving version (the others go to ``standby``; a canary of it ends ``promoted``). Every decision is
+    recorded; call in a writer transaction, commit, then raise the first failed decision's ``error()``:
+    the version did not move. A version withdrawn by its canary is refused (``409 canary_withdrawn``)."""
+    row = _version_row(conn, tenant_id, alias, version)
+    if row.state == "serving":
+        raise Conflict(f"{alias}@{version} is already serving", code="already_serving")
+    if row.state == "withdrawn":
+        raise Conflict(
+            f"{alias}@{version} was withdrawn by its canary (a live regression; `charter models canary list "
+            f"{alias}` says why): register a new version instead",
+            code="canary_withdrawn",
+        )
+    if row.state == "canary":
+        canary = conn.execute(select(model_canaries.c.state).where(
+            model_canaries.c.version_id == row.id, model_canaries.c.state.in_(("running", "promotable")))).first()
+        if canary is not None and canary.state == "running":
+            raise Conflict(
+                f"{alias}@{version} is a canary still collecting live signals; promote it once it is promotable "
+                f"(`charter models canary evaluate {alias}`), or stop the canary first",
+                code="canary_running",
+            )
+    decisions = gate_version(conn, tenant_id, row, approver=approver)
     if not all(d.passed for d in decisions):
         return _as_dict(row), decisions
+    serving = [r for r in _rows(conn, tenant_id, alias) if r.state == "serving"]
     now = utcnow()
     replaced = [r.id for r in serving]
     if replaced:
@@ -397,6 +423,11 @@ def promote_version(
     ledger.append(conn, tenant_id=tenant_id, actor=approver, action="model.version_promoted", subject=alias,
                   event={"id": row.id, "version": version, "from": [r.version for r in serving],
                          "replaced": replaced, "gate_ids": gate_ids, "requested_by": row.created_by})
+    conn.execute(
+        update(model_canaries)
+        .where(model_canaries.c.version_id == row.id, model_canaries.c.state.in_(("running", "promotable")))
+        .values(state="promoted", ended_by=approver, ended_at=now)
+    )
     return get_version(conn, tenant_id, alias, version), decisions
 
 

@@ -9,19 +9,16 @@ The interaction id has no foreign key: lineage outlives the interaction's conten
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import tenant_table
+from charter.store.types import ref, timestamp
 
-__all__ = ["training_datasets", "training_examples"]
+__all__ = ["training_datasets", "training_examples", "training_jobs"]
 
-training_datasets = Table(
+training_datasets = tenant_table(
     "training_datasets",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("kind", String(8), nullable=False),  # sft | dpo
     Column("version", Integer, nullable=False),
     Column("sha256", String(64), nullable=False),  # of the canonical JSON Lines as built
@@ -36,12 +33,9 @@ training_datasets = Table(
     Index("ix_training_datasets_tenant_created", "tenant_id", "created_at"),
 )
 
-training_examples = Table(
+training_examples = tenant_table(
     "training_examples",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False),
-    Column("dataset_id", String(40), ForeignKey("training_datasets.id", ondelete="CASCADE"), nullable=False),
+    ref("dataset_id", "training_datasets.id", ondelete="CASCADE"),
     Column("position", Integer, nullable=False),
     Column("source", String(24), nullable=False),  # review-approved | review-edited | appeal-correction
     Column("interaction_id", String(40), nullable=False),
@@ -55,4 +49,34 @@ training_examples = Table(
     UniqueConstraint("dataset_id", "position"),
     Index("ix_training_examples_tenant_subject", "tenant_id", "subject_id"),
     Index("ix_training_examples_tenant_interaction", "tenant_id", "interaction_id"),
+)
+
+#: Fine-tuning jobs (charter.training.jobs): queued by ``charter train run``, run by the scheduler's
+#: ``training.run`` job (or ``charter train work``), resumed from their last checkpoint when the process
+#: running them died (``heartbeat_at`` stale). ``result``: metrics, trials, the GGUF's hash; the model
+#: version it registered, the CPU/GPU seconds and what they cost at the configured prices.
+training_jobs = tenant_table(
+    "training_jobs",
+    Column("alias", String(64), nullable=False),  # the model alias the result is registered under
+    Column("dataset_id", String(40), nullable=False),  # training_datasets.id (no foreign key: migration 0026)
+    Column("method", String(8), nullable=False),  # sft | dpo
+    Column("options", JSON, nullable=False),  # the training options as given (validated)
+    Column("status", String(16), nullable=False),  # queued | running | succeeded | failed | cancelled
+    Column("progress", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("worker", String(128), nullable=True),
+    timestamp("heartbeat_at", nullable=True),
+    Column("result", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Column("model_version_id", String(40), nullable=True),
+    Column("device", String(16), nullable=True),
+    Column("cpu_s", Float, nullable=False, default=0.0),
+    Column("gpu_s", Float, nullable=False, default=0.0),
+    Column("cost", Float, nullable=False, default=0.0),
+    Column("created_by", String(64), nullable=False),
+    timestamp("created_at"),
+    timestamp("started_at", nullable=True),
+    timestamp("finished_at", nullable=True),
+    Index("ix_training_jobs_status_created", "status", "created_at"),
+    Index("ix_training_jobs_tenant_created", "tenant_id", "created_at"),
 )

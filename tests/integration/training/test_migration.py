@@ -8,8 +8,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from charter.runtime import Runtime
+from charter.store import schema
 from charter.store.migrate import current_revisions
-from charter.training import tables
 
 OURS = {"training_datasets", "training_examples"}
 
@@ -18,7 +18,7 @@ def test_dp7_training_migration_matches_the_tables(runtime: Runtime) -> None:
     assert "0019_training_data" in set(current_revisions(runtime.engine))
     with runtime.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(context, tables.metadata)
+        diff = compare_metadata(context, schema.metadata)
         columns = {c["name"]: c for c in inspect(conn).get_columns("interactions")}
     ours = [d for d in diff if any(_names(p) & OURS for p in (d[0] if isinstance(d, list) else d)[1:])]
     assert ours == []

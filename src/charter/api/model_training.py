@@ -1,0 +1,129 @@
+"""``/api/v1/training/jobs`` (fine-tuning jobs: queue, list, show) and ``/api/v1/models/{alias}/canary``
+(canaries: start, list, evaluate, stop), admin and developer as the model registry's API
+(docs/learning.md). Thin: every route calls :mod:`charter.training.jobs` or :mod:`charter.training.canary`,
+as ``charter train run|jobs|job`` and ``charter models canary ...`` do."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from charter.api.deps import get_runtime, require_roles
+from charter.domain import Principal
+from charter.errors import NotFound
+from charter.monitor.alerts import fire
+from charter.providers.embedded import EMBEDDED_MODELS
+from charter.runtime import Runtime
+from charter.training import canary
+from charter.training.jobs import TrainingRequest, get_training_job, list_training_jobs, submit_training
+
+__all__ = ["router"]
+
+canary_router = APIRouter(prefix="/api/v1/models", tags=["models"])
+jobs_router = APIRouter(prefix="/api/v1/training/jobs", tags=["training"])
+
+BUILDERS = require_roles("admin", "developer")
+
+
+class JobIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    dataset_id: str = Field(min_length=1, max_length=40)
+    alias: str = Field(min_length=1, max_length=64)
+    base: str = Field(default="smollm2", max_length=64, description="An embedded model (a file path: CLI only).")
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("base")
+    @classmethod
+    def _embedded(cls, value: str) -> str:
+        if value not in EMBEDDED_MODELS:
+            raise ValueError(f"base must be an embedded model ({', '.join(EMBEDDED_MODELS)})")
+        return value
+
+
+class CanaryIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    version: int = Field(ge=1, le=2_147_483_647)
+    share: float = 0.1
+    min_samples: int = Field(default=100, le=100_000_000)
+    alpha: float = 0.05
+
+
+class StopIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="", max_length=500)
+
+
+@jobs_router.post("", status_code=201)
+def queue_job(body: JobIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Queue a fine-tuning job (``charter train run``); the scheduler's ``training.run`` job runs it."""
+    request = TrainingRequest(alias=body.alias, dataset_id=body.dataset_id, base=body.base, options=body.options)
+    row: dict[str, Any] = rt.writer.write(lambda c: submit_training(rt, c, p.tenant_id, request, actor=p.key_id))
+    return row
+
+
+@jobs_router.get("")
+def list_jobs(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    """Fine-tuning jobs, newest first, with progress and cost."""
+    return rt.read(lambda conn: list_training_jobs(conn, p.tenant_id))
+
+
+@jobs_router.get("/{job_id}")
+def show_job(job_id: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    return rt.read(lambda conn: get_training_job(conn, p.tenant_id, job_id))
+
+
+@canary_router.post("/{alias}/canary", status_code=201)
+def start(alias: str, body: CanaryIn, p: Principal = Depends(BUILDERS),
+          rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Gate the candidate (not the caller's own registration) and give it a share of the traffic
+    (``409 gate_failed``, ``same_principal``, ``canary_running``; the decisions are recorded)."""
+    begin = canary.CanaryStart(alias=alias, version=body.version, share=body.share, min_samples=body.min_samples,
+                               alpha=body.alpha)
+    row, decisions = rt.writer.write(lambda c: canary.start_canary(c, p.tenant_id, begin, actor=p.key_id))
+    for decision in decisions:
+        if not decision.passed:
+            raise decision.error()
+    assert row is not None
+    rt.policy_changed()
+    return {**row, "gate": [d.as_dict() for d in decisions]}
+
+
+@canary_router.get("/{alias}/canaries")
+def list_(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+    """The alias's canaries, newest first, with their last comparison."""
+    return rt.read(lambda conn: canary.list_canaries(conn, p.tenant_id, alias))
+
+
+@canary_router.post("/{alias}/canary/evaluate")
+async def evaluate(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """Compare the canary with the serving version now (what the ``models.canary`` job does); a
+    withdrawal fires its alert."""
+    found = [r for r in await rt.writer.awrite(lambda c: canary.list_canaries(c, p.tenant_id, alias))
+             if r["state"] in ("running", "promotable")]
+    if not found:
+        raise NotFound(f"{alias} has no running canary", code="not_found")
+    row, comparison = await rt.writer.awrite(
+        functools.partial(canary.evaluate_canary, canary_id=found[0]["id"], actor=p.key_id))
+    if row["state"] == "withdrawn" and comparison.verdict == "regression":
+        await fire(rt, canary.withdrawal_alert(row, p.tenant_id))
+        rt.policy_changed()
+    return dict(row)
+
+
+@canary_router.post("/{alias}/canary/stop")
+def stop(alias: str, body: StopIn | None = None, p: Principal = Depends(BUILDERS),
+         rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+    """End the canary by hand: the version goes back to candidate and takes no traffic (ledgered)."""
+    reason = "" if body is None else body.reason
+    row: dict[str, Any] = rt.writer.write(
+        lambda c: canary.stop_canary(c, p.tenant_id, alias, actor=p.key_id, reason=reason))
+    rt.policy_changed()
+    return row
+
+
+router = APIRouter()
+router.include_router(jobs_router)
+router.include_router(canary_router)
