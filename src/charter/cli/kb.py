@@ -9,6 +9,7 @@ from rich.progress import Progress
 
 from charter import knowledge
 from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of
+from charter.cluster import LOCAL
 from charter.domain import Principal
 from charter.errors import InvalidRequest
 from charter.knowledge import service
@@ -100,13 +101,21 @@ def ingest(
     classification: str | None = typer.Option(
         None, help="Classification of these documents (default: the kb's)."
     ),
+    ray: bool = typer.Option(
+        False, "--ray", help="Read the files on Ray workers (CHARTER_RAY_ADDRESS, else a local Ray instance)."
+    ),
+    ray_workers: int | None = typer.Option(
+        None, min=1, help="Ray workers (default: CHARTER_RAY_WORKERS or one per CPU)."
+    ),
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Ingest files (PDF, DOCX, HTML, Markdown, text, CSV) into a new version of the knowledge base.
-    A bad file is reported and skipped; ingesting the same file again changes nothing."""
+    A bad file is reported and skipped; ingesting the same file again changes nothing. With --ray or
+    CHARTER_RAY_ADDRESS the files are read, chunked and scrubbed on Ray workers (same result)."""
     sources = knowledge.sources_from_paths(paths)
     with open_runtime(json_output) as rt:
         tenant_id = tenant_id_of(rt, tenant)
+        address = rt.settings.ray_address or (LOCAL if ray else None)
         with Progress(disable=json_output, transient=True) as bar:
             task = bar.add_task(f"ingesting into {name}", total=len(sources))
             report = knowledge.ingest(
@@ -117,6 +126,8 @@ def ingest(
                 uploader=cli_actor(),
                 classification=classification,
                 progress=lambda _f: bar.advance(task),
+                ray_address=address,
+                ray_workers=ray_workers or rt.settings.ray_workers,
             )
     data = report.as_dict()
     rows = (

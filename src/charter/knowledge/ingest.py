@@ -10,6 +10,7 @@ every new document and chunk, a version and the ledger entries -- or, when nothi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, select
 
 from charter import ledger
+from charter.cluster import fan_out
 from charter.errors import ContentFiltered, Unavailable
 from charter.knowledge import service
 from charter.knowledge.chunking import Chunk, chunk_sections
@@ -31,6 +33,7 @@ from charter.knowledge.state import KnowledgeState, state
 from charter.knowledge.tables import kb_chunks, kb_documents
 from charter.knowledge.text import sha256_text, terms
 from charter.runtime import Runtime
+from charter.settings import Settings
 from charter.store.schema import new_id, utcnow
 
 __all__ = ["IngestReport", "Source", "ingest", "sources_from_paths"]
@@ -128,7 +131,7 @@ class _Batch:
         return matches[0] if matches else None
 
 
-def _scrub(st: KnowledgeState, kb: Any, texts: list[str]) -> tuple[list[str], int]:
+def _scrub(st: KnowledgeState, kb: KbConfig, texts: list[str]) -> tuple[list[str], int]:
     if kb.pii_policy == "off":
         return texts, 0
     guard = st.guard("pii")
@@ -150,41 +153,119 @@ def _scrub(st: KnowledgeState, kb: Any, texts: list[str]) -> tuple[list[str], in
     return out, count
 
 
-def _prepare(st: KnowledgeState, kb: Any, batch: _Batch, source: Source) -> _Prepared | dict[str, Any]:
-    """A prepared document, or a skip record (same file or same content already there)."""
-    checksum = hashlib.sha256(source.data).hexdigest()
-    if checksum in batch.checksums:
-        return {"file": source.filename, "reason": "unchanged", "document_id": batch.checksums[checksum]}
-    loader = st.loaders().get(PurePath(source.filename).suffix.lower())
-    if loader is None:
-        raise LoadError(
-            f"no loader for {PurePath(source.filename).suffix or 'files without a suffix'}; "
-            f"known: {', '.join(sorted(st.loaders()))}"
-        )
-    document = loader(source.data, source.filename)
-    content = sha256_text(document.text)
-    if not document.text.strip():
-        raise LoadError("no text found in this file")
-    if content in batch.contents:
-        return {"file": source.filename, "reason": "duplicate", "document_id": batch.contents[content]}
-    chunks = chunk_sections(document.sections, max_chars=kb.chunk_chars, overlap_chars=kb.overlap_chars)
-    texts, redactions = _scrub(st, kb, [c.text for c in chunks])
-    signature = _minhash(document.text)
-    key = f"new:{checksum}"
+@dataclass(frozen=True, slots=True)
+class KbConfig:
+    """What digesting a file needs to know of its knowledge base (plain values: it travels to workers)."""
+
+    name: str
+    tenant_id: str
+    pii_policy: str
+    chunk_chars: int
+    overlap_chars: int
+
+    @classmethod
+    def of(cls, kb: Any) -> KbConfig:
+        return cls(kb.name, kb.tenant_id, kb.pii_policy, kb.chunk_chars, kb.overlap_chars)
+
+
+@dataclass
+class _Digest:
+    """One file read, cleaned, chunked, scrubbed and signed: everything that depends only on the file
+    and the knowledge base's settings, so it can be computed anywhere (:func:`digest`). Failures are
+    kept as values, by stage, so that the batch decides in file order (:func:`_admit`), as one process
+    would: ``failed_early`` (no loader, unreadable, no text) before the content hash is known,
+    ``failed_late`` (PII blocked) after it; ``unavailable`` (no guard) stops the batch."""
+
+    checksum: str
+    content_sha256: str | None = None
+    failed_early: str | None = None
+    failed_late: str | None = None
+    unavailable: tuple[str, str] | None = None  # (message, code)
+    media_type: str = ""
+    title: str = ""
+    pages: int | None = None
+    chunks: list[Chunk] | None = None  # None: not chunked (a failure, or content already known)
+    texts: list[str] = field(default_factory=list)
+    redactions: int = 0
+    minhash: bytes = b""
+
+
+def digest(st: KnowledgeState, kb: KbConfig, source: Source, known: Callable[[str], bool] | None = None) -> _Digest:
+    """Read ``source`` as the knowledge base ``kb`` would (steps 2, 5 and 6 of the module docstring, and
+    the MinHash signature). ``known(content_sha256)``: stop after the content hash when the batch
+    already has that content (a duplicate needs no chunks)."""
+    out = _Digest(hashlib.sha256(source.data).hexdigest())
+    try:
+        loader = st.loaders().get(PurePath(source.filename).suffix.lower())
+        if loader is None:
+            raise LoadError(
+                f"no loader for {PurePath(source.filename).suffix or 'files without a suffix'}; "
+                f"known: {', '.join(sorted(st.loaders()))}"
+            )
+        document = loader(source.data, source.filename)
+        out.content_sha256 = sha256_text(document.text)
+        if not document.text.strip():
+            raise LoadError("no text found in this file")
+    except Unavailable as exc:
+        out.unavailable = (str(exc), exc.code)
+        return out
+    except Exception as exc:  # any parser failure belongs to this file, not the batch
+        out.failed_early = str(exc) or type(exc).__name__
+        return out
+    if known is not None and known(out.content_sha256):
+        return out
+    out.media_type, out.title, out.pages = document.media_type, document.title[:500], document.pages
+    try:
+        chunks = chunk_sections(document.sections, max_chars=kb.chunk_chars, overlap_chars=kb.overlap_chars)
+        out.texts, out.redactions = _scrub(st, kb, [c.text for c in chunks])
+        out.minhash = np.asarray(_minhash(document.text).hashvalues, dtype=np.uint64).tobytes()
+    except Unavailable as exc:
+        out.unavailable = (str(exc), exc.code)
+        return out
+    except Exception as exc:
+        out.failed_late = str(exc) or type(exc).__name__
+        return out
+    out.chunks = chunks
+    return out
+
+
+def _admit(batch: _Batch, source: Source, d: _Digest) -> _Prepared | dict[str, Any]:
+    """The batch's decision on one digested file, in file order: a prepared document, or a skip record
+    (same file or same content already there). Raises what the file's digest failed with."""
+    if d.checksum in batch.checksums:
+        return {"file": source.filename, "reason": "unchanged", "document_id": batch.checksums[d.checksum]}
+    if d.unavailable is not None and d.content_sha256 is None:
+        raise Unavailable(d.unavailable[0], code=d.unavailable[1])
+    if d.failed_early is not None:
+        raise LoadError(d.failed_early)
+    assert d.content_sha256 is not None
+    if d.content_sha256 in batch.contents:
+        return {"file": source.filename, "reason": "duplicate", "document_id": batch.contents[d.content_sha256]}
+    if d.unavailable is not None:
+        raise Unavailable(d.unavailable[0], code=d.unavailable[1])
+    if d.failed_late is not None:
+        raise LoadError(d.failed_late)
+    assert d.chunks is not None
+    from datasketch import MinHash
+
+    signature = MinHash(
+        num_perm=_NUM_PERM, seed=7, hashvalues=np.frombuffer(d.minhash, dtype=np.uint64), scheme=_SCHEME
+    )
+    key = f"new:{d.checksum}"
     near = batch.near_duplicate(key, signature)
-    batch.checksums[checksum] = key
-    batch.contents[content] = key
+    batch.checksums[d.checksum] = key
+    batch.contents[d.content_sha256] = key
     return _Prepared(
         source,
-        checksum,
-        content,
-        document.media_type,
-        document.title[:500],
-        document.pages,
-        chunks,
-        texts,
-        redactions,
-        np.asarray(signature.hashvalues, dtype=np.uint64).tobytes(),
+        d.checksum,
+        d.content_sha256,
+        d.media_type,
+        d.title,
+        d.pages,
+        d.chunks,
+        d.texts,
+        d.redactions,
+        d.minhash,
         near,
         None,  # embedded together with the rest of the batch
     )
@@ -322,6 +403,44 @@ def _record(
     return target.version, added
 
 
+class _WorkerContext:
+    """A batch worker's runtime and knowledge state (:func:`charter.cluster.fan_out`'s ``setup``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.rt = Runtime.open(settings, migrate=False)
+        self.st = state(self.rt)
+
+    def close(self) -> None:
+        self.rt.close()
+
+
+def _open_worker(settings: Settings) -> _WorkerContext:
+    return _WorkerContext(settings)
+
+
+def _digest_on_worker(kb: KbConfig, context: _WorkerContext, source: Source) -> _Digest:
+    return digest(context.st, kb, source)
+
+
+def _digests(
+    rt: Runtime, kb: KbConfig, batch: _Batch, sources: list[Source], ray_address: str, ray_workers: int | None
+) -> list[_Digest]:
+    """Every file's digest, computed by Ray workers; files the knowledge base already holds (same bytes)
+    are not sent."""
+    checksums = [hashlib.sha256(s.data).hexdigest() for s in sources]
+    todo = [s for s, c in zip(sources, checksums, strict=True) if c not in batch.checksums]
+    done = iter(
+        fan_out(
+            functools.partial(_digest_on_worker, kb),
+            todo,
+            setup=functools.partial(_open_worker, rt.settings),
+            address=ray_address,
+            workers=ray_workers,
+        )
+    )
+    return [_Digest(c) if c in batch.checksums else next(done) for c in checksums]
+
+
 def ingest(
     rt: Runtime,
     *,
@@ -331,17 +450,32 @@ def ingest(
     uploader: str,
     classification: str | None = None,
     progress: Callable[[str], None] | None = None,
+    ray_address: str | None = None,
+    ray_workers: int | None = None,
 ) -> IngestReport:
-    """Ingest ``sources`` into the knowledge base; see the module docstring."""
+    """Ingest ``sources`` into the knowledge base; see the module docstring. With ``ray_address`` (and
+    more than one file) the files are read, chunked, scrubbed and signed on Ray workers
+    (:func:`charter.cluster.fan_out`); de-duplication, embedding and the write stay here, in file
+    order, so the report and what is stored are the same as without it."""
     st = state(rt)
     with rt.engine.connect() as conn:
         kb = service.kb_row(conn, tenant_id, kb_name)
         batch = _Batch(conn, kb.id)
+    config = KbConfig.of(kb)
     report = IngestReport(kb=kb_name)
     prepared: list[_Prepared] = []
-    for source in sources:
+    remote = None
+    if ray_address and len(sources) > 1:
+        remote = _digests(rt, config, batch, sources, ray_address, ray_workers)
+    for i, source in enumerate(sources):
         try:
-            outcome = _prepare(st, kb, batch, source)
+            if remote is not None:
+                d = remote[i]
+            else:
+                checksum = hashlib.sha256(source.data).hexdigest()
+                known = checksum in batch.checksums  # the same bytes again: not even read
+                d = _Digest(checksum) if known else digest(st, config, source, known=batch.contents.__contains__)
+            outcome = _admit(batch, source, d)
         except Unavailable:
             raise  # a missing guard or embedder stops the batch: nothing would be ingested correctly
         except Exception as exc:  # any parser failure belongs to this file, not the batch

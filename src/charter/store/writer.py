@@ -3,7 +3,11 @@
 A write is a function ``fn(conn) -> T`` run inside a transaction. The writer takes what is queued
 (up to ``max_batch``), runs it all in one transaction and commits once: one fsync for many
 requests (group commit). If the batch fails, each write is retried in a transaction of its own,
-so one bad write cannot sink its neighbours. Callers wait until their write is durable.
+so one bad write cannot sink its neighbours; a write that PostgreSQL aborts as a deadlock victim or
+a serialization failure (another replica's transaction took the same rows in the other order: a
+review claim against the ledger's sequence row, found by benchmarks/soak.py) is run again, up to
+``_CONFLICT_ATTEMPTS`` times, before it is ``503 store_unavailable``. Callers wait until their
+write is durable.
 
 The same interface serves PostgreSQL, where it also keeps the number of open write transactions
 per replica at one.
@@ -32,6 +36,13 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _STOP = object()
+#: SQLSTATEs of a transaction PostgreSQL aborted for conflicting with another: run it again.
+_CONFLICTS = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
+_CONFLICT_ATTEMPTS = 4
+
+
+def _conflict(exc: BaseException) -> bool:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _CONFLICTS
 
 
 @contextlib.contextmanager
@@ -55,6 +66,7 @@ class Writer:
         self._lock = threading.Lock()
         self.batches = 0
         self.writes = 0
+        self.conflicts = 0  # writes run again after PostgreSQL aborted them as a deadlock or serialization failure
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -134,8 +146,16 @@ class Writer:
 
     def _commit_one(self, fn: Callable[[Connection], Any], fut: Any) -> None:
         try:
-            with self.engine.connect() as conn, _as_writer(conn), conn.begin():
-                result = fn(conn)
+            for attempt in range(1, _CONFLICT_ATTEMPTS + 1):
+                try:
+                    with self.engine.connect() as conn, _as_writer(conn), conn.begin():
+                        result = fn(conn)
+                    break
+                except Exception as exc:
+                    if attempt == _CONFLICT_ATTEMPTS or not _conflict(exc):
+                        raise
+                    self.conflicts += 1
+                    time.sleep(0.005 * attempt)  # let the other transaction commit first
             self.batches += 1
             self.writes += 1
             fut.set_result(result)

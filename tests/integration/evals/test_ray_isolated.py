@@ -1,4 +1,6 @@
-"""Runs test_ray.py in a pytest process of its own, on both stores when the suite has them.
+"""Runs the Ray tests (evaluation runs: test_ray.py; ingestion and the generic fan-out:
+tests/integration/knowledge/test_ray_ingest.py) in a pytest process of their own, on both stores when
+the suite has them.
 
 Ray starts its head (GCS, raylet) from the driver; when that fails it aborts the Python process with a
 C++ fatal error instead of raising, and in the main test process that would end every test after it.
@@ -24,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[3]
 def test_ray_fan_out_suite_passes_in_its_own_process() -> None:
     env = {**os.environ, "CHARTER_RAY_TESTS_INNER": "1", "RAY_USAGE_STATS_ENABLED": "0"}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/integration/evals/test_ray.py", "-q", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "tests/integration/evals/test_ray.py",
+         "tests/integration/knowledge/test_ray_ingest.py", "-q", "-p", "no:cacheprovider",
          "-o", "addopts=--strict-markers -ra"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
     )
