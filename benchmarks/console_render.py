@@ -12,7 +12,8 @@ One command, from the repository root:
    against ``GET /api/v1/reviews?status=pending&limit=500`` (the same ``list_items`` query), and the
    interaction search page (``/console/interactions``, 50 newest) against
    ``GET /api/v1/interactions?limit=50``, and the same with filters (approved reviews in the last 90
-   days; a guard verdict that no interaction had, the worst case). Each page request includes the
+   days; a guard verdict that no interaction had, the worst case), and a use case's monitoring page
+   over 90 days against the cost API's spend per day over that window. Each page request includes the
    session check the console does on every request; each API request the key check.
 3. Reports p50 / p95 wall time per target and the page/API ratio of the p50s, with the client's and
    the server's CPU (one process here) over the whole run.
@@ -63,6 +64,11 @@ TARGETS = {
     # ...and a verdict no interaction had: every row of the tenant is read
     "no-match page": ("auditor", "/console/interactions?verdict=block"),
     "no-match API": ("auditor-key", "/api/v1/interactions?limit=50&verdict=block"),
+    # a use case's monitoring page over 90 days (every interaction, review item and feedback of the
+    # window read, seven charts and their tables) against the cost API's spend per day over the same
+    # window (the same interaction rows read, one series): no JSON API gives all seven series at once
+    "monitoring page": ("auditor", "/console/usecases/gateway-bench/monitoring?days=90"),
+    "cost per day API": ("auditor-key", f"/api/v1/cost/spend?use_case=gateway-bench&group_by=day&since={SINCE[:10]}"),
 }
 
 
@@ -143,6 +149,7 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
     search_ratio = s["search page"]["p50_ms"] / s["search API"]["p50_ms"]
     filtered_ratio = s["filtered page"]["p50_ms"] / s["filtered API"]["p50_ms"]
     nomatch_ratio = s["no-match page"]["p50_ms"] / s["no-match API"]["p50_ms"]
+    monitor_ratio = s["monitoring page"]["p50_ms"] / s["cost per day API"]["p50_ms"]
     rows = "\n".join(
         f"| {name} | {v['p50_ms']:.1f} | {v['p95_ms']:.1f} | {v['n']} | {v['bytes']:,} |" for name, v in s.items()
     )
@@ -162,12 +169,15 @@ times are noisy, compare the ratios (page and API measured in the same rounds).
 - Filtered search (`review=approved`, `since` 90 days ago) page / JSON API: **{filtered_ratio:.2f} x** at p50.
 - A verdict filter that matches nothing (`verdict=block`: every row of the tenant read) page / JSON API:
   **{nomatch_ratio:.2f} x** at p50.
+- A use case's monitoring page over 90 days (traffic, latency, cost, guard hits, reviews, feedback, drift:
+  seven SVG charts with their tables) / the cost API's spend per day over the same window (the same
+  interaction rows read, one series): **{monitor_ratio:.2f} x** at p50.
 - CPU of this process (client and server) over the timed rounds: {r['cpu_s']:.1f} s in {r['wall_s']:.1f} s wall;
   the machine's 1-minute load average at the end: {r['load']:.1f} (other work ran beside it).
 
 Summary row: console pages at {args.interactions:,} interactions: queue p50
 {s['queue page']['p50_ms']:.1f} ms ({queue_ratio:.2f} x the JSON API), search p50 {s['search page']['p50_ms']:.1f} ms
-({search_ratio:.2f} x).
+({search_ratio:.2f} x), monitoring (90 days) p50 {s['monitoring page']['p50_ms']:.1f} ms.
 """
 
 

@@ -20,6 +20,9 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │   │                               sso_state_mismatch, sso_code_rejected (the console's single sign-on)
     │   │                               tool_not_allowed (a tool the charter's `tools` does not list,
     │   │                               or lists with another schema or description)
+    │   │                               workflow_invalid (a workflow or connectors file error, naming
+    │   │                               the step and line), tool_arguments_invalid (a workflow's model
+    │   │                               called a tool with arguments failing its schema twice)
     │   │                               backup_tampered, backup_missing_file, backup_corrupt,
     │   │                               backup_format_unsupported, backup_key_invalid, backup_store_mismatch,
     │   │                               backup_target_not_empty, backup_source_missing, backup_unsupported
@@ -41,21 +44,27 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     ├── NotFound [404]                  model_not_found, not_found, use_case_not_found, metrics_disabled,
     │                                   subject_not_found, no_training_examples (nothing may enter a dataset),
     │                                   model_version_not_found (the model registry)
+    │                                   workflow_not_found (charter workflows)
     ├── Gone [410]                      content_expired (deleted under the charter's retention_days)
     ├── Conflict [409]                  conflict, already_exists, legal_hold, gate_failed,
     │                                   same_principal, suite_changed_by_requester (two-person rules),
     │                                   monitor_not_configured (drift run of a charter without monitor:)
     │                                   restore_target_not_empty (charter restore into a store with data)
     │                                   already_serving, no_previous_version, dataset_tainted (model registry)
+    │                                   canary_running, canary_withdrawn (model canaries)
+    │                                   workflow_step_uncertain, review_rejected (workflow runs)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded (per key),
     │                                   end_user_rate_limit_exceeded, end_user_token_rate_limit_exceeded
     ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the
     │                                   period; ``retry-after`` says when the period ends)
+    │                                   workflow_budget_exceeded (a run's steps, tokens, time or a loop bound)
     ├── Suspended [503]                 service_suspended, use_case_suspended, model_suspended
     │                                   (kill switch; sent with ``x-should-retry: false``)
     ├── UpstreamFailed [502]            upstream_unavailable (every allowed model failed; the body
     │                                   carries the charter's manual-process message and the number
     │                                   of attempts, never where or why they failed)
+    │                                   connector_failed (a workflow connector timed out, was refused
+    │                                   or failed: the step fails closed)
     └── Unavailable [503]               store_unavailable, ledger_unavailable, guard_unavailable,
                                         ratelimit_unavailable, embedder_unavailable,
                                         raw_tier_key_missing, raw_tier_corrupt,

@@ -261,6 +261,12 @@ class Settings(BaseSettings):
         description="Alert sinks and platform-wide alert rules (YAML: `sinks:`, `rules:`; docs/operations.md, "
         "Alerts). Unset: no sinks (alerts are recorded, ledgered and logged) and no platform rules.",
     )
+    connectors_file: Path | None = Field(
+        default=None,
+        description="Connectors the workflow engine may call (YAML: `connectors:`, each with its `kind` "
+        "(http, sql, knowledge or a plugin's), `tenants` and options; docs/workflows.md, Connectors). "
+        "Credentials come from the secrets file by name, never from this file. Unset: no connectors.",
+    )
     alert_repeat_interval_s: float = Field(
         default=14_400.0,
         ge=60,
@@ -293,6 +299,38 @@ class Settings(BaseSettings):
         ge=100,
         le=5_000_000,
         description="Most interactions (the newest) and sampled embeddings a drift run reads per window.",
+    )
+    training_poll_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="How often the `training.run` job looks for a queued fine-tuning job, or one whose process "
+        "died (resumed from its last checkpoint); docs/learning.md, Fine-tuning.",
+    )
+    training_stale_s: float = Field(
+        default=600.0,
+        ge=5,
+        le=7 * 86_400,
+        description="A running fine-tuning job whose heartbeat is older than this is taken to have died and is "
+        "resumed by the next `training.run` (its process refreshes the heartbeat every few seconds).",
+    )
+    training_cpu_hour_price: float = Field(
+        default=0.05,
+        ge=0,
+        description="What one CPU-hour of fine-tuning costs (the currency of model prices): a job's cost is its "
+        "CPU seconds times this plus its GPU seconds times `CHARTER_TRAINING_GPU_HOUR_PRICE`.",
+    )
+    training_gpu_hour_price: float = Field(
+        default=2.5,
+        ge=0,
+        description="What one GPU-hour of fine-tuning costs (a job on a GPU counts its wall time on it).",
+    )
+    canary_evaluate_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="How often the `models.canary` job compares each running canary's live signals with the "
+        "serving version's, withdrawing it on a regression (docs/learning.md, Canary).",
     )
     vector_index: Literal["auto", "hnsw", "exact"] = Field(
         default="auto",
@@ -357,7 +395,8 @@ class Settings(BaseSettings):
     )
     ray_address: str | None = Field(
         default=None,
-        description="Ray cluster over which `charter eval run` fans evaluation items out (docs/operations.md, "
+        description="Ray cluster over which `charter eval run` fans evaluation items out and `charter kb ingest` "
+        "reads files (docs/operations.md, "
         "Batch work on Ray): `auto`, `host:6379`, `ray://head:10001`, or `local` (start Ray on this machine for "
         "the run). Needs `pip install 'charter[ray]'`. Unset (default): one process, unless `--ray` is given.",
     )
@@ -365,7 +404,8 @@ class Settings(BaseSettings):
         default=None,
         ge=1,
         le=4096,
-        description="Ray actors (one CPU each) an evaluation run uses. Unset: one per CPU of the cluster.",
+        description="Ray actors (one CPU each) an evaluation run or an ingestion uses. Unset: one per CPU of the "
+        "cluster.",
     )
 
     oidc_issuer: str | None = Field(
@@ -468,6 +508,13 @@ class Settings(BaseSettings):
         le=604_800.0,
         description="A web console session ends this many seconds after sign-in whatever the activity "
         "(default 12 hours).",
+    )
+    console_secure_cookies: Literal["auto", "always"] = Field(
+        default="auto",
+        description="`auto`: the console's cookies are `Secure` (and `__Host-` named) and HSTS is sent when "
+        "the request came over TLS (`CHARTER_TLS_CERTFILE`, or a proxy on loopback that sets "
+        "`X-Forwarded-Proto`). `always`: whatever the scheme Charter sees; set it when TLS ends at a proxy "
+        "on another host (Charter then sees plain HTTP); plain-HTTP sign-in stops working.",
     )
 
     @field_validator("oidc_algorithms")

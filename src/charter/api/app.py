@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from charter import console
 from charter.api import (
     alerts,
+    assignments,
     drift,
     evals,
     gateway,
@@ -21,6 +22,7 @@ from charter.api import (
     knowledge,
     ledger,
     management,
+    model_training,
     model_versions,
     monitor,
     oidc,
@@ -28,6 +30,7 @@ from charter.api import (
     prompts,
     subjects,
     training,
+    workflows,
 )
 from charter.api.edge import Edge
 from charter.api.errors import install_error_handlers
@@ -40,7 +43,7 @@ __all__ = ["ROUTERS", "create_app"]
 #: Router modules (``router = APIRouter()`` in each, and an optional ``setup(app)``), in order.
 ROUTERS: tuple[ModuleType, ...] = (
     gateway, management, ledger, guards, oversight, prompts, evals, knowledge, monitor, jobs, health, drift,
-    alerts, subjects, training, oidc, console, model_versions,
+    alerts, subjects, training, oidc, console, model_versions, model_training, assignments, workflows,
 )
 
 

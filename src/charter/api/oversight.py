@@ -71,7 +71,13 @@ class RejectIn(_Body):
 
 
 class ScoreIn(_Body):
-    sentence_scores: list[float] = Field(max_length=1000)
+    sentence_scores: list[float] | None = Field(default=None, max_length=1000)
+    sentence_labels: list[Literal["correct", "unsupported", "wrong", "harmful"]] | None = Field(
+        default=None, max_length=1000, description="One per sentence, instead of sentence_scores."
+    )
+    sentence_notes: list[str] | None = Field(
+        default=None, max_length=1000, description="One per sentence ('' for none)."
+    )
     citation_score: float | None = Field(default=None, ge=0.0, le=1.0)
     comment: str = Field(default="", max_length=10_000)
 
@@ -121,8 +127,7 @@ def review_status(
     review_id: str, p: Principal = Depends(authenticate), rt: Runtime = Depends(get_runtime)
 ) -> JSONResponse:
     """The answer once a person decided; 202 with a notice while it waits (only for the requesting key)."""
-    with rt.engine.connect() as conn:
-        status, body = oversight.requester_view(rt, conn, p, review_id)
+    status, body = rt.read(lambda conn: oversight.requester_view(rt, conn, p, review_id))
     return JSONResponse(body, status_code=status)
 
 
@@ -145,8 +150,7 @@ def list_reviews(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return oversight.list_items(conn, p, status=status or None, limit=limit, now=utcnow())
+    return rt.read(lambda conn: oversight.list_items(conn, p, status=status or None, limit=limit, now=utcnow()))
 
 
 @router.post("/api/v1/reviews/next")
@@ -253,8 +257,7 @@ def next_sample(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_run
 def show_sample(
     sample_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return oversight.show_sample(rt, conn, p.tenant_id, sample_id)
+    return rt.read(lambda conn: oversight.show_sample(rt, conn, p.tenant_id, sample_id))
 
 
 @router.post("/api/v1/samples/{sample_id}/score")
@@ -273,8 +276,7 @@ def list_incidents(
     p: Principal = Depends(INCIDENT_READERS),
     rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return oversight.list_incidents(conn, p.tenant_id, status=status, use_case=use_case)
+    return rt.read(lambda conn: oversight.list_incidents(conn, p.tenant_id, status=status, use_case=use_case))
 
 
 @router.post("/api/v1/incidents", status_code=201)
@@ -293,8 +295,7 @@ def open_incident(
 def show_incident(
     incident_id: str, p: Principal = Depends(INCIDENT_READERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
-    with rt.engine.connect() as conn:
-        return oversight.get_incident(conn, p.tenant_id, incident_id)
+    return rt.read(lambda conn: oversight.get_incident(conn, p.tenant_id, incident_id))
 
 
 @router.patch("/api/v1/incidents/{incident_id}")
@@ -342,8 +343,7 @@ def oversight_metrics(
 def list_suspensions(
     p: Principal = Depends(require_roles("admin", "auditor")), rt: Runtime = Depends(get_runtime)
 ) -> list[dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        return oversight.list_suspensions(conn, p.tenant_id)
+    return rt.read(lambda conn: oversight.list_suspensions(conn, p.tenant_id))
 
 
 @router.post("/api/v1/usecases/{name}/resume")

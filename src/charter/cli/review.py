@@ -18,6 +18,7 @@ from charter import oversight
 from charter.cli.common import JSON_OPTION, emit, emit_rows, fail, open_runtime, table
 from charter.domain import Principal
 from charter.errors import InvalidRequest, PermissionDenied
+from charter.oversight import assignment, scoring
 from charter.policy.service import get_use_case
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
@@ -205,20 +206,26 @@ def sample_next(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -
 @app.command()
 def score(
     sample_id: str,
-    sentence: list[float] = typer.Option(..., "--sentence", help="Accuracy 0..1 of each sentence, in order."),
+    sentence: list[float] | None = typer.Option(None, "--sentence", help="Accuracy 0..1 of each sentence, in order."),
+    label: list[str] | None = typer.Option(
+        None, "--label", help="Instead of --sentence: correct | unsupported | wrong | harmful, one per sentence."
+    ),
+    note: list[str] | None = typer.Option(None, "--note", help="A note per sentence, in order ('' for none)."),
     citation: float | None = typer.Option(None, "--citation", help="Citation score 0..1."),
     comment: str = typer.Option(""),
     key: str | None = KEY_OPTION,
     json_output: bool = JSON_OPTION,
 ) -> None:
-    """Score a claimed sample: one --sentence per sentence, optionally --citation."""
+    """Score a claimed sample: one --label (or --sentence) per sentence, optionally --note, --citation."""
     with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(
             lambda c: oversight.score_sample(
                 c,
                 p,
                 sample_id,
-                sentence_scores=sentence,
+                sentence_scores=sentence or None,
+                sentence_labels=label or None,
+                sentence_notes=note or None,
                 citation_score=citation,
                 comment=comment,
                 now=utcnow(),
@@ -244,3 +251,127 @@ def metrics(
         json_output,
         human=table(f"oversight · {use_case}", ["metric", "value"], rows),
     )
+
+
+# -- the scoring queue, teams, assignments and progress ------------------------------------
+@app.command()
+def samples(
+    status: str = typer.Option("pending", help="pending | scored | all"),
+    key: str | None = KEY_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """The expert scoring queue (oldest first; no content)."""
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = scoring.list_samples(conn, p, status=None if status == "all" else status)
+    emit_rows(rows, json_output, "samples", {"id": "id", "use case": "use_case", "sentences": "sentences",
+                                              "status": "status", "claimed by": "claimed_by", "sampled": "created_at"})
+
+
+@app.command()
+def progress(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Each reviewer today (UTC): decided, decided late, scored, open, overdue open."""
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = assignment.progress(conn, p, utcnow())
+    emit_rows(rows, json_output, "progress today", {
+        "reviewer": "reviewer", "teams": lambda r: ",".join(r["teams"]), "decided": "decided_today",
+        "late": "late_today", "scored": "scored_today", "open": "open", "overdue": "overdue_open"})
+
+
+@app.command()
+def assign(
+    use_case: str | None = typer.Option(None, "--use-case", help="Assign this use case's whole queue ..."),
+    review_id: str | None = typer.Option(None, "--review", help="... or one review item."),
+    team: str | None = typer.Option(None, "--team", help="To a team (its name) ..."),
+    reviewer: str | None = typer.Option(None, "--reviewer", help="... or a reviewer (key id or person id)."),
+    key: str | None = KEY_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Assign a queue or an item to a team or a reviewer (admin key): offered to them first."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.assign(
+            c, p.tenant_id, use_case=use_case, review_id=review_id, team=team, reviewer=reviewer, actor=p.key_id,
+            now=utcnow()))
+    emit(result, json_output, human=f"{result['id']}: assigned to {result['assignee_kind']} {result['assignee']}")
+
+
+@app.command()
+def unassign(assignment_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Remove an assignment (admin key)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.unassign(c, p.tenant_id, assignment_id, actor=p.key_id))
+    emit(result, json_output, human=f"removed {assignment_id}")
+
+
+@app.command()
+def assignments(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """The tenant's assignments."""
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = assignment.list_assignments(conn, p.tenant_id)
+    emit_rows(rows, json_output, "assignments", {
+        "id": "id", "use case": lambda r: r["use_case"] or "", "item": lambda r: r["review_id"] or "",
+        "to": lambda r: f"{r['assignee_kind']} {r['assignee']}"})
+
+
+teams_app = typer.Typer(help="Reviewer teams (named sets of reviewers).", no_args_is_help=True)
+app.add_typer(teams_app, name="teams")
+
+
+def _admin(p: Principal) -> None:
+    if p.role != "admin":
+        raise PermissionDenied(f"role {p.role!r} may not change teams or assignments; use an admin key",
+                               code="role_not_allowed")
+
+
+@teams_app.command("list")
+def teams_list(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Teams and their members."""
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = assignment.list_teams(conn, p.tenant_id)
+    emit_rows(rows, json_output, "teams", {"name": "name", "members": lambda r: ", ".join(r["members"]),
+                                          "description": "description"})
+
+
+@teams_app.command("create")
+def teams_create(
+    name: str,
+    member: list[str] | None = typer.Option(None, "--member", help="A reviewer's key id or person id (repeat)."),
+    description: str = typer.Option(""),
+    key: str | None = KEY_OPTION,
+    json_output: bool = JSON_OPTION,
+) -> None:
+    """Create a team (admin key)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.create_team(
+            c, p.tenant_id, name, description=description, members=member or [], actor=p.key_id, now=utcnow()))
+    emit(result, json_output, human=f"team {name}: {', '.join(result['members']) or 'no members'}")
+
+
+@teams_app.command("add")
+def teams_add(name: str, member: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Add a reviewer to a team (admin key)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.add_member(c, p.tenant_id, name, member, actor=p.key_id,
+                                                                 now=utcnow()))
+    emit(result, json_output, human=f"team {name}: {', '.join(result['members'])}")
+
+
+@teams_app.command("remove")
+def teams_remove(name: str, member: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Take a reviewer out of a team (admin key)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.remove_member(c, p.tenant_id, name, member, actor=p.key_id))
+    emit(result, json_output, human=f"team {name}: {', '.join(result['members']) or 'no members'}")
+
+
+@teams_app.command("delete")
+def teams_delete(name: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+    """Delete a team and its assignments (admin key)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        _admin(p)
+        result = rt.writer.write(lambda c: assignment.delete_team(c, p.tenant_id, name, actor=p.key_id))
+    emit(result, json_output, human=f"deleted team {name} ({result['assignments_removed']} assignment(s) removed)")

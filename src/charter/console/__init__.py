@@ -13,13 +13,32 @@ from importlib import resources
 
 from fastapi import APIRouter, FastAPI
 
-from charter.console import auth, citizen, interactions, ledger, review, sso, usecases
+from charter.console import (
+    auth,
+    charters,
+    citizen,
+    evals,
+    incidents,
+    interactions,
+    knowledge,
+    ledger,
+    models,
+    monitoring,
+    prompts,
+    review,
+    scoring,
+    sso,
+    teams,
+    usecases,
+    workflows,
+)
 from charter.console.web import make_templates
 
 __all__ = ["router", "setup"]
 
 router = APIRouter()
-for _module in (auth, sso, review, usecases, interactions, ledger, citizen):
+for _module in (auth, sso, scoring, teams, review, usecases, interactions, ledger, citizen,  # before review's /{id}
+                charters, monitoring, incidents, prompts, evals, knowledge, models, workflows):
     router.include_router(_module.router)
 
 

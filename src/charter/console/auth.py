@@ -44,6 +44,7 @@ STATIC_FILES = {
     "htmx.min.js": "text/javascript; charset=utf-8",
     "console.css": "text/css; charset=utf-8",
     "console.js": "text/javascript; charset=utf-8",
+    "upload.js": "text/javascript; charset=utf-8",
 }
 
 

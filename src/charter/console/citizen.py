@@ -18,9 +18,10 @@ set ``public_chat: false`` or switch the use case off).
 **The citizen.** An anonymous cookie (:data:`COOKIE`, HttpOnly, SameSite=Lax) holds 256 random bits;
 the conversation id (sent as the request's ``user`` and conversation id, so the charter's
 ``end_users`` rate limits apply per citizen) and the forms' CSRF token are hashes of it, so nobody
-without the cookie can compute either. The conversation shown (the last :data:`MAX_TURNS` turns) is
-kept in this process's memory for :data:`IDLE_S` after its last use; the record of every exchange is
-the gateway's, as for any app.
+without the cookie can compute either. The conversation shown (the last
+:data:`~charter.console.conversations.MAX_TURNS` turns) is kept in the store, sealed
+(:mod:`charter.console.conversations`), so any replica serves any citizen; the record of every
+exchange is the gateway's, as for any app.
 
 Browser headers never reach the gateway: the end user is the conversation, never a header a
 browser could set (``end_users.header``, ``officer_header``, the training-consent header).
@@ -31,11 +32,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -45,6 +43,7 @@ from sqlalchemy import Connection, select
 from charter import oversight
 from charter.api.deps import get_runtime
 from charter.api.gateway import chat_exchange, check_gateway_principal, pipeline_of
+from charter.console.conversations import Key, Turn, add_turn, load_turns, save_turns
 from charter.console.web import PREFIX, ConsoleRoute, check_csrf, is_tls, read_form, redirect, render
 from charter.domain import Charter, Principal
 from charter.errors import CharterError, InvalidRequest, NotFound
@@ -54,7 +53,7 @@ from charter.principals.keys import create_key
 from charter.runtime import Runtime
 from charter.store.schema import api_keys, tenants, use_cases, utcnow
 
-__all__ = ["COOKIE", "KEY_NAME", "ChatStore", "chat_key", "router"]
+__all__ = ["COOKIE", "KEY_NAME", "chat_key", "router"]
 
 router = APIRouter(prefix=PREFIX + "/chat", route_class=ConsoleRoute, include_in_schema=False)
 
@@ -62,84 +61,14 @@ router = APIRouter(prefix=PREFIX + "/chat", route_class=ConsoleRoute, include_in
 KEY_NAME = "console public chat"
 #: The citizen's cookie (``__Host-`` and Secure over TLS).
 COOKIE = "charter_citizen"
-#: Turns a conversation shows; earlier ones are dropped from the page (never from the record).
-MAX_TURNS = 20
 #: Earlier answered turns sent to the model with a new question (within ``max_input_chars``).
 HISTORY_TURNS = 5
-#: A conversation not used for this long is forgotten by the page.
-IDLE_S = 24 * 3600
-#: Conversations a process keeps; the least recently used goes first.
-MAX_CONVERSATIONS = 10_000
 #: How often the page asks whether a waiting answer was released (htmx), in seconds.
 POLL_S = 5
 #: The longest comment a citizen may send with feedback or an appeal.
 MAX_COMMENT = 2000
 
 _NOT_HERE = "there is no public chat at this address"
-
-
-# -- the conversation --------------------------------------------------------------------------
-@dataclass(slots=True)
-class Turn:
-    """One question and what became of it."""
-
-    no: int
-    question: str
-    #: answered, waiting (held for a person), rejected (a person did not release it), refused
-    status: str = "waiting"
-    answer: str = ""
-    citations: list[dict[str, Any]] = field(default_factory=list)
-    interaction_id: str | None = None
-    review_id: str | None = None
-    key_id: str = ""
-    reviewed: bool = False
-    holding: bool = False
-    refusal_code: str | None = None
-    feedback: str | None = None
-    appeal_id: str | None = None
-    appeal_key_id: str = ""
-    appeal_status: str | None = None
-    appeal_answer: str = ""
-
-    @property
-    def waiting(self) -> bool:
-        return self.status == "waiting" or self.appeal_status == "pending"
-
-
-@dataclass(slots=True)
-class Conversation:
-    turns: list[Turn] = field(default_factory=list)
-    next_no: int = 1
-    touched: float = field(default_factory=time.monotonic)
-    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def turn(self, no: int) -> Turn | None:
-        return next((t for t in self.turns if t.no == no), None)
-
-
-class ChatStore:
-    """The conversations this process shows, by (tenant id, use case, conversation id)."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[str, str, str], Conversation] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, str]) -> Conversation:
-        now = time.monotonic()
-        with self._lock:
-            while self._items:
-                oldest_key, oldest = next(iter(self._items.items()))
-                if now - oldest.touched <= IDLE_S and len(self._items) <= MAX_CONVERSATIONS:
-                    break
-                del self._items[oldest_key]
-            conversation = self._items.pop(key, None) or Conversation()
-            conversation.touched = now
-            self._items[key] = conversation
-            return conversation
-
-
-def _store(rt: Runtime) -> ChatStore:
-    return rt.part("citizen_chats", ChatStore, ChatStore)
 
 
 # -- the page's use case and its key -------------------------------------------------------------
@@ -258,8 +187,8 @@ def _with_cookie(response: Response, request: Request, citizen: Citizen) -> Resp
     return response
 
 
-def _conversation(rt: Runtime, page: Page, citizen: Citizen) -> Conversation:
-    return _store(rt).get((page.tenant_id, page.use_case, citizen.conversation_id))
+def _key(page: Page, citizen: Citizen) -> Key:
+    return page.tenant_id, page.use_case_id, citizen.conversation_id
 
 
 async def _posted(request: Request, citizen: Citizen) -> dict[str, str]:
@@ -271,11 +200,13 @@ async def _posted(request: Request, citizen: Citizen) -> dict[str, str]:
 
 
 # -- what a held answer became --------------------------------------------------------------
-def _check_waiting(rt: Runtime, page: Page, conversation: Conversation) -> None:
-    """Ask the oversight record about each waiting answer and appeal (as the key that asked)."""
-    waiting = [t for t in conversation.turns if t.waiting]
+def _check_waiting(rt: Runtime, page: Page, turns: list[Turn]) -> list[Turn]:
+    """Ask the oversight record about each waiting answer and appeal (as the key that asked); the
+    turns that changed."""
+    waiting = [t for t in turns if t.waiting]
     if not waiting:
-        return
+        return []
+    before = [dataclasses.replace(t) for t in waiting]
     with rt.engine.connect() as conn:
         for turn in waiting:
             if turn.status == "waiting" and turn.review_id:
@@ -302,6 +233,7 @@ def _check_waiting(rt: Runtime, page: Page, conversation: Conversation) -> None:
                     review = body.get("review") or {}
                     turn.appeal_status = str(review.get("status", "decided"))
                     turn.appeal_answer = str(body["choices"][0]["message"]["content"])
+    return [t for t, was in zip(waiting, before, strict=True) if t != was]
 
 
 def _as(page: Page, key_id: str) -> Principal:
@@ -325,35 +257,37 @@ def _refused(request: Request, exc: CharterError, back: str | None = None) -> Re
 
 
 # -- pages ----------------------------------------------------------------------------------
-@router.get("/{tenant}/{use_case}")
-def chat_page(tenant: str, use_case: str, request: Request) -> Response:
+def _seen(request: Request, tenant: str, use_case: str) -> tuple[Page, Citizen, list[Turn]] | Response:
+    """The page, its visitor and a copy of the conversation's turns once the waiting ones are asked
+    about; or the page's refusal."""
     rt = get_runtime(request)
     try:
         page = _page(rt, tenant, use_case)
     except NotFound as exc:
         return _refused(request, exc)
     citizen = _citizen(request)
-    conversation = _conversation(rt, page, citizen)
-    with conversation.lock:
-        _check_waiting(rt, page, conversation)
-        turns = [dataclasses.replace(t) for t in conversation.turns]
+    turns = [] if citizen.new else load_turns(rt, _key(page, citizen))
+    save_turns(rt, _check_waiting(rt, page, turns))
+    return page, citizen, turns
+
+
+@router.get("/{tenant}/{use_case}")
+def chat_page(tenant: str, use_case: str, request: Request) -> Response:
+    seen = _seen(request, tenant, use_case)
+    if isinstance(seen, Response):
+        return seen
+    page, citizen, turns = seen
     return _view(request, "chat.html", page, citizen, turns=turns)
 
 
 @router.get("/{tenant}/{use_case}/turns/{no}")
 def chat_turn(tenant: str, use_case: str, no: int, request: Request) -> Response:
     """One turn's answer (what the page's htmx poll swaps in); 204 while it still waits (htmx keeps asking)."""
-    rt = get_runtime(request)
-    try:
-        page = _page(rt, tenant, use_case)
-    except NotFound as exc:
-        return _refused(request, exc)
-    citizen = _citizen(request)
-    conversation = _conversation(rt, page, citizen)
-    with conversation.lock:
-        _check_waiting(rt, page, conversation)
-        found = conversation.turn(no)
-        turn = None if found is None else dataclasses.replace(found)
+    seen = _seen(request, tenant, use_case)
+    if isinstance(seen, Response):
+        return seen
+    page, citizen, turns = seen
+    turn = next((t for t in turns if t.no == no), None)
     if turn is None:
         return _refused(request, NotFound("this conversation has no such answer", code="not_found"), page.path)
     if turn.waiting and request.headers.get("hx-request") == "true":
@@ -387,23 +321,19 @@ async def ask(tenant: str, use_case: str, request: Request) -> Response:
         question = form.get("question", "").replace("\r\n", "\n").strip()
         if not question:
             raise InvalidRequest("write a question first", code="missing_field", param="question")
-        conversation = _conversation(rt, page, citizen)
-        with conversation.lock:
-            turn = Turn(no=conversation.next_no, question=question)
-            conversation.next_no += 1
-            messages = _history(page, conversation, question)
-        await _answer(rt, page, citizen, messages, turn)
-        with conversation.lock:
-            conversation.turns.append(turn)
-            del conversation.turns[:-MAX_TURNS]
-        return f"turn-{turn.no}"
+        key = _key(page, citizen)
+        turns = await run_in_threadpool(load_turns, rt, key)
+        turn = Turn(no=0, question=question)
+        await _answer(rt, page, citizen, _history(page, turns, question), turn)
+        stored = await run_in_threadpool(add_turn, rt, key, turn)
+        return f"turn-{stored.no}"
 
     return await _act(request, tenant, use_case, run)
 
-def _history(page: Page, conversation: Conversation, question: str) -> list[dict[str, str]]:
+def _history(page: Page, turns: list[Turn], question: str) -> list[dict[str, str]]:
     """The earlier answered turns and the question, oldest dropped first to stay within the charter's
     ``max_input_chars``."""
-    earlier = [t for t in conversation.turns if t.status == "answered" and t.answer][-HISTORY_TURNS:]
+    earlier = [t for t in turns if t.status == "answered" and t.answer][-HISTORY_TURNS:]
     limit = page.charter.max_input_chars
     while earlier and sum(len(t.question) + len(t.answer) for t in earlier) + len(question) > limit:
         earlier.pop(0)
@@ -451,9 +381,7 @@ def _refusal_text(exc: CharterError, charter: Charter) -> str:
 
 def _turn_of(rt: Runtime, page: Page, citizen: Citizen, no: int) -> Turn:
     """A shown answer of this browser's conversation (another's is ``404``: not in this store entry)."""
-    conversation = _conversation(rt, page, citizen)
-    with conversation.lock:
-        turn = conversation.turn(no)
+    turn = None if citizen.new else next((t for t in load_turns(rt, _key(page, citizen)) if t.no == no), None)
     if turn is None or turn.interaction_id is None or turn.status not in ("answered", "rejected"):
         raise NotFound("this conversation has no such answer", code="not_found")
     return turn
@@ -485,11 +413,12 @@ async def feedback(tenant: str, use_case: str, no: int, request: Request) -> Res
         if rating is None and comment is None:
             raise InvalidRequest("choose helpful or not helpful, or write a comment", code="missing_field",
                                  param="rating")
-        turn = _turn_of(rt, page, citizen, no)
+        turn = await run_in_threadpool(_turn_of, rt, page, citizen, no)
         assert turn.interaction_id is not None
         given = oversight.Feedback(interaction_id=turn.interaction_id, rating=rating, comment=comment)
         await run_in_threadpool(_feedback, rt, page, turn, given)
         turn.feedback = rating or "comment"
+        await run_in_threadpool(save_turns, rt, [turn])
         return f"turn-{no}"
 
     return await _act(request, tenant, use_case, run)
@@ -501,12 +430,13 @@ async def appeal(tenant: str, use_case: str, no: int, request: Request) -> Respo
 
     async def run(rt: Runtime, page: Page, citizen: Citizen, form: dict[str, str]) -> str:
         comment = _comment(form)
-        turn = _turn_of(rt, page, citizen, no)
+        turn = await run_in_threadpool(_turn_of, rt, page, citizen, no)
         if turn.appeal_id is None:
             assert turn.interaction_id is not None
             given = oversight.Feedback(interaction_id=turn.interaction_id, comment=comment, appeal=True)
             out, key_id = await run_in_threadpool(_feedback, rt, page, turn, given)
             turn.appeal_id, turn.appeal_key_id, turn.appeal_status = str(out["review"]["id"]), key_id, "pending"
+            await run_in_threadpool(save_turns, rt, [turn])
         return f"turn-{no}"
 
     return await _act(request, tenant, use_case, run)

@@ -9,13 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
+from sqlalchemy import select
 
 from charter import oversight
 from charter.api.deps import get_runtime
 from charter.api.oversight import decide_and_notify
+from charter.console.teams import reviewer_choices
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.domain import Principal
+from charter.oversight import assignment
+from charter.oversight.assignment import load_board
+from charter.oversight.tables import review_items
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
@@ -44,20 +51,27 @@ def due_text(due_at: str | None, status: str, now: dt.datetime) -> str:
     return f"due in {_minutes(due - now)}" if due > now else f"overdue by {_minutes(now - due)}"
 
 
-def _queue(rt: Runtime, viewer: Viewer, status: str, use_case: str, reason: str, overdue: bool) -> list[dict[str, Any]]:
+def _queue(rt: Runtime, viewer: Viewer, filters: dict[str, Any]) -> list[dict[str, Any]]:
     now = utcnow()
+    me = viewer.principal.key_id
     with rt.engine.connect() as conn:
-        items = oversight.list_items(conn, viewer.principal, status=status or None, limit=500, now=now)
+        items = oversight.list_items(conn, viewer.principal, status=filters["status"] or None, limit=500, now=now)
+        board = load_board(conn, viewer.principal.tenant_id)
+        use_case_ids = dict(conn.execute(select(review_items.c.id, review_items.c.use_case_id).where(
+            review_items.c.id.in_([i["id"] for i in items]))).all()) if items else {}
     rows = []
     for item in items:
-        if use_case and item["use_case"] != use_case:
+        if filters["use_case"] and item["use_case"] != filters["use_case"]:
             continue
-        if reason and reason not in (item["reasons"] or []):
+        if filters["reason"] and filters["reason"] not in (item["reasons"] or []):
             continue
-        if overdue and not item["overdue"]:
+        if filters["overdue"] and not item["overdue"]:
+            continue
+        assignees = board.assignees(item["id"], use_case_ids.get(item["id"], ""))
+        if filters["mine"] and not (board.is_for(me, assignees) or item["claimed_by"] == me):
             continue
         rows.append({**item, "due_text": due_text(item["due_at"], item["status"], now),
-                     "mine": item["claimed_by"] == viewer.principal.key_id})
+                     "mine": item["claimed_by"] == me, "assigned": board.label(assignees, me)})
     return rows
 
 
@@ -68,35 +82,49 @@ def queue(
     use_case: str = Query(default="", max_length=64),
     reason: str = Query(default="", max_length=64),
     overdue: bool = Query(default=False),
+    mine: bool = Query(default=False),
+    empty: bool = Query(default=False),
     viewer: Viewer = Depends(signed_in),
 ) -> Response:
     viewer.require(*REVIEWERS)
     if status and status not in STATUSES:
         status = "pending"
-    rows = _queue(get_runtime(request), viewer, status, use_case, reason, overdue)
-    filters = {"status": status, "use_case": use_case, "reason": reason, "overdue": overdue}
+    filters = {"status": status, "use_case": use_case, "reason": reason, "overdue": overdue, "mine": mine}
+    rows = _queue(get_runtime(request), viewer, filters)
     template = "review_rows.html" if request.headers.get("hx-request") == "true" else "review_queue.html"
-    return render(request, template, viewer=viewer, rows=rows, filters=filters, statuses=STATUSES)
+    return render(request, template, viewer=viewer, rows=rows, filters=filters, statuses=STATUSES, empty=empty)
+
+
+def _next(request: Request, p: Principal, focus: bool, done: str = "") -> Response:
+    """Claim the next item (assigned ones first) and open it; in focus mode the page says what was
+    just recorded and keeps focus mode on."""
+    now = utcnow()
+    review_id = get_runtime(request).writer.write(lambda c: oversight.claim_next(c, p, now))
+    if review_id is None:
+        return redirect(f"{PREFIX}/review?empty=1")
+    query = "?" + urlencode({"focus": 1, "done": done} if done else {"focus": 1}) if focus else ""
+    return redirect(f"{PREFIX}/review/{review_id}{query}")
 
 
 @router.post("/next")
 def take_next(request: Request, post: Posted = Depends(posted)) -> Response:
     p = post.viewer.require(*REVIEWERS)
-    rt = get_runtime(request)
-    now = utcnow()
-    review_id = rt.writer.write(lambda c: oversight.claim_next(c, p, now))
-    if review_id is None:
-        return redirect(f"{PREFIX}/review?empty=1")
-    return redirect(f"{PREFIX}/review/{review_id}")
+    return _next(request, p, post.form.get("focus") == "1")
 
 
 @router.get("/{review_id}")
-def decision_page(review_id: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+def decision_page(review_id: str, request: Request, focus: bool = Query(default=False),
+                  done: str = Query(default="", max_length=80), viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*REVIEWERS)
     rt = get_runtime(request)
     item = rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))  # the view is recorded (AT-4)
     now = utcnow()
     first = [d for d in item["decisions"] if d["decision"] in ("approved", "edited")]
+    assign_to: dict[str, Any] = {}
+    if viewer.may("admin"):
+        with rt.engine.connect() as conn:
+            assign_to = {"teams": assignment.list_teams(conn, p.tenant_id),
+                         "reviewers": reviewer_choices(conn, p.tenant_id)}
     return render(
         request,
         "review_item.html",
@@ -105,6 +133,9 @@ def decision_page(review_id: str, request: Request, viewer: Viewer = Depends(sig
         due=due_text(item["due_at"], item["status"], now),
         mine=item["claimed_by"] == p.key_id,
         first_approvals=first,
+        focus=focus,
+        done=done,
+        **assign_to,
     )
 
 
@@ -140,7 +171,7 @@ def approve(review_id: str, request: Request, tasks: BackgroundTasks, post: Post
     comment = post.text("comment")
     rt = get_runtime(request)
     result = decide_and_notify(tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=comment, now=now))
-    return _decided(request, post.viewer, result)
+    return _decided(request, post, result)
 
 
 @router.post("/{review_id}/edit")
@@ -157,7 +188,7 @@ def edit(review_id: str, request: Request, tasks: BackgroundTasks, post: Posted 
             rt, c, p, review_id, text=text, comment=comment, from_scratch=from_scratch, now=now
         ),
     )
-    return _decided(request, post.viewer, result)
+    return _decided(request, post, result)
 
 
 @router.post("/{review_id}/reject")
@@ -166,8 +197,11 @@ def reject(review_id: str, request: Request, tasks: BackgroundTasks, post: Poste
     reason = post.text("reason", required=True)
     rt = get_runtime(request)
     result = decide_and_notify(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=reason, now=now))
-    return _decided(request, post.viewer, result)
+    return _decided(request, post, result)
 
 
-def _decided(request: Request, viewer: Viewer, result: dict[str, Any]) -> Response:
-    return render(request, "review_decided.html", viewer=viewer, result=result)
+def _decided(request: Request, post: Posted, result: dict[str, Any]) -> Response:
+    """The decision's page, or in focus mode the next item at once."""
+    if post.form.get("focus") == "1":
+        return _next(request, post.viewer.principal, True, done=f"{result['id']}:{result['decision']}")
+    return render(request, "review_decided.html", viewer=post.viewer, result=result)

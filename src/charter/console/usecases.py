@@ -9,9 +9,11 @@ import difflib
 from typing import Any
 
 import yaml
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from charter import oversight
 from charter.api.deps import get_runtime
+from charter.console.incidents import INCIDENT_READERS
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
 from charter.policy import controls as kill
 from charter.policy import service as policy
@@ -43,14 +45,24 @@ def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response
 
 
 @router.get("/{name}")
-def detail(name: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
+def detail(
+    name: str,
+    request: Request,
+    applied: int | None = Query(default=None, ge=1),
+    changed: str = Query(default="", max_length=3),
+    viewer: Viewer = Depends(signed_in),
+) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
     with rt.engine.connect() as conn:
         use_case = policy.get_use_case(conn, p.tenant_id, name)
         versions = policy.charter_history(conn, p.tenant_id, name)
+        incidents = (oversight.list_incidents(conn, p.tenant_id, use_case=name)
+                     if viewer.may(*INCIDENT_READERS) else None)
     off = _switched_off(rt, p.tenant_id).get(name)
-    return render(request, "usecase.html", viewer=viewer, use_case=use_case, versions=versions, off=off)
+    open_incidents = None if incidents is None else sum(1 for i in incidents if i["status"] != "closed")
+    return render(request, "usecase.html", viewer=viewer, use_case=use_case, versions=versions, off=off,
+                  applied=applied, changed=changed == "yes", open_incidents=open_incidents)
 
 
 @router.get("/{name}/versions/{version}")

@@ -22,6 +22,7 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from charter.api.deps import check_role, get_runtime
+from charter.console.charts import number as figure
 from charter.domain import Principal
 from charter.errors import (
     AuthenticationFailed,
@@ -45,7 +46,9 @@ __all__ = [
     "cookie_name",
     "make_templates",
     "posted",
+    "posted_long",
     "render",
+    "same_site",
     "signed_in",
 ]
 
@@ -73,6 +76,8 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 SIGN_IN_COOKIE = "charter_console_signin"
 #: Most fields a console form has; more is refused.
 MAX_FIELDS = 32
+#: Most fields of the expert scoring form (a label and a note per sentence, 1,000 sentences at most).
+LONG_FORM_FIELDS = 2010
 
 
 def make_templates() -> Environment:
@@ -85,11 +90,14 @@ def make_templates() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["prefix"] = PREFIX
+    env.filters["figure"] = figure  # a number as the tables show it (charts.number)
     return env
 
 
 def is_tls(request: Request) -> bool:
-    return request.url.scheme == "https"
+    """Whether the console's cookies are ``Secure``: over TLS, or always with
+    ``CHARTER_CONSOLE_SECURE_COOKIES=always`` (TLS ended at a proxy on another host)."""
+    return request.url.scheme == "https" or get_runtime(request).settings.console_secure_cookies == "always"
 
 
 def cookie_name(request: Request) -> str:
@@ -151,23 +159,28 @@ def signed_in(request: Request) -> Viewer:
     return Viewer(session.principal, sessions.csrf_token(token), token)
 
 
-async def read_form(request: Request) -> dict[str, str]:
+def same_site(request: Request) -> None:
+    """A form sent from another site (its ``Origin``) is refused before its body is read."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
+        raise PermissionDenied("this form was sent from another site", code="csrf_failed")
+
+
+async def read_form(request: Request, max_fields: int = MAX_FIELDS) -> dict[str, str]:
     """The URL-encoded body of a console form; one value per name."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/x-www-form-urlencoded":
         raise UnsupportedMediaType(
             "console forms are sent as application/x-www-form-urlencoded", code="unsupported_media_type"
         )
-    origin = request.headers.get("origin")
-    if origin is not None and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
-        raise PermissionDenied("this form was sent from another site", code="csrf_failed")
+    same_site(request)
     try:
         text = (await request.body()).decode("utf-8")
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FIELDS)
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, max_num_fields=max_fields)
     except UnicodeDecodeError as exc:
         raise InvalidRequest("the form is not valid UTF-8", code="invalid_encoding") from exc
     except ValueError as exc:
-        raise InvalidRequest(f"a console form has at most {MAX_FIELDS} fields", code="invalid_request") from exc
+        raise InvalidRequest(f"a console form has at most {max_fields} fields", code="invalid_request") from exc
     form: dict[str, str] = {}
     for name, value in pairs:
         if name in form:
@@ -206,6 +219,14 @@ class Posted:
 async def posted(request: Request, viewer: Viewer = Depends(signed_in)) -> Posted:
     """Every console POST: the session, then the form, then its CSRF token (``403 csrf_failed``)."""
     form = await read_form(request)
+    check_csrf(form.pop("csrf", None), viewer.csrf)
+    return Posted(viewer, form)
+
+
+async def posted_long(request: Request, viewer: Viewer = Depends(signed_in)) -> Posted:
+    """:func:`posted` for a form with a field or two per sentence (expert scoring): up to
+    :data:`LONG_FORM_FIELDS` fields."""
+    form = await read_form(request, LONG_FORM_FIELDS)
     check_csrf(form.pop("csrf", None), viewer.csrf)
     return Posted(viewer, form)
 

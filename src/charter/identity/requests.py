@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, select, update
 from charter import ledger
 from charter.errors import Conflict, NotFound
 from charter.identity.subjects import check_identifier, subject_key
+from charter.identity.tables import citizen_turns
 from charter.interactions.service import open_raw, public_interaction
 from charter.monitor.drift.tables import drift_embeddings
 from charter.oversight.items import answer_binding, request_binding
@@ -208,9 +209,12 @@ def _erase(conn: Connection, tenant_id: str, subject_id: str, actor: str, reason
     )
     # training examples built from them (charter.training): deleted, their dataset versions tainted
     examples = erase_examples(conn, tenant_id, ids, now)
+    # the console's citizen chat turns of those exchanges (charter.console.conversations)
+    chat_turns = each(lambda c: citizen_turns.delete().where(citizen_turns.c.interaction_id.in_(c)), ids)
     counts = {"interactions": len(ids), "raw": raw, "reviews": len(reviews), "reviews_closed": closed,
               "review_versions": versions, "corrections": corrections, "expert_samples": samples,
-              "feedback": len(notes), "embeddings": embeddings, "training_examples": examples}
+              "feedback": len(notes), "embeddings": embeddings, "training_examples": examples,
+              "chat_turns": chat_turns}
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="subject.erased", subject=subject_id,
                   event={"reason": reason, **counts})
     return {"subject_id": subject_id, "erased_at": now.isoformat(), "reason": reason, "counts": counts}

@@ -10,13 +10,13 @@ session is too old to be accepted anyway.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, String, Table
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, UniqueConstraint
 
 from charter.ledger.tables import GLOBAL_TENANT
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
-__all__ = ["console_sessions", "oidc_revocations"]
+__all__ = ["citizen_turns", "console_sessions", "oidc_revocations"]
 
 oidc_revocations = Table(
     "oidc_revocations",
@@ -52,4 +52,23 @@ console_sessions = Table(
     timestamp("expires_at"),  # the absolute end, whatever the activity
     timestamp("ended_at", nullable=True),  # signed out
     Index("ix_console_sessions_expires", "expires_at"),
+)
+
+#: The console's citizen chat (charter.console.conversations, 0023): one row per question of an
+#: anonymous conversation, so any replica shows it. ``conversation_id`` is a hash of the citizen's
+#: cookie; the question, answer and citations are sealed (the raw tier's key ring) and the row is
+#: deleted a day after the conversation's last use, or with its interaction (retention, erasure).
+citizen_turns = tenant_table(
+    "citizen_turns",
+    ref("use_case_id", "use_cases.id"),
+    Column("conversation_id", String(64), nullable=False),
+    Column("no", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # asking | answered | waiting | rejected | refused
+    Column("sealed", JSON, nullable=False),  # {"question", "answer", "citations", "appeal_answer"}
+    Column("state", JSON, nullable=False),  # ids, flags and codes (no content)
+    ref("interaction_id", "interactions.id", ondelete="CASCADE", nullable=True),
+    timestamp("created_at"),
+    timestamp("updated_at"),
+    UniqueConstraint("tenant_id", "use_case_id", "conversation_id", "no"),
+    Index("ix_citizen_turns_updated", "updated_at"),
 )

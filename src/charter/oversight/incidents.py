@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
-from charter.errors import Conflict, InvalidRequest, NotFound
+from charter.errors import Conflict, InvalidRequest
 from charter.oversight.tables import incident_links, incidents
+from charter.policy.current import use_case_id
+from charter.store.records import found
 from charter.store.schema import interactions, new_id, use_cases
 from charter.store.types import iso
 
@@ -60,14 +62,7 @@ def _check(field: str, value: Any, allowed: tuple[str, ...]) -> None:
 
 
 def _use_case_id(conn: Connection, tenant_id: str, name: str | None) -> str | None:
-    if name is None:
-        return None
-    uc = conn.execute(
-        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
-    ).scalar()
-    if uc is None:
-        raise NotFound(f"use case {name!r} not found", code="use_case_not_found", param="use_case")
-    return str(uc)
+    return None if name is None else use_case_id(conn, tenant_id, name, param="use_case")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,14 +174,13 @@ def link_interactions(
 
 
 def _row(conn: Connection, tenant_id: str, incident_id: str) -> Any:
-    row = conn.execute(
+    return found(
+        conn,
         select(incidents, use_cases.c.name.label("use_case"))
         .outerjoin(use_cases, use_cases.c.id == incidents.c.use_case_id)
-        .where(incidents.c.id == incident_id, incidents.c.tenant_id == tenant_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"incident {incident_id!r} not found; list them with `charter incidents list`")
-    return row
+        .where(incidents.c.id == incident_id, incidents.c.tenant_id == tenant_id),
+        f"incident {incident_id!r} not found; list them with `charter incidents list`",
+    )
 
 
 def _as_dict(row: Any, links: list[str] | None = None) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from sqlalchemy import Connection, select
 
 from charter import ledger
 from charter.domain import Principal
-from charter.errors import Conflict, NotFound, PermissionDenied
+from charter.errors import Conflict, PermissionDenied
+from charter.oversight.assignment import load_board
 from charter.oversight.claims import claimable, release_claim, try_claim
 from charter.oversight.items import answer_binding, request_binding
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
+from charter.store.records import found
 from charter.store.schema import charter_versions, use_cases
 from charter.store.types import iso
 
@@ -38,14 +40,13 @@ AUTOMATION_BIAS_NOTICE = (
 
 
 def get_item(conn: Connection, tenant_id: str, review_id: str) -> Any:
-    row = conn.execute(
+    return found(
+        conn,
         select(review_items, use_cases.c.name.label("use_case"))
         .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
-        .where(review_items.c.id == review_id, review_items.c.tenant_id == tenant_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"review {review_id!r} not found; list the queue with `charter review list`")
-    return row
+        .where(review_items.c.id == review_id, review_items.c.tenant_id == tenant_id),
+        f"review {review_id!r} not found; list the queue with `charter review list`",
+    )
 
 
 def check_reviewer(row: Any, reviewer: Principal) -> None:
@@ -93,7 +94,9 @@ def claim(conn: Connection, reviewer: Principal, review_id: str, now: dt.datetim
 
 
 def claim_next(conn: Connection, reviewer: Principal, now: dt.datetime) -> str | None:
-    """Claim the oldest item this reviewer may take (their own live claim first)."""
+    """Claim the next item this reviewer may take: their own live claim, then the oldest assigned to
+    them or their teams, then the oldest assigned to nobody, then others' once overdue
+    (:mod:`charter.oversight.assignment`)."""
     query = (
         select(
             review_items.c.id,
@@ -101,6 +104,7 @@ def claim_next(conn: Connection, reviewer: Principal, now: dt.datetime) -> str |
             review_items.c.use_case_id,
             review_items.c.charter_version,
             review_items.c.claimed_by,
+            review_items.c.due_at,
         )
         .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
         .where(
@@ -109,11 +113,18 @@ def claim_next(conn: Connection, reviewer: Principal, now: dt.datetime) -> str |
             review_items.c.requester_key_id != reviewer.key_id,
         )
         .order_by(review_items.c.created_at)
-        .limit(50)
+        .limit(200)
     )
     if reviewer.use_case is not None:
         query = query.where(use_cases.c.name == reviewer.use_case)
-    rows = sorted(conn.execute(query).all(), key=lambda r: r.claimed_by != reviewer.key_id)
+    board = load_board(conn, reviewer.tenant_id)
+    ranked = []
+    for row in conn.execute(query).all():
+        rank = 0 if row.claimed_by == reviewer.key_id else board.rank(
+            reviewer.key_id, row.id, row.use_case_id, row.due_at < now)
+        if rank is not None:
+            ranked.append((rank, row))
+    rows = [row for _, row in sorted(ranked, key=lambda pair: pair[0])]  # stable: oldest first within a rank
     for row in rows:
         if reviewer.key_id in (row.approvals or []):
             continue
@@ -204,6 +215,8 @@ def versions(rt: Any, conn: Connection, row: Any) -> list[dict[str, Any]]:
                 "created_at": iso(v.created_at),
             }
         )
+        if content.get("tool_calls"):
+            out[-1]["tool_calls"] = content["tool_calls"]
     return out
 
 
@@ -251,6 +264,7 @@ def show_item(rt: Any, conn: Connection, reviewer: Principal, review_id: str) ->
         "findings": row.findings,
         "appeal": request.get("appeal"),
         "proposed_answer": history[-1]["text"] if history else "",
+        "proposed_tool_calls": history[-1].get("tool_calls") if history else None,
         "current_version": row.current_version,
         "versions": history,
         "decisions": decisions(conn, row.id),

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select, update
 
+from charter.identity.tables import citizen_turns
 from charter.interactions.crypto import KeyRing
 from charter.oversight.tables import expert_samples, feedback, review_items, review_versions
 
@@ -21,6 +22,7 @@ SEALED_COLUMNS: tuple[tuple[Table, str], ...] = (
     (review_versions, "sealed"),
     (expert_samples, "sealed"),
     (feedback, "sealed_correction"),
+    (citizen_turns, "sealed"),  # the console's citizen chat (charter.console.conversations)
 )
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import Connection, select, update
 
 from charter import ledger
 from charter.domain.charter import Charter, SuspendCriteria
-from charter.errors import Conflict, InvalidRequest, NotFound
+from charter.errors import Conflict, InvalidRequest
 from charter.oversight.incidents import IncidentReport, open_incident
 from charter.oversight.tables import feedback, review_decisions, review_items, suspensions
 from charter.policy.controls import set_control
 from charter.policy.current import current_charters
+from charter.policy.current import use_case_id as find_use_case
 from charter.store.schema import controls, interactions, new_id, use_cases
 from charter.store.types import iso
 
@@ -215,11 +216,7 @@ def resume(
     """Switch a suspended use case back on: a recorded admin action with a reason."""
     if not reason.strip():
         raise InvalidRequest("say why the use case may run again", code="missing_field", param="reason")
-    use_case_id = conn.execute(
-        select(use_cases.c.id).where(use_cases.c.tenant_id == tenant_id, use_cases.c.name == name)
-    ).scalar()
-    if use_case_id is None:
-        raise NotFound(f"use case {name!r} not found", code="use_case_not_found")
+    use_case_id = find_use_case(conn, tenant_id, name)
     if not _is_switched_off(conn, tenant_id, name):
         raise Conflict(f"use case {name!r} is not switched off", code="conflict")
     control = set_control(conn, tenant_id, "use_case", name, False, actor=actor, reason=reason)

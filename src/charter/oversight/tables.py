@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -18,8 +17,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import metadata, tenant_table
+from charter.store.types import ref, timestamp
 
 __all__ = [
     "expert_samples",
@@ -27,29 +26,23 @@ __all__ = [
     "feedback",
     "incident_links",
     "incidents",
+    "review_assignments",
     "review_decisions",
     "review_items",
+    "review_team_members",
+    "review_teams",
     "review_versions",
     "suspensions",
 ]
 
 
-def _tenant() -> Column[str]:
-    return Column("tenant_id", String(40), ForeignKey("tenants.id"), nullable=False)
-
-
 def _interaction(nullable: bool = False) -> Column[str]:
-    return Column(
-        "interaction_id", String(40), ForeignKey("interactions.id", ondelete="CASCADE"), nullable=nullable
-    )
+    return ref("interaction_id", "interactions.id", ondelete="CASCADE", nullable=nullable)
 
 
-review_items = Table(
+review_items = tenant_table(
     "review_items",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     _interaction(),
     Column("kind", String(16), nullable=False),  # hold | appeal
     Column("status", String(16), nullable=False),  # pending | approved | edited | rejected
@@ -79,12 +72,9 @@ review_items = Table(
     Index("ix_review_items_use_case_created", "use_case_id", "created_at"),
 )
 
-review_versions = Table(
+review_versions = tenant_table(
     "review_versions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("review_id", String(40), ForeignKey("review_items.id", ondelete="CASCADE"), nullable=False),
+    ref("review_id", "review_items.id", ondelete="CASCADE"),
     Column("version", Integer, nullable=False),
     Column("provenance", String(16), nullable=False),  # ai | ai-edited | human
     Column("author", String(40), nullable=False),
@@ -96,12 +86,9 @@ review_versions = Table(
     UniqueConstraint("review_id", "version"),
 )
 
-review_decisions = Table(
+review_decisions = tenant_table(
     "review_decisions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("review_id", String(40), ForeignKey("review_items.id", ondelete="CASCADE"), nullable=False),
+    ref("review_id", "review_items.id", ondelete="CASCADE"),
     Column("reviewer", String(40), nullable=False),
     Column("decision", String(16), nullable=False),  # approve | edit | reject
     Column("version", Integer, nullable=False),
@@ -113,12 +100,9 @@ review_decisions = Table(
     Index("ix_review_decisions_review", "review_id"),
 )
 
-expert_samples = Table(
+expert_samples = tenant_table(
     "expert_samples",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     _interaction(),
     Column("status", String(16), nullable=False),  # pending | scored
     Column("sealed", JSON, nullable=False),  # {"question", "answer", "citations"}
@@ -132,13 +116,10 @@ expert_samples = Table(
     Index("ix_expert_samples_tenant_status_created", "tenant_id", "status", "created_at"),
 )
 
-expert_scores = Table(
+expert_scores = tenant_table(
     "expert_scores",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("sample_id", String(40), ForeignKey("expert_samples.id", ondelete="CASCADE"), nullable=False),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("sample_id", "expert_samples.id", ondelete="CASCADE"),
+    ref("use_case_id", "use_cases.id"),
     Column("scorer", String(40), nullable=False),
     Column("sentence_scores", JSON, nullable=False),
     Column("accuracy", Float, nullable=False),
@@ -147,15 +128,16 @@ expert_scores = Table(
     Column("weights", JSON, nullable=False),
     Column("comment", Text, nullable=False, default=""),
     timestamp("created_at"),
+    # 0023: the expert's verdict on each sentence (correct | unsupported | wrong | harmful) and a note
+    # each (the reviewer's words, like ``comment``); null for scores given as numbers only
+    Column("sentence_labels", JSON, nullable=True),
+    Column("sentence_notes", JSON, nullable=True),
     Index("ix_expert_scores_use_case_created", "use_case_id", "created_at"),
 )
 
-feedback = Table(
+feedback = tenant_table(
     "feedback",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     _interaction(),
     Column("key_id", String(40), nullable=False),
     Column("rating", String(16), nullable=True),  # helpful | unhelpful
@@ -169,12 +151,9 @@ feedback = Table(
     Index("ix_feedback_use_case_created", "use_case_id", "created_at"),
 )
 
-incidents = Table(
+incidents = tenant_table(
     "incidents",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=True),
+    ref("use_case_id", "use_cases.id", nullable=True),
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False, default=""),
     Column("kind", String(16), nullable=False),  # incident | near-miss
@@ -199,26 +178,57 @@ incidents = Table(
 incident_links = Table(
     "incident_links",
     metadata,
-    Column("incident_id", String(40), ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    ref("incident_id", "incidents.id", ondelete="CASCADE", primary_key=True),
     Column("interaction_id", String(40), primary_key=True),  # no FK: links outlive retention
-    _tenant(),
+    ref("tenant_id", "tenants.id"),
 )
 
-suspensions = Table(
+suspensions = tenant_table(
     "suspensions",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _tenant(),
-    Column("use_case_id", String(40), ForeignKey("use_cases.id"), nullable=False),
+    ref("use_case_id", "use_cases.id"),
     Column("criterion", String(32), nullable=False),
     Column("value", Float, nullable=False),
     Column("threshold", Float, nullable=False),
     Column("events", Integer, nullable=False),
     Column("window_minutes", Integer, nullable=False),
-    Column("incident_id", String(40), ForeignKey("incidents.id"), nullable=False),
+    ref("incident_id", "incidents.id"),
     timestamp("suspended_at"),
     timestamp("resumed_at", nullable=True),
     Column("resumed_by", String(64), nullable=True),
     Column("resume_reason", Text, nullable=True),
     Index("ix_suspensions_use_case", "use_case_id", "suspended_at"),
+)
+
+# -- 0023: reviewer teams and queue assignments (charter.oversight.assignment) ----------------
+review_teams = tenant_table(
+    "review_teams",
+    Column("name", String(64), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("created_by", String(64), nullable=False),
+    timestamp("created_at"),
+    UniqueConstraint("tenant_id", "name"),
+)
+
+review_team_members = Table(
+    "review_team_members",
+    metadata,
+    ref("team_id", "review_teams.id", ondelete="CASCADE", primary_key=True),
+    Column("member", String(64), primary_key=True),  # a key id, or a person's id (oidc:...)
+    ref("tenant_id", "tenants.id"),
+    Column("added_by", String(64), nullable=False),
+    timestamp("added_at"),
+)
+
+#: Who is offered a queue first: a use case's items (and samples), or one review item, assigned to a
+#: reviewer (``assignee_kind = reviewer``: a key id or a person's id) or a team (its id).
+review_assignments = tenant_table(
+    "review_assignments",
+    ref("use_case_id", "use_cases.id", nullable=True),
+    ref("review_id", "review_items.id", ondelete="CASCADE", nullable=True),
+    Column("assignee_kind", String(16), nullable=False),  # reviewer | team
+    Column("assignee", String(64), nullable=False),
+    Column("created_by", String(64), nullable=False),
+    timestamp("created_at"),
+    Index("ix_review_assignments_tenant", "tenant_id", "assignee_kind", "assignee"),
+    Index("ix_review_assignments_review", "review_id"),
 )

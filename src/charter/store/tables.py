@@ -16,12 +16,14 @@ from charter.oversight import tables as oversight_tables
 from charter.prompts import tables as prompts_tables
 from charter.store.schema import metadata
 from charter.training import tables as training_tables
+from charter.workflows import tables as workflows_tables
 
 __all__ = ["TABLE_MODULES", "all_metadata"]
 
 #: Modules that declare tables on :data:`charter.store.schema.metadata` (besides the schema itself).
 TABLE_MODULES = (ledger_tables, oversight_tables, prompts_tables, evals_tables, knowledge_tables, jobs_tables,
-                 alerts_tables, drift_tables, identity_tables, training_tables)
+                 alerts_tables, drift_tables, identity_tables, training_tables,
+                 workflows_tables)
 
 
 def all_metadata() -> MetaData:

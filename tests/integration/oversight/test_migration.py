@@ -1,5 +1,6 @@
-"""Migrations 0003_oversight (and 0013_end_users, which adds the end user to review items and feedback)
-create exactly the tables the code declares, on SQLite and PostgreSQL."""
+"""Migrations 0003_oversight, 0013_end_users (the end user on review items and feedback) and
+0023_review_assignment (teams, assignments, sentence labels) create exactly the tables the code
+declares, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ OURS = {t.name for t in vars(tables).values() if hasattr(t, "c") and hasattr(t, 
 def test_oversight_migration_matches_the_tables(runtime: Runtime) -> None:
     assert set(current_revisions(runtime.engine)) == set(head_revisions())
     applied = {r.revision for r in ScriptDirectory.from_config(alembic_config()).iterate_revisions("heads", "base")}
-    assert "0013_end_users" in applied
+    assert {"0013_end_users", "0023_review_assignment"} <= applied
     with runtime.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, tables.metadata)
     ours = [d for d in diff if _table_of(d) in OURS]
     assert ours == []
-    assert len(OURS) == 9
+    assert len(OURS) == 12
 
 
 def _table_of(change: object) -> str | None:
