@@ -22,8 +22,9 @@ from charter.training.jobs import TrainingRequest, get_training_job, list_traini
 
 __all__ = ["router"]
 
-canary_router = APIRouter(prefix="/api/v1/models", tags=["models"])
-jobs_router = APIRouter(prefix="/api/v1/training/jobs", tags=["training"])
+# One flat router: the edge (charter.api.edge) reads each route's roles from ``router.routes``, and
+# FastAPI keeps an included router's routes behind an ``_IncludedRouter`` it cannot see into.
+router = APIRouter(prefix="/api/v1")
 
 BUILDERS = require_roles("admin", "developer")
 
@@ -56,7 +57,7 @@ class StopIn(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-@jobs_router.post("", status_code=201)
+@router.post("/training/jobs", status_code=201, tags=["training"])
 def queue_job(body: JobIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Queue a fine-tuning job (``charter train run``); the scheduler's ``training.run`` job runs it."""
     request = TrainingRequest(alias=body.alias, dataset_id=body.dataset_id, base=body.base, options=body.options)
@@ -64,18 +65,18 @@ def queue_job(body: JobIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depen
     return row
 
 
-@jobs_router.get("")
+@router.get("/training/jobs", tags=["training"])
 def list_jobs(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     """Fine-tuning jobs, newest first, with progress and cost."""
     return rt.read(lambda conn: list_training_jobs(conn, p.tenant_id))
 
 
-@jobs_router.get("/{job_id}")
+@router.get("/training/jobs/{job_id}", tags=["training"])
 def show_job(job_id: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     return rt.read(lambda conn: get_training_job(conn, p.tenant_id, job_id))
 
 
-@canary_router.post("/{alias}/canary", status_code=201)
+@router.post("/models/{alias}/canary", status_code=201, tags=["models"])
 def start(alias: str, body: CanaryIn, p: Principal = Depends(BUILDERS),
           rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Gate the candidate (not the caller's own registration) and give it a share of the traffic
@@ -91,13 +92,13 @@ def start(alias: str, body: CanaryIn, p: Principal = Depends(BUILDERS),
     return {**row, "gate": [d.as_dict() for d in decisions]}
 
 
-@canary_router.get("/{alias}/canaries")
+@router.get("/models/{alias}/canaries", tags=["models"])
 def list_(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
     """The alias's canaries, newest first, with their last comparison."""
     return rt.read(lambda conn: canary.list_canaries(conn, p.tenant_id, alias))
 
 
-@canary_router.post("/{alias}/canary/evaluate")
+@router.post("/models/{alias}/canary/evaluate", tags=["models"])
 async def evaluate(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """Compare the canary with the serving version now (what the ``models.canary`` job does); a
     withdrawal fires its alert."""
@@ -113,7 +114,7 @@ async def evaluate(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = D
     return dict(row)
 
 
-@canary_router.post("/{alias}/canary/stop")
+@router.post("/models/{alias}/canary/stop", tags=["models"])
 def stop(alias: str, body: StopIn | None = None, p: Principal = Depends(BUILDERS),
          rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
     """End the canary by hand: the version goes back to candidate and takes no traffic (ledgered)."""
@@ -123,7 +124,3 @@ def stop(alias: str, body: StopIn | None = None, p: Principal = Depends(BUILDERS
     rt.policy_changed()
     return row
 
-
-router = APIRouter()
-router.include_router(jobs_router)
-router.include_router(canary_router)
