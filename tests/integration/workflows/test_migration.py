@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 
 from charter.runtime import Runtime
 from charter.store.migrate import alembic_config, current_revisions
+from charter.store.schema import metadata
 from charter.workflows import tables
 from tests.integration.oversight.test_migration import _table_of
 
@@ -21,6 +22,8 @@ def test_workflows_migration_matches_the_tables(runtime: Runtime) -> None:
     assert "0025_workflows" in applied
     with runtime.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(context, tables.metadata)
+        diff = compare_metadata(context, metadata)
     assert [d for d in diff if _table_of(d) in OURS] == []
-    assert {t.name for t in tables.metadata.sorted_tables} >= OURS
+    assert {t.name for t in metadata.sorted_tables} >= OURS
+    declared = (tables.workflows, tables.workflow_batches, tables.workflow_runs, tables.workflow_steps)
+    assert {t.name for t in declared} == OURS
