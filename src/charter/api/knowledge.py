@@ -33,10 +33,6 @@ QUERY = require_roles(*service.QUERY_ROLES)
 LINEAGE = require_roles("admin", "auditor")
 
 
-def _actor(p: Principal) -> str:
-    return f"key:{p.key_id}"
-
-
 async def _spool(request: Request, rt: Runtime) -> Path:
     """Stream the body to an owner-only file under the data directory (the edge enforces the cap
     and the deadline while it arrives); an empty body is ``400 missing_field``."""
@@ -97,7 +93,8 @@ def create(
     """Create a knowledge base."""
     return rt.writer.write(
         lambda c: service.create_kb(
-            c, service.KnowledgeBaseSpec(**body.model_dump()), tenant_id=p.tenant_id, actor=_actor(p), egress=rt.egress
+            c, service.KnowledgeBaseSpec(**body.model_dump()), tenant_id=p.tenant_id, actor=service.actor_of(p),
+            egress=rt.egress,
         )
     )
 
@@ -138,7 +135,7 @@ async def upload(
             kb_name=kb,
             filename=filename,
             source_uri=source_uri or f"upload:{filename}",
-            uploader=_actor(p),
+            uploader=service.actor_of(p),
             classification=classification,
         )
     finally:
@@ -161,7 +158,7 @@ def delete(
 ) -> dict[str, Any]:
     """Delete a document; chunks, vectors and index entries go with it; a new version records it."""
     return knowledge.delete_document(
-        rt, tenant_id=p.tenant_id, kb_name=kb, document_id=document_id, actor=_actor(p)
+        rt, tenant_id=p.tenant_id, kb_name=kb, document_id=document_id, actor=service.actor_of(p)
     )
 
 
@@ -177,7 +174,7 @@ async def rebuild(
     kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """Re-create the lexical index and vectors from the stored chunks."""
-    return await asyncio.to_thread(knowledge.rebuild, rt, tenant_id=p.tenant_id, kb_name=kb, actor=_actor(p))
+    return await asyncio.to_thread(knowledge.rebuild, rt, tenant_id=p.tenant_id, kb_name=kb, actor=service.actor_of(p))
 
 
 @router.post("/api/v1/kb/{kb}/query")

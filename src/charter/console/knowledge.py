@@ -47,10 +47,6 @@ KB_MANAGERS = ("admin", "developer")
 CSRF_HEADER = "x-charter-csrf"
 
 
-def _actor(p: Principal) -> str:
-    return f"key:{p.key_id}"
-
-
 @router.get("")
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*KB_MANAGERS)
@@ -136,7 +132,7 @@ async def upload(kb: str, request: Request, filename: str = Query(default="", ma
 
 
 def _ingest(rt: Runtime, p: Principal, kb: str, name: str, data: bytes) -> knowledge.IngestReport:
-    return knowledge.ingest(rt, tenant_id=p.tenant_id, kb_name=kb, uploader=_actor(p),
+    return knowledge.ingest(rt, tenant_id=p.tenant_id, kb_name=kb, uploader=service.actor_of(p),
                             sources=[knowledge.Source(name, data, f"upload:{name}")])
 
 
@@ -152,7 +148,7 @@ def delete(kb: str, document_id: str, request: Request, post: Posted = Depends(p
     if post.form.get("confirm") != "yes":
         return render(request, "knowledge_delete.html", viewer=post.viewer, kb=kb, document=found[0])
     result: dict[str, Any] = knowledge.delete_document(rt, tenant_id=p.tenant_id, kb_name=kb,
-                                                       document_id=document_id, actor=_actor(p))
+                                                       document_id=document_id, actor=service.actor_of(p))
     return redirect(f"{PREFIX}/knowledge/{kb}?deleted={document_id}"
                     + (f"&version={result['version']}" if result.get("version") else ""))
 

@@ -32,6 +32,7 @@ __all__ = [
     "PII_POLICIES",
     "QUERY_ROLES",
     "KnowledgeBaseSpec",
+    "actor_of",
     "authorise",
     "check_embedder_options",
     "create_kb",
@@ -48,6 +49,11 @@ __all__ = [
 PII_POLICIES = ("redact", "block", "off")
 QUERY_ROLES = ("admin", "developer", "app")
 NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+
+
+def actor_of(p: Principal) -> str:
+    """Who a knowledge-base change is recorded as (uploader, deleter, rebuilder): the API key."""
+    return f"key:{p.key_id}"
 
 
 def kb_record(row: Any) -> dict[str, Any]:

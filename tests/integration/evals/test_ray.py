@@ -6,16 +6,13 @@ closed (``ray_unavailable``), leaving it resumable."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
-if os.environ.get("CHARTER_RAY_TESTS_INNER") != "1":
-    pytest.skip(
-        "runs in its own pytest process (test_ray_isolated.py): a Ray head that fails to start aborts the "
-        "interpreter (a C++ fatal error in its GCS client), which would end the whole suite",
-        allow_module_level=True,
-    )
+from tests.support.ray_process import IN_RAY_PROCESS, SKIP_REASON
+
+if not IN_RAY_PROCESS:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 
 from charter.errors import Unavailable
 from charter.evals.datasets import import_dataset

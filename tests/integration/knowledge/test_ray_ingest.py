@@ -12,12 +12,10 @@ from typing import Any
 
 import pytest
 
-if os.environ.get("CHARTER_RAY_TESTS_INNER") != "1":
-    pytest.skip(
-        "runs in its own pytest process (tests/integration/evals/test_ray_isolated.py): a Ray head that "
-        "fails to start aborts the interpreter, which would end the whole suite",
-        allow_module_level=True,
-    )
+from tests.support.ray_process import IN_RAY_PROCESS, SKIP_REASON
+
+if not IN_RAY_PROCESS:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 
 from sqlalchemy import select
 
