@@ -2,7 +2,7 @@
 ordinary questions lose or change their answer (issue 12).
 
     .venv/bin/python benchmarks/benign_utility.py --split dev [--embedded 20] [--show]
-    .venv/bin/python benchmarks/benign_utility.py --split test --final [--embedded 20] [--write]
+    .venv/bin/python benchmarks/benign_utility.py --split test2 --final --embedded 20 --write
 
 One real ``charter serve`` (SQLite, a temporary data directory) after ``charter init``. Every arm
 is a copy of the demo charter ``charter init`` writes (pii: redact with pseudonyms, injection:
@@ -24,8 +24,13 @@ name, the model and the rate limit changed:
   strong arm's, whose changes that arm sees.
 
 Each request also carries an agency's own system message (benchmarks/data/guard_traffic/benign.jsonl,
-same split): prompt_leak compares the answer with it. Questions and answers are split in two
-halves by a seeded shuffle: dev (looked at) and test (scored once, ``--final``).
+same split; test2 uses the test split's): prompt_leak compares the answer with it. The questions and
+answers of qa_pairs.jsonl are split in two halves by a seeded shuffle: dev (looked at, tuned on) and
+test (scored once, on 5 Dec 2026; the failures were then listed and fixed, so it is no longer a
+clean test set). **test2** (benchmarks/data/benign_utility_test2.jsonl, 142 questions across
+agencies and countries with the answers a strong model gives, written before any tuning for it) is
+the clean test split: scored once, at the end, with ``--final``. ``--write`` puts the section for
+the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 """
 
 from __future__ import annotations
@@ -53,11 +58,18 @@ import gateway_overhead as go  # noqa: E402  (charter CLI and process helpers)
 import guard_traffic as traffic  # noqa: E402
 
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
-RESULTS = HERE / "results" / "guards_injection_toxicity.md"
+TEST2 = HERE / "data" / "benign_utility_test2.jsonl"
+RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
 #: What pii_leak (redact) puts in place of a value in an answer.
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
+
+
+def load_pairs(which: str) -> list[dict[str, str]]:
+    if which == "test2":
+        return [json.loads(line) for line in TEST2.read_text(encoding="utf-8").splitlines() if line]
+    return split([json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line], which)
 
 
 def split(items: list[Any], which: str) -> list[Any]:
@@ -163,8 +175,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
     from tests.support.upstream import ScriptedUpstream
 
-    pairs = split([json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line], args.split)
-    prompts = [p["text"] for p in traffic.load_benign(args.split) if p["kind"] == "system_prompt"]
+    pairs = load_pairs(args.split)
+    prompt_split = "test" if args.split == "test2" else args.split
+    prompts = [p["text"] for p in traffic.load_benign(prompt_split) if p["kind"] == "system_prompt"]
     upstream = ScriptedUpstream().start()
     gateway = Gateway(upstream.url, args.embedded > 0)
     cases: list[dict[str, Any]] = []
@@ -201,7 +214,10 @@ def render(report: dict[str, Any]) -> str:
     split_name = report["split"]
     lines = [f"## Benign utility through the gateway, the demo helpdesk's five guards ({split_name} split)\n",
              f"Command: `.venv/bin/python benchmarks/benign_utility.py --split {split_name}"
-             f"{' --final' if split_name == 'test' else ''} --embedded {report['embedded']}`\n",
+             f"{' --final' if split_name != 'dev' else ''} --embedded {report['embedded']}"
+             f"{' --write' if report.get('write') else ''}`\n",
+             f"Measured {time.strftime('%d %b %Y %H:%M UTC', time.gmtime())}, load {report.get('load', '?')}; "
+             f"{report.get('note', '')}\n",
              "| arm | questions | kept | refused | withheld | changed | question changed | lost or changed |",
              "|---|---|---|---|---|---|---|---|"]
     for arm in ("strong", "embedded"):
@@ -223,19 +239,34 @@ def render(report: dict[str, Any]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--split", choices=["dev", "test", "test2"], default="dev")
     ap.add_argument("--final", action="store_true", help="required for the test split: it is scored once")
     ap.add_argument("--embedded", type=int, default=0, help="also ask the embedded model the first N questions")
     ap.add_argument("--show", action="store_true", help="print every case as JSON")
+    ap.add_argument("--write", action="store_true", help=f"write the split's section into {RESULTS.name}")
+    ap.add_argument("--note", default="", help="a line printed under the command (how often the split was scored)")
     args = ap.parse_args()
-    if args.split == "test" and not args.final:
-        raise SystemExit("the test split is scored once, at the end: add --final")
+    if args.split != "dev" and not args.final:
+        raise SystemExit("the test splits are scored once, at the end: add --final")
+    load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     report = run(args)
-    report["embedded"] = args.embedded
+    report.update(embedded=args.embedded, write=args.write, load=load, note=args.note)
     if args.show:
         print(json.dumps(report["cases"], indent=1), file=sys.stderr)
-    print(render(report))
+    section = render(report)
+    print(section)
+    if args.write:
+        write_section(section, args.split)
     return 0
+
+
+def write_section(section: str, which: str) -> None:
+    """Replace the split's section of the results file (one ``## `` heading per split)."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    marker = f"({which} split)"
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [part for part in parts if not (part.startswith("## ") and marker in part.splitlines()[0])]
+    RESULTS.write_text(("".join(kept).rstrip() + "\n\n" + section).lstrip(), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,16 @@ at c=1, request by request (added p50 latency); at c=64, round by round (request
 the gateway's CPU per request, from /proc). The guards' own time and the share of texts answered
 from the verdict cache come from the recorded verdicts. Results: benchmarks/results/guards_cost.md
 (``--write`` replaces its first section and keeps the ``###`` sections below it). ``--charter-ref``
-(default HEAD) runs a commit's ``src/``; ``--warn`` turns the blocks into warnings, to compare with
-code that refused this agency's system message.
+(default HEAD) runs a commit's ``src/``; ``--overlay FILE...`` lays the working tree's copies of
+those files over it (one change measured while others edit other files); ``--warn`` turns the blocks
+into warnings, to compare with code that refused this agency's system message.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import json
 import os
@@ -245,7 +247,7 @@ def start(procs: go.Processes, args: argparse.Namespace) -> tuple[int, dict[str,
     env = {**os.environ, "CHARTER_DATA_DIR": str(data_dir), "CHARTER_OUTBOUND_ALLOW": '["http://127.0.0.1:*"]',
            "CHARTER_EMBEDDED_MODEL": "none", "CHARTER_LOG_LEVEL": "warning"}
     if args.charter_ref:  # the committed code, not the working tree (others may be editing it)
-        env["PYTHONPATH"] = str(go.charter_snapshot(args.charter_sha))
+        env["PYTHONPATH"] = str(snapshot(args.charter_sha, args.overlay))
     tenant = str(go._charter_json(["init"], env).get("tenant") or "demo")
     go._charter_json(["models", "add", "bench-mock", "--provider", "openai", "--endpoint",
                       f"http://127.0.0.1:{mock_port}/v1", "--region", "local", "--classification", "secret"], env)
@@ -273,6 +275,25 @@ def start(procs: go.Processes, args: argparse.Namespace) -> tuple[int, dict[str,
             raise SystemExit(f"charter or the mock did not start; logs under {go.WORK}")
         time.sleep(0.5)
     return port, keys, data_dir / "charter.db", go.descendants(server.pid)
+
+
+def snapshot(sha: str, overlay: list[str] | None = None) -> Path:
+    """``src/`` of commit ``sha``, with the working tree's copies of the ``overlay`` files laid over it."""
+    base = go.charter_snapshot(sha)
+    if not overlay:
+        return base
+    files = sorted({str(Path(f)) for f in overlay})
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode() + b"\0" + (go.ROOT / name).read_bytes() + b"\0")
+    dest = go.WORK / f"charter-{sha}-{digest.hexdigest()[:12]}"
+    if not (dest / "src" / "charter").exists():
+        shutil.copytree(base.parent, dest, dirs_exist_ok=True)
+        for name in files:
+            if not name.startswith("src/"):
+                raise SystemExit(f"--overlay takes files under src/, not {name}")
+            shutil.copy2(go.ROOT / name, dest / name)
+    return dest / "src"
 
 
 def verdict_stats(db: Path) -> dict[str, Any]:
@@ -322,6 +343,8 @@ def main() -> int:
     parser.add_argument("--gateway-core", default="1", help="core for charter serve")
     parser.add_argument("--charter-ref", default="HEAD",
                         help="run Charter's src/ as of this commit ('' for the working tree)")
+    parser.add_argument("--overlay", nargs="+", metavar="FILE",
+                        help="working-tree files (under src/) laid over --charter-ref's src/")
     parser.add_argument("--warn", action="store_true",
                         help="block actions become warn (to compare with code that screened the system message)")
     parser.add_argument("--write", action="store_true", help=f"write the report to {RESULTS}")
@@ -357,7 +380,8 @@ def main() -> int:
     finally:
         procs.stop()
     report = {
-        "charter": go._git_head(args.charter_sha) if args.charter_sha else "working tree",
+        "charter": (go._git_head(args.charter_sha) if args.charter_sha else "working tree")
+        + (f" with the working tree's {', '.join(args.overlay)}" if args.overlay and args.charter_sha else ""),
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "request_chars": len(json.dumps(conversation(1))),
@@ -382,6 +406,8 @@ def main() -> int:
 def render(r: dict[str, Any], args: argparse.Namespace) -> str:
     added, kept = r["added_p50_ms"], r["throughput_kept"]
     ref_option = "" if args.charter_ref == "HEAD" else f" --charter-ref '{args.charter_ref}'"
+    if args.overlay:
+        ref_option += " --overlay " + " ".join(args.overlay)
     return "\n".join([
         "## Guards: cost in the gateway on realistic traffic (five guards, c=1 and c=64, one core)", "",
         f"Command: `.venv/bin/python benchmarks/guard_cost.py --rounds {args.rounds} --seconds {args.seconds:g} "

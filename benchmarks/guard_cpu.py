@@ -1,6 +1,6 @@
 """The five guards' CPU per request, in one process, on guard_cost.py's traffic (no server, no network).
 
-    .venv/bin/python benchmarks/guard_cpu.py [--requests 2000] [--profile] [--charter-ref REF]
+    .venv/bin/python benchmarks/guard_cpu.py [--requests 2000] [--profile] [--compare REF [--overlay FILE...]]
 
 The same exchanges as ``benchmarks/guard_cost.py`` (the agency's 1.5 KB system message, one of 16
 earlier two-turn exchanges, a new question; a different answer each time) go through the real guard
@@ -9,8 +9,9 @@ pseudonymise; injection, toxicity, prompt_leak: block; pii_leak: redact) and one
 cache, as in ``charter serve``. Reported: CPU time (``time.process_time``) per request over the
 stages, and per guard the CPU time of its scans (``time.thread_time``), which on a shared machine
 are far steadier than wall-clock. ``--profile`` prints the top functions by cumulative and own time (cProfile).
-``--charter-ref`` runs the src/ of a commit (in a child process) so that before and after can be
-measured back to back; ``--compare REF`` does both, interleaved, and prints the ratio.
+``--compare REF`` runs REF's src/ and the working tree's (each in a child process), interleaved, and
+prints the ratio; with ``--overlay FILE...`` the "after" side is REF's src/ with the working tree's
+copies of those files only (one change measured while others edit other files).
 A development tool for the guards' hot paths; guard_cost.py is the benchmark of record.
 """
 
@@ -144,12 +145,13 @@ def measure(requests: int, profile: bool) -> dict[str, Any]:
     }
 
 
-def child(ref: str, requests: int) -> dict[str, Any]:
+def child(ref: str, requests: int, overlay: list[str] | None = None) -> dict[str, Any]:
     import gateway_overhead as go
+    import guard_cost as gc
 
     env = dict(os.environ)
     if ref:
-        env["PYTHONPATH"] = str(go.charter_snapshot(go.resolve_ref(ref)))
+        env["PYTHONPATH"] = str(gc.snapshot(go.resolve_ref(ref), overlay))
     out = subprocess.run([sys.executable, __file__, "--requests", str(requests), "--json"], env=env,
                          capture_output=True, text=True, check=True)
     return dict(json.loads(out.stdout))
@@ -161,6 +163,8 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--compare", metavar="REF", help="interleave REF's src/ and the working tree")
     parser.add_argument("--pairs", type=int, default=3, help="rounds of each with --compare")
+    parser.add_argument("--overlay", nargs="+", metavar="FILE",
+                        help="with --compare: the after side is REF with these working-tree files")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.compare:
@@ -168,7 +172,7 @@ def main() -> int:
         after: list[dict[str, Any]] = []
         for _ in range(args.pairs):
             before.append(child(args.compare, args.requests))
-            after.append(child("", args.requests))
+            after.append(child(args.compare if args.overlay else "", args.requests, args.overlay))
         b = statistics.median(x["cpu_ms_per_request"] for x in before)
         a = statistics.median(x["cpu_ms_per_request"] for x in after)
         gb = statistics.median(x["guards_own_total_ms"] for x in before)

@@ -194,17 +194,23 @@ def load_benign(*splits: str) -> list[dict[str, Any]]:
 
 # ---------------------------------------------------------------- attacks
 
-def agentdojo_wheel() -> Path:
-    folder = Path(tempfile.gettempdir()) / "agentdojo"
-    found = sorted(folder.glob("agentdojo-0.1.35-*.whl"))
+def pinned_wheel(requirement: str, sha256: str) -> Path:
+    """The wheel of ``name==version`` from the system temp folder, fetched once with pip, sha256 checked."""
+    name, version = requirement.split("==")
+    folder = Path(tempfile.gettempdir()) / name
+    found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     if not found:
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", AGENTDOJO, "-d", str(folder)],
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", requirement, "-d", str(folder)],
                        check=True)
-        found = sorted(folder.glob("agentdojo-0.1.35-*.whl"))
+        found = sorted(folder.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     digest = hashlib.sha256(found[0].read_bytes()).hexdigest()
-    if digest != AGENTDOJO_SHA256:
-        raise SystemExit(f"{found[0]}: sha256 {digest}, expected {AGENTDOJO_SHA256}")
+    if digest != sha256:
+        raise SystemExit(f"{found[0]}: sha256 {digest}, expected {sha256}")
     return found[0]
+
+
+def agentdojo_wheel() -> Path:
+    return pinned_wheel(AGENTDOJO, AGENTDOJO_SHA256)
 
 
 def _fstring(node: ast.AST, consts: dict[str, str]) -> str | None:

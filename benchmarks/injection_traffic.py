@@ -2,6 +2,13 @@
 
     .venv/bin/python benchmarks/injection_traffic.py --split dev [--show] [--before OLD_MODEL.json]
     .venv/bin/python benchmarks/injection_traffic.py --split test --final      # once, at the end
+    .venv/bin/python benchmarks/injection_traffic.py --split test2 --final     # once, at the end
+
+``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
+been scored and before the model was tuned again: benign traffic of other agencies, countries,
+languages and layouts, and spikee 0.9.2's attacks (never trained on). Its attacks in spikee's
+translations (Zulu, Albanian, Irish, Scots Gaelic) are reported on rows of their own, outside the
+English headline.
 
 Data: benchmarks/guard_traffic.py (benign traffic in benchmarks/data/guard_traffic/benign.jsonl;
 attacks from AgentDojo 0.1.35, BIPIA and StruQ built when run). Each text is screened the way the
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -35,6 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, os.environ.get("CHARTER_BENCH_SRC", str(ROOT / "src")))  # --baseline: a commit's src/
 
 import guard_traffic as traffic  # noqa: E402
+import guard_traffic_test2 as traffic2  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
 
@@ -65,8 +74,11 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
     rows: dict[str, list[bool]] = defaultdict(list)
     flagged_examples: list[str] = []
     missed_examples: list[str] = []
+    cpu: list[float] = []
     for item in benign:
+        t0 = time.process_time()
         hit = screen(guard, item)
+        cpu.append(time.process_time() - t0)
         rows[item["kind"]].append(hit)
         if item["kind"] == "system_prompt":
             rows["system_prompt (read as a caller's text)"].append(screen(guard, item, as_user=True))
@@ -80,7 +92,7 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
     benign_kinds = [*sorted({i["kind"] for i in benign}), "system_prompt (read as a caller's text)"]
     all_benign = [h for i, k in enumerate(benign_kinds[:-1]) for h in rows[k]]
     headline = [h for k in rows if k.startswith(("direct_", "inserted_", "split_")) and k != "inserted_bipia_task"
-                for h in rows[k]]
+                and not k.endswith("_translated") for h in rows[k]]
     report = {
         "benign": {k: [sum(rows[k]), len(rows[k])] for k in benign_kinds},
         "benign_all": [sum(all_benign), len(all_benign)],
@@ -88,6 +100,8 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
         "recall_headline": [sum(headline), len(headline)],
         "recall_direct": _share(rows, "direct_"), "recall_inserted": _share(rows, "inserted_", "inserted_bipia_task"),
         "recall_split_over_turns": _share(rows, "split_"),
+        # CPU per benign item as the gateway screens it (no verdict cache), in microseconds
+        "cpu_us": [round(statistics.median(cpu) * 1e6), round(statistics.fmean(cpu) * 1e6)],
     }
     if show:
         report["flagged"] = flagged_examples
@@ -96,14 +110,15 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
 
 
 def _share(rows: dict[str, list[bool]], prefix: str, skip: str = "") -> list[int]:
-    hits = [h for k, v in rows.items() if k.startswith(prefix) and k != skip for h in v]
+    hits = [h for k, v in rows.items() if k.startswith(prefix) and k != skip and not k.endswith("_translated")
+            for h in v]
     return [sum(hits), len(hits)]
 
 
 def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float) -> str:
     out = [f"## Injection on realistic agency traffic and unseen attacks ({split} split)\n",
            f"Command: `.venv/bin/python benchmarks/injection_traffic.py --split {split}"
-           f"{' --final' if split == 'test' else ''}`\n",
+           f"{' --final' if split.startswith('test') else ''}`\n",
            f"{seconds:.1f} s for every model below, 2 shared vCPU (busy machine).\n",
            "| set | " + " | ".join(name for name, _ in results) + " |", "|---" * (len(results) + 1) + "|"]
 
@@ -116,10 +131,14 @@ def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float
     for k in first["benign"]:
         out.append(f"| benign: {k} | " + " | ".join(cell(r["benign"][k]) for _, r in results) + " |")
     for key in ("recall_headline", "recall_direct", "recall_inserted", "recall_split_over_turns"):
-        label = "**attack recall (all but BIPIA's out-of-place tasks)**" if key == "recall_headline" else key
+        label = ("**attack recall (all but BIPIA's out-of-place tasks and spikee's translations)**"
+                 if key == "recall_headline" else key)
         out.append(f"| {label} | " + " | ".join(cell(r[key]) for _, r in results) + " |")
     for k in first["attacks"]:
         out.append(f"| attack: {k} | " + " | ".join(cell(r["attacks"][k]) for _, r in results) + " |")
+    out.append("| CPU per benign item, p50 / mean (µs; process time, no verdict cache) | "
+               + " | ".join(f"{r['cpu_us'][0]} / {r['cpu_us'][1]}" for _, r in results) + " |")
+    out.append(f"\nLoad average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}.")
     return "\n".join(out) + "\n"
 
 
@@ -128,27 +147,29 @@ def baseline(ref: str, split: str) -> list[tuple[str, dict[str, Any]]]:
 
     sha = go.resolve_ref(ref)
     env = {**os.environ, "CHARTER_BENCH_SRC": str(go.charter_snapshot(sha))}
-    argv = [sys.executable, __file__, "--split", split, "--json", *(["--final"] if split == "test" else [])]
+    argv = [sys.executable, __file__, "--split", split, "--json", *(["--final"] if split.startswith("test") else [])]
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
     return [(f"{name} (commit {sha})", r) for name, r in json.loads(out)]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=["dev", "test"], default="dev")
+    ap.add_argument("--split", choices=["dev", "test", "test2"], default="dev")
     ap.add_argument("--final", action="store_true", help="required to score the test split (once)")
     ap.add_argument("--before", type=Path, help="an earlier model file, scored beside the shipped one")
     ap.add_argument("--show", action="store_true", help="list flagged benign texts and missed attacks")
     ap.add_argument("--baseline", metavar="REF", help="also score the guard of this commit (e.g. HEAD)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # a --baseline child's answer
     args = ap.parse_args()
-    if args.split == "test" and not args.final:
+    if args.split.startswith("test") and not args.final:
         raise SystemExit("the test split is scored once, at the end: add --final")
     from charter.guards.injection import InjectionGuard
     from charter.guards.injection.model import LinearModel
 
-    benign = traffic.load_benign(args.split)
-    attacks = traffic.attacks(args.split)
+    if args.split == "test2":
+        benign, attacks = traffic2.load_benign(), traffic2.attacks()
+    else:
+        benign, attacks = traffic.load_benign(args.split), traffic.attacks(args.split)
     guards: list[tuple[str, Any]] = []
     if args.before is not None:
         doc = json.loads(args.before.read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from charter.domain import ChatMessage, Exchange, Finding
 from charter.domain.charter import GuardAction, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult, Source
-from charter.guards.cache import VerdictCache
+from charter.guards.cache import Digests, VerdictCache
 from charter.guards.catalog import GuardSet, run_guard
 from charter.guards.vault import Vault, redact
 from charter.guards.views import View, place, single
@@ -37,6 +37,7 @@ __all__ = [
     "restore_allowed",
     "run_jobs",
     "screen",
+    "shared_context",
     "verdict",
 ]
 
@@ -98,14 +99,27 @@ CHUNK_GUARDS = frozenset({"grounding"})
 
 
 def context_for(
-    ex: Exchange, direction: Direction, policy: GuardPolicy, guard: str | None = None
+    ex: Exchange, direction: Direction, policy: GuardPolicy, guard: str | None = None,
+    shared: GuardContext | None = None,
 ) -> GuardContext:
     """What guard ``guard`` may know besides the text. On a knowledge-grounded exchange an output
     guard in :data:`CHUNK_GUARDS` gets exactly the retrieved chunks as ``options["chunks"]`` (none
-    retrieved: an empty list, so nothing supports the answer), never the caller's own messages."""
+    retrieved: an empty list, so nothing supports the answer), never the caller's own messages.
+    ``shared``: :func:`shared_context` of the same exchange and direction, worked out once for all
+    the stage's guards (their system prompt and authorised texts are the same)."""
     options = dict(policy.options)
     if direction == "output" and guard in CHUNK_GUARDS and (ex.context or ex.charter.knowledge_bases):
         options["chunks"] = [str(c.get("text", "")) for c in ex.context]
+    base = shared if shared is not None else shared_context(ex, direction)
+    return GuardContext(direction=direction, use_case=base.use_case, role=base.role, source=base.source,
+                        system_prompt=base.system_prompt, authorised_texts=base.authorised_texts,
+                        options=options, threshold=policy.threshold)
+
+
+def shared_context(ex: Exchange, direction: Direction) -> GuardContext:
+    """The part of a guard's context that is the same for every guard of a stage: the system
+    prompt (the charter's, and the application's system messages once composed) and, for output,
+    the authorised texts (the caller's messages, the retrieved chunks, the caller's own values)."""
     system = ex.charter.system_prompt
     if ex.prompt_messages:
         system = "\n".join([system, *(m.content for m in ex.prompt_messages if m.role == "system")])
@@ -116,8 +130,7 @@ def context_for(
         authorised += list(ex.vault.values())
     source: Source = "answer" if direction == "output" else "user"
     return GuardContext(direction=direction, use_case=ex.charter.name, role=source, source=source,
-                        system_prompt=system, authorised_texts=authorised, options=options,
-                        threshold=policy.threshold)
+                        system_prompt=system, authorised_texts=authorised)
 
 
 @dataclass(slots=True)
@@ -132,11 +145,14 @@ class Job:
     ms: float = 0.0
 
 
-def plan(active: Active, views: list[View], context: GuardContext) -> list[Job]:
-    """A job per view, already answered where the verdict cache holds the text (cheap: hashing)."""
+def plan(active: Active, views: list[View], context: GuardContext, digests: Digests | None = None) -> list[Job]:
+    """A job per view, already answered where the verdict cache holds the text (cheap: hashing;
+    ``digests`` shares the hashing with the stage's other guards)."""
     cache = active.cache if getattr(active.guard, "cacheable", True) else None
+    if cache is not None and digests is None:
+        digests = Digests()
     jobs: list[Job] = []
-    kinds: dict[tuple[str, str], tuple[GuardContext, Any]] = {}  # (role, source) -> context, primed key
+    kinds: dict[tuple[str, str], tuple[GuardContext, bytes | None]] = {}  # (role, source) -> context, its key
     for view in views:
         if not view.text:
             continue
@@ -147,12 +163,12 @@ def plan(active: Active, views: list[View], context: GuardContext) -> list[Job]:
                 system_prompt=context.system_prompt, authorised_texts=context.authorised_texts,
                 options=context.options, threshold=context.threshold)
             kind = kinds[(view.role, view.source)] = (
-                ctx, cache.context_key(active.guard, ctx) if cache is not None else None)
-        ctx, primed = kind
-        if cache is None or primed is None:
+                ctx, cache.context_key(active.guard, ctx, digests) if cache is not None else None)
+        ctx, context_key = kind
+        if cache is None or context_key is None or digests is None:
             jobs.append(Job(view, ctx, None))
             continue
-        key = cache.key(primed, view.text)
+        key = cache.key(context_key, digests.text(view.text))
         found = cache.get(key)
         jobs.append(Job(view, ctx, key, found, found is not None))
     return jobs
@@ -196,10 +212,10 @@ def assemble(active: Active, jobs: list[Job]) -> Screening:
     return out
 
 
-def screen(active: Active, texts: list[str], context: GuardContext) -> Screening:
+def screen(active: Active, texts: list[str], context: GuardContext, digests: Digests | None = None) -> Screening:
     """Run one guard over several texts, on this thread (fails closed)."""
     views = [single(i, t, context.role, context.source) for i, t in enumerate(texts)]
-    jobs = plan(active, views, context)
+    jobs = plan(active, views, context, digests)
     run_jobs(active, jobs)
     return assemble(active, jobs)
 

@@ -3,10 +3,14 @@
 A guard's result depends on the guard (name, version), on what the charter asks of it (threshold,
 options, direction, role and source) and on what it is told besides the text (the system prompt,
 the texts the caller is entitled to, unless the guard says it reads neither); the key is a SHA-256
-over all of that and the text. An
+over the digest of all of that (:meth:`VerdictCache.context_key`) and the text's own digest. An
 agency's system prompt, identical on every call, and the earlier turns of a conversation, sent
 again with each new turn, are then screened once. Entries hold findings (types, offsets, scores),
 never text. Bounded LRU, per runtime, shared by the event loop and worker threads.
+
+Within one stage the digests are worked out once (:class:`Digests`): each text once however many
+guards screen it, the authorised texts once for every output guard that reads them, and the system
+prompt once per process.
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from charter.guards.base import Guard, GuardContext, GuardResult
 
-__all__ = ["ALL_CONTEXT", "DEFAULT_SIZE", "CacheStats", "VerdictCache"]
+__all__ = ["ALL_CONTEXT", "DEFAULT_SIZE", "CacheStats", "Digests", "VerdictCache"]
 
 DEFAULT_SIZE = 8192  # entries; a few hundred bytes each
 #: What a guard is taken to read of its context when it does not say (``reads_context``).
@@ -45,6 +50,53 @@ def _operator_digest(prompt: str) -> bytes:
     return hashlib.sha256(_blob(prompt)).digest()
 
 
+@functools.lru_cache(maxsize=256)
+def _options_json(items: tuple[tuple[str, type, Any], ...]) -> str:
+    return json.dumps({k: v for k, _, v in items}, sort_keys=True, default=repr, separators=(",", ":"))
+
+
+def _options(options: dict[str, Any]) -> str:
+    """The options as canonical JSON; worked out once per distinct set when every value is hashable
+    (the type is part of the lookup: ``1``, ``1.0`` and ``True`` are equal keys but not equal JSON)."""
+    if not options:
+        return "{}"
+    try:
+        return _options_json(tuple(sorted((k, type(v), v) for k, v in options.items())))
+    except TypeError:  # a list or a mapping among the values
+        return json.dumps(options, sort_keys=True, default=repr, separators=(",", ":"))
+
+
+class Digests:
+    """The digests one stage needs, each worked out once: a text screened by several guards (the
+    question by ``pii`` and ``injection``, the answer by every output guard) and the authorised
+    texts every output guard that reads them is told. It lives for one stage and holds the texts
+    only that long (the cache itself keeps digests, never text)."""
+
+    __slots__ = ("_lists", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: dict[str, bytes] = {}
+        self._lists: list[tuple[list[str], bytes]] = []
+
+    def text(self, text: str) -> bytes:
+        found = self._texts.get(text)
+        if found is None:
+            found = self._texts[text] = hashlib.sha256(_blob(text)).digest()
+        return found
+
+    def texts(self, texts: list[str]) -> bytes:
+        """One digest for a list of texts (the same list object is digested once)."""
+        for seen, digest in self._lists:
+            if seen is texts:
+                return digest
+        h = hashlib.sha256(str(len(texts)).encode())
+        for text in texts:
+            h.update(self.text(text))
+        digest = h.digest()
+        self._lists.append((texts, digest))
+        return digest
+
+
 class VerdictCache:
     """LRU of :class:`GuardResult` by key; ``capacity`` 0 turns it off."""
 
@@ -56,31 +108,27 @@ class VerdictCache:
         self.misses = 0
 
     @staticmethod
-    def context_key(guard: Guard, context: GuardContext) -> hashlib._Hash:
-        """A hash primed with everything but the text; :meth:`key` copies it per text. The system
-        prompt and the authorised texts count only for a guard that reads them (its
-        ``reads_context``; by default it is taken to read both)."""
+    def context_key(guard: Guard, context: GuardContext, digests: Digests | None = None) -> bytes:
+        """The digest of everything but the text; :meth:`key` adds the text's. The system prompt and
+        the authorised texts count only for a guard that reads them (its ``reads_context``; by
+        default it is taken to read both)."""
         reads = getattr(guard, "reads_context", ALL_CONTEXT)
-        h = hashlib.sha256()
-        options = json.dumps(context.options, sort_keys=True, default=repr, separators=(",", ":")) \
-            if context.options else "{}"
-        h.update(_blob("\x00".join((guard.name, guard.version, context.direction, context.role, context.source,
-                                     repr(context.threshold), options, ""))))
+        h = hashlib.sha256(_blob("\x00".join((guard.name, guard.version, context.direction, context.role,
+                                               context.source, repr(context.threshold), _options(context.options),
+                                               ""))))
         if "system_prompt" in reads:
             h.update(b"s")
             h.update(_operator_digest(context.system_prompt))
         if "authorised_texts" in reads:
-            h.update(b"a" + str(len(context.authorised_texts)).encode())
-            for text in context.authorised_texts:
-                h.update(hashlib.sha256(_blob(text)).digest())
-        h.update(b"\x01")
-        return h
+            h.update(b"a")
+            h.update((digests or Digests()).texts(context.authorised_texts))
+        return h.digest()
 
     @staticmethod
-    def key(primed: hashlib._Hash, text: str) -> bytes:
-        h = primed.copy()
-        h.update(_blob(text))
-        return h.digest()
+    def key(context_key: bytes, text: str | bytes) -> bytes:
+        """The key of ``text`` (or of its digest, :meth:`Digests.text`) in a context."""
+        digest = hashlib.sha256(_blob(text)).digest() if isinstance(text, str) else text
+        return hashlib.sha256(context_key + digest).digest()
 
     def get(self, key: bytes) -> GuardResult | None:
         if not self.capacity:

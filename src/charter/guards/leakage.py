@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,13 @@ def _prompt_shingles(prompt: str) -> tuple[int, int, frozenset[tuple[str, ...]]]
     return len(words), n, frozenset(_shingles(words, n)) if n else frozenset()
 
 
+def _grams(text: str, n: int) -> Iterator[tuple[str, ...]]:
+    """The n-grams of ``text`` as :func:`_read` cuts them, without their positions (the quick test
+    that the answer shares none with the prompt, as nearly every answer does)."""
+    words = _WORD.findall(normalize(text).text)
+    return zip(*(words[i:] for i in range(n)), strict=False)  # the shifted copies are shorter
+
+
 @dataclass(slots=True)
 class _Read:
     norm: Normalized
@@ -70,6 +78,7 @@ class PromptLeakGuard:
     name = "prompt_leak"
     version = "charter-prompt-leak/1.0"
     directions: tuple[Direction, ...] = ("output",)
+    reads_context: tuple[str, ...] = ("system_prompt", "authorised_texts")  # the verdict cache's key
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         prompt_len, n, prompt_grams = _prompt_shingles(context.system_prompt)
@@ -77,10 +86,11 @@ class PromptLeakGuard:
         best = max((f.score for f in findings), default=0.0)
         if prompt_len < 3:
             return GuardResult(findings, "flag" if findings else "pass", best)
-        answer = _read(text, n)
-        hidden = [(p, _read(p.text, n)) for p in hidden_payloads(text)]
-        if not any(g in prompt_grams for r in (answer, *(h for _, h in hidden)) for g in r.grams):
+        payloads = hidden_payloads(text)
+        if all(prompt_grams.isdisjoint(_grams(t, n)) for t in (text, *(p.text for p in payloads))):
             return GuardResult(findings, "flag" if findings else "pass", best)  # nothing of the prompt
+        answer = _read(text, n)
+        hidden = [(p, _read(p.text, n)) for p in payloads]
         secret = set(prompt_grams)
         for authorised in context.authorised_texts:
             secret -= set(_shingles([w for w, _, _ in _words(normalize(authorised))], n))

@@ -59,7 +59,12 @@ _HOMOGLYPHS = {_HOMOGLYPH_PAIRS[i]: _HOMOGLYPH_PAIRS[i + 1] for i in range(0, le
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "9": "g", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})
 _LEET_CHAR = re.compile(r"[0-9@$!|+]")
-_LEET_WORD = re.compile(r"[a-z]*[0-9@$!|+][\w@$!|+]*")
+# A word that holds a leet character: the letters just before it, the rest of the word after it.
+# The look-behind only rules out starts inside a run of letters, where no match can begin (the
+# match would have begun at the run's first letter), so the matches are those of the pattern
+# without it; it keeps the scan linear instead of trying every letter of every word.
+_LEET_WORD = re.compile(r"(?<![a-z])[a-z]*[0-9@$!|+][\w@$!|+]*")
+_LATIN = re.compile(r"[a-z]")
 
 
 @dataclass(slots=True)
@@ -144,17 +149,22 @@ def _mixed_script_words(text: str) -> int:
 
 
 def deleet(text: str) -> str:
-    """Read leetspeak inside words that mix letters with digits or symbols; same length as input."""
+    """Read leetspeak inside words that mix letters with digits or symbols; same length as input.
+    Words of fewer than three characters, or with no letter a-z (numbers), are left as they are."""
     if _LEET_CHAR.search(text) is None:
         return text
-    return _LEET_WORD.sub(_deleet_word, text)
-
-
-def _deleet_word(match: re.Match[str]) -> str:
-    word = match.group()
-    if len(word) < 3 or not any("a" <= c <= "z" for c in word):
-        return word
-    return word.translate(_LEET)
+    pieces: list[str] = []
+    last = 0
+    for match in _LEET_WORD.finditer(text):
+        start, end = match.span()
+        if end - start < 3 or _LATIN.search(text, start, end) is None:
+            continue
+        pieces += (text[last:start], text[start:end].translate(_LEET))
+        last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def rot13(text: str) -> str:
@@ -167,6 +177,10 @@ _HEX_ESC = re.compile(r"(?:\\x[0-9A-Fa-f]{2}){4,}")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2}){4,}")
 _UNI_ESC = re.compile(r"(?:\\u[0-9A-Fa-f]{4}){4,}")
 _TAG_RUN = re.compile("[\U000e0000-\U000e007f]{4,}")
+# Necessary for a match of _HEX (16 hex digits, at most one space or colon between pairs) and of
+# _B64 (16 characters with no whitespace): one search each, much cheaper than the patterns.
+_HEX_SPAN = re.compile(r"[0-9A-Fa-f :]{16}")
+_LONG_WORD = re.compile(r"\S{16}")
 
 
 def _readable(raw: bytes) -> str | None:
@@ -237,8 +251,8 @@ def _may_hold(encoding: str, pattern: re.Pattern[str], text: str) -> bool:
     if encoding == "unicode_escape":
         return "\\u" in text
     if encoding == "base64":  # a run of 16 base64 characters holds no whitespace
-        return any(len(word) >= 16 for word in text.split())
-    return True
+        return _LONG_WORD.search(text) is not None
+    return _HEX_SPAN.search(text) is not None  # _HEX
 
 
 def hidden_payloads(text: str, limit: int = 16) -> list[HiddenPayload]:

@@ -1,9 +1,19 @@
-"""The ``pii_leak`` output check: PII in an answer that the caller did not give and the retrieved
-context did not hold. Values found in the caller's messages, the retrieved chunks or the exchange's
-vault are the caller's own and do not count. Dates, titles, ages and groups are not counted by
-default (answers are full of them), nor are public bodies and their programmes (the engine never
-takes them for personal data); ``options.entities`` / ``options.skip_entities`` change the set and
-``options.public_bodies`` adds names, as for ``pii``.
+"""The ``pii_leak`` output check: personal data in an answer that the caller did not give and the
+retrieved context did not hold. Values found in the caller's messages, the retrieved chunks or the
+exchange's vault are the caller's own and do not count.
+
+What counts by default is what identifies or reaches a person: names, street addresses, e-mail
+addresses, phone numbers and identifiers (SSN, cards, bank accounts, IBAN, passport, IP...). Not
+counted: dates, titles, ages and groups, and places, organisations, web addresses and postcodes
+(answers name cities, agencies and their web sites all the time; none of them is anyone's personal
+data on its own). Public bodies and their programmes are never taken for people (the engine's
+public.py and names.py). A public line is not a leak either: a phone number after "helpline",
+"hotline", "line", "centre", "office", "service", "desk" or "switchboard" (toll-free and other
+service numbers are never reported by the engine), and an e-mail address whose local part is a
+role ("info@", "enquiries@", "help@", "support@", ...).
+
+``options.entities`` / ``options.skip_entities`` change the set and ``options.public_bodies`` adds
+names, as for ``pii``.
 """
 
 from __future__ import annotations
@@ -16,11 +26,35 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
+from charter.guards.pii.hits import Hit
 
 __all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
 
-DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {"DATE_TIME", "TITLE", "NRP", "AGE"}
+DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
+    "DATE_TIME", "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
+}
 _NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+#: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631": a public line.
+_PUBLIC_LINE = re.compile(
+    r"\b(?:help ?lines?|hotlines?|lines?|tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
+    r"cent(?:er|re)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
+    re.IGNORECASE,
+)
+#: E-mail local parts that name a role or a team, not a person.
+_ROLE_MAILBOXES = frozenset(_words(
+    """
+    info information enquiries enquiry inquiries inquiry help helpdesk support contact contactus
+    admin office service services customerservice customerservices customer.service feedback complaints
+    foi press media noreply no-reply webmaster hello mail general reception team billing accounts
+    registrations registration applications appointments licensing permits benefits tax
+    """
+))
 
 
 def _norm(text: str) -> str:
@@ -41,6 +75,15 @@ def _known(context: GuardContext) -> str:
     return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
 
 
+def _public(text: str, hit: Hit) -> bool:
+    """A public service's phone line or a role mailbox, named in an answer."""
+    if hit.type == "PHONE_NUMBER":
+        return _PUBLIC_LINE.search(text, max(0, hit.start - 48), hit.start) is not None
+    if hit.type == "EMAIL_ADDRESS":
+        return text[hit.start:hit.end].split("@", 1)[0].lower() in _ROLE_MAILBOXES
+    return False
+
+
 class PiiLeakGuard:
     name = "pii_leak"
     directions: tuple[Direction, ...] = ("output",)
@@ -56,8 +99,8 @@ class PiiLeakGuard:
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
-        hits = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold,
-                                   policy=chosen.policy)
+        hits = [h for h in self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold,
+                                               policy=chosen.policy) if not _public(text, h)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)

@@ -33,9 +33,11 @@ from charter.guards.actions import (
     restore_allowed,
     run_jobs,
     screen,
+    shared_context,
     verdict,
 )
 from charter.guards.base import GuardContext
+from charter.guards.cache import Digests
 from charter.guards.catalog import guard_set
 from charter.guards.jsontext import is_json, redact_json, restore_json
 from charter.guards.vault import Vault, redact
@@ -57,9 +59,9 @@ async def _call(size: int, fn: Callable[[], T]) -> T:
     return await asyncio.to_thread(fn)
 
 
-async def _screen(active: Active, views: list[View], context: GuardContext) -> Screening:
+async def _screen(active: Active, views: list[View], context: GuardContext, digests: Digests) -> Screening:
     """Screen ``views`` with one guard: cache first, then the rest inline or, when long, in a thread."""
-    jobs = plan(active, views, context)
+    jobs = plan(active, views, context, digests)
     todo = sum(len(j.view.text) for j in jobs if j.result is None)
     if todo:
         await _call(todo, partial(run_jobs, active, jobs))
@@ -69,10 +71,13 @@ async def _screen(active: Active, views: list[View], context: GuardContext) -> S
 async def screen_input(ex: Exchange, rt: Runtime) -> None:
     """Screen the caller's messages before anything else sees them (DP-1, PC-6)."""
     active = active_guards(ex, "input", guard_set(rt))
+    if not active:
+        return
+    shared, digests = shared_context(ex, "input"), Digests()
     for a in active:
         views = input_views(ex.messages, a.policy, a.guard)
-        context = context_for(ex, "input", a.policy, a.name)
-        s = await _screen(a, views, context)
+        context = context_for(ex, "input", a.policy, a.name, shared)
+        s = await _screen(a, views, context, digests)
         verdict(ex, "screen_input", s, roles=list(a.policy.screened_roles))
         if not s.flagged:
             continue
@@ -92,12 +97,13 @@ async def screen_tool_arguments(ex: Exchange, rt: Runtime, texts: list[str]) -> 
     screening per guard, ``where`` giving the call each finding is in; acting on them (withhold the
     calls, redact, flag) is the caller's (charter.gateway.tools)."""
     out = []
+    shared, digests = shared_context(ex, "input"), Digests()
     for a in active_guards(ex, "input", guard_set(rt)):
         if "tool" not in a.policy.screened_roles:
             continue
-        context = replace(context_for(ex, "input", a.policy, a.name), role="tool_call", source="data")
+        context = replace(context_for(ex, "input", a.policy, a.name, shared), role="tool_call", source="data")
         views = [single(i, text, "tool_call", "data") for i, text in enumerate(texts)]
-        s = await _screen(a, views, context)
+        s = await _screen(a, views, context, digests)
         verdict(ex, "screen_tool_calls", s)
         out.append(s)
     return out
@@ -188,9 +194,12 @@ async def screen_output(ex: Exchange, rt: Runtime) -> None:
     for the review rule (computed for it alone when the rule asks and no grounding guard ran)."""
     if _streamed(ex):
         return
-    for a in active_guards(ex, "output", guard_set(rt)):
-        context = context_for(ex, "output", a.policy, a.name)
-        s = await _screen(a, [single(0, ex.output, "answer", "answer")], context)
+    active = active_guards(ex, "output", guard_set(rt))
+    shared, digests = (shared_context(ex, "output"), Digests()) if active else (None, None)
+    for a in active:
+        assert shared is not None and digests is not None
+        context = context_for(ex, "output", a.policy, a.name, shared)
+        s = await _screen(a, [single(0, ex.output, "answer", "answer")], context, digests)
         verdict(ex, "screen_output", s)
         if a.name in CHUNK_GUARDS:
             _note_grounding(ex, s)
@@ -223,15 +232,17 @@ class _StreamScreen:
         self.active = active
         self.screened = ""  # the answer so far, after redaction, before pseudonyms are restored
         self.found: dict[str, Screening] = {a.name: Screening(a) for a in active}
-        self.contexts = {a.name: context_for(ex, "output", a.policy, a.name) for a in active}
+        shared = shared_context(ex, "output")
+        self.contexts = {a.name: context_for(ex, "output", a.policy, a.name, shared) for a in active}
         self.cut = False
 
     def segment(self, text: str) -> str | None:
         """The segment as released (redacted), or None when a guard cut the answer here."""
+        digests = Digests()
         for a in self.active:
             tail = self.screened[-STREAM_WINDOW:]
             offset = len(self.screened) - len(tail)
-            s = screen(a, [tail + text], self.contexts[a.name])
+            s = screen(a, [tail + text], self.contexts[a.name], digests)
             local = [f for f in s.findings if f.end > len(tail)]
             total = self.found[a.name]
             total.ms += s.ms

@@ -126,9 +126,9 @@ def test_an_answer_disclosing_someones_email_is_still_a_leak():
 
 def test_public_bodies_option_adds_names_that_are_never_personal_data():
     guard = PiiGuard()
-    text = "Ask Greenfield Tenants Union about the rent rise."
+    text = "Ask Ujamaa Kwetu about the rent rise."
     assert [f.type for f in guard.scan(text, GuardContext()).findings] == ["PERSON"]
-    kept = guard.scan(text, GuardContext(options={"public_bodies": ["Greenfield Tenants Union"]}))
+    kept = guard.scan(text, GuardContext(options={"public_bodies": ["Ujamaa Kwetu"]}))
     assert kept.findings == [] and kept.verdict == "pass"
 
 
@@ -165,4 +165,4 @@ def test_malformed_options_are_refused_naming_the_option(options, message):
 
 
 def test_engine_version_names_the_agency_sense_rules():
-    assert PiiGuard().version == "charter-pii/2.0" and PiiLeakGuard().version == "charter-pii-leak/2.0"
+    assert PiiGuard().version == "charter-pii/2.1" and PiiLeakGuard().version == "charter-pii-leak/2.1"

@@ -6,7 +6,8 @@ One pass over a prompt (about 0.4 ms per KB on this machine kind):
    characters; :func:`~charter.guards.normalize.deleet` reads leetspeak.
 2. :mod:`.rules` signatures (override, DAN, developer mode, prompt extraction, fake role markers,
    exfiltration links, notes to the AI, ...) mark where the moves are.
-3. :mod:`.model`, a linear model over words, word pairs, signature hits and disguise flags,
+3. :mod:`.model`, a linear model over words, word pairs, signature hits and disguise flags
+   (HTML tags and e-mail quote marks blanked first: :func:`~.model.unmarkup`),
    scores the whole text and, for long texts, 48-token windows; the best score wins. A text of
    fewer than 8 tokens with no signature in it is scored as if it were 8 tokens long (minimum
    evidence: "Say hello." is not an attack because "say" often ends one).
@@ -38,7 +39,7 @@ from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
-from charter.guards.injection.model import LinearModel, Scored, load_model
+from charter.guards.injection.model import LinearModel, Scored, load_model, unmarkup
 from charter.guards.injection.rules import RuleHit, match_rules
 from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
 from charter.guards.vault import TOKEN as PSEUDONYM
@@ -109,7 +110,7 @@ class InjectionGuard:
         flags = disguise_flags(norm)
         if context.source == "operator":
             return self._scan_operator(text, norm, view, hits, flags, context)
-        main = self.model.score(view, hits, flags)
+        main = self.model.score(unmarkup(view), hits, flags)
         best = main.probability
         if main.probability >= _needed(hits, context):
             findings.append(self._main_finding(main, hits, norm, context))
@@ -148,7 +149,7 @@ class InjectionGuard:
             lo = max((m.end() for m in _SENTENCE_BREAK.finditer(view, 0, hit.start)), default=0)
             stop = _SENTENCE_BREAK.search(view, hit.end)
             hi = stop.end() if stop else len(view)
-            sentence = view[lo:hi]
+            sentence = unmarkup(view[lo:hi])
             inside = [RuleHit(h.name, h.type, h.start - lo, h.end - lo) for h in hits if lo <= h.start < hi]
             prob = self.model.score(sentence, inside, flags).probability
             best = max(best, prob)
@@ -190,7 +191,7 @@ class InjectionGuard:
     def _probability(self, decoded: str) -> float:
         norm = normalize(decoded)
         view = deleet(norm.text)
-        return self.model.score(view, match_rules(view), {"hidden_payload": True}).probability
+        return self.model.score(unmarkup(view), match_rules(view), {"hidden_payload": True}).probability
 
     @staticmethod
     def _merge(a: GuardResult, b: GuardResult, offset: int) -> GuardResult:

@@ -22,10 +22,11 @@ from typing import Any
 
 from charter.guards.injection.rules import RuleHit
 
-__all__ = ["MIN_EVIDENCE", "WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokenize"]
+__all__ = ["MIN_EVIDENCE", "WINDOW", "LinearModel", "Scored", "featurize", "load_model", "tokenize", "unmarkup"]
 
 WINDOW = 48  # tokens per window
 MIN_SEGMENT = 5  # shortest sentence scored on its own
+MIN_HIT_SEGMENT = 3  # shortest sentence scored on its own where a signature starts in it
 STRIDE = 24
 #: Minimum evidence: a text of fewer tokens, in which no signature fires and no disguise is seen, is
 #: scored as a whole as if it were this long (its weights divided by √(MIN_EVIDENCE + 1), not
@@ -41,6 +42,45 @@ _TOKEN = re.compile(r"(?<![a-z0-9])(?=[0-9]*[a-z])[a-z0-9]{1,24}(?:'[a-z]+)?(?![
 
 
 _BREAK = re.compile(r"[.!?\n]")
+
+
+#: HTML elements whose tags are page structure ("<p>", "</td>", "<a href=...>"), and e-mail quote
+#: marks opening a line ("> > On Monday ... wrote:"). The model reads "<", ">" and "|" as the marks
+#: of fake chat structure; an ordinary web page or quoted reply is full of them (issue 12: every HTML
+#: page of the second held-out split scored 1.0). :func:`unmarkup` blanks them before the model
+#: reads a text (the signatures still see them: ``<img src=...>``, ``<system>`` and ``<|im_start|>``
+#: are not in this list).
+_HTML_TAG = re.compile(
+    r"<!doctype[^<>]{0,100}>|<!--|-->|"
+    r"(</?(?:html|head|body|title|meta|link|nav|main|header|footer|section|article|aside|div|span|p|a|ul|ol|li|"
+    r"table|thead|tbody|tfoot|tr|td|th|caption|colgroup|col|h[1-6]|br|hr|strong|em|b|i|u|s|small|big|label|form|"
+    r"fieldset|legend|input|button|select|option|textarea|figure|figcaption|blockquote|pre|code|dl|dt|dd|sup|"
+    r"sub|abbr|time|address|iframe|script|style|noscript|picture|source|svg|path|details|summary|mark|cite|"
+    r"center|font))(?=[\s/>])[^<>]{0,500}?(/?>)",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = re.compile(r"^(?:[ \t]*>)+", re.MULTILINE)
+
+
+def unmarkup(text: str) -> str:
+    """``text`` with HTML structure and e-mail quote marks blanked (same length: offsets hold);
+    attribute values ("content=...", "alt=...") stay, as does the text of HTML comments."""
+    if ">" not in text:
+        return text
+    if "<" in text:
+        text = _HTML_TAG.sub(_blank_tag, text)
+    return _QUOTE_MARKS.sub(_blank, text)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
+def _blank_tag(m: re.Match[str]) -> str:
+    if m.group(1) is None:  # a doctype or a comment mark
+        return " " * (m.end() - m.start())
+    inner = m.group()[len(m.group(1)):len(m.group()) - len(m.group(2))]
+    return " " * len(m.group(1)) + inner + " " * len(m.group(2))
 
 
 def tokenize(text: str) -> list[re.Match[str]]:
@@ -120,16 +160,24 @@ class LinearModel:
         if n <= MIN_SEGMENT:
             return Scored(_sigmoid(best), *best_span)
         prefix = [0.0, *accumulate(contrib[:n])]
-        for lo, hi in _segments(text, tokens):
-            z = base + (prefix[hi] - prefix[lo]) / math.sqrt(hi - lo + 1)
+        bi = self._bi.get
+        words = [m.group() for m in tokens]
+        hit_starts = sorted(_bisect([m.start() for m in tokens], h.start) for h in hits)
+        for lo, hi in _segments(text, tokens, hit_starts):
+            # a segment is read as a text of its own, as training featurises a sentence: its first
+            # word follows "^", not the last word of the sentence before ("... my dog? The previous
+            # instructions" scored the bigram "dog the" instead of the benign "^ the": 0.86 vs 0.08)
+            lead = bi("^ " + words[lo], 0.0) - bi(words[lo - 1] + " " + words[lo], 0.0) if lo else 0.0
+            z = base + (prefix[hi] - prefix[lo] + lead) / math.sqrt(hi - lo + 1)
             if z > best:
                 best, best_span = z, (tokens[lo].start(), tokens[hi - 1].end())
         return Scored(_sigmoid(best), *best_span)
 
 
-def _segments(text: str, tokens: list[re.Match[str]]) -> Iterator[tuple[int, int]]:
-    """Token ranges of sentences (lines, or runs ending in . ! ?) of at least MIN_SEGMENT tokens,
-    then fixed windows over long texts."""
+def _segments(text: str, tokens: list[re.Match[str]], hit_starts: list[int] = []) -> Iterator[tuple[int, int]]:  # noqa: B006
+    """Token ranges of sentences (lines, or runs ending in . ! ?) of at least MIN_SEGMENT tokens
+    (MIN_HIT_SEGMENT where a signature starts in it: "Ignore your previous instructions." is a
+    sentence of its own), then fixed windows over long texts."""
     n = len(tokens)
     starts = [m.start() for m in tokens]
     ends = [m.end() for m in tokens]
@@ -142,13 +190,20 @@ def _segments(text: str, tokens: list[re.Match[str]]) -> Iterator[tuple[int, int
     last.add(n - 1)
     lo = 0
     for i in sorted(last):
-        if i + 1 - lo >= MIN_SEGMENT:
+        size = i + 1 - lo
+        if size >= MIN_SEGMENT or (size >= MIN_HIT_SEGMENT and _has_hit(hit_starts, lo, i + 1)):
             if lo > 0 or i + 1 < n:
                 yield lo, i + 1
             lo = i + 1
     if n > WINDOW:
         for start in range(0, n - WINDOW + STRIDE, STRIDE):
             yield start, min(start + WINDOW, n)
+
+
+def _has_hit(hit_starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a signature starts at a token in [lo, hi) (``hit_starts`` sorted)."""
+    k = bisect.bisect_left(hit_starts, lo)
+    return k < len(hit_starts) and hit_starts[k] < hi
 
 
 def _bisect(starts: list[int], pos: int) -> int:

@@ -8,6 +8,7 @@ from importlib import resources
 __all__ = [
     "COUNTRIES",
     "DAYS",
+    "GIVEN_NAMES",
     "MONTHS",
     "NATIONALITIES",
     "NON_NAMES",
@@ -167,18 +168,27 @@ NON_NAMES = frozenset(_words(
 ))
 
 
+def _data_words(name: str) -> frozenset[str]:
+    text = resources.files("charter.guards.pii").joinpath(f"data/{name}").read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+#: Given names that are also English words ("grace", "mark", "lucy"): data/given_names.txt says where
+#: they come from. A run of English words is a person's name only when it opens with one of these.
+GIVEN_NAMES = _data_words("given_names.txt")
+
+
 @functools.cache
 def common_words() -> frozenset[str]:
     """English lemmas and stop words: a sentence's first word in this list is not taken for a name."""
-    text = resources.files("charter.guards.pii").joinpath("data/common_words.txt").read_text("utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return _data_words("common_words.txt")
 
 
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"),
                 ("ly", ""), ("'s", ""), ("\u2019s", ""))
 
 
-#: Irregular past forms and participles, which the lemma list does not hold.
+#: Irregular past forms, participles and plurals, which the lemma list does not hold.
 IRREGULAR = frozenset(_words(
     """
     told said went gone came took taken made got gotten gave given found thought knew known left
@@ -186,6 +196,8 @@ IRREGULAR = frozenset(_words(
     wrote written spoke spoken chose chosen drove driven bought caught taught sold lost won built
     meant read led fell fallen grew grown threw thrown wore worn broke broken forgot forgotten
     became shown hid hidden rode ridden rose risen sat slept struck swore swum tore torn woke woken
+    children people men women feet teeth mice geese lives wives knives leaves halves selves criteria
+    phenomena analyses crises theses indices appendices
     """
 ))
 

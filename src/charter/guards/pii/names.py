@@ -7,6 +7,15 @@ words before it ("my name is", "in", "from", "Applicant:"). Typing is approximat
 redaction needs. Encoded text (base64, hex, ROT13) is not a name: a token with digits or
 mixed-case noise inside is skipped, and so is a run whose neighbours read as English only after
 ROT13.
+
+A run with no cue ("my name is", "Mr", "Applicant:", "contact") must also look like a person's
+name (:func:`_not_a_person`): organisations, programmes, services, offices, acts and forms are not
+people. A run that ends in an institution's word ("Winter Fuel Payment", "Canadian Dental Care
+Plan", "Companies House"), a run of English words that does not open with a given name ("Blue
+Badge", "Citizens Advice"; "Grace Hall" still counts), a compound adjective ("IRS-approved",
+"E-filed"), a brand written in camel case ("PayPoint"), an agency's name in another language by
+its ending ("Finanzamt", "Skatteverket", "Centrelink") or a single foreign word after an article
+("the Mietspiegel") is not reported.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import (
     COUNTRIES,
     DAYS,
+    GIVEN_NAMES,
     MONTHS,
     NATIONALITIES,
     NON_NAMES,
@@ -93,6 +103,10 @@ _PLACE_CUE = re.compile(
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross)\s*$",
     re.IGNORECASE,
+)
+#: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto": the places after the first one.
+_PLACE_LIST = re.compile(
+    r"\b(?:in|near|across|visit|visiting)\s+[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)*,?\s+(?:or|and)\s*$"
 )
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
@@ -250,7 +264,10 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
     before = text[max(0, start - 40):start]
     if low in NATIONALITIES:
         language = _LANGUAGE.search(before) or _LANGUAGE_AFTER.match(text, start + len(value))
-        return ("NRP", 0.45) if language else ("NRP", 0.7)
+        # "my Canadian tax return", "a German health card": an official thing, not a person's
+        # nationality ("a Canadian citizen", "Nationality: Canadian", "a Russian place" still are)
+        thing = _NRP_THING.match(text, start + len(value))
+        return ("NRP", 0.45) if language or thing else ("NRP", 0.7)
     if low in COUNTRIES or low.removeprefix("the ") in COUNTRIES or low in REGIONS:
         # a country or a state is too coarse to single anyone out, unless it is where someone
         # comes from or lives ("originally from Ghana", "Place of birth: Ghana", "I live in Ohio")
@@ -263,12 +280,176 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.85
     if _PERSON_CUE.search(before):
         return "PERSON", 0.85
-    if _PLACE_CUE.search(before):
+    if _PLACE_CUE.search(before) or _PLACE_LIST.search(before):
         return "LOCATION", 0.65
     if value.isupper() and " " not in value:
         # an acronym ("JSON", "FEMA") or a place in capitals ("returned to LYCKSELE")
         return ("LOCATION", 0.65) if len(value) >= 5 else ("ORGANIZATION", 0.45)
     return "PERSON", 0.65
+
+
+#: "my Canadian tax return", "a German health card", "the Spanish government": a nationality on an
+#: official document, service or body is what the question is about, not the asker's nationality.
+_NRP_THING = re.compile(
+    r"[ \t]+(?:tax|taxes|passports?|visas?|licen[cs]es?|permits?|id|ids|identity|cards?|pensions?|benefits?|"
+    r"returns?|driving|driver's|health|healthcare|government|governments|authorities|embassy|consulate|"
+    r"laws?|courts?|system|residency|border|borders|bank|banks|dollars?|currency|holidays?|elections?|"
+    r"post|mail|phone|number|address|social|state|federal|provincial|public|school|schools|university|"
+    r"degree|qualifications?|certificates?|records?|insurance|employer|company|companies|market)\b"
+)
+
+#: Words that end the name of a body, a programme, a service, a document or a building, and hardly
+#: ever a person's surname ("Winter Fuel Payment", "Companies House", "Air Quality Index").
+_INSTITUTION_TAILS = frozenset(_words(
+    """
+    department departments ministry bureau administration commission agency agencies office offices
+    service services board council authority authorities center centre centers centres institute
+    division tribunal registry fund funds foundation trust program programs programme programmes plan
+    plans scheme schemes credit credits benefit benefits allowance allowances payment payments grant
+    grants assistance pension pensions relief voucher vouchers subsidy insurance loan loans act acts
+    statute treaty form forms certificate certificates licence licences license licenses permit
+    permits card cards badge badges visa visas index indices portal account accounts app system
+    systems network register helpline hotline tax taxes charge discount wage rate period periods
+    affidavit protection transcript debit check clearance exam examination test house commissioners
+    directorate inspectorate ombudsman parliament congress senate assembly municipality embassy
+    consulate university college school academy library hospital clinic museum airport station
+    association society alliance union coalition initiative project projects partnership
+    enrollment enrolment registration referral verifier authorisation authorization express police
+    day days deal essentials overground underground watch
+    """
+))
+#: Head words that open an institution's name in Romance and other languages ("Ministério do
+#: Desenvolvimento", "Agence Nationale des Titres Sécurisés", "Registro Civil", "Caisse d'allocations").
+_FOREIGN_HEADS = frozenset(_words(
+    """
+    ministério ministerio ministère ministero ministerie agence agencia agência agenzia instituto institut
+    istituto registro registre serviço servicio servizio oficina secretaría secretaria secretaría caisse caja
+    caixa cadastro catastro catasto centro consejo conseil conselho consiglio dirección direção direction
+    direzione departamento département dipartimento sistema programa programma fondo fundo seguro
+    tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
+    clave cédula carteira carte tarjeta bundesamt bundesagentur landesamt amt kendra seva
+    """
+))
+#: Endings of agencies' names in other languages ("Finanzamt", "Ausländerbehörde", "Skatteverket",
+#: "Familienkasse", "Jobcenter", "Centrelink").
+_AGENCY_ENDING = re.compile(
+    r"(?<=\w{3})(?:amt|ämter|behörde|kasse|kassan|verket|ministerium|ministerie|verwaltung|agentur|zentrum|"
+    r"stelle|büro|kontor|styrelsen|direktoratet|etaten|dienst|gericht|center|centre|link|care)$"
+)
+#: A capitalised word used as an adjective or a verb: "IRS-approved", "E-filed", "State-funded".
+_COMPOUND = re.compile(r"-([a-z]{3,})$")
+#: "PayPoint", "ServiceOntario": a brand in camel case; "MacArthur", "VanDyke" are names.
+_CAMEL = re.compile(r"(My|[A-Z][a-z]{2,})[A-Z][a-z]")
+_CAMEL_NAME_PREFIXES = frozenset(_words("mac van von del des dos das ter ten fitz san abu bin ibn ould"))
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|your|our|their|its|each|any|every|his|her|my)[ \t]+$", re.IGNORECASE
+)
+
+
+#: Words before a name that only a person's name follows ("Dear", "Mr", "my name is"); weaker cues
+#: ("with", "by", "contact") are followed by bodies as often ("contact Citizens Advice").
+_STRONG_PERSON_CUE = re.compile(
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bdear|\bmr\.?|\bmrs\.?|\bms\.?|"
+    r"\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bsigned|\bregards,?|\bsincerely,?|\bspoke (?:with|to)|\bmet)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _english_word(word: str) -> bool:
+    """An English word that is not also a short name syllable ("Lei Sun", "Li Ma" are names)."""
+    return (word in _STOPLIKE or word in _SHORT_WORDS or word in COUNTRIES or word in REGIONS
+            or (len(word) >= 4 and ordinary(word)))
+
+
+_SHORT_WORDS = frozenset(_words("us me him them once all any one new old out off up own air tax age aid"))
+
+
+#: A single English word that is a thing, not a surname, by its ending: "Immigration", "Enrollment",
+#: "Eligibility", "Disclosure", "Tribal" ("-ing" is left out: "Harding", "Browning").
+_ABSTRACT = re.compile(r"(?<=\w{3})(?:tion|tions|sion|sions|ment|ments|ness|ity|ities|ance|ancy|ence|ency|ship|ism|"
+                       r"ics|ive|ives|ary|aries|ory|ories|ure|ures)$|(?<=\w{4})al$")
+_ACRONYM = re.compile(r"[A-Z]{2,6}s?$")
+_PLURALS = frozenset(_words("children people men women citizens residents"))
+
+
+def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
+    """A run found with no strong person cue that names an institution or a thing, not a person
+    (``cued``: some person cue precedes it, so look for a strong one)."""
+    if cued and _STRONG_PERSON_CUE.search(text, max(0, run[0].start() - 40), run[0].start()):
+        return False
+    lows = [_lower(m) for m in run]
+    if lows[-1] in _INSTITUTION_TAILS or lows[0] in _FOREIGN_HEADS:
+        return True
+    if (len(run) > 1 and lows[0] not in GIVEN_NAMES and ordinary(lows[0])
+            and _starts_sentence(text, run[0].start())):
+        return _not_a_person(text, run[1:], cued)  # "Ask Transport for London", "Call HSE Live": a verb first
+    tokens = [m.group().rstrip(".") for m in run]
+    if len(run) > 1 and _ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
+        return True  # "HSE Live", "HDB Flat Eligibility": an acronym opens a body's name, not a person's
+    if len(run) > 1:
+        firsts = [w.split("-")[0] for w in lows]
+        given = firsts[0] in GIVEN_NAMES or firsts[1] in GIVEN_NAMES  # "Ask Lucy Williams"
+        barrelled = any(_barrelled(m.group()) for m in run)  # "Norris-Beck", not "Cut-Off"
+        # "Blue Badge", "Citizens Advice", "Tell Us Once", "UK Visas": English words, no given name
+        return not given and not barrelled and all(_english_word(w) for w in lows)
+    token = run[0].group().rstrip(".")
+    low = lows[0]
+    if low in GIVEN_NAMES:
+        return False
+    if _ACRONYM.match(token):
+        return True  # "HRSA", "IDs", "PHAs": an acronym, even after "by" or "with"
+    if _barrelled(token) or _PERSON_NOUN_AFTER.match(text, run[-1].end()):
+        return False  # "Anna-Lena", "Norris-Beck"; "a Syrian national", "the Okafor family"
+    if len(low) >= 4 and ordinary(low) and not _in_slot(text, run[0].start()) and not _beside_a_name(text, run):
+        return True  # "Health", "Labour", "Counsel", "Kindergarten": one English word, no given name
+    compound = _COMPOUND.search(token)
+    if compound and ordinary(compound.group(1)):
+        return True
+    camel = _CAMEL.match(token)
+    if camel and camel.group(1).lower() not in _CAMEL_NAME_PREFIXES:
+        return True
+    if _AGENCY_ENDING.search(low) or low in _PLURALS or low.removesuffix("s") in NATIONALITIES:
+        return True
+    if _ABSTRACT.search(low) and ordinary(low):
+        return True
+    # "the Mietspiegel for your street", "the Schengen area"; but "a Syrian national", "the Okafor family"
+    before = _DETERMINER_BEFORE.search(text, max(0, run[0].start() - 8), run[0].start())
+    return before is not None and not _PERSON_NOUN_AFTER.match(text, run[-1].end())
+
+
+_NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(?:,| and| &) $")
+_NEIGHBOUR_AFTER = re.compile(r"(?:,| and| &) ([^\W\d_][\w'-]*)")
+
+
+def _barrelled(token: str) -> bool:
+    """A double-barrelled name ("Norris-Beck", "Anna-Lena"), not an English compound ("Cut-Off")."""
+    if not re.search(r"-[A-Z]", token):
+        return False
+    parts = [w.lower() for w in token.split("-") if w]
+    return any(w in GIVEN_NAMES or not ordinary(w) for w in parts)
+
+
+def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
+    """"Marrero and Murphy", "Monjeau, Graves and Reed": listed beside a word that is a name."""
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, run[0].start() - 30), run[0].start())
+    after = _NEIGHBOUR_AFTER.match(text, run[-1].end())
+    for m in (before, after):
+        if m is not None and m.group(1)[0].isupper():
+            word = m.group(1).lower()
+            if word in GIVEN_NAMES or not ordinary(word):
+                return True
+    return False
+
+
+_PERSON_NOUN_AFTER = re.compile(
+    r"[ \t]+(?:family|families|household|national|nationals|citizen|citizens|resident|residents|children|"
+    r"brothers|sisters|twins|couple|case|residence|estate)\b", re.IGNORECASE)
+
+
+#: Words before an employer's name (an employer is personal data; a body named otherwise is not).
+_WORKS_AT = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|job|employed|employer|hired|intern(?:ed|ing)?)\s+(?:for|at|by|with)\s+$|"
+    r"\bemployer\s*:\s*$", re.IGNORECASE)
 
 
 _DOCUMENT_TAILS = frozenset(_words(
@@ -345,9 +526,13 @@ def names(text: str) -> Iterator[Hit]:
             continue
         if _DOMAIN_AFTER.match(text, end):
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
-        if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
-            continue
         kind, score = _type_of(text, start, value, slot)
+        if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):
+            if not _WORKS_AT.search(text, max(0, start - 24), start):
+                continue
+            kind, score = "ORGANIZATION", 0.75  # "I work for Clean Power Finance": an employer
+        if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
+            continue  # checked after the cheaper tests above: most runs have left by now
         if score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1 and _heading(text, run, value):
             # several ordinary words in capitals, before a colon or opening a sentence with a
             # plural or a verb ("Personal Info:", "SPEAK TO A PERSON", "Human Resources"): likely

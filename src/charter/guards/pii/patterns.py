@@ -187,6 +187,9 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
     return None if last is None else start - last.end()
 
 
+_WORD_PART = re.compile(r"(?:^|-)[a-z]{3,}(?:-|$)")
+
+
 def contextual_numbers(text: str) -> Iterator[Hit]:
     """Shapes that are only identifiers when a context word says so; when several context words
     precede a number ("driver's license D123, bank account 0001"), the nearest one decides."""
@@ -200,6 +203,8 @@ def contextual_numbers(text: str) -> Iterator[Hit]:
         for m in pattern.finditer(text):
             if kind == "US_BANK_NUMBER" and _ROUTING.search(text, max(0, m.start() - 24), m.start()):
                 continue  # a routing number names a bank, not a person
+            if kind == "US_DRIVER_LICENSE" and _WORD_PART.search(m.group()):
+                continue  # "a free TV licence for over-75s": a word and an age, not a licence number
             distance = _context_distance(text, m.start(), words)
             if distance is not None:
                 candidates.append((distance, Hit(kind, m.start(), m.end(), score)))

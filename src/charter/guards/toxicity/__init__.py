@@ -26,13 +26,23 @@ from typing import Any
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.normalize import deleet, normalize
+from charter.guards.pii.lexicon import ordinary
 from charter.guards.toxicity.lexicon import Lexicon, load_lexicon
 
 __all__ = ["ToxicityGuard", "make_guard"]
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
 _SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
-_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+#: Words in any script's letters: "única" is one word, not "nica" after an accented letter.
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+#: An acronym in the caller's text ("PHAs", "CURP") is not a slur whatever it spells in lower case.
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+#: "criminal matters", "criminal court": the law's adjective, not an attribute of a group.
+_LEGAL_AFTER = frozenset((
+    "matters", "matter", "law", "laws", "court", "courts", "case", "cases", "record", "records", "justice",
+    "charge", "charges", "offence", "offences", "offense", "offenses", "proceedings", "defence", "defense",
+    "lawyer", "lawyers",
+))
 _QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{3,})[\"“”«»]")
 _HOSTILE_PHRASES = ("attitude", "attribute", "threat", "threat_person", "slur")
 _SELF = re.compile(r"\b(?:i'm|i am|im|we are|we're|us|ourselves|myself|my fellow|proud)\b")
@@ -61,7 +71,7 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.0"
+    version = "charter-toxicity/1.1"
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -83,7 +93,8 @@ class ToxicityGuard:
         spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view)]
         starts = [lo for lo, _ in spans]
         phrases = self._phrase_hits(view, starts, _HOSTILE_PHRASES)
-        sentences = [(lo, hi, self._read(view[lo:hi], phrases[i])) for i, (lo, hi) in enumerate(spans)]
+        acronyms = {m.group().lower() for m in _ACRONYM.finditer(text)} if _ACRONYM.search(text) else set()
+        sentences = [(lo, hi, self._read(view[lo:hi], phrases[i], acronyms)) for i, (lo, hi) in enumerate(spans)]
         if any(r.hostile or r.threat or r.threat_phrase or r.slur or r.cold or r.profanity for _, _, r in sentences):
             # Counter-speech only matters where something hostile was said: skip the search otherwise.
             counter = self._phrase_hits(view, starts, ("counter",))
@@ -109,7 +120,7 @@ class ToxicityGuard:
                 hits[max(0, bisect_right(starts, match.start()) - 1)].add(category)
         return hits
 
-    def _read(self, sentence: str, phrases: set[str]) -> _Reading:
+    def _read(self, sentence: str, phrases: set[str], acronyms: set[str] | frozenset[str] = frozenset()) -> _Reading:
         lex = self.lexicon
         view = _SPACED.sub(lambda m: m.group().replace(" ", ""), sentence)
         words = _TOKEN.findall(view)
@@ -122,11 +133,12 @@ class ToxicityGuard:
             negated = _negated(cats, words, i)
             r.group |= "group" in found or ("group_adj" in found and "group_head" in lex.categories(nxt))
             r.pronoun |= "pronoun" in found
-            if "slur" in found and not lex.reclaimed(word):
+            if "slur" in found and not lex.reclaimed(word) and word not in acronyms:
                 homonym = lex.homonyms.get(word)
                 r.slur |= homonym is None or homonym.search(view) is None
                 r.self_named |= _SELF.search(view) is not None
-            r.hostile |= bool(found & {"attitude", "attribute"}) and not negated
+            legal = "attribute" in found and _legal_noun_follows(words, i)  # "criminal and refugee matters"
+            r.hostile |= bool(found & {"attitude", "attribute"}) and not negated and not legal
             r.threat |= "threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
             r.cold |= "warm" in found and negated
             r.profanity |= "profanity" in found
@@ -140,11 +152,29 @@ class ToxicityGuard:
         r.threat_person = "threat_person" in phrases
         if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
             for word, found in zip(words, cats, strict=True):
-                if len(word) >= 8 and not found:
+                if len(word) >= 8 and not found and not ordinary(word):
                     r.hostile |= _holds(self._hostile_parts, word)
         hostile_words = r.hostile or r.threat or r.threat_phrase or r.profanity or r.cold
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
-            r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8)
+            # "sosickening", but not "transfer" or "transport" (English words that hold a group's name)
+            r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8 and not ordinary(w))
+
+
+def _legal_noun_follows(words: list[str], i: int) -> bool:
+    """A legal noun within the next four words, with no verb between ("criminal, immigration and
+    refugee matters"; not "criminal, send them to court")."""
+    for word in words[i + 1:i + 5]:
+        if word in _LEGAL_AFTER:
+            return True
+        if word in _CLAUSE_WORDS:
+            return False
+    return False
+
+
+_CLAUSE_WORDS = frozenset((
+    "are", "is", "was", "were", "be", "been", "should", "must", "will", "would", "take", "put", "send",
+    "lock", "they", "them",
+))
 
 
 def _any_of(parts: list[str]) -> re.Pattern[str] | None:
