@@ -52,7 +52,8 @@ The tree (HTTP status in brackets; ``code`` values are stable and documented in 
     │                                   restore_target_not_empty (charter restore into a store with data)
     │                                   already_serving, no_previous_version, dataset_tainted (model registry)
     │                                   canary_running, canary_withdrawn (model canaries)
-    │                                   workflow_step_uncertain, review_rejected (workflow runs)
+    │                                   workflow_step_uncertain, review_rejected, workflow_lease_lost
+    │                                   (workflow runs)
     ├── RateLimited [429]               rate_limit_exceeded, token_rate_limit_exceeded (per key),
     │                                   end_user_rate_limit_exceeded, end_user_token_rate_limit_exceeded
     ├── BudgetExceeded [429]            budget_exceeded (the use case spent its charter budget for the

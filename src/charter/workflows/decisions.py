@@ -17,7 +17,7 @@ from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest, PermissionDenied
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
-from charter.workflows.engine import FINISHED, advance, record_step
+from charter.workflows.engine import FINISHED, StepRecord, advance, record_step
 from charter.workflows.spec import Workflow
 from charter.workflows.store import get_run, open_state, seal_state, workflow_by_id
 from charter.workflows.tables import workflow_batches, workflow_runs, workflow_steps
@@ -45,9 +45,9 @@ def _approve_write(rt: Runtime, conn: Connection, principal: Principal, run: Any
     if batch_id is not None:
         output["batch_id"] = batch_id
     now = utcnow()
-    record_step(conn, rt, run, step=step.id, kind="approval", status="approved" if approved else "rejected",
-                actor=principal.key_id, inputs={"waiting_for": run.waiting_for, "step": step.id}, output=output,
-                started=run.updated_at, tokens=0)
+    record_step(conn, rt, run, StepRecord(step.id, "approval", "approved" if approved else "rejected",
+                                          principal.key_id, {"waiting_for": run.waiting_for, "step": step.id}, output,
+                                          run.updated_at))
     values: dict[str, Any] = {"waiting_for": None, "updated_at": now}
     if approved:
         state["approved"] = True
@@ -159,8 +159,8 @@ async def resume(rt: Runtime, principal: Principal, run_id: str, *,
             values["state"] = seal_state(rt, run_id, state)
             conn.execute(update(workflow_steps).where(workflow_steps.c.id == cut.id).values(
                 status="resolved", finished_at=utcnow()))
-            record_step(conn, rt, current, step=step.id, kind="settle", status="resolved", actor=principal.key_id,
-                        inputs={"settle": settle, "cut_seq": cut.seq}, output=output, started=utcnow())
+            record_step(conn, rt, current, StepRecord(step.id, "settle", "resolved", principal.key_id,
+                                                      {"settle": settle, "cut_seq": cut.seq}, output, utcnow()))
             conn.execute(update(workflow_runs).where(workflow_runs.c.id == run_id).values(**values))
             ledger.append(conn, tenant_id=current.tenant_id, actor=principal.key_id, action="workflow.settled",
                           subject=run_id, event={"step": step.id, "settle": settle, "cut_seq": cut.seq})

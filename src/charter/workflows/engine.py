@@ -14,7 +14,10 @@ between the two leaves the intent; on resume (any process, after a restart) the 
   did not happen, or ``skip`` with the output it had).
 
 One process advances a run at a time (a lease on the run row, taken and given back in the store,
-renewed at each step; after a crash it lapses in :data:`LEASE`).
+renewed at each write; after a crash it lapses in :data:`LEASE`). Every write the engine makes for a
+run (an intent, a result, a wait, the finish) is conditional on the lease still being this worker's:
+a worker whose lease lapsed while a step ran, and whose run another took over, writes nothing; it
+fails with ``409 workflow_lease_lost``, and a ``workflow.lease_lost`` ledger entry records it.
 
 **Approval.** A step marked consequential (or calling a consequential connector) runs only after a
 person approved in this run since the last consequential step: an ``approval`` step of the workflow,
@@ -30,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import jsonschema
@@ -60,7 +63,8 @@ from charter.workflows.store import (
 from charter.workflows.tables import workflow_runs, workflow_steps, workflows
 from charter.workflows.templates import evaluate, render
 
-__all__ = ["FINISHED", "advance", "is_consequential", "is_idempotent", "run_batch", "start_run"]
+__all__ = ["FINISHED", "StepRecord", "advance", "is_consequential", "is_idempotent", "record_step", "run_batch",
+           "start_run"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +74,7 @@ FINISHED = ("succeeded", "failed", "rejected")
 #: resumed elsewhere once it lapses (a step cut off is then settled as the module says).
 LEASE = dt.timedelta(minutes=2)
 ENGINE = "workflow-engine"
+LEASE_LOST = "workflow_lease_lost"
 
 
 def is_consequential(rt: Runtime, step: Step, tenant: str) -> bool:
@@ -154,12 +159,24 @@ async def run_batch(rt: Runtime, principal: Principal, name: str, items: list[An
         return batch_id, [_insert_run(rt, conn, wf_row, wf, principal, item, batch_id, now) for item in items]
 
     batch_id, run_ids = await rt.writer.awrite(create)
-    runs = [await advance(rt, principal.tenant_id, run_id) for run_id in run_ids]
+    runs = [await _advance_in_batch(rt, principal.tenant_id, run_id) for run_id in run_ids]
     counts: dict[str, int] = {}
     for r in runs:
         key = r["waiting_for"] or r["status"]
         counts[key] = counts.get(key, 0) + 1
     return {"batch_id": batch_id, "runs": runs, "counts": counts}
+
+
+async def _advance_in_batch(rt: Runtime, tenant_id: str, run_id: str) -> dict[str, Any]:
+    """One run of a batch: a run another worker took over (its write failed, recorded) is that
+    worker's now; the batch goes on with the others and reports the run as it stands."""
+    try:
+        return await advance(rt, tenant_id, run_id)
+    except Conflict as exc:
+        if exc.code != LEASE_LOST:
+            raise
+        with rt.engine.connect() as conn:
+            return run_record(conn, get_run(conn, tenant_id, run_id))
 
 
 # -- the loop ----------------------------------------------------------------------------------
@@ -171,6 +188,7 @@ class _Ctx:
     wf: Workflow
     state: dict[str, Any]
     principal: Principal
+    owner: str  # this worker's lease on the run (see _hold)
 
     def names(self) -> dict[str, Any]:
         return {"input": self.state["input"], "item": self.state["input"], "run": {"id": self.run.id},
@@ -209,26 +227,56 @@ async def advance(rt: Runtime, tenant_id: str, run_id: str) -> dict[str, Any]:
     owner = new_id("lease")
     await _lease(rt, tenant_id, run_id, owner, take=True)
     try:
-        while await _one(rt, tenant_id, run_id):
+        while await _one(rt, tenant_id, run_id, owner):
             pass
+    except Conflict as exc:
+        if exc.code == LEASE_LOST:
+            log.warning("%s", exc.message)
+            lost = exc
+            await rt.writer.awrite(lambda c: _record_lease_lost(c, tenant_id, run_id, owner, lost))
+        raise
     finally:
         await _lease(rt, tenant_id, run_id, owner, take=False)
     with rt.engine.connect() as conn:
         return run_record(conn, get_run(conn, tenant_id, run_id))
 
 
-def _context(rt: Runtime, tenant_id: str, run_id: str) -> _Ctx:
+def _record_lease_lost(conn: Connection, tenant_id: str, run_id: str, owner: str, exc: CharterError) -> None:
+    """The ledger's account of a write refused because the lease had gone to another worker (the
+    run's row is the new holder's: nothing of it is touched)."""
+    holder = conn.execute(select(workflow_runs.c.lease_owner).where(workflow_runs.c.id == run_id)).scalar()
+    ledger.append(conn, tenant_id=tenant_id, actor=ENGINE, action="workflow.lease_lost", subject=run_id,
+                  event={"lease": owner, "holder": holder, "step": exc.extra.get("step"),
+                         "write": exc.extra.get("write")})
+
+
+def _hold(conn: Connection, ctx: _Ctx, write: str) -> None:
+    """The first statement of every write the engine makes for a run: the run's lease is still this
+    worker's (renewed here). A lease lapses after :data:`LEASE` without a write; another worker may
+    then take the run over. The worker that lost it must not overwrite the new holder's state: the
+    write raises, so nothing of its transaction is committed (the step's row, the run's state)."""
+    held = conn.execute(update(workflow_runs).where(
+        workflow_runs.c.id == ctx.run.id, workflow_runs.c.lease_owner == ctx.owner,
+    ).values(lease_until=utcnow() + LEASE)).rowcount
+    if held != 1:
+        raise Conflict(
+            f"workflow run {ctx.run.id}: this worker's lease lapsed while step {ctx.run.step!r} ran and another "
+            f"worker took the run over; the step's {write} was not written (the run is the other worker's now)",
+            code=LEASE_LOST, extra={"step": ctx.run.step, "write": write})
+
+
+def _context(rt: Runtime, tenant_id: str, run_id: str, owner: str) -> _Ctx:
     with rt.engine.connect() as conn:
         run = get_run(conn, tenant_id, run_id)
         _, wf = workflow_by_id(conn, run.workflow_id)
     state = open_state(rt, run)
     principal = run_principal(run.id, tenant_id, wf.tenant, wf.use_case)
-    return _Ctx(rt, run, wf, state, principal)
+    return _Ctx(rt, run, wf, state, principal, owner)
 
 
-async def _one(rt: Runtime, tenant_id: str, run_id: str) -> bool:
+async def _one(rt: Runtime, tenant_id: str, run_id: str, owner: str) -> bool:
     """Take the run one step further; False when it stops (waiting, finished, failed)."""
-    ctx = _context(rt, tenant_id, run_id)
+    ctx = _context(rt, tenant_id, run_id, owner)
     run, wf = ctx.run, ctx.wf
     if run.status == "waiting" and run.waiting_for == "review":
         return await _review_released(ctx)
@@ -282,6 +330,7 @@ async def _settle_cut_intent(ctx: _Ctx, step: Step) -> bool:
         return True
     if is_idempotent(ctx.rt, step, ctx.wf.tenant):
         def abandon(conn: Connection) -> None:
+            _hold(conn, ctx, "abandoned intent")
             conn.execute(update(workflow_steps).where(workflow_steps.c.id == cut.id)
                          .values(status="abandoned", finished_at=utcnow()))
             ledger.append(conn, tenant_id=ctx.run.tenant_id, actor=ENGINE, action="workflow.step_abandoned",
@@ -303,6 +352,7 @@ def _run_values(ctx: _Ctx, **values: Any) -> dict[str, Any]:
 async def _wait(ctx: _Ctx, waiting_for: str, *, status: str = "waiting", code: str | None = None,
                 error: str | None = None, review_id: str | None = None) -> None:
     def write(conn: Connection) -> None:
+        _hold(conn, ctx, "wait")
         conn.execute(update(workflow_runs).where(workflow_runs.c.id == ctx.run.id).values(
             **_run_values(ctx, status=status, waiting_for=waiting_for, error_code=code, error=error,
                           review_id=review_id)))
@@ -322,6 +372,7 @@ async def _finish(ctx: _Ctx, status: str, code: str | None = None, error: str | 
     ctx.state["result"] = result
 
     def write(conn: Connection) -> None:
+        _hold(conn, ctx, "finish")
         now = utcnow()
         conn.execute(update(workflow_runs).where(workflow_runs.c.id == ctx.run.id).values(
             **_run_values(ctx, status=status, step=None, waiting_for=None, error_code=code, error=error,
@@ -338,45 +389,60 @@ def _next_seq(conn: Connection, run_id: str) -> int:
     return 1 if last is None else int(last) + 1
 
 
-def record_step(conn: Connection, rt: Runtime, run: Any, *, step: str, kind: str, status: str, actor: str,
-                inputs: Any, output: Any, started: dt.datetime, seq: int | None = None,
-                interaction_id: str | None = None, tokens: int = 0, error_code: str | None = None) -> int:
-    """Write (or complete, given ``seq``) a step's row and its ledger entry, in the caller's transaction."""
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One step's row as :func:`record_step` writes it (or completes it, given ``seq``)."""
+
+    step: str
+    kind: str  # model | connector | branch | approval | settle
+    status: str  # started | done | failed | held | approved | rejected | resolved
+    actor: str
+    inputs: Any
+    output: Any
+    started: dt.datetime
+    seq: int | None = None  # the intent's seq to complete; None writes a new row
+    interaction_id: str | None = None
+    tokens: int = 0
+    error_code: str | None = None
+
+
+def record_step(conn: Connection, rt: Runtime, run: Any, record: StepRecord) -> int:
+    """Write (or complete, given ``record.seq``) a step's row and its ledger entry, in the caller's
+    transaction; returns its seq."""
     now = utcnow()
+    output = record.output
     values: dict[str, Any] = {
-              "status": status, "actor": actor, "output_sha256": None if output is None else digest(output),
-              "interaction_id": interaction_id, "tokens": tokens, "error_code": error_code,
-              "finished_at": None if status == "started" else now, "inputs_sha256": digest(inputs)}
-    if seq is None:
-        seq = _next_seq(conn, run.id)
-        values["sealed"] = seal_json(rt, {"inputs": inputs, "output": output}, step_binding(run.id, seq))
+        "status": record.status, "actor": record.actor, "output_sha256": None if output is None else digest(output),
+        "interaction_id": record.interaction_id, "tokens": record.tokens, "error_code": record.error_code,
+        "finished_at": None if record.status == "started" else now, "inputs_sha256": digest(record.inputs)}
+    seq = _next_seq(conn, run.id) if record.seq is None else record.seq
+    values["sealed"] = seal_json(rt, {"inputs": record.inputs, "output": output}, step_binding(run.id, seq))
+    if record.seq is None:
         conn.execute(workflow_steps.insert().values(id=new_id("wfs"), tenant_id=run.tenant_id, run_id=run.id,
-                                                    seq=seq, step=step, kind=kind, started_at=started, **values))
+                                                    seq=seq, step=record.step, kind=record.kind,
+                                                    started_at=record.started, **values))
     else:
-        values["sealed"] = seal_json(rt, {"inputs": inputs, "output": output}, step_binding(run.id, seq))
         conn.execute(update(workflow_steps).where(workflow_steps.c.run_id == run.id, workflow_steps.c.seq == seq)
                      .values(**values))
-    ledger.append(conn, tenant_id=run.tenant_id, actor=actor, action="workflow.step", subject=run.id, event={
-        "seq": seq, "step": step, "kind": kind, "status": status, "inputs_sha256": values["inputs_sha256"],
-        "output_sha256": values["output_sha256"], "interaction_id": interaction_id, "tokens": tokens,
-        "error_code": error_code})
+    ledger.append(conn, tenant_id=run.tenant_id, actor=record.actor, action="workflow.step", subject=run.id, event={
+        "seq": seq, "step": record.step, "kind": record.kind, "status": record.status,
+        "inputs_sha256": values["inputs_sha256"], "output_sha256": values["output_sha256"],
+        "interaction_id": record.interaction_id, "tokens": record.tokens, "error_code": record.error_code})
     return seq
 
 
-async def _advance_to(ctx: _Ctx, step: Step, target: str, *, kind: str, inputs: Any, output: Any,
-                      started: dt.datetime, seq: int | None = None, interaction_id: str | None = None,
-                      tokens: int = 0, actor: str = ENGINE) -> None:
-    """Record ``step`` done with ``output`` and move the run to ``target``, in one transaction."""
-    ctx.state["outputs"][step.id] = output
-    ctx.state["visits"][step.id] = ctx.state["visits"].get(step.id, 0) + 1
+async def _advance_to(ctx: _Ctx, target: str, record: StepRecord) -> None:
+    """Record the step done (``record``, its status set here) and move the run to ``target``, in one
+    transaction, while this worker still holds the run."""
+    ctx.state["outputs"][record.step] = record.output
+    ctx.state["visits"][record.step] = ctx.state["visits"].get(record.step, 0) + 1
 
     def write(conn: Connection) -> None:
-        record_step(conn, ctx.rt, ctx.run, step=step.id, kind=kind, status="done", actor=actor, inputs=inputs,
-                    output=output, started=started, seq=seq, interaction_id=interaction_id, tokens=tokens)
+        _hold(conn, ctx, "result")
+        record_step(conn, ctx.rt, ctx.run, replace(record, status="done"))
         conn.execute(update(workflow_runs).where(workflow_runs.c.id == ctx.run.id).values(**_run_values(
             ctx, step=target, status="running", waiting_for=None, review_id=None,
-            steps_run=ctx.run.steps_run + 1, tokens=ctx.run.tokens + tokens,
-            lease_until=utcnow() + LEASE)))
+            steps_run=ctx.run.steps_run + 1, tokens=ctx.run.tokens + record.tokens)))
     await ctx.rt.writer.awrite(write)
 
 
@@ -395,15 +461,16 @@ async def _branch(ctx: _Ctx, step: Step) -> None:
     except CharterError as exc:
         await _fail_step(ctx, step, "branch", None, exc, started)
         return
-    await _advance_to(ctx, step, target, kind="branch", inputs={"entries": len(step.branch or ())},
-                      output={"taken": taken, "goto": target}, started=started)
+    await _advance_to(ctx, target, StepRecord(step.id, "branch", "done", ENGINE, {"entries": len(step.branch or ())},
+                                              {"taken": taken, "goto": target}, started))
 
 
 async def _fail_step(ctx: _Ctx, step: Step, kind: str, seq: int | None, exc: CharterError,
                      started: dt.datetime, inputs: Any = None) -> None:
     def write(conn: Connection) -> None:
-        record_step(conn, ctx.rt, ctx.run, step=step.id, kind=kind, status="failed", actor=ENGINE, inputs=inputs,
-                    output={"error": exc.message}, started=started, seq=seq, error_code=exc.code)
+        _hold(conn, ctx, "failure")
+        record_step(conn, ctx.rt, ctx.run, StepRecord(step.id, kind, "failed", ENGINE, inputs, {"error": exc.message},
+                                                      started, seq=seq, error_code=exc.code))
     await ctx.rt.writer.awrite(write)
     await _finish(ctx, "failed", exc.code, f"step {step.id!r}: {exc.message}")
 
@@ -425,9 +492,11 @@ async def _work(ctx: _Ctx, step: Step) -> bool:
         return False
     seq: int | None = None
     if not is_idempotent(ctx.rt, step, ctx.wf.tenant):  # a read needs no intent: cut off, it simply runs again
-        seq = await ctx.rt.writer.awrite(lambda c: record_step(
-            c, ctx.rt, ctx.run, step=step.id, kind=kind, status="started", actor=ENGINE, inputs=inputs,
-            output=None, started=started))
+        def intent(conn: Connection) -> int:
+            _hold(conn, ctx, "intent")
+            return record_step(conn, ctx.rt, ctx.run, StepRecord(step.id, kind, "started", ENGINE, inputs, None,
+                                                                 started))
+        seq = await ctx.rt.writer.awrite(intent)
     timeout = step.timeout_s
     if ctx.run.deadline_at is not None:
         left = (ctx.run.deadline_at - utcnow()).total_seconds()
@@ -443,9 +512,10 @@ async def _work(ctx: _Ctx, step: Step) -> bool:
         return False
     if held is not None:  # the use case's review rule held the answer: wait for the person's decision
         def hold(conn: Connection) -> None:
-            record_step(conn, ctx.rt, ctx.run, step=step.id, kind=kind, status="held", actor=ENGINE, inputs=inputs,
-                        output={"review_id": held}, started=started, seq=seq, interaction_id=interaction_id,
-                        tokens=tokens)
+            _hold(conn, ctx, "held answer")
+            record_step(conn, ctx.rt, ctx.run, StepRecord(step.id, kind, "held", ENGINE, inputs, {"review_id": held},
+                                                          started, seq=seq, interaction_id=interaction_id,
+                                                          tokens=tokens))
             conn.execute(update(workflow_runs).where(workflow_runs.c.id == ctx.run.id).values(
                 tokens=ctx.run.tokens + tokens))
         await ctx.rt.writer.awrite(hold)
@@ -453,8 +523,8 @@ async def _work(ctx: _Ctx, step: Step) -> bool:
         return False
     if is_consequential(ctx.rt, step, ctx.wf.tenant):
         ctx.state["approved"] = False  # the next consequential step needs a fresh approval
-    await _advance_to(ctx, step, ctx.wf.after(step), kind=kind, inputs=inputs, output=output, started=started,
-                      seq=seq, interaction_id=interaction_id, tokens=tokens)
+    await _advance_to(ctx, ctx.wf.after(step), StepRecord(step.id, kind, "done", ENGINE, inputs, output, started,
+                                                          seq=seq, interaction_id=interaction_id, tokens=tokens))
     return True
 
 
@@ -509,7 +579,7 @@ async def _review_released(ctx: _Ctx) -> bool:
     except CharterError as exc:
         await _fail_step(ctx, step, "model", held.seq, exc, started)
         return False
-    await _advance_to(ctx, step, ctx.wf.after(step), kind="model", inputs={"review_id": run.review_id},
-                      output=output, started=started, seq=held.seq, interaction_id=held.interaction_id,
-                      tokens=0, actor=str(review.get("id")))
+    await _advance_to(ctx, ctx.wf.after(step), StepRecord(
+        step.id, "model", "done", str(review.get("id")), {"review_id": run.review_id}, output, started,
+        seq=held.seq, interaction_id=held.interaction_id))
     return True

@@ -93,7 +93,8 @@ async def ask_model(rt: Runtime, principal: Principal, run_id: str, step_id: str
         body["temperature"] = call.temperature
     if call.output == "json" and not tools:
         body["response_format"] = ({"type": "json_schema", "json_schema": {"name": step_id, "schema": call.schema_}}
-                                   if call.schema_ is not None else {"type": "json_object"})
+                                   if call.schema_ is not None and call.json_mode == "schema"
+                                   else {"type": "json_object"})
     if tools:
         body["tools"] = [_tool(c) for c in tools.values()]
     answer = ModelAnswer()

@@ -46,6 +46,11 @@ class ModelCall(_Strict):
         default=None, alias="schema",
         description="With output json: the JSON schema the answer must follow (sent as response_format "
         "json_schema, and checked: an answer that fails it fails the step, invalid_json).")
+    json_mode: Literal["schema", "object"] = Field(default="schema", description=(
+        "With output json and a schema: `schema` sends it as response_format json_schema (the model is held "
+        "to it where the server can); `object` sends plain JSON mode (json_object), for OpenAI-compatible "
+        "servers that refuse json_schema (llama-cpp-python's server). Either way the engine checks the "
+        "answer against the schema."))
     max_tokens: int | None = Field(default=None, ge=1)
     temperature: float | None = Field(default=None, ge=0, le=2)
     tools: list[str] = Field(default_factory=list, description="Connectors offered to the model as tools.")

@@ -273,3 +273,36 @@ def test_a_consequential_connector_is_never_offered_as_a_tool(desk: Desk) -> Non
     with pytest.raises(InvalidRequest, match="consequential") as refused:
         apply(desk.rt, TOOLED.replace("tools: [case_records]", "tools: [letters]"), actor="test")
     assert refused.value.code == "workflow_invalid"
+
+
+JSON_MODE = """\
+name: json-mode
+tenant: agency
+use_case: tax-helpdesk
+steps:
+  - id: decide
+    model:
+      message: "Decide case ok-1."
+      output: json
+      json_mode: {mode}
+      schema: {{type: object, required: [{required}], properties: {{decision: {{enum: [approve, deny]}}}}}}
+"""
+
+
+@pytest.mark.parametrize("mode", ["schema", "object"])
+def test_json_mode_object_sends_plain_json_mode_and_the_engine_still_checks_the_schema(desk: Desk,
+                                                                                        mode: str) -> None:
+    """For OpenAI-compatible servers that refuse response_format json_schema (llama-cpp-python's)."""
+    admin = desk.principal("admin")
+
+    async def go() -> tuple[dict[str, Any], dict[str, Any]]:  # one event loop: the provider's clients
+        _apply(desk, JSON_MODE.format(mode=mode, required="decision"))
+        done = await run_workflow(desk.rt, admin, "json-mode", {})
+        _apply(desk, JSON_MODE.format(mode=mode, required="rule"))  # the scripted model gives no rule
+        return done, await run_workflow(desk.rt, admin, "json-mode", {})
+
+    done, failed = asyncio.run(go())
+    assert done["status"] == "succeeded"
+    sent = [r["body"]["response_format"] for r in desk.platform.upstream.requests[-2:]]
+    assert [f["type"] for f in sent] == ["json_schema" if mode == "schema" else "json_object"] * 2
+    assert (failed["status"], failed["error_code"]) == ("failed", "invalid_json")

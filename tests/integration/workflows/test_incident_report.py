@@ -39,7 +39,8 @@ def _model(body: dict[str, Any]) -> str:
     """The scripted model: one statement per note, citing it."""
     notes = re.findall(r"^(N\d+): (.+)$", body["messages"][-1]["content"], re.M)
     date = re.search(r"\d{4}-\d{2}-\d{2}", notes[0][1])
-    return json.dumps({"incident_type": "theft", "date": date.group(0) if date else "2026-01-01",
+    return json.dumps({"incident_type": "theft", "severity": "medium", "recommended_action": "refer_for_investigation",
+                       "date": date.group(0) if date else "2026-01-01",
                        "location": "Harbour Street",
                        "statements": [{"text": text, "source_note": n} for n, text in notes]})
 

@@ -26,8 +26,9 @@ from tests.conftest import Platform
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "permit-review"
 
 
-def _module(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"permit_review_{name}", EXAMPLE / f"{name}.py")
+def _module(name: str, example: Path = EXAMPLE) -> ModuleType:
+    """A module of an example folder (this one by default), loaded from its file."""
+    spec = importlib.util.spec_from_file_location(f"{example.name.replace('-', '_')}_{name}", example / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
