@@ -93,6 +93,23 @@ def fill(rt: Runtime, tenant: str, kb_name: str, c: npt.NDArray[np.float32], cou
     rt.writer.write(write, timeout=24 * 3600)
 
 
+def loadavg() -> str:
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def replace_section(old: str, text: str) -> str:
+    """The results file with this run's section first, in place of a previous run's with the same heading
+    (same n and store); other sections (other sizes, the library choice) are kept after it."""
+    heading = text.splitlines()[0].removeprefix("## ")
+    parts = old.split("\n## ")
+    head = parts[0].rstrip() if old else "# Vector index benchmarks"
+    kept = [part.rstrip() for part in parts[1:] if part.splitlines()[0] != heading]
+    return "\n\n## ".join([head, text.rstrip().removeprefix("## "), *kept]) + "\n"
+
+
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
@@ -120,6 +137,7 @@ def run(rt: Runtime, data_dir: Path, args: argparse.Namespace) -> None:
     spec = service.KnowledgeBaseSpec(name="synthetic")
     kb = rt.writer.write(lambda conn: service.create_kb(conn, spec, tenant_id=tenant, actor="bench"))
     c = centres(args.n)
+    load_start = loadavg()
     t0 = time.perf_counter()
     fill(rt, tenant, "synthetic", c, args.n, seed=2)
     fill_s = time.perf_counter() - t0
@@ -162,6 +180,7 @@ def run(rt: Runtime, data_dir: Path, args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         exact.search(conn, kb["id"], 2, queries[0], 10)
         reload_s = time.perf_counter() - t0
+    load_end = loadavg()
     files = sum(p.stat().st_size for p in (data_dir / "vector-index" / kb["id"]).iterdir())
     recall = statistics.fmean(recalls)
     rows = [
@@ -196,12 +215,15 @@ def run(rt: Runtime, data_dir: Path, args: argparse.Namespace) -> None:
         "from the store and writing the index file. Worst-query recall@10: "
         f"{min(recalls):.1f}; queries below 0.9: {sum(r < 0.9 for r in recalls)}.",
         "",
+        f"Load average (1/5/15 min, 2 cores shared with other work) at the start: {load_start}; at the end: "
+        f"{load_end}. Wall times stretch with that load; the CPU columns (process time) do not.",
+        "",
     ]
     text = "\n".join(lines)
     print(text)
     if args.write:
         out = ROOT / "benchmarks" / "results" / "vector_index.md"
-        out.write_text("# Vector index benchmarks\n\n" + text)
+        out.write_text(replace_section(out.read_text() if out.exists() else "", text))
         print(f"wrote {out}")
 
 

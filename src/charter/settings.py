@@ -395,8 +395,8 @@ class Settings(BaseSettings):
     )
     ray_address: str | None = Field(
         default=None,
-        description="Ray cluster over which `charter eval run` fans evaluation items out and `charter kb ingest` "
-        "reads files (docs/operations.md, "
+        description="Ray cluster over which `charter eval run` fans evaluation items out, `charter kb ingest` "
+        "reads files and training jobs train (one Ray task each) (docs/operations.md, "
         "Batch work on Ray): `auto`, `host:6379`, `ray://head:10001`, or `local` (start Ray on this machine for "
         "the run). Needs `pip install 'charter[ray]'`. Unset (default): one process, unless `--ray` is given.",
     )

@@ -11,6 +11,7 @@ import typer
 
 from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_id_of, tenant_write
 from charter.cli.models import _object_file
+from charter.cluster import LOCAL
 from charter.errors import NotFound
 from charter.files import write_private
 from charter.jobs.scheduler import replica_id
@@ -121,19 +122,24 @@ def run(
 @app.command()
 def work(
     job_id: str | None = typer.Argument(None, help="This job (default: the oldest queued or stale one)."),
+    ray: bool = typer.Option(
+        False, "--ray", help="Train as a Ray task (CHARTER_RAY_ADDRESS, else a local Ray instance)."
+    ),
     tenant: str = TENANT,
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Run one training job in this process (a queued one, or one whose process died: it resumes from its
-    last checkpoint); registers the result as a candidate version."""
+    last checkpoint); registers the result as a candidate version. With --ray or CHARTER_RAY_ADDRESS the
+    training runs as one task on the Ray cluster (docs/operations.md, Batch work on Ray)."""
     with open_runtime(json_output) as rt:
+        address = rt.settings.ray_address or (LOCAL if ray else None)
         worker, tenant_id = replica_id(), tenant_id_of(rt, tenant)
         job = rt.writer.write(lambda c: claim_training(c, worker=worker, now=utcnow(), tenant_id=tenant_id,
                                                        stale_s=rt.settings.training_stale_s, job_id=job_id))
         if job is None:
             raise NotFound("no training job is queued or stale" + (f" with id {job_id}" if job_id else ""),
                            code="not_found")
-        done = run_training_job(rt, job, worker=worker)
+        done = run_training_job(rt, job, worker=worker, ray_address=address)
     emit(done, json_output, human=f"{done['id']}: {done['status']}"
          + (f", registered {done['result']['version']}" if done["status"] == "succeeded" else f": {done['error']}"))
     if done["status"] != "succeeded":

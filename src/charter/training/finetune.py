@@ -178,8 +178,11 @@ def _trainer(config: TrainingConfig, base_dir: Path, run_dir: Path, data: tuple[
     import torch
     from datasets import Dataset
     from peft import LoraConfig
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM, AutoTokenizer, set_seed
 
+    # TRL wraps the model in its LoRA adapter (random initial weights) before the Trainer seeds the RNGs:
+    # seed them first, or the same job trains different weights in another process (or a second run)
+    set_seed(config.seed)
     device = _device(config)
     tokenizer = AutoTokenizer.from_pretrained(str(base_dir))
     model = AutoModelForCausalLM.from_pretrained(str(base_dir), dtype=torch.float32)

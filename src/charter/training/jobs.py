@@ -40,6 +40,7 @@ from charter.store.types import iso
 from charter.training.datasets import export_dataset
 from charter.training.finetune import TrainingConfig, TrainingResult, train
 from charter.training.registry import Registration, register_version
+from charter.training.remote import train_on_ray
 from charter.training.tables import training_datasets, training_jobs
 
 __all__ = [
@@ -243,10 +244,13 @@ class _Heartbeat:
             self._beat()
 
 
-def run_training_job(rt: Runtime, job: Any, *, worker: str) -> dict[str, Any]:
+def run_training_job(rt: Runtime, job: Any, *, worker: str, ray_address: str | None = None) -> dict[str, Any]:
     """Run a claimed job to its end (blocking: call in a thread): export the dataset, train (resuming
     from the job folder's checkpoints), move the GGUF under the models folder, register the version,
-    record the result and cost. A failure is recorded on the job (``failed``) and returned."""
+    record the result and cost. A failure is recorded on the job (``failed``) and returned. With
+    ``ray_address`` (default ``CHARTER_RAY_ADDRESS``) the training itself runs as one Ray task
+    (:mod:`charter.training.remote`); everything else stays here."""
+    address = ray_address or rt.settings.ray_address
     folder = _job_dir(rt, job.id)
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -255,7 +259,7 @@ def run_training_job(rt: Runtime, job: Any, *, worker: str) -> dict[str, Any]:
         options = {k: v for k, v in job.options.items() if k != "base"}
         config = _config(rt, job.id, job.method, _base_file(job.options.get("base", "smollm2")), options)
         with _Heartbeat(rt, job.id, worker) as beat:
-            result = train(config, beat.report)
+            result = train_on_ray(config, beat.report, address) if address else train(config, beat.report)
         models_dir = rt.settings.data_dir / "models"
         models_dir.mkdir(parents=True, exist_ok=True)
         target = models_dir / f"{job.alias}-{job.id}.gguf"
