@@ -14,4 +14,5 @@ fi
 if command -v npm >/dev/null 2>&1 && [ ! -f tests/support/axe/node_modules/axe-core/axe.min.js ]; then
   (cd tests/support/axe && npm ci --no-audit --no-fund --loglevel=error)
 fi
-exec .venv/bin/pytest "$@"
+# Two workers (pytest-xdist), each test file kept on one worker; CHARTER_TEST_WORKERS=0 runs in one process.
+exec .venv/bin/pytest -n "${CHARTER_TEST_WORKERS:-2}" --dist loadfile "$@"

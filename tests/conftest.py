@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, make_url, text
@@ -17,8 +18,19 @@ from sqlalchemy.pool import NullPool
 from charter.runtime import Runtime
 from charter.settings import Settings
 
+
+def _redis_for_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets its own Redis database (gw0 -> /1, gw1 -> /2, ...), so two
+    workers running the same test on both stores never share a key; one process keeps the URL as set."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{int(worker[2:]) % 15 + 1}"))
+
+
 PG_URL = os.environ.get("CHARTER_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("CHARTER_TEST_REDIS_URL")
+REDIS_URL = _redis_for_this_worker(os.environ.get("CHARTER_TEST_REDIS_URL"))
 
 needs_pg = pytest.mark.skipif(not PG_URL, reason="set CHARTER_TEST_DATABASE_URL to run PostgreSQL tests")
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="set CHARTER_TEST_REDIS_URL to run Redis tests")

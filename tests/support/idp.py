@@ -12,6 +12,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,12 +60,27 @@ class Provider:
         return self._log.read().decode("utf-8", "replace")
 
     def start(self) -> Provider:
+        """Wait until the provider serves its own discovery document: an open port alone may be another
+        process that took the port between ``free_port`` and the bind (the provider then exits with
+        EADDRINUSE), or a provider still starting on a loaded machine."""
         try:
-            wait_for_port(self.port, timeout=20)
-        except TimeoutError:
+            wait_for_port(self.port, timeout=90)  # node starts slowly on a loaded machine
+            deadline = time.monotonic() + 30
+            while True:
+                if self._proc.poll() is not None:
+                    raise RuntimeError(f"the OpenID provider exited ({self._proc.returncode}): {self.log()[-2000:]}")
+                try:
+                    found = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5)
+                    if found.status_code == 200 and found.json().get("issuer") == self.issuer:
+                        return self
+                except (httpx.HTTPError, ValueError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the OpenID provider on {self.port} never served its discovery document")
+                time.sleep(0.1)
+        except (TimeoutError, RuntimeError):
             self.stop()
             raise
-        return self
 
     def stop(self) -> None:
         self._proc.terminate()

@@ -72,7 +72,7 @@ def _to_callback(browser: httpx.Client, console: Console, account: str, next_pat
     """Start a sign-in and follow the provider's pages up to (not into) the console's callback."""
     response = _start(browser, console, account, next_path)
     for _ in range(12):
-        assert response.is_redirect, f"{response.status_code} {response.text[:400]}"
+        assert response.is_redirect, f"{response.status_code} {response.text[-1500:]}"
         url = urljoin(str(response.url), response.headers["location"])
         if url.startswith(console.url + CALLBACK):
             return url
