@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, select, update
 
 from charter import ledger
-from charter.domain import CLASSIFICATION_LEVELS, ModelEntry
+from charter.domain import ModelEntry
+from charter.domain.charter import ClassificationLevel
 from charter.errors import Conflict, NotFound
 from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
@@ -29,7 +30,7 @@ class ModelSpec(BaseModel):
     platform_model_id: str | None = Field(default=None, max_length=200)
     version: str = Field(default="1", max_length=64)
     region: str = Field(default="local", max_length=64)
-    classification_ceiling: str = "internal"
+    classification_ceiling: ClassificationLevel = "internal"
     context_window: int = Field(default=8192, ge=16, le=10_000_000)
     price_prompt_per_1k: float = Field(default=0.0, ge=0)
     price_completion_per_1k: float = Field(default=0.0, ge=0)
@@ -51,13 +52,6 @@ class ModelSpec(BaseModel):
         if isinstance(data, dict) and "api_key_env" in data:
             raise secret_name_refusal("api_key_env")
         return data
-
-    @field_validator("classification_ceiling")
-    @classmethod
-    def _level(cls, value: str) -> str:
-        if value not in CLASSIFICATION_LEVELS:
-            raise ValueError(f"must be one of {', '.join(CLASSIFICATION_LEVELS)}")
-        return value
 
 
 def _row_dict(r: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ directory on purpose); it warns instead (:func:`exposed_paths`), at every start 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
@@ -21,6 +22,7 @@ from charter.settings import Settings
 __all__ = [
     "PRIVATE_UMASK",
     "exposed_paths",
+    "file_sha256",
     "private_dir",
     "private_file",
     "restrict_umask",
@@ -71,6 +73,15 @@ def private_file(path: Path) -> Path:
     finally:
         os.close(fd)
     return path
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_private(path: Path, data: str | bytes) -> None:

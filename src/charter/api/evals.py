@@ -8,7 +8,6 @@ Runs started here execute in the server's event loop (202 + the experiment id); 
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -17,16 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from charter.api.deps import get_runtime, require_roles
 from charter.domain import Principal
-from charter.errors import InvalidRequest, NotFound
+from charter.errors import NotFound
 from charter.evals import approvals, compare, datasets, experiments, gate, report, suites
 from charter.evals.breakdown import breakdown
-from charter.evals.targets import ProviderTarget
-from charter.policy.current import get_charter
+from charter.evals.launch import RunRequest, launch_run, resume_run
 from charter.runtime import Runtime
 
-__all__ = ["RunIn", "launch_run", "router"]
-
-log = logging.getLogger(__name__)
+__all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/evals", tags=["evaluations"])
 
@@ -51,16 +47,6 @@ class SuiteIn(_Body):
     evaluators: list[str | dict[str, Any]] = Field(min_length=1, max_length=50)
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
-
-
-class RunIn(_Body):
-    use_case: str | None = Field(default=None, max_length=64)
-    dataset: str | None = Field(default=None, max_length=80)
-    evaluators: list[str | dict[str, Any]] = Field(default_factory=list, max_length=50)
-    prompts: list[str] = Field(default_factory=list, max_length=20)
-    models: list[str] = Field(default_factory=list, max_length=20)
-    seed: int = 0
-    concurrency: int = Field(default=4, ge=1, le=64)
 
 
 class GateIn(_Body):
@@ -141,70 +127,12 @@ def set_suite(
 
 
 # -- runs -------------------------------------------------------------------------------------
-def _plan(rt: Runtime, tenant_id: str, body: RunIn) -> tuple[experiments.ExperimentPlan, str | None]:
-    with rt.engine.connect() as conn:
-        if body.use_case:
-            suite = suites.get_suite(conn, tenant_id, body.use_case)
-            charter = get_charter(conn, tenant_id, body.use_case)[2]
-            default: list[str | None] = [f"{charter.prompt}:{charter.prompt_label}"] if charter.prompt else [None]
-            prompts: list[str | None] = [*body.prompts] or default
-            return experiments.ExperimentPlan(
-                dataset=f"{suite.dataset}@{suite.dataset_version}",
-                models=tuple(body.models or charter.models[:1]),
-                evaluators=suite.evaluators,
-                prompts=tuple(prompts),
-                use_case=body.use_case,
-                params=suite.params,
-                seed=body.seed,
-            ), suite.use_case_id
-    if not body.dataset or not body.evaluators or not body.models:
-        raise InvalidRequest("without use_case give dataset, evaluators and models", code="missing_field")
-    return experiments.ExperimentPlan(
-        dataset=body.dataset,
-        models=tuple(body.models),
-        evaluators=suites.evaluator_specs(body.evaluators),
-        prompts=tuple(body.prompts) or (None,),
-        seed=body.seed,
-    ), None
-
-
-def _launch(rt: Runtime, tenant_id: str, experiment_id: str, concurrency: int, actor: str) -> None:
-    tasks: set[asyncio.Task[Any]] = rt.parts.setdefault("eval_tasks", set())
-    target = ProviderTarget(rt, tenant_id)
-    task = asyncio.get_running_loop().create_task(
-        experiments.execute(rt, tenant_id, experiment_id, target, concurrency=concurrency, actor=actor)
-    )
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-    task.add_done_callback(_report_failure)
-
-
-def _report_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("evaluation experiment failed; resume it with POST .../resume", exc_info=task.exception())
-
-
 @router.post("/runs", status_code=202)
 async def start_run(
-    body: RunIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
+    body: RunRequest, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
 ) -> dict[str, Any]:
     """Start an experiment over the registered models; it runs in the background."""
     return await launch_run(rt, p, body)
-
-
-async def launch_run(rt: Runtime, p: Principal, body: RunIn) -> dict[str, Any]:
-    """Plan, check, record and start an experiment in the server's event loop (``POST /runs`` and the
-    console's evaluation form); the caller checked the role."""
-    plan, uc_id = await asyncio.to_thread(_plan, rt, p.tenant_id, body)
-    # refuse bad specs now
-    experiments.build_evaluators(rt, plan.evaluators, ProviderTarget(rt, p.tenant_id), tenant_id=p.tenant_id)
-    started: dict[str, Any] = await rt.writer.awrite(
-        lambda c: experiments.start_experiment(
-            c, p.tenant_id, plan, actor=p.key_id, target="providers", use_case_id=uc_id
-        )
-    )
-    _launch(rt, p.tenant_id, started["experiment_id"], body.concurrency, p.key_id)
-    return started
 
 
 @router.post("/experiments/{experiment_id}/resume", status_code=202)
@@ -219,7 +147,7 @@ async def resume(
 
     if not await asyncio.to_thread(runs):
         raise NotFound(f"experiment {experiment_id!r} not found")
-    _launch(rt, p.tenant_id, experiment_id, concurrency, p.key_id)
+    resume_run(rt, p.tenant_id, experiment_id, concurrency, p.key_id)
     return {"experiment_id": experiment_id, "resumed": True}
 
 

@@ -8,7 +8,6 @@ Reviewers: ``/api/v1/reviews`` (queue, claim, approve, edit, reject) and ``/api/
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query
@@ -20,12 +19,12 @@ from charter.api.deps import authenticate, get_runtime, require_roles
 from charter.api.responses import JSONResponse
 from charter.domain import Principal
 from charter.oversight.incidents import link_interactions
-from charter.oversight.notify import post_decision
+from charter.oversight.notify import decide_and_notify
 from charter.policy.service import get_use_case
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
-__all__ = ["decide_and_notify", "router"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["oversight"])
 
@@ -188,18 +187,6 @@ def release_review(
     return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
 
 
-def decide_and_notify(
-    tasks: BackgroundTasks, rt: Runtime, decide: Callable[[Connection, dt.datetime], dict[str, Any]]
-) -> dict[str, Any]:
-    """Decide in the writer (at one ``now``), then post the decision to the use case's webhook, if any."""
-    now = utcnow()
-    result: dict[str, Any] = rt.writer.write(lambda c: decide(c, now))
-    url = result.pop("webhook_url", None)
-    if url:
-        tasks.add_task(post_decision, url, result, outbound=rt.egress.outbound)
-    return result
-
-
 @router.post("/api/v1/reviews/{review_id}/approve")
 def approve_review(
     review_id: str,
@@ -209,7 +196,7 @@ def approve_review(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     return decide_and_notify(
-        tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now)
+        tasks.add_task, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now)
     )
 
 
@@ -222,7 +209,7 @@ def edit_review(
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     return decide_and_notify(
-        tasks,
+        tasks.add_task,
         rt,
         lambda c, now: oversight.edit(
             rt, c, p, review_id, text=body.text, comment=body.comment, from_scratch=body.from_scratch, now=now
@@ -238,7 +225,9 @@ def reject_review(
     p: Principal = Depends(REVIEWERS),
     rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
-    return decide_and_notify(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now))
+    return decide_and_notify(
+        tasks.add_task, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now)
+    )
 
 
 # -- expert scoring ------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from charter.backup import database
 from charter.backup.keyfiles import gather_keys, place_keys, refuse_existing_keys
 from charter.backup.sealing import Protector, open_bundle, seal_bundle
 from charter.errors import InvalidRequest
-from charter.files import private_dir, write_private
+from charter.files import file_sha256, private_dir, write_private
 from charter.ledger import service as ledger_service
 from charter.ledger.entries import append
 from charter.ledger.tables import GLOBAL_TENANT
@@ -71,14 +71,6 @@ def _charter_version() -> str:
         return version("charter")
     except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
         return "unknown"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def store_kind(settings: Settings) -> str:
@@ -126,12 +118,12 @@ def create_backup(rt: Runtime, out: Path, protector: Protector, *, actor: str) -
     created_at = dt.datetime.now(dt.UTC).isoformat()
     try:
         facts = _dump(settings, out / db_name)
-        db_sha = _sha256(out / db_name)
+        db_sha = file_sha256(out / db_name)
         keys = gather_keys(settings)
         names = sorted(keys)
         keys[_FACTS] = json.dumps({"database": db_name, "sha256": db_sha, "created_at": created_at}).encode()
         write_private(out / KEYS_FILE, seal_bundle(keys, protector))
-        files = {name: {"sha256": _sha256(out / name), "size": (out / name).stat().st_size}
+        files = {name: {"sha256": file_sha256(out / name), "size": (out / name).stat().st_size}
                  for name in (db_name, KEYS_FILE)}
         manifest = {
             "format": FORMAT,
@@ -188,7 +180,7 @@ def load_manifest(src: Path) -> dict[str, Any]:
         if not file.is_file():
             raise _bad(f"the backup is incomplete: {name} is missing from {src}", "backup_missing_file")
         size = file.stat().st_size
-        if size != want.get("size") or _sha256(file) != want.get("sha256"):
+        if size != want.get("size") or file_sha256(file) != want.get("sha256"):
             raise _bad(
                 f"{name} does not match the manifest ({size} bytes; expected {want.get('size')} and its "
                 "SHA-256): the backup was altered or truncated; refusing to restore it",

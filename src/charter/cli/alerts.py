@@ -6,7 +6,7 @@ import asyncio
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_write
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read, tenant_write
 from charter.monitor.alerts.delivery import deliver_due, sink_health
 from charter.monitor.alerts.evaluate import evaluate as evaluate_rules
 from charter.monitor.alerts.silences import create_silence, expire_silence, list_silences, parse_matchers
@@ -63,8 +63,8 @@ def silences(
     tenant: str = TENANT, ended: bool = typer.Option(False, "--ended"), json_output: bool = JSON_OPTION
 ) -> None:
     """Silences in force (with --ended: those that ended too)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = list_silences(conn, policy.tenant_id_for(conn, tenant), utcnow(), include_ended=ended)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: list_silences(conn, t, utcnow(), include_ended=ended))
     emit_rows(
         rows, json_output, "silences",
         {"id": "id", "matchers": "matchers", "until": "ends_at", "reason": "reason", "by": "created_by"},

@@ -29,6 +29,7 @@ __all__ = [
     "open_runtime",
     "table",
     "tenant_id_of",
+    "tenant_read",
     "tenant_write",
 ]
 
@@ -62,8 +63,12 @@ T = TypeVar("T")
 
 def tenant_id_of(rt: Runtime, tenant: str) -> str:
     """The id of the tenant named ``tenant`` (404 where there is none)."""
-    with rt.engine.connect() as conn:
-        return policy.tenant_id_for(conn, tenant)
+    return rt.read(lambda conn: policy.tenant_id_for(conn, tenant))
+
+
+def tenant_read(rt: Runtime, tenant: str, fn: Callable[[Connection, str], T]) -> T:
+    """``fn(conn, tenant_id)`` on a connection of its own, ``tenant_id`` the id of the tenant named ``tenant``."""
+    return rt.read(lambda conn: fn(conn, policy.tenant_id_for(conn, tenant)))
 
 
 def tenant_write(rt: Runtime, tenant: str, fn: Callable[[Connection, str], T]) -> T:

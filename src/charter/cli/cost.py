@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.console import Group
 
-from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table
+from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table, tenant_read
 from charter.errors import InvalidRequest
 from charter.monitor import cost
 from charter.policy import service as policy
@@ -58,8 +58,8 @@ def spend_(
 def report(use_case: str, tenant: str = TENANT, days: int = typer.Option(30, min=1, max=366),
            json_output: bool = JSON_OPTION) -> None:
     """Compare the use case's candidate models: cost per 1,000 answers, latency, latest evaluation."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        out = cost.use_case_report(conn, policy.tenant_id_for(conn, tenant), use_case, now=utcnow(), days=days)
+    with open_runtime(json_output) as rt:
+        out = tenant_read(rt, tenant, lambda conn, t: cost.use_case_report(conn, t, use_case, now=utcnow(), days=days))
     rows = [
         [m["model"], m["source"], m["answers"], m["cost_per_1000_answers"], m["latency_p50_ms"], m["latency_p95_ms"],
          m["hourly_cost"], (m["evaluation"] or {}).get("aggregates")]

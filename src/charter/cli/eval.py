@@ -10,7 +10,17 @@ import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, emit_rows, open_runtime, table, tenant_write
+from charter.cli.common import (
+    JSON_OPTION,
+    cli_actor,
+    console,
+    emit,
+    emit_rows,
+    open_runtime,
+    table,
+    tenant_read,
+    tenant_write,
+)
 from charter.errors import InvalidRequest
 from charter.evals import approvals, datasets, experiments, gate, harvest, report, suites
 from charter.evals.breakdown import breakdown
@@ -114,8 +124,8 @@ def dataset_harvest(
 @dataset_app.command("list")
 def dataset_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List datasets (latest versions)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = datasets.list_datasets(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, datasets.list_datasets)
     emit_rows(
         rows, json_output, "datasets",
         {"name": "name", "version": "version", "items": "items", "source": "source", "created": "created_at"},
@@ -219,8 +229,8 @@ def model_approve(
 @model_app.command("list")
 def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Recent model change requests."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = approvals.list_model_change_requests(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, approvals.list_model_change_requests)
     emit_rows(
         rows, json_output, "model change requests",
         {"id": "id", "use case": "use_case", "from": "from_alias", "to": "to_alias", "requested by": "requested_by",
@@ -231,8 +241,8 @@ def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
 @suite_app.command("show")
 def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Show a use case's suite."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        data = suites.get_suite(conn, policy.tenant_id_for(conn, tenant), use_case).as_dict()
+    with open_runtime(json_output) as rt:
+        data = tenant_read(rt, tenant, lambda conn, t: suites.get_suite(conn, t, use_case).as_dict())
     emit(data, json_output)
 
 
@@ -484,8 +494,8 @@ def gate_(
 ) -> None:
     """Check a candidate against the gate without moving anything; exits 1 when it would fail (CI)."""
     candidate = gate.Candidate(use_case, prompt=prompt, model=model, label=label, run_id=run_id)
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        decision = gate.check_candidate(conn, policy.tenant_id_for(conn, tenant), candidate)
+    with open_runtime(json_output) as rt:
+        decision = tenant_read(rt, tenant, lambda conn, t: gate.check_candidate(conn, t, candidate))
     data = decision.as_dict()
     human = ("[green]PASS[/green] " if decision.passed else "[red]FAIL[/red] ") + decision.subject
     for failure in decision.failures:
@@ -503,8 +513,8 @@ def report_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Write a self-contained HTML report (inline SVG charts, no network) for experiments or runs."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        html = report.render_report(conn, policy.tenant_id_for(conn, tenant), ids)
+    with open_runtime(json_output) as rt:
+        html = tenant_read(rt, tenant, lambda conn, t: report.render_report(conn, t, ids))
     write_private(out, html)
     emit({"path": str(out), "bytes": len(html.encode())}, json_output, human=f"wrote {out}")
 
@@ -535,8 +545,8 @@ def breakdown_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Every metric per segment (tag or metadata value) and the widest gap between segments (ME-4)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        data = breakdown(conn, policy.tenant_id_for(conn, tenant), run_id, by=by)
+    with open_runtime(json_output) as rt:
+        data = tenant_read(rt, tenant, lambda conn, t: breakdown(conn, t, run_id, by=by))
     metrics = sorted({m for seg in data["segments"].values() for m in seg if m != "items"})
     rows = [[s, seg["items"], *[_fmt(seg.get(m)) for m in metrics]] for s, seg in data["segments"].items()]
     rows.append(["(widest gap)", "", *[_fmt(data["gaps"].get(m)) for m in metrics]])

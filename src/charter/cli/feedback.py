@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
 from charter.files import write_private
 from charter.oversight.feedback import list_feedback
 from charter.policy import service as policy
@@ -25,8 +25,8 @@ def list_(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Recent feedback of a use case (ratings, reasons, appeals; no text)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = list_feedback(conn, policy.tenant_id_for(conn, tenant), use_case, limit=limit)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: list_feedback(conn, t, use_case, limit=limit))
     emit_rows(
         rows, json_output, f"feedback · {use_case}",
         {"id": "id", "interaction": "interaction_id", "rating": "rating", "reasons": lambda r: ",".join(r["reasons"]),

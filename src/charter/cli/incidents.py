@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_write
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read, tenant_write
 from charter.oversight.incidents import link_interactions
 from charter.policy import service as policy
 from charter.store.schema import utcnow
@@ -44,8 +44,8 @@ def list_(
 @app.command()
 def show(incident_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """One incident with its linked interactions."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        incident = oversight.get_incident(conn, policy.tenant_id_for(conn, tenant), incident_id)
+    with open_runtime(json_output) as rt:
+        incident = tenant_read(rt, tenant, lambda conn, t: oversight.get_incident(conn, t, incident_id))
     _show(incident, json_output)
 
 
@@ -142,8 +142,8 @@ def close(
 @app.command()
 def suspensions(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """Use cases switched off by their deactivation criteria."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = oversight.list_suspensions(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, oversight.list_suspensions)
     emit_rows(
         rows, json_output, "suspensions",
         {"use case": "use_case", "criterion": "criterion", "value": lambda r: round(r["value"], 3),

@@ -8,7 +8,7 @@ import typer
 from rich.progress import Progress
 
 from charter import knowledge
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of, tenant_read
 from charter.cluster import LOCAL
 from charter.domain import Principal
 from charter.errors import InvalidRequest
@@ -77,8 +77,8 @@ def create(
 @app.command("list")
 def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List the tenant's knowledge bases."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = service.list_kbs(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, service.list_kbs)
     emit_rows(
         rows, json_output, f"knowledge bases of {tenant}",
         {"name": "name", "version": "version", "embedder": "embedder", "pii": "pii_policy",
@@ -180,8 +180,8 @@ def documents(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Documents with source, checksum, uploader and versions."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = service.list_documents(conn, policy.tenant_id_for(conn, tenant), name, include_deleted=deleted)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: service.list_documents(conn, t, name, include_deleted=deleted))
     emit_rows(
         rows, json_output, f"documents of {name}",
         {"id": "id", "file": "filename", "chunks": "chunks", "status": "status",
@@ -192,8 +192,8 @@ def documents(
 @app.command()
 def versions(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """The immutable versions of a knowledge base."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = service.list_versions(conn, policy.tenant_id_for(conn, tenant), name)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: service.list_versions(conn, t, name))
     emit_rows(
         rows, json_output, f"versions of {name}",
         {"version": "version", "kind": "kind", "documents": "documents", "chunks": "chunks",

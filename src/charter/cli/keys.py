@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
 from charter.interactions.rotation import rotate_raw_tier
 from charter.policy import service as policy
 from charter.principals import keys
@@ -60,8 +60,8 @@ def create(
 @app.command("list")
 def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """List keys (prefixes only)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = keys.list_keys(conn, tenant_id=policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: keys.list_keys(conn, tenant_id=t))
     emit_rows(
         rows, json_output, "keys",
         {"id": "id", "prefix": "prefix", "role": "role", "use case": "use_case", "expires": "expires_at",

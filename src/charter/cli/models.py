@@ -11,7 +11,7 @@ import yaml
 
 from charter import catalog
 from charter.catalog import ModelSpec
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_write
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_read, tenant_write
 from charter.errors import InvalidRequest, NotFound
 from charter.monitor.alerts import fire
 from charter.policy import service as policy
@@ -68,8 +68,8 @@ def add(
 @app.command("list")
 def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """List registered models."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = catalog.list_models(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, catalog.list_models)
     emit_rows(
         rows, json_output, "models",
         {"alias": "alias", "provider": "provider", "model id": "platform_model_id", "version": "version",
@@ -117,8 +117,8 @@ def _object_file(path: Path | None, param: str) -> dict[str, Any]:
 @app.command()
 def versions(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """The alias's registered versions with their lineage and state."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = registry.list_versions(conn, policy.tenant_id_for(conn, tenant), alias)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: registry.list_versions(conn, t, alias))
     emit_rows(
         rows, json_output, f"{alias} versions",
         {"version": "label", "state": "state", "base": lambda r: r["lineage"]["base"],
@@ -228,8 +228,8 @@ def canary_start(
 def canary_list(alias: str | None = typer.Argument(None), tenant: str = typer.Option("demo"),
                 json_output: bool = JSON_OPTION) -> None:
     """Canaries, newest first, with their last comparison."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = canary.list_canaries(conn, policy.tenant_id_for(conn, tenant), alias)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: canary.list_canaries(conn, t, alias))
     emit_rows(rows, json_output, "canaries", {
         "id": "id", "version": "label", "share": "share", "state": "state",
         "verdict": lambda r: (r["comparison"] or {}).get("verdict", ""), "reason": lambda r: r["reason"] or "",

@@ -7,7 +7,17 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of, tenant_write
+from charter.cli.common import (
+    JSON_OPTION,
+    cli_actor,
+    emit,
+    emit_rows,
+    open_runtime,
+    table,
+    tenant_id_of,
+    tenant_read,
+    tenant_write,
+)
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
 from charter.prompts.spec import parse_prompt_file
@@ -72,8 +82,8 @@ def push(
 @app.command("list")
 def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
     """List prompts with their latest version and labels."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = versions.list_prompts(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, versions.list_prompts)
     emit_rows(
         rows, json_output, "prompts",
         {"name": "name", "use case": "use_case", "latest": "latest",
@@ -128,8 +138,8 @@ def diff(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Unified diff between two versions (template, variables, model parameters, thresholds)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        data = versions.diff_versions(conn, policy.tenant_id_for(conn, tenant), name, a, b)
+    with open_runtime(json_output) as rt:
+        data = tenant_read(rt, tenant, lambda conn, t: versions.diff_versions(conn, t, name, a, b))
     emit(data, json_output, human=data["diff"] or "(identical)")
 
 
@@ -182,8 +192,8 @@ def history(
     name: str, label: str | None = typer.Option(None), tenant: str = TENANT, json_output: bool = JSON_OPTION
 ) -> None:
     """Every label move of a prompt: who, when, why, and the gate decision that allowed it."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = versions.label_history(conn, policy.tenant_id_for(conn, tenant), name, label)
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, lambda conn, t: versions.label_history(conn, t, name, label))
     emit_rows(
         rows, json_output, f"label moves of {name}",
         {"when": "moved_at", "label": "label", "kind": "kind", "actor": "actor", "gate": "gate_id", "reason": "reason"},

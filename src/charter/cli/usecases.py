@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime
+from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
 from charter.guards.catalog import guard_set
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
@@ -34,8 +34,8 @@ def apply(
 @app.command("list")
 def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: bool = JSON_OPTION) -> None:
     """List the tenant's use cases."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = policy.list_use_cases(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, policy.list_use_cases)
     emit_rows(
         rows, json_output, f"use cases of {tenant}",
         {"name": "name", "version": "version", "risk tier": "risk_tier", "models": lambda r: ", ".join(r["models"]),
@@ -64,8 +64,8 @@ def inventory(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Export the OMB AI use-case inventory of a tenant (MD-4)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = inventory_rows(conn, policy.tenant_id_for(conn, tenant))
+    with open_runtime(json_output) as rt:
+        rows = tenant_read(rt, tenant, inventory_rows)
     if format == "csv" and not json_output:
         typer.echo(inventory_csv(rows), nl=False)
         return
@@ -75,8 +75,8 @@ def inventory(
 @app.command()
 def card(name: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
     """Print a use case's system card (Markdown): purpose, models, limits, oversight, records (AT-5)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        text = system_card(conn, policy.tenant_id_for(conn, tenant), name)
+    with open_runtime(json_output) as rt:
+        text = tenant_read(rt, tenant, lambda conn, t: system_card(conn, t, name))
     if json_output:
         emit({"use_case": name, "markdown": text}, True)
     else:

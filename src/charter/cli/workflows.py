@@ -6,7 +6,9 @@ themselves with ``--actor``; the one who started a run may not approve it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,9 +31,12 @@ _RUN_COLUMNS: dict[str, Any] = {"run": "id", "workflow": "workflow", "v": "versi
                                 "batch": lambda r: r["batch_id"] or "", "error": lambda r: r["error_code"] or ""}
 
 
-def _operator(rt: Runtime, tenant: str, actor: str | None) -> Principal:
-    return Principal(key_id=cli_actor(actor), tenant_id=tenant_id_of(rt, tenant), tenant=tenant, role="admin",
-                     use_case=None, platform=True)
+@contextlib.contextmanager
+def _as_operator(tenant: str, actor: str | None, json_output: bool) -> Iterator[tuple[Runtime, Principal]]:
+    """A runtime, and the operator acting in ``tenant`` (an admin of the platform, named ``actor``)."""
+    with open_runtime(json_output) as rt:
+        yield rt, Principal(key_id=cli_actor(actor), tenant_id=tenant_id_of(rt, tenant), tenant=tenant, role="admin",
+                            use_case=None, platform=True)
 
 
 def _json_arg(text: str | None, param: str) -> Any:
@@ -73,8 +78,7 @@ def run(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Run a workflow until it waits for a person, finishes or fails."""
-    with open_runtime(json_output) as rt:
-        who = _operator(rt, tenant, actor)
+    with _as_operator(tenant, actor, json_output) as (rt, who):
         if batch is not None:
             items = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines() if line.strip()]
             result = asyncio.run(workflows.run_batch(rt, who, name, items, version=version))
@@ -111,8 +115,7 @@ def runs(
 @app.command()
 def show(run_id: str, tenant: str = TENANT, actor: str | None = ACTOR, json_output: bool = JSON_OPTION) -> None:
     """A run with every step's inputs, output, actor and timing (the read is ledgered)."""
-    with open_runtime(json_output) as rt:
-        who = _operator(rt, tenant, actor)
+    with _as_operator(tenant, actor, json_output) as (rt, who):
         found = rt.writer.write(lambda c: workflows.show_run(rt, c, who, run_id))
     if json_output:
         emit(found, json_output)
@@ -133,16 +136,16 @@ def approve(
     json_output: bool = JSON_OPTION,
 ) -> None:
     """Approve (or reject) a run waiting for a person, or sign off a batch; then the runs go on."""
-    with open_runtime(json_output) as rt:
-        who = _operator(rt, tenant, actor)
+    if batch is not None and (run_id is not None or reject):
+        raise typer.BadParameter("--batch signs off a batch: give no run and no --reject")
+    if batch is None and run_id is None:
+        raise typer.BadParameter("name a run, or --batch")
+    with _as_operator(tenant, actor, json_output) as (rt, who):
         if batch is not None:
-            if run_id is not None or reject:
-                raise typer.BadParameter("--batch signs off a batch: give no run and no --reject")
             result = asyncio.run(workflows.sign_off(rt, who, batch, comment=comment))
             emit(result, json_output, human=f"batch {batch}: {result['signed_off']} runs signed off")
             return
-        if run_id is None:
-            raise typer.BadParameter("name a run, or --batch")
+        assert run_id is not None
         record = asyncio.run(workflows.decide(rt, who, run_id, approve=not reject, comment=comment))
     emit(record, json_output, human=_describe(record))
 
@@ -161,7 +164,6 @@ def resume(
     if retry and skip:
         raise typer.BadParameter("--retry or --skip, not both")
     settle: Literal["retry", "skip"] | None = "retry" if retry else "skip" if skip else None
-    with open_runtime(json_output) as rt:
-        who = _operator(rt, tenant, actor)
+    with _as_operator(tenant, actor, json_output) as (rt, who):
         record = asyncio.run(workflows.resume(rt, who, run_id, settle=settle, output=_json_arg(output, "output")))
     emit(record, json_output, human=_describe(record))

@@ -54,8 +54,7 @@ def new(request: Request, viewer: Viewer = Depends(signed_in),
     text = ""
     if from_:
         rt = get_runtime(request)
-        with rt.engine.connect() as conn:
-            current = policy.get_use_case(conn, p.tenant_id, from_)
+        current = rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, from_))
         text = str(yaml.safe_dump(current["charter"], sort_keys=False, allow_unicode=True, default_flow_style=False))
     return _form(request, viewer, text, source=from_ or None)
 
@@ -82,8 +81,7 @@ def apply(request: Request, post: Posted = Depends(posted)) -> Response:
 def card(name: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        text = system_card(conn, p.tenant_id, name)
+    text = rt.read(lambda conn: system_card(conn, p.tenant_id, name))
     return _download(text, "text/markdown; charset=utf-8", f"{name}-system-card.md")
 
 
@@ -92,8 +90,7 @@ def inventory(request: Request, viewer: Viewer = Depends(signed_in),
               format: Literal["csv", "json"] = Query(default="csv")) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = inventory_rows(conn, p.tenant_id)
+    rows = rt.read(lambda conn: inventory_rows(conn, p.tenant_id))
     tenant = p.tenant
     if format == "json":
         return _download(json.dumps(rows, indent=1), "application/json", f"{tenant}-ai-inventory.json")

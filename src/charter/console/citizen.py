@@ -92,8 +92,8 @@ class Page:
 def _page(rt: Runtime, tenant: str, use_case: str) -> Page:
     """The use case behind the address, or the same ``404`` whether the tenant or the use case is
     unknown or the page is off: nothing says which."""
-    with rt.engine.connect() as conn:
-        tenant_id = conn.execute(select(tenants.c.id).where(tenants.c.name == tenant)).scalar_one_or_none()
+    named = select(tenants.c.id).where(tenants.c.name == tenant)
+    tenant_id = rt.read(lambda conn: conn.execute(named).scalar_one_or_none())
     if tenant_id is None:
         raise NotFound(_NOT_HERE, code="not_found")
     try:
@@ -150,8 +150,7 @@ async def _principal(rt: Runtime, page: Page) -> Principal:
 
 
 def _read_key(rt: Runtime, page: Page) -> Principal | None:
-    with rt.engine.connect() as conn:
-        return _key_principal(conn, page)
+    return rt.read(lambda conn: _key_principal(conn, page))
 
 
 # -- the citizen's cookie ---------------------------------------------------------------------
@@ -207,33 +206,41 @@ def _check_waiting(rt: Runtime, page: Page, turns: list[Turn]) -> list[Turn]:
     if not waiting:
         return []
     before = [dataclasses.replace(t) for t in waiting]
-    with rt.engine.connect() as conn:
+
+    def refresh(conn: Connection) -> None:
         for turn in waiting:
-            if turn.status == "waiting" and turn.review_id:
-                try:
-                    status, body = oversight.requester_view(rt, conn, _as(page, turn.key_id), turn.review_id)
-                except NotFound:  # deleted since (retention, erasure): say so rather than wait for ever
-                    turn.status, turn.answer = "refused", "This answer is no longer available."
-                    continue
-                text = str(body["choices"][0]["message"]["content"])
-                review = body.get("review") or {}
-                if status == 202:
-                    turn.holding = review.get("status") == "holding"
-                    turn.answer = text if turn.holding else ""
-                else:
-                    turn.status = "rejected" if review.get("status") == "rejected" else "answered"
-                    turn.answer, turn.reviewed, turn.holding = text, True, False
-            if turn.appeal_status == "pending" and turn.appeal_id:
-                try:
-                    status, body = oversight.requester_view(rt, conn, _as(page, turn.appeal_key_id), turn.appeal_id)
-                except NotFound:
-                    status, body = 200, {"review": {"status": "closed"},
-                                         "choices": [{"message": {"content": "This request is no longer available."}}]}
-                if status == 200:
-                    review = body.get("review") or {}
-                    turn.appeal_status = str(review.get("status", "decided"))
-                    turn.appeal_answer = str(body["choices"][0]["message"]["content"])
+            _refresh(rt, conn, page, turn)
+
+    rt.read(refresh)
     return [t for t, was in zip(waiting, before, strict=True) if t != was]
+
+
+def _refresh(rt: Runtime, conn: Connection, page: Page, turn: Turn) -> None:
+    """What a waiting answer (and a pending appeal) of ``turn`` became, written onto the turn."""
+    if turn.status == "waiting" and turn.review_id:
+        try:
+            status, body = oversight.requester_view(rt, conn, _as(page, turn.key_id), turn.review_id)
+        except NotFound:  # deleted since (retention, erasure): say so rather than wait for ever
+            turn.status, turn.answer = "refused", "This answer is no longer available."
+            return
+        text = str(body["choices"][0]["message"]["content"])
+        review = body.get("review") or {}
+        if status == 202:
+            turn.holding = review.get("status") == "holding"
+            turn.answer = text if turn.holding else ""
+        else:
+            turn.status = "rejected" if review.get("status") == "rejected" else "answered"
+            turn.answer, turn.reviewed, turn.holding = text, True, False
+    if turn.appeal_status == "pending" and turn.appeal_id:
+        try:
+            status, body = oversight.requester_view(rt, conn, _as(page, turn.appeal_key_id), turn.appeal_id)
+        except NotFound:
+            status, body = 200, {"review": {"status": "closed"},
+                                 "choices": [{"message": {"content": "This request is no longer available."}}]}
+        if status == 200:
+            review = body.get("review") or {}
+            turn.appeal_status = str(review.get("status", "decided"))
+            turn.appeal_answer = str(body["choices"][0]["message"]["content"])
 
 
 def _as(page: Page, key_id: str) -> Principal:
@@ -389,8 +396,7 @@ def _turn_of(rt: Runtime, page: Page, citizen: Citizen, no: int) -> Turn:
 
 def _feedback(rt: Runtime, page: Page, turn: Turn, given: oversight.Feedback) -> tuple[dict[str, Any], str]:
     """Feedback as the page's key now (an app key of the use case may rate its answers), and its id."""
-    with rt.engine.connect() as conn:
-        principal = _key_principal(conn, page) or _as(page, turn.key_id)  # revoked since: the one that asked
+    principal = rt.read(lambda conn: _key_principal(conn, page)) or _as(page, turn.key_id)  # revoked: who asked
     now = utcnow()
     out: dict[str, Any] = rt.writer.write(lambda c: oversight.submit_feedback(rt, c, principal, given, now=now))
     return out, principal.key_id

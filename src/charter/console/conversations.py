@@ -83,14 +83,14 @@ def load_turns(rt: Runtime, key: Key, now: dt.datetime | None = None) -> list[Tu
     """The conversation's last :data:`MAX_TURNS` turns changed within :data:`IDLE_S`, oldest first."""
     cutoff = (now or utcnow()) - dt.timedelta(seconds=IDLE_S)
     tenant_id, use_case_id, conversation_id = key
-    with rt.engine.connect() as conn:
-        rows = conn.execute(
-            select(citizen_turns)
-            .where(citizen_turns.c.tenant_id == tenant_id, citizen_turns.c.use_case_id == use_case_id,
-                   citizen_turns.c.conversation_id == conversation_id, citizen_turns.c.updated_at >= cutoff)
-            .order_by(citizen_turns.c.no.desc())
-            .limit(MAX_TURNS)
-        ).all()
+    latest = (
+        select(citizen_turns)
+        .where(citizen_turns.c.tenant_id == tenant_id, citizen_turns.c.use_case_id == use_case_id,
+               citizen_turns.c.conversation_id == conversation_id, citizen_turns.c.updated_at >= cutoff)
+        .order_by(citizen_turns.c.no.desc())
+        .limit(MAX_TURNS)
+    )
+    rows = rt.read(lambda conn: conn.execute(latest).all())
     turns = []
     for row in reversed(rows):
         content = open_json(rt, row.sealed, _binding(row.id))

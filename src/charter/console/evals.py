@@ -10,14 +10,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from charter.api.deps import get_runtime
-from charter.api.evals import RunIn, launch_run
 from charter.catalog import list_models
 from charter.console.charts import Interval, Series, interval_chart, line_chart
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
 from charter.errors import InvalidRequest, NotFound
 from charter.evals import compare, datasets, experiments
+from charter.evals.launch import RunRequest, launch_run
 from charter.policy import service as policy
 from charter.prompts import versions
 from charter.runtime import Runtime
@@ -43,8 +44,7 @@ PLOTTED = 4
 def runs_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*EVAL_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        runs = experiments.list_runs(conn, p.tenant_id, limit=RUNS)
+    runs = rt.read(lambda conn: experiments.list_runs(conn, p.tenant_id, limit=RUNS))
     finished = [r for r in reversed(runs) if r["status"] == "finished"]
     metrics = sorted({m for r in finished for m in r["aggregates"]})[:PLOTTED]
     svg = None
@@ -59,14 +59,17 @@ def runs_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response
 
 def _choices(rt: Runtime, tenant_id: str, viewer: Viewer) -> dict[str, Any]:
     """What the start form offers: use cases (their suites), datasets, evaluators, models, prompt versions."""
-    with rt.engine.connect() as conn:
-        use_cases = [u["name"] for u in policy.list_use_cases(conn, tenant_id)]
-        sets = [d["name"] for d in datasets.list_datasets(conn, tenant_id)]
-        models = sorted({m["alias"] for m in list_models(conn, tenant_id)})
-        prompts = [f"{p['name']}@{n}" for p in versions.list_prompts(conn, tenant_id)
-                   for n in range(p["latest"], 0, -1)][:PROMPT_CHOICES]
-    return {"use_cases": use_cases, "datasets": sets, "evaluators": rt.extensions.names("evaluators"),
-            "models": models, "prompts": prompts}
+    return {**rt.read(lambda conn: _choices_stored(conn, tenant_id)), "evaluators": rt.extensions.names("evaluators")}
+
+
+def _choices_stored(conn: Connection, tenant_id: str) -> dict[str, list[str]]:
+    return {
+        "use_cases": [u["name"] for u in policy.list_use_cases(conn, tenant_id)],
+        "datasets": [d["name"] for d in datasets.list_datasets(conn, tenant_id)],
+        "models": sorted({m["alias"] for m in list_models(conn, tenant_id)}),
+        "prompts": [f"{p['name']}@{n}" for p in versions.list_prompts(conn, tenant_id)
+                    for n in range(p["latest"], 0, -1)][:PROMPT_CHOICES],
+    }
 
 
 def _whole(post: Posted, name: str, default: int, low: int, high: int) -> int:
@@ -93,7 +96,7 @@ async def start(request: Request, post: Posted = Depends(posted)) -> Response:
         "concurrency": _whole(post, "concurrency", 4, 1, 64),
     }
     try:
-        body = RunIn(**fields)
+        body = RunRequest(**fields)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
@@ -109,11 +112,8 @@ async def experiment_page(experiment_id: str, request: Request, viewer: Viewer =
     p = viewer.require(*EVAL_READERS)
     rt = get_runtime(request)
 
-    def runs() -> list[dict[str, Any]]:
-        with rt.engine.connect() as conn:
-            return experiments.list_runs(conn, p.tenant_id, experiment=experiment_id)
-
-    rows = await asyncio.to_thread(runs)
+    rows = await asyncio.to_thread(rt.read, lambda conn: experiments.list_runs(conn, p.tenant_id,
+                                                                              experiment=experiment_id))
     if not rows:
         raise NotFound(f"experiment {experiment_id!r} not found")
     running = any(r["status"] == "running" for r in rows)
@@ -126,9 +126,8 @@ async def experiment_page(experiment_id: str, request: Request, viewer: Viewer =
 def run_page(run_id: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*EVAL_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        run = experiments.run_dict(experiments.load_run(conn, p.tenant_id, run_id))
-        scored = experiments.run_scored(conn, p.tenant_id, run_id)
+    run, scored = rt.read(lambda conn: (experiments.run_dict(experiments.load_run(conn, p.tenant_id, run_id)),
+                                        experiments.run_scored(conn, p.tenant_id, run_id)))
     items = [{"item": c.idx, "input": c.input, "output": a.text, "refused": a.refused, "error": a.error, "scores": s}
              for c, a, s in scored[:ITEMS]]
     return render(request, "eval_run.html", viewer=viewer, run=run, items=items, total=len(scored), shown=ITEMS)
@@ -140,8 +139,7 @@ def compare_page(request: Request, a: str = Query(min_length=1, max_length=40),
     """Run B against run A (the baseline), as ``GET /api/v1/evals/compare``."""
     p = viewer.require(*EVAL_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        result = compare.compare_runs(conn, p.tenant_id, a, b)
+    result = rt.read(lambda conn: compare.compare_runs(conn, p.tenant_id, a, b))
     intervals = [Interval(name, m["ci_low"], m["mean_item_delta"], m["ci_high"], worse=m["regressed"])
                  for name, m in result["metrics"].items()]
     svg = interval_chart("chart-compare", f"B minus A per metric, {result['confidence']:.0%} confidence intervals",

@@ -55,11 +55,11 @@ def list_page(
         raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}", code="invalid_value",
                              param="status")
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        if use_case:
-            policy.get_use_case(conn, p.tenant_id, use_case)  # 404 use_case_not_found
-        rows = oversight.list_incidents(conn, p.tenant_id, status=status or None, use_case=use_case or None)
-        names = [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]
+    if use_case:
+        rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, use_case))  # 404 use_case_not_found
+    rows, names = rt.read(lambda conn: (
+        oversight.list_incidents(conn, p.tenant_id, status=status or None, use_case=use_case or None),
+        [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]))
     return render(request, "incidents.html", viewer=viewer, rows=rows, use_case=use_case, chosen=status,
                   use_cases=names, statuses=STATUSES, severities=SEVERITIES,
                   kinds=KINDS, may_open=viewer.may(*INCIDENT_WRITERS))
@@ -90,8 +90,7 @@ def detail(incident_id: str, request: Request, saved: str = Query(default="", ma
            viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*INCIDENT_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        incident = oversight.get_incident(conn, p.tenant_id, incident_id)
+    incident = rt.read(lambda conn: oversight.get_incident(conn, p.tenant_id, incident_id))
     may_change = viewer.may(*INCIDENT_CLOSERS) and incident["status"] != "closed"
     return render(request, "incident.html", viewer=viewer, incident=incident, may_close=may_change,
                   may_edit=may_change, severities=SEVERITIES, statuses=STATUSES[:-1],

@@ -52,13 +52,12 @@ def search(
 ) -> Response:
     p = viewer.require(*RECORD_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = interactions.list_interactions(
-            conn, p.tenant_id, use_case=use_case or None, status=status or None, limit=PAGE, before=before or None,
-            verdict=verdict or None, model=model or None, since=when_of(since, "since"), until=when_of(until, "until"),
-            review=review or None,
-        )
-        names = [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]
+    start, end = when_of(since, "since"), when_of(until, "until")
+    rows = rt.read(lambda conn: interactions.list_interactions(
+        conn, p.tenant_id, use_case=use_case or None, status=status or None, limit=PAGE, before=before or None,
+        verdict=verdict or None, model=model or None, since=start, until=end, review=review or None,
+    ))
+    names = rt.read(lambda conn: [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)])
     filters = {"use_case": use_case, "status": status, "verdict": verdict, "model": model, "since": since,
                "until": until, "review": review}
     older = None
@@ -89,10 +88,9 @@ def when_of(value: str, name: str) -> dt.datetime | None:
 def detail(interaction_id: str, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*RECORD_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        row = interactions.get_interaction(conn, p.tenant_id, interaction_id)
-        cited = lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id) if viewer.may(
-            *LINEAGE_READERS) else None
+    row = rt.read(lambda conn: interactions.get_interaction(conn, p.tenant_id, interaction_id))
+    cited = (rt.read(lambda conn: lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id))
+             if viewer.may(*LINEAGE_READERS) else None)
     entries = ledger.list_entries(rt, tenant_id=p.tenant_id, subject=interaction_id, limit=20)
     proofs = {e["seq"]: inclusion_checked(rt, e) for e in entries}
     return render(request, "interaction.html", viewer=viewer, row=row, entries=entries, proofs=proofs,
@@ -106,8 +104,8 @@ def reveal_raw(interaction_id: str, request: Request, post: Posted = Depends(pos
     p = post.viewer.require(*RAW_READERS)
     reason = post.text("reason", required=True, max_length=500)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        row = interactions.get_interaction(conn, p.tenant_id, interaction_id)  # 404 before anything is read
+    # 404 before anything is read
+    row = rt.read(lambda conn: interactions.get_interaction(conn, p.tenant_id, interaction_id))
     raw = interactions.read_raw(rt, p.tenant_id, interaction_id, actor=p.key_id, reason=reason)
     recorded = ledger.list_entries(rt, tenant_id=p.tenant_id, action="raw.read", subject=interaction_id, limit=1)
     return render(request, "interaction_raw.html", viewer=post.viewer, row=row, raw=raw, reason=reason,

@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from charter import knowledge
 from charter.api.deps import get_runtime, takes_upload
@@ -32,6 +33,7 @@ from charter.console.web import (
     render,
     same_site,
     signed_in,
+    tenant_read,
 )
 from charter.domain import Principal
 from charter.errors import InvalidRequest, NotFound, UnsupportedMediaType
@@ -49,10 +51,7 @@ CSRF_HEADER = "x-charter-csrf"
 
 @router.get("")
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    p = viewer.require(*KB_MANAGERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = service.list_kbs(conn, p.tenant_id)
+    rows = tenant_read(request, viewer, KB_MANAGERS, service.list_kbs)
     return render(request, "knowledge.html", viewer=viewer, rows=rows)
 
 
@@ -62,15 +61,19 @@ def detail(kb: str, request: Request, viewer: Viewer = Depends(signed_in),
            deleted: str = Query(default="", max_length=40)) -> Response:
     p = viewer.require(*KB_MANAGERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        base = service.get_kb(conn, p.tenant_id, kb)
-        documents = service.list_documents(conn, p.tenant_id, kb, include_deleted=True)
-        versions = service.list_versions(conn, p.tenant_id, kb)
+    view = rt.read(lambda conn: _kb_view(conn, p.tenant_id, kb))
     done = {"uploaded": uploaded, "version": version, "deleted": deleted}
-    return render(request, "knowledge_base.html", viewer=viewer, kb=base, versions=list(reversed(versions)),
-                  active=[d for d in documents if d["status"] == "active"],
-                  removed=[d for d in documents if d["status"] != "active"], done=done,
+    return render(request, "knowledge_base.html", viewer=viewer, **view, done=done,
                   max_bytes=rt.settings.max_upload_bytes)
+
+
+def _kb_view(conn: Connection, tenant_id: str, kb: str) -> dict[str, Any]:
+    """The knowledge base (404 first), its versions newest first, and its documents active and removed."""
+    base = service.get_kb(conn, tenant_id, kb)
+    documents = service.list_documents(conn, tenant_id, kb, include_deleted=True)
+    return {"kb": base, "versions": list(reversed(service.list_versions(conn, tenant_id, kb))),
+            "active": [d for d in documents if d["status"] == "active"],
+            "removed": [d for d in documents if d["status"] != "active"]}
 
 
 def _multipart(body: bytes, content_type: str) -> tuple[dict[str, str], tuple[str, bytes] | None]:
@@ -141,8 +144,7 @@ def delete(kb: str, document_id: str, request: Request, post: Posted = Depends(p
     """Step one asks again; step two (``confirm=yes``) deletes, as ``DELETE /api/v1/kb/{kb}/documents/{id}``."""
     p = post.viewer.require(*KB_MANAGERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        found = [d for d in service.list_documents(conn, p.tenant_id, kb) if d["id"] == document_id]
+    found = rt.read(lambda conn: [d for d in service.list_documents(conn, p.tenant_id, kb) if d["id"] == document_id])
     if not found:
         raise NotFound(f"no active document {document_id!r} in knowledge base {kb!r}")
     if post.form.get("confirm") != "yes":

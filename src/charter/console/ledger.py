@@ -60,8 +60,7 @@ def _signed(rt: Runtime, heads: list[Checkpoint]) -> dict[int, tuple[bool, str]]
 def _page(request: Request, viewer: Viewer, result: dict[str, Any] | None = None) -> Response:
     p = viewer.require(*AUDIT)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        heads = list_heads(conn, limit=HEADS)
+    heads = rt.read(lambda conn: list_heads(conn, limit=HEADS))
     entries = ledger.list_entries(rt, tenant_id=_scope(p), limit=ENTRIES)
     return render(request, "ledger.html", viewer=viewer, heads=heads, signed=_signed(rt, heads), entries=entries,
                   keys=sorted(ledger.trusted_keys(rt)), platform=p.platform, result=result)
@@ -89,8 +88,7 @@ def _verify_all(rt: Runtime) -> dict[str, Any]:
 def _check_tenant(rt: Runtime, p: Principal) -> dict[str, Any]:
     started = time.perf_counter()
     problems: list[dict[str, Any]] = []
-    with rt.engine.connect() as conn:
-        heads = list_heads(conn, limit=HEADS)
+    heads = rt.read(lambda conn: list_heads(conn, limit=HEADS))
     for size, (ok, words) in _signed(rt, heads).items():
         if not ok:
             problems.append({"seq": size, "kind": "forged_checkpoint", "message": f"head of size {size}: {words}"})

@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import Connection
 
 from charter import catalog
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, tenant_read
 from charter.errors import CharterError, InvalidRequest
 from charter.monitor import cost
 from charter.policy import service as policy
@@ -35,10 +36,7 @@ _OPEN = ("running", "promotable")
 
 @router.get("")
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    p = viewer.require(*MODEL_BUILDERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        entries = catalog.list_models(conn, p.tenant_id)
+    entries = tenant_read(request, viewer, MODEL_BUILDERS, catalog.list_models)
     aliases: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         aliases.setdefault(entry["alias"], []).append(entry)
@@ -48,13 +46,19 @@ def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response
 def _alias_page(request: Request, viewer: Viewer, alias: str, *, status: int = 200,
                 refusal: CharterError | None = None, done: str = "") -> Response:
     p = viewer.require(*MODEL_BUILDERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        versions = registry.list_versions(conn, p.tenant_id, alias)
-        canaries = canary.list_canaries(conn, p.tenant_id, alias)
-        jobs = [j for j in list_training_jobs(conn, p.tenant_id) if j["alias"] == alias]
-        use_cases = [u["name"] for u in policy.list_use_cases(conn, p.tenant_id) if alias in u["models"]]
-        reports = {name: cost.use_case_report(conn, p.tenant_id, name, now=utcnow()) for name in use_cases}
+    view = get_runtime(request).read(lambda conn: _alias_view(conn, p.tenant_id, alias))
+    return render(request, "model.html", viewer=viewer, status=status, alias=alias, **view, refusal=refusal,
+                  done=done, may_act=viewer.may(*MODEL_BUILDERS))
+
+
+def _alias_view(conn: Connection, tenant_id: str, alias: str) -> dict[str, Any]:
+    """An alias's versions (newest first), canaries, training jobs, the use cases that name it and what
+    each version costs them."""
+    versions = registry.list_versions(conn, tenant_id, alias)
+    canaries = canary.list_canaries(conn, tenant_id, alias)
+    jobs = [j for j in list_training_jobs(conn, tenant_id) if j["alias"] == alias]
+    use_cases = [u["name"] for u in policy.list_use_cases(conn, tenant_id) if alias in u["models"]]
+    reports = {name: cost.use_case_report(conn, tenant_id, name, now=utcnow()) for name in use_cases}
     costs: dict[str, dict[str, dict[str, Any]]] = {}  # version label -> use case -> the report's figures
     for name, report in reports.items():
         for model in report["models"]:
@@ -64,10 +68,9 @@ def _alias_page(request: Request, viewer: Viewer, alias: str, *, status: int = 2
     latest: dict[int, dict[str, Any]] = {}  # version number -> its newest canary
     for c in canaries:
         latest.setdefault(c["version"], c)
-    return render(request, "model.html", viewer=viewer, status=status, alias=alias, versions=list(reversed(versions)),
-                  canaries=canaries, latest=latest, open=next((c for c in canaries if c["state"] in _OPEN), None),
-                  jobs=jobs, costs=costs, use_cases=use_cases, refusal=refusal, done=done,
-                  may_act=viewer.may(*MODEL_BUILDERS))
+    return {"versions": list(reversed(versions)), "canaries": canaries, "latest": latest,
+            "open": next((c for c in canaries if c["state"] in _OPEN), None), "jobs": jobs, "costs": costs,
+            "use_cases": use_cases}
 
 
 @router.get("/{alias}")
@@ -104,8 +107,7 @@ def act(alias: str, action: str, request: Request, post: Posted = Depends(posted
     version = _int(post, "version") if action in ("canary-start", "promote") else None
     share = _share(post) if action == "canary-start" else None
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        versions = registry.list_versions(conn, p.tenant_id, alias)  # 404 before anything is asked
+    versions = rt.read(lambda conn: registry.list_versions(conn, p.tenant_id, alias))  # 404 before anything is asked
     if post.form.get("confirm") != "yes":
         return render(request, "model_confirm.html", viewer=post.viewer, alias=alias, action=action, reason=reason,
                       version=version, share=share, serving=[v["label"] for v in versions if v["state"] == "serving"])

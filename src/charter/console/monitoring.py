@@ -69,12 +69,11 @@ def page(
     rt = get_runtime(request)
     hourly = days <= 2
     period = Period.last(days, now=utcnow(), buckets=days * 24 if hourly else days)
-    with rt.engine.connect() as conn:
-        use_case = policy.get_use_case(conn, p.tenant_id, name)
-        timeline = use_case_timeline(conn, p.tenant_id, use_case["id"], period)
-        findings = drift.drift_report(conn, p.tenant_id, name)
-        alerts = ([a for a in list_alerts(conn, p.tenant_id, limit=ALERTS) if a["use_case"] == name]
-                  if viewer.may(*ALERT_READERS) else None)
+    use_case = rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, name))
+    timeline, findings = rt.read(lambda conn: (use_case_timeline(conn, p.tenant_id, use_case["id"], period),
+                                               drift.drift_report(conn, p.tenant_id, name)))
+    alerts = ([a for a in rt.read(lambda conn: list_alerts(conn, p.tenant_id, limit=ALERTS)) if a["use_case"] == name]
+              if viewer.may(*ALERT_READERS) else None)
     labels = [_label(b["start"], hourly) for b in timeline["buckets"]]
     charts = []
     for ident, title, unit, wanted in CHARTS:

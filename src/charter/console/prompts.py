@@ -11,9 +11,10 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from sqlalchemy import Connection
 
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, tenant_read
 from charter.errors import CharterError, InvalidRequest
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
@@ -29,25 +30,25 @@ PROMPT_BUILDERS = ("admin", "developer")
 
 @router.get("")
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    p = viewer.require(*PROMPT_READERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = versions.list_prompts(conn, p.tenant_id)
+    rows = tenant_read(request, viewer, PROMPT_READERS, versions.list_prompts)
     return render(request, "prompts.html", viewer=viewer, rows=rows)
 
 
 def _prompt_page(request: Request, viewer: Viewer, name: str, *, status: int = 200,
                  refusal: CharterError | None = None, moved: dict[str, Any] | None = None) -> Response:
     p = viewer.require(*PROMPT_READERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        prompt = versions.show_prompt(conn, p.tenant_id, name)
-        history = versions.label_history(conn, p.tenant_id, name)
-        names = [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]
+    prompt, history, names = get_runtime(request).read(lambda conn: (
+        *_prompt_and_moves(conn, p.tenant_id, name), [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)]))
     number = {v["id"]: v["version"] for v in prompt["versions"]}
     return render(request, "prompt.html", viewer=viewer, status=status, prompt=prompt, history=list(reversed(history)),
                   number=number, use_cases=names, refusal=refusal, moved=moved,
                   may_promote=viewer.may(*PROMPT_BUILDERS))
+
+
+def _prompt_and_moves(conn: Connection, tenant_id: str, name: str,
+                      label: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The prompt (404 for an unknown one) and its label moves (of ``label`` only, where given)."""
+    return versions.show_prompt(conn, tenant_id, name), versions.label_history(conn, tenant_id, name, label)
 
 
 @router.get("/{name}")
@@ -61,8 +62,7 @@ def detail(name: str, request: Request, moved: int | None = Query(default=None, 
 def version_page(name: str, version: int, request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*PROMPT_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        v = versions.get_version(conn, p.tenant_id, name, version=version).as_dict()
+    v = rt.read(lambda conn: versions.get_version(conn, p.tenant_id, name, version=version).as_dict())
     return render(request, "prompt_version.html", viewer=viewer, name=name, v=v)
 
 
@@ -71,8 +71,7 @@ def diff(name: str, request: Request, a: int = Query(ge=1), b: int = Query(ge=1)
          viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*PROMPT_READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        result = versions.diff_versions(conn, p.tenant_id, name, a, b)
+    result = rt.read(lambda conn: versions.diff_versions(conn, p.tenant_id, name, a, b))
     lines = result["diff"].split("\n")[2:] if result["diff"] else []
     return render(request, "prompt_diff.html", viewer=viewer, name=name, result=result, lines=lines)
 
@@ -118,9 +117,7 @@ def rollback(name: str, request: Request, post: Posted = Depends(posted)) -> Res
                                  reason=post.text("reason", max_length=2000))
     rt = get_runtime(request)
     if post.form.get("confirm") != "yes":
-        with rt.engine.connect() as conn:
-            prompt = versions.show_prompt(conn, p.tenant_id, name)  # 404 for an unknown prompt
-            history = versions.label_history(conn, p.tenant_id, name, label)
+        prompt, history = rt.read(lambda conn: _prompt_and_moves(conn, p.tenant_id, name, label))
         number = {v["id"]: v["version"] for v in prompt["versions"]}
         target = request_.to_version or (number.get(history[-1]["from_version_id"]) if history else None)
         return render(request, "prompt_rollback.html", viewer=post.viewer, name=name, rollback=request_,

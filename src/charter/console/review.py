@@ -1,7 +1,7 @@
 """Review pages: the queue (filters, SLA countdowns), claim and release, and the decision page
 (question, redacted context, guard findings, citations, proposed answer, the automation-bias notice,
 approve / edit / reject). Every action calls the same :mod:`charter.oversight` functions as
-``/api/v1/reviews`` (and :func:`charter.api.oversight.decide_and_notify`, so the use case's webhook
+``/api/v1/reviews`` (and :func:`charter.oversight.notify.decide_and_notify`, so the use case's webhook
 hears of a console decision as of an API one)."""
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from charter import oversight
 from charter.api.deps import get_runtime
-from charter.api.oversight import decide_and_notify
 from charter.console.teams import reviewer_choices
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
 from charter.domain import Principal
 from charter.oversight import assignment
-from charter.oversight.assignment import load_board
+from charter.oversight.assignment import Board, load_board
+from charter.oversight.notify import decide_and_notify
 from charter.oversight.tables import review_items
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
@@ -51,14 +51,21 @@ def due_text(due_at: str | None, status: str, now: dt.datetime) -> str:
     return f"due in {_minutes(due - now)}" if due > now else f"overdue by {_minutes(now - due)}"
 
 
+def _queue_records(conn: Connection, reviewer: Principal, status: str, now: dt.datetime) -> tuple[
+        list[dict[str, Any]], Board, dict[str, str]]:
+    """The items the reviewer sees (of ``status`` only, where given), the tenant's assignment board and
+    each item's use case id."""
+    items = oversight.list_items(conn, reviewer, status=status or None, limit=500, now=now)
+    ids = [i["id"] for i in items]
+    use_case_ids = dict(conn.execute(select(review_items.c.id, review_items.c.use_case_id).where(
+        review_items.c.id.in_(ids))).all()) if items else {}
+    return items, load_board(conn, reviewer.tenant_id), use_case_ids
+
+
 def _queue(rt: Runtime, viewer: Viewer, filters: dict[str, Any]) -> list[dict[str, Any]]:
     now = utcnow()
     me = viewer.principal.key_id
-    with rt.engine.connect() as conn:
-        items = oversight.list_items(conn, viewer.principal, status=filters["status"] or None, limit=500, now=now)
-        board = load_board(conn, viewer.principal.tenant_id)
-        use_case_ids = dict(conn.execute(select(review_items.c.id, review_items.c.use_case_id).where(
-            review_items.c.id.in_([i["id"] for i in items]))).all()) if items else {}
+    items, board, use_case_ids = rt.read(lambda conn: _queue_records(conn, viewer.principal, filters["status"], now))
     rows = []
     for item in items:
         if filters["use_case"] and item["use_case"] != filters["use_case"]:
@@ -122,9 +129,8 @@ def decision_page(review_id: str, request: Request, focus: bool = Query(default=
     first = [d for d in item["decisions"] if d["decision"] in ("approved", "edited")]
     assign_to: dict[str, Any] = {}
     if viewer.may("admin"):
-        with rt.engine.connect() as conn:
-            assign_to = {"teams": assignment.list_teams(conn, p.tenant_id),
-                         "reviewers": reviewer_choices(conn, p.tenant_id)}
+        assign_to = rt.read(lambda conn: {"teams": assignment.list_teams(conn, p.tenant_id),
+                                          "reviewers": reviewer_choices(conn, p.tenant_id)})
     return render(
         request,
         "review_item.html",
@@ -170,7 +176,8 @@ def approve(review_id: str, request: Request, tasks: BackgroundTasks, post: Post
     p = post.viewer.require(*REVIEWERS)
     comment = post.text("comment")
     rt = get_runtime(request)
-    result = decide_and_notify(tasks, rt, lambda c, now: oversight.approve(c, p, review_id, comment=comment, now=now))
+    result = decide_and_notify(tasks.add_task, rt,
+                               lambda c, now: oversight.approve(c, p, review_id, comment=comment, now=now))
     return _decided(request, post, result)
 
 
@@ -182,7 +189,7 @@ def edit(review_id: str, request: Request, tasks: BackgroundTasks, post: Posted 
     from_scratch = post.form.get("from_scratch") == "yes"
     rt = get_runtime(request)
     result = decide_and_notify(
-        tasks,
+        tasks.add_task,
         rt,
         lambda c, now: oversight.edit(
             rt, c, p, review_id, text=text, comment=comment, from_scratch=from_scratch, now=now
@@ -196,7 +203,8 @@ def reject(review_id: str, request: Request, tasks: BackgroundTasks, post: Poste
     p = post.viewer.require(*REVIEWERS)
     reason = post.text("reason", required=True)
     rt = get_runtime(request)
-    result = decide_and_notify(tasks, rt, lambda c, now: oversight.reject(c, p, review_id, reason=reason, now=now))
+    result = decide_and_notify(tasks.add_task, rt,
+                               lambda c, now: oversight.reject(c, p, review_id, reason=reason, now=now))
     return _decided(request, post, result)
 
 

@@ -47,8 +47,7 @@ def samples_page(request: Request, status: str = Query(default="pending", max_le
     p = viewer.require(*REVIEWERS)
     if status not in ("pending", "scored", ""):
         status = "pending"
-    with get_runtime(request).engine.connect() as conn:
-        rows = scoring.list_samples(conn, p, status=status or None)
+    rows = get_runtime(request).read(lambda conn: scoring.list_samples(conn, p, status=status or None))
     return render(request, "review_samples.html", viewer=viewer, rows=rows, shown=status, empty=empty)
 
 
@@ -68,8 +67,7 @@ def sample_page(sample_id: str, request: Request, focus: bool = Query(default=Fa
                 done: str = Query(default="", max_length=80), viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*REVIEWERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        sample = scoring.show_sample(rt, conn, p.tenant_id, sample_id)
+    sample = rt.read(lambda conn: scoring.show_sample(rt, conn, p.tenant_id, sample_id))
     if p.use_case is not None and sample["use_case"] != p.use_case:
         raise PermissionDenied(f"this key reviews only use case {p.use_case!r}", code="out_of_scope")
     mine = sample["claimed_by"] == p.key_id and sample["status"] == "pending"
@@ -136,10 +134,10 @@ def score(sample_id: str, request: Request, post: Posted = Depends(posted_long))
 
 def _scores(request: Request, viewer: Viewer, scorer: str, use_case: str) -> dict[str, Any]:
     p = viewer.require(*SCORE_READERS)
-    with get_runtime(request).engine.connect() as conn:
-        rows = scoring.score_rows(conn, p, scorer=scorer or None, use_case=use_case or None)
-        everyone = scoring.scorers(scoring.score_rows(conn, p, use_case=use_case or None, limit=5000))
-    return {"rows": rows, "scorers": everyone}
+    return get_runtime(request).read(lambda conn: {
+        "rows": scoring.score_rows(conn, p, scorer=scorer or None, use_case=use_case or None),
+        "scorers": scoring.scorers(scoring.score_rows(conn, p, use_case=use_case or None, limit=5000)),
+    })
 
 
 @router.get("/scores")

@@ -47,14 +47,15 @@ def reviewer_choices(conn: Connection, tenant_id: str) -> list[tuple[str, str]]:
 @router.get("/teams")
 def teams_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*REVIEWERS)
-    with get_runtime(request).engine.connect() as conn:
-        teams = assignment.list_teams(conn, p.tenant_id)
-        assignments = assignment.list_assignments(conn, p.tenant_id)
-        choices = reviewer_choices(conn, p.tenant_id) if viewer.may("admin") else []
-        names = conn.execute(select(use_cases.c.name).where(use_cases.c.tenant_id == p.tenant_id)
-                             .order_by(use_cases.c.name)).scalars().all()
-    return render(request, "review_teams.html", viewer=viewer, teams=teams, assignments=assignments,
-                  reviewers=choices, use_cases=list(names))
+    admin = viewer.may("admin")
+    names = select(use_cases.c.name).where(use_cases.c.tenant_id == p.tenant_id).order_by(use_cases.c.name)
+    view: dict[str, Any] = get_runtime(request).read(lambda conn: {
+        "teams": assignment.list_teams(conn, p.tenant_id),
+        "assignments": assignment.list_assignments(conn, p.tenant_id),
+        "reviewers": reviewer_choices(conn, p.tenant_id) if admin else [],
+        "use_cases": list(conn.execute(names).scalars().all()),
+    })
+    return render(request, "review_teams.html", viewer=viewer, **view)
 
 
 def _admin(post: Posted) -> str:
@@ -130,6 +131,5 @@ def unassign(assignment_id: str, request: Request, post: Posted = Depends(posted
 def progress_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*REVIEWERS)
     now = utcnow()
-    with get_runtime(request).engine.connect() as conn:
-        rows: list[dict[str, Any]] = assignment.progress(conn, p, now)
+    rows: list[dict[str, Any]] = get_runtime(request).read(lambda conn: assignment.progress(conn, p, now))
     return render(request, "review_progress.html", viewer=viewer, rows=rows, day=now.strftime("%Y-%m-%d"))

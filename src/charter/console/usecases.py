@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from charter import oversight
 from charter.api.deps import get_runtime
 from charter.console.incidents import INCIDENT_READERS
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, tenant_read
 from charter.policy import controls as kill
 from charter.policy import service as policy
 from charter.runtime import Runtime
@@ -29,18 +29,14 @@ ADMIN = ("admin",)
 
 
 def _switched_off(rt: Runtime, tenant_id: str) -> dict[str, dict[str, Any]]:
-    with rt.engine.connect() as conn:
-        rows = kill.list_controls(conn, tenant_id)
+    rows = rt.read(lambda conn: kill.list_controls(conn, tenant_id))
     return {r["target"]: r for r in rows if r["scope"] == "use_case" and r["active"]}
 
 
 @router.get("")
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
-    p = viewer.require(*READERS)
-    rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = policy.list_use_cases(conn, p.tenant_id)
-    off = _switched_off(rt, p.tenant_id)
+    rows = tenant_read(request, viewer, READERS, policy.list_use_cases)
+    off = _switched_off(get_runtime(request), viewer.principal.tenant_id)
     return render(request, "usecases.html", viewer=viewer, rows=rows, off=off)
 
 
@@ -54,11 +50,10 @@ def detail(
 ) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        use_case = policy.get_use_case(conn, p.tenant_id, name)
-        versions = policy.charter_history(conn, p.tenant_id, name)
-        incidents = (oversight.list_incidents(conn, p.tenant_id, use_case=name)
-                     if viewer.may(*INCIDENT_READERS) else None)
+    use_case, versions = rt.read(lambda conn: (policy.get_use_case(conn, p.tenant_id, name),
+                                               policy.charter_history(conn, p.tenant_id, name)))
+    incidents = (rt.read(lambda conn: oversight.list_incidents(conn, p.tenant_id, use_case=name))
+                 if viewer.may(*INCIDENT_READERS) else None)
     off = _switched_off(rt, p.tenant_id).get(name)
     open_incidents = None if incidents is None else sum(1 for i in incidents if i["status"] != "closed")
     return render(request, "usecase.html", viewer=viewer, use_case=use_case, versions=versions, off=off,
@@ -70,9 +65,8 @@ def version_diff(name: str, version: int, request: Request, viewer: Viewer = Dep
     """One charter version, and what changed from the version before it (a unified diff of the YAML)."""
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        after = policy.charter_body(conn, p.tenant_id, name, version)
-        before = policy.charter_body(conn, p.tenant_id, name, version - 1) if version > 1 else None
+    after = rt.read(lambda conn: policy.charter_body(conn, p.tenant_id, name, version))
+    before = rt.read(lambda conn: policy.charter_body(conn, p.tenant_id, name, version - 1)) if version > 1 else None
     after_text = _yaml(after)
     lines = []
     if before is not None:
@@ -101,8 +95,7 @@ def _flip(name: str, request: Request, post: Posted, *, active: bool) -> Respons
     p = post.viewer.require(*ADMIN)
     reason = post.text("reason", required=True, max_length=2000)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        policy.get_use_case(conn, p.tenant_id, name)  # 404 before anything is asked
+    rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, name))  # 404 before anything is asked
     if post.form.get("confirm") != "yes":
         return render(request, "kill_confirm.html", viewer=post.viewer, name=name, reason=reason, active=active)
     rt.writer.write(

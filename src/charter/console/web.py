@@ -12,7 +12,7 @@ import hmac
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from fastapi import Depends, Request, Response
@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from sqlalchemy import Connection
 
 from charter.api.deps import check_role, get_runtime
 from charter.console.charts import number as figure
@@ -34,7 +35,6 @@ from charter.errors import (
 )
 from charter.identity import sessions
 from charter.identity.oidc import Person, person_prefix, require_mfa
-from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
 __all__ = [
@@ -50,7 +50,10 @@ __all__ = [
     "render",
     "same_site",
     "signed_in",
+    "tenant_read",
 ]
+
+R = TypeVar("R")
 
 #: Where the console is mounted.
 PREFIX = "/console"
@@ -142,9 +145,8 @@ def signed_in(request: Request) -> Viewer:
     now = utcnow()
     issuer = rt.settings.oidc_issuer
     try:
-        with rt.engine.connect() as conn:
-            session = sessions.resume(conn, token, now=now, idle_s=rt.settings.console_idle_timeout_s,
-                                      sso_prefix=person_prefix(issuer) if issuer else None)
+        session = rt.read(lambda conn: sessions.resume(conn, token, now=now, idle_s=rt.settings.console_idle_timeout_s,
+                                                       sso_prefix=person_prefix(issuer) if issuer else None))
     except CharterError:
         raise
     except Exception as exc:  # fail closed: no session is trusted that the store cannot confirm
@@ -302,5 +304,8 @@ class ConsoleRoute(APIRoute):
         return route
 
 
-def runtime_of(request: Request) -> Runtime:
-    return get_runtime(request)
+def tenant_read(request: Request, viewer: Viewer, roles: tuple[str, ...], query: Callable[[Connection, str], R]) -> R:
+    """``query(conn, tenant_id)`` for the viewer's tenant, once the viewer holds one of ``roles`` (the
+    prologue of a page that lists one tenant's rows)."""
+    p = viewer.require(*roles)
+    return get_runtime(request).read(lambda conn: query(conn, p.tenant_id))

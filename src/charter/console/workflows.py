@@ -16,7 +16,7 @@ import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from charter import workflows
 from charter.api.deps import get_runtime
@@ -25,6 +25,7 @@ from charter.domain import Principal
 from charter.errors import CharterError, InvalidRequest
 from charter.ledger import service as ledger
 from charter.store.types import iso
+from charter.workflows.spec import Workflow
 from charter.workflows.store import get_run, run_record, workflow_by_id
 from charter.workflows.tables import workflow_steps
 
@@ -54,12 +55,16 @@ def _took(started: str | None, finished: str | None) -> str:
 def list_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        rows = workflows.list_workflows(conn, p.tenant_id)
-        last = {r["name"]: workflows.list_runs(conn, p.tenant_id, workflow=r["name"], limit=LAST_RUNS) for r in rows}
-        waiting = len(workflows.list_runs(conn, p.tenant_id, status="waiting", limit=1000))
-    return render(request, "workflows.html", viewer=viewer, rows=rows, last=last, waiting=waiting,
-                  may_decide=viewer.may(*DECIDERS))
+    view = rt.read(lambda conn: _workflows_view(conn, p.tenant_id))
+    return render(request, "workflows.html", viewer=viewer, **view, may_decide=viewer.may(*DECIDERS))
+
+
+def _workflows_view(conn: Connection, tenant_id: str) -> dict[str, Any]:
+    """The workflows, each with its last runs, and how many runs wait for a person."""
+    rows = workflows.list_workflows(conn, tenant_id)
+    last = {r["name"]: workflows.list_runs(conn, tenant_id, workflow=r["name"], limit=LAST_RUNS) for r in rows}
+    waiting = len(workflows.list_runs(conn, tenant_id, status="waiting", limit=1000))
+    return {"rows": rows, "last": last, "waiting": waiting}
 
 
 @router.get("/runs")
@@ -67,14 +72,21 @@ def runs_page(request: Request, workflow: str = Query(default="", max_length=64)
               status: str = Query(default="", max_length=16), viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
-    with rt.engine.connect() as conn:
-        names = [r["name"] for r in workflows.list_workflows(conn, p.tenant_id)]
-        rows = workflows.list_runs(conn, p.tenant_id, workflow=workflow or None, status=status or None, limit=200)
+    names, rows = rt.read(lambda conn: (
+        [r["name"] for r in workflows.list_workflows(conn, p.tenant_id)],
+        workflows.list_runs(conn, p.tenant_id, workflow=workflow or None, status=status or None, limit=200)))
     return render(request, "workflow_runs.html", viewer=viewer, rows=rows, names=names, workflow=workflow,
                   chosen=status, statuses=STATUSES)
 
 
-def _step_records(conn: Any, run_id: str) -> list[dict[str, Any]]:
+def _run_without_content(conn: Connection, tenant_id: str, run_id: str) -> tuple[dict[str, Any], Workflow]:
+    """The run as the record shows it without content (404 for an unknown run), and its workflow."""
+    row = get_run(conn, tenant_id, run_id)
+    _, wf = workflow_by_id(conn, row.workflow_id)
+    return {**run_record(conn, row), "steps": _step_records(conn, row.id)}, wf
+
+
+def _step_records(conn: Connection, run_id: str) -> list[dict[str, Any]]:
     """The steps as the record shows them without their content: hashes, actor, timing."""
     return [{"seq": s.seq, "step": s.step, "kind": s.kind, "status": s.status, "actor": s.actor,
              "inputs_sha256": s.inputs_sha256, "output_sha256": s.output_sha256, "interaction_id": s.interaction_id,
@@ -91,13 +103,9 @@ def _run_page(request: Request, viewer: Viewer, run_id: str, *, status: int = 20
     content = viewer.may(*CONTENT_READERS)
     if content:  # workflows.show_run, as GET /api/v1/workflows/runs/{id}: the read is ledgered
         run: dict[str, Any] = rt.writer.write(lambda c: workflows.show_run(rt, c, p, run_id))
-        with rt.engine.connect() as conn:
-            _, wf = workflow_by_id(conn, get_run(conn, p.tenant_id, run_id).workflow_id)
+        _, wf = rt.read(lambda conn: workflow_by_id(conn, get_run(conn, p.tenant_id, run_id).workflow_id))
     else:
-        with rt.engine.connect() as conn:
-            row = get_run(conn, p.tenant_id, run_id)
-            run = {**run_record(conn, row), "steps": _step_records(conn, row.id)}
-            _, wf = workflow_by_id(conn, row.workflow_id)
+        run, wf = rt.read(lambda conn: _run_without_content(conn, p.tenant_id, run_id))
     for s in run["steps"]:
         s["took"] = _took(s["started_at"], s["finished_at"])
     entries: list[dict[str, Any]] = []
@@ -171,8 +179,8 @@ async def sign_off(batch_id: str, request: Request, post: Posted = Depends(poste
 
 def _waiting(request: Request, p: Principal) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """Runs waiting for one person's approval, and runs waiting for their batch's sign-off by batch."""
-    with get_runtime(request).engine.connect() as conn:
-        waiting = workflows.list_runs(conn, p.tenant_id, status="waiting", limit=1000)
+    waiting = get_runtime(request).read(lambda conn: workflows.list_runs(conn, p.tenant_id, status="waiting",
+                                                                         limit=1000))
     batches: dict[str, list[dict[str, Any]]] = {}
     for r in waiting:
         if r["waiting_for"] == "batch" and r["batch_id"]:
@@ -202,8 +210,7 @@ async def resume(run_id: str, request: Request, post: Posted = Depends(posted)) 
         raise InvalidRequest(f"output is not JSON: {exc}", code="invalid_json", param="output") from exc
     rt = get_runtime(request)
     if post.form.get("confirm") != "yes":
-        with rt.engine.connect() as conn:
-            run = run_record(conn, get_run(conn, p.tenant_id, run_id))  # 404 for an unknown run
+        run = rt.read(lambda conn: run_record(conn, get_run(conn, p.tenant_id, run_id)))  # 404 for an unknown run
         return render(request, "workflow_resume.html", viewer=post.viewer, run=run, settle=settle, output=raw)
     try:
         await workflows.resume(rt, p, run_id, settle=settle, output=output)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from jsonschema import SchemaError
 from jsonschema.validators import validator_for
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "ALERT_SIGNALS",
@@ -19,6 +19,7 @@ __all__ = [
     "AlertRule",
     "Budget",
     "Charter",
+    "ClassificationLevel",
     "ConsolePolicy",
     "DriftMonitor",
     "EmbeddingSample",
@@ -45,6 +46,16 @@ CLASSIFICATION_LEVELS: tuple[str, ...] = ("public", "internal", "confidential", 
 
 def classification_rank(level: str) -> int:
     return CLASSIFICATION_LEVELS.index(level)
+
+
+def _known_level(value: str) -> str:
+    if value not in CLASSIFICATION_LEVELS:
+        raise ValueError(f"must be one of {', '.join(CLASSIFICATION_LEVELS)}")
+    return value
+
+
+#: A field holding one of :data:`CLASSIFICATION_LEVELS` (a charter's ceiling, a model's).
+ClassificationLevel = Annotated[str, AfterValidator(_known_level)]
 
 
 class _Strict(BaseModel):
@@ -482,7 +493,7 @@ class Charter(_Strict):
     tenant: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     description: str = ""
     risk_tier: RiskTier = RiskTier.limited
-    classification_ceiling: str = "internal"
+    classification_ceiling: ClassificationLevel = "internal"
     models: list[str] = Field(min_length=1, description="Allowed model aliases; the first is the default.")
     regions: list[str] = Field(min_length=1, description="Hosting regions a model may be in (DP-8).")
     system_prompt: str = ""
@@ -539,10 +550,3 @@ class Charter(_Strict):
         high-impact`` or ``inventory.is_high_impact: true``. Either is enough; ``is_high_impact:
         false`` does not lower a ``high-impact`` tier (fail closed)."""
         return self.risk_tier is RiskTier.high_impact or self.inventory.is_high_impact is True
-
-    @field_validator("classification_ceiling")
-    @classmethod
-    def _known_level(cls, value: str) -> str:
-        if value not in CLASSIFICATION_LEVELS:
-            raise ValueError(f"must be one of {', '.join(CLASSIFICATION_LEVELS)}")
-        return value

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Float,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
 
 from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, ref, timestamp
 
 __all__ = [
     "eval_datasets",
@@ -36,7 +25,7 @@ eval_datasets = tenant_table(
     Column("source", String(200), nullable=False),  # file name, "interactions", "corrections"
     Column("item_count", Integer, nullable=False),
     Column("description", Text, nullable=False, default=""),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     UniqueConstraint("tenant_id", "name", "version"),
 )
@@ -61,7 +50,7 @@ eval_suites = tenant_table(
     Column("evaluators", JSON, nullable=False),  # [{name, options}]
     Column("thresholds", JSON, nullable=False),  # defaults; a prompt version's own thresholds win
     Column("params", JSON, nullable=False),  # generation params for suite runs
-    Column("updated_by", String(64), nullable=False),
+    actor("updated_by"),
     timestamp("updated_at"),
     UniqueConstraint("tenant_id", "use_case_id"),
 )
@@ -81,7 +70,7 @@ eval_runs = tenant_table(
     Column("item_count", Integer, nullable=False),
     Column("done_count", Integer, nullable=False, default=0),
     Column("aggregates", JSON, nullable=True),
-    Column("started_by", String(64), nullable=False),
+    actor("started_by"),
     timestamp("started_at"),
     timestamp("finished_at", nullable=True),
     Index("ix_eval_runs_tenant_started", "tenant_id", "started_at"),
@@ -112,8 +101,8 @@ gate_decisions = tenant_table(
     # what was decided on: the prompt version, the model change request, the suite
     Column("subject_id", String(40), nullable=True),
     ref("use_case_id", "use_cases.id", nullable=True),
-    Column("author", String(64), nullable=False),
-    Column("approver", String(64), nullable=False),
+    actor("author"),
+    actor("approver"),
     Column("run_id", String(40), nullable=True),
     Column("baseline_run_id", String(40), nullable=True),
     Column("passed", Boolean, nullable=False),
@@ -130,7 +119,7 @@ model_change_requests = tenant_table(
     ref("use_case_id", "use_cases.id"),
     Column("from_alias", String(64), nullable=False),
     Column("to_alias", String(64), nullable=False),
-    Column("requested_by", String(64), nullable=False),
+    actor("requested_by"),
     Column("reason", Text, nullable=False),
     timestamp("created_at"),
     Index("ix_model_change_requests_tenant_created", "tenant_id", "created_at"),

@@ -8,21 +8,10 @@ table or a PostgreSQL GIN expression index) lives only in the migration: it is d
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Float,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Column, Float, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 
 from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, ref, timestamp
 
 __all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
 
@@ -41,7 +30,7 @@ knowledge_bases = tenant_table(
     Column("current_version", Integer, nullable=False, default=0),
     # Moves when `kb rebuild` re-writes the vectors without a new version (ANN indexes follow it).
     Column("vector_generation", Integer, nullable=False, default=0, server_default="0"),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     timestamp("updated_at"),
     UniqueConstraint("tenant_id", "name"),
@@ -57,7 +46,7 @@ kb_versions = tenant_table(
     Column("document_count", Integer, nullable=False),
     Column("chunk_count", Integer, nullable=False),
     Column("manifest_sha256", String(64), nullable=False),  # over the sorted (chunk id, text hash) pairs
-    Column("actor", String(64), nullable=False),
+    actor("actor"),
     timestamp("created_at"),
     UniqueConstraint("kb_id", "version"),
 )
@@ -72,7 +61,7 @@ kb_documents = tenant_table(
     Column("content_sha256", String(64), nullable=False),  # sha256 of the cleaned text
     Column("minhash", LargeBinary, nullable=True),  # near-duplicate signature
     Column("near_duplicate_of", String(40), nullable=True),
-    Column("uploader", String(64), nullable=False),
+    actor("uploader"),
     Column("classification", String(32), nullable=False),
     Column("bytes", Integer, nullable=False),
     Column("pages", Integer, nullable=True),

@@ -9,9 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, or_, update
+from sqlalchemy import Connection, Table, and_, func, or_, select, update
 
-__all__ = ["claimable", "release_claim", "try_claim"]
+__all__ = ["claimable", "pending_count", "release_claim", "try_claim"]
+
+
+def pending_count(conn: Connection, table: Table, tenant_id: str, use_case_id: str) -> int:
+    """How many rows of ``table`` (review items, expert samples) of one use case wait for a person now."""
+    return int(conn.execute(
+        select(func.count()).where(
+            table.c.tenant_id == tenant_id, table.c.use_case_id == use_case_id, table.c.status == "pending"
+        )
+    ).scalar_one())
 
 
 def claimable(table: Table, now: dt.datetime, claimant: str) -> Any:

@@ -14,11 +14,11 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest
-from charter.oversight.items import answer_binding
+from charter.oversight.items import answer_binding, review_settings
 from charter.oversight.queue import check_reviewer, get_item
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
-from charter.store.schema import charter_versions, new_id
+from charter.store.schema import new_id
 
 __all__ = ["Provenance", "approve", "edit", "provenance_of", "reject", "unified_diff"]
 
@@ -111,13 +111,7 @@ def _record(
 
 
 def _webhook(conn: Connection, row: Any) -> str | None:
-    body = conn.execute(
-        select(charter_versions.c.body).where(
-            charter_versions.c.use_case_id == row.use_case_id,
-            charter_versions.c.version == row.charter_version,
-        )
-    ).scalar()
-    url = (body or {}).get("review", {}).get("webhook_url")
+    url = review_settings(conn, row.use_case_id, row.charter_version).get("webhook_url")
     return str(url) if url else None
 
 

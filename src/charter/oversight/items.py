@@ -9,14 +9,22 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from charter import ledger
 from charter.oversight.sealing import seal_json
 from charter.oversight.tables import review_items, review_versions
-from charter.store.schema import new_id
+from charter.store.schema import charter_versions, new_id
 
-__all__ = ["NewItem", "answer_binding", "insert_item", "request_binding", "seal_item", "tool_calls_sha256"]
+__all__ = [
+    "NewItem",
+    "answer_binding",
+    "insert_item",
+    "request_binding",
+    "review_settings",
+    "seal_item",
+    "tool_calls_sha256",
+]
 
 #: Longest retrieved chunk kept for the reviewer (characters).
 CONTEXT_CHARS = 4000
@@ -62,6 +70,16 @@ class NewItem:
     #: The tool calls the held answer carries (OpenAI's ``message.tool_calls``, checked and screened
     #: by charter.gateway.tools): sealed with the answer, released with it.
     tool_calls: list[dict[str, Any]] | None = None
+
+
+def review_settings(conn: Connection, use_case_id: str, charter_version: int) -> dict[str, Any]:
+    """The ``review`` section of the charter version an item was answered under (empty where it has none)."""
+    body = conn.execute(
+        select(charter_versions.c.body).where(
+            charter_versions.c.use_case_id == use_case_id, charter_versions.c.version == charter_version
+        )
+    ).scalar()
+    return dict((body or {}).get("review") or {})
 
 
 def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:

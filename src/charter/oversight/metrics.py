@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from charter.oversight.claims import pending_count
 from charter.oversight.scoring import score_summary
 from charter.oversight.tables import feedback, review_items
 from charter.store.schema import interactions
@@ -70,13 +71,7 @@ def _counts(conn: Connection, tenant_id: str, use_case_id: str, since: dt.dateti
             review_items.c.created_at >= since,
         )
     ).all()
-    pending = conn.execute(
-        select(func.count()).where(
-            review_items.c.tenant_id == tenant_id,
-            review_items.c.use_case_id == use_case_id,
-            review_items.c.status == "pending",
-        )
-    ).scalar_one()
+    pending = pending_count(conn, review_items, tenant_id, use_case_id)
     requests = conn.execute(
         select(func.count()).where(
             interactions.c.tenant_id == tenant_id,

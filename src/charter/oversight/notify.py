@@ -8,18 +8,37 @@ connect time; redirects are not followed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+from sqlalchemy import Connection
 
 from charter.errors import InvalidRequest
 from charter.outbound import OutboundPolicy
 from charter.oversight.responses import review_ref
+from charter.runtime import Runtime
+from charter.store.schema import utcnow
 
-__all__ = ["post_decision"]
+__all__ = ["decide_and_notify", "post_decision"]
 
 log = logging.getLogger(__name__)
+
+
+def decide_and_notify(
+    later: Callable[..., Any], rt: Runtime, decide: Callable[[Connection, dt.datetime], dict[str, Any]]
+) -> dict[str, Any]:
+    """Decide in the writer (at one ``now``), then hand the webhook post, where the charter names a
+    webhook, to ``later`` (a face's background tasks, ``BackgroundTasks.add_task``): the API and the
+    console decide the same way, and the decision's answer does not wait on the webhook."""
+    now = utcnow()
+    result: dict[str, Any] = rt.writer.write(lambda c: decide(c, now))
+    url = result.pop("webhook_url", None)
+    if url:
+        later(post_decision, url, result, outbound=rt.egress.outbound)
+    return result
 
 
 def post_decision(

@@ -13,11 +13,11 @@ from charter.domain import Principal
 from charter.errors import Conflict, PermissionDenied
 from charter.oversight.assignment import load_board
 from charter.oversight.claims import claimable, release_claim, try_claim
-from charter.oversight.items import answer_binding, request_binding
+from charter.oversight.items import answer_binding, request_binding, review_settings
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
 from charter.store.records import found
-from charter.store.schema import charter_versions, use_cases
+from charter.store.schema import use_cases
 from charter.store.types import iso
 
 __all__ = [
@@ -59,12 +59,7 @@ def check_reviewer(row: Any, reviewer: Principal) -> None:
 
 
 def claim_minutes(conn: Connection, use_case_id: str, version: int) -> int:
-    body = conn.execute(
-        select(charter_versions.c.body).where(
-            charter_versions.c.use_case_id == use_case_id, charter_versions.c.version == version
-        )
-    ).scalar_one()
-    return int(body.get("review", {}).get("claim_minutes", 30))
+    return int(review_settings(conn, use_case_id, version).get("claim_minutes", 30))
 
 
 def claim(conn: Connection, reviewer: Principal, review_id: str, now: dt.datetime) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest, PermissionDenied
 from charter.oversight.assignment import load_board, sample_rank
-from charter.oversight.claims import claimable, release_claim, try_claim
+from charter.oversight.claims import claimable, pending_count, release_claim, try_claim
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import expert_samples, expert_scores
 from charter.policy.current import body_in_force
@@ -432,13 +432,7 @@ def score_summary(conn: Connection, tenant_id: str, use_case_id: str, since: dt.
             expert_scores.c.created_at >= since,
         )
     ).one()
-    pending = conn.execute(
-        select(func.count()).where(
-            expert_samples.c.tenant_id == tenant_id,
-            expert_samples.c.use_case_id == use_case_id,
-            expert_samples.c.status == "pending",
-        )
-    ).scalar_one()
+    pending = pending_count(conn, expert_samples, tenant_id, use_case_id)
     return {
         "scored": int(row[0]),
         "pending": int(pending),

@@ -10,11 +10,10 @@ from sqlalchemy import Connection, select
 
 from charter.domain import Principal
 from charter.errors import NotFound
-from charter.oversight.items import answer_binding, request_binding
+from charter.oversight.items import answer_binding, request_binding, review_settings
 from charter.oversight.responses import PENDING_NOTICE, review_body, review_ref, status_url
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_items, review_versions
-from charter.store.schema import charter_versions
 from charter.store.types import iso
 
 __all__ = ["REJECTION_NOTICE", "requester_view", "restore_pseudonyms"]
@@ -30,13 +29,7 @@ def restore_pseudonyms(text: str, vault: dict[str, str]) -> str:
 
 
 def _holding_message(conn: Connection, row: Any) -> str:
-    body = conn.execute(
-        select(charter_versions.c.body).where(
-            charter_versions.c.use_case_id == row.use_case_id,
-            charter_versions.c.version == row.charter_version,
-        )
-    ).scalar()
-    message = (body or {}).get("review", {}).get("holding_message")
+    message = review_settings(conn, row.use_case_id, row.charter_version).get("holding_message")
     return str(message or "Your request is being reviewed by a person. Please check back later.")
 
 

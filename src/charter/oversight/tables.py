@@ -4,21 +4,10 @@ ever stored sealed (AES-GCM envelope, like the raw tier of interactions)."""
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Float,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
 
 from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, ref, timestamp
 
 __all__ = [
     "expert_samples",
@@ -161,7 +150,7 @@ incidents = tenant_table(
     Column("severity", String(16), nullable=False),  # low | medium | high | critical
     Column("status", String(16), nullable=False),  # open | investigating | mitigated | closed
     Column("source", String(32), nullable=False),  # manual | auto-suspend | appeal | ...
-    Column("reported_by", String(64), nullable=False),
+    actor("reported_by"),
     Column("impact", Text, nullable=False, default=""),
     Column("affected", Text, nullable=False, default=""),
     Column("actions_taken", Text, nullable=False, default=""),
@@ -194,7 +183,7 @@ suspensions = tenant_table(
     ref("incident_id", "incidents.id"),
     timestamp("suspended_at"),
     timestamp("resumed_at", nullable=True),
-    Column("resumed_by", String(64), nullable=True),
+    actor("resumed_by", nullable=True),
     Column("resume_reason", Text, nullable=True),
     Index("ix_suspensions_use_case", "use_case_id", "suspended_at"),
 )
@@ -204,7 +193,7 @@ review_teams = tenant_table(
     "review_teams",
     Column("name", String(64), nullable=False),
     Column("description", Text, nullable=False, default=""),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     UniqueConstraint("tenant_id", "name"),
 )
@@ -215,7 +204,7 @@ review_team_members = Table(
     ref("team_id", "review_teams.id", ondelete="CASCADE", primary_key=True),
     Column("member", String(64), primary_key=True),  # a key id, or a person's id (oidc:...)
     ref("tenant_id", "tenants.id"),
-    Column("added_by", String(64), nullable=False),
+    actor("added_by"),
     timestamp("added_at"),
 )
 
@@ -227,7 +216,7 @@ review_assignments = tenant_table(
     ref("review_id", "review_items.id", ondelete="CASCADE", nullable=True),
     Column("assignee_kind", String(16), nullable=False),  # reviewer | team
     Column("assignee", String(64), nullable=False),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     Index("ix_review_assignments_tenant", "tenant_id", "assignee_kind", "assignee"),
     Index("ix_review_assignments_review", "review_id"),

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Column, Index, Integer, String, Table, Text, UniqueConstraint
 
 from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, ref, timestamp
 
 __all__ = ["prompt_label_moves", "prompt_labels", "prompt_versions", "prompts"]
 
@@ -23,7 +14,7 @@ prompts = tenant_table(
     Column("name", String(64), nullable=False),
     ref("use_case_id", "use_cases.id", nullable=True),
     Column("description", Text, nullable=False, default=""),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     UniqueConstraint("tenant_id", "name"),
 )
@@ -38,7 +29,7 @@ prompt_versions = tenant_table(
     Column("variables", JSON, nullable=False),  # variables schema
     Column("model_params", JSON, nullable=False),
     Column("thresholds", JSON, nullable=False),  # promotion-gate thresholds, per metric
-    Column("author", String(64), nullable=False),
+    actor("author"),
     Column("message", Text, nullable=False, default=""),
     timestamp("created_at"),
     UniqueConstraint("prompt_id", "version"),
@@ -52,7 +43,7 @@ prompt_labels = Table(
     Column("label", String(64), primary_key=True),
     ref("tenant_id", "tenants.id"),
     ref("version_id", "prompt_versions.id"),
-    Column("moved_by", String(64), nullable=False),
+    actor("moved_by"),
     timestamp("moved_at"),
 )
 
@@ -63,7 +54,7 @@ prompt_label_moves = tenant_table(
     Column("from_version_id", String(40), nullable=True),
     Column("to_version_id", String(40), nullable=False),
     Column("kind", String(16), nullable=False),  # set | promote | rollback
-    Column("actor", String(64), nullable=False),
+    actor("actor"),
     Column("gate_id", String(40), nullable=True),  # the gate decision that allowed it
     Column("reason", Text, nullable=False, default=""),
     timestamp("moved_at"),

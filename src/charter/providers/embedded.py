@@ -7,7 +7,6 @@ llama.cpp is not thread-safe per model, so one worker thread owns each loaded mo
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import importlib.util
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.domain import ModelEntry
+from charter.files import file_sha256
 from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
 
 __all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "file_sha256", "locate_model", "locate_registered"]
@@ -91,15 +91,6 @@ def locate_model(key: str, models_dir: Path | None = None) -> Path:
                 raise ProviderError(f"{path} does not match its pinned SHA-256; refusing to load it", retryable=False)
             _verified.add(path)
     return path
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def locate_registered(path_text: str, sha256: str | None) -> Path:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.schema import SchemaItem
 
-from charter.store.types import ID_LENGTH, ref, timestamp
+from charter.store.types import ID_LENGTH, actor, ref, timestamp
 
 __all__ = [
     "api_keys",
@@ -103,7 +103,7 @@ charter_versions = tenant_table(
     Column("body", JSON, nullable=False),
     Column("source", Text, nullable=False),
     Column("sha256", String(64), nullable=False),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     UniqueConstraint("use_case_id", "version"),
 )
@@ -117,7 +117,7 @@ api_keys = tenant_table(
     ref("use_case_id", "use_cases.id", nullable=True),
     Column("scopes", JSON, nullable=False),
     Column("platform", Boolean, nullable=False, default=False),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     timestamp("expires_at", nullable=True),
     timestamp("revoked_at", nullable=True),
@@ -167,10 +167,10 @@ model_versions = tenant_table(
     Column("source", String(500), nullable=True),  # the file or URL registered
     Column("replaced", JSON, nullable=False),  # ids of the versions its promotion took out of service
     Column("gate_ids", JSON, nullable=False),  # the passing gate decisions that vetted it
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("created_at"),
     timestamp("vetted_at", nullable=True),
-    Column("vetted_by", String(64), nullable=True),
+    actor("vetted_by", nullable=True),
     timestamp("served_at", nullable=True),
     UniqueConstraint("tenant_id", "alias", "version"),
 )
@@ -191,10 +191,10 @@ model_canaries = tenant_table(
     Column("gate_ids", JSON, nullable=False),
     Column("comparison", JSON, nullable=True),  # the last evaluation
     Column("reason", Text, nullable=True),
-    Column("started_by", String(64), nullable=False),
+    actor("started_by"),
     timestamp("started_at"),
     timestamp("evaluated_at", nullable=True),
-    Column("ended_by", String(64), nullable=True),
+    actor("ended_by", nullable=True),
     timestamp("ended_at", nullable=True),
     Index("ix_model_canaries_tenant_alias", "tenant_id", "alias"),
     Index("ix_model_canaries_state", "state"),
@@ -206,7 +206,7 @@ controls = tenant_table(
     Column("target", String(200), nullable=False),  # "*" for global
     Column("active", Boolean, nullable=False),
     Column("reason", Text, nullable=False, default=""),
-    Column("actor", String(64), nullable=False),
+    actor("actor"),
     timestamp("changed_at"),
     UniqueConstraint("tenant_id", "scope", "target"),
 )

@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Dialect, ForeignKey, String
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["ID_LENGTH", "UTCDateTime", "iso", "ref", "timestamp"]
+__all__ = ["ACTOR_LENGTH", "ID_LENGTH", "UTCDateTime", "actor", "iso", "ref", "timestamp"]
 
 #: Every row id (``charter.store.schema.new_id``: a prefix and 28 hex digits) fits in this many characters.
 ID_LENGTH = 40
+#: Who acted, in every record that names them, fits in this many characters.
+ACTOR_LENGTH = 64
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
@@ -40,6 +42,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def timestamp(name: str, nullable: bool = False) -> Column[dt.datetime]:
     """A timestamp column (``UTCDateTime``)."""
     return Column(name, UTCDateTime(), nullable=nullable)
+
+
+def actor(name: str, nullable: bool = False) -> Column[str]:
+    """A column naming who acted, as the record names them (a key id, ``cli:$USER``, a person's ``sso:`` id)."""
+    return Column(name, String(ACTOR_LENGTH), nullable=nullable)
 
 
 def ref(

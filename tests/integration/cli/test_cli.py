@@ -171,3 +171,29 @@ def test_ho4_kill_and_revive(ready, upstream, args, code):
     ready.json("revive", *args)
     assert ready.json("chat", "hello", "--use-case", "permits")["status"] == 200
     assert len(upstream.requests) == before + 1
+
+
+SIGN_OFF_WORKFLOW = """\
+name: signoff
+tenant: demo
+use_case: permits
+steps:
+  - id: planner
+    approval: {mode: each}
+"""
+
+
+def test_ho3_workflows_run_wait_approve_by_another_person_and_show(ready, tmp_path):
+    path = tmp_path / "signoff.yaml"
+    path.write_text(SIGN_OFF_WORKFLOW)
+    assert ready.json("workflows", "apply", str(path), "--actor", "cli:alice")["version"] == 1
+    started = ready.json("workflows", "run", "signoff", "--actor", "cli:alice")
+    assert (started["status"], started["waiting_for"]) == ("waiting", "approval")
+    ready.run("workflows", "approve", code=2)  # neither a run nor --batch: refused before the store opens
+    ready.run("workflows", "approve", started["id"], "--batch", "b1", code=2)
+    own = ready.json("workflows", "approve", started["id"], "--actor", "cli:alice", code=1)
+    assert own["error"]["code"] == "same_principal"  # who started a run does not approve it
+    done = ready.json("workflows", "approve", started["id"], "--actor", "cli:bob", "--comment", "fine")
+    assert (done["id"], done["status"]) == (started["id"], "succeeded")
+    shown = ready.json("workflows", "show", started["id"], "--actor", "cli:carol")
+    assert [(s["step"], s["status"], s["actor"]) for s in shown["steps"]] == [("planner", "approved", "cli:bob")]

@@ -77,7 +77,26 @@ def _streams(rows: Sequence[Scored]) -> tuple[list[str], Any]:
     return hyps, streams
 
 
-class Bleu(BaseEvaluator):
+class _Sacrebleu(BaseEvaluator):
+    """A sacrebleu metric, scored under :attr:`name`: per item against its references (``sentence``),
+    per run over every item that has references (``corpus``)."""
+
+    sentence: Any
+    corpus: Any
+
+    async def score(self, case: Case, answer: Answer) -> dict[str, float]:
+        if not case.references:
+            return {}
+        return {self.name: float(self.sentence.sentence_score(answer.text, list(case.references)).score)}
+
+    def aggregate(self, rows: Sequence[Scored]) -> dict[str, float]:
+        hyps, streams = _streams(rows)
+        if not hyps:
+            return {}
+        return {self.name: float(self.corpus.corpus_score(hyps, streams).score)}
+
+
+class Bleu(_Sacrebleu):
     """sacrebleu BLEU (default 13a tokenizer; ``tokenize="zh"``/``"ja-mecab"``/``"flores200"`` etc.)."""
 
     name = "bleu"
@@ -88,22 +107,11 @@ class Bleu(BaseEvaluator):
         self.corpus = BLEU(**options)
         self.sentence = BLEU(effective_order=True, **options)
 
-    async def score(self, case: Case, answer: Answer) -> dict[str, float]:
-        if not case.references:
-            return {}
-        return {"bleu": float(self.sentence.sentence_score(answer.text, list(case.references)).score)}
-
-    def aggregate(self, rows: Sequence[Scored]) -> dict[str, float]:
-        hyps, streams = _streams(rows)
-        if not hyps:
-            return {}
-        return {"bleu": float(self.corpus.corpus_score(hyps, streams).score)}
-
     def signature(self) -> str:
         return str(self.corpus.get_signature())
 
 
-class Chrf(BaseEvaluator):
+class Chrf(_Sacrebleu):
     """sacrebleu chrF (chrF2 by default; ``word_order=2`` gives chrF++)."""
 
     name = "chrf"
@@ -111,18 +119,7 @@ class Chrf(BaseEvaluator):
     def __init__(self, **options: Any) -> None:
         from sacrebleu.metrics.chrf import CHRF
 
-        self.metric = CHRF(**options)
-
-    async def score(self, case: Case, answer: Answer) -> dict[str, float]:
-        if not case.references:
-            return {}
-        return {"chrf": float(self.metric.sentence_score(answer.text, list(case.references)).score)}
-
-    def aggregate(self, rows: Sequence[Scored]) -> dict[str, float]:
-        hyps, streams = _streams(rows)
-        if not hyps:
-            return {}
-        return {"chrf": float(self.metric.corpus_score(hyps, streams).score)}
+        self.sentence = self.corpus = CHRF(**options)
 
 
 class Rouge(BaseEvaluator):

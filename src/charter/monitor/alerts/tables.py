@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
 
 from charter.store.schema import tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, ref, timestamp
 
 __all__ = ["alert_outbox", "alert_silences", "alerts"]
 
@@ -35,7 +35,7 @@ alert_silences = tenant_table(
     "alert_silences",
     Column("matchers", JSON, nullable=False),  # {"name": "budget.*", "use_case": "helpdesk", "label.x": "y"}
     Column("reason", Text, nullable=False),
-    Column("created_by", String(64), nullable=False),
+    actor("created_by"),
     timestamp("starts_at"),
     timestamp("ends_at"),
     timestamp("created_at"),
