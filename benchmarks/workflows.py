@@ -85,7 +85,7 @@ def _subset(dataset: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
 
 
 def _permit_arm(arm: str, items: int, model_url: str | None = None, url_model: str = "smollm2",
-                json_mode: str = "schema") -> dict[str, Any]:
+                json_mode: str = "schema", url_provider: str = "openai") -> dict[str, Any]:
     """One arm over ``items`` applications: ``scripted`` (the rule-following scripted upstream),
     ``embedded`` (SmolLM2 in process, n_threads=1) or ``url`` (an OpenAI-compatible server)."""
     from tests.integration.workflows import test_permit_review as example
@@ -112,7 +112,7 @@ def _permit_arm(arm: str, items: int, model_url: str | None = None, url_model: s
                     model_id=EMBEDDED_MODELS["smollm2"].filename)
             elif arm == "url":
                 assert model_url is not None
-                charter_yaml, workflow_yaml = _model_arm(platform, charter_yaml, workflow_yaml, provider="openai",
+                charter_yaml, workflow_yaml = _model_arm(platform, charter_yaml, workflow_yaml, provider=url_provider,
                                                          endpoint=model_url, model_id=url_model)
                 if json_mode == "object":  # a server that refuses response_format json_schema
                     workflow_yaml = workflow_yaml.replace("      output: json\n",
@@ -190,13 +190,13 @@ ARM_NAMES = {
 
 
 def permit_review(write: bool, embedded: int = 0, model_url: str | None = None, url_items: int = 12,
-                  url_model: str = "smollm2", url_json_mode: str = "schema") -> str:
+                  url_model: str = "smollm2", url_json_mode: str = "schema", url_provider: str = "openai") -> str:
     """The scripted baseline and, when asked, the embedded model and/or a model by URL, in one run."""
     load = [Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3]
     others = ([("embedded", embedded)] if embedded else []) + ([("url", url_items)] if model_url else [])
     arms = [_permit_arm("scripted", max([n for _, n in others], default=60))]
     for arm, n in others:
-        arms.append(_permit_arm(arm, n, model_url, url_model, url_json_mode))
+        arms.append(_permit_arm(arm, n, model_url, url_model, url_json_mode, url_provider))
     load.append(Path("/proc/loadavg").read_text().split()[:3] if Path("/proc/loadavg").exists() else ["?"] * 3)
 
     def row(label: str, cell: Any) -> str:
@@ -205,10 +205,11 @@ def permit_review(write: bool, embedded: int = 0, model_url: str | None = None, 
     def share(count: int, a: dict[str, Any]) -> str:
         return f"{count}/{a['n']} ({count / a['n']:.3f})"
 
-    names = [ARM_NAMES[a["arm"]] + (f" `{model_url}` ({url_model}, json_mode {url_json_mode})" if a["arm"] == "url"
-                                    else "") for a in arms]
+    names = [ARM_NAMES[a["arm"]] + (f" `{model_url}` ({url_model}, provider {url_provider}, json_mode {url_json_mode})"
+                                    if a["arm"] == "url" else "") for a in arms]
     flags = (f" --embedded {embedded}" if embedded else "") + (
-        f" --model-url URL --url-items {url_items} --url-json-mode {url_json_mode}" if model_url else "")
+        f" --model-url URL --url-items {url_items} --url-json-mode {url_json_mode} --url-provider {url_provider}"
+        if model_url else "")
     report = "\n".join([
         f"# Permit-review example (benchmarks/workflows.py permit-review{flags})", "",
         "Synthetic applications of examples/permit-review/applications.jsonl (known outcomes, not tuned on: the "
@@ -216,7 +217,7 @@ def permit_review(write: bool, embedded: int = 0, model_url: str | None = None, 
         "batch per arm, SQLite; every run a planner is asked for is approved by a second person, then the batch "
         "is signed off. A subset is every k-th application. Model arms cut the letter's max_tokens to 60 "
         "(the decision is scored, not the letter). Load average (1/5/15 min) before "
-        f"{' '.join(load[0])}, after {' '.join(load[1])}; 2 vCPU shared by 8 helpers.", "",
+        f"{' '.join(load[0])}, after {' '.join(load[1])} (2 vCPU; other work on the machine shows in these).", "",
         "| measure | " + " | ".join(names) + " |", "|---|" + "---|" * len(arms),
         row("applications", lambda a: str(a["n"])),
         row("runs that did not finish (answer not JSON / fails the schema, a step refused)",
@@ -339,11 +340,14 @@ def main() -> None:
     parser.add_argument("--url-items", type=int, default=12, help="permit-review: N items for the URL arm")
     parser.add_argument("--url-json-mode", choices=["schema", "object"], default="schema",
                         help="permit-review: `object` for a server that refuses response_format json_schema")
+    parser.add_argument("--url-provider", choices=["openai", "llama-server"], default="openai",
+                        help="permit-review: the provider kind of the URL arm (`llama-server`: llama-cpp-python's "
+                        "server, JSON mode in llama.cpp's dialect)")
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/workflows_*.md")
     args = parser.parse_args()
     if args.which == "permit-review":
         print(permit_review(args.write, args.embedded, args.model_url, args.url_items, args.url_model,
-                            args.url_json_mode))
+                            args.url_json_mode, args.url_provider))
     else:
         print(overhead(args.runs, args.write))
 

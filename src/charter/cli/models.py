@@ -24,7 +24,9 @@ app = typer.Typer(help="The model registry: versions behind providers, by alias.
 @app.command()
 def add(
     alias: str,
-    provider: str = typer.Option("openai", help="openai (any OpenAI-compatible server) | embedded"),
+    provider: str = typer.Option(
+        "openai", help="openai (any OpenAI-compatible server) | llama-server (llama-cpp-python's server) | embedded"
+    ),
     endpoint: str | None = typer.Option(None, help="Base URL, e.g. http://vllm:8000/v1, or embedded://smollm2"),
     platform_model_id: str | None = typer.Option(None, help="The provider's model name (default: alias)."),
     version: str = typer.Option("1"),

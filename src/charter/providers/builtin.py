@@ -7,13 +7,22 @@ from charter.hookspecs import Register, hookimpl
 from charter.outbound import OutboundPolicy
 from charter.providers.base import Provider
 from charter.providers.embedded import LlamaProvider
-from charter.providers.openai_http import OpenAIHTTPProvider
+from charter.providers.openai_http import LlamaServerProvider, OpenAIHTTPProvider
 from charter.secretstore import Credential
 from charter.settings import Settings
 
 
 def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
     return OpenAIHTTPProvider(
+        entry,
+        timeout=settings.upstream_timeout_s,
+        credential=credential,
+        outbound=OutboundPolicy.from_settings(settings),
+    )
+
+
+def _llama_server(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
+    return LlamaServerProvider(
         entry,
         timeout=settings.upstream_timeout_s,
         credential=credential,
@@ -30,4 +39,5 @@ def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | No
 @hookimpl
 def register_providers(register: Register) -> None:
     register("openai", _openai)
+    register("llama-server", _llama_server)
     register("embedded", _embedded)

@@ -18,6 +18,7 @@ from typing import Any
 from charter.domain import ModelEntry
 from charter.files import file_sha256
 from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
+from charter.providers.openai_http import llama_json_mode
 
 __all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "file_sha256", "locate_model", "locate_registered"]
 
@@ -111,13 +112,6 @@ def locate_registered(path_text: str, sha256: str | None) -> Path:
     return path
 
 
-def _llama_format(response_format: dict[str, Any]) -> dict[str, Any]:
-    """OpenAI's JSON mode in llama-cpp-python's terms: ``{"type": "json_object"}`` constrains the
-    answer to JSON by a grammar, ``"schema"`` added to follow a JSON Schema (``json_schema``)."""
-    schema = (response_format.get("json_schema") or {}).get("schema")
-    return {"type": "json_object", **({"schema": schema} if schema is not None else {})}
-
-
 class LlamaProvider:
     """Runs one GGUF model. ``endpoint`` of the model entry is ``embedded://<key>``."""
 
@@ -193,7 +187,7 @@ class LlamaProvider:
         if p.logit_bias is not None:
             kwargs["logit_bias"] = {int(token): bias for token, bias in p.logit_bias.items()}
         if p.response_format is not None:
-            kwargs["response_format"] = _llama_format(p.response_format)
+            kwargs["response_format"] = llama_json_mode(p.response_format)
         return kwargs
 
     def _chat_sync(self, request: ChatRequest) -> ChatResult:

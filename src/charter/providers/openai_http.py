@@ -19,7 +19,7 @@ from charter.outbound import OutboundPolicy, OutboundRefused
 from charter.providers.base import OPTIONAL_PARAMETERS, ChatRequest, ChatResult, ProviderError, StreamDelta
 from charter.secretstore import Credential
 
-__all__ = ["OpenAIHTTPProvider"]
+__all__ = ["LlamaServerProvider", "OpenAIHTTPProvider", "llama_json_mode"]
 
 _RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
 #: Every optional request field goes to the upstream as the client sent it (``logprobs`` only when
@@ -81,6 +81,10 @@ class OpenAIHTTPProvider:
             )
         return self._session
 
+    def body(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+        """The upstream request body (a subclass may speak a server's dialect)."""
+        return _body(request, stream)
+
     async def _post(self, path: str, payload: dict[str, Any]) -> bytes:
         try:
             async with self._client().post(
@@ -100,7 +104,7 @@ class OpenAIHTTPProvider:
             raise _connection_failed(exc) from exc
 
     async def chat(self, request: ChatRequest) -> ChatResult:
-        content = await self._post("/chat/completions", _body(request, False))
+        content = await self._post("/chat/completions", self.body(request, False))
         try:
             data = orjson.loads(content)
             choice = data["choices"][0]
@@ -119,7 +123,7 @@ class OpenAIHTTPProvider:
     async def stream(self, request: ChatRequest) -> AsyncIterator[StreamDelta]:
         try:
             async with self._client().post(
-                self.base + "/chat/completions", data=orjson.dumps(_body(request, True)), allow_redirects=False
+                self.base + "/chat/completions", data=orjson.dumps(self.body(request, True)), allow_redirects=False
             ) as response:
                 if response.status != 200:
                     await response.read()
@@ -150,6 +154,32 @@ class OpenAIHTTPProvider:
         if self._session is not None and not self._session.closed:
             await self._session.close()
             await asyncio.sleep(0)
+
+
+def llama_json_mode(response_format: dict[str, Any]) -> dict[str, Any]:
+    """OpenAI's JSON mode in llama.cpp's terms (llama-cpp-python in process and its server alike):
+    ``{"type": "json_object"}`` constrains the answer to JSON by a grammar, ``"schema"`` added to
+    follow a JSON Schema (what OpenAI spells ``{"type": "json_schema", "json_schema": {"schema"}}``)."""
+    if response_format.get("type") == "text":
+        return response_format
+    schema = (response_format.get("json_schema") or {}).get("schema")
+    return {"type": "json_object", **({"schema": schema} if schema is not None else {})}
+
+
+class LlamaServerProvider(OpenAIHTTPProvider):
+    """llama-cpp-python's OpenAI-compatible server (``python -m llama_cpp.server``), provider kind
+    ``llama-server``: the OpenAI provider, except that JSON mode is sent in llama.cpp's dialect. The
+    server answers ``response_format: {"type": "json_schema"}`` with a 500, and without a schema a small
+    model's JSON rarely follows it; ``{"type": "json_object", "schema": ...}`` is constrained by a
+    grammar built from the schema."""
+
+    kind = "llama-server"
+
+    def body(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+        body = super().body(request, stream)
+        if isinstance(body.get("response_format"), dict):
+            body["response_format"] = llama_json_mode(body["response_format"])
+        return body
 
 
 def _connection_failed(exc: aiohttp.ClientError) -> ProviderError:

@@ -175,3 +175,39 @@ def test_logprobs_of_an_answer_a_guard_changed_are_withheld(http, platform) -> N
         "withheld: an output guard changed the answer, and the log probabilities would show what it took out"
     )
     assert "clerk.jones" not in json.dumps(body)
+
+
+# -- llama-cpp-python's server: JSON mode in llama.cpp's dialect -------------------------------------
+def with_llama_server(platform: Platform) -> None:
+    """A `llama-server` entry on the scripted upstream (over HTTP, as llama-cpp-python's server is)."""
+    platform.add_model(alias="llamasrv", provider="llama-server", endpoint=platform.upstream.url,
+                       platform_model_id="smollm2", version="1", region="ca-central-1",
+                       classification_ceiling="secret", context_window=4096)
+    platform.apply(CHARTER.replace("models: [mock]", "models: [llamasrv]"))
+
+
+def test_the_llama_server_provider_sends_a_json_schema_as_llama_cpp_json_object_with_its_schema(http, platform) -> None:
+    with_llama_server(platform)
+    platform.upstream.reply = JSON_ANSWER
+    r = ask(http, platform, response_format=EVERY_FIELD["response_format"], temperature=0)
+    assert r.status_code == 200, r.text
+    assert r.json()["choices"][0]["message"]["content"] == JSON_ANSWER
+    sent = platform.upstream.requests[-1]["body"]
+    assert sent["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
+    assert sent["model"] == "smollm2" and sent["temperature"] == 0
+
+
+@pytest.mark.parametrize("fmt", [{"type": "json_object"}, {"type": "text"}])
+def test_the_llama_server_provider_passes_json_object_and_text_as_they_are(http, platform, fmt) -> None:
+    with_llama_server(platform)
+    platform.upstream.reply = JSON_ANSWER if fmt["type"] == "json_object" else "Send it to the refunds office."
+    assert ask(http, platform, response_format=fmt).status_code == 200
+    sent = platform.upstream.requests[-1]["body"].get("response_format")
+    # text is the default: the gateway need not send it, and it never becomes JSON mode
+    assert sent == fmt if fmt["type"] == "json_object" else sent in (None, fmt)
+
+
+def test_the_openai_provider_still_sends_openai_json_schema(http, platform) -> None:
+    platform.upstream.reply = JSON_ANSWER
+    assert ask(http, platform, response_format=EVERY_FIELD["response_format"]).status_code == 200
+    assert platform.upstream.requests[-1]["body"]["response_format"] == EVERY_FIELD["response_format"]
