@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from charter.domain import ModelEntry
 from charter.hookspecs import Register, hookimpl
 from charter.outbound import OutboundPolicy
@@ -12,22 +14,18 @@ from charter.secretstore import Credential
 from charter.settings import Settings
 
 
-def _openai(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
-    return OpenAIHTTPProvider(
-        entry,
-        timeout=settings.upstream_timeout_s,
-        credential=credential,
-        outbound=OutboundPolicy.from_settings(settings),
-    )
+def _over_http(kind: type[OpenAIHTTPProvider]) -> Callable[[ModelEntry, Settings, Credential | None], Provider]:
+    """A factory for an OpenAI-compatible server (``kind``: the plain OpenAI wire or a server's dialect)."""
 
+    def factory(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
+        return kind(
+            entry,
+            timeout=settings.upstream_timeout_s,
+            credential=credential,
+            outbound=OutboundPolicy.from_settings(settings),
+        )
 
-def _llama_server(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
-    return LlamaServerProvider(
-        entry,
-        timeout=settings.upstream_timeout_s,
-        credential=credential,
-        outbound=OutboundPolicy.from_settings(settings),
-    )
+    return factory
 
 
 def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | None) -> Provider:
@@ -38,6 +36,6 @@ def _embedded(entry: ModelEntry, settings: Settings, credential: Credential | No
 
 @hookimpl
 def register_providers(register: Register) -> None:
-    register("openai", _openai)
-    register("llama-server", _llama_server)
+    register("openai", _over_http(OpenAIHTTPProvider))
+    register("llama-server", _over_http(LlamaServerProvider))
     register("embedded", _embedded)
