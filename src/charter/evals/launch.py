@@ -42,6 +42,13 @@ class RunRequest(BaseModel):
 
 def _plan(conn: Connection, tenant_id: str, body: RunRequest) -> tuple[experiments.ExperimentPlan, str | None]:
     if body.use_case:
+        for given, field in ((body.dataset, "dataset"), (body.evaluators, "evaluators")):
+            if given:  # the approved suite decides these; a caller's own would be silently dropped
+                raise InvalidRequest(
+                    f"with use_case the use case's approved evaluation suite gives the dataset and evaluators: "
+                    f"leave `{field}` out, or leave use_case out to name them yourself",
+                    code="invalid_value", param=field,
+                )
         suite = suites.get_suite(conn, tenant_id, body.use_case)
         charter = get_charter(conn, tenant_id, body.use_case)[2]
         default: list[str | None] = [f"{charter.prompt}:{charter.prompt_label}"] if charter.prompt else [None]

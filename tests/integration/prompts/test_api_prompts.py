@@ -171,6 +171,13 @@ def test_md3_model_change_approval_over_the_api(http, platform):
     )
     assert bad.status_code == 400 and "no evaluator named 'nope'" in bad.json()["error"]["message"]
     assert http.post("/api/v1/evals/suites/tax-helpdesk/approve", headers=admin).status_code == 200
+    # with a use case its approved suite gives the dataset and evaluators: a caller's own are refused,
+    # not silently dropped, and nothing is started
+    for extra in ({"dataset": "tax-qa"}, {"evaluators": ["exact"]}):
+        mixed = http.post("/api/v1/evals/runs", json={"use_case": "tax-helpdesk", **extra}, headers=dev)
+        assert mixed.status_code == 400, mixed.text
+        assert (mixed.json()["error"]["code"], mixed.json()["error"]["param"]) == ("invalid_value", next(iter(extra)))
+    assert http.get("/api/v1/evals/runs", headers=dev).json() == []
     # the requester is the authenticated caller, never a body field
     for path, named in (
         ("/api/v1/evals/approvals/model/requests", {"use_case": "tax-helpdesk", "to_alias": "mock"}),
