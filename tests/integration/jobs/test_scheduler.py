@@ -141,6 +141,8 @@ async def test_a_frozen_holder_loses_its_job_to_the_other_replica_when_its_lease
         await b.start()
         await _until(lambda: "b" in runs_by)
         waited = time.monotonic() - taken
+        # the job returned; its outcome is written just after (wait for that write, not for a timing)
+        await _until(lambda: len(runs := _runs(rt_a, "test.takeover")) >= 2 and runs[1]["status"] != "running")
         abandoned, taken_over = _runs(rt_a, "test.takeover")[:2]
         assert abandoned["replica"] == "replica-a" and abandoned["status"] == "failed"
         assert "abandoned: replica replica-a stopped renewing its lease" in abandoned["error"]
