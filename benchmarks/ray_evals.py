@@ -245,6 +245,18 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def publish(text: str, name: str, *, write: bool, identical: bool) -> None:
+    """Print the report, write it to benchmarks/results/NAME with --write, and exit 1 when the Ray
+    results differ from the single-process ones (the Ray benchmarks share this ending)."""
+    print(text)
+    if write:
+        out = Path(__file__).parent / "results" / name
+        out.write_text(text, encoding="utf-8")
+        print(f"wrote {out}")
+    if not identical:
+        sys.exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=2000)
@@ -257,14 +269,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/ray_evals.md")
     args = parser.parse_args()
     result = asyncio.run(main_async(args))
-    text = report(result, args)
-    print(text)
-    if args.write:
-        out = Path(__file__).parent / "results" / "ray_evals.md"
-        out.write_text(text, encoding="utf-8")
-        print(f"wrote {out}")
-    if not result["identical"]:
-        sys.exit(1)
+    publish(report(result, args), "ray_evals.md", write=args.write, identical=result["identical"])
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ray_evals import headroom  # noqa: E402
+from ray_evals import headroom, publish  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from charter.knowledge import service  # noqa: E402
@@ -208,14 +208,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write benchmarks/results/ray_ingest.md")
     args = parser.parse_args()
     result = run(args)
-    text = report(result, args)
-    print(text)
-    if args.write:
-        out = Path(__file__).parent / "results" / "ray_ingest.md"
-        out.write_text(text, encoding="utf-8")
-        print(f"wrote {out}")
-    if not result["identical"]:
-        sys.exit(1)
+    publish(report(result, args), "ray_ingest.md", write=args.write, identical=result["identical"])
 
 
 if __name__ == "__main__":
