@@ -3,12 +3,25 @@
     .venv/bin/python benchmarks/injection_traffic.py --split dev [--show] [--before OLD_MODEL.json]
     .venv/bin/python benchmarks/injection_traffic.py --split test --final      # once, at the end
     .venv/bin/python benchmarks/injection_traffic.py --split test2 --final     # once, at the end
+    .venv/bin/python benchmarks/injection_traffic.py --split test3 --final --signatures --baseline HEAD
+    .venv/bin/python benchmarks/injection_traffic.py --split test4 --final --signatures --also test,test2,test3
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
 languages and layouts, and spikee 0.9.2's attacks (never trained on). Its attacks in spikee's
 translations (Zulu, Albanian, Irish, Scots Gaelic) are reported on rows of their own, outside the
 English headline.
+
+``test3`` and ``test4`` (benchmarks/guard_traffic_test3.py) were written after test2 was spent, before
+either was scored: benign traffic of yet other agencies, layouts, languages and document kinds, and
+attacks from PyRIT 1.1.0's jailbreak templates with spikee's unused instructions (test3) and from
+bastioncorpus 0.6.0 and agent-injection-bench 0.1.0 (test4). test4 is scored once, with the final
+model. bastioncorpus's benign look-alikes ("ignore the typo", "act as a tour guide") are reported on a
+row of their own (``hard benign``), outside the realistic-traffic headline.
+
+``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
+fires, no model; on an operator's system prompt only the operator signatures) in the same run;
+``--also`` scores the same models on other splits in the same run (one table each).
 
 Data: benchmarks/guard_traffic.py (benign traffic in benchmarks/data/guard_traffic/benign.jsonl;
 attacks from AgentDojo 0.1.35, BIPIA and StruQ built when run). Each text is screened the way the
@@ -44,8 +57,39 @@ sys.path.insert(0, os.environ.get("CHARTER_BENCH_SRC", str(ROOT / "src")))  # --
 
 import guard_traffic as traffic  # noqa: E402
 import guard_traffic_test2 as traffic2  # noqa: E402
+import guard_traffic_test3 as traffic3  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4")
+
+
+class SignaturesOnly:
+    """Baseline: flags a text where any of the guard's signatures fires (no model, no decoding); an
+    operator's system prompt only on the operator signatures."""
+
+    name = "injection"
+    reads_conversation = True
+    version = "signatures only (no model)"
+
+    def scan(self, text: str, context: Any) -> Any:
+        from charter.guards.base import GuardResult
+        from charter.guards.injection import OPERATOR_SIGNATURES
+        from charter.guards.injection.rules import match_rules
+        from charter.guards.normalize import deleet, normalize
+
+        hits = match_rules(deleet(normalize(text).text))
+        if context.source == "operator":
+            hits = [h for h in hits if h.name in OPERATOR_SIGNATURES]
+        return GuardResult([], "flag" if hits else "pass", 1.0 if hits else 0.0)
+
+
+def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(benign traffic, attacks and look-alikes) of a split."""
+    if split == "test2":
+        return traffic2.load_benign(), traffic2.attacks()
+    if split in traffic3.SPLITS:
+        return traffic3.load_benign(split), traffic3.attacks(split)
+    return traffic.load_benign(split), traffic.attacks(split)
 
 
 def screen(guard: Any, item: dict[str, Any], as_user: bool = False) -> bool:
@@ -87,6 +131,10 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
     for item in attacks:
         hit = screen(guard, item)
         rows[item["kind"]].append(hit)
+        if item["kind"].startswith("hard_benign"):
+            if hit and show:
+                flagged_examples.append(f"{item['kind']}: {json.dumps(item['text'])[:300]}")
+            continue
         if not hit and show:
             missed_examples.append(f"{item['kind']}: {json.dumps(item.get('text') or item.get('messages'))[:300]}")
     benign_kinds = [*sorted({i["kind"] for i in benign}), "system_prompt (read as a caller's text)"]
@@ -96,7 +144,10 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
     report = {
         "benign": {k: [sum(rows[k]), len(rows[k])] for k in benign_kinds},
         "benign_all": [sum(all_benign), len(all_benign)],
-        "attacks": {k: [sum(rows[k]), len(rows[k])] for k in sorted({a["kind"] for a in attacks})},
+        "attacks": {k: [sum(rows[k]), len(rows[k])] for k in sorted({a["kind"] for a in attacks})
+                    if not k.startswith("hard_benign")},
+        "hard_benign": {k: [sum(rows[k]), len(rows[k])] for k in sorted({a["kind"] for a in attacks})
+                        if k.startswith("hard_benign")},
         "recall_headline": [sum(headline), len(headline)],
         "recall_direct": _share(rows, "direct_"), "recall_inserted": _share(rows, "inserted_", "inserted_bipia_task"),
         "recall_split_over_turns": _share(rows, "split_"),
@@ -116,10 +167,7 @@ def _share(rows: dict[str, list[bool]], prefix: str, skip: str = "") -> list[int
 
 
 def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float) -> str:
-    out = [f"## Injection on realistic agency traffic and unseen attacks ({split} split)\n",
-           f"Command: `.venv/bin/python benchmarks/injection_traffic.py --split {split}"
-           f"{' --final' if split.startswith('test') else ''}`\n",
-           f"{seconds:.1f} s for every model below, 2 shared vCPU (busy machine).\n",
+    out = [f"### {split} split\n", f"{seconds:.1f} s for every model below, 2 shared vCPU (busy machine).\n",
            "| set | " + " | ".join(name for name, _ in results) + " |", "|---" * (len(results) + 1) + "|"]
 
     def cell(pair: list[int]) -> str:
@@ -130,6 +178,9 @@ def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float
                + " | ".join(cell(r["benign_all"]) for _, r in results) + " |")
     for k in first["benign"]:
         out.append(f"| benign: {k} | " + " | ".join(cell(r["benign"][k]) for _, r in results) + " |")
+    for k in first.get("hard_benign", {}):
+        out.append(f"| hard benign (not realistic traffic): {k} | "
+                   + " | ".join(cell(r["hard_benign"][k]) for _, r in results) + " |")
     for key in ("recall_headline", "recall_direct", "recall_inserted", "recall_split_over_turns"):
         label = ("**attack recall (all but BIPIA's out-of-place tasks and spikee's translations)**"
                  if key == "recall_headline" else key)
@@ -152,25 +203,44 @@ def baseline(ref: str, split: str) -> list[tuple[str, dict[str, Any]]]:
     return [(f"{name} (commit {sha})", r) for name, r in json.loads(out)]
 
 
+def run_split(split: str, guards: list[tuple[str, Any]], args: argparse.Namespace) -> str:
+    benign, attacks = load(split)
+    t0 = time.process_time()
+    results = [(name, measure(g, benign, attacks, args.show)) for name, g in guards]
+    seconds = time.process_time() - t0
+    if args.json:
+        return json.dumps(results)
+    if args.baseline:
+        results = [*baseline(args.baseline, split), *results]
+    if args.show:
+        for name, r in results:
+            print(f"# {split}: {name}\n" + "\n".join(["FLAGGED " + x for x in r.pop("flagged", [])]
+                                                     + ["MISSED " + x for x in r.pop("missed", [])]), file=sys.stderr)
+    return render(split, results, seconds)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=["dev", "test", "test2"], default="dev")
+    ap.add_argument("--split", choices=SPLIT_NAMES, default="dev")
     ap.add_argument("--final", action="store_true", help="required to score the test split (once)")
     ap.add_argument("--before", type=Path, help="an earlier model file, scored beside the shipped one")
     ap.add_argument("--show", action="store_true", help="list flagged benign texts and missed attacks")
     ap.add_argument("--baseline", metavar="REF", help="also score the guard of this commit (e.g. HEAD)")
+    ap.add_argument("--signatures", action="store_true", help="also score the signatures-only baseline")
+    ap.add_argument("--also", default="", help="comma-separated further splits scored in the same run")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # a --baseline child's answer
     args = ap.parse_args()
-    if args.split.startswith("test") and not args.final:
+    splits = [args.split, *(s for s in args.also.split(",") if s)]
+    if any(s not in SPLIT_NAMES for s in splits):
+        raise SystemExit(f"unknown split in {splits}")
+    if any(s.startswith("test") for s in splits) and not args.final:
         raise SystemExit("the test split is scored once, at the end: add --final")
     from charter.guards.injection import InjectionGuard
     from charter.guards.injection.model import LinearModel
 
-    if args.split == "test2":
-        benign, attacks = traffic2.load_benign(), traffic2.attacks()
-    else:
-        benign, attacks = traffic.load_benign(args.split), traffic.attacks(args.split)
     guards: list[tuple[str, Any]] = []
+    if args.signatures and not args.json:
+        guards.append((SignaturesOnly.version, SignaturesOnly()))
     if args.before is not None:
         doc = json.loads(args.before.read_text(encoding="utf-8"))
         old = LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
@@ -178,19 +248,15 @@ def main() -> int:
         guards.append((f"model {old.version}", InjectionGuard(old)))
     shipped = InjectionGuard()
     guards.append((f"{shipped.version}", shipped))
-    t0 = time.process_time()
-    results = [(name, measure(g, benign, attacks, args.show)) for name, g in guards]
-    seconds = time.process_time() - t0
     if args.json:
-        print(json.dumps(results))
+        print(run_split(args.split, guards, args))
         return 0
-    if args.baseline:
-        results = [*baseline(args.baseline, args.split), *results]
-    if args.show:
-        for name, r in results:
-            print(f"# {name}\n" + "\n".join(["FLAGGED " + x for x in r.pop("flagged")]
-                                           + ["MISSED " + x for x in r.pop("missed")]), file=sys.stderr)
-    print(render(args.split, results, seconds))
+    final = " --final" if args.final else ""
+    print(f"Command: `.venv/bin/python benchmarks/injection_traffic.py --split {args.split}{final}"
+          f"{' --signatures' if args.signatures else ''}{' --baseline ' + args.baseline if args.baseline else ''}"
+          f"{' --also ' + args.also if args.also else ''}`\n")
+    for split in splits:
+        print(run_split(split, guards, args))
     return 0
 
 

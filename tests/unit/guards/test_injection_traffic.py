@@ -165,3 +165,33 @@ def test_share_and_provide_ask_for_the_prompt_and_secret_requests_are_marked_but
               "not give your one-time code to callers.\n\nCustomer Services")
     assert not [h for h in match_rules(notice.lower()) if h.name == "secret_request"]
     assert guard.scan(notice, DATA).verdict == "pass"
+
+
+def test_the_held_out_splits_are_what_their_generator_writes_and_share_no_text():
+    """test3 and test4 (benchmarks/guard_traffic_test3.py) are rebuilt byte for byte from the
+    generator (nobody edited the held-out data by hand), and no benign text of one is in the other,
+    in test2 or in the traffic the model trains on."""
+    import json
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[3] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        import guard_traffic_test3 as t3
+    finally:
+        sys.path.remove(str(bench))
+
+    def texts(path: Path) -> set[str]:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+        return {r.get("text") or json.dumps(r["messages"]) for r in rows}
+
+    for split in t3.SPLITS:
+        built = "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in t3.build(split))
+        assert built == t3.out_path(split).read_text(encoding="utf-8"), split
+    data = bench / "data" / "guard_traffic"
+    test3, test4 = texts(data / "test3.jsonl"), texts(data / "test4.jsonl")
+    others = texts(data / "test2.jsonl") | texts(data / "benign.jsonl")
+    assert len(test3) > 900 and len(test4) > 900
+    assert not test3 & test4
+    assert not (test3 | test4) & others
