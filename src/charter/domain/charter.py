@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -206,6 +207,25 @@ DRIFT_DETECTORS: tuple[str, ...] = (
     "expert_score",
     "embedding_shift",
 )
+
+
+def _one_of(kind: str, names: tuple[str, ...]) -> Callable[[str], str]:
+    """The check that a value names one entry of a catalogue (``kind``: what the entries are)."""
+
+    def check(value: str) -> str:
+        if value not in names:
+            raise ValueError(f"unknown {kind} {value!r}; one of {', '.join(names)}")
+        return value
+
+    return check
+
+
+_known_detector = _one_of("detector", DRIFT_DETECTORS)
+#: A field naming one of :data:`ALERT_SIGNALS`.
+AlertSignal = Annotated[str, AfterValidator(_one_of("metric", ALERT_SIGNALS))]
+#: A field naming one of :data:`DRIFT_DETECTORS`.
+DriftDetector = Annotated[str, AfterValidator(_known_detector)]
+
 _DURATION = re.compile(r"^([1-9][0-9]{0,4})([smhd])$")
 _UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -229,8 +249,10 @@ class AlertRule(_Strict):
         pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$",
         description="Alert name; default the metric, or drift.<detector>.",
     )
-    metric: str | None = Field(default=None, description="A signal from the catalogue (ALERT_SIGNALS).")
-    detector: str | None = Field(default=None, description="A drift detector: fires when its latest finding drifted.")
+    metric: AlertSignal | None = Field(default=None, description="A signal from the catalogue (ALERT_SIGNALS).")
+    detector: DriftDetector | None = Field(
+        default=None, description="A drift detector: fires when its latest finding drifted."
+    )
     guard: str | None = Field(default=None, description="guard_hit_rate of this guard only.")
     above: float | None = None
     below: float | None = None
@@ -238,20 +260,6 @@ class AlertRule(_Strict):
     for_: str | None = Field(default=None, alias="for", description="The condition must hold this long first.")
     min_events: int = Field(default=1, ge=0, description="Fewest events in the window before a rate counts.")
     severity: Literal["info", "warning", "critical"] = "warning"
-
-    @field_validator("metric")
-    @classmethod
-    def _known_metric(cls, value: str | None) -> str | None:
-        if value is not None and value not in ALERT_SIGNALS:
-            raise ValueError(f"unknown metric {value!r}; one of {', '.join(ALERT_SIGNALS)}")
-        return value
-
-    @field_validator("detector")
-    @classmethod
-    def _known_detector(cls, value: str | None) -> str | None:
-        if value is not None and value not in DRIFT_DETECTORS:
-            raise ValueError(f"unknown detector {value!r}; one of {', '.join(DRIFT_DETECTORS)}")
-        return value
 
     @field_validator("window", "for_")
     @classmethod
@@ -417,9 +425,8 @@ class DriftMonitor(_Strict):
     @field_validator("detectors")
     @classmethod
     def _detectors(cls, value: list[str] | None) -> list[str] | None:
-        for name in value or []:
-            if name not in DRIFT_DETECTORS:
-                raise ValueError(f"unknown detector {name!r}; known: {', '.join(DRIFT_DETECTORS)}")
+        for name in value or []:  # checked here, not per item, so that an error names the field
+            _known_detector(name)
         return value
 
     @property

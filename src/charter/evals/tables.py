@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
-from charter.store.schema import metadata, tenant_table
-from charter.store.types import actor, ref, timestamp
+from charter.store.schema import tenant_table
+from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp
 
 __all__ = [
     "eval_datasets",
@@ -21,12 +21,11 @@ eval_datasets = tenant_table(
     "eval_datasets",
     Column("name", String(64), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("sha256", String(64), nullable=False),
+    digest("sha256"),
     Column("source", String(200), nullable=False),  # file name, "interactions", "corrections"
     Column("item_count", Integer, nullable=False),
     Column("description", Text, nullable=False, default=""),
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     UniqueConstraint("tenant_id", "name", "version"),
 )
 
@@ -50,39 +49,35 @@ eval_suites = tenant_table(
     Column("evaluators", JSON, nullable=False),  # [{name, options}]
     Column("thresholds", JSON, nullable=False),  # defaults; a prompt version's own thresholds win
     Column("params", JSON, nullable=False),  # generation params for suite runs
-    actor("updated_by"),
-    timestamp("updated_at"),
+    *stamp("updated"),
     UniqueConstraint("tenant_id", "use_case_id"),
 )
 
 eval_runs = tenant_table(
     "eval_runs",
-    Column("experiment_id", String(40), nullable=False),
+    loose_ref("experiment_id"),
     ref("use_case_id", "use_cases.id", nullable=True),
     ref("dataset_id", "eval_datasets.id"),
-    Column("prompt_version_id", String(40), nullable=True),
+    loose_ref("prompt_version_id", nullable=True),
     Column("model", String(200), nullable=False),
     Column("target", String(200), nullable=False),  # how answers were produced
     Column("evaluators", JSON, nullable=False),
     Column("params", JSON, nullable=False),
     Column("seed", Integer, nullable=False),
-    Column("status", String(16), nullable=False),  # running | finished | failed
+    status(),  # running | finished | failed
     Column("item_count", Integer, nullable=False),
     Column("done_count", Integer, nullable=False, default=0),
     Column("aggregates", JSON, nullable=True),
-    actor("started_by"),
-    timestamp("started_at"),
+    *stamp("started"),
     timestamp("finished_at", nullable=True),
     Index("ix_eval_runs_tenant_started", "tenant_id", "started_at"),
     Index("ix_eval_runs_experiment", "experiment_id"),
 )
 
-eval_results = Table(
+eval_results = tenant_table(
     "eval_results",
-    metadata,
     ref("run_id", "eval_runs.id", primary_key=True),
     ref("item_id", "eval_items.id", primary_key=True),
-    ref("tenant_id", "tenants.id"),
     Column("output", Text, nullable=False),
     Column("refused", Boolean, nullable=False),
     Column("error", String(200), nullable=True),
@@ -99,12 +94,12 @@ gate_decisions = tenant_table(
     Column("subject_kind", String(16), nullable=False),  # prompt | model | suite
     Column("subject", String(300), nullable=False),
     # what was decided on: the prompt version, the model change request, the suite
-    Column("subject_id", String(40), nullable=True),
+    loose_ref("subject_id", nullable=True),
     ref("use_case_id", "use_cases.id", nullable=True),
     actor("author"),
     actor("approver"),
-    Column("run_id", String(40), nullable=True),
-    Column("baseline_run_id", String(40), nullable=True),
+    loose_ref("run_id", nullable=True),
+    loose_ref("baseline_run_id", nullable=True),
     Column("passed", Boolean, nullable=False),
     Column("checks", JSON, nullable=False),  # every threshold checked, with its value
     Column("failures", JSON, nullable=False),

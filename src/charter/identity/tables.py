@@ -12,17 +12,13 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table, UniqueConstraint
 
-from charter.ledger.tables import GLOBAL_TENANT
-from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.schema import interaction_ref, metadata, platform_table, tenant_table
+from charter.store.types import actor, digest, id_key, loose_ref, ref, status, timestamp
 
 __all__ = ["citizen_turns", "console_sessions", "oidc_revocations"]
 
-oidc_revocations = Table(
+oidc_revocations = platform_table(
     "oidc_revocations",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), nullable=False, default=GLOBAL_TENANT),
     Column("issuer", String(512), nullable=False),
     Column("sub", String(255), nullable=False),
     Column("sid", String(255), nullable=True),  # None: every session of the subject
@@ -39,10 +35,10 @@ oidc_revocations = Table(
 console_sessions = Table(
     "console_sessions",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("token_sha256", String(64), nullable=False, unique=True),
-    Column("tenant_id", String(40), nullable=False),
-    Column("key_id", String(64), nullable=False),
+    id_key(),
+    digest("token_sha256", unique=True),
+    loose_ref("tenant_id"),
+    actor("key_id"),
     Column("role", String(16), nullable=True),
     Column("oidc_sub", String(255), nullable=True),
     Column("oidc_sid", String(255), nullable=True),
@@ -63,10 +59,10 @@ citizen_turns = tenant_table(
     ref("use_case_id", "use_cases.id"),
     Column("conversation_id", String(64), nullable=False),
     Column("no", Integer, nullable=False),
-    Column("status", String(16), nullable=False),  # asking | answered | waiting | rejected | refused
+    status(),  # asking | answered | waiting | rejected | refused
     Column("sealed", JSON, nullable=False),  # {"question", "answer", "citations", "appeal_answer"}
     Column("state", JSON, nullable=False),  # ids, flags and codes (no content)
-    ref("interaction_id", "interactions.id", ondelete="CASCADE", nullable=True),
+    interaction_ref(nullable=True),
     timestamp("created_at"),
     timestamp("updated_at"),
     UniqueConstraint("tenant_id", "use_case_id", "conversation_id", "no"),

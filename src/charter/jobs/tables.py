@@ -9,41 +9,30 @@ in a tenant is ledgered there by the job itself.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Index, String, Table, Text
+from sqlalchemy import JSON, Column, Index, String, Text
 
-from charter.ledger.tables import GLOBAL_TENANT
-from charter.store.schema import metadata
-from charter.store.types import timestamp
+from charter.store.schema import platform_table
+from charter.store.types import loose_ref, status, timestamp
 
 __all__ = ["health_probes", "job_leases", "job_runs"]
 
-
-def _platform() -> Column[str]:
-    return Column("tenant_id", String(40), nullable=False, default=GLOBAL_TENANT)  # the deployment's
-
-
 #: Who may run a job now and when it is due next. A replica takes the lease with one conditional
 #: UPDATE (due, and free or expired); while the job runs it renews ``lease_until``.
-job_leases = Table(
+job_leases = platform_table(
     "job_leases",
-    metadata,
     Column("name", String(64), primary_key=True),
-    _platform(),
     Column("holder", String(128), nullable=True),  # replica id while a run holds the lease
-    Column("run_id", String(40), nullable=True),  # the run holding it
+    loose_ref("run_id", nullable=True),  # the run holding it
     timestamp("lease_until", nullable=True),
     timestamp("due_at"),
     timestamp("updated_at"),
 )
 
-job_runs = Table(
+job_runs = platform_table(
     "job_runs",
-    metadata,
-    Column("id", String(40), primary_key=True),
-    _platform(),
     Column("job", String(64), nullable=False),
     Column("replica", String(128), nullable=False),
-    Column("status", String(16), nullable=False),  # running | ok | failed
+    status(),  # running | ok | failed
     timestamp("started_at"),
     timestamp("finished_at", nullable=True),
     Column("outcome", JSON, nullable=True),
@@ -52,11 +41,9 @@ job_runs = Table(
     Index("ix_job_runs_started", "started_at"),
 )
 
-health_probes = Table(
+health_probes = platform_table(
     "health_probes",
-    metadata,
     Column("host", String(128), primary_key=True),
-    _platform(),
     Column("replica", String(128), nullable=False),
     timestamp("probed_at"),
 )

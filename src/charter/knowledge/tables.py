@@ -8,10 +8,10 @@ table or a PostgreSQL GIN expression index) lives only in the migration: it is d
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Float, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 
-from charter.store.schema import metadata, tenant_table
-from charter.store.types import actor, ref, timestamp
+from charter.store.schema import interaction_ref, tenant_table
+from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp
 
 __all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
 
@@ -30,8 +30,7 @@ knowledge_bases = tenant_table(
     Column("current_version", Integer, nullable=False, default=0),
     # Moves when `kb rebuild` re-writes the vectors without a new version (ANN indexes follow it).
     Column("vector_generation", Integer, nullable=False, default=0, server_default="0"),
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     timestamp("updated_at"),
     UniqueConstraint("tenant_id", "name"),
 )
@@ -45,7 +44,7 @@ kb_versions = tenant_table(
     Column("documents_removed", JSON, nullable=False),
     Column("document_count", Integer, nullable=False),
     Column("chunk_count", Integer, nullable=False),
-    Column("manifest_sha256", String(64), nullable=False),  # over the sorted (chunk id, text hash) pairs
+    digest("manifest_sha256"),  # over the sorted (chunk id, text hash) pairs
     actor("actor"),
     timestamp("created_at"),
     UniqueConstraint("kb_id", "version"),
@@ -57,10 +56,10 @@ kb_documents = tenant_table(
     Column("source_uri", String(1000), nullable=False),
     Column("filename", String(300), nullable=False),
     Column("media_type", String(100), nullable=False),
-    Column("checksum", String(64), nullable=False),  # sha256 of the file's bytes
-    Column("content_sha256", String(64), nullable=False),  # sha256 of the cleaned text
+    digest("checksum"),  # of the file's bytes
+    digest("content_sha256"),  # of the cleaned text
     Column("minhash", LargeBinary, nullable=True),  # near-duplicate signature
-    Column("near_duplicate_of", String(40), nullable=True),
+    loose_ref("near_duplicate_of", nullable=True),
     actor("uploader"),
     Column("classification", String(32), nullable=False),
     Column("bytes", Integer, nullable=False),
@@ -68,7 +67,7 @@ kb_documents = tenant_table(
     Column("title", String(500), nullable=False, default=""),
     Column("chunk_count", Integer, nullable=False),
     Column("pii_redactions", Integer, nullable=False, default=0),
-    Column("status", String(16), nullable=False),  # active | deleted
+    status(),  # active | deleted
     Column("added_version", Integer, nullable=False),
     Column("removed_version", Integer, nullable=True),
     Column("removed_reason", String(32), nullable=True),  # deleted | retention
@@ -84,7 +83,7 @@ kb_chunks = tenant_table(
     ref("document_id", "kb_documents.id", ondelete="CASCADE"),
     Column("ordinal", Integer, nullable=False),
     Column("text", Text, nullable=False),
-    Column("text_sha256", String(64), nullable=False),
+    digest("text_sha256"),
     Column("heading", String(500), nullable=False, default=""),
     Column("page", Integer, nullable=True),
     Column("start_char", Integer, nullable=False),
@@ -96,11 +95,9 @@ kb_chunks = tenant_table(
     Index("ix_kb_chunks_lex_rowid", "lex_rowid"),
 )
 
-kb_vectors = Table(
+kb_vectors = tenant_table(
     "kb_vectors",
-    metadata,
     ref("chunk_id", "kb_chunks.id", ondelete="CASCADE", primary_key=True),
-    ref("tenant_id", "tenants.id"),
     ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
     Column("embedder", String(64), nullable=False),
     Column("dim", Integer, nullable=False),
@@ -110,13 +107,13 @@ kb_vectors = Table(
 
 kb_citations = tenant_table(
     "kb_citations",
-    ref("interaction_id", "interactions.id", ondelete="CASCADE"),
-    Column("kb_id", String(40), nullable=False),  # no FK: lineage outlives the knowledge base
+    interaction_ref(),
+    loose_ref("kb_id"),  # lineage outlives the knowledge base
     Column("kb_name", String(64), nullable=False),
     Column("kb_version", Integer, nullable=False),
-    Column("chunk_id", String(40), nullable=False),  # no FK: the chunk may since be deleted
-    Column("document_id", String(40), nullable=False),
-    Column("chunk_sha256", String(64), nullable=False),
+    loose_ref("chunk_id"),  # the chunk may since be deleted
+    loose_ref("document_id"),
+    digest("chunk_sha256"),
     Column("marker", String(16), nullable=False),
     Column("rank", Integer, nullable=False),
     Column("score", Float, nullable=False),

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text
 
-from charter.store.schema import metadata
+from charter.store.schema import GLOBAL_TENANT, metadata, platform_table
+from charter.store.types import digest, loose_ref
 
 __all__ = ["GLOBAL_TENANT", "ledger_checkpoints", "ledger_entries", "ledger_state"]
-
-#: ``tenant_id`` of rows that belong to the deployment rather than to one tenant.
-GLOBAL_TENANT = "*"
 
 #: Sequence numbers: a 64-bit integer on PostgreSQL, SQLite's rowid on SQLite.
 _Seq = BigInteger().with_variant(Integer(), "sqlite")
@@ -23,7 +21,7 @@ ledger_entries = Table(
     "ledger_entries",
     metadata,
     Column("seq", _Seq, primary_key=True, autoincrement=False),
-    Column("tenant_id", String(40), nullable=False),
+    loose_ref("tenant_id"),
     # Fixed-width ISO-8601 UTC ("2026-11-28T17:43:12.499471Z"): sorts as it reads.
     Column("ts", String(27), nullable=False),
     Column("actor", String(200), nullable=False),
@@ -31,18 +29,16 @@ ledger_entries = Table(
     Column("subject", String(200), nullable=False),
     # Canonical JSON (RFC 8785) of the event; NULL once a signed purge entry removed the payload.
     Column("event", Text, nullable=True),
-    Column("event_hash", String(64), nullable=False),  # hex SHA-256 of the canonical event
+    digest("event_hash"),  # of the canonical event
     Column("leaf_hash", LargeBinary(32), nullable=False),  # RFC 6962 leaf hash
     Index("ix_ledger_entries_tenant_seq", "tenant_id", "seq"),
     Index("ix_ledger_entries_ts", "ts"),
     Index("ix_ledger_entries_action_subject", "action", "subject"),
 )
 
-ledger_checkpoints = Table(
+ledger_checkpoints = platform_table(
     "ledger_checkpoints",
-    metadata,
     Column("tree_size", _Seq, primary_key=True, autoincrement=False),
-    Column("tenant_id", String(40), nullable=False, default=GLOBAL_TENANT),
     Column("root_hash", LargeBinary(32), nullable=False),
     Column("ts", String(27), nullable=False),
     Column("key_id", String(64), nullable=False),
@@ -55,10 +51,8 @@ ledger_checkpoints = Table(
     Column("frontier", LargeBinary, nullable=False),
 )
 
-ledger_state = Table(
+ledger_state = platform_table(
     "ledger_state",
-    metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),  # 1: the sequence counter
-    Column("tenant_id", String(40), nullable=False, default=GLOBAL_TENANT),
     Column("next_seq", BigInteger, nullable=False),
 )

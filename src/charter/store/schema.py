@@ -1,6 +1,6 @@
 """The core tables. Every table has a ``tenant_id``: no row belongs to nobody (:func:`tenant_table`
-declares a table with its ``id`` and owning tenant; :func:`charter.store.types.ref` a column holding
-another row's id).
+declares a table with its key and owning tenant, :func:`platform_table` one whose rows belong to the
+deployment; :mod:`charter.store.types` the columns every capability shares).
 
 Capabilities declare their own tables on the same :data:`metadata` in their package
 (``charter/<capability>/tables.py``) and add an Alembic revision for them.
@@ -17,7 +17,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
-    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -29,19 +28,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.schema import SchemaItem
 
-from charter.store.types import ID_LENGTH, actor, ref, timestamp
+from charter.store.types import ID_LENGTH, actor, digest, id_key, loose_ref, ref, stamp, status, timestamp
 
 __all__ = [
+    "GLOBAL_TENANT",
     "api_keys",
     "charter_versions",
     "controls",
     "interaction_raw",
+    "interaction_ref",
     "interactions",
     "metadata",
     "model_canaries",
     "model_versions",
     "models",
     "new_id",
+    "platform_table",
     "refusal_counts",
     "tenant_table",
     "tenants",
@@ -69,18 +71,41 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{int(time.time() * 1000):012x}{os.urandom(8).hex()}"
 
 
+#: ``tenant_id`` of rows that belong to the deployment rather than to one tenant.
+GLOBAL_TENANT = "*"
+
+
 def tenant_table(name: str, *items: SchemaItem) -> Table:
-    """A table on :data:`metadata` whose rows a tenant owns: an ``id`` key (:func:`new_id`) and the
-    owning ``tenant_id`` first, then ``items``."""
-    return Table(name, metadata, Column("id", String(ID_LENGTH), primary_key=True), ref("tenant_id", "tenants.id"),
-                 *items)
+    """A table on :data:`metadata` whose rows a tenant owns: the key, the owning ``tenant_id``, then
+    the rest of ``items``. The key is the primary-key columns ``items`` start with (a row that extends
+    another, a link), or else an ``id`` (:func:`new_id`)."""
+    return _keyed_table(name, ref("tenant_id", "tenants.id"), items)
+
+
+def platform_table(name: str, *items: SchemaItem) -> Table:
+    """A table on :data:`metadata` whose rows belong to the deployment, not to one tenant
+    (``tenant_id`` is :data:`GLOBAL_TENANT`); the key as in :func:`tenant_table`."""
+    return _keyed_table(name, Column("tenant_id", String(ID_LENGTH), nullable=False, default=GLOBAL_TENANT), items)
+
+
+def _keyed_table(name: str, tenant: Column[str], items: tuple[SchemaItem, ...]) -> Table:
+    size = 0
+    while size < len(items) and isinstance(item := items[size], Column) and item.primary_key:
+        size += 1
+    key = items[:size] or (id_key(),)
+    return Table(name, metadata, *key, tenant, *items[size:])
+
+
+def interaction_ref(*, nullable: bool = False, primary_key: bool = False) -> Column[str]:
+    """The interaction a row belongs to: the row is deleted with it (retention, erasure)."""
+    return ref("interaction_id", "interactions.id", ondelete="CASCADE", nullable=nullable, primary_key=primary_key)
 
 
 tenants = Table(
     "tenants",
     metadata,
-    Column("id", String(40), primary_key=True),
-    Column("tenant_id", String(40), nullable=False),  # == id: a tenant owns itself
+    id_key(),
+    loose_ref("tenant_id"),  # == id: a tenant owns itself
     Column("name", String(64), nullable=False, unique=True),
     Column("display_name", String(200), nullable=False, default=""),
     Column("legal_hold", Boolean, nullable=False, default=False),
@@ -102,9 +127,8 @@ charter_versions = tenant_table(
     Column("version", Integer, nullable=False),
     Column("body", JSON, nullable=False),
     Column("source", Text, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    actor("created_by"),
-    timestamp("created_at"),
+    digest("sha256"),
+    *stamp("created"),
     UniqueConstraint("use_case_id", "version"),
 )
 
@@ -112,13 +136,12 @@ api_keys = tenant_table(
     "api_keys",
     Column("name", String(200), nullable=False, default=""),
     Column("prefix", String(16), nullable=False),
-    Column("key_hash", String(64), nullable=False, unique=True),
+    digest("key_hash", unique=True),
     Column("role", String(16), nullable=False),
     ref("use_case_id", "use_cases.id", nullable=True),
     Column("scopes", JSON, nullable=False),
     Column("platform", Boolean, nullable=False, default=False),
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     timestamp("expires_at", nullable=True),
     timestamp("revoked_at", nullable=True),
     timestamp("last_used_at", nullable=True),
@@ -153,13 +176,13 @@ models = tenant_table(
 #: version row serves only while ``state`` is ``serving``; an entry without one serves as before.
 model_versions = tenant_table(
     "model_versions",
-    Column("model_id", String(40), ForeignKey("models.id"), nullable=False, unique=True),
+    ref("model_id", "models.id", unique=True),
     Column("alias", String(64), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("state", String(16), nullable=False),  # candidate | serving | standby | rolled_back
+    status("state"),  # candidate | serving | standby | rolled_back
     Column("base", String(200), nullable=False),
-    Column("dataset_id", String(40), nullable=True),  # training_datasets.id (no key: lineage outlives it)
-    Column("dataset_sha256", String(64), nullable=True),
+    loose_ref("dataset_id", nullable=True),  # training_datasets.id (lineage outlives it)
+    digest("dataset_sha256", nullable=True),
     Column("training_config", JSON, nullable=False),
     Column("code_version", String(100), nullable=False),
     Column("metrics", JSON, nullable=False),
@@ -167,8 +190,7 @@ model_versions = tenant_table(
     Column("source", String(500), nullable=True),  # the file or URL registered
     Column("replaced", JSON, nullable=False),  # ids of the versions its promotion took out of service
     Column("gate_ids", JSON, nullable=False),  # the passing gate decisions that vetted it
-    actor("created_by"),
-    timestamp("created_at"),
+    *stamp("created"),
     timestamp("vetted_at", nullable=True),
     actor("vetted_by", nullable=True),
     timestamp("served_at", nullable=True),
@@ -181,21 +203,19 @@ model_versions = tenant_table(
 model_canaries = tenant_table(
     "model_canaries",
     Column("alias", String(64), nullable=False),
-    Column("version_id", String(40), nullable=False),  # model_versions.id of the candidate
+    loose_ref("version_id"),  # model_versions.id of the candidate
     Column("version", Integer, nullable=False),
     Column("incumbent_ids", JSON, nullable=False),  # model_versions ids serving when it started
     Column("share", Float, nullable=False),
     Column("min_samples", Integer, nullable=False),
     Column("alpha", Float, nullable=False),
-    Column("state", String(16), nullable=False),
+    status("state"),
     Column("gate_ids", JSON, nullable=False),
     Column("comparison", JSON, nullable=True),  # the last evaluation
     Column("reason", Text, nullable=True),
-    actor("started_by"),
-    timestamp("started_at"),
+    *stamp("started"),
     timestamp("evaluated_at", nullable=True),
-    actor("ended_by", nullable=True),
-    timestamp("ended_at", nullable=True),
+    *stamp("ended", nullable=True),
     Index("ix_model_canaries_tenant_alias", "tenant_id", "alias"),
     Index("ix_model_canaries_state", "state"),
 )
@@ -215,23 +235,23 @@ interactions = tenant_table(
     "interactions",
     ref("use_case_id", "use_cases.id"),
     Column("charter_version", Integer, nullable=False),
-    Column("key_id", String(40), nullable=False),
+    loose_ref("key_id"),
     Column("request_id", String(64), nullable=False),
     Column("conversation_id", String(64), nullable=True),
     Column("model_alias", String(64), nullable=True),
     Column("platform_model_id", String(200), nullable=True),
     Column("model_version", String(64), nullable=True),
-    Column("prompt_version_id", String(40), nullable=True),
-    Column("input_sha256", String(64), nullable=False),
+    loose_ref("prompt_version_id", nullable=True),
+    digest("input_sha256"),
     Column("input_chars", Integer, nullable=False),
-    Column("output_sha256", String(64), nullable=True),
+    digest("output_sha256", nullable=True),
     Column("output_chars", Integer, nullable=False, default=0),
     Column("prompt_tokens", Integer, nullable=False, default=0),
     Column("completion_tokens", Integer, nullable=False, default=0),
     Column("cost", Float, nullable=False, default=0.0),
     Column("latency_ms", Float, nullable=False),
     Column("ttft_ms", Float, nullable=True),
-    Column("status", String(16), nullable=False),
+    status(),
     Column("error_code", String(64), nullable=True),
     Column("stream", Boolean, nullable=False, default=False),
     Column("verdicts", JSON, nullable=False),
@@ -257,17 +277,15 @@ refusal_counts = tenant_table(
     Column("code", String(64), nullable=False),
     Column("count", Integer, nullable=False),
     Column("by_key", JSON, nullable=False),  # {key id: refusals}
-    Column("batch_id", String(40), nullable=False),  # the ledger entry's subject
+    loose_ref("batch_id"),  # the ledger entry's subject
     timestamp("window_start"),
     timestamp("window_end"),
     Index("ix_refusal_counts_tenant_window", "tenant_id", "window_end"),
 )
 
-interaction_raw = Table(
+interaction_raw = tenant_table(
     "interaction_raw",
-    metadata,
-    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
-    ref("tenant_id", "tenants.id"),
+    interaction_ref(primary_key=True),
     Column("kek_version", Integer, nullable=False),
     Column("wrapped_dek", LargeBinary, nullable=False),
     Column("nonce", LargeBinary, nullable=False),

@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Index, Integer, String, Text, UniqueConstraint
 
 from charter.store.schema import tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp
 
 __all__ = ["workflow_batches", "workflow_runs", "workflow_steps", "workflows"]
 
@@ -23,23 +23,20 @@ workflows = tenant_table(
     "workflows",
     Column("name", String(64), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("sha256", String(64), nullable=False),
+    digest("sha256"),
     Column("source", Text, nullable=False),
     Column("body", JSON, nullable=False),
-    Column("created_by", String(64), nullable=False),
-    timestamp("created_at"),
+    *stamp("created"),
     UniqueConstraint("tenant_id", "name", "version"),
 )
 
 workflow_batches = tenant_table(
     "workflow_batches",
     ref("workflow_id", "workflows.id"),
-    Column("status", String(16), nullable=False),  # open | signed_off
+    status(),  # open | signed_off
     Column("items", Integer, nullable=False),
-    Column("created_by", String(64), nullable=False),
-    timestamp("created_at"),
-    Column("signed_off_by", String(64), nullable=True),
-    timestamp("signed_off_at", nullable=True),
+    *stamp("created"),
+    *stamp("signed_off", nullable=True),
     Index("ix_workflow_batches_tenant_created", "tenant_id", "created_at"),
 )
 
@@ -48,10 +45,10 @@ workflow_runs = tenant_table(
     ref("workflow_id", "workflows.id"),
     ref("batch_id", "workflow_batches.id", nullable=True),
     # running | waiting | needs_attention | succeeded | failed | rejected
-    Column("status", String(16), nullable=False),
+    status(),
     Column("step", String(64), nullable=True),  # the step it is on (null once finished)
     Column("waiting_for", String(16), nullable=True),  # approval | batch | review | person
-    Column("review_id", String(40), nullable=True),  # a model step's answer held for review
+    loose_ref("review_id", nullable=True),  # a model step's answer held for review
     Column("state", JSON, nullable=False),  # sealed: input, step outputs, visits, approvals
     Column("steps_run", Integer, nullable=False, default=0),
     Column("tokens", Integer, nullable=False, default=0),
@@ -59,7 +56,7 @@ workflow_runs = tenant_table(
     Column("error", Text, nullable=True),
     Column("lease_owner", String(64), nullable=True),
     timestamp("lease_until", nullable=True),
-    Column("started_by", String(64), nullable=False),
+    actor("started_by"),
     timestamp("created_at"),
     timestamp("updated_at"),
     timestamp("deadline_at", nullable=True),
@@ -76,12 +73,12 @@ workflow_steps = tenant_table(
     Column("kind", String(16), nullable=False),  # model | connector | branch | approval | end
     # started (intent) | done | failed | abandoned (an idempotent step cut by a crash, run again)
     # | approved | rejected | resolved (a person settled an uncertain step)
-    Column("status", String(16), nullable=False),
-    Column("actor", String(64), nullable=False),
+    status(),
+    actor("actor"),
     Column("sealed", JSON, nullable=True),  # {inputs, output}, sealed
-    Column("inputs_sha256", String(64), nullable=True),
-    Column("output_sha256", String(64), nullable=True),
-    Column("interaction_id", String(40), nullable=True),
+    digest("inputs_sha256", nullable=True),
+    digest("output_sha256", nullable=True),
+    loose_ref("interaction_id", nullable=True),
     Column("tokens", Integer, nullable=False, default=0),
     Column("error_code", String(64), nullable=True),
     timestamp("started_at"),

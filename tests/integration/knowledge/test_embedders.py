@@ -16,6 +16,7 @@ from charter.knowledge import tables as kb_tables
 from charter.knowledge.embedders import MiniLMEmbedder, minilm_available
 from charter.runtime import Runtime
 from charter.store.migrate import current_revisions
+from charter.store.schema import metadata
 from tests.integration.knowledge.conftest import admin, make_kb
 from tests.support.secrets import write_secrets
 from tests.support.upstream import ScriptedUpstream
@@ -39,7 +40,7 @@ OURS = {"knowledge_bases", "kb_versions", "kb_documents", "kb_chunks", "kb_vecto
 def test_knowledge_migration_matches_the_tables(kb_runtime: Runtime) -> None:
     assert "0016_vector_index" in current_revisions(kb_runtime.engine)  # the knowledge branch's head
     with kb_runtime.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), kb_tables.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     derived = {"ix_kb_chunks_tsv"}  # the PostgreSQL lexical index lives only in the migration
     ours = [d for d in diff if _names(d) & OURS and getattr(d[1], "name", None) not in derived]
     assert ours == []

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from charter.oversight import tables
 from charter.runtime import Runtime
 from charter.store.migrate import alembic_config, current_revisions, head_revisions
+from charter.store.schema import metadata
 
 OURS = {t.name for t in vars(tables).values() if hasattr(t, "c") and hasattr(t, "name")}
 
@@ -21,7 +22,7 @@ def test_oversight_migration_matches_the_tables(runtime: Runtime) -> None:
     assert {"0013_end_users", "0023_review_assignment"} <= applied
     with runtime.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        diff = compare_metadata(context, tables.metadata)
+        diff = compare_metadata(context, metadata)
     ours = [d for d in diff if _table_of(d) in OURS]
     assert ours == []
     assert len(OURS) == 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
 
 from charter.store.schema import tenant_table
-from charter.store.types import actor, ref, timestamp
+from charter.store.types import actor, digest, ref, status, timestamp
 
 __all__ = ["alert_outbox", "alert_silences", "alerts"]
 
@@ -13,15 +13,15 @@ __all__ = ["alert_outbox", "alert_silences", "alerts"]
 #: once resolved, so the unique index keeps one open alert per (tenant, name, use case, labels).
 alerts = tenant_table(
     "alerts",
-    Column("fingerprint", String(64), nullable=False),
-    Column("open_key", String(64), nullable=True, unique=True),
+    digest("fingerprint"),
+    digest("open_key", nullable=True, unique=True),
     Column("name", String(100), nullable=False),
     Column("use_case", String(64), nullable=True),
     Column("labels", JSON, nullable=False),
     Column("severity", String(16), nullable=False),
     Column("summary", Text, nullable=False),
     Column("value", Float, nullable=True),
-    Column("status", String(16), nullable=False),  # pending | firing | resolved
+    status(),  # pending | firing | resolved
     Column("notifications", Integer, nullable=False, default=0),
     timestamp("started_at"),
     timestamp("updated_at"),
@@ -50,7 +50,7 @@ alert_outbox = tenant_table(
     Column("sink", String(64), nullable=False),
     Column("kind", String(16), nullable=False),  # firing | repeat | resolved
     Column("payload", JSON, nullable=False),
-    Column("status", String(16), nullable=False),  # pending | sent | dead
+    status(),  # pending | sent | dead
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=True),
     timestamp("next_attempt_at"),

@@ -4,12 +4,20 @@ embedding-shift detector compares. No text is stored here: lengths, labels and v
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, LargeBinary, String, Table
 
-from charter.store.schema import metadata, tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.schema import interaction_ref, metadata, tenant_table
+from charter.store.types import id_key, ref, timestamp
 
 __all__ = ["drift_embeddings", "drift_findings", "drift_observations", "drift_runs"]
+
+
+def _windows() -> tuple[Column[dt.datetime], ...]:
+    """The two windows a run compares: ``baseline_start``, ``baseline_end``, ``recent_start``, ``recent_end``."""
+    return tuple(timestamp(f"{window}_{edge}") for window in ("baseline", "recent") for edge in ("start", "end"))
+
 
 drift_runs = tenant_table(
     "drift_runs",
@@ -20,10 +28,7 @@ drift_runs = tenant_table(
     Column("tests", Integer, nullable=False),  # hypotheses corrected together
     Column("drifted", Integer, nullable=False),  # findings with drifted = true
     Column("skipped", JSON, nullable=False),  # [{detector, segment, reason}]
-    timestamp("baseline_start"),
-    timestamp("baseline_end"),
-    timestamp("recent_start"),
-    timestamp("recent_end"),
+    *_windows(),
     timestamp("created_at"),
     Index("ix_drift_runs_use_case_created", "tenant_id", "use_case_id", "created_at"),
 )
@@ -31,7 +36,7 @@ drift_runs = tenant_table(
 drift_findings = Table(
     "drift_findings",
     metadata,
-    Column("id", String(40), primary_key=True),
+    id_key(),
     ref("run_id", "drift_runs.id", ondelete="CASCADE"),
     ref("tenant_id", "tenants.id"),
     ref("use_case_id", "use_cases.id"),
@@ -46,10 +51,7 @@ drift_findings = Table(
     Column("recent_value", Float, nullable=True),
     Column("n_baseline", Integer, nullable=False),
     Column("n_recent", Integer, nullable=False),
-    timestamp("baseline_start"),
-    timestamp("baseline_end"),
-    timestamp("recent_start"),
-    timestamp("recent_end"),
+    *_windows(),
     timestamp("created_at"),
     Index("ix_drift_findings_run", "run_id"),
 )
@@ -57,11 +59,9 @@ drift_findings = Table(
 #: What the record stage notes per interaction for drift and bias: the detected language, the values of
 #: the charter's ``monitor.segments`` (only those keys of the request's ``metadata``) and whether the
 #: model declined to answer. Written in the interaction's transaction; deleted with it.
-drift_observations = Table(
+drift_observations = tenant_table(
     "drift_observations",
-    metadata,
-    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
-    ref("tenant_id", "tenants.id"),
+    interaction_ref(primary_key=True),
     ref("use_case_id", "use_cases.id"),
     Column("language", String(8), nullable=False),  # ISO 639-1, or "und"
     Column("segments", JSON, nullable=False),  # {"metadata.channel": "web"}
@@ -70,11 +70,9 @@ drift_observations = Table(
     Index("ix_drift_observations_use_case_created", "use_case_id", "created_at"),
 )
 
-drift_embeddings = Table(
+drift_embeddings = tenant_table(
     "drift_embeddings",
-    metadata,
-    ref("interaction_id", "interactions.id", ondelete="CASCADE", primary_key=True),
-    ref("tenant_id", "tenants.id"),
+    interaction_ref(primary_key=True),
     ref("use_case_id", "use_cases.id"),
     Column("embedder", String(200), nullable=False),
     Column("dims", Integer, nullable=False),
