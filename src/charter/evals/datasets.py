@@ -29,7 +29,7 @@ from charter.errors import InvalidRequest
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
 from charter.prompts.spec import non_finite_path
-from charter.store.records import found, pick
+from charter.store.records import found, found_in, pick
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
@@ -226,11 +226,7 @@ def get_dataset(conn: Connection, tenant_id: str, name: str, version: int | None
 
 
 def get_dataset_by_id(conn: Connection, tenant_id: str, dataset_id: str) -> Any:
-    return found(
-        conn,
-        select(eval_datasets).where(eval_datasets.c.id == dataset_id, eval_datasets.c.tenant_id == tenant_id),
-        f"dataset {dataset_id!r} not found",
-    )
+    return found_in(conn, eval_datasets, tenant_id, f"dataset {dataset_id!r} not found", id=dataset_id)
 
 
 def list_datasets(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:

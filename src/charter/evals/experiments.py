@@ -14,7 +14,7 @@ import inspect
 import math
 import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, select
@@ -31,7 +31,7 @@ from charter.policy.current import get_charter
 from charter.prompts.stages import build_messages
 from charter.prompts.versions import PromptVersion, get_version_by_id, resolve
 from charter.runtime import Runtime
-from charter.store.records import found, pick
+from charter.store.records import found_in, pick
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
@@ -248,23 +248,26 @@ async def answer_item(target: Target, evaluators: Mapping[str, Evaluator], work:
     return ItemResult(case, answer, await _score(evaluators, case, answer))
 
 
+#: The column of ``eval_results`` that holds each field of an :class:`Answer` (its text is ``output``):
+#: what a run writes (:func:`_store`) and reads back (:func:`run_scored`).
+_ANSWER_COLUMNS = {f.name: "output" if f.name == "text" else f.name for f in fields(Answer)}
+
+
+def _answer_values(answer: Answer) -> dict[str, Any]:
+    return {column: getattr(answer, name) for name, column in _ANSWER_COLUMNS.items()}
+
+
+def _answer_of(row: Any) -> Answer:
+    return Answer(**{name: getattr(row, column) for name, column in _ANSWER_COLUMNS.items()})
+
+
 def _store(
     tenant_id: str, run_id: str, case: Case, answer: Answer, scores: dict[str, dict[str, float]]
 ) -> Callable[[Connection], int]:
     def write(conn: Connection) -> int:
         conn.execute(
             eval_results.insert().values(
-                run_id=run_id,
-                item_id=case.id,
-                tenant_id=tenant_id,
-                output=answer.text,
-                refused=answer.refused,
-                error=answer.error,
-                latency_ms=answer.latency_ms,
-                prompt_tokens=answer.prompt_tokens,
-                completion_tokens=answer.completion_tokens,
-                cost=answer.cost,
-                scores=scores,
+                run_id=run_id, item_id=case.id, tenant_id=tenant_id, **_answer_values(answer), scores=scores,
                 created_at=utcnow(),
             )
         )
@@ -275,8 +278,8 @@ def _store(
 
 
 def load_run(conn: Connection, tenant_id: str, run_id: str) -> Any:
-    return found(conn, select(eval_runs).where(eval_runs.c.id == run_id, eval_runs.c.tenant_id == tenant_id),
-                 f"evaluation run {run_id!r} not found; list runs with `charter eval runs`")
+    return found_in(conn, eval_runs, tenant_id,
+                    f"evaluation run {run_id!r} not found; list runs with `charter eval runs`", id=run_id)
 
 
 def _runs_of(conn: Connection, tenant_id: str, experiment_or_run: str) -> list[Any]:
@@ -300,22 +303,7 @@ def run_scored(conn: Connection, tenant_id: str, run_id: str) -> list[tuple[Case
     rows = conn.execute(
         select(eval_results).where(eval_results.c.run_id == run_id, eval_results.c.tenant_id == tenant_id)
     ).all()
-    out = [
-        (
-            cases[r.item_id],
-            Answer(
-                text=r.output,
-                refused=r.refused,
-                error=r.error,
-                latency_ms=r.latency_ms,
-                prompt_tokens=r.prompt_tokens,
-                completion_tokens=r.completion_tokens,
-                cost=r.cost,
-            ),
-            dict(r.scores),
-        )
-        for r in rows
-    ]
+    out = [(cases[r.item_id], _answer_of(r), dict(r.scores)) for r in rows]
     return sorted(out, key=lambda t: t[0].idx)
 
 

@@ -23,7 +23,7 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,30 +158,31 @@ class RefusalCounter:
 
         return write
 
-    def flush(self) -> int:
-        """Write what was counted (blocking); returns the ledger entries written."""
+    @contextlib.contextmanager
+    def _flushing(self) -> Iterator[Callable[[Connection], int] | None]:
+        """The write of what was counted (``None`` when nothing was), for the caller to run: should
+        it fail, the counts are put back for the next flush."""
         tallies, since, until = self._take()
         if not tallies:
-            return 0
+            yield None
+            return
         try:
-            written: int = self.rt.writer.write(self._job(tallies, since, until))
+            yield self._job(tallies, since, until)
         except Exception:
             self._restore(tallies, since)
             raise
         self.flushes += 1
+
+    def flush(self) -> int:
+        """Write what was counted (blocking); returns the ledger entries written."""
+        with self._flushing() as job:
+            written: int = 0 if job is None else self.rt.writer.write(job)
         return written
 
     async def aflush(self) -> int:
         """Write what was counted through the writer without blocking the event loop."""
-        tallies, since, until = self._take()
-        if not tallies:
-            return 0
-        try:
-            written: int = await self.rt.writer.awrite(self._job(tallies, since, until))
-        except Exception:
-            self._restore(tallies, since)
-            raise
-        self.flushes += 1
+        with self._flushing() as job:
+            written: int = 0 if job is None else await self.rt.writer.awrite(job)
         return written
 
     # -- the background task -----------------------------------------------------------------

@@ -24,7 +24,7 @@ from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowl
 from charter.policy.current import body_in_force
 from charter.policy.service import tenant_name
 from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
-from charter.store.records import found, pick
+from charter.store.records import found_in, pick, pick_iso
 from charter.store.schema import new_id, use_cases, utcnow
 from charter.store.types import iso
 
@@ -181,11 +181,8 @@ def create_kb(
 
 
 def _kb_row(conn: Connection, tenant_id: str, name: str) -> Any:
-    return found(
-        conn,
-        select(knowledge_bases).where(knowledge_bases.c.tenant_id == tenant_id, knowledge_bases.c.name == name),
-        f"knowledge base {name!r} not found; list them with `charter kb list`",
-    )
+    return found_in(conn, knowledge_bases, tenant_id,
+                    f"knowledge base {name!r} not found; list them with `charter kb list`", name=name)
 
 
 def get_kb(conn: Connection, tenant_id: str, name: str) -> dict[str, Any]:
@@ -255,26 +252,15 @@ def list_documents(
 
 def document_record(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id,
-        "source_uri": r.source_uri,
-        "filename": r.filename,
-        "media_type": r.media_type,
-        "checksum": r.checksum,
-        "content_sha256": r.content_sha256,
-        "uploader": r.uploader,
-        "classification": r.classification,
-        "bytes": r.bytes,
-        "pages": r.pages,
-        "title": r.title,
+        **pick(
+            r, "id", "source_uri", "filename", "media_type", "checksum", "content_sha256", "uploader",
+            "classification", "bytes", "pages", "title",
+        ),
         "chunks": r.chunk_count,
-        "pii_redactions": r.pii_redactions,
-        "near_duplicate_of": r.near_duplicate_of,
-        "status": r.status,
-        "added_version": r.added_version,
-        "removed_version": r.removed_version,
-        "removed_reason": r.removed_reason,
-        "created_at": iso(r.created_at),
-        "removed_at": iso(r.removed_at),
+        **pick(
+            r, "pii_redactions", "near_duplicate_of", "status", "added_version", "removed_version", "removed_reason"
+        ),
+        **pick_iso(r, "created_at", "removed_at"),
     }
 
 

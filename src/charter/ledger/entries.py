@@ -18,8 +18,9 @@ from sqlalchemy import Connection
 
 from charter.errors import InvalidRequest, Unavailable
 from charter.ledger.canonical import canonical_json
+from charter.ledger.tables import GLOBAL_TENANT
 
-__all__ = ["append", "event_hash", "format_ts", "leaf_data", "leaf_hash_of"]
+__all__ = ["append", "append_span", "event_hash", "format_ts", "leaf_data", "leaf_hash_of"]
 
 _LEAF_PREFIX = b"\x00"
 
@@ -99,3 +100,13 @@ def append(
     finally:
         cursor.close()
     return seq
+
+
+def append_span(
+    conn: Connection, *, tenant_id: str | None, actor: str, action: str, first: int, last: int, event: Mapping[str, Any]
+) -> int:
+    """Append an entry about the ledger's own entries ``first..last`` (an export, a purge): the
+    tenant's where it was limited to one (``tenant_id``), else the whole ledger's (``GLOBAL_TENANT``)."""
+    return append(
+        conn, tenant_id=tenant_id or GLOBAL_TENANT, actor=actor, action=action, subject=f"{first}..{last}", event=event
+    )

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select, update
 
 from charter.errors import Conflict, InvalidRequest, NotFound
-from charter.ledger.entries import append, format_ts
+from charter.ledger.entries import append, append_span, format_ts
 from charter.ledger.merkle import Frontier
-from charter.ledger.tables import GLOBAL_TENANT, ledger_checkpoints, ledger_entries
+from charter.ledger.tables import ledger_checkpoints, ledger_entries
 from charter.store.schema import tenants
 
 __all__ = ["MIN_RETENTION_DAYS", "PURGE_ACTION", "PurgeRecord", "purge_payloads", "set_legal_hold"]
@@ -133,13 +133,8 @@ def purge_payloads(
     purged = conn.execute(update(ledger_entries).where(where).values(event=None)).rowcount
     record.update(to=to, purged=purged, subtree_roots=[frontier[i : i + 32].hex() for i in range(0, len(frontier), 32)])
     if purged:
-        record["seq"] = append(
-            conn,
-            tenant_id=tenant_id or GLOBAL_TENANT,
-            actor=actor,
-            action=PURGE_ACTION,
-            subject=f"0..{to}",
-            event=record,
+        record["seq"] = append_span(
+            conn, tenant_id=tenant_id, actor=actor, action=PURGE_ACTION, first=0, last=to, event=record
         )
     return record
 

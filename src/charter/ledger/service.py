@@ -12,13 +12,13 @@ from sqlalchemy import Connection, select
 from charter.errors import NotFound
 from charter.ledger.bundle import build_bundle
 from charter.ledger.checkpoint import checkpoint_now
-from charter.ledger.entries import append
+from charter.ledger.entries import append_span
 from charter.ledger.keys import load_public_keys
 from charter.ledger.merkle import verify_consistency, verify_inclusion
 from charter.ledger.note import key_id, load_public_pem, public_pem
 from charter.ledger.proofs import TreeNodes, consistency, inclusion
 from charter.ledger.purge import purge_payloads
-from charter.ledger.tables import GLOBAL_TENANT, ledger_entries
+from charter.ledger.tables import ledger_entries
 from charter.ledger.verify import VerifyReport, verify_ledger
 from charter.runtime import Runtime
 from charter.store.records import pick
@@ -108,14 +108,9 @@ def export_bundle(
     }
 
     def record(conn: Connection) -> int:
-        return append(
-            conn,
-            tenant_id=tenant_id or GLOBAL_TENANT,
-            actor=actor,
-            action=EXPORT_ACTION,
-            subject=f"{bundle['range']['from_seq']}..{bundle['range']['to_seq']}",
-            event=event,
-        )
+        span = bundle["range"]
+        return append_span(conn, tenant_id=tenant_id, actor=actor, action=EXPORT_ACTION, first=span["from_seq"],
+                           last=span["to_seq"], event=event)
 
     bundle["export_seq"] = rt.writer.write(record)
     return bundle

@@ -34,7 +34,7 @@ from charter.oversight.tables import (
     review_teams,
 )
 from charter.policy.current import use_case_id as find_use_case
-from charter.store.records import found
+from charter.store.records import found_in
 from charter.store.schema import api_keys, new_id, use_cases
 from charter.store.types import iso
 
@@ -138,11 +138,8 @@ def load_board(conn: Connection, tenant_id: str) -> Board:
 
 # -- teams ----------------------------------------------------------------------------------
 def _team(conn: Connection, tenant_id: str, name: str) -> Any:
-    return found(
-        conn,
-        select(review_teams).where(review_teams.c.tenant_id == tenant_id, review_teams.c.name == name),
-        f"team {name!r} not found; list them with `charter review teams list`",
-    )
+    return found_in(conn, review_teams, tenant_id,
+                    f"team {name!r} not found; list them with `charter review teams list`", name=name)
 
 
 def check_reviewer_id(conn: Connection, tenant_id: str, reviewer: str) -> str:

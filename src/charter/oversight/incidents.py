@@ -15,7 +15,7 @@ from charter import ledger
 from charter.errors import Conflict, InvalidRequest
 from charter.oversight.tables import incident_links, incidents
 from charter.policy.current import use_case_id
-from charter.store.records import found
+from charter.store.records import found_in, with_use_case
 from charter.store.schema import interactions, new_id, use_cases
 from charter.store.types import iso
 
@@ -174,13 +174,9 @@ def link_interactions(
 
 
 def _row(conn: Connection, tenant_id: str, incident_id: str) -> Any:
-    return found(
-        conn,
-        select(incidents, use_cases.c.name.label("use_case"))
-        .outerjoin(use_cases, use_cases.c.id == incidents.c.use_case_id)
-        .where(incidents.c.id == incident_id, incidents.c.tenant_id == tenant_id),
-        f"incident {incident_id!r} not found; list them with `charter incidents list`",
-    )
+    return found_in(conn, incidents, tenant_id,
+                    f"incident {incident_id!r} not found; list them with `charter incidents list`",
+                    query=with_use_case(incidents), id=incident_id)
 
 
 def _as_dict(row: Any, links: list[str] | None = None) -> dict[str, Any]:
@@ -209,12 +205,7 @@ def get_incident(conn: Connection, tenant_id: str, incident_id: str) -> dict[str
 def list_incidents(
     conn: Connection, tenant_id: str, *, status: str | None = None, use_case: str | None = None
 ) -> list[dict[str, Any]]:
-    query = (
-        select(incidents, use_cases.c.name.label("use_case"))
-        .outerjoin(use_cases, use_cases.c.id == incidents.c.use_case_id)
-        .where(incidents.c.tenant_id == tenant_id)
-        .order_by(incidents.c.created_at.desc())
-    )
+    query = with_use_case(incidents).where(incidents.c.tenant_id == tenant_id).order_by(incidents.c.created_at.desc())
     if status:
         query = query.where(incidents.c.status == status)
     if use_case:

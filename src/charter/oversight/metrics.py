@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from charter.oversight.claims import pending_count
+from charter.oversight.claims import in_period, pending_count
 from charter.oversight.scoring import score_summary
 from charter.oversight.tables import feedback, review_items
 from charter.store.schema import interactions
@@ -39,12 +39,7 @@ def _rate(part: int, whole: int) -> float | None:
 def _feedback_counts(conn: Connection, tenant_id: str, use_case_id: str, since: dt.datetime) -> dict[str, Any]:
     rows = conn.execute(
         select(feedback.c.rating, func.count())
-        .where(
-            feedback.c.tenant_id == tenant_id,
-            feedback.c.use_case_id == use_case_id,
-            feedback.c.created_at >= since,
-            feedback.c.rating.is_not(None),
-        )
+        .where(in_period(feedback, tenant_id, use_case_id, since), feedback.c.rating.is_not(None))
         .group_by(feedback.c.rating)
     ).all()
     ratings = {str(r[0]): int(r[1]) for r in rows}
@@ -65,20 +60,11 @@ def _counts(conn: Connection, tenant_id: str, use_case_id: str, since: dt.dateti
             review_items.c.created_at,
             review_items.c.decided_at,
             review_items.c.escalated_at,
-        ).where(
-            review_items.c.tenant_id == tenant_id,
-            review_items.c.use_case_id == use_case_id,
-            review_items.c.created_at >= since,
-        )
+        ).where(in_period(review_items, tenant_id, use_case_id, since))
     ).all()
     pending = pending_count(conn, review_items, tenant_id, use_case_id)
-    requests = conn.execute(
-        select(func.count()).where(
-            interactions.c.tenant_id == tenant_id,
-            interactions.c.use_case_id == use_case_id,
-            interactions.c.created_at >= since,
-        )
-    ).scalar_one()
+    period = in_period(interactions, tenant_id, use_case_id, since)
+    requests = conn.execute(select(func.count()).where(period)).scalar_one()
     return list(items), int(pending), int(requests)
 
 

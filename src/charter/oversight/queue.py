@@ -16,7 +16,7 @@ from charter.oversight.claims import claimable, release_claim, try_claim
 from charter.oversight.items import answer_binding, request_binding, review_settings
 from charter.oversight.sealing import open_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
-from charter.store.records import found
+from charter.store.records import found_in, pick, pick_iso, with_use_case
 from charter.store.schema import use_cases
 from charter.store.types import iso
 
@@ -40,13 +40,9 @@ AUTOMATION_BIAS_NOTICE = (
 
 
 def get_item(conn: Connection, tenant_id: str, review_id: str) -> Any:
-    return found(
-        conn,
-        select(review_items, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
-        .where(review_items.c.id == review_id, review_items.c.tenant_id == tenant_id),
-        f"review {review_id!r} not found; list the queue with `charter review list`",
-    )
+    return found_in(conn, review_items, tenant_id,
+                    f"review {review_id!r} not found; list the queue with `charter review list`",
+                    query=with_use_case(review_items), id=review_id)
 
 
 def check_reviewer(row: Any, reviewer: Principal) -> None:
@@ -71,15 +67,7 @@ def claim(conn: Connection, reviewer: Principal, review_id: str, now: dt.datetim
             "four-eyes: a second, different reviewer must approve this item", code="out_of_scope"
         )
     minutes = claim_minutes(conn, row.use_case_id, row.charter_version)
-    if not try_claim(
-        conn,
-        review_items,
-        row_id=review_id,
-        tenant_id=reviewer.tenant_id,
-        claimant=reviewer.key_id,
-        now=now,
-        minutes=minutes,
-    ):
+    if not try_claim(conn, review_items, review_id, reviewer, now=now, minutes=minutes):
         raise Conflict(f"review {review_id} is decided or claimed by another reviewer", code="conflict")
     return {
         "id": review_id,
@@ -124,23 +112,13 @@ def claim_next(conn: Connection, reviewer: Principal, now: dt.datetime) -> str |
         if reviewer.key_id in (row.approvals or []):
             continue
         minutes = claim_minutes(conn, row.use_case_id, row.charter_version)
-        if try_claim(
-            conn,
-            review_items,
-            row_id=row.id,
-            tenant_id=reviewer.tenant_id,
-            claimant=reviewer.key_id,
-            now=now,
-            minutes=minutes,
-        ):
+        if try_claim(conn, review_items, row.id, reviewer, now=now, minutes=minutes):
             return str(row.id)
     return None
 
 
 def let_go(conn: Connection, reviewer: Principal, review_id: str) -> dict[str, Any]:
-    if not release_claim(
-        conn, review_items, row_id=review_id, tenant_id=reviewer.tenant_id, claimant=reviewer.key_id
-    ):
+    if not release_claim(conn, review_items, review_id, reviewer):
         raise Conflict(f"you do not hold a claim on review {review_id}", code="conflict")
     return {"id": review_id, "claimed_by": None}
 
@@ -176,8 +154,7 @@ def list_items(
     now: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     query = (
-        select(review_items, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == review_items.c.use_case_id)
+        with_use_case(review_items)
         .where(review_items.c.tenant_id == reviewer.tenant_id)
         .order_by(review_items.c.created_at)
         .limit(limit)
@@ -223,14 +200,8 @@ def decisions(conn: Connection, review_id: str) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "reviewer": d.reviewer,
-            "decision": d.decision,
-            "version": d.version,
-            "comment": d.comment,
-            "final": d.final,
-            "received_at": iso(d.received_at),
-            "claimed_at": iso(d.claimed_at),
-            "decided_at": iso(d.decided_at),
+            **pick(d, "reviewer", "decision", "version", "comment", "final"),
+            **pick_iso(d, "received_at", "claimed_at", "decided_at"),
         }
         for d in rows
     ]

@@ -15,11 +15,11 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest, PermissionDenied
 from charter.oversight.assignment import load_board, sample_rank
-from charter.oversight.claims import claimable, pending_count, release_claim, try_claim
+from charter.oversight.claims import claimable, in_period, pending_count, release_claim, try_claim
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import expert_samples, expert_scores
 from charter.policy.current import body_in_force
-from charter.store.records import found
+from charter.store.records import found_in, pick
 from charter.store.schema import interactions, new_id, use_cases
 from charter.store.types import iso
 
@@ -128,25 +128,14 @@ def claim_next_sample(conn: Connection, scorer: Principal, now: dt.datetime, *, 
         if rank is not None:
             ranked.append((rank, row.id))
     for _, sample_id in sorted(ranked, key=lambda pair: pair[0]):
-        if try_claim(
-            conn,
-            expert_samples,
-            row_id=sample_id,
-            tenant_id=scorer.tenant_id,
-            claimant=scorer.key_id,
-            now=now,
-            minutes=minutes,
-        ):
+        if try_claim(conn, expert_samples, sample_id, scorer, now=now, minutes=minutes):
             return str(sample_id)
     return None
 
 
 def _row(conn: Connection, tenant_id: str, sample_id: str) -> Any:
-    return found(
-        conn,
-        select(expert_samples).where(expert_samples.c.id == sample_id, expert_samples.c.tenant_id == tenant_id),
-        f"sample {sample_id!r} not found; list the queue with `charter review samples`",
-    )
+    return found_in(conn, expert_samples, tenant_id,
+                    f"sample {sample_id!r} not found; list the queue with `charter review samples`", id=sample_id)
 
 
 def claim_sample(conn: Connection, scorer: Principal, sample_id: str, now: dt.datetime, *,
@@ -154,14 +143,13 @@ def claim_sample(conn: Connection, scorer: Principal, sample_id: str, now: dt.da
     """Claim one sample by its id (:class:`Conflict` when scored or held by someone else)."""
     row = _row(conn, scorer.tenant_id, sample_id)
     _check_scorer(conn, row, scorer)
-    if not try_claim(conn, expert_samples, row_id=sample_id, tenant_id=scorer.tenant_id, claimant=scorer.key_id,
-                     now=now, minutes=minutes):
+    if not try_claim(conn, expert_samples, sample_id, scorer, now=now, minutes=minutes):
         raise Conflict(f"sample {sample_id} is scored or claimed by another reviewer", code="conflict")
     return {"id": sample_id, "claimed_by": scorer.key_id, "claim_expires_at": iso(now + dt.timedelta(minutes=minutes))}
 
 
 def let_go_sample(conn: Connection, scorer: Principal, sample_id: str) -> dict[str, Any]:
-    if not release_claim(conn, expert_samples, row_id=sample_id, tenant_id=scorer.tenant_id, claimant=scorer.key_id):
+    if not release_claim(conn, expert_samples, sample_id, scorer):
         raise Conflict(f"you do not hold a claim on sample {sample_id}", code="conflict")
     return {"id": sample_id, "claimed_by": None}
 
@@ -401,17 +389,8 @@ def scores_dataset(conn: Connection, tenant_id: str, use_case_id: str) -> list[d
     ).all()
     return [
         {
-            "sample_id": r.sample_id,
-            "interaction_id": r.interaction_id,
-            "scorer": r.scorer,
-            "sentence_scores": r.sentence_scores,
-            "accuracy": r.accuracy,
-            "citation_score": r.citation_score,
-            "total": r.total,
-            "weights": r.weights,
-            "sentence_labels": r.sentence_labels,
-            "sentence_notes": r.sentence_notes,
-            "comment": r.comment,
+            **pick(r, "sample_id", "interaction_id", "scorer", "sentence_scores", "accuracy", "citation_score", "total",
+                   "weights", "sentence_labels", "sentence_notes", "comment"),
             "scored_at": iso(r.created_at),
         }
         for r in rows
@@ -426,11 +405,7 @@ def score_summary(conn: Connection, tenant_id: str, use_case_id: str, since: dt.
             func.avg(expert_scores.c.total),
             func.avg(expert_scores.c.accuracy),
             func.avg(expert_scores.c.citation_score),
-        ).where(
-            expert_scores.c.tenant_id == tenant_id,
-            expert_scores.c.use_case_id == use_case_id,
-            expert_scores.c.created_at >= since,
-        )
+        ).where(in_period(expert_scores, tenant_id, use_case_id, since))
     ).one()
     pending = pending_count(conn, expert_samples, tenant_id, use_case_id)
     return {

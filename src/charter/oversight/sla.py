@@ -16,6 +16,7 @@ from sqlalchemy import Connection, and_, select, update
 
 from charter import ledger
 from charter.monitor.alerts import Alert, fire
+from charter.monitor.alerts.model import Severity
 from charter.oversight.suspend import evaluate_all
 from charter.oversight.tables import review_items
 from charter.store.schema import charter_versions, use_cases, utcnow
@@ -88,30 +89,32 @@ def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]
     return escalated
 
 
-def _escalation_alert(item: dict[str, Any]) -> Alert:
+def _sweep_alert(
+    item: dict[str, Any], name: str, severity: Severity, summary: str, *, label: str, value: str
+) -> Alert:
+    """The alert on one thing the sweep did (``item``, a review it escalated or a suspension it made):
+    labelled ``label`` with its id, valued at ``item[value]``."""
     return Alert(
         tenant_id=item["tenant_id"],
-        name="review.escalated",
-        severity="warning",
-        summary=f"review {item['id']} of use case {item['use_case']} waited {item['waited_minutes']} min, past its "
-        f"SLA of {item['sla_minutes']} min",
+        name=name,
+        severity=severity,
+        summary=summary,
         use_case=item["use_case"],
-        labels={"review": item["id"]},
-        value=item["waited_minutes"],
+        labels={label: item["id"]},
+        value=item[value],
     )
+
+
+def _escalation_alert(item: dict[str, Any]) -> Alert:
+    summary = (f"review {item['id']} of use case {item['use_case']} waited {item['waited_minutes']} min, past its "
+               f"SLA of {item['sla_minutes']} min")
+    return _sweep_alert(item, "review.escalated", "warning", summary, label="review", value="waited_minutes")
 
 
 def _suspension_alert(item: dict[str, Any]) -> Alert:
-    return Alert(
-        tenant_id=item["tenant_id"],
-        name="use_case.suspended",
-        severity="critical",
-        summary=f"use case {item['use_case']} was auto-suspended: {item['criterion']} {item['value']:.1%} over "
-        f"{item['events']} events exceeds {item['threshold']:.1%} (incident {item['incident_id']})",
-        use_case=item["use_case"],
-        labels={"suspension": item["id"]},
-        value=item["value"],
-    )
+    summary = (f"use case {item['use_case']} was auto-suspended: {item['criterion']} {item['value']:.1%} over "
+               f"{item['events']} events exceeds {item['threshold']:.1%} (incident {item['incident_id']})")
+    return _sweep_alert(item, "use_case.suspended", "critical", summary, label="suspension", value="value")
 
 
 async def _alert(rt: Any, alert: Alert) -> None:

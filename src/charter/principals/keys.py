@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import ROLES, Principal
 from charter.errors import AuthenticationFailed, CharterError, InvalidRequest, NotFound, Unavailable
+from charter.store.records import pick, pick_iso
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
 from charter.store.types import iso
 
@@ -148,16 +149,10 @@ def list_keys(conn: Connection, *, tenant_id: str) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "id": r.id,
-            "name": r.name,
+            **pick(r, "id", "name"),
             "prefix": f"{KEY_PREFIX}{r.prefix}",
-            "role": r.role,
-            "use_case": r.use_case,
-            "scopes": r.scopes,
-            "created_at": iso(r.created_at),
-            "expires_at": iso(r.expires_at),
-            "revoked_at": iso(r.revoked_at),
-            "last_used_at": iso(r.last_used_at),
+            **pick(r, "role", "use_case", "scopes"),
+            **pick_iso(r, "created_at", "expires_at", "revoked_at", "last_used_at"),
         }
         for r in rows
     ]

@@ -22,7 +22,7 @@ from charter.policy.current import use_case_id
 from charter.prompts.render import BUILTIN_NAMES, check_template
 from charter.prompts.spec import PromptSpec, content_hash
 from charter.prompts.tables import prompt_label_moves, prompt_labels, prompt_versions, prompts
-from charter.store.records import found
+from charter.store.records import found_in
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
@@ -104,8 +104,8 @@ def _to_version(row: Any) -> PromptVersion:
 
 
 def _prompt_row(conn: Connection, tenant_id: str, name: str) -> Any:
-    return found(conn, select(prompts).where(prompts.c.tenant_id == tenant_id, prompts.c.name == name),
-                 f"prompt {name!r} not found; push it with `charter prompts push FILE`")
+    return found_in(conn, prompts, tenant_id, f"prompt {name!r} not found; push it with `charter prompts push FILE`",
+                    name=name)
 
 
 def _ensure_prompt(conn: Connection, tenant_id: str, spec: PromptSpec, actor: str) -> Any:

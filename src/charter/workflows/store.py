@@ -16,7 +16,7 @@ from charter.domain import Principal
 from charter.errors import NotFound
 from charter.oversight.sealing import open_json, seal_json
 from charter.policy.service import get_use_case, tenant_id_for
-from charter.store.records import found
+from charter.store.records import found_in
 from charter.store.schema import new_id, utcnow
 from charter.store.types import iso
 from charter.workflows.spec import Workflow, parse_workflow
@@ -115,11 +115,7 @@ def list_workflows(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
 
 
 def get_run(conn: Connection, tenant_id: str, run_id: str) -> Any:
-    return found(
-        conn,
-        select(workflow_runs).where(workflow_runs.c.id == run_id, workflow_runs.c.tenant_id == tenant_id),
-        f"workflow run {run_id!r} not found",
-    )
+    return found_in(conn, workflow_runs, tenant_id, f"workflow run {run_id!r} not found", id=run_id)
 
 
 def run_record(conn: Connection, row: Any) -> dict[str, Any]:

@@ -60,20 +60,10 @@ def fingerprint(alert: Alert) -> str:
 
 
 def alert_json(row: Any) -> dict[str, Any]:
+    fields = ("id", "tenant_id", "name", "use_case", "labels", "severity", "summary", "value", "status")
     return {
-        "id": row["id"],
-        "tenant_id": row["tenant_id"],
-        "name": row["name"],
-        "use_case": row["use_case"],
-        "labels": row["labels"],
-        "severity": row["severity"],
-        "summary": row["summary"],
-        "value": row["value"],
-        "status": row["status"],
-        "started_at": iso(row["started_at"]),
-        "fired_at": iso(row["fired_at"]),
-        "last_notified_at": iso(row["last_notified_at"]),
-        "resolved_at": iso(row["resolved_at"]),
+        **{k: row[k] for k in fields},
+        **{k: iso(row[k]) for k in ("started_at", "fired_at", "last_notified_at", "resolved_at")},
         "notifications": row["notifications"],
     }
 
@@ -133,17 +123,20 @@ def _notify(conn: Connection, row: dict[str, Any], kind: str, routing: Routing, 
     return sent
 
 
-def _fired(conn: Connection, row: dict[str, Any], routing: Routing, now: dt.datetime) -> str:
+def _ledgered(
+    conn: Connection, row: dict[str, Any], now: dt.datetime, action: str, fields: tuple[str, ...], **extra: Any
+) -> str | None:
+    """Ledger ``action`` on the alert ``row``: its ``fields``, ``extra`` and the silence that matches it
+    now (``silenced_by``), whose id it returns."""
     silenced = _silence(conn, row, now)
-    event = {k: row[k] for k in ("name", "use_case", "labels", "severity", "summary", "value")}
-    ledger.append(
-        conn,
-        tenant_id=row["tenant_id"],
-        actor=_ACTOR,
-        action="alert.fired",
-        subject=row["id"],
-        event={**event, "silenced_by": silenced},
-    )
+    event = {**{k: row[k] for k in fields}, **extra, "silenced_by": silenced}
+    ledger.append(conn, tenant_id=row["tenant_id"], actor=_ACTOR, action=action, subject=row["id"], event=event)
+    return silenced
+
+
+def _fired(conn: Connection, row: dict[str, Any], routing: Routing, now: dt.datetime) -> str:
+    fields = ("name", "use_case", "labels", "severity", "summary", "value")
+    silenced = _ledgered(conn, row, now, "alert.fired", fields)
     if silenced is None:
         _notify(conn, row, "firing", routing, now)
         return "fired"
@@ -208,16 +201,8 @@ def resolve_in(conn: Connection, alert: Alert, routing: Routing, now: dt.datetim
         values["value"] = alert.value
     conn.execute(update(alerts).where(alerts.c.id == row["id"]).values(**values))
     row.update(values)
-    silenced = _silence(conn, row, now)
-    event = {k: row[k] for k in ("name", "use_case", "labels", "severity", "value")}
-    ledger.append(
-        conn,
-        tenant_id=row["tenant_id"],
-        actor=_ACTOR,
-        action="alert.resolved",
-        subject=row["id"],
-        event={**event, "fired_at": iso(row["fired_at"]), "silenced_by": silenced},
-    )
+    fields = ("name", "use_case", "labels", "severity", "value")
+    silenced = _ledgered(conn, row, now, "alert.resolved", fields, fired_at=iso(row["fired_at"]))
     if row["last_notified_at"] is not None and silenced is None:
         _queue(conn, row, "resolved", routing.sinks.get(row["severity"], ()), now)
     return "resolved"
