@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
+from charter.api.deps import Admin, Overseer, RecordReader, RuntimeDep
+from charter.api.params import UseCaseFilter
 from charter.errors import InvalidRequest
 from charter.monitor import cost
 from charter.monitor.alerts.delivery import sink_health, start_delivery, stop_delivery
@@ -31,10 +31,6 @@ __all__ = ["router", "setup"]
 
 router = APIRouter(tags=["alerts"])
 
-READERS = require_roles("admin", "auditor", "reviewer")
-ADMIN = require_roles("admin")
-COST_READERS = require_roles("admin", "auditor", "developer")
-
 
 class SilenceIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -46,25 +42,23 @@ class SilenceIn(BaseModel):
 
 @router.get("/api/v1/alerts")
 def alerts(
+    p: Overseer,
+    rt: RuntimeDep,
     status: Literal["pending", "firing", "resolved", "open"] | None = Query(default=None),
     limit: int = Query(200, ge=1, le=1000),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: list_alerts(conn, None if p.platform else p.tenant_id, status=status, limit=limit))
 
 
 @router.get("/api/v1/alerts/silences")
 def silences(
-    all_: bool = Query(False, alias="all", description="Include ended silences."),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
+    p: Overseer, rt: RuntimeDep, all_: bool = Query(False, alias="all", description="Include ended silences.")
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: list_silences(conn, p.tenant_id, utcnow(), include_ended=all_))
 
 
 @router.post("/api/v1/alerts/silences", status_code=201)
-def silence(body: SilenceIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def silence(body: SilenceIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(
         lambda c: create_silence(
@@ -74,13 +68,13 @@ def silence(body: SilenceIn, p: Principal = Depends(ADMIN), rt: Runtime = Depend
 
 
 @router.delete("/api/v1/alerts/silences/{silence_id}")
-def unsilence(silence_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def unsilence(silence_id: str, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(lambda c: expire_silence(c, p.tenant_id, silence_id, actor=p.key_id, now=now))
 
 
 @router.get("/api/v1/alerts/sinks")
-def sinks(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def sinks(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: [h.as_dict() for h in sink_health(conn)])
 
 
@@ -95,12 +89,12 @@ def _day(value: str | None, default: dt.datetime, param: str) -> dt.datetime:
 
 @router.get("/api/v1/cost/spend")
 def spend(
+    p: RecordReader,
+    rt: RuntimeDep,
     since: str | None = Query(default=None, max_length=32, description="ISO date; default 30 days ago."),
     until: str | None = Query(default=None, max_length=32, description="ISO date (exclusive); default now."),
-    use_case: str | None = Query(default=None, max_length=64),
+    use_case: UseCaseFilter = None,
     group_by: list[Literal["tenant", "use_case", "model", "day"]] = Query(default=list(cost.GROUPS)),
-    p: Principal = Depends(COST_READERS),
-    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     now = utcnow()
     start = _day(since, now - dt.timedelta(days=30), "since")
@@ -117,12 +111,7 @@ def spend(
 
 
 @router.get("/api/v1/cost/report/{use_case}")
-def report(
-    use_case: str,
-    days: int = Query(30, ge=1, le=366),
-    p: Principal = Depends(COST_READERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
+def report(use_case: str, p: RecordReader, rt: RuntimeDep, days: int = Query(30, ge=1, le=366)) -> dict[str, Any]:
     return rt.read(lambda conn: cost.use_case_report(conn, p.tenant_id, use_case, now=utcnow(), days=days))
 
 

@@ -7,6 +7,10 @@ carry the marks the edge reads: ``charter_roles`` on a dependency or an endpoint
 route under ``/api/`` that authenticates its caller by other means (``@public``: the OpenID provider's
 back-channel logout, whose credential is the signed logout token).
 
+A route takes its caller and the runtime as typed parameters, ``p: Builder, rt: RuntimeDep``: one alias
+per role group of :mod:`charter.principals.roles` that several routers use (a group one router alone
+uses is aliased there).
+
 A bearer credential is an API key (``chk_...``) or, when single sign-on is configured
 (``CHARTER_OIDC_ISSUER``), a person's OpenID Connect token (a JWT) on the management API: both give a
 :class:`~charter.domain.Principal` (:mod:`charter.identity.oidc`)."""
@@ -15,18 +19,30 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from charter.domain import Principal
 from charter.errors import AuthenticationFailed, PermissionDenied
 from charter.identity.oidc import OidcVerifier, Person, looks_like_jwt, require_mfa
+from charter.principals import roles as groups
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
 
 __all__ = [
     "PRINCIPAL",
+    "Admin",
+    "Anyone",
+    "AppUser",
+    "Auditor",
+    "Builder",
+    "Caller",
+    "Overseer",
+    "RecordReader",
+    "Reviewer",
+    "RuntimeDep",
+    "Staff",
     "authenticate",
     "bearer_of",
     "check_role",
@@ -122,6 +138,24 @@ def require_roles(*allowed: str) -> Callable[[Request], Principal]:
 
     dependency.charter_roles = allowed  # type: ignore[attr-defined]
     return dependency
+
+
+#: The runtime, as a route parameter: ``rt: RuntimeDep``.
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+#: Any authenticated caller, whatever its role (the route decides what it may see).
+Caller = Annotated[Principal, Depends(authenticate)]
+
+# The caller, authenticated and in one of the role groups of :mod:`charter.principals.roles`, as a
+# route parameter (``p: Builder``); the edge reads the group from the dependency before the body.
+Admin = Annotated[Principal, Depends(require_roles(*groups.ADMINS))]
+Builder = Annotated[Principal, Depends(require_roles(*groups.BUILDERS))]
+Staff = Annotated[Principal, Depends(require_roles(*groups.STAFF))]
+Reviewer = Annotated[Principal, Depends(require_roles(*groups.REVIEWERS))]
+Overseer = Annotated[Principal, Depends(require_roles(*groups.OVERSEERS))]
+Auditor = Annotated[Principal, Depends(require_roles(*groups.AUDITORS))]
+RecordReader = Annotated[Principal, Depends(require_roles(*groups.RECORD_READERS))]
+AppUser = Annotated[Principal, Depends(require_roles(*groups.APP_USERS))]
+Anyone = Annotated[Principal, Depends(require_roles(*groups.EVERYONE))]
 
 
 def roles(*allowed: str) -> Callable[[F], F]:

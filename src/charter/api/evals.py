@@ -10,31 +10,23 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
+from charter.api.deps import Builder, RuntimeDep, Staff
+from charter.api.params import JsonBody
 from charter.errors import NotFound
 from charter.evals import approvals, compare, datasets, experiments, gate, report, suites
 from charter.evals.breakdown import breakdown
 from charter.evals.launch import RunRequest, launch_run, resume_run
-from charter.runtime import Runtime
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/evals", tags=["evaluations"])
 
-READERS = require_roles("admin", "developer", "reviewer", "auditor")
-BUILDERS = require_roles("admin", "developer")
 
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class DatasetIn(_Body):
+class DatasetIn(JsonBody):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,62}$")
     format: Literal["jsonl", "csv"] = "jsonl"
     content: str = Field(min_length=1, max_length=20_000_000)
@@ -42,14 +34,14 @@ class DatasetIn(_Body):
     source: str = Field(default="api", max_length=200)
 
 
-class SuiteIn(_Body):
+class SuiteIn(JsonBody):
     dataset: str = Field(min_length=1, max_length=80)
     evaluators: list[str | dict[str, Any]] = Field(min_length=1, max_length=50)
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
 
 
-class GateIn(_Body):
+class GateIn(JsonBody):
     use_case: str = Field(max_length=64)
     prompt: str | None = Field(default=None, max_length=80, description="Candidate prompt version: name@N.")
     model: str | None = Field(default=None, max_length=64, description="Candidate model alias.")
@@ -57,7 +49,7 @@ class GateIn(_Body):
     run_id: str | None = Field(default=None, max_length=40)
 
 
-class ModelChangeRequestIn(_Body):
+class ModelChangeRequestIn(JsonBody):
     """The caller asks for the change: its key is the requester (there is no ``requested_by``)."""
 
     use_case: str = Field(max_length=64)
@@ -65,7 +57,7 @@ class ModelChangeRequestIn(_Body):
     reason: str = Field(default="", max_length=2000)
 
 
-class ModelApprovalIn(_Body):
+class ModelApprovalIn(JsonBody):
     """The caller approves a request: its key is the approver and must not be the requester's."""
 
     request_id: str = Field(min_length=1, max_length=40)
@@ -74,14 +66,12 @@ class ModelApprovalIn(_Body):
 
 # -- datasets and suites ----------------------------------------------------------------------
 @router.get("/datasets")
-def list_datasets(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_datasets(p: Staff, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: datasets.list_datasets(conn, p.tenant_id))
 
 
 @router.post("/datasets", status_code=201)
-def import_dataset(
-    body: DatasetIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def import_dataset(body: DatasetIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     result: dict[str, Any] = rt.writer.write(
         lambda c: datasets.import_dataset(
             c,
@@ -98,9 +88,7 @@ def import_dataset(
 
 
 @router.post("/suites/{use_case}/approve")
-def approve_suite(
-    use_case: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def approve_suite(use_case: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Approve the suite's current state (the caller must not have set it nor created its dataset
     version): a suite that is a requester's own work gates their change only after this."""
     decision = rt.writer.write(lambda c: approvals.approve_suite(c, p.tenant_id, use_case, approver=p.key_id))
@@ -110,14 +98,12 @@ def approve_suite(
 
 
 @router.get("/suites/{use_case}")
-def show_suite(use_case: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show_suite(use_case: str, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: suites.get_suite(conn, p.tenant_id, use_case).as_dict())
 
 
 @router.put("/suites/{use_case}")
-def set_suite(
-    use_case: str, body: SuiteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def set_suite(use_case: str, body: SuiteIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     known = rt.extensions.names("evaluators")
     spec = suites.SuiteSpec(use_case=use_case, **body.model_dump())
     result: dict[str, Any] = rt.writer.write(
@@ -128,19 +114,14 @@ def set_suite(
 
 # -- runs -------------------------------------------------------------------------------------
 @router.post("/runs", status_code=202)
-async def start_run(
-    body: RunRequest, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+async def start_run(body: RunRequest, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Start an experiment over the registered models; it runs in the background."""
     return await launch_run(rt, p, body)
 
 
 @router.post("/experiments/{experiment_id}/resume", status_code=202)
 async def resume(
-    experiment_id: str,
-    concurrency: int = Query(default=4, ge=1, le=64),
-    p: Principal = Depends(BUILDERS),
-    rt: Runtime = Depends(get_runtime),
+    experiment_id: str, p: Builder, rt: RuntimeDep, concurrency: int = Query(default=4, ge=1, le=64)
 ) -> dict[str, Any]:
     def runs() -> list[dict[str, Any]]:
         return rt.read(lambda conn: experiments.list_runs(conn, p.tenant_id, experiment=experiment_id))
@@ -153,18 +134,16 @@ async def resume(
 
 @router.get("/runs")
 def list_runs(
+    p: Staff,
+    rt: RuntimeDep,
     experiment: str | None = Query(default=None, max_length=40),
     limit: int = Query(default=50, ge=1, le=500),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: experiments.list_runs(conn, p.tenant_id, limit=limit, experiment=experiment))
 
 
 @router.get("/runs/{run_id}")
-def show_run(
-    run_id: str, items: bool = Query(default=False), p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_run(run_id: str, p: Staff, rt: RuntimeDep, items: bool = Query(default=False)) -> dict[str, Any]:
     with rt.engine.connect() as conn:
         data = experiments.run_dict(experiments.load_run(conn, p.tenant_id, run_id))
         if items:
@@ -177,10 +156,7 @@ def show_run(
 
 @router.get("/runs/{run_id}/breakdown")
 def run_breakdown(
-    run_id: str,
-    by: str = Query(default="tag", max_length=64),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
+    run_id: str, p: Staff, rt: RuntimeDep, by: str = Query(default="tag", max_length=64)
 ) -> dict[str, Any]:
     """Every metric per tag or per item metadata value (``by=group``, ``by=language``), with the widest gap."""
     return rt.read(lambda conn: breakdown(conn, p.tenant_id, run_id, by=by))
@@ -188,35 +164,25 @@ def run_breakdown(
 
 @router.get("/compare")
 def compare_runs(
-    a: str = Query(max_length=40),
-    b: str = Query(max_length=40),
-    seed: int = Query(default=0),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
+    p: Staff, rt: RuntimeDep, a: str = Query(max_length=40), b: str = Query(max_length=40), seed: int = Query(default=0)
 ) -> dict[str, Any]:
     return rt.read(lambda conn: compare.compare_runs(conn, p.tenant_id, a, b, seed=seed))
 
 
 @router.get("/report", response_class=HTMLResponse)
-def html_report(
-    ids: list[str] = Query(min_length=1, max_length=20),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
-) -> HTMLResponse:
+def html_report(p: Staff, rt: RuntimeDep, ids: list[str] = Query(min_length=1, max_length=20)) -> HTMLResponse:
     return rt.read(lambda conn: HTMLResponse(report.render_report(conn, p.tenant_id, ids)))
 
 
 # -- the gate ---------------------------------------------------------------------------------
 @router.post("/gate")
-def check_gate(body: GateIn, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def check_gate(body: GateIn, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     """Would this candidate pass? Read only: nothing moves, nothing is recorded."""
     return rt.read(lambda conn: gate.check_candidate(conn, p.tenant_id, gate.Candidate(**body.model_dump())).as_dict())
 
 
 @router.post("/approvals/model/requests", status_code=201)
-def request_model_change(
-    body: ModelChangeRequestIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def request_model_change(body: ModelChangeRequestIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Ask for a model change (MD-3); the caller's key is the requester. Another key approves it."""
     result: dict[str, Any] = rt.writer.write(
         lambda c: approvals.request_model_change(
@@ -228,15 +194,13 @@ def request_model_change(
 
 @router.get("/approvals/model/requests")
 def list_model_change_requests(
-    limit: int = Query(default=50, ge=1, le=500), p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
+    p: Staff, rt: RuntimeDep, limit: int = Query(default=50, ge=1, le=500)
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: approvals.list_model_change_requests(conn, p.tenant_id, limit=limit))
 
 
 @router.post("/approvals/model")
-def approve_model_change(
-    body: ModelApprovalIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def approve_model_change(body: ModelApprovalIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Record the caller's approval of a model change request; 409 ``same_principal`` when the caller
     asked for it, ``suite_changed_by_requester`` or ``gate_failed`` when the gate refuses (recorded too)."""
     decision = rt.writer.write(

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import time
-import uuid
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
 from charter.api.deps import authenticate, get_runtime, roles
 from charter.api.responses import JSONResponse
-from charter.domain import ChatMessage, Exchange, GenerationParams, Principal
-from charter.errors import CharterError, InvalidRequest, PermissionDenied
+from charter.domain import Exchange, Principal
+from charter.errors import CharterError, InvalidRequest
+from charter.gateway.calls import chat_exchange, check_gateway_principal, open_exchange, pipeline_of
 from charter.gateway.generate import route, upstream_failed
-from charter.gateway.pipeline import Pipeline
 from charter.gateway.record import record
 from charter.gateway.refusals import start_refusals, stop_refusals
 from charter.gateway.request import (
@@ -30,12 +29,12 @@ from charter.gateway.request import (
 from charter.gateway.stages import admit
 from charter.gateway.state import gateway_of
 from charter.guards.stages import screen_input
-from charter.identity.subjects import identify
+from charter.principals.roles import CALLERS
 from charter.providers.base import ProviderError
 from charter.providers.router import eligible_models
 from charter.runtime import Runtime
 
-__all__ = ["chat_exchange", "check_gateway_principal", "pipeline_of", "router", "setup"]
+__all__ = ["router", "setup"]
 
 router = APIRouter(tags=["gateway"])
 
@@ -89,82 +88,38 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def pipeline_of(rt: Runtime) -> Pipeline:
-    """The runtime's one :class:`Pipeline` (the console's citizen chat runs its exchanges through it too)."""
-    return rt.part("pipeline", Pipeline, lambda: Pipeline(rt))
+F = TypeVar("F", bound=Callable[..., Any])
+B = TypeVar("B", ChatBody, EmbeddingsBody)
+
+
+def _model_call(path: str, schema: dict[str, Any]) -> Callable[[F], F]:
+    """``POST path`` for app and developer keys; the route reads its own JSON body, described by ``schema``."""
+    post = router.post(
+        path,
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}},
+        responses=_ERRORS,
+        response_model=None,
+    )
+    return lambda endpoint: post(roles(*CALLERS)(endpoint))
 
 
 def _gateway_principal(request: Request, scope: str) -> Principal:
     return check_gateway_principal(authenticate(request), scope)
 
 
-def check_gateway_principal(principal: Principal, scope: str) -> Principal:
-    """The principal if it may call models with ``scope`` (an app or developer key bound to a use
-    case, its scopes allowing it), else ``403``."""
-    if principal.role not in ("app", "developer"):
-        raise PermissionDenied(f"role {principal.role!r} may not call models; use an app key", code="role_not_allowed")
-    if principal.use_case is None:
-        raise PermissionDenied(
-            "this key is not bound to a use case; create one with `charter keys create --use-case NAME --role app`",
-            code="out_of_scope",
-        )
-    if principal.scopes and scope not in principal.scopes:
-        raise PermissionDenied(
-            f"this key's scopes ({', '.join(principal.scopes)}) do not include {scope!r}", code="out_of_scope"
-        )
-    return principal
+async def _intake(
+    request: Request, scope: str, parse: Callable[[Any], B]
+) -> tuple[Runtime, Principal, ClientIds, B]:
+    """What a model call starts from: the caller (allowed ``scope``), its client ids and its parsed body."""
+    principal = _gateway_principal(request, scope)
+    ids = client_ids(request.headers)  # what the store keeps is checked before any work
+    return get_runtime(request), principal, ids, parse(await read_json(request))
 
 
-def _exchange(
-    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody, headers: Mapping[str, str]
-) -> Exchange:
-    """The exchange of one call under the use case's charter in force, its end user identified."""
-    policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
-    if isinstance(body, ChatBody):
-        messages, params, metadata = body.messages, body.params, body.metadata
-    else:
-        messages, params, metadata = [ChatMessage("user", t) for t in body.inputs], GenerationParams(body.model), {}
-    ex = Exchange(
-        request_id=ids.request_id or uuid.uuid4().hex,
-        principal=principal,
-        use_case_id=policy.use_case_id,
-        charter=policy.charter,
-        charter_version=policy.version,
-        messages=messages,
-        params=params,
-        conversation_id=ids.conversation_id,
-        metadata=metadata,
-    )
-    who = identify(rt, policy.charter, principal.tenant_id, body.user, headers)
-    ex.subject_id, ex.officer, ex.training_consent = who.subject_id, who.officer, who.training_consent
-    return ex
-
-
-def chat_exchange(
-    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody, headers: Mapping[str, str]
-) -> Exchange:
-    """The exchange of one chat completion, ready for :meth:`Pipeline.chat`: what
-    ``POST /v1/chat/completions`` runs, and the console's citizen chat with its server-side app key."""
-    ex = _exchange(rt, principal, ids, body, headers)
-    variables = body.metadata.get("variables") if body.metadata else None
-    if isinstance(variables, dict):
-        ex.variables = variables
-    return ex
-
-
-@router.post(
-    "/v1/chat/completions",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _CHAT_SCHEMA}}}},
-    responses=_ERRORS,
-    response_model=None,
-)
-@roles("app", "developer")
+@_model_call("/v1/chat/completions", _CHAT_SCHEMA)
 async def chat_completions(request: Request) -> Response:
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
-    rt = get_runtime(request)
-    principal = _gateway_principal(request, "chat")
-    ids = client_ids(request.headers)  # what the store keeps is checked before any work
-    body = parse_chat(await read_json(request))
+    rt, principal, ids, body = await _intake(request, "chat", parse_chat)
     ex = chat_exchange(rt, principal, ids, body, request.headers)
     outcome = await pipeline_of(rt).chat(ex)
     if outcome.stream is not None:
@@ -175,7 +130,7 @@ async def chat_completions(request: Request) -> Response:
 
 
 @router.get("/v1/models", responses=_ERRORS)
-@roles("app", "developer")
+@roles(*CALLERS)
 async def list_models(request: Request) -> dict[str, Any]:
     """The model aliases this key's use case may use now (OpenAI list format)."""
     rt = get_runtime(request)
@@ -205,20 +160,11 @@ async def list_models(request: Request) -> dict[str, Any]:
     }
 
 
-@router.post(
-    "/v1/embeddings",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _EMBED_SCHEMA}}}},
-    responses=_ERRORS,
-    response_model=None,
-)
-@roles("app", "developer")
+@_model_call("/v1/embeddings", _EMBED_SCHEMA)
 async def embeddings(request: Request) -> Response:
     """Embeddings from an allowed model whose provider offers them; recorded like every model call."""
-    rt = get_runtime(request)
-    principal = _gateway_principal(request, "embeddings")
-    ids = client_ids(request.headers)
-    body = parse_embeddings(await read_json(request))
-    ex = _exchange(rt, principal, ids, body, request.headers)
+    rt, principal, ids, body = await _intake(request, "embeddings", parse_embeddings)
+    ex = open_exchange(rt, principal, ids, body, request.headers)
     try:
         await admit(ex, rt)
         await screen_input(ex, rt)

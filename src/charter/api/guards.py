@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
-from charter.domain.exchange import ROLES
+from charter.api.deps import Anyone, RuntimeDep
+from charter.api.params import JsonBody
 from charter.guards import guard_set, scan_text
-from charter.runtime import Runtime
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/guards", tags=["guards"])
-ANYONE = require_roles(*ROLES)
 
 
-class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
+class ScanIn(JsonBody):
     text: str = Field(description="The text to screen.")
     guards: list[str] | None = Field(default=None, description="Guards to run. Default: every input guard.")
     direction: Literal["input", "output", "context"] = "input"
@@ -45,8 +40,7 @@ class ScanOut(BaseModel):
 
 
 @router.post("/scan", response_model=ScanOut)
-async def scan(body: ScanIn, p: Principal = Depends(ANYONE),
-               rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+async def scan(body: ScanIn, p: Anyone, rt: RuntimeDep) -> dict[str, Any]:
     """Findings with character offsets into ``text`` (never the matched values) and a verdict."""
     guards = guard_set(rt)
     result: dict[str, Any] = await run_in_threadpool(
@@ -55,8 +49,7 @@ async def scan(body: ScanIn, p: Principal = Depends(ANYONE),
 
 
 @router.get("")
-async def list_guards(p: Principal = Depends(ANYONE),
-                      rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+async def list_guards(p: Anyone, rt: RuntimeDep) -> list[dict[str, Any]]:
     """Installed guards with their versions and directions."""
     rows: list[dict[str, Any]] = await run_in_threadpool(guard_set(rt).describe)
     return rows

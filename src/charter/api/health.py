@@ -18,14 +18,11 @@ from charter.api.deps import authenticate, get_runtime, is_loopback
 from charter.api.responses import JSONResponse
 from charter.errors import CharterError
 from charter.monitor.health import run_checks
+from charter.principals.roles import AUDITORS
 
-__all__ = ["DETAIL_ROLES", "router"]
+__all__ = ["router"]
 
 router = APIRouter(tags=["health"])
-
-#: Roles whose keys see the failed checks of ``/readyz`` from anywhere.
-DETAIL_ROLES = ("admin", "auditor")
-
 
 @router.get("/healthz", include_in_schema=False)
 async def healthz() -> JSONResponse:
@@ -42,7 +39,7 @@ async def _may_see_detail(request: Request) -> bool:
         principal = await anyio.to_thread.run_sync(authenticate, request)
     except CharterError:  # a bad key (or the store down) gets the bare status, never an error
         return False
-    return principal.role in DETAIL_ROLES
+    return principal.role in AUDITORS  # they see the failed checks from anywhere
 
 
 @router.get("/readyz", include_in_schema=False)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
+from charter.api.deps import Auditor, RuntimeDep
 from charter.jobs.service import list_jobs, start_scheduler, stop_scheduler
 from charter.runtime import Runtime
 
@@ -19,15 +18,13 @@ __all__ = ["router", "setup"]
 
 router = APIRouter(tags=["jobs"])
 
-READERS = require_roles("admin", "auditor")
-
 
 @router.get("/api/v1/jobs")
 def jobs(
+    p: Auditor,
+    rt: RuntimeDep,
     job: str | None = Query(default=None, max_length=64, description="Only this job and its runs."),
     limit: int = Query(50, ge=1, le=1000, description="Runs to list, newest first."),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     return list_jobs(rt, job=job, limit=limit, outcomes=p.platform)
 

@@ -13,12 +13,12 @@ import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query, Request
+from pydantic import Field
 
 from charter import knowledge
-from charter.api.deps import get_runtime, require_roles, takes_upload
-from charter.domain import Principal
+from charter.api.deps import AppUser, Auditor, Builder, RuntimeDep, takes_upload
+from charter.api.params import JsonBody
 from charter.errors import InvalidRequest
 from charter.knowledge import service
 from charter.knowledge.lineage import lineage as lineage_of
@@ -27,10 +27,6 @@ from charter.runtime import Runtime
 __all__ = ["router"]
 
 router = APIRouter(tags=["knowledge"])
-
-MANAGE = require_roles("admin", "developer")
-QUERY = require_roles(*service.QUERY_ROLES)
-LINEAGE = require_roles("admin", "auditor")
 
 
 async def _spool(request: Request, rt: Runtime) -> Path:
@@ -66,8 +62,7 @@ def _ingest_file(
     return knowledge.ingest(rt, sources=[source], **kwargs)
 
 
-class KnowledgeBaseIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class KnowledgeBaseIn(JsonBody):
     name: str = Field(pattern=service.NAME_PATTERN)
     description: str = ""
     classification: str = "internal"
@@ -79,17 +74,14 @@ class KnowledgeBaseIn(BaseModel):
     overlap_chars: int = Field(default=200, ge=0)
 
 
-class QueryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class QueryIn(JsonBody):
     query: str = Field(min_length=1, max_length=8000)
     top_k: int = Field(default=5, ge=1, le=50)
     mode: Literal["lexical", "dense", "hybrid"] | None = None
 
 
 @router.post("/api/v1/kb", status_code=201)
-def create(
-    body: KnowledgeBaseIn, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def create(body: KnowledgeBaseIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Create a knowledge base."""
     return rt.writer.write(
         lambda c: service.create_kb(
@@ -100,12 +92,12 @@ def create(
 
 
 @router.get("/api/v1/kb")
-def list_(p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_(p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: service.list_kbs(conn, p.tenant_id))
 
 
 @router.get("/api/v1/kb/{kb}")
-def show(kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show(kb: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: service.get_kb(conn, p.tenant_id, kb))
 
 
@@ -114,13 +106,13 @@ def show(kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runt
 async def upload(
     kb: str,
     request: Request,
+    p: Builder,
+    rt: RuntimeDep,
     filename: str = Query(
         min_length=1, max_length=300, description="File name; its suffix picks the loader."
     ),
     source_uri: str | None = Query(default=None, max_length=1000, description="Where the file came from."),
     classification: str | None = Query(default=None),
-    p: Principal = Depends(MANAGE),
-    rt: Runtime = Depends(get_runtime),
 ) -> dict[str, Any]:
     """Upload one file as the raw request body (``curl --data-binary @file``), up to
     ``CHARTER_MAX_UPLOAD_BYTES``. The answer is the ingestion report: the new version, or
@@ -146,16 +138,12 @@ async def upload(
 
 
 @router.get("/api/v1/kb/{kb}/documents")
-def documents(
-    kb: str, deleted: bool = False, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def documents(kb: str, p: Builder, rt: RuntimeDep, deleted: bool = False) -> list[dict[str, Any]]:
     return rt.read(lambda conn: service.list_documents(conn, p.tenant_id, kb, include_deleted=deleted))
 
 
 @router.delete("/api/v1/kb/{kb}/documents/{document_id}")
-def delete(
-    kb: str, document_id: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def delete(kb: str, document_id: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Delete a document; chunks, vectors and index entries go with it; a new version records it."""
     return knowledge.delete_document(
         rt, tenant_id=p.tenant_id, kb_name=kb, document_id=document_id, actor=service.actor_of(p)
@@ -163,24 +151,18 @@ def delete(
 
 
 @router.get("/api/v1/kb/{kb}/versions")
-def versions(
-    kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def versions(kb: str, p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: service.list_versions(conn, p.tenant_id, kb))
 
 
 @router.post("/api/v1/kb/{kb}/rebuild")
-async def rebuild(
-    kb: str, p: Principal = Depends(MANAGE), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+async def rebuild(kb: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Re-create the lexical index and vectors from the stored chunks."""
     return await asyncio.to_thread(knowledge.rebuild, rt, tenant_id=p.tenant_id, kb_name=kb, actor=service.actor_of(p))
 
 
 @router.post("/api/v1/kb/{kb}/query")
-async def query(
-    kb: str, body: QueryIn, p: Principal = Depends(QUERY), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+async def query(kb: str, body: QueryIn, p: AppUser, rt: RuntimeDep) -> dict[str, Any]:
     """Ranked chunks with scores and citations, from a knowledge base the caller may read."""
     hits = await asyncio.to_thread(knowledge.query, rt, p, [kb], body.query, top_k=body.top_k, mode=body.mode)
     return {
@@ -203,8 +185,6 @@ async def query(
 
 
 @router.get("/api/v1/interactions/{interaction_id}/lineage")
-def lineage(
-    interaction_id: str, p: Principal = Depends(LINEAGE), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def lineage(interaction_id: str, p: Auditor, rt: RuntimeDep) -> dict[str, Any]:
     """The chunks an interaction used → their documents → files with checksums, with the versions."""
     return rt.read(lambda conn: lineage_of(conn, tenant_id=p.tenant_id, interaction_id=interaction_id))

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, FastAPI, Query
+from pydantic import Field
 
-from charter.api.deps import get_runtime, require_roles
+from charter.api.deps import Admin, Auditor, RuntimeDep
+from charter.api.params import JsonBody
 from charter.domain import Principal
 from charter.errors import PermissionDenied
 from charter.ledger import service
@@ -20,59 +21,51 @@ from charter.ledger.checkpoint import checkpoint_now, start_checkpointer, stop_c
 from charter.ledger.proofs import head_at
 from charter.ledger.proofs import heads as list_heads
 from charter.ledger.purge import set_legal_hold
-from charter.runtime import Runtime
 
 __all__ = ["router", "setup"]
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
-
-AUDIT = require_roles("auditor", "admin")
-ADMIN = require_roles("admin")
 
 
 def _scope(p: Principal) -> str | None:
     return None if p.platform else p.tenant_id
 
 
-class HoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class HoldIn(JsonBody):
     on: bool
     reason: str = Field(default="", max_length=500)
 
 
 @router.get("/head")
-def head(p: Principal = Depends(AUDIT), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def head(p: Auditor, rt: RuntimeDep) -> dict[str, Any]:
     """The latest signed tree head (size, root, time, key id, Ed25519 signature)."""
     return rt.read(lambda conn: head_at(conn, None).to_json())
 
 
 @router.get("/heads")
 def heads(
-    limit: int = Query(default=50, ge=1, le=1000),
-    offset: int = Query(default=0, ge=0),
-    p: Principal = Depends(AUDIT),
-    rt: Runtime = Depends(get_runtime),
+    p: Auditor, rt: RuntimeDep, limit: int = Query(default=50, ge=1, le=1000), offset: int = Query(default=0, ge=0)
 ) -> list[dict[str, Any]]:
     """Signed tree heads, newest first."""
     return rt.read(lambda conn: [h.to_json() for h in list_heads(conn, limit=limit, offset=offset)])
 
 
 @router.get("/keys")
-def keys(p: Principal = Depends(AUDIT), rt: Runtime = Depends(get_runtime)) -> dict[str, str]:
+def keys(p: Auditor, rt: RuntimeDep) -> dict[str, str]:
     """Public keys (PEM) by key id: the hex SHA-256 of the raw Ed25519 key."""
     return service.public_keys(rt)
 
 
 @router.get("/entries")
 def entries(
+    p: Auditor,
+    rt: RuntimeDep,
     after: int | None = Query(
         default=None, ge=-1, description="Entries after this sequence number, oldest first."
     ),
     action: str | None = Query(default=None, max_length=64),
     subject: str | None = Query(default=None, max_length=200),
     limit: int = Query(default=50, ge=1, le=1000),
-    p: Principal = Depends(AUDIT),
-    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """Entries of the caller's tenant, newest first (or after a sequence number)."""
     return service.list_entries(
@@ -81,16 +74,13 @@ def entries(
 
 
 @router.get("/entries/{seq}")
-def entry(seq: int, p: Principal = Depends(AUDIT), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def entry(seq: int, p: Auditor, rt: RuntimeDep) -> dict[str, Any]:
     return service.get_entry(rt, seq, tenant_id=_scope(p))
 
 
 @router.get("/proofs/inclusion")
 def inclusion(
-    seq: int = Query(ge=0),
-    tree_size: int | None = Query(default=None, ge=1),
-    p: Principal = Depends(AUDIT),
-    rt: Runtime = Depends(get_runtime),
+    p: Auditor, rt: RuntimeDep, seq: int = Query(ge=0), tree_size: int | None = Query(default=None, ge=1)
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof of an entry in a signed head (the latest by default)."""
     service.get_entry(rt, seq, tenant_id=_scope(p))  # 404 for another tenant's entry
@@ -99,10 +89,7 @@ def inclusion(
 
 @router.get("/proofs/consistency")
 def consistency(
-    first: int = Query(ge=1),
-    second: int | None = Query(default=None, ge=1),
-    p: Principal = Depends(AUDIT),
-    rt: Runtime = Depends(get_runtime),
+    p: Auditor, rt: RuntimeDep, first: int = Query(ge=1), second: int | None = Query(default=None, ge=1)
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof between two signed heads (to the latest by default)."""
     return service.prove_consistency(rt, first, second)
@@ -110,23 +97,20 @@ def consistency(
 
 @router.get("/export")
 def export(
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    p: Principal = Depends(AUDIT),
-    rt: Runtime = Depends(get_runtime),
+    p: Auditor, rt: RuntimeDep, since: dt.datetime | None = None, until: dt.datetime | None = None
 ) -> dict[str, Any]:
     """An offline-verifiable bundle (`charter-verify`); the export is itself recorded (AT-4)."""
     return service.export_bundle(rt, actor=p.key_id, since=since, until=until, tenant_id=_scope(p))
 
 
 @router.post("/checkpoint")
-def checkpoint(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def checkpoint(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     """Sign a head over every entry not yet covered now (the server also does it on its own)."""
     return [h.to_json() for h in checkpoint_now(rt)]
 
 
 @router.post("/verify")
-def verify(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def verify(p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     """Verify the whole ledger (platform admins: it spans every tenant)."""
     if not p.platform:
         raise PermissionDenied(
@@ -136,9 +120,7 @@ def verify(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) ->
 
 
 @router.put("/legal-hold")
-def legal_hold(
-    body: HoldIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def legal_hold(body: HoldIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     """Place or lift the caller's tenant's legal hold (purges skip a tenant on hold)."""
     return rt.writer.write(
         lambda conn: set_legal_hold(

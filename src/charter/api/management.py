@@ -7,15 +7,16 @@ calls ``rt.policy_changed()`` after a change (this replica's policy caches forge
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import Connection
 
 from charter import catalog
-from charter.api.deps import get_runtime, require_roles
+from charter.api.deps import Admin, Builder, RecordReader, RuntimeDep, Staff, require_roles
+from charter.api.params import JsonBody, StatusFilter, UseCaseFilter
 from charter.catalog import ModelSpec
 from charter.domain import Principal
 from charter.errors import PermissionDenied
@@ -26,33 +27,26 @@ from charter.policy import controls as kill
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
 from charter.principals import keys
+from charter.principals.roles import RAW_READERS
 from charter.runtime import Runtime
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["management"])
 
-ADMIN = require_roles("admin")
-READERS = require_roles("admin", "developer", "reviewer", "auditor")
-BUILDERS = require_roles("admin", "developer")
-RECORD_READERS = require_roles("admin", "auditor", "developer")
-AUDITOR = require_roles("auditor")
+RawReader = Annotated[Principal, Depends(require_roles(*RAW_READERS))]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class TenantIn(_Body):
+class TenantIn(JsonBody):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     display_name: str = Field(default="", max_length=200)
 
 
-class CharterIn(_Body):
+class CharterIn(JsonBody):
     yaml: str = Field(min_length=1, max_length=200_000, description="The charter, as YAML text (docs/charter.md).")
 
 
-class KeyIn(_Body):
+class KeyIn(JsonBody):
     role: Literal["admin", "developer", "reviewer", "auditor", "app"]
     use_case: str | None = Field(default=None, max_length=64)
     name: str = Field(default="", max_length=200)
@@ -60,7 +54,7 @@ class KeyIn(_Body):
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
 
 
-class SwitchIn(_Body):
+class SwitchIn(JsonBody):
     scope: Literal["global", "use_case", "model"]
     target: str = Field(default="*", min_length=1, max_length=200)
     reason: str = Field(default="", max_length=2000)
@@ -68,13 +62,13 @@ class SwitchIn(_Body):
 
 # -- tenants -------------------------------------------------------------------------------
 @router.get("/tenants")
-def list_tenants(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_tenants(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     rows = rt.read(policy.list_tenants)
     return rows if p.platform else [r for r in rows if r["id"] == p.tenant_id]
 
 
 @router.post("/tenants", status_code=201)
-def create_tenant(body: TenantIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def create_tenant(body: TenantIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     if not p.platform:
         raise PermissionDenied("only a platform admin creates tenants", code="role_not_allowed")
     tenant_id = rt.writer.write(
@@ -85,14 +79,12 @@ def create_tenant(body: TenantIn, p: Principal = Depends(ADMIN), rt: Runtime = D
 
 # -- use cases -----------------------------------------------------------------------------
 @router.get("/usecases")
-def list_use_cases(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_use_cases(p: Staff, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: policy.list_use_cases(conn, p.tenant_id))
 
 
 @router.post("/usecases", status_code=201)
-def apply_use_case(
-    body: CharterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def apply_use_case(body: CharterIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Apply a charter (a new version when it differs from the current one)."""
     result = rt.writer.write(
         lambda c: policy.apply_charter(c, body.yaml, actor=p.key_id, tenant_id=p.tenant_id, egress=rt.egress,
@@ -103,23 +95,17 @@ def apply_use_case(
 
 
 @router.get("/usecases/{name}")
-def show_use_case(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show_use_case(name: str, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: policy.get_use_case(conn, p.tenant_id, name))
 
 
 @router.get("/usecases/{name}/versions")
-def use_case_versions(
-    name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def use_case_versions(name: str, p: Staff, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: policy.charter_history(conn, p.tenant_id, name))
 
 
 @router.get("/inventory", response_model=None)
-def inventory(
-    format: Literal["json", "csv"] = Query(default="json"),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
-) -> Any:
+def inventory(p: Staff, rt: RuntimeDep, format: Literal["json", "csv"] = Query(default="json")) -> Any:
     """The OMB AI use-case inventory of the caller's tenant, as JSON rows or CSV (MD-4)."""
     rows = rt.read(lambda conn: inventory_rows(conn, p.tenant_id))
     if format == "csv":
@@ -128,19 +114,19 @@ def inventory(
 
 
 @router.get("/usecases/{name}/card", response_model=None)
-def use_case_card(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> Any:
+def use_case_card(name: str, p: Staff, rt: RuntimeDep) -> Any:
     """The use case's system card, in Markdown (AT-5)."""
     return rt.read(lambda conn: PlainTextResponse(system_card(conn, p.tenant_id, name), media_type="text/markdown"))
 
 
 # -- keys ----------------------------------------------------------------------------------
 @router.get("/keys")
-def list_keys(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_keys(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: keys.list_keys(conn, tenant_id=p.tenant_id))
 
 
 @router.post("/keys", status_code=201)
-def create_key(body: KeyIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def create_key(body: KeyIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     """Create a key. The `key` field is shown this once; only its hash is stored."""
     expires = (dt.datetime.now(dt.UTC) + dt.timedelta(days=body.expires_in_days)) if body.expires_in_days else None
 
@@ -169,7 +155,7 @@ def create_key(body: KeyIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 
 
 @router.delete("/keys/{key_id}")
-def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def revoke_key(key_id: str, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     result = rt.writer.write(lambda c: keys.revoke_key(c, tenant_id=p.tenant_id, key_id=key_id, actor=p.key_id))
     rt.policy_changed()
     return result
@@ -177,28 +163,26 @@ def revoke_key(key_id: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends
 
 # -- models --------------------------------------------------------------------------------
 @router.get("/models")
-def list_models(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_models(p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: catalog.list_models(conn, p.tenant_id))
 
 
 @router.post("/models", status_code=201)
-def add_model(body: ModelSpec, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def add_model(body: ModelSpec, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     row = rt.writer.write(lambda c: catalog.add_model(c, p.tenant_id, body, actor=p.key_id, egress=rt.egress))
     rt.policy_changed()
     return row
 
 
 @router.post("/models/{alias}/disable")
-def disable_model(
-    alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def disable_model(alias: str, p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     rows = rt.writer.write(lambda c: catalog.set_enabled(c, p.tenant_id, alias, False, actor=p.key_id))
     rt.policy_changed()
     return rows
 
 
 @router.post("/models/{alias}/enable")
-def enable_model(alias: str, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def enable_model(alias: str, p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     rows = rt.writer.write(lambda c: catalog.set_enabled(c, p.tenant_id, alias, True, actor=p.key_id))
     rt.policy_changed()
     return rows
@@ -219,28 +203,28 @@ def _switch(body: SwitchIn, p: Principal, rt: Runtime, active: bool) -> dict[str
 
 
 @router.post("/kill")
-def kill_switch_on(body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def kill_switch_on(body: SwitchIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     """Switch off everything (global), one use case, or one model alias. Effective for the next request."""
     return _switch(body, p, rt, True)
 
 
 @router.post("/revive")
-def kill_switch_off(
-    body: SwitchIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def kill_switch_off(body: SwitchIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     return _switch(body, p, rt, False)
 
 
 @router.get("/controls")
-def list_controls(p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_controls(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: kill.list_controls(conn, p.tenant_id))
 
 
 # -- interactions --------------------------------------------------------------------------
 @router.get("/interactions")
 def list_interactions(
-    use_case: str | None = Query(default=None, max_length=64),
-    status: str | None = Query(default=None, max_length=16),
+    p: RecordReader,
+    rt: RuntimeDep,
+    use_case: UseCaseFilter = None,
+    status: StatusFilter = None,
     limit: int = Query(default=50, ge=1, le=500),
     before: str | None = Query(default=None, max_length=40, description="Cursor: an interaction id."),
     verdict: str | None = Query(default=None, max_length=16, description="Some stage had this outcome."),
@@ -248,8 +232,6 @@ def list_interactions(
     since: dt.datetime | None = Query(default=None, description="Recorded at or after (ISO-8601)."),
     until: dt.datetime | None = Query(default=None, description="Recorded before (ISO-8601)."),
     review: str | None = Query(default=None, max_length=16, description="A review item's status, or none."),
-    p: Principal = Depends(RECORD_READERS),
-    rt: Runtime = Depends(get_runtime),
 ) -> list[dict[str, Any]]:
     """The redacted tier: hashes, lengths, model, charter version, verdicts. Never content."""
     with rt.engine.connect() as conn:
@@ -265,10 +247,7 @@ def _utc(when: dt.datetime | None) -> dt.datetime | None:
 
 @router.get("/refusals")
 def list_refusals(
-    use_case: str | None = Query(default=None, max_length=64),
-    limit: int = Query(default=50, ge=1, le=500),
-    p: Principal = Depends(RECORD_READERS),
-    rt: Runtime = Depends(get_runtime),
+    p: RecordReader, rt: RuntimeDep, use_case: UseCaseFilter = None, limit: int = Query(default=50, ge=1, le=500)
 ) -> dict[str, Any]:
     """Refusals counted in aggregate (429 rate limits, 503 ``ratelimit_unavailable``): the flushed
     counts, newest window first, and what this replica counted since its last flush."""
@@ -278,18 +257,13 @@ def list_refusals(
 
 
 @router.get("/interactions/{interaction_id}")
-def show_interaction(
-    interaction_id: str, p: Principal = Depends(RECORD_READERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_interaction(interaction_id: str, p: RecordReader, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: interactions.get_interaction(conn, p.tenant_id, interaction_id))
 
 
 @router.get("/interactions/{interaction_id}/raw")
 def read_raw(
-    interaction_id: str,
-    reason: str = Query(default="", max_length=500),
-    p: Principal = Depends(AUDITOR),
-    rt: Runtime = Depends(get_runtime),
+    interaction_id: str, p: RawReader, rt: RuntimeDep, reason: str = Query(default="", max_length=500)
 ) -> dict[str, Any]:
     """The decrypted raw tier (auditor only). The read is itself recorded in the ledger first (AT-4)."""
     return interactions.read_raw(rt, p.tenant_id, interaction_id, actor=p.key_id, reason=reason)

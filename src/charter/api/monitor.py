@@ -24,14 +24,14 @@ from charter.domain import Principal
 from charter.errors import NotFound, PermissionDenied
 from charter.monitor.metrics import metrics_of
 from charter.monitor.tracing import start_tracing
+from charter.principals.roles import AUDITORS
 from charter.runtime import Runtime
 
-__all__ = ["METRICS_ROLES", "METRICS_SCOPE", "router", "setup"]
+__all__ = ["METRICS_SCOPE", "router", "setup"]
 
 router = APIRouter(tags=["monitor"])
 
-#: Roles whose keys may read the metrics, and the scope that lets any other key read them.
-METRICS_ROLES = ("admin", "auditor")
+#: The scope that lets a key outside :data:`~charter.principals.roles.AUDITORS` read the metrics.
 METRICS_SCOPE = "metrics"
 
 
@@ -40,7 +40,7 @@ async def _check_access(request: Request, rt: Runtime) -> None:
     if access == "open" or (access == "loopback" and is_loopback(request)):
         return
     principal: Principal = await anyio.to_thread.run_sync(authenticate, request)  # 401 without a key
-    if principal.role in METRICS_ROLES or METRICS_SCOPE in principal.scopes:
+    if principal.role in AUDITORS or METRICS_SCOPE in principal.scopes:
         return
     raise PermissionDenied(
         f"role {principal.role!r} may not read the metrics: use an admin or auditor key, or a key created "

@@ -8,40 +8,28 @@ Reviewers: ``/api/v1/reviews`` (queue, claim, approve, edit, reject) and ``/api/
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import Connection
 
 from charter import oversight
-from charter.api.deps import authenticate, get_runtime, require_roles
+from charter.api.deps import Admin, AppUser, Auditor, Caller, Overseer, RecordReader, Reviewer, RuntimeDep, Staff
+from charter.api.params import JsonBody, StatusFilter, UseCaseFilter
 from charter.api.responses import JSONResponse
-from charter.domain import Principal
 from charter.oversight.incidents import link_interactions
 from charter.oversight.notify import decide_and_notify
 from charter.policy.service import get_use_case
-from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["oversight"])
 
-REVIEWERS = require_roles("reviewer", "admin")
-FEEDBACK = require_roles("app", "developer", "admin")
-ADMIN = require_roles("admin")
-INCIDENT_READERS = require_roles("admin", "auditor", "reviewer")
-INCIDENT_WRITERS = require_roles("admin", "reviewer")
-METRICS_READERS = require_roles("admin", "auditor", "reviewer", "developer")
-DATA_READERS = require_roles("admin", "developer", "auditor")
 
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class FeedbackIn(_Body):
+class FeedbackIn(JsonBody):
     interaction_id: str = Field(min_length=1, max_length=40)
     rating: Literal["helpful", "unhelpful"] | None = None
     reasons: list[str] = Field(default_factory=list, max_length=10)
@@ -53,11 +41,11 @@ class FeedbackIn(_Body):
     )
 
 
-class CommentIn(_Body):
+class CommentIn(JsonBody):
     comment: str = Field(default="", max_length=10_000)
 
 
-class EditIn(_Body):
+class EditIn(JsonBody):
     text: str = Field(min_length=1, max_length=100_000)
     comment: str = Field(default="", max_length=10_000)
     from_scratch: bool = Field(
@@ -65,11 +53,11 @@ class EditIn(_Body):
     )
 
 
-class RejectIn(_Body):
+class RejectIn(JsonBody):
     reason: str = Field(min_length=1, max_length=10_000)
 
 
-class ScoreIn(_Body):
+class ScoreIn(JsonBody):
     sentence_scores: list[float] | None = Field(default=None, max_length=1000)
     sentence_labels: list[Literal["correct", "unsupported", "wrong", "harmful"]] | None = Field(
         default=None, max_length=1000, description="One per sentence, instead of sentence_scores."
@@ -81,7 +69,7 @@ class ScoreIn(_Body):
     comment: str = Field(default="", max_length=10_000)
 
 
-class IncidentIn(_Body):
+class IncidentIn(JsonBody):
     title: str = Field(min_length=1, max_length=200)
     severity: Literal["low", "medium", "high", "critical"] = "medium"
     kind: Literal["incident", "near-miss"] = "incident"
@@ -93,7 +81,7 @@ class IncidentIn(_Body):
     interaction_ids: list[str] = Field(default_factory=list, max_length=1000)
 
 
-class IncidentPatch(_Body):
+class IncidentPatch(JsonBody):
     title: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=20_000)
     severity: Literal["low", "medium", "high", "critical"] | None = None
@@ -107,33 +95,29 @@ class IncidentPatch(_Body):
     interaction_ids: list[str] = Field(default_factory=list, max_length=1000)
 
 
-class CloseIn(_Body):
+class CloseIn(JsonBody):
     after_action: str = Field(min_length=1, max_length=50_000)
     root_cause: str | None = Field(default=None, max_length=20_000)
 
 
-class ResumeIn(_Body):
+class ResumeIn(JsonBody):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class ExportIn(_Body):
+class ExportIn(JsonBody):
     purpose: Literal["training", "evaluation"] = "training"
 
 
 # -- requesters ----------------------------------------------------------------------------
 @router.get("/v1/reviews/{review_id}")
-def review_status(
-    review_id: str, p: Principal = Depends(authenticate), rt: Runtime = Depends(get_runtime)
-) -> JSONResponse:
+def review_status(review_id: str, p: Caller, rt: RuntimeDep) -> JSONResponse:
     """The answer once a person decided; 202 with a notice while it waits (only for the requesting key)."""
     status, body = rt.read(lambda conn: oversight.requester_view(rt, conn, p, review_id))
     return JSONResponse(body, status_code=status)
 
 
 @router.post("/v1/feedback", status_code=201)
-def submit_feedback(
-    body: FeedbackIn, p: Principal = Depends(FEEDBACK), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def submit_feedback(body: FeedbackIn, p: AppUser, rt: RuntimeDep) -> dict[str, Any]:
     """Rate an answer, correct it, or appeal (an appeal opens a review item)."""
     now = utcnow()
     return rt.writer.write(
@@ -144,16 +128,13 @@ def submit_feedback(
 # -- reviewers -----------------------------------------------------------------------------
 @router.get("/api/v1/reviews")
 def list_reviews(
-    status: str | None = Query(default="pending", max_length=16),
-    limit: int = Query(100, ge=1, le=1000),
-    p: Principal = Depends(REVIEWERS),
-    rt: Runtime = Depends(get_runtime),
+    p: Reviewer, rt: RuntimeDep, status: StatusFilter = "pending", limit: int = Query(100, ge=1, le=1000)
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: oversight.list_items(conn, p, status=status or None, limit=limit, now=utcnow()))
 
 
 @router.post("/api/v1/reviews/next")
-def next_review(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def next_review(p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     """Claim the oldest item you may review and show it; ``{"item": null}`` when the queue is empty."""
     now = utcnow()
 
@@ -165,74 +146,56 @@ def next_review(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_run
 
 
 @router.get("/api/v1/reviews/{review_id}")
-def show_review(
-    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_review(review_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     return rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))
 
 
 @router.post("/api/v1/reviews/{review_id}/claim")
-def claim_review(
-    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def claim_review(review_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(lambda c: oversight.claim(c, p, review_id, now))
 
 
 @router.post("/api/v1/reviews/{review_id}/release")
-def release_review(
-    review_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def release_review(review_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     """Let go of a claim without deciding."""
     return rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
 
 
+Decision = Callable[[Connection, dt.datetime], dict[str, Any]]
+
+
+def _decider(tasks: BackgroundTasks, rt: RuntimeDep) -> Callable[[Decision], dict[str, Any]]:
+    """Decide in the writer, then post the use case's webhook in the background (the console does the same)."""
+    return lambda decision: decide_and_notify(tasks.add_task, rt, decision)
+
+
+#: A route's way to record a reviewer's decision: ``decide(lambda c, now: ...)``.
+Decider = Annotated[Callable[[Decision], dict[str, Any]], Depends(_decider)]
+
+
 @router.post("/api/v1/reviews/{review_id}/approve")
-def approve_review(
-    review_id: str,
-    body: CommentIn,
-    tasks: BackgroundTasks,
-    p: Principal = Depends(REVIEWERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
-    return decide_and_notify(
-        tasks.add_task, rt, lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now)
-    )
+def approve_review(review_id: str, body: CommentIn, p: Reviewer, decide: Decider) -> dict[str, Any]:
+    return decide(lambda c, now: oversight.approve(c, p, review_id, comment=body.comment, now=now))
 
 
 @router.post("/api/v1/reviews/{review_id}/edit")
-def edit_review(
-    review_id: str,
-    body: EditIn,
-    tasks: BackgroundTasks,
-    p: Principal = Depends(REVIEWERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
-    return decide_and_notify(
-        tasks.add_task,
-        rt,
+def edit_review(review_id: str, body: EditIn, p: Reviewer, rt: RuntimeDep, decide: Decider) -> dict[str, Any]:
+    return decide(
         lambda c, now: oversight.edit(
             rt, c, p, review_id, text=body.text, comment=body.comment, from_scratch=body.from_scratch, now=now
-        ),
+        )
     )
 
 
 @router.post("/api/v1/reviews/{review_id}/reject")
-def reject_review(
-    review_id: str,
-    body: RejectIn,
-    tasks: BackgroundTasks,
-    p: Principal = Depends(REVIEWERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
-    return decide_and_notify(
-        tasks.add_task, rt, lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now)
-    )
+def reject_review(review_id: str, body: RejectIn, p: Reviewer, decide: Decider) -> dict[str, Any]:
+    return decide(lambda c, now: oversight.reject(c, p, review_id, reason=body.reason, now=now))
 
 
 # -- expert scoring ------------------------------------------------------------------------
 @router.post("/api/v1/samples/next")
-def next_sample(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def next_sample(p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
 
     def take(conn: Connection) -> dict[str, Any] | None:
@@ -243,16 +206,12 @@ def next_sample(p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_run
 
 
 @router.get("/api/v1/samples/{sample_id}")
-def show_sample(
-    sample_id: str, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_sample(sample_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: oversight.show_sample(rt, conn, p.tenant_id, sample_id))
 
 
 @router.post("/api/v1/samples/{sample_id}/score")
-def score_sample(
-    sample_id: str, body: ScoreIn, p: Principal = Depends(REVIEWERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def score_sample(sample_id: str, body: ScoreIn, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(lambda c: oversight.score_sample(c, p, sample_id, **body.model_dump(), now=now))
 
@@ -260,18 +219,13 @@ def score_sample(
 # -- incidents -----------------------------------------------------------------------------
 @router.get("/api/v1/incidents")
 def list_incidents(
-    status: str | None = Query(default=None, max_length=16),
-    use_case: str | None = Query(default=None, max_length=64),
-    p: Principal = Depends(INCIDENT_READERS),
-    rt: Runtime = Depends(get_runtime),
+    p: Overseer, rt: RuntimeDep, status: StatusFilter = None, use_case: UseCaseFilter = None
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: oversight.list_incidents(conn, p.tenant_id, status=status, use_case=use_case))
 
 
 @router.post("/api/v1/incidents", status_code=201)
-def open_incident(
-    body: IncidentIn, p: Principal = Depends(INCIDENT_WRITERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def open_incident(body: IncidentIn, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(
         lambda c: oversight.open_incident(
@@ -281,16 +235,12 @@ def open_incident(
 
 
 @router.get("/api/v1/incidents/{incident_id}")
-def show_incident(
-    incident_id: str, p: Principal = Depends(INCIDENT_READERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_incident(incident_id: str, p: Overseer, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: oversight.get_incident(conn, p.tenant_id, incident_id))
 
 
 @router.patch("/api/v1/incidents/{incident_id}")
-def update_incident(
-    incident_id: str, body: IncidentPatch, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def update_incident(incident_id: str, body: IncidentPatch, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     changes = body.model_dump(exclude_none=True, exclude={"interaction_ids"})
 
@@ -304,9 +254,7 @@ def update_incident(
 
 
 @router.post("/api/v1/incidents/{incident_id}/close")
-def close_incident(
-    incident_id: str, body: CloseIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def close_incident(incident_id: str, body: CloseIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     now = utcnow()
     return rt.writer.write(
         lambda c: oversight.close_incident(c, p.tenant_id, incident_id, **body.model_dump(), actor=p.key_id, now=now)
@@ -315,12 +263,7 @@ def close_incident(
 
 # -- use cases: metrics, suspensions, data -------------------------------------------------
 @router.get("/api/v1/usecases/{name}/oversight")
-def oversight_metrics(
-    name: str,
-    days: int = Query(30, ge=1, le=3650),
-    p: Principal = Depends(METRICS_READERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
+def oversight_metrics(name: str, p: Staff, rt: RuntimeDep, days: int = Query(30, ge=1, le=3650)) -> dict[str, Any]:
     """Override, edit, rejection and appeal rates, time to decision p50/p95, queue depth, expert scores."""
     since = utcnow() - dt.timedelta(days=days)
     with rt.engine.connect() as conn:
@@ -329,16 +272,12 @@ def oversight_metrics(
 
 
 @router.get("/api/v1/suspensions")
-def list_suspensions(
-    p: Principal = Depends(require_roles("admin", "auditor")), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def list_suspensions(p: Auditor, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: oversight.list_suspensions(conn, p.tenant_id))
 
 
 @router.post("/api/v1/usecases/{name}/resume")
-def resume_use_case(
-    name: str, body: ResumeIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def resume_use_case(name: str, body: ResumeIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
     """Switch a (suspended) use case back on; recorded with the admin and the reason."""
     now = utcnow()
     result = rt.writer.write(
@@ -349,18 +288,14 @@ def resume_use_case(
 
 
 @router.get("/api/v1/usecases/{name}/expert-scores")
-def expert_scores(
-    name: str, p: Principal = Depends(DATA_READERS), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def expert_scores(name: str, p: RecordReader, rt: RuntimeDep) -> list[dict[str, Any]]:
     with rt.engine.connect() as conn:
         use_case_id = get_use_case(conn, p.tenant_id, name)["id"]
         return oversight.scores_dataset(conn, p.tenant_id, use_case_id)
 
 
 @router.post("/api/v1/usecases/{name}/corrections/export")
-def export_corrections(
-    name: str, body: ExportIn, p: Principal = Depends(ADMIN), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def export_corrections(name: str, body: ExportIn, p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
     """Corrections usable for training or evaluation (charter may_train and the person's consent)."""
     return rt.writer.write(
         lambda c: oversight.training_corrections(

@@ -9,25 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Query
+from pydantic import Field
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
+from charter.api.deps import Builder, RuntimeDep, Staff
+from charter.api.params import JsonBody
 from charter.prompts import promotion, versions
 from charter.prompts.spec import PromptSpec
-from charter.runtime import Runtime
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/prompts", tags=["prompts"])
 
-READERS = require_roles("admin", "developer", "reviewer", "auditor")
-BUILDERS = require_roles("admin", "developer")
 
-
-class PromoteIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class PromoteIn(JsonBody):
     version: int = Field(ge=1)
     label: str = Field(default="production", min_length=1, max_length=64)
     use_case: str | None = Field(default=None, max_length=64)
@@ -35,69 +30,53 @@ class PromoteIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
-class RollbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class RollbackIn(JsonBody):
     label: str = Field(default="production", min_length=1, max_length=64)
     to_version: int | None = Field(default=None, ge=1)
     reason: str = Field(default="", max_length=2000)
 
 
 @router.get("")
-def list_prompts(p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_prompts(p: Staff, rt: RuntimeDep) -> list[dict[str, Any]]:
     return rt.read(lambda conn: versions.list_prompts(conn, p.tenant_id))
 
 
 @router.post("", status_code=201)
-def push(body: PromptSpec, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def push(body: PromptSpec, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Store a new immutable version (identical content returns the existing one, ``created: false``)."""
     result: dict[str, Any] = rt.writer.write(lambda c: versions.push(c, p.tenant_id, body, actor=p.key_id))
     return result
 
 
 @router.get("/{name}")
-def show(name: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show(name: str, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: versions.show_prompt(conn, p.tenant_id, name))
 
 
 @router.get("/{name}/versions/{version}")
-def show_version(
-    name: str, version: int, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_version(name: str, version: int, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: versions.get_version(conn, p.tenant_id, name, version=version).as_dict())
 
 
 @router.get("/{name}/labels/{label}")
-def show_label(
-    name: str, label: str, p: Principal = Depends(READERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_label(name: str, label: str, p: Staff, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: versions.get_version(conn, p.tenant_id, name, label=label).as_dict())
 
 
 @router.get("/{name}/diff")
-def diff(
-    name: str,
-    a: int = Query(ge=1),
-    b: int = Query(ge=1),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
-) -> dict[str, Any]:
+def diff(name: str, p: Staff, rt: RuntimeDep, a: int = Query(ge=1), b: int = Query(ge=1)) -> dict[str, Any]:
     return rt.read(lambda conn: versions.diff_versions(conn, p.tenant_id, name, a, b))
 
 
 @router.get("/{name}/history")
 def history(
-    name: str,
-    label: str | None = Query(default=None, max_length=64),
-    p: Principal = Depends(READERS),
-    rt: Runtime = Depends(get_runtime),
+    name: str, p: Staff, rt: RuntimeDep, label: str | None = Query(default=None, max_length=64)
 ) -> list[dict[str, Any]]:
     return rt.read(lambda conn: versions.label_history(conn, p.tenant_id, name, label))
 
 
 @router.post("/{name}/promote")
-def promote(
-    name: str, body: PromoteIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def promote(name: str, body: PromoteIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Move a label; a protected one goes through the gate (409 ``gate_failed``, ``same_principal`` or
     ``suite_changed_by_requester``, with the failures)."""
     request = promotion.Promotion(name=name, actor=p.key_id, **body.model_dump())
@@ -105,9 +84,7 @@ def promote(
 
 
 @router.post("/{name}/rollback")
-def rollback(
-    name: str, body: RollbackIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def rollback(name: str, body: RollbackIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Move a label back to its previous version (or to one that held it before)."""
     request = versions.Rollback(name=name, actor=p.key_id, **body.model_dump())
     result: dict[str, Any] = rt.writer.write(lambda c: promotion.rollback(c, p.tenant_id, request))

@@ -6,7 +6,8 @@ import asyncio
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read, tenant_write
+from charter.cli.common import cli_actor, emit, emit_listing, emit_rows, open_runtime, write_once
+from charter.cli.options import JsonFlag, TenantOption
 from charter.monitor.alerts.delivery import deliver_due, sink_health
 from charter.monitor.alerts.evaluate import evaluate as evaluate_rules
 from charter.monitor.alerts.silences import create_silence, expire_silence, list_silences, parse_matchers
@@ -16,15 +17,13 @@ from charter.store.schema import utcnow
 
 app = typer.Typer(help="Alerts: list them, silence them, evaluate the rules now.", no_args_is_help=True)
 
-TENANT = typer.Option("demo", help="Tenant name.")
-
 
 @app.command("list")
 def list_(
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     status: str | None = typer.Option(None, help="pending | firing | resolved | open"),
     every_tenant: bool = typer.Option(False, "--all-tenants", help="Every tenant's alerts."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Alerts, newest first."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -42,47 +41,43 @@ def silence(
     matcher: list[str] = typer.Option(..., "--matcher", help="key=pattern: name, use_case, severity or a label."),
     for_: str = typer.Option(..., "--for", help="How long: 30m, 2h, 7d."),
     reason: str = typer.Option(..., help="Why (kept in the ledger)."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Silence matching alerts: still recorded and ledgered, not delivered."""
     matchers = parse_matchers(matcher)
-    with open_runtime(json_output) as rt:
-        row = tenant_write(
-            rt,
-            tenant,
-            lambda c, t: create_silence(
-                c, t, matchers=matchers, duration=for_, reason=reason, actor=cli_actor(), now=utcnow()
-            ),
-        )
+    row = write_once(
+        tenant,
+        json_output,
+        lambda c, t: create_silence(
+            c, t, matchers=matchers, duration=for_, reason=reason, actor=cli_actor(), now=utcnow()
+        ),
+    )
     emit(row, json_output, human=f"silence {row['id']} until {row['ends_at']}")
 
 
 @app.command()
 def silences(
-    tenant: str = TENANT, ended: bool = typer.Option(False, "--ended"), json_output: bool = JSON_OPTION
+    tenant: TenantOption = "demo", ended: bool = typer.Option(False, "--ended"), json_output: JsonFlag = False
 ) -> None:
     """Silences in force (with --ended: those that ended too)."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: list_silences(conn, t, utcnow(), include_ended=ended))
-    emit_rows(
-        rows, json_output, "silences",
+    emit_listing(
+        tenant, json_output, lambda conn, t: list_silences(conn, t, utcnow(), include_ended=ended), "silences",
         {"id": "id", "matchers": "matchers", "until": "ends_at", "reason": "reason", "by": "created_by"},
     )
 
 
 @app.command()
-def unsilence(silence_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def unsilence(silence_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """End a silence now."""
-    with open_runtime(json_output) as rt:
-        row = tenant_write(
-            rt, tenant, lambda c, t: expire_silence(c, t, silence_id, actor=cli_actor(), now=utcnow())
-        )
+    row = write_once(
+        tenant, json_output, lambda c, t: expire_silence(c, t, silence_id, actor=cli_actor(), now=utcnow())
+    )
     emit(row, json_output, human=f"silence {silence_id} ended")
 
 
 @app.command()
-def evaluate(json_output: bool = JSON_OPTION) -> None:
+def evaluate(json_output: JsonFlag = False) -> None:
     """Evaluate every alert rule now (what the ``alerts.evaluate`` job does), then deliver."""
     with open_runtime(json_output) as rt:
 
@@ -94,7 +89,7 @@ def evaluate(json_output: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def sinks(json_output: bool = JSON_OPTION) -> None:
+def sinks(json_output: JsonFlag = False) -> None:
     """Each sink's delivery health (what /readyz reports)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = [h.as_dict() for h in sink_health(conn)]

@@ -9,7 +9,8 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, emit_rows, open_runtime, tenant_id_of
+from charter.cli.common import cli_actor, console, emit, emit_rows, open_runtime, tenant_id_of
+from charter.cli.options import JsonFlag
 from charter.errors import InvalidRequest
 from charter.files import private_dir, write_private
 from charter.interactions.retention import expire_content
@@ -46,7 +47,7 @@ def _tenant_id(rt: Runtime, tenant: str | None) -> str | None:
 
 
 @app.command()
-def verify(trusted_key: list[Path] | None = TRUSTED_KEY, json_output: bool = JSON_OPTION) -> None:
+def verify(trusted_key: list[Path] | None = TRUSTED_KEY, json_output: JsonFlag = False) -> None:
     """Re-derive every leaf and covered interaction, rebuild the tree, check every signed head.
     Exit 0 only when everything holds; otherwise names the first bad entry."""
     with open_runtime(json_output) as rt:
@@ -72,7 +73,7 @@ def verify(trusted_key: list[Path] | None = TRUSTED_KEY, json_output: bool = JSO
 
 
 @app.command()
-def checkpoint(json_output: bool = JSON_OPTION) -> None:
+def checkpoint(json_output: JsonFlag = False) -> None:
     """Sign a head over every entry not yet covered (the server also does this on its own)."""
     with open_runtime(json_output) as rt:
         signed = [h.to_json() for h in checkpoint_now(rt)]
@@ -85,7 +86,7 @@ def checkpoint(json_output: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def heads(limit: int = typer.Option(20, min=1), json_output: bool = JSON_OPTION) -> None:
+def heads(limit: int = typer.Option(20, min=1), json_output: JsonFlag = False) -> None:
     """The latest signed tree heads."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = [h.to_json() for h in list_heads(conn, limit=limit)]
@@ -102,7 +103,7 @@ def proof(
     tree_size: int | None = typer.Option(None, help="...in the signed head of this size (default: latest)."),
     first: int | None = typer.Option(None, help="Consistency proof from the head of this size..."),
     second: int | None = typer.Option(None, help="...to the head of this size (default: latest)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """An RFC 6962/9162 inclusion proof (--seq) or consistency proof (--first), checked before printing."""
     if (seq is None) == (first is None):
@@ -123,7 +124,7 @@ def export(
     since: str | None = typer.Option(None, help="First time included (ISO-8601, UTC if no zone)."),
     until: str | None = typer.Option(None, help="End of the range (exclusive)."),
     tenant: str | None = typer.Option(None, help="Only this tenant's entries in full (others as hashes)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Write a self-contained bundle that `charter-verify` checks offline. The export is itself audited."""
     with open_runtime(json_output) as rt:
@@ -155,7 +156,7 @@ def entries(
     subject: str | None = typer.Option(None, help="Only this subject (e.g. an interaction id)."),
     after: int | None = typer.Option(None, help="Entries after this sequence number, oldest first."),
     limit: int = typer.Option(20, min=1, max=10_000),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Ledger entries, newest first."""
     with open_runtime(json_output) as rt:
@@ -172,7 +173,7 @@ def entries(
 @app.command()
 def keys(
     export_dir: Path | None = typer.Option(None, help="Also write the public keys (<key id>.pub) here."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """The public keys that verify signed heads (give them to your auditors)."""
     with open_runtime(json_output) as rt:
@@ -193,7 +194,7 @@ def keys(
 @app.command("rotate-key")
 def rotate(
     delete_old_private: bool = typer.Option(False, help="Delete the old private key (its public key stays)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Make a new signing key; heads signed by old keys keep verifying."""
     with open_runtime(json_output) as rt:
@@ -210,7 +211,7 @@ def purge(
     tenant: str | None = typer.Option(
         None, help="Only this tenant (default: every tenant not on legal hold)."
     ),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Purge payloads past retention by a signed purge entry (legal hold blocks it)."""
     with open_runtime(json_output) as rt:
@@ -229,7 +230,7 @@ def purge(
 
 
 @app.command()
-def expire(json_output: bool = JSON_OPTION) -> None:
+def expire(json_output: JsonFlag = False) -> None:
     """Delete interaction, review and feedback content past each use case's retention_days now (the
     scheduler's interactions.retention job does the same hourly); metadata and the ledger stay."""
     with open_runtime(json_output) as rt:
@@ -249,7 +250,7 @@ def hold(
     tenant: str,
     off: bool = typer.Option(False, "--off", help="Lift the hold."),
     reason: str = typer.Option("", help="Why (recorded in the ledger)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Place a tenant under legal hold (purges skip it) or lift the hold with --off."""
     with open_runtime(json_output) as rt:

@@ -12,7 +12,8 @@ import typer
 from charter.backup.drill import run_drill
 from charter.backup.sealing import Protector
 from charter.backup.service import create_backup, restore_backup
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, fail, open_runtime
+from charter.cli.common import cli_actor, console, emit, fail, open_runtime
+from charter.cli.options import JsonFlag
 from charter.errors import CharterError, InvalidRequest
 from charter.settings import load_settings
 
@@ -59,7 +60,7 @@ def backup(
     output: Path | None = typer.Option(None, "-o", "--output", help="New (or empty) directory to write the backup to."),
     passphrase_file: Path | None = PASSPHRASE_FILE,
     wrapping_key: Path | None = WRAPPING_KEY,
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """A consistent backup while Charter runs: the database (SQLite online backup / pg_dump), the key
     files sealed under a passphrase or wrapping key, and a manifest with hashes."""
@@ -84,7 +85,7 @@ def drill(
     source: Path | None = typer.Option(None, "--from", help="Drill this backup (default: make a fresh one)."),
     passphrase_file: Path | None = PASSPHRASE_FILE,
     wrapping_key: Path | None = WRAPPING_KEY,
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Restore a backup into a scratch location, run `audit verify`, compare ledger heads; report RPO and RTO."""
     with open_runtime(json_output) as rt:
@@ -107,7 +108,7 @@ def restore(
     force: bool = typer.Option(False, "--force", help="Replace a store and keys that already hold data."),
     passphrase_file: Path | None = PASSPHRASE_FILE,
     wrapping_key: Path | None = WRAPPING_KEY,
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Restore a backup into the configured (empty) store and data directory, migrate, then `audit verify`."""
     result: dict[str, Any] = {}

@@ -20,23 +20,23 @@ from charter.runtime import Runtime
 from charter.settings import load_settings
 
 __all__ = [
-    "JSON_OPTION",
     "cli_actor",
     "console",
     "emit",
+    "emit_listing",
     "emit_rows",
     "fail",
     "open_runtime",
+    "read_once",
     "table",
     "tenant_id_of",
     "tenant_read",
     "tenant_write",
+    "write_once",
 ]
 
 console = Console()
 err_console = Console(stderr=True)
-
-JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
 
 
 def cli_actor(actor: str | None = None) -> str:
@@ -76,6 +76,20 @@ def tenant_write(rt: Runtime, tenant: str, fn: Callable[[Connection, str], T]) -
     return rt.writer.write(lambda c: fn(c, policy.tenant_id_for(c, tenant)))
 
 
+def read_once(tenant: str, json_output: bool, fn: Callable[[Connection, str], T]) -> T:
+    """A command's one read: ``fn(conn, tenant_id)`` on a runtime of its own (a Charter error exits cleanly)."""
+    with open_runtime(json_output) as rt:
+        result = tenant_read(rt, tenant, fn)
+    return result
+
+
+def write_once(tenant: str, json_output: bool, fn: Callable[[Connection, str], T]) -> T:
+    """A command's one write: ``fn(conn, tenant_id)`` in the writer of a runtime of its own."""
+    with open_runtime(json_output) as rt:
+        result = tenant_write(rt, tenant, fn)
+    return result
+
+
 def emit(obj: Any, json_output: bool, *, human: Any = None) -> None:
     """Print ``obj`` as JSON (``--json``) or ``human`` (a Rich renderable or text) for people."""
     if json_output:
@@ -101,6 +115,17 @@ def emit_rows(rows: Sequence[Mapping[str, Any]], json_output: bool, title: str, 
     """Print ``rows`` as JSON (``--json``) or as a table: ``columns`` maps each header to its source."""
     cells = [[c(r) if callable(c) else r[c] for c in columns.values()] for r in rows]
     emit(rows, json_output, human=table(title, list(columns), cells))
+
+
+def emit_listing(
+    tenant: str,
+    json_output: bool,
+    read: Callable[[Connection, str], Sequence[Mapping[str, Any]]],
+    title: str,
+    columns: Mapping[str, Cell],
+) -> None:
+    """The body of a ``list`` command: the rows ``read(conn, tenant_id)`` returns, as JSON or a table."""
+    emit_rows(read_once(tenant, json_output, read), json_output, title, columns)
 
 
 def fail(exc: CharterError, json_output: bool, exit_code: int = 1) -> None:

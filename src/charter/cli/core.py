@@ -12,7 +12,8 @@ import typer
 from charter.api.app import create_app
 from charter.api.server import uvicorn_options
 from charter.bootstrap import init as do_init
-from charter.cli.common import JSON_OPTION, cli_actor, console, emit, fail, open_runtime
+from charter.cli.common import cli_actor, console, emit, fail, open_runtime
+from charter.cli.options import JsonFlag, TenantOption
 from charter.errors import CharterError, InvalidRequest
 from charter.monitor.metrics import prepare_multiprocess_dir
 from charter.policy import controls
@@ -24,7 +25,7 @@ from charter.settings import load_settings
 __all__ = ["register"]
 
 
-def init(json_output: bool = JSON_OPTION) -> None:
+def init(json_output: JsonFlag = False) -> None:
     """Create the data directory, schema and keys; on first run a demo tenant, use case and API key."""
     with open_runtime(json_output) as rt:
         result = do_init(rt)
@@ -93,7 +94,7 @@ def chat(
     max_tokens: int = typer.Option(64, help="Largest answer, in tokens."),
     url: str | None = typer.Option(None, help="A running gateway (http://host:port); default: in-process."),
     key: str | None = typer.Option(None, envvar="CHARTER_API_KEY", help="App key; default: a 10-minute key."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Ask a question through the governed gateway, exactly as an application would."""
     body: dict[str, Any] = {"messages": [{"role": "user", "content": text}], "max_tokens": max_tokens}
@@ -186,7 +187,7 @@ def kill(
     model: str | None = typer.Option(None, "--model", help="Switch off one model alias."),
     tenant: str = typer.Option("demo", help="Tenant of the use case or model."),
     reason: str = typer.Option("", help="Why (recorded in the ledger)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Kill switch: stop all model calls (global), or one use case, or one model. Audited."""
     _switch(True, use_case, model, tenant, reason, json_output)
@@ -195,9 +196,9 @@ def kill(
 def revive(
     use_case: str | None = typer.Option(None, "--use-case"),
     model: str | None = typer.Option(None, "--model"),
-    tenant: str = typer.Option("demo"),
+    tenant: TenantOption = "demo",
     reason: str = typer.Option(""),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Turn a kill switch back off. Audited."""
     _switch(False, use_case, model, tenant, reason, json_output)

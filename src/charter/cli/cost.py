@@ -8,15 +8,14 @@ from typing import Any
 import typer
 from rich.console import Group
 
-from charter.cli.common import JSON_OPTION, emit, fail, open_runtime, table, tenant_read
+from charter.cli.common import emit, fail, open_runtime, read_once, table
+from charter.cli.options import JsonFlag, TenantOption
 from charter.errors import InvalidRequest
 from charter.monitor import cost
 from charter.policy import service as policy
 from charter.store.schema import utcnow
 
 app = typer.Typer(help="Cost: spend and the comparison of a use case's candidate models.", no_args_is_help=True)
-
-TENANT = typer.Option("demo", help="Tenant name.")
 
 
 def _date(value: str | None, default: dt.datetime, param: str, json_output: bool) -> dt.datetime:
@@ -31,13 +30,13 @@ def _date(value: str | None, default: dt.datetime, param: str, json_output: bool
 
 @app.command("spend")
 def spend_(
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     every_tenant: bool = typer.Option(False, "--all-tenants", help="Every tenant's spend."),
     use_case: str | None = typer.Option(None),
     since: str | None = typer.Option(None, help="ISO date; default 30 days ago."),
     until: str | None = typer.Option(None, help="ISO date (exclusive); default now."),
     by: list[str] = typer.Option(list(cost.GROUPS), "--by", help="Group by: tenant, use_case, model, day."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Spend, requests and tokens per tenant, use case, model and day."""
     bad = [b for b in by if b not in cost.GROUPS]
@@ -55,11 +54,12 @@ def spend_(
 
 
 @app.command()
-def report(use_case: str, tenant: str = TENANT, days: int = typer.Option(30, min=1, max=366),
-           json_output: bool = JSON_OPTION) -> None:
+def report(use_case: str, tenant: TenantOption = "demo", days: int = typer.Option(30, min=1, max=366),
+           json_output: JsonFlag = False) -> None:
     """Compare the use case's candidate models: cost per 1,000 answers, latency, latest evaluation."""
-    with open_runtime(json_output) as rt:
-        out = tenant_read(rt, tenant, lambda conn, t: cost.use_case_report(conn, t, use_case, now=utcnow(), days=days))
+    out = read_once(
+        tenant, json_output, lambda conn, t: cost.use_case_report(conn, t, use_case, now=utcnow(), days=days)
+    )
     rows = [
         [m["model"], m["source"], m["answers"], m["cost_per_1000_answers"], m["latency_p50_ms"], m["latency_p95_ms"],
          m["hourly_cost"], (m["evaluation"] or {}).get("aggregates")]

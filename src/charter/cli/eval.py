@@ -11,16 +11,17 @@ import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from charter.cli.common import (
-    JSON_OPTION,
     cli_actor,
     console,
     emit,
-    emit_rows,
+    emit_listing,
     open_runtime,
+    read_once,
     table,
-    tenant_read,
     tenant_write,
+    write_once,
 )
+from charter.cli.options import ActorOption, JsonFlag, TenantOption
 from charter.errors import InvalidRequest
 from charter.evals import approvals, datasets, experiments, gate, harvest, report, suites
 from charter.evals.breakdown import breakdown
@@ -44,9 +45,6 @@ model_app = typer.Typer(
 app.add_typer(dataset_app, name="dataset")
 app.add_typer(suite_app, name="suite")
 app.add_typer(model_app, name="model-change")
-
-TENANT = typer.Option("demo", help="Tenant name.")
-ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
 
 
 def _tenant(rt: Runtime, tenant: str) -> str:
@@ -72,21 +70,20 @@ def dataset_import(
     name: str = typer.Option(..., help="Dataset name; each changed import is a new version."),
     fmt: str | None = typer.Option(None, "--format", help="jsonl | csv (default: from the suffix)."),
     description: str = typer.Option(""),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Import a JSONL or CSV file (input, reference, context, tags, variables, metadata)."""
     kind = fmt or ("csv" if file.suffix.lower() == ".csv" else "jsonl")
     text = file.read_text(encoding="utf-8")
-    with open_runtime(json_output) as rt:
-        result = tenant_write(
-            rt,
-            tenant,
-            lambda c, t: datasets.import_dataset(
-                c, t, name, text, fmt=kind, actor=cli_actor(actor), source=file.name, description=description
-            ),
-        )
+    result = write_once(
+        tenant,
+        json_output,
+        lambda c, t: datasets.import_dataset(
+            c, t, name, text, fmt=kind, actor=cli_actor(actor), source=file.name, description=description
+        ),
+    )
     emit(
         result,
         json_output,
@@ -100,9 +97,9 @@ def dataset_harvest(
     name: str = typer.Option(..., help="Dataset name (a new version each time)."),
     source: str = typer.Option("interactions", "--from", help="interactions | corrections"),
     limit: int = typer.Option(200, help="Most recent interactions to take."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
     who = cli_actor(actor)
@@ -122,12 +119,10 @@ def dataset_harvest(
 
 
 @dataset_app.command("list")
-def dataset_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def dataset_list(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List datasets (latest versions)."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, datasets.list_datasets)
-    emit_rows(
-        rows, json_output, "datasets",
+    emit_listing(
+        tenant, json_output, datasets.list_datasets, "datasets",
         {"name": "name", "version": "version", "items": "items", "source": "source", "created": "created_at"},
     )
 
@@ -143,9 +138,9 @@ def suite_set(
         None, help="{metric: {min|max|max_drop|max_rise: n}} (file or inline YAML/JSON)."
     ),
     params: str | None = typer.Option(None, help="Generation parameters, e.g. {max_tokens: 256}."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Create or replace a use case's evaluation suite."""
     opts = _mapping(options, "--options")
@@ -171,9 +166,9 @@ def suite_set(
 @suite_app.command("approve")
 def suite_approve(
     use_case: str = typer.Option(..., help="Use case whose suite you reviewed."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Approve a suite's current state (not your own): it may then gate its writer's changes."""
     with open_runtime(json_output) as rt:
@@ -190,19 +185,16 @@ def model_request(
     use_case: str = typer.Option(..., help="Use case whose default model should change."),
     to: str = typer.Option(..., "--to", help="The model alias to switch to."),
     reason: str = typer.Option("", help="Why (kept with the request and in the ledger)."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Ask for a model change; you are the requester, so someone else approves it."""
-    with open_runtime(json_output) as rt:
-        result = tenant_write(
-            rt,
-            tenant,
-            lambda c, t: approvals.request_model_change(
-                c, t, use_case, to_alias=to, actor=cli_actor(actor), reason=reason
-            ),
-        )
+    result = write_once(
+        tenant,
+        json_output,
+        lambda c, t: approvals.request_model_change(c, t, use_case, to_alias=to, actor=cli_actor(actor), reason=reason),
+    )
     emit(result, json_output, human=f"request {result['id']}: {use_case} {result['from_alias']} -> {to}")
 
 
@@ -210,9 +202,9 @@ def model_request(
 def model_approve(
     request_id: str = typer.Argument(..., help="The request to approve."),
     run_id: str | None = typer.Option(None, "--run", help="The suite run to judge (default: the latest)."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Approve a model change request through the gate (not your own request); exits 1 when refused."""
     with open_runtime(json_output) as rt:
@@ -227,22 +219,19 @@ def model_approve(
 
 
 @model_app.command("list")
-def model_list(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def model_list(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Recent model change requests."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, approvals.list_model_change_requests)
-    emit_rows(
-        rows, json_output, "model change requests",
+    emit_listing(
+        tenant, json_output, approvals.list_model_change_requests, "model change requests",
         {"id": "id", "use case": "use_case", "from": "from_alias", "to": "to_alias", "requested by": "requested_by",
          "when": "created_at"},
     )
 
 
 @suite_app.command("show")
-def suite_show(use_case: str = typer.Option(...), tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def suite_show(use_case: str = typer.Option(...), tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Show a use case's suite."""
-    with open_runtime(json_output) as rt:
-        data = tenant_read(rt, tenant, lambda conn, t: suites.get_suite(conn, t, use_case).as_dict())
+    data = read_once(tenant, json_output, lambda conn, t: suites.get_suite(conn, t, use_case).as_dict())
     emit(data, json_output)
 
 
@@ -357,9 +346,9 @@ def run(
     resume: str | None = typer.Option(
         None, help="Finish an interrupted experiment (or run) without redoing stored items."
     ),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Run a dataset over prompt x model variants; results are stored per item as they finish."""
     who = cli_actor(actor)
@@ -435,8 +424,8 @@ def _fmt(value: Any) -> str:
 def runs(
     experiment: str | None = typer.Option(None),
     limit: int = typer.Option(20),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """List recent runs."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -451,8 +440,8 @@ def compare(
     resamples: int = typer.Option(2000),
     confidence: float = typer.Option(0.95),
     seed: int = typer.Option(0),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Per-metric deltas (B - A) with paired bootstrap intervals, and the items that regressed."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -489,13 +478,12 @@ def gate_(
     model: str | None = typer.Option(None, help="Candidate model alias (a model change)."),
     label: str = typer.Option("production"),
     run_id: str | None = typer.Option(None, "--run"),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Check a candidate against the gate without moving anything; exits 1 when it would fail (CI)."""
     candidate = gate.Candidate(use_case, prompt=prompt, model=model, label=label, run_id=run_id)
-    with open_runtime(json_output) as rt:
-        decision = tenant_read(rt, tenant, lambda conn, t: gate.check_candidate(conn, t, candidate))
+    decision = read_once(tenant, json_output, lambda conn, t: gate.check_candidate(conn, t, candidate))
     data = decision.as_dict()
     human = ("[green]PASS[/green] " if decision.passed else "[red]FAIL[/red] ") + decision.subject
     for failure in decision.failures:
@@ -509,12 +497,11 @@ def gate_(
 def report_(
     ids: list[str] = typer.Argument(..., help="Experiment or run ids."),
     out: Path = typer.Option(Path("eval-report.html"), help="Where to write the HTML file."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Write a self-contained HTML report (inline SVG charts, no network) for experiments or runs."""
-    with open_runtime(json_output) as rt:
-        html = tenant_read(rt, tenant, lambda conn, t: report.render_report(conn, t, ids))
+    html = read_once(tenant, json_output, lambda conn, t: report.render_report(conn, t, ids))
     write_private(out, html)
     emit({"path": str(out), "bytes": len(html.encode())}, json_output, human=f"wrote {out}")
 
@@ -522,13 +509,12 @@ def report_(
 @app.command()
 def drift(
     use_case: str = typer.Option(..., help="Use case to check."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Compare the latest production suite run with its baseline; exits 1 on drift (schedule it, ME-2)."""
-    with open_runtime(json_output) as rt:
-        data = tenant_write(rt, tenant, lambda c, t: check_drift(c, t, use_case, actor=cli_actor(actor)))
+    data = write_once(tenant, json_output, lambda c, t: check_drift(c, t, use_case, actor=cli_actor(actor)))
     human = ("[red]DRIFT[/red] " if data["drifted"] else "[green]stable[/green] ") + use_case
     for failure in data["failures"]:
         human += f"\n  - {failure}"
@@ -541,12 +527,11 @@ def drift(
 def breakdown_(
     run_id: str = typer.Argument(..., help="A run id."),
     by: str = typer.Option("tag", help="tag, or an item metadata key: group, language, gender, ..."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Every metric per segment (tag or metadata value) and the widest gap between segments (ME-4)."""
-    with open_runtime(json_output) as rt:
-        data = tenant_read(rt, tenant, lambda conn, t: breakdown(conn, t, run_id, by=by))
+    data = read_once(tenant, json_output, lambda conn, t: breakdown(conn, t, run_id, by=by))
     metrics = sorted({m for seg in data["segments"].values() for m in seg if m != "items"})
     rows = [[s, seg["items"], *[_fmt(seg.get(m)) for m in metrics]] for s, seg in data["segments"].items()]
     rows.append(["(widest gap)", "", *[_fmt(data["gaps"].get(m)) for m in metrics]])

@@ -9,7 +9,8 @@ from pathlib import Path
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime
+from charter.cli.options import JsonFlag, TenantOption
 from charter.files import write_private
 from charter.oversight.feedback import list_feedback
 from charter.policy import service as policy
@@ -20,15 +21,13 @@ app = typer.Typer(help="Feedback, appeals and corrections.", no_args_is_help=Tru
 @app.command("list")
 def list_(
     use_case: str,
-    tenant: str = typer.Option("demo", help="Tenant name."),
+    tenant: TenantOption = "demo",
     limit: int = typer.Option(100, min=1, max=10_000),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Recent feedback of a use case (ratings, reasons, appeals; no text)."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: list_feedback(conn, t, use_case, limit=limit))
-    emit_rows(
-        rows, json_output, f"feedback · {use_case}",
+    emit_listing(
+        tenant, json_output, lambda conn, t: list_feedback(conn, t, use_case, limit=limit), f"feedback · {use_case}",
         {"id": "id", "interaction": "interaction_id", "rating": "rating", "reasons": lambda r: ",".join(r["reasons"]),
          "appeal": "appeal", "review": "review_id", "at": "created_at"},
     )
@@ -37,10 +36,10 @@ def list_(
 @app.command()
 def export(
     use_case: str,
-    tenant: str = typer.Option("demo", help="Tenant name."),
+    tenant: TenantOption = "demo",
     purpose: str = typer.Option("training", help="training | evaluation"),
     out: Path | None = typer.Option(None, "--out", help="Write JSON Lines here instead of printing."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Export consented corrections (refused unless the charter says may_train). Recorded in the ledger."""
     with open_runtime(json_output) as rt:

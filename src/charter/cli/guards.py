@@ -6,7 +6,8 @@ import sys
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, fail, table
+from charter.cli.common import emit, fail, table
+from charter.cli.options import JsonFlag
 from charter.errors import CharterError
 from charter.guards import GuardSet, scan_text
 from charter.plugins import load_extensions
@@ -27,7 +28,7 @@ def scan(
                                     help="Guard to run (repeatable). Default: every input guard."),
     direction: str = typer.Option("input", help="input | output | context"),
     threshold: float = typer.Option(0.5, min=0.0, max=1.0, help="Findings below this score are left out."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Findings (guard, type, start, end, score; character offsets into TEXT) and a verdict."""
     if text == "-":
@@ -45,7 +46,7 @@ def scan(
 
 
 @app.command("list")
-def list_(json_output: bool = JSON_OPTION) -> None:
+def list_(json_output: JsonFlag = False) -> None:
     """Installed guards, their versions and the directions they screen."""
     try:
         rows = _guards().describe()

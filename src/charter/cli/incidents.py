@@ -7,14 +7,13 @@ from typing import Any
 import typer
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read, tenant_write
+from charter.cli.common import cli_actor, emit, emit_listing, emit_rows, open_runtime, read_once, write_once
+from charter.cli.options import JsonFlag, TenantOption
 from charter.oversight.incidents import link_interactions
 from charter.policy import service as policy
 from charter.store.schema import utcnow
 
 app = typer.Typer(help="Incident register and auto-suspensions.", no_args_is_help=True)
-
-TENANT = typer.Option("demo", help="Tenant name.")
 
 
 def _show(incident: dict[str, Any], json_output: bool) -> None:
@@ -24,10 +23,10 @@ def _show(incident: dict[str, Any], json_output: bool) -> None:
 
 @app.command("list")
 def list_(
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     status: str | None = typer.Option(None),
     use_case: str | None = typer.Option(None),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Incidents, newest first."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -42,17 +41,16 @@ def list_(
 
 
 @app.command()
-def show(incident_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def show(incident_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """One incident with its linked interactions."""
-    with open_runtime(json_output) as rt:
-        incident = tenant_read(rt, tenant, lambda conn, t: oversight.get_incident(conn, t, incident_id))
+    incident = read_once(tenant, json_output, lambda conn, t: oversight.get_incident(conn, t, incident_id))
     _show(incident, json_output)
 
 
 @app.command("open")
 def open_(
     title: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     severity: str = typer.Option("medium", help="low | medium | high | critical"),
     kind: str = typer.Option("incident", help="incident | near-miss"),
     near_miss_type: str | None = typer.Option(None, help="caught-by-guard | caught-by-reviewer | ..."),
@@ -60,7 +58,7 @@ def open_(
     description: str = typer.Option(""),
     impact: str = typer.Option(""),
     interaction: list[str] = typer.Option([], "--interaction"),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Open an incident (or record a near miss)."""
     report = oversight.IncidentReport(
@@ -73,17 +71,16 @@ def open_(
         impact=impact,
         interaction_ids=interaction,
     )
-    with open_runtime(json_output) as rt:
-        incident = tenant_write(
-            rt, tenant, lambda c, t: oversight.open_incident(c, t, report, actor=cli_actor(), now=utcnow())
-        )
+    incident = write_once(
+        tenant, json_output, lambda c, t: oversight.open_incident(c, t, report, actor=cli_actor(), now=utcnow())
+    )
     _show(incident, json_output)
 
 
 @app.command()
 def update(
     incident_id: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     status: str | None = typer.Option(None),
     severity: str | None = typer.Option(None),
     actions_taken: str | None = typer.Option(None),
@@ -91,7 +88,7 @@ def update(
     disclosed_to: str | None = typer.Option(None),
     impact: str | None = typer.Option(None),
     interaction: list[str] = typer.Option([], "--interaction"),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Change fields or link more interactions (every change is recorded with before and after)."""
     changes = {
@@ -124,28 +121,25 @@ def close(
     incident_id: str,
     after_action: str = typer.Option(..., help="The after-action review."),
     root_cause: str | None = typer.Option(None),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Close an incident with its after-action review."""
-    with open_runtime(json_output) as rt:
-        incident = tenant_write(
-            rt,
-            tenant,
-            lambda c, t: oversight.close_incident(
-                c, t, incident_id, after_action=after_action, root_cause=root_cause, actor=cli_actor(), now=utcnow()
-            ),
-        )
+    incident = write_once(
+        tenant,
+        json_output,
+        lambda c, t: oversight.close_incident(
+            c, t, incident_id, after_action=after_action, root_cause=root_cause, actor=cli_actor(), now=utcnow()
+        ),
+    )
     _show(incident, json_output)
 
 
 @app.command()
-def suspensions(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def suspensions(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Use cases switched off by their deactivation criteria."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, oversight.list_suspensions)
-    emit_rows(
-        rows, json_output, "suspensions",
+    emit_listing(
+        tenant, json_output, oversight.list_suspensions, "suspensions",
         {"use case": "use_case", "criterion": "criterion", "value": lambda r: round(r["value"], 3),
          "limit": "threshold", "at": "suspended_at", "resumed": "resumed_at"},
     )
@@ -155,12 +149,13 @@ def suspensions(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
 def resume(
     use_case: str,
     reason: str = typer.Option(..., help="Why it may run again."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Switch a suspended use case back on (a recorded admin action)."""
-    with open_runtime(json_output) as rt:
-        result = tenant_write(
-            rt, tenant, lambda c, t: oversight.resume(c, t, use_case, actor=cli_actor(), reason=reason, now=utcnow())
-        )
+    result = write_once(
+        tenant,
+        json_output,
+        lambda c, t: oversight.resume(c, t, use_case, actor=cli_actor(), reason=reason, now=utcnow()),
+    )
     emit(result, json_output, human=f"{use_case} is switched on again")

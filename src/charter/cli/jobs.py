@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, emit, open_runtime, table
+from charter.cli.common import emit, open_runtime, table
+from charter.cli.options import JsonFlag
 from charter.errors import CharterError
 from charter.jobs.service import list_jobs, run_job
 from charter.monitor.health import CheckResult, HealthReport, run_checks
@@ -23,7 +24,7 @@ app = typer.Typer(help="Scheduled jobs: what runs when, on which replica, and ho
 def list_(
     job: str | None = typer.Option(None, help="Only this job and its runs."),
     limit: int = typer.Option(20, min=1, max=1000, help="Runs to list, newest first."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Every job (interval, next due time, lease holder, last run) and the latest runs."""
     with open_runtime(json_output) as rt:
@@ -47,7 +48,7 @@ def list_(
 
 
 @app.command("run")
-def run(name: str = typer.Argument(..., help="The job, e.g. kb.retention."), json_output: bool = JSON_OPTION) -> None:
+def run(name: str = typer.Argument(..., help="The job, e.g. kb.retention."), json_output: JsonFlag = False) -> None:
     """Run one job now in this process, through its lease (exit 3 when another replica holds it,
     1 when it fails)."""
     with open_runtime(json_output) as rt:
@@ -66,7 +67,7 @@ def _report(rt: Runtime) -> HealthReport:
     return asyncio.run(run_checks(rt))
 
 
-def doctor(json_output: bool = JSON_OPTION) -> None:
+def doctor(json_output: JsonFlag = False) -> None:
     """Run the health checks of `/readyz` against this configuration. Exit 0: all pass; 1: a required
     check failed (a replica would not be ready); 2: only an advisory one (scheduler, jobs, alert sinks)."""
     try:

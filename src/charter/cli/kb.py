@@ -8,7 +8,8 @@ import typer
 from rich.progress import Progress
 
 from charter import knowledge
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, table, tenant_id_of, tenant_read
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, table, tenant_id_of
+from charter.cli.options import JsonFlag, TenantOption
 from charter.cluster import LOCAL
 from charter.domain import Principal
 from charter.errors import InvalidRequest
@@ -19,13 +20,11 @@ from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="Knowledge bases: ingestion, versions, retrieval, lineage.", no_args_is_help=True)
 
-TENANT = typer.Option("demo", "--tenant", help="Tenant name.")
-
 
 @app.command()
 def create(
     name: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     description: str = typer.Option("", help="What the knowledge base holds."),
     classification: str = typer.Option("internal", help="Data classification of its documents."),
     embedder: str | None = typer.Option(
@@ -41,7 +40,7 @@ def create(
     retention_days: int | None = typer.Option(None, help="Delete documents older than this many days."),
     chunk_chars: int = typer.Option(1200, help="Largest chunk, in characters."),
     overlap_chars: int = typer.Option(200, help="Overlap between consecutive chunks, in characters."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Create a knowledge base."""
     options = {k: v for k, v in {"endpoint": endpoint, "model": model, "secret": secret}.items() if v}
@@ -75,19 +74,17 @@ def create(
 
 
 @app.command("list")
-def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List the tenant's knowledge bases."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, service.list_kbs)
-    emit_rows(
-        rows, json_output, f"knowledge bases of {tenant}",
+    emit_listing(
+        tenant, json_output, service.list_kbs, f"knowledge bases of {tenant}",
         {"name": "name", "version": "version", "embedder": "embedder", "pii": "pii_policy",
          "retention days": "retention_days"},
     )
 
 
 @app.command()
-def show(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def show(name: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """A knowledge base with its document and chunk counts."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         emit(service.get_kb(conn, policy.tenant_id_for(conn, tenant), name), json_output)
@@ -97,7 +94,7 @@ def show(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> No
 def ingest(
     name: str,
     paths: list[Path] = typer.Argument(..., exists=True, help="Files or directories (searched recursively)."),
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     classification: str | None = typer.Option(
         None, help="Classification of these documents (default: the kb's)."
     ),
@@ -107,7 +104,7 @@ def ingest(
     ray_workers: int | None = typer.Option(
         None, min=1, help="Ray workers (default: CHARTER_RAY_WORKERS or one per CPU)."
     ),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Ingest files (PDF, DOCX, HTML, Markdown, text, CSV) into a new version of the knowledge base.
     A bad file is reported and skipped; ingesting the same file again changes nothing. With --ray or
@@ -145,12 +142,12 @@ def ingest(
 def query(
     name: str,
     text: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     top_k: int = typer.Option(5, "--top-k", min=1, max=50),
     mode: str | None = typer.Option(
         None, help="lexical, dense or hybrid (default: hybrid with an embedder)."
     ),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Ranked chunks with scores and citations."""
     with open_runtime(json_output) as rt:
@@ -175,34 +172,31 @@ def query(
 @app.command()
 def documents(
     name: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     deleted: bool = typer.Option(False, help="Include removed ones."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Documents with source, checksum, uploader and versions."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: service.list_documents(conn, t, name, include_deleted=deleted))
-    emit_rows(
-        rows, json_output, f"documents of {name}",
+    emit_listing(
+        tenant, json_output, lambda conn, t: service.list_documents(conn, t, name, include_deleted=deleted),
+        f"documents of {name}",
         {"id": "id", "file": "filename", "chunks": "chunks", "status": "status",
          "checksum": lambda r: r["checksum"][:12]},
     )
 
 
 @app.command()
-def versions(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def versions(name: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """The immutable versions of a knowledge base."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: service.list_versions(conn, t, name))
-    emit_rows(
-        rows, json_output, f"versions of {name}",
+    emit_listing(
+        tenant, json_output, lambda conn, t: service.list_versions(conn, t, name), f"versions of {name}",
         {"version": "version", "kind": "kind", "documents": "documents", "chunks": "chunks",
          "manifest": lambda r: r["manifest_sha256"][:12]},
     )
 
 
 @app.command()
-def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def delete(name: str, document_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Delete a document: its chunks, vectors and index entries go; a new version records it."""
     with open_runtime(json_output) as rt:
         tenant_id = tenant_id_of(rt, tenant)
@@ -213,7 +207,7 @@ def delete(name: str, document_id: str, tenant: str = TENANT, json_output: bool 
 
 
 @app.command()
-def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def rebuild(name: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Re-create the lexical index and the vectors from the stored chunks."""
     with open_runtime(json_output) as rt:
         tenant_id = tenant_id_of(rt, tenant)
@@ -226,7 +220,7 @@ def rebuild(name: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) ->
 
 
 @app.command()
-def retention(json_output: bool = JSON_OPTION) -> None:
+def retention(json_output: JsonFlag = False) -> None:
     """Apply every knowledge base's retention now (the scheduler runs the same)."""
     with open_runtime(json_output) as rt:
         events = knowledge.apply_retention(rt, actor=cli_actor())

@@ -7,7 +7,8 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime
+from charter.cli.options import JsonFlag, TenantOption
 from charter.interactions.rotation import rotate_raw_tier
 from charter.policy import service as policy
 from charter.principals import keys
@@ -19,11 +20,11 @@ app = typer.Typer(help="API keys (stored only as hashes; shown once).", no_args_
 def create(
     role: str = typer.Option("app", help="admin | developer | reviewer | auditor | app"),
     use_case: str | None = typer.Option(None, "--use-case", help="Use case an app key calls (required for app)."),
-    tenant: str = typer.Option("demo", help="Tenant name."),
+    tenant: TenantOption = "demo",
     name: str = typer.Option("", help="A label for the key."),
     scope: list[str] = typer.Option([], "--scope", help="Limit to chat / embeddings / models (repeatable)."),
     expires_in_days: int | None = typer.Option(None, help="Expiry, in days from now."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Create a key and print it once."""
     actor = cli_actor()
@@ -58,19 +59,17 @@ def create(
 
 
 @app.command("list")
-def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List keys (prefixes only)."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: keys.list_keys(conn, tenant_id=t))
-    emit_rows(
-        rows, json_output, "keys",
+    emit_listing(
+        tenant, json_output, lambda conn, t: keys.list_keys(conn, tenant_id=t), "keys",
         {"id": "id", "prefix": "prefix", "role": "role", "use case": "use_case", "expires": "expires_at",
          "revoked": "revoked_at", "last used": "last_used_at"},
     )
 
 
 @app.command()
-def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def revoke(key_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Revoke a key (effective at once on this replica, within the cache TTL on others)."""
     actor = cli_actor()
     with open_runtime(json_output) as rt:
@@ -81,7 +80,7 @@ def revoke(key_id: str, tenant: str = typer.Option("demo"), json_output: bool = 
 
 
 @app.command("rotate-raw")
-def rotate_raw(json_output: bool = JSON_OPTION) -> None:
+def rotate_raw(json_output: JsonFlag = False) -> None:
     """Rotate the raw-tier key-encryption key and re-wrap every stored data key."""
     with open_runtime(json_output) as rt:
         result = rotate_raw_tier(rt)

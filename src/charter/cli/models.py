@@ -11,7 +11,8 @@ import yaml
 
 from charter import catalog
 from charter.catalog import ModelSpec
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, fail, open_runtime, tenant_read, tenant_write
+from charter.cli.common import cli_actor, emit, emit_listing, fail, open_runtime, tenant_write, write_once
+from charter.cli.options import ActorOption, JsonFlag, TenantOption
 from charter.errors import InvalidRequest, NotFound
 from charter.monitor.alerts import fire
 from charter.policy import service as policy
@@ -41,8 +42,8 @@ def add(
         None, help="Name of an operator-defined provider secret (docs/operations.md, Provider secrets)."
     ),
     api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
-    tenant: str = typer.Option("demo"),
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Register a model version."""
     if api_key_env is not None:
@@ -68,12 +69,10 @@ def add(
 
 
 @app.command("list")
-def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List registered models."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, catalog.list_models)
-    emit_rows(
-        rows, json_output, "models",
+    emit_listing(
+        tenant, json_output, catalog.list_models, "models",
         {"alias": "alias", "provider": "provider", "model id": "platform_model_id", "version": "version",
          "region": "region", "class.": "classification_ceiling", "ctx": "context_window", "weight": "weight",
          "enabled": "enabled", "registry": lambda r: r.get("registry_state") or ""},
@@ -81,25 +80,23 @@ def list_(tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -
 
 
 def _set(alias: str, enabled: bool, tenant: str, json_output: bool) -> None:
-    with open_runtime(json_output) as rt:
-        rows = tenant_write(rt, tenant, lambda c, t: catalog.set_enabled(c, t, alias, enabled, actor=cli_actor()))
+    rows = write_once(tenant, json_output, lambda c, t: catalog.set_enabled(c, t, alias, enabled, actor=cli_actor()))
     emit(rows, json_output, human=f"{alias}: {'enabled' if enabled else 'disabled'} ({len(rows)} entries)")
 
 
 @app.command()
-def disable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def disable(alias: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Take an alias out of routing."""
     _set(alias, False, tenant, json_output)
 
 
 @app.command()
-def enable(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def enable(alias: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Put an alias back into routing."""
     _set(alias, True, tenant, json_output)
 
 
 # -- the model registry (docs/learning.md, Model registry) ------------------------------------------
-ACTOR = typer.Option(None, help="Who acts (default: cli:$USER).")
 
 
 def _object_file(path: Path | None, param: str) -> dict[str, Any]:
@@ -117,12 +114,10 @@ def _object_file(path: Path | None, param: str) -> dict[str, Any]:
 
 
 @app.command()
-def versions(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def versions(alias: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """The alias's registered versions with their lineage and state."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: registry.list_versions(conn, t, alias))
-    emit_rows(
-        rows, json_output, f"{alias} versions",
+    emit_listing(
+        tenant, json_output, lambda conn, t: registry.list_versions(conn, t, alias), f"{alias} versions",
         {"version": "label", "state": "state", "base": lambda r: r["lineage"]["base"],
          "dataset": lambda r: (r["lineage"]["dataset"] or {}).get("id") or "",
          "code": lambda r: r["lineage"]["code_version"],
@@ -143,9 +138,9 @@ def register(
     config: Path | None = typer.Option(None, "--config", help="The training config (JSON or YAML file)."),
     metrics: Path | None = typer.Option(None, "--metrics", help="The version's metrics (JSON or YAML file)."),
     code_version: str | None = typer.Option(None, help="The training code's version (default: this checkout's)."),
-    tenant: str = typer.Option("demo"),
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Register a new version of an alias (a candidate: it serves nobody until promoted through the gate)."""
     with open_runtime(json_output) as rt:
@@ -165,9 +160,9 @@ def register(
 def promote(
     alias: str,
     version: int = typer.Option(..., "--version", help="The version to serve."),
-    tenant: str = typer.Option("demo"),
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Serve a version after the promotion gate of every use case that lists the alias (not your own
     registration); exits 1 when refused."""
@@ -186,15 +181,14 @@ def promote(
 def rollback(
     alias: str,
     reason: str = typer.Option("", help="Why (recorded in the ledger)."),
-    tenant: str = typer.Option("demo"),
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Return the alias to the version its current one replaced (vetted before: no new gate)."""
-    with open_runtime(json_output) as rt:
-        result = tenant_write(
-            rt, tenant, lambda c, t: registry.rollback_version(c, t, alias, actor=cli_actor(actor), reason=reason)
-        )
+    result = write_once(
+        tenant, json_output, lambda c, t: registry.rollback_version(c, t, alias, actor=cli_actor(actor), reason=reason)
+    )
     emit(result, json_output, human=f"rolled back {result['rolled_back']}; serving {', '.join(result['serving'])}")
 
 
@@ -210,9 +204,9 @@ def canary_start(
     share: float = typer.Option(0.1, help="Its share of the alias's traffic (0-1, by request id)."),
     min_samples: int = typer.Option(100, "--min-samples", help="Answers each arm needs before a test counts."),
     alpha: float = typer.Option(0.05, help="Significance level, split over the signals (Bonferroni)."),
-    tenant: str = typer.Option("demo"),
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: ActorOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Gate the candidate (MD-3, not your own registration) and send it a share of the traffic."""
     start = canary.CanaryStart(alias=alias, version=version, share=share, min_samples=min_samples, alpha=alpha)
@@ -227,12 +221,10 @@ def canary_start(
 
 
 @canary_app.command("list")
-def canary_list(alias: str | None = typer.Argument(None), tenant: str = typer.Option("demo"),
-                json_output: bool = JSON_OPTION) -> None:
+def canary_list(alias: str | None = typer.Argument(None), tenant: TenantOption = "demo",
+                json_output: JsonFlag = False) -> None:
     """Canaries, newest first, with their last comparison."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: canary.list_canaries(conn, t, alias))
-    emit_rows(rows, json_output, "canaries", {
+    emit_listing(tenant, json_output, lambda conn, t: canary.list_canaries(conn, t, alias), "canaries", {
         "id": "id", "version": "label", "share": "share", "state": "state",
         "verdict": lambda r: (r["comparison"] or {}).get("verdict", ""), "reason": lambda r: r["reason"] or "",
         "started": "started_at",
@@ -240,7 +232,7 @@ def canary_list(alias: str | None = typer.Argument(None), tenant: str = typer.Op
 
 
 @canary_app.command("evaluate")
-def canary_evaluate(alias: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def canary_evaluate(alias: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Compare the alias's canary with the serving version now (what the `models.canary` job does)."""
     with open_runtime(json_output) as rt:
         with rt.engine.connect() as conn:
@@ -256,8 +248,8 @@ def canary_evaluate(alias: str, tenant: str = typer.Option("demo"), json_output:
 
 @canary_app.command("stop")
 def canary_stop(alias: str, reason: str = typer.Option("", help="Why (recorded in the ledger)."),
-                tenant: str = typer.Option("demo"), actor: str | None = ACTOR,
-                json_output: bool = JSON_OPTION) -> None:
+                tenant: TenantOption = "demo", actor: ActorOption = None,
+                json_output: JsonFlag = False) -> None:
     """End the canary by hand: the version goes back to candidate and takes no traffic."""
     with open_runtime(json_output) as rt:
         row = tenant_write(rt, tenant, lambda c, t: canary.stop_canary(c, t, alias, actor=cli_actor(actor),

@@ -7,14 +7,13 @@ from typing import Any
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, table, tenant_id_of
+from charter.cli.common import cli_actor, emit, open_runtime, table, tenant_id_of
+from charter.cli.options import JsonFlag, TenantOption
 from charter.monitor import drift
 
 __all__ = ["app"]
 
 app = typer.Typer(help="Production monitoring: drift and bias of a use case's traffic.", no_args_is_help=True)
-
-TENANT = typer.Option("demo", help="Tenant name.")
 
 
 def _human(report: dict[str, Any]) -> Any:
@@ -49,9 +48,9 @@ def _human(report: dict[str, Any]) -> Any:
 @app.command("drift")
 def drift_(
     use_case: str = typer.Argument(..., help="Use case name."),
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     run: bool = typer.Option(False, "--run", help="Run every detector now (else: show the latest stored run)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """The latest drift findings of a use case: each detector and segment, its test, statistic,
     p-value, the corrected cutoff, and the two windows compared."""

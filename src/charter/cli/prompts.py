@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from charter.cli.common import (
-    JSON_OPTION,
-    cli_actor,
-    emit,
-    emit_rows,
-    open_runtime,
-    table,
-    tenant_id_of,
-    tenant_read,
-    tenant_write,
-)
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, read_once, table, tenant_id_of, tenant_write
+from charter.cli.options import JsonFlag, TenantOption
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
 from charter.prompts.spec import parse_prompt_file
@@ -26,12 +17,14 @@ app = typer.Typer(
     help="The prompt registry: immutable versions, movable labels, gated promotion.", no_args_is_help=True
 )
 
-TENANT = typer.Option("demo", help="Tenant name.")
-ACTOR = typer.Option(
-    None,
-    help="Who acts (default: cli:$USER). The approver of a promotion to a protected label must not be the "
-    "author of the version.",
-)
+PromptActor = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who acts (default: cli:$USER). The approver of a promotion to a protected label must not be the "
+        "author of the version.",
+    ),
+]
 
 
 @app.command()
@@ -47,9 +40,9 @@ def push(
     label: str | None = typer.Option(
         None, help="Also point this label at the version (a protected one goes through the gate)."
     ),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: PromptActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Store a new immutable version of a prompt (identical content returns the existing version)."""
     spec = parse_prompt_file(file.read_text(encoding="utf-8"), filename=file.name)
@@ -80,12 +73,10 @@ def push(
 
 
 @app.command("list")
-def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List prompts with their latest version and labels."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, versions.list_prompts)
-    emit_rows(
-        rows, json_output, "prompts",
+    emit_listing(
+        tenant, json_output, versions.list_prompts, "prompts",
         {"name": "name", "use case": "use_case", "latest": "latest",
          "labels": lambda r: ", ".join(f"{k}→{v}" for k, v in sorted(r["labels"].items()))},
     )
@@ -94,8 +85,8 @@ def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
 @app.command()
 def show(
     name: str = typer.Argument(..., help="name, name@3 or name:staging"),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Show a prompt's versions and labels, or one version (name@N, name:label) in full."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -134,12 +125,11 @@ def diff(
     name: str,
     a: int = typer.Argument(..., help="Older version."),
     b: int = typer.Argument(..., help="Newer."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Unified diff between two versions (template, variables, model parameters, thresholds)."""
-    with open_runtime(json_output) as rt:
-        data = tenant_read(rt, tenant, lambda conn, t: versions.diff_versions(conn, t, name, a, b))
+    data = read_once(tenant, json_output, lambda conn, t: versions.diff_versions(conn, t, name, a, b))
     emit(data, json_output, human=data["diff"] or "(identical)")
 
 
@@ -151,9 +141,9 @@ def promote(
     use_case: str | None = typer.Option(None, help="Whose suite gates it (default: the prompt's)."),
     run: str | None = typer.Option(None, help="The evaluation run to judge (default: the latest one)."),
     reason: str = typer.Option("", help="Why (kept with the move and in the ledger)."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: PromptActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Move a label to a version; a protected label (production, or one a charter serves from) needs a
     passing gate and an approver other than the author."""
@@ -175,9 +165,9 @@ def rollback(
     label: str = typer.Option("production"),
     to: int | None = typer.Option(None, help="Version to return to (default: the previous one)."),
     reason: str = typer.Option("", help="Why."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: PromptActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Move a label back to the version it pointed at before (one command, recorded in the ledger)."""
     request = versions.Rollback(name, cli_actor(actor), label=label, to_version=to, reason=reason)
@@ -189,12 +179,10 @@ def rollback(
 
 @app.command()
 def history(
-    name: str, label: str | None = typer.Option(None), tenant: str = TENANT, json_output: bool = JSON_OPTION
+    name: str, label: str | None = typer.Option(None), tenant: TenantOption = "demo", json_output: JsonFlag = False
 ) -> None:
     """Every label move of a prompt: who, when, why, and the gate decision that allowed it."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, lambda conn, t: versions.label_history(conn, t, name, label))
-    emit_rows(
-        rows, json_output, f"label moves of {name}",
+    emit_listing(
+        tenant, json_output, lambda conn, t: versions.label_history(conn, t, name, label), f"label moves of {name}",
         {"when": "moved_at", "label": "label", "kind": "kind", "actor": "actor", "gate": "gate_id", "reason": "reason"},
     )

@@ -7,33 +7,37 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy import Connection
 
 from charter import oversight
-from charter.cli.common import JSON_OPTION, emit, emit_rows, fail, open_runtime, table
+from charter.cli.common import Cell, emit, emit_rows, fail, open_runtime, table
+from charter.cli.options import JsonFlag
 from charter.domain import Principal
 from charter.errors import InvalidRequest, PermissionDenied
 from charter.oversight import assignment, scoring
 from charter.policy.service import get_use_case
 from charter.principals.keys import KeyCache
+from charter.principals.roles import ADMINS, REVIEWERS
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
 app = typer.Typer(help="Review held answers and score sampled ones (role reviewer).", no_args_is_help=True)
 
-KEY_OPTION = typer.Option(None, "--key", envvar="CHARTER_API_KEY", help="Your reviewer key.")
+T = TypeVar("T")
+
+KeyOption = Annotated[str | None, typer.Option("--key", envvar="CHARTER_API_KEY", help="Your reviewer key.")]
 
 
 def _reviewer(rt: Runtime, key: str | None) -> Principal:
     if not key:
         raise InvalidRequest("pass your reviewer key with --key or CHARTER_API_KEY", code="missing_api_key")
     principal = KeyCache(rt.engine, rt.writer, 0.0).authenticate(key)
-    if principal.role not in ("reviewer", "admin"):
+    if principal.role not in REVIEWERS:
         raise PermissionDenied(
             f"role {principal.role!r} may not review; use a reviewer key", code="role_not_allowed"
         )
@@ -45,6 +49,34 @@ def _as_reviewer(key: str | None, json_output: bool) -> Iterator[tuple[Runtime, 
     """A runtime and the reviewer whose key is ``key`` (every command here acts as one)."""
     with open_runtime(json_output) as rt:
         yield rt, _reviewer(rt, key)
+
+
+def _listing(
+    key: str | None,
+    json_output: bool,
+    read: Callable[[Connection, Principal], Sequence[Mapping[str, Any]]],
+    title: str,
+    columns: Mapping[str, Cell],
+) -> None:
+    """The body of a listing command: the rows ``read(conn, reviewer)`` returns, as JSON or a table."""
+    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
+        rows = read(conn, p)
+    emit_rows(rows, json_output, title, columns)
+
+
+def _admin_write(key: str | None, json_output: bool, change: Callable[[Connection, Principal], T]) -> T:
+    """``change(conn, admin)`` in one write, as the admin whose key is ``key`` (teams and assignments)."""
+    with _as_reviewer(key, json_output) as (rt, p):
+        if p.role not in ADMINS:
+            raise PermissionDenied(f"role {p.role!r} may not change teams or assignments; use an admin key",
+                                   code="role_not_allowed")
+        result = rt.writer.write(lambda c: change(c, p))
+    return result
+
+
+def _wanted(status: str) -> str | None:
+    """A ``--status`` filter: ``all`` is no filter."""
+    return None if status == "all" else status
 
 
 def _claim_next(
@@ -79,21 +111,20 @@ def _print_item(item: dict[str, Any] | None, json_output: bool) -> None:
 @app.command("list")
 def list_(
     status: str = typer.Option("pending", help="pending | approved | edited | rejected | all"),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """The queue (oldest first)."""
-    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
-        rows = oversight.list_items(conn, p, status=None if status == "all" else status, now=utcnow())
-    emit_rows(
-        rows, json_output, "reviews",
+    _listing(
+        key, json_output, lambda conn, p: oversight.list_items(conn, p, status=_wanted(status), now=utcnow()),
+        "reviews",
         {"id": "id", "kind": "kind", "use case": "use_case", "status": "status",
          "reasons": lambda r: ",".join(r["reasons"]), "due": "due_at", "claimed by": "claimed_by"},
     )
 
 
 @app.command("next")
-def next_(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def next_(key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Claim the oldest item you may review and show it."""
     with _as_reviewer(key, json_output) as (rt, p):
         item = _claim_next(
@@ -103,7 +134,7 @@ def next_(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None
 
 
 @app.command()
-def show(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def show(review_id: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Show an item: question, redacted context, guard findings, proposed answer, versions."""
     with _as_reviewer(key, json_output) as (rt, p):
         item = rt.writer.write(lambda c: oversight.show_item(rt, c, p, review_id))
@@ -111,7 +142,7 @@ def show(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_
 
 
 @app.command()
-def claim(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def claim(review_id: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Claim an item (nobody else can decide it while your claim lasts)."""
     with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(lambda c: oversight.claim(c, p, review_id, utcnow()))
@@ -119,7 +150,7 @@ def claim(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON
 
 
 @app.command()
-def release(review_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def release(review_id: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Give an item back to the queue without deciding."""
     with _as_reviewer(key, json_output) as (rt, p):
         result = rt.writer.write(lambda c: oversight.let_go(c, p, review_id))
@@ -140,8 +171,8 @@ def _decide(
 def approve(
     review_id: str,
     comment: str = typer.Option("", help="Why (kept with the decision)."),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Approve the current version (four-eyes items need a second reviewer)."""
     _decide(key, json_output, lambda _rt, c, p: oversight.approve(c, p, review_id, comment=comment, now=utcnow()))
@@ -154,8 +185,8 @@ def edit(
     file: Path | None = typer.Option(None, "--file", help="Read the corrected answer from a file."),
     from_scratch: bool = typer.Option(False, help="You wrote it yourself (provenance: human)."),
     comment: str = typer.Option(""),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Store a corrected answer as a new version (with provenance and diff) and approve it."""
     body = file.read_text(encoding="utf-8") if file is not None else text
@@ -175,15 +206,15 @@ def edit(
 def reject(
     review_id: str,
     reason: str = typer.Option(..., help="Shown to the requester."),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Reject the answer; the requester gets your reason instead."""
     _decide(key, json_output, lambda _rt, c, p: oversight.reject(c, p, review_id, reason=reason, now=utcnow()))
 
 
 @app.command("sample-next")
-def sample_next(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def sample_next(key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Claim the oldest sampled answer for expert scoring and show its sentences."""
     with _as_reviewer(key, json_output) as (rt, p):
         item = _claim_next(
@@ -213,8 +244,8 @@ def score(
     note: list[str] | None = typer.Option(None, "--note", help="A note per sentence, in order ('' for none)."),
     citation: float | None = typer.Option(None, "--citation", help="Citation score 0..1."),
     comment: str = typer.Option(""),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Score a claimed sample: one --label (or --sentence) per sentence, optionally --note, --citation."""
     with _as_reviewer(key, json_output) as (rt, p):
@@ -238,8 +269,8 @@ def score(
 def metrics(
     use_case: str,
     days: int = typer.Option(30, help="Period, in days."),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Oversight metrics of a use case: override and rejection rates, time to decision, queue depth."""
     with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
@@ -257,22 +288,19 @@ def metrics(
 @app.command()
 def samples(
     status: str = typer.Option("pending", help="pending | scored | all"),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """The expert scoring queue (oldest first; no content)."""
-    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
-        rows = scoring.list_samples(conn, p, status=None if status == "all" else status)
-    emit_rows(rows, json_output, "samples", {"id": "id", "use case": "use_case", "sentences": "sentences",
-                                              "status": "status", "claimed by": "claimed_by", "sampled": "created_at"})
+    _listing(key, json_output, lambda conn, p: scoring.list_samples(conn, p, status=_wanted(status)), "samples", {
+        "id": "id", "use case": "use_case", "sentences": "sentences", "status": "status", "claimed by": "claimed_by",
+        "sampled": "created_at"})
 
 
 @app.command()
-def progress(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def progress(key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Each reviewer today (UTC): decided, decided late, scored, open, overdue open."""
-    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
-        rows = assignment.progress(conn, p, utcnow())
-    emit_rows(rows, json_output, "progress today", {
+    _listing(key, json_output, lambda conn, p: assignment.progress(conn, p, utcnow()), "progress today", {
         "reviewer": "reviewer", "teams": lambda r: ",".join(r["teams"]), "decided": "decided_today",
         "late": "late_today", "scored": "scored_today", "open": "open", "overdue": "overdue_open"})
 
@@ -283,33 +311,29 @@ def assign(
     review_id: str | None = typer.Option(None, "--review", help="... or one review item."),
     team: str | None = typer.Option(None, "--team", help="To a team (its name) ..."),
     reviewer: str | None = typer.Option(None, "--reviewer", help="... or a reviewer (key id or person id)."),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Assign a queue or an item to a team or a reviewer (admin key): offered to them first."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.assign(
-            c, p.tenant_id, use_case=use_case, review_id=review_id, team=team, reviewer=reviewer, actor=p.key_id,
-            now=utcnow()))
+    result = _admin_write(key, json_output, lambda c, p: assignment.assign(
+        c, p.tenant_id, use_case=use_case, review_id=review_id, team=team, reviewer=reviewer, actor=p.key_id,
+        now=utcnow()))
     emit(result, json_output, human=f"{result['id']}: assigned to {result['assignee_kind']} {result['assignee']}")
 
 
 @app.command()
-def unassign(assignment_id: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def unassign(assignment_id: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Remove an assignment (admin key)."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.unassign(c, p.tenant_id, assignment_id, actor=p.key_id))
+    result = _admin_write(
+        key, json_output, lambda c, p: assignment.unassign(c, p.tenant_id, assignment_id, actor=p.key_id)
+    )
     emit(result, json_output, human=f"removed {assignment_id}")
 
 
 @app.command()
-def assignments(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def assignments(key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """The tenant's assignments."""
-    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
-        rows = assignment.list_assignments(conn, p.tenant_id)
-    emit_rows(rows, json_output, "assignments", {
+    _listing(key, json_output, lambda conn, p: assignment.list_assignments(conn, p.tenant_id), "assignments", {
         "id": "id", "use case": lambda r: r["use_case"] or "", "item": lambda r: r["review_id"] or "",
         "to": lambda r: f"{r['assignee_kind']} {r['assignee']}"})
 
@@ -318,19 +342,11 @@ teams_app = typer.Typer(help="Reviewer teams (named sets of reviewers).", no_arg
 app.add_typer(teams_app, name="teams")
 
 
-def _admin(p: Principal) -> None:
-    if p.role != "admin":
-        raise PermissionDenied(f"role {p.role!r} may not change teams or assignments; use an admin key",
-                               code="role_not_allowed")
-
-
 @teams_app.command("list")
-def teams_list(key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def teams_list(key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Teams and their members."""
-    with _as_reviewer(key, json_output) as (rt, p), rt.engine.connect() as conn:
-        rows = assignment.list_teams(conn, p.tenant_id)
-    emit_rows(rows, json_output, "teams", {"name": "name", "members": lambda r: ", ".join(r["members"]),
-                                          "description": "description"})
+    _listing(key, json_output, lambda conn, p: assignment.list_teams(conn, p.tenant_id), "teams", {
+        "name": "name", "members": lambda r: ", ".join(r["members"]), "description": "description"})
 
 
 @teams_app.command("create")
@@ -338,40 +354,37 @@ def teams_create(
     name: str,
     member: list[str] | None = typer.Option(None, "--member", help="A reviewer's key id or person id (repeat)."),
     description: str = typer.Option(""),
-    key: str | None = KEY_OPTION,
-    json_output: bool = JSON_OPTION,
+    key: KeyOption = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Create a team (admin key)."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.create_team(
-            c, p.tenant_id, name, description=description, members=member or [], actor=p.key_id, now=utcnow()))
+    result = _admin_write(key, json_output, lambda c, p: assignment.create_team(
+        c, p.tenant_id, name, description=description, members=member or [], actor=p.key_id, now=utcnow()))
     emit(result, json_output, human=f"team {name}: {', '.join(result['members']) or 'no members'}")
 
 
 @teams_app.command("add")
-def teams_add(name: str, member: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def teams_add(name: str, member: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Add a reviewer to a team (admin key)."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.add_member(c, p.tenant_id, name, member, actor=p.key_id,
-                                                                 now=utcnow()))
+    result = _admin_write(
+        key, json_output, lambda c, p: assignment.add_member(c, p.tenant_id, name, member, actor=p.key_id, now=utcnow())
+    )
     emit(result, json_output, human=f"team {name}: {', '.join(result['members'])}")
 
 
 @teams_app.command("remove")
-def teams_remove(name: str, member: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def teams_remove(name: str, member: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Take a reviewer out of a team (admin key)."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.remove_member(c, p.tenant_id, name, member, actor=p.key_id))
+    result = _admin_write(
+        key, json_output, lambda c, p: assignment.remove_member(c, p.tenant_id, name, member, actor=p.key_id)
+    )
     emit(result, json_output, human=f"team {name}: {', '.join(result['members']) or 'no members'}")
 
 
 @teams_app.command("delete")
-def teams_delete(name: str, key: str | None = KEY_OPTION, json_output: bool = JSON_OPTION) -> None:
+def teams_delete(name: str, key: KeyOption = None, json_output: JsonFlag = False) -> None:
     """Delete a team and its assignments (admin key)."""
-    with _as_reviewer(key, json_output) as (rt, p):
-        _admin(p)
-        result = rt.writer.write(lambda c: assignment.delete_team(c, p.tenant_id, name, actor=p.key_id))
+    result = _admin_write(
+        key, json_output, lambda c, p: assignment.delete_team(c, p.tenant_id, name, actor=p.key_id)
+    )
     emit(result, json_output, human=f"deleted team {name} ({result['assignments_removed']} assignment(s) removed)")

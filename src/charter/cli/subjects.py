@@ -7,7 +7,8 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, open_runtime, tenant_id_of
+from charter.cli.common import cli_actor, emit, open_runtime, tenant_id_of
+from charter.cli.options import JsonFlag, TenantOption
 from charter.files import write_private
 from charter.identity.requests import erase_subject, export_subject
 
@@ -15,16 +16,14 @@ __all__ = ["app"]
 
 app = typer.Typer(help="End users' access (export) and erasure requests.", no_args_is_help=True)
 
-TENANT = typer.Option("demo", help="Tenant name.")
-
 
 @app.command()
 def export(
     subject: str = typer.Argument(..., help="The identifier the application sends as `user`, or a sub_ id."),
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the bundle here (owner-only)."),
     reason: str = typer.Option("", help="Why (recorded in the ledger)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Everything held about one end user: interactions, reviews, feedback and appeals."""
     with open_runtime(json_output) as rt:
@@ -42,8 +41,8 @@ def export(
 def erase(
     subject: str = typer.Argument(..., help="The identifier the application sends as `user`, or a sub_ id."),
     reason: str = typer.Option(..., help="Why (recorded in the ledger)."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Crypto-shred everything held about one end user (refused under legal hold)."""
     with open_runtime(json_output) as rt:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_id_of, tenant_write
+from charter.cli.common import cli_actor, emit, emit_rows, open_runtime, tenant_id_of, tenant_write
 from charter.cli.models import _object_file
+from charter.cli.options import JsonFlag, TenantOption
 from charter.cluster import LOCAL
 from charter.errors import NotFound
 from charter.files import write_private
@@ -32,15 +33,13 @@ app = typer.Typer(help="Training data and fine-tuning jobs (docs/learning.md).",
 dataset = typer.Typer(help="Versioned SFT and DPO datasets from reviewed answers.", no_args_is_help=True)
 app.add_typer(dataset, name="dataset")
 
-TENANT = typer.Option("demo", help="Tenant name.")
-
 
 @dataset.command()
 def build(
     use_case: str = typer.Option(..., "--use-case", help="The use case whose reviewed answers to use."),
     kind: str = typer.Option("sft", "--kind", help="sft (chat messages) or dpo (preference pairs)."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Build a new dataset version (refused unless the charter says may_train; PII scrubbed; ledgered)."""
     with open_runtime(json_output) as rt:
@@ -55,8 +54,8 @@ def build(
 @dataset.command("list")
 def list_(
     use_case: str | None = typer.Option(None, "--use-case"),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Dataset versions, newest first."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -68,7 +67,7 @@ def list_(
 
 
 @dataset.command()
-def show(dataset_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def show(dataset_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """One version with each example's lineage (interaction, review, decision, feedback)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         found = get_dataset(conn, tenant_id_of(rt, tenant), dataset_id)
@@ -84,9 +83,9 @@ def show(dataset_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION)
 @dataset.command()
 def export(
     dataset_id: str,
-    tenant: str = TENANT,
+    tenant: TenantOption = "demo",
     out: Path | None = typer.Option(None, "--out", help="Write the JSON Lines here (owner-only)."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """The version's JSON Lines in TRL's format (ledgered); printed when --out is not given."""
     with open_runtime(json_output) as rt:
@@ -107,8 +106,8 @@ def run(
     base: str = typer.Option("smollm2", help="An embedded model (smollm2) or an absolute GGUF path."),
     config: Path | None = typer.Option(None, "--config", help="Training options (JSON or YAML): lora_r, "
                                        "learning_rate, epochs, max_steps, batch_size, grid, ..."),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Queue a fine-tuning job (LoRA; SFT or DPO after the dataset's kind). The scheduler's `training.run`
     job runs it; `charter train work` runs it here and now."""
@@ -125,8 +124,8 @@ def work(
     ray: bool = typer.Option(
         False, "--ray", help="Train as a Ray task (CHARTER_RAY_ADDRESS, else a local Ray instance)."
     ),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Run one training job in this process (a queued one, or one whose process died: it resumes from its
     last checkpoint); registers the result as a candidate version. With --ray or CHARTER_RAY_ADDRESS the
@@ -147,7 +146,7 @@ def work(
 
 
 @app.command()
-def jobs(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def jobs(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Fine-tuning jobs, newest first, with progress and cost."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = list_training_jobs(conn, tenant_id_of(rt, tenant))
@@ -160,7 +159,7 @@ def jobs(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def job(job_id: str, tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def job(job_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """One fine-tuning job."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         found = get_training_job(conn, tenant_id_of(rt, tenant), job_id)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_read
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, read_once
+from charter.cli.options import JsonFlag, TenantOption
 from charter.guards.catalog import guard_set
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
@@ -16,7 +17,7 @@ app = typer.Typer(help="Use cases and their charters (versioned policies).", no_
 
 @app.command()
 def apply(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True), json_output: bool = JSON_OPTION
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True), json_output: JsonFlag = False
 ) -> None:
     """Validate a charter YAML file and store it as the use case's next version."""
     source = file.read_text(encoding="utf-8")
@@ -32,12 +33,10 @@ def apply(
 
 
 @app.command("list")
-def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """List the tenant's use cases."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, policy.list_use_cases)
-    emit_rows(
-        rows, json_output, f"use cases of {tenant}",
+    emit_listing(
+        tenant, json_output, policy.list_use_cases, f"use cases of {tenant}",
         {"name": "name", "version": "version", "risk tier": "risk_tier", "models": lambda r: ", ".join(r["models"]),
          "kill switch": "kill_switch"},
     )
@@ -46,9 +45,9 @@ def list_(tenant: str = typer.Option("demo", help="Tenant name."), json_output: 
 @app.command()
 def show(
     name: str,
-    tenant: str = typer.Option("demo"),
+    tenant: TenantOption = "demo",
     versions: bool = typer.Option(False, help="List all versions."),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Show a use case's current charter (or its version history)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -59,13 +58,12 @@ def show(
 
 @app.command()
 def inventory(
-    tenant: str = typer.Option("demo"),
+    tenant: TenantOption = "demo",
     format: str = typer.Option("json", "--format", help="json | csv"),
-    json_output: bool = JSON_OPTION,
+    json_output: JsonFlag = False,
 ) -> None:
     """Export the OMB AI use-case inventory of a tenant (MD-4)."""
-    with open_runtime(json_output) as rt:
-        rows = tenant_read(rt, tenant, inventory_rows)
+    rows = read_once(tenant, json_output, inventory_rows)
     if format == "csv" and not json_output:
         typer.echo(inventory_csv(rows), nl=False)
         return
@@ -73,10 +71,9 @@ def inventory(
 
 
 @app.command()
-def card(name: str, tenant: str = typer.Option("demo"), json_output: bool = JSON_OPTION) -> None:
+def card(name: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Print a use case's system card (Markdown): purpose, models, limits, oversight, records (AT-5)."""
-    with open_runtime(json_output) as rt:
-        text = tenant_read(rt, tenant, lambda conn, t: system_card(conn, t, name))
+    text = read_once(tenant, json_output, lambda conn, t: system_card(conn, t, name))
     if json_output:
         emit({"use_case": name, "markdown": text}, True)
     else:

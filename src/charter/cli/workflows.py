@@ -10,12 +10,13 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
 from charter import workflows
-from charter.cli.common import JSON_OPTION, cli_actor, emit, emit_rows, open_runtime, tenant_id_of
+from charter.cli.common import cli_actor, emit, emit_rows, open_runtime, tenant_id_of
+from charter.cli.options import JsonFlag, TenantOption
 from charter.domain import Principal
 from charter.errors import InvalidRequest
 from charter.runtime import Runtime
@@ -24,8 +25,8 @@ __all__ = ["app"]
 
 app = typer.Typer(help="Governed workflows: apply, run, approve, resume.", no_args_is_help=True)
 
-TENANT = typer.Option("demo", help="Tenant name.")
-ACTOR = typer.Option(None, "--actor", help="Who acts, as recorded (default cli:$USER).")
+#: Who a workflow command acts as (this group's own help text).
+WorkflowActor = Annotated[str | None, typer.Option("--actor", help="Who acts, as recorded (default cli:$USER).")]
 _RUN_COLUMNS: dict[str, Any] = {"run": "id", "workflow": "workflow", "v": "version", "status": "status",
                                 "step": lambda r: r["step"] or "", "waiting for": lambda r: r["waiting_for"] or "",
                                 "batch": lambda r: r["batch_id"] or "", "error": lambda r: r["error_code"] or ""}
@@ -50,7 +51,7 @@ def _json_arg(text: str | None, param: str) -> Any:
 
 
 @app.command()
-def apply(path: Path, actor: str | None = ACTOR, json_output: bool = JSON_OPTION) -> None:
+def apply(path: Path, actor: WorkflowActor = None, json_output: JsonFlag = False) -> None:
     """Store a workflow YAML as its next version (unchanged: no new version); ledgered."""
     with open_runtime(json_output) as rt:
         result = workflows.apply(rt, path.read_text(encoding="utf-8"), actor=cli_actor(actor))
@@ -59,7 +60,7 @@ def apply(path: Path, actor: str | None = ACTOR, json_output: bool = JSON_OPTION
 
 
 @app.command("list")
-def list_(tenant: str = TENANT, json_output: bool = JSON_OPTION) -> None:
+def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """The tenant's workflows (latest versions)."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
         rows = workflows.list_workflows(conn, tenant_id_of(rt, tenant))
@@ -73,9 +74,9 @@ def run(
     input_json: str | None = typer.Option(None, "--input", help="The run's input as JSON (or @file.json)."),
     batch: Path | None = typer.Option(None, "--batch", help="A JSON Lines file: one run per line, in one batch."),
     version: int | None = typer.Option(None, "--version", help="A version other than the latest."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: WorkflowActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Run a workflow until it waits for a person, finishes or fails."""
     with _as_operator(tenant, actor, json_output) as (rt, who):
@@ -102,8 +103,8 @@ def runs(
     status: str | None = typer.Option(None, "--status"),
     batch: str | None = typer.Option(None, "--batch"),
     limit: int = typer.Option(100, "--limit"),
-    tenant: str = TENANT,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    json_output: JsonFlag = False,
 ) -> None:
     """Runs, newest first."""
     with open_runtime(json_output) as rt, rt.engine.connect() as conn:
@@ -113,7 +114,9 @@ def runs(
 
 
 @app.command()
-def show(run_id: str, tenant: str = TENANT, actor: str | None = ACTOR, json_output: bool = JSON_OPTION) -> None:
+def show(
+    run_id: str, tenant: TenantOption = "demo", actor: WorkflowActor = None, json_output: JsonFlag = False
+) -> None:
     """A run with every step's inputs, output, actor and timing (the read is ledgered)."""
     with _as_operator(tenant, actor, json_output) as (rt, who):
         found = rt.writer.write(lambda c: workflows.show_run(rt, c, who, run_id))
@@ -131,9 +134,9 @@ def approve(
     batch: str | None = typer.Option(None, "--batch", help="Sign off a whole batch instead (HO-3)."),
     reject: bool = typer.Option(False, "--reject", help="Reject instead (needs --comment)."),
     comment: str = typer.Option("", "--comment"),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: WorkflowActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Approve (or reject) a run waiting for a person, or sign off a batch; then the runs go on."""
     if batch is not None and (run_id is not None or reject):
@@ -156,9 +159,9 @@ def resume(
     retry: bool = typer.Option(False, "--retry", help="The cut step did not happen (checked): run it again."),
     skip: bool = typer.Option(False, "--skip", help="The cut step did happen: go on with --output."),
     output: str | None = typer.Option(None, "--output", help="With --skip: what the step returned (JSON)."),
-    tenant: str = TENANT,
-    actor: str | None = ACTOR,
-    json_output: bool = JSON_OPTION,
+    tenant: TenantOption = "demo",
+    actor: WorkflowActor = None,
+    json_output: JsonFlag = False,
 ) -> None:
     """Go on with a run after a restart (a run cut off in a non-idempotent step needs --retry or --skip)."""
     if retry and skip:

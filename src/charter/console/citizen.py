@@ -6,7 +6,7 @@ says when an answer waits for a person and shows it once released (an htmx poll,
 again" link), and offers feedback and "ask a person" (an appeal, :func:`charter.oversight.submit_feedback`).
 
 **The key.** The page calls the gateway like any application, in-process through the same path as
-``POST /v1/chat/completions`` (:func:`charter.api.gateway.chat_exchange` and the runtime's one
+``POST /v1/chat/completions`` (:func:`charter.gateway.calls.chat_exchange` and the runtime's one
 :class:`~charter.gateway.pipeline.Pipeline`), under an **ordinary app key** of the use case that the
 console creates the first time the page is used (name :data:`KEY_NAME`, ``created_by: console``, a
 ``key.created`` ledger entry). Its secret is discarded when it is made: only its hash is stored, like
@@ -42,11 +42,11 @@ from sqlalchemy import Connection, select
 
 from charter import oversight
 from charter.api.deps import get_runtime
-from charter.api.gateway import chat_exchange, check_gateway_principal, pipeline_of
 from charter.console.conversations import Key, Turn, add_turn, load_turns, save_turns
 from charter.console.web import PREFIX, ConsoleRoute, check_csrf, is_tls, read_form, redirect, render
 from charter.domain import Charter, Principal
 from charter.errors import CharterError, InvalidRequest, NotFound
+from charter.gateway.calls import chat_exchange, check_gateway_principal, pipeline_of
 from charter.gateway.request import ClientIds, parse_chat
 from charter.gateway.state import gateway_of
 from charter.principals.keys import create_key
