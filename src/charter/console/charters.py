@@ -24,13 +24,13 @@ from charter.errors import CharterError
 from charter.guards.catalog import guard_set
 from charter.policy import service as policy
 from charter.policy.inventory import inventory_csv, inventory_rows, system_card
+from charter.principals import roles
 
 __all__ = ["BUILDERS", "router"]
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's BUILDERS (charter.api.management): who applies a charter.
-BUILDERS = ("admin", "developer")
+BUILDERS = roles.BUILDERS
 #: The API's CharterIn.yaml bound.
 MAX_YAML = 200_000
 

@@ -20,6 +20,7 @@ from charter.errors import InvalidRequest, NotFound
 from charter.evals import compare, datasets, experiments
 from charter.evals.launch import RunRequest, launch_run
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.prompts import versions
 from charter.runtime import Runtime
 
@@ -27,10 +28,8 @@ __all__ = ["EVAL_BUILDERS", "EVAL_READERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/evals", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's READERS (charter.api.evals).
-EVAL_READERS = ("admin", "developer", "reviewer", "auditor")
-#: The API's BUILDERS: who may start a run.
-EVAL_BUILDERS = ("admin", "developer")
+EVAL_READERS = roles.STAFF
+EVAL_BUILDERS = roles.BUILDERS
 #: Prompt versions offered in the start form (newest first, across prompts).
 PROMPT_CHOICES = 200
 #: Seconds between two looks at a running experiment.

@@ -15,20 +15,20 @@ from sqlalchemy import Connection
 
 from charter import oversight
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Filter, Name, Posted, Viewer, posted, redirect, render, signed_in
 from charter.errors import InvalidRequest
 from charter.oversight.incidents import KINDS, NEAR_MISS_TYPES, SEVERITIES, STATUSES, link_interactions
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.store.schema import utcnow
 
 __all__ = ["INCIDENT_CLOSERS", "INCIDENT_READERS", "INCIDENT_WRITERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/incidents", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's INCIDENT_READERS, INCIDENT_WRITERS and ADMIN (charter.api.oversight).
-INCIDENT_READERS = ("admin", "auditor", "reviewer")
-INCIDENT_WRITERS = ("admin", "reviewer")
-INCIDENT_CLOSERS = ("admin",)
+INCIDENT_READERS = roles.OVERSEERS
+INCIDENT_WRITERS = roles.REVIEWERS
+INCIDENT_CLOSERS = roles.ADMINS
 _IDS = re.compile(r"[\s,]+")
 #: The fields of the API's IncidentPatch other than interaction_ids, with their longest values; the
 #: short ones are trimmed, the texts kept as typed.
@@ -44,12 +44,8 @@ def _interaction_ids(post: Posted) -> list[str]:
 
 
 @router.get("")
-def list_page(
-    request: Request,
-    use_case: str = Query(default="", max_length=64),
-    status: str = Query(default="", max_length=16),
-    viewer: Viewer = Depends(signed_in),
-) -> Response:
+def list_page(request: Request, use_case: Name = "", status: Filter = "",
+              viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*INCIDENT_READERS)
     if status and status not in STATUSES:
         raise InvalidRequest(f"status must be one of {', '.join(STATUSES)}", code="invalid_value",

@@ -13,43 +13,33 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Filter, Name, Posted, Stamp, Viewer, posted, render, signed_in
 from charter.errors import CharterError, InvalidRequest
 from charter.interactions import service as interactions
 from charter.knowledge.lineage import lineage as lineage_of
 from charter.ledger import service as ledger
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.runtime import Runtime
 
 __all__ = ["LINEAGE_READERS", "RAW_READERS", "RECORD_READERS", "inclusion_checked", "router", "when_of"]
 
 router = APIRouter(prefix=PREFIX + "/interactions", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's RECORD_READERS (charter.api.management).
-RECORD_READERS = ("admin", "auditor", "developer")
-#: The API's LINEAGE (charter.api.knowledge) and AUDITOR (charter.api.management).
-LINEAGE_READERS = ("admin", "auditor")
-RAW_READERS = ("auditor",)
+RECORD_READERS = roles.RECORD_READERS
+LINEAGE_READERS = roles.AUDITORS
+RAW_READERS = roles.RAW_READERS
 STATUSES = ("ok", "held", "refused", "error")
 PAGE = 50
 
 
 @router.get("")
-def search(
-    request: Request,
-    use_case: str = Query(default="", max_length=64),
-    status: str = Query(default="", max_length=16),
-    verdict: str = Query(default="", max_length=16),
-    model: str = Query(default="", max_length=64),
-    since: str = Query(default="", max_length=40),
-    until: str = Query(default="", max_length=40),
-    review: str = Query(default="", max_length=16),
-    before: str = Query(default="", max_length=40),
-    viewer: Viewer = Depends(signed_in),
-) -> Response:
+def search(request: Request, use_case: Name = "", status: Filter = "", verdict: Filter = "", model: Name = "",
+           since: Stamp = "", until: Stamp = "", review: Filter = "", before: Stamp = "",
+           viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*RECORD_READERS)
     rt = get_runtime(request)
     start, end = when_of(since, "since"), when_of(until, "until")

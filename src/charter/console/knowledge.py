@@ -38,14 +38,14 @@ from charter.console.web import (
 from charter.domain import Principal
 from charter.errors import InvalidRequest, NotFound, UnsupportedMediaType
 from charter.knowledge import service
+from charter.principals import roles
 from charter.runtime import Runtime
 
 __all__ = ["KB_MANAGERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/knowledge", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's MANAGE (charter.api.knowledge).
-KB_MANAGERS = ("admin", "developer")
+KB_MANAGERS = roles.BUILDERS
 CSRF_HEADER = "x-charter-csrf"
 
 

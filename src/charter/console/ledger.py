@@ -27,14 +27,14 @@ from charter.ledger import service as ledger
 from charter.ledger.checkpoint import Checkpoint
 from charter.ledger.note import checkpoint_body, signature_ok
 from charter.ledger.proofs import heads as list_heads
+from charter.principals import roles
 from charter.runtime import Runtime
 
 __all__ = ["AUDIT", "router"]
 
 router = APIRouter(prefix=PREFIX + "/ledger", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's AUDIT (charter.api.ledger).
-AUDIT = ("auditor", "admin")
+AUDIT = roles.AUDITORS
 HEADS = 20
 ENTRIES = 20
 

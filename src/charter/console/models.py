@@ -20,6 +20,7 @@ from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, re
 from charter.errors import CharterError, InvalidRequest
 from charter.monitor import cost
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.store.schema import utcnow
 from charter.training import canary, registry
 from charter.training.jobs import list_training_jobs
@@ -28,8 +29,7 @@ __all__ = ["MODEL_BUILDERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/models", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's BUILDERS (charter.api.model_versions, charter.api.model_training).
-MODEL_BUILDERS = ("admin", "developer")
+MODEL_BUILDERS = roles.BUILDERS
 _ACTIONS = ("canary-start", "canary-stop", "promote", "rollback")
 _OPEN = ("running", "promotable")
 

@@ -21,17 +21,18 @@ from charter.monitor import drift
 from charter.monitor.alerts.state import list_alerts
 from charter.monitor.timeline import Period, use_case_timeline
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.store.schema import utcnow
 
 __all__ = ["MONITOR_READERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/usecases", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's COST_READERS (charter.api.alerts) and drift READERS (charter.api.drift).
-MONITOR_READERS = ("admin", "auditor", "developer")
+#: Who reads cost, drift and monitoring, in the API as here.
+MONITOR_READERS = roles.RECORD_READERS
 PERIODS = (1, 7, 30, 90, 365)
-#: The API's alert READERS (charter.api.alerts) among them see the use case's alerts too.
-ALERT_READERS = ("admin", "auditor")
+#: Who reads alerts, in the API as here: among the page's readers, admins and auditors.
+ALERT_READERS = roles.OVERSEERS
 ALERTS = 200
 
 #: Each chart: its id, title, unit and the series it draws (name, how to read it from a bucket).

@@ -17,15 +17,15 @@ from charter.api.deps import get_runtime
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, tenant_read
 from charter.errors import CharterError, InvalidRequest
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.prompts import promotion, versions
 
 __all__ = ["PROMPT_BUILDERS", "PROMPT_READERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/prompts", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's READERS and BUILDERS (charter.api.prompts).
-PROMPT_READERS = ("admin", "developer", "reviewer", "auditor")
-PROMPT_BUILDERS = ("admin", "developer")
+PROMPT_READERS = roles.STAFF
+PROMPT_BUILDERS = roles.BUILDERS
 
 
 @router.get("")

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from charter import oversight
 from charter.api.deps import get_runtime
+from charter.console import web
 from charter.console.teams import reviewer_choices
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
 from charter.domain import Principal
@@ -23,6 +24,7 @@ from charter.oversight import assignment
 from charter.oversight.assignment import Board, load_board
 from charter.oversight.notify import decide_and_notify
 from charter.oversight.tables import review_items
+from charter.principals import roles
 from charter.runtime import Runtime
 from charter.store.schema import utcnow
 
@@ -31,7 +33,7 @@ __all__ = ["REVIEWERS", "due_text", "router"]
 router = APIRouter(prefix=PREFIX + "/review", route_class=ConsoleRoute, include_in_schema=False)
 
 #: Who reviews: the API's REVIEWERS (charter.api.oversight).
-REVIEWERS = ("reviewer", "admin")
+REVIEWERS = roles.REVIEWERS
 STATUSES = ("pending", "approved", "edited", "rejected", "expired")
 
 
@@ -83,16 +85,9 @@ def _queue(rt: Runtime, viewer: Viewer, filters: dict[str, Any]) -> list[dict[st
 
 
 @router.get("")
-def queue(
-    request: Request,
-    status: str = Query(default="pending", max_length=16),
-    use_case: str = Query(default="", max_length=64),
-    reason: str = Query(default="", max_length=64),
-    overdue: bool = Query(default=False),
-    mine: bool = Query(default=False),
-    empty: bool = Query(default=False),
-    viewer: Viewer = Depends(signed_in),
-) -> Response:
+def queue(request: Request, status: web.Filter = "pending", use_case: web.Name = "", reason: web.Name = "",
+          overdue: bool = False, mine: bool = False, empty: bool = False,
+          viewer: Viewer = Depends(signed_in)) -> Response:
     viewer.require(*REVIEWERS)
     if status and status not in STATUSES:
         status = "pending"
@@ -145,20 +140,8 @@ def decision_page(review_id: str, request: Request, focus: bool = Query(default=
     )
 
 
-@router.post("/{review_id}/claim")
-def claim(review_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    p = post.viewer.require(*REVIEWERS)
-    rt = get_runtime(request)
-    now = utcnow()
-    rt.writer.write(lambda c: oversight.claim(c, p, review_id, now))
-    return redirect(f"{PREFIX}/review/{review_id}")
-
-
-@router.post("/{review_id}/release")
-def release(review_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    p = post.viewer.require(*REVIEWERS)
-    get_runtime(request).writer.write(lambda c: oversight.let_go(c, p, review_id))
-    return redirect(f"{PREFIX}/review")
+web.holding_routes(router, "", REVIEWERS, oversight.claim, oversight.let_go, page=PREFIX + "/review/{item_id}",
+                   queue=PREFIX + "/review")
 
 
 @router.post("/{review_id}/diff")

@@ -16,18 +16,20 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from charter.api.deps import get_runtime
+from charter.console import web
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, posted_long, redirect, render, signed_in
 from charter.errors import InvalidRequest, PermissionDenied
 from charter.oversight import scoring
+from charter.principals import roles
 from charter.store.schema import utcnow
 
 __all__ = ["router"]
 
 router = APIRouter(prefix=PREFIX + "/review", route_class=ConsoleRoute, include_in_schema=False)
 
-REVIEWERS = ("reviewer", "admin")
+REVIEWERS = roles.REVIEWERS
 #: Who reads the scores: reviewers, admins and auditors (as ``GET /api/v1/expert-scores``).
-SCORE_READERS = ("reviewer", "admin", "auditor")
+SCORE_READERS = roles.OVERSEERS
 CITATION_SCORES = (("", "not scored"), ("1", "right (1)"), ("0.5", "partly (0.5)"), ("0", "wrong or missing (0)"))
 LABEL_WORDS = {
     "correct": "Correct",
@@ -42,8 +44,8 @@ def _focus_query(focus: bool) -> str:
 
 
 @router.get("/samples")
-def samples_page(request: Request, status: str = Query(default="pending", max_length=16),
-                 empty: bool = Query(default=False), viewer: Viewer = Depends(signed_in)) -> Response:
+def samples_page(request: Request, status: web.Filter = "pending", empty: bool = False,
+                 viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*REVIEWERS)
     if status not in ("pending", "scored", ""):
         status = "pending"
@@ -75,19 +77,8 @@ def sample_page(sample_id: str, request: Request, focus: bool = Query(default=Fa
                   labels=LABEL_WORDS, citation_scores=CITATION_SCORES)
 
 
-@router.post("/samples/{sample_id}/claim")
-def claim_sample(sample_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    p = post.viewer.require(*REVIEWERS)
-    now = utcnow()
-    get_runtime(request).writer.write(lambda c: scoring.claim_sample(c, p, sample_id, now))
-    return redirect(f"{PREFIX}/review/samples/{sample_id}")
-
-
-@router.post("/samples/{sample_id}/release")
-def release_sample(sample_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    p = post.viewer.require(*REVIEWERS)
-    get_runtime(request).writer.write(lambda c: scoring.let_go_sample(c, p, sample_id))
-    return redirect(f"{PREFIX}/review/samples")
+web.holding_routes(router, "/samples", REVIEWERS, scoring.claim_sample, scoring.let_go_sample,
+                   page=PREFIX + "/review/samples/{item_id}", queue=PREFIX + "/review/samples")
 
 
 def _labels(post: Posted, sentences: int) -> tuple[list[str], list[str]]:
@@ -141,8 +132,8 @@ def _scores(request: Request, viewer: Viewer, scorer: str, use_case: str) -> dic
 
 
 @router.get("/scores")
-def scores_page(request: Request, scorer: str = Query(default="", max_length=64),
-                use_case: str = Query(default="", max_length=64), viewer: Viewer = Depends(signed_in)) -> Response:
+def scores_page(request: Request, scorer: web.Name = "", use_case: web.Name = "",
+                viewer: Viewer = Depends(signed_in)) -> Response:
     data = _scores(request, viewer, scorer, use_case)
     return render(request, "review_scores.html", viewer=viewer, filters={"scorer": scorer, "use_case": use_case},
                   labels=scoring.LABELS, **data)
@@ -156,8 +147,7 @@ def _cell(value: Any) -> str:
 
 @router.get("/scores/export")
 def export_scores(request: Request, format: str = Query(default="csv", pattern="^(csv|json)$"),
-                  scorer: str = Query(default="", max_length=64), use_case: str = Query(default="", max_length=64),
-                  viewer: Viewer = Depends(signed_in)) -> Response:
+                  scorer: web.Name = "", use_case: web.Name = "", viewer: Viewer = Depends(signed_in)) -> Response:
     """The scores as a file (no answer content): the same rows as ``GET /api/v1/expert-scores``."""
     data = _scores(request, viewer, scorer, use_case)
     stamp = utcnow().strftime("%Y%m%d")

@@ -14,17 +14,19 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Connection, select
 
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, write_then
 from charter.errors import InvalidRequest
 from charter.identity.tables import console_sessions
 from charter.oversight import assignment
+from charter.principals import roles
 from charter.store.schema import api_keys, use_cases, utcnow
 
 __all__ = ["router"]
 
 router = APIRouter(prefix=PREFIX + "/review", route_class=ConsoleRoute, include_in_schema=False)
 
-REVIEWERS = ("reviewer", "admin")
+REVIEWERS = roles.REVIEWERS
+ADMIN = roles.ADMINS
 
 
 def reviewer_choices(conn: Connection, tenant_id: str) -> list[tuple[str, str]]:
@@ -59,7 +61,7 @@ def teams_page(request: Request, viewer: Viewer = Depends(signed_in)) -> Respons
 
 
 def _admin(post: Posted) -> str:
-    return post.viewer.require("admin").tenant_id
+    return post.viewer.require(*ADMIN).tenant_id
 
 
 @router.post("/teams")
@@ -93,10 +95,8 @@ def remove_member(team: str, request: Request, post: Posted = Depends(posted)) -
 
 @router.post("/teams/{team}/delete")
 def delete_team(team: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    tenant_id = _admin(post)
-    actor = post.viewer.principal.key_id
-    get_runtime(request).writer.write(lambda c: assignment.delete_team(c, tenant_id, team, actor=actor))
-    return redirect(f"{PREFIX}/review/teams")
+    return write_then(request, post, ADMIN, lambda c, p: assignment.delete_team(c, p.tenant_id, team, actor=p.key_id),
+                      f"{PREFIX}/review/teams")
 
 
 def _assignee(value: str) -> dict[str, str]:
@@ -121,10 +121,9 @@ def assign(request: Request, post: Posted = Depends(posted)) -> Response:
 
 @router.post("/assignments/{assignment_id}/delete")
 def unassign(assignment_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
-    tenant_id = _admin(post)
-    actor = post.viewer.principal.key_id
-    get_runtime(request).writer.write(lambda c: assignment.unassign(c, tenant_id, assignment_id, actor=actor))
-    return redirect(f"{PREFIX}/review/teams")
+    return write_then(request, post, ADMIN,
+                      lambda c, p: assignment.unassign(c, p.tenant_id, assignment_id, actor=p.key_id),
+                      f"{PREFIX}/review/teams")
 
 
 @router.get("/progress")

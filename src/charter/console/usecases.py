@@ -17,15 +17,15 @@ from charter.console.incidents import INCIDENT_READERS
 from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in, tenant_read
 from charter.policy import controls as kill
 from charter.policy import service as policy
+from charter.principals import roles
 from charter.runtime import Runtime
 
 __all__ = ["READERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/usecases", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's READERS and ADMIN (charter.api.management).
-READERS = ("admin", "developer", "reviewer", "auditor")
-ADMIN = ("admin",)
+READERS = roles.STAFF
+ADMIN = roles.ADMINS
 
 
 def _switched_off(rt: Runtime, tenant_id: str) -> dict[str, dict[str, Any]]:

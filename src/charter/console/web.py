@@ -8,14 +8,15 @@ becomes a redirect to the sign-in page), and every response carries :data:`SECUR
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from fastapi import Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -41,9 +42,13 @@ __all__ = [
     "PREFIX",
     "SECURITY_HEADERS",
     "ConsoleRoute",
+    "Filter",
+    "Name",
     "Posted",
+    "Stamp",
     "Viewer",
     "cookie_name",
+    "holding_routes",
     "make_templates",
     "posted",
     "posted_long",
@@ -51,6 +56,7 @@ __all__ = [
     "same_site",
     "signed_in",
     "tenant_read",
+    "write_then",
 ]
 
 R = TypeVar("R")
@@ -74,6 +80,12 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("cross-origin-resource-policy", "same-origin"),
     ("permissions-policy", "camera=(), microphone=(), geolocation=(), payment=()"),
 )
+
+#: Query parameters of the list pages' filters, bounded (a longer one is ``400 invalid_value``): a name
+#: (use case, model, scorer), a word from a short list (a status, a verdict), a date or date and time.
+Name = Annotated[str, Query(max_length=64)]
+Filter = Annotated[str, Query(max_length=16)]
+Stamp = Annotated[str, Query(max_length=40)]
 
 #: The sign-in form's own CSRF cookie (double submit: there is no session yet).
 SIGN_IN_COOKIE = "charter_console_signin"
@@ -309,3 +321,30 @@ def tenant_read(request: Request, viewer: Viewer, roles: tuple[str, ...], query:
     prologue of a page that lists one tenant's rows)."""
     p = viewer.require(*roles)
     return get_runtime(request).read(lambda conn: query(conn, p.tenant_id))
+
+
+def write_then(request: Request, post: Posted, roles: tuple[str, ...],
+               change: Callable[[Connection, Principal], object], then: str) -> Response:
+    """The shape of a console action that sends nothing but its CSRF token: the role check, one write
+    as the signed-in person (``change(conn, principal)``), then the page to go to (303)."""
+    p = post.viewer.require(*roles)
+    get_runtime(request).writer.write(lambda c: change(c, p))
+    return redirect(then)
+
+
+def holding_routes(router: APIRouter, path: str, roles: tuple[str, ...],
+                   claim: Callable[[Connection, Principal, str, dt.datetime], object],
+                   let_go: Callable[[Connection, Principal, str], object], *, page: str, queue: str) -> None:
+    """``POST {path}/{item_id}/claim`` and ``.../release`` on ``router``, for a queue whose items one
+    person holds at a time (review items, sampled answers): claiming opens the item's page
+    (``page`` with ``{item_id}``), releasing goes back to the ``queue``."""
+
+    @router.post(path + "/{item_id}/claim")
+    def claim_item(item_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+        now = utcnow()
+        return write_then(request, post, roles, lambda c, p: claim(c, p, item_id, now),
+                          page.format(item_id=item_id))
+
+    @router.post(path + "/{item_id}/release")
+    def release_item(item_id: str, request: Request, post: Posted = Depends(posted)) -> Response:
+        return write_then(request, post, roles, lambda c, p: let_go(c, p, item_id), queue)

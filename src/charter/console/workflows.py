@@ -20,10 +20,11 @@ from sqlalchemy import Connection, select
 
 from charter import workflows
 from charter.api.deps import get_runtime
-from charter.console.web import PREFIX, ConsoleRoute, Posted, Viewer, posted, redirect, render, signed_in
+from charter.console.web import PREFIX, ConsoleRoute, Filter, Name, Posted, Viewer, posted, redirect, render, signed_in
 from charter.domain import Principal
 from charter.errors import CharterError, InvalidRequest
 from charter.ledger import service as ledger
+from charter.principals import roles
 from charter.store.types import iso
 from charter.workflows.spec import Workflow
 from charter.workflows.store import get_run, run_record, workflow_by_id
@@ -33,13 +34,12 @@ __all__ = ["CONTENT_READERS", "DECIDERS", "READERS", "RESUMERS", "router"]
 
 router = APIRouter(prefix=PREFIX + "/workflows", route_class=ConsoleRoute, include_in_schema=False)
 
-#: The API's roles (charter.api.workflows).
-READERS = ("admin", "developer", "reviewer", "auditor")
-CONTENT_READERS = ("reviewer", "auditor")
-DECIDERS = ("admin", "reviewer")
-RESUMERS = ("admin", "developer", "reviewer")
+READERS = roles.STAFF
+CONTENT_READERS = roles.CONTENT_READERS
+DECIDERS = roles.REVIEWERS
+RESUMERS = roles.RESUMERS
 #: The ledger's own readers (charter.api.ledger AUDIT): the run's entries are shown to them.
-LEDGER_READERS = ("auditor", "admin")
+LEDGER_READERS = roles.AUDITORS
 STATUSES = ("running", "waiting", "needs_attention", "succeeded", "failed", "rejected")
 LAST_RUNS = 5
 
@@ -68,8 +68,8 @@ def _workflows_view(conn: Connection, tenant_id: str) -> dict[str, Any]:
 
 
 @router.get("/runs")
-def runs_page(request: Request, workflow: str = Query(default="", max_length=64),
-              status: str = Query(default="", max_length=16), viewer: Viewer = Depends(signed_in)) -> Response:
+def runs_page(request: Request, workflow: Name = "", status: Filter = "",
+              viewer: Viewer = Depends(signed_in)) -> Response:
     p = viewer.require(*READERS)
     rt = get_runtime(request)
     names, rows = rt.read(lambda conn: (

@@ -1,6 +1,8 @@
 """The console in a real browser: Playwright for Python driving Debian's chromium (/usr/bin/chromium;
 no browser is downloaded), with axe-core (tests/support/axe, pinned by its package-lock.json) run on
-every page visited: zero WCAG 2.1 A/AA violations. SQLite only (the HTTP tests cover both stores).
+every page visited: zero WCAG 2.1 A/AA violations; on every page visited, too, the keyboard walks
+every focusable element from the top and each one shows its focus (WCAG 2.4.7), and with
+``prefers-reduced-motion: reduce`` nothing moves. SQLite only (the HTTP tests cover both stores).
 
 Screenshots go to a temporary folder; with ``CHARTER_TEST_SCREENSHOTS=docs/console`` they are written
 where docs/console.md shows them."""
@@ -36,6 +38,39 @@ if not AXE.exists():
                 allow_module_level=True)
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Most Tab presses the focus walk makes on one page (a page of 50 rows has about 120 stops).
+MAX_TABS = 400
+
+#: The element the keyboard focus is on, and whether it shows it: an outline of at least 2 px
+#: (WCAG 2.4.7; the console's focus style is a 3 px outline); "out" when the focus is outside the
+#: page (past its last element), "again" when it came round to an element it was on before.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) { return "out"; }
+  window.charterWalked = window.charterWalked || new WeakSet();
+  if (window.charterWalked.has(el)) { return "again"; }
+  window.charterWalked.add(el);
+  const s = getComputedStyle(el);
+  const what = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '')
+    + ' "' + (el.textContent || el.value || '').trim().slice(0, 40) + '"';
+  const shown = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && el.matches(':focus-visible');
+  return {what: what, shown: shown};
+}"""
+
+#: Whatever would move on the page: a CSS animation or transition, smooth scrolling, a running
+#: Web Animation. Under ``prefers-reduced-motion: reduce`` the list must be empty.
+MOVING = """() => {
+  const name = (el) => el && el.tagName ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') : String(el);
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    const s = getComputedStyle(el);
+    if (s.animationName && s.animationName !== 'none') { found.push('animation on ' + name(el)); }
+    if (s.transitionDuration.split(',').some((d) => parseFloat(d) > 0)) { found.push('transition on ' + name(el)); }
+    if (s.scrollBehavior === 'smooth') { found.push('smooth scrolling on ' + name(el)); }
+  }
+  for (const a of document.getAnimations()) { found.push('running animation on ' + name(a.effect && a.effect.target)); }
+  return found;
+}"""
 
 
 @pytest.fixture
@@ -83,6 +118,47 @@ class Person:
         )
         assert result == [], f"axe found WCAG violations on {self.page.url}: {result}"
 
+    def keyboard_focus(self) -> None:
+        """Tab through the whole page, as a keyboard-only person would, until the focus comes round to
+        where it was: every element it lands on shows it (FOCUSED). Chromium goes on from the element
+        focused last and, past the last one, leaves the page, then starts again at the top: every
+        element is reached wherever the walk starts. The walk ends with the focus outside the page, as
+        after a page load (the next Tab goes to the first element), and the page scrolled to the top."""
+        page = self.page
+        page.evaluate("() => { window.charterWalked = new WeakSet(); }")
+        hidden: list[str] = []
+        reached, previous = 0, None
+        for _ in range(MAX_TABS):
+            page.keyboard.press("Tab")
+            found = page.evaluate(FOCUSED)
+            if found == "again" or (found == "out" and previous == "out"):
+                break
+            previous = found
+            if isinstance(found, dict):
+                reached += 1
+                if not found["shown"]:
+                    hidden.append(found["what"])
+        if previous == "out":  # on the first element again: back to the last one, then out of the page
+            page.keyboard.press("Shift+Tab")
+            page.keyboard.press("Tab")
+        else:  # it started inside the page: on to its end
+            for _ in range(MAX_TABS):
+                page.keyboard.press("Tab")
+                if page.evaluate(FOCUSED) == "out":
+                    break
+        page.evaluate("() => window.scrollTo(0, 0)")
+        assert reached >= 1, f"the keyboard reaches nothing on {page.url}"
+        assert hidden == [], f"no visible focus on {page.url} for: {hidden}"
+
+    def reduced_motion(self) -> None:
+        """With ``prefers-reduced-motion: reduce`` nothing on the page moves (MOVING)."""
+        self.page.emulate_media(reduced_motion="reduce")
+        try:
+            moving = self.page.evaluate(MOVING)
+        finally:
+            self.page.emulate_media(reduced_motion="no-preference")
+        assert moving == [], f"things move on {self.page.url} under reduced motion: {moving}"
+
     def visit(self, path: str, shot: str | None = None) -> Any:
         self.page.goto(path)
         return self.check(shot)
@@ -94,6 +170,8 @@ class Person:
         if shot:
             self.shots.mkdir(parents=True, exist_ok=True)
             self.page.screenshot(path=str(self.shots / f"{shot}.png"), full_page=True)
+        self.reduced_motion()
+        self.keyboard_focus()
         return self.page
 
     def follow(self, act: Any, shot: str | None = None) -> Any:
@@ -165,6 +243,9 @@ def test_ho5_admin_flips_the_kill_switch_and_the_next_chat_is_refused(console: C
     admin.sign_in("admin")
     admin.visit("/console/", shot="home")
     admin.visit("/console/usecases/tax-helpdesk/versions/1")
+    console.apply(BASE_CHARTER.replace("Answers questions about filing taxes.", "Answers questions on filing."))
+    page = admin.visit("/console/usecases/tax-helpdesk/versions/2")  # a version with its diff
+    assert "+description: Answers questions on filing." in page.inner_text("main")
     page = admin.visit("/console/usecases", shot="use-cases")
     page = admin.follow(page.get_by_role("link", name="tax-helpdesk").click, shot="use-case")
     page.get_by_label("Reason").fill("answers quote last year's deadline")
@@ -253,6 +334,8 @@ def test_ho6_citizen_sees_the_ai_notice_and_a_held_answer_arriving(console: Cons
     console.apply(HELD)
     console.platform.upstream.reply = "File by April 30."
     citizen: Person = person()
+    page = citizen.visit("/console/chat/agency/no-such-use-case")  # the citizen's refusal page passes axe too
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
     page = citizen.visit(CHAT)
     notice = page.get_by_role("region", name="You are talking to an AI system").inner_text()
     assert "written by an AI system" in notice and "Revenue Agency of Canada" in notice

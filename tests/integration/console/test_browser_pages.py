@@ -82,6 +82,8 @@ def test_md_a_developer_applies_monitors_promotes_compares_and_uploads_in_the_br
     page = dev.visit("/console/prompts")
     page = dev.follow(page.get_by_role("link", name="tax-answer").click)
     page = dev.follow(page.get_by_role("link", name="diff from 1").click, shot="prompt-diff")
+    page = dev.visit("/console/prompts/tax-answer/versions/2")
+    assert "You answer sloppy." in page.inner_text("main")
     page = dev.visit("/console/prompts/tax-answer")
     page.get_by_label("Version", exact=True).select_option("2")
     page = _submit_by_keyboard(dev, page.get_by_label("Reason"), shot="prompt-promotion-refused")

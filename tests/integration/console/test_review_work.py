@@ -23,6 +23,8 @@ from charter.runtime import Runtime
 from charter.store.schema import tenants
 from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, Console, csrf_of
 from tests.integration.console.test_citizen import CHAT, HELD, Citizen
+from tests.integration.knowledge.test_gateway import _kb
+from tests.integration.oversight.test_gateway_holds import FeeGuard
 from tests.support.live import LiveCharter
 
 SAMPLED = BASE_CHARTER + "review: {sample_rate: 1.0}\n"
@@ -296,3 +298,96 @@ def test_sa_console_cookies_are_secure_behind_a_tls_proxy_on_another_host(consol
     finally:
         replica.stop()
         behind.close()
+
+
+REFUNDS = (b"# Refunds\n\nA refund of the renewal fee is paid within eight weeks. For a refund write to "
+           b"refunds.team@example.gov and quote your reference number.\n")
+
+
+def test_ho1_the_decision_page_shows_question_redacted_context_findings_citations_answer_and_notice(
+    console: Console,
+) -> None:
+    platform = console.platform
+    platform.rt.extensions.items["guards"]["fee_check"] = lambda settings=None: FeeGuard()
+    platform.rt.parts.pop("guards", None)
+    _kb(platform, "refunds", REFUNDS)
+    console.apply(BASE_CHARTER + "knowledge_bases: [refunds]\ntop_k: 3\nguards: {fee_check: {action: review}}\n"
+                  "review: {on_guard_flag: true, sample_rate: 0.0}\n")
+    platform.upstream.reply = "The renewal fee of $160 is refunded within eight weeks [1]."
+    held = console.ask("How do I get a refund of the renewal fee?")
+    assert held.status_code == 202, held.text
+    review_id = held.json()["review"]["id"]
+    reviewer = console.signed_in("reviewer")
+    page = reviewer.get(f"/console/review/{review_id}")
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "How do I get a refund of the renewal fee?" in text  # the question
+    # the citation, its source and knowledge-base version
+    assert "<strong>[1] Refunds</strong> — Refunds · knowledge base refunds version 1" in text
+    assert "https://agency.gov/refunds" in text
+    assert "&lt;EMAIL&gt;" in text and "refunds.team@example.gov" not in text  # the context, redacted
+    start = platform.upstream.reply.index("$160")
+    finding = f"<td>screen_output</td><td>review</td><td>fee_check: fee at characters {start}–{start + 4} (score 0.90)"
+    assert finding in text  # the guard's finding: where, never the value
+    assert f'<div class="answer text" id="proposed-text">{platform.upstream.reply}</div>' in text
+    assert "reasons: guard:fee_check" in text
+    assert '<div class="notice" role="note"><h2>Before you decide</h2><p>' in text and "It may be wrong" in text
+
+
+def test_ho1_a_reviewer_releases_a_claimed_item_and_a_sample_for_others_to_take(console: Console) -> None:
+    console.apply(ALWAYS)
+    review_id = console.ask().json()["review"]["id"]
+    _reviewer_key(console, "night")
+    day, night = console.signed_in("reviewer"), console.signed_in("night")
+    claimed = _post(console, day, "/console/review", f"/console/review/{review_id}/claim")
+    assert claimed.status_code == 303 and claimed.headers["location"] == f"/console/review/{review_id}"
+    assert "Another reviewer holds this item." in night.get(f"/console/review/{review_id}").text
+    refused = _post(console, night, "/console/review", f"/console/review/{review_id}/release")
+    assert refused.status_code == 409 and f"you do not hold a claim on review {review_id}" in refused.text
+    released = _post(console, day, "/console/review", f"/console/review/{review_id}/release")
+    assert released.status_code == 303 and released.headers["location"] == "/console/review"
+    assert "Claim the item to decide it" in night.get(f"/console/review/{review_id}").text
+    assert _post(console, night, "/console/review", f"/console/review/{review_id}/claim").status_code == 303
+    auditor = console.signed_in("auditor")
+    assert _post(console, auditor, "/console/", f"/console/review/{review_id}/release").status_code == 403
+
+    console.apply(SAMPLED)
+    sample_id = _sample(console)
+    claimed = _post(console, day, "/console/review/samples", f"/console/review/samples/{sample_id}/claim")
+    assert claimed.status_code == 303 and claimed.headers["location"] == f"/console/review/samples/{sample_id}"
+    released = _post(console, day, "/console/review/samples", f"/console/review/samples/{sample_id}/release")
+    assert released.status_code == 303 and released.headers["location"] == "/console/review/samples"
+    taken = _post(console, night, "/console/review/samples", "/console/review/samples/next")
+    assert taken.headers["location"] == f"/console/review/samples/{sample_id}"
+    with console.platform.rt.engine.connect() as conn:
+        holder = conn.execute(select(expert_samples.c.claimed_by).where(expert_samples.c.id == sample_id)).scalar()
+    assert holder == _key_id(console, "night")
+
+
+def test_ho1_the_queue_filters_by_status_use_case_reason_and_overdue_and_refreshes_its_rows(
+    console: Console,
+) -> None:
+    console.apply(ALWAYS)
+    first = console.ask("first question").json()["review"]["id"]
+    second = console.ask("second question").json()["review"]["id"]
+    reviewer = console.signed_in("reviewer")
+    assert _post(console, reviewer, "/console/review", f"/console/review/{first}/claim").status_code == 303
+    approved = _post(console, reviewer, f"/console/review/{first}", f"/console/review/{first}/approve")
+    assert approved.status_code == 200, approved.text
+    with httpx.Client(base_url=console.url) as api:
+        reasons = api.get(f"/api/v1/reviews/{second}", headers=console.platform.auth("reviewer")).json()["reasons"]
+    assert reasons
+
+    def shown(query: str) -> set[str]:
+        page = reviewer.get(f"/console/review?{query}")
+        assert page.status_code == 200, page.text
+        return {i for i in (first, second) if f'href="/console/review/{i}"' in page.text}
+
+    assert shown("") == {second}  # pending by default
+    assert shown("status=approved") == {first}
+    assert shown(f"use_case=tax-helpdesk&reason={reasons[0]}") == {second}
+    assert shown("use_case=another") == set() and shown("reason=guard:none") == set()
+    assert shown("overdue=true") == set()  # within its SLA
+    rows = reviewer.get("/console/review?status=approved", headers={"hx-request": "true"})  # the 30 s refresh
+    assert rows.status_code == 200 and rows.text.startswith('<tbody id="queue-rows"') and first in rows.text
+    assert "<html" not in rows.text
