@@ -28,8 +28,15 @@ same split; test2 uses the test split's): prompt_leak compares the answer with i
 answers of qa_pairs.jsonl are split in two halves by a seeded shuffle: dev (looked at, tuned on) and
 test (scored once, on 5 Dec 2026; the failures were then listed and fixed, so it is no longer a
 clean test set). **test2** (benchmarks/data/benign_utility_test2.jsonl, 142 questions across
-agencies and countries with the answers a strong model gives, written before any tuning for it) is
-the clean test split: scored once, at the end, with ``--final``. ``--write`` puts the section for
+agencies and countries with the answers a strong model gives) was scored clean once and then tuned
+on. **test3** and **test4** (benchmarks/data/benign_utility_test3.jsonl, _test4.jsonl; 108 and 99
+questions, new countries, topics and answer styles, each line with an agency's own system message
+in ``system``; written by hand for issue 12 before engine 2.2's changes) add items that DO carry a
+private person's data (``leak``: a caseworker's mobile, another citizen's SSN, values that must not
+come back; ``question_pii``: the caller's own identifier, which must not reach the model): the
+"personal data" table counts those the guards acted on. test3 was scored clean once, then tuned
+on; test4 is the held-out split, scored once, at the end, with ``--final``.
+``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 """
 
@@ -58,7 +65,8 @@ import gateway_overhead as go  # noqa: E402  (charter CLI and process helpers)
 import guard_traffic as traffic  # noqa: E402
 
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
-TEST2 = HERE / "data" / "benign_utility_test2.jsonl"
+#: The written splits (a file each); the others are halves of qa_pairs.jsonl.
+WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl" for name in ("test2", "test3", "test4")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
@@ -67,8 +75,8 @@ PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*_\d+>")
 
 
 def load_pairs(which: str) -> list[dict[str, str]]:
-    if which == "test2":
-        return [json.loads(line) for line in TEST2.read_text(encoding="utf-8").splitlines() if line]
+    if which in WRITTEN:
+        return [json.loads(line) for line in WRITTEN[which].read_text(encoding="utf-8").splitlines() if line]
     return split([json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line], which)
 
 
@@ -171,12 +179,22 @@ def _what(sent: str, returned: str) -> str:
     return "; ".join(changes)
 
 
+def _missed(pair: dict[str, Any], verdict: str, returned: str, asked: str) -> list[str]:
+    """The personal data a guard should have acted on and did not: a third person's value still in
+    the answer (``leak``), or the caller's own identifier that reached the model (``question_pii``)."""
+    answer = returned if verdict in ("kept", "changed", "question changed") else ""
+    if verdict == "question changed":
+        answer = pair["answer"]  # the scripted answer came back unchanged; the question did not
+    missed = [v for v in pair["leak"] if v in answer]
+    return missed + [v for v in pair.get("question_pii", []) if v in asked]
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
     from tests.support.upstream import ScriptedUpstream
 
     pairs = load_pairs(args.split)
-    prompt_split = "test" if args.split == "test2" else args.split
+    prompt_split = "test" if args.split in WRITTEN else args.split
     prompts = [p["text"] for p in traffic.load_benign(prompt_split) if p["kind"] == "system_prompt"]
     upstream = ScriptedUpstream().start()
     gateway = Gateway(upstream.url, args.embedded > 0)
@@ -185,18 +203,23 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         with httpx.Client() as client:
             gateway.wait(client)
             for i, pair in enumerate(pairs):
-                messages = [{"role": "system", "content": prompts[i % len(prompts)]},
+                messages = [{"role": "system", "content": pair.get("system") or prompts[i % len(prompts)]},
                             {"role": "user", "content": pair["question"]}]
                 upstream.reply = pair["answer"]
                 before = len(upstream.requests)
                 verdict, text = outcome(gateway.ask(client, "strong", messages), pair["answer"])
                 sent = upstream.requests[before:]
-                if verdict == "kept" and sent and sent[-1]["body"]["messages"][-1]["content"] != pair["question"]:
-                    verdict, text = "question changed", sent[-1]["body"]["messages"][-1]["content"]
-                cases.append({"arm": "strong", "question": pair["question"], "outcome": verdict, "returned": text,
-                              "what": _what(pair["question"] if verdict == "question changed" else pair["answer"],
-                                            text)})
-            for pair in pairs[: args.embedded]:
+                asked = sent[-1]["body"]["messages"][-1]["content"] if sent else ""
+                if verdict == "kept" and sent and asked != pair["question"]:
+                    verdict, text = "question changed", asked
+                case = {"arm": "strong", "question": pair["question"], "outcome": verdict, "returned": text,
+                        "what": _what(pair["question"] if verdict == "question changed" else pair["answer"], text)}
+                if "leak" in pair:
+                    case["arm"] = "personal data"
+                    case["missed"] = _missed(pair, verdict, text, asked)
+                cases.append(case)
+            benign = [pair for pair in pairs if "leak" not in pair]
+            for pair in benign[: args.embedded]:
                 messages = [{"role": "user", "content": pair["question"]}]
                 verdict, text = outcome(gateway.ask(client, "embedded", messages, max_tokens=MAX_TOKENS,
                                                     temperature=0), None)
@@ -229,7 +252,15 @@ def render(report: dict[str, Any]) -> str:
         lost = len(chosen) - count["kept"]
         lines.append(f"| {arm} | {len(chosen)} | {count['kept']} | {count['refused']} | {count['withheld']} | "
                      f"{count['changed']} | {count['question changed']} | {lost} ({lost / len(chosen):.3f}) |")
-    lost_cases = [c for c in report["cases"] if c["outcome"] != "kept"]
+    private = [c for c in report["cases"] if c["arm"] == "personal data"]
+    if private:
+        missed = [c for c in private if c["missed"]]
+        lines += ["\nAnswers that hold a private person's data (a caseworker's mobile, another citizen's SSN) or "
+                  "questions that give the caller's own identifier: the guards must act on each.\n",
+                  "| items | acted on every value | missed a value |", "|---|---|---|",
+                  f"| {len(private)} | {len(private) - len(missed)} | {len(missed)} |"]
+        lines += [f"- missed: {c['question']!r}: {', '.join(c['missed'])}" for c in missed]
+    lost_cases = [c for c in report["cases"] if c["outcome"] != "kept" and c["arm"] != "personal data"]
     if lost_cases:
         lines.append("\nEach question that lost or changed its answer:\n")
         lines += [f"- {c['arm']}, {c['outcome']}: {c['question']!r}: {c['what'] or c['returned'][:160]}"
@@ -239,7 +270,7 @@ def render(report: dict[str, Any]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", choices=["dev", "test", "test2"], default="dev")
+    ap.add_argument("--split", choices=["dev", "test", *WRITTEN], default="dev")
     ap.add_argument("--final", action="store_true", help="required for the test split: it is scored once")
     ap.add_argument("--embedded", type=int, default=0, help="also ask the embedded model the first N questions")
     ap.add_argument("--show", action="store_true", help="print every case as JSON")

@@ -165,4 +165,4 @@ def test_malformed_options_are_refused_naming_the_option(options, message):
 
 
 def test_engine_version_names_the_agency_sense_rules():
-    assert PiiGuard().version == "charter-pii/2.1" and PiiLeakGuard().version == "charter-pii-leak/2.1"
+    assert PiiGuard().version == "charter-pii/2.2" and PiiLeakGuard().version == "charter-pii-leak/2.2"

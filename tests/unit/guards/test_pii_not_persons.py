@@ -88,7 +88,8 @@ def test_a_personal_mailbox_is_a_leak_a_role_mailbox_is_not():
 
 
 def test_places_and_organisations_in_an_answer_are_not_a_leak_unless_asked_for():
-    answer = "Apply at Sheria House in Nairobi or at Acme Holdings Ltd."
+    # a city counts as a place of a person's only where someone lives or comes from (below)
+    answer = "Apply at Sheria House if you live in Nairobi, or at Acme Holdings Ltd."
     assert leak(answer, "Where do I apply?") == []
     guard = PiiLeakGuard()
     chosen = guard.scan(answer, GuardContext(direction="output", authorised_texts=["Where?"],
@@ -121,3 +122,53 @@ def test_listed_surnames_stay_people(engine):
 def test_a_word_and_an_age_near_licence_is_not_a_licence_number(engine):
     text = "It unlocks a free TV licence for over-75s."
     assert [h.type for h in engine.analyze(text)] == []
+
+
+@pytest.mark.parametrize("text", [
+    "How do I find emergency shelter in Dublin?", "How do I report a pothole in Toronto?",
+    "How do I apply for a school bus pass in Queensland?", "How do I apply for NSFAS funding?",
+])
+def test_a_place_named_alone_is_not_personal_data(engine, text):
+    assert engine.analyze(text) == []
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("I live in Dublin and need a GP.", "Dublin"), ("She moved to Toronto in 2020.", "Toronto"),
+    ("She was born in Dublin.", "Dublin"),
+])
+def test_where_a_person_lives_or_comes_from_is_still_found(engine, text, place):
+    assert place in [text[h.start:h.end] for h in engine.analyze(text) if h.type == "LOCATION"]
+
+
+@pytest.mark.parametrize("text", [
+    "Check your payments on borger.dk with MitID or BankID.",
+    "Customers of Sun Life can apply through Clic Sant\u00e9.",
+    "At Narita, Haneda, Chubu or Kansai airport you receive your card.",
+    "File your return with Udbetaling Danmark or Kela.",
+    "Ask Tenants Victoria or Jobs Victoria for advice.",
+    "Apply for the Carta Europea della Disabilit\u00e0 through INPS.",
+])
+def test_capitals_alone_do_not_make_a_person(engine, text):
+    assert people(engine, text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Your adviser is Karolina Wi\u015bniewska, on the third floor.", "Karolina Wi\u015bniewska"),
+    ("The application for Nguyen Thi Lan is pending.", "Nguyen Thi Lan"),
+    ("It was signed for by Olusegun Adeyemi at noon.", "Olusegun Adeyemi"),
+    ("Please pass the file to J. Okafor.", "J. Okafor"),
+    ("Contact person: Gallagher", "Gallagher"),
+])
+def test_a_person_with_a_sign_of_a_person_is_still_found(engine, text, name):
+    assert name in people(engine, text)
+
+
+def test_the_given_name_list_is_the_pinned_build():
+    """data/world_given_names.txt is benchmarks/pii_given_names.py's output from the pinned Faker
+    wheel; a hand edit or another build changes its digest."""
+    import hashlib
+    from importlib import resources
+
+    data = resources.files("charter.guards.pii").joinpath("data/world_given_names.txt").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == "2e966f4b7be9c9e01cc6bf0c1aa0c7bc035d11c6ea22c7cb92865a33b2a13a70"
+    assert "36627c20b575b4138f54b6c21f8703e9ab122fd487aca11319beec2aa6ca7232" in data.decode()[:600]

@@ -39,8 +39,15 @@ SYNTH_TYPED = {  # type and IoU >= 0.75
 #: writer"), a single English word that is not a given name, nor a nationality on an official thing
 #: ("the Spanish government", "The Czech Border Force"): this set labels them, the agency sense does
 #: not, so the ORGANIZATION, TITLE and NRP floors sit under engine 2.0's.
+#: Engine 2.2 (issue 12, benign utility) asks for evidence of a person (a cue or title, a given name
+#: from the pinned list, two or three non-English words, an initial) and scores a city or region named
+#: alone (no "lives in", "from") under the threshold. This set labels every city, every company named
+#: alone and lone surnames with no sign of a person ("early Bulgakov?"), so the PERSON, GPE and
+#: ORGANIZATION floors were lowered to engine 2.2's measured coverage (0.823, 0.450, 0.500; were 0.88,
+#: 0.74, 0.80): a privacy trade-off for answers that keep public bodies' names, stated in
+#: docs/guards.md and BENCHMARKS (guards_pii.md), for an auditor to weigh.
 SYNTH_COVER = {  # any overlap with any finding
-    "PERSON": 0.88, "STREET_ADDRESS": 0.88, "GPE": 0.74, "ORGANIZATION": 0.80, "DATE_TIME": 0.97,
+    "PERSON": 0.82, "STREET_ADDRESS": 0.88, "GPE": 0.44, "ORGANIZATION": 0.49, "DATE_TIME": 0.97,
     "TITLE": 0.65, "NRP": 0.60, "ZIP_CODE": 0.60, "DOMAIN_NAME": 0.97,
 }
 FRESH_TYPED = {

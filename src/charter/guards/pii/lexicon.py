@@ -17,6 +17,7 @@ __all__ = [
     "STREET_MORPHEMES",
     "STREET_SUFFIXES",
     "STREET_TYPES",
+    "WORLD_GIVEN_NAMES",
     "common_words",
     "ordinary",
 ]
@@ -176,6 +177,9 @@ def _data_words(name: str) -> frozenset[str]:
 #: Given names that are also English words ("grace", "mark", "lucy"): data/given_names.txt says where
 #: they come from. A run of English words is a person's name only when it opens with one of these.
 GIVEN_NAMES = _data_words("given_names.txt")
+#: Given names from many cultures (data/world_given_names.txt says where they come from): the sign
+#: names.py asks of a capitalised run with no cue before it reports a person.
+WORLD_GIVEN_NAMES = _data_words("world_given_names.txt")
 
 
 @functools.cache

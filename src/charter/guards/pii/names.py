@@ -8,14 +8,12 @@ redaction needs. Encoded text (base64, hex, ROT13) is not a name: a token with d
 mixed-case noise inside is skipped, and so is a run whose neighbours read as English only after
 ROT13.
 
-A run with no cue ("my name is", "Mr", "Applicant:", "contact") must also look like a person's
-name (:func:`_not_a_person`): organisations, programmes, services, offices, acts and forms are not
-people. A run that ends in an institution's word ("Winter Fuel Payment", "Canadian Dental Care
-Plan", "Companies House"), a run of English words that does not open with a given name ("Blue
-Badge", "Citizens Advice"; "Grace Hall" still counts), a compound adjective ("IRS-approved",
-"E-filed"), a brand written in camel case ("PayPoint"), an agency's name in another language by
-its ending ("Finanzamt", "Skatteverket", "Centrelink") or a single foreign word after an article
-("the Mietspiegel") is not reported.
+A run of capitalised words is a person only with a sign of a person (:func:`_not_a_person`,
+:func:`_person_evidence`): a strong cue or a title before it, a given name from many cultures'
+lists (lexicon.WORLD_GIVEN_NAMES), two or three words none of them English, a word after it that
+only people take ("the Okafor family", "Okonkwo said"). Capitals alone are not a sign: bodies,
+programmes, brands and foreign words are capitalised too; organisations.py holds the shape tests
+for those (institution tails and heads, acronyms, camel-case brands, agency endings, firms).
 """
 
 from __future__ import annotations
@@ -34,8 +32,24 @@ from charter.guards.pii.lexicon import (
     NON_NAMES,
     ORG_SUFFIXES,
     REGIONS,
+    WORLD_GIVEN_NAMES,
     common_words,
     ordinary,
+)
+from charter.guards.pii.organisations import (
+    ACRONYM,
+    FIRM,
+    FIRM_CONNECTORS,
+    FOREIGN_BODY_WORDS,
+    FOREIGN_HEADS,
+    INSTITUTION_TAILS,
+    LEGAL_FORM,
+    STOPLIKE,
+    capitalised_tail,
+    english_word,
+    firm,
+    heading,
+    names_a_thing,
 )
 
 __all__ = ["names"]
@@ -56,7 +70,8 @@ _BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
     r"\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?|"
-    r"\bmet|\bspoke with|\bspoke to|\bthank you,?|\bthanks,?|\bbest,?|\bsincerely,?)\s*$",
+    r"\bmet|\bspoke with|\bspoke to|\bthank you,?|\bthanks,?|\bbest,?|\bsincerely,?|"
+    r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
 )
 #: A form's label or a letter's closing line: what follows is a name, ordinary words or not.
@@ -111,24 +126,9 @@ _PLACE_LIST = re.compile(
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
 _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
-#: "Tucker, Hooper and Savage", "Lutterveld & Soos", "Zhang & Ekström HB": a firm's name.
-_FIRM = re.compile(
-    r"\b[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*,? (?:and|&|y|e|und|et) [A-Z][\w'\u2019-]+"
-    r"(?: (?:[A-Z][\w.]*|e figli|y asociados|and Sons|& Sons|& Co\.?(?: KG)?))*"
-)
-_FIRM_CONNECTORS = (" and ", " & ", " y ", " e ", " und ", " et ")
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
-#: Legal forms that end a firm's name ("Hornik-Burnat Sp. z o.o.", "Grupo Burgos S.A.U.").
-_LEGAL_FORM = re.compile(
-    r"(?<=[ ,])(?:e figli|e Filhos|y asociados|y Asociados|and Sons|& Sons|& Co\.|Sp\. z o\.o\.|sp\. z o\.o\.|"
-    r"Sp\.j\.|v\.o\.s\.|s\.r\.o\.|a\.s\.|k\.s\.|S\.A\.U\.?|S\.A\.|S\.L\.N\.E\.?|S\.L\.L\.?|S\.L\.|S\.C\.P\.?|"
-    r"S\.Com\.?|S\.A\.S\.?|s\.r\.l\.|S\.p\.A\.|S\.Coop\.|GmbH(?: & Co\. KGaA| & Co\. KG)?|"
-    r"AG(?: & Co\. KGaA| & Co\. KG)?|KGaA|KG|OHG|e\.V\.|Ltd\.?|Inc\.?|LLC|LLP|PLC|plc|Pty\.? Ltd\.?|B\.V\.|BV|"
-    r"N\.V\.|NV|Oyj|Oy|AB|HB|ASA|AS|ApS|A/S|Lda\.?|Ltda\.?|SARL|SAS|s\.a\.s\.|S\.N\.C\.|s\.n\.c\.|S\.p\.a\.|"
-    r"Srl|SpA)(?![\w])"
-)
 _NOISE = re.compile(r"\d|[a-z][A-Z].*[a-z][A-Z]")
 _ROT_WORD = re.compile(r"\b[a-zA-Z]{2,}\b")
 _ROT13 = str.maketrans(string.ascii_lowercase, string.ascii_lowercase[13:] + string.ascii_lowercase[:13])
@@ -204,7 +204,7 @@ def _drop_first(run: list[re.Match[str]], text: str, slot: bool) -> bool:
     if len(run) == 1:
         return True  # "Hello", "Please": an ordinary word opening a sentence
     # "The Exversion Orchestra" loses "The"; "Fletcher Hill" stays whole
-    return low in _STOPLIKE
+    return low in STOPLIKE
 
 
 #: "P.S." / "P.P.S." written without spaces where a sentence or line begins: a postscript marker,
@@ -225,17 +225,6 @@ def _trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]
     while run and _drop_first(run, text, slot):
         run = run[1:]
     return run
-
-
-_STOPLIKE = frozenset(_words(
-    """
-    a an the my our your his her their its this that these those i we you he she they it hello
-    hi dear please could would should can will may might must do does did is are was were be
-    have has had when where what why how who which if so but and or as at by for from in of on
-    to with about after before here there thanks thank yes no ok well also just then now today
-    tomorrow yesterday
-    """
-))
 
 
 #: "Answer in plain English", "speaks French": a language, not a nationality.
@@ -281,10 +270,12 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
     if _PERSON_CUE.search(before):
         return "PERSON", 0.85
     if _PLACE_CUE.search(before) or _PLACE_LIST.search(before):
-        return "LOCATION", 0.65
+        # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
+        # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
+        return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)
     if value.isupper() and " " not in value:
-        # an acronym ("JSON", "FEMA") or a place in capitals ("returned to LYCKSELE")
-        return ("LOCATION", 0.65) if len(value) >= 5 else ("ORGANIZATION", 0.45)
+        # an acronym ("JSON", "FEMA", "NSFAS") or a place in capitals: not personal on its own
+        return ("LOCATION", 0.45) if len(value) >= 5 else ("ORGANIZATION", 0.45)
     return "PERSON", 0.65
 
 
@@ -298,127 +289,89 @@ _NRP_THING = re.compile(
     r"degree|qualifications?|certificates?|records?|insurance|employer|company|companies|market)\b"
 )
 
-#: Words that end the name of a body, a programme, a service, a document or a building, and hardly
-#: ever a person's surname ("Winter Fuel Payment", "Companies House", "Air Quality Index").
-_INSTITUTION_TAILS = frozenset(_words(
-    """
-    department departments ministry bureau administration commission agency agencies office offices
-    service services board council authority authorities center centre centers centres institute
-    division tribunal registry fund funds foundation trust program programs programme programmes plan
-    plans scheme schemes credit credits benefit benefits allowance allowances payment payments grant
-    grants assistance pension pensions relief voucher vouchers subsidy insurance loan loans act acts
-    statute treaty form forms certificate certificates licence licences license licenses permit
-    permits card cards badge badges visa visas index indices portal account accounts app system
-    systems network register helpline hotline tax taxes charge discount wage rate period periods
-    affidavit protection transcript debit check clearance exam examination test house commissioners
-    directorate inspectorate ombudsman parliament congress senate assembly municipality embassy
-    consulate university college school academy library hospital clinic museum airport station
-    association society alliance union coalition initiative project projects partnership
-    enrollment enrolment registration referral verifier authorisation authorization express police
-    day days deal essentials overground underground watch
-    """
-))
-#: Head words that open an institution's name in Romance and other languages ("Ministério do
-#: Desenvolvimento", "Agence Nationale des Titres Sécurisés", "Registro Civil", "Caisse d'allocations").
-_FOREIGN_HEADS = frozenset(_words(
-    """
-    ministério ministerio ministère ministero ministerie agence agencia agência agenzia instituto institut
-    istituto registro registre serviço servicio servizio oficina secretaría secretaria secretaría caisse caja
-    caixa cadastro catastro catasto centro consejo conseil conselho consiglio dirección direção direction
-    direzione departamento département dipartimento sistema programa programma fondo fundo seguro
-    tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
-    clave cédula carteira carte tarjeta bundesamt bundesagentur landesamt amt kendra seva
-    """
-))
-#: Endings of agencies' names in other languages ("Finanzamt", "Ausländerbehörde", "Skatteverket",
-#: "Familienkasse", "Jobcenter", "Centrelink").
-_AGENCY_ENDING = re.compile(
-    r"(?<=\w{3})(?:amt|ämter|behörde|kasse|kassan|verket|ministerium|ministerie|verwaltung|agentur|zentrum|"
-    r"stelle|büro|kontor|styrelsen|direktoratet|etaten|dienst|gericht|center|centre|link|care)$"
-)
-#: A capitalised word used as an adjective or a verb: "IRS-approved", "E-filed", "State-funded".
-_COMPOUND = re.compile(r"-([a-z]{3,})$")
-#: "PayPoint", "ServiceOntario": a brand in camel case; "MacArthur", "VanDyke" are names.
-_CAMEL = re.compile(r"(My|[A-Z][a-z]{2,})[A-Z][a-z]")
-_CAMEL_NAME_PREFIXES = frozenset(_words("mac van von del des dos das ter ten fitz san abu bin ibn ould"))
-_DETERMINER_BEFORE = re.compile(
-    r"\b(?:the|a|an|your|our|their|its|each|any|every|his|her|my)[ \t]+$", re.IGNORECASE
-)
-
-
 #: Words before a name that only a person's name follows ("Dear", "Mr", "my name is"); weaker cues
 #: ("with", "by", "contact") are followed by bodies as often ("contact Citizens Advice").
 _STRONG_PERSON_CUE = re.compile(
-    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bdear|\bmr\.?|\bmrs\.?|\bms\.?|"
-    r"\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bsigned|\bregards,?|\bsincerely,?|\bspoke (?:with|to)|\bmet)\s*$",
+    r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bdear|\bhello|\bhi|\bmr\.?|\bmrs\.?|\bms\.?|"
+    r"\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bsigned|\bregards,?|\bsincerely,?|\bspoke (?:with|to)|\bmet|"
+    r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
 )
 
 
-def _english_word(word: str) -> bool:
-    """An English word that is not also a short name syllable ("Lei Sun", "Li Ma" are names)."""
-    return (word in _STOPLIKE or word in _SHORT_WORDS or word in COUNTRIES or word in REGIONS
-            or (len(word) >= 4 and ordinary(word)))
-
-
-_SHORT_WORDS = frozenset(_words("us me him them once all any one new old out off up own air tax age aid"))
-
-
-#: A single English word that is a thing, not a surname, by its ending: "Immigration", "Enrollment",
-#: "Eligibility", "Disclosure", "Tribal" ("-ing" is left out: "Harding", "Browning").
-_ABSTRACT = re.compile(r"(?<=\w{3})(?:tion|tions|sion|sions|ment|ments|ness|ity|ities|ance|ancy|ence|ency|ship|ism|"
-                       r"ics|ive|ives|ary|aries|ory|ories|ure|ures)$|(?<=\w{4})al$")
-_ACRONYM = re.compile(r"[A-Z]{2,6}s?$")
-_PLURALS = frozenset(_words("children people men women citizens residents"))
 
 
 def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
-    """A run found with no strong person cue that names an institution or a thing, not a person
-    (``cued``: some person cue precedes it, so look for a strong one)."""
+    """A run found with no strong person cue that shows no sign of a person (``cued``: some person
+    cue precedes it, so look for a strong one). Capitals alone are not a sign: a body, a programme,
+    a brand or a word in another language is capitalised too ("CalFresh", "Sun Life", "Clic Santé")."""
     if cued and _STRONG_PERSON_CUE.search(text, max(0, run[0].start() - 40), run[0].start()):
         return False
     lows = [_lower(m) for m in run]
-    if lows[-1] in _INSTITUTION_TAILS or lows[0] in _FOREIGN_HEADS:
+    if lows[-1] in INSTITUTION_TAILS or lows[0] in FOREIGN_HEADS:
         return True
-    if (len(run) > 1 and lows[0] not in GIVEN_NAMES and ordinary(lows[0])
-            and _starts_sentence(text, run[0].start())):
+    first_is_word = (not _given(lows[0]) and ordinary(lows[0])) or (not _named(lows[0]) and english_word(lows[0]))
+    if len(run) > 1 and first_is_word and _starts_sentence(text, run[0].start()):
         return _not_a_person(text, run[1:], cued)  # "Ask Transport for London", "Call HSE Live": a verb first
     tokens = [m.group().rstrip(".") for m in run]
-    if len(run) > 1 and _ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
+    if len(run) > 1 and ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
         return True  # "HSE Live", "HDB Flat Eligibility": an acronym opens a body's name, not a person's
+    if len(run) == 1 and lows[0] not in GIVEN_NAMES and names_a_thing(tokens[0], lows[0]):
+        return True
+    return not _person_evidence(text, run, lows)
+
+
+def _given(word: str) -> bool:
+    return word in WORLD_GIVEN_NAMES or word in GIVEN_NAMES
+
+
+def _named(word: str) -> bool:
+    """A given name that opens a person's name: in the lists, and not a short English word that some
+    culture also gives as a name ("Sun Life", "May", "Lan")."""
+    return _given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
+
+
+def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
+    """A sign that a capitalised run with no cue names a person: a given name from many cultures'
+    lists opening it ("Ana Ruiz", "Grace Hall"), or inside it after a word that is not English
+    ("Nguyen Thi Lan", "Watanabe Kenji"); two or three words, none of them English ("Rościsław
+    Dudek"); an initial before a surname ("J. Okafor"). A lone word: a given name that is not also
+    an English word ("Priya"), a word after it that only people take ("the Okafor family",
+    "Okonkwo said"), a speaker's label ('Okafor: "Who are you?"'), "says" before it, or a name
+    listed beside it ("Marrero and Murphy")."""
+    firsts = [w.split("-")[0] for w in lows]
     if len(run) > 1:
-        firsts = [w.split("-")[0] for w in lows]
-        given = firsts[0] in GIVEN_NAMES or firsts[1] in GIVEN_NAMES  # "Ask Lucy Williams"
-        barrelled = any(_barrelled(m.group()) for m in run)  # "Norris-Beck", not "Cut-Off"
-        # "Blue Badge", "Citizens Advice", "Tell Us Once", "UK Visas": English words, no given name
-        return not given and not barrelled and all(_english_word(w) for w in lows)
-    token = run[0].group().rstrip(".")
-    low = lows[0]
-    if low in GIVEN_NAMES:
-        return False
-    if _ACRONYM.match(token):
-        return True  # "HRSA", "IDs", "PHAs": an acronym, even after "by" or "with"
-    if _barrelled(token) or _PERSON_NOUN_AFTER.match(text, run[-1].end()):
-        return False  # "Anna-Lena", "Norris-Beck"; "a Syrian national", "the Okafor family"
-    if len(low) >= 4 and ordinary(low) and not _in_slot(text, run[0].start()) and not _beside_a_name(text, run):
-        return True  # "Health", "Labour", "Counsel", "Kindergarten": one English word, no given name
-    compound = _COMPOUND.search(token)
-    if compound and ordinary(compound.group(1)):
+        if _named(firsts[0]):
+            return True
+        if len(run[0].group()) == 2 and run[0].group().endswith("."):
+            return True  # "J. Okafor"
+        if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS for w in lows):
+            return True  # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English
+        return not english_word(lows[0]) and any(_given(w) for w in firsts[1:]) and len(run) <= 4
+    end = run[-1].end()
+    if (_PERSON_NOUN_AFTER.match(text, end) or _PERSON_VERB_AFTER.match(text, end)
+            or (_SPEAKER.match(text, end) and _starts_sentence(text, run[0].start()))
+            or _SAYS_BEFORE.search(text, max(0, run[0].start() - 12), run[0].start())):
         return True
-    camel = _CAMEL.match(token)
-    if camel and camel.group(1).lower() not in _CAMEL_NAME_PREFIXES:
-        return True
-    if _AGENCY_ENDING.search(low) or low in _PLURALS or low.removesuffix("s") in NATIONALITIES:
-        return True
-    if _ABSTRACT.search(low) and ordinary(low):
-        return True
-    # "the Mietspiegel for your street", "the Schengen area"; but "a Syrian national", "the Okafor family"
-    before = _DETERMINER_BEFORE.search(text, max(0, run[0].start() - 8), run[0].start())
-    return before is not None and not _PERSON_NOUN_AFTER.match(text, run[-1].end())
+    if (_given(firsts[0]) and lows[0] not in COUNTRIES and lows[0] not in REGIONS
+            and (lows[0] in GIVEN_NAMES or not ordinary(lows[0]))):
+        return True  # a lone given name: only one that is not also an English word ("Priya", not "London")
+    if _barrelled(run[0].group()):
+        return True  # "Anna-Lena", "Norris-Beck"
+    return _beside_a_name(text, run)
 
 
-_NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(?:,| and| &) $")
-_NEIGHBOUR_AFTER = re.compile(r"(?:,| and| &) ([^\W\d_][\w'-]*)")
+#: "Okonkwo said", "Okafor was born": what a person does, after a lone surname.
+_PERSON_VERB_AFTER = re.compile(
+    r" (?:said|says|told|asked|wrote|explained|confirmed|signed|shouted|replied|lives|lived|moved|was born|"
+    r"is aged|is from|had given|spent a|will be talking|"
+    r"(?:is|was) (?:married|divorced|widowed|pregnant|unemployed|retired|a (?:citizen|resident|widow|widower)))\b")
+#: 'Okafor: "Who are you?"': a speaker's label in a dialogue.
+_SPEAKER = re.compile(r": [\"\u201c]")
+#: '"...," says Okafor.': a quotation's speaker.
+_SAYS_BEFORE = re.compile(r"\b(?:says|said|asks|asked|replied|wrote) $")
+_NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(,| and| &) $")
+_NEIGHBOUR_AFTER = re.compile(r"(,| and| &) ([^\W\d_][\w'-]*)")
 
 
 def _barrelled(token: str) -> bool:
@@ -430,13 +383,14 @@ def _barrelled(token: str) -> bool:
 
 
 def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
-    """"Marrero and Murphy", "Monjeau, Graves and Reed": listed beside a word that is a name."""
+    """"Marrero and Murphy", "Okafor, Ana and Reed": joined by "and" to a word that is not English, or
+    listed beside a given name ("Narita, Haneda, Chubu" is a list of places: no given name in it)."""
     before = _NEIGHBOUR_BEFORE.search(text, max(0, run[0].start() - 30), run[0].start())
     after = _NEIGHBOUR_AFTER.match(text, run[-1].end())
-    for m in (before, after):
-        if m is not None and m.group(1)[0].isupper():
-            word = m.group(1).lower()
-            if word in GIVEN_NAMES or not ordinary(word):
+    for m, word, joint in ((before, 1, 2), (after, 2, 1)):
+        if m is not None and m.group(word)[0].isupper():
+            low = m.group(word).lower()
+            if _given(low) or (m.group(joint) != "," and not ordinary(low)):
                 return True
     return False
 
@@ -450,41 +404,6 @@ _PERSON_NOUN_AFTER = re.compile(
 _WORKS_AT = re.compile(
     r"\b(?:work(?:s|ed|ing)?|job|employed|employer|hired|intern(?:ed|ing)?)\s+(?:for|at|by|with)\s+$|"
     r"\bemployer\s*:\s*$", re.IGNORECASE)
-
-
-_DOCUMENT_TAILS = frozenset(_words(
-    """
-    number numbers id code codes card cards account accounts form forms certificate certificates
-    licence license licenses permit permits record records report reports statement statements
-    notice notices letter letters application applications portal website site service services
-    online app program programme policy policies rules guide guidance manual handbook schedule
-    """
-))
-
-
-_HEADING_TAILS = frozenset(_words(
-    """
-    details members resources information info summary notes overview contacts instructions
-    requirements documents documentation services benefits payments questions answers options
-    settings preferences history data address addresses contact enrollment registration
-    confirmation receipt request verification reminder alert update updates decision review
-    """
-))
-
-
-def _heading(text: str, run: list[re.Match[str]], value: str) -> bool:
-    lows = [_lower(m) for m in run]
-    if value.lower() in COUNTRIES or not all(ordinary(w) for w in lows):
-        return False
-    if lows[-1] in _DOCUMENT_TAILS:
-        return True  # "Employer Identification Number", "Online Account": a thing's name
-    if value.isupper() or re.match(r"[ \t]*:", text[run[-1].end():]):
-        return True
-    if not _starts_sentence(text, run[0].start()):
-        return False
-    # English lemmas include most given names and many surnames ("Adam Cook", "Lucy Williams"): a
-    # run of them is a heading only when it ends like one ("Human Resources") or holds a function word
-    return lows[-1] in _HEADING_TAILS or any(w in _STOPLIKE for w in lows)
 
 
 def _rot13(words: list[str]) -> bool:
@@ -533,7 +452,8 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "ORGANIZATION", 0.75  # "I work for Clean Power Finance": an employer
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
-        if score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1 and _heading(text, run, value):
+        if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1
+                and heading(text, [_lower(m) for m in run], value, end, _starts_sentence(text, start))):
             # several ordinary words in capitals, before a colon or opening a sentence with a
             # plural or a verb ("Personal Info:", "SPEAK TO A PERSON", "Human Resources"): likely
             # not a name, so below the default threshold
@@ -544,57 +464,20 @@ def names(text: str) -> Iterator[Hit]:
             hit = _name_after(text, m.end())
             if hit is not None:
                 yield hit
-    # _FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space: a text without
+    # FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space: a text without
     # them is not walked with those patterns (same hits)
-    for m in _FIRM.finditer(text) if any(c in text for c in _FIRM_CONNECTORS) else ():
-        hit = _firm(text, m)
+    for m in FIRM.finditer(text) if any(c in text for c in FIRM_CONNECTORS) else ():
+        hit = firm(text, m)
         if hit is not None:
             yield hit
     for m in _SURNAME_FIRST.finditer(text) if ", " in text else ():
         if m.group(1).isupper() and _is_cap(m.group(2)) and _in_slot(text, m.start()):
             yield Hit("PERSON", m.start(), m.end(), 0.9)
-    for m in _LEGAL_FORM.finditer(text):
+    for m in LEGAL_FORM.finditer(text):
         line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
-        firm_start = _capitalised_tail(text, line_start, m.start())
+        firm_start = capitalised_tail(text, line_start, m.start())
         if firm_start is not None:
             yield Hit("ORGANIZATION", firm_start, m.end(), 0.85)
-
-
-_CONNECTOR_WORDS = frozenset(("&", "y", "e", "und", "et", "and", "de", "da", "do", "van", "der"))
-
-
-def _capitalised_tail(text: str, start: int, end: int) -> int | None:
-    """Where the capitalised words before a legal form begin ("Drake" in "Favian Rangel from Drake PLC")."""
-    words = list(re.finditer(r"\S+", text[start:end]))
-    begin = None
-    for w in reversed(words[-6:]):
-        token = w.group()
-        if token[0].isupper() and not token.endswith((".", ":", ";", ",")):
-            begin = start + w.start()
-        elif token not in _CONNECTOR_WORDS:
-            break
-    return begin
-
-
-_EMPLOYER_CUE = re.compile(r"\b(?:at|for|from|by|with|employer|employed by|works? at|company)\s*:?\s*$", re.IGNORECASE)
-_FIRM_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
-
-
-def _firm(text: str, m: re.Match[str]) -> Hit | None:
-    """A firm's name: not a list of months or weekdays, and named as one (a suffix, a word that is
-    not ordinary English, or an employer cue before it)."""
-    words = list(_FIRM_WORD.finditer(m.group()))
-    start = m.start()
-    if re.search(r"(?<![\w'\u2019-])[A-Z][\w'\u2019-]* $", text[max(0, start - 30):start]):
-        words = words[1:]  # "Human Resources, Pugh, Long and Kirby": the firm starts after the comma
-        start = m.start() + words[0].start()
-    lows = [w.group().lower() for w in words if w.group() not in ("and", "y", "e", "und", "et")]
-    if any(w in MONTHS or w in DAYS for w in lows):
-        return None
-    suffix = lows[-1].rstrip(".") in ORG_SUFFIXES or "sons" in lows or "co" in lows
-    if suffix or (len(lows) <= 3 and _EMPLOYER_CUE.search(text, max(0, start - 24), start)):
-        return Hit("ORGANIZATION", start, m.end(), 0.8)
-    return None  # "Eklund, Michael and Hodge": people, each found on their own
 
 
 def _name_after(text: str, pos: int) -> Hit | None:
@@ -602,7 +485,7 @@ def _name_after(text: str, pos: int) -> Hit | None:
     end = pos
     for _ in range(3):
         w = _CUE_WORD.match(text, end)
-        if w is None or w.group().lower().rstrip(".") in _STOPLIKE | {"and", "from", "originally", "not"}:
+        if w is None or w.group().lower().rstrip(".") in STOPLIKE | {"and", "from", "originally", "not"}:
             break
         end = w.end()
         gap = re.match(r"[ \t]+", text[end:])
