@@ -27,7 +27,7 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.normalize import deleet, normalize
 from charter.guards.pii.lexicon import ordinary
-from charter.guards.toxicity.lexicon import Lexicon, load_lexicon
+from charter.guards.toxicity.lexicon import NO_CATEGORIES, Lexicon, load_lexicon
 
 __all__ = ["ToxicityGuard", "make_guard"]
 
@@ -94,7 +94,10 @@ class ToxicityGuard:
         starts = [lo for lo, _ in spans]
         phrases = self._phrase_hits(view, starts, _HOSTILE_PHRASES)
         acronyms = {m.group().lower() for m in _ACRONYM.finditer(text)} if _ACRONYM.search(text) else set()
-        sentences = [(lo, hi, self._read(view[lo:hi], phrases[i], acronyms)) for i, (lo, hi) in enumerate(spans)]
+        # spaced letters ("w o m e n") never cross a sentence's end: none in the text, none in a sentence
+        spaced = _SPACED.search(view) is not None
+        sentences = [(lo, hi, self._read(view[lo:hi], phrases[i], acronyms, spaced))
+                     for i, (lo, hi) in enumerate(spans)]
         if any(r.hostile or r.threat or r.threat_phrase or r.slur or r.cold or r.profanity for _, _, r in sentences):
             # Counter-speech only matters where something hostile was said: skip the search otherwise.
             counter = self._phrase_hits(view, starts, ("counter",))
@@ -120,11 +123,13 @@ class ToxicityGuard:
                 hits[max(0, bisect_right(starts, match.start()) - 1)].add(category)
         return hits
 
-    def _read(self, sentence: str, phrases: set[str], acronyms: set[str] | frozenset[str] = frozenset()) -> _Reading:
+    def _read(self, sentence: str, phrases: set[str], acronyms: set[str] | frozenset[str] = frozenset(),
+              spaced: bool = True) -> _Reading:
         lex = self.lexicon
-        view = _SPACED.sub(lambda m: m.group().replace(" ", ""), sentence)
+        view = _SPACED.sub(_unspace, sentence) if spaced else sentence
         words = _TOKEN.findall(view)
-        cats = [lex.categories(w) for w in words]
+        forms = lex.forms
+        cats = [lex.categories(w) for w in words] if forms is None else [forms.get(w, NO_CATEGORIES) for w in words]
         r = _Reading()
         for i, (word, found) in enumerate(zip(words, cats, strict=True)):
             if not found:
@@ -158,6 +163,10 @@ class ToxicityGuard:
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
             # "sosickening", but not "transfer" or "transport" (English words that hold a group's name)
             r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8 and not ordinary(w))
+
+
+def _unspace(m: re.Match[str]) -> str:
+    return m.group().replace(" ", "")
 
 
 def _legal_noun_follows(words: list[str], i: int) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from charter.guards.pii.lexicon import ordinary
 
-__all__ = ["Lexicon", "load_lexicon"]
+__all__ = ["NO_CATEGORIES", "Lexicon", "load_lexicon"]
 
 _GROUP_NOUNS = (
     "women woman girls ladies females wives feminists trans transgender transgenders transsexuals gays lesbians "
@@ -181,7 +181,8 @@ _RECLAIMED = re.compile(r"^nigg?(?:a|ah|az|as|uh|uhs|uhz|ahs|ahz|az)$")
 
 
 _SUFFIXES = (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", ""))
-_NONE: set[str] = set()  # shared, never changed
+NO_CATEGORIES: set[str] = set()  # what an unknown word is: shared, never changed
+_NONE = NO_CATEGORIES
 
 
 @dataclass(slots=True)
