@@ -39,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from charter.providers.embedded import file_sha256
 from charter.training.weights import export_gguf, prepare_base
 
-__all__ = ["GRID_KEYS", "Progress", "TrainingConfig", "TrainingResult", "train"]
+__all__ = ["GRID_KEYS", "Progress", "TrainingConfig", "TrainingResult", "select_device", "train"]
 
 #: What a hyperparameter grid may vary.
 GRID_KEYS = frozenset({"learning_rate", "lora_r", "lora_alpha", "epochs", "beta"})
@@ -140,12 +140,21 @@ def _split(examples: list[dict[str, Any]], share: float, seed: int) -> tuple[lis
 # -- one trial ----------------------------------------------------------------------------------
 
 
+def select_device(requested: str, cuda_available: bool) -> str:
+    """The device a run trains on: ``auto`` takes the GPU when torch sees one, else the CPU; ``cuda``
+    without a GPU is refused (the Trainer would quietly fall back to the CPU while the run's cost was
+    counted in GPU hours)."""
+    if requested == "auto":
+        return "cuda" if cuda_available else "cpu"
+    if requested == "cuda" and not cuda_available:
+        raise ValueError("device cuda was asked for, but torch sees no GPU here (use device auto or cpu)")
+    return requested
+
+
 def _device(config: TrainingConfig) -> str:
     import torch
 
-    if config.device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return config.device
+    return select_device(config.device, torch.cuda.is_available())
 
 
 def _progress_callback(report: Progress, trial: int, trials: int) -> Any:
@@ -286,6 +295,7 @@ def train(config: TrainingConfig, progress: Progress | None = None) -> TrainingR
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     report: Progress = progress or (lambda event: None)
     wall, cpu = time.monotonic(), _cpu_seconds()
+    device = _device(config)  # before anything slow: a GPU asked for and missing fails at once
     if config.threads:
         import torch
 
@@ -316,7 +326,6 @@ def train(config: TrainingConfig, progress: Progress | None = None) -> TrainingR
     out = export_gguf(config.base_gguf, changed, model_config, config.output_dir / "model.gguf", name=config.name,
                       dtype=config.export_dtype)
     digest = file_sha256(out)
-    device = _device(config)
     metrics = {
         **{k: v for k, v in chosen.items() if k != "params"},
         "chosen": chosen.get("params", {}),

@@ -89,6 +89,22 @@ def _to_llama_cpp(name: str, weights: np.ndarray, config: Mapping[str, Any]) -> 
     return weights.reshape(n_head, 2, shape[0] // n_head // 2, *shape[1:]).swapaxes(1, 2).reshape(shape)
 
 
+def _writer_with_metadata(reader: Any, out: Path, arch: str, overrides: Mapping[str, Any]) -> Any:
+    """A GGUF writer for ``out`` holding every metadata field of ``reader`` (those in ``overrides``
+    with the value given there), ready for its tensors' info."""
+    import gguf
+
+    writer = gguf.GGUFWriter(str(out), arch=arch, endianess=reader.endianess)
+    for field in reader.fields.values():
+        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
+            continue
+        value_type = field.types[0]
+        sub_type = field.types[-1] if value_type == gguf.GGUFValueType.ARRAY else None
+        value = overrides[field.name] if field.name in overrides else field.contents()
+        writer.add_key_value(field.name, value, value_type, sub_type=sub_type)
+    return writer
+
+
 def export_gguf(
     base_gguf: Path,
     changed: Mapping[str, np.ndarray],
@@ -120,14 +136,7 @@ def export_gguf(
     if missing:
         raise ValueError(f"the base file has no tensors {missing[:3]}: not the model that was trained")
     partial = out.with_name(out.name + ".partial")
-    writer = gguf.GGUFWriter(str(partial), arch=arch, endianess=reader.endianess)
-    for field in reader.fields.values():
-        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
-            continue
-        value_type = field.types[0]
-        sub_type = field.types[-1] if value_type == gguf.GGUFValueType.ARRAY else None
-        content: Any = name if field.name == gguf.Keys.General.NAME else field.contents()
-        writer.add_key_value(field.name, content, value_type, sub_type=sub_type)
+    writer = _writer_with_metadata(reader, partial, arch, {gguf.Keys.General.NAME: name})
     if gguf.Keys.General.NAME not in reader.fields:
         writer.add_name(name)
     for tensor in reader.tensors:
@@ -156,15 +165,7 @@ def truncate_gguf(base_gguf: Path, out: Path, blocks: int) -> Path:
 
     reader = gguf.GGUFReader(str(base_gguf))
     arch = str(reader.fields[gguf.Keys.General.ARCHITECTURE].contents())
-    block_key = gguf.Keys.LLM.BLOCK_COUNT.format(arch=arch)
-    writer = gguf.GGUFWriter(str(out), arch=arch, endianess=reader.endianess)
-    for field in reader.fields.values():
-        if field.name == gguf.Keys.General.ARCHITECTURE or field.name.startswith("GGUF."):
-            continue
-        value_type = field.types[0]
-        sub_type = field.types[-1] if value_type == gguf.GGUFValueType.ARRAY else None
-        value = blocks if field.name == block_key else field.contents()
-        writer.add_key_value(field.name, value, value_type, sub_type=sub_type)
+    writer = _writer_with_metadata(reader, out, arch, {gguf.Keys.LLM.BLOCK_COUNT.format(arch=arch): blocks})
     kept = [t for t in reader.tensors if not t.name.startswith("blk.") or int(t.name.split(".")[1]) < blocks]
     for tensor in kept:
         writer.add_tensor_info(tensor.name, tensor.data.shape, tensor.data.dtype, tensor.data.nbytes,

@@ -123,6 +123,14 @@ def _write(path: Path, data: dict[str, object]) -> Path:
     return path
 
 
+def _sft_data(path: Path) -> Path:
+    """Every question answered with ANSWER, as an SFT dataset's JSON Lines."""
+    path.write_text("\n".join(json.dumps({"messages": [{"role": "user", "content": q},
+                                                      {"role": "assistant", "content": ANSWER}]})
+                              for q in QUESTIONS))
+    return path
+
+
 _KILLABLE = """
 import sys, time
 from charter.training.finetune import TrainingConfig, train
@@ -133,10 +141,7 @@ train(config, lambda event: time.sleep(600) if event.get("phase") == "checkpoint
 
 def test_a_killed_training_run_resumes_from_its_last_checkpoint(tiny: tuple[Path, Path], tmp_path: Path) -> None:
     gguf, cache = tiny
-    data = tmp_path / "data.jsonl"
-    data.write_text("\n".join(json.dumps({"messages": [{"role": "user", "content": q},
-                                                      {"role": "assistant", "content": ANSWER}]})
-                              for q in QUESTIONS))
+    data = _sft_data(tmp_path / "data.jsonl")
     config = TrainingConfig(base_gguf=gguf, data=data, output_dir=tmp_path / "out", cache_dir=cache,
                             **{**FAST, "save_steps": 2, "max_steps": 4})
     (tmp_path / "config.json").write_text(config.model_dump_json())
@@ -191,3 +196,24 @@ def test_preference_pairs_train_with_dpo(tiny: tuple[Path, Path], tmp_path: Path
     assert result.config["method"] == "dpo" and result.gguf.is_file()
     with pytest.raises(ValueError, match="needs prompt, chosen and rejected"):
         train(config.model_copy(update={"method": "dpo", "data": _write(tmp_path / "sft.jsonl", {"messages": []})}))
+
+
+def test_a_grid_trains_one_adapter_per_combination_and_keeps_the_lowest_validation_loss(
+    tiny: tuple[Path, Path], tmp_path: Path
+) -> None:
+    gguf, cache = tiny
+    data = _sft_data(tmp_path / "data.jsonl")
+    config = TrainingConfig(base_gguf=gguf, data=data, output_dir=tmp_path / "out", cache_dir=cache,
+                            **{**FAST, "max_steps": 2, "save_steps": 10, "validation_share": 0.25,
+                               "grid": {"learning_rate": [1e-5, 0.01]}})
+    result = train(config)
+    assert [t["params"] for t in result.trials] == [{"learning_rate": 1e-5}, {"learning_rate": 0.01}]
+    assert all(t["steps"] == 2 and "eval_loss" in t for t in result.trials)
+    assert result.trials[0]["eval_loss"] != result.trials[1]["eval_loss"]
+    best = min(result.trials, key=lambda t: t["eval_loss"])
+    assert result.metrics["chosen"] == best["params"] and result.metrics["eval_loss"] == best["eval_loss"]
+    assert (result.metrics["train_examples"], result.metrics["validation_examples"]) == (3, 1)
+    assert {p.name for p in (tmp_path / "out").iterdir() if p.is_dir()} == {"trial-1", "trial-2"}
+    assert result.gguf.is_file()
+    with pytest.raises(ValueError, match="grid may vary"):
+        TrainingConfig.model_validate({**config.model_dump(), "grid": {"warmup": [1.0]}})
