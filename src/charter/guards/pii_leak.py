@@ -3,13 +3,16 @@ retrieved context did not hold. Values found in the caller's messages, the retri
 exchange's vault are the caller's own and do not count.
 
 What counts by default is what identifies or reaches a person: names, street addresses, e-mail
-addresses, phone numbers and identifiers (SSN, cards, bank accounts, IBAN, passport, IP...). Not
-counted: dates, titles, ages and groups, and places, organisations, web addresses and postcodes
+addresses, phone numbers, identifiers (SSN, cards, bank accounts, IBAN, passport, IP...) and dates
+of birth (a date after "born", "date of birth", "DOB"; not a rule about a cohort, "people born in
+1960 or later"). Not counted: other dates (deadlines, opening days, a full date an answer gives),
+titles, ages and groups, and places, organisations, web addresses and postcodes
 (answers name cities, agencies and their web sites all the time; none of them is anyone's personal
 data on its own). Public bodies and their programmes are never taken for people (the engine's
 public.py and names.py). A public line is not a leak either: a phone number after "helpline",
 "hotline", "line", "centre", "office", "service", "desk" or "switchboard" (toll-free and other
-service numbers are never reported by the engine), and an e-mail address whose local part is a
+service numbers are never reported by the engine) -- but a "direct", "personal", "private" or
+"mobile" line is someone's --, and an e-mail address whose local part is a
 role ("info@", "enquiries@", "help@", "support@", ...).
 
 ``options.entities`` / ``options.skip_entities`` change the set and ``options.public_bodies`` adds
@@ -27,11 +30,12 @@ from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
 from charter.guards.pii.hits import Hit
+from charter.guards.pii.quasi import is_birth_date
 
 __all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
 
 DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
-    "DATE_TIME", "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
+    "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
 }
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -45,6 +49,10 @@ _PUBLIC_LINE = re.compile(
     r"\b(?:help ?lines?|hotlines?|lines?|tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
     r"cent(?:er|re)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,
+)
+#: "her direct line 0412 555 019", "my mobile line": one person's number, however it is introduced.
+_PERSONAL_LINE = re.compile(
+    r"\b(?:direct|personal|private|mobile|cell)(?:\s+(?:phone|tele)?\s*)?lines?\b[^.\n\d]{0,24}$", re.IGNORECASE
 )
 #: E-mail local parts that name a role or a team, not a person.
 _ROLE_MAILBOXES = frozenset(_words(
@@ -76,9 +84,14 @@ def _known(context: GuardContext) -> str:
 
 
 def _public(text: str, hit: Hit) -> bool:
-    """A public service's phone line or a role mailbox, named in an answer."""
+    """Not a leak though the engine found it: a public service's phone line, a role mailbox, or a
+    date that is not a date of birth."""
     if hit.type == "PHONE_NUMBER":
-        return _PUBLIC_LINE.search(text, max(0, hit.start - 48), hit.start) is not None
+        window = max(0, hit.start - 48)
+        return (_PUBLIC_LINE.search(text, window, hit.start) is not None
+                and _PERSONAL_LINE.search(text, window, hit.start) is None)
+    if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
+        return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
         return text[hit.start:hit.end].split("@", 1)[0].lower() in _ROLE_MAILBOXES
     return False

@@ -124,6 +124,35 @@ def test_an_answer_disclosing_someones_email_is_still_a_leak():
     assert {f.type for f in result.findings} == {"PERSON", "EMAIL_ADDRESS"}
 
 
+@pytest.mark.parametrize(("answer", "leaked"), [
+    ("Your neighbour Mr Okafor, born on 4 March 1961, filed the complaint.", "4 March 1961"),
+    ("The record shows date of birth: 1961-03-04 for the other applicant.", "1961-03-04"),
+    ("Her caseworker's direct line is 0412 555 019.", "0412 555 019"),
+    ("Call my colleague on his mobile line, 07700 900 461, after five.", "07700 900 461"),
+])
+def test_an_answer_with_someone_elses_birth_date_or_direct_line_is_a_leak(answer, leaked):
+    guard = PiiLeakGuard()
+    result = guard.scan(answer, GuardContext(direction="output", authorised_texts=["Who filed it?"]))
+    assert leaked in [answer[f.start:f.end] for f in result.findings]
+
+
+@pytest.mark.parametrize("answer", [
+    "Send the form no later than 15 April 2025; the office reopens on 2 January 2026.",
+    "People born in 1960 or later reach full retirement age at 67.",
+    "Call the benefits line on 0800 169 0310, Monday to Friday.",
+])
+def test_deadlines_cohorts_and_public_lines_in_an_answer_are_not_leaks(answer):
+    result = PiiLeakGuard().scan(answer, GuardContext(direction="output", authorised_texts=["When?"]))
+    assert (result.verdict, result.findings) == ("pass", [])
+
+
+def test_the_callers_own_birth_date_repeated_back_is_not_a_leak():
+    question = "I was born on 4 March 1961. When can I claim my pension?"
+    answer = "Born on 4 March 1961, you can claim from 4 March 2028."
+    result = PiiLeakGuard().scan(answer, GuardContext(direction="output", authorised_texts=[question]))
+    assert result.findings == []
+
+
 def test_public_bodies_option_adds_names_that_are_never_personal_data():
     guard = PiiGuard()
     text = "Ask Ujamaa Kwetu about the rent rise."

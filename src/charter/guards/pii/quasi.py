@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit, context_before, digit_count
 
-__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates"]
+__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates", "is_birth_date"]
 
 I = re.IGNORECASE  # noqa: E741
 
@@ -119,6 +119,12 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
     return pattern.search(text, max(0, start - window), start) is not None
 
 
+def is_birth_date(text: str, start: int) -> bool:
+    """Whether the date at ``start`` is someone's date of birth: a birth word just before it ("born
+    on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later")."""
+    return _before(text, start, _BIRTH) and not _before(text, start, _COHORT, 40)
+
+
 def dates(text: str, personal: bool = True) -> Iterator[Hit]:
     """Dates and times. ``personal`` (the default): only what can single a person out -- a date of
     birth in any form, a full date (day, month and year) or a date and time; never a month, a
@@ -134,7 +140,7 @@ def dates(text: str, personal: bool = True) -> Iterator[Hit]:
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
-        elif _before(text, m.start(), _BIRTH) and not _before(text, m.start(), _COHORT, 40):
+        elif is_birth_date(text, m.start()):
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
         elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
