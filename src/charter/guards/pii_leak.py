@@ -30,6 +30,7 @@ from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
 from charter.guards.pii.hits import Hit
+from charter.guards.pii.lexicon import word_list
 from charter.guards.pii.quasi import is_birth_date
 
 __all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
@@ -38,10 +39,6 @@ DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
     "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
 }
 _NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
 
 
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631": a public line.
@@ -55,7 +52,7 @@ _PERSONAL_LINE = re.compile(
     r"\b(?:direct|personal|private|mobile|cell)(?:\s+(?:phone|tele)?\s*)?lines?\b[^.\n\d]{0,24}$", re.IGNORECASE
 )
 #: E-mail local parts that name a role or a team, not a person.
-_ROLE_MAILBOXES = frozenset(_words(
+_ROLE_MAILBOXES = frozenset(word_list(
     """
     info information enquiries enquiry inquiries inquiry help helpdesk support contact contactus
     admin office service services customerservice customerservices customer.service feedback complaints

@@ -20,25 +20,27 @@ __all__ = [
     "WORLD_GIVEN_NAMES",
     "common_words",
     "ordinary",
+    "word_list",
 ]
 
-def _words(text: str) -> list[str]:
+def word_list(text: str) -> list[str]:
+    """The words of a list written as a block of text (the lexicons here and in their users)."""
     return text.split()
 
 
-MONTHS = frozenset(_words(
+MONTHS = frozenset(word_list(
     """
     january february march april may june july august september october november december jan
     feb mar apr jun jul aug sep sept oct nov dec
     """
 ))
-DAYS = frozenset(_words(
+DAYS = frozenset(word_list(
     """
     monday tuesday wednesday thursday friday saturday sunday
     """
 ))
 
-COUNTRIES = frozenset(_words(
+COUNTRIES = frozenset(word_list(
     """
     afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan
     bahamas bahrain bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia
@@ -64,7 +66,7 @@ COUNTRIES = frozenset(_words(
 )
 
 #: States, provinces and the like: coarse geography, personal only where someone lives or comes from.
-REGIONS = frozenset(_words(
+REGIONS = frozenset(word_list(
     """
     alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
     idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
@@ -79,7 +81,7 @@ REGIONS = frozenset(_words(
      "newfoundland and labrador", "new south wales", "western australia", "south australia"}
 )
 
-NATIONALITIES = frozenset(_words(
+NATIONALITIES = frozenset(word_list(
     """
     american british english scottish welsh irish canadian mexican brazilian argentinian chilean
     peruvian colombian cuban french german dutch belgian swiss austrian italian spanish
@@ -95,7 +97,7 @@ NATIONALITIES = frozenset(_words(
 
 #: Street suffixes: the USPS standard list (Publication 28, appendix C1, with plurals), the usual
 #: British and Irish ones and the Scandinavian, German and Dutch words written apart.
-STREET_SUFFIXES = frozenset(_words(
+STREET_SUFFIXES = frozenset(word_list(
     """
     street st st. streets road rd rd. roads avenue ave ave. avenues boulevard blvd blvd. lane ln ln.
     lanes drive dr dr. drives court ct ct. courts place pl pl. places way ways terrace terrasse square
@@ -123,7 +125,7 @@ STREET_SUFFIXES = frozenset(_words(
 ))
 
 #: Words that open a street's name in Romance and Slavic languages (Calle Mayor 5, ulica Majowa 76).
-STREET_TYPES = frozenset(_words(
+STREET_TYPES = frozenset(word_list(
     """
     ul. ulica al. aleja plac os. osiedle rue avenue av. av avenida boulevard bd chemin impasse allée
     quai route cours via viale vicolo vico piazza piazzale largo corso strada contrada borgo canale
@@ -147,7 +149,7 @@ STREET_MORPHEMES = (
     "utca", "braut", "stígur", "vegur", "ulica", "cesta", "iela", "gatvė", "tänav", "ská", "cká",
 )
 
-ORG_SUFFIXES = frozenset(_words(
+ORG_SUFFIXES = frozenset(word_list(
     """
     inc inc. ltd ltd. llc llp plc corp corp. corporation company co. group bank university
     college institute foundation association agency department ministry council systems
@@ -159,7 +161,7 @@ ORG_SUFFIXES = frozenset(_words(
 ))
 
 #: Capitalised words that are not names anywhere in a sentence.
-NON_NAMES = frozenset(_words(
+NON_NAMES = frozenset(word_list(
     """
     i i'm i'll i've i'd ok okay hi hello hey dear thanks thank please yes no mr mrs ms dr prof
     sir miss mx rev hon dame ssn iban id pin url ip pdf ceo faq tv usb api sql http https www dob nhs nino sin itin
@@ -193,7 +195,7 @@ _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("
 
 
 #: Irregular past forms, participles and plurals, which the lemma list does not hold.
-IRREGULAR = frozenset(_words(
+IRREGULAR = frozenset(word_list(
     """
     told said went gone came took taken made got gotten gave given found thought knew known left
     felt kept brought began begun sent spent paid met ran saw seen heard held stood understood

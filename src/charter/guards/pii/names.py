@@ -35,6 +35,7 @@ from charter.guards.pii.lexicon import (
     WORLD_GIVEN_NAMES,
     common_words,
     ordinary,
+    word_list,
 )
 from charter.guards.pii.organisations import (
     ACRONYM,
@@ -57,11 +58,7 @@ __all__ = ["names"]
 TOKEN = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W_])?\.?")
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-_PARTICLES = frozenset(_words(
+_PARTICLES = frozenset(word_list(
     """
     de da di do dos das del della van von der den ten ter la le du bin al y e en an ibn
     """
@@ -75,7 +72,7 @@ _PERSON_CUE = re.compile(
     re.IGNORECASE,
 )
 #: A form's label or a letter's closing line: what follows is a name, ordinary words or not.
-_SLOT_LABELS = tuple(_words(
+_SLOT_LABELS = tuple(word_list(
     """
     name full_name first_name last_name given_name family_name surname customer_name applicant_name
     applicant's_name client_name caller_name patient_name account_holder_name maiden_name legal_name

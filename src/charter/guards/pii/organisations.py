@@ -16,7 +16,16 @@ from __future__ import annotations
 import re
 
 from charter.guards.pii.hits import Hit
-from charter.guards.pii.lexicon import COUNTRIES, DAYS, MONTHS, NATIONALITIES, ORG_SUFFIXES, REGIONS, ordinary
+from charter.guards.pii.lexicon import (
+    COUNTRIES,
+    DAYS,
+    MONTHS,
+    NATIONALITIES,
+    ORG_SUFFIXES,
+    REGIONS,
+    ordinary,
+    word_list,
+)
 
 __all__ = [
     "ACRONYM",
@@ -35,11 +44,7 @@ __all__ = [
 ]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-STOPLIKE = frozenset(_words(
+STOPLIKE = frozenset(word_list(
     """
     a an the my our your his her their its this that these those i we you he she they it hello
     hi dear please could would should can will may might must do does did is are was were be
@@ -51,7 +56,7 @@ STOPLIKE = frozenset(_words(
 
 #: Words that end the name of a body, a programme, a service, a document or a building, and hardly
 #: ever a person's surname ("Winter Fuel Payment", "Companies House", "Air Quality Index").
-INSTITUTION_TAILS = frozenset(_words(
+INSTITUTION_TAILS = frozenset(word_list(
     """
     department departments ministry bureau administration commission agency agencies office offices
     service services board council authority authorities center centre centers centres institute
@@ -71,7 +76,7 @@ INSTITUTION_TAILS = frozenset(_words(
 ))
 #: Head words that open an institution's name in Romance and other languages ("Ministério do
 #: Desenvolvimento", "Agence Nationale des Titres Sécurisés", "Registro Civil", "Caisse d'allocations").
-FOREIGN_HEADS = frozenset(_words(
+FOREIGN_HEADS = frozenset(word_list(
     """
     ministério ministerio ministère ministero ministerie agence agencia agência agenzia instituto institut
     istituto registro registre serviço servicio servizio oficina secretaría secretaria secretaría caisse caja
@@ -83,7 +88,7 @@ FOREIGN_HEADS = frozenset(_words(
 ))
 #: Words of other languages that name what a body does or whose it is, and no one's surname
 #: ("Clic Santé", "Udbetaling Danmark", "Commissione Territoriale", "Mutualité Chrétienne").
-FOREIGN_BODY_WORDS = frozenset(_words(
+FOREIGN_BODY_WORDS = frozenset(word_list(
     """
     santé sante sociale sociales sociali social nacional nacionales nazionale nationale nationales
     nationaal nationella europea européenne europeo europäische territoriale territorial municipal
@@ -106,7 +111,7 @@ _AGENCY_ENDING = re.compile(
 _COMPOUND = re.compile(r"-([a-z]{3,})$")
 #: "PayPoint", "ServiceOntario": a brand in camel case; "MacArthur", "VanDyke" are names.
 _CAMEL = re.compile(r"(My|[A-Z][a-z]{2,})[A-Z][a-z]")
-_CAMEL_NAME_PREFIXES = frozenset(_words("mac van von del des dos das ter ten fitz san abu bin ibn ould"))
+_CAMEL_NAME_PREFIXES = frozenset(word_list("mac van von del des dos das ter ten fitz san abu bin ibn ould"))
 
 def english_word(word: str) -> bool:
     """An English word that is not also a short name syllable ("Lei Sun", "Li Ma" are names)."""
@@ -114,7 +119,7 @@ def english_word(word: str) -> bool:
             or (len(word) >= 4 and ordinary(word)))
 
 
-_SHORT_WORDS = frozenset(_words("us me him them once all any one new old out off up own air tax age aid"))
+_SHORT_WORDS = frozenset(word_list("us me him them once all any one new old out off up own air tax age aid"))
 
 
 #: A single English word that is a thing, not a surname, by its ending: "Immigration", "Enrollment",
@@ -123,9 +128,9 @@ _ABSTRACT = re.compile(r"(?<=\w{3})(?:tion|tions|sion|sions|ment|ments|ness|ity|
                        r"ics|ive|ives|ary|aries|ory|ories|ure|ures)$|(?<=\w{4})al$")
 
 ACRONYM = re.compile(r"[A-Z]{2,6}s?$")
-_PLURALS = frozenset(_words("children people men women citizens residents"))
+_PLURALS = frozenset(word_list("children people men women citizens residents"))
 
-_DOCUMENT_TAILS = frozenset(_words(
+_DOCUMENT_TAILS = frozenset(word_list(
     """
     number numbers id code codes card cards account accounts form forms certificate certificates
     licence license licenses permit permits record records report reports statement statements
@@ -135,7 +140,7 @@ _DOCUMENT_TAILS = frozenset(_words(
 ))
 
 
-_HEADING_TAILS = frozenset(_words(
+_HEADING_TAILS = frozenset(word_list(
     """
     details members resources information info summary notes overview contacts instructions
     requirements documents documentation services benefits payments questions answers options

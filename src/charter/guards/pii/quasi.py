@@ -6,14 +6,11 @@ import re
 from collections.abc import Iterator
 
 from charter.guards.pii.hits import Hit, context_before, digit_count
+from charter.guards.pii.lexicon import word_list
 
 __all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates", "is_birth_date"]
 
 I = re.IGNORECASE  # noqa: E741
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
 
 
 _MONTH = (
@@ -61,7 +58,7 @@ _PERSON_AFTER = re.compile(
     r"[ \t]+(?:[a-z]+[ \t]+)?(?:female|male|man|woman|boy|girl|patient|child|kid|son|daughter|mother|father|"
     r"veteran|widow|widower|resident|tenant|applicant|claimant|client|person|individual|student|driver)\b", I
 )
-_PERSON_WORDS = frozenset(_words(
+_PERSON_WORDS = frozenset(word_list(
     "he she his her him patient client claimant applicant son daughter child children kid kids baby wife "
     "husband mother father mom mum dad brother sister grandmother grandfather grandson granddaughter "
     "grandma grandpa grandchild man woman boy girl person resident tenant caller customer veteran student "
@@ -69,7 +66,7 @@ _PERSON_WORDS = frozenset(_words(
     "nephew infant toddler teenager"
 ))
 _FIRST_PERSON = frozenset(("i", "i'm", "me", "my", "we", "our", "us"))
-_THING_WORDS = frozenset(_words(
+_THING_WORDS = frozenset(word_list(
     "house home building buildings property roof car vehicle truck bridge tree apartment flat boiler furnace "
     "structure elevator lift church school road complex unit tank system sewer line pipe pipes window windows "
     "deck fence shed garage barn it law program programme company business firm site record records license "
