@@ -13,7 +13,8 @@ from charter.domain.charter import ClassificationLevel
 from charter.errors import Conflict, NotFound
 from charter.policy.tenants import tenant_name
 from charter.secretstore import NO_EGRESS, SECRET_NAME, Egress, secret_name_refusal
-from charter.store.records import pick
+from charter.store.changes import insert_recorded
+from charter.store.records import from_row, pick
 from charter.store.schema import model_canaries, model_versions, models, new_id, utcnow
 
 __all__ = ["SERVING_STATES", "ModelSpec", "add_model", "list_models", "load_entries", "set_enabled"]
@@ -104,18 +105,12 @@ def add_model(
             code="already_exists",
         )
     now = utcnow()
-    values = spec.model_dump()
-    values.update(
-        id=new_id("mdl"),
-        tenant_id=tenant_id,
-        platform_model_id=platform_model_id,
-        enabled=True,
-        created_at=now,
-        updated_at=now,
-    )
-    conn.execute(models.insert().values(**values))
+    values = {
+        **spec.model_dump(), "id": new_id("mdl"), "tenant_id": tenant_id, "platform_model_id": platform_model_id,
+        "enabled": True, "created_at": now, "updated_at": now,
+    }
     event = {k: v for k, v in values.items() if k not in ("created_at", "updated_at")}
-    ledger.append(conn, tenant_id=tenant_id, actor=actor, action="model.added", subject=spec.alias, event=event)
+    insert_recorded(conn, models, values, actor=actor, action="model.added", subject=spec.alias, event=event)
     return _row_dict(conn.execute(select(models).where(models.c.id == values["id"])).one())
 
 
@@ -194,26 +189,10 @@ def load_entries(conn: Connection, tenant_id: str) -> list[ModelEntry]:
         .where(models.c.tenant_id == tenant_id)
     ).all()
     return [
-        ModelEntry(
-            id=r.id,
-            tenant_id=r.tenant_id,
-            alias=r.alias,
-            provider=r.provider,
-            endpoint=r.endpoint,
-            platform_model_id=r.platform_model_id,
-            version=r.version,
-            region=r.region,
-            classification_ceiling=r.classification_ceiling,
-            context_window=r.context_window,
-            price_prompt_per_1k=r.price_prompt_per_1k,
-            price_completion_per_1k=r.price_completion_per_1k,
-            weight=r.weight,
+        from_row(
+            ModelEntry,
+            r,
             enabled=bool(r.enabled) and (r.registry_state is None or r.registry_state in SERVING_STATES),
-            no_train=r.no_train,
-            secret=r.secret,
-            hourly_cost=r.hourly_cost,
-            registry_version=r.registry_version,
-            registry_state=r.registry_state,
             file_sha256=_pinned(r.registry_files),
             canary_id=r.canary_id if r.registry_state == "canary" else None,
             canary_share=float(r.canary_share or 0.0) if r.registry_state == "canary" else 0.0,

@@ -14,6 +14,9 @@ to the model as a tool). The operator declares each one in ``CHARTER_CONNECTORS_
 Credentials are never in this file: an option names a secret of the secrets file
 (:mod:`charter.secretstore`) and the kind resolves it for the tenant and the destination host.
 Nothing a connector is given or returns carries a credential.
+
+What plugins use is listed once, in the package's ``__all__`` (:mod:`charter.connectors`); the
+built-in kinds also use :func:`connector_invalid` and :func:`connector_options`.
 """
 
 from __future__ import annotations
@@ -26,17 +29,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from charter.domain import Principal
 from charter.errors import InvalidRequest, UpstreamFailed
-
-__all__ = [
-    "CONNECTOR_NAME",
-    "CallContext",
-    "Connector",
-    "ConnectorFactory",
-    "ConnectorFailed",
-    "ConnectorSpec",
-    "connector_invalid",
-    "connector_options",
-]
 
 #: What a connector's name looks like (workflows name it; a model sees it as a tool name).
 CONNECTOR_NAME = r"^[a-z][a-z0-9_]{0,63}$"

@@ -1,4 +1,5 @@
-"""The exchange: one request on its way through the governed pipeline (in memory only)."""
+"""The exchange: one request on its way through the governed pipeline (in memory only). Its public
+names are listed once, in the package's ``__all__`` (:mod:`charter.domain`)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,6 @@ from charter.domain.charter import Charter
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
-
-__all__ = [
-    "CacheNote",
-    "ChatMessage",
-    "ContentFilter",
-    "Exchange",
-    "Finding",
-    "GenerationParams",
-    "Grounding",
-    "ModelEntry",
-    "Principal",
-    "StageVerdict",
-    "Usage",
-]
 
 Outcome = Literal["pass", "redact", "warn", "block", "review", "skip", "release", "hold", "fail"]
 ROLES: tuple[str, ...] = ("admin", "developer", "reviewer", "auditor", "app")

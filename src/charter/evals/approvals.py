@@ -22,7 +22,6 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from charter import ledger
 from charter.errors import InvalidRequest, NotFound
 from charter.evals.gate import (
     Approval,
@@ -37,6 +36,7 @@ from charter.evals.suites import get_suite
 from charter.evals.tables import eval_suites, gate_decisions, model_change_requests
 from charter.policy.current import get_charter
 from charter.prompts.tables import prompt_labels, prompt_versions, prompts
+from charter.store.changes import insert_recorded
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
@@ -80,14 +80,10 @@ def request_model_change(
         "reason": reason,
         "created_at": utcnow(),
     }
-    conn.execute(model_change_requests.insert().values(**values))
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="model_change.requested",
-        subject=f"use_case:{use_case}",
-        event={k: values[k] for k in ("id", "from_alias", "to_alias", "reason")},
+    event = {k: values[k] for k in ("id", "from_alias", "to_alias", "reason")}
+    insert_recorded(
+        conn, model_change_requests, values, actor=actor, action="model_change.requested",
+        subject=f"use_case:{use_case}", event=event,
     )
     row = conn.execute(select(model_change_requests).where(model_change_requests.c.id == values["id"])).one()
     return _request_dict(row, use_case)

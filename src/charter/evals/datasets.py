@@ -24,12 +24,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from charter import ledger
 from charter.errors import InvalidRequest
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
 from charter.prompts.spec import non_finite_path
-from charter.store.records import found, found_in, pick
+from charter.store.changes import insert_recorded
+from charter.store.records import found, found_in, from_row, pick
 from charter.store.schema import new_id, utcnow
 
 __all__ = [
@@ -147,40 +147,18 @@ def create_dataset(
         return {**_dataset_dict(latest), "created": False}
     version = (latest.version if latest is not None else 0) + 1
     dataset_id = new_id("ds")
-    conn.execute(
-        eval_datasets.insert().values(
-            id=dataset_id,
-            tenant_id=tenant_id,
-            name=name,
-            version=version,
-            sha256=digest,
-            source=source[:200],
-            item_count=len(items),
-            description=description,
-            created_by=actor,
-            created_at=utcnow(),
-        )
-    )
+    stored = {"version": version, "sha256": digest, "source": source[:200]}
+    row = {"id": dataset_id, "tenant_id": tenant_id, "name": name, **stored, "item_count": len(items),
+           "description": description, "created_by": actor, "created_at": utcnow()}
+    event = {**stored, "dataset_id": dataset_id, "items": len(items)}
+    insert_recorded(conn, eval_datasets, row, actor=actor, action="eval.dataset_created", subject=f"dataset:{name}",
+                    event=event)
     conn.execute(
         eval_items.insert(),
         [
             {"id": new_id("itm"), "tenant_id": tenant_id, "dataset_id": dataset_id, "idx": i, **item}
             for i, item in enumerate(items)
         ],
-    )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="eval.dataset_created",
-        subject=f"dataset:{name}",
-        event={
-            "version": version,
-            "dataset_id": dataset_id,
-            "sha256": digest,
-            "items": len(items),
-            "source": source[:200],
-        },
     )
     return {**_dataset_dict(get_dataset(conn, tenant_id, name, version)), "created": True}
 
@@ -252,15 +230,7 @@ def load_cases(conn: Connection, tenant_id: str, dataset_id: str) -> list[Case]:
         .order_by(eval_items.c.idx)
     ).all()
     return [
-        Case(
-            id=r.id,
-            idx=r.idx,
-            input=r.input,
-            references=tuple(r.refs),
-            context=tuple(r.context),
-            tags=tuple(r.tags),
-            variables=dict(r.variables),
-            meta=dict(r.meta),
-        )
+        from_row(Case, r, references=tuple(r.refs), context=tuple(r.context), tags=tuple(r.tags),
+                 variables=dict(r.variables), meta=dict(r.meta))
         for r in rows
     ]

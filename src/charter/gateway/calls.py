@@ -2,7 +2,8 @@
 
 Both faces that call models use this: ``POST /v1/chat/completions`` and ``POST /v1/embeddings``
 (:mod:`charter.api.gateway`) and the console's citizen chat (:mod:`charter.console.citizen`), which
-calls in-process under its app key. Each exchange then runs through the runtime's one
+calls in-process under its app key; a workflow's model step (:mod:`charter.workflows.modelcall`) opens
+its exchange here too. Each exchange then runs through the runtime's one
 :class:`~charter.gateway.pipeline.Pipeline` (:func:`pipeline_of`).
 """
 
@@ -20,7 +21,7 @@ from charter.identity.subjects import identify
 from charter.principals.roles import CALLERS
 from charter.runtime import Runtime
 
-__all__ = ["chat_exchange", "check_gateway_principal", "open_exchange", "pipeline_of"]
+__all__ = ["chat_exchange", "check_gateway_principal", "new_exchange", "open_exchange", "pipeline_of"]
 
 
 def pipeline_of(rt: Runtime) -> Pipeline:
@@ -45,27 +46,32 @@ def check_gateway_principal(principal: Principal, scope: str) -> Principal:
     return principal
 
 
-def open_exchange(
-    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody, headers: Mapping[str, str]
-) -> Exchange:
-    """The exchange of one call under the use case's charter in force, its end user identified."""
+def new_exchange(rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody) -> Exchange:
+    """The exchange of one call under the use case's charter in force (a chat's ``metadata.variables``
+    as its prompt variables), its end user not identified: :func:`open_exchange` does that, and a
+    workflow's model step (:mod:`charter.workflows.modelcall`) has none."""
     policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
     if isinstance(body, ChatBody):
         messages, params, metadata = body.messages, body.params, body.metadata
     else:
         messages, params, metadata = [ChatMessage("user", t) for t in body.inputs], GenerationParams(body.model), {}
     ex = Exchange(
-        request_id=ids.request_id or uuid.uuid4().hex,
-        principal=principal,
-        use_case_id=policy.use_case_id,
-        charter=policy.charter,
-        charter_version=policy.version,
-        messages=messages,
-        params=params,
-        conversation_id=ids.conversation_id,
-        metadata=metadata,
+        request_id=ids.request_id or uuid.uuid4().hex, principal=principal, use_case_id=policy.use_case_id,
+        charter=policy.charter, charter_version=policy.version, messages=messages, params=params,
+        conversation_id=ids.conversation_id, metadata=metadata,
     )
-    who = identify(rt, policy.charter, principal.tenant_id, body.user, headers)
+    variables = metadata.get("variables") if metadata else None
+    if isinstance(variables, dict):
+        ex.variables = variables
+    return ex
+
+
+def open_exchange(
+    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody, headers: Mapping[str, str]
+) -> Exchange:
+    """The exchange of one call under the use case's charter in force, its end user identified."""
+    ex = new_exchange(rt, principal, ids, body)
+    who = identify(rt, ex.charter, principal.tenant_id, body.user, headers)
     ex.subject_id, ex.officer, ex.training_consent = who.subject_id, who.officer, who.training_consent
     return ex
 
@@ -75,8 +81,4 @@ def chat_exchange(
 ) -> Exchange:
     """The exchange of one chat completion, ready for :meth:`Pipeline.chat`: what
     ``POST /v1/chat/completions`` runs, and the console's citizen chat with its server-side app key."""
-    ex = open_exchange(rt, principal, ids, body, headers)
-    variables = body.metadata.get("variables") if body.metadata else None
-    if isinstance(variables, dict):
-        ex.variables = variables
-    return ex
+    return open_exchange(rt, principal, ids, body, headers)

@@ -114,14 +114,8 @@ def sign_in(
     event: dict[str, object] = {"role": principal.role, "expires_at": expires.isoformat()}
     if sso is not None:
         event.update({"method": "oidc", "issuer": sso.issuer, "sid": sso.sid, "mfa": sso.mfa})
-    ledger.append(
-        conn,
-        tenant_id=principal.tenant_id,
-        actor=principal.key_id,
-        action="console.signed_in",
-        subject=session_id,
-        event=event,
-    )
+    ledger.append(conn, tenant_id=principal.tenant_id, actor=principal.key_id, action="console.signed_in",
+                  subject=session_id, event=event)
     return token
 
 

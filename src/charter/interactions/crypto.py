@@ -25,7 +25,7 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,12 +55,7 @@ class Sealed:
     ciphertext: bytes
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kek_version": self.kek_version,
-            "wrapped_dek": self.wrapped_dek,
-            "nonce": self.nonce,
-            "ciphertext": self.ciphertext,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)

@@ -321,25 +321,11 @@ def _insert_document(conn: Connection, t: _Target, p: _Prepared, doc_id: str, ne
     kb = t.kb
     conn.execute(
         kb_documents.insert().values(
-            id=doc_id,
-            tenant_id=kb.tenant_id,
-            kb_id=kb.id,
-            source_uri=p.source.source_uri[:1000],
-            filename=p.source.filename[:300],
-            media_type=p.media_type,
-            checksum=p.checksum,
-            content_sha256=p.content_sha256,
-            minhash=p.minhash,
-            near_duplicate_of=near,
-            uploader=t.uploader,
-            classification=t.classification,
-            bytes=len(p.source.data),
-            pages=p.pages,
-            title=p.title,
-            chunk_count=len(p.chunks),
-            pii_redactions=p.redactions,
-            status="active",
-            added_version=t.version,
+            id=doc_id, tenant_id=kb.tenant_id, kb_id=kb.id, source_uri=p.source.source_uri[:1000],
+            filename=p.source.filename[:300], media_type=p.media_type, checksum=p.checksum,
+            content_sha256=p.content_sha256, minhash=p.minhash, near_duplicate_of=near, uploader=t.uploader,
+            classification=t.classification, bytes=len(p.source.data), pages=p.pages, title=p.title,
+            chunk_count=len(p.chunks), pii_redactions=p.redactions, status="active", added_version=t.version,
             created_at=utcnow(),
         )
     )
@@ -357,20 +343,9 @@ def _insert_document(conn: Connection, t: _Target, p: _Prepared, doc_id: str, ne
         "pii_redactions": p.redactions,
         "near_duplicate_of": near,
     }
-    ledger.append(
-        conn,
-        tenant_id=kb.tenant_id,
-        actor=t.uploader,
-        action="kb.document_added",
-        subject=doc_id,
-        event={
-            **record,
-            "kb": kb.name,
-            "uploader": t.uploader,
-            "classification": t.classification,
-            "version": t.version,
-        },
-    )
+    event = {**record, "kb": kb.name, "uploader": t.uploader, "classification": t.classification, "version": t.version}
+    ledger.append(conn, tenant_id=kb.tenant_id, actor=t.uploader, action="kb.document_added", subject=doc_id,
+                  event=event)
     return record
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -24,6 +24,7 @@ from charter.knowledge.tables import kb_chunks, kb_documents, kb_versions, knowl
 from charter.policy.current import body_in_force
 from charter.policy.service import tenant_name
 from charter.secretstore import NO_EGRESS, Egress, secret_name_refusal
+from charter.store.changes import insert_recorded
 from charter.store.records import found_in, pick, pick_iso
 from charter.store.schema import new_id, use_cases, utcnow
 from charter.store.types import iso
@@ -151,32 +152,12 @@ def create_kb(
     if exists is not None:
         raise Conflict(f"knowledge base {name!r} already exists", code="already_exists", param="name")
     now = utcnow()
-    values = dict(
-        id=new_id("kb"),
-        tenant_id=tenant_id,
-        name=name,
-        description=spec.description,
-        classification=spec.classification,
-        embedder=spec.embedder,
-        embedder_options=spec.embedder_options,
-        pii_policy=spec.pii_policy,
-        retention_days=spec.retention_days,
-        chunk_chars=spec.chunk_chars,
-        overlap_chars=spec.overlap_chars,
-        current_version=0,
-        created_by=actor,
-        created_at=now,
-        updated_at=now,
-    )
-    conn.execute(knowledge_bases.insert().values(**values))
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="kb.created",
-        subject=name,
-        event={k: v for k, v in values.items() if k not in ("created_at", "updated_at", "tenant_id")},
-    )
+    values = {
+        "id": new_id("kb"), "tenant_id": tenant_id, **asdict(spec),
+        "current_version": 0, "created_by": actor, "created_at": now, "updated_at": now,
+    }
+    event = {k: v for k, v in values.items() if k not in ("created_at", "updated_at", "tenant_id")}
+    insert_recorded(conn, knowledge_bases, values, actor=actor, action="kb.created", subject=name, event=event)
     return get_kb(conn, tenant_id, name)
 
 
@@ -309,35 +290,15 @@ def new_version(
     manifest, chunks, documents = _manifest(conn, kb.id)
     now = utcnow()
     conn.execute(
-        kb_versions.insert().values(
-            id=new_id("kbv"),
-            tenant_id=kb.tenant_id,
-            kb_id=kb.id,
-            version=version,
-            kind=kind,
-            documents_added=added,
-            documents_removed=removed,
-            document_count=documents,
-            chunk_count=chunks,
-            manifest_sha256=manifest,
-            actor=actor,
-            created_at=now,
-        )
-    )
-    conn.execute(
         update(knowledge_bases).where(knowledge_bases.c.id == kb.id).values(current_version=version, updated_at=now)
     )
-    event = {
-        "kb": kb.name,
-        "version": version,
-        "kind": kind,
-        "documents_added": added,
-        "documents_removed": removed,
-        "documents": documents,
-        "chunks": chunks,
-        "manifest_sha256": manifest,
+    change = {"version": version, "kind": kind, "documents_added": added, "documents_removed": removed}
+    row = {
+        "id": new_id("kbv"), "tenant_id": kb.tenant_id, "kb_id": kb.id, **change, "document_count": documents,
+        "chunk_count": chunks, "manifest_sha256": manifest, "actor": actor, "created_at": now,
     }
-    ledger.append(conn, tenant_id=kb.tenant_id, actor=actor, action="kb.version", subject=kb.name, event=event)
+    event = {"kb": kb.name, **change, "documents": documents, "chunks": chunks, "manifest_sha256": manifest}
+    insert_recorded(conn, kb_versions, row, actor=actor, action="kb.version", subject=kb.name, event=event)
     return event
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 from typing import Any, Literal
 
 from sqlalchemy import Connection, select, update
@@ -14,7 +13,7 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest
-from charter.oversight.items import answer_binding, review_settings
+from charter.oversight.items import answer_binding, insert_version, review_settings
 from charter.oversight.queue import check_reviewer, get_item
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
@@ -71,16 +70,8 @@ def _record(
 ) -> dict[str, Any]:
     conn.execute(
         review_decisions.insert().values(
-            id=new_id("rvd"),
-            tenant_id=row.tenant_id,
-            review_id=row.id,
-            reviewer=reviewer.key_id,
-            decision=decision,
-            version=version,
-            comment=comment,
-            final=final,
-            received_at=row.created_at,
-            claimed_at=row.claimed_at,
+            id=new_id("rvd"), tenant_id=row.tenant_id, review_id=row.id, reviewer=reviewer.key_id, decision=decision,
+            version=version, comment=comment, final=final, received_at=row.created_at, claimed_at=row.claimed_at,
             decided_at=now,
         )
     )
@@ -94,14 +85,8 @@ def _record(
         "decided_at": now.isoformat(),
         **event,
     }
-    ledger.append(
-        conn,
-        tenant_id=row.tenant_id,
-        actor=reviewer.key_id,
-        action=f"review.{decision}",
-        subject=row.id,
-        event={**record, "comment": comment},
-    )
+    ledger.append(conn, tenant_id=row.tenant_id, actor=reviewer.key_id, action=f"review.{decision}", subject=row.id,
+                  event={**record, "comment": comment})
     return {
         **record,
         "comment": comment,
@@ -209,21 +194,10 @@ def edit(
     provenance, similarity = provenance_of(texts[1], text, from_scratch=from_scratch)
     version = row.current_version + 1
     diff = unified_diff(texts[row.current_version], text, f"v{row.current_version}", f"v{version}")
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    conn.execute(
-        review_versions.insert().values(
-            id=new_id("rvv"),
-            tenant_id=row.tenant_id,
-            review_id=row.id,
-            version=version,
-            provenance=provenance,
-            author=reviewer.key_id,
-            sha256=digest,
-            chars=len(text),
-            similarity=round(similarity, 4),
-            sealed=seal_json(rt, _edited(text, diff, contents[row.current_version]), answer_binding(row.id, version)),
-            created_at=now,
-        )
+    sealed = seal_json(rt, _edited(text, diff, contents[row.current_version]), answer_binding(row.id, version))
+    digest = insert_version(
+        conn, row, version, text, provenance=provenance, author=reviewer.key_id, similarity=round(similarity, 4),
+        sealed=sealed, now=now,
     )
     final, status = _conclude(conn, row, [reviewer.key_id], version, reviewer, now, "edited", comment)
     return _record(

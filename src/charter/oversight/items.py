@@ -14,12 +14,14 @@ from sqlalchemy import Connection, select
 from charter import ledger
 from charter.oversight.sealing import seal_json
 from charter.oversight.tables import review_items, review_versions
+from charter.store.records import pick
 from charter.store.schema import charter_versions, new_id
 
 __all__ = [
     "NewItem",
     "answer_binding",
     "insert_item",
+    "insert_version",
     "request_binding",
     "review_settings",
     "seal_item",
@@ -96,47 +98,38 @@ def seal_item(rt: Any, item: NewItem, request: dict[str, Any]) -> NewItem:
     return item
 
 
-def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.datetime) -> dict[str, Any]:
-    """Insert the item and its first answer version, and record the opening in the ledger."""
-    conn.execute(
-        review_items.insert().values(
-            id=item.id,
-            tenant_id=item.tenant_id,
-            use_case_id=item.use_case_id,
-            interaction_id=interaction_id,
-            kind=item.kind,
-            status="pending",
-            reasons=item.reasons,
-            findings=item.findings,
-            requester_key_id=item.requester_key_id,
-            charter_version=item.charter_version,
-            required_approvals=item.required_approvals,
-            approvals=[],
-            current_version=1,
-            sealed_request=item.sealed_request,
-            model_alias=item.model_alias,
-            feedback_id=item.feedback_id,
-            subject_id=item.subject_id,
-            officer=item.officer,
-            created_at=now,
-            due_at=now + dt.timedelta(minutes=item.sla_minutes),
-        )
-    )
-    digest = hashlib.sha256(item.answer.encode()).hexdigest()
+def insert_version(
+    conn: Connection, review: Any, version: int, text: str, *, provenance: str, author: str,
+    similarity: float | None, sealed: dict[str, Any], now: dt.datetime,
+) -> str:
+    """Store answer ``version`` (``text``, sealed as ``sealed``) of the review item ``review`` (its
+    ``id`` and ``tenant_id``) with its provenance; return the text's SHA-256."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
     conn.execute(
         review_versions.insert().values(
-            id=new_id("rvv"),
-            tenant_id=item.tenant_id,
-            review_id=item.id,
-            version=1,
-            provenance=item.answer_provenance,
-            author=item.answer_author,
-            sha256=digest,
-            chars=len(item.answer),
-            similarity=None,
-            sealed=item.sealed_answer,
-            created_at=now,
+            id=new_id("rvv"), tenant_id=review.tenant_id, review_id=review.id, version=version, provenance=provenance,
+            author=author, sha256=digest, chars=len(text), similarity=similarity, sealed=sealed, created_at=now,
         )
+    )
+    return digest
+
+
+def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.datetime) -> dict[str, Any]:
+    """Insert the item and its first answer version, and record the opening in the ledger."""
+    held = pick(
+        item, "id", "tenant_id", "use_case_id", "kind", "reasons", "findings", "requester_key_id", "charter_version",
+        "required_approvals", "sealed_request", "model_alias", "feedback_id", "subject_id", "officer",
+    )
+    due_at = now + dt.timedelta(minutes=item.sla_minutes)
+    conn.execute(
+        review_items.insert().values(
+            **held, interaction_id=interaction_id, status="pending", approvals=[], current_version=1, created_at=now,
+            due_at=due_at,
+        )
+    )
+    digest = insert_version(
+        conn, item, 1, item.answer, provenance=item.answer_provenance, author=item.answer_author, similarity=None,
+        sealed=item.sealed_answer, now=now,
     )
     event = {
         "kind": item.kind,
@@ -149,12 +142,6 @@ def insert_item(conn: Connection, item: NewItem, interaction_id: str, now: dt.da
     }
     if item.tool_calls:  # a hash of the calls as held (an answer without them hashes as it always did)
         event["tool_calls_sha256"] = tool_calls_sha256(item.tool_calls)
-    ledger.append(
-        conn,
-        tenant_id=item.tenant_id,
-        actor=item.requester_key_id,
-        action="review.opened",
-        subject=item.id,
-        event=event,
-    )
+    ledger.append(conn, tenant_id=item.tenant_id, actor=item.requester_key_id, action="review.opened", subject=item.id,
+                  event=event)
     return {"id": item.id, "kind": item.kind, "status": "pending", "interaction_id": interaction_id}

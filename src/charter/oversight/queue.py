@@ -214,14 +214,8 @@ def show_item(rt: Any, conn: Connection, reviewer: Principal, review_id: str) ->
     check_reviewer(row, reviewer)
     request = open_json(rt, row.sealed_request, request_binding(row.id))
     history = versions(rt, conn, row)
-    ledger.append(
-        conn,
-        tenant_id=reviewer.tenant_id,
-        actor=reviewer.key_id,
-        action="review.viewed",
-        subject=row.id,
-        event={"version": row.current_version},
-    )
+    ledger.append(conn, tenant_id=reviewer.tenant_id, actor=reviewer.key_id, action="review.viewed", subject=row.id,
+                  event={"version": row.current_version})
     return {
         **summary(row),
         "notice": AUTOMATION_BIAS_NOTICE,

@@ -86,15 +86,8 @@ def seal_sample(rt: Any, sample: NewSample) -> NewSample:
 def insert_sample(conn: Connection, sample: NewSample, interaction_id: str, now: dt.datetime) -> dict[str, Any]:
     conn.execute(
         expert_samples.insert().values(
-            id=sample.id,
-            tenant_id=sample.tenant_id,
-            use_case_id=sample.use_case_id,
-            interaction_id=interaction_id,
-            status="pending",
-            sealed=sample.sealed,
-            sentences=len(split_sentences(sample.answer)),
-            citations=len(sample.citations),
-            created_at=now,
+            **pick(sample, "id", "tenant_id", "use_case_id", "sealed"), interaction_id=interaction_id, status="pending",
+            sentences=len(split_sentences(sample.answer)), citations=len(sample.citations), created_at=now,
         )
     )
     return {"id": sample.id, "interaction_id": interaction_id}
@@ -337,22 +330,13 @@ def score_sample(
     wa, wc = _weights(conn, row.use_case_id)
     total = weighted_total(accuracy, citation_score, wa, wc)
     score_id = new_id("scr")
+    notes = [n.strip() for n in sentence_notes] if sentence_notes is not None else None
     conn.execute(
         expert_scores.insert().values(
-            id=score_id,
-            tenant_id=scorer.tenant_id,
-            sample_id=sample_id,
-            use_case_id=row.use_case_id,
-            scorer=scorer.key_id,
-            sentence_scores=sentence_scores,
-            accuracy=accuracy,
-            citation_score=citation_score,
-            total=total,
-            weights={"accuracy": wa, "citation": wc},
-            comment=comment,
-            created_at=now,
-            sentence_labels=sentence_labels,
-            sentence_notes=[n.strip() for n in sentence_notes] if sentence_notes is not None else None,
+            id=score_id, tenant_id=scorer.tenant_id, sample_id=sample_id, use_case_id=row.use_case_id,
+            scorer=scorer.key_id, sentence_scores=sentence_scores, accuracy=accuracy, citation_score=citation_score,
+            total=total, weights={"accuracy": wa, "citation": wc}, comment=comment, created_at=now,
+            sentence_labels=sentence_labels, sentence_notes=notes,
         )
     )
     conn.execute(

@@ -19,14 +19,20 @@ from charter.oversight.tables import feedback, review_decisions, review_items, s
 from charter.policy.controls import set_control
 from charter.policy.current import current_charters
 from charter.policy.current import use_case_id as find_use_case
+from charter.store.changes import insert_recorded
 from charter.store.schema import controls, interactions, new_id, use_cases
 from charter.store.types import iso
 
-__all__ = ["AUTO_ACTOR", "Rate", "evaluate_all", "evaluate_use_case", "list_suspensions", "rates", "resume"]
+__all__ = [
+    "AUTO_ACTOR", "GUARD_STAGES", "HIT_OUTCOMES", "Rate", "evaluate_all", "evaluate_use_case", "list_suspensions",
+    "rates", "resume",
+]
 
 AUTO_ACTOR = "auto-suspend"
-_GUARD_STAGES = ("screen_input", "screen_output")
-_HIT = ("block", "redact", "warn", "review")
+#: The screening stages, and their outcomes that count as a guard hit: here and wherever else guard
+#: hits are counted (alert rules, drift, canary comparisons).
+GUARD_STAGES = ("screen_input", "screen_output")
+HIT_OUTCOMES = ("block", "redact", "warn", "review")
 #: Most interactions read for one window (the newest ones).
 WINDOW_ROWS = 10_000
 
@@ -41,7 +47,7 @@ class Rate:
 
 def _guard_hit(verdicts: Any) -> bool:
     return any(
-        isinstance(v, dict) and v.get("stage") in _GUARD_STAGES and v.get("outcome") in _HIT
+        isinstance(v, dict) and v.get("stage") in GUARD_STAGES and v.get("outcome") in HIT_OUTCOMES
         for v in verdicts or ()
     )
 
@@ -164,33 +170,13 @@ def evaluate_use_case(
         interaction_ids=list(rate.examples),
     )
     incident = open_incident(conn, tenant_id, report, actor=AUTO_ACTOR, now=now)
+    measured = {"threshold": limit, "events": rate.events, "window_minutes": criteria.window_minutes,
+                "incident_id": incident["id"]}
     suspension_id = new_id("sus")
-    conn.execute(
-        suspensions.insert().values(
-            id=suspension_id,
-            tenant_id=tenant_id,
-            use_case_id=use_case_id,
-            criterion=rate.criterion,
-            value=rate.value,
-            threshold=limit,
-            events=rate.events,
-            window_minutes=criteria.window_minutes,
-            incident_id=incident["id"],
-            suspended_at=now,
-        )
-    )
-    event = {
-        "use_case": name,
-        "criterion": rate.criterion,
-        "value": round(rate.value, 4),
-        "threshold": limit,
-        "events": rate.events,
-        "window_minutes": criteria.window_minutes,
-        "incident_id": incident["id"],
-    }
-    ledger.append(
-        conn, tenant_id=tenant_id, actor=AUTO_ACTOR, action="use_case.suspended", subject=name, event=event
-    )
+    row = {"id": suspension_id, "tenant_id": tenant_id, "use_case_id": use_case_id, "criterion": rate.criterion,
+           "value": rate.value, **measured, "suspended_at": now}
+    event = {"use_case": name, "criterion": rate.criterion, "value": round(rate.value, 4), **measured}
+    insert_recorded(conn, suspensions, row, actor=AUTO_ACTOR, action="use_case.suspended", subject=name, event=event)
     return {"id": suspension_id, **event}
 
 

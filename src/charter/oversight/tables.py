@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
 from charter.store.schema import interaction_ref, tenant_table
-from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp
+from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp, timestamps
 
 __all__ = [
     "expert_samples",
@@ -46,9 +46,7 @@ review_items = tenant_table(
     timestamp("claim_expires_at", nullable=True),
     timestamp("created_at"),
     timestamp("due_at"),
-    timestamp("escalated_at", nullable=True),
-    timestamp("holding_at", nullable=True),
-    timestamp("decided_at", nullable=True),
+    *timestamps("escalated_at", "holding_at", "decided_at", nullable=True),
     Column("decided_by", String(40), nullable=True),
     Column("outcome_comment", Text, nullable=True),
     Column("subject_id", String(40), nullable=True),  # the end user, pseudonymised (0013)

@@ -29,41 +29,16 @@ def set_control(
         )
     ).first()
     before = bool(row.active) if row is not None else False
+    switch = {"scope": scope, "target": target}
+    change = {"active": active, "reason": reason, "actor": actor, "changed_at": now}
     if row is None:
-        conn.execute(
-            controls.insert().values(
-                id=new_id("ctl"),
-                tenant_id=tenant_id,
-                scope=scope,
-                target=target,
-                active=active,
-                reason=reason,
-                actor=actor,
-                changed_at=now,
-            )
-        )
+        conn.execute(controls.insert().values(id=new_id("ctl"), tenant_id=tenant_id, **switch, **change))
     else:
-        conn.execute(
-            update(controls)
-            .where(controls.c.id == row.id)
-            .values(active=active, reason=reason, actor=actor, changed_at=now)
-        )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="kill_switch.on" if active else "kill_switch.off",
-        subject=f"{scope}:{target}",
-        event={"scope": scope, "target": target, "before": before, "after": active, "reason": reason},
-    )
-    return {
-        "scope": scope,
-        "target": target,
-        "active": active,
-        "reason": reason,
-        "actor": actor,
-        "changed_at": now.isoformat(),
-    }
+        conn.execute(update(controls).where(controls.c.id == row.id).values(**change))
+    event = {**switch, "before": before, "after": active, "reason": reason}
+    action = "kill_switch.on" if active else "kill_switch.off"
+    ledger.append(conn, tenant_id=tenant_id, actor=actor, action=action, subject=f"{scope}:{target}", event=event)
+    return {**switch, **change, "changed_at": now.isoformat()}
 
 
 def active_controls(conn: Connection, tenant_ids: list[str]) -> set[tuple[str, str, str]]:

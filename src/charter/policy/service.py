@@ -14,7 +14,6 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, select, update
 
-from charter import ledger
 from charter.domain import Charter
 from charter.errors import NotFound, PermissionDenied
 from charter.evals.approvals import ModelSwitch, require_model_change_approval, require_prompt_vetted
@@ -22,6 +21,7 @@ from charter.policy.current import current_charters, get_charter, get_use_case
 from charter.policy.loader import parse_charter
 from charter.policy.tenants import PLATFORM_TENANT, ensure_tenant, list_tenants, tenant_id_for, tenant_name
 from charter.secretstore import NO_EGRESS, Egress
+from charter.store.changes import insert_recorded
 from charter.store.schema import charter_versions, new_id, tenants, use_cases, utcnow
 
 __all__ = [
@@ -131,27 +131,13 @@ def apply_charter(
             prompt=charter.prompt,
             label=charter.prompt_label,
         )
-    conn.execute(
-        charter_versions.insert().values(
-            id=new_id("chv"),
-            tenant_id=tid,
-            use_case_id=use_case_id,
-            version=version,
-            body=body,
-            source=text,
-            sha256=digest,
-            created_by=actor,
-            created_at=now,
-        )
-    )
-    ledger.append(
-        conn,
-        tenant_id=tid,
-        actor=actor,
-        action="charter.applied",
-        subject=charter.name,
-        event={"version": version, "sha256": digest, "before": before, "after": body},
-    )
+    row = {
+        "id": new_id("chv"), "tenant_id": tid, "use_case_id": use_case_id, "version": version, "body": body,
+        "source": text, "sha256": digest, "created_by": actor, "created_at": now,
+    }
+    event = {"version": version, "sha256": digest, "before": before, "after": body}
+    insert_recorded(conn, charter_versions, row, actor=actor, action="charter.applied", subject=charter.name,
+                    event=event)
     return {"use_case": charter.name, "tenant": charter.tenant, "version": version, "changed": True, "sha256": digest}
 
 

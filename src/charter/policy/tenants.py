@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from charter import ledger
 from charter.errors import NotFound
+from charter.store.changes import insert_recorded
 from charter.store.schema import new_id, tenants, utcnow
 
 __all__ = ["PLATFORM_TENANT", "ensure_tenant", "list_tenants", "tenant_id_for", "tenant_name"]
@@ -21,24 +21,9 @@ def ensure_tenant(conn: Connection, name: str, *, display_name: str = "", actor:
     if existing is not None:
         return str(existing)
     tenant_id = new_id("ten")
-    conn.execute(
-        tenants.insert().values(
-            id=tenant_id,
-            tenant_id=tenant_id,
-            name=name,
-            display_name=display_name or name,
-            legal_hold=False,
-            created_at=utcnow(),
-        )
-    )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="tenant.created",
-        subject=name,
-        event={"name": name, "display_name": display_name or name},
-    )
+    named = {"name": name, "display_name": display_name or name}
+    row = {"id": tenant_id, "tenant_id": tenant_id, **named, "legal_hold": False, "created_at": utcnow()}
+    insert_recorded(conn, tenants, row, actor=actor, action="tenant.created", subject=name, event=named)
     return tenant_id
 
 

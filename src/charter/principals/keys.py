@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select, update
 from charter import ledger
 from charter.domain import ROLES, Principal
 from charter.errors import AuthenticationFailed, CharterError, InvalidRequest, NotFound, Unavailable
+from charter.store.changes import insert_recorded
 from charter.store.records import pick, pick_iso
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
 from charter.store.types import iso
@@ -74,38 +75,11 @@ def create_key(
     raw = f"{KEY_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
     key_id = new_id("key")
     now = utcnow()
-    conn.execute(
-        api_keys.insert().values(
-            id=key_id,
-            tenant_id=tenant_id,
-            name=name,
-            prefix=prefix,
-            key_hash=hash_key(raw),
-            role=role,
-            use_case_id=use_case_id,
-            scopes=sorted(scopes or []),
-            platform=platform,
-            created_by=actor,
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="key.created",
-        subject=key_id,
-        event={
-            "prefix": prefix,
-            "role": role,
-            "use_case": use_case_name,
-            "scopes": sorted(scopes or []),
-            "expires_at": iso(expires_at),
-            "platform": platform,
-            "name": name,
-        },
-    )
+    key = {"name": name, "prefix": prefix, "role": role, "scopes": sorted(scopes or []), "platform": platform}
+    row = {"id": key_id, "tenant_id": tenant_id, **key, "key_hash": hash_key(raw), "use_case_id": use_case_id,
+           "created_by": actor, "created_at": now, "expires_at": expires_at}
+    event = {**key, "use_case": use_case_name, "expires_at": iso(expires_at)}
+    insert_recorded(conn, api_keys, row, actor=actor, action="key.created", subject=key_id, event=event)
     return CreatedKey(key_id, raw, prefix, role, tenant, use_case_name, expires_at)
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from charter import ledger
 from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.policy.current import use_case_id
 from charter.prompts.render import BUILTIN_NAMES, check_template
 from charter.prompts.spec import PromptSpec, content_hash
 from charter.prompts.tables import prompt_label_moves, prompt_labels, prompt_versions, prompts
-from charter.store.records import found_in
+from charter.store.changes import insert_recorded
+from charter.store.records import found_in, from_row, pick
 from charter.store.schema import new_id, use_cases, utcnow
 
 __all__ = [
@@ -62,20 +62,8 @@ class PromptVersion:
     use_case_id: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "version": self.version,
-            "sha256": self.sha256,
-            "kind": self.kind,
-            "template": self.template,
-            "variables": self.variables,
-            "model_params": self.model_params,
-            "thresholds": self.thresholds,
-            "author": self.author,
-            "message": self.message,
-            "created_at": self.created_at,
-        }
+        return pick(self, "id", "name", "version", "sha256", "kind", "template", "variables", "model_params",
+                    "thresholds", "author", "message", "created_at")
 
 
 def _version_query() -> Any:
@@ -85,22 +73,7 @@ def _version_query() -> Any:
 
 
 def _to_version(row: Any) -> PromptVersion:
-    return PromptVersion(
-        id=row.id,
-        prompt_id=row.prompt_id,
-        name=row.name,
-        version=row.version,
-        sha256=row.sha256,
-        kind=row.kind,
-        template=row.template,
-        variables=row.variables,
-        model_params=row.model_params,
-        thresholds=row.thresholds,
-        author=row.author,
-        message=row.message,
-        created_at=row.created_at.isoformat(),
-        use_case_id=row.use_case_id,
-    )
+    return from_row(PromptVersion, row, created_at=row.created_at.isoformat())
 
 
 def _prompt_row(conn: Connection, tenant_id: str, name: str) -> Any:
@@ -161,31 +134,14 @@ def push(conn: Connection, tenant_id: str, spec: PromptSpec, *, actor: str) -> d
     )
     number = int(conn.execute(latest).scalar_one()) + 1
     version_id = new_id("pv")
-    conn.execute(
-        prompt_versions.insert().values(
-            id=version_id,
-            tenant_id=tenant_id,
-            prompt_id=prompt.id,
-            version=number,
-            sha256=digest,
-            kind=spec.kind,
-            template=template,
-            variables=spec.variables,
-            model_params=spec.model_params,
-            thresholds=spec.thresholds,
-            author=actor,
-            message=spec.message,
-            created_at=utcnow(),
-        )
-    )
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action="prompt.pushed",
-        subject=f"prompt:{spec.name}",
-        event={"version": number, "version_id": version_id, "sha256": digest, "message": spec.message},
-    )
+    row = {
+        "id": version_id, "tenant_id": tenant_id, "prompt_id": prompt.id, "version": number, "sha256": digest,
+        "kind": spec.kind, "template": template, "variables": spec.variables, "model_params": spec.model_params,
+        "thresholds": spec.thresholds, "author": actor, "message": spec.message, "created_at": utcnow(),
+    }
+    event = {"version": number, "version_id": version_id, "sha256": digest, "message": spec.message}
+    insert_recorded(conn, prompt_versions, row, actor=actor, action="prompt.pushed", subject=f"prompt:{spec.name}",
+                    event=event)
     version = get_version(conn, tenant_id, spec.name, version=number)
     return {**version.as_dict(), "created": True}
 
@@ -373,38 +329,13 @@ def move_label(
         raise InvalidRequest("a label is letters, digits, '-' or '_' (up to 64)", code="invalid_value", param="label")
     now = utcnow()
     current = _point(conn, tenant_id, version, label, actor, now)
-    conn.execute(
-        prompt_label_moves.insert().values(
-            id=new_id("plm"),
-            tenant_id=tenant_id,
-            prompt_id=version.prompt_id,
-            label=label,
-            from_version_id=current,
-            to_version_id=version.id,
-            kind=kind,
-            actor=actor,
-            gate_id=gate_id,
-            reason=reason,
-            moved_at=now,
-        )
-    )
+    move = {"label": label, "from_version_id": current, "to_version_id": version.id, "kind": kind,
+            "gate_id": gate_id, "reason": reason}
+    row = {"id": new_id("plm"), "tenant_id": tenant_id, "prompt_id": version.prompt_id, **move, "actor": actor,
+           "moved_at": now}
     action = "prompt.rolled_back" if kind == "rollback" else "prompt.label_moved"
-    ledger.append(
-        conn,
-        tenant_id=tenant_id,
-        actor=actor,
-        action=action,
-        subject=f"prompt:{version.name}",
-        event={
-            "label": label,
-            "from_version_id": current,
-            "to_version_id": version.id,
-            "to_version": version.version,
-            "kind": kind,
-            "gate_id": gate_id,
-            "reason": reason,
-        },
-    )
+    insert_recorded(conn, prompt_label_moves, row, actor=actor, action=action, subject=f"prompt:{version.name}",
+                    event={**move, "to_version": version.version})
     return {
         "name": version.name,
         "label": label,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Executable, Select, Table, select
 
@@ -10,7 +11,12 @@ from charter.errors import NotFound
 from charter.store.schema import use_cases
 from charter.store.types import iso
 
-__all__ = ["found", "found_in", "pick", "pick_iso", "with_use_case"]
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+__all__ = ["found", "found_in", "from_row", "pick", "pick_iso", "with_use_case"]
+
+R = TypeVar("R", bound="DataclassInstance")
 
 
 def found(conn: Connection, query: Executable, missing: str) -> Any:
@@ -49,3 +55,9 @@ def pick(row: Any, *names: str) -> dict[str, Any]:
 def pick_iso(row: Any, *names: str) -> dict[str, Any]:
     """The timestamps ``names`` of ``row`` as ISO-8601 text (``None`` where unset), in that order."""
     return {name: iso(getattr(row, name)) for name in names}
+
+
+def from_row(record: type[R], row: Any, **values: Any) -> R:
+    """The dataclass ``record`` built from ``row`` (a result row): each field is the row's attribute
+    of the same name, but for the fields ``values`` gives (one the row lacks, or holds in another form)."""
+    return record(**{f.name: getattr(row, f.name) for f in fields(record) if f.name not in values}, **values)

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.schema import SchemaItem
 
-from charter.store.types import ID_LENGTH, actor, digest, id_key, loose_ref, ref, stamp, status, timestamp
+from charter.store.types import ID_LENGTH, actor, digest, id_key, loose_ref, ref, stamp, status, timestamp, timestamps
 
 __all__ = [
     "GLOBAL_TENANT",
@@ -142,9 +142,7 @@ api_keys = tenant_table(
     Column("scopes", JSON, nullable=False),
     Column("platform", Boolean, nullable=False, default=False),
     *stamp("created"),
-    timestamp("expires_at", nullable=True),
-    timestamp("revoked_at", nullable=True),
-    timestamp("last_used_at", nullable=True),
+    *timestamps("expires_at", "revoked_at", "last_used_at", nullable=True),
     Index("ix_api_keys_tenant_prefix", "tenant_id", "prefix"),
 )
 

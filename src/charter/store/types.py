@@ -29,6 +29,7 @@ __all__ = [
     "stamp",
     "status",
     "timestamp",
+    "timestamps",
 ]
 
 #: Every row id (``charter.store.schema.new_id``: a prefix and 28 hex digits) fits in this many characters.
@@ -61,6 +62,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 def timestamp(name: str, nullable: bool = False) -> Column[dt.datetime]:
     """A timestamp column (``UTCDateTime``)."""
     return Column(name, UTCDateTime(), nullable=nullable)
+
+
+def timestamps(*names: str, nullable: bool = False) -> tuple[Column[dt.datetime], ...]:
+    """Timestamp columns (:func:`timestamp`) side by side, such as the moments a row may reach."""
+    return tuple(timestamp(name, nullable) for name in names)
 
 
 def actor(name: str, nullable: bool = False) -> Column[str]:

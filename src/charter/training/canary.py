@@ -34,9 +34,11 @@ from charter.domain import Charter
 from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.evals.gate import GateDecision
 from charter.monitor.alerts import Alert, fire
+from charter.oversight.suspend import HIT_OUTCOMES
 from charter.oversight.tables import feedback, review_decisions, review_items
 from charter.policy.current import current_charters
 from charter.runtime import Runtime
+from charter.store.records import pick, pick_iso
 from charter.store.schema import interactions, model_canaries, model_versions, new_id, utcnow
 from charter.store.types import iso
 from charter.training.registry import _version_row, gate_version
@@ -64,7 +66,6 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "latency_ms": ("values", "higher"),
     "grounding": ("values", "lower"),
 }
-_HIT = ("block", "redact", "warn", "review")
 _WINDOW_ROWS = 50_000
 
 
@@ -79,21 +80,13 @@ class CanaryStart:
 
 def _as_dict(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id,
-        "alias": r.alias,
-        "version": r.version,
+        **pick(r, "id", "alias", "version"),
         "label": f"{r.alias}@{r.version}",
-        "share": r.share,
-        "min_samples": r.min_samples,
-        "alpha": r.alpha,
-        "state": r.state,
+        **pick(r, "share", "min_samples", "alpha", "state"),
         "incumbent_ids": list(r.incumbent_ids or []),
         "gate_ids": list(r.gate_ids or []),
-        "comparison": r.comparison,
-        "reason": r.reason,
-        "started_by": r.started_by,
-        "started_at": iso(r.started_at),
-        "evaluated_at": iso(r.evaluated_at),
+        **pick(r, "comparison", "reason", "started_by"),
+        **pick_iso(r, "started_at", "evaluated_at"),
         "ended_by": r.ended_by,
         "ended_at": iso(r.ended_at),
     }
@@ -209,7 +202,7 @@ def _failed_over(verdicts: Any) -> bool:
 
 
 def _guard_hit(verdicts: Any) -> bool:
-    return any(isinstance(v, dict) and v.get("stage") == "screen_output" and v.get("outcome") in _HIT
+    return any(isinstance(v, dict) and v.get("stage") == "screen_output" and v.get("outcome") in HIT_OUTCOMES
                for v in verdicts or ())
 
 

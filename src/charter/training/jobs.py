@@ -35,6 +35,7 @@ from charter.errors import Conflict, InvalidRequest, NotFound
 from charter.jobs.scheduler import replica_id
 from charter.providers.embedded import EMBEDDED_MODELS, locate_model
 from charter.runtime import Runtime
+from charter.store.records import pick, pick_iso
 from charter.store.schema import new_id, utcnow
 from charter.store.types import iso
 from charter.training.datasets import export_dataset
@@ -71,27 +72,10 @@ class TrainingRequest:
 
 def _as_dict(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id,
-        "alias": r.alias,
-        "dataset_id": r.dataset_id,
-        "method": r.method,
-        "options": r.options,
-        "status": r.status,
-        "progress": r.progress,
-        "attempts": r.attempts,
-        "worker": r.worker,
+        **pick(r, "id", "alias", "dataset_id", "method", "options", "status", "progress", "attempts", "worker"),
         "heartbeat_at": iso(r.heartbeat_at),
-        "result": r.result,
-        "error": r.error,
-        "model_version_id": r.model_version_id,
-        "device": r.device,
-        "cpu_s": r.cpu_s,
-        "gpu_s": r.gpu_s,
-        "cost": r.cost,
-        "created_by": r.created_by,
-        "created_at": iso(r.created_at),
-        "started_at": iso(r.started_at),
-        "finished_at": iso(r.finished_at),
+        **pick(r, "result", "error", "model_version_id", "device", "cpu_s", "gpu_s", "cost", "created_by"),
+        **pick_iso(r, "created_at", "started_at", "finished_at"),
     }
 
 

@@ -45,6 +45,7 @@ from charter.evals.tables import eval_suites
 from charter.policy.current import current_charters
 from charter.providers.embedded import EMBEDDED_MODELS, file_sha256
 from charter.secretstore import NO_EGRESS, Egress
+from charter.store.records import pick, pick_iso
 from charter.store.schema import model_canaries, model_versions, models, new_id, utcnow
 from charter.store.types import iso
 from charter.training.tables import training_datasets
@@ -122,29 +123,18 @@ def _json_field(value: dict[str, Any], param: str) -> dict[str, Any]:
 
 def _as_dict(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id,
-        "alias": r.alias,
-        "version": r.version,
+        **pick(r, "id", "alias", "version"),
         "label": f"{r.alias}@{r.version}",
-        "state": r.state,
-        "model_id": r.model_id,
-        "provider": r.provider,
-        "endpoint": r.endpoint,
-        "platform_model_id": r.platform_model_id,
+        **pick(r, "state", "model_id", "provider", "endpoint", "platform_model_id"),
         "lineage": {
             "base": r.base,
             "dataset": None if r.dataset_id is None else {"id": r.dataset_id, "sha256": r.dataset_sha256},
-            "training_config": r.training_config,
-            "code_version": r.code_version,
-            "metrics": r.metrics,
-            "files": r.files,
-            "source": r.source,
+            **pick(r, "training_config", "code_version", "metrics", "files", "source"),
         },
         "replaced": list(r.replaced or []),
         "gate_ids": list(r.gate_ids or []),
         "created_by": r.created_by,
-        "created_at": iso(r.created_at),
-        "vetted_at": iso(r.vetted_at),
+        **pick_iso(r, "created_at", "vetted_at"),
         "vetted_by": r.vetted_by,
         "served_at": iso(r.served_at),
     }

@@ -13,7 +13,6 @@ returned to the model as a tool error once; a second failure fails the step
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +23,8 @@ from jsonschema.validators import validator_for
 from charter.connectors import CallContext, Connector, connectors_of
 from charter.domain import Exchange, Principal
 from charter.errors import BudgetExceeded, InvalidRequest
-from charter.gateway.pipeline import Pipeline
-from charter.gateway.request import parse_chat
-from charter.gateway.state import gateway_of
+from charter.gateway.calls import new_exchange, pipeline_of
+from charter.gateway.request import ClientIds, parse_chat
 from charter.runtime import Runtime
 from charter.workflows.spec import ModelCall
 
@@ -47,10 +45,6 @@ def run_principal(run_id: str, tenant_id: str, tenant: str, use_case: str) -> Pr
     return Principal(key_id=run_id, tenant_id=tenant_id, tenant=tenant, role="app", use_case=use_case)
 
 
-def _pipeline(rt: Runtime) -> Pipeline:
-    return rt.part("pipeline", Pipeline, lambda: Pipeline(rt))
-
-
 def _tool(connector: Connector) -> dict[str, Any]:
     definition: dict[str, Any] = {"name": connector.name, "parameters": connector.parameters}
     if connector.description:
@@ -59,23 +53,8 @@ def _tool(connector: Connector) -> dict[str, Any]:
 
 
 async def _once(rt: Runtime, principal: Principal, run_id: str, body: dict[str, Any]) -> tuple[Exchange, Any]:
-    chat = parse_chat(body)
-    policy = gateway_of(rt).policy(principal.tenant_id, principal.use_case or "")
-    ex = Exchange(
-        request_id=uuid.uuid4().hex,
-        principal=principal,
-        use_case_id=policy.use_case_id,
-        charter=policy.charter,
-        charter_version=policy.version,
-        messages=chat.messages,
-        params=chat.params,
-        conversation_id=run_id,
-        metadata=chat.metadata,
-    )
-    variables = chat.metadata.get("variables") if chat.metadata else None
-    if isinstance(variables, dict):
-        ex.variables = variables
-    outcome = await _pipeline(rt).chat(ex)
+    ex = new_exchange(rt, principal, ClientIds(None, run_id), parse_chat(body))
+    outcome = await pipeline_of(rt).chat(ex)
     return ex, outcome
 
 

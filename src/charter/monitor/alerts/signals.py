@@ -30,7 +30,7 @@ from sqlalchemy import Connection, func, select
 from charter.domain.charter import AlertRule, Charter
 from charter.monitor.budgets import budget_share
 from charter.monitor.cost import percentile
-from charter.oversight.suspend import rates
+from charter.oversight.suspend import GUARD_STAGES, HIT_OUTCOMES, rates
 from charter.oversight.tables import review_items
 from charter.store.schema import interactions
 
@@ -38,8 +38,6 @@ __all__ = ["Measure", "Scope", "measure"]
 
 #: Most interactions read for one window (the newest ones).
 WINDOW_ROWS = 20_000
-_GUARD_STAGES = ("screen_input", "screen_output")
-_HIT = ("block", "redact", "warn", "review")
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ class Measure:
 
 def _hit(verdicts: Any, guard: str | None) -> bool:
     for v in verdicts or ():
-        if not isinstance(v, dict) or v.get("stage") not in _GUARD_STAGES or v.get("outcome") not in _HIT:
+        if not isinstance(v, dict) or v.get("stage") not in GUARD_STAGES or v.get("outcome") not in HIT_OUTCOMES:
             continue
         if guard is None or (v.get("detail") or {}).get("guard") == guard:
             return True

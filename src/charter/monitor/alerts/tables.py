@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text
 
 from charter.store.schema import tenant_table
-from charter.store.types import actor, digest, ref, status, timestamp
+from charter.store.types import actor, digest, ref, status, timestamp, timestamps
 
 __all__ = ["alert_outbox", "alert_silences", "alerts"]
 
@@ -25,9 +25,7 @@ alerts = tenant_table(
     Column("notifications", Integer, nullable=False, default=0),
     timestamp("started_at"),
     timestamp("updated_at"),
-    timestamp("fired_at", nullable=True),
-    timestamp("last_notified_at", nullable=True),
-    timestamp("resolved_at", nullable=True),
+    *timestamps("fired_at", "last_notified_at", "resolved_at", nullable=True),
     Index("ix_alerts_tenant_status", "tenant_id", "status"),
 )
 

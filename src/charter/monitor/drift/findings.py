@@ -3,13 +3,14 @@ the CLI and the API)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from charter.monitor.drift.tables import drift_findings, drift_runs
+from charter.store.records import from_row
 
 __all__ = ["Finding", "finding_json", "latest_findings", "latest_run"]
 
@@ -50,18 +51,8 @@ def latest_findings(conn: Connection, tenant_id: str, use_case_id: str) -> list[
         .order_by(drift_findings.c.detector, drift_findings.c.segment)
     ).all()
     return [
-        Finding(
-            detector=r.detector,
-            segment=r.segment,
-            statistic=r.statistic,
-            p_value=r.p_value,
-            threshold=r.threshold,
-            drifted=bool(r.drifted),
-            baseline=(r.baseline_start, r.baseline_end),
-            recent=(r.recent_start, r.recent_end),
-            n_baseline=r.n_baseline,
-            n_recent=r.n_recent,
-        )
+        from_row(Finding, r, drifted=bool(r.drifted), baseline=(r.baseline_start, r.baseline_end),
+                 recent=(r.recent_start, r.recent_end))
         for r in rows
     ]
 
@@ -69,14 +60,7 @@ def latest_findings(conn: Connection, tenant_id: str, use_case_id: str) -> list[
 def finding_json(f: Finding) -> dict[str, Any]:
     """A finding as JSON (the CLI's and the API's shape)."""
     return {
-        "detector": f.detector,
-        "segment": f.segment,
-        "statistic": f.statistic,
-        "p_value": f.p_value,
-        "threshold": f.threshold,
-        "drifted": f.drifted,
-        "baseline": [f.baseline[0].isoformat(), f.baseline[1].isoformat()],
-        "recent": [f.recent[0].isoformat(), f.recent[1].isoformat()],
-        "n_baseline": f.n_baseline,
-        "n_recent": f.n_recent,
+        **asdict(f),
+        "baseline": [when.isoformat() for when in f.baseline],
+        "recent": [when.isoformat() for when in f.recent],
     }

@@ -11,13 +11,12 @@ from sqlalchemy import Connection, select
 
 from charter.monitor.drift.detectors import Event, Window
 from charter.monitor.drift.tables import drift_embeddings, drift_observations
+from charter.oversight.suspend import GUARD_STAGES, HIT_OUTCOMES
 from charter.oversight.tables import expert_samples, expert_scores, feedback
 from charter.store.schema import interactions
 
 __all__ = ["load_window"]
 
-_GUARD_STAGES = ("screen_input", "screen_output")
-_HIT = ("block", "redact", "warn", "review")  # as auto-suspend counts a guard hit (oversight.suspend)
 _GROUNDING = "grounding"
 
 
@@ -25,7 +24,7 @@ def _guards_hit(verdicts: Any) -> frozenset[str]:
     return frozenset(
         str((v.get("detail") or {}).get("guard", v.get("stage")))
         for v in verdicts or ()
-        if isinstance(v, dict) and v.get("stage") in _GUARD_STAGES and v.get("outcome") in _HIT
+        if isinstance(v, dict) and v.get("stage") in GUARD_STAGES and v.get("outcome") in HIT_OUTCOMES
     )
 
 
