@@ -8,15 +8,14 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter
+from pydantic import Field, field_validator
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
+from charter.api.deps import Builder, RuntimeDep
+from charter.api.params import JsonBody
 from charter.errors import NotFound
 from charter.monitor.alerts import fire
 from charter.providers.embedded import EMBEDDED_MODELS
-from charter.runtime import Runtime
 from charter.training import canary
 from charter.training.jobs import TrainingRequest, get_training_job, list_training_jobs, submit_training
 
@@ -26,11 +25,8 @@ __all__ = ["router"]
 # FastAPI keeps an included router's routes behind an ``_IncludedRouter`` it cannot see into.
 router = APIRouter(prefix="/api/v1")
 
-BUILDERS = require_roles("admin", "developer")
 
-
-class JobIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class JobIn(JsonBody):
     dataset_id: str = Field(min_length=1, max_length=40)
     alias: str = Field(min_length=1, max_length=64)
     base: str = Field(default="smollm2", max_length=64, description="An embedded model (a file path: CLI only).")
@@ -44,21 +40,19 @@ class JobIn(BaseModel):
         return value
 
 
-class CanaryIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class CanaryIn(JsonBody):
     version: int = Field(ge=1, le=2_147_483_647)
     share: float = 0.1
     min_samples: int = Field(default=100, le=100_000_000)
     alpha: float = 0.05
 
 
-class StopIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class StopIn(JsonBody):
     reason: str = Field(default="", max_length=500)
 
 
 @router.post("/training/jobs", status_code=201, tags=["training"])
-def queue_job(body: JobIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def queue_job(body: JobIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Queue a fine-tuning job (``charter train run``); the scheduler's ``training.run`` job runs it."""
     request = TrainingRequest(alias=body.alias, dataset_id=body.dataset_id, base=body.base, options=body.options)
     row: dict[str, Any] = rt.writer.write(lambda c: submit_training(rt, c, p.tenant_id, request, actor=p.key_id))
@@ -66,19 +60,18 @@ def queue_job(body: JobIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depen
 
 
 @router.get("/training/jobs", tags=["training"])
-def list_jobs(p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_jobs(p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     """Fine-tuning jobs, newest first, with progress and cost."""
     return rt.read(lambda conn: list_training_jobs(conn, p.tenant_id))
 
 
 @router.get("/training/jobs/{job_id}", tags=["training"])
-def show_job(job_id: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def show_job(job_id: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: get_training_job(conn, p.tenant_id, job_id))
 
 
 @router.post("/models/{alias}/canary", status_code=201, tags=["models"])
-def start(alias: str, body: CanaryIn, p: Principal = Depends(BUILDERS),
-          rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def start(alias: str, body: CanaryIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Gate the candidate (not the caller's own registration) and give it a share of the traffic
     (``409 gate_failed``, ``same_principal``, ``canary_running``; the decisions are recorded)."""
     begin = canary.CanaryStart(alias=alias, version=body.version, share=body.share, min_samples=body.min_samples,
@@ -93,13 +86,13 @@ def start(alias: str, body: CanaryIn, p: Principal = Depends(BUILDERS),
 
 
 @router.get("/models/{alias}/canaries", tags=["models"])
-def list_(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> list[dict[str, Any]]:
+def list_(alias: str, p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     """The alias's canaries, newest first, with their last comparison."""
     return rt.read(lambda conn: canary.list_canaries(conn, p.tenant_id, alias))
 
 
 @router.post("/models/{alias}/canary/evaluate", tags=["models"])
-async def evaluate(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+async def evaluate(alias: str, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Compare the canary with the serving version now (what the ``models.canary`` job does); a
     withdrawal fires its alert."""
     found = [r for r in await rt.writer.awrite(lambda c: canary.list_canaries(c, p.tenant_id, alias))
@@ -115,8 +108,7 @@ async def evaluate(alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = D
 
 
 @router.post("/models/{alias}/canary/stop", tags=["models"])
-def stop(alias: str, body: StopIn | None = None, p: Principal = Depends(BUILDERS),
-         rt: Runtime = Depends(get_runtime)) -> dict[str, Any]:
+def stop(alias: str, p: Builder, rt: RuntimeDep, body: StopIn | None = None) -> dict[str, Any]:
     """End the canary by hand: the version goes back to candidate and takes no traffic (ledgered)."""
     reason = "" if body is None else body.reason
     row: dict[str, Any] = rt.writer.write(

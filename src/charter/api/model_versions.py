@@ -5,23 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter
+from pydantic import Field
 
-from charter.api.deps import get_runtime, require_roles
-from charter.domain import Principal
-from charter.runtime import Runtime
+from charter.api.deps import Builder, RuntimeDep
+from charter.api.params import JsonBody
 from charter.training import registry
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1/models", tags=["models"])
 
-BUILDERS = require_roles("admin", "developer")
 
-
-class RegisterIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+class RegisterIn(JsonBody):
     base: str = Field(min_length=1, max_length=200)
     file: str | None = Field(default=None, max_length=500, description="A GGUF file in the models directory.")
     url: str | None = Field(default=None, max_length=500, description="An OpenAI-compatible server.")
@@ -33,30 +29,23 @@ class RegisterIn(BaseModel):
     code_version: str | None = Field(default=None, max_length=100)
 
 
-class RollbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class RollbackIn(JsonBody):
     reason: str = Field(default="", max_length=500)
 
 
 @router.get("/{alias}/versions")
-def list_versions(
-    alias: str, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> list[dict[str, Any]]:
+def list_versions(alias: str, p: Builder, rt: RuntimeDep) -> list[dict[str, Any]]:
     """The alias's versions with lineage and state, oldest first."""
     return rt.read(lambda conn: registry.list_versions(conn, p.tenant_id, alias))
 
 
 @router.get("/{alias}/versions/{version}")
-def show_version(
-    alias: str, version: int, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def show_version(alias: str, version: int, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     return rt.read(lambda conn: registry.get_version(conn, p.tenant_id, alias, version))
 
 
 @router.post("/{alias}/versions", status_code=201)
-def register(
-    alias: str, body: RegisterIn, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def register(alias: str, body: RegisterIn, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Register a candidate version (its file's SHA-256 computed here); it serves nobody until promoted."""
     file = None if body.file is None else registry.file_under(rt.settings.data_dir / "models", body.file)
     reg = registry.Registration(
@@ -72,9 +61,7 @@ def register(
 
 
 @router.post("/{alias}/versions/{version}/promote")
-def promote(
-    alias: str, version: int, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def promote(alias: str, version: int, p: Builder, rt: RuntimeDep) -> dict[str, Any]:
     """Serve the version once the gate of every use case listing the alias passed (the caller approves;
     409 ``same_principal`` for the registrant, ``gate_failed`` otherwise, recorded too)."""
     row, decisions = rt.writer.write(
@@ -88,9 +75,7 @@ def promote(
 
 
 @router.post("/{alias}/rollback")
-def rollback(
-    alias: str, body: RollbackIn | None = None, p: Principal = Depends(BUILDERS), rt: Runtime = Depends(get_runtime)
-) -> dict[str, Any]:
+def rollback(alias: str, p: Builder, rt: RuntimeDep, body: RollbackIn | None = None) -> dict[str, Any]:
     """Return to the version the current one replaced, without a new gate (ledgered)."""
     reason = "" if body is None else body.reason
     result: dict[str, Any] = rt.writer.write(

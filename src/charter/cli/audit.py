@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from charter.cli.common import cli_actor, console, emit, emit_rows, open_runtime, tenant_id_of
-from charter.cli.options import JsonFlag
+from charter.cli.options import JsonFlag, ReasonOption
 from charter.errors import InvalidRequest
 from charter.files import private_dir, write_private
 from charter.interactions.retention import expire_content
@@ -249,7 +249,7 @@ def expire(json_output: JsonFlag = False) -> None:
 def hold(
     tenant: str,
     off: bool = typer.Option(False, "--off", help="Lift the hold."),
-    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    reason: ReasonOption = "",
     json_output: JsonFlag = False,
 ) -> None:
     """Place a tenant under legal hold (purges skip it) or lift the hold with --off."""

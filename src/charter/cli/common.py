@@ -28,6 +28,7 @@ __all__ = [
     "fail",
     "open_runtime",
     "read_once",
+    "run_once",
     "table",
     "tenant_id_of",
     "tenant_read",
@@ -87,6 +88,13 @@ def write_once(tenant: str, json_output: bool, fn: Callable[[Connection, str], T
     """A command's one write: ``fn(conn, tenant_id)`` in the writer of a runtime of its own."""
     with open_runtime(json_output) as rt:
         result = tenant_write(rt, tenant, fn)
+    return result
+
+
+def run_once(tenant: str, json_output: bool, fn: Callable[[Runtime, str], T]) -> T:
+    """A command's one call on the runtime: ``fn(rt, tenant_id)`` on a runtime of its own."""
+    with open_runtime(json_output) as rt:
+        result = fn(rt, tenant_id_of(rt, tenant))
     return result
 
 

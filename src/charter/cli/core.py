@@ -13,7 +13,7 @@ from charter.api.app import create_app
 from charter.api.server import uvicorn_options
 from charter.bootstrap import init as do_init
 from charter.cli.common import cli_actor, console, emit, fail, open_runtime
-from charter.cli.options import JsonFlag, TenantOption
+from charter.cli.options import JsonFlag, ReasonOption, TenantOption
 from charter.errors import CharterError, InvalidRequest
 from charter.monitor.metrics import prepare_multiprocess_dir
 from charter.policy import controls
@@ -186,7 +186,7 @@ def kill(
     use_case: str | None = typer.Option(None, "--use-case", help="Switch off one use case."),
     model: str | None = typer.Option(None, "--model", help="Switch off one model alias."),
     tenant: str = typer.Option("demo", help="Tenant of the use case or model."),
-    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    reason: ReasonOption = "",
     json_output: JsonFlag = False,
 ) -> None:
     """Kill switch: stop all model calls (global), or one use case, or one model. Audited."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 import yaml
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Connection
 
 from charter.cli.common import (
     cli_actor,
@@ -21,13 +23,14 @@ from charter.cli.common import (
     tenant_write,
     write_once,
 )
-from charter.cli.options import ActorOption, JsonFlag, TenantOption
+from charter.cli.options import ActorOption, JsonFlag, RayWorkersOption, RetiredApiKeyEnv, TenantOption
 from charter.errors import InvalidRequest
 from charter.evals import approvals, datasets, experiments, gate, harvest, report, suites
 from charter.evals.breakdown import breakdown
 from charter.evals.compare import compare_runs
 from charter.evals.drift import check_drift
 from charter.evals.fanout import RayFanout
+from charter.evals.gate import GateDecision
 from charter.evals.targets import Target, TargetSpec, build_target
 from charter.files import write_private
 from charter.policy import service as policy
@@ -61,6 +64,15 @@ def _mapping(value: str | None, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise typer.BadParameter(f"{what} must be a mapping (a file or inline YAML/JSON)")
     return data
+
+
+def _approve(tenant: str, json_output: bool, approve: Callable[[Connection, str], GateDecision]) -> GateDecision:
+    """Record an approval, ``approve(conn, tenant_id)``; a refusal is recorded too, then exits 1."""
+    with open_runtime(json_output) as rt:
+        decision = tenant_write(rt, tenant, approve)
+        if not decision.passed:  # recorded; refused in the runtime's error handling (exit 1)
+            raise decision.error()
+    return decision
 
 
 # -- datasets -------------------------------------------------------------------------------
@@ -102,19 +114,17 @@ def dataset_harvest(
     json_output: JsonFlag = False,
 ) -> None:
     """Build a dataset from answered interactions or consented corrections (redacted; needs may_train)."""
-    who = cli_actor(actor)
+    request = harvest.HarvestRequest(use_case, name, actor=cli_actor(actor), limit=limit)
     with open_runtime(json_output) as rt:
-        request = harvest.HarvestRequest(use_case, name, actor=who, limit=limit)
 
-        def build(conn: Any) -> dict[str, Any]:
-            tenant_id = policy.tenant_id_for(conn, tenant)
+        def build(conn: Connection, tenant_id: str) -> dict[str, Any]:
             if source == "corrections":
                 return harvest.from_corrections(rt, conn, tenant_id, request)
             if source != "interactions":
                 raise InvalidRequest("--from is interactions or corrections", code="invalid_value")
             return harvest.from_interactions(rt, conn, tenant_id, request)
 
-        result = rt.writer.write(build)
+        result = tenant_write(rt, tenant, build)
     emit(result, json_output, human=f"{name}@{result['version']}: {result['items']} items from {source}")
 
 
@@ -171,12 +181,9 @@ def suite_approve(
     json_output: JsonFlag = False,
 ) -> None:
     """Approve a suite's current state (not your own): it may then gate its writer's changes."""
-    with open_runtime(json_output) as rt:
-        decision = tenant_write(
-            rt, tenant, lambda c, t: approvals.approve_suite(c, t, use_case, approver=cli_actor(actor))
-        )
-        if not decision.passed:  # recorded; refused in the runtime's error handling (exit 1)
-            raise decision.error()
+    decision = _approve(
+        tenant, json_output, lambda c, t: approvals.approve_suite(c, t, use_case, approver=cli_actor(actor))
+    )
     emit(decision.as_dict(), json_output, human=f"approved {decision.subject} ({decision.id})")
 
 
@@ -207,14 +214,11 @@ def model_approve(
     json_output: JsonFlag = False,
 ) -> None:
     """Approve a model change request through the gate (not your own request); exits 1 when refused."""
-    with open_runtime(json_output) as rt:
-        decision = tenant_write(
-            rt,
-            tenant,
-            lambda c, t: approvals.approve_model_change(c, t, request_id, approver=cli_actor(actor), run_id=run_id),
-        )
-        if not decision.passed:
-            raise decision.error()
+    decision = _approve(
+        tenant,
+        json_output,
+        lambda c, t: approvals.approve_model_change(c, t, request_id, approver=cli_actor(actor), run_id=run_id),
+    )
     emit(decision.as_dict(), json_output, human=f"[green]approved[/green] {decision.subject} ({decision.id})")
 
 
@@ -333,14 +337,12 @@ def run(
     secret: str | None = typer.Option(
         None, help="Operator-defined secret sent to the --target URL (docs/operations.md, Provider secrets)."
     ),
-    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
+    api_key_env: RetiredApiKeyEnv = None,
     concurrency: int = typer.Option(4, min=1, max=256),
     ray: bool = typer.Option(
         False, "--ray", help="Fan the items out over Ray (CHARTER_RAY_ADDRESS, else a local Ray instance)."
     ),
-    ray_workers: int | None = typer.Option(
-        None, min=1, help="Ray workers (default: CHARTER_RAY_WORKERS or one per CPU)."
-    ),
+    ray_workers: RayWorkersOption = None,
     seed: int = typer.Option(0),
     max_tokens: int | None = typer.Option(None),
     resume: str | None = typer.Option(

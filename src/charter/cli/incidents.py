@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from sqlalchemy import Connection
 
 from charter import oversight
-from charter.cli.common import cli_actor, emit, emit_listing, emit_rows, open_runtime, read_once, write_once
+from charter.cli.common import cli_actor, emit, emit_listing, read_once, write_once
 from charter.cli.options import JsonFlag, TenantOption
 from charter.oversight.incidents import link_interactions
-from charter.policy import service as policy
 from charter.store.schema import utcnow
 
 app = typer.Typer(help="Incident register and auto-suspensions.", no_args_is_help=True)
@@ -29,12 +29,9 @@ def list_(
     json_output: JsonFlag = False,
 ) -> None:
     """Incidents, newest first."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        rows = oversight.list_incidents(
-            conn, policy.tenant_id_for(conn, tenant), status=status, use_case=use_case
-        )
-    emit_rows(
-        rows, json_output, "incidents",
+    emit_listing(
+        tenant, json_output, lambda conn, t: oversight.list_incidents(conn, t, status=status, use_case=use_case),
+        "incidents",
         {"id": "id", "severity": "severity", "kind": "kind", "status": "status", "use case": "use_case",
          "title": "title"},
     )
@@ -104,15 +101,13 @@ def update(
         if v is not None
     }
 
-    def change(conn: Any) -> dict[str, Any]:
-        tenant_id = policy.tenant_id_for(conn, tenant)
+    def change(conn: Connection, tenant_id: str) -> dict[str, Any]:
         link_interactions(conn, tenant_id, incident_id, interaction, actor=cli_actor())
         if not changes:
             return oversight.get_incident(conn, tenant_id, incident_id)
         return oversight.update_incident(conn, tenant_id, incident_id, changes, actor=cli_actor(), now=utcnow())
 
-    with open_runtime(json_output) as rt:
-        incident = rt.writer.write(change)
+    incident = write_once(tenant, json_output, change)
     _show(incident, json_output)
 
 

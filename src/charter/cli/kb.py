@@ -8,8 +8,8 @@ import typer
 from rich.progress import Progress
 
 from charter import knowledge
-from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, table, tenant_id_of
-from charter.cli.options import JsonFlag, TenantOption
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, run_once, table, tenant_id_of
+from charter.cli.options import JsonFlag, RayWorkersOption, RetiredApiKeyEnv, TenantOption
 from charter.cluster import LOCAL
 from charter.domain import Principal
 from charter.errors import InvalidRequest
@@ -35,7 +35,7 @@ def create(
     secret: str | None = typer.Option(
         None, help="openai embedder: name of an operator-defined secret (docs/operations.md, Provider secrets)."
     ),
-    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
+    api_key_env: RetiredApiKeyEnv = None,
     pii: str = typer.Option("redact", help="PII in chunks: redact, block (refuse the file) or off."),
     retention_days: int | None = typer.Option(None, help="Delete documents older than this many days."),
     chunk_chars: int = typer.Option(1200, help="Largest chunk, in characters."),
@@ -101,9 +101,7 @@ def ingest(
     ray: bool = typer.Option(
         False, "--ray", help="Read the files on Ray workers (CHARTER_RAY_ADDRESS, else a local Ray instance)."
     ),
-    ray_workers: int | None = typer.Option(
-        None, min=1, help="Ray workers (default: CHARTER_RAY_WORKERS or one per CPU)."
-    ),
+    ray_workers: RayWorkersOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Ingest files (PDF, DOCX, HTML, Markdown, text, CSV) into a new version of the knowledge base.
@@ -209,9 +207,9 @@ def delete(name: str, document_id: str, tenant: TenantOption = "demo", json_outp
 @app.command()
 def rebuild(name: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Re-create the lexical index and the vectors from the stored chunks."""
-    with open_runtime(json_output) as rt:
-        tenant_id = tenant_id_of(rt, tenant)
-        event = knowledge.rebuild(rt, tenant_id=tenant_id, kb_name=name, actor=cli_actor())
+    event = run_once(
+        tenant, json_output, lambda rt, t: knowledge.rebuild(rt, tenant_id=t, kb_name=name, actor=cli_actor())
+    )
     emit(
         event,
         json_output,

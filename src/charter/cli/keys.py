@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import typer
+from sqlalchemy import Connection
 
-from charter.cli.common import cli_actor, emit, emit_listing, open_runtime
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, write_once
 from charter.cli.options import JsonFlag, TenantOption
 from charter.interactions.rotation import rotate_raw_tier
 from charter.policy import service as policy
@@ -27,25 +27,22 @@ def create(
     json_output: JsonFlag = False,
 ) -> None:
     """Create a key and print it once."""
-    actor = cli_actor()
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=expires_in_days) if expires_in_days else None
 
-    def make(conn: Any) -> keys.CreatedKey:
-        tenant_id = policy.tenant_id_for(conn, tenant)
+    def make(conn: Connection, tenant_id: str) -> keys.CreatedKey:
         uc_id = policy.get_use_case(conn, tenant_id, use_case)["id"] if use_case else None
         return keys.create_key(
             conn,
             tenant_id=tenant_id,
             role=role,
-            actor=actor,
+            actor=cli_actor(),
             use_case_id=uc_id,
             name=name,
             scopes=scope,
             expires_at=expires,
         )
 
-    with open_runtime(json_output) as rt:
-        created = rt.writer.write(make)
+    created = write_once(tenant, json_output, make)
     data = {
         "id": created.id,
         "key": created.key,
@@ -71,11 +68,9 @@ def list_(tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
 @app.command()
 def revoke(key_id: str, tenant: TenantOption = "demo", json_output: JsonFlag = False) -> None:
     """Revoke a key (effective at once on this replica, within the cache TTL on others)."""
-    actor = cli_actor()
-    with open_runtime(json_output) as rt:
-        result = rt.writer.write(
-            lambda c: keys.revoke_key(c, tenant_id=policy.tenant_id_for(c, tenant), key_id=key_id, actor=actor)
-        )
+    result = write_once(
+        tenant, json_output, lambda c, t: keys.revoke_key(c, tenant_id=t, key_id=key_id, actor=cli_actor())
+    )
     emit(result, json_output, human=f"revoked {key_id}")
 
 

@@ -12,7 +12,7 @@ import yaml
 from charter import catalog
 from charter.catalog import ModelSpec
 from charter.cli.common import cli_actor, emit, emit_listing, fail, open_runtime, tenant_write, write_once
-from charter.cli.options import ActorOption, JsonFlag, TenantOption
+from charter.cli.options import ActorOption, JsonFlag, ReasonOption, RetiredApiKeyEnv, TenantOption
 from charter.errors import InvalidRequest, NotFound
 from charter.monitor.alerts import fire
 from charter.policy import service as policy
@@ -41,7 +41,7 @@ def add(
     secret: str | None = typer.Option(
         None, help="Name of an operator-defined provider secret (docs/operations.md, Provider secrets)."
     ),
-    api_key_env: str | None = typer.Option(None, hidden=True, help="Replaced by --secret."),
+    api_key_env: RetiredApiKeyEnv = None,
     tenant: TenantOption = "demo",
     json_output: JsonFlag = False,
 ) -> None:
@@ -180,7 +180,7 @@ def promote(
 @app.command()
 def rollback(
     alias: str,
-    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    reason: ReasonOption = "",
     tenant: TenantOption = "demo",
     actor: ActorOption = None,
     json_output: JsonFlag = False,
@@ -247,7 +247,7 @@ def canary_evaluate(alias: str, tenant: TenantOption = "demo", json_output: Json
 
 
 @canary_app.command("stop")
-def canary_stop(alias: str, reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+def canary_stop(alias: str, reason: ReasonOption = "",
                 tenant: TenantOption = "demo", actor: ActorOption = None,
                 json_output: JsonFlag = False) -> None:
     """End the canary by hand: the version goes back to candidate and takes no traffic."""

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, read_once, table, tenant_id_of, tenant_write
+from charter.cli.common import cli_actor, emit, emit_listing, open_runtime, read_once, run_once, table, tenant_write
 from charter.cli.options import JsonFlag, TenantOption
 from charter.policy import service as policy
 from charter.prompts import promotion, versions
@@ -148,9 +148,7 @@ def promote(
     """Move a label to a version; a protected label (production, or one a charter serves from) needs a
     passing gate and an approver other than the author."""
     request = promotion.Promotion(name, version, label, cli_actor(actor), use_case=use_case, run_id=run, reason=reason)
-    with open_runtime(json_output) as rt:
-        tenant_id = tenant_id_of(rt, tenant)
-        result = promotion.promote_or_raise(rt, tenant_id, request)
+    result = run_once(tenant, json_output, lambda rt, t: promotion.promote_or_raise(rt, t, request))
     emit(
         result,
         json_output,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
-from charter.cli.common import cli_actor, emit, open_runtime, tenant_id_of
-from charter.cli.options import JsonFlag, TenantOption
+from charter.cli.common import cli_actor, emit, run_once
+from charter.cli.options import JsonFlag, ReasonOption, TenantOption
 from charter.files import write_private
 from charter.identity.requests import erase_subject, export_subject
 
@@ -22,13 +22,13 @@ def export(
     subject: str = typer.Argument(..., help="The identifier the application sends as `user`, or a sub_ id."),
     tenant: TenantOption = "demo",
     output: Path | None = typer.Option(None, "-o", "--output", help="Write the bundle here (owner-only)."),
-    reason: str = typer.Option("", help="Why (recorded in the ledger)."),
+    reason: ReasonOption = "",
     json_output: JsonFlag = False,
 ) -> None:
     """Everything held about one end user: interactions, reviews, feedback and appeals."""
-    with open_runtime(json_output) as rt:
-        tenant_id = tenant_id_of(rt, tenant)
-        bundle = export_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
+    bundle = run_once(
+        tenant, json_output, lambda rt, t: export_subject(rt, t, subject, actor=cli_actor(), reason=reason)
+    )
     if output is not None:
         write_private(output, json.dumps(bundle, indent=2, ensure_ascii=False))
         emit({"subject_id": bundle["subject_id"], "counts": bundle["counts"], "file": str(output)}, json_output,
@@ -45,7 +45,7 @@ def erase(
     json_output: JsonFlag = False,
 ) -> None:
     """Crypto-shred everything held about one end user (refused under legal hold)."""
-    with open_runtime(json_output) as rt:
-        tenant_id = tenant_id_of(rt, tenant)
-        result = erase_subject(rt, tenant_id, subject, actor=cli_actor(), reason=reason)
+    result = run_once(
+        tenant, json_output, lambda rt, t: erase_subject(rt, t, subject, actor=cli_actor(), reason=reason)
+    )
     emit(result, json_output, human=f"erased {result['subject_id']}: {result['counts']}")

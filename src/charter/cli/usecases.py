@@ -50,9 +50,11 @@ def show(
     json_output: JsonFlag = False,
 ) -> None:
     """Show a use case's current charter (or its version history)."""
-    with open_runtime(json_output) as rt, rt.engine.connect() as conn:
-        tenant_id = policy.tenant_id_for(conn, tenant)
-        data = policy.charter_history(conn, tenant_id, name) if versions else policy.get_use_case(conn, tenant_id, name)
+    data = read_once(
+        tenant,
+        json_output,
+        lambda conn, t: policy.charter_history(conn, t, name) if versions else policy.get_use_case(conn, t, name),
+    )
     emit(data, json_output)
 
 
