@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from charter.domain import ChatMessage, Exchange, Finding
+from charter.domain import Charter, ChatMessage, Exchange, Finding
 from charter.domain.charter import GuardAction, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult, Source
@@ -73,11 +73,17 @@ def effective_directions(guard: Guard, policy: GuardPolicy) -> tuple[str, ...]:
     return tuple(policy.directions)
 
 
-def active_guards(ex: Exchange, direction: Direction, guards: GuardSet) -> list[Active]:
+def active_guards(ex: Exchange, direction: Direction, guards: GuardSet) -> tuple[Active, ...]:
     """The charter's guards that are on and screen ``direction`` (a missing guard fails closed, and
-    so does a charter that asks a guard for a direction it cannot screen)."""
+    so does a charter that asks a guard for a direction it cannot screen); worked out once per
+    charter and direction (:meth:`GuardSet.per_charter`)."""
+    charter = ex.charter
+    return guards.per_charter(charter, direction, lambda: _active_guards(charter, direction, guards))
+
+
+def _active_guards(charter: Charter, direction: Direction, guards: GuardSet) -> tuple[Active, ...]:
     out = []
-    for name, policy in ex.charter.guards.items():
+    for name, policy in charter.guards.items():
         if policy.action is GuardAction.off:
             continue
         guard = guards.get(name)
@@ -91,7 +97,7 @@ def active_guards(ex: Exchange, direction: Direction, guards: GuardSet) -> list[
             )
         if direction in wanted:
             out.append(Active(name, guard, policy, guards.cache))
-    return out
+    return tuple(out)
 
 
 #: Guards that score an answer against the retrieved chunks; they get them as ``options["chunks"]``.

@@ -21,8 +21,9 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from charter.domain import Finding
 from charter.guards.base import Guard, GuardContext, GuardResult
 
 __all__ = ["ALL_CONTEXT", "DEFAULT_SIZE", "CacheStats", "Digests", "VerdictCache"]
@@ -102,7 +103,10 @@ class VerdictCache:
 
     def __init__(self, capacity: int = DEFAULT_SIZE) -> None:
         self.capacity = max(0, capacity)
-        self._entries: OrderedDict[bytes, GuardResult] = OrderedDict()
+        # an entry is a tuple (findings, verdict, score): a pass with no findings, nearly every entry,
+        # is then a tuple of constants, which the garbage collector stops tracking (a cache of
+        # GuardResult objects and lists was thousands more objects for every full collection to scan)
+        self._entries: OrderedDict[bytes, tuple[tuple[Finding, ...], Literal["pass", "flag"], float]] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -140,12 +144,12 @@ class VerdictCache:
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
-        return GuardResult(list(found.findings), found.verdict, found.score)
+        return GuardResult(list(found[0]), found[1], found[2])
 
     def put(self, key: bytes, result: GuardResult) -> None:
         if not self.capacity:
             return
-        entry = GuardResult(list(result.findings), result.verdict, result.score)
+        entry = (tuple(result.findings), result.verdict, result.score)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from charter.domain import Charter
 from charter.domain.charter import GuardAction
@@ -16,6 +18,9 @@ from charter.plugins import Extensions
 from charter.settings import Settings
 
 __all__ = ["GuardSet", "guard_set", "run_guard", "scan_text"]
+
+T = TypeVar("T")
+_PER_CHARTER = 256  # charters whose derived plans a guard set keeps
 
 
 class GuardSet:
@@ -28,6 +33,10 @@ class GuardSet:
         self._built: dict[str, Guard] = {}
         self._lock = threading.Lock()
         self.cache = VerdictCache(settings.guard_cache_size if settings is not None else DEFAULT_SIZE)
+        # what a stage works out from a charter alone (which guards are on for a direction), kept
+        # per charter object: a charter is immutable, and the one a use case runs under is the same
+        # object from request to request. An entry holds its charter, so its id is not reused.
+        self._per_charter: OrderedDict[tuple[int, str], tuple[Charter, Any]] = OrderedDict()
 
     def names(self) -> list[str]:
         return sorted(self._factories)
@@ -57,6 +66,20 @@ class GuardSet:
                                       code="guard_unavailable")
                 self._built[name] = guard
         return guard
+
+    def per_charter(self, charter: Charter, key: str, make: Callable[[], T]) -> T:
+        """``make()``, worked out once per charter object and ``key`` (the last 256 are kept; what
+        raises is not kept, so a charter that fails fails every time)."""
+        found = self._per_charter.get((id(charter), key))
+        if found is not None and found[0] is charter:
+            value: T = found[1]
+            return value
+        value = make()
+        with self._lock:
+            self._per_charter[(id(charter), key)] = (charter, value)
+            while len(self._per_charter) > _PER_CHARTER:
+                self._per_charter.popitem(last=False)
+        return value
 
     def check_charter(self, charter: Charter) -> None:
         """Refuse a charter whose options a guard it turns on rejects (``400 invalid_charter`` naming

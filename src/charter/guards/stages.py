@@ -227,7 +227,7 @@ def _cut(buffer: str, final: bool) -> int:
 class _StreamScreen:
     """Screens a streamed answer sentence by sentence, keeping verdict state across sentences."""
 
-    def __init__(self, ex: Exchange, active: list[Active]) -> None:
+    def __init__(self, ex: Exchange, active: tuple[Active, ...]) -> None:
         self.ex = ex
         self.active = active
         self.screened = ""  # the answer so far, after redaction, before pseudonyms are restored

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from charter.guards.pii.hits import Hit
+from charter.guards.pii.hits import Digits, Hit
 from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES, STREET_TYPES, ordinary
 
 __all__ = ["addresses"]
@@ -45,6 +45,8 @@ NUMBER_TYPE = re.compile(rf"\b{_NUM},?{_SP}$")
 TYPE_NAME = re.compile(rf"{_SP}(?:(?:de|du|des|la|le|l'|d'|da|do|dos|das|del){_SP}?)*{_W}(?:[ \t-]+{_CAPW}){{0,3}}")
 _WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'\u2019.]*")
 _DIGIT = re.compile(r"\d")
+_SPACE_DIGIT = re.compile(r"[ \t]\d")
+_WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
 
 CORES: tuple[tuple[re.Pattern[str], float], ...] = (
     # 1593 Pagari 18 (house number, one to three capitalised words, street number)
@@ -132,16 +134,18 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
     return end
 
 
-def _street_cores(text: str) -> Iterator[Hit]:
+def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
     unit = any(w in text for w in _UNIT_WORDS)
     for pattern, score in ((NUMBER_STREET, 0.8), (UNIT_STREET, 0.8)):
         if pattern is UNIT_STREET and not unit:
             continue
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, 0 if pattern is UNIT_STREET else digits.start()):
             end = _suffix_end(text, m, 1 if pattern is UNIT_STREET else 0)
             if end is not None:
                 yield Hit("STREET_ADDRESS", m.start(), _extend(text, end), score)
-    for w in _WORD.finditer(text):
+    # most texts hold no street type: told by one set test over the words, without a match object each
+    types = not STREET_TYPES.isdisjoint(map(str.lower, _WORD.findall(text)))
+    for w in _WORD.finditer(text) if types else ():
         if w.group().lower() not in STREET_TYPES:
             continue
         if _CAP_BEFORE.search(text, max(0, w.start() - 40), w.start()):
@@ -155,17 +159,32 @@ def _street_cores(text: str) -> Iterator[Hit]:
             yield Hit("STREET_ADDRESS", number.start(), _extend(text, name.end()), 0.75)
 
 
-def _cores(text: str) -> Iterator[Hit]:
-    yield from _street_cores(text)
+def _word_number_start(text: str) -> int:
+    """Where WORD_NUMBER can first match: at the word before the text's first run of spaces that
+    ends at a digit (a match is a word, such a run and a number; one ending at a later digit
+    starts later still). The text's end when it has none."""
+    found = _SPACE_DIGIT.search(text)
+    if found is None:
+        return len(text)
+    at = found.start()
+    while at > 0 and text[at - 1] in " \t":
+        at -= 1
+    while at > 0 and _WORD_CHAR.match(text, at - 1):
+        at -= 1
+    return at
+
+
+def _cores(text: str, digits: Digits) -> Iterator[Hit]:
+    yield from _street_cores(text, digits)
     low = text.lower()
     for (pattern, score), (need, lowered) in zip(CORES, _CORE_NEEDS, strict=True):
         if need and need not in (low if lowered else text):
             continue
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, digits.start() if pattern is NUMBER_WORDS_NUMBER else 0):
             if pattern is NUMBER_WORDS_NUMBER and _dated(m.group()):
                 continue
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
-    for m in WORD_NUMBER.finditer(text):
+    for m in WORD_NUMBER.finditer(text, _word_number_start(text)):
         word = m.group(1).lower()
         if _street_word(word):
             left = LEFT_WORDS.search(text, max(0, m.start() - 60), m.start())
@@ -177,12 +196,12 @@ def _cores(text: str) -> Iterator[Hit]:
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
 
 
-def addresses(text: str) -> Iterator[Hit]:
+def addresses(text: str, digits: Digits) -> Iterator[Hit]:
     """One hit per address block: overlapping or touching cores are merged."""
-    if _DIGIT.search(text) is None and "corner of" not in text:
+    if not digits.total and "corner of" not in text:
         return
     merged: list[Hit] = []
-    for hit in sorted(_cores(text), key=lambda h: (h.start, -h.end)):
+    for hit in sorted(_cores(text, digits), key=lambda h: (h.start, -h.end)):
         if merged and hit.start <= merged[-1].end and not text[merged[-1].end:hit.start].strip():
             last = merged[-1]
             merged[-1] = Hit(last.type, last.start, max(last.end, hit.end), max(last.score, hit.score))

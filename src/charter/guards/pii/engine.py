@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
-from charter.guards.pii.hits import Hit
+from charter.guards.pii.hits import Digits, Hit, digits_of
 from charter.guards.pii.lexicon import common_words
 from charter.guards.pii.names import names
 from charter.guards.pii.patterns import (
@@ -54,7 +54,6 @@ ENTITY_TYPES: tuple[str, ...] = (
 #: Redaction tokens (``<PERSON_1>``, ``<EMAIL_ADDRESS>``) are not PII: an answer that uses them must
 #: not be flagged, or pseudonyms could never be restored.
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*>")
-_DIGIT = re.compile(r"\d")
 
 
 def _resolve(hits: Iterable[Hit], taken: list[Hit]) -> None:
@@ -90,7 +89,7 @@ def _ages_after_names(text: str, found: list[Hit]) -> Iterable[Hit]:
                     yield Hit("AGE", m.start(group), m.end(group), 0.7)
 
 
-Recogniser = Callable[[str], Iterator[Hit]]
+Recogniser = Callable[[str, Digits], Iterator[Hit]]
 #: The types each recogniser reports.
 _REPORTS: dict[Recogniser, frozenset[str]] = {
     emails: frozenset({"EMAIL_ADDRESS"}),
@@ -149,15 +148,16 @@ class PiiEngine:
             return [h for h in hits if h.score >= threshold and (entities is None or h.type in entities)]
 
         plan = _plan(entities)
-        numeric = _DIGIT.search(text) is not None
+        digits = digits_of(text)  # counted once for every recogniser
+        numeric = digits.total > 0
         strong: list[Hit] = [h for recognise in (plan.strong if numeric else plan.strong_text)
-                             for h in recognise(text)]
+                             for h in recognise(text, digits)]
         if plan.addresses:
-            strong.extend(addresses(text))
+            strong.extend(addresses(text, digits))
         weak: list[Hit] = [h for recognise in (plan.weak if numeric else plan.weak_text)
-                           for h in recognise(text)]
+                           for h in recognise(text, digits)]
         if plan.dates:
-            weak.extend(dates(text, personal=not policy.all_dates))
+            weak.extend(dates(text, digits, personal=not policy.all_dates))
         if plan.names:
             weak.extend(names(text))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]

@@ -60,13 +60,17 @@ def _parse(key: str, default: frozenset[str] | None) -> PiiOptions:
     return PiiOptions(entities, Policy(all_dates=dates == "all", public_bodies=phrase_pattern(bodies)))
 
 
+_KEYS = ("entities", "skip_entities", "ignore", "dates", "public_bodies")
+
+
 def pii_options(options: dict[str, Any], default: frozenset[str] | None = None) -> PiiOptions:
     """Read a charter's ``entities`` (only these types), ``skip_entities`` (all but these; ``ignore``
     is the older name), ``dates`` (``personal`` or ``all``) and ``public_bodies`` (names never taken
     for personal data). Raises ``ValueError`` naming the option when one is malformed: the guard
     then fails closed."""
-    keys = ("entities", "skip_entities", "ignore", "dates", "public_bodies")
-    key = json.dumps({k: options[k] for k in keys if k in options}, sort_keys=True, default=repr)
+    chosen = {k: options[k] for k in _KEYS if k in options}
+    # no option of these: the same key every time ("{}"), without turning anything into JSON
+    key = json.dumps(chosen, sort_keys=True, default=repr) if chosen else "{}"
     return _parse(key, default)
 
 

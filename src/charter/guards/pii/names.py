@@ -40,7 +40,7 @@ from charter.guards.pii.lexicon import (
 from charter.guards.pii.organisations import (
     ACRONYM,
     FIRM,
-    FIRM_CONNECTORS,
+    FIRM_JOIN,
     FOREIGN_BODY_WORDS,
     FOREIGN_HEADS,
     INSTITUTION_TAILS,
@@ -141,10 +141,39 @@ def _ends_sentence(tok: str) -> bool:
     return tok.endswith(".") and len(tok) > 2 and tok[:-1].lower() not in NON_NAMES
 
 
+#: A letter that may open a capitalised token: any but a-z (a superset of ``str.isupper``, checked
+#: on the token). TOKEN is made of _TOKEN_CHAR, plus a full stop at its end.
+_CAPITAL = re.compile(r"[^\W\d_a-z]")
+_TOKEN_CHAR = re.compile(r"[\w'\u2019-]")
+
+
+def _resume(text: str, pos: int) -> int:
+    """Where to look for the next token that can open a run, from ``pos`` (a token's end): the start
+    of the run of token characters that holds the next letter outside a-z (its token starts
+    there or later), or the text's end. A token before it is made of a-z, digits, "_", "-" and
+    apostrophes only, so it starts with a lower-case letter and opens no run: skipping it changes nothing."""
+    found = _CAPITAL.search(text, pos)
+    if found is None:
+        return len(text)
+    at = found.start()
+    while at > pos and _TOKEN_CHAR.match(text, at - 1):
+        at -= 1
+    return at
+
+
 def _runs(text: str) -> Iterator[list[re.Match[str]]]:
-    """Runs of capitalised tokens separated by single spaces (particles and initials allowed inside)."""
+    """Runs of capitalised tokens separated by single spaces (particles and initials allowed inside).
+    Outside a run the text is read from one possible capital to the next (:func:`_resume`), not
+    token by token: most of a text's tokens are lower-case words that no run holds."""
     run: list[re.Match[str]] = []
-    for m in TOKEN.finditer(text):
+    pos = 0
+    while True:
+        if not run:
+            pos = _resume(text, pos)
+        m = TOKEN.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
         tok = m.group()
         if not run and not tok[0].isupper() and not (tok[0] in "hnt" and len(tok) > 1 and tok[1].isupper()):
             continue  # the common case: a lower-case word outside any run (_is_cap, inlined)
@@ -456,18 +485,24 @@ def names(text: str) -> Iterator[Hit]:
             # not a name, so below the default threshold
             score = 0.45
         yield Hit(kind, start, end, score)
-    for cue in (_NAME_AFTER_CUE, _CAP_AFTER_CUE):
+    low = text.lower()
+    # what each cue's every match holds, in any case (none of these letters has another case form
+    # that the pattern's IGNORECASE would match and ``lower`` would not map)
+    cues = [_NAME_AFTER_CUE] if "name" in low or "call me" in low else []
+    if " am" in low or "'m" in low:
+        cues.append(_CAP_AFTER_CUE)
+    for cue in cues:
         for m in cue.finditer(text):
             hit = _name_after(text, m.end())
             if hit is not None:
                 yield hit
-    # FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space: a text without
-    # them is not walked with those patterns (same hits)
-    for m in FIRM.finditer(text) if any(c in text for c in FIRM_CONNECTORS) else ():
+    # FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space after a surname
+    # in capitals: a text without them is not walked with those patterns (same hits)
+    for m in FIRM.finditer(text) if FIRM_JOIN.search(text) else ():
         hit = firm(text, m)
         if hit is not None:
             yield hit
-    for m in _SURNAME_FIRST.finditer(text) if ", " in text else ():
+    for m in _SURNAME_FIRST.finditer(text) if _comma_after_capitals(text) else ():
         if m.group(1).isupper() and _is_cap(m.group(2)) and _in_slot(text, m.start()):
             yield Hit("PERSON", m.start(), m.end(), 0.9)
     for m in LEGAL_FORM.finditer(text):
@@ -475,6 +510,17 @@ def names(text: str) -> Iterator[Hit]:
         firm_start = capitalised_tail(text, line_start, m.start())
         if firm_start is not None:
             yield Hit("ORGANIZATION", firm_start, m.end(), 0.85)
+
+
+def _comma_after_capitals(text: str) -> bool:
+    """A ", " not right after a lower-case letter: where a surname in capitals ("REIMANN, Elżbieta")
+    can end. A text whose every ", " follows a lower-case letter has no such surname."""
+    at = text.find(", ", 1)
+    while at > 0:
+        if not text[at - 1].islower():
+            return True
+        at = text.find(", ", at + 2)
+    return False
 
 
 def _name_after(text: str, pos: int) -> Hit | None:

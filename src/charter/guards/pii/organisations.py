@@ -30,7 +30,7 @@ from charter.guards.pii.lexicon import (
 __all__ = [
     "ACRONYM",
     "FIRM",
-    "FIRM_CONNECTORS",
+    "FIRM_JOIN",
     "FOREIGN_BODY_WORDS",
     "FOREIGN_HEADS",
     "INSTITUTION_TAILS",
@@ -170,7 +170,8 @@ FIRM = re.compile(
     r"\b[A-Z][\w'\u2019-]+(?:, [A-Z][\w'\u2019-]+)*,? (?:and|&|y|e|und|et) [A-Z][\w'\u2019-]+"
     r"(?: (?:[A-Z][\w.]*|e figli|y asociados|and Sons|& Sons|& Co\.?(?: KG)?))*"
 )
-FIRM_CONNECTORS = (" and ", " & ", " y ", " e ", " und ", " et ")
+#: What every match of FIRM holds: a connector between a space and a capital.
+FIRM_JOIN = re.compile(r" (?:and|&|y|e|und|et) [A-Z]")
 #: Legal forms that end a firm's name ("Hornik-Burnat Sp. z o.o.", "Grupo Burgos S.A.U.").
 LEGAL_FORM = re.compile(
     r"(?<=[ ,])(?:e figli|e Filhos|y asociados|y Asociados|and Sons|& Sons|& Co\.|Sp\. z o\.o\.|sp\. z o\.o\.|"

@@ -13,12 +13,13 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
-from charter.guards.pii.checksums import digits, iban_valid, luhn_valid, nhs_valid, ssn_valid
-from charter.guards.pii.hits import Hit, context_before, digit_count
+from charter.guards.pii.checksums import digits as digits_in
+from charter.guards.pii.checksums import iban_valid, luhn_valid, nhs_valid, ssn_valid
+from charter.guards.pii.hits import Digits, Hit, context_before
 
 __all__ = ["RECOGNISERS", "TEXT_RECOGNISERS", "Recogniser"]
 
-Recogniser = Callable[[str], Iterator[Hit]]
+Recogniser = Callable[[str, Digits], Iterator[Hit]]
 I = re.IGNORECASE  # noqa: E741
 
 
@@ -82,7 +83,7 @@ PHONE_CTX = _ctx(
 ZIP_CTX = _ctx("zip", "postal", "post code", "postcode")
 
 
-def emails(text: str) -> Iterator[Hit]:
+def emails(text: str, digits: Digits) -> Iterator[Hit]:
     if "@" not in text:
         return
     for m in EMAIL.finditer(text):
@@ -101,9 +102,16 @@ PUBLIC_HOST = re.compile(
 #: What a match of BARE_DOMAIN must hold (same flags, so it matches wherever BARE_DOMAIN does).
 _DOT_LETTER = re.compile(r"\.[a-z]", I)
 _DIGIT_DOT_DIGIT = re.compile(r"\d\.\d")  # ... of IPV4
+#: Runs of digits that any match of a pattern holds: SSN, ITIN, NHS and SIN (9 digits or more, one
+#: separator at most between two), cards (12), passport and bank numbers (8 in a row). A number
+#: with fewer digits, or digits spread over a text (a time, a year, a reference), is not walked
+#: with those patterns.
+_NINE_DIGITS = re.compile(r"\d(?:[- .]?\d){8}")
+_TWELVE_DIGITS = re.compile(r"\d(?:[ -]?\d){11}")
+_EIGHT_DIGITS = re.compile(r"\d{8}")
 
 
-def urls(text: str) -> Iterator[Hit]:
+def urls(text: str, digits: Digits) -> Iterator[Hit]:
     if "://" in text or "www." in text.lower():
         for m in URL.finditer(text):
             if not PUBLIC_HOST.match(m.group()):
@@ -115,10 +123,12 @@ def urls(text: str) -> Iterator[Hit]:
             yield Hit("URL", m.start(), m.end(), 0.5)
 
 
-def ips(text: str) -> Iterator[Hit]:
+def ips(text: str, digits: Digits) -> Iterator[Hit]:
     patterns = ((IPV4,) if _DIGIT_DOT_DIGIT.search(text) else ()) + ((IPV6,) if text.count(":") >= 2 else ())
     for pattern in patterns:
-        for m in pattern.finditer(text):
+        # IPv4 starts with a digit, IPv6 at most four hex digits before its first colon
+        start = digits.start() if pattern is IPV4 else max(0, text.find(":") - 4)
+        for m in pattern.finditer(text, start):
             value = m.group()
             if value.count(":") >= 2 and not any(c.isalpha() for c in value) and len(value) < 8:
                 continue  # a time such as 12:13:52
@@ -129,18 +139,18 @@ def ips(text: str) -> Iterator[Hit]:
             yield Hit("IP_ADDRESS", m.start(), m.end(), 0.9)
 
 
-def cards(text: str) -> Iterator[Hit]:
-    if digit_count(text) < 12:
+def cards(text: str, digits: Digits) -> Iterator[Hit]:
+    if digits.total < 12 or _TWELVE_DIGITS.search(text, digits.start()) is None:
         return
-    for m in CARD.finditer(text):
-        number = digits(m.group())
+    for m in CARD.finditer(text, digits.start()):
+        number = digits_in(m.group())
         if 12 <= len(number) <= 19 and luhn_valid(number) and len(set(number)) > 1:
             score = 0.9 if number[0] in "2345" or context_before(text, m.start(), CARD_CTX) else 0.8
             yield Hit("CREDIT_CARD", m.start(), m.end(), score)
 
 
-def ibans(text: str) -> Iterator[Hit]:
-    for m in IBAN.finditer(text):
+def ibans(text: str, digits: Digits) -> Iterator[Hit]:
+    for m in IBAN.finditer(text, digits.start(2)):  # two letters, then digits
         value = m.group()
         while value:
             if iban_valid(value):
@@ -157,25 +167,27 @@ _COUNTRY_CODE = re.compile(r"(?:\+\d{1,3}|\(\+?\d{1,3}\))[ -]?$")
 _ROUTING = re.compile(r"\b(?:routing|aba|sort code|transit|bank code|bic|swift)\b[^\n\d]{0,16}$", I)
 
 
-def national_ids(text: str) -> Iterator[Hit]:
-    n = digit_count(text)  # SSN, ITIN and SIN have 9 digits, NHS 10, NINO 6, MBI at least 5
-    for m in SSN.finditer(text) if n >= 9 else ():
-        if ssn_valid(digits(m.group())) and not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
+def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
+    n = digits.total  # SSN, ITIN and SIN have 9 digits, NHS 10, NINO 6, MBI at least 5
+    at = digits.start()  # each of them starts with a digit, NINO with two letters and a space
+    nine = n >= 9 and _NINE_DIGITS.search(text, at) is not None
+    for m in SSN.finditer(text, at) if nine else ():
+        if ssn_valid(digits_in(m.group())) and not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
             ctx = context_before(text, m.start(), SSN_CTX)
             score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
             yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
-    for m in ITIN.finditer(text) if n >= 9 else ():
+    for m in ITIN.finditer(text, at) if nine else ():
         ctx = context_before(text, m.start(), ITIN_CTX)
         yield Hit("US_ITIN", m.start(), m.end(), 0.9 if ctx else (0.55 if m.group(1) else 0.3))
-    for m in NHS.finditer(text) if n >= 10 else ():
-        if nhs_valid(digits(m.group())):
+    for m in NHS.finditer(text, at) if n >= 10 and nine else ():
+        if nhs_valid(digits_in(m.group())):
             yield Hit("UK_NHS", m.start(), m.end(), 0.9 if context_before(text, m.start(), NHS_CTX) else 0.4)
-    for m in NINO.finditer(text) if n >= 6 else ():
+    for m in NINO.finditer(text, max(0, at - 3)) if n >= 6 else ():
         yield Hit("UK_NINO", m.start(), m.end(), 0.95 if context_before(text, m.start(), NINO_CTX) else 0.8)
-    for m in SIN.finditer(text) if n >= 9 else ():
-        if luhn_valid(digits(m.group())):
+    for m in SIN.finditer(text, at) if nine else ():
+        if luhn_valid(digits_in(m.group())):
             yield Hit("CA_SIN", m.start(), m.end(), 0.9 if context_before(text, m.start(), SIN_CTX) else 0.3)
-    for m in MBI.finditer(text) if n >= 5 else ():
+    for m in MBI.finditer(text, at) if n >= 5 else ():
         yield Hit("US_MBI", m.start(), m.end(), 0.85)
 
 
@@ -190,17 +202,25 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
 _WORD_PART = re.compile(r"(?:^|-)[a-z]{3,}(?:-|$)")
 
 
-def contextual_numbers(text: str) -> Iterator[Hit]:
+def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     """Shapes that are only identifiers when a context word says so; when several context words
-    precede a number ("driver's license D123, bank account 0001"), the nearest one decides."""
-    kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float], ...] = (
-        ("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8), ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8),
-        ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75))
-    if digit_count(text) < 8:  # a passport or a bank account number has 8 digits or more
+    precede a number ("driver's license D123, bank account 0001"), the nearest one decides.
+    Passport and bank numbers hold eight digits in a row: a text without them is not walked with
+    those patterns; a passport number starts at most one letter before its digits, a bank number
+    with one. A licence number may start a long run of letters before its first digit, so its
+    pattern walks the whole text, only when the text holds a licence's context word (without
+    one there is no candidate)."""
+    kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float, int], ...] = (
+        ("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, digits.start(1)),
+        ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8, 0),
+        ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75, digits.start()))
+    if digits.total < 8 or _EIGHT_DIGITS.search(text, digits.start()) is None:
         kinds = kinds[1:2]
     candidates: list[tuple[int, Hit]] = []
-    for kind, pattern, words, score in kinds:
-        for m in pattern.finditer(text):
+    for kind, pattern, words, score, start in kinds:
+        if pattern is LICENSE and words.search(text) is None:
+            continue
+        for m in pattern.finditer(text, start):
             if kind == "US_BANK_NUMBER" and _ROUTING.search(text, max(0, m.start() - 24), m.start()):
                 continue  # a routing number names a bank, not a person
             if kind == "US_DRIVER_LICENSE" and _WORD_PART.search(m.group()):
@@ -217,10 +237,10 @@ _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,2}:\d{2}")
 
 
-def phones(text: str) -> Iterator[Hit]:
-    if digit_count(text) < 7:  # a phone number is reported with 7 digits or more
+def phones(text: str, digits: Digits) -> Iterator[Hit]:
+    if digits.total < 7:  # a phone number is reported with 7 digits or more
         return
-    for m in PHONE.finditer(text):
+    for m in PHONE.finditer(text, digits.start(2)):  # "(+" at most before the first digit
         value = m.group()
         start, end = m.start(), m.end()
         if value.count("(") != value.count(")"):
@@ -229,7 +249,7 @@ def phones(text: str) -> Iterator[Hit]:
             cut = value.rfind("(")
             value, end = value[:cut].rstrip(" .-"), start + len(value[:cut].rstrip(" .-"))
         main = _EXTENSION.sub("", value)
-        n = len(digits(main))
+        n = len(digits_in(main))
         if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value):
             continue
         if SERVICE_NUMBER.match(main) or _POSTCODE_LIKE.match(main):

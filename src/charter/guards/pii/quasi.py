@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from charter.guards.pii.hits import Hit, context_before, digit_count
+from charter.guards.pii.hits import Digits, Hit, context_before, digits_of
 from charter.guards.pii.lexicon import word_list
 
 __all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates", "is_birth_date"]
@@ -23,6 +23,8 @@ NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
 MONTH_DATE = re.compile(
     rf"\b(?:{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_ORD}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
 )
+#: What every match of MONTH_DATE holds: a month's first three letters, as _MONTH writes them.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_ALONE = re.compile(rf"\b(?:in|on|during|since|until|by|of|last|next|this)\s+({_MONTH[:-3]})\b")
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\b|\b\d{1,2}\s?[ap]\.?m\.?(?!\w)", I)
@@ -122,18 +124,19 @@ def is_birth_date(text: str, start: int) -> bool:
     return _before(text, start, _BIRTH) and not _before(text, start, _COHORT, 40)
 
 
-def dates(text: str, personal: bool = True) -> Iterator[Hit]:
+def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
     """Dates and times. ``personal`` (the default): only what can single a person out -- a date of
     birth in any form, a full date (day, month and year) or a date and time; never a month, a
     weekday, a time of day, a year, a month and day without a year, nor a full date that is a
     deadline ("by June 30", "no later than 15 April 2025"). ``personal=False``: every date and time
     expression (Presidio's DATE_TIME)."""
-    n = digit_count(text)  # an ISO date has 8 digits, a numeric date 4, a year 4, a month's day 1
+    n = digits.total  # an ISO date has 8 digits, a numeric date 4, a year 4, a month's day 1
     if n == 0 and personal:
         return
-    full = [(m, 0.9) for m in (ISO.finditer(text) if n >= 8 else ())] + [
-        (m, 0.6) for m in (NUMERIC_DATE.finditer(text) if n >= 4 else ())] + [
-        (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 else ())]
+    at = digits.start()  # ISO and numeric dates, years and times start with a digit
+    full = [(m, 0.9) for m in (ISO.finditer(text, at) if n >= 8 else ())] + [
+        (m, 0.6) for m in (NUMERIC_DATE.finditer(text, at) if n >= 4 else ())] + [
+        (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 and any(s in text for s in _MONTH_STEMS) else ())]
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
@@ -142,7 +145,7 @@ def dates(text: str, personal: bool = True) -> Iterator[Hit]:
         elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
     if personal:
-        for m in YEAR.finditer(text) if n >= 4 else ():
+        for m in YEAR.finditer(text, at) if n >= 4 else ():
             if _before(text, m.start(), _BIRTH, 24) and not _before(text, m.start(), _COHORT, 40):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
         return
@@ -150,21 +153,21 @@ def dates(text: str, personal: bool = True) -> Iterator[Hit]:
         yield Hit("DATE_TIME", m.start(1), m.end(1), 0.6)
     for m in WEEKDAY.finditer(text):
         yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
-    for m in TIME.finditer(text):
+    for m in TIME.finditer(text, at):
         yield Hit("DATE_TIME", m.start(), m.end(), 0.6)
-    for m in YEAR.finditer(text):
+    for m in YEAR.finditer(text, at):
         ctx = bool(YEAR_CTX.search(text, max(0, m.start() - 14), m.start()))
         yield Hit("DATE_TIME", m.start(), m.end(), 0.6 if ctx else 0.45)
 
 
 def all_dates(text: str) -> Iterator[Hit]:
-    return dates(text, personal=False)
+    return dates(text, digits_of(text), personal=False)
 
 
-def ages(text: str) -> Iterator[Hit]:
+def ages(text: str, digits: Digits) -> Iterator[Hit]:
     """An age of a person: "I am 67", "aged 45", "Age: 30", "a 19 year old man"; not a rule's age
     ("retirement age 67") nor a thing's ("the building is 120 years old")."""
-    for m in AGE_AFTER.finditer(text):
+    for m in AGE_AFTER.finditer(text, digits.start()):
         group = 1 if m.group(1) else 2
         if _THING_AFTER.match(text, m.end()):
             continue  # "a 60-year-old elevator"
@@ -178,15 +181,15 @@ def ages(text: str) -> Iterator[Hit]:
                 yield Hit("AGE", m.start(1), m.end(1), 0.75)
 
 
-def titles(text: str) -> Iterator[Hit]:
+def titles(text: str, digits: Digits) -> Iterator[Hit]:
     for m in TITLE.finditer(text):
         yield Hit("TITLE", m.start(), m.end(), 0.6)
 
 
-def zip_codes(text: str) -> Iterator[Hit]:
-    if digit_count(text) < 2:  # every postal code shape has 2 digits or more
+def zip_codes(text: str, digits: Digits) -> Iterator[Hit]:
+    if digits.total < 2:  # every postal code shape has 2 digits or more
         return
-    for m in ZIP.finditer(text):
+    for m in ZIP.finditer(text, digits.start(2)):  # at most two letters before a digit
         if context_before(text, m.start(), ZIP_CTX, window=24):
             yield Hit("ZIP_CODE", m.start(), m.end(), 0.75)
 

@@ -32,11 +32,13 @@ from charter.guards.toxicity.lexicon import NO_CATEGORIES, Lexicon, load_lexicon
 __all__ = ["ToxicityGuard", "make_guard"]
 
 _SENTENCE = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-_SPACED = re.compile(r"\b(?:[a-z] ){2,}[a-z]\b")
+#: Spaced letters ("w o m e n"): ``\b(?:[a-z] ){2,}[a-z]\b`` with the first letter ahead of the
+#: look-behind that stands for the ``\b``, so the scan jumps to letters (the same matches).
+_SPACED = re.compile(r"[a-z](?<!\w[a-z]) (?:[a-z] )+[a-z]\b")
 #: Words in any script's letters: "única" is one word, not "nica" after an accented letter.
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 #: An acronym in the caller's text ("PHAs", "CURP") is not a slur whatever it spells in lower case.
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{1,5}s?\b")  # \b[A-Z]{2,6}s?\b, the capital first
 #: "criminal matters", "criminal court": the law's adjective, not an attribute of a group.
 _LEGAL_AFTER = frozenset((
     "matters", "matter", "law", "laws", "court", "courts", "case", "cases", "record", "records", "justice",
