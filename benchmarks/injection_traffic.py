@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test2 --final     # once, at the end
     .venv/bin/python benchmarks/injection_traffic.py --split test3 --final --signatures --baseline HEAD
     .venv/bin/python benchmarks/injection_traffic.py --split test4 --final --signatures --also test,test2,test3
+    .venv/bin/python benchmarks/injection_traffic.py --split test5 --final --baseline HEAD --also test4,test3,dev
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -18,6 +19,14 @@ attacks from PyRIT 1.1.0's jailbreak templates with spikee's unused instructions
 bastioncorpus 0.6.0 and agent-injection-bench 0.1.0 (test4). test4 is scored once, with the final
 model. bastioncorpus's benign look-alikes ("ignore the typo", "act as a tour guide") are reported on a
 row of their own (``hard benign``), outside the realistic-traffic headline.
+
+``test5`` (benchmarks/guard_traffic_test5.py) was written after test4 was spent and before round 4's
+changes: benign traffic of yet other agencies, layouts (YAML persona cards, XML sections, decision
+trees, tool-using agent prompts, memory policies), languages and document kinds (RSS and Atom feeds,
+SOAP replies, iCalendar, YAML configuration, case look-ups as JSON, runbooks, call transcripts), and
+attacks from hermes-jailbench, nullsec-promptinject, vigia and tripwire-eval with families written by
+a seeded generator (tool orders, memory poisoning, encodings, other languages). ``recall_all_languages``
+counts the non-English rows too.
 
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
@@ -58,9 +67,10 @@ sys.path.insert(0, os.environ.get("CHARTER_BENCH_SRC", str(ROOT / "src")))  # --
 import guard_traffic as traffic  # noqa: E402
 import guard_traffic_test2 as traffic2  # noqa: E402
 import guard_traffic_test3 as traffic3  # noqa: E402
+import guard_traffic_test5 as traffic5  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4")
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5")
 
 
 class SignaturesOnly:
@@ -87,6 +97,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(benign traffic, attacks and look-alikes) of a split."""
     if split == "test2":
         return traffic2.load_benign(), traffic2.attacks()
+    if split == "test5":
+        return traffic5.load_benign(), traffic5.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
@@ -151,6 +163,7 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
         "recall_headline": [sum(headline), len(headline)],
         "recall_direct": _share(rows, "direct_"), "recall_inserted": _share(rows, "inserted_", "inserted_bipia_task"),
         "recall_split_over_turns": _share(rows, "split_"),
+        "recall_all_languages": _share(rows, ("direct_", "inserted_", "split_"), "inserted_bipia_task", True),
         # CPU per benign item as the gateway screens it (no verdict cache), in microseconds
         "cpu_us": [round(statistics.median(cpu) * 1e6), round(statistics.fmean(cpu) * 1e6)],
     }
@@ -160,9 +173,10 @@ def measure(guard: Any, benign: list[dict[str, Any]], attacks: list[dict[str, An
     return report
 
 
-def _share(rows: dict[str, list[bool]], prefix: str, skip: str = "") -> list[int]:
-    hits = [h for k, v in rows.items() if k.startswith(prefix) and k != skip and not k.endswith("_translated")
-            for h in v]
+def _share(rows: dict[str, list[bool]], prefix: str | tuple[str, ...], skip: str = "",
+           translated: bool = False) -> list[int]:
+    hits = [h for k, v in rows.items() if k.startswith(prefix) and k != skip
+            and (translated or not k.endswith("_translated")) for h in v]
     return [sum(hits), len(hits)]
 
 
@@ -181,10 +195,11 @@ def render(split: str, results: list[tuple[str, dict[str, Any]]], seconds: float
     for k in first.get("hard_benign", {}):
         out.append(f"| hard benign (not realistic traffic): {k} | "
                    + " | ".join(cell(r["hard_benign"][k]) for _, r in results) + " |")
-    for key in ("recall_headline", "recall_direct", "recall_inserted", "recall_split_over_turns"):
+    for key in ("recall_headline", "recall_direct", "recall_inserted", "recall_split_over_turns",
+                "recall_all_languages"):
         label = ("**attack recall (all but BIPIA's out-of-place tasks and spikee's translations)**"
                  if key == "recall_headline" else key)
-        out.append(f"| {label} | " + " | ".join(cell(r[key]) for _, r in results) + " |")
+        out.append(f"| {label} | " + " | ".join(cell(r[key]) if key in r else "-" for _, r in results) + " |")
     for k in first["attacks"]:
         out.append(f"| attack: {k} | " + " | ".join(cell(r["attacks"][k]) for _, r in results) + " |")
     out.append("| CPU per benign item, p50 / mean (µs; process time, no verdict cache) | "
