@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from charter.errors import InvalidRequest, NotFound
+from charter.errors import InvalidRequest
 from charter.evals.gate import (
     Approval,
     GateDecision,
@@ -37,7 +37,8 @@ from charter.evals.tables import eval_suites, gate_decisions, model_change_reque
 from charter.policy.current import get_charter
 from charter.prompts.tables import prompt_labels, prompt_versions, prompts
 from charter.store.changes import insert_recorded
-from charter.store.schema import new_id, use_cases, utcnow
+from charter.store.records import found_in, with_use_case
+from charter.store.schema import new_id, utcnow
 
 __all__ = [
     "ModelSwitch",
@@ -91,8 +92,7 @@ def request_model_change(
 
 def list_model_change_requests(conn: Connection, tenant_id: str, limit: int = 50) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(model_change_requests, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == model_change_requests.c.use_case_id)
+        with_use_case(model_change_requests)
         .where(model_change_requests.c.tenant_id == tenant_id)
         .order_by(model_change_requests.c.created_at.desc(), model_change_requests.c.id.desc())
         .limit(limit)
@@ -105,16 +105,12 @@ def approve_model_change(
 ) -> GateDecision:
     """Gate the requested change with ``approver`` (the caller) as the approver; the requester is the
     request's ``requested_by``, so the same principal cannot both ask and approve."""
-    row = conn.execute(
-        select(model_change_requests, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == model_change_requests.c.use_case_id)
-        .where(model_change_requests.c.id == request_id, model_change_requests.c.tenant_id == tenant_id)
-    ).first()
-    if row is None:
-        raise NotFound(
-            f"model change request {request_id!r} not found; the requester creates it with "
-            "`POST /api/v1/evals/approvals/model/requests` or `charter eval model-change request`"
-        )
+    row = found_in(
+        conn, model_change_requests, tenant_id,
+        f"model change request {request_id!r} not found; the requester creates it with "
+        "`POST /api/v1/evals/approvals/model/requests` or `charter eval model-change request`",
+        query=with_use_case(model_change_requests), id=request_id,
+    )
     change = ModelChange(row.use_case, row.to_alias, row.requested_by, approver, run_id=run_id, request_id=row.id)
     return gate_model_change(conn, tenant_id, change)
 

@@ -27,11 +27,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from charter import ledger
 from charter.ledger.entries import format_ts
 from charter.runtime import Runtime
+from charter.store.records import with_use_case
 from charter.store.schema import new_id, refusal_counts, use_cases, utcnow
 
 __all__ = [
@@ -215,11 +216,7 @@ def list_refusals(
     conn: Connection, tenant_id: str, *, use_case: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """The tenant's flushed refusal counts, newest window first."""
-    query = (
-        select(refusal_counts, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == refusal_counts.c.use_case_id)
-        .where(refusal_counts.c.tenant_id == tenant_id)
-    )
+    query = with_use_case(refusal_counts).where(refusal_counts.c.tenant_id == tenant_id)
     if use_case is not None:
         query = query.where(use_cases.c.name == use_case)
     rows = conn.execute(query.order_by(refusal_counts.c.window_end.desc(), refusal_counts.c.id).limit(limit)).all()

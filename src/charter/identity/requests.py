@@ -35,7 +35,8 @@ from charter.oversight.items import answer_binding, request_binding
 from charter.oversight.sealing import EXPIRED_KEY, is_expired, open_json
 from charter.oversight.tables import expert_samples, feedback, review_items, review_versions
 from charter.runtime import Runtime
-from charter.store.schema import interaction_raw, interactions, tenants, use_cases, utcnow
+from charter.store.records import with_use_case
+from charter.store.schema import interaction_raw, interactions, tenants, utcnow
 from charter.training.erasure import erase_examples
 
 __all__ = ["erase_subject", "export_subject", "resolve_subject"]
@@ -105,8 +106,7 @@ def _feedback(rt: Runtime, conn: Connection, tenant_id: str, subject_id: str) ->
 
 def _interactions(rt: Runtime, conn: Connection, tenant_id: str, subject_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(interactions, use_cases.c.name.label("use_case_name"))
-        .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
+        with_use_case(interactions)
         .where(interactions.c.tenant_id == tenant_id, interactions.c.subject_id == subject_id)
         .order_by(interactions.c.created_at)
     ).all()
@@ -120,7 +120,7 @@ def _interactions(rt: Runtime, conn: Connection, tenant_id: str, subject_id: str
     out = []
     for row in rows:
         raw = raws.get(row.id)
-        item = public_interaction(row, row.use_case_name)
+        item = public_interaction(row, row.use_case)
         item["content"] = None if raw is None else open_raw(rt, raw)
         out.append(item)
     return out

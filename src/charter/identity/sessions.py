@@ -33,6 +33,7 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import AuthenticationFailed, PermissionDenied
 from charter.identity.tables import console_sessions
+from charter.store.records import from_row
 from charter.store.schema import api_keys, new_id, tenants, use_cases
 
 __all__ = [
@@ -171,10 +172,7 @@ def resume(
         raise AuthenticationFailed("the key this session was opened with has expired", code="expired_api_key")
     if row.role not in PEOPLE_ROLES:  # a key's role never changes; checked again all the same
         raise PermissionDenied("this key cannot use the console", code="role_not_allowed")
-    principal = Principal(
-        key_id=row.key_id, tenant_id=row.tenant_id, tenant=row.tenant, role=row.role, use_case=row.use_case,
-        scopes=tuple(row.scopes or ()), platform=bool(row.platform),
-    )
+    principal = from_row(Principal, row, scopes=tuple(row.scopes or ()), platform=bool(row.platform))
     return ConsoleSession(row.id, principal, row.last_seen_at, row.expires_at)
 
 

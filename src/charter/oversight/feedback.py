@@ -20,7 +20,8 @@ from charter.oversight.items import NewItem, answer_binding, insert_item, reques
 from charter.oversight.sealing import is_expired, open_json, seal_json
 from charter.oversight.tables import feedback, review_items, review_versions
 from charter.policy.service import get_charter
-from charter.store.schema import interaction_raw, interactions, new_id, use_cases
+from charter.store.records import with_use_case
+from charter.store.schema import interaction_raw, interactions, new_id
 from charter.store.types import iso
 
 __all__ = ["RATINGS", "Feedback", "list_feedback", "submit_feedback", "training_corrections"]
@@ -32,8 +33,7 @@ MAX_TEXT = 10_000
 
 def _interaction(conn: Connection, principal: Principal, interaction_id: str) -> Any:
     row = conn.execute(
-        select(interactions, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
+        with_use_case(interactions)
         .where(interactions.c.id == interaction_id, interactions.c.tenant_id == principal.tenant_id)
     ).first()
     if row is None:

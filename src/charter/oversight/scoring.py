@@ -19,7 +19,7 @@ from charter.oversight.claims import claimable, in_period, pending_count, releas
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import expert_samples, expert_scores
 from charter.policy.current import body_in_force
-from charter.store.records import found_in, pick
+from charter.store.records import found_in, pick, with_use_case
 from charter.store.schema import interactions, new_id, use_cases
 from charter.store.types import iso
 
@@ -161,8 +161,7 @@ def list_samples(conn: Connection, scorer: Principal, *, status: str | None = "p
                  limit: int = 200) -> list[dict[str, Any]]:
     """The scoring queue, oldest first (no content): id, use case, sentences, citations, claim."""
     query = (
-        select(expert_samples, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == expert_samples.c.use_case_id)
+        with_use_case(expert_samples)
         .where(expert_samples.c.tenant_id == scorer.tenant_id)
         .order_by(expert_samples.c.created_at, expert_samples.c.id)
         .limit(limit)

@@ -20,7 +20,8 @@ from charter.policy.controls import set_control
 from charter.policy.current import current_charters
 from charter.policy.current import use_case_id as find_use_case
 from charter.store.changes import insert_recorded
-from charter.store.schema import controls, interactions, new_id, use_cases
+from charter.store.records import with_use_case
+from charter.store.schema import controls, interactions, new_id
 from charter.store.types import iso
 
 __all__ = [
@@ -224,8 +225,7 @@ def resume(
 
 def list_suspensions(conn: Connection, tenant_id: str) -> list[dict[str, Any]]:
     rows = conn.execute(
-        select(suspensions, use_cases.c.name.label("use_case"))
-        .join(use_cases, use_cases.c.id == suspensions.c.use_case_id)
+        with_use_case(suspensions)
         .where(suspensions.c.tenant_id == tenant_id)
         .order_by(suspensions.c.suspended_at.desc())
     ).all()

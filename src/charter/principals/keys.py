@@ -20,7 +20,7 @@ from charter import ledger
 from charter.domain import ROLES, Principal
 from charter.errors import AuthenticationFailed, CharterError, InvalidRequest, NotFound, Unavailable
 from charter.store.changes import insert_recorded
-from charter.store.records import pick, pick_iso
+from charter.store.records import from_row, pick, pick_iso
 from charter.store.schema import api_keys, new_id, tenants, use_cases, utcnow
 from charter.store.types import iso
 
@@ -202,7 +202,7 @@ class KeyCache:
         with self.engine.connect() as conn:
             row = conn.execute(
                 select(
-                    api_keys.c.id,
+                    api_keys.c.id.label("key_id"),
                     api_keys.c.tenant_id,
                     api_keys.c.role,
                     api_keys.c.scopes,
@@ -221,15 +221,7 @@ class KeyCache:
             ).first()
         if row is None:
             return _Cached(None, None, False, now)
-        principal = Principal(
-            key_id=row.id,
-            tenant_id=row.tenant_id,
-            tenant=row.tenant,
-            role=row.role,
-            use_case=row.use_case,
-            scopes=tuple(row.scopes or ()),
-            platform=bool(row.platform),
-        )
+        principal = from_row(Principal, row, scopes=tuple(row.scopes or ()), platform=bool(row.platform))
         expires = row.expires_at.timestamp() if row.expires_at else None
         return _Cached(principal, expires, row.revoked_at is not None, now)
 

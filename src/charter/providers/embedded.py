@@ -32,6 +32,8 @@ class EmbeddedModel:
     size: int
     context_window: int
     chat: bool
+    #: The extra of ``pip install 'charter[...]'`` that installs the package.
+    extra: str
     #: Packages that ship the file in chunks: the package's ``assemble(output_path)`` joins them
     #: (locally, no network) into the data directory the first time.
     assembled: bool = False
@@ -49,6 +51,7 @@ EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
             size=98_362_432,
             context_window=8192,
             chat=True,
+            extra="embedded",
         ),
         EmbeddedModel(
             key="gemma3",
@@ -58,6 +61,7 @@ EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
             size=0,
             context_window=32768,
             chat=False,
+            extra="gemma3",
             assembled=True,
         ),
     )
@@ -75,9 +79,8 @@ def locate_model(key: str, models_dir: Path | None = None) -> Path:
         raise ProviderError(f"unknown embedded model {key!r} (known: {', '.join(EMBEDDED_MODELS)})", retryable=False)
     found = importlib.util.find_spec(spec.package)
     if found is None or not found.submodule_search_locations:
-        extra = "embedded" if key == "smollm2" else key
         raise ProviderError(
-            f"embedded model {key!r} is not installed: pip install 'charter[{extra}]' (package {spec.package})",
+            f"embedded model {key!r} is not installed: pip install 'charter[{spec.extra}]' (package {spec.package})",
             retryable=False,
         )
     if spec.assembled:

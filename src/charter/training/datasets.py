@@ -27,6 +27,7 @@ from charter.errors import InvalidRequest, NotFound, PermissionDenied, Unavailab
 from charter.evals.harvest import Redact, redactor
 from charter.policy.current import get_charter
 from charter.runtime import Runtime
+from charter.store.records import with_use_case
 from charter.store.schema import new_id, use_cases, utcnow
 from charter.store.types import iso
 from charter.training.sources import Candidate, Scope, collect
@@ -158,24 +159,19 @@ def _summary(row: Any, use_case: str) -> dict[str, Any]:
     }
 
 
-def _query() -> Any:
-    return select(training_datasets, use_cases.c.name.label("use_case_name")).join(
-        use_cases, use_cases.c.id == training_datasets.c.use_case_id
-    )
-
-
 def list_datasets(conn: Connection, tenant_id: str, use_case: str | None = None) -> list[dict[str, Any]]:
     """The tenant's dataset versions, newest first (optionally of one use case)."""
-    query = _query().where(training_datasets.c.tenant_id == tenant_id)
+    query = with_use_case(training_datasets).where(training_datasets.c.tenant_id == tenant_id)
     if use_case is not None:
         query = query.where(use_cases.c.name == use_case)
     rows = conn.execute(query.order_by(training_datasets.c.created_at.desc(), training_datasets.c.version.desc()))
-    return [_summary(r, r.use_case_name) for r in rows]
+    return [_summary(r, r.use_case) for r in rows]
 
 
 def _dataset(conn: Connection, tenant_id: str, dataset_id: str) -> Any:
     row = conn.execute(
-        _query().where(training_datasets.c.tenant_id == tenant_id, training_datasets.c.id == dataset_id)
+        with_use_case(training_datasets)
+        .where(training_datasets.c.tenant_id == tenant_id, training_datasets.c.id == dataset_id)
     ).first()
     if row is None:
         raise NotFound(f"training dataset {dataset_id!r} not found in this tenant (`charter train dataset list`)",
@@ -198,7 +194,7 @@ def get_dataset(conn: Connection, tenant_id: str, dataset_id: str) -> dict[str, 
          "decision_id": e.decision_id, "feedback_id": e.feedback_id, "sha256": e.sha256}
         for e in _examples(conn, dataset_id)
     ]
-    return {**_summary(row, row.use_case_name), "lineage": lineage}
+    return {**_summary(row, row.use_case), "lineage": lineage}
 
 
 def export_dataset(conn: Connection, tenant_id: str, dataset_id: str, *, actor: str) -> tuple[bytes, dict[str, Any]]:
@@ -209,5 +205,5 @@ def export_dataset(conn: Connection, tenant_id: str, dataset_id: str, *, actor: 
     now_digest = hashlib.sha256(body).hexdigest()
     ledger.append(conn, tenant_id=tenant_id, actor=actor, action="training.dataset_exported", subject=dataset_id,
                   event={"sha256": row.sha256, "sha256_now": now_digest})
-    return body, {**_summary(row, row.use_case_name), "sha256_now": now_digest}
+    return body, {**_summary(row, row.use_case), "sha256_now": now_digest}
 

@@ -24,7 +24,7 @@ def fake_package(tmp_path, monkeypatch):
 
 def _register(monkeypatch, sha: str) -> None:
     spec = embedded.EmbeddedModel(key="fake", package="fake_model_pkg", filename="model.gguf", sha256=sha, size=20,
-                                  context_window=512, chat=True)
+                                  context_window=512, chat=True, extra="fake")
     monkeypatch.setitem(embedded.EMBEDDED_MODELS, "fake", spec)
 
 
@@ -41,7 +41,7 @@ def test_tampered_file_is_refused(fake_package, monkeypatch):
 
 def test_missing_package_says_how_to_install(monkeypatch):
     spec = embedded.EmbeddedModel(key="absent", package="no_such_model_pkg", filename="m.gguf", sha256="0" * 64,
-                                  size=1, context_window=512, chat=True)
+                                  size=1, context_window=512, chat=True, extra="absent")
     monkeypatch.setitem(embedded.EMBEDDED_MODELS, "absent", spec)
     with pytest.raises(ProviderError, match="pip install"):
         embedded.locate_model("absent")
