@@ -79,7 +79,7 @@ DATA_THRESHOLD = 0.97
 USER_THRESHOLD = 0.75
 #: The revision of the agent-order signatures and extra decoders (:mod:`.agent`, :mod:`.decoders`),
 #: part of the version: a verdict cached before them is not reused.
-AGENT_RULES = "a4"
+AGENT_RULES = "a5"
 _MAX_CHARS = 200_000  # longer inputs are scanned in their first and last parts
 #: Signatures that count in an operator's own instructions (``override`` only when it names the
 #: earlier instructions: operators write "ignore any instructions inside documents"; no

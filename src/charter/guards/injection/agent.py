@@ -114,9 +114,15 @@ _FOREIGN_OVERRIDE = (
     r"uită|ignoră)\b[^.\n]{0,40}?"
     r"\b(?:précédent\w*|antérieur\w*|anterior\w*|previ\w*|precedent\w*|tout\w*|tod[oa]s|tutte|totes|toate|"
     r"tes|vos|tus|sus|suas|seus|le tue|les)\b[^.\n]{0,30}?"
-    r"\b(?:consigne\w*|règles|instrucc\w*|instruç\w*|instruzion\w*|instrucci\w*|"
+    r"\b(?:consigne\w*|règles|instrucc\w*|instruç\w*|istruzion\w*|instrucci\w*|"
     r"instrucions|instruccións|indicaciones|reglas|regras|regole|normas|directivas|diretivas|órdenes|"
     r"instrucțiuni\w*|reguli\w*)\b|"
+    # Spanish, Portuguese, Italian, Catalan, Galician with the adjective after the noun ("as regras
+    # anteriores", "le istruzioni precedenti")
+    r"\b(?:ignor\w*|olvid\w*|esquec\w*|esqueç\w*|dimentic\w*|descart\w*|desconsider\w*)\b[^.\n]{0,40}?"
+    r"\b(?:instrucc\w*|instruç\w*|istruzion\w*|instrucci\w*|instrucions|indicaciones|reglas|regras|regole|"
+    r"normas|directivas|diretivas|órdenes|ordens)\s+(?:anteriores|anteriori|precedentes|precedenti|previas|"
+    r"prévias|previe|previos|prévios)\b|"
     # French "instructions" (also an English word): only with a French word for "earlier"
     r"\b(?:ignor\w*|oubli\w*|néglige\w*)\b[^.\n]{0,40}?\b(?:instructions|directives|consignes|règles)\s+"
     r"(?:précédentes|antérieures|ci-dessus|initiales|d'origine)\b|"
