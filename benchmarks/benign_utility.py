@@ -35,7 +35,10 @@ in ``system``; written by hand for issue 12 before engine 2.2's changes) add ite
 private person's data (``leak``: a caseworker's mobile, another citizen's SSN, values that must not
 come back; ``question_pii``: the caller's own identifier, which must not reach the model): the
 "personal data" table counts those the guards acted on. test3 was scored clean once, then tuned
-on; test4 is the held-out split, scored once, at the end, with ``--final``.
+on; test4 was the held-out split of engine 2.2, scored once with ``--final`` (then spent: its failures
+were fixed). **test5** (benchmarks/data/benign_utility_test5.jsonl; 115 questions from countries the
+other splits barely use, plus 20 personal-data items) was written before engine 2.3's changes and is
+their held-out split, scored once, at the end (06 Dec 2026 07:53 UTC; now spent).
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 """
@@ -66,7 +69,7 @@ import guard_traffic as traffic  # noqa: E402
 
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
-WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl" for name in ("test2", "test3", "test4")}
+WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl" for name in ("test2", "test3", "test4", "test5")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -11,8 +11,9 @@ titles, ages and groups, and places, organisations, web addresses and postcodes
 data on its own). Public bodies and their programmes are never taken for people (the engine's
 public.py and names.py). A public line is not a leak either: a phone number after "helpline",
 "hotline", "line", "centre", "office", "service", "desk" or "switchboard" (toll-free and other
-service numbers are never reported by the engine) -- but a "direct", "personal", "private" or
-"mobile" line is someone's --, and an e-mail address whose local part is a
+service numbers are never reported by the engine), or a number to call in a sentence that names a
+body by its acronym and no person ("complain to PROFECO or call 55 5568 8722") -- but a "direct",
+"personal", "private" or "mobile" line is someone's --, and an e-mail address whose local part is a
 role ("info@", "enquiries@", "help@", "support@", ...).
 
 ``options.entities`` / ``options.skip_entities`` change the set and ``options.public_bodies`` adds
@@ -80,13 +81,29 @@ def _known(context: GuardContext) -> str:
     return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
 
 
-def _public(text: str, hit: Hit) -> bool:
+#: "call 55 5568 8722", "on 0300 123 4567": a number given to call.
+_CALL_BEFORE = re.compile(r"\b(?:call|ring|dial|phone|on|at)\s*:?\s*$", re.IGNORECASE)
+#: A body named by its acronym ("PROFECO", "HMRC", "ANSES").
+_BODY_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _body_line(text: str, hit: Hit, people: list[Hit]) -> bool:
+    """A number to call in a sentence that names a body by its acronym and no person ("complain to
+    PROFECO online or call 55 5568 8722"): the body's line."""
+    sentence = max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
+    return (_CALL_BEFORE.search(text, max(0, hit.start - 12), hit.start) is not None
+            and _BODY_ACRONYM.search(text, sentence, hit.start) is not None
+            and not any(sentence <= p.start < hit.start for p in people))
+
+
+def _public(text: str, hit: Hit, people: list[Hit]) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a role mailbox, or a
     date that is not a date of birth."""
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
-        return (_PUBLIC_LINE.search(text, window, hit.start) is not None
-                and _PERSONAL_LINE.search(text, window, hit.start) is None)
+        if _PERSONAL_LINE.search(text, window, hit.start) is not None:
+            return False
+        return _PUBLIC_LINE.search(text, window, hit.start) is not None or _body_line(text, hit, people)
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
@@ -109,8 +126,9 @@ class PiiLeakGuard:
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
-        hits = [h for h in self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold,
-                                               policy=chosen.policy) if not _public(text, h)]
+        found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
+        people = [h for h in found if h.type == "PERSON"]
+        hits = [h for h in found if not _public(text, h, people)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)

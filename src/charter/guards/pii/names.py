@@ -50,6 +50,7 @@ from charter.guards.pii.organisations import (
     english_word,
     firm,
     heading,
+    named_as_a_thing,
     names_a_thing,
 )
 
@@ -270,6 +271,9 @@ _ORIGIN = re.compile(
     r"\bcountry:|\bstate:|\bhometown:?|\bcitizenship:?)\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+#: "become a citizen of", "becoming a resident of": the country a question is about, not one's own.
+_BECOME = re.compile(r"\bbecom(?:e|ing)\s+(?:an?\s+)?(?:citizen|resident|national)\s+of\s*(?:the\s+)?$",
+                     re.IGNORECASE)
 _EMPLOYER_SLOT = re.compile(r"\b(?:employer|employed by|company|business name|organi[sz]ation)\s*:\s*$", re.IGNORECASE)
 
 
@@ -285,8 +289,10 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return ("NRP", 0.45) if language or thing else ("NRP", 0.7)
     if low in COUNTRIES or low.removeprefix("the ") in COUNTRIES or low in REGIONS:
         # a country or a state is too coarse to single anyone out, unless it is where someone
-        # comes from or lives ("originally from Ghana", "Place of birth: Ghana", "I live in Ohio")
-        return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)
+        # comes from or lives ("originally from Ghana", "Place of birth: Ghana", "I live in Ohio");
+        # the country one asks to join is not ("How do I become a citizen of Uruguay?")
+        origin = _ORIGIN.search(before) and not _BECOME.search(before)
+        return ("LOCATION", 0.85) if origin else ("LOCATION", 0.45)
     if last in ORG_SUFFIXES and " " in low:
         return "ORGANIZATION", 0.75
     if _EMPLOYER_SLOT.search(before):
@@ -312,7 +318,7 @@ _NRP_THING = re.compile(
     r"returns?|driving|driver's|health|healthcare|government|governments|authorities|embassy|consulate|"
     r"laws?|courts?|system|residency|border|borders|bank|banks|dollars?|currency|holidays?|elections?|"
     r"post|mail|phone|number|address|social|state|federal|provincial|public|school|schools|university|"
-    r"degree|qualifications?|certificates?|records?|insurance|employer|company|companies|market)\b"
+    r"degree|qualifications?|certificates?|records?|insurance|employer|company|companies|market|citizenship|naturali[sz]ation|residence)\b"
 )
 
 #: Words before a name that only a person's name follows ("Dear", "Mr", "my name is"); weaker cues
@@ -343,6 +349,9 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     if len(run) > 1 and ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
         return True  # "HSE Live", "HDB Flat Eligibility": an acronym opens a body's name, not a person's
     if len(run) == 1 and lows[0] not in GIVEN_NAMES and names_a_thing(tokens[0], lows[0]):
+        return True
+    if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
+            text, run[0].start(), run[-1].end(), tokens, lows, _named(lows[0].split("-")[0])):
         return True
     return not _person_evidence(text, run, lows)
 

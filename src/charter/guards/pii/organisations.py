@@ -40,6 +40,7 @@ __all__ = [
     "english_word",
     "firm",
     "heading",
+    "named_as_a_thing",
     "names_a_thing",
 ]
 
@@ -71,7 +72,8 @@ INSTITUTION_TAILS = frozenset(word_list(
     consulate university college school academy library hospital clinic museum airport station
     association society alliance union coalition initiative project projects partnership
     enrollment enrolment registration referral verifier authorisation authorization express police
-    day days deal essentials overground underground watch
+    day days deal essentials overground underground watch law laws court courts tribunals councils
+    commissions committee committees county counties district districts
     """
 ))
 #: Head words that open an institution's name in Romance and other languages ("Ministério do
@@ -232,3 +234,110 @@ def names_a_thing(token: str, low: str) -> bool:
     if _AGENCY_ENDING.search(low) or low in _PLURALS or low.removesuffix("s") in NATIONALITIES:
         return True
     return bool(_ABSTRACT.search(low) and ordinary(low))
+
+
+#: What a thing's name is used with, after it ("the Chaeng Watthana office", "an Opal concession
+#: card", "the Shari'a courts"): a person's name is not (a possessive, "Watanabe's account", is).
+_THING_NOUNS = (INSTITUTION_TAILS | _DOCUMENT_TAILS | frozenset(word_list(
+    "profile profiles nonprofit charity organisation organization lottery company firm transponder"
+))) - frozenset(word_list(
+    # what is also a verb or a time after a person's name ("Mike Williams act with", "Ana reports")
+    """
+    day days house express watch deal act acts check test plan plans fund funds charge register trust
+    credit credits benefit benefits grant grants permit permits form forms licence license licenses
+    licences loan loans pension discount rate debit clearance wage tax taxes record records report
+    reports notice notices statement statements letter letters site online guide schedule rules number
+    numbers period periods union alliance
+    """
+))
+#: Words between a name and a noun that do not make a compound with the name ("Erin Nyberg over visa
+#: disputes", "Ana Ruiz and tax").
+_NOT_A_MODIFIER = frozenset(word_list(
+    """
+    and or but nor of for to in on at by as is are was were has have had will can may must should would
+    over under about after before during against into onto through via per with without from near
+    since until than then who whose which that gets got needs wants lost filed paid signed holds
+    both all each also not never always still just only very now too so a an the my your his her their
+    its our this these those
+    """
+))
+#: The words after a name: "the Chaeng Watthana office", "an Opal concession card".
+_WORDS_AFTER = re.compile(r"[ \t]+([a-z][a-z-]+)(?:[ \t]+([a-z][a-z-]+))?")
+#: "Kav LaOved, a nonprofit that helps workers", "Dira BeHanacha (the discounted housing lottery)":
+#: the name glossed as a body or a programme (the noun within four words of the article).
+_APPOSITIVE = re.compile(r",?[ \t]+\(?(?:a|an|the)[ \t]+([a-z][a-z-]*(?:[ \t]+[a-z][a-z-]*){0,3})")
+
+
+def _thing_after(text: str, end: int) -> bool:
+    after = _WORDS_AFTER.match(text, end)
+    if after is not None:
+        first, second = after.group(1), after.group(2)
+        if first in _THING_NOUNS or (second in _THING_NOUNS and first not in _NOT_A_MODIFIER):
+            return True
+    gloss = _APPOSITIVE.match(text, end)
+    if gloss is not None:
+        for word in gloss.group(1).split():
+            if word in _THING_NOUNS:
+                return True
+            if word in _NOT_A_MODIFIER:
+                break
+    return False
+
+
+#: "Comisión Nacional de los Salarios Mínimos (CONASAMI)": a name glossed by its acronym.
+_ACRONYM_AFTER = re.compile(r"[ \t]+\((?:the )?[A-Z][A-Z&-]{1,9}s?\)")
+#: "the Gelir Idaresi's office", "An Garda Síochána", "El Corte Inglés": a name after an
+#: article is a body's, a programme's or a place's; a person's takes one only before a noun that
+#: people take ("the Okafor family", checked first).
+_ARTICLE_BEFORE = re.compile(r"(?:(?<![\w'\u2019-])the|\b(?:The|An|El|Il|Los|Las|Les|Der|Die|Das|Het))[ \t]+$")
+#: "What is Medi-Cal?", "How does Kindergeld work?", "How do I apply for Bolsa Família?": what one
+#: asks about or applies for is a thing (a person's is asked as "who is", or with "'s": "What is
+#: Ana Ruiz's number?").
+_ASKED_ABOUT = re.compile(
+    r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\b(?:apply|applying|applied|eligible|qualify|"
+    r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe)\s+(?:for|to|in))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: "Türkiye Scholarships (Türkiye Burslari)", "a trusted profile (Profil Zaufany)", "Form 1040-X
+#: (Amended U.S. Individual Income Tax Return)": a name in brackets glossing a thing's name.
+_GLOSS_BEFORE = re.compile(r"([\w'\u2019-]+)[ \t]+\($")
+#: A token's shape that only things have, inside a longer name: "ServiceOntario DriveTest", "Mijn
+#: Belastingdienst", "IMSS-Bienestar", "Pak-ID", "M-Pesa", "Tele-Center".
+_CAPS_PART = re.compile(r"^[A-Z]-|(?:^|-)[A-Z]{2,6}(?:-|$)")  # not "El-P", a stage name
+
+
+def _thing_shape(token: str, low: str) -> bool:
+    if "-" in token and not token.isupper() and _CAPS_PART.search(token):
+        return True  # "IMSS-Bienestar", "Pak-ID", "M-Pesa": an acronym or a letter joined to a word
+    if "-" in token and low.rsplit("-", 1)[1] in INSTITUTION_TAILS:
+        return True  # "Tele-Center"
+    camel = _CAMEL.match(token)
+    if camel and camel.group(1).lower() not in _CAMEL_NAME_PREFIXES:
+        return True
+    return bool(_AGENCY_ENDING.search(low))
+
+
+def named_as_a_thing(text: str, start: int, end: int, tokens: list[str], lows: list[str], given: bool) -> bool:
+    """A capitalised run (``text[start:end]``) that the words around it, or one of its words' shape,
+    show to name a body, a programme, a place or a product, not a person (``given``: it opens with a
+    given name, so an article before it does not tell: "the Steffen Mauer version")."""
+    if any(_thing_shape(t, w) for t, w in zip(tokens, lows, strict=True)):
+        return True
+    group = lows[-1].removesuffix("s")
+    if len(lows) > 1 and group in NATIONALITIES and (group != lows[-1] or not given):
+        return True  # "Muslim Filipinos", "Roman Catholic": a group; "Drew French" is a person
+    possessive = tokens[-1].endswith(("'s", "\u2019s"))
+    if not possessive and _thing_after(text, end):
+        return True
+    if _ACRONYM_AFTER.match(text, end) or (not given and _ARTICLE_BEFORE.search(text, max(0, start - 5), start)):
+        return True
+    if not possessive and _ASKED_ABOUT.search(text, max(0, start - 32), start):
+        return True
+    gloss = _GLOSS_BEFORE.search(text, max(0, start - 40), start)
+    if gloss is not None and text.startswith(")", end):
+        word = gloss.group(1)
+        if word.lower() in _THING_NOUNS or any(c.isdigit() for c in word):
+            return True  # "card (Eoreusin Gyotongkadeu)", "Form 1040-X (Amended ...)"
+        # "Scholarships (Türkiye Burslari)"; "Best Director (Guillaume Canet)" names a person
+        return not given and word[0].isupper() and ordinary(word.lower())
+    return False

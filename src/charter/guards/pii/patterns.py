@@ -59,10 +59,14 @@ PHONE = re.compile(
 )
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?)\s?\d{1,6}$", I)
 #: Toll-free and public-service numbers (North America 800/888/877/866/855/844/833, UK 0800/0808
-#: and the allocated 03 ranges, Australia 1300/1800): an organisation's line, not a person's.
+#: and the allocated 03 ranges, Australia 1300/1800 however grouped, the 0800 and 1800 freephone
+#: ranges of Europe, Latin America and Asia, and 800 without a trunk prefix, as Italy and Mexico
+#: write theirs): an organisation's line, not a person's. Premium 0900/1900 lines are not here: they
+#: are a public line only where the words before say so (pii_leak).
 SERVICE_NUMBER = re.compile(
     r"^(?:\+?1[ .-]?)?\(?8(?:00|88|77|66|55|44|33)\)?[ .-]?\d{3}[ .-]?\d{4}$|"
-    r"^(?:\+44[ ]?|0)(?:80[08]|3(?:0[03]|3[03]|4[345]|7[0-3]))(?:[ ]?\d){6,7}$|^1[38]00[ ]?\d{3}[ ]?\d{3}$"
+    r"^(?:\+44[ ]?|0)(?:80[08]|3(?:0[03]|3[03]|4[345]|7[0-3]))(?:[ ]?\d){6,7}$|^1[38]00(?:[ ]?\d){6}$|"
+    r"^(?:0800|1800)(?:[ .-]?\d){4,8}$|^800(?:[ .-]?\d){6,7}$"
 )
 _POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3}$")  # a Brazilian CEP
 
