@@ -13,7 +13,7 @@ from charter.api.deps import authenticate, get_runtime, roles
 from charter.api.responses import JSONResponse
 from charter.domain import Exchange, Principal
 from charter.errors import CharterError, InvalidRequest
-from charter.gateway.calls import chat_exchange, check_gateway_principal, open_exchange, pipeline_of
+from charter.gateway.calls import check_gateway_principal, open_exchange, pipeline_of
 from charter.gateway.generate import route, upstream_failed
 from charter.gateway.record import record
 from charter.gateway.refusals import start_refusals, stop_refusals
@@ -120,7 +120,7 @@ async def _intake(
 async def chat_completions(request: Request) -> Response:
     """OpenAI chat completions, plain or streamed (SSE), through the use case's governed path."""
     rt, principal, ids, body = await _intake(request, "chat", parse_chat)
-    ex = chat_exchange(rt, principal, ids, body, request.headers)
+    ex = open_exchange(rt, principal, ids, body, request.headers)
     outcome = await pipeline_of(rt).chat(ex)
     if outcome.stream is not None:
         headers = {k: v for k, v in outcome.headers.items() if k != "x-charter-interaction-id"}

@@ -6,7 +6,7 @@ says when an answer waits for a person and shows it once released (an htmx poll,
 again" link), and offers feedback and "ask a person" (an appeal, :func:`charter.oversight.submit_feedback`).
 
 **The key.** The page calls the gateway like any application, in-process through the same path as
-``POST /v1/chat/completions`` (:func:`charter.gateway.calls.chat_exchange` and the runtime's one
+``POST /v1/chat/completions`` (:func:`charter.gateway.calls.open_exchange` and the runtime's one
 :class:`~charter.gateway.pipeline.Pipeline`), under an **ordinary app key** of the use case that the
 console creates the first time the page is used (name :data:`KEY_NAME`, ``created_by: console``, a
 ``key.created`` ledger entry). Its secret is discarded when it is made: only its hash is stored, like
@@ -46,7 +46,7 @@ from charter.console.conversations import Key, Turn, add_turn, load_turns, save_
 from charter.console.web import PREFIX, ConsoleRoute, check_csrf, is_tls, read_form, redirect, render
 from charter.domain import Charter, Principal
 from charter.errors import CharterError, InvalidRequest, NotFound
-from charter.gateway.calls import chat_exchange, check_gateway_principal, pipeline_of
+from charter.gateway.calls import check_gateway_principal, open_exchange, pipeline_of
 from charter.gateway.request import ClientIds, parse_chat
 from charter.gateway.state import gateway_of
 from charter.principals.keys import create_key
@@ -358,7 +358,7 @@ async def _answer(rt: Runtime, page: Page, citizen: Citizen, messages: list[dict
         turn.key_id = principal.key_id
         body = parse_chat({"messages": messages, "user": citizen.conversation_id})
         ids = ClientIds(None, citizen.conversation_id)
-        ex = chat_exchange(rt, principal, ids, body, {})  # no browser header reaches the gateway
+        ex = open_exchange(rt, principal, ids, body, {})  # no browser header reaches the gateway
         outcome = await pipeline_of(rt).chat(ex)
     except CharterError as exc:
         turn.status, turn.refusal_code, turn.answer = "refused", exc.code, _refusal_text(exc, page.charter)

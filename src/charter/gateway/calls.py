@@ -21,7 +21,7 @@ from charter.identity.subjects import identify
 from charter.principals.roles import CALLERS
 from charter.runtime import Runtime
 
-__all__ = ["chat_exchange", "check_gateway_principal", "new_exchange", "open_exchange", "pipeline_of"]
+__all__ = ["check_gateway_principal", "new_exchange", "open_exchange", "pipeline_of"]
 
 
 def pipeline_of(rt: Runtime) -> Pipeline:
@@ -69,16 +69,11 @@ def new_exchange(rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBo
 def open_exchange(
     rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody | EmbeddingsBody, headers: Mapping[str, str]
 ) -> Exchange:
-    """The exchange of one call under the use case's charter in force, its end user identified."""
+    """The exchange of one call under the use case's charter in force, its end user identified: what
+    ``POST /v1/chat/completions`` and ``/v1/embeddings`` run, and the console's citizen chat with its
+    server-side app key (a chat is then run by :meth:`Pipeline.chat`)."""
     ex = new_exchange(rt, principal, ids, body)
     who = identify(rt, ex.charter, principal.tenant_id, body.user, headers)
     ex.subject_id, ex.officer, ex.training_consent = who.subject_id, who.officer, who.training_consent
     return ex
 
-
-def chat_exchange(
-    rt: Runtime, principal: Principal, ids: ClientIds, body: ChatBody, headers: Mapping[str, str]
-) -> Exchange:
-    """The exchange of one chat completion, ready for :meth:`Pipeline.chat`: what
-    ``POST /v1/chat/completions`` runs, and the console's citizen chat with its server-side app key."""
-    return open_exchange(rt, principal, ids, body, headers)
