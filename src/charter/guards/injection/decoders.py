@@ -15,37 +15,14 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
+from itertools import chain, islice
 from urllib.parse import unquote
 
-from charter.guards.normalize import HiddenPayload
+from charter.guards.normalize import HiddenPayload, decode_runs
 
 __all__ = ["MIN_WORDS", "more_payloads"]
 
 MIN_WORDS = 3
-
-_MORSE_CODE = {
-    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i",
-    ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r",
-    "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z",
-    "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
-    "--...": "7", "---..": "8", "----.": "9", ".-.-.-": ".", ".--.-.": "@", "--..--": ",", "..--..": "?",
-    ".----.": "'", "-..-.": "/", "-....-": "-",
-}
-# Morse: at least 12 symbols of dots and dashes (also "•", "–", "_"), letters split by one space,
-# words by " / ", " | " or several spaces.
-_MORSE = re.compile(r"(?<![\w.\-])[.\-•·–_]{1,7}(?:(?: {1,3}| ?[/|] ?)[.\-•·–_]{1,7}){11,}(?![\w.\-])")
-_MORSE_HINT = re.compile(r"[.\-–_][.\-–_•·]* [.\-–_•·]+ [.\-–_•·]")
-_BINARY = re.compile(r"(?<![01])[01]{8}(?:[ ,]?[01]{8}){3,}(?![01])")
-_BASE32 = re.compile(r"(?<![A-Z2-7=])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9=])")
-# base85 (RFC 1924 / Python's b85) and Ascii85: long runs without spaces, of letters, digits and
-# punctuation, mixing all three (a word or a number cannot)
-_BASE85 = re.compile(r"(?:<~)?[0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]{20,}(?:~>)?")
-# percent or \u escapes mixed with plain letters ("Ignore%20all%20previous..."): normalize reads
-# runs of escapes only
-_PERCENT_MIXED = re.compile(r"(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*")
-_UNI_MIXED = re.compile(r"(?:[^\s\\]*\\u[0-9A-Fa-f]{4}){3,}[^\s\\]*")
-_ASCII85 = re.compile(r"<~[!-u\s]{10,}?~>")
-_LETTERS_SPACED = re.compile(r"(?<!\S)(?:[A-Za-z0-9@.,'-](?: {1,3}| ?/ ?)){9,}[A-Za-z0-9@.,'-](?!\S)")
 
 
 def _readable(decoded: str) -> str | None:
@@ -62,6 +39,25 @@ def _bytes(raw: bytes) -> str | None:
         return None
 
 
+_MORSE_CODE = {
+    ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i",
+    ".---": "j", "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r",
+    "...": "s", "-": "t", "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z",
+    "-----": "0", ".----": "1", "..---": "2", "...--": "3", "....-": "4", ".....": "5", "-....": "6",
+    "--...": "7", "---..": "8", "----.": "9", ".-.-.-": ".", ".--.-.": "@", "--..--": ",", "..--..": "?",
+    ".----.": "'", "-..-.": "/", "-....-": "-",
+}
+# Morse: at least 12 symbols of dots and dashes (also "•", "–", "_"), letters split by one space,
+# words by " / ", " | " or several spaces.
+_MORSE = re.compile(r"(?<![\w.\-])[.\-•·–_]{1,7}(?:(?: {1,3}| ?[/|] ?)[.\-•·–_]{1,7}){11,}(?![\w.\-])")
+_MORSE_HINT = re.compile(r"[.\-–_][.\-–_•·]* [.\-–_•·]+ [.\-–_•·]")
+
+
+def _may_be_morse(text: str) -> bool:
+    """A readable Morse run holds a letter with both symbols."""
+    return (".-" in text or "-." in text) and _MORSE_HINT.search(text) is not None
+
+
 def _morse(run: str) -> str | None:
     run = run.translate(str.maketrans("•·–_", "..--"))
     words = re.split(r" ?[/|] ?| {2,}", run)
@@ -74,9 +70,15 @@ def _morse(run: str) -> str | None:
     return _readable(" ".join(out))
 
 
+_BINARY = re.compile(r"(?<![01])[01]{8}(?:[ ,]?[01]{8}){3,}(?![01])")
+
+
 def _binary(run: str) -> str | None:
     bits = re.sub(r"[ ,]", "", run)
     return _bytes(int(bits, 2).to_bytes(len(bits) // 8, "big"))
+
+
+_BASE32 = re.compile(r"(?<![A-Z2-7=])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9=])")
 
 
 def _base32(run: str) -> str | None:
@@ -85,6 +87,12 @@ def _base32(run: str) -> str | None:
         return _bytes(base64.b32decode(body + "=" * (-len(body) % 8)))
     except (binascii.Error, ValueError):
         return None
+
+
+# base85 (RFC 1924 / Python's b85) and Ascii85: long runs without spaces, of letters, digits and
+# punctuation, mixing all three (a word or a number cannot)
+_BASE85 = re.compile(r"(?:<~)?[0-9A-Za-z!#$%&()*+\-;<=>?@^_`{|}~]{20,}(?:~>)?")
+_ASCII85 = re.compile(r"<~[!-u\s]{10,}?~>")
 
 
 def _base85(run: str) -> str | None:
@@ -108,12 +116,27 @@ def _base85(run: str) -> str | None:
     return None
 
 
+# percent or \u escapes mixed with plain letters ("Ignore%20all%20previous..."): normalize reads
+# runs of escapes only
+_PERCENT_MIXED = re.compile(r"(?:[^\s%]*%[0-9A-Fa-f]{2}){3,}[^\s%]*")
+_UNI_MIXED = re.compile(r"(?:[^\s\\]*\\u[0-9A-Fa-f]{4}){3,}[^\s\\]*")
+
+
 def _percent(run: str) -> str | None:
     return _readable(unquote(run))
 
 
 def _uni(run: str) -> str | None:
     return _readable(re.sub(r"\\u([0-9A-Fa-f]{4})", lambda m: chr(int(m.group(1), 16)), run))
+
+
+_LETTERS_SPACED = re.compile(r"(?<!\S)(?:[A-Za-z0-9@.,'-](?: {1,3}| ?/ ?)){9,}[A-Za-z0-9@.,'-](?!\S)")
+
+
+def _may_be_spaced(text: str) -> bool:
+    """English words spaced out hold a lone "e" and a lone "t"."""
+    low = text.lower()
+    return (" e " in low or "e  " in low) and (" t " in low or "t  " in low)
 
 
 def _spaced(run: str) -> str | None:
@@ -124,13 +147,15 @@ def _spaced(run: str) -> str | None:
     return _readable(" ".join(w.replace(" ", "") for w in words))
 
 
-_DECODERS = (
-    ("morse", _MORSE, _morse),
-    ("binary", _BINARY, _binary),
-    ("base85", _ASCII85, _base85),
-    ("spaced", _LETTERS_SPACED, _spaced),
-    ("percent", _PERCENT_MIXED, _percent),
-    ("unicode_escape", _UNI_MIXED, _uni),
+#: Decoders for the whole text, each with a cheap test (substring look-ups) that rules it out before
+#: its pattern walks the text: every run that decodes to readable text passes it.
+_DECODERS: tuple[tuple[str, re.Pattern[str], Callable[[str], str | None], Callable[[str], bool]], ...] = (
+    ("morse", _MORSE, _morse, _may_be_morse),
+    ("binary", _BINARY, _binary, lambda text: "0110" in text or "0111" in text),  # an ASCII letter is 01xxxxxx
+    ("base85", _ASCII85, _base85, lambda text: "<~" in text),
+    ("spaced", _LETTERS_SPACED, _spaced, _may_be_spaced),
+    ("percent", _PERCENT_MIXED, _percent, lambda text: "%20" in text or "%2" in text),
+    ("unicode_escape", _UNI_MIXED, _uni, lambda text: "\\u00" in text),
 )
 #: base32 and base85 runs hold no space: they are looked for inside runs of 16 non-space characters
 _IN_LONG_RUNS = (("base32", _BASE32, _base32), ("base85", _BASE85, _base85))
@@ -139,39 +164,9 @@ _LONG_RUN = re.compile(r"\S{16,}")
 
 def more_payloads(text: str, limit: int = 8) -> list[HiddenPayload]:
     """Decode up to ``limit`` runs of ``text`` in the encodings above that turn out to be readable text."""
-    found: list[HiddenPayload] = []
-    for encoding, pattern, decode in _DECODERS:
-        if _may_hold(encoding, text):
-            found += _decoded(encoding, pattern, decode, text, 0, len(text))
-    for run in _LONG_RUN.finditer(text):
-        for encoding, pattern, decode in _IN_LONG_RUNS:
-            found += _decoded(encoding, pattern, decode, text, run.start(), run.end())
-    return found[:limit]
+    whole = (decode_runs(encoding, pattern, decode, text)
+             for encoding, pattern, decode, may_hold in _DECODERS if may_hold(text))
+    in_runs = (decode_runs(encoding, pattern, decode, text, run.start(), run.end())
+               for run in _LONG_RUN.finditer(text) for encoding, pattern, decode in _IN_LONG_RUNS)
+    return list(islice(chain.from_iterable(chain(whole, in_runs)), limit))
 
-
-def _decoded(encoding: str, pattern: re.Pattern[str], decode: Callable[[str], str | None], text: str,
-             start: int, end: int) -> list[HiddenPayload]:
-    out = []
-    for match in pattern.finditer(text, start, end):
-        decoded = decode(match.group())
-        if decoded is not None:
-            out.append(HiddenPayload(encoding, match.start(), match.end(), decoded))
-    return out
-
-
-def _may_hold(encoding: str, text: str) -> bool:
-    """Cheap tests (substring look-ups) that rule a decoder out before its pattern walks the text;
-    each is necessary for a match that decodes to readable text."""
-    if encoding == "morse":  # a readable Morse run holds a letter with both symbols
-        return (".-" in text or "-." in text) and _MORSE_HINT.search(text) is not None
-    if encoding == "binary":  # an ASCII letter is 01xxxxxx
-        return "0110" in text or "0111" in text
-    if encoding == "base85":
-        return "<~" in text
-    if encoding == "percent":
-        return "%20" in text or "%2" in text
-    if encoding == "unicode_escape":
-        return "\\u00" in text
-    # letters spaced apart: English words spaced out hold a lone "e" and a lone "t"
-    low = text.lower()
-    return (" e " in low or "e  " in low) and (" t " in low or "t  " in low)

@@ -44,9 +44,6 @@ _CAP_BEFORE = re.compile(rf"{_CAPW}{_SP}$")
 NUMBER_TYPE = re.compile(rf"\b{_NUM},?{_SP}$")
 TYPE_NAME = re.compile(rf"{_SP}(?:(?:de|du|des|la|le|l'|d'|da|do|dos|das|del){_SP}?)*{_W}(?:[ \t-]+{_CAPW}){{0,3}}")
 _WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'\u2019.]*")
-_DIGIT = re.compile(r"\d")
-_SPACE_DIGIT = re.compile(r"[ \t]\d")
-_WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
 
 CORES: tuple[tuple[re.Pattern[str], float], ...] = (
     # 1593 Pagari 18 (house number, one to three capitalised words, street number)
@@ -65,32 +62,26 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
 _CORE_NEEDS: tuple[tuple[str, bool], ...] = (("", False), ("box", True), ("fpo", True), ("he corner of ", False))
 _UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room")  # UNIT_STREET's first words
 
-#: "<word> <number>": a street when the word is a street suffix or ends like one (Koskikatu 25,
-#: Beiteveien 2, Stensås terrasse 38); up to two capitalised words before it join (Brucker
-#: Bundesstrasse 31). Checked in Python: one cheap pattern instead of a costly alternation.
-WORD_NUMBER = re.compile(
-    rf"\b({_W}){_SP}{_NUM}\b(?![:.]\d|[ \t]?[ap]\.?m\b|[ \t]?(?:%|percent|years?|days?|hours?|minutes?))"
-)
-LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
-
 UNIT = re.compile(
     r"[ \t]*,?[ \t]*(?:\n[ \t>]*)?(?i:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|room|rm\.?|#|box|"
     r"piano|bl\.|sc\.|ap\.|edif\.|depto\.|piso|puerta|interior|int\.|appartamento)"
     r"[ \t]*\d{1,5}[A-Za-z]?\b(?:[ \t]*(?:\d{1,4}[A-Za-z]?\b))?"
 )
-SAME_LINE = re.compile(
-    rf"[ \t]*,?[ \t]*(?:(?:{POSTCODE},?[ \t]+{_CITY})|{_CITY}(?:,?[ \t]+[A-Z]{{2,4}}\b)?(?:,?[ \t]+{POSTCODE}\b)?)"
-    rf"(?:[ \t]*\([A-Z]{{2}}\)|[ \t]*/[ \t]*[A-Z]{{2}}\b)?(?=[\s.,;!?)]|$)"
-)
+#: A place after a core, on its line or the next: a postcode then a city, or a city with a region
+#: code and a postcode after it; then a province in brackets or after a slash ("(MI)", "/ SP").
+_CODE_CITY = rf"{POSTCODE},?[ \t]+{_CITY}"
+_CITY_CODE = rf"{_CITY}(?:,?[ \t]+[A-Z]{{2,4}}\b)?(?:,?[ \t]+{POSTCODE}\b)?"
+_PROVINCE = r"(?:[ \t]*\([A-Z]{2}\)|[ \t]*/[ \t]*[A-Z]{2}\b)?"
+SAME_LINE = re.compile(rf"[ \t]*,?[ \t]*(?:(?:{_CODE_CITY})|{_CITY_CODE}){_PROVINCE}(?=[\s.,;!?)]|$)")
 SAME_LINE_CODE = re.compile(rf"[ \t]*,?[ \t]*(?:[A-Z]{{2,4}},?[ \t]+)?{POSTCODE}\b(?:[ \t]+{_CITY})?")
 NEXT_LINE = re.compile(
-    rf"[ \t]*\n[ \t>]*,?[ \t]*(?:{POSTCODE},?[ \t]+{_CITY}|{_CITY}(?:,?[ \t]+[A-Z]{{2,4}}\b)?"
-    rf"(?:,?[ \t]+{POSTCODE}\b)?|{POSTCODE})(?:[ \t]*\([A-Z]{{2}}\)|[ \t]*/[ \t]*[A-Z]{{2}}\b)?"
-    rf"(?=[ \t]*(?:\n|$|[.,;:!?)](?:\s|$))|[ \t]+[a-z])"
+    rf"[ \t]*\n[ \t>]*,?[ \t]*(?:{_CODE_CITY}|{_CITY_CODE}|{POSTCODE}){_PROVINCE}"
+    r"(?=[ \t]*(?:\n|$|[.,;:!?)](?:\s|$))|[ \t]+[a-z])"
 )
 _LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel|dear|payments?|re|subject)\b", I)
 _CITY_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _CONTINUES = re.compile(r"[ \t]+[a-z]")
+_DIGIT = re.compile(r"\d")
 
 
 def _extend(text: str, end: int) -> int:
@@ -157,6 +148,17 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
         name = TYPE_NAME.match(text, w.end())
         if number and name:
             yield Hit("STREET_ADDRESS", number.start(), _extend(text, name.end()), 0.75)
+
+
+#: "<word> <number>": a street when the word is a street suffix or ends like one (Koskikatu 25,
+#: Beiteveien 2, Stensås terrasse 38); up to two capitalised words before it join (Brucker
+#: Bundesstrasse 31). Checked in Python: one cheap pattern instead of a costly alternation.
+WORD_NUMBER = re.compile(
+    rf"\b({_W}){_SP}{_NUM}\b(?![:.]\d|[ \t]?[ap]\.?m\b|[ \t]?(?:%|percent|years?|days?|hours?|minutes?))"
+)
+LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
+_SPACE_DIGIT = re.compile(r"[ \t]\d")
+_WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
 
 
 def _word_number_start(text: str) -> int:
