@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlalchemy import Connection
 
-from charter.api.deps import Admin, Overseer, Reviewer, RuntimeDep
+from charter.api.deps import Admin, Overseer, RequestTime, Reviewer, RuntimeDep
 from charter.api.params import JsonBody, StatusFilter, UseCaseFilter
 from charter.oversight import assignment, scoring
 from charter.store.schema import utcnow
@@ -47,15 +47,13 @@ def list_teams(p: Reviewer, rt: RuntimeDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/review-teams", status_code=201)
-def create_team(body: TeamIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def create_team(body: TeamIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: assignment.create_team(
         c, p.tenant_id, body.name, description=body.description, members=body.members, actor=p.key_id, now=now))
 
 
 @router.post("/api/v1/review-teams/{name}/members")
-def add_member(name: str, body: MemberIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def add_member(name: str, body: MemberIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: assignment.add_member(c, p.tenant_id, name, body.member, actor=p.key_id, now=now))
 
 
@@ -76,8 +74,7 @@ def list_assignments(p: Reviewer, rt: RuntimeDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/review-assignments", status_code=201)
-def assign(body: AssignmentIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def assign(body: AssignmentIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: assignment.assign(c, p.tenant_id, **body.model_dump(), actor=p.key_id, now=now))
 
 
@@ -101,8 +98,7 @@ def list_samples(
 
 
 @router.post("/api/v1/samples/{sample_id}/claim")
-def claim_sample(sample_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def claim_sample(sample_id: str, p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: scoring.claim_sample(c, p, sample_id, now))
 
 

@@ -9,7 +9,7 @@ back-channel logout, whose credential is the signed logout token).
 
 A route takes its caller and the runtime as typed parameters, ``p: Builder, rt: RuntimeDep``: one alias
 per role group of :mod:`charter.principals.roles` that several routers use (a group one router alone
-uses is aliased there).
+uses is aliased there); a route that records a time takes the request's, ``now: RequestTime``.
 
 A bearer credential is an API key (``chk_...``) or, when single sign-on is configured
 (``CHARTER_OIDC_ISSUER``), a person's OpenID Connect token (a JWT) on the management API: both give a
@@ -17,6 +17,7 @@ A bearer credential is an API key (``chk_...``) or, when single sign-on is confi
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -29,6 +30,7 @@ from charter.identity.oidc import OidcVerifier, Person, looks_like_jwt, require_
 from charter.principals import roles as groups
 from charter.principals.keys import KeyCache
 from charter.runtime import Runtime
+from charter.store.schema import utcnow
 
 __all__ = [
     "PRINCIPAL",
@@ -40,6 +42,7 @@ __all__ = [
     "Caller",
     "Overseer",
     "RecordReader",
+    "RequestTime",
     "Reviewer",
     "RuntimeDep",
     "Staff",
@@ -52,6 +55,7 @@ __all__ = [
     "oidc_verifier",
     "person_for",
     "public",
+    "request_time",
     "require_roles",
     "roles",
     "takes_upload",
@@ -66,6 +70,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 def get_runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
+
+
+async def request_time() -> dt.datetime:
+    """When the request is handled: the one ``now`` a route's writes record (async, so no worker thread
+    is taken to read the clock)."""
+    return utcnow()
 
 
 def key_cache(rt: Runtime) -> KeyCache:
@@ -142,6 +152,8 @@ def require_roles(*allowed: str) -> Callable[[Request], Principal]:
 
 #: The runtime, as a route parameter: ``rt: RuntimeDep``.
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+#: The time of the request, as a route parameter: ``now: RequestTime`` (read once, before the route runs).
+RequestTime = Annotated[dt.datetime, Depends(request_time)]
 #: Any authenticated caller, whatever its role (the route decides what it may see).
 Caller = Annotated[Principal, Depends(authenticate)]
 

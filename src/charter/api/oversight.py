@@ -16,7 +16,18 @@ from pydantic import Field
 from sqlalchemy import Connection
 
 from charter import oversight
-from charter.api.deps import Admin, AppUser, Auditor, Caller, Overseer, RecordReader, Reviewer, RuntimeDep, Staff
+from charter.api.deps import (
+    Admin,
+    AppUser,
+    Auditor,
+    Caller,
+    Overseer,
+    RecordReader,
+    RequestTime,
+    Reviewer,
+    RuntimeDep,
+    Staff,
+)
 from charter.api.params import JsonBody, StatusFilter, UseCaseFilter
 from charter.api.responses import JSONResponse
 from charter.oversight.incidents import link_interactions
@@ -117,9 +128,8 @@ def review_status(review_id: str, p: Caller, rt: RuntimeDep) -> JSONResponse:
 
 
 @router.post("/v1/feedback", status_code=201)
-def submit_feedback(body: FeedbackIn, p: AppUser, rt: RuntimeDep) -> dict[str, Any]:
+def submit_feedback(body: FeedbackIn, p: AppUser, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     """Rate an answer, correct it, or appeal (an appeal opens a review item)."""
-    now = utcnow()
     return rt.writer.write(
         lambda c: oversight.submit_feedback(rt, c, p, oversight.Feedback(**body.model_dump()), now=now)
     )
@@ -134,9 +144,8 @@ def list_reviews(
 
 
 @router.post("/api/v1/reviews/next")
-def next_review(p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
+def next_review(p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     """Claim the oldest item you may review and show it; ``{"item": null}`` when the queue is empty."""
-    now = utcnow()
 
     def take(conn: Connection) -> dict[str, Any] | None:
         review_id = oversight.claim_next(conn, p, now)
@@ -151,8 +160,7 @@ def show_review(review_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
 
 
 @router.post("/api/v1/reviews/{review_id}/claim")
-def claim_review(review_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def claim_review(review_id: str, p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: oversight.claim(c, p, review_id, now))
 
 
@@ -195,9 +203,7 @@ def reject_review(review_id: str, body: RejectIn, p: Reviewer, decide: Decider) 
 
 # -- expert scoring ------------------------------------------------------------------------
 @router.post("/api/v1/samples/next")
-def next_sample(p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
-
+def next_sample(p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     def take(conn: Connection) -> dict[str, Any] | None:
         sample_id = oversight.claim_next_sample(conn, p, now)
         return None if sample_id is None else oversight.show_sample(rt, conn, p.tenant_id, sample_id)
@@ -211,8 +217,7 @@ def show_sample(sample_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
 
 
 @router.post("/api/v1/samples/{sample_id}/score")
-def score_sample(sample_id: str, body: ScoreIn, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def score_sample(sample_id: str, body: ScoreIn, p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: oversight.score_sample(c, p, sample_id, **body.model_dump(), now=now))
 
 
@@ -225,8 +230,7 @@ def list_incidents(
 
 
 @router.post("/api/v1/incidents", status_code=201)
-def open_incident(body: IncidentIn, p: Reviewer, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def open_incident(body: IncidentIn, p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(
         lambda c: oversight.open_incident(
             c, p.tenant_id, oversight.IncidentReport(**body.model_dump()), actor=p.key_id, now=now
@@ -240,8 +244,9 @@ def show_incident(incident_id: str, p: Overseer, rt: RuntimeDep) -> dict[str, An
 
 
 @router.patch("/api/v1/incidents/{incident_id}")
-def update_incident(incident_id: str, body: IncidentPatch, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def update_incident(
+    incident_id: str, body: IncidentPatch, p: Admin, rt: RuntimeDep, now: RequestTime
+) -> dict[str, Any]:
     changes = body.model_dump(exclude_none=True, exclude={"interaction_ids"})
 
     def change(conn: Connection) -> dict[str, Any]:
@@ -254,8 +259,7 @@ def update_incident(incident_id: str, body: IncidentPatch, p: Admin, rt: Runtime
 
 
 @router.post("/api/v1/incidents/{incident_id}/close")
-def close_incident(incident_id: str, body: CloseIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def close_incident(incident_id: str, body: CloseIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(
         lambda c: oversight.close_incident(c, p.tenant_id, incident_id, **body.model_dump(), actor=p.key_id, now=now)
     )
@@ -277,9 +281,8 @@ def list_suspensions(p: Auditor, rt: RuntimeDep) -> list[dict[str, Any]]:
 
 
 @router.post("/api/v1/usecases/{name}/resume")
-def resume_use_case(name: str, body: ResumeIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
+def resume_use_case(name: str, body: ResumeIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     """Switch a (suspended) use case back on; recorded with the admin and the reason."""
-    now = utcnow()
     result = rt.writer.write(
         lambda c: oversight.resume(c, p.tenant_id, name, actor=p.key_id, reason=body.reason, now=now)
     )

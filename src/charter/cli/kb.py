@@ -16,6 +16,7 @@ from charter.errors import InvalidRequest
 from charter.knowledge import service
 from charter.knowledge.retrieve import MODES, Mode
 from charter.policy import service as policy
+from charter.runtime import Runtime
 from charter.secretstore import secret_name_refusal
 
 app = typer.Typer(help="Knowledge bases: ingestion, versions, retrieval, lineage.", no_args_is_help=True)
@@ -148,10 +149,12 @@ def query(
     json_output: JsonFlag = False,
 ) -> None:
     """Ranked chunks with scores and citations."""
-    with open_runtime(json_output) as rt:
-        tenant_id = tenant_id_of(rt, tenant)
+
+    def ask(rt: Runtime, tenant_id: str) -> list[knowledge.Hit]:
         operator = Principal(key_id="cli", tenant_id=tenant_id, tenant=tenant, role="admin", use_case=None)
-        hits = knowledge.query(rt, operator, [name], text, top_k=top_k, mode=_mode(mode))
+        return knowledge.query(rt, operator, [name], text, top_k=top_k, mode=_mode(mode))
+
+    hits = run_once(tenant, json_output, ask)
     data = [{**h.as_dict(), "citation": h.citation(f"[{i}]")} for i, h in enumerate(hits, start=1)]
     emit(
         data,
