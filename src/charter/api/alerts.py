@@ -16,7 +16,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from charter.api.deps import Admin, Overseer, RecordReader, RuntimeDep
+from charter.api.deps import Admin, Overseer, RecordReader, RequestTime, RuntimeDep
 from charter.api.params import UseCaseFilter
 from charter.errors import InvalidRequest
 from charter.monitor import cost
@@ -25,7 +25,6 @@ from charter.monitor.alerts.silences import create_silence, expire_silence, list
 from charter.monitor.alerts.state import list_alerts
 from charter.monitor.budgets import close_meter
 from charter.runtime import Runtime
-from charter.store.schema import utcnow
 
 __all__ = ["router", "setup"]
 
@@ -52,14 +51,16 @@ def alerts(
 
 @router.get("/api/v1/alerts/silences")
 def silences(
-    p: Overseer, rt: RuntimeDep, all_: bool = Query(False, alias="all", description="Include ended silences.")
+    p: Overseer,
+    rt: RuntimeDep,
+    now: RequestTime,
+    all_: bool = Query(False, alias="all", description="Include ended silences."),
 ) -> list[dict[str, Any]]:
-    return rt.read(lambda conn: list_silences(conn, p.tenant_id, utcnow(), include_ended=all_))
+    return rt.read(lambda conn: list_silences(conn, p.tenant_id, now, include_ended=all_))
 
 
 @router.post("/api/v1/alerts/silences", status_code=201)
-def silence(body: SilenceIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def silence(body: SilenceIn, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(
         lambda c: create_silence(
             c, p.tenant_id, matchers=body.matchers, duration=body.for_, reason=body.reason, actor=p.key_id, now=now
@@ -68,8 +69,7 @@ def silence(body: SilenceIn, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
 
 
 @router.delete("/api/v1/alerts/silences/{silence_id}")
-def unsilence(silence_id: str, p: Admin, rt: RuntimeDep) -> dict[str, Any]:
-    now = utcnow()
+def unsilence(silence_id: str, p: Admin, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
     return rt.writer.write(lambda c: expire_silence(c, p.tenant_id, silence_id, actor=p.key_id, now=now))
 
 
@@ -91,12 +91,12 @@ def _day(value: str | None, default: dt.datetime, param: str) -> dt.datetime:
 def spend(
     p: RecordReader,
     rt: RuntimeDep,
+    now: RequestTime,
     since: str | None = Query(default=None, max_length=32, description="ISO date; default 30 days ago."),
     until: str | None = Query(default=None, max_length=32, description="ISO date (exclusive); default now."),
     use_case: UseCaseFilter = None,
     group_by: list[Literal["tenant", "use_case", "model", "day"]] = Query(default=list(cost.GROUPS)),
 ) -> list[dict[str, Any]]:
-    now = utcnow()
     start = _day(since, now - dt.timedelta(days=30), "since")
     end = _day(until, now, "until")
     with rt.engine.connect() as conn:
@@ -111,8 +111,10 @@ def spend(
 
 
 @router.get("/api/v1/cost/report/{use_case}")
-def report(use_case: str, p: RecordReader, rt: RuntimeDep, days: int = Query(30, ge=1, le=366)) -> dict[str, Any]:
-    return rt.read(lambda conn: cost.use_case_report(conn, p.tenant_id, use_case, now=utcnow(), days=days))
+def report(
+    use_case: str, p: RecordReader, rt: RuntimeDep, now: RequestTime, days: int = Query(30, ge=1, le=366)
+) -> dict[str, Any]:
+    return rt.read(lambda conn: cost.use_case_report(conn, p.tenant_id, use_case, now=now, days=days))
 
 
 def setup(app: FastAPI) -> None:
