@@ -38,9 +38,18 @@ come back; ``question_pii``: the caller's own identifier, which must not reach t
 on; test4 was the held-out split of engine 2.2, scored once with ``--final`` (then spent: its failures
 were fixed). **test5** (benchmarks/data/benign_utility_test5.jsonl; 115 questions from countries the
 other splits barely use, plus 20 personal-data items) was written before engine 2.3's changes and is
-their held-out split, scored once, at the end (06 Dec 2026 07:53 UTC; now spent).
+their held-out split, scored once, at the end (06 Dec 2026 07:53 UTC; now spent). **test6**
+(benchmarks/data/benign_utility_test6.jsonl; 144 questions from about 65 countries and territories
+none of the other splits names, plus 26 personal-data items, some where a bare name is the leak)
+was written before ``pii_leak``'s ``names`` option and is its held-out split, scored once.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
+
+Variants of the strong arm, asked the same questions in the same run (a row each in the tables):
+``--names-all`` adds one whose ``pii_leak`` counts every name (``options: {names: all}``, the
+behaviour before that option); ``--baseline-src DIR`` adds one served by the charter in another
+checkout's ``src`` folder (``/tmp/head/src``: a pristine HEAD), run with this virtual environment
+(``PYTHONPATH``) in a data directory of its own.
 """
 
 from __future__ import annotations
@@ -69,7 +78,8 @@ import guard_traffic as traffic  # noqa: E402
 
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
-WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl" for name in ("test2", "test3", "test4", "test5")}
+WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
+           for name in ("test2", "test3", "test4", "test5", "test6")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
@@ -90,51 +100,68 @@ def split(items: list[Any], which: str) -> list[Any]:
     return [x for i, x in enumerate(items) if (i in half) == (which == "dev")]
 
 
-def arm_charter(name: str, model: str) -> str:
+def arm_charter(name: str, model: str, pii_leak_options: str = "") -> str:
+    """The demo charter for an arm; ``pii_leak_options`` (``"names: all"``) is added to its
+    ``pii_leak`` guard."""
     from charter.bootstrap import DEMO_CHARTER
 
     text = DEMO_CHARTER.replace("name: helpdesk\n", f"name: {name}\n")
+    if pii_leak_options:
+        text = text.replace("pii_leak: {action: redact}",
+                            f"pii_leak: {{action: redact, options: {{{pii_leak_options}}}}}")
     text = text.replace("models: [smollm2]", f"models: [{model}]")
     text = re.sub(r"rate_limits: \{[^}]*\}", "rate_limits: {requests_per_minute: 100000, tokens_per_minute: 100000000}",
                   text)
     return text
 
 
-class Gateway:
-    """``charter init``, the arms' use cases and keys, ``charter serve`` on a free port."""
+#: The strong arm's variant with ``pii_leak``'s ``names: all`` (every name the engine finds counts).
+NAMES_ALL = "strong, names: all"
 
-    def __init__(self, upstream_url: str, embedded: bool) -> None:
+
+class Gateway:
+    """``charter init``, the arms' use cases and keys, ``charter serve`` on a free port. ``src``: run
+    the charter of another checkout's ``src`` folder (a pristine HEAD: the baseline arm) with this
+    virtual environment."""
+
+    def __init__(self, upstream_url: str, embedded: bool, names_all: bool = False, src: Path | None = None,
+                 tag: str = "charter") -> None:
         self.procs = go.Processes()
         self.data_dir = Path(tempfile.mkdtemp(prefix="charter-utility-"))
         go.WORK.mkdir(exist_ok=True)
         self.env = {**os.environ, "CHARTER_DATA_DIR": str(self.data_dir),
                     "CHARTER_OUTBOUND_ALLOW": '["http://127.0.0.1:*"]', "CHARTER_LOG_LEVEL": "warning",
                     "CHARTER_EMBEDDED_MODEL": "smollm2" if embedded else "none"}
+        if src is not None:
+            self.env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src.resolve()), os.environ.get("PYTHONPATH")]))
+        self.tag = tag
         try:
-            self._setup(upstream_url, embedded)
+            self._setup(upstream_url, embedded, names_all)
         except BaseException:
             self.stop()
             raise
 
-    def _setup(self, upstream_url: str, embedded: bool) -> None:
+    def _setup(self, upstream_url: str, embedded: bool, names_all: bool) -> None:
         go._charter_json(["init"], self.env)
         go._charter_json(["models", "add", "strong", "--provider", "openai", "--endpoint", upstream_url,
                           "--region", "local", "--classification", "secret"], self.env)
-        arms = [("strong", "strong")] + ([("embedded", "smollm2")] if embedded else [])
+        arms = ([("strong", "strong", "")] + ([("strong-names-all", "strong", "names: all")] if names_all else [])
+                + ([("embedded", "smollm2", "")] if embedded else []))
         self.keys: dict[str, str] = {}
-        for name, model in arms:
+        for name, model, options in arms:
             path = self.data_dir / f"{name}.yaml"
-            path.write_text(arm_charter(name, model))
+            path.write_text(arm_charter(name, model, options))
             go._charter_json(["usecases", "apply", str(path)], self.env)
             self.keys[name] = str(go._charter_json(["keys", "create", "--use-case", name, "--role", "app"],
                                                    self.env)["key"])
         self.port = go.free_port()
-        self.proc = self.procs.start("benign-utility-charter", [str(go.charter_bin()), "serve", "--host", "127.0.0.1",
-                                                                 "--port", str(self.port)], self.env, ROOT)
+        self.proc = self.procs.start(f"benign-utility-{self.tag}", [str(go.charter_bin()), "serve", "--host",
+                                                                    "127.0.0.1", "--port", str(self.port)],
+                                     self.env, ROOT)
 
     def ask(self, client: Any, arm: str, messages: list[dict[str, str]], **extra: Any) -> Any:
         return client.post(f"http://127.0.0.1:{self.port}/v1/chat/completions",
-                           json={"model": "strong" if arm == "strong" else "smollm2", "messages": messages, **extra},
+                           json={"model": "smollm2" if arm == "embedded" else "strong", "messages": messages, **extra},
                            headers={"authorization": f"Bearer {self.keys[arm]}"}, timeout=120)
 
     def wait(self, client: Any) -> None:
@@ -143,7 +170,7 @@ class Gateway:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"charter serve exited; see {go.WORK}/benign-utility-charter.log")
+                raise SystemExit(f"charter serve exited; see {go.WORK}/benign-utility-{self.tag}.log")
             try:
                 if client.get(f"http://127.0.0.1:{self.port}/readyz", timeout=2).status_code == 200:
                     return
@@ -192,6 +219,23 @@ def _missed(pair: dict[str, Any], verdict: str, returned: str, asked: str) -> li
     return missed + [v for v in pair.get("question_pii", []) if v in asked]
 
 
+def _strong_case(client: Any, gateway: Gateway, use_case: str, variant: str, upstream: Any,
+                 pair: dict[str, Any], messages: list[dict[str, str]]) -> dict[str, Any]:
+    """Ask the strong arm (or one of its variants) one question and judge what came back."""
+    before = len(upstream.requests)
+    verdict, text = outcome(gateway.ask(client, use_case, messages), pair["answer"])
+    sent = upstream.requests[before:]
+    asked = sent[-1]["body"]["messages"][-1]["content"] if sent else ""
+    if verdict == "kept" and sent and asked != pair["question"]:
+        verdict, text = "question changed", asked
+    case = {"arm": "strong", "variant": variant, "question": pair["question"], "outcome": verdict, "returned": text,
+            "what": _what(pair["question"] if verdict == "question changed" else pair["answer"], text)}
+    if "leak" in pair:
+        case["arm"] = "personal data"
+        case["missed"] = _missed(pair, verdict, text, asked)
+    return case
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
     from tests.support.upstream import ScriptedUpstream
@@ -200,27 +244,25 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     prompt_split = "test" if args.split in WRITTEN else args.split
     prompts = [p["text"] for p in traffic.load_benign(prompt_split) if p["kind"] == "system_prompt"]
     upstream = ScriptedUpstream().start()
-    gateway = Gateway(upstream.url, args.embedded > 0)
+    gateway = Gateway(upstream.url, args.embedded > 0, names_all=args.names_all)
+    # (variant, gateway, use case): the strong arm, then the variants asked the same questions
+    strong = [("", gateway, "strong")] + ([(NAMES_ALL, gateway, "strong-names-all")] if args.names_all else [])
     cases: list[dict[str, Any]] = []
     try:
+        if args.baseline_src:
+            baseline = Gateway(upstream.url, False, src=Path(args.baseline_src), tag="baseline")
+            gateway.procs.procs += baseline.procs.procs  # stopped with the arm's
+            gateway.procs.cleanup.append(baseline.data_dir)
+            strong.insert(0, (f"strong, baseline {args.baseline_label}", baseline, "strong"))
         with httpx.Client() as client:
-            gateway.wait(client)
+            for _, each, _ in strong:
+                each.wait(client)
             for i, pair in enumerate(pairs):
                 messages = [{"role": "system", "content": pair.get("system") or prompts[i % len(prompts)]},
                             {"role": "user", "content": pair["question"]}]
                 upstream.reply = pair["answer"]
-                before = len(upstream.requests)
-                verdict, text = outcome(gateway.ask(client, "strong", messages), pair["answer"])
-                sent = upstream.requests[before:]
-                asked = sent[-1]["body"]["messages"][-1]["content"] if sent else ""
-                if verdict == "kept" and sent and asked != pair["question"]:
-                    verdict, text = "question changed", asked
-                case = {"arm": "strong", "question": pair["question"], "outcome": verdict, "returned": text,
-                        "what": _what(pair["question"] if verdict == "question changed" else pair["answer"], text)}
-                if "leak" in pair:
-                    case["arm"] = "personal data"
-                    case["missed"] = _missed(pair, verdict, text, asked)
-                cases.append(case)
+                for variant, each, use_case in strong:
+                    cases.append(_strong_case(client, each, use_case, variant, upstream, pair, messages))
             benign = [pair for pair in pairs if "leak" not in pair]
             for pair in benign[: args.embedded]:
                 messages = [{"role": "user", "content": pair["question"]}]
@@ -228,46 +270,61 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                                     temperature=0), None)
                 if verdict == "kept" and PLACEHOLDER.search(text):
                     verdict = "changed"
-                cases.append({"arm": "embedded", "question": pair["question"], "outcome": verdict, "returned": text,
-                              "what": ", ".join(PLACEHOLDER.findall(text))})
+                cases.append({"arm": "embedded", "variant": "", "question": pair["question"], "outcome": verdict,
+                              "returned": text, "what": ", ".join(PLACEHOLDER.findall(text))})
     finally:
         gateway.stop()
         upstream.stop()
     return {"split": args.split, "cases": cases}
 
 
+def _variants(cases: list[dict[str, Any]]) -> list[str]:
+    """The strong arm's variants in the order they were asked ("" is the arm itself)."""
+    return list(dict.fromkeys(c.get("variant", "") for c in cases if c["arm"] != "embedded"))
+
+
 def render(report: dict[str, Any]) -> str:
     split_name = report["split"]
+    options = "".join(f" {flag}" for flag in report.get("flags", []))
     lines = [f"## Benign utility through the gateway, the demo helpdesk's five guards ({split_name} split)\n",
              f"Command: `.venv/bin/python benchmarks/benign_utility.py --split {split_name}"
-             f"{' --final' if split_name != 'dev' else ''} --embedded {report['embedded']}"
+             f"{' --final' if split_name != 'dev' else ''} --embedded {report['embedded']}{options}"
              f"{' --write' if report.get('write') else ''}`\n",
              f"Measured {time.strftime('%d %b %Y %H:%M UTC', time.gmtime())}, load {report.get('load', '?')}; "
              f"{report.get('note', '')}\n",
              "| arm | questions | kept | refused | withheld | changed | question changed | lost or changed |",
              "|---|---|---|---|---|---|---|---|"]
-    for arm in ("strong", "embedded"):
-        chosen = [c for c in report["cases"] if c["arm"] == arm]
+    variants = _variants(report["cases"])
+    arms = [("strong", v) for v in variants] + [("embedded", "")]
+    for arm, variant in arms:
+        chosen = [c for c in report["cases"] if c["arm"] == arm and c.get("variant", "") == variant]
         if not chosen:
             continue
         count = {k: sum(c["outcome"] == k for c in chosen) for k in ("kept", "refused", "withheld", "changed",
                                                                       "question changed")}
         lost = len(chosen) - count["kept"]
-        lines.append(f"| {arm} | {len(chosen)} | {count['kept']} | {count['refused']} | {count['withheld']} | "
-                     f"{count['changed']} | {count['question changed']} | {lost} ({lost / len(chosen):.3f}) |")
+        lines.append(f"| {variant or arm} | {len(chosen)} | {count['kept']} | {count['refused']} | "
+                     f"{count['withheld']} | {count['changed']} | {count['question changed']} | "
+                     f"{lost} ({lost / len(chosen):.3f}) |")
     private = [c for c in report["cases"] if c["arm"] == "personal data"]
     if private:
-        missed = [c for c in private if c["missed"]]
         lines += ["\nAnswers that hold a private person's data (a caseworker's mobile, another citizen's SSN) or "
-                  "questions that give the caller's own identifier: the guards must act on each.\n",
-                  "| items | acted on every value | missed a value |", "|---|---|---|",
-                  f"| {len(private)} | {len(private) - len(missed)} | {len(missed)} |"]
-        lines += [f"- missed: {c['question']!r}: {', '.join(c['missed'])}" for c in missed]
+                  "questions that give the caller's own identifier: the guards must act on each.\n"]
+        lines += (["| arm | items | acted on every value | missed a value |", "|---|---|---|---|"] if len(variants) > 1
+                  else ["| items | acted on every value | missed a value |", "|---|---|---|"])
+        for variant in variants:
+            mine = [c for c in private if c.get("variant", "") == variant]
+            missed = len([c for c in mine if c["missed"]])
+            row = f"| {len(mine)} | {len(mine) - missed} | {missed} |"
+            lines.append(f"| {variant or 'strong'} {row}" if len(variants) > 1 else row)
+        for variant in variants:
+            lines += [f"- missed{f' ({variant})' if variant else ''}: {c['question']!r}: {', '.join(c['missed'])}"
+                      for c in private if c.get("variant", "") == variant and c["missed"]]
     lost_cases = [c for c in report["cases"] if c["outcome"] != "kept" and c["arm"] != "personal data"]
     if lost_cases:
         lines.append("\nEach question that lost or changed its answer:\n")
-        lines += [f"- {c['arm']}, {c['outcome']}: {c['question']!r}: {c['what'] or c['returned'][:160]}"
-                  for c in lost_cases]
+        lines += [f"- {c.get('variant') or c['arm']}, {c['outcome']}: {c['question']!r}: "
+                  f"{c['what'] or c['returned'][:160]}" for c in lost_cases]
     return "\n".join(lines) + "\n"
 
 
@@ -279,12 +336,20 @@ def main() -> int:
     ap.add_argument("--show", action="store_true", help="print every case as JSON")
     ap.add_argument("--write", action="store_true", help=f"write the split's section into {RESULTS.name}")
     ap.add_argument("--note", default="", help="a line printed under the command (how often the split was scored)")
+    ap.add_argument("--names-all", action="store_true",
+                    help="also ask every question of a strong arm whose pii_leak counts every name (names: all)")
+    ap.add_argument("--baseline-src", default="",
+                    help="also ask every question of a strong arm served by the charter in this src folder (a "
+                         "pristine checkout's, e.g. HEAD's), with this virtual environment, in the same run")
+    ap.add_argument("--baseline-label", default="HEAD", help="the baseline arm's name in the tables")
     args = ap.parse_args()
     if args.split != "dev" and not args.final:
         raise SystemExit("the test splits are scored once, at the end: add --final")
     load = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else "?"
     report = run(args)
-    report.update(embedded=args.embedded, write=args.write, load=load, note=args.note)
+    flags = (["--names-all"] if args.names_all else []) + (
+        [f"--baseline-src {args.baseline_src} --baseline-label {args.baseline_label}"] if args.baseline_src else [])
+    report.update(embedded=args.embedded, write=args.write, load=load, note=args.note, flags=flags)
     if args.show:
         print(json.dumps(report["cases"], indent=1), file=sys.stderr)
     section = render(report)

@@ -16,6 +16,17 @@ body by its acronym and no person ("complain to PROFECO or call 55 5568 8722") -
 "personal", "private" or "mobile" line is someone's --, and an e-mail address whose local part is a
 role ("info@", "enquiries@", "help@", "support@", ...).
 
+A name (PERSON) counts only when something in the answer ties it to a person (``options.names:
+corroborated``, the default): a personal title or a role just before it ("Mr", "Dr", "Officer",
+"your neighbour", "the caseworker,"), "my/his/her name is" or "in the name of" before it, a
+possessive with a personal datum after it ("John Smith's SSN"), the next sentence opening with
+"He"/"She"/"His"/"Her", or another personal datum of the leak set in its sentence (a phone that is
+not a public line, a personal e-mail, a street address, an identifier, a date of birth). Answers
+name public bodies and programmes all the time, in every language, and no word list tells them all
+from people: a name that nothing ties to a person is not counted. ``names: all`` counts every name
+the engine finds (the behaviour before this option). Identifiers, e-mails, phones, street
+addresses and dates of birth count on their own either way.
+
 ``options.entities`` / ``options.skip_entities`` change the set and ``options.public_bodies`` adds
 names, as for ``pii``.
 """
@@ -34,7 +45,7 @@ from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import word_list
 from charter.guards.pii.quasi import is_birth_date
 
-__all__ = ["DEFAULT_LEAK_TYPES", "PiiLeakGuard", "make_guard"]
+__all__ = ["DEFAULT_LEAK_TYPES", "NAME_POLICIES", "PiiLeakGuard", "make_guard", "name_policy"]
 
 DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
     "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
@@ -111,6 +122,85 @@ def _public(text: str, hit: Hit, people: list[Hit]) -> bool:
     return False
 
 
+#: ``options.names``: a name counts when tied to a person (the default), or every name.
+NAME_POLICIES = ("corroborated", "all")
+def _any_of(phrases: str) -> str:
+    """A group matching any of the comma-separated ``phrases`` (a space in one matches any spaces)."""
+    return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases.split(",") if p.strip()) + ")"
+
+
+#: A personal title ("Ms", "Dr.", "Officer", "Señora") right before a name, or opening the name's
+#: span (the engine keeps "Officer Maria Lopez" whole at a sentence's start).
+_TITLES = _any_of("""
+    Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame, Rev, Mme, Mlle, Herr, Frau, Sr, Sra, Srta, Señor, Señora, Doña,
+    Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge
+""") + r"\.?\s+"
+_TITLE_BEFORE = re.compile(rf"\b{_TITLES}$")
+_TITLE_OPENING = re.compile(_TITLES)
+#: A person's role or relation ("your neighbour", "the caseworker,", "My brother is"), "her name is"
+#: or "in the name of" right before a name.
+_PERSONS = _any_of("""
+    neighbour, neighbor, brother, sister, mother, father, son, daughter, husband, wife, partner, ex-husband,
+    ex-wife, ex-partner, child, parent, uncle, aunt, cousin, grandmother, grandfather, friend, colleague, boss,
+    employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, adviser,
+    advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
+    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver
+""")
+_ROLE_BEFORE = re.compile(
+    rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
+    rf"{_PERSONS}(?:\s*,|\s+(?:is|was))?|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?"
+    r"name\s*(?:is|was|:)|in\s+the\s+name\s+of)\s+$",
+    re.IGNORECASE,
+)
+#: "Marcus Delaney's SSN", "Ana's date of birth": the name given as the owner of a personal datum
+#: (the engine's span may already hold the "'s"), :func:`_owner_of_a_datum`.
+_POSSESSIVE_END = re.compile(r"['\u2019]s?$")
+_POSSESSIVE_AFTER = re.compile(r"['\u2019]s?")
+_DATUM_AFTER = re.compile(r"\s+" + _any_of("""
+    home number, home phone number, home address, home e-mail, home email, personal number, personal phone number,
+    personal address, personal e-mail, personal email, private number, private phone number, private address,
+    private e-mail, private email, mobile, mobile number, mobile phone, cell phone, cellphone, direct line,
+    SSN, SIN, social security number, social security, date of birth, birth date, birthdate, birthday, DOB,
+    passport, passport number, national ID, national identity number, ID number, bank account, bank details,
+    account number, card number, medical record, medical records, medical file, medical history, diagnosis,
+    salary, criminal record
+""") + r"\b", re.IGNORECASE)
+#: A sentence that opens with "He", "She", "His", "Her": its subject is the person just named.
+_PRONOUN_OPENING = re.compile(r"\s*(?:He|She|His|Her|Him)\b")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+
+
+def name_policy(options: dict[str, Any]) -> str:
+    """A charter's ``options.names`` (``corroborated`` when not given); ``ValueError`` when malformed."""
+    value = options.get("names", "corroborated")
+    if value not in NAME_POLICIES:
+        raise ValueError(f"pii_leak option 'names' must be one of {', '.join(NAME_POLICIES)}, not {value!r}")
+    return str(value)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence holding ``text[start:end]``."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
+    after = _SENTENCE_END.search(text, end)
+    return (before[-1] if before else 0), (after.end() if after else len(text))
+
+
+def _owner_of_a_datum(text: str, hit: Hit) -> bool:
+    """"Marcus Delaney's SSN": the name given as the owner of a personal datum."""
+    owner = _POSSESSIVE_END.search(text, hit.start, hit.end) or _POSSESSIVE_AFTER.match(text, hit.end)
+    return owner is not None and _DATUM_AFTER.match(text, owner.end()) is not None
+
+
+def _tied_to_a_person(text: str, hit: Hit, data: list[Hit]) -> bool:
+    """Whether the name at ``hit`` is given as a person's: see the module's docstring."""
+    before = text[max(0, hit.start - 40):hit.start]
+    if (_TITLE_BEFORE.search(before) or _TITLE_OPENING.match(text, hit.start) or _ROLE_BEFORE.search(before)
+            or _owner_of_a_datum(text, hit)):
+        return True
+    start, end = _sentence(text, hit.start, hit.end)
+    return any(start <= d.start < end for d in data) or _PRONOUN_OPENING.match(text, end) is not None
+
+
 class PiiLeakGuard:
     name = "pii_leak"
     directions: tuple[Direction, ...] = ("output",)
@@ -118,11 +208,12 @@ class PiiLeakGuard:
 
     def __init__(self, engine: PiiEngine | None = None) -> None:
         self.engine = engine or PiiEngine()
-        self.version = f"charter-pii-leak/{self.engine.version}"
+        self.version = f"charter-pii-leak/{self.engine.version}+names"
 
     def check_options(self, options: dict[str, Any]) -> None:
         """Raise ``ValueError`` when a charter's options for this guard are malformed."""
         pii_options(options, DEFAULT_LEAK_TYPES)
+        name_policy(options)
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
@@ -132,10 +223,11 @@ class PiiLeakGuard:
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)
-        findings = [
-            Finding(self.name, h.type, h.start, h.end, h.score, self.version)
-            for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known
-        ]
+        leaks = [h for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known]
+        if name_policy(context.options) == "corroborated":
+            data = [h for h in leaks if h.type != "PERSON"]
+            leaks = [h for h in leaks if h.type != "PERSON" or _tied_to_a_person(text, h, data)]
+        findings = [Finding(self.name, h.type, h.start, h.end, h.score, self.version) for h in leaks]
         score = max((f.score for f in findings), default=0.0)
         return GuardResult(findings=findings, verdict="flag" if findings else "pass", score=score)
 

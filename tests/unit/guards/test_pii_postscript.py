@@ -11,7 +11,8 @@ from charter.guards.pii_leak import PiiLeakGuard
 
 
 def people(text: str) -> list[str]:
-    result = PiiLeakGuard().scan(text, GuardContext(direction="output"))
+    """The names the engine finds in an answer (``names: all``: every name counts, tied to a person or not)."""
+    result = PiiLeakGuard().scan(text, GuardContext(direction="output", options={"names": "all"}))
     return [text[f.start:f.end] for f in result.findings if f.type == "PERSON"]
 
 
