@@ -118,14 +118,8 @@ def set_suite(
         if where is not None:  # a YAML .inf from the CLI, or 1e999 in JSON
             raise InvalidRequest(f"{where} must be a finite number (not NaN or infinity)", code="invalid_value",
                                  param=name)
-    values = {
-        "dataset_id": ds.id,
-        "evaluators": specs,
-        "thresholds": checked,
-        "params": dict(params or {}),
-        "updated_by": actor,
-        "updated_at": utcnow(),
-    }
+    suite = {"dataset_id": ds.id, "evaluators": specs, "thresholds": checked, "params": dict(params or {})}
+    values = {**suite, "updated_by": actor, "updated_at": utcnow()}
     existing = conn.execute(
         select(eval_suites.c.id).where(eval_suites.c.tenant_id == tenant_id, eval_suites.c.use_case_id == uc_id)
     ).scalar_one_or_none()
@@ -139,13 +133,7 @@ def set_suite(
         actor=actor,
         action="eval.suite_set",
         subject=f"use_case:{use_case}",
-        event={
-            "dataset_id": ds.id,
-            "dataset": f"{ds.name}@{ds.version}",
-            "evaluators": specs,
-            "thresholds": checked,
-            "params": dict(params or {}),
-        },
+        event={**suite, "dataset": f"{ds.name}@{ds.version}"},
     )
     return get_suite(conn, tenant_id, use_case).as_dict()
 

@@ -16,6 +16,11 @@ from charter.store.types import actor, digest, loose_ref, ref, stamp, status, ti
 __all__ = ["kb_chunks", "kb_citations", "kb_documents", "kb_vectors", "kb_versions", "knowledge_bases"]
 
 
+def _kb_ref() -> Column[str]:
+    """The knowledge base a row belongs to: the row is deleted with it."""
+    return ref("kb_id", "knowledge_bases.id", ondelete="CASCADE")
+
+
 knowledge_bases = tenant_table(
     "knowledge_bases",
     Column("name", String(64), nullable=False),
@@ -37,7 +42,7 @@ knowledge_bases = tenant_table(
 
 kb_versions = tenant_table(
     "kb_versions",
-    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
+    _kb_ref(),
     Column("version", Integer, nullable=False),
     Column("kind", String(16), nullable=False),  # ingest | delete | retention | rebuild
     Column("documents_added", JSON, nullable=False),
@@ -52,7 +57,7 @@ kb_versions = tenant_table(
 
 kb_documents = tenant_table(
     "kb_documents",
-    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
+    _kb_ref(),
     Column("source_uri", String(1000), nullable=False),
     Column("filename", String(300), nullable=False),
     Column("media_type", String(100), nullable=False),
@@ -79,7 +84,7 @@ kb_documents = tenant_table(
 
 kb_chunks = tenant_table(
     "kb_chunks",
-    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
+    _kb_ref(),
     ref("document_id", "kb_documents.id", ondelete="CASCADE"),
     Column("ordinal", Integer, nullable=False),
     Column("text", Text, nullable=False),
@@ -98,7 +103,7 @@ kb_chunks = tenant_table(
 kb_vectors = tenant_table(
     "kb_vectors",
     ref("chunk_id", "kb_chunks.id", ondelete="CASCADE", primary_key=True),
-    ref("kb_id", "knowledge_bases.id", ondelete="CASCADE"),
+    _kb_ref(),
     Column("embedder", String(64), nullable=False),
     Column("dim", Integer, nullable=False),
     Column("vector", LargeBinary, nullable=False),  # float32, L2-normalised

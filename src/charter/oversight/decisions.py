@@ -8,7 +8,7 @@ import datetime as dt
 import difflib
 from typing import Any, Literal
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
 from charter import ledger
 from charter.domain import Principal
@@ -17,6 +17,7 @@ from charter.oversight.items import answer_binding, insert_version, review_setti
 from charter.oversight.queue import check_reviewer, get_item
 from charter.oversight.sealing import open_json, seal_json
 from charter.oversight.tables import review_decisions, review_items, review_versions
+from charter.store.conditional import compare_and_set
 from charter.store.schema import new_id
 
 __all__ = ["Provenance", "approve", "edit", "provenance_of", "reject", "unified_diff"]
@@ -103,16 +104,9 @@ def _webhook(conn: Connection, row: Any) -> str | None:
 def _release(conn: Connection, row: Any, reviewer: Principal, values: dict[str, Any]) -> None:
     """Write ``values`` to the pending review ``row`` that ``reviewer`` holds and release the claim
     (409 ``conflict`` where it changed meanwhile)."""
-    result = conn.execute(
-        update(review_items)
-        .where(
-            review_items.c.id == row.id,
-            review_items.c.status == "pending",
-            review_items.c.claimed_by == reviewer.key_id,
-        )
-        .values(**values, claimed_by=None, claimed_at=None, claim_expires_at=None)
-    )
-    if result.rowcount != 1:
+    held = {"status": "pending", "claimed_by": reviewer.key_id}
+    released = {**values, "claimed_by": None, "claimed_at": None, "claim_expires_at": None}
+    if not compare_and_set(conn, review_items, row.id, held, released):
         raise Conflict(f"review {row.id} changed while you were deciding; reload it", code="conflict")
 
 

@@ -4,10 +4,12 @@ ever stored sealed (AES-GCM envelope, like the raw tier of interactions)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
 from charter.store.schema import interaction_ref, tenant_table
-from charter.store.types import actor, digest, loose_ref, ref, stamp, status, timestamp, timestamps
+from charter.store.types import ID_LENGTH, actor, digest, loose_ref, ref, stamp, status, timestamp, timestamps
 
 __all__ = [
     "expert_samples",
@@ -23,6 +25,21 @@ __all__ = [
     "review_versions",
     "suspensions",
 ]
+
+
+def _reviewer(name: str, nullable: bool = False) -> Column[str]:
+    """A column naming a reviewer (or expert) by their key id, or a person's id."""
+    return Column(name, String(ID_LENGTH), nullable=nullable)
+
+
+def _claim() -> tuple[Column[str], Column[dt.datetime], Column[dt.datetime]]:
+    """Who holds a row of a queue and until when (:mod:`charter.oversight.claims`): ``claimed_by``,
+    ``claimed_at`` and ``claim_expires_at``, all empty while nobody does."""
+    return (
+        _reviewer("claimed_by", nullable=True),
+        timestamp("claimed_at", nullable=True),
+        timestamp("claim_expires_at", nullable=True),
+    )
 
 
 review_items = tenant_table(
@@ -41,13 +58,11 @@ review_items = tenant_table(
     Column("sealed_request", JSON, nullable=False),  # question, redacted context, vault
     Column("model_alias", String(64), nullable=True),
     loose_ref("feedback_id", nullable=True),
-    Column("claimed_by", String(40), nullable=True),
-    timestamp("claimed_at", nullable=True),
-    timestamp("claim_expires_at", nullable=True),
+    *_claim(),
     timestamp("created_at"),
     timestamp("due_at"),
     *timestamps("escalated_at", "holding_at", "decided_at", nullable=True),
-    Column("decided_by", String(40), nullable=True),
+    _reviewer("decided_by", nullable=True),
     Column("outcome_comment", Text, nullable=True),
     Column("subject_id", String(40), nullable=True),  # the end user, pseudonymised (0013)
     Column("officer", String(256), nullable=True),  # the officer the application asked for (0013)
@@ -72,7 +87,7 @@ review_versions = tenant_table(
 review_decisions = tenant_table(
     "review_decisions",
     ref("review_id", "review_items.id", ondelete="CASCADE"),
-    Column("reviewer", String(40), nullable=False),
+    _reviewer("reviewer"),
     Column("decision", String(16), nullable=False),  # approve | edit | reject
     Column("version", Integer, nullable=False),
     Column("comment", Text, nullable=False, default=""),
@@ -91,9 +106,7 @@ expert_samples = tenant_table(
     Column("sealed", JSON, nullable=False),  # {"question", "answer", "citations"}
     Column("sentences", Integer, nullable=False),
     Column("citations", Integer, nullable=False),
-    Column("claimed_by", String(40), nullable=True),
-    timestamp("claimed_at", nullable=True),
-    timestamp("claim_expires_at", nullable=True),
+    *_claim(),
     timestamp("created_at"),
     timestamp("scored_at", nullable=True),
     Index("ix_expert_samples_tenant_status_created", "tenant_id", "status", "created_at"),
@@ -103,7 +116,7 @@ expert_scores = tenant_table(
     "expert_scores",
     ref("sample_id", "expert_samples.id", ondelete="CASCADE"),
     ref("use_case_id", "use_cases.id"),
-    Column("scorer", String(40), nullable=False),
+    _reviewer("scorer"),
     Column("sentence_scores", JSON, nullable=False),
     Column("accuracy", Float, nullable=False),
     Column("citation_score", Float, nullable=True),

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select, update
 
 from charter.monitor.alerts.service import alerts_of
 from charter.monitor.alerts.tables import alert_outbox
+from charter.store.conditional import compare_and_set
 from charter.store.schema import utcnow
 from charter.store.types import iso
 
@@ -55,17 +56,10 @@ def _claim(conn: Connection, now: dt.datetime, limit: int) -> list[dict[str, Any
         .limit(limit)
     ).all()
     claimed = []
+    claim = {"next_attempt_at": now + dt.timedelta(seconds=CLAIM_S)}
     for row in rows:
-        done = conn.execute(
-            update(alert_outbox)
-            .where(
-                alert_outbox.c.id == row.id,
-                alert_outbox.c.status == "pending",
-                alert_outbox.c.next_attempt_at == row.next_attempt_at,
-            )
-            .values(next_attempt_at=now + dt.timedelta(seconds=CLAIM_S))
-        )
-        if done.rowcount == 1:
+        unclaimed = {"status": "pending", "next_attempt_at": row.next_attempt_at}
+        if compare_and_set(conn, alert_outbox, row.id, unclaimed, claim):
             claimed.append(dict(row._mapping))
     return claimed
 

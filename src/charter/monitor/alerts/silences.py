@@ -9,7 +9,7 @@ import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import ColumnElement, Connection, and_, select, update
 
 from charter import ledger
 from charter.domain.charter import duration_s
@@ -49,6 +49,11 @@ def _platform_id(conn: Connection) -> str | None:
     return None if found is None else str(found)
 
 
+def _unended(now: dt.datetime) -> ColumnElement[bool]:
+    """A silence neither expired early nor past its end at ``now``."""
+    return and_(alert_silences.c.expired_at.is_(None), alert_silences.c.ends_at > now)
+
+
 def active_silences(conn: Connection, tenant_id: str, now: dt.datetime) -> list[dict[str, Any]]:
     """Silences in force for ``tenant_id`` now (its own and the platform's)."""
     platform = _platform_id(conn)
@@ -57,8 +62,7 @@ def active_silences(conn: Connection, tenant_id: str, now: dt.datetime) -> list[
         select(alert_silences).where(
             alert_silences.c.tenant_id.in_(owners),
             alert_silences.c.starts_at <= now,
-            alert_silences.c.ends_at > now,
-            alert_silences.c.expired_at.is_(None),
+            _unended(now),
         )
     ).all()
     return [dict(r._mapping) for r in rows]
@@ -123,8 +127,7 @@ def expire_silence(
         .where(
             alert_silences.c.id == silence_id,
             alert_silences.c.tenant_id == tenant_id,
-            alert_silences.c.expired_at.is_(None),
-            alert_silences.c.ends_at > now,
+            _unended(now),
         )
         .values(expired_at=now)
     )
@@ -141,9 +144,6 @@ def list_silences(
 ) -> list[dict[str, Any]]:
     query = select(alert_silences).where(alert_silences.c.tenant_id == tenant_id)
     if not include_ended:
-        query = query.where(
-            alert_silences.c.expired_at.is_(None),
-            alert_silences.c.ends_at > now,
-        )
+        query = query.where(_unended(now))
     rows = conn.execute(query.order_by(alert_silences.c.created_at.desc()).limit(500)).all()
     return [_json(r._mapping, now) for r in rows]

@@ -9,14 +9,16 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Column, Float, Index, Integer, LargeBinary, String, Table
 
 from charter.store.schema import interaction_ref, metadata, tenant_table
-from charter.store.types import id_key, ref, timestamp
+from charter.store.types import id_key, ref, timestamp, timestamps
 
 __all__ = ["drift_embeddings", "drift_findings", "drift_observations", "drift_runs"]
 
 
-def _windows() -> tuple[Column[dt.datetime], ...]:
-    """The two windows a run compares: ``baseline_start``, ``baseline_end``, ``recent_start``, ``recent_end``."""
-    return tuple(timestamp(f"{window}_{edge}") for window in ("baseline", "recent") for edge in ("start", "end"))
+def _run_times() -> tuple[Column[dt.datetime], ...]:
+    """What a run compared and when: its two windows (``baseline_start``, ``baseline_end``,
+    ``recent_start``, ``recent_end``), then ``created_at``."""
+    edges = (f"{window}_{edge}" for window in ("baseline", "recent") for edge in ("start", "end"))
+    return timestamps(*edges, "created_at")
 
 
 drift_runs = tenant_table(
@@ -28,8 +30,7 @@ drift_runs = tenant_table(
     Column("tests", Integer, nullable=False),  # hypotheses corrected together
     Column("drifted", Integer, nullable=False),  # findings with drifted = true
     Column("skipped", JSON, nullable=False),  # [{detector, segment, reason}]
-    *_windows(),
-    timestamp("created_at"),
+    *_run_times(),
     Index("ix_drift_runs_use_case_created", "tenant_id", "use_case_id", "created_at"),
 )
 
@@ -51,8 +52,7 @@ drift_findings = Table(
     Column("recent_value", Float, nullable=True),
     Column("n_baseline", Integer, nullable=False),
     Column("n_recent", Integer, nullable=False),
-    *_windows(),
-    timestamp("created_at"),
+    *_run_times(),
     Index("ix_drift_findings_run", "run_id"),
 )
 
