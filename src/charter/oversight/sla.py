@@ -12,13 +12,14 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, select
 
 from charter import ledger
 from charter.monitor.alerts import Alert, fire
 from charter.monitor.alerts.model import Severity
 from charter.oversight.suspend import evaluate_all
 from charter.oversight.tables import review_items
+from charter.store.conditional import compare_and_set
 from charter.store.schema import charter_versions, use_cases, utcnow
 
 __all__ = ["SWEEP_INTERVAL_S", "escalate_overdue", "sweep"]
@@ -63,16 +64,7 @@ def escalate_overdue(conn: Connection, now: dt.datetime) -> list[dict[str, Any]]
         values: dict[str, Any] = {"escalated_at": now}
         if holding:
             values["holding_at"] = now
-        done = conn.execute(
-            update(review_items)
-            .where(
-                review_items.c.id == row.id,
-                review_items.c.escalated_at.is_(None),
-                review_items.c.status == "pending",
-            )
-            .values(**values)
-        )
-        if done.rowcount != 1:
+        if not compare_and_set(conn, review_items, row.id, {"escalated_at": None, "status": "pending"}, values):
             continue
         waited = (now - row.created_at).total_seconds() / 60.0
         event = {

@@ -16,6 +16,7 @@ from charter import ledger
 from charter.domain import Principal
 from charter.errors import Conflict, InvalidRequest, PermissionDenied
 from charter.runtime import Runtime
+from charter.store.conditional import compare_and_set
 from charter.store.schema import utcnow
 from charter.workflows.engine import FINISHED, StepRecord, advance, record_step
 from charter.workflows.spec import Workflow
@@ -62,10 +63,7 @@ def _approve_write(rt: Runtime, conn: Connection, principal: Principal, run: Any
         values.update(status="rejected", step=None, finished_at=now, error_code="rejected",
                       error=f"{principal.key_id} rejected step {step.id!r}: {comment}")
     values["state"] = seal_state(rt, run.id, state)
-    changed = conn.execute(update(workflow_runs).where(
-        workflow_runs.c.id == run.id, workflow_runs.c.status == "waiting", workflow_runs.c.step == run.step,
-    ).values(**values)).rowcount
-    if changed != 1:
+    if not compare_and_set(conn, workflow_runs, run.id, {"status": "waiting", "step": run.step}, values):
         raise Conflict(f"workflow run {run.id} changed while you were deciding; reload it", code="conflict")
     ledger.append(conn, tenant_id=run.tenant_id, actor=principal.key_id,
                   action="workflow.approved" if approved else "workflow.rejected", subject=run.id,
