@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Float, Index, Integer, String, Text, UniqueConstraint
 
 from charter.store.schema import tenant_table
-from charter.store.types import ref, timestamp
+from charter.store.types import loose_ref, ref, timestamp
 
 __all__ = ["training_datasets", "training_examples", "training_jobs"]
 
@@ -38,11 +38,11 @@ training_examples = tenant_table(
     ref("dataset_id", "training_datasets.id", ondelete="CASCADE"),
     Column("position", Integer, nullable=False),
     Column("source", String(24), nullable=False),  # review-approved | review-edited | appeal-correction
-    Column("interaction_id", String(40), nullable=False),
-    Column("review_id", String(40), nullable=False),
-    Column("decision_id", String(40), nullable=False),
-    Column("feedback_id", String(40), nullable=True),
-    Column("subject_id", String(40), nullable=True),
+    loose_ref("interaction_id"),
+    loose_ref("review_id"),
+    loose_ref("decision_id"),
+    loose_ref("feedback_id", nullable=True),
+    loose_ref("subject_id", nullable=True),
     Column("sha256", String(64), nullable=False),  # of the example's canonical line
     Column("record", JSON, nullable=False),  # the TRL example, scrubbed
     timestamp("created_at"),
@@ -58,7 +58,7 @@ training_examples = tenant_table(
 training_jobs = tenant_table(
     "training_jobs",
     Column("alias", String(64), nullable=False),  # the model alias the result is registered under
-    Column("dataset_id", String(40), nullable=False),  # training_datasets.id (no foreign key: migration 0026)
+    loose_ref("dataset_id"),  # training_datasets.id (no foreign key: migration 0026)
     Column("method", String(8), nullable=False),  # sft | dpo
     Column("options", JSON, nullable=False),  # the training options as given (validated)
     Column("status", String(16), nullable=False),  # queued | running | succeeded | failed | cancelled
@@ -68,7 +68,7 @@ training_jobs = tenant_table(
     timestamp("heartbeat_at", nullable=True),
     Column("result", JSON, nullable=True),
     Column("error", Text, nullable=True),
-    Column("model_version_id", String(40), nullable=True),
+    loose_ref("model_version_id", nullable=True),
     Column("device", String(16), nullable=True),
     Column("cpu_s", Float, nullable=False, default=0.0),
     Column("gpu_s", Float, nullable=False, default=0.0),
