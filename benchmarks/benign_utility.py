@@ -42,6 +42,11 @@ their held-out split, scored once, at the end (06 Dec 2026 07:53 UTC; now spent)
 (benchmarks/data/benign_utility_test6.jsonl; 144 questions from about 65 countries and territories
 none of the other splits names, plus 26 personal-data items, some where a bare name is the leak)
 was written before ``pii_leak``'s ``names`` option and is its held-out split, scored once.
+**test7** (benchmarks/data/benign_utility_test7.jsonl; 135 questions from regions, cities and
+territories none of the other splits names, questions giving the caller's age, city or month, and
+23 personal-data items, some phones with no cue word) was written before engine 2.4's changes (the
+demo's input ``pii`` leaving places, ages and groups alone; ``pii_leak``'s phone lines) and is their
+held-out split, scored once.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -49,7 +54,8 @@ Variants of the strong arm, asked the same questions in the same run (a row each
 ``--names-all`` adds one whose ``pii_leak`` counts every name (``options: {names: all}``, the
 behaviour before that option); ``--baseline-src DIR`` adds one served by the charter in another
 checkout's ``src`` folder (``/tmp/head/src``: a pristine HEAD), run with this virtual environment
-(``PYTHONPATH``) in a data directory of its own.
+(``PYTHONPATH``) in a data directory of its own, with that checkout's demo charter (its guards'
+settings are part of what is compared; until 6 Dec 2026 10:35 UTC it took this checkout's).
 """
 
 from __future__ import annotations
@@ -79,7 +85,7 @@ import guard_traffic as traffic  # noqa: E402
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
-           for name in ("test2", "test3", "test4", "test5", "test6")}
+           for name in ("test2", "test3", "test4", "test5", "test6", "test7")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
@@ -100,12 +106,21 @@ def split(items: list[Any], which: str) -> list[Any]:
     return [x for i, x in enumerate(items) if (i in half) == (which == "dev")]
 
 
-def arm_charter(name: str, model: str, pii_leak_options: str = "") -> str:
-    """The demo charter for an arm; ``pii_leak_options`` (``"names: all"``) is added to its
-    ``pii_leak`` guard."""
+def demo_charter(env: dict[str, str]) -> str:
+    """The demo charter of the ``charter`` that ``env`` runs (another checkout's, for the baseline arm:
+    its guards' settings are part of what is compared)."""
+    import subprocess
+
+    code = "from charter.bootstrap import DEMO_CHARTER; print(DEMO_CHARTER, end='')"
+    return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+
+
+def arm_charter(name: str, model: str, pii_leak_options: str = "", demo: str | None = None) -> str:
+    """The demo charter (``demo``, this checkout's when not given) for an arm; ``pii_leak_options``
+    (``"names: all"``) is added to its ``pii_leak`` guard."""
     from charter.bootstrap import DEMO_CHARTER
 
-    text = DEMO_CHARTER.replace("name: helpdesk\n", f"name: {name}\n")
+    text = (demo or DEMO_CHARTER).replace("name: helpdesk\n", f"name: {name}\n")
     if pii_leak_options:
         text = text.replace("pii_leak: {action: redact}",
                             f"pii_leak: {{action: redact, options: {{{pii_leak_options}}}}}")
@@ -142,6 +157,7 @@ class Gateway:
             raise
 
     def _setup(self, upstream_url: str, embedded: bool, names_all: bool) -> None:
+        demo = demo_charter(self.env)
         go._charter_json(["init"], self.env)
         go._charter_json(["models", "add", "strong", "--provider", "openai", "--endpoint", upstream_url,
                           "--region", "local", "--classification", "secret"], self.env)
@@ -150,7 +166,7 @@ class Gateway:
         self.keys: dict[str, str] = {}
         for name, model, options in arms:
             path = self.data_dir / f"{name}.yaml"
-            path.write_text(arm_charter(name, model, options))
+            path.write_text(arm_charter(name, model, options, demo))
             go._charter_json(["usecases", "apply", str(path)], self.env)
             self.keys[name] = str(go._charter_json(["keys", "create", "--use-case", name, "--role", "app"],
                                                    self.env)["key"])

@@ -30,8 +30,11 @@ models: [smollm2]
 regions: [local]
 system_prompt: You are a helpful assistant for a public agency. Answer briefly and say when you are unsure.
 guards:
-  # personal data in a question never reaches the model; the caller gets its own values back
-  pii: {action: redact, options: {mode: pseudonymise}}
+  # personal data in a question never reaches the model; the caller gets its own values back.
+  # What identifies or reaches a person is redacted (names, contact details, street addresses,
+  # identifiers, dates of birth); the place, age, body or group a question is about is not
+  pii: {action: redact, options: {mode: pseudonymise, skip_entities: [LOCATION, AGE, ORGANIZATION, NRP, TITLE,
+    ZIP_CODE, URL]}}
   # an attempt to override the helpdesk's instructions is refused: 400 content_filter
   injection: {action: block}
   # answers: hate or threats cut the answer (finish_reason content_filter), personal data the

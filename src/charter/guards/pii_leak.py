@@ -9,12 +9,15 @@ of birth (a date after "born", "date of birth", "DOB"; not a rule about a cohort
 titles, ages and groups, and places, organisations, web addresses and postcodes
 (answers name cities, agencies and their web sites all the time; none of them is anyone's personal
 data on its own). Public bodies and their programmes are never taken for people (the engine's
-public.py and names.py). A public line is not a leak either: a phone number after "helpline",
-"hotline", "line", "centre", "office", "service", "desk" or "switchboard" (toll-free and other
-service numbers are never reported by the engine), or a number to call in a sentence that names a
-body by its acronym and no person ("complain to PROFECO or call 55 5568 8722") -- but a "direct",
-"personal", "private" or "mobile" line is someone's --, and an e-mail address whose local part is a
-role ("info@", "enquiries@", "help@", "support@", ...).
+public.py and names.py). A public line is not a leak either: a phone number the answer presents as
+a service's -- after "helpline", "hotline", "line", "centre", "office", "service", "desk" or
+"switchboard", or given to call ("call 600-7896", "dial 116 123", "on 0800 ...", "text 741741") --
+when nothing ties it to a person (toll-free and other service numbers are never reported by the
+engine). A number is a person's when the answer ties it to one: a "direct", "personal", "private"
+or "mobile" line, a personal pronoun or a person's role or relation before it in its sentence
+("reach him at", "the neighbour ... left this number:"), a name before it in its sentence or one
+tied to a person anywhere in it, or another personal datum in its sentence. An e-mail address
+whose local part is a role ("info@", "enquiries@", "help@", "support@", ...) is not a leak.
 
 A name (PERSON) counts only when something in the answer ties it to a person (``options.names:
 corroborated``, the default): a personal title or a role just before it ("Mr", "Dr", "Officer",
@@ -63,6 +66,8 @@ _PUBLIC_LINE = re.compile(
 _PERSONAL_LINE = re.compile(
     r"\b(?:direct|personal|private|mobile|cell)(?:\s+(?:phone|tele)?\s*)?lines?\b[^.\n\d]{0,24}$", re.IGNORECASE
 )
+#: "reach him at", "call her directly on": one person's number.
+_REACH_A_PERSON = re.compile(r"\b(?:him|her|me)\s+(?:directly\s+|personally\s+)?(?:at|on)\s*:?\s*$", re.IGNORECASE)
 #: E-mail local parts that name a role or a team, not a person.
 _ROLE_MAILBOXES = frozenset(word_list(
     """
@@ -92,29 +97,57 @@ def _known(context: GuardContext) -> str:
     return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
 
 
-#: "call 55 5568 8722", "on 0300 123 4567": a number given to call.
-_CALL_BEFORE = re.compile(r"\b(?:call|ring|dial|phone|on|at)\s*:?\s*$", re.IGNORECASE)
-#: A body named by its acronym ("PROFECO", "HMRC", "ANSES").
-_BODY_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
+#: "call 55 5568 8722", "on 0300 123 4567", "text 741741", "dial 116 123": a number given to call.
+_CALL_BEFORE = re.compile(
+    r"\b(?:call|ring|dial|phone|telephone|tel|text|sms|whatsapp|on|at|or|to|is|free|toll[- ]free|number)"
+    r"\s*[:.]?\s*\(?$",
+    re.IGNORECASE,
+)
+#: A personal pronoun before a number in its sentence ("reach him at", "her son can be reached on",
+#: "call me on"): the number is that person's.
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]er|[Hh]is|hers|me|my)\b"  # not "My Health Record"
+                      r"|\b(?:[Tt]he|[Yy]our)\s+[a-z]+\s+who\b")  # "the plumber who came"
 
 
-def _body_line(text: str, hit: Hit, people: list[Hit]) -> bool:
-    """A number to call in a sentence that names a body by its acronym and no person ("complain to
-    PROFECO online or call 55 5568 8722"): the body's line."""
-    sentence = max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
-    return (_CALL_BEFORE.search(text, max(0, hit.start - 12), hit.start) is not None
-            and _BODY_ACRONYM.search(text, sentence, hit.start) is not None
-            and not any(sentence <= p.start < hit.start for p in people))
+def _sentence_before(text: str, hit: Hit) -> int:
+    return max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
 
 
-def _public(text: str, hit: Hit, people: list[Hit]) -> bool:
+def _a_persons_number(text: str, hit: Hit, found: list[Hit]) -> bool:
+    """A number the answer ties to a person: a personal pronoun or a person's role or relation
+    before it in its sentence ("reach him at", "the neighbour ... left this number:"), a name before
+    it in its sentence or tied to a person anywhere in it, or another personal datum in its sentence
+    (a personal e-mail, a street address, an identifier, a date of birth)."""
+    start = _sentence_before(text, hit)
+    if _PRONOUN.search(text, start, hit.start) or _PERSON_IN_SENTENCE.search(text, start, hit.start):
+        return True
+    end = _sentence(text, hit.start, hit.end)[1]
+    for other in found:
+        if other is hit or not start <= other.start < end:
+            continue
+        if other.type == "PERSON":
+            if other.end <= hit.start or _tied_to_a_person(text, other, []):
+                return True
+        elif other.type != "PHONE_NUMBER" and not _public(text, other, found):
+            return True
+    return False
+
+
+def _public(text: str, hit: Hit, found: list[Hit]) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a role mailbox, or a
-    date that is not a date of birth."""
+    date that is not a date of birth. A number is a service's line when the answer presents it as
+    one ("helpline", "office", ... before it), or gives it to call ("call", "dial", "on", "text" ...)
+    and nothing ties it to a person (:func:`_a_persons_number`); a "direct", "personal", "private"
+    or "mobile" line is always someone's."""
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
-        if _PERSONAL_LINE.search(text, window, hit.start) is not None:
+        if (_PERSONAL_LINE.search(text, window, hit.start) is not None
+                or _REACH_A_PERSON.search(text, window, hit.start) is not None):
             return False
-        return _PUBLIC_LINE.search(text, window, hit.start) is not None or _body_line(text, hit, people)
+        if _PUBLIC_LINE.search(text, window, hit.start) is not None:
+            return True
+        return (_CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is not None
+                and not _a_persons_number(text, hit, found))
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
@@ -152,6 +185,10 @@ _ROLE_BEFORE = re.compile(
     r"name\s*(?:is|was|:)|in\s+the\s+name\s+of)\s+$",
     re.IGNORECASE,
 )
+#: "the neighbour who called", "your landlord's", "her son": a person's role or relation, anywhere
+#: before a number in its sentence (:func:`_a_persons_number`).
+_PERSON_IN_SENTENCE = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|"
+                                 rf"previous|assigned|own)\s+)?{_PERSONS}(?:['\u2019]s)?\b", re.IGNORECASE)
 #: "Marcus Delaney's SSN", "Ana's date of birth": the name given as the owner of a personal datum
 #: (the engine's span may already hold the "'s"), :func:`_owner_of_a_datum`.
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")
@@ -218,8 +255,7 @@ class PiiLeakGuard:
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
-        people = [h for h in found if h.type == "PERSON"]
-        hits = [h for h in found if not _public(text, h, people)]
+        hits = [h for h in found if not _public(text, h, found)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)

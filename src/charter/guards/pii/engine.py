@@ -137,7 +137,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "2.3"
+    version = "2.4"
 
     def __init__(self) -> None:
         common_words()  # load the word list now, not on the first request

@@ -62,7 +62,21 @@ COUNTRIES = frozenset(word_list(
 )) | frozenset(
     {"united states", "united kingdom", "south africa", "new zealand", "south korea", "north korea",
      "czech republic", "sri lanka", "saudi arabia", "costa rica", "puerto rico", "el salvador",
-     "united arab emirates", "ivory coast", "dominican republic", "hong kong", "faroe islands"}
+     "united arab emirates", "ivory coast", "dominican republic", "hong kong", "faroe islands",
+     # the other countries and territories whose names have more than one word (ISO 3166-1 short
+     # names and their usual English forms): "in the Solomon Islands" is a place, not a person
+     "solomon islands", "marshall islands", "cook islands", "cayman islands", "virgin islands", "falkland islands",
+     "british virgin islands", "northern mariana islands", "pitcairn islands", "turks and caicos islands",
+     "åland islands", "aland islands", "canary islands", "channel islands", "cabo verde", "cape verde",
+     "sierra leone", "burkina faso", "south sudan", "east timor", "timor-leste", "papua new guinea",
+     "trinidad and tobago", "antigua and barbuda", "saint lucia", "st lucia", "saint kitts and nevis",
+     "st kitts and nevis", "saint vincent and the grenadines", "bosnia and herzegovina", "north macedonia",
+     "san marino", "equatorial guinea", "central african republic", "guinea-bissau", "new caledonia",
+     "french polynesia", "french guiana", "isle of man", "american samoa", "vatican city", "holy see",
+     "western sahara", "sao tome and principe", "são tomé and príncipe", "wallis and futuna",
+     "saint pierre and miquelon", "saint barthélemy", "saint martin", "sint maarten", "the gambia", "the bahamas",
+     "macau", "macao", "gibraltar", "bermuda", "guam", "réunion", "reunion", "martinique", "guadeloupe",
+     "mayotte", "curaçao", "curacao", "aruba", "anguilla", "montserrat", "tokelau", "niue"}
 )
 
 #: States, provinces and the like: coarse geography, personal only where someone lives or comes from.
