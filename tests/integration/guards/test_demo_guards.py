@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from charter.bootstrap import DEMO_CHARTER
 from charter.policy.loader import parse_charter
 from tests.conftest import Platform
@@ -34,15 +36,16 @@ def test_the_demo_charter_turns_on_a_helpdesks_guards():
     assert guards["pii"].options["mode"] == "pseudonymise"
 
 
-def test_dp1_an_ssn_sent_to_the_demo_never_reaches_the_model(http, platform):
+@pytest.mark.parametrize("ssn", [SSN, "123-45-6789"])  # the advertised sample is what a newcomer types
+def test_dp1_an_ssn_sent_to_the_demo_never_reaches_the_model(http, platform, ssn):
     auth = demo_key(platform)
     platform.upstream.reply = "We have noted <US_SSN_1>; a clerk will call you."
-    r = ask(http, auth, f"My SSN is {SSN}, why is my refund late?")
+    r = ask(http, auth, f"My SSN is {ssn}, why is my refund late?")
     assert r.status_code == 200, r.text
     sent = json.dumps(platform.upstream.requests[-1]["body"])
-    assert SSN not in sent and "<US_SSN_1>" in sent
-    assert r.json()["choices"][0]["message"]["content"] == f"We have noted {SSN}; a clerk will call you."
-    assert SSN not in everything_stored(platform)
+    assert ssn not in sent and "<US_SSN_1>" in sent
+    assert r.json()["choices"][0]["message"]["content"] == f"We have noted {ssn}; a clerk will call you."
+    assert ssn not in everything_stored(platform)
 
 
 def test_an_injection_sent_to_the_demo_is_refused_with_content_filter(http, platform):

@@ -110,3 +110,14 @@ def test_pc6_findings_carry_guard_version_and_offsets_not_values():
 def test_clean_text_passes():
     result = PiiGuard().scan("How do I renew a passport online?", GuardContext())
     assert result.verdict == "pass" and result.findings == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("My SSN is 123-45-6789, when is my refund?", True),  # the number a newcomer types
+    ("social security number: 078-05-1120", True),
+    ("ss# 219 09 9999 please", True),
+    ("order 123-45-6789 shipped", False),  # a sample with nothing calling it an SSN stays a lookalike
+    ("ref 078-05-1120", False),
+])
+def test_dp1_an_advertised_sample_the_text_calls_an_ssn_is_redacted(engine, text, found):
+    assert any(h.type == "US_SSN" for h in engine.analyze(text)) is found

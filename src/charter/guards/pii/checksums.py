@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["digits", "iban_valid", "luhn_valid", "nhs_valid", "ssn_valid"]
+__all__ = ["SSN_SAMPLES", "digits", "iban_valid", "luhn_valid", "nhs_valid", "ssn_valid"]
 
 
 def digits(value: str) -> str:
@@ -43,11 +43,17 @@ def iban_valid(value: str) -> bool:
     return int(number) % 97 == 1
 
 
-def ssn_valid(number: str) -> bool:
-    """US SSN: area not 000, 666 or 9xx; group not 00; serial not 0000; not a well-known sample."""
+#: Numbers printed in advertisements and wallets (123-45-6789, 078-05-1120, 219-09-9999), never issued.
+SSN_SAMPLES = frozenset({"123456789", "078051120", "219099999"})
+
+
+def ssn_valid(number: str, *, samples: bool = False) -> bool:
+    """US SSN: area not 000, 666 or 9xx; group not 00; serial not 0000; not a well-known sample unless
+    ``samples`` (a number the text calls an SSN: masking a sample costs nothing, passing one on
+    teaches a caller that their number got through)."""
     if len(number) != 9 or len(set(number)) == 1:
         return False
     area, group, serial = number[:3], number[3:5], number[5:]
     if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
         return False
-    return number not in ("123456789", "078051120", "219099999")
+    return samples or number not in SSN_SAMPLES

@@ -176,8 +176,10 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
     at = digits.start()  # each of them starts with a digit, NINO with two letters and a space
     nine = n >= 9 and _NINE_DIGITS.search(text, at) is not None
     for m in SSN.finditer(text, at) if nine else ():
-        if ssn_valid(digits_in(m.group())) and not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
-            ctx = context_before(text, m.start(), SSN_CTX)
+        ctx = context_before(text, m.start(), SSN_CTX)  # "SSN 123-45-6789": a sample the caller calls theirs
+        if not ssn_valid(digits_in(m.group()), samples=ctx):
+            continue
+        if not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
             score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
             yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
     for m in ITIN.finditer(text, at) if nine else ():
