@@ -253,15 +253,34 @@ SIGNATURES: tuple[Signature, ...] = (
 _ALL_NEEDLES: tuple[str, ...] = tuple(sorted({n for sig in SIGNATURES for group in sig.needles for n in group}))
 _NEEDLE_SETS: tuple[tuple[frozenset[str], ...], ...] = tuple(
     tuple(frozenset(group) for group in sig.needles) for sig in SIGNATURES)
+#: Signatures with no needles: their pattern always runs.
+_ALWAYS: frozenset[int] = frozenset(i for i, groups in enumerate(_NEEDLE_SETS) if not groups)
+
+
+def _by_first_group() -> dict[str, tuple[int, ...]]:
+    by: dict[str, list[int]] = {}
+    for i, groups in enumerate(_NEEDLE_SETS):
+        for needle in groups[0] if groups else ():
+            by.setdefault(needle, []).append(i)
+    return {needle: tuple(found) for needle, found in by.items()}
+
+
+#: The signatures (by index) whose first needle group holds each needle: a signature can match only
+#: where a needle of its first group is present, so only those are checked for their other groups.
+_BY_FIRST: dict[str, tuple[int, ...]] = _by_first_group()
 
 
 def match_rules(text: str, limit: int = 8) -> list[RuleHit]:
     """Every signature's first ``limit`` hits in ``text`` (already normalised)."""
     hits: list[RuleHit] = []
     present = {needle for needle in _ALL_NEEDLES if needle in text}
-    for sig, groups in zip(SIGNATURES, _NEEDLE_SETS, strict=True):
-        if not all(not group.isdisjoint(present) for group in groups):
+    candidates = set(_ALWAYS)
+    for needle in present:
+        candidates.update(_BY_FIRST.get(needle, ()))
+    for i in sorted(candidates):  # in SIGNATURES order, as the hits were always listed
+        if not all(not group.isdisjoint(present) for group in _NEEDLE_SETS[i]):
             continue
+        sig = SIGNATURES[i]
         for n, match in enumerate(find(sig, text)):
             if n >= limit:
                 break
