@@ -47,6 +47,12 @@ territories none of the other splits names, questions giving the caller's age, c
 23 personal-data items, some phones with no cue word) was written before engine 2.4's changes (the
 demo's input ``pii`` leaving places, ages and groups alone; ``pii_leak``'s phone lines) and is their
 held-out split, scored once.
+**test8** (benchmarks/data/benign_utility_test8.jsonl; 145 questions from cities and regions none of
+the other splits names, published lines written many ways, bodies whose names look like people's,
+and 28 personal-data items: "who did it" questions answered with a private person's bare name,
+numbers without separators, the caller's own identifiers) was written before round 7's changes
+(pii_leak's names before a number and "who" questions, the engine's trunk-dialled numbers and counts
+of documents) and is their held-out split, scored once.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -85,7 +91,7 @@ import guard_traffic as traffic  # noqa: E402
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
-           for name in ("test2", "test3", "test4", "test5", "test6", "test7")}
+           for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -10,19 +10,27 @@ titles, ages and groups, and places, organisations, web addresses and postcodes
 (answers name cities, agencies and their web sites all the time; none of them is anyone's personal
 data on its own). Public bodies and their programmes are never taken for people (the engine's
 public.py and names.py). A public line is not a leak either: a phone number the answer presents as
-a service's -- after "helpline", "hotline", "line", "centre", "office", "service", "desk" or
-"switchboard", or given to call ("call 600-7896", "dial 116 123", "on 0800 ...", "text 741741") --
+a service's -- after "helpline", "hotline", "line", "centre" (also in one word, "kontaktcenter"),
+"office", "service", "desk" or "switchboard", or given to call ("call 600-7896", "dial 116 123",
+"by calling 01349 886606", "on 0800 ...", "text 741741") --
 when nothing ties it to a person (toll-free and other service numbers are never reported by the
 engine). A number is a person's when the answer ties it to one: a "direct", "personal", "private"
 or "mobile" line, a personal pronoun or a person's role or relation before it in its sentence
-("reach him at", "the neighbour ... left this number:"), a name before it in its sentence or one
-tied to a person anywhere in it, or another personal datum in its sentence. An e-mail address
-whose local part is a role ("info@", "enquiries@", "help@", "support@", ...) is not a leak.
+("reach him at", "the neighbour ... left this number:"), a name in its sentence that is tied to a
+person (below) or given with the number ("Rangi Parata, 027 555 0193"; "Call Maria Garcia on ...",
+a given name from the engine's lists in it), or another personal datum in its sentence. A name that
+nothing ties to a person does not make a number someone's ("Befrienders Kuala Lumpur answers on
+03-7627 2929", "or Kirkens SOS on 22 40 00 40": a body's line). An e-mail address whose local part
+is a role ("info@", "enquiries@", "help@", "support@", ...) is not a leak.
 
 A name (PERSON) counts only when something in the answer ties it to a person (``options.names:
 corroborated``, the default): a personal title or a role just before it ("Mr", "Dr", "Officer",
-"your neighbour", "the caseworker,"), "my/his/her name is" or "in the name of" before it, a
-possessive with a personal datum after it ("John Smith's SSN"), the next sentence opening with
+"your neighbour", "the caseworker,"), a name introduced as someone's contact, caseworker or officer
+at a body ("Your contact at PROFECO is ..."), "my/his/her name is" or "in the name of" before it, a
+caller's question asking who a person is ("Who complained about my dog?", "Who is my new
+neighbour?", "Whose car ...", "the name of the man who ..."; not "Who do I call", "Who is
+eligible", "Who is my MP?", "Whose responsibility ..."), a possessive with a personal datum
+after it ("John Smith's SSN"), the next sentence opening with
 "He"/"She"/"His"/"Her", or another personal datum of the leak set in its sentence (a phone that is
 not a public line, a personal e-mail, a street address, an identifier, a date of birth). Answers
 name public bodies and programmes all the time, in every language, and no word list tells them all
@@ -45,7 +53,7 @@ from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
 from charter.guards.pii.hits import Hit
-from charter.guards.pii.lexicon import word_list
+from charter.guards.pii.lexicon import GIVEN_NAMES, WORLD_GIVEN_NAMES, ordinary, word_list
 from charter.guards.pii.quasi import is_birth_date
 
 __all__ = ["DEFAULT_LEAK_TYPES", "NAME_POLICIES", "PiiLeakGuard", "make_guard", "name_policy"]
@@ -56,10 +64,11 @@ DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
-#: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631": a public line.
+#: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
+#: 040-34 10 00" (a centre's name written as one word: Kundencenter, Klantcontactcentrum): a public line.
 _PUBLIC_LINE = re.compile(
     r"\b(?:help ?lines?|hotlines?|lines?|tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
-    r"cent(?:er|re)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
+    r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,
 )
 #: "her direct line 0412 555 019", "my mobile line": one person's number, however it is introduced.
@@ -97,9 +106,11 @@ def _known(context: GuardContext) -> str:
     return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
 
 
-#: "call 55 5568 8722", "on 0300 123 4567", "text 741741", "dial 116 123": a number given to call.
+#: "call 55 5568 8722", "on 0300 123 4567", "text 741741", "dial 116 123", "by calling 01349 886606":
+#: a number given to call.
 _CALL_BEFORE = re.compile(
-    r"\b(?:call|ring|dial|phone|telephone|tel|text|sms|whatsapp|on|at|or|to|is|free|toll[- ]free|number)"
+    r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|text(?:ing)?|sms|whatsapp|"
+    r"on|at|or|to|is|free|toll[- ]free|number)"
     r"\s*[:.]?\s*\(?$",
     re.IGNORECASE,
 )
@@ -113,11 +124,36 @@ def _sentence_before(text: str, hit: Hit) -> int:
     return max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
 
 
-def _a_persons_number(text: str, hit: Hit, found: list[Hit]) -> bool:
+#: What may stand between a name and its number: "Rangi Parata, 027 555 0193", "Tevita Fonua -- 0412 ...".
+_RIGHT_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}")
+#: "Call Maria Garcia on 0412 555 019": a name given with its number, a person's when it holds a given name
+#: (not "or Kirkens SOS on 22 40 00 40").
+_ON_BEFORE = re.compile(r"\s+(?:on|at)\s*:?\s*\(?")
+
+
+def _has_a_given_name(name: str) -> bool:
+    """A word of the name but its last is a given name (the engine's span may hold "Call" before it)."""
+    words = [w.casefold() for w in name.split()[:-1]]
+    return any(w in GIVEN_NAMES or (w in WORLD_GIVEN_NAMES and len(w) >= 3 and not ordinary(w)) for w in words)
+
+
+def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
+    """The name is given with the number: right before it, or before "on"/"at" and the number when it
+    holds a given name."""
+    if _RIGHT_BEFORE.fullmatch(text, name.end, hit.start):
+        return True
+    return _ON_BEFORE.fullmatch(text, name.end, hit.start) is not None and _has_a_given_name(
+        text[name.start:name.end])
+
+
+def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """A number the answer ties to a person: a personal pronoun or a person's role or relation
-    before it in its sentence ("reach him at", "the neighbour ... left this number:"), a name before
-    it in its sentence or tied to a person anywhere in it, or another personal datum in its sentence
-    (a personal e-mail, a street address, an identifier, a date of birth)."""
+    before it in its sentence ("reach him at", "the neighbour ... left this number:"), a name in its
+    sentence that is tied to a person (:func:`_tied_to_a_person`; ``asked``: the caller asked who
+    someone is) or given with the number (:func:`_names_the_number`), or another personal datum in
+    its sentence (a personal e-mail, a street address, an identifier, a date of birth). A name that
+    nothing ties to a person does not make a number someone's: "Befrienders Kuala Lumpur answers on
+    03-7627 2929" gives a body's line."""
     start = _sentence_before(text, hit)
     if _PRONOUN.search(text, start, hit.start) or _PERSON_IN_SENTENCE.search(text, start, hit.start):
         return True
@@ -126,14 +162,15 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit]) -> bool:
         if other is hit or not start <= other.start < end:
             continue
         if other.type == "PERSON":
-            if other.end <= hit.start or _tied_to_a_person(text, other, []):
+            if ((other.end <= hit.start and _names_the_number(text, other, hit))
+                    or _tied_to_a_person(text, other, [], asked)):
                 return True
         elif other.type != "PHONE_NUMBER" and not _public(text, other, found):
             return True
     return False
 
 
-def _public(text: str, hit: Hit, found: list[Hit]) -> bool:
+def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a role mailbox, or a
     date that is not a date of birth. A number is a service's line when the answer presents it as
     one ("helpline", "office", ... before it), or gives it to call ("call", "dial", "on", "text" ...)
@@ -147,7 +184,7 @@ def _public(text: str, hit: Hit, found: list[Hit]) -> bool:
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
         return (_CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is not None
-                and not _a_persons_number(text, hit, found))
+                and not _a_persons_number(text, hit, found, asked))
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
@@ -185,6 +222,46 @@ _ROLE_BEFORE = re.compile(
     r"name\s*(?:is|was|:)|in\s+the\s+name\s+of)\s+$",
     re.IGNORECASE,
 )
+#: "Your contact at PROFECO is", "the case officer for your claim was": a name introduced as someone's
+#: contact, caseworker or officer at a body.
+_CONTACT_BEFORE = re.compile(
+    rf"\b(?:my|your|his|her|their|our|the)\s+(?:(?:new|assigned|named|own)\s+)?(?:{_PERSONS}|contact|contact person|"
+    r"liaison|representative)\s+(?:at|for|from|in|with|on)\s+[^.;:\n]{1,48}?\s+(?:is|was)\s+$",
+    re.IGNORECASE,
+)
+#: The caller asks who a person is ("Who complained about my dog?", "Who is my new neighbour?",
+#: "Whose car is it?", "What is the name of the man who ..."): a name in the answer is that person's.
+#: Not "Who do I call", "Who can help", "Who is eligible", "Whose responsibility is it", nor who holds a
+#: public office ("Who is my MP?": an office holder's name is public), nor a statement ("my neighbour,
+#: who lives next door, ...": the clause must be in a question).
+_PERSON_NOUNS = _any_of("person, man, woman, lady, gentleman, individual, someone, people") + "|" + _PERSONS
+_OFFICES = _any_of("""
+    MP, MPs, MEP, MEPs, MSP, MSPs, MLA, MLAs, MS, TD, TDs, councillor, councillors, councilor, councilors,
+    council member, council members, alderman, mayor, senator, senators, representative, representatives,
+    congressman, congresswoman, congressperson, governor, minister, premier, president, prime minister,
+    ombudsman, member of parliament, member of congress, commissioner, sheriff
+""")
+_ASKS_FOR_A_PERSON = re.compile(
+    r"(?:\bwhose\b(?!\s+(?:responsibility|job|duty|role|task|remit)\b)"
+    r"|\bwho(?:\s+(?:is|was|are|were)\s+(?:my|our|his|her|their)\b"
+    rf"(?!\s+(?:local\s+|elected\s+|state\s+|new\s+)?{_OFFICES}\b)|\s+(?:is|was)\s+(?:the|that|this)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b|['\u2019]s\s+(?:my|our)\b"
+    r"|\s+(?:\w+ed|did|made|gave|found|sold|bought|hit|took|saw|wrote|sent|told|broke|stole|left|"
+    r"ran|won|lives|owns|rents)\b)"
+    rf"|\bname\s+of\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
+    r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b)(?=[^.!?\n]*\?)",
+    re.IGNORECASE,
+)
+
+
+def _asks_for_a_person(context: GuardContext) -> bool:
+    """Whether one of the caller's messages asks who a person is (the application's system message,
+    also among the authorised texts, is not the caller's)."""
+    prompt = context.system_prompt
+    return any(_ASKS_FOR_A_PERSON.search(t) is not None for t in context.authorised_texts
+               if not (len(t) > 64 and t in prompt))
+
+
 #: "the neighbour who called", "your landlord's", "her son": a person's role or relation, anywhere
 #: before a number in its sentence (:func:`_a_persons_number`).
 _PERSON_IN_SENTENCE = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|"
@@ -228,11 +305,14 @@ def _owner_of_a_datum(text: str, hit: Hit) -> bool:
     return owner is not None and _DATUM_AFTER.match(text, owner.end()) is not None
 
 
-def _tied_to_a_person(text: str, hit: Hit, data: list[Hit]) -> bool:
-    """Whether the name at ``hit`` is given as a person's: see the module's docstring."""
+def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False) -> bool:
+    """Whether the name at ``hit`` is given as a person's: see the module's docstring. ``asked``: the
+    caller asked who someone is (:func:`_asks_for_a_person`), and a name in the answer is the answer."""
+    if asked:
+        return True
     before = text[max(0, hit.start - 40):hit.start]
     if (_TITLE_BEFORE.search(before) or _TITLE_OPENING.match(text, hit.start) or _ROLE_BEFORE.search(before)
-            or _owner_of_a_datum(text, hit)):
+            or _CONTACT_BEFORE.search(text, max(0, hit.start - 80), hit.start) or _owner_of_a_datum(text, hit)):
         return True
     start, end = _sentence(text, hit.start, hit.end)
     return any(start <= d.start < end for d in data) or _PRONOUN_OPENING.match(text, end) is not None
@@ -255,14 +335,15 @@ class PiiLeakGuard:
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
-        hits = [h for h in found if not _public(text, h, found)]
+        asked = any(h.type == "PERSON" for h in found) and _asks_for_a_person(context)
+        hits = [h for h in found if not _public(text, h, found, asked)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)
         leaks = [h for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known]
         if name_policy(context.options) == "corroborated":
             data = [h for h in leaks if h.type != "PERSON"]
-            leaks = [h for h in leaks if h.type != "PERSON" or _tied_to_a_person(text, h, data)]
+            leaks = [h for h in leaks if h.type != "PERSON" or _tied_to_a_person(text, h, data, asked)]
         findings = [Finding(self.name, h.type, h.start, h.end, h.score, self.version) for h in leaks]
         score = max((f.score for f in findings), default=0.0)
         return GuardResult(findings=findings, verdict="flag" if findings else "pass", score=score)

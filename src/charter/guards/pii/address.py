@@ -106,6 +106,12 @@ def _street_word(word: str) -> bool:
     return low in STREET_SUFFIXES or low.endswith(STREET_MORPHEMES)
 
 
+def _english_not_a_street(word: str) -> bool:
+    """"bring 2 photos", "Spring 2025": an English word that only ends like a street ("-ring") is none;
+    the street word itself ("Ring 2", "Hof 3") still is."""
+    return word not in STREET_SUFFIXES and word not in STREET_MORPHEMES and ordinary(word)
+
+
 def _dated(value: str) -> bool:
     """"10 April 2016" has the shape of "1593 Pagari 18" but is a date."""
     return any(w.lower().rstrip(".,") in MONTHS or w.lower().rstrip(".,") in DAYS for w in value.split())
@@ -125,6 +131,10 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
     return end
 
 
+#: "6 Points of ID", "3 Forms of identification": a count of things, not a number and a street.
+_COUNT_OF = re.compile(rf"\d{{1,6}}{_SP}{_CAPW}s{_SP}of\b")
+
+
 def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
     unit = any(w in text for w in _UNIT_WORDS)
     for pattern, score in ((NUMBER_STREET, 0.8), (UNIT_STREET, 0.8)):
@@ -132,7 +142,7 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         for m in pattern.finditer(text, 0 if pattern is UNIT_STREET else digits.start()):
             end = _suffix_end(text, m, 1 if pattern is UNIT_STREET else 0)
-            if end is not None:
+            if end is not None and not (pattern is NUMBER_STREET and _COUNT_OF.match(text, m.start())):
                 yield Hit("STREET_ADDRESS", m.start(), _extend(text, end), score)
     # most texts hold no street type: told by one set test over the words, without a match object each
     types = not STREET_TYPES.isdisjoint(map(str.lower, _WORD.findall(text)))
@@ -188,7 +198,7 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text, _word_number_start(text)):
         word = m.group(1).lower()
-        if _street_word(word):
+        if _street_word(word) and not _english_not_a_street(word):
             left = LEFT_WORDS.search(text, max(0, m.start() - 60), m.start())
             if word in STREET_SUFFIXES and not word.endswith(STREET_MORPHEMES) and (
                 left is None or all(ordinary(w.lower().split("'")[0]) for w in left.group().split())

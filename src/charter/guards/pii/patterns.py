@@ -240,6 +240,7 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
 
 
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
+_TRUNK_DIALLED = re.compile(r"0[1-9]\d{8,9}")  # a national number with its trunk 0, 10 or 11 digits
 _DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,2}:\d{2}")
 
 
@@ -265,6 +266,8 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         ctx = context_before(text, start, PHONE_CTX, window=40, end=end, after=16)
         score = (0.55 if separated else 0.4) + (0.3 if ctx else 0.0) + (0.1 if value.startswith("+") else 0.0)
+        if not (separated or ctx) and _TRUNK_DIALLED.fullmatch(main):
+            score = 0.5  # "Thandiwe Mokoena, 0821234567": a trunk-dialled number is a phone with no word before it
         yield Hit("PHONE_NUMBER", start, end, min(score, 0.9))
 
 
