@@ -53,6 +53,14 @@ and 28 personal-data items: "who did it" questions answered with a private perso
 numbers without separators, the caller's own identifiers) was written before round 7's changes
 (pii_leak's names before a number and "who" questions, the engine's trunk-dialled numbers and counts
 of documents) and is their held-out split, scored once.
+**test9** (benchmarks/data/benign_utility_test9.jsonl; 162 questions from cities none of the other
+splits names, many in Central and Eastern Europe, the Baltics, Finland, Turkey, the Caucasus and
+Central Asia, answers giving public offices' street addresses in each country's format and bodies in
+their own languages, and 26 personal-data items: private persons' home addresses, names answering
+"who" questions, personal numbers, the caller's own BSN, PPS number or personal code) was written
+before round 8's changes (pii_leak's public places' addresses, BSN and PPS recognisers, a toll-free
+line grouped like an SSN, a given name after "from", web addresses in the toxicity guard) and is
+their held-out split, scored once.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -91,7 +99,7 @@ import guard_traffic as traffic  # noqa: E402
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
-           for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8")}
+           for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -21,7 +21,12 @@ person (below) or given with the number ("Rangi Parata, 027 555 0193"; "Call Mar
 a given name from the engine's lists in it), or another personal datum in its sentence. A name that
 nothing ties to a person does not make a number someone's ("Befrienders Kuala Lumpur answers on
 03-7627 2929", "or Kirkens SOS on 22 40 00 40": a body's line). An e-mail address whose local part
-is a role ("info@", "enquiries@", "help@", "support@", ...) is not a leak.
+is a role ("info@", "enquiries@", "help@", "support@", ...) is not a leak. A street address is
+a public place's when the answer gives it as where a body, office, centre or service is (a name or
+"visit", "go to", "write to", "located at", opening hours before it in its sentence: "at the
+Einwohneramt Basel-Stadt (Spiegelgasse 6)") and nothing ties it to a person, by the rules for
+numbers above or a word of living there right before it ("lives at", "moved to", "home address:"); a
+"who" question makes any address in the answer a person's.
 
 A name (PERSON) counts only when something in the answer ties it to a person (``options.names:
 corroborated``, the default): a personal title or a role just before it ("Mr", "Dr", "Officer",
@@ -124,6 +129,12 @@ def _sentence_before(text: str, hit: Hit) -> int:
     return max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
 
 
+def _clause_before(text: str, hit: Hit) -> int:
+    """Where the clause holding ``hit`` starts: its sentence, or after the last semicolon in it ("...
+    signed by your landlord; questions by calling 0316 872-5252": the landlord is another clause's)."""
+    return max(_sentence_before(text, hit), text.rfind(";", 0, hit.start) + 1)
+
+
 #: What may stand between a name and its number: "Rangi Parata, 027 555 0193", "Tevita Fonua -- 0412 ...".
 _RIGHT_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}")
 #: "Call Maria Garcia on 0412 555 019": a name given with its number, a person's when it holds a given name
@@ -137,27 +148,37 @@ def _has_a_given_name(name: str) -> bool:
     return any(w in GIVEN_NAMES or (w in WORLD_GIVEN_NAMES and len(w) >= 3 and not ordinary(w)) for w in words)
 
 
+#: "Marek Nowicki of ul. Lipowa 9": a name given with its address.
+_OF_BEFORE = re.compile(r"\s+(?:of|at|from)\s+")
+
+
 def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
     """The name is given with the number: right before it, or before "on"/"at" and the number when it
-    holds a given name."""
+    holds a given name. A street address is given with a name that holds a given name, right before it
+    or before "of"/"at" ("Jane Doe, 14 Elm Street"; not "BSC Mitte, Pelzerstraße 40": a body's)."""
+    given = _has_a_given_name(text[name.start:name.end])
+    if hit.type == "STREET_ADDRESS":
+        return given and (_RIGHT_BEFORE.fullmatch(text, name.end, hit.start) is not None
+                          or _OF_BEFORE.fullmatch(text, name.end, hit.start) is not None)
     if _RIGHT_BEFORE.fullmatch(text, name.end, hit.start):
         return True
-    return _ON_BEFORE.fullmatch(text, name.end, hit.start) is not None and _has_a_given_name(
-        text[name.start:name.end])
+    return _ON_BEFORE.fullmatch(text, name.end, hit.start) is not None and given
 
 
 def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
-    """A number the answer ties to a person: a personal pronoun or a person's role or relation
-    before it in its sentence ("reach him at", "the neighbour ... left this number:"), a name in its
-    sentence that is tied to a person (:func:`_tied_to_a_person`; ``asked``: the caller asked who
-    someone is) or given with the number (:func:`_names_the_number`), or another personal datum in
-    its sentence (a personal e-mail, a street address, an identifier, a date of birth). A name that
-    nothing ties to a person does not make a number someone's: "Befrienders Kuala Lumpur answers on
+    """A number (or a street address) the answer ties to a person: a personal pronoun or a person's
+    role or relation before it in its clause ("reach him at", "the neighbour ... left this number:"),
+    a name in its sentence that is tied to a person (:func:`_tied_to_a_person`; ``asked``: the caller
+    asked who someone is) or given with the number (:func:`_names_the_number`), or another personal
+    datum in its sentence (a personal e-mail, a street address that is not a public place's, an
+    identifier, a date of birth; for an address, not a phone or another address). A name that nothing
+    ties to a person does not make a number someone's: "Befrienders Kuala Lumpur answers on
     03-7627 2929" gives a body's line."""
-    start = _sentence_before(text, hit)
-    if _PRONOUN.search(text, start, hit.start) or _PERSON_IN_SENTENCE.search(text, start, hit.start):
+    clause = _clause_before(text, hit)
+    if _PRONOUN.search(text, clause, hit.start) or _PERSON_IN_SENTENCE.search(text, clause, hit.start):
         return True
-    end = _sentence(text, hit.start, hit.end)[1]
+    start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
+    own = ("PHONE_NUMBER",) if hit.type == "PHONE_NUMBER" else ("PHONE_NUMBER", "STREET_ADDRESS")
     for other in found:
         if other is hit or not start <= other.start < end:
             continue
@@ -165,17 +186,52 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
             if ((other.end <= hit.start and _names_the_number(text, other, hit))
                     or _tied_to_a_person(text, other, [], asked)):
                 return True
-        elif other.type != "PHONE_NUMBER" and not _public(text, other, found):
+        elif other.type not in own and not _public(text, other, found, asked):
             return True
     return False
 
 
+#: A word after a space ("(" allowed): a capital that opens one is a name's (any script).
+_WORD_OPENING = re.compile(r"\s\(?([^\W\d_])")
+#: "visit", "go to", "write to", "located at" before an address: where a place is.
+_PLACE_VERB = re.compile(r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at)\b", re.IGNORECASE)
+#: Opening hours around an address ("open weekdays 8 to 11.30", "Monday to Friday", "9am-5pm").
+_OPENING_HOURS = re.compile(r"\b(?:open|opening\s+hours|weekdays|Mon(?:day)?s?\s*(?:to|-|\u2013)|"
+                            r"\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)?\s*(?:to|-|\u2013)\s*\d{1,2}(?:[.:]\d{2})?)",
+                            re.IGNORECASE)
+#: Living there, right before the address: "lives at", "now living at", "moved to", "home address:":
+#: a person's (not "within two weeks of moving", nor the "Home Office").
+_LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|moved|stays?|stayed|staying)"
+                       r"(?:\s+(?:now|still))?\s+(?:at|in|on|to|from)|\bhome(?:\s+address)?(?:\s+is|:))"
+                       r"(?:\s+the)?\s*$")
+
+
+def _names_a_place(text: str, start: int, end: int) -> bool:
+    """A body named in ``text[start:end]`` (a word with a capital that does not open it: "the
+    Einwohneramt Basel-Stadt (Spiegelgasse 6)", "Urząd Miasta Łodzi, ul. Piotrkowska 175"), or
+    "visit", "go to", "write to", "located at"."""
+    first = start + len(text[start:end]) - len(text[start:end].lstrip())
+    return (_PLACE_VERB.search(text, start, end) is not None
+            or any(m.start() > first and m.group(1).isupper() for m in _WORD_OPENING.finditer(text, first, end)))
+
+
+def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
+    """A street address given as where a body, office, centre or service is (a name or a verb of
+    going there before it in its sentence, :func:`_names_a_place`, or :data:`_OPENING_HOURS` in it)
+    that nothing ties to a person: not a "who" question's answer, no word of living there right before
+    it (:data:`_LIVES_AT`), no person by the rules for numbers (:func:`_a_persons_number`)."""
+    start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
+    place = _names_a_place(text, start, hit.start) or _OPENING_HOURS.search(text, start, end) is not None
+    return (place and not asked and _LIVES_AT.search(text, max(start, hit.start - 40), hit.start) is None
+            and not _a_persons_number(text, hit, found, asked))
+
+
 def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
-    """Not a leak though the engine found it: a public service's phone line, a role mailbox, or a
-    date that is not a date of birth. A number is a service's line when the answer presents it as
-    one ("helpline", "office", ... before it), or gives it to call ("call", "dial", "on", "text" ...)
-    and nothing ties it to a person (:func:`_a_persons_number`); a "direct", "personal", "private"
-    or "mobile" line is always someone's."""
+    """Not a leak though the engine found it: a public service's phone line, a public place's street
+    address (:func:`_a_public_place`), a role mailbox, or a date that is not a date of birth. A number
+    is a service's line when the answer presents it as one ("helpline", "office", ... before it), or
+    gives it to call ("call", "dial", "on", "text" ...) and nothing ties it to a person
+    (:func:`_a_persons_number`); a "direct", "personal", "private" or "mobile" line is always someone's."""
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
@@ -189,6 +245,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
         return text[hit.start:hit.end].split("@", 1)[0].lower() in _ROLE_MAILBOXES
+    if hit.type == "STREET_ADDRESS":
+        return _a_public_place(text, hit, found, asked)
     return False
 
 
@@ -335,7 +393,7 @@ class PiiLeakGuard:
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
-        asked = any(h.type == "PERSON" for h in found) and _asks_for_a_person(context)
+        asked = any(h.type in ("PERSON", "STREET_ADDRESS") for h in found) and _asks_for_a_person(context)
         hits = [h for h in found if not _public(text, h, found, asked)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SSN_SAMPLES", "digits", "iban_valid", "luhn_valid", "nhs_valid", "ssn_valid"]
+__all__ = ["SSN_SAMPLES", "bsn_valid", "digits", "iban_valid", "luhn_valid", "nhs_valid", "pps_valid", "ssn_valid"]
 
 
 def digits(value: str) -> str:
@@ -41,6 +41,32 @@ def iban_valid(value: str) -> bool:
     except ValueError:
         return False
     return int(number) % 97 == 1
+
+
+def bsn_valid(number: str) -> bool:
+    """Dutch burgerservicenummer: nine digits, the 11-check (weights 9..2 and -1, sum divisible by 11)."""
+    if len(number) != 9 or number == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(number, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0
+
+
+_PPS_LETTERS = "WABCDEFGHIJKLMNOPQRSTUV"  # the check letter of a weighted sum mod 23
+
+
+def pps_valid(value: str) -> bool:
+    """Irish PPS number: seven digits, a check letter, and an optional second letter; since 2013 the
+    second letter A, B or H enters the check (weight 9), before it W, T or X did not."""
+    value = value.upper()
+    if not (8 <= len(value) <= 9 and value[:7].isdigit() and value[7] in _PPS_LETTERS):
+        return False
+    second = value[8:]
+    if second and second not in "ABHWTX":
+        return False
+    total = sum(int(d) * (8 - i) for i, d in enumerate(value[:7]))
+    if second in ("A", "B", "H"):
+        total += 9 * _PPS_LETTERS.index(second)
+    return value[7] == _PPS_LETTERS[total % 23]
 
 
 #: Numbers printed in advertisements and wallets (123-45-6789, 078-05-1120, 219-09-9999), never issued.

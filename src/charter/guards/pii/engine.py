@@ -46,7 +46,7 @@ STRUCTURED_TYPES: tuple[str, ...] = (
 )
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
-    *STRUCTURED_TYPES, "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
+    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
     "AGE", "TITLE", "ZIP_CODE",
 )
 
@@ -97,7 +97,7 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
     ips: frozenset({"IP_ADDRESS"}),
     cards: frozenset({"CREDIT_CARD"}),
     ibans: frozenset({"IBAN_CODE"}),
-    national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI"}),
+    national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI", "NL_BSN", "IE_PPS"}),
     contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
     ages: frozenset({"AGE"}),

@@ -32,6 +32,7 @@ from charter.guards.pii.lexicon import (
     NON_NAMES,
     ORG_SUFFIXES,
     REGIONS,
+    STREET_SUFFIXES,
     WORLD_GIVEN_NAMES,
     common_words,
     ordinary,
@@ -301,6 +302,8 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.85
     if _PERSON_CUE.search(before):
         return "PERSON", 0.85
+    if _FROM.search(before) and _given_then_surname(value):
+        return "PERSON", 0.65  # "The report came from Henrik Aasland": a person, not a place
     if _PLACE_CUE.search(before) or _PLACE_LIST.search(before):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
@@ -309,6 +312,20 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         # an acronym ("JSON", "FEMA", "NSFAS") or a place in capitals: not personal on its own
         return ("LOCATION", 0.45) if len(value) >= 5 else ("ORGANIZATION", 0.45)
     return "PERSON", 0.65
+
+
+_FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+#: The last words of places that open with a given name ("George Town", "Victoria Falls", "Alice Springs").
+_PLACE_HEADS = STREET_SUFFIXES | frozenset(("town", "city", "bay", "county"))
+
+
+def _given_then_surname(value: str) -> bool:
+    """Two or three words, the first a given name of the engine's lists, the last no place's head word
+    ("Henrik Aasland", not "Victoria Falls" or "George Town")."""
+    words = value.split()
+    first, last = words[0].casefold(), words[-1].casefold()
+    given = first in GIVEN_NAMES or (first in WORLD_GIVEN_NAMES and len(first) >= 3 and not ordinary(first))
+    return 2 <= len(words) <= 3 and given and last not in _PLACE_HEADS
 
 
 #: "my Canadian tax return", "a German health card", "the Spanish government": a nationality on an

@@ -13,8 +13,8 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
+from charter.guards.pii.checksums import bsn_valid, iban_valid, luhn_valid, nhs_valid, pps_valid, ssn_valid
 from charter.guards.pii.checksums import digits as digits_in
-from charter.guards.pii.checksums import iban_valid, luhn_valid, nhs_valid, ssn_valid
 from charter.guards.pii.hits import Digits, Hit, context_before
 
 __all__ = ["RECOGNISERS", "TEXT_RECOGNISERS", "Recogniser"]
@@ -51,6 +51,10 @@ MBI = re.compile(
     r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
     r"[AC-HJKMNP-RT-Y]{2}\d{2}\b"
 )
+#: A Dutch BSN ("123456782", "1234.56.782") and an Irish PPS number ("1234567FA"): reported only with
+#: their check and a context word ("BSN", "burgerservicenummer", "PPS", "PPSN") before them.
+BSN = re.compile(r"(?<![\d.-])\d{4}([ .]?)\d{2}\1\d{3}(?![\d-])")
+PPS = re.compile(r"(?<![\w-])\d{7}[A-Wa-w][ABHTWXabhtwx]?(?![\w-])")
 PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
@@ -76,6 +80,8 @@ ITIN_CTX = _ctx("itin", "taxpayer", "tax id", "tin")
 NHS_CTX = _ctx("nhs", "national health", "health service", "patient")
 NINO_CTX = _ctx("nino", "national insurance", "ni number")
 SIN_CTX = _ctx("sin", "social insurance")
+BSN_CTX = _ctx("bsn", "burger ?service ?nummer", "sofi ?nummer", "citizen service number")
+PPS_CTX = _ctx("pps", "personal public service")
 PASSPORT_CTX = _ctx("passport")
 LICENSE_CTX = _ctx("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
 BANK_CTX = _ctx("account", "acct", "bank", "routing", "aba", "checking", "savings")
@@ -172,13 +178,15 @@ _ROUTING = re.compile(r"\b(?:routing|aba|sort code|transit|bank code|bic|swift)\
 
 
 def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
-    n = digits.total  # SSN, ITIN and SIN have 9 digits, NHS 10, NINO 6, MBI at least 5
+    n = digits.total  # SSN, ITIN, SIN and BSN have 9 digits, NHS 10, PPS 7, NINO 6, MBI at least 5
     at = digits.start()  # each of them starts with a digit, NINO with two letters and a space
     nine = n >= 9 and _NINE_DIGITS.search(text, at) is not None
     for m in SSN.finditer(text, at) if nine else ():
         ctx = context_before(text, m.start(), SSN_CTX)  # "SSN 123-45-6789": a sample the caller calls theirs
         if not ssn_valid(digits_in(m.group()), samples=ctx):
             continue
+        if not ctx and m.group(1) != "-" and SERVICE_NUMBER.match(m.group()):
+            continue  # "Centrum Wsparcia on 800 70 2222": a toll-free line grouped 3-2-4, not an SSN
         if not _COUNTRY_CODE.search(text, max(0, m.start() - 6), m.start()):
             score = 0.85 if m.group(1) == "-" or ctx else (0.6 if m.group(1) else 0.3)
             yield Hit("US_SSN", m.start(), m.end(), min(0.95, score + (0.1 if ctx else 0.0)))
@@ -195,6 +203,12 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("CA_SIN", m.start(), m.end(), 0.9 if context_before(text, m.start(), SIN_CTX) else 0.3)
     for m in MBI.finditer(text, at) if n >= 5 else ():
         yield Hit("US_MBI", m.start(), m.end(), 0.85)
+    for m in BSN.finditer(text, at) if nine else ():
+        if bsn_valid(digits_in(m.group())) and context_before(text, m.start(), BSN_CTX):
+            yield Hit("NL_BSN", m.start(), m.end(), 0.9)
+    for m in PPS.finditer(text, at) if n >= 7 else ():
+        if pps_valid(m.group()) and context_before(text, m.start(), PPS_CTX):
+            yield Hit("IE_PPS", m.start(), m.end(), 0.9)
 
 
 def _context_distance(text: str, start: int, words: re.Pattern[str], window: int = 48) -> int | None:

@@ -8,7 +8,8 @@ a threat, profanity aimed at the group, or a negated warm word: "no compassion f
 ..."), quotation, slur homonyms ("a faggot of sticks", "the dykes held the flood") and reclaimed
 in-group terms lower the score below the default threshold. Disguises are undone first: homoglyphs,
 invisible characters, leetspeak (``s1ck``), spaced letters (``w o m e n``), one dropped or swapped
-letter (``hatrd``, ``disgutsed``) and words run together (``sosickening``).
+letter (``hatrd``, ``disgutsed``) and words run together (``sosickening``). Web and e-mail
+addresses are not read as words ("online on spis.lt" holds no slur).
 
 Scores: slur 0.9, threat against a group 0.9, hostility towards a group 0.8, profanity or negated
 warmth towards a group 0.7, a threat against anyone 0.6; then, below the default threshold of
@@ -27,6 +28,7 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.normalize import deleet, normalize
 from charter.guards.pii.lexicon import ordinary
+from charter.guards.pii.patterns import BARE_DOMAIN, EMAIL, URL
 from charter.guards.toxicity.lexicon import NO_CATEGORIES, Lexicon, load_lexicon
 
 __all__ = ["ToxicityGuard", "make_guard"]
@@ -73,7 +75,7 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.1"
+    version = "charter-toxicity/1.2"  # 1.2: web and e-mail addresses are not read as words
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -89,7 +91,7 @@ class ToxicityGuard:
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         norm = normalize(text)
-        view = deleet(norm.text)
+        view = _unaddressed(deleet(norm.text))
         findings: list[Finding] = []
         best = 0.0
         spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view)]
@@ -165,6 +167,20 @@ class ToxicityGuard:
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
             # "sosickening", but not "transfer" or "transport" (English words that hold a group's name)
             r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8 and not ordinary(w))
+
+
+def _unaddressed(view: str) -> str:
+    """``view`` with web and e-mail addresses blanked (same length): a site's name is not a word of the
+    sentence ("online on spis.lt", Lithuania's social-support portal, is no slur)."""
+    if "." not in view:
+        return view
+    for pattern in (URL, EMAIL, BARE_DOMAIN):
+        view = pattern.sub(_blank, view)
+    return view
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def _unspace(m: re.Match[str]) -> str:
