@@ -252,6 +252,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
 
 #: ``options.names``: a name counts when tied to a person (the default), or every name.
 NAME_POLICIES = ("corroborated", "all")
+
+
 def _any_of(phrases: str) -> str:
     """A group matching any of the comma-separated ``phrases`` (a space in one matches any spaces)."""
     return "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases.split(",") if p.strip()) + ")"
