@@ -9,14 +9,7 @@ import pytest
 
 from charter.guards.base import GuardContext
 from charter.guards.pii import PiiEngine
-from charter.guards.pii_leak import PiiLeakGuard
-
-LEAK = PiiLeakGuard()
-
-
-def leaked(answer: str, question: str = "How do I apply?") -> list[str]:
-    result = LEAK.scan(answer, GuardContext(direction="output", authorised_texts=[question]))
-    return [answer[f.start:f.end] for f in result.findings]
+from tests.support.pii import LEAK, leaked
 
 
 @pytest.mark.parametrize("answer", [

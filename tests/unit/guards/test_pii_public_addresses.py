@@ -10,21 +10,8 @@ import pytest
 
 from charter.guards.base import GuardContext
 from charter.guards.pii.checksums import bsn_valid, pps_valid
-from charter.guards.pii.engine import PiiEngine
-from charter.guards.pii_leak import PiiLeakGuard
 from charter.guards.toxicity import ToxicityGuard
-
-LEAK = PiiLeakGuard()
-ENGINE = PiiEngine()
-
-
-def leaked(answer: str, question: str = "How do I do this?") -> list[str]:
-    result = LEAK.scan(answer, GuardContext(direction="output", authorised_texts=[question]))
-    return [answer[f.start:f.end] for f in result.findings]
-
-
-def found(text: str) -> list[tuple[str, str]]:
-    return [(h.type, text[h.start:h.end]) for h in ENGINE.analyze(text)]
+from tests.support.pii import found, leaked
 
 
 @pytest.mark.parametrize("answer", [

@@ -10,15 +10,8 @@ import pytest
 from charter.bootstrap import DEMO_CHARTER
 from charter.guards.base import GuardContext
 from charter.guards.pii.guard import PiiGuard
-from charter.guards.pii_leak import PiiLeakGuard
 from charter.policy.loader import parse_charter
-
-LEAK = PiiLeakGuard()
-
-
-def leaked(answer: str) -> list[str]:
-    result = LEAK.scan(answer, GuardContext(direction="output", authorised_texts=["Who?"]))
-    return [answer[f.start:f.end] for f in result.findings]
+from tests.support.pii import leaked
 
 
 @pytest.mark.parametrize("answer", [

@@ -1,0 +1,23 @@
+"""What the PII engine finds and what ``pii_leak`` acts on in an answer, as (type, value) pairs and
+values, for the guard tests."""
+
+from __future__ import annotations
+
+from charter.guards.base import GuardContext
+from charter.guards.pii.engine import PiiEngine
+from charter.guards.pii_leak import PiiLeakGuard
+
+ENGINE = PiiEngine()
+LEAK = PiiLeakGuard()
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    """Each span the engine reports in ``text``: (type, value)."""
+    return [(h.type, text[h.start:h.end]) for h in ENGINE.analyze(text)]
+
+
+def leaked(answer: str, question: str = "How do I apply?") -> list[str]:
+    """The values ``pii_leak`` (default options) acts on in ``answer`` to the caller's ``question``
+    (the default asks about no one)."""
+    result = LEAK.scan(answer, GuardContext(direction="output", authorised_texts=[question]))
+    return [answer[f.start:f.end] for f in result.findings]
