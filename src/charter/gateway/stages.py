@@ -17,6 +17,7 @@ from charter.errors import CharterError, InvalidRequest, Suspended
 from charter.gateway.ratelimit import END_USER_PREFIX, Reservation
 from charter.gateway.state import gateway_of
 from charter.monitor.budgets import meter_of
+from charter.providers.router import check_requested
 from charter.runtime import Runtime
 
 __all__ = ["admit", "estimate_tokens"]
@@ -42,6 +43,7 @@ async def admit(ex: Exchange, rt: Runtime) -> Reservation:
         raise Suspended(
             f"use case {charter.name!r} is switched off. " + charter.outage_message, code="use_case_suspended"
         )
+    check_requested(charter, ex.params.model, gw.model_entries(ex.principal.tenant_id))  # before any guard runs
     # the arguments of earlier tool calls are input the model reads too
     chars = sum(len(m.content) + sum(len(c["function"]["arguments"]) for c in m.tool_calls or ()) for m in ex.messages)
     if chars > charter.max_input_chars:

@@ -19,7 +19,8 @@ from charter.domain import Charter, ModelEntry, classification_rank
 from charter.errors import InvalidRequest, NotFound, Suspended
 
 __all__ = [
-    "CircuitBreaker", "Route", "canary_bucket", "eligible_models", "keep_supporting", "plan_route", "split_canary",
+    "CircuitBreaker", "Route", "canary_bucket", "check_requested", "eligible_models", "keep_supporting", "plan_route",
+    "split_canary",
 ]
 
 
@@ -92,12 +93,12 @@ def eligible_models(
     return by_alias, why
 
 
-def plan_route(
-    charter: Charter, requested: str | None, entries: Sequence[ModelEntry], killed_models: set[str]
-) -> Route:
-    """Decide the fallback chain for one request (raises a clear error when none is allowed)."""
-    registered = {e.alias for e in entries}
+def check_requested(charter: Charter, requested: str | None, entries: Sequence[ModelEntry]) -> None:
+    """404 ``model_not_found`` for a model nobody registered, 400 ``model_not_allowed`` for one the
+    charter does not list. Cheap, so the gateway asks it at admission, before any guard reads the
+    request: a request for a model that does not exist costs no screening."""
     if requested is not None and requested not in charter.models:
+        registered = {e.alias for e in entries}
         if requested not in registered:
             raise NotFound(
                 f"model {requested!r} does not exist; GET /v1/models lists the ones you may use",
@@ -109,6 +110,13 @@ def plan_route(
             code="model_not_allowed",
             param="model",
         )
+
+
+def plan_route(
+    charter: Charter, requested: str | None, entries: Sequence[ModelEntry], killed_models: set[str]
+) -> Route:
+    """Decide the fallback chain for one request (raises a clear error when none is allowed)."""
+    check_requested(charter, requested, entries)
     by_alias, why = eligible_models(charter, entries, killed_models)
     order = [requested] if requested else []
     order += [a for a in charter.models if a != requested]
