@@ -99,7 +99,7 @@ def list_samples(
 
 @router.post("/api/v1/samples/{sample_id}/claim")
 def claim_sample(sample_id: str, p: Reviewer, rt: RuntimeDep, now: RequestTime) -> dict[str, Any]:
-    return rt.writer.write(lambda c: scoring.claim_sample(c, p, sample_id, now))
+    return rt.writer.write(lambda c: scoring.claim_sample(c, p, sample_id, now=now))
 
 
 @router.post("/api/v1/samples/{sample_id}/release")
@@ -111,7 +111,7 @@ def release_sample(sample_id: str, p: Reviewer, rt: RuntimeDep) -> dict[str, Any
 def expert_scores(
     p: Overseer,
     rt: RuntimeDep,
-    scorer: str | None = Query(default=None, max_length=64),
+    scorer: str | None = Query(None, max_length=64),
     use_case: UseCaseFilter = None,
     limit: int = Query(500, ge=1, le=5000),
 ) -> dict[str, Any]:

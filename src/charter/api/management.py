@@ -219,6 +219,11 @@ def list_controls(p: Admin, rt: RuntimeDep) -> list[dict[str, Any]]:
 
 
 # -- interactions --------------------------------------------------------------------------
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
+    """A query time without a zone is read as UTC."""
+    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
 @router.get("/interactions")
 def list_interactions(
     p: RecordReader,
@@ -239,10 +244,6 @@ def list_interactions(
             conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before, verdict=verdict,
             model=model, since=_utc(since), until=_utc(until), review=review,
         )
-
-
-def _utc(when: dt.datetime | None) -> dt.datetime | None:
-    return when if when is None or when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 @router.get("/refusals")

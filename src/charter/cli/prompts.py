@@ -139,7 +139,7 @@ def promote(
     version: int = typer.Option(..., help="The version to promote."),
     label: str = typer.Option("production", help="Label to move (production is gated)."),
     use_case: str | None = typer.Option(None, help="Whose suite gates it (default: the prompt's)."),
-    run: str | None = typer.Option(None, help="The evaluation run to judge (default: the latest one)."),
+    run_id: str | None = typer.Option(None, "--run", help="The evaluation run to judge (default: the latest one)."),
     reason: str = typer.Option("", help="Why (kept with the move and in the ledger)."),
     tenant: TenantOption = "demo",
     actor: PromptActor = None,
@@ -147,7 +147,9 @@ def promote(
 ) -> None:
     """Move a label to a version; a protected label (production, or one a charter serves from) needs a
     passing gate and an approver other than the author."""
-    request = promotion.Promotion(name, version, label, cli_actor(actor), use_case=use_case, run_id=run, reason=reason)
+    request = promotion.Promotion(
+        name, version, label, cli_actor(actor), use_case=use_case, run_id=run_id, reason=reason
+    )
     result = run_once(tenant, json_output, lambda rt, t: promotion.promote_or_raise(rt, t, request))
     emit(
         result,

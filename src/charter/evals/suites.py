@@ -19,7 +19,7 @@ from charter.policy.current import use_case_id
 from charter.prompts.spec import non_finite_path, validate_thresholds
 from charter.store.schema import new_id, utcnow
 
-__all__ = ["Suite", "SuiteSpec", "evaluator_specs", "get_suite", "set_suite", "use_case_id"]
+__all__ = ["Suite", "SuiteSpec", "evaluator_specs", "get_suite", "set_suite"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,10 +64,10 @@ eval_runs = tenant_table(
     Column("evaluators", JSON, nullable=False),
     Column("params", JSON, nullable=False),
     Column("seed", Integer, nullable=False),
-    status(),  # running | finished | failed
+    status(),  # running | finished | incomplete
     Column("item_count", Integer, nullable=False),
     Column("done_count", Integer, nullable=False, default=0),
-    Column("aggregates", JSON, nullable=True),
+    Column("aggregates", JSON, nullable=True),  # {metric: value} over the stored results, once it ends
     *stamp("started"),
     timestamp("finished_at", nullable=True),
     Index("ix_eval_runs_tenant_started", "tenant_id", "started_at"),

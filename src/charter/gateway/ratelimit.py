@@ -26,7 +26,8 @@ __all__ = ["END_USER_PREFIX", "MemoryLimiter", "RateLimiter", "RedisLimiter", "R
 
 @dataclass(frozen=True, slots=True)
 class Reservation:
-    """What ``admit`` took from a key's tokens-per-minute budget, and in which one-minute window."""
+    """What ``admit`` took from a key's tokens-per-minute budget, and in which one-minute window
+    (``window``: minutes since the epoch, ``int(time.time() // 60)``: the window ``settle`` corrects)."""
 
     key_id: str
     window: int

@@ -34,6 +34,9 @@ _PART = "ledger.checkpointer"
 
 @dataclass(frozen=True)
 class Checkpoint:
+    """A signed tree head: the Merkle root of the ledger's first ``tree_size`` entries at ``ts``, and
+    the signature of key ``key_id`` over them (:func:`charter.ledger.note.checkpoint_body`)."""
+
     tree_size: int
     root: bytes
     ts: str

@@ -40,6 +40,9 @@ WINDOW_ROWS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Rate:
+    """One deactivation criterion measured over the window: ``value`` is the share of the ``events``
+    read (interactions, ratings or final decisions) that count against the use case, 0.0 for none."""
+
     criterion: str
     value: float
     events: int

@@ -48,7 +48,7 @@ class Promotion:
 
     name: str
     version: int
-    label: str
+    label: str  # a protected one (production, or one a charter serves from) goes through the gate
     actor: str
     use_case: str | None = None
     run_id: str | None = None

@@ -24,8 +24,8 @@ workflows = tenant_table(
     Column("name", String(64), nullable=False),
     Column("version", Integer, nullable=False),
     digest("sha256"),
-    Column("source", Text, nullable=False),
-    Column("body", JSON, nullable=False),
+    Column("source", Text, nullable=False),  # the YAML as applied
+    Column("body", JSON, nullable=False),  # the parsed definition
     *stamp("created"),
     UniqueConstraint("tenant_id", "name", "version"),
 )
