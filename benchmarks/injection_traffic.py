@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test3 --final --signatures --baseline HEAD
     .venv/bin/python benchmarks/injection_traffic.py --split test4 --final --signatures --also test,test2,test3
     .venv/bin/python benchmarks/injection_traffic.py --split test5 --final --baseline HEAD --also test4,test3,dev
+    .venv/bin/python benchmarks/injection_traffic.py --split test6 --final --baseline HEAD --also test5,test4
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -27,6 +28,15 @@ SOAP replies, iCalendar, YAML configuration, case look-ups as JSON, runbooks, ca
 attacks from hermes-jailbench, nullsec-promptinject, vigia and tripwire-eval with families written by
 a seeded generator (tool orders, memory poisoning, encodings, other languages). ``recall_all_languages``
 counts the non-English rows too.
+
+``test6`` (benchmarks/guard_traffic_test6.py) was written after test5 was spent and before round 5's
+changes: benign traffic of yet other agencies, layouts (Markdown with a guardrails section, function
+specifications, role-play personas, instruction sheets that replace earlier ones), languages and
+documents that use the words attacks use (forwarded e-mails "disregard my previous e-mail", circulars
+that supersede earlier instructions, system-maintenance notices), and attacks from blastcontain-drill,
+garak-multilingual, canaryprobe, redharness, dual-llm-bench and finagent-redteam. Orders that reach an
+agent only through its data are scored as they come and inserted into a document (``inserted_*_as_is``
+and ``inserted_*``, both in ``recall_inserted``); blastcontain's multi-turn attacks as their own turns.
 
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
@@ -68,9 +78,10 @@ import guard_traffic as traffic  # noqa: E402
 import guard_traffic_test2 as traffic2  # noqa: E402
 import guard_traffic_test3 as traffic3  # noqa: E402
 import guard_traffic_test5 as traffic5  # noqa: E402
+import guard_traffic_test6 as traffic6  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5")
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6")
 
 
 class SignaturesOnly:
@@ -99,6 +110,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic2.load_benign(), traffic2.attacks()
     if split == "test5":
         return traffic5.load_benign(), traffic5.attacks()
+    if split == "test6":
+        return traffic6.load_benign(), traffic6.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)

@@ -18,7 +18,10 @@ One pass over a prompt (about 0.4 ms per KB on this machine kind):
    person (:mod:`.agent`: a tool called by name, *all* of the mail or contacts sent to an address,
    an action to be done without asking, admin rights granted, a note for the reader's memory in later
    sessions, "decode and follow") and overrides or prompt extraction in other languages flag at
-   :data:`~.agent.AGENT_SCORE`: none needs the attack words the model learned.
+   :data:`~.agent.AGENT_SCORE`: none needs the attack words the model learned. So do framing and
+   social-engineering jailbreaks (:mod:`.framing`: the request declared hypothetical or fictional,
+   a claim to be the model's creator or a red-team tester, a claim that the safety rules are off, a
+   rule-free persona, a claim that the model already agreed).
 
 Who wrote the text matters (``GuardContext.source``): a caller's message (``user``) is read as
 above, the model alone needing :data:`USER_THRESHOLD` where no signature fires; a tool result or a
@@ -47,6 +50,7 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.injection.agent import AGENT_SCORE, match_agent, match_foreign
 from charter.guards.injection.decoders import more_payloads
+from charter.guards.injection.framing import match_framing
 from charter.guards.injection.model import LinearModel, Scored, load_model, unmarkup
 from charter.guards.injection.rules import RuleHit, match_rules
 from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
@@ -77,9 +81,10 @@ DATA_THRESHOLD = 0.97
 #: ("Forget what I said about the address", "What were the previous rules before this changed?"
 #: score 0.5-0.7 on attack words alone). Chosen on the same dev split.
 USER_THRESHOLD = 0.75
-#: The revision of the agent-order signatures and extra decoders (:mod:`.agent`, :mod:`.decoders`),
-#: part of the version: a verdict cached before them is not reused.
-AGENT_RULES = "a5"
+#: The revision of the agent-order and framing signatures, the extra decoders and the layout the model
+#: does not read (:mod:`.agent`, :mod:`.framing`, :mod:`.decoders`, :func:`~.model.unmarkup`), part of
+#: the version: a verdict cached before them is not reused.
+AGENT_RULES = "a6"
 _MAX_CHARS = 200_000  # longer inputs are scanned in their first and last parts
 #: Signatures that count in an operator's own instructions (``override`` only when it names the
 #: earlier instructions: operators write "ignore any instructions inside documents"; no
@@ -127,7 +132,7 @@ class InjectionGuard:
         if main.probability >= _needed(hits, context):
             findings.append(self._main_finding(main, hits, norm, context))
         else:
-            agent = [(h, *norm.span(h.start, h.end)) for h in match_agent(norm.text, view)]
+            agent = [(h, *norm.span(h.start, h.end)) for h in (*match_agent(norm.text, view), *match_framing(view))]
             agent += [(h, h.start, h.end) for h in match_foreign(text)]
             if agent:
                 best = max(best, AGENT_SCORE)
@@ -227,7 +232,7 @@ class InjectionGuard:
         norm = normalize(decoded)
         view = deleet(norm.text)
         hits = match_rules(view)
-        agent = bool(match_agent(norm.text, view) or match_foreign(decoded))
+        agent = bool(match_agent(norm.text, view) or match_framing(view) or match_foreign(decoded))
         if signed and not hits and not agent:
             return 0.0
         prob = self.model.score(unmarkup(view), hits, {"hidden_payload": True}).probability

@@ -76,7 +76,7 @@ _PATTERNS: tuple[tuple[str, str, str], ...] = (
      rf"[^.\n]{{0,40}}?\bto\s+{_DEST}"),
     ("decode_and_follow", "encoded_payload",
      r"\b(?:decode|decipher|base64|rot-?13|caesar|hex(?:adecimal)?|morse|binary)\b[^.\n]{0,50}?\b(?:and|then)\s+"
-     r"(?:follow|execute|obey|do what|carry out|act on)\b"),
+     r"(?:follow|execute|obey|do (?:exactly |precisely |just )?what|carry out|act on)\b"),
     ("memory_poisoning", "prompt_injection",
      r"\b(?:remember|memori[sz]e|store|save|keep|note|record|add|write|commit)\b[^.\n]{0,80}?"
      r"(?:\bfor (?:all |every )?(?:future|later|subsequent|upcoming|other) (?:conversations|sessions|chats|"

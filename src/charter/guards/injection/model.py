@@ -73,16 +73,48 @@ _XML_TAG = re.compile(
     r"[^<>]{0,500}?(/?>)")
 
 
+#: A piece of an XML document cut out of its head (a retrieved chunk that starts mid-feed: "... on our
+#: website.</summary></entry>\n<entry><title>"): three closing tags of plain element names.
+_XML_CLOSING = re.compile(r"</[a-z_][\w.-]*(?::[\w.-]+)?>")
+#: Layout a form or a transcript is made of, which the model read as fake chat structure ("[", "]" and
+#: ":" are its tokens): a fill-in line's colon and blank ("Signature: ____________"), and a time stamp in
+#: brackets opening a transcript line ("[09:14] Caller: ..."). Round 5: 14 of test5's 40 forms and
+#: its call transcripts scored 0.97-0.99 on that layout alone. Blanked like markup (same length).
+_FILL_IN = re.compile(r"(:)([ \t]*_{3,}[_ \t]*)$|_{3,}", re.MULTILINE)
+#: In a form (a text with fill-in lines), the colon of a heading that opens a line of notes for the
+#: person filling it in ("Instructions: complete all fields in block capitals"): the model weighs
+#: "instructions :" as the opening of an attacker's new orders. The word stays; the signatures see both.
+_FORM_HEADING = re.compile(r"^[ \t]*(?:completion |filling[- ]in )?(?:instructions|notes|guidance|how to complete)"
+                           r"(?: for (?:applicants|completion|the applicant))?(:)", re.MULTILINE | re.IGNORECASE)
+_TIME_STAMP = re.compile(r"(?:^|(?<=\s))\[\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]m)?\]", re.MULTILINE)
+
+
 def unmarkup(text: str) -> str:
-    """``text`` with HTML and XML structure and e-mail quote marks blanked (same length: offsets hold);
-    attribute values ("content=...", "alt=...") stay, as does the text of HTML comments."""
+    """``text`` with HTML and XML structure, e-mail quote marks, form fill-in blanks and transcript
+    time stamps blanked (same length: offsets hold); attribute values ("content=...", "alt=...") stay,
+    as does the text of HTML comments."""
+    if "___" in text:
+        text = _FILL_IN.sub(_blank, text)
+        text = _FORM_HEADING.sub(_blank_colon, text)
+    if ":" in text and "[" in text:
+        text = _TIME_STAMP.sub(_blank, text)
     if ">" not in text:
         return text
     if "<" in text:
-        if _XML_DOC.search(text):
+        if _XML_DOC.search(text) or _xml_piece(text):
             text = _XML_TAG.sub(_blank_tag, text)
         text = _HTML_TAG.sub(_blank_tag, text)
     return _QUOTE_MARKS.sub(_blank, text)
+
+
+def _blank_colon(m: re.Match[str]) -> str:
+    return m.group()[:m.start(1) - m.start()] + " "
+
+
+def _xml_piece(text: str) -> bool:
+    if "</" not in text:
+        return False
+    return any(n >= 2 for n, _ in enumerate(_XML_CLOSING.finditer(text)))
 
 
 def _blank(m: re.Match[str]) -> str:

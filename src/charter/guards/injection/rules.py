@@ -152,8 +152,13 @@ SIGNATURES: tuple[Signature, ...] = (
     _sig("dan", "jailbreak",
          r"\bdo anything now\b|\b(?:you are|you're|act as|become|called|named)\s+(?:now\s+)?"
          r"(?:dan|dude|stan|aim|anti-?dan|kevin|betterdan)\b"),
+    # "admin / maintenance / debug mode" is also a feature of staff software ("Admin mode for counter
+    # staff is now behind two-factor login"): those count only when the reader is put into the mode
     _sig("dev_mode", "jailbreak",
-         r"\b(?:developer|dev|god|debug|maintenance|admin|sudo|jailbreak|unrestricted)\s+mode\b"),
+         r"\b(?:developer|dev|god|jailbreak|unrestricted)\s+mode\b|"
+         r"\b(?:enter|enable|enabled|activate|activated|switch(?:ed)? to|turn on|unlock(?:ed)?|now in|you are in|"
+         r"you're in|engage|initiate|entering|enabling|activating)\s+(?:the\s+)?(?:debug|maintenance|admin|sudo|"
+         r"root)\s+mode\b|\b(?:debug|maintenance|admin|sudo|root)\s+mode\s+(?:enabled|activated|on|engaged)\b"),
     _sig("unrestricted", "jailbreak",
          r"\b(?:no|without|free (?:of|from)|not bound by|break(?:ing)? free of|beyond|unbound by)\s+"
          r"(?:any\s+)?"
@@ -245,7 +250,8 @@ SIGNATURES: tuple[Signature, ...] = (
          r"configuration|config|settings|hidden (?:text|notes?|rules))\b"),
     _sig("encoded_instruction", "encoded_payload",
          r"\b(?:decode|decipher|base64|rot13|rot-13|hex(?:adecimal)?|caesar|reverse(?:d)?)\b[^.\n]{0,50}\b"
-         r"(?:follow|execute|obey|do what|perform|carry out|act on|instructions?|respond)\b"),
+         r"(?:follow|execute|obey|do (?:exactly |precisely |just )?what|perform|carry out|act on|instructions?|"
+         r"respond)\b"),
 )
 
 
