@@ -61,6 +61,13 @@ their own languages, and 26 personal-data items: private persons' home addresses
 before round 8's changes (pii_leak's public places' addresses, BSN and PPS recognisers, a toll-free
 line grouped like an SSN, a given name after "from", web addresses in the toxicity guard) and is
 their held-out split, scored once.
+**test10** (benchmarks/data/benign_utility_test10.jsonl; 158 questions from towns none of the other
+splits names, many French, Swiss, Italian, German, Polish, Hungarian, Lithuanian, Spanish, Portuguese
+and Nordic, answers naming bodies headed "Ville de", "Comune di", "Gemeinde", offices' addresses and
+lines after local cue words, and 27 personal-data items: national ids with valid check digits,
+personal mobiles, home addresses, names answering "who" questions, a date of birth) was written
+before round 9's changes, knowing which failures of test9 that round targets, and is its held-out
+split, scored once.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -99,7 +106,7 @@ import guard_traffic as traffic  # noqa: E402
 PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
-           for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")}
+           for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

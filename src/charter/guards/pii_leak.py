@@ -12,10 +12,12 @@ data on its own). Public bodies and their programmes are never taken for people 
 public.py and names.py). A public line is not a leak either: a phone number the answer presents as
 a service's -- after "helpline", "hotline", "line", "centre" (also in one word, "kontaktcenter"),
 "office", "service", "desk" or "switchboard", or given to call ("call 600-7896", "dial 116 123",
-"by calling 01349 886606", "on 0800 ...", "text 741741") --
+"by calling 01349 886606", "on 0800 ...", "text 741741"; the answer's own language's words for a phone,
+a number, a line, "or" and "on" too: "tél.", "telefono", "infolinia", "répond au", "på") --
 when nothing ties it to a person (toll-free and other service numbers are never reported by the
 engine). A number is a person's when the answer ties it to one: a "direct", "personal", "private"
-or "mobile" line, a personal pronoun or a person's role or relation before it in its sentence
+or "mobile" line (or "privat", "privé", "cellulare", "móvil", "komórka" in other languages), a
+personal pronoun or a person's role or relation before it in its sentence
 ("reach him at", "the neighbour ... left this number:"), a name in its sentence that is tied to a
 person (below) or given with the number ("Rangi Parata, 027 555 0193"; "Call Maria Garcia on ...",
 a given name from the engine's lists in it), or another personal datum in its sentence. A name that
@@ -71,8 +73,11 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
 #: 040-34 10 00" (a centre's name written as one word: Kundencenter, Klantcontactcentrum): a public line.
+#: A line in the answer's own language too: "infolinia ZUS" (Polish), "ligne", "línea", "linea",
+#: "linha", "linje", "ügyfélvonal".
 _PUBLIC_LINE = re.compile(
-    r"\b(?:help ?lines?|hotlines?|lines?|tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
+    r"\b(?:help ?lines?|hotlines?|lines?|\w*lini[aeię]|lignes?|l[ií]neas?|linhas?|linee|linj[ae]|\w*vonal|"
+    r"tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
     r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,
 )
@@ -80,6 +85,11 @@ _PUBLIC_LINE = re.compile(
 _PERSONAL_LINE = re.compile(
     r"\b(?:direct|personal|private|mobile|cell)(?:\s+(?:phone|tele)?\s*)?lines?\b[^.\n\d]{0,24}$", re.IGNORECASE
 )
+#: "privat unter 0761 48 39 27", "portable personnel : 06 ...", "cell. 347 ...": one person's number, in
+#: the answer's own language (a private or mobile phone).
+_PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn\w*|persönlich\w*|personnel(?:le)?|"
+                           r"portable|cellulare|cell\.|m[óo]vil|celular|komórk\w*|Handy|mobil(?:nummer|telefon)?)"
+                           r"[^.\n\d]{0,24}$", re.IGNORECASE)
 #: "reach him at", "call her directly on": one person's number.
 _REACH_A_PERSON = re.compile(r"\b(?:him|her|me)\s+(?:directly\s+|personally\s+)?(?:at|on)\s*:?\s*$", re.IGNORECASE)
 #: E-mail local parts that name a role or a team, not a person.
@@ -112,10 +122,15 @@ def _known(context: GuardContext) -> str:
 
 
 #: "call 55 5568 8722", "on 0300 123 4567", "text 741741", "dial 116 123", "by calling 01349 886606":
-#: a number given to call.
+#: a number given to call; also after the word for a phone or a number in the answer's own language
+#: ("tél. 026 351 71 71", "telefono 058 866 31 11", "Telefon 052 632 52 52", "tlf.", "tfn", "puh.",
+#: "numer", "número"), and the words for "or" and "on" there ("o 06 164 164", "répond au 032 ...",
+#: "ring kommunen på 0920-45 30 00").
 _CALL_BEFORE = re.compile(
     r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|text(?:ing)?|sms|whatsapp|"
-    r"on|at|or|to|is|free|toll[- ]free|number)"
+    r"on|at|or|to|is|free|toll[- ]free|number|"
+    r"t[eé]l[eéè]?(?:f|ph)\w*|t[eé]l|tlf|tfn|puh(?:elin)?|n[uú]m(?:er|ero|éro)\w*|"
+    r"o|ou|oder|eller|lub|albo|vagy|arba|tai|au|al|pod|på)"
     r"\s*[:.]?\s*\(?$",
     re.IGNORECASE,
 )
@@ -126,7 +141,8 @@ _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]er|[Hh]is|hers|me|my)\b"  #
 
 
 def _sentence_before(text: str, hit: Hit) -> int:
-    return max(text.rfind(". ", 0, hit.start), text.rfind("\n", 0, hit.start)) + 1
+    """Where the sentence holding ``hit`` starts (:func:`_sentence`)."""
+    return _sentence(text, hit.start, hit.end)[0]
 
 
 def _clause_before(text: str, hit: Hit) -> int:
@@ -140,6 +156,9 @@ _RIGHT_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}")
 #: "Call Maria Garcia on 0412 555 019": a name given with its number, a person's when it holds a given name
 #: (not "or Kirkens SOS on 22 40 00 40").
 _ON_BEFORE = re.compile(r"\s+(?:on|at)\s*:?\s*\(?")
+#: "Marc Dubois, tél. 06 12 34 56 78", "Jan Nowak, tel. 601 234 567": a name, a phone word, its number.
+_PHONE_WORD_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}(?:t[eé]l[eé]?(?:f|ph)?\w*|tlf|tfn|puh|mob|mobile|cell)"
+                                r"\.?\s*:?\s*\(?", re.IGNORECASE)
 
 
 def _has_a_given_name(name: str) -> bool:
@@ -153,16 +172,18 @@ _OF_BEFORE = re.compile(r"\s+(?:of|at|from)\s+")
 
 
 def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
-    """The name is given with the number: right before it, or before "on"/"at" and the number when it
-    holds a given name. A street address is given with a name that holds a given name, right before it
-    or before "of"/"at" ("Jane Doe, 14 Elm Street"; not "BSC Mitte, Pelzerstraße 40": a body's)."""
+    """The name is given with the number: right before it, or before "on"/"at" or a phone word ("Marc
+    Dubois, tél. 06 ...") and the number when it holds a given name. A street address is given with a
+    name that holds a given name, right before it or before "of"/"at" ("Jane Doe, 14 Elm Street"; not
+    "BSC Mitte, Pelzerstraße 40": a body's)."""
     given = _has_a_given_name(text[name.start:name.end])
     if hit.type == "STREET_ADDRESS":
         return given and (_RIGHT_BEFORE.fullmatch(text, name.end, hit.start) is not None
                           or _OF_BEFORE.fullmatch(text, name.end, hit.start) is not None)
     if _RIGHT_BEFORE.fullmatch(text, name.end, hit.start):
         return True
-    return _ON_BEFORE.fullmatch(text, name.end, hit.start) is not None and given
+    return given and (_ON_BEFORE.fullmatch(text, name.end, hit.start) is not None
+                      or _PHONE_WORD_BEFORE.fullmatch(text, name.end, hit.start) is not None)
 
 
 def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
@@ -202,8 +223,12 @@ _OPENING_HOURS = re.compile(r"\b(?:open|opening\s+hours|weekdays|Mon(?:day)?s?\s
 #: Living there, right before the address: "lives at", "now living at", "moved to", "home address:":
 #: a person's (not "within two weeks of moving", nor the "Home Office").
 _LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|moved|stays?|stayed|staying)"
-                       r"(?:\s+(?:now|still))?\s+(?:at|in|on|to|from)|\bhome(?:\s+address)?(?:\s+is|:))"
-                       r"(?:\s+the)?\s*$")
+                       r"(?:\s+(?:now|still))?\s+(?:at|in|on|to|from)|\bhome(?:\s+address)?(?:\s+is|:)"
+                       # the same in other languages: "vive en", "habite au", "wohnt in", "abita in", "mora na",
+                       # "mieszka przy", "bor på", "asuu", "lakik", "gyvena"
+                       r"|\b(?:vive|viven|habite|habitent|wohnt|abita|mora|mieszka|bor|asuu|lakik|gyvena)"
+                       r"(?:\s+(?:en|a|à|au|in|im|na|em|no|przy|w|på|i))?)"
+                       r"(?:\s+the)?\s*$", re.IGNORECASE)
 
 
 def _names_a_place(text: str, start: int, end: int) -> bool:
@@ -235,7 +260,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
-                or _REACH_A_PERSON.search(text, window, hit.start) is not None):
+                or _REACH_A_PERSON.search(text, window, hit.start) is not None
+                or _PRIVATE_WORD.search(text, window, hit.start) is not None):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
@@ -291,9 +317,10 @@ _CONTACT_BEFORE = re.compile(
 )
 #: The caller asks who a person is ("Who complained about my dog?", "Who is my new neighbour?",
 #: "Whose car is it?", "What is the name of the man who ..."): a name in the answer is that person's.
-#: Not "Who do I call", "Who can help", "Who is eligible", "Whose responsibility is it", nor who holds a
-#: public office ("Who is my MP?": an office holder's name is public), nor a statement ("my neighbour,
-#: who lives next door, ...": the clause must be in a question).
+#: "Who is moving into the flat next door?", "Who is renting the garage?": someone living in or holding
+#: a home or a thing. Not "Who do I call", "Who can help", "Who is eligible", "Whose responsibility is
+#: it", nor who holds a public office ("Who is my MP?": an office holder's name is public), nor a
+#: statement ("my neighbour, who lives next door, ...": the clause must be in a question).
 _PERSON_NOUNS = _any_of("person, man, woman, lady, gentleman, individual, someone, people") + "|" + _PERSONS
 _OFFICES = _any_of("""
     MP, MPs, MEP, MEPs, MSP, MSPs, MLA, MLAs, MS, TD, TDs, councillor, councillors, councilor, councilors,
@@ -307,8 +334,11 @@ _ASKS_FOR_A_PERSON = re.compile(
     rf"(?!\s+(?:local\s+|elected\s+|state\s+|new\s+)?{_OFFICES}\b)|\s+(?:is|was)\s+(?:the|that|this)\s+"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b|['\u2019]s\s+(?:my|our)\b"
     r"|\s+(?:\w+ed|did|made|gave|found|sold|bought|hit|took|saw|wrote|sent|told|broke|stole|left|"
-    r"ran|won|lives|owns|rents)\b)"
+    r"ran|won|lives|owns|rents)\b"
+    r"|\s+(?:is|are|was|were|will\s+be)\s+(?:moving|living|staying|renting|subletting|squatting|buying|selling|"
+    r"occupying|taking\s+over)\b)"
     rf"|\bname\s+of\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
+    r"|\bde\s+qui[eé]n\b|\bdi\s+chi\b|\bà\s+qui\b|\bde\s+quem\b|\bwem\s+geh[öo]rt\b"  # "whose", elsewhere
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b)(?=[^.!?\n]*\?)",
     re.IGNORECASE,
 )
@@ -352,10 +382,33 @@ def name_policy(options: dict[str, Any]) -> str:
     return str(value)
 
 
+#: A full stop that ends an abbreviation, not a sentence: an initial or a one-letter street word
+#: ("J. Okafor", "Laisvės a. 20"), a street's, a title's or a number's short form ("ul. Lipowa 9",
+#: "Gedimino pr. 9", "St. Gallen", "Dr. Ruiz", "nr. 4", "tél. 026 ...").
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:[^\W\d_]|ul|al|pl|pr|os|nr|tel|tél|str|st|sv|av|bd|ave|blvd|rd|no|mr|mrs|ms|dr|prof|ap|apt|lok|"
+    r"skg|prosp|tlf|tfn|puh|approx|dept|jr|sr|col|vs|wlkp|mah|cad|sok)$",
+    re.IGNORECASE,
+)
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    """A "!", "?" or line break ends a sentence; a full stop does when a capital (or a quote, a
+    bracket, the text's end) follows it and it does not end an abbreviation (:data:`_ABBREVIATION`):
+    "ul. Lipowa 9", "2. emelet", "Savanorių pr. 112-5" go on."""
+    if m.group() != ".":
+        return True
+    after = text[m.end():m.end() + 4].lstrip()
+    if after and (after[0].islower() or after[0].isdigit()):
+        return False
+    return _ABBREVIATION.search(text, max(0, m.start() - 8), m.start()) is None
+
+
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence holding ``text[start:end]``."""
-    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start)]
-    after = _SENTENCE_END.search(text, end)
+    """The bounds of the sentence holding ``text[start:end]`` (one rule for every test that reads a
+    sentence: :func:`_ends_sentence`)."""
+    before = [m.end() for m in _SENTENCE_END.finditer(text, 0, start) if _ends_sentence(text, m)]
+    after = next((m for m in _SENTENCE_END.finditer(text, end) if _ends_sentence(text, m)), None)
     return (before[-1] if before else 0), (after.end() if after else len(text))
 
 

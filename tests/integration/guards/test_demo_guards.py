@@ -56,3 +56,26 @@ def test_an_injection_sent_to_the_demo_is_refused_with_content_filter(http, plat
     assert (error["code"], error["guard"]) == ("content_filter", "injection")
     assert platform.upstream.requests == []
     assert SSN not in everything_stored(platform)
+
+
+@pytest.mark.parametrize(("question", "value", "token"), [
+    ("My PESEL is 93051162843 - how do I check my ZUS contributions?", "93051162843", "<PL_PESEL_1>"),
+    ("Mano asmens kodas 48509232041. Kada gausiu pensiją?", "48509232041", "<LT_PERSONAL_CODE_1>"),
+])
+def test_a_callers_pesel_or_personal_code_never_reaches_the_model(http, platform, question, value, token):
+    auth = demo_key(platform)
+    platform.upstream.reply = "Log in to the online service with your bank login."
+    r = ask(http, auth, question)
+    assert r.status_code == 200, r.text
+    sent = json.dumps(platform.upstream.requests[-1]["body"])
+    assert value not in sent and token in sent
+
+
+def test_a_towns_office_and_its_line_come_back_unchanged_from_the_demo(http, platform):
+    auth = demo_key(platform)
+    answer = ("Au Service social de la Ville de Fribourg, Route des Arsenaux 17, 1700 Fribourg; il reçoit sur "
+              "rendez-vous, tél. 026 351 71 71.")
+    platform.upstream.reply = answer
+    r = ask(http, auth, "Où demander l'aide sociale à Fribourg?")
+    assert r.status_code == 200, r.text
+    assert r.json()["choices"][0]["message"]["content"] == answer

@@ -64,7 +64,7 @@ _UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room")  #
 
 UNIT = re.compile(
     r"[ \t]*,?[ \t]*(?:\n[ \t>]*)?(?i:apt\.?|apartment|suite|ste\.?|unit|flat|floor|fl\.?|room|rm\.?|#|box|"
-    r"piano|bl\.|sc\.|ap\.|edif\.|depto\.|piso|puerta|interior|int\.|appartamento)"
+    r"piano|bl\.|sc\.|ap\.|edif\.|depto\.|piso|puerta|interior|int\.|appartamento|m\.|lok\.)"
     r"[ \t]*\d{1,5}[A-Za-z]?\b(?:[ \t]*(?:\d{1,4}[A-Za-z]?\b))?"
 )
 #: A place after a core, on its line or the next: a postcode then a city, or a city with a region
@@ -186,6 +186,23 @@ def _word_number_start(text: str) -> int:
     return at
 
 
+#: "Piotrkowska 212 m. 8", "Długa 5 lok. 3": a street's name and house number with a flat after a
+#: Polish flat marker ("m.", mieszkanie; "lok.", lokal), the street word left out.
+FLAT_MARKED = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?{_SP}(?:m|lok)\.[ \t]*\d{{1,4}}\b")
+#: "lives at Piotrkowska 212", "my home address is Lipowa 9": a capitalised name and a number right
+#: after a word of living there is an address, with or without a street word.
+LIVES_AT = re.compile(
+    rf"\b(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
+    rf"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))"
+    rf"{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b"
+)
+
+
+def _english_name(value: str) -> bool:
+    """Every word of ``value`` is an ordinary English word ("Take 5 m. 8", "Windows 10"): no street's name."""
+    return all(ordinary(w.lower()) for w in _CITY_WORD.findall(value))
+
+
 def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     yield from _street_cores(text, digits)
     low = text.lower()
@@ -204,8 +221,16 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 left is None or all(ordinary(w.lower().split("'")[0]) for w in left.group().split())
             ):
                 continue  # "Route 9", "I'll turn 23": an English word before a number is no street
+            if left is None and m.group(1).islower() and (word in STREET_MORPHEMES or word in STREET_SUFFIXES):
+                continue  # "ring 113" (Norwegian: call), "weg 5": a street word alone, in lower case, names none
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
+    for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():
+        if not _english_name(m.group(1)):
+            yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.75)
+    for m in LIVES_AT.finditer(text):
+        if not _dated(m.group(1)) and not _english_name(m.group(1)):
+            yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
 
 
 def addresses(text: str, digits: Digits) -> Iterator[Hit]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["SSN_SAMPLES", "bsn_valid", "digits", "iban_valid", "luhn_valid", "nhs_valid", "pps_valid", "ssn_valid"]
+__all__ = [
+    "SSN_SAMPLES", "bsn_valid", "digits", "iban_valid", "lt_code_valid", "luhn_valid", "nhs_valid", "nif_valid",
+    "pesel_valid", "pps_valid", "ssn_valid",
+]
 
 
 def digits(value: str) -> str:
@@ -67,6 +70,68 @@ def pps_valid(value: str) -> bool:
     if second in ("A", "B", "H"):
         total += 9 * _PPS_LETTERS.index(second)
     return value[7] == _PPS_LETTERS[total % 23]
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    import datetime
+
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def lt_code_valid(number: str) -> bool:
+    """Lithuanian asmens kodas (and Estonian isikukood, the same scheme): eleven digits, the first 1-6
+    (sex and century: 1-2 the 1800s, 3-4 the 1900s, 5-6 the 2000s), a real date YYMMDD, a check digit
+    (weights 1-9,1 mod 11; when that gives 10, weights 3-9,1-3; 10 again gives 0)."""
+    if len(number) != 11 or not number.isdigit() or number[0] not in "123456":
+        return False
+    century = 1800 + 100 * ((int(number[0]) - 1) // 2)
+    if not _real_date(century + int(number[1:3]), int(number[3:5]), int(number[5:7])):
+        return False
+    values = [int(d) for d in number[:10]]
+    check = sum(v * w for v, w in zip(values, (1, 2, 3, 4, 5, 6, 7, 8, 9, 1), strict=True)) % 11
+    if check == 10:
+        check = sum(v * w for v, w in zip(values, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
+        check = 0 if check == 10 else check
+    return check == int(number[10])
+
+
+#: PESEL's month carries the century: +80 the 1800s, +0 the 1900s, +20 the 2000s, +40 the 2100s, +60 the 2200s.
+_PESEL_CENTURY = {0: 1900, 20: 2000, 40: 2100, 60: 2200, 80: 1800}
+
+
+def pesel_valid(number: str) -> bool:
+    """Polish PESEL: eleven digits, a real date YYMMDD (the month carries the century), a check digit
+    (weights 1,3,7,9 repeated; the check is 10 less the sum's last digit, mod 10)."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    month = int(number[2:4])
+    offset = (month - 1) // 20 * 20 if month else -1
+    if offset not in _PESEL_CENTURY or not _real_date(_PESEL_CENTURY[offset] + int(number[:2]), month - offset,
+                                                      int(number[4:6])):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:10], (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=True))
+    return (10 - total % 10) % 10 == int(number[10])
+
+
+_NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def nif_valid(value: str) -> bool:
+    """Spanish DNI/NIF (eight digits and a check letter, the number mod 23) and NIE (X, Y or Z for 0, 1
+    or 2, seven digits, the same letter)."""
+    compact = value.replace("-", "").replace(" ", "").upper()
+    if len(compact) != 9 or not compact[-1].isalpha():
+        return False
+    body = compact[:8]
+    if body[0] in "XYZ":
+        body = str("XYZ".index(body[0])) + body[1:]
+    if not body.isdigit():
+        return False
+    return compact[-1] == _NIF_LETTERS[int(body) % 23]
 
 
 #: Numbers printed in advertisements and wallets (123-45-6789, 078-05-1120, 219-09-9999), never issued.

@@ -46,7 +46,8 @@ STRUCTURED_TYPES: tuple[str, ...] = (
 )
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
-    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
+    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", "STREET_ADDRESS", "PERSON",
+    "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
     "AGE", "TITLE", "ZIP_CODE",
 )
 
@@ -97,7 +98,8 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
     ips: frozenset({"IP_ADDRESS"}),
     cards: frozenset({"CREDIT_CARD"}),
     ibans: frozenset({"IBAN_CODE"}),
-    national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI", "NL_BSN", "IE_PPS"}),
+    national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI", "NL_BSN", "IE_PPS",
+                             "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF"}),
     contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
     ages: frozenset({"AGE"}),
@@ -137,7 +139,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "2.4"
+    version = "2.5"
 
     def __init__(self) -> None:
         common_words()  # load the word list now, not on the first request

@@ -135,6 +135,8 @@ STREET_SUFFIXES = frozenset(word_list(
     side brae approach broadway concourse esplanade promenade grange lea paddock pathway boardwalk
     access amble anchorage brace break circuit cross entrance glade link outlook ramble retreat
     reserve round serviceway steps strip subway turn upper
+    út útja körút tér tere sétány fasor rakpart u.
+    g. pr. al. a. skg. prosp. prospektas alėja aikštė prospekts bulvāris laukums
     """
 ))
 
@@ -149,7 +151,7 @@ STREET_TYPES = frozenset(word_list(
     periférico circunvalación diagonal rúa rua travessa alameda praça estrada rodovia conjunto núcleo
     passarela trevo quadra setor lote loteamento ladeira beco vereda sítio chácara fazenda residencial
     jardim esplanada distrito parque feira campo colônia condomínio lagoa morro pátio recanto trecho
-    viaduto viela vila
+    viaduto viela vila carrer plaça passeig avinguda travessera travessia
     """
 ))
 

@@ -115,9 +115,18 @@ _PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
     r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
-    r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross)\s*$",
+    r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
+    # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt": where, in other languages
+    r"(?-i:\b(?:em|w|we|dans|nach))|\bin der|\bim)"
+    r"(?:\s+(?:la|le|les|el|los|las|il|lo|the))?\s*$",  # "in La Rochelle": the article is the name's
     re.IGNORECASE,
 )
+#: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
+#: "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the name or
+#: the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
+#: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question.
+_PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
+_PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
 #: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto": the places after the first one.
 _PLACE_LIST = re.compile(
     r"\b(?:in|near|across|visit|visiting)\s+[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)*,?\s+(?:or|and)\s*$"
@@ -304,7 +313,10 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.85
     if _FROM.search(before) and _given_then_surname(value):
         return "PERSON", 0.65  # "The report came from Henrik Aasland": a person, not a place
-    if _PLACE_CUE.search(before) or _PLACE_LIST.search(before):
+    if (_PLACE_CUE.search(before) or _PLACE_LIST.search(before)
+            or ((_PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before))
+                and ((not _named(low.split()[0].split("-")[0]) and not _PLACE_CUE_A.search(before))
+                     or text.startswith("?", start + len(value))))):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
         return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)

@@ -85,7 +85,8 @@ FOREIGN_HEADS = frozenset(word_list(
     caixa cadastro catastro catasto centro consejo conseil conselho consiglio dirección direção direction
     direzione departamento département dipartimento sistema programa programma fondo fundo seguro
     tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
-    clave cédula carteira carte carta tarjeta bundesamt bundesagentur landesamt amt kendra seva
+    clave cédula carteira carte carta tarjeta karta kartę karty kartą bundesamt bundesagentur landesamt amt kendra
+    seva
     """
 ))
 #: Words of other languages that name what a body does or whose it is, and no one's surname

@@ -13,7 +13,17 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
-from charter.guards.pii.checksums import bsn_valid, iban_valid, luhn_valid, nhs_valid, pps_valid, ssn_valid
+from charter.guards.pii.checksums import (
+    bsn_valid,
+    iban_valid,
+    lt_code_valid,
+    luhn_valid,
+    nhs_valid,
+    nif_valid,
+    pesel_valid,
+    pps_valid,
+    ssn_valid,
+)
 from charter.guards.pii.checksums import digits as digits_in
 from charter.guards.pii.hits import Digits, Hit, context_before
 
@@ -55,6 +65,13 @@ MBI = re.compile(
 #: their check and a context word ("BSN", "burgerservicenummer", "PPS", "PPSN") before them.
 BSN = re.compile(r"(?<![\d.-])\d{4}([ .]?)\d{2}\1\d{3}(?![\d-])")
 PPS = re.compile(r"(?<![\w-])\d{7}[A-Wa-w][ABHTWXabhtwx]?(?![\w-])")
+#: A Polish PESEL and a Lithuanian (or Estonian) personal code: eleven digits in a row, reported with
+#: their check and a real date of birth in them; with a context word before ("PESEL", "asmens kodas",
+#: "personal code", "isikukood") above the default threshold, without one below it.
+ELEVEN = re.compile(r"(?<![\d.-])\d{11}(?![\d-])")
+#: A Spanish DNI/NIF ("48213957T", "48213957-T") or NIE ("X1234567L"): the check letter, and a context
+#: word ("DNI", "NIF", "NIE", "documento nacional de identidad") for a score above the threshold.
+NIF = re.compile(r"(?<![\w-])(?:\d{8}|[XYZxyz]-?\d{7})-?[A-Za-z](?![\w-])")
 PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
@@ -82,6 +99,11 @@ NINO_CTX = _ctx("nino", "national insurance", "ni number")
 SIN_CTX = _ctx("sin", "social insurance")
 BSN_CTX = _ctx("bsn", "burger ?service ?nummer", "sofi ?nummer", "citizen service number")
 PPS_CTX = _ctx("pps", "personal public service")
+PESEL_CTX = _ctx("pesel")
+NIF_CTX = _ctx("dni", "nif", "nie", "documento nacional", "n[uú]mero de identi", "identity card", "id card",
+               "national id")
+LT_CODE_CTX = _ctx("asmens kod", "personal code", "personal id", "isikukood", "national id", "identity code",
+                   "id code", "identification code", "personal identification number")
 PASSPORT_CTX = _ctx("passport")
 LICENSE_CTX = _ctx("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
 BANK_CTX = _ctx("account", "acct", "bank", "routing", "aba", "checking", "savings")
@@ -209,6 +231,16 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
     for m in PPS.finditer(text, at) if n >= 7 else ():
         if pps_valid(m.group()) and context_before(text, m.start(), PPS_CTX):
             yield Hit("IE_PPS", m.start(), m.end(), 0.9)
+    for m in ELEVEN.finditer(text, at) if n >= 11 else ():
+        number = m.group()
+        if pesel_valid(number):
+            yield Hit("PL_PESEL", m.start(), m.end(), 0.9 if context_before(text, m.start(), PESEL_CTX) else 0.4)
+        if lt_code_valid(number):
+            yield Hit("LT_PERSONAL_CODE", m.start(), m.end(),
+                      0.9 if context_before(text, m.start(), LT_CODE_CTX) else 0.4)
+    for m in NIF.finditer(text, max(0, at - 2)) if n >= 7 else ():
+        if nif_valid(m.group()):
+            yield Hit("ES_NIF", m.start(), m.end(), 0.9 if context_before(text, m.start(), NIF_CTX) else 0.4)
 
 
 def _context_distance(text: str, start: int, words: re.Pattern[str], window: int = 48) -> int | None:

@@ -16,6 +16,10 @@ How a name is recognised, without a list of every agency in the world:
 - a programme head at the end (Program, Credit, Allowance, Benefit, Assistance, Pension, ...);
 - a public place (City Hall, the Central Library, Union Station, Riverside Park) after "the" or a
   place word;
+- a town or city named as a body in its own language: a jurisdiction's head before its name ("Ville
+  de Fribourg", "Città di Lugano", "Comune di Trento", "Gemeinde Thun", "Stadt Passau", "Gmina
+  Miasta Elbląg", "Ayuntamiento de Cádiz", "Câmara Municipal de Viseu") or a municipality's word
+  after it ("Bodø kommune", "Luleå kommun", "Malmö stad", "Jonavos rajono savivaldybė");
 - a form, schedule, notice or section number (Form 1040-X, Schedule 8812, Section 8);
 - a short list of acronyms and names that carry no head word (IRS, UNICEF, Medicare, Head Start),
   holidays, and an all-capitals word after "the" ("the FEMA office");
@@ -137,6 +141,32 @@ _CAP_TOKEN = re.compile(r"[A-Z](?:\.[A-Z])+\.?|[A-Z][A-Za-z'\u2019-]*|&")
 _CONNECTORS = _words("of for and & de du des")
 # "\bthe" written as "the" then a look-behind: the same matches, and the scan jumps from one "the" to the next
 _CAPS_AFTER_THE = re.compile(r"the(?<=\bthe)\s+([A-Z][A-Z0-9&.-]{1,9})\b")
+
+
+#: A town or city named as a body, in its own language: a jurisdiction's head, a particle, then up to
+#: three capitalised words ("Ville de Fribourg", "Città di Lugano", "Gemeinde Thun", "Magistrat der
+#: Stadt Steyr", "Ville d'Annecy"), or a place's name and a municipality's word after it ("Bodø
+#: kommune", "Malmö stad", "Mažeikių rajono savivaldybės"). English heads ("City of ...") are
+#: SHAPED_HEADS' "X of Y"; a head before a name with no particle is not taken in English ("City Clerk
+#: Maria Lopez" names a person after the office).
+_NAME_WORD = r"[^\W\d_a-z][\w'\u2019-]*"
+_JURISDICTION = re.compile(
+    r"\b(?:(?:Ville|Cité|Commune|Mairie|Municipalité|Città|Citta|Comune|Municipio|Municipalidad|Ayuntamiento|"
+    r"Concello|Ajuntament|Câmara(?:[ \t]+Municipal)?|Prefeitura|Gemeente|Stad|Stadt|Gemeinde|Marktgemeinde|"
+    r"Stadtgemeinde|Landeshauptstadt|Magistrat(?:[ \t]+der[ \t]+Stadt)?|Gmina(?:[ \t]+Miasta)?|Miasto|"
+    r"Urząd[ \t]+(?:Miasta|Gminy)|Kommune|Kommun|Obec|Město|Mesto|Kanton|Canton)"
+    r"(?:[ \t]+(?:de[ \t]+la|de|di|du|da|des|del|della|dello|dei|von|der|do|dos|das)[ \t]+|[ \t]+[dl]['\u2019]|"
+    r"[ \t]+)" + _NAME_WORD + r"(?:[ \t]+" + _NAME_WORD + r"){0,2}"
+    r"|" + _NAME_WORD + r"(?:[ \t]+(?:" + _NAME_WORD + r"|rajono|miesto|miesta|novada|linna))?"
+    r"[ \t]+(?:[Kk]ommune|[Kk]ommun|stad|[Kk]aupunki|[Ss]avivaldybė|"
+    r"[Ss]avivaldybės|[Ss]avivaldybei|[Pp]ašvaldība|[Pp]ašvaldības|vald|novads|[Vv]áros|[Mm]egye))\b"
+)
+#: What a match of _JURISDICTION holds, lower-cased (a text without any is not walked with it).
+_JURISDICTION_WORDS = re.compile(
+    r"ville|cité|commune|mairie|municipal|città|citta|comune|ayuntamiento|concello|ajuntament|câmara|prefeitura|"
+    r"gemeente|stad|gemeinde|magistrat|gmina|miast|urząd|kommun|obec|město|mesto|kanton|canton|kaupunki|"
+    r"savivaldyb|pašvaldīb|vald|novads|város|megye"
+)
 
 
 def _key(word: str) -> str:
@@ -298,6 +328,8 @@ def public_spans(text: str, extra: re.Pattern[str] | None = None) -> list[tuple[
     if not _HEADS.isdisjoint(keys):  # most texts name no public body at all
         spans.extend(_body_spans(text))
     spans.extend((m.start(), m.end()) for m in _FORM.finditer(text))
+    if _JURISDICTION_WORDS.search(low):
+        spans.extend((m.start(), m.end()) for m in _JURISDICTION.finditer(text))
     spans.extend(_known_phrases(low, words))
     if extra is not None:
         spans.extend((m.start(), m.end()) for m in extra.finditer(text))
