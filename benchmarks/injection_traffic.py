@@ -7,6 +7,7 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test4 --final --signatures --also test,test2,test3
     .venv/bin/python benchmarks/injection_traffic.py --split test5 --final --baseline HEAD --also test4,test3,dev
     .venv/bin/python benchmarks/injection_traffic.py --split test6 --final --baseline HEAD --also test5,test4
+    .venv/bin/python benchmarks/injection_traffic.py --split test7 --final --baseline HEAD --also test6,test5
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -37,6 +38,13 @@ that supersede earlier instructions, system-maintenance notices), and attacks fr
 garak-multilingual, canaryprobe, redharness, dual-llm-bench and finagent-redteam. Orders that reach an
 agent only through its data are scored as they come and inserted into a document (``inserted_*_as_is``
 and ``inserted_*``, both in ``recall_inserted``); blastcontain's multi-turn attacks as their own turns.
+
+``test7`` (benchmarks/guard_traffic_test7.py) was written after test6 was spent and before round 6's
+changes, aimed at people retracting their own earlier words (conversations, public messages, staff
+e-mails, team chats, ticket comments, minutes, voicemail transcripts, in thirteen languages), with
+attacks from agentic-redteam, aion-redteam and agentprobe-injection and a labelled family of its own
+that abuses the retraction form (``own_retraction*``). Staff chat logs, tickets, minutes and
+transcripts are screened as data, like e-mails.
 
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
@@ -79,9 +87,11 @@ import guard_traffic_test2 as traffic2  # noqa: E402
 import guard_traffic_test3 as traffic3  # noqa: E402
 import guard_traffic_test5 as traffic5  # noqa: E402
 import guard_traffic_test6 as traffic6  # noqa: E402
+import guard_traffic_test7 as traffic7  # noqa: E402
 
-DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk")
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6")
+DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
+                  "chat_log", "ticket", "minutes", "transcript")  # the last four: test7's staff records
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7")
 
 
 class SignaturesOnly:
@@ -112,6 +122,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic5.load_benign(), traffic5.attacks()
     if split == "test6":
         return traffic6.load_benign(), traffic6.attacks()
+    if split == "test7":
+        return traffic7.load_benign(), traffic7.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
