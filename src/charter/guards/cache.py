@@ -2,8 +2,8 @@
 
 A guard's result depends on the guard (name, version), on what the charter asks of it (threshold,
 options, direction, role and source) and on what it is told besides the text (the system prompt,
-the texts the caller is entitled to, unless the guard says it reads neither); the key is a SHA-256
-over the digest of all of that (:meth:`VerdictCache.context_key`) and the text's own digest. An
+the texts the caller is entitled to, unless the guard says it reads neither); the key is the SHA-256
+of all of that (:meth:`VerdictCache.context_key`) followed by the text's own SHA-256. An
 agency's system prompt, identical on every call, and the earlier turns of a conversation, sent
 again with each new turn, are then screened once. Entries hold findings (types, offsets, scores),
 never text. Bounded LRU, per runtime, shared by the event loop and worker threads.
@@ -130,9 +130,10 @@ class VerdictCache:
 
     @staticmethod
     def key(context_key: bytes, text: str | bytes) -> bytes:
-        """The key of ``text`` (or of its digest, :meth:`Digests.text`) in a context."""
+        """The key of ``text`` (or of its digest, :meth:`Digests.text`) in a context: the two digests
+        side by side (both 32 bytes, so no two pairs give the same key; no third hash needed)."""
         digest = hashlib.sha256(_blob(text)).digest() if isinstance(text, str) else text
-        return hashlib.sha256(context_key + digest).digest()
+        return context_key + digest
 
     def get(self, key: bytes) -> GuardResult | None:
         if not self.capacity:

@@ -62,12 +62,14 @@ _HOMOGLYPHS = {_HOMOGLYPH_PAIRS[i]: _HOMOGLYPH_PAIRS[i + 1] for i in range(0, le
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "9": "g", "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})
-_LEET_CHAR = re.compile(r"[0-9@$!|+]")
 # A word that holds a leet character: the letters just before it, the rest of the word after it.
 # The look-behind only rules out starts inside a run of letters, where no match can begin (the
 # match would have begun at the run's first letter), so the matches are those of the pattern
 # without it; it keeps the scan linear instead of trying every letter of every word.
 _LEET_WORD = re.compile(r"(?<![a-z])[a-z]*[0-9@$!|+][\w@$!|+]*")
+# The same words found from their first leet character (the scan jumps from one to the next in C),
+# the letters before it added by :func:`deleet`.
+_FROM_LEET = re.compile(r"[0-9@$!|+][\w@$!|+]*")
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -155,16 +157,22 @@ def _mixed_script_words(text: str) -> int:
 def deleet(text: str) -> str:
     """Read leetspeak inside words that mix letters with digits or symbols; same length as input.
     Words of fewer than three characters, or with no letter a-z (numbers), are left as they are."""
-    if _LEET_CHAR.search(text) is None:
-        return text
     pieces: list[str] = []
-    last = 0
-    for match in _LEET_WORD.finditer(text):
-        start, end = match.span()
-        if end - start < 3 or _LATIN.search(text, start, end) is None:
-            continue
-        pieces += (text[last:start], text[start:end].translate(_LEET))
-        last = end
+    last = 0  # where the text not yet in ``pieces`` starts
+    bound = 0  # where the previous word ended: no word character there, so no word starts before it
+    # the matches of _LEET_WORD, each found at its first leet character: a match is the run of a-z
+    # letters just before it, that character and the word characters after it
+    match = _FROM_LEET.search(text)
+    while match is not None:
+        at, end = match.span()
+        start = at
+        while start > bound and "a" <= text[start - 1] <= "z":
+            start -= 1
+        if end - start >= 3 and (start < at or _LATIN.search(text, at, end) is not None):
+            pieces += (text[last:start], text[start:end].translate(_LEET))
+            last = end
+        bound = end
+        match = _FROM_LEET.search(text, end)
     if not pieces:
         return text
     pieces.append(text[last:])
@@ -185,6 +193,9 @@ _TAG_RUN = re.compile("[\U000e0000-\U000e007f]{4,}")
 # _B64 (16 characters with no whitespace): one search each, much cheaper than the patterns.
 _HEX_SPAN = re.compile(r"[0-9A-Fa-f :]{16}")
 _LONG_WORD = re.compile(r"\S{16}")
+# A run of 16 that begins after a whitespace character: the search jumps from one to the next in C
+# instead of trying 16 characters at every position (a run at the very start: _LONG_WORD.match).
+_SPACE_LONG_WORD = re.compile(r"\s\S{16}")
 
 
 def _readable(raw: bytes) -> str | None:
@@ -255,7 +266,7 @@ def _may_hold(encoding: str, pattern: re.Pattern[str], text: str) -> bool:
     if encoding == "unicode_escape":
         return "\\u" in text
     if encoding == "base64":  # a run of 16 base64 characters holds no whitespace
-        return _LONG_WORD.search(text) is not None
+        return _LONG_WORD.match(text) is not None or _SPACE_LONG_WORD.search(text) is not None
     return _HEX_SPAN.search(text) is not None  # _HEX
 
 

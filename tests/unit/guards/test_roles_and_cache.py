@@ -281,7 +281,7 @@ def test_the_cache_is_bounded_and_keeps_no_text():
     assert cache.get(keys[0]) is None and cache.get(keys[2]) is not None
     stats = cache.stats()
     assert (stats.size, stats.capacity, stats.hits, stats.misses) == (2, 2, 1, 1)
-    assert all(len(k) == 32 for k in keys)
+    assert all(len(k) == 64 for k in keys)  # the context's and the text's SHA-256: no text
     off = VerdictCache(0)
     off.put(keys[0], GuardResult([], "pass", 0.0))
     assert off.get(keys[0]) is None

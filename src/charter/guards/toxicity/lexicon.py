@@ -191,6 +191,9 @@ class Lexicon:
     fuzzy: dict[str, str] = field(default_factory=dict)  # one-edit variant -> word
     phrases: dict[str, re.Pattern[str]] = field(default_factory=dict)
     multiword_slurs: re.Pattern[str] | None = None
+    #: What ``phrases`` and ``multiword_slurs`` are made of (the regex of each phrase; the slurs).
+    phrase_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    multiword_slur_words: tuple[str, ...] = ()
     homonyms: dict[str, re.Pattern[str]] = field(default_factory=dict)
     substrings: tuple[tuple[str, str], ...] = ()  # (word, category) for run-together text
     forms: dict[str, set[str]] | None = None  # every form resolve() knows -> its categories
@@ -282,6 +285,8 @@ def load_lexicon() -> Lexicon:
     lex.add([w for w in derived["profanity"] if " " not in w], "profanity")
     multi = sorted((w for w in derived["slurs"] if " " in w or "-" in w), key=len, reverse=True)
     lex.multiword_slurs = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in multi) + r")\b")
+    lex.multiword_slur_words = tuple(multi)
+    lex.phrase_sources = dict(_PHRASES)
     lex.phrases = {cat: re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in pats) + ")")
                    for cat, pats in _PHRASES.items()}
     lex.homonyms = {w: re.compile(p) for w, p in _HOMONYM_CONTEXT.items()}
