@@ -59,6 +59,8 @@ class _SecretSpec(BaseModel):
     @field_validator("hosts")
     @classmethod
     def _hosts(cls, hosts: list[str]) -> list[str]:
+        """Every host must parse (:meth:`HostPattern.parse`): a malformed one fails the file at load (503
+        ``secret_store_invalid``), not the first request that would send the secret."""
         for host in hosts:
             HostPattern.parse(host)
         return hosts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -48,6 +48,10 @@ model_app = typer.Typer(
 app.add_typer(dataset_app, name="dataset")
 app.add_typer(suite_app, name="suite")
 app.add_typer(model_app, name="model-change")
+
+#: ``--use-case NAME`` of the commands that judge the use case's suite runs against its thresholds
+#: (``gate``, ``drift``).
+JudgedUseCase = Annotated[str, typer.Option("--use-case", help="Use case whose suite and thresholds apply.")]
 
 
 def _tenant(rt: Runtime, tenant: str) -> str:
@@ -213,7 +217,8 @@ def model_approve(
     actor: ActorOption = None,
     json_output: JsonFlag = False,
 ) -> None:
-    """Approve a model change request through the gate (not your own request); exits 1 when refused."""
+    """Approve a model change request through the gate (not your own request); exits 1 when refused.
+    The gate needs a finished suite run with the new model (and the production prompt) within the thresholds."""
     decision = _approve(
         tenant,
         json_output,
@@ -475,7 +480,7 @@ def compare(
 
 @app.command("gate")
 def gate_(
-    use_case: str = typer.Option(..., help="Use case whose suite and thresholds apply."),
+    use_case: JudgedUseCase,
     prompt: str | None = typer.Option(None, help="Candidate prompt version: name@N."),
     model: str | None = typer.Option(None, help="Candidate model alias (a model change)."),
     label: str = typer.Option("production"),
@@ -510,7 +515,7 @@ def report_(
 
 @app.command()
 def drift(
-    use_case: str = typer.Option(..., help="Use case to check."),
+    use_case: JudgedUseCase,
     tenant: TenantOption = "demo",
     actor: ActorOption = None,
     json_output: JsonFlag = False,

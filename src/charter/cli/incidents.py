@@ -119,7 +119,8 @@ def close(
     tenant: TenantOption = "demo",
     json_output: JsonFlag = False,
 ) -> None:
-    """Close an incident with its after-action review."""
+    """Close an incident with its after-action review (what happened, why, what changes); an incident
+    that is already closed is refused."""
     incident = write_once(
         tenant,
         json_output,

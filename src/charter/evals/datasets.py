@@ -27,7 +27,7 @@ from sqlalchemy import Connection, func, select
 from charter.errors import InvalidRequest
 from charter.evals.base import Case
 from charter.evals.tables import eval_datasets, eval_items
-from charter.prompts.spec import non_finite_path
+from charter.prompts.spec import non_finite_path, require_mapping
 from charter.store.changes import insert_recorded
 from charter.store.records import found, found_in, from_row, pick
 from charter.store.schema import new_id, utcnow
@@ -73,8 +73,7 @@ def normalize_item(raw: Mapping[str, Any], line: int) -> dict[str, Any]:
             variables = json.loads(variables)
         except json.JSONDecodeError:
             raise InvalidRequest(f"item {line}: `variables` is not a JSON object", code="invalid_value") from None
-    if not isinstance(variables, dict):
-        raise InvalidRequest(f"item {line}: `variables` must be an object", code="invalid_value")
+    require_mapping(variables, f"item {line}: `variables` must be an object")
     where = non_finite_path(variables, "variables")
     if where is not None:
         raise InvalidRequest(f"item {line}: `{where}` must be a finite number", code="invalid_value")
@@ -103,8 +102,7 @@ def parse_items(text: str, *, fmt: str) -> list[dict[str, Any]]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InvalidRequest(f"line {n} is not JSON: {exc.msg}", code="invalid_json") from None
-            if not isinstance(obj, dict):
-                raise InvalidRequest(f"line {n} must be a JSON object", code="invalid_value")
+            require_mapping(obj, f"line {n} must be a JSON object")
             where = non_finite_path(obj)
             if where is not None:  # NaN, Infinity, 1e999: no store holds them in JSON
                 raise InvalidRequest(f"line {n}: `{where}` must be a finite number", code="invalid_value")

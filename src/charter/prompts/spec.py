@@ -38,6 +38,7 @@ __all__ = [
     "content_hash",
     "non_finite_path",
     "parse_prompt_file",
+    "require_mapping",
     "validate_thresholds",
 ]
 
@@ -60,6 +61,13 @@ def non_finite_path(value: Any, path: str = "") -> str | None:
         elif isinstance(item, list | tuple):
             stack.extend((v, f"{where}.{i}" if where else str(i)) for i, v in enumerate(item))
     return None
+
+
+def require_mapping(value: Any, message: str) -> None:
+    """Refuse (400 ``invalid_value``, with ``message``, which names where it was read from) a parsed
+    JSON or YAML value that must be a mapping and is not."""
+    if not isinstance(value, dict):
+        raise InvalidRequest(message, code="invalid_value")
 
 
 def _finite(value: dict[str, Any], name: str) -> dict[str, Any]:
@@ -168,8 +176,7 @@ def parse_prompt_file(text: str, *, filename: str = "prompt.yaml") -> PromptSpec
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise InvalidRequest(f"{filename} is not valid YAML/JSON: {exc}", code="invalid_value") from None
-    if not isinstance(data, dict):
-        raise InvalidRequest(f"{filename} must be a mapping with at least `name` and `template`", code="invalid_value")
+    require_mapping(data, f"{filename} must be a mapping with at least `name` and `template`")
     try:
         return PromptSpec.model_validate(data)
     except ValidationError as exc:
