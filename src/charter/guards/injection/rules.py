@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from charter.guards.regexparts import top_level_branches
+
 __all__ = ["SIGNATURES", "RuleHit", "Signature", "find", "match_rules", "signature"]
 
 _ANY = r"[^.\n]{0,40}?"  # a short stretch inside one sentence
@@ -65,26 +67,7 @@ def _unbounded(pattern: str) -> str | None:
     """``pattern`` with the ``\\b`` that opens each top-level branch dropped, where every branch opens
     with that ``\\b`` or with a :data:`_SAFE_OPENINGS` (else None). A match of the result that starts
     on a word character right after another is one the original would not make (see :func:`find`)."""
-    branches: list[str] = []
-    depth, start, i, in_class = 0, 0, 0, False
-    while i < len(pattern):
-        c = pattern[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    branches.append(pattern[start:])
+    branches = top_level_branches(pattern)
     out = []
     for branch in branches:
         if branch.startswith("\\b"):

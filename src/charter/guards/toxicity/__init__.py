@@ -29,6 +29,7 @@ from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.normalize import deleet, normalize
 from charter.guards.pii.lexicon import ordinary
 from charter.guards.pii.patterns import BARE_DOMAIN, EMAIL, URL
+from charter.guards.regexparts import top_level_branches
 from charter.guards.toxicity.lexicon import NO_CATEGORIES, Lexicon, load_lexicon
 
 __all__ = ["ToxicityGuard", "make_guard"]
@@ -254,26 +255,7 @@ def _plain_first(regex: str) -> bool:
 
 def _bar_outside_groups(regex: str) -> bool:
     """``regex`` is an alternation at its top level (``ab|cd``): its first letter is not the first of all."""
-    depth, i, in_class = 0, 0, False
-    while i < len(regex):
-        char = regex[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            i += 1 + (regex[i + 1:i + 2] == "]")  # "[]...]": that "]" is in the class
-            continue
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-        i += 1
-    return False
+    return len(top_level_branches(regex)) > 1
 
 
 def _led_by_a_letter(regex: str, depth: int = 0) -> list[str]:
