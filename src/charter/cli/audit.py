@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -99,10 +99,10 @@ def heads(limit: int = typer.Option(20, min=1), json_output: JsonFlag = False) -
 
 @app.command()
 def proof(
-    seq: int | None = typer.Option(None, help="Inclusion proof of this entry."),
-    tree_size: int | None = typer.Option(None, help="...in the signed head of this size (default: latest)."),
-    first: int | None = typer.Option(None, help="Consistency proof from the head of this size..."),
-    second: int | None = typer.Option(None, help="...to the head of this size (default: latest)."),
+    seq: Annotated[int | None, typer.Option(help="Inclusion proof of this entry.")] = None,
+    tree_size: Annotated[int | None, typer.Option(help="...in the signed head of this size (default: latest).")] = None,
+    first: Annotated[int | None, typer.Option(help="Consistency proof from the head of this size...")] = None,
+    second: Annotated[int | None, typer.Option(help="...to the head of this size (default: latest).")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """An RFC 6962/9162 inclusion proof (--seq) or consistency proof (--first), checked before printing."""

@@ -172,9 +172,7 @@ def query(
 
 @app.command()
 def documents(
-    name: str,
-    tenant: TenantOption = "demo",
-    deleted: bool = typer.Option(False, help="Include removed ones."),
+    name: str, tenant: TenantOption = "demo", deleted: bool = typer.Option(False, help="Include removed ones."),
     json_output: JsonFlag = False,
 ) -> None:
     """Documents with source, checksum, uploader and versions."""

@@ -38,7 +38,9 @@ def push(
     ),
     message: str | None = typer.Option(None, "--message", "-m", help="What changed (overrides the file's)."),
     label: str | None = typer.Option(
-        None, help="Also point this label at the version (a protected one goes through the gate)."
+        None,
+        help="Also point this label at the version; one a charter serves from goes through the gate, and "
+        "production is refused here (push, then `charter prompts promote`).",
     ),
     tenant: TenantOption = "demo",
     actor: PromptActor = None,

@@ -76,14 +76,8 @@ class RayFanout:
     it down. ``batch_size`` items go to an actor at a time, ``concurrency`` of them answered at once."""
 
     def __init__(
-        self,
-        settings: Settings,
-        target: TargetSpec,
-        *,
-        address: str | None = None,
-        workers: int | None = None,
-        batch_size: int = 32,
-        concurrency: int = 4,
+        self, settings: Settings, target: TargetSpec, *, address: str | None = None, workers: int | None = None,
+        batch_size: int = 32, concurrency: int = 4,
     ) -> None:
         self.settings = settings
         self.target = target
