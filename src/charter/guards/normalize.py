@@ -133,7 +133,7 @@ def normalize(text: str) -> Normalized:
             continue
         if ch in _HOMOGLYPHS:
             homoglyphs += 1
-        folded = _fold_char(ch).lower()
+        folded = "i" if ch == "\u0130" else _fold_char(ch).lower()  # Turkish İ lower-cases to i + a combining dot
         out.extend(folded)
         index.extend([i] * len(folded))
     return Normalized("".join(out), index, invisible, homoglyphs, _mixed_script_words(text), tags)
