@@ -128,12 +128,20 @@ def _known(context: GuardContext) -> str:
 #: "ring kommunen på 0920-45 30 00").
 _CALL_BEFORE = re.compile(
     r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|text(?:ing)?|sms|whatsapp|"
-    r"on|at|or|to|is|free|toll[- ]free|number|"
+    r"on|at|or|to|is|free|toll[- ]free|\w*number|\w*nummer|"
     r"t[eé]l[eéè]?(?:f|ph)\w*|t[eé]l|tlf|tfn|puh(?:elin)?|n[uú]m(?:er|ero|éro)\w*|"
     r"o|ou|oder|eller|lub|albo|vagy|arba|tai|au|al|pod|på)"
     r"\s*[:.]?\s*\(?$",
     re.IGNORECASE,
 )
+#: "Questions: 503-865-4278.", "Información: 943 000 200.": a sentence that is a label and a number (one
+#: or two words and a colon) gives a line to call, as "call" would; not a home, direct, personal,
+#: private or mobile number's label (:data:`_PERSONAL_LABEL`).
+_LABEL_ONLY = re.compile(r"\s*[^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*)?\s*:\s*\(?")
+_PERSONAL_LABEL = re.compile(r"\b(?:home|direct|personal|private|mobile|cell|his|her|my|their)\b", re.IGNORECASE)
+#: A person's name this far before a label's number ties it to that person ("... your caseworker, Anna
+#: Berg. Phone: 0412 555 019").
+_LABEL_REACH = 160
 #: A personal pronoun before a number in its sentence ("reach him at", "her son can be reached on",
 #: "call me on"): the number is that person's.
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Hh]im|[Hh]er|[Hh]is|hers|me|my)\b"  # not "My Health Record"
@@ -251,6 +259,20 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
             and not _a_persons_number(text, hit, found, asked))
 
 
+def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool | None:
+    """For a number that its sentence gives under a label only ("Questions: 503-865-4278.", "Phone:
+    ..."): a public line (True) unless the label is a personal one (:data:`_PERSONAL_LABEL`) or a name
+    tied to a person comes just before it ("Your caseworker is Anna Berg. Phone: 0412 555 019": False).
+    None when the sentence is not a label and a number."""
+    label = _LABEL_ONLY.fullmatch(text, _sentence_before(text, hit), hit.start)
+    if label is None:
+        return None
+    if _PERSONAL_LABEL.search(label.group()):
+        return False
+    return not any(h.type == "PERSON" and hit.start - _LABEL_REACH <= h.start < hit.start
+                   and _tied_to_a_person(text, h, [], asked) for h in found)
+
+
 def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a public place's street
     address (:func:`_a_public_place`), a role mailbox, or a date that is not a date of birth. A number
@@ -265,6 +287,9 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
+        labelled = _labelled_line(text, hit, found, asked)
+        if labelled is not None:
+            return labelled and not _a_persons_number(text, hit, found, asked)
         return (_CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is not None
                 and not _a_persons_number(text, hit, found, asked))
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts

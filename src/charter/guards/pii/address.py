@@ -189,6 +189,9 @@ def _word_number_start(text: str) -> int:
 #: "Piotrkowska 212 m. 8", "Długa 5 lok. 3": a street's name and house number with a flat after a
 #: Polish flat marker ("m.", mieszkanie; "lok.", lokal), the street word left out.
 FLAT_MARKED = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?{_SP}(?:m|lok)\.[ \t]*\d{{1,4}}\b")
+#: "Świętojańska 48/5, Gdynia", "Nerudova 12/3, Praha": a street's name, a house and flat number written
+#: with a slash and a town after them (Polish, Czech, Slovak, Hungarian), the street word left out.
+FLAT_SLASH = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?/\d{{1,4}}[A-Za-z]?,[ \t]*{_CAPW}")
 #: "lives at Piotrkowska 212", "my home address is Lipowa 9": a capitalised name and a number right
 #: after a word of living there is an address, with or without a street word.
 LIVES_AT = re.compile(
@@ -228,6 +231,9 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():
         if not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.75)
+    for m in FLAT_SLASH.finditer(text) if "/" in text else ():
+        if not _english_name(m.group(1)) and not _dated(m.group()):
+            yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end() - len(m.group().rsplit(",", 1)[1])), 0.75)
     for m in LIVES_AT.finditer(text):
         if not _dated(m.group(1)) and not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 __all__ = [
-    "SSN_SAMPLES", "bsn_valid", "digits", "iban_valid", "lt_code_valid", "luhn_valid", "nhs_valid", "nif_valid",
-    "pesel_valid", "pps_valid", "ssn_valid",
+    "SSN_SAMPLES", "aadhaar_valid", "be_nrn_valid", "birth_number_valid", "bsn_valid", "cn_ric_valid", "cnp_valid",
+    "cpf_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "iban_valid", "lt_code_valid",
+    "luhn_valid", "nhs_valid", "nif_valid", "nir_valid", "nric_valid", "pesel_valid", "pps_valid", "pt_nif_valid",
+    "rrn_valid", "rut_valid", "se_pnr_valid", "ssn_valid", "tckn_valid", "verhoeff_valid", "za_id_valid",
 ]
 
 
@@ -148,3 +150,260 @@ def ssn_valid(number: str, *, samples: bool = False) -> bool:
     if area in ("000", "666") or area[0] == "9" or group == "00" or serial == "0000":
         return False
     return samples or number not in SSN_SAMPLES
+
+
+#: Codice fiscale: what a character at an odd position (1st, 3rd, ...) adds to the sum (digits 0-9 and
+#: letters A-J share a value: the same table for both), and the digits an "omocodia" letter replaces.
+_CF_ODD = (1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23)
+_CF_MONTHS = "ABCDEHLMPRST"
+_CF_OMOCODE = "LMNPQRSTUV"
+
+
+def _cf_value(ch: str) -> int:
+    return ord(ch) - 48 if ch.isdigit() else ord(ch) - 65
+
+
+def fiscal_code_valid(value: str) -> bool:
+    """Italian codice fiscale: six letters (surname, name), the year, a month letter, the day (+40 for
+    women, 1-31 or 41-71), a place code, a check letter (odd positions by a table, even ones by their
+    value, the sum mod 26). A digit may be written as a letter (omocodia: L-V for 0-9)."""
+    code = value.upper()
+    if len(code) != 16 or not code.isascii() or not code[:6].isalpha() or code[8] not in _CF_MONTHS:
+        return False
+    numeric = code[6:8] + code[9:11] + code[12:15]
+    plain = "".join(str(_CF_OMOCODE.index(c)) if c in _CF_OMOCODE else c for c in numeric)
+    if not plain.isdigit() or not code[11].isalpha() or not code[15].isalpha():
+        return False
+    day = int(plain[2:4])
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    total = sum(_CF_ODD[_cf_value(c)] if i % 2 == 0 else _cf_value(c) for i, c in enumerate(code[:15]))
+    return code[15] == chr(65 + total % 26)
+
+
+def _date_in_either_century(yy: int, month: int, day: int) -> bool:
+    return _real_date(1900 + yy, month, day) or _real_date(2000 + yy, month, day)
+
+
+def rrn_valid(number: str) -> bool:
+    """Korean resident registration number: thirteen digits, a real date YYMMDD, a sex and century digit
+    (1-8: 1-4 citizens, 5-8 foreigners; 9 and 0 the 1800s), a check digit (weights 2-9,2-5, 11 less the
+    sum mod 11, mod 10)."""
+    if len(number) != 13 or not number.isdigit():
+        return False
+    century = {"1": 1900, "2": 1900, "5": 1900, "6": 1900, "3": 2000, "4": 2000, "7": 2000, "8": 2000,
+               "9": 1800, "0": 1800}[number[6]]
+    if not _real_date(century + int(number[:2]), int(number[2:4]), int(number[4:6])):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:12], (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
+    return (11 - total % 11) % 10 == int(number[12])
+
+
+def tckn_valid(number: str) -> bool:
+    """Turkish T.C. kimlik (identity) number: eleven digits, not opening with 0; the 10th is seven times the odd
+    positions' sum less the even ones' (of the first nine), mod 10; the 11th the first ten's sum mod 10."""
+    if len(number) != 11 or not number.isdigit() or number[0] == "0":
+        return False
+    d = [int(c) for c in number]
+    return (sum(d[0:9:2]) * 7 - sum(d[1:8:2])) % 10 == d[9] and sum(d[:10]) % 10 == d[10]
+
+
+def _mod11(values: list[int], weights: tuple[int, ...]) -> int:
+    check = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
+    return 0 if check == 11 else check
+
+
+def fnr_valid(number: str) -> bool:
+    """Norwegian fødselsnummer (and D-number, day + 40): eleven digits, a real date DDMMYY, two mod-11
+    check digits (weights 3,7,6,1,8,9,4,5,2 then 5,4,3,2,7,6,5,4,3,2; a check of 10 is never issued)."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    day = int(number[:2])
+    day = day - 40 if day > 40 else day
+    if not _date_in_either_century(int(number[4:6]), int(number[2:4]), day):
+        return False
+    d = [int(c) for c in number]
+    k1 = _mod11(d[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2))
+    k2 = _mod11(d[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+    return k1 == d[9] and k2 == d[10]
+
+
+def nir_valid(value: str) -> bool:
+    """French NIR (numéro de sécurité sociale): sex (1, 2; 3, 4, 7, 8 for temporary numbers), year,
+    month (01-12, or 20-99 when unknown), department (2A/2B in Corsica: 19 and 18 in the key), commune,
+    order, then a key of 97 less the first thirteen digits mod 97."""
+    compact = "".join(value.split()).upper()
+    if len(compact) != 15 or compact[0] not in "123478":
+        return False
+    body = compact[:13].replace("2A", "19", 1) if compact[5:7] == "2A" else compact[:13]
+    body = body.replace("2B", "18", 1) if compact[5:7] == "2B" else body
+    if not body.isdigit() or not compact[13:].isdigit():
+        return False
+    month = int(body[3:5])
+    if month == 0 or 13 <= month <= 19:
+        return False
+    return 97 - int(body) % 97 == int(compact[13:])
+
+
+def cpf_valid(number: str) -> bool:
+    """Brazilian CPF: eleven digits, not all alike, two check digits (weights 10..2, then 11..2; the sum
+    times 10 mod 11, 10 giving 0)."""
+    if len(number) != 11 or not number.isdigit() or len(set(number)) == 1:
+        return False
+    d = [int(c) for c in number]
+    first = sum(v * w for v, w in zip(d[:9], range(10, 1, -1), strict=True)) * 10 % 11 % 10
+    second = sum(v * w for v, w in zip(d[:10], range(11, 1, -1), strict=True)) * 10 % 11 % 10
+    return first == d[9] and second == d[10]
+
+
+def rut_valid(value: str) -> bool:
+    """Chilean RUT/RUN: seven or eight digits and a check character (weights 2-7 from the right, 11 less
+    the sum mod 11; 11 gives 0, 10 gives K)."""
+    compact = value.replace(".", "").replace("-", "").replace(" ", "").upper()
+    body, check = compact[:-1], compact[-1:]
+    if not 7 <= len(body) <= 8 or not body.isdigit() or not check or len(set(body)) == 1:
+        return False
+    total = sum(int(d) * (2 + i % 6) for i, d in enumerate(reversed(body)))
+    expected = 11 - total % 11
+    return check == {11: "0", 10: "K"}.get(expected, str(expected))
+
+
+_VERHOEFF_D = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5), (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7), (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3), (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+)
+_VERHOEFF_P = (
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4), (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7), (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+)
+
+
+def verhoeff_valid(number: str) -> bool:
+    """The Verhoeff check (dihedral group D5): catches every single error and adjacent swap."""
+    c = 0
+    for i, ch in enumerate(reversed(number)):
+        c = _VERHOEFF_D[c][_VERHOEFF_P[i % 8][ord(ch) - 48]]
+    return len(number) > 1 and c == 0
+
+
+def aadhaar_valid(number: str) -> bool:
+    """Indian Aadhaar number: twelve digits, the first 2-9, the last a Verhoeff check digit."""
+    return len(number) == 12 and number.isdigit() and number[0] not in "01" and verhoeff_valid(number)
+
+
+def be_nrn_valid(number: str) -> bool:
+    """Belgian national register number: YYMMDD (month and day may be 00 when unknown; +20 or +40 on
+    the month for a bis number), a serial, and a check of 97 less the first nine digits mod 97 (with a
+    2 in front for those born from 2000)."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    month = int(number[2:4]) % 20 if int(number[2:4]) > 12 else int(number[2:4])
+    day = int(number[4:6])
+    if month > 12 or day > 31:
+        return False
+    check = int(number[9:])
+    return 97 - int(number[:9]) % 97 == check or 97 - int("2" + number[:9]) % 97 == check
+
+
+def se_pnr_valid(number: str) -> bool:
+    """Swedish personnummer (and samordningsnummer, day + 60): ten digits YYMMDDNNNC (or twelve with the
+    century), a real date, the last a Luhn check over the ten."""
+    if len(number) == 12:
+        number = number[2:]
+    if len(number) != 10 or not number.isdigit():
+        return False
+    day = int(number[4:6])
+    day = day - 60 if day > 60 else day
+    return _date_in_either_century(int(number[:2]), int(number[2:4]), day) and luhn_valid(number)
+
+
+def za_id_valid(number: str) -> bool:
+    """South African identity number: thirteen digits, a real date YYMMDD, a citizenship digit (0 or 1),
+    the last a Luhn check."""
+    return (len(number) == 13 and number.isdigit() and number[10] in "01"
+            and _date_in_either_century(int(number[:2]), int(number[2:4]), int(number[4:6])) and luhn_valid(number))
+
+
+_HETU_CHECKS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_HETU_CENTURY = {"+": 1800, "-": 1900, "Y": 1900, "X": 1900, "W": 1900, "V": 1900, "U": 1900,
+                 "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
+
+
+def hetu_valid(value: str) -> bool:
+    """Finnish henkilötunnus: DDMMYY, a century sign (+ the 1800s; - or U-Y the 1900s; A-F the 2000s),
+    three digits and a check character (the nine digits mod 31)."""
+    code = value.upper()
+    if len(code) != 11 or code[6] not in _HETU_CENTURY or not (code[:6] + code[7:10]).isdigit():
+        return False
+    if not _real_date(_HETU_CENTURY[code[6]] + int(code[4:6]), int(code[2:4]), int(code[:2])):
+        return False
+    return code[10] == _HETU_CHECKS[int(code[:6] + code[7:10]) % 31]
+
+
+def cn_ric_valid(value: str) -> bool:
+    """Chinese resident identity card number: six digits of place, a real date YYYYMMDD, three digits,
+    and a check character (ISO 7064 mod 11-2: 0-9 or X)."""
+    code = value.upper()
+    if len(code) != 18 or not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+        return False
+    if not _real_date(int(code[6:10]), int(code[10:12]), int(code[12:14])) or not 1900 <= int(code[6:10]) <= 2100:
+        return False
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(code[:17]))
+    return code[17] == "10X98765432"[total % 11]
+
+
+def cnp_valid(number: str) -> bool:
+    """Romanian CNP: a sex and century digit (1-8; 9 for foreigners), a real date YYMMDD, a county
+    (01-52), a serial and a check digit (weights 2,7,9,1,4,6,3,5,8,2,7,9 mod 11; 10 gives 1)."""
+    if len(number) != 13 or not number.isdigit() or number[0] == "0":
+        return False
+    century = {"1": 1900, "2": 1900, "3": 1800, "4": 1800, "5": 2000, "6": 2000}.get(number[0])
+    yy, mm, dd = int(number[1:3]), int(number[3:5]), int(number[5:7])
+    dated = _real_date(century + yy, mm, dd) if century else _date_in_either_century(yy, mm, dd)
+    if not dated or not 1 <= int(number[7:9]) <= 52:
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:12], (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9), strict=True))
+    check = total % 11
+    return (1 if check == 10 else check) == int(number[12])
+
+
+def birth_number_valid(number: str) -> bool:
+    """Czech and Slovak rodné číslo (since 1954): ten digits YYMMDDXXXX (the month + 50 for women, + 20
+    or + 70 from 2004), divisible by 11 (or the first nine mod 11 being 10 and the last 0)."""
+    if len(number) != 10 or not number.isdigit():
+        return False
+    month = int(number[2:4])
+    for offset in (70, 50, 20, 0):
+        if month > offset:
+            month -= offset
+            break
+    if not _date_in_either_century(int(number[:2]), month, int(number[4:6])):
+        return False
+    return int(number) % 11 == 0 or (int(number[:9]) % 11 == 10 and number[9] == "0")
+
+
+def pt_nif_valid(number: str) -> bool:
+    """Portuguese NIF (número de contribuinte): nine digits, the first 1-3, 5, 6, 8 or 9, a mod-11 check
+    (weights 9..2; 10 and 11 give 0)."""
+    if len(number) != 9 or not number.isdigit() or number[0] not in "1235689":
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(number[:8], range(9, 1, -1), strict=True)) % 11
+    return (0 if check >= 10 else check) == int(number[8])
+
+
+_NRIC_LETTERS = {"S": "JZIHGFEDCBA", "T": "JZIHGFEDCBA", "F": "XWUTRQPNMLK", "G": "XWUTRQPNMLK"}
+
+
+def nric_valid(value: str) -> bool:
+    """Singapore NRIC/FIN: S, T, F or G, seven digits, a check letter (weights 2,7,6,5,4,3,2; T and G
+    add 4)."""
+    code = value.upper()
+    if len(code) != 9 or code[0] not in _NRIC_LETTERS or not code[1:8].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(code[1:8], (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total += 4 if code[0] in "TG" else 0
+    return code[8] == _NRIC_LETTERS[code[0]][total % 11]
+

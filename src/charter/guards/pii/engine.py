@@ -32,11 +32,12 @@ from charter.guards.pii.patterns import (
     national_ids,
     phones,
     urls,
+    world_ids,
 )
 from charter.guards.pii.public import public_spans
 from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, ages, dates, titles, zip_codes
 
-__all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "PiiEngine", "Policy"]
+__all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "WORLD_ID_TYPES", "PiiEngine", "Policy"]
 
 #: Identifiers with a fixed shape; each must be found with recall >= 0.98 (DP-4 floors).
 STRUCTURED_TYPES: tuple[str, ...] = (
@@ -44,10 +45,15 @@ STRUCTURED_TYPES: tuple[str, ...] = (
     "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI",
     "URL",
 )
+#: National identifiers of round 10 (patterns.world_ids), each with its check.
+WORLD_ID_TYPES: tuple[str, ...] = (
+    "IT_FISCAL_CODE", "KR_RRN", "TR_TCKN", "NO_FNR", "FR_NIR", "BR_CPF", "CL_RUT", "IN_AADHAAR", "BE_NRN",
+    "SE_PERSONNUMMER", "ZA_ID", "FI_HETU", "CN_RIC", "RO_CNP", "CZ_BIRTH_NUMBER", "PT_NIF", "SG_NRIC",
+)
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
-    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", "STREET_ADDRESS", "PERSON",
-    "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
+    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", *WORLD_ID_TYPES,
+    "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
     "AGE", "TITLE", "ZIP_CODE",
 )
 
@@ -100,6 +106,7 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
     ibans: frozenset({"IBAN_CODE"}),
     national_ids: frozenset({"US_SSN", "US_ITIN", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI", "NL_BSN", "IE_PPS",
                              "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF"}),
+    world_ids: frozenset(WORLD_ID_TYPES),
     contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
     ages: frozenset({"AGE"}),
@@ -139,7 +146,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "2.5"
+    version = "2.6"
 
     def __init__(self) -> None:
         common_words()  # load the word list now, not on the first request

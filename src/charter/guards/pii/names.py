@@ -65,6 +65,14 @@ _PARTICLES = frozenset(word_list(
     de da di do dos das del della van von der den ten ter la le du bin al y e en an ibn
     """
 ))
+#: Possessives and determiners that open a sentence before a document's name ("Mój PESEL", "Meu CPF",
+#: "Mi DNI", "Mon NIR", "Mein Ausweis", "Mijn BSN", "Mitt personnummer"): never the first word of a name.
+_POSSESSIVES = frozenset(word_list(
+    """
+    mój moja moje mojego můj moje meu minha meus minhas mi mis mon ma mes mein meine meinen meiner mijn
+    min mitt mina mit minun mano mans mu mio mia il mio la mia
+    """
+))
 _BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
@@ -124,7 +132,8 @@ _PLACE_CUE = re.compile(
 #: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
 #: "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the name or
 #: the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
-#: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question.
+#: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question (or its
+#: clause, before a colon: "Visc al Carrer de Sant Miquel 14, a Palma: quin dia ...?").
 _PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
 _PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
 #: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto": the places after the first one.
@@ -230,6 +239,9 @@ def _drop_first(run: list[re.Match[str]], text: str, slot: bool) -> bool:
     low = _lower(run[0])
     if low in NON_NAMES or low in DAYS or low.removesuffix("s") in DAYS or low in _PARTICLES:
         return True
+    if (low in _POSSESSIVES and len(run) > 1 and _starts_sentence(text, run[0].start())
+            and (not _given(low) or all(m.group().isupper() and len(m.group()) > 1 for m in run[1:]))):
+        return True  # "Mój PESEL", "Meu CPF", "Mi DNI": a possessive opening a sentence, not a given name
     if low in COUNTRIES:
         return False
     if low in MONTHS and not (low in _MONTH_ABBREVIATIONS and not re.match(r"\.?\s*\d", text[run[0].end():])):
@@ -316,7 +328,7 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
     if (_PLACE_CUE.search(before) or _PLACE_LIST.search(before)
             or ((_PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before))
                 and ((not _named(low.split()[0].split("-")[0]) and not _PLACE_CUE_A.search(before))
-                     or text.startswith("?", start + len(value))))):
+                     or text.startswith(("?", ":"), start + len(value))))):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
         return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)
@@ -404,6 +416,8 @@ def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bo
     "Okonkwo said"), a speaker's label ('Okafor: "Who are you?"'), "says" before it, or a name
     listed beside it ("Marrero and Murphy")."""
     firsts = [w.split("-")[0] for w in lows]
+    if _RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()):
+        return True  # "Your landlord, Anil Kuriakose", "my neighbour Okafor": a person's relation names them
     if len(run) > 1:
         if _named(firsts[0]):
             return True
@@ -459,6 +473,14 @@ def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
     return False
 
 
+#: "Your landlord, Anil Kuriakose": a person's relation or role (with a possessive) right before a name.
+_RELATION_BEFORE = re.compile(
+    r"\b(?:my|your|his|her|their|our)\s+(?:(?:new|former|late|old|current|previous)\s+)?(?:neighbou?r|brother|sister|"
+    r"mother|father|son|daughter|husband|wife|partner|ex-husband|ex-wife|ex-partner|uncle|aunt|cousin|"
+    r"grandmother|grandfather|friend|colleague|boss|employee|landlord|landlady|tenant|lodger|flatmate|roommate|"
+    r"caseworker|case worker|carer|guardian)\s*,?\s+$",
+    re.IGNORECASE,
+)
 _PERSON_NOUN_AFTER = re.compile(
     r"[ \t]+(?:family|families|household|national|nationals|citizen|citizens|resident|residents|children|"
     r"brothers|sisters|twins|couple|case|residence|estate)\b", re.IGNORECASE)

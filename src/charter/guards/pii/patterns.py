@@ -14,15 +14,32 @@ import re
 from collections.abc import Callable, Iterator
 
 from charter.guards.pii.checksums import (
+    aadhaar_valid,
+    be_nrn_valid,
+    birth_number_valid,
     bsn_valid,
+    cn_ric_valid,
+    cnp_valid,
+    cpf_valid,
+    fiscal_code_valid,
+    fnr_valid,
+    hetu_valid,
     iban_valid,
     lt_code_valid,
     luhn_valid,
     nhs_valid,
     nif_valid,
+    nir_valid,
+    nric_valid,
     pesel_valid,
     pps_valid,
+    pt_nif_valid,
+    rrn_valid,
+    rut_valid,
+    se_pnr_valid,
     ssn_valid,
+    tckn_valid,
+    za_id_valid,
 )
 from charter.guards.pii.checksums import digits as digits_in
 from charter.guards.pii.hits import Digits, Hit, context_before
@@ -72,6 +89,30 @@ ELEVEN = re.compile(r"(?<![\d.-])\d{11}(?![\d-])")
 #: A Spanish DNI/NIF ("48213957T", "48213957-T") or NIE ("X1234567L"): the check letter, and a context
 #: word ("DNI", "NIF", "NIE", "documento nacional de identidad") for a score above the threshold.
 NIF = re.compile(r"(?<![\w-])(?:\d{8}|[XYZxyz]-?\d{7})-?[A-Za-z](?![\w-])")
+#: National identifiers of round 10, each reported with its check (and a real date of birth where the
+#: number holds one): a context word before it ("codice fiscale", "주민등록번호", "TC kimlik",
+#: "fødselsnummer", "sécurité sociale", "CPF", "RUT", "Aadhaar", "rijksregisternummer", "personnummer",
+#: "ID number") lifts it above a phone's or a card's score on the same digits, so it is labelled and
+#: redacted whole; without one it stays below the threshold (a phone or a card may still claim the
+#: digits), except where the shape alone is an identifier's (a codice fiscale; a CPF or a RUT written
+#: with its dots and dash).
+FISCAL_CODE = re.compile(
+    r"(?<![\w-])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![\w-])", I
+)
+KR_RRN = re.compile(r"(?<![\d-])\d{6}-?\d{7}(?![\d-])")
+FR_NIR = re.compile(r"(?<![\w-])[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\d-])", I)
+CPF = re.compile(r"(?<![\d.-])\d{3}(\.?)\d{3}\1\d{3}-?\d{2}(?![\d-])")
+RUT = re.compile(r"(?<![\d.-])\d{1,2}(\.?)\d{3}\1\d{3}-[\dkK](?![\w-])")
+AADHAAR = re.compile(r"(?<![\d-])[2-9]\d{3}( ?)\d{4}\1\d{4}(?![\d-])")
+BE_NRN = re.compile(r"(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[.-]?\d{2}(?![\d-])")
+SE_PNR = re.compile(r"(?<![\d-])(?:19|20)?\d{6}[-+]?\d{4}(?![\d-])")
+HETU = re.compile(r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])", I)
+CN_RIC = re.compile(r"(?<![\d-])\d{17}[\dXx](?![\w-])")
+THIRTEEN = re.compile(r"(?<![\d-])\d{13}(?![\d-])")
+BIRTH_NUMBER = re.compile(r"(?<![\d/-])\d{6}/?\d{4}(?![\d/-])")
+NINE = re.compile(r"(?<![\d.-])\d{9}(?![\d-])")
+NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
+ZA_ID = re.compile(r"(?<![\d-])\d{6} ?\d{4} ?\d{3}(?![\d-])")
 PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
@@ -104,6 +145,29 @@ NIF_CTX = _ctx("dni", "nif", "nie", "documento nacional", "n[uú]mero de identi"
                "national id")
 LT_CODE_CTX = _ctx("asmens kod", "personal code", "personal id", "isikukood", "national id", "identity code",
                    "id code", "identification code", "personal identification number")
+#: Words any national identifier may follow ("my ID number is", "national identity number").
+_ID_WORDS = ("national id", "id number", "id no", "id card", "identity number", "identity card",
+             "identification number", "personal number", "personal id", "personal code")
+FISCAL_CODE_CTX = _ctx("codice fiscale", "cod\\. ?fisc", "c\\.f\\.", "cf\\b", "fiscal code", "tax code", *_ID_WORDS)
+KR_RRN_CTX = re.compile("주민등록번호|주민번호|" + _ctx("resident registration", "rrn", *_ID_WORDS).pattern, I)
+TR_TCKN_CTX = _ctx("t\\.? ?c\\.? kimlik", "kimlik", "tckn", "tc no", *_ID_WORDS)
+NO_FNR_CTX = _ctx("f[øo]dselsnummer", "personnummer", "d-nummer", "fnr", "national identity", *_ID_WORDS)
+FR_NIR_CTX = _ctx("s[ée]curit[ée] sociale", "s[ée]cu\\b", "nir\\b", "insee", "carte vitale", "social security",
+                  *_ID_WORDS)
+BR_CPF_CTX = _ctx("cpf", "cadastro de pessoas", *_ID_WORDS)
+CL_RUT_CTX = _ctx("rut", "run\\b", "rol [úu]nico", *_ID_WORDS)
+IN_AADHAAR_CTX = _ctx("aadh?aar", "uidai", "uid", *_ID_WORDS)
+BE_NRN_CTX = _ctx("rijksregister", "registre national", "national regist", "niss", "insz", "num[ée]ro national",
+                  "nationaal nummer", "national number", *_ID_WORDS)
+SE_PNR_CTX = _ctx("personnummer", "samordningsnummer", "personal identity number", *_ID_WORDS)
+FI_HETU_CTX = _ctx("henkil[öo]tunnu", "hetu", "personbeteckning", "personal identity code", *_ID_WORDS)
+#: Chinese and Korean words are written without spaces around them: no word boundary before them.
+CN_RIC_CTX = re.compile("身份证|身份證|身份号码|" + _ctx("resident identity", "shenfenzheng", *_ID_WORDS).pattern, I)
+RO_CNP_CTX = _ctx("cnp", "cod numeric personal", "codul numeric", *_ID_WORDS)
+CZ_BIRTH_CTX = _ctx("rodn[ée] [čc][íi]slo", "birth number", *_ID_WORDS)
+PT_NIF_CTX = _ctx("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax id", *_ID_WORDS)
+SG_NRIC_CTX = _ctx("nric", "fin", "ic number", "ic no", *_ID_WORDS)
+ZA_ID_CTX = _ctx("south african id", "sa id", "identity document", *_ID_WORDS)
 PASSPORT_CTX = _ctx("passport")
 LICENSE_CTX = _ctx("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
 BANK_CTX = _ctx("account", "acct", "bank", "routing", "aba", "checking", "savings")
@@ -243,6 +307,55 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("ES_NIF", m.start(), m.end(), 0.9 if context_before(text, m.start(), NIF_CTX) else 0.4)
 
 
+#: (type, pattern, check, context words, digits a match holds, score without a context word)
+_WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[str], int, float], ...] = (
+    ("KR_RRN", KR_RRN, rrn_valid, KR_RRN_CTX, 13, 0.4),
+    ("TR_TCKN", ELEVEN, tckn_valid, TR_TCKN_CTX, 11, 0.4),
+    ("NO_FNR", ELEVEN, fnr_valid, NO_FNR_CTX, 11, 0.4),
+    ("FR_NIR", FR_NIR, nir_valid, FR_NIR_CTX, 13, 0.4),
+    ("BR_CPF", CPF, cpf_valid, BR_CPF_CTX, 11, 0.4),
+    ("CL_RUT", RUT, rut_valid, CL_RUT_CTX, 7, 0.4),
+    ("IN_AADHAAR", AADHAAR, aadhaar_valid, IN_AADHAAR_CTX, 12, 0.4),
+    ("BE_NRN", BE_NRN, be_nrn_valid, BE_NRN_CTX, 11, 0.4),
+    ("SE_PERSONNUMMER", SE_PNR, se_pnr_valid, SE_PNR_CTX, 10, 0.4),
+    ("ZA_ID", ZA_ID, za_id_valid, ZA_ID_CTX, 13, 0.4),
+    ("FI_HETU", HETU, hetu_valid, FI_HETU_CTX, 9, 0.6),
+    ("CN_RIC", CN_RIC, cn_ric_valid, CN_RIC_CTX, 17, 0.4),
+    ("RO_CNP", THIRTEEN, cnp_valid, RO_CNP_CTX, 13, 0.4),
+    ("CZ_BIRTH_NUMBER", BIRTH_NUMBER, birth_number_valid, CZ_BIRTH_CTX, 10, 0.4),
+    ("PT_NIF", NINE, pt_nif_valid, PT_NIF_CTX, 9, 0.4),
+)
+#: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
+#: identifier's shape, not a phone's, with no word before it.
+_DOTTED_ID = re.compile(r"^\d{1,3}\.\d{3}\.\d{3}-[\dkK]{1,2}$")
+
+
+def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
+    """National identifiers of round 10 (:data:`_WORLD_IDS`), and the Italian codice fiscale (its
+    shape of letters and digits and its check letter are an identifier's with no word before it)."""
+    n, at = digits.total, digits.start()
+    for kind, pattern, valid, words, needs, score in _WORLD_IDS:
+        if n < needs:
+            continue
+        for m in pattern.finditer(text, at):  # each opens with a digit
+            value = m.group()
+            if not valid(value if kind in ("FR_NIR", "CL_RUT", "FI_HETU", "CN_RIC") else digits_in(value)):
+                continue
+            if context_before(text, m.start(), words):
+                yield Hit(kind, m.start(), m.end(), 0.95)
+            else:
+                yield Hit(kind, m.start(), m.end(), 0.75 if _DOTTED_ID.match(value) else score)
+    if n >= 7:  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
+        for m in NRIC.finditer(text, digits.start(1)):
+            if nric_valid(m.group()):
+                yield Hit("SG_NRIC", m.start(), m.end(), 0.95 if context_before(text, m.start(), SG_NRIC_CTX) else 0.6)
+    if n >= 1:  # a codice fiscale holds a digit (or an omocodia letter) at most 15 characters after its start
+        for m in FISCAL_CODE.finditer(text, digits.start(15)):
+            if fiscal_code_valid(m.group()):
+                yield Hit("IT_FISCAL_CODE", m.start(), m.end(),
+                          0.95 if context_before(text, m.start(), FISCAL_CODE_CTX) else 0.85)
+
+
 def _context_distance(text: str, start: int, words: re.Pattern[str], window: int = 48) -> int | None:
     """How far before ``start`` the nearest context word ends (None: none in the window)."""
     last = None
@@ -318,7 +431,7 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
 
 
 RECOGNISERS: tuple[Recogniser, ...] = (
-    emails, urls, ips, cards, ibans, national_ids, contextual_numbers, phones,
+    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, phones,
 )
 #: The ones that can match a text without digits (the others are skipped for such a text).
 TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls)

@@ -97,7 +97,7 @@ AMBIGUOUS_TAILS = _words(
 #: Public places; "park" and "hall" also name people (Ji-woo Park, Jessica Hall): see _place().
 PLACE_TAILS = _words(
     """
-    library courthouse station airport stadium museum building plaza zoo beach pool
+    library courthouse station airport stadium museum building plaza square zoo beach pool
     center centre park hall garden gardens cemetery playground yard depot
     """
 )
@@ -166,6 +166,19 @@ _JURISDICTION_WORDS = re.compile(
     r"ville|cité|commune|mairie|municipal|città|citta|comune|ayuntamiento|concello|ajuntament|câmara|prefeitura|"
     r"gemeente|stad|gemeinde|magistrat|gmina|miast|urząd|kommun|obec|město|mesto|kanton|canton|kaupunki|"
     r"savivaldyb|pašvaldīb|vald|novads|város|megye"
+)
+
+
+#: A card, a ticket, a benefit or a programme named in a language that puts its head first ("Cartão
+#: SUS", "Bilhete Único", "Renta Dignidad", "Tarjeta Dorada", "Carte Vitale", "Bolsa Família", "Tessera
+#: Sanitaria", "Karta Dużej Rodziny"): the capitalised words after such a head name a thing, not a person.
+_THING_HEAD = re.compile(
+    r"(?<!\w)(?:[Cc]art[ãa]o|[Cc]arteira|[Bb]ilhete|[Rr]enta|[Tt]arjeta|[Cc]arte|[Cc]arnet|[Cc]arn[eé]|[Tt]essera|"
+    r"[Kk]arta|[Bb]olsa|[Bb]ono|[Aa]bono|[Pp]ase|[Pp]asse|[Aa]ux[ií]lio|[Bb]enef[ií]cio|[Pp]ens[ãa]o|[Pp]ensi[óo]n|"
+    r"[Ss]ubsidio|[Pp]restaci[óo]n|[Aa]ssegno|[Rr]eddito|[Aa]llocation|[Cc]h[èe]que|[Pp]rograma|[Pp]lano|[Pp]lan|"
+    r"[Ss]eguro|[Tt]arifa|[Ii]ngreso)"
+    r"(?:[ \t]+(?:de|do|da|dos|das|del|de[ \t]+la|du|des|di|della))?"
+    r"(?:[ \t]+" + _NAME_WORD + r"){1,3}"
 )
 
 
@@ -328,6 +341,8 @@ def public_spans(text: str, extra: re.Pattern[str] | None = None) -> list[tuple[
     if not _HEADS.isdisjoint(keys):  # most texts name no public body at all
         spans.extend(_body_spans(text))
     spans.extend((m.start(), m.end()) for m in _FORM.finditer(text))
+    for m in _THING_HEAD.finditer(text):
+        spans.append((m.start(), m.end()))
     if _JURISDICTION_WORDS.search(low):
         spans.extend((m.start(), m.end()) for m in _JURISDICTION.finditer(text))
     spans.extend(_known_phrases(low, words))
