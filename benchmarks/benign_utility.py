@@ -107,7 +107,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
-                        "test11")}
+                        "test11", "test12")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
