@@ -146,12 +146,10 @@ def dev_section(before: Path | None) -> None:
     they show is how each changes. The test split is not read."""
     from charter.guards.base import GuardContext
     from charter.guards.injection import InjectionGuard
-    from charter.guards.injection.model import MIN_EVIDENCE, LinearModel, load_model
+    from charter.guards.injection.model import MIN_EVIDENCE, LinearModel, load_model, model_from_doc
 
-    def from_file(path: Path, min_evidence: int) -> LinearModel:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        return LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
-                           str(doc["version"]), dict(doc.get("meta", {})), min_evidence)
+    def from_file(path: Path, min_evidence: int) -> LinearModel:  # with its companion, if any
+        return model_from_doc(json.loads(path.read_text(encoding="utf-8")), min_evidence)
 
     pool = [s for s in load_split("train", "dev") if s.kind != "harmful_request"]
     dev = [s for s in pool if s.split == "dev"]
@@ -228,11 +226,9 @@ def main() -> int:
           f"(calibrated out of fold on train + dev), {charter_s:.1f} s for {len(test)} texts.\n")
     rows = [(f"Charter injection guard ({guard.version})", rates(charter, test))]
     if args.before is not None:
-        from charter.guards.injection.model import LinearModel
+        from charter.guards.injection.model import model_from_doc
 
-        doc = json.loads(args.before.read_text(encoding="utf-8"))
-        old = InjectionGuard(LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
-                                         str(doc["version"]), dict(doc.get("meta", {}))))
+        old = InjectionGuard(model_from_doc(json.loads(args.before.read_text(encoding="utf-8"))))
         before = [old.scan(s.text, GuardContext(direction=s.direction)).verdict == "flag" for s in test]
         rows.append((f"Charter injection guard, earlier model {old.version}", rates(before, test)))
     _table([*rows, ("signatures only (no model)", rates(signatures, test))])

