@@ -194,11 +194,9 @@ FLAT_MARKED = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?{
 FLAT_SLASH = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?/\d{{1,4}}[A-Za-z]?,[ \t]*{_CAPW}")
 #: "lives at Piotrkowska 212", "my home address is Lipowa 9": a capitalised name and a number right
 #: after a word of living there is an address, with or without a street word.
-LIVES_AT = re.compile(
-    rf"\b(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
-    rf"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))"
-    rf"{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b"
-)
+_LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
+              r"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))")
+LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
 
 
 def _english_name(value: str) -> bool:

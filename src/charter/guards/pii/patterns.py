@@ -99,20 +99,7 @@ NIF = re.compile(r"(?<![\w-])(?:\d{8}|[XYZxyz]-?\d{7})-?[A-Za-z](?![\w-])")
 FISCAL_CODE = re.compile(
     r"(?<![\w-])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![\w-])", I
 )
-KR_RRN = re.compile(r"(?<![\d-])\d{6}-?\d{7}(?![\d-])")
-FR_NIR = re.compile(r"(?<![\w-])[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\d-])", I)
-CPF = re.compile(r"(?<![\d.-])\d{3}(\.?)\d{3}\1\d{3}-?\d{2}(?![\d-])")
-RUT = re.compile(r"(?<![\d.-])\d{1,2}(\.?)\d{3}\1\d{3}-[\dkK](?![\w-])")
-AADHAAR = re.compile(r"(?<![\d-])[2-9]\d{3}( ?)\d{4}\1\d{4}(?![\d-])")
-BE_NRN = re.compile(r"(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[.-]?\d{2}(?![\d-])")
-SE_PNR = re.compile(r"(?<![\d-])(?:19|20)?\d{6}[-+]?\d{4}(?![\d-])")
-HETU = re.compile(r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])", I)
-CN_RIC = re.compile(r"(?<![\d-])\d{17}[\dXx](?![\w-])")
-THIRTEEN = re.compile(r"(?<![\d-])\d{13}(?![\d-])")
-BIRTH_NUMBER = re.compile(r"(?<![\d/-])\d{6}/?\d{4}(?![\d/-])")
-NINE = re.compile(r"(?<![\d.-])\d{9}(?![\d-])")
 NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
-ZA_ID = re.compile(r"(?<![\d-])\d{6} ?\d{4} ?\d{3}(?![\d-])")
 PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"(?<![\d-])\d{8,17}(?![\d-])")
@@ -309,21 +296,24 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
 
 #: (type, pattern, check, context words, digits a match holds, score without a context word)
 _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[str], int, float], ...] = (
-    ("KR_RRN", KR_RRN, rrn_valid, KR_RRN_CTX, 13, 0.4),
+    ("KR_RRN", re.compile(r"(?<![\d-])\d{6}-?\d{7}(?![\d-])"), rrn_valid, KR_RRN_CTX, 13, 0.4),
     ("TR_TCKN", ELEVEN, tckn_valid, TR_TCKN_CTX, 11, 0.4),
     ("NO_FNR", ELEVEN, fnr_valid, NO_FNR_CTX, 11, 0.4),
-    ("FR_NIR", FR_NIR, nir_valid, FR_NIR_CTX, 13, 0.4),
-    ("BR_CPF", CPF, cpf_valid, BR_CPF_CTX, 11, 0.4),
-    ("CL_RUT", RUT, rut_valid, CL_RUT_CTX, 7, 0.4),
-    ("IN_AADHAAR", AADHAAR, aadhaar_valid, IN_AADHAAR_CTX, 12, 0.4),
-    ("BE_NRN", BE_NRN, be_nrn_valid, BE_NRN_CTX, 11, 0.4),
-    ("SE_PERSONNUMMER", SE_PNR, se_pnr_valid, SE_PNR_CTX, 10, 0.4),
-    ("ZA_ID", ZA_ID, za_id_valid, ZA_ID_CTX, 13, 0.4),
-    ("FI_HETU", HETU, hetu_valid, FI_HETU_CTX, 9, 0.6),
-    ("CN_RIC", CN_RIC, cn_ric_valid, CN_RIC_CTX, 17, 0.4),
-    ("RO_CNP", THIRTEEN, cnp_valid, RO_CNP_CTX, 13, 0.4),
-    ("CZ_BIRTH_NUMBER", BIRTH_NUMBER, birth_number_valid, CZ_BIRTH_CTX, 10, 0.4),
-    ("PT_NIF", NINE, pt_nif_valid, PT_NIF_CTX, 9, 0.4),
+    ("FR_NIR", re.compile(r"(?<![\w-])[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\d-])", I),
+     nir_valid, FR_NIR_CTX, 13, 0.4),
+    ("BR_CPF", re.compile(r"(?<![\d.-])\d{3}(\.?)\d{3}\1\d{3}-?\d{2}(?![\d-])"), cpf_valid, BR_CPF_CTX, 11, 0.4),
+    ("CL_RUT", re.compile(r"(?<![\d.-])\d{1,2}(\.?)\d{3}\1\d{3}-[\dkK](?![\w-])"), rut_valid, CL_RUT_CTX, 7, 0.4),
+    ("IN_AADHAAR", re.compile(r"(?<![\d-])[2-9]\d{3}( ?)\d{4}\1\d{4}(?![\d-])"),
+     aadhaar_valid, IN_AADHAAR_CTX, 12, 0.4),
+    ("BE_NRN", re.compile(r"(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[.-]?\d{2}(?![\d-])"),
+     be_nrn_valid, BE_NRN_CTX, 11, 0.4),
+    ("SE_PERSONNUMMER", re.compile(r"(?<![\d-])(?:19|20)?\d{6}[-+]?\d{4}(?![\d-])"), se_pnr_valid, SE_PNR_CTX, 10, 0.4),
+    ("ZA_ID", re.compile(r"(?<![\d-])\d{6} ?\d{4} ?\d{3}(?![\d-])"), za_id_valid, ZA_ID_CTX, 13, 0.4),
+    ("FI_HETU", re.compile(r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])", I), hetu_valid, FI_HETU_CTX, 9, 0.6),
+    ("CN_RIC", re.compile(r"(?<![\d-])\d{17}[\dXx](?![\w-])"), cn_ric_valid, CN_RIC_CTX, 17, 0.4),
+    ("RO_CNP", re.compile(r"(?<![\d-])\d{13}(?![\d-])"), cnp_valid, RO_CNP_CTX, 13, 0.4),
+    ("CZ_BIRTH_NUMBER", re.compile(r"(?<![\d/-])\d{6}/?\d{4}(?![\d/-])"), birth_number_valid, CZ_BIRTH_CTX, 10, 0.4),
+    ("PT_NIF", re.compile(r"(?<![\d.-])\d{9}(?![\d-])"), pt_nif_valid, PT_NIF_CTX, 9, 0.4),
 )
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
