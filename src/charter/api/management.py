@@ -240,10 +240,10 @@ def list_interactions(
 ) -> list[dict[str, Any]]:
     """The redacted tier: hashes, lengths, model, charter version, verdicts. Never content."""
     with rt.engine.connect() as conn:
-        return interactions.list_interactions(
-            conn, p.tenant_id, use_case=use_case, status=status, limit=limit, before=before, verdict=verdict,
-            model=model, since=_utc(since), until=_utc(until), review=review,
-        )
+        query = interactions.InteractionQuery(use_case=use_case, status=status, limit=limit, before=before,
+                                              verdict=verdict, model=model, since=_utc(since), until=_utc(until),
+                                              review=review)
+        return interactions.list_interactions(conn, p.tenant_id, query)
 
 
 @router.get("/refusals")

@@ -43,10 +43,11 @@ def search(request: Request, use_case: Name = "", status: Filter = "", verdict: 
     p = viewer.require(*RECORD_READERS)
     rt = get_runtime(request)
     start, end = when_of(since, "since"), when_of(until, "until")
-    rows = rt.read(lambda conn: interactions.list_interactions(
-        conn, p.tenant_id, use_case=use_case or None, status=status or None, limit=PAGE, before=before or None,
+    query = interactions.InteractionQuery(
+        use_case=use_case or None, status=status or None, limit=PAGE, before=before or None,
         verdict=verdict or None, model=model or None, since=start, until=end, review=review or None,
-    ))
+    )
+    rows = rt.read(lambda conn: interactions.list_interactions(conn, p.tenant_id, query))
     names = rt.read(lambda conn: [u["name"] for u in policy.list_use_cases(conn, p.tenant_id)])
     filters = {"use_case": use_case, "status": status, "verdict": verdict, "model": model, "since": since,
                "until": until, "review": review}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, get_args
 
 import orjson
@@ -19,6 +20,7 @@ from charter.store.schema import interaction_raw, interactions, use_cases
 __all__ = [
     "REVIEW_OUTCOMES",
     "VERDICTS",
+    "InteractionQuery",
     "get_interaction",
     "list_interactions",
     "open_raw",
@@ -41,23 +43,29 @@ def _public(row: Any, use_case: str) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True, slots=True)
+class InteractionQuery:
+    """Which interactions to list (each filter unset: any). ``verdict``: some stage had this outcome;
+    ``model``: the alias asked for; ``since`` (inclusive) and ``until`` (exclusive): when it was
+    recorded; ``review``: the status of a review item on it (``none``: never reviewed); ``before``: a
+    cursor, the id of the last interaction of the previous page."""
+
+    use_case: str | None = None
+    status: str | None = None
+    limit: int = 50
+    before: str | None = None
+    verdict: str | None = None
+    model: str | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    review: str | None = None
+
+
 def list_interactions(
-    conn: Connection,
-    tenant_id: str,
-    *,
-    use_case: str | None = None,
-    status: str | None = None,
-    limit: int = 50,
-    before: str | None = None,
-    verdict: str | None = None,
-    model: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    review: str | None = None,
+    conn: Connection, tenant_id: str, q: InteractionQuery = InteractionQuery()
 ) -> list[dict[str, Any]]:
-    """The redacted tier, newest first. ``verdict``: some stage had this outcome; ``model``: the
-    alias asked for; ``since`` (inclusive) and ``until`` (exclusive): when it was recorded;
-    ``review``: the status of a review item on it (``none``: never reviewed)."""
+    """The redacted tier, newest first, filtered by ``q``."""
+    use_case, status, before, verdict, model, review = q.use_case, q.status, q.before, q.verdict, q.model, q.review
     query = (
         select(*_COLUMNS, use_cases.c.name.label("use_case_name"))
         .join(use_cases, use_cases.c.id == interactions.c.use_case_id)
@@ -76,10 +84,10 @@ def list_interactions(
         query = query.where(cast(interactions.c.verdicts, Text).like(f'%"outcome": "{verdict}"%'))
     if model:
         query = query.where(interactions.c.model_alias == model)
-    if since is not None:
-        query = query.where(interactions.c.created_at >= since)
-    if until is not None:
-        query = query.where(interactions.c.created_at < until)
+    if q.since is not None:
+        query = query.where(interactions.c.created_at >= q.since)
+    if q.until is not None:
+        query = query.where(interactions.c.created_at < q.until)
     if review:
         if review not in REVIEW_OUTCOMES:
             raise InvalidRequest(
@@ -91,7 +99,7 @@ def list_interactions(
             query = query.where(interactions.c.id.not_in(reviewed))
         else:
             query = query.where(interactions.c.id.in_(reviewed.where(review_items.c.status == review)))
-    rows = conn.execute(query.order_by(interactions.c.id.desc()).limit(limit)).all()
+    rows = conn.execute(query.order_by(interactions.c.id.desc()).limit(q.limit)).all()
     return [_public(r, r.use_case_name) for r in rows]
 
 
