@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+
 __all__ = [
     "SSN_SAMPLES", "aadhaar_valid", "be_nrn_valid", "birth_number_valid", "bsn_valid", "cn_ric_valid", "cnp_valid",
     "cpf_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "iban_valid", "lt_code_valid",
@@ -12,6 +15,12 @@ __all__ = [
 
 def digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
+
+
+def _weighted(number: str, weights: Iterable[int]) -> int:
+    """The weighted digit sum most national check digits start from (``number``: as many digits as
+    ``weights``)."""
+    return sum(int(d) * w for d, w in zip(number, weights, strict=True))
 
 
 def luhn_valid(number: str) -> bool:
@@ -29,7 +38,7 @@ def nhs_valid(number: str) -> bool:
     """UK NHS number: ten digits, mod-11 check digit (10 is never issued)."""
     if len(number) != 10:
         return False
-    total = sum(int(d) * w for d, w in zip(number[:9], range(10, 1, -1), strict=True))
+    total = _weighted(number[:9], range(10, 1, -1))
     check = 11 - total % 11
     check = 0 if check == 11 else check
     return check != 10 and check == int(number[9])
@@ -52,7 +61,7 @@ def bsn_valid(number: str) -> bool:
     """Dutch burgerservicenummer: nine digits, the 11-check (weights 9..2 and -1, sum divisible by 11)."""
     if len(number) != 9 or number == "000000000":
         return False
-    total = sum(int(d) * w for d, w in zip(number, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    total = _weighted(number, (9, 8, 7, 6, 5, 4, 3, 2, -1))
     return total % 11 == 0
 
 
@@ -75,8 +84,6 @@ def pps_valid(value: str) -> bool:
 
 
 def _real_date(year: int, month: int, day: int) -> bool:
-    import datetime
-
     try:
         datetime.date(year, month, day)
     except ValueError:
@@ -93,10 +100,9 @@ def lt_code_valid(number: str) -> bool:
     century = 1800 + 100 * ((int(number[0]) - 1) // 2)
     if not _real_date(century + int(number[1:3]), int(number[3:5]), int(number[5:7])):
         return False
-    values = [int(d) for d in number[:10]]
-    check = sum(v * w for v, w in zip(values, (1, 2, 3, 4, 5, 6, 7, 8, 9, 1), strict=True)) % 11
+    check = _weighted(number[:10], (1, 2, 3, 4, 5, 6, 7, 8, 9, 1)) % 11
     if check == 10:
-        check = sum(v * w for v, w in zip(values, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
+        check = _weighted(number[:10], (3, 4, 5, 6, 7, 8, 9, 1, 2, 3)) % 11
         check = 0 if check == 10 else check
     return check == int(number[10])
 
@@ -115,7 +121,7 @@ def pesel_valid(number: str) -> bool:
     if offset not in _PESEL_CENTURY or not _real_date(_PESEL_CENTURY[offset] + int(number[:2]), month - offset,
                                                       int(number[4:6])):
         return False
-    total = sum(int(d) * w for d, w in zip(number[:10], (1, 3, 7, 9, 1, 3, 7, 9, 1, 3), strict=True))
+    total = _weighted(number[:10], (1, 3, 7, 9, 1, 3, 7, 9, 1, 3))
     return (10 - total % 10) % 10 == int(number[10])
 
 
@@ -195,7 +201,7 @@ def rrn_valid(number: str) -> bool:
                "9": 1800, "0": 1800}[number[6]]
     if not _real_date(century + int(number[:2]), int(number[2:4]), int(number[4:6])):
         return False
-    total = sum(int(d) * w for d, w in zip(number[:12], (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5), strict=True))
+    total = _weighted(number[:12], (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5))
     return (11 - total % 11) % 10 == int(number[12])
 
 
@@ -208,8 +214,8 @@ def tckn_valid(number: str) -> bool:
     return (sum(d[0:9:2]) * 7 - sum(d[1:8:2])) % 10 == d[9] and sum(d[:10]) % 10 == d[10]
 
 
-def _mod11(values: list[int], weights: tuple[int, ...]) -> int:
-    check = 11 - sum(v * w for v, w in zip(values, weights, strict=True)) % 11
+def _mod11(number: str, weights: tuple[int, ...]) -> int:
+    check = 11 - _weighted(number, weights) % 11
     return 0 if check == 11 else check
 
 
@@ -222,10 +228,9 @@ def fnr_valid(number: str) -> bool:
     day = day - 40 if day > 40 else day
     if not _date_in_either_century(int(number[4:6]), int(number[2:4]), day):
         return False
-    d = [int(c) for c in number]
-    k1 = _mod11(d[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2))
-    k2 = _mod11(d[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
-    return k1 == d[9] and k2 == d[10]
+    k1 = _mod11(number[:9], (3, 7, 6, 1, 8, 9, 4, 5, 2))
+    k2 = _mod11(number[:10], (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+    return k1 == int(number[9]) and k2 == int(number[10])
 
 
 def nir_valid(value: str) -> bool:
@@ -250,10 +255,9 @@ def cpf_valid(number: str) -> bool:
     times 10 mod 11, 10 giving 0)."""
     if len(number) != 11 or not number.isdigit() or len(set(number)) == 1:
         return False
-    d = [int(c) for c in number]
-    first = sum(v * w for v, w in zip(d[:9], range(10, 1, -1), strict=True)) * 10 % 11 % 10
-    second = sum(v * w for v, w in zip(d[:10], range(11, 1, -1), strict=True)) * 10 % 11 % 10
-    return first == d[9] and second == d[10]
+    first = _weighted(number[:9], range(10, 1, -1)) * 10 % 11 % 10
+    second = _weighted(number[:10], range(11, 1, -1)) * 10 % 11 % 10
+    return first == int(number[9]) and second == int(number[10])
 
 
 def rut_valid(value: str) -> bool:
@@ -365,7 +369,7 @@ def cnp_valid(number: str) -> bool:
     dated = _real_date(century + yy, mm, dd) if century else _date_in_either_century(yy, mm, dd)
     if not dated or not 1 <= int(number[7:9]) <= 52:
         return False
-    total = sum(int(d) * w for d, w in zip(number[:12], (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9), strict=True))
+    total = _weighted(number[:12], (2, 7, 9, 1, 4, 6, 3, 5, 8, 2, 7, 9))
     check = total % 11
     return (1 if check == 10 else check) == int(number[12])
 
@@ -390,7 +394,7 @@ def pt_nif_valid(number: str) -> bool:
     (weights 9..2; 10 and 11 give 0)."""
     if len(number) != 9 or not number.isdigit() or number[0] not in "1235689":
         return False
-    check = 11 - sum(int(d) * w for d, w in zip(number[:8], range(9, 1, -1), strict=True)) % 11
+    check = 11 - _weighted(number[:8], range(9, 1, -1)) % 11
     return (0 if check >= 10 else check) == int(number[8])
 
 
@@ -403,7 +407,7 @@ def nric_valid(value: str) -> bool:
     code = value.upper()
     if len(code) != 9 or code[0] not in _NRIC_LETTERS or not code[1:8].isdigit():
         return False
-    total = sum(int(d) * w for d, w in zip(code[1:8], (2, 7, 6, 5, 4, 3, 2), strict=True))
+    total = _weighted(code[1:8], (2, 7, 6, 5, 4, 3, 2))
     total += 4 if code[0] in "TG" else 0
     return code[8] == _NRIC_LETTERS[code[0]][total % 11]
 
