@@ -202,14 +202,16 @@ class LinearModel:
     def score(self, text: str, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
         """Probability that ``text`` (normalised) is an attack: the best of the whole, its sentences
         and its windows (and the companion's, where it is higher)."""
-        own = self._score(text, hits, flags)
+        return self._best(text, tokenize(text), hits, flags)
+
+    def _best(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
+        own = self._score(text, tokens, hits, flags)
         if self.companion is None:
             return own
-        other = self.companion.score(text, hits, flags)
+        other = self.companion._best(text, tokens, hits, flags)  # the same tokens: the text is read once
         return other if other.probability > own.probability else own
 
-    def _score(self, text: str, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
-        tokens = tokenize(text)
+    def _score(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
         contrib = self._contributions(tokens, hits)
         base = self.bias + sum(self._w.get("g:" + k, 0.0) for k, on in flags.items() if on)
         n = len(tokens)
