@@ -29,6 +29,7 @@ from urllib.parse import unquote
 __all__ = [
     "HiddenPayload",
     "Normalized",
+    "blank_match",
     "decode_runs",
     "deleet",
     "hidden_payloads",
@@ -152,6 +153,11 @@ def _mixed_script_words(text: str) -> int:
         foreign = any(c in _HOMOGLYPHS for c in word)
         count += latin and foreign
     return count
+
+
+def blank_match(m: re.Match[str]) -> str:
+    """A ``re.sub`` replacement: the match as spaces, so offsets into the text still hold."""
+    return " " * (m.end() - m.start())
 
 
 def deleet(text: str) -> str:

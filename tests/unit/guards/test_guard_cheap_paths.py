@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from charter.guards.base import GuardContext
 from charter.guards.cache import Digests, VerdictCache
 from charter.guards.leakage import _grams, _read
-from charter.guards.normalize import _B64, _HEX, _LEET, _LEET_WORD, _may_hold, deleet
+from charter.guards.normalize import _B64, _HEX, _LEET, _LEET_WORD, _may_hold, blank_match, deleet
 from charter.guards.pii.patterns import BARE_DOMAIN, EMAIL, URL
 from charter.guards.toxicity import (
     _ASCII_TOKEN,
@@ -26,7 +26,6 @@ from charter.guards.toxicity import (
     _TOKEN,
     ToxicityGuard,
     _any_phrase,
-    _blank,
     _unaddressed,
 )
 from charter.guards.toxicity.lexicon import Lexicon
@@ -97,7 +96,7 @@ def _reference_unaddressed(view: str) -> str:
     if "." not in view:
         return view
     for pattern in (URL, EMAIL, BARE_DOMAIN):
-        view = pattern.sub(_blank, view)
+        view = pattern.sub(blank_match, view)
     return view
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from charter.guards.injection.rules import RuleHit
+from charter.guards.normalize import blank_match
 
 __all__ = ["MIN_EVIDENCE", "WINDOW", "LinearModel", "Scored", "featurize", "load_model", "model_from_doc", "tokenize",
            "unmarkup"]
@@ -95,17 +96,17 @@ def unmarkup(text: str) -> str:
     time stamps blanked (same length: offsets hold); attribute values ("content=...", "alt=...") stay,
     as does the text of HTML comments."""
     if "___" in text:
-        text = _FILL_IN.sub(_blank, text)
+        text = _FILL_IN.sub(blank_match, text)
         text = _FORM_HEADING.sub(_blank_colon, text)
     if ":" in text and "[" in text:
-        text = _TIME_STAMP.sub(_blank, text)
+        text = _TIME_STAMP.sub(blank_match, text)
     if ">" not in text:
         return text
     if "<" in text:
         if _XML_DOC.search(text) or _xml_piece(text):
             text = _XML_TAG.sub(_blank_tag, text)
         text = _HTML_TAG.sub(_blank_tag, text)
-    return _QUOTE_MARKS.sub(_blank, text)
+    return _QUOTE_MARKS.sub(blank_match, text)
 
 
 def _blank_colon(m: re.Match[str]) -> str:
@@ -116,10 +117,6 @@ def _xml_piece(text: str) -> bool:
     if "</" not in text:
         return False
     return any(n >= 2 for n, _ in enumerate(_XML_CLOSING.finditer(text)))
-
-
-def _blank(m: re.Match[str]) -> str:
-    return " " * (m.end() - m.start())
 
 
 def _blank_tag(m: re.Match[str]) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
-from charter.guards.normalize import deleet, normalize
+from charter.guards.normalize import blank_match, deleet, normalize
 from charter.guards.pii.lexicon import ordinary
 from charter.guards.pii.patterns import BARE_DOMAIN, EMAIL, URL
 from charter.guards.regexparts import top_level_branches
@@ -292,11 +292,11 @@ def _unaddressed(view: str) -> str:
     if "." not in view:
         return view
     if _web_address_possible(view):
-        view = URL.sub(_blank, view)
+        view = URL.sub(blank_match, view)
     if "@" in view:  # an e-mail address
-        view = EMAIL.sub(_blank, view)
+        view = EMAIL.sub(blank_match, view)
     if _DOMAIN_DOT.search(view) is not None:
-        view = BARE_DOMAIN.sub(_blank, view)
+        view = BARE_DOMAIN.sub(blank_match, view)
     return view
 
 
@@ -309,10 +309,6 @@ def _web_address_possible(view: str) -> bool:
     """What every ``URL`` match holds: ``://`` or ``www.`` in any case (only "w" and "W" are "w" to
     ``re.IGNORECASE``; ``str.lower`` maps both to "w")."""
     return "://" in view or "www." in view.lower()
-
-
-def _blank(m: re.Match[str]) -> str:
-    return " " * len(m.group())
 
 
 def _unspace(m: re.Match[str]) -> str:
