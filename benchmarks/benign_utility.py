@@ -68,6 +68,11 @@ lines after local cue words, and 27 personal-data items: national ids with valid
 personal mobiles, home addresses, names answering "who" questions, a date of birth) was written
 before round 9's changes, knowing which failures of test9 that round targets, and is its held-out
 split, scored once.
+**test11**, **test12** and **test13** (benchmarks/data/benign_utility_test11.jsonl .. _test13.jsonl; 160, 161
+and 183 questions with 29, 30 and 35 personal-data items) were written *blind*, by writers who did not
+read the guards, their documentation, tests or results: test11 and test12 judge engines 2.5 and 2.6 (each
+scored once, then spent), test13 (sha256 5f11d8d02117, about 90 countries and territories, 44 % of its
+questions in 17 other languages than English) was frozen on 6 Dec 2026 16:21 UTC before the round it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -107,7 +112,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
-                        "test11", "test12")}
+                        "test11", "test12", "test13")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
