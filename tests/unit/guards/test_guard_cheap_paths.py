@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -206,3 +207,157 @@ def test_ascii_words_are_the_words(text: str) -> None:
 def test_spaced_letters_end_as_the_precheck_says(text: str) -> None:
     if _SPACED.search(text) is not None:
         assert _SPACED_END.search(text) is not None
+
+
+# --- the PII engine's identifier scans (issue 12, cost, 6 Dec evening) -------------------------------
+# The patterns as they were written before: each opened with a look-behind (or ``\b``), so ``re`` tried
+# every position of the text; rewritten to open with their first character (the look-behind read
+# once it is consumed), ``search`` jumps between digits in C. The same matches and groups.
+_BEFORE_REWRITE = {
+    "IPV4": (r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.]*\d)", 0),
+    "CARD": (r"(?<![\d+-])(?:\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{12,19})(?![\d-])", 0),
+    "SSN": (r"(?<![\d-])\d{3}([- .]?)\d{2}\1\d{4}(?![\d-])", 0),
+    "ITIN": (r"(?<![\d-])9\d{2}([- ]?)(?:5\d|6[0-5]|7\d|8[0-8]|9[0-24-9])\1\d{4}(?![\d-])", 0),
+    "NHS": (r"(?<![\d-])\d{3}([- ]?)\d{3}\1\d{4}(?![\d-])", 0),
+    "SIN": (r"(?<![\d-])\d{3}([- ]?)\d{3}\1\d{3}(?![\d-])", 0),
+    "BSN": (r"(?<![\d.-])\d{4}([ .]?)\d{2}\1\d{3}(?![\d-])", 0),
+    "PPS": (r"(?<![\w-])\d{7}[A-Wa-w][ABHTWXabhtwx]?(?![\w-])", 0),
+    "ELEVEN": (r"(?<![\d.-])\d{11}(?![\d-])", 0),
+    "BANK": (r"(?<![\d-])\d{8,17}(?![\d-])", 0),
+    "MBI": (r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
+            r"[AC-HJKMNP-RT-Y]{2}\d{2}\b", 0),
+    "NINO": (r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", 0),
+    "KR_RRN": (r"(?<![\d-])\d{6}-?\d{7}(?![\d-])", 0),
+    "FR_NIR": (r"(?<![\w-])[1-478] ?\d{2} ?\d{2} ?(?:\d{2}|2[AB]) ?\d{3} ?\d{3} ?\d{2}(?![\d-])", re.IGNORECASE),
+    "BR_CPF": (r"(?<![\d.-])\d{3}(\.?)\d{3}\1\d{3}-?\d{2}(?![\d-])", 0),
+    "CL_RUT": (r"(?<![\d.-])\d{1,2}(\.?)\d{3}\1\d{3}-[\dkK](?![\w-])", 0),
+    "IN_AADHAAR": (r"(?<![\d-])[2-9]\d{3}( ?)\d{4}\1\d{4}(?![\d-])", 0),
+    "BE_NRN": (r"(?<![\d.-])\d{2}\.?\d{2}\.?\d{2}[-. ]?\d{3}[.-]?\d{2}(?![\d-])", 0),
+    "ZA_ID": (r"(?<![\d-])\d{6} ?\d{4} ?\d{3}(?![\d-])", 0),
+    "FI_HETU": (r"(?<![\w-])\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])", re.IGNORECASE),
+    "CN_RIC": (r"(?<![\d-])\d{17}[\dXx](?![\w-])", 0),
+    "RO_CNP": (r"(?<![\d-])\d{13}(?![\d-])", 0),
+    "CZ_BIRTH_NUMBER": (r"(?<![\d/-])\d{6}/?\d{4}(?![\d/-])", 0),
+    "PT_NIF": (r"(?<![\d.-])\d{9}(?![\d-])", 0),
+    "PHONE": (r"(?<![\w@/.+(-])(?:\+|\(\+(?=\d)|\((?=\d))?\d[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,6})?"
+              r"(?![\w@/]|-\d)", re.IGNORECASE),
+    "ISO": (r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b", 0),
+    "NUMERIC_DATE": (r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b", 0),
+    "YEAR": (r"(?<![\d.,$€£-])(?:19|20)\d{2}(?![\d.,%-]\d)(?!\s?(?:%|percent|dollars|euros|km|kg))", 0),
+}
+#: Identifier shapes run together with odd characters between them.
+_ID_PIECES = ("078-05-1120", "4111 1111 1111 1111", "1EG4-TE5-MK73", "a1EG4TE5MK73", "AB 12 34 56 C", "xAB123456C",
+              "BG123456A", "X-1234567L", "y1234567x", "S1234567D",
+              "10.0.0.1", "943 476 5919", "046 454 286", "1234.56.782", "1234567FA", "84032712345", "850101-1234567",
+              "1 85 05 78 006 084 36", "2A", "384.716.092-31", "14.582.396-K", "2345 6789 0123", "85.07.30-033.28",
+              "8001015009087", "131052-308T", "11010519491231002X", "850101/1234", "123456789", "9", "19", "a", "_",
+              "1961-03-04T10:20:30Z", "04/03/61", "+44 20 7946 0958", "(+1) 555-0100", "(555) 010-0199 ext. 12",
+              "a(555)0100999", "@5550100999", "+(5550100", "4.3.1961", "$1999", "2024%", "1990 km", "€2001",
+              "x", "é", "\u0130")
+_IDISH = st.lists(st.sampled_from(_ID_PIECES) | st.text(alphabet="0123456789 -./+:kKxXSsABGZTN_\n", max_size=3),
+                  max_size=8).map("".join)
+
+
+def _rewritten(name: str) -> re.Pattern[str]:
+    from charter.guards.pii import patterns, quasi
+
+    world = {kind: pattern for kind, pattern, *_ in patterns._WORLD_IDS}
+    return world[name] if name in world else getattr(patterns if hasattr(patterns, name) else quasi, name)
+
+
+def _all_spans(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[tuple[int, int], tuple[Any, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text, pos)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(_IDISH, st.integers(0, 60))
+def test_identifier_patterns_opening_with_their_first_character_match_as_before(text: str, pos: int) -> None:
+    for name, (before, flags) in _BEFORE_REWRITE.items():
+        pattern = _rewritten(name)
+        assert pattern.flags == re.compile(before, flags).flags, name
+        assert _all_spans(pattern, text, pos) == _all_spans(re.compile(before, flags), text, pos), name
+
+
+def test_identifier_patterns_match_as_before_on_every_pair_of_shapes() -> None:
+    compiled = [(_rewritten(name), re.compile(before, flags)) for name, (before, flags) in _BEFORE_REWRITE.items()]
+    for first in _ID_PIECES:
+        for second in _ID_PIECES:
+            for between in ("", " ", "-", "."):
+                text = first + between + second
+                for pattern, before in compiled:
+                    assert _all_spans(pattern, text) == _all_spans(before, text), (before.pattern, text)
+
+
+def test_the_rewrites_still_find_identifiers() -> None:
+    text = "SSN 078-05-1120, card 4111 1111 1111 1111, NINO AB 12 34 56 C, host 10.0.0.1, 1EG4-TE5-MK73"
+    for name in ("SSN", "CARD", "NINO", "IPV4", "MBI"):
+        assert _rewritten(name).search(text), name
+
+
+#: (pattern, digits at least in the group of digits its match opens in, digits in a row it opens
+#: with, how many characters at most its match starts before its first digit): started at the later of
+#: ``digits.group(n)`` and ``digits.run(text, k)``, less that reach, each finds what a scan of the
+#: whole text finds, and nothing where either says there is no such group or run.
+def _gated() -> list[tuple[re.Pattern[str], int, int, int]]:
+    from charter.guards.pii import patterns
+
+    out = [(patterns.SSN, 9, 1, 0), (patterns.ITIN, 9, 1, 0), (patterns.SIN, 9, 1, 0), (patterns.BSN, 9, 1, 0),
+           (patterns.NHS, 10, 1, 0), (patterns.PPS, 7, 1, 0), (patterns.NIF, 7, 1, 2), (patterns.CARD, 12, 1, 0),
+           (patterns.NRIC, 7, 1, 1), (patterns.ELEVEN, 6, 11, 0), (patterns.PASSPORT, 6, 8, 1),
+           (patterns.BANK, 6, 8, 0)]
+    return out + [(pattern, group, row, 0) for _, pattern, _, _, _, _, group, row in patterns._WORLD_IDS]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_IDISH | st.text(alphabet="0123456789 -./XxSTFGkKAZ+\n", max_size=70))
+def test_identifier_patterns_started_at_their_first_group_or_run_of_digits_find_every_match(text: str) -> None:
+    from charter.guards.pii.hits import digits_of
+
+    digits = digits_of(text)
+    assert digits.longest == max((len(r) for r in re.findall(r"\d+", text)), default=0)
+    for pattern, group, row, reach in _gated():
+        if digits.total < 6:  # groups are counted from six digits on (every pattern here needs more)
+            assert pattern.search(text) is None, pattern.pattern
+            continue
+        at = max(digits.group(group), digits.run(text, row) if digits.longest >= row else -1)
+        if digits.group(group) < 0 or digits.longest < row:
+            assert pattern.search(text) is None, pattern.pattern
+        else:
+            assert _all_spans(pattern, text, max(0, at - reach)) == _all_spans(pattern, text), pattern.pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789 -:aAbBfFgGyYoO/=\u0130\u212a\n", max_size=60))
+def test_iban_ipv6_and_age_gates_never_rule_out_a_match(text: str) -> None:
+    from charter.guards.pii import patterns, quasi
+    from charter.guards.pii.hits import digits_of
+
+    digits = digits_of(text)
+    letters = patterns._LETTERS_DIGITS.search(text)
+    if letters is None:
+        assert patterns.IBAN.search(text) is None
+    else:
+        assert _all_spans(patterns.IBAN, text, letters.start() - 2) == _all_spans(patterns.IBAN, text)
+    colons = patterns._TWO_COLONS.search(text)
+    if colons is None:
+        assert patterns.IPV6.search(text) is None
+    else:
+        assert _all_spans(patterns.IPV6, text, max(0, colons.start() - 4)) == _all_spans(patterns.IPV6, text)
+    year = quasi._DIGIT_Y.search(text)
+    if year is None:
+        assert quasi.AGE_AFTER.search(text) is None
+    else:
+        assert _all_spans(quasi.AGE_AFTER, text, max(0, year.start() - 2)) == _all_spans(quasi.AGE_AFTER, text)
+    if quasi._SPACE_SHORT_NUMBER.search(text, digits.start()) is None:
+        assert quasi.AGE_BEFORE.search(text) is None
+    if "=" not in text and ":" not in text:
+        assert quasi.AGE_LABEL.search(text) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="drivDRIVlicenLICENsSpermitPERMIT #\u017f\u212a\u0130", max_size=30))
+def test_the_licence_precheck_never_rules_out_a_context_word(text: str) -> None:
+    from charter.guards.pii import patterns
+
+    if not patterns._may_name_a_licence(text):
+        assert patterns.LICENSE_CTX.search(text) is None

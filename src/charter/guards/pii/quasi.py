@@ -18,8 +18,8 @@ _MONTH = (
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
-ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
-NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
+ISO = re.compile(r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
+NUMERIC_DATE = re.compile(r"\d(?<!\w\d)\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
 MONTH_DATE = re.compile(
     rf"\b(?:{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_ORD}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
 )
@@ -28,7 +28,9 @@ _MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 MONTH_ALONE = re.compile(rf"\b(?:in|on|during|since|until|by|of|last|next|this)\s+({_MONTH[:-3]})\b")
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\b|\b\d{1,2}\s?[ap]\.?m\.?(?!\w)", I)
-YEAR = re.compile(r"(?<![\d.,$€£-])(?:19|20)\d{2}(?![\d.,%-]\d)(?!\s?(?:%|percent|dollars|euros|km|kg))")
+YEAR = re.compile(
+    r"(?:1(?<![\d.,$€£-]1)9|2(?<![\d.,$€£-]2)0)\d{2}(?![\d.,%-]\d)(?!\s?(?:%|percent|dollars|euros|km|kg))"
+)
 YEAR_CTX = re.compile(
     r"\b(?:in|since|of|year|born|from|until|till|by|before|after|during|circa|c\.|around|est\.?|"
     r"founded|class|a|the|early|late|mid|summer|winter|spring|autumn|fall)\s*$", I
@@ -164,17 +166,28 @@ def all_dates(text: str) -> Iterator[Hit]:
     return dates(text, digits_of(text), personal=False)
 
 
+#: What the age patterns' matches hold: a digit then "y" (AGE_AFTER, at most two digits before the
+#: last one), a white space then a number of one to three digits (AGE_BEFORE), a colon or an equals
+#: sign (AGE_LABEL).
+_DIGIT_Y = re.compile(r"\d(?:\s*|-)y", I)
+_SPACE_SHORT_NUMBER = re.compile(r"\d(?<=\s\d)\d{0,2}\b")
+
+
 def ages(text: str, digits: Digits) -> Iterator[Hit]:
     """An age of a person: "I am 67", "aged 45", "Age: 30", "a 19 year old man"; not a rule's age
     ("retirement age 67") nor a thing's ("the building is 120 years old")."""
-    for m in AGE_AFTER.finditer(text, digits.start()):
+    if not digits.total:
+        return
+    year = _DIGIT_Y.search(text, digits.start())
+    for m in AGE_AFTER.finditer(text, max(0, year.start() - 2)) if year else ():
         group = 1 if m.group(1) else 2
         if _THING_AFTER.match(text, m.end()):
             continue  # "a 60-year-old elevator"
         personal_after = _PERSON_AFTER.match(text, m.end()) is not None  # "a 74 year old female"
         if int(m.group(group)) <= 120 and (personal_after or _whose_age(text, m.start()) != "thing"):
             yield Hit("AGE", m.start(group), m.end(group), 0.75)
-    for pattern in (AGE_BEFORE, AGE_LABEL):
+    before = _SPACE_SHORT_NUMBER.search(text, digits.start()) is not None
+    for pattern in (AGE_BEFORE,) * before + (AGE_LABEL,) * ("=" in text or ":" in text):
         for m in pattern.finditer(text):
             if (int(m.group(1)) <= 120 and not _RULE_AGE.search(text, max(0, m.start() - 20), m.start())
                     and not _OPEN_RANGE.match(text, m.end(1))):
