@@ -88,7 +88,9 @@ _PERSONAL_LINE = re.compile(
 #: "privat unter 0761 48 39 27", "portable personnel : 06 ...", "cell. 347 ...": one person's number, in
 #: the answer's own language (a private or mobile phone).
 _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn\w*|persönlich\w*|personnel(?:le)?|"
-                           r"portable|cellulare|cell\.|m[óo]vil|celular|komórk\w*|Handy|mobil(?:nummer|telefon)?)"
+                           r"portable|cellulare|cell\.|m[óo]vil|celular|komórk\w*|Handy\b|"
+                           # "mobil", "Mobilnummer", "mobile 0412 ..."; not where one calls from ("1777 from mobiles")
+                           r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b)"
                            r"[^.\n\d]{0,24}$", re.IGNORECASE)
 #: "reach him at", "call her directly on": one person's number.
 _REACH_A_PERSON = re.compile(r"\b(?:him|her|me)\s+(?:directly\s+|personally\s+)?(?:at|on)\s*:?\s*$", re.IGNORECASE)
@@ -134,6 +136,11 @@ _CALL_BEFORE = re.compile(
     r"\s*[:.]?\s*\(?$",
     re.IGNORECASE,
 )
+#: "on helsenorge.no or by calling", "online, in the app or on": the number is offered beside a web site
+#: or an app, as another way to reach a service (a person has no web site to use instead; an e-mail
+#: address's domain is no web site: "ask clerk.jones@agency.gov or call ...").
+_ONLINE_OR = re.compile(r"(?:(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b(?:/\S*)?|\bonline\b|\bapp\b)[^.;\n]{0,40}"
+                        r"\b(?:or|o|ou|oder|eller|lub)\b([^.;\n]{0,24})$", re.IGNORECASE)
 #: "Questions: 503-865-4278.", "Información: 943 000 200.": a sentence that is a label and a number (one
 #: or two words and a colon) gives a line to call, as "call" would; not a home, direct, personal,
 #: private or mobile number's label (:data:`_PERSONAL_LABEL`).
@@ -290,8 +297,17 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         labelled = _labelled_line(text, hit, found, asked)
         if labelled is not None:
             return labelled and not _a_persons_number(text, hit, found, asked)
-        return (_CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is not None
-                and not _a_persons_number(text, hit, found, asked))
+        if _CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is None:
+            return False
+        clause = _clause_before(text, hit)
+        online = _ONLINE_OR.search(text, clause, hit.start)
+        if (online is not None and _PRONOUN.search(text, clause, hit.start) is None
+                and _PERSON_IN_SENTENCE.search(text, online.start(1), hit.start) is None
+                and not any(h.type == "PERSON" and clause <= h.start < hit.start for h in found)):
+            # "Change your GP on helsenorge.no or by calling 23 32 70 00": a service's channel (not "online
+            # or call your caseworker on ...")
+            return True
+        return not _a_persons_number(text, hit, found, asked)
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
 from charter.guards.pii.hits import Digits, Hit, digits_of
-from charter.guards.pii.lexicon import common_words
+from charter.guards.pii.lexicon import common_words, load_places
 from charter.guards.pii.names import names
 from charter.guards.pii.patterns import (
     RECOGNISERS,
@@ -146,10 +146,11 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "2.6"
+    version = "2.7"
 
     def __init__(self) -> None:
-        common_words()  # load the word list now, not on the first request
+        common_words()  # load the word list and the place names now, not on the first request
+        load_places()
 
     def analyze(self, text: str, entities: frozenset[str] | None = None, threshold: float = 0.5,
                 policy: Policy = DEFAULT_POLICY) -> list[Hit]:

@@ -13,7 +13,10 @@ A run of capitalised words is a person only with a sign of a person (:func:`_not
 lists (lexicon.WORLD_GIVEN_NAMES), two or three words none of them English, a word after it that
 only people take ("the Okafor family", "Okonkwo said"). Capitals alone are not a sign: bodies,
 programmes, brands and foreign words are capitalised too; organisations.py holds the shape tests
-for those (institution tails and heads, acronyms, camel-case brands, agency endings, firms).
+for those (institution tails and heads, acronyms, camel-case brands, agency endings, firms). A run
+of more than one word that GeoNames lists as a town, a city, a country or a region (lexicon.place_name),
+or that a country ends ("West Pokot, Kenya?"), is a place, not a person, without a sign of a person
+(:func:`_a_place`).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from charter.guards.pii.lexicon import (
     WORLD_GIVEN_NAMES,
     common_words,
     ordinary,
+    place_name,
     word_list,
 )
 from charter.guards.pii.organisations import (
@@ -53,6 +57,7 @@ from charter.guards.pii.organisations import (
     heading,
     named_as_a_thing,
     names_a_thing,
+    thing_after,
 )
 
 __all__ = ["names"]
@@ -126,7 +131,7 @@ _PLACE_CUE = re.compile(
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
     # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt": where, in other languages
     r"(?-i:\b(?:em|w|we|dans|nach))|\bin der|\bim)"
-    r"(?:\s+(?:la|le|les|el|los|las|il|lo|the))?\s*$",  # "in La Rochelle": the article is the name's
+    r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
     re.IGNORECASE,
 )
 #: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
@@ -136,9 +141,11 @@ _PLACE_CUE = re.compile(
 #: clause, before a colon: "Visc al Carrer de Sant Miquel 14, a Palma: quin dia ...?").
 _PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
 _PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
-#: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto": the places after the first one.
+#: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto", "in Crooked Island and Long Cay": the places
+#: after the first one.
 _PLACE_LIST = re.compile(
-    r"\b(?:in|near|across|visit|visiting)\s+[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)*,?\s+(?:or|and)\s*$"
+    r"\b(?:in|near|across|visit|visiting)[ \t]+[A-Z][\w'-]+(?: [A-Z][\w'-]+)*(?:, [A-Z][\w'-]+(?: [A-Z][\w'-]+)*)*,?"
+    r" (?:or|and) ?$"
 )
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
@@ -328,7 +335,7 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
     if (_PLACE_CUE.search(before) or _PLACE_LIST.search(before)
             or ((_PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before))
                 and ((not _named(low.split()[0].split("-")[0]) and not _PLACE_CUE_A.search(before))
-                     or text.startswith(("?", ":"), start + len(value))))):
+                     or _QUESTION_END.match(text, start + len(value)) is not None))):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
         return ("LOCATION", 0.85) if _ORIGIN.search(before) else ("LOCATION", 0.45)
@@ -339,6 +346,8 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
 
 
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+#: The end of a question or of its clause, with the space French puts before "?" and ":" ("à Lyon ?").
+_QUESTION_END = re.compile(r"[ \u00a0\u202f]?[?:]")
 #: The last words of places that open with a given name ("George Town", "Victoria Falls", "Alice Springs").
 _PLACE_HEADS = STREET_SUFFIXES | frozenset(("town", "city", "bay", "county"))
 
@@ -379,7 +388,9 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     cue precedes it, so look for a strong one). Capitals alone are not a sign: a body, a programme,
     a brand or a word in another language is capitalised too ("CalFresh", "Sun Life", "Clic Santé")."""
     if cued and _STRONG_PERSON_CUE.search(text, max(0, run[0].start() - 40), run[0].start()):
-        return False
+        # "Dr. Dynasaur coverage": a title before a programme's name, which a thing's noun follows
+        return (_TITLE_BEFORE.search(text, max(0, run[0].start() - 6), run[0].start()) is not None
+                and not run[-1].group().endswith(("'s", "\u2019s")) and thing_after(text, run[-1].end()))
     lows = [_lower(m) for m in run]
     if lows[-1] in INSTITUTION_TAILS or lows[0] in FOREIGN_HEADS:
         return True
@@ -515,6 +526,71 @@ def _rot13_text(text: str, start: int, end: int, run_words: list[str], lines: di
     return lines[line_start] or _rot13([w.lower().rstrip(".") for w in run_words])
 
 
+def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> float | None:
+    """A run of more than one word (or a hyphenated one: "Saint-Louis") that GeoNames lists as a town,
+    a city, a country or a region (lexicon.place_name), with no sign of a person: no strong person cue
+    before it ("Dear Florence"), no relation ("my neighbour ..."), nothing after it that only people do
+    ("... said"); or any run that a country or a region follows, ending the sentence ("for West
+    Pokot, Kenya?"). One word is left to the words around it, as before: many surnames are towns too
+    ("Marrero and Murphy", "says Iwase"). A run opening with a given name ("San Fernando", "Alice da
+    Luz") is a place only after a place's cue ("in", "à", "to"), a place and a comma ("Kingstown,
+    St Vincent") or before a country. The score: 0.85 where someone lives or comes from ("born in"),
+    0.45 where a cue says the text is about the place, 0.6 with no cue (a line of an address)."""
+    start = run[0].start()
+    article = _ARTICLE_OPENING.search(text, max(0, start - 8), start)
+    if article is not None:  # "near Del Pilar", "en La Gloria": the run lost its article (_trim)
+        value = f"{article.group(1)} {value}"
+        start = article.start()
+    elif len(run) == 1 and "-" not in value and (_given(_lower(run[0])) or not _in_a_country(text, run[-1].end())):
+        return None  # one word: only before a country ("Pokot, Kenya"); a surname is often a town's name
+    if cued and _STRONG_PERSON_CUE.search(text, max(0, start - 40), start):
+        return None
+    if (_PERSON_VERB_AFTER.match(text, run[-1].end())
+            or _RELATION_BEFORE.search(text, max(0, start - 32), start)):
+        return None
+    country = _in_a_country(text, run[-1].end())
+    if not country and not place_name(value):
+        return None
+    before = text[max(0, start - 40):start]
+    cue = country or _place_cue(before)
+    if not cue and _named(_lower(run[0]).split("-")[0]):
+        return None
+    # where someone lives or comes from is personal ("born in"); a place a question is about is not
+    # ("in", "à", after a place and a comma); one named with no cue may be a line of someone's
+    # address ("Colle Di Tora\nItaly")
+    return 0.85 if _ORIGIN.search(before) else 0.45 if cue else 0.6
+
+
+#: ", Kenya?", ", Vermont.": a country or a region after a name, ending the sentence.
+_COUNTRY_AFTER = re.compile(r", ((?:[A-Z][\w'\u2019.-]*|of|and|the)(?: (?:[A-Z][\w'\u2019.-]*|of|and|the)){0,4})"
+                            r"(?=[ \u00a0\u202f]?[?.!]|\s*$)")
+
+
+def _in_a_country(text: str, end: int) -> bool:
+    """"Where is the tax office for West Pokot, Kenya?": a name that a country or a region (a US
+    state, a province) follows, ending the sentence, names a place in it."""
+    after = _COUNTRY_AFTER.match(text, end)
+    if after is None:
+        return False
+    low = after.group(1).lower().rstrip(".")
+    return low in COUNTRIES or low in REGIONS or low.removeprefix("the ") in COUNTRIES
+
+
+def _place_cue(before: str) -> bool:
+    """The words before a name (``before``) are a place's: "in", "à", "near", or a place and a comma."""
+    if (_PLACE_CUE.search(before) or _PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before)
+            or _PLACE_LIST.search(before)):
+        return True
+    comma = _PLACE_BEFORE_COMMA.search(before)
+    return comma is not None and place_name(comma.group(1))
+
+
+#: An article or a particle that opens a place's name and that a run does not keep ("Del Pilar", "La Gloria").
+_ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
+#: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
+_PLACE_BEFORE_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)?), $")
+
+
 def names(text: str) -> Iterator[Hit]:
     encoded_lines: dict[int, bool] = {}
     for run in _runs(text):
@@ -536,6 +612,8 @@ def names(text: str) -> Iterator[Hit]:
             if not _WORKS_AT.search(text, max(0, start - 24), start):
                 continue
             kind, score = "ORGANIZATION", 0.75  # "I work for Clean Power Finance": an employer
+        if kind == "PERSON" and not slot and (place := _a_place(text, run, value, score >= 0.8)) is not None:
+            kind, score = "LOCATION", place  # "à Saint-Louis du Sénégal", "Kingstown, St Vincent": a place
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
         if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1

@@ -42,6 +42,7 @@ __all__ = [
     "heading",
     "named_as_a_thing",
     "names_a_thing",
+    "thing_after",
 ]
 
 
@@ -240,7 +241,10 @@ def names_a_thing(token: str, low: str) -> bool:
 #: What a thing's name is used with, after it ("the Chaeng Watthana office", "an Opal concession
 #: card", "the Shari'a courts"): a person's name is not (a possessive, "Watanabe's account", is).
 _THING_NOUNS = (INSTITUTION_TAILS | _DOCUMENT_TAILS | frozenset(word_list(
-    "profile profiles nonprofit charity organisation organization lottery company firm transponder"
+    """
+    profile profiles nonprofit charity organisation organization lottery company firm transponder
+    coverage rights entitlement entitlements
+    """
 ))) - frozenset(word_list(
     # what is also a verb or a time after a person's name ("Mike Williams act with", "Ana reports")
     """
@@ -269,7 +273,9 @@ _WORDS_AFTER = re.compile(r"[ \t]+([a-z][a-z-]+)(?:[ \t]+([a-z][a-z-]+))?")
 _APPOSITIVE = re.compile(r",?[ \t]+\(?(?:a|an|the)[ \t]+([a-z][a-z-]*(?:[ \t]+[a-z][a-z-]*){0,3})")
 
 
-def _thing_after(text: str, end: int) -> bool:
+def thing_after(text: str, end: int) -> bool:
+    """What follows a name (``text[end:]``) is a thing's noun ("Opal concession card", "Chaeng Watthana
+    office", "Kav LaOved, a nonprofit"): the name is a thing's, not a person's."""
     after = _WORDS_AFTER.match(text, end)
     if after is not None:
         first, second = after.group(1), after.group(2)
@@ -290,15 +296,25 @@ _ACRONYM_AFTER = re.compile(r"[ \t]+\((?:the )?[A-Z][A-Z&-]{1,9}s?\)")
 #: "the Gelir Idaresi's office", "An Garda Síochána", "El Corte Inglés": a name after an
 #: article is a body's, a programme's or a place's; a person's takes one only before a noun that
 #: people take ("the Okafor family", checked first).
-_ARTICLE_BEFORE = re.compile(r"(?:(?<![\w'\u2019-])the|\b(?:The|An|El|Il|Los|Las|Les|Der|Die|Das|Het))[ \t]+$")
+_ARTICLE_BEFORE = re.compile(
+    r"(?:(?<![\w'\u2019-])(?:the|my|your|our|their)|\b(?:The|An|El|Il|Los|Las|Les|Der|Die|Das|Het|My|Your|Our|Their))"
+    r"[ \t]+$")
 #: "What is Medi-Cal?", "How does Kindergeld work?", "How do I apply for Bolsa Família?": what one
 #: asks about or applies for is a thing (a person's is asked as "who is", or with "'s": "What is
 #: Ana Ruiz's number?").
 _ASKED_ABOUT = re.compile(
     r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\b(?:apply|applying|applied|eligible|qualify|"
-    r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe)\s+(?:for|to|in))\s+(?:the\s+)?$",
+    r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe)\s+(?:for|to|in))\s+(?:the\s+)?"
+    # "apply for Takaful and Karama", "What is Medicaid or CHIP?": the second of two things asked about
+    r"(?:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2}\s+(?:and|or|&)\s+)?$",
     re.IGNORECASE,
 )
+#: "get Kartu Prakerja", "claim Kindergeld", "renew my Carte Vitale": a thing one obtains (a person one
+#: "gets" is "get Okafor to sign": :data:`_TO_AFTER`).
+_OBTAINED = re.compile(
+    r"\b(?:get|getting|claim|claiming|receive|receiving|renew|renewing|collect|collecting|obtain|obtaining|"
+    r"access|accessing|replace|replacing)\s+(?:the\s+|my\s+|a\s+|an\s+|your\s+|our\s+)?$", re.IGNORECASE)
+_TO_AFTER = re.compile(r"\s+(?:to|into|out|back|off|removed|added|through)\b")
 #: "Türkiye Scholarships (Türkiye Burslari)", "a trusted profile (Profil Zaufany)", "Form 1040-X
 #: (Amended U.S. Individual Income Tax Return)": a name in brackets glossing a thing's name.
 _GLOSS_BEFORE = re.compile(r"([\w'\u2019-]+)[ \t]+\($")
@@ -310,7 +326,7 @@ _CAPS_PART = re.compile(r"^[A-Z]-|(?:^|-)[A-Z]{2,6}(?:-|$)")  # not "El-P", a st
 def _thing_shape(token: str, low: str) -> bool:
     if "-" in token and not token.isupper() and _CAPS_PART.search(token):
         return True  # "IMSS-Bienestar", "Pak-ID", "M-Pesa": an acronym or a letter joined to a word
-    if "-" in token and low.rsplit("-", 1)[1] in INSTITUTION_TAILS:
+    if "-" in low and low.rsplit("-", 1)[1] in INSTITUTION_TAILS:  # (low ends at an apostrophe: "Rach'a-...")
         return True  # "Tele-Center"
     camel = _CAMEL.match(token)
     if camel and camel.group(1).lower() not in _CAMEL_NAME_PREFIXES:
@@ -328,12 +344,15 @@ def named_as_a_thing(text: str, start: int, end: int, tokens: list[str], lows: l
     if len(lows) > 1 and group in NATIONALITIES and (group != lows[-1] or not given):
         return True  # "Muslim Filipinos", "Roman Catholic": a group; "Drew French" is a person
     possessive = tokens[-1].endswith(("'s", "\u2019s"))
-    if not possessive and _thing_after(text, end):
+    if not possessive and thing_after(text, end):
         return True
-    if _ACRONYM_AFTER.match(text, end) or (not given and _ARTICLE_BEFORE.search(text, max(0, start - 5), start)):
+    if _ACRONYM_AFTER.match(text, end) or (not given and _ARTICLE_BEFORE.search(text, max(0, start - 7), start)):
         return True
-    if not possessive and _ASKED_ABOUT.search(text, max(0, start - 32), start):
+    if not possessive and _ASKED_ABOUT.search(text, max(0, start - 64), start):
         return True
+    if (not possessive and not given and _OBTAINED.search(text, max(0, start - 24), start)
+            and not _TO_AFTER.match(text, end)):
+        return True  # "How do I get Kartu Prakerja?", "claim Kindergeld": what one gets, not whom
     gloss = _GLOSS_BEFORE.search(text, max(0, start - 40), start)
     if gloss is not None and text.startswith(")", end):
         word = gloss.group(1)
