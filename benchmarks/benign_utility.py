@@ -252,13 +252,20 @@ def _what(sent: str, returned: str) -> str:
     return "; ".join(changes)
 
 
+def personal(pair: dict[str, Any]) -> bool:
+    """A personal-data item: a value of a third person in the answer (``leak``) or the caller's own
+    identifier in the question (``question_pii``). A line whose lists are both empty is an ordinary
+    question (test13's writer gave every line both keys)."""
+    return bool(pair.get("leak") or pair.get("question_pii"))
+
+
 def _missed(pair: dict[str, Any], verdict: str, returned: str, asked: str) -> list[str]:
     """The personal data a guard should have acted on and did not: a third person's value still in
     the answer (``leak``), or the caller's own identifier that reached the model (``question_pii``)."""
     answer = returned if verdict in ("kept", "changed", "question changed") else ""
     if verdict == "question changed":
         answer = pair["answer"]  # the scripted answer came back unchanged; the question did not
-    missed = [v for v in pair["leak"] if v in answer]
+    missed = [v for v in pair.get("leak", []) if v in answer]
     return missed + [v for v in pair.get("question_pii", []) if v in asked]
 
 
@@ -273,7 +280,7 @@ def _strong_case(client: Any, gateway: Gateway, use_case: str, variant: str, ups
         verdict, text = "question changed", asked
     case = {"arm": "strong", "variant": variant, "question": pair["question"], "outcome": verdict, "returned": text,
             "what": _what(pair["question"] if verdict == "question changed" else pair["answer"], text)}
-    if "leak" in pair:
+    if personal(pair):
         case["arm"] = "personal data"
         case["missed"] = _missed(pair, verdict, text, asked)
     return case
@@ -306,7 +313,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 upstream.reply = pair["answer"]
                 for variant, each, use_case in strong:
                     cases.append(_strong_case(client, each, use_case, variant, upstream, pair, messages))
-            benign = [pair for pair in pairs if "leak" not in pair]
+            benign = [pair for pair in pairs if not personal(pair)]
             for pair in benign[: args.embedded]:
                 messages = [{"role": "user", "content": pair["question"]}]
                 verdict, text = outcome(gateway.ask(client, "embedded", messages, max_tokens=MAX_TOKENS,
