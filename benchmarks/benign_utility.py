@@ -73,6 +73,10 @@ and 183 questions with 29, 30 and 35 personal-data items) were written *blind*, 
 read the guards, their documentation, tests or results: test11 and test12 judge engines 2.5 and 2.6 (each
 scored once, then spent), test13 (sha256 5f11d8d02117, about 90 countries and territories, 44 % of its
 questions in 17 other languages than English) was frozen on 6 Dec 2026 16:21 UTC before the round it judges.
+**test14** (benchmarks/data/benign_utility_test14.jsonl, sha256 29397a1564a5; 177 questions and 31 personal-data
+items from about 60 countries, a third of the questions in other languages, answers naming hotlines the way a
+model writes them) was written blind too, frozen on 6 Dec 2026 17:07 UTC, after test13 was scored and before
+the changes made from test13's failures (engine 2.8), which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -112,7 +116,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
-                        "test11", "test12", "test13")}
+                        "test11", "test12", "test13", "test14")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
