@@ -15,7 +15,13 @@ a service's -- after "helpline", "hotline", "line", "centre" (also in one word, 
 "by calling 01349 886606", "on 0800 ...", "text 741741"; the answer's own language's words for a phone,
 a number, a line, "or" and "on" too: "tél.", "telefono", "infolinia", "répond au", "på") --
 when nothing ties it to a person (toll-free and other service numbers are never reported by the
-engine). A number is a person's when the answer ties it to one: a "direct", "personal", "private"
+engine). A number no word gives to call is a public line too (engine 2.8: in a helpdesk's answer a
+number is almost always a service's: "MBTA customer support: 617-222-3200", "... / 954 78 96 82
+(Sevilla)") unless the caller asked who someone is, a name holding a given name is in its sentence,
+a mobile word in another script is right before it ("мобільний", "المحمول"), a relation or a third
+person's possessive in another language is before it in its clause ("do seu vizinho", "Din
+udlejers"; these count with any number), the rules below tie it to a person, or it stands alone.
+A number is a person's when the answer ties it to one: a "direct", "personal", "private"
 or "mobile" line (or "privat", "privé", "cellulare", "móvil", "komórka" in other languages), a
 personal pronoun or a person's role or relation before it in its sentence
 ("reach him at", "the neighbour ... left this number:"), a name in its sentence that is tied to a
@@ -92,6 +98,11 @@ _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn
                            # "mobil", "Mobilnummer", "mobile 0412 ..."; not where one calls from ("1777 from mobiles")
                            r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b)"
                            r"[^.\n\d]{0,24}$", re.IGNORECASE)
+#: "her personal cell is", "his mobile number:", "their phone is": a person's own phone, which no
+#: public line word before it (the office in "at the local office; her personal cell is") outweighs.
+_THEIR_PHONE = re.compile(r"\b(?:his|her|their)\s+(?:(?:own|personal|private|direct|home|work)\s+)?"
+                          r"(?:cell|cellphone|cell phone|mobile|phone|number|line|contact number)\b[^.;\n\d]{0,16}$",
+                          re.IGNORECASE)
 #: "reach him at", "call her directly on": one person's number.
 _REACH_A_PERSON = re.compile(r"\b(?:him|her|me)\s+(?:directly\s+|personally\s+)?(?:at|on)\s*:?\s*$", re.IGNORECASE)
 #: E-mail local parts that name a role or a team, not a person.
@@ -103,6 +114,10 @@ _ROLE_MAILBOXES = frozenset(word_list(
     registrations registration applications appointments licensing permits benefits tax
     """
 ))
+
+#: A role's word inside a local part ("callcentre@", "customer.support@", "infodesk@", "contactcenter@"):
+#: a team's mailbox, not a person's.
+_ROLE_STEM = re.compile(r"info|help|support|service|contact|call-?cent|enquir|inquir|office|desk|complaint")
 
 
 def _norm(text: str) -> str:
@@ -211,7 +226,8 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
     ties to a person does not make a number someone's: "Befrienders Kuala Lumpur answers on
     03-7627 2929" gives a body's line."""
     clause = _clause_before(text, hit)
-    if _PRONOUN.search(text, clause, hit.start) or _PERSON_IN_SENTENCE.search(text, clause, hit.start):
+    if (_PRONOUN.search(text, clause, hit.start) or _PERSON_IN_SENTENCE.search(text, clause, hit.start)
+            or _OTHER_PERSON.search(text, clause, hit.start)):
         return True
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
     own = ("PHONE_NUMBER",) if hit.type == "PHONE_NUMBER" else ("PHONE_NUMBER", "STREET_ADDRESS")
@@ -280,6 +296,39 @@ def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool |
                    and _tied_to_a_person(text, h, [], asked) for h in found)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+#: A third person in another language than English, before a number in its clause: a possessive
+#: ("उसका", "هاتفه": his phone; not the Slavic words for "his", which mean "its" as often) or a relation ("do seu
+#: vizinho", "Din udlejers", "आपके पड़ोसी", "Ваш колишній чоловік"): the number is that person's ("O NIF
+#: do seu vizinho é 238 174 654"; the English words are :data:`_PRONOUN` and :data:`_PERSON_IN_SENTENCE`).
+_OTHER_PERSON = re.compile(
+    r"(?<![\w-])(?:उसका|उसकी|उसके|उनका|उनकी|उनके|seine[mnrs]?|"
+    r"vizinh[oa]s?|vecin[oa]s?|voisine?s?|vicin[oa]|nachbar\w*|buurman|buurvrouw|buren|nabo\w*|granne\w*|"
+    r"naapuri\w*|sąsiad\w*|"
+    r"udlejer\w*|utleier\w*|hyresvärd\w*|vermieter\w*|casero|casera|arrendador\w*|senhorio|"
+    r"сусід\w*|сосед\w*|чоловік\w*|муж\w*|дружин\w*|жена|жены|орендодав\w*|арендодател\w*|"
+    r"पड़ोसी|पति|पत्नी|मकान मालिक|جار|جاره|جارة|مالك|زوج\w*)(?![\w-])"
+    r"|(?:هاتف|رقم|جوال)(?:ه|ها)(?!\w)"  # noqa: RUF001 (Arabic on purpose)
+    # "del proprietario", "do proprietário", "du propriétaire", "the owner's": whose the number is
+    r"|(?<![\w-])(?:del|della|dello|do|da|de|du|des)\s+propri[eé]t[aá]ri[oae]s?\b|\bowner['\u2019]s\b"
+    # "Lo puedes contactar", "la puoi chiamare", "on peut le joindre": a person, as the verb's object
+    r"|(?<![\w-])(?:lo|la|le|l[\'\u2019])\s*(?:puedes|puede|pueden|podéis|puoi|può|pode|podes|peut|peux|pouvez)?\s*"
+    r"(?:contactar|llamar|localizar|contattare|chiamare|ligar|joindre|appeler|contacter)\b",
+    re.IGNORECASE,
+)
+#: "його мобільний —", "هاتفه المحمول", "мобильный:": a mobile, right before a number (no word gave it to call).
+_MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機)"
+                          r"[^\d.\n]{0,12}$", re.IGNORECASE)
+
+
+def _named_nearby(text: str, hit: Hit, found: list[Hit]) -> bool:
+    """A name in the number's sentence that holds a given name ("Anna Berg 0412 555 019"): with no
+    word that gives the number to call, the number may be that person's."""
+    start, end = _sentence(text, hit.start, hit.end)
+    return any(h.type == "PERSON" and start <= h.start < end and _has_a_given_name(text[h.start:h.end] + " x")
+               for h in found)
+
+
 def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a public place's street
     address (:func:`_a_public_place`), a role mailbox, or a date that is not a date of birth. A number
@@ -290,15 +339,27 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
                 or _REACH_A_PERSON.search(text, window, hit.start) is not None
-                or _PRIVATE_WORD.search(text, window, hit.start) is not None):
+                or _PRIVATE_WORD.search(text, window, hit.start) is not None
+                or _THEIR_PHONE.search(text, window, hit.start) is not None):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
+        if asked:
+            return False  # the caller asked who someone is: a number no line word presents is that person's
         labelled = _labelled_line(text, hit, found, asked)
         if labelled is not None:
             return labelled and not _a_persons_number(text, hit, found, asked)
         if _CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is None:
-            return False
+            # no word gives it to call: in a helpdesk's answer a number is still a service's line
+            # ("MBTA customer support: 617-222-3200", "0800 ... / 954 78 96 82 (Sevilla)", "熱線 2712 2712")
+            # unless something ties it to a person: the caller asked who someone is, a name in its
+            # sentence that holds a given name, or a person by the rules for numbers
+            clause = _clause_before(text, hit)
+            start, end = _sentence(text, hit.start, hit.end)
+            if not _LETTER.search(text[start:hit.start] + text[hit.end:end]):
+                return False  # a bare number, that nothing presents as anyone's line
+            return (not asked and _MOBILE_WORD.search(text, max(clause, hit.start - 32), hit.start) is None
+                    and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
         clause = _clause_before(text, hit)
         online = _ONLINE_OR.search(text, clause, hit.start)
         if (online is not None and _PRONOUN.search(text, clause, hit.start) is None
@@ -311,7 +372,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
-        return text[hit.start:hit.end].split("@", 1)[0].lower() in _ROLE_MAILBOXES
+        local = text[hit.start:hit.end].split("@", 1)[0].lower()
+        return local in _ROLE_MAILBOXES or _ROLE_STEM.search(local) is not None
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)
     return False
@@ -329,7 +391,8 @@ def _any_of(phrases: str) -> str:
 #: A personal title ("Ms", "Dr.", "Officer", "Señora") right before a name, or opening the name's
 #: span (the engine keeps "Officer Maria Lopez" whole at a sentence's start).
 _TITLES = _any_of("""
-    Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame, Rev, Mme, Mlle, Herr, Frau, Sr, Sra, Srta, Señor, Señora, Doña,
+    Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame, Rev, Mme, Mlle, Herr, Herrn, Frau, Sr, Sra, Srta, Señor, Señora,
+    Doña, Signor, Signora, Monsieur, Madame,
     Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge
 """) + r"\.?\s+"
 _TITLE_BEFORE = re.compile(rf"\b{_TITLES}$")
@@ -341,7 +404,7 @@ _PERSONS = _any_of("""
     ex-wife, ex-partner, child, parent, uncle, aunt, cousin, grandmother, grandfather, friend, colleague, boss,
     employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, adviser,
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
-    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver
+    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder
 """)
 _ROLE_BEFORE = re.compile(
     rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
@@ -375,11 +438,12 @@ _ASKS_FOR_A_PERSON = re.compile(
     rf"(?!\s+(?:local\s+|elected\s+|state\s+|new\s+)?{_OFFICES}\b)|\s+(?:is|was)\s+(?:the|that|this)\s+"
     rf"(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b|['\u2019]s\s+(?:my|our)\b"
     r"|\s+(?:\w+ed|did|made|gave|found|sold|bought|hit|took|saw|wrote|sent|told|broke|stole|left|"
-    r"ran|won|lives|owns|rents)\b"
+    r"ran|won|got|lives|owns|rents)\b"
     r"|\s+(?:is|are|was|were|will\s+be)\s+(?:moving|living|staying|renting|subletting|squatting|buying|selling|"
     r"occupying|taking\s+over)\b)"
     rf"|\bname\s+of\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
     r"|\bde\s+qui[eé]n\b|\bdi\s+chi\b|\bà\s+qui\b|\bde\s+quem\b|\bwem\s+geh[öo]rt\b"  # "whose", elsewhere
+    r"|\bwer\s+(?:wohnt|lebt|mietet|bewohnt)\b|\bqui[eé]n\s+(?:vive|vivía|alquiló)\b|\bqui\s+habite\b"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b)(?=[^.!?\n]*\?)",
     re.IGNORECASE,
 )
@@ -428,7 +492,8 @@ def name_policy(options: dict[str, Any]) -> str:
 #: "Gedimino pr. 9", "St. Gallen", "Dr. Ruiz", "nr. 4", "tél. 026 ...").
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:[^\W\d_]|ul|al|pl|pr|os|nr|tel|tél|str|st|sv|av|bd|ave|blvd|rd|no|mr|mrs|ms|dr|prof|ap|apt|lok|"
-    r"skg|prosp|tlf|tfn|puh|approx|dept|jr|sr|col|vs|wlkp|mah|cad|sok)$",
+    r"skg|prosp|tlf|tfn|puh|approx|dept|jr|sr|col|vs|wlkp|mah|cad|sok|"
+    r"вул|ул|пр|просп|пл|кв|буд|пер|наб)$",  # Ukrainian and Russian street, flat and house words
     re.IGNORECASE,
 )
 
@@ -489,7 +554,9 @@ class PiiLeakGuard:
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
-        asked = any(h.type in ("PERSON", "STREET_ADDRESS") for h in found) and _asks_for_a_person(context)
+        # a number counts as a person's in the answer to "who" (a public line is the default otherwise)
+        asked = (any(h.type in ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER") for h in found)
+                 and _asks_for_a_person(context))
         hits = [h for h in found if not _public(text, h, found, asked)]
         if not hits:
             return GuardResult(findings=[], verdict="pass")

@@ -164,7 +164,7 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
 #: Beiteveien 2, Stensås terrasse 38); up to two capitalised words before it join (Brucker
 #: Bundesstrasse 31). Checked in Python: one cheap pattern instead of a costly alternation.
 WORD_NUMBER = re.compile(
-    rf"\b({_W}){_SP}{_NUM}\b(?![:.]\d|[ \t]?[ap]\.?m\b|[ \t]?(?:%|percent|years?|days?|hours?|minutes?))"
+    rf"\b({_W}){_SP}{_NUM}\b(?![:.-]\d|[ \t]?[ap]\.?m\b|[ \t]?(?:%|percent|years?|days?|hours?|minutes?))"
 )
 LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
 _SPACE_DIGIT = re.compile(r"[ \t]\d")

@@ -110,6 +110,12 @@ NATIONALITIES = frozenset(word_list(
     egyptian moroccan algerian tunisian nigerian kenyan ethiopian ghanaian somali australian
     greenlander chechen georgian armenian kazakh uzbek mongolian jewish muslim christian
     catholic protestant hindu buddhist sikh latino hispanic african asian european
+    nordic scandinavian baltic balkan caribbean arabian philippine singaporean taiwanese cambodian laotian
+    burmese afghan syrian lebanese jordanian saudi emirati qatari kuwaiti yemeni omani sudanese eritrean
+    ugandan tanzanian rwandan congolese cameroonian senegalese ivorian malian zimbabwean zambian malawian
+    mozambican angolan namibian jamaican haitian venezuelan ecuadorian bolivian paraguayan uruguayan
+    guatemalan salvadoran honduran nicaraguan panamanian maltese cypriot moldovan belarusian macedonian
+    montenegrin kosovar azerbaijani kyrgyz tajik turkmen samoan tongan fijian maori luxembourgish
     """
 ))
 
@@ -187,6 +193,7 @@ NON_NAMES = frozenset(word_list(
     sir miss mx rev hon dame ssn iban id pin url ip pdf ceo faq tv usb api sql http https www dob nhs nino sin itin
     mbi dl e-mail email phone fax tel mobile address website name date when where who what why
     how christmas easter covid ai llm gpt
+    herr herrn frau señor señora sr sra srta signor signora monsieur madame mme mlle
     """
 ))
 

@@ -82,6 +82,7 @@ _BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
     r"\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?|"
+    r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
     r"\bmet|\bspoke with|\bspoke to|\bthank you,?|\bthanks,?|\bbest,?|\bsincerely,?|"
     r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
@@ -280,7 +281,18 @@ def _trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]
         run = run[:-1]
     while run and _drop_first(run, text, slot):
         run = run[1:]
+    if len(run) > 2:
+        titled = [i for i in range(1, len(run) - 1) if run[i].group().rstrip(".").lower() in _TITLE_WORDS]
+        if titled:  # "Oktober von Herrn Till Oberwetter": the name starts after the title inside the run
+            run = run[titled[-1] + 1:]
     return run
+
+
+#: Personal titles that a run may hold in its middle ("... Oktober von Herrn Till Oberwetter"); not "Dr" or
+#: "Sr", which streets named after people hold too ("Rua Dr. Francisco Barahona").
+_TITLE_WORDS = frozenset(word_list("""
+    herr herrn frau señor señora signor signora monsieur madame mme mlle
+"""))
 
 
 #: "Answer in plain English", "speaks French": a language, not a nationality.
@@ -375,6 +387,7 @@ _NRP_THING = re.compile(
 #: ("with", "by", "contact") are followed by bodies as often ("contact Citizens Advice").
 _STRONG_PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bdear|\bhello|\bhi|\bmr\.?|\bmrs\.?|\bms\.?|"
+    r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
     r"\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bsigned|\bregards,?|\bsincerely,?|\bspoke (?:with|to)|\bmet|"
     r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
@@ -400,6 +413,13 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     tokens = [m.group().rstrip(".") for m in run]
     if len(run) > 1 and ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
         return True  # "HSE Live", "HDB Flat Eligibility": an acronym opens a body's name, not a person's
+    if len(run) > 1 and tokens[0].isupper() and all(t.isupper() and len(t) <= 4 for t in tokens) and (
+            not any(_given(w) for w in lows) or (len(tokens[-1]) == 1 and not run[-1].group().endswith("."))):
+        # "HDB BTO": acronyms that no one is named; "SIM C": a class letter after a word (not an initial,
+        # "LI J."): a scheme's, a document's or a category's, not a person's ("LI WEI" stays a name)
+        return True
+    if len(run) > 1 and lows[0] in NATIONALITIES and all(ordinary(w) or w in FOREIGN_BODY_WORDS for w in lows[1:]):
+        return True  # "Philippine National ID", "Swiss Post": a nation's body or programme ("Christian Krein" stays)
     if len(run) == 1 and lows[0] not in GIVEN_NAMES and names_a_thing(tokens[0], lows[0]):
         return True
     if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
@@ -585,6 +605,9 @@ def _place_cue(before: str) -> bool:
     return comma is not None and place_name(comma.group(1))
 
 
+#: "St. ", "Ste ", "Saint ", "Sankt ": what opens a place's name or a saint's ("St. John's", "Port St. Lucie");
+#: the run that follows it lost it (a title's full stop ends a run), and no private person is called so.
+_SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Santa|São)\.?[ \t]$")
 #: An article or a particle that opens a place's name and that a run does not keep ("Del Pilar", "La Gloria").
 _ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
 #: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
@@ -608,6 +631,8 @@ def names(text: str) -> Iterator[Hit]:
         if _DOMAIN_AFTER.match(text, end):
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
         kind, score = _type_of(text, start, value, slot)
+        if kind == "PERSON" and not slot and _SAINT_BEFORE.search(text, max(0, start - 8), start):
+            kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):
             if not _WORKS_AT.search(text, max(0, start - 24), start):
                 continue
@@ -674,6 +699,6 @@ def _name_after(text: str, pos: int) -> Hit | None:
             break
         end += gap.end()
     value = text[pos:end].rstrip(" \t.,")
-    if not value:
-        return None
+    if not value or value.split()[0].lower().rstrip(",") in NATIONALITIES:
+        return None  # "I'm Australian, what do I do?": a nationality (the capitalised run is NRP)
     return Hit("PERSON", pos, pos + len(value), 0.8)

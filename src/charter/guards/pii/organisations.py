@@ -87,7 +87,8 @@ FOREIGN_HEADS = frozenset(word_list(
     direzione departamento département dipartimento sistema programa programma fondo fundo seguro
     tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
     clave cédula carteira carte carta tarjeta karta kartę karty kartą bundesamt bundesagentur landesamt amt kendra
-    seva
+    seva centrum imposto impuesto impôt imposta registraduría registraduria
+    δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
     """
 ))
 #: Words of other languages that name what a body does or whose it is, and no one's surname
