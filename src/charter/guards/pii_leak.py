@@ -202,7 +202,8 @@ _OF_BEFORE = re.compile(r"\s+(?:of|at|from)\s+")
 
 
 def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
-    """The name is given with the number: right before it, or before "on"/"at" or a phone word ("Marc
+    """The name is given with the number: right before it (before a colon only with a given name: a
+    label's), or before "on"/"at" or a phone word ("Marc
     Dubois, tél. 06 ...") and the number when it holds a given name. A street address is given with a
     name that holds a given name, right before it or before "of"/"at" ("Jane Doe, 14 Elm Street"; not
     "BSC Mitte, Pelzerstraße 40": a body's)."""
@@ -211,7 +212,9 @@ def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
         return given and (_RIGHT_BEFORE.fullmatch(text, name.end, hit.start) is not None
                           or _OF_BEFORE.fullmatch(text, name.end, hit.start) is not None)
     if _RIGHT_BEFORE.fullmatch(text, name.end, hit.start):
-        return True
+        # "Maria Lopez, 0412 555 019"; a label before a colon ("Layanan Dukcapil: 1500 537", "Контакт-центр
+        # ПФУ: 0 800 ...") gives a person's number only when it holds a given name ("Maria Lopez: 0412 ...")
+        return given or ":" not in text[name.end:hit.start]
     return given and (_ON_BEFORE.fullmatch(text, name.end, hit.start) is not None
                       or _PHONE_WORD_BEFORE.fullmatch(text, name.end, hit.start) is not None)
 
@@ -238,7 +241,7 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
             if ((other.end <= hit.start and _names_the_number(text, other, hit))
                     or _tied_to_a_person(text, other, [], asked)):
                 return True
-        elif other.type not in own and not _public(text, other, found, asked):
+        elif other.type not in own and not _read_as_line(text, other) and not _public(text, other, found, asked):
             return True
     return False
 
@@ -329,12 +332,40 @@ def _named_nearby(text: str, hit: Hit, found: list[Hit]) -> bool:
                for h in found)
 
 
+#: Identifiers of digits alone that a recogniser finds by shape and a context word anywhere in the text
+#: (no check digit): a service's number can take their shape.
+_LINE_SHAPED_IDS = frozenset({"US_DRIVER_LICENSE", "US_PASSPORT"})
+#: A word that gives a number to call (not :data:`_CALL_BEFORE`'s "is", "on" or "number": "your passport
+#: number is 600522222" stays an identifier).
+_CALL_WORD = re.compile(r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|"
+                        r"text(?:ing)?|sms|whatsapp|toll[- ]free|freephone)\s*[:.]?\s*\(?$", re.IGNORECASE)
+#: Digits and a phone number's separators, nothing else ("1-800-777-0133", "600522222", "03000").
+_DIGITS_ONLY = re.compile(r"\+?\d[\d \-.()]*\d")
+
+
+def _read_as_line(text: str, hit: Hit) -> bool:
+    """An identifier found by shape that :func:`_public` reads as a phone line (:func:`_line_shaped`)."""
+    return hit.type in _LINE_SHAPED_IDS and _line_shaped(text, hit)
+
+
+def _line_shaped(text: str, hit: Hit) -> bool:
+    """An identifier found by shape that the answer presents as a line: digits alone, right after a line
+    word ("helpline", "contact centre", "line:") or a word giving it to call ("call", "dial")."""
+    return (_DIGITS_ONLY.fullmatch(text, hit.start, hit.end) is not None
+            and (_PUBLIC_LINE.search(text, max(0, hit.start - 48), hit.start) is not None
+                 or _CALL_WORD.search(text, max(0, hit.start - 16), hit.start) is not None))
+
+
 def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a public place's street
     address (:func:`_a_public_place`), a role mailbox, or a date that is not a date of birth. A number
     is a service's line when the answer presents it as one ("helpline", "office", ... before it), or
     gives it to call ("call", "dial", "on", "text" ...) and nothing ties it to a person
     (:func:`_a_persons_number`); a "direct", "personal", "private" or "mobile" line is always someone's."""
+    if _read_as_line(text, hit):
+        # "DMV line: 1-800-777-0133", "Call 600522222 for enquiries" in an answer that speaks of licences or
+        # passports: the identifier's recogniser took a line's number; read it as the line it is presented as
+        hit = Hit("PHONE_NUMBER", hit.start, hit.end, hit.score)
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None

@@ -130,3 +130,38 @@ def test_a_street_named_after_a_doctor_is_no_person():
     answer = ("Apply at the Centro Distrital de Évora da Segurança Social, Rua Dr. Francisco Barahona; "
               "the Segurança Social line is 210 545 400.")
     assert leaked(answer) == []
+
+
+# engine 2.9 (test14's failures, spent): a service's number that an identifier's recogniser took by shape,
+# a label before a line, question words of other languages
+
+@pytest.mark.parametrize("answer", [
+    "Bring proof of residency and your old licence ($45 for a driver's license). DMV line: 1-800-777-0133.",
+    "You need a passport or driving licence as ID. DBS helpline: 03000 200 190.",
+    "The passport is delivered by courier. Call 600522222 for enquiries.",
+    "Bring your passport and work permit. IRCC Client Support Centre: 1-888-242-2100.",
+    "Penggantian e-KTP gratis. Layanan Dukcapil: 1500 537.",
+    "Потрібні паспорт і документи про стаж. Контакт-центр ПФУ: 0 800 503 753.",
+])
+def test_a_line_an_identifiers_recogniser_or_a_label_took_is_public(answer):
+    assert leaked(answer) == []
+
+
+@pytest.mark.parametrize(("answer", "value"), [
+    ("Your passport number is 600522222.", "600522222"),  # "is" gives no number to call
+    ("His passport: 600522222.", "600522222"),
+    ("Her licence number is 1-800-777-0133.", "1-800-777-0133"),
+    ("Passport no. 600522222; call the passport office on 1-888-242-2100.", "600522222"),
+    ("Maria Lopez: 0412 555 019.", "0412 555 019"),  # a label that holds a given name is a person's
+])
+def test_an_identifier_or_a_named_number_still_counts(answer, value):
+    assert value in leaked(answer)
+
+
+@pytest.mark.parametrize("question", [
+    "¿Hasta cuándo puedo presentar la declaración de la renta 2025?",
+    "Quand est-ce que je reçois ma carte vitale ?",
+    "Desde cuándo se puede pedir el bono social?",
+])
+def test_question_words_of_other_languages_are_no_names(question):
+    assert persons(question) == []

@@ -186,7 +186,8 @@ ORG_SUFFIXES = frozenset(word_list(
     """
 ))
 
-#: Capitalised words that are not names anywhere in a sentence.
+#: Capitalised words that are not names anywhere in a sentence (question words and "until"/"since" of
+#: the languages a citizen's question opens with as well as English's: "¿Hasta cuándo ...?").
 NON_NAMES = frozenset(word_list(
     """
     i i'm i'll i've i'd ok okay hi hello hey dear thanks thank please yes no mr mrs ms dr prof
@@ -194,6 +195,9 @@ NON_NAMES = frozenset(word_list(
     mbi dl e-mail email phone fax tel mobile address website name date when where who what why
     how christmas easter covid ai llm gpt
     herr herrn frau señor señora sr sra srta signor signora monsieur madame mme mlle
+    hasta desde dónde cuándo cuando cómo qué quién quiénes cuál cuáles cuánto cuánta cuántos cuántas
+    onde quando quem quanto quanta porque où quand comment pourquoi combien quel quelle quels quelles
+    wann warum welche welcher welches dove perché quale quanti quante
     """
 ))
 
