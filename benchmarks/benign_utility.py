@@ -77,6 +77,9 @@ questions in 17 other languages than English) was frozen on 6 Dec 2026 16:21 UTC
 items from about 60 countries, a third of the questions in other languages, answers naming hotlines the way a
 model writes them) was written blind too, frozen on 6 Dec 2026 17:07 UTC, after test13 was scored and before
 the changes made from test13's failures (engine 2.8), which it judges.
+**test15** (benchmarks/data/benign_utility_test15.jsonl, sha256 a20d598f0fea; 126 questions and 20 personal-data
+items from about 50 countries, two thirds of the questions in some 30 other languages) was written blind,
+frozen on 6 Dec 2026 18:10 UTC, before engine 2.9 (made from test14's failures) was scored anywhere.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -116,7 +119,8 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 #: The written splits (a file each); the others are halves of qa_pairs.jsonl.
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
-                        "test11", "test12", "test13", "test14")}
+                        "test11", "test12", "test13", "test14",
+                        "test15")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
