@@ -344,14 +344,9 @@ _DIGITS_ONLY = re.compile(r"\+?\d[\d \-.()]*\d")
 
 
 def _read_as_line(text: str, hit: Hit) -> bool:
-    """An identifier found by shape that :func:`_public` reads as a phone line (:func:`_line_shaped`)."""
-    return hit.type in _LINE_SHAPED_IDS and _line_shaped(text, hit)
-
-
-def _line_shaped(text: str, hit: Hit) -> bool:
-    """An identifier found by shape that the answer presents as a line: digits alone, right after a line
-    word ("helpline", "contact centre", "line:") or a word giving it to call ("call", "dial")."""
-    return (_DIGITS_ONLY.fullmatch(text, hit.start, hit.end) is not None
+    """An identifier found by shape that :func:`_public` reads as a phone line: digits alone, right after a
+    line word ("helpline", "contact centre", "line:") or a word giving it to call ("call", "dial")."""
+    return (hit.type in _LINE_SHAPED_IDS and _DIGITS_ONLY.fullmatch(text, hit.start, hit.end) is not None
             and (_PUBLIC_LINE.search(text, max(0, hit.start - 48), hit.start) is not None
                  or _CALL_WORD.search(text, max(0, hit.start - 16), hit.start) is not None))
 
@@ -380,18 +375,17 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         labelled = _labelled_line(text, hit, found, asked)
         if labelled is not None:
             return labelled and not _a_persons_number(text, hit, found, asked)
+        clause = _clause_before(text, hit)
         if _CALL_BEFORE.search(text, max(0, hit.start - 16), hit.start) is None:
             # no word gives it to call: in a helpdesk's answer a number is still a service's line
             # ("MBTA customer support: 617-222-3200", "0800 ... / 954 78 96 82 (Sevilla)", "熱線 2712 2712")
-            # unless something ties it to a person: the caller asked who someone is, a name in its
-            # sentence that holds a given name, or a person by the rules for numbers
-            clause = _clause_before(text, hit)
+            # unless something ties it to a person: a name in its sentence that holds a given name, a
+            # mobile word, or a person by the rules for numbers (a caller's "who" question returned above)
             start, end = _sentence(text, hit.start, hit.end)
             if not _LETTER.search(text[start:hit.start] + text[hit.end:end]):
                 return False  # a bare number, that nothing presents as anyone's line
-            return (not asked and _MOBILE_WORD.search(text, max(clause, hit.start - 32), hit.start) is None
+            return (_MOBILE_WORD.search(text, max(clause, hit.start - 32), hit.start) is None
                     and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
-        clause = _clause_before(text, hit)
         online = _ONLINE_OR.search(text, clause, hit.start)
         if (online is not None and _PRONOUN.search(text, clause, hit.start) is None
                 and _PERSON_IN_SENTENCE.search(text, online.start(1), hit.start) is None

@@ -79,10 +79,12 @@ _POSSESSIVES = frozenset(word_list(
     """
 ))
 _BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
+#: Titles of other languages before a name ("Herrn", "Señora", "Madame"): a cue in both lists below.
+_FOREIGN_TITLE_CUES = r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
     r"\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?|"
-    r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
+    + _FOREIGN_TITLE_CUES +
     r"\bmet|\bspoke with|\bspoke to|\bthank you,?|\bthanks,?|\bbest,?|\bsincerely,?|"
     r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
@@ -387,7 +389,7 @@ _NRP_THING = re.compile(
 #: ("with", "by", "contact") are followed by bodies as often ("contact Citizens Advice").
 _STRONG_PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bdear|\bhello|\bhi|\bmr\.?|\bmrs\.?|\bms\.?|"
-    r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
+    + _FOREIGN_TITLE_CUES +
     r"\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bsigned|\bregards,?|\bsincerely,?|\bspoke (?:with|to)|\bmet|"
     r"\b(?:first|last|given|family|maiden|full) name(?: is|\?|:)|\bcontact person:?)\s*$",
     re.IGNORECASE,
@@ -561,14 +563,14 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
     if article is not None:  # "near Del Pilar", "en La Gloria": the run lost its article (_trim)
         value = f"{article.group(1)} {value}"
         start = article.start()
-    elif len(run) == 1 and "-" not in value and (_given(_lower(run[0])) or not _in_a_country(text, run[-1].end())):
+    country = _in_a_country(text, run[-1].end())
+    if article is None and len(run) == 1 and "-" not in value and (_given(_lower(run[0])) or not country):
         return None  # one word: only before a country ("Pokot, Kenya"); a surname is often a town's name
     if cued and _STRONG_PERSON_CUE.search(text, max(0, start - 40), start):
         return None
     if (_PERSON_VERB_AFTER.match(text, run[-1].end())
             or _RELATION_BEFORE.search(text, max(0, start - 32), start)):
         return None
-    country = _in_a_country(text, run[-1].end())
     if not country and not place_name(value):
         return None
     before = text[max(0, start - 40):start]
