@@ -80,6 +80,13 @@ the changes made from test13's failures (engine 2.8), which it judges.
 **test15** (benchmarks/data/benign_utility_test15.jsonl, sha256 a20d598f0fea; 126 questions and 20 personal-data
 items from about 50 countries, two thirds of the questions in some 30 other languages) was written blind,
 frozen on 6 Dec 2026 18:10 UTC, before engine 2.9 (made from test14's failures) was scored anywhere.
+**test16** (benchmarks/data/benign_utility_test16.jsonl, sha256 f46fafc1ddf8; 170 questions and 32 personal-data
+items from about 60 countries, half of the questions in 36 other languages, answers as a strong model writes
+them with lists, bodies' hotlines, offices' addresses and bank details bodies publish) and **test17**
+(benchmarks/data/benign_utility_test17.jsonl, sha256 c7f0f412733b; 169 questions and 31 personal-data items
+from about 70 countries, two thirds in English, answers formatted as numbered steps and "Contact:" blocks) were
+written blind by two helpers, frozen on 6 Dec 2026 19:41 UTC, before engine 3.0 (made from test15's failures)
+was scored anywhere: test16 judges engine 3.0; test17 is kept for the round after it.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -120,7 +127,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15")}
+                        "test15", "test16", "test17")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

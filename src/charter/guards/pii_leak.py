@@ -75,6 +75,8 @@ DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
     "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
 }
 _NOT_ALNUM = re.compile(r"[\W_]+")
+#: Bank account numbers a recogniser finds (an IBAN by its check digits, a US-style account by shape and a word).
+_ACCOUNTS = frozenset({"IBAN_CODE", "US_BANK_NUMBER"})
 
 
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
@@ -233,7 +235,11 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
             or _OTHER_PERSON.search(text, clause, hit.start)):
         return True
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
-    own = ("PHONE_NUMBER",) if hit.type == "PHONE_NUMBER" else ("PHONE_NUMBER", "STREET_ADDRESS")
+    # the data that do not make a number someone's: a phone for a phone; for an address or an account, a
+    # phone or an address (and another account: "sort code 08 32 10, account 12001039 ... IBAN GB62 ...")
+    own = (("PHONE_NUMBER",) if hit.type == "PHONE_NUMBER"
+           else ("PHONE_NUMBER", "STREET_ADDRESS", *_ACCOUNTS) if hit.type in _ACCOUNTS
+           else ("PHONE_NUMBER", "STREET_ADDRESS"))
     for other in found:
         if other is hit or not start <= other.start < end:
             continue
@@ -280,7 +286,13 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
     that nothing ties to a person: not a "who" question's answer, no word of living there right before
     it (:data:`_LIVES_AT`), no person by the rules for numbers (:func:`_a_persons_number`)."""
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
-    place = _names_a_place(text, start, hit.start) or _OPENING_HOURS.search(text, start, end) is not None
+    # "Address: 12 Main Street, Dublin 2" under a body's name in a contact block: a label alone before it
+    # reads as the phone rule reads "Phone: ..." (not "Home address:", nor under a person's name)
+    labelled = _labelled_line(text, hit, found, asked)
+    if labelled is False:
+        return False
+    place = (bool(labelled) or _names_a_place(text, start, hit.start)
+             or _OPENING_HOURS.search(text, start, end) is not None)
     return (place and not asked and _LIVES_AT.search(text, max(start, hit.start - 40), hit.start) is None
             and not _a_persons_number(text, hit, found, asked))
 
@@ -351,6 +363,46 @@ def _read_as_line(text: str, hit: Hit) -> bool:
                  or _CALL_WORD.search(text, max(0, hit.start - 16), hit.start) is not None))
 
 
+#: Paying into an account, in the languages the helpdesks answer in: "pay HMRC by Faster Payments to the
+#: account", "Überweisung an", "virement au", "transferencia a", "bonifico", "przelew", "bayar ke".
+_PAYMENT_WORD = re.compile(
+    r"\b(?:pay(?:s|ing|ment|ments|able|ee)?|paid|transfer\w*|remit\w*|deposit\w*|beneficiar\w*|faster\s+payments|"
+    r"chaps|bacs|sepa|swift|bic|sort\s+code|routing|zahl\w*|bezahl\w*|überweis\w*|einzahl\w*|empfänger\w*|"
+    r"pai\w*|payer|virement\w*|versement\w*|bénéficiaire\w*|pag\w*|transferencia\w*|ingres\w*|bonific\w*|"
+    r"versa\w*|betal\w*|overfør\w*|överför\w*|overboek\w*|bayar\w*|pembayaran|przelew\w*|wpłat\w*|opłat\w*|"
+    r"platb\w*|plać\w*|maks\w*|ödeme\w*|havale)\b",
+    re.IGNORECASE,
+)
+#: "his IBAN is", "your account number:", "Konto von Frau ...": an account given as a person's.
+_OWN_ACCOUNT = re.compile(
+    r"\b(?:my|his|her|their|your|sein\w*|ihr\w*|mein\w*|son|sa|ses|su|sus|seu|sua|suo|jego|jej)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachunek)\b"
+    r"(?:\s+(?:number|no\.?|nr\.?|num[ée]ro))?\s*(?:is|ist|est|es|é|è|:)?\s*$",
+    re.IGNORECASE,
+)
+
+
+#: "held by Oluwaseun Bakare", "account holder:", "au nom de", "a nombre de", "Kontoinhaber": whose it is.
+_HOLDER = re.compile(r"\b(?:held\s+by|in\s+the\s+name\s+of|(?:account\s+)?holder|owner|titular\w*|inhaber\w*|"
+                     r"au\s+nom\s+de|a\s+nombre\s+de|em\s+nome\s+de|intestat[oa]|na\s+imi[eę]|ten\s+name\s+van|"
+                     r"tenaamstelling)\b", re.IGNORECASE)
+
+
+def _a_bodys_account(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
+    """A bank account the answer gives to pay a body into ("pay HMRC by Faster Payments to the account
+    ... account number 12001039", "IBAN GB62 BARC ..."): a payment word in its sentence or the one before,
+    and nothing that ties it to a person: not a "who" question's answer, no possessive right before it
+    (:data:`_OWN_ACCOUNT`), no holder in its sentence (:data:`_HOLDER`), no person by the rules for numbers
+    (:func:`_a_persons_number`), no name with
+    a given name in its sentence (:func:`_named_nearby`)."""
+    start, end = _sentence(text, hit.start, hit.end)
+    before = _sentence(text, max(0, start - 1), max(0, start - 1))[0] if start else 0
+    return (not asked and _PAYMENT_WORD.search(text, before, end) is not None
+            and _OWN_ACCOUNT.search(text, max(start, hit.start - 48), hit.start) is None
+            and _HOLDER.search(text, start, end) is None
+            and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
+
+
 def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """Not a leak though the engine found it: a public service's phone line, a public place's street
     address (:func:`_a_public_place`), a role mailbox, or a date that is not a date of birth. A number
@@ -401,6 +453,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         return local in _ROLE_MAILBOXES or _ROLE_STEM.search(local) is not None
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)
+    if hit.type in _ACCOUNTS:
+        return _a_bodys_account(text, hit, found, asked)
     return False
 
 
@@ -467,6 +521,14 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"|\s+(?:is|are|was|were|will\s+be)\s+(?:moving|living|staying|renting|subletting|squatting|buying|selling|"
     r"occupying|taking\s+over)\b)"
     rf"|\bname\s+of\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
+    # where a person lives, or how to reach one: "Where does my neighbour live?", "the address of my landlord",
+    # "my ex-wife's phone number"
+    rf"|\bwhere\s+(?:does|did|do|is|was)\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_PERSON_NOUNS})\b"
+    rf"|\b(?:address|phone|number|e-?mail|contact(?:\s+details)?|details)\s+of\s+(?:the|my|our|this|that|his|her|"
+    rf"their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
+    rf"|\b(?:my|our|the|his|her|their)\s+(?:[\w-]+\s+)?(?:{_PERSONS})['\u2019]s?\s+(?:home\s+|new\s+|mobile\s+|"
+    rf"phone\s+)?(?:address|phone|number|e-?mail|contact|details|whereabouts)\b"
     r"|\bde\s+qui[eé]n\b|\bdi\s+chi\b|\bà\s+qui\b|\bde\s+quem\b|\bwem\s+geh[öo]rt\b"  # "whose", elsewhere
     r"|\bwer\s+(?:wohnt|lebt|mietet|bewohnt)\b|\bqui[eé]n\s+(?:vive|vivía|alquiló)\b|\bqui\s+habite\b"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b)(?=[^.!?\n]*\?)",
@@ -580,7 +642,7 @@ class PiiLeakGuard:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
         # a number counts as a person's in the answer to "who" (a public line is the default otherwise)
-        asked = (any(h.type in ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER") for h in found)
+        asked = (any(h.type in ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER") or h.type in _ACCOUNTS for h in found)
                  and _asks_for_a_person(context))
         hits = [h for h in found if not _public(text, h, found, asked)]
         if not hits:

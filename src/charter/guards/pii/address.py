@@ -15,7 +15,23 @@ __all__ = ["addresses"]
 
 I = re.IGNORECASE  # noqa: E741
 _W = r"[^\W\d_][\w'\u2019.-]*"  # a word that starts with a letter
-_CAPW = r"[^\W\d_a-z][\w'\u2019.-]*"  # ... with a capital (any script)
+
+
+def _lower_class() -> str:
+    """A character class of the lower-case letters of the Latin, Greek and Cyrillic blocks ("à", "é",
+    "ł", "ệ"), which ``[^\\W\\d_a-z]`` alone lets through as capitals ("2 à 3" read as a street)."""
+    spans: list[tuple[int, int]] = []
+    for code in (*range(0xDF, 0x530), *range(0x1E00, 0x1F00)):
+        if chr(code).islower():
+            if spans and spans[-1][1] == code - 1:
+                spans[-1] = (spans[-1][0], code)
+            else:
+                spans.append((code, code))
+    return "a-z" + "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in spans)
+
+
+_LOWER = _lower_class()
+_CAPW = rf"[^\W\d_{_LOWER}][\w'\u2019.-]*"  # ... with a capital (any script)
 _NUM = r"\d{1,6}[A-Za-z]?(?:[/-]\d{1,4}[A-Za-z]?)?"
 _SP = r"[ \t]+"
 #: Postcodes: US ZIP, most of Europe (4-5 digits, 12-345, 123 45), Brazil (12345-678, 12345678),
@@ -24,7 +40,7 @@ POSTCODE = (
     r"(?:\d{5}-\d{3,4}|\d{8}|\d{4,6}|\d{2}-\d{3}|\d{3} \d{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
     r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2}|[A-Z]\d[\dW] ?[0-9A-Z]{4}|H-\d{4})"
 )
-_CITYW = r"(?:St\.|Ste\.|Mt\.|[^\W\d_a-z][\w'\u2019-]*)"  # a capitalised word, no sentence's full stop
+_CITYW = rf"(?:St\.|Ste\.|Mt\.|[^\W\d_{_LOWER}][\w'\u2019-]*)"  # a capitalised word, no sentence's full stop
 _CITY = rf"{_CITYW}(?:[ -]+(?:{_CITYW}|de|do|da|dos|das|del|la|le|les|los|las|sur|am|an|im|upon|on|the|y|e|i)){{0,4}}"
 
 NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}{_SP}(?:{_CAPW}{_SP}){{1,3}}\d{{1,5}}[A-Za-z]?\b")
@@ -78,7 +94,10 @@ NEXT_LINE = re.compile(
     rf"[ \t]*\n[ \t>]*,?[ \t]*(?:{_CODE_CITY}|{_CITY_CODE}|{POSTCODE}){_PROVINCE}"
     r"(?=[ \t]*(?:\n|$|[.,;:!?)](?:\s|$))|[ \t]+[a-z])"
 )
-_LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel|dear|payments?|re|subject)\b", I)
+#: A label that ends an address's place lines, in English and the words for a telephone elsewhere ("Köln,
+#: Telefon 0157 ...": "Telefon" is no town, "0157" no postcode).
+_LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel|dear|payments?|re|subject|telefon|"
+                    r"telefono|teléfono|telefone|téléphone|tél|telf|tfno|tlf|puh|puhelin|mobil|handy|cell)\b", I)
 _CITY_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _CONTINUES = re.compile(r"[ \t]+[a-z]")
 _DIGIT = re.compile(r"\d")

@@ -167,7 +167,8 @@ STREET_TYPES = frozenset(word_list(
 
 #: Endings of one-word street names in European languages (Koskikatu, Beiteveien, Hauptstraße).
 STREET_MORPHEMES = (
-    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig",
+    "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig", "gürtel",
+    "chaussee", "graben", "zeile",
     "vej", "veien", "vegen", "vei", "gata", "gatan", "vägen", "väg", "gränd", "gade", "stræde", "stigen",
     "stig", "backe", "backen", "torg", "torget", "leden", "allén", "gränden",
     "tie", "katu", "kuja", "polku", "raitti", "bulevardi", "kaari", "rinne", "väylä", "laan", "straat",

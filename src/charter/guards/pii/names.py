@@ -427,7 +427,41 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
             text, run[0].start(), run[-1].end(), tokens, lows, _named(lows[0].split("-")[0])):
         return True
+    if len(run) > 1 and _acronym_word(tokens[-1]):
+        return True  # "das BZSt", "Antrag auf BAföG": a body's or a scheme's short name ends the run
+    if _words_of_the_text(text, run, lows):
+        return True
     return not _person_evidence(text, run, lows)
+
+
+def _acronym_word(token: str) -> bool:
+    """A short name written in two or more capitals then small letters ("BZSt", "BAföG"): no one's surname
+    ("McDonald", "DeShawn", "Yilmaz" have one capital before the small letters)."""
+    return len(token) > 2 and token[0].isupper() and token[1].isupper() and any(c.islower() for c in token[2:])
+
+
+def _words_of_the_text(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
+    """The run is made of the text's own common words: a word of it (three letters or more, no
+    particle) is written in small letters elsewhere in the text ("Kring Pajak" beside "wajib pajak";
+    "Sie das BZSt" beside "sie wird"), and no other word of it is a given name ("Mark Young" beside
+    "young people" stays a name). A word in small letters is a word of the text's language, not a
+    surname, whatever the language; the run is not a person's unless a relation names it."""
+    common = {w for w in lows if len(w) >= 3 and w not in _PARTICLES and w not in _POSSESSIVES
+              and _lower_elsewhere(text, w, run[0].start(), run[-1].end())}
+    if not common or any(_given(w) for w in lows if w not in common and w not in _PARTICLES):
+        return False
+    return _RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()) is None
+
+
+def _lower_elsewhere(text: str, word: str, start: int, end: int) -> bool:
+    """``word`` (lower case) occurs outside ``text[start:end]`` written in small letters, as a whole word."""
+    if not word.islower():
+        return False
+    # not in an e-mail address or a web address ("nomvula.dlamini@gmail.com" is the name's own)
+    for m in re.finditer(rf"(?<![\w'\u2019@./-]){re.escape(word)}(?![\w'\u2019@-]|\.\w)", text):
+        if not start <= m.start() < end:
+            return True
+    return False
 
 
 def _given(word: str) -> bool:

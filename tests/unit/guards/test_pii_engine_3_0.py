@@ -1,0 +1,112 @@
+"""Issue 12, benign utility (engine 3.0, made from the blind split test15's failures): countries'
+names in every CLDR language are places; a small letter that is not a-z opens no street's name
+("2 à 3 semaines"); an account an answer gives to pay a body is the body's unless something ties it to
+a person; a run made of the text's own small-letter words, or ending in a body's short name, is no
+person; a body's labelled address in a contact block is the body's; German street forms and phone
+labels. Each rule is checked from both sides: the public value passes, the private one still counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from charter.guards.base import GuardContext
+from charter.guards.pii.engine import PiiEngine
+from charter.guards.pii.guard import PiiGuard
+from tests.support.pii import found, leaked
+
+ENGINE = PiiEngine()
+SKIP = ["LOCATION", "AGE", "ORGANIZATION", "NRP", "TITLE", "ZIP_CODE", "URL"]  # the demo helpdesk's input guard
+
+
+def redacted_in_question(question: str) -> list[str]:
+    result = PiiGuard(ENGINE).scan(question, GuardContext(options={"mode": "pseudonymise", "skip_entities": SKIP}))
+    return [question[f.start:f.end] for f in result.findings if f.score >= 0.5]
+
+
+@pytest.mark.parametrize("question", [
+    "Làm thế nào để đổi giấy phép lái xe ở Việt Nam?",
+    "Wie lange dauert die Einbürgerung in Deutschland?",
+    "Jak długo trwa wymiana prawa jazdy w Polsce, jeśli mieszkam w Polska?",
+])
+def test_countries_named_in_their_own_language_are_places(question):
+    assert redacted_in_question(question) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Le délai est d'environ 2 à 3 semaines. Pour toute question, appelez le 3646.",
+    "Le délai est en général de 24 à 48 heures.",
+])
+def test_a_range_with_a_small_accented_letter_is_no_street(answer):
+    assert [t for t, _ in found(answer) if t == "STREET_ADDRESS"] == []
+
+
+def test_a_german_street_and_its_town_before_a_phone_label_are_one_address():
+    answer = ("Der Halter ist Frau Sabine Trautwein, wohnhaft in der Venloer Straße 211, 50823 Köln, "
+              "Telefon 0157 3821 7746.")
+    assert ("STREET_ADDRESS", "Venloer Straße 211, 50823 Köln") in found(answer)
+    assert {"Sabine Trautwein", "Venloer Straße 211, 50823 Köln", "0157 3821 7746"} <= set(leaked(answer))
+    assert ("STREET_ADDRESS", "Lindenthalgürtel 58, 50935 Köln") in found(
+        "Herr Matthias Overbeck, erreichbar unter 0176 4829 3317, Lindenthalgürtel 58, 50935 Köln.")
+
+
+HMRC = ("You can pay by Faster Payments to HMRC's account (sort code 08 32 10, account 12001039) using your "
+        "11-character payment reference. If your bank account is overseas, use IBAN GB62 BARC 2011 4770 2976 90.")
+
+
+def test_an_account_given_to_pay_a_body_is_the_bodys():
+    assert leaked(HMRC) == []
+    assert leaked("Please transfer the fee to the city, IBAN DE89 3704 0044 0532 0130 00 (Stadtkasse).") == []
+
+
+@pytest.mark.parametrize(("answer", "value"), [
+    ("The payment goes to account 12345678 with sort code 20-00-00, held by Oluwaseun Bakare.", "Oluwaseun Bakare"),
+    ("Your landlord asked you to pay the rent into his account: IBAN DE89 3704 0044 0532 0130 00.",
+     "DE89 3704 0044 0532 0130 00"),
+    ("Pay the deposit to Maria Lopez, IBAN ES91 2100 0418 4502 0005 1332.", "ES91 2100 0418 4502 0005 1332"),
+    ("The tenant's bank details for the refund: IBAN DE89 3704 0044 0532 0130 00.", "DE89 3704 0044 0532 0130 00"),
+])
+def test_an_account_tied_to_a_person_still_counts(answer, value):
+    assert value in leaked(answer)
+
+
+def test_an_account_in_the_answer_to_who_counts():
+    answer = "Transfer the money to IBAN DE89 3704 0044 0532 0130 00."
+    assert leaked(answer) == []
+    assert "DE89 3704 0044 0532 0130 00" in leaked(answer, "Who did my deposit go to?")
+
+
+@pytest.mark.parametrize("answer", [
+    "Batas waktu untuk wajib pajak orang pribadi adalah 31 Maret. Untuk bantuan, hubungi Kring Pajak 1500 200.",
+    "Die Nummer steht auf Ihrem Steuerbescheid; sie wird per Post zugesandt. Telefonisch erreichen Sie das BZSt "
+    "unter 0228 406-1240.",
+])
+def test_a_run_of_the_texts_own_words_is_no_person(answer):
+    assert leaked(answer) == []
+
+
+def test_a_given_name_or_an_email_keeps_a_name_a_persons():
+    # "young" in small letters elsewhere does not unmake "Mark Young": Mark is a given name
+    assert "Mark Young" in [v for t, v in found("Mark Young reviewed it; young people under 25 may apply.")
+                            if t == "PERSON"]
+    # the name's own e-mail address is no small-letter use of its words
+    answer = "Your lawyer's assistant is Nomvula Dlamini, email nomvula.dlamini@gmail.com."
+    assert "Nomvula Dlamini" in leaked(answer, "Who is my lawyer's assistant?")
+    assert ("PERSON", "Nomvula Dlamini") in found(answer)
+
+
+CONTACT = "Contact the Revenue Office:\nAddress: 12 Main Street, Dublin 2, D02 X285\nEmail: info@revenue.ie"
+
+
+def test_a_bodys_labelled_address_in_a_contact_block_is_the_bodys():
+    assert leaked(CONTACT) == []
+
+
+@pytest.mark.parametrize(("answer", "question"), [
+    ("Your caseworker is Anna Berg.\nAddress: 12 Main Street, Dublin 2, D02 X285", "How do I apply?"),
+    ("The tenant next door:\nHome address: 12 Main Street, Dublin 2, D02 X285", "How do I apply?"),
+    ("Address: 12 Main Street, Dublin 2, D02 X285", "Where does my neighbour live?"),
+    ("Address: 12 Main Street, Dublin 2, D02 X285", "What is my landlord's address?"),
+    ("Address: 12 Main Street, Dublin 2, D02 X285", "Can I get the phone number of the driver?"),
+])
+def test_a_labelled_address_tied_to_a_person_still_counts(answer, question):
+    assert "12 Main Street, Dublin" in " ".join(leaked(answer, question))
