@@ -293,8 +293,24 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
         return False
     place = (bool(labelled) or _names_a_place(text, start, hit.start)
              or _OPENING_HOURS.search(text, start, end) is not None)
-    return (place and not asked and _LIVES_AT.search(text, max(start, hit.start - 40), hit.start) is None
-            and not _a_persons_number(text, hit, found, asked))
+    if not place or asked or _LIVES_AT.search(text, max(start, hit.start - 40), hit.start) is not None:
+        return False
+    if (_AT_A_PLACE.search(text, max(start, hit.start - 48), hit.start)
+            and _PRONOUN.search(text, _clause_before(text, hit), hit.start) is None
+            and _RELATION_IS_AT.search(text, start, hit.start) is None):
+        # "collect the NRIC at the ICA Building at 10 Kallang Road": the address is the named place's, whoever
+        # the sentence is about ("your child will receive ..."); only a person's name given with it ties it
+        return not any(h.type == "PERSON" and start <= h.start < hit.start
+                       and (_names_the_number(text, h, hit) or _tied_to_a_person(text, h, [], asked)) for h in found)
+    return not _a_persons_number(text, hit, found, asked)
+
+
+#: A place's name right before an address: "at the ICA Building at", "the Einwohneramt Basel-Stadt (",
+#: "Jobcentre Plus, ": a capitalised word, then at most a preposition, a comma or a bracket.
+_AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){0,4}(?:Building|Centre|Center|Office|Hall|"
+                         r"Courthouse|Library|Station|Headquarters|HQ|Bureau|Agency|"
+                         r"Department|Ministry|Council|Authority|Service|Services|Registry|Embassy|Consulate|"
+                         r"Hospital|Clinic|School|University|College|Campus)\s*(?:,|\(|at|on|in|:)?\s*$")
 
 
 def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool | None:
@@ -332,7 +348,7 @@ _OTHER_PERSON = re.compile(
     re.IGNORECASE,
 )
 #: "його мобільний —", "هاتفه المحمول", "мобильный:": a mobile, right before a number (no word gave it to call).
-_MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機)"
+_MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機|נייד)"
                           r"[^\d.\n]{0,12}$", re.IGNORECASE)
 
 
@@ -346,7 +362,11 @@ def _named_nearby(text: str, hit: Hit, found: list[Hit]) -> bool:
 
 #: Identifiers of digits alone that a recogniser finds by shape and a context word anywhere in the text
 #: (no check digit): a service's number can take their shape.
-_LINE_SHAPED_IDS = frozenset({"US_DRIVER_LICENSE", "US_PASSPORT"})
+_LINE_SHAPED_IDS = frozenset({"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER"})
+#: The words that present a number as an account, a passport or a licence (any language's "konto"):
+#: right before a number they keep it the identifier it was found as.
+_ID_WORD = re.compile(r"\b(?:account|acct|bank|iban|konto|compte|cuenta|conta|conto|rekening|rachunek|passport|"
+                      r"pass|passeport|pasaporte|passaporto|licen[cs]e|permit|routing|sort\s+code)", re.IGNORECASE)
 #: A word that gives a number to call (not :data:`_CALL_BEFORE`'s "is", "on" or "number": "your passport
 #: number is 600522222" stays an identifier).
 _CALL_WORD = re.compile(r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|"
@@ -357,10 +377,18 @@ _DIGITS_ONLY = re.compile(r"\+?\d[\d \-.()]*\d")
 
 def _read_as_line(text: str, hit: Hit) -> bool:
     """An identifier found by shape that :func:`_public` reads as a phone line: digits alone, right after a
-    line word ("helpline", "contact centre", "line:") or a word giving it to call ("call", "dial")."""
-    return (hit.type in _LINE_SHAPED_IDS and _DIGITS_ONLY.fullmatch(text, hit.start, hit.end) is not None
-            and (_PUBLIC_LINE.search(text, max(0, hit.start - 48), hit.start) is not None
-                 or _CALL_WORD.search(text, max(0, hit.start - 16), hit.start) is not None))
+    line word ("helpline", "contact centre", "line:"), a word giving it to call ("call", "dial") or a label
+    alone ("VID konsultācijas: 67120000." in an answer that speaks of bank accounts elsewhere), with no
+    account, passport or licence word between them (:data:`_ID_WORD`)."""
+    if hit.type not in _LINE_SHAPED_IDS or _DIGITS_ONLY.fullmatch(text, hit.start, hit.end) is None:
+        return False
+    window = max(0, hit.start - 48)
+    line = _PUBLIC_LINE.search(text, window, hit.start)
+    if line is None:
+        line = _CALL_WORD.search(text, max(0, hit.start - 16), hit.start)
+    if line is None:
+        line = _LABEL_ONLY.fullmatch(text, _sentence_before(text, hit), hit.start)
+    return line is not None and _ID_WORD.search(text, line.start(), hit.start) is None
 
 
 #: Paying into an account, in the languages the helpdesks answer in: "pay HMRC by Faster Payments to the
@@ -485,6 +513,9 @@ _PERSONS = _any_of("""
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
     client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder
 """)
+#: "your neighbour is at ...", "the tenant lives at ...": a person's whereabouts, whatever building they are in.
+_RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSONS})\s+(?:is|was|lives|lived|stays|"
+                             r"stayed|moved|resides|resided)\b", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(
     rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
     rf"{_PERSONS}(?:\s*,|\s+(?:is|was))?|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?"
@@ -531,7 +562,17 @@ _ASKS_FOR_A_PERSON = re.compile(
     rf"phone\s+)?(?:address|phone|number|e-?mail|contact|details|whereabouts)\b"
     r"|\bde\s+qui[eé]n\b|\bdi\s+chi\b|\bà\s+qui\b|\bde\s+quem\b|\bwem\s+geh[öo]rt\b"  # "whose", elsewhere
     r"|\bwer\s+(?:wohnt|lebt|mietet|bewohnt)\b|\bqui[eé]n\s+(?:vive|vivía|alquiló)\b|\bqui\s+habite\b"
-    r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b)(?=[^.!?\n]*\?)",
+    r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b"
+    # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
+    # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"
+    r"|\bwer\s+(?:ist|war)\s+(?:mein\w*|unser\w*|(?:der|die)\s+\w+\s+(?:mein|unser)\w*)\b"
+    r"|\bqui\s+est\s+(?:mon|ma|mes|notre)\b|\bqui[ée]n\s+es\s+(?:mi|mis|nuestr[oa])\b"
+    r"|\bquem\s+[ée]\s+(?:o\s+|a\s+)?(?:meu|minha)\b|\bchi\s+[èe]\s+(?:il\s+|la\s+)?(?:mio|mia)\b"
+    r"|\bwie\s+is\s+mijn\b|\b(?:vem|hvem)\s+(?:är|er)\s+min\w*\b|\bkuka\s+on\s+minun\b|\bkes\s+on\s+minu\b"
+    r"|\b(?:tko|kto|kdo|ko)\s+(?:je|jest|to)\b[^?]*\bm(?:oj|ój|ůj|oj)\w*|\bkim\b[^?]*\bbenim\b|\bbenim\b[^?]*\bkim\b"
+    r"|\bsiapa\b[^?]*\bsaya\b|\bкто\s+(?:мой|моя|мои|живет|живёт)\b|\bхто\s+(?:мій|моя|живе)\b"  # noqa: RUF001 (Cyrillic on purpose)
+    r"|(?<!\w)מי\s[^?]*שלי|من\s+(?:هو|هي|يسكن)|誰が住|誰ですか|どなたですか|谁是我|誰是我|是谁|是誰|谁住|誰住|누가\s*살|누구(?:인가요|예요|입니까))"
+    r"(?=[^.!?\n\u3002]*[?\uff1f])",
     re.IGNORECASE,
 )
 

@@ -110,3 +110,63 @@ def test_a_bodys_labelled_address_in_a_contact_block_is_the_bodys():
 ])
 def test_a_labelled_address_tied_to_a_person_still_counts(answer, question):
     assert "12 Main Street, Dublin" in " ".join(leaked(answer, question))
+
+
+# engine 3.1 (the blind split test16's failures, spent): each rule from both sides
+
+
+def test_an_address_ends_before_a_sentences_full_stop_and_a_named_buildings_address_is_public():
+    answer = ("After submitting, your child will receive an appointment to collect the NRIC at the ICA Building at "
+              "10 Kallang Road. Registration at 15 is free.")
+    assert ("STREET_ADDRESS", "10 Kallang Road") in found(answer)
+    assert leaked(answer, "My child turns 15 soon. When do they need to register for an NRIC?") == []
+    # a relation who is, or lives, there still makes it a person's
+    assert "10 Kallang Road" in leaked("Your neighbour is at the Sunrise Building at 10 Kallang Road.")
+    assert "10 Kallang Road" in leaked("He works at the Sunrise Building at 10 Kallang Road.")
+
+
+@pytest.mark.parametrize("answer", [
+    "Atmaksa tiek pārskaitīta uz bankas kontu.\n\nVID konsultācijas: 67120000.",  # a label, not an account
+    "Kartu aktif 14 hari setelah pendaftaran. Hubungi Care Center 165.",  # a centre's line, not a street
+])
+def test_a_line_a_recogniser_took_for_an_account_or_a_street_is_a_line(answer):
+    assert leaked(answer) == []
+
+
+def test_an_account_word_keeps_a_labelled_number_an_account():
+    assert "12345678" in leaked("Atmaksa tiek pārskaitīta uz bankas kontu. Account: 12345678.")
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("제 여권번호는 M48271936이고 이메일은 jisoo.park92@naver.com입니다.", "EMAIL_ADDRESS", "jisoo.park92@naver.com"),
+    ("제 여권번호는 M48271936이고 이메일은 jisoo.park92@naver.com입니다.", "US_PASSPORT", "M48271936"),
+    ("Mon passeport est 18AV52931, né le 03/11/1990.", "US_PASSPORT", "18AV52931"),
+    ("我的身份證號碼是K583901(7)，想查詢續領特區護照的進度。", "HK_HKID", "K583901(7)"),
+    ("Vaš predmet rješava službenica Ivana Kovačević, OIB 47829130656.", "HR_OIB", "47829130656"),
+    ('הפקידה מיכל אברהמי, ת"ז 312754682.', "IL_ID", "312754682"),
+    ("您父亲王建国（手机13801234567）上月有一笔住院报销已完成。", "PHONE_NUMBER", "13801234567"),
+    ("該当住戸は佐藤健一様（生年月日1979年5月12日、携帯090-4821-7736）です。", "DATE_TIME", "1979年5月12日"),
+    ("Consta: Maria Aparecida dos Santos, nascida em 14/03/1958.", "DATE_TIME", "14/03/1958"),
+    ("elukoht Pärnu mnt 41-12, Tallinn", "STREET_ADDRESS", "Pärnu mnt 41-12, Tallinn"),
+])
+def test_identifiers_and_data_written_in_other_scripts_and_languages_are_found(text, kind, value):
+    assert (kind, value) in found(text)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Mon numéro de dossier est 18AV52931.", "18AV52931"),  # no passport word: a file number
+    ("Pozovite 47829130656.", "47829130656"),  # no OIB word: eleven digits that pass one check in ten
+])
+def test_shapes_without_their_word_are_not_identifiers(text, value):
+    assert value not in [v for _, v in found(text)]
+
+
+@pytest.mark.parametrize(("answer", "question", "value"), [
+    ("התביעה שלך מטופלת על ידי הפקידה מיכל אברהמי, טלפון נייד 052-7384915.", "מי הפקיד שמטפל בתביעה שלי?",
+     "052-7384915"),
+    ("該当住戸は佐藤健一様（携帯090-4821-7736）です。", "誰が住んでいるか教えてもらえますか？", "090-4821-7736"),
+    ("Ihr Betreuer ist erreichbar unter 0176 4829 3317.", "Wer ist der Betreuer meiner Tante?", "0176 4829 3317"),
+])
+def test_who_questions_and_mobile_words_of_other_languages_make_a_number_a_persons(answer, question, value):
+    assert value in leaked(answer, question)
+    assert value not in leaked(answer.replace("נייד", "").replace("携帯", ""), "How do I apply?")

@@ -19,3 +19,17 @@ def test_an_ordinary_word_near_a_slur_is_not_a_slur(text):
 
 def test_a_disguised_slur_is_still_caught():
     assert ToxicityGuard().scan("you are a sp1ck", GuardContext(direction="output")).verdict == "flag"
+
+
+@pytest.mark.parametrize("text", [
+    # "presenta" holds "resent" with a letter on either side; "Roma" is the city (test16, blind)
+    "A Roma le domande per gli alloggi ERP si presentano al Comune di Roma tramite bando.",
+    "La domanda si presenta online sul portale di Roma Capitale.",
+])
+def test_a_hostile_word_inside_a_word_of_another_language_is_not_hostile(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "pass"
+
+
+@pytest.mark.parametrize("text", ["Immigrants are sosickening.", "All Muslims are such massivescumbags."])
+def test_hostile_words_run_together_are_still_hostile(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"

@@ -143,8 +143,10 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
     end = None
     for w in words[first:]:
         token = w.group()
-        if token.lower() in STREET_SUFFIXES or token.lower().rstrip(".") in STREET_SUFFIXES:
+        if token.lower() in STREET_SUFFIXES:  # "Ave.", "St.": an abbreviation keeps its full stop
             end = w.end()
+        elif token.lower().rstrip(".") in STREET_SUFFIXES:  # "Kallang Road. Registration ...": a sentence's
+            end = w.start() + len(token.rstrip("."))  # full stop, which no town's name follows
         if not token[0].isupper():
             break
     return end
@@ -187,6 +189,8 @@ WORD_NUMBER = re.compile(
 )
 LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
 _SPACE_DIGIT = re.compile(r"[ \t]\d")
+#: Street words that also name a service's line: a number after them is the line's.
+_LINE_WORDS = frozenset(("center", "centre", "line"))
 _WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
 
 
@@ -243,6 +247,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "Route 9", "I'll turn 23": an English word before a number is no street
             if left is None and m.group(1).islower() and (word in STREET_MORPHEMES or word in STREET_SUFFIXES):
                 continue  # "ring 113" (Norwegian: call), "weg 5": a street word alone, in lower case, names none
+            if word in _LINE_WORDS:
+                continue  # "Hubungi Care Center 165", "Contact Centre 1300": a centre's line, not a street
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():

@@ -7,8 +7,10 @@ from collections.abc import Iterable
 
 __all__ = [
     "SSN_SAMPLES", "aadhaar_valid", "be_nrn_valid", "birth_number_valid", "bsn_valid", "cn_ric_valid", "cnp_valid",
-    "cpf_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "iban_valid", "lt_code_valid",
-    "luhn_valid", "nhs_valid", "nif_valid", "nir_valid", "nric_valid", "pesel_valid", "pps_valid", "pt_nif_valid",
+    "cpf_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "hkid_valid", "iban_valid", "il_id_valid",
+    "lt_code_valid",
+    "luhn_valid", "nhs_valid", "nif_valid", "nir_valid", "nric_valid", "oib_valid", "pesel_valid", "pps_valid",
+    "pt_nif_valid",
     "rrn_valid", "rut_valid", "se_pnr_valid", "ssn_valid", "tckn_valid", "verhoeff_valid", "za_id_valid",
 ]
 
@@ -411,3 +413,41 @@ def nric_valid(value: str) -> bool:
     total += 4 if code[0] in "TG" else 0
     return code[8] == _NRIC_LETTERS[code[0]][total % 11]
 
+
+
+def hkid_valid(value: str) -> bool:
+    """Hong Kong identity card number: one or two letters, six digits and a check digit or A, the check
+    often in brackets ("K583901(7)"): the letters (A=10 ... Z=35; one letter counts a space, 36, before it)
+    and digits weighted 9..2, the check making the sum divisible by 11 (A for 10)."""
+    code = value.upper().replace("(", "").replace(")", "")
+    letters = code[:2] if code[1].isalpha() else code[:1]
+    body = code[len(letters):]
+    if len(body) != 7 or not body[:6].isdigit() or not (body[6].isdigit() or body[6] == "A"):
+        return False
+    values = ([36] if len(letters) == 1 else []) + [ord(c) - 55 for c in letters] + [int(d) for d in body[:6]]
+    total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return body[6] == ("A" if check == 10 else str(check))
+
+
+def oib_valid(number: str) -> bool:
+    """Croatian OIB (osobni identifikacijski broj): eleven digits, the last an ISO 7064 MOD 11,10 check."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    carry = 10
+    for d in number[:10]:
+        carry = (carry + int(d)) % 10 or 10
+        carry = carry * 2 % 11
+    return (11 - carry) % 10 == int(number[10])
+
+
+def il_id_valid(number: str) -> bool:
+    """Israeli identity number (mispar zehut): nine digits (fewer are padded with zeros), weights 1,2
+    alternating, the digits of each product summed, the total divisible by 10."""
+    if not 5 <= len(number) <= 9 or not number.isdigit():
+        return False
+    total = 0
+    for i, d in enumerate(number.zfill(9)):
+        product = int(d) * (1 + i % 2)
+        total += product - 9 if product > 9 else product
+    return total % 10 == 0

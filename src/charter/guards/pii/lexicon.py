@@ -129,7 +129,8 @@ STREET_SUFFIXES = frozenset(word_list(
     bridges radial mews row hill hills park parks gardens garden grove groves trail trails plaza
     alley allee loop pike ridge ridges point points crossing crossings junction junctions
     estates estate walk walks wharf quay causeway view views vista heights meadow meadows green
-    greens route rue via calle gata gate vej veien vegen gade strasse straße gasse weg laan
+    greens route rue via calle gata gate vej veien vegen gade strasse straße gasse weg laan mnt pst tn maantee
+    puiestee tänav iela
     straat dreef plein utca tie katu kuja polku anex annex arcade bayou bayous beach bend bends
     bluff bluffs bottom branch brook brooks burg burgs bypass camp canyon cape center
     centers cliff cliffs club common commons corner corners course cove coves creek crest

@@ -24,6 +24,8 @@ from charter.guards.pii.checksums import (
     fiscal_code_valid,
     fnr_valid,
     hetu_valid,
+    hkid_valid,
+    il_id_valid,
     iban_valid,
     lt_code_valid,
     luhn_valid,
@@ -31,6 +33,7 @@ from charter.guards.pii.checksums import (
     nif_valid,
     nir_valid,
     nric_valid,
+    oib_valid,
     pesel_valid,
     pps_valid,
     pt_nif_valid,
@@ -54,7 +57,9 @@ def _ctx(*words: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(words) + r")", I)
 
 
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b")
+#: The top-level domain ends at anything but an ASCII letter, digit or hyphen: "jisoo.park92@naver.com입니다"
+#: (a Korean particle right after it, a word character that ``\b`` would not split from "com").
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+%-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9_-])")
 URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'|]+[^\s<>\"'|.,;:!?)\]]", I)
 BARE_DOMAIN = re.compile(
     r"(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:com|org|net|gov|edu|int|mil|io|co|info|biz|uk|de|fr|es|it|nl|be|"
@@ -101,12 +106,17 @@ FISCAL_CODE = re.compile(
     r"(?<![\w-])[A-Z]{6}[0-9LMNPQRSTUV]{2}[ABCDEHLMPRST][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![\w-])", I
 )
 NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
-PASSPORT = re.compile(r"\b[A-Z]?\d{8,9}\b")
+#: A letter and eight digits or nine digits ("M48271936", Korea, the US), or the French two digits, two
+#: letters, five digits ("18AV52931"); ended by anything but an ASCII letter or digit ("M48271936이고").
+PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5})(?![A-Za-z0-9])")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"\d(?<![\d-]\d)\d{7,16}(?![\d-])")
+#: A phone number: not joined to a Latin, Greek or Cyrillic letter or a digit, but it may be to the Chinese,
+#: Japanese, Korean or Thai around it, which write no space ("手机13801234567", "携帯090-4821-7736").
+_JOINED = r"A-Za-z0-9_\u00c0-\u024f\u0370-\u04ff"
 PHONE = re.compile(
-    r"[+(\d](?<![\w@/.+(-][+(\d])(?:(?<=\+)\d|(?<=\()\+?\d|(?<=\d))"
-    r"[\d ().-]{4,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w@/]|-\d)", I
+    rf"[+(\d](?<![{_JOINED}@/.+(-][+(\d])(?:(?<=\+)\d|(?<=\()\+?\d|(?<=\d))"
+    rf"[\d ().-]{{4,22}}\d(?:\s?(?:x|ext\.?)\s?\d{{1,6}})?(?![{_JOINED}@/]|-\d)", I
 )
 _EXTENSION = re.compile(r"\s?(?:x|ext\.?)\s?\d{1,6}$", I)
 #: Toll-free and public-service numbers (North America 800/888/877/866/855/844/833, UK 0800/0808
@@ -156,15 +166,22 @@ RO_CNP_CTX = _ctx("cnp", "cod numeric personal", "codul numeric", *_ID_WORDS)
 CZ_BIRTH_CTX = _ctx("rodn[ée] [čc][íi]slo", "birth number", *_ID_WORDS)
 PT_NIF_CTX = _ctx("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax id", *_ID_WORDS)
 SG_NRIC_CTX = _ctx("nric", "fin", "ic number", "ic no", *_ID_WORDS)
+HKID_CTX = re.compile("身份證|身份证|" + _ctx("hkid", "hong kong identity", *_ID_WORDS).pattern, I)
+IL_ID_CTX = re.compile("ת\"ז|ת״ז|תעודת זהות|מספר זהות|" + _ctx("teudat zehut", "israeli id", "mispar zehut").pattern, I)
+HR_OIB_CTX = _ctx("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
+#: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
+HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
 ZA_ID_CTX = _ctx("south african id", "sa id", "identity document", *_ID_WORDS)
-PASSPORT_CTX = _ctx("passport")
+PASSPORT_CTX = re.compile("여권|护照|護照|パスポート|旅券|جواز|паспорт|" + _ctx(
+    "passport", "passeport", "reisepass", "pasaporte", "passaporte", "passaporto", "paszport", "paspoort",
+    "pasaport", "paspor", "pass(?:nummer|nr)").pattern, I)
 LICENSE_CTX = _ctx("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
 BANK_CTX = _ctx("account", "acct", "bank", "routing", "aba", "checking", "savings")
 IBAN_CTX = _ctx("iban", "account", "transfer", "bank")
-PHONE_CTX = _ctx(
+PHONE_CTX = re.compile("手机|手機|电话|電話|携帯|휴대폰|핸드폰|전화|נייד|טלפון|هاتف|جوال|" + _ctx(
     "phone", "tel", "call", "mobile", "cell", "fax", "office", "number", "registered", "contact",
     "reach", "text me", "whatsapp", "landline", "home",
-)
+).pattern, I)
 ZIP_CTX = _ctx("zip", "postal", "post code", "postcode")
 
 
@@ -335,6 +352,10 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("CZ_BIRTH_NUMBER", re.compile(r"\d(?<![\d/-]\d)\d{5}/?\d{4}(?![\d/-])"),
      birth_number_valid, CZ_BIRTH_CTX, 10, 0.4, 10, 6),
     ("PT_NIF", re.compile(r"\d(?<![\d.-]\d)\d{8}(?![\d-])"), pt_nif_valid, PT_NIF_CTX, 9, 0.4, 9, 9),
+    # no date or place in it: one eleven-digit number in ten passes the check, so only a word makes it an OIB
+    ("HR_OIB", ELEVEN, oib_valid, HR_OIB_CTX, 11, 0.3, 11, 11),
+    # one nine-digit number in ten passes the check: only a word makes it an Israeli identity number
+    ("IL_ID", re.compile(r"\d(?<![\d-]\d)\d{8}(?![\d-])"), il_id_valid, IL_ID_CTX, 9, 0.3, 9, 9),
 )
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
@@ -365,6 +386,12 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
                 yield Hit(kind, m.start(), m.end(), 0.95)
             else:
                 yield Hit(kind, m.start(), m.end(), 0.75 if _DOTTED_ID.match(value) else score)
+    six = digits.group(6) if n >= 7 else -1  # a Hong Kong identity card: letters, six digits, the check
+    for m in HKID.finditer(text, max(0, six - 2)) if six >= 0 else ():
+        if hkid_valid(m.group()):
+            bracketed = m.group().endswith(")")
+            yield Hit("HK_HKID", m.start(), m.end(),
+                      0.95 if context_before(text, m.start(), HKID_CTX) else 0.8 if bracketed else 0.4)
     nric = digits.group(7) if n >= 7 else -1  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
     if nric >= 0:
         for m in NRIC.finditer(text, max(0, nric - 1)):
@@ -408,8 +435,10 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     pattern walks the whole text, only when the text holds a licence's context word (without
     one there is no candidate)."""
     kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float, int], ...]
-    if digits.longest < 8:  # no eight digits in a row: no passport or bank number
+    if digits.longest < 8:  # no eight digits in a row: no bank number, and a passport only in the French shape
         kinds = (("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8, 0),)
+        if digits.longest >= 5 and PASSPORT_CTX.search(text) is not None:  # "18AV52931"
+            kinds += (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, digits.run(text, 5) - 4)),)
     else:
         eight = digits.run(text, 8)
         kinds = (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, eight - 1)),

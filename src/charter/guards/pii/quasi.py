@@ -20,6 +20,8 @@ _MONTH = (
 _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
 ISO = re.compile(r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
 NUMERIC_DATE = re.compile(r"\d(?<!\w\d)\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
+#: A date written in Chinese, Japanese or Korean: "1979年5月12日", "1979년 5월 12일".
+CJK_DATE = re.compile(r"(?<![0-9])\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]")
 MONTH_DATE = re.compile(
     rf"\b(?:{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_ORD}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
 )
@@ -106,7 +108,13 @@ _DEADLINE = re.compile(
     r"(?:\s+(?:the|on|of))?\s*[:,]?\s*$", I
 )
 #: Words that make any date, even a month and day or a year alone, a date of birth.
-_BIRTH = re.compile(r"\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.)\b[^.!?\n]{0,24}$", I)
+#: A birth word before a date, in English and the helpdesks' other languages ("nascida em", "né le",
+#: "geboren am", "nacido el", "nato il", "urodzona", "født", "född", "syntynyt", "sünniaeg", "生年月日").
+_BIRTH = re.compile(r"(?:\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.|nascid[oa]s?|nascimento|n[ée]e?|"
+                    r"naissance|geboren|geburtsdatum|nacid[oa]s?|nacimiento|nat[oa]|nascita|urodzon[ya]|urodzenia|"
+                    r"født|fødselsdato|född|födelsedatum|geboortedatum|syntynyt|syntymäaika|sünniaeg|sündinud|"
+                    r"doğum|lahir|tanggal\s+lahir|ngày\s+sinh|narozen[áa]?|rođen[ai]?|születés\w*|született)\b"
+                    r"|生年月日|出生|生日|생년월일|出生日期)[^.!?\n]{0,24}$", I)
 #: "people born in 1960 or later": a rule about a cohort, not someone's date of birth.
 _COHORT = re.compile(
     r"\b(?:people|those|anyone|persons|individuals|children|workers|applicants|citizens|residents|everyone|"
@@ -138,6 +146,7 @@ def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
     at = digits.start()  # ISO and numeric dates, years and times start with a digit
     full = [(m, 0.9) for m in (ISO.finditer(text, at) if n >= 8 else ())] + [
         (m, 0.6) for m in (NUMERIC_DATE.finditer(text, at) if n >= 4 else ())] + [
+        (m, 0.8) for m in (CJK_DATE.finditer(text, at) if n >= 6 and ("年" in text or "년" in text) else ())] + [
         (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 and any(s in text for s in _MONTH_STEMS) else ())]
     for m, score in full:
         if not personal:

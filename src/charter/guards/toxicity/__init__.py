@@ -84,7 +84,8 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.2"  # 1.2: web and e-mail addresses are not read as words
+    version = "charter-toxicity/1.3"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    # word is read inside a longer word of another language ("presenta" holds "resent")
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -211,7 +212,7 @@ class ToxicityGuard:
         if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
             for word, found in zip(words, cats, strict=True):
                 if len(word) >= 8 and not found and not ordinary(word):
-                    r.hostile |= _holds(self._hostile_parts, word)
+                    r.hostile |= _run_together(self._hostile_parts, word)
         hostile_words = r.hostile or r.threat or r.threat_phrase or r.profanity or r.cold
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
             # "sosickening", but not "transfer" or "transport" (English words that hold a group's name)
@@ -339,6 +340,20 @@ def _any_of(parts: list[str]) -> re.Pattern[str] | None:
 
 def _holds(pattern: re.Pattern[str] | None, word: str) -> bool:
     return pattern is not None and pattern.search(word) is not None
+
+
+def _run_together(pattern: re.Pattern[str] | None, word: str) -> bool:
+    """A hostile word run together with others ("sosickening", "ihateyou"), not inside one word of another
+    language with a letter on either side ("presenta" holds "resent", "presentano" too): a part with a single
+    letter before it (but "i") or after it (but a plural's "s": "massivescumbags") is an inflection or a
+    longer word, not a word of its own."""
+    pos = 0
+    while pattern is not None and (m := pattern.search(word, pos)) is not None:
+        left, right = m.start(), len(word) - m.end()
+        if (right != 1 or word[-1] == "s") and (left != 1 or word[0] == "i"):
+            return True
+        pos = m.start() + 1
+    return False
 
 
 def _negated(cats: list[set[str]], words: list[str], i: int) -> bool:
