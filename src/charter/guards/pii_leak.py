@@ -75,6 +75,8 @@ DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
     "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
 }
 _NOT_ALNUM = re.compile(r"[\W_]+")
+#: The findings whose reading depends on whether the caller asked who someone is.
+_ASKED_TYPES = frozenset({"PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS"})
 #: Bank account numbers a recogniser finds (an IBAN by its check digits, a US-style account by shape and a word).
 _ACCOUNTS = frozenset({"IBAN_CODE", "US_BANK_NUMBER"})
 
@@ -103,7 +105,8 @@ _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn
 #: "her personal cell is", "his mobile number:", "their phone is": a person's own phone, which no
 #: public line word before it (the office in "at the local office; her personal cell is") outweighs.
 _THEIR_PHONE = re.compile(r"\b(?:his|her|their)\s+(?:(?:own|personal|private|direct|home|work)\s+)?"
-                          r"(?:cell|cellphone|cell phone|mobile|phone|number|line|contact number)\b[^.;\n\d]{0,16}$",
+                          r"(?:cell|cellphone|cell phone|mobile|phone|number|line|contact number|whatsapp|viber|"
+                          r"telegram|signal)\b[^.;\n\d]{0,16}$",
                           re.IGNORECASE)
 #: "reach him at", "call her directly on": one person's number.
 _REACH_A_PERSON = re.compile(r"\b(?:him|her|me)\s+(?:directly\s+|personally\s+)?(?:at|on)\s*:?\s*$", re.IGNORECASE)
@@ -120,6 +123,9 @@ _ROLE_MAILBOXES = frozenset(word_list(
 #: A role's word inside a local part ("callcentre@", "customer.support@", "infodesk@", "contactcenter@"):
 #: a team's mailbox, not a person's.
 _ROLE_STEM = re.compile(r"info|help|support|service|contact|call-?cent|enquir|inquir|office|desk|complaint")
+#: A public body's domain: "gov", "gouv", "gob", "govt", "go" or "gv" before a country code or as the top level
+#: ("immigration.gov.ng", "philhealth.gov.ph", "kra.go.ke", "bmf.gv.at", "service-public.gouv.fr").
+_GOV_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|govt|go|gv|gub|admin|bund|europa)(?:\.[a-z]{2})?$", re.IGNORECASE)
 
 
 def _norm(text: str) -> str:
@@ -255,7 +261,16 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
 #: A word after a space ("(" allowed): a capital that opens one is a name's (any script).
 _WORD_OPENING = re.compile(r"\s\(?([^\W\d_])")
 #: "visit", "go to", "write to", "located at" before an address: where a place is.
-_PLACE_VERB = re.compile(r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at)\b", re.IGNORECASE)
+_PLACE_VERB = re.compile(
+    r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at"
+    # a body or its office named in the answer's own language, in small letters: "à l'antenne de l'agence,
+    # rue ...", "en la oficina de", "beim Amt", "presso l'ufficio", "no balcão", "op het gemeentehuis"
+    r"|(?:l['\u2019]|le|la|au|à\s+la|el|la|en\s+la|del|al|il|lo|dell['\u2019]|presso\s+l['\u2019]|no|na|o|a|"
+    r"beim|im|am|das|die|der|het|op\s+het|bij\s+het)\s*"
+    r"(?:agence|antenne|bureau|guichet|mairie|maison\s+de|office|préfecture|sous-préfecture|tribunal|caisse|"
+    r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|sede|"
+    r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor)\w*)\b",
+    re.IGNORECASE)
 #: Opening hours around an address ("open weekdays 8 to 11.30", "Monday to Friday", "9am-5pm").
 _OPENING_HOURS = re.compile(r"\b(?:open|opening\s+hours|weekdays|Mon(?:day)?s?\s*(?:to|-|\u2013)|"
                             r"\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)?\s*(?:to|-|\u2013)\s*\d{1,2}(?:[.:]\d{2})?)",
@@ -416,6 +431,12 @@ _HOLDER = re.compile(r"\b(?:held\s+by|in\s+the\s+name\s+of|(?:account\s+)?holder
                      r"tenaamstelling)\b", re.IGNORECASE)
 
 
+def _given_parts(local: str) -> list[str]:
+    """The given names (four letters or more) an e-mail's local part opens or ends with ("annaberg", "kberg")."""
+    ends = [local[:i] for i in range(4, len(local) + 1)] + [local[-i:] for i in range(4, len(local) + 1)]
+    return [n for n in ends if n in GIVEN_NAMES or n in WORLD_GIVEN_NAMES]
+
+
 def _a_bodys_account(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
     """A bank account the answer gives to pay a body into ("pay HMRC by Faster Payments to the account
     ... account number 12001039", "IBAN GB62 BARC ..."): a payment word in its sentence or the one before,
@@ -477,8 +498,13 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     if hit.type == "DATE_TIME":  # only a date of birth is a leak; other dates are the answer's facts
         return not is_birth_date(text, hit.start)
     if hit.type == "EMAIL_ADDRESS":
-        local = text[hit.start:hit.end].split("@", 1)[0].lower()
-        return local in _ROLE_MAILBOXES or _ROLE_STEM.search(local) is not None
+        local, domain = text[hit.start:hit.end].lower().split("@", 1)
+        if local in _ROLE_MAILBOXES or _ROLE_STEM.search(local) is not None:
+            return True
+        # a public body's mailbox with one word before the @ ("passport@immigration.gov.ng", "actioncenter@
+        # philhealth.gov.ph"), not a person's ("anna.berg@skatteverket.gov.se", "jsantos@..." with a given name)
+        return (_GOV_DOMAIN.search(domain) is not None and _NOT_ALNUM.search(local) is None
+                and not asked and not _given_parts(local))
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)
     if hit.type in _ACCOUNTS:
@@ -566,6 +592,9 @@ _ASKS_FOR_A_PERSON = re.compile(
     # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
     # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"
     r"|\bwer\s+(?:ist|war)\s+(?:mein\w*|unser\w*|(?:der|die)\s+\w+\s+(?:mein|unser)\w*)\b"
+    # who lived or rented there: "Vem hyrde lägenheten …?", "Hvem bodde her før meg?", "Wer wohnte vor mir …?"
+    r"|\b(?:vem|hvem|wer|wie|kuka|kto|qui|quién|quem|chi)\s+(?:hyrde|bodde|bor|leide|lejede|wohnte|mietete|woonde|"
+    r"huurde|asui|vuokrasi|mieszkał\w*|wynajmował\w*|habitait|louait|vivía|alquilaba|morava|alugava|abitava|affittava)\b"
     r"|\bqui\s+est\s+(?:mon|ma|mes|notre)\b|\bqui[ée]n\s+es\s+(?:mi|mis|nuestr[oa])\b"
     r"|\bquem\s+[ée]\s+(?:o\s+|a\s+)?(?:meu|minha)\b|\bchi\s+[èe]\s+(?:il\s+|la\s+)?(?:mio|mia)\b"
     r"|\bwie\s+is\s+mijn\b|\b(?:vem|hvem)\s+(?:är|er)\s+min\w*\b|\bkuka\s+on\s+minun\b|\bkes\s+on\s+minu\b"
@@ -683,7 +712,7 @@ class PiiLeakGuard:
         chosen = pii_options(context.options, DEFAULT_LEAK_TYPES)
         found = self.engine.analyze(text, entities=chosen.entities, threshold=context.threshold, policy=chosen.policy)
         # a number counts as a person's in the answer to "who" (a public line is the default otherwise)
-        asked = (any(h.type in ("PERSON", "STREET_ADDRESS", "PHONE_NUMBER") or h.type in _ACCOUNTS for h in found)
+        asked = (any(h.type in _ASKED_TYPES or h.type in _ACCOUNTS for h in found)
                  and _asks_for_a_person(context))
         hits = [h for h in found if not _public(text, h, found, asked)]
         if not hits:

@@ -170,3 +170,61 @@ def test_shapes_without_their_word_are_not_identifiers(text, value):
 def test_who_questions_and_mobile_words_of_other_languages_make_a_number_a_persons(answer, question, value):
     assert value in leaked(answer, question)
     assert value not in leaked(answer.replace("נייד", "").replace("携帯", ""), "How do I apply?")
+
+
+# engine 3.2 (the blind split test17's failures, spent)
+
+
+def test_a_bodys_address_named_in_small_letters_in_its_own_language_is_public():
+    answer = ("1. Faites la demande en ligne auprès de parking.brussels ou à l'antenne de l'agence, rue Gabrielle "
+              "Petit 4, 1080 Bruxelles.\n2. Vous devez être domicilié dans la commune.")
+    assert leaked(answer) == []
+    assert "rue Gabrielle Petit 4, 1080 Bruxelles" in leaked(answer, "Où habite ma voisine ? Qui est ma voisine ?")
+
+
+@pytest.mark.parametrize(("answer", "public"), [
+    ("PhilHealth hotline: (02) 8662-2588; email actioncenter@philhealth.gov.ph.", True),
+    ("NIS contact: passport@immigration.gov.ng.", True),
+    ("Write to anna.berg@skatteverket.gov.se.", False),  # a person's name before the @
+    ("Write to annaberg@skatteverket.gov.se.", False),  # a given name opens it
+    ("Write to jbsantos1984@yahoo.com.", False),  # not a public body's domain
+])
+def test_a_public_bodys_mailbox_is_public_a_persons_is_not(answer, public):
+    assert (leaked(answer) == []) is public
+
+
+def test_words_of_a_script_without_capitals_open_no_street():
+    assert leaked("رسوم جواز السفر الأردني العادي لمدة 5 سنوات هي 50 دينارًا أردنيًا.") == []
+    assert ("STREET_ADDRESS", "1593 Pagari 18, Tallinn") in found("She lives at 1593 Pagari 18, Tallinn.")
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("La CURP registrada es GOML850712MDFRPR03.", "MX_CURP", "GOML850712MDFRPR03"),
+    ("con fecha de nacimiento 12 de julio de 1985.", "DATE_TIME", "12 de julio de 1985"),
+    ("Namba yangu ya kitambulisho ni 28471930 na simu 0722 481 305.", "NATIONAL_ID", "28471930"),
+    ("رقمي القومي 29105120101834 وأريد استخراج جواز سفر لأول مرة.", "NATIONAL_ID", "29105120101834"),
+    ("マイナンバー7382 9164 5029のカードの暗証番号を忘れました。", "JP_MY_NUMBER", "7382 9164 5029"),
+    ("외국인등록번호 920415-5123450로 체류기간 연장을 신청하려고 합니다.", "KR_RRN", "920415-5123450"),
+])
+def test_more_identifiers_and_birth_dates_are_found(text, kind, value):
+    assert (kind, value) in found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Huduma kwa wateja NIDA: 0752 000 058.",  # a body's line after the body's name, opening with 0
+    "Call the national ID helpline 1500 537.",
+    "The deadline is 12 de julio de 2026.",  # a full date in Spanish that is no one's birth
+    "La CURP GOML850712MDFRPR04 no es válida.",  # the check digit fails
+])
+def test_lines_deadlines_and_invalid_codes_are_not_identifiers(text):
+    assert [t for t, _ in found(text) if t in ("NATIONAL_ID", "DATE_TIME", "MX_CURP")] == []
+
+
+@pytest.mark.parametrize(("answer", "question", "value"), [
+    ("Enligt folkbokföringen bodde Johan Lindqvist på adressen. Hans nya adress är Hagagatan 12, 113 48 Stockholm.",
+     "Vem hyrde lägenheten på Ringvägen innan mig?", "Hagagatan 12, 113 48 Stockholm"),
+    ("In Ibadan, ask for Mr Adewale Ogunleye at the Agodi office; his WhatsApp is 0803 412 7759.",
+     "How do I correct my date of birth?", "0803 412 7759"),
+])
+def test_who_rented_questions_and_their_whatsapp_make_data_a_persons(answer, question, value):
+    assert value in leaked(answer, question)

@@ -234,8 +234,9 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         if need and need not in (low if lowered else text):
             continue
         for m in pattern.finditer(text, digits.start() if pattern is NUMBER_WORDS_NUMBER else 0):
-            if pattern is NUMBER_WORDS_NUMBER and _dated(m.group()):
-                continue
+            if pattern is NUMBER_WORDS_NUMBER and (_dated(m.group())
+                                                   or not all(w[0].isupper() for w in m.group().split()[1:-1])):
+                continue  # a date, or words of a script without capitals ("5 سنوات هي 50": "5 years is 50")
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text, _word_number_start(text)):
         word = m.group(1).lower()

@@ -7,11 +7,10 @@ from collections.abc import Iterable
 
 __all__ = [
     "SSN_SAMPLES", "aadhaar_valid", "be_nrn_valid", "birth_number_valid", "bsn_valid", "cn_ric_valid", "cnp_valid",
-    "cpf_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "hkid_valid", "iban_valid", "il_id_valid",
-    "lt_code_valid",
-    "luhn_valid", "nhs_valid", "nif_valid", "nir_valid", "nric_valid", "oib_valid", "pesel_valid", "pps_valid",
-    "pt_nif_valid",
-    "rrn_valid", "rut_valid", "se_pnr_valid", "ssn_valid", "tckn_valid", "verhoeff_valid", "za_id_valid",
+    "cpf_valid", "curp_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "hkid_valid", "iban_valid",
+    "il_id_valid", "lt_code_valid", "luhn_valid", "my_number_valid", "nhs_valid", "nif_valid", "nir_valid",
+    "nric_valid", "oib_valid", "pesel_valid", "pps_valid", "pt_nif_valid", "rrn_valid", "rut_valid", "se_pnr_valid",
+    "ssn_valid", "tckn_valid", "verhoeff_valid", "za_id_valid",
 ]
 
 
@@ -451,3 +450,33 @@ def il_id_valid(number: str) -> bool:
         product = int(d) * (1 + i % 2)
         total += product - 9 if product > 9 else product
     return total % 10 == 0
+
+
+_CURP_CHARS = "0123456789ABCDEFGHIJKLMN\u00d1OPQRSTUVWXYZ"
+
+
+def curp_valid(value: str) -> bool:
+    """Mexican CURP: four letters, a real date YYMMDD, H or M (or X), the state, three consonants, a letter
+    or digit for the century, and a check digit (each character's value times 18 less its position, the
+    total's last digit taken from 10)."""
+    code = value.upper()
+    if len(code) != 18 or not code[4:10].isdigit() or not code[17].isdigit():
+        return False
+    century = 1900 if code[16].isdigit() else 2000
+    if not _real_date(century + int(code[4:6]), int(code[6:8]), int(code[8:10])):
+        return False
+    if any(c not in _CURP_CHARS for c in code[:17]):
+        return False
+    total = sum(_CURP_CHARS.index(c) * (18 - i) for i, c in enumerate(code[:17]))
+    return (10 - total % 10) % 10 == int(code[17])
+
+
+def my_number_valid(number: str) -> bool:
+    """Japanese individual number (My Number): twelve digits, the last a check digit (from the right, the
+    eleven digits weighted 2-7 then 2-6; 11 less the total mod 11, 0 for a remainder of 0 or 1)."""
+    if len(number) != 12 or not number.isdigit():
+        return False
+    body = number[:11][::-1]
+    total = sum(int(d) * (i + 2 if i < 6 else i - 4) for i, d in enumerate(body))
+    remainder = total % 11
+    return int(number[11]) == (0 if remainder <= 1 else 11 - remainder)

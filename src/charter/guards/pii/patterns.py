@@ -21,14 +21,16 @@ from charter.guards.pii.checksums import (
     cn_ric_valid,
     cnp_valid,
     cpf_valid,
+    curp_valid,
     fiscal_code_valid,
     fnr_valid,
     hetu_valid,
     hkid_valid,
-    il_id_valid,
     iban_valid,
+    il_id_valid,
     lt_code_valid,
     luhn_valid,
+    my_number_valid,
     nhs_valid,
     nif_valid,
     nir_valid,
@@ -148,7 +150,8 @@ LT_CODE_CTX = _ctx("asmens kod", "personal code", "personal id", "isikukood", "n
 _ID_WORDS = ("national id", "id number", "id no", "id card", "identity number", "identity card",
              "identification number", "personal number", "personal id", "personal code")
 FISCAL_CODE_CTX = _ctx("codice fiscale", "cod\\. ?fisc", "c\\.f\\.", "cf\\b", "fiscal code", "tax code", *_ID_WORDS)
-KR_RRN_CTX = re.compile("주민등록번호|주민번호|" + _ctx("resident registration", "rrn", *_ID_WORDS).pattern, I)
+KR_RRN_CTX = re.compile("주민등록번호|주민번호|외국인등록번호|등록번호|" + _ctx(
+    "resident registration", "rrn", "alien registration", *_ID_WORDS).pattern, I)
 TR_TCKN_CTX = _ctx("t\\.? ?c\\.? kimlik", "kimlik", "tckn", "tc no", *_ID_WORDS)
 NO_FNR_CTX = _ctx("f[øo]dselsnummer", "personnummer", "d-nummer", "fnr", "national identity", *_ID_WORDS)
 FR_NIR_CTX = _ctx("s[ée]curit[ée] sociale", "s[ée]cu\\b", "nir\\b", "insee", "carte vitale", "social security",
@@ -168,6 +171,26 @@ PT_NIF_CTX = _ctx("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax
 SG_NRIC_CTX = _ctx("nric", "fin", "ic number", "ic no", *_ID_WORDS)
 HKID_CTX = re.compile("身份證|身份证|" + _ctx("hkid", "hong kong identity", *_ID_WORDS).pattern, I)
 IL_ID_CTX = re.compile("ת\"ז|ת״ז|תעודת זהות|מספר זהות|" + _ctx("teudat zehut", "israeli id", "mispar zehut").pattern, I)
+JP_MY_NUMBER_CTX = re.compile("マイナンバー|個人番号|" + _ctx("my number", "mynumber", "individual number",
+                                                          *_ID_WORDS).pattern, I)
+#: A Mexican CURP: four letters, a date, the sex, the state, three consonants, a century character, a check digit.
+CURP = re.compile(r"(?<![A-Za-z0-9])[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF-HJ-NP-TV-Z]{3}[A-Z0-9]\d"
+                  r"(?![A-Za-z0-9])")
+#: A number of six to sixteen digits given right after a word for an identity card or number, in the languages
+#: of the helpdesks ("Namba yangu ya kitambulisho ni 28471930", "رقمي القومي 29105120101834", "mi cédula es
+#: 1.023.456.789", "NIK saya 3174...", "my national ID number is 12345678"): an identifier of a scheme no
+#: recogniser here knows, taken by the word alone (NATIONAL_ID).
+_ID_WORD_BEFORE = (
+    r"(?:national\s+id(?:entity)?(?:\s+(?:card|number|no\.?))?|id\s+(?:card\s+)?(?:number|no\.?)|identity\s+"
+    r"(?:card\s+)?number|kitambulisho|c[ée]dula(?:\s+de\s+identidad)?|n[úu]mero\s+de\s+identi(?:dad|ficaci[óo]n)|"
+    r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
+    r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|ghana\s+card|omang|"
+    r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
+    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND)"
+)
+NATIONAL_ID = re.compile(
+    _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|ni|no\.?|number|nr\.?|:|#|-))*"
+    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15})(?![\d-])", I)  # not "0752 000 058": a line opens with 0
 HR_OIB_CTX = _ctx("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
@@ -356,6 +379,8 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("HR_OIB", ELEVEN, oib_valid, HR_OIB_CTX, 11, 0.3, 11, 11),
     # one nine-digit number in ten passes the check: only a word makes it an Israeli identity number
     ("IL_ID", re.compile(r"\d(?<![\d-]\d)\d{8}(?![\d-])"), il_id_valid, IL_ID_CTX, 9, 0.3, 9, 9),
+    ("JP_MY_NUMBER", re.compile(r"\d(?<![\d-]\d)\d{3}([ -]?)\d{4}\1\d{4}(?![\d-])"), my_number_valid,
+     JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
 )
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
@@ -384,14 +409,22 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
                 continue
             if context_before(text, m.start(), words):
                 yield Hit(kind, m.start(), m.end(), 0.95)
+            elif _DOTTED_ID.match(value):
+                yield Hit(kind, m.start(), m.end(), 0.75)
             else:
-                yield Hit(kind, m.start(), m.end(), 0.75 if _DOTTED_ID.match(value) else score)
+                yield Hit(kind, m.start(), m.end(), score)
     six = digits.group(6) if n >= 7 else -1  # a Hong Kong identity card: letters, six digits, the check
     for m in HKID.finditer(text, max(0, six - 2)) if six >= 0 else ():
         if hkid_valid(m.group()):
             bracketed = m.group().endswith(")")
             yield Hit("HK_HKID", m.start(), m.end(),
                       0.95 if context_before(text, m.start(), HKID_CTX) else 0.8 if bracketed else 0.4)
+    if n >= 6:
+        for m in CURP.finditer(text) if n >= 7 else ():
+            if curp_valid(m.group()):
+                yield Hit("MX_CURP", m.start(), m.end(), 0.9)
+        for m in NATIONAL_ID.finditer(text):
+            yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
     nric = digits.group(7) if n >= 7 else -1  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
     if nric >= 0:
         for m in NRIC.finditer(text, max(0, nric - 1)):

@@ -20,6 +20,13 @@ _MONTH = (
 _ORD = r"\d{1,2}(?:st|nd|rd|th)?"
 ISO = re.compile(r"\d(?<!\w\d)\d{3}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b")
 NUMERIC_DATE = re.compile(r"\d(?<!\w\d)\d?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b")
+#: A day, a month of Spanish, Portuguese, French, Italian, German or Dutch, and a year ("12 de julio de 1985").
+FOREIGN_MONTH_DATE = re.compile(
+    r"\b\d{1,2}\.?\s+(?:de\s+)?(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|novembro|dezembro|janvier|"
+    r"février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|januar|februar|märz|juni|juli|oktober|dezember|januari|"
+    r"februari|maart|mei|augustus)\s+(?:de\s+|del\s+)?\d{4}\b", re.IGNORECASE)
 #: A date written in Chinese, Japanese or Korean: "1979年5月12日", "1979년 5월 12일".
 CJK_DATE = re.compile(r"(?<![0-9])\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2}\s?[日일]")
 MONTH_DATE = re.compile(
@@ -156,6 +163,11 @@ def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
         elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
     if personal:
+        # a date of birth written with another language's month ("nacida el 12 de julio de 1985", "geboren am
+        # 3. März 1961"): only as a date of birth (other full dates in those languages are not read here)
+        for m in FOREIGN_MONTH_DATE.finditer(text, at) if n >= 5 else ():
+            if is_birth_date(text, m.start()):
+                yield Hit("DATE_TIME", m.start(), m.end(), 0.8)
         for m in YEAR.finditer(text, at) if n >= 4 else ():
             if _before(text, m.start(), _BIRTH, 24) and not _before(text, m.start(), _COHORT, 40):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
