@@ -23,7 +23,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, islice
 from urllib.parse import unquote
 
 __all__ = [
@@ -286,8 +285,34 @@ def decode_runs(encoding: str, pattern: re.Pattern[str], decode: Callable[[str],
             yield HiddenPayload(encoding, match.start(), match.end(), decoded)
 
 
+def _may_hold_base64(text: str) -> bool:
+    return _LONG_WORD.match(text) is not None or _SPACE_LONG_WORD.search(text) is not None
+
+
+def _may_hold_hex(text: str) -> bool:
+    return _HEX_SPAN.search(text) is not None
+
+
+#: :data:`_DECODERS` each with its :func:`_may_hold` test as a function of the text alone (the same
+#: tests, not told apart by name for every text).
+_GATED: tuple[tuple[str, re.Pattern[str], Callable[[str], str | None], Callable[[str], bool]], ...] = (
+    ("base64", _B64, _decode_b64, _may_hold_base64),
+    ("hex", _HEX, _decode_hex, _may_hold_hex),
+    ("hex", _HEX_ESC, _decode_hex, lambda text: "\\x" in text),
+    ("percent", _PERCENT, _decode_percent, lambda text: "%" in text),
+    ("unicode_escape", _UNI_ESC, _decode_uni, lambda text: "\\u" in text),
+    ("unicode_tags", _TAG_RUN, _decode_tags, lambda text: not text.isascii()),
+)
+
+
 def hidden_payloads(text: str, limit: int = 16) -> list[HiddenPayload]:
     """Decode up to ``limit`` encoded runs in ``text`` that turn out to be readable text."""
-    runs = (decode_runs(encoding, pattern, decode, text)
-            for encoding, pattern, decode in _DECODERS if _may_hold(encoding, pattern, text))
-    return list(islice(chain.from_iterable(runs), limit))
+    found: list[HiddenPayload] = []
+    for encoding, pattern, decode, may_hold in _GATED:
+        if not may_hold(text):
+            continue
+        for payload in decode_runs(encoding, pattern, decode, text):
+            found.append(payload)
+            if len(found) >= limit:
+                return found
+    return found

@@ -58,6 +58,7 @@ from charter.guards.injection.agent import AGENT_SCORE, match_agent, match_forei
 from charter.guards.injection.decoders import more_payloads
 from charter.guards.injection.framing import match_framing
 from charter.guards.injection.model import LinearModel, Scored, load_model, unmarkup
+from charter.guards.injection.needles import present
 from charter.guards.injection.retraction import blank, own_words
 from charter.guards.injection.rules import RuleHit, match_rules
 from charter.guards.normalize import Normalized, deleet, hidden_payloads, normalize, rot13
@@ -75,7 +76,12 @@ _TYPE_RANK = (
     "delimiter_injection",
     "encoded_payload",
 )
-_ENGLISH = re.compile(r"\b(?:the|and|to|of|a|is|you|i|in|it|for|that|this|with|are|be|on|what|how)\b")
+#: ``\b(?:the|and|to|of|a|is|you|i|in|it|for|that|this|with|are|be|on|what|how)\b`` with each word's
+#: first letter ahead of the look-behind that stands for the opening ``\b``, so the scan jumps from
+#: one of those letters to the next (the same matches; a pattern that opens with ``\b`` is tried at
+#: every position)
+_ENGLISH = re.compile(r"(?:t(?<!\wt)(?:he|o|hat|his)|a(?<!\wa)(?:nd|re|)|o(?<!\wo)(?:f|n)|i(?<!\wi)(?:s|n|t|)|"
+                      r"y(?<!\wy)ou|f(?<!\wf)or|w(?<!\ww)(?:ith|hat)|b(?<!\wb)e|h(?<!\wh)ow)\b")
 HIDDEN_TEXT_SCORE = 0.9
 #: A text read as data (a tool result, a retrieved chunk) is full of instructions meant for people
 #: ("Please bring your completed form", "If you have any questions, just reply to this email"), so
@@ -135,16 +141,19 @@ class InjectionGuard:
             return self._scan_operator(text, norm, view, match_rules(view), flags, context)
         # the writer's retraction of their own words is blanked; the rest is judged as before (.retraction)
         plain, raw, whole = norm.text, text, view
-        if spans := own_words(view, total=context.source != "data"):
+        seen = present(view)  # the needles of every signature and gate, found in one pass (.needles)
+        if spans := own_words(view, total=context.source != "data", seen=seen):
             view, plain = blank(view, spans), blank(norm.text, spans)
             raw = blank(text, [norm.span(lo, hi) for lo, hi in spans])
-        hits = match_rules(view)
+            seen = present(view)
+        hits = match_rules(view, seen=seen)
         main = self.model.score(unmarkup(view), hits, flags)
         best = main.probability
         if main.probability >= _needed(hits, context):
             findings.append(self._main_finding(main, hits, norm, context))
         else:
-            agent = [(h, *norm.span(h.start, h.end)) for h in (*match_agent(plain, view), *match_framing(view))]
+            agent = [(h, *norm.span(h.start, h.end))
+                     for h in (*match_agent(plain, view, seen=seen), *match_framing(view, seen=seen))]
             agent += [(h, h.start, h.end) for h in match_foreign(raw)]
             if agent:
                 best = max(best, AGENT_SCORE)
@@ -243,8 +252,10 @@ class InjectionGuard:
         URL's query string or a spaced-out heading decodes to readable words too."""
         norm = normalize(decoded)
         view = deleet(norm.text)
-        hits = match_rules(view)
-        agent = bool(match_agent(norm.text, view) or match_framing(view) or match_foreign(decoded))
+        seen = present(view)
+        hits = match_rules(view, seen=seen)
+        agent = bool(match_agent(norm.text, view, seen=seen) or match_framing(view, seen=seen)
+                     or match_foreign(decoded))
         if signed and not hits and not agent:
             return 0.0
         prob = self.model.score(unmarkup(view), hits, {"hidden_payload": True}).probability

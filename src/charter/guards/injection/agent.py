@@ -27,9 +27,13 @@ never on test5.
 # ruff: noqa: RUF001  (Greek, Cyrillic and other scripts on purpose)
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
+import ahocorasick
+
+from charter.guards.injection.needles import present
 from charter.guards.injection.rules import RuleHit, find, signature
 
 __all__ = ["AGENT_SCORE", "match_agent", "match_foreign"]
@@ -190,13 +194,25 @@ _TRIGGER = re.compile(
     r"bỏ qua|phớt lờ|quên|puuza|sahau|pansinin|kalimutan|이전|앞의|모든|위의|以前|前の|これまでの|すべての|全ての|"
     r"上記の|忽略|无视|忘记|無視|忘記|" + _FOREIGN_PROMPT[3:-1])
 _REVEAL_REACH = 60  # how far before a system-prompt term its verb may stand
-#: The triggers an ASCII text can hold, looked for with ``in`` before any pattern runs.
+#: The triggers an ASCII text can hold, looked for (one pass: :func:`_ascii_triggers`) before any pattern runs.
 _ASCII_TRIGGERS = ("ignor", "vergiss", "vergess", "missacht", "negeer", "vergeet", "glem", "oubli", "olvid", "esquec",
                    "dimentic", "descart", "desconsider", "zapom", "zabud", "pozab", "zanemar", "hagyd", "hagyja",
                    "felejtsd", "unohda", "ohita", "unusta", "aizmirsti", "abaikan", "lupakan", "acuhkan", "puuza",
                    "sahau", "pansinin", "kalimutan", "tum ", "sistema", "systemprompt", "systeemprompt",
                    "ocultas", "nascoste", "versteckten", "prompt inicial", "prompt original",
                    "sistem istem", "pokyn", "rendszer")
+
+
+@functools.cache
+def _ascii_triggers() -> ahocorasick.Automaton:
+    """:data:`_ASCII_TRIGGERS`, all looked for in one pass (as :mod:`.needles` does)."""
+    automaton = ahocorasick.Automaton()
+    for needle in _ASCII_TRIGGERS:
+        automaton.add_word(needle, needle)
+    automaton.make_automaton()
+    return automaton
+
+
 # Cheap tests that rule a pattern out before it runs (each pattern needs one of these substrings).
 _NEEDLES: dict[str, tuple[str, ...]] = {
     "tool_call": ("_",),
@@ -208,20 +224,26 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
                          "keep it", "remember", "other users", "other conversations"),
 }
 _SIGNATURES = tuple(signature(name, kind, pattern, (_NEEDLES[name],)) for name, kind, pattern in _PATTERNS)
+_NEEDLE_SETS = tuple(frozenset(sig.needles[0]) for sig in _SIGNATURES)
+#: The needles of the agent-order signatures (:mod:`.needles` looks for them all in one pass).
+NEEDLE_GROUPS: tuple[tuple[str, ...], ...] = tuple(_NEEDLES.values())
 _MODAL_BEFORE = re.compile(r"\b(?:can|may|could|should|will|to|must|can also|may also) $")
 
 
-def match_agent(plain: str, view: str, limit: int = 4) -> list[RuleHit]:
+def match_agent(plain: str, view: str, limit: int = 4, seen: frozenset[str] | None = None) -> list[RuleHit]:
     """The agent-order signatures' first ``limit`` hits each, in the normalised text ``plain`` and,
     for a signature whose words only leetspeak's reading shows ("r3m3mb3r"), in ``view`` (same
-    length; an address keeps its "@" only in ``plain``)."""
+    length; an address keeps its "@" only in ``plain``). ``seen``: the needles ``view`` holds
+    (:func:`.needles.present`), where the caller has them already."""
     hits: list[RuleHit] = []
     leet = view != plain
-    for sig in _SIGNATURES:
-        (needles,) = sig.needles
-        if any(needle in plain for needle in needles):
+    in_plain = present(plain) if leet or seen is None else seen
+    in_view = (seen if seen is not None else present(view)) if leet else in_plain
+    for i, sig in enumerate(_SIGNATURES):
+        needles = _NEEDLE_SETS[i]
+        if not needles.isdisjoint(in_plain):
             text = plain
-        elif leet and any(needle in view for needle in needles):
+        elif leet and not needles.isdisjoint(in_view):
             text = view
         else:
             continue
@@ -252,7 +274,7 @@ def match_foreign(original: str, limit: int = 4) -> list[RuleHit]:
     into ``original`` where lower-casing kept its length, else the whole text."""
     low = original.lower()
     if low.isascii():
-        present = [needle for needle in _ASCII_TRIGGERS if needle in low]
+        present = {needle for _, needle in _ascii_triggers().iter(low)}
         if not present:
             return []
         starts: Iterable[int] = sorted({m.start() for needle in present for m in re.finditer(re.escape(needle), low)})

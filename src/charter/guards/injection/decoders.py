@@ -15,7 +15,6 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from itertools import chain, islice
 from urllib.parse import unquote
 
 from charter.guards.normalize import HiddenPayload, decode_runs
@@ -164,9 +163,20 @@ _LONG_RUN = re.compile(r"\S{16,}")
 
 def more_payloads(text: str, limit: int = 8) -> list[HiddenPayload]:
     """Decode up to ``limit`` runs of ``text`` in the encodings above that turn out to be readable text."""
-    whole = (decode_runs(encoding, pattern, decode, text)
-             for encoding, pattern, decode, may_hold in _DECODERS if may_hold(text))
-    in_runs = (decode_runs(encoding, pattern, decode, text, run.start(), run.end())
-               for run in _LONG_RUN.finditer(text) for encoding, pattern, decode in _IN_LONG_RUNS)
-    return list(islice(chain.from_iterable(chain(whole, in_runs)), limit))
+    found: list[HiddenPayload] = []
+    for encoding, pattern, decode, may_hold in _DECODERS:
+        if may_hold(text):
+            for payload in decode_runs(encoding, pattern, decode, text):
+                found.append(payload)
+                if len(found) >= limit:
+                    return found
+    if len(text) < 16:  # no run of 16 non-space characters (_LONG_RUN)
+        return found
+    for run in _LONG_RUN.finditer(text):
+        for encoding, pattern, decode in _IN_LONG_RUNS:
+            for payload in decode_runs(encoding, pattern, decode, text, run.start(), run.end()):
+                found.append(payload)
+                if len(found) >= limit:
+                    return found
+    return found
 

@@ -29,6 +29,7 @@ belong to, checked on every benign text of the earlier splits and the training s
 
 from __future__ import annotations
 
+from charter.guards.injection.needles import present
 from charter.guards.injection.rules import RuleHit, find, signature
 
 __all__ = ["match_framing"]
@@ -128,16 +129,21 @@ _GATES: dict[str, tuple[str, ...]] = {
     "claimed_consent": ("agreed", "fine to", "ok to"),
 }
 _SIGNATURES = tuple(signature(name, kind, pattern, ()) for name, kind, pattern in _PATTERNS)
+_GATE_SETS = {name: frozenset(needles) for name, needles in _GATES.items()}
+#: The gates' needles (:mod:`.needles` looks for them all in one pass).
+GATE_GROUPS: tuple[tuple[str, ...], ...] = tuple(_GATES.values())
 
 
-def match_framing(view: str, limit: int = 4) -> list[RuleHit]:
-    """The framing signatures' first ``limit`` hits each in ``view`` (normalised, de-leeted)."""
+def match_framing(view: str, limit: int = 4, seen: frozenset[str] | None = None) -> list[RuleHit]:
+    """The framing signatures' first ``limit`` hits each in ``view`` (normalised, de-leeted);
+    ``seen``: the needles ``view`` holds (:func:`.needles.present`), where the caller has them already."""
     hits: list[RuleHit] = []
     gated: dict[str, bool] = {}
+    found = seen if seen is not None else present(view)
     for sig in _SIGNATURES:
         open_ = gated.get(sig.name)
         if open_ is None:
-            open_ = gated[sig.name] = any(needle in view for needle in _GATES[sig.name])
+            open_ = gated[sig.name] = not _GATE_SETS[sig.name].isdisjoint(found)
         if not open_:
             continue
         for n, match in enumerate(find(sig, view)):

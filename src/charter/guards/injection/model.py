@@ -259,7 +259,7 @@ class LinearModel:
     def _score(self, r: _Reading, hits: list[RuleHit], flags: dict[str, bool]) -> Scored:
         uni, bi = self._uni.get, self._bi.get
         words = r.words
-        contrib = [uni(tok, 0.0) + bi(prev + " " + tok, 0.0) for prev, tok in zip(["^", *words], words, strict=False)]
+        contrib = [uni(tok, 0.0) + bi(pair, 0.0) for tok, pair in zip(words, r.pairs(), strict=True)]
         contrib.append(0.0)  # the last slot collects hits past the final token
         for hit, at in zip(hits, r.hit_at, strict=True):
             contrib[at] += self._hit.get(hit.name, 0.0)
@@ -289,7 +289,7 @@ class _Reading:
     """A text's tokens as the models read them: their words, the token each signature hit falls on,
     and (once, when first asked) the sentences and windows to score."""
 
-    __slots__ = ("_breaks", "_segments", "hit_at", "text", "tokens", "words")
+    __slots__ = ("_breaks", "_pairs", "_segments", "hit_at", "text", "tokens", "words")
 
     def __init__(self, text: str, tokens: list[re.Match[str]], hits: list[RuleHit], breaks: re.Pattern[str]) -> None:
         self.text = text
@@ -302,6 +302,15 @@ class _Reading:
             self.hit_at = []
         self._breaks = breaks
         self._segments: list[tuple[int, int]] | None = None
+        self._pairs: list[str] | None = None
+
+    def pairs(self) -> list[str]:
+        """Each word with the one before it (``"^"`` before the first), as the bigram weights are
+        keyed: built once for both models (the companion reads the same words)."""
+        if self._pairs is None:
+            words = self.words
+            self._pairs = [prev + " " + tok for prev, tok in zip(["^", *words], words, strict=False)]
+        return self._pairs
 
     def segments(self) -> list[tuple[int, int]]:
         if self._segments is None:

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from charter.guards.injection.needles import present
+
 __all__ = ["blank", "own_words"]
 
 _VERB = (r"(?:ignore|disregard|forget|scratch|scrap|strike|cancel|discard|withdraw|retract|never ?mind|"
@@ -71,18 +73,20 @@ _NEW_ORDER = re.compile(r"(?:\s+(?:earlier|before|above|previously|yesterday|tod
                         r"repeat|reveal|disclose|respond|reply|answer only|act as|pretend|you are|you're|from now on|"
                         r"(?:tell|give|show|send) me your|list (?:your|every|all)|"
                         r"your (?:new|real|actual|only|next) (?:task|job|role|goal|instructions?|orders?))\b")
-_GATE = ("ignore", "disregard", "forget", "scratch", "scrap", "strike", "cancel", "discard", "withdraw",
-         "retract", "never mind", "nevermind", "take back", "overlook", "your instructions", "your directions",
-         "your steps", "your explanation")
+#: What any clause :func:`own_words` finds holds (:mod:`.needles` looks for them with the guard's other needles).
+GATE: tuple[str, ...] = ("ignore", "disregard", "forget", "scratch", "scrap", "strike", "cancel", "discard",
+                         "withdraw", "retract", "never mind", "nevermind", "take back", "overlook",
+                         "your instructions", "your directions", "your steps", "your explanation")
+_GATE_SET = frozenset(GATE)
 
 
-def own_words(view: str, total: bool = True) -> list[tuple[int, int]]:
+def own_words(view: str, total: bool = True, seen: frozenset[str] | None = None) -> list[tuple[int, int]]:
     """Spans of ``view`` (normalised, lower case) where the writer retracts their own earlier words or
     asks the reader's earlier answer back. Without ``total`` (a document), "everything / anything / all
     I said" is not one: a caller starts over that way, a document for people has no reason to, and an
     order smuggled into data opens that way ("Please disregard everything I said before. Actually, I
     want you to ...", StruQ's completion attack in the dev split)."""
-    if not any(g in view for g in _GATE):
+    if (seen if seen is not None else present(view)).isdisjoint(_GATE_SET):
         return []
     spans = [m.span() for m in _RECALL.finditer(view)]
     for m in _OWN.finditer(view):

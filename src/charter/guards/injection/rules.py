@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from charter.guards.injection import needles
 from charter.guards.regexparts import top_level_branches
 
 __all__ = ["SIGNATURES", "RuleHit", "Signature", "find", "match_rules", "signature"]
@@ -238,8 +239,8 @@ SIGNATURES: tuple[Signature, ...] = (
 )
 
 
-#: Every needle any signature needs, looked for once per text.
-_ALL_NEEDLES: tuple[str, ...] = tuple(sorted({n for sig in SIGNATURES for group in sig.needles for n in group}))
+#: Every needle any signature needs, looked for once per text (:func:`.needles.present`).
+ALL_NEEDLES: tuple[str, ...] = tuple(sorted({n for sig in SIGNATURES for group in sig.needles for n in group}))
 _NEEDLE_SETS: tuple[tuple[frozenset[str], ...], ...] = tuple(
     tuple(frozenset(group) for group in sig.needles) for sig in SIGNATURES)
 #: Signatures with no needles: their pattern always runs.
@@ -259,10 +260,11 @@ def _by_first_group() -> dict[str, tuple[int, ...]]:
 _BY_FIRST: dict[str, tuple[int, ...]] = _by_first_group()
 
 
-def match_rules(text: str, limit: int = 8) -> list[RuleHit]:
-    """Every signature's first ``limit`` hits in ``text`` (already normalised)."""
+def match_rules(text: str, limit: int = 8, seen: frozenset[str] | None = None) -> list[RuleHit]:
+    """Every signature's first ``limit`` hits in ``text`` (already normalised); ``seen``: the needles
+    ``text`` holds (:func:`.needles.present`), where the caller has them already."""
     hits: list[RuleHit] = []
-    present = {needle for needle in _ALL_NEEDLES if needle in text}
+    present = seen if seen is not None else needles.present(text)
     candidates = set(_ALWAYS)
     for needle in present:
         candidates.update(_BY_FIRST.get(needle, ()))

@@ -2,8 +2,9 @@
 
 Structured identifiers and addresses are resolved first (highest score, then longest span); then
 the names of public bodies, programmes, public places and forms are reserved (they are not personal
-data: public.py); names and quasi-identifiers fill the gaps left. No model, no downloads, no shared
-state: one engine serves every thread.
+data: public.py); names and quasi-identifiers fill the gaps left (a text in which no name or
+quasi-identifier was found is not searched for public names: they would hold back nothing). No
+model, no downloads, no shared state: one engine serves every thread.
 
 A recogniser runs only when the caller asks for a type it reports (``pii_leak`` leaves out dates,
 ages, titles and groups, so their recognisers do not run for it): the same findings, since what a
@@ -173,8 +174,11 @@ class PiiEngine:
             weak.extend(names(text))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)
-        _resolve((Hit("", a, b, 1.0) for a, b in public_spans(text, policy.public_bodies)), taken)
-        _resolve(keep(weak), taken)
+        if kept := keep(weak):
+            # the names of public bodies only hold back weak hits (names, quasi-identifiers): a text
+            # with none of those, nearly every one, is not searched for them (the same findings)
+            _resolve((Hit("", a, b, 1.0) for a, b in public_spans(text, policy.public_bodies)), taken)
+            _resolve(kept, taken)
         if numeric and plan.ages_after_names:
             _resolve(keep(_ages_after_names(text, taken)), taken)
         found = [h for h in taken if h.type]
