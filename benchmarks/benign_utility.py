@@ -86,7 +86,12 @@ them with lists, bodies' hotlines, offices' addresses and bank details bodies pu
 (benchmarks/data/benign_utility_test17.jsonl, sha256 c7f0f412733b; 169 questions and 31 personal-data items
 from about 70 countries, two thirds in English, answers formatted as numbered steps and "Contact:" blocks) were
 written blind by two helpers, frozen on 6 Dec 2026 19:41 UTC, before engine 3.0 (made from test15's failures)
-was scored anywhere: test16 judges engine 3.0; test17 is kept for the round after it.
+was scored anywhere: test16 judges engine 3.0, test17 engine 3.1.
+**test18** (benchmarks/data/benign_utility_test18.jsonl, sha256 8679a0409aad; 172 questions and 32 personal-data
+items from over 80 countries, 60 % in some 40 other languages, weighted to Africa, the Middle East and Asia;
+answers quoting guidance, giving several channels, naming office holders, programmes and places named after
+people) was written blind, frozen on 6 Dec 2026 20:05 UTC, before engine 3.2 (made from test17's failures) was
+scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -127,7 +132,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15", "test16", "test17")}
+                        "test15", "test16", "test17", "test18")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
