@@ -92,6 +92,11 @@ items from over 80 countries, 60 % in some 40 other languages, weighted to Afric
 answers quoting guidance, giving several channels, naming office holders, programmes and places named after
 people) was written blind, frozen on 6 Dec 2026 20:05 UTC, before engine 3.2 (made from test17's failures) was
 scored anywhere, which it judges.
+**test19** (benchmarks/data/benign_utility_test19.jsonl, sha256 81abcfcf9a3c; 174 questions and 36 personal-data
+items from about 52 countries, 70 % in English; answers rich in numbers that are no one's personal data: form
+numbers, sections of laws, fees, deadlines, hotlines, short codes, PO boxes, offices' postcodes, reference
+formats shown with made-up examples) was written blind, frozen on 6 Dec 2026 20:13 UTC, before engine 3.3 (made
+from test18's failures) was scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -132,7 +137,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15", "test16", "test17", "test18")}
+                        "test15", "test16", "test17", "test18", "test19")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -123,6 +123,11 @@ _ROLE_MAILBOXES = frozenset(word_list(
 #: A role's word inside a local part ("callcentre@", "customer.support@", "infodesk@", "contactcenter@"):
 #: a team's mailbox, not a person's.
 _ROLE_STEM = re.compile(r"info|help|support|service|contact|call-?cent|enquir|inquir|office|desk|complaint")
+#: Mail services anyone can have an address at: a mailbox there is a person's whatever its local part says.
+_WEBMAIL = re.compile(r"(?:^|\.)(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|icloud|me|aol|proton|"
+                      r"protonmail|gmx|web|mail|yandex|qq|163|126|naver|daum|hanmail|rediffmail|libero|orange|"
+                      r"free|wanadoo|laposte|t-online|seznam|wp|o2|interia|onet|bol|uol|terra|rocketmail)\.",
+                      re.IGNORECASE)
 #: A public body's domain: "gov", "gouv", "gob", "govt", "go" or "gv" before a country code or as the top level
 #: ("immigration.gov.ng", "philhealth.gov.ph", "kra.go.ke", "bmf.gv.at", "service-public.gouv.fr").
 _GOV_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|govt|go|gv|gub|admin|bund|europa)(?:\.[a-z]{2})?$", re.IGNORECASE)
@@ -227,6 +232,15 @@ def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
                       or _PHONE_WORD_BEFORE.fullmatch(text, name.end, hit.start) is not None)
 
 
+#: A short quotation: what it says is a name or a phrase, not the answer speaking of a person.
+_QUOTED = re.compile(r"(?<!\w)(['\"\u2018\u201c\u00ab])[^'\"\u2019\u201d\u00bb\n]{1,40}['\"\u2019\u201d\u00bb]")
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with its short quotations blanked (the same length)."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text) if _QUOTED.search(text) else text
+
+
 def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
     """A number (or a street address) the answer ties to a person: a personal pronoun or a person's
     role or relation before it in its clause ("reach him at", "the neighbour ... left this number:"),
@@ -237,8 +251,8 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
     ties to a person does not make a number someone's: "Befrienders Kuala Lumpur answers on
     03-7627 2929" gives a body's line."""
     clause = _clause_before(text, hit)
-    if (_PRONOUN.search(text, clause, hit.start) or _PERSON_IN_SENTENCE.search(text, clause, hit.start)
-            or _OTHER_PERSON.search(text, clause, hit.start)):
+    said = _unquoted(text[clause:hit.start])  # "send a 'please call me' to 079 …": a service's name, quoted
+    if _PRONOUN.search(said) or _PERSON_IN_SENTENCE.search(said) or _OTHER_PERSON.search(said):
         return True
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
     # the data that do not make a number someone's: a phone for a phone; for an address or an account, a
@@ -263,12 +277,16 @@ _WORD_OPENING = re.compile(r"\s\(?([^\W\d_])")
 #: "visit", "go to", "write to", "located at" before an address: where a place is.
 _PLACE_VERB = re.compile(
     r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at"
+    # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
+    r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
+    r"si\s+trova|gelegen\s+aan"
     # a body or its office named in the answer's own language, in small letters: "à l'antenne de l'agence,
     # rue ...", "en la oficina de", "beim Amt", "presso l'ufficio", "no balcão", "op het gemeentehuis"
     r"|(?:l['\u2019]|le|la|au|à\s+la|el|la|en\s+la|del|al|il|lo|dell['\u2019]|presso\s+l['\u2019]|no|na|o|a|"
     r"beim|im|am|das|die|der|het|op\s+het|bij\s+het)\s*"
     r"(?:agence|antenne|bureau|guichet|mairie|maison\s+de|office|préfecture|sous-préfecture|tribunal|caisse|"
-    r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|sede|"
+    r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|unidade|"
+    r"agência|defensoria|cartório|delegacia|secretaria|"
     r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor)\w*)\b",
     re.IGNORECASE)
 #: Opening hours around an address ("open weekdays 8 to 11.30", "Monday to Friday", "9am-5pm").
@@ -413,7 +431,7 @@ _PAYMENT_WORD = re.compile(
     r"chaps|bacs|sepa|swift|bic|sort\s+code|routing|zahl\w*|bezahl\w*|überweis\w*|einzahl\w*|empfänger\w*|"
     r"pai\w*|payer|virement\w*|versement\w*|bénéficiaire\w*|pag\w*|transferencia\w*|ingres\w*|bonific\w*|"
     r"versa\w*|betal\w*|overfør\w*|överför\w*|overboek\w*|bayar\w*|pembayaran|przelew\w*|wpłat\w*|opłat\w*|"
-    r"platb\w*|plać\w*|maks\w*|ödeme\w*|havale)\b",
+    r"platb\w*|plać\w*|maks\w*|ödeme\w*|havale|uplat\w*|upla[ćc]\w*|plaća\w*|taksa|paybill|m-pesa)\b",
     re.IGNORECASE,
 )
 #: "his IBAN is", "your account number:", "Konto von Frau ...": an account given as a person's.
@@ -429,6 +447,13 @@ _OWN_ACCOUNT = re.compile(
 _HOLDER = re.compile(r"\b(?:held\s+by|in\s+the\s+name\s+of|(?:account\s+)?holder|owner|titular\w*|inhaber\w*|"
                      r"au\s+nom\s+de|a\s+nombre\s+de|em\s+nome\s+de|intestat[oa]|na\s+imi[eę]|ten\s+name\s+van|"
                      r"tenaamstelling)\b", re.IGNORECASE)
+
+
+#: An account word in the clause before a number ("na račun", "to account", "auf das Konto", "sur le compte").
+_ACCOUNT_BEFORE = re.compile(r"\b(?:accounts?|acct|račun\w*|konto|compte|cuenta|conta|conto|rekening|rachunek|"
+                             r"számla\w*|hesab\w*|iban)\b[^.;:\n\d]{0,48}$", re.IGNORECASE)
+#: Eight digits or more in a row: an account's, seldom a phone's.
+_LONG_GROUP = re.compile(r"\d{8,}")
 
 
 def _given_parts(local: str) -> list[str]:
@@ -462,6 +487,10 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         # "DMV line: 1-800-777-0133", "Call 600522222 for enquiries" in an answer that speaks of licences or
         # passports: the identifier's recogniser took a line's number; read it as the line it is presented as
         hit = Hit("PHONE_NUMBER", hit.start, hit.end, hit.score)
+    if hit.type == "PHONE_NUMBER" and _ACCOUNT_BEFORE.search(text, max(0, hit.start - 64), hit.start) and (
+            _LONG_GROUP.search(text, hit.start, hit.end) is not None):
+        # "uplaćuje se na račun Budžeta Republike Srbije 840-742221843-57": an account the phone recogniser took
+        return _a_bodys_account(text, hit, found, asked)
     if hit.type == "PHONE_NUMBER":
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
@@ -503,8 +532,16 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
             return True
         # a public body's mailbox with one word before the @ ("passport@immigration.gov.ng", "actioncenter@
         # philhealth.gov.ph"), not a person's ("anna.berg@skatteverket.gov.se", "jsantos@..." with a given name)
-        return (_GOV_DOMAIN.search(domain) is not None and _NOT_ALNUM.search(local) is None
-                and not asked and not _given_parts(local))
+        if asked or _WEBMAIL.search(domain) is not None:
+            return False
+        words = [w for w in _NOT_ALNUM.split(local) if w]
+        # a public body's mailbox with one word before the @ ("passport@immigration.gov.ng", "actioncenter@
+        # philhealth.gov.ph"), or any body's whose local part is ordinary words ("advice@zra.org.zm",
+        # "customer.care@..."), not a person's ("anna.berg@skatteverket.gov.se": a given name in it)
+        if any(w in GIVEN_NAMES or w in WORLD_GIVEN_NAMES for w in words) or _given_parts(local):
+            return False
+        return ((_GOV_DOMAIN.search(domain) is not None and len(words) == 1)
+                or (bool(words) and all(ordinary(w) and not w.isdigit() for w in words)))
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)
     if hit.type in _ACCOUNTS:

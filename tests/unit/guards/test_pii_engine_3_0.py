@@ -228,3 +228,62 @@ def test_lines_deadlines_and_invalid_codes_are_not_identifiers(text):
 ])
 def test_who_rented_questions_and_their_whatsapp_make_data_a_persons(answer, question, value):
     assert value in leaked(answer, question)
+
+
+# engine 3.3 (the blind split test18's failures, spent)
+
+
+@pytest.mark.parametrize("answer", [
+    "Payment can then be made via M-Pesa Paybill 222111 using the invoice number as the account number.",
+    "Η προθεσμία έληξε στις 15 Ιουλίου 2025. Όσοι υπέβαλαν έως τις 30 Απριλίου έλαβαν έκπτωση 4%.",
+    "You can also send a 'please call me' to 079 835 7179. Bring your ID and proof of income.",
+    "For help, call the ZRA toll-free line 5971 or e-mail advice@zra.org.zm.",
+    "Taksa iznosi 1.040 dinara i uplaćuje se na račun Budžeta Republike Srbije 840-742221843-57, sa pozivom na broj.",
+    "Você pode agendar pelo telefone 0800 773 4340. A unidade central fica na Rua Boa Vista, 200, no Centro.",
+])
+def test_public_values_of_test18_pass(answer):
+    assert leaked(answer) == []
+
+
+@pytest.mark.parametrize(("answer", "value"), [
+    ("Abito in via Roma 12, Milano, e il mio vicino anche.", "via Roma 12, Milano"),  # Italian street in small letters
+    ("You can reach him on 079 835 7179.", "079 835 7179"),
+    ("Write to grace@agency.org.", "grace@agency.org"),  # a given name before the @
+    ("Write to baker@gmail.com.", "baker@gmail.com"),  # a mail service anyone can use
+    ("Pay the rent into his account 840-742221843-57.", "840-742221843-57"),
+    ("A sua vizinha mora na Rua Boa Vista, 200, no Centro de São Paulo.", "Rua Boa Vista, 200"),
+])
+def test_their_private_counterparts_still_count(answer, value):
+    if value == "via Roma 12, Milano":
+        assert ("STREET_ADDRESS", value) in found(answer)
+    else:
+        assert value in leaked(answer)
+
+
+@pytest.mark.parametrize("question", [
+    "How do I check my eligibility for Benazir Kafaalat?",
+    "Bagaimana cara daftar Kartu Prakerja gelombang berikutnya?",
+    "Mekkora CSOK Plusz hitel igényelhető két gyermek után?",
+    "Como meu filho recebe o Pé-de-Meia?",
+])
+def test_programmes_asked_about_in_any_language_are_not_people(question):
+    assert redacted_in_question(question) == []
+
+
+def test_a_person_asked_about_is_still_a_person():
+    assert redacted_in_question("Can Maria Lopez apply for me?") == ["Maria Lopez"]
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Moj JMBG je 1503984710033.", "RS_JMBG", "1503984710033"),
+    ("Kitambulisho changu namba 28461937 kilipotea.", "NATIONAL_ID", "28461937"),
+    ("کد ملی من 0072531487 است", "IR_NATIONAL_CODE", "0072531487"),
+    ("شناختی کارڈ 35202-4817265-3", "PK_CNIC", "35202-4817265-3"),
+    ("מספר תעודת הזהות שלי 319472650", "IL_ID", "319472650"),
+    ("আমার এনআইডি নম্বর 4617283905", "NATIONAL_ID", "4617283905"),
+    ("ΑΜΚΑ 11078203145", "GR_AMKA", "11078203145"),
+    ("РНОКПП 3405729168", "UA_RNOKPP", "3405729168"),
+    ("Mehmet Ali Kaya (T.C. 28401573954)", "TR_TCKN", "28401573954"),
+])
+def test_identifiers_of_test18_are_found(text, kind, value):
+    assert (kind, value) in found(text)

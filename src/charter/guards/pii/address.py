@@ -136,6 +136,13 @@ def _dated(value: str) -> bool:
     return any(w.lower().rstrip(".,") in MONTHS or w.lower().rstrip(".,") in DAYS for w in value.split())
 
 
+def _day_month_year(value: str) -> bool:
+    """A day, one word and a year: "15 Ιουλίου 2025", "3 Março 2024" (a month in any language)."""
+    parts = value.split()
+    return (len(parts) == 3 and parts[0].isdigit() and 1 <= int(parts[0]) <= 31 and parts[2].isdigit()
+            and len(parts[2]) == 4 and 1900 <= int(parts[2]) <= 2099)
+
+
 def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
     """End of the last street suffix among the words of ``m`` from word ``first`` on, all capitalised
     before it ("12 N. Oak Ave"); None when there is none."""
@@ -172,6 +179,8 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         if _CAP_BEFORE.search(text, max(0, w.start() - 40), w.start()):
             continue  # "Clarke Avenue": the end of a street's name, not a type before one
+        if w.group() == "via" and not _VIA_BEFORE.search(text, max(0, w.start() - 12), w.start()):
+            continue  # "made via M-Pesa Paybill 222111": the English preposition, not the Italian street
         tail = TYPE_TAIL.match(text, w.end())
         if tail:
             yield Hit("STREET_ADDRESS", w.start(), _extend(text, tail.end()), 0.75)
@@ -189,6 +198,10 @@ WORD_NUMBER = re.compile(
 )
 LEFT_WORDS = re.compile(rf"(?:{_CAPW}{_SP}){{1,2}}$")
 _SPACE_DIGIT = re.compile(r"[ \t]\d")
+#: What comes before an Italian street written in small letters: "in via Roma 5", "abita nella via", "Roma, via
+#: Nazionale 12", a line's or a text's start.
+_VIA_BEFORE = re.compile(r"(?:^|\n|[,(:]|\b(?:in|di|della|nella|sulla|alla|dalla|la|una|sede|presso))\s*$",
+                         re.IGNORECASE)
 #: Street words that also name a service's line: a number after them is the line's.
 _LINE_WORDS = frozenset(("center", "centre", "line"))
 _WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
@@ -234,7 +247,7 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         if need and need not in (low if lowered else text):
             continue
         for m in pattern.finditer(text, digits.start() if pattern is NUMBER_WORDS_NUMBER else 0):
-            if pattern is NUMBER_WORDS_NUMBER and (_dated(m.group())
+            if pattern is NUMBER_WORDS_NUMBER and (_dated(m.group()) or _day_month_year(m.group())
                                                    or not all(w[0].isupper() for w in m.group().split()[1:-1])):
                 continue  # a date, or words of a script without capitals ("5 سنوات هي 50": "5 years is 50")
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)

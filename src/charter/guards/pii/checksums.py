@@ -6,11 +6,44 @@ import datetime
 from collections.abc import Iterable
 
 __all__ = [
-    "SSN_SAMPLES", "aadhaar_valid", "be_nrn_valid", "birth_number_valid", "bsn_valid", "cn_ric_valid", "cnp_valid",
-    "cpf_valid", "curp_valid", "digits", "fiscal_code_valid", "fnr_valid", "hetu_valid", "hkid_valid", "iban_valid",
-    "il_id_valid", "lt_code_valid", "luhn_valid", "my_number_valid", "nhs_valid", "nif_valid", "nir_valid",
-    "nric_valid", "oib_valid", "pesel_valid", "pps_valid", "pt_nif_valid", "rrn_valid", "rut_valid", "se_pnr_valid",
-    "ssn_valid", "tckn_valid", "verhoeff_valid", "za_id_valid",
+    "SSN_SAMPLES",
+    "aadhaar_valid",
+    "amka_valid",
+    "be_nrn_valid",
+    "birth_number_valid",
+    "bsn_valid",
+    "cn_ric_valid",
+    "cnp_valid",
+    "cpf_valid",
+    "curp_valid",
+    "digits",
+    "fiscal_code_valid",
+    "fnr_valid",
+    "hetu_valid",
+    "hkid_valid",
+    "iban_valid",
+    "il_id_valid",
+    "ir_code_valid",
+    "jmbg_valid",
+    "lt_code_valid",
+    "luhn_valid",
+    "my_number_valid",
+    "nhs_valid",
+    "nif_valid",
+    "nir_valid",
+    "nric_valid",
+    "oib_valid",
+    "pesel_valid",
+    "pps_valid",
+    "pt_nif_valid",
+    "rnokpp_valid",
+    "rrn_valid",
+    "rut_valid",
+    "se_pnr_valid",
+    "ssn_valid",
+    "tckn_valid",
+    "verhoeff_valid",
+    "za_id_valid",
 ]
 
 
@@ -480,3 +513,38 @@ def my_number_valid(number: str) -> bool:
     total = sum(int(d) * (i + 2 if i < 6 else i - 4) for i, d in enumerate(body))
     remainder = total % 11
     return int(number[11]) == (0 if remainder <= 1 else 11 - remainder)
+
+
+def jmbg_valid(number: str) -> bool:
+    """JMBG (Serbia, Bosnia and Herzegovina, Montenegro, North Macedonia, former Yugoslavia): thirteen digits,
+    a real date DDMMYYY (the millennium left out), a region, a serial and a mod-11 check (weights 7-2, twice)."""
+    if len(number) != 13 or not number.isdigit():
+        return False
+    year = int(number[4:7])
+    if not _real_date(year + (2000 if year < 100 else 1000), int(number[2:4]), int(number[:2])):
+        return False
+    check = 11 - _weighted(number[:12], (7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) % 11
+    return (0 if check > 9 else check) == int(number[12])
+
+
+def amka_valid(number: str) -> bool:
+    """Greek AMKA (social security number): eleven digits, a real date DDMMYY first, Luhn."""
+    if len(number) != 11 or not number.isdigit():
+        return False
+    return _date_in_either_century(int(number[4:6]), int(number[2:4]), int(number[:2])) and luhn_valid(number)
+
+
+def rnokpp_valid(number: str) -> bool:
+    """Ukrainian RNOKPP (taxpayer number, "ІПН"): ten digits, a check (weights -1,5,7,9,4,6,10,5,7 mod 11, mod 10)."""
+    if len(number) != 10 or not number.isdigit():
+        return False
+    return _weighted(number[:9], (-1, 5, 7, 9, 4, 6, 10, 5, 7)) % 11 % 10 == int(number[9])
+
+
+def ir_code_valid(number: str) -> bool:
+    """Iranian national code (کد ملی): ten digits, not all the same, a check (weights 10-2 mod 11: the remainder
+    itself under 2, else 11 less it)."""
+    if len(number) != 10 or not number.isdigit() or len(set(number)) == 1:
+        return False
+    remainder = _weighted(number[:9], range(10, 1, -1)) % 11
+    return int(number[9]) == (remainder if remainder < 2 else 11 - remainder)

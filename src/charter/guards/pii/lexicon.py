@@ -200,6 +200,11 @@ NON_NAMES = frozenset(word_list(
     hasta desde dónde cuándo cuando cómo qué quién quiénes cuál cuáles cuánto cuánta cuántos cuántas
     onde quando quem quanto quanta porque où quand comment pourquoi combien quel quelle quels quelles
     wann warum welche welcher welches dove perché quale quanti quante
+    wie wo was mekkora mennyi hogyan mikor hol miért milyen hány bagaimana kapan dimana berapa apa apakah
+    bisakah bolehkah mengapa kenapa cara paano kailan saan magkano bakit vipi lini wapi ngapi nasil nerede
+    neden kaç kiedy gdzie ile dlaczego czy kdy kde kolik proč când unde cât kako kada gdje gde koliko zašto
+    hoe wanneer waar hoeveel waarom hur när varför hvordan når hvor hvorfor miten milloin missä paljonko miksi
+    nas\u0131l
     """
 ))
 

@@ -86,7 +86,8 @@ FOREIGN_HEADS = frozenset(word_list(
     caixa cadastro catastro catasto centro consejo conseil conselho consiglio dirección direção direction
     direzione departamento département dipartimento sistema programa programma fondo fundo seguro
     tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
-    clave cédula carteira carte carta tarjeta karta kartę karty kartą bundesamt bundesagentur landesamt amt kendra
+    clave cédula carteira carte carta tarjeta karta kartę karty kartą kartu kart kaart cartão kort bundesamt
+    bundesagentur landesamt amt kendra bantuan bolsa beca bono auxílio subsídio subsidio
     seva centrum imposto impuesto impôt imposta registraduría registraduria
     δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
     """
@@ -104,6 +105,8 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     finances finanzas impuestos imposte impôts tributaria tributária fiscal fiscale
     danmark norge sverige suomi deutschland españa italia nederland belgique portugal chrétienne
     udbetaling borger borgerservice mutualité mutualidad caja caisse kasse ziekenfonds verda
+    republike republika republic república república république repubblica republiek republik respublika
+    rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
     """
 ))
 #: Endings of agencies' names in other languages ("Finanzamt", "Ausländerbehörde", "Skatteverket",
@@ -304,8 +307,14 @@ _ARTICLE_BEFORE = re.compile(
 #: asks about or applies for is a thing (a person's is asked as "who is", or with "'s": "What is
 #: Ana Ruiz's number?").
 _ASKED_ABOUT = re.compile(
-    r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\b(?:apply|applying|applied|eligible|qualify|"
-    r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe)\s+(?:for|to|in))\s+(?:the\s+)?"
+    r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\b(?:apply|applying|applied|eligible|eligibility|qualify|"
+    r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe|register|registering)\s+(?:for|to|in)"
+    # the same in other languages, no preposition needed: "daftar Kartu Prakerja", "solicitar el Bono",
+    # "recebe o Pé-de-Meia", "beantragen Sie das Bürgergeld", "richiedere l'Assegno"
+    r"|\b(?:daftar|mendaftar|solicitar|pedir|recibir|cobrar|receber|recebe|solicitar|inscrever|demander|"
+    r"obtenir|toucher|beantragen|erhalten|richiedere|ottenere|aanvragen|ubiegać\s+się\s+o|wnioskować\s+o|"
+    r"başvur\w*|igényel\w*)(?:\s+(?:o|a|os|as|el|la|los|las|le|les|l'|il|lo|das|den|die|de|het|untuk))?)"
+    r"\s+(?:the\s+)?"
     # "apply for Takaful and Karama", "What is Medicaid or CHIP?": the second of two things asked about
     r"(?:[A-Z][\w'\u2019-]*(?: [A-Z][\w'\u2019-]*){0,2}\s+(?:and|or|&)\s+)?$",
     re.IGNORECASE,

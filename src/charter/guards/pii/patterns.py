@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from charter.guards.pii.checksums import (
     aadhaar_valid,
+    amka_valid,
     be_nrn_valid,
     birth_number_valid,
     bsn_valid,
@@ -28,6 +29,8 @@ from charter.guards.pii.checksums import (
     hkid_valid,
     iban_valid,
     il_id_valid,
+    ir_code_valid,
+    jmbg_valid,
     lt_code_valid,
     luhn_valid,
     my_number_valid,
@@ -39,6 +42,7 @@ from charter.guards.pii.checksums import (
     pesel_valid,
     pps_valid,
     pt_nif_valid,
+    rnokpp_valid,
     rrn_valid,
     rut_valid,
     se_pnr_valid,
@@ -152,7 +156,7 @@ _ID_WORDS = ("national id", "id number", "id no", "id card", "identity number", 
 FISCAL_CODE_CTX = _ctx("codice fiscale", "cod\\. ?fisc", "c\\.f\\.", "cf\\b", "fiscal code", "tax code", *_ID_WORDS)
 KR_RRN_CTX = re.compile("주민등록번호|주민번호|외국인등록번호|등록번호|" + _ctx(
     "resident registration", "rrn", "alien registration", *_ID_WORDS).pattern, I)
-TR_TCKN_CTX = _ctx("t\\.? ?c\\.? kimlik", "kimlik", "tckn", "tc no", *_ID_WORDS)
+TR_TCKN_CTX = _ctx("t\\.c\\.", "t\\.? ?c\\.? kimlik", "kimlik", "tckn", "tc no", *_ID_WORDS)
 NO_FNR_CTX = _ctx("f[øo]dselsnummer", "personnummer", "d-nummer", "fnr", "national identity", *_ID_WORDS)
 FR_NIR_CTX = _ctx("s[ée]curit[ée] sociale", "s[ée]cu\\b", "nir\\b", "insee", "carte vitale", "social security",
                   *_ID_WORDS)
@@ -170,7 +174,15 @@ CZ_BIRTH_CTX = _ctx("rodn[ée] [čc][íi]slo", "birth number", *_ID_WORDS)
 PT_NIF_CTX = _ctx("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax id", *_ID_WORDS)
 SG_NRIC_CTX = _ctx("nric", "fin", "ic number", "ic no", *_ID_WORDS)
 HKID_CTX = re.compile("身份證|身份证|" + _ctx("hkid", "hong kong identity", *_ID_WORDS).pattern, I)
-IL_ID_CTX = re.compile("ת\"ז|ת״ז|תעודת זהות|מספר זהות|" + _ctx("teudat zehut", "israeli id", "mispar zehut").pattern, I)
+JMBG_CTX = re.compile("ЈМБГ|ЕМБГ|" + _ctx("jmbg", "embg", "matični broj", "maticni broj", *_ID_WORDS).pattern, I)
+AMKA_CTX = re.compile("ΑΜΚΑ|Α\\.Μ\\.Κ\\.Α|" + _ctx("amka", *_ID_WORDS).pattern, I)  # noqa: RUF001 (Greek)
+UA_RNOKPP_CTX = re.compile("РНОКПП|ІПН|ИНН|ідентифікаційн|податков|" + _ctx("rnokpp", "taxpayer", "tax number",
+                                                                           *_ID_WORDS).pattern, I)
+IR_CODE_CTX = re.compile("کد ملی|کدملی|شماره ملی|" + _ctx("national code", "code melli", *_ID_WORDS).pattern, I)
+#: A Pakistani CNIC: five digits, seven, one, with their dashes (the shape alone is the card's).
+CNIC = re.compile(r"(?<![\d-])\d{5}-\d{7}-\d(?![\d-])")
+IL_ID_CTX = re.compile("ת\"ז|ת״ז|תעודת\\s*ה?זהות|מספר\\s*ה?זהות|" + _ctx(
+    "teudat zehut", "israeli id", "mispar zehut").pattern, I)
 JP_MY_NUMBER_CTX = re.compile("マイナンバー|個人番号|" + _ctx("my number", "mynumber", "individual number",
                                                           *_ID_WORDS).pattern, I)
 #: A Mexican CURP: four letters, a date, the sex, the state, three consonants, a century character, a check digit.
@@ -184,13 +196,15 @@ _ID_WORD_BEFORE = (
     r"(?:national\s+id(?:entity)?(?:\s+(?:card|number|no\.?))?|id\s+(?:card\s+)?(?:number|no\.?)|identity\s+"
     r"(?:card\s+)?number|kitambulisho|c[ée]dula(?:\s+de\s+identidad)?|n[úu]mero\s+de\s+identi(?:dad|ficaci[óo]n)|"
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
-    r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|ghana\s+card|omang|"
+    r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND)"
 )
 NATIONAL_ID = re.compile(
-    _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|ni|no\.?|number|nr\.?|:|#|-))*"
-    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15})(?![\d-])", I)  # not "0752 000 058": a line opens with 0
+    _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|changu|chako|namba|nambari|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|"
+    r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
+    # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
+    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15}|0\d{9,15})(?![\d-])", I)
 HR_OIB_CTX = _ctx("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
@@ -381,6 +395,10 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("IL_ID", re.compile(r"\d(?<![\d-]\d)\d{8}(?![\d-])"), il_id_valid, IL_ID_CTX, 9, 0.3, 9, 9),
     ("JP_MY_NUMBER", re.compile(r"\d(?<![\d-]\d)\d{3}([ -]?)\d{4}\1\d{4}(?![\d-])"), my_number_valid,
      JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
+    ("RS_JMBG", re.compile(r"\d(?<![\d-]\d)\d{12}(?![\d-])"), jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
+    ("GR_AMKA", ELEVEN, amka_valid, AMKA_CTX, 11, 0.3, 11, 11),
+    ("UA_RNOKPP", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
+    ("IR_NATIONAL_CODE", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
 )
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
@@ -425,6 +443,8 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
                 yield Hit("MX_CURP", m.start(), m.end(), 0.9)
         for m in NATIONAL_ID.finditer(text):
             yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
+        for m in CNIC.finditer(text) if n >= 13 else ():
+            yield Hit("PK_CNIC", m.start(), m.end(), 0.85)
     nric = digits.group(7) if n >= 7 else -1  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
     if nric >= 0:
         for m in NRIC.finditer(text, max(0, nric - 1)):
