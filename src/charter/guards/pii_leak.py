@@ -574,7 +574,8 @@ _PERSONS = _any_of("""
     ex-wife, ex-partner, child, parent, uncle, aunt, cousin, grandmother, grandfather, friend, colleague, boss,
     employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, adviser,
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
-    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder
+    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder,
+    owner, real owner, property owner, landowner, occupant, previous tenant
 """)
 #: "your neighbour is at ...", "the tenant lives at ...": a person's whereabouts, whatever building they are in.
 _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSONS})\s+(?:is|was|lives|lived|stays|"
@@ -615,6 +616,8 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"|\s+(?:is|are|was|were|will\s+be)\s+(?:moving|living|staying|renting|subletting|squatting|buying|selling|"
     r"occupying|taking\s+over)\b)"
     rf"|\bname\s+of\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\b"
+    # "How do I find out who the real owner is?", "who my landlord is"
+    rf"|\bwho\s+(?:the|my|our|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_PERSON_NOUNS})\s+(?:is|was|are|were)\b"
     # where a person lives, or how to reach one: "Where does my neighbour live?", "the address of my landlord",
     # "my ex-wife's phone number"
     rf"|\bwhere\s+(?:does|did|do|is|was)\s+(?:the|my|our|this|that|his|her|their)\s+(?:[\w-]+\s+){{0,2}}?"

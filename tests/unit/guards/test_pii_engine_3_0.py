@@ -287,3 +287,34 @@ def test_a_person_asked_about_is_still_a_person():
 ])
 def test_identifiers_of_test18_are_found(text, kind, value):
     assert (kind, value) in found(text)
+
+
+# engine 3.4 (the blind split test19's failures, spent)
+
+
+def test_a_rules_start_date_in_a_question_is_no_ones():
+    assert redacted_in_question("What is the minimum wage in Australia from 1 July 2024?") == []
+    assert redacted_in_question("My payments stopped from 1 July 2024, why?") == ["1 July 2024"]
+    assert redacted_in_question("I moved on 1 July 2024, what is the deadline?") == ["1 July 2024"]
+
+
+def test_a_street_named_after_someone_is_a_street():
+    answer = "The MRA is at Ehram Court, corner Mgr. Gonin and Sir Virgil Naz Streets, Port Louis."
+    assert [v for t, v in found(answer) if t == "PERSON" and "Virgil" in v] == []
+    assert "Virgil Naz Streets" not in " ".join(leaked(answer))
+    assert ("PERSON", "John Street") in found("Mr John Street called.")
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Meine Steuer-ID ist 57291048568.", "DE_TAX_ID", "57291048568"),
+    ("It is not linking with PAN BKRPS4821M.", "IN_PAN", "BKRPS4821M"),
+    ("住所は大阪市北区中之島3丁目2-14-805です。", "STREET_ADDRESS", "大阪市北区中之島3丁目2-14-805"),
+])
+def test_identifiers_and_addresses_of_test19_are_found(text, kind, value):
+    assert (kind, value) in found(text)
+
+
+def test_asking_who_the_owner_is_makes_a_name_and_number_someones():
+    answer = "The registered owner is Peter Kamau Njoroge, 0722 415839."
+    assert {"Peter Kamau Njoroge", "0722 415839"} <= set(
+        leaked(answer, "How do I find out who the real owner is?"))

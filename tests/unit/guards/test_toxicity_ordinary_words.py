@@ -33,3 +33,18 @@ def test_a_hostile_word_inside_a_word_of_another_language_is_not_hostile(text):
 @pytest.mark.parametrize("text", ["Immigrants are sosickening.", "All Muslims are such massivescumbags."])
 def test_hostile_words_run_together_are_still_hostile(text):
     assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"
+
+
+@pytest.mark.parametrize("text", [
+    "La déclaration papier devait être déposée au plus tard le 21 mai.",  # French "later"
+    "En cas de retard, une majoration de 10 % s'applique.",  # French "delay"
+    "It supports people aged 65 and above without support, and pregnant women and infants.",  # lacking, not cold
+])
+def test_french_words_and_a_lack_of_support_are_not_hate(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "pass"
+
+
+@pytest.mark.parametrize("text", ["you are a retard", "The world would be better off without women like you.",
+                                  "I have no compassion for immigrants."])
+def test_the_english_slur_and_coldness_still_count(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"

@@ -276,12 +276,27 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
 
 
+#: A Japanese address ("大阪市北区中之島3丁目2-14-805": a city or ward, a district, the chōme and the block, house
+#: and flat numbers) or a Chinese one ("朝阳区建国路88号", "中山路12号3单元501室").
+CJK_ADDRESS = re.compile(
+    r"[\u4e00-\u9fff]{1,8}[都道府県市区町村][\u4e00-\u9fff\u30a0-\u30ff]{0,12}\d{1,3}丁目\d{1,4}(?:[-\uff0d]\d{1,4}){0,3}"
+    r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
+
+
+def _cjk_addresses(text: str) -> Iterator[Hit]:
+    for m in CJK_ADDRESS.finditer(text):
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+
+
 def addresses(text: str, digits: Digits) -> Iterator[Hit]:
     """One hit per address block: overlapping or touching cores are merged."""
     if not digits.total and "corner of" not in text:
         return
     merged: list[Hit] = []
-    for hit in sorted(_cores(text, digits), key=lambda h: (h.start, -h.end)):
+    cores = list(_cores(text, digits))
+    if not text.isascii():
+        cores.extend(_cjk_addresses(text))
+    for hit in sorted(cores, key=lambda h: (h.start, -h.end)):
         if merged and hit.start <= merged[-1].end and not text[merged[-1].end:hit.start].strip():
             last = merged[-1]
             merged[-1] = Hit(last.type, last.start, max(last.end, hit.end), max(last.score, hit.score))

@@ -650,6 +650,12 @@ _ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da
 _PLACE_BEFORE_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)?), $")
 
 
+_MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
+#: A street's word that is no one's surname ("Lane", "Hill", "Park", "Court" are): a run ending in it is the street.
+_STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
+                           "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
+
+
 def names(text: str) -> Iterator[Hit]:
     encoded_lines: dict[int, bool] = {}
     for run in _runs(text):
@@ -669,6 +675,9 @@ def names(text: str) -> Iterator[Hit]:
         kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and _SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
+        if (kind == "PERSON" and len(run) > 1 and _lower(run[-1]).rstrip(".") in _STREET_NAMED
+                and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
+            kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):
             if not _WORKS_AT.search(text, max(0, start - 24), start):
                 continue

@@ -205,6 +205,11 @@ NATIONAL_ID = re.compile(
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
     r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15}|0\d{9,15})(?![\d-])", I)
+DE_TAX_ID_CTX = _ctx("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
+                     "steuer-identifikationsnummer", "tax id")
+IN_PAN_CTX = _ctx("pan", "permanent account number")
+#: An Indian PAN: three letters, the holder's kind (P: a person), a letter, four digits, a check letter.
+IN_PAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![A-Za-z0-9])")
 HR_OIB_CTX = _ctx("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
@@ -397,6 +402,8 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
      JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
     ("RS_JMBG", re.compile(r"\d(?<![\d-]\d)\d{12}(?![\d-])"), jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
     ("GR_AMKA", ELEVEN, amka_valid, AMKA_CTX, 11, 0.3, 11, 11),
+    # the German Steuer-ID has the OIB's check (ISO 7064 mod 11,10): only its word makes eleven digits one
+    ("DE_TAX_ID", ELEVEN, oib_valid, DE_TAX_ID_CTX, 11, 0.3, 11, 11),
     ("UA_RNOKPP", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
     ("IR_NATIONAL_CODE", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
 )
@@ -445,6 +452,12 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
         for m in CNIC.finditer(text) if n >= 13 else ():
             yield Hit("PK_CNIC", m.start(), m.end(), 0.85)
+    for m in IN_PAN.finditer(text) if n >= 4 else ():
+        personal = m.group()[3] == "P"
+        if context_before(text, m.start(), IN_PAN_CTX):
+            yield Hit("IN_PAN", m.start(), m.end(), 0.9)
+        elif personal:
+            yield Hit("IN_PAN", m.start(), m.end(), 0.6)
     nric = digits.group(7) if n >= 7 else -1  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
     if nric >= 0:
         for m in NRIC.finditer(text, max(0, nric - 1)):

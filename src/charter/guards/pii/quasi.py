@@ -111,9 +111,18 @@ ZIP_CTX = re.compile(r"\b(?:zip|postal|post code|postcode)", I)
 #: Words that make a full date a deadline or a public date, not an event of a person's life.
 _DEADLINE = re.compile(
     r"\b(?:by|before|until|till|through|no later than|not later than|on or before|deadline(?: is| of)?|"
-    r"due(?: on| by| date)?|expires?(?: on)?|closes?(?: on)?|opens?(?: on)?|ends?(?: on)?)"
+    r"due(?: on| by| date)?|expires?(?: on)?|closes?(?: on)?|opens?(?: on)?|ends?(?: on)?|"
+    r"effective(?: from)?|as of|as from|starting(?: from| on)?|with effect from|in force from)"
     r"(?:\s+(?:the|on|of))?\s*[:,]?\s*$", I
 )
+#: A rule, a rate or an amount that applies from a date: "the minimum wage in Australia from 1 July 2024", "new
+#: fees since 1 April 2025": the date is the rule's, no one's.
+_APPLIES_FROM = re.compile(
+    r"\b(?:appl(?:y|ies|ied)|wages?|rates?|fees?|laws?|rules?|changes?|increases?|rises?|pensions?|benefits?|"
+    r"allowances?|thresholds?|limits?|amounts?|prices?|tax(?:es)?|levy|levies|payments?)\b[^.?!\n]{0,40}"
+    r"\b(?:from|since)\s*$", I)
+#: Someone's own event before a date ("My payments stopped from ...", "his pension since ..."): the date is theirs.
+_SOMEONES = re.compile(r"\b(?:i|my|me|we|our|he|his|she|her|they|their)\b[^.?!\n]*$", I)
 #: Words that make any date, even a month and day or a year alone, a date of birth.
 #: A birth word before a date, in English and the helpdesks' other languages ("nascida em", "né le",
 #: "geboren am", "nacido el", "nato il", "urodzona", "født", "född", "syntynyt", "sünniaeg", "生年月日").
@@ -160,7 +169,9 @@ def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
         elif is_birth_date(text, m.start()):
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
-        elif _FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24):
+        elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24)
+              and not (_before(text, m.start(), _APPLIES_FROM, 64)
+                       and not _before(text, m.start(), _SOMEONES, 64))):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
     if personal:
         # a date of birth written with another language's month ("nacida el 12 de julio de 1985", "geboren am

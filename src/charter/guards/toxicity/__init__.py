@@ -84,8 +84,9 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.3"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
-    # word is read inside a longer word of another language ("presenta" holds "resent")
+    version = "charter-toxicity/1.4"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
+    # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -199,7 +200,8 @@ class ToxicityGuard:
             legal = "attribute" in found and _legal_noun_follows(words, i)  # "criminal and refugee matters"
             r.hostile |= bool(found & {"attitude", "attribute"}) and not negated and not legal
             r.threat |= "threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
-            r.cold |= "warm" in found and negated
+            # "no compassion for them" is cold; "women without support" says what they lack, not a coldness
+            r.cold |= "warm" in found and negated and not _lacking(cats, words, i)
             r.profanity |= "profanity" in found
         self._phrases(view, words, cats, phrases, r)
         return r
@@ -354,6 +356,13 @@ def _run_together(pattern: re.Pattern[str] | None, word: str) -> bool:
             return True
         pos = m.start() + 1
     return False
+
+
+def _lacking(cats: list[set[str]], words: list[str], i: int) -> bool:
+    """The warm word is what "without" right before it says is lacking ("households without support"), and no
+    other negator is near ("better off without women like you" is not this: a group stands between)."""
+    before = [words[j] for j in range(max(0, i - 3), i) if "negator" in cats[j]]
+    return i > 0 and words[i - 1] == "without" and all(w == "without" for w in before)
 
 
 def _negated(cats: list[set[str]], words: list[str], i: int) -> bool:

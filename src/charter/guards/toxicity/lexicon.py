@@ -174,6 +174,10 @@ _HOMONYM_CONTEXT = {
     "bitch": r"\bdog|vet\b|pupp|litter|bark|breed|kennel|whelp|canine",
     "bitches": r"\bdog|vet\b|pupp|litter|bark|breed|kennel|whelp|canine",
     "queer": r"feel|odd|strange|peculiar|fish",
+    # French: "au plus tard" (at the latest), "en cas de retard" (if late), "un retard de paiement"
+    "tard": r"\b(?:plus|trop|si|au|bien|assez)\s+tard\b|\btard\s+(?:le|la|les|dans|en|que)\b",
+    "retard": r"\b(?:en|de|du|le|un|sans|aucun|tout|d['\u2019]un|cas\s+de)\s+retard\b"
+              r"|\bretard\s+(?:de|d['\u2019]|dans)\b",
 }
 _GENDERED_SLURS = "bitch bitches slut sluts whore whores skank skanks"
 _MORE_SLURS = "cripple cripples trannies muzzie muzzies rapefugee rapefugees mongs retards spastic spastics"
