@@ -97,6 +97,11 @@ items from about 52 countries, 70 % in English; answers rich in numbers that are
 numbers, sections of laws, fees, deadlines, hotlines, short codes, PO boxes, offices' postcodes, reference
 formats shown with made-up examples) was written blind, frozen on 6 Dec 2026 20:13 UTC, before engine 3.3 (made
 from test18's failures) was scored anywhere, which it judges.
+**test20** (benchmarks/data/benign_utility_test20.jsonl, sha256 3c659cf3afab; 175 questions and 33 personal-data
+items from about 50 countries, 55 % in some 30 other languages, every agency evenly; short and long answers,
+some repeating the caller's own details, office holders, public places named after people, several lines of
+one body, fees and bank details) was written blind, frozen on 6 Dec 2026 20:24 UTC, before engine 3.4 (made
+from test19's failures) was scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -137,7 +142,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15", "test16", "test17", "test18", "test19")}
+                        "test15", "test16", "test17", "test18", "test19", "test20")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 
 import ahocorasick
 
-from charter.guards.injection.needles import present
+from charter.guards.injection.needles import present, register
 from charter.guards.injection.rules import RuleHit, find, signature
 
 __all__ = ["AGENT_SCORE", "match_agent", "match_foreign"]
@@ -227,6 +227,7 @@ _SIGNATURES = tuple(signature(name, kind, pattern, (_NEEDLES[name],)) for name, 
 _NEEDLE_SETS = tuple(frozenset(sig.needles[0]) for sig in _SIGNATURES)
 #: The needles of the agent-order signatures (:mod:`.needles` looks for them all in one pass).
 NEEDLE_GROUPS: tuple[tuple[str, ...], ...] = tuple(_NEEDLES.values())
+register(n for group in NEEDLE_GROUPS for n in group)
 _MODAL_BEFORE = re.compile(r"\b(?:can|may|could|should|will|to|must|can also|may also) $")
 
 

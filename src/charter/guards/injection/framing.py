@@ -29,7 +29,7 @@ belong to, checked on every benign text of the earlier splits and the training s
 
 from __future__ import annotations
 
-from charter.guards.injection.needles import present
+from charter.guards.injection.needles import present, register
 from charter.guards.injection.rules import RuleHit, find, signature
 
 __all__ = ["match_framing"]
@@ -132,6 +132,7 @@ _SIGNATURES = tuple(signature(name, kind, pattern, ()) for name, kind, pattern i
 _GATE_SETS = {name: frozenset(needles) for name, needles in _GATES.items()}
 #: The gates' needles (:mod:`.needles` looks for them all in one pass).
 GATE_GROUPS: tuple[tuple[str, ...], ...] = tuple(_GATES.values())
+register(n for group in GATE_GROUPS for n in group)
 
 
 def match_framing(view: str, limit: int = 4, seen: frozenset[str] | None = None) -> list[RuleHit]:

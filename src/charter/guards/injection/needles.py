@@ -11,24 +11,33 @@ same needles, so the same signatures run and the same hits come out.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 import ahocorasick
 
-__all__ = ["present"]
+__all__ = ["present", "register"]
+
+#: The needles the guard's modules registered (:func:`register`, at their import): this module imports none of
+#: them, so there is no import cycle between it and the checks that use it.
+_REGISTERED: set[str] = set()
+
+
+def register(needles: Iterable[str]) -> None:
+    """Add a module's needles (its signatures' or its gate's substrings) to the set :func:`present` looks for.
+    Called at import by :mod:`.rules`, :mod:`.agent`, :mod:`.framing` and :mod:`.retraction`; an automaton
+    built before a later registration is rebuilt on the next :func:`present`."""
+    fresh = set(needles) - _REGISTERED
+    if fresh:
+        _REGISTERED.update(fresh)
+        _automaton.cache_clear()
 
 
 @functools.cache
 def _automaton() -> ahocorasick.Automaton:
-    """Every needle of the guard's signatures and gates (built once, on first use; read-only after,
-    so the event loop and worker threads share it)."""
-    from charter.guards.injection import agent, framing, retraction, rules  # import cycle: they import nothing of this
-
-    needles = set(rules.ALL_NEEDLES)
-    needles.update(n for group in agent.NEEDLE_GROUPS for n in group)
-    needles.update(n for group in framing.GATE_GROUPS for n in group)
-    needles.update(retraction.GATE)
+    """Every registered needle (built on first use; read-only after, so the event loop and worker threads
+    share it)."""
     automaton = ahocorasick.Automaton()
-    for needle in sorted(needles):
+    for needle in sorted(_REGISTERED):
         automaton.add_word(needle, needle)
     automaton.make_automaton()
     return automaton
@@ -37,4 +46,6 @@ def _automaton() -> ahocorasick.Automaton:
 def present(text: str) -> frozenset[str]:
     """The needles that occur in ``text`` (case as given), each once: ``{n for n in NEEDLES if n in
     text}``, from one scan."""
+    if not _REGISTERED:
+        return frozenset()
     return frozenset([needle for _, needle in _automaton().iter(text)])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 
-from charter.guards.injection.needles import present
+from charter.guards.injection.needles import present, register
 
 __all__ = ["blank", "own_words"]
 
@@ -78,6 +78,7 @@ GATE: tuple[str, ...] = ("ignore", "disregard", "forget", "scratch", "scrap", "s
                          "withdraw", "retract", "never mind", "nevermind", "take back", "overlook",
                          "your instructions", "your directions", "your steps", "your explanation")
 _GATE_SET = frozenset(GATE)
+register(GATE)
 
 
 def own_words(view: str, total: bool = True, seen: frozenset[str] | None = None) -> list[tuple[int, int]]:

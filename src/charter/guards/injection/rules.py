@@ -241,6 +241,7 @@ SIGNATURES: tuple[Signature, ...] = (
 
 #: Every needle any signature needs, looked for once per text (:func:`.needles.present`).
 ALL_NEEDLES: tuple[str, ...] = tuple(sorted({n for sig in SIGNATURES for group in sig.needles for n in group}))
+needles.register(ALL_NEEDLES)
 _NEEDLE_SETS: tuple[tuple[frozenset[str], ...], ...] = tuple(
     tuple(frozenset(group) for group in sig.needles) for sig in SIGNATURES)
 #: Signatures with no needles: their pattern always runs.
