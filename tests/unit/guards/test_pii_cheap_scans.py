@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charter.guards.pii import address, names, organisations, patterns, public, quasi
+from charter.guards.pii import address, names, organisations, patterns, public, quasi, runs
 from charter.guards.pii.hits import digits_of
 from charter.guards.toxicity import _ACRONYM, _SPACED
 
@@ -63,8 +63,18 @@ def test_a_gate_that_says_no_means_no_match(text: str) -> None:
 def test_name_gates_rule_out_only_texts_without_a_match(text: str) -> None:
     if organisations.FIRM_JOIN.search(text) is None:
         assert organisations.FIRM.search(text) is None
+    if not address._may_live_at(text, text.lower()):
+        assert address.LIVES_AT.search(text) is None
     if not names._comma_after_capitals(text):
         assert not any(m.group(1).isupper() for m in names._SURNAME_FIRST.finditer(text))
+
+
+def test_lives_at_gate_on_examples() -> None:
+    for text in ("She LIVES AT Lipowa 9", "my home Address: Lipowa 9", "resided at Piotrkowska 212",
+                 "She l\u0131ves at Lipowa 9", "my home addre\u017fs is Lipowa 9"):
+        assert address.LIVES_AT.search(text) is not None
+        assert address._may_live_at(text, text.lower())
+    assert not address._may_live_at("Offices are open Monday to Friday, 8:30 am", "offices are open monday")
 
 
 def test_name_gates_on_examples() -> None:
@@ -91,17 +101,17 @@ def test_rewritten_patterns_match_as_the_originals(text: str, pos: int) -> None:
 
 
 def _reference_runs(text: str) -> Iterator[list[re.Match[str]]]:
-    """names._runs as it was written before: every token, one by one."""
+    """runs.runs as it was written before (in names.py): every token, one by one."""
     run: list[re.Match[str]] = []
-    for m in names.TOKEN.finditer(text):
+    for m in runs.TOKEN.finditer(text):
         tok = m.group()
-        joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not names._ends_sentence(run[-1].group())
-        if names._NOISE.search(tok):
+        joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not runs.ends_sentence(run[-1].group())
+        if runs.NOISE.search(tok):
             if run:
                 yield run
                 run = []
             continue
-        if names._is_cap(tok) or (run and joined and tok.lower() in names._PARTICLES):
+        if runs.is_cap(tok) or (run and joined and tok.lower() in runs.PARTICLES):
             if run and not joined:
                 yield run
                 run = []
@@ -116,13 +126,14 @@ def _reference_runs(text: str) -> Iterator[list[re.Match[str]]]:
 @settings(max_examples=400, deadline=None)
 @given(_WORDISH)
 def test_runs_read_from_capital_to_capital_are_the_token_by_token_ones(text: str) -> None:
-    def spans(runs: Iterator[list[re.Match[str]]]) -> list[list[tuple[int, int]]]:
-        return [[m.span() for m in run] for run in runs]
+    def spans(found: Iterator[list[re.Match[str]]]) -> list[list[tuple[int, int]]]:
+        return [[m.span() for m in run] for run in found]
 
-    assert spans(names._runs(text)) == spans(_reference_runs(text))
+    assert spans(runs.runs(text)) == spans(_reference_runs(text))
 
 
 def test_runs_on_names_inside_and_after_odd_tokens() -> None:
-    text = "x-Ray and iPhone users met Ó hÉidhní, Ana de la Cruz and 9Lives Okafor. P.S. Bring J.R. Smith"
-    assert [[m.group() for m in run] for run in names._runs(text)] == \
+    text = ("x-Ray and iPhone users met Ó hÉidhní, Ana de la Cruz and 9Lives Okafor. P.S. Bring J.R. Smith"
+            " Ana dElLa Cruz, Ana dE Cruz, Ana dd5 Cruz")
+    assert [[m.group() for m in run] for run in runs.runs(text)] == \
         [[m.group() for m in run] for run in _reference_runs(text)]

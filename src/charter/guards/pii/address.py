@@ -235,6 +235,13 @@ _LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?
 LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
 
 
+def _may_live_at(text: str, low: str) -> bool:
+    """Whether LIVES_AT can match ``text`` (``low``: it lower-cased): each match holds "liv", "resid" or
+    "address" in some case. Only an ASCII text is told by ``low``; in another, IGNORECASE also matches
+    letters that ``lower`` does not map there (dotless i, long s), so it is always walked (same hits)."""
+    return not text.isascii() or "liv" in low or "resid" in low or "address" in low
+
+
 def _english_name(value: str) -> bool:
     """Every word of ``value`` is an ordinary English word ("Take 5 m. 8", "Windows 10"): no street's name."""
     return all(ordinary(w.lower()) for w in _CITY_WORD.findall(value))
@@ -271,7 +278,7 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     for m in FLAT_SLASH.finditer(text) if "/" in text else ():
         if not _english_name(m.group(1)) and not _dated(m.group()):
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end() - len(m.group().rsplit(",", 1)[1])), 0.75)
-    for m in LIVES_AT.finditer(text):
+    for m in LIVES_AT.finditer(text) if _may_live_at(text, low) else ():
         if not _dated(m.group(1)) and not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
 

@@ -28,11 +28,8 @@ from collections.abc import Iterator
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import (
     COUNTRIES,
-    DAYS,
     GIVEN_NAMES,
-    MONTHS,
     NATIONALITIES,
-    NON_NAMES,
     ORG_SUFFIXES,
     REGIONS,
     STREET_SUFFIXES,
@@ -59,26 +56,20 @@ from charter.guards.pii.organisations import (
     names_a_thing,
     thing_after,
 )
+from charter.guards.pii.runs import (
+    PARTICLES,
+    POSSESSIVES,
+    TITLE_BEFORE,
+    given,
+    is_cap,
+    lower_word,
+    runs,
+    starts_sentence,
+    trim,
+)
 
 __all__ = ["names"]
 
-TOKEN = re.compile(r"[^\W\d_](?:[\w'\u2019-]*[^\W_])?\.?")
-
-
-_PARTICLES = frozenset(word_list(
-    """
-    de da di do dos das del della van von der den ten ter la le du bin al y e en an ibn
-    """
-))
-#: Possessives and determiners that open a sentence before a document's name ("Mój PESEL", "Meu CPF",
-#: "Mi DNI", "Mon NIR", "Mein Ausweis", "Mijn BSN", "Mitt personnummer"): never the first word of a name.
-_POSSESSIVES = frozenset(word_list(
-    """
-    mój moja moje mojego můj moje meu minha meus minhas mi mis mon ma mes mein meine meinen meiner mijn
-    min mitt mina mit minun mano mans mu mio mia il mio la mia
-    """
-))
-_BOUNDARY_CHARS = frozenset(".!?:;\"\u201c\u201d()[]>*\u2022|\n")
 #: Titles of other languages before a name ("Herrn", "Señora", "Madame"): a cue in both lists below.
 _FOREIGN_TITLE_CUES = r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
 _PERSON_CUE = re.compile(
@@ -156,145 +147,10 @@ _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
-_NOISE = re.compile(r"\d|[a-z][A-Z].*[a-z][A-Z]")
 _ROT_WORD = re.compile(r"\b[a-zA-Z]{2,}\b")
 _ROT13 = str.maketrans(string.ascii_lowercase, string.ascii_lowercase[13:] + string.ascii_lowercase[:13])
-
-
-def _is_cap(tok: str) -> bool:
-    """Capitalised, or an Irish name after a prefix ("Ó hÉidhní", "Ní Bhriain", "Mac an tSaoi")."""
-    return tok[0].isupper() or (len(tok) > 1 and tok[0] in "hnt" and tok[1].isupper())
-
-
-def _ends_sentence(tok: str) -> bool:
-    """A token ending in a full stop ends the run, unless it is an initial ("J.") or a title."""
-    return tok.endswith(".") and len(tok) > 2 and tok[:-1].lower() not in NON_NAMES
-
-
-#: A letter that may open a capitalised token: any but a-z (a superset of ``str.isupper``, checked
-#: on the token). TOKEN is made of _TOKEN_CHAR, plus a full stop at its end.
-_CAPITAL = re.compile(r"[^\W\d_a-z]")
-_TOKEN_CHAR = re.compile(r"[\w'\u2019-]")
-
-
-def _resume(text: str, pos: int) -> int:
-    """Where to look for the next token that can open a run, from ``pos`` (a token's end): the start
-    of the run of token characters that holds the next letter outside a-z (its token starts
-    there or later), or the text's end. A token before it is made of a-z, digits, "_", "-" and
-    apostrophes only, so it starts with a lower-case letter and opens no run: skipping it changes nothing."""
-    found = _CAPITAL.search(text, pos)
-    if found is None:
-        return len(text)
-    at = found.start()
-    while at > pos and _TOKEN_CHAR.match(text, at - 1):
-        at -= 1
-    return at
-
-
-def _runs(text: str) -> Iterator[list[re.Match[str]]]:
-    """Runs of capitalised tokens separated by single spaces (particles and initials allowed inside).
-    Outside a run the text is read from one possible capital to the next (:func:`_resume`), not
-    token by token: most of a text's tokens are lower-case words that no run holds."""
-    run: list[re.Match[str]] = []
-    pos = 0
-    while True:
-        if not run:
-            pos = _resume(text, pos)
-        m = TOKEN.search(text, pos)
-        if m is None:
-            break
-        pos = m.end()
-        tok = m.group()
-        if not run and not tok[0].isupper() and not (tok[0] in "hnt" and len(tok) > 1 and tok[1].isupper()):
-            continue  # the common case: a lower-case word outside any run (_is_cap, inlined)
-        joined = bool(run) and text[run[-1].end():m.start()] in (" ", "") and not _ends_sentence(run[-1].group())
-        if _NOISE.search(tok):  # base64, hex, identifiers: never a name
-            if run:
-                yield run
-                run = []
-            continue
-        if _is_cap(tok) or (run and joined and tok.lower() in _PARTICLES):
-            if run and not joined:
-                yield run
-                run = []
-            run.append(m)
-        elif run:
-            yield run
-            run = []
-    if run:
-        yield run
-
-
-_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Rev|Hon|St)\.?\s*$")
-
-
-def _starts_sentence(text: str, pos: int) -> bool:
-    i = pos - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
-    if i >= 0 and text[i] == "." and _TITLE_BEFORE.search(text, max(0, i - 5), i + 1):
-        return False  # "Mrs. Baker": the full stop ends a title, not a sentence
-    return i < 0 or text[i] in _BOUNDARY_CHARS
-
-
-def _lower(match: re.Match[str]) -> str:
-    return match.group().lower().rstrip(".").replace("\u2019", "'").split("'")[0]
-
-
-_MONTH_ABBREVIATIONS = frozenset(m for m in MONTHS if len(m) <= 4 and m not in ("may", "june", "july"))
-
-
-def _drop_first(run: list[re.Match[str]], text: str, slot: bool) -> bool:
-    """Whether the run's first word is not part of a name."""
-    low = _lower(run[0])
-    if low in NON_NAMES or low in DAYS or low.removesuffix("s") in DAYS or low in _PARTICLES:
-        return True
-    if (low in _POSSESSIVES and len(run) > 1 and _starts_sentence(text, run[0].start())
-            and (not _given(low) or all(m.group().isupper() and len(m.group()) > 1 for m in run[1:]))):
-        return True  # "Mój PESEL", "Meu CPF", "Mi DNI": a possessive opening a sentence, not a given name
-    if low in COUNTRIES:
-        return False
-    if low in MONTHS and not (low in _MONTH_ABBREVIATIONS and not re.match(r"\.?\s*\d", text[run[0].end():])):
-        return True  # a month, but "Jun" before no number is a name
-    if len(run) > 1 and ordinary(low) and all(m.group().isupper() and len(m.group()) > 1 for m in run[1:]):
-        return True  # "Output JSON", "Use HTML": a verb before an acronym
-    if slot or not _starts_sentence(text, run[0].start()) or not ordinary(low):
-        return False
-    if len(run) == 1:
-        return True  # "Hello", "Please": an ordinary word opening a sentence
-    # "The Exversion Orchestra" loses "The"; "Fletcher Hill" stays whole
-    return low in STOPLIKE
-
-
-#: "P.S." / "P.P.S." written without spaces where a sentence or line begins: a postscript marker,
-#: not a person's initials ("P.S. Bring your old passport" named "P.S. Bring"). Initials before a
-#: surname keep their spaces ("P. S. Krishnan") or follow a cue, and stay a name.
-_POSTSCRIPT = re.compile(r"P\.(?:P\.)?S\.(?=\s)")
-
-
 #: What follows a web site's name ("HealthCare.gov", "IdentityTheft.gov", "Citizens.org.uk").
 _DOMAIN_AFTER = re.compile(r"\.(?:[a-z0-9-]+\.)*(?:gov|org|com|net|edu|int|uk|ca|au|ie|eu|info|io)\b")
-
-
-def _trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]]:
-    if run and (ps := _POSTSCRIPT.match(text, run[0].start())) and _starts_sentence(text, run[0].start()):
-        run = [m for m in run if m.start() >= ps.end()]
-    while run and ((_lower(run[-1]) in _PARTICLES and run[-1].group().islower()) or _lower(run[-1]) in NON_NAMES):
-        run = run[:-1]
-    while run and _drop_first(run, text, slot):
-        run = run[1:]
-    if len(run) > 2:
-        titled = [i for i in range(1, len(run) - 1) if run[i].group().rstrip(".").lower() in _TITLE_WORDS]
-        if titled:  # "Oktober von Herrn Till Oberwetter": the name starts after the title inside the run
-            run = run[titled[-1] + 1:]
-    return run
-
-
-#: Personal titles that a run may hold in its middle ("... Oktober von Herrn Till Oberwetter"); not "Dr" or
-#: "Sr", which streets named after people hold too ("Rua Dr. Francisco Barahona").
-_TITLE_WORDS = frozenset(word_list("""
-    herr herrn frau señor señora signor signora monsieur madame mme mlle
-"""))
 
 
 #: "Answer in plain English", "speaks French": a language, not a nationality.
@@ -371,8 +227,8 @@ def _given_then_surname(value: str) -> bool:
     ("Henrik Aasland", not "Victoria Falls" or "George Town")."""
     words = value.split()
     first, last = words[0].casefold(), words[-1].casefold()
-    given = first in GIVEN_NAMES or (first in WORLD_GIVEN_NAMES and len(first) >= 3 and not ordinary(first))
-    return 2 <= len(words) <= 3 and given and last not in _PLACE_HEADS
+    given_name = first in GIVEN_NAMES or (first in WORLD_GIVEN_NAMES and len(first) >= 3 and not ordinary(first))
+    return 2 <= len(words) <= 3 and given_name and last not in _PLACE_HEADS
 
 
 #: "my Canadian tax return", "a German health card", "the Spanish government": a nationality on an
@@ -404,19 +260,19 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     a brand or a word in another language is capitalised too ("CalFresh", "Sun Life", "Clic Santé")."""
     if cued and _STRONG_PERSON_CUE.search(text, max(0, run[0].start() - 40), run[0].start()):
         # "Dr. Dynasaur coverage": a title before a programme's name, which a thing's noun follows
-        return (_TITLE_BEFORE.search(text, max(0, run[0].start() - 6), run[0].start()) is not None
+        return (TITLE_BEFORE.search(text, max(0, run[0].start() - 6), run[0].start()) is not None
                 and not run[-1].group().endswith(("'s", "\u2019s")) and thing_after(text, run[-1].end()))
-    lows = [_lower(m) for m in run]
+    lows = [lower_word(m) for m in run]
     if lows[-1] in INSTITUTION_TAILS or lows[0] in FOREIGN_HEADS:
         return True
-    first_is_word = (not _given(lows[0]) and ordinary(lows[0])) or (not _named(lows[0]) and english_word(lows[0]))
-    if len(run) > 1 and first_is_word and _starts_sentence(text, run[0].start()):
+    first_is_word = (not given(lows[0]) and ordinary(lows[0])) or (not _named(lows[0]) and english_word(lows[0]))
+    if len(run) > 1 and first_is_word and starts_sentence(text, run[0].start()):
         return _not_a_person(text, run[1:], cued)  # "Ask Transport for London", "Call HSE Live": a verb first
     tokens = [m.group().rstrip(".") for m in run]
     if len(run) > 1 and ACRONYM.match(tokens[0]) and not all(t.isupper() for t in tokens):
         return True  # "HSE Live", "HDB Flat Eligibility": an acronym opens a body's name, not a person's
     if len(run) > 1 and tokens[0].isupper() and all(t.isupper() and len(t) <= 4 for t in tokens) and (
-            not any(_given(w) for w in lows) or (len(tokens[-1]) == 1 and not run[-1].group().endswith("."))):
+            not any(given(w) for w in lows) or (len(tokens[-1]) == 1 and not run[-1].group().endswith("."))):
         # "HDB BTO": acronyms that no one is named; "SIM C": a class letter after a word (not an initial,
         # "LI J."): a scheme's, a document's or a category's, not a person's ("LI WEI" stays a name)
         return True
@@ -446,9 +302,9 @@ def _words_of_the_text(text: str, run: list[re.Match[str]], lows: list[str]) -> 
     "Sie das BZSt" beside "sie wird"), and no other word of it is a given name ("Mark Young" beside
     "young people" stays a name). A word in small letters is a word of the text's language, not a
     surname, whatever the language; the run is not a person's unless a relation names it."""
-    common = {w for w in lows if len(w) >= 3 and w not in _PARTICLES and w not in _POSSESSIVES
+    common = {w for w in lows if len(w) >= 3 and w not in PARTICLES and w not in POSSESSIVES
               and _lower_elsewhere(text, w, run[0].start(), run[-1].end())}
-    if not common or any(_given(w) for w in lows if w not in common and w not in _PARTICLES):
+    if not common or any(given(w) for w in lows if w not in common and w not in PARTICLES):
         return False
     return _RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()) is None
 
@@ -464,14 +320,10 @@ def _lower_elsewhere(text: str, word: str, start: int, end: int) -> bool:
     return False
 
 
-def _given(word: str) -> bool:
-    return word in WORLD_GIVEN_NAMES or word in GIVEN_NAMES
-
-
 def _named(word: str) -> bool:
     """A given name that opens a person's name: in the lists, and not a short English word that some
     culture also gives as a name ("Sun Life", "May", "Lan")."""
-    return _given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
+    return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
 def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
@@ -492,13 +344,13 @@ def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bo
             return True  # "J. Okafor"
         if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS for w in lows):
             return True  # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English
-        return not english_word(lows[0]) and any(_given(w) for w in firsts[1:]) and len(run) <= 4
+        return not english_word(lows[0]) and any(given(w) for w in firsts[1:]) and len(run) <= 4
     end = run[-1].end()
     if (_PERSON_NOUN_AFTER.match(text, end) or _PERSON_VERB_AFTER.match(text, end)
-            or (_SPEAKER.match(text, end) and _starts_sentence(text, run[0].start()))
+            or (_SPEAKER.match(text, end) and starts_sentence(text, run[0].start()))
             or _SAYS_BEFORE.search(text, max(0, run[0].start() - 12), run[0].start())):
         return True
-    if (_given(firsts[0]) and lows[0] not in COUNTRIES and lows[0] not in REGIONS
+    if (given(firsts[0]) and lows[0] not in COUNTRIES and lows[0] not in REGIONS
             and (lows[0] in GIVEN_NAMES or not ordinary(lows[0]))):
         return True  # a lone given name: only one that is not also an English word ("Priya", not "London")
     if _barrelled(run[0].group()):
@@ -535,7 +387,7 @@ def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
     for m, word, joint in ((before, 1, 2), (after, 2, 1)):
         if m is not None and m.group(word)[0].isupper():
             low = m.group(word).lower()
-            if _given(low) or (m.group(joint) != "," and not ordinary(low)):
+            if given(low) or (m.group(joint) != "," and not ordinary(low)):
                 return True
     return False
 
@@ -598,7 +450,7 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
         value = f"{article.group(1)} {value}"
         start = article.start()
     country = _in_a_country(text, run[-1].end())
-    if article is None and len(run) == 1 and "-" not in value and (_given(_lower(run[0])) or not country):
+    if article is None and len(run) == 1 and "-" not in value and (given(lower_word(run[0])) or not country):
         return None  # one word: only before a country ("Pokot, Kenya"); a surname is often a town's name
     if cued and _STRONG_PERSON_CUE.search(text, max(0, start - 40), start):
         return None
@@ -609,7 +461,7 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
         return None
     before = text[max(0, start - 40):start]
     cue = country or _place_cue(before)
-    if not cue and _named(_lower(run[0]).split("-")[0]):
+    if not cue and _named(lower_word(run[0]).split("-")[0]):
         return None
     # where someone lives or comes from is personal ("born in"); a place a question is about is not
     # ("in", "à", after a place and a comma); one named with no cue may be a line of someone's
@@ -658,9 +510,9 @@ _STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "av
 
 def names(text: str) -> Iterator[Hit]:
     encoded_lines: dict[int, bool] = {}
-    for run in _runs(text):
+    for run in runs(text):
         slot = _in_slot(text, run[0].start())
-        run = _trim(run, text, slot)
+        run = trim(run, text, slot)
         if not run:
             continue
         start, end = run[0].start(), run[-1].end()
@@ -675,7 +527,7 @@ def names(text: str) -> Iterator[Hit]:
         kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and _SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
-        if (kind == "PERSON" and len(run) > 1 and _lower(run[-1]).rstrip(".") in _STREET_NAMED
+        if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):
@@ -687,7 +539,7 @@ def names(text: str) -> Iterator[Hit]:
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
         if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1
-                and heading(text, [_lower(m) for m in run], value, end, _starts_sentence(text, start))):
+                and heading(text, [lower_word(m) for m in run], value, end, starts_sentence(text, start))):
             # several ordinary words in capitals, before a colon or opening a sentence with a
             # plural or a verb ("Personal Info:", "SPEAK TO A PERSON", "Human Resources"): likely
             # not a name, so below the default threshold
@@ -711,7 +563,7 @@ def names(text: str) -> Iterator[Hit]:
         if hit is not None:
             yield hit
     for m in _SURNAME_FIRST.finditer(text) if _comma_after_capitals(text) else ():
-        if m.group(1).isupper() and _is_cap(m.group(2)) and _in_slot(text, m.start()):
+        if m.group(1).isupper() and is_cap(m.group(2)) and _in_slot(text, m.start()):
             yield Hit("PERSON", m.start(), m.end(), 0.9)
     for m in LEGAL_FORM.finditer(text):
         line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
