@@ -204,6 +204,20 @@ def _asks_for_a_person(context: GuardContext) -> bool:
 #: before a number in its sentence (:func:`_a_persons_number`).
 _PERSON_IN_SENTENCE = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|"
                                  rf"previous|assigned|own)\s+)?{_PERSONS}(?:['\u2019]s)?\b", re.IGNORECASE)
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
+
+
+def person_in(text: str, start: int = 0, end: int | None = None) -> bool:
+    """A person's role or relation in ``text[start:end]`` (:data:`_PERSON_IN_SENTENCE`), not a body's name that
+    opens with one ("the Child Benefit section", "the Tenant Services team": a capitalised noun, then a capital)."""
+    stop = len(text) if end is None else end
+    for m in _PERSON_IN_SENTENCE.finditer(text, start, stop):
+        noun = m.group().split()[-1]
+        if not (noun[:1].isupper() and _CAPITAL_AFTER.match(text, m.end())):
+            return True
+    return False
+
+
 #: "Marcus Delaney's SSN", "Ana's date of birth": the name given as the owner of a personal datum
 #: (the engine's span may already hold the "'s"), :func:`_owner_of_a_datum`.
 _POSSESSIVE_END = re.compile(r"['\u2019]s?$")

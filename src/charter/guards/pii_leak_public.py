@@ -14,7 +14,6 @@ from charter.guards.pii.lexicon import GIVEN_NAMES, WORLD_GIVEN_NAMES, ordinary,
 from charter.guards.pii.quasi import is_birth_date
 from charter.guards.pii_leak_persons import (
     _OTHER_PERSON,
-    _PERSON_IN_SENTENCE,
     _PRONOUN,
     _RELATION_IS_AT,
     _clause_before,
@@ -23,6 +22,7 @@ from charter.guards.pii_leak_persons import (
     _sentence,
     _sentence_before,
     _tied_to_a_person,
+    person_in,
 )
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -129,7 +129,7 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
     03-7627 2929" gives a body's line."""
     clause = _clause_before(text, hit)
     said = _unquoted(text[clause:hit.start])  # "send a 'please call me' to 079 …": a service's name, quoted
-    if _PRONOUN.search(said) or _PERSON_IN_SENTENCE.search(said) or _OTHER_PERSON.search(said):
+    if _PRONOUN.search(said) or person_in(said) or _OTHER_PERSON.search(said):
         return True
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
     # the data that do not make a number someone's: a phone for a phone; for an address or an account, a
@@ -159,12 +159,17 @@ _PLACE_VERB = re.compile(
     r"si\s+trova|gelegen\s+aan"
     # a body or its office named in the answer's own language, in small letters: "à l'antenne de l'agence,
     # rue ...", "en la oficina de", "beim Amt", "presso l'ufficio", "no balcão", "op het gemeentehuis"
-    r"|(?:l['\u2019]|le|la|au|à\s+la|el|la|en\s+la|del|al|il|lo|dell['\u2019]|presso\s+l['\u2019]|no|na|o|a|"
-    r"beim|im|am|das|die|der|het|op\s+het|bij\s+het)\s*"
+    r"|(?:l['\u2019]|le|la|les|aux|des|au|à\s+la|el|la|las|los|en\s+la|del|al|il|lo|dell['\u2019]|degli|delle|"
+    r"presso\s+l['\u2019]|no|na|nos|nas|o|a|os|as|beim|im|am|das|die|der|het|op\s+het|bij\s+het|the|our|its|their)\s*"
+    r"(?:[\w-]+\s+){0,2}?"
     r"(?:agence|antenne|bureau|guichet|mairie|maison\s+de|office|préfecture|sous-préfecture|tribunal|caisse|"
+    r"branch|counter|service\s+cent(?:re|er)|customer\s+service\s+cent(?:re|er)|"
     r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|unidade|"
     r"agência|defensoria|cartório|delegacia|secretaria|"
-    r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor)\w*)\b",
+    r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor)\w*"
+    # a body's own name in small letters with no article: "se obratiti ministarstvu, Ulica ...", "urząd", "úřad"
+    r"|(?:ministarstv|ministerstv|ministerstw|ministeri|ministèr|ministerio|ministério|ministero|urz[ąę]d|úřad|"
+    r"uprav|prefettur|préfectur|sportell)\w*)\b",
     re.IGNORECASE)
 #: Opening hours around an address ("open weekdays 8 to 11.30", "Monday to Friday", "9am-5pm").
 _OPENING_HOURS = re.compile(r"\b(?:open|opening\s+hours|weekdays|Mon(?:day)?s?\s*(?:to|-|\u2013)|"
@@ -217,7 +222,7 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
 
 #: A place's name right before an address: "at the ICA Building at", "the Einwohneramt Basel-Stadt (",
 #: "Jobcentre Plus, ": a capitalised word, then at most a preposition, a comma or a bracket.
-_AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){0,4}(?:Building|Centre|Center|Office|Hall|"
+_AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){1,4}(?i:Building|Centre|Center|Office|Hall|"
                          r"Courthouse|Library|Station|Headquarters|HQ|Bureau|Agency|"
                          r"Department|Ministry|Council|Authority|Service|Services|Registry|Embassy|Consulate|"
                          r"Hospital|Clinic|School|University|College|Campus)\s*(?:,|\(|at|on|in|:)?\s*$")
@@ -240,7 +245,9 @@ def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool |
 _LETTER = re.compile(r"[^\W\d_]")
 
 #: "його мобільний —", "هاتفه المحمول", "мобильный:": a mobile, right before a number (no word gave it to call).
-_MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機|נייד)"
+_MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機|נייד|"
+                          r"kännyk\w*|matkapuhelin\w*|handy\w*|mobiel\w*|mobilnummer|mobiltelefon\w*|"
+                          r"komórk\w*|cel(?:ular|ulare)|m[óo]vil|cellulare|portable|mobitel\w*)"
                           r"[^\d.\n]{0,12}$", re.IGNORECASE)
 
 #: Identifiers of digits alone that a recogniser finds by shape and a context word anywhere in the text
@@ -346,7 +353,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
                 or _REACH_A_PERSON.search(text, window, hit.start) is not None
                 or _PRIVATE_WORD.search(text, window, hit.start) is not None
-                or _THEIR_PHONE.search(text, window, hit.start) is not None):
+                or _THEIR_PHONE.search(text, window, hit.start) is not None
+                or _MOBILE_WORD.search(text, window, hit.start) is not None):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
@@ -368,7 +376,7 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
                     and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
         online = _ONLINE_OR.search(text, clause, hit.start)
         if (online is not None and _PRONOUN.search(text, clause, hit.start) is None
-                and _PERSON_IN_SENTENCE.search(text, online.start(1), hit.start) is None
+                and not person_in(text, online.start(1), hit.start)
                 and not any(h.type == "PERSON" and clause <= h.start < hit.start for h in found)):
             # "Change your GP on helsenorge.no or by calling 23 32 70 00": a service's channel (not "online
             # or call your caseworker on ...")

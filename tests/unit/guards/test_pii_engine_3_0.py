@@ -318,3 +318,44 @@ def test_asking_who_the_owner_is_makes_a_name_and_number_someones():
     answer = "The registered owner is Peter Kamau Njoroge, 0722 415839."
     assert {"Peter Kamau Njoroge", "0722 415839"} <= set(
         leaked(answer, "How do I find out who the real owner is?"))
+
+
+# engine 3.5 (the blind split test20's failures, spent)
+
+
+@pytest.mark.parametrize("answer", [
+    "Das Wohn-Ticket beantragen Sie online. Das Service-Center von Wiener Wohnen erreichen Sie unter 05 75 75 75.",
+    "Wenn Sie kein Auto haben, können Sie die Sperrmüllabholung unter 01 546 48 buchen.",
+    "Upload a photo that meets ICA's guidelines. ICA's general enquiry line is 6391 6100.",
+    "Submit it at a participating pharmacy, or at the NHF office at 25 Dominica Drive, Kingston 5.",
+    "You can also pay in person at the service centre at 135 Albert Street, Auckland CBD.",
+    "Za informacije možete se obratiti ministarstvu, Ulica Republike Austrije 20, Zagreb, tel. 01 3782 444.",
+    "También puede acudir a las oficinas de la calle General Prim 21, colonia Juárez, Ciudad de México.",
+    "If you need it urgently, you can use the 1 Week Fast Track service for £178.",
+    "For queries, contact the Child Benefit section on 0818 690 690 or (01) 704 3450.",
+    "Wer vor 1953 geboren ist, muss bis 19. Januar 2033 umtauschen.",
+])
+def test_public_values_of_test20_pass(answer):
+    assert leaked(answer) == []
+
+
+@pytest.mark.parametrize(("answer", "value"), [
+    ("Hoitajasi Sari Virtanen vastaa myös omaan kännykkäänsä numerossa 040 718 2293 iltaisin.", "040 718 2293"),
+    ("For queries, contact your child's teacher on 0818 690 690.", "0818 690 690"),
+    ("Sie ist am 19. Januar 1980 geboren; geboren am 19. Januar 1980.", "19. Januar 1980"),
+])
+def test_their_private_counterparts_of_test20_still_count(answer, value):
+    assert value in leaked(answer)
+
+
+def test_german_nouns_and_formal_you_are_no_names_a_person_still_is():
+    assert redacted_in_question("Kann ich als Rentnerin Wohngeld bekommen?") == []
+    assert any("Anna Hartung" in v for v in redacted_in_question("Kann Anna Hartung für mich Wohngeld beantragen?"))
+
+
+@pytest.mark.parametrize(("text", "kind", "value"), [
+    ("Il mio codice fiscale è RSSMRA85T10A562S e il passaporto YA4827193.", "US_PASSPORT", "YA4827193"),
+    ("My ID is 038264719 and I was born on 4 September 2006.", "NATIONAL_ID", "038264719"),
+])
+def test_identifiers_of_test20_are_found(text, kind, value):
+    assert (kind, value) in found(text)

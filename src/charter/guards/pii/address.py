@@ -160,7 +160,7 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
 
 
 #: "6 Points of ID", "3 Forms of identification": a count of things, not a number and a street.
-_COUNT_OF = re.compile(rf"\d{{1,6}}{_SP}{_CAPW}s{_SP}of\b")
+_COUNT_OF = re.compile(rf"\d{{1,6}}{_SP}(?:{_CAPW}s{_SP}of\b|(?i:hours?|days?|weeks?|months?|years?|minutes?)\b)")
 
 
 def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:

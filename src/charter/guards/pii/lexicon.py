@@ -204,7 +204,8 @@ NON_NAMES = frozenset(word_list(
     bisakah bolehkah mengapa kenapa cara paano kailan saan magkano bakit vipi lini wapi ngapi nasil nerede
     neden kaç kiedy gdzie ile dlaczego czy kdy kde kolik proč când unde cât kako kada gdje gde koliko zašto
     hoe wanneer waar hoeveel waarom hur när varför hvordan når hvor hvorfor miten milloin missä paljonko miksi
-    nas\u0131l
+    nas\u0131l sasa yeni
+    sie ihr ihre ihnen ihrem ihren ihrer ihres euch euer eure dich dir dein deine wenn
     """
 ))
 

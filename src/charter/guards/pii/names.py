@@ -326,6 +326,12 @@ def _named(word: str) -> bool:
     return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
+#: The endings of German nouns that no surname has ("Rentnerin", "Wohngeld", "Genehmigung", "Krankenkasse"): German
+#: writes every noun with a capital, so two of them in a row are no "two words, none English" person.
+_GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|recht|gesetz|zulage|hilfe|kasse|stelle|"
+                          r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung)$")
+
+
 def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
     """A sign that a capitalised run with no cue names a person: a given name from many cultures'
     lists opening it ("Ana Ruiz", "Grace Hall"), or inside it after a word that is not English
@@ -342,7 +348,8 @@ def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bo
             return True
         if len(run[0].group()) == 2 and run[0].group().endswith("."):
             return True  # "J. Okafor"
-        if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS for w in lows):
+        if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS or _GERMAN_NOUN.search(w)
+                                     for w in lows):
             return True  # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English
         return not english_word(lows[0]) and any(given(w) for w in firsts[1:]) and len(run) <= 4
     end = run[-1].end()
@@ -520,7 +527,9 @@ def names(text: str) -> Iterator[Hit]:
         if value.endswith(".") and not re.search(r"\b[A-Z]\.$", value):
             end -= 1
             value = value[:-1]
-        if len(value) < 2 or (value.isupper() and len(value) <= 3 and value.lower() not in COUNTRIES):
+        bare = value.removesuffix("'s").removesuffix("\u2019s")
+        if len(value) < 2 or (bare.isupper() and len(bare) <= 5 and (value != bare or len(bare) <= 3)
+                              and value.lower() not in COUNTRIES):  # "ICA", "ICA's": a body's short name
             continue
         if _DOMAIN_AFTER.match(text, end):
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's

@@ -113,8 +113,9 @@ FISCAL_CODE = re.compile(
 )
 NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
 #: A letter and eight digits or nine digits ("M48271936", Korea, the US), or the French two digits, two
-#: letters, five digits ("18AV52931"); ended by anything but an ASCII letter or digit ("M48271936이고").
-PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5})(?![A-Za-z0-9])")
+#: letters, five digits ("18AV52931"), or the Italian two letters and seven digits ("YA4827193"); ended by anything
+#: but an ASCII letter or digit ("M48271936이고").
+PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5}|[A-Z]{2}\d{7})(?![A-Za-z0-9])")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"\d(?<![\d-]\d)\d{7,16}(?![\d-])")
 #: A phone number: not joined to a Latin, Greek or Cyrillic letter or a digit, but it may be to the Chinese,
@@ -193,7 +194,7 @@ CURP = re.compile(r"(?<![A-Za-z0-9])[A-Z][AEIOUX][A-Z]{2}\d{6}[HMX][A-Z]{2}[B-DF
 #: 1.023.456.789", "NIK saya 3174...", "my national ID number is 12345678"): an identifier of a scheme no
 #: recogniser here knows, taken by the word alone (NATIONAL_ID).
 _ID_WORD_BEFORE = (
-    r"(?:national\s+id(?:entity)?(?:\s+(?:card|number|no\.?))?|id\s+(?:card\s+)?(?:number|no\.?)|identity\s+"
+    r"(?:national\s+id(?:entity)?(?:\s+(?:card|number|no\.?))?|id\s+(?:card\s+)?(?:number|no\.?)|my\s+id|identity\s+"
     r"(?:card\s+)?number|kitambulisho|c[ée]dula(?:\s+de\s+identidad)?|n[úu]mero\s+de\s+identi(?:dad|ficaci[óo]n)|"
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
@@ -204,7 +205,7 @@ NATIONAL_ID = re.compile(
     _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|changu|chako|namba|nambari|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|"
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
-    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15}|0\d{9,15})(?![\d-])", I)
+    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15}|0\d{8,15})(?![\d-])", I)
 DE_TAX_ID_CTX = _ctx("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
                      "steuer-identifikationsnummer", "tax id")
 IN_PAN_CTX = _ctx("pan", "permanent account number")

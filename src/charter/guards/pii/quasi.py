@@ -134,8 +134,18 @@ _BIRTH = re.compile(r"(?:\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.|nasc
 #: "people born in 1960 or later": a rule about a cohort, not someone's date of birth.
 _COHORT = re.compile(
     r"\b(?:people|those|anyone|persons|individuals|children|workers|applicants|citizens|residents|everyone|"
-    r"someone|babies|taxpayers|if you were|if you're|those who were)\s+(?:were\s+)?born\b[^.!?\n]{0,24}$", I
+    r"someone|babies|taxpayers|if you were|if you're|those who were)\s+(?:were\s+)?born\b[^.!?\n]{0,24}$"
+    # the same elsewhere: "Wer vor 1953 geboren ist", "Geburtsjahrgänge", "les personnes nées", "los nacidos",
+    # "i nati", "osoby urodzone", "de som er født"
+    r"|\b(?:wer|alle|personen|jahrg[äa]ng\w*|geburtsjahrg[äa]ng\w*|personnes|ceux|celles|los|las|quienes|"
+    r"i|le|coloro|osoby|de\s+som|dem\s+som|those)\b[^.!?\n]{0,30}\b(?:geboren|née?s|nacid[oa]s|nat[ie]|"
+    r"urodzen\w*|født|födda|geboren)\b[^.!?\n]{0,40}$", I
 )
+#: A deadline right before a date, in other languages: "bis (zum)", "spätestens", "avant le", "jusqu'au", "hasta
+#: el", "antes del", "entro il", "fino al", "uiterlijk", "senast", "do".
+_FOREIGN_DEADLINE = re.compile(
+    r"\b(?:bis(?:\s+(?:zum|spätestens))?|spätestens(?:\s+am)?|avant\s+le|d['\u2019]ici\s+le|jusqu['\u2019]au|"
+    r"hasta\s+el|antes\s+del?|entro\s+il|fino\s+al|uiterlijk|senast|innen|do|até|ate)\s*$", I)
 #: Day, month and year ("4 March 1961", "March 4, 1961", "04/03/61", "1961-03-04"), not "May 2021".
 _FULL = re.compile(r"^\d{4}-|[/.-]\d{2,4}$|\b\d{1,2}(?:st|nd|rd|th)?\b.*\b\d{4}$", re.DOTALL)
 
@@ -146,8 +156,10 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
 
 def is_birth_date(text: str, start: int) -> bool:
     """Whether the date at ``start`` is someone's date of birth: a birth word just before it ("born
-    on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later")."""
-    return _before(text, start, _BIRTH) and not _before(text, start, _COHORT, 40)
+    on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later", "Wer vor
+    1953 geboren ist, muss bis 19. Januar 2033 …") nor a deadline right before the date."""
+    return (_before(text, start, _BIRTH) and not _before(text, start, _COHORT, 40)
+            and not _before(text, start, _FOREIGN_DEADLINE, 24) and not _before(text, start, _DEADLINE, 24))
 
 
 def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
