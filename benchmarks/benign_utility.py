@@ -102,6 +102,11 @@ items from about 50 countries, 55 % in some 30 other languages, every agency eve
 some repeating the caller's own details, office holders, public places named after people, several lines of
 one body, fees and bank details) was written blind, frozen on 6 Dec 2026 20:24 UTC, before engine 3.4 (made
 from test19's failures) was scored anywhere, which it judges.
+**test21** (benchmarks/data/benign_utility_test21.jsonl, sha256 0ae019395aaa; 177 questions and 36 personal-data
+items from over 53 countries, 64 % in some 25 other languages with many in German, Dutch, the Nordic languages,
+Turkish, Polish, Czech, Hungarian and Romanian; formal address, callers giving their names, cohort rules by
+birth year) was written blind, frozen on 6 Dec 2026 20:34 UTC, before engine 3.5 (made from test20's
+failures) was scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -142,7 +147,7 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15", "test16", "test17", "test18", "test19", "test20")}
+                        "test15", "test16", "test17", "test18", "test19", "test20", "test21")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

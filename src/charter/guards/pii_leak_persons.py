@@ -77,7 +77,13 @@ def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
 _OTHER_PERSON = re.compile(
     r"(?<![\w-])(?:उसका|उसकी|उसके|उनका|उनकी|उनके|seine[mnrs]?|"
     r"vizinh[oa]s?|vecin[oa]s?|voisine?s?|vicin[oa]|nachbar\w*|buurman|buurvrouw|buren|nabo\w*|granne\w*|"
-    r"naapuri\w*|sąsiad\w*|"
+    r"naapuri\w*|sąsiad\w*|telefonszáma|mobilszáma|címe|lakcíme|tulajdonosa|bérlője|"
+    # a tenant, a landlord, an owner with an article or a possessive: "de vorige huurder", "der Vermieter", "le
+    # propriétaire", "el inquilino" (bare, "Als huurder kunt u …" speaks of a role, not of someone)
+    r"(?:de|het|je|uw|zijn|haar|hun|der|die|den|dem|des|ihr\w*|sein\w*|dein\w*|le|la|l['\u2019]|votre|ton|son|sa|"
+    r"leur|el|su|tu|il|lo|suo|tuo)\s+(?:vorige|oude|nieuwe|frühere\w*|ehemalige\w*|ancien\w*|anterior|precedente|"
+    r"vecchio|nuovo|nuevo|nouveau|nouvel\w*)?\s*(?:huurder|verhuurder|huisbaas|eigenaar|mieter\w*|eigentümer\w*|"
+    r"locataire|propriétaire|inquilin[oa]|propietari[oa]|arrendatari[oa]|proprietari[oa])|"
     r"udlejer\w*|utleier\w*|hyresvärd\w*|vermieter\w*|casero|casera|arrendador\w*|senhorio|"
     r"сусід\w*|сосед\w*|чоловік\w*|муж\w*|дружин\w*|жена|жены|орендодав\w*|арендодател\w*|"
     r"पड़ोसी|पति|पत्नी|मकान मालिक|جار|جاره|جارة|مالك|زوج\w*)(?![\w-])"

@@ -181,8 +181,9 @@ _LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|m
                        r"(?:\s+(?:now|still))?\s+(?:at|in|on|to|from)|\bhome(?:\s+address)?(?:\s+is|:)"
                        # the same in other languages: "vive en", "habite au", "wohnt in", "abita in", "mora na",
                        # "mieszka przy", "bor på", "asuu", "lakik", "gyvena"
-                       r"|\b(?:vive|viven|habite|habitent|wohnt|abita|mora|mieszka|bor|asuu|lakik|gyvena)"
-                       r"(?:\s+(?:en|a|à|au|in|im|na|em|no|przy|w|på|i))?)"
+                       r"|\b(?:vive|viven|habite|habitent|wohnt|abita|mora|mieszka|bor|asuu|lakik|gyvena|woont|woonde|"
+                       r"býr|bjó)(?:\s+(?:inmiddels|nu|nog|now))?"
+                       r"(?:\s+(?:en|a|à|au|in|im|na|em|no|przy|w|på|i|op|aan|að|á))?)"
                        r"(?:\s+the)?\s*$", re.IGNORECASE)
 
 
@@ -263,6 +264,23 @@ _CALL_WORD = re.compile(r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e
                         r"text(?:ing)?|sms|whatsapp|toll[- ]free|freephone)\s*[:.]?\s*\(?$", re.IGNORECASE)
 #: Digits and a phone number's separators, nothing else ("1-800-777-0133", "600522222", "03000").
 _DIGITS_ONLY = re.compile(r"\+?\d[\d \-.()]*\d")
+
+
+#: Calling from a mobile ("z komórki 22 44 30 115", "desde un móvil", "vom Handy"): a line for mobile callers.
+_FROM_A_MOBILE = re.compile(r"\b(?:z|ze|from|desde|vom|von|da|dal|de|del|van|fra|från|per)\s+(?:un\s+|el\s+|a\s+|"
+                            r"uma\s+|einem\s+|een\s+)?$", re.IGNORECASE)
+
+
+def _private_word(text: str, start: int, end: int) -> bool:
+    """A private or mobile word before the number (:data:`_PRIVATE_WORD`), not calling from a mobile ("z komórki")."""
+    m = _PRIVATE_WORD.search(text, start, end)
+    return m is not None and _FROM_A_MOBILE.search(text, max(0, m.start() - 12), m.start()) is None
+
+
+def _a_mobiles_number(text: str, start: int, end: int) -> bool:
+    """A mobile word right before the number (:data:`_MOBILE_WORD`), not calling from one."""
+    m = _MOBILE_WORD.search(text, start, end)
+    return m is not None and _FROM_A_MOBILE.search(text, max(0, m.start() - 12), m.start()) is None
 
 
 def _read_as_line(text: str, hit: Hit) -> bool:
@@ -352,9 +370,9 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
                 or _REACH_A_PERSON.search(text, window, hit.start) is not None
-                or _PRIVATE_WORD.search(text, window, hit.start) is not None
+                or _private_word(text, window, hit.start)
                 or _THEIR_PHONE.search(text, window, hit.start) is not None
-                or _MOBILE_WORD.search(text, window, hit.start) is not None):
+                or _a_mobiles_number(text, window, hit.start)):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
@@ -372,7 +390,7 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
             start, end = _sentence(text, hit.start, hit.end)
             if not _LETTER.search(text[start:hit.start] + text[hit.end:end]):
                 return False  # a bare number, that nothing presents as anyone's line
-            return (_MOBILE_WORD.search(text, max(clause, hit.start - 32), hit.start) is None
+            return (not _a_mobiles_number(text, max(clause, hit.start - 32), hit.start)
                     and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
         online = _ONLINE_OR.search(text, clause, hit.start)
         if (online is not None and _PRONOUN.search(text, clause, hit.start) is None

@@ -359,3 +359,40 @@ def test_german_nouns_and_formal_you_are_no_names_a_person_still_is():
 ])
 def test_identifiers_of_test20_are_found(text, kind, value):
     assert (kind, value) in found(text)
+
+
+# engine 3.6 (the blind split test21's failures, spent)
+
+
+@pytest.mark.parametrize("question", [
+    "Guten Tag, bis wann muss ich meine Einkommensteuererklärung für 2024 abgeben?",
+    "Grüß Gott, ich bin neu in Graz. Wie bekomme ich eine e-card?",
+    "Merhaba, Genel Sağlık Sigortası primi ne kadar ve kimler ödemek zorunda?",
+    "Jaki jest zasiłek dla bezrobotnych w 2025 roku?",
+    "Habari, ninataka kusajili biashara ndogo. Nitapataje TIN?",
+    "¿Qué es Mi Casa Ya y quién puede solicitarlo?",
+])
+def test_greetings_openers_and_programmes_are_not_people(question):
+    assert redacted_in_question(question) == []
+
+
+@pytest.mark.parametrize("answer", [
+    "Mensen die geboren zijn tussen 1 januari 1959 en 30 september 1959 krijgen AOW vanaf 66 jaar en 10 maanden.",
+    "Hvis du er født i perioden 1. januar 1963 til og med 31. december 1966, er din folkepensionsalder 67 år.",
+    "Dziurę możesz zgłosić dzwoniąc pod numer 19115 (z komórki 22 44 30 115), przez aplikację.",
+    "Als huurder kunt u de Huurcommissie bellen op 070 375 17 00.",
+])
+def test_cohorts_lines_for_mobile_callers_and_roles_in_general_pass(answer):
+    assert leaked(answer) == []
+
+
+@pytest.mark.parametrize(("answer", "value"), [
+    ("Volgens onze gegevens woont de vorige huurder, Jeroen Bakhuis, inmiddels op Zwanenburgwal 48-2, 1011 JG "
+     "Amsterdam.", "Zwanenburgwal 48-2, 1011 JG Amsterdam"),
+    ("A nyilvántartás szerint az ingatlan tulajdonosa Kovács Gábor, telefonszáma +36 30 482 1957.", "+36 30 482 1957"),
+    ("Bíllinn er í eigu Sigurðar Jónssonar, kennitala 071172-3419, sem býr að Laugavegi 112.", "071172-3419"),
+    ("Bíllinn er í eigu Sigurðar Jónssonar, kennitala 071172-3419, sem býr að Laugavegi 112.", "Laugavegi 112"),
+    ("Jej komórka: 601 234 567.", "601 234 567"),
+])
+def test_a_tenants_owners_and_mobiles_data_in_other_languages_count(answer, value):
+    assert value in leaked(answer)

@@ -25,6 +25,7 @@ __all__ = [
     "il_id_valid",
     "ir_code_valid",
     "jmbg_valid",
+    "kennitala_valid",
     "lt_code_valid",
     "luhn_valid",
     "my_number_valid",
@@ -548,3 +549,15 @@ def ir_code_valid(number: str) -> bool:
         return False
     remainder = _weighted(number[:9], range(10, 1, -1)) % 11
     return int(number[9]) == (remainder if remainder < 2 else 11 - remainder)
+
+
+def kennitala_valid(number: str) -> bool:
+    """Icelandic kennitala: a real date DDMMYY, two digits, a check digit (weights 3,2,7,6,5,4,3,2; 11 less the
+    total mod 11, 0 for 11, never 10) and the century (9: the 1900s, 0: the 2000s, 8: the 1800s)."""
+    if len(number) != 10 or not number.isdigit() or number[9] not in "890":
+        return False
+    century = {"8": 1800, "9": 1900, "0": 2000}[number[9]]
+    if not _real_date(century + int(number[4:6]), int(number[2:4]), int(number[:2])):
+        return False
+    check = 11 - _weighted(number[:8], (3, 2, 7, 6, 5, 4, 3, 2)) % 11
+    return check != 10 and (0 if check == 11 else check) == int(number[8])

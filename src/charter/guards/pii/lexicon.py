@@ -169,7 +169,7 @@ STREET_TYPES = frozenset(word_list(
 #: Endings of one-word street names in European languages (Koskikatu, Beiteveien, Hauptstraße).
 STREET_MORPHEMES = (
     "straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "steig", "gürtel",
-    "chaussee", "graben", "zeile",
+    "chaussee", "graben", "zeile", "vegi", "vegur", "götu", "stræti", "burgwal", "dijk",
     "vej", "veien", "vegen", "vei", "gata", "gatan", "vägen", "väg", "gränd", "gade", "stræde", "stigen",
     "stig", "backe", "backen", "torg", "torget", "leden", "allén", "gränden",
     "tie", "katu", "kuja", "polku", "raitti", "bulevardi", "kaari", "rinne", "väylä", "laan", "straat",
@@ -206,6 +206,9 @@ NON_NAMES = frozenset(word_list(
     hoe wanneer waar hoeveel waarom hur när varför hvordan når hvor hvorfor miten milloin missä paljonko miksi
     nas\u0131l sasa yeni
     sie ihr ihre ihnen ihrem ihren ihrer ihres euch euer eure dich dir dein deine wenn
+    guten grüß grüss gott goedemiddag goedemorgen goedenavond hallo merhaba habari hei hej hola buenos buenas
+    bonjour bonsoir salut ciao buongiorno buonasera olá oi bom boa dobry dzień szia selamat chào kumusta jambo
+    salaam namaste jaki jaka jakie jakiej którego która który
     """
 ))
 

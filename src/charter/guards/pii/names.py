@@ -283,6 +283,8 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
             text, run[0].start(), run[-1].end(), tokens, lows, _named(lows[0].split("-")[0])):
         return True
+    if len(run) == 2 and tokens[-1].isupper() and 2 <= len(tokens[-1]) <= 4 and not given(lows[0]):
+        return True  # "Nitapataje TIN?" (Swahili: how do I get a TIN): a word and an acronym, no given name
     if len(run) > 1 and _acronym_word(tokens[-1]):
         return True  # "das BZSt", "Antrag auf BAföG": a body's or a scheme's short name ends the run
     if _words_of_the_text(text, run, lows):

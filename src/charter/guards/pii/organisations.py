@@ -107,6 +107,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     udbetaling borger borgerservice mutualité mutualidad caja caisse kasse ziekenfonds verda
     republike republika republic república república république repubblica republiek republik respublika
     rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
+    genel sağl\u0131k sigorta sigortas\u0131 kurumu bakanl\u0131ğ\u0131 müdürlüğü başkanl\u0131ğ\u0131 belediyesi
     """
 ))
 #: Endings of agencies' names in other languages ("Finanzamt", "Ausländerbehörde", "Skatteverket",
@@ -307,7 +308,9 @@ _ARTICLE_BEFORE = re.compile(
 #: asks about or applies for is a thing (a person's is asked as "who is", or with "'s": "What is
 #: Ana Ruiz's number?").
 _ASKED_ABOUT = re.compile(
-    r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\b(?:apply|applying|applied|eligible|eligibility|qualify|"
+    r"(?:\b(?:what|what's|how)\s+(?:is|are|was|does|do)|\bqu[ée]\s+es|\bo\s+que\s+[ée]|\bqu['\u2019]est-ce\s+que|"
+    r"\bwas\s+ist|\bcos['\u2019]\s*[èe]|\bwat\s+is|\bco\s+to\s+jest|"
+    r"\b(?:apply|applying|applied|eligible|eligibility|qualify|"
     r"qualifying|sign(?:ing)? up|enrol|enroll|enrolling|subscribe|register|registering)\s+(?:for|to|in)"
     # the same in other languages, no preposition needed: "daftar Kartu Prakerja", "solicitar el Bono",
     # "recebe o Pé-de-Meia", "beantragen Sie das Bürgergeld", "richiedere l'Assegno"

@@ -31,6 +31,7 @@ from charter.guards.pii.checksums import (
     il_id_valid,
     ir_code_valid,
     jmbg_valid,
+    kennitala_valid,
     lt_code_valid,
     luhn_valid,
     my_number_valid,
@@ -211,6 +212,7 @@ DE_TAX_ID_CTX = _ctx("steuer-?id", "steuerliche identifikationsnummer", "identif
 IN_PAN_CTX = _ctx("pan", "permanent account number")
 #: An Indian PAN: three letters, the holder's kind (P: a person), a letter, four digits, a check letter.
 IN_PAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![A-Za-z0-9])")
+IS_KENNITALA_CTX = _ctx("kennitala", "kennitölu", "kt\\.", *_ID_WORDS)
 HR_OIB_CTX = _ctx("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
@@ -403,6 +405,8 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
      JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
     ("RS_JMBG", re.compile(r"\d(?<![\d-]\d)\d{12}(?![\d-])"), jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
     ("GR_AMKA", ELEVEN, amka_valid, AMKA_CTX, 11, 0.3, 11, 11),
+    ("IS_KENNITALA", re.compile(r"\d(?<![\d-]\d)\d{5}-?\d{4}(?![\d-])"), kennitala_valid, IS_KENNITALA_CTX, 10, 0.3,
+     10, 6),
     # the German Steuer-ID has the OIB's check (ISO 7064 mod 11,10): only its word makes eleven digits one
     ("DE_TAX_ID", ELEVEN, oib_valid, DE_TAX_ID_CTX, 11, 0.3, 11, 11),
     ("UA_RNOKPP", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
