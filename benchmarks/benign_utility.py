@@ -107,6 +107,10 @@ items from over 53 countries, 64 % in some 25 other languages with many in Germa
 Turkish, Polish, Czech, Hungarian and Romanian; formal address, callers giving their names, cohort rules by
 birth year) was written blind, frozen on 6 Dec 2026 20:34 UTC, before engine 3.5 (made from test20's
 failures) was scored anywhere, which it judges.
+**test22** (benchmarks/data/benign_utility_test22.jsonl, sha256 a1ad27833c28; 175 questions and 36 personal-data
+items from over 55 countries, 54 % in 32 other languages; questions typed as citizens type them: greetings,
+first names, typos, missing accents, two questions in one) was written blind, frozen on 6 Dec 2026 20:46 UTC,
+before engine 3.6 (made from test21's failures) was scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -147,7 +151,8 @@ PAIRS = traffic.DATA / "qa_pairs.jsonl"
 WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
-                        "test15", "test16", "test17", "test18", "test19", "test20", "test21")}
+                        "test15", "test16", "test17", "test18", "test19", "test20", "test21",
+                        "test22")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
