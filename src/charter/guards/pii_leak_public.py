@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from charter.guards.pii.hits import Hit
-from charter.guards.pii.lexicon import GIVEN_NAMES, WORLD_GIVEN_NAMES, ordinary, word_list
+from charter.guards.pii.lexicon import ordinary, word_list
 from charter.guards.pii.quasi import is_birth_date
+from charter.guards.pii.runs import given
 from charter.guards.pii_leak_persons import (
     _OTHER_PERSON,
     _PRONOUN,
@@ -29,6 +30,8 @@ _NOT_ALNUM = re.compile(r"[\W_]+")
 
 #: Bank account numbers a recogniser finds (an IBAN by its check digits, a US-style account by shape and a word).
 _ACCOUNTS = frozenset({"IBAN_CODE", "US_BANK_NUMBER"})
+#: The words for an account or an IBAN in the helpdesks' languages, for the patterns that read one before a number.
+_ACCOUNT_WORDS = r"accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachunek"
 
 
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
@@ -256,7 +259,7 @@ _MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*
 _LINE_SHAPED_IDS = frozenset({"US_DRIVER_LICENSE", "US_PASSPORT", "US_BANK_NUMBER"})
 #: The words that present a number as an account, a passport or a licence (any language's "konto"):
 #: right before a number they keep it the identifier it was found as.
-_ID_WORD = re.compile(r"\b(?:account|acct|bank|iban|konto|compte|cuenta|conta|conto|rekening|rachunek|passport|"
+_ID_WORD = re.compile(rf"\b(?:{_ACCOUNT_WORDS}|acct|bank|passport|"
                       r"pass|passeport|pasaporte|passaporto|licen[cs]e|permit|routing|sort\s+code)", re.IGNORECASE)
 #: A word that gives a number to call (not :data:`_CALL_BEFORE`'s "is", "on" or "number": "your passport
 #: number is 600522222" stays an identifier).
@@ -271,15 +274,10 @@ _FROM_A_MOBILE = re.compile(r"\b(?:z|ze|from|desde|vom|von|da|dal|de|del|van|fra
                             r"uma\s+|einem\s+|een\s+)?$", re.IGNORECASE)
 
 
-def _private_word(text: str, start: int, end: int) -> bool:
-    """A private or mobile word before the number (:data:`_PRIVATE_WORD`), not calling from a mobile ("z komórki")."""
-    m = _PRIVATE_WORD.search(text, start, end)
-    return m is not None and _FROM_A_MOBILE.search(text, max(0, m.start() - 12), m.start()) is None
-
-
-def _a_mobiles_number(text: str, start: int, end: int) -> bool:
-    """A mobile word right before the number (:data:`_MOBILE_WORD`), not calling from one."""
-    m = _MOBILE_WORD.search(text, start, end)
+def _someones_phone_word(words: re.Pattern[str], text: str, start: int, end: int) -> bool:
+    """One of ``words`` (:data:`_PRIVATE_WORD`, :data:`_MOBILE_WORD`) right before the number in
+    ``text[start:end]``, not where one calls from ("z komórki 22 44 30 115": from a mobile)."""
+    m = words.search(text, start, end)
     return m is not None and _FROM_A_MOBILE.search(text, max(0, m.start() - 12), m.start()) is None
 
 
@@ -312,7 +310,7 @@ _PAYMENT_WORD = re.compile(
 #: "his IBAN is", "your account number:", "Konto von Frau ...": an account given as a person's.
 _OWN_ACCOUNT = re.compile(
     r"\b(?:my|his|her|their|your|sein\w*|ihr\w*|mein\w*|son|sa|ses|su|sus|seu|sua|suo|jego|jej)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachunek)\b"
+    rf"(?:[\w-]+\s+){{0,2}}?(?:{_ACCOUNT_WORDS})\b"
     r"(?:\s+(?:number|no\.?|nr\.?|num[ée]ro))?\s*(?:is|ist|est|es|é|è|:)?\s*$",
     re.IGNORECASE,
 )
@@ -325,16 +323,15 @@ _HOLDER = re.compile(r"\b(?:held\s+by|in\s+the\s+name\s+of|(?:account\s+)?holder
 
 
 #: An account word in the clause before a number ("na račun", "to account", "auf das Konto", "sur le compte").
-_ACCOUNT_BEFORE = re.compile(r"\b(?:accounts?|acct|račun\w*|konto|compte|cuenta|conta|conto|rekening|rachunek|"
-                             r"számla\w*|hesab\w*|iban)\b[^.;:\n\d]{0,48}$", re.IGNORECASE)
+_ACCOUNT_BEFORE = re.compile(rf"\b(?:{_ACCOUNT_WORDS}|acct|račun\w*|számla\w*|hesab\w*)\b[^.;:\n\d]{{0,48}}$",
+                             re.IGNORECASE)
 #: Eight digits or more in a row: an account's, seldom a phone's.
 _LONG_GROUP = re.compile(r"\d{8,}")
 
 
-def _given_parts(local: str) -> list[str]:
-    """The given names (four letters or more) an e-mail's local part opens or ends with ("annaberg", "kberg")."""
-    ends = [local[:i] for i in range(4, len(local) + 1)] + [local[-i:] for i in range(4, len(local) + 1)]
-    return [n for n in ends if n in GIVEN_NAMES or n in WORLD_GIVEN_NAMES]
+def _opens_or_ends_with_a_given_name(local: str) -> bool:
+    """An e-mail's local part opens or ends with a given name of four letters or more ("annaberg", "kberg")."""
+    return any(given(local[:i]) or given(local[-i:]) for i in range(4, len(local) + 1))
 
 
 def _a_bodys_account(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
@@ -370,9 +367,9 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         window = max(0, hit.start - 48)
         if (_PERSONAL_LINE.search(text, window, hit.start) is not None
                 or _REACH_A_PERSON.search(text, window, hit.start) is not None
-                or _private_word(text, window, hit.start)
+                or _someones_phone_word(_PRIVATE_WORD, text, window, hit.start)
                 or _THEIR_PHONE.search(text, window, hit.start) is not None
-                or _a_mobiles_number(text, window, hit.start)):
+                or _someones_phone_word(_MOBILE_WORD, text, window, hit.start)):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             return True
@@ -390,7 +387,7 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
             start, end = _sentence(text, hit.start, hit.end)
             if not _LETTER.search(text[start:hit.start] + text[hit.end:end]):
                 return False  # a bare number, that nothing presents as anyone's line
-            return (not _a_mobiles_number(text, max(clause, hit.start - 32), hit.start)
+            return (not _someones_phone_word(_MOBILE_WORD, text, max(clause, hit.start - 32), hit.start)
                     and not _a_persons_number(text, hit, found, asked) and not _named_nearby(text, hit, found))
         online = _ONLINE_OR.search(text, clause, hit.start)
         if (online is not None and _PRONOUN.search(text, clause, hit.start) is None
@@ -414,7 +411,7 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         # a public body's mailbox with one word before the @ ("passport@immigration.gov.ng", "actioncenter@
         # philhealth.gov.ph"), or any body's whose local part is ordinary words ("advice@zra.org.zm",
         # "customer.care@..."), not a person's ("anna.berg@skatteverket.gov.se": a given name in it)
-        if any(w in GIVEN_NAMES or w in WORLD_GIVEN_NAMES for w in words) or _given_parts(local):
+        if any(given(w) for w in words) or _opens_or_ends_with_a_given_name(local):
             return False
         return ((_GOV_DOMAIN.search(domain) is not None and len(words) == 1)
                 or (bool(words) and all(ordinary(w) and not w.isdigit() for w in words)))
