@@ -99,6 +99,8 @@ PPS = re.compile(r"\d(?<![\w-]\d)\d{6}[A-Wa-w][ABHTWXabhtwx]?(?![\w-])")
 #: their check and a real date of birth in them; with a context word before ("PESEL", "asmens kodas",
 #: "personal code", "isikukood") above the default threshold, without one below it.
 ELEVEN = re.compile(r"\d(?<![\d.-]\d)\d{10}(?![\d-])")
+#: Nine, ten and thirteen digits in a row, no more (the world identifiers of that length share each).
+NINE, TEN, THIRTEEN = (re.compile(rf"\d(?<![\d-]\d)\d{{{n - 1}}}(?![\d-])") for n in (9, 10, 13))
 #: A Spanish DNI/NIF ("48213957T", "48213957-T") or NIE ("X1234567L"): the check letter, and a context
 #: word ("DNI", "NIF", "NIE", "documento nacional de identidad") for a score above the threshold.
 NIF = re.compile(r"(?<![\w-])(?:\d{8}|[XYZxyz]-?\d{7})-?[A-Za-z](?![\w-])")
@@ -393,24 +395,24 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("FI_HETU", re.compile(r"\d(?<![\w-]\d)\d{5}[-+A-FU-Y]\d{3}[0-9A-Y](?![\w-])", I),
      hetu_valid, FI_HETU_CTX, 9, 0.6, 6, 6),
     ("CN_RIC", re.compile(r"\d(?<![\d-]\d)\d{16}[\dXx](?![\w-])"), cn_ric_valid, CN_RIC_CTX, 17, 0.4, 17, 17),
-    ("RO_CNP", re.compile(r"\d(?<![\d-]\d)\d{12}(?![\d-])"), cnp_valid, RO_CNP_CTX, 13, 0.4, 13, 13),
+    ("RO_CNP", THIRTEEN, cnp_valid, RO_CNP_CTX, 13, 0.4, 13, 13),
     ("CZ_BIRTH_NUMBER", re.compile(r"\d(?<![\d/-]\d)\d{5}/?\d{4}(?![\d/-])"),
      birth_number_valid, CZ_BIRTH_CTX, 10, 0.4, 10, 6),
     ("PT_NIF", re.compile(r"\d(?<![\d.-]\d)\d{8}(?![\d-])"), pt_nif_valid, PT_NIF_CTX, 9, 0.4, 9, 9),
     # no date or place in it: one eleven-digit number in ten passes the check, so only a word makes it an OIB
     ("HR_OIB", ELEVEN, oib_valid, HR_OIB_CTX, 11, 0.3, 11, 11),
     # one nine-digit number in ten passes the check: only a word makes it an Israeli identity number
-    ("IL_ID", re.compile(r"\d(?<![\d-]\d)\d{8}(?![\d-])"), il_id_valid, IL_ID_CTX, 9, 0.3, 9, 9),
+    ("IL_ID", NINE, il_id_valid, IL_ID_CTX, 9, 0.3, 9, 9),
     ("JP_MY_NUMBER", re.compile(r"\d(?<![\d-]\d)\d{3}([ -]?)\d{4}\1\d{4}(?![\d-])"), my_number_valid,
      JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
-    ("RS_JMBG", re.compile(r"\d(?<![\d-]\d)\d{12}(?![\d-])"), jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
+    ("RS_JMBG", THIRTEEN, jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
     ("GR_AMKA", ELEVEN, amka_valid, AMKA_CTX, 11, 0.3, 11, 11),
     ("IS_KENNITALA", re.compile(r"\d(?<![\d-]\d)\d{5}-?\d{4}(?![\d-])"), kennitala_valid, IS_KENNITALA_CTX, 10, 0.3,
      10, 6),
     # the German Steuer-ID has the OIB's check (ISO 7064 mod 11,10): only its word makes eleven digits one
     ("DE_TAX_ID", ELEVEN, oib_valid, DE_TAX_ID_CTX, 11, 0.3, 11, 11),
-    ("UA_RNOKPP", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
-    ("IR_NATIONAL_CODE", re.compile(r"\d(?<![\d-]\d)\d{9}(?![\d-])"), ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
+    ("UA_RNOKPP", TEN, rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
+    ("IR_NATIONAL_CODE", TEN, ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
 )
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
@@ -449,14 +451,13 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             bracketed = m.group().endswith(")")
             yield Hit("HK_HKID", m.start(), m.end(),
                       0.95 if context_before(text, m.start(), HKID_CTX) else 0.8 if bracketed else 0.4)
-    if n >= 6:
-        for m in CURP.finditer(text) if n >= 7 else ():
-            if curp_valid(m.group()):
-                yield Hit("MX_CURP", m.start(), m.end(), 0.9)
-        for m in NATIONAL_ID.finditer(text):
-            yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
-        for m in CNIC.finditer(text) if n >= 13 else ():
-            yield Hit("PK_CNIC", m.start(), m.end(), 0.85)
+    for m in CURP.finditer(text) if n >= 7 else ():
+        if curp_valid(m.group()):
+            yield Hit("MX_CURP", m.start(), m.end(), 0.9)
+    for m in NATIONAL_ID.finditer(text) if n >= 6 else ():
+        yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
+    for m in CNIC.finditer(text) if n >= 13 else ():
+        yield Hit("PK_CNIC", m.start(), m.end(), 0.85)
     for m in IN_PAN.finditer(text) if n >= 4 else ():
         personal = m.group()[3] == "P"
         if context_before(text, m.start(), IN_PAN_CTX):

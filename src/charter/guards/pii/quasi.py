@@ -139,7 +139,7 @@ _COHORT = re.compile(
     # "i nati", "osoby urodzone", "de som er født"
     r"|\b(?:wer|alle|personen|jahrg[äa]ng\w*|geburtsjahrg[äa]ng\w*|personnes|ceux|celles|los|las|quienes|"
     r"i|le|coloro|osoby|de\s+som|dem\s+som|those)\b[^.!?\n]{0,30}\b(?:geboren|née?s|nacid[oa]s|nat[ie]|"
-    r"urodzen\w*|født|födda|geboren)\b[^.!?\n]{0,40}$"
+    r"urodzen\w*|født|födda)\b[^.!?\n]{0,40}$"
     # if someone is born in a period: "Mensen die geboren zijn tussen", "Hvis du er født i perioden", "Er du
     # født i 1967", "om du är född", "jos olet syntynyt", "si vous êtes né", "wenn Sie … geboren sind"
     r"|\b(?:mensen|iedereen|wie)\s+die\s+geboren\b[^.!?\n]{0,40}$"
