@@ -56,6 +56,16 @@ from charter.guards.pii.organisations import (
     names_a_thing,
     thing_after,
 )
+from charter.guards.pii.place_cues import (
+    ARTICLE_OPENING,
+    PLACE_CUE,
+    PLACE_CUE_A,
+    PLACE_CUE_TO,
+    PLACE_LIST,
+    SAINT_BEFORE,
+    in_a_country,
+    place_cue,
+)
 from charter.guards.pii.runs import (
     PARTICLES,
     POSSESSIVES,
@@ -118,29 +128,6 @@ def _in_slot(text: str, start: int) -> bool:
     return False
 
 
-_PLACE_CUE = re.compile(
-    r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
-    r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
-    r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
-    r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
-    # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt": where, in other languages
-    r"(?-i:\b(?:em|w|we|dans|nach))|\bin der|\bim)"
-    r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
-    re.IGNORECASE,
-)
-#: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
-#: "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the name or
-#: the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
-#: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question (or its
-#: clause, before a colon: "Visc al Carrer de Sant Miquel 14, a Palma: quin dia ...?").
-_PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
-_PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
-#: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto", "in Crooked Island and Long Cay": the places
-#: after the first one.
-_PLACE_LIST = re.compile(
-    r"\b(?:in|near|across|visit|visiting)[ \t]+[A-Z][\w'-]+(?: [A-Z][\w'-]+)*(?:, [A-Z][\w'-]+(?: [A-Z][\w'-]+)*)*,?"
-    r" (?:or|and) ?$"
-)
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
 _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
@@ -202,9 +189,9 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.85
     if _FROM.search(before) and _given_then_surname(value):
         return "PERSON", 0.65  # "The report came from Henrik Aasland": a person, not a place
-    if (_PLACE_CUE.search(before) or _PLACE_LIST.search(before)
-            or ((_PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before))
-                and ((not _named(low.split()[0].split("-")[0]) and not _PLACE_CUE_A.search(before))
+    if (PLACE_CUE.search(before) or PLACE_LIST.search(before)
+            or ((PLACE_CUE_TO.search(before) or PLACE_CUE_A.search(before))
+                and ((not _named(low.split()[0].split("-")[0]) and not PLACE_CUE_A.search(before))
                      or _QUESTION_END.match(text, start + len(value)) is not None))):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
@@ -454,11 +441,11 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
     St Vincent") or before a country. The score: 0.85 where someone lives or comes from ("born in"),
     0.45 where a cue says the text is about the place, 0.6 with no cue (a line of an address)."""
     start = run[0].start()
-    article = _ARTICLE_OPENING.search(text, max(0, start - 8), start)
+    article = ARTICLE_OPENING.search(text, max(0, start - 8), start)
     if article is not None:  # "near Del Pilar", "en La Gloria": the run lost its article (_trim)
         value = f"{article.group(1)} {value}"
         start = article.start()
-    country = _in_a_country(text, run[-1].end())
+    country = in_a_country(text, run[-1].end())
     if article is None and len(run) == 1 and "-" not in value and (given(lower_word(run[0])) or not country):
         return None  # one word: only before a country ("Pokot, Kenya"); a surname is often a town's name
     if cued and _STRONG_PERSON_CUE.search(text, max(0, start - 40), start):
@@ -469,46 +456,13 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
     if not country and not place_name(value):
         return None
     before = text[max(0, start - 40):start]
-    cue = country or _place_cue(before)
+    cue = country or place_cue(before)
     if not cue and _named(lower_word(run[0]).split("-")[0]):
         return None
     # where someone lives or comes from is personal ("born in"); a place a question is about is not
     # ("in", "à", after a place and a comma); one named with no cue may be a line of someone's
     # address ("Colle Di Tora\nItaly")
     return 0.85 if _ORIGIN.search(before) else 0.45 if cue else 0.6
-
-
-#: ", Kenya?", ", Vermont.": a country or a region after a name, ending the sentence.
-_COUNTRY_AFTER = re.compile(r", ((?:[A-Z][\w'\u2019.-]*|of|and|the)(?: (?:[A-Z][\w'\u2019.-]*|of|and|the)){0,4})"
-                            r"(?=[ \u00a0\u202f]?[?.!]|\s*$)")
-
-
-def _in_a_country(text: str, end: int) -> bool:
-    """"Where is the tax office for West Pokot, Kenya?": a name that a country or a region (a US
-    state, a province) follows, ending the sentence, names a place in it."""
-    after = _COUNTRY_AFTER.match(text, end)
-    if after is None:
-        return False
-    low = after.group(1).lower().rstrip(".")
-    return low in COUNTRIES or low in REGIONS or low.removeprefix("the ") in COUNTRIES
-
-
-def _place_cue(before: str) -> bool:
-    """The words before a name (``before``) are a place's: "in", "à", "near", or a place and a comma."""
-    if (_PLACE_CUE.search(before) or _PLACE_CUE_TO.search(before) or _PLACE_CUE_A.search(before)
-            or _PLACE_LIST.search(before)):
-        return True
-    comma = _PLACE_BEFORE_COMMA.search(before)
-    return comma is not None and place_name(comma.group(1))
-
-
-#: "St. ", "Ste ", "Saint ", "Sankt ": what opens a place's name or a saint's ("St. John's", "Port St. Lucie");
-#: the run that follows it lost it (a title's full stop ends a run), and no private person is called so.
-_SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Santa|São)\.?[ \t]$")
-#: An article or a particle that opens a place's name and that a run does not keep ("Del Pilar", "La Gloria").
-_ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
-#: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
-_PLACE_BEFORE_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)?), $")
 
 
 _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
@@ -536,7 +490,7 @@ def names(text: str) -> Iterator[Hit]:
         if _DOMAIN_AFTER.match(text, end):
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
         kind, score = _type_of(text, start, value, slot)
-        if kind == "PERSON" and not slot and _SAINT_BEFORE.search(text, max(0, start - 8), start):
+        if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):

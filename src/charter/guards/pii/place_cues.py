@@ -1,0 +1,69 @@
+"""What the words around a capitalised run say of it being a place: a place's cue before it ("in", "à", "near",
+"moved to", a place and a comma), a country or a region after it ending the sentence, a saint's or an article
+that opens a place's name. names.py reads them; they know nothing of people."""
+
+from __future__ import annotations
+
+import re
+
+from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
+
+__all__ = ["ARTICLE_OPENING", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_LIST", "SAINT_BEFORE", "in_a_country",
+           "place_cue"]
+
+PLACE_CUE = re.compile(
+    r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
+    r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
+    r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
+    r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
+    # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt": where, in other languages
+    r"(?-i:\b(?:em|w|we|dans|nach))|\bin der|\bim)"
+    r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
+    re.IGNORECASE,
+)
+#: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
+#: "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the name or
+#: the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
+#: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question (or its
+#: clause, before a colon: "Visc al Carrer de Sant Miquel 14, a Palma: quin dia ...?").
+PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
+PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
+#: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto", "in Crooked Island and Long Cay": the places
+#: after the first one.
+PLACE_LIST = re.compile(
+    r"\b(?:in|near|across|visit|visiting)[ \t]+[A-Z][\w'-]+(?: [A-Z][\w'-]+)*(?:, [A-Z][\w'-]+(?: [A-Z][\w'-]+)*)*,?"
+    r" (?:or|and) ?$"
+)
+
+
+#: ", Kenya?", ", Vermont.": a country or a region after a name, ending the sentence.
+_COUNTRY_AFTER = re.compile(r", ((?:[A-Z][\w'\u2019.-]*|of|and|the)(?: (?:[A-Z][\w'\u2019.-]*|of|and|the)){0,4})"
+                            r"(?=[ \u00a0\u202f]?[?.!]|\s*$)")
+
+
+def in_a_country(text: str, end: int) -> bool:
+    """"Where is the tax office for West Pokot, Kenya?": a name that a country or a region (a US
+    state, a province) follows, ending the sentence, names a place in it."""
+    after = _COUNTRY_AFTER.match(text, end)
+    if after is None:
+        return False
+    low = after.group(1).lower().rstrip(".")
+    return low in COUNTRIES or low in REGIONS or low.removeprefix("the ") in COUNTRIES
+
+
+def place_cue(before: str) -> bool:
+    """The words before a name (``before``) are a place's: "in", "à", "near", or a place and a comma."""
+    if (PLACE_CUE.search(before) or PLACE_CUE_TO.search(before) or PLACE_CUE_A.search(before)
+            or PLACE_LIST.search(before)):
+        return True
+    comma = _PLACE_BEFORE_COMMA.search(before)
+    return comma is not None and place_name(comma.group(1))
+
+
+#: "St. ", "Ste ", "Saint ", "Sankt ": what opens a place's name or a saint's ("St. John's", "Port St. Lucie");
+#: the run that follows it lost it (a title's full stop ends a run), and no private person is called so.
+SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Santa|São)\.?[ \t]$")
+#: An article or a particle that opens a place's name and that a run does not keep ("Del Pilar", "La Gloria").
+ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
+#: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
+_PLACE_BEFORE_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)?), $")
