@@ -302,11 +302,23 @@ def _lower_elsewhere(text: str, word: str, start: int, end: int) -> bool:
     """``word`` (lower case) occurs outside ``text[start:end]`` written in small letters, as a whole word."""
     if not word.islower():
         return False
-    # not in an e-mail address or a web address ("nomvula.dlamini@gmail.com" is the name's own)
-    for m in re.finditer(rf"(?<![\w'\u2019@./-]){re.escape(word)}(?![\w'\u2019@-]|\.\w)", text):
-        if not start <= m.start() < end:
+    # a whole word, not in an e-mail address or a web address ("nomvula.dlamini@gmail.com" is the name's
+    # own): found with str.find, not a pattern compiled for each word (one per run that gets here)
+    at = text.find(word)
+    while at >= 0:
+        after = at + len(word)
+        if (not start <= at < end and (at == 0 or not _joins(text[at - 1], "@./"))
+                and (after == len(text) or not (_joins(text[after], "@") or (
+                    text[after] == "." and after + 1 < len(text) and _joins(text[after + 1], "", apostrophe=False))))):
             return True
+        at = text.find(word, at + 1)
     return False
+
+
+def _joins(char: str, more: str, apostrophe: bool = True) -> bool:
+    """``char`` belongs to the word beside it: a regex's ``\\w``, or (``apostrophe``) an apostrophe or a hyphen, or
+    one of ``more``."""
+    return char.isalnum() or char == "_" or (apostrophe and char in "'\u2019-") or char in more
 
 
 def _named(word: str) -> bool:
