@@ -117,8 +117,9 @@ _TITLES = _any_of("""
     Doña, Signor, Signora, Monsieur, Madame,
     Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge
 """) + r"\.?\s+"
-_TITLE_BEFORE = re.compile(rf"\b{_TITLES}$")
-_TITLE_OPENING = re.compile(_TITLES)
+#: "M. Karim Benhadj": the French Monsieur's short form (with its full stop: "M Smith" is an initial).
+_TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES}|M\.\s+)$")
+_TITLE_OPENING = re.compile(rf"(?:{_TITLES}|M\.\s+)")
 #: A person's role or relation ("your neighbour", "the caseworker,", "My brother is"), "her name is"
 #: or "in the name of" right before a name.
 _PERSONS = _any_of("""
@@ -180,6 +181,12 @@ _ASKS_FOR_A_PERSON = re.compile(
     rf"phone\s+)?(?:address|phone|number|e-?mail|contact|details|whereabouts)\b"
     r"|\bde\s+qui[eé]n\b|\bdi\s+chi\b|\bà\s+qui\b|\bde\s+quem\b|\bwem\s+geh[öo]rt\b"  # "whose", elsewhere
     r"|\bwer\s+(?:wohnt|lebt|mietet|bewohnt)\b|\bqui[eé]n\s+(?:vive|vivía|alquiló)\b|\bqui\s+habite\b"
+    # who did something to the caller or handles their case: "wer hat sich beschwert", "kto prowadzi moją sprawę",
+    # "who is handling my claim"
+    r"|\bwer\s+hat\s+(?:(?:sich|mich|uns|das|es|ihn|sie|die|den)\s+)?(?:beschwert|angezeigt|gemeldet|angerufen|"
+    r"beantragt|gemietet|gekauft|verkauft|gewohnt|bearbeitet)\b"
+    r"|\b(?:kto|tko|kdo)\s+(?:prowadzi|zajmuje\s+si[eę]|obsługuje|vodi|vede|řeší|rješava)\b[^?]*\bm(?:oj|ój|ůj|ou)\w*"
+    r"|\bwho(?:['\u2019]s|\s+is|\s+was)\s+(?:handling|dealing\s+with|processing|managing|assigned\s+to)\s+(?:my|our)\b"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b"
     # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
     # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"
@@ -239,7 +246,9 @@ _DATUM_AFTER = re.compile(r"\s+" + _any_of("""
 """) + r"\b", re.IGNORECASE)
 #: A sentence that opens with "He", "She", "His", "Her": its subject is the person just named.
 _PRONOUN_OPENING = re.compile(r"\s*(?:He|She|His|Her|Him)\b")
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+#: A full stop, "!" or "?" before a space, a line break, or a CJK full stop or full-width "!" or "?" (no space
+#: after them).
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|[\u3002\uff01\uff1f]|\n")
 
 #: A full stop that ends an abbreviation, not a sentence: an initial or a one-letter street word
 #: ("J. Okafor", "Laisvės a. 20"), a street's, a title's or a number's short form ("ul. Lipowa 9",

@@ -105,9 +105,12 @@ _ONLINE_OR = re.compile(r"(?:(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b(?:/\S
                         r"\b(?:or|o|ou|oder|eller|lub)\b([^.;\n]{0,24})$", re.IGNORECASE)
 #: "Questions: 503-865-4278.", "Información: 943 000 200.": a sentence that is a label and a number (one
 #: or two words and a colon) gives a line to call, as "call" would; not a home, direct, personal,
-#: private or mobile number's label (:data:`_PERSONAL_LABEL`).
-_LABEL_ONLY = re.compile(r"\s*[^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*)?\s*:\s*\(?")
-_PERSONAL_LABEL = re.compile(r"\b(?:home|direct|personal|private|mobile|cell|his|her|my|their)\b", re.IGNORECASE)
+#: private or mobile number's label (:data:`_PERSONAL_LABEL`). Markdown's bold and a full-width colon are
+#: read through ("**Phone:** 503-865-4278", "ICA地址" and a full-width colon before "10 Kallang Road").
+_LABEL_ONLY = re.compile(r"\s*(?:\*\*)?[^\W\d_][\w'\u2019-]*(?:\s+[^\W\d_][\w'\u2019-]*)?\s*(?:\*\*)?"
+                         r"[:\uff1a]\s*(?:\*\*)?\(?")
+_PERSONAL_LABEL = re.compile(r"\b(?:home|direct|personal|private|mobile|cell|his|her|my|their)\b"
+                             r"|我的|他的|她的|我家|自宅|私の|저의\s", re.IGNORECASE)
 #: A person's name this far before a label's number ties it to that person ("... your caseworker, Anna
 #: Berg. Phone: 0412 555 019").
 _LABEL_REACH = 160
@@ -185,6 +188,8 @@ _LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|m
                        # the same in other languages: "vive en", "habite au", "wohnt in", "abita in", "mora na",
                        # "mieszka przy", "bor på", "asuu", "lakik", "gyvena"
                        r"|\b(?:vive|viven|habite|habitent|wohnt|abita|mora|mieszka|bor|asuu|lakik|gyvena|woont|woonde|"
+                       # "résidant", "domiciliée", "wohnhaft", "residente en", "woonachtig"
+                       r"r[ée]sidant\w*|domicili[ée]\w*|wohnhaft|residente|woonachtig|"
                        r"býr|bjó)(?:\s+(?:inmiddels|nu|nog|now))?"
                        r"(?:\s+(?:en|a|à|au|in|im|na|em|no|przy|w|på|i|op|aan|að|á))?)"
                        r"(?:\s+the)?\s*$", re.IGNORECASE)
@@ -215,7 +220,7 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
     if not place or asked or _LIVES_AT.search(text, max(start, hit.start - 40), hit.start) is not None:
         return False
     if (_AT_A_PLACE.search(text, max(start, hit.start - 48), hit.start)
-            and _PRONOUN.search(text, _clause_before(text, hit), hit.start) is None
+            and _PRONOUN.search(text, max(_clause_before(text, hit), hit.start - 48), hit.start) is None
             and _RELATION_IS_AT.search(text, start, hit.start) is None):
         # "collect the NRIC at the ICA Building at 10 Kallang Road": the address is the named place's, whoever
         # the sentence is about ("your child will receive ..."); only a person's name given with it ties it
@@ -225,11 +230,11 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
 
 
 #: A place's name right before an address: "at the ICA Building at", "the Einwohneramt Basel-Stadt (",
-#: "Jobcentre Plus, ": a capitalised word, then at most a preposition, a comma or a bracket.
+#: "Jobcentre Plus, ": a capitalised word, then at most a preposition, a comma or a bracket (and markdown's bold).
 _AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){1,4}(?i:Building|Centre|Center|Office|Hall|"
                          r"Courthouse|Library|Station|Headquarters|HQ|Bureau|Agency|"
                          r"Department|Ministry|Council|Authority|Service|Services|Registry|Embassy|Consulate|"
-                         r"Hospital|Clinic|School|University|College|Campus)\s*(?:,|\(|at|on|in|:)?\s*$")
+                         r"Hospital|Clinic|School|University|College|Campus)\s*(?:,|\(|at|on|in|:)?\s*(?:\*\*|__)?$")
 
 
 def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool | None:
@@ -265,6 +270,8 @@ _ID_WORD = re.compile(rf"\b(?:{_ACCOUNT_WORDS}|acct|bank|passport|"
 #: number is 600522222" stays an identifier).
 _CALL_WORD = re.compile(r"\b(?:call(?:ing)?|ring(?:ing)?|dial(?:l?ing)?|phon(?:e|ing)|telephon(?:e|ing)|tel|"
                         r"text(?:ing)?|sms|whatsapp|toll[- ]free|freephone)\s*[:.]?\s*\(?$", re.IGNORECASE)
+#: A number's bracket right before another: "311 (", "**010** (".
+_ASIDE_OF_A_LINE = re.compile(r"\d\**[ \t]*\([ \t]*$")
 #: Digits and a phone number's separators, nothing else ("1-800-777-0133", "600522222", "03000").
 _DIGITS_ONLY = re.compile(r"\+?\d[\d \-.()]*\d")
 
@@ -372,9 +379,17 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
                 or _someones_phone_word(_MOBILE_WORD, text, window, hit.start)):
             return False
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
-            return True
+            # a line word presents it: a service's line, unless its sentence gives it with a name tied to a
+            # person ("von Frau Sabine Kröger, wohnhaft ..., Telefon 0157 3482 1190")
+            start, end = _sentence(text, hit.start, hit.end)
+            return not any(h.type == "PERSON" and start <= h.start < end and _tied_to_a_person(text, h, [], asked)
+                           for h in found)
         if asked:
             return False  # the caller asked who someone is: a number no line word presents is that person's
+        if _ASIDE_OF_A_LINE.search(text, max(0, hit.start - 12), hit.start) is not None:
+            # "call 311 (416-392-2489 from outside Toronto)", "010 (971 225 900 from outside Palma)": the same
+            # service's other number, in brackets after its short one
+            return not _a_persons_number(text, hit, found, asked)
         labelled = _labelled_line(text, hit, found, asked)
         if labelled is not None:
             return labelled and not _a_persons_number(text, hit, found, asked)

@@ -303,7 +303,7 @@ def _gated() -> list[tuple[re.Pattern[str], int, int, int]]:
 
     out = [(patterns.SSN, 9, 1, 0), (patterns.ITIN, 9, 1, 0), (patterns.SIN, 9, 1, 0), (patterns.BSN, 9, 1, 0),
            (patterns.NHS, 10, 1, 0), (patterns.PPS, 7, 1, 0), (patterns.NIF, 7, 1, 2), (patterns.CARD, 12, 1, 0),
-           (patterns.NRIC, 7, 1, 1), (patterns.ELEVEN, 6, 11, 0), (patterns.PASSPORT, 6, 8, 1),
+           (patterns.NRIC, 7, 1, 1), (patterns.ELEVEN, 6, 11, 0), (patterns.PASSPORT, 1, 5, 4),
            (patterns.BANK, 6, 8, 0)]
     return out + [(pattern, group, row, 0) for _, pattern, _, _, _, _, group, row in patterns._WORLD_IDS]
 

@@ -181,6 +181,8 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
             continue  # "Clarke Avenue": the end of a street's name, not a type before one
         if w.group() == "via" and not _VIA_BEFORE.search(text, max(0, w.start() - 12), w.start()):
             continue  # "made via M-Pesa Paybill 222111": the English preposition, not the Italian street
+        if w.group() == "av" and not _CAPITAL_AFTER.match(text, w.end()):
+            continue  # "90 av dem", "en av de": the Nordic "of", not an avenue (whose name has a capital)
         tail = TYPE_TAIL.match(text, w.end())
         if tail:
             yield Hit("STREET_ADDRESS", w.start(), _extend(text, tail.end()), 0.75)
@@ -205,6 +207,11 @@ _VIA_BEFORE = re.compile(r"(?:^|\n|[,(:]|\b(?:in|di|della|nella|sulla|alla|dalla
 #: Street words that also name a service's line: a number after them is the line's.
 _LINE_WORDS = frozenset(("center", "centre", "line"))
 _WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
+#: A season before a year ("fall 2025") is a term; "Fall" is also a street suffix.
+_SEASONS = frozenset(("fall", "spring", "summer", "winter", "autumn"))
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+#: A capital right after a street type ("av Paulista"): the street's name.
+_CAPITAL_AFTER = re.compile(r"\.?[ \t]+[^\W\d_a-z]")
 
 
 def _word_number_start(text: str) -> int:
@@ -270,6 +277,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "ring 113" (Norwegian: call), "weg 5": a street word alone, in lower case, names none
             if word in _LINE_WORDS:
                 continue  # "Hubungi Care Center 165", "Contact Centre 1300": a centre's line, not a street
+            if word in _SEASONS and _YEAR_NUMBER.fullmatch(m.group()[len(m.group(1)):].strip()):
+                continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():

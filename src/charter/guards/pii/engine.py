@@ -37,6 +37,7 @@ from charter.guards.pii.patterns import (
 )
 from charter.guards.pii.public import public_spans
 from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, ages, dates, titles, zip_codes
+from charter.guards.pii.runs import given
 
 __all__ = ["ENTITY_TYPES", "STRUCTURED_TYPES", "WORLD_ID_TYPES", "PiiEngine", "Policy"]
 
@@ -78,13 +79,34 @@ class Policy:
 
     ``all_dates``: report every date and time expression (months, weekdays, times, years, deadlines),
     not only dates of birth and full dates. ``public_bodies``: extra names (a pattern of whole
-    words, any case) that are never personal data, beside the built-in public bodies."""
+    words, any case) that are never personal data, beside the built-in public bodies.
+    ``birth_years``: report a year of birth given alone ("born 1958"; False: leave it, as an age is
+    left); a fuller date of birth is reported either way. ``given_names``: report a given name that
+    stands alone ("hi, it's Gareth"; False: leave it); a name of two words or more is reported either way."""
 
     all_dates: bool = False
     public_bodies: re.Pattern[str] | None = None
+    birth_years: bool = True
+    given_names: bool = True
 
 
 DEFAULT_POLICY = Policy()
+
+
+#: A caller giving their own name, right before it or after it: "my name is", "it's", "soy", "c'est", "Raj here".
+_INTRODUCES = re.compile(
+    r"\b(?:my\s+name\s+is|i\s+am|i'm|i\u2019m|it'?s|it\u2019s|this\s+is|soy|me\s+llamo|c'est|je\s+suis|"
+    r"je\s+m'appelle|ich\s+bin|ich\s+hei(?:ß|ss)e|mi\s+chiamo|sono|eu\s+sou|jeg\s+heter|jag\s+heter|ik\s+ben|"
+    r"nazywam\s+si[eę]|jestem)[ \t]*$", re.IGNORECASE)
+_HERE_AFTER = re.compile(r"[ \t]+here\b", re.IGNORECASE)
+
+
+def _lone_given(text: str, hit: Hit) -> bool:
+    """A name of one word that is a given name of the engine's lists ("Gareth", "Sophie") or that its
+    caller gives as theirs ("hi Raj here", "soy Maite"): a first name alone, which singles no one out."""
+    word = text[hit.start:hit.end].removesuffix("'s").removesuffix("\u2019s")
+    return word.isalpha() and (given(word.lower()) or _INTRODUCES.search(text, max(0, hit.start - 20), hit.start)
+                               is not None or _HERE_AFTER.match(text, hit.end) is not None)
 #: "met Dr. Ana Ruiz (29)", "Spoke with Ana Ruiz, 45, and ...": a number right after a name is an age.
 _AGE_AFTER_NAME = re.compile(r"\s*(?:\((\d{1,3})\)|,\s*(?:aged\s+)?(\d{1,3})(?=,|\s+and\b|\.|;))")
 
@@ -149,7 +171,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.6"
+    version = "3.7"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request
@@ -170,9 +192,10 @@ class PiiEngine:
         weak: list[Hit] = [h for recognise in (plan.weak if numeric else plan.weak_text)
                            for h in recognise(text, digits)]
         if plan.dates:
-            weak.extend(dates(text, digits, personal=not policy.all_dates))
+            weak.extend(dates(text, digits, personal=not policy.all_dates, birth_years=policy.birth_years))
         if plan.names:
-            weak.extend(names(text))
+            weak.extend(names(text) if policy.given_names else
+                        (h for h in names(text) if not (h.type == "PERSON" and _lone_given(text, h))))
         taken: list[Hit] = [Hit("", m.start(), m.end(), 1.0) for m in PLACEHOLDER.finditer(text)]
         _resolve(keep(strong), taken)
         if kept := keep(weak):

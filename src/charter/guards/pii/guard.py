@@ -16,6 +16,8 @@ from charter.guards.pii.public import phrase_pattern
 __all__ = ["PiiGuard", "PiiOptions", "entities_option", "pii_options"]
 
 _DATES = ("personal", "all")
+#: ``birth_years`` and ``given_names``: report them (the engine's default) or leave them in the text.
+_REPORT_OR_KEEP = ("report", "keep")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +57,26 @@ def _parse(key: str, default: frozenset[str] | None) -> PiiOptions:
     bodies = options.get("public_bodies", [])
     if not isinstance(bodies, list) or not all(isinstance(b, str) and b.strip() for b in bodies):
         raise ValueError("pii option 'public_bodies' must be a list of names")
-    if dates == "personal" and not bodies:
+    kept: dict[str, bool] = {}
+    for key in ("birth_years", "given_names"):
+        value = options.get(key, "report")
+        if value not in _REPORT_OR_KEEP:
+            raise ValueError(f"pii option {key!r} must be one of {', '.join(_REPORT_OR_KEEP)}, not {value!r}")
+        kept[key] = value == "keep"
+    if dates == "personal" and not bodies and not any(kept.values()):
         return PiiOptions(entities, DEFAULT_POLICY)
-    return PiiOptions(entities, Policy(all_dates=dates == "all", public_bodies=phrase_pattern(bodies)))
+    return PiiOptions(entities, Policy(all_dates=dates == "all", public_bodies=phrase_pattern(bodies),
+                                       birth_years=not kept["birth_years"], given_names=not kept["given_names"]))
 
 
-_KEYS = ("entities", "skip_entities", "ignore", "dates", "public_bodies")
+_KEYS = ("entities", "skip_entities", "ignore", "dates", "public_bodies", "birth_years", "given_names")
 
 
 def pii_options(options: dict[str, Any], default: frozenset[str] | None = None) -> PiiOptions:
     """Read a charter's ``entities`` (only these types), ``skip_entities`` (all but these; ``ignore``
-    is the older name), ``dates`` (``personal`` or ``all``) and ``public_bodies`` (names never taken
-    for personal data). Raises ``ValueError`` naming the option when one is malformed: the guard
+    is the older name), ``dates`` (``personal`` or ``all``), ``public_bodies`` (names never taken
+    for personal data), ``birth_years`` and ``given_names`` (``report`` or ``keep`` a year of birth or a
+    given name that stands alone). Raises ``ValueError`` naming the option when one is malformed: the guard
     then fails closed."""
     chosen = {k: options[k] for k in _KEYS if k in options}
     # no option of these: the same key every time ("{}"), without turning anything into JSON

@@ -209,6 +209,8 @@ NON_NAMES = frozenset(word_list(
     guten grüß grüss gott goedemiddag goedemorgen goedenavond hallo merhaba habari hei hej hola buenos buenas
     bonjour bonsoir salut ciao buongiorno buonasera olá oi bom boa dobry dzień szia selamat chào kumusta jambo
     salaam namaste jaki jaka jakie jakiej którego która który
+    kia ora talofa bula aloha mabuhay kamusta sawubona dumela molo howzit shalom salam assalamu marhaba
+    namaskar vanakkam privet
     """
 ))
 

@@ -70,6 +70,7 @@ from charter.guards.pii.runs import (
     PARTICLES,
     POSSESSIVES,
     TITLE_BEFORE,
+    ends_sentence,
     given,
     is_cap,
     lower_word,
@@ -565,9 +566,11 @@ def _name_after(text: str, pos: int) -> Hit | None:
     end = pos
     for _ in range(3):
         w = _CUE_WORD.match(text, end)
-        if w is None or w.group().lower().rstrip(".") in STOPLIKE | {"and", "from", "originally", "not"}:
+        if w is None or w.group().lower().rstrip(".") in STOPLIKE | {"and", "from", "originally", "not", "since"}:
             break
         end = w.end()
+        if ends_sentence(w.group()):
+            break  # "my name is Gareth. I've just ...": the name ends with its sentence
         gap = re.match(r"[ \t]+", text[end:])
         if gap is None:
             break
@@ -575,4 +578,7 @@ def _name_after(text: str, pos: int) -> Hit | None:
     value = text[pos:end].rstrip(" \t.,")
     if not value or value.split()[0].lower().rstrip(",") in NATIONALITIES:
         return None  # "I'm Australian, what do I do?": a nationality (the capitalised run is NRP)
+    first = value.split()[0]
+    if first.isupper() and len(first) <= 4 and not given(first.lower()):
+        return None  # "i'm PR since 2021", "I'm HIV positive": a status's short form, not a name
     return Hit("PERSON", pos, pos + len(value), 0.8)

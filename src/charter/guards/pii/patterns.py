@@ -118,7 +118,9 @@ NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
 #: A letter and eight digits or nine digits ("M48271936", Korea, the US), or the French two digits, two
 #: letters, five digits ("18AV52931"), or the Italian two letters and seven digits ("YA4827193"); ended by anything
 #: but an ASCII letter or digit ("M48271936이고").
-PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5}|[A-Z]{2}\d{7})(?![A-Za-z0-9])")
+#: "P4829163B", "J8369854": a letter, seven digits and maybe a letter (the Philippines', India's ...).
+PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5}|[A-Z]{2}\d{7}|[A-Z]\d{7}[A-Z]?)"
+                      r"(?![A-Za-z0-9])")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"\d(?<![\d-]\d)\d{7,16}(?![\d-])")
 #: A phone number: not joined to a Latin, Greek or Cyrillic letter or a digit, but it may be to the Chinese,
@@ -185,7 +187,7 @@ UA_RNOKPP_CTX = re.compile("РНОКПП|ІПН|ИНН|ідентифікаці�
 IR_CODE_CTX = re.compile("کد ملی|کدملی|شماره ملی|" + _ctx("national code", "code melli", *_ID_WORDS).pattern, I)
 #: A Pakistani CNIC: five digits, seven, one, with their dashes (the shape alone is the card's).
 CNIC = re.compile(r"(?<![\d-])\d{5}-\d{7}-\d(?![\d-])")
-IL_ID_CTX = re.compile("ת\"ז|ת״ז|תעודת\\s*ה?זהות|מספר\\s*ה?זהות|" + _ctx(
+IL_ID_CTX = re.compile("ת\"ז|ת״ז|ת\\.ז\\.?|תעודת\\s*ה?זהות|מספר\\s*ה?זהות|" + _ctx(
     "teudat zehut", "israeli id", "mispar zehut").pattern, I)
 JP_MY_NUMBER_CTX = re.compile("マイナンバー|個人番号|" + _ctx("my number", "mynumber", "individual number",
                                                           *_ID_WORDS).pattern, I)
@@ -200,7 +202,7 @@ _ID_WORD_BEFORE = (
     r"(?:national\s+id(?:entity)?(?:\s+(?:card|number|no\.?))?|id\s+(?:card\s+)?(?:number|no\.?)|my\s+id|identity\s+"
     r"(?:card\s+)?number|kitambulisho|c[ée]dula(?:\s+de\s+identidad)?|n[úu]mero\s+de\s+identi(?:dad|ficaci[óo]n)|"
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
-    r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
+    r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND)"
 )
@@ -501,19 +503,19 @@ def _may_name_a_licence(text: str) -> bool:
 def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     """Shapes that are only identifiers when a context word says so; when several context words
     precede a number ("driver's license D123, bank account 0001"), the nearest one decides.
-    Passport and bank numbers hold eight digits in a row: a text without them is not walked with
-    those patterns; a passport number starts at most one letter before its digits, a bank number
-    with one. A licence number may start a long run of letters before its first digit, so its
+    Bank numbers hold eight digits in a row, passport numbers five: a text without them is not walked with
+    those patterns; a passport number starts at most four characters before its first five digits in a
+    row, a bank number with them. A licence number may start a long run of letters before its first digit, so its
     pattern walks the whole text, only when the text holds a licence's context word (without
     one there is no candidate)."""
     kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float, int], ...]
-    if digits.longest < 8:  # no eight digits in a row: no bank number, and a passport only in the French shape
+    if digits.longest < 8:  # no eight digits in a row: no bank number, and a passport only in the shorter shapes
         kinds = (("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8, 0),)
         if digits.longest >= 5 and PASSPORT_CTX.search(text) is not None:  # "18AV52931"
             kinds += (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, digits.run(text, 5) - 4)),)
     else:
         eight = digits.run(text, 8)
-        kinds = (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, eight - 1)),
+        kinds = (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, digits.run(text, 5) - 4)),
                  ("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8, 0),
                  ("US_BANK_NUMBER", BANK, BANK_CTX, 0.75, eight))
     candidates: list[tuple[int, Hit]] = []
@@ -545,10 +547,17 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
         value = m.group()
         start, end = m.start(), m.end()
         if value.count("(") != value.count(")"):
-            if value.startswith("("):
+            if value.startswith("(") and ")" not in value and value[1:2].isdigit():
+                value, start = value[1:], start + 1  # "311 (416-392-2489 from outside Toronto)": the aside's bracket
+            elif value.startswith("("):
                 continue
-            cut = value.rfind("(")
-            value, end = value[:cut].rstrip(" .-"), start + len(value[:cut].rstrip(" .-"))
+            if "(" in value:
+                cut = value.rfind("(")
+                head = value[:cut].rstrip(" .-")
+                if len(digits_in(head)) >= 7 or not value[cut + 1:cut + 2].isdigit():
+                    value, end = head, start + len(head)
+                else:  # "call 311 (416-392-2489 from outside": the number after the aside's bracket
+                    value, start = value[cut + 1:], start + cut + 1
         main = _EXTENSION.sub("", value)
         n = len(digits_in(main))
         if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value):

@@ -126,7 +126,8 @@ _SOMEONES = re.compile(r"\b(?:i|my|me|we|our|he|his|she|her|they|their)\b[^.?!\n
 #: Words that make any date, even a month and day or a year alone, a date of birth.
 #: A birth word before a date, in English and the helpdesks' other languages ("nascida em", "né le",
 #: "geboren am", "nacido el", "nato il", "urodzona", "født", "född", "syntynyt", "sünniaeg", "生年月日").
-_BIRTH = re.compile(r"(?:\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.|nascid[oa]s?|nascimento|n[ée]e?|"
+_BIRTH = re.compile(r"(?:\b(?:born|birth|birthdate|birthday|dob|d\.o\.b|b\.|nascid[oa]s?|nascimento|n[ée]e|né|"
+                    r"ne(?=\s+(?:le|en|à)\b)|"
                     r"naissance|geboren|geburtsdatum|nacid[oa]s?|nacimiento|nat[oa]|nascita|urodzon[ya]|urodzenia|"
                     r"født|fødselsdato|född|födelsedatum|geboortedatum|syntynyt|syntymäaika|sünniaeg|sündinud|"
                     r"doğum|lahir|tanggal\s+lahir|ngày\s+sinh|narozen[áa]?|rođen[ai]?|születés\w*|született)\b"
@@ -160,20 +161,30 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
     return pattern.search(text, max(0, start - window), start) is not None
 
 
+#: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
+_CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b", I)
+
+
+def _born_before(text: str, start: int, window: int = 32) -> bool:
+    """A birth word before ``start`` in its clause (:data:`_BIRTH`)."""
+    m = _BIRTH.search(text, max(0, start - window), start)
+    return m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None
+
+
 def is_birth_date(text: str, start: int) -> bool:
-    """Whether the date at ``start`` is someone's date of birth: a birth word just before it ("born
-    on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later", "Wer vor
+    """Whether the date at ``start`` is someone's date of birth: a birth word just before it in its clause
+    ("born on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later", "Wer vor
     1953 geboren ist, muss bis 19. Januar 2033 …") nor a deadline right before the date."""
-    return (_before(text, start, _BIRTH) and not _before(text, start, _COHORT, 40)
+    return (_born_before(text, start) and not _before(text, start, _COHORT, 40)
             and not _before(text, start, _FOREIGN_DEADLINE, 24) and not _before(text, start, _DEADLINE, 24))
 
 
-def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
+def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = True) -> Iterator[Hit]:
     """Dates and times. ``personal`` (the default): only what can single a person out -- a date of
     birth in any form, a full date (day, month and year) or a date and time; never a month, a
     weekday, a time of day, a year, a month and day without a year, nor a full date that is a
     deadline ("by June 30", "no later than 15 April 2025"). ``personal=False``: every date and time
-    expression (Presidio's DATE_TIME)."""
+    expression (Presidio's DATE_TIME). ``birth_years=False``: not a year of birth given alone ("born 1958")."""
     n = digits.total  # an ISO date has 8 digits, a numeric date 4, a year 4, a month's day 1
     if n == 0 and personal:
         return
@@ -197,8 +208,8 @@ def dates(text: str, digits: Digits, personal: bool = True) -> Iterator[Hit]:
         for m in FOREIGN_MONTH_DATE.finditer(text, at) if n >= 5 else ():
             if is_birth_date(text, m.start()):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.8)
-        for m in YEAR.finditer(text, at) if n >= 4 else ():
-            if _before(text, m.start(), _BIRTH, 24) and not _before(text, m.start(), _COHORT, 40):
+        for m in YEAR.finditer(text, at) if n >= 4 and birth_years else ():
+            if _born_before(text, m.start(), 24) and not _before(text, m.start(), _COHORT, 40):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
         return
     for m in MONTH_ALONE.finditer(text):
