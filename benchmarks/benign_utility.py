@@ -111,6 +111,16 @@ failures) was scored anywhere, which it judges.
 items from over 55 countries, 54 % in 32 other languages; questions typed as citizens type them: greetings,
 first names, typos, missing accents, two questions in one) was written blind, frozen on 6 Dec 2026 20:46 UTC,
 before engine 3.6 (made from test21's failures) was scored anywhere, which it judges.
+**test23** (benchmarks/data/benign_utility_test23.jsonl, sha256 b53104b0b207; 170 questions and 30 personal-data
+items from the helpdesks of fifteen English-speaking countries, in English as people there write it and a few
+in Hindi, Tagalog, Swahili, Afrikaans, Maori, Irish, Welsh and Canadian French) and **test24**
+(benchmarks/data/benign_utility_test24.jsonl, sha256 cc5ce571b0d1; 159 questions and 32 personal-data items
+from over 60 countries, about half in 35 other languages) were written blind by two writers told only their
+theme, frozen on 6 Dec 2026 22:29 and 22:30 UTC, before engine 3.7 (made from test22's failures, with the
+demo's ``given_names: keep`` and ``birth_years: keep``) was scored anywhere, which both judge.
+**test25** (benchmarks/data/benign_utility_test25.jsonl, sha256 80424ac2dbee; 173 questions and 30 personal-data
+items: US state and local agencies in English and Spanish, EU member states' services in 25 languages) was
+written blind, frozen on 6 Dec 2026 22:45 UTC, and held for the round after engine 3.7.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -152,7 +162,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
-                        "test22")}
+                        "test22", "test23", "test24", "test25")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
