@@ -114,7 +114,7 @@ def _any_of(phrases: str) -> str:
 #: span (the engine keeps "Officer Maria Lopez" whole at a sentence's start).
 _TITLES = _any_of("""
     Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame, Rev, Mme, Mlle, Herr, Herrn, Frau, Sr, Sra, Srta, Señor, Señora,
-    Doña, Signor, Signora, Monsieur, Madame,
+    Doña, Signor, Signora, Monsieur, Madame, Atty, Engr, Chief, Alhaji, Alhaja, Hon, Barr,
     Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge
 """) + r"\.?\s+"
 #: "M. Karim Benhadj": the French Monsieur's short form (with its full stop: "M Smith" is an initial).
@@ -187,6 +187,13 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"beantragt|gemietet|gekauft|verkauft|gewohnt|bearbeitet)\b"
     r"|\b(?:kto|tko|kdo)\s+(?:prowadzi|zajmuje\s+si[eę]|obsługuje|vodi|vede|řeší|rješava)\b[^?]*\bm(?:oj|ój|ůj|ou)\w*"
     r"|\bwho(?:['\u2019]s|\s+is|\s+was)\s+(?:handling|dealing\s+with|processing|managing|assigned\s+to)\s+(?:my|our)\b"
+    # who the other party is, elsewhere: "quién es el demandado", "qui est le propriétaire", "wer ist der Vermieter",
+    # "quem é o dono"; "分给谁" (given to whom)
+    r"|\bqui[eé]n\s+es\s+(?:el|la)\s+(?:demandad[oa]|demandante|due[ñn][oa]|propietari[oa]|arrendador|casero|vecin[oa]|"
+    r"titular|denunciante|inquilin[oa])\b"
+    r"|\bqui\s+est\s+(?:le|la|l['\u2019])\s*(?:propriétaire|plaignant|voisin|voisine|locataire|bailleur)\b"
+    r"|\bwer\s+ist\s+(?:der|die)\s+(?:vermieter\w*|eigentümer\w*|kläger\w*|nachbar\w*|mieter\w*|beklagte\w*)\b"
+    r"|\bquem\s+[ée]\s+o\s+(?:dono|propriet[áa]rio|r[ée]u|vizinho|senhorio)\b|给谁|谁的"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b"
     # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
     # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"

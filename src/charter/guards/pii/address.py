@@ -49,6 +49,10 @@ NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}{_SP}(?:{_CAPW}{_SP}){{1,3}}\d{{1
 #: up to five words of which the last that is a street suffix ends the core (checked in Python: one
 #: cheap pattern instead of an alternation of three hundred suffixes).
 NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}{_CAPW}(?:{_SP}{_W}){{0,4}}")
+#: "H.No. 212, Gali No. 4, Bhajanpura", "House No. 27, Ngong Road", "Plot No. 14, Sector 5": a house or plot
+#: number (India, Kenya, Nigeria, Pakistan), then its lane or street and locality after commas.
+HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot[ \t]+No\.?|Hse[ \t]+No\.?)[ \t]*{_NUM}"
+                      rf"(?:,[ \t]*(?:{_CAPW}(?:{_SP}No\.?)?(?:{_SP}(?:{_CAPW}|\d{{1,5}}\b))*)){{1,3}}")
 #: Flat 31 / Studio 08w, then the street on the same or the next line.
 UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
                          rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
@@ -281,6 +285,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
+    for m in HOUSE_NO.finditer(text) if "No" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():
         if not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.75)
@@ -296,6 +302,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
 #: and flat numbers) or a Chinese one ("朝阳区建国路88号", "中山路12号3单元501室").
 CJK_ADDRESS = re.compile(
     r"[\u4e00-\u9fff]{1,8}[都道府県市区町村][\u4e00-\u9fff\u30a0-\u30ff]{0,12}\d{1,3}丁目\d{1,4}(?:[-\uff0d]\d{1,4}){0,3}"
+    # the same without 丁目: "横浜市港北区日吉本町3-12-7" (a ward, a district, then chōme, block and house)
+    r"|[\u4e00-\u9fff]{1,8}[市区町村][\u4e00-\u9fff\u30a0-\u30ff]{1,12}\d{1,3}[-\uff0d]\d{1,4}(?:[-\uff0d]\d{1,4}){0,2}"
     r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
 
 

@@ -415,6 +415,8 @@ _PERSON_NOUN_AFTER = re.compile(
 
 
 #: Words before an employer's name (an employer is personal data; a body named otherwise is not).
+#: "worked part time at", "I work at": one works *at* a place (a shop, a firm), *for* a person or a body.
+_WORKS_AT_A_PLACE = re.compile(r"\bwork(?:s|ed|ing)?\s+(?:(?:part|full)[ -]time\s+)?at\s+$", re.IGNORECASE)
 _WORKS_AT = re.compile(
     r"\b(?:work(?:s|ed|ing)?|job|employed|employer|hired|intern(?:ed|ing)?)\s+(?:for|at|by|with)\s+$|"
     r"\bemployer\s*:\s*$", re.IGNORECASE)
@@ -508,6 +510,8 @@ def names(text: str) -> Iterator[Hit]:
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
+        if kind == "PERSON" and not slot and _WORKS_AT_A_PLACE.search(text, max(0, start - 32), start):
+            kind, score = "ORGANIZATION", 0.75  # "worked part time at Tim Hortons": one works at a place
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):
             if not _WORKS_AT.search(text, max(0, start - 24), start):
                 continue

@@ -86,6 +86,9 @@ NINO = re.compile(
     r"[A-CEGHJ-PR-TW-Z](?<!\w[A-CEGHJ-PR-TW-Z])[A-CEGHJ-NPR-TW-Z](?<!BG|GB|NK|KN|TN|NT|ZZ)"
     r" ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
 )
+#: The NINO's shape with any two letters: a number a caller gives after "NI number" is theirs even where its
+#: prefix is one HMRC never issues ("QQ 12 34 56 C", a typo).
+NINO_ANY = re.compile(r"(?<![\w-])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
 SIN = re.compile(r"\d(?<![\d-]\d)\d\d([- ]?)\d{3}\1\d{3}(?![\d-])")
 MBI = re.compile(
     r"[1-9](?<!\w[1-9])[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
@@ -118,8 +121,9 @@ NRIC = re.compile(r"(?<![\w-])[STFG]\d{7}[A-Z](?![\w-])", I)
 #: A letter and eight digits or nine digits ("M48271936", Korea, the US), or the French two digits, two
 #: letters, five digits ("18AV52931"), or the Italian two letters and seven digits ("YA4827193"); ended by anything
 #: but an ASCII letter or digit ("M48271936이고").
-#: "P4829163B", "J8369854": a letter, seven digits and maybe a letter (the Philippines', India's ...).
-PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5}|[A-Z]{2}\d{7}|[A-Z]\d{7}[A-Z]?)"
+#: "P4829163B", "J8369854": a letter, seven digits and maybe a letter (the Philippines', India's ...);
+#: "LK482917": two letters and six digits (New Zealand's).
+PASSPORT = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]?\d{8,9}|\d{2}[A-Z]{2}\d{5}|[A-Z]{2}\d{6,7}|[A-Z]\d{7}[A-Z]?)"
                       r"(?![A-Za-z0-9])")
 LICENSE = re.compile(r"\b(?=[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,17}[A-Z0-9]\b", I)
 BANK = re.compile(r"\d(?<![\d-]\d)\d{7,16}(?![\d-])")
@@ -204,13 +208,15 @@ _ID_WORD_BEFORE = (
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
-    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND)"
+    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND"
+    # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
+    r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
 )
 NATIONAL_ID = re.compile(
     _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|changu|chako|namba|nambari|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|"
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
-    r"\s*[:#]?\s*([1-9](?:[ .-]?\d){5,15}|0\d{8,15})(?![\d-])", I)
+    r"\s*[:#]?\s*(?:\*\*)?([1-9](?:[ .-]?\d){5,15}|0\d{8,15})(?![\d-])", I)
 DE_TAX_ID_CTX = _ctx("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
                      "steuer-identifikationsnummer", "tax id")
 IN_PAN_CTX = _ctx("pan", "permanent account number")
@@ -352,6 +358,9 @@ def national_ids(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("UK_NHS", m.start(), m.end(), 0.9 if context_before(text, m.start(), NHS_CTX) else 0.4)
     for m in NINO.finditer(text, max(0, at - 3)) if n >= 6 else ():
         yield Hit("UK_NINO", m.start(), m.end(), 0.95 if context_before(text, m.start(), NINO_CTX) else 0.8)
+    for m in NINO_ANY.finditer(text, max(0, at - 3)) if n >= 6 else ():
+        if not NINO.fullmatch(m.group()) and context_before(text, m.start(), NINO_CTX):
+            yield Hit("UK_NINO", m.start(), m.end(), 0.85)
     for m in SIN.finditer(text, nine) if nine >= 0 else ():
         if luhn_valid(digits_in(m.group())):
             yield Hit("CA_SIN", m.start(), m.end(), 0.9 if context_before(text, m.start(), SIN_CTX) else 0.3)
@@ -416,6 +425,24 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("UA_RNOKPP", TEN, rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
     ("IR_NATIONAL_CODE", TEN, ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
 )
+def _placeholder(number: str) -> bool:
+    """Digits that show a format, not someone's number: a counting run ("123456789", "987654321") or one digit
+    repeated ("000000000"), with at most one more digit after it."""
+    body = number[:-1] if len(number) > 6 else number
+    return len(set(body)) == 1 or body in "01234567890123456789" or body in "98765432109876543210"
+
+
+#: A code the text itself calls invalid, right after it: "La CURP … no es válida", "… is not valid".
+_SAID_INVALID = re.compile(r"[\s*]*(?:no\s+es\s+v[áa]lid|is\s+(?:not\s+valid|invalid)|n['\u2019]est\s+pas\s+valide|"
+                           r"ist\s+ung[üu]ltig|non\s+[èe]\s+valid|não\s+é\s+válid)", I)
+_CURP_WORD = re.compile(r"\bCURP\b[\s:*]*$", I)
+#: Identifiers of schemes with no check here, by their shape: a Ghana Card PIN ("GHA-718394052-6", its own
+#: shape), a Kenyan KRA PIN ("A014729385K"), a PhilSys number ("4821-7730-5914-2386"), a Maltese identity
+#: card ("418592M"); the last three only after their word (:data:`_SHAPED_ID_WORDS`).
+_SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<ghana>GHA-\d{9}-\d)|[AP]\d{9}[A-Z]|\d{4}-\d{4}-\d{4}-\d{4}|"
+                         r"\d{3,7}[MGAPLHBZ])(?![\w-])")
+_SHAPED_ID_WORDS = _ctx("kra pin", "pin", "philsys", "psn", "pcn", "national id", "id card", "identity card",
+                        "karta tal-identità", "id")
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
 _DOTTED_ID = re.compile(r"^\d{1,3}\.\d{3}\.\d{3}-[\dkK]{1,2}$")
@@ -456,6 +483,14 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
     for m in CURP.finditer(text) if n >= 7 else ():
         if curp_valid(m.group()):
             yield Hit("MX_CURP", m.start(), m.end(), 0.9)
+        elif _CURP_WORD.search(text, max(0, m.start() - 16), m.start()) and not _SAID_INVALID.match(text, m.end()):
+            yield Hit("NATIONAL_ID", m.start(), m.end(), 0.7)  # "CURP RASL850617HJCMTS09": its word, a wrong check
+    for m in _SHAPED_IDS.finditer(text) if n >= 7 else ():
+        # a Ghana Card's PIN, a Kenyan KRA PIN, a PhilSys number: a scheme's own shape, or its word before it
+        if _placeholder(digits_in(m.group())):
+            continue  # "GHA-123456789-0": the format, as an answer shows it
+        if m.group("ghana") or context_before(text, m.start(), _SHAPED_ID_WORDS):
+            yield Hit("NATIONAL_ID", m.start(), m.end(), 0.85)
     for m in NATIONAL_ID.finditer(text) if n >= 6 else ():
         yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
     for m in CNIC.finditer(text) if n >= 13 else ():
@@ -469,8 +504,13 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
     nric = digits.group(7) if n >= 7 else -1  # a Singapore NRIC or FIN: a letter, seven digits, a check letter
     if nric >= 0:
         for m in NRIC.finditer(text, max(0, nric - 1)):
+            worded = context_before(text, m.start(), SG_NRIC_CTX)
             if nric_valid(m.group()):
-                yield Hit("SG_NRIC", m.start(), m.end(), 0.95 if context_before(text, m.start(), SG_NRIC_CTX) else 0.6)
+                yield Hit("SG_NRIC", m.start(), m.end(), 0.95 if worded else 0.6)
+            elif worded and not _SAID_INVALID.match(text, m.end()):
+                # "my NRIC S8842175H": the caller's number, though its check letter is wrong (a typo): an
+                # identifier, not a valid NRIC
+                yield Hit("NATIONAL_ID", m.start(), m.end(), 0.7)
     # a codice fiscale holds a digit (or an omocodia letter) at most 15 characters after its start, and is
     # 16 letters and digits (no white space): a text whose words are all shorter holds none
     if n >= 1 and max(map(len, text.split())) >= 16:

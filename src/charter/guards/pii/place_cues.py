@@ -16,8 +16,8 @@ PLACE_CUE = re.compile(
     r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
-    # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt": where, in other languages
-    r"(?-i:\b(?:em|w|we|dans|nach))|\bin der|\bim)"
+    # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt", "ở Hà Nội", "tại Đà Nẵng": where, in other languages
+    r"(?-i:\b(?:em|w|we|dans|nach|ở|tại))|\bin der|\bim)"
     r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
     re.IGNORECASE,
 )
