@@ -194,6 +194,10 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"|\bqui\s+est\s+(?:le|la|l['\u2019])\s*(?:propriétaire|plaignant|voisin|voisine|locataire|bailleur)\b"
     r"|\bwer\s+ist\s+(?:der|die)\s+(?:vermieter\w*|eigentümer\w*|kläger\w*|nachbar\w*|mieter\w*|beklagte\w*)\b"
     r"|\bquem\s+[ée]\s+o\s+(?:dono|propriet[áa]rio|r[ée]u|vizinho|senhorio)\b|给谁|谁的"
+    # "which caseworker handled my neighbor's application", "chi ha preso i suoi pazienti"
+    r"|\bwhich\s+(?:caseworker|case\s+worker|officer|agent|adviser|advisor|inspector|employee|person|doctor)\s+"
+    r"(?:\w+ed|is\s+handling|was\s+handling|handles|has)\b"
+    r"|\bchi\s+ha\s+(?:preso|fatto|denunciato|segnalato|comprato|affittato|chiamato)\b"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b"
     # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
     # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"

@@ -53,6 +53,11 @@ NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}{_CAPW}(?:{_SP}{_W}){{
 #: number (India, Kenya, Nigeria, Pakistan), then its lane or street and locality after commas.
 HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot[ \t]+No\.?|Hse[ \t]+No\.?)[ \t]*{_NUM}"
                       rf"(?:,[ \t]*(?:{_CAPW}(?:{_SP}No\.?)?(?:{_SP}(?:{_CAPW}|\d{{1,5}}\b))*)){{1,3}}")
+#: "str. Memorandumului nr. 8, ap. 3", "Bd. Unirii nr. 12, bl. A2": a Romanian street with its "nr." (house
+#: number) and the block, staircase, floor and flat after it.
+RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața)\.?{_SP}{_CAPW}"
+                       rf"(?:{_SP}{_CAPW}){{0,3}},?{_SP}nr\.?[ \t]*\d{{1,4}}[A-Za-z]?"
+                       rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
 #: Flat 31 / Studio 08w, then the street on the same or the next line.
 UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
                          rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
@@ -285,6 +290,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
+    for m in RO_STREET.finditer(text) if "nr" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in HOUSE_NO.finditer(text) if "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():

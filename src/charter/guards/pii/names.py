@@ -328,10 +328,18 @@ def _named(word: str) -> bool:
     return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
+#: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
+_TIME_OF_YEAR = frozenset(word_list("""
+    ende anfang mitte beginn eind begin
+    januar februar märz april mai juni juli august september oktober november dezember jänner
+    januari februari maart mei augustus maj augusti mars
+"""))
 #: The endings of German nouns that no surname has ("Rentnerin", "Wohngeld", "Genehmigung", "Krankenkasse"): German
 #: writes every noun with a capital, so two of them in a row are no "two words, none English" person.
 _GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|recht|gesetz|zulage|hilfe|kasse|stelle|"
-                          r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung)$")
+                          r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
+                          # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
+                          r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht)$")
 
 
 def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
@@ -498,6 +506,8 @@ def names(text: str) -> Iterator[Hit]:
         if value.endswith(".") and not re.search(r"\b[A-Z]\.$", value):
             end -= 1
             value = value[:-1]
+        if len(run) > 1 and all(lower_word(m).rstrip(".") in _TIME_OF_YEAR for m in run):
+            continue  # "Ende Juni", "Anfang März", "Mitte Oktober": a time of the year, German nouns in capitals
         bare = value.removesuffix("'s").removesuffix("\u2019s")
         if len(value) < 2 or (bare.isupper() and len(bare) <= 5 and (value != bare or len(bare) <= 3)
                               and value.lower() not in COUNTRIES):  # "ICA", "ICA's": a body's short name

@@ -208,12 +208,14 @@ _ID_WORD_BEFORE = (
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
-    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND"
+    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|"
+    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
 )
 NATIONAL_ID = re.compile(
     _ID_WORD_BEFORE + r"(?:\s+(?:saya|yangu|changu|chako|namba|nambari|ya\s+mimi|mío|mía|de\s+mi|is|es|est|ist|é|"
+    r"μου|είναι|"
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
     r"\s*[:#]?\s*(?:\*\*)?([1-9](?:[ .-]?\d){5,15}|0\d{8,15})(?![\d-])", I)
