@@ -120,7 +120,11 @@ theme, frozen on 6 Dec 2026 22:29 and 22:30 UTC, before engine 3.7 (made from te
 demo's ``given_names: keep`` and ``birth_years: keep``) was scored anywhere, which both judge.
 **test25** (benchmarks/data/benign_utility_test25.jsonl, sha256 80424ac2dbee; 173 questions and 30 personal-data
 items: US state and local agencies in English and Spanish, EU member states' services in 25 languages) was
-written blind, frozen on 6 Dec 2026 22:45 UTC, and held for the round after engine 3.7.
+written blind, frozen on 6 Dec 2026 22:45 UTC, and judges engine 3.8 (made from test23's and test24's failures).
+**test26** (benchmarks/data/benign_utility_test26.jsonl, sha256 8e5e2e13040e; 119 questions and 30 personal-data
+items: an ordinary day at helpdesks of some 40 countries on every continent, about half in English) was written
+blind, frozen on 6 Dec 2026 23:11 UTC, before engine 3.9 (made from test25's failures) was scored anywhere, which
+it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -162,7 +166,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
-                        "test22", "test23", "test24", "test25")}
+                        "test22", "test23", "test24", "test25", "test26")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
