@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from charter.domain import Charter, ChatMessage, Exchange, Finding
+from charter.domain import Charter, ChatMessage, Exchange, Finding, StageVerdict
 from charter.domain.charter import GuardAction, GuardPolicy
 from charter.errors import ContentFiltered, Unavailable
 from charter.guards.base import Direction, Guard, GuardContext, GuardResult, Source
@@ -51,6 +51,14 @@ class Active:
     guard: Guard
     policy: GuardPolicy
     cache: VerdictCache | None = None
+    #: Worked out once (an Active is made once per charter and direction): the action's name, and
+    #: the verdict cache to consult (None: no cache, or the guard says it is not ``cacheable``).
+    action: str = field(init=False, repr=False, compare=False)
+    lookup: VerdictCache | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "action", self.policy.action.value)
+        object.__setattr__(self, "lookup", self.cache if getattr(self.guard, "cacheable", True) else None)
 
 
 @dataclass(slots=True)
@@ -154,27 +162,41 @@ class Job:
 def plan(active: Active, views: list[View], context: GuardContext, digests: Digests | None = None) -> list[Job]:
     """A job per view, already answered where the verdict cache holds the text (cheap: hashing;
     ``digests`` shares the hashing with the stage's other guards)."""
-    cache = active.cache if getattr(active.guard, "cacheable", True) else None
+    cache = active.lookup
     if cache is not None and digests is None:
         digests = Digests()
     jobs: list[Job] = []
-    kinds: dict[tuple[str, str], tuple[GuardContext, bytes | None]] = {}  # (role, source) -> context, its key
+    # (role, source) -> its context and that context's key; the first view's kind is nearly always
+    # the only one (an answer; a guard's messages all from the caller)
+    role, source = context.role, context.source
+    context_key: bytes | None = None
+    kinds: dict[tuple[str, str], tuple[GuardContext, bytes | None]] | None = None
+    keyed = False
     for view in views:
         if not view.text:
             continue
-        kind = kinds.get((view.role, view.source))
-        if kind is None:
-            ctx = context if (view.role, view.source) == (context.role, context.source) else GuardContext(
-                direction=context.direction, use_case=context.use_case, role=view.role, source=view.source,
-                system_prompt=context.system_prompt, authorised_texts=context.authorised_texts,
-                options=context.options, threshold=context.threshold)
-            kind = kinds[(view.role, view.source)] = (
-                ctx, cache.context_key(active.guard, ctx, digests) if cache is not None else None)
-        ctx, context_key = kind
-        if cache is None or context_key is None or digests is None:
+        if view.role == role and view.source == source:
+            ctx = context
+            if not keyed:
+                keyed = True
+                context_key = cache.context_key(active.guard, ctx, digests) if cache is not None else None
+            key_of = context_key
+        else:
+            if kinds is None:
+                kinds = {}
+            kind = kinds.get((view.role, view.source))
+            if kind is None:
+                ctx = GuardContext(
+                    direction=context.direction, use_case=context.use_case, role=view.role, source=view.source,
+                    system_prompt=context.system_prompt, authorised_texts=context.authorised_texts,
+                    options=context.options, threshold=context.threshold)
+                kind = kinds[(view.role, view.source)] = (
+                    ctx, cache.context_key(active.guard, ctx, digests) if cache is not None else None)
+            ctx, key_of = kind
+        if cache is None or key_of is None or digests is None:
             jobs.append(Job(view, ctx, None))
             continue
-        key = cache.key(context_key, digests.text(view.text))
+        key = key_of + digests.text(view.text)
         found = cache.get(key)
         jobs.append(Job(view, ctx, key, found, found is not None))
     return jobs
@@ -194,12 +216,17 @@ def assemble(active: Active, jobs: list[Job]) -> Screening:
     out = Screening(active)
     threshold = active.policy.threshold
     seen: set[tuple[int, str, int, int]] = set()
+    ms = score = 0.0
+    cached = 0
     for job in jobs:
         found = job.result
         assert found is not None
-        out.ms += job.ms
-        out.texts += 1
-        out.cached += job.cached
+        ms += job.ms
+        cached += job.cached
+        if found.score > score:
+            score = found.score
+        if not found.findings and found.verdict != "flag":  # nearly every text: nothing to place
+            continue
         kept = [f for f in found.findings if f.score >= threshold]
         flagged = bool(kept) or (found.verdict == "flag" and found.score >= threshold)
         new = False
@@ -213,8 +240,8 @@ def assemble(active: Active, jobs: list[Job]) -> Screening:
                     new = True
         if job.view.joined and flagged and (new or not out.flagged):
             out.conversation = True
-        out.score = max(out.score, found.score)
         out.flagged |= flagged
+    out.ms, out.score, out.texts, out.cached = ms, score, len(jobs), cached
     return out
 
 
@@ -229,19 +256,24 @@ def screen(active: Active, texts: list[str], context: GuardContext, digests: Dig
 def outcome_of(s: Screening) -> str:
     if not s.flagged:
         return "pass"
-    return s.active.policy.action.value  # block, redact, warn or review
+    return s.active.action  # block, redact, warn or review
 
 
 def verdict(ex: Exchange, stage: str, s: Screening, **extra: Any) -> None:
-    v = ex.verdict(stage, outcome_of(s), guard=s.active.name, version=s.active.guard.version,  # type: ignore[arg-type]
-                   action=s.active.policy.action.value, score=round(s.score, 4), ms=round(s.ms, 3), **extra)
-    v.findings = list(s.findings)
+    """The guard's stage verdict (what :meth:`Exchange.verdict` would append, built in one go)."""
+    a = s.active
+    detail: dict[str, Any] = {"guard": a.name, "version": a.guard.version, "action": a.action,
+                              "score": round(s.score, 4), "ms": round(s.ms, 3)}
+    if extra:
+        detail.update(extra)
     if s.where and any(s.where):
-        v.detail["text_index"] = list(s.where)
+        detail["text_index"] = list(s.where)
     if s.cached:
-        v.detail["cached"] = s.cached
+        detail["cached"] = s.cached
     if s.conversation:
-        v.detail["conversation"] = True
+        detail["conversation"] = True
+    ex.verdicts.append(StageVerdict(stage, a.action if s.flagged else "pass", detail,  # type: ignore[arg-type]
+                                    list(s.findings)))
 
 
 def flag(ex: Exchange, name: str) -> None:

@@ -151,11 +151,13 @@ class VerdictCache:
         if not self.capacity:
             return
         entry = (tuple(result.findings), result.verdict, result.score)
+        entries = self._entries
         with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.capacity:
-                self._entries.popitem(last=False)
+            if key in entries:  # a new key goes in last already
+                entries.move_to_end(key)
+            entries[key] = entry
+            while len(entries) > self.capacity:
+                entries.popitem(last=False)
 
     def stats(self) -> CacheStats:
         with self._lock:

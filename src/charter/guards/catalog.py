@@ -123,9 +123,9 @@ def run_guard(guard: Guard, text: str, context: GuardContext) -> tuple[GuardResu
     except Exception as exc:
         raise Unavailable(f"guard {guard.name!r} failed ({type(exc).__name__}); the request was refused "
                           "rather than let through unscreened", code="guard_unavailable") from exc
-    if not isinstance(result, GuardResult) or any(
+    if not isinstance(result, GuardResult) or (result.findings and any(
         not 0 <= f.start <= f.end <= len(text) for f in result.findings
-    ):
+    )):
         raise Unavailable(f"guard {guard.name!r} returned an invalid result", code="guard_unavailable")
     return result, (time.perf_counter() - started) * 1000.0
 

@@ -52,7 +52,7 @@ from charter.guards.cache import Digests
 from charter.guards.catalog import guard_set
 from charter.guards.jsontext import is_json, redact_json, restore_json
 from charter.guards.vault import Vault, redact
-from charter.guards.views import View, input_views, single
+from charter.guards.views import View, role_views, seams, single
 from charter.runtime import Runtime
 
 __all__ = ["JSON_UNREDACTABLE", "screen_input", "screen_output", "screen_output_stream", "screen_tool_arguments"]
@@ -138,18 +138,31 @@ async def screen_input(ex: Exchange, rt: Runtime) -> None:
     if not active:
         return
     shared, digests = shared_context(ex, "input"), Digests()
+    # the views of the messages, worked out once for the guards that screen the same roles (and the
+    # seams once for those that read the conversation) until a redaction changes the messages
+    by_roles: dict[tuple[str, ...], list[View]] = {}
+    seams_now: list[View] | None = None
     for a in active:
-        views = input_views(ex.messages, a.policy, a.guard)
+        roles = a.policy.screened_roles
+        views = by_roles.get(roles)
+        if views is None:
+            views = by_roles[roles] = role_views(ex.messages, roles)
+        if "user" in roles and getattr(a.guard, "reads_conversation", False):
+            if seams_now is None:
+                seams_now = seams(ex.messages)
+            views = views + seams_now
         context = context_for(ex, "input", a.policy, a.name, shared)
         s = await _screen(a, views, context, digests)
-        verdict(ex, "screen_input", s, roles=list(a.policy.screened_roles))
+        verdict(ex, "screen_input", s, roles=list(roles))
         if not s.flagged:
             continue
-        action = a.policy.action.value
+        action = a.action
         if action == "block":
             raise refuse(ex, s, "input")
         if action == "redact":
             redact_messages(ex, s)
+            by_roles.clear()
+            seams_now = None
         elif action == "warn":
             flag(ex, a.name)
 
@@ -175,7 +188,7 @@ async def screen_tool_arguments(ex: Exchange, rt: Runtime, texts: list[str]) -> 
 
 def _apply_output(ex: Exchange, a: Active, s: Screening) -> bool:
     """Act on one guard's findings in ``ex.output``; False when the answer was cut."""
-    action = a.policy.action.value
+    action = a.action
     if action == "block":
         ex.output = ""
         ex.finish_reason = "content_filter"

@@ -28,7 +28,8 @@ from charter.domain import ChatMessage, Finding
 from charter.domain.charter import GuardPolicy
 from charter.guards.base import Guard, Source
 
-__all__ = ["SEAM_CHARS", "SOURCE_OF_ROLE", "TURN_SEPARATOR", "View", "input_views", "place", "single"]
+__all__ = ["SEAM_CHARS", "SOURCE_OF_ROLE", "TURN_SEPARATOR", "View", "input_views", "place", "role_views", "seams",
+           "single"]
 
 SOURCE_OF_ROLE: dict[str, Source] = {
     "system": "operator",
@@ -92,16 +93,26 @@ def seam(first: tuple[int, str], second: tuple[int, str]) -> View:
 
 def input_views(messages: list[ChatMessage], policy: GuardPolicy, guard: Guard) -> list[View]:
     """The texts ``guard`` screens on the input side, in message order, then the seams."""
-    roles = set(policy.screened_roles)
-    views = [
-        single(i, m.content, m.role, SOURCE_OF_ROLE.get(m.role, "user"))
+    roles = policy.screened_roles
+    views = role_views(messages, roles)
+    if "user" in roles and getattr(guard, "reads_conversation", False):
+        views += seams(messages)
+    return views
+
+
+def role_views(messages: list[ChatMessage], roles: tuple[str, ...]) -> list[View]:
+    """The messages in ``roles`` that have text, one view each, in message order."""
+    return [
+        View(m.content, m.role, SOURCE_OF_ROLE.get(m.role, "user"), ((i, 0, 0, len(m.content)),))
         for i, m in enumerate(messages)
         if m.role in roles and m.content
     ]
-    if "user" in roles and getattr(guard, "reads_conversation", False):
-        turns = [(i, m.content) for i, m in enumerate(messages) if m.role == "user" and m.content.strip()]
-        views += [seam(turns[k], turns[k + 1]) for k in range(len(turns) - 1)]
-    return views
+
+
+def seams(messages: list[ChatMessage]) -> list[View]:
+    """The seams between consecutive user turns (:func:`seam`)."""
+    turns = [(i, m.content) for i, m in enumerate(messages) if m.role == "user" and m.content.strip()]
+    return [seam(turns[k], turns[k + 1]) for k in range(len(turns) - 1)]
 
 
 def place(view: View, finding: Finding) -> Iterator[tuple[int, Finding]]:
