@@ -361,3 +361,21 @@ def test_the_licence_precheck_never_rules_out_a_context_word(text: str) -> None:
 
     if not patterns._may_name_a_licence(text):
         assert patterns.LICENSE_CTX.search(text) is None
+
+
+_ID_TEXT = st.lists(st.sampled_from([
+    "ID", "id", "ID:", "my ID is", "national ID number", "kitambulisho", "ni", "cédula", "NIK saya", "Reference",
+    "BVN", "adószám", "αμκα μου είναι", "is", "no.", "**", ",", " ", "\n", "28736491", "4821 7730 5914", "0752 000 058",
+    "12345", "1.023.456.789", "-", "x" * 120, "call", "7",
+]), max_size=20).map(" ".join)
+
+
+#: At most 20 pieces: the fillers between an identity word and its number stay under patterns._ID_REACH
+#: (100 characters), beyond which the windowed search does not look (and no real text reaches).
+@settings(max_examples=800, deadline=None)
+@given(_ID_TEXT)
+def test_national_ids_searched_in_windows_before_long_numbers_match_the_whole_texts_search(text: str) -> None:
+    from charter.guards.pii import patterns
+
+    assert [m.span(1) for m in patterns._national_id_matches(text)] == [
+        m.span(1) for m in patterns.NATIONAL_ID.finditer(text)]

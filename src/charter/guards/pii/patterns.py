@@ -427,6 +427,30 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("UA_RNOKPP", TEN, rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
     ("IR_NATIONAL_CODE", TEN, ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
 )
+#: A run of six digits or more, with a number's separators: where NATIONAL_ID's number can be.
+_SIX_DIGITS = re.compile(r"\d(?:[ .-]?\d){5,}")
+#: How far before its number an identity word and the words between them can start: theirs are short ("my
+#: national ID number is"); an identity word more than this before its number (twenty filler words) is not read.
+_ID_REACH = 100
+
+
+def _national_id_matches(text: str) -> Iterator[re.Match[str]]:
+    """NATIONAL_ID's matches, searched only in windows that end just after a run of six digits or more and
+    start :data:`_ID_REACH` characters before it (merged where they meet): its many-word alternation, tried at
+    every position of a long text, cost more than the rest of the identifiers together."""
+    w0 = w1 = -1
+    for run in _SIX_DIGITS.finditer(text):
+        start, end = max(0, run.start() - _ID_REACH), min(len(text), run.end() + 1)
+        if start <= w1:
+            w1 = end
+            continue
+        if w1 >= 0:
+            yield from NATIONAL_ID.finditer(text, w0, w1)
+        w0, w1 = start, end
+    if w1 >= 0:
+        yield from NATIONAL_ID.finditer(text, w0, w1)
+
+
 def _placeholder(number: str) -> bool:
     """Digits that show a format, not someone's number: a counting run ("123456789", "987654321") or one digit
     repeated ("000000000"), with at most one more digit after it."""
@@ -493,7 +517,7 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             continue  # "GHA-123456789-0": the format, as an answer shows it
         if m.group("ghana") or context_before(text, m.start(), _SHAPED_ID_WORDS):
             yield Hit("NATIONAL_ID", m.start(), m.end(), 0.85)
-    for m in NATIONAL_ID.finditer(text) if n >= 6 else ():
+    for m in _national_id_matches(text) if n >= 6 else ():
         yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)
     for m in CNIC.finditer(text) if n >= 13 else ():
         yield Hit("PK_CNIC", m.start(), m.end(), 0.85)
