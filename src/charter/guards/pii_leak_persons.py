@@ -198,6 +198,11 @@ _ASKS_FOR_A_PERSON = re.compile(
     r"|\bwhich\s+(?:caseworker|case\s+worker|officer|agent|adviser|advisor|inspector|employee|person|doctor)\s+"
     r"(?:\w+ed|is\s+handling|was\s+handling|handles|has)\b"
     r"|\bchi\s+ha\s+(?:preso|fatto|denunciato|segnalato|comprato|affittato|chiamato)\b"
+    # a person's contact details, asked for: "la CAF peut me donner ses coordonnées ?", "les coordonnées de mon
+    # propriétaire", "担当の相談員さんの名前と連絡先を教えてください"
+    r"|\b(?:propriétaire|bailleur|voisin\w*|ex|locataire)\b[^?]*\b(?:ses|leurs)\s+coordonn[ée]es\b"
+    r"|\bcoordonn[ée]es\s+de\s+(?:mon|ma|notre)\s+(?:propriétaire|bailleur|voisin\w*|ex|locataire)\b"
+    r"|の名前と連絡先|の名前を教えて"
     r"|\bwhat(?:['\u2019]s|\s+is|\s+was)\s+(?:his|her|their)\s+(?:full\s+)?name\b"
     # who my ... is, elsewhere: "Wer ist mein Betreuer?", "Qui est mon conseiller ?", "Kes on minu ...?", "Tko je
     # službenik koji rješava moj ...?", "מי הפקיד ... שלי?", "誰が住んでいるか", "谁是我的...", "누가 살고"

@@ -58,6 +58,8 @@ HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot[ \t]+No\.?|Hs
 RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața)\.?{_SP}{_CAPW}"
                        rf"(?:{_SP}{_CAPW}){{0,3}},?{_SP}nr\.?[ \t]*\d{{1,4}}[A-Za-z]?"
                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
+#: "Jl. Melati No. 27, Sleman", "Jalan Sudirman No. 5": an Indonesian or Malaysian street and its "No.".
+JALAN = re.compile(rf"\bJ(?:l|alan)\.?{_SP}{_CAPW}(?:{_SP}{_CAPW}){{0,3}},?{_SP}No\.?[ \t]*\d{{1,4}}[A-Za-z]?")
 #: Flat 31 / Studio 08w, then the street on the same or the next line.
 UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
                          rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
@@ -291,6 +293,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
     for m in RO_STREET.finditer(text) if "nr" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
+    for m in JALAN.finditer(text) if "J" in text and "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in HOUSE_NO.finditer(text) if "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)

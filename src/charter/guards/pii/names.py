@@ -328,6 +328,13 @@ def _named(word: str) -> bool:
     return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
+#: A name given after "my name is" in Chinese, Japanese or Korean: "我叫陈晓梅", "我的名字是王伟",
+#: "私は佐藤美咲と申します", "제 이름은 김민수" (two to four Han or Hangul letters; Japanese with its "と申します" or
+#: "です" after it, Korean before its "입니다").
+_CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4e00-\u9fff]{2,4})"
+                           r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
+                           r"|제\s*이름은\s*([\uac00-\ud7a3]{2,4}?)(?=입니다|이에요|예요|이고|[\s,.]|$)")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제")
 #: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
 _TIME_OF_YEAR = frozenset(word_list("""
     ende anfang mitte beginn eind begin
@@ -339,7 +346,8 @@ _TIME_OF_YEAR = frozenset(word_list("""
 _GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|recht|gesetz|zulage|hilfe|kasse|stelle|"
                           r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
                           # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
-                          r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht)$")
+                          r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
+                          r"zeichen)$")
 
 
 def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
@@ -557,6 +565,9 @@ def names(text: str) -> Iterator[Hit]:
     for m in _SURNAME_FIRST.finditer(text) if _comma_after_capitals(text) else ():
         if m.group(1).isupper() and is_cap(m.group(2)) and _in_slot(text, m.start()):
             yield Hit("PERSON", m.start(), m.end(), 0.9)
+    for m in _CJK_OWN_NAME.finditer(text) if _CJK_INTRO_CHARS.intersection(text) else ():
+        g = m.lastindex or 1  # "我叫陈晓梅", "제 이름은 김민수": a caller giving their name
+        yield Hit("PERSON", m.start(g), m.end(g), 0.85)
     for m in LEGAL_FORM.finditer(text):
         line_start = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 80)
         firm_start = capitalised_tail(text, line_start, m.start())

@@ -60,7 +60,7 @@ STOPLIKE = frozenset(word_list(
 #: ever a person's surname ("Winter Fuel Payment", "Companies House", "Air Quality Index").
 INSTITUTION_TAILS = frozenset(word_list(
     """
-    department departments ministry bureau administration commission agency agencies office offices
+    department departments ministry bureau administration commission agency agencies office offices uni
     service services board council authority authorities center centre centers centres institute
     division tribunal registry fund funds foundation trust program programs programme programmes plan
     plans scheme schemes credit credits benefit benefits allowance allowances payment payments grant
