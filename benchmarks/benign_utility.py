@@ -125,6 +125,9 @@ written blind, frozen on 6 Dec 2026 22:45 UTC, and judges engine 3.8 (made from 
 items: an ordinary day at helpdesks of some 40 countries on every continent, about half in English) was written
 blind, frozen on 6 Dec 2026 23:11 UTC, before engine 3.9 (made from test25's failures) was scored anywhere, which
 it judges.
+**test27** (benchmarks/data/benign_utility_test27.jsonl, sha256 3301a5b2f932; 86 questions and 32 personal-data items
+from ~30 countries, the same theme as test26, another writer) was written blind, frozen on 6 Dec 2026 23:29 UTC,
+before engine 3.10 (made from test26's failures) was scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -166,7 +169,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
            for name in ("test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
-                        "test22", "test23", "test24", "test25", "test26")}
+                        "test22", "test23", "test24", "test25", "test26",
+                        "test27")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
