@@ -6,12 +6,20 @@
         [--extra-splits test2,test3,test4,test5,test6,test7 [--extra-weight 0.5]]   # issue 12, round 7
         [--extra-splits test2,...,test8 --indirect-weight 3 --cldr-benign]   # round 8
         [--extra-splits test2,...,test9 --indirect-weight 3 --cldr-benign --wide --script-benign]   # round 9
+        [--extra-splits test2,...,test9 --indirect-weight 3 --cldr-benign --wide --script-benign --c 16 \
+         --citizen-questions-weight 0.3 --citizen-answers-weight 0.3]   # round 10: the companion since 7 Dec
     .venv/bin/python scripts/build_injection_data.py --combine BASE.json CANDIDATE.json --companion-offset 2 \
         --out src/charter/guards/data/injection_model.json   # round 8: CANDIDATE read beside BASE
+    (round 10 combines its companion with --companion-offset 1.25)
 
 ``--wide`` (round 9) trains a model that also reads Han, kana, Hangul, Thai and the other scripts the word
 tokens skip (``charter.guards.injection.model.wide_tokens``); ``--script-benign`` adds benign text in
 those scripts from pinned public packages (see :func:`script_benign`).
+
+``--citizen-questions-weight`` and ``--citizen-answers-weight`` (round 10) add, to the training folds and the final
+fit only, the questions (as a user's text) and the answers (as documents) of the spent benign-utility splits
+benchmarks/data/benign_utility_test2..test26.jsonl: ordinary citizen traffic in some forty languages, which the
+round-9 companion read as attacks where it was Spanish ("que es la accion de tutela …").
 
 ``--extra-splits`` adds spent held-out traffic splits (benchmarks/injection_traffic.py) to the training
 folds and the final fit only (see :func:`spent_extras`); round 7 trained with it and did not ship the
@@ -1139,11 +1147,39 @@ def sample_rows(s: Sample) -> list[tuple[dict[str, float], int, float]]:
         v = deleet(normalize(text).text)
         rows.append((featurize(unmarkup(v), match_rules(v), {"hidden_payload": True}, WIDE), s.label))
     weight = HARD_NEGATIVE_WEIGHT if s.kind == "hard_negative" else 1.0
-    if s.source.startswith("spent:"):
+    if s.source == "citizen:questions":
+        weight *= CITIZEN_Q_WEIGHT
+    elif s.source == "citizen:answers":
+        weight *= CITIZEN_A_WEIGHT
+    elif s.source.startswith("spent:"):
         weight *= SPENT_WEIGHT
     elif s.kind == "indirect":
         weight *= INDIRECT_WEIGHT
     return [(row, label, weight) for row, label in rows]
+
+
+CITIZEN_SPLITS = tuple(f"test{i}" for i in range(2, 27))
+CITIZEN_Q_WEIGHT = 0.0  # --citizen-questions-weight (0: not used)
+CITIZEN_A_WEIGHT = 0.0  # --citizen-answers-weight (0: not used)
+
+
+def citizen_benign() -> list[Sample]:
+    """Training-only: citizen questions (as user text) and helpdesk answers (as data) of the spent
+    benign-utility splits benchmarks/data/benign_utility_test2..26.jsonl."""
+    out: list[Sample] = []
+    for name in CITIZEN_SPLITS:
+        path = ROOT / f"benchmarks/data/benign_utility_{name}.jsonl"
+        for i, line in enumerate(path.read_text("utf-8").splitlines()):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            group = f"citizen:{name}:{i}"
+            if CITIZEN_Q_WEIGHT > 0 and row.get("question", "").strip():
+                out.append(Sample(row["question"], 0, "benign", "citizen:questions", group, split="train"))
+            if CITIZEN_A_WEIGHT > 0 and row.get("answer", "").strip():
+                out.append(Sample(row["answer"], 0, "benign_context", "citizen:answers", group, "context",
+                                  split="train"))
+    return out
 
 
 def training_rows(samples: list[Sample]) -> tuple[list[dict[str, float]], list[int], list[float]]:
@@ -1257,6 +1293,8 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
     extras += cldr
     script = script_benign(random.Random(23)) if SCRIPT_BENIGN else []
     extras += script
+    citizen = citizen_benign()
+    extras += citizen
     rows = [sample_rows(s) for s in [*pool, *extras]]
     folds = [cv_fold(s.group) for s in [*pool, *extras]]
 
@@ -1290,7 +1328,7 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "training_only": {"hard_negatives": len(EXTRA_HARD_NEGATIVES),
                               "benign_encoded_requests": len(extras) - len(EXTRA_HARD_NEGATIVES)
                               - len(SHORT_BENIGN_REQUESTS) - len(CONVERSATION_TURNS) - len(traffic)
-                              - len(spent) - len(cldr) - len(script),
+                              - len(spent) - len(cldr) - len(script) - len(citizen),
                               "conversation_turns": len(CONVERSATION_TURNS),
                               "short_requests": len(SHORT_BENIGN_REQUESTS),
                               "traffic_train_split": {k: sum(x.source == k for x in traffic)
@@ -1304,6 +1342,11 @@ def train(samples: list[Sample], max_fpr: float = 0.01,
             "attack_groups": len({x.group for x in spent if x.label == 1}), "sample_weight": SPENT_WEIGHT}
     if cldr:
         meta["training_only"]["cldr_benign"] = len(cldr)
+    if citizen:
+        meta["training_only"]["citizen_benign_utility"] = {
+            "splits": "benign_utility_test2..test26",
+            "questions": sum(x.source == "citizen:questions" for x in citizen), "questions_weight": CITIZEN_Q_WEIGHT,
+            "answers": sum(x.source == "citizen:answers" for x in citizen), "answers_weight": CITIZEN_A_WEIGHT}
     if INDIRECT_WEIGHT != 1.0:
         meta["indirect_weight"] = INDIRECT_WEIGHT
     if WIDE:
@@ -1366,6 +1409,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--script-benign", action="store_true",
                     help="add benign text in Chinese, Japanese, Korean and other scripts from pinned public "
                          "packages to the training folds (round 9)")
+    ap.add_argument("--citizen-questions-weight", type=float, default=0.0)
+    ap.add_argument("--citizen-answers-weight", type=float, default=0.0)
     ap.add_argument("--toxicity-lexicon", action="store_true",
                     help="also write the toxicity guard's derived slur/profanity lexicon into the package")
     ap.add_argument("--combine", type=Path, nargs=2, metavar=("BASE", "CANDIDATE"),
@@ -1393,7 +1438,9 @@ def main(argv: list[str] | None = None) -> int:
         counts[key] = counts.get(key, 0) + 1
     print(json.dumps(dict(sorted(counts.items())), indent=1), file=sys.stderr)
     if args.write:
-        global SPENT_WEIGHT, INDIRECT_WEIGHT, CLDR_BENIGN, WIDE, SCRIPT_BENIGN
+        global SPENT_WEIGHT, INDIRECT_WEIGHT, CLDR_BENIGN, WIDE, SCRIPT_BENIGN, CITIZEN_Q_WEIGHT, CITIZEN_A_WEIGHT
+        CITIZEN_Q_WEIGHT = args.citizen_questions_weight
+        CITIZEN_A_WEIGHT = args.citizen_answers_weight
         SPENT_WEIGHT = args.extra_weight
         INDIRECT_WEIGHT = args.indirect_weight
         CLDR_BENIGN = args.cldr_benign
