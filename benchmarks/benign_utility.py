@@ -128,6 +128,9 @@ it judges.
 **test27** (benchmarks/data/benign_utility_test27.jsonl, sha256 3301a5b2f932; 86 questions and 32 personal-data items
 from ~30 countries, the same theme as test26, another writer) was written blind, frozen on 6 Dec 2026 23:29 UTC,
 before engine 3.10 (made from test26's failures) was scored anywhere, which it judges.
+**test28** (benchmarks/data/benign_utility_test28.jsonl, sha256 800374fec47c; 170 questions and 31 personal-data
+items from ~50 countries, the same theme again, a third writer) was written blind after engine 3.10 was final and
+frozen on 7 Dec 2026 00:35 UTC: a second judgement of engine 3.10, against 3.9 in the same run.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -170,7 +173,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
-                        "test27")}
+                        "test27", "test28")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
