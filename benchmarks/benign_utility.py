@@ -130,7 +130,7 @@ from ~30 countries, the same theme as test26, another writer) was written blind,
 before engine 3.10 (made from test26's failures) was scored anywhere, which it judges.
 **test28** (benchmarks/data/benign_utility_test28.jsonl, sha256 800374fec47c; 170 questions and 31 personal-data
 items from ~50 countries, the same theme again, a third writer) was written blind after engine 3.10 was final and
-frozen on 7 Dec 2026 00:35 UTC: a second judgement of engine 3.10, against 3.9 in the same run.
+frozen on 7 Dec 2026 00:33 UTC: a second judgement of engine 3.10, against 3.9 in the same run.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
