@@ -58,11 +58,11 @@ def _parse(key: str, default: frozenset[str] | None) -> PiiOptions:
     if not isinstance(bodies, list) or not all(isinstance(b, str) and b.strip() for b in bodies):
         raise ValueError("pii option 'public_bodies' must be a list of names")
     kept: dict[str, bool] = {}
-    for key in ("birth_years", "given_names"):
-        value = options.get(key, "report")
+    for name in ("birth_years", "given_names"):
+        value = options.get(name, "report")
         if value not in _REPORT_OR_KEEP:
-            raise ValueError(f"pii option {key!r} must be one of {', '.join(_REPORT_OR_KEEP)}, not {value!r}")
-        kept[key] = value == "keep"
+            raise ValueError(f"pii option {name!r} must be one of {', '.join(_REPORT_OR_KEEP)}, not {value!r}")
+        kept[name] = value == "keep"
     if dates == "personal" and not bodies and not any(kept.values()):
         return PiiOptions(entities, DEFAULT_POLICY)
     return PiiOptions(entities, Policy(all_dates=dates == "all", public_bodies=phrase_pattern(bodies),
