@@ -131,6 +131,10 @@ before engine 3.10 (made from test26's failures) was scored anywhere, which it j
 **test28** (benchmarks/data/benign_utility_test28.jsonl, sha256 800374fec47c; 170 questions and 31 personal-data
 items from ~50 countries, the same theme again, a third writer) was written blind after engine 3.10 was final and
 frozen on 7 Dec 2026 00:33 UTC: a second judgement of engine 3.10, against 3.9 in the same run.
+**test29** (benchmarks/data/benign_utility_test29.jsonl, sha256 0fc221613937; 175 questions and 30 personal-data
+items from ~50 countries, about a quarter in English: "an ordinary Monday morning at helpdesks in about 45
+countries", a seventh writer) was written blind and frozen on 7 Dec 2026 01:57 UTC, before toxicity 1.5 (made
+from test28's failures) was scored anywhere, which it judges with engine 3.10.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -173,7 +177,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
-                        "test27", "test28")}
+                        "test27", "test28", "test29")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
