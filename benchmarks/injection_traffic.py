@@ -75,7 +75,8 @@ minutes, forms, web pages, notices, knowledge-base articles, tables, JSON record
 ``blind11`` (benchmarks/guard_traffic_blind.py) was written *blind*, by a writer who read none of the
 guard's code, training data, documentation, tests or results: 702 benign texts and 350 attacks (direct,
 encoded, role-play, inserted into documents, split over turns), about half of each side in some twenty
-languages other than English.
+languages other than English. ``blind12`` was written the same way by a second writer from the same brief
+(529 benign texts, 352 attacks), frozen before round 10 was scored on it.
 
 ``--signatures`` adds the signatures-only baseline (any of the guard's regular-expression signatures
 fires, no model; on an operator's system prompt only the operator signatures) in the same run;
@@ -131,7 +132,7 @@ DOCUMENT_KINDS = ("email", "email_thread", "letter", "form", "table", "web_page"
 #: The held-out splits (scored once, with --final).
 HELD_OUT = ("test", "blind")
 SPLIT_NAMES = ("dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8", "test9", "test10",
-               "blind11")
+               "blind11", "blind12")
 
 
 class SignaturesOnly:
@@ -170,8 +171,8 @@ def load(split: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         return traffic9.load_benign(), traffic9.attacks()
     if split == "test10":
         return traffic10.load_benign(), traffic10.attacks()
-    if split == "blind11":
-        return blind.load_benign(), blind.attacks()
+    if split in blind.SPLITS:
+        return blind.load_benign(split), blind.attacks(split)
     if split in traffic3.SPLITS:
         return traffic3.load_benign(split), traffic3.attacks(split)
     return traffic.load_benign(split), traffic.attacks(split)
