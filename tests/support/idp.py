@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -20,7 +21,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-from tests.support.upstream import free_port, wait_for_port
+from tests.support.upstream import free_port
 
 __all__ = ["NODE", "PROVIDER_DIR", "RESOURCE", "Provider", "Tokens"]
 
@@ -51,24 +52,35 @@ class Provider:
         if console_redirects:
             assert backchannel_uri, "the console's redirect URIs come after the back-channel logout URI"
             args.append(",".join(console_redirects))
+        self._args = args
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
-        self._proc = subprocess.Popen(args, cwd=PROVIDER_DIR, stdout=subprocess.DEVNULL, stderr=self._log)
+        self._proc = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self._args, cwd=PROVIDER_DIR, stdout=subprocess.DEVNULL, stderr=self._log)
 
     def log(self) -> str:
         """What the provider wrote to stderr (its warnings, back-channel deliveries and errors)."""
         self._log.seek(0)
         return self._log.read().decode("utf-8", "replace")
 
-    def start(self) -> Provider:
+    def start(self, timeout: float = 180.0) -> Provider:
         """Wait until the provider serves its own discovery document: an open port alone may be another
         process that took the port between ``free_port`` and the bind (the provider then exits with
-        EADDRINUSE), or a provider still starting on a loaded machine."""
+        EADDRINUSE), or a provider still starting on a loaded machine. The port is fixed (Charter's
+        settings name the issuer before the provider starts), so a provider that exits before it serves
+        is started once more on the same port when nothing else holds it; every failure says what the
+        provider wrote to stderr."""
+        deadline = time.monotonic() + timeout  # node starts slowly on a loaded machine (CI runs -n 2)
+        restarted = False
         try:
-            wait_for_port(self.port, timeout=90)  # node starts slowly on a loaded machine
-            deadline = time.monotonic() + 30
             while True:
                 if self._proc.poll() is not None:
-                    raise RuntimeError(f"the OpenID provider exited ({self._proc.returncode}): {self.log()[-2000:]}")
+                    if restarted or not _port_free(self.port):
+                        raise RuntimeError(
+                            f"the OpenID provider exited ({self._proc.returncode}): {self.log()[-2000:]}")
+                    restarted = True
+                    self._proc = self._spawn()
                 try:
                     found = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5)
                     if found.status_code == 200 and found.json().get("issuer") == self.issuer:
@@ -76,7 +88,9 @@ class Provider:
                 except (httpx.HTTPError, ValueError):
                     pass
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"the OpenID provider on {self.port} never served its discovery document")
+                    raise TimeoutError(
+                        f"the OpenID provider on {self.port} never served its discovery document in {timeout:.0f} s"
+                        f" (running: {self._proc.poll() is None}); its stderr: {self.log()[-2000:]!r}")
                 time.sleep(0.1)
         except (TimeoutError, RuntimeError):
             self.stop()
@@ -142,3 +156,13 @@ class Provider:
         assert found, page.text[:500]
         done = browser.post(f"{self.issuer}/session/end/confirm", data={"xsrf": found.group(1), "logout": "yes"})
         assert done.status_code in (200, 303), done.text[:500]
+
+
+def _port_free(port: int) -> bool:
+    """Whether ``port`` on loopback can be bound now (no other process took it)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True

@@ -71,6 +71,9 @@ _LEET_WORD = re.compile(r"(?<![a-z])[a-z]*[0-9@$!|+][\w@$!|+]*")
 # the letters before it added by :func:`deleet`.
 _FROM_LEET = re.compile(r"[0-9@$!|+][\w@$!|+]*")
 _LATIN = re.compile(r"[a-z]")
+# Letters and then three or more digits, nothing after, one of which has no leet reading (2, 6): a code
+# ("sp156", "a1234"), not leetspeak ("h473" is "hate").
+_CODE = re.compile(r"[a-z]+(?=[0-9]*[26])[0-9]{3,}")
 
 
 @dataclass(slots=True)
@@ -159,9 +162,11 @@ def blank_match(m: re.Match[str]) -> str:
     return " " * (m.end() - m.start())
 
 
-def deleet(text: str) -> str:
+def deleet(text: str, keep_codes: bool = False) -> str:
     """Read leetspeak inside words that mix letters with digits or symbols; same length as input.
-    Words of fewer than three characters, or with no letter a-z (numbers), are left as they are."""
+    Words of fewer than three characters, or with no letter a-z (numbers), are left as they are; with
+    ``keep_codes``, so are codes of letters and then three or more digits, one of them a digit no leet
+    letter reads (a service's "SP156" is not "spis6"; "h473" is still "hate")."""
     pieces: list[str] = []
     last = 0  # where the text not yet in ``pieces`` starts
     bound = 0  # where the previous word ended: no word character there, so no word starts before it
@@ -173,7 +178,8 @@ def deleet(text: str) -> str:
         start = at
         while start > bound and "a" <= text[start - 1] <= "z":
             start -= 1
-        if end - start >= 3 and (start < at or _LATIN.search(text, at, end) is not None):
+        if end - start >= 3 and (start < at or _LATIN.search(text, at, end) is not None) and not (
+                keep_codes and _CODE.fullmatch(text, start, end)):
             pieces += (text[last:start], text[start:end].translate(_LEET))
             last = end
         bound = end

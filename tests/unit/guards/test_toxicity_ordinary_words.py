@@ -48,3 +48,23 @@ def test_french_words_and_a_lack_of_support_are_not_hate(text):
                                   "I have no compassion for immigrants."])
 def test_the_english_slur_and_coldness_still_count(text):
     assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"
+
+
+@pytest.mark.parametrize("text", [
+    "Buenas tardes. Lamento la situación. La pensión alimenticia es un derecho del menor.",  # test28 (blind)
+    "Boas tardes! O atendimento funciona às tardes de segunda a sexta.",
+    "Dúvidas: **156** (Central SP156).",  # a service's code, not leetspeak (test28, blind)
+    "Emita a 2ª via pelo **app SP156**.",
+    "Si hay un retardo en el pago, se cobran recargos.",  # Spanish "delay"
+    "Narodowy Spis Powszechny 2021 był obowiązkowy dla wszystkich mieszkańców.",  # Polish census
+    "Hoe lang duurt het voordat ik een beslissing krijg op mijn aanvraag kennismigrant?",  # Dutch "how" (test20)
+    "Kies **Voorlopige aanslag wijzigen** en vul je nieuwe inkomen of aftrekposten in.",  # Dutch "choose" (test28)
+])
+def test_spanish_portuguese_and_polish_words_and_service_codes_are_not_slurs(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "pass"
+
+
+@pytest.mark.parametrize("text", ["you stupid tards", "you are a sp1c", "go back home you spic5", "what a retardo",
+                                  "I h473 w0m3n.", "you dirty kies", "shut up hoe, migrants are scum"])
+def test_the_slurs_those_words_resemble_still_count(text):
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"

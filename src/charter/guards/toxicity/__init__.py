@@ -84,9 +84,11 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.4"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.5"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
-    # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs
+    # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
+    # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
+    # slurs and the Dutch "hoe" (how) is no profanity
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -105,7 +107,7 @@ class ToxicityGuard:
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         norm = normalize(text)
-        view = _unaddressed(deleet(norm.text))
+        view = _unaddressed(deleet(norm.text, keep_codes=True))
         findings: list[Finding] = []
         best = 0.0
         spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(view)]
@@ -194,15 +196,14 @@ class ToxicityGuard:
             r.group |= "group" in found or ("group_adj" in found and "group_head" in lex.categories(nxt))
             r.pronoun |= "pronoun" in found
             if "slur" in found and not lex.reclaimed(word) and word not in acronyms:
-                homonym = lex.homonyms.get(word)
-                r.slur |= homonym is None or homonym.search(view) is None
+                r.slur |= not _homonym_here(lex, word, view)
                 r.self_named |= _SELF.search(view) is not None
             legal = "attribute" in found and _legal_noun_follows(words, i)  # "criminal and refugee matters"
             r.hostile |= bool(found & {"attitude", "attribute"}) and not negated and not legal
             r.threat |= "threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
             # "no compassion for them" is cold; "women without support" says what they lack, not a coldness
             r.cold |= "warm" in found and negated and not _lacking(cats, words, i)
-            r.profanity |= "profanity" in found
+            r.profanity |= "profanity" in found and not _homonym_here(lex, word, view)  # Dutch "hoe lang"
         self._phrases(view, words, cats, phrases, r)
         return r
 
@@ -379,6 +380,13 @@ def _quoted_only(view: str) -> bool:
         return False
     outside = (view[: quoted.start()] + view[quoted.end() :]).strip(" .!?,:;")
     return len(outside.split()) >= 2
+
+
+def _homonym_here(lex: Lexicon, word: str, sentence: str) -> bool:
+    """Whether ``word`` is, in ``sentence``, the ordinary word it shares its spelling with ("the dykes held
+    the flood", "buenas tardes", "hoe lang duurt het"): its context pattern is found there."""
+    homonym = lex.homonyms.get(word)
+    return homonym is not None and homonym.search(sentence) is not None
 
 
 def _judge(r: _Reading, group_nearby: bool) -> tuple[str, float]:

@@ -178,6 +178,17 @@ _HOMONYM_CONTEXT = {
     "tard": r"\b(?:plus|trop|si|au|bien|assez)\s+tard\b|\btard\s+(?:le|la|les|dans|en|que)\b",
     "retard": r"\b(?:en|de|du|le|un|sans|aucun|tout|d['\u2019]un|cas\s+de)\s+retard\b"
               r"|\bretard\s+(?:de|d['\u2019]|dans)\b",
+    # Spanish and Portuguese: "buenas tardes", "boas tardes", "por las tardes", "tardes de lunes a viernes"
+    "tardes": r"\b(?:buenas|boas|las|as|mis|sus|todas|de|por)\s+tardes\b|\btardes\s+(?:de|del|da|do|y|e|a|en)\b",
+    # Spanish: "un retardo en el pago" (a delay)
+    "retardo": r"\b(?:el|un|del|sin|con|de|en|por|cualquier|algun)\s+retardo\b|\bretardo\s+(?:de|del|en|por)\b",
+    # Polish: "spis powszechny" (the census), "spis treści" (contents); read after accents are folded
+    "spis": r"\bspis\s+(?:powszechny|tresci|ludnosci|rolny|wyborcow|osob|spraw|dokumentow|lokali|z\s+natury)\b"
+            r"|\b(?:narodowy|powszechny|w|do|ze|na)\s+spis\b",
+    # Dutch: "kies een tijdslot" (choose), "hoe lang duurt het" (how); known by Dutch words in the sentence
+    "kies": r"\b(?:het|een|uw|jouw|je|voor|niet|welke|nieuwe|wordt|worden|kunt|moet|dan|naar|bij|wilt|en\s+vul)\b",
+    "hoe": r"\bhoe\s+(?:lang|kan|kun|moet|vraag|werkt|veel|doe|krijg|zit|weet|maak|vind|laat|vaak|snel|oud|hoog|"
+           r"groot|ik|je|u|we|wij|het|de|een|dat|dit|zo|kom|regel|verloopt|betaal|meld|lees)\b",
 }
 _GENDERED_SLURS = "bitch bitches slut sluts whore whores skank skanks"
 _MORE_SLURS = "cripple cripples trannies muzzie muzzies rapefugee rapefugees mongs retards spastic spastics"
