@@ -159,7 +159,9 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
 _WORD_OPENING = re.compile(r"\s\(?([^\W\d_])")
 #: "visit", "go to", "write to", "located at" before an address: where a place is.
 _PLACE_VERB = re.compile(
-    r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at"
+    r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at|headquarters"
+    # "head office at Plot 53976, Kudumatse Drive": a body's office, with no article before it
+    r"|(?:head|main|regional|district|branch)\s+offices?"
     # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
     r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
     r"si\s+trova|gelegen\s+aan"
@@ -172,7 +174,10 @@ _PLACE_VERB = re.compile(
     r"branch|counter|service\s+cent(?:re|er)|customer\s+service\s+cent(?:re|er)|"
     r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|unidade|"
     r"agência|defensoria|cartório|delegacia|secretaria|"
-    r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor)\w*"
+    r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor|"
+    # a health service's building: "il presidio è in via ...", "el centro de salud está en", "das Krankenhaus"
+    r"presidio|ospedal|ambulatori|poliambulatori|consultorio|hôpital|hospital|cl[ií]nic|krankenhaus|klinik|"
+    r"centro\s+de\s+salud|sairaal|terveysasem)\w*"
     # a body's own name in small letters with no article: "se obratiti ministarstvu, Ulica ...", "urząd", "úřad"
     r"|(?:ministarstv|ministerstv|ministerstw|ministeri|ministèr|ministerio|ministério|ministero|urz[ąę]d|úřad|"
     r"uprav|prefettur|préfectur|sportell)\w*)\b",

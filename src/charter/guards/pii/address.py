@@ -49,9 +49,10 @@ NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}{_SP}(?:{_CAPW}{_SP}){{1,3}}\d{{1
 #: up to five words of which the last that is a street suffix ends the core (checked in Python: one
 #: cheap pattern instead of an alternation of three hundred suffixes).
 NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}{_CAPW}(?:{_SP}{_W}){{0,4}}")
-#: "H.No. 212, Gali No. 4, Bhajanpura", "House No. 27, Ngong Road", "Plot No. 14, Sector 5": a house or plot
-#: number (India, Kenya, Nigeria, Pakistan), then its lane or street and locality after commas.
-HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot[ \t]+No\.?|Hse[ \t]+No\.?)[ \t]*{_NUM}"
+#: "H.No. 212, Gali No. 4, Bhajanpura", "House No. 27, Ngong Road", "Plot No. 14, Sector 5", "Plot 112, Nyali
+#: Road": a house or plot number (India, Kenya, Nigeria, Pakistan), then its lane or street and locality after commas.
+_BARE_PLOT = re.compile(r"Plot(?![ \t]+No)")
+HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot(?:[ \t]+No\.?)?|Hse[ \t]+No\.?)[ \t]*{_NUM}"
                       rf"(?:,[ \t]*(?:{_CAPW}(?:{_SP}No\.?)?(?:{_SP}(?:{_CAPW}|\d{{1,5}}\b))*)){{1,3}}")
 #: "str. Memorandumului nr. 8, ap. 3", "Bd. Unirii nr. 12, bl. A2": a Romanian street with its "nr." (house
 #: number) and the block, staircase, floor and flat after it.
@@ -265,6 +266,21 @@ def _english_name(value: str) -> bool:
     return all(ordinary(w.lower()) for w in _CITY_WORD.findall(value))
 
 
+#: The words between a law's numbers ("§ 9 Abs. 1 Nr. 4", "Art. 5 Abs. 2", "s. 12 Para 3").
+_CITATION_WORDS = frozenset((
+    "abs", "absatz", "satz", "nr", "art", "artikel", "article", "lit", "ziff", "buchst", "hs", "halbsatz",
+    "unterabs", "abschnitt", "kap", "kapitel", "para", "paragraph", "sec", "section", "chapter", "rule", "regel",
+    "pkt", "ust", "ods", "odst", "al", "alinea", "inciso"))
+
+
+def _cited(text: str, m: re.Match[str]) -> bool:
+    """Whether a number, words and a number (NUMBER_WORDS_NUMBER) cite a law: a "§" or "Art." just before
+    them, or only a citation's words between the numbers ("9 Abs. 1 Nr."; test28, blind)."""
+    if re.search(r"(?:§§?|\b[Aa]rt\.?)[ \t\u00a0]*$", text[max(0, m.start() - 6):m.start()]):
+        return True
+    return all(w.rstrip(".").lower() in _CITATION_WORDS for w in m.group().split()[1:-1])
+
+
 def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     yield from _street_cores(text, digits)
     low = text.lower()
@@ -273,8 +289,11 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         for m in pattern.finditer(text, digits.start() if pattern is NUMBER_WORDS_NUMBER else 0):
             if pattern is NUMBER_WORDS_NUMBER and (_dated(m.group()) or _day_month_year(m.group())
-                                                   or not all(w[0].isupper() for w in m.group().split()[1:-1])):
-                continue  # a date, or words of a script without capitals ("5 سنوات هي 50": "5 years is 50")
+                                                   or not all(w[0].isupper() for w in m.group().split()[1:-1])
+                                                   or _cited(text, m)):
+                # a date, words of a script without capitals ("5 سنوات هي 50": "5 years is 50"), a law's
+                # citation ("§ 9 Abs. 1 Nr. 4 EStG")
+                continue
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text, _word_number_start(text)):
         word = m.group(1).lower()
@@ -296,7 +315,9 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in JALAN.finditer(text) if "J" in text and "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
-    for m in HOUSE_NO.finditer(text) if "No" in text else ():
+    for m in HOUSE_NO.finditer(text) if "No" in text or "Plot" in text else ():
+        if _BARE_PLOT.match(m.group()) and not any(_street_word(w.lower()) for w in _CITY_WORD.findall(m.group())):
+            continue  # "Plot 3, Figure 2": a plot without "No." is a house's only on a named road or street
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in FLAT_MARKED.finditer(text) if " m." in text or " lok." in text else ():
         if not _english_name(m.group(1)):

@@ -266,6 +266,9 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
         return True
     if len(run) > 1 and lows[0] in NATIONALITIES and all(ordinary(w) or w in FOREIGN_BODY_WORDS for w in lows[1:]):
         return True  # "Philippine National ID", "Swiss Post": a nation's body or programme ("Christian Krein" stays)
+    if len(run) > 1 and (lows[0] in COUNTRIES or lows[0] in FOREIGN_BODY_WORDS) and all(
+            w in FOREIGN_BODY_WORDS for w in lows[1:]):
+        return True  # "France Travail", "Salud Responde": a country or a body's word, then only bodies' words
     if len(run) == 1 and lows[0] not in GIVEN_NAMES and names_a_thing(tokens[0], lows[0]):
         return True
     if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(

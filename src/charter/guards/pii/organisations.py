@@ -104,7 +104,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     educación educação istruzione éducation justicia justiça giustizia hacienda fazenda finanze
     finances finanzas impuestos imposte impôts tributaria tributária fiscal fiscale
     danmark norge sverige suomi deutschland españa italia nederland belgique portugal chrétienne
-    udbetaling borger borgerservice mutualité mutualidad caja caisse kasse ziekenfonds verda
+    udbetaling borger borgerservice mutualité mutualidad caja caisse kasse ziekenfonds verda responde
     republike republika republic república república république repubblica republiek republik respublika
     rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
     genel sağl\u0131k sigorta sigortas\u0131 kurumu bakanl\u0131ğ\u0131 müdürlüğü başkanl\u0131ğ\u0131 belediyesi

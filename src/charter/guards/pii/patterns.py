@@ -208,7 +208,7 @@ _ID_WORD_BEFORE = (
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
-    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|снилс|"
+    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
     r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
@@ -462,13 +462,17 @@ def _placeholder(number: str) -> bool:
 _SAID_INVALID = re.compile(r"[\s*]*(?:no\s+es\s+v[áa]lid|is\s+(?:not\s+valid|invalid)|n['\u2019]est\s+pas\s+valide|"
                            r"ist\s+ung[üu]ltig|non\s+[èe]\s+valid|não\s+é\s+válid)", I)
 _CURP_WORD = re.compile(r"\bCURP\b[\s:*]*$", I)
-#: Identifiers of schemes with no check here, by their shape: a Ghana Card PIN ("GHA-718394052-6", its own
-#: shape), a Kenyan KRA PIN ("A014729385K"), a PhilSys number ("4821-7730-5914-2386"), a Maltese identity
-#: card ("418592M"); the last three only after their word (:data:`_SHAPED_ID_WORDS`).
-_SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<ghana>GHA-\d{9}-\d)|[AP]\d{9}[A-Z]|\d{4}-\d{4}-\d{4}-\d{4}|"
-                         r"\d{3,7}[MGAPLHBZ])(?![\w-])")
+#: Identifiers of schemes with no check here, by their shape: a Ghana Card PIN ("GHA-718394052-6") and a
+#: Japanese residence card number ("AB12345678CD"), each its own shape; a Kenyan KRA PIN ("A014729385K"), a
+#: PhilSys number ("4821-7730-5914-2386"), a Maltese identity card ("418592M"), these three only after their
+#: word (:data:`_SHAPED_ID_WORDS`).
+_SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<own>GHA-\d{9}-\d|[A-Z]{2}\d{8}[A-Z]{2})|[AP]\d{9}[A-Z]|"
+                         r"\d{4}-\d{4}-\d{4}-\d{4}|\d{3,7}[MGAPLHBZ])(?![\w-])")
 _SHAPED_ID_WORDS = _ctx("kra pin", "pin", "philsys", "psn", "pcn", "national id", "id card", "identity card",
                         "karta tal-identità", "id")
+#: "GOMA910725KJ3": a Mexican RFC (Registro Federal de Contribuyentes) of a person (a company's has three letters).
+_GENERIC_RFC = frozenset({"XAXX010101000", "XEXX010101000"})
+MX_RFC = re.compile(r"(?<![\w-])[A-ZÑ&]{4}(\d{6})[A-Z\d]{3}(?![\w-])")
 #: A CPF written "384.716.092-31" or a RUT "14.582.396-K": dots and a dash around a valid check are an
 #: identifier's shape, not a phone's, with no word before it.
 _DOTTED_ID = re.compile(r"^\d{1,3}\.\d{3}\.\d{3}-[\dkK]{1,2}$")
@@ -517,10 +521,16 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
         elif _CURP_WORD.search(text, max(0, m.start() - 16), m.start()) and not _SAID_INVALID.match(text, m.end()):
             yield Hit("NATIONAL_ID", m.start(), m.end(), 0.7)  # "CURP RASL850617HJCMTS09": its word, a wrong check
     for m in _SHAPED_IDS.finditer(text) if n >= 7 else ():
-        # a Ghana Card's PIN, a Kenyan KRA PIN, a PhilSys number: a scheme's own shape, or its word before it
+        # a Ghana Card's PIN, a residence card's number, a KRA PIN, a PhilSys number: a scheme's own shape, or
+        # its word before it
         if _placeholder(digits_in(m.group())):
             continue  # "GHA-123456789-0": the format, as an answer shows it
-        if m.group("ghana") or context_before(text, m.start(), _SHAPED_ID_WORDS):
+        if m.group("own") or context_before(text, m.start(), _SHAPED_ID_WORDS):
+            yield Hit("NATIONAL_ID", m.start(), m.end(), 0.85)
+    for m in MX_RFC.finditer(text) if n >= 6 else ():
+        # a Mexican RFC of a person: four letters, the date of birth (YYMMDD), three of the homoclave
+        # (not the generic RFCs everyone uses for sales to the public and to foreigners: "XAXX010101000")
+        if 1 <= int(m.group(1)[2:4]) <= 12 and 1 <= int(m.group(1)[4:]) <= 31 and m.group() not in _GENERIC_RFC:
             yield Hit("NATIONAL_ID", m.start(), m.end(), 0.85)
     for m in _national_id_matches(text) if n >= 6 else ():
         yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.75)

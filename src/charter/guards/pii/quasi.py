@@ -162,6 +162,8 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
 
 
 #: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
+#: A birth word right after a date in Japanese, Chinese or Korean ("1985年4月9日生まれ", "出生", "생").
+_BORN_AFTER = re.compile(r"\s*(?:生まれ|生(?![\u4e00-\u9fff])|出生|출생|생(?=입|이|으로|[\s,.]|$))")
 _CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b", I)
 
 
@@ -196,7 +198,7 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
-        elif is_birth_date(text, m.start()):
+        elif is_birth_date(text, m.start()) or (m.re is CJK_DATE and _BORN_AFTER.match(text, m.end())):
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
         elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24)
               and not (_before(text, m.start(), _APPLIES_FROM, 64)
