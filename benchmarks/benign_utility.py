@@ -133,8 +133,10 @@ items from ~50 countries, the same theme again, a third writer) was written blin
 frozen on 7 Dec 2026 00:33 UTC: a second judgement of engine 3.10, against 3.9 in the same run.
 **test29** (benchmarks/data/benign_utility_test29.jsonl, sha256 0fc221613937; 175 questions and 30 personal-data
 items from ~50 countries, about a quarter in English: "an ordinary Monday morning at helpdesks in about 45
-countries", a seventh writer) was written blind and frozen on 7 Dec 2026 01:57 UTC, before toxicity 1.5 (made
-from test28's failures) was scored anywhere, which it judges with engine 3.10.
+countries", a seventh writer) was written blind and frozen on 7 Dec 2026 01:57 UTC, before toxicity 1.5 and
+engine 3.11 (both made from test28's failures and other spent splits, after it was frozen) were scored anywhere,
+which it judges. (The toxicity guard was once run over every split's answers and questions with test29 among them,
+while 1.5 was made; only the total of flags over all splits, 0, was printed.)
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
