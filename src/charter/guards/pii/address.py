@@ -61,6 +61,11 @@ RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa
                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
 #: "Jl. Melati No. 27, Sleman", "Jalan Sudirman No. 5": an Indonesian or Malaysian street and its "No.".
 JALAN = re.compile(rf"\bJ(?:l|alan)\.?{_SP}{_CAPW}(?:{_SP}{_CAPW}){{0,3}},?{_SP}No\.?[ \t]*\d{{1,4}}[A-Za-z]?")
+#: "No. 12, Jalan SS2/24, Petaling Jaya": a Malaysian house number before its "Jalan" and the town after it.
+NO_JALAN = re.compile(rf"\bNo\.?[ \t]*\d{{1,5}}[A-Za-z]?,[ \t]*(?:Jalan|Jln\.?|Lorong|Persiaran|Lebuh)[ \t]+[\w/-]+"
+                      rf"(?:[ \t]+[\w/-]+){{0,3}}(?:,[ \t]*{_CAPW}(?:[ \t]+{_CAPW}){{0,2}})?")
+#: "บ้านเลขที่ 99/12 หมู่ 5 ต.บางพูด อ.ปากเกร็ด จ.นนทบุรี": a Thai house number up to its province (จ.).
+TH_HOUSE = re.compile(r"บ้านเลขที่\s*\d{1,5}(?:/\d{1,4})?(?:\s+\S+){0,6}?\s+จ\.\s*[\u0e01-\u0e4e]+")
 #: Flat 31 / Studio 08w, then the street on the same or the next line.
 UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
                          rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
@@ -315,6 +320,10 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in JALAN.finditer(text) if "J" in text and "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
+    for m in NO_JALAN.finditer(text) if "No" in text and ("J" in text or "L" in text or "P" in text) else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    for m in TH_HOUSE.finditer(text) if "บ้านเลขที่" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in HOUSE_NO.finditer(text) if "No" in text or "Plot" in text else ():
         if _BARE_PLOT.match(m.group()) and not any(_street_word(w.lower()) for w in _CITY_WORD.findall(m.group())):
             continue  # "Plot 3, Figure 2": a plot without "No." is a house's only on a named road or street

@@ -188,8 +188,9 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.85
     if _PERSON_CUE.search(before):
         return "PERSON", 0.85
-    if _FROM.search(before) and _given_then_surname(value):
-        return "PERSON", 0.65  # "The report came from Henrik Aasland": a person, not a place
+    if (_FROM.search(before) or _IM_AS_I_AM.search(before)) and _given_then_surname(value):
+        # "The report came from Henrik Aasland", "hi im Marcus Delgado" (I'm, not the German "im"): a person
+        return "PERSON", 0.65
     if (PLACE_CUE.search(before) or PLACE_LIST.search(before)
             or ((PLACE_CUE_TO.search(before) or PLACE_CUE_A.search(before))
                 and ((not _named(low.split()[0].split("-")[0]) and not PLACE_CUE_A.search(before))
@@ -204,6 +205,7 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
 
 
 _FROM = re.compile(r"\bfrom\s*$", re.IGNORECASE)
+_IM_AS_I_AM = re.compile(r"(?:^|\b(?:hi|hello|hey|yes|ok|okay|and|but|so)[,!.]?\s+)im\s*$", re.IGNORECASE)
 #: The end of a question or of its clause, with the space French puts before "?" and ":" ("à Lyon ?").
 _QUESTION_END = re.compile(r"[ \u00a0\u202f]?[?:]")
 #: The last words of places that open with a given name ("George Town", "Victoria Falls", "Alice Springs").
@@ -331,13 +333,26 @@ def _named(word: str) -> bool:
     return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
+#: The syllables that open the commonest Korean surnames.
+_KO_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공"
+                "현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부")
 #: A name given after "my name is" in Chinese, Japanese or Korean: "我叫陈晓梅", "我的名字是王伟",
 #: "私は佐藤美咲と申します", "제 이름은 김민수" (two to four Han or Hangul letters; Japanese with its "と申します" or
 #: "です" after it, Korean before its "입니다").
 _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4e00-\u9fff]{2,4})"
                            r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
-                           r"|제\s*이름은\s*([\uac00-\ud7a3]{2,4}?)(?=입니다|이에요|예요|이고|[\s,.]|$)")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제")
+                           r"|제\s*이름은\s*([\uac00-\ud7a3]{2,4}?)(?=입니다|이에요|예요|이고|[\s,.]|$)"
+                           # "안녕하세요 김민준입니다", "저는 박서연이에요": a greeting or "I", then a Korean surname's
+                           # syllable and a given name before "it is" (not "세무서입니다", the tax office)
+                           rf"|(?:안녕하세요[.,!]?\s*|저는\s*)([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})(?=입니다|이에요|예요)"
+                           # "グエン・ヴァン・ナムです": a foreign name in katakana, its parts joined by "・"
+                           r"|(?<![\u30a1-\u30fc・])([\u30a1-\u30f4\u30fc]{2,}(?:・[\u30a1-\u30f4\u30fc]{2,}){1,3})"
+                           r"(?=です|と申します|といいます)"
+                           # "اسمي محمد عبدالله الشمري،": "my name is" in Arabic, two to four words up to a comma
+                           r"|(?:اسمي|إسمي)\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,3}?)(?=\s*[،,.:]|$)"
+                           # "ชื่อ สมศรี ใจดีมาก": "name" in Thai, then a given name and a surname
+                           r"|ชื่อ\s+([\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저・اชื")
 #: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
 _TIME_OF_YEAR = frozenset(word_list("""
     ende anfang mitte beginn eind begin
@@ -350,7 +365,9 @@ _GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|rech
                           r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
                           # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
                           r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
-                          r"zeichen)$")
+                          r"zeichen|anlage|werk)$"
+                          # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"
+                          r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist)$")
 
 
 def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
@@ -404,6 +421,8 @@ def _barrelled(token: str) -> bool:
     if not re.search(r"-[A-Z]", token):
         return False
     parts = [w.lower() for w in token.split("-") if w]
+    if _GERMAN_NOUN.search(parts[-1]) and not any(w in GIVEN_NAMES for w in parts):
+        return False  # "Balkonkraftwerk-Anlage": a German compound noun, no one's name
     return any(w in GIVEN_NAMES or not ordinary(w) for w in parts)
 
 

@@ -209,7 +209,7 @@ _ID_WORD_BEFORE = (
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
-    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger"
+    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer)"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
 )
@@ -218,7 +218,8 @@ NATIONAL_ID = re.compile(
     r"μου|είναι|"
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
-    r"\s*[:#]?\s*(?:\*\*)?([1-9](?:[ .-]?\d){5,15}|0\d{8,15})(?![\d-])", I)
+    # a check letter may end it ("DNI 48291736K")
+    r"\s*[:#]?\s*(?:\*\*)?([1-9](?:[ .-]?\d){5,15}(?:[A-Z](?![\w-]))?|0\d{8,15})(?![\d-])", I)
 DE_TAX_ID_CTX = _ctx("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
                      "steuer-identifikationsnummer", "tax id")
 IN_PAN_CTX = _ctx("pan", "permanent account number")
