@@ -137,6 +137,10 @@ countries", a seventh writer) was written blind and frozen on 7 Dec 2026 01:57 U
 engine 3.11 (both made from test28's failures and other spent splits, after it was frozen) were scored anywhere,
 which it judges. (The toxicity guard was once run over every split's answers and questions with test29 among them,
 while 1.5 was made; only the total of flags over all splits, 0, was printed.)
+**test30** (benchmarks/data/benign_utility_test30.jsonl, sha256 2f96fe66f437; 170 questions and 30 personal-data
+items from ~55 countries, exactly half in English: "a busy Thursday at helpdesks in about 40 countries", an eighth
+writer) was written blind and frozen on 7 Dec 2026 02:17 UTC, before engine 3.12 (made from test29's failures) was
+scored anywhere, which it judges.
 ``--write`` puts the section for
 the split into benchmarks/results/guards_benign_utility.md (replacing that split's earlier section).
 
@@ -179,7 +183,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
-                        "test27", "test28", "test29")}
+                        "test27", "test28", "test29", "test30")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
