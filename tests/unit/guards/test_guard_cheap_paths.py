@@ -259,10 +259,12 @@ _IDISH = st.lists(st.sampled_from(_ID_PIECES) | st.text(alphabet="0123456789 -./
 
 
 def _rewritten(name: str) -> re.Pattern[str]:
-    from charter.guards.pii import patterns, quasi
+    from charter.guards.pii import identifiers, patterns, quasi
 
-    world = {kind: pattern for kind, pattern, *_ in patterns._WORLD_IDS}
-    return world[name] if name in world else getattr(patterns if hasattr(patterns, name) else quasi, name)
+    world = {kind: pattern for kind, pattern, *_ in identifiers._WORLD_IDS}
+    if name in world:
+        return world[name]
+    return getattr(next(m for m in (identifiers, patterns, quasi) if hasattr(m, name)), name)
 
 
 def _all_spans(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[tuple[int, int], tuple[Any, ...]]]:
@@ -299,13 +301,13 @@ def test_the_rewrites_still_find_identifiers() -> None:
 #: ``digits.group(n)`` and ``digits.run(text, k)``, less that reach, each finds what a scan of the
 #: whole text finds, and nothing where either says there is no such group or run.
 def _gated() -> list[tuple[re.Pattern[str], int, int, int]]:
-    from charter.guards.pii import patterns
+    from charter.guards.pii import identifiers, patterns
 
-    out = [(patterns.SSN, 9, 1, 0), (patterns.ITIN, 9, 1, 0), (patterns.SIN, 9, 1, 0), (patterns.BSN, 9, 1, 0),
-           (patterns.NHS, 10, 1, 0), (patterns.PPS, 7, 1, 0), (patterns.NIF, 7, 1, 2), (patterns.CARD, 12, 1, 0),
-           (patterns.NRIC, 7, 1, 1), (patterns.ELEVEN, 6, 11, 0), (patterns.PASSPORT, 1, 5, 4),
-           (patterns.BANK, 6, 8, 0)]
-    return out + [(pattern, group, row, 0) for _, pattern, _, _, _, _, group, row in patterns._WORLD_IDS]
+    out = [(identifiers.SSN, 9, 1, 0), (identifiers.ITIN, 9, 1, 0), (identifiers.SIN, 9, 1, 0),
+           (identifiers.BSN, 9, 1, 0), (identifiers.NHS, 10, 1, 0), (identifiers.PPS, 7, 1, 0),
+           (identifiers.NIF, 7, 1, 2), (patterns.CARD, 12, 1, 0), (identifiers.NRIC, 7, 1, 1),
+           (identifiers.ELEVEN, 6, 11, 0), (patterns.PASSPORT, 1, 5, 4), (patterns.BANK, 6, 8, 0)]
+    return out + [(pattern, group, row, 0) for _, pattern, _, _, _, _, group, row in identifiers._WORLD_IDS]
 
 
 @settings(max_examples=600, deadline=None)
@@ -370,12 +372,12 @@ _ID_TEXT = st.lists(st.sampled_from([
 ]), max_size=20).map(" ".join)
 
 
-#: At most 20 pieces: the fillers between an identity word and its number stay under patterns._ID_REACH
+#: At most 20 pieces: the fillers between an identity word and its number stay under identifiers._ID_REACH
 #: (100 characters), beyond which the windowed search does not look (and no real text reaches).
 @settings(max_examples=800, deadline=None)
 @given(_ID_TEXT)
 def test_national_ids_searched_in_windows_before_long_numbers_match_the_whole_texts_search(text: str) -> None:
-    from charter.guards.pii import patterns
+    from charter.guards.pii import identifiers
 
-    assert [m.span(1) for m in patterns._national_id_matches(text)] == [
-        m.span(1) for m in patterns.NATIONAL_ID.finditer(text)]
+    assert [m.span(1) for m in identifiers._national_id_matches(text)] == [
+        m.span(1) for m in identifiers.NATIONAL_ID.finditer(text)]

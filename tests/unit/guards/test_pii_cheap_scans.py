@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charter.guards.pii import address, names, organisations, patterns, public, quasi, runs
+from charter.guards.pii import address, identifiers, names, organisations, patterns, public, quasi, runs
 from charter.guards.pii.hits import digits_of
 from charter.guards.toxicity import _ACRONYM, _SPACED
 
@@ -24,8 +24,8 @@ def _spans(pattern: re.Pattern[str], text: str, pos: int = 0) -> list[tuple[tupl
 
 #: Each pattern scanned from ``digits.start(reach)`` and the reach it is given there.
 _FROM_FIRST_DIGIT = (
-    (patterns.CARD, 0), (patterns.IBAN, 2), (patterns.SSN, 0), (patterns.ITIN, 0), (patterns.NHS, 0),
-    (patterns.NINO, 3), (patterns.SIN, 0), (patterns.MBI, 0), (patterns.PASSPORT, 1), (patterns.BANK, 0),
+    (patterns.CARD, 0), (patterns.IBAN, 2), (identifiers.SSN, 0), (identifiers.ITIN, 0), (identifiers.NHS, 0),
+    (identifiers.NINO, 3), (identifiers.SIN, 0), (identifiers.MBI, 0), (patterns.PASSPORT, 1), (patterns.BANK, 0),
     (patterns.PHONE, 2), (patterns.IPV4, 0), (quasi.ISO, 0), (quasi.NUMERIC_DATE, 0), (quasi.YEAR, 0),
     (quasi.TIME, 0), (quasi.AGE_AFTER, 0), (quasi.ZIP, 2), (address.NUMBER_STREET, 0),
     (address.NUMBER_WORDS_NUMBER, 0),
@@ -47,8 +47,8 @@ def test_patterns_started_at_the_first_digit_find_every_match(text: str) -> None
 @settings(max_examples=300, deadline=None)
 @given(_DIGITISH)
 def test_a_gate_that_says_no_means_no_match(text: str) -> None:
-    if patterns._NINE_DIGITS.search(text) is None:
-        for pattern in (patterns.SSN, patterns.ITIN, patterns.NHS, patterns.SIN):
+    if identifiers._NINE_DIGITS.search(text) is None:
+        for pattern in (identifiers.SSN, identifiers.ITIN, identifiers.NHS, identifiers.SIN):
             assert pattern.search(text) is None
     if patterns._TWELVE_DIGITS.search(text) is None:
         assert patterns.CARD.search(text) is None

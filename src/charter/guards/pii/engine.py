@@ -20,21 +20,10 @@ from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
 from charter.guards.pii.hits import Digits, Hit, digits_of
+from charter.guards.pii.identifiers import national_ids, world_ids
 from charter.guards.pii.lexicon import common_words, load_places
 from charter.guards.pii.names import names
-from charter.guards.pii.patterns import (
-    RECOGNISERS,
-    TEXT_RECOGNISERS,
-    cards,
-    contextual_numbers,
-    emails,
-    ibans,
-    ips,
-    national_ids,
-    phones,
-    urls,
-    world_ids,
-)
+from charter.guards.pii.patterns import cards, contextual_numbers, emails, ibans, ips, phones, urls
 from charter.guards.pii.public import public_spans
 from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, ages, dates, titles, zip_codes
 from charter.guards.pii.runs import given
@@ -47,7 +36,7 @@ STRUCTURED_TYPES: tuple[str, ...] = (
     "US_BANK_NUMBER", "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "UK_NHS", "UK_NINO", "CA_SIN", "US_MBI",
     "URL",
 )
-#: National identifiers of round 10 (patterns.world_ids), each with its check.
+#: National identifiers of round 10 (identifiers.world_ids), each with its check.
 WORLD_ID_TYPES: tuple[str, ...] = (
     "IT_FISCAL_CODE", "KR_RRN", "TR_TCKN", "NO_FNR", "FR_NIR", "BR_CPF", "CL_RUT", "IN_AADHAAR", "BE_NRN",
     "SE_PERSONNUMMER", "ZA_ID", "FI_HETU", "CN_RIC", "RO_CNP", "CZ_BIRTH_NUMBER", "PT_NIF", "SG_NRIC",
@@ -122,6 +111,13 @@ def _ages_after_names(text: str, found: list[Hit]) -> Iterable[Hit]:
 
 
 Recogniser = Callable[[str, Digits], Iterator[Hit]]
+#: The structured recognisers (patterns.py, identifiers.py) in the order their hits reach :func:`_resolve`:
+#: of two hits with the same score and span, the first one's type is kept.
+RECOGNISERS: tuple[Recogniser, ...] = (
+    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, phones,
+)
+#: The ones that can match a text without digits (the others are skipped for such a text).
+TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls)
 #: The types each recogniser reports.
 _REPORTS: dict[Recogniser, frozenset[str]] = {
     emails: frozenset({"EMAIL_ADDRESS"}),
