@@ -66,6 +66,13 @@ NO_JALAN = re.compile(rf"\bNo\.?[ \t]*\d{{1,5}}[A-Za-z]?,[ \t]*(?:Jalan|Jln\.?|L
                       rf"(?:[ \t]+[\w/-]+){{0,3}}(?:,[ \t]*{_CAPW}(?:[ \t]+{_CAPW}){{0,2}})?")
 #: "บ้านเลขที่ 99/12 หมู่ 5 ต.บางพูด อ.ปากเกร็ด จ.นนทบุรี": a Thai house number up to its province (จ.).
 TH_HOUSE = re.compile(r"บ้านเลขที่\s*\d{1,5}(?:/\d{1,4})?(?:\s+\S+){0,6}?\s+จ\.\s*[\u0e01-\u0e4e]+")
+#: "ברחוב דיזנגוף 210 דירה 7": a Hebrew street, its number and the flat (דירה).
+HE_STREET = re.compile(r"ב?רחוב\s+[\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+)?\s+\d{1,4}(?:\s+דירה\s+\d{1,4})?")
+#: "вул. Городоцька 145, кв. 12", "ул. Ленина 5": a Ukrainian or Russian street, its number and the flat (кв.).
+_CYR_CAP = r"[\u0410-\u042f\u0404\u0406\u0407\u0490]"  # a capital of the Russian or Ukrainian alphabet
+CYR_STREET = re.compile(rf"(?<![^\W\d_])(?:вул|ул|просп|пров|бульв)\.\s*{_CYR_CAP}[\w'\u2019-]+"
+                        rf"(?:\s+{_CYR_CAP}[\w'\u2019-]+)?,?\s*\d{{1,4}}[\u0430-\u044f\u0410-\u042f]?"
+                        r"(?:,?\s*(?:кв|квартира)\.?\s*\d{1,4})?")
 #: Flat 31 / Studio 08w, then the street on the same or the next line.
 UNIT_STREET = re.compile(rf"\b(?:Flat|Studio|Apartment|Apt\.?|Unit|Suite|Room){_SP}\d{{1,4}}[A-Za-z]?"
                          rf"(?:,[ \t]*|[ \t]*\n[ \t]*)(?:{_NUM}{_SP})?{_CAPW}(?:{_SP}{_W}){{0,3}}")
@@ -324,6 +331,10 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in TH_HOUSE.finditer(text) if "บ้านเลขที่" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    for m in HE_STREET.finditer(text) if "רחוב" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    for m in CYR_STREET.finditer(text) if "." in text and not text.isascii() else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in HOUSE_NO.finditer(text) if "No" in text or "Plot" in text else ():
         if _BARE_PLOT.match(m.group()) and not any(_street_word(w.lower()) for w in _CITY_WORD.findall(m.group())):
             continue  # "Plot 3, Figure 2": a plot without "No." is a house's only on a named road or street
@@ -345,7 +356,8 @@ CJK_ADDRESS = re.compile(
     r"[\u4e00-\u9fff]{1,8}[都道府県市区町村][\u4e00-\u9fff\u30a0-\u30ff]{0,12}\d{1,3}丁目\d{1,4}(?:[-\uff0d]\d{1,4}){0,3}"
     # the same without 丁目: "横浜市港北区日吉本町3-12-7" (a ward, a district, then chōme, block and house)
     r"|[\u4e00-\u9fff]{1,8}[市区町村][\u4e00-\u9fff\u30a0-\u30ff]{1,12}\d{1,3}[-\uff0d]\d{1,4}(?:[-\uff0d]\d{1,4}){0,2}"
-    r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
+    # "中山路12号3单元501室", "张杨路1388弄5号602室" (a lane, 弄, between the road and the house)
+    r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
 
 
 def _cjk_addresses(text: str) -> Iterator[Hit]:

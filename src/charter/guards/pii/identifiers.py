@@ -170,7 +170,7 @@ _ID_WORD_BEFORE = (
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
-    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer)"
+    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer)"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
 )
@@ -180,7 +180,11 @@ NATIONAL_ID = re.compile(
     r"ni|no\.?|number|numer|nomor|nummer|nr\.?|من|নম্বর|नंबर|номер|broj|numaras\w|رقم|شماره|:|#|-))*"
     # not "0752 000 058": a line opens with 0 and is grouped; an identifier that opens with 0 is one run
     # a check letter may end it ("DNI 48291736K")
-    r"\s*[:#]?\s*(?:\*\*)?([1-9](?:[ .-]?\d){5,15}(?:[A-Z](?![\w-]))?|0\d{8,15})(?![\d-])", I)
+    # its digits may be Bengali, Arabic-Indic, Persian or Devanagari ("এনআইডি নম্বর ১৯৯২৬৭১২৫৪৩০০০১২৩")
+    # (a Bangladeshi NID has 17)
+    r"\s*[:#]?\s*(?:\*\*)?((?:[1-9]|[\u09e7-\u09ef\u0661-\u0669\u06f1-\u06f9\u0967-\u096f])(?:[ .-]?\d){5,16}"
+    r"(?:[A-Z](?![\w-]))?|0\d{8,15})"
+    r"(?![\d-])", I)
 DE_TAX_ID_CTX = context_words("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
                               "steuer-identifikationsnummer", "tax id")
 IN_PAN_CTX = context_words("pan", "permanent account number")
@@ -331,7 +335,9 @@ _CURP_WORD = re.compile(r"\bCURP\b[\s:*]*$", I)
 _SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<own>GHA-\d{9}-\d|[A-Z]{2}\d{8}[A-Z]{2})|[AP]\d{9}[A-Z]|"
                          r"\d{4}-\d{4}-\d{4}-\d{4}|\d{3,7}[MGAPLHBZ])(?![\w-])")
 _SHAPED_ID_WORDS = context_words("kra pin", "pin", "philsys", "psn", "pcn", "national id", "id card",
-                                 "identity card", "karta tal-identità", "id")
+                                 "identity card", "karta tal-identità", "id", "uan")
+#: "BRP ZX1234567", "BRP number: RK9041837": a UK biometric residence permit, two letters and seven characters.
+UK_BRP = re.compile(r"\bBRP(?:\s+(?:number|no\.?))?\s*[:#]?\s*([A-Z]{2}[\dX]\d{6})(?![\w-])")
 #: "GOMA910725KJ3": a Mexican RFC (Registro Federal de Contribuyentes) of a person (a company's has three letters).
 _GENERIC_RFC = frozenset({"XAXX010101000", "XEXX010101000"})
 MX_RFC = re.compile(r"(?<![\w-])[A-ZÑ&]{4}(\d{6})[A-Z\d]{3}(?![\w-])")
@@ -389,6 +395,9 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             continue  # "GHA-123456789-0": the format, as an answer shows it
         if m.group("own") or context_before(text, m.start(), _SHAPED_ID_WORDS):
             yield Hit("NATIONAL_ID", m.start(), m.end(), 0.85)
+    for m in UK_BRP.finditer(text) if n >= 6 and "BRP" in text else ():
+        if not _placeholder(digits_in(m.group(1))):
+            yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.85)  # a UK biometric residence permit's number
     for m in MX_RFC.finditer(text) if n >= 6 else ():
         # a Mexican RFC of a person: four letters, the date of birth (YYMMDD), three of the homoclave
         # (not the generic RFCs everyone uses for sales to the public and to foreigners: "XAXX010101000")
@@ -421,3 +430,5 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             if fiscal_code_valid(m.group()):
                 yield Hit("IT_FISCAL_CODE", m.start(), m.end(),
                           0.95 if context_before(text, m.start(), FISCAL_CODE_CTX) else 0.85)
+            elif context_before(text, m.start(), FISCAL_CODE_CTX) and not _SAID_INVALID.match(text, m.end()):
+                yield Hit("NATIONAL_ID", m.start(), m.end(), 0.7)  # "codice fiscale FRRLSN85C52F205X": a typo's

@@ -351,8 +351,14 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "اسمي محمد عبدالله الشمري،": "my name is" in Arabic, two to four words up to a comma
                            r"|(?:اسمي|إسمي)\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,3}?)(?=\s*[،,.:]|$)"
                            # "ชื่อ สมศรี ใจดีมาก": "name" in Thai, then a given name and a surname
-                           r"|ชื่อ\s+([\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저・اชื")
+                           r"|ชื่อ\s+([\u0e01-\u0e4e]+\s+[\u0e01-\u0e4e]+)"
+                           # "আমার নাম মোছাম্মৎ রুমানা আক্তার,": "my name is" in Bengali, up to a comma or a full stop
+                           r"|আমার\s+নাম\s+([\u0980-\u09ff]+(?:\s+[\u0980-\u09ff]+){0,3}?)(?=\s*[,،।]|$)"
+                           # "shmi Yossi Avrahami,": "my name is" in Hebrew, two or three words up to a comma
+                           r"|(?:שמי|קוראים\s+לי)\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+){1,2}?)(?=\s*[,.]|$)"
+                           # "میرا نام محمد عمران قریشی ہے": "my name is … (it) is" in Urdu
+                           r"|میرا\s+نام\s+([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)\s+(?:ہے|ہیں)")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저・اชืমשקن")
 #: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
 _TIME_OF_YEAR = frozenset(word_list("""
     ende anfang mitte beginn eind begin

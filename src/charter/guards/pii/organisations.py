@@ -105,6 +105,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     finances finanzas impuestos imposte impôts tributaria tributária fiscal fiscale
     danmark norge sverige suomi deutschland españa italia nederland belgique portugal chrétienne
     udbetaling borger borgerservice mutualité mutualidad caja caisse kasse ziekenfonds verda responde
+    națională nationala național national naționale nationale
     republike republika republic república república république repubblica republiek republik respublika
     rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
     genel sağl\u0131k sigorta sigortas\u0131 kurumu bakanl\u0131ğ\u0131 müdürlüğü başkanl\u0131ğ\u0131 belediyesi
@@ -114,7 +115,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
 #: "Familienkasse", "Jobcenter", "Centrelink").
 _AGENCY_ENDING = re.compile(
     r"(?<=\w{3})(?:amt|ämter|behörde|kasse|kassan|verket|ministerium|ministerie|verwaltung|agentur|zentrum|"
-    r"stelle|büro|kontor|styrelsen|direktoratet|etaten|dienst|gericht|center|centre|link|care)$"
+    r"stelle|büro|kontor|styrelsen|direktoratet|etaten|dienst|gericht|center|centre|link|care|kart)$"
 )
 #: A capitalised word used as an adjective or a verb: "IRS-approved", "E-filed", "State-funded".
 _COMPOUND = re.compile(r"-([a-z]{3,})$")

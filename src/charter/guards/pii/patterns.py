@@ -193,6 +193,8 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
 
 
 _WORD_PART = re.compile(r"(?:^|-)[a-z]{3,}(?:-|$)")
+#: A quantity with its unit ("1800cc", "150kW", "2000kg"): an engine's or a load's size, not a licence number.
+_QUANTITY = re.compile(r"\d+(?:cc|ccm|kw|hp|ps|kg|km|mm|cm|ml|kwh)", re.IGNORECASE)
 
 
 def _may_name_a_licence(text: str) -> bool:
@@ -229,8 +231,8 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
         for m in pattern.finditer(text, start):
             if kind == "US_BANK_NUMBER" and _ROUTING.search(text, max(0, m.start() - 24), m.start()):
                 continue  # a routing number names a bank, not a person
-            if kind == "US_DRIVER_LICENSE" and _WORD_PART.search(m.group()):
-                continue  # "a free TV licence for over-75s": a word and an age, not a licence number
+            if kind == "US_DRIVER_LICENSE" and (_WORD_PART.search(m.group()) or _QUANTITY.fullmatch(m.group())):
+                continue  # "a free TV licence for over-75s", "a private car 1800cc": not a licence number
             distance = _context_distance(text, m.start(), words)
             if distance is not None:
                 candidates.append((distance, Hit(kind, m.start(), m.end(), score)))
@@ -242,6 +244,15 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
 _SSN_SHAPE = re.compile(r"\d{3}-\d{2}-\d{4}")
 _TRUNK_DIALLED = re.compile(r"0[1-9]\d{8,9}")  # a national number with its trunk 0, 10 or 11 digits
 _DATEISH = re.compile(r"^\d{4}-\d{2}-\d{2}|^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{1,2}:\d{2}")
+
+
+_YEARS = re.compile(r"((?:19|20)\d\d)\s*[-/\u2013]\s*((?:19|20)\d\d)")
+
+
+def _year_range(value: str) -> bool:
+    """"2025-2026", "2024/2025": a school or tax year, not a phone number."""
+    m = _YEARS.fullmatch(value.strip())
+    return m is not None and 0 <= int(m.group(2)) - int(m.group(1)) <= 10
 
 
 def phones(text: str, digits: Digits) -> Iterator[Hit]:
@@ -264,7 +275,7 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
                     value, start = value[cut + 1:], start + cut + 1
         main = _EXTENSION.sub("", value)
         n = len(digits_in(main))
-        if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value):
+        if not 7 <= n <= 15 or _DATEISH.match(value) or _SSN_SHAPE.fullmatch(value) or _year_range(value):
             continue
         if SERVICE_NUMBER.match(main) or _POSTCODE_LIKE.match(main):
             continue

@@ -164,13 +164,15 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
 #: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
 #: A birth word right after a date in Japanese, Chinese or Korean ("1985年4月9日生まれ", "出生", "생").
 _BORN_AFTER = re.compile(r"\s*(?:生まれ|生(?![\u4e00-\u9fff])|出生|출생|생(?=입|이|으로|[\s,.]|$))")
+#: "the Animal Birth Control Rules, 2023", "the birth rate in 2024": "birth" in a thing's name, no one's birth.
+_NO_ONES_BIRTH = re.compile(r"birth\s+(?:control|rates?)\b", I)
 _CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b", I)
 
 
 def _born_before(text: str, start: int, window: int = 32) -> bool:
     """A birth word before ``start`` in its clause (:data:`_BIRTH`)."""
     m = _BIRTH.search(text, max(0, start - window), start)
-    return m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None
+    return m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None and _NO_ONES_BIRTH.match(m.group()) is None
 
 
 def is_birth_date(text: str, start: int) -> bool:
