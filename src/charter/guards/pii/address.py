@@ -66,6 +66,14 @@ NO_JALAN = re.compile(rf"\bNo\.?[ \t]*\d{{1,5}}[A-Za-z]?,[ \t]*(?:Jalan|Jln\.?|L
                       rf"(?:[ \t]+[\w/-]+){{0,3}}(?:,[ \t]*{_CAPW}(?:[ \t]+{_CAPW}){{0,2}})?")
 #: "บ้านเลขที่ 99/12 หมู่ 5 ต.บางพูด อ.ปากเกร็ด จ.นนทบุรี": a Thai house number up to its province (จ.).
 TH_HOUSE = re.compile(r"บ้านเลขที่\s*\d{1,5}(?:/\d{1,4})?(?:\s+\S+){0,6}?\s+จ\.\s*[\u0e01-\u0e4e]+")
+#: "서울시 마포구 월드컵로 190, 101동 1203호": a Korean city, district, road and building number, and the flat.
+KO_ADDRESS = re.compile(r"[\uac00-\ud7a3]{1,5}(?:시|도)\s+[\uac00-\ud7a3]{1,5}(?:구|군)\s+"
+                        r"[\uac00-\ud7a3\d]{1,10}(?:로|길)\s*\d{1,4}(?:-\d{1,4})?(?:,?\s*\d{1,4}동\s*\d{1,5}호)?")
+#: "गांव पिपलिया, तहसील बस्सी, जिला जयपुर": an Indian village with its tehsil or district (a word of Devanagari
+#: letters: not the danda, "।", that ends a sentence).
+_DEVA = r"[\u0900-\u0963\u0966-\u097f]+"
+HI_VILLAGE = re.compile(rf"गांव\s+{_DEVA}(?:,?\s*(?:तहसील|ब्लॉक)\s+{_DEVA})?,?\s*(?:जिला|ज़िला)\s+{_DEVA}"
+                        rf"|गांव\s+{_DEVA},?\s*(?:तहसील|ब्लॉक)\s+{_DEVA}")
 #: "ברחוב דיזנגוף 210 דירה 7": a Hebrew street, its number and the flat (דירה).
 HE_STREET = re.compile(r"ב?רחוב\s+[\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+)?\s+\d{1,4}(?:\s+דירה\s+\d{1,4})?")
 #: "вул. Городоцька 145, кв. 12", "ул. Ленина 5": a Ukrainian or Russian street, its number and the flat (кв.).
@@ -331,6 +339,10 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in TH_HOUSE.finditer(text) if "บ้านเลขที่" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    for m in KO_ADDRESS.finditer(text) if ("로" in text or "길" in text) else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    for m in HI_VILLAGE.finditer(text) if "गांव" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in HE_STREET.finditer(text) if "רחוב" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in CYR_STREET.finditer(text) if "." in text and not text.isascii() else ():
@@ -367,7 +379,7 @@ def _cjk_addresses(text: str) -> Iterator[Hit]:
 
 def addresses(text: str, digits: Digits) -> Iterator[Hit]:
     """One hit per address block: overlapping or touching cores are merged."""
-    if not digits.total and "corner of" not in text:
+    if not digits.total and "corner of" not in text and "गांव" not in text:  # a village has no number
         return
     merged: list[Hit] = []
     cores = list(_cores(text, digits))

@@ -170,7 +170,8 @@ _ID_WORD_BEFORE = (
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
-    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer)"
+    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer|crn|"
+    r"customer\s+reference\s+number)"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
 )
@@ -194,7 +195,8 @@ IS_KENNITALA_CTX = context_words("kennitala", "kennitölu", "kt\\.", *_ID_WORDS)
 HR_OIB_CTX = context_words("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
-ZA_ID_CTX = context_words("south african id", "sa id", "identity document", *_ID_WORDS)
+# "ID 4305120734085": "ID" alone before thirteen digits (after a name: "my gogo Nomvula Dlamini ID …")
+ZA_ID_CTX = context_words("south african id", "sa id", "identity document", "id", *_ID_WORDS)
 
 #: Runs of digits that any match of a pattern holds: SSN, ITIN, NHS and SIN (9 digits or more, one
 #: separator at most between two). The recognisers now ask ``hits.Digits`` (its groups of digits and
@@ -336,6 +338,9 @@ _SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<own>GHA-\d{9}-\d|[A-Z]{2}\d{8}[A-Z]{
                          r"\d{4}-\d{4}-\d{4}-\d{4}|\d{3,7}[MGAPLHBZ])(?![\w-])")
 _SHAPED_ID_WORDS = context_words("kra pin", "pin", "philsys", "psn", "pcn", "national id", "id card",
                                  "identity card", "karta tal-identità", "id", "uan")
+#: "mi NIE es Y3928471-L": a Spanish foreigner's number (X, Y or Z, seven digits, a letter) after its word.
+ES_NIE_WORDED = re.compile(r"(?<![^\W\d_])N\.?I\.?E\.?(?:\s+(?:es|is|number|n[úu]mero|:))*\s*:?\s*([XYZ]-?\d{7}-?[A-Z])"
+                           r"(?![\w-])", re.IGNORECASE)
 #: "BRP ZX1234567", "BRP number: RK9041837": a UK biometric residence permit, two letters and seven characters.
 UK_BRP = re.compile(r"\bBRP(?:\s+(?:number|no\.?))?\s*[:#]?\s*([A-Z]{2}[\dX]\d{6})(?![\w-])")
 #: "GOMA910725KJ3": a Mexican RFC (Registro Federal de Contribuyentes) of a person (a company's has three letters).
@@ -398,6 +403,9 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
     for m in UK_BRP.finditer(text) if n >= 6 and "BRP" in text else ():
         if not _placeholder(digits_in(m.group(1))):
             yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.85)  # a UK biometric residence permit's number
+    for m in ES_NIE_WORDED.finditer(text) if n >= 7 and "NIE" in text.upper() else ():
+        if not nif_valid(m.group(1).replace("-", "")):
+            yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.7)  # "mi NIE es Y3928471-L": its word, a typo's check
     for m in MX_RFC.finditer(text) if n >= 6 else ():
         # a Mexican RFC of a person: four letters, the date of birth (YYMMDD), three of the homoclave
         # (not the generic RFCs everyone uses for sales to the public and to foreigners: "XAXX010101000")

@@ -342,6 +342,9 @@ _KO_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍
 _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4e00-\u9fff]{2,4})"
                            r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
                            r"|제\s*이름은\s*([\uac00-\ud7a3]{2,4}?)(?=입니다|이에요|예요|이고|[\s,.]|$)"
+                           # "이름은 김서연입니다" without "제": a surname's syllable first ("앱 이름은 정부24" is none)
+                           rf"|(?<!제 )(?<!제)이름은\s*([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
+                           r"(?=입니다|이에요|예요|이고)"
                            # "안녕하세요 김민준입니다", "저는 박서연이에요": a greeting or "I", then a Korean surname's
                            # syllable and a given name before "it is" (not "세무서입니다", the tax office)
                            rf"|(?:안녕하세요[.,!]?\s*|저는\s*)([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})(?=입니다|이에요|예요)"
@@ -357,8 +360,15 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "shmi Yossi Avrahami,": "my name is" in Hebrew, two or three words up to a comma
                            r"|(?:שמי|קוראים\s+לי)\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+){1,2}?)(?=\s*[,.]|$)"
                            # "میرا نام محمد عمران قریشی ہے": "my name is … (it) is" in Urdu
-                           r"|میرا\s+نام\s+([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)\s+(?:ہے|ہیں)")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저・اชืমשקن")
+                           r"|میرا\s+نام\s+([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)\s+(?:ہے|ہیں)"
+                           # "…ہے، نام محمد عمران شاہ، کارڈ": "name" in Urdu, then two to four words up to a comma
+                           r"|(?<![\u0600-\u06ff])(?<!میرا )نام\s+"
+                           r"([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)(?=\s*[،,])"
+                           # "أنا عبدالله بن سعيد القحطاني رقم الهوية": "I am" in Arabic, a name, then a number's word
+                           r"|(?<![\u0600-\u06ff])أنا\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,4}?)(?=\s+رقم)"
+                           # "मेरा नाम सुरेश चंद्र मीणा है": "my name is … (it) is" in Hindi
+                           r"|मेरा\s+नाम\s+([\u0900-\u097f]+(?:\s+[\u0900-\u097f]+){0,3}?)\s+है")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأन")
 #: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
 _TIME_OF_YEAR = frozenset(word_list("""
     ende anfang mitte beginn eind begin
@@ -371,7 +381,7 @@ _GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|rech
                           r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
                           # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
                           r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
-                          r"zeichen|anlage|werk)$"
+                          r"zeichen|anlage|werk|zins|satz)$"
                           # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"
                           r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist)$")
 

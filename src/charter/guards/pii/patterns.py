@@ -193,6 +193,8 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
 
 
 _WORD_PART = re.compile(r"(?:^|-)[a-z]{3,}(?:-|$)")
+#: A form's number ("I-765", "N-400", "DS-160", "SS-5"): US immigration and State Department forms.
+_FORM = re.compile(r"(?:I|N|G|DS|AR|SS|EOIR)-\d{1,4}[A-Z]?", re.IGNORECASE)
 #: A quantity with its unit ("1800cc", "150kW", "2000kg"): an engine's or a load's size, not a licence number.
 _QUANTITY = re.compile(r"\d+(?:cc|ccm|kw|hp|ps|kg|km|mm|cm|ml|kwh)", re.IGNORECASE)
 
@@ -231,8 +233,9 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
         for m in pattern.finditer(text, start):
             if kind == "US_BANK_NUMBER" and _ROUTING.search(text, max(0, m.start() - 24), m.start()):
                 continue  # a routing number names a bank, not a person
-            if kind == "US_DRIVER_LICENSE" and (_WORD_PART.search(m.group()) or _QUANTITY.fullmatch(m.group())):
-                continue  # "a free TV licence for over-75s", "a private car 1800cc": not a licence number
+            if kind == "US_DRIVER_LICENSE" and (_WORD_PART.search(m.group()) or _QUANTITY.fullmatch(m.group())
+                                                or _FORM.fullmatch(m.group())):
+                continue  # "a free TV licence for over-75s", "a private car 1800cc", "permit renewal I-765"
             distance = _context_distance(text, m.start(), words)
             if distance is not None:
                 candidates.append((distance, Hit(kind, m.start(), m.end(), score)))

@@ -161,11 +161,16 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
     return pattern.search(text, max(0, start - window), start) is not None
 
 
-#: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
+#: A period's bounds, not days in anyone's life: "for the year 6 April 2023 to 5 April 2024", "the period from
+#: 1 July 2024" (and the date that ends a range such a date opens, :func:`_period_dates`).
+_PERIOD = re.compile(r"\b(?:tax\s+year|financial\s+year|fiscal\s+year|year|period|quarter)\s+(?:from\s+|of\s+)?$", I)
+#: What joins a period's first date to its last: "6 April 2023 to 5 April 2024".
+_RANGE_TO = re.compile(r"\s*(?:to|until|till|-|\u2013)\s*", I)
 #: A birth word right after a date in Japanese, Chinese or Korean ("1985年4月9日生まれ", "出生", "생").
 _BORN_AFTER = re.compile(r"\s*(?:生まれ|生(?![\u4e00-\u9fff])|出生|출생|생(?=입|이|으로|[\s,.]|$))")
 #: "the Animal Birth Control Rules, 2023", "the birth rate in 2024": "birth" in a thing's name, no one's birth.
 _NO_ONES_BIRTH = re.compile(r"birth\s+(?:control|rates?)\b", I)
+#: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
 _CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b", I)
 
 
@@ -183,6 +188,20 @@ def is_birth_date(text: str, start: int) -> bool:
             and not _before(text, start, _FOREIGN_DEADLINE, 24) and not _before(text, start, _DEADLINE, 24))
 
 
+def _period_dates(text: str, full: list[tuple[re.Match[str], float]]) -> frozenset[int]:
+    """Where the dates that bound a period start: one after a period's word (:data:`_PERIOD`), and the date
+    that a range from such a date runs to ("the year 6 April 2023 to 5 April 2024")."""
+    found: set[int] = set()
+    end = -1
+    for m, _ in sorted(full, key=lambda item: item[0].start()):
+        if _before(text, m.start(), _PERIOD, 24) or (end >= 0 and _RANGE_TO.fullmatch(text, end, m.start())):
+            found.add(m.start())
+            end = m.end()
+        else:
+            end = -1
+    return frozenset(found)
+
+
 def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = True) -> Iterator[Hit]:
     """Dates and times. ``personal`` (the default): only what can single a person out -- a date of
     birth in any form, a full date (day, month and year) or a date and time; never a month, a
@@ -197,12 +216,13 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
         (m, 0.6) for m in (NUMERIC_DATE.finditer(text, at) if n >= 4 else ())] + [
         (m, 0.8) for m in (CJK_DATE.finditer(text, at) if n >= 6 and ("年" in text or "년" in text) else ())] + [
         (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 and any(s in text for s in _MONTH_STEMS) else ())]
+    periods = _period_dates(text, full) if personal and len(full) > 0 else frozenset()
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
         elif is_birth_date(text, m.start()) or (m.re is CJK_DATE and _BORN_AFTER.match(text, m.end())):
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
-        elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24)
+        elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24) and m.start() not in periods
               and not (_before(text, m.start(), _APPLIES_FROM, 64)
                        and not _before(text, m.start(), _SOMEONES, 64))):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
