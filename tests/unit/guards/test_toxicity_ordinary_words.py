@@ -68,3 +68,9 @@ def test_spanish_portuguese_and_polish_words_and_service_codes_are_not_slurs(tex
                                   "I h473 w0m3n.", "you dirty kies", "shut up hoe, migrants are scum"])
 def test_the_slurs_those_words_resemble_still_count(text):
     assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "flag"
+
+
+def test_the_tagalog_linker_mong_is_no_slur():
+    text = "Maaari mong gamitin ang **Housing Loan Calculator** sa **pagibigfund.gov.ph**."  # test32 (blind)
+    assert ToxicityGuard().scan(text, GuardContext(direction="output")).verdict == "pass"
+    assert ToxicityGuard().scan("you filthy mong", GuardContext(direction="output")).verdict == "flag"

@@ -170,7 +170,7 @@ _ID_WORD_BEFORE = (
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
     r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
-    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer|crn|"
+    r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer|crn|iqama|bpjs|"
     r"customer\s+reference\s+number)"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
     r"|(?<![^\W\d_] )(?<![^\W\d_])id(?=\s*[:#]?\s*\d))"
@@ -329,7 +329,7 @@ def _placeholder(number: str) -> bool:
 #: A code the text itself calls invalid, right after it: "La CURP … no es válida", "… is not valid".
 _SAID_INVALID = re.compile(r"[\s*]*(?:no\s+es\s+v[áa]lid|is\s+(?:not\s+valid|invalid)|n['\u2019]est\s+pas\s+valide|"
                            r"ist\s+ung[üu]ltig|non\s+[èe]\s+valid|não\s+é\s+válid)", I)
-_CURP_WORD = re.compile(r"\bCURP\b[\s:*]*$", I)
+_CURP_WORD = re.compile(r"\bCURP\b(?:\s+(?:es|is))?[\s:*]*$", I)  # "CURP GAHL…", "mi CURP es GAHL…"
 #: Identifiers of schemes with no check here, by their shape: a Ghana Card PIN ("GHA-718394052-6") and a
 #: Japanese residence card number ("AB12345678CD"), each its own shape; a Kenyan KRA PIN ("A014729385K"), a
 #: PhilSys number ("4821-7730-5914-2386"), a Maltese identity card ("418592M"), these three only after their
@@ -338,6 +338,9 @@ _SHAPED_IDS = re.compile(r"(?<![\w-])(?:(?P<own>GHA-\d{9}-\d|[A-Z]{2}\d{8}[A-Z]{
                          r"\d{4}-\d{4}-\d{4}-\d{4}|\d{3,7}[MGAPLHBZ])(?![\w-])")
 _SHAPED_ID_WORDS = context_words("kra pin", "pin", "philsys", "psn", "pcn", "national id", "id card",
                                  "identity card", "karta tal-identità", "id", "uan")
+#: "A-number A212-345-678", "A# 212 345 678", "alien number A-098765432": a US alien registration number after its word.
+US_A_NUMBER = re.compile(r"(?<![^\W\d_])(?:A-number|A-#|A#|alien\s+(?:registration\s+)?number|USCIS\s+number)\s*:?\s*"
+                         r"(A?[ -]?\d{3}[ -]?\d{3}[ -]?\d{3})(?![\w-])", I)
 #: "mi NIE es Y3928471-L": a Spanish foreigner's number (X, Y or Z, seven digits, a letter) after its word.
 ES_NIE_WORDED = re.compile(r"(?<![^\W\d_])N\.?I\.?E\.?(?:\s+(?:es|is|number|n[úu]mero|:))*\s*:?\s*([XYZ]-?\d{7}-?[A-Z])"
                            r"(?![\w-])", re.IGNORECASE)
@@ -403,6 +406,9 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
     for m in UK_BRP.finditer(text) if n >= 6 and "BRP" in text else ():
         if not _placeholder(digits_in(m.group(1))):
             yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.85)  # a UK biometric residence permit's number
+    for m in US_A_NUMBER.finditer(text) if n >= 8 else ():
+        if not _placeholder(digits_in(m.group(1))):
+            yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.85)  # "A-number A212-345-678": USCIS's number
     for m in ES_NIE_WORDED.finditer(text) if n >= 7 and "NIE" in text.upper() else ():
         if not nif_valid(m.group(1).replace("-", "")):
             yield Hit("NATIONAL_ID", m.start(1), m.end(1), 0.7)  # "mi NIE es Y3928471-L": its word, a typo's check

@@ -268,6 +268,8 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
         return True
     if len(run) > 1 and lows[0] in NATIONALITIES and all(ordinary(w) or w in FOREIGN_BODY_WORDS for w in lows[1:]):
         return True  # "Philippine National ID", "Swiss Post": a nation's body or programme ("Christian Krein" stays)
+    if len(run) == 2 and tokens[0] in _PL_IN and lows[1].endswith(_PL_LOCATIVE):
+        return True  # "Na Mokotowie nie działa latarnia", "W Gorzowie": a Polish "in" and a place in the locative
     if len(run) > 1 and (lows[0] in COUNTRIES or lows[0] in FOREIGN_BODY_WORDS) and all(
             w in FOREIGN_BODY_WORDS for w in lows[1:]):
         return True  # "France Travail", "Salud Responde": a country or a body's word, then only bodies' words
@@ -333,6 +335,9 @@ def _named(word: str) -> bool:
     return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
 
 
+#: Polish "on", "in" opening a sentence, and the locative endings of the place after them.
+_PL_IN = frozenset(("Na", "W", "We"))
+_PL_LOCATIVE = ("owie", "awie", "ewie", "sku", "cku", "niu", "dzi", "ie", "iu")
 #: The syllables that open the commonest Korean surnames.
 _KO_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공"
                 "현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사부")
@@ -341,6 +346,8 @@ _KO_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍
 #: "です" after it, Korean before its "입니다").
 _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4e00-\u9fff]{2,4})"
                            r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
+                           # "。佐々木美咲といいます": a name in kanji opening its sentence, before "is called"
+                           r"|(?:(?<=[。、\s])|^)([\u4e00-\u9fff\u3005]{2,5})(?=といいます|と申します)"
                            r"|제\s*이름은\s*([\uac00-\ud7a3]{2,4}?)(?=입니다|이에요|예요|이고|[\s,.]|$)"
                            # "이름은 김서연입니다" without "제": a surname's syllable first ("앱 이름은 정부24" is none)
                            rf"|(?<!제 )(?<!제)이름은\s*([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
@@ -368,7 +375,7 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"|(?<![\u0600-\u06ff])أنا\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,4}?)(?=\s+رقم)"
                            # "मेरा नाम सुरेश चंद्र मीणा है": "my name is … (it) is" in Hindi
                            r"|मेरा\s+नाम\s+([\u0900-\u097f]+(?:\s+[\u0900-\u097f]+){0,3}?)\s+है")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأन")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأनい")
 #: A part of a month and the months, in German, Dutch and the Nordic languages, whose nouns take capitals.
 _TIME_OF_YEAR = frozenset(word_list("""
     ende anfang mitte beginn eind begin

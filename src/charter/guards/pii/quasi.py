@@ -161,6 +161,8 @@ def _before(text: str, start: int, pattern: re.Pattern[str], window: int = 32) -
     return pattern.search(text, max(0, start - window), start) is not None
 
 
+#: "(born 1960 or later)", "born 1955 and earlier", "born 1990 onwards": a cohort's bound after the year.
+_COHORT_AFTER = re.compile(r"\s*(?:(?:or|and)\s+(?:later|earlier|after|before|older|younger)|onwards|\+)", I)
 #: A period's bounds, not days in anyone's life: "for the year 6 April 2023 to 5 April 2024", "the period from
 #: 1 July 2024" (and the date that ends a range such a date opens, :func:`_period_dates`).
 _PERIOD = re.compile(r"\b(?:tax\s+year|financial\s+year|fiscal\s+year|year|period|quarter)\s+(?:from\s+|of\s+)?$", I)
@@ -233,7 +235,8 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
             if is_birth_date(text, m.start()):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.8)
         for m in YEAR.finditer(text, at) if n >= 4 and birth_years else ():
-            if _born_before(text, m.start(), 24) and not _before(text, m.start(), _COHORT, 40):
+            if (_born_before(text, m.start(), 24) and not _before(text, m.start(), _COHORT, 40)
+                    and not _COHORT_AFTER.match(text, m.end())):
                 yield Hit("DATE_TIME", m.start(), m.end(), 0.7)
         return
     for m in MONTH_ALONE.finditer(text):

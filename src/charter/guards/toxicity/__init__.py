@@ -84,11 +84,11 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.5"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.6"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
     # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
     # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
-    # slurs and the Dutch "hoe" (how) is no profanity
+    # slurs and the Dutch "hoe" (how) is no profanity; 1.6: the Tagalog "mong" ("maaari mong gamitin") is no slur
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True

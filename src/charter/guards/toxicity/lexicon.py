@@ -187,6 +187,8 @@ _HOMONYM_CONTEXT = {
             r"|\b(?:narodowy|powszechny|w|do|ze|na)\s+spis\b",
     # Dutch: "kies een tijdslot" (choose), "hoe lang duurt het" (how); known by Dutch words in the sentence
     "kies": r"\b(?:het|een|uw|jouw|je|voor|niet|welke|nieuwe|wordt|worden|kunt|moet|dan|naar|bij|wilt|en\s+vul)\b",
+    # Tagalog: "maaari mong gamitin" (you can use), "ang iyong": "mong" is "mo" and the linker "ng"
+    "mong": r"\b(?:ang|ng|sa|mga|ay|po|para|maaari|puwede|pwede|kung|ito|iyong|ninyo|niyo)\b",
     "hoe": r"\bhoe\s+(?:lang|kan|kun|moet|vraag|werkt|veel|doe|krijg|zit|weet|maak|vind|laat|vaak|snel|oud|hoog|"
            r"groot|ik|je|u|we|wij|het|de|een|dat|dit|zo|kom|regel|verloopt|betaal|meld|lees)\b",
 }
