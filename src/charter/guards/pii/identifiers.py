@@ -183,7 +183,7 @@ NATIONAL_ID = re.compile(
     # a check letter may end it ("DNI 48291736K")
     # its digits may be Bengali, Arabic-Indic, Persian or Devanagari ("এনআইডি নম্বর ১৯৯২৬৭১২৫৪৩০০০১২৩")
     # (a Bangladeshi NID has 17)
-    r"\s*[:#]?\s*(?:\*\*)?((?:[1-9]|[\u09e7-\u09ef\u0661-\u0669\u06f1-\u06f9\u0967-\u096f])(?:[ .-]?\d){5,16}"
+    r"\s*[:#]?\s*(?:\*\*)?([1-9\u09e7-\u09ef\u0661-\u0669\u06f1-\u06f9\u0967-\u096f](?:[ .-]?\d){5,16}"
     r"(?:[A-Z](?![\w-]))?|0\d{8,15})"
     r"(?![\d-])", I)
 DE_TAX_ID_CTX = context_words("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
