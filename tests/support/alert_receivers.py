@@ -15,11 +15,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.support.upstream import free_port
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:

@@ -21,7 +21,9 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-__all__ = ["NODE", "PROVIDER_DIR", "RESOURCE", "Provider", "Tokens", "quiet_port"]
+from tests.support.upstream import free_port
+
+__all__ = ["NODE", "PROVIDER_DIR", "RESOURCE", "Provider", "Tokens"]
 
 PROVIDER_DIR = Path(__file__).parent / "oidc"
 NODE = shutil.which("node")
@@ -44,7 +46,7 @@ class Provider:
     ) -> None:
         if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
             raise RuntimeError(f"run `npm ci` in {PROVIDER_DIR} first (.ci/run does)")
-        self.port = port or quiet_port()
+        self.port = port or free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         args = [str(NODE), "provider.mjs", str(self.port)] + ([backchannel_uri] if backchannel_uri else [])
         if console_redirects:
@@ -164,20 +166,3 @@ def _port_free(port: int) -> bool:
         except OSError:
             return False
         return True
-
-
-def quiet_port() -> int:
-    """A free port on loopback below the kernel's ephemeral range, for a provider whose port Charter's
-    settings must name before it starts: a port ``free_port`` returns is an ephemeral one, which the
-    kernel may hand to another test's outgoing connection before node binds it (CI once lost a start
-    to EADDRINUSE that way)."""
-    try:
-        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        low = 32768
-    top = max(min(low, 32768), 12000)
-    for _ in range(200):
-        port = secrets.randbelow(top - 10000) + 10000
-        if _port_free(port):
-            return port
-    raise RuntimeError("no free port below the ephemeral range")

@@ -13,19 +13,36 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import socket
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port on loopback, drawn below the kernel's ephemeral range: the tests hand it to a server that
+    binds it a moment later (a Charter, a mock upstream, an OpenID provider, Prometheus), and a port the
+    kernel picked (``bind(0)``) is an ephemeral one, which it may give to another test's outgoing connection
+    in between (CI once lost an OpenID provider's start to EADDRINUSE that way)."""
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    top = max(min(low, 32768), 12000)
+    for _ in range(200):
+        port = secrets.randbelow(top - 10000) + 10000
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port on loopback below the ephemeral range")
 
 
 class ScriptedUpstream:

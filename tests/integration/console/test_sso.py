@@ -22,9 +22,10 @@ from charter.identity.tables import console_sessions
 from charter.ledger.tables import ledger_entries
 from charter.settings import Settings
 from tests.integration.console.conftest import ALWAYS, BASE_CHARTER, Console
-from tests.support.idp import NODE, Provider, quiet_port
+from tests.support.idp import NODE, Provider
 from tests.support.live import LiveCharter
 from tests.support.sso import provider_for, sso_settings
+from tests.support.upstream import free_port
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the OpenID provider under test is Node's")
 
@@ -34,7 +35,7 @@ ATTEMPT = "charter_console_sso"
 
 @pytest.fixture
 def idp_port() -> int:
-    return quiet_port()  # not an ephemeral port another test's connection may take before node binds it
+    return free_port()
 
 
 @pytest.fixture

@@ -21,9 +21,10 @@ from charter.ledger.tables import ledger_entries
 from charter.outbound import OutboundPolicy
 from charter.settings import Settings
 from tests.conftest import Platform
-from tests.support.idp import NODE, RESOURCE, Provider, quiet_port
+from tests.support.idp import NODE, RESOURCE, Provider
 from tests.support.live import LiveCharter
 from tests.support.sso import provider_for, sso_settings
+from tests.support.upstream import free_port
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: the OpenID provider under test is Node's")
 
@@ -32,7 +33,7 @@ CHAT = {"model": "mock", "messages": [{"role": "user", "content": "When is the f
 
 @pytest.fixture
 def idp_port() -> int:
-    return quiet_port()  # not an ephemeral port another test's connection may take before node binds it
+    return free_port()
 
 
 @pytest.fixture
