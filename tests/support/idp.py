@@ -64,23 +64,29 @@ class Provider:
         self._log.seek(0)
         return self._log.read().decode("utf-8", "replace")
 
-    def start(self, timeout: float = 180.0) -> Provider:
+    def start(self, timeout: float = 180.0, hang: float = 45.0) -> Provider:
         """Wait until the provider serves its own discovery document: an open port alone may be another
         process that took the port between ``free_port`` and the bind (the provider then exits with
         EADDRINUSE), or a provider still starting on a loaded machine. The port is fixed (Charter's
-        settings name the issuer before the provider starts), so a provider that exits before it serves
-        is started once more on the same port when nothing else holds it; every failure says what the
-        provider wrote to stderr."""
+        settings name the issuer before the provider starts), so a provider that exits before it serves,
+        or that still does not serve after ``hang`` seconds (CI saw node stop between loading
+        oidc-provider and building it, twice in eight runs), is started again on the same port when
+        nothing else holds it, at most twice; every failure says what the provider wrote to stderr."""
         deadline = time.monotonic() + timeout  # node starts slowly on a loaded machine (CI runs -n 2)
-        restarted = False
+        spawned, restarts = time.monotonic(), 0
         try:
             while True:
-                if self._proc.poll() is not None:
-                    if restarted or not _port_free(self.port):
+                hung = self._proc.poll() is None and time.monotonic() - spawned > hang
+                if self._proc.poll() is not None or hung:
+                    if hung:
+                        self._halt()
+                    if restarts >= 2 or not _port_free(self.port):
                         raise RuntimeError(
-                            f"the OpenID provider exited ({self._proc.returncode}): {self.log()[-2000:]}")
-                    restarted = True
-                    self._proc = self._spawn()
+                            f"the OpenID provider {'hung' if hung else 'exited'} ({self._proc.returncode}) after "
+                            f"{restarts} restarts: {self.log()[-2000:]}")
+                    restarts += 1
+                    self._log.write(f"[tests] provider restarted ({'hung' if hung else 'exited'})\n".encode())
+                    self._proc, spawned = self._spawn(), time.monotonic()
                 try:
                     found = httpx.get(f"{self.issuer}/.well-known/openid-configuration", timeout=5)
                     if found.status_code == 200 and found.json().get("issuer") == self.issuer:
@@ -90,11 +96,21 @@ class Provider:
                 if time.monotonic() > deadline:
                     raise TimeoutError(
                         f"the OpenID provider on {self.port} never served its discovery document in {timeout:.0f} s"
-                        f" (running: {self._proc.poll() is None}); its stderr: {self.log()[-2000:]!r}")
+                        f" (running: {self._proc.poll() is None}, {restarts} restarts); its stderr: "
+                        f"{self.log()[-2000:]!r}")
                 time.sleep(0.1)
         except (TimeoutError, RuntimeError):
             self.stop()
             raise
+
+    def _halt(self) -> None:
+        """Stop the provider process (terminate, then kill), keeping the stderr log open."""
+        self._proc.terminate()
+        try:
+            self._proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(10)
 
     def stop(self) -> None:
         self._proc.terminate()
