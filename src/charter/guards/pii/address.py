@@ -337,16 +337,6 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in NO_JALAN.finditer(text) if "No" in text and ("J" in text or "L" in text or "P" in text) else ():
         yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
-    for m in TH_HOUSE.finditer(text) if "บ้านเลขที่" in text else ():
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
-    for m in KO_ADDRESS.finditer(text) if ("로" in text or "길" in text) else ():
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
-    for m in HI_VILLAGE.finditer(text) if "गांव" in text else ():
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
-    for m in HE_STREET.finditer(text) if "רחוב" in text else ():
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
-    for m in CYR_STREET.finditer(text) if "." in text and not text.isascii() else ():
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
     for m in HOUSE_NO.finditer(text) if "No" in text or "Plot" in text else ():
         if _BARE_PLOT.match(m.group()) and not any(_street_word(w.lower()) for w in _CITY_WORD.findall(m.group())):
             continue  # "Plot 3, Figure 2": a plot without "No." is a house's only on a named road or street
@@ -372,9 +362,24 @@ CJK_ADDRESS = re.compile(
     r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
 
 
+#: Addresses in scripts other than Latin, each with the words one of which any match holds (a text without
+#: them is not walked with its pattern).
+_SCRIPT_ADDRESSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (CJK_ADDRESS, ("",)),
+    (TH_HOUSE, ("บ้านเลขที่",)),
+    (KO_ADDRESS, ("로", "길")),
+    (HI_VILLAGE, ("गांव",)),
+    (HE_STREET, ("רחוב",)),
+    (CYR_STREET, (".",)),
+)
+
+
 def _cjk_addresses(text: str) -> Iterator[Hit]:
-    for m in CJK_ADDRESS.finditer(text):
-        yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
+    """Addresses written in Chinese, Japanese, Korean, Thai, Devanagari, Hebrew or Cyrillic (:data:`_SCRIPT_ADDRESSES`);
+    the caller walks only a text that is not ASCII."""
+    for pattern, needles in _SCRIPT_ADDRESSES:
+        for m in pattern.finditer(text) if any(n in text for n in needles) else ():
+            yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.8)
 
 
 def addresses(text: str, digits: Digits) -> Iterator[Hit]:
