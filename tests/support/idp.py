@@ -113,11 +113,7 @@ class Provider:
             self._proc.wait(10)
 
     def stop(self) -> None:
-        self._proc.terminate()
-        try:
-            self._proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
+        self._halt()
         self._log.close()
 
     def rotate(self) -> str:
