@@ -381,3 +381,103 @@ def test_national_ids_searched_in_windows_before_long_numbers_match_the_whole_te
 
     assert [m.span(1) for m in identifiers._national_id_matches(text)] == [
         m.span(1) for m in identifiers.NATIONAL_ID.finditer(text)]
+
+
+def _first_letters(parsed: object) -> set[str] | None:
+    """The characters a parsed pattern's first consumed item can be (zero-width items skipped), or None when
+    that is not a literal, a class of literals and ranges, a group or an alternation of those."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    for op, av in parsed.data:  # type: ignore[attr-defined]
+        if op in (c.ASSERT_NOT, c.ASSERT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is c.IN:
+            chars: set[str] = set()
+            for kind, value in av:
+                if kind is c.LITERAL:
+                    chars.add(chr(value))
+                elif kind is c.RANGE:
+                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return chars
+        if op is c.SUBPATTERN:
+            return _first_letters(av[3])
+        if op is c.BRANCH:
+            found: set[str] = set()
+            for alternative in av[1]:
+                first = _first_letters(alternative)
+                if first is None:
+                    return None
+                found |= first
+            return found
+        return None
+    return None
+
+
+def test_the_ascii_identity_word_search_opens_only_where_an_identity_word_can() -> None:
+    """The lookahead of identifiers._NATIONAL_ID_ASCII holds the first letter of every identity word that ASCII
+    text can hold, as the pattern itself says; and no upper-case letter is left in it outside an escape."""
+    import re
+
+    from charter.guards.pii import identifiers
+
+    first = _first_letters(re._parser.parse(identifiers._ID_WORD_BEFORE, re.IGNORECASE))  # type: ignore[attr-defined]
+    assert first is not None
+    assert {ch.lower() for ch in first if ch.isascii()} == set(identifiers._ID_WORD_ASCII_FIRST)
+    assert not re.search(r"(?<!\\)[A-Z]", identifiers._NATIONAL_ID_ASCII.pattern.replace("\\\\", ""))
+    assert not identifiers._NATIONAL_ID_ASCII.flags & re.IGNORECASE
+
+
+_ASCII_ID_TEXT = st.lists(st.sampled_from([
+    "ID", "Id", "iD", "ID:", "My Id Is", "NATIONAL ID NUMBER", "Kitambulisho", "NI", "Cedula De Identidad", "NIK SAYA",
+    "Reference", "BVN", "cccd", "So CCCD", "CMND", "DNI", "dni", "xDNI", "Pesel", "NUMERO DE IDENTIFICACION", "is",
+    "No.", "**", ",", " ", "\n", "\x1c", "\t", "28736491", "4821 7730 5914", "0752 000 058", "48291736K",
+    "48291736k", "12345", "1.023.456.789", "-", "x" * 120, "call", "7", "VOID", "provided",
+]), max_size=20).map(" ".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_ASCII_ID_TEXT)
+def test_national_ids_in_ascii_text_searched_in_lower_case_match_the_ignorecase_search(text: str) -> None:
+    from charter.guards.pii import identifiers
+
+    assert text.isascii()
+    assert [m.span(1) for m in identifiers._national_id_matches(text)] == [
+        m.span(1) for m in identifiers.NATIONAL_ID.finditer(text)]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(alphabet="ABCPÑ&xé-_ 0123456789\n", max_size=40))
+def test_pan_and_rfc_opened_by_their_first_letter_match_the_look_behind_first_shapes(text: str) -> None:
+    """IN_PAN and MX_RFC match their first letter before the look-behind (so that Python scans for it in C):
+    the same matches as the plain shapes, look-behind first."""
+    import re
+
+    from charter.guards.pii import identifiers
+
+    pan = re.compile(r"(?<![A-Za-z0-9])[A-Z]{3}[PCHFATBLJG][A-Z]\d{4}[A-Z](?![A-Za-z0-9])")
+    rfc = re.compile(r"(?<![\w-])[A-ZÑ&]{4}(\d{6})[A-Z\d]{3}(?![\w-])")
+    for fast, plain in ((identifiers.IN_PAN, pan), (identifiers.MX_RFC, rfc)):
+        for candidate in (text, "ABCPA1234B " + text, text + "ÑABC850617KJ3", "x" + text + "GOMA910725KJ3"):
+            assert [m.span() for m in fast.finditer(candidate)] == [m.span() for m in plain.finditer(candidate)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="pasPASsportPORTeiEInumrNUMR #\u017f\u212a\u0130\u0161", max_size=30))
+def test_the_passport_precheck_never_rules_out_a_context_word(text: str) -> None:
+    from charter.guards.pii import patterns
+
+    if not patterns._may_name_a_passport(text):
+        assert patterns.PASSPORT_CTX.search(text) is None
+
+
+def test_the_passport_precheck_rules_out_ascii_text_without_its_words() -> None:
+    from charter.guards.pii import patterns
+
+    assert not patterns._may_name_a_passport("Bring a photo ID and the letter (ticket 100123).")
+    assert patterns._may_name_a_passport("my PASSPORT number is 18AV52931")
+    assert patterns._may_name_a_passport("mein Reisepass")
+    assert patterns._may_name_a_passport("номер паспорта 4510 123456")

@@ -210,6 +210,12 @@ def _may_name_a_licence(text: str) -> bool:
     return "driv" in low or "licen" in low or "dl" in low or "permit" in low
 
 
+def _may_name_a_passport(text: str) -> bool:
+    """False only where :data:`PASSPORT_CTX` cannot match: an ASCII text without "pas" in any case (every one of
+    its words in ASCII holds it; its words in other scripts cannot be in an ASCII text)."""
+    return not text.isascii() or "pas" in text.lower()
+
+
 def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     """Shapes that are only identifiers when a context word says so; when several context words
     precede a number ("driver's license D123, bank account 0001"), the nearest one decides.
@@ -221,7 +227,7 @@ def contextual_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     kinds: tuple[tuple[str, re.Pattern[str], re.Pattern[str], float, int], ...]
     if digits.longest < 8:  # no eight digits in a row: no bank number, and a passport only in the shorter shapes
         kinds = (("US_DRIVER_LICENSE", LICENSE, LICENSE_CTX, 0.8, 0),)
-        if digits.longest >= 5 and PASSPORT_CTX.search(text) is not None:  # "18AV52931"
+        if digits.longest >= 5 and _may_name_a_passport(text) and PASSPORT_CTX.search(text) is not None:  # "18AV52931"
             kinds += (("US_PASSPORT", PASSPORT, PASSPORT_CTX, 0.8, max(0, digits.run(text, 5) - 4)),)
     else:
         eight = digits.run(text, 8)
