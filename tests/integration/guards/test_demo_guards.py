@@ -61,6 +61,7 @@ def test_an_injection_sent_to_the_demo_is_refused_with_content_filter(http, plat
 @pytest.mark.parametrize(("question", "value", "token"), [
     ("My PESEL is 93051162843 - how do I check my ZUS contributions?", "93051162843", "<PL_PESEL_1>"),
     ("Mano asmens kodas 48509232041. Kada gausiu pensiją?", "48509232041", "<LT_PERSONAL_CODE_1>"),
+    ("claim SC-24-00018832 against me, is Easter Monday counted?", "SC-24-00018832", "<CASE_NUMBER_1>"),
 ])
 def test_a_callers_pesel_or_personal_code_never_reaches_the_model(http, platform, question, value, token):
     auth = demo_key(platform)

@@ -384,36 +384,45 @@ def test_national_ids_searched_in_windows_before_long_numbers_match_the_whole_te
 
 
 def _first_letters(parsed: object) -> set[str] | None:
-    """The characters a parsed pattern's first consumed item can be (zero-width items skipped), or None when
-    that is not a literal, a class of literals and ranges, a group or an alternation of those."""
+    """The characters a parsed pattern's first consumed item can be (zero-width items skipped, an optional item's
+    first characters joined to those of what follows it), or None when one of them is not a literal, a class of
+    literals and ranges, a group, a repeat or an alternation of those."""
     from re import _constants as c  # type: ignore[attr-defined]
 
+    found: set[str] = set()
     for op, av in parsed.data:  # type: ignore[attr-defined]
         if op in (c.ASSERT_NOT, c.ASSERT, c.AT):
             continue
+        optional = False
         if op is c.LITERAL:
-            return {chr(av)}
-        if op is c.IN:
-            chars: set[str] = set()
+            first: set[str] | None = {chr(av)}
+        elif op is c.IN:
+            first = set()
             for kind, value in av:
                 if kind is c.LITERAL:
-                    chars.add(chr(value))
+                    first.add(chr(value))
                 elif kind is c.RANGE:
-                    chars.update(chr(x) for x in range(value[0], value[1] + 1))
+                    first.update(chr(x) for x in range(value[0], value[1] + 1))
                 else:
                     return None
-            return chars
-        if op is c.SUBPATTERN:
-            return _first_letters(av[3])
-        if op is c.BRANCH:
-            found: set[str] = set()
+        elif op is c.SUBPATTERN:
+            first = _first_letters(av[3])
+        elif op is c.BRANCH:
+            first = set()
             for alternative in av[1]:
-                first = _first_letters(alternative)
-                if first is None:
+                one = _first_letters(alternative)
+                if one is None:
                     return None
-                found |= first
+                first |= one
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            first, optional = _first_letters(av[2]), av[0] == 0
+        else:
+            return None
+        if first is None:
+            return None
+        found |= first
+        if not optional:
             return found
-        return None
     return None
 
 
@@ -481,3 +490,46 @@ def test_the_passport_precheck_rules_out_ascii_text_without_its_words() -> None:
     assert patterns._may_name_a_passport("my PASSPORT number is 18AV52931")
     assert patterns._may_name_a_passport("mein Reisepass")
     assert patterns._may_name_a_passport("номер паспорта 4510 123456")
+
+
+def test_the_ascii_case_word_search_opens_only_where_a_case_word_can() -> None:
+    import re
+
+    from charter.guards.pii import cases
+
+    first = _first_letters(re._parser.parse(cases._CASE_WORDS, re.IGNORECASE))  # type: ignore[attr-defined]
+    assert first is not None
+    assert {ch.lower() for ch in first if ch.isascii()} == set(cases._CASE_WORD_ASCII_FIRST)
+    assert not re.search(r"(?<!\\)[A-Z]", cases._WORDED_ASCII.pattern.replace("\\\\", ""))
+    assert not cases._WORDED_ASCII.flags & re.IGNORECASE
+
+
+_CASE_TEXT = st.lists(st.sampled_from([
+    "Case", "CASE NUMBER", "case no.", "Claim", "File Number", "Receipt number", "Dossier No", "Aktenzeichen", "Az.",
+    "KUNDENNUMMER", "Sygn. akt", "Nomor Perkara", "is", ":", "#", "**", ",", " ", "\n", "\x1c", "SA/2025/004517",
+    "K7QZ4R21", "sc-24-00018832", "60129873", "2024", "12/05/2024", "Help to Claim: 0800 144 8 444", "x" * 70, "7",
+]), max_size=16).map(" ".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_CASE_TEXT)
+def test_case_words_in_ascii_text_searched_in_lower_case_match_the_ignorecase_search(text: str) -> None:
+    import re
+
+    from charter.guards.pii import cases
+
+    def plain() -> list[tuple[int, int]]:  # the same windows, the IGNORECASE pattern on the text as it is
+        spans: list[tuple[int, int]] = []
+        windows: list[list[int]] = []
+        for run in re.finditer(r"\d+", text):
+            start, end = max(0, run.start() - cases._BEFORE), min(len(text), run.end() + cases._AFTER)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = end
+            else:
+                windows.append([start, end])
+        for w0, w1 in windows:
+            spans += [m.span(1) for m in cases._WORDED.finditer(text, w0, w1)]
+        return spans
+
+    assert text.isascii()
+    assert [m.span(1) for m in cases._worded(text)] == plain()

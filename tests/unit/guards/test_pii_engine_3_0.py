@@ -158,7 +158,8 @@ def test_identifiers_and_data_written_in_other_scripts_and_languages_are_found(t
     ("Pozovite 47829130656.", "47829130656"),  # no OIB word: eleven digits that pass one check in ten
 ])
 def test_shapes_without_their_word_are_not_identifiers(text, value):
-    assert value not in [v for _, v in found(text)]
+    # since engine 3.16 the file number is what its word says it is, a CASE_NUMBER (test_pii_engine_3_16.py)
+    assert value not in [v for t, v in found(text) if t != "CASE_NUMBER"]
 
 
 @pytest.mark.parametrize(("answer", "question", "value"), [

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
+from charter.guards.pii.cases import case_numbers
 from charter.guards.pii.hits import Digits, Hit, digits_of
 from charter.guards.pii.identifiers import national_ids, world_ids
 from charter.guards.pii.lexicon import common_words, load_places
@@ -45,7 +46,7 @@ WORLD_ID_TYPES: tuple[str, ...] = (
 )
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
-    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", *WORLD_ID_TYPES,
+    *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", *WORLD_ID_TYPES, "CASE_NUMBER",
     "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
     "AGE", "TITLE", "ZIP_CODE",
 )
@@ -114,7 +115,7 @@ Recogniser = Callable[[str, Digits], Iterator[Hit]]
 #: The structured recognisers (patterns.py, identifiers.py) in the order their hits reach :func:`_resolve`:
 #: of two hits with the same score and span, the first one's type is kept.
 RECOGNISERS: tuple[Recogniser, ...] = (
-    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, phones,
+    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, case_numbers, phones,
 )
 #: The ones that can match a text without digits (the others are skipped for such a text).
 TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls)
@@ -129,6 +130,7 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
                              "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF"}),
     world_ids: frozenset(WORLD_ID_TYPES),
     contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
+    case_numbers: frozenset({"CASE_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
     ages: frozenset({"AGE"}),
     titles: frozenset({"TITLE"}),
@@ -167,7 +169,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.15"
+    version = "3.16"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request
