@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from charter.guards.pii.hits import Digits, Hit
+from charter.guards.pii.hits import Digits, Hit, windows
 
 __all__ = ["case_numbers"]
 
@@ -119,16 +119,7 @@ _DIGIT_RUN = re.compile(r"\d+")
 def _worded(text: str) -> Iterator[re.Match[str]]:
     """:data:`_WORDED`'s matches (only group 1's span is read), in windows around the runs of digits."""
     pattern, haystack = (_WORDED_ASCII, text.lower()) if text.isascii() else (_WORDED, text)
-    w0 = w1 = -1
-    for run in _DIGIT_RUN.finditer(text):
-        start, end = max(0, run.start() - _BEFORE), min(len(text), run.end() + _AFTER)
-        if start <= w1:
-            w1 = end
-            continue
-        if w1 >= 0:
-            yield from pattern.finditer(haystack, w0, w1)
-        w0, w1 = start, end
-    if w1 >= 0:
+    for w0, w1 in windows(text, _DIGIT_RUN, _BEFORE, _AFTER):
         yield from pattern.finditer(haystack, w0, w1)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import NamedTuple
 
-__all__ = ["Digits", "Hit", "context_before", "digits_of"]
+__all__ = ["Digits", "Hit", "context_before", "digits_of", "windows"]
 
 
 class Hit(NamedTuple):
@@ -91,3 +92,20 @@ def context_before(text: str, start: int, words: re.Pattern[str], window: int = 
     if words.search(text, max(0, start - window), start):
         return True
     return after > 0 and end >= 0 and bool(words.search(text, end, min(len(text), end + after)))
+
+
+def windows(text: str, anchors: re.Pattern[str], before: int, after: int) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text`` from ``before`` characters before each match of ``anchors`` to ``after``
+    characters after it, merged where they meet: where a pattern whose every match lies near an anchor (an
+    identity or case word before its number) is searched, instead of at every position of a long text."""
+    w0 = w1 = -1
+    for anchor in anchors.finditer(text):
+        start, end = max(0, anchor.start() - before), min(len(text), anchor.end() + after)
+        if start <= w1:
+            w1 = end
+            continue
+        if w1 >= 0:
+            yield w0, w1
+        w0, w1 = start, end
+    if w1 >= 0:
+        yield w0, w1

@@ -59,7 +59,7 @@ from charter.guards.pii.checksums import (
     za_id_valid,
 )
 from charter.guards.pii.checksums import digits as digits_in
-from charter.guards.pii.hits import Digits, Hit, context_before
+from charter.guards.pii.hits import Digits, Hit, context_before, windows
 from charter.guards.pii.patterns import SERVICE_NUMBER, context_words
 
 __all__ = ["national_ids", "world_ids"]
@@ -321,20 +321,8 @@ def _national_id_matches(text: str) -> Iterator[re.Match[str]]:
     a run of six digits or more and start :data:`_ID_REACH` characters before it (merged where they meet): its
     many-word alternation, tried at every position of a long text, cost more than the rest of the identifiers
     together. An ASCII text is searched in lower case with :data:`_NATIONAL_ID_ASCII`."""
-    if text.isascii():
-        pattern, haystack = _NATIONAL_ID_ASCII, text.lower()
-    else:
-        pattern, haystack = NATIONAL_ID, text
-    w0 = w1 = -1
-    for run in _SIX_DIGITS.finditer(text):
-        start, end = max(0, run.start() - _ID_REACH), min(len(text), run.end() + 1)
-        if start <= w1:
-            w1 = end
-            continue
-        if w1 >= 0:
-            yield from pattern.finditer(haystack, w0, w1)
-        w0, w1 = start, end
-    if w1 >= 0:
+    pattern, haystack = (_NATIONAL_ID_ASCII, text.lower()) if text.isascii() else (NATIONAL_ID, text)
+    for w0, w1 in windows(text, _SIX_DIGITS, _ID_REACH, 1):
         yield from pattern.finditer(haystack, w0, w1)
 
 
