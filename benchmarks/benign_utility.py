@@ -153,6 +153,11 @@ from test31's failures) was scored anywhere, which it judges.
 items from ~45 countries, half in English: "the first week of a new tax year and school term", an eleventh
 writer) was written blind and frozen on 7 Dec 2026 02:48 UTC, before engine 3.15 and toxicity 1.6 (made from
 test32's failures) were scored anywhere, which it judges.
+**test34** (benchmarks/data/benign_utility_test34.jsonl, sha256 72b39177c944; 170 questions and 30 personal-data
+items from ~55 countries and territories, about a third in English: "the first week of December", winter help,
+year-end deadlines and holiday closures, a twelfth writer) was written blind and frozen on 7 Dec 2026 05:37 UTC,
+before engine 3.16 (CASE_NUMBER, made from the case numbers of test29 to test33) was scored anywhere, which it
+judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -198,7 +203,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
-                        "test27", "test28", "test29", "test30", "test31", "test32", "test33")}
+                        "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
