@@ -164,7 +164,7 @@ _PLACE_VERB = re.compile(
     r"|(?:head|main|regional|district|branch)\s+offices?"
     # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
     r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
-    r"si\s+trova|gelegen\s+aan"
+    r"si\s+trova|gelegen\s+aan|es\s+troba|s['\u2019]ubica"
     # a body or its office named in the answer's own language, in small letters: "à l'antenne de l'agence,
     # rue ...", "en la oficina de", "beim Amt", "presso l'ufficio", "no balcão", "op het gemeentehuis"
     r"|(?:l['\u2019]|le|la|les|aux|des|au|à\s+la|el|la|las|los|en\s+la|del|al|il|lo|dell['\u2019]|degli|delle|"
@@ -175,6 +175,8 @@ _PLACE_VERB = re.compile(
     r"service|centre|oficina|ayuntamiento|delegación|juzgado|registro|sede|ufficio|comune|sportello|unidade|"
     r"agência|defensoria|cartório|delegacia|secretaria|"
     r"balcão|posto|repartição|amt|bürgeramt|rathaus|behörde|gericht|gemeentehuis|stadhuis|loket|kantoor|"
+    # Catalan: "L'OAC central és a la plaça ...", "l'ajuntament", "el jutjat"
+    r"oac|ajuntament|jutjat|"
     # a health service's building: "il presidio è in via ...", "el centro de salud está en", "das Krankenhaus"
     r"presidio|ospedal|ambulatori|poliambulatori|consultorio|hôpital|hospital|cl[ií]nic|krankenhaus|klinik|"
     r"centro\s+de\s+salud|sairaal|terveysasem)\w*"

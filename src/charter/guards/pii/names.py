@@ -542,6 +542,14 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
 
 
 _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
+#: A street's word right before a name, in the languages whose streets put it first ("rue Jean-Jaurès", "plaça
+#: de Sant Jaume", "calle de Alfonso XII", "Avenida Getúlio Vargas", "ulica Jana Pawła II", "in via Giuseppe
+#: Verdi"; not the English "via": "send it via …"): the street named after someone, not the person.
+_STREET_WORD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:rue|avenue|av\.|boulevard|bd|place|pla[çc]a|plaza|calle|c/|carrer|passeig|paseo|avinguda|"
+    r"viale|piazza|piazzale|corso|largo|in\s+via|rua|avenida|pra[çc]a|travessa|ulica|ul\.|aleja|al\.|strada|"
+    r"bulevardul|calea|str\.|straße|strasse)\s+(?:(?:de|del|dels|de\s+la|du|des|di|da|do|dos|das|della|dei|"
+    r"degli)\s+|d['\u2019]|l['\u2019])?$", re.IGNORECASE)
 #: A street's word that is no one's surname ("Lane", "Hill", "Park", "Court" are): a run ending in it is the street.
 _STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
                            "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
@@ -573,6 +581,8 @@ def names(text: str) -> Iterator[Hit]:
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
+        if kind == "PERSON" and not slot and _STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
+            kind, score = "LOCATION", 0.45  # "rue Jean-Jaurès", "plaça de Sant Jaume": a street named after someone
         if kind == "PERSON" and not slot and _WORKS_AT_A_PLACE.search(text, max(0, start - 32), start):
             kind, score = "ORGANIZATION", 0.75  # "worked part time at Tim Hortons": one works at a place
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):

@@ -127,7 +127,8 @@ def runs(text: str) -> Iterator[list[re.Match[str]]]:
                 yield run
                 run = [m]
         elif (tok.lower() in PARTICLES and not NOISE.search(tok)
-              and text[last.end():m.start()] in (" ", "") and not ends_sentence(last.group())):
+              and text[last.end():m.start()] in (" ", "") and not ends_sentence(last.group())
+              and not (tok == "bin" and last.group() == "Ich")):  # "Ich bin …" (German: I am), no "X bin Y"
             run.append(m)
         else:
             yield run

@@ -84,11 +84,13 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.6"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.7"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
     # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
     # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
-    # slurs and the Dutch "hoe" (how) is no profanity; 1.6: the Tagalog "mong" ("maaari mong gamitin") is no slur
+    # slurs and the Dutch "hoe" (how) is no profanity; 1.6: the Tagalog "mong" ("maaari mong gamitin") is no slur;
+    # 1.7: an ordinary word one edit from a slur is that word ("grid"); the Catalan "hores", the Basque "dago", the
+    # Maltese "jew" and "fuq" are no slur, group or profanity in their own language's sentences
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -193,7 +195,8 @@ class ToxicityGuard:
                 continue
             nxt = words[i + 1] if i + 1 < len(words) else ""
             negated = _negated(cats, words, i)
-            r.group |= "group" in found or ("group_adj" in found and "group_head" in lex.categories(nxt))
+            r.group |= (("group" in found and not _homonym_here(lex, word, view))  # the Maltese "jew" (or)
+                        or ("group_adj" in found and "group_head" in lex.categories(nxt)))
             r.pronoun |= "pronoun" in found
             if "slur" in found and not lex.reclaimed(word) and word not in acronyms:
                 r.slur |= not _homonym_here(lex, word, view)

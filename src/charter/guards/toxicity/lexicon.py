@@ -165,6 +165,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         r"\b(?:snap|break|slit|cut) (?:his|her|your|their) (?:neck|throat)",
     ),
 }
+_MALTESE = (r"[ħġċżĦĠĊŻ]|\b(?:tal|lil|jekk|biex|minn|huwa|hija|tista|tista['\u2019]|tieghi|tiegħi|tiegħek|fil|bil|mill|"
+            r"sal|kemm|iva|identita|servizz)\b")
 _HOMONYM_CONTEXT = {
     "dyke": r"marsh|river|flood|sea|embankment|wall|dam|levee|water|pasture|dutch|ditch",
     "dykes": r"marsh|river|flood|sea|embankment|wall|dam|levee|water|pasture|dutch|ditch",
@@ -189,6 +191,15 @@ _HOMONYM_CONTEXT = {
     "kies": r"\b(?:het|een|uw|jouw|je|voor|niet|welke|nieuwe|wordt|worden|kunt|moet|dan|naar|bij|wilt|en\s+vul)\b",
     # Tagalog: "maaari mong gamitin" (you can use), "ang iyong": "mong" is "mo" and the linker "ng"
     "mong": r"\b(?:ang|ng|sa|mga|ay|po|para|maaari|puwede|pwede|kung|ito|iyong|ninyo|niyo)\b",
+    # Catalan: "les 24 hores", "hores d'atenció" (hours), read as a misspelt slur
+    "hores": r"\b(?:les|\d+|dues|tres|quatre|cinc|sis|set|vuit|nou|deu|dotze|unes|poques|moltes|quantes|"
+             r"algunes)\s+hores\b|\bhores\s+(?:al|a|de|del|i|per|d['\u2019]|setmanals|di[àa]ries|lectives)\b",
+    # Basque: "... plazan, 1 dago" (is), known by Basque words in the sentence
+    "dago": r"\b(?:eta|ere|bat|ez|bai|dute|daude|dira|zabalik|itxita|egongo|behar|hemen|zein|zer|nola|udaletxea|"
+            r"plazan|kalean|herritarren|informazio|gehiago|non)\b",
+    # Maltese: "jew" (or), "fuq" (on), known by Maltese letters or words in the sentence
+    "jew": _MALTESE,
+    "fuq": _MALTESE,
     "hoe": r"\bhoe\s+(?:lang|kan|kun|moet|vraag|werkt|veel|doe|krijg|zit|weet|maak|vind|laat|vaak|snel|oud|hoog|"
            r"groot|ik|je|u|we|wij|het|de|een|dat|dit|zo|kom|regel|verloopt|betaal|meld|lees)\b",
 }
@@ -268,6 +279,9 @@ def _edits(word: str) -> list[str]:
     return deletions + swaps
 
 
+_SWEARING = frozenset({"slur", "profanity"})
+
+
 def _index_fuzzy(lex: Lexicon) -> None:
     for word, cats in list(lex.words.items()):
         if len(word) < 5 or "negator" in cats or "pronoun" in cats or "'" in word:
@@ -276,7 +290,9 @@ def _index_fuzzy(lex: Lexicon) -> None:
             # an English word one edit from an entry at its first letter is that word, not a
             # misspelling: "pick" ("pick up my documents") from a slur, "anger" from "danger" (issue
             # 12); a changed later letter stays a misspelling (HateCheck's spelling variants)
-            if variant not in lex.words and not (variant[:1] != word[:1] and ordinary(variant)):
+            # an ordinary word one edit from a slur or a profanity is that word wherever the edit is: "grid" (the
+            # national grid, "oddi ar y grid") from a slur with a letter more (toxicity 1.7)
+            if variant not in lex.words and not ((variant[:1] != word[:1] or cats & _SWEARING) and ordinary(variant)):
                 lex.fuzzy.setdefault(variant, word)
 
 
