@@ -272,6 +272,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s)|[\u3002\uff01\uff1f]|\n")
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:[^\W\d_]|ul|al|pl|pr|os|nr|tel|tél|str|st|sv|av|bd|ave|blvd|rd|no|mr|mrs|ms|dr|prof|ap|apt|lok|"
     r"skg|prosp|tlf|tfn|puh|approx|dept|jr|sr|col|vs|wlkp|mah|cad|sok|"
+    r"e\.g|i\.e|z\.\s?b|d\.h|p\.\s?ex|p\.\s?ej|cf|vgl|bspw|"  # "(e.g. Tbilisi, 2 Sandro Euli Street)"
     r"вул|ул|пр|просп|пл|кв|буд|пер|наб)$",  # Ukrainian and Russian street, flat and house words
     re.IGNORECASE,
 )
@@ -303,6 +304,11 @@ def _owner_of_a_datum(text: str, hit: Hit) -> bool:
     return owner is not None and _DATUM_AFTER.match(text, owner.end()) is not None
 
 
+#: A monarch's title (not "Prince" or "Princess": given names too): a name after it is a public figure's.
+_MONARCH = re.compile(r"(?:King|Queen|Emperor|Empress|Sultan|Emir|Tsar|Shah)\s+(?=[^\W\d_])")
+_MONARCH_BEFORE = re.compile(r"\b(?:King|Queen|Emperor|Empress|Sultan|Emir|Tsar|Shah)\s+$")
+
+
 def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False) -> bool:
     """Whether the name at ``hit`` is given as a person's: see :mod:`charter.guards.pii_leak`'s docstring.
     ``asked``: the caller asked who someone is (:func:`_asks_for_a_person`), and a name in the answer is
@@ -311,7 +317,11 @@ def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False)
         return True
     before = text[max(0, hit.start - 40):hit.start]
     if (_TITLE_BEFORE.search(before) or _TITLE_OPENING.match(text, hit.start) or _ROLE_BEFORE.search(before)
-            or _CONTACT_BEFORE.search(text, max(0, hit.start - 80), hit.start) or _owner_of_a_datum(text, hit)):
+            or _CONTACT_BEFORE.search(text, max(0, hit.start - 80), hit.start)):
+        return True
+    if _MONARCH.match(text, hit.start) or _MONARCH_BEFORE.search(before):
+        return False  # "King Bhumibol's birthday", "Queen Margrethe": a monarch, a public figure
+    if _owner_of_a_datum(text, hit):
         return True
     start, end = _sentence(text, hit.start, hit.end)
     return any(start <= d.start < end for d in data) or _PRONOUN_OPENING.match(text, end) is not None

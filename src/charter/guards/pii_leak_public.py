@@ -135,6 +135,10 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
     03-7627 2929" gives a body's line."""
     clause = _clause_before(text, hit)
     said = _unquoted(text[clause:hit.start])  # "send a 'please call me' to 079 …": a service's name, quoted
+    if hit.type == "PHONE_NUMBER" and (verb := _last_call_verb(said)) is not None:
+        # "your father can contact the office or call the Social Insurance Services on 22 804 000": what the
+        # number is given to call follows the verb; a person before it is the caller, not the line's owner
+        said = said[verb:]
     if _PRONOUN.search(said) or person_in(said) or _OTHER_PERSON.search(said):
         return True
     start, end = _sentence_before(text, hit), _sentence(text, hit.start, hit.end)[1]
@@ -153,6 +157,20 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
         elif other.type not in own and not _read_as_line(text, other) and not _public(text, other, found, asked):
             return True
     return False
+
+
+#: A verb of calling, in English and the helpdesks' other languages, before what is called (an article, a pronoun,
+#: a capital, bold): what follows it is what is called. Not "phone" or "text", which are nouns as often ("The
+#: owner's phone: …"), nor "contact" before a colon.
+_CALL_VERB = re.compile(r"\b(?:call|ring|dial|contact|chiama|chiamare|llame|llama|llamar|appelez|appeler|anrufen|bel|"
+                        r"ligue|ligar|zadzwo\w*)\s+(?=(?:the|a|an|il|lo|la|le|el|al|de|het|o|your|our|us|him|her|them|"
+                        r"it|\*\*|(?-i:[A-Z])))", re.IGNORECASE)
+
+
+def _last_call_verb(said: str) -> int | None:
+    """Where the last verb of calling in ``said`` ends, if there is one."""
+    ends = [m.end() for m in _CALL_VERB.finditer(said)]
+    return ends[-1] if ends else None
 
 
 #: A word after a space ("(" allowed): a capital that opens one is a name's (any script).

@@ -74,7 +74,8 @@ INSTITUTION_TAILS = frozenset(word_list(
     association society alliance union coalition initiative project projects partnership
     enrollment enrolment registration referral verifier authorisation authorization express police
     day days deal essentials overground underground watch law laws court courts tribunals councils
-    commissions committee committees county counties district districts support pendular
+    commissions committee committees county counties district districts support pendular servizi servizio
+    servicios servicio serviços serviço
     """
 ))
 #: Head words that open an institution's name in Romance and other languages ("Ministério do

@@ -172,14 +172,19 @@ _RANGE_TO = re.compile(r"\s*(?:to|until|till|-|\u2013)\s*", I)
 _BORN_AFTER = re.compile(r"\s*(?:生まれ|生(?![\u4e00-\u9fff])|出生|출생|생(?=입|이|으로|[\s,.]|$))")
 #: "the Animal Birth Control Rules, 2023", "the birth rate in 2024": "birth" in a thing's name, no one's birth.
 _NO_ONES_BIRTH = re.compile(r"birth\s+(?:control|rates?)\b", I)
-#: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November".
-_CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b", I)
+#: A new clause between a birth word and a date: "For an August birthday, that's 1 May to 30 November"; or the
+#: bracket the birth word was in, closed ("5 December (King Bhumibol's birthday / Father's Day), 10 December").
+_CLAUSE_AFTER_BIRTH = re.compile(r",\s*(?:that|that's|that\u2019s|it|it's|it\u2019s|which|so|then|this)\b|\)", I)
+#: A monarch's birthday, a public holiday ("the King's Birthday", "King Bhumibol's birthday", "天皇誕生日" aside).
+_ROYAL_BIRTHDAY = re.compile(r"\b(?:king|queen|emperor|empress|sultan|emir|monarch|sovereign|prince|princess)"
+                             r"(?:\s+[^\W\d_][\w-]*){0,2}['\u2019]s\s+$", I)
 
 
 def _born_before(text: str, start: int, window: int = 32) -> bool:
     """A birth word before ``start`` in its clause (:data:`_BIRTH`)."""
     m = _BIRTH.search(text, max(0, start - window), start)
-    return m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None and _NO_ONES_BIRTH.match(m.group()) is None
+    return (m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None and _NO_ONES_BIRTH.match(m.group()) is None
+            and _ROYAL_BIRTHDAY.search(text, max(0, m.start() - 40), m.start()) is None)
 
 
 def is_birth_date(text: str, start: int) -> bool:
