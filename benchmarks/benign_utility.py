@@ -162,6 +162,11 @@ judges.
 items from ~75 countries and territories, about a third in English: the same theme as test34, a thirteenth writer)
 was written blind and frozen on 7 Dec 2026 05:46 UTC, before engine 3.17 and toxicity 1.7 (made from test34's
 failures) were scored anywhere, which it judges.
+**test36** (benchmarks/data/benign_utility_test36.jsonl, sha256 9d06f38ddb3d; 169 questions and 31 personal-data
+items from ~80 countries and territories, a third in English: "an ordinary week in mid-January", tax returns,
+enrolments, snow and floods, appointments, renewals, neighbours and landlords, a fourteenth writer) was written
+blind and frozen on 7 Dec 2026 06:10 UTC, before engine 3.18 (made from test35's failures) was scored anywhere,
+which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -207,7 +212,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test11", "test12", "test13", "test14",
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
-                        "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35")}
+                        "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
+                        "test36")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
