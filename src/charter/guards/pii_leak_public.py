@@ -282,6 +282,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 _MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機|נייד|"
                           r"kännyk\w*|matkapuhelin\w*|handy\w*|mobiel\w*|mobilnummer|mobiltelefon\w*|"
                           r"komórk\w*|cel(?:ular|ulare)|m[óo]vil|cellulare|portable|mobitel\w*)"
+                          # not a mobile to call from: "外縣市或手機撥 02-2720-8889", "携帯からは 0570-…", "휴대폰으로"
+                          r"(?![^\d.\n]{0,12}?(?:撥|拨|打|から|에서|으로))"
                           r"[^\d.\n]{0,12}$", re.IGNORECASE)
 
 #: Identifiers of digits alone that a recogniser finds by shape and a context word anywhere in the text

@@ -89,7 +89,7 @@ FOREIGN_HEADS = frozenset(word_list(
     tribunal tribunale juzgado cámara câmara prefeitura préfecture mairie ayuntamiento municipio comune
     clave cédula carteira carte carta tarjeta karta kartę karty kartą kartu kart kaart cartão kort bundesamt
     bundesagentur landesamt amt kendra bantuan bolsa beca bono auxílio subsídio subsidio
-    seva centrum imposto impuesto impôt imposta registraduría registraduria
+    seva centrum imposto impuesto impôt imposta registraduría registraduria krajowa krajowy krajowe royal
     δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
     """
 ))

@@ -84,13 +84,14 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.7"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.8"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
     # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
     # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
     # slurs and the Dutch "hoe" (how) is no profanity; 1.6: the Tagalog "mong" ("maaari mong gamitin") is no slur;
     # 1.7: an ordinary word one edit from a slur is that word ("grid"); the Catalan "hores", the Basque "dago", the
-    # Maltese "jew" and "fuq" are no slur, group or profanity in their own language's sentences
+    # Maltese "jew" and "fuq" are no slur, group or profanity in their own language's sentences; 1.8: the Swedish
+    # "slut" (end), the South Slavic "samo" (only), the Afrikaans "die" (the) and "kies" (choose) in theirs
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -190,9 +191,17 @@ class ToxicityGuard:
         forms = lex.forms
         cats = [lex.categories(w) for w in words] if forms is None else [forms.get(w, NO_CATEGORIES) for w in words]
         r = _Reading()
+        english: bool | None = None  # whether most of the sentence's words are English (asked only when needed)
         for i, (word, found) in enumerate(zip(words, cats, strict=True)):
             if not found:
                 continue
+            if word not in lex.words and word in lex.fuzzy:
+                # a misspelling of an entry (one letter dropped or swapped) is read so only in an English
+                # sentence: in another language's it is that language's word ("samo", "hores", "kies")
+                if english is None:
+                    english = _mostly_english(words)
+                if not english:
+                    continue
             nxt = words[i + 1] if i + 1 < len(words) else ""
             negated = _negated(cats, words, i)
             r.group |= (("group" in found and not _homonym_here(lex, word, view))  # the Maltese "jew" (or)
@@ -203,7 +212,8 @@ class ToxicityGuard:
                 r.self_named |= _SELF.search(view) is not None
             legal = "attribute" in found and _legal_noun_follows(words, i)  # "criminal and refugee matters"
             r.hostile |= bool(found & {"attitude", "attribute"}) and not negated and not legal
-            r.threat |= "threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
+            r.threat |= ("threat" in found and not negated and nxt not in _IDIOM_AFTER_THREAT
+                         and not _homonym_here(lex, word, view))  # the Afrikaans "die" (the)
             # "no compassion for them" is cold; "women without support" says what they lack, not a coldness
             r.cold |= "warm" in found and negated and not _lacking(cats, words, i)
             r.profanity |= "profanity" in found and not _homonym_here(lex, word, view)  # Dutch "hoe lang"
@@ -383,6 +393,12 @@ def _quoted_only(view: str) -> bool:
         return False
     outside = (view[: quoted.start()] + view[quoted.end() :]).strip(" .!?,:;")
     return len(outside.split()) >= 2
+
+
+def _mostly_english(words: list[str]) -> bool:
+    """At least half of a sentence's words of two letters or more are English (:func:`ordinary`)."""
+    long = [w for w in words if len(w) >= 2]
+    return 2 * sum(1 for w in long if ordinary(w)) >= len(long)
 
 
 def _homonym_here(lex: Lexicon, word: str, sentence: str) -> bool:

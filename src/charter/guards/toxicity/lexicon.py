@@ -188,7 +188,8 @@ _HOMONYM_CONTEXT = {
     "spis": r"\bspis\s+(?:powszechny|tresci|ludnosci|rolny|wyborcow|osob|spraw|dokumentow|lokali|z\s+natury)\b"
             r"|\b(?:narodowy|powszechny|w|do|ze|na)\s+spis\b",
     # Dutch: "kies een tijdslot" (choose), "hoe lang duurt het" (how); known by Dutch words in the sentence
-    "kies": r"\b(?:het|een|uw|jouw|je|voor|niet|welke|nieuwe|wordt|worden|kunt|moet|dan|naar|bij|wilt|en\s+vul)\b",
+    "kies": r"\b(?:het|een|uw|jouw|je|voor|niet|welke|nieuwe|wordt|worden|kunt|moet|dan|naar|bij|wilt|en\s+vul|"
+            r"jy|julle|asseblief|aanlyn|betaal|datum)\b|['\u2019]n\s",  # Dutch and Afrikaans ("kies 'n datum")
     # Tagalog: "maaari mong gamitin" (you can use), "ang iyong": "mong" is "mo" and the linker "ng"
     "mong": r"\b(?:ang|ng|sa|mga|ay|po|para|maaari|puwede|pwede|kung|ito|iyong|ninyo|niyo)\b",
     # Catalan: "les 24 hores", "hores d'atenció" (hours), read as a misspelt slur
@@ -197,6 +198,15 @@ _HOMONYM_CONTEXT = {
     # Basque: "... plazan, 1 dago" (is), known by Basque words in the sentence
     "dago": r"\b(?:eta|ere|bat|ez|bai|dute|daude|dira|zabalik|itxita|egongo|behar|hemen|zein|zer|nola|udaletxea|"
             r"plazan|kalean|herritarren|informazio|gehiago|non)\b",
+    # Swedish, Danish, Norwegian: "snöfallets slut" (end), "til slut"; known by their words in the sentence
+    "slut": r"\b(?:och|att|det|som|för|med|är|kan|efter|till|också|eller|inte|har|vid|upp|och|og|af|til|ikke|"
+            r"efter|ved|har|kan|den|ett|dygn|vänta|slutet|slutt)\b",
+    # Croatian, Serbian, Bosnian, Slovene: "samo" (only), read as a misspelt slur; two of their words in the sentence
+    "samo": r"(?:\b(?:je|da|se|na|za|od|ako|ali|su|sa|kako|koji|ili|nije|već|vec|morate|možete|mozete|postoji|"
+            r"primate|plaću|placu|ste|smo|će|ce|bi|pa|te|jer|ni|niste|uradili|podataka)\b.*?){2}",
+    # Afrikaans: "vul die aansoek in", "betaal die fooi" (the), "kies 'n datum" (choose)
+    "die": r"\b(?:van|vir|aan|op|by|betaal|vul|met|oor|deur|uit|is|en)\s+die\s+\w|\s['\u2019]n\s|\b(?:jy|julle|nie|"
+           r"asseblief|aanlyn|ook)\b",
     # Maltese: "jew" (or), "fuq" (on), known by Maltese letters or words in the sentence
     "jew": _MALTESE,
     "fuq": _MALTESE,
