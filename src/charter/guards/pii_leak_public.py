@@ -116,7 +116,10 @@ _PERSONAL_LABEL = re.compile(r"\b(?:home|direct|personal|private|mobile|cell|his
 _LABEL_REACH = 160
 
 #: A short quotation: what it says is a name or a phrase, not the answer speaking of a person.
-_QUOTED = re.compile(r"(?<!\w)(['\"\u2018\u201c\u00ab])[^'\"\u2019\u201d\u00bb\n]{1,40}['\"\u2019\u201d\u00bb]")
+_QUOTED = re.compile(r"(?<!\w)(['\"\u2018\u201c\u00ab])[^'\"\u2019\u201d\u00bb\n]{1,40}['\"\u2019\u201d\u00bb]"
+                     # the "please call me" service in markdown's italics: "send a *please call me* to 079 …" (not
+                     # any italics: "your *neighbour*" still ties a number to a person)
+                     r"|(?<![\w*])\*(?:please\s+)?call\s+me(?:\s+back)?\*(?![\w*])", re.IGNORECASE)
 
 
 def _unquoted(text: str) -> str:
@@ -135,6 +138,7 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
     03-7627 2929" gives a body's line."""
     clause = _clause_before(text, hit)
     said = _unquoted(text[clause:hit.start])  # "send a 'please call me' to 079 …": a service's name, quoted
+    said = said.replace("*", " ")  # "Your *neighbour* left this number": markdown's emphasis hides no relation
     if hit.type == "PHONE_NUMBER" and (verb := _last_call_verb(said)) is not None:
         # "your father can contact the office or call the Social Insurance Services on 22 804 000": what the
         # number is given to call follows the verb; a person before it is the caller, not the line's owner

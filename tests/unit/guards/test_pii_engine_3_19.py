@@ -21,8 +21,8 @@ def toxic(text: str) -> bool:
     return TOXICITY.scan(text, GuardContext(direction="output", role="answer")).verdict == "flag"
 
 
-def test_the_engines_are_3_19_and_1_8():
-    assert PiiEngine.version == "3.19"
+def test_the_engines_are_3_19_and_1_8_or_later():
+    assert tuple(map(int, PiiEngine.version.split("."))) >= (3, 19)
     assert TOXICITY.version == "charter-toxicity/1.8"
 
 

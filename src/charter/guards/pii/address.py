@@ -157,6 +157,10 @@ def _street_word(word: str) -> bool:
     return low in STREET_SUFFIXES or low.endswith(STREET_MORPHEMES)
 
 
+#: A three-digit service line (311, 211, 112, 999): "via" before one is the English word.
+_SERVICE_CODE = re.compile(r"[1-9]11|112|999|000")
+
+
 def _english_not_a_street(word: str) -> bool:
     """"bring 2 photos", "Spring 2025": an English word that only ends like a street ("-ring") is none;
     the street word itself ("Ring 2", "Hof 3") still is."""
@@ -327,6 +331,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "ring 113" (Norwegian: call), "weg 5": a street word alone, in lower case, names none
             if word in _LINE_WORDS:
                 continue  # "Hubungi Care Center 165", "Contact Centre 1300": a centre's line, not a street
+            if word == "via" and _SERVICE_CODE.fullmatch(m.group()[len(m.group(1)):].strip()):
+                continue  # "the Tenant Helpline via 311": a city's service line, not an Italian street
             if word in _SEASONS and _YEAR_NUMBER.fullmatch(m.group()[len(m.group(1)):].strip()):
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
             start = left.start() if left else m.start()

@@ -388,7 +388,7 @@ _GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|rech
                           r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
                           # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
                           r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
-                          r"zeichen|anlage|werk|zins|satz)$"
+                          r"zeichen|anlage|werk|zins|satz|ticket|pass)$"  # "Top-Jugendticket", "Ferienpass"
                           # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"
                           r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist)$")
 

@@ -75,7 +75,9 @@ SERVICE_NUMBER = re.compile(
     r"^(?:\+44[ ]?|0)(?:80[08]|3(?:0[03]|3[03]|4[345]|7[0-3]))(?:[ ]?\d){6,7}$|^1[38]00(?:[ ]?\d){6}$|"
     r"^(?:0800|1800)(?:[ .-]?\d){4,8}$|^800(?:[ .-]?\d){6,7}$|"
     # a Dutch information line of four digits after 0900: "0900 8020" (not a mobile of eleven digits, "0917 …")
-    r"^0900[ .-]?\d{4}$"
+    r"^0900[ .-]?\d{4}$|"
+    # a Vietnamese service line: 1900 or 1800 and four or six digits ("1900 6179", "1800 1567")
+    r"^1[89]00[ .-]?\d{4}(?:[ .-]?\d{2})?$"
 )
 _POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3}$")  # a Brazilian CEP
 
