@@ -167,6 +167,11 @@ items from ~80 countries and territories, a third in English: "an ordinary week 
 enrolments, snow and floods, appointments, renewals, neighbours and landlords, a fourteenth writer) was written
 blind and frozen on 7 Dec 2026 06:10 UTC, before engine 3.18 (made from test35's failures) was scored anywhere,
 which it judges.
+**test37** (benchmarks/data/benign_utility_test37.jsonl, sha256 2ed749e4bca5; 168 questions and 32 personal-data
+items from ~95 countries and territories, a third in English: "a week in late spring", a fifteenth writer, whose
+brief, unlike the others', asked for many lines in the smaller European languages: Scandinavian, Baltic, Balkan,
+Celtic, Basque, Catalan, Maltese, Afrikaans) was written blind and frozen on 7 Dec 2026 06:32 UTC, before engines
+3.19 and 3.20 and toxicity 1.8 (made from test36's and test33's failures) were scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -213,7 +218,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36")}
+                        "test36", "test37")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
