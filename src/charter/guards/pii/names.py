@@ -542,6 +542,11 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
 
 
 _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
+#: One word, a capitalised part and a lower-case noun after a hyphen ("Erzsébet-táborba", "Petőfi-program",
+#: "Marshall-plan"): a thing named after someone (a name's parts after a hyphen are capitalised: "Anna-Lena").
+_NAMED_THING = re.compile(r"[^\W\d_][\w'\u2019]*-[a-zà-ÿőűąęćłńśźżčšžřůěďťňľĺŕ][\w]{3,}")
+#: A degree's short form ("B.Com", "M.Sc", "B.Tech", "LL.B"): no one's initials.
+_DEGREE = re.compile(r"(?:[BM]\.(?:Com|Sc|Tech|Ed|Pharm|Arch|Des|Phil|Eng|A|S)|LL\.[BM]|Ph\.D)\.?")
 #: A street's word right before a name, in the languages whose streets put it first ("rue Jean-Jaurès", "plaça
 #: de Sant Jaume", "calle de Alfonso XII", "Avenida Getúlio Vargas", "ulica Jana Pawła II", "in via Giuseppe
 #: Verdi"; not the English "via": "send it via …"): the street named after someone, not the person.
@@ -575,6 +580,8 @@ def names(text: str) -> Iterator[Hit]:
             continue
         if _DOMAIN_AFTER.match(text, end):
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
+        if (len(run) == 1 and _NAMED_THING.fullmatch(value)) or _DEGREE.fullmatch(value):
+            continue  # "Erzsébet-táborba", "Bolyai-ösztöndíj": a thing named after someone, not the person
         kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)

@@ -74,7 +74,7 @@ INSTITUTION_TAILS = frozenset(word_list(
     association society alliance union coalition initiative project projects partnership
     enrollment enrolment registration referral verifier authorisation authorization express police
     day days deal essentials overground underground watch law laws court courts tribunals councils
-    commissions committee committees county counties district districts support pendular servizi servizio
+    commissions committee committees county counties district districts support pendular jewel servizi servizio
     servicios servicio serviços serviço
     """
 ))
@@ -90,6 +90,8 @@ FOREIGN_HEADS = frozenset(word_list(
     clave cédula carteira carte carta tarjeta karta kartę karty kartą kartu kart kaart cartão kort bundesamt
     bundesagentur landesamt amt kendra bantuan bolsa beca bono auxílio subsídio subsidio
     seva centrum imposto impuesto impôt imposta registraduría registraduria krajowa krajowy krajowe royal
+    universitas universitat universidad università universität universiteit universidade uniwersytet univerzita
+    universitatea egyetem yliopisto
     δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
     """
 ))

@@ -116,7 +116,7 @@ KNOWN = _words(
     wfp ilo imf oecd nato un eu who nhs cdc cms epa sba opm usps cfpb osha snap wic tanf liheap ssi
     ssdi eitc ctc fafsa pslf gst hst fbi nasa nih fda usda doj dot dol dhs tsa cbp atf dea ftc fcc sec
     fdic nlrb eeoc hhs acf vita aarp ecb ons hmpo ukvi oas cpp ccb medicare medicaid gov.uk
-    jobcentre treasury whitehall usa.gov ssi/ssdi i-9 w-2 w-4 1099 dd-214 sorn mot brp udyam
+    jobcentre treasury whitehall usa.gov ssi/ssdi i-9 w-2 w-4 1099 dd-214 sorn mot brp udyam pé-de-meia
     """
 )
 KNOWN_PHRASES = (
