@@ -172,6 +172,10 @@ items from ~95 countries and territories, a third in English: "a week in late sp
 brief, unlike the others', asked for many lines in the smaller European languages: Scandinavian, Baltic, Balkan,
 Celtic, Basque, Catalan, Maltese, Afrikaans) was written blind and frozen on 7 Dec 2026 06:32 UTC, before engines
 3.19 and 3.20 and toxicity 1.8 (made from test36's and test33's failures) were scored anywhere, which it judges.
+**test38** (benchmarks/data/benign_utility_test38.jsonl, sha256 ec081a8950c3; 170 questions and 30 personal-data
+items from ~70 countries and territories, a third in English: "the start of autumn", a sixteenth writer) was
+written blind and frozen on 7 Dec 2026 06:49 UTC, before engine 3.21 (made from test37's failures) was scored
+anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -218,7 +222,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37")}
+                        "test36", "test37", "test38")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
