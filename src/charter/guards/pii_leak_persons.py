@@ -305,8 +305,9 @@ def _owner_of_a_datum(text: str, hit: Hit) -> bool:
 
 
 #: A monarch's title (not "Prince" or "Princess": given names too): a name after it is a public figure's.
-_MONARCH = re.compile(r"(?:King|Queen|Emperor|Empress|Sultan|Emir|Tsar|Shah)\s+(?=[^\W\d_])")
-_MONARCH_BEFORE = re.compile(r"\b(?:King|Queen|Emperor|Empress|Sultan|Emir|Tsar|Shah)\s+$")
+_MONARCHS = r"(?:King|Queen|Emperor|Empress|Sultan|Emir|Tsar|Shah)\s+"
+_MONARCH = re.compile(_MONARCHS + r"(?=[^\W\d_])")
+_MONARCH_BEFORE = re.compile(r"\b" + _MONARCHS + "$")
 
 
 def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False) -> bool:

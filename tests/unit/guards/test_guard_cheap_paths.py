@@ -10,6 +10,7 @@ import random
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -426,18 +427,25 @@ def _first_letters(parsed: object) -> set[str] | None:
     return None
 
 
-def test_the_ascii_identity_word_search_opens_only_where_an_identity_word_can() -> None:
-    """The lookahead of identifiers._NATIONAL_ID_ASCII holds the first letter of every identity word that ASCII
-    text can hold, as the pattern itself says; and no upper-case letter is left in it outside an escape."""
+@pytest.mark.parametrize(("module", "words", "first", "ascii_pattern"), [
+    ("identifiers", "_ID_WORD_BEFORE", "_ID_WORD_ASCII_FIRST", "_NATIONAL_ID_ASCII"),
+    ("cases", "_CASE_WORDS", "_CASE_WORD_ASCII_FIRST", "_WORDED_ASCII"),
+])
+def test_an_ascii_word_search_opens_only_where_one_of_its_words_can(module: str, words: str, first: str,
+                                                                    ascii_pattern: str) -> None:
+    """The lookahead of an ASCII search in lower case (identifiers._NATIONAL_ID_ASCII, cases._WORDED_ASCII) holds
+    the first letter of every word of its alternation that ASCII text can hold, as the pattern itself says; and
+    no upper-case letter is left in it outside an escape."""
+    import importlib
     import re
 
-    from charter.guards.pii import identifiers
-
-    first = _first_letters(re._parser.parse(identifiers._ID_WORD_BEFORE, re.IGNORECASE))  # type: ignore[attr-defined]
-    assert first is not None
-    assert {ch.lower() for ch in first if ch.isascii()} == set(identifiers._ID_WORD_ASCII_FIRST)
-    assert not re.search(r"(?<!\\)[A-Z]", identifiers._NATIONAL_ID_ASCII.pattern.replace("\\\\", ""))
-    assert not identifiers._NATIONAL_ID_ASCII.flags & re.IGNORECASE
+    found = importlib.import_module(f"charter.guards.pii.{module}")
+    letters = _first_letters(re._parser.parse(getattr(found, words), re.IGNORECASE))  # type: ignore[attr-defined]
+    assert letters is not None
+    assert {ch.lower() for ch in letters if ch.isascii()} == set(getattr(found, first))
+    pattern = getattr(found, ascii_pattern)
+    assert not re.search(r"(?<!\\)[A-Z]", pattern.pattern.replace("\\\\", ""))
+    assert not pattern.flags & re.IGNORECASE
 
 
 _ASCII_ID_TEXT = st.lists(st.sampled_from([
@@ -490,18 +498,6 @@ def test_the_passport_precheck_rules_out_ascii_text_without_its_words() -> None:
     assert patterns._may_name_a_passport("my PASSPORT number is 18AV52931")
     assert patterns._may_name_a_passport("mein Reisepass")
     assert patterns._may_name_a_passport("номер паспорта 4510 123456")
-
-
-def test_the_ascii_case_word_search_opens_only_where_a_case_word_can() -> None:
-    import re
-
-    from charter.guards.pii import cases
-
-    first = _first_letters(re._parser.parse(cases._CASE_WORDS, re.IGNORECASE))  # type: ignore[attr-defined]
-    assert first is not None
-    assert {ch.lower() for ch in first if ch.isascii()} == set(cases._CASE_WORD_ASCII_FIRST)
-    assert not re.search(r"(?<!\\)[A-Z]", cases._WORDED_ASCII.pattern.replace("\\\\", ""))
-    assert not cases._WORDED_ASCII.flags & re.IGNORECASE
 
 
 _CASE_TEXT = st.lists(st.sampled_from([

@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from charter.guards.pii.checksums import counts_up
+from charter.guards.pii.checksums import digits as digits_in
 from charter.guards.pii.hits import Digits, Hit, windows
 
 __all__ = ["case_numbers"]
@@ -132,28 +134,19 @@ _NOT_A_CODE = re.compile(r"(?:19|20)\d\d|\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?|\d
 _CJK_CHARS = re.compile(r"[\u4e00-\u9fff\uac00-\ud7a3]")
 
 
-def _digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isdigit())
-
-
-def _counts_up(digits: str) -> bool:
-    """A format's digits, not someone's: one digit repeated, or a run counting up or down."""
-    return len(set(digits)) == 1 or digits in "01234567890123456789" or digits in "98765432109876543210"
-
-
 def case_numbers(text: str, digits: Digits) -> Iterator[Hit]:
     if digits.total < 3:
         return
     for m in _shaped(text, digits):
-        if _counts_up(_digits(m.group())):
+        if counts_up(digits_in(m.group())):
             continue  # "Receipt numbers look like IOE1234567890": the format, as an answer shows it
         yield Hit("CASE_NUMBER", m.start(), m.end(), 0.85)
     for m in _worded(text):
         value = text[m.start(1):m.end(1)]
-        number = _digits(value)
-        if len(value) < 5 or len(number) < 3 or _NOT_A_CODE.fullmatch(value) or _counts_up(number):
+        number = digits_in(value)
+        if len(value) < 5 or len(number) < 3 or _NOT_A_CODE.fullmatch(value) or counts_up(number):
             continue
         yield Hit("CASE_NUMBER", m.start(1), m.end(1), 0.8)
     for m in _CJK_WORDED.finditer(text) if not text.isascii() and _CJK_CHARS.search(text) else ():
-        if len(_digits(m.group(1))) >= 3:
+        if len(digits_in(m.group(1))) >= 3:
             yield Hit("CASE_NUMBER", m.start(1), m.end(1), 0.8)

@@ -14,6 +14,7 @@ __all__ = [
     "bsn_valid",
     "cn_ric_valid",
     "cnp_valid",
+    "counts_up",
     "cpf_valid",
     "curp_valid",
     "digits",
@@ -50,6 +51,12 @@ __all__ = [
 
 def digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())
+
+
+def counts_up(number: str) -> bool:
+    """Digits that show a format, not someone's: one digit repeated ("000000000"), or a run counting up or down
+    ("123456789", "987654321")."""
+    return len(set(number)) == 1 or number in "01234567890123456789" or number in "98765432109876543210"
 
 
 def _weighted(number: str, weights: Iterable[int]) -> int:

@@ -29,6 +29,7 @@ from charter.guards.pii.checksums import (
     bsn_valid,
     cn_ric_valid,
     cnp_valid,
+    counts_up,
     cpf_valid,
     curp_valid,
     fiscal_code_valid,
@@ -329,8 +330,7 @@ def _national_id_matches(text: str) -> Iterator[re.Match[str]]:
 def _placeholder(number: str) -> bool:
     """Digits that show a format, not someone's number: a counting run ("123456789", "987654321") or one digit
     repeated ("000000000"), with at most one more digit after it."""
-    body = number[:-1] if len(number) > 6 else number
-    return len(set(body)) == 1 or body in "01234567890123456789" or body in "98765432109876543210"
+    return counts_up(number[:-1] if len(number) > 6 else number)
 
 
 #: A code the text itself calls invalid, right after it: "La CURP … no es válida", "… is not valid".
