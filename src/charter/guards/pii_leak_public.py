@@ -41,7 +41,10 @@ _ACCOUNT_WORDS = r"accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachu
 _PUBLIC_LINE = re.compile(
     r"\b(?:help ?lines?|hotlines?|lines?|\w*lini[aeię]|lignes?|l[ií]neas?|linhas?|linee|linj[ae]|\w*vonal|"
     r"tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
-    r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries)\b[^.\n\d]{0,24}$",
+    r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries|"
+    # a service's number in one word: "palvelunumerosta" (Finnish), "Servicenummer", "Bürgertelefon", "kundtjänst"
+    r"\w*palvelu\w*|neuvont\w*|service-?num\w*|(?:service|bürger|b[üu]rger|info|kunden)-?telefon\w*|"
+    r"kundtj[äa]nst\w*|kundeservice\w*)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,
 )
 #: "her direct line 0412 555 019", "my mobile line": one person's number, however it is introduced.
@@ -53,7 +56,11 @@ _PERSONAL_LINE = re.compile(
 _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn\w*|persönlich\w*|personnel(?:le)?|"
                            r"portable|cellulare|cell\.|m[óo]vil|celular|komórk\w*|Handy\b|"
                            # "mobil", "Mobilnummer", "mobile 0412 ..."; not where one calls from ("1777 from mobiles")
-                           r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b)"
+                           r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b"
+                           # not a mobile app ("TÜVTÜRK mobil uygulama…", "the mobile app") nor a call from a
+                           # mobile with the word for "from" after it ("(mobile se)": Urdu, Hindi)
+                           r"(?!\s*(?:apps?\b|applications?\b|aplikac|uygulama|sovellu|applikation|aplicativo|"
+                           r"se\b|से)))"
                            r"[^.\n\d]{0,24}$", re.IGNORECASE)
 #: "her personal cell is", "his mobile number:", "their phone is": a person's own phone, which no
 #: public line word before it (the office in "at the local office; her personal cell is") outweighs.

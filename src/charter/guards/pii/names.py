@@ -556,6 +556,24 @@ _STREET_WORD_BEFORE = re.compile(
     r"bulevardul|calea|str\.|straße|strasse)\s+(?:(?:de|del|dels|de\s+la|du|des|di|da|do|dos|das|della|dei|"
     r"degli)\s+|d['\u2019]|l['\u2019])?$", re.IGNORECASE)
 #: A street's word that is no one's surname ("Lane", "Hill", "Park", "Court" are): a run ending in it is the street.
+#: A body's word, then an opening quote and at most a title or a saint's word, right before a name: "Nastavni zavod
+#: za javno zdravstvo „Dr. Andrija Štampar“", "OŠ „Ivan Goran Kovačić“", "гимназия «Лев Толстой»", "Liceo
+#: \"Giuseppe Parini\"". Languages that name schools, hospitals and institutes after people quote the name;
+#: the quote must close right after the name (:data:`_QUOTE_CLOSES`).
+_QUOTED_BODY_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:zavod\w*|institut\w*|istituto|instytut\w*|[šs]kol\w*|szko[łl]\w*|scuola|escola|escuela|"
+    r"colegio|liceo|liceum|lyc[ée]e|gimnazij\w*|gymn[aá]zi\w*|gimnazjum|gymnasium|fakultet\w*|univerzit\w*|"
+    r"universit\w*|bolnic\w*|szpital\w*|ospedale|hospital\w*|nemocnic\w*|klini[kc]\w*|dom\s+zdravlja|"
+    r"centa?r[aeiuou]?m?|knji[žz]nic\w*|bibliote[ck]\w*|muze[ijou]\w*|OŠ|SŠ|"
+    r"школ\w*|гимнази\w*|гимназиј\w*|институт\w*|больниц\w*|болниц\w*|лице[йяюе]\w*|университет\w*|"
+    r"училищ\w*|библиотек\w*|музе[йяюе]\w*|центр\w?)\b"
+    # no one's role between them ("škole je ravnatelj „Ivan Horvat“", "school teacher \"John Smith\"")
+    r"(?![^.;:,\n\"„“”«»]*(?:teacher|director|principal|nurse|doctor|ravnatelj|tajni[kc]|u[čc]itelj|nastavni[kc]|"
+    r"lije[čc]ni[kc]|nauczyciel|dyrektor|учител|директор|врач|secretar|profesor|professor))"
+    r"[^.;:,\n\"„“”«»]{0,32}[„“\"«\u201a]\s*"
+    r"(?:(?:Dr|dr|Prof|prof|Sv|Sveti|Sveta|St|Sankt|akad|Akad)\.?\s+)?$", re.IGNORECASE)
+#: The quote that closes right after such a name.
+_QUOTE_CLOSES = re.compile(r"\s*[“”\"»\u2018\u2019]")
 _STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
                            "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
 
@@ -590,6 +608,9 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
         if kind == "PERSON" and not slot and _STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
             kind, score = "LOCATION", 0.45  # "rue Jean-Jaurès", "plaça de Sant Jaume": a street named after someone
+        if (kind == "PERSON" and not slot and _QUOTE_CLOSES.match(text, end)
+                and _QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
+            kind, score = "ORGANIZATION", 0.75  # "zavod „Dr. Andrija Štampar“": a body named after someone
         if kind == "PERSON" and not slot and _WORKS_AT_A_PLACE.search(text, max(0, start - 32), start):
             kind, score = "ORGANIZATION", 0.75  # "worked part time at Tim Hortons": one works at a place
         if kind == "PERSON" and not slot and _not_a_person(text, run, cued=score >= 0.8):

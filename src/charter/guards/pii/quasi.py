@@ -146,7 +146,12 @@ _COHORT = re.compile(
     r"|\b(?:mensen|iedereen|wie)\s+die\s+geboren\b[^.!?\n]{0,40}$"
     r"|\b(?:if|hvis|om|als|wenn|si|se|jos|ha|eğer|kung|jika|kalau|er|är)\s+(?:[\w'\u2019]+\s+){0,3}?"
     r"(?:born|født|född|geboren|née?s?|nacid[oa]s?|nat[oa]|nasceu|nascid[oa]|syntynyt|született|doğ\w*|lahir)\b"
-    r"[^.!?\n]{0,40}$", I
+    r"[^.!?\n]{0,40}$"
+    # a cohort's bound right after the birth word: "were born before 22 September 1959", "born on or after 6 April
+    # 1960", "born between", "geboren vor dem", "nés avant le", "nacidos después del": no one gives their own so
+    r"|\b(?:born|geboren|née?s?|nacid[oa]s?|nat[ie])\s+(?:on\s+or\s+)?(?:before|after|between|prior\s+to|"
+    r"vor(?:\s+dem)?|nach(?:\s+dem)?|zwischen|avant(?:\s+le)?|apr[èe]s(?:\s+le)?|entre|antes\s+del?|"
+    r"despu[ée]s\s+del?|prima\s+del?|dopo\s+il)\s*(?:\*\*|_)?\s*$", I
 )
 #: A deadline right before a date, in other languages: "bis (zum)", "spätestens", "avant le", "jusqu'au", "hasta
 #: el", "antes del", "entro il", "fino al", "uiterlijk", "senast", "do".
