@@ -176,6 +176,10 @@ Celtic, Basque, Catalan, Maltese, Afrikaans) was written blind and frozen on 7 D
 items from ~70 countries and territories, a third in English: "the start of autumn", a sixteenth writer) was
 written blind and frozen on 7 Dec 2026 06:49 UTC, before engine 3.21 (made from test37's failures) was scored
 anywhere, which it judges.
+**test39** (benchmarks/data/benign_utility_test39.jsonl, sha256 5ba8d2f73429; 166 questions and 34 personal-data
+items from ~62 countries and territories, a third in English: "a week in high summer", a seventeenth writer) was
+written blind and frozen on 7 Dec 2026 08:37 UTC, before engine 3.22 (made from test38's failures) was scored
+anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -222,7 +226,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38")}
+                        "test36", "test37", "test38", "test39")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
