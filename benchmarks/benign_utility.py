@@ -180,6 +180,10 @@ anywhere, which it judges.
 items from ~62 countries and territories, a third in English: "a week in high summer", a seventeenth writer) was
 written blind and frozen on 7 Dec 2026 08:37 UTC, before engine 3.22 (made from test38's failures) was scored
 anywhere, which it judges.
+**test40** (benchmarks/data/benign_utility_test40.jsonl, sha256 f3f5634b9634; 168 questions and 32 personal-data
+items from ~56 countries and territories, a third in English: "the last week of March", an eighteenth writer,
+working at the same time as test39's) was written blind and frozen on 7 Dec 2026 08:37 UTC, before engine 3.22
+was scored on it; a second judgement of 3.22.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -226,7 +230,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38", "test39")}
+                        "test36", "test37", "test38", "test39", "test40")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
