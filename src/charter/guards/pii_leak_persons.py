@@ -78,6 +78,13 @@ _OTHER_PERSON = re.compile(
     r"(?<![\w-])(?:उसका|उसकी|उसके|उनका|उनकी|उनके|seine[mnrs]?|"
     r"vizinh[oa]s?|vecin[oa]s?|voisine?s?|vicin[oa]|nachbar\w*|buurman|buurvrouw|buren|nabo\w*|granne\w*|"
     r"naapuri\w*|sąsiad\w*|telefonszáma|mobilszáma|címe|lakcíme|tulajdonosa|bérlője|"
+    # "my colleague", "your caseworker" and "his/her" in the Nordic languages and Finnish: "ringa min kollega Maria
+    # Holm direkt på", "käsittelijällemme Sanna Virtaselle hänen omaan numeroonsa" (not "handläggarna nås på tfn":
+    # the caseworkers' line)
+    r"(?:min|mi|din|vår|hans|hennes|hendes)\s+(?:kollega|handläggare|saksbehandler|sagsbehandler|kontaktperson)|"
+    r"hänen|hennes|hendes|"
+    # rented by someone: "Have nr. 14 lejes i dag af Jens Mikkelsen", "leies ut til", "hyrs av"
+    r"lejes\s+(?:\w+\s+){0,3}?af|udlejet\s+til|leies\s+(?:\w+\s+){0,3}?(?:av|ut\s+til)|hyrs\s+(?:\w+\s+){0,3}?av|"
     # a tenant, a landlord, an owner with an article or a possessive: "de vorige huurder", "der Vermieter", "le
     # propriétaire", "el inquilino" (bare, "Als huurder kunt u …" speaks of a role, not of someone)
     r"(?:de|het|je|uw|zijn|haar|hun|der|die|den|dem|des|ihr\w*|sein\w*|dein\w*|le|la|l['\u2019]|votre|ton|son|sa|"

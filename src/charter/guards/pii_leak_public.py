@@ -184,8 +184,9 @@ def _last_call_verb(said: str) -> int | None:
     return ends[-1] if ends else None
 
 
-#: A word after a space ("(" allowed): a capital that opens one is a name's (any script).
-_WORD_OPENING = re.compile(r"\s\(?([^\W\d_])")
+#: A word after a space ("(" and markdown's bold allowed: "naar het **Fietsdepot** gebracht aan de"): a capital that
+#: opens one is a name's (any script).
+_WORD_OPENING = re.compile(r"\s\(?(?:\*\*|__)?([^\W\d_])")
 #: "visit", "go to", "write to", "located at" before an address: where a place is.
 _PLACE_VERB = re.compile(
     r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at|headquarters"
@@ -231,13 +232,20 @@ _LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|m
                        r"(?:\s+the)?\s*$", re.IGNORECASE)
 
 
+#: A body, an office or going there in Chinese, Japanese or Korean (no word boundaries in those scripts): "親身前往
+#: 房委會客務中心 (九龍何文田佛光街33號)", "区役所", "주민센터".
+_CJK_PLACE = re.compile("前往|中心|[局署處处院厅廳]|公所|政府|辦事處|办事处|窗口|役所|役場|センター|窓口|주민센터|"
+                        "구청|시청|청사|사무소|행정복지센터")
+
+
 def _names_a_place(text: str, start: int, end: int) -> bool:
     """A body named in ``text[start:end]`` (a word with a capital that does not open it: "the
     Einwohneramt Basel-Stadt (Spiegelgasse 6)", "Urząd Miasta Łodzi, ul. Piotrkowska 175"), or
     "visit", "go to", "write to", "located at"."""
     first = start + len(text[start:end]) - len(text[start:end].lstrip())
     return (_PLACE_VERB.search(text, start, end) is not None
-            or any(m.start() > first and m.group(1).isupper() for m in _WORD_OPENING.finditer(text, first, end)))
+            or any(m.start() > first and m.group(1).isupper() for m in _WORD_OPENING.finditer(text, first, end))
+            or (not text.isascii() and _CJK_PLACE.search(text, start, end) is not None))
 
 
 def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:

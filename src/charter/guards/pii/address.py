@@ -67,8 +67,12 @@ NO_JALAN = re.compile(rf"\bNo\.?[ \t]*\d{{1,5}}[A-Za-z]?,[ \t]*(?:Jalan|Jln\.?|L
 #: "บ้านเลขที่ 99/12 หมู่ 5 ต.บางพูด อ.ปากเกร็ด จ.นนทบุรี": a Thai house number up to its province (จ.).
 TH_HOUSE = re.compile(r"บ้านเลขที่\s*\d{1,5}(?:/\d{1,4})?(?:\s+\S+){0,6}?\s+จ\.\s*[\u0e01-\u0e4e]+")
 #: "서울시 마포구 월드컵로 190, 101동 1203호": a Korean city, district, road and building number, and the flat.
-KO_ADDRESS = re.compile(r"[\uac00-\ud7a3]{1,5}(?:시|도)\s+[\uac00-\ud7a3]{1,5}(?:구|군)\s+"
-                        r"[\uac00-\ud7a3\d]{1,10}(?:로|길)\s*\d{1,4}(?:-\d{1,4})?(?:,?\s*\d{1,4}동\s*\d{1,5}호)?")
+KO_ADDRESS = re.compile(r"(?:[\uac00-\ud7a3]{1,5}(?:시|도)|서울|부산|대구|인천|광주|대전|울산|세종)\s+"
+                        r"[\uac00-\ud7a3]{1,5}(?:구|군)\s+"
+                        # "월드컵북로 12길 34": a road, the numbered side road off it (길), the building
+                        r"[\uac00-\ud7a3\d]{1,10}(?:로|길)(?:\s*\d{1,4}번?길)?\s*\d{1,4}(?:-\d{1,4})?"
+                        # the flat: "101동 1203호", "502호"
+                        r"(?:,?\s*(?:\d{1,4}동\s*)?\d{1,5}호)?")
 #: "गांव पिपलिया, तहसील बस्सी, जिला जयपुर": an Indian village with its tehsil or district (a word of Devanagari
 #: letters: not the danda, "।", that ends a sentence).
 _DEVA = r"[\u0900-\u0963\u0966-\u097f]+"
@@ -365,7 +369,10 @@ CJK_ADDRESS = re.compile(
     # the same without 丁目: "横浜市港北区日吉本町3-12-7" (a ward, a district, then chōme, block and house)
     r"|[\u4e00-\u9fff]{1,8}[市区町村][\u4e00-\u9fff\u30a0-\u30ff]{1,12}\d{1,3}[-\uff0d]\d{1,4}(?:[-\uff0d]\d{1,4}){0,2}"
     # "中山路12号3单元501室", "张杨路1388弄5号602室" (a lane, 弄, between the road and the house)
-    r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*")
+    r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*"
+    # Taiwan's: "文心路三段241號", "忠孝東路四段100巷5弄3號2樓" (a road's section, lane and alley, 號, the floor)
+    r"|[\u4e00-\u9fff]{2,8}[路街](?:[一二三四五六七八九十]{1,2}段)?(?:\d{1,4}巷)?(?:\d{1,4}弄)?\d{1,5}號"
+    r"(?:之\d{1,3})?(?:\d{1,3}樓(?:之\d{1,3})?)?")
 
 
 #: Addresses in scripts other than Latin, each with the words one of which any match holds (a text without

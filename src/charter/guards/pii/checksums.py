@@ -44,6 +44,7 @@ __all__ = [
     "se_pnr_valid",
     "ssn_valid",
     "tckn_valid",
+    "tw_id_valid",
     "verhoeff_valid",
     "za_id_valid",
 ]
@@ -468,6 +469,22 @@ def hkid_valid(value: str) -> bool:
     total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
     check = (11 - total % 11) % 11
     return body[6] == ("A" if check == 10 else str(check))
+
+
+#: The letter of a Taiwanese identity number's place of first registration, as its two-digit code (A=10 ... Z=33).
+_TW_LETTERS = dict(zip("ABCDEFGHJKLMNPQRSTUVXYWZIO", range(10, 36), strict=True))
+
+
+def tw_id_valid(value: str) -> bool:
+    """Taiwan national identification number (國民身分證統一編號): a letter, 1 or 2 (the sex; 8 or 9 on a
+    resident certificate since 2021), seven digits and a check digit. The letter's code counts its tens once and
+    its units nine times, the digits 8..1 and the check once: the sum is a multiple of 10."""
+    code = value.upper()
+    if len(code) != 10 or code[0] not in _TW_LETTERS or not code[1:].isdigit() or code[1] not in "1289":
+        return False
+    tens, units = divmod(_TW_LETTERS[code[0]], 10)
+    total = tens + 9 * units + sum(int(d) * w for d, w in zip(code[1:9], range(8, 0, -1), strict=True)) + int(code[9])
+    return total % 10 == 0
 
 
 def oib_valid(number: str) -> bool:

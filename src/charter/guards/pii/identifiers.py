@@ -57,6 +57,7 @@ from charter.guards.pii.checksums import (
     se_pnr_valid,
     ssn_valid,
     tckn_valid,
+    tw_id_valid,
     za_id_valid,
 )
 from charter.guards.pii.checksums import digits as digits_in
@@ -126,7 +127,8 @@ FISCAL_CODE_CTX = context_words("codice fiscale", "cod\\. ?fisc", "c\\.f\\.", "c
 KR_RRN_CTX = re.compile("주민등록번호|주민번호|외국인등록번호|등록번호|" + context_words(
     "resident registration", "rrn", "alien registration", *_ID_WORDS).pattern, I)
 TR_TCKN_CTX = context_words("t\\.c\\.", "t\\.? ?c\\.? kimlik", "kimlik", "tckn", "tc no", "tc", *_ID_WORDS)
-NO_FNR_CTX = context_words("f[øo]dselsnummer", "personnummer", "d-nummer", "fnr", "national identity", *_ID_WORDS)
+NO_FNR_CTX = context_words("f[øo]dselsnummer", "f[øo]dselsnr", "personnummer", "d-nummer", "fnr", "national identity",
+                           *_ID_WORDS)
 FR_NIR_CTX = context_words("s[ée]curit[ée] sociale", "s[ée]cu\\b", "nir\\b", "insee", "carte vitale",
                            "social security", *_ID_WORDS)
 BR_CPF_CTX = context_words("cpf", "cadastro de pessoas", *_ID_WORDS)
@@ -144,6 +146,9 @@ CZ_BIRTH_CTX = context_words("rodn[ée] [čc][íi]slo", "birth number", *_ID_WOR
 PT_NIF_CTX = context_words("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax id", *_ID_WORDS)
 SG_NRIC_CTX = context_words("nric", "fin", "ic number", "ic no", *_ID_WORDS)
 HKID_CTX = re.compile("身份證|身份证|" + context_words("hkid", "hong kong identity", *_ID_WORDS).pattern, I)
+#: Taiwan writes 身分證 ("identity card", with 分), 統一編號 its number; the mainland's 身份证 too.
+TW_ID_CTX = re.compile("身分證|身份證|身分证|身份证|統一編號|统一编号|" + context_words(
+    "taiwan id", "roc id", "national id", *_ID_WORDS).pattern, I)
 JMBG_CTX = re.compile("ЈМБГ|ЕМБГ|" + context_words(
     "jmbg", "embg", "matični broj", "maticni broj", *_ID_WORDS).pattern, I)
 AMKA_CTX = re.compile("ΑΜΚΑ|Α\\.Μ\\.Κ\\.Α|" + context_words("amka", *_ID_WORDS).pattern, I)  # noqa: RUF001 (Greek)
@@ -198,6 +203,8 @@ IS_KENNITALA_CTX = context_words("kennitala", "kennitölu", "kt\\.", *_ID_WORDS)
 HR_OIB_CTX = context_words("oib", "osobni identifikacijski", "personal identification number", *_ID_WORDS)
 #: A Hong Kong identity card number: one or two letters, six digits, the check digit (or A) in brackets or not.
 HKID = re.compile(r"(?<![A-Za-z0-9-])[A-Z]{1,2}\d{6}(?:\([0-9A]\)|[0-9A])(?![A-Za-z0-9-])")
+#: A Taiwanese identity number: a letter, 1, 2, 8 or 9, eight digits (tw_id_valid checks it).
+TW_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z][1289]\d{8}(?![A-Za-z0-9-])")
 # "ID 4305120734085": "ID" alone before thirteen digits (after a name: "my gogo Nomvula Dlamini ID …")
 ZA_ID_CTX = context_words("south african id", "sa id", "identity document", "id", *_ID_WORDS)
 
@@ -399,6 +406,10 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             bracketed = m.group().endswith(")")
             yield Hit("HK_HKID", m.start(), m.end(),
                       0.95 if context_before(text, m.start(), HKID_CTX) else 0.8 if bracketed else 0.4)
+    tw = digits.run(text, 9, 1) if n >= 9 else -1  # its nine digits in a row, one letter before them
+    for m in TW_ID.finditer(text, tw) if tw >= 0 else ():
+        if tw_id_valid(m.group()) and not counts_up(m.group()[1:]):  # not the textbooks' "A123456789"
+            yield Hit("TW_ID", m.start(), m.end(), 0.95 if context_before(text, m.start(), TW_ID_CTX) else 0.4)
     for m in CURP.finditer(text) if n >= 7 else ():
         if curp_valid(m.group()):
             yield Hit("MX_CURP", m.start(), m.end(), 0.9)

@@ -148,10 +148,12 @@ _COHORT = re.compile(
     r"(?:born|født|född|geboren|née?s?|nacid[oa]s?|nat[oa]|nasceu|nascid[oa]|syntynyt|született|doğ\w*|lahir)\b"
     r"[^.!?\n]{0,40}$"
     # a cohort's bound right after the birth word: "were born before 22 September 1959", "born on or after 6 April
-    # 1960", "born between", "geboren vor dem", "nés avant le", "nacidos después del": no one gives their own so
-    r"|\b(?:born|geboren|née?s?|nacid[oa]s?|nat[ie])\s+(?:on\s+or\s+)?(?:before|after|between|prior\s+to|"
-    r"vor(?:\s+dem)?|nach(?:\s+dem)?|zwischen|avant(?:\s+le)?|apr[èe]s(?:\s+le)?|entre|antes\s+del?|"
-    r"despu[ée]s\s+del?|prima\s+del?|dopo\s+il)\s*(?:\*\*|_)?\s*$", I
+    # 1960", "born between", "geboren vor dem", "nés avant le", "nacidos después del", "nascidas a partir de": no
+    # one gives their own date of birth so
+    r"|\b(?:born|geboren|née?s?|nacid[oa]s?|nascid[oa]s?|nat[ie])\s+(?:on\s+or\s+)?(?:before|after|between|"
+    r"prior\s+to|vor(?:\s+dem)?|nach(?:\s+dem)?|zwischen|avant(?:\s+le)?|apr[èe]s(?:\s+le)?|entre|antes\s+del?|"
+    r"despu[ée]s\s+del?|prima\s+del?|dopo\s+il|a\s+partir\s+del?|desde|depois\s+de|ap[óo]s)"
+    r"\s*(?:\*\*|_)?\s*$", I
 )
 #: A deadline right before a date, in other languages: "bis (zum)", "spätestens", "avant le", "jusqu'au", "hasta
 #: el", "antes del", "entro il", "fino al", "uiterlijk", "senast", "do".
