@@ -30,13 +30,14 @@ models: [smollm2]
 regions: [local]
 system_prompt: You are a helpful assistant for a public agency. Answer briefly and say when you are unsure.
 guards:
-  # personal data in a question never reaches the model; the caller gets its own values back.
+  # personal data in a question never reaches the model; the caller gets its own values back,
+  # its identifiers, phone numbers and e-mail addresses masked ("***-**-6789": restore: masked).
   # What identifies or reaches a person is redacted (names, contact details, street addresses,
   # identifiers, dates of birth); the place, age, body or group a question is about is not, nor
   # a first name or a year of birth given alone ("hi, it's Gareth", "born 1958"), which single
   # no one out and which the answer needs (a pension's age, a greeting in the caller's gender)
-  pii: {action: redact, options: {mode: pseudonymise, skip_entities: [LOCATION, AGE, ORGANIZATION, NRP, TITLE,
-    ZIP_CODE, URL], birth_years: keep, given_names: keep}}
+  pii: {action: redact, options: {mode: pseudonymise, restore: masked, skip_entities: [LOCATION, AGE,
+    ORGANIZATION, NRP, TITLE, ZIP_CODE, URL], birth_years: keep, given_names: keep}}
   # an attempt to override the helpdesk's instructions is refused: 400 content_filter
   injection: {action: block}
   # answers: hate or threats cut the answer (finish_reason content_filter), personal data the

@@ -35,6 +35,7 @@ __all__ = [
     "redact_messages",
     "refuse",
     "restore_allowed",
+    "restore_masked",
     "run_jobs",
     "screen",
     "shared_context",
@@ -317,3 +318,9 @@ def restore_allowed(ex: Exchange) -> bool:
         if isinstance(option, list):
             roles = option
     return ex.principal.role in roles
+
+
+def restore_masked(ex: Exchange) -> bool:
+    """A guard's ``restore: masked`` (the ``pii`` guard's option): identifiers go back into the answer
+    masked (charter.guards.vault.display_mask)."""
+    return any(policy.options.get("restore") == "masked" for policy in ex.charter.guards.values())

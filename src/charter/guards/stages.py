@@ -42,6 +42,7 @@ from charter.guards.actions import (
     redact_messages,
     refuse,
     restore_allowed,
+    restore_masked,
     run_jobs,
     screen,
     shared_context,
@@ -228,10 +229,12 @@ def _json_answer(ex: Exchange) -> bool:
 
 
 def _restore(ex: Exchange, text: str) -> str:
-    """Put the caller's own values back (JSON-escaped inside a JSON answer)."""
+    """Put the caller's own values back (JSON-escaped inside a JSON answer; identifiers masked where the
+    charter says ``restore: masked``)."""
+    masked = restore_masked(ex)
     if _json_answer(ex):
-        return restore_json(text, ex.vault)
-    return Vault(ex.vault).restore(text)
+        return restore_json(text, ex.vault, masked)
+    return Vault(ex.vault).restore(text, masked)
 
 
 def _streamed(ex: Exchange) -> bool:
@@ -359,7 +362,7 @@ async def screen_output_stream(ex: Exchange, rt: Runtime, chunks: AsyncIterator[
     """Screen a streamed answer by sentence, or hold it until complete when a guard's options say
     ``stream: hold``. A cut answer stops and ends with ``finish_reason = "content_filter"``."""
     active = active_guards(ex, "output", guard_set(rt))
-    restore = restore_allowed(ex)
+    restore, masked = restore_allowed(ex), restore_masked(ex)
     if not active and not restore:
         async for chunk in chunks:
             yield chunk
@@ -387,12 +390,12 @@ async def screen_output_stream(ex: Exchange, rt: Runtime, chunks: AsyncIterator[
             if released is None:
                 break
             if released:
-                yield vault.restore(released) if restore else released
+                yield vault.restore(released, masked) if restore else released
         else:
             if buffer:
                 released = await _call(len(buffer), partial(state.segment, buffer))
                 if released:
-                    yield vault.restore(released) if restore else released
+                    yield vault.restore(released, masked) if restore else released
     finally:
         state.finish()
         closer = getattr(chunks, "aclose", None)

@@ -9,20 +9,30 @@ Modes (a guard's ``mode`` option):
 * ``pseudonymise`` -- ``<PERSON_1>`` as well, but the exchange's vault (``ex.vault``, token to
   value, in memory only) keeps the value so that :meth:`Vault.restore` can put it back into the
   answer for a caller who may see it. The provider never sees the value.
+
+A charter's ``restore: masked`` (the ``pii`` guard's option) gives the caller's identifiers, phone
+numbers, e-mail addresses and accounts back masked (:func:`display_mask`: "***-**-6789"), as a counter
+clerk reads out only the last digits; names, places, addresses and dates come back as given.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from typing import Literal, Protocol
 
-__all__ = ["MODES", "Mode", "Vault", "redact"]
+__all__ = ["MODES", "RESTORE_MODES", "SHOWN_IN_FULL", "Mode", "Vault", "display_mask", "mask_own_values", "redact"]
 
 Mode = Literal["placeholder", "tag", "mask", "pseudonymise"]
 MODES: tuple[str, ...] = ("placeholder", "tag", "mask", "pseudonymise")
 TOKEN = re.compile(r"<([A-Z][A-Z0-9_]*?)_(\d+)>")
 _SEPARATORS = frozenset(" \t\n-./@:()")
+#: The ``pii`` guard's ``restore`` option: values back as given (``full``) or identifiers masked (``masked``).
+RESTORE_MODES: tuple[str, ...] = ("full", "masked")
+#: What ``restore: masked`` still gives back in full: what the answer is about or addresses the caller by, not a
+#: number that opens their records.
+SHOWN_IN_FULL = frozenset({"PERSON", "LOCATION", "ORGANIZATION", "NRP", "TITLE", "AGE", "DATE_TIME",
+                           "STREET_ADDRESS", "ZIP_CODE", "URL"})
 
 
 class Span(Protocol):
@@ -60,11 +70,48 @@ class Vault:
                 self.store[token] = value
         return token
 
-    def restore(self, text: str) -> str:
-        """Put the vault's values back in place of their tokens."""
-        if not self.store or "<" not in text:
+    def restore(self, text: str, masked: bool = False) -> str:
+        """Put the vault's values back in place of their tokens; ``masked``: identifiers masked
+        (:func:`display_mask`) and, where the answer holds one of the caller's identifiers as written, that
+        masked too (:func:`mask_own_values`)."""
+        if not self.store:
             return text
-        return TOKEN.sub(lambda m: self.store.get(m.group(0), m.group(0)), text)
+        if masked:
+            text = mask_own_values(text, self.store)
+        if "<" not in text:
+            return text
+        return TOKEN.sub(lambda m: self.value(m, masked), text)
+
+    def value(self, token: re.Match[str], masked: bool = False) -> str:
+        """The value a token stands for (the token itself when the vault has none), masked as
+        :meth:`restore` says."""
+        found = self.store.get(token.group(0))
+        if found is None:
+            return token.group(0)
+        return display_mask(found) if masked and token.group(1) not in SHOWN_IN_FULL else found
+
+
+def display_mask(value: str) -> str:
+    """An identifier as shown to its owner: its last four letters or digits (the last two of a value of
+    fewer than eight), every other letter and digit ``*``, separators kept ("***-**-6789", "**/****/**4517"); an
+    e-mail address its first letter and its domain ("j***@example.org")."""
+    if "@" in value:
+        local, _, domain = value.partition("@")
+        return (local[:1] + "***" if local else "") + "@" + domain
+    places = [i for i, ch in enumerate(value) if ch.isalnum()]
+    keep = 4 if len(places) >= 8 else 2
+    hidden = set(places[:-keep])
+    return "".join("*" if i in hidden else ch for i, ch in enumerate(value))
+
+
+def mask_own_values(text: str, store: Mapping[str, str]) -> str:
+    """``text`` with each identifier of ``store`` (the caller's own, pseudonymised in the question) masked where
+    it appears as written (:func:`display_mask`): an answer that repeats one the model read elsewhere."""
+    for token, value in store.items():
+        m = TOKEN.fullmatch(token)
+        if m is not None and m.group(1) not in SHOWN_IN_FULL and len(value) >= 4 and value in text:
+            text = text.replace(value, display_mask(value))
+    return text
 
 
 def _key(value: str) -> str:

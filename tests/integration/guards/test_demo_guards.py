@@ -33,7 +33,7 @@ def test_the_demo_charter_turns_on_a_helpdesks_guards():
     guards = parse_charter(DEMO_CHARTER).guards
     assert {name: policy.action.value for name, policy in guards.items()} == {
         "pii": "redact", "injection": "block", "toxicity": "block", "pii_leak": "redact", "prompt_leak": "block"}
-    assert guards["pii"].options["mode"] == "pseudonymise"
+    assert guards["pii"].options["mode"] == "pseudonymise" and guards["pii"].options["restore"] == "masked"
 
 
 @pytest.mark.parametrize("ssn", [SSN, "123-45-6789"])  # the advertised sample is what a newcomer types
@@ -44,8 +44,32 @@ def test_dp1_an_ssn_sent_to_the_demo_never_reaches_the_model(http, platform, ssn
     assert r.status_code == 200, r.text
     sent = json.dumps(platform.upstream.requests[-1]["body"])
     assert ssn not in sent and "<US_SSN_1>" in sent
-    assert r.json()["choices"][0]["message"]["content"] == f"We have noted {ssn}; a clerk will call you."
+    # the demo gives the caller's identifiers back masked (restore: masked)
+    assert r.json()["choices"][0]["message"]["content"] == f"We have noted ***-**-{ssn[-4:]}; a clerk will call you."
     assert ssn not in everything_stored(platform)
+
+
+def test_the_demo_gives_names_back_in_full_and_identifiers_masked_however_the_model_writes_them(http, platform):
+    auth = demo_key(platform)
+    platform.upstream.reply = "Dear <PERSON_1>, your PESEL <PL_PESEL_1> is on file; PESEL 93051162843 is valid."
+    r = ask(http, auth, "I am Maria Kowalska, PESEL 93051162843. When is my pension paid?")
+    assert r.status_code == 200, r.text
+    sent = json.dumps(platform.upstream.requests[-1]["body"])
+    assert "93051162843" not in sent and "Maria Kowalska" not in sent
+    assert r.json()["choices"][0]["message"]["content"] == (
+        "Dear Maria Kowalska, your PESEL *******2843 is on file; PESEL *******2843 is valid.")
+
+
+def test_the_demo_masks_identifiers_in_a_streamed_answer(http, platform):
+    auth = demo_key(platform)
+    platform.upstream.stream_pieces = ["We have noted <US_", "SSN_1>. ", "A clerk will call you."]
+    body = {"model": "smollm2", "stream": True, "messages": [{"role": "user", "content": f"My SSN is {SSN}."}]}
+    with http.stream("POST", "/v1/chat/completions", json=body, headers=auth) as r:
+        assert r.status_code == 200
+        events = [line[6:] for line in r.iter_lines() if line.startswith("data: ")]
+    chunks = [json.loads(e) for e in events if e != "[DONE]"]
+    out = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c.get("choices"))
+    assert out == f"We have noted ***-**-{SSN[-4:]}. A clerk will call you."
 
 
 def test_an_injection_sent_to_the_demo_is_refused_with_content_filter(http, platform):

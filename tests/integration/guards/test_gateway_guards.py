@@ -89,6 +89,24 @@ def test_pseudonymised_values_come_back_to_the_caller_only(http, platform):
     assert SSN not in sent and EMAIL not in sent
 
 
+def test_restore_full_is_the_default_and_masked_masks_identifiers(http, platform):
+    guarded(platform, "  pii: {action: redact, options: {mode: pseudonymise, restore: masked}}\n")
+    platform.upstream.reply = "We will email <EMAIL_ADDRESS_1> about SSN <US_SSN_1>."
+    r = ask(http, platform, PII_PROMPT)
+    assert r.status_code == 200, r.text
+    assert r.json()["choices"][0]["message"]["content"] == "We will email j***@example.org about SSN ***-**-8731."
+
+
+def test_a_bad_restore_option_is_refused_when_the_charter_is_applied(http, platform):
+    yaml = (AGENCY_CHARTER.format(rpm=1000, tpm=1_000_000, max_chars=4000)
+            + "guards:\n  pii: {action: redact, options: {mode: pseudonymise, restore: partly}}\n")
+    r = http.post("/api/v1/usecases", json={"yaml": yaml}, headers=platform.auth("admin"))
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert (error["code"], error["param"]) == ("invalid_charter", "guards.pii.options")
+    assert "restore" in error["message"]
+
+
 def test_warn_passes_with_a_flag_header_and_a_recorded_verdict(http, platform):
     guarded(platform, "  pii: {action: warn}\n")
     r = ask(http, platform, PII_PROMPT)

@@ -12,6 +12,7 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import DEFAULT_POLICY, ENTITY_TYPES, PiiEngine, Policy
 from charter.guards.pii.public import phrase_pattern
+from charter.guards.vault import RESTORE_MODES
 
 __all__ = ["PiiGuard", "PiiOptions", "entities_option", "pii_options"]
 
@@ -102,6 +103,9 @@ class PiiGuard:
     def check_options(self, options: dict[str, Any]) -> None:
         """Raise ``ValueError`` when a charter's options for this guard are malformed."""
         pii_options(options)
+        restore = options.get("restore", "full")
+        if restore not in RESTORE_MODES:
+            raise ValueError(f"pii option 'restore' must be one of {', '.join(RESTORE_MODES)}, not {restore!r}")
 
     def scan(self, text: str, context: GuardContext) -> GuardResult:
         chosen = pii_options(context.options)
