@@ -95,6 +95,9 @@ _OTHER_PERSON = re.compile(
     r"сусід\w*|сосед\w*|чоловік\w*|муж\w*|дружин\w*|жена|жены|орендодав\w*|арендодател\w*|"
     r"पड़ोसी|पति|पत्नी|मकान मालिक|جار|جاره|جارة|مالك|زوج\w*)(?![\w-])"
     r"|(?:هاتف|رقم|جوال)(?:ه|ها)(?!\w)"  # noqa: RUF001 (Arabic on purpose)
+    # a person in Chinese, Japanese or Korean (no word boundaries there): a name before "さん", "Miss", "Ms", "his"
+    # or "her" phone, next door, a neighbour ("隣の山田太郎さん", "林小姐", "他的手機", "邻居", "이웃")
+    r"|(?<=[\u4e00-\u9fff])(?<!皆)さん|小姐|女士|他的|她的|隣の|隣人|邻居|鄰居|이웃"
     # "del proprietario", "do proprietário", "du propriétaire", "the owner's": whose the number is
     r"|(?<![\w-])(?:del|della|dello|do|da|de|du|des)\s+propri[eé]t[aá]ri[oae]s?\b|\bowner['\u2019]s\b"
     # "Lo puedes contactar", "la puoi chiamare", "on peut le joindre": a person, as the verb's object

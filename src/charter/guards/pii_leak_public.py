@@ -184,9 +184,9 @@ def _last_call_verb(said: str) -> int | None:
     return ends[-1] if ends else None
 
 
-#: A word after a space ("(" and markdown's bold allowed: "naar het **Fietsdepot** gebracht aan de"): a capital that
-#: opens one is a name's (any script).
-_WORD_OPENING = re.compile(r"\s\(?(?:\*\*|__)?([^\W\d_])")
+#: A word after a space ("(", French and Italian "l'" and markdown's bold allowed: "naar het **Fietsdepot** gebracht
+#: aan de", "auprès de l'**OCPM**, route de Chancy 88"): a capital that opens one is a name's (any script).
+_WORD_OPENING = re.compile(r"\s\(?(?:[lLdD]['\u2019])?(?:\*\*|__)?([^\W\d_])")
 #: "visit", "go to", "write to", "located at" before an address: where a place is.
 _PLACE_VERB = re.compile(
     r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at|headquarters"

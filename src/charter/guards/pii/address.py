@@ -108,10 +108,18 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
                 I), 0.9),
     # the corner of X and Y
     (re.compile(r"\b[Tt]he corner of [^\n,!?]{2,60}? and [^\n,!?.]{2,40}"), 0.85),
+    # "C/ Río Segura 14, 3ºB": Spanish "calle" written "C/", a capitalised name, the number and the floor and door
+    (re.compile(r"(?<![\w/])C/\s?[A-ZÁÉÍÓÚÑ][\w'\u2019-]*(?:\s+(?:de|del|la|las|los|el|[A-ZÁÉÍÓÚÑ][\w'\u2019-]*)){0,4}"
+                r",?\s+\d{1,4}[A-Za-z]?(?:,\s*\d{1,2}\s?[ºª°]\s?[A-Za-z0-9]{0,3})?"), 0.8),
+    # "Cumhuriyet Mah. Atatürk Cad. No:12 Çankaya/Ankara": a Turkish quarter, its street, the number, district/city
+    (re.compile(r"(?!Adres)[A-ZÇĞİÖŞÜ][\w]+(?:\s[A-ZÇĞİÖŞÜ][\w]+)?\sMah(?:allesi|\.)?,?\s+(?:[A-ZÇĞİÖŞÜ0-9][\w.]*\s){1,3}?"
+                r"(?:Cad(?:desi|\.)?|Cd\.|Sok(?:a\u011f\u0131|ak|\.)?|Sk\.|Bulvar\u0131|Blv\.)\s*,?\s*No\s*:?\s*\d{1,4}(?:/\d{1,4})?"
+                r"(?:\s+[A-ZÇĞİÖŞÜ][\w]+(?:\s*/\s*[A-ZÇĞİÖŞÜ][\w]+)?)?"), 0.85),
 )
 #: What any match of each of CORES must hold (in the text lower-cased: "box", "fpo"; as written:
 #: "he corner of "), so that a text without it is not walked with that pattern (same hits).
-_CORE_NEEDS: tuple[tuple[str, bool], ...] = (("", False), ("box", True), ("fpo", True), ("he corner of ", False))
+_CORE_NEEDS: tuple[tuple[str, bool], ...] = (("", False), ("box", True), ("fpo", True), ("he corner of ", False),
+                                             ("C/", False), ("Mah", False))
 _UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room")  # UNIT_STREET's first words
 
 UNIT = re.compile(
@@ -368,6 +376,8 @@ CJK_ADDRESS = re.compile(
     r"[\u4e00-\u9fff]{1,8}[都道府県市区町村][\u4e00-\u9fff\u30a0-\u30ff]{0,12}\d{1,3}丁目\d{1,4}(?:[-\uff0d]\d{1,4}){0,3}"
     # the same without 丁目: "横浜市港北区日吉本町3-12-7" (a ward, a district, then chōme, block and house)
     r"|[\u4e00-\u9fff]{1,8}[市区町村][\u4e00-\u9fff\u30a0-\u30ff]{1,12}\d{1,3}[-\uff0d]\d{1,4}(?:[-\uff0d]\d{1,4}){0,2}"
+    # Sapporo's grid: "札幌市北区北24条西5丁目2-10" (a street of the grid, 条, then the block, 丁目)
+    r"|[\u4e00-\u9fff]{1,8}[市区][\u4e00-\u9fff]{0,6}\d{1,2}条[東西南北]?\d{1,2}丁目(?:\d{1,4}(?:[-\uff0d]\d{1,4}){0,2})?"
     # "中山路12号3单元501室", "张杨路1388弄5号602室" (a lane, 弄, between the road and the house)
     r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*"
     # Taiwan's: "文心路三段241號", "忠孝東路四段100巷5弄3號2樓" (a road's section, lane and alley, 號, the floor)

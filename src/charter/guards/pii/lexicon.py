@@ -212,6 +212,7 @@ NON_NAMES = frozenset(word_list(
     kia ora talofa bula aloha mabuhay kamusta sawubona dumela molo howzit shalom salam assalamu marhaba
     namaskar vanakkam privet
     griaß griass grias eana enk servus grüezi gruezi moin moien aló alô allô
+    kimlik
     """
 ))
 

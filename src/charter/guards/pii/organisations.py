@@ -92,6 +92,8 @@ FOREIGN_HEADS = frozenset(word_list(
     seva centrum imposto impuesto impôt imposta registraduría registraduria krajowa krajowy krajowe royal
     universitas universitat universidad università universität universiteit universidade uniwersytet univerzita
     universitatea egyetem yliopisto
+    teléfono telefono telefone téléphone línea linha ligne policía policia polícia polizia polizei gendarmerie
+    fiscalía fiscalia defensoría defensoria procuraduría procuraduria
     δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
     """
 ))

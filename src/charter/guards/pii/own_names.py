@@ -19,6 +19,8 @@ _KO_SURNAMES = ("김이박최정강조윤장임한오서신권황안송류전홍
 _JP_SURNAMES = ("佐藤|鈴木|高橋|田中|伊藤|渡辺|渡邊|山本|中村|小林|加藤|吉田|山田|佐々木|山口|松本|井上|木村|斎藤|斉藤|"
                 "清水|山崎|池田|橋本|阿部|石川|山下|中島|石井|小川|前田|岡田|長谷川|藤田|後藤|近藤|村上|遠藤|青木|坂本|"
                 "福田|太田|西村|藤井|金子|岡本|藤原|中野|三浦|原田|松田|竹内|中川|小野|田村|中山|和田|石田|森田|上田")
+#: Words after Hindi's "my name" that say where the name is or is not, not what it is.
+_HI_NOT_A_NAME = "(?:में|नहीं|पर|से|को|का|की|के|लिस्ट|सूची|वोटर|भी)(?:\\s|$)"
 #: Three syllables opening a Korean question before "it is" that are a place or a role, not a caller's name.
 _KO_NOT_A_NAME = ("(?:남양주|의정부|사무실|공무원|대학생|고등학|중학생|초등학|회사원|자영업|주부|학부모|"
                   "세입자|집주인|외국인|장애인|임산부|신혼부|한부모|기초수|차상위|구청|시청|동사무)")
@@ -43,7 +45,8 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"(?=입니다|이에요|예요|이고)"
                            # "안녕하세요 김민준입니다", "저는 박서연이에요": a greeting or "I", then a Korean surname's
                            # syllable and a given name before "it is" (not "세무서입니다", the tax office)
-                           rf"|(?:안녕하세요[.,!]?\s*|저는\s*)([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})(?=입니다|이에요|예요)"
+                           # ("저는 김순자이고 주민번호 …": "and", going on to the number)
+                           rf"|(?:안녕하세요[.,!]?\s*|저는\s*)([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})(?=입니다|이에요|예요|이고\s)"
                            # "김지현이에요 주민번호 …": a question that opens with a surname's syllable, a given
                            # name and "it is" (the caller introducing themselves)
                            # (three syllables, not a place, a role or a body: "서울이에요", "사무실입니다",
@@ -72,7 +75,8 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "আমার নাম মোছাম্মৎ রুমানা আক্তার,": "my name is" in Bengali, up to a comma or a full stop
                            r"|আমার\s+নাম\s+([\u0980-\u09ff]+(?:\s+[\u0980-\u09ff]+){0,3}?)(?=\s*[,،।]|$)"
                            # "shmi Yossi Avrahami,": "my name is" in Hebrew, two or three words up to a comma
-                           r"|(?:שמי|קוראים\s+לי)\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+){1,2}?)(?=\s*[,.]|$)"
+                           # (a geresh inside a name: "יוסף אברג'יל")
+                           r"|(?:שמי|קוראים\s+לי)\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea'\u05f3]+){1,2}?)(?=\s*[,.]|$)"
                            # "میرا نام محمد عمران قریشی ہے": "my name is … (it) is" in Urdu
                            r"|میرا\s+نام\s+([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)\s+(?:ہے|ہیں)"
                            # "…ہے، نام محمد عمران شاہ، کارڈ": "name" in Urdu, then two to four words up to a comma
@@ -81,8 +85,17 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "أنا عبدالله بن سعيد القحطاني رقم الهوية": "I am" in Arabic, a name, then a number's word
                            r"|(?<![\u0600-\u06ff])أنا\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,4}?)(?=\s+رقم)"
                            # "मेरा नाम सुरेश चंद्र मीणा है": "my name is … (it) is" in Hindi
-                           r"|मेरा\s+नाम\s+([\u0900-\u097f]+(?:\s+[\u0900-\u097f]+){0,3}?)\s+है")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأनい에예입是、す")
+                           # (not "मेरा नाम वोटर लिस्ट में नहीं है": "my name is not on the voter list")
+                           rf"|मेरा\s+नाम\s+(?!{_HI_NOT_A_NAME})([\u0900-\u097f]+(?:\s+(?!{_HI_NOT_A_NAME})[\u0900-\u097f]+)"
+                           r"{0,3}?)\s+है"
+                           # "隣の山田太郎さん", "陳先生", "林小姐": a name in kanji or hanzi before an honorific
+                           # (a person)
+                           rf"|(?<![\u4e00-\u9fff])((?:{_JP_SURNAMES})[\u4e00-\u9fff]{{0,3}})(?=さん|様|さま|氏(?![\u4e00-\u9fff]))"
+                           rf"|(?<![\u4e00-\u9fff])([{_CN_SURNAMES}][\u4e00-\u9fff]{{0,2}})(?=先生|小姐|女士)"
+                           # "承辦員警陳志明負責": a role (an officer, a caseworker) right before a Chinese name
+                           rf"|(?:員警|警員|警官|承辦人|承办人|社工|專員|专员|個管師|科員|科员|辦事員|办事员)"
+                           rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[負负說说表會会可\uff0c,。\s])")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأनい에예입是、すさ様氏先小女員警辦办社專专個科")
 
 
 def own_names(text: str) -> Iterator[Hit]:
