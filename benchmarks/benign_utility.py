@@ -188,6 +188,10 @@ was scored on it; a second judgement of 3.22.
 items from ~67 countries and territories, a third in English: "a week in late November", a nineteenth writer) was
 written blind and frozen on 7 Dec 2026 09:00 UTC, before engine 3.23 (made from test39's and test40's failures)
 and the demo's ``restore: masked`` were scored anywhere, which it judges.
+**test42** (benchmarks/data/benign_utility_test42.jsonl, sha256 7e075aabfc2e; 168 questions and 32 personal-data
+items from ~58 countries and territories, a third in English: "the week after a big storm", a twentieth writer)
+was written blind and frozen on 7 Dec 2026 09:29 UTC, before engine 3.24 (made from test41's failures) was
+scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -234,7 +238,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38", "test39", "test40", "test41")}
+                        "test36", "test37", "test38", "test39", "test40", "test41", "test42")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
