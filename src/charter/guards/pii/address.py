@@ -80,6 +80,10 @@ HI_VILLAGE = re.compile(rf"गांव\s+{_DEVA}(?:,?\s*(?:तहसील|ब�
                         rf"|गांव\s+{_DEVA},?\s*(?:तहसील|ब्लॉक)\s+{_DEVA}")
 #: "ברחוב דיזנגוף 210 דירה 7": a Hebrew street, its number and the flat (דירה).
 HE_STREET = re.compile(r"ב?רחוב\s+[\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+)?\s+\d{1,4}(?:\s+דירה\s+\d{1,4})?")
+#: "οδό Ηπείρου 22", "Οδός Ερμού 15": a Greek street (its word, one or two words in Greek capitals) and the number.
+GR_STREET = re.compile(r"(?<![^\W\d_])[\u03bf\u039f]\u03b4(?:[\u03cc\u03bf]\u03c2?|\u03bf\u03cd|\.)"
+                       r"\s+[\u0386-\u03ab][\u0370-\u03ff]+"
+                       r"(?:\s+[\u0386-\u03ab][\u0370-\u03ff]+)?\s+\d{1,4}[\u03b1-\u03c9]?")
 #: "вул. Городоцька 145, кв. 12", "ул. Ленина 5": a Ukrainian or Russian street, its number and the flat (кв.).
 _CYR_CAP = r"[\u0410-\u042f\u0404\u0406\u0407\u0490]"  # a capital of the Russian or Ukrainian alphabet
 CYR_STREET = re.compile(rf"(?<![^\W\d_])(?:вул|ул|просп|пров|бульв)\.\s*{_CYR_CAP}[\w'\u2019-]+"
@@ -394,6 +398,7 @@ _SCRIPT_ADDRESSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (HI_VILLAGE, ("गांव",)),
     (HE_STREET, ("רחוב",)),
     (CYR_STREET, (".",)),
+    (GR_STREET, ("δ",)),
 )
 
 

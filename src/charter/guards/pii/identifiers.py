@@ -142,7 +142,7 @@ FI_HETU_CTX = context_words("henkil[öo]tunnu", "hetu", "personbeteckning", "per
 CN_RIC_CTX = re.compile("身份证|身份證|身份号码|" + context_words(
     "resident identity", "shenfenzheng", *_ID_WORDS).pattern, I)
 RO_CNP_CTX = context_words("cnp", "cod numeric personal", "codul numeric", *_ID_WORDS)
-CZ_BIRTH_CTX = context_words("rodn[ée] [čc][íi]slo", "birth number", *_ID_WORDS)
+CZ_BIRTH_CTX = context_words("rodn[ée] [čc][íi]slo", "r\\.\\s?[čc]\\.", "r[čc]\\b", "birth number", *_ID_WORDS)
 PT_NIF_CTX = context_words("nif", "contribuinte", "n[úu]mero fiscal", "tax number", "tax id", *_ID_WORDS)
 SG_NRIC_CTX = context_words("nric", "fin", "ic number", "ic no", *_ID_WORDS)
 HKID_CTX = re.compile("身份證|身份证|" + context_words("hkid", "hong kong identity", *_ID_WORDS).pattern, I)

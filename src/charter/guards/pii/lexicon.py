@@ -179,7 +179,7 @@ STREET_MORPHEMES = (
 
 ORG_SUFFIXES = frozenset(word_list(
     """
-    inc inc. ltd ltd. llc llp plc corp corp. corporation company co. group bank university
+    inc inc. ltd ltd. llc llp plc corp corp. corporation company co. group bank university utilities
     college institute foundation association agency department ministry council systems
     technologies technology solutions consulting partners holdings services industries
     enterprises international labs laboratories society trust authority commission office

@@ -537,6 +537,17 @@ _QUOTED_BODY_BEFORE = re.compile(
     r"(?:(?:Dr|dr|Prof|prof|Sv|Sveti|Sveta|St|Sankt|akad|Akad)\.?\s+)?$", re.IGNORECASE)
 #: The quote that closes right after such a name.
 _QUOTE_CLOSES = re.compile(r"\s*[“”\"»\u2018\u2019]")
+#: The word that opens a storm's name ("Storm Bert", "Hurricane Beryl", "Typhoon Gaemi", "Tempête Ciarán"): the storm,
+#: not a person of that name.
+_STORM_WORDS = frozenset(("storm", "hurricane", "typhoon", "cyclone", "tempête", "tempete", "tormenta", "huracán",
+                          "huracan", "ouragan", "sturm", "orkan", "orkanen", "stormen", "tifone", "uragano", "ciclón",
+                          "ciclon", "furacão", "furacao", "depression"))
+#: A street's word opening a run, in the languages that put it first ("Jalan Kayu", "Lorong 4 Toa Payoh" aside,
+#: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
+_STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
+                             "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
+#: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy"): a parish, a town or a church.
+_SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?)(?:-|$)")
 #: A school's word ending a run: "Wesley Girls", "Achimota Boys", "Queen's College", "Bishop Gore Academy": the
 #: school named after someone or something, not a person.
 _SCHOOL_NAMED = frozenset(("girls", "girls'", "boys", "boys'", "academy", "college", "collegiate", "grammar",
@@ -573,6 +584,11 @@ def names(text: str) -> Iterator[Hit]:
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
+        if kind == "PERSON" and not slot and lower_word(run[0]) in _STORM_WORDS and len(run) > 1:
+            continue  # "since Storm Éowyn", "gyda Storm Bert": a storm's name
+        if kind == "PERSON" and not slot and (_SAINT_OPENING.match(run[0].group()) or (
+                len(run) > 1 and lower_word(run[0]) in _STREET_OPENING)):
+            kind, score = "LOCATION", 0.45  # "inna St Elizabeth", "entre Saint-Renan et", "at Jalan Kayu": a place
         if kind == "PERSON" and not slot and _STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
             kind, score = "LOCATION", 0.45  # "rue Jean-Jaurès", "plaça de Sant Jaume": a street named after someone
         if (kind == "PERSON" and not slot and _QUOTE_CLOSES.match(text, end)
