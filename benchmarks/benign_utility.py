@@ -192,6 +192,10 @@ and the demo's ``restore: masked`` were scored anywhere, which it judges.
 items from ~58 countries and territories, a third in English: "the week after a big storm", a twentieth writer)
 was written blind and frozen on 7 Dec 2026 09:29 UTC, before engine 3.24 (made from test41's failures) was
 scored anywhere, which it judges.
+**test43** (benchmarks/data/benign_utility_test43.jsonl, sha256 33d3308d41e7; 170 questions and 30 personal-data
+items from ~57 countries and territories, a third in English: "an ordinary week in early May", a twenty-first
+writer) was written blind and frozen on 7 Dec 2026 09:51 UTC, before engine 3.25 (made from test42's failures) was
+scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -238,7 +242,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38", "test39", "test40", "test41", "test42")}
+                        "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
