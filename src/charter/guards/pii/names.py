@@ -548,6 +548,10 @@ _STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "le
                              "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
 #: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy"): a parish, a town or a church.
 _SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?)(?:-|$)")
+#: A day's number right before a month: "15. Mai", "3 mei".
+_DAY_BEFORE = re.compile(r"\d\.?\s*$")
+#: "from", "to", "in" right before a town and its state.
+_FROM_TO_BEFORE = re.compile(r"\b(?:from|to|in|near|at)\s+$", re.IGNORECASE)
 #: A school's word ending a run: "Wesley Girls", "Achimota Boys", "Queen's College", "Bishop Gore Academy": the
 #: school named after someone or something, not a person.
 _SCHOOL_NAMED = frozenset(("girls", "girls'", "boys", "boys'", "academy", "college", "collegiate", "grammar",
@@ -570,6 +574,16 @@ def names(text: str) -> Iterator[Hit]:
             value = value[:-1]
         if len(run) > 1 and all(lower_word(m).rstrip(".") in _TIME_OF_YEAR for m in run):
             continue  # "Ende Juni", "Anfang März", "Mitte Oktober": a time of the year, German nouns in capitals
+        if (len(run) > 2 and lower_word(run[0]).rstrip(".") in _TIME_OF_YEAR and run[1].group().islower()
+                and _DAY_BEFORE.search(text, max(0, start - 6), start)):
+            continue  # "am 15. Mai von Spandau nach …": a date's month, then "from" a place ("August von Platen" stays)
+        if len(run) > 1 and lower_word(run[-1]) == "birthday" and "'s" in value.replace("\u2019", "'"):
+            continue  # "King's Birthday", "the Queen's Birthday": a public holiday
+        if (len(run) == 2 and lower_word(run[1]) in REGIONS
+                and _FROM_TO_BEFORE.search(text, max(0, start - 8), start)):
+            kind_place = True  # "moved from Eugene Oregon to San Jose": a town and its state
+        else:
+            kind_place = False
         bare = value.removesuffix("'s").removesuffix("\u2019s")
         if len(value) < 2 or (bare.isupper() and len(bare) <= 5 and (value != bare or len(bare) <= 3)
                               and value.lower() not in COUNTRIES):  # "ICA", "ICA's": a body's short name
@@ -578,7 +592,7 @@ def names(text: str) -> Iterator[Hit]:
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
         if (len(run) == 1 and _NAMED_THING.fullmatch(value)) or _DEGREE.fullmatch(value):
             continue  # "Erzsébet-táborba", "Bolyai-ösztöndíj": a thing named after someone, not the person
-        kind, score = _type_of(text, start, value, slot)
+        kind, score = ("LOCATION", 0.45) if kind_place else _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED

@@ -284,9 +284,17 @@ _WORDS_AFTER = re.compile(r"[ \t]+([a-z][a-z-]+)(?:[ \t]+([a-z][a-z-]+))?")
 _APPOSITIVE = re.compile(r",?[ \t]+\(?(?:a|an|the)[ \t]+([a-z][a-z-]*(?:[ \t]+[a-z][a-z-]*){0,3})")
 
 
+#: "Indira Gandhi old age pension", "Sanjay Gandhi Niradhar scheme": a pension or scheme named after someone, a
+#: modifier of two words before its noun.
+_PENSION_AFTER = re.compile(r"[ \t]+(?:old[ -]age|widow(?:s)?|disability|national|social|niradhar)[ \t]+"
+                            r"(?:pension|scheme|yojana|grant|allowance)\b", re.IGNORECASE)
+
+
 def thing_after(text: str, end: int) -> bool:
     """What follows a name (``text[end:]``) is a thing's noun ("Opal concession card", "Chaeng Watthana
-    office", "Kav LaOved, a nonprofit"): the name is a thing's, not a person's."""
+    office", "Kav LaOved, a nonprofit", "Indira Gandhi old age pension"): the name is a thing's, not a person's."""
+    if _PENSION_AFTER.match(text, end):
+        return True
     after = _WORDS_AFTER.match(text, end)
     if after is not None:
         first, second = after.group(1), after.group(2)
