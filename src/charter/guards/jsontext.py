@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from charter.guards.vault import SHOWN_IN_FULL, TOKEN, Span, Vault, display_mask, mask_own_values, redact
+from charter.guards.vault import Span, Vault, redact, restore
 
 __all__ = ["is_json", "redact_json", "restore_json", "string_literals"]
 
@@ -114,20 +114,7 @@ def redact_json(text: str, spans: Iterable[Span], mode: str = "placeholder", vau
 def restore_json(text: str, store: Mapping[str, str], masked: bool = False) -> str:
     """Pseudonyms in a JSON text replaced by their values, escaped for the string they stand in;
     ``masked``: identifiers masked (charter.guards.vault.display_mask)."""
-    if not store:
-        return text
-    if masked:
-        text = mask_own_values(text, store)
-    if "<" not in text:
-        return text
-
-    def value(m: re.Match[str]) -> str:
-        found = store.get(m.group(0))
-        if found is None:
-            return m.group(0)
-        return _escape(display_mask(found) if masked and m.group(1) not in SHOWN_IN_FULL else found)
-
-    return TOKEN.sub(value, text)
+    return restore(text, store, masked, _escape)
 
 
 def _escape(value: Any) -> str:

@@ -18,10 +18,11 @@ clerk reads out only the last digits; names, places, addresses and dates come ba
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from typing import Literal, Protocol
 
-__all__ = ["MODES", "RESTORE_MODES", "SHOWN_IN_FULL", "Mode", "Vault", "display_mask", "mask_own_values", "redact"]
+__all__ = ["MODES", "RESTORE_MODES", "SHOWN_IN_FULL", "Mode", "Vault", "display_mask", "mask_own_values", "redact",
+           "restore"]
 
 Mode = Literal["placeholder", "tag", "mask", "pseudonymise"]
 MODES: tuple[str, ...] = ("placeholder", "tag", "mask", "pseudonymise")
@@ -71,24 +72,30 @@ class Vault:
         return token
 
     def restore(self, text: str, masked: bool = False) -> str:
-        """Put the vault's values back in place of their tokens; ``masked``: identifiers masked
-        (:func:`display_mask`) and, where the answer holds one of the caller's identifiers as written, that
-        masked too (:func:`mask_own_values`)."""
-        if not self.store:
-            return text
-        if masked:
-            text = mask_own_values(text, self.store)
-        if "<" not in text:
-            return text
-        return TOKEN.sub(lambda m: self.value(m, masked), text)
+        """Put the vault's values back in place of their tokens (:func:`restore`)."""
+        return restore(text, self.store, masked)
 
-    def value(self, token: re.Match[str], masked: bool = False) -> str:
-        """The value a token stands for (the token itself when the vault has none), masked as
-        :meth:`restore` says."""
-        found = self.store.get(token.group(0))
+
+def restore(text: str, store: Mapping[str, str], masked: bool = False,
+            written: Callable[[str], str] | None = None) -> str:
+    """``text`` with ``store``'s values back in place of their tokens, each as ``written`` puts it (JSON-escaped
+    in a JSON answer: charter.guards.jsontext); ``masked``: identifiers masked (:func:`display_mask`) and, where
+    the text holds one of the caller's identifiers as written, that masked too (:func:`mask_own_values`)."""
+    if not store:
+        return text
+    if masked:
+        text = mask_own_values(text, store)
+    if "<" not in text:
+        return text
+
+    def value(m: re.Match[str]) -> str:
+        found = store.get(m.group(0))
         if found is None:
-            return token.group(0)
-        return display_mask(found) if masked and token.group(1) not in SHOWN_IN_FULL else found
+            return m.group(0)
+        shown = display_mask(found) if masked and m.group(1) not in SHOWN_IN_FULL else found
+        return shown if written is None else written(shown)
+
+    return TOKEN.sub(value, text)
 
 
 def display_mask(value: str) -> str:
