@@ -47,7 +47,11 @@ from charter.guards.pii.organisations import (
     FOREIGN_HEADS,
     INSTITUTION_TAILS,
     LEGAL_FORM,
+    QUOTE_CLOSES,
+    QUOTED_BODY_BEFORE,
+    SCHOOL_NAMED,
     STOPLIKE,
+    STORM_WORDS,
     capitalised_tail,
     english_word,
     firm,
@@ -59,11 +63,16 @@ from charter.guards.pii.organisations import (
 from charter.guards.pii.own_names import own_names
 from charter.guards.pii.place_cues import (
     ARTICLE_OPENING,
+    FROM_TO_BEFORE,
     PLACE_CUE,
     PLACE_CUE_A,
     PLACE_CUE_TO,
     PLACE_LIST,
     SAINT_BEFORE,
+    SAINT_OPENING,
+    STREET_NAMED,
+    STREET_OPENING,
+    STREET_WORD_BEFORE,
     in_a_country,
     place_cue,
 )
@@ -510,55 +519,8 @@ _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
 _NAMED_THING = re.compile(r"[^\W\d_][\w'\u2019]*-[a-zà-ÿőűąęćłńśźżčšžřůěďťňľĺŕ][\w]{3,}")
 #: A degree's short form ("B.Com", "M.Sc", "B.Tech", "LL.B"): no one's initials.
 _DEGREE = re.compile(r"(?:[BM]\.(?:Com|Sc|Tech|Ed|Pharm|Arch|Des|Phil|Eng|A|S)|LL\.[BM]|Ph\.D)\.?")
-#: A street's word right before a name, in the languages whose streets put it first ("rue Jean-Jaurès", "plaça
-#: de Sant Jaume", "calle de Alfonso XII", "Avenida Getúlio Vargas", "ulica Jana Pawła II", "in via Giuseppe
-#: Verdi"; not the English "via": "send it via …"): the street named after someone, not the person.
-_STREET_WORD_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:rue|avenue|av\.|boulevard|bd|place|pla[çc]a|plaza|calle|c/|carrer|passeig|paseo|avinguda|"
-    r"viale|piazza|piazzale|corso|largo|in\s+via|rua|avenida|pra[çc]a|travessa|ulica|ul\.|aleja|al\.|strada|"
-    r"bulevardul|calea|str\.|straße|strasse)\s+(?:(?:de|del|dels|de\s+la|du|des|di|da|do|dos|das|della|dei|"
-    r"degli)\s+|d['\u2019]|l['\u2019])?$", re.IGNORECASE)
-#: A street's word that is no one's surname ("Lane", "Hill", "Park", "Court" are): a run ending in it is the street.
-#: A body's word, then an opening quote and at most a title or a saint's word, right before a name: "Nastavni zavod
-#: za javno zdravstvo „Dr. Andrija Štampar“", "OŠ „Ivan Goran Kovačić“", "гимназия «Лев Толстой»", "Liceo
-#: \"Giuseppe Parini\"". Languages that name schools, hospitals and institutes after people quote the name;
-#: the quote must close right after the name (:data:`_QUOTE_CLOSES`).
-_QUOTED_BODY_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?:zavod\w*|institut\w*|istituto|instytut\w*|[šs]kol\w*|szko[łl]\w*|scuola|escola|escuela|"
-    r"colegio|liceo|liceum|lyc[ée]e|gimnazij\w*|gymn[aá]zi\w*|gimnazjum|gymnasium|fakultet\w*|univerzit\w*|"
-    r"universit\w*|bolnic\w*|szpital\w*|ospedale|hospital\w*|nemocnic\w*|klini[kc]\w*|dom\s+zdravlja|"
-    r"centa?r[aeiuou]?m?|knji[žz]nic\w*|bibliote[ck]\w*|muze[ijou]\w*|OŠ|SŠ|"
-    r"школ\w*|гимнази\w*|гимназиј\w*|институт\w*|больниц\w*|болниц\w*|лице[йяюе]\w*|университет\w*|"
-    r"училищ\w*|библиотек\w*|музе[йяюе]\w*|центр\w?)\b"
-    # no one's role between them ("škole je ravnatelj „Ivan Horvat“", "school teacher \"John Smith\"")
-    r"(?![^.;:,\n\"„“”«»]*(?:teacher|director|principal|nurse|doctor|ravnatelj|tajni[kc]|u[čc]itelj|nastavni[kc]|"
-    r"lije[čc]ni[kc]|nauczyciel|dyrektor|учител|директор|врач|secretar|profesor|professor))"
-    r"[^.;:,\n\"„“”«»]{0,32}[„“\"«\u201a]\s*"
-    r"(?:(?:Dr|dr|Prof|prof|Sv|Sveti|Sveta|St|Sankt|akad|Akad)\.?\s+)?$", re.IGNORECASE)
-#: The quote that closes right after such a name.
-_QUOTE_CLOSES = re.compile(r"\s*[“”\"»\u2018\u2019]")
-#: The word that opens a storm's name ("Storm Bert", "Hurricane Beryl", "Typhoon Gaemi", "Tempête Ciarán"): the storm,
-#: not a person of that name.
-_STORM_WORDS = frozenset(("storm", "hurricane", "typhoon", "cyclone", "tempête", "tempete", "tormenta", "huracán",
-                          "huracan", "ouragan", "sturm", "orkan", "orkanen", "stormen", "tifone", "uragano", "ciclón",
-                          "ciclon", "furacão", "furacao", "depression"))
-#: A street's word opening a run, in the languages that put it first ("Jalan Kayu", "Lorong 4 Toa Payoh" aside,
-#: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
-_STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
-                             "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
-#: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy"): a parish, a town or a church.
-_SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?)(?:-|$)")
 #: A day's number right before a month: "15. Mai", "3 mei".
 _DAY_BEFORE = re.compile(r"\d\.?\s*$")
-#: "from", "to", "in" right before a town and its state.
-_FROM_TO_BEFORE = re.compile(r"\b(?:from|to|in|near|at)\s+$", re.IGNORECASE)
-#: A school's word ending a run: "Wesley Girls", "Achimota Boys", "Queen's College", "Bishop Gore Academy": the
-#: school named after someone or something, not a person.
-_SCHOOL_NAMED = frozenset(("girls", "girls'", "boys", "boys'", "academy", "college", "collegiate", "grammar",
-                           "seminary", "polytechnic", "gymnasium", "lycée", "lyceum"))
-_STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
-                           "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
-
 
 def names(text: str) -> Iterator[Hit]:
     encoded_lines: dict[int, bool] = {}
@@ -579,11 +541,6 @@ def names(text: str) -> Iterator[Hit]:
             continue  # "am 15. Mai von Spandau nach …": a date's month, then "from" a place ("August von Platen" stays)
         if len(run) > 1 and lower_word(run[-1]) == "birthday" and "'s" in value.replace("\u2019", "'"):
             continue  # "King's Birthday", "the Queen's Birthday": a public holiday
-        if (len(run) == 2 and lower_word(run[1]) in REGIONS
-                and _FROM_TO_BEFORE.search(text, max(0, start - 8), start)):
-            kind_place = True  # "moved from Eugene Oregon to San Jose": a town and its state
-        else:
-            kind_place = False
         bare = value.removesuffix("'s").removesuffix("\u2019s")
         if len(value) < 2 or (bare.isupper() and len(bare) <= 5 and (value != bare or len(bare) <= 3)
                               and value.lower() not in COUNTRIES):  # "ICA", "ICA's": a body's short name
@@ -592,21 +549,24 @@ def names(text: str) -> Iterator[Hit]:
             continue  # "StudentAid.gov", "ReportFraud.ftc.gov": a web site's name, not a person's
         if (len(run) == 1 and _NAMED_THING.fullmatch(value)) or _DEGREE.fullmatch(value):
             continue  # "Erzsébet-táborba", "Bolyai-ösztöndíj": a thing named after someone, not the person
-        kind, score = ("LOCATION", 0.45) if kind_place else _type_of(text, start, value, slot)
+        if len(run) == 2 and lower_word(run[1]) in REGIONS and FROM_TO_BEFORE.search(text, max(0, start - 8), start):
+            kind, score = "LOCATION", 0.45  # "moved from Eugene Oregon to San Jose": a town and its state
+        else:
+            kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
-        if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _STREET_NAMED
+        if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
-        if kind == "PERSON" and not slot and lower_word(run[0]) in _STORM_WORDS and len(run) > 1:
+        if kind == "PERSON" and not slot and lower_word(run[0]) in STORM_WORDS and len(run) > 1:
             continue  # "since Storm Éowyn", "gyda Storm Bert": a storm's name
-        if kind == "PERSON" and not slot and (_SAINT_OPENING.match(run[0].group()) or (
-                len(run) > 1 and lower_word(run[0]) in _STREET_OPENING)):
+        if kind == "PERSON" and not slot and (SAINT_OPENING.match(run[0].group()) or (
+                len(run) > 1 and lower_word(run[0]) in STREET_OPENING)):
             kind, score = "LOCATION", 0.45  # "inna St Elizabeth", "entre Saint-Renan et", "at Jalan Kayu": a place
-        if kind == "PERSON" and not slot and _STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
+        if kind == "PERSON" and not slot and STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
             kind, score = "LOCATION", 0.45  # "rue Jean-Jaurès", "plaça de Sant Jaume": a street named after someone
-        if (kind == "PERSON" and not slot and _QUOTE_CLOSES.match(text, end)
-                and _QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
+        if (kind == "PERSON" and not slot and QUOTE_CLOSES.match(text, end)
+                and QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
             kind, score = "ORGANIZATION", 0.75  # "zavod „Dr. Andrija Štampar“": a body named after someone
         if kind == "PERSON" and not slot and _WORKS_AT_A_PLACE.search(text, max(0, start - 32), start):
             kind, score = "ORGANIZATION", 0.75  # "worked part time at Tim Hortons": one works at a place
@@ -614,7 +574,7 @@ def names(text: str) -> Iterator[Hit]:
             if not _WORKS_AT.search(text, max(0, start - 24), start):
                 continue
             kind, score = "ORGANIZATION", 0.75  # "I work for Clean Power Finance": an employer
-        if kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in _SCHOOL_NAMED and not slot:
+        if kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in SCHOOL_NAMED and not slot:
             kind, score = "ORGANIZATION", 0.75  # "my ward wants Wesley Girls": a school
         if kind == "PERSON" and not slot and (place := _a_place(text, run, value, score >= 0.8)) is not None:
             kind, score = "LOCATION", place  # "à Saint-Louis du Sénégal", "Kingstown, St Vincent": a place

@@ -35,7 +35,11 @@ __all__ = [
     "FOREIGN_HEADS",
     "INSTITUTION_TAILS",
     "LEGAL_FORM",
+    "QUOTED_BODY_BEFORE",
+    "QUOTE_CLOSES",
+    "SCHOOL_NAMED",
     "STOPLIKE",
+    "STORM_WORDS",
     "capitalised_tail",
     "english_word",
     "firm",
@@ -388,3 +392,32 @@ def named_as_a_thing(text: str, start: int, end: int, tokens: list[str], lows: l
         # "Scholarships (Türkiye Burslari)"; "Best Director (Guillaume Canet)" names a person
         return not given and word[0].isupper() and ordinary(word.lower())
     return False
+
+
+#: A body's word, then an opening quote and at most a title or a saint's word, right before a name: "Nastavni zavod
+#: za javno zdravstvo „Dr. Andrija Štampar“", "OŠ „Ivan Goran Kovačić“", "гимназия «Лев Толстой»", "Liceo
+#: \"Giuseppe Parini\"". Languages that name schools, hospitals and institutes after people quote the name;
+#: the quote must close right after the name (:data:`QUOTE_CLOSES`).
+QUOTED_BODY_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:zavod\w*|institut\w*|istituto|instytut\w*|[šs]kol\w*|szko[łl]\w*|scuola|escola|escuela|"
+    r"colegio|liceo|liceum|lyc[ée]e|gimnazij\w*|gymn[aá]zi\w*|gimnazjum|gymnasium|fakultet\w*|univerzit\w*|"
+    r"universit\w*|bolnic\w*|szpital\w*|ospedale|hospital\w*|nemocnic\w*|klini[kc]\w*|dom\s+zdravlja|"
+    r"centa?r[aeiuou]?m?|knji[žz]nic\w*|bibliote[ck]\w*|muze[ijou]\w*|OŠ|SŠ|"
+    r"школ\w*|гимнази\w*|гимназиј\w*|институт\w*|больниц\w*|болниц\w*|лице[йяюе]\w*|университет\w*|"
+    r"училищ\w*|библиотек\w*|музе[йяюе]\w*|центр\w?)\b"
+    # no one's role between them ("škole je ravnatelj „Ivan Horvat“", "school teacher \"John Smith\"")
+    r"(?![^.;:,\n\"„“”«»]*(?:teacher|director|principal|nurse|doctor|ravnatelj|tajni[kc]|u[čc]itelj|nastavni[kc]|"
+    r"lije[čc]ni[kc]|nauczyciel|dyrektor|учител|директор|врач|secretar|profesor|professor))"
+    r"[^.;:,\n\"„“”«»]{0,32}[„“\"«\u201a]\s*"
+    r"(?:(?:Dr|dr|Prof|prof|Sv|Sveti|Sveta|St|Sankt|akad|Akad)\.?\s+)?$", re.IGNORECASE)
+#: The quote that closes right after such a name.
+QUOTE_CLOSES = re.compile(r"\s*[“”\"»\u2018\u2019]")
+#: The word that opens a storm's name ("Storm Bert", "Hurricane Beryl", "Typhoon Gaemi", "Tempête Ciarán"): the storm,
+#: not a person of that name.
+STORM_WORDS = frozenset(("storm", "hurricane", "typhoon", "cyclone", "tempête", "tempete", "tormenta", "huracán",
+                          "huracan", "ouragan", "sturm", "orkan", "orkanen", "stormen", "tifone", "uragano", "ciclón",
+                          "ciclon", "furacão", "furacao", "depression"))
+#: A school's word ending a run: "Wesley Girls", "Achimota Boys", "Queen's College", "Bishop Gore Academy": the
+#: school named after someone or something, not a person.
+SCHOOL_NAMED = frozenset(("girls", "girls'", "boys", "boys'", "academy", "college", "collegiate", "grammar",
+                           "seminary", "polytechnic", "gymnasium", "lycée", "lyceum"))

@@ -1,6 +1,7 @@
 """What the words around a capitalised run say of it being a place: a place's cue before it ("in", "à", "near",
 "moved to", a place and a comma), a country or a region after it ending the sentence, a saint's or an article
-that opens a place's name. names.py reads them; they know nothing of people."""
+that opens a place's name, a street's word before, opening or ending a run. names.py reads them; they know nothing
+of people."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_LIST", "SAINT_BEFORE", "in_a_country",
+__all__ = ["ARTICLE_OPENING", "FROM_TO_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_LIST",
+           "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country",
            "place_cue"]
 
 PLACE_CUE = re.compile(
@@ -67,3 +69,24 @@ SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Sa
 ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
 #: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
 _PLACE_BEFORE_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]*(?: [^\W\d_][\w'\u2019-]*)?), $")
+
+
+#: A street's word right before a name, in the languages whose streets put it first ("rue Jean-Jaurès", "plaça
+#: de Sant Jaume", "calle de Alfonso XII", "Avenida Getúlio Vargas", "ulica Jana Pawła II", "in via Giuseppe
+#: Verdi"; not the English "via": "send it via …"): the street named after someone, not the person.
+STREET_WORD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:rue|avenue|av\.|boulevard|bd|place|pla[çc]a|plaza|calle|c/|carrer|passeig|paseo|avinguda|"
+    r"viale|piazza|piazzale|corso|largo|in\s+via|rua|avenida|pra[çc]a|travessa|ulica|ul\.|aleja|al\.|strada|"
+    r"bulevardul|calea|str\.|straße|strasse)\s+(?:(?:de|del|dels|de\s+la|du|des|di|da|do|dos|das|della|dei|"
+    r"degli)\s+|d['\u2019]|l['\u2019])?$", re.IGNORECASE)
+#: A street's word that is no one's surname ("Lane", "Hill", "Park", "Court" are): a run ending in it is the street.
+STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
+                           "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
+#: A street's word opening a run, in the languages that put it first ("Jalan Kayu", "Lorong 4 Toa Payoh" aside,
+#: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
+STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
+                             "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
+#: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy"): a parish, a town or a church.
+SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?)(?:-|$)")
+#: "from", "to", "in" right before a town and its state.
+FROM_TO_BEFORE = re.compile(r"\b(?:from|to|in|near|at)\s+$", re.IGNORECASE)
