@@ -196,6 +196,10 @@ scored anywhere, which it judges.
 items from ~57 countries and territories, a third in English: "an ordinary week in early May", a twenty-first
 writer) was written blind and frozen on 7 Dec 2026 09:51 UTC, before engine 3.25 (made from test42's failures) was
 scored anywhere, which it judges.
+**test44** (benchmarks/data/benign_utility_test44.jsonl, sha256 90062145fa6a; 170 questions and 30 personal-data
+items from ~56 countries and territories, about a third in English: "a week in mid-February", a twenty-second
+writer) was written blind and frozen on 7 Dec 2026 11:52 UTC, before engine 3.26 (made from test43's failures) was
+scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -242,7 +246,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43")}
+                        "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
