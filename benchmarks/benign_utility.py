@@ -200,6 +200,10 @@ scored anywhere, which it judges.
 items from ~56 countries and territories, about a third in English: "a week in mid-February", a twenty-second
 writer) was written blind and frozen on 7 Dec 2026 11:52 UTC, before engine 3.26 (made from test43's failures) was
 scored anywhere, which it judges.
+**test45** (benchmarks/data/benign_utility_test45.jsonl, sha256 064b225d7868; 168 questions and 32 personal-data
+items from ~75 countries and territories, about a third in English: "a week in early October", a twenty-third
+writer, working at the same time as test44's) was written blind and frozen on 7 Dec 2026 11:56 UTC, before the
+engine made from test44's failures (3.27) was written, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -246,7 +250,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test15", "test16", "test17", "test18", "test19", "test20", "test21",
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
-                        "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44")}
+                        "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
+                        "test45")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
