@@ -11,6 +11,7 @@ import re
 
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import ordinary, word_list
+from charter.guards.pii.organisations import FOREIGN_BODY_WORDS, FOREIGN_HEADS
 from charter.guards.pii.quasi import is_birth_date
 from charter.guards.pii.runs import given
 from charter.guards.pii_leak_persons import (
@@ -29,7 +30,7 @@ from charter.guards.pii_leak_persons import (
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 #: Bank account numbers a recogniser finds (an IBAN by its check digits, a US-style account by shape and a word).
-_ACCOUNTS = frozenset({"IBAN_CODE", "US_BANK_NUMBER"})
+_ACCOUNTS = frozenset({"IBAN_CODE", "US_BANK_NUMBER", "UPI_ID"})
 #: The words for an account or an IBAN in the helpdesks' languages, for the patterns that read one before a number.
 _ACCOUNT_WORDS = r"accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachunek"
 
@@ -88,6 +89,8 @@ _WEBMAIL = re.compile(r"(?:^|\.)(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|
                       r"protonmail|gmx|web|mail|yandex|qq|163|126|naver|daum|hanmail|rediffmail|libero|orange|"
                       r"free|wanadoo|laposte|t-online|seznam|wp|o2|interia|onet|bol|uol|terra|rocketmail)\.",
                       re.IGNORECASE)
+#: A chat account a body runs: "official", "官方" (Chinese), "公式" (Japanese), "공식" (Korean), before its ID.
+_OFFICIAL_ACCOUNT = re.compile(r"official|官方|公式|공식|oficial|officiel|ufficiale", re.IGNORECASE)
 #: A public body's domain: "gov", "gouv", "gob", "govt", "go" or "gv" before a country code or as the top level
 #: ("immigration.gov.ng", "philhealth.gov.ph", "kra.go.ke", "bmf.gv.at", "service-public.gouv.fr").
 _GOV_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|govt|go|gv|gub|admin|bund|europa)(?:\.[a-z]{2})?$", re.IGNORECASE)
@@ -474,10 +477,15 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         # "customer.care@..."), not a person's ("anna.berg@skatteverket.gov.se": a given name in it)
         if any(given(w) for w in words) or _opens_or_ends_with_a_given_name(local):
             return False
-        return ((_GOV_DOMAIN.search(domain) is not None and len(words) == 1)
+        # or a public body's mailbox named for what the body is in its own language ("policia.cibernetica@ssc.
+        # cdmx.gob.mx", "servicio.empleo@...gob.es")
+        return ((_GOV_DOMAIN.search(domain) is not None
+                 and (len(words) == 1 or any(w in FOREIGN_HEADS or w in FOREIGN_BODY_WORDS for w in words)))
                 or (bool(words) and all(ordinary(w) and not w.isdigit() for w in words)))
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)
     if hit.type in _ACCOUNTS:
         return _a_bodys_account(text, hit, found, asked)
+    if hit.type == "MESSENGER_ID":  # "the official LINE account, LINE ID gov_tw1999": a body's, not a person's
+        return not asked and _OFFICIAL_ACCOUNT.search(text, max(0, hit.start - 40), hit.start) is not None
     return False

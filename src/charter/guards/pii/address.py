@@ -384,9 +384,11 @@ CJK_ADDRESS = re.compile(
     r"|[\u4e00-\u9fff]{1,8}[市区][\u4e00-\u9fff]{0,6}\d{1,2}条[東西南北]?\d{1,2}丁目(?:\d{1,4}(?:[-\uff0d]\d{1,4}){0,2})?"
     # "中山路12号3单元501室", "张杨路1388弄5号602室" (a lane, 弄, between the road and the house)
     r"|[\u4e00-\u9fff]{2,8}[路街道巷弄]\d{1,5}(?:弄\d{1,4})?号(?:\d{1,4}(?:栋|幢|号楼|单元|楼|室))*"
-    # Taiwan's: "文心路三段241號", "忠孝東路四段100巷5弄3號2樓" (a road's section, lane and alley, 號, the floor)
+    # Taiwan's: "文心路三段241號", "忠孝東路四段100巷5弄3號2樓" (a road's section, lane and alley, 號, the floor);
+    # Hong Kong's: "寶琳北路23號寶盈花園3座18樓C室" (an estate or a building, its block, floor and flat)
     r"|[\u4e00-\u9fff]{2,8}[路街](?:[一二三四五六七八九十]{1,2}段)?(?:\d{1,4}巷)?(?:\d{1,4}弄)?\d{1,5}號"
-    r"(?:之\d{1,3})?(?:\d{1,3}樓(?:之\d{1,3})?)?")
+    r"(?:之\d{1,3})?(?:[\u4e00-\u9fff]{1,6}(?:花園|苑|邨|大廈|中心|閣|廣場|城|軒|居))?(?:\d{1,3}座)?"
+    r"(?:\d{1,3}樓(?:之\d{1,3})?)?(?:[A-Z\d]{1,4}室)?")
 
 
 #: Addresses in scripts other than Latin, each with the words one of which any match holds (a text without

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from charter.guards.pii.address import addresses
 from charter.guards.pii.cases import case_numbers
+from charter.guards.pii.handles import handles
 from charter.guards.pii.hits import Digits, Hit, digits_of
 from charter.guards.pii.identifiers import national_ids, world_ids
 from charter.guards.pii.lexicon import common_words, load_places
@@ -47,7 +48,7 @@ WORLD_ID_TYPES: tuple[str, ...] = (
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
     *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", *WORLD_ID_TYPES, "CASE_NUMBER",
-    "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
+    "UPI_ID", "MESSENGER_ID", "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
     "AGE", "TITLE", "ZIP_CODE",
 )
 
@@ -115,10 +116,10 @@ Recogniser = Callable[[str, Digits], Iterator[Hit]]
 #: The structured recognisers (patterns.py, identifiers.py) in the order their hits reach :func:`_resolve`:
 #: of two hits with the same score and span, the first one's type is kept.
 RECOGNISERS: tuple[Recogniser, ...] = (
-    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, case_numbers, phones,
+    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, case_numbers, phones, handles,
 )
 #: The ones that can match a text without digits (the others are skipped for such a text).
-TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls)
+TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls, handles)
 #: The types each recogniser reports.
 _REPORTS: dict[Recogniser, frozenset[str]] = {
     emails: frozenset({"EMAIL_ADDRESS"}),
@@ -132,6 +133,7 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
     contextual_numbers: frozenset({"US_PASSPORT", "US_DRIVER_LICENSE", "US_BANK_NUMBER"}),
     case_numbers: frozenset({"CASE_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
+    handles: frozenset({"UPI_ID", "MESSENGER_ID"}),
     ages: frozenset({"AGE"}),
     titles: frozenset({"TITLE"}),
     zip_codes: frozenset({"ZIP_CODE"}),
@@ -169,7 +171,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.26"
+    version = "3.27"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request

@@ -25,6 +25,7 @@ import re
 import string
 from collections.abc import Iterator
 
+from charter.guards.pii.calendar_words import calendar_word
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import (
     COUNTRIES,
@@ -382,9 +383,12 @@ def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bo
         if len(run[0].group()) == 2 and run[0].group().endswith("."):
             return True  # "J. Okafor"
         if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS or _GERMAN_NOUN.search(w)
-                                     for w in lows):
-            return True  # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English
-        return not english_word(lows[0]) and any(given(w) for w in firsts[1:]) and len(run) <= 4
+                                     or calendar_word(w) for w in lows):
+            # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English (nor a day or a month:
+            # "Jueves Santo", "Καθαρά Δευτέρα")
+            return True
+        return (not english_word(lows[0]) and not calendar_word(lows[0]) and any(given(w) for w in firsts[1:])
+                and len(run) <= 4)
     end = run[-1].end()
     if (_PERSON_NOUN_AFTER.match(text, end) or _PERSON_VERB_AFTER.match(text, end)
             or (_SPEAKER.match(text, end) and starts_sentence(text, run[0].start()))

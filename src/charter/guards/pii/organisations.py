@@ -98,7 +98,7 @@ FOREIGN_HEADS = frozenset(word_list(
     universitatea egyetem yliopisto
     teléfono telefono telefone téléphone línea linha ligne policía policia polícia polizia polizei gendarmerie
     fiscalía fiscalia defensoría defensoria procuraduría procuraduria
-    δήμος δήμο δήμου διεύθυνση υπηρεσία справочная служба управление
+    δήμος δήμο δήμου διεύθυνση υπηρεσία δημος δημο δημου διευθυνση υπηρεσια справочная служба управление
     """
 ))
 #: Words of other languages that name what a body does or whose it is, and no one's surname

@@ -84,14 +84,16 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.8"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.9"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
     # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
     # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
     # slurs and the Dutch "hoe" (how) is no profanity; 1.6: the Tagalog "mong" ("maaari mong gamitin") is no slur;
     # 1.7: an ordinary word one edit from a slur is that word ("grid"); the Catalan "hores", the Basque "dago", the
     # Maltese "jew" and "fuq" are no slur, group or profanity in their own language's sentences; 1.8: the Swedish
-    # "slut" (end), the South Slavic "samo" (only), the Afrikaans "die" (the) and "kies" (choose) in theirs
+    # "slut" (end), the South Slavic "samo" (only), the Afrikaans "die" (the) and "kies" (choose) in theirs; 1.9:
+    # "-es" makes a plural only after a hissing sound or an "o" ("rates" is no plural of "rat", "notes" no "not"),
+    # "transferring" is English (a doubled consonant), the Catalan "més tard" and "dies" (days) are no slur or threat
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -148,7 +150,7 @@ class ToxicityGuard:
             return False
         words = set((_ASCII_TOKEN if view.isascii() else _TOKEN).findall(view))
         known = words & forms.keys()
-        if any(len(word) >= 8 and not ordinary(word) for word in words - known):
+        if any(len(word) >= 8 and not _english(word) for word in words - known):
             return False
         warm = negator = False
         for word in known:
@@ -227,12 +229,12 @@ class ToxicityGuard:
         r.threat_person = "threat_person" in phrases
         if (r.group or r.pronoun) and not r.hostile:  # words run together: "sosickening"
             for word, found in zip(words, cats, strict=True):
-                if len(word) >= 8 and not found and not ordinary(word):
+                if len(word) >= 8 and not found and not _english(word):
                     r.hostile |= _run_together(self._hostile_parts, word)
         hostile_words = r.hostile or r.threat or r.threat_phrase or r.profanity or r.cold
         if hostile_words and not r.group and any(len(w) >= 8 and not c for w, c in zip(words, cats, strict=True)):
             # "sosickening", but not "transfer" or "transport" (English words that hold a group's name)
-            r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8 and not ordinary(w))
+            r.group = any(_holds(self._group_parts, w) for w in words if len(w) >= 8 and not _english(w))
 
 
 def _any_phrase(lex: Lexicon, categories: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -352,6 +354,22 @@ _CLAUSE_WORDS = frozenset((
 def _any_of(parts: list[str]) -> re.Pattern[str] | None:
     """A pattern that matches where one of ``parts`` occurs (None: no parts, never)."""
     return re.compile("|".join(re.escape(p) for p in parts)) if parts else None
+
+
+#: The endings after which English doubles a word's last consonant ("transferring", "admitted", "referrer").
+_DOUBLING = ("ing", "ed", "er", "ers")
+
+
+def _english(word: str) -> bool:
+    """``word`` is English (:func:`ordinary`), or an English verb with its last consonant doubled before an
+    ending, which the word list does not hold ("transferring": no "trans" run together with "ferring")."""
+    if ordinary(word):
+        return True
+    for ending in _DOUBLING:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouy":
+            return ordinary(stem[:-1])
+    return False
 
 
 def _holds(pattern: re.Pattern[str] | None, word: str) -> bool:

@@ -177,7 +177,9 @@ _HOMONYM_CONTEXT = {
     "bitches": r"\bdog|vet\b|pupp|litter|bark|breed|kennel|whelp|canine",
     "queer": r"feel|odd|strange|peculiar|fish",
     # French: "au plus tard" (at the latest), "en cas de retard" (if late), "un retard de paiement"
-    "tard": r"\b(?:plus|trop|si|au|bien|assez)\s+tard\b|\btard\s+(?:le|la|les|dans|en|que)\b",
+    # Catalan: "més tard" (later), "massa tard", "tard o d'hora"
+    "tard": r"\b(?:plus|trop|si|au|bien|assez|m[ée]s|massa|tan|molt|ben)\s+tard\b"
+            r"|\btard\s+(?:le|la|les|dans|en|que|o\s+d['\u2019]hora)\b",
     "retard": r"\b(?:en|de|du|le|un|sans|aucun|tout|d['\u2019]un|cas\s+de)\s+retard\b"
               r"|\bretard\s+(?:de|d['\u2019]|dans)\b",
     # Spanish and Portuguese: "buenas tardes", "boas tardes", "por las tardes", "tardes de lunes a viernes"
@@ -204,6 +206,11 @@ _HOMONYM_CONTEXT = {
     # Croatian, Serbian, Bosnian, Slovene: "samo" (only), read as a misspelt slur; two of their words in the sentence
     "samo": r"(?:\b(?:je|da|se|na|za|od|ako|ali|su|sa|kako|koji|ili|nije|već|vec|morate|možete|mozete|postoji|"
             r"primate|plaću|placu|ste|smo|će|ce|bi|pa|te|jer|ni|niste|uradili|podataka)\b.*?){2}",
+    # Catalan: "els 15 dies hàbils", "perds els dies de retard" (days): a number or an article before it, or
+    # what kind of days after it
+    "dies": r"\b(?:els|uns|dels|als|pels|quins|alguns|pocs|molts|tots|\d+|dos|tres|quatre|cinc|sis|set|vuit|deu|"
+            r"quinze|vint|trenta)\s+dies\b|\bdies\s+(?:h[àa]bils|naturals|feiners|laborables|festius|lectius|"
+            r"seg[üu]ents|de\s+retard)\b",
     # Afrikaans: "vul die aansoek in", "betaal die fooi" (the), "kies 'n datum" (choose)
     "die": r"\b(?:van|vir|aan|op|by|betaal|vul|met|oor|deur|uit|is|en)\s+die\s+\w|\s['\u2019]n\s|\b(?:jy|julle|nie|"
            r"asseblief|aanlyn|ook)\b",
@@ -219,6 +226,8 @@ _RECLAIMED = re.compile(r"^nigg?(?:a|ah|az|as|uh|uhs|uhz|ahs|ahz|az)$")
 
 
 _SUFFIXES = (("'s", ""), ("s'", "s"), ("ies", "y"), ("es", ""), ("s", ""))
+#: The endings a plural in "-es" has (English spelling: "boxes", "witches", "heroes"), not "rates" or "pies".
+_ES_PLURALS = ("ses", "xes", "zes", "ches", "shes", "oes")
 NO_CATEGORIES: set[str] = set()  # what an unknown word is: shared, never changed
 _NONE = NO_CATEGORIES
 
@@ -268,6 +277,8 @@ class Lexicon:
             return found
         for suffix, repl in _SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                if suffix == "es" and not word.endswith(_ES_PLURALS):
+                    continue  # "rates" is no plural of "rat": "-es" follows a hissing sound or an "o" ("witches")
                 found = self.words.get(word[: -len(suffix)] + repl)
                 if found is not None:
                     return found
