@@ -48,6 +48,8 @@ def test_days_months_and_bodies_are_no_names(text):
     ("我是陳怡君，LINE ID yijun_0214。在交友軟體認識", "yijun_0214"),
     ("my wechat id: chen_li88, call me", "chen_li88"),
     ("카톡 아이디 jisoo.k92 로 연락주세요", "jisoo.k92"),
+    ("我的微信号 wx_lihua2024，请加我", "wx_lihua2024"),  # the app's word after a CJK letter
+    ("我的LINE ID是 abc_123", "abc_123"),
 ])
 def test_names_addresses_and_handles_are_found(text, value):
     assert value in [v for _, v in found(text)]

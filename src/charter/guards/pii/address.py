@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from charter.guards.pii.calendar_words import calendar_word
 from charter.guards.pii.hits import Digits, Hit
 from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES, STREET_TYPES, ordinary
 
@@ -321,6 +322,14 @@ def _cited(text: str, m: re.Match[str]) -> bool:
     return all(w.rstrip(".").lower() in _CITATION_WORDS for w in m.group().split()[1:-1])
 
 
+#: "digital address AK-039-5817": a GhanaPost GPS code (region and district letters, area, the spot), which pins one
+#: house; taken after its word ("digital address", "GPS address", "GhanaPost GPS").
+GH_GPS = re.compile(r"(?<![\w-])[A-Z]{2}-\d{3,4}-\d{4}(?![\w-])")
+_GPS_LABEL = re.compile(r"(?:[Aa]ddress|GPS)(?:\s+is|\s*:)?\s*$")
+#: The word after a number ("1. december", "3 januar"): a month there makes the number a date's day.
+_WORD_AFTER = re.compile(r"\.?[ \t]+([^\W\d_]+)")
+
+
 def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     yield from _street_cores(text, digits)
     low = text.lower()
@@ -351,6 +360,9 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "the Tenant Helpline via 311": a city's service line, not an Italian street
             if word in _SEASONS and _YEAR_NUMBER.fullmatch(m.group()[len(m.group(1)):].strip()):
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
+            after = _WORD_AFTER.match(text, m.end())
+            if after is not None and (after.group(1).lower() in MONTHS or calendar_word(after.group(1).lower())):
+                continue  # "på nørrebrogade 1. december": the street, then a date's day and month, no house
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
     for m in RO_STREET.finditer(text) if "nr" in text else ():
@@ -369,6 +381,9 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     for m in FLAT_SLASH.finditer(text) if "/" in text else ():
         if not _english_name(m.group(1)) and not _dated(m.group()):
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end() - len(m.group().rsplit(",", 1)[1])), 0.75)
+    for m in GH_GPS.finditer(text) if ("ddress" in text or "GPS" in text) and "-" in text else ():
+        if _GPS_LABEL.search(text, max(0, m.start() - 24), m.start()) is not None:
+            yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.85)
     for m in LIVES_AT.finditer(text) if _may_live_at(text, low) else ():
         if not _dated(m.group(1)) and not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)

@@ -30,7 +30,7 @@ _DAYS_AND_MONTHS = frozenset(fold(w) for w in word_list(
     montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag rosenmontag januar jänner februar
     märz juni juli oktober dezember
     maandag dinsdag woensdag donderdag vrijdag zaterdag zondag januari februari maart mei augustus
-    måndag tisdag onsdag torsdag fredag lördag söndag mandag tirsdag lørdag søndag augusti
+    måndag tisdag onsdag torsdag fredag lördag söndag mandag tirsdag lørdag søndag augusti marts
     maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai tammikuu helmikuu maaliskuu huhtikuu
     toukokuu kesäkuu heinäkuu elokuu syyskuu lokakuu marraskuu joulukuu
     poniedziałek wtorek środa czwartek piątek sobota niedziela styczeń luty marzec kwiecień czerwiec lipiec

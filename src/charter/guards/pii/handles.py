@@ -37,19 +37,27 @@ MESSENGER_ID = re.compile(
     r"(?:\s*(?:ID|id|is|:|\uff1a|是|는|은)){0,2}\s*"
     r"(@?[A-Za-z][\w-]*(?:\.[\w-]+)*)(?![\w@])", re.ASCII)
 _HANDLE_MARK = re.compile(r"[\d._]")
-#: The apps' words, to skip the search in the texts that name none of them (nearly all).
-_APP_WORD = re.compile(r"line|wechat|微信|kakao|카톡|카카오|telegram|skype|zalo|viber|discord", re.IGNORECASE)
+#: The chat apps' words, lower case: where one opens a word, :data:`MESSENGER_ID` is tried (not searched for
+#: through the whole text).
+_APP_NEEDLES = ("line", "wechat", "kakao", "telegram", "skype", "zalo", "viber", "discord", "微信", "카톡", "카카오")
 
 
 def handles(text: str, digits: Digits) -> Iterator[Hit]:
     if "@" in text:
-        for m in UPI_ID.finditer(text):
-            yield Hit("UPI_ID", m.start(), m.end(), 0.9)
-    if _APP_WORD.search(text) is None:
-        return
-    for m in MESSENGER_ID.finditer(text):
-        handle = m.group(1)
-        if not 3 <= len(handle) <= 32:
-            continue
-        if _HANDLE_MARK.search(handle) or (handle.startswith("@") and "elegram" in m.group().lower()):
-            yield Hit("MESSENGER_ID", m.start(1), m.end(1), 0.85)
+        for upi in UPI_ID.finditer(text):
+            yield Hit("UPI_ID", upi.start(), upi.end(), 0.9)
+    low = text.lower()
+    for word in _APP_NEEDLES:
+        at = low.find(word)
+        while at >= 0:
+            # an app's word not inside a Latin word ("online" holds no "line"; "我的LINE ID" is one), then its
+            # label and the handle
+            inside = at > 0 and low[at - 1].isascii() and low[at - 1].isalnum()
+            m = None if inside else MESSENGER_ID.match(text, at)
+            at = low.find(word, at + 1)
+            if m is None:
+                continue
+            handle = m.group(1)
+            if 3 <= len(handle) <= 32 and (_HANDLE_MARK.search(handle) is not None
+                                          or (handle.startswith("@") and "elegram" in m.group().lower())):
+                yield Hit("MESSENGER_ID", m.start(1), m.end(1), 0.85)

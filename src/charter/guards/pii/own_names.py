@@ -77,6 +77,10 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "shmi Yossi Avrahami,": "my name is" in Hebrew, two or three words up to a comma
                            # (a geresh inside a name: "יוסף אברג'יל")
                            r"|(?:שמי|קוראים\s+לי)\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea'\u05f3]+){1,2}?)(?=\s*[,.]|$)"
+                           # "shalom, ani Yossi Levi t.z. 038527149": "I am" in Hebrew, two or three words, then an
+                           # identity number's or a phone's word (not "ani gar beTel Aviv, ...": I live in Tel Aviv)
+                           r"|(?<![\u0590-\u05ff])אני\s+([\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea'\u05f3]+){1,2}?)"
+                           r"(?=\s*,?\s*(?:ת\.ז|ת\"ז|מספר\s+זהות|טלפון|נייד))"
                            # "میرا نام محمد عمران قریشی ہے": "my name is … (it) is" in Urdu
                            r"|میرا\s+نام\s+([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)\s+(?:ہے|ہیں)"
                            # "…ہے، نام محمد عمران شاہ، کارڈ": "name" in Urdu, then two to four words up to a comma
@@ -90,12 +94,14 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"{0,3}?)\s+है"
                            # "隣の山田太郎さん", "陳先生", "林小姐": a name in kanji or hanzi before an honorific
                            # (a person)
-                           rf"|(?<![\u4e00-\u9fff])((?:{_JP_SURNAMES})[\u4e00-\u9fff]{{0,3}})(?=さん|様|さま|氏(?![\u4e00-\u9fff]))"
+                           # ("佐藤 美咲さん": a space between the surname and the given name)
+                           rf"|(?<![\u4e00-\u9fff])((?:{_JP_SURNAMES})(?:[ \u3000]?[\u4e00-\u9fff]{{1,3}})?)"
+                           r"(?=さん|様|さま|氏(?![\u4e00-\u9fff]))"
                            rf"|(?<![\u4e00-\u9fff])([{_CN_SURNAMES}][\u4e00-\u9fff]{{0,2}})(?=先生|小姐|女士)"
                            # "承辦員警陳志明負責": a role (an officer, a caseworker) right before a Chinese name
                            rf"|(?:員警|警員|警官|承辦人|承办人|社工|專員|专员|個管師|科員|科员|辦事員|办事员)"
                            rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[負负說说表會会可\uff0c,。\s])")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקنأनい에예입是係、すさ様氏先小女員警辦办社專专個科")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקאنأनい에예입是係、すさ様氏先小女員警辦办社專专個科")
 
 
 def own_names(text: str) -> Iterator[Hit]:
