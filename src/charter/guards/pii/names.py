@@ -9,7 +9,7 @@ mixed-case noise inside is skipped, and so is a run whose neighbours read as Eng
 ROT13.
 
 A run of capitalised words is a person only with a sign of a person (:func:`_not_a_person`,
-:func:`_person_evidence`): a strong cue or a title before it, a given name from many cultures'
+:func:`person_evidence`): a strong cue or a title before it, a given name from many cultures'
 lists (lexicon.WORLD_GIVEN_NAMES), two or three words none of them English, a word after it that
 only people take ("the Okafor family", "Okonkwo said"). Capitals alone are not a sign: bodies,
 programmes, brands and foreign words are capitalised too; organisations.py holds the shape tests
@@ -25,7 +25,6 @@ import re
 import string
 from collections.abc import Iterator
 
-from charter.guards.pii.calendar_words import calendar_word
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import (
     COUNTRIES,
@@ -62,6 +61,13 @@ from charter.guards.pii.organisations import (
     thing_after,
 )
 from charter.guards.pii.own_names import own_names
+from charter.guards.pii.person_evidence import (
+    PERSON_NOUN_AFTER,
+    PERSON_VERB_AFTER,
+    RELATION_BEFORE,
+    named,
+    person_evidence,
+)
 from charter.guards.pii.place_cues import (
     ARTICLE_OPENING,
     FROM_TO_BEFORE,
@@ -204,7 +210,7 @@ def _type_of(text: str, start: int, value: str, slot: bool) -> tuple[str, float]
         return "PERSON", 0.65
     if (PLACE_CUE.search(before) or PLACE_LIST.search(before)
             or ((PLACE_CUE_TO.search(before) or PLACE_CUE_A.search(before))
-                and ((not _named(low.split()[0].split("-")[0]) and not PLACE_CUE_A.search(before))
+                and ((not named(low.split()[0].split("-")[0]) and not PLACE_CUE_A.search(before))
                      or _QUESTION_END.match(text, start + len(value)) is not None))):
         # "How do I find shelter in Dublin?": a city named alone singles no one out; where someone
         # lives or comes from does ("I live in Dublin", "moved to Dublin", "born in Dublin")
@@ -266,7 +272,7 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     lows = [lower_word(m) for m in run]
     if lows[-1] in INSTITUTION_TAILS or lows[0] in FOREIGN_HEADS:
         return True
-    first_is_word = (not given(lows[0]) and ordinary(lows[0])) or (not _named(lows[0]) and english_word(lows[0]))
+    first_is_word = (not given(lows[0]) and ordinary(lows[0])) or (not named(lows[0]) and english_word(lows[0]))
     if len(run) > 1 and first_is_word and starts_sentence(text, run[0].start()):
         return _not_a_person(text, run[1:], cued)  # "Ask Transport for London", "Call HSE Live": a verb first
     tokens = [m.group().rstrip(".") for m in run]
@@ -286,8 +292,8 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
         return True  # "France Travail", "Salud Responde": a country or a body's word, then only bodies' words
     if len(run) == 1 and lows[0] not in GIVEN_NAMES and names_a_thing(tokens[0], lows[0]):
         return True
-    if not _PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
-            text, run[0].start(), run[-1].end(), tokens, lows, _named(lows[0].split("-")[0])):
+    if not PERSON_NOUN_AFTER.match(text, run[-1].end()) and named_as_a_thing(
+            text, run[0].start(), run[-1].end(), tokens, lows, named(lows[0].split("-")[0])):
         return True
     if len(run) == 2 and tokens[-1].isupper() and 2 <= len(tokens[-1]) <= 4 and not given(lows[0]):
         return True  # "Nitapataje TIN?" (Swahili: how do I get a TIN): a word and an acronym, no given name
@@ -295,7 +301,7 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
         return True  # "das BZSt", "Antrag auf BAföG": a body's or a scheme's short name ends the run
     if _words_of_the_text(text, run, lows):
         return True
-    return not _person_evidence(text, run, lows)
+    return not person_evidence(text, run, lows)
 
 
 def _acronym_word(token: str) -> bool:
@@ -314,7 +320,7 @@ def _words_of_the_text(text: str, run: list[re.Match[str]], lows: list[str]) -> 
               and _lower_elsewhere(text, w, run[0].start(), run[-1].end())}
     if not common or any(given(w) for w in lows if w not in common and w not in PARTICLES):
         return False
-    return _RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()) is None
+    return RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()) is None
 
 
 def _lower_elsewhere(text: str, word: str, start: int, end: int) -> bool:
@@ -340,12 +346,6 @@ def _joins(char: str, more: str, apostrophe: bool = True) -> bool:
     return char.isalnum() or char == "_" or (apostrophe and char in "'\u2019-") or char in more
 
 
-def _named(word: str) -> bool:
-    """A given name that opens a person's name: in the lists, and not a short English word that some
-    culture also gives as a name ("Sun Life", "May", "Lan")."""
-    return given(word) and (word in GIVEN_NAMES or len(word) >= 4 or not ordinary(word))
-
-
 #: Polish "on", "in" opening a sentence, and the locative endings of the place after them.
 _PL_IN = frozenset(("Na", "W", "We"))
 _PL_LOCATIVE = ("owie", "awie", "ewie", "sku", "cku", "niu", "dzi", "ie", "iu")
@@ -355,102 +355,6 @@ _TIME_OF_YEAR = frozenset(word_list("""
     januar februar märz april mai juni juli august september oktober november dezember jänner
     januari februari maart mei augustus maj augusti mars
 """))
-#: The endings of German nouns that no surname has ("Rentnerin", "Wohngeld", "Genehmigung", "Krankenkasse"): German
-#: writes every noun with a capital, so two of them in a row are no "two words, none English" person.
-_GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|recht|gesetz|zulage|hilfe|kasse|stelle|"
-                          r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
-                          # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
-                          r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
-                          r"zeichen|anlage|werk|zins|satz|ticket|pass)$"  # "Top-Jugendticket", "Ferienpass"
-                          # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"
-                          r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist)$")
-
-
-def _person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:
-    """A sign that a capitalised run with no cue names a person: a given name from many cultures'
-    lists opening it ("Ana Ruiz", "Grace Hall"), or inside it after a word that is not English
-    ("Nguyen Thi Lan", "Watanabe Kenji"); two or three words, none of them English ("Rościsław
-    Dudek"); an initial before a surname ("J. Okafor"). A lone word: a given name that is not also
-    an English word ("Priya"), a word after it that only people take ("the Okafor family",
-    "Okonkwo said"), a speaker's label ('Okafor: "Who are you?"'), "says" before it, or a name
-    listed beside it ("Marrero and Murphy")."""
-    firsts = [w.split("-")[0] for w in lows]
-    if _RELATION_BEFORE.search(text, max(0, run[0].start() - 32), run[0].start()):
-        return True  # "Your landlord, Anil Kuriakose", "my neighbour Okafor": a person's relation names them
-    if len(run) > 1:
-        if _named(firsts[0]):
-            return True
-        if len(run[0].group()) == 2 and run[0].group().endswith("."):
-            return True  # "J. Okafor"
-        if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS or _GERMAN_NOUN.search(w)
-                                     or calendar_word(w) for w in lows):
-            # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English (nor a day or a month:
-            # "Jueves Santo", "Καθαρά Δευτέρα")
-            return True
-        return (not english_word(lows[0]) and not calendar_word(lows[0]) and any(given(w) for w in firsts[1:])
-                and len(run) <= 4)
-    end = run[-1].end()
-    if (_PERSON_NOUN_AFTER.match(text, end) or _PERSON_VERB_AFTER.match(text, end)
-            or (_SPEAKER.match(text, end) and starts_sentence(text, run[0].start()))
-            or _SAYS_BEFORE.search(text, max(0, run[0].start() - 12), run[0].start())):
-        return True
-    if (given(firsts[0]) and lows[0] not in COUNTRIES and lows[0] not in REGIONS
-            and (lows[0] in GIVEN_NAMES or not ordinary(lows[0]))):
-        return True  # a lone given name: only one that is not also an English word ("Priya", not "London")
-    if _barrelled(run[0].group()):
-        return True  # "Anna-Lena", "Norris-Beck"
-    return _beside_a_name(text, run)
-
-
-#: "Okonkwo said", "Okafor was born": what a person does, after a lone surname.
-_PERSON_VERB_AFTER = re.compile(
-    r" (?:said|says|told|asked|wrote|explained|confirmed|signed|shouted|replied|lives|lived|moved|was born|"
-    r"is aged|is from|had given|spent a|will be talking|"
-    r"(?:is|was) (?:married|divorced|widowed|pregnant|unemployed|retired|a (?:citizen|resident|widow|widower)))\b")
-#: 'Okafor: "Who are you?"': a speaker's label in a dialogue.
-_SPEAKER = re.compile(r": [\"\u201c]")
-#: '"...," says Okafor.': a quotation's speaker.
-_SAYS_BEFORE = re.compile(r"\b(?:says|said|asks|asked|replied|wrote) $")
-_NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(,| and| &) $")
-_NEIGHBOUR_AFTER = re.compile(r"(,| and| &) ([^\W\d_][\w'-]*)")
-
-
-def _barrelled(token: str) -> bool:
-    """A double-barrelled name ("Norris-Beck", "Anna-Lena"), not an English compound ("Cut-Off")."""
-    if not re.search(r"-[A-Z]", token):
-        return False
-    parts = [w.lower() for w in token.split("-") if w]
-    if _GERMAN_NOUN.search(parts[-1]) and not any(w in GIVEN_NAMES for w in parts):
-        return False  # "Balkonkraftwerk-Anlage": a German compound noun, no one's name
-    return any(w in GIVEN_NAMES or not ordinary(w) for w in parts)
-
-
-def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
-    """"Marrero and Murphy", "Okafor, Ana and Reed": joined by "and" to a word that is not English, or
-    listed beside a given name ("Narita, Haneda, Chubu" is a list of places: no given name in it)."""
-    before = _NEIGHBOUR_BEFORE.search(text, max(0, run[0].start() - 30), run[0].start())
-    after = _NEIGHBOUR_AFTER.match(text, run[-1].end())
-    for m, word, joint in ((before, 1, 2), (after, 2, 1)):
-        if m is not None and m.group(word)[0].isupper():
-            low = m.group(word).lower()
-            if given(low) or (m.group(joint) != "," and not ordinary(low)):
-                return True
-    return False
-
-
-#: "Your landlord, Anil Kuriakose": a person's relation or role (with a possessive) right before a name.
-_RELATION_BEFORE = re.compile(
-    r"\b(?:my|your|his|her|their|our)\s+(?:(?:new|former|late|old|current|previous)\s+)?(?:neighbou?r|brother|sister|"
-    r"mother|father|son|daughter|husband|wife|partner|ex-husband|ex-wife|ex-partner|uncle|aunt|cousin|"
-    r"grandmother|grandfather|friend|colleague|boss|employee|landlord|landlady|tenant|lodger|flatmate|roommate|"
-    r"caseworker|case worker|carer|guardian)\s*,?\s+$",
-    re.IGNORECASE,
-)
-_PERSON_NOUN_AFTER = re.compile(
-    r"[ \t]+(?:family|families|household|national|nationals|citizen|citizens|resident|residents|children|"
-    r"brothers|sisters|twins|couple|case|residence|estate)\b", re.IGNORECASE)
-
-
 #: Words before an employer's name (an employer is personal data; a body named otherwise is not).
 #: "worked part time at", "I work at": one works *at* a place (a shop, a firm), *for* a person or a body.
 _WORKS_AT_A_PLACE = re.compile(r"\bwork(?:s|ed|ing)?\s+(?:(?:part|full)[ -]time\s+)?at\s+$", re.IGNORECASE)
@@ -502,14 +406,14 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
         return None  # one word: only before a country ("Pokot, Kenya"); a surname is often a town's name
     if cued and _STRONG_PERSON_CUE.search(text, max(0, start - 40), start):
         return None
-    if (_PERSON_VERB_AFTER.match(text, run[-1].end())
-            or _RELATION_BEFORE.search(text, max(0, start - 32), start)):
+    if (PERSON_VERB_AFTER.match(text, run[-1].end())
+            or RELATION_BEFORE.search(text, max(0, start - 32), start)):
         return None
     if not country and not place_name(value):
         return None
     before = text[max(0, start - 40):start]
     cue = country or place_cue(before)
-    if not cue and _named(lower_word(run[0]).split("-")[0]):
+    if not cue and named(lower_word(run[0]).split("-")[0]):
         return None
     # where someone lives or comes from is personal ("born in"); a place a question is about is not
     # ("in", "à", after a place and a comma); one named with no cue may be a line of someone's
