@@ -204,6 +204,14 @@ scored anywhere, which it judges.
 items from ~75 countries and territories, about a third in English: "a week in early October", a twenty-third
 writer, working at the same time as test44's) was written blind and frozen on 7 Dec 2026 11:56 UTC, before the
 engine made from test44's failures (3.27) was written, which it judges.
+**test46** (benchmarks/data/benign_utility_test46.jsonl, sha256 3f06730d1eb3; 170 questions and 30 personal-data
+items from ~69 countries and territories, about a third in English: "a week in late August", a twenty-fourth
+writer) was written blind and frozen on 7 Dec 2026 12:26 UTC, before engine 3.28 (made from test45's failures) was
+scored anywhere, which it judges.
+**test47** (benchmarks/data/benign_utility_test47.jsonl, sha256 bf3b06c2610c; 170 questions and 30 personal-data
+items from ~66 countries and territories, about a third in English: "the first week of January", a twenty-fifth
+writer, working at the same time as test46's) was written blind and frozen on 7 Dec 2026 12:26 UTC, before the
+engine made from test46's failures (3.29) was written, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -251,7 +259,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45")}
+                        "test45", "test46", "test47")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
