@@ -138,7 +138,7 @@ _PERSONS = _any_of("""
     employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, adviser,
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
     client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder,
-    owner, real owner, property owner, landowner, occupant, previous tenant
+    owner, real owner, property owner, landowner, occupant, previous tenant, student, pupil
 """)
 #: "your neighbour is at ...", "the tenant lives at ...": a person's whereabouts, whatever building they are in.
 _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSONS})\s+(?:is|was|lives|lived|stays|"
@@ -146,7 +146,14 @@ _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSO
 _ROLE_BEFORE = re.compile(
     rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
     rf"{_PERSONS}(?:\s*,|\s+(?:is|was))?|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?"
-    r"name\s*(?:is|was|:)|in\s+the\s+name\s+of)\s+$",
+    r"name\s*(?:is|was|:)|in\s+the\s+name\s+of"
+    # the same roles in Portuguese, Spanish, French and Italian, after an article or a possessive ("para o
+    # estudante Rafael Nogueira Souza", "tu vecina Ana Ruiz", "l'élève Léa Martin")
+    r"|(?:\bo|\ba|\bos|\bas|\bel|\bla|\blos|\blas|\ble|\bil|\blo|\bl['\u2019]|\bseu|\bsua|\btu|\bsu|\bton|\bta|"
+    r"\bson|\bsa|\btuo|\btua|\bsuo|\bsua)\s*(?:estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
+    r"[ée]tudiante?|studente(?:ssa)?|vizinh[oa]|vecin[oa]|voisine?|vicin[oa]|inquilin[oa]|locataire|"
+    r"propriet[áa]ri[oa]|propietari[oa]|propri[ée]taire|senhori[oa]|caser[oa]|paciente|requerente|solicitante)"
+    r"(?:\s*,)?)\s+$",
     re.IGNORECASE,
 )
 #: "Your contact at PROFECO is", "the case officer for your claim was": a name introduced as someone's

@@ -54,8 +54,9 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            rf"|^\s*(?!{_KO_NOT_A_NAME})([{_KO_SURNAMES}][\uac00-\ud7a3][\uac00-\ud7a3](?<![청처부과]))"
                            r"(?=(?:이에요|예요|입니다)[\s,.!~])"
                            # "我是林怡君, 身分證…" (a full-width comma): "I am" (Cantonese "我係"), a Chinese surname
-                           # and one or two letters, a comma (not "我是高中生", "我是學生": :data:`_CN_NOT_A_NAME`)
-                           rf"|(?:^|(?<=[。\uff0c,\uff01!\uff1f?\s]))(?:我是|本人是|我係|本人係)(?!{_CN_NOT_A_NAME})([{_CN_SURNAMES}]"
+                           # and one or two letters, a comma (not "我是高中生", "我是學生": :data:`_CN_NOT_A_NAME`);
+                           # "我是考生王梓涵 身份证…": a role between them (an examinee, a parent, an owner)
+                           rf"|(?:^|(?<=[。\uff0c,\uff01!\uff1f?\s]))(?:我是|本人是|我係|本人係)(?:考生|家长|家長|申请人|申請人|业主|業主|租户|租戶|患者|车主|車主)?(?!{_CN_NOT_A_NAME})([{_CN_SURNAMES}]"
                            r"[\u4e00-\u9fff]{1,2})(?=[\uff0c,。\s])"
                            # "電話090-4821-7736の佐藤由美子です": a common surname and a given name before "it is"
                            # after "of" or a clause's start (not "区役所の担当です": no surname)
@@ -99,9 +100,11 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"(?=さん|様|さま|氏(?![\u4e00-\u9fff]))"
                            rf"|(?<![\u4e00-\u9fff])([{_CN_SURNAMES}][\u4e00-\u9fff]{{0,2}})(?=先生|小姐|女士)"
                            # "承辦員警陳志明負責": a role (an officer, a caseworker) right before a Chinese name
-                           rf"|(?:員警|警員|警官|承辦人|承办人|社工|專員|专员|個管師|科員|科员|辦事員|办事员)"
-                           rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[負负說说表會会可\uff0c,。\s])")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקאنأनい에예입是係、すさ様氏先小女員警辦办社專专個科")
+                           # ("快递员李建国的私人手机": a courier, then his name and "'s")
+                           rf"|(?:員警|警員|警官|承辦人|承办人|社工|專員|专员|個管師|科員|科员|辦事員|办事员|快递员|快遞員|"
+                           rf"邮递员|郵差|房东|房東|邻居|鄰居)"
+                           rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[負负說说表會会可的\uff0c,。\s])")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקאنأनい에예입是係、すさ様氏先小女員警辦办社專专個科快递遞郵房邻鄰")
 
 
 def own_names(text: str) -> Iterator[Hit]:
