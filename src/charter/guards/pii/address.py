@@ -346,7 +346,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), score)
     for m in WORD_NUMBER.finditer(text, _word_number_start(text)):
         word = m.group(1).lower()
-        if _street_word(word) and not _english_not_a_street(word):
+        if _street_word(word) and not _english_not_a_street(word) and not calendar_word(word):
+            # ("31 martie 2025": the Romanian March ends like the Finnish "tie", a road)
             left = LEFT_WORDS.search(text, max(0, m.start() - 60), m.start())
             if word in STREET_SUFFIXES and not word.endswith(STREET_MORPHEMES) and (
                 left is None or all(ordinary(w.lower().split("'")[0]) for w in left.group().split())

@@ -62,8 +62,11 @@ def person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> boo
             or _SAYS_BEFORE.search(text, max(0, run[0].start() - 12), run[0].start())):
         return True
     if (given(firsts[0]) and lows[0] not in COUNTRIES and lows[0] not in REGIONS
-            and (lows[0] in GIVEN_NAMES or not ordinary(lows[0]))):
-        return True  # a lone given name: only one that is not also an English word ("Priya", not "London")
+            and (lows[0] in GIVEN_NAMES or not ordinary(lows[0]))
+            and not (lows[0] in _VI_WORDS and _VI_LETTER.search(text, end, end + 40))):
+        # a lone given name: only one that is not also an English word ("Priya", not "London"), nor a Vietnamese
+        # word in a Vietnamese sentence ("Theo Nghị định 168/2024": according to the decree)
+        return True
     if _barrelled(run[0].group()):
         return True  # "Anna-Lena", "Norris-Beck"
     return _beside_a_name(text, run)
@@ -80,6 +83,11 @@ _SPEAKER = re.compile(r": [\"\u201c]")
 _SAYS_BEFORE = re.compile(r"\b(?:says|said|asks|asked|replied|wrote) $")
 _NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_][\w'-]*)(,| and| &) $")
 _NEIGHBOUR_AFTER = re.compile(r"(,| and| &) ([^\W\d_][\w'-]*)")
+
+
+#: Vietnamese words that are given names elsewhere ("Theo": according to), and the letters only Vietnamese writes.
+_VI_WORDS = frozenset(("theo",))
+_VI_LETTER = re.compile("[\u01a1\u01b0\u0111\u1ea0-\u1ef9]")
 
 
 def _barrelled(token: str) -> bool:
