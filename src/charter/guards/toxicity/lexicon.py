@@ -160,7 +160,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "threat_person": (
         r"\b(?:kill|shoot|hang|murder|stab|hurt|beat|strangle) (?:you|him|her|them|yourself)\b",
         # "end" as a verb ("I'll end you"), not the noun ("at the end you're offered an interview")
-        r"(?<!\bthe )(?<!\ban )(?<!\bthis )(?<!\bthat )(?<!\bits )\bend (?:you|him|her|them|yourself)\b(?!['\u2019])",
+        r"\bend (?<!\bthe end )(?<!\ban end )(?<!\bthis end )(?<!\bthat end )(?<!\bits end )"
+        r"(?:you|him|her|them|yourself)\b(?!['\u2019])",
         r"\b(?:you|he|she|they) (?:will|should|ought to|deserves? to|must|are going to|"
         r"is going to) (?:all )?(?:die|be (?:killed|shot|hanged|hung|executed|burned|burnt|murdered))",
         r"\bi(?:'ll| will| am going to|'m going to|'m gonna) (?:kill|shoot|hurt|murder|stab|end) ",
