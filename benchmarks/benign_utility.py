@@ -212,6 +212,12 @@ scored anywhere, which it judges.
 items from ~66 countries and territories, about a third in English: "the first week of January", a twenty-fifth
 writer, working at the same time as test46's) was written blind and frozen on 7 Dec 2026 12:26 UTC, before the
 engine made from test46's failures (3.29) was written, which it judges.
+**test48** (benchmarks/data/benign_utility_test48.jsonl, sha256 d7940a7656e4; 170 questions and 30 personal-data
+items from ~58 countries and territories, about a third in English: "a week in mid-April", a twenty-sixth writer)
+and **test49** (benchmarks/data/benign_utility_test49.jsonl, sha256 81382a1c91ea; 170 and 30 from ~70 countries
+and territories: "a week in late October", a twenty-seventh writer, working at the same time) were written blind
+and frozen on 7 Dec 2026 13:07 UTC, before engine 3.30 (made from test47's failures) was scored anywhere; both
+judge it, and no engine is made from either before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -259,7 +265,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45", "test46", "test47")}
+                        "test45", "test46", "test47", "test48", "test49")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
