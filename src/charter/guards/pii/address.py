@@ -116,6 +116,9 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
     # "C/ Río Segura 14, 3ºB": Spanish "calle" written "C/", a capitalised name, the number and the floor and door
     (re.compile(r"(?<![\w/])C/\s?[A-ZÁÉÍÓÚÑ][\w'\u2019-]*(?:\s+(?:de|del|la|las|los|el|[A-ZÁÉÍÓÚÑ][\w'\u2019-]*)){0,4}"
                 r",?\s+\d{1,4}[A-Za-z]?(?:,\s*\d{1,2}\s?[ºª°]\s?[A-Za-z0-9]{0,3})?"), 0.8),
+    # "abito in via dello Scalo 41": an Italian street in lower case, known by its article (not "via email")
+    (re.compile(r"(?<![\w'\u2019])via\s+(?:del|della|dello|dei|degli|delle|di|dell['\u2019])\s*[A-Z][\w'\u2019]+"
+                r"(?:\s+[A-Z][\w'\u2019]+){0,3},?\s+\d{1,4}[A-Za-z]?\b"), 0.8),
     # "Cumhuriyet Mah. Atatürk Cad. No:12 Çankaya/Ankara": a Turkish quarter, its street, the number, district/city
     (re.compile(r"(?!Adres)[A-ZÇĞİÖŞÜ][\w]+(?:\s[A-ZÇĞİÖŞÜ][\w]+)?\sMah(?:allesi|\.)?,?\s+(?:[A-ZÇĞİÖŞÜ0-9][\w.]*\s){1,3}?"
                 r"(?:Cad(?:desi|\.)?|Cd\.|Sok(?:a\u011f\u0131|ak|\.)?|Sk\.|Bulvar\u0131|Blv\.)\s*,?\s*No\s*:?\s*\d{1,4}(?:/\d{1,4})?"
@@ -124,7 +127,7 @@ CORES: tuple[tuple[re.Pattern[str], float], ...] = (
 #: What any match of each of CORES must hold (in the text lower-cased: "box", "fpo"; as written:
 #: "he corner of "), so that a text without it is not walked with that pattern (same hits).
 _CORE_NEEDS: tuple[tuple[str, bool], ...] = (("", False), ("box", True), ("fpo", True), ("he corner of ", False),
-                                             ("C/", False), ("Mah", False))
+                                             ("C/", False), ("via ", False), ("Mah", False))
 _UNIT_WORDS = ("Flat", "Studio", "Apartment", "Apt", "Unit", "Suite", "Room")  # UNIT_STREET's first words
 
 UNIT = re.compile(

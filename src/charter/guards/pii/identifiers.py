@@ -175,7 +175,7 @@ _ID_WORD_BEFORE = (
     r"documento\s+(?:nacional\s+)?de\s+identidad|carte\s+d['\u2019]identit[ée]|num[ée]ro\s+d['\u2019]identit[ée]|"
     r"personalausweis(?:nummer)?|ausweisnummer|nik|ktp|cnic|nin|bvn|nid|এনআইডি|জাতীয়\s+পরিচয়পত্র|ghana\s+card|omang|"
     r"الرقم\s+القومي|رقمي\s+القومي|رقم\s+الهوية|رقم\s+هويتي|الرقم\s+الوطني|کد\s+ملی|kimlik\s+numaras\w|"
-    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
+    r"số\s+(?:CCCD|CMND|căn\s+cước)|CCCD|CMND|αμκα|αφμ|afm|егн|egn|steuer\s+id|adószám\w*|adóazonosító(?:\s+jel\w*)?|инн|иин|снилс|"
     r"num[ée]ro\s+(?:d['\u2019])?[ée]tranger|(?<![^\W\d_])(?:dni|nie|nif|pesel|bsn|burgerservicenummer|sofinummer|v-nummer|vreemdelingennummer|crn|iqama|bpjs|"
     r"customer\s+reference\s+number)"
     # "Wanjiku Kamau, ID 28736491", "ID: 28736491": an ID that no word of its own names (not "Reference ID 1234")
@@ -192,8 +192,8 @@ NATIONAL_ID = re.compile(
     r"\s*[:#]?\s*(?:\*\*)?([1-9\u09e7-\u09ef\u0661-\u0669\u06f1-\u06f9\u0967-\u096f](?:[ .-]?\d){5,16}"
     r"(?:[A-Z](?![\w-]))?|0\d{8,15})"
     r"(?![\d-])", I)
-DE_TAX_ID_CTX = context_words("steuer-?id", "steuerliche identifikationsnummer", "identifikationsnummer", "idnr",
-                              "steuer-identifikationsnummer", "tax id")
+DE_TAX_ID_CTX = context_words("steuer-?id", "steuer id", "steuerliche identifikationsnummer", "identifikationsnummer",
+                              "idnr", "steuer-identifikationsnummer", "tax id")
 IN_PAN_CTX = context_words("pan", "permanent account number")
 #: An Indian PAN: three letters, the holder's kind (P: a person), a letter, four digits, a check letter.
 #: (Its first letter is matched before the look-behind that no letter or digit precedes it: a pattern that opens
@@ -314,7 +314,7 @@ _ID_REACH = 100
 
 #: The first letters an identity word of :data:`_ID_WORD_BEFORE` can open with in ASCII text (a test derives them
 #: from the pattern): the ASCII search below tries its alternation only where one of them is.
-_ID_WORD_ASCII_FIRST = "abcdgikmnopsv"
+_ID_WORD_ASCII_FIRST = "abcdegikmnopsv"
 #: :data:`NATIONAL_ID` for ASCII text put in lower case: the same pattern, its upper-case letters in lower case and
 #: no IGNORECASE. Python's IGNORECASE folds every character it compares, at every branch of the many-word
 #: alternation and every position of a window: on ASCII text in lower case the plain pattern finds the same
