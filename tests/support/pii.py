@@ -1,14 +1,16 @@
 """What the PII engine finds and what ``pii_leak`` acts on in an answer, as (type, value) pairs and
-values, for the guard tests."""
+values, and whether the toxicity guard cuts an answer, for the guard tests."""
 
 from __future__ import annotations
 
 from charter.guards.base import GuardContext
 from charter.guards.pii.engine import PiiEngine
 from charter.guards.pii_leak import PiiLeakGuard
+from charter.guards.toxicity import ToxicityGuard
 
 ENGINE = PiiEngine()
 LEAK = PiiLeakGuard()
+TOXICITY = ToxicityGuard()
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -21,3 +23,8 @@ def leaked(answer: str, question: str = "How do I apply?") -> list[str]:
     (the default asks about no one)."""
     result = LEAK.scan(answer, GuardContext(direction="output", authorised_texts=[question]))
     return [answer[f.start:f.end] for f in result.findings]
+
+
+def toxic(answer: str) -> bool:
+    """Whether the toxicity guard (default options) flags ``answer``."""
+    return TOXICITY.scan(answer, GuardContext(direction="output", role="answer")).verdict == "flag"

@@ -11,16 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from charter.guards.base import GuardContext
 from charter.guards.pii.engine import PiiEngine
-from charter.guards.toxicity import ToxicityGuard
-from tests.support.pii import found, leaked
-
-TOXICITY = ToxicityGuard()
-
-
-def toxic(text: str) -> bool:
-    return TOXICITY.scan(text, GuardContext(direction="output", role="answer")).verdict == "flag"
+from tests.support.pii import TOXICITY, found, leaked, toxic
 
 
 def test_the_engines_are_3_27_and_1_9_or_later():
