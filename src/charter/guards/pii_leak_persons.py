@@ -150,7 +150,7 @@ _ROLE_BEFORE = re.compile(
     # the same roles in Portuguese, Spanish, French and Italian, after an article or a possessive ("para o
     # estudante Rafael Nogueira Souza", "tu vecina Ana Ruiz", "l'élève Léa Martin")
     r"|(?:\bo|\ba|\bos|\bas|\bel|\bla|\blos|\blas|\ble|\bil|\blo|\bl['\u2019]|\bseu|\bsua|\btu|\bsu|\bton|\bta|"
-    r"\bson|\bsa|\btuo|\btua|\bsuo|\bsua)\s*(?:estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
+    r"\bson|\bsa|\btuo|\btua|\bsuo)\s*(?:estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
     r"[ée]tudiante?|studente(?:ssa)?|vizinh[oa]|vecin[oa]|voisine?|vicin[oa]|inquilin[oa]|locataire|"
     r"propriet[áa]ri[oa]|propietari[oa]|propri[ée]taire|senhori[oa]|caser[oa]|paciente|requerente|solicitante)"
     r"(?:\s*,)?)\s+$",

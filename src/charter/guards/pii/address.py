@@ -365,7 +365,7 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
             if word in _SEASONS and _YEAR_NUMBER.fullmatch(m.group()[len(m.group(1)):].strip()):
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
             after = _WORD_AFTER.match(text, m.end())
-            if after is not None and (after.group(1).lower() in MONTHS or calendar_word(after.group(1).lower())):
+            if after is not None and ((month := after.group(1).lower()) in MONTHS or calendar_word(month)):
                 continue  # "på nørrebrogade 1. december": the street, then a date's day and month, no house
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)

@@ -93,7 +93,8 @@ class ToxicityGuard:
     # Maltese "jew" and "fuq" are no slur, group or profanity in their own language's sentences; 1.8: the Swedish
     # "slut" (end), the South Slavic "samo" (only), the Afrikaans "die" (the) and "kies" (choose) in theirs; 1.9:
     # "-es" makes a plural only after a hissing sound or an "o" ("rates" is no plural of "rat", "notes" no "not"),
-    # "transferring" is English (a doubled consonant), the Catalan "més tard" and "dies" (days) are no slur or threat
+    # "transferring" is English (a doubled consonant), the Catalan "més tard" and "dies" (days) are no slur or threat;
+    # 1.10: "end" as a noun before "you" is no threat ("at the end you're offered an interview")
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True
@@ -362,7 +363,9 @@ _DOUBLING = ("ing", "ed", "er", "ers")
 
 def _english(word: str) -> bool:
     """``word`` is English (:func:`ordinary`), or an English verb with its last consonant doubled before an
-    ending, which the word list does not hold ("transferring": no "trans" run together with "ferring")."""
+    ending, which the word list does not hold ("transferring": no "trans" run together with "ferring"). Kept here,
+    not in :func:`ordinary`, which the PII name finder shares: there it would make surnames such as "Manning" or
+    "Redding" English words."""
     if ordinary(word):
         return True
     for ending in _DOUBLING:
