@@ -218,6 +218,10 @@ and **test49** (benchmarks/data/benign_utility_test49.jsonl, sha256 81382a1c91ea
 and territories: "a week in late October", a twenty-seventh writer, working at the same time) were written blind
 and frozen on 7 Dec 2026 13:07 UTC, before engine 3.30 (made from test47's failures) was scored anywhere; both
 judge it, and no engine is made from either before both are scored.
+**test50** (benchmarks/data/benign_utility_test50.jsonl, sha256 f826363687c8; 170 questions and 30 personal-data
+items from ~55 countries and territories, about a third in English: "a week in early June", a twenty-ninth writer,
+working at the same time as test51's) was written blind and frozen on 7 Dec 2026 15:21 UTC, before engine 3.31 was
+scored anywhere but test51, which it judges too.
 **test51** (benchmarks/data/benign_utility_test51.jsonl, sha256 e0fe09df3de2; 170 questions and 30 personal-data
 items from ~57 countries and territories, about a third in English: "a week in mid-September", a twenty-eighth
 writer) was written blind and frozen on 7 Dec 2026 15:17 UTC, before engine 3.31 (made from test48's and test49's
@@ -270,7 +274,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45", "test46", "test47", "test48", "test49", "test51")}
+                        "test45", "test46", "test47", "test48", "test49", "test50", "test51")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
