@@ -34,8 +34,9 @@ guards:
   # its identifiers, phone numbers and e-mail addresses masked ("***-**-6789": restore: masked).
   # What identifies or reaches a person is redacted (names, contact details, street addresses,
   # identifiers, dates of birth); the place, age, body or group a question is about is not, nor
-  # a first name or a year of birth given alone ("hi, it's Gareth", "born 1958"), which single
-  # no one out and which the answer needs (a pension's age, a greeting in the caller's gender)
+  # a first name or a year (or month and year) of birth given alone ("hi, it's Gareth", "born
+  # 1958", "born in June 1959"), which single no one out and which the answer needs (a pension's
+  # age, a greeting in the caller's gender)
   pii: {action: redact, options: {mode: pseudonymise, restore: masked, skip_entities: [LOCATION, AGE,
     ORGANIZATION, NRP, TITLE, ZIP_CODE, URL], birth_years: keep, given_names: keep}}
   # an attempt to override the helpdesk's instructions is refused: 400 content_filter

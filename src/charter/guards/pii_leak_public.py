@@ -56,6 +56,9 @@ _PERSONAL_LINE = re.compile(
 #: the answer's own language (a private or mobile phone).
 _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn\w*|persönlich\w*|personnel(?:le)?|"
                            r"portable|cellulare|cell\.|m[óo]vil|celular|komórk\w*|Handy\b|"
+                           # "de pe telefonul lui personal" (Romanian: his own phone), "WhatsApp dyalo" (Darija: his)
+                           r"(?:lui|ei|s[ăa]u)\s+personal\b|\b(?:whatsapp|telefon|tilifon|ra9m|num[ée]ro)\s+"
+                           r"dyal(?:o|ha|hom)\b|"
                            # "mobil", "Mobilnummer", "mobile 0412 ..."; not where one calls from ("1777 from mobiles")
                            r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b"
                            # not a mobile app ("TÜVTÜRK mobil uygulama…", "the mobile app") nor a call from a

@@ -49,7 +49,9 @@ NUMBER_WORDS_NUMBER = re.compile(rf"\b\d{{1,6}}{_SP}(?:{_CAPW}{_SP}){{1,3}}\d{{1
 #: 123 Main Street / 0896 69 Farnell Street / 12 N. Oak Ave / 672/094 Davis Entrance: a number, then
 #: up to five words of which the last that is a street suffix ends the core (checked in Python: one
 #: cheap pattern instead of an alternation of three hundred suffixes).
-NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}{_CAPW}(?:{_SP}{_W}){{0,4}}")
+#: ("1427 W 37th Pl", "350 5th Ave": a numbered street's ordinal is one of the words.)
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)\b"
+NUMBER_STREET = re.compile(rf"\b{_NUM}(?:[ -]{_NUM})?{_SP}(?:{_CAPW}|{_ORDINAL})(?:{_SP}(?:{_W}|{_ORDINAL})){{0,4}}")
 #: "H.No. 212, Gali No. 4, Bhajanpura", "House No. 27, Ngong Road", "Plot No. 14, Sector 5", "Plot 112, Nyali
 #: Road": a house or plot number (India, Kenya, Nigeria, Pakistan), then its lane or street and locality after commas.
 _BARE_PLOT = re.compile(r"Plot(?![ \t]+No)")
@@ -147,9 +149,11 @@ NEXT_LINE = re.compile(
     r"(?=[ \t]*(?:\n|$|[.,;:!?)](?:\s|$))|[ \t]+[a-z])"
 )
 #: A label that ends an address's place lines, in English and the words for a telephone elsewhere ("Köln,
-#: Telefon 0157 ...": "Telefon" is no town, "0157" no postcode).
+#: Telefon 0157 ...": "Telefon" is no town, "0157" no postcode), and an identifier's.
 _LABEL = re.compile(r"\b(?:phone|e-?mail|website|address|name|date|fax|tel|dear|payments?|re|subject|telefon|"
-                    r"telefono|teléfono|telefone|téléphone|tél|telf|tfno|tlf|puh|puhelin|mobil|handy|cell)\b", I)
+                    r"telefono|teléfono|telefone|téléphone|tél|telf|tfno|tlf|puh|puhelin|mobil|handy|cell|"
+                    # an identifier's label after the address ("…, Los Angeles 90018, SSN 512-…"): no region's code
+                    r"ssn|sin|nino|ppsn?|dni|nie|cpf|cnp|pesel|bsn|nif|iban|dob|tfn)\b", I)
 _CITY_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 _CONTINUES = re.compile(r"[ \t]+[a-z]")
 _DIGIT = re.compile(r"\d")
@@ -206,6 +210,8 @@ def _suffix_end(text: str, m: re.Match[str], first: int) -> int | None:
     end = None
     for w in words[first:]:
         token = w.group()
+        if token == "via":  # noqa: S105 (a word, no password)
+            break  # "by 15 March. Pay via …": the Italian street word opens a street's name, never ends one
         if token.lower() in STREET_SUFFIXES:  # "Ave.", "St.": an abbreviation keeps its full stop
             end = w.end()
         elif token.lower().rstrip(".") in STREET_SUFFIXES:  # "Kallang Road. Registration ...": a sentence's

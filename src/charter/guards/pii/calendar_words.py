@@ -63,11 +63,22 @@ _DAYS_AND_MONTHS = frozenset(fold(w) for w in word_list(
 )) | frozenset(("sal\u0131", "may\u0131s", "kas\u0131m", "aral\u0131k"))  # Turkish, with its dotless i
 
 
+#: Feast days that two capitalised words are named after ("Rosh Hashanah", "Yom Kippur", "Eid'l Adha", "Deepavali
+#: Day"): a day too. Words that are also names ("Ramadan", "Eid", "Holi") stay out.
+_FEASTS = frozenset(fold(w) for w in word_list(
+    """
+    hashanah hashana kippur sukkot succot shavuot pesach purim hanukkah chanukah hanukah simchat diwali deepavali
+    navratri dussehra dasara pongal onam vesak wesak thaipusam nowruz norouz chuseok seollal songkran adha fitr
+    al-adha al-fitr ul-adha ul-fitr
+    """
+))
+
+
 @functools.cache
 def _days_and_months() -> frozenset[str]:
-    return frozenset(w for w in _DAYS_AND_MONTHS if not given(w))
+    return frozenset(w for w in _DAYS_AND_MONTHS | _FEASTS if not given(w))
 
 
 def calendar_word(word: str) -> bool:
-    """``word`` (lower case) is a day of the week or a month in one of the languages above."""
+    """``word`` (lower case) is a day of the week, a month or a feast day in one of the languages above."""
     return fold(word) in _days_and_months()

@@ -76,9 +76,9 @@ _KEYS = ("entities", "skip_entities", "ignore", "dates", "public_bodies", "birth
 def pii_options(options: dict[str, Any], default: frozenset[str] | None = None) -> PiiOptions:
     """Read a charter's ``entities`` (only these types), ``skip_entities`` (all but these; ``ignore``
     is the older name), ``dates`` (``personal`` or ``all``), ``public_bodies`` (names never taken
-    for personal data), ``birth_years`` and ``given_names`` (``report`` or ``keep`` a year of birth or a
-    given name that stands alone). Raises ``ValueError`` naming the option when one is malformed: the guard
-    then fails closed."""
+    for personal data), ``birth_years`` and ``given_names`` (``report`` or ``keep`` a year of birth -- or a
+    month and year, with no day -- or a given name that stands alone). Raises ``ValueError`` naming the
+    option when one is malformed: the guard then fails closed."""
     chosen = {k: options[k] for k in _KEYS if k in options}
     # no option of these: the same key every time ("{}"), without turning anything into JSON
     key = json.dumps(chosen, sort_keys=True, default=repr) if chosen else "{}"

@@ -41,6 +41,7 @@ from charter.guards.pii.lexicon import (
 )
 from charter.guards.pii.organisations import (
     ACRONYM,
+    EVENT_WORDS,
     FIRM,
     FIRM_JOIN,
     FOREIGN_BODY_WORDS,
@@ -71,10 +72,15 @@ from charter.guards.pii.person_evidence import (
 from charter.guards.pii.place_cues import (
     ARTICLE_OPENING,
     FROM_TO_BEFORE,
+    IN_THE_BEFORE,
+    INSTITUTION_WORD_BEFORE,
+    NATURE_WORD_BEFORE,
     PLACE_CUE,
     PLACE_CUE_A,
     PLACE_CUE_TO,
+    PLACE_HEAD_AFTER,
     PLACE_LIST,
+    PLACE_NAMED,
     SAINT_BEFORE,
     SAINT_OPENING,
     STREET_NAMED,
@@ -272,6 +278,8 @@ def _not_a_person(text: str, run: list[re.Match[str]], cued: bool) -> bool:
     lows = [lower_word(m) for m in run]
     if lows[-1] in INSTITUTION_TAILS or lows[0] in FOREIGN_HEADS:
         return True
+    if len(run) > 1 and not EVENT_WORDS.isdisjoint(lows[1:]):
+        return True  # "Terry Fox Run", "Great North Run Sunday": an event named after someone or somewhere
     first_is_word = (not given(lows[0]) and ordinary(lows[0])) or (not named(lows[0]) and english_word(lows[0]))
     if len(run) > 1 and first_is_word and starts_sentence(text, run[0].start()):
         return _not_a_person(text, run[1:], cued)  # "Ask Transport for London", "Call HSE Live": a verb first
@@ -473,6 +481,12 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "inna St Elizabeth", "entre Saint-Renan et", "at Jalan Kayu": a place
         if kind == "PERSON" and not slot and STREET_WORD_BEFORE.search(text, max(0, start - 24), start):
             kind, score = "LOCATION", 0.45  # "rue Jean-Jaurès", "plaça de Sant Jaume": a street named after someone
+        if kind == "PERSON" and not slot and (NATURE_WORD_BEFORE.search(text, max(0, start - 24), start)
+                                              or IN_THE_BEFORE.search(text, max(0, start - 12), start)
+                                              or PLACE_HEAD_AFTER.match(text, end)):
+            kind, score = "LOCATION", 0.45  # "lac Aguelmam Azegza", "en el Calderón Guardia", "Donabate beach"
+        if kind == "PERSON" and not slot and INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start):
+            kind, score = "ORGANIZATION", 0.75  # "lycée Blaise Diagne": a school named after someone
         if (kind == "PERSON" and not slot and QUOTE_CLOSES.match(text, end)
                 and QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
             kind, score = "ORGANIZATION", 0.75  # "zavod „Dr. Andrija Štampar“": a body named after someone
@@ -486,6 +500,9 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "ORGANIZATION", 0.75  # "my ward wants Wesley Girls": a school
         if kind == "PERSON" and not slot and (place := _a_place(text, run, value, score >= 0.8)) is not None:
             kind, score = "LOCATION", place  # "à Saint-Louis du Sénégal", "Kingstown, St Vincent": a place
+        if (kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in PLACE_NAMED
+                and place_cue(text[max(0, start - 40):start])):
+            kind, score = "LOCATION", 0.45  # "around Marina Bay", "near Hyde Creek": a place's head word after a cue
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
         if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1

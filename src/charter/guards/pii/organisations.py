@@ -29,6 +29,7 @@ from charter.guards.pii.lexicon import (
 
 __all__ = [
     "ACRONYM",
+    "EVENT_WORDS",
     "FIRM",
     "FIRM_JOIN",
     "FOREIGN_BODY_WORDS",
@@ -79,7 +80,7 @@ INSTITUTION_TAILS = frozenset(word_list(
     enrollment enrolment registration referral verifier authorisation authorization express police
     day days deal essentials overground underground watch law laws court courts tribunals councils
     commissions committee committees county counties district districts support pendular jewel servizi servizio
-    servicios servicio serviços serviço
+    servicios servicio serviços serviço transit
     """
 ))
 #: Head words that open an institution's name in Romance and other languages ("Ministério do
@@ -97,7 +98,7 @@ FOREIGN_HEADS = frozenset(word_list(
     universitas universitat universidad università universität universiteit universidade uniwersytet univerzita
     universitatea egyetem yliopisto
     teléfono telefono telefone téléphone línea linha ligne policía policia polícia polizia polizei gendarmerie
-    fiscalía fiscalia defensoría defensoria procuraduría procuraduria
+    fiscalía fiscalia defensoría defensoria procuraduría procuraduria virgen nuestra nossa
     δήμος δήμο δήμου διεύθυνση υπηρεσία δημος δημο δημου διευθυνση υπηρεσια справочная служба управление
     """
 ))
@@ -117,6 +118,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     națională nationala național national naționale nationale
     republike republika republic república república république repubblica republiek republik respublika
     rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
+    llywodraeth cyngor cymru gwasanaeth iechyd addysg treth safon uwch
     genel sağl\u0131k sigorta sigortas\u0131 kurumu bakanl\u0131ğ\u0131 müdürlüğü başkanl\u0131ğ\u0131 belediyesi
     """
 ))
@@ -420,4 +422,9 @@ STORM_WORDS = frozenset(("storm", "hurricane", "typhoon", "cyclone", "tempête",
 #: A school's word ending a run: "Wesley Girls", "Achimota Boys", "Queen's College", "Bishop Gore Academy": the
 #: school named after someone or something, not a person.
 SCHOOL_NAMED = frozenset(("girls", "girls'", "boys", "boys'", "academy", "college", "collegiate", "grammar",
-                           "seminary", "polytechnic", "gymnasium", "lycée", "lyceum"))
+                           "seminary", "polytechnic", "gymnasium", "lycée", "lyceum", "high", "poly", "elementary",
+                           "primary", "secondary"))
+#: An event's word after the first word of a run ("Terry Fox Run", "Great North Run Sunday", "Notting Hill
+#: Carnival", "Tour de France" aside): a run, a race or a festival named after someone or somewhere, no person.
+EVENT_WORDS = frozenset(("run", "marathon", "half-marathon", "parade", "festival", "carnival", "race", "regatta",
+                         "triathlon", "duathlon", "fun-run", "walkathon", "fête", "fete", "feria", "fiesta"))

@@ -10,7 +10,8 @@ import re
 
 from charter.guards.pii.calendar_words import calendar_word
 from charter.guards.pii.lexicon import COUNTRIES, GIVEN_NAMES, REGIONS, ordinary
-from charter.guards.pii.organisations import FOREIGN_BODY_WORDS, english_word
+from charter.guards.pii.organisations import FOREIGN_BODY_WORDS, STOPLIKE, english_word
+from charter.guards.pii.place_cues import PLACE_HEAD_AFTER
 from charter.guards.pii.runs import given, starts_sentence
 
 __all__ = ["GERMAN_NOUN", "PERSON_NOUN_AFTER", "PERSON_VERB_AFTER", "RELATION_BEFORE", "named", "person_evidence"]
@@ -48,7 +49,10 @@ def person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> boo
         if named(firsts[0]):
             return True
         if len(run[0].group()) == 2 and run[0].group().endswith("."):
-            return True  # "J. Okafor"
+            # "J. Okafor"; not "band B. Can we …", "Class C. Does it …": a letter ending a sentence, and a
+            # question's first word
+            return not (len(run) == 2 and lows[1] in STOPLIKE and _LOWER_WORD_BEFORE.search(
+                text, max(0, run[0].start() - 24), run[0].start()) is not None)
         if len(run) <= 3 and not any(english_word(w) or w in FOREIGN_BODY_WORDS or GERMAN_NOUN.search(w)
                                      or calendar_word(w) for w in lows):
             # "Rościsław Dudek", "Mashuu Samurakami": two or three words, none English (nor a day or a month:
@@ -70,6 +74,10 @@ def person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> boo
     if _barrelled(run[0].group()):
         return True  # "Anna-Lena", "Norris-Beck"
     return _beside_a_name(text, run)
+
+
+#: A word in lower case right before a letter ("band B.", "type C."): the letter is a class's, not an initial.
+_LOWER_WORD_BEFORE = re.compile(r"\b[a-z]{2,}[ \t]+$")
 
 
 #: "Okonkwo said", "Okafor was born": what a person does, after a lone surname.
@@ -102,9 +110,12 @@ def _barrelled(token: str) -> bool:
 
 def _beside_a_name(text: str, run: list[re.Match[str]]) -> bool:
     """"Marrero and Murphy", "Okafor, Ana and Reed": joined by "and" to a word that is not English, or
-    listed beside a given name ("Narita, Haneda, Chubu" is a list of places: no given name in it)."""
+    listed beside a given name ("Narita, Haneda, Chubu" is a list of places: no given name in it; nor "Portmarnock
+    and Donabate beach", whose last is a place by its noun)."""
     before = _NEIGHBOUR_BEFORE.search(text, max(0, run[0].start() - 30), run[0].start())
     after = _NEIGHBOUR_AFTER.match(text, run[-1].end())
+    if after is not None and PLACE_HEAD_AFTER.match(text, after.end()):
+        after = None  # "at Portmarnock and Donabate beach": places listed, the last with its noun
     for m, word, joint in ((before, 1, 2), (after, 2, 1)):
         if m is not None and m.group(word)[0].isupper():
             low = m.group(word).lower()

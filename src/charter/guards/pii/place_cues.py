@@ -9,17 +9,18 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "FROM_TO_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_LIST",
-           "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country",
-           "place_cue"]
+__all__ = ["ARTICLE_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "NATURE_WORD_BEFORE",
+           "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "SAINT_BEFORE",
+           "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
 
 PLACE_CUE = re.compile(
-    r"(?:\bin|\bfrom|\bnear|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
+    r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
     r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
     # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt", "ở Hà Nội", "tại Đà Nẵng": where, in other languages
-    r"(?-i:\b(?:em|w|we|dans|nach|ở|tại))|\bin der|\bim)"
+    # "niko Uasin Gishu", "nipo Mombasa": Swahili "I am at"
+    r"(?-i:\b(?:em|w|we|dans|nach|ở|tại|niko|nipo))|\bin der|\bim)"
     r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
     re.IGNORECASE,
 )
@@ -86,7 +87,34 @@ STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "ave
 #: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
 STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
                              "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
-#: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy"): a parish, a town or a church.
-SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?)(?:-|$)")
+#: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy", "Santa Maria", "São Brás", "Sankt
+#: Gallen"): a parish, a town, a church or a hospital ("Santo" is also a given name, and stays out).
+SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?|Santa|S[ãa]o|Sankt)(?:-|$)")
+#: A lake's, a river's, a mountain's, a beach's or an island's word right before a name, in the languages that put
+#: it first and in lower case ("lac Aguelmam Azegza", "lago di Garda", "playa de Las Canteras", "monte Perdido",
+#: "île de Ré"): the place, named after someone or not.
+NATURE_WORD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:lac|lago|lake|loch|lough|r[ií]o|rivi[èe]re|fleuve|river|mont|monte|mount|pic|pico|playa|"
+    r"plage|praia|spiaggia|strand|[îi]le|isla|ilha|isola|island|baie|bah[ií]a|ba[ií]a|cap|cabo|val|vall[ée]e|valle|"
+    r"for[êe]t|bosque|parc|parque|parco)\s+(?:(?:de|del|de\s+la|du|des|di|da|do|dos|das|della)\s+|d['\u2019]|"
+    r"l['\u2019])?$")
+#: A school's, a hospital's or a stadium's word right before a name, in lower case ("lycée Blaise Diagne", "escola
+#: Professor Carlos", "hôpital Georges-Pompidou", "stade Léopold Senghor"): the body named after someone, not the
+#: person ("la escuela de Juan", whose "de" is a possessive, is not read).
+INSTITUTION_WORD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:lyc[ée]e|[ée]cole|coll[èe]ge|escuela|colegio|liceo|liceu|escola|gimnazjum|gymnasium|"
+    r"universit[ée]|universidad|universidade|universit[àa]|h[ôo]pital|hospital|ospedale|clinique|cl[íi]nica|"
+    r"stade|estadio|est[áa]dio|stadio|a[ée]roport|aeropuerto|aeroporto|gare|instituto|institut|istituto)\s+$")
+#: Spanish "en el", "en la" right before a name: one is in a place or a body ("en el Calderón Guardia", a
+#: hospital; "en La Rioja"), never in a person.
+IN_THE_BEFORE = re.compile(r"\b[Ee]n\s+(?:el|la|los|las)\s+$")
+#: A place's head word ending a run after a place's cue ("around Marina Bay", "near Hyde Creek"): the place. Some
+#: are surnames too ("Michael Bay", "Ricki Lake"), so only after a cue.
+PLACE_NAMED = frozenset(("bay", "beach", "creek", "harbour", "harbor", "island", "islands", "cove", "quay", "wharf",
+                         "pier", "falls", "springs", "heights", "lake", "lakes", "reservoir", "marina", "waterfront"))
+#: A place's noun in lower case right after a name ("Donabate beach", "Uasin Gishu county"): the place's name.
+PLACE_HEAD_AFTER = re.compile(
+    r"[ \t]+(?:beach|beaches|lake|river|bay|island|islands|harbou?r|marina|reservoir|pier|waterfront|village|"
+    r"town|county|district|province|valley|mountain|forest|trail|campsite|lido)\b")
 #: "from", "to", "in" right before a town and its state.
 FROM_TO_BEFORE = re.compile(r"\b(?:from|to|in|near|at)\s+$", re.IGNORECASE)

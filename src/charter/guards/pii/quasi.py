@@ -32,6 +32,8 @@ CJK_DATE = re.compile(r"(?<![0-9])\d{4}\s?[年년]\s?\d{1,2}\s?[月월]\s?\d{1,2
 MONTH_DATE = re.compile(
     rf"\b(?:{_ORD}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?|{_MONTH}\s+{_ORD}(?:,?\s+\d{{4}})?|{_MONTH}\s+\d{{4}})\b"
 )
+#: A month and a year, no day ("June 1959"): MONTH_DATE's third form.
+_MONTH_YEAR = re.compile(rf"{_MONTH}\s+\d{{4}}")
 #: What every match of MONTH_DATE holds: a month's first three letters, as _MONTH writes them.
 _MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_ALONE = re.compile(rf"\b(?:in|on|during|since|until|by|of|last|next|this)\s+({_MONTH[:-3]})\b")
@@ -221,7 +223,8 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
     birth in any form, a full date (day, month and year) or a date and time; never a month, a
     weekday, a time of day, a year, a month and day without a year, nor a full date that is a
     deadline ("by June 30", "no later than 15 April 2025"). ``personal=False``: every date and time
-    expression (Presidio's DATE_TIME). ``birth_years=False``: not a year of birth given alone ("born 1958")."""
+    expression (Presidio's DATE_TIME). ``birth_years=False``: not a year of birth given alone ("born 1958"), nor
+    a month and year of birth with no day ("born in June 1959")."""
     n = digits.total  # an ISO date has 8 digits, a numeric date 4, a year 4, a month's day 1
     if n == 0 and personal:
         return
@@ -235,6 +238,8 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
         elif is_birth_date(text, m.start()) or (m.re is CJK_DATE and _BORN_AFTER.match(text, m.end())):
+            if not birth_years and m.re is MONTH_DATE and _MONTH_YEAR.fullmatch(m.group()):
+                continue  # "born in June 1959", kept as a year of birth is: no day, it singles no one out
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
         elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24) and m.start() not in periods
               and not (_before(text, m.start(), _APPLIES_FROM, 64)
