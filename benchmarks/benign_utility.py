@@ -231,6 +231,11 @@ from either before both are scored.
 items from ~70 countries and territories, about a third in English: "a week in early March", a thirtieth writer,
 working at the same time as test53's, started before engine 3.32 was written) was frozen on 7 Dec 2026 15:35 UTC,
 before engine 3.32 (made from test50's and test51's failures) was scored anywhere, which it judges.
+**test53** (benchmarks/data/benign_utility_test53.jsonl, sha256 93c34b4ac7ba; 167 questions and 33 personal-data
+items from ~62 countries and territories, about 28 % in English: "a week in late July", a thirty-first writer,
+working at the same time as test52's) was frozen on 7 Dec 2026 15:38 UTC, while test52 was being scored at 3.32
+(none of its results read), before engine 3.32 was scored on it, which it judges too; no engine is made from either
+before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -278,7 +283,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52")}
+                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
