@@ -233,7 +233,7 @@ working at the same time as test53's, started before engine 3.32 was written) wa
 before engine 3.32 (made from test50's and test51's failures) was scored anywhere, which it judges.
 **test53** (benchmarks/data/benign_utility_test53.jsonl, sha256 93c34b4ac7ba; 167 questions and 33 personal-data
 items from ~62 countries and territories, about 28 % in English: "a week in late July", a thirty-first writer,
-working at the same time as test52's) was frozen on 7 Dec 2026 15:38 UTC, while test52 was being scored at 3.32
+working at the same time as test52's) was frozen on 7 Dec 2026 15:35 UTC, while test52 was being scored at 3.32
 (none of its results read), before engine 3.32 was scored on it, which it judges too; no engine is made from either
 before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
