@@ -34,9 +34,9 @@ def _clause_before(text: str, hit: Hit) -> int:
 
 #: What may stand between a name and its number: "Rangi Parata, 027 555 0193", "Tevita Fonua -- 0412 ...".
 _RIGHT_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}")
-#: "Call Maria Garcia on 0412 555 019": a name given with its number, a person's when it holds a given name
-#: (not "or Kirkens SOS on 22 40 00 40").
-_ON_BEFORE = re.compile(r"\s+(?:on|at)\s*:?\s*\(?")
+#: "Call Maria Garcia on 0412 555 019", "Gary Pritchard can also be reached on 07823 …": a name given with its
+#: number, a person's when it holds a given name (not "or Kirkens SOS on 22 40 00 40").
+_ON_BEFORE = re.compile(r"(?:\s+(?:can|may)\s+(?:also\s+)?be\s+(?:reached|contacted|called))?\s+(?:on|at)\s*:?\s*\(?")
 #: "Marc Dubois, tél. 06 12 34 56 78", "Jan Nowak, tel. 601 234 567": a name, a phone word, its number.
 _PHONE_WORD_BEFORE = re.compile(r"[\s,:;(\u2013\u2014-]{0,4}(?:t[eé]l[eé]?(?:f|ph)?\w*|tlf|tfn|puh|mob|mobile|cell)"
                                 r"\.?\s*:?\s*\(?", re.IGNORECASE)

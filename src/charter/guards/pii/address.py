@@ -176,8 +176,14 @@ def _extend(text: str, end: int) -> int:
     return end
 
 
+#: A quarter's direction after a hyphen ("Ringbaan-Oost", "Hauptstraße-Nord"): the street's word is before it.
+_DIRECTION_PART = re.compile(r"-(?:oost|west|noord|zuid|nord|süd|sud|ost|est|ouest)$")
+
+
 def _street_word(word: str) -> bool:
     low = word.lower()
+    if "-" in low:
+        low = _DIRECTION_PART.sub("", low)
     return low in STREET_SUFFIXES or low.endswith(STREET_MORPHEMES)
 
 
@@ -300,6 +306,8 @@ FLAT_SLASH = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?/\
 #: "lives at Piotrkowska 212", "my home address is Lipowa 9": a capitalised name and a number right
 #: after a word of living there is an address, with or without a street word.
 _LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
+              # "bydlím Husova 221" (Czech), "bývam", "mieszkam przy" (Polish): I live at
+              r"|(?i:bydlím|bydlíme|bydlí|bývam|bývame|mieszkam(?:[ \t]+(?:przy|na))?|mieszkamy(?:[ \t]+(?:przy|na))?)"
               r"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))")
 LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
 

@@ -173,7 +173,7 @@ STREET_MORPHEMES = (
     "vej", "veien", "vegen", "vei", "gata", "gatan", "vägen", "väg", "gränd", "gade", "stræde", "stigen",
     "stig", "backe", "backen", "torg", "torget", "leden", "allén", "gränden",
     "tie", "katu", "kuja", "polku", "raitti", "bulevardi", "kaari", "rinne", "väylä", "laan", "straat",
-    "dreef", "plein", "kade", "singel", "gracht", "steeg", "hof", "pad",
+    "dreef", "plein", "kade", "singel", "gracht", "steeg", "hof", "pad", "baan",
     "utca", "braut", "stígur", "vegur", "ulica", "cesta", "iela", "gatvė", "tänav", "ská", "cká",
 )
 

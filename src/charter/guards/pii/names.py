@@ -71,6 +71,7 @@ from charter.guards.pii.person_evidence import (
 )
 from charter.guards.pii.place_cues import (
     ARTICLE_OPENING,
+    AT_THE_NL_BEFORE,
     FROM_TO_BEFORE,
     IN_THE_BEFORE,
     INSTITUTION_WORD_BEFORE,
@@ -485,8 +486,9 @@ def names(text: str) -> Iterator[Hit]:
                                               or IN_THE_BEFORE.search(text, max(0, start - 12), start)
                                               or PLACE_HEAD_AFTER.match(text, end)):
             kind, score = "LOCATION", 0.45  # "lac Aguelmam Azegza", "en el Calderón Guardia", "Donabate beach"
-        if kind == "PERSON" and not slot and INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start):
-            kind, score = "ORGANIZATION", 0.75  # "lycée Blaise Diagne": a school named after someone
+        if kind == "PERSON" and not slot and (INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start) or (
+                len(run) > 1 and AT_THE_NL_BEFORE.search(text, max(0, start - 10), start))):
+            kind, score = "ORGANIZATION", 0.75  # "lycée Blaise Diagne", "bij de Albert Heijn": a body after someone
         if (kind == "PERSON" and not slot and QUOTE_CLOSES.match(text, end)
                 and QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
             kind, score = "ORGANIZATION", 0.75  # "zavod „Dr. Andrija Štampar“": a body named after someone

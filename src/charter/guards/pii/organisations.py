@@ -119,6 +119,7 @@ FOREIGN_BODY_WORDS = frozenset(word_list(
     republike republika republic república república république repubblica republiek republik respublika
     rzeczypospolitej budžeta budžet budget presupuesto orçamento bilancio haushalt
     llywodraeth cyngor cymru gwasanaeth iechyd addysg treth safon uwch
+    pajak kantor dinas badan kementerian layanan pelayanan kesehatan pendidikan kependudukan
     genel sağl\u0131k sigorta sigortas\u0131 kurumu bakanl\u0131ğ\u0131 müdürlüğü başkanl\u0131ğ\u0131 belediyesi
     """
 ))

@@ -88,7 +88,8 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"|(?<![\u0600-\u06ff])(?<!میرا )نام\s+"
                            r"([\u0621-\u06ff]+(?:\s+[\u0621-\u06ff]+){1,3}?)(?=\s*[،,])"
                            # "أنا عبدالله بن سعيد القحطاني رقم الهوية": "I am" in Arabic, a name, then a number's word
-                           r"|(?<![\u0600-\u06ff])أنا\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,4}?)(?=\s+رقم)"
+                           # (also written without its hamza, as people type it: "انا فهد العتيبي رقم الهوية")
+                           r"|(?<![\u0600-\u06ff])[أا]نا\s+([\u0621-\u064a]+(?:\s+[\u0621-\u064a]+){1,4}?)(?=\s+رقم)"
                            # "मेरा नाम सुरेश चंद्र मीणा है": "my name is … (it) is" in Hindi
                            # (not "मेरा नाम वोटर लिस्ट में नहीं है": "my name is not on the voter list")
                            rf"|मेरा\s+नाम\s+(?!{_HI_NOT_A_NAME})([\u0900-\u097f]+(?:\s+(?!{_HI_NOT_A_NAME})[\u0900-\u097f]+)"

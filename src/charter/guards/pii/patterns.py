@@ -197,8 +197,9 @@ def _context_distance(text: str, start: int, words: re.Pattern[str], window: int
 
 
 _WORD_PART = re.compile(r"(?:^|-)[a-z]{3,}(?:-|$)")
-#: A form's number ("I-765", "N-400", "DS-160", "SS-5"): US immigration and State Department forms.
-_FORM = re.compile(r"(?:I|N|G|DS|AR|SS|EOIR)-\d{1,4}[A-Z]?", re.IGNORECASE)
+#: A form's number: up to four letters, a hyphen and up to four digits ("I-765", "N-400", "DS-160", "SS-5", the New
+#: York DMV's "MV-44" and "MV-285", "IT-201"): no licence number is that short.
+_FORM = re.compile(r"[A-Z]{1,4}-\d{1,4}[A-Z]?", re.IGNORECASE)
 #: A quantity with its unit ("1800cc", "150kW", "2000kg"): an engine's or a load's size, not a licence number.
 _QUANTITY = re.compile(r"\d+(?:cc|ccm|kw|hp|ps|kg|km|mm|cm|ml|kwh)", re.IGNORECASE)
 

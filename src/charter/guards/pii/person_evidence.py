@@ -29,9 +29,11 @@ GERMAN_NOUN = re.compile(r"..(?:ung|heit|keit|schaft|geld|rente|steuer|amt|recht
                          r"antrag|schein|ausweis|karte|zentrum|behörde|nerin|lerin|terin|derin|gerin|wohnung|"
                          # "Alleinerziehende", "Auszubildende", "Anspruch", "Unterhaltsvorschuss", "Arbeitsvertrag"
                          r"ziehende|bildende|ierende|spruch|schuss|vertrag|beitrag|bescheid|pflicht|nummer|ziffer|kennzahl|"
-                         r"zeichen|anlage|werk|zins|satz|ticket|pass)$"  # "Top-Jugendticket", "Ferienpass"
-                         # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"
-                         r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist)$")
+                         r"zeichen|anlage|werk|zins|satz|ticket|pass|urlaub)$"  # "Top-Jugendticket", "Ferienpass"
+                         # the nouns themselves, with no word before them: "Bafög Antrag", "Anlage N"; spans of time
+                         # ("3 Wochen Betriebsurlaub")
+                         r"|^(?:antrag|anträge|anlage|bescheid|formular|nachweis|termin|frist|woche|wochen|monate|"
+                         r"monaten|stunden|jahre|jahren|tage|tagen)$")
 
 
 def person_evidence(text: str, run: list[re.Match[str]], lows: list[str]) -> bool:

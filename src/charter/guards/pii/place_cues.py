@@ -9,9 +9,10 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "NATURE_WORD_BEFORE",
-           "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "SAINT_BEFORE",
-           "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
+__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE",
+           "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST",
+           "PLACE_NAMED", "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE",
+           "in_a_country", "place_cue"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
@@ -108,6 +109,9 @@ INSTITUTION_WORD_BEFORE = re.compile(
 #: Spanish "en el", "en la" right before a name: one is in a place or a body ("en el Calderón Guardia", a
 #: hospital; "en La Rioja"), never in a person.
 IN_THE_BEFORE = re.compile(r"\b[Ee]n\s+(?:el|la|los|las)\s+$")
+#: Dutch "bij de", "in de", "naar de" right before a name of two words or more: one works at, is in or goes to a
+#: shop, a body or a place ("werkt bij de Albert Heijn"); a surname's own "de" ("bij de Vries") is one word after it.
+AT_THE_NL_BEFORE = re.compile(r"\b(?:[Bb]ij|[Ii]n|[Nn]aar|[Vv]oor)\s+de\s+$")
 #: A place's head word ending a run after a place's cue ("around Marina Bay", "near Hyde Creek"): the place. Some
 #: are surnames too ("Michael Bay", "Ricki Lake"), so only after a cue.
 PLACE_NAMED = frozenset(("bay", "beach", "creek", "harbour", "harbor", "island", "islands", "cove", "quay", "wharf",

@@ -126,9 +126,11 @@ def runs(text: str) -> Iterator[list[re.Match[str]]]:
             else:
                 yield run
                 run = [m]
-        elif (tok.lower() in PARTICLES and not NOISE.search(tok)
+        elif ((tok.lower() in PARTICLES or (tok == "el" and given(last.group().lower()))) and not NOISE.search(tok)
               and text[last.end():m.start()] in (" ", "") and not ends_sentence(last.group())
-              and not (tok == "bin" and last.group() == "Ich")):  # "Ich bin …" (German: I am), no "X bin Y"
+              # "Ich bin …" (German: I am), no "X bin Y"; Arabic "el" joins after a given name only ("Noor el
+              # Amrani"; not the Spanish "Perdí el DNI"), and opens no name ("El Poblado" stays whole)
+              and not (tok == "bin" and last.group() == "Ich")):
             run.append(m)
         else:
             yield run
