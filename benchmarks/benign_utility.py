@@ -236,6 +236,10 @@ items from ~62 countries and territories, about 28 % in English: "a week in late
 working at the same time as test52's) was frozen on 7 Dec 2026 15:35 UTC, while test52 was being scored at 3.32
 (none of its results read), before engine 3.32 was scored on it, which it judges too; no engine is made from either
 before both are scored.
+**test54** (benchmarks/data/benign_utility_test54.jsonl, sha256 3ec16ef86f9e; 169 questions and 31 personal-data
+items from ~59 countries and territories, about a third in English: "a week in mid-November", a thirty-third
+writer, working at the same time as test55's) was frozen on 7 Dec 2026 16:01 UTC, while test55 was being scored at
+3.33 (none of its results read), before engine 3.33 was scored on it, which it judges too.
 **test55** (benchmarks/data/benign_utility_test55.jsonl, sha256 b28a7070918a; 170 questions and 30 personal-data
 items from ~55 countries and territories, about a third in English: "the week between Christmas and New Year", a
 thirty-second writer, working at the same time as test54's) was frozen on 7 Dec 2026 15:59 UTC, before engine 3.33
@@ -288,7 +292,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53", "test55")}
+                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53", "test54", "test55")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
