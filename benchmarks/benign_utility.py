@@ -292,7 +292,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test22", "test23", "test24", "test25", "test26",
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
-                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53", "test54", "test55")}
+                        "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
+                        "test54", "test55")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

@@ -48,8 +48,8 @@ def _has_a_given_name(name: str) -> bool:
     return any(w in GIVEN_NAMES or (w in WORLD_GIVEN_NAMES and len(w) >= 3 and not ordinary(w)) for w in words)
 
 
-#: "Marek Nowicki of ul. Lipowa 9": a name given with its address.
-_OF_BEFORE = re.compile(r"\s+(?:of|at|from)\s+")
+#: "Marek Nowicki of ul. Lipowa 9", "Göran Lindqvist på Bergvägen 14": a name given with its address.
+_OF_BEFORE = re.compile(r"\s+(?:of|at|from|på|aus|von)\s+")
 
 
 def _names_the_number(text: str, name: Hit, hit: Hit) -> bool:
@@ -278,7 +278,10 @@ _DATUM_AFTER = re.compile(r"\s+" + _any_of("""
     salary, criminal record
 """) + r"\b", re.IGNORECASE)
 #: A sentence that opens with "He", "She", "His", "Her": its subject is the person just named.
-_PRONOUN_OPENING = re.compile(r"\s*(?:He|She|His|Her|Him)\b")
+_PRONOUN_OPENING = re.compile(r"\s*(He|She|His|Her|Him)\b")
+#: The same pronoun used before a name ("she can also dial", "link her to"; "He studied …"): whom it stands for.
+_SHE_EARLIER = re.compile(r"\b(?:[Ss]he|[Hh]er|[Hh]ers)\b")
+_HE_EARLIER = re.compile(r"\b(?:[Hh]e|[Hh]is|[Hh]im)\b")
 #: A full stop, "!" or "?" before a space, a line break, or a CJK full stop or full-width "!" or "?" (no space
 #: after them).
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|[\u3002\uff01\uff1f]|\n")
@@ -342,4 +345,13 @@ def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False)
     if _owner_of_a_datum(text, hit):
         return True
     start, end = _sentence(text, hit.start, hit.end)
-    return any(start <= d.start < end for d in data) or _PRONOUN_OPENING.match(text, end) is not None
+    # "... Ana Ruiz. She lives at ...": the next sentence's pronoun is the person just named, unless the answer
+    # spoke of someone by the same pronoun before the name ("She can call …, or text on Bell, Rogers or Fido. She
+    # can also …": the caller's friend, not a phone company)
+    if any(start <= d.start < end for d in data):
+        return True
+    pronoun = _PRONOUN_OPENING.match(text, end)
+    if pronoun is None:
+        return False
+    earlier = _SHE_EARLIER if pronoun.group(1) in ("She", "Her") else _HE_EARLIER
+    return earlier.search(text, 0, hit.start) is None

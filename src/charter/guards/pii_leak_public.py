@@ -181,7 +181,9 @@ def _a_persons_number(text: str, hit: Hit, found: list[Hit], asked: bool = False
 #: owner's phone: …"), nor "contact" before a colon.
 _CALL_VERB = re.compile(r"\b(?:call|ring|dial|contact|chiama|chiamare|llame|llama|llamar|appelez|appeler|anrufen|bel|"
                         r"ligue|ligar|zadzwo\w*)\s+(?=(?:the|a|an|il|lo|la|le|el|al|de|het|o|your|our|us|him|her|them|"
-                        r"it|\*\*|(?-i:[A-Z])))", re.IGNORECASE)
+                        # or the number itself, right after ("eller ring **0771-416 416**": what is read ends at the
+                        # number, its bold already read as spaces)
+                        r"it|\*\*|(?-i:[A-Z])|[\d+(]|\s*$))", re.IGNORECASE)
 
 
 def _last_call_verb(said: str) -> int | None:
@@ -231,8 +233,8 @@ _LIVES_AT = re.compile(r"(?:\b(?:lives?|lived|living|resides?|resided|residing|m
                        # the same in other languages: "vive en", "habite au", "wohnt in", "abita in", "mora na",
                        # "mieszka przy", "bor på", "asuu", "lakik", "gyvena"
                        r"|\b(?:vive|viven|habite|habitent|wohnt|abita|mora|mieszka|bor|asuu|lakik|gyvena|woont|woonde|"
-                       # "résidant", "domiciliée", "wohnhaft", "residente en", "woonachtig"
-                       r"r[ée]sidant\w*|domicili[ée]\w*|wohnhaft|residente|woonachtig|"
+                       # "résidant", "domiciliée", "domiciliada en", "wohnhaft", "residente en", "woonachtig"
+                       r"r[ée]sidant\w*|domicili\w*|wohnhaft|residente|woonachtig|"
                        r"býr|bjó)(?:\s+(?:inmiddels|nu|nog|now))?"
                        r"(?:\s+(?:en|a|à|au|in|im|na|em|no|przy|w|på|i|op|aan|að|á))?)"
                        r"(?:\s+the)?\s*$", re.IGNORECASE)
@@ -306,7 +308,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 #: "його мобільний —", "هاتفه المحمول", "мобильный:": a mobile, right before a number (no word gave it to call).
 _MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*|محمول|جوال|मोबाइल|携帯|휴대폰|핸드폰|手机|手機|נייד|"
                           r"kännyk\w*|matkapuhelin\w*|handy\w*|mobiel\w*|mobilnummer|mobiltelefon\w*|"
-                          r"komórk\w*|cel(?:ular|ulare)|m[óo]vil|cellulare|portable|mobitel\w*)"
+                          r"komórk\w*|cel(?:ular|ulare)|m[óo]vil|cellulare|portable|mobitel\w*|"
+                          # Greek "κινητό (του)": a mobile (his)
+                          r"κινητ[όο]\w*)"
                           # not a mobile to call from: "外縣市或手機撥 02-2720-8889", "携帯からは 0570-…", "휴대폰으로"
                           r"(?![^\d.\n]{0,12}?(?:撥|拨|打|から|에서|으로))"
                           r"[^\d.\n]{0,12}$", re.IGNORECASE)
@@ -389,7 +393,11 @@ _LONG_GROUP = re.compile(r"\d{8,}")
 
 
 def _opens_or_ends_with_a_given_name(local: str) -> bool:
-    """An e-mail's local part opens or ends with a given name of four letters or more ("annaberg", "kberg")."""
+    """An e-mail's local part opens or ends with a given name of four letters or more ("annaberg", "kberg"), its
+    numbers and ordinary words left out ("016-online": "online" ends like the Danish "Line", and is a word)."""
+    parts = [p for p in _NOT_ALNUM.split(local) if p]
+    if len(parts) > 1:
+        local = ".".join(p for p in parts if not p.isdigit() and not ordinary(p))
     return any(given(local[:i]) or given(local[-i:]) for i in range(4, len(local) + 1))
 
 
@@ -482,8 +490,10 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
             return False
         # or a public body's mailbox named for what the body is in its own language ("policia.cibernetica@ssc.
         # cdmx.gob.mx", "servicio.empleo@...gob.es")
+        # ("016-online@igualdad.gob.es": a service's number in it counts as no word)
+        named = [w for w in words if not w.isdigit()]
         return ((_GOV_DOMAIN.search(domain) is not None
-                 and (len(words) == 1 or any(w in FOREIGN_HEADS or w in FOREIGN_BODY_WORDS for w in words)))
+                 and (len(named) <= 1 or any(w in FOREIGN_HEADS or w in FOREIGN_BODY_WORDS for w in words)))
                 or (bool(words) and all(ordinary(w) and not w.isdigit() for w in words)))
     if hit.type == "STREET_ADDRESS":
         return _a_public_place(text, hit, found, asked)

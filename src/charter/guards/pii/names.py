@@ -75,6 +75,7 @@ from charter.guards.pii.place_cues import (
     FROM_TO_BEFORE,
     IN_THE_BEFORE,
     INSTITUTION_WORD_BEFORE,
+    KIND_SUCH_AS_BEFORE,
     NATURE_WORD_BEFORE,
     PLACE_CUE,
     PLACE_CUE_A,
@@ -106,7 +107,9 @@ from charter.guards.pii.runs import (
 __all__ = ["names"]
 
 #: Titles of other languages before a name ("Herrn", "Señora", "Madame"): a cue in both lists below.
-_FOREIGN_TITLE_CUES = r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
+_FOREIGN_TITLE_CUES = (r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
+                       # Greek "κ." (Mr), "κα" (Mrs)
+                       r"(?<![\w.])κ\.|(?<![\w.])κα\.?|")
 _PERSON_CUE = re.compile(
     r"(?:\bmy name is|\bname:|\bi am|\bi'm|\bthis is|\bcalled|\bnamed|\bdear|\bhi|\bhello|\bcontact|"
     r"\bmr\.?|\bmrs\.?|\bms\.?|\bmiss|\bmx\.?|\bdr\.?|\bprof\.?|\bby|\bwith|\bsigned|\bregards,?|"
@@ -487,8 +490,10 @@ def names(text: str) -> Iterator[Hit]:
                                               or PLACE_HEAD_AFTER.match(text, end)):
             kind, score = "LOCATION", 0.45  # "lac Aguelmam Azegza", "en el Calderón Guardia", "Donabate beach"
         if kind == "PERSON" and not slot and (INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start) or (
-                len(run) > 1 and AT_THE_NL_BEFORE.search(text, max(0, start - 10), start))):
-            kind, score = "ORGANIZATION", 0.75  # "lycée Blaise Diagne", "bij de Albert Heijn": a body after someone
+                len(run) > 1 and AT_THE_NL_BEFORE.search(text, max(0, start - 10), start))
+                or KIND_SUCH_AS_BEFORE.search(text, max(0, start - 40), start)):
+            # "lycée Blaise Diagne", "bij de Albert Heijn", "hospitals such as Chris Hani Baragwanath": a body
+            kind, score = "ORGANIZATION", 0.75
         if (kind == "PERSON" and not slot and QUOTE_CLOSES.match(text, end)
                 and QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):
             kind, score = "ORGANIZATION", 0.75  # "zavod „Dr. Andrija Štampar“": a body named after someone

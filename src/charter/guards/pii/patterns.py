@@ -269,6 +269,13 @@ def _year_range(value: str) -> bool:
     return m is not None and 0 <= int(m.group(2)) - int(m.group(1)) <= 10
 
 
+#: A law's or a decree's word, then its number's sign, right before a number: the law's number.
+_LAW_NUMBER_BEFORE = re.compile(
+    r"\b(?:d[ée]cret|decreto|loi|ley|lei|legge|law|act|arr[êe]t[ée]|ordonnance|ordinance|regulation|reglamento|"
+    r"regolamento|circulaire|circular|directive|directiva|decree|dekret|verordnung)\s+"
+    r"(?:n[°º]\s*|no\.?\s*|nr\.?\s*|n[úu]m\.?\s*|n[úu]mero\s+|num[ée]ro\s+|number\s+)?$", re.IGNORECASE)
+
+
 def phones(text: str, digits: Digits) -> Iterator[Hit]:
     if digits.total < 7:  # a phone number is reported with 7 digits or more
         return
@@ -293,6 +300,8 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         if SERVICE_NUMBER.match(main) or _POSTCODE_LIKE.match(main):
             continue
+        if _LAW_NUMBER_BEFORE.search(text, max(0, start - 28), start):
+            continue  # "décret n° 2002-120", "Decreto 1072 de 2015": a law's number, no one's phone
         separated = bool(re.search(r"[ ().-]", main.strip()))
         if not separated and n < 10:
             continue

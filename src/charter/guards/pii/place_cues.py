@@ -10,9 +10,9 @@ import re
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
 __all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE",
-           "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST",
-           "PLACE_NAMED", "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE",
-           "in_a_country", "place_cue"]
+           "KIND_SUCH_AS_BEFORE", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER",
+           "PLACE_LIST", "PLACE_NAMED", "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING",
+           "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
@@ -106,6 +106,12 @@ INSTITUTION_WORD_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:lyc[ée]e|[ée]cole|coll[èe]ge|escuela|colegio|liceo|liceu|escola|gimnazjum|gymnasium|"
     r"universit[ée]|universidad|universidade|universit[àa]|h[ôo]pital|hospital|ospedale|clinique|cl[íi]nica|"
     r"stade|estadio|est[áa]dio|stadio|a[ée]roport|aeropuerto|aeroporto|gare|instituto|institut|istituto)\s+$")
+#: Bodies of a kind listed by name: "hospitals such as Chris Hani Baragwanath", "banks like Nordea", "carriers
+#: including Telus": each name is one of them.
+KIND_SUCH_AS_BEFORE = re.compile(
+    r"\b(?:hospitals|clinics|schools|colleges|universities|centres|centers|shelters|banks|companies|providers|"
+    r"carriers|networks|operators|supermarkets|shops|stores|charities|organi[sz]ations|agencies|courts|libraries|"
+    r"museums|airlines|insurers)\s+(?:such\s+as|like|including|e\.g\.,?)\s+$", re.IGNORECASE)
 #: Spanish "en el", "en la" right before a name: one is in a place or a body ("en el Calderón Guardia", a
 #: hospital; "en La Rioja"), never in a person.
 IN_THE_BEFORE = re.compile(r"\b[Ee]n\s+(?:el|la|los|las)\s+$")
