@@ -245,6 +245,10 @@ items from ~55 countries and territories, about a third in English: "the week be
 thirty-second writer, working at the same time as test54's) was frozen on 7 Dec 2026 15:59 UTC, before engine 3.33
 (made from test52's and test53's failures) was scored anywhere, which it judges; no engine is made from it or
 test54 before both are scored.
+**test56** (benchmarks/data/benign_utility_test56.jsonl, sha256 ab5ecbee1e71; 170 questions and 30 personal-data
+items from ~66 countries and territories, about a third in English: "a week in late June", a thirty-fourth writer,
+working at the same time as test57's) was frozen on 7 Dec 2026 16:38 UTC, before engine 3.34 (made from test54's
+and test55's failures) was scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -293,7 +297,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
-                        "test54", "test55")}
+                        "test54", "test55", "test56")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
