@@ -247,7 +247,7 @@ thirty-second writer, working at the same time as test54's) was frozen on 7 Dec 
 test54 before both are scored.
 **test56** (benchmarks/data/benign_utility_test56.jsonl, sha256 ab5ecbee1e71; 170 questions and 30 personal-data
 items from ~66 countries and territories, about a third in English: "a week in late June", a thirty-fourth writer,
-working at the same time as test57's) was frozen on 7 Dec 2026 16:38 UTC, before engine 3.34 (made from test54's
+working at the same time as test57's) was frozen on 7 Dec 2026 16:37 UTC, before engine 3.34 (made from test54's
 and test55's failures) was scored anywhere, which it judges.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
