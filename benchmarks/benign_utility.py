@@ -249,6 +249,11 @@ test54 before both are scored.
 items from ~66 countries and territories, about a third in English: "a week in late June", a thirty-fourth writer,
 working at the same time as test57's) was frozen on 7 Dec 2026 16:37 UTC, before engine 3.34 (made from test54's
 and test55's failures) was scored anywhere, which it judges.
+**test57** (benchmarks/data/benign_utility_test57.jsonl, sha256 61a382a23e3a; 170 questions and 30 personal-data
+items from ~62 countries and territories, about a third in English: "a week in early November", a thirty-fifth
+writer, working at the same time as test56's) was frozen on 7 Dec 2026 16:40 UTC, while test56 was being scored at
+3.34 (none of its results read), before engine 3.34 was scored on it, which it judges too; no engine is made from
+either before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -297,7 +302,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
-                        "test54", "test55", "test56")}
+                        "test54", "test55", "test56", "test57")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
