@@ -278,6 +278,8 @@ _WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made 
 #: A season before a year ("fall 2025") is a term; "Fall" is also a street suffix.
 _SEASONS = frozenset(("fall", "spring", "summer", "winter", "autumn"))
 _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+#: A law's word right before a word and a number: the law's name and its year, no street.
+_LAW_WORD_BEFORE = re.compile(r"\b(?:wet|gesetz|act|law|loi|ley|lei|legge|lov|lag|laki)[ \t]+$", re.IGNORECASE)
 #: A capital right after a street type ("av Paulista"): the street's name.
 _CAPITAL_AFTER = re.compile(r"\.?[ \t]+[^\W\d_a-z]")
 
@@ -378,6 +380,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "the Tenant Helpline via 311": a city's service line, not an Italian street
             if word in _SEASONS and _YEAR_NUMBER.fullmatch(m.group()[len(m.group(1)):].strip()):
                 continue  # "OSAP fall 2025", "the Fall 2026 intake": a term, not a street
+            if _LAW_WORD_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "Wet inburgering 2021" (Dutch: the civic integration act), whose noun ends like "Ring"
             after = _WORD_AFTER.match(text, m.end())
             if after is not None and ((month := after.group(1).lower()) in MONTHS or calendar_word(month)):
                 continue  # "på nørrebrogade 1. december": the street, then a date's day and month, no house

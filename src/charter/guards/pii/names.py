@@ -72,6 +72,7 @@ from charter.guards.pii.person_evidence import (
 from charter.guards.pii.place_cues import (
     ARTICLE_OPENING,
     AT_THE_NL_BEFORE,
+    COMPASS_OPENING,
     FROM_TO_BEFORE,
     IN_THE_BEFORE,
     INSTITUTION_WORD_BEFORE,
@@ -83,6 +84,7 @@ from charter.guards.pii.place_cues import (
     PLACE_HEAD_AFTER,
     PLACE_LIST,
     PLACE_NAMED,
+    POSSESSIVE_PLACE,
     SAINT_BEFORE,
     SAINT_OPENING,
     STREET_NAMED,
@@ -510,6 +512,10 @@ def names(text: str) -> Iterator[Hit]:
         if (kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in PLACE_NAMED
                 and place_cue(text[max(0, start - 40):start])):
             kind, score = "LOCATION", 0.45  # "around Marina Bay", "near Hyde Creek": a place's head word after a cue
+        if kind == "PERSON" and not slot and len(run) > 1 and (
+                lower_word(run[0]) in COMPASS_OPENING
+                or (lower_word(run[-1]) in POSSESSIVE_PLACE and run[-2].group().endswith(("'s", "\u2019s")))):
+            kind, score = "LOCATION", 0.45  # "the West Midlands", "North Sydney", "Martha's Vineyard": a place
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
         if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1

@@ -53,10 +53,11 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "국세청입니다")
                            rf"|^\s*(?!{_KO_NOT_A_NAME})([{_KO_SURNAMES}][\uac00-\ud7a3][\uac00-\ud7a3](?<![청처부과]))"
                            r"(?=(?:이에요|예요|입니다)[\s,.!~])"
-                           # "我是林怡君, 身分證…" (a full-width comma): "I am" (Cantonese "我係"), a Chinese surname
-                           # and one or two letters, a comma (not "我是高中生", "我是學生": :data:`_CN_NOT_A_NAME`);
+                           # "我是林怡君, 身分證…" (a full-width comma): "I am" (Cantonese "我係"), a Chinese
+                           # surname and one or two letters, a comma (not "我是高中生", "我是學生":
+                           # :data:`_CN_NOT_A_NAME`); also right after "你好" (hello);
                            # "我是考生王梓涵 身份证…": a role between them (an examinee, a parent, an owner)
-                           rf"|(?:^|(?<=[。\uff0c,\uff01!\uff1f?\s]))(?:我是|本人是|我係|本人係)(?:考生|家长|家長|申请人|申請人|业主|業主|租户|租戶|患者|车主|車主)?(?!{_CN_NOT_A_NAME})([{_CN_SURNAMES}]"
+                           rf"|(?:^|(?<=[。\uff0c,\uff01!\uff1f?\s好]))(?:我是|本人是|我係|本人係)(?:考生|家长|家長|申请人|申請人|业主|業主|租户|租戶|患者|车主|車主)?(?!{_CN_NOT_A_NAME})([{_CN_SURNAMES}]"
                            r"[\u4e00-\u9fff]{1,2})(?=[\uff0c,。\s])"
                            # "電話090-4821-7736の佐藤由美子です": a common surname and a given name before "it is"
                            # after "of" or a clause's start (not "区役所の担当です": no surname)

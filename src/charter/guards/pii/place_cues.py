@@ -9,10 +9,10 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE",
-           "KIND_SUCH_AS_BEFORE", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER",
-           "PLACE_LIST", "PLACE_NAMED", "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING",
-           "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
+__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE",
+           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO",
+           "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING",
+           "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
@@ -122,6 +122,13 @@ AT_THE_NL_BEFORE = re.compile(r"\b(?:[Bb]ij|[Ii]n|[Nn]aar|[Vv]oor)\s+de\s+$")
 #: are surnames too ("Michael Bay", "Ricki Lake"), so only after a cue.
 PLACE_NAMED = frozenset(("bay", "beach", "creek", "harbour", "harbor", "island", "islands", "cove", "quay", "wharf",
                          "pier", "falls", "springs", "heights", "lake", "lakes", "reservoir", "marina", "waterfront"))
+#: A compass point or "Greater", "Upper", "Lower" opening a run of two words or more ("the West Midlands", "North
+#: Sydney", "Greater Manchester"): a region or a town.
+COMPASS_OPENING = frozenset(("north", "south", "east", "west", "northern", "southern", "eastern", "western",
+                             "greater", "upper", "lower"))
+#: A place's noun after a possessive name ("Martha's Vineyard", "Land's End", "St John's Point"): the place.
+POSSESSIVE_PLACE = frozenset(("vineyard", "island", "bay", "head", "point", "cove", "harbour", "harbor", "creek", "end",
+                              "landing", "ferry", "crossing", "wharf"))
 #: A place's noun in lower case right after a name ("Donabate beach", "Uasin Gishu county"): the place's name.
 PLACE_HEAD_AFTER = re.compile(
     r"[ \t]+(?:beach|beaches|lake|river|bay|island|islands|harbou?r|marina|reservoir|pier|waterfront|village|"
