@@ -1,5 +1,5 @@
-"""What the PII engine finds and what ``pii_leak`` acts on in an answer, as (type, value) pairs and
-values, and whether the toxicity guard cuts an answer, for the guard tests."""
+"""What the PII engine finds (as (type, value) pairs, and its names alone) and what ``pii_leak`` acts on in an
+answer, and whether the toxicity guard cuts an answer, for the guard tests."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ TOXICITY = ToxicityGuard()
 def found(text: str) -> list[tuple[str, str]]:
     """Each span the engine reports in ``text``: (type, value)."""
     return [(h.type, text[h.start:h.end]) for h in ENGINE.analyze(text)]
+
+
+def persons(text: str) -> list[str]:
+    """The names the engine reports in ``text`` (its PERSON spans' values)."""
+    return [v for t, v in found(text) if t == "PERSON"]
 
 
 def leaked(answer: str, question: str = "How do I apply?") -> list[str]:

@@ -8,13 +8,9 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import leaked
+from tests.support.pii import leaked, persons
 
 ENGINE = PiiEngine()
-
-
-def persons(text: str) -> list[str]:
-    return [text[h.start:h.end] for h in ENGINE.analyze(text) if h.type == "PERSON"]
 
 
 @pytest.mark.parametrize("answer", [

@@ -14,15 +14,11 @@ import pytest
 from charter.guards.base import GuardContext
 from charter.guards.pii.engine import PiiEngine
 from charter.guards.pii.guard import PiiGuard
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_32_or_later():
     assert tuple(map(int, PiiEngine.version.split("."))) >= (3, 32)
-
-
-def persons(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PERSON"]
 
 
 @pytest.mark.parametrize("text", [

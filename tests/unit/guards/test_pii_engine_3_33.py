@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_33_or_later():
@@ -32,7 +32,7 @@ def test_a_forms_number_is_no_licence():
     "Perdí el DNI ayer, qué hago?",  # the Spanish "el" joins no name
 ])
 def test_no_person_where_none_is(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -41,7 +41,7 @@ def test_no_person_where_none_is(text):
     ("ik heb morgen een afspraak bij de heer Peter Jansen over de huur", "Peter Jansen"),  # a title after "de"
 ])
 def test_names_are_found(text, name):
-    assert name in [v for t, v in found(text) if t == "PERSON"]
+    assert name in persons(text)
 
 
 @pytest.mark.parametrize(("text", "value"), [

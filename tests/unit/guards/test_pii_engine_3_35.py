@@ -9,15 +9,11 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found
+from tests.support.pii import found, persons
 
 
 def test_the_engine_is_3_35_or_later():
     assert tuple(map(int, PiiEngine.version.split("."))) >= (3, 35)
-
-
-def persons(text: str) -> list[str]:
-    return [v for t, v in found(text) if t == "PERSON"]
 
 
 @pytest.mark.parametrize("text", [
