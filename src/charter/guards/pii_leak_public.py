@@ -392,10 +392,10 @@ _ACCOUNT_BEFORE = re.compile(rf"\b(?:{_ACCOUNT_WORDS}|acct|račun\w*|számla\w*|
 _LONG_GROUP = re.compile(r"\d{8,}")
 
 
-def _opens_or_ends_with_a_given_name(local: str) -> bool:
-    """An e-mail's local part opens or ends with a given name of four letters or more ("annaberg", "kberg"), its
-    numbers and ordinary words left out ("016-online": "online" ends like the Danish "Line", and is a word)."""
-    parts = [p for p in _NOT_ALNUM.split(local) if p]
+def _opens_or_ends_with_a_given_name(local: str, parts: list[str]) -> bool:
+    """An e-mail's local part (``parts``: its words) opens or ends with a given name of four letters or more
+    ("annaberg", "kberg"), its numbers and ordinary words left out ("016-online": "online" ends like the Danish
+    "Line", and is a word)."""
     if len(parts) > 1:
         local = ".".join(p for p in parts if not p.isdigit() and not ordinary(p))
     return any(given(local[:i]) or given(local[-i:]) for i in range(4, len(local) + 1))
@@ -486,7 +486,7 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         # a public body's mailbox with one word before the @ ("passport@immigration.gov.ng", "actioncenter@
         # philhealth.gov.ph"), or any body's whose local part is ordinary words ("advice@zra.org.zm",
         # "customer.care@..."), not a person's ("anna.berg@skatteverket.gov.se": a given name in it)
-        if any(given(w) for w in words) or _opens_or_ends_with_a_given_name(local):
+        if any(given(w) for w in words) or _opens_or_ends_with_a_given_name(local, words):
             return False
         # or a public body's mailbox named for what the body is in its own language ("policia.cibernetica@ssc.
         # cdmx.gob.mx", "servicio.empleo@...gob.es")
