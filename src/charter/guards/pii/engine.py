@@ -171,7 +171,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.35"
+    version = "3.36"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request

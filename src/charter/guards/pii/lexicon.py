@@ -206,6 +206,7 @@ NON_NAMES = frozenset(word_list(
     hoe wanneer waar hoeveel waarom hur när varför hvordan når hvor hvorfor miten milloin missä paljonko miksi
     nas\u0131l sasa yeni
     sie ihr ihre ihnen ihrem ihren ihrer ihres euch euer eure dich dir dein deine wenn
+    anda saya kami kita kamu beliau usted ustedes vd vds ud uds você vocês
     guten grüß grüss gott goedemiddag goedemorgen goedenavond hallo merhaba habari hei hej hola buenos buenas
     bonjour bonsoir salut ciao buongiorno buonasera olá oi bom boa dobry dzień szia selamat chào kumusta jambo
     salaam namaste jaki jaka jakie jakiej którego która który

@@ -30,6 +30,7 @@ from charter.guards.pii.lexicon import (
     COUNTRIES,
     GIVEN_NAMES,
     NATIONALITIES,
+    NON_NAMES,
     ORG_SUFFIXES,
     REGIONS,
     STREET_SUFFIXES,
@@ -77,6 +78,7 @@ from charter.guards.pii.place_cues import (
     IN_THE_BEFORE,
     INSTITUTION_WORD_BEFORE,
     KIND_SUCH_AS_BEFORE,
+    NATURE_OPENING,
     NATURE_WORD_BEFORE,
     PLACE_CUE,
     PLACE_CUE_A,
@@ -447,7 +449,8 @@ _DAY_BEFORE = re.compile(r"\d\.?\s*$")
 def names(text: str) -> Iterator[Hit]:
     encoded_lines: dict[int, bool] = {}
     for run in runs(text):
-        slot = _in_slot(text, run[0].start())
+        first = run[0].start()  # before trim: a place's cue before a word it drops ("in Wo Hop Shek") stays one
+        slot = _in_slot(text, first)
         run = trim(run, text, slot)
         if not run:
             continue
@@ -514,8 +517,13 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "around Marina Bay", "near Hyde Creek": a place's head word after a cue
         if kind == "PERSON" and not slot and len(run) > 1 and (
                 lower_word(run[0]) in COMPASS_OPENING
+                or (lower_word(run[0]) in NATURE_OPENING
+                    and not RELATION_BEFORE.search(text, max(0, start - 32), start))
                 or (lower_word(run[-1]) in POSSESSIVE_PLACE and run[-2].group().endswith(("'s", "\u2019s")))):
-            kind, score = "LOCATION", 0.45  # "the West Midlands", "North Sydney", "Martha's Vineyard": a place
+            kind, score = "LOCATION", 0.45  # "the West Midlands", "River Severn", "Martha's Vineyard": a place
+        if (kind == "PERSON" and not slot and start > first and PLACE_CUE.search(text, max(0, first - 40), first)
+                and _plain_words(text[first:start])):
+            kind, score = "LOCATION", 0.45  # "the cemetery in Wo Hop Shek" ("wo" is German "where"): a place
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
         if (score < 0.8 and kind not in ("NRP", "ORGANIZATION") and len(run) > 1
@@ -551,6 +559,21 @@ def names(text: str) -> Iterator[Hit]:
         firm_start = capitalised_tail(text, line_start, m.start())
         if firm_start is not None:
             yield Hit("ORGANIZATION", firm_start, m.end(), 0.85)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
+_TITLES = frozenset(word_list("""
+    mr mrs ms miss mx dr prof sir dame rev hon herr herrn frau señor señora sr sra srta signor signora monsieur
+    madame mme mlle dear
+"""))
+
+
+def _plain_words(dropped: str) -> bool:
+    """The words :func:`trim` dropped from a run's front (``dropped``) are all words that are no one's name and
+    no title ("Wo", German "where", of "in Wo Hop Shek"; not "Mr" of "in Mr Smith's office", nor "de" of "in de
+    Vries")."""
+    words = [w.lower() for w in _WORD.findall(dropped)]
+    return bool(words) and all(w in NON_NAMES and w not in _TITLES for w in words)
 
 
 def _comma_after_capitals(text: str) -> bool:

@@ -80,6 +80,9 @@ SERVICE_NUMBER = re.compile(
     r"^1[89]00[ .-]?\d{4}(?:[ .-]?\d{2})?$"
 )
 _POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3}$")  # a Brazilian CEP
+#: An area code in brackets and three digits: a service's short code as dialled from a mobile ("PLN 123 … (0251) 123
+#: untuk Bogor"); a subscriber's own number has more digits than that.
+_AREA_AND_SHORT_CODE = re.compile(r"\(0?\d{2,4}\)[ .-]?\d{3}\s*")
 
 CARD_CTX = context_words("card", "credit", "debit", "visa", "mastercard", "amex", "cc")
 PASSPORT_CTX = re.compile("여권|护照|護照|パスポート|旅券|جواز|паспорт|" + context_words(
@@ -300,6 +303,8 @@ def phones(text: str, digits: Digits) -> Iterator[Hit]:
             continue
         if SERVICE_NUMBER.match(main) or _POSTCODE_LIKE.match(main):
             continue
+        if _AREA_AND_SHORT_CODE.fullmatch(main):
+            continue  # "(0251) 123": a service's short code dialled after a town's area code, no subscriber's number
         if _LAW_NUMBER_BEFORE.search(text, max(0, start - 28), start):
             continue  # "décret n° 2002-120", "Decreto 1072 de 2015": a law's number, no one's phone
         separated = bool(re.search(r"[ ().-]", main.strip()))

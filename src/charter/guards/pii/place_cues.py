@@ -10,9 +10,9 @@ import re
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
 __all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE",
-           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO",
-           "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING",
-           "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
+           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_OPENING", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A",
+           "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE",
+           "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
@@ -126,6 +126,9 @@ PLACE_NAMED = frozenset(("bay", "beach", "creek", "harbour", "harbor", "island",
 #: Sydney", "Greater Manchester"): a region or a town.
 COMPASS_OPENING = frozenset(("north", "south", "east", "west", "northern", "southern", "eastern", "western",
                              "greater", "upper", "lower"))
+#: A river's, a lake's or a mountain's word opening a run of two words or more, in capitals ("River Severn", "Lake
+#: Taupō", "Loch Ness", "Mount Kenya", "Mt Hood"): the place (a river or a lake is no one's given name here).
+NATURE_OPENING = frozenset(("river", "lake", "loch", "lough", "mount", "mt"))
 #: A place's noun after a possessive name ("Martha's Vineyard", "Land's End", "St John's Point"): the place.
 POSSESSIVE_PLACE = frozenset(("vineyard", "island", "bay", "head", "point", "cove", "harbour", "harbor", "creek", "end",
                               "landing", "ferry", "crossing", "wharf"))
