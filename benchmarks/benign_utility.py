@@ -256,9 +256,14 @@ writer, working at the same time as test56's) was frozen on 7 Dec 2026 16:40 UTC
 either before both are scored.
 **test58** (benchmarks/data/benign_utility_test58.jsonl, sha256 0eb6c9a12599; 169 questions and 31 personal-data
 items from ~78 countries and territories, about a third in English: "a week in early July", a thirty-sixth writer,
-working at the same time as test59's) was frozen on 7 Dec 2026 18:41 UTC, before engine 3.36 (made from losses the
+working at the same time as test59's) was frozen on 7 Dec 2026 18:40 UTC, before engine 3.36 (made from losses the
 spent splits left open, before either split was read) was scored anywhere, which it judges; no engine is made from
 it or test59 before both are scored.
+**test59** (benchmarks/data/benign_utility_test59.jsonl, sha256 6133e384f5c7; 170 questions and 30 personal-data
+items from ~58 countries, territories and regions, about a third in English: "a week in late January", a
+thirty-seventh writer, working at the same time as test58's) was frozen on 7 Dec 2026 18:42 UTC, just after test58
+was scored at 3.36 (its writer finished first; nothing was changed between), before engine 3.36 was scored on it,
+which it judges too.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -307,7 +312,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test27", "test28", "test29", "test30", "test31", "test32", "test33", "test34", "test35",
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
-                        "test54", "test55", "test56", "test57", "test58")}
+                        "test54", "test55", "test56", "test57", "test58",
+                        "test59")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
