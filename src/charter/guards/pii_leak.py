@@ -58,17 +58,19 @@ names, as for ``pii``.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
+from charter.guards.pii.quasi import all_dates
 from charter.guards.pii_leak_persons import _asks_for_a_person, _tied_to_a_person
 from charter.guards.pii_leak_persons import _sentence as _sentence  # tests read sentences as the guard does
 from charter.guards.pii_leak_public import _ACCOUNTS, _NOT_ALNUM, _public
 
-__all__ = ["DEFAULT_LEAK_TYPES", "NAME_POLICIES", "PiiLeakGuard", "make_guard", "name_policy"]
+__all__ = ["DEFAULT_LEAK_TYPES", "NAME_POLICIES", "PiiLeakGuard", "date_keys", "make_guard", "name_policy"]
 
 DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
     "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
@@ -94,6 +96,44 @@ def _known(context: GuardContext) -> str:
     line breaks that would join them, so it is the concatenation of each text's ``_norm``."""
     prompt = context.system_prompt
     return "".join(_operator_norm(t) if len(t) > 64 and t in prompt else _norm(t) for t in context.authorised_texts)
+
+
+#: English months by their first three letters (how answers and callers write them: "Feb", "February").
+_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                              "nov", "dec"), start=1)}
+_DATE_PARTS = re.compile(r"[^\W\d_]+|\d+")
+
+
+def date_keys(value: str) -> frozenset[tuple[int, int, int]]:
+    """What a date written in English or in numbers can mean, as (year, month, day) (day 0: a month and a year):
+    "Feb 2022" and "February 2022" are (2022, 2, 0); "03/22/1955" and "March 22, 1955" (1955, 3, 22); "04/03/2026"
+    either order of day and month. Empty for what is not such a date."""
+    parts = _DATE_PARTS.findall(value.lower())
+    months = [_MONTH_NUMBERS[p[:3]] for p in parts if p[:3] in _MONTH_NUMBERS and (len(p) == 3 or p.isalpha())]
+    numbers = [int(p) for p in parts if p.isdigit()]
+    years = [n for n in numbers if 1000 <= n <= 2999]
+    if len(years) != 1 or len(months) > 1:
+        return frozenset()
+    rest = [n for n in numbers if n != years[0]]
+    if months:
+        days = [n for n in rest if 1 <= n <= 31]
+        if len(days) > 1 or len(rest) > len(days):
+            return frozenset()
+        return frozenset({(years[0], months[0], days[0] if days else 0)})
+    if len(rest) != 2:
+        return frozenset()
+    a, b = rest
+    return frozenset((years[0], m, d) for m, d in ((a, b), (b, a)) if 1 <= m <= 12 and 1 <= d <= 31)
+
+
+def _dates_given(context: GuardContext) -> frozenset[tuple[int, int, int]]:
+    """The dates the caller's texts hold (:func:`date_keys` of each date expression): the same date given back
+    in another spelling ("Feb 2022" asked, "February 2022" answered) is the caller's own, as the same spelling is."""
+    keys: set[tuple[int, int, int]] = set()
+    for authorised in context.authorised_texts:
+        for hit in all_dates(authorised):
+            keys |= date_keys(authorised[hit.start:hit.end])
+    return frozenset(keys)
 
 
 #: ``options.names``: a name counts when tied to a person (the default), or every name.
@@ -133,6 +173,9 @@ class PiiLeakGuard:
             return GuardResult(findings=[], verdict="pass")
         known = _known(context)
         leaks = [h for h in hits if not (value := _norm(text[h.start:h.end])) or value not in known]
+        if any(h.type == "DATE_TIME" for h in leaks):
+            given = _dates_given(context)
+            leaks = [h for h in leaks if h.type != "DATE_TIME" or not (date_keys(text[h.start:h.end]) & given)]
         if name_policy(context.options) == "corroborated":
             data = [h for h in leaks if h.type != "PERSON"]
             leaks = [h for h in leaks if h.type != "PERSON" or _tied_to_a_person(text, h, data, asked)]

@@ -26,6 +26,7 @@ from charter.guards.pii.identifiers import national_ids, world_ids
 from charter.guards.pii.lexicon import common_words, load_places
 from charter.guards.pii.names import names
 from charter.guards.pii.patterns import cards, contextual_numbers, emails, ibans, ips, phones, urls
+from charter.guards.pii.plates import plates
 from charter.guards.pii.public import public_spans
 from charter.guards.pii.quasi import QUASI_RECOGNISERS, QUASI_TEXT_RECOGNISERS, ages, dates, titles, zip_codes
 from charter.guards.pii.runs import given
@@ -48,8 +49,8 @@ WORLD_ID_TYPES: tuple[str, ...] = (
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
     *STRUCTURED_TYPES, "NL_BSN", "IE_PPS", "PL_PESEL", "LT_PERSONAL_CODE", "ES_NIF", *WORLD_ID_TYPES, "CASE_NUMBER",
-    "UPI_ID", "MESSENGER_ID", "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP", "DATE_TIME",
-    "AGE", "TITLE", "ZIP_CODE",
+    "UPI_ID", "MESSENGER_ID", "VEHICLE_PLATE", "STREET_ADDRESS", "PERSON", "LOCATION", "ORGANIZATION", "NRP",
+    "DATE_TIME", "AGE", "TITLE", "ZIP_CODE",
 )
 
 
@@ -116,7 +117,7 @@ Recogniser = Callable[[str, Digits], Iterator[Hit]]
 #: The structured recognisers (patterns.py, identifiers.py) in the order their hits reach :func:`_resolve`:
 #: of two hits with the same score and span, the first one's type is kept.
 RECOGNISERS: tuple[Recogniser, ...] = (
-    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, case_numbers, phones, handles,
+    emails, urls, ips, cards, ibans, national_ids, world_ids, contextual_numbers, case_numbers, phones, handles, plates,
 )
 #: The ones that can match a text without digits (the others are skipped for such a text).
 TEXT_RECOGNISERS: tuple[Recogniser, ...] = (emails, urls, handles)
@@ -134,6 +135,7 @@ _REPORTS: dict[Recogniser, frozenset[str]] = {
     case_numbers: frozenset({"CASE_NUMBER"}),
     phones: frozenset({"PHONE_NUMBER"}),
     handles: frozenset({"UPI_ID", "MESSENGER_ID"}),
+    plates: frozenset({"VEHICLE_PLATE"}),
     ages: frozenset({"AGE"}),
     titles: frozenset({"TITLE"}),
     zip_codes: frozenset({"ZIP_CODE"}),
@@ -171,7 +173,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.36"
+    version = "3.37"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request

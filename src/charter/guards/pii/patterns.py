@@ -77,7 +77,10 @@ SERVICE_NUMBER = re.compile(
     # a Dutch information line of four digits after 0900: "0900 8020" (not a mobile of eleven digits, "0917 …")
     r"^0900[ .-]?\d{4}$|"
     # a Vietnamese service line: 1900 or 1800 and four or six digits ("1900 6179", "1800 1567")
-    r"^1[89]00[ .-]?\d{4}(?:[ .-]?\d{2})?$"
+    r"^1[89]00[ .-]?\d{4}(?:[ .-]?\d{2})?$|"
+    # a Chilean shared-cost line: 600 and seven digits ("600 600 26 26", ChileAtiende; a Spanish mobile "600 123 456"
+    # has six)
+    r"^600(?:[ .-]?\d){7}$"
 )
 _POSTCODE_LIKE = re.compile(r"^\d{5}-\d{3}$")  # a Brazilian CEP
 #: An area code in brackets and three digits: a service's short code as dialled from a mobile ("PLN 123 … (0251) 123

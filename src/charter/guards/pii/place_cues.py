@@ -25,12 +25,12 @@ PLACE_CUE = re.compile(
     r"(?:\s+(?:la|le|les|el|los|las|il|lo|al|the))?\s*$",  # "in La Rochelle": the article is the name's
     re.IGNORECASE,
 )
-#: "à Trois-Rivières", "en Vigo", "i Gävle": these words also come before a person ("écrire à Marie";
-#: "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the name or
-#: the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
+#: "à Trois-Rivières", "en Vigo", "i Gävle", Dutch "naar Kazerne Dossin?": these words also come before a person
+#: ("écrire à Marie"; "en" and "i" are "and" in Dutch, Polish, Catalan): a place only when no given name opens the
+#: name or the name ends the question. Italian and Spanish "a" ("a Siena?") is also English's article ("a
 #: Syrian national", "a Calquín Cazares concert"): a place only when the name ends the question (or its
 #: clause, before a colon: "Visc al Carrer de Sant Miquel 14, a Palma: quin dia ...?").
-PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no))\s*$")
+PLACE_CUE_TO = re.compile(r"(?-i:\b(?:à|au|aux|ad|al|alla|allo|en|i|í|v|ve|no|naar))\s*$")
 PLACE_CUE_A = re.compile(r"(?-i:\ba)\s*$")
 #: "in Nairobi or Toronto", "in Tokyo, Osaka and Kyoto", "in Crooked Island and Long Cay": the places
 #: after the first one.
@@ -66,7 +66,7 @@ def place_cue(before: str) -> bool:
 
 #: "St. ", "Ste ", "Saint ", "Sankt ": what opens a place's name or a saint's ("St. John's", "Port St. Lucie");
 #: the run that follows it lost it (a title's full stop ends a run), and no private person is called so.
-SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Santa|São)\.?[ \t]$")
+SAINT_BEFORE = re.compile(r"(?<![\w'\u2019-])(?:St|Ste|Saint|Sainte|Sankt|San|Sant|Santa|São)\.?[ \t]$")
 #: An article or a particle that opens a place's name and that a run does not keep ("Del Pilar", "La Gloria").
 ARTICLE_OPENING = re.compile(r"(?<![\w'\u2019-])(Del|De|La|Le|Les|El|Los|Las|Da|Das|Do|Dos|Di|Du|Al|Il) $")
 #: "Kingstown, St Vincent", "Burlington, Vermont": a place, a comma, the place it is in.
@@ -89,8 +89,9 @@ STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "ave
 STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
                              "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
 #: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy", "Santa Maria", "São Brás", "Sankt
-#: Gallen"): a parish, a town, a church or a hospital ("Santo" is also a given name, and stays out).
-SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?|Santa|S[ãa]o|Sankt)(?:-|$)")
+#: Gallen", Catalan "Sant Joan de Déu"): a parish, a town, a church or a hospital ("Santo" is also a given name,
+#: and stays out).
+SAINT_OPENING = re.compile(r"(?:St\.?|Saint|Sainte|Ste\.?|Sant|Santa|S[ãa]o|Sankt)(?:-|$)")
 #: A lake's, a river's, a mountain's, a beach's or an island's word right before a name, in the languages that put
 #: it first and in lower case ("lac Aguelmam Azegza", "lago di Garda", "playa de Las Canteras", "monte Perdido",
 #: "île de Ré"): the place, named after someone or not.
