@@ -28,11 +28,11 @@ _PLATE_WORD = re.compile(
     r"do\s+(?:meu\s+)?carro|del\s+coche|de\s+mi\s+coche|"
     r"d[eo]\s+(?:mi|meu|minha)\s+(?:auto|carro|moto)|:|#|\uff1a|是|는))*[ \t]*",
     re.IGNORECASE)
-#: The first letters of the plate words in lower case, with the scripts' own words: a text without any of these
-#: words is not searched.
-_NEEDLES = ("plate", "reg", "rego", "placa", "plaque", "immatriculation", "kenteken", "kennzeichen", "targa",
-            "rekisterinumero", "registrering", "rendsz", "spz", "rejestracyjn", "车牌", "車牌", "번호판", "ナンバー",
-            "ทะเบียนรถ")
+#: The plate words in lower case (each a part of one, in ASCII; then the other scripts'): a text without any of them
+#: is not searched (a ``str`` search for each costs less than one pass of an alternation).
+_NEEDLES = ("plate", "placa", "plaque", "immatriculation", "kenteken", "kennzeichen", "targa", "car reg",
+            "vehicle reg", "rego", "rekisterinumero", "registrering", "rendsz", "spz", "rejestracyjn")
+_WIDE_NEEDLES = ("车牌", "車牌", "번호판", "ナンバー", "ทะเบียนรถ")
 #: One part of a plate: letters and digits (a Chinese plate opens with its province's character).
 _PART = re.compile(r"[\u4e00-\u9fff]?[A-Za-z0-9]{1,8}")
 
@@ -69,7 +69,7 @@ def plates(text: str, digits: Digits) -> Iterator[Hit]:
     if digits.total == 0:
         return
     low = text.lower()
-    if not any(needle in low for needle in _NEEDLES):
+    if not any(needle in low for needle in _NEEDLES) and (text.isascii() or not any(w in text for w in _WIDE_NEEDLES)):
         return
     for m in _PLATE_WORD.finditer(text):
         span = _plate_at(text, m.end())
