@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_15_or_later():
@@ -25,7 +25,7 @@ def test_a_cohorts_year_and_a_dutch_information_line_stay(answer):
 
 
 def test_a_polish_place_after_na_is_no_name():
-    assert [v for t, v in found("Na Mokotowie nie działa latarnia od tygodnia, gdzie zgłosić?") if t == "PERSON"] == []
+    assert persons("Na Mokotowie nie działa latarnia od tygodnia, gdzie zgłosić?") == []
 
 
 @pytest.mark.parametrize(("text", "kind", "value"), [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import TOXICITY, found, leaked, toxic
+from tests.support.pii import TOXICITY, found, leaked, persons, toxic
 
 
 def test_the_engines_are_3_17_and_1_7_or_later():
@@ -26,7 +26,7 @@ def test_the_engines_are_3_17_and_1_7_or_later():
     "When is the Silver Support payout in December?",
 ])
 def test_streets_schemes_trains_and_ich_bin_are_no_names(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 @pytest.mark.parametrize(("text", "value"), [

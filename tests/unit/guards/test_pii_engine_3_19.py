@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import TOXICITY, found, leaked, toxic
+from tests.support.pii import TOXICITY, leaked, persons, toxic
 
 
 def test_the_engines_are_3_19_and_1_8_or_later():
@@ -56,4 +56,4 @@ def test_a_mobile_given_as_someones_is_still_a_leak():
     "we just had our baby at the Royal Women's in Parkville, how do we add her to our medicare card?",
 ])
 def test_a_registration_and_a_hospital_are_no_names(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []

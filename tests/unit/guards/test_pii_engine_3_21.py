@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found
+from tests.support.pii import found, persons
 
 _DEMO_SKIPS = frozenset({"LOCATION", "AGE", "ORGANIZATION", "NRP", "TITLE", "ZIP_CODE", "URL"})
 
@@ -36,7 +36,7 @@ def test_the_engine_is_3_21_or_later():
     "I'm 22, finished B.Com from a college in Lucknow. can I apply for the PM internship scheme?",
 ])
 def test_universities_camps_malls_programmes_and_degrees_are_no_names(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
     # the demo skips URLs: "B.Com" must be no name either
     assert [v for t, v in demo_found(text) if t == "PERSON"] == []
 

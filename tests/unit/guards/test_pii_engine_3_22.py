@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_22_or_later():
@@ -43,12 +43,12 @@ def test_a_persons_mobile_is_still_a_leak(answer, value):
     "Servus, wann hat das Bürgerservice offen?",
 ])
 def test_greetings_are_no_names(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 def test_a_phone_greeting_before_a_bodys_name_is_no_name():
     answer = "Consultas: **Aló RENIEC (01) 315-4000**."
-    assert [v for t, v in found(answer) if t == "PERSON"] == [] and leaked(answer) == []
+    assert persons(answer) == [] and leaked(answer) == []
 
 
 @pytest.mark.parametrize(("text", "value"), [

@@ -15,7 +15,7 @@ import pytest
 
 from charter.guards.pii.checksums import tw_id_valid
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_23_or_later():
@@ -63,7 +63,7 @@ def test_callers_introducing_themselves(text, value):
     "申請には氏名、住所、電話番号が必要です。",
 ])
 def test_students_places_bodies_and_form_fields_are_no_names(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 def test_the_norwegian_short_word_for_the_birth_number():
@@ -94,7 +94,7 @@ def test_a_bodys_line_and_a_public_offices_address_are_no_leak(answer):
     "what is the enrolment zone for Wellington East Girls?",
 ])
 def test_a_school_ending_in_girls_is_no_name(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 def test_a_name_ending_in_an_ordinary_word_is_still_a_name():
@@ -113,7 +113,7 @@ def test_test40s_missed_personal_data(text, kind, value):
 # a body's word, an adjective, a surname alone (no given name: no one singled out)
 @pytest.mark.parametrize("text", ["区役所の担当です。", "申請は簡単です。", "田中です"])
 def test_no_japanese_name_without_a_surname_and_a_given_name(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 def test_a_danish_allotments_tenant_is_a_leak():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_24_or_later():
@@ -29,7 +29,7 @@ def test_a_bodys_line_and_address_are_no_leak(answer):
 
 def test_my_name_is_not_on_the_list_is_no_name():
     text = "हमारे विधानसभा क्षेत्र में उपचुनाव है, मेरा नाम वोटर लिस्ट में नहीं है। अभी नाम जुड़ सकता है क्या?"
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []
 
 
 @pytest.mark.parametrize(("text", "kind", "value"), [
@@ -73,4 +73,4 @@ def test_a_public_line_in_japanese_is_no_leak(answer):
     "皆さん、こんにちは",
 ])
 def test_no_name_without_a_surname(text):
-    assert [v for t, v in found(text) if t == "PERSON"] == []
+    assert persons(text) == []

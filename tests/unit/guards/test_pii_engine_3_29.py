@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from charter.guards.pii.engine import PiiEngine
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 
 def test_the_engine_is_3_29_or_later():
@@ -38,4 +38,4 @@ def test_no_private_name_where_none_is(answer):
 
 def test_a_callers_name_after_i_am_and_a_role():
     assert ("PERSON", "王梓涵") in found("我是考生王梓涵 身份证320106200608154724 手机13915842276")
-    assert [v for t, v in found("我是考生，想问一下录取通知书") if t == "PERSON"] == []
+    assert persons("我是考生，想问一下录取通知书") == []

@@ -14,7 +14,7 @@ import pytest
 
 from charter.guards.pii.checksums import lt_code_valid, nif_valid, pesel_valid
 from charter.guards.pii_leak import _sentence
-from tests.support.pii import found, leaked
+from tests.support.pii import found, leaked, persons
 
 # -- identifiers ------------------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ def test_a_town_as_a_body_and_its_line_are_not_a_leak(answer: str) -> None:
 
 @pytest.mark.parametrize("text", ["Ville de Fribourg", "Città di Lugano", "Gmina Miasta Elbląg", "Gemeinde Thun"])
 def test_a_town_headed_as_a_body_is_no_person(text: str) -> None:
-    assert not [v for t, v in found(f"Apply at the {text} office, tél. 026 351 71 71.") if t == "PERSON"]
+    assert not persons(f"Apply at the {text} office, tél. 026 351 71 71.")
 
 
 def test_a_persons_line_after_a_local_phone_word_is_still_a_leak() -> None:
@@ -183,7 +183,7 @@ def test_a_spanish_dni_with_its_word_is_found_and_without_it_is_not() -> None:
     "Jak uzyskać kartę w Gorzowie Wielkopolskim?",
 ])
 def test_a_town_after_a_preposition_of_place_is_no_person(question: str) -> None:
-    assert not [v for t, v in found(question) if t == "PERSON"]
+    assert not persons(question)
 
 
 @pytest.mark.parametrize(("text", "value"), [
@@ -227,4 +227,4 @@ def test_a_private_or_mobile_number_in_the_answers_language_is_a_leak(answer: st
 
 
 def test_a_card_named_in_polish_is_no_person() -> None:
-    assert not [v for t, v in found("Jak uzyskać Kartę Mieszkańca w Gorzowie Wielkopolskim?") if t == "PERSON"]
+    assert not persons("Jak uzyskać Kartę Mieszkańca w Gorzowie Wielkopolskim?")
