@@ -152,8 +152,15 @@ _ROLE_BEFORE = re.compile(
     r"|(?:\bo|\ba|\bos|\bas|\bel|\bla|\blos|\blas|\ble|\bil|\blo|\bl['\u2019]|\bseu|\bsua|\btu|\bsu|\bton|\bta|"
     r"\bson|\bsa|\btuo|\btua|\bsuo)\s*(?:estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
     r"[ée]tudiante?|studente(?:ssa)?|vizinh[oa]|vecin[oa]|voisine?|vicin[oa]|inquilin[oa]|locataire|"
-    r"propriet[áa]ri[oa]|propietari[oa]|propri[ée]taire|senhori[oa]|caser[oa]|paciente|requerente|solicitante)"
-    r"(?:\s*,)?)\s+$",
+    r"propriet[áa]ri[oa]|propietari[oa]|propri[ée]taire|senhori[oa]|caser[oa]|paciente|requerente|solicitante|"
+    # an official handling the file: "el inspector", "a inspetora", "le conseiller", "l'agente"
+    r"inspector(?:a)?|inspetor(?:a)?|inspecteur|inspectrice|ispettore|ispettrice|funcionari[oa]|funzionari[oa]|"
+    r"fonctionnaire|conseill(?:er|[èe]re)|consulente|asesor(?:a)?|gestor(?:a)?|tramitador(?:a)?|agente)"
+    r"(?:\s*,)?"
+    # Romanian puts its article after the noun: "inspectorul", "consiliera", "funcționarul" (the inspector, the
+    # adviser, the clerk)
+    r"|\b(?:inspectorul|inspectoarea|consilierul|consiliera|func[țţt]ionarul|func[țţt]ionara|referentul|referenta|"
+    r"agentul|asistentul\s+social|asistenta\s+social[ăa])(?:\s*,)?)\s+$",
     re.IGNORECASE,
 )
 #: "Your contact at PROFECO is", "the case officer for your claim was": a name introduced as someone's
@@ -336,7 +343,7 @@ def _tied_to_a_person(text: str, hit: Hit, data: list[Hit], asked: bool = False)
     the answer."""
     if asked:
         return True
-    before = text[max(0, hit.start - 40):hit.start]
+    before = text[max(0, hit.start - 40):hit.start].rstrip("*")  # "inspectorul **Florin …": markdown's bold
     if (_TITLE_BEFORE.search(before) or _TITLE_OPENING.match(text, hit.start) or _ROLE_BEFORE.search(before)
             or _CONTACT_BEFORE.search(text, max(0, hit.start - 80), hit.start)):
         return True

@@ -38,14 +38,16 @@ _ACCOUNT_WORDS = r"accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachu
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
 #: 040-34 10 00" (a centre's name written as one word: Kundencenter, Klantcontactcentrum): a public line.
 #: A line in the answer's own language too: "infolinia ZUS" (Polish), "ligne", "línea", "linea",
-#: "linha", "linje", "ügyfélvonal".
+#: "linha", "linje", "ügyfélvonal", "ცხელი ხაზი" (Georgian), "горячая линия".
 _PUBLIC_LINE = re.compile(
     r"\b(?:help ?lines?|hotlines?|lines?|\w*lini[aeię]|lignes?|l[ií]neas?|linhas?|linee|linj[ae]|\w*vonal|"
-    r"tele-?cent(?:er|re)|call cent(?:er|re)s?|contact cent(?:er|re)|"
+    r"tele-?cent(?:er|re)|call[ -]cent(?:er|re)s?|contact cent(?:er|re)|"
     r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries|"
     # a service's number in one word: "palvelunumerosta" (Finnish), "Servicenummer", "Bürgertelefon", "kundtjänst"
     r"\w*palvelu\w*|neuvont\w*|service-?num\w*|(?:service|bürger|b[üu]rger|info|kunden)-?telefon\w*|"
-    r"kundtj[äa]nst\w*|kundeservice\w*)\b[^.\n\d]{0,24}$",
+    r"kundtj[äa]nst\w*|kundeservice\w*|"
+    # a hotline in Georgian ("ცხელ ხაზზე": on the hot line), Russian and Ukrainian
+    r"ცხელ\w*\s+ხაზ\w*|горяч\w*\s+лини\w*|гаряч\w*\s+лін\w*)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,
 )
 #: "her direct line 0412 555 019", "my mobile line": one person's number, however it is introduced.
@@ -441,7 +443,8 @@ def _public(text: str, hit: Hit, found: list[Hit], asked: bool = False) -> bool:
         if _PUBLIC_LINE.search(text, window, hit.start) is not None:
             # a line word presents it: a service's line, unless its sentence gives it with a name tied to a
             # person ("von Frau Sabine Kröger, wohnhaft ..., Telefon 0157 3482 1190")
-            start, end = _sentence(text, hit.start, hit.end)
+            # (its clause: "… inspectorul Florin Dumitrescu, la 0722 …; informații la call-center ANAF 031 …")
+            start, end = _clause_before(text, hit), _sentence(text, hit.start, hit.end)[1]
             return not any(h.type == "PERSON" and start <= h.start < end and _tied_to_a_person(text, h, [], asked)
                            for h in found)
         if asked:

@@ -308,10 +308,22 @@ FLAT_SLASH = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?/\
 #: "lives at Piotrkowska 212", "my home address is Lipowa 9": a capitalised name and a number right
 #: after a word of living there is an address, with or without a street word.
 _LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
-              # "bydlím Husova 221" (Czech), "bývam", "mieszkam przy" (Polish): I live at
-              r"|(?i:bydlím|bydlíme|bydlí|bývam|bývame|mieszkam(?:[ \t]+(?:przy|na))?|mieszkamy(?:[ \t]+(?:przy|na))?)"
+              # "bydlím Husova 221" (Czech, or typed "bydlim"), "bývam", "mieszkam przy" (Polish): I live at
+              r"|(?i:bydl[íi]m|bydl[íi]me|bydl[íi]|b[ýy]vam|b[ýy]vame|mieszkam(?:[ \t]+(?:przy|na))?"
+              r"|mieszkamy(?:[ \t]+(?:przy|na))?)"
               r"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))")
 LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
+
+
+#: "vivo en av. de las americas 1450 int 3", "moro na rua das flores 120 apto 42": Spanish and Portuguese "I live
+#: at", a street's word (in any case: callers type in lower case) and its name, the house number and a flat after
+#: it; what a street word and a number already say with capitals is found by the street recognisers.
+LIVES_AT_STREET = re.compile(
+    r"\b(?i:vivo|vivimos|moro|moramos|resido|residimos)[ \t]+(?i:en|na|no|em)[ \t]+"
+    r"((?i:av\.?|avda\.?|avenida|calle|c/|calz\.?|calzada|blvd\.?|bulevar|boulevard|rua|r\.|travessa|tv\.|"
+    r"camino|paseo|carrera|cra\.?|diagonal|transversal|privada|cerrada|andador)"
+    r"[ \t]+[^\d\n,.;:!?]{1,40}?[ \t]+(?:n[º°o]\.?[ \t]*|#[ \t]*)?\d{1,5}[A-Za-z]?"
+    r"(?:,?[ \t]+(?i:int|interior|depto|dpto|apto|apt|ap|piso|casa|bloco|bl)\.?[ \t]*[\w-]{1,5})?)(?!\w)")
 
 
 def _may_live_at(text: str, low: str) -> bool:
@@ -341,6 +353,12 @@ def _cited(text: str, m: re.Match[str]) -> bool:
     return all(w.rstrip(".").lower() in _CITATION_WORDS for w in m.group().split()[1:-1])
 
 
+#: "Eircode H91 E2K3", "Co. Galway H54 X2F7": an Irish Eircode (a routing key, a space, a unique identifier of four
+#: letters and digits holding both), which pins one building, unlike a postcode: a street address. Written with
+#: its space it is taken anywhere (no other code has this shape); without it, only after its word.
+EIRCODE = re.compile(r"(?<![\w-])(?:[AC-FHKNPRTV-Y]\d{2}|D6W)( ?)(?=[0-9AC-FHKNPRTV-Y]{0,3}\d)"
+                     r"(?=[0-9AC-FHKNPRTV-Y]{0,3}[AC-FHKNPRTV-Y])[0-9AC-FHKNPRTV-Y]{4}(?![\w-])")
+_EIRCODE_WORD = re.compile(r"(?i:eircode)\s*(?:is|:)?\s*$")
 #: "digital address AK-039-5817": a GhanaPost GPS code (region and district letters, area, the spot), which pins one
 #: house; taken after its word ("digital address", "GPS address", "GhanaPost GPS").
 GH_GPS = re.compile(r"(?<![\w-])[A-Z]{2}-\d{3,4}-\d{4}(?![\w-])")
@@ -409,6 +427,11 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     for m in LIVES_AT.finditer(text) if _may_live_at(text, low) else ():
         if not _dated(m.group(1)) and not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
+    for m in EIRCODE.finditer(text) if digits.total >= 3 else ():
+        if m.group(1) or _EIRCODE_WORD.search(text, max(0, m.start() - 16), m.start()):
+            yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.85)
+    for m in LIVES_AT_STREET.finditer(text) if "viv" in low or "mor" in low or "resid" in low else ():
+        yield Hit("STREET_ADDRESS", m.start(1), m.end(1), 0.8)
 
 
 #: A Japanese address ("大阪市北区中之島3丁目2-14-805": a city or ward, a district, the chōme and the block, house

@@ -14,7 +14,7 @@ import functools
 from charter.guards.pii.lexicon import fold, word_list
 from charter.guards.pii.runs import given
 
-__all__ = ["calendar_word"]
+__all__ = ["calendar_word", "feast_name"]
 
 _DAYS_AND_MONTHS = frozenset(fold(w) for w in word_list(
     """
@@ -72,6 +72,19 @@ _FEASTS = frozenset(fold(w) for w in word_list(
     al-adha al-fitr ul-adha ul-fitr
     """
 ))
+
+
+#: Feast days named in several words, each of which may be a given name ("Hari" is one): Malay and Indonesian
+#: "Hari Raya" (Eid), with its kind.
+_FEAST_NAMES = frozenset((
+    "hari raya", "hari raya haji", "hari raya puasa", "hari raya aidilfitri", "hari raya aidiladha", "hari raya korban",
+    "hari raya idul fitri", "hari raya idul adha", "hari raya nyepi", "hari raya galungan",
+))
+
+
+def feast_name(words: str) -> bool:
+    """``words`` (lower case, one space between them) name a feast day in several words ("hari raya haji")."""
+    return words in _FEAST_NAMES
 
 
 @functools.cache

@@ -44,6 +44,7 @@ __all__ = [
     "se_pnr_valid",
     "ssn_valid",
     "tckn_valid",
+    "th_id_valid",
     "tw_id_valid",
     "verhoeff_valid",
     "za_id_valid",
@@ -550,6 +551,14 @@ def jmbg_valid(number: str) -> bool:
         return False
     check = 11 - _weighted(number[:12], (7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)) % 11
     return (0 if check > 9 else check) == int(number[12])
+
+
+def th_id_valid(number: str) -> bool:
+    """Thai national identification number (เลขประจำตัวประชาชน): thirteen digits, the first 1-8, a check (weights
+    13-2 mod 11, eleven less the remainder, mod 10)."""
+    if len(number) != 13 or not number.isdigit() or number[0] not in "12345678":
+        return False
+    return (11 - _weighted(number[:12], tuple(range(13, 1, -1))) % 11) % 10 == int(number[12])
 
 
 def amka_valid(number: str) -> bool:

@@ -57,6 +57,7 @@ from charter.guards.pii.checksums import (
     se_pnr_valid,
     ssn_valid,
     tckn_valid,
+    th_id_valid,
     tw_id_valid,
     za_id_valid,
 )
@@ -151,6 +152,8 @@ TW_ID_CTX = re.compile("身分證|身份證|身分证|身份证|統一編號|统
     "taiwan id", "roc id", "national id", *_ID_WORDS).pattern, I)
 JMBG_CTX = re.compile("ЈМБГ|ЕМБГ|" + context_words(
     "jmbg", "embg", "matični broj", "maticni broj", *_ID_WORDS).pattern, I)
+#: "เลขบัตร", "เลขบัตรประชาชน", "เลขประจำตัวประชาชน": Thai for "card number", "ID card number", "personal ID number".
+TH_ID_CTX = re.compile("เลขบัตร|บัตรประชาชน|เลขประจำตัว|" + context_words("thai id", *_ID_WORDS).pattern, I)
 AMKA_CTX = re.compile("ΑΜΚΑ|Α\\.Μ\\.Κ\\.Α|" + context_words("amka", *_ID_WORDS).pattern, I)  # noqa: RUF001 (Greek)
 UA_RNOKPP_CTX = re.compile("РНОКПП|ІПН|ИНН|ідентифікаційн|податков|" + context_words(
     "rnokpp", "taxpayer", "tax number", *_ID_WORDS).pattern, I)
@@ -298,6 +301,9 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
      JP_MY_NUMBER_CTX, 12, 0.3, 12, 4),
     ("RS_JMBG", THIRTEEN, jmbg_valid, JMBG_CTX, 13, 0.4, 13, 13),
     ("GR_AMKA", ELEVEN, amka_valid, AMKA_CTX, 11, 0.3, 11, 11),
+    # a Thai identity number: thirteen digits, written whole or "1-1037-00458-21-2"
+    ("TH_ID", re.compile(r"[1-8](?<![\d-][1-8])([ -]?)\d{4}\1\d{5}\1\d{2}\1\d(?![\d-])"), th_id_valid, TH_ID_CTX,
+     13, 0.4, 13, 1),
     ("IS_KENNITALA", re.compile(r"\d(?<![\d-]\d)\d{5}-?\d{4}(?![\d-])"), kennitala_valid, IS_KENNITALA_CTX, 10, 0.3,
      10, 6),
     # the German Steuer-ID has the OIB's check (ISO 7064 mod 11,10): only its word makes eleven digits one

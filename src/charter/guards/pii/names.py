@@ -25,9 +25,11 @@ import re
 import string
 from collections.abc import Iterator
 
+from charter.guards.pii.calendar_words import feast_name
 from charter.guards.pii.hits import Hit
 from charter.guards.pii.lexicon import (
     COUNTRIES,
+    DAYS,
     GIVEN_NAMES,
     NATIONALITIES,
     NON_NAMES,
@@ -78,6 +80,7 @@ from charter.guards.pii.place_cues import (
     IN_THE_BEFORE,
     INSTITUTION_WORD_BEFORE,
     KIND_SUCH_AS_BEFORE,
+    NATURE_NAMED,
     NATURE_OPENING,
     NATURE_WORD_BEFORE,
     PLACE_CUE,
@@ -464,8 +467,12 @@ def names(text: str) -> Iterator[Hit]:
         if (len(run) > 2 and lower_word(run[0]).rstrip(".") in _TIME_OF_YEAR and run[1].group().islower()
                 and _DAY_BEFORE.search(text, max(0, start - 6), start)):
             continue  # "am 15. Mai von Spandau nach …": a date's month, then "from" a place ("August von Platen" stays)
-        if len(run) > 1 and lower_word(run[-1]) == "birthday" and "'s" in value.replace("\u2019", "'"):
-            continue  # "King's Birthday", "the Queen's Birthday": a public holiday
+        if (len(run) > 1 and "'s" in value.replace("\u2019", "'")
+                and (lower_word(run[-1]) == "birthday"
+                     or (len(run) > 2 and lower_word(run[-2]) == "birthday" and lower_word(run[-1]) in DAYS))):
+            continue  # "King's Birthday", "the Queen's Birthday", "King's Birthday Monday": a public holiday
+        if len(run) > 1 and feast_name(" ".join(lower_word(m) for m in run)):
+            continue  # "Hari Raya Haji": a feast day in words that are given names too
         bare = value.removesuffix("'s").removesuffix("\u2019s")
         if len(value) < 2 or (bare.isupper() and len(bare) <= 5 and (value != bare or len(bare) <= 3)
                               and value.lower() not in COUNTRIES):  # "ICA", "ICA's": a body's short name
@@ -480,6 +487,8 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
+        if kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in NATURE_NAMED:
+            kind, score = "LOCATION", 0.45  # "Jægersborg Dyrehave", "Thy Nationalpark": a park, a forest, a fjord
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in STREET_NAMED
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone

@@ -43,10 +43,13 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "이름은 김서연입니다" without "제": a surname's syllable first ("앱 이름은 정부24" is none)
                            rf"|(?<!제 )(?<!제)이름은\s*([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
                            r"(?=입니다|이에요|예요|이고)"
-                           # "안녕하세요 김민준입니다", "저는 박서연이에요": a greeting or "I", then a Korean surname's
-                           # syllable and a given name before "it is" (not "세무서입니다", the tax office)
+                           # "안녕하세요 김민준입니다", "저는 박서연이에요", "저 김하은이고": a greeting or "I",
+                           # then a Korean surname's syllable and a given name before "it is" (not "세무서입니다",
+                           # the tax office)
                            # ("저는 김순자이고 주민번호 …": "and", going on to the number)
-                           rf"|(?:안녕하세요[.,!]?\s*|저는\s*)([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})(?=입니다|이에요|예요|이고\s)"
+                           rf"|(?:안녕하세요[.,!]?\s*|저는\s*|(?<![\uac00-\ud7a3])저\s+)(?!{_KO_NOT_A_NAME})"
+                           rf"([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
+                           r"(?=입니다|이에요|예요|이고\s)"
                            # "김지현이에요 주민번호 …": a question that opens with a surname's syllable, a given
                            # name and "it is" (the caller introducing themselves)
                            # (three syllables, not a place, a role or a body: "서울이에요", "사무실입니다",
@@ -59,9 +62,11 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "我是考生王梓涵 身份证…": a role between them (an examinee, a parent, an owner)
                            rf"|(?:^|(?<=[。\uff0c,\uff01!\uff1f?\s好]))(?:我是|本人是|我係|本人係)(?:考生|家长|家長|申请人|申請人|业主|業主|租户|租戶|患者|车主|車主)?(?!{_CN_NOT_A_NAME})([{_CN_SURNAMES}]"
                            r"[\u4e00-\u9fff]{1,2})(?=[\uff0c,。\s])"
-                           # "電話090-4821-7736の佐藤由美子です": a common surname and a given name before "it is"
+                           # "電話090-4821-7736の佐藤由美子です", "。鈴木 美咲です": a common surname and a
+                           # given name (a space between them or not) before "it is"
                            # after "of" or a clause's start (not "区役所の担当です": no surname)
-                           rf"|(?:^|(?<=[。、\sの]))((?:{_JP_SURNAMES})[\u4e00-\u9fff\u3041-\u3096]{{1,3}})(?=です|と申します)"
+                           rf"|(?:^|(?<=[。、\sの]))((?:{_JP_SURNAMES})[ \u3000]?[\u4e00-\u9fff\u3041-\u3096]{{1,3}})"
+                           r"(?=です|と申します)"
                            # "。佐藤美咲、マイナンバー …": kanji opening a clause before a personal datum's word (not
                            # "氏名、住所、電話番号": the fields of a form)
                            r"|(?:^|(?<=[。、\s]))(?!氏名|名前|住所|電話|生年月日|性別|年齢|職業|連絡先|書類|必要|本人|"

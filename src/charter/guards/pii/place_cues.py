@@ -10,13 +10,14 @@ import re
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
 __all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE",
-           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_OPENING", "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A",
-           "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE",
-           "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue"]
+           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED", "NATURE_OPENING", "NATURE_WORD_BEFORE", "PLACE_CUE",
+           "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE",
+           "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country",
+           "place_cue"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
-    r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|"
+    r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|\bborn(?:[ \t]+[^\s.?!]+){0,3}?[ \t]+at|"
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
     # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt", "ở Hà Nội", "tại Đà Nẵng": where, in other languages
@@ -130,6 +131,10 @@ COMPASS_OPENING = frozenset(("north", "south", "east", "west", "northern", "sout
 #: A river's, a lake's or a mountain's word opening a run of two words or more, in capitals ("River Severn", "Lake
 #: Taupō", "Loch Ness", "Mount Kenya", "Mt Hood"): the place (a river or a lake is no one's given name here).
 NATURE_OPENING = frozenset(("river", "lake", "loch", "lough", "mount", "mt"))
+#: A park's, a forest's or a fjord's word ending a run, in the languages that write it last and in capitals
+#: ("Jægersborg Dyrehave", "Thy Nationalpark", "Oslofjorden" aside): the place (none is a surname).
+NATURE_NAMED = frozenset(("dyrehave", "dyrehaven", "nationalpark", "nationalparken", "naturpark", "naturreservat",
+                          "naturreservatet", "fjord", "fjorden"))
 #: A place's noun after a possessive name ("Martha's Vineyard", "Land's End", "St John's Point"): the place.
 POSSESSIVE_PLACE = frozenset(("vineyard", "island", "bay", "head", "point", "cove", "harbour", "harbor", "creek", "end",
                               "landing", "ferry", "crossing", "wharf"))
