@@ -272,6 +272,11 @@ test59's failures) was scored anywhere, which it judges; no engine is made from 
 items from ~57 countries and territories, about a third in English: "a week in late May", a thirty-ninth writer,
 working at the same time as test60's) was frozen on 7 Dec 2026 19:07 UTC, just after test60 was scored at 3.37 (its
 counts read, nothing changed between), before engine 3.37 was scored on it, which it judges too.
+**test63** (benchmarks/data/benign_utility_test63.jsonl, sha256 51d24dda87f0; 168 questions and 32 personal-data
+items from ~60 countries and territories, about a third in English: "the week of a national strike", a fortieth
+writer, working at the same time as test62's) was frozen on 7 Dec 2026 19:30 UTC, before engine 3.38 (made from
+test60's and test61's failures) was scored anywhere, which it judges; no engine is made from it or test62 before
+both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -321,7 +326,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test36", "test37", "test38", "test39", "test40", "test41", "test42", "test43", "test44",
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
-                        "test59", "test60", "test61")}
+                        "test59", "test60", "test61",
+                        "test63")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
