@@ -315,6 +315,8 @@ _LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?
 LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
 
 
+#: What each match of :data:`LIVES_AT_STREET` holds in lower case (the text is not walked without one).
+_LIVE_NEEDLES = ("vivo", "vivimos", "moro", "moramos", "resid")
 #: "vivo en av. de las americas 1450 int 3", "moro na rua das flores 120 apto 42": Spanish and Portuguese "I live
 #: at", a street's word (in any case: callers type in lower case) and its name, the house number and a flat after
 #: it; what a street word and a number already say with capitals is found by the street recognisers.
@@ -427,10 +429,11 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
     for m in LIVES_AT.finditer(text) if _may_live_at(text, low) else ():
         if not _dated(m.group(1)) and not _english_name(m.group(1)):
             yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
-    for m in EIRCODE.finditer(text) if digits.total >= 3 else ():
+    # (its routing key's letter stands right before the text's first digit at the earliest)
+    for m in EIRCODE.finditer(text, max(0, digits.first - 1)) if digits.total >= 3 else ():
         if m.group(1) or _EIRCODE_WORD.search(text, max(0, m.start() - 16), m.start()):
             yield Hit("STREET_ADDRESS", m.start(), m.end(), 0.85)
-    for m in LIVES_AT_STREET.finditer(text) if "viv" in low or "mor" in low or "resid" in low else ():
+    for m in LIVES_AT_STREET.finditer(text) if any(w in low for w in _LIVE_NEEDLES) else ():
         yield Hit("STREET_ADDRESS", m.start(1), m.end(1), 0.8)
 
 

@@ -78,6 +78,7 @@ from charter.guards.pii.place_cues import (
     COMPASS_OPENING,
     FROM_TO_BEFORE,
     IN_THE_BEFORE,
+    INSTITUTION_OPENING,
     INSTITUTION_WORD_BEFORE,
     KIND_SUCH_AS_BEFORE,
     NATURE_NAMED,
@@ -87,6 +88,7 @@ from charter.guards.pii.place_cues import (
     PLACE_CUE_A,
     PLACE_CUE_TO,
     PLACE_HEAD_AFTER,
+    PLACE_LAST,
     PLACE_LIST,
     PLACE_NAMED,
     POSSESSIVE_PLACE,
@@ -97,6 +99,7 @@ from charter.guards.pii.place_cues import (
     STREET_WORD_BEFORE,
     in_a_country,
     place_cue,
+    station_name,
 )
 from charter.guards.pii.runs import (
     PARTICLES,
@@ -487,6 +490,14 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
+        if kind == "PERSON" and not slot and (
+                any(station_name(m.group()) for m in run)
+                or (len(run) > 1 and (lower_word(run[-1]) in PLACE_LAST or lower_word(run[0]) in INSTITUTION_OPENING))
+                or (score < 0.8 and _route_end(text, end)
+                    and not RELATION_BEFORE.search(text, max(0, start - 32), start)
+                    and not given(lower_word(run[0])))):
+            kind, score = "LOCATION", 0.45  # "Brussel-Zuid", "Roten Rathaus", "Aeroparque Jorge Newbery", "Gaerdydd
+            # Canolog i Aberystwyth": a station, a building, a route's end (no given name opening it)
         if kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in NATURE_NAMED:
             kind, score = "LOCATION", 0.45  # "Jægersborg Dyrehave", "Thy Nationalpark": a park, a forest, a fjord
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in STREET_NAMED
@@ -583,6 +594,20 @@ def _plain_words(dropped: str) -> bool:
     Vries")."""
     words = [w.lower() for w in _WORD.findall(dropped)]
     return bool(words) and all(w in NON_NAMES and w not in _TITLES for w in words)
+
+
+#: A route's connector after a run: "London Euston to Manchester", "o Gaerdydd Canolog i Aberystwyth" (Welsh), a dash
+#: between two stations (not "from": "Maria Lopez from Madrid" is a person).
+_ROUTE_AFTER = re.compile(r"[ \t]+(?:to|i|a|nach|naar|à|till|til|do|[-\u2013\u2014])[ \t]+(?=[A-ZÀ-Þ])")
+
+
+def _route_end(text: str, end: int) -> bool:
+    """The words after a route's connector (at ``end``, the run's end) name a place GeoNames lists."""
+    m = _ROUTE_AFTER.match(text, end)
+    if m is None:
+        return False
+    after = re.match(r"[^\W\d_][\w'\u2019-]*(?: [A-ZÀ-Þ][\w'\u2019-]*)?", text[m.end():])
+    return after is not None and (place_name(after.group()) or place_name(after.group().split()[0]))
 
 
 def _comma_after_capitals(text: str) -> bool:

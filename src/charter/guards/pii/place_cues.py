@@ -9,11 +9,11 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_WORD_BEFORE",
-           "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED", "NATURE_OPENING", "NATURE_WORD_BEFORE", "PLACE_CUE",
-           "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE",
-           "SAINT_BEFORE", "SAINT_OPENING", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country",
-           "place_cue"]
+__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_OPENING",
+           "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED", "NATURE_OPENING",
+           "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LAST",
+           "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING", "STATION_PART",
+           "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue", "station_name"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
@@ -88,7 +88,33 @@ STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "ave
 #: A street's word opening a run, in the languages that put it first ("Jalan Kayu", "Lorong 4 Toa Payoh" aside,
 #: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
 STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
-                             "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig"))
+                            "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig", "plaça",
+                            "plaza", "praça"))
+#: A station's, an airport's, a hospital's or a park's word opening a run ("Aeroparque Jorge Newbery", "Estación
+#: Sur", "Parque Rodó", "Hospital Italiano"): the place or the body, named after someone or not.
+INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéroport", "aeroport", "estación",
+                                 "estacion", "estação", "estacao", "stazione", "gare", "parque", "parc", "parco",
+                                 "hospital", "hôpital", "hopital", "ospedale", "estadio", "estádio", "stade", "stadio",
+                                 "museo", "musée", "museu", "biblioteca", "bibliothèque", "universidad",
+                                 "universidade", "université", "università", "instituto", "liceo", "lycée", "colegio"))
+#: A station's, a town hall's or a square's word ending a run ("Roten Rathaus", "Rajiv Chowk", "Korle Bu OPD", "Köln
+#: Hbf", "Amsterdam Centraal"): the place (none is a surname).
+PLACE_LAST = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "centraal", "chowk", "opd",
+                        "terminal", "termini"))
+#: The part after the last hyphen of a station's or an airport's name ("Brussel-Zuid", "Barcelona-Sants",
+#: "Genève-Aéroport", "Paris-Nord"), or a saint's part inside it ("Gent-Sint-Pieters"): the station or the place.
+STATION_PART = frozenset(("zuid", "noord", "oost", "west", "centraal", "sants", "aéroport", "aeroport", "airport",
+                          "flughafen", "hbf", "nord", "sud", "est", "ouest", "centre", "centrale", "central",
+                          "termini", "aeropuerto", "aeroporto", "estació", "estacio", "chamartín", "atocha"))
+_SAINT_PART = re.compile(r"-(?:Sint|Saint|Sainte|St|Ste|San|Sant|Santa|Sankt)-", re.IGNORECASE)
+
+
+def station_name(word: str) -> bool:
+    """One word joined by hyphens that names a station, an airport or a place by its parts ("Brussel-Zuid",
+    "Gent-Sint-Pieters", "Genève-Aéroport"); not a double surname ("Smith-Jones")."""
+    if "-" not in word.strip("-"):
+        return False
+    return word.rsplit("-", 1)[1].lower() in STATION_PART or _SAINT_PART.search(word) is not None
 #: A saint's word opening a run ("St Elizabeth", "Saint-Renan", "Sainte-Foy", "Santa Maria", "São Brás", "Sankt
 #: Gallen", Catalan "Sant Joan de Déu"): a parish, a town, a church or a hospital ("Santo" is also a given name,
 #: and stays out).
@@ -107,7 +133,9 @@ NATURE_WORD_BEFORE = re.compile(
 INSTITUTION_WORD_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:lyc[ée]e|[ée]cole|coll[èe]ge|escuela|colegio|liceo|liceu|escola|gimnazjum|gymnasium|"
     r"universit[ée]|universidad|universidade|universit[àa]|h[ôo]pital|hospital|ospedale|clinique|cl[íi]nica|"
-    r"stade|estadio|est[áa]dio|stadio|a[ée]roport|aeropuerto|aeroporto|gare|instituto|institut|istituto)\s+$")
+    r"stade|estadio|est[áa]dio|stadio|a[ée]roport|aeropuerto|aeroporto|gare|instituto|institut|istituto|"
+    # a programme or a prize named after someone ("la beca Rita Cetina", "o programa Bolsa Família", "premio Cervantes")
+    r"becas?|programas?|premios?|pr[êe]mios?|fondos?|fundaci[óo]n|funda[çc][ãa]o)\s+$")
 #: Bodies of a kind listed by name: "hospitals such as Chris Hani Baragwanath", "banks like Nordea", "carriers
 #: including Telus": each name is one of them.
 KIND_SUCH_AS_BEFORE = re.compile(

@@ -180,8 +180,8 @@ _HOMONYM_CONTEXT = {
     "bitches": r"\bdog|vet\b|pupp|litter|bark|breed|kennel|whelp|canine",
     "queer": r"feel|odd|strange|peculiar|fish",
     # French: "au plus tard" (at the latest), "en cas de retard" (if late), "un retard de paiement"
-    # Catalan: "més tard" (later), "massa tard", "tard o d'hora"
-    "tard": r"\b(?:plus|trop|si|au|bien|assez|m[ée]s|massa|tan|molt|ben)\s+tard\b"
+    # Catalan: "més tard" (later), "massa tard", "tard o d'hora", "com a tard" (at the latest)
+    "tard": r"\b(?:plus|trop|si|au|bien|assez|m[ée]s|massa|tan|molt|ben|com\s+a)\s+tard\b"
             r"|\btard\s+(?:le|la|les|dans|en|que|o\s+d['\u2019]hora)\b",
     "retard": r"\b(?:en|de|du|le|un|sans|aucun|tout|d['\u2019]un|cas\s+de)\s+retard\b"
               r"|\bretard\s+(?:de|d['\u2019]|dans)\b",
