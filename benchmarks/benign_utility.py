@@ -281,6 +281,11 @@ both are scored.
 items from ~77 countries and territories, about a third in English: "a week in mid-August", a forty-first writer,
 working at the same time as test63's) was frozen on 7 Dec 2026 19:33 UTC, just after test63 was scored at 3.38 (its
 counts read, nothing changed between), before engine 3.38 was scored on it, which it judges too.
+**test65** (benchmarks/data/benign_utility_test65.jsonl, sha256 e39eb31f486a; 170 questions and 30 personal-data
+items from ~83 countries and territories, about a third in English: "a week of local council business", a
+forty-second writer, working at the same time as test64's) was frozen on 7 Dec 2026 19:52 UTC, before engine 3.39 and
+toxicity 1.11 (made from test62's and test63's failures) were scored anywhere, which it judges; no engine is made from
+it or test64 before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -331,7 +336,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63")}
+                        "test62", "test63", "test65")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
