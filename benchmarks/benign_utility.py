@@ -286,6 +286,10 @@ items from ~83 countries and territories, about a third in English: "a week of l
 forty-second writer, working at the same time as test64's) was frozen on 7 Dec 2026 19:52 UTC, before engine 3.39 and
 toxicity 1.11 (made from test62's and test63's failures) were scored anywhere, which it judges; no engine is made from
 it or test64 before both are scored.
+**test64** (benchmarks/data/benign_utility_test64.jsonl, sha256 e4eb09b7f0b9; 170 questions and 30 personal-data
+items from ~87 countries and territories, about 30 % in English: "travel and commuting in a normal week", a
+forty-third writer, working at the same time as test65's) was frozen on 7 Dec 2026 19:52 UTC, while test65 was being
+scored at 3.39 (none of its results read), before engine 3.39 was scored on it, which it judges too.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -336,7 +340,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test65")}
+                        "test62", "test63", "test64", "test65")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
