@@ -88,6 +88,7 @@ from charter.guards.pii.place_cues import (
     PLACE_CUE_A,
     PLACE_CUE_TO,
     PLACE_HEAD_AFTER,
+    PLACE_INSIDE,
     PLACE_LAST,
     PLACE_LIST,
     PLACE_NAMED,
@@ -492,7 +493,11 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if kind == "PERSON" and not slot and (
                 any(station_name(m.group()) for m in run)
-                or (len(run) > 1 and (lower_word(run[-1]) in PLACE_LAST or lower_word(run[0]) in INSTITUTION_OPENING))
+                or (len(run) > 1 and not RELATION_BEFORE.search(text, max(0, start - 32), start)
+                    and ((lower_word(run[-1]) in PLACE_LAST and not (given(lower_word(run[0]))
+                                                                     and lower_word(run[-1]) in _SURNAME_TOO))
+                         or lower_word(run[0]) in INSTITUTION_OPENING
+                         or any(lower_word(m) in PLACE_INSIDE for m in run)))
                 or (score < 0.8 and _route_end(text, end)
                     and not RELATION_BEFORE.search(text, max(0, start - 32), start)
                     and not given(lower_word(run[0])))):
@@ -596,6 +601,8 @@ def _plain_words(dropped: str) -> bool:
     return bool(words) and all(w in NON_NAMES and w not in _TITLES for w in words)
 
 
+#: Station and square words that are surnames too ("Peter Tor", "Anna Platz"): after a given name, a person.
+_SURNAME_TOO = frozenset(("tor", "platz", "bus"))
 #: A route's connector after a run: "London Euston to Manchester", "o Gaerdydd Canolog i Aberystwyth" (Welsh), a dash
 #: between two stations (not "from": "Maria Lopez from Madrid" is a person).
 _ROUTE_AFTER = re.compile(r"[ \t]+(?:to|i|a|nach|naar|à|till|til|do|[-\u2013\u2014])[ \t]+(?=[A-ZÀ-Þ])")

@@ -11,13 +11,17 @@ from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
 __all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_OPENING",
            "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED", "NATURE_OPENING",
-           "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_LAST",
-           "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING", "STATION_PART",
-           "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue", "station_name"]
+           "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_INSIDE",
+           "PLACE_LAST", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING",
+           "STATION_PART", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue",
+           "station_name"]
 
 PLACE_CUE = re.compile(
     r"(?:\bin|\bfrom|\bnear|\baround|\bvisit|\bvisiting|\bmoved to|\btravel+ing to|\bgo(?:ing)? to|\btrip to|"
     r"\bfl(?:y|ew|ying) to|\bwelcome to|\bback to|\bgrew up in|\bborn(?:[ \t]+[^\s.?!]+){0,3}?[ \t]+at|"
+    # a stop one gets off or changes at; Spanish and Portuguese "I live in", a Mexican borough, an Argentine district
+    r"\bg(?:o|e)t(?:ting)? off at|\bchang(?:e|ed|ing) at|\bviv(?:o|e|imos|en) en|\bmor(?:o|a|amos) (?:em|en|no|na)|"
+    r"\balcald[íi]a|\bpartido de|\bcomuna de|\bmunicipio de|"
     r"\blocated in|\bborn in|\bplace of birth:?|\bcountry of (?:birth|nationality|citizenship|residence):?|"
     r"\bcitizen of|\bnational of|\bnationality:?|\bserving|\bcity of|\btown of|\bacross|"
     # "em Braga", "w Gorzowie", "dans l'Ain", "in der Stadt", "ở Hà Nội", "tại Đà Nẵng": where, in other languages
@@ -100,7 +104,9 @@ INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéro
 #: A station's, a town hall's or a square's word ending a run ("Roten Rathaus", "Rajiv Chowk", "Korle Bu OPD", "Köln
 #: Hbf", "Amsterdam Centraal"): the place (none is a surname).
 PLACE_LAST = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "centraal", "chowk", "opd",
-                        "terminal", "termini"))
+                        "terminal", "termini", "market", "markt", "mercado", "marché", "platz", "tor", "bus"))
+#: Of those, the words that make a place wherever they stand in a run ("Liberty Chowk Lahore", "Köln Hbf Nord").
+PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "chowk"))
 #: The part after the last hyphen of a station's or an airport's name ("Brussel-Zuid", "Barcelona-Sants",
 #: "Genève-Aéroport", "Paris-Nord"), or a saint's part inside it ("Gent-Sint-Pieters"): the station or the place.
 STATION_PART = frozenset(("zuid", "noord", "oost", "west", "centraal", "sants", "aéroport", "aeroport", "airport",
@@ -168,7 +174,7 @@ POSSESSIVE_PLACE = frozenset(("vineyard", "island", "bay", "head", "point", "cov
                               "landing", "ferry", "crossing", "wharf"))
 #: A place's noun in lower case right after a name ("Donabate beach", "Uasin Gishu county"): the place's name.
 PLACE_HEAD_AFTER = re.compile(
-    r"[ \t]+(?:beach|beaches|lake|river|bay|island|islands|harbou?r|marina|reservoir|pier|waterfront|village|"
-    r"town|county|district|province|valley|mountain|forest|trail|campsite|lido)\b")
+    r"[ \t]+(?:beach|beaches|lake|river|bay|island|islands|harbou?r|marina|reservoir|pier|waterfront|village|branch|"
+    r"library|station|stop|town|county|district|province|valley|mountain|forest|trail|campsite|lido)\b")
 #: "from", "to", "in" right before a town and its state.
 FROM_TO_BEFORE = re.compile(r"\b(?:from|to|in|near|at)\s+$", re.IGNORECASE)
