@@ -65,7 +65,7 @@ from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
 from charter.guards.pii.guard import pii_options
-from charter.guards.pii.quasi import all_dates
+from charter.guards.pii.quasi import MONTH_STEMS, all_dates
 from charter.guards.pii_leak_persons import _asks_for_a_person, _tied_to_a_person
 from charter.guards.pii_leak_persons import _sentence as _sentence  # tests read sentences as the guard does
 from charter.guards.pii_leak_public import _ACCOUNTS, _NOT_ALNUM, _public
@@ -99,8 +99,7 @@ def _known(context: GuardContext) -> str:
 
 
 #: English months by their first three letters (how answers and callers write them: "Feb", "February").
-_MONTH_NUMBERS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                              "nov", "dec"), start=1)}
+_MONTH_NUMBERS = {stem.lower(): i for i, stem in enumerate(MONTH_STEMS, start=1)}
 _DATE_PARTS = re.compile(r"[^\W\d_]+|\d+")
 
 

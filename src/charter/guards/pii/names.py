@@ -608,12 +608,16 @@ _SURNAME_TOO = frozenset(("tor", "platz", "bus"))
 _ROUTE_AFTER = re.compile(r"[ \t]+(?:to|i|a|nach|naar|à|till|til|do|[-\u2013\u2014])[ \t]+(?=[A-ZÀ-Þ])")
 
 
+#: The one or two words after a route's connector.
+_ROUTE_PLACE = re.compile(r"[^\W\d_][\w'\u2019-]*(?: [A-ZÀ-Þ][\w'\u2019-]*)?")
+
+
 def _route_end(text: str, end: int) -> bool:
     """The words after a route's connector (at ``end``, the run's end) name a place GeoNames lists."""
     m = _ROUTE_AFTER.match(text, end)
     if m is None:
         return False
-    after = re.match(r"[^\W\d_][\w'\u2019-]*(?: [A-ZÀ-Þ][\w'\u2019-]*)?", text[m.end():])
+    after = _ROUTE_PLACE.match(text, m.end())
     return after is not None and (place_name(after.group()) or place_name(after.group().split()[0]))
 
 

@@ -101,12 +101,14 @@ INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéro
                                  "hospital", "hôpital", "hopital", "ospedale", "estadio", "estádio", "stade", "stadio",
                                  "museo", "musée", "museu", "biblioteca", "bibliothèque", "universidad",
                                  "universidade", "université", "università", "instituto", "liceo", "lycée", "colegio"))
-#: A station's, a town hall's or a square's word ending a run ("Roten Rathaus", "Rajiv Chowk", "Korle Bu OPD", "Köln
-#: Hbf", "Amsterdam Centraal"): the place (none is a surname).
-PLACE_LAST = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "centraal", "chowk", "opd",
-                        "terminal", "termini", "market", "markt", "mercado", "marché", "platz", "tor", "bus"))
-#: Of those, the words that make a place wherever they stand in a run ("Liberty Chowk Lahore", "Köln Hbf Nord").
+#: A station's, a town hall's or a chowk's word: a place wherever it stands in a run ("Liberty Chowk Lahore", "Köln
+#: Hbf Nord").
 PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "chowk"))
+#: Those and a market's, a gate's or a terminal's word ending a run ("Roten Rathaus", "Korle Bu OPD", "Sendlinger
+#: Tor", "Amsterdam Centraal"): the place ("Tor", "Platz" and "Bus" are surnames too: names.py reads them only when no
+#: given name opens the run).
+PLACE_LAST = PLACE_INSIDE | frozenset(("centraal", "opd", "terminal", "termini", "market", "markt", "mercado", "marché",
+                                       "platz", "tor", "bus"))
 #: The part after the last hyphen of a station's or an airport's name ("Brussel-Zuid", "Barcelona-Sants",
 #: "Genève-Aéroport", "Paris-Nord"), or a saint's part inside it ("Gent-Sint-Pieters"): the station or the place.
 STATION_PART = frozenset(("zuid", "noord", "oost", "west", "centraal", "sants", "aéroport", "aeroport", "airport",

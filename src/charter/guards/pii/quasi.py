@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from charter.guards.pii.hits import Digits, Hit, context_before, digits_of
 from charter.guards.pii.lexicon import word_list
 
-__all__ = ["QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "dates", "is_birth_date"]
+__all__ = ["MONTH_STEMS", "QUASI_RECOGNISERS", "QUASI_TEXT_RECOGNISERS", "all_dates", "dates", "is_birth_date"]
 
 I = re.IGNORECASE  # noqa: E741
 
@@ -35,7 +35,7 @@ MONTH_DATE = re.compile(
 #: A month and a year, no day ("June 1959"): MONTH_DATE's third form.
 _MONTH_YEAR = re.compile(rf"{_MONTH}\s+\d{{4}}")
 #: What every match of MONTH_DATE holds: a month's first three letters, as _MONTH writes them.
-_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 MONTH_ALONE = re.compile(rf"\b(?:in|on|during|since|until|by|of|last|next|this)\s+({_MONTH[:-3]})\b")
 WEEKDAY = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days?\b")
 TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[ap]\.?m\.?)?\b|\b\d{1,2}\s?[ap]\.?m\.?(?!\w)", I)
@@ -232,7 +232,7 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
     full = [(m, 0.9) for m in (ISO.finditer(text, at) if n >= 8 else ())] + [
         (m, 0.6) for m in (NUMERIC_DATE.finditer(text, at) if n >= 4 else ())] + [
         (m, 0.8) for m in (CJK_DATE.finditer(text, at) if n >= 6 and ("年" in text or "년" in text) else ())] + [
-        (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 and any(s in text for s in _MONTH_STEMS) else ())]
+        (m, 0.8) for m in (MONTH_DATE.finditer(text) if n >= 1 and any(s in text for s in MONTH_STEMS) else ())]
     periods = _period_dates(text, full) if personal and len(full) > 0 else frozenset()
     for m, score in full:
         if not personal:
