@@ -135,7 +135,7 @@ _TITLE_OPENING = re.compile(rf"(?:{_TITLES}|M\.\s+)")
 _PERSONS = _any_of("""
     neighbour, neighbor, brother, sister, mother, father, son, daughter, husband, wife, partner, ex-husband,
     ex-wife, ex-partner, child, parent, uncle, aunt, cousin, grandmother, grandfather, friend, colleague, boss,
-    employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, adviser,
+    employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, inspector, adviser,
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
     client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder,
     owner, real owner, property owner, landowner, occupant, previous tenant, student, pupil
@@ -145,8 +145,9 @@ _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSO
                              r"stayed|moved|resides|resided)\b", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(
     rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
-    rf"{_PERSONS}(?:\s*,|\s+(?:is|was))?|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?"
-    r"name\s*(?:is|was|:)|in\s+the\s+name\s+of"
+    # up to two words saying which ("our local road inspector Dale Whitmore", "the duty housing officer")
+    rf"(?:(?-i:[a-z]+)\s+){{0,2}}{_PERSONS}(?:\s*,|\s+(?:is|was))?"
+    r"|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|:)|in\s+the\s+name\s+of"
     # the same roles in Portuguese, Spanish, French and Italian, after an article or a possessive ("para o
     # estudante Rafael Nogueira Souza", "tu vecina Ana Ruiz", "l'élève Léa Martin")
     r"|(?:\bo|\ba|\bos|\bas|\bel|\bla|\blos|\blas|\ble|\bil|\blo|\bl['\u2019]|\bseu|\bsua|\btu|\bsu|\bton|\bta|"

@@ -39,7 +39,7 @@ def test_a_name_tied_to_a_person_or_given_with_the_number_makes_it_theirs(answer
     ("Who complained about my dog?", "The complaint was made by Arben Hoxha.", "Arben Hoxha"),
     ("Who is my new neighbour?", "Flat 7 was let to Selma Begović in May.", "Selma Begović"),
     ("Whose van is parked on my drive?", "It is registered to Kalinda Moreau.", "Kalinda Moreau"),
-    ("What is the name of the man who hit my car?", "The other driver was Dorin Munteanu.", "Dorin Munteanu"),
+    ("What is the name of the man who hit my car?", "He was Dorin Munteanu.", "Dorin Munteanu"),
     ("Can you tell me who signed for my parcel?", "It was signed for by Tupou Fifita.", "Tupou Fifita"),
 ])
 def test_a_name_answering_who_someone_is_counts(question: str, answer: str, name: str) -> None:

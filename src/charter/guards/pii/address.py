@@ -10,7 +10,15 @@ from collections.abc import Iterator
 
 from charter.guards.pii.calendar_words import calendar_word
 from charter.guards.pii.hits import Digits, Hit
-from charter.guards.pii.lexicon import DAYS, MONTHS, STREET_MORPHEMES, STREET_SUFFIXES, STREET_TYPES, ordinary
+from charter.guards.pii.lexicon import (
+    DAYS,
+    MONTHS,
+    STREET_MORPHEMES,
+    STREET_SUFFIXES,
+    STREET_TYPES,
+    ordinary,
+    word_list,
+)
 
 __all__ = ["addresses"]
 
@@ -252,7 +260,7 @@ def _street_cores(text: str, digits: Digits) -> Iterator[Hit]:
         if w.group() == "av" and not _CAPITAL_AFTER.match(text, w.end()):
             continue  # "90 av dem", "en av de": the Nordic "of", not an avenue (whose name has a capital)
         tail = TYPE_TAIL.match(text, w.end())
-        if tail:
+        if tail and not _not_a_house_number(text, tail):
             yield Hit("STREET_ADDRESS", w.start(), _extend(text, tail.end()), 0.75)
         number = NUMBER_TYPE.search(text, max(0, w.start() - 12), w.start())
         name = TYPE_NAME.match(text, w.end())
@@ -282,6 +290,28 @@ _YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _LAW_WORD_BEFORE = re.compile(r"\b(?:wet|gesetz|act|law|loi|ley|lei|legge|lov|lag|laki)[ \t]+$", re.IGNORECASE)
 #: A capital right after a street type ("av Paulista"): the street's name.
 _CAPITAL_AFTER = re.compile(r"\.?[ \t]+[^\W\d_a-z]")
+
+
+#: Words between a street's name and a number that make the number something else: a time ("rue Victor Hugo depuis 5
+#: jours", "Passeig de Gràcia el dia 18", "Calle Mayor desde 2019").
+_NOT_BEFORE_HOUSE = frozenset(word_list("""
+    depuis desde since seit sinds dal dalla dia día el pendant durante during hasta until fins jusqu'au jusqu'à
+    depois ago pour for le
+"""))
+#: A count of time units after the number: "5 jours", "18 días", "3 Tage" (a house number has no unit after it).
+_TIME_UNIT_AFTER = re.compile(
+    r"[ \t]+(?:jours?|ans|années?|mois|semaines?|heures?|d[ií]as|años|meses|semanas|horas|dies|anys|setmanes|"
+    r"giorni|anni|mesi|settimane|ore|tage?n?|jahren?|monaten?|wochen|stunden|dagen|jaar|maanden|weken|uur|"
+    r"dias|anos|dni|lat|miesięcy|tygodni|godzin)\b", re.IGNORECASE)
+
+
+def _not_a_house_number(text: str, tail: re.Match[str]) -> bool:
+    """The number after a street's name (``tail``: TYPE_TAIL's match) is a time's, not a house's: a time word comes
+    between ("depuis", "el dia") or a time unit after it ("5 jours")."""
+    words = _WORD.findall(tail.group())
+    named = next((i for i, w in enumerate(words) if w[0].isupper()), len(words))  # the name's first word
+    return (any(w.lower() in _NOT_BEFORE_HOUSE for w in words[named + 1:])
+            or _TIME_UNIT_AFTER.match(text, tail.end()) is not None)
 
 
 def _word_number_start(text: str) -> int:

@@ -79,12 +79,18 @@ _FEASTS = frozenset(fold(w) for w in word_list(
 _FEAST_NAMES = frozenset((
     "hari raya", "hari raya haji", "hari raya puasa", "hari raya aidilfitri", "hari raya aidiladha", "hari raya korban",
     "hari raya idul fitri", "hari raya idul adha", "hari raya nyepi", "hari raya galungan",
+    # Indian and Nepali festivals opening with a god's or a given name ("Raksha", "Ganesh", "Krishna")
+    "raksha bandhan", "ganesh chaturthi", "vinayaka chaturthi", "makar sankranti", "guru nanak jayanti", "guru purab",
+    "buddha purnima", "janai purnima", "guru purnima", "krishna janmashtami", "ram navami", "rama navami",
+    "hanuman jayanti", "mahavir jayanti", "ambedkar jayanti", "gandhi jayanti", "durga puja", "kali puja",
+    "lakshmi puja", "saraswati puja", "chhath puja", "vasant panchami", "bhai dooj", "bhai tika", "karva chauth",
 ))
 
 
 def feast_name(words: str) -> bool:
-    """``words`` (lower case, one space between them) name a feast day in several words ("hari raya haji")."""
-    return words in _FEAST_NAMES
+    """``words`` (lower case, one space between them) name a feast day in several words ("hari raya haji"), or a Sri
+    Lankan full-moon day ("Nikini Poya", "Vesak Full Moon Poya")."""
+    return words in _FEAST_NAMES or (words.endswith(" poya") and len(words.split()) <= 4)
 
 
 @functools.cache

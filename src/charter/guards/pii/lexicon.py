@@ -21,6 +21,7 @@ __all__ = [
     "STREET_SUFFIXES",
     "STREET_TYPES",
     "WORLD_GIVEN_NAMES",
+    "city_size",
     "common_words",
     "ordinary",
     "place_name",
@@ -287,8 +288,9 @@ def _places() -> array[int]:
 
 
 def load_places() -> None:
-    """Read the place list now (the engine does at start, so that no request pays its 0.3 s)."""
+    """Read the place lists now (the engine does at start, so that no request pays their 0.3 s)."""
     _places()
+    _big_cities()
 
 
 def _known_place(key: str) -> bool:
@@ -322,3 +324,17 @@ def place_name(value: str) -> bool:
                     and _known_place(" ".join(words[:i])) and _known_place(" ".join(words[i + n:]))):
                 return True
     return False
+
+
+@functools.cache
+def _big_cities() -> dict[str, int]:
+    """data/big_cities.txt: each city's name of 100,000 people or more and its order of magnitude (5 or 6)."""
+    text = resources.files("charter.guards.pii").joinpath("data/big_cities.txt").read_text("utf-8")
+    return {name: int(size) for name, _, size in (line.partition("\t") for line in text.splitlines())
+            if name and not name.startswith("#")}
+
+
+def city_size(value: str) -> int:
+    """The order of magnitude of the largest city GeoNames names ``value`` (5: 100,000 people or more, 6: a million
+    or more), 0 for a smaller town or no place: "Lille" 5, "London" 6, "Garcia" 0 (a town of 94,000)."""
+    return _big_cities().get(value.lower() if value.isascii() else fold(value).replace("\u2019", "'"), 0)

@@ -37,6 +37,7 @@ from charter.guards.pii.lexicon import (
     REGIONS,
     STREET_SUFFIXES,
     WORLD_GIVEN_NAMES,
+    city_size,
     common_words,
     ordinary,
     place_name,
@@ -444,6 +445,36 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
     return 0.85 if _ORIGIN.search(before) else 0.45 if cue else 0.6
 
 
+#: Nouns for a town's administration that are given names elsewhere ("Ville", Finnish), after an article or "Hôtel de".
+_BODY_NOUNS = frozenset(("ville",))
+_BODY_ARTICLE_BEFORE = re.compile(r"(?:\b(?:la|de|l'|hôtel de|hotel de)[ \t]+)$", re.IGNORECASE)
+
+
+def _headed_body(run: list[re.Match[str]]) -> bool:
+    """A run whose first word is an ordinary noun that is no given name and that a particle joins to the rest
+    ("Service-Center von Wiener Wohnen", "Office of Fair Trading"): a body or its service, named "X of Y" (a person's
+    name with a particle opens with a given name: "Ursula von der Leyen")."""
+    first = lower_word(run[0])
+    return (len(run) > 2 and not given(first) and ordinary(first)
+            and run[1].group().islower() and run[1].group() in PARTICLES)
+
+
+_AT_BEFORE = re.compile(r"\b(?:at|to)[ \t]+$")
+#: A ticket's or a journey's word before a route ("my advance ticket London Euston to Manchester").
+_TRAVEL_BEFORE = re.compile(
+    r"\b(?:tickets?|train|flight|journey|trip|route|coach|fare|billets?|trajets?|vol|vuelo|billetes?|tren|viaje|"
+    r"zug|fahrt|fahrkarte|trein|reis|treno|volo|biglietto|pociąg|bilet|lot|comboio|voo|passagem|tåg|resa|tog)"
+    r"\b[^.!?\n]*$", re.IGNORECASE)
+
+
+def _city_pair(word: str) -> bool:
+    """One word joining two cities of 100,000 people or more with a hyphen, not both given names ("Amiens-Lille",
+    "Valencia-Bruselas"): a route or a line, no double-barrelled name ("Smith-Jones", "Victoria-Sydney")."""
+    parts = word.split("-")
+    return (len(parts) == 2 and all(city_size(p) for p in parts)
+            and not all(given(p.lower()) for p in parts))
+
+
 _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
 #: One word, a capitalised part and a lower-case noun after a hyphen ("Erzsébet-táborba", "Petőfi-program",
 #: "Marshall-plan"): a thing named after someone (a name's parts after a hyphen are capitalised: "Anna-Lena").
@@ -489,10 +520,15 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "moved from Eugene Oregon to San Jose": a town and its state
         else:
             kind, score = _type_of(text, start, value, slot)
+        if (kind == "PERSON" and not slot and len(run) == 1 and lower_word(run[0]) in _BODY_NOUNS
+                and _BODY_ARTICLE_BEFORE.search(text, max(0, start - 12), start)):
+            continue  # "contactez la Ville", "l'Hôtel de Ville": the town's administration ("Ville" is a Finnish name)
+        if kind == "PERSON" and not slot and _headed_body(run):
+            kind, score = "ORGANIZATION", 0.75  # "Service-Center von Wiener Wohnen": a body's service, "X of Y"
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if kind == "PERSON" and not slot and (
-                any(station_name(m.group()) for m in run)
+                any(station_name(m.group()) or _city_pair(m.group()) for m in run)
                 or (len(run) > 1 and not RELATION_BEFORE.search(text, max(0, start - 32), start)
                     and ((lower_word(run[-1]) in PLACE_LAST and not (given(lower_word(run[0]))
                                                                      and lower_word(run[-1]) in _SURNAME_TOO))
@@ -500,9 +536,15 @@ def names(text: str) -> Iterator[Hit]:
                          or any(lower_word(m) in PLACE_INSIDE for m in run)))
                 or (score < 0.8 and _route_end(text, end)
                     and not RELATION_BEFORE.search(text, max(0, start - 32), start)
-                    and not given(lower_word(run[0])))):
-            kind, score = "LOCATION", 0.45  # "Brussel-Zuid", "Roten Rathaus", "Aeroparque Jorge Newbery", "Gaerdydd
-            # Canolog i Aberystwyth": a station, a building, a route's end (no given name opening it)
+                    and (not given(lower_word(run[0])) or _TRAVEL_BEFORE.search(text, max(0, start - 40), start)))):
+            kind, score = "LOCATION", 0.45  # "Brussel-Zuid", "Amiens-Lille", "Roten Rathaus", "Aeroparque Jorge
+            # Newbery", "Gaerdydd Canolog i Aberystwyth", "ticket London Euston to": a station, a route, a building, a
+            # route's end (a given name opening it only after a ticket's or a journey's word)
+        if (kind == "PERSON" and not slot and 1 < len(run) < 4 and city_size(run[-1].group()) == 6
+                and not given(lower_word(run[-1])) and not given(lower_word(run[0]))
+                and (_AT_BEFORE.search(text, max(0, start - 6), start) or place_cue(text[max(0, start - 40):start]))):
+            kind, score = "LOCATION", 0.45  # "at Lalbagh Bengaluru", "in Andheri Mumbai": a district and its city of a
+            # million, after a place's cue
         if kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in NATURE_NAMED:
             kind, score = "LOCATION", 0.45  # "Jægersborg Dyrehave", "Thy Nationalpark": a park, a forest, a fjord
         if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in STREET_NAMED
