@@ -295,6 +295,11 @@ items from ~78 countries and territories, about 30 % in English: "courts, police
 forty-fourth writer, working at the same time as test66's, both started before engine 3.41 was made) was frozen on
 7 Dec 2026 21:57 UTC, after engine 3.41 (made from losses the spent splits had left open) was committed and before it
 was scored anywhere, which it judges; no engine is made from it or test66 before both are scored.
+**test66** (benchmarks/data/benign_utility_test66.jsonl, sha256 e952562fad2e; 170 questions and 30 personal-data
+items from ~52 countries and territories, about a third in English: "health and social care in an ordinary week", a
+forty-fifth writer, working at the same time as test67's) was frozen on 7 Dec 2026 22:00 UTC, after test67 was scored
+at 3.41 (its results read; engine 3.42 was being made from them in a working tree this freeze does not hold), before
+engine 3.41 was scored on it, which it judges too.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -345,7 +350,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test64", "test65", "test67")}
+                        "test62", "test63", "test64", "test65", "test66", "test67")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
