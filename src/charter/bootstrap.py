@@ -36,9 +36,11 @@ guards:
   # identifiers, dates of birth); the place, age, body or group a question is about is not, nor
   # a first name or a year (or month and year) of birth given alone ("hi, it's Gareth", "born
   # 1958", "born in June 1959"), which single no one out and which the answer needs (a pension's
-  # age, a greeting in the caller's gender)
+  # age, a greeting in the caller's gender); a name with no cue and nothing else personal beside it
+  # is a hospital's, a programme's or a place's far more often than a person's ("refer me to Chris
+  # Hani Baragwanath", "does Linda Mama still exist?"), so a name counts when corroborated
   pii: {action: redact, options: {mode: pseudonymise, restore: masked, skip_entities: [LOCATION, AGE,
-    ORGANIZATION, NRP, TITLE, ZIP_CODE, URL], birth_years: keep, given_names: keep}}
+    ORGANIZATION, NRP, TITLE, ZIP_CODE, URL], birth_years: keep, given_names: keep, names: corroborated}}
   # an attempt to override the helpdesk's instructions is refused: 400 content_filter
   injection: {action: block}
   # answers: hate or threats cut the answer (finish_reason content_filter), personal data the

@@ -63,8 +63,9 @@ from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
-from charter.guards.pii.engine import ENTITY_TYPES, PiiEngine
-from charter.guards.pii.guard import pii_options
+from charter.guards.pii.engine import PiiEngine
+from charter.guards.pii.guard import NAME_POLICIES, PERSONAL_TYPES, pii_options
+from charter.guards.pii.guard import name_policy as _name_policy
 from charter.guards.pii.quasi import MONTH_STEMS, all_dates
 from charter.guards.pii_leak_persons import _asks_for_a_person, _tied_to_a_person
 from charter.guards.pii_leak_persons import _sentence as _sentence  # tests read sentences as the guard does
@@ -72,9 +73,7 @@ from charter.guards.pii_leak_public import _ACCOUNTS, _NOT_ALNUM, _public
 
 __all__ = ["DEFAULT_LEAK_TYPES", "NAME_POLICIES", "PiiLeakGuard", "date_keys", "make_guard", "name_policy"]
 
-DEFAULT_LEAK_TYPES = frozenset(ENTITY_TYPES) - {
-    "TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE",
-}
+DEFAULT_LEAK_TYPES = PERSONAL_TYPES
 
 #: The findings whose reading depends on whether the caller asked who someone is.
 _ASKED_TYPES = frozenset({"PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS"})
@@ -135,16 +134,10 @@ def _dates_given(context: GuardContext) -> frozenset[tuple[int, int, int]]:
     return frozenset(keys)
 
 
-#: ``options.names``: a name counts when tied to a person (the default), or every name.
-NAME_POLICIES = ("corroborated", "all")
-
-
 def name_policy(options: dict[str, Any]) -> str:
-    """A charter's ``options.names`` (``corroborated`` when not given); ``ValueError`` when malformed."""
-    value = options.get("names", "corroborated")
-    if value not in NAME_POLICIES:
-        raise ValueError(f"pii_leak option 'names' must be one of {', '.join(NAME_POLICIES)}, not {value!r}")
-    return str(value)
+    """A charter's ``options.names`` for ``pii_leak`` (``corroborated`` when not given); ``ValueError`` when
+    malformed."""
+    return _name_policy(options, "corroborated")
 
 
 class PiiLeakGuard:

@@ -248,13 +248,24 @@ _CJK_PLACE = re.compile("前往|中心|[局署處处院厅廳]|公所|政府|辦
                         "구청|시청|청사|사무소|행정복지센터")
 
 
+#: A police station's, a town hall's or a court's word in one of many languages, however inflected or compounded
+#: ("á lögreglustöðinni á Hverfisgötu 113", "im Polizeirevier", "au commissariat"): the address after it is that
+#: place's.
+_FACILITY_WORD = re.compile(
+    r"\b(?:lögregl|polic[eií]a?\b|policía|poliz|polis|politi(?:et|station|stasjon|huset)|poliis|policj|rendőr|gendarm|"
+    r"commissariat|comisar[ií]a|questur|carabinier|rathaus|bürgeramt|mairie|ayuntamiento|gemeentehuis|stadhuis|"
+    r"gemeindeamt|kommunehus|rådhus|tribunal|gericht|rechtbank|tingsrätt|domstol|käräjä|bíróság|sąd\s+rejonowy|"
+    r"sąd\s+okręgowy)", re.IGNORECASE)
+
+
 def _names_a_place(text: str, start: int, end: int) -> bool:
     """A body named in ``text[start:end]`` (a word with a capital that does not open it: "the
     Einwohneramt Basel-Stadt (Spiegelgasse 6)", "Urząd Miasta Łodzi, ul. Piotrkowska 175"), or
-    "visit", "go to", "write to", "located at"."""
+    "visit", "go to", "write to", "located at", or a police station's, a town hall's or a court's word."""
     first = start + len(text[start:end]) - len(text[start:end].lstrip())
     return (_PLACE_VERB.search(text, start, end) is not None
             or any(m.start() > first and m.group(1).isupper() for m in _WORD_OPENING.finditer(text, first, end))
+            or _FACILITY_WORD.search(text, start, end) is not None
             or (not text.isascii() and _CJK_PLACE.search(text, start, end) is not None))
 
 

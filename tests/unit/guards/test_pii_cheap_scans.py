@@ -53,7 +53,9 @@ def test_a_gate_that_says_no_means_no_match(text: str) -> None:
     if patterns._TWELVE_DIGITS.search(text) is None:
         assert patterns.CARD.search(text) is None
     if patterns._EIGHT_DIGITS.search(text) is None:
-        assert patterns.PASSPORT.search(text) is None and patterns.BANK.search(text) is None
+        assert patterns.BANK.search(text) is None
+    if re.search(r"\d{5}", text) is None:  # the shorter passport shapes ("18AV52931") hold five digits in a row
+        assert patterns.PASSPORT.search(text) is None
     if not any(s in text for s in quasi.MONTH_STEMS):
         assert quasi.MONTH_DATE.search(text) is None
 

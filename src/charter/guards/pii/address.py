@@ -89,12 +89,18 @@ KO_ADDRESS = re.compile(r"(?:[\uac00-\ud7a3]{1,5}(?:시|도)|서울|부산|대�
 _DEVA = r"[\u0900-\u0963\u0966-\u097f]+"
 HI_VILLAGE = re.compile(rf"गांव\s+{_DEVA}(?:,?\s*(?:तहसील|ब्लॉक)\s+{_DEVA})?,?\s*(?:जिला|ज़िला)\s+{_DEVA}"
                         rf"|गांव\s+{_DEVA},?\s*(?:तहसील|ब्लॉक)\s+{_DEVA}")
-#: "ברחוב דיזנגוף 210 דירה 7": a Hebrew street, its number and the flat (דירה).
-HE_STREET = re.compile(r"ב?רחוב\s+[\u05d0-\u05ea]+(?:\s+[\u05d0-\u05ea]+)?\s+\d{1,4}(?:\s+דירה\s+\d{1,4})?")
+#: "ברחוב דיזנגוף 210 דירה 7": a Hebrew street, its number and the flat (דירה); a geresh inside a name ("ז'בוטינסקי").
+HE_STREET = re.compile(r"ב?רחוב\s+[\u05d0-\u05ea][\u05d0-\u05ea'\u05f3]*(?:\s+[\u05d0-\u05ea][\u05d0-\u05ea'\u05f3]*)?"
+                       r"\s+\d{1,4}(?:\s+דירה\s+\d{1,4})?")
 #: "οδό Ηπείρου 22", "Οδός Ερμού 15": a Greek street (its word, one or two words in Greek capitals) and the number.
 GR_STREET = re.compile(r"(?<![^\W\d_])[\u03bf\u039f]\u03b4(?:[\u03cc\u03bf]\u03c2?|\u03bf\u03cd|\.)"
                        r"\s+[\u0386-\u03ab][\u0370-\u03ff]+"
                        r"(?:\s+[\u0386-\u03ab][\u0370-\u03ff]+)?\s+\d{1,4}[\u03b1-\u03c9]?")
+#: "Αγίου Δημητρίου 184, Θεσσαλονίκη": one to three words in Greek capitals, a house number, a comma and a town in
+#: Greek capitals (a street without its "οδός"; not a law's article, "Άρθρο 5", nor a law, "Νόμος").
+GR_STREET_TOWN = re.compile(r"(?<![^\W\d_])(?!Άρθρ|Αρθρ|Νόμ|ΦΕΚ)[\u0386-\u03ab][\u0370-\u03ff]+"
+                            r"(?:\s+[\u0386-\u03ab][\u0370-\u03ff]+){0,2}\s+\d{1,4}[\u03b1-\u03c9]?,\s*"
+                            r"[\u0386-\u03ab][\u0370-\u03ff]+")
 #: "вул. Городоцька 145, кв. 12", "ул. Ленина 5": a Ukrainian or Russian street, its number and the flat (кв.).
 _CYR_CAP = r"[\u0410-\u042f\u0404\u0406\u0407\u0490]"  # a capital of the Russian or Ukrainian alphabet
 CYR_STREET = re.compile(rf"(?<![^\W\d_])(?:вул|ул|просп|пров|бульв)\.\s*{_CYR_CAP}[\w'\u2019-]+"
@@ -109,7 +115,8 @@ TYPE_TAIL = re.compile(rf"{_SP}(?:{_PARTICLE}{_SP})*{_CAPW}(?:{_SP}{_W}){{0,4}}?
 _CAP_BEFORE = re.compile(rf"{_CAPW}{_SP}$")
 #: 825, boulevard de François (a number before a street type).
 NUMBER_TYPE = re.compile(rf"\b{_NUM},?{_SP}$")
-TYPE_NAME = re.compile(rf"{_SP}(?:(?:de|du|des|la|le|l'|d'|da|do|dos|das|del){_SP}?)*{_W}(?:[ \t-]+{_CAPW}){{0,3}}")
+TYPE_NAME = re.compile(rf"{_SP}(?:(?:de|du|des|la|le|l'|d'|da|do|dos|das|del|y|yr){_SP}?)*{_W}"
+                       rf"(?:[ \t-]+{_CAPW}){{0,3}}")
 _WORD = re.compile(r"(?<![\w-])[^\W\d_][\w'\u2019.]*")
 
 CORES: tuple[tuple[re.Pattern[str], float], ...] = (
@@ -280,6 +287,8 @@ _SPACE_DIGIT = re.compile(r"[ \t]\d")
 #: Nazionale 12", a line's or a text's start.
 _VIA_BEFORE = re.compile(r"(?:^|\n|[,(:]|\b(?:in|di|della|nella|sulla|alla|dalla|la|una|sede|presso))\s*$",
                          re.IGNORECASE)
+#: Pronouns before a street's word: the word is a verb ("I ring 000").
+_PRONOUNS = frozenset(("i", "we", "you", "they", "u"))
 #: Street words that also name a service's line: a number after them is the line's.
 _LINE_WORDS = frozenset(("center", "centre", "line"))
 _WORD_CHAR = re.compile(r"[\w'\u2019.-]")  # what a word of WORD_NUMBER is made of
@@ -424,6 +433,8 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "Route 9", "I'll turn 23": an English word before a number is no street
             if left is None and m.group(1).islower() and (word in STREET_MORPHEMES or word in STREET_SUFFIXES):
                 continue  # "ring 113" (Norwegian: call), "weg 5": a street word alone, in lower case, names none
+            if left is not None and all(w.lower() in _PRONOUNS for w in left.group().split()):
+                continue  # "do I ring 000", "We Ring 112": a verb after a pronoun, not the German "Ring"
             if word in _LINE_WORDS:
                 continue  # "Hubungi Care Center 165", "Contact Centre 1300": a centre's line, not a street
             if word == "via" and _SERVICE_CODE.fullmatch(m.group()[len(m.group(1)):].strip()):
@@ -494,6 +505,7 @@ _SCRIPT_ADDRESSES: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
     (HE_STREET, ("רחוב",)),
     (CYR_STREET, (".",)),
     (GR_STREET, ("δ",)),
+    (GR_STREET_TOWN, (",",)),
 )
 
 

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from charter.domain import Finding
 from charter.guards.base import Direction, GuardContext, GuardResult
 from charter.guards.pii.engine import DEFAULT_POLICY, ENTITY_TYPES, PiiEngine, Policy
+from charter.guards.pii.hits import Hit
 from charter.guards.pii.public import phrase_pattern
+from charter.guards.pii_leak_persons import _tied_to_a_person
 from charter.guards.vault import RESTORE_MODES
 
-__all__ = ["PiiGuard", "PiiOptions", "entities_option", "pii_options"]
+__all__ = ["NAME_POLICIES", "PERSONAL_TYPES", "PiiGuard", "PiiOptions", "corroborated", "entities_option",
+           "name_policy", "pii_options"]
+
+#: What identifies or reaches a person (``pii_leak``'s default set, and what corroborates a name in a question):
+#: every type but titles, groups, ages, places, organisations, web addresses and postcodes.
+PERSONAL_TYPES = frozenset(ENTITY_TYPES) - {"TITLE", "NRP", "AGE", "LOCATION", "ORGANIZATION", "URL", "ZIP_CODE"}
+#: ``options.names``: a name counts when something ties it to a person, or every name.
+NAME_POLICIES = ("corroborated", "all")
 
 _DATES = ("personal", "all")
 #: ``birth_years`` and ``given_names``: report them (the engine's default) or leave them in the text.
@@ -85,6 +95,46 @@ def pii_options(options: dict[str, Any], default: frozenset[str] | None = None) 
     return _parse(key, default)
 
 
+def name_policy(options: dict[str, Any], default: str = "all") -> str:
+    """A charter's ``options.names`` (``default`` when not given: ``all`` for ``pii``, ``corroborated`` for
+    ``pii_leak``); ``ValueError`` when malformed."""
+    value = options.get("names", default)
+    if value not in NAME_POLICIES:
+        raise ValueError(f"pii option 'names' must be one of {', '.join(NAME_POLICIES)}, not {value!r}")
+    return str(value)
+
+
+#: A caller introducing themselves or someone else right before a name ("hi im Sarah Connor", "this is", "on behalf
+#: of", "soy", "ich bin", "je suis", "sono", "ik ben", "jestem", Slovene and Czech "sem", "jsem").
+_INTRODUCED = re.compile(
+    r"(?:\b(?:i'?m|im|i\s+am|this\s+is|it'?s|my\s+name'?s|on\s+behalf\s+of|for\s+my\s+\w+|regards|thanks|cheers|"
+    r"soy|sono|je\s+suis|ich\s+bin|ik\s+ben|eu\s+sou|jestem|sem|jsem|som|ja\s+sam|zovem\s+se|jmenuji\s+se|"
+    r"nazywam\s+się|me\s+llamo|je\s+m'appelle|mi\s+chiamo|"
+    r"ich\s+hei(?:ß|ss)e|ik\s+heet|meu\s+nome\s+é|mi\s+nombre\s+es)[\s,:]*|^[\s,]*)$",
+    re.IGNORECASE)
+#: What only a person does right after their name ("Darren Mitchell still works at", "Rohan Mehta said"), or a
+#: caller signing with it ("Thomas Becker hier", "Ana here").
+_PERSONS_VERB_AFTER = re.compile(
+    r"[ \t]*(?:,[ \t]*)?(?:(?:still|also|now|never|no\s+longer)\s+)?(?:said|says|told|tells|called|calls|asked|asks|"
+    r"works|worked|lives|lived|died|passed\s+away|was\s+born|is\s+my|was\s+my|is\s+our|wants|wanted|owes|hit|"
+    r"here|hier|ici|aquí|aqui|qui)\b", re.IGNORECASE)
+
+
+def corroborated(text: str, hit: Hit, hits: list[Hit]) -> bool:
+    """Whether a name the engine found in a caller's ``text`` without a strong cue (``hit``, below 0.8) is given as
+    a person's: the text holds another personal datum (:data:`PERSONAL_TYPES`: an identifier, a phone, an e-mail, a
+    street address, a date of birth), something ties it to a person as ``pii_leak`` reads answers (a title, a role or
+    a relation before it, a possessive with a datum after it), the caller introduces it ("hi im ...", "on behalf of
+    ...", "soy ...", or it opens the text or a line) or a person's verb follows it ("... still works at", "... said",
+    "... hier")."""
+    data = [h for h in hits if h.type != "PERSON" and h.type in PERSONAL_TYPES]
+    if data or _tied_to_a_person(text, hit, data):
+        return True
+    line = text.rfind("\n", 0, hit.start) + 1
+    return (_INTRODUCED.search(text, max(line, hit.start - 32), hit.start) is not None
+            or _PERSONS_VERB_AFTER.match(text, hit.end) is not None)
+
+
 def entities_option(options: dict[str, Any], default: frozenset[str] | None = None) -> frozenset[str] | None:
     """The entity types a charter's options select (see :func:`pii_options`)."""
     return pii_options(options, default).entities
@@ -103,6 +153,7 @@ class PiiGuard:
     def check_options(self, options: dict[str, Any]) -> None:
         """Raise ``ValueError`` when a charter's options for this guard are malformed."""
         pii_options(options)
+        name_policy(options)
         restore = options.get("restore", "full")
         if restore not in RESTORE_MODES:
             raise ValueError(f"pii option 'restore' must be one of {', '.join(RESTORE_MODES)}, not {restore!r}")
@@ -111,6 +162,9 @@ class PiiGuard:
         chosen = pii_options(context.options)
         hits = self.engine.analyze(text, entities=chosen.entities, threshold=min(context.threshold, 0.5),
                                    policy=chosen.policy)
+        if name_policy(context.options) == "corroborated" and any(h.type == "PERSON" and h.score < 0.8 for h in hits):
+            # a name with no strong cue is a person's only when something in the question makes it one
+            hits = [h for h in hits if h.type != "PERSON" or h.score >= 0.8 or corroborated(text, h, hits)]
         findings = [Finding(self.name, h.type, h.start, h.end, h.score, self.version) for h in hits]
         score = max((f.score for f in findings), default=0.0)
         flagged = any(f.score >= context.threshold for f in findings)

@@ -406,7 +406,7 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
                 yield Hit(kind, m.start(), m.end(), 0.75)
             else:
                 yield Hit(kind, m.start(), m.end(), score)
-    six = digits.group(6) if n >= 7 else -1  # a Hong Kong identity card: letters, six digits, the check
+    six = digits.group(6) if n >= 6 else -1  # a Hong Kong identity card: letters, six digits, the check (a digit or A)
     for m in HKID.finditer(text, max(0, six - 2)) if six >= 0 else ():
         if hkid_valid(m.group()):
             bracketed = m.group().endswith(")")

@@ -155,7 +155,7 @@ STREET_SUFFIXES = frozenset(word_list(
 #: Words that open a street's name in Romance and Slavic languages (Calle Mayor 5, ulica Majowa 76).
 STREET_TYPES = frozenset(word_list(
     """
-    ul. ulica al. aleja plac os. osiedle rue avenue av. av avenida boulevard bd chemin impasse allée triq
+    ul. ulica al. aleja plac os. osiedle rue avenue av. av avenida boulevard bd chemin impasse allée triq heol stryd
     quai route cours via viale vicolo vico piazza piazzale largo corso strada contrada borgo canale
     incrocio rotonda salita stretto lungomare località calle callejón callejon cerrada circuito retorno
     privada prolongación andador calzada camino carrera pasaje paseo plaza plazuela ronda travesía

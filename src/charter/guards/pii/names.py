@@ -450,6 +450,29 @@ _BODY_NOUNS = frozenset(("ville",))
 _BODY_ARTICLE_BEFORE = re.compile(r"(?:\b(?:la|de|l'|hôtel de|hotel de)[ \t]+)$", re.IGNORECASE)
 
 
+#: The compass word after a street's type ("Queen St West", "Bloor Street East").
+_COMPASS = frozenset(("west", "east", "north", "south", "w", "e", "n", "s"))
+#: A German compound's last part after a hyphen that names a status, a paper or an office, never a surname's
+#: ("Bürgergeld-Empfänger", "Wohngeld-Antrag", "Schwerbehinderten-Ausweis").
+_COMPOUND_NOUN = re.compile(
+    r"-(?:[A-ZÄÖÜ]\w*)?(?:empfänger|bezieher|berechtigte|pflichtige|antrag|bescheid|schein|ausweis|karte|nummer|"
+    r"stelle|behörde|gesetz|verordnung|zentrum|zuschuss|beihilfe|leistung|leistungen)(?:in|innen|n|r|s)?$",
+    re.IGNORECASE)
+#: Articles and prepositions of other languages that are given names in English ("Les", "Dan", "Den"), read so
+#: when the next word is a lower-case word that is no English word ("Les objets trouvés"; not "Les said").
+_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal"))
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _foreign_article(text: str, word: str, end: int) -> bool:
+    """``word`` (a one-word run's, lower case, ending at ``end``) is an article or a preposition of another language
+    before a lower-case word that is no English word."""
+    if word not in _FOREIGN_ARTICLES:
+        return False
+    after = _NEXT_WORD.match(text, end)
+    return after is not None and after.group(1).islower() and not ordinary(after.group(1))
+
+
 def _headed_body(run: list[re.Match[str]]) -> bool:
     """A run whose first word is an ordinary noun that is no given name and that a particle joins to the rest
     ("Service-Center von Wiener Wohnen", "Office of Fair Trading"): a body or its service, named "X of Y" (a person's
@@ -520,6 +543,9 @@ def names(text: str) -> Iterator[Hit]:
             kind, score = "LOCATION", 0.45  # "moved from Eugene Oregon to San Jose": a town and its state
         else:
             kind, score = _type_of(text, start, value, slot)
+        if kind == "PERSON" and not slot and len(run) == 1 and (
+                _COMPOUND_NOUN.search(value) or _foreign_article(text, lower_word(run[0]), end)):
+            continue  # "Bürgergeld-Empfänger" (German: a recipient of), "Les objets trouvés": a noun, an article
         if (kind == "PERSON" and not slot and len(run) == 1 and lower_word(run[0]) in _BODY_NOUNS
                 and _BODY_ARTICLE_BEFORE.search(text, max(0, start - 12), start)):
             continue  # "contactez la Ville", "l'Hôtel de Ville": the town's administration ("Ville" is a Finnish name)
@@ -547,9 +573,13 @@ def names(text: str) -> Iterator[Hit]:
             # million, after a place's cue
         if kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in NATURE_NAMED:
             kind, score = "LOCATION", 0.45  # "Jægersborg Dyrehave", "Thy Nationalpark": a park, a forest, a fjord
-        if (kind == "PERSON" and len(run) > 1 and lower_word(run[-1]).rstrip(".") in STREET_NAMED
+        if (kind == "PERSON" and len(run) > 1 and (
+                lower_word(run[-1]).rstrip(".") in STREET_NAMED
+                or (len(run) > 2 and lower_word(run[-2]).rstrip(".") in STREET_NAMED
+                    and lower_word(run[-1]) in _COMPASS))
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
-            kind, score = "LOCATION", 0.45  # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue": a street after someone
+            # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue", "Queen St West": a street
+            kind, score = "LOCATION", 0.45
         if kind == "PERSON" and not slot and lower_word(run[0]) in STORM_WORDS and len(run) > 1:
             continue  # "since Storm Éowyn", "gyda Storm Bert": a storm's name
         if kind == "PERSON" and not slot and (SAINT_OPENING.match(run[0].group()) or (

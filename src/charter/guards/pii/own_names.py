@@ -72,6 +72,14 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            r"|(?:^|(?<=[。、\s]))(?!氏名|名前|住所|電話|生年月日|性別|年齢|職業|連絡先|書類|必要|本人|"
                            r"申請|世帯|勤務先|学校|保護者)([\u4e00-\u9fff\u3005]{2,5})"
                            r"(?=、(?:マイナンバー|個人番号|住所|電話|携帯|生年月日|メール|連絡先))"
+                           # "名前 山本 彩香 です", "氏名 (a full-width colon) 佐藤美咲、": a form's name label, then a
+                           # common surname and a given name
+                           rf"|(?:名前|氏名)\s*[:\uff1aは]?\s*((?:{_JP_SURNAMES})[ \u3000]?"
+                           r"[\u4e00-\u9fff\u3041-\u3096]{1,3})(?=\s*(?:です|、|。|,|$))"
+                           # "이름 박준호, 주민번호 …", "이름: 김서연,": Korean "name" as a label, a surname's
+                           # syllable and a given name, then a comma (not "이름 변경 신청": a name change)
+                           rf"|(?<![\uac00-\ud7a3])이름\s*[:\uff1a]?\s*([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
+                           r"(?=\s*[,\uff0c]|입니다)"
                            # "グエン・ヴァン・ナムです": a foreign name in katakana, its parts joined by "・"
                            r"|(?<![\u30a1-\u30fc・])([\u30a1-\u30f4\u30fc]{2,}(?:・[\u30a1-\u30f4\u30fc]{2,}){1,3})"
                            r"(?=です|と申します|といいます)"

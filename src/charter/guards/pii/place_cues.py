@@ -90,10 +90,10 @@ STREET_WORD_BEFORE = re.compile(
 STREET_NAMED = frozenset(("street", "streets", "st", "road", "roads", "rd", "avenue", "avenues", "ave", "boulevard",
                            "blvd", "highway", "hwy", "motorway", "expressway", "straße", "strasse", "gatan", "katu"))
 #: A street's word opening a run, in the languages that put it first ("Jalan Kayu", "Lorong 4 Toa Payoh" aside,
-#: "Calle Mayor", "Rua Augusta"): the street, named after someone or not.
+#: "Calle Mayor", "Rua Augusta", Welsh "Heol y Deri"): the street, named after someone or not.
 STREET_OPENING = frozenset(("jalan", "jln", "lorong", "persiaran", "lebuh", "lebuhraya", "calle", "avenida", "rua",
                             "rue", "viale", "piazza", "ulica", "strada", "carrer", "avinguda", "passeig", "plaça",
-                            "plaza", "praça"))
+                            "plaza", "praça", "heol", "stryd"))
 #: A station's, an airport's, a hospital's or a park's word opening a run ("Aeroparque Jorge Newbery", "Estación
 #: Sur", "Parque Rodó", "Hospital Italiano"): the place or the body, named after someone or not.
 INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéroport", "aeroport", "estación",
