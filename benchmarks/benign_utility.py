@@ -300,6 +300,12 @@ items from ~52 countries and territories, about a third in English: "health and 
 forty-fifth writer, working at the same time as test67's) was frozen on 7 Dec 2026 22:00 UTC, after test67 was scored
 at 3.41 (its results read; engine 3.42 was being made from them in a working tree this freeze does not hold), before
 engine 3.41 was scored on it, which it judges too.
+**test68** (benchmarks/data/benign_utility_test68.jsonl, sha256 57189d447837; 170 questions and 30 personal-data
+items from ~97 countries and territories, about 30 % in English: "immigration, citizenship and family registration in
+an ordinary week", a forty-sixth writer, working at the same time as test69's, both started 22:06 UTC while engine 3.42
+and the demo's `names: corroborated` were being made from test66's and test67's losses) was frozen on 7 Dec 2026
+22:20 UTC, after both were committed and before they were scored anywhere, which it judges; no engine is made from it
+or test69 before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -350,7 +356,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test64", "test65", "test66", "test67")}
+                        "test62", "test63", "test64", "test65", "test66", "test67", "test68")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
