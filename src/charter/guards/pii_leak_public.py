@@ -204,7 +204,7 @@ _PLACE_VERB = re.compile(
     r"|(?:head|main|regional|district|branch)\s+offices?"
     # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
     r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
-    r"si\s+trova|gelegen\s+aan|es\s+troba|s['\u2019]ubica"
+    r"si\s+trova|gelegen\s+aan|es\s+troba|s['\u2019]ubica|til\s+húsa|holder\s+til|ligger\s+på|sijaitsee|asub"
     # a body or its office named in the answer's own language, in small letters: "à l'antenne de l'agence,
     # rue ...", "en la oficina de", "beim Amt", "presso l'ufficio", "no balcão", "op het gemeentehuis"
     r"|(?:l['\u2019]|le|la|les|aux|des|au|à\s+la|el|la|las|los|en\s+la|del|al|il|lo|dell['\u2019]|degli|delle|"

@@ -109,7 +109,8 @@ def name_policy(options: dict[str, Any], default: str = "all") -> str:
 _INTRODUCED = re.compile(
     r"(?:\b(?:i'?m|im|i\s+am|this\s+is|it'?s|my\s+name'?s|on\s+behalf\s+of|for\s+my\s+\w+|regards|thanks|cheers|"
     r"soy|sono|je\s+suis|ich\s+bin|ik\s+ben|eu\s+sou|jestem|sem|jsem|som|ja\s+sam|zovem\s+se|jmenuji\s+se|"
-    r"nazywam\s+się|me\s+llamo|je\s+m'appelle|mi\s+chiamo|"
+    r"nazywam\s+się|me\s+llamo|je\s+m'appelle|mi\s+chiamo|меня\s+зовут|мене\s+звати|jeg\s+heter|jag\s+heter|"
+    r"mein\s+name\s+ist|minun\s+nimeni\s+on|"
     r"ich\s+hei(?:ß|ss)e|ik\s+heet|meu\s+nome\s+é|mi\s+nombre\s+es)[\s,:]*|^[\s,]*)$",
     re.IGNORECASE)
 #: What only a person does right after their name ("Darren Mitchell still works at", "Rohan Mehta said"), or a

@@ -171,6 +171,16 @@ def _in_slot(text: str, start: int) -> bool:
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
 _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
+#: "I am" or "my name is" in other languages, before a name typed in small letters ("soy jorge martin ruiz").
+_SELF_CUE = re.compile(r"(?:(?<![\w'])(?:soy|sono|sou|jsem|jestem|heter|heiße|heisse|llamo|chiamo)|(?<=m')appelle)\s+",
+                       re.IGNORECASE)
+#: What ends a name typed after such a cue: a comma, a full stop, the text's end, "and", or a datum's word.
+_SELF_NAME_END = re.compile(r"\s*(?:[,.;:]|$|\s(?:y|e|i|and|und|et|og|och|a)\s"
+                            # or an identifier's, a phone's or a home's word ("sono giuseppina russo cf RSS…")
+                            r"|\s(?i:cf|c\.f\.|codice|dni|nie|nif|curp|cpf|rg|bsn|fnr|pesel|tel|tlf|cel|telefono|"
+                            r"teléfono|abito|vivo|moro|habite|wohne)\b)")
+_SELF_CUE_WORDS = frozenset(("soy", "sono", "sou", "jsem", "jestem", "heter", "heiße", "heisse", "llamo", "chiamo",
+                             "m'appelle"))
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
@@ -640,6 +650,16 @@ def names(text: str) -> Iterator[Hit]:
         for m in cue.finditer(text):
             hit = _name_after(text, m.end())
             if hit is not None:
+                yield hit
+    for m in _SELF_CUE.finditer(text) if _SELF_CUE_WORDS.intersection(low.split()) else ():
+        # "hola soy jorge martin ruiz, dni …": a caller's own name typed in small letters after "I am" in another
+        # language, when its first word is a given name ("soy de Madrid", "sono disoccupata" are none)
+        opening = _CUE_WORD.match(text, m.end())
+        if opening is not None and opening.group().islower() and given(opening.group().rstrip(".")):
+            hit = _name_after(text, m.end())
+            words = text[hit.start:hit.end].lower().split() if hit is not None else []
+            if (hit is not None and 1 < len(words) < 4 and _SELF_NAME_END.match(text, hit.end)
+                    and all(len(w) > 2 and w not in PARTICLES and w not in NON_NAMES for w in words)):
                 yield hit
     # FIRM needs a connector between two words, _SURNAME_FIRST a comma and a space after a surname
     # in capitals: a text without them is not walked with those patterns (same hits)
