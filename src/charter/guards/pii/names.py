@@ -179,8 +179,7 @@ _SELF_NAME_END = re.compile(r"\s*(?:[,.;:]|$|\s(?:y|e|i|and|und|et|og|och|a)\s"
                             # or an identifier's, a phone's or a home's word ("sono giuseppina russo cf RSS…")
                             r"|\s(?i:cf|c\.f\.|codice|dni|nie|nif|curp|cpf|rg|bsn|fnr|pesel|tel|tlf|cel|telefono|"
                             r"teléfono|abito|vivo|moro|habite|wohne)\b)")
-_SELF_CUE_WORDS = frozenset(("soy", "sono", "sou", "jsem", "jestem", "heter", "heiße", "heisse", "llamo", "chiamo",
-                             "m'appelle"))
+_SELF_CUE_WORDS = ("soy", "sono", "sou", "jsem", "jestem", "heter", "heiße", "heisse", "llamo", "chiamo", "m'appelle")
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
@@ -651,7 +650,7 @@ def names(text: str) -> Iterator[Hit]:
             hit = _name_after(text, m.end())
             if hit is not None:
                 yield hit
-    for m in _SELF_CUE.finditer(text) if _SELF_CUE_WORDS.intersection(low.split()) else ():
+    for m in _SELF_CUE.finditer(text) if any(w in low for w in _SELF_CUE_WORDS) else ():
         # "hola soy jorge martin ruiz, dni …": a caller's own name typed in small letters after "I am" in another
         # language, when its first word is a given name ("soy de Madrid", "sono disoccupata" are none)
         opening = _CUE_WORD.match(text, m.end())
