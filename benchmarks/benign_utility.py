@@ -311,6 +311,11 @@ items from ~60 countries and territories, about a third in English: "housing, en
 ordinary week", a forty-seventh writer, working at the same time as test68's) was frozen on 7 Dec 2026 22:23 UTC,
 after test68 was scored at 3.42 (its counts read, nothing changed between), before engine 3.42 and the demo's `names:
 corroborated` were scored on it, which it judges too.
+**test71** (benchmarks/data/benign_utility_test71.jsonl, sha256 073af1c2d9d2; 170 questions and 30 personal-data
+items from ~67 countries and territories, about a third in English: "schools, universities and student life in an
+ordinary week", a forty-eighth writer, working at the same time as test70's, both started 22:38 UTC after engine 3.43
+was committed) was frozen on 7 Dec 2026 22:52 UTC, before engine 3.43 was scored anywhere, which it judges; no engine
+is made from it or test70 before both are scored.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -361,7 +366,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69")}
+                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test71")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
