@@ -316,6 +316,10 @@ items from ~67 countries and territories, about a third in English: "schools, un
 ordinary week", a forty-eighth writer, working at the same time as test70's, both started 22:38 UTC after engine 3.43
 was committed) was frozen on 7 Dec 2026 22:52 UTC, before engine 3.43 was scored anywhere, which it judges; no engine
 is made from it or test70 before both are scored.
+**test70** (benchmarks/data/benign_utility_test70.jsonl, sha256 8efe9fb64290; 170 questions and 30 personal-data
+items from ~85 countries and territories, about 30 % in English: "employment, job centres and workplace rights in an
+ordinary week", a forty-ninth writer, working at the same time as test71's) was frozen on 7 Dec 2026 22:53 UTC, while
+test71 was being scored at 3.43 (none of its results read), before engine 3.43 was scored on it, which it judges too.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -366,7 +370,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test71")}
+                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70", "test71")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
