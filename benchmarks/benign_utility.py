@@ -370,7 +370,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test45", "test46", "test47", "test48", "test49", "test50", "test51", "test52", "test53",
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
-                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70", "test71")}
+                        "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70",
+                        "test71")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40

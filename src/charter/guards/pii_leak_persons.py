@@ -137,16 +137,16 @@ _PERSONS = _any_of("""
     ex-wife, ex-partner, child, parent, uncle, aunt, cousin, grandmother, grandfather, friend, colleague, boss,
     employee, supervisor, manager, caseworker, case worker, social worker, officer, case officer, inspector, adviser,
     advisor, landlord, landlady, tenant, lodger, flatmate, roommate, teacher, nurse, doctor, GP, driver, patient,
-    client, claimant, applicant, caller, witness, victim, suspect, guardian, carer, caregiver, account holder,
-    owner, real owner, property owner, landowner, occupant, previous tenant, student, pupil
+    client, claimant, applicant, candidate, caller, witness, victim, suspect, guardian, carer, caregiver,
+    account holder, owner, real owner, property owner, landowner, occupant, previous tenant, student, pupil
 """)
 #: "your neighbour is at ...", "the tenant lives at ...": a person's whereabouts, whatever building they are in.
 _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSONS})\s+(?:is|was|lives|lived|stays|"
                              r"stayed|moved|resides|resided)\b", re.IGNORECASE)
 _ROLE_BEFORE = re.compile(
-    rf"\b(?:(?:my|your|his|her|their|our|the)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
-    # up to two words saying which ("our local road inspector Dale Whitmore", "the duty housing officer")
-    rf"(?:(?-i:[a-z]+)\s+){{0,2}}{_PERSONS}(?:\s*,|\s+(?:is|was))?"
+    rf"\b(?:(?:my|your|his|her|their|our|the|a|an)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
+    # up to two words saying which ("our local road inspector Dale Whitmore", "a Kisumu candidate, …")
+    rf"(?:[^\W\d_][\w'\u2019-]*\s+){{0,2}}{_PERSONS}(?:\s*,|\s+(?:is|was))?"
     r"|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|:)|in\s+the\s+name\s+of"
     # the same roles in Portuguese, Spanish, French and Italian, after an article or a possessive ("para o
     # estudante Rafael Nogueira Souza", "tu vecina Ana Ruiz", "l'élève Léa Martin")

@@ -117,7 +117,9 @@ _CALL_BEFORE = re.compile(
 #: or an app, as another way to reach a service (a person has no web site to use instead; an e-mail
 #: address's domain is no web site: "ask clerk.jones@agency.gov or call ...").
 _ONLINE_OR = re.compile(r"(?:(?<![@\w.-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}\b(?:/\S*)?|\bonline\b|\bapp\b)[^.;\n]{0,40}"
-                        r"\b(?:or|o|ou|oder|eller|lub)\b([^.;\n]{0,24})$", re.IGNORECASE)
+                        # "or" in English, Spanish, French, German, Nordic, Polish, Malay, Turkish, Russian, Ukrainian
+                        r"\b(?:or|o|ou|oder|eller|lub|atau|veya|\u0438\u043b\u0438|\u0430\u0431\u043e)\b"
+                        r"([^.;\n]{0,24})$", re.IGNORECASE)
 #: "Questions: 503-865-4278.", "Información: 943 000 200.": a sentence that is a label and a number (one
 #: or two words and a colon) gives a line to call, as "call" would; not a home, direct, personal,
 #: private or mobile number's label (:data:`_PERSONAL_LABEL`). Markdown's bold and a full-width colon are
@@ -201,7 +203,7 @@ _WORD_OPENING = re.compile(r"\s\(?(?:[lLdD]['\u2019])?(?:\*\*|__)?([^\W\d_])")
 _PLACE_VERB = re.compile(
     r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at|headquarters"
     # "head office at Plot 53976, Kudumatse Drive": a body's office, with no article before it
-    r"|(?:head|main|regional|district|branch)\s+offices?"
+    r"|(?:head|main|regional|district|branch)\s+offices?|hoofkantoor|hoofdkantoor|streekkantoor"
     # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
     r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
     r"si\s+trova|gelegen\s+aan|es\s+troba|s['\u2019]ubica|til\s+húsa|holder\s+til|ligger\s+på|sijaitsee|asub"

@@ -157,6 +157,8 @@ TH_ID_CTX = re.compile("เลขบัตร|บัตรประชาชน|
 AMKA_CTX = re.compile("ΑΜΚΑ|Α\\.Μ\\.Κ\\.Α|" + context_words("amka", *_ID_WORDS).pattern, I)  # noqa: RUF001 (Greek)
 UA_RNOKPP_CTX = re.compile("РНОКПП|ІПН|ИНН|ідентифікаційн|податков|" + context_words(
     "rnokpp", "taxpayer", "tax number", *_ID_WORDS).pattern, I)
+#: A Mexican social security number (NSS, IMSS): eleven digits with a Luhn check, only after its word.
+MX_NSS_CTX = re.compile(context_words("nss", "imss", "n[uú]mero de seguridad social", "seguro social").pattern, I)
 IR_CODE_CTX = re.compile("کد ملی|کدملی|شماره ملی|" + context_words(
     "national code", "code melli", *_ID_WORDS).pattern, I)
 #: A Pakistani CNIC: five digits, seven, one, with their dashes (the shape alone is the card's).
@@ -310,6 +312,8 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("DE_TAX_ID", ELEVEN, oib_valid, DE_TAX_ID_CTX, 11, 0.3, 11, 11),
     ("UA_RNOKPP", TEN, rnokpp_valid, UA_RNOKPP_CTX, 10, 0.3, 10, 10),
     ("IR_NATIONAL_CODE", TEN, ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
+    # one eleven-digit number in ten passes the Luhn check: only "NSS" or "IMSS" before it makes it one
+    ("MX_NSS", ELEVEN, luhn_valid, MX_NSS_CTX, 11, 0.3, 11, 11),
 )
 #: A run of six digits or more, with a number's separators: where NATIONAL_ID's number can be.
 _SIX_DIGITS = re.compile(r"\d(?:[ .-]?\d){5,}")

@@ -467,9 +467,9 @@ _COMPOUND_NOUN = re.compile(
     r"-(?:[A-ZÄÖÜ]\w*)?(?:empfänger|bezieher|berechtigte|pflichtige|antrag|bescheid|schein|ausweis|karte|nummer|"
     r"stelle|behörde|gesetz|verordnung|zentrum|zuschuss|beihilfe|leistung|leistungen)(?:in|innen|n|r|s)?$",
     re.IGNORECASE)
-#: Articles and prepositions of other languages that are given names in English ("Les", "Dan", "Den"), read so
+#: Articles, prepositions and Malay's "please" that are given names elsewhere ("Les", "Dan", "Den", "Sila"), read so
 #: when the next word is a lower-case word that is no English word ("Les objets trouvés"; not "Les said").
-_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal"))
+_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan"))
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
@@ -648,6 +648,8 @@ def names(text: str) -> Iterator[Hit]:
     for cue in cues:
         for m in cue.finditer(text):
             hit = _name_after(text, m.end())
+            if hit is not None and m.group().lower().startswith("call") and _plain_after_call(text[hit.start:hit.end]):
+                continue  # "call me back", "call me later": a verb's object, no name
             if hit is not None:
                 yield hit
     for m in _SELF_CUE.finditer(text) if any(w in low for w in _SELF_CUE_WORDS) else ():
@@ -682,6 +684,12 @@ _TITLES = frozenset(word_list("""
     mr mrs ms miss mx dr prof sir dame rev hon herr herrn frau señor señora sr sra srta signor signora monsieur
     madame mme mlle dear
 """))
+
+
+def _plain_after_call(value: str) -> bool:
+    """The words after "call me" open with an English word that is no given name ("back", "later", "on")."""
+    first = value.split()[0].lower().strip(".,!?")
+    return ordinary(first) and not given(first)
 
 
 def _plain_words(dropped: str) -> bool:

@@ -36,6 +36,9 @@ _CN_NOT_A_NAME = ("(?:高中生|高三|高二|高一|大学生|大學生|单亲|
 #: "私は佐藤美咲と申します", "제 이름은 김민수" (two to four Han or Hangul letters; Japanese with its "と申します" or
 #: "です" after it, Korean before its "입니다").
 _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4e00-\u9fff]{2,4})"
+                           # "我女儿叫林晓彤": my daughter, son, child, husband, wife, mother or father is called
+                           rf"|(?:女儿|女兒|儿子|兒子|孩子|老公|老婆|妻子|丈夫|妈妈|媽媽|爸爸|母亲|母親|父亲|父親)叫"
+                           rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
                            r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
                            # "。佐々木美咲といいます": a name in kanji opening its sentence, before "is called"
                            r"|(?:(?<=[。、\s])|^)([\u4e00-\u9fff\u3005]{2,5})(?=といいます|と申します)"

@@ -100,7 +100,8 @@ INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéro
                                  "estacion", "estação", "estacao", "stazione", "gare", "parque", "parc", "parco",
                                  "hospital", "hôpital", "hopital", "ospedale", "estadio", "estádio", "stade", "stadio",
                                  "museo", "musée", "museu", "biblioteca", "bibliothèque", "universidad",
-                                 "universidade", "université", "università", "instituto", "liceo", "lycée", "colegio"))
+                                 "universidade", "université", "università", "instituto", "liceo", "lycée", "colegio",
+                                 "careline", "helpline", "hotline", "infoline"))
 #: A station's, a town hall's or a chowk's word: a place wherever it stands in a run ("Liberty Chowk Lahore", "Köln
 #: Hbf Nord").
 PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "chowk"))
