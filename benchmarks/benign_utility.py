@@ -325,6 +325,11 @@ items from ~57 countries and territories, about 30 % in English: "elections, vot
 ordinary week", a fiftieth writer, working at the same time as test73's, both started 22:58 UTC while engine 3.44 was
 being made from test70's and test71's losses) was frozen on 7 Dec 2026 23:13 UTC, after 3.44 was committed and before
 it was scored anywhere, which it judges; no engine is made from it or test73 before both are scored.
+**test73** (benchmarks/data/benign_utility_test73.jsonl, sha256 828431d5a8c0; 170 questions and 30 personal-data
+items from ~66 countries and territories, about a third in English: "small businesses, the self-employed and their
+taxes in an ordinary week", a fifty-first writer, working at the same time as test72's) was frozen on 7 Dec 2026 23:19
+UTC, after test72 was scored at 3.44 (its counts read, nothing changed between), before engine 3.44 was scored on it,
+which it judges too.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -376,7 +381,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
                         "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70",
-                        "test71", "test72")}
+                        "test71", "test72", "test73")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
