@@ -18,7 +18,7 @@ from charter.guards.pii_leak_persons import _tied_to_a_person
 from charter.guards.vault import RESTORE_MODES
 
 __all__ = ["NAME_POLICIES", "PERSONAL_TYPES", "PiiGuard", "PiiOptions", "corroborated", "entities_option",
-           "name_policy", "pii_options"]
+           "name_policy", "personal_data", "pii_options"]
 
 #: What identifies or reaches a person (``pii_leak``'s default set, and what corroborates a name in a question):
 #: every type but titles, groups, ages, places, organisations, web addresses and postcodes.
@@ -121,19 +121,23 @@ _PERSONS_VERB_AFTER = re.compile(
     r"here|hier|ici|aquí|aqui|qui)\b", re.IGNORECASE)
 
 
-def corroborated(text: str, hit: Hit, hits: list[Hit]) -> bool:
+def corroborated(text: str, hit: Hit, data: list[Hit]) -> bool:
     """Whether a name the engine found in a caller's ``text`` without a strong cue (``hit``, below 0.8) is given as
     a person's: the text holds another personal datum (:data:`PERSONAL_TYPES`: an identifier, a phone, an e-mail, a
     street address, a date of birth), something ties it to a person as ``pii_leak`` reads answers (a title, a role or
     a relation before it, a possessive with a datum after it), the caller introduces it ("hi im ...", "on behalf of
     ...", "soy ...", or it opens the text or a line) or a person's verb follows it ("... still works at", "... said",
-    "... hier")."""
-    data = [h for h in hits if h.type != "PERSON" and h.type in PERSONAL_TYPES]
+    "... hier"). ``data``: the text's other personal data (:func:`personal_data`)."""
     if data or _tied_to_a_person(text, hit, data):
         return True
     line = text.rfind("\n", 0, hit.start) + 1
     return (_INTRODUCED.search(text, max(line, hit.start - 32), hit.start) is not None
             or _PERSONS_VERB_AFTER.match(text, hit.end) is not None)
+
+
+def personal_data(hits: list[Hit]) -> list[Hit]:
+    """The hits of :data:`PERSONAL_TYPES` other than names: what corroborates a name beside them."""
+    return [h for h in hits if h.type != "PERSON" and h.type in PERSONAL_TYPES]
 
 
 def entities_option(options: dict[str, Any], default: frozenset[str] | None = None) -> frozenset[str] | None:
@@ -165,7 +169,8 @@ class PiiGuard:
                                    policy=chosen.policy)
         if name_policy(context.options) == "corroborated" and any(h.type == "PERSON" and h.score < 0.8 for h in hits):
             # a name with no strong cue is a person's only when something in the question makes it one
-            hits = [h for h in hits if h.type != "PERSON" or h.score >= 0.8 or corroborated(text, h, hits)]
+            data = personal_data(hits)  # worked out once for every name in the text
+            hits = [h for h in hits if h.type != "PERSON" or h.score >= 0.8 or corroborated(text, h, data)]
         findings = [Finding(self.name, h.type, h.start, h.end, h.score, self.version) for h in hits]
         score = max((f.score for f in findings), default=0.0)
         flagged = any(f.score >= context.threshold for f in findings)

@@ -103,6 +103,21 @@ from charter.guards.pii.place_cues import (
     place_cue,
     station_name,
 )
+from charter.guards.pii.run_shapes import (
+    AT_BEFORE,
+    BODY_ARTICLE_BEFORE,
+    BODY_NOUNS,
+    COMPASS,
+    COMPOUND_NOUN,
+    SURNAME_TOO,
+    TRAVEL_BEFORE,
+    city_pair,
+    foreign_article,
+    headed_body,
+    plain_after_call,
+    plain_words,
+    route_end,
+)
 from charter.guards.pii.runs import (
     PARTICLES,
     POSSESSIVES,
@@ -171,15 +186,16 @@ def _in_slot(text: str, start: int) -> bool:
 _NAME_AFTER_CUE = re.compile(r"\b(?:my name is|call me|name:)\s+", re.IGNORECASE)
 _CAP_AFTER_CUE = re.compile(r"\b(?i:i am|i'm)\s+(?=[A-Z])")
 _CUE_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*\.?")
-#: "I am" or "my name is" in other languages, before a name typed in small letters ("soy jorge martin ruiz").
-_SELF_CUE = re.compile(r"(?:(?<![\w'])(?:soy|sono|sou|jsem|jestem|heter|heiße|heisse|llamo|chiamo)|(?<=m')appelle)\s+",
-                       re.IGNORECASE)
+#: "I am" or "my name is" in other languages, before a name typed in small letters ("soy jorge martin ruiz"); the
+#: words alone are the cheap test whether a text can hold one.
+_SELF_CUE_WORDS = ("soy", "sono", "sou", "jsem", "jestem", "heter", "heiße", "heisse", "llamo", "chiamo", "m'appelle")
+_SELF_CUE = re.compile(r"(?:(?<![\w'])(?:" + "|".join(w for w in _SELF_CUE_WORDS if "'" not in w)
+                       + r")|(?<=m')appelle)\s+", re.IGNORECASE)
 #: What ends a name typed after such a cue: a comma, a full stop, the text's end, "and", or a datum's word.
 _SELF_NAME_END = re.compile(r"\s*(?:[,.;:]|$|\s(?:y|e|i|and|und|et|og|och|a)\s"
                             # or an identifier's, a phone's or a home's word ("sono giuseppina russo cf RSS…")
                             r"|\s(?i:cf|c\.f\.|codice|dni|nie|nif|curp|cpf|rg|bsn|fnr|pesel|tel|tlf|cel|telefono|"
                             r"teléfono|abito|vivo|moro|habite|wohne)\b)")
-_SELF_CUE_WORDS = ("soy", "sono", "sou", "jsem", "jestem", "heter", "heiße", "heisse", "llamo", "chiamo", "m'appelle")
 #: "REIMANN, Elżbieta" on a form: a surname in capitals, a comma, the given names.
 _NAME_WORDS = r"[^\W\d_][\w'\u2019-]+(?: [^\W\d_][\w'\u2019-]+)?"
 _SURNAME_FIRST = re.compile(rf"\b({_NAME_WORDS}), ({_NAME_WORDS})")
@@ -454,59 +470,6 @@ def _a_place(text: str, run: list[re.Match[str]], value: str, cued: bool) -> flo
     return 0.85 if _ORIGIN.search(before) else 0.45 if cue else 0.6
 
 
-#: Nouns for a town's administration that are given names elsewhere ("Ville", Finnish), after an article or "Hôtel de".
-_BODY_NOUNS = frozenset(("ville",))
-_BODY_ARTICLE_BEFORE = re.compile(r"(?:\b(?:la|de|l'|hôtel de|hotel de)[ \t]+)$", re.IGNORECASE)
-
-
-#: The compass word after a street's type ("Queen St West", "Bloor Street East").
-_COMPASS = frozenset(("west", "east", "north", "south", "w", "e", "n", "s"))
-#: A German compound's last part after a hyphen that names a status, a paper or an office, never a surname's
-#: ("Bürgergeld-Empfänger", "Wohngeld-Antrag", "Schwerbehinderten-Ausweis").
-_COMPOUND_NOUN = re.compile(
-    r"-(?:[A-ZÄÖÜ]\w*)?(?:empfänger|bezieher|berechtigte|pflichtige|antrag|bescheid|schein|ausweis|karte|nummer|"
-    r"stelle|behörde|gesetz|verordnung|zentrum|zuschuss|beihilfe|leistung|leistungen)(?:in|innen|n|r|s)?$",
-    re.IGNORECASE)
-#: Articles, prepositions and Malay's "please" that are given names elsewhere ("Les", "Dan", "Den", "Sila"), read so
-#: when the next word is a lower-case word that is no English word ("Les objets trouvés"; not "Les said").
-_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan"))
-_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
-
-
-def _foreign_article(text: str, word: str, end: int) -> bool:
-    """``word`` (a one-word run's, lower case, ending at ``end``) is an article or a preposition of another language
-    before a lower-case word that is no English word."""
-    if word not in _FOREIGN_ARTICLES:
-        return False
-    after = _NEXT_WORD.match(text, end)
-    return after is not None and after.group(1).islower() and not ordinary(after.group(1))
-
-
-def _headed_body(run: list[re.Match[str]]) -> bool:
-    """A run whose first word is an ordinary noun that is no given name and that a particle joins to the rest
-    ("Service-Center von Wiener Wohnen", "Office of Fair Trading"): a body or its service, named "X of Y" (a person's
-    name with a particle opens with a given name: "Ursula von der Leyen")."""
-    first = lower_word(run[0])
-    return (len(run) > 2 and not given(first) and ordinary(first)
-            and run[1].group().islower() and run[1].group() in PARTICLES)
-
-
-_AT_BEFORE = re.compile(r"\b(?:at|to)[ \t]+$")
-#: A ticket's or a journey's word before a route ("my advance ticket London Euston to Manchester").
-_TRAVEL_BEFORE = re.compile(
-    r"\b(?:tickets?|train|flight|journey|trip|route|coach|fare|billets?|trajets?|vol|vuelo|billetes?|tren|viaje|"
-    r"zug|fahrt|fahrkarte|trein|reis|treno|volo|biglietto|pociąg|bilet|lot|comboio|voo|passagem|tåg|resa|tog)"
-    r"\b[^.!?\n]*$", re.IGNORECASE)
-
-
-def _city_pair(word: str) -> bool:
-    """One word joining two cities of 100,000 people or more with a hyphen, not both given names ("Amiens-Lille",
-    "Valencia-Bruselas"): a route or a line, no double-barrelled name ("Smith-Jones", "Victoria-Sydney")."""
-    parts = word.split("-")
-    return (len(parts) == 2 and all(city_size(p) for p in parts)
-            and not all(given(p.lower()) for p in parts))
-
-
 _MISTER_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.?\s*$")
 #: One word, a capitalised part and a lower-case noun after a hyphen ("Erzsébet-táborba", "Petőfi-program",
 #: "Marshall-plan"): a thing named after someone (a name's parts after a hyphen are capitalised: "Anna-Lena").
@@ -553,31 +516,31 @@ def names(text: str) -> Iterator[Hit]:
         else:
             kind, score = _type_of(text, start, value, slot)
         if kind == "PERSON" and not slot and len(run) == 1 and (
-                _COMPOUND_NOUN.search(value) or _foreign_article(text, lower_word(run[0]), end)):
+                COMPOUND_NOUN.search(value) or foreign_article(text, lower_word(run[0]), end)):
             continue  # "Bürgergeld-Empfänger" (German: a recipient of), "Les objets trouvés": a noun, an article
-        if (kind == "PERSON" and not slot and len(run) == 1 and lower_word(run[0]) in _BODY_NOUNS
-                and _BODY_ARTICLE_BEFORE.search(text, max(0, start - 12), start)):
+        if (kind == "PERSON" and not slot and len(run) == 1 and lower_word(run[0]) in BODY_NOUNS
+                and BODY_ARTICLE_BEFORE.search(text, max(0, start - 12), start)):
             continue  # "contactez la Ville", "l'Hôtel de Ville": the town's administration ("Ville" is a Finnish name)
-        if kind == "PERSON" and not slot and _headed_body(run):
+        if kind == "PERSON" and not slot and headed_body(run):
             kind, score = "ORGANIZATION", 0.75  # "Service-Center von Wiener Wohnen": a body's service, "X of Y"
         if kind == "PERSON" and not slot and SAINT_BEFORE.search(text, max(0, start - 8), start):
             kind, score = "LOCATION", 0.45  # "St. John's", "Port St. Lucie", "St. Albert": a place (or a saint)
         if kind == "PERSON" and not slot and (
-                any(station_name(m.group()) or _city_pair(m.group()) for m in run)
+                any(station_name(m.group()) or city_pair(m.group()) for m in run)
                 or (len(run) > 1 and not RELATION_BEFORE.search(text, max(0, start - 32), start)
                     and ((lower_word(run[-1]) in PLACE_LAST and not (given(lower_word(run[0]))
-                                                                     and lower_word(run[-1]) in _SURNAME_TOO))
+                                                                     and lower_word(run[-1]) in SURNAME_TOO))
                          or lower_word(run[0]) in INSTITUTION_OPENING
                          or any(lower_word(m) in PLACE_INSIDE for m in run)))
-                or (score < 0.8 and _route_end(text, end)
+                or (score < 0.8 and route_end(text, end)
                     and not RELATION_BEFORE.search(text, max(0, start - 32), start)
-                    and (not given(lower_word(run[0])) or _TRAVEL_BEFORE.search(text, max(0, start - 40), start)))):
+                    and (not given(lower_word(run[0])) or TRAVEL_BEFORE.search(text, max(0, start - 40), start)))):
             kind, score = "LOCATION", 0.45  # "Brussel-Zuid", "Amiens-Lille", "Roten Rathaus", "Aeroparque Jorge
             # Newbery", "Gaerdydd Canolog i Aberystwyth", "ticket London Euston to": a station, a route, a building, a
             # route's end (a given name opening it only after a ticket's or a journey's word)
         if (kind == "PERSON" and not slot and 1 < len(run) < 4 and city_size(run[-1].group()) == 6
                 and not given(lower_word(run[-1])) and not given(lower_word(run[0]))
-                and (_AT_BEFORE.search(text, max(0, start - 6), start) or place_cue(text[max(0, start - 40):start]))):
+                and (AT_BEFORE.search(text, max(0, start - 6), start) or place_cue(text[max(0, start - 40):start]))):
             kind, score = "LOCATION", 0.45  # "at Lalbagh Bengaluru", "in Andheri Mumbai": a district and its city of a
             # million, after a place's cue
         if kind == "PERSON" and not slot and len(run) > 1 and lower_word(run[-1]) in NATURE_NAMED:
@@ -585,7 +548,7 @@ def names(text: str) -> Iterator[Hit]:
         if (kind == "PERSON" and len(run) > 1 and (
                 lower_word(run[-1]).rstrip(".") in STREET_NAMED
                 or (len(run) > 2 and lower_word(run[-2]).rstrip(".") in STREET_NAMED
-                    and lower_word(run[-1]) in _COMPASS))
+                    and lower_word(run[-1]) in COMPASS))
                 and not _MISTER_BEFORE.search(text, max(0, start - 6), start)):
             # "Sir Virgil Naz Streets", "Kwame Nkrumah Avenue", "Queen St West": a street
             kind, score = "LOCATION", 0.45
@@ -628,7 +591,7 @@ def names(text: str) -> Iterator[Hit]:
                 or (lower_word(run[-1]) in POSSESSIVE_PLACE and run[-2].group().endswith(("'s", "\u2019s")))):
             kind, score = "LOCATION", 0.45  # "the West Midlands", "River Severn", "Martha's Vineyard": a place
         if (kind == "PERSON" and not slot and start > first and PLACE_CUE.search(text, max(0, first - 40), first)
-                and _plain_words(text[first:start])):
+                and plain_words(text[first:start])):
             kind, score = "LOCATION", 0.45  # "the cemetery in Wo Hop Shek" ("wo" is German "where"): a place
         if _rot13_text(text, start, end, [m.group() for m in run], encoded_lines):
             continue  # checked after the cheaper tests above: most runs have left by now
@@ -648,7 +611,7 @@ def names(text: str) -> Iterator[Hit]:
     for cue in cues:
         for m in cue.finditer(text):
             hit = _name_after(text, m.end())
-            if hit is not None and m.group().lower().startswith("call") and _plain_after_call(text[hit.start:hit.end]):
+            if hit is not None and m.group().lower().startswith("call") and plain_after_call(text[hit.start:hit.end]):
                 continue  # "call me back", "call me later": a verb's object, no name
             if hit is not None:
                 yield hit
@@ -677,47 +640,6 @@ def names(text: str) -> Iterator[Hit]:
         firm_start = capitalised_tail(text, line_start, m.start())
         if firm_start is not None:
             yield Hit("ORGANIZATION", firm_start, m.end(), 0.85)
-
-
-_WORD = re.compile(r"[^\W\d_][\w'\u2019]*")
-_TITLES = frozenset(word_list("""
-    mr mrs ms miss mx dr prof sir dame rev hon herr herrn frau señor señora sr sra srta signor signora monsieur
-    madame mme mlle dear
-"""))
-
-
-def _plain_after_call(value: str) -> bool:
-    """The words after "call me" open with an English word that is no given name ("back", "later", "on")."""
-    first = value.split()[0].lower().strip(".,!?")
-    return ordinary(first) and not given(first)
-
-
-def _plain_words(dropped: str) -> bool:
-    """The words :func:`trim` dropped from a run's front (``dropped``) are all words that are no one's name and
-    no title ("Wo", German "where", of "in Wo Hop Shek"; not "Mr" of "in Mr Smith's office", nor "de" of "in de
-    Vries")."""
-    words = [w.lower() for w in _WORD.findall(dropped)]
-    return bool(words) and all(w in NON_NAMES and w not in _TITLES for w in words)
-
-
-#: Station and square words that are surnames too ("Peter Tor", "Anna Platz"): after a given name, a person.
-_SURNAME_TOO = frozenset(("tor", "platz", "bus"))
-#: A route's connector after a run: "London Euston to Manchester", "o Gaerdydd Canolog i Aberystwyth" (Welsh), a dash
-#: between two stations (not "from": "Maria Lopez from Madrid" is a person).
-_ROUTE_AFTER = re.compile(r"[ \t]+(?:to|i|a|nach|naar|à|till|til|do|[-\u2013\u2014])[ \t]+(?=[A-ZÀ-Þ])")
-
-
-#: The one or two words after a route's connector.
-_ROUTE_PLACE = re.compile(r"[^\W\d_][\w'\u2019-]*(?: [A-ZÀ-Þ][\w'\u2019-]*)?")
-
-
-def _route_end(text: str, end: int) -> bool:
-    """The words after a route's connector (at ``end``, the run's end) name a place GeoNames lists."""
-    m = _ROUTE_AFTER.match(text, end)
-    if m is None:
-        return False
-    after = _ROUTE_PLACE.match(text, m.end())
-    return after is not None and (place_name(after.group()) or place_name(after.group().split()[0]))
 
 
 def _comma_after_capitals(text: str) -> bool:
