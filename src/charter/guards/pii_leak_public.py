@@ -38,9 +38,11 @@ _ACCOUNT_WORDS = r"accounts?|iban|konto|compte|cuenta|conta|conto|rekening|rachu
 #: "the LPT helpline on 01 738 3626", "the Tele-Center at 800-939-6631", "Malmö stad kontaktcenter,
 #: 040-34 10 00" (a centre's name written as one word: Kundencenter, Klantcontactcentrum): a public line.
 #: A line in the answer's own language too: "infolinia ZUS" (Polish), "ligne", "línea", "linea",
-#: "linha", "linje", "ügyfélvonal", "ცხელი ხაზი" (Georgian), "горячая линия".
+#: "linha", "linje", "ügyfélvonal", "ცხელი ხაზი" (Georgian), "горячая линия"; a line's name in one word ("Careline
+#: PTPTN di 03-2193 3000", "Infoline").
 _PUBLIC_LINE = re.compile(
-    r"\b(?:help ?lines?|hotlines?|lines?|\w*lini[aeię]|lignes?|l[ií]neas?|linhas?|linee|linj[ae]|\w*vonal|"
+    r"\b(?:help ?lines?|hotlines?|lines?|(?:care|info|service|customer|advice|support|contact|tax|benefits?)-?lines?|"
+    r"\w*lini[aeię]|lignes?|l[ií]neas?|linhas?|linee|linj[ae]|\w*vonal|"
     r"tele-?cent(?:er|re)|call[ -]cent(?:er|re)s?|contact cent(?:er|re)|"
     r"\w*cent(?:er|re|rum|ret)|office|service|desk|switchboard|freephone|enquiries|inquiries|"
     # a service's number in one word: "palvelunumerosta" (Finnish), "Servicenummer", "Bürgertelefon", "kundtjänst"

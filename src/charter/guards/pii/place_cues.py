@@ -101,7 +101,26 @@ INSTITUTION_OPENING = frozenset(("aeroparque", "aeropuerto", "aeroporto", "aéro
                                  "hospital", "hôpital", "hopital", "ospedale", "estadio", "estádio", "stade", "stadio",
                                  "museo", "musée", "museu", "biblioteca", "bibliothèque", "universidad",
                                  "universidade", "université", "università", "instituto", "liceo", "lycée", "colegio",
-                                 "careline", "helpline", "hotline", "infoline"))
+                                 "careline", "helpline", "hotline", "infoline",
+                                 # schools ("Laerskool Jan van Riebeeck", "Grundschule Astrid Lindgren", "Escola
+                                 # Básica Eça de Queirós", "Gimnazija Fran Galović")
+                                 "laerskool", "hoërskool", "hoerskool", "basisschool", "grundschule", "gesamtschule",
+                                 "realschule", "mittelschule", "volksschule", "oberschule", "gymnasium", "gimnazija",
+                                 "gimnazjum", "gymnázium", "gimnázium", "escola", "escuela", "école", "ecole", "scuola",
+                                 "szkoła", "škola", "skola", "iskola", "collège", "liceu", "istituto", "universität",
+                                 "universiteit", "hochschule",
+                                 # nurseries ("Kindergarten Pippi Langstrumpf", "Crèche Louise Michel", "Przedszkole
+                                 # Jana Brzechwy", "Dječji vrtić Maslačak")
+                                 "kindergarten", "kinderkrippe", "kindertagesstätte", "crèche", "creche", "guardería",
+                                 "guarderia", "przedszkole", "vrtić", "óvoda", "päiväkoti", "förskola", "förskolan",
+                                 # care homes and hospices ("Residencia San José", "EHPAD Jean Jaurès", "Seniorenheim
+                                 # Hildegard von Bingen", "Hospiz Elisabeth")
+                                 "residencia", "ehpad", "seniorenheim", "altenheim", "pflegeheim", "altersheim",
+                                 "seniorenresidenz", "seniorenzentrum", "hospice", "hospiz", "hogar",
+                                 # clinics ("Klinikum Ernst von Bergmann", "Policlinico Agostino Gemelli", "Cesfam
+                                 # Dr. Alejandro del Río")
+                                 "klinikum", "klinik", "clínica", "clinica", "clinique", "policlinico", "policlínica",
+                                 "poliklinika", "cesfam", "krankenhaus", "spital", "szpital", "bolnica"))
 #: A station's, a town hall's or a chowk's word: a place wherever it stands in a run ("Liberty Chowk Lahore", "Köln
 #: Hbf Nord").
 PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafen", "chowk"))

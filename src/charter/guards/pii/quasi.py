@@ -162,6 +162,18 @@ _COHORT = re.compile(
 _FOREIGN_DEADLINE = re.compile(
     r"\b(?:bis(?:\s+(?:zum|spätestens))?|spätestens(?:\s+am)?|avant\s+le|d['\u2019]ici\s+le|jusqu['\u2019]au|"
     r"hasta\s+el|antes\s+del?|entro\s+il|fino\s+al|uiterlijk|senast|innen|do|até|ate)\s*$", I)
+#: A deadline's label right before a date, in other languages ("date limite de paiement :", "fecha límite",
+#: "échéance", "scadenza", "Zahlungsfrist", "fällig am", "termin płatności", "vervaldatum", "eräpäivä", "határidő",
+#: "son ödeme tarihi", "jatuh tempo", "tarikh akhir"): a pasted notice's date to pay or to file by, no one's event.
+_DEADLINE_LABEL = re.compile(
+    r"(?<![^\W\d_])(?:date\s+limite|[ée]ch[ée]ance|fecha\s+l[íi]mite|(?:fecha\s+de\s+)?vencimiento|vence|"
+    r"data\s+(?:limite|di\s+scadenza|de\s+vencimento)|scadenza|scade|prazo(?:\s+final)?|vencimento|"
+    r"\w*frist(?:en|ende)?|f[äa]llig(?:keit)?|zahlbar|einsendeschluss|"
+    r"termin\s+(?:p[łl]atno[śs]ci|zap[łl]aty|sk[łl]adania|wp[łl]aty)|vervaldatum|uiterste\s+datum|"
+    r"f[öo]rfallo(?:dag|datum)|forfaldsdato|forfallsdato|er[äa]p[äa]iv[äa]|m[äa][äa]r[äa]aika|hat[áa]rid[őo]|"
+    r"splatnost|lh[ůu]ta|son\s+[öo]deme\s+tarihi|tenggat(?:\s+waktu)?|batas\s+waktu|jatuh\s+tempo|tarikh\s+akhir)"
+    r"(?:\s+(?:de|du|del|di|der|des|am|le|el|il|al|zum|bis|do|da|para|pour|per|till|the)(?:\s+[^\W\d_]+)?)?"
+    r"\s*[:,]?\s*(?:\*\*)?\s*$", I)
 #: Day, month and year ("4 March 1961", "March 4, 1961", "04/03/61", "1961-03-04"), not "May 2021".
 _FULL = re.compile(r"^\d{4}-|[/.-]\d{2,4}$|\b\d{1,2}(?:st|nd|rd|th)?\b.*\b\d{4}$", re.DOTALL)
 
@@ -194,6 +206,13 @@ def _born_before(text: str, start: int, window: int = 32) -> bool:
     m = _BIRTH.search(text, max(0, start - window), start)
     return (m is not None and _CLAUSE_AFTER_BIRTH.search(m.group()) is None and _NO_ONES_BIRTH.match(m.group()) is None
             and _ROYAL_BIRTHDAY.search(text, max(0, m.start() - 40), m.start()) is None)
+
+
+def _deadline_before(text: str, start: int) -> bool:
+    """A deadline right before the date at ``start``: "by", "no later than", "bis", "avant le", "hasta el", or a
+    deadline's label ("date limite de paiement :", "Zahlungsfrist:", "fecha límite")."""
+    return (_before(text, start, _DEADLINE, 24) or _before(text, start, _FOREIGN_DEADLINE, 24)
+            or _before(text, start, _DEADLINE_LABEL, 40))
 
 
 def is_birth_date(text: str, start: int) -> bool:
@@ -241,7 +260,7 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
             if not birth_years and m.re is MONTH_DATE and _MONTH_YEAR.fullmatch(m.group()):
                 continue  # "born in June 1959", kept as a year of birth is: no day, it singles no one out
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
-        elif (_FULL.search(m.group()) and not _before(text, m.start(), _DEADLINE, 24) and m.start() not in periods
+        elif (_FULL.search(m.group()) and not _deadline_before(text, m.start()) and m.start() not in periods
               and not (_before(text, m.start(), _APPLIES_FROM, 64)
                        and not _before(text, m.start(), _SOMEONES, 64))):
             yield Hit("DATE_TIME", m.start(), m.end(), score)
