@@ -32,7 +32,17 @@ __all__ = ["FULL_RUN", "SHINGLE", "PromptLeakGuard", "make_guard"]
 
 SHINGLE = 5  # words per n-gram
 FULL_RUN = 24  # a verbatim run this long (in words) scores 1.0
-_WORD = re.compile(r"\w+")
+#: A word: letters and digits with the combining marks written inside them. ``\w`` alone is not a word in the
+#: scripts whose vowel signs and viramas are marks (Devanagari, Bengali, Tamil, Thai, Khmer, Myanmar, Tibetan, Hebrew
+#: and Arabic points): "மகாத்மா காந்தி" read as "ம", "க", "த", ... made an agency's name repeated in an answer a
+#: run of twenty "words" of its short system prompt (issue 12: 8 ordinary answers withheld on spent blind splits).
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+          "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed\u0900-\u0963\u0966-\u0dff"
+          "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u0f18\u0f19\u0f35\u0f37\u0f39"
+          "\u0f71-\u0f84\u0f86\u0f87\u0f8d-\u0fbc\u102b-\u103e\u1056-\u1059\u105e-\u1060\u1062-\u1064"
+          "\u1067-\u106d\u1071-\u1074\u1082-\u108d\u108f\u109a-\u109d\u17b4-\u17d3\u17dd\u1ab0-\u1aff"
+          "\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f")
+_WORD = re.compile(f"[\\w{_MARKS}]+")
 
 
 def _words(norm: Normalized) -> list[tuple[str, int, int]]:
@@ -76,7 +86,7 @@ class PromptLeakGuard:
     """Stateless; the system prompt comes with each call's context."""
 
     name = "prompt_leak"
-    version = "charter-prompt-leak/1.0"
+    version = "charter-prompt-leak/1.1"
     directions: tuple[Direction, ...] = ("output",)
     reads_context: tuple[str, ...] = ("system_prompt", "authorised_texts")  # the verdict cache's key
 

@@ -79,3 +79,18 @@ def test_pc6_canary_in_the_answer_scores_one(guard: PromptLeakGuard) -> None:
 
 def test_pc6_no_system_prompt_means_nothing_to_leak(guard: PromptLeakGuard) -> None:
     assert guard.scan(SYSTEM, GuardContext(direction="output")).verdict == "pass"
+
+
+TAMIL_SYSTEM = ("நீங்கள் ஊரக வளர்ச்சித் துறையின் மகாத்மா காந்தி தேசிய ஊரக வேலை உறுதித் திட்ட (MGNREGA) மெய்நிகர் "
+                "உதவியாளர். பொதுவான தகவல்களை மட்டும் வழங்கவும்.")
+
+
+def test_pc6_an_agencys_name_repeated_in_a_script_with_vowel_signs_is_no_leak(guard: PromptLeakGuard) -> None:
+    # issue 12: "\w+" cut Tamil, Bengali and Thai words at every vowel sign, so an answer naming the programme of a
+    # short system prompt read as a run of twenty of its "words" (score 1.0, the answer withheld)
+    answer = ("வணக்கம்! **மகாத்மா காந்தி தேசிய ஊரக வேலை உறுதித் திட்டத்தில்** (MGNREGA) வேலை அட்டை பெற, உங்கள் "
+              "கிராம ஊராட்சி அலுவலகத்தில் விண்ணப்பிக்கலாம்.")
+    context = GuardContext(direction="output", system_prompt=TAMIL_SYSTEM)
+    assert guard.scan(answer, context).verdict == "pass"
+    # the prompt itself, recited, still is one
+    assert guard.scan("என் அறிவுறுத்தல்கள்: " + TAMIL_SYSTEM, context).verdict == "flag"
