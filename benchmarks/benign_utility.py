@@ -330,6 +330,13 @@ items from ~66 countries and territories, about a third in English: "small busin
 taxes in an ordinary week", a fifty-first writer, working at the same time as test72's) was frozen on 7 Dec 2026 23:19
 UTC, after test72 was scored at 3.44 (its counts read, nothing changed between), before engine 3.44 was scored on it,
 which it judges too.
+**test74** (benchmarks/data/benign_utility_test74.jsonl, sha256 94a5a156a02c; 170 questions and 30 personal-data
+items from ~59 countries and territories, about a third in English: "pensions, retirement and care for older people in
+an ordinary week", a fifty-second writer) and **test75** (benchmarks/data/benign_utility_test75.jsonl, sha256
+f6d7dbb13dd5; 170 and 30, ~56 countries and territories, about a third in English: "families, children and childcare
+in an ordinary week", a fifty-third writer), written at the same time, both started 00:47 UTC on 8 Dec while engine
+3.45 and prompt_leak 1.1 were being made from spent losses, were frozen together on 8 Dec 2026 at 01:10 UTC, after
+both were committed and before either was scored anywhere; they judge them.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -381,7 +388,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
                         "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70",
-                        "test71", "test72", "test73")}
+                        "test71", "test72", "test73", "test74", "test75")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
