@@ -125,7 +125,7 @@ def _any_of(phrases: str) -> str:
 _TITLES = _any_of("""
     Mr, Mrs, Ms, Miss, Mx, Dr, Prof, Sir, Dame, Rev, Mme, Mlle, Herr, Herrn, Frau, Sr, Sra, Srta, Señor, Señora,
     Doña, Signor, Signora, Monsieur, Madame, Atty, Engr, Chief, Alhaji, Alhaja, Hon, Barr,
-    Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge
+    Officer, Constable, Sergeant, Sgt, Detective, Inspector, Nurse, Doctor, Judge, Mama, Mzee, Bwana, Bibi
 """) + r"\.?\s+"
 #: "M. Karim Benhadj": the French Monsieur's short form (with its full stop: "M Smith" is an initial).
 _TITLE_BEFORE = re.compile(rf"\b(?:{_TITLES}|M\.\s+)$")
@@ -146,12 +146,19 @@ _RELATION_IS_AT = re.compile(rf"\b(?:my|your|his|her|their|our|the)\s+(?:{_PERSO
 _ROLE_BEFORE = re.compile(
     rf"\b(?:(?:my|your|his|her|their|our|the|a|an)\s+(?:(?:new|former|late|old|current|previous|assigned|own)\s+)?"
     # up to two words saying which ("our local road inspector Dale Whitmore", "a Kisumu candidate, …")
-    rf"(?:[^\W\d_][\w'\u2019-]*\s+){{0,2}}{_PERSONS}(?:\s*,|\s+(?:is|was))?"
+    rf"(?:[^\W\d_][\w'\u2019-]*\s+){{0,2}}{_PERSONS}(?:\s*,|\s+(?:is|was|would\s+be|is\s+called|was\s+called))?"
     r"|(?:my|your|his|her|their|whose)\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|:)|in\s+the\s+name\s+of"
     # the same roles in Portuguese, Spanish, French and Italian, after an article or a possessive ("para o
     # estudante Rafael Nogueira Souza", "tu vecina Ana Ruiz", "l'élève Léa Martin")
     r"|(?:\bo|\ba|\bos|\bas|\bel|\bla|\blos|\blas|\ble|\bil|\blo|\bl['\u2019]|\bseu|\bsua|\btu|\bsu|\bton|\bta|"
-    r"\bson|\bsa|\btuo|\btua|\bsuo)\s*(?:estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
+    r"\bson|\bsa|\btuo|\btua|\bsuo|\bvotre|\bmon|\bma|\bnotre|\bmi|\bmeu|\bminha|\bmio|\bmia)\s*"
+    # a relative: "votre mère de naissance serait", "su madre biológica es", "a sua mãe é", "tua madre si chiama"
+    r"(?:(?:m[èe]re|p[èe]re|fr[èe]re|s[œo]eur|fils|fille|mari|[ée]pou(?:x|se)|madre|padre|herman[oa]|hij[oa]|"
+    r"marido|espos[oa]|m[ãa]e|pai|irm[ãa]o?|filh[oa]|fratello|sorella|figli[oa]|marito|moglie)"
+    r"(?:\s+(?:de\s+naissance|biologique|biol[óo]gic[oa]|biologic[oa]|natural))?"
+    r"(?:\s+(?:est|serait|[ée]tait|s['\u2019]appelle|es|era|ser[íi]a|se\s+llama|[ée]|seria|se\s+chama|[èe]|"
+    r"sarebbe|si\s+chiama))?|"
+    r"estudante|aluno|aluna|estudiante|alumno|alumna|[ée]l[èe]ve|"
     r"[ée]tudiante?|studente(?:ssa)?|vizinh[oa]|vecin[oa]|voisine?|vicin[oa]|inquilin[oa]|locataire|"
     r"propriet[áa]ri[oa]|propietari[oa]|propri[ée]taire|senhori[oa]|caser[oa]|paciente|requerente|solicitante|"
     # an official handling the file: "el inspector", "a inspetora", "le conseiller", "l'agente"

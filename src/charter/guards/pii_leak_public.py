@@ -64,7 +64,8 @@ _PRIVATE_WORD = re.compile(r"\b(?:privat\w*|priv[ée]e?|privato|privada?|prywatn
                            r"(?:lui|ei|s[ăa]u)\s+personal\b|\b(?:whatsapp|telefon|tilifon|ra9m|num[ée]ro)\s+"
                            r"dyal(?:o|ha|hom)\b|"
                            # "mobil", "Mobilnummer", "mobile 0412 ..."; not where one calls from ("1777 from mobiles")
-                           r"(?<!from )(?<!from a )(?<!from your )mobil(?:e|nummer|telefon)?\b"
+                           # (nor the caller's own, "from your registered mobile, give a missed call to …")
+                           r"(?<!from )(?<!from a )(?<!from your )(?<!registered )mobil(?:e|nummer|telefon)?\b"
                            # not a mobile app ("TÜVTÜRK mobil uygulama…", "the mobile app") nor a call from a
                            # mobile with the word for "from" after it ("(mobile se)": Urdu, Hindi)
                            r"(?!\s*(?:apps?\b|applications?\b|aplikac|uygulama|sovellu|applikation|aplicativo|"
@@ -206,6 +207,8 @@ _PLACE_VERB = re.compile(
     r"\b(?:visit|go\s+to|write\s+to|located\s+at|based\s+at|headquarters"
     # "head office at Plot 53976, Kudumatse Drive": a body's office, with no article before it
     r"|(?:head|main|regional|district|branch)\s+offices?|hoofkantoor|hoofdkantoor|streekkantoor"
+    # an office in Papiamentu, Tagalog, Indonesian and Swahili: "SVB su ofisina prinsipal ta na …", "kantor pusat"
+    r"|ofisina|opisina|kantor\s+(?:pusat|cabang|wilayah)|ofisi\s+(?:kuu|za|ya)"
     # "fica na", "se encuentra en", "se trouve", "befindet sich", "si trova": where a place is, in other languages
     r"|fica\s+(?:na|no|em)|localizad[oa]s?|ubicad[oa]s?|se\s+encuentra|se\s+trouve|situ[ée]e?s?|befindet\s+sich|"
     r"si\s+trova|gelegen\s+aan|es\s+troba|s['\u2019]ubica|til\s+húsa|holder\s+til|ligger\s+på|sijaitsee|asub"
@@ -262,12 +265,20 @@ _FACILITY_WORD = re.compile(
     r"sąd\s+okręgowy)", re.IGNORECASE)
 
 
+#: A sentence that opens with a body's short name and says where it is: "PenCom is at", "HMRC is located at" (an
+#: acronym, or a word with a capital inside it that no surname's prefix explains: not "MacArthur", "VanDyke").
+_BODY_IS_AT = re.compile(r"\s*(?:\*\*)?(?:the\s+)?(?!Ma?c[A-Z]|Van[A-Z])(?:[A-Z]{2,6}|[A-Z][a-z]{2,}[A-Z][A-Za-z]+)"
+                         r"(?:\*\*)?\s+(?:is|are|sits)\s+(?:located\s+|based\s+)?at\s*(?:\*\*)?$")
+
+
 def _names_a_place(text: str, start: int, end: int) -> bool:
     """A body named in ``text[start:end]`` (a word with a capital that does not open it: "the
     Einwohneramt Basel-Stadt (Spiegelgasse 6)", "Urząd Miasta Łodzi, ul. Piotrkowska 175"), or
-    "visit", "go to", "write to", "located at", or a police station's, a town hall's or a court's word."""
+    "visit", "go to", "write to", "located at", or a police station's, a town hall's or a court's word, or a
+    body's short name opening the sentence before "is at" (:data:`_BODY_IS_AT`)."""
     first = start + len(text[start:end]) - len(text[start:end].lstrip())
     return (_PLACE_VERB.search(text, start, end) is not None
+            or _BODY_IS_AT.fullmatch(text, start, end) is not None
             or any(m.start() > first and m.group(1).isupper() for m in _WORD_OPENING.finditer(text, first, end))
             or _FACILITY_WORD.search(text, start, end) is not None
             or (not text.isascii() and _CJK_PLACE.search(text, start, end) is not None))
@@ -329,7 +340,8 @@ _MOBILE_WORD = re.compile(r"(?:мобільн\w*|мобильн\w*|сотов\w*
                           # Greek "κινητό (του)": a mobile (his)
                           r"κινητ[όο]\w*)"
                           # not a mobile to call from: "外縣市或手機撥 02-2720-8889", "携帯からは 0570-…", "휴대폰으로"
-                          r"(?![^\d.\n]{0,12}?(?:撥|拨|打|から|에서|으로))"
+                          # ("अपने पंजीकृत मोबाइल से 9966044425 पर मिस्ड कॉल दें": from your registered mobile, Hindi)
+                          r"(?![^\d.\n]{0,12}?(?:撥|拨|打|から|에서|으로|से(?=\s)))"
                           r"[^\d.\n]{0,12}$", re.IGNORECASE)
 
 #: Identifiers of digits alone that a recogniser finds by shape and a context word anywhere in the text

@@ -17,6 +17,7 @@ __all__ = [
     "counts_up",
     "cpf_valid",
     "curp_valid",
+    "de_svnr_valid",
     "digits",
     "fiscal_code_valid",
     "fnr_valid",
@@ -594,3 +595,19 @@ def kennitala_valid(number: str) -> bool:
         return False
     check = 11 - _weighted(number[:8], (3, 2, 7, 6, 5, 4, 3, 2)) % 11
     return check != 10 and (0 if check == 11 else check) == int(number[8])
+
+
+def de_svnr_valid(value: str) -> bool:
+    """German Versicherungsnummer (pension and social insurance number, "65 150861 W 040"): two digits of the
+    insurer's area, the birth date DDMMYY (the day may carry 50 more), the first letter of the birth name, two
+    digits, a check digit: the letter read as its place in the alphabet (two digits), the eleven digits before the
+    check weighted 2,1,2,5,7,1,2,1,2,1,2,1, each product's digits summed, the total mod 10."""
+    v = value.replace(" ", "").upper()
+    if len(v) != 12 or not (v[:8].isdigit() and v[8].isalpha() and v[8].isascii() and v[9:].isdigit()):
+        return False
+    day, month = int(v[2:4]) % 50, int(v[4:6])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    number = v[:8] + f"{ord(v[8]) - 64:02d}" + v[9:11]
+    total = sum(sum(divmod(int(d) * w, 10)) for d, w in zip(number, (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1), strict=False))
+    return total % 10 == int(v[11])

@@ -44,7 +44,7 @@ WORLD_ID_TYPES: tuple[str, ...] = (
     "IT_FISCAL_CODE", "KR_RRN", "TR_TCKN", "NO_FNR", "FR_NIR", "BR_CPF", "CL_RUT", "IN_AADHAAR", "BE_NRN",
     "SE_PERSONNUMMER", "ZA_ID", "FI_HETU", "CN_RIC", "RO_CNP", "CZ_BIRTH_NUMBER", "PT_NIF", "SG_NRIC",
     "HK_HKID", "HR_OIB", "IL_ID", "JP_MY_NUMBER", "MX_CURP", "NATIONAL_ID", "RS_JMBG", "GR_AMKA", "UA_RNOKPP",
-    "IR_NATIONAL_CODE", "PK_CNIC", "DE_TAX_ID", "IN_PAN", "IS_KENNITALA", "TW_ID", "TH_ID", "MX_NSS",
+    "IR_NATIONAL_CODE", "PK_CNIC", "DE_TAX_ID", "IN_PAN", "IS_KENNITALA", "TW_ID", "TH_ID", "MX_NSS", "DE_SVNR",
 )
 #: Every type the engine reports (Presidio's names).
 ENTITY_TYPES: tuple[str, ...] = (
@@ -173,7 +173,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.45"
+    version = "3.46"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request

@@ -32,6 +32,7 @@ from charter.guards.pii.checksums import (
     counts_up,
     cpf_valid,
     curp_valid,
+    de_svnr_valid,
     fiscal_code_valid,
     fnr_valid,
     hetu_valid,
@@ -157,6 +158,10 @@ TH_ID_CTX = re.compile("เลขบัตร|บัตรประชาชน|
 AMKA_CTX = re.compile("ΑΜΚΑ|Α\\.Μ\\.Κ\\.Α|" + context_words("amka", *_ID_WORDS).pattern, I)  # noqa: RUF001 (Greek)
 UA_RNOKPP_CTX = re.compile("РНОКПП|ІПН|ИНН|ідентифікаційн|податков|" + context_words(
     "rnokpp", "taxpayer", "tax number", *_ID_WORDS).pattern, I)
+#: A German pension or social insurance number's words ("Versicherungsnummer", "Rentenversicherungsnummer",
+#: "SV-Nummer").
+DE_SVNR_CTX = context_words("versicherungsnummer", "rentenversicherungsnummer", "sozialversicherungsnummer",
+                            "sv-?nummer", "rv-?nummer", "rvnr", "svnr", "vsnr", "versicherungsnr")
 #: A Mexican social security number (NSS, IMSS): eleven digits with a Luhn check, only after its word.
 MX_NSS_CTX = re.compile(context_words("nss", "imss", "n[uú]mero de seguridad social", "seguro social").pattern, I)
 IR_CODE_CTX = re.compile("کد ملی|کدملی|شماره ملی|" + context_words(
@@ -314,6 +319,9 @@ _WORLD_IDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool], re.Pattern[
     ("IR_NATIONAL_CODE", TEN, ir_code_valid, IR_CODE_CTX, 10, 0.3, 10, 10),
     # one eleven-digit number in ten passes the Luhn check: only "NSS" or "IMSS" before it makes it one
     ("MX_NSS", ELEVEN, luhn_valid, MX_NSS_CTX, 11, 0.3, 11, 11),
+    # a German Versicherungsnummer: area, birth date, the birth name's letter, serial and check ("65 150861 W 040")
+    ("DE_SVNR", re.compile(r"\d(?<![\d-]\d)\d ?[0-7]\d[01]\d{3} ?[A-Za-z] ?\d{3}(?![\w-])"), de_svnr_valid, DE_SVNR_CTX,
+     11, 0.4, 2, 2),
 )
 #: A run of six digits or more, with a number's separators: where NATIONAL_ID's number can be.
 _SIX_DIGITS = re.compile(r"\d(?:[ .-]?\d){5,}")
@@ -397,7 +405,7 @@ def world_ids(text: str, digits: Digits) -> Iterator[Hit]:
             at = max(at, run)
         for m in pattern.finditer(text, at):
             value = m.group()
-            if not valid(value if kind in ("FR_NIR", "CL_RUT", "FI_HETU", "CN_RIC") else digits_in(value)):
+            if not valid(value if kind in ("FR_NIR", "CL_RUT", "FI_HETU", "CN_RIC", "DE_SVNR") else digits_in(value)):
                 if (context_before(text, m.start(), words) and not _SAID_INVALID.match(text, m.end())
                         and not _placeholder(digits_in(value))):
                     # "TC 38519274650", "my Aadhaar is 5827 3619 4024": the caller's number after its word, though

@@ -197,7 +197,7 @@ NON_NAMES = frozenset(word_list(
     sir miss mx rev hon dame ssn iban id pin url ip pdf ceo faq tv usb api sql http https www dob nhs nino sin itin
     mbi dl e-mail email phone fax tel mobile address website name date when where who what why
     how christmas easter covid ai llm gpt
-    herr herrn frau señor señora sr sra srta signor signora monsieur madame mme mlle
+    herr herrn frau señor señora sr sra srta signor signora monsieur madame mme mlle mzee bwana bibi mama mheshimiwa
     hasta desde dónde cuándo cuando cómo qué quién quiénes cuál cuáles cuánto cuánta cuántos cuántas
     onde quando quem quanto quanta porque où quand comment pourquoi combien quel quelle quels quelles
     wann warum welche welcher welches dove perché quale quanti quante

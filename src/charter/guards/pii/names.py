@@ -78,6 +78,7 @@ from charter.guards.pii.place_cues import (
     AT_THE_NL_BEFORE,
     COMPASS_OPENING,
     FROM_TO_BEFORE,
+    HOSPITAL_TITLE_BEFORE,
     IN_THE_BEFORE,
     INSTITUTION_OPENING,
     INSTITUTION_WORD_BEFORE,
@@ -135,6 +136,8 @@ __all__ = ["names"]
 
 #: Titles of other languages before a name ("Herrn", "Señora", "Madame"): a cue in both lists below.
 _FOREIGN_TITLE_CUES = (r"\bherrn?|\bfrau|\bse[ñn]ora?|\bsra?\.?|\bsrta\.?|\bsignora?|\bmonsieur|\bmadame|\bmme|\bmlle|"
+                       # Swahili honorifics ("Mama Rose Akinyi", "Mzee Otieno", "Bwana", "Bibi", "Mheshimiwa")
+                       r"\bmama|\bmzee|\bbwana|\bbibi|\bmheshimiwa|"
                        # Greek "κ." (Mr), "κα" (Mrs)
                        r"(?<![\w.])κ\.|(?<![\w.])κα\.?|")
 _PERSON_CUE = re.compile(
@@ -563,10 +566,12 @@ def names(text: str) -> Iterator[Hit]:
                                               or IN_THE_BEFORE.search(text, max(0, start - 12), start)
                                               or PLACE_HEAD_AFTER.match(text, end)):
             kind, score = "LOCATION", 0.45  # "lac Aguelmam Azegza", "en el Calderón Guardia", "Donabate beach"
-        if kind == "PERSON" and not slot and (INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start) or (
+        if kind == "PERSON" and not slot and (INSTITUTION_WORD_BEFORE.search(text, max(0, start - 16), start)
+                                              or HOSPITAL_TITLE_BEFORE.search(text, max(0, start - 24), start) or (
                 len(run) > 1 and AT_THE_NL_BEFORE.search(text, max(0, start - 10), start))
                 or KIND_SUCH_AS_BEFORE.search(text, max(0, start - 40), start)):
-            # "lycée Blaise Diagne", "bij de Albert Heijn", "hospitals such as Chris Hani Baragwanath": a body
+            # "lycée Blaise Diagne", "bij de Albert Heijn", "hospitals such as Chris Hani Baragwanath",
+            # "RS dr. Soetomo": a body
             kind, score = "ORGANIZATION", 0.75
         if (kind == "PERSON" and not slot and QUOTE_CLOSES.match(text, end)
                 and QUOTED_BODY_BEFORE.search(text, max(0, start - 80), start)):

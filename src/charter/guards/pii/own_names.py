@@ -39,6 +39,10 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # "我女儿叫林晓彤": my daughter, son, child, husband, wife, mother or father is called
                            rf"|(?:女儿|女兒|儿子|兒子|孩子|老公|老婆|妻子|丈夫|妈妈|媽媽|爸爸|母亲|母親|父亲|父親)叫"
                            rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+                           # "我老豆李志強, 身份證…" (a full-width comma): "my" and a relative (Cantonese
+                           # "老豆", "阿媽" too), then a surname and a given name up to a comma or a space
+                           rf"|我(?:嘅)?(?:老豆|老竇|老爸|阿爸|爸爸|父亲|父親|阿媽|老母|妈妈|媽媽|母亲|母親|老公|老婆|丈夫|妻子|"
+                           rf"太太|先生|儿子|兒子|女儿|女兒)([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[\uff0c,、\s])"
                            r"|(?:私は|わたしは)([\u4e00-\u9fff]{2,4})(?=と申します|です)"
                            # "。佐々木美咲といいます": a name in kanji opening its sentence, before "is called"
                            r"|(?:(?<=[。、\s])|^)([\u4e00-\u9fff\u3005]{2,5})(?=といいます|と申します)"
@@ -52,7 +56,8 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            # ("저는 김순자이고 주민번호 …": "and", going on to the number)
                            rf"|(?:안녕하세요[.,!]?\s*|저는\s*|(?<![\uac00-\ud7a3])저\s+)(?!{_KO_NOT_A_NAME})"
                            rf"([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
-                           r"(?=입니다|이에요|예요|이고\s|고\s+(?:주민|연락|전화|휴대|생년|이메일|여권))"
+                           # ("저는 박순자 이고 주민번호 …": typed with a space before "and")
+                           r"(?=\s?(?:입니다|이에요|예요|이고\s)|고\s+(?:주민|연락|전화|휴대|생년|이메일|여권))"
                            # "김지현이에요 주민번호 …": a question that opens with a surname's syllable, a given
                            # name and "it is" (the caller introducing themselves)
                            # (three syllables, not a place, a role or a body: "서울이에요", "사무실입니다",
@@ -122,7 +127,8 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            rf"|(?:員警|警員|警官|承辦人|承办人|社工|專員|专员|個管師|科員|科员|辦事員|办事员|快递员|快遞員|"
                            rf"邮递员|郵差|房东|房東|邻居|鄰居)"
                            rf"([{_CN_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=[負负說说表會会可的\uff0c,。\s])")
-_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקאنأनい에예입是係、すさ様氏先小女員警辦办社專专個科快递遞郵房邻鄰")
+_CJK_INTRO_CHARS = frozenset("叫名私わ제안저이・اชืমשקאنأनい에예입是係、すさ様氏先小女員警辦办社專专個科快递遞郵房邻鄰"
+                             "我")
 
 
 def own_names(text: str) -> Iterator[Hit]:

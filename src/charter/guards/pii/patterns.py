@@ -94,7 +94,9 @@ PASSPORT_CTX = re.compile("여권|护照|護照|パスポート|旅券|جواز|
 LICENSE_CTX = context_words("driver", "driving", "licen[cs]e", "dl#", "dl ", "permit")
 BANK_CTX = context_words("account", "acct", "bank", "routing", "aba", "checking", "savings")
 IBAN_CTX = context_words("iban", "account", "transfer", "bank")
-PHONE_CTX = re.compile("手机|手機|电话|電話|携帯|휴대폰|핸드폰|전화|נייד|טלפון|هاتف|جوال|" + context_words(
+PHONE_CTX = re.compile("手机|手機|电话|電話|携帯|휴대폰|핸드폰|전화|נייד|טלפון|هاتف|جوال|"
+                       # "mobile", "phone" in Hindi, Bengali, Urdu, Tamil and Thai ("मोबाइल 9415738260")
+                       "मोबाइल|फ़ोन|फोन|মোবাইল|ফোন|موبائل|فون|கைபேசி|தொலைபேசி|மொபைல்|โทร|มือถือ|" + context_words(
     "phone", "tel", "call", "mobile", "cell", "fax", "office", "number", "registered", "contact",
     "reach", "text me", "whatsapp", "landline", "home",
 ).pattern, I)

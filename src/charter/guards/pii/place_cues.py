@@ -9,8 +9,9 @@ import re
 
 from charter.guards.pii.lexicon import COUNTRIES, REGIONS, place_name
 
-__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "INSTITUTION_OPENING",
-           "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED", "NATURE_OPENING",
+__all__ = ["ARTICLE_OPENING", "AT_THE_NL_BEFORE", "COMPASS_OPENING", "FROM_TO_BEFORE", "HOSPITAL_TITLE_BEFORE",
+           "INSTITUTION_OPENING", "INSTITUTION_WORD_BEFORE", "IN_THE_BEFORE", "KIND_SUCH_AS_BEFORE", "NATURE_NAMED",
+           "NATURE_OPENING",
            "NATURE_WORD_BEFORE", "PLACE_CUE", "PLACE_CUE_A", "PLACE_CUE_TO", "PLACE_HEAD_AFTER", "PLACE_INSIDE",
            "PLACE_LAST", "PLACE_LIST", "PLACE_NAMED", "POSSESSIVE_PLACE", "SAINT_BEFORE", "SAINT_OPENING",
            "STATION_PART", "STREET_NAMED", "STREET_OPENING", "STREET_WORD_BEFORE", "in_a_country", "place_cue",
@@ -164,6 +165,11 @@ INSTITUTION_WORD_BEFORE = re.compile(
     r"stade|estadio|est[áa]dio|stadio|a[ée]roport|aeropuerto|aeroporto|gare|instituto|institut|istituto|"
     # a programme or a prize named after someone ("la beca Rita Cetina", "o programa Bolsa Família", "premio Cervantes")
     r"becas?|programas?|premios?|pr[êe]mios?|fondos?|fundaci[óo]n|funda[çc][ãa]o)\s+$")
+#: A hospital's word or short form, then a doctor's title, right before a name: "RS dr. Soetomo", "RSUP Dr.
+#: Sardjito" (Indonesian "rumah sakit": hospital, named after doctors), "Hospital Dr. Sótero del Río": the hospital,
+#: not the doctor.
+HOSPITAL_TITLE_BEFORE = re.compile(r"(?:\bRS[A-Z]{0,4}|\b[Rr]umah\s+[Ss]akit|\b[Hh]ospital|\b[Hh][ôo]pital|\b[Kk]linik|"
+                                   r"\b[Cc]l[íi]nica|\b[Pp]uskesmas)\s+(?:dr|Dr|DR|prof|Prof)\.?\s*$")
 #: Bodies of a kind listed by name: "hospitals such as Chris Hani Baragwanath", "banks like Nordea", "carriers
 #: including Telus": each name is one of them.
 KIND_SUCH_AS_BEFORE = re.compile(

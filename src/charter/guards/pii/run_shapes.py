@@ -28,9 +28,10 @@ COMPOUND_NOUN = re.compile(
     r"-(?:[A-ZÄÖÜ]\w*)?(?:empfänger|bezieher|berechtigte|pflichtige|antrag|bescheid|schein|ausweis|karte|nummer|"
     r"stelle|behörde|gesetz|verordnung|zentrum|zuschuss|beihilfe|leistung|leistungen)(?:in|innen|n|r|s)?$",
     re.IGNORECASE)
-#: Articles, prepositions and Malay's "please" that are given names elsewhere ("Les", "Dan", "Den", "Sila"), read so
-#: when the next word is a lower-case word that is no English word ("Les objets trouvés"; not "Les said").
-_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan"))
+#: Articles, prepositions, Malay's "please" and Swedish and Norwegian "my" that are given names elsewhere ("Les",
+#: "Dan", "Den", "Sila", "Mina"), read so when the next word is a lower-case word that is no English word ("Les
+#: objets trouvés", "via Mina sidor": the agency's portal, "my pages"; not "Les said", "Mina called").
+_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan", "mina", "mine"))
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 

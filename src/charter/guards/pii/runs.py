@@ -181,6 +181,9 @@ def _drop_first(run: list[re.Match[str]], low: str, text: str, slot: bool) -> bo
     return low in STOPLIKE
 
 
+_GERMAN_TITLES = frozenset(("herr", "herrn", "frau"))
+#: German articles a name never opens with after "Herr" or "Frau" (Dutch surnames' "der" and "den" follow "van").
+_GERMAN_ARTICLES = frozenset(("der", "den", "des", "dem"))
 #: "P.S." / "P.P.S." written without spaces where a sentence or line begins: a postscript marker,
 #: not a person's initials ("P.S. Bring your old passport" named "P.S. Bring"). Initials before a
 #: surname keep their spaces ("P. S. Krishnan") or follow a cue, and stay a name.
@@ -210,5 +213,8 @@ def trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]]
     if len(run) > 2:
         titled = [i for i in range(1, len(run) - 1) if run[i].group().rstrip(".").lower() in _TITLE_WORDS]
         if titled:  # "Oktober von Herrn Till Oberwetter": the name starts after the title inside the run
-            run = run[titled[-1] + 1:]
+            at = titled[-1]
+            if run[at].group().lower() in _GERMAN_TITLES and run[at + 1].group() in _GERMAN_ARTICLES:
+                return []  # "Als Frau der Übergangsgeneration", "Herr der Ringe": a woman, a lord of, no name
+            run = run[at + 1:]
     return run
