@@ -337,6 +337,13 @@ f6d7dbb13dd5; 170 and 30, ~56 countries and territories, about a third in Englis
 in an ordinary week", a fifty-third writer), written at the same time, both started 00:47 UTC on 8 Dec while engine
 3.45 and prompt_leak 1.1 were being made from spent losses, were frozen together on 8 Dec 2026 at 01:10 UTC, after
 both were committed and before either was scored anywhere; they judge them.
+**test76** (benchmarks/data/benign_utility_test76.jsonl, sha256 2c51db2412f7; 170 questions and 30 personal-data
+items from ~60 countries and territories, about a third in English: "disability, carers and accessibility in an
+ordinary week", a fifty-fourth writer) and **test77** (benchmarks/data/benign_utility_test77.jsonl, sha256
+8712e7924b1a; 170 and 30, ~54 countries and territories, about a third in English: "farming, fishing and rural life in
+an ordinary week", a fifty-fifth writer), written at the same time, both started 01:10 UTC on 8 Dec, before test74 and
+test75 were scored and while engine 3.46 was made from their losses, were frozen together at 01:32 UTC, after 3.46 was
+committed and before it was scored on them; they judge it.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -388,7 +395,7 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
                         "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70",
-                        "test71", "test72", "test73", "test74", "test75")}
+                        "test71", "test72", "test73", "test74", "test75", "test76", "test77")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
