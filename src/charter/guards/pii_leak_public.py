@@ -48,6 +48,8 @@ _PUBLIC_LINE = re.compile(
     # a service's number in one word: "palvelunumerosta" (Finnish), "Servicenummer", "Bürgertelefon", "kundtjänst"
     r"\w*palvelu\w*|neuvont\w*|service-?num\w*|(?:service|bürger|b[üu]rger|info|kunden)-?telefon\w*|"
     r"kundtj[äa]nst\w*|kundeservice\w*|"
+    # Turkish "Cagri Merkezi" (call centre, its i dotless), "Müşteri Hizmetleri" (customer service)
+    r"[çc]a[ğg]r[\u0131i]\s+merkez\w*|m[üu][şs]teri\s+hizmetleri|"
     # a hotline in Georgian ("ცხელ ხაზზე": on the hot line), Russian and Ukrainian
     r"ცხელ\w*\s+ხაზ\w*|горяч\w*\s+лини\w*|гаряч\w*\s+лін\w*)\b[^.\n\d]{0,24}$",
     re.IGNORECASE,

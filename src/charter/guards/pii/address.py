@@ -67,8 +67,10 @@ HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot(?:[ \t]+No\.?
                       rf"(?:,[ \t]*(?:{_CAPW}(?:{_SP}No\.?)?(?:{_SP}(?:{_CAPW}|\d{{1,5}}\b))*)){{1,3}}")
 #: "str. Memorandumului nr. 8, ap. 3", "Bd. Unirii nr. 12, bl. A2": a Romanian street with its "nr." (house
 #: number) and the block, staircase, floor and flat after it.
-RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața)\.?{_SP}{_CAPW}"
-                       rf"(?:{_SP}{_CAPW}){{0,3}},?{_SP}nr\.?[ \t]*\d{{1,4}}[A-Za-z]?"
+RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața"
+                       # a village's house: "din satul Horodnic de Sus nr. 214" (from the village of)
+                       rf"|(?<=satul[ \t])|(?<=sat[ \t])|(?<=comuna[ \t]))\.?(?:{_SP})?{_CAPW}"
+                       rf"(?:{_SP}(?:de{_SP}|din{_SP})?{_CAPW}){{0,3}},?{_SP}nr\.?[ \t]*\d{{1,4}}[A-Za-z]?"
                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
 #: "Jl. Melati No. 27, Sleman", "Jalan Sudirman No. 5": an Indonesian or Malaysian street and its "No.".
 JALAN = re.compile(rf"\bJ(?:l|alan)\.?{_SP}{_CAPW}(?:{_SP}{_CAPW}){{0,3}},?{_SP}No\.?[ \t]*\d{{1,4}}[A-Za-z]?")
@@ -348,8 +350,12 @@ FLAT_SLASH = re.compile(rf"\b({_CAPW}(?:{_SP}{_CAPW})?){_SP}\d{{1,4}}[A-Za-z]?/\
 #: after a word of living there is an address, with or without a street word.
 _LIVING_AT = (r"(?:(?i:lives?|lived|living|resides?|resided|residing)[ \t]+(?:(?i:now|still)[ \t]+)?(?i:at)"
               # "bydlím Husova 221" (Czech, or typed "bydlim"), "bývam", "mieszkam przy" (Polish): I live at
-              r"|(?i:bydl[íi]m|bydl[íi]me|bydl[íi]|b[ýy]vam|b[ýy]vame|mieszkam(?:[ \t]+(?:przy|na))?"
-              r"|mieszkamy(?:[ \t]+(?:przy|na))?)"
+              r"|(?i:bydl[íi]m|bydl[íi]me|bydl[íi]|b[ýy]vam|b[ýy]vame|mieszkam(?:[ \t]+(?:przy|na|w))?"
+              r"|mieszkamy(?:[ \t]+(?:przy|na|w))?)"
+              # "bor i Nedre Moen 7" (Norwegian, Swedish, Danish: I live in / at), "wohne in", "woon op", "locuiesc în"
+              r"|(?i:bor|bur)[ \t]+(?i:i|på|pa)|(?i:wohne|wohnen)[ \t]+(?i:in|an|am)"
+              r"|(?i:woon|wonen)[ \t]+(?i:in|op|aan)"
+              r"|(?i:locuiesc|locuim)[ \t]+(?i:în|in|la|pe)"
               r"|(?i:home|my|his|her|their)[ \t]+(?i:address)[ \t]*(?:(?i:is)|:))")
 LIVES_AT = re.compile(rf"\b{_LIVING_AT}{_SP}({_CAPW}(?:{_SP}{_CAPW}){{0,2}}{_SP}{_NUM})\b")
 
@@ -368,10 +374,14 @@ LIVES_AT_STREET = re.compile(
 
 
 def _may_live_at(text: str, low: str) -> bool:
-    """Whether LIVES_AT can match ``text`` (``low``: it lower-cased): each match holds "liv", "resid" or
-    "address" in some case. Only an ASCII text is told by ``low``; in another, IGNORECASE also matches
-    letters that ``lower`` does not map there (dotless i, long s), so it is always walked (same hits)."""
-    return not text.isascii() or "liv" in low or "resid" in low or "address" in low
+    """Whether LIVES_AT can match ``text`` (``low``: it lower-cased): each match holds "liv", "resid", "address",
+    "bor", "bur", "wohn", "woon", "wonen", "locui" or (Czech, Polish) "byd", "býv", "byv", "mieszk" in some case. Only
+    an ASCII text is told by ``low``; in another, IGNORECASE also matches letters that ``lower`` does not map there
+    (dotless i, long s), so it is always walked (same hits)."""
+    return not text.isascii() or any(w in low for w in _LIVE_WORDS)
+
+
+_LIVE_WORDS = ("liv", "resid", "address", "bor", "bur", "wohn", "woon", "wonen", "locui", "byd", "byv", "mieszk")
 
 
 def _english_name(value: str) -> bool:

@@ -90,6 +90,8 @@ _CASE_WORDS = (
     r"case(?:\s+(?:number|no\.?|nr\.?|ref(?:erence)?|id))?|claim(?:\s+(?:number|no\.?|ref(?:erence)?))?|"
     r"(?:file|docket|matter|appeal|receipt|application|reference|customer)\s+(?:number|no\.?)|"
     r"council\s+tax\s+(?:account|reference)(?:\s+number)?|"
+    # a farm's County Parish Holding number ("holding CPH 33/412/0087"), a farmer's register entry
+    r"cph(?:\s+(?:number|no\.?))?|"
     r"num[ée]ro\s+(?:de\s+|du\s+)?(?:dossier|client|d['\u2019]allocataire|rg)|n[°o]\s+(?:de\s+)?dossier|"
     r"dossier(?:\s+n[°o])?|"
     r"(?:n[úu]mero\s+de\s+)?(?:expediente|radicado|solicitud|caso)|exp\.|folio|"

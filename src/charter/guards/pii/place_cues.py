@@ -129,7 +129,9 @@ PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafe
 #: Tor", "Amsterdam Centraal"): the place ("Tor", "Platz" and "Bus" are surnames too: names.py reads them only when no
 #: given name opens the run).
 PLACE_LAST = PLACE_INSIDE | frozenset(("centraal", "opd", "terminal", "termini", "market", "markt", "mercado", "marché",
-                                       "platz", "tor", "bus", "houses", "towers", "hospital", "clinic"))
+                                       "platz", "tor", "bus", "houses", "towers", "hospital", "clinic",
+                                       # Turkish "Merkezi" (centre: "TARSIM Cagri Merkezi", a call centre)
+                                       "merkezi"))
 #: The part after the last hyphen of a station's or an airport's name ("Brussel-Zuid", "Barcelona-Sants",
 #: "Genève-Aéroport", "Paris-Nord"), or a saint's part inside it ("Gent-Sint-Pieters"): the station or the place.
 STATION_PART = frozenset(("zuid", "noord", "oost", "west", "centraal", "sants", "aéroport", "aeroport", "airport",
