@@ -316,7 +316,10 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
 _AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){1,4}(?i:Building|Centre|Center|Office|Hall|"
                          r"Courthouse|Library|Station|Headquarters|HQ|Bureau|Agency|"
                          r"Department|Ministry|Council|Authority|Service|Services|Registry|Embassy|Consulate|"
-                         r"Hospital|Clinic|School|University|College|Campus)\s*(?:,|\(|at|on|in|:)?\s*(?:\*\*|__)?$")
+                         r"Hospital|Clinic|School|University|College|Campus)"
+                         # its town after it, and markdown's bold: "the **Federal Neuro-Psychiatric Hospital, Yaba** ("
+                         r"(?:,[ \t]*[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)?)?[ \t]*(?:\*\*|__)?"
+                         r"\s*(?:,|\(|at|on|in|:)?\s*(?:\*\*|__)?$")
 
 
 def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool | None:

@@ -130,8 +130,12 @@ PLACE_INSIDE = frozenset(("rathaus", "bahnhof", "hauptbahnhof", "hbf", "flughafe
 #: given name opens the run).
 PLACE_LAST = PLACE_INSIDE | frozenset(("centraal", "opd", "terminal", "termini", "market", "markt", "mercado", "marché",
                                        "platz", "tor", "bus", "houses", "towers", "hospital", "clinic",
-                                       # Turkish "Merkezi" (centre: "TARSIM Cagri Merkezi", a call centre)
-                                       "merkezi"))
+                                       # Turkish "Merkezi" (centre: "TARSIM Cagri Merkezi", a call centre), "Hastanesi"
+                                       # (hospital: "Prof. Dr. Cemil Tascioglu Sehir Hastanesi"), a municipality, a
+                                       # directorate, a university, a school, a mosque, a park, a neighbourhood
+                                       "merkezi", "hastanesi", "belediyesi", "müdürlüğü", "üniversitesi", "okulu",
+                                       "lisesi", "camii", "mahallesi", "kaymakaml\u0131\u011f\u0131",
+                                       "valili\u011fi"))
 #: The part after the last hyphen of a station's or an airport's name ("Brussel-Zuid", "Barcelona-Sants",
 #: "Genève-Aéroport", "Paris-Nord"), or a saint's part inside it ("Gent-Sint-Pieters"): the station or the place.
 STATION_PART = frozenset(("zuid", "noord", "oost", "west", "centraal", "sants", "aéroport", "aeroport", "airport",

@@ -171,7 +171,11 @@ _DEADLINE_LABEL = re.compile(
     r"\w*frist(?:en|ende)?|f[äa]llig(?:keit)?|zahlbar|einsendeschluss|"
     r"termin\s+(?:p[łl]atno[śs]ci|zap[łl]aty|sk[łl]adania|wp[łl]aty)|vervaldatum|uiterste\s+datum|"
     r"f[öo]rfallo(?:dag|datum)|forfaldsdato|forfallsdato|er[äa]p[äa]iv[äa]|m[äa][äa]r[äa]aika|hat[áa]rid[őo]|"
-    r"splatnost|lh[ůu]ta|son\s+[öo]deme\s+tarihi|tenggat(?:\s+waktu)?|batas\s+waktu|jatuh\s+tempo|tarikh\s+akhir)"
+    r"splatnost|lh[ůu]ta|son\s+[öo]deme\s+tarihi|tenggat(?:\s+waktu)?|batas\s+waktu|jatuh\s+tempo|tarikh\s+akhir|"
+    # a permit's or a card's expiry: "закінчується 04.03.2026", "истекает", "gültig bis", "ważny do", "expira el",
+    # "valable jusqu'au", "vervalt op", "hết hạn"
+    r"закінчу\w*|спливає|истека\w*|заканчива\w*|g[üu]ltig\s+bis|wa[żz]n[ya]\s+do|plat[íi]\s+do|expira(?:\s+el)?|"
+    r"valable\s+jusqu['\u2019]au|v[áa]lid[oa]\s+hasta|vervalt(?:\s+op)?|h[ếe]t\s+h[ạa]n)"
     r"(?:\s+(?:de|du|del|di|der|des|am|le|el|il|al|zum|bis|do|da|para|pour|per|till|the)(?:\s+[^\W\d_]+)?)?"
     r"\s*[:,]?\s*(?:\*\*)?\s*$", I)
 #: Day, month and year ("4 March 1961", "March 4, 1961", "04/03/61", "1961-03-04"), not "May 2021".
@@ -215,6 +219,18 @@ def _deadline_before(text: str, start: int) -> bool:
             or _before(text, start, _DEADLINE_LABEL, 40))
 
 
+#: A date that opens or closes a period ("for an August birthday runs **May 1 to November 30**"): no one's date of
+#: birth, which is one day.
+_RANGE_NEXT = re.compile(r"[ \t]*(?:\*\*)?[ \t]*(?:to|until|till|through|-|\u2013)[ \t]*(?:\*\*)?[ \t]*"
+                         r"(?:\d|[A-Z][a-z]{2,8}\.?[ \t]+\d)")
+_RANGE_PREVIOUS = re.compile(r"\d[ \t]*(?:\*\*)?[ \t]*(?:to|until|till|through|-|\u2013)[ \t]*(?:\*\*)?[ \t]*$")
+
+
+def _in_a_range(text: str, start: int, end: int) -> bool:
+    return (_RANGE_NEXT.match(text, end) is not None
+            or _RANGE_PREVIOUS.search(text, max(0, start - 16), start) is not None)
+
+
 def is_birth_date(text: str, start: int) -> bool:
     """Whether the date at ``start`` is someone's date of birth: a birth word just before it in its clause
     ("born on", "date of birth:", "DOB"), and not a rule about a cohort ("people born in 1960 or later", "Wer vor
@@ -256,7 +272,8 @@ def dates(text: str, digits: Digits, personal: bool = True, birth_years: bool = 
     for m, score in full:
         if not personal:
             yield Hit("DATE_TIME", m.start(), m.end(), score)
-        elif is_birth_date(text, m.start()) or (m.re is CJK_DATE and _BORN_AFTER.match(text, m.end())):
+        elif (is_birth_date(text, m.start()) and not _in_a_range(text, m.start(), m.end())) or (
+                m.re is CJK_DATE and _BORN_AFTER.match(text, m.end())):
             if not birth_years and m.re is MONTH_DATE and _MONTH_YEAR.fullmatch(m.group()):
                 continue  # "born in June 1959", kept as a year of birth is: no day, it singles no one out
             yield Hit("DATE_TIME", m.start(), m.end(), max(score, 0.8))
