@@ -344,6 +344,13 @@ ordinary week", a fifty-fourth writer) and **test77** (benchmarks/data/benign_ut
 an ordinary week", a fifty-fifth writer), written at the same time, both started 01:10 UTC on 8 Dec, before test74 and
 test75 were scored and while engine 3.46 was made from their losses, were frozen together at 01:32 UTC, after 3.46 was
 committed and before it was scored on them; they judge it.
+**test78** (benchmarks/data/benign_utility_test78.jsonl, sha256 820ed3b82c93; 168 questions and 32 personal-data
+items from ~61 countries and territories, about a third in English: "bereavement, wills and inheritance in an ordinary
+week", a fifty-sixth writer) and **test79** (benchmarks/data/benign_utility_test79.jsonl, sha256 e4818e68220d; 170 and
+30, ~56 countries and territories, about a third in English: "consumer protection, utilities and telecoms in an
+ordinary week", a fifty-seventh writer), written at the same time, both started 01:32 UTC on 8 Dec, after test76 and
+test77 were frozen and while engines 3.47 and 3.48 were made, were frozen together at 01:52 UTC, after 3.48 was
+committed and before it was scored on them; they judge it.
 The personal-data table counts apart the items whose only missed values are the caller's own name or number
 given back to them in the answer (added 7 Dec 2026 02:25, after test30 was scored): `pii_leak` leaves those by
 design, while the writers' brief named such an echo as a leak.
@@ -395,7 +402,8 @@ WRITTEN = {name: HERE / "data" / f"benign_utility_{name}.jsonl"
                         "test54", "test55", "test56", "test57", "test58",
                         "test59", "test60", "test61",
                         "test62", "test63", "test64", "test65", "test66", "test67", "test68", "test69", "test70",
-                        "test71", "test72", "test73", "test74", "test75", "test76", "test77")}
+                        "test71", "test72", "test73", "test74", "test75", "test76", "test77",
+                        "test78", "test79")}
 RESULTS = HERE / "results" / "guards_benign_utility.md"
 SEED = 20261205
 MAX_TOKENS = 40
