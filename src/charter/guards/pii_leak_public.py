@@ -303,7 +303,7 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
         return False
     if (_AT_A_PLACE.search(text, max(start, hit.start - 48), hit.start)
             and _PRONOUN.search(text, max(_clause_before(text, hit), hit.start - 48), hit.start) is None
-            and _RELATION_IS_AT.search(text, start, hit.start) is None):
+            and not _relation_is_at(text, start, hit.start)):
         # "collect the NRIC at the ICA Building at 10 Kallang Road": the address is the named place's, whoever
         # the sentence is about ("your child will receive ..."); only a person's name given with it ties it
         return not any(h.type == "PERSON" and start <= h.start < hit.start
@@ -313,13 +313,31 @@ def _a_public_place(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool:
 
 #: A place's name right before an address: "at the ICA Building at", "the Einwohneramt Basel-Stadt (",
 #: "Jobcentre Plus, ": a capitalised word, then at most a preposition, a comma or a bracket (and markdown's bold).
-_AT_A_PLACE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){1,4}(?i:Building|Centre|Center|Office|Hall|"
+_AT_A_PLACE = re.compile(r"(?:\b(?:the\s+)?(?:[A-Z][\w'\u2019&.-]*\s+){1,4}(?i:Building|Centre|Center|Office|Hall|"
                          r"Courthouse|Library|Station|Headquarters|HQ|Bureau|Agency|"
                          r"Department|Ministry|Council|Authority|Service|Services|Registry|Embassy|Consulate|"
-                         r"Hospital|Clinic|School|University|College|Campus)"
+                         r"Hospital|Clinic|School|University|College|Campus|Tribunal)"
+                         # a court by its kind ("Edinburgh Sheriff Court, 27 Chambers Street"; "Maple Court": a street)
+                         r"|(?:\b[A-Z][\w'\u2019&.-]*\s+){0,3}(?:Sheriff|Magistrates['\u2019]?|County|Crown|District|High|"
+                         r"Supreme|Family|Civil|Criminal|Regional|Municipal|Small\s+Claims)\s+Courts?"
+                         # a body "of" its field: "the Department of Social Security, **38 Ordnance Street"
+                         r"|\b(?:Department|Ministry|Office|Registry|Agency|Bureau|Directorate|Commission)\s+(?:of|for)"
+                         r"(?:\s+(?:the\s+)?[A-Z][\w'\u2019&-]*){1,4})"
                          # its town after it, and markdown's bold: "the **Federal Neuro-Psychiatric Hospital, Yaba** ("
                          r"(?:,[ \t]*[A-Z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*)?)?[ \t]*(?:\*\*|__)?"
                          r"\s*(?:,|\(|at|on|in|:)?\s*(?:\*\*|__)?$")
+
+
+#: A new clause that says what a place is: "where your aunt lived, in Edinburgh that's **Edinburgh Sheriff Court, …":
+#: the address after it is the court's, not the relative's.
+_THATS = re.compile(r"\b(?:that['\u2019]s|that\s+is|which\s+is|it['\u2019]s|it\s+is)\b", re.IGNORECASE)
+
+
+def _relation_is_at(text: str, start: int, end: int) -> bool:
+    """"your neighbour is at", "the tenant lives at" in ``text[start:end]``, with no new clause saying what the place
+    is between it and ``end``."""
+    m = _RELATION_IS_AT.search(text, start, end)
+    return m is not None and _THATS.search(text, m.end(), end) is None
 
 
 def _labelled_line(text: str, hit: Hit, found: list[Hit], asked: bool) -> bool | None:

@@ -115,7 +115,7 @@ def test_warn_passes_with_a_flag_header_and_a_recorded_verdict(http, platform):
     assert SSN in json.dumps(platform.upstream.requests[-1]["body"])
     row = latest(platform)
     (screen,) = [v for v in row.verdicts if v["stage"] == "screen_input"]
-    assert screen["outcome"] == "warn" and screen["detail"]["version"] == "charter-pii/3.48"
+    assert screen["outcome"] == "warn" and screen["detail"]["version"] == "charter-pii/3.49"
     assert SSN not in json.dumps(row.verdicts)
 
 

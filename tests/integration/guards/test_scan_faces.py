@@ -22,7 +22,7 @@ def test_scan_api_answers_findings_with_offsets_into_the_text(http, platform, ro
     assert got == {("pii", "PERSON", "Maria Gonzalez"), ("pii", "US_SSN", "536-22-8731"),
                    ("pii", "CREDIT_CARD", "4111 1111 1111 1111")}
     assert all(set(f) == {"guard", "type", "start", "end", "score"} for f in body["findings"])
-    assert body["guards"]["pii"]["version"] == "charter-pii/3.48"
+    assert body["guards"]["pii"]["version"] == "charter-pii/3.49"
 
 
 def test_scan_api_passes_clean_text_and_needs_a_key(http, platform):

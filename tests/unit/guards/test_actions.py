@@ -68,7 +68,7 @@ async def test_dp1_block_refuses_with_content_filter_and_marks_raw_unpersisted()
     assert ex.persist_raw is False
     (v,) = ex.verdicts
     assert (v.stage, v.outcome, v.detail["guard"], v.detail["version"]) == ("screen_input", "block", "pii",
-                                                                          "charter-pii/3.48")
+                                                                          "charter-pii/3.49")
     assert [(f.type, f.start, f.end) for f in v.findings] == [("US_SSN", 10, 21)]
     assert "536-22-8731" not in repr(v.as_record())
 

@@ -194,4 +194,4 @@ def test_malformed_options_are_refused_naming_the_option(options, message):
 
 
 def test_engine_version_names_the_agency_sense_rules():
-    assert PiiGuard().version == "charter-pii/3.48" and PiiLeakGuard().version == "charter-pii-leak/3.48+names"
+    assert PiiGuard().version == "charter-pii/3.49" and PiiLeakGuard().version == "charter-pii-leak/3.49+names"

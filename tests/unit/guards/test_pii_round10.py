@@ -101,7 +101,7 @@ def test_verhoeff_catches_a_single_error_and_a_swap() -> None:
 def test_the_new_types_are_reported_and_leak_by_default() -> None:
     assert set(WORLD_ID_TYPES) <= set(ENTITY_TYPES)
     assert set(WORLD_ID_TYPES) <= DEFAULT_LEAK_TYPES
-    assert PiiEngine.version == "3.48"
+    assert PiiEngine.version == "3.49"
 
 
 # -- recognisers: with the context word, labelled and whole ------------------------------------------

@@ -70,8 +70,11 @@ HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot(?:[ \t]+No\.?
 RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața"
                        # a village's house: "din satul Horodnic de Sus nr. 214" (from the village of)
                        rf"|(?<=satul[ \t])|(?<=sat[ \t])|(?<=comuna[ \t]))\.?(?:{_SP})?{_CAPW}"
-                       rf"(?:{_SP}(?:de{_SP}|din{_SP})?{_CAPW}){{0,3}},?{_SP}nr\.?[ \t]*\d{{1,4}}[A-Za-z]?"
+                       # "nr." before the number, or none: "str. Dorobanților 45, ap. 12"
+                       rf"(?:{_SP}(?:de{_SP}|din{_SP})?{_CAPW}){{0,3}},?{_SP}(?:nr\.?[ \t]*)?\d{{1,4}}[A-Za-z]?"
                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
+#: What each match of :data:`RO_STREET` without "nr" holds (the text is not walked without one of them or "nr").
+_RO_STREET_WORDS = ("str", "Str", "Bd", "bd", "Calea", "calea", "os", "Aleea", "aleea", "Piața", "sat", "comuna")
 #: "Jl. Melati No. 27, Sleman", "Jalan Sudirman No. 5": an Indonesian or Malaysian street and its "No.".
 JALAN = re.compile(rf"\bJ(?:l|alan)\.?{_SP}{_CAPW}(?:{_SP}{_CAPW}){{0,3}},?{_SP}No\.?[ \t]*\d{{1,4}}[A-Za-z]?")
 #: "No. 12, Jalan SS2/24, Petaling Jaya": a Malaysian house number before its "Jalan" and the town after it.
@@ -458,7 +461,7 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "på nørrebrogade 1. december": the street, then a date's day and month, no house
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
-    for m in RO_STREET.finditer(text) if "nr" in text else ():
+    for m in RO_STREET.finditer(text) if "nr" in text or any(w in text for w in _RO_STREET_WORDS) else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in JALAN.finditer(text) if "J" in text and "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)

@@ -173,7 +173,7 @@ def _plan(entities: frozenset[str] | None) -> _Plan:
 class PiiEngine:
     """Find PII in text. ``analyze`` is thread-safe and keeps nothing."""
 
-    version = "3.48"
+    version = "3.49"
 
     def __init__(self) -> None:
         common_words()  # load the word list and the place names now, not on the first request

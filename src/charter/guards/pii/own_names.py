@@ -57,7 +57,7 @@ _CJK_OWN_NAME = re.compile(r"(?:我叫|我的名字是|我名叫|本人叫)([\u4
                            rf"|(?:안녕하세요[.,!]?\s*|저는\s*|(?<![\uac00-\ud7a3])저\s+)(?!{_KO_NOT_A_NAME})"
                            rf"([{_KO_SURNAMES}][\uac00-\ud7a3]{{1,2}})"
                            # ("저는 박순자 이고 주민번호 …": typed with a space before "and")
-                           r"(?=\s?(?:입니다|이에요|예요|이고\s)|고\s+(?:주민|연락|전화|휴대|생년|이메일|여권))"
+                           r"(?=\s?(?:입니다|이에요|예요|이고\s|이고요)|고\s+(?:주민|연락|전화|휴대|생년|이메일|여권))"
                            # "김지현이에요 주민번호 …": a question that opens with a surname's syllable, a given
                            # name and "it is" (the caller introducing themselves)
                            # (three syllables, not a place, a role or a body: "서울이에요", "사무실입니다",

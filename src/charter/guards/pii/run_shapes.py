@@ -31,7 +31,8 @@ COMPOUND_NOUN = re.compile(
 #: Articles, prepositions, Malay's "please" and Swedish and Norwegian "my" that are given names elsewhere ("Les",
 #: "Dan", "Den", "Sila", "Mina"), read so when the next word is a lower-case word that is no English word ("Les
 #: objets trouvés", "via Mina sidor": the agency's portal, "my pages"; not "Les said", "Mina called").
-_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan", "mina", "mine"))
+_FOREIGN_ARTICLES = frozenset(("les", "dan", "den", "del", "con", "per", "dal", "sila", "silakan", "mina", "mine",
+                               "jos"))  # Finnish "if" ("Jos asia ei ratkea": if the matter is not settled)
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 
@@ -41,7 +42,13 @@ def foreign_article(text: str, word: str, end: int) -> bool:
     if word not in _FOREIGN_ARTICLES:
         return False
     after = _NEXT_WORD.match(text, end)
-    return after is not None and after.group(1).islower() and not ordinary(after.group(1))
+    if after is None or not after.group(1).islower():
+        return False
+    # the Finnish "if" before a word that English has too ("Jos asia ei ratkea"), told by Finnish words after it
+    return not ordinary(after.group(1)) or (word == "jos" and _FINNISH.search(text, end, end + 60) is not None)
+
+
+_FINNISH = re.compile(r"\b(?:ei|et|on|ole|olet|voit|saat|tai|ja|että|kun|niin|sinun|sinulla)\b")
 
 
 def headed_body(run: list[re.Match[str]]) -> bool:
@@ -94,7 +101,8 @@ def plain_words(dropped: str) -> bool:
 SURNAME_TOO = frozenset(("tor", "platz", "bus"))
 #: A route's connector after a run: "London Euston to Manchester", "o Gaerdydd Canolog i Aberystwyth" (Welsh), a dash
 #: between two stations (not "from": "Maria Lopez from Madrid" is a person).
-_ROUTE_AFTER = re.compile(r"[ \t]+(?:to|i|a|nach|naar|à|till|til|do|[-\u2013\u2014])[ \t]+(?=[A-ZÀ-Þ])")
+_ROUTE_AFTER = re.compile(r"(?:[ \t]+(?:to|i|a|nach|naar|à|till|til|do|-)[ \t]+|[ \t]*[\u2013\u2014][ \t]*)"
+                          r"(?=[A-ZÀ-Þ])")  # an en or em dash with no spaces too ("Railjet Wien\u2013Salzburg")
 
 
 #: The one or two words after a route's connector.

@@ -182,6 +182,8 @@ def _drop_first(run: list[re.Match[str]], low: str, text: str, slot: bool) -> bo
 
 
 _GERMAN_TITLES = frozenset(("herr", "herrn", "frau"))
+#: "Our" before "Señora", "Senhora", "Signora", "Dame" inside a run: Our Lady, a church's or a hospital's patron.
+_OUR = frozenset(("nuestra", "nossa", "nostra", "notre"))
 #: German articles a name never opens with after "Herr" or "Frau" (Dutch surnames' "der" and "den" follow "van").
 _GERMAN_ARTICLES = frozenset(("der", "den", "des", "dem"))
 #: "P.S." / "P.P.S." written without spaces where a sentence or line begins: a postscript marker,
@@ -216,5 +218,7 @@ def trim(run: list[re.Match[str]], text: str, slot: bool) -> list[re.Match[str]]
             at = titled[-1]
             if run[at].group().lower() in _GERMAN_TITLES and run[at + 1].group() in _GERMAN_ARTICLES:
                 return []  # "Als Frau der Übergangsgeneration", "Herr der Ringe": a woman, a lord of, no name
-            run = run[at + 1:]
+            if lower_word(run[at - 1]) not in _OUR:
+                run = run[at + 1:]
+            # else "Hospital Universitario Nuestra Señora de Candelaria", "Notre-Dame": Our Lady, no one's title
     return run

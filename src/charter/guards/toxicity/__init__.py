@@ -84,7 +84,7 @@ class ToxicityGuard:
     """Thread-safe: the lexicon is built once and never changed."""
 
     name = "toxicity"
-    version = "charter-toxicity/1.11"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
+    version = "charter-toxicity/1.12"  # 1.2: web and e-mail addresses are not read as words; 1.3: no hostile
     # word is read inside a longer word of another language ("presenta" holds "resent"); 1.4: "without" a warm
     # word is no coldness ("without support"); "plus tard", "en cas de retard" are French, not slurs; 1.5: a
     # code ("SP156") is not leetspeak; "buenas tardes", "un retardo", the Polish "spis", the Dutch "kies" are no
@@ -95,7 +95,7 @@ class ToxicityGuard:
     # "-es" makes a plural only after a hissing sound or an "o" ("rates" is no plural of "rat", "notes" no "not"),
     # "transferring" is English (a doubled consonant), the Catalan "més tard" and "dies" (days) are no slur or threat;
     # 1.10: "end" as a noun before "you" is no threat ("at the end you're offered an interview"); 1.11: the Catalan
-    # "com a tard" (at the latest) is no slur
+    # "com a tard" (at the latest) is no slur; 1.12: the Swedish, Norwegian and Danish "sambo" (partner) is none
     directions: tuple[Direction, ...] = ("output", "input")
     default_directions: tuple[Direction, ...] = ("output",)  # input only when a charter lists it
     reads_conversation = True

@@ -206,6 +206,9 @@ _HOMONYM_CONTEXT = {
     # Swedish, Danish, Norwegian: "snöfallets slut" (end), "til slut"; known by their words in the sentence
     "slut": r"\b(?:och|att|det|som|för|med|är|kan|efter|till|också|eller|inte|har|vid|upp|och|og|af|til|ikke|"
             r"efter|ved|har|kan|den|ett|dygn|vänta|slutet|slutt)\b",
+    # Swedish, Norwegian, Danish: "sambo" (a partner one lives with, unmarried), known by their words in the sentence
+    "sambo": r"\b(?:och|att|det|som|för|med|är|kan|efter|till|också|eller|inte|har|vid|om|en|ni|vi|jag|du|min|din|"
+             r"er|og|af|til|ikke|ved|den|ett|gift|gifta|barn|samboer|sambolagen|samboende|samboerskap)\b",
     # Croatian, Serbian, Bosnian, Slovene: "samo" (only), read as a misspelt slur; two of their words in the sentence
     "samo": r"(?:\b(?:je|da|se|na|za|od|ako|ali|su|sa|kako|koji|ili|nije|već|vec|morate|možete|mozete|postoji|"
             r"primate|plaću|placu|ste|smo|će|ce|bi|pa|te|jer|ni|niste|uradili|podataka)\b.*?){2}",
