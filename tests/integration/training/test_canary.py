@@ -86,7 +86,10 @@ async def test_canary_routes_by_request_id_and_withdraws_a_regressing_candidate(
     # the same request id lands on the same arm again
     assert _ask(reg, ids[0])["canary"] == seen[0]["canary"]
     arms = [s["canary"]["arm"] for s in seen]
-    assert 20 <= arms.count("candidate") <= 40
+    # each request's arm is checked against canary_bucket above; the count only checks the share is about one half.
+    # The canary's id is random, so the count is binomial(60, 0.5): sd 3.9. 20-40 (2.6 sd) failed about once in a
+    # hundred runs (19 in a CI run on 8 Dec); 15-45 is 3.9 sd, about once in ten thousand.
+    assert 15 <= arms.count("candidate") <= 45
     # the job compares the arms: the candidate's answers trip pii_leak every time, the serving ones never
     result = await run_job(reg.platform.rt, "models.canary")
     assert result is not None and result.outcome == {"withdrawn": ["mock@2"], "promotable": [], "collecting": []}
