@@ -67,14 +67,19 @@ HOUSE_NO = re.compile(rf"\b(?:H\.[ \t]?No\.?|House[ \t]+No\.?|Plot(?:[ \t]+No\.?
                       rf"(?:,[ \t]*(?:{_CAPW}(?:{_SP}No\.?)?(?:{_SP}(?:{_CAPW}|\d{{1,5}}\b))*)){{1,3}}")
 #: "str. Memorandumului nr. 8, ap. 3", "Bd. Unirii nr. 12, bl. A2": a Romanian street with its "nr." (house
 #: number) and the block, staircase, floor and flat after it.
-RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața"
-                       # a village's house: "din satul Horodnic de Sus nr. 214" (from the village of)
-                       rf"|(?<=satul[ \t])|(?<=sat[ \t])|(?<=comuna[ \t]))\.?(?:{_SP})?{_CAPW}"
-                       # "nr." before the number, or none: "str. Dorobanților 45, ap. 12"
-                       rf"(?:{_SP}(?:de{_SP}|din{_SP})?{_CAPW}){{0,3}},?{_SP}(?:nr\.?[ \t]*)?\d{{1,4}}[A-Za-z]?"
+#: A Romanian street's or village's name (words with capitals, "de" or "din" between them) and its house number, with
+#: "nr." before it or none ("str. Dorobanților 45, ap. 12").
+_RO_NAME_NUMBER = rf"{_CAPW}(?:{_SP}(?:de{_SP}|din{_SP})?{_CAPW}){{0,3}},?{_SP}(?:nr\.?[ \t]*)?\d{{1,4}}[A-Za-z]?"
+RO_STREET = re.compile(rf"\b(?:[Ss]tr|[Bb]d|[Bb]dul|[Cc]alea|[Șș]os|[Ss]os|[Aa]leea|[Pp]iața)\.?{_SP}{_RO_NAME_NUMBER}"
                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*")
-#: What each match of :data:`RO_STREET` without "nr" holds (the text is not walked without one of them or "nr").
-_RO_STREET_WORDS = ("str", "Str", "Bd", "bd", "Calea", "calea", "os", "Aleea", "aleea", "Piața", "sat", "comuna")
+#: What each match of :data:`RO_STREET` holds (the text is not walked without one of them): "nr", or a street's word
+#: with what follows it ("str" alone is in "registration").
+_RO_STREET_WORDS = ("nr", "Bdul", "bdul", "Calea", "calea", "Aleea", "aleea", "Piața", "piața",
+                    *(word + after for word in ("Str", "str", "Bd", "bd", "Șos", "șos", "Sos", "sos")
+                      for after in (".", " ", "\t")))
+#: A village's house: "din satul Horodnic de Sus nr. 214" (from the village of), the house its group 1.
+RO_VILLAGE = re.compile(rf"\b(?:satul|sat|comuna)[ \t]({_RO_NAME_NUMBER}"
+                        rf"(?:,?[ \t]*(?:bl|sc|et|ap)\.?[ \t]*[\w]{{1,4}})*)")
 #: "Jl. Melati No. 27, Sleman", "Jalan Sudirman No. 5": an Indonesian or Malaysian street and its "No.".
 JALAN = re.compile(rf"\bJ(?:l|alan)\.?{_SP}{_CAPW}(?:{_SP}{_CAPW}){{0,3}},?{_SP}No\.?[ \t]*\d{{1,4}}[A-Za-z]?")
 #: "No. 12, Jalan SS2/24, Petaling Jaya": a Malaysian house number before its "Jalan" and the town after it.
@@ -461,8 +466,10 @@ def _cores(text: str, digits: Digits) -> Iterator[Hit]:
                 continue  # "på nørrebrogade 1. december": the street, then a date's day and month, no house
             start = left.start() if left else m.start()
             yield Hit("STREET_ADDRESS", start, _extend(text, m.end()), 0.75)
-    for m in RO_STREET.finditer(text) if "nr" in text or any(w in text for w in _RO_STREET_WORDS) else ():
+    for m in RO_STREET.finditer(text) if any(w in text for w in _RO_STREET_WORDS) else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
+    for m in RO_VILLAGE.finditer(text) if "sat" in text or "comuna" in text else ():
+        yield Hit("STREET_ADDRESS", m.start(1), _extend(text, m.end(1)), 0.8)
     for m in JALAN.finditer(text) if "J" in text and "No" in text else ():
         yield Hit("STREET_ADDRESS", m.start(), _extend(text, m.end()), 0.8)
     for m in NO_JALAN.finditer(text) if "No" in text and ("J" in text or "L" in text or "P" in text) else ():

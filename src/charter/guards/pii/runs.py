@@ -181,6 +181,7 @@ def _drop_first(run: list[re.Match[str]], low: str, text: str, slot: bool) -> bo
     return low in STOPLIKE
 
 
+#: The German titles of :data:`_TITLE_WORDS`, before which an article opens no name.
 _GERMAN_TITLES = frozenset(("herr", "herrn", "frau"))
 #: "Our" before "Señora", "Senhora", "Signora", "Dame" inside a run: Our Lady, a church's or a hospital's patron.
 _OUR = frozenset(("nuestra", "nossa", "nostra", "notre"))
